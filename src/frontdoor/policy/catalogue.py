@@ -1,0 +1,78 @@
+"""Reading the Level of Need catalogue (R26, R27): indicators by level, domain and sub-domain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from frontdoor.policy.schema import TIMESCALES, Policy, TimescaleKey
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator line of the guidance, with a key stable within a policy version."""
+
+    key: str  # "L3.health.2": level, sub-domain, position (from 1)
+    level: int
+    domain: str
+    subdomain: str
+    text: str
+
+
+def indicators(policy: Policy) -> list[Indicator]:
+    """Every indicator, in the guidance's order: level, then domain, then sub-domain."""
+    catalogue = policy.level_of_need
+    rows: list[Indicator] = []
+    for level in sorted(catalogue.levels, key=lambda item: item.level):
+        for domain in catalogue.domains:
+            for subdomain in domain.subdomains:
+                for position, text in enumerate(level.indicators.get(subdomain.key, []), 1):
+                    rows.append(
+                        Indicator(
+                            key=f"L{level.level}.{subdomain.key}.{position}",
+                            level=level.level,
+                            domain=domain.name,
+                            subdomain=subdomain.name,
+                            text=text,
+                        )
+                    )
+    return rows
+
+
+def search_indicators(
+    policy: Policy, *, query: str = "", level: int | None = None
+) -> list[Indicator]:
+    """Indicators containing every word of `query` (any case), optionally at one level."""
+    words = [word.casefold() for word in query.split()]
+    found = []
+    for indicator in indicators(policy):
+        if level is not None and indicator.level != level:
+            continue
+        haystack = f"{indicator.text} {indicator.subdomain} {indicator.domain}".casefold()
+        if all(word in haystack for word in words):
+            found.append(indicator)
+    return found
+
+
+@dataclass(frozen=True)
+class TimescaleInWords:
+    key: str
+    rule: str
+    what: str
+    words: str | None  # None when the council sets no such timescale
+
+
+def timescales_in_words(policy: Policy) -> list[TimescaleInWords]:
+    """Every timescale the system knows, as the council's policy sets it (or leaves it unset)."""
+    rows = []
+    for key in TimescaleKey:
+        rule, what, _ = TIMESCALES[key]
+        timescale = policy.timescale(key)
+        rows.append(
+            TimescaleInWords(
+                key=key.value,
+                rule=rule,
+                what=what,
+                words=timescale.in_words() if timescale else None,
+            )
+        )
+    return rows

@@ -1,0 +1,480 @@
+"""The shape of a council policy file, checked when the system starts.
+
+A policy file is YAML; `policy.loader` reads it and validates it against `Policy`. Everything that
+differs from council to council lives here as data: code names no council (ARCHITECTURE decision 3).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class Strict(BaseModel):
+    """A section of a policy file: unknown keys are mistakes, and nothing changes once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Unit(StrEnum):
+    """How a timescale counts (DOMAIN.md, "How clocks are read")."""
+
+    CLOCK_HOURS = "clock_hours"
+    CORE_HOURS = "core_hours"
+    WORKING_DAYS = "working_days"
+
+
+class TimescaleKey(StrEnum):
+    """Every timescale the front door keeps, each with the rule that sets it."""
+
+    CONTACT_PROGRESSED = "contact_progressed"  # R25
+    WRITTEN_FOLLOW_UP = "written_follow_up"  # R3
+    MASH_ENQUIRY_RED = "mash_enquiry_red"  # R36
+    MASH_ENQUIRY_AMBER = "mash_enquiry_amber"  # R36
+    MASH_ENQUIRY_GREEN = "mash_enquiry_green"  # R36
+    STRATEGY_MEETING = "strategy_meeting"  # R40
+    REFERRER_FEEDBACK = "referrer_feedback"  # R30
+    CHILD_SEEN = "child_seen"  # R31
+    ASSESSMENT_COMPLETED = "assessment_completed"  # Working Together: 45 working days
+    INITIAL_CHILD_PROTECTION_CONFERENCE = "initial_child_protection_conference"  # 15 working days
+
+
+class StartEvent(StrEnum):
+    """The events from which a clock can run."""
+
+    CONTACT_RECEIVED = "contact_received"
+    PHONE_CONTACT_RECEIVED = "phone_contact_received"
+    AGENCY_ALERTED = "agency_alerted"
+    PROTECTION_CONCERNS_IDENTIFIED = "protection_concerns_identified"
+    DECISION_RECORDED = "decision_recorded"
+    ASSESSMENT_DECIDED = "assessment_decided"
+    REFERRAL_ACCEPTED = "referral_accepted"
+    STRATEGY_DISCUSSION_HELD = "strategy_discussion_held"
+    ESCALATION_STEP_STARTED = "escalation_step_started"
+
+
+# Which start events each timescale may name: the code starts each clock at one point, so a policy
+# naming another start would silently be ignored. Each entry also carries the words the reference
+# page uses for it.
+TIMESCALES: dict[TimescaleKey, tuple[str, str, frozenset[StartEvent]]] = {
+    TimescaleKey.CONTACT_PROGRESSED: (
+        "R25",
+        "A contact is progressed, with a manager's decision",
+        frozenset({StartEvent.CONTACT_RECEIVED}),
+    ),
+    TimescaleKey.WRITTEN_FOLLOW_UP: (
+        "R3",
+        "The written referral follows a telephone referral of immediate concerns",
+        frozenset({StartEvent.PHONE_CONTACT_RECEIVED}),
+    ),
+    TimescaleKey.MASH_ENQUIRY_RED: (
+        "R36",
+        "A partner agency returns a Red MASH enquiry",
+        frozenset({StartEvent.AGENCY_ALERTED}),
+    ),
+    TimescaleKey.MASH_ENQUIRY_AMBER: (
+        "R36",
+        "A partner agency returns an Amber MASH enquiry",
+        frozenset({StartEvent.AGENCY_ALERTED}),
+    ),
+    TimescaleKey.MASH_ENQUIRY_GREEN: (
+        "R36",
+        "A partner agency returns a Green MASH enquiry",
+        frozenset({StartEvent.AGENCY_ALERTED}),
+    ),
+    TimescaleKey.STRATEGY_MEETING: (
+        "R40",
+        "A strategy meeting is held",
+        frozenset({StartEvent.PROTECTION_CONCERNS_IDENTIFIED}),
+    ),
+    TimescaleKey.REFERRER_FEEDBACK: (
+        "R30",
+        "A professional referrer is told the outcome",
+        frozenset({StartEvent.DECISION_RECORDED}),
+    ),
+    TimescaleKey.CHILD_SEEN: (
+        "R31",
+        "The child is seen",
+        frozenset({StartEvent.ASSESSMENT_DECIDED}),
+    ),
+    TimescaleKey.ASSESSMENT_COMPLETED: (
+        "Working Together 2023",
+        "A Child and Family assessment is completed",
+        frozenset({StartEvent.REFERRAL_ACCEPTED}),
+    ),
+    TimescaleKey.INITIAL_CHILD_PROTECTION_CONFERENCE: (
+        "Working Together 2023",
+        "An initial child protection conference is held",
+        frozenset({StartEvent.STRATEGY_DISCUSSION_HELD}),
+    ),
+}
+
+START_EVENT_WORDS: dict[StartEvent, str] = {
+    StartEvent.CONTACT_RECEIVED: "the contact is received",
+    StartEvent.PHONE_CONTACT_RECEIVED: "the telephone referral is received",
+    StartEvent.AGENCY_ALERTED: "the partner agency is alerted",
+    StartEvent.PROTECTION_CONCERNS_IDENTIFIED: "child protection concerns are identified",
+    StartEvent.DECISION_RECORDED: "the manager's decision is recorded",
+    StartEvent.ASSESSMENT_DECIDED: "an assessment is decided",
+    StartEvent.REFERRAL_ACCEPTED: "the referral is accepted",
+    StartEvent.STRATEGY_DISCUSSION_HELD: "the strategy discussion that starts the enquiry is held",
+    StartEvent.ESCALATION_STEP_STARTED: "the step starts",
+}
+
+
+class Timescale(Strict):
+    """A length of time, how it counts, and the event it runs from."""
+
+    length: Annotated[Decimal, Field(gt=0, le=10_000)]
+    unit: Unit
+    starts: StartEvent
+
+    @model_validator(mode="after")
+    def _whole_working_days(self) -> Timescale:
+        if self.unit == Unit.WORKING_DAYS and self.length != self.length.to_integral_value():
+            raise ValueError("a timescale in working days must be a whole number of days")
+        return self
+
+    def in_words(self) -> str:
+        """'6 core hours from when the partner agency is alerted'."""
+        length = self.length.normalize()
+        number = f"{length:f}"
+        unit = {
+            Unit.CLOCK_HOURS: ("hour", "hours"),
+            Unit.CORE_HOURS: ("core hour", "core hours"),
+            Unit.WORKING_DAYS: ("working day", "working days"),
+        }[self.unit][0 if length == 1 else 1]
+        return f"{number} {unit} from when {START_EVENT_WORDS[self.starts]}"
+
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class OpeningHours(Strict):
+    opens: dt.time
+    closes: dt.time
+
+    @field_validator("opens", "closes", mode="before")
+    @classmethod
+    def _hh_mm(cls, value: object) -> object:
+        # YAML 1.1 reads an unquoted 9:00 as the number 540: insist on "HH:MM".
+        if isinstance(value, str) and _HHMM.match(value):
+            return value
+        if isinstance(value, dt.time):
+            return value
+        raise ValueError(f'give a time as HH:MM in quotes, such as "09:00" (got {value!r})')
+
+    @model_validator(mode="after")
+    def _opens_before_closing(self) -> OpeningHours:
+        if self.opens >= self.closes:
+            raise ValueError("opens must be before closes")
+        return self
+
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[Weekday, ...] = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
+
+
+class Calendar(Strict):
+    """Core hours (R32), England and Wales bank holidays, and the council's own closure days."""
+
+    core_hours: dict[Weekday, OpeningHours | None]
+    bank_holidays: Literal["england_and_wales"] = "england_and_wales"
+    closure_days: list[dt.date] = []
+
+    @field_validator("core_hours")
+    @classmethod
+    def _every_weekday(cls, value: dict[str, OpeningHours | None]) -> dict:
+        missing = [day for day in WEEKDAYS if day not in value]
+        if missing:
+            raise ValueError(
+                "give core hours (or null when closed) for every weekday; "
+                f"missing: {', '.join(missing)}"
+            )
+        if not any(value.values()):
+            raise ValueError("at least one weekday must have core hours")
+        return value
+
+
+class Council(Strict):
+    name: str
+    ons_code: Annotated[str, Field(pattern=r"^E0[6-9]\d{6}$")]
+    # The DfE's three-digit local authority number, used in the CIN census header.
+    dfe_la_number: Annotated[str, Field(pattern=r"^\d{3}$")]
+
+
+class ContactNumbers(Strict):
+    mash: str
+    edt: str
+    mash_email: str | None = None
+
+
+class MashCriterion(Strict):
+    """One of the MASH enquiry criteria (R34), with the parameters that make it measurable."""
+
+    key: Literal[
+        "harm_or_neglect",
+        "domestic_abuse",
+        "re_referral",
+        "child_exploitation",
+        "missing",
+        "strategy_threshold",
+        "more_information_needed",
+        "anonymous_referral",
+        "manager_discretion",
+    ]
+    label: str
+    # re_referral: within_months; missing: longer_than_hours, times_in_calendar_month
+    within_months: int | None = None
+    longer_than_hours: int | None = None
+    times_in_calendar_month: int | None = None
+
+    @model_validator(mode="after")
+    def _parameters(self) -> MashCriterion:
+        needs = {
+            "re_referral": ("within_months",),
+            "missing": ("longer_than_hours", "times_in_calendar_month"),
+        }.get(self.key, ())
+        for name in ("within_months", "longer_than_hours", "times_in_calendar_month"):
+            value = getattr(self, name)
+            if name in needs and value is None:
+                raise ValueError(f"criterion {self.key} needs {name}")
+            if name not in needs and value is not None:
+                raise ValueError(f"criterion {self.key} takes no {name}")
+            if value is not None and value <= 0:
+                raise ValueError(f"{name} must be more than 0")
+        return self
+
+
+class Rag(StrEnum):
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+
+
+class RagMeaning(Strict):
+    """What a RAG rating means (R35), where it leads after MASH (R38), and its enquiry timescale."""
+
+    meaning: str
+    progression: str
+    enquiry_timescale: TimescaleKey
+    # R35: with an immediate need, agencies present at the strategy meeting, not in writing.
+    immediate_need_presents_at_strategy_meeting: bool = False
+
+
+class OutcomeEffect(StrEnum):
+    """What the system does when an outcome is recorded (the outcomes table of DOMAIN.md)."""
+
+    NO_FURTHER_ACTION = "no_further_action"
+    EARLY_HELP = "early_help"
+    ASSESSMENT = (
+        "assessment"  # s17 Child and Family assessment: the contact becomes a referral (R29)
+    )
+    STRATEGY_DISCUSSION = "strategy_discussion"  # s47: the duty manager is alerted at once (R23)
+    EMERGENCY_LEGAL_ACTION = "emergency_legal_action"
+    ALLOCATED_WORKER = "allocated_worker"  # R19
+    TRANSFER_TO_COUNCIL = "transfer_to_council"  # R17
+
+
+class Outcome(Strict):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    label: str
+    levels: list[Annotated[int, Field(ge=1, le=4)]]
+    effect: OutcomeEffect
+    becomes_referral: bool = False
+
+
+class Agency(Strict):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    name: str
+    kind: Literal[
+        "social_care",
+        "police",
+        "health",
+        "education",
+        "early_help",
+        "probation",
+        "housing",
+        "youth_justice",
+        "substance_misuse",
+        "mental_health",
+        "domestic_abuse",
+        "other",
+    ]
+
+
+class ConsentReason(Strict):
+    key: Literal["increased_risk", "prejudice_crime", "unjustified_delay"]
+    label: str
+
+
+class Consent(Strict):
+    """Consent and information sharing (R12-R16)."""
+
+    own_consent_from_age: Annotated[int, Field(ge=10, le=18)]  # R13
+    required_at_levels: list[Annotated[int, Field(ge=1, le=4)]]  # R16
+    may_be_dispensed_at_levels: list[Annotated[int, Field(ge=1, le=4)]]  # R16
+    not_sought_reasons: list[ConsentReason]  # R14
+    sharing_without_consent_authorised_by: Literal["mash_manager", "service_manager"]  # R14
+    re_sought_each_episode: bool  # R12
+    return_referrals_without_consent: bool  # R15
+
+
+class EscalationStep(Strict):
+    name: str
+    who: str
+    timescale: Timescale | None = None
+    note: str | None = None
+
+
+class Escalation(Strict):
+    """Escalation of professional disagreement (R42, R43)."""
+
+    recorded_by: list[Literal["telephone", "face_to_face", "online_meeting", "email"]]
+    steps: Annotated[list[EscalationStep], Field(min_length=1)]
+
+
+class LevelOfNeedSubdomain(Strict):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    name: str
+
+
+class LevelOfNeedDomain(Strict):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    name: str
+    subdomains: list[LevelOfNeedSubdomain]
+
+
+class Level(Strict):
+    level: Annotated[int, Field(ge=1, le=4)]
+    name: str
+    overview: str | None = None
+    summary: str = ""
+    descriptor: str
+    voice_of_the_child: str | None = None
+    assessment_process: str | None = None
+    typical_services_intro: str | None = None
+    typical_services: list[str] = []
+    exit_strategy: str | None = None
+    indicators_intro: str | None = None
+    indicators: dict[str, list[str]] = {}
+
+
+class LevelOfNeed(Strict):
+    """The council's threshold guidance (R26, R27, R5)."""
+
+    source: str
+    domains: list[LevelOfNeedDomain]
+    levels: list[Level]
+    pre_birth_intro: str | None = None
+    pre_birth_risk_factors: list[str] = []
+    pre_birth_notes: list[str] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> LevelOfNeed:
+        numbers = [level.level for level in self.levels]
+        if sorted(numbers) != [1, 2, 3, 4]:
+            raise ValueError(f"levels must be 1, 2, 3 and 4, once each (got {numbers})")
+        declared = {sub.key for domain in self.domains for sub in domain.subdomains}
+        for level in self.levels:
+            unknown = sorted(set(level.indicators) - declared)
+            if unknown:
+                raise ValueError(
+                    f"level {level.level} lists indicators under sub-domains not declared in "
+                    f"domains: {', '.join(unknown)}"
+                )
+        return self
+
+
+class Retention(Strict):
+    """How long records are kept before review (UK GDPR, R45)."""
+
+    contact_no_further_action_years: Annotated[int, Field(ge=1, le=100)]
+    referral_years: Annotated[int, Field(ge=1, le=100)]
+
+
+class Policy(Strict):
+    """A council's policy file."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+    version: Annotated[str, Field(min_length=1, max_length=40)]
+    title: str
+    council: Council
+    contact_numbers: ContactNumbers
+    calendar: Calendar
+    timescales: dict[TimescaleKey, Timescale | None]
+    mash_criteria: list[MashCriterion]
+    rag: dict[Rag, RagMeaning]
+    outcomes: Annotated[list[Outcome], Field(min_length=1)]
+    agencies: Annotated[list[Agency], Field(min_length=1)]
+    strategy_meeting_required_agencies: list[str]
+    consent: Consent
+    escalation: Escalation
+    level_of_need: LevelOfNeed
+    retention: Retention | None = None
+
+    @field_validator("timescales")
+    @classmethod
+    def _start_events_fit(cls, value: dict[TimescaleKey, Timescale | None]) -> dict:
+        for key, timescale in value.items():
+            if timescale is None:
+                continue
+            allowed = TIMESCALES[key][2]
+            if timescale.starts not in allowed:
+                raise ValueError(
+                    f"{key.value} runs from {', '.join(sorted(allowed))}, "
+                    f"not {timescale.starts.value}"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Policy:
+        if set(self.rag) != set(Rag):
+            raise ValueError("rag must give a meaning for red, amber and green")
+        agency_keys = {agency.key for agency in self.agencies}
+        if len(agency_keys) != len(self.agencies):
+            raise ValueError("agencies: each key must be used once")
+        unknown = [key for key in self.strategy_meeting_required_agencies if key not in agency_keys]
+        if unknown:
+            raise ValueError(
+                "strategy_meeting_required_agencies names agencies not in agencies: "
+                + ", ".join(unknown)
+            )
+        outcome_keys = [outcome.key for outcome in self.outcomes]
+        if len(set(outcome_keys)) != len(outcome_keys):
+            raise ValueError("outcomes: each key must be used once")
+        criteria = [criterion.key for criterion in self.mash_criteria]
+        if len(set(criteria)) != len(criteria):
+            raise ValueError("mash_criteria: each key must be used once")
+        return self
+
+    # Reads used across the system, so that each question has one answer.
+
+    def timescale(self, key: TimescaleKey | str) -> Timescale | None:
+        """The council's timescale for `key`, or None when the policy leaves it unset."""
+        return self.timescales.get(TimescaleKey(key))
+
+    def agency(self, key: str) -> Agency:
+        for agency in self.agencies:
+            if agency.key == key:
+                return agency
+        raise KeyError(key)
+
+    def outcome(self, key: str) -> Outcome:
+        for outcome in self.outcomes:
+            if outcome.key == key:
+                return outcome
+        raise KeyError(key)

@@ -1,0 +1,236 @@
+"""Policy files: validated against the schema, with problems named by file, field and line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from frontdoor.policy.loader import PolicyError, load_policy_dir, load_policy_file
+from frontdoor.policy.schema import TimescaleKey, Unit
+
+REPO = Path(__file__).resolve().parents[2]
+POLICIES = REPO / "policies"
+
+
+def write_variant(tmp_path: Path, source: str, change, name: str | None = None) -> Path:
+    """A copy of a shipped policy with `change` applied to its parsed content."""
+    data = yaml.safe_load((POLICIES / f"{source}.yaml").read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / f"{name or data['id']}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("policy_id", ["sefton", "sefton-2022", "lewisham"])
+def test_every_shipped_policy_is_valid(policy_id):
+    loaded = load_policy_file(POLICIES / f"{policy_id}.yaml")
+    assert loaded.id == policy_id
+    assert loaded.version
+    assert len(loaded.sha256) == 64
+
+
+def test_r36_sefton_uses_the_2023_guidance_timescales():
+    policy = load_policy_file(POLICIES / "sefton.yaml").policy
+    red, amber, green = (
+        policy.timescale(key)
+        for key in ("mash_enquiry_red", "mash_enquiry_amber", "mash_enquiry_green")
+    )
+    assert (red.length, red.unit) == (2, Unit.CLOCK_HOURS)
+    assert (amber.length, amber.unit) == (6, Unit.CORE_HOURS)
+    assert (green.length, green.unit) == (1, Unit.WORKING_DAYS)
+
+
+def test_r36_sefton_2022_extends_sefton_with_the_committee_report_timescales():
+    base = load_policy_file(POLICIES / "sefton.yaml").policy
+    variant = load_policy_file(POLICIES / "sefton-2022.yaml").policy
+    assert variant.timescale("mash_enquiry_amber").length == 4
+    assert variant.timescale("mash_enquiry_green").unit == Unit.CORE_HOURS
+    # Everything the variant does not restate is the base policy's, catalogue included.
+    assert variant.timescale("contact_progressed") == base.timescale("contact_progressed")
+    assert variant.level_of_need == base.level_of_need
+    assert variant.council == base.council
+
+
+def test_lewisham_leaves_rag_timescales_unset_and_sets_r30_r31():
+    policy = load_policy_file(POLICIES / "lewisham.yaml").policy
+    for key in ("mash_enquiry_red", "mash_enquiry_amber", "mash_enquiry_green"):
+        assert policy.timescale(key) is None
+    assert policy.timescale(TimescaleKey.REFERRER_FEEDBACK).length == 3
+    assert policy.timescale(TimescaleKey.CHILD_SEEN).length == 5
+    assert policy.consent.return_referrals_without_consent is True  # R15
+
+
+def test_r40_sefton_strategy_meeting_needs_the_four_agencies():
+    policy = load_policy_file(POLICIES / "sefton.yaml").policy
+    assert set(policy.strategy_meeting_required_agencies) == {
+        "social_care",
+        "police",
+        "health",
+        "early_help",
+    }
+
+
+def test_a_wrong_unit_is_named_with_file_field_and_line(tmp_path):
+    def change(data):
+        data["timescales"]["mash_enquiry_amber"]["unit"] = "hours"
+
+    path = write_variant(tmp_path, "sefton", change)
+    with pytest.raises(PolicyError) as caught:
+        load_policy_file(path)
+    message = str(caught.value)
+    assert str(path) in message
+    assert "timescales.mash_enquiry_amber.unit" in message
+    assert "'hours'" in message
+    assert "clock_hours" in message  # what was expected
+    line = caught.value.problems[0].line
+    assert path.read_text().splitlines()[line - 1].strip() == "unit: hours"
+
+
+def test_an_unknown_key_is_refused(tmp_path):
+    path = write_variant(tmp_path, "sefton", lambda data: data.update(colour="blue"))
+    with pytest.raises(PolicyError, match="colour: this key is not known"):
+        load_policy_file(path)
+
+
+def test_a_missing_section_is_refused(tmp_path):
+    path = write_variant(tmp_path, "sefton", lambda data: data.pop("consent"))
+    with pytest.raises(PolicyError, match="consent: this key is required"):
+        load_policy_file(path)
+
+
+def test_a_timescale_with_the_wrong_start_event_is_refused(tmp_path):
+    def change(data):
+        data["timescales"]["mash_enquiry_red"]["starts"] = "contact_received"
+
+    path = write_variant(tmp_path, "sefton", change)
+    with pytest.raises(PolicyError, match="mash_enquiry_red runs from agency_alerted"):
+        load_policy_file(path)
+
+
+def test_working_days_must_be_whole(tmp_path):
+    def change(data):
+        data["timescales"]["contact_progressed"]["length"] = 1.5
+
+    path = write_variant(tmp_path, "sefton", change)
+    with pytest.raises(PolicyError, match="whole number of days"):
+        load_policy_file(path)
+
+
+def test_core_hours_must_open_before_they_close(tmp_path):
+    def change(data):
+        data["calendar"]["core_hours"]["friday"] = {"opens": "16:00", "closes": "09:00"}
+
+    path = write_variant(tmp_path, "sefton", change)
+    with pytest.raises(PolicyError, match=r"calendar\.core_hours\.friday: opens must be before"):
+        load_policy_file(path)
+
+
+def test_a_strategy_meeting_agency_must_be_a_known_agency(tmp_path):
+    def change(data):
+        data["strategy_meeting_required_agencies"].append("coastguard")
+
+    path = write_variant(tmp_path, "sefton", change)
+    with pytest.raises(PolicyError, match="coastguard"):
+        load_policy_file(path)
+
+
+def test_an_indicator_under_an_undeclared_subdomain_is_refused(tmp_path):
+    def change(data):
+        data["level_of_need"]["levels"][0]["indicators"]["astrology"] = ["Mercury in retrograde"]
+
+    path = write_variant(tmp_path, "sefton", change)
+    with pytest.raises(PolicyError, match="astrology"):
+        load_policy_file(path)
+
+
+def test_yaml_syntax_errors_give_the_line(tmp_path):
+    path = tmp_path / "sefton.yaml"
+    path.write_text("id: sefton\nversion: [unclosed\n")
+    with pytest.raises(PolicyError) as caught:
+        load_policy_file(path)
+    assert "not valid YAML" in str(caught.value)
+    assert caught.value.problems[0].line is not None
+
+
+def test_the_id_must_match_the_file_name(tmp_path):
+    path = write_variant(tmp_path, "sefton", lambda data: None, name="wirral")
+    with pytest.raises(PolicyError, match=r"id: the id must match the file name \(wirral\)"):
+        load_policy_file(path)
+
+
+def test_extends_names_a_policy_beside_the_file(tmp_path):
+    path = tmp_path / "variant.yaml"
+    path.write_text("id: variant\nextends: nowhere\nversion: '1'\n")
+    with pytest.raises(PolicyError, match="no policy nowhere beside this file"):
+        load_policy_file(path)
+
+
+def test_problems_in_several_files_are_all_reported(tmp_path):
+    shutil.copy(POLICIES / "sefton.yaml", tmp_path / "sefton.yaml")
+    (tmp_path / "broken.yaml").write_text("id: broken\n")
+    (tmp_path / "other.yaml").write_text("- a list\n")
+    with pytest.raises(PolicyError) as caught:
+        load_policy_dir(tmp_path)
+    message = str(caught.value)
+    assert "broken.yaml" in message and "other.yaml" in message
+
+
+def run_frontdoor(*args: str, **env: str) -> subprocess.CompletedProcess:
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "frontdoor", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=REPO,
+        check=False,
+    )
+
+
+def test_check_policy_command_accepts_valid_files():
+    result = run_frontdoor("check-policy", *(str(p) for p in sorted(POLICIES.glob("*.yaml"))))
+    assert result.returncode == 0, result.stderr
+    assert "sefton.yaml: valid" in result.stdout
+    assert "lewisham.yaml: valid" in result.stdout
+
+
+def test_check_policy_command_names_file_field_and_problem(tmp_path):
+    def change(data):
+        data["council"]["ons_code"] = "X123"
+
+    path = write_variant(tmp_path, "sefton", change)
+    result = run_frontdoor("check-policy", str(path))
+    assert result.returncode == 1
+    assert str(path) in result.stderr
+    assert "council.ons_code" in result.stderr
+
+
+def test_an_invalid_policy_stops_start_up(tmp_path):
+    shutil.copy(POLICIES / "sefton.yaml", tmp_path / "sefton.yaml")
+
+    def change(data):
+        data["timescales"]["contact_progressed"]["unit"] = "fortnights"
+
+    write_variant(tmp_path, "lewisham", change)
+    result = run_frontdoor("check", FRONTDOOR_POLICY_DIR=str(tmp_path))
+    assert result.returncode == 2
+    assert "lewisham.yaml" in result.stderr
+    assert "timescales.contact_progressed.unit" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_start_up_refuses_a_council_without_a_policy_file():
+    result = run_frontdoor("check", FRONTDOOR_COUNCIL="atlantis")
+    assert result.returncode == 2
+    assert "no policy file atlantis.yaml" in result.stderr
+
+
+def test_the_other_council_runs_from_its_policy_file_alone():
+    result = run_frontdoor("check", FRONTDOOR_COUNCIL="lewisham")
+    assert result.returncode == 0, result.stderr
