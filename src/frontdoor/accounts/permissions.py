@@ -1,0 +1,164 @@
+"""Who may do what: the permission matrix, kept as data.
+
+Each action names the roles allowed it. Views, the API and commands ask `can` or `require`, so the
+matrix here is the one answer to "may this user do this?". The home page lists a user's actions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from frontdoor.accounts.roles import Role
+from frontdoor.errors import DomainError
+
+R = Role
+STAFF = frozenset(set(Role) - {R.PARTNER_AGENCY})
+CHILDRENS_SERVICES = frozenset(
+    {R.CONTACT_OFFICER, R.MASH_SOCIAL_WORKER, R.MASH_MANAGER, R.SERVICE_MANAGER}
+)
+
+
+@dataclass(frozen=True)
+class Action:
+    key: str
+    description: str
+    roles: frozenset[Role]
+    rule: str = ""
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action(
+        "guidance.view",
+        "Read the council's Level of Need guidance and timescales",
+        frozenset(Role),
+        "R26, R27",
+    ),
+    Action(
+        "contact.record",
+        "Record contacts from the telephone, post, e-mail, EDT and the police",
+        frozenset({R.CONTACT_OFFICER, R.MASH_SOCIAL_WORKER, R.MASH_MANAGER}),
+        "R1, R2",
+    ),
+    Action(
+        "missing_episode.record",
+        "Record missing episodes",
+        frozenset({R.CONTACT_OFFICER, R.MASH_SOCIAL_WORKER, R.MASH_MANAGER}),
+        "R9",
+    ),
+    Action(
+        "inbox.view",
+        "See the front door inbox of new contacts and their deadlines",
+        CHILDRENS_SERVICES,
+        "R25",
+    ),
+    Action(
+        "contact.screen",
+        "Screen contacts: address, known children, consent, Level of Need and RAG",
+        frozenset({R.MASH_SOCIAL_WORKER, R.MASH_MANAGER}),
+        "R17-R24",
+    ),
+    Action(
+        "contact.decide",
+        "Record management oversight and decide each child's outcome",
+        frozenset({R.MASH_MANAGER}),
+        "R25",
+    ),
+    Action(
+        "consent.authorise_without",
+        "Authorise sharing information without consent",
+        frozenset({R.MASH_MANAGER}),
+        "R14",
+    ),
+    Action(
+        "enquiry.send",
+        "Send MASH enquiries to partner agencies",
+        frozenset({R.MASH_MANAGER}),
+        "R33-R36",
+    ),
+    Action(
+        "enquiry.answer",
+        "Answer the MASH enquiries sent to your agency",
+        frozenset({R.PARTNER_AGENCY}),
+        "R37",
+    ),
+    Action(
+        "rag.confirm",
+        "Confirm or change the final RAG rating after partners have answered",
+        frozenset({R.MASH_MANAGER}),
+        "R38",
+    ),
+    Action(
+        "meeting.chair",
+        "Schedule and chair case discussions and strategy meetings",
+        frozenset({R.MASH_MANAGER}),
+        "R39, R40",
+    ),
+    Action(
+        "escalation.receive",
+        "Receive escalations of professional disagreement",
+        frozenset({R.SERVICE_MANAGER}),
+        "R39, R42",
+    ),
+    Action(
+        "escalation.open",
+        "Open an escalation of professional disagreement",
+        frozenset(Role) - {R.PERFORMANCE_ANALYST, R.ADMINISTRATOR},
+        "R42, R43",
+    ),
+    Action(
+        "early_help.receive",
+        "Take Early Help outcomes for Team Around the Family and Targeted Family Support",
+        frozenset({R.EARLY_HELP_WORKER}),
+        "R20",
+    ),
+    Action(
+        "exploitation.brief",
+        "Run the daily Missing and Exploitation briefing and join exploitation meetings",
+        frozenset({R.EXPLOITATION_COORDINATOR, R.MASH_MANAGER}),
+        "R41",
+    ),
+    Action(
+        "returns.view",
+        "See timeliness dashboards and produce Annex A and the CIN census",
+        frozenset({R.PERFORMANCE_ANALYST, R.SERVICE_MANAGER, R.MASH_MANAGER}),
+        "R46",
+    ),
+    Action(
+        "users.manage",
+        "Manage staff accounts, roles and agencies",
+        frozenset({R.ADMINISTRATOR}),
+    ),
+    Action(
+        "audit.view",
+        "Read the audit trail of changes and record views",
+        frozenset({R.ADMINISTRATOR, R.SERVICE_MANAGER}),
+        "R45",
+    ),
+)
+
+_BY_KEY = {action.key: action for action in ACTIONS}
+
+
+def can(user, action: str) -> bool:
+    """True when `user` (signed in and active) may do `action`."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.role in _BY_KEY[action].roles
+
+
+def require(user, action: str) -> None:
+    """Refuse with a DomainError a worker can act on unless `user` may do `action`."""
+    if not can(user, action):
+        allowed = ", ".join(sorted(Role(r).label for r in _BY_KEY[action].roles))
+        raise PermissionDeniedError(
+            f"You cannot {_BY_KEY[action].description[0].lower()}"
+            f"{_BY_KEY[action].description[1:]}: this is for {allowed}."
+        )
+
+
+def actions_for(user) -> list[Action]:
+    return [action for action in ACTIONS if can(user, action.key)]
+
+
+class PermissionDeniedError(DomainError):
+    pass

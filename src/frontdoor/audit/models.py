@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """Something someone did: who, when, what, to which record, and what changed. Never edited."""
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Kept as text too, so the trail still reads when an account is renamed.
+    actor_name = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=80, db_index=True)
+    target_type = models.CharField(max_length=80, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    policy_version = models.ForeignKey(
+        "policy.PolicyVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'system'} {self.action}"
+
+
+class RecordView(models.Model):
+    """Someone looked at a record about a child or family (the access log)."""
+
+    at = models.DateTimeField(db_index=True)
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    target_type = models.CharField(max_length=80)
+    target_id = models.CharField(max_length=64)
+    # The page, API route or export it was seen through.
+    through = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.viewer_id} viewed {self.target_type} {self.target_id}"
+        )

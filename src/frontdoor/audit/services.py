@@ -1,0 +1,58 @@
+"""Writing the audit trail: every action and every view of a record goes through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from frontdoor.audit.models import AuditEvent, RecordView
+
+
+def _describe_target(target: models.Model | None) -> tuple[str, str, str]:
+    if target is None:
+        return "", "", ""
+    return target._meta.label_lower, str(target.pk), str(target)[:200]
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+    policy_version=None,
+    at: dt.datetime | None = None,
+) -> AuditEvent:
+    """Append one entry to the audit trail (who, when, what, to what, and why)."""
+    target_type, target_id, target_repr = _describe_target(target)
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        at=at or timezone.now(),
+        actor=actor if is_user else None,
+        actor_name=(str(actor) if is_user else "")[:200],
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        target_repr=target_repr,
+        changes=changes or {},
+        reason=reason,
+        policy_version=policy_version,
+    )
+
+
+def record_view(
+    *, viewer, target: models.Model, through: str = "", at: dt.datetime | None = None
+) -> RecordView:
+    """Log that `viewer` saw `target` (a child's, a family's or a contact's record)."""
+    target_type, target_id, _ = _describe_target(target)
+    return RecordView.objects.create(
+        at=at or timezone.now(),
+        viewer=viewer,
+        target_type=target_type,
+        target_id=target_id,
+        through=through[:200],
+    )

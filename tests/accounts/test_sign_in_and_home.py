@@ -1,0 +1,82 @@
+"""Staff sign in; the home page shows what each role can do; sign-ins are audited."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pytest
+from django.urls import reverse
+
+from frontdoor.accounts.permissions import ACTIONS, actions_for
+from frontdoor.accounts.roles import Role
+from frontdoor.audit.models import AuditEvent
+from tests.accounts.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_need_a_signed_in_user(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_sign_in_page_is_public(client):
+    response = client.get(reverse("accounts:login"))
+    assert response.status_code == 200
+    assert "Sign in to Front Door" in response.content.decode()
+
+
+def test_signing_in_takes_you_home_and_is_audited(client, make_user):
+    user = make_user(Role.CONTACT_OFFICER)
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    event = AuditEvent.objects.get(action="account.signed_in")
+    assert event.actor == user
+
+
+def test_a_wrong_password_is_refused_and_audited(client, make_user):
+    user = make_user(Role.CONTACT_OFFICER)
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": "not-it"}
+    )
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    event = AuditEvent.objects.get(action="account.sign_in_failed")
+    assert event.changes == {"username": user.username}
+    assert "not-it" not in str(event.changes)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_home_page_lists_what_the_role_can_do(client, make_user, role):
+    user = make_user(role)
+    client.force_login(user)
+    page = client.get(reverse("home")).content.decode()
+    mine = actions_for(user)
+    assert mine, f"{role} can do nothing"
+    for action in ACTIONS:
+        if action in mine:
+            assert escape(action.description) in page
+        else:
+            assert escape(action.description) not in page
+    assert escape(Role(role).label) in page
+
+
+def test_a_partner_sees_their_agency(client, make_user):
+    client.force_login(make_user(Role.PARTNER_AGENCY, agency_key="police"))
+    page = client.get(reverse("home")).content.decode()
+    assert "Merseyside Police" in page
+    assert "Answer the MASH enquiries sent to your agency" in page
+    assert "Send MASH enquiries" not in page
+
+
+def test_signing_out_is_a_post_and_is_audited(client, make_user):
+    user = make_user()
+    client.force_login(user)
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="account.signed_out", actor=user).exists()
+    assert client.get(reverse("home")).status_code == 302

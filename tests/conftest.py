@@ -1,0 +1,25 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdoor.accounts.roles import Role
+from tests.accounts.factories import UserFactory
+
+
+@pytest.fixture
+def make_user(db):
+    """A signed-in-able user with a role (and an agency, for partner agency users)."""
+
+    def make(role: Role = Role.MASH_MANAGER, **kwargs):
+        if role == Role.PARTNER_AGENCY:
+            kwargs.setdefault("agency_key", "police")
+        return UserFactory(role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user(Role.MASH_MANAGER)
