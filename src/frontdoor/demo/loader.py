@@ -1,0 +1,68 @@
+"""The demo council's staff and data, for trying Front Door out. Never for production use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from frontdoor.accounts.models import User
+from frontdoor.accounts.roles import Role
+from frontdoor.accounts.services import create_user
+from frontdoor.errors import DomainError
+from frontdoor.policy.versions import current_policy_version
+
+# Shared by every demo account, and printed by `python3 dev.py run`.
+DEMO_PASSWORD = "frontdoor-demo"  # noqa: S105 - a published demo password, refused in production
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: Role
+    agency_key: str = ""
+    team: str = ""
+
+
+# Fictional people: one or more for every role.
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser("officer", "Casey", "Quill", Role.CONTACT_OFFICER, team="Integrated Front Door"),
+    DemoUser("worker", "Robin", "Ashdown", Role.MASH_SOCIAL_WORKER, team="MASH"),
+    DemoUser("manager", "Morgan", "Lyle", Role.MASH_MANAGER, team="MASH"),
+    DemoUser("service", "Sam", "Okafor-Reed", Role.SERVICE_MANAGER, team="Children's Services"),
+    DemoUser("police", "Alex", "Penhallow", Role.PARTNER_AGENCY, agency_key="police"),
+    DemoUser("health", "Jordan", "Fairweather", Role.PARTNER_AGENCY, agency_key="health"),
+    DemoUser("earlyhelp", "Taylor", "Brightwell", Role.EARLY_HELP_WORKER, team="Early Help"),
+    DemoUser("exploitation", "Jamie", "Colebrook", Role.EXPLOITATION_COORDINATOR),
+    DemoUser("analyst", "Avery", "Tindall", Role.PERFORMANCE_ANALYST, team="Performance"),
+    DemoUser("admin", "Charlie", "Marsh", Role.ADMINISTRATOR, team="Systems"),
+)
+
+
+@transaction.atomic
+def load_demo() -> list[tuple[DemoUser, bool]]:
+    """Create the demo accounts that are missing; return each with whether it was created now."""
+    if settings.PRODUCTION:
+        raise DomainError("The demo data is never loaded into a production system.")
+    current_policy_version()  # the council's policy is on record before anything uses it
+    results = []
+    for demo in DEMO_USERS:
+        if User.objects.filter(username=demo.username).exists():
+            results.append((demo, False))
+            continue
+        create_user(
+            username=demo.username,
+            password=DEMO_PASSWORD,
+            role=demo.role,
+            first_name=demo.first_name,
+            last_name=demo.last_name,
+            email=f"{demo.username}@demo.invalid",
+            agency_key=demo.agency_key,
+            team=demo.team,
+            by=None,
+        )
+        results.append((demo, True))
+    return results
