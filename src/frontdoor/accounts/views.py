@@ -40,3 +40,9 @@ def home(request: HttpRequest) -> HttpResponse:
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # A wrong username or password concerns the whole form: link the summary to its first field.
+        form.non_field_errors_anchor = "id_username"
+        return form
