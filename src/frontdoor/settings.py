@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "frontdoor.policy",
     "frontdoor.accounts",
     "frontdoor.audit",
+    "frontdoor.intake",
     "frontdoor.demo",
 ]
 
@@ -205,6 +206,11 @@ STATICFILES_DIRS = [
 ]
 # Served from the finders, so the embedded default needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True
+
+# Documents that arrive with contacts: kept outside the web root and never served by URL; only
+# a view that checks who may see the contact streams them (R10, R45).
+MEDIA_ROOT = Path(env_str("FRONTDOOR_UPLOAD_DIR", str(VAR_DIR / "uploads")))
+FRONTDOOR_MAX_UPLOAD_BYTES = env_int("FRONTDOOR_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 
 TASKS = {
     "default": {

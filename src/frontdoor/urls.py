@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from frontdoor.accounts import views as accounts_views
+from frontdoor.api import api
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("accounts/", include("frontdoor.accounts.urls")),
     path("guidance/", include("frontdoor.policy.urls")),
+    path("refer/", include("frontdoor.intake.public_urls")),
+    path("contacts/", include("frontdoor.intake.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,323 @@
+"""Contacts and what arrives with them (R1-R11).
+
+A contact is one incident or request: the unit of work (ARCHITECTURE decision 1). Each incoming
+message (an online referral form, a phone call, a letter, a police notification) is a report
+attached to a contact; several reports of one incident share a contact (R7), each keeping its own
+referrer, channel, time and documents. The children and adults named are recorded as reported;
+screening later links them to the people already known.
+
+Nothing here is edited in place by views: `intake.services` makes every change, with its audit
+entry, in one transaction.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Channel(models.TextChoices):
+    """How a report reached the front door (R2)."""
+
+    ONLINE_FORM = "online_form", "Online referral form"
+    TELEPHONE = "telephone", "Telephone"
+    IN_PERSON = "in_person", "In person"
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "E-mail"
+    EDT = "edt", "Emergency Duty Team (out of hours)"
+    POLICE_NOTIFICATION = "police_notification", "Police notification"
+    API = "api", "Partner system"
+
+
+class ReferrerType(models.TextChoices):
+    PROFESSIONAL = "professional", "Professional"
+    PUBLIC = "public", "Member of the public"
+    FAMILY = "family", "Family member"
+    ANONYMOUS = "anonymous", "Anonymous"
+
+
+class Consent(models.TextChoices):
+    """What the referrer says about the consent of those with parental responsibility (R12-R16)."""
+
+    GIVEN = "given", "Given"
+    REFUSED = "refused", "Refused"
+    NOT_SOUGHT = "not_sought", "Not sought"
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Contact(models.Model):
+    """One incident or request about one or more children (R1, R7)."""
+
+    class Kind(models.TextChoices):
+        CONCERN = "concern", "Concern about a child"
+        MISSING_EPISODE = "missing_episode", "Missing episode"
+
+    class State(models.TextChoices):
+        RECEIVED = "received", "Received"
+        SCREENING = "screening", "Being screened"
+        IN_MASH = "in_mash", "In MASH"
+        AWAITING_DECISION = "awaiting_decision", "Awaiting a decision"
+        DECIDED = "decided", "Decided"
+        CLOSED = "closed", "Closed"
+
+    reference = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CONCERN)
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.RECEIVED, db_index=True
+    )
+    # When the first report arrived: the contact's clocks run from here.
+    received_at = models.DateTimeField(db_index=True)
+    # R25: by when the contact must be progressed, stored when the clock starts so the inbox
+    # sorts and filters in the database. Null only when the policy sets no such timescale.
+    progress_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # R3: a telephoned immediate concern must be followed by a written referral.
+    written_follow_up_due_at = models.DateTimeField(null=True, blank=True)
+    written_follow_up_received_at = models.DateTimeField(null=True, blank=True)
+    policy_version = models.ForeignKey(
+        "policy.PolicyVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic locking: a change made from a stale page is refused, not silently applied.
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["state", "received_at"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Report(models.Model):
+    """One message about the incident, as it arrived: its referrer, channel, time and answers."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="reports")
+    channel = models.CharField(max_length=30, choices=Channel.choices)
+    received_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A form or API call sent twice carries the same key and makes one report (R1: nothing lost,
+    # nothing doubled).
+    submission_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
+
+    # The referrer (R11: a non-professional's identity is never shown outside children's services).
+    referrer_type = models.CharField(max_length=20, choices=ReferrerType.choices)
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_agency = models.CharField(max_length=200, blank=True)
+    referrer_role = models.CharField(max_length=200, blank=True)
+    referrer_phone = models.CharField(max_length=40, blank=True)
+    referrer_email = models.EmailField(blank=True)
+    referrer_address = models.TextField(blank=True)
+    referrer_relationship = models.CharField(max_length=200, blank=True)
+
+    # R6: what a referral should capture.
+    worry = models.TextField()
+    working_well = models.TextField(blank=True)
+    child_voice = models.TextField(blank=True)
+    child_location = models.TextField(blank=True)
+    immediate_protection_needed = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    alleged_perpetrator = models.TextField(blank=True)
+    other_agencies = models.TextField(blank=True)
+    parents_aware = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    parents_agree = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    domestic_abuse = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    mental_illness = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    substance_misuse = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    learning_difficulties = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+
+    # R12-R16: consent, and the R14 reason when it was not sought.
+    consent = models.CharField(max_length=20, choices=Consent.choices)
+    consent_not_sought_reason = models.CharField(max_length=40, blank=True)
+    consent_notes = models.TextField(blank=True)
+    # The referrer's view of the Level of Need (1-4), if they gave one.
+    referrer_level_of_need = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    # Staff-recorded reports: a summary of a call, letter or e-mail.
+    summary = models.TextField(blank=True)
+    # A hash of the secret given on the confirmation page, for the referrer's status check.
+    status_secret_hash = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["received_at", "id"]
+
+    def __str__(self) -> str:
+        when = f"{self.received_at:%Y-%m-%d %H:%M}"
+        return f"{self.contact.reference}: {self.get_channel_display()} at {when}"
+
+
+class Gender(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    OTHER = "other", "Other"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class ReportedPerson(models.Model):
+    """The details of a child or adult as a report gave them (R4)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="+")
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    other_names = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.NOT_KNOWN)
+    ethnicity = models.CharField(max_length=100, blank=True)
+    first_language = models.CharField(max_length=100, blank=True)
+    religion = models.CharField(max_length=100, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        return (
+            " ".join(part for part in (self.first_name, self.last_name) if part) or "Name not known"
+        )
+
+
+class ReportedChild(ReportedPerson):
+    """A child the contact is about, or an unborn child (R4, R5)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="children")
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="children")
+    unborn = models.BooleanField(default=False)
+    expected_date_of_birth = models.DateField(null=True, blank=True)
+    nhs_number = models.CharField(max_length=10, blank=True)
+    school_or_nursery = models.CharField(max_length=200, blank=True)
+    special_needs = models.TextField(blank=True)
+    communication = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(unborn=True, date_of_birth__isnull=True)
+                    | models.Q(unborn=False, expected_date_of_birth__isnull=True)
+                ),
+                name="unborn_child_has_expected_date_only",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "Unborn child" if self.unborn and not self.first_name else self.name
+
+
+class ReportedAdult(ReportedPerson):
+    """A household member or significant adult (R4)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="adults")
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="adults")
+    relationship_to_child = models.CharField(max_length=200, blank=True)
+    parental_responsibility = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    lives_with_child = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    phone = models.CharField(max_length=40, blank=True)
+    # R6: the alleged perpetrator, where the referrer names one among the adults.
+    alleged_perpetrator = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name never comes from the uploader: it cannot collide, climb folders or execute.
+    return f"attachments/{instance.report.contact.reference}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """A document that arrived with a report (R10), stored outside the web root."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, storage=None)
+    original_name = models.CharField(max_length=255)
+    # Sniffed from the content, never trusted from the name or the browser.
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class MissingEpisode(models.Model):
+    """A child missing from home or care, recorded as a contact (R9)."""
+
+    contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="missing")
+    child = models.OneToOneField(ReportedChild, on_delete=models.PROTECT, related_name="+")
+    went_missing_at = models.DateTimeField()
+    returned_at = models.DateTimeField(null=True, blank=True)  # null: still missing
+    missing_from = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Missing episode of {self.child}"
+
+
+class Consultation(models.Model):
+    """A professional rang to discuss a threshold (R8): logged with the advice, no child details."""
+
+    at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    caller_agency = models.CharField(max_length=200)
+    caller_role = models.CharField(max_length=200, blank=True)
+    question = models.TextField()
+    advice = models.TextField()
+    # When safeguarding concerns came out of the conversation, the contact it became.
+    became_contact = models.OneToOneField(
+        Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="consultation"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"Consultation with {self.caller_agency} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,401 @@
+"""Recording contacts (R1-R11): every change to a contact goes through a function here.
+
+Each function takes keyword arguments and the acting user, runs in one transaction, checks
+permission then state, writes the change with its audit entry and clocks, and refuses anything
+else with a `DomainError` a worker can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from frontdoor.accounts.permissions import require
+from frontdoor.audit import services as audit
+from frontdoor.errors import DomainError
+from frontdoor.intake.models import (
+    Channel,
+    Consultation,
+    Contact,
+    MissingEpisode,
+    Report,
+    ReportedAdult,
+    ReportedChild,
+)
+from frontdoor.intake.submissions import Child, Submission
+from frontdoor.policy.clocks import start_clock
+from frontdoor.policy.registry import calendar_for, current_loaded_policy
+from frontdoor.policy.schema import TimescaleKey
+from frontdoor.policy.versions import current_policy_version
+
+# Channels on which a member of the public or a partner system reports without signing in.
+PUBLIC_CHANNELS = frozenset({Channel.ONLINE_FORM, Channel.API})
+# Written channels: a written report follows up a telephoned immediate concern (R3).
+WRITTEN_CHANNELS = frozenset({Channel.ONLINE_FORM, Channel.LETTER, Channel.EMAIL, Channel.API})
+# A clock skew allowance: a report cannot arrive later than now.
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+# References are read over the phone: no 0/O, 1/I/L, and no vowels to spell words.
+_REFERENCE_ALPHABET = "23456789BCDFGHJKMNPQRSTVWXYZ"
+
+
+def new_reference() -> str:
+    body = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    return f"FD-{body[:4]}-{body[4:]}"
+
+
+def _secret_digest(secret: str) -> str:
+    return salted_hmac("frontdoor.intake.status", secret, algorithm="sha256").hexdigest()
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The result of recording a report; `status_secret` is shown once, on the confirmation."""
+
+    contact: Contact
+    report: Report
+    created: bool
+    status_secret: str = ""
+
+
+def _check_received_at(received_at: dt.datetime, now: dt.datetime) -> None:
+    if timezone.is_naive(received_at):
+        raise DomainError("Give the time the report was received with its time zone.")
+    if received_at > now + FUTURE_TOLERANCE:
+        raise DomainError("The time the report was received cannot be in the future.")
+
+
+def _existing(submission_key: str | None) -> Report | None:
+    if not submission_key:
+        return None
+    return Report.objects.select_related("contact").filter(submission_key=submission_key).first()
+
+
+def _create_people(*, contact: Contact, report: Report, submission: Submission) -> None:
+    ReportedChild.objects.bulk_create(
+        ReportedChild(contact=contact, report=report, **child.model_dump())
+        for child in submission.children
+    )
+    ReportedAdult.objects.bulk_create(
+        ReportedAdult(contact=contact, report=report, **adult.model_dump())
+        for adult in submission.adults
+    )
+
+
+def _create_report(
+    *,
+    contact: Contact,
+    submission: Submission,
+    channel: Channel,
+    received_at: dt.datetime,
+    by,
+    submission_key: str | None,
+    status_secret: str,
+) -> Report:
+    referrer, concern, consent = submission.referrer, submission.concern, submission.consent
+    report = Report.objects.create(
+        contact=contact,
+        channel=channel,
+        received_at=received_at,
+        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+        submission_key=submission_key or None,
+        referrer_type=referrer.type,
+        referrer_name=referrer.name,
+        referrer_agency=referrer.agency,
+        referrer_role=referrer.role,
+        referrer_phone=referrer.phone,
+        referrer_email=referrer.email,
+        referrer_address=referrer.address,
+        referrer_relationship=referrer.relationship_to_child,
+        consent=consent.consent,
+        consent_not_sought_reason=consent.not_sought_reason,
+        consent_notes=consent.notes,
+        referrer_level_of_need=submission.referrer_level_of_need,
+        summary=submission.summary,
+        status_secret_hash=_secret_digest(status_secret) if status_secret else "",
+        **concern.model_dump(),
+    )
+    _create_people(contact=contact, report=report, submission=submission)
+    return report
+
+
+def _check_channel(channel: Channel, by) -> None:
+    if channel in PUBLIC_CHANNELS:
+        return
+    require(by, "contact.record")
+
+
+def _check_consent_reason(submission: Submission) -> None:
+    # R14: the policy lists the reasons consent may go unsought.
+    reason = submission.consent.not_sought_reason
+    allowed = {r.key for r in current_loaded_policy().policy.consent.not_sought_reasons}
+    if reason and reason not in allowed:
+        raise DomainError("Select one of the council's reasons for not seeking consent.")
+
+
+def record_contact(
+    *,
+    submission: Submission,
+    channel: Channel,
+    received_at: dt.datetime | None = None,
+    by=None,
+    submission_key: str | None = None,
+    kind: Contact.Kind = Contact.Kind.CONCERN,
+) -> Recorded:
+    """Record a new contact from its first report (R1, R2, R3, R25).
+
+    A submission already recorded under the same `submission_key` (a double click, the back
+    button, a retried request) returns the contact it made instead of making another.
+    """
+    channel = Channel(channel)
+    _check_channel(channel, by)
+    now = timezone.now()
+    received_at = received_at or now
+    _check_received_at(received_at, now)
+    _check_consent_reason(submission)
+    if existing := _existing(submission_key):
+        return Recorded(contact=existing.contact, report=existing, created=False)
+    try:
+        with transaction.atomic():
+            return _record_new_contact(
+                submission=submission,
+                channel=channel,
+                received_at=received_at,
+                by=by,
+                submission_key=submission_key,
+                kind=kind,
+            )
+    except IntegrityError:
+        # The same submission was recorded by a concurrent request a moment ago.
+        if existing := _existing(submission_key):
+            return Recorded(contact=existing.contact, report=existing, created=False)
+        raise
+
+
+def _record_new_contact(
+    *,
+    submission: Submission,
+    channel: Channel,
+    received_at: dt.datetime,
+    by,
+    submission_key: str | None,
+    kind: Contact.Kind,
+) -> Recorded:
+    loaded = current_loaded_policy()
+    calendar = calendar_for(loaded)
+    policy_version = current_policy_version()
+    # R25: every contact is progressed within the council's timescale (Sefton: 1 working day).
+    progress = start_clock(
+        timescale=loaded.policy.timescale(TimescaleKey.CONTACT_PROGRESSED),
+        start=received_at,
+        calendar=calendar,
+    )
+    # R3: immediate concerns are telephoned, and the written referral must follow.
+    follow_up = None
+    if channel == Channel.TELEPHONE and submission.concern.immediate_protection_needed == "yes":
+        follow_up = start_clock(
+            timescale=loaded.policy.timescale(TimescaleKey.WRITTEN_FOLLOW_UP),
+            start=received_at,
+            calendar=calendar,
+        )
+    contact = Contact.objects.create(
+        reference=_unused_reference(),
+        kind=kind,
+        received_at=received_at,
+        progress_due_at=progress.due if progress else None,
+        written_follow_up_due_at=follow_up.due if follow_up else None,
+        policy_version=policy_version,
+    )
+    status_secret = secrets.token_urlsafe(12) if channel in PUBLIC_CHANNELS else ""
+    report = _create_report(
+        contact=contact,
+        submission=submission,
+        channel=channel,
+        received_at=received_at,
+        by=by,
+        submission_key=submission_key,
+        status_secret=status_secret,
+    )
+    audit.record(
+        actor=by,
+        action="contact.recorded",
+        target=contact,
+        changes={
+            "channel": channel.value,
+            "children": len(submission.children),
+            "adults": len(submission.adults),
+            "progress_due_at": contact.progress_due_at.isoformat()
+            if contact.progress_due_at
+            else None,
+        },
+        policy_version=policy_version,
+    )
+    return Recorded(contact=contact, report=report, created=True, status_secret=status_secret)
+
+
+def _unused_reference() -> str:
+    for _ in range(10):
+        reference = new_reference()
+        if not Contact.objects.filter(reference=reference).exists():
+            return reference
+    raise DomainError("Could not make a new contact reference: please try again.")
+
+
+def attach_report(
+    *,
+    contact: Contact,
+    submission: Submission,
+    channel: Channel,
+    received_at: dt.datetime | None = None,
+    by=None,
+    submission_key: str | None = None,
+) -> Recorded:
+    """Add another report of the same incident to a contact (R7), or the written follow-up (R3).
+
+    The contact is not held up waiting for other reports: its clocks do not change.
+    """
+    channel = Channel(channel)
+    _check_channel(channel, by)
+    now = timezone.now()
+    received_at = received_at or now
+    _check_received_at(received_at, now)
+    _check_consent_reason(submission)
+    if existing := _existing(submission_key):
+        if existing.contact_id != contact.pk:
+            raise DomainError("This submission was already recorded on another contact.")
+        return Recorded(contact=existing.contact, report=existing, created=False)
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        if contact.state == Contact.State.CLOSED:
+            raise DomainError(
+                f"Contact {contact.reference} is closed: record a new contact instead."
+            )
+        status_secret = secrets.token_urlsafe(12) if channel in PUBLIC_CHANNELS else ""
+        report = _create_report(
+            contact=contact,
+            submission=submission,
+            channel=channel,
+            received_at=received_at,
+            by=by,
+            submission_key=submission_key,
+            status_secret=status_secret,
+        )
+        changes = {"channel": channel.value, "report": report.pk}
+        if (
+            contact.written_follow_up_due_at
+            and contact.written_follow_up_received_at is None
+            and channel in WRITTEN_CHANNELS
+        ):
+            contact.written_follow_up_received_at = received_at
+            contact.version += 1
+            contact.save(update_fields=["written_follow_up_received_at", "version"])
+            changes["written_follow_up_received_at"] = received_at.isoformat()
+        audit.record(actor=by, action="contact.report_attached", target=contact, changes=changes)
+    return Recorded(contact=contact, report=report, created=True, status_secret=status_secret)
+
+
+@transaction.atomic
+def record_missing_episode(
+    *,
+    child: Child,
+    went_missing_at: dt.datetime,
+    returned_at: dt.datetime | None,
+    missing_from: str,
+    submission: Submission,
+    channel: Channel,
+    received_at: dt.datetime | None = None,
+    by,
+) -> Contact:
+    """Record a child's missing episode as a contact (R9); `returned_at` None: still missing."""
+    require(by, "missing_episode.record")
+    now = timezone.now()
+    if went_missing_at > now + FUTURE_TOLERANCE:
+        raise DomainError("The time the child went missing cannot be in the future.")
+    if returned_at is not None and returned_at < went_missing_at:
+        raise DomainError("The child cannot have returned before they went missing.")
+    if returned_at is not None and returned_at > now + FUTURE_TOLERANCE:
+        raise DomainError("The time the child returned cannot be in the future.")
+    submission = submission.model_copy(update={"children": [child]})
+    recorded = record_contact(
+        submission=submission,
+        channel=channel,
+        received_at=received_at,
+        by=by,
+        kind=Contact.Kind.MISSING_EPISODE,
+    )
+    MissingEpisode.objects.create(
+        contact=recorded.contact,
+        child=recorded.contact.children.get(),
+        went_missing_at=went_missing_at,
+        returned_at=returned_at,
+        missing_from=missing_from,
+    )
+    return recorded.contact
+
+
+@transaction.atomic
+def record_consultation(
+    *,
+    caller_agency: str,
+    caller_role: str,
+    question: str,
+    advice: str,
+    at: dt.datetime | None = None,
+    by,
+) -> Consultation:
+    """Log a professional consultation, anonymously, with the advice given (R8)."""
+    require(by, "contact.record")
+    if not caller_agency.strip() or not question.strip() or not advice.strip():
+        raise DomainError("Enter the caller's organisation, what they asked and the advice given.")
+    consultation = Consultation.objects.create(
+        at=at or timezone.now(),
+        recorded_by=by,
+        caller_agency=caller_agency.strip(),
+        caller_role=caller_role.strip(),
+        question=question,
+        advice=advice,
+    )
+    audit.record(actor=by, action="consultation.recorded", target=consultation)
+    return consultation
+
+
+def consultation_to_contact(*, consultation: Consultation, submission: Submission, by) -> Contact:
+    """Safeguarding concerns came out of a consultation: it becomes a contact (R8)."""
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if consultation.became_contact_id:
+            raise DomainError(
+                f"This consultation already became contact {consultation.became_contact.reference}."
+            )
+        recorded = record_contact(
+            submission=submission, channel=Channel.TELEPHONE, received_at=consultation.at, by=by
+        )
+        consultation.became_contact = recorded.contact
+        consultation.save(update_fields=["became_contact"])
+        audit.record(
+            actor=by,
+            action="consultation.became_contact",
+            target=consultation,
+            changes={"contact": recorded.contact.reference},
+        )
+    return recorded.contact
+
+
+def referrer_status(*, reference: str, secret: str) -> str | None:
+    """The stage of a referrer's own submission, or None when the pair does not match.
+
+    Nothing else is revealed: not the children, the outcome or other reports.
+    """
+    reports = Report.objects.filter(
+        contact__reference=reference.strip().upper(), status_secret_hash__gt=""
+    ).select_related("contact")
+    digest = _secret_digest(secret.strip())
+    for report in reports:
+        if constant_time_compare(report.status_secret_hash, digest):
+            return report.contact.get_state_display()
+    return None

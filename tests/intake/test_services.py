@@ -1,0 +1,228 @@
+"""Recording contacts: every report kept, once; clocks started; refusals with reasons (R1-R11)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from frontdoor.accounts.roles import Role
+from frontdoor.audit.models import AuditEvent
+from frontdoor.errors import DomainError
+from frontdoor.intake.models import Channel, Contact, Report, YesNoUnknown
+from frontdoor.intake.services import (
+    attach_report,
+    consultation_to_contact,
+    record_consultation,
+    record_contact,
+    record_missing_episode,
+    referrer_status,
+)
+from frontdoor.intake.submissions import Child
+from tests.intake.factories import make_submission, unborn_child
+
+LONDON = ZoneInfo("Europe/London")
+pytestmark = pytest.mark.django_db
+
+
+def london(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=LONDON)
+
+
+def test_r1_an_online_referral_makes_a_contact_with_its_children_and_adults():
+    recorded = record_contact(submission=make_submission(), channel=Channel.ONLINE_FORM)
+    contact = recorded.contact
+    assert recorded.created
+    assert contact.reference.startswith("FD-")
+    assert [c.first_name for c in contact.children.all()] == ["Ellis", "Robin"]
+    assert contact.adults.get().relationship_to_child == "Mother"
+    assert contact.policy_version.policy_id == "sefton"
+    assert recorded.status_secret
+    assert AuditEvent.objects.filter(action="contact.recorded", target_id=str(contact.pk)).exists()
+
+
+def test_r25_the_contact_is_due_one_working_day_after_it_arrives():
+    # A contact received on a Thursday morning is progressed by Friday's close (16:00).
+    recorded = record_contact(
+        submission=make_submission(),
+        channel=Channel.ONLINE_FORM,
+        received_at=london("2026-11-19T10:00"),
+    )
+    assert recorded.contact.progress_due_at == london("2026-11-20T16:00")
+
+
+def test_an_edt_contact_received_on_a_saturday_night_is_due_monday(make_user):
+    officer = make_user(Role.CONTACT_OFFICER)
+    recorded = record_contact(
+        submission=make_submission(),
+        channel=Channel.EDT,
+        received_at=london("2026-11-21T02:00"),
+        by=officer,
+    )
+    assert recorded.contact.progress_due_at == london("2026-11-23T17:30")
+    assert recorded.report.recorded_by == officer
+    assert recorded.status_secret == ""  # staff-recorded: nothing for a referrer to check
+
+
+def test_a_form_sent_twice_makes_one_contact():
+    first = record_contact(
+        submission=make_submission(), channel=Channel.ONLINE_FORM, submission_key="abc"
+    )
+    again = record_contact(
+        submission=make_submission(), channel=Channel.ONLINE_FORM, submission_key="abc"
+    )
+    assert not again.created
+    assert again.contact == first.contact
+    assert Contact.objects.count() == 1
+    assert Report.objects.count() == 1
+
+
+def test_staff_channels_need_a_role_that_records_contacts(make_user):
+    with pytest.raises(DomainError, match="You cannot record contacts"):
+        record_contact(
+            submission=make_submission(),
+            channel=Channel.TELEPHONE,
+            by=make_user(Role.PARTNER_AGENCY),
+        )
+    with pytest.raises(DomainError):
+        record_contact(submission=make_submission(), channel=Channel.LETTER, by=None)
+    assert Contact.objects.count() == 0
+
+
+def test_a_report_cannot_arrive_in_the_future(make_user):
+    with pytest.raises(DomainError, match="cannot be in the future"):
+        record_contact(
+            submission=make_submission(),
+            channel=Channel.TELEPHONE,
+            received_at=timezone.now() + dt.timedelta(hours=1),
+            by=make_user(Role.CONTACT_OFFICER),
+        )
+
+
+def test_r3_a_telephoned_immediate_concern_awaits_its_written_follow_up(make_user):
+    officer = make_user(Role.CONTACT_OFFICER)
+    submission = make_submission()
+    urgent = submission.model_copy(
+        update={
+            "concern": submission.concern.model_copy(
+                update={"immediate_protection_needed": YesNoUnknown.YES}
+            )
+        }
+    )
+    received = timezone.now() - dt.timedelta(hours=1)
+    phoned = record_contact(
+        submission=urgent, channel=Channel.TELEPHONE, received_at=received, by=officer
+    ).contact
+    assert phoned.written_follow_up_due_at == received + dt.timedelta(hours=24)
+    assert phoned.written_follow_up_received_at is None
+    written = attach_report(
+        contact=phoned, submission=make_submission(), channel=Channel.ONLINE_FORM
+    )
+    phoned.refresh_from_db()
+    assert phoned.written_follow_up_received_at == written.report.received_at
+    assert phoned.reports.count() == 2
+
+
+def test_r7_a_second_report_of_the_same_incident_keeps_its_own_referrer(make_user):
+    contact = record_contact(submission=make_submission(), channel=Channel.ONLINE_FORM).contact
+    due = contact.progress_due_at
+    police = make_submission(
+        referrer={
+            "type": "professional",
+            "name": "PC Example",
+            "agency": "Merseyside Police",
+            "role": "Constable",
+            "phone": "101",
+        }
+    )
+    attach_report(
+        contact=contact,
+        submission=police,
+        channel=Channel.POLICE_NOTIFICATION,
+        by=make_user(Role.CONTACT_OFFICER),
+    )
+    contact.refresh_from_db()
+    referrers = [r.referrer_name for r in contact.reports.all()]
+    assert referrers == ["Pat Referrer", "PC Example"]
+    assert contact.progress_due_at == due  # R7: not held up by the second report
+
+
+def test_r5_an_unborn_child_can_be_the_subject():
+    recorded = record_contact(
+        submission=make_submission(children=[unborn_child()]), channel=Channel.ONLINE_FORM
+    )
+    child = recorded.contact.children.get()
+    assert child.unborn and child.expected_date_of_birth and child.date_of_birth is None
+
+
+def test_r9_a_missing_episode_is_a_contact(make_user):
+    officer = make_user(Role.CONTACT_OFFICER)
+    went = timezone.now() - dt.timedelta(hours=80)
+    contact = record_missing_episode(
+        child=Child(first_name="Sam", last_name="Missing", date_of_birth=dt.date(2011, 1, 1)),
+        went_missing_at=went,
+        returned_at=None,
+        missing_from="Home",
+        submission=make_submission(),
+        channel=Channel.EDT,
+        by=officer,
+    )
+    assert contact.kind == Contact.Kind.MISSING_EPISODE
+    assert contact.missing.returned_at is None
+    assert contact.missing.child.first_name == "Sam"
+
+
+def test_r9_a_return_before_going_missing_is_refused(make_user):
+    now = timezone.now()
+    with pytest.raises(DomainError, match="returned before"):
+        record_missing_episode(
+            child=Child(first_name="Sam"),
+            went_missing_at=now - dt.timedelta(hours=1),
+            returned_at=now - dt.timedelta(hours=2),
+            missing_from="",
+            submission=make_submission(),
+            channel=Channel.TELEPHONE,
+            by=make_user(Role.CONTACT_OFFICER),
+        )
+    assert Contact.objects.count() == 0
+
+
+def test_r8_a_consultation_is_logged_without_child_details_and_can_become_a_contact(make_user):
+    officer = make_user(Role.CONTACT_OFFICER)
+    consultation = record_consultation(
+        caller_agency="GP practice",
+        caller_role="GP",
+        question="Is this level 2?",
+        advice="Consider an Early Help assessment.",
+        by=officer,
+    )
+    assert consultation.became_contact is None
+    contact = consultation_to_contact(
+        consultation=consultation, submission=make_submission(), by=officer
+    )
+    consultation.refresh_from_db()
+    assert consultation.became_contact == contact
+    with pytest.raises(DomainError, match="already became contact"):
+        consultation_to_contact(consultation=consultation, submission=make_submission(), by=officer)
+
+
+def test_a_referrer_checks_status_with_reference_and_secret_only():
+    recorded = record_contact(submission=make_submission(), channel=Channel.ONLINE_FORM)
+    reference = recorded.contact.reference
+    assert referrer_status(reference=reference, secret=recorded.status_secret) == "Received"
+    assert referrer_status(reference=reference.lower(), secret=recorded.status_secret) == "Received"
+    assert referrer_status(reference=reference, secret="guess") is None
+    other = record_contact(submission=make_submission(), channel=Channel.ONLINE_FORM)
+    assert referrer_status(reference=reference, secret=other.status_secret) is None
+
+
+def test_markup_in_free_text_is_stored_as_typed():
+    text = "<script>alert('x')</script> & <b>bold</b>"
+    data = make_submission().concern.model_copy(update={"worry": text})
+    recorded = record_contact(
+        submission=make_submission().model_copy(update={"concern": data}),
+        channel=Channel.ONLINE_FORM,
+    )
+    assert Report.objects.get(pk=recorded.report.pk).worry == text
