@@ -2,7 +2,22 @@ from django.conf import settings
 from django.db import models
 
 
-class AuditEvent(models.Model):
+class AppendOnly(models.Model):
+    """A row written once and never changed or deleted: the trail must be trustworthy."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError(f"{self._meta.verbose_name} entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self._meta.verbose_name} entries are never deleted.")
+
+
+class AuditEvent(AppendOnly):
     """Something someone did: who, when, what, to which record, and what changed. Never edited."""
 
     at = models.DateTimeField(db_index=True)
@@ -21,7 +36,7 @@ class AuditEvent(models.Model):
         "policy.PolicyVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta:
+    class Meta(AppendOnly.Meta):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id", "at"])]
 
@@ -29,7 +44,7 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'system'} {self.action}"
 
 
-class RecordView(models.Model):
+class RecordView(AppendOnly):
     """Someone looked at a record about a child or family (the access log)."""
 
     at = models.DateTimeField(db_index=True)
