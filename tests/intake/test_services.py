@@ -226,3 +226,21 @@ def test_markup_in_free_text_is_stored_as_typed():
         channel=Channel.ONLINE_FORM,
     )
     assert Report.objects.get(pk=recorded.report.pk).worry == text
+
+
+def test_r9_a_missing_episode_sent_twice_is_recorded_once(make_user):
+    officer = make_user(Role.CONTACT_OFFICER)
+    arguments = {
+        "child": Child(first_name="Sam"),
+        "went_missing_at": timezone.now() - dt.timedelta(hours=3),
+        "returned_at": None,
+        "missing_from": "Home",
+        "submission": make_submission(),
+        "channel": Channel.TELEPHONE,
+        "by": officer,
+        "submission_key": "missing-1",
+    }
+    first = record_missing_episode(**arguments)
+    again = record_missing_episode(**arguments)
+    assert again == first
+    assert Contact.objects.count() == 1

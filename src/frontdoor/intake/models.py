@@ -165,6 +165,8 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["received_at", "id"]
+        # The inbox filters contacts by the channel of any of their reports.
+        indexes = [models.Index(fields=["channel", "contact"])]
 
     def __str__(self) -> str:
         when = f"{self.received_at:%Y-%m-%d %H:%M}"

@@ -310,9 +310,15 @@ def record_missing_episode(
     channel: Channel,
     received_at: dt.datetime | None = None,
     by,
+    submission_key: str | None = None,
 ) -> Contact:
-    """Record a child's missing episode as a contact (R9); `returned_at` None: still missing."""
+    """Record a child's missing episode as a contact (R9); `returned_at` None: still missing.
+
+    A form sent twice under the same `submission_key` records the episode once.
+    """
     require(by, "missing_episode.record")
+    if existing := _existing(submission_key):
+        return existing.contact
     now = timezone.now()
     if went_missing_at > now + FUTURE_TOLERANCE:
         raise DomainError("The time the child went missing cannot be in the future.")
@@ -326,6 +332,7 @@ def record_missing_episode(
         channel=channel,
         received_at=received_at,
         by=by,
+        submission_key=submission_key,
         kind=Contact.Kind.MISSING_EPISODE,
     )
     MissingEpisode.objects.create(

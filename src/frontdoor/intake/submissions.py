@@ -13,10 +13,10 @@ import re
 from typing import Annotated, Literal
 
 from django.utils import timezone
+from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     StringConstraints,
     ValidationError,
@@ -79,9 +79,22 @@ class Referrer(Shape):
     agency: ShortText = ""
     role: ShortText = ""
     phone: ShortText = ""
-    email: EmailStr | Literal[""] = ""
+    email: ShortText = ""
     address: LongText = ""
     relationship_to_child: ShortText = ""
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError:
+            raise ValueError(
+                "Enter an email address in the correct format, like name@example.com"
+            ) from None
+        return value
 
     @field_validator("phone")
     @classmethod
@@ -96,15 +109,18 @@ class Referrer(Shape):
             if self.name or self.phone or self.email or self.address:
                 raise ValueError("An anonymous referral gives no name or contact details")
             return self
+        problems = {}
         if not self.name:
-            raise FieldError("name", "Enter your full name")
+            problems["name"] = "Enter your full name"
         if self.type == ReferrerType.PROFESSIONAL:
             if not self.agency:
-                raise FieldError("agency", "Enter the organisation you work for")
+                problems["agency"] = "Enter the organisation you work for"
             if not self.role:
-                raise FieldError("role", "Enter your job title")
+                problems["role"] = "Enter your job title"
             if not (self.phone or self.email):
-                raise FieldError("phone", "Enter a work telephone number or e-mail address")
+                problems["phone"] = "Enter a work telephone number or email address"
+        if problems:
+            raise FieldError(problems)
         return self
 
 
@@ -138,7 +154,7 @@ class Child(Shape):
     def _nhs_number(cls, value: str) -> str:
         compact = re.sub(r"[\s-]", "", value)
         if compact and not nhs_number_is_valid(compact):
-            raise ValueError("Enter a real NHS number: 10 digits, like 485 777 3456")
+            raise ValueError("Enter a real NHS number: 10 digits, like 943 476 5919")
         return compact
 
     @model_validator(mode="after")
@@ -258,11 +274,11 @@ class Submission(Shape):
 
 
 class FieldError(ValueError):
-    """A rule about one field of a model, raised from a model validator."""
+    """Rules about fields of a model, raised from a model validator: every problem at once."""
 
-    def __init__(self, field: str, message: str):
-        self.field = field
-        super().__init__(message)
+    def __init__(self, field: str | dict[str, str], message: str = ""):
+        self.problems = field if isinstance(field, dict) else {field: message}
+        super().__init__("; ".join(self.problems.values()))
 
 
 # Messages for the shape errors pydantic finds by itself, in GOV.UK wording.
@@ -301,17 +317,18 @@ def error_messages(error: ValidationError) -> dict[str, str]:
         context = item.get("ctx") or {}
         cause = context.get("error")
         if isinstance(cause, FieldError):
-            loc = [*loc, cause.field]
-            message = str(cause)
-        elif item["type"] == "missing":
+            for field, problem in cause.problems.items():
+                messages.setdefault(".".join([*loc, field]), problem)
+            continue
+        if item["type"] == "missing":
             message = _MISSING.get(loc[-1], "This cannot be blank")
         elif item["type"] == "value_error":
             message = str(cause) if cause else item["msg"].removeprefix("Value error, ")
         else:
             template = _TYPE_MESSAGES.get(item["type"], item["msg"])
             message = template.format(message=item["msg"], **context)
-        if item["type"] == "string_too_short" and loc and loc[-1] == "worry":
-            message = _MISSING["worry"]
+        if item["type"] in {"string_too_short", "too_short"} and loc and loc[-1] in _MISSING:
+            message = _MISSING[loc[-1]]
         messages.setdefault(".".join(loc), message)
     return messages
 

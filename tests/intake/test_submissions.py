@@ -1,0 +1,122 @@
+"""The one shape of a report: the rules shared by the form, staff pages and API (R4-R6, R11-R16)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from frontdoor.intake.submissions import (
+    Submission,
+    error_messages,
+    nhs_number_is_valid,
+    normalise_postcode,
+)
+from tests.intake.factories import submission_data, unborn_child
+
+
+def problems(**overrides) -> dict[str, str]:
+    with pytest.raises(ValidationError) as caught:
+        Submission.model_validate(submission_data(**overrides))
+    return error_messages(caught.value)
+
+
+def test_a_complete_referral_is_valid():
+    assert Submission.model_validate(submission_data()).children[0].first_name == "Ellis"
+
+
+def test_a_professional_sees_every_missing_detail_at_once():
+    found = problems(referrer={"type": "professional"})
+    assert found == {
+        "referrer.name": "Enter your full name",
+        "referrer.agency": "Enter the organisation you work for",
+        "referrer.role": "Enter your job title",
+        "referrer.phone": "Enter a work telephone number or email address",
+    }
+
+
+def test_r11_an_anonymous_referral_gives_no_name():
+    assert "referrer" in problems(referrer={"type": "anonymous", "name": "Someone"})
+    Submission.model_validate(submission_data(referrer={"type": "anonymous"}))
+
+
+def test_an_email_address_in_the_wrong_format_has_a_plain_message():
+    found = problems(referrer={"type": "family", "name": "Gran", "email": "gran-at-example"})
+    assert found == {
+        "referrer.email": "Enter an email address in the correct format, like name@example.com"
+    }
+
+
+def test_at_least_one_child():
+    assert problems(children=[]) == {"children": "Add at least one child"}
+
+
+def test_a_date_of_birth_in_the_future_is_refused():
+    tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    found = problems(children=[{"first_name": "A", "date_of_birth": tomorrow}])
+    assert found == {"children.0.date_of_birth": "The date of birth must be today or in the past"}
+
+
+def test_r5_an_unborn_child_needs_an_expected_date_within_ten_months():
+    assert problems(children=[{"unborn": True}]) == {
+        "children.0.expected_date_of_birth": "Enter the expected date of birth"
+    }
+    assert "children.0.expected_date_of_birth" in problems(children=[unborn_child(400)])
+    Submission.model_validate(submission_data(children=[unborn_child(200)]))
+
+
+def test_r5_an_unborn_child_has_no_date_of_birth():
+    child = {**unborn_child(), "date_of_birth": "2020-01-01"}
+    assert "children.0.date_of_birth" in problems(children=[child])
+
+
+def test_r6_the_worry_is_required():
+    assert problems(concern={"worry": ""}) == {"concern.worry": "Enter what you are worried about"}
+
+
+def test_r14_consent_not_sought_needs_a_reason():
+    assert problems(consent={"consent": "not_sought"}) == {
+        "consent.not_sought_reason": "Select why consent was not sought"
+    }
+    Submission.model_validate(
+        submission_data(consent={"consent": "not_sought", "not_sought_reason": "increased_risk"})
+    )
+
+
+def test_unknown_fields_are_refused():
+    assert problems(colour="blue") == {"colour": "This is not a field of the form"}
+
+
+def test_markup_is_kept_as_typed():
+    text = "<b>bold</b> & <script>x</script>"
+    submission = Submission.model_validate(submission_data(concern={"worry": text}))
+    assert submission.concern.worry == text
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("l201ab", "L20 1AB"), ("PR8  4HS", "PR8 4HS"), ("sw1a1aa", "SW1A 1AA"), ("L5 0SQ", "L5 0SQ")],
+)
+def test_postcodes_are_normalised(typed, stored):
+    assert normalise_postcode(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["L20", "12345", "ABC DEF", "L20 1A"])
+def test_malformed_postcodes_are_refused(typed):
+    with pytest.raises(ValueError, match="Enter a real postcode"):
+        normalise_postcode(typed)
+
+
+def test_nhs_numbers_are_checked_by_their_check_digit():
+    assert nhs_number_is_valid("9434765919")
+    assert not nhs_number_is_valid("9434765918")
+    assert not nhs_number_is_valid("943476591")
+
+
+@given(st.from_regex(r"\d{9}", fullmatch=True))
+def test_exactly_one_check_digit_makes_an_nhs_number_valid(nine):
+    valid = [d for d in "0123456789" if nhs_number_is_valid(nine + d)]
+    assert len(valid) <= 1
