@@ -1,0 +1,693 @@
+"""The public online referral form, page by page, with the Django test client (R1-R6, R10-R16)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from frontdoor.intake.models import Attachment, Channel, Contact, Report
+from frontdoor.intake.services import record_contact
+from frontdoor.policy.registry import current_policy
+from tests.intake.factories import make_submission
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def uploads(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def date_fields(name: str, date: dt.date) -> dict[str, str]:
+    return {
+        f"{name}-day": str(date.day),
+        f"{name}-month": str(date.month),
+        f"{name}-year": str(date.year),
+    }
+
+
+def url(name: str, journey: str, *args: Any) -> str:
+    return reverse(f"refer:{name}", args=[journey, *args])
+
+
+def start(client: Client) -> str:
+    response = client.post(reverse("refer:start"))
+    assert response.status_code == 302
+    return response["Location"].split("/")[2]
+
+
+def post(client: Client, path: str, data: dict[str, Any], *, expect: int = 302):
+    response = client.post(path, data)
+    assert response.status_code == expect, response.content.decode()[:3000]
+    return response
+
+
+def errors(response) -> list[str]:
+    """The messages in the GOV.UK error summary."""
+    page = response.content.decode()
+    summary = re.search(r'govuk-error-summary__list">(.*?)</ul>', page, re.S)
+    found = re.findall(r"<a [^>]*>(.*?)</a>", summary.group(1)) if summary else []
+    return [html.unescape(message) for message in found]
+
+
+def professional_with_siblings_and_unborn(client: Client, *, worry: str = "Bruises") -> str:
+    journey = start(client)
+    post(client, url("danger", journey), {"danger": "no"})
+    post(client, url("who", journey), {"type": "professional"})
+    post(
+        client,
+        url("referrer", journey),
+        {
+            "name": "Pat Referrer",
+            "agency": "Litherland High School",
+            "role": "Designated safeguarding lead",
+            "phone": "0151 000 0000",
+            "email": "pat@school.example",
+            "relationship_to_child": "Head of year",
+        },
+    )
+    post(
+        client,
+        url("child_add", journey),
+        {
+            "first_name": "Ellis",
+            "last_name": "Examplechild",
+            "unborn": "no",
+            **date_fields("date_of_birth", dt.date(2015, 3, 2)),
+            "gender": "male",
+            "postcode": "l21 7pq",
+            "school_or_nursery": "Litherland High School",
+            "communication": "Speaks English and Polish",
+        },
+    )
+    post(client, url("children", journey), {"add": "yes"})
+    post(
+        client,
+        url("child_add", journey),
+        {
+            "first_name": "Robin",
+            "last_name": "Examplechild",
+            "unborn": "no",
+            **date_fields("date_of_birth", dt.date(2018, 9, 14)),
+            "gender": "female",
+        },
+    )
+    post(client, url("children", journey), {"add": "yes"})
+    post(
+        client,
+        url("child_add", journey),
+        {"unborn": "yes", **date_fields("expected_date_of_birth", today() + dt.timedelta(90))},
+    )
+    post(client, url("children", journey), {"add": "no"})
+    post(client, url("adults", journey), {"add": "yes"})
+    post(
+        client,
+        url("adult_add", journey),
+        {
+            "first_name": "Jo",
+            "last_name": "Examplechild",
+            "relationship_to_child": "Mother, expecting a baby",
+            "parental_responsibility": "yes",
+            "lives_with_child": "yes",
+            "first_language": "Polish",
+        },
+    )
+    post(client, url("adults", journey), {"add": "no"})
+    post(
+        client,
+        url("worry", journey),
+        {"worry": worry, "working_well": "Attends every day", "child_voice": "Ellis is quiet"},
+    )
+    post(
+        client,
+        url("safety", journey),
+        {
+            "child_location": "At school",
+            "immediate_protection_needed": "no",
+            "parents_aware": "yes",
+            "parents_agree": "no",
+        },
+    )
+    post(client, url("household", journey), {"domestic_abuse": "yes", "mental_illness": "unknown"})
+    post(client, url("consent", journey), {"consent": "given"})
+    post(client, url("level", journey), {"referrer_level_of_need": "3"})
+    post(client, url("documents", journey), {"action": "continue"})
+    return journey
+
+
+def anonymous_member_of_public(client: Client) -> str:
+    journey = start(client)
+    post(client, url("danger", journey), {"danger": "no"})
+    post(client, url("who", journey), {"type": "anonymous"})
+    post(client, url("referrer", journey), {"relationship_to_child": "Neighbour"})
+    post(client, url("child_add", journey), {"first_name": "Sam", "unborn": "no"})
+    post(client, url("children", journey), {"add": "no"})
+    post(client, url("adults", journey), {"add": "no"})
+    post(client, url("worry", journey), {"worry": "Shouting every night and a child crying"})
+    post(client, url("safety", journey), {})
+    post(client, url("household", journey), {})
+    post(
+        client,
+        url("consent", journey),
+        {"consent": "not_sought", "not_sought_reason": "increased_risk"},
+    )
+    post(client, url("level", journey), {"referrer_level_of_need": "not_known"})
+    post(client, url("documents", journey), {"action": "continue"})
+    return journey
+
+
+def submit(client: Client, journey: str):
+    return client.post(url("check", journey))
+
+
+# The whole journey.
+
+
+def test_a_professional_refers_a_sibling_group_and_an_unborn_baby(client):
+    journey = professional_with_siblings_and_unborn(client)
+    check = client.get(url("check", journey))
+    assert check.status_code == 200
+    assert "Check your answers" in check.content.decode()
+
+    response = submit(client, journey)
+
+    assert response["Location"] == url("confirmation", journey)
+    contact = Contact.objects.get()
+    report = contact.reports.get()
+    assert report.channel == Channel.ONLINE_FORM
+    assert report.submission_key == f"marf-{journey}"
+    assert report.referrer_agency == "Litherland High School"
+    assert report.referrer_level_of_need == 3
+    assert report.domestic_abuse == "yes"
+    children = list(contact.children.all())
+    assert [(c.first_name, c.unborn) for c in children] == [
+        ("Ellis", False),
+        ("Robin", False),
+        ("", True),
+    ]
+    assert children[0].postcode == "L21 7PQ"
+    assert children[2].expected_date_of_birth == today() + dt.timedelta(90)
+    assert contact.adults.get().first_language == "Polish"
+    confirmation = client.get(url("confirmation", journey)).content.decode()
+    assert contact.reference in confirmation
+    assert "Keep these to check progress" in confirmation
+
+
+def test_an_anonymous_member_of_the_public_refers_without_giving_a_name(client):
+    journey = anonymous_member_of_public(client)
+
+    submit(client, journey)
+
+    report = Report.objects.get()
+    assert report.referrer_type == "anonymous"
+    assert report.referrer_name == report.referrer_phone == report.referrer_email == ""
+    assert report.referrer_relationship == "Neighbour"
+    assert report.consent_not_sought_reason == "increased_risk"
+    assert report.referrer_level_of_need is None
+
+
+def test_the_confirmation_stays_but_the_answers_go_after_submitting(client):
+    journey = anonymous_member_of_public(client)
+    submit(client, journey)
+
+    # The back button to any question page lands on the confirmation, not the answers.
+    response = client.get(url("worry", journey))
+
+    assert response["Location"] == url("confirmation", journey)
+    assert "Shouting" not in str(client.session[f"refer:{journey}"])
+
+
+def test_a_referral_submitted_twice_makes_one_contact_with_the_same_reference(client):
+    journey = professional_with_siblings_and_unborn(client)
+
+    first = submit(client, journey)
+    again = submit(client, journey)
+
+    assert first["Location"] == again["Location"] == url("confirmation", journey)
+    assert Contact.objects.count() == 1
+    assert Report.objects.count() == 1
+    reference = Contact.objects.get().reference
+    assert reference in client.get(url("confirmation", journey)).content.decode()
+
+
+def test_a_retry_from_another_copy_of_the_session_returns_the_same_contact(client):
+    # The first request recorded the contact but its session was never saved (the response was
+    # lost): the retry carries the same journey, so the submission key finds the same contact.
+    journey = professional_with_siblings_and_unborn(client)
+    saved = dict(client.session.items())
+    submit(client, journey)
+    reference = Contact.objects.get().reference
+    session = client.session
+    for key, value in saved.items():
+        session[key] = value
+    session.save()
+
+    submit(client, journey)
+
+    assert Contact.objects.count() == 1
+    page = client.get(url("confirmation", journey)).content.decode()
+    assert reference in page
+    assert "already received" in page
+
+
+def test_markup_in_the_worry_is_stored_as_typed_and_shown_as_text(client):
+    markup = '<script>alert("x")</script><b>bold</b>'
+    journey = professional_with_siblings_and_unborn(client, worry=markup)
+
+    page = client.get(url("check", journey)).content.decode()
+
+    assert markup not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;" in page
+    submit(client, journey)
+    assert Report.objects.get().worry == markup
+
+
+def test_an_unknown_journey_goes_back_to_the_start(client):
+    response = client.get(url("who", "not-a-journey"))
+    assert response["Location"] == reverse("refer:start")
+
+
+def test_the_form_needs_no_sign_in_and_keeps_csrf_protection(client):
+    assert client.get(reverse("refer:start")).status_code == 200
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(reverse("refer:start")).status_code == 403
+
+
+def test_page_titles_follow_the_govuk_pattern(client):
+    journey = start(client)
+    page = client.get(url("who", journey)).content.decode()
+    council = current_policy().council.name
+    dash = "\N{EN DASH}"  # base.html's separator
+    title = f"Who is making the referral? {dash} Make a referral {dash} Front Door {dash} {council}"
+    assert f"<title>{title}" in page
+    refused = post(client, url("who", journey), {}, expect=400).content.decode()
+    assert "<title>Error: Who is making the referral?" in refused
+
+
+# Immediate danger and the written follow-up (R3).
+
+
+def test_r3_the_interruption_page_gives_the_policys_numbers(client):
+    journey = start(client)
+
+    response = post(client, url("danger", journey), {"danger": "yes"})
+    page = client.get(response["Location"]).content.decode()
+
+    numbers = current_policy().contact_numbers
+    assert response["Location"] == url("call_now", journey)
+    assert numbers.mash in page
+    assert numbers.edt in page
+    assert "999" in page
+    assert "within 24 hours" in page
+
+
+def _phone_contact() -> Contact:
+    submission = make_submission(
+        concern={"worry": "Phoned in: a child left alone", "immediate_protection_needed": "yes"}
+    )
+    from frontdoor.accounts.roles import Role
+    from tests.accounts.factories import UserFactory
+
+    officer = UserFactory(role=Role.CONTACT_OFFICER)
+    return record_contact(submission=submission, channel=Channel.TELEPHONE, by=officer).contact
+
+
+def _follow_up(client: Client, reference: str) -> str:
+    journey = start(client)
+    post(client, url("danger", journey), {"danger": "yes"})
+    post(client, url("call_now", journey), {"phone_reference": reference})
+    post(client, url("who", journey), {"type": "anonymous"})
+    post(client, url("referrer", journey), {})
+    post(client, url("child_add", journey), {"first_name": "Ellis", "unborn": "no"})
+    post(client, url("children", journey), {"add": "no"})
+    post(client, url("adults", journey), {"add": "no"})
+    post(client, url("worry", journey), {"worry": "As I said on the phone"})
+    post(client, url("safety", journey), {"immediate_protection_needed": "yes"})
+    post(client, url("household", journey), {})
+    post(
+        client,
+        url("consent", journey),
+        {"consent": "not_sought", "not_sought_reason": "unjustified_delay"},
+    )
+    post(client, url("level", journey), {"referrer_level_of_need": "4"})
+    post(client, url("documents", journey), {"action": "continue"})
+    submit(client, journey)
+    return journey
+
+
+def test_r3_a_written_follow_up_with_the_phone_reference_is_attached_to_the_phone_contact(client):
+    phoned = _phone_contact()
+    assert phoned.written_follow_up_due_at is not None
+
+    _follow_up(client, phoned.reference.lower())
+
+    assert Contact.objects.count() == 1
+    phoned.refresh_from_db()
+    assert phoned.reports.count() == 2
+    assert phoned.written_follow_up_received_at is not None
+
+
+def test_r3_an_unmatched_phone_reference_makes_a_new_contact_noting_the_reference(client):
+    phoned = _phone_contact()
+
+    journey = _follow_up(client, "FD-ZZZZ-ZZZZ")
+
+    assert Contact.objects.count() == 2
+    report = Report.objects.get(submission_key=f"marf-{journey}")
+    assert report.contact != phoned
+    assert "FD-ZZZZ-ZZZZ" in report.summary
+    phoned.refresh_from_db()
+    assert phoned.written_follow_up_received_at is None
+
+
+def test_r3_a_contact_without_a_follow_up_due_is_not_linked_by_its_reference(client):
+    other = record_contact(submission=make_submission(), channel=Channel.ONLINE_FORM).contact
+
+    _follow_up(client, other.reference)
+
+    assert other.reports.count() == 1
+    assert Contact.objects.count() == 2
+
+
+def test_r3_danger_needs_an_answer(client):
+    journey = start(client)
+    response = post(client, url("danger", journey), {}, expect=400)
+    assert errors(response) == ["Select yes if a child is in immediate danger"]
+
+
+# Who is referring, and their details (R11).
+
+
+def test_who_is_referring_needs_an_answer(client):
+    journey = start(client)
+    response = post(client, url("who", journey), {"type": "alien"}, expect=400)
+    assert errors(response) == ["Select who is making the referral"]
+
+
+def test_a_professional_without_an_organisation_is_refused(client):
+    journey = start(client)
+    post(client, url("who", journey), {"type": "professional"})
+
+    response = post(
+        client,
+        url("referrer", journey),
+        {"name": "Pat", "role": "Teacher", "email": "pat@school.example"},
+        expect=400,
+    )
+
+    assert errors(response) == ["Enter the organisation you work for"]
+    assert 'href="#agency"' in response.content.decode()
+
+
+def test_a_professional_bad_email_is_refused(client):
+    journey = start(client)
+    post(client, url("who", journey), {"type": "professional"})
+    response = post(
+        client,
+        url("referrer", journey),
+        {"name": "Pat", "agency": "School", "role": "Teacher", "email": "not an email"},
+        expect=400,
+    )
+    assert 'href="#email"' in response.content.decode()
+
+
+def test_r11_an_anonymous_referrer_is_asked_for_no_name_or_contact_details(client):
+    journey = start(client)
+    post(client, url("who", journey), {"type": "anonymous"})
+
+    page = client.get(url("referrer", journey)).content.decode()
+
+    for field in ("name", "phone", "email", "address", "agency"):
+        assert f'name="{field}"' not in page
+    # Details sent anyway are not read.
+    post(client, url("referrer", journey), {"name": "Someone", "phone": "0151 000 0000"})
+    assert client.session[f"refer:{journey}"]["referrer"]["name"] == ""
+
+
+def test_r11_a_member_of_the_public_is_told_their_identity_is_protected(client):
+    journey = start(client)
+    post(client, url("who", journey), {"type": "public"})
+
+    page = client.get(url("referrer", journey)).content.decode()
+
+    assert "Your identity is protected" in page
+    response = post(client, url("referrer", journey), {}, expect=400)
+    assert errors(response) == ["Enter your full name"]
+
+
+def test_changing_who_is_referring_clears_the_details_given_for_the_other(client):
+    journey = start(client)
+    post(client, url("who", journey), {"type": "public"})
+    post(client, url("referrer", journey), {"name": "Alex", "phone": "0151 000 0000"})
+
+    post(client, url("who", journey) + "?change=1", {"type": "anonymous"})
+
+    assert client.session[f"refer:{journey}"]["referrer"] == {"type": "anonymous"}
+
+
+# Children (R4, R5).
+
+
+def _child(client: Client, data: dict[str, Any], *, expect: int = 400):
+    journey = start(client)
+    return post(client, url("child_add", journey), data, expect=expect)
+
+
+def test_r4_a_child_needs_a_name(client):
+    response = _child(client, {"unborn": "no"})
+    assert errors(response) == ["Enter the child's first name or last name"]
+
+
+def test_r4_a_date_of_birth_in_the_future_is_refused(client):
+    tomorrow = today() + dt.timedelta(days=1)
+    response = _child(
+        client, {"first_name": "Ellis", "unborn": "no", **date_fields("date_of_birth", tomorrow)}
+    )
+    assert errors(response) == ["The date of birth must be today or in the past"]
+    assert 'href="#date_of_birth-day"' in response.content.decode()
+
+
+def test_r4_a_date_that_is_not_real_is_refused(client):
+    response = _child(
+        client,
+        {
+            "first_name": "Ellis",
+            "unborn": "no",
+            "date_of_birth-day": "31",
+            "date_of_birth-month": "2",
+            "date_of_birth-year": "2015",
+        },
+    )
+    assert errors(response) == ["Enter a real date"]
+    # What was typed is shown again, to be corrected.
+    assert 'value="31"' in response.content.decode()
+
+
+def test_r5_an_unborn_child_without_an_expected_date_is_refused(client):
+    response = _child(client, {"unborn": "yes"})
+    assert errors(response) == ["Enter the expected date of birth"]
+
+
+def test_r5_an_expected_date_of_birth_far_away_is_refused(client):
+    far = today() + dt.timedelta(days=400)
+    response = _child(client, {"unborn": "yes", **date_fields("expected_date_of_birth", far)})
+    assert errors(response) == ["The expected date of birth must be within the next 10 months"]
+
+
+def test_r5_an_expected_date_in_the_future_is_accepted_for_an_unborn_child(client):
+    soon = today() + dt.timedelta(days=30)
+    _child(client, {"unborn": "yes", **date_fields("expected_date_of_birth", soon)}, expect=302)
+
+
+def test_r5_only_the_date_under_the_chosen_answer_is_read(client):
+    # Without JavaScript both date boxes show; the one under the unchosen answer is ignored.
+    soon = today() + dt.timedelta(days=30)
+    _child(
+        client,
+        {
+            "unborn": "yes",
+            **date_fields("expected_date_of_birth", soon),
+            **date_fields("date_of_birth", dt.date(2015, 1, 1)),
+        },
+        expect=302,
+    )
+
+
+def test_r4_a_bad_nhs_number_and_postcode_are_refused(client):
+    response = _child(
+        client,
+        {"first_name": "Ellis", "unborn": "no", "nhs_number": "1234567890", "postcode": "nowhere"},
+    )
+    assert errors(response) == [
+        "Enter a real postcode, like L20 3NJ",
+        "Enter a real NHS number: 10 digits, like 943 476 5919",
+    ]
+
+
+def test_at_least_one_child_is_needed(client):
+    journey = start(client)
+    assert client.get(url("children", journey))["Location"] == url("child_add", journey)
+    response = post(client, url("children", journey), {"add": "no"}, expect=400)
+    assert errors(response) == ["Add at least one child"]
+
+
+def test_a_child_can_be_changed_and_removed(client):
+    journey = start(client)
+    post(client, url("child_add", journey), {"first_name": "Ellis", "unborn": "no"})
+    post(client, url("child_add", journey), {"first_name": "Robin", "unborn": "no"})
+    post(client, url("child_edit", journey, 0), {"first_name": "Elliot", "unborn": "no"})
+    post(client, url("child_remove", journey, 1), {})
+    children = client.session[f"refer:{journey}"]["children"]
+    assert [child["first_name"] for child in children] == ["Elliot"]
+
+
+def test_r4_an_adult_needs_a_name_or_relationship_and_a_past_date_of_birth(client):
+    journey = start(client)
+    response = post(client, url("adult_add", journey), {}, expect=400)
+    assert errors(response) == ["Enter the adult's name, or how they know the child"]
+    tomorrow = today() + dt.timedelta(days=1)
+    response = post(
+        client,
+        url("adult_add", journey),
+        {"first_name": "Jo", **date_fields("date_of_birth", tomorrow)},
+        expect=400,
+    )
+    assert errors(response) == ["The date of birth must be in the past"]
+
+
+# The concern (R6), consent (R12-R16) and the level of need.
+
+
+def test_r6_the_worry_is_needed(client):
+    journey = start(client)
+    response = post(client, url("worry", journey), {"worry": "   "}, expect=400)
+    assert errors(response) == ["Enter what you are worried about"]
+
+
+def test_r6_household_answers_must_be_one_of_the_options(client):
+    journey = start(client)
+    response = post(client, url("household", journey), {"domestic_abuse": "maybe"}, expect=400)
+    assert errors(response) == ["Select one of the options"]
+
+
+def test_r14_consent_not_sought_needs_a_reason(client):
+    journey = start(client)
+    response = post(client, url("consent", journey), {"consent": "not_sought"}, expect=400)
+    assert errors(response) == ["Select why consent was not sought"]
+
+
+def test_r12_consent_needs_an_answer(client):
+    journey = start(client)
+    response = post(client, url("consent", journey), {}, expect=400)
+    assert errors(response) == ["Select whether consent was given"]
+
+
+def test_r14_the_councils_reasons_are_offered(client):
+    journey = start(client)
+    page = client.get(url("consent", journey)).content.decode()
+    for reason in current_policy().consent.not_sought_reasons:
+        assert reason.label in page
+
+
+def test_the_level_of_need_page_shows_the_councils_levels_and_needs_an_answer(client):
+    journey = start(client)
+    page = html.unescape(client.get(url("level", journey)).content.decode())
+    for level in current_policy().level_of_need.levels:
+        assert level.name in page
+    response = post(client, url("level", journey), {}, expect=400)
+    assert errors(response) == ["Select the level of need, or that you do not know"]
+    response = post(client, url("level", journey), {"referrer_level_of_need": "5"}, expect=400)
+    assert errors(response) == ["Enter a number from 1 to 4"]
+
+
+def test_check_your_answers_sends_back_to_unanswered_pages(client):
+    journey = start(client)
+    post(client, url("danger", journey), {"danger": "no"})
+
+    response = client.post(url("check", journey))
+
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "Enter your full name" not in page  # who is referring is not answered yet
+    assert "Select who is making the referral" in page
+    assert "Enter what you are worried about" in page
+    assert f'href="{url("worry", journey)}?change=1"' in page
+    assert Contact.objects.count() == 0
+
+
+# Documents (R10).
+
+
+def _upload(client: Client, journey: str, name: str, content: bytes, *, expect: int = 302):
+    upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+    response = client.post(url("documents", journey), {"document": upload, "action": "upload"})
+    assert response.status_code == expect
+    return response
+
+
+def test_r10_a_pdf_is_kept_and_attached_with_its_sniffed_type_on_submit(client, uploads):
+    journey = professional_with_siblings_and_unborn(client)
+    _upload(client, journey, "early-help.pdf", PDF)
+    assert [p.name for p in (uploads / "pending" / journey).iterdir()]
+
+    submit(client, journey)
+
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "early-help.pdf"
+    assert attachment.content_type == "application/pdf"
+    assert attachment.report.contact == Contact.objects.get()
+    with attachment.file.open("rb") as stored:
+        assert stored.read() == PDF
+    assert not list((uploads / "pending" / journey).iterdir())
+
+
+def test_r10_a_file_named_pdf_that_is_not_is_refused_and_never_stored(client, uploads):
+    journey = start(client)
+
+    response = _upload(client, journey, "report.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04", expect=400)
+
+    assert errors(response) == [
+        "The selected file must be a PDF, Word document, spreadsheet, photo or text file"
+    ]
+    assert not (uploads / "pending").exists()
+
+
+def test_r10_an_oversized_file_is_refused(client, settings, uploads):
+    settings.FRONTDOOR_MAX_UPLOAD_BYTES = 1024
+    journey = start(client)
+
+    response = _upload(client, journey, "big.pdf", PDF + b"0" * 2000, expect=400)
+
+    assert errors(response) == ["The selected file must be smaller than 1KB"]
+    assert not (uploads / "pending").exists()
+
+
+def test_r10_a_pending_file_can_be_removed(client, uploads):
+    journey = start(client)
+    _upload(client, journey, "notes.txt", b"Some notes\n")
+    client.post(url("document_remove", journey, 0))
+    assert client.session[f"refer:{journey}"]["documents"] == []
+    assert not list((uploads / "pending" / journey).iterdir())
+
+
+def test_r10_upload_without_a_file_asks_for_one(client):
+    journey = start(client)
+    response = client.post(url("documents", journey), {"action": "upload"})
+    assert response.status_code == 400
+    assert errors(response) == ["Select a file"]
