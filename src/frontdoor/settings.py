@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "simple_history",
+    "ninja",  # serves the API docs' own Swagger files, so /api/v1/docs works offline
     "frontdoor.policy",
     "frontdoor.accounts",
     "frontdoor.audit",
@@ -125,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "frontdoor.policy.context_processors.council",
+                "frontdoor.accounts.context_processors.permissions",
             ],
         },
     }

@@ -10,6 +10,9 @@ from frontdoor.policy.registry import current_policy
 ACTION_PAGES = {
     "guidance.view": "policy:guidance",
     "users.manage": "admin:index",
+    "contact.record": "intake:new",
+    "inbox.view": "intake:inbox",
+    "missing_episode.record": "intake:missing_new",
 }
 
 

@@ -1,0 +1,208 @@
+"""Reading contacts: the inbox, one contact's record, consultations (R1-R11, R25, R45).
+
+Need-to-know is applied in the query (R45): `contacts_visible_to` is the one base queryset for
+every staff page, so a page, the API and an export cannot differ about who may see a contact.
+Each read loads what its page needs in a fixed number of queries, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from frontdoor.accounts.permissions import can
+from frontdoor.audit.models import AuditEvent, RecordView
+from frontdoor.intake.models import (
+    Attachment,
+    Consultation,
+    Contact,
+    MissingEpisode,
+    Report,
+    ReportedAdult,
+    ReportedChild,
+)
+from frontdoor.policy.clocks import LONDON
+
+# The inbox's age filters: how long ago a contact was received, or whether it is overdue (R25).
+AGE_FILTERS = ("today", "over_1_day", "over_3_days", "overdue")
+# How many views of a contact its page lists (the newest first); the total is always shown.
+VIEWS_SHOWN = 100
+
+
+def contacts_visible_to(user) -> QuerySet[Contact]:
+    """The contacts `user` may open: children's services staff see the front door's contacts."""
+    if not can(user, "inbox.view"):
+        return Contact.objects.none()
+    return Contact.objects.all()
+
+
+def inbox(
+    *, user, channel: str = "", age: str = "", now: dt.datetime | None = None
+) -> QuerySet[Contact]:
+    """New contacts, the oldest first, with their reports' channels and children (R25).
+
+    `channel` keeps contacts with any report on that channel (R7: a police notification may be
+    the second report of an incident). `age` is one of AGE_FILTERS.
+    """
+    now = now or timezone.now()
+    contacts = contacts_visible_to(user).filter(state=Contact.State.RECEIVED)
+    if channel:
+        # An IN subquery, not a correlated EXISTS: SQLite then reads the reports once for the
+        # page's count instead of probing them once per contact (bench/bench_inbox.py).
+        contacts = contacts.filter(
+            pk__in=Report.objects.filter(channel=channel).values("contact_id")
+        )
+    if age == "today":
+        midnight = dt.datetime.combine(now.astimezone(LONDON).date(), dt.time(), tzinfo=LONDON)
+        contacts = contacts.filter(received_at__gte=midnight)
+    elif age == "over_1_day":
+        contacts = contacts.filter(received_at__lte=now - dt.timedelta(days=1))
+    elif age == "over_3_days":
+        contacts = contacts.filter(received_at__lte=now - dt.timedelta(days=3))
+    elif age == "overdue":
+        contacts = contacts.filter(progress_due_at__lt=now)
+    return contacts.order_by("received_at", "id").prefetch_related(
+        Prefetch(
+            "reports",
+            queryset=Report.objects.only("id", "contact_id", "channel", "received_at").order_by(
+                "received_at", "id"
+            ),
+        ),
+        Prefetch(
+            "children",
+            queryset=ReportedChild.objects.only(
+                "id", "contact_id", "first_name", "last_name", "unborn", "expected_date_of_birth"
+            ).order_by("id"),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A contact's deadline as it stands at `now`."""
+
+    due: dt.datetime | None
+    now: dt.datetime
+    met_at: dt.datetime | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return self.due is not None and self.met_at is None and self.now > self.due
+
+    @property
+    def left(self) -> dt.timedelta | None:
+        return None if self.due is None else self.due - self.now
+
+
+def progress_clock(contact: Contact, now: dt.datetime) -> Clock:
+    """R25: by when the contact must be progressed (stored when the clock started)."""
+    return Clock(due=contact.progress_due_at, now=now)
+
+
+def follow_up_status(contact: Contact, now: dt.datetime) -> str:
+    """R3: whether the written referral after a telephoned immediate concern has arrived."""
+    if contact.written_follow_up_due_at is None:
+        return ""
+    if contact.written_follow_up_received_at is not None:
+        return "received"
+    return "overdue" if now > contact.written_follow_up_due_at else "awaited"
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    contact: Contact
+    channels: list[str]
+    children: list[ReportedChild]
+    clock: Clock
+    follow_up: str
+
+
+def inbox_rows(contacts, now: dt.datetime) -> list[InboxRow]:
+    """The inbox's rows for one page of contacts (already prefetched by `inbox`)."""
+    rows = []
+    for contact in contacts:
+        channels: list[str] = []
+        for report in contact.reports.all():
+            label = report.get_channel_display()
+            if label not in channels:
+                channels.append(label)
+        rows.append(
+            InboxRow(
+                contact=contact,
+                channels=channels,
+                children=list(contact.children.all()),
+                clock=progress_clock(contact, now),
+                follow_up=follow_up_status(contact, now),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    """Everything the contact page shows, loaded in a fixed number of queries."""
+
+    contact: Contact
+    reports: list[Report]
+    children: list[ReportedChild]
+    adults: list[ReportedAdult]
+    consultation: Consultation | None
+    missing: MissingEpisode | None
+    events: list[AuditEvent]
+    views: list[RecordView]
+    views_count: int
+    clock: Clock
+    follow_up: str
+
+
+def contact_record(*, contact: Contact, now: dt.datetime | None = None) -> ContactRecord:
+    """A contact with every report, child, adult, document and its audit trail (R7, R10, R45)."""
+    now = now or timezone.now()
+    reports = list(contact.reports.select_related("recorded_by").prefetch_related("attachments"))
+    children = list(ReportedChild.objects.filter(contact=contact).order_by("id"))
+    adults = list(ReportedAdult.objects.filter(contact=contact).order_by("id"))
+    consultation = Consultation.objects.filter(became_contact=contact).first()
+    contact_type = Contact._meta.label_lower
+    events = list(
+        AuditEvent.objects.filter(target_type=contact_type, target_id=str(contact.pk)).order_by(
+            "at", "id"
+        )
+    )
+    attachment_ids = [str(a.pk) for report in reports for a in report.attachments.all()]
+    # Views of the contact and of its documents (each download is logged on the document).
+    seen = Q(target_type=contact_type, target_id=str(contact.pk))
+    if attachment_ids:
+        seen |= Q(target_type=Attachment._meta.label_lower, target_id__in=attachment_ids)
+    views = RecordView.objects.filter(seen)
+    return ContactRecord(
+        contact=contact,
+        reports=reports,
+        children=children,
+        adults=adults,
+        consultation=consultation,
+        missing=MissingEpisode.objects.filter(contact=contact).first(),
+        events=events,
+        views=list(views.select_related("viewer").order_by("-at", "-id")[:VIEWS_SHOWN]),
+        views_count=views.count(),
+        clock=progress_clock(contact, now),
+        follow_up=follow_up_status(contact, now),
+    )
+
+
+def attachment_of(*, contact: Contact, attachment_id: int) -> Attachment | None:
+    """A document that came with one of `contact`'s reports (R10)."""
+    return (
+        Attachment.objects.select_related("report")
+        .filter(pk=attachment_id, report__contact=contact)
+        .first()
+    )
+
+
+def recent_consultations(*, limit: int = 50) -> QuerySet[Consultation]:
+    """The latest consultations (R8), with the contact each became, if any."""
+    return Consultation.objects.select_related("became_contact", "recorded_by").order_by(
+        "-at", "-id"
+    )[:limit]

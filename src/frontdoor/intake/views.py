@@ -1,0 +1,317 @@
+"""Staff pages for contacts: the inbox, the contact record, recording what arrives (R1-R11, R25).
+
+Views are thin: check the permission, load through `intake.selectors`, validate with a form from
+`intake.forms`, call one function of `intake.services`, and turn a `DomainError` into a form error
+(or, for a refused permission, a 403 page saying who may do it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from frontdoor.accounts.permissions import PermissionDeniedError, can, require
+from frontdoor.audit import services as audit
+from frontdoor.errors import DomainError
+from frontdoor.intake import selectors, services
+from frontdoor.intake.forms import (
+    ConsultationContactForm,
+    ConsultationForm,
+    InboxFilterForm,
+    MissingEpisodeForm,
+    ReportForm,
+)
+from frontdoor.intake.models import Consultation, Contact
+
+INBOX_PAGE_SIZE = 50
+
+
+def _refused(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "intake/staff/refused.html", {"message": message}, status=403)
+
+
+def allowed(action: str) -> Callable:
+    """Let the view run only for a user who may do `action`; anyone else gets a 403 page."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            try:
+                require(request.user, action)
+                return view(request, *args, **kwargs)
+            except PermissionDeniedError as error:
+                return _refused(request, error.message)
+
+        return checked
+
+    return decorate
+
+
+def _contact_url(contact: Contact) -> str:
+    return reverse("intake:contact", args=[contact.reference])
+
+
+def _visible_contact(request: HttpRequest, reference: str) -> Contact:
+    return get_object_or_404(selectors.contacts_visible_to(request.user), reference=reference)
+
+
+@require_http_methods(["GET"])
+@allowed("inbox.view")
+def inbox(request: HttpRequest) -> HttpResponse:
+    """New contacts, the oldest first, each with its R25 due time and time left."""
+    now = timezone.now()
+    form = InboxFilterForm(request.GET if set(request.GET) & {"channel", "age"} else None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    contacts = selectors.inbox(
+        user=request.user,
+        channel=filters.get("channel", ""),
+        age=filters.get("age", ""),
+        now=now,
+    )
+    page = Paginator(contacts, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "intake/staff/inbox.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": selectors.inbox_rows(page.object_list, now),
+            "now": now,
+            "filtered": bool(filters.get("channel") or filters.get("age")),
+            "query": query.urlencode(),
+            "can_record": can(request.user, "contact.record"),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@allowed("inbox.view")
+def contact(request: HttpRequest, reference: str) -> HttpResponse:
+    """One contact: every report, child, adult and document, its clocks and its audit trail."""
+    found = _visible_contact(request, reference)
+    # Every view of a contact is logged before it is shown, so it appears in its own trail (R45).
+    audit.record_view(viewer=request.user, target=found, through="contact page")
+    record = selectors.contact_record(contact=found)
+    return render(
+        request,
+        "intake/staff/contact.html",
+        {
+            "record": record,
+            "contact": found,
+            "now": record.clock.now,
+            "can_record": can(request.user, "contact.record"),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@allowed("inbox.view")
+def document(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
+    """Stream a document that came with the contact, always as a download, never inline (R10)."""
+    found = _visible_contact(request, reference)
+    attachment = selectors.attachment_of(contact=found, attachment_id=attachment_id)
+    if attachment is None:
+        raise Http404("No such document on this contact.")
+    try:
+        stream = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The document's file is missing from storage.") from None
+    audit.record_view(viewer=request.user, target=attachment, through="document")
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    # The type was sniffed from the content when it arrived; the browser must not guess again,
+    # and nothing in the file may run as part of this site.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _report_form(request: HttpRequest, form_class: type[ReportForm], **kwargs):
+    """The form for this request, and whether it was sent to be recorded.
+
+    "Add another child" and "Add another adult" re-draw the form with one more fieldset and
+    what was typed kept, without checking it: the pages need no JavaScript.
+    """
+    if request.method != "POST":
+        return form_class(**kwargs), False
+    form = form_class(request.POST, **kwargs)
+    for button, child in (("add_child", True), ("add_adult", False)):
+        if button in request.POST:
+            return form.with_one_more(child=child), False
+    return form, True
+
+
+def _recorded(request: HttpRequest, recorded: services.Recorded, what: str) -> HttpResponse:
+    if recorded.created:
+        messages.success(request, f"{what} {recorded.contact.reference}")
+    else:
+        # The same form sent twice (a double click, the back button): nothing was added.
+        messages.info(request, f"This was already recorded on contact {recorded.contact.reference}")
+    return redirect(_contact_url(recorded.contact))
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("contact.record")
+def new_contact(request: HttpRequest) -> HttpResponse:
+    """Record a contact taken by telephone, in person, by letter, e-mail, EDT or the police."""
+    form, sent = _report_form(request, ReportForm)
+    if sent and form.is_valid():
+        try:
+            recorded = services.record_contact(
+                submission=form.submission,
+                channel=form.cleaned_data["channel"],
+                received_at=form.received_at,
+                by=request.user,
+                submission_key=form.cleaned_data["submission_key"],
+            )
+            return _recorded(request, recorded, "Contact recorded:")
+        except PermissionDeniedError:
+            raise
+        except DomainError as error:
+            form.add_error(None, error.message)
+    return render(
+        request,
+        "intake/staff/report_form.html",
+        {"form": form, "title": "Record a contact", "submit": "Record contact"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("contact.record")
+def attach(request: HttpRequest, reference: str) -> HttpResponse:
+    """Add a report of the same incident to this contact (R7), each keeping its own referrer."""
+    found = _visible_contact(request, reference)
+    form, sent = _report_form(request, ReportForm)
+    if sent and form.is_valid():
+        try:
+            recorded = services.attach_report(
+                contact=found,
+                submission=form.submission,
+                channel=form.cleaned_data["channel"],
+                received_at=form.received_at,
+                by=request.user,
+                submission_key=form.cleaned_data["submission_key"],
+            )
+            return _recorded(request, recorded, "Report added to contact")
+        except PermissionDeniedError:
+            raise
+        except DomainError as error:
+            form.add_error(None, error.message)
+    return render(
+        request,
+        "intake/staff/report_form.html",
+        {
+            "form": form,
+            "contact": found,
+            "title": f"Add a report to contact {found.reference}",
+            "caption": "Another report of the same incident",
+            "submit": "Add report",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("missing_episode.record")
+def new_missing_episode(request: HttpRequest) -> HttpResponse:
+    """Record a child's missing episode as a contact (R9): still missing, or returned."""
+    form = MissingEpisodeForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            found = services.record_missing_episode(
+                child=form.submission.children[0],
+                went_missing_at=form.went_missing_at,
+                returned_at=form.returned_at,
+                missing_from=form.cleaned_data["missing_from"],
+                submission=form.submission,
+                channel=form.cleaned_data["channel"],
+                received_at=form.received_at,
+                by=request.user,
+                submission_key=form.cleaned_data["submission_key"],
+            )
+            messages.success(request, f"Missing episode recorded: contact {found.reference}")
+            return redirect(_contact_url(found))
+        except PermissionDeniedError:
+            raise
+        except DomainError as error:
+            form.add_error(None, error.message)
+    return render(request, "intake/staff/missing_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("contact.record")
+def consultations(request: HttpRequest) -> HttpResponse:
+    """Log a professional consultation with the advice given, and list recent ones (R8)."""
+    form = ConsultationForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.record_consultation(by=request.user, **form.cleaned_data)
+            messages.success(request, "Consultation logged")
+            return redirect("intake:consultations")
+        except PermissionDeniedError:
+            raise
+        except DomainError as error:
+            form.add_error(None, error.message)
+    return render(
+        request,
+        "intake/staff/consultations.html",
+        {"form": form, "consultations": selectors.recent_consultations()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("contact.record")
+def consultation_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """Safeguarding concerns came out of a consultation: record it as a contact (R8)."""
+    consultation = get_object_or_404(Consultation.objects.select_related("became_contact"), pk=pk)
+    if consultation.became_contact:
+        messages.info(
+            request,
+            f"This consultation already became contact {consultation.became_contact.reference}",
+        )
+        return redirect(_contact_url(consultation.became_contact))
+    initial = {
+        "referrer_type": "professional",
+        "referrer_agency": consultation.caller_agency,
+        "referrer_role": consultation.caller_role,
+        "summary": (
+            f"From a consultation: {consultation.question}\n\nAdvice given: {consultation.advice}"
+        ),
+    }
+    form, sent = _report_form(request, ConsultationContactForm, initial=initial)
+    if sent and form.is_valid():
+        try:
+            found = services.consultation_to_contact(
+                consultation=consultation, submission=form.submission, by=request.user
+            )
+            messages.success(request, f"Contact recorded from the consultation: {found.reference}")
+            return redirect(_contact_url(found))
+        except PermissionDeniedError:
+            raise
+        except DomainError as error:
+            form.add_error(None, error.message)
+    return render(
+        request,
+        "intake/staff/report_form.html",
+        {
+            "form": form,
+            "consultation": consultation,
+            "title": "Record the consultation as a contact",
+            "caption": f"Consultation with {consultation.caller_agency}",
+            "submit": "Record contact",
+        },
+    )
