@@ -1,5 +1,105 @@
-"""The REST API under /api/v1/ (django-ninja): OpenAPI document at /api/v1/openapi.json."""
+"""The REST API under /api/v1/ (django-ninja): OpenAPI document at /api/v1/openapi.json.
 
+Partner systems sign in with an API token (`Authorization: Bearer <token>`, issued by
+`python -m frontdoor issue-token`), acting as the user the token was issued to; every endpoint
+needs one unless it says `auth=None`. Errors have one shape: 422
+`{"errors": [{"field": ..., "message": ...}]}` for a body that does not validate (the same messages
+as the forms), and `{"message": ...}` for everything else (401, 403, 404, 409).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError, ValidationErrorContext
+from ninja.security import HttpBearer
 
-api = NinjaAPI(title="Front Door API", version="1", urls_namespace="api")
+from frontdoor.accounts.models import User
+from frontdoor.accounts.permissions import PermissionDeniedError
+from frontdoor.accounts.tokens import user_for_token
+from frontdoor.errors import DomainError
+from frontdoor.intake.api import router as intake_router
+from frontdoor.intake.submissions import error_messages
+
+
+class ApiTokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>`: the request acts as the token's user."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = user_for_token(token)
+        if user is not None:
+            # The change history (simple_history) reads the acting user from the request.
+            request.user = user
+        return user
+
+
+class FrontDoorAPI(NinjaAPI):
+    def _get_urls(self) -> list:
+        # The whole site needs a signed-in session (LoginRequiredMiddleware); the API does its own
+        # authentication per endpoint instead: tokens for partners, none for the referrer's status
+        # check and the OpenAPI document.
+        urls = super()._get_urls()
+        for pattern in urls:
+            pattern.callback = login_not_required(pattern.callback)
+        return urls
+
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> ValidationError:
+        # The messages of `intake.submissions.error_messages`, as the forms show them, with each
+        # field named by its path in the JSON body (`children.0.date_of_birth`).
+        errors = []
+        for context in error_contexts:
+            wrapper = context.model.__ninja_param_source__
+            body_params = set(context.model.model_fields) if wrapper == "body" else set()
+            for path, message in error_messages(context.pydantic_validation_error).items():
+                first, _, rest = path.partition(".")
+                if first in body_params:  # ninja wraps the body in a model named for the argument
+                    path = rest or "body"
+                errors.append({"field": path, "message": message})
+        return ValidationError(errors)
+
+
+api = FrontDoorAPI(
+    title="Front Door API",
+    version="1",
+    description=(
+        "Partner systems record contacts and attach reports to them; referrers check the status "
+        "of their own submission. Authenticate with `Authorization: Bearer <token>`."
+    ),
+    urls_namespace="api",
+    auth=ApiTokenAuth(),
+)
+api.add_router("", intake_router)
+
+
+def _message(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return api.create_response(request, {"message": message}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"errors": error.errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    response = _message(request, "Give a valid API token: Authorization: Bearer <token>.", 401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(PermissionDeniedError)
+def _forbidden(request: HttpRequest, error: PermissionDeniedError) -> HttpResponse:
+    return _message(request, error.message, 403)
+
+
+@api.exception_handler(DomainError)
+def _refused(request: HttpRequest, error: DomainError) -> HttpResponse:
+    return _message(request, error.message, 409)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return _message(request, str(error) or "Not found.", 404)

@@ -37,3 +37,25 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label if self.role else "No role"
+
+
+class ApiToken(models.Model):
+    """A partner system's key to the API, acting as one user. Only a hash of the token is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    # What uses it ("Merseyside Police system"), so a leaked or unused token can be found.
+    name = models.CharField(max_length=120)
+    # sha256 of the token: the token itself is printed once, when issued, and never stored.
+    token_hash = models.CharField(max_length=64, unique=True)
+    # The first characters of the token, to tell tokens apart in the admin and in logs.
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Updated at most once a minute, so a busy partner system does not write on every request.
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,175 @@
+"""The intake endpoints of the API: partner systems report, staff systems read, referrers check.
+
+Thin, like the views: the body is validated by `ReportIn` (the form's own `Submission`), the
+change is made by `intake.services`, and refusals become 403 or 409 in `frontdoor.api`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Header, Router, Status
+from pydantic import AfterValidator, field_validator
+
+from frontdoor.accounts.models import User
+from frontdoor.accounts.permissions import require
+from frontdoor.audit import services as audit
+from frontdoor.intake import services
+from frontdoor.intake.models import Channel, Contact
+from frontdoor.intake.schemas import (
+    ContactOut,
+    ContactReceipt,
+    Message,
+    StatusCheck,
+    SubmissionStatus,
+    ValidationProblems,
+)
+from frontdoor.intake.services import Recorded
+from frontdoor.intake.submissions import Submission
+
+router = Router(tags=["contacts"])
+
+# A partner system's own reports arrive on the `api` channel; a staff system (the council's
+# telephony or police notification gateway) may record on a staff channel when its token's user
+# may record contacts (`contact.record`, checked by the service). The online form is the form's.
+ApiChannel = Literal[
+    "api", "telephone", "in_person", "letter", "email", "edt", "police_notification"
+]
+# Chosen by the client, so kept short and plain; namespaced per user before use (see below).
+_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+def _idempotency_key(value: str) -> str:
+    if not _IDEMPOTENCY_KEY.match(value):
+        raise ValueError("Give an Idempotency-Key of 1 to 64 letters, digits, or . _ : -")
+    return value
+
+
+IdempotencyKey = Annotated[str, AfterValidator(_idempotency_key)]
+NOT_FOUND = "No contact has that reference."
+STATUS_NOT_FOUND = "No submission matches that reference and secret."
+
+
+class ReportIn(Submission):
+    """A report as a partner system sends it: the form's Submission, and how and when it came."""
+
+    channel: ApiChannel = "api"
+    # When it reached the sender (a police notification may be relayed hours later); now if unset.
+    received_at: dt.datetime | None = None
+
+    @field_validator("received_at")
+    @classmethod
+    def _with_time_zone(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and timezone.is_naive(value):
+            raise ValueError("Give the time with its time zone, like 2026-11-19T10:00:00+00:00")
+        return value
+
+
+def _submission_key(user: User, idempotency_key: str | None) -> str | None:
+    # Each user's keys are their own: one partner's "1" never finds another partner's contact.
+    return f"api:{user.pk}:{idempotency_key}" if idempotency_key else None
+
+
+def _receipt(recorded: Recorded) -> dict:
+    contact = recorded.contact
+    return {
+        "reference": contact.reference,
+        "state": contact.state,
+        "received_at": contact.received_at,
+        "progress_due_at": contact.progress_due_at,
+        "status_secret": recorded.status_secret or None,
+    }
+
+
+def _contact(reference: str, queryset: QuerySet[Contact] | None = None) -> Contact:
+    queryset = Contact.objects.all() if queryset is None else queryset
+    contact = queryset.filter(reference=reference.strip().upper()).first()
+    if contact is None:
+        raise Http404(NOT_FOUND)
+    return contact
+
+
+RECEIPT_RESPONSES = {
+    200: ContactReceipt,
+    201: ContactReceipt,
+    401: Message,
+    403: Message,
+    409: Message,
+    422: ValidationProblems,
+}
+
+
+@router.post("contacts", response=RECEIPT_RESPONSES, summary="Record a new contact")
+def create_contact(
+    request: HttpRequest,
+    report: ReportIn,
+    idempotency_key: Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")] = None,
+):
+    """Record a contact from its first report (R1, R2). 201 when created; a retry with the same
+    `Idempotency-Key` returns 200 and the contact the first request made."""
+    recorded = services.record_contact(
+        submission=report,
+        channel=Channel(report.channel),
+        received_at=report.received_at,
+        by=request.auth,
+        submission_key=_submission_key(request.auth, idempotency_key),
+    )
+    return Status(201 if recorded.created else 200, _receipt(recorded))
+
+
+@router.get(
+    "contacts/{reference}",
+    response={200: ContactOut, 401: Message, 403: Message, 404: Message},
+    summary="Read a contact",
+)
+def read_contact(request: HttpRequest, reference: str):
+    """A contact with its reports, children and adults; for children's services staff only."""
+    # Checked before the lookup, so those who may not read contacts cannot probe references.
+    require(request.auth, "inbox.view")
+    contact = _contact(reference, Contact.objects.prefetch_related("reports", "children", "adults"))
+    audit.record_view(viewer=request.auth, target=contact, through="api")
+    return Status(200, contact)
+
+
+@router.post(
+    "contacts/{reference}/reports",
+    response={**RECEIPT_RESPONSES, 404: Message},
+    summary="Attach another report to a contact",
+)
+def attach_report(
+    request: HttpRequest,
+    reference: str,
+    report: ReportIn,
+    idempotency_key: Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")] = None,
+):
+    """Another report of the same incident (R7), or the written follow-up of a call (R3). 409 when
+    the contact is closed."""
+    recorded = services.attach_report(
+        contact=_contact(reference),
+        submission=report,
+        channel=Channel(report.channel),
+        received_at=report.received_at,
+        by=request.auth,
+        submission_key=_submission_key(request.auth, idempotency_key),
+    )
+    return Status(201 if recorded.created else 200, _receipt(recorded))
+
+
+@router.post(
+    "status",
+    auth=None,
+    response={200: SubmissionStatus, 404: Message, 422: ValidationProblems},
+    summary="Check the status of your own submission",
+)
+def check_status(request: HttpRequest, check: StatusCheck):
+    """For the referrer, with the reference and secret from the confirmation page. Any mismatch
+    gets the same answer, so it never tells which part was wrong; nothing but the stage is said."""
+    status = services.referrer_status(reference=check.reference, secret=check.secret)
+    if status is None:
+        raise Http404(STATUS_NOT_FOUND)
+    return Status(200, {"reference": check.reference.strip().upper(), "status": status})

@@ -1,0 +1,178 @@
+"""What the API returns about contacts (output only).
+
+What it accepts is `intake.submissions.Submission`, the one shape the form and staff pages validate
+too. Fields are named as in a Submission, so what a partner sends and what it reads back match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+
+from frontdoor.intake.models import Report, ReportedAdult, ReportedChild
+
+
+class Message(Schema):
+    message: str
+
+
+class FieldProblem(Schema):
+    field: str
+    message: str
+
+
+class ValidationProblems(Schema):
+    errors: list[FieldProblem]
+
+
+class ContactReceipt(Schema):
+    """What a partner system gets back for a report it sent."""
+
+    reference: str
+    state: str
+    received_at: dt.datetime
+    progress_due_at: dt.datetime | None
+    # Given once, when a report from a partner system is first recorded: with the reference it
+    # lets the referrer check the status of their submission (POST /status).
+    status_secret: str | None = None
+
+
+class StatusCheck(Schema):
+    reference: str
+    secret: str
+
+
+class SubmissionStatus(Schema):
+    reference: str
+    status: str
+
+
+class ReferrerOut(Schema):
+    type: str
+    name: str
+    agency: str
+    role: str
+    phone: str
+    email: str
+    address: str
+    relationship_to_child: str
+
+
+class ConcernOut(Schema):
+    """What a referral should capture (R6)."""
+
+    worry: str
+    working_well: str
+    child_voice: str
+    child_location: str
+    immediate_protection_needed: str
+    alleged_perpetrator: str
+    other_agencies: str
+    parents_aware: str
+    parents_agree: str
+    domestic_abuse: str
+    mental_illness: str
+    substance_misuse: str
+    learning_difficulties: str
+
+
+class ConsentOut(Schema):
+    consent: str
+    not_sought_reason: str
+    notes: str
+
+
+class ReportOut(Schema):
+    id: int
+    channel: str
+    received_at: dt.datetime
+    recorded_at: dt.datetime
+    referrer: ReferrerOut
+    concern: ConcernOut
+    consent: ConsentOut
+    referrer_level_of_need: int | None
+    summary: str
+
+    @staticmethod
+    def resolve_referrer(report: Report) -> dict[str, str]:
+        return {
+            "type": report.referrer_type,
+            "name": report.referrer_name,
+            "agency": report.referrer_agency,
+            "role": report.referrer_role,
+            "phone": report.referrer_phone,
+            "email": report.referrer_email,
+            "address": report.referrer_address,
+            "relationship_to_child": report.referrer_relationship,
+        }
+
+    @staticmethod
+    def resolve_concern(report: Report) -> dict[str, str]:
+        return {name: getattr(report, name) for name in ConcernOut.model_fields}
+
+    @staticmethod
+    def resolve_consent(report: Report) -> dict[str, str]:
+        return {
+            "consent": report.consent,
+            "not_sought_reason": report.consent_not_sought_reason,
+            "notes": report.consent_notes,
+        }
+
+
+class PersonOut(Schema):
+    report_id: int
+    first_name: str
+    last_name: str
+    other_names: str
+    date_of_birth: dt.date | None
+    gender: str
+    ethnicity: str
+    first_language: str
+    religion: str
+    address: str
+    postcode: str
+
+
+class ChildOut(PersonOut):
+    unborn: bool
+    expected_date_of_birth: dt.date | None
+    nhs_number: str
+    school_or_nursery: str
+    special_needs: str
+    communication: str
+
+
+class AdultOut(PersonOut):
+    phone: str
+    relationship_to_child: str
+    parental_responsibility: str
+    lives_with_child: str
+    alleged_perpetrator: bool
+
+
+class ContactOut(Schema):
+    """A contact with every report of it (R7), and the children and adults each report named."""
+
+    reference: str
+    kind: str
+    state: str
+    received_at: dt.datetime
+    progress_due_at: dt.datetime | None
+    written_follow_up_due_at: dt.datetime | None
+    written_follow_up_received_at: dt.datetime | None
+    reports: list[ReportOut]
+    children: list[ChildOut]
+    adults: list[AdultOut]
+
+    @staticmethod
+    def resolve_reports(contact) -> list[Report]:
+        return list(contact.reports.all())
+
+    @staticmethod
+    def resolve_children(contact) -> list[ReportedChild]:
+        return list(contact.children.all())
+
+    @staticmethod
+    def resolve_adults(contact) -> list[ReportedAdult]:
+        return list(contact.adults.all())
