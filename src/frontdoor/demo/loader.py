@@ -10,6 +10,7 @@ from django.db import transaction
 from frontdoor.accounts.models import User
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.services import create_user
+from frontdoor.demo.contacts import DEFAULT_WEEKS, DemoContacts, Staff, load_demo_contacts
 from frontdoor.errors import DomainError
 from frontdoor.policy.versions import current_policy_version
 
@@ -42,9 +43,15 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class DemoLoaded:
+    users: list[tuple[DemoUser, bool]]  # each demo user, with whether it was created now
+    contacts: DemoContacts
+
+
 @transaction.atomic
-def load_demo() -> list[tuple[DemoUser, bool]]:
-    """Create the demo accounts that are missing; return each with whether it was created now."""
+def load_demo(*, weeks: int = DEFAULT_WEEKS) -> DemoLoaded:
+    """Create the demo accounts and `weeks` of demo contacts, adding nothing already there."""
     if settings.PRODUCTION:
         raise DomainError("The demo data is never loaded into a production system.")
     current_policy_version()  # the council's policy is on record before anything uses it
@@ -65,4 +72,9 @@ def load_demo() -> list[tuple[DemoUser, bool]]:
             by=None,
         )
         results.append((demo, True))
-    return results
+    staff = Staff(
+        officer=User.objects.get(username="officer"),
+        worker=User.objects.get(username="worker"),
+        partner=User.objects.get(username="police"),
+    )
+    return DemoLoaded(users=results, contacts=load_demo_contacts(staff=staff, weeks=weeks))

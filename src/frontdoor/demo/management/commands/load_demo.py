@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from frontdoor.demo.contacts import DEFAULT_WEEKS
 from frontdoor.demo.loader import DEMO_PASSWORD, load_demo
 from frontdoor.errors import DomainError
 
@@ -7,16 +8,31 @@ from frontdoor.errors import DomainError
 class Command(BaseCommand):
     help = "Load the demo council's staff and data; running it again adds nothing twice."
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--weeks",
+            type=int,
+            default=DEFAULT_WEEKS,
+            help=f"weeks of demo contacts up to today (default {DEFAULT_WEEKS}; 0 for none)",
+        )
+
+    def handle(self, *args, weeks: int, **options) -> None:
         try:
-            results = load_demo()
+            loaded = load_demo(weeks=weeks)
         except DomainError as error:
             raise CommandError(error.message) from None
-        created = sum(1 for _, new in results if new)
+        created = sum(1 for _, new in loaded.users if new)
         self.stdout.write(
-            f"Demo loaded: {created} accounts created, {len(results) - created} already there."
+            f"Demo loaded: {created} accounts created, {len(loaded.users) - created} already there."
         )
+        if loaded.contacts.contacts:
+            self.stdout.write(
+                f"Demo contacts: {loaded.contacts.contacts} contacts and "
+                f"{loaded.contacts.consultations} consultations over {weeks} weeks."
+            )
+        else:
+            self.stdout.write("Demo contacts: none added (already loaded, or --weeks 0).")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
-        for demo, _ in results:
+        for demo, _ in loaded.users:
             agency = f", {demo.agency_key}" if demo.agency_key else ""
             self.stdout.write(f"  {demo.username:<14} {demo.role.label}{agency}")

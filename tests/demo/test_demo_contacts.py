@@ -1,0 +1,90 @@
+"""The demo contacts: weeks of a front door's inbox, every channel, invented people, loaded once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.utils import timezone
+
+from frontdoor.demo.contacts import DEFAULT_WEEKS, SURNAMES
+from frontdoor.demo.loader import load_demo
+from frontdoor.intake.models import (
+    Channel,
+    Consultation,
+    Contact,
+    MissingEpisode,
+    Report,
+    ReportedAdult,
+    ReportedChild,
+)
+
+LONDON = ZoneInfo("Europe/London")
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_twice_makes_weeks_of_contacts_on_every_channel_once():
+    before = timezone.now()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "contacts and" in out.getvalue()
+    contacts, reports = Contact.objects.count(), Report.objects.count()
+    consultations = Consultation.objects.count()
+
+    call_command("load_demo", stdout=StringIO())
+    assert (Contact.objects.count(), Report.objects.count()) == (contacts, reports)
+    assert Consultation.objects.count() == consultations
+
+    # A front door's volumes: 20-40 a working day over the weeks loaded.
+    assert 20 * 5 * DEFAULT_WEEKS <= contacts <= 50 * 5 * (DEFAULT_WEEKS + 1)
+    assert set(Report.objects.values_list("channel", flat=True)) == set(Channel)
+    first = Contact.objects.earliest("received_at").received_at
+    assert before - first >= dt.timedelta(weeks=DEFAULT_WEEKS - 1)
+    assert Contact.objects.latest("received_at").received_at <= timezone.now()
+    weeks = {c.isocalendar()[:2] for c in Contact.objects.values_list("received_at", flat=True)}
+    assert len(weeks) >= DEFAULT_WEEKS
+    # The services create contacts as received: a Monday-morning inbox.
+    assert set(Contact.objects.values_list("state", flat=True)) == {Contact.State.RECEIVED}
+    assert not Contact.objects.filter(progress_due_at__isnull=True).exists()
+
+
+def test_r4_r9_demo_contacts_include_every_kind_of_arrival():
+    load_demo(weeks=2)
+    assert MissingEpisode.objects.exists()  # R9
+    assert ReportedChild.objects.filter(unborn=True).exists()  # R5
+    sibling_groups = Contact.objects.annotate(n=Count("children")).filter(n__gte=2)
+    assert sibling_groups.exists()  # R4
+    second_reports = Contact.objects.annotate(n=Count("reports")).filter(n__gte=2)
+    assert second_reports.exists()  # R7 and R3
+    assert Contact.objects.filter(written_follow_up_received_at__isnull=False).exists()  # R3
+    assert Consultation.objects.filter(became_contact__isnull=True).exists()  # R8
+    assert Report.objects.filter(referrer_type="anonymous").exists()
+
+
+def test_demo_edt_records_arrive_out_of_core_hours():
+    load_demo(weeks=2)
+    edt = Report.objects.filter(channel=Channel.EDT)
+    assert edt.exists()
+    for received in edt.values_list("received_at", flat=True):
+        local = received.astimezone(LONDON)
+        weekend = local.weekday() >= 5
+        assert weekend or local.time() >= dt.time(17, 30) or local.time() < dt.time(9)
+
+
+def test_demo_families_have_obviously_invented_surnames():
+    load_demo(weeks=1)
+    named = [
+        *ReportedChild.objects.exclude(last_name="").values_list("last_name", flat=True),
+        *ReportedAdult.objects.exclude(last_name="").values_list("last_name", flat=True),
+    ]
+    assert named
+    assert set(named) <= set(SURNAMES)
+
+
+def test_no_demo_contacts_with_weeks_zero():
+    load_demo(weeks=0)
+    assert not Contact.objects.exists()
