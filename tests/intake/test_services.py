@@ -244,3 +244,14 @@ def test_r9_a_missing_episode_sent_twice_is_recorded_once(make_user):
     again = record_missing_episode(**arguments)
     assert again == first
     assert Contact.objects.count() == 1
+
+
+def test_every_reported_child_and_adult_has_its_history(make_user):
+    officer = make_user(Role.CONTACT_OFFICER)
+    contact = record_contact(
+        submission=make_submission(), channel=Channel.TELEPHONE, by=officer
+    ).contact
+    for person in [*contact.children.all(), *contact.adults.all()]:
+        created = person.history.get()
+        assert created.history_type == "+"
+        assert created.history_user == officer

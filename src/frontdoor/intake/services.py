@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from simple_history.utils import bulk_create_with_history
 
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
@@ -76,14 +77,25 @@ def _existing(submission_key: str | None) -> Report | None:
     return Report.objects.select_related("contact").filter(submission_key=submission_key).first()
 
 
-def _create_people(*, contact: Contact, report: Report, submission: Submission) -> None:
-    ReportedChild.objects.bulk_create(
-        ReportedChild(contact=contact, report=report, **child.model_dump())
-        for child in submission.children
+def _create_people(*, contact: Contact, report: Report, submission: Submission, by) -> None:
+    # Created in bulk with their history rows too: a plain bulk_create would skip the change
+    # history that every other write keeps.
+    user = by if getattr(by, "is_authenticated", False) else None
+    bulk_create_with_history(
+        [
+            ReportedChild(contact=contact, report=report, **child.model_dump())
+            for child in submission.children
+        ],
+        ReportedChild,
+        default_user=user,
     )
-    ReportedAdult.objects.bulk_create(
-        ReportedAdult(contact=contact, report=report, **adult.model_dump())
-        for adult in submission.adults
+    bulk_create_with_history(
+        [
+            ReportedAdult(contact=contact, report=report, **adult.model_dump())
+            for adult in submission.adults
+        ],
+        ReportedAdult,
+        default_user=user,
     )
 
 
@@ -120,7 +132,7 @@ def _create_report(
         status_secret_hash=_secret_digest(status_secret) if status_secret else "",
         **concern.model_dump(),
     )
-    _create_people(contact=contact, report=report, submission=submission)
+    _create_people(contact=contact, report=report, submission=submission, by=by)
     return report
 
 
