@@ -11,7 +11,7 @@ API token, starts the app under gunicorn on 127.0.0.1 with persistent database c
 has `--clients` threads POST /api/v1/contacts back to back for `--seconds`. It prints contacts per
 second, p50 and p95 latency, errors, and checks that the database holds exactly one contact per
 201 response (none lost, none doubled). It prints figures and asserts nothing about speed.
-Needs gunicorn in the virtual environment (`.venv/bin/pip install gunicorn`).
+gunicorn comes with the pinned requirements.
 """
 
 from __future__ import annotations
