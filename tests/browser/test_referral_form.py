@@ -10,8 +10,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from frontdoor.intake.models import Contact
+from frontdoor.intake.models import Channel, Contact
+from frontdoor.intake.services import record_contact
 from tests.browser.conftest import assert_no_axe_violations
+from tests.intake.factories import make_submission
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -233,3 +235,25 @@ def test_the_interruption_page_is_accessible_and_gives_the_numbers(page, live_se
     journey.fill("phone_reference", "FD-BCDF-GHJK")
     journey.press("I have phoned, continue to the written referral")
     expect(page.get_by_role("heading", name="Who is making the referral?")).to_be_visible()
+
+
+def test_a_referrer_checks_progress_on_an_accessible_page(page, live_server):
+    recorded = record_contact(submission=make_submission(), channel=Channel.ONLINE_FORM)
+    page.goto(f"{live_server.url}/refer/status/")
+    expect(page.get_by_role("heading", name="Check the progress of your referral")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    page.get_by_label("Reference number").fill(recorded.contact.reference)
+    page.get_by_label("Status code").fill("not-the-code")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Check progress").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text(re.compile("^We could not find a referral"))
+    assert_no_axe_violations(page)
+
+    page.get_by_label("Status code").fill(recorded.status_secret)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Check progress").click()
+    expect(page.locator("#stage")).to_have_text("Received")
+    assert_no_axe_violations(page)

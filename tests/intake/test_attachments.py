@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from frontdoor.audit.models import AuditEvent
 from frontdoor.errors import DomainError
-from frontdoor.intake.attachments import NOT_ALLOWED, add_attachment, check_file
+from frontdoor.intake.attachments import NOT_ALLOWED, add_attachment, add_attachments, check_file
 from frontdoor.intake.models import Channel
 from frontdoor.intake.services import record_contact
 from tests.intake.factories import make_submission
@@ -116,3 +116,21 @@ def test_r10_folders_in_the_uploaders_name_are_dropped(report):
     )
     assert attachment.original_name == "notes.txt"
     assert ".." not in attachment.file.name
+
+
+def test_r10_several_documents_are_attached_all_or_none(report, uploads):
+    refused = upload("program.pdf", WINDOWS_PROGRAM)
+
+    with pytest.raises(DomainError):
+        add_attachments(report=report, uploaded_files=[upload("a.pdf", PDF), refused])
+
+    assert report.attachments.count() == 0
+    assert not any(path.is_file() for path in uploads.rglob("*"))  # nothing left in the store
+
+
+def test_r10_a_document_already_on_the_report_is_not_stored_again(report):
+    add_attachments(report=report, uploaded_files=[upload("a.pdf", PDF)])
+    added = add_attachments(report=report, uploaded_files=[upload("a.pdf", PDF), upload("b", PNG)])
+
+    assert [a.original_name for a in added] == ["b"]
+    assert [a.original_name for a in report.attachments.all()] == ["a.pdf", "b"]

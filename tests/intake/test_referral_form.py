@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from frontdoor.accounts.roles import Role
 from frontdoor.intake.models import Attachment, Channel, Contact, Report
 from frontdoor.intake.services import record_contact
 from frontdoor.policy.registry import current_policy
@@ -691,3 +692,92 @@ def test_r10_upload_without_a_file_asks_for_one(client):
     response = client.post(url("documents", journey), {"action": "upload"})
     assert response.status_code == 400
     assert errors(response) == ["Select a file"]
+
+
+# Checking progress with the reference and status code.
+
+STATUS = reverse("refer:status")
+NOT_FOUND = (
+    "We could not find a referral with that reference and status code. Check both and try again."
+)
+
+
+def _referred() -> tuple[Contact, str]:
+    recorded = record_contact(submission=make_submission(), channel=Channel.ONLINE_FORM)
+    return recorded.contact, recorded.status_secret
+
+
+def _main(response) -> str:
+    """The page's main content, without the CSRF token (masked afresh for each response)."""
+    main = re.search(r"<main.*?</main>", response.content.decode(), re.S).group(0)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", main)
+
+
+def test_the_confirmation_links_to_the_progress_check(client):
+    journey = anonymous_member_of_public(client)
+    submit(client, journey)
+    page = client.get(url("confirmation", journey)).content.decode()
+    assert f'href="{STATUS}">Check the progress of your referral</a>' in page
+
+
+def test_a_referrer_sees_the_stage_of_their_referral_and_nothing_else(client):
+    contact, secret = _referred()
+    report = contact.reports.get()
+    child = contact.children.first()
+
+    response = client.post(
+        STATUS, {"reference": contact.reference.lower(), "status_code": f" {secret} "}
+    )
+
+    assert response.status_code == 200
+    main = _main(response)
+    assert re.search(r'id="stage">\s*Received\s*<', main)
+    for private in (
+        child.first_name,
+        child.last_name,
+        report.referrer_name,
+        report.referrer_agency,
+        report.worry,
+        secret,
+    ):
+        assert private and private not in main
+
+
+def test_a_wrong_code_and_a_wrong_reference_get_the_same_message(client):
+    contact, secret = _referred()
+    _other, other_secret = _referred()
+
+    wrong_code = client.post(STATUS, {"reference": contact.reference, "status_code": other_secret})
+    wrong_reference = client.post(STATUS, {"reference": "FD-BBBB-CCCC", "status_code": secret})
+
+    for response in (wrong_code, wrong_reference):
+        assert response.status_code == 400
+        assert errors(response) == [NOT_FOUND]
+        assert "Received" not in _main(response)
+        assert secret not in response.content.decode()  # the code is typed again, not echoed
+    # Apart from the reference typed (shown back), the two pages are the same.
+    assert _main(wrong_code).replace(contact.reference, "FD-BBBB-CCCC") == _main(wrong_reference)
+
+
+def test_a_contact_recorded_by_staff_has_no_status_code_to_check(client, make_user):
+    recorded = record_contact(
+        submission=make_submission(),
+        channel=Channel.TELEPHONE,
+        by=make_user(Role.CONTACT_OFFICER),
+    )
+    response = client.post(STATUS, {"reference": recorded.contact.reference, "status_code": ""})
+    assert errors(response) == ["Enter your status code"]
+    response = client.post(STATUS, {"reference": recorded.contact.reference, "status_code": "x"})
+    assert errors(response) == [NOT_FOUND]
+
+
+def test_the_progress_check_needs_both_answers(client):
+    response = client.post(STATUS, {})
+    assert response.status_code == 400
+    assert errors(response) == ["Enter your reference number", "Enter your status code"]
+    assert "<title>Error: Check the progress of your referral" in response.content.decode()
+
+
+def test_the_progress_check_needs_no_sign_in_and_keeps_csrf_protection(client):
+    assert client.get(STATUS).status_code == 200
+    assert Client(enforce_csrf_checks=True).post(STATUS, {}).status_code == 403

@@ -15,12 +15,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from pydantic import ValidationError
 
 from frontdoor.accounts.roles import Role
 from frontdoor.audit.models import AuditEvent, RecordView
+from frontdoor.errors import DomainError
 from frontdoor.intake.models import Attachment, Channel, Consultation, Contact, Report
 from frontdoor.intake.services import attach_report, record_consultation, record_contact
 from frontdoor.intake.submissions import error_messages
@@ -652,3 +655,197 @@ def test_recording_is_audited_with_the_officer(signed_in, officer):
     event = AuditEvent.objects.get(action="contact.recorded")
     assert event.actor == officer
     assert event.changes["children"] == 2
+
+
+# Documents sent with the staff forms (R10) ------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+TEXT = b"Notes from the home visit.\n"
+NOT_ALLOWED = "The selected file must be a PDF, Word document, spreadsheet, photo or text file"
+
+
+@pytest.fixture
+def uploads(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def pdf(name: str = "chronology.pdf", content: bytes = PDF) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_every_staff_form_takes_several_files_and_says_to_select_them_again(signed_in, officer):
+    consultation = record_consultation(
+        caller_agency="Crosby GP practice",
+        caller_role="GP",
+        question="?",
+        advice="Refer.",
+        by=officer,
+    )
+    contact = _recorded()
+    for url in (
+        NEW,
+        MISSING,
+        reverse("intake:attach", args=[contact.reference]),
+        reverse("intake:consultation_contact", args=[consultation.pk]),
+    ):
+        body = signed_in.get(url).content.decode()
+        assert 'enctype="multipart/form-data"' in body, url
+        assert re.search(r'<input class="govuk-file-upload" id="id_documents"[^>]* multiple', body)
+        assert "select the files again: browsers do not keep them" in body
+
+
+def test_r10_a_pdf_sent_with_a_telephone_contact_is_on_the_contact_and_downloads(
+    signed_in, uploads
+):
+    response = signed_in.post(NEW, {**contact_form_data(), "documents": pdf()})
+
+    contact = Contact.objects.get()
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.report == contact.reports.get()
+    assert attachment.original_name == "chronology.pdf"
+    assert attachment.content_type == "application/pdf"
+    page = signed_in.get(_contact_url(contact)).content.decode()
+    url = reverse("intake:document", args=[contact.reference, attachment.pk])
+    assert f'href="{url}"' in page and "chronology.pdf" in page
+    download = signed_in.get(url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert "attachment" in download["Content-Disposition"]
+
+
+def test_r10_several_files_are_attached_to_one_report(signed_in, uploads):
+    files = [pdf(), SimpleUploadedFile("visit notes.txt", TEXT, content_type="text/plain")]
+    response = signed_in.post(NEW, {**contact_form_data(), "documents": files})
+
+    assert response.status_code == 302
+    report = Contact.objects.get().reports.get()
+    assert [(a.original_name, a.content_type) for a in report.attachments.all()] == [
+        ("chronology.pdf", "application/pdf"),
+        ("visit notes.txt", "text/plain"),
+    ]
+
+
+def test_r10_a_web_page_named_pdf_is_refused_and_nothing_is_recorded(signed_in, uploads):
+    page = pdf("report.pdf", b"<html><script>alert(1)</script></html>\x00")
+    response = signed_in.post(NEW, {**contact_form_data(), "documents": page})
+
+    assert response.status_code == 200
+    assert error_summary(response) == [("#id_documents", NOT_ALLOWED)]
+    assert 'class="govuk-file-upload govuk-file-upload--error"' in response.content.decode()
+    assert Contact.objects.count() == 0
+    assert Attachment.objects.count() == 0
+    assert list(uploads.iterdir()) == []
+
+
+@override_settings(FRONTDOOR_MAX_UPLOAD_BYTES=1024)
+def test_r10_an_oversized_file_is_refused_and_nothing_is_recorded(signed_in, uploads):
+    response = signed_in.post(NEW, {**contact_form_data(), "documents": pdf(content=PDF * 100)})
+
+    assert error_summary(response) == [
+        ("#id_documents", "The selected file must be smaller than 1KB")
+    ]
+    assert Contact.objects.count() == 0
+
+
+def test_r10_one_refused_file_among_several_refuses_all_and_names_it(signed_in, uploads):
+    files = [pdf(), pdf("program.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\xff\xff")]
+    response = signed_in.post(NEW, {**contact_form_data(), "documents": files})
+
+    assert error_summary(response) == [("#id_documents", f"program.pdf: {NOT_ALLOWED}")]
+    assert Contact.objects.count() == 0
+    assert Attachment.objects.count() == 0
+
+
+def test_r10_a_refused_document_leaves_no_contact_when_found_while_recording(
+    signed_in, uploads, monkeypatch
+):
+    # The form checked the file; if storing it fails, the contact goes too (one transaction).
+    def refuse(**kwargs):
+        raise DomainError(NOT_ALLOWED)
+
+    monkeypatch.setattr("frontdoor.intake.attachments.add_attachment", refuse)
+    response = signed_in.post(NEW, {**contact_form_data(), "documents": pdf()})
+
+    assert error_summary(response) == [("#main-content", NOT_ALLOWED)]
+    assert Contact.objects.count() == 0
+
+
+def test_r10_a_document_sent_twice_with_the_same_form_is_stored_once(signed_in, uploads):
+    data = contact_form_data()
+    signed_in.post(NEW, {**data, "documents": pdf()})
+    signed_in.post(NEW, {**data, "documents": pdf()})
+
+    assert Contact.objects.count() == 1
+    assert Attachment.objects.count() == 1
+
+
+def test_r10_a_report_added_to_a_contact_carries_its_document(signed_in, uploads):
+    contact = _recorded()
+    data = contact_form_data(channel="letter", children_count="1", adults_count="0")
+    response = signed_in.post(
+        reverse("intake:attach", args=[contact.reference]), {**data, "documents": pdf()}
+    )
+
+    assert response.status_code == 302
+    letter = contact.reports.order_by("id").last()
+    assert letter.channel == Channel.LETTER
+    assert [a.original_name for a in letter.attachments.all()] == ["chronology.pdf"]
+
+
+def test_r10_a_missing_episode_carries_its_document(signed_in, uploads):
+    data = missing_form_data()
+    response = signed_in.post(MISSING, {**data, "documents": pdf("return.pdf")})
+
+    assert response.status_code == 302
+    contact = Contact.objects.get()
+    assert contact.kind == Contact.Kind.MISSING_EPISODE
+    assert [a.original_name for a in contact.reports.get().attachments.all()] == ["return.pdf"]
+    # Sent twice, the episode and its document are recorded once.
+    signed_in.post(MISSING, {**data, "documents": pdf("return.pdf")})
+    assert Contact.objects.count() == 1
+    assert Attachment.objects.count() == 1
+
+
+def test_r10_a_missing_episode_with_a_refused_file_records_nothing(signed_in, uploads):
+    response = signed_in.post(MISSING, {**missing_form_data(), "documents": pdf(content=b"")})
+
+    assert error_summary(response) == [("#id_documents", "The selected file is empty")]
+    assert Contact.objects.count() == 0
+
+
+def test_r10_a_consultation_recorded_as_a_contact_carries_its_document(signed_in, officer, uploads):
+    consultation = record_consultation(
+        caller_agency="Crosby GP practice",
+        caller_role="GP",
+        question="?",
+        advice="Refer.",
+        by=officer,
+    )
+    url = reverse("intake:consultation_contact", args=[consultation.pk])
+    response = signed_in.post(url, {**contact_form_data(), "documents": pdf()})
+
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    report = consultation.became_contact.reports.get()
+    assert [a.original_name for a in report.attachments.all()] == ["chronology.pdf"]
+
+
+# Enter in a text box records the form -----------------------------------------------------------
+
+
+def test_the_main_button_comes_before_the_add_another_buttons(signed_in):
+    # Enter in a text box presses the form's first submit button (HTML implicit submission).
+    body = signed_in.get(NEW).content.decode()
+    buttons = re.findall(r'<button type="submit" name="(\w+)"', body)
+    assert buttons == ["record", "add_child", "add_adult"]
+
+
+def test_a_post_without_an_add_another_button_records_the_contact(signed_in):
+    data = contact_form_data()
+    assert "add_child" not in data and "record" not in data
+    response = signed_in.post(NEW, data)
+
+    assert response.status_code == 302
+    assert Contact.objects.count() == 1

@@ -35,6 +35,8 @@ ALLOWED_TYPES = frozenset(
     }
 )
 NOT_ALLOWED = "The selected file must be a PDF, Word document, spreadsheet, photo or text file"
+# How many documents one report may carry, on the online form and the staff forms alike.
+MAX_DOCUMENTS = 10
 # Control characters other than tab, line feed, form feed and carriage return never appear in text.
 _TEXT_CONTROL = frozenset(range(32)) - {9, 10, 12, 13}
 
@@ -48,7 +50,7 @@ class CheckedFile:
     sha256: str
 
 
-def _size_in_words(size: int) -> str:
+def size_in_words(size: int) -> str:
     megabytes = size / (1024 * 1024)
     return f"{megabytes:g}MB" if megabytes >= 1 else f"{size // 1024}KB"
 
@@ -73,12 +75,12 @@ def check_file(uploaded_file: File) -> CheckedFile:
     limit = settings.FRONTDOOR_MAX_UPLOAD_BYTES
     size = uploaded_file.size
     if size is not None and size > limit:
-        raise DomainError(f"The selected file must be smaller than {_size_in_words(limit)}")
+        raise DomainError(f"The selected file must be smaller than {size_in_words(limit)}")
     content = _read_all(uploaded_file)
     if not content:
         raise DomainError("The selected file is empty")
     if len(content) > limit:  # the declared size is the uploader's; the bytes are not
-        raise DomainError(f"The selected file must be smaller than {_size_in_words(limit)}")
+        raise DomainError(f"The selected file must be smaller than {size_in_words(limit)}")
     kind = filetype.guess(content)
     if kind is not None:
         content_type = kind.mime
@@ -126,3 +128,27 @@ def add_attachment(*, report: Report, uploaded_file: File, by=None) -> Attachmen
         },
     )
     return attachment
+
+
+@transaction.atomic
+def add_attachments(*, report: Report, uploaded_files: list[File], by=None) -> list[Attachment]:
+    """Attach several documents to a report, all or none (R10).
+
+    A document whose content is already on the report (the same form sent twice) is not stored
+    again. If one fails, the files already written by this call are removed from the store, as
+    the rows that named them are rolled back.
+    """
+    on_report = set(report.attachments.values_list("sha256", flat=True))
+    added: list[Attachment] = []
+    try:
+        for uploaded_file in uploaded_files:
+            if check_file(uploaded_file).sha256 in on_report:
+                continue
+            attachment = add_attachment(report=report, uploaded_file=uploaded_file, by=by)
+            on_report.add(attachment.sha256)
+            added.append(attachment)
+    except BaseException:
+        for attachment in added:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    return added

@@ -14,9 +14,12 @@ import secrets
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from pydantic import ValidationError
 
+from frontdoor.errors import DomainError
+from frontdoor.intake.attachments import MAX_DOCUMENTS, check_file, clean_name, size_in_words
 from frontdoor.intake.models import Channel, Consent, Gender, ReferrerType, YesNoUnknown
 from frontdoor.intake.services import FUTURE_TOLERANCE
 from frontdoor.intake.submissions import Submission, error_messages
@@ -117,6 +120,57 @@ class TimeField(forms.CharField):
         if hour > 23 or minute > 59:
             raise forms.ValidationError("Enter a real time, like 14:30")
         return dt.time(hour, minute)
+
+
+class DocumentsInput(forms.FileInput):
+    """The GOV.UK file upload, taking several files at once."""
+
+    allow_multiple_selected = True
+
+
+class DocumentsField(forms.Field):
+    """Documents sent with a report (R10), each checked from its content before anything is
+    recorded, by the same check as every other way in (`attachments.check_file`)."""
+
+    widget = DocumentsInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(widget=DocumentsInput(attrs={"multiple": True}), **kwargs)
+
+    def to_python(self, value) -> list:
+        if not value:
+            return []
+        files = value if isinstance(value, list | tuple) else [value]
+        return [upload for upload in files if upload]
+
+    def validate(self, value: list) -> None:
+        super().validate(value)
+        if len(value) > MAX_DOCUMENTS:
+            raise forms.ValidationError(f"Select up to {MAX_DOCUMENTS} files")
+        errors = []
+        for upload in value:
+            try:
+                check_file(upload)
+            except DomainError as error:
+                # With several files, say which one: the message alone would not tell.
+                name = f"{clean_name(upload.name or '')}: " if len(value) > 1 else ""
+                errors.append(forms.ValidationError(f"{name}{error.message}"))
+        if errors:
+            raise forms.ValidationError(errors)
+
+
+def documents_field() -> forms.Field:
+    limit = size_in_words(settings.FRONTDOOR_MAX_UPLOAD_BYTES)
+    field = DocumentsField(
+        label="Upload documents (optional)",
+        help_text=(
+            f"You can select up to {MAX_DOCUMENTS} files. Each must be a PDF, Word document, "
+            f"spreadsheet, photo or text file, and smaller than {limit}. If this page shows an "
+            "error, select the files again: browsers do not keep them."
+        ),
+    )
+    return _field(field, "file")
 
 
 def _field(field: forms.Field, govuk: str, *, width: str = "") -> forms.Field:
@@ -361,6 +415,7 @@ class ReportForm(forms.Form):
             govuk="select",
         )
         self.fields["summary"] = textarea(self.summary_label)
+        self.fields["documents"] = documents_field()
 
     # Groups of fields, in page order, for the templates.
     def group(self, prefix: str) -> list[forms.BoundField]:
@@ -391,10 +446,14 @@ class ReportForm(forms.Form):
         return [self[name] for name in ("consent", "consent_not_sought_reason", "consent_notes")]
 
     def as_initial(self) -> dict[str, Any]:
-        """What was typed, as the initial values of a fresh form (no errors shown)."""
+        """What was typed, as the initial values of a fresh form (no errors shown).
+
+        Files cannot be kept: the browser asks for them again (the hint says so).
+        """
         return {
             name: field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
             for name, field in self.fields.items()
+            if name != "documents"
         }
 
     def with_one_more(self, *, child: bool) -> ReportForm:

@@ -7,6 +7,7 @@ from frontdoor.intake import referral_form as views
 app_name = "refer"
 urlpatterns = [
     path("", views.start, name="start"),
+    path("status/", views.status, name="status"),
     path("<slug:journey>/immediate-danger/", views.danger, name="danger"),
     path("<slug:journey>/call-now/", views.call_now, name="call_now"),
     path("<slug:journey>/who/", views.who, name="who"),

@@ -29,10 +29,10 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from frontdoor.errors import DomainError
 from frontdoor.intake import referral_forms as questions
-from frontdoor.intake.attachments import add_attachment, check_file, clean_name
+from frontdoor.intake.attachments import MAX_DOCUMENTS, add_attachment, check_file, clean_name
 from frontdoor.intake.models import Channel, Contact, ReferrerType
 from frontdoor.intake.referral_forms import PageForm, Question
-from frontdoor.intake.services import Recorded, attach_report, record_contact
+from frontdoor.intake.services import Recorded, attach_report, record_contact, referrer_status
 from frontdoor.intake.submissions import (
     Adult,
     Child,
@@ -44,8 +44,6 @@ from frontdoor.intake.submissions import (
 )
 from frontdoor.policy.registry import current_policy
 
-# How many documents one referral may carry.
-MAX_DOCUMENTS = 10
 _LEVEL = TypeAdapter(Submission.model_fields["referrer_level_of_need"].annotation)
 _REFERRER_TYPE = TypeAdapter(Referrer.model_fields["type"].annotation)
 
@@ -938,4 +936,66 @@ def confirmation(request: HttpRequest, journey: str, state: dict[str, Any]) -> H
         request,
         "confirmation.html",
         {"page": Page(title="Referral sent"), **state["done"]},
+    )
+
+
+# Checking progress: the reference and status code from the confirmation page.
+
+STATUS_QUESTIONS = (
+    Question(
+        name="reference",
+        label="Reference number",
+        hint="For example, FD-B2C3-D4F5",
+        autocomplete="off",
+        width="govuk-input--width-10",
+    ),
+    Question(
+        name="status_code",
+        label="Status code",
+        hint="The code shown with your reference number when you sent the referral",
+        autocomplete="off",
+        width="govuk-input--width-20",
+    ),
+)
+# One message for a wrong reference and a wrong code alike, so neither can be guessed alone.
+STATUS_NOT_FOUND = (
+    "We could not find a referral with that reference and status code. Check both and try again."
+)
+
+
+@public
+def status(request: HttpRequest) -> HttpResponse:
+    """A referrer checks the stage of their referral, and nothing else about it."""
+    page = Page(title="Check the progress of your referral", template="status.html")
+    stage = None
+    if request.method == "POST":
+        form = PageForm(STATUS_QUESTIONS, data=request.POST)
+        answers = form.values()
+        form.add_messages(
+            {
+                name: message
+                for name, message in (
+                    ("reference", "Enter your reference number"),
+                    ("status_code", "Enter your status code"),
+                )
+                if name not in answers
+            }
+        )
+        if not form.errors:
+            stage = referrer_status(reference=answers["reference"], secret=answers["status_code"])
+            if stage is None:
+                form.add_messages({"reference": STATUS_NOT_FOUND})
+        if form.errors:
+            # The code typed is not shown back: the referrer types it again.
+            form.data = request.POST.copy()
+            form.data["status_code"] = ""
+    else:
+        form = PageForm(STATUS_QUESTIONS)
+    if stage is not None:
+        return _render(request, "status_result.html", {"page": page, "stage": stage})
+    return _render(
+        request,
+        page.template,
+        {"page": page, "form": form, "fields": form.bound()},
+        status=400 if form.errors else 200,
     )

@@ -192,6 +192,11 @@ def contact_record(*, contact: Contact, now: dt.datetime | None = None) -> Conta
     )
 
 
+def first_report(*, contact: Contact) -> Report:
+    """The report that opened the contact: a missing episode's or a consultation's own."""
+    return contact.reports.order_by("id").first()
+
+
 def attachment_of(*, contact: Contact, attachment_id: int) -> Attachment | None:
     """A document that came with one of `contact`'s reports (R10)."""
     return (

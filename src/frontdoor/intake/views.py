@@ -12,6 +12,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from frontdoor.accounts.permissions import PermissionDeniedError, can, require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake import selectors, services
+from frontdoor.intake.attachments import add_attachments
 from frontdoor.intake.forms import (
     ConsultationContactForm,
     ConsultationForm,
@@ -149,11 +151,19 @@ def _report_form(request: HttpRequest, form_class: type[ReportForm], **kwargs):
     """
     if request.method != "POST":
         return form_class(**kwargs), False
-    form = form_class(request.POST, **kwargs)
+    form = form_class(request.POST, files=request.FILES, **kwargs)
     for button, child in (("add_child", True), ("add_adult", False)):
         if button in request.POST:
             return form.with_one_more(child=child), False
     return form, True
+
+
+def _add_documents(request: HttpRequest, form: ReportForm, *, report) -> None:
+    """Attach the documents sent with the form, already checked by it (R10)."""
+    if form.cleaned_data["documents"]:
+        add_attachments(
+            report=report, uploaded_files=form.cleaned_data["documents"], by=request.user
+        )
 
 
 def _recorded(request: HttpRequest, recorded: services.Recorded, what: str) -> HttpResponse:
@@ -172,13 +182,18 @@ def new_contact(request: HttpRequest) -> HttpResponse:
     form, sent = _report_form(request, ReportForm)
     if sent and form.is_valid():
         try:
-            recorded = services.record_contact(
-                submission=form.submission,
-                channel=form.cleaned_data["channel"],
-                received_at=form.received_at,
-                by=request.user,
-                submission_key=form.cleaned_data["submission_key"],
-            )
+            # R10: the documents were checked with the form; the contact and its documents are
+            # recorded together or not at all.
+            with transaction.atomic():
+                recorded = services.record_contact(
+                    submission=form.submission,
+                    channel=form.cleaned_data["channel"],
+                    received_at=form.received_at,
+                    by=request.user,
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+                if recorded.created:
+                    _add_documents(request, form, report=recorded.report)
             return _recorded(request, recorded, "Contact recorded:")
         except PermissionDeniedError:
             raise
@@ -199,14 +214,17 @@ def attach(request: HttpRequest, reference: str) -> HttpResponse:
     form, sent = _report_form(request, ReportForm)
     if sent and form.is_valid():
         try:
-            recorded = services.attach_report(
-                contact=found,
-                submission=form.submission,
-                channel=form.cleaned_data["channel"],
-                received_at=form.received_at,
-                by=request.user,
-                submission_key=form.cleaned_data["submission_key"],
-            )
+            with transaction.atomic():  # R10: the report and its documents, or nothing
+                recorded = services.attach_report(
+                    contact=found,
+                    submission=form.submission,
+                    channel=form.cleaned_data["channel"],
+                    received_at=form.received_at,
+                    by=request.user,
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+                if recorded.created:
+                    _add_documents(request, form, report=recorded.report)
             return _recorded(request, recorded, "Report added to contact")
         except PermissionDeniedError:
             raise
@@ -229,20 +247,27 @@ def attach(request: HttpRequest, reference: str) -> HttpResponse:
 @allowed("missing_episode.record")
 def new_missing_episode(request: HttpRequest) -> HttpResponse:
     """Record a child's missing episode as a contact (R9): still missing, or returned."""
-    form = MissingEpisodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        form = MissingEpisodeForm(request.POST, files=request.FILES)
+    else:
+        form = MissingEpisodeForm()
     if form.is_bound and form.is_valid():
         try:
-            found = services.record_missing_episode(
-                child=form.submission.children[0],
-                went_missing_at=form.went_missing_at,
-                returned_at=form.returned_at,
-                missing_from=form.cleaned_data["missing_from"],
-                submission=form.submission,
-                channel=form.cleaned_data["channel"],
-                received_at=form.received_at,
-                by=request.user,
-                submission_key=form.cleaned_data["submission_key"],
-            )
+            with transaction.atomic():  # R10: the episode and its documents, or nothing
+                found = services.record_missing_episode(
+                    child=form.submission.children[0],
+                    went_missing_at=form.went_missing_at,
+                    returned_at=form.returned_at,
+                    missing_from=form.cleaned_data["missing_from"],
+                    submission=form.submission,
+                    channel=form.cleaned_data["channel"],
+                    received_at=form.received_at,
+                    by=request.user,
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+                # The episode's own report is the contact's first. A form sent twice gets back
+                # the contact it made; add_attachments does not store the same document twice.
+                _add_documents(request, form, report=selectors.first_report(contact=found))
             messages.success(request, f"Missing episode recorded: contact {found.reference}")
             return redirect(_contact_url(found))
         except PermissionDeniedError:
@@ -295,9 +320,11 @@ def consultation_contact(request: HttpRequest, pk: int) -> HttpResponse:
     form, sent = _report_form(request, ConsultationContactForm, initial=initial)
     if sent and form.is_valid():
         try:
-            found = services.consultation_to_contact(
-                consultation=consultation, submission=form.submission, by=request.user
-            )
+            with transaction.atomic():  # R10: the contact and its documents, or nothing
+                found = services.consultation_to_contact(
+                    consultation=consultation, submission=form.submission, by=request.user
+                )
+                _add_documents(request, form, report=selectors.first_report(contact=found))
             messages.success(request, f"Contact recorded from the consultation: {found.reference}")
             return redirect(_contact_url(found))
         except PermissionDeniedError:
