@@ -10,9 +10,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from frontdoor.accounts.roles import Role
 from frontdoor.intake.models import Channel, Contact
 from frontdoor.intake.services import record_contact
-from tests.browser.conftest import assert_no_axe_violations
+from tests.accounts.factories import UserFactory
+from tests.browser.conftest import assert_no_axe_violations, sign_in
 from tests.intake.factories import make_submission
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -184,6 +186,16 @@ def assert_confirmed(journey: Journey) -> Contact:
     return Contact.objects.get(reference=reference)
 
 
+def find_in_inbox(page: Page, live_server, contact: Contact) -> None:
+    """A contact officer signs in and finds the new contact in the front door inbox, then opens it."""
+    sign_in(page, live_server, UserFactory(role=Role.CONTACT_OFFICER))
+    page.goto(f"{live_server.url}/contacts/")
+    link = page.get_by_role("link", name=contact.reference)
+    expect(link).to_be_visible()
+    link.click()
+    expect(page.get_by_role("heading", name=re.compile(contact.reference))).to_be_visible()
+
+
 def test_a_professional_refers_two_siblings_and_an_unborn_baby(page, live_server):
     journey = Journey(page, live_server, axe=True)
 
@@ -200,6 +212,8 @@ def test_a_professional_refers_two_siblings_and_an_unborn_baby(page, live_server
     assert report.referrer_agency == "Litherland High School"
     assert report.worry == "Ellis said <b>Mum's partner</b> hit him."
     assert report.attachments.get().content_type == "application/pdf"
+    find_in_inbox(page, live_server, contact)
+    expect(page.get_by_text("Ellis said <b>Mum's partner</b> hit him.")).to_be_visible()
 
 
 def test_an_anonymous_member_of_the_public_makes_a_referral(page, live_server):
@@ -212,6 +226,7 @@ def test_an_anonymous_member_of_the_public_makes_a_referral(page, live_server):
     assert report.referrer_type == "anonymous"
     assert report.referrer_name == ""
     assert [child.first_name for child in contact.children.all()] == ["Sam"]
+    find_in_inbox(page, live_server, contact)
 
 
 def test_the_form_works_with_javascript_turned_off(page_without_js, live_server):
