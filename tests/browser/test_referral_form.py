@@ -187,7 +187,7 @@ def assert_confirmed(journey: Journey) -> Contact:
 
 
 def find_in_inbox(page: Page, live_server, contact: Contact) -> None:
-    """A contact officer signs in and finds the new contact in the front door inbox, then opens it."""
+    """A contact officer signs in, finds the new contact in the inbox and opens it."""
     sign_in(page, live_server, UserFactory(role=Role.CONTACT_OFFICER))
     page.goto(f"{live_server.url}/contacts/")
     link = page.get_by_role("link", name=contact.reference)

@@ -150,6 +150,20 @@ def _check_consent_reason(submission: Submission) -> None:
         raise DomainError("Select one of the council's reasons for not seeking consent.")
 
 
+def _check_report(
+    *, channel: Channel | str, received_at: dt.datetime | None, by, submission: Submission
+) -> tuple[Channel, dt.datetime]:
+    """What every report must pass before it is recorded: who records it, when it arrived, and
+    the council's reasons for not seeking consent. Returns the channel and the time received."""
+    channel = Channel(channel)
+    _check_channel(channel, by)
+    now = timezone.now()
+    received_at = received_at or now
+    _check_received_at(received_at, now)
+    _check_consent_reason(submission)
+    return channel, received_at
+
+
 def record_contact(
     *,
     submission: Submission,
@@ -164,12 +178,9 @@ def record_contact(
     A submission already recorded under the same `submission_key` (a double click, the back
     button, a retried request) returns the contact it made instead of making another.
     """
-    channel = Channel(channel)
-    _check_channel(channel, by)
-    now = timezone.now()
-    received_at = received_at or now
-    _check_received_at(received_at, now)
-    _check_consent_reason(submission)
+    channel, received_at = _check_report(
+        channel=channel, received_at=received_at, by=by, submission=submission
+    )
     if existing := _existing(submission_key):
         return Recorded(contact=existing.contact, report=existing, created=False)
     try:
@@ -271,12 +282,9 @@ def attach_report(
 
     The contact is not held up waiting for other reports: its clocks do not change.
     """
-    channel = Channel(channel)
-    _check_channel(channel, by)
-    now = timezone.now()
-    received_at = received_at or now
-    _check_received_at(received_at, now)
-    _check_consent_reason(submission)
+    channel, received_at = _check_report(
+        channel=channel, received_at=received_at, by=by, submission=submission
+    )
     if existing := _existing(submission_key):
         if existing.contact_id != contact.pk:
             raise DomainError("This submission was already recorded on another contact.")

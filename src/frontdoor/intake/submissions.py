@@ -124,30 +124,35 @@ class Referrer(Shape):
         return self
 
 
-class Child(Shape):
-    """A child the referral is about, or an unborn child (R4, R5)."""
+class Person(Shape):
+    """What R4 asks about every child and adult named in a referral."""
 
     first_name: Name = ""
     last_name: Name = ""
     other_names: ShortText = ""
-    unborn: bool = False
     date_of_birth: dt.date | None = None
-    expected_date_of_birth: dt.date | None = None
     gender: Gender = Gender.NOT_KNOWN
     ethnicity: ShortText = ""
     first_language: ShortText = ""
     religion: ShortText = ""
     address: LongText = ""
     postcode: ShortText = ""
-    nhs_number: ShortText = ""
-    school_or_nursery: ShortText = ""
-    special_needs: LongText = ""
-    communication: LongText = ""
 
     @field_validator("postcode")
     @classmethod
     def _postcode(cls, value: str) -> str:
         return normalise_postcode(value) if value else ""
+
+
+class Child(Person):
+    """A child the referral is about, or an unborn child (R4, R5)."""
+
+    unborn: bool = False
+    expected_date_of_birth: dt.date | None = None
+    nhs_number: ShortText = ""
+    school_or_nursery: ShortText = ""
+    special_needs: LongText = ""
+    communication: LongText = ""
 
     @field_validator("nhs_number")
     @classmethod
@@ -191,29 +196,14 @@ class Child(Shape):
         return self
 
 
-class Adult(Shape):
+class Adult(Person):
     """A household member or significant adult (R4)."""
 
-    first_name: Name = ""
-    last_name: Name = ""
-    other_names: ShortText = ""
-    date_of_birth: dt.date | None = None
-    gender: Gender = Gender.NOT_KNOWN
-    ethnicity: ShortText = ""
-    first_language: ShortText = ""
-    religion: ShortText = ""
-    address: LongText = ""
-    postcode: ShortText = ""
     phone: ShortText = ""
     relationship_to_child: ShortText = ""
     parental_responsibility: YesNoUnknown = YesNoUnknown.UNKNOWN
     lives_with_child: YesNoUnknown = YesNoUnknown.UNKNOWN
     alleged_perpetrator: bool = False
-
-    @field_validator("postcode")
-    @classmethod
-    def _postcode(cls, value: str) -> str:
-        return normalise_postcode(value) if value else ""
 
     @model_validator(mode="after")
     def _named(self) -> Adult:
