@@ -326,7 +326,7 @@ def concern_fields(*, worry_label: str) -> dict[str, forms.Field]:
         "worry": textarea(worry_label),
         "immediate_protection_needed": yes_no_unknown(
             "Does a child need protection now?",
-            hint="If yes by telephone, the written referral must follow within 24 hours (R3)",
+            hint="If yes by telephone, the referrer must follow it with a written referral (R3)",
         ),
         "child_location": textarea("Where is the child now, and how are they?"),
         "working_well": textarea("What is working well?"),

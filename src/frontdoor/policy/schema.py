@@ -140,16 +140,19 @@ class Timescale(Strict):
             raise ValueError("a timescale in working days must be a whole number of days")
         return self
 
-    def in_words(self) -> str:
-        """'6 core hours from when the partner agency is alerted'."""
+    def duration_in_words(self) -> str:
+        """'6 core hours', '1 working day', '24 hours'."""
         length = self.length.normalize()
-        number = f"{length:f}"
         unit = {
             Unit.CLOCK_HOURS: ("hour", "hours"),
             Unit.CORE_HOURS: ("core hour", "core hours"),
             Unit.WORKING_DAYS: ("working day", "working days"),
         }[self.unit][0 if length == 1 else 1]
-        return f"{number} {unit} from when {START_EVENT_WORDS[self.starts]}"
+        return f"{length:f} {unit}"
+
+    def in_words(self) -> str:
+        """'6 core hours from when the partner agency is alerted'."""
+        return f"{self.duration_in_words()} from when {START_EVENT_WORDS[self.starts]}"
 
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
