@@ -81,6 +81,16 @@ def test_r1_a_retried_request_with_the_same_idempotency_key_makes_one_contact(ap
     assert Report.objects.count() == 1
 
 
+def test_an_idempotency_key_reused_for_a_different_report_is_refused(api, bearer):
+    headers = {**bearer(), "HTTP_IDEMPOTENCY_KEY": "police-2026-0002"}
+    first = api("contacts", submission_data(), headers=headers)
+    other = api("contacts", submission_data(referrer_level_of_need=1), headers=headers)
+    assert first.status_code == 201
+    assert other.status_code == 409
+    assert "already used for a different report" in other.json()["message"]
+    assert Contact.objects.count() == 1
+
+
 def test_one_systems_idempotency_key_never_finds_another_systems_contact(api, bearer):
     first = api("contacts", submission_data(), headers={**bearer(), "HTTP_IDEMPOTENCY_KEY": "1"})
     other = api("contacts", submission_data(), headers={**bearer(), "HTTP_IDEMPOTENCY_KEY": "1"})

@@ -79,6 +79,14 @@ def test_a_form_sent_twice_makes_one_contact():
     assert Report.objects.count() == 1
 
 
+def test_a_submission_key_sent_again_with_other_content_is_refused():
+    record_contact(submission=make_submission(), channel=Channel.ONLINE_FORM, submission_key="k")
+    changed = make_submission(referrer_level_of_need=2)
+    with pytest.raises(DomainError, match="already used for a different report"):
+        record_contact(submission=changed, channel=Channel.ONLINE_FORM, submission_key="k")
+    assert Report.objects.count() == 1
+
+
 def test_staff_channels_need_a_role_that_records_contacts(make_user):
     with pytest.raises(DomainError, match="You cannot record contacts"):
         record_contact(

@@ -109,6 +109,9 @@ class Report(models.Model):
     # A form or API call sent twice carries the same key and makes one report (R1: nothing lost,
     # nothing doubled).
     submission_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    # What was sent under that key: the same key with different content is refused, not
+    # silently answered with the first report.
+    submission_digest = models.CharField(max_length=64, blank=True)
 
     # The referrer (R11: a non-professional's identity is never shown outside children's services).
     referrer_type = models.CharField(max_length=20, choices=ReferrerType.choices)

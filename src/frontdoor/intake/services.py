@@ -8,6 +8,7 @@ else with a `DomainError` a worker can act on.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -71,10 +72,30 @@ def _check_received_at(received_at: dt.datetime, now: dt.datetime) -> None:
         raise DomainError("The time the report was received cannot be in the future.")
 
 
-def _existing(submission_key: str | None) -> Report | None:
+def _digest(submission: Submission) -> str:
+    return hashlib.sha256(submission.model_dump_json().encode()).hexdigest()
+
+
+def _existing(submission_key: str | None, submission: Submission | None = None) -> Report | None:
+    """The report already recorded under `submission_key`, if any.
+
+    A key sent again with different content is a mistake by the sender (a reused key), not a
+    retry: it is refused rather than answered with the first report.
+    """
     if not submission_key:
         return None
-    return Report.objects.select_related("contact").filter(submission_key=submission_key).first()
+    report = Report.objects.select_related("contact").filter(submission_key=submission_key).first()
+    if (
+        report is not None
+        and submission is not None
+        and report.submission_digest
+        and report.submission_digest != _digest(submission)
+    ):
+        raise DomainError(
+            "This submission key was already used for a different report: "
+            "send a new report with a new key."
+        )
+    return report
 
 
 def _create_people(*, contact: Contact, report: Report, submission: Submission, by) -> None:
@@ -116,6 +137,7 @@ def _create_report(
         received_at=received_at,
         recorded_by=by if getattr(by, "is_authenticated", False) else None,
         submission_key=submission_key or None,
+        submission_digest=_digest(submission) if submission_key else "",
         referrer_type=referrer.type,
         referrer_name=referrer.name,
         referrer_agency=referrer.agency,
@@ -181,7 +203,7 @@ def record_contact(
     channel, received_at = _check_report(
         channel=channel, received_at=received_at, by=by, submission=submission
     )
-    if existing := _existing(submission_key):
+    if existing := _existing(submission_key, submission):
         return Recorded(contact=existing.contact, report=existing, created=False)
     try:
         with transaction.atomic():
@@ -195,7 +217,7 @@ def record_contact(
             )
     except IntegrityError:
         # The same submission was recorded by a concurrent request a moment ago.
-        if existing := _existing(submission_key):
+        if existing := _existing(submission_key, submission):
             return Recorded(contact=existing.contact, report=existing, created=False)
         raise
 
@@ -285,7 +307,7 @@ def attach_report(
     channel, received_at = _check_report(
         channel=channel, received_at=received_at, by=by, submission=submission
     )
-    if existing := _existing(submission_key):
+    if existing := _existing(submission_key, submission):
         if existing.contact_id != contact.pk:
             raise DomainError("This submission was already recorded on another contact.")
         return Recorded(contact=existing.contact, report=existing, created=False)
