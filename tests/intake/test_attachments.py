@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
+import os
+import time
 import zipfile
+from io import StringIO
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from frontdoor.audit.models import AuditEvent
 from frontdoor.errors import DomainError
-from frontdoor.intake.attachments import NOT_ALLOWED, add_attachment, add_attachments, check_file
+from frontdoor.intake.attachments import (
+    NOT_ALLOWED,
+    add_attachment,
+    add_attachments,
+    check_file,
+    remove_abandoned_uploads,
+)
 from frontdoor.intake.models import Channel
 from frontdoor.intake.services import record_contact
 from tests.intake.factories import make_submission
@@ -134,3 +147,24 @@ def test_r10_a_document_already_on_the_report_is_not_stored_again(report):
 
     assert [a.original_name for a in added] == ["b"]
     assert [a.original_name for a in report.attachments.all()] == ["a.pdf", "b"]
+
+
+def test_uploads_of_abandoned_referrals_are_removed_after_a_while():
+    old = default_storage.save("pending/journey-a/old", ContentFile(b"%PDF-1.4 old"))
+    new = default_storage.save("pending/journey-b/new", ContentFile(b"%PDF-1.4 new"))
+    kept = default_storage.save("attachments/FD-XXXX-XXXX/abc", ContentFile(b"attached"))
+    three_days_ago = time.time() - 3 * 24 * 3600
+    os.utime(default_storage.path(old), (three_days_ago, three_days_ago))
+
+    assert remove_abandoned_uploads(older_than=dt.timedelta(hours=48)) == 1
+    assert not default_storage.exists(old)
+    assert default_storage.exists(new)
+    assert default_storage.exists(kept)  # attached documents are never touched
+
+    out = StringIO()
+    call_command("remove_abandoned_uploads", "--older-than-hours", "1", stdout=out)
+    assert out.getvalue().strip() == "Removed 0 abandoned uploads."
+
+
+def test_removing_abandoned_uploads_when_there_are_none():
+    assert remove_abandoned_uploads(older_than=dt.timedelta(hours=1)) == 0

@@ -8,6 +8,7 @@ or run by the web server.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
@@ -152,3 +155,32 @@ def add_attachments(*, report: Report, uploaded_files: list[File], by=None) -> l
             attachment.file.storage.delete(attachment.file.name)
         raise
     return added
+
+
+# Documents a referrer uploaded to the online form but never submitted wait under this prefix.
+PENDING_PREFIX = "pending"
+
+
+def remove_abandoned_uploads(*, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
+    """Delete online-form uploads whose journey was abandoned, so no unsent document is kept.
+
+    An upload waits under `pending/<journey>/` until its referral is submitted (then it is
+    attached and the pending copy removed). Anything left longer than `older_than` belongs to a
+    form nobody finished: it is deleted, and the count returned. Run it daily
+    (`python -m frontdoor remove-abandoned-uploads`).
+    """
+    cutoff = (now or timezone.now()) - older_than
+    removed = 0
+    try:
+        journeys, _ = default_storage.listdir(PENDING_PREFIX)
+    except FileNotFoundError:
+        return 0
+    for journey in journeys:
+        folder = f"{PENDING_PREFIX}/{journey}"
+        _, files = default_storage.listdir(folder)
+        for name in files:
+            path = f"{folder}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                removed += 1
+    return removed

@@ -29,7 +29,13 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from frontdoor.errors import DomainError
 from frontdoor.intake import referral_forms as questions
-from frontdoor.intake.attachments import MAX_DOCUMENTS, add_attachment, check_file, clean_name
+from frontdoor.intake.attachments import (
+    MAX_DOCUMENTS,
+    PENDING_PREFIX,
+    add_attachment,
+    check_file,
+    clean_name,
+)
 from frontdoor.intake.models import Channel, Contact, ReferrerType
 from frontdoor.intake.referral_forms import PageForm, Question
 from frontdoor.intake.services import Recorded, attach_report, record_contact, referrer_status
@@ -705,7 +711,7 @@ def documents(request: HttpRequest, journey: str, state: dict[str, Any]) -> Http
             else:
                 # Kept under the journey until submitted; a refused file is never stored.
                 path = default_storage.save(
-                    f"pending/{journey}/{uuid.uuid4().hex}", ContentFile(upload.read())
+                    f"{PENDING_PREFIX}/{journey}/{uuid.uuid4().hex}", ContentFile(upload.read())
                 )
                 pending.append(
                     {
