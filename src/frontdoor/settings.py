@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "frontdoor.policy",
     "frontdoor.accounts",
     "frontdoor.audit",
+    "frontdoor.people",
     "frontdoor.intake",
     "frontdoor.demo",
 ]

@@ -849,3 +849,22 @@ def test_a_post_without_an_add_another_button_records_the_contact(signed_in):
 
     assert response.status_code == 302
     assert Contact.objects.count() == 1
+
+
+def test_r17_the_contact_page_says_whether_each_child_lives_in_the_area(client, make_user):
+    submission = make_submission(
+        children=[
+            {"first_name": "Ellis", "postcode": "PR8 1AA"},
+            {"first_name": "Robin", "postcode": "L1 0AA"},
+            {"first_name": "Sam"},
+        ]
+    )
+    contact = record_contact(submission=submission, channel=Channel.ONLINE_FORM).contact
+    client.force_login(make_user(Role.CONTACT_OFFICER))
+    page = client.get(f"/contacts/{contact.reference}/").content.decode()
+    ellis, _, sam = contact.children.order_by("id")
+    assert "PR8 1AA is in Sefton." in page
+    assert "L1 0AA is in Liverpool, not this council&#x27;s area" in page
+    assert "No postcode was given" in page
+    assert f'id="address-check-{ellis.pk}"' in page
+    assert f'id="address-check-{sam.pk}"' in page

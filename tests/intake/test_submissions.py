@@ -9,12 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from frontdoor.intake.submissions import (
-    Submission,
-    error_messages,
-    nhs_number_is_valid,
-    normalise_postcode,
-)
+from frontdoor.intake.submissions import Submission, error_messages, nhs_number_is_valid
+from frontdoor.people.postcodes import normalise_postcode
 from tests.intake.factories import submission_data, unborn_child
 
 

@@ -25,13 +25,13 @@ from pydantic import (
 )
 
 from frontdoor.intake.models import Channel, Consent, Gender, ReferrerType, YesNoUnknown
+from frontdoor.people.postcodes import normalise_postcode
 
 # Free text is stored exactly as typed (markup included) and always shown as text.
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 
-_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$")
 _PHONE = re.compile(r"^[0-9+() \-]{3,25}$")
 
 # An unborn child's expected date of birth lies within this window (a pregnancy lasts at most
@@ -44,15 +44,6 @@ OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def normalise_postcode(value: str) -> str:
-    """'l201ab' -> 'L20 1AB'; raises ValueError when it is not a UK postcode."""
-    compact = re.sub(r"\s+", "", value.upper())
-    match = _POSTCODE.match(compact)
-    if not match:
-        raise ValueError("Enter a real postcode, like L20 3NJ")
-    return f"{match.group(1)} {match.group(2)}"
 
 
 def nhs_number_is_valid(value: str) -> bool:

@@ -32,6 +32,8 @@ from frontdoor.intake.forms import (
     ReportForm,
 )
 from frontdoor.intake.models import Consultation, Contact
+from frontdoor.people.postcodes import check_postcode
+from frontdoor.policy.registry import current_policy
 
 INBOX_PAGE_SIZE = 50
 
@@ -104,6 +106,12 @@ def contact(request: HttpRequest, reference: str) -> HttpResponse:
     # Every view of a contact is logged before it is shown, so it appears in its own trail (R45).
     audit.record_view(viewer=request.user, target=found, through="contact page")
     record = selectors.contact_record(contact=found)
+    # R17: where each child lives, by full postcode, against the council's area.
+    council_code = current_policy().council.ons_code
+    children = [
+        (child, check_postcode(postcode=child.postcode, council_code=council_code))
+        for child in record.children
+    ]
     return render(
         request,
         "intake/staff/contact.html",
@@ -112,6 +120,7 @@ def contact(request: HttpRequest, reference: str) -> HttpResponse:
             "contact": found,
             "now": record.clock.now,
             "can_record": can(request.user, "contact.record"),
+            "children": children,
         },
     )
 
