@@ -184,30 +184,47 @@ def _recorded(request: HttpRequest, recorded: services.Recorded, what: str) -> H
     return redirect(_contact_url(recorded.contact))
 
 
+def _save_report(
+    request: HttpRequest,
+    form: ReportForm,
+    record: Callable[..., services.Recorded],
+    *,
+    what: str,
+    **target,
+) -> HttpResponse | None:
+    """Record a valid report form with `record` (record_contact or attach_report) and its
+    documents, then redirect; on a refusal, put the reason on the form and return None."""
+    try:
+        # R10: the documents were checked with the form; the report and its documents are
+        # recorded together or not at all.
+        with transaction.atomic():
+            recorded = record(
+                submission=form.submission,
+                channel=form.cleaned_data["channel"],
+                received_at=form.received_at,
+                by=request.user,
+                submission_key=form.cleaned_data["submission_key"],
+                **target,
+            )
+            if recorded.created:
+                _add_documents(request, form, report=recorded.report)
+    except PermissionDeniedError:
+        raise
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return None
+    return _recorded(request, recorded, what)
+
+
 @require_http_methods(["GET", "POST"])
 @allowed("contact.record")
 def new_contact(request: HttpRequest) -> HttpResponse:
     """Record a contact taken by telephone, in person, by letter, e-mail, EDT or the police."""
     form, sent = _report_form(request, ReportForm)
     if sent and form.is_valid():
-        try:
-            # R10: the documents were checked with the form; the contact and its documents are
-            # recorded together or not at all.
-            with transaction.atomic():
-                recorded = services.record_contact(
-                    submission=form.submission,
-                    channel=form.cleaned_data["channel"],
-                    received_at=form.received_at,
-                    by=request.user,
-                    submission_key=form.cleaned_data["submission_key"],
-                )
-                if recorded.created:
-                    _add_documents(request, form, report=recorded.report)
-            return _recorded(request, recorded, "Contact recorded:")
-        except PermissionDeniedError:
-            raise
-        except DomainError as error:
-            form.add_error(None, error.message)
+        saved = _save_report(request, form, services.record_contact, what="Contact recorded:")
+        if saved is not None:
+            return saved
     return render(
         request,
         "intake/staff/report_form.html",
@@ -222,23 +239,11 @@ def attach(request: HttpRequest, reference: str) -> HttpResponse:
     found = _visible_contact(request, reference)
     form, sent = _report_form(request, ReportForm)
     if sent and form.is_valid():
-        try:
-            with transaction.atomic():  # R10: the report and its documents, or nothing
-                recorded = services.attach_report(
-                    contact=found,
-                    submission=form.submission,
-                    channel=form.cleaned_data["channel"],
-                    received_at=form.received_at,
-                    by=request.user,
-                    submission_key=form.cleaned_data["submission_key"],
-                )
-                if recorded.created:
-                    _add_documents(request, form, report=recorded.report)
-            return _recorded(request, recorded, "Report added to contact")
-        except PermissionDeniedError:
-            raise
-        except DomainError as error:
-            form.add_error(None, error.message)
+        saved = _save_report(
+            request, form, services.attach_report, what="Report added to contact", contact=found
+        )
+        if saved is not None:
+            return saved
     return render(
         request,
         "intake/staff/report_form.html",
