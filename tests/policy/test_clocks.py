@@ -23,6 +23,7 @@ from frontdoor.policy.clocks import (
     WorkingCalendar,
     core_time_between,
     due_at,
+    months_before,
     start_clock,
 )
 from frontdoor.policy.schema import Policy, TimescaleKey, Unit
@@ -596,3 +597,16 @@ def test_working_days_due_at_closing_of_the_nth_working_day_after_start_date(
         for offset in range(1, (due.date() - start_date).days + 1)
     ]
     assert sum(calendar.is_working_day(day) for day in between) == days
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (dt.date(2026, 5, 31), 3, dt.date(2026, 2, 28)),
+        (dt.date(2024, 5, 31), 3, dt.date(2024, 2, 29)),
+        (dt.date(2026, 1, 15), 12, dt.date(2025, 1, 15)),
+        (dt.date(2026, 3, 1), 1, dt.date(2026, 2, 1)),
+    ],
+)
+def test_months_before_counts_calendar_months(day, months, expected):
+    assert months_before(day, months) == expected

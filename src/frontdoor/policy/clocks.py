@@ -16,6 +16,7 @@ Every function takes and returns timezone-aware datetimes; results are in UTC.
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -202,3 +203,12 @@ def start_clock(
         return None
     due = due_at(start=start, length=timescale.length, unit=timescale.unit, calendar=calendar)
     return Deadline(started_at=_aware(start).astimezone(UTC), due=due, unit=timescale.unit)
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months earlier (31 May less 3 months is 28 or 29 February)."""
+    month_index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    last_day = calendar_module.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last_day))

@@ -240,7 +240,8 @@ class MashCriterion(Strict):
         "manager_discretion",
     ]
     label: str
-    # re_referral: within_months; missing: longer_than_hours, times_in_calendar_month
+    # re_referral: within_months; missing: longer_than_hours, times_in_calendar_month and
+    # within_months (how far back episodes count)
     within_months: int | None = None
     longer_than_hours: int | None = None
     times_in_calendar_month: int | None = None
@@ -249,7 +250,8 @@ class MashCriterion(Strict):
     def _parameters(self) -> MashCriterion:
         needs = {
             "re_referral": ("within_months",),
-            "missing": ("longer_than_hours", "times_in_calendar_month"),
+            # within_months: how far back missing episodes count.
+            "missing": ("longer_than_hours", "times_in_calendar_month", "within_months"),
         }.get(self.key, ())
         for name in ("within_months", "longer_than_hours", "times_in_calendar_month"):
             value = getattr(self, name)
@@ -298,6 +300,9 @@ class Outcome(Strict):
     levels: list[Annotated[int, Field(ge=1, le=4)]]
     effect: OutcomeEffect
     becomes_referral: bool = False
+    # Who is told at once when this outcome is decided (R23: the duty and assessment team manager
+    # for a strategy discussion; the early help hub for early help). An e-mail address.
+    notify: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
 
 
 class Agency(Strict):
@@ -402,6 +407,15 @@ class LevelOfNeed(Strict):
         return self
 
 
+class Screening(Strict):
+    """The look-back periods screening uses (R21, R29)."""
+
+    # R21: social care involvement closed less than this many months ago is flagged.
+    social_care_closed_within_months: Annotated[int, Field(ge=1, le=60)]
+    # R29: a referral within this many months of a previous referral is a re-referral.
+    re_referral_within_months: Annotated[int, Field(ge=1, le=60)]
+
+
 class Retention(Strict):
     """How long records are kept before review (UK GDPR, R45)."""
 
@@ -427,6 +441,7 @@ class Policy(Strict):
     consent: Consent
     escalation: Escalation
     level_of_need: LevelOfNeed
+    screening: Screening
     retention: Retention | None = None
 
     @field_validator("timescales")
