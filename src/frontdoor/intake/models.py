@@ -220,6 +220,14 @@ class ReportedChild(ReportedPerson):
     school_or_nursery = models.CharField(max_length=200, blank=True)
     special_needs = models.TextField(blank=True)
     communication = models.TextField(blank=True)
+    # R18: the known person this child is, once screening has matched or created them.
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_as_child",
+    )
 
     history = HistoricalRecords()
 
@@ -254,6 +262,14 @@ class ReportedAdult(ReportedPerson):
     phone = models.CharField(max_length=40, blank=True)
     # R6: the alleged perpetrator, where the referrer names one among the adults.
     alleged_perpetrator = models.BooleanField(default=False)
+    # R18: the known person this adult is, once screening has matched or created them.
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_as_adult",
+    )
 
     history = HistoricalRecords()
 

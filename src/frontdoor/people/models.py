@@ -1,0 +1,350 @@
+"""People the front door knows: children (unborn too), adults, households, relationships and
+their involvements with children's services (R18-R22).
+
+A contact's reported children and adults (intake) are linked to a `Person` here once screening
+has decided who they are; new details in a report update the person (R22) through
+`people.services`, never by views. Involvements (early help, social care, plans, missing
+episodes) come from this system and from the council's other systems (`import-involvements`):
+they are the facts the screening rules read (R19-R21, R29, R34).
+
+Every model keeps its history (django-simple-history): what a record said before a report
+changed it stays on record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from frontdoor.people.names import fold, phonetic_key, surname_keys
+from frontdoor.people.postcodes import normalise_postcode
+
+
+class Gender(models.TextChoices):
+    # The same values as intake's reported gender, so a report's answer copies across as it is.
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    OTHER = "other", "Other"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known"
+
+
+def nhs_number_is_valid(value: str) -> bool:
+    """True for ten digits whose last is the NHS modulus 11 check digit of the first nine."""
+    if len(value) != 10 or not value.isdigit():
+        return False
+    total = sum(
+        int(digit) * weight for digit, weight in zip(value[:9], range(10, 1, -1), strict=True)
+    )
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(value[9])
+
+
+def compact_nhs_number(value: str) -> str:
+    """'943 476 5919' -> '9434765919': NHS numbers are often written in groups of 3, 3 and 4."""
+    return "".join(ch for ch in (value or "") if not ch.isspace() and ch != "-")
+
+
+def validate_nhs_number(value: str) -> None:
+    if value and not nhs_number_is_valid(value):
+        raise ValidationError(
+            "Enter a real NHS number: 10 digits, like 943 476 5919 (the last digit is a check "
+            "digit, so a mistyped number is caught)."
+        )
+
+
+def swapped_day_and_month(value: dt.date | None) -> dt.date | None:
+    """The date with its day and month exchanged (3 April for 4 March), when that is a date."""
+    if value is None or value.day > 12 or value.day == value.month:
+        return None
+    try:
+        return value.replace(month=value.day, day=value.month)
+    except ValueError:
+        return None
+
+
+class Person(models.Model):
+    """A child (born or unborn) or an adult known to the council's children's services (R18)."""
+
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    # Aliases, nicknames and previous names, separated by commas; matching searches them too.
+    other_names = models.CharField(max_length=300, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    expected_date_of_birth = models.DateField(null=True, blank=True)  # R5: an unborn child
+    gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.NOT_KNOWN)
+    ethnicity = models.CharField(max_length=100, blank=True)
+    first_language = models.CharField(max_length=100, blank=True)
+    religion = models.CharField(max_length=100, blank=True)
+    # Unique when given (the partial unique index below also serves look-ups by NHS number).
+    nhs_number = models.CharField(max_length=10, blank=True, validators=[validate_nhs_number])
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True, db_index=True)
+    # A restricted record (a member of staff's family, a protected address): who may see it is
+    # decided elsewhere; this says that it is one.
+    restricted = models.BooleanField(default=False)
+    # A duplicate merged into another record stays, pointing at the one kept (nothing is lost).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Search columns, derived from the names on every save (`refresh_search_keys`): matching
+    # blocks on them with an index, then scores only the few rows found (people.matching).
+    search_first_name = models.CharField(max_length=100, blank=True, editable=False)
+    search_last_name = models.CharField(max_length=100, blank=True, editable=False)
+    first_name_key = models.CharField(max_length=8, blank=True, editable=False)
+    surname_key = models.CharField(max_length=8, blank=True, editable=False)
+    surname_last_key = models.CharField(max_length=8, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name_plural = "people"
+        constraints = [
+            # Two records with one NHS number would be one child twice: merge them instead.
+            models.UniqueConstraint(
+                fields=["nhs_number"],
+                condition=~models.Q(nhs_number=""),
+                name="person_nhs_number_unique_when_given",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["date_of_birth"], name="person_dob"),
+            models.Index(fields=["surname_key", "first_name_key"], name="person_surname_key"),
+            models.Index(
+                fields=["surname_last_key", "first_name_key"], name="person_surname_last_key"
+            ),
+            models.Index(fields=["search_last_name", "search_first_name"], name="person_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.refresh_search_keys()
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {
+                "search_first_name",
+                "search_last_name",
+                "first_name_key",
+                "surname_key",
+                "surname_last_key",
+            }
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("people:person", args=[self.pk])
+
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or "Name not known"
+
+    @property
+    def is_unborn(self) -> bool:
+        return self.date_of_birth is None and self.expected_date_of_birth is not None
+
+    def refresh_search_keys(self) -> None:
+        """Derive the search columns from the names, and tidy the postcode and NHS number."""
+        self.search_first_name = fold(self.first_name)
+        self.search_last_name = fold(self.last_name)
+        first_words = self.search_first_name.split()
+        self.first_name_key = phonetic_key(first_words[0]) if first_words else ""
+        self.surname_key, self.surname_last_key = surname_keys(self.last_name)
+        self.nhs_number = compact_nhs_number(self.nhs_number)
+        if self.postcode:
+            try:
+                self.postcode = normalise_postcode(self.postcode)
+            except ValueError:
+                self.postcode = self.postcode.strip().upper()  # kept as given, to be checked
+
+
+class PhoneNumber(models.Model):
+    """A telephone number a person was known on (R22: new numbers from a contact are added)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phone_numbers")
+    number = models.CharField(max_length=40)
+    # Digits only, so '0151 000 0000' and '01510000000' are one number.
+    digits = models.CharField(max_length=40, editable=False)
+    source = models.CharField(max_length=200, blank=True)  # e.g. the contact reference
+    added_at = models.DateTimeField(auto_now_add=True)
+    # A number no longer in use is kept, marked, never deleted.
+    current = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-current", "-added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "digits"], name="phone_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        self.digits = phone_digits(self.number)
+        super().save(*args, **kwargs)
+
+
+def phone_digits(number: str) -> str:
+    """'+44 151 000 0000' and '0151 000 0000' -> '01510000000'."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if digits.startswith("44") and len(digits) == 12:
+        digits = "0" + digits[2:]
+    return digits
+
+
+class Household(models.Model):
+    """People living at one address together, over a period."""
+
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Household at {self.postcode or 'an unknown address'}"
+
+
+class HouseholdMember(models.Model):
+    """A person's membership of a household: ended_on is null while they still live there."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=200, blank=True)  # the contact that told us
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["household", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "person"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_current_membership_per_household",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.household}"
+
+
+class Relationship(models.Model):
+    """`person` is the `kind` of `other` (Jo is the mother of Ellis), recorded once per pair."""
+
+    class Kind(models.TextChoices):
+        MOTHER = "mother", "Mother"
+        FATHER = "father", "Father"
+        STEP_PARENT = "step_parent", "Step-parent"
+        PARENT = "parent", "Parent"
+        PARENTS_PARTNER = "parents_partner", "Parent's partner"
+        GRANDPARENT = "grandparent", "Grandparent"
+        SIBLING = "sibling", "Sibling"
+        AUNT_OR_UNCLE = "aunt_or_uncle", "Aunt or uncle"
+        CARER = "carer", "Carer"
+        FOSTER_CARER = "foster_carer", "Foster carer"
+        PARTNER = "partner", "Partner"
+        OTHER = "other", "Other"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="relationships")
+    other = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="relationships_to")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # As the report words it ("Mum's partner"), kept beside the kind it was read as.
+    described_as = models.CharField(max_length=200, blank=True)
+    parental_responsibility = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    source = models.CharField(max_length=200, blank=True)  # the contact reference
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "other", "kind"], name="relationship_once_per_pair_and_kind"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(person=models.F("other")), name="relationship_not_to_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} is the {self.get_kind_display().lower()} of {self.other}"
+
+
+class Involvement(models.Model):
+    """A period of work with a person: from this system or imported from another (R18-R21)."""
+
+    class Kind(models.TextChoices):
+        EARLY_HELP = "early_help", "Early help"
+        SOCIAL_CARE = "social_care", "Children's social care"
+        CHILD_PROTECTION_PLAN = "child_protection_plan", "Child protection plan"
+        LOOKED_AFTER = "looked_after", "Looked after"
+        CONTACT = "contact", "Contact"
+        REFERRAL = "referral", "Referral"
+        MISSING_EPISODE = "missing_episode", "Missing episode"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="involvements")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)  # null: still open
+    allocated_worker = models.CharField(max_length=200, blank=True)
+    allocated_worker_email = models.EmailField(blank=True)
+    team = models.CharField(max_length=200, blank=True)
+    # Which system it came from ("frontdoor", "mosaic", "liquidlogic", "early-help-module")
+    # and its id there: an import run twice updates rather than doubles.
+    source_system = models.CharField(max_length=50, default="frontdoor")
+    external_id = models.CharField(max_length=100)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-started_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_system", "external_id"], name="involvement_once_per_source"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="involvement_ends_after_it_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "kind", "ended_on"], name="involvement_open")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.started_on:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
+
+    def is_open_on(self, day: dt.date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
