@@ -90,6 +90,9 @@ class Person(models.Model):
     nhs_number = models.CharField(max_length=10, blank=True, validators=[validate_nhs_number])
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True, db_index=True)
+    # When the report that gave the address on record arrived: R22 replaces it only with a
+    # newer one (an older report read late must not move the family back).
+    address_reported_at = models.DateTimeField(null=True, blank=True)
     # A restricted record (a member of staff's family, a protected address): who may see it is
     # decided elsewhere; this says that it is one.
     restricted = models.BooleanField(default=False)

@@ -1,0 +1,339 @@
+"""Is this child already known? Ranked candidates, each with its reasons (R18, ARCHITECTURE 5).
+
+Two steps, so that a million people answer in milliseconds:
+
+1. **Blocking**: one indexed query fetches only the people who share at least one key with the
+   query: the NHS number; the date of birth, or that date with day and month swapped; the
+   phonetic keys of the surname (either part of a double-barrelled one) together with the
+   phonetic key of the first name or of any of its known short or long forms; the postcode.
+   Typos rarely change every key at once, so the true person is almost always in the block.
+2. **Scoring**: each person in the block is compared field by field (rapidfuzz for spelling) and
+   gets a score out of 100 with the reasons behind it, in words a worker can check: "date of
+   birth matches with day and month swapped", "surname sounds like 'Smyth'". A matching NHS
+   number is decisive; a different one caps the score, whatever else agrees.
+
+The score is a suggestion: the worker decides who the child is (`people.services`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from rapidfuzz.distance import JaroWinkler
+
+from frontdoor.people.models import Person, compact_nhs_number, swapped_day_and_month
+from frontdoor.people.names import fold, is_nickname_of, nickname_forms, parts, phonetic_key
+from frontdoor.people.postcodes import normalise_postcode
+
+# How much each field counts. The score is the share of what the query could have matched: a
+# query without a postcode is not marked down for it (a missing postcode is common, R17).
+SURNAME, FIRST_NAME, BIRTH, POSTCODE = 30, 20, 35, 15
+# Below this a candidate is noise: two fields at best half-matching.
+MIN_SCORE = 25
+# A different NHS number means a different person unless one of the two was mistyped.
+NHS_DIFFERS_CAP = 40
+# The block is capped so a query of only a very common name cannot fetch half the table.
+MAX_BLOCK = 3000
+# Spelling similarity (Jaro-Winkler, 0-1) from which a name counts as a likely typo.
+TYPO = 0.85
+
+_FIELDS = (
+    "id",
+    "first_name",
+    "last_name",
+    "other_names",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "postcode",
+    "nhs_number",
+    "search_first_name",
+    "search_last_name",
+)
+
+
+@dataclass
+class Candidate:
+    """A known person who may be the one reported, with the score and the evidence for it."""
+
+    person: Person
+    score: int
+    reasons: list[str] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)  # what speaks against it
+
+    @property
+    def nhs_number_matches(self) -> bool:
+        return "NHS number matches" in self.reasons
+
+
+@dataclass(frozen=True)
+class _Query:
+    first: str
+    last: str
+    last_parts: tuple[str, ...]
+    other_names: tuple[str, ...]
+    date_of_birth: dt.date | None
+    postcode: str
+    nhs_number: str
+
+
+def _normalised_postcode(value: str) -> str:
+    try:
+        return normalise_postcode(value) if value and value.strip() else ""
+    except ValueError:
+        return value.strip().upper()
+
+
+def _query(*, first_name, last_name, date_of_birth, postcode, nhs_number, other_names) -> _Query:
+    return _Query(
+        first=fold(first_name).split(" ")[0] if fold(first_name) else "",
+        last=fold(last_name),
+        last_parts=tuple(parts(last_name)),
+        other_names=tuple(fold(n) for n in (other_names or "").split(",") if fold(n)),
+        date_of_birth=date_of_birth,
+        postcode=_normalised_postcode(postcode),
+        nhs_number=compact_nhs_number(nhs_number),
+    )
+
+
+def blocking_filter(query: _Query) -> Q | None:
+    """Who shares at least one indexed key with the query (None: nothing to look up by)."""
+    blocks: list[Q] = []
+    if query.nhs_number:
+        blocks.append(Q(nhs_number=query.nhs_number))
+    if query.date_of_birth:
+        dates = [query.date_of_birth]
+        swapped = swapped_day_and_month(query.date_of_birth)
+        if swapped:
+            dates.append(swapped)
+        blocks.append(Q(date_of_birth__in=dates))
+        # An unborn child on record may since have been born around the expected date.
+        blocks.append(
+            Q(
+                expected_date_of_birth__range=(
+                    query.date_of_birth - dt.timedelta(days=45),
+                    query.date_of_birth + dt.timedelta(days=45),
+                ),
+                date_of_birth__isnull=True,
+            )
+        )
+    surname_keys = sorted({phonetic_key(p) for p in query.last_parts} - {""})
+    given = [query.first, *query.other_names] if query.first else list(query.other_names)
+    first_keys = sorted(
+        {phonetic_key(form) for name in given for form in nickname_forms(name)} - {""}
+    )
+    if surname_keys and first_keys:
+        blocks.append(Q(surname_key__in=surname_keys, first_name_key__in=first_keys))
+        blocks.append(Q(surname_last_key__in=surname_keys, first_name_key__in=first_keys))
+    elif surname_keys:  # "Baby Smith": the surname alone
+        blocks.append(Q(surname_key__in=surname_keys) | Q(surname_last_key__in=surname_keys))
+    if query.postcode:
+        blocks.append(Q(postcode=query.postcode))
+    if not blocks:
+        return None
+    combined = blocks[0]
+    for block in blocks[1:]:
+        combined |= block
+    return combined
+
+
+def candidates(
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: dt.date | None = None,
+    postcode: str = "",
+    nhs_number: str = "",
+    other_names: str = "",
+    limit: int = 10,
+) -> list[Candidate]:
+    """The known people most like the one described, best first, each with its reasons (R18)."""
+    query = _query(
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        postcode=postcode,
+        nhs_number=nhs_number,
+        other_names=other_names,
+    )
+    where = blocking_filter(query)
+    if where is None:
+        return []
+    block = Person.objects.filter(where, merged_into__isnull=True).only(*_FIELDS)[:MAX_BLOCK]
+    scored = [c for c in (score(query, person) for person in block) if c.score >= MIN_SCORE]
+    scored.sort(key=lambda c: (-c.score, c.person.last_name, c.person.first_name, c.person.pk))
+    best = scored[:limit]
+    # The block was read with only the columns scoring needs; the few shown are read whole, in
+    # one query, so a page showing them does not go back to the database for each.
+    whole = Person.objects.in_bulk([c.person.pk for c in best])
+    for candidate in best:
+        candidate.person = whole[candidate.person.pk]
+    return best
+
+
+def score(query: _Query, person: Person) -> Candidate:
+    """Compare one known person with the query: a score out of 100 and its reasons."""
+    reasons: list[str] = []
+    differences: list[str] = []
+    got = 0.0
+    possible = 0
+
+    if query.last:
+        possible += SURNAME
+        got += _surname(query, person, reasons, differences)
+    if query.first or query.other_names:
+        possible += FIRST_NAME
+        got += _first_name(query, person, reasons, differences)
+    if query.date_of_birth:
+        possible += BIRTH
+        got += _birth(query.date_of_birth, person, reasons, differences)
+    if query.postcode:
+        possible += POSTCODE
+        got += _postcode(query.postcode, person, reasons, differences)
+
+    result = round(100 * got / possible) if possible else 0
+    if query.nhs_number and person.nhs_number:
+        if query.nhs_number == person.nhs_number:
+            # Decisive: an NHS number is one person's for life.
+            return Candidate(person, 100, ["NHS number matches", *reasons], differences)
+        differences.insert(0, f"NHS number differs ({person.nhs_number})")
+        result = min(result, NHS_DIFFERS_CAP)
+    return Candidate(person, result, reasons, differences)
+
+
+def _similar(a: str, b: str) -> float:
+    return JaroWinkler.similarity(a, b) if a and b else 0.0
+
+
+def _surname(query: _Query, person: Person, reasons: list[str], differences: list[str]) -> float:
+    known = person.search_last_name
+    known_parts = known.split()
+    if query.last == known:
+        reasons.append("surname matches")
+        return SURNAME
+    # Smith-Jones and Smith Jones fold alike; Smith is a part of Smith-Jones.
+    if query.last.replace(" ", "") == known.replace(" ", ""):
+        reasons.append(f"surname matches '{person.last_name}' but for spacing or hyphens")
+        return SURNAME * 0.95
+    shared = set(query.last_parts) & set(known_parts)
+    if shared and (len(query.last_parts) > 1 or len(known_parts) > 1):
+        reasons.append(
+            f"surname shares '{sorted(shared)[0].title()}' with the double-barrelled "
+            f"'{person.last_name}'"
+            if len(known_parts) > 1
+            else f"'{person.last_name}' is part of the double-barrelled surname given"
+        )
+        return SURNAME * 0.85
+    similarity = max(
+        [_similar(query.last, known)]
+        + [_similar(q, k) for q in query.last_parts for k in known_parts]
+    )
+    same_sound = {phonetic_key(p) for p in query.last_parts} & {
+        phonetic_key(p) for p in known_parts
+    }
+    if same_sound and similarity >= 0.7:
+        reasons.append(f"surname sounds like '{person.last_name}'")
+        return SURNAME * similarity**2 * 0.95
+    if similarity >= TYPO:
+        reasons.append(f"surname is spelled like '{person.last_name}' (a likely typing slip)")
+        return SURNAME * similarity * 0.85
+    for alias in _aliases(person):
+        if query.last in alias.split() or _similar(query.last, alias) >= 0.95:
+            reasons.append(f"surname matches a known other name '{alias.title()}'")
+            return SURNAME * 0.8
+    if known:
+        differences.append(f"surname differs ('{person.last_name}')")
+    return 0.0
+
+
+def _first_name(query: _Query, person: Person, reasons: list[str], differences: list[str]) -> float:
+    known_all = person.search_first_name
+    known = known_all.split(" ")[0] if known_all else ""
+    given = query.first
+    if given and given == known:
+        reasons.append("first name matches")
+        return FIRST_NAME
+    if given and is_nickname_of(given, known):
+        if len(given) <= len(known):
+            reasons.append(f"first name is a known short form of '{person.first_name}'")
+        else:
+            reasons.append(f"'{person.first_name}' is a known short form of the first name")
+        return FIRST_NAME * 0.9
+    aliases = _aliases(person)
+    for name in (given, *query.other_names):
+        if name and (name in aliases or name in known_all.split()[1:]):
+            reasons.append(f"first name '{name.title()}' is a name the person is known by")
+            return FIRST_NAME * 0.85
+    for name in query.other_names:
+        if name == known or is_nickname_of(name, known):
+            reasons.append(f"other name given '{name.title()}' matches '{person.first_name}'")
+            return FIRST_NAME * 0.8
+    if not given or not known:
+        return 0.0
+    similarity = _similar(given, known)
+    if phonetic_key(given) == phonetic_key(known) and similarity >= 0.7:
+        reasons.append(f"first name sounds like '{person.first_name}'")
+        return FIRST_NAME * similarity**2 * 0.95
+    if similarity >= TYPO:
+        reasons.append(f"first name is spelled like '{person.first_name}' (a likely typing slip)")
+        return FIRST_NAME * similarity * 0.85
+    # A nickname with a typo (Bilyl for Billy, William on record).
+    for form in nickname_forms(known) - {known}:
+        if _similar(given, form) >= 0.9:
+            reasons.append(
+                f"first name is like '{form.title()}', a short form of '{person.first_name}'"
+            )
+            return FIRST_NAME * 0.7
+    differences.append(f"first name differs ('{person.first_name}')")
+    return 0.0
+
+
+def _aliases(person: Person) -> list[str]:
+    return [fold(n) for n in (person.other_names or "").split(",") if fold(n)]
+
+
+def _birth(given: dt.date, person: Person, reasons: list[str], differences: list[str]) -> float:
+    known = person.date_of_birth
+    if known is None:
+        expected = person.expected_date_of_birth
+        if expected and abs((given - expected).days) <= 45:
+            reasons.append(f"born close to the expected date of birth ({_day(expected)}) on record")
+            return BIRTH * 0.7
+        return 0.0
+    if known == given:
+        reasons.append("date of birth matches")
+        return BIRTH
+    if swapped_day_and_month(given) == known:
+        reasons.append("date of birth matches with day and month swapped")
+        return BIRTH * 0.85
+    typed, recorded = f"{given:%Y%m%d}", f"{known:%Y%m%d}"
+    if sum(a != b for a, b in zip(typed, recorded, strict=True)) == 1:
+        reasons.append(f"date of birth differs by one digit ({_day(known)} on record)")
+        return BIRTH * 0.6
+    if (known.month, known.day) == (given.month, given.day) and abs(known.year - given.year) == 1:
+        reasons.append(f"date of birth is a year out ({_day(known)} on record)")
+        return BIRTH * 0.5
+    if abs((known - given).days) <= 3:
+        reasons.append(f"date of birth is within a few days ({_day(known)} on record)")
+        return BIRTH * 0.5
+    differences.append(f"date of birth differs ({_day(known)})")
+    return 0.0
+
+
+def _day(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _postcode(given: str, person: Person, reasons: list[str], differences: list[str]) -> float:
+    known = person.postcode
+    if not known:
+        return 0.0
+    if known == given:
+        reasons.append("postcode matches")
+        return POSTCODE
+    if given.split(" ")[0] == known.split(" ")[0]:
+        reasons.append(f"same postcode district ({known.split(' ')[0]})")
+        return POSTCODE * 0.3
+    differences.append(f"postcode differs ({known})")
+    return 0.0

@@ -1,0 +1,173 @@
+"""What is known about a person: the facts screening reads (R18-R21, R29, R34).
+
+These are facts only. The rules that act on them (R19 open to social care, R20 open to early help,
+R21 closed under three months ago, R29 re-referral, R34 missing episodes) live in screening.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from frontdoor.people.models import HouseholdMember, Involvement, Person, Relationship
+
+
+def people_visible_to(user) -> QuerySet[Person]:
+    """Person records a member of staff may open (merged duplicates lead to the record kept)."""
+    return Person.objects.all()
+
+
+def involvements_of(person: Person) -> QuerySet[Involvement]:
+    """Every involvement of the person, open ones first, then the most recent."""
+    return Involvement.objects.filter(person=person).order_by(
+        Case(
+            When(ended_on__isnull=True, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        "-started_on",
+        "id",
+    )
+
+
+def open_involvements(
+    person: Person, kind: str | None = None, *, on: dt.date | None = None
+) -> QuerySet[Involvement]:
+    """Involvements open on `on` (today by default), of one kind or of any."""
+    day = on or timezone.localdate()
+    qs = Involvement.objects.filter(person=person, started_on__lte=day).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-started_on", "id")
+
+
+def last_closed(person: Person, kind: str, *, on: dt.date | None = None) -> Involvement | None:
+    """The involvement of `kind` that ended most recently (on or before `on`), if any."""
+    day = on or timezone.localdate()
+    return (
+        Involvement.objects.filter(person=person, kind=kind, ended_on__lte=day)
+        .order_by("-ended_on", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class MissingEpisodeFact:
+    """One time the person went missing, from this system or another (R9, R34)."""
+
+    went_missing_on: dt.date
+    returned_on: dt.date | None
+    source: str  # "contact FD-..." or the source system's name
+    reference: str
+    missing_from: str = ""
+
+
+def missing_episodes_of(person: Person) -> list[MissingEpisodeFact]:
+    """Every missing episode of the person, most recent first: imported and recorded here."""
+    from frontdoor.intake.models import MissingEpisode
+
+    facts = [
+        MissingEpisodeFact(
+            went_missing_on=involvement.started_on,
+            returned_on=involvement.ended_on,
+            source=involvement.source_system,
+            reference=involvement.external_id,
+            missing_from=involvement.notes,
+        )
+        for involvement in Involvement.objects.filter(
+            person=person, kind=Involvement.Kind.MISSING_EPISODE
+        )
+    ]
+    for episode in MissingEpisode.objects.filter(child__person=person).select_related("contact"):
+        facts.append(
+            MissingEpisodeFact(
+                went_missing_on=timezone.localtime(episode.went_missing_at).date(),
+                returned_on=timezone.localtime(episode.returned_at).date()
+                if episode.returned_at
+                else None,
+                source="frontdoor",
+                reference=episode.contact.reference,
+                missing_from=episode.missing_from,
+            )
+        )
+    return sorted(facts, key=lambda fact: fact.went_missing_on, reverse=True)
+
+
+def previous_contacts(person: Person, *, exclude_contact=None):
+    """Contacts in which a reported child linked to this person appears, the newest first."""
+    from frontdoor.intake.models import Contact
+
+    qs = (
+        Contact.objects.filter(Q(children__person=person) | Q(adults__person=person))
+        .distinct()
+        .order_by("-received_at", "-id")
+    )
+    if exclude_contact is not None:
+        qs = qs.exclude(pk=exclude_contact.pk)
+    return qs
+
+
+def contacts_about(person: Person):
+    """Contacts in which the person appears as one of the children (the contact's subject)."""
+    from frontdoor.intake.models import Contact
+
+    return Contact.objects.filter(children__person=person).distinct().order_by("-received_at")
+
+
+def relationships_of(person: Person) -> list[Relationship]:
+    """Every recorded relationship involving the person, either way round."""
+    return list(
+        Relationship.objects.filter(Q(person=person) | Q(other=person))
+        .select_related("person", "other")
+        .order_by("kind", "id")
+    )
+
+
+def household_of(person: Person) -> list[HouseholdMember]:
+    """The current members of the households the person lives in now (themself included)."""
+    households = HouseholdMember.objects.filter(person=person, ended_on__isnull=True).values(
+        "household_id"
+    )
+    return list(
+        HouseholdMember.objects.filter(household_id__in=households, ended_on__isnull=True)
+        .select_related("person", "household")
+        .order_by("household_id", "person__date_of_birth", "id")
+    )
+
+
+def change_history(person: Person, *, limit: int = 50):
+    """The record's history rows, newest first, each with what changed from the one before."""
+    rows = list(
+        person.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+    )
+    changes = []
+    for newer, older in zip(rows, [*rows[1:], None], strict=True):
+        if older is None:
+            changed = ["record created"]
+        else:
+            delta = newer.diff_against(older, excluded_fields=_HIDDEN_HISTORY_FIELDS)
+            changed = [
+                f"{_label(change.field)}: {change.old or '(blank)'} → {change.new or '(blank)'}"
+                for change in delta.changes
+            ]
+        changes.append({"row": newer, "changes": changed})
+    return changes[:limit]
+
+
+_HIDDEN_HISTORY_FIELDS = [
+    "search_first_name",
+    "search_last_name",
+    "first_name_key",
+    "surname_key",
+    "surname_last_key",
+    "address_reported_at",
+]
+
+
+def _label(name: str) -> str:
+    return Person._meta.get_field(name).verbose_name.capitalize()

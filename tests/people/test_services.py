@@ -1,0 +1,321 @@
+"""Linking reported children and adults to known people, and keeping their records (R18, R22)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from frontdoor.accounts.permissions import PermissionDeniedError
+from frontdoor.accounts.roles import Role
+from frontdoor.audit.models import AuditEvent
+from frontdoor.errors import DomainError
+from frontdoor.intake.models import Channel
+from frontdoor.intake.services import record_contact
+from frontdoor.people.models import Household, HouseholdMember, Relationship
+from frontdoor.people.services import (
+    create_person_from,
+    link_household,
+    link_reported_person,
+    merge_people,
+    relationship_kind,
+)
+from tests.intake.factories import make_submission
+from tests.people.factories import NHS_NUMBER, OTHER_NHS_NUMBER, InvolvementFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture
+def worker(make_user):
+    return make_user(Role.MASH_SOCIAL_WORKER)
+
+
+def _contact(received="2026-11-19T10:00", **overrides):
+    return record_contact(
+        submission=make_submission(**overrides),
+        channel=Channel.ONLINE_FORM,
+        received_at=dt.datetime.fromisoformat(received).replace(tzinfo=LONDON),
+    ).contact
+
+
+def _child(contact, first_name="Ellis"):
+    return contact.children.get(first_name=first_name)
+
+
+def test_r22_linking_fills_blanks_and_records_the_link_with_an_audit_entry(worker):
+    contact = _contact()
+    known = PersonFactory(
+        first_name="Ellis", last_name="Examplechild", postcode="", gender="not_known"
+    )
+    linked = link_reported_person(reported=_child(contact), person=known, by=worker)
+    known.refresh_from_db()
+    assert _child(contact).person == known
+    assert known.postcode == "L21 7PQ"
+    assert known.gender == "male"
+    assert linked.filled["address"] == {"address": "", "postcode": "L21 7PQ"}
+    event = AuditEvent.objects.get(action="person.linked")
+    assert event.target_id == str(known.pk)
+    assert event.changes["reported"]["contact"] == contact.reference
+
+
+def test_r22_a_differing_name_becomes_an_other_name_never_a_replacement(worker):
+    contact = _contact()
+    known = PersonFactory(first_name="Elliot", last_name="Examplechild")
+    linked = link_reported_person(reported=_child(contact), person=known, by=worker)
+    known.refresh_from_db()
+    assert known.first_name == "Elliot"
+    assert "Ellis Examplechild" in known.other_names
+    assert linked.conflicts["first_name"] == {"on_record": "Elliot", "given": "Ellis"}
+
+
+def test_r22_a_conflicting_date_of_birth_is_recorded_not_overwritten(worker):
+    contact = _contact()
+    known = PersonFactory(date_of_birth=dt.date(2015, 2, 3))
+    link_reported_person(reported=_child(contact), person=known, by=worker)
+    known.refresh_from_db()
+    assert known.date_of_birth == dt.date(2015, 2, 3)
+    event = AuditEvent.objects.get(action="person.linked")
+    assert event.changes["conflicts"]["date_of_birth"] == {
+        "on_record": "2015-02-03",
+        "given": "2015-03-02",
+    }
+
+
+def test_r22_a_newer_report_moves_the_address_and_the_old_stays_in_history(worker):
+    known = PersonFactory(
+        address="1 Old Road",
+        postcode="L20 3NJ",
+        address_reported_at=dt.datetime(2026, 1, 1, tzinfo=LONDON),
+    )
+    children = [
+        {
+            "first_name": "Ellis",
+            "last_name": "Examplechild",
+            "address": "2 New Street",
+            "postcode": "L21 7PQ",
+        }
+    ]
+    contact = _contact(children=children)
+    linked = link_reported_person(reported=_child(contact), person=known, by=worker)
+    known.refresh_from_db()
+    assert (known.address, known.postcode) == ("2 New Street", "L21 7PQ")
+    assert linked.updated["address"]["was"] == {"address": "1 Old Road", "postcode": "L20 3NJ"}
+    assert "1 Old Road" in [h.address for h in known.history.all()]
+    assert known.history.first().history_change_reason == f"Contact {contact.reference}"
+
+
+def test_r22_an_older_report_does_not_move_the_address_back(worker):
+    known = PersonFactory(
+        address="2 New Street",
+        postcode="L21 7PQ",
+        address_reported_at=dt.datetime(2026, 12, 1, tzinfo=LONDON),
+    )
+    children = [
+        {
+            "first_name": "Ellis",
+            "last_name": "Examplechild",
+            "address": "1 Old Road",
+            "postcode": "L20 3NJ",
+        }
+    ]
+    linked = link_reported_person(
+        reported=_child(_contact(children=children)), person=known, by=worker
+    )
+    known.refresh_from_db()
+    assert known.postcode == "L21 7PQ"
+    assert linked.conflicts["address"]["given"]["postcode"] == "L20 3NJ"
+
+
+def test_r22_a_new_phone_number_is_added_and_a_known_one_is_not_doubled(worker):
+    adults = [
+        {
+            "first_name": "Jo",
+            "last_name": "Examplechild",
+            "phone": "0151 000 1111",
+            "relationship_to_child": "Mother",
+        }
+    ]
+    mother = PersonFactory(first_name="Jo", date_of_birth=None)
+    mother.phone_numbers.create(number="07700 900000")
+    contact = _contact(adults=adults)
+    link_reported_person(reported=contact.adults.get(), person=mother, by=worker)
+    assert sorted(p.digits for p in mother.phone_numbers.all()) == ["01510001111", "07700900000"]
+    again = _contact(adults=[{**adults[0], "phone": "+44 151 000 1111"}])
+    link_reported_person(reported=again.adults.get(), person=mother, by=worker)
+    assert mother.phone_numbers.count() == 2
+
+
+def test_r18_linking_is_refused_when_the_nhs_numbers_differ(worker):
+    children = [
+        {"first_name": "Ellis", "last_name": "Examplechild", "nhs_number": OTHER_NHS_NUMBER}
+    ]
+    contact = _contact(children=children)
+    known = PersonFactory(nhs_number=NHS_NUMBER)
+    with pytest.raises(DomainError, match="differs from Ellis Examplechild's"):
+        link_reported_person(reported=_child(contact), person=known, by=worker)
+    assert _child(contact).person is None
+    assert not AuditEvent.objects.filter(action="person.linked").exists()
+
+
+def test_r18_linking_needs_the_screening_permission(make_user):
+    contact = _contact()
+    with pytest.raises(PermissionDeniedError):
+        link_reported_person(
+            reported=_child(contact), person=PersonFactory(), by=make_user(Role.CONTACT_OFFICER)
+        )
+
+
+def test_r18_linking_twice_to_the_same_person_changes_nothing_and_to_another_is_refused(worker):
+    contact = _contact()
+    known = PersonFactory()
+    link_reported_person(reported=_child(contact), person=known, by=worker)
+    link_reported_person(reported=_child(contact), person=known, by=worker)
+    assert AuditEvent.objects.filter(action="person.linked").count() == 1
+    with pytest.raises(DomainError, match="already linked"):
+        link_reported_person(reported=_child(contact), person=PersonFactory(), by=worker)
+
+
+def test_r18_a_new_person_is_created_from_the_report_and_linked(worker):
+    children = [
+        {
+            "first_name": "Robin",
+            "last_name": "Examplechild",
+            "date_of_birth": "2018-09-14",
+            "nhs_number": NHS_NUMBER,
+            "postcode": "l21 7pq",
+        }
+    ]
+    contact = _contact(children=children)
+    person = create_person_from(reported=_child(contact, "Robin"), by=worker)
+    assert (person.first_name, person.date_of_birth, person.nhs_number) == (
+        "Robin",
+        dt.date(2018, 9, 14),
+        NHS_NUMBER,
+    )
+    assert person.postcode == "L21 7PQ"
+    assert _child(contact, "Robin").person == person
+    assert AuditEvent.objects.filter(action="person.created", target_id=str(person.pk)).exists()
+    with pytest.raises(DomainError, match="already linked"):
+        create_person_from(reported=_child(contact, "Robin"), by=worker)
+
+
+def test_r18_creating_a_second_record_with_a_known_nhs_number_is_refused(worker):
+    PersonFactory(nhs_number=NHS_NUMBER)
+    children = [{"first_name": "Ellis", "last_name": "Examplechild", "nhs_number": NHS_NUMBER}]
+    with pytest.raises(DomainError, match="already on the record"):
+        create_person_from(reported=_child(_contact(children=children)), by=worker)
+
+
+def test_r18_merging_moves_links_involvements_relationships_and_keeps_the_duplicate(worker):
+    keep = PersonFactory(nhs_number="", other_names="")
+    duplicate = PersonFactory(first_name="Elis", nhs_number=NHS_NUMBER, ethnicity="White British")
+    contact = _contact()
+    link_reported_person(reported=_child(contact), person=duplicate, by=worker)
+    involvement = InvolvementFactory(person=duplicate)
+    mother = PersonFactory(first_name="Jo", date_of_birth=None)
+    Relationship.objects.create(person=mother, other=duplicate, kind="mother")
+    Relationship.objects.create(person=mother, other=keep, kind="mother")
+
+    merge_people(keep=keep, duplicate=duplicate, by=worker, reason="Same child, spelling slip")
+
+    keep.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into == keep
+    assert keep.nhs_number == NHS_NUMBER and duplicate.nhs_number == ""
+    assert keep.ethnicity == "White British"
+    assert "Elis Examplechild" in keep.other_names
+    assert _child(contact).person == keep
+    involvement.refresh_from_db()
+    assert involvement.person == keep
+    assert Relationship.objects.filter(other=keep, kind="mother").count() == 1
+    assert not Relationship.objects.filter(other=duplicate).exists()
+    assert AuditEvent.objects.get(action="person.merged").reason == "Same child, spelling slip"
+
+
+def test_r18_merging_two_records_with_different_nhs_numbers_is_refused(worker):
+    keep = PersonFactory(nhs_number=NHS_NUMBER)
+    duplicate = PersonFactory(nhs_number=OTHER_NHS_NUMBER)
+    with pytest.raises(DomainError, match="different NHS numbers"):
+        merge_people(keep=keep, duplicate=duplicate, by=worker, reason="Looks the same")
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into is None
+
+
+def test_merging_needs_a_reason_and_two_different_records(worker):
+    keep = PersonFactory()
+    with pytest.raises(DomainError, match="itself"):
+        merge_people(keep=keep, duplicate=keep, by=worker, reason="x")
+    with pytest.raises(DomainError, match="Say why"):
+        merge_people(keep=keep, duplicate=PersonFactory(), by=worker, reason=" ")
+
+
+def _link_all(contact, by):
+    for reported in [*contact.children.all(), *contact.adults.all()]:
+        create_person_from(reported=reported, by=by)
+
+
+def test_r22_the_household_and_relationships_come_from_the_report_once(worker):
+    adults = [
+        {
+            "first_name": "Jo",
+            "last_name": "Examplechild",
+            "relationship_to_child": "Mother",
+            "parental_responsibility": "yes",
+            "lives_with_child": "yes",
+        },
+        {
+            "first_name": "Lee",
+            "last_name": "Partner",
+            "relationship_to_child": "Mum's partner",
+            "lives_with_child": "no",
+        },
+    ]
+    contact = _contact(adults=adults)
+    _link_all(contact, worker)
+
+    result = link_household(contact=contact, by=worker)
+
+    jo = contact.adults.get(first_name="Jo").person
+    lee = contact.adults.get(first_name="Lee").person
+    assert {
+        (r.person, r.kind) for r in Relationship.objects.filter(other=_child(contact).person)
+    } == {
+        (jo, "mother"),
+        (lee, "parents_partner"),
+    }
+    assert (
+        Relationship.objects.get(person=jo, other=_child(contact).person).parental_responsibility
+        == "yes"
+    )
+    members = {m.person for m in HouseholdMember.objects.filter(household=result.household)}
+    assert members == {_child(contact).person, _child(contact, "Robin").person, jo}
+    # A second run records nothing twice.
+    again = link_household(contact=contact, by=worker)
+    assert again.relationships_added == [] and again.members_added == []
+    assert Household.objects.count() == 1
+    assert Relationship.objects.count() == 4
+
+
+def test_r22_the_household_needs_a_linked_child_first(worker):
+    with pytest.raises(DomainError, match="find or create each child's record first"):
+        link_household(contact=_contact(), by=worker)
+
+
+@pytest.mark.parametrize(
+    ("described", "kind"),
+    [
+        ("Mother", "mother"),
+        ("mum", "mother"),
+        ("Mum's partner", "parents_partner"),
+        ("Stepfather", "step_parent"),
+        ("Grandmother", "grandparent"),
+        ("Foster carer", "foster_carer"),
+        ("Older brother", "sibling"),
+        ("Neighbour", "other"),
+    ],
+)
+def test_relationship_words_are_read_as_kinds(described, kind):
+    assert relationship_kind(described) == kind
