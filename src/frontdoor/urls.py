@@ -10,6 +10,7 @@ urlpatterns = [
     path("guidance/", include("frontdoor.policy.urls")),
     path("refer/", include("frontdoor.intake.public_urls")),
     path("contacts/", include("frontdoor.intake.urls")),
+    path("", include("frontdoor.people.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -171,3 +171,76 @@ _HIDDEN_HISTORY_FIELDS = [
 
 def _label(name: str) -> str:
     return Person._meta.get_field(name).verbose_name.capitalize()
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated event in a person's story, for the person page's timeline.
+
+    Other apps add their own entries (screening decisions, MASH enquiries) by extending
+    `timeline_of`; the template shows any entry the same way.
+    """
+
+    on: dt.date
+    kind: str  # "contact", "involvement", "missing_episode", ...
+    title: str
+    detail: str = ""
+    url: str = ""
+
+
+def timeline_of(person: Person, *, contacts=None, missing=None) -> list[TimelineEntry]:
+    """Contacts, involvements and missing episodes of the person, the most recent first."""
+    from django.urls import reverse
+
+    entries: list[TimelineEntry] = []
+    for contact in contacts if contacts is not None else previous_contacts(person):
+        entries.append(
+            TimelineEntry(
+                on=timezone.localtime(contact.received_at).date(),
+                kind="contact",
+                title=f"Contact {contact.reference}",
+                detail=f"{contact.get_kind_display()}, {contact.get_state_display().lower()}",
+                url=reverse("intake:contact", args=[contact.reference]),
+            )
+        )
+    for involvement in Involvement.objects.filter(person=person).exclude(
+        kind=Involvement.Kind.MISSING_EPISODE
+    ):
+        ended = f", ended {involvement.ended_on:%d/%m/%Y}" if involvement.ended_on else ", open"
+        entries.append(
+            TimelineEntry(
+                on=involvement.started_on,
+                kind="involvement",
+                title=f"{involvement.get_kind_display()} started{ended}",
+                detail=", ".join(p for p in (involvement.team, involvement.allocated_worker) if p),
+            )
+        )
+    for episode in missing if missing is not None else missing_episodes_of(person):
+        entries.append(
+            TimelineEntry(
+                on=episode.went_missing_on,
+                kind="missing_episode",
+                title="Went missing",
+                detail=(
+                    f"Returned {episode.returned_on:%d/%m/%Y}"
+                    if episode.returned_on
+                    else "Not recorded as returned"
+                ),
+            )
+        )
+    return sorted(entries, key=lambda entry: entry.on, reverse=True)
+
+
+def open_involvements_by_person(
+    person_ids: list[int], *, on: dt.date | None = None
+) -> dict[int, list[Involvement]]:
+    """Open involvements of several people at once (one query), for a list of candidates."""
+    day = on or timezone.localdate()
+    found: dict[int, list[Involvement]] = {}
+    for involvement in (
+        Involvement.objects.filter(person_id__in=person_ids, started_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .order_by("-started_on", "id")
+    ):
+        found.setdefault(involvement.person_id, []).append(involvement)
+    return found

@@ -1,0 +1,170 @@
+"""Staff pages for people: is this child known? (R18), and the person's record (R18-R22).
+
+Views are thin: check the permission, load through selectors, call one function of
+`people.services`, and turn a `DomainError` into an error summary. Every person shown is logged
+as seen (R45).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from frontdoor.accounts.permissions import PermissionDeniedError, can, require
+from frontdoor.audit import services as audit
+from frontdoor.errors import DomainError
+from frontdoor.people import selectors, services
+from frontdoor.people.forms import MatchForm
+from frontdoor.people.matching import candidates
+
+KINDS = ("child", "adult")
+
+
+def _refused(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "intake/staff/refused.html", {"message": message}, status=403)
+
+
+def allowed(action: str) -> Callable:
+    """Let the view run only for a user who may do `action`; anyone else gets a 403 page."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            try:
+                require(request.user, action)
+                return view(request, *args, **kwargs)
+            except PermissionDeniedError as error:
+                return _refused(request, error.message)
+
+        return checked
+
+    return decorate
+
+
+def _contact(request: HttpRequest, reference: str):
+    # intake sits above people: its selectors are imported where they are used.
+    from frontdoor.intake.selectors import contacts_visible_to
+
+    return get_object_or_404(contacts_visible_to(request.user), reference=reference)
+
+
+def _reported(contact, kind: str, reported_id: int):
+    from frontdoor.intake.models import ReportedAdult, ReportedChild
+
+    if kind not in KINDS:
+        raise Http404("No such kind of person")
+    model = ReportedChild if kind == "child" else ReportedAdult
+    return get_object_or_404(
+        model.objects.select_related("person"), contact=contact, pk=reported_id
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("contact.screen")
+def match(request: HttpRequest, reference: str, kind: str, reported_id: int) -> HttpResponse:
+    """The known people most like one reported child or adult, with reasons; link or create."""
+    contact = _contact(request, reference)
+    reported = _reported(contact, kind, reported_id)
+    form = MatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["action"] == "link":
+                person = get_object_or_404(
+                    selectors.people_visible_to(request.user), pk=form.cleaned_data["person"]
+                )
+                services.link_reported_person(reported=reported, person=person, by=request.user)
+                messages.success(request, f"{reported.name} is linked to {person.name}'s record.")
+            else:
+                person = services.create_person_from(reported=reported, by=request.user)
+                messages.success(request, f"A new person record was created for {person.name}.")
+            return redirect(request.path)
+        except DomainError as error:
+            form.add_error(None, error.message)
+            reported.refresh_from_db()
+
+    found = []
+    if reported.person_id is None:
+        found = candidates(
+            first_name=reported.first_name,
+            last_name=reported.last_name,
+            date_of_birth=reported.date_of_birth
+            or getattr(reported, "expected_date_of_birth", None),
+            postcode=reported.postcode,
+            nhs_number=getattr(reported, "nhs_number", ""),
+            other_names=reported.other_names,
+        )
+    shown = [candidate.person for candidate in found]
+    if reported.person_id:
+        shown.append(reported.person)
+    # R45: showing a known person's details is a view of their record.
+    for person in shown:
+        audit.record_view(
+            viewer=request.user, target=person, through=f"matching for contact {reference}"
+        )
+    open_by_person = selectors.open_involvements_by_person([p.pk for p in shown])
+    return render(
+        request,
+        "people/match.html",
+        {
+            "contact": contact,
+            "reported": reported,
+            "kind": kind,
+            "candidates": [(c, open_by_person.get(c.person.pk, [])) for c in found],
+            "linked_open": open_by_person.get(reported.person_id, []),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["POST"])
+@allowed("contact.screen")
+def household(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record the household and relationships the contact describes (R22)."""
+    contact = _contact(request, reference)
+    try:
+        result = services.link_household(contact=contact, by=request.user)
+        messages.success(
+            request,
+            f"Household recorded: {len(result.relationships_added)} new relationship(s), "
+            f"{len(result.members_added)} new member(s).",
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect(reverse("intake:contact", args=[contact.reference]))
+
+
+@require_http_methods(["GET"])
+@allowed("inbox.view")
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's record: details, history, family, involvements, contacts, missing episodes."""
+    found = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
+    if found.merged_into_id:
+        messages.info(request, f"Person {found.pk} was merged into this record.")
+        return redirect("people:person", pk=found.merged_into_id)
+    # R45: logged before it is shown.
+    audit.record_view(viewer=request.user, target=found, through="person page")
+    contacts = list(selectors.previous_contacts(found))
+    missing = selectors.missing_episodes_of(found)
+    return render(
+        request,
+        "people/person.html",
+        {
+            "person": found,
+            "phone_numbers": list(found.phone_numbers.all()),
+            "history": selectors.change_history(found),
+            "relationships": selectors.relationships_of(found),
+            "household": selectors.household_of(found),
+            "involvements": list(selectors.involvements_of(found)),
+            "contacts": contacts,
+            "missing": missing,
+            "timeline": selectors.timeline_of(found, contacts=contacts, missing=missing),
+            "can_screen": can(request.user, "contact.screen"),
+        },
+    )

@@ -1,0 +1,175 @@
+"""The matching page and the person page, through Django's test client (R18, R22, R45)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from frontdoor.accounts.roles import Role
+from frontdoor.audit.models import RecordView
+from frontdoor.intake.models import Channel
+from frontdoor.intake.services import record_contact, record_missing_episode
+from frontdoor.intake.submissions import Child
+from frontdoor.people.models import Involvement
+from frontdoor.people.services import link_reported_person
+from tests.intake.factories import make_submission
+from tests.people.factories import NHS_NUMBER, InvolvementFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def worker(make_user):
+    return make_user(Role.MASH_SOCIAL_WORKER)
+
+
+@pytest.fixture
+def contact():
+    return record_contact(submission=make_submission(), channel=Channel.ONLINE_FORM).contact
+
+
+def _match_url(contact, reported, kind="child"):
+    return reverse("people:match", args=[contact.reference, kind, reported.pk])
+
+
+def test_r18_the_matching_page_ranks_known_people_with_their_reasons(client, worker, contact):
+    ellis = PersonFactory(
+        first_name="Elis", last_name="Examplechild", date_of_birth=dt.date(2015, 2, 3)
+    )
+    InvolvementFactory(person=ellis, allocated_worker="Dana Keeling")
+    client.force_login(worker)
+    response = client.get(_match_url(contact, contact.children.first()))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Elis Examplechild" in page
+    assert "Date of birth matches with day and month swapped" in page
+    assert "Open: Early help" in page and "Dana Keeling" in page
+    assert "This is the same person" in page and "Create a new person record" in page
+    assert RecordView.objects.filter(viewer=worker, target_id=str(ellis.pk)).exists()
+
+
+def test_r18_linking_from_the_matching_page_redirects_and_shows_the_link(client, worker, contact):
+    ellis = PersonFactory()
+    child = contact.children.first()
+    client.force_login(worker)
+    response = client.post(_match_url(contact, child), {"action": "link", "person": ellis.pk})
+    assert response.status_code == 302
+    assert response["Location"] == _match_url(contact, child)
+    child.refresh_from_db()
+    assert child.person == ellis
+    page = client.get(_match_url(contact, child)).content.decode()
+    assert "is linked to" in page and "Record the household from this contact" in page
+
+
+def test_r18_a_refused_link_is_shown_in_an_error_summary(client, worker):
+    children = [{"first_name": "Ellis", "last_name": "Examplechild", "nhs_number": "9434765870"}]
+    contact = record_contact(
+        submission=make_submission(children=children), channel=Channel.ONLINE_FORM
+    ).contact
+    known = PersonFactory(nhs_number=NHS_NUMBER)
+    client.force_login(worker)
+    response = client.post(
+        _match_url(contact, contact.children.get()), {"action": "link", "person": known.pk}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "govuk-error-summary" in page and "differs from" in page
+
+
+def test_r18_creating_a_person_from_the_matching_page(client, worker, contact):
+    adult = contact.adults.get()
+    client.force_login(worker)
+    response = client.post(_match_url(contact, adult, "adult"), {"action": "create"})
+    assert response.status_code == 302
+    adult.refresh_from_db()
+    assert adult.person.first_name == "Jo"
+
+
+def test_r18_a_contact_officer_cannot_match(client, make_user, contact):
+    client.force_login(make_user(Role.CONTACT_OFFICER))
+    response = client.get(_match_url(contact, contact.children.first()))
+    assert response.status_code == 403
+
+
+def test_the_contact_page_links_each_child_and_adult_to_matching(client, worker, contact):
+    client.force_login(worker)
+    page = client.get(reverse("intake:contact", args=[contact.reference])).content.decode()
+    assert page.count("Find or create the person record") == 3
+
+
+def test_r18_the_person_page_shows_involvements_contacts_missing_episodes_and_history(
+    client, worker, contact
+):
+    ellis = PersonFactory()
+    link_reported_person(reported=contact.children.first(), person=ellis, by=worker)
+    InvolvementFactory(
+        person=ellis,
+        kind=Involvement.Kind.SOCIAL_CARE,
+        started_on=dt.date(2025, 1, 1),
+        ended_on=dt.date(2025, 6, 1),
+        allocated_worker="Closed Worker",
+    )
+    InvolvementFactory(person=ellis, allocated_worker="Open Worker")
+    InvolvementFactory(
+        person=ellis,
+        kind=Involvement.Kind.MISSING_EPISODE,
+        started_on=dt.date(2025, 3, 1),
+        ended_on=dt.date(2025, 3, 2),
+        notes="Home",
+    )
+    client.force_login(worker)
+    response = client.get(reverse("people:person", args=[ellis.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.index("Open Worker") < page.index("Closed Worker")  # open ones first
+    assert contact.reference in page
+    assert "Went missing 1 March 2025" in page
+    assert "Postcode" in page or "record created" in page
+    assert RecordView.objects.filter(target_id=str(ellis.pk), through="person page").exists()
+
+
+def test_r45_a_partner_agency_user_cannot_open_a_person(client, make_user):
+    client.force_login(make_user(Role.PARTNER_AGENCY))
+    response = client.get(reverse("people:person", args=[PersonFactory().pk]))
+    assert response.status_code == 403
+
+
+def test_a_merged_duplicate_leads_to_the_record_kept(client, worker):
+    keep = PersonFactory()
+    duplicate = PersonFactory(merged_into=keep)
+    client.force_login(worker)
+    response = client.get(reverse("people:person", args=[duplicate.pk]))
+    assert response["Location"] == reverse("people:person", args=[keep.pk])
+
+
+def test_the_person_page_reads_in_a_fixed_number_of_queries(
+    client, worker, contact, django_assert_max_num_queries
+):
+    ellis = PersonFactory()
+    link_reported_person(reported=contact.children.first(), person=ellis, by=worker)
+    for n in range(5):
+        InvolvementFactory(person=ellis, started_on=dt.date(2024, 1, n + 1))
+    client.force_login(worker)
+    with django_assert_max_num_queries(25):
+        client.get(reverse("people:person", args=[ellis.pk]))
+
+
+def test_r34_missing_episodes_recorded_here_are_facts_of_the_linked_person(worker, make_user):
+    from frontdoor.people.selectors import missing_episodes_of
+
+    officer = make_user(Role.CONTACT_OFFICER)
+    contact = record_missing_episode(
+        child=Child(first_name="Ellis", last_name="Examplechild"),
+        went_missing_at=dt.datetime(2026, 1, 3, 20, tzinfo=dt.UTC),
+        returned_at=None,
+        missing_from="Home",
+        submission=make_submission(),
+        channel=Channel.TELEPHONE,
+        by=officer,
+    )
+    ellis = PersonFactory()
+    link_reported_person(reported=contact.children.get(), person=ellis, by=worker)
+    [episode] = missing_episodes_of(ellis)
+    assert episode.reference == contact.reference and episode.returned_on is None
