@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "frontdoor.audit",
     "frontdoor.people",
     "frontdoor.intake",
+    "frontdoor.outbox",
+    "frontdoor.screening",
     "frontdoor.demo",
 ]
 
@@ -220,6 +222,22 @@ TASKS = {
         "BACKEND": env_str("FRONTDOOR_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# E-mail leaves through the outbox (frontdoor.outbox). The embedded default writes each message to a
+# file under var/sent-mail so nothing goes out from a demo; production names an SMTP relay.
+EMAIL_BACKEND = env_str(
+    "FRONTDOOR_EMAIL_BACKEND",
+    {
+        "embedded": "django.core.mail.backends.filebased.EmailBackend",
+        "test": "django.core.mail.backends.locmem.EmailBackend",
+        "production": "django.core.mail.backends.smtp.EmailBackend",
+    }[ENVIRONMENT],
+)
+EMAIL_FILE_PATH = VAR_DIR / "sent-mail"
+EMAIL_HOST = env_str("FRONTDOOR_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("FRONTDOOR_EMAIL_PORT", default=25)
+EMAIL_USE_TLS = env_bool("FRONTDOOR_EMAIL_USE_TLS", default=PRODUCTION)
+DEFAULT_FROM_EMAIL = env_str("FRONTDOOR_FROM_EMAIL", "front-door@localhost")
 
 LOGGING = {
     "version": 1,

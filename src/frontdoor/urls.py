@@ -11,6 +11,7 @@ urlpatterns = [
     path("refer/", include("frontdoor.intake.public_urls")),
     path("contacts/", include("frontdoor.intake.urls")),
     path("", include("frontdoor.people.urls")),
+    path("", include("frontdoor.screening.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -86,6 +86,19 @@ def childrens_services_authority(lower_tier_code: str) -> Authority | None:
     return None
 
 
+def childrens_services_authorities() -> list[Authority]:
+    """Every council responsible for children's services, by name (where a contact can go, R17)."""
+    unique = {upper.code: upper for _, upper in _authorities().values()}
+    return sorted(unique.values(), key=lambda authority: authority.name)
+
+
+def authority_named(code: str) -> Authority | None:
+    for authority in childrens_services_authorities():
+        if authority.code == code:
+            return authority
+    return None
+
+
 class Where(StrEnum):
     IN_AREA = "in_area"
     ELSEWHERE = "elsewhere"

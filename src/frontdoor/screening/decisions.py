@@ -1,0 +1,415 @@
+"""The manager's decision for each child, and what follows (R16, R17, R19, R23, R25, R28-R31).
+
+`record_decision` is the one way a decision is made: it checks the decision against the
+council's policy, records it append-only with what decision support suggested, and sets its
+effects going in the same transaction: a referral (R29), alerts through the outbox (R23), the
+clocks for the referrer's feedback (R30) and the child being seen (R31), a transfer record (R17).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from frontdoor.accounts.permissions import require
+from frontdoor.audit import services as audit
+from frontdoor.errors import DomainError
+from frontdoor.intake.models import Contact, ReferrerType, Report, ReportedChild
+from frontdoor.outbox.services import queue_message
+from frontdoor.people.postcodes import authority_named
+from frontdoor.policy.clocks import LONDON, start_clock
+from frontdoor.policy.registry import calendar_for, current_loaded_policy
+from frontdoor.policy.schema import OutcomeEffect, Policy, Rag, TimescaleKey
+from frontdoor.policy.versions import current_policy_version
+from frontdoor.screening.checks import previous_referral_within
+from frontdoor.screening.models import Decision, FollowUp, Referral, Transfer
+from frontdoor.screening.selectors import ChildSummary, contact_screening
+from frontdoor.screening.transitions import after_decision
+
+# A decision can be made or revised while the front door still holds the contact.
+DECIDABLE_STATES = (
+    Contact.State.RECEIVED,
+    Contact.State.SCREENING,
+    Contact.State.IN_MASH,
+    Contact.State.AWAITING_DECISION,
+    Contact.State.DECIDED,
+)
+
+REFERRAL_EFFECTS = {
+    OutcomeEffect.ASSESSMENT,
+    OutcomeEffect.STRATEGY_DISCUSSION,
+    OutcomeEffect.EMERGENCY_LEGAL_ACTION,
+}
+PROTECTION_EFFECTS = {OutcomeEffect.STRATEGY_DISCUSSION, OutcomeEffect.EMERGENCY_LEGAL_ACTION}
+# Outcomes that share the child's information with, or refer them to, another agency (R12).
+SHARING_EFFECTS = {OutcomeEffect.EARLY_HELP}
+
+
+class DecisionConflict(DomainError):
+    """Someone else decided this child since the manager's page was drawn."""
+
+    def __init__(self, decision: Decision):
+        self.decision = decision
+        super().__init__(
+            f"{decision.decided_by} recorded a decision for {decision.child} at "
+            f"{decision.decided_at.astimezone(LONDON):%H:%M on %d %B %Y}: "
+            f"{decision.outcome_label}. Yours was not saved. Read their decision; if you "
+            "disagree, record a new decision that says why."
+        )
+
+
+@dataclass(frozen=True)
+class TransferDetails:
+    """Where a contact goes when the child lives elsewhere, and how it was sent (R17)."""
+
+    council_code: str
+    sent_how: str
+    what_was_sent: str
+
+
+def _check_outcome(
+    policy: Policy,
+    *,
+    summary: ChildSummary,
+    level: int,
+    outcome_key: str,
+    rag: str,
+    rationale: str,
+    transfer: TransferDetails | None,
+    sharing_allowed: tuple[bool, str],
+) -> None:
+    if not rationale.strip():
+        raise DomainError("Give the rationale for the decision: it is required (R25).")
+    if level not in (1, 2, 3, 4):
+        raise DomainError("Choose the Level of Need, from 1 to 4.")
+    try:
+        outcome = policy.outcome(outcome_key)
+    except KeyError:
+        raise DomainError("Choose an outcome from the council's list.") from None
+    if level not in outcome.levels:
+        levels = ", ".join(str(number) for number in outcome.levels)
+        raise DomainError(
+            f"“{outcome.label}” is for level {levels} in the council's policy, not level {level}. "
+            "Choose an outcome for the level, or change the level."
+        )
+    if rag and rag not in Rag._value2member_map_:
+        raise DomainError("Choose Red, Amber or Green, or say the child is not going to MASH.")
+    if outcome.effect == OutcomeEffect.EARLY_HELP and summary.early_help_refusal:
+        raise DomainError(summary.early_help_refusal)
+    if (outcome.effect in SHARING_EFFECTS or rag) and not sharing_allowed[0]:
+        raise DomainError(sharing_allowed[1])
+    if outcome.effect == OutcomeEffect.ALLOCATED_WORKER and summary.open_social_care is None:
+        raise DomainError(
+            f"{summary.child} has no open social care involvement on record, so there is no "
+            "allocated worker to pass the contact to (R19). Link the child to their record first."
+        )
+    if outcome.effect == OutcomeEffect.TRANSFER_TO_COUNCIL:
+        if transfer is None or not transfer.council_code:
+            raise DomainError("Name the council the contact is transferred to (R17).")
+        authority = authority_named(transfer.council_code)
+        if authority is None:
+            raise DomainError("Choose the receiving council from the list.")
+        if authority.code == policy.council.ons_code:
+            raise DomainError("A contact cannot be transferred to this council itself.")
+        if not transfer.sent_how.strip() or not transfer.what_was_sent.strip():
+            raise DomainError("Say how the contact was sent and what was sent (R17).")
+
+
+def _departures(
+    policy: Policy, summary: ChildSummary, *, level: int, rag: str, outcome_key: str
+) -> list[str]:
+    """How the decision differs from what decision support suggested (decision 5)."""
+    departures = []
+    if summary.level.level is not None and level != summary.level.level:
+        departures.append(f"Level {level}; the indicators suggested level {summary.level.level}")
+    suggested_rag = summary.rag.rag.value if summary.rag.rag else ""
+    if rag != suggested_rag:
+        words = {"": "not going to MASH", "red": "Red", "amber": "Amber", "green": "Green"}
+        departures.append(f"RAG {words[rag]}; the suggestion was {words[suggested_rag]}")
+    if summary.suggested_outcome and outcome_key != summary.suggested_outcome:
+        suggested = policy.outcome(summary.suggested_outcome).label
+        departures.append(f"Outcome differs from the suggested “{suggested}”")
+    return departures
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    contact: Contact,
+    child: ReportedChild,
+    by,
+    level: int,
+    outcome: str,
+    rationale: str,
+    rag: str = "",
+    based_on: int = 0,
+    transfer: TransferDetails | None = None,
+    now: dt.datetime | None = None,
+) -> Decision:
+    """Record the manager's decision for one child of a contact (R25).
+
+    `based_on` is the sequence of the decision the manager saw (0 for none): if another manager
+    decided since, DecisionConflict is raised with their decision, and nothing is written.
+    """
+    require(by, "contact.decide")
+    now = now or timezone.now()
+    loaded = current_loaded_policy()
+    policy = loaded.policy
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if contact.state not in DECIDABLE_STATES:
+        raise DomainError(
+            f"Contact {contact.reference} is {contact.get_state_display().lower()}: no new "
+            "decision can be recorded on it."
+        )
+    if child.contact_id != contact.pk:
+        raise DomainError(f"{child} is not part of contact {contact.reference}.")
+    latest = Decision.objects.filter(child=child).order_by("-sequence").first()
+    if (latest.sequence if latest else 0) != based_on:
+        raise DecisionConflict(latest)
+    screening_view = contact_screening(policy=policy, contact=contact)
+    summary = next(item for item in screening_view.children if item.child.pk == child.pk)
+    _check_outcome(
+        policy,
+        summary=summary,
+        level=level,
+        outcome_key=outcome,
+        rag=rag,
+        rationale=rationale,
+        transfer=transfer,
+        sharing_allowed=screening_view.sharing.may_share_at(policy, level),
+    )
+    chosen = policy.outcome(outcome)
+    departures = _departures(policy, summary, level=level, rag=rag, outcome_key=outcome)
+    policy_version = current_policy_version()
+    try:
+        with transaction.atomic():
+            decision = Decision.objects.create(
+                contact=contact,
+                child=child,
+                sequence=based_on + 1,
+                level=level,
+                rag=rag,
+                outcome=chosen.key,
+                outcome_label=chosen.label,
+                outcome_effect=chosen.effect.value,
+                rationale=rationale.strip(),
+                suggested_level=summary.level.level,
+                suggested_rag=summary.rag.rag.value if summary.rag.rag else "",
+                departs_from_suggestion=bool(departures),
+                departures=departures,
+                mash_criteria_met=[
+                    {"key": item.key, "label": item.label, "evidence": item.evidence}
+                    for item in summary.criteria_met
+                ],
+                indicators=[
+                    {"key": item.key, "level": item.level, "text": item.text}
+                    for item in summary.level.drivers + summary.level.others
+                ],
+                concerns=[concern.label for concern in summary.concerns],
+                becomes_referral=chosen.becomes_referral,
+                decided_by=by,
+                decided_at=now,
+                policy_version=policy_version,
+            )
+    except IntegrityError:  # another manager's decision landed between our read and write
+        raise DecisionConflict(
+            Decision.objects.filter(child=child).order_by("-sequence").first()
+        ) from None
+    _take_effect(
+        policy=policy,
+        loaded=loaded,
+        contact=contact,
+        summary=summary,
+        decision=decision,
+        transfer=transfer,
+        by=by,
+        now=now,
+    )
+    audit.record(
+        actor=by,
+        action="decision.recorded",
+        target=contact,
+        changes={
+            "child": str(child),
+            "sequence": decision.sequence,
+            "level": level,
+            "rag": rag,
+            "outcome": chosen.key,
+            "departures": departures,
+        },
+        reason=decision.rationale,
+        policy_version=policy_version,
+        at=now,
+    )
+    after_decision(contact=contact, by=by, at=now)
+    return decision
+
+
+def _take_effect(
+    *,
+    policy: Policy,
+    loaded,
+    contact: Contact,
+    summary: ChildSummary,
+    decision: Decision,
+    transfer: TransferDetails | None,
+    by,
+    now: dt.datetime,
+) -> None:
+    calendar = calendar_for(loaded)
+    effect = OutcomeEffect(decision.outcome_effect)
+    chosen = policy.outcome(decision.outcome)
+    child = summary.child
+    if decision.becomes_referral and not Referral.objects.filter(child=child).exists():
+        previous = previous_referral_within(policy, summary.facts, now.astimezone(LONDON).date())
+        Referral.objects.create(
+            decision=decision,
+            contact=contact,
+            child=child,
+            referred_at=now,
+            is_re_referral=previous is not None,
+            previous_referral_on=previous,
+        )
+    if chosen.notify:
+        # R23: the duty and assessment team manager hears of a strategy discussion at once;
+        # the early help hub hears of each child sent to it.
+        queue_message(
+            key=f"decision-{decision.pk}-{effect.value}-alert",
+            kind=f"{effect.value}_alert",
+            to=chosen.notify,
+            subject=f"{chosen.label}: {contact.reference}",
+            body=(
+                f"{decision.decided_by} decided at "
+                f"{now.astimezone(LONDON):%H:%M on %d %B %Y} that {child} "
+                f"(contact {contact.reference}) needs: {chosen.label}.\n\n"
+                f"Level of Need {decision.level}"
+                + (f", RAG {decision.rag.title()}" if decision.rag else "")
+                + ".\n\nOpen the contact in Front Door to see the screening and the rationale."
+            ),
+        )
+    if effect in PROTECTION_EFFECTS:
+        meeting = start_clock(
+            timescale=policy.timescale(TimescaleKey.STRATEGY_MEETING), start=now, calendar=calendar
+        )
+        FollowUp.objects.create(
+            decision=decision,
+            kind=FollowUp.Kind.STRATEGY_DISCUSSION,
+            due_at=meeting.due if meeting else None,
+        )
+    if effect in REFERRAL_EFFECTS:
+        seen = start_clock(
+            timescale=policy.timescale(TimescaleKey.CHILD_SEEN), start=now, calendar=calendar
+        )
+        if seen:  # R31, where the council sets it
+            FollowUp.objects.create(
+                decision=decision, kind=FollowUp.Kind.CHILD_SEEN, due_at=seen.due
+            )
+    if effect == OutcomeEffect.ALLOCATED_WORKER:
+        _pass_to_allocated_worker(contact=contact, summary=summary, decision=decision, now=now)
+    if effect == OutcomeEffect.TRANSFER_TO_COUNCIL and transfer is not None:
+        authority = authority_named(transfer.council_code)
+        Transfer.objects.create(
+            contact=contact,
+            decision=decision,
+            to_council_code=authority.code,
+            to_council_name=authority.name,
+            sent_how=transfer.sent_how.strip(),
+            what_was_sent=transfer.what_was_sent.strip(),
+            sent_at=now,
+            sent_by=by,
+        )
+    _tell_referrers(policy=policy, calendar=calendar, contact=contact, decision=decision, now=now)
+    FollowUp.objects.create(decision=decision, kind=FollowUp.Kind.FAMILY_TOLD)
+
+
+def _pass_to_allocated_worker(
+    *, contact: Contact, summary: ChildSummary, decision: Decision, now: dt.datetime
+) -> None:
+    """R19: the contact goes to the allocated social worker and their line manager."""
+    episode = summary.open_social_care
+    follow_up = FollowUp(decision=decision, kind=FollowUp.Kind.PASS_TO_ALLOCATED_WORKER)
+    if episode.allocated_worker_email:
+        queue_message(
+            key=f"decision-{decision.pk}-allocated-worker",
+            kind="allocated_worker",
+            to=episode.allocated_worker_email,
+            subject=f"New contact about {summary.child}: {contact.reference}",
+            body=(
+                f"Front Door received a contact about {summary.child}, who is open to you "
+                f"({episode.team or 'social care'}). {decision.decided_by} passed it to you "
+                f"at {now.astimezone(LONDON):%H:%M on %d %B %Y}. Please share it with your line "
+                "manager.\n\nOpen the contact in Front Door to read it."
+            ),
+        )
+        follow_up.done_at = now
+        follow_up.note = f"E-mailed to {episode.allocated_worker_email} through the outbox."
+    follow_up.save()
+
+
+def _tell_referrers(
+    *, policy: Policy, calendar, contact: Contact, decision: Decision, now: dt.datetime
+) -> None:
+    """R30: professional referrers are told the outcome, naming no other referrer (R11)."""
+    due = start_clock(
+        timescale=policy.timescale(TimescaleKey.REFERRER_FEEDBACK), start=now, calendar=calendar
+    )
+    reports = Report.objects.filter(
+        contact=contact, referrer_type=ReferrerType.PROFESSIONAL
+    ).order_by("received_at", "id")
+    for report in reports:
+        follow_up = FollowUp(
+            decision=decision,
+            kind=FollowUp.Kind.REFERRER_FEEDBACK,
+            report=report,
+            due_at=due.due if due else None,
+        )
+        if report.referrer_email:
+            queue_message(
+                key=f"decision-{decision.pk}-feedback-{report.pk}",
+                kind="referrer_feedback",
+                to=report.referrer_email,
+                subject=f"Your referral {contact.reference}: the outcome",
+                body=(
+                    f"Dear {report.referrer_name or 'referrer'},\n\n"
+                    f"Thank you for your referral of "
+                    f"{report.received_at.astimezone(LONDON):%d %B %Y} (reference "
+                    f"{contact.reference}) about {decision.child.first_name or 'the child'}.\n\n"
+                    f"The outcome: {decision.outcome_label}.\n\n"
+                    f"If you have new concerns, contact the MASH on "
+                    f"{policy.contact_numbers.mash}.\n\n{policy.council.name}"
+                ),
+            )
+            follow_up.done_at = now
+            follow_up.note = f"E-mailed to {report.referrer_email} through the outbox."
+        follow_up.save()
+
+
+@transaction.atomic
+def complete_follow_up(*, follow_up: FollowUp, by, note: str, now: dt.datetime | None = None):
+    """Record that something a decision required has been done (R30, R31, R23)."""
+    require(by, "contact.screen")
+    now = now or timezone.now()
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.done_at is not None:
+        raise DomainError(
+            f"{follow_up.get_kind_display()} was recorded as done by {follow_up.done_by} at "
+            f"{follow_up.done_at.astimezone(LONDON):%H:%M on %d %B %Y}."
+        )
+    if not note.strip():
+        raise DomainError("Say what was done (or, for the family, why they were not told).")
+    follow_up.done_at = now
+    follow_up.done_by = by
+    follow_up.note = note.strip()
+    follow_up.save()
+    audit.record(
+        actor=by,
+        action="follow_up.done",
+        target=follow_up.decision.contact,
+        changes={"follow_up": follow_up.kind, "child": str(follow_up.decision.child)},
+        reason=follow_up.note,
+        at=now,
+    )
+    return follow_up

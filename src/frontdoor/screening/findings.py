@@ -1,0 +1,102 @@
+"""Recording what screening found for one child (R24, R27, R28, R33)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from frontdoor.accounts.permissions import can, require
+from frontdoor.audit import services as audit
+from frontdoor.errors import DomainError
+from frontdoor.intake.models import Contact, ReportedChild
+from frontdoor.policy.registry import current_policy
+from frontdoor.screening.concerns import Concern
+from frontdoor.screening.models import ChildScreening, YesNoUnknown
+from frontdoor.screening.threshold import catalogue_by_key
+from frontdoor.screening.transitions import OPEN_STATES
+
+
+@transaction.atomic
+def save_findings(
+    *,
+    contact: Contact,
+    child: ReportedChild,
+    by,
+    indicators: list[str],
+    concerns: list[str],
+    analysis: str,
+    urgent_action_needed: str = YesNoUnknown.UNKNOWN,
+    more_information_needed: bool = False,
+    manager_discretion: bool | None = None,
+    police_told: bool = False,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> ChildScreening:
+    """Save the worker's screening of `child`: indicators, concerns and analysis.
+
+    `expected_version` is the version the worker's page showed; a save from a stale page is
+    refused so a colleague's work is never silently overwritten.
+    """
+    require(by, "contact.screen")
+    now = now or timezone.now()
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if contact.state not in OPEN_STATES:
+        raise DomainError(
+            f"Contact {contact.reference} is {contact.get_state_display().lower()}: its screening "
+            "can no longer change."
+        )
+    if child.contact_id != contact.pk:
+        raise DomainError(f"{child} is not part of contact {contact.reference}.")
+    catalogue = catalogue_by_key(current_policy())
+    unknown = [key for key in indicators if key not in catalogue]
+    if unknown:
+        raise DomainError(
+            "These indicators are not in the council's current Level of Need guidance: "
+            + ", ".join(unknown)
+        )
+    bad_concerns = [key for key in concerns if key not in Concern._value2member_map_]
+    if bad_concerns:
+        raise DomainError("Unknown child-protection concerns: " + ", ".join(bad_concerns))
+    if urgent_action_needed not in YesNoUnknown.values:
+        raise DomainError("Say whether urgent action is needed for any child in the household.")
+    existing = ChildScreening.objects.filter(child=child).first()
+    if existing and expected_version is not None and existing.version != expected_version:
+        raise DomainError(
+            f"{existing.updated_by} changed this screening while you were working on it. "
+            "Your changes were not saved: reload the page to see theirs, then make yours again."
+        )
+    if manager_discretion is not None and not can(by, "contact.decide"):
+        manager_discretion = None  # only a manager uses discretion (R33)
+    screening = existing or ChildScreening(contact=contact, child=child)
+    before = {
+        "indicators": list(screening.indicators),
+        "concerns": list(screening.concerns),
+    }
+    screening.indicators = list(dict.fromkeys(indicators))
+    # Kept in R28's order so pages and decisions list them the same way.
+    screening.concerns = [concern.value for concern in Concern if concern.value in set(concerns)]
+    screening.analysis = analysis.strip()
+    screening.urgent_action_needed = urgent_action_needed
+    screening.more_information_needed = more_information_needed
+    if manager_discretion is not None:
+        screening.manager_discretion = manager_discretion
+    if police_told and screening.police_told_at is None:
+        screening.police_told_at = now
+    screening.updated_by = by
+    if existing:
+        screening.version += 1
+    screening.save()
+    audit.record(
+        actor=by,
+        action="screening.saved",
+        target=contact,
+        changes={
+            "child": str(child),
+            "indicators": [before["indicators"], screening.indicators],
+            "concerns": [before["concerns"], screening.concerns],
+        },
+        at=now,
+    )
+    return screening

@@ -1,0 +1,206 @@
+"""Forms for screening and decisions: they check shape; the rules live in the domain functions."""
+
+from __future__ import annotations
+
+from django import forms
+
+from frontdoor.people.postcodes import childrens_services_authorities
+from frontdoor.policy.schema import OutcomeEffect, Policy
+from frontdoor.screening.concerns import Concern
+from frontdoor.screening.models import ConsentStatus, YesNoUnknown
+
+
+def _govuk_kind(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    return "text"
+
+
+class GovukForm(forms.Form):
+    """Marks each field with the GOV.UK component `intake/staff/_field.html` draws it as."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.govuk = _govuk_kind(field.widget)
+
+
+class FindingsForm(GovukForm):
+    """What the worker found for one child (R24, R27, R28, R33)."""
+
+    keep = forms.MultipleChoiceField(required=False)  # picked indicators still wanted
+    add = forms.MultipleChoiceField(required=False)  # indicators ticked in the search results
+    concerns = forms.MultipleChoiceField(
+        required=False,
+        choices=[(concern.value, concern.label) for concern in Concern],
+        widget=forms.CheckboxSelectMultiple,
+        label="Child-protection concerns found (R28)",
+    )
+    # Not required here: the worker saves as they go; asking for a decision needs it (R24).
+    analysis = forms.CharField(
+        required=False,
+        label="Screening analysis",
+        help_text=(
+            "The nature of the concern, how and why it arose, the child's needs, whether there "
+            "is a risk of significant harm, and safety planning (R24)."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    urgent_action_needed = forms.ChoiceField(
+        choices=YesNoUnknown.choices,
+        label="Is urgent action needed for any child in the household?",
+        widget=forms.RadioSelect,
+    )
+    more_information_needed = forms.BooleanField(
+        required=False, label="More information is needed to judge the risk (R33)"
+    )
+    manager_discretion = forms.BooleanField(
+        required=False, label="Send to MASH at the manager's discretion (R33)"
+    )
+    police_told = forms.BooleanField(
+        required=False, label="A crime is suspected and the police have been told (R24)"
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The indicator search, sent with the form so nothing typed is lost by searching.
+    q = forms.CharField(required=False, label="Search the Level of Need guidance")
+    level = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Any level"),
+            ("1", "Level 1"),
+            ("2", "Level 2"),
+            ("3", "Level 3"),
+            ("4", "Level 4"),
+        ],
+        label="Level",
+    )
+
+    def __init__(self, *args, indicator_keys: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(key, key) for key in indicator_keys]
+        self.fields["keep"].choices = choices
+        self.fields["add"].choices = choices
+
+
+class DecisionForm(GovukForm):
+    """The manager's decision for one child (R25)."""
+
+    level = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(1, "Level 1"), (2, "Level 2"), (3, "Level 3"), (4, "Level 4")],
+        widget=forms.RadioSelect,
+        label="Level of Need",
+        error_messages={"required": "Choose the Level of Need"},
+    )
+    rag = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Not going to MASH"),
+            ("red", "Red"),
+            ("amber", "Amber"),
+            ("green", "Green"),
+        ],
+        widget=forms.RadioSelect,
+        label="RAG rating, when the child goes to MASH (R35)",
+    )
+    outcome = forms.ChoiceField(
+        widget=forms.RadioSelect, label="Outcome", error_messages={"required": "Choose an outcome"}
+    )
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Rationale",
+        help_text="Why this level and outcome: it stays on the child's record (R25).",
+        error_messages={"required": "Give the rationale for the decision"},
+    )
+    transfer_to = forms.ChoiceField(required=False, label="Council the contact is transferred to")
+    sent_how = forms.CharField(
+        required=False,
+        label="How it was sent",
+        help_text="For example, secure e-mail to their MASH",
+    )
+    what_was_sent = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What was sent",
+    )
+    based_on = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, policy: Policy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [
+            (
+                outcome.key,
+                f"{outcome.label} (level {', '.join(str(level) for level in outcome.levels)})",
+            )
+            for outcome in policy.outcomes
+        ]
+        self.fields["transfer_to"].choices = [("", "Choose a council")] + [
+            (authority.code, authority.name)
+            for authority in childrens_services_authorities()
+            if authority.code != policy.council.ons_code
+        ]
+        self.transfer_outcomes = {
+            outcome.key
+            for outcome in policy.outcomes
+            if outcome.effect == OutcomeEffect.TRANSFER_TO_COUNCIL
+        }
+
+
+class ConsentForm(GovukForm):
+    person = forms.ChoiceField(label="Whose consent", widget=forms.RadioSelect)
+    status = forms.ChoiceField(
+        choices=[
+            (value, label)
+            for value, label in ConsentStatus.choices
+            if value != ConsentStatus.NOT_YET_ASKED
+        ],
+        widget=forms.RadioSelect,
+        label="What they said",
+        error_messages={"required": "Say whether consent was given, refused or not sought"},
+    )
+    not_sought_reason = forms.ChoiceField(
+        required=False, widget=forms.RadioSelect, label="Why consent was not sought (R14)"
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, people: list[tuple[str, str]], policy: Policy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = people
+        self.fields["not_sought_reason"].choices = [
+            (reason.key, reason.label) for reason in policy.consent.not_sought_reasons
+        ]
+
+
+class AuthorisationForm(GovukForm):
+    reason = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        label="Why information is shared without consent (R14)",
+        error_messages={"required": "Choose the reason"},
+    )
+    explanation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Your reasons",
+        error_messages={"required": "Give your reasons"},
+    )
+
+    def __init__(self, *args, policy: Policy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [
+            (reason.key, reason.label) for reason in policy.consent.not_sought_reasons
+        ]
+
+
+class FollowUpForm(GovukForm):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What was done",
+        error_messages={"required": "Say what was done"},
+    )

@@ -1,0 +1,283 @@
+"""What screening finds and what managers decide, child by child (R12-R31, R33-R35).
+
+Decisions, consent records, authorisations and transfers are append-only: a later record
+supersedes an earlier one, and both stay on file with who, when, why and the policy version.
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from frontdoor.audit.models import AppendOnly
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Assignment(models.Model):
+    """Who is screening a contact, and for which team's queue it is (R19, R25)."""
+
+    contact = models.OneToOneField(
+        "intake.Contact", on_delete=models.PROTECT, related_name="assignment"
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_contacts",
+    )
+    team = models.CharField(max_length=120, blank=True, db_index=True)
+    assigned_at = models.DateTimeField()
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.contact} with {self.worker or self.team}"
+
+
+class ChildScreening(models.Model):
+    """A worker's screening of one child of a contact: what was found and judged (R24, R27, R28).
+
+    Edited while screening goes on; every change is kept in its history.
+    """
+
+    contact = models.ForeignKey(
+        "intake.Contact", on_delete=models.PROTECT, related_name="child_screenings"
+    )
+    child = models.OneToOneField(
+        "intake.ReportedChild", on_delete=models.PROTECT, related_name="screening"
+    )
+    # Level of Need indicators found, as catalogue keys ("L3.health.2"), in the order picked.
+    indicators = models.JSONField(default=list, blank=True)
+    # R28 child-protection concerns (keys of screening.concerns.Concern).
+    concerns = models.JSONField(default=list, blank=True)
+    # R24: the worker's account of the concern, the child's needs, risk and safety planning.
+    analysis = models.TextField(blank=True)
+    urgent_action_needed = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    # R24: suspected crime means the police are told at once.
+    police_told_at = models.DateTimeField(null=True, blank=True)
+    # R33: reasons a contact goes to MASH that only a person can judge.
+    more_information_needed = models.BooleanField(default=False)
+    manager_discretion = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Optimistic locking: a save from a stale page is refused, not silently applied.
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Screening of {self.child}"
+
+
+class ConsentStatus(models.TextChoices):
+    GIVEN = "given", "Consent given"
+    REFUSED = "refused", "Consent refused"
+    NOT_SOUGHT = "not_sought", "Consent not sought"
+    NOT_YET_ASKED = "not_yet_asked", "Not yet asked"
+
+
+class ConsentRecord(AppendOnly):
+    """What one person said about sharing information about them (R12, R13, R14).
+
+    For a parent or carer, or for a child old enough to give their own consent (R13).
+    The latest record for a person is the one in force.
+    """
+
+    contact = models.ForeignKey(
+        "intake.Contact", on_delete=models.PROTECT, related_name="consent_records"
+    )
+    adult = models.ForeignKey(
+        "intake.ReportedAdult", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    child = models.ForeignKey(
+        "intake.ReportedChild", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=ConsentStatus.choices)
+    # R14: why consent was not sought (a key of the policy's consent.not_sought_reasons).
+    not_sought_reason = models.CharField(max_length=40, blank=True)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    policy_version = models.ForeignKey(
+        "policy.PolicyVersion", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(adult__isnull=False, child__isnull=True)
+                    | models.Q(adult__isnull=True, child__isnull=False)
+                ),
+                name="consent_is_one_persons",
+            )
+        ]
+
+
+class SharingAuthorisation(AppendOnly):
+    """A manager's authority to share information without consent, with reasons (R14, R16)."""
+
+    contact = models.ForeignKey(
+        "intake.Contact", on_delete=models.PROTECT, related_name="sharing_authorisations"
+    )
+    reason = models.CharField(max_length=40)  # a key of consent.not_sought_reasons
+    explanation = models.TextField()
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    authorised_at = models.DateTimeField()
+    policy_version = models.ForeignKey(
+        "policy.PolicyVersion", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["authorised_at", "id"]
+
+
+class Decision(AppendOnly):
+    """A manager's decision for one child of a contact (R25): never edited, only superseded.
+
+    `sequence` numbers the decisions for a child from 1; the unique constraint on (child, sequence)
+    means two managers deciding at once cannot both record "the" decision: the second is refused
+    and shown the first.
+    """
+
+    contact = models.ForeignKey(
+        "intake.Contact", on_delete=models.PROTECT, related_name="decisions"
+    )
+    child = models.ForeignKey(
+        "intake.ReportedChild", on_delete=models.PROTECT, related_name="decisions"
+    )
+    sequence = models.PositiveIntegerField()
+    level = models.PositiveSmallIntegerField()
+    # The RAG rating when the child goes to MASH (R35); blank when not.
+    rag = models.CharField(max_length=10, blank=True)
+    outcome = models.CharField(max_length=60)  # a key of the policy's outcomes
+    outcome_label = models.CharField(max_length=200)  # the policy's words when decided
+    outcome_effect = models.CharField(max_length=40)
+    rationale = models.TextField()
+    # What decision support suggested, and whether the decision departs from it (decision 5).
+    suggested_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    suggested_rag = models.CharField(max_length=10, blank=True)
+    departs_from_suggestion = models.BooleanField(default=False)
+    departures = models.JSONField(default=list, blank=True)
+    mash_criteria_met = models.JSONField(default=list, blank=True)
+    # The indicators and concerns on file when decided, as words: catalogue keys alone would
+    # change meaning under a later policy version.
+    indicators = models.JSONField(default=list, blank=True)
+    concerns = models.JSONField(default=list, blank=True)
+    becomes_referral = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(db_index=True)
+    policy_version = models.ForeignKey(
+        "policy.PolicyVersion", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "sequence"], name="one_decision_per_turn")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome_label} for {self.child}"
+
+
+class Referral(AppendOnly):
+    """A child's contact that became a referral (R29), counted by the statutory returns."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="referral")
+    contact = models.ForeignKey("intake.Contact", on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(
+        "intake.ReportedChild", on_delete=models.PROTECT, related_name="referrals"
+    )
+    referred_at = models.DateTimeField(db_index=True)
+    # R29: within the policy's months of a previous referral of the same child.
+    is_re_referral = models.BooleanField(default=False)
+    previous_referral_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["referred_at", "id"]
+
+
+class Transfer(AppendOnly):
+    """A contact passed to the council where the child lives (R17): what, when, by whom."""
+
+    contact = models.ForeignKey(
+        "intake.Contact", on_delete=models.PROTECT, related_name="transfers"
+    )
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="transfer"
+    )
+    to_council_code = models.CharField(max_length=9)
+    to_council_name = models.CharField(max_length=200)
+    sent_how = models.CharField(max_length=200)  # "secure e-mail to the MASH at …"
+    what_was_sent = models.TextField()
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+
+class FollowUp(models.Model):
+    """Something that must happen after a decision, with its clock (R23, R30, R31, R40)."""
+
+    class Kind(models.TextChoices):
+        REFERRER_FEEDBACK = "referrer_feedback", "Tell the referrer the outcome"
+        FAMILY_TOLD = "family_told", "Tell the child and family what will happen"
+        CHILD_SEEN = "child_seen", "See the child"
+        STRATEGY_DISCUSSION = "strategy_discussion", "Hold the strategy discussion"
+        PASS_TO_ALLOCATED_WORKER = "allocated_worker", "Pass to the allocated worker"
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="follow_ups")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # The report whose referrer is told, for referrer feedback.
+    report = models.ForeignKey(
+        "intake.Report", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "kind"],
+                condition=models.Q(report__isnull=True),
+                name="one_follow_up_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["decision", "kind", "report"],
+                condition=models.Q(report__isnull=False),
+                name="one_follow_up_per_report",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

@@ -1,0 +1,240 @@
+"""Reading screening: each child's checks and suggestions, and the queues (R17-R35)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from frontdoor.intake.models import Contact, ReferrerType, ReportedChild, YesNoUnknown
+from frontdoor.people.postcodes import check_postcode
+from frontdoor.policy.schema import OutcomeEffect, Policy
+from frontdoor.screening.checks import Check, address_check, involvement_checks, known_check
+from frontdoor.screening.checks import open_social_care as open_social_care_episode
+from frontdoor.screening.concerns import Concern, concerns_from, early_help_refusal
+from frontdoor.screening.consent import SharingPosition, sharing_position
+from frontdoor.screening.criteria import CriterionResult, Evidence, evaluate_criteria
+from frontdoor.screening.facts import ChildFacts, Episode, facts_for
+from frontdoor.screening.models import ChildScreening, Decision, FollowUp
+from frontdoor.screening.rag import RagSuggestion, suggest_rag
+from frontdoor.screening.threshold import LevelSuggestion, suggest_level
+from frontdoor.screening.transitions import OPEN_STATES
+
+
+@dataclass(frozen=True)
+class ChildSummary:
+    """Everything the worker and manager see for one child, with the evidence behind it."""
+
+    child: ReportedChild
+    screening: ChildScreening | None
+    facts: ChildFacts
+    checks: list[Check]
+    level: LevelSuggestion
+    concerns: list[Concern]
+    criteria: list[CriterionResult]
+    rag: RagSuggestion
+    open_social_care: Episode | None
+    suggested_outcome: str | None  # an outcome key, when a rule points at one (R17, R19)
+    early_help_refusal: str | None  # R28
+    decisions: list[Decision]
+
+    @property
+    def criteria_met(self) -> list[CriterionResult]:
+        return [criterion for criterion in self.criteria if criterion.met]
+
+    @property
+    def decision(self) -> Decision | None:
+        return self.decisions[-1] if self.decisions else None
+
+    @property
+    def based_on(self) -> int:
+        """The sequence of the decision on file: a new decision must say it has seen it."""
+        return self.decision.sequence if self.decision else 0
+
+
+def _outcome_with_effect(policy: Policy, effect: OutcomeEffect) -> str | None:
+    for outcome in policy.outcomes:
+        if outcome.effect == effect:
+            return outcome.key
+    return None
+
+
+def child_summary(*, policy: Policy, contact: Contact, child: ReportedChild) -> ChildSummary:
+    reports = list(contact.reports.all())
+    screening = ChildScreening.objects.filter(child=child).first()
+    facts = facts_for(child)
+    address = check_postcode(postcode=child.postcode, council_code=policy.council.ons_code)
+    checks = [
+        address_check(address),
+        known_check(facts),
+        *involvement_checks(policy, facts, contact.received_at),
+    ]
+    level = suggest_level(policy, screening.indicators if screening else [])
+    concerns = concerns_from(screening.concerns if screening else [])
+    criteria = evaluate_criteria(
+        policy,
+        Evidence(
+            concerns=concerns,
+            facts=facts,
+            suggested_level=level.level,
+            domestic_abuse_reported=any(
+                report.domestic_abuse == YesNoUnknown.YES for report in reports
+            ),
+            anonymous=any(report.referrer_type == ReferrerType.ANONYMOUS for report in reports),
+            more_information_needed=bool(screening and screening.more_information_needed),
+            manager_discretion=bool(screening and screening.manager_discretion),
+            at=contact.received_at,
+        ),
+    )
+    rag = suggest_rag(
+        policy,
+        any_criterion_met=any(criterion.met for criterion in criteria),
+        suggested_level=level.level,
+        concerns=concerns,
+        immediate_need=any(
+            report.immediate_protection_needed == YesNoUnknown.YES for report in reports
+        )
+        or bool(screening and screening.urgent_action_needed == "yes"),
+        more_information_needed=bool(screening and screening.more_information_needed),
+    )
+    social_care = open_social_care_episode(facts)
+    suggested_outcome = None
+    if address.where == "elsewhere":
+        suggested_outcome = _outcome_with_effect(policy, OutcomeEffect.TRANSFER_TO_COUNCIL)
+    elif social_care:
+        suggested_outcome = _outcome_with_effect(policy, OutcomeEffect.ALLOCATED_WORKER)
+    decisions = list(
+        Decision.objects.filter(child=child).select_related("decided_by").order_by("sequence")
+    )
+    return ChildSummary(
+        child=child,
+        screening=screening,
+        facts=facts,
+        checks=checks,
+        level=level,
+        concerns=concerns,
+        criteria=criteria,
+        rag=rag,
+        open_social_care=social_care,
+        suggested_outcome=suggested_outcome,
+        early_help_refusal=early_help_refusal(concerns),
+        decisions=decisions,
+    )
+
+
+@dataclass(frozen=True)
+class ContactScreening:
+    contact: Contact
+    children: list[ChildSummary]
+    sharing: SharingPosition
+    follow_ups: list[FollowUp]
+
+
+def contact_screening(*, policy: Policy, contact: Contact) -> ContactScreening:
+    children = list(contact.children.all())
+    adults = list(contact.adults.all())
+    return ContactScreening(
+        contact=contact,
+        children=[child_summary(policy=policy, contact=contact, child=child) for child in children],
+        sharing=sharing_position(contact=contact, adults=adults, children=children, policy=policy),
+        follow_ups=list(
+            FollowUp.objects.filter(decision__contact=contact)
+            .select_related("decision__child", "done_by", "report")
+            .order_by("due_at", "id")
+        ),
+    )
+
+
+# Queues (R25): contacts the front door is working on, soonest due first.
+
+
+def _queue_base() -> QuerySet[Contact]:
+    decided_children = Decision.objects.filter(contact=OuterRef("pk"))
+    return (
+        Contact.objects.filter(state__in=OPEN_STATES)
+        .select_related("assignment__worker")
+        .prefetch_related(
+            Prefetch("children", queryset=ReportedChild.objects.order_by("id")),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.order_by("sequence").only(
+                    "contact_id", "child_id", "rag", "sequence", "level", "outcome_label"
+                ),
+            ),
+            Prefetch(
+                "child_screenings",
+                queryset=ChildScreening.objects.only("contact_id", "child_id", "concerns"),
+            ),
+        )
+        .annotate(has_decision=Exists(decided_children))
+        .order_by("progress_due_at", "received_at", "id")
+    )
+
+
+def screening_queue(*, state: str = "", overdue_only: bool = False, now=None) -> QuerySet[Contact]:
+    """The MASH manager's queue: every open contact, soonest due first (R25)."""
+    contacts = _queue_base()
+    if state:
+        contacts = contacts.filter(state=state)
+    if overdue_only:
+        contacts = contacts.filter(progress_due_at__lt=now or timezone.now())
+    return contacts
+
+
+def my_work(*, user) -> QuerySet[Contact]:
+    return _queue_base().filter(assignment__worker=user)
+
+
+def team_queue(*, team: str) -> QuerySet[Contact]:
+    return _queue_base().filter(assignment__team=team) if team else Contact.objects.none()
+
+
+def follow_ups_due(*, user=None, kinds: list[str] | None = None) -> QuerySet[FollowUp]:
+    """What must follow decisions and is not yet done, soonest due first (R23, R30, R31)."""
+    follow_ups = (
+        FollowUp.objects.filter(done_at__isnull=True)
+        .select_related("decision__contact", "decision__child", "report")
+        .order_by(Q(due_at__isnull=True).asc(), "due_at", "id")
+    )
+    if kinds:
+        follow_ups = follow_ups.filter(kind__in=kinds)
+    if user is not None:
+        follow_ups = follow_ups.filter(decision__contact__assignment__worker=user)
+    return follow_ups
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    contact: Contact
+    children: list[str]
+    rag: str  # the latest decided RAG across the contact's children, or ""
+    worker: str
+    due_at: dt.datetime | None
+    overdue: bool
+    left: dt.timedelta | None
+
+
+_RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
+
+
+def queue_rows(contacts, now: dt.datetime) -> list[QueueRow]:
+    rows = []
+    for contact in contacts:
+        rags = [decision.rag for decision in contact.decisions.all() if decision.rag]
+        rag = min(rags, key=_RAG_ORDER.get) if rags else ""
+        assignment = getattr(contact, "assignment", None)
+        due = contact.progress_due_at
+        rows.append(
+            QueueRow(
+                contact=contact,
+                children=[str(child) for child in contact.children.all()],
+                rag=rag,
+                worker=str(assignment.worker) if assignment and assignment.worker else "",
+                due_at=due,
+                overdue=bool(due and due < now),
+                left=(due - now) if due else None,
+            )
+        )
+    return rows

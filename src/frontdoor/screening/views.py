@@ -1,0 +1,417 @@
+"""Staff pages for screening, decisions and the queues (R12-R35).
+
+Views are thin: load through a selector with access checked, validate with a form, call one
+domain function, and turn a `DomainError` into a message on the page.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from frontdoor.accounts.permissions import can
+from frontdoor.audit import services as audit
+from frontdoor.errors import DomainError
+from frontdoor.intake import selectors as intake_selectors
+from frontdoor.intake.models import Contact
+from frontdoor.intake.views import _refused, allowed
+from frontdoor.policy.catalogue import search_indicators
+from frontdoor.policy.registry import current_policy
+from frontdoor.screening import consent, decisions, findings, selectors, transitions
+from frontdoor.screening.forms import (
+    AuthorisationForm,
+    ConsentForm,
+    DecisionForm,
+    FindingsForm,
+    FollowUpForm,
+)
+from frontdoor.screening.models import FollowUp
+from frontdoor.screening.threshold import catalogue_by_key
+
+QUEUE_PAGE_SIZE = 50
+
+
+def _contact(request: HttpRequest, reference: str) -> Contact:
+    return get_object_or_404(
+        intake_selectors.contacts_visible_to(request.user), reference=reference
+    )
+
+
+def _screening_url(contact: Contact) -> str:
+    return reverse("screening:contact", args=[contact.reference])
+
+
+@require_http_methods(["GET"])
+@allowed("contact.screen")
+def contact_screening(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every child's checks, suggestions and decisions, and the contact's consent (R17-R35)."""
+    contact = _contact(request, reference)
+    audit.record_view(viewer=request.user, target=contact, through="screening page")
+    policy = current_policy()
+    view = selectors.contact_screening(policy=policy, contact=contact)
+    return render(
+        request,
+        "screening/contact.html",
+        {
+            "contact": contact,
+            "view": view,
+            "policy": policy,
+            "now": timezone.now(),
+            "can_decide": can(request.user, "contact.decide"),
+            "can_authorise": can(request.user, "consent.authorise_without"),
+            "reports": list(contact.reports.all()),
+        },
+    )
+
+
+def _transition(request: HttpRequest, reference: str, move, done: str) -> HttpResponse:
+    contact = _contact(request, reference)
+    try:
+        move(contact=contact, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect(_screening_url(contact))
+
+
+@require_http_methods(["POST"])
+@allowed("contact.screen")
+def start(request: HttpRequest, reference: str) -> HttpResponse:
+    return _transition(
+        request, reference, transitions.start_screening, "You are screening this contact"
+    )
+
+
+@require_http_methods(["POST"])
+@allowed("contact.screen")
+def submit(request: HttpRequest, reference: str) -> HttpResponse:
+    return _transition(
+        request,
+        reference,
+        transitions.submit_for_decision,
+        "The contact is waiting for the manager's decision",
+    )
+
+
+@require_http_methods(["POST"])
+@allowed("contact.decide")
+def close(request: HttpRequest, reference: str) -> HttpResponse:
+    return _transition(request, reference, transitions.close_contact, "The contact is closed")
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("contact.screen")
+def child_findings(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
+    """Pick Level of Need indicators beside the referral's words, and record concerns (R27, R28)."""
+    contact = _contact(request, reference)
+    child = get_object_or_404(contact.children, pk=child_id)
+    policy = current_policy()
+    catalogue = catalogue_by_key(policy)
+    summary = selectors.child_summary(policy=policy, contact=contact, child=child)
+    screening = summary.screening
+    query = request.GET.get("q", "").strip()
+    level_filter = request.GET.get("level", "")
+    level = int(level_filter) if level_filter in {"1", "2", "3", "4"} else None
+    results = search_indicators(policy, query=query, level=level) if (query or level) else []
+    if request.method == "POST":
+        form = FindingsForm(request.POST, indicator_keys=list(catalogue))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                findings.save_findings(
+                    contact=contact,
+                    child=child,
+                    by=request.user,
+                    indicators=data["keep"]
+                    + [key for key in data["add"] if key not in data["keep"]],
+                    concerns=data["concerns"],
+                    analysis=data["analysis"],
+                    urgent_action_needed=data["urgent_action_needed"],
+                    more_information_needed=data["more_information_needed"],
+                    manager_discretion=data["manager_discretion"]
+                    if can(request.user, "contact.decide")
+                    else None,
+                    police_told=data["police_told"],
+                    expected_version=data["version"],
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"Screening of {child} saved")
+                if "search" in request.POST:
+                    search = urlencode({"q": data["q"], "level": data["level"]})
+                    return redirect(f"{request.path}?{search}#indicator-search")
+                return redirect(_screening_url(contact))
+    else:
+        form = FindingsForm(
+            initial={
+                "q": query,
+                "level": level_filter,
+                "keep": screening.indicators if screening else [],
+                "concerns": screening.concerns if screening else [],
+                "analysis": screening.analysis if screening else "",
+                "urgent_action_needed": screening.urgent_action_needed if screening else "unknown",
+                "more_information_needed": bool(screening and screening.more_information_needed),
+                "manager_discretion": bool(screening and screening.manager_discretion),
+                "police_told": bool(screening and screening.police_told_at),
+                "version": screening.version if screening else None,
+            },
+            indicator_keys=list(catalogue),
+        )
+    picked_keys = screening.indicators if screening else []
+    return render(
+        request,
+        "screening/findings.html",
+        {
+            "contact": contact,
+            "child": child,
+            "summary": summary,
+            "form": form,
+            "picked": [catalogue[key] for key in picked_keys if key in catalogue],
+            "results": [item for item in results if item.key not in set(picked_keys)][:100],
+            "result_count": len(results),
+            "query": query,
+            "level": level_filter,
+            "reports": list(contact.reports.all()),
+            "can_decide": can(request.user, "contact.decide"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("contact.decide")
+def decide(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
+    """The manager's decision for one child, with the suggestion and its evidence (R25)."""
+    contact = _contact(request, reference)
+    child = get_object_or_404(contact.children, pk=child_id)
+    policy = current_policy()
+    summary = selectors.child_summary(policy=policy, contact=contact, child=child)
+    conflict = None
+    if request.method == "POST":
+        form = DecisionForm(request.POST, policy=policy)
+        if form.is_valid():
+            data = form.cleaned_data
+            transfer = None
+            if data["outcome"] in form.transfer_outcomes:
+                transfer = decisions.TransferDetails(
+                    council_code=data["transfer_to"],
+                    sent_how=data["sent_how"],
+                    what_was_sent=data["what_was_sent"],
+                )
+            try:
+                decisions.record_decision(
+                    contact=contact,
+                    child=child,
+                    by=request.user,
+                    level=data["level"],
+                    outcome=data["outcome"],
+                    rationale=data["rationale"],
+                    rag=data["rag"],
+                    based_on=data["based_on"],
+                    transfer=transfer,
+                )
+            except decisions.DecisionConflict as error:
+                conflict = error.decision
+                form.add_error(None, error.message)
+                summary = selectors.child_summary(policy=policy, contact=contact, child=child)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"Decision recorded for {child}")
+                return redirect(_screening_url(contact))
+    else:
+        form = DecisionForm(
+            initial={
+                "level": summary.level.level,
+                "rag": summary.rag.rag.value if summary.rag.rag else "",
+                "outcome": summary.suggested_outcome,
+                "based_on": summary.based_on,
+            },
+            policy=policy,
+        )
+    return render(
+        request,
+        "screening/decide.html",
+        {
+            "contact": contact,
+            "child": child,
+            "summary": summary,
+            "form": form,
+            "conflict": conflict,
+            "policy": policy,
+        },
+    )
+
+
+def _consent_people(contact: Contact, policy) -> list[tuple[str, str]]:
+    people = [(f"adult-{adult.pk}", str(adult)) for adult in contact.adults.all()]
+    on = contact.received_at.date()
+    for child in contact.children.all():
+        if consent.gives_own_consent(policy, child, on):
+            people.append((f"child-{child.pk}", f"{child} (young person)"))
+    return people
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("contact.screen")
+def record_consent(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record what a parent, carer or young person said about sharing (R12-R14)."""
+    contact = _contact(request, reference)
+    policy = current_policy()
+    people = _consent_people(contact, policy)
+    form = ConsentForm(request.POST or None, people=people, policy=policy)
+    if request.method == "POST" and form.is_valid():
+        kind, _, pk = form.cleaned_data["person"].partition("-")
+        adult = contact.adults.filter(pk=pk).first() if kind == "adult" else None
+        child = contact.children.filter(pk=pk).first() if kind == "child" else None
+        try:
+            consent.record_consent(
+                contact=contact,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                adult=adult,
+                child=child,
+                not_sought_reason=form.cleaned_data["not_sought_reason"],
+                notes=form.cleaned_data["notes"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Consent recorded")
+            return redirect(_screening_url(contact) + "#consent")
+    return render(
+        request,
+        "screening/consent.html",
+        {
+            "contact": contact,
+            "form": form,
+            "people": people,
+            "own_consent_age": policy.consent.own_consent_from_age,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("consent.authorise_without")
+def authorise_sharing(request: HttpRequest, reference: str) -> HttpResponse:
+    """A manager authorises sharing without consent, with reasons (R14)."""
+    contact = _contact(request, reference)
+    policy = current_policy()
+    form = AuthorisationForm(request.POST or None, policy=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent.authorise_sharing_without_consent(
+                contact=contact,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                explanation=form.cleaned_data["explanation"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Sharing without consent authorised")
+            return redirect(_screening_url(contact) + "#consent")
+    return render(request, "screening/authorise.html", {"contact": contact, "form": form})
+
+
+@require_http_methods(["POST"])
+@allowed("contact.screen")
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = get_object_or_404(
+        FollowUp.objects.filter(
+            decision__contact__in=intake_selectors.contacts_visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    contact = follow_up.decision.contact
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say what was done")
+    else:
+        try:
+            decisions.complete_follow_up(
+                follow_up=follow_up, by=request.user, note=form.cleaned_data["note"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{follow_up.get_kind_display()}: recorded as done")
+    return redirect(_screening_url(contact) + "#follow-ups")
+
+
+def _queue(request: HttpRequest, contacts, *, title: str, description: str, filters: bool):
+    now = timezone.now()
+    page = Paginator(contacts, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "screening/queue.html",
+        {
+            "title": title,
+            "description": description,
+            "page": page,
+            "rows": selectors.queue_rows(page.object_list, now),
+            "now": now,
+            "filters": filters,
+            "state": request.GET.get("state", ""),
+            "overdue": request.GET.get("overdue") == "1",
+            "states": [(state.value, state.label) for state in transitions.OPEN_STATES],
+            "query": query.urlencode(),
+            "follow_ups": list(selectors.follow_ups_due(user=request.user)[:50])
+            if not filters
+            else [],
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@allowed("contact.decide")
+def screening_queue(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    if state not in set(transitions.OPEN_STATES):
+        state = ""
+    contacts = selectors.screening_queue(
+        state=state, overdue_only=request.GET.get("overdue") == "1"
+    )
+    return _queue(
+        request,
+        contacts,
+        title="Screening queue",
+        description="Every contact the front door is working on, the soonest due first (R25).",
+        filters=True,
+    )
+
+
+@require_http_methods(["GET"])
+@allowed("contact.screen")
+def my_work(request: HttpRequest) -> HttpResponse:
+    return _queue(
+        request,
+        selectors.my_work(user=request.user),
+        title="My work",
+        description="Contacts you are screening, and what must follow your contacts' decisions.",
+        filters=False,
+    )
+
+
+@require_http_methods(["GET"])
+@allowed("contact.screen")
+def team_queue(request: HttpRequest) -> HttpResponse:
+    if not request.user.team:
+        return _refused(request, "You are not in a team: ask an administrator to set your team.")
+    return _queue(
+        request,
+        selectors.team_queue(team=request.user.team),
+        title=f"{request.user.team} queue",
+        description="Contacts with your team, the soonest due first.",
+        filters=False,
+    )

@@ -1,0 +1,321 @@
+"""The manager's decision and what follows from it (R16, R17, R19, R23, R25, R28-R31)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+
+from frontdoor.audit.models import AuditEvent
+from frontdoor.errors import DomainError
+from frontdoor.intake.models import Contact
+from frontdoor.outbox.models import Message
+from frontdoor.outbox.services import send_pending
+from frontdoor.policy.clocks import LONDON
+from frontdoor.screening import decisions
+from frontdoor.screening.consent import authorise_sharing_without_consent
+from frontdoor.screening.decisions import DecisionConflict, TransferDetails, record_decision
+from frontdoor.screening.findings import save_findings
+from frontdoor.screening.models import Decision, FollowUp, Referral, Transfer
+from tests.screening.conftest import RECEIVED
+
+pytestmark = pytest.mark.django_db
+DECIDED = RECEIVED + dt.timedelta(hours=3)
+
+
+def decide(contact, child, by, **overrides):
+    values = {
+        "level": 3,
+        "outcome": "child_and_family_assessment",
+        "rationale": "Bruising with an account of being hit: an assessment is needed.",
+        "rag": "",
+        "based_on": 0,
+        "now": DECIDED,
+    }
+    values.update(overrides)
+    return record_decision(contact=contact, child=child, by=by, **values)
+
+
+def test_r25_a_decision_is_recorded_with_who_when_why_and_the_policy_version(contact, manager):
+    child = contact.children.first()
+    decision = decide(contact, child, manager)
+    assert decision.decided_by == manager
+    assert decision.decided_at == DECIDED
+    assert decision.policy_version.policy_id == "sefton"
+    assert decision.outcome_label.startswith("Child in need")
+    event = AuditEvent.objects.get(action="decision.recorded")
+    assert event.reason == decision.rationale
+    assert event.policy_version == decision.policy_version
+
+
+def test_r25_a_decision_without_a_rationale_is_refused(contact, manager):
+    with pytest.raises(DomainError, match="rationale"):
+        decide(contact, contact.children.first(), manager, rationale="   ")
+    assert not Decision.objects.exists()
+
+
+def test_r25_an_outcome_the_policy_does_not_allow_for_the_level_is_refused(contact, manager):
+    with pytest.raises(DomainError, match=r"is for level 4 .* not level 2"):
+        decide(contact, contact.children.first(), manager, level=2, outcome="strategy_discussion")
+
+
+def test_r25_only_a_mash_manager_decides(contact, worker):
+    with pytest.raises(DomainError, match="MASH manager"):
+        decide(contact, contact.children.first(), worker)
+
+
+def test_decisions_are_append_only(contact, manager):
+    decision = decide(contact, contact.children.first(), manager)
+    decision.rationale = "changed"
+    with pytest.raises(PermissionError):
+        decision.save()
+    with pytest.raises(PermissionError):
+        decision.delete()
+
+
+def test_two_managers_deciding_at_once_the_second_is_told_and_shown_the_first(
+    contact, manager, make_user
+):
+    from frontdoor.accounts.roles import Role
+
+    other = make_user(Role.MASH_MANAGER)
+    child = contact.children.first()
+    first = decide(contact, child, manager)
+    with pytest.raises(DecisionConflict) as refused:
+        decide(contact, child, other, outcome="information_and_advice", level=1)
+    assert refused.value.decision == first
+    assert "Yours was not saved" in refused.value.message
+    assert Decision.objects.count() == 1
+    # Having seen it, the second manager may record a new decision that supersedes it.
+    second = decide(contact, child, other, level=3, based_on=1)
+    assert second.sequence == 2
+    assert Decision.objects.count() == 2
+
+
+def test_decision_departing_from_the_suggestion_is_marked(contact, manager, worker):
+    child = contact.children.first()
+    save_findings(
+        contact=contact,
+        child=child,
+        by=worker,
+        indicators=["L3.health.1"],
+        concerns=[],
+        analysis="Needs an assessment.",
+    )
+    same = decide(contact, child, manager, level=3, rag="green")
+    # Domestic abuse in the referral meets a MASH criterion; level 3 suggests Amber.
+    assert same.suggested_level == 3
+    assert same.suggested_rag == "amber"
+    assert same.departs_from_suggestion
+    assert same.departures == ["RAG Green; the suggestion was Amber"]
+    assert same.mash_criteria_met[0]["key"] == "domestic_abuse"
+    assert same.indicators[0]["key"] == "L3.health.1"
+
+
+def test_r28_early_help_is_refused_for_child_protection_concerns(contact, manager, worker):
+    child = contact.children.first()
+    save_findings(
+        contact=contact,
+        child=child,
+        by=worker,
+        indicators=[],
+        concerns=["physical_abuse"],
+        analysis="Bruise with an account of being hit.",
+    )
+    with pytest.raises(DomainError, match="never the right first response"):
+        decide(contact, child, manager, level=2, outcome="early_help")
+
+
+def test_r16_early_help_at_level_2_needs_consent(make_contact, manager):
+    contact = make_contact(consent={"consent": "refused"})
+    with pytest.raises(DomainError, match="consent is required"):
+        decide(contact, contact.children.first(), manager, level=2, outcome="early_help")
+
+
+def test_r16_at_level_4_sharing_without_consent_needs_an_authorisation(make_contact, manager):
+    contact = make_contact(consent={"consent": "refused"})
+    child = contact.children.first()
+    with pytest.raises(DomainError, match="authorisation"):
+        decide(contact, child, manager, level=4, outcome="strategy_discussion", rag="red")
+    authorise_sharing_without_consent(
+        contact=contact,
+        by=manager,
+        reason="increased_risk",
+        explanation="Telling Mum's partner would put Ellis at risk.",
+    )
+    decision = decide(contact, child, manager, level=4, outcome="strategy_discussion", rag="red")
+    assert decision.rag == "red"
+
+
+def test_r29_an_assessment_makes_the_contact_a_referral(contact, manager):
+    decision = decide(contact, contact.children.first(), manager)
+    referral = Referral.objects.get()
+    assert referral.decision == decision
+    assert referral.referred_at == DECIDED
+    assert not referral.is_re_referral
+
+
+def test_r29_a_referral_within_twelve_months_of_another_is_a_re_referral(
+    make_contact, manager, person_for
+):
+    earlier = make_contact(received_at=RECEIVED - dt.timedelta(days=200))
+    ellis = earlier.children.first()
+    person = person_for(ellis)
+    decide(earlier, ellis, manager, now=RECEIVED - dt.timedelta(days=199))
+    later = make_contact()
+    child = later.children.first()
+    child.person = person
+    child.save(update_fields=["person"])
+    decide(later, child, manager)
+    referral = Referral.objects.get(child=child)
+    assert referral.is_re_referral
+    assert referral.previous_referral_on == (RECEIVED - dt.timedelta(days=199)).date()
+
+
+def test_r23_a_strategy_discussion_alerts_the_duty_manager_at_once_and_starts_the_24_hour_clock(
+    contact, manager
+):
+    decision = decide(
+        contact, contact.children.first(), manager, level=4, outcome="strategy_discussion"
+    )
+    alert = Message.objects.get(kind="strategy_discussion_alert")
+    assert alert.to == "duty-assessment-manager@sefton.example"
+    assert contact.reference in alert.subject
+    meeting = FollowUp.objects.get(decision=decision, kind=FollowUp.Kind.STRATEGY_DISCUSSION)
+    assert meeting.due_at == DECIDED + dt.timedelta(hours=24)
+
+
+def test_r30_a_professional_referrer_is_told_the_outcome_through_the_outbox(contact, manager):
+    decision = decide(contact, contact.children.first(), manager)
+    message = Message.objects.get(kind="referrer_feedback")
+    assert message.to == "pat@school.example"
+    assert decision.outcome_label in message.body
+    feedback = FollowUp.objects.get(kind=FollowUp.Kind.REFERRER_FEEDBACK)
+    assert feedback.done_at == DECIDED
+    assert send_pending() >= 1
+    assert [m.to for m in mail.outbox if "outcome" in m.subject] == [["pat@school.example"]]
+
+
+def test_r30_the_feedback_names_no_other_referrer(contact, manager, officer):
+    from frontdoor.intake.models import Channel
+    from frontdoor.intake.services import attach_report
+    from tests.intake.factories import make_submission
+
+    attach_report(
+        contact=contact,
+        submission=make_submission(
+            referrer={"type": "public", "name": "Private Neighbour", "phone": "07000 000000"}
+        ),
+        channel=Channel.TELEPHONE,
+        received_at=RECEIVED + dt.timedelta(hours=1),
+        by=officer,
+    )
+    decide(contact, contact.children.first(), manager)
+    (message,) = Message.objects.filter(kind="referrer_feedback")
+    assert "Neighbour" not in message.body
+    assert "07000" not in message.body
+
+
+def test_r30_r31_lewisham_clocks_for_feedback_and_the_child_being_seen(contact, manager, settings):
+    settings.FRONTDOOR_COUNCIL = "lewisham"
+    decision = record_decision(
+        contact=contact,
+        child=contact.children.first(),
+        by=manager,
+        level=3,
+        outcome="child_in_need_assessment",
+        rationale="Assessment needed.",
+        now=DECIDED,
+    )
+    assert decision.policy_version.policy_id == "lewisham"
+    seen = FollowUp.objects.get(decision=decision, kind=FollowUp.Kind.CHILD_SEEN)
+    feedback = FollowUp.objects.get(decision=decision, kind=FollowUp.Kind.REFERRER_FEEDBACK)
+    # Tuesday 17 November: 5 working days is Tuesday 24th, 3 working days Friday 20th, at close.
+    assert seen.due_at.astimezone(LONDON).date() == dt.date(2026, 11, 24)
+    assert feedback.due_at.astimezone(LONDON).date() == dt.date(2026, 11, 20)
+
+
+def test_r31_sefton_sets_no_child_seen_clock(contact, manager):
+    decision = decide(contact, contact.children.first(), manager)
+    assert not FollowUp.objects.filter(decision=decision, kind=FollowUp.Kind.CHILD_SEEN).exists()
+
+
+def test_r17_a_transfer_records_what_was_sent_when_and_by_whom(contact, manager):
+    decision = decide(
+        contact,
+        contact.children.first(),
+        manager,
+        level=2,
+        outcome="another_council",
+        transfer=TransferDetails(
+            council_code="E08000012",
+            sent_how="Secure e-mail to Liverpool's MASH",
+            what_was_sent="The referral and the screening notes",
+        ),
+    )
+    transfer = Transfer.objects.get()
+    assert transfer.decision == decision
+    assert transfer.to_council_name == "Liverpool"
+    assert transfer.sent_by == manager
+    assert transfer.sent_at == DECIDED
+
+
+def test_r17_a_transfer_without_a_council_or_to_itself_is_refused(contact, manager):
+    child = contact.children.first()
+    with pytest.raises(DomainError, match="Name the council"):
+        decide(contact, child, manager, level=2, outcome="another_council")
+    with pytest.raises(DomainError, match="this council itself"):
+        decide(
+            contact,
+            child,
+            manager,
+            level=2,
+            outcome="another_council",
+            transfer=TransferDetails("E08000014", "e-mail", "everything"),
+        )
+
+
+def test_r19_passing_to_the_allocated_worker_needs_an_open_case_and_e_mails_them(
+    contact, manager, person_for, involvement
+):
+    child = contact.children.first()
+    with pytest.raises(DomainError, match="no open social care"):
+        decide(contact, child, manager, level=3, outcome="allocated_worker")
+    person = person_for(child)
+    involvement(
+        person,
+        "social_care",
+        dt.date(2026, 3, 1),
+        allocated_worker="Sam Worker",
+        allocated_worker_email="sam.worker@sefton.example",
+        team="Children in Need 2",
+    )
+    decide(contact, child, manager, level=3, outcome="allocated_worker")
+    message = Message.objects.get(kind="allocated_worker")
+    assert message.to == "sam.worker@sefton.example"
+    assert "line manager" in message.body
+
+
+def test_the_contact_is_decided_once_every_child_is(contact, manager):
+    first, second = contact.children.all()
+    decide(contact, first, manager)
+    contact.refresh_from_db()
+    assert contact.state == Contact.State.SCREENING
+    decide(contact, second, manager)
+    contact.refresh_from_db()
+    assert contact.state == Contact.State.DECIDED
+
+
+def test_a_closed_contact_takes_no_new_decision(contact, manager):
+    from frontdoor.screening.transitions import close_contact
+
+    for child in contact.children.all():
+        decide(contact, child, manager, level=1, outcome="information_and_advice")
+    with pytest.raises(DomainError, match="still has things to do"):
+        close_contact(contact=contact, by=manager)
+    for follow_up in FollowUp.objects.filter(done_at__isnull=True):
+        decisions.complete_follow_up(follow_up=follow_up, by=manager, note="Mum phoned")
+    close_contact(contact=contact, by=manager)
+    with pytest.raises(DomainError, match="closed"):
+        decide(contact, contact.children.first(), manager, based_on=1)
