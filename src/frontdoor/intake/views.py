@@ -120,6 +120,7 @@ def contact(request: HttpRequest, reference: str) -> HttpResponse:
             "contact": found,
             "now": record.clock.now,
             "can_record": can(request.user, "contact.record"),
+            "can_screen": can(request.user, "contact.screen"),
             "children": children,
         },
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from frontdoor.intake.models import Contact, ReferrerType, ReportedChild, YesNoUnknown
@@ -196,7 +196,7 @@ def follow_ups_due(*, user=None, kinds: list[str] | None = None) -> QuerySet[Fol
     follow_ups = (
         FollowUp.objects.filter(done_at__isnull=True)
         .select_related("decision__contact", "decision__child", "report")
-        .order_by(Q(due_at__isnull=True).asc(), "due_at", "id")
+        .order_by(F("due_at").asc(nulls_last=True), "id")
     )
     if kinds:
         follow_ups = follow_ups.filter(kind__in=kinds)

@@ -1,0 +1,218 @@
+"""The screening pages as a worker and a manager use them, without JavaScript."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from frontdoor.accounts.roles import Role
+from frontdoor.audit.models import RecordView
+from frontdoor.intake.models import Contact
+from frontdoor.screening.models import ChildScreening, ConsentRecord, Decision, FollowUp
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, contact, *args):
+    return reverse(f"screening:{name}", args=[contact.reference, *args])
+
+
+def test_the_screening_page_shows_each_childs_checks_and_is_logged(client, contact, worker):
+    client.force_login(worker)
+    page = client.get(url("contact", contact))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "R17 Where the child lives" in text
+    assert "Not yet checked: find the child" in text
+    # The referral says there is domestic abuse: a Sefton MASH criterion is met.
+    assert "The referral says there is domestic abuse in the household" in text
+    assert RecordView.objects.filter(viewer=worker, through="screening page").exists()
+
+
+@pytest.mark.parametrize(
+    "role", [Role.PARTNER_AGENCY, Role.CONTACT_OFFICER, Role.EARLY_HELP_WORKER]
+)
+def test_only_screening_staff_open_the_screening_page(client, contact, make_user, role):
+    client.force_login(make_user(role))
+    assert client.get(url("contact", contact)).status_code in {403, 404}
+
+
+def test_r24_a_worker_screens_a_child_and_asks_for_a_decision(client, contact, worker):
+    client.force_login(worker)
+    client.post(url("start", contact))
+    contact.refresh_from_db()
+    assert contact.state == Contact.State.SCREENING
+    assert contact.assignment.worker == worker
+    # Without the screening of every child, the manager is not asked.
+    response = client.post(url("submit", contact), follow=True)
+    assert "Record the screening of every child" in response.content.decode()
+    for child in contact.children.all():
+        response = client.post(
+            url("findings", contact, child.pk),
+            {
+                "add": ["L3.health.1"],
+                "concerns": ["physical_abuse"],
+                "analysis": "Bruise with an account of being hit by Mum's partner.",
+                "urgent_action_needed": "no",
+            },
+        )
+        assert response.status_code == 302
+    screening = ChildScreening.objects.get(child=contact.children.first())
+    assert screening.indicators == ["L3.health.1"]
+    assert screening.concerns == ["physical_abuse"]
+    client.post(url("submit", contact))
+    contact.refresh_from_db()
+    assert contact.state == Contact.State.AWAITING_DECISION
+
+
+def test_r27_searching_the_guidance_keeps_what_was_typed(client, contact, worker):
+    client.force_login(worker)
+    child = contact.children.first()
+    response = client.post(
+        url("findings", contact, child.pk),
+        {
+            "analysis": "Half-written notes",
+            "urgent_action_needed": "unknown",
+            "q": "bruis",
+            "search": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert "q=bruis" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "Half-written notes" in page
+    assert "indicator" in page and "found" in page
+
+
+def test_a_stale_screening_page_cannot_overwrite_a_colleagues_work(
+    client, contact, worker, make_user
+):
+    colleague = make_user(Role.MASH_SOCIAL_WORKER)
+    child = contact.children.first()
+    data = {"analysis": "Mine", "urgent_action_needed": "no", "version": ""}
+    client.force_login(colleague)
+    client.post(url("findings", contact, child.pk), data)
+    client.force_login(worker)
+    page = client.post(
+        url("findings", contact, child.pk), {**data, "analysis": "Stale", "version": 0}
+    )
+    assert "changed this screening while you were working on it" in page.content.decode()
+    assert ChildScreening.objects.get(child=child).analysis == "Mine"
+
+
+def test_r25_the_manager_decides_and_a_second_manager_is_shown_the_first_decision(
+    client, contact, manager, make_user
+):
+    child = contact.children.first()
+    form = {
+        "level": "3",
+        "rag": "amber",
+        "outcome": "child_and_family_assessment",
+        "rationale": "Needs a Child and Family assessment.",
+        "based_on": "0",
+    }
+    client.force_login(manager)
+    page = client.get(url("decide", contact, child.pk))
+    assert "What screening suggests" in page.content.decode()
+    response = client.post(url("decide", contact, child.pk), form)
+    assert response.status_code == 302
+    client.force_login(make_user(Role.MASH_MANAGER))
+    page = client.post(
+        url("decide", contact, child.pk),
+        {**form, "outcome": "information_and_advice", "level": "1"},
+    )
+    text = page.content.decode()
+    assert "Another decision was recorded first" in text
+    assert "Needs a Child and Family assessment." in text
+    assert Decision.objects.count() == 1
+
+
+def test_r25_a_decision_without_rationale_shows_the_error_summary(client, contact, manager):
+    client.force_login(manager)
+    child = contact.children.first()
+    page = client.post(
+        url("decide", contact, child.pk),
+        {"level": "1", "outcome": "information_and_advice", "based_on": "0", "rationale": ""},
+    )
+    assert "There is a problem" in page.content.decode()
+    assert "Give the rationale for the decision" in page.content.decode()
+
+
+def test_a_worker_cannot_open_the_decision_page(client, contact, worker):
+    client.force_login(worker)
+    assert client.get(url("decide", contact, contact.children.first().pk)).status_code == 403
+
+
+def test_r13_r14_consent_is_recorded_per_person_and_a_reason_is_needed_when_not_sought(
+    client, contact, worker
+):
+    client.force_login(worker)
+    adult = contact.adults.first()
+    page = client.post(
+        url("consent", contact), {"person": f"adult-{adult.pk}", "status": "not_sought"}
+    )
+    assert "Say why consent was not sought" in page.content.decode()
+    client.post(
+        url("consent", contact),
+        {
+            "person": f"adult-{adult.pk}",
+            "status": "not_sought",
+            "not_sought_reason": "increased_risk",
+        },
+    )
+    record = ConsentRecord.objects.get()
+    assert record.adult == adult
+    assert record.not_sought_reason == "increased_risk"
+
+
+def test_r14_only_a_manager_authorises_sharing_without_consent(client, contact, worker, manager):
+    client.force_login(worker)
+    assert client.get(url("authorise", contact)).status_code == 403
+    client.force_login(manager)
+    response = client.post(
+        url("authorise", contact), {"reason": "unjustified_delay", "explanation": "Serious injury."}
+    )
+    assert response.status_code == 302
+
+
+def test_a_follow_up_is_recorded_as_done(client, contact, manager):
+    from tests.screening.test_decisions import decide
+
+    decide(contact, contact.children.first(), manager, level=1, outcome="information_and_advice")
+    follow_up = FollowUp.objects.get(kind=FollowUp.Kind.FAMILY_TOLD)
+    client.force_login(manager)
+    client.post(reverse("screening:follow_up_done", args=[follow_up.pk]), {"note": "Phoned Mum"})
+    follow_up.refresh_from_db()
+    assert follow_up.done_by == manager
+    assert follow_up.note == "Phoned Mum"
+
+
+def test_r25_the_screening_queue_lists_open_contacts_soonest_due_first_in_few_queries(
+    client, make_contact, manager, django_assert_max_num_queries
+):
+    import datetime as dt
+
+    from tests.screening.conftest import RECEIVED
+
+    later = make_contact(received_at=RECEIVED + dt.timedelta(days=1))
+    sooner = make_contact()
+    for _ in range(5):
+        make_contact()
+    client.force_login(manager)
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("screening:queue"))
+    text = page.content.decode()
+    assert text.index(sooner.reference) < text.index(later.reference)
+    assert "Overdue" in text  # received in the past, due long ago
+
+
+def test_my_work_lists_the_contacts_i_am_screening(client, make_contact, worker):
+    mine = make_contact()
+    other = make_contact()
+    client.force_login(worker)
+    client.post(url("start", mine))
+    page = client.get(reverse("screening:mine")).content.decode()
+    assert mine.reference in page
+    assert other.reference not in page
+    team = client.get(reverse("screening:team")).content.decode()
+    assert mine.reference in team
