@@ -5,11 +5,15 @@ DEBUG off), so `python3 dev.py run` works on a fresh machine. A malformed value 
 a message naming the variable. In production (FRONTDOOR_ENV=production) secrets must be given.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE as CSP_NONCE
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
 REPO_DIR = Path(__file__).resolve().parents[2]
@@ -92,6 +96,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "simple_history",
     "ninja",  # serves the API docs' own Swagger files, so /api/v1/docs works offline
+    "django_otp",  # two-factor sign-in (frontdoor.accounts.two_factor)
+    "django_otp.plugins.otp_totp",
+    "axes",  # lockout after repeated failed sign-ins (frontdoor.accounts.lockout)
+    "csp",  # the Content-Security-Policy header; its checks catch settings of old versions
     "frontdoor.policy",
     "frontdoor.accounts",
     "frontdoor.audit",
@@ -104,15 +112,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "frontdoor.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages (to say why) and before the view hooks (so sign-in follows).
+    "frontdoor.accounts.idle.IdleTimeoutMiddleware",
+    # View hooks, in this order: signed in (above), then the code given, then the rate limits.
+    "frontdoor.accounts.two_factor.TwoFactorMiddleware",
+    "frontdoor.security.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "frontdoor.urls"
@@ -183,14 +200,130 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Security: sign-in, sessions, cookies, headers and rate limits. README "Security" explains them.
+
+# Two-factor sign-in (frontdoor.accounts.two_factor): `required` for everyone in production;
+# `optional` elsewhere, so demo sign-ins stay one step and tests can sign in directly.
+FRONTDOOR_TWO_FACTOR = env_str("FRONTDOOR_TWO_FACTOR", "required" if PRODUCTION else "optional")
+if FRONTDOOR_TWO_FACTOR not in {"required", "optional"}:
+    raise ImproperlyConfigured(
+        f"FRONTDOOR_TWO_FACTOR must be required or optional, not {FRONTDOOR_TWO_FACTOR!r}."
+    )
+OTP_TOTP_ISSUER = "Front Door"
+# Who staff contact when locked out or without their phone (shown on those pages).
+FRONTDOOR_SUPPORT_CONTACT = env_str("FRONTDOOR_SUPPORT_CONTACT", "your Front Door administrator")
+
+# Lockout (django-axes): 5 wrong passwords for one username from one address lock that pair
+# for 30 minutes; an administrator unlocks it in the admin. The audit trail keeps each failure.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("FRONTDOOR_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("FRONTDOOR_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are on the audit trail already
+AXES_CLIENT_IP_CALLABLE = "frontdoor.security.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "frontdoor.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+
+# Reverse proxies in front of Front Door that append the client's address to X-Forwarded-For
+# (and say https in X-Forwarded-Proto). 0: the client connects directly.
+FRONTDOOR_TRUSTED_PROXIES = env_int("FRONTDOOR_TRUSTED_PROXIES", default=0)
+if FRONTDOOR_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Sessions: a signed-in session left idle for FRONTDOOR_IDLE_MINUTES is signed out
+# (frontdoor.accounts.idle); any session, signed in or not, lasts FRONTDOOR_SESSION_SECONDS
+# from its last change at most, and ends when the browser closes.
+FRONTDOOR_IDLE_MINUTES = env_int("FRONTDOOR_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = env_int("FRONTDOOR_SESSION_SECONDS", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
+# Lax, not Strict: a link to a contact from an e-mail must open it signed in.
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HSTS only in production, where the site is served over HTTPS (browsers remember it).
+SECURE_HSTS_SECONDS = env_int(
+    "FRONTDOOR_HSTS_SECONDS", default=365 * 24 * 60 * 60 if PRODUCTION else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("FRONTDOOR_HSTS_INCLUDE_SUBDOMAINS", default=False)
+# Only our own files: no inline script but the two in base.html, which carry the request's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF, CSP_NONCE],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    }
+}
+FRONTDOOR_PERMISSIONS_OFF = (
+    "accelerometer",
+    "camera",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+)
+
+# The cache, which holds the rate limits. The default is each process's memory: right for the
+# embedded server (one process) and the tests. Production with several workers or machines
+# should share one Redis (FRONTDOOR_CACHE_URL=redis://host:6379/0), or each worker counts alone.
+FRONTDOOR_CACHE_URL = env_str("FRONTDOOR_CACHE_URL", "")
+if FRONTDOOR_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": FRONTDOOR_CACHE_URL,
+        }
+    }
+elif FRONTDOOR_CACHE_URL in {"", "locmem://"}:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        f"FRONTDOOR_CACHE_URL must be a redis:// address or empty, not {FRONTDOOR_CACHE_URL!r}."
+    )
+
+
+def env_rate(name: str, *, default: str) -> tuple[int, int]:
+    """A rate limit written REQUESTS/SECONDS, like 100/600 (100 requests in 10 minutes)."""
+    value = env_str(name, default)
+    requests, _, seconds = value.partition("/")
+    try:
+        rate = (int(requests), int(seconds))
+    except ValueError:
+        rate = (0, 0)
+    if rate[0] < 1 or rate[1] < 1:
+        raise ImproperlyConfigured(f"{name} must be REQUESTS/SECONDS, like 100/600, not {value!r}.")
+    return rate
+
+
+# Rate limits per client address on the public POSTs (frontdoor.security). The tests send many
+# referrals from one address, so their default is high; the tests of the limits set their own.
+_RATE_SCALE = 100 if ENVIRONMENT == "test" else 1
+FRONTDOOR_RATE_LIMITS = {
+    # Every page of the online referral form: a referral is about 20 POSTs.
+    "referral": env_rate("FRONTDOOR_RATE_REFERRAL", default=f"{100 * _RATE_SCALE}/600"),
+    # Checking a referral's progress, on the page or through the API.
+    "status": env_rate("FRONTDOOR_RATE_STATUS", default=f"{10 * _RATE_SCALE}/600"),
+}
+FRONTDOOR_RATE_LIMIT_CACHE = "default"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"  # shown in London time; stored in UTC

@@ -8,4 +8,6 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", login_not_required(views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/set-up/", views.two_factor_set_up, name="two_factor_set_up"),
 ]

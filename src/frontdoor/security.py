@@ -1,0 +1,172 @@
+"""Protections for the whole site that no single app owns: the client's address, the
+Permissions-Policy header, and the rate limits on the public pages that anyone can reach.
+
+The Content Security Policy itself comes from django-csp (settings CONTENT_SECURITY_POLICY);
+lockout after failed sign-ins from django-axes; two-factor sign-in and the idle timeout live in
+`frontdoor.accounts`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of the person's machine, for lockouts and rate limits.
+
+    Behind FRONTDOOR_TRUSTED_PROXIES reverse proxies, each appends the address it heard from to
+    X-Forwarded-For, so the client is that many entries from the right. Entries further left were
+    written by the client itself and are never trusted (else anyone could pick their own address
+    and escape every limit).
+    """
+    proxies = settings.FRONTDOOR_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def axes_client_ip(request: HttpRequest) -> str:
+    """AXES_CLIENT_IP_CALLABLE: the lockout counts by the same address as the rate limits."""
+    return client_ip(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Turn off browser features Front Door never uses (camera, microphone, location...), so a
+    page that was somehow made to run someone else's script still cannot reach them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.FRONTDOOR_PERMISSIONS_OFF)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+# Rate limits: a token bucket per limit and client address, in the Django cache.
+
+
+@dataclass(frozen=True)
+class Limit:
+    """`requests` in any `seconds`, refilled smoothly (a burst of `requests`, then a steady
+    rate), rather than a fixed window that lets twice the limit through across its edge."""
+
+    requests: int
+    seconds: int
+
+    @property
+    def refill_per_second(self) -> float:
+        return self.requests / self.seconds
+
+
+def limit_named(name: str) -> Limit:
+    requests, seconds = settings.FRONTDOOR_RATE_LIMITS[name]
+    return Limit(requests=requests, seconds=seconds)
+
+
+def take(name: str, *, key: str, now: float | None = None) -> float:
+    """Take one request from the bucket `name` of `key`: 0 when allowed, else the seconds to wait
+    until one is allowed.
+
+    Read and write are not atomic, so two requests at the same instant may both get the last
+    token: a limit against floods, not an exact count, and no lock is worth that here.
+    """
+    limit = limit_named(name)
+    cache = caches[settings.FRONTDOOR_RATE_LIMIT_CACHE]
+    now = time.time() if now is None else now
+    cache_key = f"ratelimit:{name}:{key}"
+    tokens, updated = cache.get(cache_key, (float(limit.requests), now))
+    tokens = min(float(limit.requests), tokens + max(0.0, now - updated) * limit.refill_per_second)
+    wait = 0.0
+    if tokens >= 1:
+        tokens -= 1
+    else:
+        wait = (1 - tokens) / limit.refill_per_second
+    # Kept as long as it takes an empty bucket to fill: after that, a missing entry means full.
+    cache.set(cache_key, (tokens, now), timeout=limit.seconds + 1)
+    return wait
+
+
+def limit_for(request: HttpRequest) -> str | None:
+    """Which limit a request counts against, if any: the public POSTs, which anyone can send
+    without signing in, and which make sessions, files and contacts."""
+    match = request.resolver_match
+    if request.method != "POST" or match is None:
+        return None
+    # Guessing a reference and status code: a tight limit, on the page and in the API alike.
+    if match.view_name in {"refer:status", "api:check_status"}:
+        return "status"
+    # Every page of the online referral form (a referral takes about 20 POSTs).
+    if match.namespace == "refer":
+        return "referral"
+    return None
+
+
+class RateLimitMiddleware:
+    """Refuse, with 429, public POSTs from an address that has sent too many.
+
+    Placed after the URL is resolved (process_view) so limits follow URL names, not paths.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        name = limit_for(request)
+        if name is None:
+            return None
+        wait = take(name, key=client_ip(request))
+        if not wait:
+            return None
+        return too_many_requests(request, wait_seconds=wait)
+
+
+def too_many_requests(request: HttpRequest, *, wait_seconds: float) -> HttpResponse:
+    """429: how long to wait, and the numbers to phone if it cannot wait."""
+    minutes = max(1, math.ceil(wait_seconds / 60))
+    wait_words = "1 minute" if minutes == 1 else f"{minutes} minutes"
+    if request.resolver_match is not None and request.resolver_match.namespace == "api":
+        response: HttpResponse = JsonResponse(
+            {"message": f"Too many requests: wait {wait_words} and try again."}, status=429
+        )
+    else:
+        # What the person typed on this page comes back as hidden fields, so "Try again" sends
+        # it again as it was: nothing is lost (earlier pages are already in their session).
+        answers = [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name != "csrfmiddlewaretoken"
+            for value in values
+        ]
+        response = render(
+            request,
+            "security/rate_limited.html",
+            {
+                "wait": wait_words,
+                "answers": answers,
+                "had_files": bool(request.FILES),
+                "retry_url": request.get_full_path(),
+            },
+            status=429,
+        )
+    response["Retry-After"] = str(math.ceil(wait_seconds))
+    add_never_cache_headers(response)
+    return response
