@@ -5,6 +5,7 @@ does. Sending happens afterwards, one message at a time: a sender claims a messa
 `claimed_at`), sends it, and marks it sent. A message is never sent twice by two senders; a sender
 that dies between sending and marking leaves a claim that expires, so at worst that one message is
 sent again after `CLAIM_EXPIRES` (the mail server may have taken it): at-least-once, never lost.
+A failed send is tried again after `CLAIM_EXPIRES`, up to `MAX_ATTEMPTS` times.
 """
 
 from __future__ import annotations
@@ -76,9 +77,11 @@ def send_pending(*, limit: int = 100) -> int:
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[message.to],
             ).send()
-        except Exception as error:  # kept for the next attempt, with the reason
+        except Exception as error:
+            # Kept with the reason; the claim stays, so the next attempt waits CLAIM_EXPIRES
+            # rather than spending every attempt against a mail relay that is down now.
             log.warning("outbox message %s not sent: %s", message.pk, error)
-            Message.objects.filter(pk=message.pk).update(claimed_at=None, last_error=str(error))
+            Message.objects.filter(pk=message.pk).update(last_error=str(error))
             continue
         Message.objects.filter(pk=message.pk).update(sent_at=timezone.now(), last_error="")
         sent += 1
