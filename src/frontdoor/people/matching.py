@@ -36,6 +36,8 @@ MIN_SCORE = 25
 NHS_DIFFERS_CAP = 40
 # The block is capped so a query of only a very common name cannot fetch half the table.
 MAX_BLOCK = 3000
+# How far either side of the date of birth given the name block reaches, in years.
+NAME_BLOCK_YEARS = 10
 # Spelling similarity (Jaro-Winkler, 0-1) from which a name counts as a likely typo.
 TYPO = 0.85
 
@@ -50,6 +52,9 @@ _FIELDS = (
     "nhs_number",
     "search_first_name",
     "search_last_name",
+    "first_name_key",
+    "surname_key",
+    "surname_last_key",
 )
 
 
@@ -124,8 +129,21 @@ def blocking_filter(query: _Query) -> Q | None:
         {phonetic_key(form) for name in given for form in nickname_forms(name)} - {""}
     )
     if surname_keys and first_keys:
-        blocks.append(Q(surname_key__in=surname_keys, first_name_key__in=first_keys))
-        blocks.append(Q(surname_last_key__in=surname_keys, first_name_key__in=first_keys))
+        near = Q()
+        if query.date_of_birth:
+            # The name block is for a date of birth mistyped beyond a day/month swap: ten
+            # years either side covers any one mistyped digit of the day, the month or the
+            # year's last two digits, or none on record. Bounding it by date keeps the block
+            # small even for the commonest names (the index ends with the date of birth).
+            born = query.date_of_birth
+            near = Q(
+                date_of_birth__range=(
+                    born - dt.timedelta(days=NAME_BLOCK_YEARS * 366),
+                    born + dt.timedelta(days=NAME_BLOCK_YEARS * 366),
+                )
+            ) | Q(date_of_birth__isnull=True)
+        blocks.append(Q(surname_key__in=surname_keys, first_name_key__in=first_keys) & near)
+        blocks.append(Q(surname_last_key__in=surname_keys, first_name_key__in=first_keys) & near)
     elif surname_keys:  # "Baby Smith": the surname alone
         blocks.append(Q(surname_key__in=surname_keys) | Q(surname_last_key__in=surname_keys))
     if query.postcode:
@@ -160,7 +178,11 @@ def candidates(
     where = blocking_filter(query)
     if where is None:
         return []
-    block = Person.objects.filter(where, merged_into__isnull=True).only(*_FIELDS)[:MAX_BLOCK]
+    block = (
+        Person.objects.filter(where, merged_into__isnull=True)
+        .order_by()  # no sort: every row of the block is scored anyway
+        .only(*_FIELDS)[:MAX_BLOCK]
+    )
     scored = [c for c in (score(query, person) for person in block) if c.score >= MIN_SCORE]
     scored.sort(key=lambda c: (-c.score, c.person.last_name, c.person.first_name, c.person.pk))
     best = scored[:limit]
@@ -230,7 +252,8 @@ def _surname(query: _Query, person: Person, reasons: list[str], differences: lis
         + [_similar(q, k) for q in query.last_parts for k in known_parts]
     )
     same_sound = {phonetic_key(p) for p in query.last_parts} & {
-        phonetic_key(p) for p in known_parts
+        person.surname_key,
+        person.surname_last_key,
     }
     if same_sound and similarity >= 0.7:
         reasons.append(f"surname sounds like '{person.last_name}'")
@@ -272,7 +295,7 @@ def _first_name(query: _Query, person: Person, reasons: list[str], differences: 
     if not given or not known:
         return 0.0
     similarity = _similar(given, known)
-    if phonetic_key(given) == phonetic_key(known) and similarity >= 0.7:
+    if phonetic_key(given) == person.first_name_key and similarity >= 0.7:
         reasons.append(f"first name sounds like '{person.first_name}'")
         return FIRST_NAME * similarity**2 * 0.95
     if similarity >= TYPO:

@@ -126,9 +126,15 @@ class Person(models.Model):
         ]
         indexes = [
             models.Index(fields=["date_of_birth"], name="person_dob"),
-            models.Index(fields=["surname_key", "first_name_key"], name="person_surname_key"),
+            # Name keys with the date of birth: a name block narrowed to a few years around the
+            # date given stays small even for the commonest names.
             models.Index(
-                fields=["surname_last_key", "first_name_key"], name="person_surname_last_key"
+                fields=["surname_key", "first_name_key", "date_of_birth"],
+                name="person_surname_key_dob",
+            ),
+            models.Index(
+                fields=["surname_last_key", "first_name_key", "date_of_birth"],
+                name="person_surname_last_key_dob",
             ),
             models.Index(fields=["search_last_name", "search_first_name"], name="person_name"),
         ]
@@ -174,6 +180,28 @@ class Person(models.Model):
                 self.postcode = normalise_postcode(self.postcode)
             except ValueError:
                 self.postcode = self.postcode.strip().upper()  # kept as given, to be checked
+
+
+class ExternalIdentifier(models.Model):
+    """A person's id in another of the council's systems, so a re-import finds them again."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="identifiers")
+    source_system = models.CharField(max_length=50)
+    external_id = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source_system", "external_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_system", "external_id"], name="person_identifier_once_per_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_system} {self.external_id}"
 
 
 class PhoneNumber(models.Model):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 NICKNAMES_CSV = Path(__file__).resolve().parent / "data" / "nicknames.csv"
@@ -50,6 +50,8 @@ _INITIAL_SOUNDS = (
 )
 
 
+# Matching folds and keys the same few thousand names over and over: both are cached.
+@lru_cache(maxsize=65_536)
 def fold(value: str) -> str:
     """'  Zoë  O'Brien-Smith ' -> 'zoe obrien smith': lower case ASCII letters, single spaces."""
     ascii_only = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode()
@@ -62,6 +64,7 @@ def parts(value: str) -> list[str]:
     return fold(value).split()
 
 
+@lru_cache(maxsize=65_536)
 def phonetic_key(value: str) -> str:
     """A Soundex-like key of one name ('Smyth' and 'Smith' -> 's53'); '' for no letters."""
     word = fold(value).replace(" ", "")
@@ -109,6 +112,7 @@ def _nickname_groups() -> dict[str, frozenset[str]]:
     return {name: frozenset(names) for name, names in groups.items()}
 
 
+@lru_cache(maxsize=16_384)
 def nickname_forms(value: str) -> frozenset[str]:
     """Every known formal name or short form of the folded first name `value`, itself included."""
     name = fold(value)
