@@ -11,10 +11,10 @@ from frontdoor.screening.models import ConsentStatus, YesNoUnknown
 
 
 def _govuk_kind(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # a RadioSelect subclass: ask first
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
     if isinstance(widget, forms.Textarea):
         return "textarea"
     if isinstance(widget, forms.Select):
@@ -31,6 +31,10 @@ class GovukForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.govuk = _govuk_kind(field.widget)
+            if field.govuk == "radios":
+                # Django's RadioSelect gives no id for the group's label; the template draws
+                # each radio itself, so a plain Select keeps the bound id and value.
+                field.widget = forms.Select(choices=field.choices)
 
 
 class FindingsForm(GovukForm):
