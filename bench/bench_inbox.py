@@ -117,19 +117,22 @@ def fill(contacts: int, *, seed: int = 2026) -> None:
     print()
 
 
-def time_page(client: Client, params: dict, requests: int) -> tuple[list[float], int]:
-    client.get("/contacts/", params)  # warm up
+def time_page(
+    client: Client, params: dict, requests: int, *, path: str = "/contacts/"
+) -> tuple[list[float], int]:
+    """Milliseconds for each of `requests` GETs of `path`, and the query count of one."""
+    client.get(path, params)  # warm up
     # Django empties the query log when a request starts: start the count from an empty log.
     reset_queries()
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/contacts/", params)
+        response = client.get(path, params)
     count = len(queries)  # read now: the next request empties the log it is read from
     if response.status_code != 200:
-        sys.exit(f"/contacts/ answered {response.status_code}")
+        sys.exit(f"{path} answered {response.status_code}")
     timings = []
     for _ in range(requests):
         began = time.perf_counter()
-        client.get("/contacts/", params)
+        client.get(path, params)
         timings.append((time.perf_counter() - began) * 1000)
     return timings, count
 
