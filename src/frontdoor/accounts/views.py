@@ -21,6 +21,8 @@ ACTION_PAGES = {
     "contact.record": "intake:new",
     "inbox.view": "intake:inbox",
     "missing_episode.record": "intake:missing_new",
+    "contact.screen": "screening:mine",
+    "contact.decide": "screening:queue",
 }
 
 
