@@ -1,0 +1,152 @@
+"""Known people for the demo council, so screening shows matches, open cases and history (R18-R21).
+
+Everything is invented. Some of the demo contacts' children are made "already known": a person
+record close to how the contact reported them (sometimes a nickname, a swapped day and month of
+birth, a missing postcode, so the matching page has something to explain), with involvements: open
+to social care with an allocated worker, open to early help, social care closed in the last three
+months, missing episodes. A few are linked to their contact already. A few hundred other fictional
+people fill the index. A seeded generator makes the same set every time (relative to today), and
+the set is made only once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from frontdoor.demo.contacts import FIRST_NAMES_ADULT, FIRST_NAMES_CHILD, SURNAMES, TOWNS
+from frontdoor.people.models import Gender, Involvement, Person
+from frontdoor.people.names import nickname_forms
+from frontdoor.people.services import link_reported_person
+
+SEED = 2027
+SOURCE_SOCIAL_CARE = "demo-social-care"
+SOURCE_EARLY_HELP = "demo-early-help"
+OTHER_PEOPLE = 300
+WORKERS = (
+    ("Dana Keeling", "Locality North"),
+    ("Priya Fernhurst", "Locality South"),
+    ("Owen Tallis", "Children with Disabilities"),
+    ("Bea Marchetti", "Family Wellbeing Centre"),
+)
+
+
+def demo_people_loaded() -> bool:
+    return Involvement.objects.filter(source_system=SOURCE_SOCIAL_CARE).exists()
+
+
+def _email(name: str) -> str:
+    return f"{name.lower().replace(' ', '.')}@demo.invalid"
+
+
+def _varied_first_name(rng: random.Random, first_name: str) -> str:
+    """The name as another system might hold it: the formal name behind a nickname, say."""
+    forms = sorted(nickname_forms(first_name) - {first_name.lower()})
+    return forms[0].title() if forms and rng.random() < 0.5 else first_name
+
+
+@transaction.atomic
+def load_demo_people(*, by, today: dt.date | None = None) -> int:
+    """Make the demo's known people and their involvements; return how many were made."""
+    if demo_people_loaded():
+        return 0
+    from frontdoor.intake.models import ReportedChild
+
+    rng = random.Random(SEED)  # noqa: S311 - repeatable demo data, not a secret
+    today = today or timezone.localdate()
+    made = 0
+    children = list(
+        ReportedChild.objects.filter(unborn=False, person__isnull=True)
+        .exclude(last_name="")
+        .select_related("contact")
+        .order_by("id")
+    )
+    # Every fourth reported child is known to the council already.
+    for n, child in enumerate(children[::4]):
+        born = child.date_of_birth
+        if born and n % 7 == 3 and born.day <= 12 and born.day != born.month:
+            born = born.replace(day=born.month, month=born.day)  # a day/month slip on record
+        person = Person(
+            first_name=_varied_first_name(rng, child.first_name),
+            last_name=child.last_name,
+            date_of_birth=born,
+            gender=child.gender or Gender.NOT_KNOWN,
+            address=child.address,
+            postcode="" if n % 5 == 4 else child.postcode,
+        )
+        person._change_reason = "Demo data"
+        person.save()
+        made += 1
+        _involvements_for(rng, person, n, today)
+        if n % 6 == 0:  # a few already linked to their contact
+            link_reported_person(reported=child, person=person, by=by)
+
+    for n in range(OTHER_PEOPLE):
+        town, district = rng.choice(TOWNS)
+        adult = rng.random() < 0.3
+        born = today - dt.timedelta(
+            days=rng.randrange(18 * 365, 50 * 365) if adult else rng.randrange(30, 17 * 365)
+        )
+        person = Person(
+            first_name=rng.choice(FIRST_NAMES_ADULT if adult else FIRST_NAMES_CHILD),
+            last_name=rng.choice(SURNAMES),
+            date_of_birth=born,
+            postcode=f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+            f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
+            address=f"{rng.randint(1, 120)} Example Street, {town}",
+        )
+        person._change_reason = "Demo data"
+        person.save()
+        made += 1
+        if not adult and n % 3 == 0:
+            _involvements_for(rng, person, n + 1, today)
+    return made
+
+
+def _involvements_for(rng: random.Random, person: Person, n: int, today: dt.date) -> None:
+    worker, team = WORKERS[n % len(WORKERS)]
+    started = today - dt.timedelta(days=rng.randrange(60, 700))
+    pattern = n % 5
+    if pattern == 0:  # R19: open to social care, with an allocated worker
+        _involvement(person, Involvement.Kind.SOCIAL_CARE, started, None, worker, team, n)
+    elif pattern == 1:  # R20: open to early help
+        worker, team = WORKERS[3]
+        _involvement(person, Involvement.Kind.EARLY_HELP, started, None, worker, team, n)
+    elif pattern == 2:  # R21: social care closed within the last three months
+        ended = today - dt.timedelta(days=rng.randrange(5, 85))
+        _involvement(person, Involvement.Kind.SOCIAL_CARE, started, ended, worker, team, n)
+    elif pattern == 3:  # R34: missing episodes, three within one month
+        first = today - dt.timedelta(days=rng.randrange(10, 25))
+        for episode in range(3):
+            went = first + dt.timedelta(days=episode * 6)
+            Involvement.objects.create(
+                person=person,
+                kind=Involvement.Kind.MISSING_EPISODE,
+                started_on=went,
+                ended_on=went + dt.timedelta(days=1),
+                source_system=SOURCE_SOCIAL_CARE,
+                external_id=f"MISS-{person.pk}-{episode}",
+                notes="Home",
+            )
+    else:  # closed long ago: known, not open
+        ended = today - dt.timedelta(days=rng.randrange(200, 500))
+        kind = Involvement.Kind.EARLY_HELP
+        _involvement(person, kind, started - dt.timedelta(days=400), ended, worker, team, n)
+
+
+def _involvement(person, kind, started, ended, worker, team, n) -> None:
+    source = SOURCE_EARLY_HELP if kind == Involvement.Kind.EARLY_HELP else SOURCE_SOCIAL_CARE
+    Involvement.objects.create(
+        person=person,
+        kind=kind,
+        started_on=started,
+        ended_on=ended,
+        allocated_worker=worker if ended is None else "",
+        allocated_worker_email=_email(worker) if ended is None else "",
+        team=team,
+        source_system=source,
+        external_id=f"{kind.upper()}-{person.pk}-{n}",
+    )
