@@ -216,3 +216,25 @@ def test_my_work_lists_the_contacts_i_am_screening(client, make_contact, worker)
     assert other.reference not in page
     team = client.get(reverse("screening:team")).content.decode()
     assert mine.reference in team
+
+
+def test_r23_child_protection_concerns_are_flagged_in_the_managers_queue(
+    client, make_contact, worker, manager
+):
+    from frontdoor.screening.findings import save_findings
+
+    flagged = make_contact()
+    make_contact()
+    save_findings(
+        contact=flagged,
+        child=flagged.children.first(),
+        by=worker,
+        indicators=[],
+        concerns=["sexual_abuse"],
+        analysis="Disclosure at school.",
+    )
+    client.force_login(manager)
+    page = client.get(reverse("screening:queue")).content.decode()
+    assert page.count("Child protection</strong>") == 1
+    row = page[page.index(flagged.reference) :]
+    assert row.index("Child protection") < row.index("</tr>")

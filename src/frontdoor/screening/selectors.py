@@ -210,6 +210,8 @@ class QueueRow:
     contact: Contact
     children: list[str]
     rag: str  # the latest decided RAG across the contact's children, or ""
+    # R23: screening found child-protection concerns: the manager sees it at once.
+    protection_concerns: bool
     worker: str
     due_at: dt.datetime | None
     overdue: bool
@@ -231,6 +233,9 @@ def queue_rows(contacts, now: dt.datetime) -> list[QueueRow]:
                 contact=contact,
                 children=[str(child) for child in contact.children.all()],
                 rag=rag,
+                protection_concerns=any(
+                    screening.concerns for screening in contact.child_screenings.all()
+                ),
                 worker=str(assignment.worker) if assignment and assignment.worker else "",
                 due_at=due,
                 overdue=bool(due and due < now),
