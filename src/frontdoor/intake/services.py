@@ -44,6 +44,8 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 # References are read over the phone: no 0/O, 1/I/L, and no vowels to spell words.
 _REFERENCE_ALPHABET = "23456789BCDFGHJKMNPQRSTVWXYZ"
+# How many new references to try when the one drawn is already taken.
+REFERENCE_ATTEMPTS = 10
 
 
 def new_reference() -> str:
@@ -203,23 +205,33 @@ def record_contact(
     channel, received_at = _check_report(
         channel=channel, received_at=received_at, by=by, submission=submission
     )
-    if existing := _existing(submission_key, submission):
-        return Recorded(contact=existing.contact, report=existing, created=False)
-    try:
-        with transaction.atomic():
-            return _record_new_contact(
-                submission=submission,
-                channel=channel,
-                received_at=received_at,
-                by=by,
-                submission_key=submission_key,
-                kind=kind,
-            )
-    except IntegrityError:
-        # The same submission was recorded by a concurrent request a moment ago.
-        if existing := _existing(submission_key, submission):
-            return Recorded(contact=existing.contact, report=existing, created=False)
-        raise
+    # Performance: no lookups before the insert. The unique constraints on the report's
+    # submission key and the contact's reference are what guarantee one contact per submission
+    # and one contact per reference; a query first only repeated their work for the rare retry
+    # or collision. So insert, and look only when the database refuses (the transaction is
+    # rolled back whole, so nothing is half-saved).
+    for _ in range(REFERENCE_ATTEMPTS):
+        reference = new_reference()
+        try:
+            with transaction.atomic():
+                return _record_new_contact(
+                    submission=submission,
+                    channel=channel,
+                    received_at=received_at,
+                    by=by,
+                    submission_key=submission_key,
+                    kind=kind,
+                    reference=reference,
+                )
+        except IntegrityError:
+            # The same submission was recorded before (a retried request) or by a concurrent
+            # request a moment ago; a reused key with other content is refused by `_existing`.
+            if existing := _existing(submission_key, submission):
+                return Recorded(contact=existing.contact, report=existing, created=False)
+            # Or the new reference was already taken (rare: 28^8 = 3.8e11 of them): draw another.
+            if not Contact.objects.filter(reference=reference).exists():
+                raise
+    raise DomainError("Could not make a new contact reference: please try again.")
 
 
 def _record_new_contact(
@@ -230,6 +242,7 @@ def _record_new_contact(
     by,
     submission_key: str | None,
     kind: Contact.Kind,
+    reference: str,
 ) -> Recorded:
     loaded = current_loaded_policy()
     calendar = calendar_for(loaded)
@@ -249,7 +262,7 @@ def _record_new_contact(
             calendar=calendar,
         )
     contact = Contact.objects.create(
-        reference=_unused_reference(),
+        reference=reference,
         kind=kind,
         received_at=received_at,
         progress_due_at=progress.due if progress else None,
@@ -281,14 +294,6 @@ def _record_new_contact(
         policy_version=policy_version,
     )
     return Recorded(contact=contact, report=report, created=True, status_secret=status_secret)
-
-
-def _unused_reference() -> str:
-    for _ in range(10):
-        reference = new_reference()
-        if not Contact.objects.filter(reference=reference).exists():
-            return reference
-    raise DomainError("Could not make a new contact reference: please try again.")
 
 
 def attach_report(
