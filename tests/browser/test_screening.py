@@ -101,6 +101,7 @@ def test_a_contact_is_screened_matched_to_a_known_child_rated_and_decided(
     page.get_by_role("group", name="Level of Need").get_by_label("Level 4").check()
     page.get_by_role("group", name="RAG rating").get_by_label("Red").check()
     page.get_by_label("Child protection (section 47): strategy discussion").check()
+    page.get_by_label("Primary need, when the contact becomes a referral").select_option("N1")
     page.get_by_label("Rationale").fill("A bruise with a disclosure: strategy discussion today.")
     _submit(page, "Record the decision")
     expect(page.get_by_text(f"Decision recorded for {ellis}")).to_be_visible()

@@ -13,6 +13,7 @@ from frontdoor.intake.models import Contact
 from frontdoor.outbox.models import Message
 from frontdoor.outbox.services import send_pending
 from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.registry import current_policy
 from frontdoor.screening import decisions
 from frontdoor.screening.consent import authorise_sharing_without_consent
 from frontdoor.screening.decisions import DecisionConflict, TransferDetails, record_decision
@@ -34,6 +35,9 @@ def decide(contact, child, by, **overrides):
         "now": DECIDED,
     }
     values.update(overrides)
+    # The CIN census needs a primary need for each referral, and only for referrals.
+    referral = current_policy().outcome(values["outcome"]).becomes_referral
+    values.setdefault("primary_need", "N1" if referral else "")
     return record_decision(contact=contact, child=child, by=by, **values)
 
 
@@ -226,6 +230,7 @@ def test_r30_r31_lewisham_clocks_for_feedback_and_the_child_being_seen(contact, 
         level=3,
         outcome="child_in_need_assessment",
         rationale="Assessment needed.",
+        primary_need="N4",
         now=DECIDED,
     )
     assert decision.policy_version.policy_id == "lewisham"
@@ -319,3 +324,14 @@ def test_a_closed_contact_takes_no_new_decision(contact, manager):
     close_contact(contact=contact, by=manager)
     with pytest.raises(DomainError, match="closed"):
         decide(contact, contact.children.first(), manager, based_on=1)
+
+
+def test_r29_a_referral_records_the_primary_need_and_nothing_else_does(contact, manager):
+    child = contact.children.first()
+    with pytest.raises(DomainError, match="primary need"):
+        decide(contact, child, manager, primary_need="")
+    with pytest.raises(DomainError, match="only when the contact becomes a referral"):
+        decide(
+            contact, child, manager, level=1, outcome="information_and_advice", primary_need="N1"
+        )
+    assert decide(contact, child, manager, primary_need="N4").primary_need == "N4"

@@ -109,6 +109,7 @@ def test_r25_the_manager_decides_and_a_second_manager_is_shown_the_first_decisio
         "rag": "amber",
         "outcome": "child_and_family_assessment",
         "rationale": "Needs a Child and Family assessment.",
+        "primary_need": "N1",
         "based_on": "0",
     }
     client.force_login(manager)
@@ -119,7 +120,7 @@ def test_r25_the_manager_decides_and_a_second_manager_is_shown_the_first_decisio
     client.force_login(make_user(Role.MASH_MANAGER))
     page = client.post(
         url("decide", contact, child.pk),
-        {**form, "outcome": "information_and_advice", "level": "1"},
+        {**form, "outcome": "information_and_advice", "level": "1", "primary_need": ""},
     )
     text = page.content.decode()
     assert "Another decision was recorded first" in text

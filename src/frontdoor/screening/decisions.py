@@ -25,7 +25,7 @@ from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy, Rag, TimescaleKey
 from frontdoor.policy.versions import current_policy_version
 from frontdoor.screening.checks import previous_referral_within
-from frontdoor.screening.models import Decision, FollowUp, Referral, Transfer
+from frontdoor.screening.models import Decision, FollowUp, PrimaryNeed, Referral, Transfer
 from frontdoor.screening.selectors import ChildSummary, contact_screening
 from frontdoor.screening.transitions import after_decision
 
@@ -80,6 +80,7 @@ def _check_outcome(
     rationale: str,
     transfer: TransferDetails | None,
     sharing_allowed: tuple[bool, str],
+    primary_need: str,
 ) -> None:
     if not rationale.strip():
         raise DomainError("Give the rationale for the decision: it is required (R25).")
@@ -95,6 +96,13 @@ def _check_outcome(
             f"“{outcome.label}” is for level {levels} in the council's policy, not level {level}. "
             "Choose an outcome for the level, or change the level."
         )
+    if outcome.becomes_referral and primary_need not in PrimaryNeed.values:
+        raise DomainError(
+            f"“{outcome.label}” makes the contact a referral: choose the child's primary need "
+            "(N0 to N9)."
+        )
+    if not outcome.becomes_referral and primary_need:
+        raise DomainError("A primary need is recorded only when the contact becomes a referral.")
     if rag and rag not in Rag._value2member_map_:
         raise DomainError("Choose Red, Amber or Green, or say the child is not going to MASH.")
     if outcome.effect == OutcomeEffect.EARLY_HELP and summary.early_help_refusal:
@@ -147,6 +155,7 @@ def record_decision(
     rag: str = "",
     based_on: int = 0,
     transfer: TransferDetails | None = None,
+    primary_need: str = "",
     now: dt.datetime | None = None,
 ) -> Decision:
     """Record the manager's decision for one child of a contact (R25).
@@ -180,6 +189,7 @@ def record_decision(
         rationale=rationale,
         transfer=transfer,
         sharing_allowed=screening_view.sharing.may_share_at(policy, level),
+        primary_need=primary_need,
     )
     chosen = policy.outcome(outcome)
     departures = _departures(policy, summary, level=level, rag=rag, outcome_key=outcome)
@@ -210,6 +220,7 @@ def record_decision(
                 ],
                 concerns=[concern.label for concern in summary.concerns],
                 becomes_referral=chosen.becomes_referral,
+                primary_need=primary_need,
                 decided_by=by,
                 decided_at=now,
                 policy_version=policy_version,

@@ -7,7 +7,7 @@ from django import forms
 from frontdoor.people.postcodes import childrens_services_authorities
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.screening.concerns import Concern
-from frontdoor.screening.models import ConsentStatus, YesNoUnknown
+from frontdoor.screening.models import ConsentStatus, PrimaryNeed, YesNoUnknown
 
 
 def _govuk_kind(widget: forms.Widget) -> str:
@@ -123,6 +123,12 @@ class DecisionForm(GovukForm):
         label="Rationale",
         help_text="Why this level and outcome: it stays on the child's record (R25).",
         error_messages={"required": "Give the rationale for the decision"},
+    )
+    primary_need = forms.ChoiceField(
+        required=False,
+        choices=[("", "Not a referral"), *PrimaryNeed.choices],
+        label="Primary need, when the contact becomes a referral",
+        help_text="The Department for Education's code, reported in the Children in Need census.",
     )
     transfer_to = forms.ChoiceField(required=False, label="Council the contact is transferred to")
     sent_how = forms.CharField(

@@ -81,6 +81,21 @@ class ChildScreening(models.Model):
         return f"Screening of {self.child}"
 
 
+class PrimaryNeed(models.TextChoices):
+    """The DfE's primary need codes for a child in need, recorded with each referral (R29, R46)."""
+
+    N1 = "N1", "N1 Abuse or neglect"
+    N2 = "N2", "N2 Child's disability or illness"
+    N3 = "N3", "N3 Parental disability or illness"
+    N4 = "N4", "N4 Family in acute stress"
+    N5 = "N5", "N5 Family dysfunction"
+    N6 = "N6", "N6 Socially unacceptable behaviour"
+    N7 = "N7", "N7 Low income"
+    N8 = "N8", "N8 Absent parenting"
+    N9 = "N9", "N9 Cases other than children in need"
+    N0 = "N0", "N0 Not stated"
+
+
 class ConsentStatus(models.TextChoices):
     GIVEN = "given", "Consent given"
     REFUSED = "refused", "Consent refused"
@@ -182,6 +197,8 @@ class Decision(AppendOnly):
     indicators = models.JSONField(default=list, blank=True)
     concerns = models.JSONField(default=list, blank=True)
     becomes_referral = models.BooleanField(default=False)
+    # For a referral, the child's primary need (the CIN census needs it); blank otherwise.
+    primary_need = models.CharField(max_length=2, choices=PrimaryNeed.choices, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

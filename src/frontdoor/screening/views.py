@@ -217,6 +217,7 @@ def decide(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
                     rag=data["rag"],
                     based_on=data["based_on"],
                     transfer=transfer,
+                    primary_need=data["primary_need"],
                 )
             except decisions.DecisionConflict as error:
                 conflict = error.decision
