@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "frontdoor.intake",
     "frontdoor.outbox",
     "frontdoor.screening",
+    "frontdoor.returns",
     "frontdoor.demo",
 ]
 

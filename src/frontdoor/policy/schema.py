@@ -423,6 +423,82 @@ class Retention(Strict):
     referral_years: Annotated[int, Field(ge=1, le=100)]
 
 
+# The DfE's code lists for the statutory returns (R46), as the policy may name them. Their labels,
+# and how records map onto them, are in `frontdoor.returns.codes`.
+ReferralSourceCode = Literal[
+    "1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E", "3F",
+    "4", "5A", "5B", "5C", "5D", "6", "7", "8", "9", "10",
+]  # fmt: skip
+EthnicityCode = Literal[
+    "WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
+    "APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+]  # fmt: skip
+ClosureReasonCode = Literal["RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8", "RC9"]
+AgencyKind = Literal[
+    "social_care",
+    "police",
+    "health",
+    "education",
+    "early_help",
+    "probation",
+    "housing",
+    "youth_justice",
+    "substance_misuse",
+    "mental_health",
+    "domestic_abuse",
+    "other",
+]
+ChannelKey = Literal[
+    "online_form", "telephone", "in_person", "letter", "email", "edt", "police_notification", "api"
+]  # fmt: skip
+ReferrerTypeKey = Literal["professional", "public", "family", "anonymous"]
+
+
+class ReferralSourceRule(Strict):
+    """One way to read a report's referrer as a DfE referral source code (R46).
+
+    A rule fits a report when every condition it gives holds: the channel, the referrer type,
+    a whole word or phrase in the referrer's organisation, job title or relationship to the child,
+    or the kind of the policy's agency the referrer belongs to. The first rule that fits gives
+    the code; a report no rule fits is listed as data to fix, never guessed.
+    """
+
+    code: ReferralSourceCode
+    channel: list[ChannelKey] = []
+    referrer_type: list[ReferrerTypeKey] = []
+    words: list[Annotated[str, Field(min_length=1)]] = []
+    agency_kinds: list[AgencyKind] = []
+
+    @model_validator(mode="after")
+    def _some_condition(self) -> ReferralSourceRule:
+        if not (self.channel or self.referrer_type or self.words or self.agency_kinds):
+            # A rule with no condition would give every report its code: a guess, not a mapping.
+            raise ValueError(
+                f"the rule for {self.code} gives no channel, referrer_type, words or agency_kinds"
+            )
+        return self
+
+
+class CinCensusSettings(Strict):
+    """Choices the DfE's guidance leaves to the council for the children in need census."""
+
+    # A referral closed with no further action before any assessment (ReferralNFA): the code
+    # set keeps RC8 and RC9 for cases closed *after* assessment (the DfE's rule 8825Q queries
+    # them without one), so the default is RC7; a council reading its guide otherwise sets it.
+    referral_nfa_closure_reason: ClosureReasonCode = "RC7"
+
+
+class Returns(Strict):
+    """How what the front door records maps to the DfE's and Ofsted's codes (R46)."""
+
+    referral_sources: list[ReferralSourceRule] = []
+    # Ethnicity as staff and referrers type it, to the DfE code. The DfE's codes and their own
+    # labels ("White British", "Any other White background") are always understood; these add
+    # the council's spellings. Keys are matched ignoring case, spaces and punctuation.
+    ethnicity: dict[Annotated[str, Field(min_length=1)], EthnicityCode] = {}
+    cin_census: CinCensusSettings = CinCensusSettings()
+
+
 class Policy(Strict):
     """A council's policy file."""
 
@@ -443,6 +519,7 @@ class Policy(Strict):
     level_of_need: LevelOfNeed
     screening: Screening
     retention: Retention | None = None
+    returns: Returns = Returns()
 
     @field_validator("timescales")
     @classmethod
