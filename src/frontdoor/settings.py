@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "frontdoor.outbox",
     "frontdoor.screening",
     "frontdoor.returns",
+    "frontdoor.mash",
     "frontdoor.demo",
 ]
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("contacts/", include("frontdoor.intake.urls")),
     path("", include("frontdoor.people.urls")),
     path("", include("frontdoor.screening.urls")),
+    path("mash/", include("frontdoor.mash.urls")),
+    path("dashboards/", include("frontdoor.returns.dashboard_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

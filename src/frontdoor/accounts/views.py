@@ -23,6 +23,9 @@ ACTION_PAGES = {
     "missing_episode.record": "intake:missing_new",
     "contact.screen": "screening:mine",
     "contact.decide": "screening:queue",
+    "enquiry.send": "mash:enquiries",
+    "enquiry.answer": "mash:requests",
+    "rag.confirm": "mash:enquiries",
 }
 
 

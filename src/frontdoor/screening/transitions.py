@@ -113,6 +113,21 @@ def submit_for_decision(*, contact: Contact, by, now: dt.datetime | None = None)
     return contact
 
 
+def into_mash(*, contact: Contact, by, at: dt.datetime) -> None:
+    """Called by `mash.enquiries.send_enquiry` with the contact locked (R33)."""
+    _refuse_state(
+        contact, "go into MASH", (State.RECEIVED, State.SCREENING, State.AWAITING_DECISION)
+    )
+    if contact.state != State.IN_MASH:
+        _move(contact, to=State.IN_MASH, by=by, at=at)
+
+
+def out_of_mash(*, contact: Contact, by, at: dt.datetime) -> None:
+    """Called by `mash.enquiries.review_rag` when no child of the contact is still in MASH (R38)."""
+    if contact.state == State.IN_MASH:
+        _move(contact, to=State.AWAITING_DECISION, by=by, at=at)
+
+
 def after_decision(*, contact: Contact, by, at: dt.datetime) -> None:
     """Called by `record_decision` with the contact locked: decided once every child is."""
     children = set(contact.children.values_list("pk", flat=True))

@@ -1,0 +1,94 @@
+"""Forms for MASH enquiries: they check shape; the rules live in `mash.enquiries`."""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+
+from frontdoor.policy.schema import Policy
+from frontdoor.screening.forms import GovukForm
+
+RAG_CHOICES = [("red", "Red"), ("amber", "Amber"), ("green", "Green")]
+
+
+class SendForm(GovukForm):
+    rag = forms.ChoiceField(
+        choices=RAG_CHOICES,
+        widget=forms.RadioSelect,
+        label="RAG rating (R35)",
+        error_messages={"required": "Choose the RAG rating"},
+    )
+    agencies = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        label="Partner agencies to ask",
+        error_messages={"required": "Choose at least one partner agency"},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Why the child goes to MASH",
+        help_text="The agencies read this: the concern and what you need to know. Do not name a "
+        "member of the public who referred (R11).",
+        error_messages={"required": "Say why the child goes to MASH"},
+    )
+
+    def __init__(self, *args, policy: Policy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].choices = [(agency.key, agency.name) for agency in policy.agencies]
+
+
+class ReviewForm(GovukForm):
+    rag = forms.ChoiceField(
+        choices=RAG_CHOICES,
+        widget=forms.RadioSelect,
+        label="Final RAG (R38)",
+        error_messages={"required": "Choose the final RAG"},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Why",
+        error_messages={"required": "Say why"},
+    )
+    based_on = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def new_submission_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class AnswerForm(forms.Form):
+    """One pair of fields per person of the contact, and the agency's opinion (R37)."""
+
+    opinion = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Your agency's professional opinion",
+        error_messages={"required": "Give your agency's professional opinion"},
+    )
+    submission_key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, people: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+        for key, name in people:
+            self.fields[f"{key}-held"] = forms.ChoiceField(
+                choices=[("nothing", "Nothing known"), ("held", "We hold information")],
+                label=f"What your agency holds about {name}",
+                error_messages={"required": f"Say what your agency holds about {name}"},
+            )
+            self.fields[f"{key}-information"] = forms.CharField(
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                label=f"What you hold about {name}",
+            )
+
+    def clean(self):
+        data = super().clean()
+        for key, name in self.people:
+            if data.get(f"{key}-held") == "held" and not data.get(f"{key}-information", "").strip():
+                self.add_error(f"{key}-information", f"Say what your agency holds about {name}")
+        return data
+
+    def person_fields(self):
+        return [
+            (name, self[f"{key}-held"], self[f"{key}-information"]) for key, name in self.people
+        ]

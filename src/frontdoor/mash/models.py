@@ -1,0 +1,130 @@
+"""MASH enquiries to partner agencies and their answers (R33-R38).
+
+A MASH enquiry is about one child of a contact, with the RAG rating it was sent under. Each
+partner agency asked gets its own request, with its own clock from the moment it is alerted
+(R36). Answers and RAG reviews are append-only.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from frontdoor.audit.models import AppendOnly
+
+
+class Enquiry(models.Model):
+    """A child's contact sent into MASH with a RAG rating (R33-R35)."""
+
+    contact = models.ForeignKey(
+        "intake.Contact", on_delete=models.PROTECT, related_name="enquiries"
+    )
+    child = models.ForeignKey(
+        "intake.ReportedChild", on_delete=models.PROTECT, related_name="enquiries"
+    )
+    rag = models.CharField(max_length=10)  # the RAG it was sent under (R35)
+    reason = models.TextField()  # why it goes to MASH: the criteria met, in the manager's words
+    criteria_met = models.JSONField(default=list, blank=True)
+    # R35: an immediate Red need: agencies present at the strategy meeting instead of writing.
+    present_at_strategy_meeting = models.BooleanField(default=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    policy_version = models.ForeignKey(
+        "policy.PolicyVersion", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [
+            # One open MASH enquiry per child: a second would split the agencies' answers.
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_enquiry_per_child",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"MASH enquiry about {self.child}"
+
+
+class AgencyRequest(models.Model):
+    """One partner agency's part of an enquiry, with its clock (R36, R37)."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.PROTECT, related_name="requests")
+    agency_key = models.CharField(max_length=60, db_index=True)
+    alerted_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)  # None: no timescale
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # When the agency was last chased, so a chase is sent once per stage (due soon, overdue).
+    reminded_due_soon_at = models.DateTimeField(null=True, blank=True)
+    reminded_overdue_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["enquiry", "agency_key"], name="one_request_per_agency")
+        ]
+        indexes = [models.Index(fields=["agency_key", "answered_at"], name="agency_open_requests")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_key}: {self.enquiry}"
+
+
+class Answer(AppendOnly):
+    """What an agency holds about one person in the household, and its opinion (R37)."""
+
+    request = models.ForeignKey(AgencyRequest, on_delete=models.PROTECT, related_name="answers")
+    # Who it is about: the child, another child of the contact, or an adult of it.
+    about_child = models.ForeignKey(
+        "intake.ReportedChild", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    about_adult = models.ForeignKey(
+        "intake.ReportedAdult", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    nothing_known = models.BooleanField(default=False)
+    information = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["answered_at", "id"]
+
+
+class Opinion(AppendOnly):
+    """The agency's professional opinion on the enquiry as a whole (R37)."""
+
+    request = models.OneToOneField(AgencyRequest, on_delete=models.PROTECT, related_name="opinion")
+    opinion = models.TextField()
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField()
+    # The answer form's key: the same form sent twice stores one answer.
+    submission_key = models.CharField(max_length=80, unique=True)
+
+
+class RagReview(AppendOnly):
+    """The manager's final RAG after reading the partners' answers (R38). Never edited."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.PROTECT, related_name="reviews")
+    sequence = models.PositiveIntegerField()
+    rag = models.CharField(max_length=10)
+    changed = models.BooleanField()  # differs from the RAG the enquiry was sent under
+    reason = models.TextField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField()
+    policy_version = models.ForeignKey(
+        "policy.PolicyVersion", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["enquiry", "sequence"], name="one_review_per_turn")
+        ]

@@ -1,0 +1,211 @@
+"""MASH pages: the manager sends and reviews enquiries; partner agencies answer theirs (R33-R38)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from frontdoor.audit import services as audit
+from frontdoor.errors import DomainError
+from frontdoor.intake import selectors as intake_selectors
+from frontdoor.intake.views import allowed
+from frontdoor.mash import enquiries, selectors
+from frontdoor.mash.forms import AnswerForm, ReviewForm, SendForm, new_submission_key
+from frontdoor.mash.models import AgencyRequest, Enquiry
+from frontdoor.policy.registry import current_policy
+from frontdoor.screening import selectors as screening_selectors
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("enquiry.send")
+def send(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
+    """Send a child into MASH, with the criteria met shown (R33-R36)."""
+    contact = get_object_or_404(
+        intake_selectors.contacts_visible_to(request.user), reference=reference
+    )
+    child = get_object_or_404(contact.children, pk=child_id)
+    policy = current_policy()
+    summary = screening_selectors.child_summary(policy=policy, contact=contact, child=child)
+    if request.method == "POST":
+        form = SendForm(request.POST, policy=policy)
+        if form.is_valid():
+            try:
+                enquiries.send_enquiry(
+                    contact=contact,
+                    child=child,
+                    by=request.user,
+                    rag=form.cleaned_data["rag"],
+                    agencies=form.cleaned_data["agencies"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"MASH enquiry sent for {child}")
+                return redirect(reverse("screening:contact", args=[contact.reference]))
+    else:
+        form = SendForm(
+            initial={
+                "rag": summary.rag.rag.value if summary.rag.rag else "",
+                "agencies": [agency.key for agency in policy.agencies],
+                "reason": "; ".join(
+                    f"{item.label}: {', '.join(item.evidence)}" for item in summary.criteria_met
+                ),
+            },
+            policy=policy,
+        )
+    return render(
+        request,
+        "mash/send.html",
+        {"contact": contact, "child": child, "summary": summary, "form": form, "policy": policy},
+    )
+
+
+@require_http_methods(["GET"])
+@allowed("enquiry.send")
+def enquiry_list(request: HttpRequest) -> HttpResponse:
+    """Open MASH enquiries, with each agency's place on its clock (R36)."""
+    policy = current_policy()
+    now = timezone.now()
+    open_enquiries = selectors.enquiries_visible_to(request.user).filter(closed_at__isnull=True)
+    rows = [(enquiry, selectors.request_states(policy, enquiry, now)) for enquiry in open_enquiries]
+    return render(request, "mash/enquiries.html", {"rows": rows, "now": now})
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("rag.confirm")
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every agency's answer side by side with the contact; the final RAG (R38)."""
+    enquiry = get_object_or_404(selectors.enquiries_visible_to(request.user), pk=pk)
+    audit.record_view(viewer=request.user, target=enquiry.contact, through="MASH review")
+    policy = current_policy()
+    latest = enquiry.reviews.order_by("-sequence").first()
+    conflict = None
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                enquiries.review_rag(
+                    enquiry=enquiry,
+                    by=request.user,
+                    rag=form.cleaned_data["rag"],
+                    reason=form.cleaned_data["reason"],
+                    based_on=form.cleaned_data["based_on"],
+                )
+            except enquiries.ReviewConflict as error:
+                conflict = error.review
+                form.add_error(None, error.message)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Final RAG recorded: now record the decision")
+                return redirect(
+                    reverse("screening:decide", args=[enquiry.contact.reference, enquiry.child_id])
+                )
+    else:
+        form = ReviewForm(
+            initial={"rag": enquiry.rag, "based_on": latest.sequence if latest else 0}
+        )
+    answers = selectors.answers_by_agency(enquiry)
+    states = selectors.request_states(policy, enquiry, timezone.now())
+    return render(
+        request,
+        "mash/review.html",
+        {
+            "enquiry": enquiry,
+            "contact": enquiry.contact,
+            "states": [(state, answers.get(state.request.pk, [])) for state in states],
+            "reports": list(enquiry.contact.reports.all()),
+            "form": form,
+            "latest": latest,
+            "conflict": conflict,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@allowed("enquiry.answer")
+def request_list(request: HttpRequest) -> HttpResponse:
+    """The partner agency's enquiries: only those sent to their agency (need-to-know)."""
+    visible = selectors.requests_visible_to(request.user)
+    now = timezone.now()
+    return render(
+        request,
+        "mash/requests.html",
+        {
+            "waiting": [
+                r for r in visible if r.answered_at is None and r.enquiry.closed_at is None
+            ],
+            "answered": [r for r in visible if r.answered_at is not None][:50],
+            "now": now,
+            "agency": current_policy().agency(request.user.agency_key),
+        },
+    )
+
+
+def _people(enquiry: Enquiry) -> list[tuple[str, str, object]]:
+    contact = enquiry.contact
+    people = [(f"child-{child.pk}", str(child), child) for child in contact.children.all()]
+    people += [(f"adult-{adult.pk}", str(adult), adult) for adult in contact.adults.all()]
+    return people
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("enquiry.answer")
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """A partner agency answers for every child and adult, with its opinion (R37)."""
+    try:
+        found = selectors.requests_visible_to(request.user).get(pk=pk)
+    except AgencyRequest.DoesNotExist:
+        # Another agency's enquiry looks the same as one that does not exist.
+        raise Http404("No such enquiry for your agency.") from None
+    enquiry = found.enquiry
+    audit.record_view(viewer=request.user, target=enquiry.contact, through="MASH enquiry")
+    people = _people(enquiry)
+    pairs = [(key, name) for key, name, _ in people]
+    if request.method == "POST":
+        form = AnswerForm(request.POST, people=pairs)
+        if form.is_valid():
+            data = form.cleaned_data
+            answers = [
+                enquiries.PersonAnswer(
+                    about_child=person if key.startswith("child") else None,
+                    about_adult=person if key.startswith("adult") else None,
+                    nothing_known=data[f"{key}-held"] == "nothing",
+                    information=data[f"{key}-information"],
+                )
+                for key, _, person in people
+            ]
+            try:
+                enquiries.answer_request(
+                    request=found,
+                    by=request.user,
+                    answers=answers,
+                    opinion=data["opinion"],
+                    submission_key=data["submission_key"],
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Your agency's answer was sent to the MASH")
+                return redirect(reverse("mash:requests"))
+    else:
+        form = AnswerForm(initial={"submission_key": new_submission_key()}, people=pairs)
+    return render(
+        request,
+        "mash/answer.html",
+        {
+            "found": found,
+            "enquiry": enquiry,
+            "contact": enquiry.contact,
+            "referrers": selectors.referrers_for_partner(list(enquiry.contact.reports.all())),
+            "reports": list(enquiry.contact.reports.all()),
+            "form": form,
+            "now": timezone.now(),
+            "answers": selectors.answers_by_agency(enquiry).get(found.pk, []),
+        },
+    )

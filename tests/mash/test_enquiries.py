@@ -1,0 +1,230 @@
+"""MASH enquiries: sent under RAG clocks, answered by partner agencies only, reviewed (R33-R38)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from frontdoor.accounts.permissions import PermissionDeniedError
+from frontdoor.accounts.roles import Role
+from frontdoor.errors import DomainError
+from frontdoor.intake.models import Contact
+from frontdoor.mash import enquiries
+from frontdoor.mash.enquiries import PersonAnswer, ReviewConflict
+from frontdoor.mash.models import Answer, Opinion
+from frontdoor.mash.selectors import requests_visible_to
+from frontdoor.outbox.models import Message
+from frontdoor.policy.clocks import LONDON
+from tests.screening.conftest import RECEIVED
+
+pytestmark = pytest.mark.django_db
+SENT = RECEIVED + dt.timedelta(hours=1)  # Tuesday 17 November 2026, 11:00
+
+
+@pytest.fixture
+def police(make_user):
+    return make_user(Role.PARTNER_AGENCY, agency_key="police", email="desk@police.example")
+
+
+@pytest.fixture
+def health(make_user):
+    return make_user(Role.PARTNER_AGENCY, agency_key="health", email="safeguarding@nhs.example")
+
+
+def send(contact, by, rag="amber", agencies=("police", "health"), **extra):
+    return enquiries.send_enquiry(
+        contact=contact,
+        child=contact.children.first(),
+        by=by,
+        rag=rag,
+        agencies=list(agencies),
+        reason="Domestic abuse reported in the household.",
+        now=extra.pop("now", SENT),
+        **extra,
+    )
+
+
+def everyone(contact, information=""):
+    people = [
+        PersonAnswer(child, None, not information, information) for child in contact.children.all()
+    ]
+    people += [
+        PersonAnswer(None, adult, not information, information) for adult in contact.adults.all()
+    ]
+    return people
+
+
+@pytest.mark.parametrize(
+    ("rag", "due"),
+    [
+        ("red", dt.datetime(2026, 11, 17, 13, 0, tzinfo=LONDON)),  # 2 clock hours
+        ("amber", dt.datetime(2026, 11, 17, 17, 0, tzinfo=LONDON)),  # 6 core hours
+        ("green", dt.datetime(2026, 11, 18, 17, 30, tzinfo=LONDON)),  # 1 working day
+    ],
+)
+def test_r36_each_agencys_clock_starts_when_alerted_by_rag(contact, manager, police, rag, due):
+    enquiry = send(contact, manager, rag=rag)
+    assert {request.due_at for request in enquiry.requests.all()} == {due}
+    contact.refresh_from_db()
+    assert contact.state == Contact.State.IN_MASH
+    assert Message.objects.filter(kind="enquiry_alert", to="desk@police.example").exists()
+
+
+def test_r34_without_a_criterion_met_no_enquiry_is_sent(make_contact, manager):
+    contact = make_contact(concern={"worry": "Tired in class.", "domestic_abuse": "no"})
+    with pytest.raises(DomainError, match="No MASH criterion is met"):
+        send(contact, manager)
+
+
+def test_r16_an_amber_enquiry_needs_consent(make_contact, manager):
+    contact = make_contact(consent={"consent": "refused"})
+    with pytest.raises(DomainError, match="consent is required"):
+        send(contact, manager)
+
+
+def test_only_the_policys_agencies_and_one_open_enquiry_per_child(contact, manager):
+    with pytest.raises(DomainError, match="not partner agencies"):
+        send(contact, manager, agencies=["mi5"])
+    send(contact, manager)
+    with pytest.raises(DomainError, match="already has an open MASH enquiry"):
+        send(contact, manager)
+
+
+def test_r45_a_partner_agency_sees_only_what_was_sent_to_it(
+    contact, manager, police, health, make_user
+):
+    send(contact, manager, agencies=["police"])
+    assert requests_visible_to(police).count() == 1
+    assert requests_visible_to(health).count() == 0
+    assert requests_visible_to(make_user(Role.EARLY_HELP_WORKER)).count() == 0
+
+
+def test_r37_an_agency_answers_for_everyone_with_its_opinion(contact, manager, police):
+    request = send(contact, manager).requests.get(agency_key="police")
+    with pytest.raises(DomainError, match="every child and adult"):
+        enquiries.answer_request(
+            request=request,
+            by=police,
+            answers=everyone(contact)[:1],
+            opinion="x",
+            submission_key="k0",
+        )
+    enquiries.answer_request(
+        request=request,
+        by=police,
+        answers=everyone(contact, "Two call-outs to the address this year."),
+        opinion="Risk of harm from the mother's partner.",
+        submission_key="k1",
+        now=SENT + dt.timedelta(hours=2),
+    )
+    request.refresh_from_db()
+    assert request.answered_at == SENT + dt.timedelta(hours=2)
+    assert Answer.objects.filter(request=request).count() == 3
+
+
+def test_an_answer_sent_twice_is_stored_once(contact, manager, police):
+    request = send(contact, manager).requests.get(agency_key="police")
+    for _ in range(2):
+        enquiries.answer_request(
+            request=request,
+            by=police,
+            answers=everyone(contact),
+            opinion="None.",
+            submission_key="same",
+        )
+    assert Opinion.objects.count() == 1
+    assert Answer.objects.count() == 3
+
+
+def test_an_agency_cannot_answer_another_agencys_enquiry(contact, manager, health):
+    request = send(contact, manager, agencies=["police"]).requests.get()
+    with pytest.raises(PermissionDeniedError):
+        enquiries.answer_request(
+            request=request, by=health, answers=everyone(contact), opinion="x", submission_key="k"
+        )
+
+
+def test_a_closed_enquiry_takes_no_answer(contact, manager, police):
+    enquiry = send(contact, manager)
+    enquiries.review_rag(enquiry=enquiry, by=manager, rag="amber", reason="Enough known.")
+    with pytest.raises(DomainError, match="closed"):
+        enquiries.answer_request(
+            request=enquiry.requests.get(agency_key="police"),
+            by=police,
+            answers=everyone(contact),
+            opinion="x",
+            submission_key="late",
+        )
+
+
+def test_r38_the_final_rag_is_recorded_and_two_managers_cannot_both_win(
+    contact, manager, make_user
+):
+    enquiry = send(contact, manager)
+    review = enquiries.review_rag(
+        enquiry=enquiry, by=manager, rag="red", reason="Police hold more."
+    )
+    assert review.changed
+    contact.refresh_from_db()
+    assert contact.state == Contact.State.AWAITING_DECISION
+    with pytest.raises(ReviewConflict) as refused:
+        enquiries.review_rag(
+            enquiry=enquiry, by=make_user(Role.MASH_MANAGER), rag="green", reason="Low level."
+        )
+    assert refused.value.review == review
+
+
+def test_r36_agencies_are_chased_once_when_due_soon_and_once_when_overdue(contact, manager, police):
+    send(contact, manager, rag="red")  # due 13:00
+    assert enquiries.chase(now=SENT + dt.timedelta(minutes=30)) == 0
+    assert enquiries.chase(now=SENT + dt.timedelta(minutes=95)) == 2  # police and health
+    assert enquiries.chase(now=SENT + dt.timedelta(minutes=100)) == 0
+    assert enquiries.chase(now=SENT + dt.timedelta(hours=3)) == 2
+    assert enquiries.chase(now=SENT + dt.timedelta(hours=4)) == 0
+    kinds = sorted(Message.objects.filter(to="desk@police.example").values_list("kind", flat=True))
+    assert kinds == ["enquiry_alert", "enquiry_due_soon", "enquiry_overdue"]
+
+
+def test_r11_the_partner_page_never_shows_a_member_of_the_publics_identity(
+    client, make_contact, manager, police
+):
+    contact = make_contact(
+        referrer={"type": "public", "name": "Private Neighbour", "phone": "07000 000000"},
+        consent={"consent": "given"},
+    )
+    request = send(contact, manager).requests.get(agency_key="police")
+    client.force_login(police)
+    page = client.get(reverse("mash:answer", args=[request.pk])).content.decode()
+    assert "Private Neighbour" not in page
+    assert "07000" not in page
+    assert "identity is protected" in page
+
+
+def test_another_agencys_enquiry_page_is_not_found(client, contact, manager, health):
+    request = send(contact, manager, agencies=["police"]).requests.get()
+    client.force_login(health)
+    assert client.get(reverse("mash:answer", args=[request.pk])).status_code == 404
+    assert client.get(reverse("mash:enquiries")).status_code == 403
+
+
+def test_a_partner_answers_through_the_page(client, contact, manager, police):
+    request = send(contact, manager).requests.get(agency_key="police")
+    client.force_login(police)
+    page = client.get(reverse("mash:answer", args=[request.pk])).content.decode()
+    assert "Why the MASH is asking" in page
+    form = {"opinion": "Known to police.", "submission_key": "page-key"}
+    for child in contact.children.all():
+        form[f"child-{child.pk}-held"] = "nothing"
+    for adult in contact.adults.all():
+        form[f"adult-{adult.pk}-held"] = "held"
+        form[f"adult-{adult.pk}-information"] = "Arrested in 2025."
+    response = client.post(reverse("mash:answer", args=[request.pk]), form)
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.answered_at is not None
+    client.force_login(manager)
+    review = client.get(reverse("mash:review", args=[request.enquiry_id])).content.decode()
+    assert "Arrested in 2025." in review
+    assert "Known to police." in review
