@@ -21,6 +21,7 @@ from frontdoor.accounts.tokens import user_for_token
 from frontdoor.errors import DomainError
 from frontdoor.intake.api import router as intake_router
 from frontdoor.intake.submissions import error_messages
+from frontdoor.mash.api import router as mash_router
 
 
 class ApiTokenAuth(HttpBearer):
@@ -72,6 +73,7 @@ api = FrontDoorAPI(
     auth=ApiTokenAuth(),
 )
 api.add_router("", intake_router)
+api.add_router("", mash_router)
 
 
 def _message(request: HttpRequest, message: str, status: int) -> HttpResponse:

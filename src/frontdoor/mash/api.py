@@ -1,0 +1,164 @@
+"""The partner agency's MASH enquiries through the API (R37, need-to-know as on the pages).
+
+A partner system acts as one partner agency user: it lists and reads only the requests sent to
+that agency (another agency's request is "not found", as on the pages), and answers with the
+same checks as the answer page. The answer's `Idempotency-Key` makes a retry store nothing new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from django.http import Http404, HttpRequest
+from ninja import Header, Router, Schema
+from pydantic import Field
+
+from frontdoor.accounts.permissions import require
+from frontdoor.audit import services as audit
+from frontdoor.intake.schemas import Message, ValidationProblems
+from frontdoor.mash import enquiries
+from frontdoor.mash.models import AgencyRequest
+from frontdoor.mash.selectors import referrers_for_partner, requests_visible_to
+
+router = Router(tags=["MASH enquiries"])
+NOT_FOUND = "No MASH enquiry for your agency has that id."
+
+
+class PersonOut(Schema):
+    id: str  # "child-12" or "adult-7": the key an answer names
+    name: str
+    date_of_birth: dt.date | None
+    relationship_to_child: str = ""
+
+
+class RequestOut(Schema):
+    id: int
+    rag: str
+    reason: str
+    child: str
+    alerted_at: dt.datetime
+    due_at: dt.datetime | None
+    answered_at: dt.datetime | None
+    closed: bool
+    present_at_strategy_meeting: bool
+
+
+class RequestDetailOut(RequestOut):
+    referred_by: list[str]
+    what_was_reported: list[str]
+    people: list[PersonOut]
+
+
+class PersonAnswerIn(Schema):
+    person: Annotated[str, Field(pattern=r"^(child|adult)-\d+$")]
+    nothing_known: bool
+    information: str = ""
+
+
+class AnswerIn(Schema):
+    answers: list[PersonAnswerIn]
+    opinion: Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
+def _summary(request: AgencyRequest) -> dict:
+    enquiry = request.enquiry
+    return {
+        "id": request.pk,
+        "rag": enquiry.rag,
+        "reason": enquiry.reason,
+        "child": str(enquiry.child),
+        "alerted_at": request.alerted_at,
+        "due_at": request.due_at,
+        "answered_at": request.answered_at,
+        "closed": enquiry.closed_at is not None,
+        "present_at_strategy_meeting": enquiry.present_at_strategy_meeting,
+    }
+
+
+def _visible(request: HttpRequest, pk: int) -> AgencyRequest:
+    require(request.auth, "enquiry.answer")
+    try:
+        return requests_visible_to(request.auth).get(pk=pk)
+    except AgencyRequest.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
+
+
+@router.get("mash/requests", response={200: list[RequestOut], 403: Message}, summary="List")
+def list_requests(request: HttpRequest):
+    """The enquiries sent to your agency, waiting ones first."""
+    require(request.auth, "enquiry.answer")
+    return [_summary(item) for item in requests_visible_to(request.auth)]
+
+
+@router.get(
+    "mash/requests/{pk}",
+    response={200: RequestDetailOut, 403: Message, 404: Message},
+    summary="Read one",
+)
+def read_request(request: HttpRequest, pk: int):
+    """One enquiry sent to your agency, with the people to answer about (R37)."""
+    found = _visible(request, pk)
+    contact = found.enquiry.contact
+    audit.record_view(viewer=request.auth, target=contact, through="API: MASH enquiry")
+    reports = list(contact.reports.all())
+    people = [
+        {"id": f"child-{child.pk}", "name": str(child), "date_of_birth": child.date_of_birth}
+        for child in contact.children.all()
+    ] + [
+        {
+            "id": f"adult-{adult.pk}",
+            "name": str(adult),
+            "date_of_birth": adult.date_of_birth,
+            "relationship_to_child": adult.relationship_to_child,
+        }
+        for adult in contact.adults.all()
+    ]
+    return {
+        **_summary(found),
+        "referred_by": [referrer.description for referrer in referrers_for_partner(reports)],
+        "what_was_reported": [report.worry for report in reports],
+        "people": people,
+    }
+
+
+@router.post(
+    "mash/requests/{pk}/answer",
+    response={200: RequestOut, 403: Message, 404: Message, 409: Message, 422: ValidationProblems},
+    summary="Answer",
+)
+def answer_request(
+    request: HttpRequest,
+    pk: int,
+    body: AnswerIn,
+    idempotency_key: Annotated[
+        str, Header(alias="Idempotency-Key", pattern=r"^[A-Za-z0-9._:-]{1,64}$")
+    ],
+):
+    """Answer for every child and adult, with your agency's opinion. A retry with the same
+    `Idempotency-Key` stores nothing new."""
+    found = _visible(request, pk)
+    contact = found.enquiry.contact
+    children = {f"child-{child.pk}": child for child in contact.children.all()}
+    adults = {f"adult-{adult.pk}": adult for adult in contact.adults.all()}
+    answers = []
+    for item in body.answers:
+        if item.person not in children and item.person not in adults:
+            raise Http404(f"{item.person} is not one of this enquiry's people.")
+        answers.append(
+            enquiries.PersonAnswer(
+                about_child=children.get(item.person),
+                about_adult=adults.get(item.person),
+                nothing_known=item.nothing_known,
+                information=item.information,
+            )
+        )
+    answered = enquiries.answer_request(
+        request=found,
+        by=request.auth,
+        answers=answers,
+        opinion=body.opinion,
+        submission_key=f"api:{request.auth.pk}:{idempotency_key}",
+    )
+    answered.refresh_from_db()
+    return _summary(answered)
