@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from frontdoor.intake.models import Contact, ReferrerType, ReportedChild, YesNoUnknown
@@ -151,7 +151,6 @@ def contact_screening(*, policy: Policy, contact: Contact) -> ContactScreening:
 
 
 def _queue_base() -> QuerySet[Contact]:
-    decided_children = Decision.objects.filter(contact=OuterRef("pk"))
     return (
         Contact.objects.filter(state__in=OPEN_STATES)
         .select_related("assignment__worker")
@@ -168,7 +167,6 @@ def _queue_base() -> QuerySet[Contact]:
                 queryset=ChildScreening.objects.only("contact_id", "child_id", "concerns"),
             ),
         )
-        .annotate(has_decision=Exists(decided_children))
         .order_by("progress_due_at", "received_at", "id")
     )
 
