@@ -134,6 +134,10 @@ def serve() -> None:
     frontdoor("load-demo")
     say("starting the background worker and the web server")
     worker = subprocess.Popen([PYTHON, "-m", "frontdoor", "db_worker"], cwd=REPO)
+    # The regular jobs: chasing MASH enquiries, retrying e-mail, tidying uploads.
+    schedule = subprocess.Popen(
+        [PYTHON, "-m", "frontdoor", "run-schedule"], cwd=REPO, stdout=subprocess.DEVNULL
+    )
     server = subprocess.Popen(
         [PYTHON, "-m", "frontdoor", "runserver", "--noreload", f"{host}:{port}"], cwd=REPO
     )
@@ -144,6 +148,7 @@ def serve() -> None:
         time.sleep(0.1)
     if server.poll() is not None:
         worker.terminate()
+        schedule.terminate()
         fail("the web server did not start: see the messages above.")
     print(
         f"\nFront Door is running at {url}\n"
@@ -157,10 +162,10 @@ def serve() -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        for process in (server, worker):
+        for process in (server, worker, schedule):
             if process.poll() is None:
                 process.send_signal(signal.SIGINT)
-        for process in (server, worker):
+        for process in (server, worker, schedule):
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:

@@ -228,3 +228,14 @@ def test_a_partner_answers_through_the_page(client, contact, manager, police):
     review = client.get(reverse("mash:review", args=[request.enquiry_id])).content.decode()
     assert "Arrested in 2025." in review
     assert "Known to police." in review
+
+
+def test_the_schedule_runs_every_job_once_for_cron(contact, manager, police, capsys):
+    from django.core.management import call_command
+
+    send(contact, manager, rag="red", now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=3))
+    call_command("run_schedule", "--once")
+    out = capsys.readouterr().out
+    assert "chase-enquiries: chased 2 MASH requests" in out
+    assert "send-outbox: sent" in out
+    assert "remove-abandoned-uploads: removed 0" in out
