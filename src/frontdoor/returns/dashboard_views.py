@@ -1,0 +1,159 @@
+"""The dashboards page for managers and leaders, and its tables as CSV and XLSX (R25, R29, R46).
+
+The view is thin: check the permission, read the period and team from the query string, ask
+`returns.dashboards` for the figures, and either draw the page or send one table as a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from openpyxl import Workbook
+
+from frontdoor.intake.forms import DateField
+from frontdoor.intake.views import allowed
+from frontdoor.policy.clocks import LONDON
+from frontdoor.returns import charts
+from frontdoor.returns.dashboards import Dashboard, Period, Table, dashboard, teams
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Spreadsheet programs run a cell that starts with these as a formula (CSV injection): a team
+# name is typed by an administrator, so text cells starting with one are quoted.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LONGEST_PERIOD_DAYS = 366 * 2  # a two-year comparison is the longest a leader asks for
+
+
+class DashboardFilterForm(forms.Form):
+    """The period and team, sent by GET so a filtered dashboard has an address to share."""
+
+    start = DateField(described_as="The start date", label="From")
+    end = DateField(described_as="The end date", label="To")
+    team = forms.ChoiceField(label="Team", required=False)
+
+    def __init__(self, *args, team_names: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start"].govuk = "date"
+        self.fields["end"].govuk = "date"
+        team = self.fields["team"]
+        team.govuk = "select"
+        team.choices = [("", "All teams"), *((name, name) for name in team_names)]
+        team.error_messages["invalid_choice"] = "Select a team from the list"
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                self.add_error("end", "The end date must be the same as or after the start date")
+            elif (end - start).days >= LONGEST_PERIOD_DAYS:
+                self.add_error("end", "Choose a period of two years or less")
+        return data
+
+
+def _period(form: DashboardFilterForm, today) -> Period:
+    default = Period.last_weeks(today=today)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return Period(
+        first_day=data.get("start") or default.first_day,
+        last_day=data.get("end") or default.last_day,
+    )
+
+
+def _cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _download(table: Table, figures: Dashboard, file_format: str) -> HttpResponse:
+    period = figures.period
+    name = f"{table.key}-{period.first_day:%Y-%m-%d}-to-{period.last_day:%Y-%m-%d}"
+    rows = [table.columns, *table.rows]
+    if file_format == "csv":
+        text = io.StringIO()
+        writer = csv.writer(text)
+        for row in rows:
+            writer.writerow([_cell(value) for value in row])
+        content: bytes | str = text.getvalue()
+    else:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = table.key
+        for row in rows:
+            sheet.append([_cell(value) for value in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        content = buffer.getvalue()
+    response = HttpResponse(content, content_type=FORMATS[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
+
+
+@require_http_methods(["GET"])
+@allowed("returns.view")
+def dashboards(request: HttpRequest) -> HttpResponse:
+    """Contacts, open work, timeliness, outcomes and referrals for a period and team (R46)."""
+    now = timezone.now()
+    team_names = teams()
+    filtering = bool(set(request.GET) & {"start-day", "end-day", "team"})
+    form = DashboardFilterForm(request.GET if filtering else None, team_names=team_names)
+    period = _period(form, now.astimezone(LONDON).date())
+    team = form.cleaned_data.get("team", "") if filtering and form.is_valid() else ""
+    figures = dashboard(period=period, team=team, now=now)
+    tables = figures.tables()
+
+    wanted, file_format = request.GET.get("download"), request.GET.get("format", "csv")
+    if wanted is not None:
+        if wanted not in tables or file_format not in FORMATS:
+            return HttpResponse(
+                "Choose a table on the dashboards page and download it as CSV or XLSX.",
+                status=404,
+                content_type="text/plain; charset=utf-8",
+            )
+        return _download(tables[wanted], figures, file_format)
+
+    query = request.GET.copy()
+    for key in ("download", "format"):
+        query.pop(key, None)
+    return render(
+        request,
+        "returns/dashboards.html",
+        {
+            "form": form,
+            "figures": figures,
+            "tables": tables,
+            "query": query.urlencode(),
+            "charts": {
+                "channels": charts.bar_chart(
+                    chart_id="chart-channels",
+                    title="Contacts by channel",
+                    bars=figures.by_channel,
+                ),
+                "sources": charts.bar_chart(
+                    chart_id="chart-sources", title="Contacts by source", bars=figures.by_source
+                ),
+                "volume": charts.column_chart(
+                    chart_id="chart-volume",
+                    title=f"Contacts received each {'week' if figures.volume_by_week else 'day'}",
+                    bars=figures.volume,
+                ),
+                "stages": charts.bar_chart(
+                    chart_id="chart-stages", title="Open work by stage", bars=figures.open_by_stage
+                ),
+                "rag": charts.bar_chart(
+                    chart_id="chart-rag",
+                    title="Children in open work by RAG rating",
+                    bars=figures.open_by_rag,
+                ),
+            },
+        },
+    )

@@ -1,0 +1,507 @@
+"""The figures on the managers' and leaders' dashboards (R25, R29, R46).
+
+Leaders monitor timeliness and decisions (R46): how many contacts arrived and how, what is open
+and overdue now, how many contacts were progressed within the council's timescale (R25), what was
+decided at each level, how many children became referrals and how many of those were re-referrals
+(R29). Every figure is counted in the database (one aggregate query each, a fixed handful per
+page whatever the number of contacts) and returned as plain dataclasses, so the page, the CSV and
+the XLSX downloads show the same numbers.
+
+Two kinds of figure:
+
+- *the period's*: contacts received between the first and last day (London dates, inclusive), and
+  what became of them; referrals by the day they were made;
+- *now*: the open work, whenever it arrived.
+
+The team is the screening team a contact is assigned to (`screening.Assignment.team`); a contact
+not yet taken by anyone belongs to no team, so it counts only when no team is chosen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate, TruncWeek
+from django.utils import timezone
+
+from frontdoor.intake.models import Channel, Contact, ReferrerType, Report, ReportedChild
+from frontdoor.policy.clocks import LONDON
+from frontdoor.screening.models import Assignment, Decision, Referral, Transfer
+
+State = Contact.State
+
+DEFAULT_DAYS = 28  # the last four weeks, today included
+# A contact due within this long is shown as due soon: enough warning to pick it up.
+DUE_SOON = dt.timedelta(hours=4)
+# Longer periods are charted by week: a bar a day stops being readable.
+DAILY_UP_TO_DAYS = 62
+# Every state but closed: a decided contact still has follow-ups to finish before it closes.
+OPEN_WORK_STATES = (
+    State.RECEIVED,
+    State.SCREENING,
+    State.IN_MASH,
+    State.AWAITING_DECISION,
+    State.DECIDED,
+)
+# Not yet progressed (R25): the clock is still running for these.
+UNPROGRESSED_STATES = (State.RECEIVED, State.SCREENING, State.IN_MASH, State.AWAITING_DECISION)
+RAG_LABELS = {
+    "red": "Red",
+    "amber": "Amber",
+    "green": "Green",
+    "": "Not going to MASH",
+    None: "Not yet decided",
+}
+LEVELS = (1, 2, 3, 4)
+
+
+@dataclass(frozen=True)
+class Period:
+    """London dates, both included."""
+
+    first_day: dt.date
+    last_day: dt.date
+
+    @classmethod
+    def last_weeks(cls, *, today: dt.date, days: int = DEFAULT_DAYS) -> Period:
+        return cls(first_day=today - dt.timedelta(days=days - 1), last_day=today)
+
+    @property
+    def start(self) -> dt.datetime:
+        return dt.datetime.combine(self.first_day, dt.time(), tzinfo=LONDON)
+
+    @property
+    def end(self) -> dt.datetime:
+        """The first instant after the period (midnight at the end of the last day)."""
+        return dt.datetime.combine(self.last_day + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+    def __str__(self) -> str:
+        return f"{self.first_day:%-d %B %Y} to {self.last_day:%-d %B %Y}"
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One labelled count: a bar on a chart and a row of its table."""
+
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Share:
+    """`part` of `whole`, as a percentage when there is a whole to take it of."""
+
+    part: int
+    whole: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.part / self.whole, 1) if self.whole else None
+
+    def __str__(self) -> str:
+        return "no contacts" if self.percent is None else f"{self.percent:g}%"
+
+
+@dataclass(frozen=True)
+class DueNow:
+    """Open contacts not yet progressed, by their R25 due time as it stands now."""
+
+    overdue: int
+    due_soon: int
+    later: int
+    no_timescale: int
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """R25 for the period's contacts: progressed (first decision or transfer) by the due time?
+
+    A contact still open past its due time is late already; one still within its time is
+    neither, and is left out of the share.
+    """
+
+    on_time: int
+    late_progressed: int
+    late_open: int
+    within_time: int
+    no_timescale: int
+
+    @property
+    def late(self) -> int:
+        return self.late_progressed + self.late_open
+
+    @property
+    def share(self) -> Share:
+        return Share(part=self.on_time, whole=self.on_time + self.late)
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    label: str
+    by_level: tuple[int, ...]  # in LEVELS order
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_level)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as the page, the CSV and the XLSX show it."""
+
+    key: str
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str | int | float | None, ...], ...]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    period: Period
+    team: str
+    now: dt.datetime
+    contacts: int
+    by_channel: tuple[Bar, ...]
+    by_source: tuple[Bar, ...]
+    volume: tuple[Bar, ...]
+    volume_by_week: bool
+    open_by_stage: tuple[Bar, ...]
+    open_by_rag: tuple[Bar, ...]
+    due: DueNow
+    timeliness: Timeliness
+    outcomes: tuple[OutcomeRow, ...]
+    conversion: Share  # children referred of the children in the period's contacts (R29)
+    re_referrals: Share  # re-referrals of the referrals made in the period (R29)
+
+    def tables(self) -> dict[str, Table]:
+        """Every table on the page, by the key its download link names."""
+        unit = "Week beginning" if self.volume_by_week else "Day"
+        tables = (
+            _bars_table("channels", "Contacts by channel", "Channel", self.by_channel),
+            _bars_table("sources", "Contacts by source", "Referrer", self.by_source),
+            _bars_table("volume", "Contacts received over the period", unit, self.volume),
+            _bars_table("stages", "Open work by stage", "Stage", self.open_by_stage),
+            _bars_table("rag", "Children in open work by RAG rating", "RAG", self.open_by_rag),
+            Table(
+                key="due",
+                title="Open contacts not yet progressed, by due time",
+                columns=("Due", "Contacts"),
+                rows=(
+                    ("Overdue", self.due.overdue),
+                    (f"Due in the next {_hours(DUE_SOON)}", self.due.due_soon),
+                    ("Due later", self.due.later),
+                    ("No timescale", self.due.no_timescale),
+                ),
+            ),
+            Table(
+                key="timeliness",
+                title="Contacts progressed within the timescale",
+                columns=("Contacts", "Number"),
+                rows=(
+                    ("Progressed on time", self.timeliness.on_time),
+                    ("Progressed late", self.timeliness.late_progressed),
+                    ("Still open past the due time", self.timeliness.late_open),
+                    ("Still open, within time", self.timeliness.within_time),
+                    ("No timescale", self.timeliness.no_timescale),
+                    ("Share progressed on time (%)", self.timeliness.share.percent),
+                ),
+            ),
+            Table(
+                key="outcomes",
+                title="Outcomes by Level of Need",
+                columns=("Outcome", *(f"Level {level}" for level in LEVELS), "Total"),
+                rows=tuple((row.label, *row.by_level, row.total) for row in self.outcomes),
+            ),
+            Table(
+                key="referrals",
+                title="Referrals and re-referrals",
+                columns=("Measure", "Number"),
+                rows=(
+                    ("Children in contacts received", self.conversion.whole),
+                    ("Children referred", self.conversion.part),
+                    ("Contact-to-referral conversion (%)", self.conversion.percent),
+                    ("Referrals made", self.re_referrals.whole),
+                    ("Re-referrals", self.re_referrals.part),
+                    ("Re-referral rate (%)", self.re_referrals.percent),
+                ),
+            ),
+        )
+        return {table.key: table for table in tables}
+
+
+def _hours(span: dt.timedelta) -> str:
+    hours = int(span.total_seconds() // 3600)
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+def _bars_table(key: str, title: str, heading: str, bars: Sequence[Bar]) -> Table:
+    return Table(
+        key=key,
+        title=title,
+        columns=(heading, "Contacts" if key not in {"rag"} else "Children"),
+        rows=tuple((bar.label, bar.count) for bar in bars),
+    )
+
+
+# The queries. Each takes the team ("" for all) and filters in the database.
+
+
+def _for_team(queryset: QuerySet, team: str, *, through: str = "") -> QuerySet:
+    return queryset.filter(**{f"{through}assignment__team": team}) if team else queryset
+
+
+def _received_in(period: Period, team: str) -> QuerySet[Contact]:
+    contacts = Contact.objects.filter(received_at__gte=period.start, received_at__lt=period.end)
+    return _for_team(contacts, team)
+
+
+def _channels_and_sources(period: Period, team: str) -> tuple[tuple[Bar, ...], tuple[Bar, ...]]:
+    """Contacts by the channel and the referrer of their first report (R2): what made them."""
+    first = Report.objects.filter(contact=OuterRef("pk")).order_by("received_at", "id")
+    rows = (
+        _received_in(period, team)
+        .annotate(
+            first_channel=Subquery(first.values("channel")[:1]),
+            first_source=Subquery(first.values("referrer_type")[:1]),
+        )
+        .values("first_channel", "first_source")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    channels: dict[str, int] = {}
+    sources: dict[str, int] = {}
+    for row in rows:
+        channels[row["first_channel"]] = channels.get(row["first_channel"], 0) + row["n"]
+        sources[row["first_source"]] = sources.get(row["first_source"], 0) + row["n"]
+    return _in_order(Channel, channels), _in_order(ReferrerType, sources)
+
+
+def _in_order(choices, counts: dict[str | None, int]) -> tuple[Bar, ...]:
+    """Every choice in its declared order, zeros included, so tables line up period to period."""
+    bars = [Bar(label=choice.label, count=counts.get(choice.value, 0)) for choice in choices]
+    unknown = sum(n for key, n in counts.items() if key not in choices.values)
+    if unknown:  # a contact with no report: should not happen, but is not hidden if it does
+        bars.append(Bar(label="Not recorded", count=unknown))
+    return tuple(bars)
+
+
+def _volume(period: Period, team: str) -> tuple[tuple[Bar, ...], bool]:
+    by_week = period.days > DAILY_UP_TO_DAYS
+    trunc = (
+        TruncWeek("received_at", tzinfo=LONDON)
+        if by_week
+        else TruncDate("received_at", tzinfo=LONDON)
+    )
+    rows = (
+        _received_in(period, team)
+        .annotate(bucket=trunc)
+        .values("bucket")
+        .annotate(n=Count("id"))
+        .order_by("bucket")
+    )
+    counts: dict[dt.date, int] = {}
+    for row in rows:
+        bucket = row["bucket"]
+        if isinstance(bucket, dt.datetime):
+            bucket = bucket.astimezone(LONDON).date()
+        counts[bucket] = counts.get(bucket, 0) + row["n"]
+    if by_week:
+        day = period.first_day - dt.timedelta(days=period.first_day.weekday())
+        step = dt.timedelta(weeks=1)
+    else:
+        day, step = period.first_day, dt.timedelta(days=1)
+    bars = []
+    while day <= period.last_day:
+        bars.append(Bar(label=f"{day:%a %-d %b %Y}", count=counts.get(day, 0)))
+        day += step
+    return tuple(bars), by_week
+
+
+def _progressed() -> Q:
+    """R25: a contact is progressed once its first decision, or a transfer, is recorded."""
+    return Q(Exists(Decision.objects.filter(contact=OuterRef("pk")))) | Q(
+        Exists(Transfer.objects.filter(contact=OuterRef("pk")))
+    )
+
+
+def _open_work(team: str, now: dt.datetime) -> tuple[tuple[Bar, ...], DueNow]:
+    waiting = Q(state__in=UNPROGRESSED_STATES) & ~_progressed()
+    rows = (
+        _for_team(Contact.objects.filter(state__in=OPEN_WORK_STATES), team)
+        .values("state")
+        .annotate(
+            n=Count("id"),
+            overdue=Count("id", filter=waiting & Q(progress_due_at__lt=now)),
+            soon=Count(
+                "id",
+                filter=waiting & Q(progress_due_at__gte=now, progress_due_at__lt=now + DUE_SOON),
+            ),
+            later=Count("id", filter=waiting & Q(progress_due_at__gte=now + DUE_SOON)),
+            untimed=Count("id", filter=waiting & Q(progress_due_at__isnull=True)),
+        )
+        .order_by()
+    )
+    by_state = {row["state"]: row for row in rows}
+    stages = tuple(
+        Bar(label=State(state).label, count=by_state.get(state, {}).get("n", 0))
+        for state in OPEN_WORK_STATES
+    )
+
+    def total(key: str) -> int:
+        return sum(row[key] for row in by_state.values())
+
+    due = DueNow(
+        overdue=total("overdue"),
+        due_soon=total("soon"),
+        later=total("later"),
+        no_timescale=total("untimed"),
+    )
+    return stages, due
+
+
+def _open_by_rag(team: str) -> tuple[Bar, ...]:
+    """Each child in open work by the RAG of their latest decision (R35)."""
+    latest = Decision.objects.filter(child=OuterRef("pk")).order_by("-sequence")
+    children = ReportedChild.objects.filter(contact__state__in=OPEN_WORK_STATES)
+    rows = (
+        _for_team(children, team, through="contact__")
+        .annotate(latest_rag=Subquery(latest.values("rag")[:1]))
+        .values("latest_rag")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {row["latest_rag"]: row["n"] for row in rows}
+    return tuple(Bar(label=label, count=counts.get(key, 0)) for key, label in RAG_LABELS.items())
+
+
+def _timeliness(period: Period, team: str, now: dt.datetime) -> Timeliness:
+    first_decision = Decision.objects.filter(contact=OuterRef("pk")).order_by("decided_at")
+    first_transfer = Transfer.objects.filter(contact=OuterRef("pk")).order_by("sent_at")
+    due = F("progress_due_at")
+    figures = (
+        _received_in(period, team)
+        .annotate(
+            decided_at=Subquery(first_decision.values("decided_at")[:1]),
+            transferred_at=Subquery(first_transfer.values("sent_at")[:1]),
+        )
+        .aggregate(
+            untimed=Count("id", filter=Q(progress_due_at__isnull=True)),
+            on_time=Count("id", filter=Q(decided_at__lte=due) | Q(transferred_at__lte=due)),
+            progressed=Count(
+                "id",
+                filter=Q(progress_due_at__isnull=False)
+                & (Q(decided_at__isnull=False) | Q(transferred_at__isnull=False)),
+            ),
+            late_open=Count(
+                "id",
+                filter=Q(decided_at__isnull=True, transferred_at__isnull=True)
+                & Q(progress_due_at__lt=now),
+            ),
+            within=Count(
+                "id",
+                filter=Q(decided_at__isnull=True, transferred_at__isnull=True)
+                & Q(progress_due_at__gte=now),
+            ),
+        )
+    )
+    return Timeliness(
+        on_time=figures["on_time"],
+        late_progressed=figures["progressed"] - figures["on_time"],
+        late_open=figures["late_open"],
+        within_time=figures["within"],
+        no_timescale=figures["untimed"],
+    )
+
+
+def _latest_decisions(period: Period, team: str) -> QuerySet[Decision]:
+    """Each child's latest decision, for the period's contacts: a later one supersedes it."""
+    later = Decision.objects.filter(child=OuterRef("child"), sequence__gt=OuterRef("sequence"))
+    decisions = Decision.objects.filter(
+        contact__received_at__gte=period.start, contact__received_at__lt=period.end
+    ).filter(~Exists(later))
+    return _for_team(decisions, team, through="contact__")
+
+
+def _outcomes(period: Period, team: str) -> tuple[OutcomeRow, ...]:
+    rows = (
+        _latest_decisions(period, team)
+        .values("outcome_label", "level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    grid: dict[str, dict[int, int]] = {}
+    for row in rows:
+        grid.setdefault(row["outcome_label"], {})[row["level"]] = row["n"]
+    # The most frequent outcome first, as a leader reads the table.
+    return tuple(
+        sorted(
+            (
+                OutcomeRow(label=label, by_level=tuple(levels.get(level, 0) for level in LEVELS))
+                for label, levels in grid.items()
+            ),
+            key=lambda row: (-row.total, row.label),
+        )
+    )
+
+
+def _conversion(period: Period, team: str) -> Share:
+    """R29: of the children in the period's contacts, how many became referrals."""
+    children = ReportedChild.objects.filter(
+        contact__received_at__gte=period.start, contact__received_at__lt=period.end
+    )
+    figures = _for_team(children, team, through="contact__").aggregate(
+        children=Count("id"),
+        referred=Count("id", filter=Q(Exists(Referral.objects.filter(child=OuterRef("pk"))))),
+    )
+    return Share(part=figures["referred"], whole=figures["children"])
+
+
+def _re_referrals(period: Period, team: str) -> Share:
+    """R29: of the referrals made in the period, how many were within 12 months of another."""
+    referrals = Referral.objects.filter(referred_at__gte=period.start, referred_at__lt=period.end)
+    figures = _for_team(referrals, team, through="contact__").aggregate(
+        referrals=Count("id"), re_referrals=Count("id", filter=Q(is_re_referral=True))
+    )
+    return Share(part=figures["re_referrals"], whole=figures["referrals"])
+
+
+def teams() -> list[str]:
+    """The screening teams contacts have been assigned to, for the team filter."""
+    return list(
+        Assignment.objects.exclude(team="")
+        .order_by("team")
+        .values_list("team", flat=True)
+        .distinct()
+    )
+
+
+def dashboard(*, period: Period, team: str = "", now: dt.datetime | None = None) -> Dashboard:
+    """Every figure of the dashboards for `period` and `team` ("" for every team)."""
+    now = now or timezone.now()
+    by_channel, by_source = _channels_and_sources(period, team)
+    volume, by_week = _volume(period, team)
+    stages, due = _open_work(team, now)
+    return Dashboard(
+        period=period,
+        team=team,
+        now=now,
+        contacts=sum(bar.count for bar in by_channel),
+        by_channel=by_channel,
+        by_source=by_source,
+        volume=volume,
+        volume_by_week=by_week,
+        open_by_stage=stages,
+        open_by_rag=_open_by_rag(team),
+        due=due,
+        timeliness=_timeliness(period, team, now),
+        outcomes=_outcomes(period, team),
+        conversion=_conversion(period, team),
+        re_referrals=_re_referrals(period, team),
+    )
