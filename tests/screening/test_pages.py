@@ -239,3 +239,15 @@ def test_r23_child_protection_concerns_are_flagged_in_the_managers_queue(
     assert page.count("Child protection</strong>") == 1
     row = page[page.index(flagged.reference) :]
     assert row.index("Child protection") < row.index("</tr>")
+
+
+def test_the_childs_page_shows_decisions_on_one_timeline(client, contact, manager, person_for):
+    from tests.screening.test_decisions import decide
+
+    child = contact.children.first()
+    person = person_for(child)
+    decide(contact, child, manager)
+    client.force_login(manager)
+    page = client.get(reverse("people:person", args=[person.pk])).content.decode()
+    assert "Decision: Child in need (section 17): Child and Family assessment" in page
+    assert f"Contact {contact.reference}" in page

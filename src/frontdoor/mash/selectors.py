@@ -96,3 +96,22 @@ def answers_by_agency(enquiry: Enquiry) -> dict[int, list[Answer]]:
     ):
         answers.setdefault(answer.request_id, []).append(answer)
     return answers
+
+
+def enquiry_timeline(person) -> list:
+    """The MASH enquiries about every report of `person`, for the person's timeline (R33)."""
+    from django.urls import reverse
+
+    from frontdoor.people.selectors import TimelineEntry
+    from frontdoor.policy.clocks import LONDON
+
+    return [
+        TimelineEntry(
+            on=enquiry.sent_at.astimezone(LONDON).date(),
+            kind="mash_enquiry",
+            title=f"{enquiry.rag.title()} MASH enquiry",
+            detail=f"{enquiry.requests.count()} agencies asked. {enquiry.reason[:200]}",
+            url=reverse("mash:review", args=[enquiry.pk]),
+        )
+        for enquiry in Enquiry.objects.filter(child__person=person).select_related("contact")
+    ]

@@ -7,6 +7,7 @@ R21 closed under three months ago, R29 re-referral, R34 missing episodes) live i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -188,6 +189,16 @@ class TimelineEntry:
     url: str = ""
 
 
+# Apps above `people` (screening, mash) add their entries to a person's timeline here, from their
+# AppConfig.ready, so `people` never imports them: each source gives the entries for a person.
+TIMELINE_SOURCES: list[Callable[[Person], Iterable[TimelineEntry]]] = []
+
+
+def add_timeline_source(source: Callable[[Person], Iterable[TimelineEntry]]) -> None:
+    if source not in TIMELINE_SOURCES:
+        TIMELINE_SOURCES.append(source)
+
+
 def timeline_of(person: Person, *, contacts=None, missing=None) -> list[TimelineEntry]:
     """Contacts, involvements and missing episodes of the person, the most recent first."""
     from django.urls import reverse
@@ -228,6 +239,8 @@ def timeline_of(person: Person, *, contacts=None, missing=None) -> list[Timeline
                 ),
             )
         )
+    for source in TIMELINE_SOURCES:
+        entries.extend(source(person))
     return sorted(entries, key=lambda entry: entry.on, reverse=True)
 
 

@@ -241,3 +241,29 @@ def queue_rows(contacts, now: dt.datetime) -> list[QueueRow]:
             )
         )
     return rows
+
+
+def decision_timeline(person) -> list:
+    """The manager's decisions for every report of `person`, for the person's timeline (R25)."""
+    from django.urls import reverse
+
+    from frontdoor.people.selectors import TimelineEntry
+    from frontdoor.policy.clocks import LONDON
+
+    return [
+        TimelineEntry(
+            on=decision.decided_at.astimezone(LONDON).date(),
+            kind="decision",
+            title=f"Decision: {decision.outcome_label}",
+            detail=(
+                f"Level {decision.level}"
+                + (f", RAG {decision.rag.title()}" if decision.rag else "")
+                + (", a referral" if decision.becomes_referral else "")
+                + f". {decision.decided_by}: {decision.rationale[:200]}"
+            ),
+            url=reverse("screening:contact", args=[decision.contact.reference]),
+        )
+        for decision in Decision.objects.filter(child__person=person).select_related(
+            "contact", "decided_by"
+        )
+    ]
