@@ -32,6 +32,21 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 VAR = REPO / "var"
 STYLESHEETS = REPO / "src/frontdoor/static/frontdoor/scss"
 BUILT_CSS = VAR / "assets"
+# The DfE's CIN census rules validator pins pandas below 2, which Front Door's own packages do
+# not allow, so it lives in a virtual environment of its own, used by the census tests only.
+CIN_VENV = REPO / ".venv-cin"
+CIN_PYTHON = (
+    CIN_VENV
+    / ("Scripts" if os.name == "nt" else "bin")
+    / ("python.exe" if os.name == "nt" else "python")
+)
+CIN_VALIDATOR = (
+    "csc-validator-be-cin==0.1.13",
+    # Its wheel of pandas 1.5 is built against numpy 1, and its command line imports pytest
+    # without declaring it.
+    "numpy==1.26.4",
+    "pytest==9.2.0",
+)
 
 
 def say(message: str) -> None:
@@ -113,6 +128,20 @@ def setup() -> None:
     setup_assets()
 
 
+def setup_cin_validator() -> None:
+    """The DfE's CIN census validator in .venv-cin, once: the census tests run it."""
+    stamp = CIN_VENV / ".frontdoor-installed"
+    wanted = "\n".join(CIN_VALIDATOR)
+    if CIN_PYTHON.exists() and up_to_date(stamp, wanted):
+        return
+    say(f"installing the DfE's CIN census validator in {CIN_VENV.relative_to(REPO)}")
+    if not CIN_PYTHON.exists():
+        venv.EnvBuilder(with_pip=True, clear=True).create(CIN_VENV)
+    quiet = ["--quiet", "--disable-pip-version-check", "--no-input"]
+    run(CIN_PYTHON, "-m", "pip", "install", *quiet, *CIN_VALIDATOR)
+    stamp.write_text(wanted)
+
+
 def frontdoor(*args: str, **kwargs) -> None:
     run(PYTHON, "-m", "frontdoor", *args, **kwargs)
 
@@ -174,6 +203,7 @@ def serve() -> None:
 
 def test(args: list[str]) -> None:
     setup()
+    setup_cin_validator()
     env = dict(os.environ)
     env.setdefault("FRONTDOOR_ENV", "test")
     # pytest's own exit code is kept: 5 ("no tests ran") is a failure, not a pass.

@@ -1,0 +1,334 @@
+"""The DfE children in need census, as far as the front door knows it (R29, R46).
+
+For a collection year (1 April to 31 March), one `<Child>` per child referred in the year, with
+one `<CINdetails>` episode per referral: the referral date, its source (`returns.codes`), the
+primary need, and what the decision in force at 31 March started: an assessment, a section 47
+enquiry (from a strategy discussion or emergency legal action), or nothing (a referral with no
+further action, closed on the day of that decision). The front door does not hold what happens
+after it (assessment outcomes, plans, closures), nor episodes opened in earlier years: those come
+from the social care record (docs/returns.md).
+
+The XML follows the DfE's 2024 to 2025 specification onwards (`<Sex>` M/F/U) and is checked in
+the tests by the DfE rules validator (`csc-validator-be-cin`). It is never written when the
+front door knows it would break one of the DfE's error rules: `CensusResult.problems` says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from django.utils import timezone
+from lxml import etree
+
+from frontdoor.policy.clocks import LONDON, start_clock
+from frontdoor.policy.loader import LoadedPolicy
+from frontdoor.policy.registry import calendar_for, current_loaded_policy
+from frontdoor.policy.schema import TimescaleKey
+from frontdoor.returns import data_to_fix as kinds
+from frontdoor.returns.codes import (
+    NOT_OBTAINED,
+    Ethnicities,
+    ReferralSources,
+    age_in_years,
+    sex_code,
+)
+from frontdoor.returns.data_to_fix import DataToFix
+from frontdoor.returns.selectors import ChildFacts, ReferralFacts, referrals
+
+SOFTWARE_CODE = "Front Door"
+RELEASE = "1"
+PROTECTION_EFFECTS = {"strategy_discussion", "emergency_legal_action"}
+# An unborn child may be referred at most 40 weeks before the expected date of birth (rule 8606).
+LONGEST_PREGNANCY = dt.timedelta(days=280)
+# Rule 8770Q: a child is of school age when born on or before 31 August, six years before the
+# September after the reference date.
+SCHOOL_AGE_MONTHS_AFTER_REFERENCE = 5
+
+
+def collection_period(year: int) -> tuple[dt.date, dt.date]:
+    """The collection year that ends on 31 March `year`: (1 April `year`-1, 31 March `year`)."""
+    return dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
+
+
+@dataclass
+class Episode:
+    """One `<CINdetails>`: a referral and what the front door started for it."""
+
+    referral: ReferralFacts
+    source: str | None
+    no_further_action: bool
+    closed_on: dt.date | None = None
+    closure_reason: str = ""
+    assessment_started_on: dt.date | None = None
+    s47_started_on: dt.date | None = None
+    icpc_target_on: dt.date | None = None
+
+
+@dataclass
+class CensusChild:
+    facts: ChildFacts
+    sex: str
+    ethnicity: str | None
+    episodes: list[Episode] = field(default_factory=list)
+
+
+@dataclass
+class Census:
+    year: int
+    reference_date: dt.date
+    la_number: str
+    children: list[CensusChild]
+    problems: DataToFix
+
+    @property
+    def counts(self) -> dict[str, int]:
+        episodes = [episode for child in self.children for episode in child.episodes]
+        return {
+            "children": len(self.children),
+            "referrals": len(episodes),
+            "referrals with no further action": sum(e.no_further_action for e in episodes),
+            "assessments": sum(e.assessment_started_on is not None for e in episodes),
+            "section 47 enquiries": sum(e.s47_started_on is not None for e in episodes),
+        }
+
+
+def _ethnicity(child: ChildFacts, ethnicities: Ethnicities, problems: DataToFix) -> str | None:
+    if not child.ethnicity:
+        if not child.unborn:  # nothing can be obtained before birth: NOBT is simply true
+            problems.add(kinds.NO_ETHNICITY, reference=child.reference, detail=child.name)
+        return NOT_OBTAINED
+    code = ethnicities.code_for(child.ethnicity)
+    if code is None:
+        problems.add(
+            kinds.UNMAPPED_ETHNICITY,
+            reference=child.reference,
+            detail=f"{child.name}: “{child.ethnicity}”",
+        )
+    return code
+
+
+def _episode(referral: ReferralFacts, *, sources: ReferralSources, loaded: LoadedPolicy) -> Episode:
+    policy = loaded.policy
+    episode = Episode(
+        referral=referral,
+        source=sources.code_for(referral.child.referrer),
+        no_further_action=not referral.latest_becomes_referral,
+    )
+    if episode.no_further_action:
+        # The decision in force is no longer a referral: closed that day, before any assessment.
+        episode.closed_on = max(referral.latest_decided_on, referral.referred_on)
+        episode.closure_reason = (
+            "RC5"  # transferred to the council where the child lives (R17)
+            if referral.latest_effect == "transfer_to_council"
+            else policy.returns.cin_census.referral_nfa_closure_reason
+        )
+        return episode
+    started_on = max(referral.latest_decided_on, referral.referred_on)
+    if referral.latest_effect == "assessment":
+        episode.assessment_started_on = started_on
+    elif referral.latest_effect in PROTECTION_EFFECTS:
+        episode.s47_started_on = started_on
+        start = dt.datetime.combine(started_on, dt.time(12), tzinfo=LONDON)
+        target = start_clock(
+            timescale=policy.timescale(TimescaleKey.INITIAL_CHILD_PROTECTION_CONFERENCE),
+            start=start,
+            calendar=calendar_for(loaded),
+        )
+        episode.icpc_target_on = target.due.astimezone(LONDON).date() if target else None
+    return episode
+
+
+def _check_child(child: CensusChild, problems: DataToFix) -> None:
+    """What would break the DfE's error rules for this child, found before writing."""
+    facts = child.facts
+    for episode in child.episodes:
+        referral = episode.referral
+        where = referral.child.reference
+        if episode.source is None:
+            problems.add(
+                kinds.NO_SOURCE_CODE, reference=where, detail=referral.child.referrer.described()
+            )
+        if not episode.no_further_action and not referral.primary_need:
+            problems.add(
+                kinds.NO_PRIMARY_NEED,
+                reference=where,
+                detail=f"{facts.name}, referred {referral.referred_on:%d/%m/%Y}",
+            )
+        if (
+            facts.unborn
+            and facts.expected_date_of_birth
+            and referral.referred_on < facts.expected_date_of_birth - LONGEST_PREGNANCY
+        ):
+            problems.add(
+                kinds.REFERRED_TOO_EARLY,
+                reference=where,
+                detail=f"expected {facts.expected_date_of_birth:%d/%m/%Y}",
+            )
+    for earlier, later in zip(child.episodes, child.episodes[1:], strict=False):
+        if earlier.closed_on is None or earlier.closed_on >= later.referral.referred_on:
+            problems.add(
+                kinds.OVERLAPPING_EPISODES,
+                reference=later.referral.child.reference,
+                detail=(
+                    f"{facts.name}: referred {later.referral.referred_on:%d/%m/%Y}, earlier "
+                    f"referral {earlier.referral.referred_on:%d/%m/%Y} "
+                    f"({earlier.referral.child.reference})"
+                ),
+            )
+    if not facts.unborn and facts.gender not in ("male", "female"):
+        problems.add(kinds.NO_SEX, reference=facts.reference, detail=facts.name)
+    if not facts.unborn and facts.date_of_birth is None:
+        problems.add(kinds.NO_DATE_OF_BIRTH, reference=facts.reference, detail=facts.name)
+
+
+def build_census(*, year: int, loaded: LoadedPolicy | None = None) -> Census:
+    """Gather the census for the collection year ending 31 March `year`, with what to fix."""
+    loaded = loaded or current_loaded_policy()
+    start, reference_date = collection_period(year)
+    sources = ReferralSources(loaded.policy)
+    ethnicities = Ethnicities(loaded.policy)
+    problems = DataToFix()
+    children: dict[str, CensusChild] = {}
+    for referral in referrals(start=start, end=reference_date):
+        facts = referral.child
+        child = children.get(facts.key)
+        if child is None:
+            child = children[facts.key] = CensusChild(facts=facts, sex="", ethnicity=None)
+        child.facts = facts  # the latest report's details are the most recent known
+        child.episodes.append(_episode(referral, sources=sources, loaded=loaded))
+    for child in children.values():
+        child.sex = sex_code(gender=child.facts.gender, unborn=child.facts.unborn)
+        child.ethnicity = _ethnicity(child.facts, ethnicities, problems)
+        _check_child(child, problems)
+    return Census(
+        year=year,
+        reference_date=reference_date,
+        la_number=loaded.policy.council.dfe_la_number,
+        children=sorted(children.values(), key=lambda child: child.facts.key),
+        problems=problems,
+    )
+
+
+def _text(parent: etree._Element, tag: str, value: object) -> None:
+    etree.SubElement(parent, tag).text = str(value)
+
+
+def _date(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def _upn_unknown(child: CensusChild, reference_date: dt.date) -> str | None:
+    """Why there is no UPN, where the front door can tell: the DfE's UN7 and UN1."""
+    if all(episode.no_further_action for episode in child.episodes):
+        return "UN7"  # referral with no further action (rule 8772)
+    born = child.facts.date_of_birth
+    september = dt.date(reference_date.year, 9, 1)
+    if born is None or age_in_years(born=born, on=september) < 6:
+        return "UN1"  # not of school age (unborn, or under six on 1 September)
+    return None  # the school knows it; Front Door does not (DfE query 8770Q)
+
+
+def _child_element(child: CensusChild, reference_date: dt.date) -> etree._Element:
+    element = etree.Element("Child")
+    identifiers = etree.SubElement(element, "ChildIdentifiers")
+    facts = child.facts
+    _text(identifiers, "LAchildID", facts.key)
+    reason = _upn_unknown(child, reference_date)
+    if reason:
+        _text(identifiers, "UPNunknown", reason)
+    if facts.date_of_birth:
+        _text(identifiers, "PersonBirthDate", _date(facts.date_of_birth))
+    elif facts.expected_date_of_birth:
+        _text(identifiers, "ExpectedPersonBirthDate", _date(facts.expected_date_of_birth))
+    _text(identifiers, "Sex", child.sex)
+    characteristics = etree.SubElement(element, "ChildCharacteristics")
+    _text(characteristics, "Ethnicity", child.ethnicity)
+    for episode in child.episodes:
+        details = etree.SubElement(element, "CINdetails")
+        _text(details, "CINreferralDate", _date(episode.referral.referred_on))
+        _text(details, "ReferralSource", episode.source)
+        if episode.referral.primary_need:
+            _text(details, "PrimaryNeedCode", episode.referral.primary_need)
+        if episode.closed_on:
+            _text(details, "CINclosureDate", _date(episode.closed_on))
+            _text(details, "ReasonForClosure", episode.closure_reason)
+        if episode.assessment_started_on:
+            assessment = etree.SubElement(details, "Assessments")
+            _text(assessment, "AssessmentActualStartDate", _date(episode.assessment_started_on))
+        if episode.s47_started_on:
+            section47 = etree.SubElement(details, "Section47")
+            _text(section47, "S47ActualStartDate", _date(episode.s47_started_on))
+            if episode.icpc_target_on:
+                _text(section47, "InitialCPCtarget", _date(episode.icpc_target_on))
+            # The front door does not hear whether a conference was later found unnecessary.
+            _text(section47, "ICPCnotRequired", "false")
+        _text(details, "ReferralNFA", "true" if episode.no_further_action else "false")
+    return element
+
+
+class CensusBlocked(Exception):
+    """The census would break the DfE's error rules: it is not written."""
+
+    def __init__(self, census: Census):
+        self.census = census
+        super().__init__("The census was not written: fix the data listed first.")
+
+
+def write_census(census: Census, stream: BinaryIO, *, now: dt.datetime | None = None) -> None:
+    """Write the census XML to `stream`, one child at a time; refuse when anything blocks it."""
+    if census.problems.blocking:
+        raise CensusBlocked(census)
+    now = (now or timezone.now()).astimezone(LONDON).replace(microsecond=0, tzinfo=None)
+    with etree.xmlfile(stream, encoding="utf-8") as xml:
+        xml.write_declaration()
+        with xml.element("Message"):
+            header = etree.Element("Header")
+            collection = etree.SubElement(header, "CollectionDetails")
+            _text(collection, "Collection", "CIN")
+            _text(collection, "Year", census.year)
+            _text(collection, "ReferenceDate", _date(census.reference_date))
+            source = etree.SubElement(header, "Source")
+            _text(source, "SourceLevel", "L")
+            _text(source, "LEA", census.la_number)
+            _text(source, "SoftwareCode", SOFTWARE_CODE)
+            _text(source, "Release", RELEASE)
+            _text(source, "SerialNo", "001")
+            _text(source, "DateTime", now.isoformat())
+            xml.write(header, pretty_print=True)
+            with xml.element("Children"):
+                for child in census.children:
+                    xml.write(_child_element(child, census.reference_date), pretty_print=True)
+
+
+@dataclass(frozen=True)
+class CensusResult:
+    census: Census
+    written: bool
+
+
+def produce_census(*, year: int, output: Path, now: dt.datetime | None = None) -> CensusResult:
+    """Build the census for the year ending 31 March `year` and write it to `output`, or not at
+    all when something blocks it (the file appears whole or not at all)."""
+    census = build_census(year=year)
+    if census.problems.blocking:
+        return CensusResult(census=census, written=False)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle, scratch = tempfile.mkstemp(dir=output.parent, prefix=".cin-", suffix=".xml")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            write_census(census, stream, now=now)
+        os.replace(scratch, output)
+    finally:
+        if os.path.exists(scratch):
+            os.unlink(scratch)
+    return CensusResult(census=census, written=True)
+
+
+def counts_lines(counts: Iterable[tuple[str, int]]) -> list[str]:
+    return [f"  {name}: {count}" for name, count in counts]

@@ -1,0 +1,183 @@
+"""What a return found missing or unmappable, grouped so a worker can put it right (R46).
+
+A return lists what it could not code rather than crashing or writing a silently wrong file.
+An item that would make the DfE reject the census (an error under its rules) *blocks* it: the
+file is not written. Others (the DfE's queries, blanks in Annex A) are listed beside the file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class Item:
+    """One record to fix: which contact (and child) and what is wrong with it."""
+
+    reference: str
+    detail: str
+
+    @property
+    def url(self) -> str:
+        return reverse("intake:contact", args=[self.reference])
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of problem: its summary reads '12 children have no ethnicity recorded'."""
+
+    key: str
+    one: str  # "child has no ethnicity recorded"
+    many: str  # "children have no ethnicity recorded"
+    blocking: bool
+    how_to_fix: str
+
+
+@dataclass
+class Group:
+    kind: Kind
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        count = len(self.items)
+        return f"{count} {self.kind.one if count == 1 else self.kind.many}"
+
+    @property
+    def blocking(self) -> bool:
+        return self.kind.blocking
+
+
+class DataToFix:
+    """The problems a return found, grouped by kind, in the order first found."""
+
+    def __init__(self) -> None:
+        self._groups: dict[str, Group] = {}
+        self._seen: dict[str, set[tuple[str, str]]] = defaultdict(set)
+
+    def add(self, kind: Kind, *, reference: str, detail: str) -> None:
+        if (reference, detail) in self._seen[kind.key]:
+            return  # one child named twice in a list is one thing to fix
+        self._seen[kind.key].add((reference, detail))
+        self._groups.setdefault(kind.key, Group(kind)).items.append(
+            Item(reference=reference, detail=detail)
+        )
+
+    @property
+    def groups(self) -> list[Group]:
+        # Blocking problems first: they are why a file was not written.
+        return sorted(self._groups.values(), key=lambda group: not group.blocking)
+
+    @property
+    def blocking(self) -> bool:
+        return any(group.blocking for group in self._groups.values())
+
+    def __bool__(self) -> bool:
+        return bool(self._groups)
+
+    def lines(self, *, limit: int = 20) -> list[str]:
+        """The list as plain text lines, for the command line."""
+        lines = []
+        for group in self.groups:
+            mark = "BLOCKS THE FILE: " if group.blocking else ""
+            lines.append(f"- {mark}{group.summary}. {group.kind.how_to_fix}")
+            for item in group.items[:limit]:
+                lines.append(f"    {item.url}  {item.detail}")
+            if len(group.items) > limit:
+                lines.append(f"    ... and {len(group.items) - limit} more")
+        return lines
+
+
+# The kinds of problem the returns find. Blocking ones would be errors under the DfE's rules
+# (their rule numbers are given); the others are the DfE's queries or blanks Ofsted will see.
+NO_SOURCE_CODE = Kind(
+    "no_source_code",
+    "referrer has no referral source code",
+    "referrers have no referral source code",
+    blocking=True,
+    how_to_fix=(
+        "Add a rule for them to returns.referral_sources in the council's policy file "
+        "(DfE rule 8866)."
+    ),
+)
+NO_SOURCE_CODE_CONTACT = Kind(
+    "no_contact_source_code",
+    "referrer has no contact source code",
+    "referrers have no contact source code",
+    blocking=False,
+    how_to_fix=(
+        "Add a rule for them to returns.referral_sources in the council's policy file; "
+        "until then the source is left blank."
+    ),
+)
+UNMAPPED_ETHNICITY = Kind(
+    "unmapped_ethnicity",
+    "child has an ethnicity no DfE code is mapped to",
+    "children have an ethnicity no DfE code is mapped to",
+    blocking=True,
+    how_to_fix=(
+        "Correct the child's ethnicity, or add the spelling to returns.ethnicity in the "
+        "council's policy file (DfE rule 4220)."
+    ),
+)
+UNMAPPED_ETHNICITY_LIST = Kind(
+    "unmapped_ethnicity_listed",
+    "child has an ethnicity no DfE code is mapped to",
+    "children have an ethnicity no DfE code is mapped to",
+    blocking=False,
+    how_to_fix=(
+        "Correct the child's ethnicity, or add the spelling to returns.ethnicity in the "
+        "council's policy file; until then it is left blank."
+    ),
+)
+NO_ETHNICITY = Kind(
+    "no_ethnicity",
+    "child has no ethnicity recorded",
+    "children have no ethnicity recorded",
+    blocking=False,
+    how_to_fix="Record it on the child's record; until then it is returned as NOBT.",
+)
+NO_SEX = Kind(
+    "no_sex",
+    "child has no sex recorded",
+    "children have no sex recorded",
+    blocking=False,
+    how_to_fix="Record it on the child's record; until then it is returned as not recorded (U).",
+)
+NO_DATE_OF_BIRTH = Kind(
+    "no_date_of_birth",
+    "child has no date of birth recorded",
+    "children have no date of birth recorded",
+    blocking=False,
+    how_to_fix="Record it on the child's record (DfE query 8525Q; Ofsted's age column is blank).",
+)
+NO_PRIMARY_NEED = Kind(
+    "no_primary_need",
+    "referral has no primary need",
+    "referrals have no primary need",
+    blocking=True,
+    how_to_fix=(
+        "A manager records a new decision for the child with the primary need (DfE rule 8610)."
+    ),
+)
+OVERLAPPING_EPISODES = Kind(
+    "overlapping_episodes",
+    "child has a referral while an earlier episode is still open",
+    "children have a referral while an earlier episode is still open",
+    blocking=True,
+    how_to_fix=(
+        "Front Door does not know when the earlier episode closed: produce this child's "
+        "episodes from the social care record, or link the reports to the right child "
+        "(DfE rules 8815 and 8820)."
+    ),
+)
+REFERRED_TOO_EARLY = Kind(
+    "referred_too_early",
+    "unborn child was referred more than 40 weeks before the expected date of birth",
+    "unborn children were referred more than 40 weeks before the expected date of birth",
+    blocking=True,
+    how_to_fix="Check the expected date of birth (DfE rule 8606).",
+)

@@ -1,0 +1,246 @@
+"""What the returns read: children contacted, decisions in force, referrals (R1, R25, R29, R46).
+
+Returns count children, not contacts (ARCHITECTURE decision 1): every row here is one child of
+one contact. Reads stream (`.values()` with `.iterator()`): a large council's year is hundreds of
+thousands of rows, and memory must stay flat. A decision counts when it is the child's latest
+as at the end of the period: a decision superseded within the period did not happen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+
+from frontdoor.intake.models import ReportedChild
+from frontdoor.policy.clocks import LONDON
+from frontdoor.returns.codes import Referrer
+from frontdoor.screening.models import Decision, FollowUp, Referral
+
+CHUNK = 2_000
+
+# What a return needs of a reported child, its person record and the report that named it.
+_CHILD_FIELDS = (
+    "id",
+    "first_name",
+    "last_name",
+    "unborn",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "gender",
+    "ethnicity",
+    "person_id",
+    "person__date_of_birth",
+    "person__expected_date_of_birth",
+    "person__gender",
+    "person__ethnicity",
+    "contact__reference",
+    "contact__received_at",
+    "report__channel",
+    "report__referrer_type",
+    "report__referrer_agency",
+    "report__referrer_role",
+    "report__referrer_relationship",
+    "report__recorded_by__agency_key",
+)
+
+
+@dataclass(frozen=True)
+class ChildFacts:
+    """One child of one contact, as the returns report them."""
+
+    key: str  # the child's id in every return: P<person> once known, else R<reported child>
+    reference: str  # the contact's reference, for the list of data to fix
+    name: str
+    unborn: bool
+    date_of_birth: dt.date | None
+    expected_date_of_birth: dt.date | None
+    gender: str
+    ethnicity: str
+    contacted_on: dt.date
+    referrer: Referrer
+
+
+def child_key(*, person_id: int | None, reported_child_id: int) -> str:
+    # Alphanumeric and short, as the DfE's LAchildID must be (rules 1570, 1580); the person's id
+    # once screening has linked the child, so one child reported twice is one child.
+    return f"P{person_id}" if person_id else f"R{reported_child_id}"
+
+
+def child_values(prefix: str = "") -> list[str]:
+    return [prefix + name for name in _CHILD_FIELDS]
+
+
+def child_facts(row: dict[str, Any], prefix: str = "") -> ChildFacts:
+    """A child's facts from a `.values()` row: the person record's, where screening linked one."""
+
+    def get(name: str) -> Any:
+        return row[prefix + name]
+
+    date_of_birth = get("person__date_of_birth") or get("date_of_birth")
+    expected = get("person__expected_date_of_birth") or get("expected_date_of_birth")
+    person_gender = get("person__gender")
+    gender = person_gender if person_gender and person_gender != "not_known" else get("gender")
+    name = " ".join(part for part in (get("first_name"), get("last_name")) if part)
+    return ChildFacts(
+        key=child_key(person_id=get("person_id"), reported_child_id=get("id")),
+        reference=get("contact__reference"),
+        name=name or ("Unborn child" if get("unborn") else "Name not known"),
+        unborn=date_of_birth is None and bool(get("unborn") or expected),
+        date_of_birth=date_of_birth,
+        expected_date_of_birth=None if date_of_birth else expected,
+        gender=gender,
+        ethnicity=(get("person__ethnicity") or get("ethnicity") or "").strip(),
+        contacted_on=get("contact__received_at").astimezone(LONDON).date(),
+        referrer=Referrer(
+            channel=get("report__channel"),
+            referrer_type=get("report__referrer_type"),
+            agency=get("report__referrer_agency"),
+            role=get("report__referrer_role"),
+            relationship=get("report__referrer_relationship"),
+            recorder_agency_key=get("report__recorded_by__agency_key") or "",
+        ),
+    )
+
+
+def bounds(*, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The instants from London midnight starting `start` to London midnight ending `end`."""
+    first = dt.datetime.combine(start, dt.time(), tzinfo=LONDON)
+    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
+    return first, after
+
+
+def on_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(LONDON).date()
+
+
+def children_contacted(*, start: dt.date, end: dt.date) -> Iterator[ChildFacts]:
+    """Every child of every contact received from `start` to `end` (London dates), oldest first."""
+    first, after = bounds(start=start, end=end)
+    rows = (
+        ReportedChild.objects.filter(
+            contact__received_at__gte=first, contact__received_at__lt=after
+        )
+        .order_by("contact__received_at", "id")
+        .values(*child_values())
+    )
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield child_facts(row)
+
+
+def decisions_in_force(*, before: dt.datetime) -> QuerySet[Decision]:
+    """Each child's latest decision recorded before `before`."""
+    later = Decision.objects.filter(
+        child_id=OuterRef("child_id"), sequence__gt=OuterRef("sequence"), decided_at__lt=before
+    )
+    return Decision.objects.filter(decided_at__lt=before).filter(~Exists(later))
+
+
+def _follow_up_done(kind: str) -> Subquery:
+    return Subquery(
+        FollowUp.objects.filter(decision_id=OuterRef("pk"), kind=kind)
+        .order_by("id")
+        .values("done_at")[:1]
+    )
+
+
+@dataclass(frozen=True)
+class DecidedChild:
+    """A child whose decision in force at the end of the period was made within it."""
+
+    child: ChildFacts
+    decided_on: dt.date
+    effect: str
+    outcome_label: str
+    child_seen_on: dt.date | None
+    strategy_discussion_on: dt.date | None
+
+
+def children_decided(*, start: dt.date, end: dt.date, effects: set[str]) -> Iterator[DecidedChild]:
+    """Children whose decision in force at the end of the period has one of `effects` and was
+    made within the period, in the order decided."""
+    first, after = bounds(start=start, end=end)
+    rows = (
+        decisions_in_force(before=after)
+        .filter(decided_at__gte=first, outcome_effect__in=sorted(effects))
+        .annotate(
+            child_seen_at=_follow_up_done(FollowUp.Kind.CHILD_SEEN),
+            strategy_discussion_at=_follow_up_done(FollowUp.Kind.STRATEGY_DISCUSSION),
+        )
+        .order_by("decided_at", "id")
+        .values(
+            "decided_at",
+            "outcome_effect",
+            "outcome_label",
+            "child_seen_at",
+            "strategy_discussion_at",
+            *child_values("child__"),
+        )
+    )
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield DecidedChild(
+            child=child_facts(row, "child__"),
+            decided_on=on_date(row["decided_at"]),
+            effect=row["outcome_effect"],
+            outcome_label=row["outcome_label"],
+            child_seen_on=on_date(row["child_seen_at"]) if row["child_seen_at"] else None,
+            strategy_discussion_on=(
+                on_date(row["strategy_discussion_at"]) if row["strategy_discussion_at"] else None
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class ReferralFacts:
+    """A referral (R29) and the decision in force for its child at the end of the period."""
+
+    child: ChildFacts
+    referred_on: dt.date
+    is_re_referral: bool
+    primary_need: str
+    # The child's decision in force at the end of the period: still a referral, or not (NFA).
+    latest_effect: str
+    latest_becomes_referral: bool
+    latest_decided_on: dt.date
+
+
+def referrals(*, start: dt.date, end: dt.date) -> Iterator[ReferralFacts]:
+    """Referrals made from `start` to `end` (London dates), the oldest first."""
+    first, after = bounds(start=start, end=end)
+    in_force = decisions_in_force(before=after).filter(child_id=OuterRef("child_id"))
+    rows = (
+        Referral.objects.filter(referred_at__gte=first, referred_at__lt=after)
+        .annotate(
+            latest_effect=Subquery(in_force.values("outcome_effect")[:1]),
+            latest_becomes_referral=Subquery(in_force.values("becomes_referral")[:1]),
+            latest_decided_at=Subquery(in_force.values("decided_at")[:1]),
+            latest_primary_need=Subquery(in_force.values("primary_need")[:1]),
+        )
+        .order_by("referred_at", "id")
+        .values(
+            "referred_at",
+            "is_re_referral",
+            "decision__primary_need",
+            "latest_effect",
+            "latest_becomes_referral",
+            "latest_decided_at",
+            "latest_primary_need",
+            *child_values("child__"),
+        )
+    )
+    for row in rows.iterator(chunk_size=CHUNK):
+        referred_on = on_date(row["referred_at"])
+        latest_at = row["latest_decided_at"]
+        yield ReferralFacts(
+            child=child_facts(row, "child__"),
+            referred_on=referred_on,
+            is_re_referral=row["is_re_referral"],
+            # A revised decision that keeps the referral may restate the primary need.
+            primary_need=row["latest_primary_need"] or row["decision__primary_need"] or "",
+            latest_effect=row["latest_effect"] or "",
+            latest_becomes_referral=bool(row["latest_becomes_referral"]),
+            latest_decided_on=on_date(latest_at) if latest_at else referred_on,
+        )
