@@ -26,6 +26,7 @@ ACTION_PAGES = {
     "enquiry.send": "mash:enquiries",
     "enquiry.answer": "mash:requests",
     "rag.confirm": "mash:enquiries",
+    "exploitation.brief": "mash:briefing",
     "returns.view": "dashboards",
 }
 

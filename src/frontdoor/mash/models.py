@@ -7,6 +7,7 @@ partner agency asked gets its own request, with its own clock from the moment it
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from frontdoor.audit.models import AppendOnly
 
@@ -128,3 +129,122 @@ class RagReview(AppendOnly):
         constraints = [
             models.UniqueConstraint(fields=["enquiry", "sequence"], name="one_review_per_turn")
         ]
+
+
+class Meeting(models.Model):
+    """A case discussion or strategy meeting about a contact (R39, R40)."""
+
+    class Kind(models.TextChoices):
+        MASH_CASE_DISCUSSION = "mash_case_discussion", "MASH case discussion"
+        EARLY_HELP_CASE_DISCUSSION = "early_help_case_discussion", "Early help case discussion"
+        STRATEGY_MEETING = "strategy_meeting", "Strategy meeting"
+
+    contact = models.ForeignKey("intake.Contact", on_delete=models.PROTECT, related_name="meetings")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    scheduled_for = models.DateTimeField()
+    # R40: a strategy meeting is due within the policy's hours of child-protection concerns.
+    due_at = models.DateTimeField(null=True, blank=True)
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    scheduled_at = models.DateTimeField()
+    # R40: held without an agency the policy requires only when the chair says why.
+    override_reason = models.TextField(blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+    # R39: the agreed analysis, the intervention and the plan of action.
+    analysis = models.TextField(blank=True)
+    intervention = models.TextField(blank=True)
+    plan_of_action = models.TextField(blank=True)
+    outcome = models.CharField(max_length=60, blank=True)  # a policy outcome key (R40)
+    outcome_label = models.CharField(max_length=200, blank=True)
+    consensus = models.BooleanField(null=True)  # False: the chair decided (R39)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    policy_version = models.ForeignKey(
+        "policy.PolicyVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheduled_for", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.contact}"
+
+
+class Attendee(models.Model):
+    """Someone invited to a meeting: each agency has a voice (R39)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendees")
+    agency_key = models.CharField(max_length=60, blank=True)  # a policy agency key
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+    attended = models.BooleanField(null=True)  # None until the meeting is recorded
+    contribution = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Dissent(AppendOnly):
+    """An agency that does not agree with the chair's decision, in its own words (R39)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="dissents")
+    agency_key = models.CharField(max_length=60, blank=True)
+    name = models.CharField(max_length=200)
+    view = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+
+class ExploitationScreening(AppendOnly):
+    """The referrer's exploitation screening and the MASH social worker's risk assessment (R41)."""
+
+    class Risk(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+
+    contact = models.ForeignKey(
+        "intake.Contact", on_delete=models.PROTECT, related_name="exploitation_screenings"
+    )
+    child = models.ForeignKey(
+        "intake.ReportedChild", on_delete=models.PROTECT, related_name="exploitation_screenings"
+    )
+    referrer_screening = models.TextField()  # what the referrer's screening tool recorded
+    risk_assessment = models.TextField()
+    risk = models.CharField(max_length=10, choices=Risk.choices)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+
+
+class BriefingAction(AppendOnly):
+    """An action agreed for a child at the daily Missing and Exploitation briefing (R41)."""
+
+    on = models.DateField(db_index=True)
+    child = models.ForeignKey("intake.ReportedChild", on_delete=models.PROTECT, related_name="+")
+    action = models.TextField()
+    owner = models.CharField(max_length=200)  # who does it: a name or an agency
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["on", "id"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontdoor.mash import views
+from frontdoor.mash import meeting_views, views
 
 app_name = "mash"
 
@@ -10,4 +10,12 @@ urlpatterns = [
     path("contacts/<str:reference>/children/<int:child_id>/send/", views.send, name="send"),
     path("requests/", views.request_list, name="requests"),
     path("requests/<int:pk>/", views.answer, name="answer"),
+    path("contacts/<str:reference>/meetings/new/", meeting_views.schedule, name="schedule"),
+    path("meetings/<int:pk>/", meeting_views.meeting, name="meeting"),
+    path(
+        "contacts/<str:reference>/children/<int:child_id>/exploitation/",
+        meeting_views.exploitation,
+        name="exploitation",
+    ),
+    path("briefing/", meeting_views.briefing, name="briefing"),
 ]

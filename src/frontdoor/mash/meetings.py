@@ -1,0 +1,381 @@
+"""Case discussions and strategy meetings (R39, R40), and exploitation screening (R41)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from frontdoor.accounts.models import User
+from frontdoor.accounts.permissions import require
+from frontdoor.accounts.roles import Role
+from frontdoor.audit import services as audit
+from frontdoor.errors import DomainError
+from frontdoor.intake.models import Contact, ReportedChild
+from frontdoor.mash.models import (
+    Attendee,
+    BriefingAction,
+    Dissent,
+    ExploitationScreening,
+    Meeting,
+)
+from frontdoor.outbox.services import queue_message
+from frontdoor.policy.clocks import LONDON, start_clock
+from frontdoor.policy.registry import calendar_for, current_loaded_policy
+from frontdoor.policy.schema import OutcomeEffect, Policy, TimescaleKey
+from frontdoor.policy.versions import current_policy_version
+from frontdoor.screening.models import ChildScreening, FollowUp
+
+# R40: a strategy meeting ends in one of these; each council words them in its outcomes.
+MEETING_OUTCOME_EFFECTS = (
+    OutcomeEffect.NO_FURTHER_ACTION,
+    OutcomeEffect.EARLY_HELP,
+    OutcomeEffect.ASSESSMENT,
+    OutcomeEffect.STRATEGY_DISCUSSION,
+    OutcomeEffect.EMERGENCY_LEGAL_ACTION,
+)
+
+
+def meeting_outcomes(policy: Policy) -> list[tuple[str, str]]:
+    return [
+        (outcome.key, outcome.label)
+        for outcome in policy.outcomes
+        if outcome.effect in MEETING_OUTCOME_EFFECTS
+    ]
+
+
+@dataclass(frozen=True)
+class Invitee:
+    agency_key: str
+    name: str
+    role: str = ""
+
+
+def _when(moment: dt.datetime) -> str:
+    return f"{moment.astimezone(LONDON):%H:%M on %d %B %Y}"
+
+
+def concerns_identified_at(contact: Contact, now: dt.datetime) -> dt.datetime:
+    """When child-protection concerns were identified: the strategy-discussion decision, or now."""
+    follow_up = (
+        FollowUp.objects.filter(decision__contact=contact, kind=FollowUp.Kind.STRATEGY_DISCUSSION)
+        .select_related("decision")
+        .order_by("decision__decided_at")
+        .first()
+    )
+    return follow_up.decision.decided_at if follow_up else now
+
+
+def has_exploitation_concerns(contact: Contact) -> bool:
+    """R41: screening recorded exploitation, or an exploitation screening was assessed."""
+    if ExploitationScreening.objects.filter(contact=contact).exists():
+        return True
+    return any(
+        "exploitation" in screening.concerns
+        for screening in ChildScreening.objects.filter(contact=contact)
+    )
+
+
+@transaction.atomic
+def schedule_meeting(
+    *,
+    contact: Contact,
+    kind: str,
+    scheduled_for: dt.datetime,
+    chair: User,
+    invitees: list[Invitee],
+    by,
+    override_reason: str = "",
+    now: dt.datetime | None = None,
+) -> Meeting:
+    """Arrange a case discussion or strategy meeting, with the agencies invited (R39, R40)."""
+    require(by, "meeting.chair")
+    require(chair, "meeting.chair")
+    now = now or timezone.now()
+    loaded = current_loaded_policy()
+    policy = loaded.policy
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if contact.state == Contact.State.CLOSED:
+        raise DomainError(f"Contact {contact.reference} is closed: no meeting can be arranged.")
+    if kind not in Meeting.Kind.values:
+        raise DomainError("Choose the kind of meeting.")
+    known = {agency.key: agency.name for agency in policy.agencies}
+    for invitee in invitees:
+        if invitee.agency_key and invitee.agency_key not in known:
+            raise DomainError(f"{invitee.agency_key} is not a partner agency in the policy.")
+        if not invitee.name.strip():
+            raise DomainError("Give the name of everyone invited.")
+    due_at = None
+    if kind == Meeting.Kind.STRATEGY_MEETING:
+        invited = {invitee.agency_key for invitee in invitees}
+        missing = [key for key in policy.strategy_meeting_required_agencies if key not in invited]
+        if missing and not override_reason.strip():
+            raise DomainError(
+                "A strategy meeting needs at least "
+                + ", ".join(known[key] for key in policy.strategy_meeting_required_agencies)
+                + " (R40). Not invited: "
+                + ", ".join(known[key] for key in missing)
+                + ". Invite them, or as chair give the reason the meeting goes ahead without."
+            )
+        clock = start_clock(
+            timescale=policy.timescale(TimescaleKey.STRATEGY_MEETING),
+            start=concerns_identified_at(contact, now),
+            calendar=calendar_for(loaded),
+        )
+        due_at = clock.due if clock else None
+    meeting = Meeting.objects.create(
+        contact=contact,
+        kind=kind,
+        scheduled_for=scheduled_for,
+        due_at=due_at,
+        chair=chair,
+        scheduled_by=by,
+        scheduled_at=now,
+        override_reason=override_reason.strip(),
+        policy_version=current_policy_version(),
+    )
+    for invitee in invitees:
+        Attendee.objects.create(
+            meeting=meeting,
+            agency_key=invitee.agency_key,
+            name=invitee.name.strip(),
+            role=invitee.role.strip(),
+        )
+    if has_exploitation_concerns(contact):
+        # R41: the exploitation coordinator is informed and invited.
+        for coordinator in User.objects.filter(role=Role.EXPLOITATION_COORDINATOR, is_active=True):
+            Attendee.objects.get_or_create(
+                meeting=meeting,
+                name=str(coordinator),
+                defaults={"role": "Exploitation coordinator"},
+            )
+            if coordinator.email:
+                queue_message(
+                    key=f"meeting-{meeting.pk}-coordinator-{coordinator.pk}",
+                    kind="meeting_invitation",
+                    to=coordinator.email,
+                    subject=f"{meeting.get_kind_display()} at {_when(scheduled_for)}",
+                    body=(
+                        f"You are invited to a {meeting.get_kind_display().lower()} about contact "
+                        f"{contact.reference}, where exploitation is a concern, at "
+                        f"{_when(scheduled_for)}, chaired by {chair}."
+                    ),
+                )
+    audit.record(
+        actor=by,
+        action="meeting.scheduled",
+        target=contact,
+        changes={
+            "kind": kind,
+            "scheduled_for": scheduled_for.isoformat(),
+            "invited": [invitee.agency_key or invitee.name for invitee in invitees],
+        },
+        reason=meeting.override_reason,
+        policy_version=meeting.policy_version,
+        at=now,
+    )
+    return meeting
+
+
+@dataclass(frozen=True)
+class Contribution:
+    attendee_id: int
+    attended: bool
+    contribution: str
+
+
+@dataclass(frozen=True)
+class DissentIn:
+    agency_key: str
+    name: str
+    view: str
+
+
+@transaction.atomic
+def record_meeting(
+    *,
+    meeting: Meeting,
+    by,
+    held_at: dt.datetime,
+    contributions: list[Contribution],
+    analysis: str,
+    intervention: str,
+    plan_of_action: str,
+    outcome: str,
+    consensus: bool,
+    dissents: list[DissentIn],
+    expected_version: int,
+    now: dt.datetime | None = None,
+) -> Meeting:
+    """Record what the meeting agreed, each agency's voice, and any dissent (R39, R40)."""
+    require(by, "meeting.chair")
+    now = now or timezone.now()
+    policy = current_loaded_policy().policy
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.version != expected_version:
+        raise DomainError(
+            f"{meeting.recorded_by or 'Someone'} recorded this meeting while you were writing. "
+            "Yours was not saved: reload the page to read theirs."
+        )
+    if meeting.held_at is not None:
+        raise DomainError(f"This meeting was recorded as held at {_when(meeting.held_at)}.")
+    if held_at > now:
+        raise DomainError("A meeting is recorded once it has been held: its time is in the future.")
+    outcomes = dict(meeting_outcomes(policy))
+    if outcome not in outcomes:
+        raise DomainError("Choose the meeting's outcome from the council's list (R40).")
+    for field, words in (
+        (analysis, "the agreed analysis of needs and parenting capacity"),
+        (intervention, "the intervention required"),
+        (plan_of_action, "the plan of action"),
+    ):
+        if not field.strip():
+            raise DomainError(f"Record {words} (R39).")
+    if not consensus and not dissents:
+        raise DomainError(
+            "Without consensus the chair decides (R39): record who disagreed and their view."
+        )
+    attendees = {attendee.pk: attendee for attendee in meeting.attendees.all()}
+    for item in contributions:
+        attendee = attendees.get(item.attendee_id)
+        if attendee is None:
+            raise DomainError("A contribution is from someone not invited to this meeting.")
+        attendee.attended = item.attended
+        attendee.contribution = item.contribution.strip()
+        attendee.save(update_fields=["attended", "contribution"])
+    for dissent in dissents:
+        if not dissent.view.strip():
+            raise DomainError("Record each dissenting agency's view in its own words.")
+        Dissent.objects.create(
+            meeting=meeting,
+            agency_key=dissent.agency_key,
+            name=dissent.name.strip(),
+            view=dissent.view.strip(),
+            recorded_by=by,
+            recorded_at=now,
+        )
+    meeting.held_at = held_at
+    meeting.analysis = analysis.strip()
+    meeting.intervention = intervention.strip()
+    meeting.plan_of_action = plan_of_action.strip()
+    meeting.outcome = outcome
+    meeting.outcome_label = outcomes[outcome]
+    meeting.consensus = consensus
+    meeting.recorded_by = by
+    meeting.version += 1
+    meeting.save()
+    if meeting.kind == Meeting.Kind.STRATEGY_MEETING:
+        FollowUp.objects.filter(
+            decision__contact=meeting.contact,
+            kind=FollowUp.Kind.STRATEGY_DISCUSSION,
+            done_at__isnull=True,
+        ).update(done_at=now, done_by=by, note=f"Strategy meeting held at {_when(held_at)}.")
+    audit.record(
+        actor=by,
+        action="meeting.recorded",
+        target=meeting.contact,
+        changes={
+            "kind": meeting.kind,
+            "outcome": outcome,
+            "consensus": consensus,
+            "dissents": [dissent.agency_key or dissent.name for dissent in dissents],
+            "late": bool(meeting.due_at and held_at > meeting.due_at),
+        },
+        reason=meeting.plan_of_action,
+        policy_version=meeting.policy_version,
+        at=now,
+    )
+    return meeting
+
+
+@transaction.atomic
+def record_exploitation_screening(
+    *,
+    contact: Contact,
+    child: ReportedChild,
+    by,
+    referrer_screening: str,
+    risk_assessment: str,
+    risk: str,
+    now: dt.datetime | None = None,
+) -> ExploitationScreening:
+    """The referrer's screening tool and the MASH social worker's risk assessment (R41)."""
+    require(by, "contact.screen")
+    now = now or timezone.now()
+    if child.contact_id != contact.pk:
+        raise DomainError(f"{child} is not part of contact {contact.reference}.")
+    if risk not in ExploitationScreening.Risk.values:
+        raise DomainError("Choose the risk: low, medium or high.")
+    if not referrer_screening.strip() or not risk_assessment.strip():
+        raise DomainError(
+            "Record what the referrer's exploitation screening tool says and your risk assessment."
+        )
+    screening = ExploitationScreening.objects.create(
+        contact=contact,
+        child=child,
+        referrer_screening=referrer_screening.strip(),
+        risk_assessment=risk_assessment.strip(),
+        risk=risk,
+        assessed_by=by,
+        assessed_at=now,
+    )
+    for coordinator in User.objects.filter(
+        role=Role.EXPLOITATION_COORDINATOR, is_active=True
+    ).exclude(email=""):
+        queue_message(
+            key=f"exploitation-{screening.pk}-{coordinator.pk}",
+            kind="exploitation_screening",
+            to=coordinator.email,
+            subject=(
+                f"Exploitation risk {screening.get_risk_display().lower()}: {contact.reference}"
+            ),
+            body=(
+                f"{by} assessed the exploitation risk to {child.first_name or 'a child'} "
+                f"(contact {contact.reference}) as {screening.get_risk_display().lower()}. "
+                "The child is on the daily Missing and Exploitation briefing."
+            ),
+        )
+    audit.record(
+        actor=by,
+        action="exploitation.assessed",
+        target=contact,
+        changes={"child": str(child), "risk": risk},
+        at=now,
+    )
+    return screening
+
+
+@transaction.atomic
+def record_briefing_action(
+    *,
+    child: ReportedChild,
+    by,
+    action: str,
+    owner: str,
+    on: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> BriefingAction:
+    """An action the daily Missing and Exploitation briefing agreed for a child (R41)."""
+    require(by, "exploitation.brief")
+    now = now or timezone.now()
+    if not action.strip() or not owner.strip():
+        raise DomainError("Record the action agreed and who does it.")
+    agreed = BriefingAction.objects.create(
+        on=on or now.astimezone(LONDON).date(),
+        child=child,
+        action=action.strip(),
+        owner=owner.strip(),
+        recorded_by=by,
+        recorded_at=now,
+    )
+    audit.record(
+        actor=by,
+        action="briefing.action_agreed",
+        target=child.contact,
+        changes={"child": str(child), "owner": agreed.owner},
+        reason=agreed.action,
+        at=now,
+    )
+    return agreed

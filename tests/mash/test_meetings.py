@@ -1,0 +1,186 @@
+"""Case discussions, strategy meetings (R39, R40), exploitation and the daily briefing (R41)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from frontdoor.accounts.roles import Role
+from frontdoor.errors import DomainError
+from frontdoor.intake.models import Channel, MissingEpisode
+from frontdoor.mash import meetings
+from frontdoor.mash.meeting_views import children_of_concern
+from frontdoor.mash.meetings import Contribution, DissentIn, Invitee
+from frontdoor.mash.models import Meeting
+from frontdoor.outbox.models import Message
+from frontdoor.screening.models import FollowUp
+from tests.screening.conftest import RECEIVED
+from tests.screening.test_decisions import DECIDED, decide
+
+pytestmark = pytest.mark.django_db
+REQUIRED = [
+    Invitee("social_care", "Sam Social"),
+    Invitee("police", "PC Lee"),
+    Invitee("early_help", "Ed Help"),
+    Invitee("health", "Nurse Khan"),
+]
+
+
+def schedule(contact, manager, invitees=REQUIRED, **extra):
+    return meetings.schedule_meeting(
+        contact=contact,
+        kind=extra.pop("kind", Meeting.Kind.STRATEGY_MEETING),
+        scheduled_for=extra.pop("scheduled_for", DECIDED + dt.timedelta(hours=4)),
+        chair=manager,
+        invitees=list(invitees),
+        by=manager,
+        now=extra.pop("now", DECIDED + dt.timedelta(minutes=5)),
+        **extra,
+    )
+
+
+def record(meeting, manager, **overrides):
+    values = {
+        "held_at": DECIDED + dt.timedelta(hours=4),
+        "contributions": [
+            Contribution(attendee.pk, True, f"{attendee.name} shared what they hold.")
+            for attendee in meeting.attendees.all()
+        ],
+        "analysis": "Mother protective but overwhelmed.",
+        "intervention": "Section 47 enquiry.",
+        "plan_of_action": "Joint visit today; medical tomorrow.",
+        "outcome": "strategy_discussion",
+        "consensus": True,
+        "dissents": [],
+        "expected_version": meeting.version,
+        "now": DECIDED + dt.timedelta(hours=5),
+    }
+    values.update(overrides)
+    return meetings.record_meeting(meeting=meeting, by=manager, **values)
+
+
+def test_r40_a_strategy_meeting_needs_the_required_agencies_unless_the_chair_says_why(
+    contact, manager
+):
+    with pytest.raises(DomainError, match="Not invited: Health"):
+        schedule(contact, manager, invitees=REQUIRED[:3])
+    meeting = schedule(contact, manager, invitees=REQUIRED[:3], override_reason="Health on strike")
+    assert meeting.override_reason == "Health on strike"
+
+
+def test_r40_a_strategy_meeting_is_due_24_hours_after_the_concerns(contact, manager):
+    decide(contact, contact.children.first(), manager, level=4, outcome="strategy_discussion")
+    meeting = schedule(contact, manager)
+    assert meeting.due_at == DECIDED + dt.timedelta(hours=24)
+
+
+def test_r39_the_meeting_records_each_voice_the_plan_and_closes_the_strategy_follow_up(
+    contact, manager
+):
+    decide(contact, contact.children.first(), manager, level=4, outcome="strategy_discussion")
+    meeting = record(schedule(contact, manager), manager)
+    assert meeting.outcome_label.startswith("Child protection")
+    assert all(attendee.attended for attendee in meeting.attendees.all())
+    follow_up = FollowUp.objects.get(kind=FollowUp.Kind.STRATEGY_DISCUSSION)
+    assert follow_up.done_at is not None
+
+
+def test_r39_without_consensus_the_chair_decides_and_dissent_is_recorded(contact, manager):
+    meeting = schedule(contact, manager)
+    with pytest.raises(DomainError, match="the chair decides"):
+        record(meeting, manager, consensus=False)
+    meeting = record(
+        meeting,
+        manager,
+        consensus=False,
+        dissents=[DissentIn("police", "PC Lee", "Police see no crime; an assessment is enough.")],
+    )
+    assert meeting.dissents.get().view.startswith("Police see no crime")
+
+
+def test_r40_the_outcome_is_one_of_r40s(contact, manager):
+    with pytest.raises(DomainError, match="outcome"):
+        record(schedule(contact, manager), manager, outcome="allocated_worker")
+
+
+def test_a_stale_meeting_page_cannot_overwrite_the_record(contact, manager):
+    meeting = schedule(contact, manager)
+    record(meeting, manager)
+    with pytest.raises(DomainError, match="while you were writing"):
+        record(meeting, manager)
+
+
+def test_r41_the_exploitation_coordinator_is_told_and_invited(contact, manager, worker, make_user):
+    coordinator = make_user(Role.EXPLOITATION_COORDINATOR, email="cse@sefton.example")
+    child = contact.children.first()
+    meetings.record_exploitation_screening(
+        contact=contact,
+        child=child,
+        by=worker,
+        referrer_screening="Older boyfriend, new phone, missing overnight.",
+        risk_assessment="Indicators of sexual exploitation.",
+        risk="high",
+    )
+    assert Message.objects.filter(kind="exploitation_screening", to=coordinator.email).exists()
+    meeting = schedule(contact, manager)
+    assert meeting.attendees.filter(role="Exploitation coordinator").exists()
+    assert Message.objects.filter(kind="meeting_invitation", to=coordinator.email).exists()
+
+
+def test_r41_the_briefing_lists_children_of_most_concern_and_records_actions(
+    client, make_contact, officer, worker, make_user
+):
+    from frontdoor.intake.services import record_missing_episode
+    from frontdoor.intake.submissions import Child
+    from tests.intake.factories import make_submission
+
+    coordinator = make_user(Role.EXPLOITATION_COORDINATOR)
+    now = dt.datetime.now(dt.UTC)
+    record_missing_episode(
+        child=Child(first_name="Sam", last_name="Missing", date_of_birth=dt.date(2011, 1, 1)),
+        submission=make_submission(),
+        channel=Channel.POLICE_NOTIFICATION,
+        went_missing_at=now - dt.timedelta(hours=5),
+        returned_at=None,
+        missing_from="Home",
+        by=officer,
+    )
+    rows = children_of_concern(now.date())
+    assert rows and "Missing now" in rows[0]["reasons"][0]
+    child = MissingEpisode.objects.get().child
+    client.force_login(coordinator)
+    page = client.get(reverse("mash:briefing")).content.decode()
+    assert str(child) in page
+    client.post(
+        reverse("mash:briefing"),
+        {"child": child.pk, "action": "Return interview", "owner": "Police"},
+    )
+    assert "Return interview" in client.get(reverse("mash:briefing")).content.decode()
+    client.force_login(worker)
+    assert client.get(reverse("mash:briefing")).status_code == 403
+
+
+def test_the_meeting_pages_arrange_and_record(client, contact, manager):
+    client.force_login(manager)
+    form = {
+        "kind": "strategy_meeting",
+        "scheduled_for": "17/11/2026 16:00",
+        "chair": manager.pk,
+        "invite-social_care": "Sam Social",
+        "invite-police": "PC Lee",
+        "invite-early_help": "Ed Help",
+        "invite-health": "Nurse Khan",
+        "invite-other": "Pat Teacher, class teacher",
+    }
+    response = client.post(reverse("mash:schedule", args=[contact.reference]), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    meeting = Meeting.objects.get()
+    assert meeting.attendees.count() == 5
+    page = client.get(response["Location"]).content.decode()
+    assert "Record the meeting" in page
+
+
+def test_the_received_fixture_is_a_tuesday():
+    assert RECEIVED.weekday() == 1
