@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "frontdoor.screening",
     "frontdoor.returns",
     "frontdoor.mash",
+    "frontdoor.escalations",
     "frontdoor.demo",
 ]
 

@@ -1,0 +1,236 @@
+"""Reading escalations, with need-to-know applied in the query (R45, decision 6).
+
+A partner agency's user sees only the escalations their agency raised, and may escalate only a
+contact whose MASH enquiry was sent to their agency. The council's MASH staff and service
+managers see every escalation; anyone else sees the ones they raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+
+from frontdoor.accounts.permissions import can
+from frontdoor.accounts.roles import Role
+from frontdoor.escalations.models import Discussion, Escalation, StepRecord
+from frontdoor.intake.models import Contact
+from frontdoor.intake.selectors import contacts_visible_to
+from frontdoor.mash.selectors import requests_visible_to
+from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.schema import Policy
+
+
+def _is_partner(user) -> bool:
+    return getattr(user, "role", None) == Role.PARTNER_AGENCY
+
+
+def may_oversee(user) -> bool:
+    """The list, log and report: service managers receive escalations (R39), MASH managers
+    chair the discussions they come from (R39)."""
+    return can(user, "escalation.receive") or can(user, "meeting.chair")
+
+
+def contacts_open_to_escalation(user) -> QuerySet[Contact]:
+    """The contacts `user` may escalate a disagreement about."""
+    if not can(user, "escalation.open"):
+        return Contact.objects.none()
+    if _is_partner(user):
+        # Need-to-know: only a contact whose MASH enquiry was sent to the user's agency.
+        sent = requests_visible_to(user).values("enquiry__contact_id")
+        return Contact.objects.filter(pk__in=sent)
+    return contacts_visible_to(user)
+
+
+def escalations_visible_to(user) -> QuerySet[Escalation]:
+    escalations = Escalation.objects.select_related(
+        "contact", "decision", "decision__child", "raised_by", "policy_version"
+    )
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return escalations.none()
+    if _is_partner(user):
+        return escalations.filter(raised_by_agency=user.agency_key)
+    if may_oversee(user) or can(user, "contact.screen"):
+        return escalations
+    return escalations.filter(raised_by=user)
+
+
+def with_steps(escalations: QuerySet[Escalation]) -> QuerySet[Escalation]:
+    """Each escalation with its steps and discussions, in three queries whatever the count."""
+    return escalations.prefetch_related(
+        Prefetch("steps", queryset=StepRecord.objects.order_by("number")),
+        Prefetch(
+            "discussions",
+            queryset=Discussion.objects.select_related("recorded_by").order_by("step"),
+        ),
+    )
+
+
+def current_step(escalation: Escalation) -> StepRecord | None:
+    """The step the escalation is at (from prefetched steps when there are any)."""
+    return next((step for step in escalation.steps.all() if step.number == escalation.step), None)
+
+
+@dataclass
+class Row:
+    """One escalation on the list: where it is and how its clock stands."""
+
+    escalation: Escalation
+    step: StepRecord | None
+    overdue: bool
+    due_at: dt.datetime | None
+
+
+def escalation_list(*, user, now: dt.datetime) -> list[Row]:
+    """Open escalations first, the soonest due first; then the resolved, the latest first."""
+    escalations = with_steps(
+        escalations_visible_to(user).annotate(
+            open_first=Case(
+                When(state=Escalation.State.OPEN, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+    ).order_by("open_first", "-raised_at", "-id")
+    rows = []
+    for escalation in escalations:
+        step = current_step(escalation)
+        is_open = escalation.state == Escalation.State.OPEN
+        due = step.due_at if step and is_open else None
+        rows.append(Row(escalation, step, bool(due and now > due), due))
+    # Open ones by due time (no timescale last); the database cannot sort by a prefetched step.
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    rows.sort(
+        key=lambda row: (
+            row.escalation.state != Escalation.State.OPEN,
+            row.due_at or far if row.escalation.state == Escalation.State.OPEN else far,
+        )
+    )
+    return rows
+
+
+def step_state(step: StepRecord, now: dt.datetime) -> str:
+    """'in time', 'late', 'overdue', 'waiting' or 'no timescale'."""
+    if step.ended_at:
+        return "late" if step.was_late else "in time"
+    if step.due_at is None:
+        return "no timescale"
+    return "overdue" if now > step.due_at else "waiting"
+
+
+# The escalation log and the per-step report -------------------------------------------------
+
+
+LOG_COLUMNS = [
+    "Reference",
+    "Contact",
+    "Decision",
+    "What is disagreed with",
+    "Raised by",
+    "Agency",
+    "Raised at",
+    "Step reached",
+    "Step name",
+    "State",
+    "Current step due",
+    "Late steps",
+    "Resolved at",
+    "Outcome",
+]
+
+
+def _local(moment: dt.datetime | None) -> str:
+    return moment.astimezone(LONDON).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def agency_name(policy: Policy, key: str) -> str:
+    if not key:
+        return "Children's services"
+    try:
+        return policy.agency(key).name
+    except KeyError:
+        return key
+
+
+def escalation_log(*, user, policy: Policy, now: dt.datetime) -> list[list]:
+    """The escalation summary log (R42 step 2): one row per escalation, oldest first."""
+    rows = []
+    for escalation in with_steps(escalations_visible_to(user)).order_by("raised_at", "id"):
+        step = current_step(escalation)
+        is_open = escalation.state == Escalation.State.OPEN
+        late = sum(
+            1
+            for record in escalation.steps.all()
+            if record.was_late
+            or (is_open and record is step and step_state(record, now) == "overdue")
+        )
+        decision = escalation.decision
+        rows.append(
+            [
+                escalation.reference,
+                escalation.contact.reference,
+                f"{decision.outcome_label} for {decision.child}" if decision else "",
+                escalation.about,
+                str(escalation.raised_by),
+                agency_name(policy, escalation.raised_by_agency),
+                _local(escalation.raised_at),
+                escalation.step,
+                step.name if step else "",
+                escalation.get_state_display(),
+                _local(step.due_at) if step and is_open else "",
+                late,
+                _local(escalation.resolved_at),
+                escalation.outcome,
+            ]
+        )
+    return rows
+
+
+REPORT_COLUMNS = ["Step", "Name", "Reached", "Resolved at this step", "Escalated", "Open", "Late"]
+
+
+@dataclass
+class StepFigures:
+    number: int
+    name: str
+    reached: int = 0
+    resolved: int = 0
+    escalated: int = 0
+    open: int = 0
+    late: int = 0
+
+    def as_row(self) -> list:
+        return [
+            self.number,
+            self.name,
+            self.reached,
+            self.resolved,
+            self.escalated,
+            self.open,
+            self.late,
+        ]
+
+
+def step_report(*, user, policy: Policy, now: dt.datetime) -> list[StepFigures]:
+    """How many escalations reached each step, were resolved or escalated there, and how many
+    were late: ended after the step's due time, or still open past it (R42)."""
+    figures = {
+        number: StepFigures(number, step.name)
+        for number, step in enumerate(policy.escalation.steps, start=1)
+    }
+    steps = StepRecord.objects.filter(
+        escalation__in=escalations_visible_to(user).values("pk")
+    ).select_related("escalation")
+    for record in steps:
+        row = figures.setdefault(record.number, StepFigures(record.number, record.name))
+        row.reached += 1
+        if record.ended_at is None:
+            row.open += 1
+        elif record.escalation.step > record.number:
+            row.escalated += 1
+        else:
+            row.resolved += 1
+        if record.was_late or (record.ended_at is None and record.due_at and now > record.due_at):
+            row.late += 1
+    return [figures[number] for number in sorted(figures)]

@@ -1,0 +1,23 @@
+"""Escalation tests start from a recorded contact, as screening's and MASH's tests do."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdoor.accounts.roles import Role
+from tests.screening.conftest import contact, make_contact, officer, worker  # noqa: F401
+
+
+@pytest.fixture
+def service_manager(make_user):
+    return make_user(Role.SERVICE_MANAGER, email="head.of.service@council.example")
+
+
+@pytest.fixture
+def police(make_user):
+    return make_user(Role.PARTNER_AGENCY, agency_key="police", email="desk@police.example")
+
+
+@pytest.fixture
+def health(make_user):
+    return make_user(Role.PARTNER_AGENCY, agency_key="health", email="safeguarding@nhs.example")

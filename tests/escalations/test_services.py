@@ -1,0 +1,240 @@
+"""Escalations of professional disagreement: steps, clocks, methods and refusals (R39, R42, R43)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from frontdoor.accounts.permissions import PermissionDeniedError
+from frontdoor.accounts.roles import Role
+from frontdoor.audit.models import AuditEvent
+from frontdoor.errors import DomainError
+from frontdoor.escalations.models import Discussion, Escalation, StepRecord
+from frontdoor.escalations.services import StepConflict, open_escalation, record_discussion
+from frontdoor.outbox.models import Message
+from frontdoor.policy.clocks import LONDON
+from tests.mash.test_enquiries import send
+from tests.screening.test_decisions import decide
+
+pytestmark = pytest.mark.django_db
+
+# Christmas Eve 2026, a Thursday: Friday 25 and Monday 28 December are bank holidays.
+OPENED = dt.datetime(2026, 12, 24, 10, 0, tzinfo=LONDON)
+
+
+def london(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=LONDON)
+
+
+def discuss(escalation, by, held_at, outcome="escalate", **overrides):
+    values = {
+        "method": "telephone",
+        "participants": "Duty social worker; police MASH officer",
+        "discussion": "The threshold for a section 47 enquiry.",
+        "agreed_plan": "Managers to meet by Monday; the social worker shares the chronology today.",
+        "now": held_at + dt.timedelta(minutes=30),
+    }
+    values.update(overrides)
+    return record_discussion(
+        escalation=escalation, by=by, held_at=held_at, outcome=outcome, **values
+    )
+
+
+def test_r42_sefton_has_four_steps_each_with_its_own_clock_across_holidays(
+    contact, police, manager, service_manager
+):
+    send(contact, manager)
+    escalation = open_escalation(
+        contact=contact, about="The police think this meets s47.", by=police, now=OPENED
+    )
+    assert escalation.raised_by_agency == "police"
+    step_one = escalation.steps.get()
+    assert step_one.name == "Practitioner to practitioner"
+    # 2 working days from Thursday 24 December: 29 and 30 December count.
+    assert step_one.due_at == london(2026, 12, 30, 17, 30)
+
+    discuss(escalation, police, london(2026, 12, 30, 15, 0))
+    escalation.refresh_from_db()
+    assert escalation.step == 2
+    # A further 2 working days from Wednesday 30 December: 31 December and (1 January being a
+    # bank holiday, then the weekend) Monday 4 January.
+    assert escalation.steps.get(number=2).due_at == london(2027, 1, 4, 17, 30)
+
+    discuss(escalation, service_manager, london(2027, 1, 4, 11, 0))
+    escalation.refresh_from_db()
+    assert escalation.steps.get(number=3).due_at == london(2027, 1, 6, 17, 30)
+
+    discuss(escalation, service_manager, london(2027, 1, 7, 9, 30))  # a day late
+    escalation.refresh_from_db()
+    step_four = escalation.steps.get(number=4)
+    assert step_four.name == "Independently chaired partnership meeting"
+    # 5 working days from Thursday 7 January: 8, 11, 12, 13 and 14 January.
+    assert step_four.due_at == london(2027, 1, 14, 17, 30)
+    assert [step.was_late for step in escalation.steps.order_by("number")] == [
+        False,
+        False,
+        True,
+        False,
+    ]
+    # The service managers hear of the opening and of each new step (R39).
+    subjects = Message.objects.filter(to=service_manager.email).values_list("subject", flat=True)
+    assert len(subjects) == 4
+
+
+def test_r42_email_is_refused_as_a_method_for_sefton(contact, manager):
+    escalation = open_escalation(
+        contact=contact, about="Disagree with NFA.", by=manager, now=OPENED
+    )
+    with pytest.raises(DomainError, match="not by e-mail"):
+        discuss(escalation, manager, london(2026, 12, 29, 10, 0), method="email")
+    assert not Discussion.objects.exists()
+
+
+def test_r42_the_last_step_is_final_and_binding_so_it_must_resolve(contact, manager):
+    escalation = open_escalation(
+        contact=contact, about="Disagree with NFA.", by=manager, now=OPENED
+    )
+    held = london(2026, 12, 29, 10, 0)
+    for hours in range(3):
+        discuss(escalation, manager, held + dt.timedelta(hours=hours))
+        escalation.refresh_from_db()
+    assert escalation.step == 4
+    with pytest.raises(DomainError, match=r"last step \(Final and binding\)"):
+        discuss(escalation, manager, held + dt.timedelta(hours=4))
+    discuss(
+        escalation,
+        manager,
+        held + dt.timedelta(hours=4),
+        outcome="resolved",
+        method="face_to_face",
+        agreed_plan="A strategy discussion by Friday, chaired by the MASH manager.",
+    )
+    escalation.refresh_from_db()
+    assert escalation.state == Escalation.State.RESOLVED
+    assert escalation.outcome == "A strategy discussion by Friday, chaired by the MASH manager."
+    assert escalation.resolved_at == held + dt.timedelta(hours=4)
+    assert AuditEvent.objects.filter(action="escalation.resolved").count() == 1
+
+
+def test_r42_resolving_at_the_first_step_stops_its_clock(contact, manager):
+    escalation = open_escalation(contact=contact, about="Disagree.", by=manager, now=OPENED)
+    discuss(escalation, manager, london(2026, 12, 29, 10, 0), outcome="resolved")
+    escalation.refresh_from_db()
+    assert escalation.state == Escalation.State.RESOLVED
+    assert escalation.steps.count() == 1
+    assert escalation.steps.get().ended_at == london(2026, 12, 29, 10, 0)
+    with pytest.raises(StepConflict, match="it is now resolved"):
+        discuss(escalation, manager, london(2026, 12, 29, 11, 0))
+
+
+def test_r43_lewisham_steps_come_from_its_file_with_no_clock(settings, contact, manager):
+    settings.FRONTDOOR_COUNCIL = "lewisham"
+    escalation = open_escalation(contact=contact, about="Disagree.", by=manager, now=OPENED)
+    assert escalation.policy_version.policy_id == "lewisham"
+    step = escalation.steps.get()
+    assert step.name == "MASH manager"
+    assert step.due_at is None  # Lewisham's documents set no timescale
+    # Lewisham records by e-mail too.
+    discuss(escalation, manager, london(2026, 12, 29, 10, 0), method="email")
+    escalation.refresh_from_db()
+    discuss(escalation, manager, london(2026, 12, 29, 11, 0))
+    escalation.refresh_from_db()
+    names = list(escalation.steps.order_by("number").values_list("name", flat=True))
+    assert names == [
+        "MASH manager",
+        "MASH group manager or head of service",
+        "Lewisham Safeguarding Children Partnership",
+    ]
+    with pytest.raises(DomainError, match="last step: there is no further step"):
+        discuss(escalation, manager, london(2026, 12, 29, 12, 0))
+
+
+def test_an_escalation_keeps_the_policy_it_was_opened_under(settings, contact, manager):
+    escalation = open_escalation(contact=contact, about="Disagree.", by=manager, now=OPENED)
+    settings.FRONTDOOR_COUNCIL = "lewisham"
+    discuss(escalation, manager, london(2026, 12, 29, 10, 0))
+    # Still Sefton's second step and clock, though the installation now serves Lewisham.
+    step = StepRecord.objects.get(escalation=escalation, number=2)
+    assert step.name == "Manager to manager"
+    assert step.due_at == london(2026, 12, 31, 17, 30)
+
+
+def test_partner_agency_may_open_only_on_their_own_enquirys_contact(
+    make_contact, contact, manager, police, health
+):
+    send(contact, manager, agencies=["police"])
+    other = make_contact()
+    with pytest.raises(PermissionDeniedError, match="sent to their agency"):
+        open_escalation(contact=contact, about="Disagree.", by=health, now=OPENED)
+    with pytest.raises(PermissionDeniedError):
+        open_escalation(contact=other, about="Disagree.", by=police, now=OPENED)
+    assert open_escalation(contact=contact, about="Disagree.", by=police, now=OPENED)
+
+
+def test_permission_refusals(contact, make_user, manager):
+    analyst = make_user(Role.PERFORMANCE_ANALYST)
+    with pytest.raises(PermissionDeniedError, match="cannot open an escalation"):
+        open_escalation(contact=contact, about="Disagree.", by=analyst, now=OPENED)
+    escalation = open_escalation(contact=contact, about="Disagree.", by=manager, now=OPENED)
+    early_help = make_user(Role.EARLY_HELP_WORKER)
+    with pytest.raises(PermissionDeniedError, match="cannot record discussions"):
+        discuss(escalation, early_help, london(2026, 12, 29, 10, 0))
+    with pytest.raises(PermissionDeniedError):
+        discuss(escalation, analyst, london(2026, 12, 29, 10, 0))
+
+
+def test_another_agency_cannot_record_on_an_escalation_it_did_not_raise(
+    contact, manager, police, health
+):
+    send(contact, manager)
+    escalation = open_escalation(contact=contact, about="Disagree.", by=police, now=OPENED)
+    with pytest.raises(PermissionDeniedError):
+        discuss(escalation, health, london(2026, 12, 29, 10, 0))
+
+
+def test_concurrent_step_move_is_refused_with_who_moved_it(contact, manager, service_manager):
+    escalation = open_escalation(contact=contact, about="Disagree.", by=manager, now=OPENED)
+    seen_by_both = Escalation.objects.get(pk=escalation.pk)  # both pages show step 1
+    discuss(escalation, manager, london(2026, 12, 29, 10, 0))
+    with pytest.raises(
+        StepConflict, match=r"Step 1 of ESC-\d+ was already ended by .*now at step 2"
+    ):
+        discuss(seen_by_both, service_manager, london(2026, 12, 29, 10, 5))
+    with pytest.raises(StepConflict):
+        discuss(escalation, service_manager, london(2026, 12, 29, 10, 5), expected_step=1)
+    assert Discussion.objects.count() == 1
+    assert StepRecord.objects.filter(escalation=escalation).count() == 2
+
+
+def test_a_discussion_needs_its_plan_and_a_real_time(contact, manager):
+    escalation = open_escalation(contact=contact, about="Disagree.", by=manager, now=OPENED)
+    with pytest.raises(DomainError, match="agreed plan"):
+        discuss(escalation, manager, london(2026, 12, 29, 10, 0), agreed_plan=" ")
+    with pytest.raises(DomainError, match="cannot be earlier"):
+        discuss(escalation, manager, london(2026, 12, 23, 10, 0))
+    with pytest.raises(DomainError, match="future"):
+        discuss(escalation, manager, london(2026, 12, 29, 10, 0), now=OPENED)
+
+
+def test_an_escalation_about_a_decision_names_it(contact, make_contact, manager):
+    decision = decide(contact, contact.children.first(), manager)
+    escalation = open_escalation(
+        contact=contact, decision=decision, about="Disagree.", by=manager, now=OPENED
+    )
+    assert escalation.decision == decision
+    with pytest.raises(DomainError, match="not one of contact"):
+        open_escalation(
+            contact=make_contact(), decision=decision, about="Disagree.", by=manager, now=OPENED
+        )
+
+
+def test_the_same_form_sent_twice_opens_one_escalation(contact, manager):
+    first = open_escalation(
+        contact=contact, about="Disagree.", by=manager, now=OPENED, submission_key="k" * 20
+    )
+    again = open_escalation(
+        contact=contact, about="Disagree.", by=manager, now=OPENED, submission_key="k" * 20
+    )
+    assert first == again
+    assert Escalation.objects.count() == 1
