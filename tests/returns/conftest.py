@@ -89,6 +89,7 @@ def record(officer, manager):
         children: list[dict],
         decisions,
         channel: Channel = Channel.TELEPHONE,
+        person=None,
         **extra,
     ):
         contact = record_contact(
@@ -100,6 +101,9 @@ def record(officer, manager):
         for reported, decisions_for_child in zip(
             contact.children.order_by("id"), decisions, strict=True
         ):
+            if person is not None:  # as matching would link a known child (R18)
+                reported.person = person
+                reported.save(update_fields=["person"])
             for based_on, (outcome, level, need) in enumerate(decisions_for_child):
                 record_decision(
                     contact=contact,
@@ -133,10 +137,10 @@ def current_collection_year(today: dt.date) -> int:
 def year_of_contacts(record):
     """A few dozen children referred, assessed, sent to early help or closed over the current
     collection year, up to yesterday (a contact cannot be recorded in the future)."""
-    today = timezone.localdate()
-    year = current_collection_year(today)
-    first = max(dt.date(year - 1, 4, 1), today - dt.timedelta(days=150))
-    days = max((today - first).days, 1)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    year = current_collection_year(yesterday)
+    first = max(dt.date(year - 1, 4, 1), yesterday - dt.timedelta(days=150))
+    days = (yesterday - first).days
     referrers = itertools.cycle([SCHOOL, POLICE, GP, HEALTH_VISITOR, FAMILY, NEIGHBOUR, ANONYMOUS])
     ethnicities = itertools.cycle(
         ["White British", "WBRI", "Pakistani", "Any other White background", "", "Not known"]
@@ -148,9 +152,8 @@ def year_of_contacts(record):
     contacts = []
     for number in range(30):
         day = first + dt.timedelta(days=number * days // 30)
-        at = dt.datetime.combine(day, dt.time(10), tzinfo=LONDON)
-        if at >= timezone.now() - dt.timedelta(hours=8):
-            at = timezone.now() - dt.timedelta(hours=8)
+        # Morning, with the decisions by early afternoon: all in the past, all on one day.
+        at = dt.datetime.combine(day, dt.time(9), tzinfo=LONDON)
         siblings = [
             child(
                 f"Child{number}",

@@ -206,6 +206,12 @@ def build_census(*, year: int, loaded: LoadedPolicy | None = None) -> Census:
         child.sex = sex_code(gender=child.facts.gender, unborn=child.facts.unborn)
         child.ethnicity = _ethnicity(child.facts, ethnicities, problems)
         _check_child(child, problems)
+    if not children:
+        problems.add(
+            kinds.NOTHING_TO_RETURN,
+            reference="",
+            detail=f"No referrals from {start:%d/%m/%Y} to {reference_date:%d/%m/%Y}.",
+        )
     return Census(
         year=year,
         reference_date=reference_date,

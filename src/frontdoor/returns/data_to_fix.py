@@ -22,7 +22,7 @@ class Item:
 
     @property
     def url(self) -> str:
-        return reverse("intake:contact", args=[self.reference])
+        return reverse("intake:contact", args=[self.reference]) if self.reference else ""
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Kind:
     many: str  # "children have no ethnicity recorded"
     blocking: bool
     how_to_fix: str
+    counted: bool = True  # False: the summary is `one` alone, for a problem of the whole return
 
 
 @dataclass
@@ -44,6 +45,8 @@ class Group:
     @property
     def summary(self) -> str:
         count = len(self.items)
+        if not self.kind.counted:
+            return self.kind.one
         return f"{count} {self.kind.one if count == 1 else self.kind.many}"
 
     @property
@@ -85,7 +88,9 @@ class DataToFix:
             mark = "BLOCKS THE FILE: " if group.blocking else ""
             lines.append(f"- {mark}{group.summary}. {group.kind.how_to_fix}")
             for item in group.items[:limit]:
-                lines.append(f"    {item.url}  {item.detail}")
+                lines.append(
+                    f"    {item.url}  {item.detail}".rstrip() if item.url else f"    {item.detail}"
+                )
             if len(group.items) > limit:
                 lines.append(f"    ... and {len(group.items) - limit} more")
         return lines
@@ -180,4 +185,15 @@ REFERRED_TOO_EARLY = Kind(
     "unborn children were referred more than 40 weeks before the expected date of birth",
     blocking=True,
     how_to_fix="Check the expected date of birth (DfE rule 8606).",
+)
+NOTHING_TO_RETURN = Kind(
+    "nothing_to_return",
+    "No child was referred in the collection year",
+    "",
+    blocking=True,
+    how_to_fix=(
+        "The DfE's census needs at least one child: check the year, or return the census "
+        "from the social care record."
+    ),
+    counted=False,
 )

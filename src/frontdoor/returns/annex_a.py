@@ -1,0 +1,379 @@
+"""Ofsted's Annex A lists 1 to 5, as far as the front door knows them (R46).
+
+For any period (London dates, both ends included), one row per child, in the column layout and
+codes of Ofsted's Annex A template:
+
+- List 1, contacts: every child of every contact received (missing episodes too, R9);
+- List 2, early help: children whose decision in force is an early help outcome;
+- List 3, referrals: `screening.Referral` (R29), with NFA, re-referral and the count in 12 months;
+- List 4, assessments: children whose decision in force started a Child and Family assessment;
+- List 5, section 47 enquiries: strategy discussions and emergency legal action.
+
+A decision counts when it is the child's latest at the end of the period. Columns the front door
+cannot know (assessment outcomes, conferences, the allocated social worker) are left blank for
+the social care record to complete; what it should know but cannot code is listed as data to fix
+and left blank, never guessed. Files: one XLSX with a sheet per list, or five CSV files (or a
+zip of them).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from frontdoor.policy.clocks import months_before
+from frontdoor.policy.loader import LoadedPolicy
+from frontdoor.policy.registry import current_loaded_policy
+from frontdoor.returns import data_to_fix as kinds
+from frontdoor.returns import selectors
+from frontdoor.returns.codes import (
+    NOT_OBTAINED,
+    Ethnicities,
+    ReferralSources,
+    age_in_years,
+    ofsted_ethnicity,
+    ofsted_gender,
+    ofsted_source,
+)
+from frontdoor.returns.data_to_fix import DataToFix
+from frontdoor.returns.selectors import ChildFacts
+
+COMMON = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)"]
+ALLOCATED = ["Allocated Team", "Allocated Worker"]
+YES, NO, UNKNOWN = "a) Yes", "b) No", "c) Unknown"
+EARLY_HELP = {"early_help"}
+ASSESSMENT = {"assessment"}
+SECTION_47 = {"strategy_discussion", "emergency_legal_action"}
+DATE_FORMAT = "DD/MM/YYYY"
+# Spreadsheet programs run a cell starting with these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    number: int
+    title: str
+    columns: list[str]
+
+    @property
+    def sheet(self) -> str:
+        return f"List {self.number}"
+
+    @property
+    def slug(self) -> str:
+        return f"list-{self.number}-{self.title.lower().replace(' ', '-')}"
+
+
+LISTS = (
+    ListSpec(1, "Contacts", [*COMMON, "Date of Contact", "Contact Source"]),
+    ListSpec(
+        2,
+        "Early help",
+        [
+            *COMMON,
+            "Assessment start date",
+            "Assessment completion date",
+            "Organisation completing assessment",
+        ],
+    ),
+    ListSpec(
+        3,
+        "Referrals",
+        [
+            *COMMON,
+            "Date of referral",
+            "Referral Source",
+            "Referral NFA?",
+            "Number of Referrals in Last 12 Months",
+            "Re-referral within 12 Months (Y/N)",
+            *ALLOCATED,
+        ],
+    ),
+    ListSpec(
+        4,
+        "Assessments",
+        [
+            *COMMON,
+            "Does the Child have a Disability",
+            "Continuous Assessment Start Date",
+            "Child Seen During Continuous Assessment",
+            "Continuous Assessment Date of Authorisation",
+            "Was the child assessed as requiring LA children's social care support?",
+            *ALLOCATED,
+        ],
+    ),
+    ListSpec(
+        5,
+        "Section 47 enquiries",
+        [
+            *COMMON,
+            "Does the Child have a Disability",
+            "Strategy discussion initiating Section 47 Enquiry Start Date",
+            "Was an Initial Child Protection Conference deemed unnecessary?",
+            "Date of Initial Child Protection Conference",
+            "Did the Initial Child Protection Conference Result in a Child Protection Plan",
+            "Number of Section 47 Enquiries in the last 12 months",
+            "Number of ICPCs in the last 12 months",
+            *ALLOCATED,
+        ],
+    ),
+)
+
+Row = list[Any]
+
+
+@dataclass
+class AnnexA:
+    """The lists for a period; rows are produced as they are written, so memory stays flat."""
+
+    start: dt.date
+    end: dt.date
+    loaded: LoadedPolicy
+    problems: DataToFix = field(default_factory=DataToFix)
+    counts: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._sources = ReferralSources(self.loaded.policy)
+        self._ethnicities = Ethnicities(self.loaded.policy)
+
+    def rows(self, number: int) -> Iterator[Row]:
+        producer: Callable[[], Iterator[Row]] = {
+            1: self._contacts,
+            2: self._early_help,
+            3: self._referrals,
+            4: self._assessments,
+            5: self._section_47s,
+        }[number]
+        self.counts[number] = 0
+        for row in producer():
+            self.counts[number] += 1
+            yield row
+
+    # What every list starts with: the child, as Ofsted asks for them.
+
+    def _child(self, child: ChildFacts, *, on: dt.date) -> Row:
+        if not child.unborn and child.gender not in ("male", "female"):
+            self.problems.add(kinds.NO_SEX, reference=child.reference, detail=child.name)
+        if not child.unborn and child.date_of_birth is None:
+            self.problems.add(kinds.NO_DATE_OF_BIRTH, reference=child.reference, detail=child.name)
+        return [
+            child.key,
+            ofsted_gender(gender=child.gender, unborn=child.unborn),
+            self._ethnicity(child),
+            child.date_of_birth,
+            age_in_years(born=child.date_of_birth, on=on),
+        ]
+
+    def _ethnicity(self, child: ChildFacts) -> str:
+        if not child.ethnicity:
+            if not child.unborn:
+                self.problems.add(kinds.NO_ETHNICITY, reference=child.reference, detail=child.name)
+            return ofsted_ethnicity(NOT_OBTAINED)
+        code = self._ethnicities.code_for(child.ethnicity)
+        if code is None:
+            self.problems.add(
+                kinds.UNMAPPED_ETHNICITY_LIST,
+                reference=child.reference,
+                detail=f"{child.name}: “{child.ethnicity}”",
+            )
+            return ""
+        return ofsted_ethnicity(code)
+
+    def _source(self, child: ChildFacts) -> str:
+        code = self._sources.code_for(child.referrer)
+        if code is None:
+            self.problems.add(
+                kinds.NO_SOURCE_CODE_CONTACT,
+                reference=child.reference,
+                detail=child.referrer.described(),
+            )
+            return ""
+        return ofsted_source(code)
+
+    # The lists.
+
+    def _contacts(self) -> Iterator[Row]:
+        for child in selectors.children_contacted(start=self.start, end=self.end):
+            yield [
+                *self._child(child, on=child.contacted_on),
+                child.contacted_on,
+                self._source(child),
+            ]
+
+    def _early_help(self) -> Iterator[Row]:
+        decided = selectors.children_decided(start=self.start, end=self.end, effects=EARLY_HELP)
+        for item in decided:
+            # The front door knows the early help it asked for, not the assessment's end.
+            yield [
+                *self._child(item.child, on=item.decided_on),
+                item.decided_on,
+                None,
+                item.outcome_label,
+            ]
+
+    def _referrals(self) -> Iterator[Row]:
+        earlier: dict[str, list[dt.date]] = defaultdict(list)
+        since = months_before(self.start, 12)
+        for referral in selectors.referrals(start=since, end=self.end):
+            child = referral.child
+            dates = earlier[child.key]
+            dates.append(referral.referred_on)
+            if referral.referred_on < self.start:
+                continue  # read only to count the referrals of the 12 months before
+            year_ago = months_before(referral.referred_on, 12)
+            yield [
+                *self._child(child, on=referral.referred_on),
+                referral.referred_on,
+                self._source(child),
+                "a) Yes" if not referral.latest_becomes_referral else "b) No",
+                sum(1 for when in dates if when > year_ago),
+                "Y" if referral.is_re_referral else "N",
+                None,
+                None,
+            ]
+
+    def _assessments(self) -> Iterator[Row]:
+        decided = selectors.children_decided(start=self.start, end=self.end, effects=ASSESSMENT)
+        for item in decided:
+            yield [
+                *self._child(item.child, on=item.decided_on),
+                UNKNOWN,
+                item.decided_on,
+                YES if item.child_seen_on else UNKNOWN,
+                None,
+                None,
+                None,
+                None,
+            ]
+
+    def _section_47s(self) -> Iterator[Row]:
+        earlier: dict[str, list[dt.date]] = defaultdict(list)
+        since = months_before(self.start, 12)
+        decided = selectors.children_decided(start=since, end=self.end, effects=SECTION_47)
+        for item in decided:
+            started = item.strategy_discussion_on or item.decided_on
+            dates = earlier[item.child.key]
+            dates.append(started)
+            if item.decided_on < self.start:
+                continue
+            year_ago = months_before(started, 12)
+            yield [
+                *self._child(item.child, on=started),
+                UNKNOWN,
+                started,
+                None,
+                None,
+                None,
+                sum(1 for when in dates if when > year_ago),
+                None,
+                None,
+                None,
+            ]
+
+
+def build_annex_a(*, start: dt.date, end: dt.date, loaded: LoadedPolicy | None = None) -> AnnexA:
+    if end < start:
+        raise ValueError("The end of the period must be on or after its start.")
+    return AnnexA(start=start, end=end, loaded=loaded or current_loaded_policy())
+
+
+def find_problems(annex: AnnexA) -> DataToFix:
+    """Read every list without writing it: the data to fix, shown before a download."""
+    for spec in LISTS:
+        for _ in annex.rows(spec.number):
+            pass
+    return annex.problems
+
+
+def _text_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_xlsx(annex: AnnexA, stream: BinaryIO | Path) -> None:
+    """One sheet per list, headed with Ofsted's column names, dates as dates."""
+    workbook = Workbook(write_only=True)
+    for spec in LISTS:
+        sheet = workbook.create_sheet(spec.sheet)
+        sheet.append(spec.columns)
+        for row in annex.rows(spec.number):
+            cells = []
+            for value in row:
+                if isinstance(value, dt.date):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.number_format = DATE_FORMAT
+                    cells.append(cell)
+                else:
+                    cells.append(_text_cell(value))
+            sheet.append(cells)
+    workbook.save(stream)
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    return "" if value is None else _text_cell(value)
+
+
+def write_csv(annex: AnnexA, number: int, stream: io.TextIOBase) -> None:
+    spec = LISTS[number - 1]
+    writer = csv.writer(stream)
+    writer.writerow(spec.columns)
+    for row in annex.rows(number):
+        writer.writerow([_csv_value(value) for value in row])
+
+
+def csv_name(stem: str, spec: ListSpec) -> str:
+    return f"{stem}-{spec.slug}.csv"
+
+
+def write_csv_zip(annex: AnnexA, stream: BinaryIO | Path, *, stem: str = "annex-a") -> None:
+    """The five lists as CSV files in one zip."""
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for spec in LISTS:
+            with (
+                archive.open(csv_name(stem, spec), "w") as member,
+                io.TextIOWrapper(member, encoding="utf-8", newline="") as text,
+            ):
+                write_csv(annex, spec.number, text)
+
+
+def write_csv_files(annex: AnnexA, output: Path) -> list[Path]:
+    """The five lists as CSV files beside `output`: annex-a.csv -> annex-a-list-1-contacts.csv..."""
+    written = []
+    for spec in LISTS:
+        path = output.with_name(csv_name(output.stem, spec))
+        with path.open("w", encoding="utf-8", newline="") as text:
+            write_csv(annex, spec.number, text)
+        written.append(path)
+    return written
+
+
+FORMATS = ("xlsx", "csv", "zip")
+
+
+def produce_annex_a(*, start: dt.date, end: dt.date, output: Path) -> tuple[AnnexA, list[Path]]:
+    """Write Annex A for the period to `output` (.xlsx, .csv for five files, or .zip)."""
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise ValueError("Give the output as a .xlsx, .csv or .zip file.")
+    annex = build_annex_a(start=start, end=end)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == "xlsx":
+        write_xlsx(annex, output)
+        return annex, [output]
+    if suffix == "zip":
+        write_csv_zip(annex, output, stem=output.stem)
+        return annex, [output]
+    return annex, write_csv_files(annex, output)

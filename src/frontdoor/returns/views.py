@@ -1,0 +1,159 @@
+"""The statutory returns page: Ofsted's Annex A and the DfE children in need census (R46).
+
+Views are thin: check the permission, read the period or year from the query string, ask
+`returns.annex_a` or `returns.cin_census` for the return, and show the data to fix before the
+download. The census is refused (409, with the list) when the DfE's error rules would reject it.
+Dashboards live beside these, in `dashboard_views`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from frontdoor.intake.forms import DateField
+from frontdoor.intake.views import allowed
+from frontdoor.returns.annex_a import LISTS, build_annex_a, find_problems, write_csv_zip, write_xlsx
+from frontdoor.returns.cin_census import build_census, collection_period, write_census
+
+LONGEST_PERIOD_DAYS = 366 * 2
+FIRST_CENSUS_YEAR = 2013  # referral sources are required from 1 April 2013 (DfE rule 8866)
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+    "xml": "application/xml",
+}
+
+
+def current_collection_year(today: dt.date) -> int:
+    """The collection year (ending 31 March) that holds `today`."""
+    return today.year + 1 if today.month >= 4 else today.year
+
+
+class AnnexAForm(forms.Form):
+    start = DateField(described_as="The start date", label="From", required=True)
+    end = DateField(described_as="The end date", label="To", required=True)
+    format = forms.ChoiceField(
+        label="Format",
+        choices=[("xlsx", "Excel (XLSX), a sheet per list"), ("zip", "CSV, a file per list (zip)")],
+        initial="xlsx",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start"].govuk = "date"
+        self.fields["end"].govuk = "date"
+        self.fields["format"].govuk = "radios"
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                self.add_error("end", "The end date must be the same as or after the start date")
+            elif (end - start).days >= LONGEST_PERIOD_DAYS:
+                self.add_error("end", "Choose a period of two years or less")
+        data["format"] = data.get("format") or "xlsx"
+        return data
+
+
+class CensusForm(forms.Form):
+    year = forms.IntegerField(
+        label="Collection year ending 31 March",
+        help_text="For example, 2027 for 1 April 2026 to 31 March 2027",
+        error_messages={
+            "required": "Enter the year the collection ends",
+            "invalid": "Enter the year as a number, like 2027",
+        },
+    )
+
+    def __init__(self, *args, latest: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.latest = latest
+        self.fields["year"].govuk = "text"
+        self.fields["year"].width = "govuk-input--width-4"
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not FIRST_CENSUS_YEAR <= year <= self.latest:
+            raise forms.ValidationError(f"Enter a year from {FIRST_CENSUS_YEAR} to {self.latest}")
+        return year
+
+
+def _annex_a_download(form: AnnexAForm) -> HttpResponse:
+    data = form.cleaned_data
+    annex = build_annex_a(start=data["start"], end=data["end"])
+    stem = f"annex-a-{data['start']:%Y-%m-%d}-to-{data['end']:%Y-%m-%d}"
+    buffer = io.BytesIO()
+    if data["format"] == "zip":
+        write_csv_zip(annex, buffer, stem=stem)
+    else:
+        write_xlsx(annex, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[data["format"]])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{data["format"]}"'
+    return response
+
+
+def _census_download(request: HttpRequest, year: int) -> HttpResponse:
+    census = build_census(year=year)
+    if census.problems.blocking:
+        return render(
+            request,
+            "returns/census_blocked.html",
+            {"census": census, "problems": census.problems},
+            status=409,
+        )
+    buffer = io.BytesIO()
+    write_census(census, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES["xml"])
+    response["Content-Disposition"] = f'attachment; filename="cin-census-{year}.xml"'
+    return response
+
+
+@require_http_methods(["GET"])
+@allowed("returns.view")
+def returns(request: HttpRequest) -> HttpResponse:
+    """Produce Annex A for a period and the CIN census for a year, data to fix shown first."""
+    today = timezone.localdate()
+    latest = current_collection_year(today)
+    which = request.GET.get("return")
+    download = "download" in request.GET
+
+    annex_form = AnnexAForm(
+        request.GET if which == "annex-a" else None,
+        initial={"start": collection_period(latest)[0], "end": today, "format": "xlsx"},
+    )
+    census_form = CensusForm(
+        request.GET if which == "cin-census" else None, latest=latest, initial={"year": latest}
+    )
+    context = {"annex_form": annex_form, "census_form": census_form, "lists": LISTS}
+    if which == "annex-a" and annex_form.is_valid():
+        if download:
+            return _annex_a_download(annex_form)
+        data = annex_form.cleaned_data
+        annex = build_annex_a(start=data["start"], end=data["end"])
+        context["annex"] = annex
+        context["annex_problems"] = find_problems(annex)
+        query = request.GET.copy()
+        query["download"] = "1"
+        context["annex_download"] = query.urlencode()
+    if which == "cin-census" and census_form.is_valid():
+        year = census_form.cleaned_data["year"]
+        if download:
+            return _census_download(request, year)
+        census = build_census(year=year)
+        context["census"] = census
+        context["census_period"] = collection_period(year)
+        query = request.GET.copy()
+        query["download"] = "1"
+        context["census_download"] = query.urlencode()
+    forms_with_errors = [form for form in (annex_form, census_form) if form.errors]
+    context["form"] = forms_with_errors[0] if forms_with_errors else None
+    return render(request, "returns/returns.html", context)

@@ -1,0 +1,144 @@
+"""The CIN census: episodes, unborn children, no further action, and what blocks it (R29, R46)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from lxml import etree
+
+from frontdoor.people.models import Person
+from frontdoor.returns.cin_census import build_census, produce_census
+from tests.returns.conftest import (
+    ASSESS,
+    BOXING_CLUB,
+    NFA,
+    SCHOOL,
+    STRATEGY,
+    child,
+    current_collection_year,
+    unborn,
+)
+from tests.returns.test_annex_a import days_ago
+
+pytestmark = pytest.mark.django_db
+# Every record here is made three days ago, so in this collection year whatever today is.
+YEAR = current_collection_year(timezone.localdate() - dt.timedelta(days=3))
+
+
+def census_xml(tmp_path) -> etree._Element:
+    output = tmp_path / "cin.xml"
+    result = produce_census(year=YEAR, output=output)
+    assert result.written, result.census.problems.lines()
+    return etree.parse(str(output)).getroot()
+
+
+def test_a_referral_is_an_episode_with_its_source_need_and_assessment(record, tmp_path):
+    at = days_ago(3)
+    contact = record(at=at, referrer=SCHOOL, children=[child("Ellis")], decisions=[[ASSESS]])
+    root = census_xml(tmp_path)
+    assert root.findtext("Header/CollectionDetails/ReferenceDate") == f"{YEAR}-03-31"
+    assert root.findtext("Header/Source/LEA") == "343"  # Sefton's DfE number, from its policy
+    (kid,) = root.findall("Children/Child")
+    assert kid.findtext("ChildIdentifiers/LAchildID") == f"R{contact.children.get().pk}"
+    assert kid.findtext("ChildIdentifiers/Sex") == "F"
+    assert kid.findtext("ChildCharacteristics/Ethnicity") == "WBRI"
+    details = kid.find("CINdetails")
+    assert details.findtext("CINreferralDate") == at.date().isoformat()
+    assert details.findtext("ReferralSource") == "2A"
+    assert details.findtext("PrimaryNeedCode") == "N1"
+    assert details.findtext("Assessments/AssessmentActualStartDate") == at.date().isoformat()
+    assert details.findtext("ReferralNFA") == "false"
+    assert details.find("CINclosureDate") is None
+
+
+def test_a_strategy_discussion_starts_a_section_47_with_its_conference_target(record, tmp_path):
+    record(at=days_ago(3), referrer=SCHOOL, children=[child("Ellis")], decisions=[[STRATEGY]])
+    details = census_xml(tmp_path).find("Children/Child/CINdetails")
+    assert details.findtext("Section47/S47ActualStartDate") == days_ago(3).date().isoformat()
+    target = dt.date.fromisoformat(details.findtext("Section47/InitialCPCtarget"))
+    assert target.weekday() < 5  # 15 working days (Sefton's policy): never a weekend
+    assert details.findtext("Section47/ICPCnotRequired") == "false"
+
+
+def test_a_referral_then_decided_no_further_action_is_closed_that_day(record, tmp_path):
+    at = days_ago(3)
+    record(at=at, referrer=SCHOOL, children=[child("Ellis")], decisions=[[ASSESS, NFA]])
+    kid = census_xml(tmp_path).find("Children/Child")
+    details = kid.find("CINdetails")
+    assert details.findtext("ReferralNFA") == "true"
+    assert details.findtext("CINclosureDate") == at.date().isoformat()
+    # Closed before any assessment: RC8 and RC9 are for after one (Sefton's policy says RC7).
+    assert details.findtext("ReasonForClosure") == "RC7"
+    assert details.find("Assessments") is None
+    assert kid.findtext("ChildIdentifiers/UPNunknown") == "UN7"
+
+
+def test_an_unborn_child_has_an_expected_date_of_birth_and_sex_u(record, tmp_path):
+    due = timezone.localdate() + dt.timedelta(days=100)
+    record(at=days_ago(3), referrer=SCHOOL, children=[unborn(due=due)], decisions=[[ASSESS]])
+    kid = census_xml(tmp_path).find("Children/Child")
+    assert kid.findtext("ChildIdentifiers/ExpectedPersonBirthDate") == due.isoformat()
+    assert kid.find("ChildIdentifiers/PersonBirthDate") is None
+    assert kid.findtext("ChildIdentifiers/Sex") == "U"
+    assert kid.findtext("ChildIdentifiers/UPNunknown") == "UN1"
+    assert kid.findtext("ChildCharacteristics/Ethnicity") == "NOBT"
+
+
+def test_contacts_that_are_not_referrals_are_not_in_the_census(record, tmp_path):
+    record(at=days_ago(3), referrer=SCHOOL, children=[child("Ellis")], decisions=[[ASSESS]])
+    record(at=days_ago(3), referrer=SCHOOL, children=[child("Robin")], decisions=[[NFA]])
+    assert len(census_xml(tmp_path).findall("Children/Child")) == 1
+
+
+def test_a_referral_without_a_source_code_blocks_the_file(record, tmp_path):
+    contact = record(
+        at=days_ago(3), referrer=BOXING_CLUB, children=[child("Ellis")], decisions=[[ASSESS]]
+    )
+    output = tmp_path / "cin.xml"
+    result = produce_census(year=YEAR, output=output)
+    assert not result.written and not output.exists()
+    (group,) = result.census.problems.groups
+    assert group.blocking
+    assert group.summary == "1 referrer has no referral source code"
+    assert group.items[0].reference == contact.reference
+    assert group.items[0].detail == "Professional: Bootle Boxing Club"
+
+
+def test_an_unmapped_ethnicity_blocks_the_file_and_a_missing_one_does_not(record):
+    record(
+        at=days_ago(3),
+        referrer=SCHOOL,
+        children=[child("Ellis", ethnicity="Scouse"), child("Robin", ethnicity="")],
+        decisions=[[ASSESS], [ASSESS]],
+    )
+    problems = build_census(year=YEAR).problems
+    assert [(group.summary, group.blocking) for group in problems.groups] == [
+        ("1 child has an ethnicity no DfE code is mapped to", True),
+        ("1 child has no ethnicity recorded", False),
+    ]
+
+
+def test_two_open_episodes_for_one_child_block_the_file(record):
+    person = Person.objects.create(first_name="Ellis", last_name="Example")
+    for hours in (0, 3):
+        record(
+            at=days_ago(3) + dt.timedelta(hours=hours),
+            referrer=SCHOOL,
+            children=[child("Ellis")],
+            decisions=[[ASSESS]],
+            person=person,
+        )
+    problems = build_census(year=YEAR).problems
+    assert [group.summary for group in problems.groups] == [
+        "1 child has a referral while an earlier episode is still open"
+    ]
+
+
+def test_a_year_without_referrals_is_not_written(db, tmp_path):
+    result = produce_census(year=YEAR, output=tmp_path / "cin.xml")
+    assert not result.written
+    assert (
+        result.census.problems.groups[0].summary == "No child was referred in the collection year"
+    )
