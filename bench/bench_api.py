@@ -3,7 +3,8 @@
 Run from the repository root:
     .venv/bin/python bench/bench_api.py                      # SQLite, a temporary file
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/frontdoor_bench_api \
-        .venv/bin/python bench/bench_api.py --workers 8      # PostgreSQL
+        .venv/bin/python bench/bench_api.py                  # PostgreSQL
+    .venv/bin/python bench/bench_api.py --in-process 500     # the app's own cost, no server
 
 It migrates a fresh database (a temporary SQLite file, or the PostgreSQL database named in
 DATABASE_URL, created and dropped here: give it a name of its own, never one in use), issues an
@@ -11,7 +12,12 @@ API token, starts the app under gunicorn on 127.0.0.1 with persistent database c
 has `--clients` threads POST /api/v1/contacts back to back for `--seconds`. It prints contacts per
 second, p50 and p95 latency, errors, and checks that the database holds exactly one contact per
 201 response (none lost, none doubled). It prints figures and asserts nothing about speed.
-gunicorn comes with the pinned requirements.
+gunicorn comes with the pinned requirements. The load average is printed before and after:
+on a shared machine, compare runs made under the same load.
+
+`--in-process N` serves nothing: it posts N contacts through Django's test client in this
+process, as gunicorn would call the app, and prints the wall and CPU time per request and the
+SQL statements per contact. It is the steadiest figure when other work shares the machine.
 """
 
 from __future__ import annotations
@@ -146,6 +152,54 @@ class Client(threading.Thread):
         connection.close()
 
 
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def in_process(token: str, number: int, *, postgres: bool) -> None:
+    """Post `number` contacts through Django's test client here, and time them."""
+    from django.db import close_old_connections, connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.intake.factories import submission_data
+
+    body = json.dumps(submission_data())
+    client = Client(HTTP_HOST=HOST, HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def post(key: str) -> None:
+        close_old_connections()  # what each request starts with under gunicorn
+        response = client.post(
+            "/api/v1/contacts", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key
+        )
+        if response.status_code != 201:
+            raise SystemExit(f"{response.status_code}: {response.content[:500]!r}")
+
+    for sent in range(20):  # warm-up: imports, the kept policy version, the connection
+        post(f"warm-{sent}")
+    with CaptureQueriesContext(connection) as queries:
+        post("counted")
+    statements = len(queries.captured_queries)  # read now: each request clears the log
+    print(
+        f"{'PostgreSQL' if postgres else 'SQLite'}: in process, {number} contacts, "
+        f"{os.cpu_count()} cores, load average {load_average()}"
+    )
+    walls: list[float] = []
+    cpu_began = time.process_time()
+    for sent in range(number):
+        began = time.perf_counter()
+        post(f"timed-{sent}")
+        walls.append(time.perf_counter() - began)
+    cpu = (time.process_time() - cpu_began) / number
+    print(
+        f"per request: wall p50 {percentile(walls, 0.5) * 1000:.2f} ms, "
+        f"p95 {percentile(walls, 0.95) * 1000:.2f} ms; CPU {cpu * 1000:.2f} ms "
+        f"(this process only, not the database server's)"
+    )
+    print(f"SQL statements per contact: {statements}")
+    print(f"load average after: {load_average()}")
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -156,8 +210,17 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warm-up", type=float, default=2, help="seconds not measured")
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
-    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    # 2 workers of 4 threads (gthread): the best of those measured on 2 cores (sync workers 2-5,
+    # gthread 1x8, 2x4, 2x8, 3x4, 4x4). Threads keep the clients' connections open (a sync
+    # worker closes each one) and serve another request while one waits for its commit.
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--in-process",
+        type=int,
+        metavar="N",
+        help="post N contacts through Django's test client in this process: no server",
+    )
     parser.add_argument(
         "--baseline",
         action="store_true",
@@ -185,6 +248,9 @@ def main() -> None:
     server = None
     try:
         token = set_up(env)
+        if args.in_process:
+            in_process(token, args.in_process, postgres=postgres)
+            return
         port = free_port()
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
         server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
@@ -206,7 +272,8 @@ def main() -> None:
         print(
             f"{'PostgreSQL' if postgres else 'SQLite'}: gunicorn {args.workers} workers x "
             f"{args.threads} threads, {args.clients} clients, {args.seconds:g} s "
-            f"(after {args.warm_up:g} s warm-up), {os.cpu_count()} cores"
+            f"(after {args.warm_up:g} s warm-up), {os.cpu_count()} cores, "
+            f"load average {load_average()}"
         )
         warm = threading.Event()
         warm_clients = [
@@ -250,7 +317,7 @@ def main() -> None:
             print(
                 f"mean {statistics.mean(latencies) * 1000:.1f} ms, max {max(latencies) * 1000:.1f}"
             )
-        print(f"errors: {errors or 'none'}")
+        print(f"errors: {errors or 'none'}; load average after: {load_average()}")
         if args.baseline:
             expected = 0
         lost = expected - in_database

@@ -38,7 +38,7 @@ def test_recording_a_contact_through_the_api_takes_a_fixed_number_of_statements(
 ):
     assert post_contact("first").status_code == 201
     # The token, then in one transaction: the contact, its report, children and adults, each
-    # with its history row, and the audit entry. SQLite also counts BEGIN and COMMIT.
+    # with its history row, and the audit entry; BEGIN and COMMIT are counted too.
     with django_assert_max_num_queries(12):
         assert post_contact("second").status_code == 201
     assert Contact.objects.count() == 2
