@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("frontdoor.people.urls")),
     path("", include("frontdoor.screening.urls")),
     path("mash/", include("frontdoor.mash.urls")),
+    path("escalations/", include("frontdoor.escalations.urls")),
     path("dashboards/", include("frontdoor.returns.dashboard_urls")),
     path("returns/", include("frontdoor.returns.urls")),
     path("api/v1/", api.urls),

@@ -28,6 +28,7 @@ ACTION_PAGES = {
     "rag.confirm": "mash:enquiries",
     "exploitation.brief": "mash:briefing",
     "returns.view": "dashboards",
+    "escalation.receive": "escalations:list",
 }
 
 

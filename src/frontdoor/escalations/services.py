@@ -61,7 +61,7 @@ class StepConflict(DomainError):
         )
 
 
-def _policy_of(escalation: Escalation) -> tuple[Policy, WorkingCalendar]:
+def policy_of(escalation: Escalation) -> tuple[Policy, WorkingCalendar]:
     """The policy the escalation was opened under, and its calendar (decision 3: a later
     version of the file never changes the steps of an escalation already under way)."""
     loaded = current_loaded_policy()
@@ -276,7 +276,7 @@ def record_discussion(
     # someone ended the step the person saw.
     if escalation.step != expected or escalation.state != Escalation.State.OPEN:
         raise StepConflict(escalation, expected)
-    policy, calendar = _policy_of(escalation)
+    policy, calendar = policy_of(escalation)
     step = escalation.steps.select_for_update().get(number=escalation.step)
     _check_discussion(
         policy=policy,

@@ -1,0 +1,90 @@
+"""Forms for escalations: they check shape; the rules live in `escalations.services`."""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+
+from frontdoor.escalations.models import Method, Outcome
+from frontdoor.escalations.services import METHOD_WORDS
+from frontdoor.intake.forms import DateField, TimeField
+from frontdoor.policy.schema import Policy
+from frontdoor.screening.forms import GovukForm
+
+
+def new_submission_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class OpenForm(GovukForm):
+    about = forms.CharField(
+        label="What do you disagree with, and why?",
+        help_text=(
+            "Name the decision and what your agency thinks should happen instead. The "
+            "practitioners who disagree discuss it first (step 1)."
+        ),
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what you disagree with, and why"},
+        max_length=5000,
+    )
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=80)
+
+
+class DiscussionForm(GovukForm):
+    """The discussion that ends the current step (R42)."""
+
+    held_on = DateField(
+        label="Date the discussion was held",
+        described_as="The date of the discussion",
+        required=True,
+        error_messages={"required": "Enter the date the discussion was held"},
+    )
+    held_time = TimeField(
+        label="Time it was held",
+        help_text="Use the 24-hour clock, for example 14:30",
+        error_messages={"required": "Enter the time the discussion was held"},
+    )
+    method = forms.ChoiceField(
+        label="How was it held?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the discussion was held"},
+    )
+    participants = forms.CharField(
+        label="Who took part",
+        help_text="Names, roles and agencies",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter who took part"},
+    )
+    discussion = forms.CharField(
+        label="What was discussed",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what was discussed"},
+    )
+    agreed_plan = forms.CharField(
+        label="The agreed plan, with its timescales",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the agreed plan, with its timescales"},
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether it was resolved or goes to the next step"},
+    )
+    expected_step = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, policy: Policy, last_step: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].govuk = "date"
+        self.fields["held_time"].width = "govuk-input--width-5"
+        method = self.fields["method"]
+        # Only the ways the council's policy accepts are offered (R42: Sefton, not e-mail).
+        method.choices = [
+            (key, METHOD_WORDS[Method(key)].capitalize()) for key in policy.escalation.recorded_by
+        ]
+        method.widget.choices = method.choices
+        method.error_messages["invalid_choice"] = "Select one of the ways listed"
+        if last_step:
+            outcome = self.fields["outcome"]
+            outcome.help_text = "This is the last step: its outcome is final and binding."

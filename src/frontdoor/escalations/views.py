@@ -1,0 +1,237 @@
+"""Escalation pages: open one from a contact, follow its steps, and the managers' list, log and
+per-step report, printable and downloadable (R39, R42, R43)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from openpyxl import Workbook
+
+from frontdoor.errors import DomainError
+from frontdoor.escalations import selectors, services
+from frontdoor.escalations.forms import DiscussionForm, OpenForm, new_submission_key
+from frontdoor.intake.forms import london_datetime
+from frontdoor.intake.views import _refused, allowed
+from frontdoor.policy.registry import current_policy
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection): what is
+# disagreed with and the plans are typed by people, so such cells are quoted.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _oversight(view: Callable) -> Callable:
+    """Service managers and MASH managers only: the list, log and report cover every escalation."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not selectors.may_oversee(request.user):
+            return _refused(
+                request,
+                "You cannot see every escalation: the list, log and report are for service "
+                "managers and MASH managers.",
+            )
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("escalation.open")
+def open_escalation(
+    request: HttpRequest, reference: str, decision_id: int | None = None
+) -> HttpResponse:
+    """Open an escalation about a contact, or one of its decisions (R39, R42)."""
+    # Need-to-know: another agency's contact looks the same as one that does not exist.
+    contact = get_object_or_404(
+        selectors.contacts_open_to_escalation(request.user), reference=reference
+    )
+    decision = get_object_or_404(contact.decisions, pk=decision_id) if decision_id else None
+    if request.method == "POST":
+        form = OpenForm(request.POST)
+        if form.is_valid():
+            try:
+                escalation = services.open_escalation(
+                    contact=contact,
+                    decision=decision,
+                    about=form.cleaned_data["about"],
+                    by=request.user,
+                    submission_key=form.cleaned_data["submission_key"] or None,
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"Escalation {escalation.reference} opened")
+                return redirect(reverse("escalations:detail", args=[escalation.pk]))
+    else:
+        form = OpenForm(initial={"submission_key": new_submission_key()})
+    steps = current_policy().escalation.steps
+    return render(
+        request,
+        "escalations/open.html",
+        {"contact": contact, "decision": decision, "form": form, "steps": steps},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One escalation: each step with its clock, each discussion and plan; record the next."""
+    escalation = get_object_or_404(
+        selectors.with_steps(selectors.escalations_visible_to(request.user)), pk=pk
+    )
+    now = timezone.now()
+    step = selectors.current_step(escalation)
+    is_open = escalation.state == escalation.State.OPEN
+    may_record = is_open and services.may_record(request.user, escalation)
+    policy, _ = services.policy_of(escalation)
+    form = None
+    if may_record:
+        data = request.POST if request.method == "POST" else None
+        form = DiscussionForm(
+            data,
+            policy=policy,
+            last_step=bool(step and step.is_last),
+            initial={"expected_step": escalation.step},
+        )
+        if data is not None and form.is_valid():
+            values = form.cleaned_data
+            try:
+                services.record_discussion(
+                    escalation=escalation,
+                    by=request.user,
+                    held_at=london_datetime(values["held_on"], values["held_time"]),
+                    method=values["method"],
+                    participants=values["participants"],
+                    discussion=values["discussion"],
+                    agreed_plan=values["agreed_plan"],
+                    outcome=values["outcome"],
+                    expected_step=values["expected_step"],
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Discussion recorded")
+                return redirect(reverse("escalations:detail", args=[escalation.pk]))
+    elif request.method == "POST":
+        return _refused(request, "You cannot record discussions on this escalation.")
+    discussions = {item.step: item for item in escalation.discussions.all()}
+    return render(
+        request,
+        "escalations/detail.html",
+        {
+            "escalation": escalation,
+            "steps": [
+                (record, selectors.step_state(record, now), discussions.get(record.number))
+                for record in escalation.steps.all()
+            ],
+            "current": step,
+            "form": form,
+            "now": now,
+            "agency": selectors.agency_name(policy, escalation.raised_by_agency),
+            "may_oversee": selectors.may_oversee(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@_oversight
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    """Every escalation, the open ones first by due time, the overdue highlighted (R39)."""
+    now = timezone.now()
+    rows = selectors.escalation_list(user=request.user, now=now)
+    return render(request, "escalations/list.html", {"rows": rows, "now": now})
+
+
+def _cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _download(*, name: str, columns: list[str], rows: list[list], file_format: str) -> HttpResponse:
+    table = [columns, *rows]
+    if file_format == "csv":
+        text = io.StringIO()
+        writer = csv.writer(text)
+        for row in table:
+            writer.writerow([_cell(value) for value in row])
+        content: bytes | str = text.getvalue()
+    else:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = name[:31]
+        for row in table:
+            sheet.append([_cell(value) for value in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        content = buffer.getvalue()
+    response = HttpResponse(content, content_type=FORMATS[file_format])
+    stamp = dt.date.today().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{file_format}"'
+    return response
+
+
+def _wanted_format(request: HttpRequest) -> str | HttpResponse | None:
+    wanted = request.GET.get("format")
+    if wanted is None:
+        return None
+    if wanted not in FORMATS:
+        return HttpResponse(
+            "Download the table as CSV or XLSX.",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    return wanted
+
+
+@require_http_methods(["GET"])
+@_oversight
+def escalation_log(request: HttpRequest) -> HttpResponse:
+    """The escalation summary log (R42 step 2), printable and as CSV or XLSX."""
+    policy = current_policy()
+    rows = selectors.escalation_log(user=request.user, policy=policy, now=timezone.now())
+    wanted = _wanted_format(request)
+    if isinstance(wanted, HttpResponse):
+        return wanted
+    if wanted:
+        return _download(
+            name="escalation-log", columns=selectors.LOG_COLUMNS, rows=rows, file_format=wanted
+        )
+    return render(request, "escalations/log.html", {"columns": selectors.LOG_COLUMNS, "rows": rows})
+
+
+@require_http_methods(["GET"])
+@_oversight
+def step_report(request: HttpRequest) -> HttpResponse:
+    """How many escalations reached, were resolved at and were late at each step (R42)."""
+    policy = current_policy()
+    figures = selectors.step_report(user=request.user, policy=policy, now=timezone.now())
+    rows = [item.as_row() for item in figures]
+    wanted = _wanted_format(request)
+    if isinstance(wanted, HttpResponse):
+        return wanted
+    if wanted:
+        return _download(
+            name="escalation-steps",
+            columns=selectors.REPORT_COLUMNS,
+            rows=rows,
+            file_format=wanted,
+        )
+    return render(
+        request,
+        "escalations/report.html",
+        {"columns": selectors.REPORT_COLUMNS, "rows": rows},
+    )

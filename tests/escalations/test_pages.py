@@ -1,0 +1,207 @@
+"""Escalation pages: opening, the escalation page, the list, the log and the step report (R42)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from frontdoor.accounts.roles import Role
+from frontdoor.escalations.models import Discussion, Escalation
+from frontdoor.escalations.services import open_escalation
+from frontdoor.policy.clocks import LONDON
+from tests.escalations.test_services import discuss
+from tests.mash.test_enquiries import send
+from tests.screening.test_decisions import decide
+
+pytestmark = pytest.mark.django_db
+
+
+def days_ago(days: int) -> dt.datetime:
+    """The pages compare with the real clock, so these escalations are opened in the past."""
+    return (dt.datetime.now(LONDON) - dt.timedelta(days=days)).replace(second=0, microsecond=0)
+
+
+def test_partner_opens_an_escalation_on_their_agencys_contact(client, contact, manager, police):
+    send(contact, manager, agencies=["police"])
+    client.force_login(police)
+    url = reverse("escalations:open", args=[contact.reference])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"about": "This meets s47.", "submission_key": "x" * 24})
+    escalation = Escalation.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("escalations:detail", args=[escalation.pk])
+    assert escalation.raised_by_agency == "police"
+    page = client.get(response["Location"]).content.decode()
+    assert "Practitioner to practitioner" in page
+    assert "Record the discussion that ends step 1" in page
+
+
+def test_another_agencys_contact_is_not_found(client, contact, manager, health):
+    send(contact, manager, agencies=["police"])
+    client.force_login(health)
+    assert client.get(reverse("escalations:open", args=[contact.reference])).status_code == 404
+
+
+def test_an_empty_escalation_shows_the_error_summary(client, contact, manager):
+    client.force_login(manager)
+    response = client.post(reverse("escalations:open", args=[contact.reference]), {"about": ""})
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Enter what you disagree with, and why" in page
+    assert not Escalation.objects.exists()
+
+
+def test_the_decision_summary_links_to_escalate_it(client, contact, manager):
+    decision = decide(contact, contact.children.first(), manager)
+    client.force_login(manager)
+    page = client.get(reverse("screening:contact", args=[contact.reference])).content.decode()
+    assert reverse("escalations:open", args=[contact.reference, decision.pk]) in page
+
+
+def test_recording_a_discussion_from_the_page(client, contact, manager):
+    escalation = open_escalation(contact=contact, about="Disagree.", by=manager, now=days_ago(2))
+    client.force_login(manager)
+    before = days_ago(3)
+    data = {
+        "held_on-day": before.day,
+        "held_on-month": before.month,
+        "held_on-year": before.year,
+        "held_time": "09:00",
+        "method": "telephone",
+        "participants": "Both practitioners",
+        "discussion": "The threshold.",
+        "agreed_plan": "Managers meet within 2 working days.",
+        "outcome": "escalate",
+        "expected_step": 1,
+    }
+    url = reverse("escalations:detail", args=[escalation.pk])
+    # Held before the escalation was opened: refused, with the error summary.
+    page = client.post(url, data).content.decode()
+    assert "There is a problem" in page and "cannot be earlier" in page
+    today = dt.datetime.now(LONDON)
+    data.update(
+        {"held_on-day": today.day, "held_on-month": today.month, "held_on-year": today.year}
+    )
+    data["held_time"] = "00:00"
+    assert client.post(url, data).status_code == 302
+    escalation.refresh_from_db()
+    assert escalation.step == 2
+    # The same page sent again is a stale step: refused, naming who moved it.
+    page = client.post(url, data).content.decode()
+    assert "was already ended by" in page
+    assert Discussion.objects.count() == 1
+
+
+def test_sefton_offers_no_email_method_and_refuses_it(client, contact, manager):
+    escalation = open_escalation(contact=contact, about="Disagree.", by=manager)
+    client.force_login(manager)
+    url = reverse("escalations:detail", args=[escalation.pk])
+    page = client.get(url).content.decode()
+    assert 'value="telephone"' in page and 'value="email"' not in page
+    page = client.post(url, {"method": "email", "expected_step": 1}).content.decode()
+    assert "Select one of the ways listed" in page
+
+
+def test_the_list_is_for_service_and_mash_managers_only(
+    client, contact, manager, make_user, service_manager
+):
+    escalation = open_escalation(contact=contact, about="Disagree.", by=manager, now=days_ago(30))
+    for user in (service_manager, manager):
+        client.force_login(user)
+        page = client.get(reverse("escalations:list")).content.decode()
+        assert escalation.reference in page
+        assert "Overdue" in page  # step 1 was due within 2 working days
+    for role in (Role.MASH_SOCIAL_WORKER, Role.PERFORMANCE_ANALYST):
+        client.force_login(make_user(role))
+        for name in ("escalations:list", "escalations:log", "escalations:report"):
+            response = client.get(reverse(name))
+            assert response.status_code == 403
+            assert "You cannot see every escalation" in response.content.decode()
+
+
+def test_a_partner_cannot_see_another_agencys_escalation(client, contact, manager, police, health):
+    send(contact, manager)
+    escalation = open_escalation(contact=contact, about="Disagree.", by=police)
+    client.force_login(health)
+    assert client.get(reverse("escalations:detail", args=[escalation.pk])).status_code == 404
+    client.force_login(police)
+    assert client.get(reverse("escalations:detail", args=[escalation.pk])).status_code == 200
+
+
+@pytest.fixture
+def two_escalations(contact, make_contact, manager, police):
+    """One resolved late at step 2; one open at step 1, overdue."""
+    send(contact, manager)
+    opened = days_ago(40)
+    first = open_escalation(contact=contact, about="=HYPERLINK(bad)", by=police, now=opened)
+    discuss(first, police, opened + dt.timedelta(hours=1))  # in time
+    first.refresh_from_db()
+    discuss(first, manager, days_ago(20), outcome="resolved")  # 2 working days were due
+    second = open_escalation(contact=make_contact(), about="Disagree.", by=manager, now=opened)
+    return first, second
+
+
+def test_the_escalation_log_as_csv_and_xlsx(client, manager, two_escalations):
+    first, second = two_escalations
+    client.force_login(manager)
+    response = client.get(reverse("escalations:log"), {"format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:4] == ["Reference", "Contact", "Decision", "What is disagreed with"]
+    assert [row[0] for row in rows[1:]] == [first.reference, second.reference]
+    assert rows[1][3] == "'=HYPERLINK(bad)"  # never run as a formula
+    assert rows[1][5] == "Merseyside Police"
+    assert rows[1][7:10] == ["2", "Manager to manager", "Resolved"]
+    assert rows[1][11] == "1"  # one late step
+    assert rows[2][5] == "Children's services"
+    due = second.steps.get().due_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
+    assert rows[2][9:12] == ["Open", due, "1"]  # open past its due time
+
+    response = client.get(reverse("escalations:log"), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[1][0] == first.reference
+    assert values[1][7] == 2
+
+
+def test_the_step_report_counts_reached_resolved_and_late(client, service_manager, two_escalations):
+    client.force_login(service_manager)
+    response = client.get(reverse("escalations:report"), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [
+        "Step",
+        "Name",
+        "Reached",
+        "Resolved at this step",
+        "Escalated",
+        "Open",
+        "Late",
+    ]
+    assert rows[1] == ["1", "Practitioner to practitioner", "2", "0", "1", "1", "1"]
+    assert rows[2] == ["2", "Manager to manager", "1", "1", "0", "0", "1"]
+    assert rows[3][2:] == ["0", "0", "0", "0", "0"]
+    assert len(rows) == 5  # Sefton's four steps, each listed even when none reached it
+
+    response = client.get(reverse("escalations:report"), {"format": "xlsx"})
+    values = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert values[1] == (1, "Practitioner to practitioner", 2, 0, 1, 1, 1)
+
+    page = client.get(reverse("escalations:report")).content.decode()
+    assert "escalations/print.css" in page and 'media="print"' in page
+    assert client.get(reverse("escalations:report"), {"format": "pdf"}).status_code == 404
+
+
+def test_the_mash_review_and_the_home_page_lead_to_escalations(
+    client, contact, manager, service_manager
+):
+    enquiry = send(contact, manager)
+    client.force_login(manager)
+    page = client.get(reverse("mash:review", args=[enquiry.pk])).content.decode()
+    assert reverse("escalations:open", args=[contact.reference]) in page
+    client.force_login(service_manager)
+    assert reverse("escalations:list") in client.get(reverse("home")).content.decode()
