@@ -251,6 +251,13 @@ def test_an_end_before_the_start_is_refused_with_a_message(client, make_user):
     assert "The end date must be the same as or after the start date" in response.content.decode()
 
 
+def test_an_end_date_alone_is_checked_against_the_default_start(client, make_user):
+    client.force_login(make_user(Role.PERFORMANCE_ANALYST))
+    response = client.get("/dashboards/", {"end-day": "28", "end-month": "2", "end-year": "2020"})
+    assert "The end date must be the same as or after the start date" in response.content.decode()
+    assert response.context["figures"].period.days == 28  # the default period is shown
+
+
 def test_csv_download_parses_back_to_the_same_numbers(client, make_user, known_set):
     client.force_login(make_user(Role.PERFORMANCE_ANALYST))
     response = client.get("/dashboards/", {**WEEK_QUERY, "download": "channels", "format": "csv"})

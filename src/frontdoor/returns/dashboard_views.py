@@ -39,8 +39,9 @@ class DashboardFilterForm(forms.Form):
     end = DateField(described_as="The end date", label="To")
     team = forms.ChoiceField(label="Team", required=False)
 
-    def __init__(self, *args, team_names: list[str], **kwargs):
+    def __init__(self, *args, team_names: list[str], default: Period, **kwargs):
         super().__init__(*args, **kwargs)
+        self.default = default
         self.fields["start"].govuk = "date"
         self.fields["end"].govuk = "date"
         team = self.fields["team"]
@@ -50,7 +51,11 @@ class DashboardFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start"), data.get("end")
+        if self.has_error("start") or self.has_error("end"):
+            return data
+        # A date left empty is the default period's: the other is checked against it.
+        start = data["start"] = data.get("start") or self.default.first_day
+        end = data["end"] = data.get("end") or self.default.last_day
         if start and end:
             if start > end:
                 self.add_error("end", "The end date must be the same as or after the start date")
@@ -59,13 +64,10 @@ class DashboardFilterForm(forms.Form):
         return data
 
 
-def _period(form: DashboardFilterForm, today) -> Period:
-    default = Period.last_weeks(today=today)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    return Period(
-        first_day=data.get("start") or default.first_day,
-        last_day=data.get("end") or default.last_day,
-    )
+def _period(form: DashboardFilterForm) -> Period:
+    if form.is_bound and form.is_valid():
+        return Period(first_day=form.cleaned_data["start"], last_day=form.cleaned_data["end"])
+    return form.default
 
 
 def _cell(value):
@@ -105,8 +107,12 @@ def dashboards(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     team_names = teams()
     filtering = bool(set(request.GET) & {"start-day", "end-day", "team"})
-    form = DashboardFilterForm(request.GET if filtering else None, team_names=team_names)
-    period = _period(form, now.astimezone(LONDON).date())
+    form = DashboardFilterForm(
+        request.GET if filtering else None,
+        team_names=team_names,
+        default=Period.last_weeks(today=now.astimezone(LONDON).date()),
+    )
+    period = _period(form)
     team = form.cleaned_data.get("team", "") if filtering and form.is_valid() else ""
     figures = dashboard(period=period, team=team, now=now)
     tables = figures.tables()
