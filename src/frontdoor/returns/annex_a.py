@@ -28,14 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-
 from frontdoor.policy.clocks import months_before
 from frontdoor.policy.loader import LoadedPolicy
 from frontdoor.policy.registry import current_loaded_policy
 from frontdoor.returns import data_to_fix as kinds
-from frontdoor.returns import selectors
+from frontdoor.returns import selectors, spreadsheet
 from frontdoor.returns.codes import (
     NOT_OBTAINED,
     Ethnicities,
@@ -54,7 +51,6 @@ YES, NO, UNKNOWN = "a) Yes", "b) No", "c) Unknown"
 EARLY_HELP = {"early_help"}
 ASSESSMENT = {"assessment"}
 SECTION_47 = {"strategy_discussion", "emergency_legal_action"}
-DATE_FORMAT = "DD/MM/YYYY"
 # Spreadsheet programs run a cell starting with these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -303,21 +299,10 @@ def _text_cell(value: Any) -> Any:
 
 def write_xlsx(annex: AnnexA, stream: BinaryIO | Path) -> None:
     """One sheet per list, headed with Ofsted's column names, dates as dates."""
-    workbook = Workbook(write_only=True)
-    for spec in LISTS:
-        sheet = workbook.create_sheet(spec.sheet)
-        sheet.append(spec.columns)
-        for row in annex.rows(spec.number):
-            cells = []
-            for value in row:
-                if isinstance(value, dt.date):
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = DATE_FORMAT
-                    cells.append(cell)
-                else:
-                    cells.append(_text_cell(value))
-            sheet.append(cells)
-    workbook.save(stream)
+    with spreadsheet.Workbook(stream) as workbook:
+        for spec in LISTS:
+            rows = ([_text_cell(value) for value in row] for row in annex.rows(spec.number))
+            workbook.sheet(spec.sheet, spec.columns, rows)
 
 
 def _csv_value(value: Any) -> Any:
