@@ -11,6 +11,7 @@ from frontdoor.accounts.models import User
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.services import create_user
 from frontdoor.demo.contacts import DEFAULT_WEEKS, DemoContacts, Staff, load_demo_contacts
+from frontdoor.demo.history import load_demo_history
 from frontdoor.demo.people import load_demo_people
 from frontdoor.errors import DomainError
 from frontdoor.policy.versions import current_policy_version
@@ -80,4 +81,5 @@ def load_demo(*, weeks: int = DEFAULT_WEEKS) -> DemoLoaded:
     )
     contacts = load_demo_contacts(staff=staff, weeks=weeks)
     load_demo_people(by=staff.worker)  # known people, so screening shows matches (R18)
+    load_demo_history(staff=staff, manager=User.objects.get(username="manager"))  # a year decided
     return DemoLoaded(users=results, contacts=contacts)

@@ -1,0 +1,429 @@
+"""A year of front-door history for the demo council: contacts screened, decided and closed.
+
+The demo's recent weeks of contacts (`demo.contacts`) arrive as received. So that the dashboards
+and the returns have something to count, this adds older contacts, then works through every
+contact from before the last two days as the front door would have: a worker takes it
+(`start_screening`), records the screening (`save_findings`), a manager decides each child
+(`record_decision`, with `now=` in the past), what the decision set going is done
+(`complete_follow_up`) and the contact is closed (`close_contact`). Every step goes through the
+real domain functions, so the clocks, audit entries, referrals, re-referrals (R29) and transfers
+(R17) are the system's own. The last two days stay open, some being screened and some waiting for
+the manager, and a few recent strategy discussions are not yet held: a Monday morning.
+
+The mix follows a front door's year: most contacts end in advice or early help, some in a Child
+and Family assessment, a few in a strategy discussion, and families over the border are passed on.
+About one family in five comes back, so some referrals are re-referrals. Everything is invented
+(the families have the demo's obviously fictional surnames), a seeded generator makes the same
+history every time (relative to today), and it is made once: its contacts carry `demo-history-`
+submission keys.
+
+Volume: the older weeks hold a small council's trickle (about 500 contacts, one to three a
+working day), because every contact, the recent weeks' thousand too, goes through the domain
+functions and `python3 dev.py run` on a fresh clone must stay quick: deciding a contact costs
+about 70 ms, most of it in `record_decision`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+
+from frontdoor.accounts.models import User
+from frontdoor.demo.contacts import LONDON, OUT_OF_AREA, Staff, _Generator
+from frontdoor.intake import services as intake
+from frontdoor.intake.models import Channel, Consent, Contact, Report, ReportedChild
+from frontdoor.intake.submissions import Child, Submission
+from frontdoor.outbox.models import Message
+from frontdoor.people.services import create_person_from, link_reported_person
+from frontdoor.policy.catalogue import indicators
+from frontdoor.policy.registry import current_policy
+from frontdoor.screening.checks import open_social_care
+from frontdoor.screening.consent import authorise_sharing_without_consent
+from frontdoor.screening.decisions import TransferDetails, complete_follow_up, record_decision
+from frontdoor.screening.facts import facts_for
+from frontdoor.screening.findings import save_findings
+from frontdoor.screening.models import FollowUp
+from frontdoor.screening.transitions import close_contact, start_screening, submit_for_decision
+
+SEED = 2028
+KEY_PREFIX = "demo-history-"
+HISTORY_WEEKS = 52
+# Contacts a working day, and a weekend day, in the older weeks: a smaller council's volume.
+WORKING_DAY_CONTACTS = (1, 3)
+WEEKEND_DAY_CONTACTS = (0, 1)
+# Contacts received this recently are still being worked on: the Monday-morning queues.
+STILL_OPEN = dt.timedelta(hours=48)
+# Of the contacts from the days before, a few are still waiting: overdue on Monday morning (R25).
+STILL_WAITING = dt.timedelta(days=4)
+STILL_WAITING_SHARE = 0.08
+# A strategy discussion decided this recently may not have been held yet.
+STRATEGY_PENDING = dt.timedelta(days=4)
+# About one family in five comes back to the front door (R29: re-referrals).
+RETURNING_SHARE = 0.22
+ON_TIME_SHARE = 0.86
+# Screening findings are recorded in full for the contacts decided at this level or above.
+SCREENED_FROM_LEVEL = 3  # R25: most contacts are progressed within the working day
+
+# Where the families over the border go (R17), by the outward codes in `demo.contacts`.
+NEIGHBOURS = {"L4": "E08000012", "WN8": "E10000017"}  # Liverpool, Lancashire
+PRIMARY_NEEDS = (("N1", 52), ("N2", 5), ("N3", 6), ("N4", 10), ("N5", 14), ("N6", 5), ("N8", 5))
+PRIMARY_NEEDS += (("N7", 2), ("N9", 1))
+RATIONALES = {
+    "information_and_advice": "Needs met by universal services: advice given to the referrer "
+    "and the family signposted to the school nurse and the local family hub.",
+    "early_help": "Additional needs across school attendance and routines; the family agree to "
+    "an Early Help Assessment and a Team Around the Family with school as lead professional.",
+    "family_wellbeing_centre": "Parenting support will meet these needs: the family agree to "
+    "work with their Family Wellbeing Centre.",
+    "child_and_family_assessment": "Multiple and complex needs that universal and early help "
+    "services have not met: a Child and Family assessment is needed to understand them.",
+    "strategy_discussion": "Reasonable cause to suspect significant harm: a strategy discussion "
+    "with the police and health today.",
+    "emergency_legal_action": "The child cannot be kept safe at home tonight: emergency legal "
+    "advice sought and the duty team is acting now.",
+    "allocated_worker": "The child is open to social care: the contact goes to the allocated "
+    "worker and their manager.",
+    "another_council": "The family live outside the council's area: passed to the council where "
+    "they live.",
+}
+CONCERNS = ("physical_abuse", "neglect", "domestic_abuse", "emotional_abuse", "exploitation")
+
+
+@dataclass(frozen=True)
+class DemoHistory:
+    contacts: int  # older contacts recorded now
+    decided: int  # contacts decided (older and recent)
+    closed: int
+    left_open: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the manager decides for each child of one contact."""
+
+    level: int
+    outcome: str
+    rag: str = ""
+    primary_need: str = ""
+    concerns: tuple[str, ...] = ()
+
+
+def demo_history_loaded() -> bool:
+    return Report.objects.filter(submission_key__startswith=KEY_PREFIX).exists()
+
+
+def default_weeks() -> int:
+    # The suite loads the demo many times (tests/demo), pinning the recent weeks as received; a
+    # year through the domain functions each time would cost minutes. Tests of the history ask
+    # for it by giving `weeks`.
+    return 0 if settings.ENVIRONMENT == "test" else HISTORY_WEEKS
+
+
+def load_demo_history(
+    *, staff: Staff, manager: User, weeks: int | None = None, now: dt.datetime | None = None
+) -> DemoHistory:
+    """Record `weeks` of older contacts and work through every contact but the last two days'."""
+    weeks = default_weeks() if weeks is None else weeks
+    if weeks <= 0 or demo_history_loaded():
+        return DemoHistory(contacts=0, decided=0, closed=0, left_open=0)
+    now = now or timezone.now()
+    history = _History(staff=staff, manager=manager, now=now)
+    recorded = history.record_older_contacts(weeks=weeks)
+    before = Message.objects.aggregate(last=Max("id"))["last"] or 0
+    result = history.work_through(recorded=recorded)
+    # The history's e-mails (feedback to referrers, alerts) went at the time: the demo's worker
+    # must not send a year of them again when it starts.
+    Message.objects.filter(id__gt=before, sent_at__isnull=True).update(sent_at=now)
+    return result
+
+
+class _History:
+    def __init__(self, *, staff: Staff, manager: User, now: dt.datetime):
+        self.staff = staff
+        self.manager = manager
+        self.now = now
+        self.rng = random.Random(SEED)  # noqa: S311 - made-up data, not secrets
+        self.generator = _Generator(staff=staff, now=now, seed=SEED)
+        self.count = 0
+        policy = current_policy()
+        self.indicators: dict[int, list[str]] = {level: [] for level in (1, 2, 3, 4)}
+        for indicator in indicators(policy):
+            self.indicators[indicator.level].append(indicator.key)
+        # Children whose families come back: their reported details, and their person record.
+        self.returning: list[tuple[dict, ReportedChild]] = []
+        self.known_families: set[int] = set()  # contacts about a child who comes back
+
+    # Recording the older contacts
+
+    def record_older_contacts(self, *, weeks: int) -> int:
+        first_recent = (
+            Contact.objects.order_by("received_at").values_list("received_at", flat=True).first()
+        )
+        today = self.now.astimezone(LONDON).date()
+        # Up to the recent weeks' first contact or, with none loaded, up to now.
+        until = first_recent.astimezone(LONDON).date() if first_recent else today + dt.timedelta(1)
+        day = today - dt.timedelta(weeks=weeks)
+        while day < until:
+            self._day(day)
+            day += dt.timedelta(days=1)
+        return self.count
+
+    def _day(self, day: dt.date) -> None:
+        rng = self.rng
+        working = day.weekday() < 5
+        low, high = WORKING_DAY_CONTACTS if working else WEEKEND_DAY_CONTACTS
+        times = sorted(
+            self._at(day, 8.5, 17.5) if working else self._at(day, 0, 23.9)
+            for _ in range(rng.randint(low, high))
+        )
+        for at in times:
+            if at <= self.now:
+                self._contact(at)
+
+    def _at(self, day: dt.date, start_hour: float, end_hour: float) -> dt.datetime:
+        minutes = self.rng.uniform(start_hour * 60, end_hour * 60)
+        return dt.datetime.combine(day, dt.time(), tzinfo=LONDON) + dt.timedelta(minutes=minutes)
+
+    def _contact(self, at: dt.datetime) -> None:
+        rng = self.rng
+        channel = rng.choices(
+            (Channel.ONLINE_FORM, Channel.TELEPHONE, Channel.EMAIL, Channel.POLICE_NOTIFICATION),
+            (45, 22, 15, 18),
+        )[0]
+        submission = self.generator.submission(
+            referrer="police" if channel == Channel.POLICE_NOTIFICATION else None
+        )
+        returning = None
+        if self.returning and rng.random() < RETURNING_SHARE:
+            returning = rng.choice(self.returning)
+            submission = _with_child(submission, returning[0])
+        self.count += 1
+        by = None if channel == Channel.ONLINE_FORM else self.staff.officer
+        recorded = intake.record_contact(
+            submission=submission,
+            channel=channel,
+            received_at=at,
+            by=by,
+            submission_key=f"{KEY_PREFIX}{self.count:05}",
+        )
+        child = recorded.contact.children.order_by("id").first()
+        if child is None or child.unborn:
+            return
+        if returning is not None:
+            # R18: the worker finds the child already known, and links them.
+            link_reported_person(reported=child, person=returning[1].person, by=self.staff.worker)
+            self.known_families.add(recorded.contact.pk)
+        elif rng.random() < RETURNING_SHARE * 1.5:
+            child.person = create_person_from(reported=child, by=self.staff.worker)
+            self.returning.append((_child_details(child), child))
+            self.known_families.add(recorded.contact.pk)
+
+    # Working through the contacts
+
+    def work_through(self, *, recorded: int) -> DemoHistory:
+        decided = closed = left_open = 0
+        contacts = (
+            Contact.objects.filter(state=Contact.State.RECEIVED)
+            .prefetch_related("children", "reports")
+            .order_by("received_at", "id")
+        )
+        for contact in contacts:
+            age = self.now - contact.received_at
+            if age < STILL_OPEN or (
+                age < STILL_WAITING and self.rng.random() < STILL_WAITING_SHARE
+            ):
+                self._leave_open(contact)
+                left_open += 1
+                continue
+            done = self._decide(contact)
+            decided += 1
+            if done is not None and self._close(contact, after=done):
+                closed += 1
+        return DemoHistory(contacts=recorded, decided=decided, closed=closed, left_open=left_open)
+
+    def _leave_open(self, contact: Contact) -> None:
+        """The last two days: some taken by a worker, some screened and waiting for a manager."""
+        roll = self.rng.random()
+        started = contact.received_at + dt.timedelta(minutes=self.rng.randint(20, 120))
+        if roll < 0.5 or started > self.now:
+            return
+        start_screening(contact=contact, by=self.staff.worker, now=started)
+        if roll < 0.8:
+            return
+        for child in contact.children.all():
+            self._findings(contact, child, self._plan(contact), at=started)
+        submit_for_decision(contact=contact, by=self.staff.worker, now=started)
+
+    def _decided_at(self, contact: Contact) -> dt.datetime:
+        rng = self.rng
+        received, due = contact.received_at, contact.progress_due_at
+        if due is None or rng.random() < ON_TIME_SHARE:
+            window = max((due - received) if due else dt.timedelta(hours=6), dt.timedelta(hours=1))
+            when = received + window * rng.uniform(0.1, 0.95)
+        else:  # late: picked up after the due time
+            when = due + dt.timedelta(minutes=rng.randint(30, 36 * 60))
+        return min(when, self.now - dt.timedelta(minutes=5))
+
+    def _decide(self, contact: Contact) -> dt.datetime | None:
+        decided_at = self._decided_at(contact)
+        started = contact.received_at + (decided_at - contact.received_at) * 0.3
+        worker, manager = self.staff.worker, self.manager
+        start_screening(contact=contact, by=worker, now=started)
+        plan = self._plan(contact)
+        children = list(contact.children.all())
+        if plan.level >= SCREENED_FROM_LEVEL:
+            # The screening is written up where it carries the decision; below that level the
+            # manager decides from the worker's screening in the queue (and the load stays quick).
+            screened = started + (decided_at - started) / 2
+            for child in children:
+                self._findings(contact, child, plan, at=screened)
+            submit_for_decision(contact=contact, by=worker, now=screened)
+        if plan.rag and not _consent_given(contact):
+            # R14: a manager authorises sharing without consent at level 4, with reasons.
+            authorise_sharing_without_consent(
+                contact=contact,
+                by=manager,
+                reason="increased_risk",
+                explanation="Seeking consent would place the children at increased risk.",
+                now=decided_at,
+            )
+        transfer = _transfer_for(children)
+        for child in children:
+            child_plan = plan
+            if transfer is not None:
+                child_plan = Plan(level=plan.level, outcome="another_council")
+            elif child.person_id and open_social_care(facts_for(child)):
+                child_plan = Plan(level=plan.level, outcome="allocated_worker")
+            record_decision(
+                contact=contact,
+                child=child,
+                by=manager,
+                level=child_plan.level,
+                outcome=child_plan.outcome,
+                rationale=RATIONALES[child_plan.outcome],
+                rag=child_plan.rag if child_plan.outcome == plan.outcome else "",
+                primary_need=child_plan.primary_need,
+                transfer=transfer,
+                now=decided_at,
+            )
+        if plan.outcome == "strategy_discussion" and self.now - decided_at < STRATEGY_PENDING:
+            return None  # not yet held: the contact stays decided
+        return decided_at
+
+    def _close(self, contact: Contact, *, after: dt.datetime) -> bool:
+        done_at = after + dt.timedelta(hours=self.rng.randint(2, 50))
+        if done_at > self.now:
+            return False
+        for follow_up in FollowUp.objects.filter(decision__contact=contact, done_at__isnull=True):
+            complete_follow_up(
+                follow_up=follow_up, by=self.manager, note=_done_note(follow_up), now=done_at
+            )
+        close_contact(contact=contact, by=self.manager, now=done_at)
+        return True
+
+    def _findings(self, contact: Contact, child: ReportedChild, plan: Plan, *, at) -> None:
+        picks = self.rng.sample(
+            self.indicators[plan.level], k=min(2, len(self.indicators[plan.level]))
+        )
+        save_findings(
+            contact=contact,
+            child=child,
+            by=self.staff.worker,
+            indicators=picks,
+            concerns=list(plan.concerns),
+            analysis=(
+                "Spoke to the referrer and checked the records. "
+                + RATIONALES[plan.outcome].split(":")[0]
+                + "."
+            ),
+            urgent_action_needed="yes" if plan.level == 4 else "no",
+            now=at,
+        )
+
+    def _plan(self, contact: Contact) -> Plan:
+        """The outcome for the contact's children: most advice or early help, a few s47 (R26)."""
+        rng = self.rng
+        reports = list(contact.reports.all())
+        consent = _consent_given(contact, reports)
+        immediate = any(report.immediate_protection_needed == "yes" for report in reports)
+        # Families the front door knows already come back with more serious worries (R29).
+        known = contact.pk in self.known_families
+        roll = rng.uniform(0.6 if known else 0.0, 1.0)
+        if immediate:
+            roll = max(roll, rng.uniform(0.5, 1.0))
+        need = rng.choices(*zip(*PRIMARY_NEEDS, strict=True))[0]
+        not_sought = any(report.consent == Consent.NOT_SOUGHT for report in reports)
+        if roll > 0.95 and (consent or not_sought):
+            if roll > 0.997:
+                return Plan(4, "emergency_legal_action", "red", "N1", ("physical_abuse",))
+            concern = rng.choice(CONCERNS)
+            return Plan(4, "strategy_discussion", "red", "N1", (concern,))
+        if roll > 0.90:
+            return Plan(4 if immediate else 3, "child_and_family_assessment", "", need)
+        if roll > 0.80:
+            rag = "amber" if consent and rng.random() < 0.5 else ""
+            return Plan(3, "child_and_family_assessment", rag, need)
+        if not consent:  # R16: early help and MASH need consent below level 4
+            return Plan(1, "information_and_advice")
+        if roll > 0.68:
+            return Plan(3, "early_help", "green" if rng.random() < 0.2 else "")
+        if roll > 0.40:
+            return Plan(2, rng.choice(("early_help", "family_wellbeing_centre")))
+        return Plan(1, "information_and_advice")
+
+
+def _consent_given(contact: Contact, reports: list[Report] | None = None) -> bool:
+    """Until screening speaks to the family, the referrer's account of consent stands (R12)."""
+    reports = reports if reports is not None else list(contact.reports.all())
+    return bool(reports) and all(report.consent == Consent.GIVEN for report in reports)
+
+
+def _transfer_for(children: list[ReportedChild]) -> TransferDetails | None:
+    """R17: a family living over the border is passed to their council."""
+    for child in children:
+        outward = child.postcode.split(" ")[0]
+        if outward in NEIGHBOURS and outward in {code for _, code in OUT_OF_AREA}:
+            return TransferDetails(
+                council_code=NEIGHBOURS[outward],
+                sent_how="Secure e-mail to the council's front door (demo)",
+                what_was_sent="The contact, its reports and the screening so far.",
+            )
+    return None
+
+
+def _done_note(follow_up: FollowUp) -> str:
+    return {
+        FollowUp.Kind.REFERRER_FEEDBACK: "Told the referrer the outcome by telephone.",
+        FollowUp.Kind.FAMILY_TOLD: "Told the family what will happen next.",
+        FollowUp.Kind.STRATEGY_DISCUSSION: "Strategy discussion held with police and health.",
+        FollowUp.Kind.CHILD_SEEN: "The child was seen by the duty social worker.",
+        FollowUp.Kind.PASS_TO_ALLOCATED_WORKER: "Passed to the allocated worker.",
+    }.get(follow_up.kind, "Done.")
+
+
+def _child_details(child: ReportedChild) -> dict:
+    return {
+        "first_name": child.first_name,
+        "last_name": child.last_name,
+        "date_of_birth": child.date_of_birth,
+        "gender": child.gender,
+        "address": child.address,
+        "postcode": child.postcode,
+        "school_or_nursery": child.school_or_nursery,
+    }
+
+
+def _with_child(submission: Submission, details: dict) -> Submission:
+    """The same family again: the returning child first, with the family's surname."""
+    child = Child.model_validate(details)
+    others = [
+        other.model_copy(update={"last_name": details["last_name"]})
+        for other in submission.children
+        if not other.unborn
+    ][:1]
+    return submission.model_copy(update={"children": [child, *others]})
