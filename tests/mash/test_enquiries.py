@@ -239,3 +239,14 @@ def test_the_schedule_runs_every_job_once_for_cron(contact, manager, police, cap
     assert "chase-enquiries: chased 2 MASH requests" in out
     assert "send-outbox: sent" in out
     assert "remove-abandoned-uploads: removed 0" in out
+
+
+def test_r45_the_partner_export_holds_only_the_agencys_enquiries(
+    client, make_contact, manager, police, health
+):
+    ours = send(make_contact(), manager, agencies=["police"])
+    send(make_contact(), manager, agencies=["health"])
+    client.force_login(police)
+    rows = client.get(reverse("mash:requests"), {"format": "csv"}).content.decode().splitlines()
+    assert len(rows) == 2
+    assert rows[1].startswith(f"{ours.requests.get().pk},")

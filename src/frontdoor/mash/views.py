@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -132,6 +134,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def request_list(request: HttpRequest) -> HttpResponse:
     """The partner agency's enquiries: only those sent to their agency (need-to-know)."""
     visible = selectors.requests_visible_to(request.user)
+    if request.GET.get("format") == "csv":
+        return _requests_csv(visible)
     now = timezone.now()
     return render(
         request,
@@ -145,6 +149,28 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "agency": current_policy().agency(request.user.agency_key),
         },
     )
+
+
+def _requests_csv(visible) -> HttpResponse:
+    """The agency's own enquiries as CSV: the same rows the page shows, nothing more."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mash-enquiries.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["id", "child", "rag", "alerted_at", "due_at", "answered_at", "late"])
+    for item in visible:
+        late = bool(item.due_at and (item.answered_at or timezone.now()) > item.due_at)
+        writer.writerow(
+            [
+                item.pk,
+                str(item.enquiry.child),
+                item.enquiry.rag,
+                item.alerted_at.isoformat(),
+                item.due_at.isoformat() if item.due_at else "",
+                item.answered_at.isoformat() if item.answered_at else "",
+                "yes" if late else "no",
+            ]
+        )
+    return response
 
 
 def _people(enquiry: Enquiry) -> list[tuple[str, str, object]]:
