@@ -93,7 +93,7 @@ class Period:
         return (self.last_day - self.first_day).days + 1
 
     def __str__(self) -> str:
-        return f"{self.first_day:%-d %B %Y} to {self.last_day:%-d %B %Y}"
+        return f"{_day(self.first_day)} to {_day(self.last_day)}"
 
 
 @dataclass(frozen=True)
@@ -246,6 +246,10 @@ class Dashboard:
         return {table.key: table for table in tables}
 
 
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def _hours(span: dt.timedelta) -> str:
     hours = int(span.total_seconds() // 3600)
     return f"{hours} hour{'s' if hours != 1 else ''}"
@@ -333,7 +337,8 @@ def _volume(period: Period, team: str) -> tuple[tuple[Bar, ...], bool]:
         day, step = period.first_day, dt.timedelta(days=1)
     bars = []
     while day <= period.last_day:
-        bars.append(Bar(label=f"{day:%a %-d %b %Y}", count=counts.get(day, 0)))
+        # strftime's %-d (no leading zero) is not portable: the day is written out instead.
+        bars.append(Bar(label=f"{day:%a} {day.day} {day:%b %Y}", count=counts.get(day, 0)))
         day += step
     return tuple(bars), by_week
 
