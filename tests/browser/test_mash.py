@@ -21,10 +21,27 @@ def _submit(page: Page, name: str) -> None:
         page.get_by_role("button", name=name).first.click()
 
 
-def test_an_enquiry_is_sent_answered_by_a_partner_and_reviewed(page, live_server, make_user):
+def _answer(page: Page, live_server, partner, child, opinion: str) -> None:
+    page.context.clear_cookies()
+    sign_in(page, live_server, partner)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="MASH").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name=str(child)).click()
+    expect(page.get_by_text("Why the MASH is asking")).to_be_visible()
+    expect(page.get_by_text("Pat Referrer")).to_have_count(0)
+    for label in page.get_by_label("Nothing known").all():
+        label.check()
+    page.get_by_label("Your agency's professional opinion").fill(opinion)
+    assert_no_axe_violations(page)
+    _submit(page, "Send your answer")
+    expect(page.get_by_text("Your agency's answer was sent to the MASH")).to_be_visible()
+
+
+def test_an_amber_enquiry_is_answered_by_two_agencies_and_reviewed(page, live_server, make_user):
     officer = make_user(Role.CONTACT_OFFICER)
     manager = make_user(Role.MASH_MANAGER)
     police = make_user(Role.PARTNER_AGENCY, agency_key="police")
+    health = make_user(Role.PARTNER_AGENCY, agency_key="health")
     contact = record_contact(
         submission=make_submission(),
         channel=Channel.TELEPHONE,
@@ -40,33 +57,77 @@ def test_an_enquiry_is_sent_answered_by_a_partner_and_reviewed(page, live_server
     for agency in page.locator("input[name=agencies]").all():
         agency.uncheck()
     page.get_by_label("Merseyside Police").check()
+    page.get_by_label("Health", exact=True).check()
     page.get_by_role("group", name="RAG rating").get_by_label("Amber").check()
     _submit(page, "Send the enquiry")
     expect(page.get_by_text(f"MASH enquiry sent for {ellis}")).to_be_visible()
 
-    page.context.clear_cookies()
-    sign_in(page, live_server, police)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="MASH").click()
-    expect(page.get_by_role("heading", name="MASH enquiries for Merseyside Police")).to_be_visible()
-    assert_no_axe_violations(page)
-    page.get_by_role("link", name=str(ellis)).click()
-    expect(page.get_by_text("Why the MASH is asking")).to_be_visible()
-    expect(page.get_by_text("Pat Referrer")).to_have_count(0)
-    for label in page.get_by_label("Nothing known").all():
-        label.check()
-    page.get_by_label("Your agency's professional opinion").fill("Two call-outs this year.")
-    assert_no_axe_violations(page)
-    _submit(page, "Send your answer")
-    expect(page.get_by_text("Your agency's answer was sent to the MASH")).to_be_visible()
+    _answer(page, live_server, police, ellis, "Two call-outs this year.")
+    _answer(page, live_server, health, ellis, "Missed health appointments.")
 
     page.context.clear_cookies()
     sign_in(page, live_server, manager)
     page.goto(f"{live_server.url}/mash/")
     page.get_by_role("link", name=f"Review the answers about {ellis}").click()
     expect(page.get_by_text("Two call-outs this year.")).to_be_visible()
+    expect(page.get_by_text("Missed health appointments.")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("group", name="Final RAG").get_by_label("Red").check()
     page.get_by_label("Why").fill("The police hold more than the referral said.")
     _submit(page, "Confirm the final RAG")
     expect(page.get_by_role("heading", name=f"Decision for {ellis}")).to_be_visible()
     assert RagReview.objects.get().rag == "red"
+
+
+def test_a_strategy_meeting_ends_without_consensus_and_the_dissent_is_recorded(
+    page, live_server, make_user
+):
+    officer = make_user(Role.CONTACT_OFFICER)
+    manager = make_user(Role.MASH_MANAGER)
+    contact = record_contact(
+        submission=make_submission(),
+        channel=Channel.TELEPHONE,
+        received_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
+        by=officer,
+    ).contact
+
+    sign_in(page, live_server, manager)
+    page.goto(f"{live_server.url}/contacts/{contact.reference}/screening/")
+    page.get_by_role("link", name="Arrange a meeting").click()
+    page.get_by_label("Strategy meeting").check()
+    page.get_by_label("When it is held").fill(
+        (dt.datetime.now() - dt.timedelta(minutes=30)).strftime("%d/%m/%Y %H:%M")
+    )
+    page.get_by_label("Who attends for Sefton Children's Social Care").fill("Sam Social")
+    page.get_by_label("Who attends for Merseyside Police").fill("PC Lee")
+    page.get_by_label("Who attends for Health").fill("Nurse Khan")
+    assert_no_axe_violations(page)
+    _submit(page, "Arrange the meeting")
+    # Early help (for education) is required in Sefton: refused without the chair's reason.
+    expect(page.get_by_text("Not invited: Sefton Early Help")).to_be_visible()
+    page.get_by_label("Who attends for Sefton Early Help (representing Education)").fill("Ed Help")
+    _submit(page, "Arrange the meeting")
+    expect(page.get_by_role("heading", name="Strategy meeting")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    page.get_by_label("When it was held").fill(
+        (dt.datetime.now() - dt.timedelta(minutes=5)).strftime("%d/%m/%Y %H:%M")
+    )
+    for box in page.get_by_label("attended").all():
+        box.check()
+    page.get_by_label("Agreed analysis of needs and parenting capacity").fill("Mother overwhelmed.")
+    page.get_by_label("The intervention required").fill("Section 47 enquiry.")
+    page.get_by_label("The plan of action").fill("Joint visit today.")
+    page.get_by_role("group", name="Outcome").get_by_label(
+        "Child protection (section 47): strategy discussion"
+    ).check()
+    page.get_by_role("group", name="Did everyone agree?").get_by_label(
+        "No: the chair decided"
+    ).check()
+    page.get_by_label("Who disagreed").first.fill("PC Lee, Merseyside Police")
+    page.get_by_label("Their view").first.fill("No crime is disclosed: an assessment is enough.")
+    _submit(page, "Record the meeting")
+    expect(page.get_by_text("The meeting is recorded")).to_be_visible()
+    expect(page.get_by_text("no consensus: the chair decided")).to_be_visible()
+    expect(page.get_by_text("No crime is disclosed: an assessment is enough.")).to_be_visible()
+    assert_no_axe_violations(page)

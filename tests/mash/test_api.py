@@ -65,3 +65,32 @@ def test_a_partner_system_answers_and_a_retry_stores_nothing_new(client, contact
         **{**auth(police), "HTTP_IDEMPOTENCY_KEY": "answer-2"},
     )
     assert again.status_code == 409
+
+
+def test_r45_every_portal_route_refuses_another_agency(client, contact, manager, police, make_user):
+    """The pages, the export and the API of the partner portal, as a user of another agency."""
+    from django.urls import reverse
+
+    request = send(contact, manager, agencies=["police"]).requests.get()
+    health = make_user(Role.PARTNER_AGENCY, agency_key="health")
+    client.force_login(health)
+    assert client.get(reverse("mash:answer", args=[request.pk])).status_code == 404
+    answer = {"opinion": "x", "submission_key": "k"}
+    assert client.post(reverse("mash:answer", args=[request.pk]), answer).status_code == 404
+    assert "No MASH" not in client.get(reverse("mash:requests")).content.decode()
+    export = client.get(reverse("mash:requests"), {"format": "csv"}).content.decode()
+    assert export.count("\n") == 1  # the header only
+    headers = {**auth(health), "HTTP_IDEMPOTENCY_KEY": "k"}
+    assert client.get(f"/api/v1/mash/requests/{request.pk}", **headers).status_code == 404
+    body = {"answers": [], "opinion": "x"}
+    posted = client.post(
+        f"/api/v1/mash/requests/{request.pk}/answer",
+        body,
+        content_type="application/json",
+        **headers,
+    )
+    assert posted.status_code == 404
+    assert not Opinion.objects.exists()
+    for name in ("mash:enquiries", "mash:briefing"):
+        assert client.get(reverse(name)).status_code == 403
+    assert client.get(reverse("mash:review", args=[request.enquiry_id])).status_code == 403

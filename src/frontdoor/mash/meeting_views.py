@@ -63,6 +63,7 @@ class ScheduleForm(GovukForm):
         self.fields["invite-other"] = forms.CharField(
             required=False, label="Anyone else (one per line: name, role)", widget=forms.Textarea
         )
+        self.mark_fields()
 
     def invitees(self) -> list[meetings.Invitee]:
         found = [
@@ -162,6 +163,7 @@ class RecordForm(GovukForm):
             self.fields[f"dissent-{n}-view"] = forms.CharField(
                 required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Their view"
             )
+        self.mark_fields()
 
     def contributions(self) -> list[meetings.Contribution]:
         return [

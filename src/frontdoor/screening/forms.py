@@ -29,7 +29,13 @@ class GovukForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.mark_fields()
+
+    def mark_fields(self) -> None:
+        """Mark every field; a form that adds fields in its __init__ calls this again after."""
         for field in self.fields.values():
+            if getattr(field, "govuk", None):
+                continue
             field.govuk = _govuk_kind(field.widget)
             if field.govuk == "radios":
                 # Django's RadioSelect gives no id for the group's label; the template draws
