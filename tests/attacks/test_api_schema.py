@@ -1,0 +1,122 @@
+"""Schemathesis against the API's own OpenAPI document: no request, however odd, makes a 5xx.
+
+Every operation in /api/v1/openapi.json is called with generated requests, valid (positive) and
+invalid (negative), once with a valid bearer token and once without. The only check is
+`not_a_server_error`: refusals (401, 403, 404, 409, 422, 429) are all fine, a crash is not.
+The schema is loaded through the WSGI application itself, so what is tested is what is served.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from schemathesis import APIOperation, Case
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
+
+from frontdoor.accounts.roles import Role
+from frontdoor.accounts.tokens import issue_token
+from frontdoor.wsgi import application
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+# Modest, so the whole schema runs in about a minute on 2 shared cores; raise it locally with
+# FRONTDOOR_SCHEMATHESIS_EXAMPLES=200 for a deeper run.
+EXAMPLES = int(os.environ.get("FRONTDOOR_SCHEMATHESIS_EXAMPLES", "25"))
+
+
+@pytest.fixture(autouse=True)
+def _full_buckets():
+    # The status check is rate limited per address; a 429 is not a failure, but full buckets
+    # let the generated requests reach the code behind the limit.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# A server error found by this test and not yet fixed (outside these tests' files): a malformed
+# Idempotency-Key on the MASH answer fails `Header(pattern=...)`, and
+# `intake.submissions.error_messages` formats pydantic's own message, which holds the pattern's
+# `{1,64}`, as a template: KeyError, 500. Until then that header is pinned to a valid value there,
+# so the rest of that operation's negative requests are still generated, and
+# `test_known_bug_malformed_idempotency_key_on_mash_answer` below keeps the bug in view.
+KNOWN_BAD_HEADERS = {"POST /api/v1/mash/requests/{pk}/answer": {"Idempotency-Key": "fuzz-1"}}
+
+
+def _pinned(operation: APIOperation, mode: GenerationMode) -> dict[str, str] | None:
+    if mode is GenerationMode.NEGATIVE:
+        return KNOWN_BAD_HEADERS.get(operation.label)
+    return None
+
+
+def _fuzz(
+    operation: APIOperation, mode: GenerationMode, headers: dict[str, str]
+) -> tuple[int, str]:
+    """Call one operation with generated requests: how many were sent, and the failure if any."""
+    sent = 0
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,  # the same examples each run, not those that failed on another machine
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(generation_mode=mode, headers=_pinned(operation, mode)))
+    def call(case: Case) -> None:
+        nonlocal sent
+        sent += 1
+        if case.headers:
+            # A generated Authorization header would replace the token under test.
+            case.headers.pop("Authorization", None)
+        response = case.call(headers=headers)
+        case.validate_response(response, checks=[not_a_server_error])
+
+    try:
+        call()
+    # Schemathesis raises its failures as an exception group; every operation runs, then all show.
+    except (Exception, BaseExceptionGroup) as failure:
+        return sent, f"{type(failure).__name__}: {str(failure)[:2000]}"
+    return sent, ""
+
+
+@pytest.mark.parametrize("role", [Role.CONTACT_OFFICER, Role.PARTNER_AGENCY])
+def test_no_operation_answers_with_a_server_error(make_user, role: Role) -> None:
+    _, token = issue_token(user=make_user(role), name="Schemathesis", by=None)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert operations, "the OpenAPI document lists no operations"
+    runs: dict[str, int] = {}
+    failures: dict[str, str] = {}
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            for authorised in (True, False):
+                headers = {"Authorization": f"Bearer {token}"} if authorised else {}
+                label = f"{operation.label} {mode.value} {'token' if authorised else 'anonymous'}"
+                runs[label], failures[label] = _fuzz(operation, mode, headers)
+    total = sum(runs.values())
+    # For the closing note: the number of generated requests served without a server error.
+    print(f"\nschemathesis: {total} examples over {len(operations)} operations as {role.value}")
+    for label, count in sorted(runs.items()):
+        print(f"  {count:4d}  {label}")
+    assert total > 0
+    failed = {label: failure for label, failure in failures.items() if failure}
+    assert not failed, "\n\n".join(f"{label}:\n{failure}" for label, failure in failed.items())
+
+
+@pytest.mark.xfail(strict=True, reason="error_messages formats pydantic's message as a template")
+def test_known_bug_malformed_idempotency_key_on_mash_answer(make_user) -> None:
+    _, token = issue_token(user=make_user(Role.PARTNER_AGENCY), name="Partner", by=None)
+    client = Client(raise_request_exception=False)
+    response = client.post(
+        "/api/v1/mash/requests/1/answer",
+        {"answers": [], "opinion": "x"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_IDEMPOTENCY_KEY="not a valid key!",
+    )
+    assert response.status_code == 422
