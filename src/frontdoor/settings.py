@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "frontdoor.returns",
     "frontdoor.mash",
     "frontdoor.escalations",
+    "frontdoor.privacy",
     "frontdoor.demo",
 ]
 

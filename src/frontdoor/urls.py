@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("frontdoor.screening.urls")),
     path("mash/", include("frontdoor.mash.urls")),
     path("escalations/", include("frontdoor.escalations.urls")),
+    path("privacy/", include("frontdoor.privacy.urls")),
     path("dashboards/", include("frontdoor.returns.dashboard_urls")),
     path("returns/", include("frontdoor.returns.urls")),
     path("api/v1/", api.urls),

@@ -134,6 +134,18 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({R.ADMINISTRATOR, R.SERVICE_MANAGER}),
         "R45",
     ),
+    Action(
+        "privacy.restrict",
+        "Restrict a person's record to named staff, and lift restrictions",
+        frozenset({R.ADMINISTRATOR}),
+        "R45",
+    ),
+    Action(
+        "privacy.subject_access",
+        "Produce a subject access export of a person's record",
+        frozenset({R.ADMINISTRATOR}),
+        "R11, R45",
+    ),
 )
 
 _BY_KEY = {action.key: action for action in ACTIONS}

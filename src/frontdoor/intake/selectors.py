@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from frontdoor.accounts.permissions import can
@@ -32,11 +32,23 @@ AGE_FILTERS = ("today", "over_1_day", "over_3_days", "overdue")
 VIEWS_SHOWN = 100
 
 
-def contacts_visible_to(user) -> QuerySet[Contact]:
-    """The contacts `user` may open: children's services staff see the front door's contacts."""
+def contacts_visible_to(user, *, restricted_rows: bool = False) -> QuerySet[Contact]:
+    """The contacts `user` may open: children's services staff see the front door's contacts.
+
+    A contact about a restricted person (privacy.Restriction) is left out unless `user` is named
+    on the restriction. With `restricted_rows`, it stays in instead, annotated with whom to ask
+    (`restricted_ask`, None when the user may open it), so a list can say a record exists
+    without showing it. Either way it is one EXISTS subquery: no query per row.
+    """
     if not can(user, "inbox.view"):
         return Contact.objects.none()
-    return Contact.objects.all()
+    # privacy sits above intake: only its need-to-know query is imported, where it is used.
+    from frontdoor.privacy.need_to_know import restrictions_hiding_contact
+
+    hiding = restrictions_hiding_contact(user)
+    if restricted_rows:
+        return Contact.objects.annotate(restricted_ask=Subquery(hiding.values("ask")[:1]))
+    return Contact.objects.exclude(Exists(hiding))
 
 
 def inbox(
@@ -48,7 +60,7 @@ def inbox(
     the second report of an incident). `age` is one of AGE_FILTERS.
     """
     now = now or timezone.now()
-    contacts = contacts_visible_to(user).filter(state=Contact.State.RECEIVED)
+    contacts = contacts_visible_to(user, restricted_rows=True).filter(state=Contact.State.RECEIVED)
     if channel:
         # An IN subquery, not a correlated EXISTS: SQLite then reads the reports once for the
         # page's count instead of probing them once per contact (bench/bench_inbox.py).

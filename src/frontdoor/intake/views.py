@@ -102,7 +102,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @allowed("inbox.view")
 def contact(request: HttpRequest, reference: str) -> HttpResponse:
     """One contact: every report, child, adult and document, its clocks and its audit trail."""
-    found = _visible_contact(request, reference)
+    try:
+        found = _visible_contact(request, reference)
+    except Http404:
+        # R45: a restricted contact says whom to ask instead of being missing.
+        from frontdoor.privacy.views import contact_restricted_or_404
+
+        return contact_restricted_or_404(request, reference)
     # Every view of a contact is logged before it is shown, so it appears in its own trail (R45).
     audit.record_view(viewer=request.user, target=found, through="contact page")
     record = selectors.contact_record(contact=found)

@@ -10,15 +10,26 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from frontdoor.people.models import HouseholdMember, Involvement, Person, Relationship
 
 
 def people_visible_to(user) -> QuerySet[Person]:
-    """Person records a member of staff may open (merged duplicates lead to the record kept)."""
-    return Person.objects.all()
+    """Person records a member of staff may open (merged duplicates lead to the record kept).
+
+    A restricted person (privacy.Restriction) is left out unless `user` is named on it (R45):
+    one EXISTS subquery.
+    """
+    # privacy sits above people: only its need-to-know query is imported, where it is used.
+    from frontdoor.privacy.need_to_know import restrictions_hiding_from
+
+    if not getattr(user, "is_authenticated", False):
+        return Person.objects.none()
+    return Person.objects.exclude(
+        Exists(restrictions_hiding_from(user).filter(person=OuterRef("pk")))
+    )
 
 
 def involvements_of(person: Person) -> QuerySet[Involvement]:

@@ -144,7 +144,13 @@ def household(request: HttpRequest, reference: str) -> HttpResponse:
 @allowed("inbox.view")
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     """A person's record: details, history, family, involvements, contacts, missing episodes."""
-    found = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
+    try:
+        found = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
+    except Http404:
+        # R45: a restricted record says whom to ask instead of being missing.
+        from frontdoor.privacy.views import person_restricted_or_404
+
+        return person_restricted_or_404(request, pk)
     if found.merged_into_id:
         messages.info(request, f"Person {found.pk} was merged into this record.")
         return redirect("people:person", pk=found.merged_into_id)

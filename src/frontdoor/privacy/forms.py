@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django import forms
+
+from frontdoor.accounts.models import User
+from frontdoor.accounts.roles import Role
+
+
+class RestrictForm(forms.Form):
+    person = forms.IntegerField(
+        label="Person record number",
+        min_value=1,
+        error_messages={"required": "Enter the number of the person's record"},
+    )
+    allowed_users = forms.ModelMultipleChoiceField(
+        label="Staff who may open the record",
+        queryset=User.objects.filter(is_active=True).exclude(role=Role.PARTNER_AGENCY),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    ask = forms.CharField(
+        label="Whom others should ask",
+        max_length=200,
+        error_messages={"required": "Enter whom others should ask: a name or a team"},
+    )
+    reason = forms.CharField(
+        label="Why the record is restricted",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter why the record is restricted"},
+    )
+
+
+class LiftForm(forms.Form):
+    person = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why the restriction is lifted",
+        error_messages={"required": "Enter why the restriction is lifted"},
+    )
+
+
+class DisclosureFilterForm(forms.Form):
+    person = forms.IntegerField(label="Person record number", min_value=1, required=False)
+    start = forms.DateField(label="From (YYYY-MM-DD)", required=False)
+    end = forms.DateField(label="To (YYYY-MM-DD)", required=False)

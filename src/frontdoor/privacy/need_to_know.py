@@ -1,0 +1,29 @@
+"""Which restrictions hide records from a user: the one query the base selectors add (R45).
+
+`intake.selectors.contacts_visible_to` and `people.selectors.people_visible_to` filter on this,
+so a page, the API and an export cannot differ about a restricted record. It imports only this
+app's model, so the apps below `privacy` can use it without importing the rest of it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Q, QuerySet
+
+from frontdoor.privacy.models import Restriction
+
+
+def restrictions_hiding_from(user) -> QuerySet[Restriction]:
+    """Restrictions in force that do not name `user`."""
+    return Restriction.objects.filter(lifted_at__isnull=True).exclude(allowed_users=user)
+
+
+def restrictions_hiding_contact(user, *, contact=None) -> QuerySet[Restriction]:
+    """Restrictions hiding a contact from `user`: on any child or adult reported in it.
+
+    `contact` is a contact's id, or by default an OuterRef, for an EXISTS against contacts.
+    """
+    contact = OuterRef("pk") if contact is None else contact
+    return restrictions_hiding_from(user).filter(
+        Q(person__reported_as_child__contact=contact)
+        | Q(person__reported_as_adult__contact=contact)
+    )

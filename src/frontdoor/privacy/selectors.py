@@ -1,0 +1,280 @@
+"""Reads for privacy: who is kept out of a record, what was disclosed to whom, and what is due
+for review under the council's retention policy (R11-R16, R45).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from frontdoor.intake.models import Consent, Contact, Report
+from frontdoor.mash.models import AgencyRequest
+from frontdoor.people.models import Person
+from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.schema import OutcomeEffect, Policy
+from frontdoor.privacy.models import Restriction
+from frontdoor.privacy.need_to_know import restrictions_hiding_contact, restrictions_hiding_from
+from frontdoor.screening.models import (
+    ConsentRecord,
+    ConsentStatus,
+    Decision,
+    SharingAuthorisation,
+    Transfer,
+)
+
+
+def restriction_hiding_person(*, user, person_id: int) -> Restriction | None:
+    """The restriction that keeps `user` out of a person's record, if one does."""
+    return restrictions_hiding_from(user).filter(person_id=person_id).first()
+
+
+def restriction_hiding_contact(*, user, reference: str) -> Restriction | None:
+    """The restriction that keeps `user` out of a contact, if one does."""
+    contact = Contact.objects.filter(reference=reference).only("pk").first()
+    if contact is None:
+        return None
+    return restrictions_hiding_contact(user, contact=contact.pk).first()
+
+
+def restrictions_in_force() -> list[Restriction]:
+    """Every restriction in force, with its person and the staff named on it."""
+    return list(
+        Restriction.objects.filter(lifted_at__isnull=True)
+        .select_related("person", "set_by")
+        .prefetch_related("allowed_users")
+        .order_by("person__last_name", "person__first_name", "id")
+    )
+
+
+# How the sharing was lawful, as the disclosure log words it (R12-R16).
+CONSENT_GIVEN = "Consent given"
+WITHOUT_CONSENT = "Authorised without consent"
+NOT_RECORDED = "Not recorded"
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """One time information about a child left the council's front door for another body."""
+
+    at: dt.datetime
+    kind: str  # "MASH enquiry" or "Transfer"
+    to: str
+    what: str
+    by: str
+    lawful_basis: str
+    lawful_basis_detail: str
+    contact_reference: str
+    child: str
+
+
+def _lawful_basis(
+    contact_id: int, at: dt.datetime, authorisations, consents, reported_consent
+) -> tuple[str, str]:
+    """R14/R16 first (a manager's authority to share without consent), then R12-R13 consent.
+
+    Only what was recorded by the time of the disclosure counts: consent given afterwards did
+    not make an earlier disclosure lawful.
+    """
+    for authorisation in authorisations.get(contact_id, []):
+        if authorisation.authorised_at <= at:
+            return WITHOUT_CONSENT, (
+                f"{authorisation.reason}: {authorisation.explanation} "
+                f"(authorised by {authorisation.authorised_by})"
+            )
+    latest: dict[tuple[int | None, int | None], ConsentRecord] = {}
+    for record in consents.get(contact_id, []):
+        if record.recorded_at <= at:  # in time order: the latest for each person wins
+            latest[(record.adult_id, record.child_id)] = record
+    if latest and all(r.status == ConsentStatus.GIVEN for r in latest.values()):
+        return CONSENT_GIVEN, f"recorded for {len(latest)} person(s)"
+    if latest:
+        statuses = sorted({r.get_status_display() for r in latest.values()})
+        return NOT_RECORDED, "; ".join(statuses)
+    if reported_consent.get(contact_id) == Consent.GIVEN:
+        return CONSENT_GIVEN, "as the referrer reported; not yet confirmed in screening"
+    return NOT_RECORDED, ""
+
+
+def disclosures(
+    *,
+    person: Person | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    policy: Policy | None = None,
+) -> list[Disclosure]:
+    """Every disclosure to another agency, newest first: MASH requests to partner agencies (R33)
+    and transfers to another council (R17), with how each was lawful (R12-R16).
+
+    `person` keeps disclosures from contacts in which that person was reported (child or adult);
+    `start` and `end` are London dates, both included. A fixed number of queries.
+    """
+    request_q = Q()
+    transfer_q = Q()
+    if person is not None:
+        contacts = Contact.objects.filter(
+            Q(children__person=person) | Q(adults__person=person)
+        ).values("pk")
+        request_q &= Q(enquiry__contact__in=contacts)
+        transfer_q &= Q(contact__in=contacts)
+    if start is not None:
+        since = dt.datetime.combine(start, dt.time(), tzinfo=LONDON)
+        request_q &= Q(alerted_at__gte=since)
+        transfer_q &= Q(sent_at__gte=since)
+    if end is not None:
+        until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
+        request_q &= Q(alerted_at__lt=until)
+        transfer_q &= Q(sent_at__lt=until)
+    requests = list(
+        AgencyRequest.objects.filter(request_q).select_related(
+            "enquiry__contact", "enquiry__child", "enquiry__sent_by"
+        )
+    )
+    transfers = list(
+        Transfer.objects.filter(transfer_q).select_related("contact", "decision__child", "sent_by")
+    )
+    contact_ids = {r.enquiry.contact_id for r in requests} | {t.contact_id for t in transfers}
+    authorisations: dict[int, list[SharingAuthorisation]] = {}
+    for authorisation in SharingAuthorisation.objects.filter(
+        contact_id__in=contact_ids
+    ).select_related("authorised_by"):
+        authorisations.setdefault(authorisation.contact_id, []).append(authorisation)
+    consents: dict[int, list[ConsentRecord]] = {}
+    for record in ConsentRecord.objects.filter(contact_id__in=contact_ids).order_by(
+        "recorded_at", "id"
+    ):
+        consents.setdefault(record.contact_id, []).append(record)
+
+    # What the first report said about consent: the referrer's word, until screening records it.
+    reported_consent: dict[int, str] = {}
+    for contact_id, consent in (
+        Report.objects.filter(contact_id__in=contact_ids)
+        .order_by("-received_at", "-id")
+        .values_list("contact_id", "consent")
+    ):
+        reported_consent[contact_id] = consent  # the earliest report is written last
+    agency_names = {a.key: a.name for a in policy.agencies} if policy else {}
+    log: list[Disclosure] = []
+    for request in requests:
+        enquiry = request.enquiry
+        basis, detail = _lawful_basis(
+            enquiry.contact_id, request.alerted_at, authorisations, consents, reported_consent
+        )
+        log.append(
+            Disclosure(
+                at=request.alerted_at,
+                kind="MASH enquiry",
+                to=agency_names.get(request.agency_key, request.agency_key),
+                what=f"MASH enquiry ({enquiry.rag}) about {enquiry.child}: {enquiry.reason}",
+                by=str(enquiry.sent_by),
+                lawful_basis=basis,
+                lawful_basis_detail=detail,
+                contact_reference=enquiry.contact.reference,
+                child=str(enquiry.child),
+            )
+        )
+    for transfer in transfers:
+        basis, detail = _lawful_basis(
+            transfer.contact_id, transfer.sent_at, authorisations, consents, reported_consent
+        )
+        log.append(
+            Disclosure(
+                at=transfer.sent_at,
+                kind="Transfer",
+                to=transfer.to_council_name,
+                what=f"{transfer.what_was_sent} ({transfer.sent_how})",
+                by=str(transfer.sent_by),
+                lawful_basis=basis,
+                lawful_basis_detail=detail,
+                contact_reference=transfer.contact.reference,
+                child=str(transfer.decision.child) if transfer.decision_id else "",
+            )
+        )
+    return sorted(log, key=lambda d: d.at, reverse=True)
+
+
+@dataclass
+class RetentionGroup:
+    """Contacts of one kind whose last decision is older than the policy keeps them."""
+
+    label: str
+    years: int
+    decided_before: dt.date
+    references: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RetentionReport:
+    as_of: dt.date
+    no_further_action: RetentionGroup
+    referrals: RetentionGroup
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
+def retention_due(*, policy: Policy, as_of: dt.date | None = None) -> RetentionReport:
+    """Contacts due for review under the policy's retention (R45), counted from the decision.
+
+    A contact counts as no further action when every child's latest decision had that effect;
+    as a referral when any decision for it became a referral (R29). Nothing is deleted here.
+    """
+    if policy.retention is None:
+        raise ValueError(f"The {policy.council.name} policy has no retention section.")
+    as_of = as_of or timezone.localdate()
+    nfa = RetentionGroup(
+        label="Contacts decided with no further action",
+        years=policy.retention.contact_no_further_action_years,
+        decided_before=_years_before(as_of, policy.retention.contact_no_further_action_years),
+    )
+    referrals = RetentionGroup(
+        label="Referrals",
+        years=policy.retention.referral_years,
+        decided_before=_years_before(as_of, policy.retention.referral_years),
+    )
+    # Only contacts whose last decision is before the later cutoff can be due at all.
+    latest_cutoff = max(nfa.decided_before, referrals.decided_before)
+    cutoff = dt.datetime.combine(latest_cutoff, dt.time(), tzinfo=LONDON)
+    contact_ids = (
+        Contact.objects.annotate(last_decided=Max("decisions__decided_at"))
+        .filter(last_decided__lt=cutoff)
+        .values("pk")
+    )
+    decisions: dict[int, list] = {}
+    for row in (
+        Decision.objects.filter(contact_id__in=contact_ids)
+        .order_by("contact_id", "child_id", "sequence")
+        .values(
+            "contact_id",
+            "contact__reference",
+            "child_id",
+            "outcome_effect",
+            "becomes_referral",
+            "decided_at",
+        )
+    ):
+        decisions.setdefault(row["contact_id"], []).append(row)
+    for rows in decisions.values():
+        reference = rows[0]["contact__reference"]
+        last_day = max(r["decided_at"] for r in rows).astimezone(LONDON).date()
+        latest_per_child = {r["child_id"]: r for r in rows}  # rows are in sequence order
+        if any(r["becomes_referral"] for r in rows):
+            if last_day < referrals.decided_before:
+                referrals.references.append(reference)
+        elif (
+            all(
+                r["outcome_effect"] == OutcomeEffect.NO_FURTHER_ACTION
+                for r in latest_per_child.values()
+            )
+            and last_day < nfa.decided_before
+        ):
+            nfa.references.append(reference)
+    nfa.references.sort()
+    referrals.references.sort()
+    return RetentionReport(as_of=as_of, no_further_action=nfa, referrals=referrals)

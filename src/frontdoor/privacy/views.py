@@ -1,0 +1,189 @@
+"""Privacy pages: the "ask whom" page, restrictions, the disclosure log, subject access (R45).
+
+Thin, like every view here: check the permission, load through selectors, call one function.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from frontdoor.accounts.permissions import PermissionDeniedError, require
+from frontdoor.audit import services as audit
+from frontdoor.errors import DomainError
+from frontdoor.people.models import Person
+from frontdoor.policy.registry import current_policy
+from frontdoor.privacy import restrictions, selectors
+from frontdoor.privacy.forms import DisclosureFilterForm, LiftForm, RestrictForm
+from frontdoor.privacy.models import Restriction
+from frontdoor.privacy.subject_access import subject_access_export
+
+
+def _refused(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "intake/staff/refused.html", {"message": message}, status=403)
+
+
+def allowed(action: str) -> Callable:
+    """Let the view run only for a user who may do `action`; anyone else gets a 403 page."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            try:
+                require(request.user, action)
+                return view(request, *args, **kwargs)
+            except PermissionDeniedError as error:
+                return _refused(request, error.message)
+
+        return checked
+
+    return decorate
+
+
+def restricted_page(request: HttpRequest, restriction: Restriction) -> HttpResponse:
+    """A 403 that says the record exists and whom to ask, and nothing of what it holds."""
+    # A refused look at a restricted record is worth knowing about (R45).
+    audit.record(
+        actor=request.user,
+        action="restriction.refused",
+        target=restriction.person,
+        reason=request.path,
+    )
+    return render(request, "privacy/restricted.html", {"ask": restriction.ask}, status=403)
+
+
+def contact_restricted_or_404(request: HttpRequest, reference: str) -> HttpResponse:
+    """For a contact the user cannot load: the "ask whom" page if a restriction hides it."""
+    restriction = selectors.restriction_hiding_contact(user=request.user, reference=reference)
+    if restriction is None:
+        raise Http404("No contact with that reference.")
+    return restricted_page(request, restriction)
+
+
+def person_restricted_or_404(request: HttpRequest, pk: int) -> HttpResponse:
+    """For a person the user cannot load: the "ask whom" page if a restriction hides them."""
+    restriction = selectors.restriction_hiding_person(user=request.user, person_id=pk)
+    if restriction is None:
+        raise Http404("No person with that number.")
+    return restricted_page(request, restriction)
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("privacy.restrict")
+def restriction_list(request: HttpRequest) -> HttpResponse:
+    """Restrictions in force, and setting one (R45)."""
+    form = RestrictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = Person.objects.filter(pk=form.cleaned_data["person"]).first()
+        if person is None:
+            form.add_error("person", "There is no person with that record number")
+        else:
+            try:
+                restrictions.restrict(
+                    person=person,
+                    allowed_users=form.cleaned_data["allowed_users"],
+                    ask=form.cleaned_data["ask"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+                messages.success(request, f"{person}'s record is restricted.")
+                return redirect("privacy:restrictions")
+            except DomainError as error:
+                form.add_error(None, error.message)
+    return render(
+        request,
+        "privacy/restrictions.html",
+        {"form": form, "restrictions": selectors.restrictions_in_force()},
+    )
+
+
+@require_http_methods(["POST"])
+@allowed("privacy.restrict")
+def lift(request: HttpRequest) -> HttpResponse:
+    form = LiftForm(request.POST)
+    if form.is_valid():
+        person = get_object_or_404(Person, pk=form.cleaned_data["person"])
+        try:
+            restrictions.lift_restriction(
+                person=person, by=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, f"The restriction on {person}'s record is lifted.")
+        except DomainError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, "Enter why the restriction is lifted.")
+    return redirect("privacy:restrictions")
+
+
+CSV_COLUMNS = (
+    "at",
+    "kind",
+    "to",
+    "what",
+    "by",
+    "lawful_basis",
+    "lawful_basis_detail",
+    "contact_reference",
+    "child",
+)
+
+
+@require_http_methods(["GET"])
+@allowed("audit.view")
+def disclosure_log(request: HttpRequest) -> HttpResponse:
+    """Every disclosure to another agency, with its lawful basis, on screen or as CSV (R45)."""
+    form = DisclosureFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    person = None
+    if filters.get("person"):
+        person = Person.objects.filter(pk=filters["person"]).first()
+    rows = selectors.disclosures(
+        person=person,
+        start=filters.get("start"),
+        end=filters.get("end"),
+        policy=current_policy(),
+    )
+    if person is None and filters.get("person"):
+        rows = []
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="disclosures.csv"'
+        writer = csv.writer(response)
+        writer.writerow(CSV_COLUMNS)
+        for row in rows:
+            writer.writerow(
+                [row.at.isoformat() if c == "at" else getattr(row, c) for c in CSV_COLUMNS]
+            )
+        return response
+    query = request.GET.copy()
+    query["format"] = "csv"
+    return render(
+        request,
+        "privacy/disclosures.html",
+        {"form": form, "rows": rows, "csv_query": query.urlencode()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("privacy.subject_access")
+def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
+    """Produce a person's subject access export: only on POST, as producing it is a disclosure."""
+    person = get_object_or_404(Person, pk=pk)
+    if request.method == "GET":
+        return render(request, "privacy/subject_access_start.html", {"person": person})
+    export = subject_access_export(person=person, by=request.user, through="subject access page")
+    if request.POST.get("format") == "json":
+        response = HttpResponse(
+            json.dumps(export, indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="subject-access-{pk}.json"'
+        return response
+    return render(request, "privacy/subject_access.html", {"export": export, "person": person})
