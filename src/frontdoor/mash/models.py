@@ -67,7 +67,13 @@ class AgencyRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enquiry", "agency_key"], name="one_request_per_agency")
         ]
-        indexes = [models.Index(fields=["agency_key", "answered_at"], name="agency_open_requests")]
+        # A partner agency's waiting list: its unanswered requests, soonest due first, read in
+        # index order so the page stops after its 50 rows.
+        indexes = [
+            models.Index(
+                fields=["agency_key", "answered_at", "due_at"], name="agency_waiting_requests"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency_key}: {self.enquiry}"
