@@ -4,12 +4,13 @@ Partner systems sign in with an API token (`Authorization: Bearer <token>`, issu
 `python -m frontdoor issue-token`), acting as the user the token was issued to; every endpoint
 needs one unless it says `auth=None`. Errors have one shape: 422
 `{"errors": [{"field": ..., "message": ...}]}` for a body that does not validate (the same messages
-as the forms), and `{"message": ...}` for everything else (401, 403, 404, 409).
+as the forms), and `{"message": ...}` for everything else (401, 403, 404, 409, 503).
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError, ValidationErrorContext
@@ -105,3 +106,18 @@ def _refused(request: HttpRequest, error: DomainError) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     return _message(request, str(error) or "Not found.", 404)
+
+
+@api.exception_handler(OperationalError)
+def _database_unavailable(request: HttpRequest, error: OperationalError) -> HttpResponse:
+    # The database went away mid-request (a restart, a failover). Every write runs in one
+    # transaction, so nothing was recorded: say so, and that a retry with the same
+    # Idempotency-Key is safe, rather than a 500 the sender may take for "maybe received".
+    response = _message(
+        request,
+        "Front Door's database is unavailable, so nothing was recorded. "
+        "Try again in a minute with the same Idempotency-Key.",
+        503,
+    )
+    response["Retry-After"] = "30"
+    return response

@@ -20,7 +20,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -909,6 +909,12 @@ def check(request: HttpRequest, journey: str, state: dict[str, Any]) -> HttpResp
                     _attach_pending(recorded, state.get("documents", []))
         except DomainError as error:
             errors = [(_url("check", journey), error.message)]
+        except OperationalError:
+            # The database failed mid-submission: the transaction rolled back whole, so nothing
+            # was recorded. The referrer must not think it was received; their answers are still
+            # in the session, shown again below, and sending again makes one referral.
+            context = _check_context(journey, state, [(_url("check", journey), NOT_SENT)])
+            return _render(request, "check.html", context, status=503)
         else:
             for document in state.get("documents", []):
                 default_storage.delete(document["path"])
@@ -931,6 +937,12 @@ def check(request: HttpRequest, journey: str, state: dict[str, Any]) -> HttpResp
     return _render(
         request, "check.html", context, status=400 if errors and request.method == "POST" else 200
     )
+
+
+NOT_SENT = (
+    "Your referral has not been sent: there was a problem on our side. Your answers are kept "
+    "below. Try sending it again in a few minutes. If a child is in immediate danger, call 999."
+)
 
 
 @_journey_view

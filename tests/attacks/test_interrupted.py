@@ -1,0 +1,88 @@
+"""The database fails mid-submission: nothing is half-stored, and nobody is told "received".
+
+The failure is raised inside the transaction, after the contact row is written and before its
+report, so a partial write would be visible if the rollback did not cover it.
+"""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.db import OperationalError
+from django.test import Client
+
+from frontdoor.accounts.roles import Role
+from frontdoor.accounts.tokens import issue_token
+from frontdoor.intake import services
+from frontdoor.intake.models import Contact, Report, ReportedAdult, ReportedChild
+from tests.intake.factories import submission_data
+from tests.intake.test_referral_form import professional_with_siblings_and_unborn, url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _full_buckets():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def database_fails_mid_submission():
+    """`_create_report` runs after the contact's insert, inside the same transaction."""
+    return mock.patch.object(
+        services, "_create_report", side_effect=OperationalError("server closed the connection")
+    )
+
+
+def nothing_stored() -> bool:
+    return not (
+        Contact.objects.exists()
+        or Report.objects.exists()
+        or ReportedChild.objects.exists()
+        or ReportedAdult.objects.exists()
+    )
+
+
+def test_an_api_contact_interrupted_by_the_database_is_a_503_and_a_retry_records_it_once(
+    make_user,
+):
+    _, token = issue_token(user=make_user(Role.PARTNER_AGENCY), name="Police", by=None)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_IDEMPOTENCY_KEY": "police-77"}
+    client = Client(raise_request_exception=False)
+
+    def post():
+        return client.post(
+            "/api/v1/contacts", submission_data(), content_type="application/json", **headers
+        )
+
+    with database_fails_mid_submission():
+        response = post()
+
+    assert response.status_code == 503
+    assert "nothing was recorded" in response.json()["message"]
+    assert response["Retry-After"]
+    assert nothing_stored()
+    assert post().status_code == 201
+    assert post().status_code == 200  # the retry of the retry finds the same contact
+    assert Contact.objects.count() == 1
+
+
+def test_an_online_referral_interrupted_by_the_database_says_not_sent_and_keeps_the_answers():
+    client = Client(raise_request_exception=False)
+    journey = professional_with_siblings_and_unborn(client, worry="Bruises on both arms")
+
+    with database_fails_mid_submission():
+        response = client.post(url("check", journey))
+
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Your referral has not been sent" in page
+    assert "Referral sent" not in page
+    assert "Bruises on both arms" in page  # the answers are still there to send again
+    assert nothing_stored()
+    again = client.post(url("check", journey))
+    assert again["Location"] == url("confirmation", journey)
+    assert Contact.objects.count() == 1
