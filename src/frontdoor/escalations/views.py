@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from openpyxl import Workbook
 
+from frontdoor.accounts.access import allowed
+from frontdoor.accounts.access import refused as _refused
 from frontdoor.errors import DomainError
 from frontdoor.escalations import selectors, services
 from frontdoor.escalations.forms import DiscussionForm, OpenForm, new_submission_key
 from frontdoor.intake.forms import london_datetime
-from frontdoor.intake.views import _refused, allowed
 from frontdoor.policy.registry import current_policy
 
 FORMATS = {

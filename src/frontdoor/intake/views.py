@@ -8,7 +8,6 @@ Views are thin: check the permission, load through `intake.selectors`, validate 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -19,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from frontdoor.accounts.permissions import PermissionDeniedError, can, require
+from frontdoor.accounts.access import allowed
+from frontdoor.accounts.permissions import PermissionDeniedError, can
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake import selectors, services
@@ -36,27 +36,6 @@ from frontdoor.people.postcodes import check_postcode
 from frontdoor.policy.registry import current_policy
 
 INBOX_PAGE_SIZE = 50
-
-
-def _refused(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "intake/staff/refused.html", {"message": message}, status=403)
-
-
-def allowed(action: str) -> Callable:
-    """Let the view run only for a user who may do `action`; anyone else gets a 403 page."""
-
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            try:
-                require(request.user, action)
-                return view(request, *args, **kwargs)
-            except PermissionDeniedError as error:
-                return _refused(request, error.message)
-
-        return checked
-
-    return decorate
 
 
 def _contact_url(contact: Contact) -> str:

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from frontdoor.accounts.access import allowed
 from frontdoor.accounts.models import User
 from frontdoor.accounts.roles import Role
 from frontdoor.errors import DomainError
 from frontdoor.intake import selectors as intake_selectors
 from frontdoor.intake.models import MissingEpisode, ReportedChild
-from frontdoor.intake.views import allowed
 from frontdoor.mash import meetings
 from frontdoor.mash.models import BriefingAction, ExploitationScreening, Meeting
 from frontdoor.policy.clocks import LONDON

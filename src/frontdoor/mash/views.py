@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from frontdoor.accounts.access import allowed
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake import selectors as intake_selectors
-from frontdoor.intake.views import allowed
 from frontdoor.mash import enquiries, selectors
 from frontdoor.mash.forms import AnswerForm, ReviewForm, SendForm, new_submission_key
 from frontdoor.mash.models import AgencyRequest, Enquiry

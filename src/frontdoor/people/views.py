@@ -7,16 +7,14 @@ as seen (R45).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from frontdoor.accounts.permissions import PermissionDeniedError, can, require
+from frontdoor.accounts.access import allowed
+from frontdoor.accounts.permissions import can
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.people import selectors, services
@@ -24,27 +22,6 @@ from frontdoor.people.forms import MatchForm
 from frontdoor.people.matching import candidates
 
 KINDS = ("child", "adult")
-
-
-def _refused(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "intake/staff/refused.html", {"message": message}, status=403)
-
-
-def allowed(action: str) -> Callable:
-    """Let the view run only for a user who may do `action`; anyone else gets a 403 page."""
-
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            try:
-                require(request.user, action)
-                return view(request, *args, **kwargs)
-            except PermissionDeniedError as error:
-                return _refused(request, error.message)
-
-        return checked
-
-    return decorate
 
 
 def _contact(request: HttpRequest, reference: str):

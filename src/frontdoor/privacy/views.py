@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from frontdoor.accounts.permissions import PermissionDeniedError, require
+from frontdoor.accounts.access import allowed
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.people.models import Person
@@ -24,27 +22,6 @@ from frontdoor.privacy import restrictions, selectors
 from frontdoor.privacy.forms import DisclosureFilterForm, LiftForm, RestrictForm
 from frontdoor.privacy.models import Restriction
 from frontdoor.privacy.subject_access import subject_access_export
-
-
-def _refused(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "intake/staff/refused.html", {"message": message}, status=403)
-
-
-def allowed(action: str) -> Callable:
-    """Let the view run only for a user who may do `action`; anyone else gets a 403 page."""
-
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            try:
-                require(request.user, action)
-                return view(request, *args, **kwargs)
-            except PermissionDeniedError as error:
-                return _refused(request, error.message)
-
-        return checked
-
-    return decorate
 
 
 def restricted_page(request: HttpRequest, restriction: Restriction) -> HttpResponse:

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from openpyxl import Workbook
 
+from frontdoor.accounts.access import allowed
 from frontdoor.intake.forms import DateField
-from frontdoor.intake.views import allowed
 from frontdoor.policy.clocks import LONDON
 from frontdoor.returns import charts
 from frontdoor.returns.dashboards import Dashboard, Period, Table, dashboard, teams

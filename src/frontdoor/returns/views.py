@@ -17,8 +17,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from frontdoor.accounts.access import allowed
 from frontdoor.intake.forms import DateField
-from frontdoor.intake.views import allowed
 from frontdoor.returns.annex_a import LISTS, build_annex_a, find_problems, write_csv_zip, write_xlsx
 from frontdoor.returns.cin_census import build_census, collection_period, write_census
 

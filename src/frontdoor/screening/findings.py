@@ -10,10 +10,10 @@ from django.utils import timezone
 from frontdoor.accounts.permissions import can, require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
-from frontdoor.intake.models import Contact, ReportedChild
+from frontdoor.intake.models import Contact, ReportedChild, YesNoUnknown
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening.concerns import Concern
-from frontdoor.screening.models import ChildScreening, YesNoUnknown
+from frontdoor.screening.models import ChildScreening
 from frontdoor.screening.threshold import catalogue_by_key
 from frontdoor.screening.transitions import OPEN_STATES
 

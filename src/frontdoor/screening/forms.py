@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
+from frontdoor.intake.models import YesNoUnknown
 from frontdoor.people.postcodes import childrens_services_authorities
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.screening.concerns import Concern
-from frontdoor.screening.models import ConsentStatus, PrimaryNeed, YesNoUnknown
+from frontdoor.screening.models import ConsentStatus, PrimaryNeed
 
 
 def _govuk_kind(widget: forms.Widget) -> str:

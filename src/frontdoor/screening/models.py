@@ -9,12 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from frontdoor.audit.models import AppendOnly
-
-
-class YesNoUnknown(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    UNKNOWN = "unknown", "Not known"
+from frontdoor.intake.models import YesNoUnknown
 
 
 class Assignment(models.Model):

@@ -16,12 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from frontdoor.accounts.access import allowed
+from frontdoor.accounts.access import refused as _refused
 from frontdoor.accounts.permissions import can
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake import selectors as intake_selectors
 from frontdoor.intake.models import Contact
-from frontdoor.intake.views import _refused, allowed
 from frontdoor.policy.catalogue import search_indicators
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening import consent, decisions, findings, selectors, transitions
