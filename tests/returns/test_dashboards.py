@@ -225,7 +225,7 @@ def test_the_page_draws_each_chart_as_an_accessible_svg_beside_its_table(
     assert 'role="img"' in html
     assert '<title id="chart-channels-title">Contacts by channel</title>' in html
     assert "Telephone: 1" in html  # the chart's description carries the numbers too
-    assert "MASH enquiries are not recorded yet" in html
+    assert "MASH enquiries answered on time, by agency" in html
     assert response.context["figures"].contacts == 4
 
 
@@ -360,3 +360,34 @@ def test_the_page_needs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(16):
         response = client.get("/dashboards/", WEEK_QUERY)
     assert response.context["figures"].contacts == 14
+
+
+def test_r36_mash_enquiries_answered_on_time_by_agency(make_user, manager):
+    from frontdoor.mash import enquiries
+    from tests.mash.test_enquiries import SENT, everyone, send
+    from tests.screening.conftest import RECEIVED
+
+    officer = make_user(Role.CONTACT_OFFICER)
+    police = make_user(Role.PARTNER_AGENCY, agency_key="police")
+    contact = record_contact(
+        submission=make_submission(),
+        channel=Channel.TELEPHONE,
+        received_at=RECEIVED,
+        by=officer,
+    ).contact
+    enquiry = send(contact, manager, rag="red", agencies=["police", "health"])  # due 13:00
+    enquiries.answer_request(
+        request=enquiry.requests.get(agency_key="police"),
+        by=police,
+        answers=everyone(contact),
+        opinion="None.",
+        submission_key="k",
+        now=SENT + dt.timedelta(hours=1),
+    )
+    figures = dashboard(
+        period=Period(first_day=SENT.date(), last_day=SENT.date()),
+        now=SENT + dt.timedelta(hours=3),
+    )
+    rows = {row[0]: row[1:] for row in figures.tables()["enquiries"].rows}
+    assert rows["Merseyside Police"] == (1, 1, 0, 0, 0, 100.0)
+    assert rows["Health"] == (1, 0, 0, 1, 0, 0.0)

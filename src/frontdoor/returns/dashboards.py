@@ -38,7 +38,9 @@ from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from frontdoor.intake.models import Channel, Contact, ReferrerType, Report, ReportedChild
+from frontdoor.mash.models import AgencyRequest
 from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.registry import current_policy
 from frontdoor.screening.models import Assignment, Decision, Referral, Transfer
 
 State = Contact.State
@@ -163,6 +165,23 @@ class OutcomeRow:
 
 
 @dataclass(frozen=True)
+class AgencyTimeliness:
+    """One partner agency's answers to the MASH enquiries it was sent in the period (R36)."""
+
+    agency: str
+    asked: int
+    on_time: int
+    late: int
+    overdue: int
+    waiting: int
+
+    @property
+    def share(self) -> Share:
+        # Requests still within their time are not yet on time or late: left out of the share.
+        return Share(part=self.on_time, whole=self.on_time + self.late + self.overdue)
+
+
+@dataclass(frozen=True)
 class Table:
     """A table as the page, the CSV and the XLSX show it."""
 
@@ -189,6 +208,7 @@ class Dashboard:
     outcomes: tuple[OutcomeRow, ...]
     conversion: Share  # children referred of the children in the period's contacts (R29)
     re_referrals: Share  # re-referrals of the referrals made in the period (R29)
+    enquiries: tuple[AgencyTimeliness, ...] = ()  # R36, by agency alerted in the period
 
     def tables(self) -> dict[str, Table]:
         """Every table on the page, by the key its download link names."""
@@ -240,6 +260,31 @@ class Dashboard:
                     ("Referrals made", self.re_referrals.whole),
                     ("Re-referrals", self.re_referrals.part),
                     ("Re-referral rate (%)", self.re_referrals.percent),
+                ),
+            ),
+            Table(
+                key="enquiries",
+                title="MASH enquiries answered on time, by agency",
+                columns=(
+                    "Agency",
+                    "Asked",
+                    "Answered on time",
+                    "Answered late",
+                    "Not answered, overdue",
+                    "Not answered, within time",
+                    "Answered on time (%)",
+                ),
+                rows=tuple(
+                    (
+                        row.agency,
+                        row.asked,
+                        row.on_time,
+                        row.late,
+                        row.overdue,
+                        row.waiting,
+                        row.share.percent,
+                    )
+                    for row in self.enquiries
                 ),
             ),
         )
@@ -490,6 +535,39 @@ def _re_referrals(period: Period, team: str) -> Share:
     return Share(part=figures["re_referrals"], whole=figures["referrals"])
 
 
+def _enquiries(period: Period, team: str, now: dt.datetime) -> tuple[AgencyTimeliness, ...]:
+    """R36: each agency's MASH requests alerted in the period, answered on time or not."""
+    requests = AgencyRequest.objects.filter(alerted_at__gte=period.start, alerted_at__lt=period.end)
+    answered = Q(answered_at__isnull=False)
+    in_time = Q(due_at__isnull=True) | Q(answered_at__lte=F("due_at"))
+    rows = (
+        _for_team(requests, team, through="enquiry__contact__")
+        .values("agency_key")
+        .annotate(
+            asked=Count("id"),
+            on_time=Count("id", filter=answered & in_time),
+            late=Count("id", filter=answered & Q(answered_at__gt=F("due_at"))),
+            overdue=Count("id", filter=Q(answered_at__isnull=True, due_at__lt=now)),
+            waiting=Count(
+                "id", filter=Q(answered_at__isnull=True) & (Q(due_at__gte=now) | Q(due_at=None))
+            ),
+        )
+        .order_by("agency_key")
+    )
+    names = {agency.key: agency.name for agency in current_policy().agencies}
+    return tuple(
+        AgencyTimeliness(
+            agency=names.get(row["agency_key"], row["agency_key"]),
+            asked=row["asked"],
+            on_time=row["on_time"],
+            late=row["late"],
+            overdue=row["overdue"],
+            waiting=row["waiting"],
+        )
+        for row in rows
+    )
+
+
 def teams() -> list[str]:
     """The screening teams contacts have been assigned to, for the team filter."""
     return list(
@@ -522,4 +600,5 @@ def dashboard(*, period: Period, team: str = "", now: dt.datetime | None = None)
         outcomes=_outcomes(period, team),
         conversion=_conversion(period, team),
         re_referrals=_re_referrals(period, team),
+        enquiries=_enquiries(period, team, now),
     )
