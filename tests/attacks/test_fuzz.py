@@ -39,7 +39,7 @@ MARKUP = (
 # Free text as the fields accept it (length limits included), and beyond them.
 texts = st.one_of(
     st.sampled_from(MARKUP),
-    # NUL is left to its own tests below (not refused yet, see NUL_NOT_YET_REFUSED), so that
+    # NUL is left to its own tests below, so that
     # these still say something on PostgreSQL, where a NUL is a 500 today.
     st.text(st.characters(exclude_characters="\x00"), max_size=300),
     st.builds(lambda chunk, times: chunk * times, st.sampled_from(MARKUP), st.integers(1, 3000)),
@@ -166,27 +166,11 @@ def test_api_free_text_is_stored_as_text_or_refused_never_a_server_error(
     assert_shown_as_text(page.content.decode(), value, shown=path in SHOWN_ON_CONTACT_PAGE)
 
 
-# Not yet true, and outside these tests' files: nothing refuses a NUL byte. On SQLite it is stored;
-# on PostgreSQL the insert fails (psycopg refuses NUL in text) and the referrer gets a 500. The fix
-# is one check on `intake.submissions`' ShortText, LongText and Name (and so the form's pages
-# too); these strict xfails then pass and must lose their marks.
-NUL_NOT_YET_REFUSED = pytest.mark.xfail(strict=True, reason="NUL bytes are not refused yet")
-# Fields with a format of their own already refuse a NUL, as any other wrong character (an
-# adult's telephone number has no format check, so it is not among them).
-FORMATTED = {"postcode", "nhs_number", "email"}
+# Every free-text field refuses a NUL byte with a field message (PostgreSQL could not store it).
 
 
 def _nul_cases(fields, ids) -> list:
-    return [
-        pytest.param(
-            field,
-            id=ids(field),
-            marks=()
-            if field[-1] in FORMATTED or field[-2:] == ("referrer", "phone")
-            else NUL_NOT_YET_REFUSED,
-        )
-        for field in fields
-    ]
+    return [pytest.param(field, id=ids(field)) for field in fields]
 
 
 @pytest.mark.parametrize("path", _nul_cases(API_TEXT_FIELDS, _field_name))

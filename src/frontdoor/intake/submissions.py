@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from django.utils import timezone
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -27,10 +28,25 @@ from pydantic import (
 from frontdoor.intake.models import Channel, Consent, Gender, ReferrerType, YesNoUnknown
 from frontdoor.people.postcodes import normalise_postcode
 
+
+def _no_nul(value: str) -> str:
+    # A NUL character is never typed by a person; PostgreSQL cannot store one in text, and it
+    # would otherwise surface as a server error after the referrer pressed send.
+    if "\x00" in value:
+        raise ValueError("Remove the invisible control character (NUL) from this answer")
+    return value
+
+
 # Free text is stored exactly as typed (markup included) and always shown as text.
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_no_nul)
+]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=20_000), AfterValidator(_no_nul)
+]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(_no_nul)
+]
 
 _PHONE = re.compile(r"^[0-9+() \-]{3,25}$")
 
@@ -306,8 +322,10 @@ def error_messages(error: ValidationError) -> dict[str, str]:
         elif item["type"] == "value_error":
             message = str(cause) if cause else item["msg"].removeprefix("Value error, ")
         else:
-            template = _TYPE_MESSAGES.get(item["type"], item["msg"])
-            message = template.format(message=item["msg"], **context)
+            # Only our own templates are formatted: pydantic's messages may hold braces, such as
+            # a pattern's "{1,64}", which are not placeholders.
+            template = _TYPE_MESSAGES.get(item["type"])
+            message = template.format(message=item["msg"], **context) if template else item["msg"]
         if item["type"] in {"string_too_short", "too_short"} and loc and loc[-1] in _MISSING:
             message = _MISSING[loc[-1]]
         messages.setdefault(".".join(loc), message)
