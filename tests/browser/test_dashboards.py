@@ -47,7 +47,7 @@ def test_a_performance_analyst_reads_the_dashboards_without_javascript(
     channels = page.get_by_role("table", name="Contacts by channel")
     expect(channels.get_by_role("row").filter(has_text="Telephone")).to_contain_text("1")
     expect(page.locator("#headlines")).to_contain_text("100%")  # two of two children referred
-    expect(page.get_by_text("MASH enquiries are not recorded yet")).to_be_visible()
+    expect(page.get_by_role("heading", name="MASH enquiries answered on time")).to_be_visible()
 
     # A filter that finds nothing still draws the page, and the error summary works without JS.
     page.locator("#id_end-day").fill("28")
