@@ -117,6 +117,7 @@ def _involvements_for(rng: random.Random, person: Person, n: int, today: dt.date
         _involvement(person, Involvement.Kind.EARLY_HELP, started, None, worker, team, n)
     elif pattern == 2:  # R21: social care closed within the last three months
         ended = today - dt.timedelta(days=rng.randrange(5, 85))
+        started = min(started, ended - dt.timedelta(days=30))  # an episode ends after it starts
         _involvement(person, Involvement.Kind.SOCIAL_CARE, started, ended, worker, team, n)
     elif pattern == 3:  # R34: missing episodes, three within one month
         first = today - dt.timedelta(days=rng.randrange(10, 25))
@@ -133,8 +134,9 @@ def _involvements_for(rng: random.Random, person: Person, n: int, today: dt.date
             )
     else:  # closed long ago: known, not open
         ended = today - dt.timedelta(days=rng.randrange(200, 500))
+        started = min(started, ended) - dt.timedelta(days=400)
         kind = Involvement.Kind.EARLY_HELP
-        _involvement(person, kind, started - dt.timedelta(days=400), ended, worker, team, n)
+        _involvement(person, kind, started, ended, worker, team, n)
 
 
 def _involvement(person, kind, started, ended, worker, team, n) -> None:
