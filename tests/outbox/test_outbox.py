@@ -16,7 +16,13 @@ pytestmark = pytest.mark.django_db
 
 
 def queue(key="decision-1-feedback-1", **overrides):
-    values = dict(key=key, kind="referrer_feedback", to="pat@school.example", subject="S", body="B")
+    values = {
+        "key": key,
+        "kind": "referrer_feedback",
+        "to": "pat@school.example",
+        "subject": "S",
+        "body": "B",
+    }
     values.update(overrides)
     return queue_message(**values)
 
@@ -73,3 +79,23 @@ def test_the_send_outbox_command_says_what_it_sent(capsys):
     queue()
     call_command("send_outbox")
     assert "Sent 1 message." in capsys.readouterr().out
+
+
+def test_many_messages_committed_wake_one_waiting_sender(django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            queue(key=f"decision-{n}-feedback")
+    with django_capture_on_commit_callbacks(execute=True):
+        queue(key="decision-9-feedback")
+    assert DBTaskResult.objects.filter(task_path="frontdoor.outbox.tasks.send_outbox").count() == 1
+
+
+def test_the_send_task_sends_everything_waiting():
+    from frontdoor.outbox.tasks import send_outbox
+
+    for n in range(150):
+        queue(key=f"decision-{n}-feedback")
+    assert send_outbox.call() == 150
+    assert not Message.objects.filter(sent_at__isnull=True).exists()

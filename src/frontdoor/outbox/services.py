@@ -36,10 +36,28 @@ def queue_message(*, key: str, kind: str, to: str, subject: str, body: str) -> M
     return message
 
 
+def _sender_already_waiting() -> bool:
+    """A send task queued and not yet started will send this message too: queue no other.
+
+    Without this, a loader committing thousands of messages (the demo's year of history) queues
+    thousands of tasks, and the worker's log buries the address `dev.py run` printed.
+    """
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return False
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path="frontdoor.outbox.tasks.send_outbox", status=TaskResultStatus.READY
+    ).exists()
+
+
 def _wake_sender() -> None:
     from frontdoor.outbox.tasks import send_outbox
 
     try:
+        if _sender_already_waiting():
+            return
         send_outbox.enqueue()
     except Exception:  # the scheduled run of send-outbox will pick it up
         log.exception("could not queue the outbox task; messages wait for the next run")

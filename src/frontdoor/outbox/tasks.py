@@ -5,5 +5,8 @@ from frontdoor.outbox.services import send_pending
 
 @task()
 def send_outbox() -> int:
-    """Send what is waiting in the outbox (queued after each commit that adds a message)."""
-    return send_pending()
+    """Send everything waiting in the outbox (queued after a commit that adds a message)."""
+    total = 0
+    while sent := send_pending():
+        total += sent
+    return total
