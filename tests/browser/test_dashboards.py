@@ -58,5 +58,6 @@ def test_a_performance_analyst_reads_the_dashboards_without_javascript(
     expect(page.get_by_role("alert")).to_contain_text("The end date must be the same as")
     assert_no_axe_violations(page)
 
-    page.get_by_role("link", name="The last 4 weeks, all teams").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="The last 4 weeks, all teams").click()
     assert_no_axe_violations(page)
