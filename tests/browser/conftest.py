@@ -77,6 +77,8 @@ def _page(browser: Browser, live_server, *, java_script_enabled: bool) -> Iterat
     context = browser.new_context(base_url=live_server.url, java_script_enabled=java_script_enabled)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    # axe-core is JavaScript: a page without it is checked again in a JavaScript context.
+    page.frontdoor_javascript = java_script_enabled
     # A stylesheet or script that fails to load would leave axe judging an unstyled page (its
     # colour contrast checks would mean nothing), so every static file must arrive.
     broken: list[str] = []
@@ -123,6 +125,18 @@ def assert_no_axe_violations(page: Page) -> None:
             f"axe-core is missing ({AXE_SCRIPT}): run `python3 dev.py setup` to install it.",
             pytrace=False,
         )
+    if not getattr(page, "frontdoor_javascript", True):
+        # With JavaScript off nothing can run axe (evaluating waits for ever): load the same
+        # address, with the same session, in a context where it can. A GET shows the same page.
+        checker = page.context.browser.new_context(java_script_enabled=True)
+        checker.add_cookies(page.context.cookies())
+        try:
+            checked = checker.new_page()
+            checked.goto(page.url)
+            assert_no_axe_violations(checked)
+        finally:
+            checker.close()
+        return
     # Evaluated through the browser's debugging protocol, not as a <script> tag, so the page's
     # Content Security Policy (no inline scripts) stays on while axe runs.
     page.evaluate(AXE_SCRIPT.read_text())
