@@ -21,7 +21,10 @@ class Command(BaseCommand):
             for job in JOBS:
                 if once or now - last_run.get(job.name, -1e12) >= job.every.total_seconds():
                     last_run[job.name] = now
-                    close_old_connections()
+                    if not once:
+                        # A long-running loop drops connections the database has closed or
+                        # that outlived CONN_MAX_AGE; a single run from cron keeps its own.
+                        close_old_connections()
                     try:
                         self.stdout.write(f"{job.name}: {job.run()}")
                     except Exception as error:  # one failing job must not stop the others
