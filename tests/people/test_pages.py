@@ -173,3 +173,34 @@ def test_r34_missing_episodes_recorded_here_are_facts_of_the_linked_person(worke
     link_reported_person(reported=contact.children.get(), person=ellis, by=worker)
     [episode] = missing_episodes_of(ellis)
     assert episode.reference == contact.reference and episode.returned_on is None
+
+
+def test_r45_a_restricted_candidate_says_whom_to_ask_and_shows_nothing_of_it(
+    client, worker, make_user, contact
+):
+    from frontdoor.privacy.restrictions import restrict
+
+    hidden = PersonFactory(
+        first_name="Elis",
+        last_name="Examplechild",
+        date_of_birth=dt.date(2015, 2, 3),
+        other_names="Sunny",
+    )
+    admin = make_user(Role.ADMINISTRATOR)
+    named = make_user(Role.MASH_SOCIAL_WORKER)
+    ask = "Head of Service, Children's Social Care"
+    restrict(person=hidden, allowed_users=[named], ask=ask, reason="A colleague's child", by=admin)
+    url = _match_url(contact, contact.children.first())
+
+    client.force_login(worker)
+    page = client.get(url).content.decode().replace("&#x27;", "'")
+    assert "A restricted record may be this person" in page and f"Ask {ask}" in page
+    assert "Sunny" not in page and "3 February 2015" not in page
+    assert reverse("people:person", args=[hidden.pk]) not in page
+    assert not RecordView.objects.filter(viewer=worker, target_id=str(hidden.pk)).exists()
+    refused = client.post(url, {"action": "link", "person": hidden.pk})
+    assert refused.status_code == 404
+
+    client.force_login(named)
+    page = client.get(url).content.decode()
+    assert "Sunny" in page and "A restricted record" not in page

@@ -32,6 +32,23 @@ def people_visible_to(user) -> QuerySet[Person]:
     )
 
 
+def restricted_among(user, person_ids: Iterable[int]) -> dict[int, str]:
+    """Of these people, those whose record is restricted from `user`, with whom to ask (R45).
+
+    A page listing people (matching candidates) shows these as "a restricted record: ask ..."
+    rather than leaving them out, so nobody records a second child by mistake.
+    """
+    from frontdoor.privacy.need_to_know import restrictions_hiding_from
+
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    return dict(
+        restrictions_hiding_from(user)
+        .filter(person_id__in=list(person_ids))
+        .values_list("person_id", "ask")
+    )
+
+
 def involvements_of(person: Person) -> QuerySet[Involvement]:
     """Every involvement of the person, open ones first, then the most recent."""
     return Involvement.objects.filter(person=person).order_by(

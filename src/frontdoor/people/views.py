@@ -76,7 +76,9 @@ def match(request: HttpRequest, reference: str, kind: str, reported_id: int) -> 
             nhs_number=getattr(reported, "nhs_number", ""),
             other_names=reported.other_names,
         )
-    shown = [candidate.person for candidate in found]
+    # R45: a restricted candidate is shown as "ask whom", without its details.
+    ask_about = selectors.restricted_among(request.user, [c.person.pk for c in found])
+    shown = [c.person for c in found if c.person.pk not in ask_about]
     if reported.person_id:
         shown.append(reported.person)
     # R45: showing a known person's details is a view of their record.
@@ -92,7 +94,9 @@ def match(request: HttpRequest, reference: str, kind: str, reported_id: int) -> 
             "contact": contact,
             "reported": reported,
             "kind": kind,
-            "candidates": [(c, open_by_person.get(c.person.pk, [])) for c in found],
+            "candidates": [
+                (c, open_by_person.get(c.person.pk, []), ask_about.get(c.person.pk)) for c in found
+            ],
             "linked_open": open_by_person.get(reported.person_id, []),
             "form": form,
         },
