@@ -9,9 +9,10 @@ Run from the repository root:
 It migrates a fresh database (a temporary SQLite file, or the PostgreSQL database named in
 DATABASE_URL, created and dropped here: give it a name of its own, never one in use), issues an
 API token, starts the app under gunicorn on 127.0.0.1 with persistent database connections, then
-has `--clients` threads POST /api/v1/contacts back to back for `--seconds`. It prints contacts per
-second, p50 and p95 latency, errors, and checks that the database holds exactly one contact per
-201 response (none lost, none doubled). It prints figures and asserts nothing about speed.
+has `--clients` connections POST /api/v1/contacts back to back for `--seconds`, from wrk (a load
+generator in C, `apt-get install wrk`) when installed, else from Python threads. It prints
+contacts per second, p50, p95 and p99 latency, errors, and checks that the database holds a
+contact for every 201 response (none lost). It prints figures and asserts nothing about speed.
 gunicorn comes with the pinned requirements. The load average is printed before and after:
 on a shared machine, compare runs made under the same load.
 
@@ -27,35 +28,27 @@ import http.client
 import json
 import os
 import shutil
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
-REPO = Path(__file__).resolve().parents[1]
+from serving import (
+    HOST,
+    REPO,
+    database_name,
+    drop_postgres_database,
+    fresh_postgres_database,
+    is_postgres,
+    load_average,
+    percentile,
+    start_gunicorn,
+    stop_server,
+)
+
 sys.path.insert(0, str(REPO))  # for tests.intake.factories: the same body the API tests send
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def postgres_admin(url: str, sql: str) -> None:
-    """Run CREATE/DROP DATABASE on the server's `postgres` database."""
-    import psycopg
-
-    parsed = urlparse(url)
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(sql)
 
 
 def set_up(env: dict[str, str]) -> str:
@@ -85,19 +78,6 @@ def count_contacts() -> int:
     from frontdoor.intake.models import Contact
 
     return Contact.objects.count()
-
-
-def wait_for_server(port: int, server: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped with exit code {server.returncode}")
-        try:
-            with socket.create_connection((HOST, port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("gunicorn did not start listening in time")
 
 
 class Client(threading.Thread):
@@ -152,10 +132,6 @@ class Client(threading.Thread):
         connection.close()
 
 
-def load_average() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
-
-
 def in_process(token: str, number: int, *, postgres: bool) -> None:
     """Post `number` contacts through Django's test client here, and time them."""
     from django.db import close_old_connections, connection
@@ -200,9 +176,119 @@ def in_process(token: str, number: int, *, postgres: bool) -> None:
     print(f"load average after: {load_average()}")
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+WRK_SCRIPT = r"""
+-- Each connection POSTs back to back; each request has an Idempotency-Key of its own.
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("number", threads)
+end
+local sent = 0
+request = function()
+  sent = sent + 1
+  wrk.headers["Idempotency-Key"] = RUN .. "-" .. number .. "-" .. sent
+  return wrk.format("POST", PATH, nil, BODY)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %d %d %d %d %d\n", summary.requests, e.status,
+    e.connect + e.read + e.write + e.timeout, summary.duration, latency:percentile(50),
+    latency:percentile(95), latency:percentile(99), latency.max))
+end
+"""
+
+
+class Measured:
+    """What one timed run gave: requests answered as expected, errors, time and latencies."""
+
+    def __init__(self, *, answered: int, errors: dict[str, int], elapsed: float, latency_ms):
+        self.answered, self.errors, self.elapsed = answered, errors, elapsed
+        self.p50, self.p95, self.p99, self.max = latency_ms
+
+
+def run_wrk(
+    port: int, token: str, body: bytes, *, clients: int, seconds: float, run: str, baseline: bool
+) -> Measured:
+    """Drive the server with wrk (Debian's `wrk`), a load generator in C: on two shared cores it
+    takes a small share of the CPU, where Python client threads take a large one."""
+    path = "/api/v1/contacts"
+    if baseline:  # one indexed read that finds nothing (404): the cheapest route with a query
+        path, body = "/api/v1/status", json.dumps({"reference": "FD-NONE-XIST", "secret": "x"})
+    body_text = body.decode() if isinstance(body, bytes) else body
+    script = WRK_SCRIPT.replace("RUN ..", f"{json.dumps(run)} ..")
+    script = script.replace("PATH", json.dumps(path)).replace("BODY", f"[==[{body_text}]==]")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
+        file.write(script)
+    try:
+        result = subprocess.run(  # noqa: S603 - wrk with our own arguments
+            [
+                shutil.which("wrk") or "wrk",
+                f"--threads={min(2, clients)}",
+                f"--connections={clients}",
+                f"--duration={max(1, round(seconds))}s",
+                "--timeout=30s",
+                f"--script={file.name}",
+                f"--header=Authorization: Bearer {token}",
+                "--header=Content-Type: application/json",
+                f"http://{HOST}:{port}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        os.unlink(file.name)
+    line = next(ln for ln in result.stdout.splitlines() if ln.startswith("RESULT "))
+    requests, status_errors, socket_errors, duration_us, *latency_us = map(int, line.split()[1:])
+    errors = {}
+    if status_errors and not baseline:  # wrk counts statuses of 400 and up: the baseline's 404s
+        errors["status >= 400"] = status_errors
+    if socket_errors:
+        errors["socket"] = socket_errors
+    answered = requests - (0 if baseline else status_errors) - socket_errors
+    return Measured(
+        answered=answered,
+        errors=errors,
+        elapsed=duration_us / 1e6,
+        latency_ms=[value / 1000 for value in latency_us],
+    )
+
+
+def run_python_clients(
+    port: int, token: str, body: bytes, *, clients: int, seconds: float, run: str, baseline: bool
+) -> Measured:
+    """Drive the server with `clients` Python threads (for a machine without wrk)."""
+    stop = threading.Event()
+    offset = 0 if run == "warm" else 1000
+    threads = [
+        Client(n + offset, port, token, body, stop, baseline=baseline) for n in range(clients)
+    ]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    latencies = sorted(latency for thread in threads for latency in thread.latencies)
+    errors: dict[str, int] = {}
+    for thread in threads:
+        for kind, number in thread.errors.items():
+            errors[kind] = errors.get(kind, 0) + number
+    if not latencies:
+        latencies = [0.0]
+    return Measured(
+        answered=sum(thread.created for thread in threads),
+        errors=errors,
+        elapsed=elapsed,
+        latency_ms=[
+            percentile(latencies, 0.5) * 1000,
+            percentile(latencies, 0.95) * 1000,
+            percentile(latencies, 0.99) * 1000,
+            latencies[-1] * 1000,
+        ],
+    )
 
 
 def main() -> None:
@@ -216,6 +302,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument(
+        "--generator",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="the load generator: wrk (apt-get install wrk; the default when installed) or "
+        "Python threads",
+    )
+    parser.add_argument(
         "--in-process",
         type=int,
         metavar="N",
@@ -227,12 +320,10 @@ def main() -> None:
         help="POST /api/v1/status instead (one read, no write): the same stack's ceiling",
     )
     args = parser.parse_args()
-    if shutil.which("gunicorn", path=str(Path(sys.executable).parent)) is None:
-        raise SystemExit("gunicorn is not installed: .venv/bin/pip install gunicorn")
 
     workdir = Path(tempfile.mkdtemp(prefix="frontdoor-bench-"))
     url = os.environ.get("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
-    postgres = url.startswith(("postgres://", "postgresql://"))
+    postgres = is_postgres(url)
     env = {
         "DJANGO_SETTINGS_MODULE": "frontdoor.settings",
         "DATABASE_URL": url,
@@ -244,99 +335,54 @@ def main() -> None:
         # guessing references would answer most with 429. It still runs, with room to spare.
         "FRONTDOOR_RATE_STATUS": "1000000000/1",
     }
-    database = urlparse(url).path.lstrip("/")
     if postgres:
-        postgres_admin(url, f'DROP DATABASE IF EXISTS "{database}"')
-        postgres_admin(url, f'CREATE DATABASE "{database}"')
+        fresh_postgres_database(url)
     server = None
     try:
         token = set_up(env)
         if args.in_process:
             in_process(token, args.in_process, postgres=postgres)
             return
-        port = free_port()
-        gunicorn = str(Path(sys.executable).parent / "gunicorn")
-        server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-            [
-                gunicorn,
-                "frontdoor.wsgi:application",
-                f"--bind={HOST}:{port}",
-                f"--workers={args.workers}",
-                f"--threads={args.threads}",
-                "--log-level=warning",
-            ],
-            env={**os.environ, **env},
-            cwd=REPO,
-        )
-        wait_for_server(port, server)
+        server, port = start_gunicorn(env, workers=args.workers, threads=args.threads)
         from tests.intake.factories import submission_data
 
         body = json.dumps(submission_data()).encode()
+        drive = run_wrk if args.generator == "wrk" else run_python_clients
         print(
-            f"{'PostgreSQL' if postgres else 'SQLite'}: gunicorn {args.workers} workers x "
-            f"{args.threads} threads, {args.clients} clients, {args.seconds:g} s "
-            f"(after {args.warm_up:g} s warm-up), {os.cpu_count()} cores, "
-            f"load average {load_average()}"
+            f"{'PostgreSQL' if postgres else 'SQLite'} ({database_name(url)}): gunicorn "
+            f"{args.workers} workers x {args.threads} threads, {args.clients} clients "
+            f"({args.generator}), {args.seconds:g} s (after {args.warm_up:g} s warm-up), "
+            f"{os.cpu_count()} cores, load average {load_average()}"
         )
-        warm = threading.Event()
-        warm_clients = [
-            Client(n, port, token, body, warm, baseline=args.baseline) for n in range(args.clients)
-        ]
-        for client in warm_clients:
-            client.start()
-        time.sleep(args.warm_up)
-        warm.set()
-        for client in warm_clients:
-            client.join()
-        warm_created = sum(client.created for client in warm_clients)
+        load = {"clients": args.clients, "baseline": args.baseline}
+        warm = drive(port, token, body, seconds=args.warm_up, run="warm", **load)
+        measured = drive(port, token, body, seconds=args.seconds, run="timed", **load)
 
-        stop = threading.Event()
-        clients = [
-            Client(n + 1000, port, token, body, stop, baseline=args.baseline)
-            for n in range(args.clients)
-        ]
-        began = time.perf_counter()
-        for client in clients:
-            client.start()
-        time.sleep(args.seconds)
-        stop.set()
-        for client in clients:
-            client.join()
-        elapsed = time.perf_counter() - began
-
-        latencies = [latency for client in clients for latency in client.latencies]
-        created = sum(client.created for client in clients)
-        errors: dict[str, int] = {}
-        for client in clients:
-            for kind, number in client.errors.items():
-                errors[kind] = errors.get(kind, 0) + number
-        in_database = count_contacts()
-        expected = created + warm_created
         what = "status checks answered" if args.baseline else "contacts accepted"
-        print(f"{what}: {created} in {elapsed:.1f} s = {created / elapsed:.0f} per second")
-        if latencies:
-            p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
-            print(f"latency: p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
-            print(
-                f"mean {statistics.mean(latencies) * 1000:.1f} ms, max {max(latencies) * 1000:.1f}"
-            )
-        print(f"errors: {errors or 'none'}; load average after: {load_average()}")
-        if args.baseline:
-            expected = 0
-        lost = expected - in_database
+        rate = measured.answered / measured.elapsed
+        print(f"{what}: {measured.answered} in {measured.elapsed:.1f} s = {rate:.0f} per second")
         print(
-            f"contacts in the database: {in_database}; 201 responses (warm-up included): "
-            f"{expected}; lost: {lost}"
+            f"latency: p50 {measured.p50:.1f} ms, p95 {measured.p95:.1f} ms, "
+            f"p99 {measured.p99:.1f} ms, max {measured.max:.1f} ms"
         )
+        print(f"errors: {measured.errors or 'none'}; load average after: {load_average()}")
+        if not args.baseline:
+            in_database = count_contacts()
+            answered = warm.answered + measured.answered
+            # A load generator stops with requests in flight: the server may record those
+            # without their answer being counted, so the database may hold a few more.
+            print(
+                f"contacts in the database: {in_database}; accepted answers (warm-up included): "
+                f"{answered}; lost: {max(0, answered - in_database)}; recorded while the run "
+                f"was stopping: {max(0, in_database - answered)} (at most {2 * args.clients})"
+            )
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+        stop_server(server)
         from django.db import connections
 
         connections.close_all()
         if postgres:
-            postgres_admin(url, f'DROP DATABASE IF EXISTS "{database}"')
+            drop_postgres_database(url)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
