@@ -20,3 +20,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "frontdoor.error_pages.bad_request"
+handler404 = "frontdoor.error_pages.not_found"
+handler500 = "frontdoor.error_pages.server_error"

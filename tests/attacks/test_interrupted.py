@@ -9,6 +9,8 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.db import OperationalError
 from django.test import Client
@@ -86,3 +88,63 @@ def test_an_online_referral_interrupted_by_the_database_says_not_sent_and_keeps_
     again = client.post(url("check", journey))
     assert again["Location"] == url("confirmation", journey)
     assert Contact.objects.count() == 1
+
+
+def test_a_referral_sent_while_the_database_is_away_is_a_503_page_saying_what_to_do():
+    """The session is read (from the database) before any view: that failure gets the same
+    plain answer, never Django's bare "Server Error (500)"."""
+    client = Client(raise_request_exception=False)
+    journey = professional_with_siblings_and_unborn(client)
+
+    with mock.patch.object(
+        SessionStore, "load", side_effect=OperationalError("the database system is shutting down")
+    ):
+        response = client.post(url("check", journey))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "Sorry, the service is unavailable" in page
+    assert "it will never be recorded twice" in page
+    assert "0151 934 4013" in page  # the council's MASH number, from its policy
+    assert "Server Error" not in page
+    assert nothing_stored()
+    again = client.post(url("check", journey))
+    assert again["Location"] == url("confirmation", journey)
+    assert Contact.objects.count() == 1
+
+
+def test_a_referral_recorded_whose_session_cannot_be_saved_is_sent_once_when_pressed_again():
+    """The database goes away after the referral's transaction committed and before the session
+    is saved: the referrer is told to press again, and pressing again shows the one contact."""
+    client = Client(raise_request_exception=False)
+    journey = professional_with_siblings_and_unborn(client)
+
+    with mock.patch.object(SessionStore, "save", side_effect=UpdateError):
+        response = client.post(url("check", journey))
+
+    assert response.status_code == 503
+    assert "Submit referral\N{RIGHT SINGLE QUOTATION MARK} again" in response.content.decode()
+    reference = Contact.objects.get().reference
+    again = client.post(url("check", journey), follow=True)
+    assert reference in again.content.decode()
+    assert Contact.objects.count() == 1
+
+
+def test_a_fault_on_a_staff_page_is_a_service_page_not_a_bare_500(client, make_user):
+    client.raise_request_exception = False
+    client.force_login(make_user(Role.CONTACT_OFFICER))
+    with mock.patch(
+        "frontdoor.intake.views.render", side_effect=RuntimeError("a fault in the page")
+    ):
+        response = client.get("/contacts/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Sorry, there is a problem with the service" in page
+    assert "govuk-template" in page
+
+
+def test_an_unknown_address_is_the_page_not_found_page(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
