@@ -13,6 +13,7 @@ stylesheet change, so the second run starts at once.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -123,13 +124,35 @@ def setup_assets() -> None:
     css_stamp.write_text(wanted)
 
 
+@contextlib.contextmanager
+def setting_up():
+    """One set-up at a time: two commands started together (CI runs the SQLite and PostgreSQL
+    suites side by side) would otherwise both install into the same .venv. The second waits,
+    then finds everything up to date."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here, and nobody runs two at once
+        yield
+        return
+    VAR.mkdir(exist_ok=True)
+    with open(VAR / ".setup.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def setup() -> None:
-    setup_python()
-    setup_assets()
+    with setting_up():
+        setup_python()
+        setup_assets()
 
 
 def setup_cin_validator() -> None:
     """The DfE's CIN census validator in .venv-cin, once: the census tests run it."""
+    with setting_up():
+        _setup_cin_validator()
+
+
+def _setup_cin_validator() -> None:
     stamp = CIN_VENV / ".frontdoor-installed"
     wanted = "\n".join(CIN_VALIDATOR)
     if CIN_PYTHON.exists() and up_to_date(stamp, wanted):
