@@ -32,7 +32,8 @@ A request that fails (a 5xx, Django's bare "Bad Request (400)" page, which it an
 session cannot be saved, or a broken connection) is retried after `--retry-pause` seconds, up to
 `--retries` times, as a person would press the button again; every failed attempt counts.
 Errors are those failures and any unexpected status or page. A 503 saying the referral was
-not sent, and a "someone else decided this child" answer, are refusals, counted on their own.
+not sent or the service is unavailable (the page any request gets while the database is away),
+and a "someone else decided this child" answer, are refusals, counted on their own.
 
 It prints, per kind of task: tasks done, requests, errors, refusals, and p50/p95/max latency per
 request; requests per second; the load average before and after. It then checks every reference
@@ -101,6 +102,8 @@ KINDS = (FORM, INBOX, DECISION)
 
 # What the pages say, by which the users know where they are.
 NOT_SENT = "Your referral has not been sent"  # the 503 of the form's "Submit referral"
+# Any page's 503 while the database is away (frontdoor.error_pages), with what to do next.
+UNAVAILABLE = "Sorry, the service is unavailable"
 CONFLICT = "Yours was not saved"  # another manager decided the child first
 # Django's own page when the session could not be saved after the view ran (SessionInterrupted,
 # which its database backend raises for any database error): a failure to retry, unlike the
@@ -313,7 +316,7 @@ class User(threading.Thread):
             status = response.status_code
             where = f"{method} {page}"
             if status >= 500 or (status == 400 and BARE_400 in text):
-                refused = status == 503 and NOT_SENT in text
+                refused = status == 503 and (NOT_SENT in text or UNAVAILABLE in text)
                 outcome = "refused" if refused else "error"
                 self.record(kind, began, seconds, status, outcome, f"{status} {where}")
                 if on_answer:
