@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from frontdoor.policy.registry import current_policy
+from frontdoor.privacy.erasure import keep_review
 from frontdoor.privacy.selectors import retention_due
 
 
@@ -17,8 +18,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as-of", dest="as_of", default="", help="YYYY-MM-DD, today if not given"
         )
+        parser.add_argument(
+            "--keep", action="store_true", help="keep the report as a review to erase from"
+        )
 
-    def handle(self, *args, as_of: str, **options) -> None:
+    def handle(self, *args, as_of: str, keep: bool = False, **options) -> None:
         try:
             day = dt.date.fromisoformat(as_of) if as_of else None
         except ValueError:
@@ -40,3 +44,9 @@ class Command(BaseCommand):
         self.stdout.write(
             "Nothing has been deleted: deleting these records is a separate decision, made later."
         )
+        if keep:
+            review = keep_review(policy=current_policy(), as_of=day)
+            self.stdout.write(
+                f"Kept as retention review {review.pk}. To erase the contacts still due: "
+                f"python -m frontdoor retention-erase {review.pk} --by USERNAME --confirm"
+            )
