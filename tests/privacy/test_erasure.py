@@ -135,3 +135,26 @@ def test_the_commands_report_keep_then_erase_only_when_confirmed(old, manager):
     call_command("retention_erase", int(number), by=manager.username, confirm=True, stdout=out)
     assert f"Erased {old.reference}" in out.getvalue()
     assert not Contact.objects.filter(pk=old.pk).exists()
+
+
+def test_r45_a_row_the_walk_missed_makes_the_database_refuse_and_nothing_is_erased(old, manager):
+    from unittest import mock
+
+    from django.db import IntegrityError
+
+    from frontdoor.privacy import erasure
+
+    walk = erasure._points_at
+
+    def missing_enquiries(model):
+        return ((m, name) for m, name in walk(model) if m is not Enquiry)
+
+    review = keep_review(policy=current_policy())
+    with (
+        mock.patch.object(erasure, "_points_at", missing_enquiries),
+        pytest.raises(IntegrityError),
+    ):
+        erase_review(review=review, by=manager, policy=current_policy())
+    assert Contact.objects.filter(pk=old.pk).exists()
+    assert old.children.count() == 2
+    assert not AuditEvent.objects.filter(action="contact.erased").exists()

@@ -10,8 +10,7 @@ so on: its reports, children, adults, documents, screening, decisions, referrals
 answers, meetings, escalations and follow-ups, with their change history. They are deleted in one
 transaction, and the database's own foreign key checks run before it commits, so a row the walk
 missed that still points at an erased one makes the whole erasure fail with nothing erased,
-rather than leave a record pointing at nothing. A contact whose walk reaches another contact (a
-written referral linked to a telephone contact, say) is kept unless that contact is erased too.
+rather than leave a record pointing at nothing.
 
 What stays: the person records (people are kept under their own rules), the audit trail's entry
 that the contact was erased (by whom, under which review and rule, how many rows; no personal
@@ -163,21 +162,11 @@ def erase_review(*, review: RetentionReview, by, policy: Policy) -> Erasure:
     }
     with transaction.atomic():
         own = {pk: rows_of({pk}) for pk in to_erase}
-        # A contact whose rows reach a contact that is kept (a written referral linked to a
-        # telephone contact, say) is kept too; keeping it may keep others, so look again.
-        changed = True
-        while changed:
-            changed = False
-            for pk in list(to_erase):
-                reached = own[pk].get(Contact, set()) - set(to_erase)
-                if reached:
-                    kept = ", ".join(
-                        Contact.objects.filter(pk__in=reached)
-                        .order_by("reference")
-                        .values_list("reference", flat=True)
-                    )
-                    result.kept[to_erase.pop(pk)] = f"linked to a contact that is kept ({kept})"
-                    changed = True
+        for pk, reference in to_erase.items():
+            if own[pk].get(Contact, set()) != {pk}:  # no model links contacts today; if one
+                raise DomainError(  # ever does, erasing one must not take the other with it
+                    f"Contact {reference} is linked to another contact: nothing was erased."
+                )
         rows: Rows = defaultdict(set)
         for pk in to_erase:
             for model, ids in own[pk].items():
