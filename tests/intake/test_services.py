@@ -259,7 +259,20 @@ def test_every_reported_child_and_adult_has_its_history(make_user):
     contact = record_contact(
         submission=make_submission(), channel=Channel.TELEPHONE, by=officer
     ).contact
+    before = timezone.now() - dt.timedelta(minutes=1)
     for person in [*contact.children.all(), *contact.adults.all()]:
         created = person.history.get()
         assert created.history_type == "+"
         assert created.history_user == officer
+        # The history row is the row as written: same values, stamped when it was recorded.
+        assert (created.id, created.contact_id, created.report_id) == (
+            person.pk,
+            contact.pk,
+            person.report_id,
+        )
+        assert (created.first_name, created.last_name, created.date_of_birth) == (
+            person.first_name,
+            person.last_name,
+            person.date_of_birth,
+        )
+        assert before < created.history_date <= timezone.now()

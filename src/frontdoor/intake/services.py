@@ -109,6 +109,16 @@ def _existing(submission_key: str | None, submission: Submission | None = None) 
     return report
 
 
+# The columns simple_history adds to each historical table; the rest are the model's own.
+HISTORY_COLUMNS = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+}
+
+
 @cache
 def _history_of(model: type[models.Model]) -> HistoryManager:
     # Performance: each `Model.history` access makes simple_history build a new manager class
@@ -116,6 +126,25 @@ def _history_of(model: type[models.Model]) -> HistoryManager:
     # was done four times per contact. The class-level manager holds only the historical model,
     # so one per model serves every request.
     return get_history_manager_for_model(model)
+
+
+@cache
+def _history_copy(model: type[models.Model], vendor: str) -> str | None:
+    """The start of an INSERT ... SELECT that copies new rows of `model` into its history as
+    creations ('+'), or None if the historical table has columns this does not know."""
+    history = _history_of(model).model
+    own = [field.column for field in model._meta.concrete_fields]
+    if {f.column for f in history._meta.concrete_fields} - set(own) != HISTORY_COLUMNS:
+        return None
+    quote = connections[model.objects.db].ops.quote_name
+    columns = ", ".join(quote(column) for column in own)
+    # Table and column names come from the models' metadata, quoted; values are parameters.
+    return (
+        f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, "  # noqa: S608
+        f"history_user_id, history_type, history_change_reason) "
+        f"SELECT {columns}, %s, %s, '+', NULL FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(model._meta.pk.column)} IN "
+    )
 
 
 def _insert_with_history(
@@ -126,7 +155,9 @@ def _insert_with_history(
     What simple_history's `post_save` and `bulk_create_with_history` write, in two statements
     per model: the rows (with their ids returned by the database), then their history rows, by
     `user` at `at`. Each row is saved with `save()`, so other `post_save` receivers still run;
-    rows of a list are inserted in one statement.
+    rows of a list are inserted in one statement. The history rows are copied by the database
+    from the rows just written (INSERT ... SELECT): building them as Python objects for
+    simple_history's `bulk_history_create` was about a third of the CPU a contact cost.
     """
     if not objs:
         return
@@ -143,7 +174,17 @@ def _insert_with_history(
     else:  # no ids come back from a bulk insert here: the library looks them up
         bulk_create_with_history(list(objs), model, default_user=user, default_date=at)
         return
-    _history_of(model).bulk_history_create(objs, default_user=user, default_date=at)
+    connection = connections[model.objects.db]
+    copy = _history_copy(model, connection.vendor)
+    if copy is None:
+        _history_of(model).bulk_history_create(objs, default_user=user, default_date=at)
+        return
+    ids = [obj.pk for obj in objs]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            copy + "(" + ", ".join(["%s"] * len(ids)) + ")",
+            [connection.ops.adapt_datetimefield_value(at), user.pk if user else None, *ids],
+        )
 
 
 def _create_people(
