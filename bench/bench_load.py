@@ -306,8 +306,16 @@ class User(threading.Thread):
                 text = response.text
             except requests.RequestException as error:
                 ended = self.now()
+                # The page and the cause, so that an error can be told apart: the server
+                # closing a connection, a refused connection, a timeout.
+                cause = str(error).split(": ", 1)[-1][:160]
                 self.record(
-                    kind, began, time.perf_counter() - clock, 0, "error", type(error).__name__
+                    kind,
+                    began,
+                    time.perf_counter() - clock,
+                    0,
+                    "error",
+                    f"{type(error).__name__} at {method} {page}: {cause}",
                 )
                 if on_answer:
                     on_answer("error", began, ended)
