@@ -19,6 +19,7 @@ from ninja.security import HttpBearer
 from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import PermissionDeniedError
 from frontdoor.accounts.tokens import user_for_token
+from frontdoor.error_pages import RETRY_AFTER_SECONDS
 from frontdoor.errors import DomainError
 from frontdoor.intake.api import router as intake_router
 from frontdoor.intake.submissions import error_messages
@@ -119,5 +120,5 @@ def _database_unavailable(request: HttpRequest, error: OperationalError) -> Http
         "Try again in a minute with the same Idempotency-Key.",
         503,
     )
-    response["Retry-After"] = "30"
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

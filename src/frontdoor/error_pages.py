@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 # Errors that mean "the database could not be reached or went away", not a fault in a query.
 DATABASE_AWAY = (OperationalError, InterfaceError)
+# How long a client is asked to wait before trying again (pages and the API alike).
 RETRY_AFTER_SECONDS = 30
 
 
