@@ -17,8 +17,8 @@ from django.test import Client
 
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.tokens import issue_token
-from frontdoor.intake import services
 from frontdoor.intake.models import Contact, Report, ReportedAdult, ReportedChild
+from frontdoor.new_rows import NewRows
 from tests.intake.factories import submission_data
 from tests.intake.test_referral_form import professional_with_siblings_and_unborn, url
 
@@ -33,10 +33,14 @@ def _full_buckets():
 
 
 def database_fails_mid_submission():
-    """`_create_report` runs after the contact's insert, inside the same transaction."""
-    return mock.patch.object(
-        services, "_create_report", side_effect=OperationalError("server closed the connection")
-    )
+    """The contact's rows are written, then the connection drops before the commit."""
+    write = NewRows.write
+
+    def write_then_fail(self: NewRows) -> None:
+        write(self)
+        raise OperationalError("server closed the connection")
+
+    return mock.patch.object(NewRows, "write", write_then_fail)
 
 
 def nothing_stored() -> bool:

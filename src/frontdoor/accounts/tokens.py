@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from functools import cache
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -57,21 +58,58 @@ def revoke_token(*, api_token: ApiToken, by: User | None) -> ApiToken:
     return api_token
 
 
+@cache
+def _lookup(alias: str) -> tuple[str, list[str], list]:
+    """The query that finds a live token's id, last use and active user by the token's hash,
+    with the user's field names and each one's converters (what the ORM would apply)."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    fields = User._meta.concrete_fields
+    token = {f.name: quote(f.column) for f in ApiToken._meta.concrete_fields}
+    user_columns = ", ".join(f"u.{quote(f.column)}" for f in fields)
+    sql = (
+        f"SELECT t.{token['id']}, t.{token['last_used_at']}, {user_columns} "  # noqa: S608
+        f"FROM {quote(ApiToken._meta.db_table)} t JOIN {quote(User._meta.db_table)} u "
+        f"ON u.{quote(User._meta.pk.column)} = t.{token['user']} "
+        f"WHERE t.{token['token_hash']} = %s AND t.{token['revoked_at']} IS NULL "
+        f"AND u.{quote(User._meta.get_field('is_active').column)}"
+    )
+    converters = []
+    for field in [ApiToken._meta.get_field("last_used_at"), *fields]:
+        column = field.get_col(field.model._meta.db_table)
+        converters.append(
+            (
+                column,
+                connection.ops.get_db_converters(column) + column.get_db_converters(connection),
+            )
+        )
+    return sql, [f.attname for f in fields], converters
+
+
 def user_for_token(token: str, *, now: dt.datetime | None = None) -> User | None:
     """The active user a presented token acts as, or None for an unknown or revoked token."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    try:
-        api_token = ApiToken.objects.select_related("user").get(
-            token_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True
-        )
-    except ApiToken.DoesNotExist:
+    # Performance: every API request asks this. One query written once, rather than the ORM's
+    # `select_related(...).get(...)` compiled on each request (a fifth of a contact's CPU).
+    connection = connections[ApiToken.objects.db]
+    sql, names, converters = _lookup(connection.alias)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [hash_token(token)])
+        row = cursor.fetchone()
+    if row is None:
         return None
+    token_id, *values = row
+    for n, (value, (column, convert)) in enumerate(zip(values, converters, strict=True)):
+        for converter in convert:
+            value = converter(value, column, connection)
+        values[n] = value
+    last_used_at, *user_values = values
     now = now or timezone.now()
     stale = now - LAST_USED_PRECISION
-    if api_token.last_used_at is None or api_token.last_used_at < stale:
+    if last_used_at is None or last_used_at < stale:
         # Conditional, so of many concurrent requests at most one writes each minute.
         ApiToken.objects.filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale), pk=api_token.pk
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale), pk=token_id
         ).update(last_used_at=now)
-    return api_token.user
+    return User.from_db(connection.alias, names, user_values)

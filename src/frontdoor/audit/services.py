@@ -17,7 +17,7 @@ def _describe_target(target: models.Model | None) -> tuple[str, str, str]:
     return target._meta.label_lower, str(target.pk), str(target)[:200]
 
 
-def record(
+def entry(
     *,
     actor,
     action: str,
@@ -27,10 +27,14 @@ def record(
     policy_version=None,
     at: dt.datetime | None = None,
 ) -> AuditEvent:
-    """Append one entry to the audit trail (who, when, what, to what, and why)."""
+    """One entry of the audit trail (who, when, what, to what, and why), not yet written.
+
+    `record` writes it at once. `frontdoor.new_rows.NewRows` writes it in the same statement as
+    the new rows it tells of: add it with `target_id=` the new target, whose key is drawn then.
+    """
     target_type, target_id, target_repr = _describe_target(target)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         at=at or timezone.now(),
         actor=actor if is_user else None,
         actor_name=(str(actor) if is_user else "")[:200],
@@ -42,6 +46,13 @@ def record(
         reason=reason,
         policy_version=policy_version,
     )
+
+
+def record(**what: Any) -> AuditEvent:
+    """Append one entry to the audit trail: the arguments of `entry`."""
+    event = entry(**what)
+    event.save(force_insert=True)
+    return event
 
 
 def record_view(

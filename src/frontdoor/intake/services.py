@@ -10,15 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
-from django.db import IntegrityError, connections, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
-from simple_history.manager import HistoryManager
-from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import require
@@ -34,6 +30,7 @@ from frontdoor.intake.models import (
     ReportedChild,
 )
 from frontdoor.intake.submissions import Child, Submission
+from frontdoor.new_rows import NewRows
 from frontdoor.policy.clocks import start_clock
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import TimescaleKey
@@ -109,125 +106,36 @@ def _existing(submission_key: str | None, submission: Submission | None = None) 
     return report
 
 
-# The columns simple_history adds to each historical table; the rest are the model's own.
-HISTORY_COLUMNS = {
-    "history_id",
-    "history_date",
-    "history_change_reason",
-    "history_type",
-    "history_user_id",
-}
+def _people(*, contact: Contact, report: Report, submission: Submission) -> tuple[list, list]:
+    """The children and adults a report names, as new rows."""
+    children = [
+        ReportedChild(contact=contact, report=report, **child.model_dump())
+        for child in submission.children
+    ]
+    adults = [
+        ReportedAdult(contact=contact, report=report, **adult.model_dump())
+        for adult in submission.adults
+    ]
+    return children, adults
 
 
-@cache
-def _history_of(model: type[models.Model]) -> HistoryManager:
-    # Performance: each `Model.history` access makes simple_history build a new manager class
-    # (`from_queryset`, which walks the queryset with `inspect.getmembers`): about 0.5 ms, and it
-    # was done four times per contact. The class-level manager holds only the historical model,
-    # so one per model serves every request.
-    return get_history_manager_for_model(model)
-
-
-@cache
-def _history_copy(model: type[models.Model], vendor: str) -> str | None:
-    """The start of an INSERT ... SELECT that copies new rows of `model` into its history as
-    creations ('+'), or None if the historical table has columns this does not know."""
-    history = _history_of(model).model
-    own = [field.column for field in model._meta.concrete_fields]
-    if {f.column for f in history._meta.concrete_fields} - set(own) != HISTORY_COLUMNS:
-        return None
-    quote = connections[model.objects.db].ops.quote_name
-    columns = ", ".join(quote(column) for column in own)
-    # Table and column names come from the models' metadata, quoted; values are parameters.
-    return (
-        f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, "  # noqa: S608
-        f"history_user_id, history_type, history_change_reason) "
-        f"SELECT {columns}, %s, %s, '+', NULL FROM {quote(model._meta.db_table)} "
-        f"WHERE {quote(model._meta.pk.column)} IN "
-    )
-
-
-def _insert_with_history(
-    objs: Sequence[models.Model], *, user: User | None, at: dt.datetime
-) -> None:
-    """Insert new rows of one model and their creation ('+') rows in its change history.
-
-    What simple_history's `post_save` and `bulk_create_with_history` write, in two statements
-    per model: the rows (with their ids returned by the database), then their history rows, by
-    `user` at `at`. Each row is saved with `save()`, so other `post_save` receivers still run;
-    rows of a list are inserted in one statement. The history rows are copied by the database
-    from the rows just written (INSERT ... SELECT): building them as Python objects for
-    simple_history's `bulk_history_create` was about a third of the CPU a contact cost.
-    """
-    if not objs:
-        return
-    model = type(objs[0])
-    if len(objs) == 1:
-        obj = objs[0]
-        obj.skip_history_when_saving = True  # its history row is written below
-        try:
-            obj.save(force_insert=True)
-        finally:
-            del obj.skip_history_when_saving
-    elif connections[model.objects.db].features.can_return_rows_from_bulk_insert:
-        model.objects.bulk_create(objs)
-    else:  # no ids come back from a bulk insert here: the library looks them up
-        bulk_create_with_history(list(objs), model, default_user=user, default_date=at)
-        return
-    connection = connections[model.objects.db]
-    copy = _history_copy(model, connection.vendor)
-    if copy is None:
-        _history_of(model).bulk_history_create(objs, default_user=user, default_date=at)
-        return
-    ids = [obj.pk for obj in objs]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            copy + "(" + ", ".join(["%s"] * len(ids)) + ")",
-            [connection.ops.adapt_datetimefield_value(at), user.pk if user else None, *ids],
-        )
-
-
-def _create_people(
-    *, contact: Contact, report: Report, submission: Submission, user: User | None, at: dt.datetime
-) -> None:
-    # With their history rows too: a plain bulk_create would skip the change history that
-    # every other write keeps.
-    _insert_with_history(
-        [
-            ReportedChild(contact=contact, report=report, **child.model_dump())
-            for child in submission.children
-        ],
-        user=user,
-        at=at,
-    )
-    _insert_with_history(
-        [
-            ReportedAdult(contact=contact, report=report, **adult.model_dump())
-            for adult in submission.adults
-        ],
-        user=user,
-        at=at,
-    )
-
-
-def _create_report(
+def _add_report(
+    rows: NewRows,
     *,
     contact: Contact,
     submission: Submission,
     channel: Channel,
     received_at: dt.datetime,
-    by,
     submission_key: str | None,
     status_secret: str,
 ) -> Report:
+    """Add a report to `rows`, with the children and adults it names."""
     referrer, concern, consent = submission.referrer, submission.concern, submission.consent
-    user = _acting_user(by)
-    at = timezone.now()
     report = Report(
         contact=contact,
         channel=channel,
         received_at=received_at,
-        recorded_by=user,
+        recorded_by=rows.user,
         submission_key=submission_key or None,
         submission_digest=_digest(submission) if submission_key else "",
         referrer_type=referrer.type,
@@ -246,8 +154,10 @@ def _create_report(
         status_secret_hash=_secret_digest(status_secret) if status_secret else "",
         **concern.model_dump(),
     )
-    _insert_with_history([report], user=user, at=at)
-    _create_people(contact=contact, report=report, submission=submission, user=user, at=at)
+    rows.add([report])
+    children, adults = _people(contact=contact, report=report, submission=submission)
+    rows.add(children)
+    rows.add(adults)
     return report
 
 
@@ -360,18 +270,21 @@ def _record_new_contact(
         written_follow_up_due_at=follow_up.due if follow_up else None,
         policy_version=policy_version,
     )
-    _insert_with_history([contact], user=_acting_user(by), at=timezone.now())
+    # Performance: the contact, its report, children, adults, their change history and the
+    # audit entry are written together (one statement on PostgreSQL): see `NewRows`.
+    rows = NewRows(user=_acting_user(by), at=timezone.now())
+    rows.add([contact])
     status_secret = secrets.token_urlsafe(12) if channel in PUBLIC_CHANNELS else ""
-    report = _create_report(
+    report = _add_report(
+        rows,
         contact=contact,
         submission=submission,
         channel=channel,
         received_at=received_at,
-        by=by,
         submission_key=submission_key,
         status_secret=status_secret,
     )
-    audit.record(
+    event = audit.entry(
         actor=by,
         action="contact.recorded",
         target=contact,
@@ -385,6 +298,8 @@ def _record_new_contact(
         },
         policy_version=policy_version,
     )
+    rows.add([event], target_id=contact)
+    rows.write()
     return Recorded(contact=contact, report=report, created=True, status_secret=status_secret)
 
 
@@ -415,15 +330,17 @@ def attach_report(
                 f"Contact {contact.reference} is closed: record a new contact instead."
             )
         status_secret = secrets.token_urlsafe(12) if channel in PUBLIC_CHANNELS else ""
-        report = _create_report(
+        rows = NewRows(user=_acting_user(by), at=timezone.now())
+        report = _add_report(
+            rows,
             contact=contact,
             submission=submission,
             channel=channel,
             received_at=received_at,
-            by=by,
             submission_key=submission_key,
             status_secret=status_secret,
         )
+        rows.write()
         changes = {"channel": channel.value, "report": report.pk}
         if (
             contact.written_follow_up_due_at
