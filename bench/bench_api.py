@@ -301,6 +301,7 @@ def main() -> None:
     # worker closes each one) and serve another request while one waits for its commit.
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--worker-connections", type=int, default=0)
     parser.add_argument(
         "--generator",
         choices=["wrk", "python"],
@@ -343,7 +344,8 @@ def main() -> None:
         if args.in_process:
             in_process(token, args.in_process, postgres=postgres)
             return
-        server, port = start_gunicorn(env, workers=args.workers, threads=args.threads)
+        extra = tuple(f"--worker-connections={c}" for c in [args.worker_connections] if c)
+        server, port = start_gunicorn(env, workers=args.workers, threads=args.threads, extra=extra)
         from tests.intake.factories import submission_data
 
         body = json.dumps(submission_data()).encode()

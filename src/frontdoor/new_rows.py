@@ -22,12 +22,13 @@ import datetime as dt
 from collections.abc import Sequence
 from functools import cache
 
-from django.db import connections, models
+from django.db import connections, models, transaction
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.manager import HistoryManager
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from frontdoor.accounts.models import User
+from frontdoor.prepared import prepared_cursor
 
 # The columns simple_history adds to each historical table; the rest are the model's own.
 HISTORY_COLUMNS = {
@@ -93,14 +94,23 @@ class NewRows:
             self._groups.append((type(objs[0]), list(objs), pk_of))
 
     def write(self) -> None:
+        """Write every row added, all or none: a refusal (a unique clash raises
+        `IntegrityError`) leaves nothing written, and inside a transaction spoils nothing else."""
         # Checked first, so a row referring to a new row not added refuses before any is written.
         linked = [self._links(objs, pk_of) for _, objs, pk_of in self._groups]
         connection = connections[self.using]
-        if connection.vendor == "postgresql" and all(
+        one_statement = connection.vendor == "postgresql" and all(
             _one_statement_can_write(model) for model, _, _ in self._groups
-        ):
+        )
+        if one_statement and not connection.in_atomic_block:
+            # One statement is a transaction of its own: no BEGIN and COMMIT round trips.
             self._write_in_one_statement(connection, linked)
-        else:
+            return
+        # Inside a transaction, a savepoint: a refused write is undone alone.
+        with transaction.atomic(using=self.using):
+            if one_statement:
+                self._write_in_one_statement(connection, linked)
+                return
             for model, objs, pk_of in self._groups:
                 self._write_with_orm(connection, model, objs, pk_of)
 
@@ -140,7 +150,7 @@ class NewRows:
                     params.append(field.get_db_prep_save(value, connection))
             if _copies_history(model):
                 params += [connection.ops.adapt_datetimefield_value(self.at), self._user_pk()]
-        with connection.cursor() as cursor:
+        with prepared_cursor(self.using) as cursor:
             cursor.execute(_statement(connection.alias, tuple(shape)), params)
             keys = cursor.fetchall()
         # Keys are drawn in the order the rows are listed, so sorted keys follow the objects.

@@ -189,6 +189,12 @@ def _databases() -> dict:
         }
         config["CONN_MAX_AGE"] = 0 if config["NAME"] == ":memory:" else config["CONN_MAX_AGE"]
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    elif env_bool("FRONTDOOR_DB_PREPARED_STATEMENTS", default=True):
+        # The few statements run through `frontdoor.prepared` are prepared on the server after
+        # two runs on a connection, so PostgreSQL plans them once (all other queries are bound
+        # in the client and never prepared). Turn off behind a connection pooler in
+        # transaction mode that does not support prepared statements.
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = 2
     return {"default": config}
 
 

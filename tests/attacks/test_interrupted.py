@@ -12,13 +12,12 @@ import pytest
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import Client
 
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.tokens import issue_token
 from frontdoor.intake.models import Contact, Report, ReportedAdult, ReportedChild
-from frontdoor.new_rows import NewRows
 from tests.intake.factories import submission_data
 from tests.intake.test_referral_form import professional_with_siblings_and_unborn, url
 
@@ -33,14 +32,15 @@ def _full_buckets():
 
 
 def database_fails_mid_submission():
-    """The contact's rows are written, then the connection drops before the commit."""
-    write = NewRows.write
+    """The database goes away as the audit entry is written: after the contact's other rows
+    (on PostgreSQL, within the one statement that writes them all)."""
 
-    def write_then_fail(self: NewRows) -> None:
-        write(self)
-        raise OperationalError("server closed the connection")
+    def fail_at_the_audit_entry(execute, sql, params, many, context):
+        if "audit_auditevent" in sql and sql.lstrip().startswith(("INSERT", "WITH")):
+            raise OperationalError("server closed the connection")
+        return execute(sql, params, many, context)
 
-    return mock.patch.object(NewRows, "write", write_then_fail)
+    return connection.execute_wrapper(fail_at_the_audit_entry)
 
 
 def nothing_stored() -> bool:

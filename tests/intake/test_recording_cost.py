@@ -35,14 +35,14 @@ def post_contact(client, make_user):
 # first contact is then kept by the process, and the second shows the steady cost.
 @pytest.mark.django_db(transaction=True)
 def test_recording_a_contact_through_the_api_takes_a_fixed_number_of_statements(
-    post_contact, django_assert_max_num_queries
+    post_contact, django_assert_num_queries
 ):
     assert post_contact("first").status_code == 201
-    # The token, then in one transaction (BEGIN and COMMIT are counted too): the contact, its
-    # report, children and adults, each with its history row, and the audit entry. On
-    # PostgreSQL in one statement; elsewhere a statement per model and one per model's history.
-    writes = 1 if connection.vendor == "postgresql" else 9
-    with django_assert_max_num_queries(1 + 2 + writes):
+    # The token, then the contact, its report, children and adults, each with its history row,
+    # and the audit entry, in one transaction: on PostgreSQL one statement (a transaction of its
+    # own); elsewhere BEGIN, a statement per model and one per model's history, and COMMIT.
+    statements = 1 + (1 if connection.vendor == "postgresql" else 1 + 9 + 1)
+    with django_assert_num_queries(statements):
         assert post_contact("second").status_code == 201
     assert Contact.objects.count() == 2
 
@@ -85,3 +85,18 @@ def test_a_reference_already_taken_is_drawn_again(make_user, monkeypatch):
     assert recorded.contact.reference == "FD-BBBB-CCCC"
     assert Contact.objects.count() == 2
     assert Contact.history.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_plans_a_contacts_statement_once_per_connection(post_contact):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements")
+    for n in range(4):
+        assert post_contact(f"prepared-{n}").status_code == 201
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE NOT from_sql ORDER BY statement"
+        )
+        prepared = [row[0].split(" ", 3)[:3] for row in cursor.fetchall()]
+    # The token's lookup and the contact's statement, each prepared once on this connection.
+    assert prepared == [["SELECT", 't."id",', 't."last_used_at",'], ["WITH", "t0", "AS"]]

@@ -20,6 +20,7 @@ from django.utils import timezone
 from frontdoor.accounts.models import ApiToken, User
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
+from frontdoor.prepared import prepared_cursor
 
 # Every token starts with this, so a leaked one is easy to recognise (and to search for in code).
 TOKEN_PREFIX = "fdt_"  # noqa: S105 - a marker, not a secret
@@ -94,7 +95,7 @@ def user_for_token(token: str, *, now: dt.datetime | None = None) -> User | None
     # `select_related(...).get(...)` compiled on each request (a fifth of a contact's CPU).
     connection = connections[ApiToken.objects.db]
     sql, names, converters = _lookup(connection.alias)
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection.alias) as cursor:
         cursor.execute(sql, [hash_token(token)])
         row = cursor.fetchone()
     if row is None:

@@ -214,16 +214,16 @@ def record_contact(
     for _ in range(REFERENCE_ATTEMPTS):
         reference = new_reference()
         try:
-            with transaction.atomic():
-                return _record_new_contact(
-                    submission=submission,
-                    channel=channel,
-                    received_at=received_at,
-                    by=by,
-                    submission_key=submission_key,
-                    kind=kind,
-                    reference=reference,
-                )
+            # The contact is written by `NewRows.write`: all of it or nothing, in one transaction.
+            return _record_new_contact(
+                submission=submission,
+                channel=channel,
+                received_at=received_at,
+                by=by,
+                submission_key=submission_key,
+                kind=kind,
+                reference=reference,
+            )
         except IntegrityError:
             # The same submission was recorded before (a retried request) or by a concurrent
             # request a moment ago; a reused key with other content is refused by `_existing`.
