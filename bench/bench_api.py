@@ -38,13 +38,14 @@ from pathlib import Path
 from serving import (
     HOST,
     REPO,
+    SERVERS,
     database_name,
     drop_postgres_database,
     fresh_postgres_database,
     is_postgres,
     load_average,
     percentile,
-    start_gunicorn,
+    start_server,
     stop_server,
 )
 
@@ -302,6 +303,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--worker-connections", type=int, default=0)
+    parser.add_argument("--server", choices=SERVERS, default="gunicorn")
     parser.add_argument(
         "--generator",
         choices=["wrk", "python"],
@@ -345,13 +347,15 @@ def main() -> None:
             in_process(token, args.in_process, postgres=postgres)
             return
         extra = tuple(f"--worker-connections={c}" for c in [args.worker_connections] if c)
-        server, port = start_gunicorn(env, workers=args.workers, threads=args.threads, extra=extra)
+        server, port = start_server(
+            env, server=args.server, workers=args.workers, threads=args.threads, extra=extra
+        )
         from tests.intake.factories import submission_data
 
         body = json.dumps(submission_data()).encode()
         drive = run_wrk if args.generator == "wrk" else run_python_clients
         print(
-            f"{'PostgreSQL' if postgres else 'SQLite'} ({database_name(url)}): gunicorn "
+            f"{'PostgreSQL' if postgres else 'SQLite'} ({database_name(url)}): {args.server} "
             f"{args.workers} workers x {args.threads} threads, {args.clients} clients "
             f"({args.generator}), {args.seconds:g} s (after {args.warm_up:g} s warm-up), "
             f"{os.cpu_count()} cores, load average {load_average()}"

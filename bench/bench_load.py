@@ -90,7 +90,7 @@ from serving import (
     is_postgres,
     load_average,
     percentile,
-    start_gunicorn,
+    start_server,
     stop_server,
 )
 
@@ -969,7 +969,7 @@ def main() -> None:
         with open(log_path, "wb") as log:
             # Keep-alive longer than any pause, so a user's connection stays open between pages,
             # as a browser's does, instead of racing the server's close.
-            server, port = start_gunicorn(
+            server, port = start_server(
                 env,
                 workers=args.workers,
                 threads=args.threads,

@@ -64,41 +64,55 @@ def drop_postgres_database(url: str) -> None:
     postgres_admin(url, f'DROP DATABASE IF EXISTS "{database_name(url)}"')
 
 
-def gunicorn_path() -> str:
-    found = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+SERVERS = ("gunicorn", "granian")
+
+
+def server_path(server: str) -> str:
+    found = shutil.which(server, path=str(Path(sys.executable).parent))
     if found is None:
-        raise SystemExit("gunicorn is not installed: .venv/bin/pip install gunicorn")
+        raise SystemExit(f"{server} is not installed: .venv/bin/pip install -r requirements.txt")
     return found
 
 
-def start_gunicorn(
+def start_server(
     env: dict[str, str],
     *,
+    server: str = "gunicorn",
     workers: int,
     threads: int,
     extra: tuple[str, ...] = (),
     log: IO[bytes] | None = None,
 ) -> tuple[subprocess.Popen, int]:
-    """Serve frontdoor.wsgi on a free port of 127.0.0.1; return the process and the port once it
-    listens. `log` receives the server's output (its error log and Django's), if given."""
+    """Serve frontdoor.wsgi on a free port of 127.0.0.1 with gunicorn (gthread workers) or
+    granian (WSGI, its HTTP in Rust); return the process and the port once it listens. `log`
+    receives the server's output (its error log and Django's), if given."""
     port = free_port()
-    server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-        [
-            gunicorn_path(),
-            "frontdoor.wsgi:application",
+    if server == "gunicorn":
+        arguments = [
             f"--bind={HOST}:{port}",
             f"--workers={workers}",
             f"--threads={threads}",
             "--log-level=warning",
-            *extra,
-        ],
+        ]
+    else:
+        arguments = [
+            "--interface=wsgi",
+            f"--host={HOST}",
+            f"--port={port}",
+            f"--workers={workers}",
+            f"--blocking-threads={threads}",
+            "--log-level=warning",
+            "--no-access-log",
+        ]
+    process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
+        [server_path(server), *arguments, *extra, "frontdoor.wsgi:application"],
         env={**os.environ, **env},
         cwd=REPO,
         stdout=log,
         stderr=subprocess.STDOUT if log is not None else None,
     )
-    wait_for_server(port, server)
-    return server, port
+    wait_for_server(port, process)
+    return process, port
 
 
 def stop_server(server: subprocess.Popen | None) -> None:
@@ -116,13 +130,13 @@ def wait_for_server(port: int, server: subprocess.Popen, timeout: float = 30) ->
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped with exit code {server.returncode}")
+            raise SystemExit(f"the server stopped with exit code {server.returncode}")
         try:
             with socket.create_connection((HOST, port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.1)
-    raise SystemExit("gunicorn did not start listening in time")
+    raise SystemExit("the server did not start listening in time")
 
 
 def load_average() -> str:

@@ -28,7 +28,7 @@ from simple_history.manager import HistoryManager
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from frontdoor.accounts.models import User
-from frontdoor.prepared import prepared_cursor
+from frontdoor.prepared import run_prepared
 
 # The columns simple_history adds to each historical table; the rest are the model's own.
 HISTORY_COLUMNS = {
@@ -150,9 +150,7 @@ class NewRows:
                     params.append(field.get_db_prep_save(value, connection))
             if _copies_history(model):
                 params += [connection.ops.adapt_datetimefield_value(self.at), self._user_pk()]
-        with prepared_cursor(self.using) as cursor:
-            cursor.execute(_statement(connection.alias, tuple(shape)), params)
-            keys = cursor.fetchall()
+        keys = run_prepared(_statement(connection.alias, tuple(shape)), params, using=self.using)
         # Keys are drawn in the order the rows are listed, so sorted keys follow the objects.
         for position, (_, objs, _) in enumerate(self._groups):
             new = sorted(pk for group, pk in keys if group == position)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from frontdoor.accounts.models import ApiToken, User
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
-from frontdoor.prepared import prepared_cursor
+from frontdoor.prepared import run_prepared
 
 # Every token starts with this, so a leaked one is easy to recognise (and to search for in code).
 TOKEN_PREFIX = "fdt_"  # noqa: S105 - a marker, not a secret
@@ -95,12 +95,10 @@ def user_for_token(token: str, *, now: dt.datetime | None = None) -> User | None
     # `select_related(...).get(...)` compiled on each request (a fifth of a contact's CPU).
     connection = connections[ApiToken.objects.db]
     sql, names, converters = _lookup(connection.alias)
-    with prepared_cursor(connection.alias) as cursor:
-        cursor.execute(sql, [hash_token(token)])
-        row = cursor.fetchone()
-    if row is None:
+    rows = run_prepared(sql, [hash_token(token)], using=connection.alias)
+    if not rows:
         return None
-    token_id, *values = row
+    token_id, *values = rows[0]
     for n, (value, (column, convert)) in enumerate(zip(values, converters, strict=True)):
         for converter in convert:
             value = converter(value, column, connection)
