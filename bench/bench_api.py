@@ -8,16 +8,16 @@ Run from the repository root:
 
 It migrates a fresh database (a temporary SQLite file, or the PostgreSQL database named in
 DATABASE_URL, created and dropped here: give it a name of its own, never one in use), issues an
-API token, starts the app under gunicorn on 127.0.0.1 with persistent database connections, then
-has `--clients` connections POST /api/v1/contacts back to back for `--seconds`, from wrk (a load
-generator in C, `apt-get install wrk`) when installed, else from Python threads. It prints
-contacts per second, p50, p95 and p99 latency, errors, and checks that the database holds a
-contact for every 201 response (none lost). It prints figures and asserts nothing about speed.
-gunicorn comes with the pinned requirements. The load average is printed before and after:
-on a shared machine, compare runs made under the same load.
+API token, starts the app under granian (or `--server gunicorn`) on 127.0.0.1 with persistent
+database connections, then has `--clients` connections POST /api/v1/contacts back to back for
+`--seconds`, from wrk (a load generator in C, `apt-get install wrk`) when installed, else from
+Python threads. It prints contacts per second, p50, p95 and p99 latency, errors, and checks that
+the database holds a contact for every 201 response (none lost). It prints figures and asserts
+nothing about speed. granian and gunicorn come with the pinned requirements. The load average is
+printed before and after: on a shared machine, compare runs made under the same load.
 
 `--in-process N` serves nothing: it posts N contacts through Django's test client in this
-process, as gunicorn would call the app, and prints the wall and CPU time per request and the
+process, as the server would call the app, and prints the wall and CPU time per request and the
 SQL statements per contact. It is the steadiest figure when other work shares the machine.
 """
 
@@ -145,7 +145,7 @@ def in_process(token: str, number: int, *, postgres: bool) -> None:
     client = Client(HTTP_HOST=HOST, HTTP_AUTHORIZATION=f"Bearer {token}")
 
     def post(key: str) -> None:
-        close_old_connections()  # what each request starts with under gunicorn
+        close_old_connections()  # what each request starts with under a server
         response = client.post(
             "/api/v1/contacts", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key
         )
@@ -297,13 +297,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warm-up", type=float, default=2, help="seconds not measured")
-    # 2 workers of 4 threads (gthread): the best of those measured on 2 cores (sync workers 2-5,
-    # gthread 1x8, 2x4, 2x8, 3x4, 4x4). Threads keep the clients' connections open (a sync
-    # worker closes each one) and serve another request while one waits for its commit.
+    # granian, 2 workers of 4 threads: the best of those measured on 2 cores (granian 1x8, 2x2,
+    # 2x3, 2x4, 2x8, 3x1, 3x2, 3x3, 4x1, 4x2, 6x1; gunicorn gthread 2x4 was the best of its
+    # own, about two thirds of granian's rate). Threads serve another request while one waits
+    # for the database.
+    parser.add_argument("--server", choices=SERVERS, default="granian")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
-    parser.add_argument("--worker-connections", type=int, default=0)
-    parser.add_argument("--server", choices=SERVERS, default="gunicorn")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     parser.add_argument(
         "--generator",
         choices=["wrk", "python"],
@@ -346,9 +346,8 @@ def main() -> None:
         if args.in_process:
             in_process(token, args.in_process, postgres=postgres)
             return
-        extra = tuple(f"--worker-connections={c}" for c in [args.worker_connections] if c)
         server, port = start_server(
-            env, server=args.server, workers=args.workers, threads=args.threads, extra=extra
+            env, server=args.server, workers=args.workers, threads=args.threads
         )
         from tests.intake.factories import submission_data
 

@@ -30,19 +30,20 @@ class _Cursor(psycopg.RawCursor):
 
 
 def run_prepared(sql: str, params: Sequence, *, using: str = "default") -> list[tuple]:
-    """Run one fixed statement, with `%s` for each parameter, and return the rows it gives."""
+    """Run one fixed statement that gives rows (a SELECT, or a write with RETURNING), with `%s`
+    for each parameter, and return its rows."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall() if cursor.description else []
+            return cursor.fetchall()
     # What `connection.cursor()` does, with a server-binding cursor.
     connection.ensure_connection()
     connection.validate_thread_sharing()
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
     with wrap(_Cursor(connection.connection)) as cursor:
         cursor.execute(_numbered(sql), params)
-        return cursor.fetchall() if cursor.description else []
+        return cursor.fetchall()
 
 
 @lru_cache(maxsize=64)
