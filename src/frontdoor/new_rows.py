@@ -114,8 +114,6 @@ class NewRows:
             for model, objs, pk_of in self._groups:
                 self._write_with_orm(connection, model, objs, pk_of)
 
-    # PostgreSQL: one statement.
-
     def _links(self, objs: list[models.Model], pk_of: dict) -> dict[str, int]:
         """The columns filled from an object added earlier, each with that object's group."""
         positions = {id(o): n for n, (_, group, _) in enumerate(self._groups) for o in group}
@@ -137,6 +135,8 @@ class NewRows:
         if any(links != found[0] for links in found):
             raise ValueError("Rows added together must refer to the same new rows")
         return found[0]
+
+    # PostgreSQL: one statement.
 
     def _write_in_one_statement(self, connection, linked: list[dict[str, int]]) -> None:
         shape, params = [], []
