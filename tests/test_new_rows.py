@@ -60,7 +60,7 @@ def test_rows_refer_to_rows_added_before_them_and_each_has_its_history(make_user
     for child in ReportedChild.objects.all():
         assert (child.contact_id, child.report_id) == (contact.pk, report.pk)
     for row in [contact, report, *children]:
-        created = type(row).history.get(pk=row.pk)  # one history row each
+        created = type(row).history.get(id=row.pk)  # one history row each
         assert (created.history_type, created.history_user, created.history_date) == (
             "+",
             officer,

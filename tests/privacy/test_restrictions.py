@@ -17,6 +17,12 @@ pytestmark = pytest.mark.django_db
 ASK = "Head of Service, Children's Social Care"
 
 
+def text_for(viewer, response) -> str:
+    """The page as `viewer` saw it, without their own name in the header: a generated name may
+    share a child's first name (Robin, Ellis)."""
+    return response.content.decode().replace("&#x27;", "'").replace(str(viewer), "")
+
+
 @pytest.fixture
 def admin(make_user):
     return make_user(Role.ADMINISTRATOR)
@@ -42,9 +48,9 @@ def test_a_named_user_sees_both(restricted, contact, worker):
 
 def test_the_inbox_shows_whom_to_ask_instead_of_the_children(restricted, contact, client, officer):
     client.force_login(officer)
-    body = client.get(reverse("intake:inbox")).content.decode()
+    body = text_for(officer, client.get(reverse("intake:inbox")))
     assert contact.reference in body
-    assert f"Restricted record: ask {ASK}" in body.replace("&#x27;", "'")
+    assert f"Restricted record: ask {ASK}" in body
     assert "Robin" not in body and "Ellis" not in body
 
 
@@ -57,7 +63,7 @@ def test_the_inbox_shows_the_children_to_a_named_user(restricted, contact, clien
 def test_the_contact_page_is_a_403_naming_whom_to_ask(restricted, contact, client, officer):
     client.force_login(officer)
     response = client.get(reverse("intake:contact", args=[contact.reference]))
-    body = response.content.decode().replace("&#x27;", "'")
+    body = text_for(officer, response)
     assert response.status_code == 403
     assert f"Restricted record: ask {ASK}" in body
     assert "Robin" not in body and "bruise" not in body
@@ -76,7 +82,7 @@ def test_the_screening_page_is_hidden_from_a_user_not_named(restricted, contact,
     client.force_login(other)
     response = client.get(reverse("screening:contact", args=[contact.reference]))
     assert response.status_code in (403, 404)
-    assert "Robin" not in response.content.decode()
+    assert "Robin" not in text_for(other, response)
 
 
 def test_the_person_page_is_a_403_naming_whom_to_ask(restricted, client, officer, worker):
@@ -84,7 +90,7 @@ def test_the_person_page_is_a_403_naming_whom_to_ask(restricted, client, officer
     response = client.get(reverse("people:person", args=[restricted.pk]))
     assert response.status_code == 403
     assert "Restricted record: ask" in response.content.decode()
-    assert "Robin" not in response.content.decode()
+    assert "Robin" not in text_for(officer, response)
     client.force_login(worker)
     assert client.get(reverse("people:person", args=[restricted.pk])).status_code == 200
 
