@@ -1,8 +1,9 @@
-"""What the benchmarks that serve the app share: a database of their own, gunicorn on loopback.
+"""What the benchmarks that serve the app share: a database of their own, a server on loopback.
 
-Not a benchmark: `bench_load.py` imports it. The server is the app as production runs it:
-gunicorn with gthread workers on 127.0.0.1 and persistent database connections
-(FRONTDOOR_DB_CONN_MAX_AGE), started from this repository's virtual environment.
+Not a benchmark: `bench_api.py` and `bench_load.py` import it. The server is the app as
+production runs it: granian (or gunicorn with gthread workers) on 127.0.0.1 with persistent
+database connections (FRONTDOOR_DB_CONN_MAX_AGE), started from this repository's virtual
+environment.
 """
 
 from __future__ import annotations

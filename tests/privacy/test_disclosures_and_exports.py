@@ -18,6 +18,7 @@ from frontdoor.privacy.selectors import CONSENT_GIVEN, WITHOUT_CONSENT, disclosu
 from frontdoor.privacy.subject_access import REFERRER, THIRD_PARTY, subject_access_export
 from frontdoor.screening.consent import authorise_sharing_without_consent
 from frontdoor.screening.decisions import TransferDetails, record_decision
+from tests.privacy.conftest import advise_every_child
 from tests.screening.conftest import RECEIVED
 
 pytestmark = pytest.mark.django_db
@@ -208,16 +209,7 @@ def test_the_page_exports_json_and_html(contact, person_for, admin, client):
 def test_retention_report_counts_from_the_decision_date(make_contact, manager):
     old = RECEIVED - dt.timedelta(days=365 * 7)
     nfa = make_contact(received_at=old)
-    for child in nfa.children.all():
-        record_decision(
-            contact=nfa,
-            child=child,
-            by=manager,
-            level=1,
-            outcome="information_and_advice",
-            rationale="Advice given.",
-            now=old + dt.timedelta(hours=2),
-        )
+    advise_every_child(nfa, by=manager, now=old + dt.timedelta(hours=2))
     referral = make_contact(received_at=old)
     record_decision(
         contact=referral,

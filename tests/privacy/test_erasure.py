@@ -19,6 +19,7 @@ from frontdoor.policy.registry import current_policy
 from frontdoor.privacy.erasure import erase_review, keep_review, rows_of
 from frontdoor.screening.decisions import record_decision
 from frontdoor.screening.models import Decision
+from tests.privacy.conftest import advise_every_child
 from tests.screening.conftest import RECEIVED
 
 pytestmark = pytest.mark.django_db
@@ -39,16 +40,7 @@ def _decided_long_ago(make_contact, manager, person_for, *, enquiry: bool = Fals
             reason="Domestic abuse reported in the household.",
             now=OLD + dt.timedelta(hours=1),
         )
-    for child in contact.children.all():
-        record_decision(
-            contact=contact,
-            child=child,
-            by=manager,
-            level=1,
-            outcome="information_and_advice",
-            rationale="Advice given.",
-            now=OLD + dt.timedelta(hours=2),
-        )
+    advise_every_child(contact, by=manager, now=OLD + dt.timedelta(hours=2))
     return contact
 
 
