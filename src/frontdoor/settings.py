@@ -391,9 +391,18 @@ EMAIL_PORT = env_int("FRONTDOOR_EMAIL_PORT", default=25)
 EMAIL_USE_TLS = env_bool("FRONTDOOR_EMAIL_USE_TLS", default=PRODUCTION)
 DEFAULT_FROM_EMAIL = env_str("FRONTDOOR_FROM_EMAIL", "front-door@localhost")
 
+LOG_LEVEL = env_str("FRONTDOOR_LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"FRONTDOOR_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}."
+    )
+# One console, one level. Django gives its own `django` logger a level and handlers of its own
+# (INFO, and a console shown only in debug): here it takes the level set and writes through the
+# root's console like every other logger, so "Not Found" warnings obey FRONTDOOR_LOG_LEVEL too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("FRONTDOOR_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"level": LOG_LEVEL, "handlers": []}},
 }

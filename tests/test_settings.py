@@ -1,0 +1,47 @@
+"""Settings read from the environment: the console log level."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+
+LOG_BOTH = (
+    "import django, logging; django.setup(); "
+    "logging.getLogger('django.request').warning('Not Found: /nowhere'); "
+    "logging.getLogger('frontdoor.intake').error('the outbox could not send')"
+)
+
+
+def _console(level: str) -> subprocess.CompletedProcess:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "frontdoor.settings",
+        "FRONTDOOR_VAR_DIR": tempfile.mkdtemp(),
+        "FRONTDOOR_LOG_LEVEL": level,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", LOG_BOTH], env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_djangos_warnings_obey_the_log_level_like_front_doors_own():
+    quiet = _console("ERROR")
+    assert quiet.returncode == 0, quiet.stderr
+    assert "Not Found" not in quiet.stderr
+    assert "the outbox could not send" in quiet.stderr
+
+
+def test_each_message_is_written_once():
+    chatty = _console("warning")
+    assert chatty.returncode == 0, chatty.stderr
+    assert chatty.stderr.count("Not Found: /nowhere") == 1
+    assert chatty.stderr.count("the outbox could not send") == 1
+
+
+def test_an_unknown_level_is_refused_with_the_levels_allowed():
+    wrong = _console("LOUD")
+    assert wrong.returncode != 0
+    assert "FRONTDOOR_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not 'LOUD'" in (
+        wrong.stderr
+    )
