@@ -5,6 +5,7 @@ Run from the repository root:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/frontdoor_bench_api \
         .venv/bin/python bench/bench_api.py                  # PostgreSQL
     .venv/bin/python bench/bench_api.py --in-process 500     # the app's own cost, no server
+    .venv/bin/python bench/bench_api.py --bare               # the yardstick: bare Django
 
 It migrates a fresh database (a temporary SQLite file, or the PostgreSQL database named in
 DATABASE_URL, created and dropped here: give it a name of its own, never one in use), issues an
@@ -15,6 +16,9 @@ Python threads. It prints contacts per second, p50, p95 and p99 latency, errors,
 the database holds a contact for every 201 response (none lost). It prints figures and asserts
 nothing about speed. granian and gunicorn come with the pinned requirements. The load average is
 printed before and after: on a shared machine, compare runs made under the same load.
+
+`--baseline` and `--bare` time yardsticks instead of contacts: a progress check through Front
+Door's whole stack, and a bare Django view reading one row by primary key (bare_django.py).
 
 `--in-process N` serves nothing: it posts N contacts through Django's test client in this
 process, as the server would call the app, and prints the wall and CPU time per request and the
@@ -33,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from serving import (
@@ -75,6 +80,31 @@ def set_up(env: dict[str, str]) -> str:
     return token
 
 
+@dataclass(frozen=True)
+class Route:
+    """What the clients post, the status that counts as answered, and how the figure is named."""
+
+    path: str
+    expected: int
+    answered: str
+    body: str | None = None  # None: the contact from the API tests
+    app: str = "frontdoor.wsgi:application"
+
+
+ROUTES = {
+    "contacts": Route("/api/v1/contacts", 201, "contacts accepted"),
+    # One indexed read that finds nothing (404): Front Door's cheapest route with a query.
+    "status": Route(
+        "/api/v1/status",
+        404,
+        "status checks answered",
+        body=json.dumps({"reference": "FD-NONE-XIST", "secret": "x"}),
+    ),
+    # Django alone: one read by primary key, no middleware (bare_django.py).
+    "bare": Route("/", 200, "bare Django reads answered", body="", app="bare_django:application"),
+}
+
+
 def count_contacts() -> int:
     from frontdoor.intake.models import Contact
 
@@ -92,14 +122,12 @@ class Client(threading.Thread):
         body: bytes,
         stop: threading.Event,
         *,
-        baseline: bool,
+        route: Route,
     ):
         super().__init__(daemon=True)
-        self.number, self.port, self.token, self.body, self.stop = number, port, token, body, stop
-        self.path, self.expected = "/api/v1/contacts", 201
-        if baseline:  # one indexed read that finds nothing: the cheapest endpoint with a query
-            self.path, self.expected = "/api/v1/status", 404
-            self.body = json.dumps({"reference": "FD-NONE-XIST", "secret": "x"}).encode()
+        self.number, self.port, self.token, self.stop = number, port, token, stop
+        self.path, self.expected = route.path, route.expected
+        self.body = body if route.body is None else route.body.encode()
         self.latencies: list[float] = []
         self.created = 0
         self.errors: dict[str, int] = {}
@@ -208,16 +236,13 @@ class Measured:
 
 
 def run_wrk(
-    port: int, token: str, body: bytes, *, clients: int, seconds: float, run: str, baseline: bool
+    port: int, token: str, body: bytes, *, clients: int, seconds: float, run: str, route: Route
 ) -> Measured:
     """Drive the server with wrk (Debian's `wrk`), a load generator in C: on two shared cores it
     takes a small share of the CPU, where Python client threads take a large one."""
-    path = "/api/v1/contacts"
-    if baseline:  # one indexed read that finds nothing (404): the cheapest route with a query
-        path, body = "/api/v1/status", json.dumps({"reference": "FD-NONE-XIST", "secret": "x"})
-    body_text = body.decode() if isinstance(body, bytes) else body
+    body_text = body.decode() if route.body is None else route.body
     script = WRK_SCRIPT.replace("RUN ..", f"{json.dumps(run)} ..")
-    script = script.replace("PATH", json.dumps(path)).replace("BODY", f"[==[{body_text}]==]")
+    script = script.replace("PATH", json.dumps(route.path)).replace("BODY", f"[==[{body_text}]==]")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
         file.write(script)
     try:
@@ -242,11 +267,12 @@ def run_wrk(
     line = next(ln for ln in result.stdout.splitlines() if ln.startswith("RESULT "))
     requests, status_errors, socket_errors, duration_us, *latency_us = map(int, line.split()[1:])
     errors = {}
-    if status_errors and not baseline:  # wrk counts statuses of 400 and up: the baseline's 404s
+    expected_error = route.expected >= 400  # wrk counts every status of 400 and up as an error
+    if status_errors and not expected_error:
         errors["status >= 400"] = status_errors
     if socket_errors:
         errors["socket"] = socket_errors
-    answered = requests - (0 if baseline else status_errors) - socket_errors
+    answered = requests - (0 if expected_error else status_errors) - socket_errors
     return Measured(
         answered=answered,
         errors=errors,
@@ -256,14 +282,12 @@ def run_wrk(
 
 
 def run_python_clients(
-    port: int, token: str, body: bytes, *, clients: int, seconds: float, run: str, baseline: bool
+    port: int, token: str, body: bytes, *, clients: int, seconds: float, run: str, route: Route
 ) -> Measured:
     """Drive the server with `clients` Python threads (for a machine without wrk)."""
     stop = threading.Event()
     offset = 0 if run == "warm" else 1000
-    threads = [
-        Client(n + offset, port, token, body, stop, baseline=baseline) for n in range(clients)
-    ]
+    threads = [Client(n + offset, port, token, body, stop, route=route) for n in range(clients)]
     began = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -317,12 +341,19 @@ def main() -> None:
         metavar="N",
         help="post N contacts through Django's test client in this process: no server",
     )
-    parser.add_argument(
+    yardstick = parser.add_mutually_exclusive_group()
+    yardstick.add_argument(
         "--baseline",
         action="store_true",
         help="POST /api/v1/status instead (one read, no write): the same stack's ceiling",
     )
+    yardstick.add_argument(
+        "--bare",
+        action="store_true",
+        help="serve a bare Django view reading one row by primary key instead (bare_django.py)",
+    )
     args = parser.parse_args()
+    route = ROUTES["bare" if args.bare else "status" if args.baseline else "contacts"]
 
     workdir = Path(tempfile.mkdtemp(prefix="frontdoor-bench-"))
     url = os.environ.get("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
@@ -347,7 +378,7 @@ def main() -> None:
             in_process(token, args.in_process, postgres=postgres)
             return
         server, port = start_server(
-            env, server=args.server, workers=args.workers, threads=args.threads
+            env, app=route.app, server=args.server, workers=args.workers, threads=args.threads
         )
         from tests.intake.factories import submission_data
 
@@ -359,19 +390,21 @@ def main() -> None:
             f"({args.generator}), {args.seconds:g} s (after {args.warm_up:g} s warm-up), "
             f"{os.cpu_count()} cores, load average {load_average()}"
         )
-        load = {"clients": args.clients, "baseline": args.baseline}
+        load = {"clients": args.clients, "route": route}
         warm = drive(port, token, body, seconds=args.warm_up, run="warm", **load)
         measured = drive(port, token, body, seconds=args.seconds, run="timed", **load)
 
-        what = "status checks answered" if args.baseline else "contacts accepted"
         rate = measured.answered / measured.elapsed
-        print(f"{what}: {measured.answered} in {measured.elapsed:.1f} s = {rate:.0f} per second")
+        print(
+            f"{route.answered}: {measured.answered} in {measured.elapsed:.1f} s "
+            f"= {rate:.0f} per second"
+        )
         print(
             f"latency: p50 {measured.p50:.1f} ms, p95 {measured.p95:.1f} ms, "
             f"p99 {measured.p99:.1f} ms, max {measured.max:.1f} ms"
         )
         print(f"errors: {measured.errors or 'none'}; load average after: {load_average()}")
-        if not args.baseline:
+        if route is ROUTES["contacts"]:
             in_database = count_contacts()
             answered = warm.answered + measured.answered
             # A load generator stops with requests in flight: the server may record those

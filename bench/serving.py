@@ -78,15 +78,17 @@ def server_path(server: str) -> str:
 def start_server(
     env: dict[str, str],
     *,
+    app: str = "frontdoor.wsgi:application",
     server: str = "gunicorn",
     workers: int,
     threads: int,
     extra: tuple[str, ...] = (),
     log: IO[bytes] | None = None,
 ) -> tuple[subprocess.Popen, int]:
-    """Serve frontdoor.wsgi on a free port of 127.0.0.1 with gunicorn (gthread workers) or
-    granian (WSGI, its HTTP in Rust); return the process and the port once it listens. `log`
-    receives the server's output (its error log and Django's), if given."""
+    """Serve `app` (Front Door by default; a module of bench/ by its name) on a free port of
+    127.0.0.1 with gunicorn (gthread workers) or granian (WSGI, its HTTP in Rust); return the
+    process and the port once it listens. `log` receives the server's output (its error log and
+    Django's), if given."""
     port = free_port()
     if server == "gunicorn":
         arguments = [
@@ -105,9 +107,10 @@ def start_server(
             "--log-level=warning",
             "--no-access-log",
         ]
+    paths = [str(REPO / "bench"), os.environ.get("PYTHONPATH")]  # bench/ for its own apps
     process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
-        [server_path(server), *arguments, *extra, "frontdoor.wsgi:application"],
-        env={**os.environ, **env},
+        [server_path(server), *arguments, *extra, app],
+        env={**os.environ, **env, "PYTHONPATH": os.pathsep.join(filter(None, paths))},
         cwd=REPO,
         stdout=log,
         stderr=subprocess.STDOUT if log is not None else None,
