@@ -82,7 +82,10 @@ def _page(browser: Browser, live_server, *, java_script_enabled: bool) -> Iterat
     # A stylesheet or script that fails to load would leave axe judging an unstyled page (its
     # colour contrast checks would mean nothing), so every static file must arrive.
     broken: list[str] = []
-    page.on("requestfailed", lambda request: broken.append(f"{request.url} (failed)"))
+    failed: list[str] = []
+    downloads: set[str] = set()  # a link that downloads ends its navigation: not a failure
+    page.on("download", lambda download: downloads.add(download.url))
+    page.on("requestfailed", lambda request: failed.append(request.url))
     page.on(
         "response",
         lambda response: (
@@ -93,6 +96,7 @@ def _page(browser: Browser, live_server, *, java_script_enabled: bool) -> Iterat
     )
     yield page
     context.close()
+    broken += [f"{url} (failed)" for url in failed if url not in downloads]
     if broken:
         pytest.fail("These files did not load:\n" + "\n".join(broken), pytrace=False)
 

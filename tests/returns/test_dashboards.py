@@ -237,6 +237,15 @@ def test_the_page_defaults_to_the_last_four_weeks(client, make_user):
     assert period.last_day == dt.datetime.now(LONDON).date()
 
 
+def test_the_page_leads_to_the_statutory_returns_within_the_dashboards_section(client, make_user):
+    client.force_login(make_user(Role.PERFORMANCE_ANALYST))
+    dashboards = client.get("/dashboards/").content.decode()
+    assert 'href="/returns/">statutory returns</a>' in dashboards
+    returns = client.get("/returns/").content.decode()
+    # The service navigation shows the returns page inside the dashboards' section.
+    assert 'href="/dashboards/" aria-current="true">Dashboards</a>' in returns
+
+
 def test_the_page_filters_by_team_from_the_query_string(client, make_user, known_set):
     client.force_login(make_user(Role.MASH_MANAGER))
     response = client.get("/dashboards/", {**WEEK_QUERY, "team": "North"})
