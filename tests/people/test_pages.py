@@ -130,6 +130,23 @@ def test_r18_the_person_page_shows_involvements_contacts_missing_episodes_and_hi
     assert RecordView.objects.filter(target_id=str(ellis.pk), through="person page").exists()
 
 
+def test_r45_the_person_page_shows_who_has_seen_the_record_this_view_included(
+    client, worker, make_user, contact
+):
+    ellis = PersonFactory(
+        first_name="Elis", last_name="Examplechild", date_of_birth=dt.date(2015, 2, 3)
+    )
+    matcher = make_user(Role.MASH_SOCIAL_WORKER, first_name="Morgan", last_name="Matcher")
+    client.force_login(matcher)
+    client.get(_match_url(contact, contact.children.first()))  # shows Elis as a candidate
+    client.force_login(worker)
+    page = client.get(reverse("people:person", args=[ellis.pk])).content.decode()
+    log = page[page.index('id="access-log"') :]
+    assert "Who has seen this record (2 views)" in log
+    assert log.index(str(worker)) < log.index("Morgan Matcher")  # the newest first
+    assert f"matching for contact {contact.reference}" in log and "person page" in log
+
+
 def test_r45_a_partner_agency_user_cannot_open_a_person(client, make_user):
     client.force_login(make_user(Role.PARTNER_AGENCY))
     response = client.get(reverse("people:person", args=[PersonFactory().pk]))

@@ -206,6 +206,55 @@ def test_the_page_exports_json_and_html(contact, person_for, admin, client):
     assert "Subject access export" in client.post(url, {"format": "html"}).content.decode()
 
 
+def test_an_administrator_starts_an_export_from_the_record_number(
+    contact, person_for, admin, client
+):
+    person = person_for(contact.children.first())
+    client.force_login(admin)
+    home = client.get(reverse("home")).content.decode()
+    assert 'href="/privacy/subject-access/">Produce a subject access export' in home
+    url = reverse("privacy:subject_access_find")
+    assert client.get(url).status_code == 200
+    found = client.get(url, {"person": str(person.pk)})
+    assert found.status_code == 302
+    assert found["Location"] == reverse("privacy:subject_access", args=[person.pk])
+    assert not AuditEvent.objects.filter(action="subject_access.disclosed").exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Enter the number of the person&#x27;s record"),
+        ("Robin", "Enter the record number in figures, like 123"),
+        ("999999", "There is no person with that record number"),
+    ],
+)
+def test_a_wrong_record_number_is_explained_on_the_form(admin, client, typed, message):
+    client.force_login(admin)
+    page = client.get(reverse("privacy:subject_access_find"), {"person": typed})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "govuk-error-summary" in html and message in html
+    assert f'value="{typed}"' in html  # what was typed comes back to be corrected
+
+
+def test_only_an_administrator_finds_a_record_to_export(manager, client):
+    client.force_login(manager)
+    assert client.get(reverse("privacy:subject_access_find")).status_code == 403
+
+
+def test_home_leads_audit_viewers_to_the_disclosure_log_and_administrators_to_restrictions(
+    make_user, client
+):
+    client.force_login(make_user(Role.SERVICE_MANAGER))
+    home = client.get(reverse("home")).content.decode()
+    assert 'href="/privacy/disclosures/">Read the disclosure log' in home
+    assert "/privacy/restrictions/" not in home
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    home = client.get(reverse("home")).content.decode()
+    assert 'href="/privacy/restrictions/">Restrict a person' in home
+
+
 def test_retention_report_counts_from_the_decision_date(make_contact, manager):
     old = RECEIVED - dt.timedelta(days=365 * 7)
     nfa = make_contact(received_at=old)

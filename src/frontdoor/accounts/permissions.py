@@ -130,7 +130,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "audit.view",
-        "Read the audit trail of changes and record views",
+        "Read the disclosure log, and each record's audit trail of changes and views",
         frozenset({R.ADMINISTRATOR, R.SERVICE_MANAGER}),
         "R45",
     ),

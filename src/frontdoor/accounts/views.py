@@ -29,6 +29,9 @@ ACTION_PAGES = {
     "exploitation.brief": "mash:briefing",
     "returns.view": "dashboards",
     "escalation.receive": "escalations:list",
+    "audit.view": "privacy:disclosures",
+    "privacy.restrict": "privacy:restrictions",
+    "privacy.subject_access": "privacy:subject_access_find",
 }
 
 

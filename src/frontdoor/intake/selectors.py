@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from frontdoor.accounts.permissions import can
-from frontdoor.audit.models import AuditEvent, RecordView
+from frontdoor.audit import selectors as audit_views
+from frontdoor.audit.models import AuditEvent
 from frontdoor.intake.models import (
     Attachment,
     Consultation,
@@ -28,8 +29,6 @@ from frontdoor.policy.clocks import LONDON
 
 # The inbox's age filters: how long ago a contact was received, or whether it is overdue (R25).
 AGE_FILTERS = ("today", "over_1_day", "over_3_days", "overdue")
-# How many views of a contact its page lists (the newest first); the total is always shown.
-VIEWS_SHOWN = 100
 
 
 def contacts_visible_to(user, *, restricted_rows: bool = False) -> QuerySet[Contact]:
@@ -164,8 +163,7 @@ class ContactRecord:
     consultation: Consultation | None
     missing: MissingEpisode | None
     events: list[AuditEvent]
-    views: list[RecordView]
-    views_count: int
+    seen: audit_views.Seen
     clock: Clock
     follow_up: str
 
@@ -183,12 +181,11 @@ def contact_record(*, contact: Contact, now: dt.datetime | None = None) -> Conta
             "at", "id"
         )
     )
-    attachment_ids = [str(a.pk) for report in reports for a in report.attachments.all()]
+    attachment_ids = [a.pk for report in reports for a in report.attachments.all()]
     # Views of the contact and of its documents (each download is logged on the document).
-    seen = Q(target_type=contact_type, target_id=str(contact.pk))
-    if attachment_ids:
-        seen |= Q(target_type=Attachment._meta.label_lower, target_id__in=attachment_ids)
-    views = RecordView.objects.filter(seen)
+    seen = audit_views.seen(
+        audit_views.of(Contact, contact.pk) | audit_views.of(Attachment, *attachment_ids)
+    )
     return ContactRecord(
         contact=contact,
         reports=reports,
@@ -197,8 +194,7 @@ def contact_record(*, contact: Contact, now: dt.datetime | None = None) -> Conta
         consultation=consultation,
         missing=MissingEpisode.objects.filter(contact=contact).first(),
         events=events,
-        views=list(views.select_related("viewer").order_by("-at", "-id")[:VIEWS_SHOWN]),
-        views_count=views.count(),
+        seen=seen,
         clock=progress_clock(contact, now),
         follow_up=follow_up_status(contact, now),
     )

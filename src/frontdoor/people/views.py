@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from frontdoor.accounts.access import allowed
 from frontdoor.accounts.permissions import can
+from frontdoor.audit import selectors as audit_views
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.people import selectors, services
@@ -146,6 +147,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "person": found,
             "phone_numbers": list(found.phone_numbers.all()),
             "history": selectors.change_history(found),
+            "seen": audit_views.seen(audit_views.of(found, found.pk)),
             "relationships": selectors.relationships_of(found),
             "household": selectors.household_of(found),
             "involvements": list(selectors.involvements_of(found)),

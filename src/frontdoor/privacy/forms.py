@@ -30,6 +30,24 @@ class RestrictForm(forms.Form):
     )
 
 
+class PersonNumberForm(forms.Form):
+    person = forms.IntegerField(
+        label="Person record number",
+        help_text="It is at the top of the person's record, as in “Person 123”",
+        min_value=1,
+        error_messages={
+            "required": "Enter the number of the person's record",
+            "invalid": "Enter the record number in figures, like 123",
+            "min_value": "Enter the record number in figures, like 123",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].govuk = "text"
+        self.fields["person"].width = "govuk-input--width-10"
+
+
 class LiftForm(forms.Form):
     person = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     reason = forms.CharField(

@@ -19,7 +19,7 @@ from frontdoor.errors import DomainError
 from frontdoor.people.models import Person
 from frontdoor.policy.registry import current_policy
 from frontdoor.privacy import restrictions, selectors
-from frontdoor.privacy.forms import DisclosureFilterForm, LiftForm, RestrictForm
+from frontdoor.privacy.forms import DisclosureFilterForm, LiftForm, PersonNumberForm, RestrictForm
 from frontdoor.privacy.models import Restriction
 from frontdoor.privacy.subject_access import subject_access_export
 
@@ -146,6 +146,19 @@ def disclosure_log(request: HttpRequest) -> HttpResponse:
         "privacy/disclosures.html",
         {"form": form, "rows": rows, "csv_query": query.urlencode()},
     )
+
+
+@require_http_methods(["GET"])
+@allowed("privacy.subject_access")
+def subject_access_find(request: HttpRequest) -> HttpResponse:
+    """Start a subject access export from the person's record number."""
+    form = PersonNumberForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        number = form.cleaned_data["person"]
+        if Person.objects.filter(pk=number).exists():
+            return redirect("privacy:subject_access", pk=number)
+        form.add_error("person", "There is no person with that record number")
+    return render(request, "privacy/subject_access_find.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
