@@ -11,9 +11,9 @@ from frontdoor.accounts.roles import Role
 from frontdoor.intake.models import Channel
 from frontdoor.intake.services import record_contact
 from frontdoor.policy.clocks import LONDON
-from frontdoor.screening.decisions import record_decision
 from tests.browser.conftest import assert_no_axe_violations, sign_in
 from tests.intake.factories import make_submission
+from tests.screening.factories import ASSESSMENT, decide_every_child
 
 
 def test_a_performance_analyst_reads_the_dashboards_without_javascript(
@@ -26,17 +26,9 @@ def test_a_performance_analyst_reads_the_dashboards_without_javascript(
     contact = record_contact(
         submission=make_submission(), channel=Channel.TELEPHONE, received_at=received, by=officer
     ).contact
-    for child in contact.children.all():
-        record_decision(
-            contact=contact,
-            child=child,
-            by=manager,
-            level=3,
-            outcome="child_and_family_assessment",
-            rationale="An assessment is needed.",
-            primary_need="N1",
-            now=received + dt.timedelta(hours=2),
-        )
+    decide_every_child(
+        contact, by=manager, now=received + dt.timedelta(hours=2), decision=ASSESSMENT
+    )
 
     sign_in(page, live_server, make_user(Role.PERFORMANCE_ANALYST))
     expect(page.locator("body")).not_to_have_class(re.compile(r"js-enabled"))

@@ -14,18 +14,10 @@ from frontdoor.intake.models import Channel
 from frontdoor.intake.services import record_contact
 from frontdoor.policy.clocks import LONDON
 from frontdoor.returns.views import current_collection_year
-from frontdoor.screening.decisions import record_decision
 from tests.browser.conftest import assert_no_axe_violations, sign_in
 from tests.intake.factories import make_submission
-
-# A referrer Annex A has no contact source code for: the page lists it as data to fix.
-BOXING_CLUB = {
-    "type": "professional",
-    "name": "Coach Kay",
-    "agency": "Bootle Boxing Club",
-    "role": "Coach",
-    "phone": "0151 000 0004",
-}
+from tests.returns.conftest import BOXING_CLUB
+from tests.screening.factories import ASSESSMENT, decide_every_child
 
 
 def test_an_analyst_checks_and_downloads_annex_a_and_checks_the_census_without_javascript(
@@ -41,18 +33,12 @@ def test_an_analyst_checks_and_downloads_annex_a_and_checks_the_census_without_j
         received_at=received,
         by=make_user(Role.CONTACT_OFFICER),
     ).contact
-    manager = make_user(Role.MASH_MANAGER)
-    for child in contact.children.all():
-        record_decision(
-            contact=contact,
-            child=child,
-            by=manager,
-            level=3,
-            outcome="child_and_family_assessment",
-            rationale="An assessment is needed.",
-            primary_need="N1",
-            now=received + dt.timedelta(hours=2),
-        )
+    decide_every_child(
+        contact,
+        by=make_user(Role.MASH_MANAGER),
+        now=received + dt.timedelta(hours=2),
+        decision=ASSESSMENT,
+    )
 
     sign_in(page, live_server, make_user(Role.PERFORMANCE_ANALYST))
     expect(page.locator("body")).not_to_have_class(re.compile(r"js-enabled"))

@@ -18,8 +18,8 @@ from frontdoor.privacy.selectors import CONSENT_GIVEN, WITHOUT_CONSENT, disclosu
 from frontdoor.privacy.subject_access import REFERRER, THIRD_PARTY, subject_access_export
 from frontdoor.screening.consent import authorise_sharing_without_consent
 from frontdoor.screening.decisions import TransferDetails, record_decision
-from tests.privacy.conftest import advise_every_child
 from tests.screening.conftest import RECEIVED
+from tests.screening.factories import decide_every_child
 
 pytestmark = pytest.mark.django_db
 SENT = RECEIVED + dt.timedelta(hours=1)
@@ -258,7 +258,7 @@ def test_home_leads_audit_viewers_to_the_disclosure_log_and_administrators_to_re
 def test_retention_report_counts_from_the_decision_date(make_contact, manager):
     old = RECEIVED - dt.timedelta(days=365 * 7)
     nfa = make_contact(received_at=old)
-    advise_every_child(nfa, by=manager, now=old + dt.timedelta(hours=2))
+    decide_every_child(nfa, by=manager, now=old + dt.timedelta(hours=2))
     referral = make_contact(received_at=old)
     record_decision(
         contact=referral,

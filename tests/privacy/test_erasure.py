@@ -19,8 +19,8 @@ from frontdoor.policy.registry import current_policy
 from frontdoor.privacy.erasure import erase_review, keep_review, rows_of
 from frontdoor.screening.decisions import record_decision
 from frontdoor.screening.models import Decision
-from tests.privacy.conftest import advise_every_child
 from tests.screening.conftest import RECEIVED
+from tests.screening.factories import decide_every_child
 
 pytestmark = pytest.mark.django_db
 OLD = RECEIVED - dt.timedelta(days=365 * 7)
@@ -40,7 +40,7 @@ def _decided_long_ago(make_contact, manager, person_for, *, enquiry: bool = Fals
             reason="Domestic abuse reported in the household.",
             now=OLD + dt.timedelta(hours=1),
         )
-    advise_every_child(contact, by=manager, now=OLD + dt.timedelta(hours=2))
+    decide_every_child(contact, by=manager, now=OLD + dt.timedelta(hours=2))
     return contact
 
 

@@ -35,6 +35,7 @@ from frontdoor.screening.decisions import complete_follow_up, record_decision
 from frontdoor.screening.models import FollowUp
 from frontdoor.screening.transitions import close_contact, start_screening
 from tests.intake.factories import make_submission
+from tests.screening.factories import decide_every_child
 
 pytestmark = pytest.mark.django_db
 
@@ -356,16 +357,7 @@ def test_the_page_needs_a_fixed_number_of_queries(
             received_at=at(20, 9, n),
             by=people["officer"],
         ).contact
-        for child in made.children.all():
-            record_decision(
-                contact=made,
-                child=child,
-                by=people["manager"],
-                now=at(20, 10, n),
-                level=1,
-                outcome="information_and_advice",
-                rationale="Advice given.",
-            )
+        decide_every_child(made, by=people["manager"], now=at(20, 10, n))
     with django_assert_max_num_queries(16):
         response = client.get("/dashboards/", WEEK_QUERY)
     assert response.context["figures"].contacts == 14
