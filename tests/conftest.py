@@ -23,3 +23,8 @@ def make_user(db):
 @pytest.fixture
 def manager(make_user):
     return make_user(Role.MASH_MANAGER)
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user(Role.ADMINISTRATOR)

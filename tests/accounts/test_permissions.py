@@ -59,6 +59,7 @@ users.manage                 .  .  .  .  .  .  .  .  Y
 audit.view                   .  .  .  Y  .  .  .  .  Y
 privacy.restrict             .  .  .  .  .  .  .  .  Y
 privacy.subject_access       .  .  .  .  .  .  .  .  Y
+privacy.erase                .  .  .  .  .  .  .  .  Y
 """
 
 
@@ -81,7 +82,7 @@ def test_the_expected_table_covers_every_role_and_action_exactly():
     actions = {action.key for action in ACTIONS}
     assert {key for _, key in EXPECTED_CELLS} == actions
     assert {role for role, _ in EXPECTED_CELLS} == set(Role)
-    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 180
+    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 189
 
 
 @pytest.mark.parametrize(

@@ -34,11 +34,6 @@ PUBLIC_REFERRER = {
 }
 
 
-@pytest.fixture
-def admin(make_user):
-    return make_user(Role.ADMINISTRATOR)
-
-
 def _enquiry(contact, manager):
     return enquiries.send_enquiry(
         contact=contact,

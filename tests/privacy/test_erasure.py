@@ -7,8 +7,10 @@ import datetime as dt
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
+from frontdoor.accounts.permissions import PermissionDeniedError
+from frontdoor.accounts.roles import Role
 from frontdoor.audit.models import AuditEvent
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact, ReportedChild
@@ -50,7 +52,7 @@ def old(make_contact, manager, person_for):
 
 
 def test_r45_erasure_removes_every_row_of_the_contact_and_its_history_and_nothing_else(
-    old, contact, manager
+    old, contact, admin
 ):
     people = Person.objects.count()
     child_ids = list(old.children.values_list("pk", flat=True))
@@ -58,7 +60,7 @@ def test_r45_erasure_removes_every_row_of_the_contact_and_its_history_and_nothin
     review = keep_review(policy=current_policy())
     assert old.reference in review.references and contact.reference not in review.references
 
-    erasure = erase_review(review=review, by=manager, policy=current_policy())
+    erasure = erase_review(review=review, by=admin, policy=current_policy())
 
     assert list(erasure.erased) == [old.reference] and erasure.kept == {}
     assert not Contact.objects.filter(reference=old.reference).exists()
@@ -71,21 +73,31 @@ def test_r45_erasure_removes_every_row_of_the_contact_and_its_history_and_nothin
     assert Contact.objects.filter(pk=contact.pk).exists()
     assert Person.objects.count() == people
     entry = AuditEvent.objects.get(action="contact.erased")
-    assert entry.actor == manager and entry.changes["reference"] == old.reference
+    assert entry.actor == admin and entry.changes["reference"] == old.reference
     assert entry.changes["rows"]["intake.Contact"] == 1
     assert entry.policy_version is not None
     recorded = AuditEvent.objects.get(action="contact.recorded", target_id=str(old.pk))
     assert recorded.target_repr.startswith("(erased") and recorded.changes == {}
 
 
-def test_r45_a_review_is_acted_on_once(old, manager):
+def test_r45_a_review_is_acted_on_once(old, admin):
     review = keep_review(policy=current_policy())
-    erase_review(review=review, by=manager, policy=current_policy())
+    erase_review(review=review, by=admin, policy=current_policy())
     with pytest.raises(DomainError, match="make a new review"):
-        erase_review(review=review, by=manager, policy=current_policy())
+        erase_review(review=review, by=admin, policy=current_policy())
 
 
-def test_r45_a_contact_decided_again_since_the_review_is_kept(old, manager):
+@pytest.mark.parametrize("role", [Role.MASH_MANAGER, Role.SERVICE_MANAGER])
+def test_r45_only_an_administrator_erases(old, make_user, role):
+    review = keep_review(policy=current_policy())
+    with pytest.raises(PermissionDeniedError, match="this is for Administrator"):
+        erase_review(review=review, by=make_user(role), policy=current_policy())
+    assert Contact.objects.filter(pk=old.pk).exists()
+    review.refresh_from_db()
+    assert review.erased_at is None
+
+
+def test_r45_a_contact_decided_again_since_the_review_is_kept(old, manager, admin):
     review = keep_review(policy=current_policy())
     child = old.children.first()
     record_decision(
@@ -97,7 +109,7 @@ def test_r45_a_contact_decided_again_since_the_review_is_kept(old, manager):
         rationale="New information: advice given again.",
         based_on=1,
     )
-    erasure = erase_review(review=review, by=manager, policy=current_policy())
+    erasure = erase_review(review=review, by=admin, policy=current_policy())
     assert erasure.erased == {}
     assert "no longer due" in erasure.kept[old.reference]
     assert Contact.objects.filter(pk=old.pk).exists()
@@ -111,7 +123,7 @@ def test_the_walk_finds_rows_that_point_at_the_contact_through_hidden_relations(
     assert "people.Person" not in labels  # a person's record is kept under its own rules
 
 
-def test_the_commands_report_keep_then_erase_only_when_confirmed(old, manager):
+def test_the_commands_report_keep_then_erase_only_when_confirmed(old, manager, admin):
     out = StringIO()
     call_command("retention_report", keep=True, stdout=out)
     text = out.getvalue()
@@ -119,17 +131,20 @@ def test_the_commands_report_keep_then_erase_only_when_confirmed(old, manager):
     number = text.split("Kept as retention review ")[1].split(".")[0]
 
     out = StringIO()
-    call_command("retention_erase", int(number), by=manager.username, stdout=out)
+    call_command("retention_erase", int(number), by=admin.username, stdout=out)
     assert "Nothing was erased" in out.getvalue()
     assert Contact.objects.filter(pk=old.pk).exists()
 
     out = StringIO()
-    call_command("retention_erase", int(number), by=manager.username, confirm=True, stdout=out)
+    with pytest.raises(CommandError, match="this is for Administrator"):
+        call_command("retention_erase", int(number), by=manager.username, confirm=True)
+    assert Contact.objects.filter(pk=old.pk).exists()
+    call_command("retention_erase", int(number), by=admin.username, confirm=True, stdout=out)
     assert f"Erased {old.reference}" in out.getvalue()
     assert not Contact.objects.filter(pk=old.pk).exists()
 
 
-def test_r45_a_row_the_walk_missed_makes_the_database_refuse_and_nothing_is_erased(old, manager):
+def test_r45_a_row_the_walk_missed_makes_the_database_refuse_and_nothing_is_erased(old, admin):
     from unittest import mock
 
     from django.db import IntegrityError
@@ -146,7 +161,7 @@ def test_r45_a_row_the_walk_missed_makes_the_database_refuse_and_nothing_is_eras
         mock.patch.object(erasure, "_points_at", missing_enquiries),
         pytest.raises(IntegrityError),
     ):
-        erase_review(review=review, by=manager, policy=current_policy())
+        erase_review(review=review, by=admin, policy=current_policy())
     assert Contact.objects.filter(pk=old.pk).exists()
     assert old.children.count() == 2
     assert not AuditEvent.objects.filter(action="contact.erased").exists()

@@ -24,11 +24,6 @@ def text_for(viewer, response) -> str:
 
 
 @pytest.fixture
-def admin(make_user):
-    return make_user(Role.ADMINISTRATOR)
-
-
-@pytest.fixture
 def restricted(contact, person_for, admin, worker):
     """Robin (the second child) is a member of staff's family: only `worker` may see."""
     person = person_for(contact.children.order_by("id")[1])

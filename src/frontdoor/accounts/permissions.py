@@ -146,6 +146,12 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({R.ADMINISTRATOR}),
         "R11, R45",
     ),
+    Action(
+        "privacy.erase",
+        "Erase the contacts a retention review lists as past the council's retention",
+        frozenset({R.ADMINISTRATOR}),
+        "R45",
+    ),
 )
 
 _BY_KEY = {action.key: action for action in ACTIONS}

@@ -30,6 +30,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalChanges
 from simple_history.utils import get_history_model_for_model
 
+from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.audit.models import AuditEvent
 from frontdoor.errors import DomainError
@@ -138,13 +139,12 @@ def erase_review(*, review: RetentionReview, by, policy: Policy) -> Erasure:
     One transaction: all of it, or (if the database finds a row still pointing at an erased
     one) none of it.
     """
+    require(by, "privacy.erase")
     if review.erased_at is not None:
         raise DomainError(
             f"Retention review {review.pk} was acted on {review.erased_at:%d/%m/%Y %H:%M}: "
             "make a new review."
         )
-    if by is None or not by.is_active:
-        raise DomainError("Name the member of staff who is erasing these records.")
     result = Erasure(review=review)
     due_now = retention_due(policy=policy)
     rule_of = {

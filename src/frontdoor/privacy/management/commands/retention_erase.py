@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("review", type=int, help="the retention review's number")
         parser.add_argument(
-            "--by", required=True, help="the username of the member of staff erasing them"
+            "--by", required=True, help="the username of the administrator erasing them"
         )
         parser.add_argument("--confirm", action="store_true", help="erase: without it, a dry run")
 
