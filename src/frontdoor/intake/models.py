@@ -16,6 +16,9 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+# A report's answers use the person record's choices, so they copy across as they are.
+from frontdoor.people.models import Gender, YesNoUnknown
+
 
 class Channel(models.TextChoices):
     """How a report reached the front door (R2)."""
@@ -43,12 +46,6 @@ class Consent(models.TextChoices):
     GIVEN = "given", "Given"
     REFUSED = "refused", "Refused"
     NOT_SOUGHT = "not_sought", "Not sought"
-
-
-class YesNoUnknown(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    UNKNOWN = "unknown", "Not known"
 
 
 class Contact(models.Model):
@@ -174,13 +171,6 @@ class Report(models.Model):
     def __str__(self) -> str:
         when = f"{self.received_at:%Y-%m-%d %H:%M}"
         return f"{self.contact.reference}: {self.get_channel_display()} at {when}"
-
-
-class Gender(models.TextChoices):
-    MALE = "male", "Male"
-    FEMALE = "female", "Female"
-    OTHER = "other", "Other"
-    NOT_KNOWN = "not_known", "Not known"
 
 
 class ReportedPerson(models.Model):

@@ -24,7 +24,7 @@ from frontdoor.people.postcodes import normalise_postcode
 
 
 class Gender(models.TextChoices):
-    # The same values as intake's reported gender, so a report's answer copies across as it is.
+    # Reports of people (intake) use these too, so a report's answer copies across as it is.
     MALE = "male", "Male"
     FEMALE = "female", "Female"
     OTHER = "other", "Other"
