@@ -130,7 +130,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "audit.view",
-        "Read the disclosure log, and each record's audit trail of changes and views",
+        "Read the disclosure log, the access log and each record's audit trail",
         frozenset({R.ADMINISTRATOR, R.SERVICE_MANAGER}),
         "R45",
     ),

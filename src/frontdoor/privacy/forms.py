@@ -4,6 +4,7 @@ from django import forms
 
 from frontdoor.accounts.models import User
 from frontdoor.accounts.roles import Role
+from frontdoor.intake.forms import DateField
 
 
 class RestrictForm(forms.Form):
@@ -46,6 +47,38 @@ class PersonNumberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["person"].govuk = "text"
         self.fields["person"].width = "govuk-input--width-10"
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} ({obj.username})"
+
+
+class AccessLogForm(forms.Form):
+    viewer = StaffChoiceField(
+        label="Member of staff",
+        queryset=User.objects.order_by("first_name", "last_name", "username"),
+        empty_label="Choose a member of staff",
+        error_messages={
+            "required": "Choose the member of staff whose views to list",
+            "invalid_choice": "Choose a member of staff from the list",
+        },
+    )
+    start = DateField(described_as="The start date", label="From")
+    end = DateField(described_as="The end date", label="To")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["viewer"].govuk = "select"
+        self.fields["start"].govuk = "date"
+        self.fields["end"].govuk = "date"
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end date must be the same as or after the start date")
+        return data
 
 
 class LiftForm(forms.Form):

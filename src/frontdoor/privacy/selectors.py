@@ -8,9 +8,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
-from frontdoor.intake.models import Consent, Contact, Report
+from frontdoor.audit.models import RecordView
+from frontdoor.intake.models import Attachment, Consent, Contact, Report
 from frontdoor.mash.models import AgencyRequest
 from frontdoor.people.models import Person
 from frontdoor.policy.clocks import LONDON
@@ -98,6 +100,18 @@ def _lawful_basis(
     return NOT_RECORDED, ""
 
 
+def _in_london_days(field: str, start: dt.date | None, end: dt.date | None) -> Q:
+    """`field` from the start of London day `start` to the end of London day `end` (either may
+    be None: no bound)."""
+    q = Q()
+    if start is not None:
+        q &= Q(**{f"{field}__gte": dt.datetime.combine(start, dt.time(), tzinfo=LONDON)})
+    if end is not None:
+        until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
+        q &= Q(**{f"{field}__lt": until})
+    return q
+
+
 def disclosures(
     *,
     person: Person | None = None,
@@ -111,22 +125,14 @@ def disclosures(
     `person` keeps disclosures from contacts in which that person was reported (child or adult);
     `start` and `end` are London dates, both included. A fixed number of queries.
     """
-    request_q = Q()
-    transfer_q = Q()
+    request_q = _in_london_days("alerted_at", start, end)
+    transfer_q = _in_london_days("sent_at", start, end)
     if person is not None:
         contacts = Contact.objects.filter(
             Q(children__person=person) | Q(adults__person=person)
         ).values("pk")
         request_q &= Q(enquiry__contact__in=contacts)
         transfer_q &= Q(contact__in=contacts)
-    if start is not None:
-        since = dt.datetime.combine(start, dt.time(), tzinfo=LONDON)
-        request_q &= Q(alerted_at__gte=since)
-        transfer_q &= Q(sent_at__gte=since)
-    if end is not None:
-        until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
-        request_q &= Q(alerted_at__lt=until)
-        transfer_q &= Q(sent_at__lt=until)
     requests = list(
         AgencyRequest.objects.filter(request_q).select_related(
             "enquiry__contact", "enquiry__child", "enquiry__sent_by"
@@ -210,6 +216,64 @@ class RetentionReport:
     as_of: dt.date
     no_further_action: RetentionGroup
     referrals: RetentionGroup
+
+
+# The most views the access log page lists; its CSV has them all.
+ACCESS_SHOWN = 500
+
+
+@dataclass(frozen=True)
+class Access:
+    """One view of a record by the member of staff asked about, the record named by number."""
+
+    at: dt.datetime
+    record: str
+    url: str  # the record's page, or "" when it no longer exists (erased under retention)
+    through: str
+
+
+def access_log(
+    *, viewer, start: dt.date | None = None, end: dt.date | None = None, limit: int | None = None
+) -> tuple[list[Access], int]:
+    """What `viewer` has seen, newest first, and how many views in all (R45).
+
+    Records are named by their reference or number, never by a person's name: whoever reads the
+    log may not be named on a restriction that hides the record. A fixed number of queries.
+    """
+    views = RecordView.objects.filter(Q(viewer=viewer) & _in_london_days("at", start, end))
+    count = views.count()
+    ordered = views.order_by("-at", "-id")
+    rows = list(ordered if limit is None else ordered[:limit])
+    contact_type, attachment_type = Contact._meta.label_lower, Attachment._meta.label_lower
+    ids_of = {
+        kind: {int(row.target_id) for row in rows if row.target_type == kind}
+        for kind in (contact_type, attachment_type)
+    }
+    references = dict(
+        Contact.objects.filter(pk__in=ids_of[contact_type]).values_list("pk", "reference")
+    )
+    documents = dict(
+        Attachment.objects.filter(pk__in=ids_of[attachment_type]).values_list(
+            "pk", "report__contact__reference"
+        )
+    )
+    return [_access(row, references, documents) for row in rows], count
+
+
+def _access(row: RecordView, references: dict, documents: dict) -> Access:
+    kind, pk = row.target_type, int(row.target_id)
+    record, url = f"{kind} {pk}", ""
+    if kind == Contact._meta.label_lower:
+        record = f"Contact {references.get(pk, f'{pk} (erased)')}"
+        if pk in references:
+            url = reverse("intake:contact", args=[references[pk]])
+    elif kind == Attachment._meta.label_lower:
+        record = f"Document {pk}" + (f" of contact {documents[pk]}" if pk in documents else "")
+        if pk in documents:
+            url = reverse("intake:contact", args=[documents[pk]])
+    elif kind == Person._meta.label_lower:
+        record, url = f"Person {pk}", reverse("people:person", args=[pk])
+    return Access(at=row.at, record=record, url=url, through=row.through)
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:

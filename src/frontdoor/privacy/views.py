@@ -6,6 +6,7 @@ Thin, like every view here: check the permission, load through selectors, call o
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 
 from django.contrib import messages
@@ -19,7 +20,13 @@ from frontdoor.errors import DomainError
 from frontdoor.people.models import Person
 from frontdoor.policy.registry import current_policy
 from frontdoor.privacy import restrictions, selectors
-from frontdoor.privacy.forms import DisclosureFilterForm, LiftForm, PersonNumberForm, RestrictForm
+from frontdoor.privacy.forms import (
+    AccessLogForm,
+    DisclosureFilterForm,
+    LiftForm,
+    PersonNumberForm,
+    RestrictForm,
+)
 from frontdoor.privacy.models import Restriction
 from frontdoor.privacy.subject_access import subject_access_export
 
@@ -130,21 +137,64 @@ def disclosure_log(request: HttpRequest) -> HttpResponse:
     if person is None and filters.get("person"):
         rows = []
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="disclosures.csv"'
-        writer = csv.writer(response)
-        writer.writerow(CSV_COLUMNS)
-        for row in rows:
-            writer.writerow(
-                [row.at.isoformat() if c == "at" else getattr(row, c) for c in CSV_COLUMNS]
-            )
-        return response
-    query = request.GET.copy()
-    query["format"] = "csv"
+        return _csv("disclosures.csv", CSV_COLUMNS, rows)
     return render(
         request,
         "privacy/disclosures.html",
-        {"form": form, "rows": rows, "csv_query": query.urlencode()},
+        {"form": form, "rows": rows, "csv_query": _csv_query(request)},
+    )
+
+
+def _csv(filename: str, columns: tuple[str, ...], rows) -> HttpResponse:
+    """`rows` as a CSV download, a column per attribute named; times in ISO 8601."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(columns)
+    for row in rows:
+        values = (getattr(row, column) for column in columns)
+        writer.writerow([v.isoformat() if isinstance(v, dt.datetime) else v for v in values])
+    return response
+
+
+def _csv_query(request: HttpRequest) -> str:
+    """This page's query with the CSV asked for: the download link's."""
+    query = request.GET.copy()
+    query["format"] = "csv"
+    return query.urlencode()
+
+
+@require_http_methods(["GET"])
+@allowed("audit.view")
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Every record one member of staff has seen, on screen or as CSV (R45)."""
+    form = AccessLogForm(request.GET or None)
+    if not (form.is_bound and form.is_valid()):
+        return render(request, "privacy/access_log.html", {"form": form})
+    viewer, start, end = (form.cleaned_data[key] for key in ("viewer", "start", "end"))
+    # Reading what someone has seen is itself recorded: who looked, at whose views, for when.
+    audit.record(
+        actor=request.user,
+        action="access_log.read",
+        target=viewer,
+        reason=f"from {start or 'the start'} to {end or 'today'}",
+    )
+    csv_wanted = request.GET.get("format") == "csv"
+    rows, count = selectors.access_log(
+        viewer=viewer, start=start, end=end, limit=None if csv_wanted else selectors.ACCESS_SHOWN
+    )
+    if csv_wanted:
+        return _csv(f"access-{viewer.username}.csv", ("at", "record", "through"), rows)
+    return render(
+        request,
+        "privacy/access_log.html",
+        {
+            "form": form,
+            "viewer": viewer,
+            "rows": rows,
+            "count": count,
+            "csv_query": _csv_query(request),
+        },
     )
 
 
