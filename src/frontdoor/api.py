@@ -4,7 +4,10 @@ Partner systems sign in with an API token (`Authorization: Bearer <token>`, issu
 `python -m frontdoor issue-token`), acting as the user the token was issued to; every endpoint
 needs one unless it says `auth=None`. Errors have one shape: 422
 `{"errors": [{"field": ..., "message": ...}]}` for a body that does not validate (the same messages
-as the forms), and `{"message": ...}` for everything else (401, 403, 404, 409, 503).
+as the forms), and `{"message": ...}` for everything else (400, 401, 403, 404, 409, 429, 503).
+The OpenAPI document lists, for each operation, every status it can answer with: the ones only
+that operation gives are declared on it, and those that follow from how the API works (a token,
+a body, a rate limit, the database) are added here, once, by `FrontDoorSchema`.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError, ValidationErrorContext
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
+from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
+from ninja.operation import Operation
 from ninja.security import HttpBearer
 
 from frontdoor.accounts.models import User
@@ -22,8 +27,12 @@ from frontdoor.accounts.tokens import user_for_token
 from frontdoor.error_pages import RETRY_AFTER_SECONDS
 from frontdoor.errors import DomainError
 from frontdoor.intake.api import router as intake_router
+from frontdoor.intake.schemas import Message, ValidationProblems
 from frontdoor.intake.submissions import error_messages
 from frontdoor.mash.api import router as mash_router
+from frontdoor.security import limit_for_view
+
+UNREADABLE_BODY = "Send the body as JSON in UTF-8: this body could not be read as JSON."
 
 
 class ApiTokenAuth(HttpBearer):
@@ -37,7 +46,65 @@ class ApiTokenAuth(HttpBearer):
         return user
 
 
+class FrontDoorSchema(OpenAPISchema):
+    """The OpenAPI document, with the statuses that follow from how the API works added to each
+    operation it applies to, so a partner system can rely on the list being complete."""
+
+    def operation_details(self, operation: Operation) -> dict:
+        details = super().operation_details(operation)
+        url_name = getattr(operation, "url_name", None) or operation.view_func.__name__
+        view_name = f"{self.api.urls_namespace}:{url_name}"
+        answers = {}
+        if details.get("requestBody"):
+            answers[400] = self._answer(Message, UNREADABLE_BODY)
+        if details.get("security"):
+            answers[401] = self._answer(
+                Message,
+                "No token, or one that is unknown, expired or revoked.",
+                headers={"WWW-Authenticate": "Bearer: the scheme to authenticate with."},
+            )
+        if details.get("requestBody") or details.get("parameters"):
+            answers[422] = self._answer(
+                ValidationProblems, "The body, a parameter or a header does not validate."
+            )
+        if any(limit_for_view(method, view_name) for method in operation.methods):
+            answers[429] = self._answer(
+                Message,
+                "Too many requests from this address.",
+                headers={"Retry-After": "Seconds to wait before trying again."},
+            )
+        answers[503] = self._answer(
+            Message,
+            "The database is unavailable: nothing was recorded, and a retry is safe.",
+            headers={"Retry-After": "Seconds to wait before trying again."},
+        )
+        for status, answer in answers.items():
+            details["responses"].setdefault(status, answer)
+        return details
+
+    def _answer(self, model: type[Schema], description: str, headers: dict | None = None) -> dict:
+        schema = model.model_json_schema(ref_template=REF_TEMPLATE, mode="serialization")
+        definitions = schema.pop("$defs", {})  # the models it refers to, FieldProblem say
+        self.add_schema_definitions({**definitions, model.__name__: schema})
+        reference = {"$ref": REF_TEMPLATE.format(model=model.__name__)}
+        answer: dict = {
+            "description": description,
+            "content": {self.api.renderer.media_type: {"schema": reference}},
+        }
+        if headers:
+            answer["headers"] = {
+                name: {"description": text, "schema": {"type": "string"}}
+                for name, text in headers.items()
+            }
+        return answer
+
+
 class FrontDoorAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return FrontDoorSchema(self, path_prefix)
+
     def _get_urls(self) -> list:
         # The whole site needs a signed-in session (LoginRequiredMiddleware); the API does its own
         # authentication per endpoint instead: tokens for partners, none for the referrer's status
@@ -92,6 +159,13 @@ def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpRe
     response = _message(request, "Give a valid API token: Authorization: Bearer <token>.", 401)
     response["WWW-Authenticate"] = "Bearer"
     return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    # django-ninja's own refusals; the one it raises is 400 for a body that is not JSON.
+    message = UNREADABLE_BODY if error.status_code == 400 else str(error)
+    return _message(request, message, error.status_code)
 
 
 @api.exception_handler(PermissionDeniedError)

@@ -106,13 +106,19 @@ def limit_for(request: HttpRequest) -> str | None:
     """Which limit a request counts against, if any: the public POSTs, which anyone can send
     without signing in, and which make sessions, files and contacts."""
     match = request.resolver_match
-    if request.method != "POST" or match is None:
+    return None if match is None else limit_for_view(request.method or "", match.view_name)
+
+
+def limit_for_view(method: str, view_name: str) -> str | None:
+    """The limit a request to the named view counts against: also what the API's OpenAPI
+    document says may answer 429."""
+    if method != "POST":
         return None
     # Guessing a reference and status code: a tight limit, on the page and in the API alike.
-    if match.view_name in {"refer:status", "api:check_status"}:
+    if view_name in {"refer:status", "api:check_status"}:
         return "status"
     # Every page of the online referral form (a referral takes about 20 POSTs).
-    if match.namespace == "refer":
+    if view_name.partition(":")[0] == "refer":
         return "referral"
     return None
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.tokens import issue_token
+from frontdoor.api import UNREADABLE_BODY
 from frontdoor.audit.models import RecordView
 from frontdoor.intake.models import Channel, Contact, Report, ReportedAdult, ReportedChild
 from tests.intake.factories import submission_data, unborn_child
@@ -231,7 +232,8 @@ def test_a_body_that_is_not_json_is_refused(client, bearer):
     response = client.post(
         "/api/v1/contacts", "{not json", content_type="application/json", **bearer()
     )
-    assert response.status_code in {400, 422}
+    assert response.status_code == 400
+    assert response.json() == {"message": UNREADABLE_BODY}  # the API's one shape for refusals
     assert nothing_saved()
 
 
@@ -418,6 +420,33 @@ def test_the_openapi_document_lists_the_endpoints_without_sign_in(client):
     assert create["security"] == [{"ApiTokenAuth": []}]
     assert {"201", "200", "422"} <= set(create["responses"])
     assert create["parameters"][0]["name"] == "Idempotency-Key"
+
+
+def test_every_operation_lists_the_statuses_that_follow_from_how_the_api_works(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    operations = {
+        f"{method.upper()} {path}": operation
+        for path, methods in paths.items()
+        for method, operation in methods.items()
+    }
+    for label, operation in operations.items():
+        statuses = set(operation["responses"])
+        assert "503" in statuses, label
+        assert ("400" in statuses) == ("requestBody" in operation), label
+        assert ("401" in statuses) == ("security" in operation), label
+        # Only the status check is rate limited in the API (`security.limit_for_view`).
+        assert ("429" in statuses) == (label == "POST /api/v1/status"), label
+    create = operations["POST /api/v1/contacts"]["responses"]
+    assert create["401"]["headers"]["WWW-Authenticate"]
+    assert create["503"]["headers"]["Retry-After"]
+    assert create["422"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ValidationProblems"
+    }
+    status = operations["POST /api/v1/status"]["responses"]
+    assert status["429"]["headers"]["Retry-After"]
+    assert status["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Message"
+    }
 
 
 def test_the_docs_page_is_served_without_sign_in(client):

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
-from frontdoor.intake.schemas import Message, ValidationProblems
+from frontdoor.intake.schemas import Message
 from frontdoor.mash import enquiries
 from frontdoor.mash.models import AgencyRequest
 from frontdoor.mash.selectors import referrers_for_partner, requests_visible_to
@@ -124,7 +124,7 @@ def read_request(request: HttpRequest, pk: int):
 
 @router.post(
     "mash/requests/{pk}/answer",
-    response={200: RequestOut, 403: Message, 404: Message, 409: Message, 422: ValidationProblems},
+    response={200: RequestOut, 403: Message, 404: Message, 409: Message},
     summary="Answer",
 )
 def answer_request(
