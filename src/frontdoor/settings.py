@@ -85,6 +85,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Keys SECRET_KEY replaced, still accepted for what they signed: sessions, and referrers' status
+# codes. Drop a key from here once what it signed has expired.
+SECRET_KEY_FALLBACKS = env_list("FRONTDOOR_SECRET_KEY_FALLBACKS", default=[])
 DEBUG = env_bool("FRONTDOOR_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("FRONTDOOR_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("FRONTDOOR_CSRF_TRUSTED_ORIGINS", default=[])

@@ -77,9 +77,51 @@ def test_r1_a_retried_request_with_the_same_idempotency_key_makes_one_contact(ap
     assert first.status_code == 201
     assert again.status_code == 200
     assert again.json()["reference"] == first.json()["reference"]
-    assert again.json()["status_secret"] is None  # shown once, on creation
     assert Contact.objects.count() == 1
     assert Report.objects.count() == 1
+
+
+def test_a_retry_whose_first_answer_was_lost_gets_the_same_status_secret(api, bearer, client):
+    headers = {**bearer(), "HTTP_IDEMPOTENCY_KEY": "police-2026-0009"}
+    first = api("contacts", submission_data(), headers=headers).json()
+    again = api("contacts", submission_data(), headers=headers).json()
+    assert again == first  # the same answer: the sender cannot tell which one it missed
+    check = {"reference": first["reference"], "secret": again["status_secret"]}
+    assert api("status", check, headers={}).status_code == 200
+    # Each key, and each sender's same key, has a secret of its own.
+    key = "HTTP_IDEMPOTENCY_KEY"
+    other_key = api("contacts", submission_data(), headers={**headers, key: "another"}).json()
+    other_sender = api("contacts", submission_data(), headers={**bearer(), key: headers[key]})
+    other_secrets = {other_key["status_secret"], other_sender.json()["status_secret"]}
+    assert len({first["status_secret"], *other_secrets}) == 3
+
+
+def test_after_the_secret_key_is_rotated_status_codes_and_retries_still_work(api, bearer, settings):
+    headers = {**bearer(), "HTTP_IDEMPOTENCY_KEY": "police-2026-0010"}
+    first = api("contacts", submission_data(), headers=headers).json()
+    check = {"reference": first["reference"], "secret": first["status_secret"]}
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    assert api("status", check, headers={}).status_code == 200
+    assert api("contacts", submission_data(), headers=headers).json() == first
+    # Once the old key is dropped, what it signed no longer works: no wrong secret is made up.
+    settings.SECRET_KEY_FALLBACKS = []
+    assert api("status", check, headers={}).status_code == 404
+    again = api("contacts", submission_data(), headers=headers)
+    assert again.status_code == 200
+    assert again.json()["reference"] == first["reference"]
+    assert again.json()["status_secret"] is None
+
+
+def test_a_retried_attach_gets_the_same_status_secret(api, bearer):
+    reference = api("contacts", submission_data()).json()["reference"]
+    headers = {**bearer(), "HTTP_IDEMPOTENCY_KEY": "school-follow-up-1"}
+    first = api(f"contacts/{reference}/reports", submission_data(), headers=headers).json()
+    again = api(f"contacts/{reference}/reports", submission_data(), headers=headers).json()
+    assert first["status_secret"]
+    assert again == first
+    assert Report.objects.count() == 2
 
 
 def test_an_idempotency_key_reused_for_a_different_report_is_refused(api, bearer):

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from frontdoor.accounts.roles import Role
 from frontdoor.intake.models import Attachment, Channel, Contact, Report
-from frontdoor.intake.services import record_contact
+from frontdoor.intake.services import record_contact, referrer_status
 from frontdoor.policy.registry import current_policy
 from tests.intake.factories import make_submission
 
@@ -249,10 +249,12 @@ def test_a_referral_submitted_twice_makes_one_contact_with_the_same_reference(cl
 
 def test_a_retry_from_another_copy_of_the_session_returns_the_same_contact(client):
     # The first request recorded the contact but its session was never saved (the response was
-    # lost): the retry carries the same journey, so the submission key finds the same contact.
+    # lost): the retry carries the same journey, so the submission key finds the same contact,
+    # and the referrer, who never saw the first confirmation, gets its status code.
     journey = professional_with_siblings_and_unborn(client)
     saved = dict(client.session.items())
     submit(client, journey)
+    first = client.get(url("confirmation", journey)).content.decode()
     reference = Contact.objects.get().reference
     session = client.session
     for key, value in saved.items():
@@ -264,7 +266,30 @@ def test_a_retry_from_another_copy_of_the_session_returns_the_same_contact(clien
     assert Contact.objects.count() == 1
     page = client.get(url("confirmation", journey)).content.decode()
     assert reference in page
+    code = re.search(r'id="status-code">([^<]+)<', first).group(1)
+    assert f'id="status-code">{code}<' in page
+    assert referrer_status(reference=reference, secret=code) == "Received"
+
+
+def test_a_retry_of_a_referral_whose_code_cannot_be_made_again_says_whom_to_call(client):
+    # A referral recorded before codes were derived from the submission had a random code: a
+    # retry cannot show it again, so the page says so rather than show a wrong one.
+    journey = professional_with_siblings_and_unborn(client)
+    saved = dict(client.session.items())
+    submit(client, journey)
+    Report.objects.update(status_secret_hash="a digest of a code drawn at random")
+    session = client.session
+    for key, value in saved.items():
+        session[key] = value
+    session.save()
+
+    submit(client, journey)
+
+    page = client.get(url("confirmation", journey)).content.decode()
+    assert Contact.objects.get().reference in page
+    assert 'id="status-code"' not in page
     assert "already received" in page
+    assert current_policy().contact_numbers.mash in page
 
 
 def test_markup_in_the_worry_is_stored_as_typed_and_shown_as_text(client):

@@ -33,8 +33,9 @@ class ContactReceipt(Schema):
     state: str
     received_at: dt.datetime
     progress_due_at: dt.datetime | None
-    # Given once, when a report from a partner system is first recorded: with the reference it
-    # lets the referrer check the status of their submission (POST /status).
+    # With the reference, it lets the sender check the status of their submission (POST /status).
+    # Given for a report on the API's own channel; a retry with the same Idempotency-Key gets
+    # the same secret again.
     status_secret: str | None = None
 
 

@@ -7,11 +7,13 @@ else with a `DomainError` a worker can act on.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -54,13 +56,51 @@ def new_reference() -> str:
     return f"FD-{body[:4]}-{body[4:]}"
 
 
-def _secret_digest(secret: str) -> str:
-    return salted_hmac("frontdoor.intake.status", secret, algorithm="sha256").hexdigest()
+def _signing_keys() -> list[str]:
+    # The current key, then those it replaced (FRONTDOOR_SECRET_KEY_FALLBACKS): after a rotation
+    # every status code given before it still works, as signed-in sessions do.
+    return [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+
+
+def _secret_digest(secret: str, key: str | None = None) -> str:
+    return salted_hmac(
+        "frontdoor.intake.status", secret, secret=key, algorithm="sha256"
+    ).hexdigest()
+
+
+def _status_secret(channel: Channel, submission_key: str | None, key: str | None = None) -> str:
+    """The secret with which the sender of a report on a public channel checks its progress.
+
+    Under a submission key it is derived from the key (and the server's secret key), so a
+    retry, sent because the first answer was lost, gets the same secret back with the same
+    contact: the sender cannot tell whether it was the first. Only the sender can send under
+    its key (API keys are the token user's own), and only with the same content (`_existing`).
+    """
+    if channel not in PUBLIC_CHANNELS:
+        return ""
+    if not submission_key:
+        return secrets.token_urlsafe(12)
+    derived = salted_hmac(
+        "frontdoor.intake.status-secret", submission_key, secret=key, algorithm="sha256"
+    )
+    return base64.urlsafe_b64encode(derived.digest()[:12]).decode()
+
+
+def _recorded_before(report: Report, submission_key: str | None) -> Recorded:
+    """The answer to a submission recorded before: its contact, and the same secret when it
+    can be made again (not for a report whose secret was drawn at random: then none)."""
+    for key in _signing_keys():
+        secret = _status_secret(Channel(report.channel), submission_key, key)
+        if secret and constant_time_compare(_secret_digest(secret, key), report.status_secret_hash):
+            return Recorded(
+                contact=report.contact, report=report, created=False, status_secret=secret
+            )
+    return Recorded(contact=report.contact, report=report, created=False)
 
 
 @dataclass(frozen=True)
 class Recorded:
-    """The result of recording a report; `status_secret` is shown once, on the confirmation."""
+    """The result of recording a report; `status_secret` is its sender's (`_status_secret`)."""
 
     contact: Contact
     report: Report
@@ -228,7 +268,7 @@ def record_contact(
             # The same submission was recorded before (a retried request) or by a concurrent
             # request a moment ago; a reused key with other content is refused by `_existing`.
             if existing := _existing(submission_key, submission):
-                return Recorded(contact=existing.contact, report=existing, created=False)
+                return _recorded_before(existing, submission_key)
             # Or the new reference was already taken (rare: 28^8 = 3.8e11 of them): draw another.
             if not Contact.objects.filter(reference=reference).exists():
                 raise
@@ -274,7 +314,7 @@ def _record_new_contact(
     # audit entry are written together (one statement on PostgreSQL): see `NewRows`.
     rows = NewRows(user=_acting_user(by), at=timezone.now())
     rows.add([contact])
-    status_secret = secrets.token_urlsafe(12) if channel in PUBLIC_CHANNELS else ""
+    status_secret = _status_secret(channel, submission_key)
     report = _add_report(
         rows,
         contact=contact,
@@ -322,14 +362,14 @@ def attach_report(
     if existing := _existing(submission_key, submission):
         if existing.contact_id != contact.pk:
             raise DomainError("This submission was already recorded on another contact.")
-        return Recorded(contact=existing.contact, report=existing, created=False)
+        return _recorded_before(existing, submission_key)
     with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
         if contact.state == Contact.State.CLOSED:
             raise DomainError(
                 f"Contact {contact.reference} is closed: record a new contact instead."
             )
-        status_secret = secrets.token_urlsafe(12) if channel in PUBLIC_CHANNELS else ""
+        status_secret = _status_secret(channel, submission_key)
         rows = NewRows(user=_acting_user(by), at=timezone.now())
         report = _add_report(
             rows,
@@ -457,8 +497,8 @@ def referrer_status(*, reference: str, secret: str) -> str | None:
     reports = Report.objects.filter(
         contact__reference=reference.strip().upper(), status_secret_hash__gt=""
     ).select_related("contact")
-    digest = _secret_digest(secret.strip())
+    digests = [_secret_digest(secret.strip(), key) for key in _signing_keys()]
     for report in reports:
-        if constant_time_compare(report.status_secret_hash, digest):
+        if any(constant_time_compare(report.status_secret_hash, d) for d in digests):
             return report.contact.get_state_display()
     return None
