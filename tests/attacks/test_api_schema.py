@@ -10,12 +10,14 @@ The schema is loaded through the WSGI application itself, so what is tested is w
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
 import schemathesis
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from schemathesis import APIOperation, Case
 from schemathesis.checks import (
@@ -32,6 +34,7 @@ from schemathesis.generation import GenerationMode
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.tokens import issue_token
 from frontdoor.wsgi import application
+from tests.intake.factories import submission_data, unborn_child
 
 # Each request commits or rolls back on its own, as in production: inside one test transaction
 # an error a request handled would still leave the next requests on an aborted transaction.
@@ -132,3 +135,55 @@ def test_a_malformed_idempotency_key_on_the_mash_answer_is_a_422(make_user) -> N
         HTTP_IDEMPOTENCY_KEY="not a valid key!",
     )
     assert response.status_code == 422
+
+
+def test_real_contacts_read_written_and_checked_through_the_api_are_as_the_document_says(
+    make_user,
+) -> None:
+    """Generated requests seldom make a contact (a child needs a name, a referrer a way to call
+    back), so the readings of real contacts are checked here, from the referrals the tests make:
+    a professional's about siblings, an anonymous one about an unborn child, and a telephone
+    call from a member of the public relayed an hour late; each read, added to and checked."""
+    _, token = issue_token(user=make_user(Role.CONTACT_OFFICER), name="Council", by=None)
+    auth = {"Authorization": f"Bearer {token}"}
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    create = schema["/api/v1/contacts"]["POST"]
+    read = schema["/api/v1/contacts/{reference}"]["GET"]
+    attach = schema["/api/v1/contacts/{reference}/reports"]["POST"]
+    status = schema["/api/v1/status"]["POST"]
+    relayed_at = (timezone.now() - dt.timedelta(hours=1)).isoformat()
+    referrals = {
+        "professional": submission_data(),
+        "anonymous": submission_data(
+            referrer={"type": "anonymous"}, children=[unborn_child()], adults=[]
+        ),
+        "telephone": submission_data(
+            referrer={"type": "public", "name": "Sam Neighbour", "phone": "0151 000 0001"},
+            channel="telephone",
+            received_at=relayed_at,
+        ),
+    }
+
+    def send(operation: APIOperation, expected: int, **parts) -> dict:
+        case = operation.Case(**parts)
+        response = case.call(headers=auth)
+        case.validate_response(response, checks=CHECKS)
+        assert response.status_code == expected, response.text
+        return response.json()
+
+    for name, referral in referrals.items():
+        key = {"Idempotency-Key": f"contact-{name}"}
+        receipt = send(create, 201, body=referral, headers=key)
+        assert send(create, 200, body=referral, headers=key) == receipt  # a retry
+        path = {"reference": receipt["reference"]}
+        assert len(send(read, 200, path_parameters=path)["reports"]) == 1
+        follow_up = submission_data(channel="email", concern={"worry": "The written report."})
+        key = {"Idempotency-Key": f"report-{name}"}
+        send(attach, 201, path_parameters=path, body=follow_up, headers=key)
+        send(attach, 200, path_parameters=path, body=follow_up, headers=key)
+        assert len(send(read, 200, path_parameters=path)["reports"]) == 2
+        if receipt["status_secret"]:  # the API's own channel: the sender may check progress
+            checked = {"reference": receipt["reference"], "secret": receipt["status_secret"]}
+            assert send(status, 200, body=checked)["reference"] == receipt["reference"]
+        send(status, 404, body={"reference": receipt["reference"], "secret": "not-the-secret"})
+    send(read, 404, path_parameters={"reference": "FD-0000-NONE"})
