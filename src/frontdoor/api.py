@@ -33,6 +33,7 @@ from frontdoor.mash.api import router as mash_router
 from frontdoor.security import limit_for_view
 
 UNREADABLE_BODY = "Send the body as JSON in UTF-8: this body could not be read as JSON."
+RETRY_AFTER = {"Retry-After": "Seconds to wait before trying again."}
 
 
 class ApiTokenAuth(HttpBearer):
@@ -71,12 +72,12 @@ class FrontDoorSchema(OpenAPISchema):
             answers[429] = self._answer(
                 Message,
                 "Too many requests from this address.",
-                headers={"Retry-After": "Seconds to wait before trying again."},
+                headers=RETRY_AFTER,
             )
         answers[503] = self._answer(
             Message,
             "The database is unavailable: nothing was recorded, and a retry is safe.",
-            headers={"Retry-After": "Seconds to wait before trying again."},
+            headers=RETRY_AFTER,
         )
         for status, answer in answers.items():
             details["responses"].setdefault(status, answer)

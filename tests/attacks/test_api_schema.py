@@ -36,6 +36,8 @@ from frontdoor.accounts.tokens import issue_token
 from frontdoor.wsgi import application
 from tests.intake.factories import submission_data, unborn_child
 
+IDEMPOTENCY_KEY_MESSAGE = "Give an Idempotency-Key of 1 to 64 letters, digits, or . _ : -"
+
 # Each request commits or rolls back on its own, as in production: inside one test transaction
 # an error a request handled would still leave the next requests on an aborted transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -135,6 +137,10 @@ def test_a_malformed_idempotency_key_on_the_mash_answer_is_a_422(make_user) -> N
         HTTP_IDEMPOTENCY_KEY="not a valid key!",
     )
     assert response.status_code == 422
+    # The same rule and message as for contacts (`intake.api.IdempotencyKey`).
+    assert {"field": "Idempotency-Key", "message": IDEMPOTENCY_KEY_MESSAGE} in response.json()[
+        "errors"
+    ]
 
 
 def test_real_contacts_read_written_and_checked_through_the_api_are_as_the_document_says(

@@ -40,6 +40,7 @@ ApiChannel = Literal[
     "api", "telephone", "in_person", "letter", "email", "edt", "police_notification"
 ]
 # Chosen by the client, so kept short and plain; namespaced per user before use (see below).
+# The MASH answer endpoint takes the same header.
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
@@ -69,7 +70,7 @@ class ReportIn(Submission):
         return value
 
 
-def _submission_key(user: User, idempotency_key: str | None) -> str | None:
+def submission_key(user: User, idempotency_key: str | None) -> str | None:
     # Each user's keys are their own: one partner's "1" never finds another partner's contact.
     return f"api:{user.pk}:{idempotency_key}" if idempotency_key else None
 
@@ -110,7 +111,7 @@ def create_contact(
         channel=Channel(report.channel),
         received_at=report.received_at,
         by=request.auth,
-        submission_key=_submission_key(request.auth, idempotency_key),
+        submission_key=submission_key(request.auth, idempotency_key),
     )
     return Status(201 if recorded.created else 200, _receipt(recorded))
 
@@ -148,7 +149,7 @@ def attach_report(
         channel=Channel(report.channel),
         received_at=report.received_at,
         by=request.auth,
-        submission_key=_submission_key(request.auth, idempotency_key),
+        submission_key=submission_key(request.auth, idempotency_key),
     )
     return Status(201 if recorded.created else 200, _receipt(recorded))
 

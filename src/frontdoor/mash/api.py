@@ -16,6 +16,7 @@ from pydantic import Field
 
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
+from frontdoor.intake.api import IdempotencyKey, submission_key
 from frontdoor.intake.schemas import Message
 from frontdoor.mash import enquiries
 from frontdoor.mash.models import AgencyRequest
@@ -131,9 +132,7 @@ def answer_request(
     request: HttpRequest,
     pk: int,
     body: AnswerIn,
-    idempotency_key: Annotated[
-        str, Header(alias="Idempotency-Key", pattern=r"^[A-Za-z0-9._:-]{1,64}$")
-    ],
+    idempotency_key: Annotated[IdempotencyKey, Header(alias="Idempotency-Key")],
 ):
     """Answer for every child and adult, with your agency's opinion. A retry with the same
     `Idempotency-Key` stores nothing new."""
@@ -158,7 +157,7 @@ def answer_request(
         by=request.auth,
         answers=answers,
         opinion=body.opinion,
-        submission_key=f"api:{request.auth.pk}:{idempotency_key}",
+        submission_key=submission_key(request.auth, idempotency_key),
     )
     answered.refresh_from_db()
     return _summary(answered)
