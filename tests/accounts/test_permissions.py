@@ -41,6 +41,7 @@ EXPECTED = """
                             CO SW MM SM PA EH EC PF AD
 guidance.view                Y  Y  Y  Y  Y  Y  Y  Y  Y
 contact.record               Y  Y  Y  .  .  .  .  .  .
+contact.report               Y  Y  Y  .  Y  .  .  .  .
 missing_episode.record       Y  Y  Y  .  .  .  .  .  .
 inbox.view                   Y  Y  Y  Y  .  .  .  .  .
 contact.screen               .  Y  Y  .  .  .  .  .  .
@@ -82,7 +83,7 @@ def test_the_expected_table_covers_every_role_and_action_exactly():
     actions = {action.key for action in ACTIONS}
     assert {key for _, key in EXPECTED_CELLS} == actions
     assert {role for role, _ in EXPECTED_CELLS} == set(Role)
-    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 189
+    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 198
 
 
 @pytest.mark.parametrize(
