@@ -195,3 +195,22 @@ def test_r41_r45_the_briefing_shows_a_restricted_child_only_as_whom_to_ask(
     assert row.restricted_ask is None and "Missing now" in row.reasons[0]
     client.force_login(named)
     assert "Zephyrine" in client.get(reverse("mash:briefing")).content.decode()
+
+
+# The manager's queue (R25, R45)
+
+
+def test_r45_the_screening_queue_shows_whom_to_ask_instead_of_a_restricted_contacts_children(
+    client, contact, restricted, manager, make_user, admin
+):
+    client.force_login(manager)
+    page = client.get(reverse("screening:queue")).content.decode().replace("&#x27;", "'")
+    assert contact.reference in page
+    assert f"Restricted record: ask {ASK}" in page
+    page = page.replace(str(manager), "")
+    assert "Robin" not in page and "Ellis" not in page
+    named = make_user(Role.MASH_MANAGER)
+    restrict(person=restricted, allowed_users=[named], ask=ASK, reason="Changed", by=admin)
+    client.force_login(named)
+    page = client.get(reverse("screening:queue")).content.decode()
+    assert "Robin" in page and "Restricted record" not in page
