@@ -25,8 +25,9 @@ from frontdoor.mash.models import (
     ExploitationScreening,
 )
 from frontdoor.policy.clocks import LONDON
-from frontdoor.policy.schema import Policy
+from frontdoor.policy.schema import Policy, Rag
 from frontdoor.privacy.need_to_know import restrictions_hiding_contact
+from frontdoor.screening.consent import SharingPosition
 
 
 def _hidden_from(user, contact: str) -> Exists:
@@ -56,6 +57,49 @@ def enquiries_visible_to(user) -> QuerySet[Enquiry]:
             "reviews",
         )
     )
+
+
+# R16: a Red enquiry is about significant harm, where consent may be set aside with a manager's
+# authorisation (level 4); Amber and Green are child-in-need work, where consent is required.
+SHARING_LEVEL = {Rag.RED: 4, Rag.AMBER: 3, Rag.GREEN: 3}
+
+
+def sharing_allows(*, policy: Policy, sharing: SharingPosition, rag: str) -> tuple[bool, str]:
+    """May an enquiry be sent under `rag` with this consent position? With the reason (R16)."""
+    return sharing.may_share_at(policy, SHARING_LEVEL[Rag(rag)])
+
+
+@dataclass(frozen=True)
+class RagOption:
+    """A RAG an enquiry may be sent under, as the manager chooses it (R35, R36, R16)."""
+
+    rag: Rag
+    timescale: str  # "2 hours from when the partner agency is alerted", or why there is none
+    may_share: bool
+    why_not: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.rag.value.title()}: {self.timescale}"
+
+
+def rag_options(*, policy: Policy, sharing: SharingPosition) -> list[RagOption]:
+    """Each RAG with its agencies' timescale in words and whether consent allows sending."""
+    options = []
+    for rag in Rag:
+        timescale = policy.timescale(policy.rag[rag].enquiry_timescale)
+        may_share, why = sharing_allows(policy=policy, sharing=sharing, rag=rag)
+        options.append(
+            RagOption(
+                rag=rag,
+                timescale=timescale.in_words()
+                if timescale
+                else "the council sets no timescale for agencies to answer",
+                may_share=may_share,
+                why_not="" if may_share else why,
+            )
+        )
+    return options
 
 
 @dataclass(frozen=True)

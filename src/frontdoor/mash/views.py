@@ -26,16 +26,28 @@ from frontdoor.screening import selectors as screening_selectors
 @require_http_methods(["GET", "POST"])
 @allowed("enquiry.send")
 def send(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
-    """Send a child into MASH, with the criteria met shown (R33-R36)."""
+    """Send a child into MASH, with the criteria met shown (R33-R36).
+
+    Nothing is ticked to start with, and the manager sees who will receive the child's details
+    before anything is sent: sharing must be necessary and proportionate (R45)."""
     contact = get_object_or_404(
         intake_selectors.contacts_visible_to(request.user), reference=reference
     )
     child = get_object_or_404(contact.children, pk=child_id)
     policy = current_policy()
-    summary = screening_selectors.child_summary(policy=policy, contact=contact, child=child)
+    screening = screening_selectors.contact_screening(policy=policy, contact=contact)
+    summary = next(item for item in screening.children if item.child.pk == child.pk)
+    options = selectors.rag_options(policy=policy, sharing=screening.sharing)
+    context = {
+        "contact": contact,
+        "child": child,
+        "summary": summary,
+        "policy": policy,
+        "refused_options": [option for option in options if not option.may_share],
+    }
     if request.method == "POST":
-        form = SendForm(request.POST, policy=policy)
-        if form.is_valid():
+        form = SendForm(request.POST, policy=policy, rag_options=options)
+        if form.is_valid() and request.POST.get("confirm") == "yes":
             try:
                 enquiries.send_enquiry(
                     contact=contact,
@@ -50,22 +62,31 @@ def send(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
             else:
                 messages.success(request, f"MASH enquiry sent for {child}")
                 return redirect(reverse("screening:contact", args=[contact.reference]))
+        elif form.is_valid() and "change" not in request.POST:
+            chosen = set(form.cleaned_data["agencies"])
+            option = next(o for o in options if o.rag == form.cleaned_data["rag"])
+            return render(
+                request,
+                "mash/send_check.html",
+                {
+                    **context,
+                    "form": form,
+                    "option": option,
+                    "recipients": [a for a in policy.agencies if a.key in chosen],
+                },
+            )
     else:
         form = SendForm(
             initial={
                 "rag": summary.rag.rag.value if summary.rag.rag else "",
-                "agencies": [agency.key for agency in policy.agencies],
                 "reason": "; ".join(
                     f"{item.label}: {', '.join(item.evidence)}" for item in summary.criteria_met
                 ),
             },
             policy=policy,
+            rag_options=options,
         )
-    return render(
-        request,
-        "mash/send.html",
-        {"contact": contact, "child": child, "summary": summary, "form": form, "policy": policy},
-    )
+    return render(request, "mash/send.html", {**context, "form": form})
 
 
 @require_http_methods(["GET"])
