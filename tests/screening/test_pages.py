@@ -166,6 +166,24 @@ def test_r13_r14_consent_is_recorded_per_person_and_a_reason_is_needed_when_not_
     assert record.not_sought_reason == "increased_risk"
 
 
+def test_an_empty_consent_form_gets_govuk_messages_and_one_error_prefix(client, contact, worker):
+    client.force_login(worker)
+    page = client.post(reverse("screening:consent", args=[contact.reference]), {"notes": ""})
+    text = page.content.decode()
+    assert "This field is required." not in text
+    assert "Select whose consent you are recording" in text
+    title = text.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("Error: Record consent") and title.count("Error:") == 1
+
+
+def test_r25_a_decision_page_with_errors_says_error_once_in_its_title(client, contact, manager):
+    client.force_login(manager)
+    child = contact.children.order_by("id")[0]
+    page = client.post(reverse("screening:decide", args=[contact.reference, child.pk]), {})
+    title = page.content.decode().split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.count("Error:") == 1
+
+
 def test_r14_only_a_manager_authorises_sharing_without_consent(client, contact, worker, manager):
     client.force_login(worker)
     assert client.get(url("authorise", contact)).status_code == 403
