@@ -112,6 +112,15 @@ def test_the_public_form_posted_without_its_token_is_refused():
     assert client.post(reverse("refer:status"), {"reference": "FD-X"}).status_code == 403
 
 
+def test_a_form_posted_without_its_cookie_gets_the_services_own_page_saying_what_to_do():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("refer:start"))
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "The form could not be sent" in page and "Nothing was recorded" in page
+    assert "CSRF" not in page and "govuk-header" in page
+
+
 def test_the_sign_in_form_posted_without_its_token_is_refused():
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("accounts:login"), {"username": "a", "password": "b"})

@@ -68,3 +68,9 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler404: the GOV.UK "Page not found" pattern, in the service's own layout."""
     return render(request, "errors/not_found.html", status=404)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent without its security cookie (cookies blocked, or the form
+    left open past the session): the service's own page says what to do, not Django's bare 403."""
+    return _static_page("errors/form_expired.html", 403, request)
