@@ -268,7 +268,7 @@ SESSION_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "frontdoor.error_pages.csrf_failure"  # the service's own page, saying what to do
+CSRF_FAILURE_VIEW = "frontdoor.error_pages.csrf_failure"  # the service's own page, what to do
 
 # Headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
