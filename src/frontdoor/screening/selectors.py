@@ -94,10 +94,10 @@ def child_summary(*, policy: Policy, contact: Contact, child: ReportedChild) -> 
         any_criterion_met=any(criterion.met for criterion in criteria),
         suggested_level=level.level,
         concerns=concerns,
-        immediate_need=any(
+        immediate_need_reported=any(
             report.immediate_protection_needed == YesNoUnknown.YES for report in reports
-        )
-        or bool(screening and screening.urgent_action_needed == "yes"),
+        ),
+        urgent_action_found=bool(screening and screening.urgent_action_needed == "yes"),
         more_information_needed=bool(screening and screening.more_information_needed),
     )
     social_care = open_social_care_episode(facts)
