@@ -73,7 +73,13 @@ def child_summary(*, policy: Policy, contact: Contact, child: ReportedChild) -> 
         *involvement_checks(policy, facts, contact.received_at),
     ]
     level = suggest_level(policy, screening.indicators if screening else [])
-    concerns = concerns_from(screening.concerns if screening else [])
+    # R28: the concerns recorded, and those the ticked indicators name (the catalogue says which).
+    concerns = concerns_from(
+        [
+            *(screening.concerns if screening else []),
+            *(c for indicator in level.drivers + level.others for c in indicator.concerns),
+        ]
+    )
     criteria = evaluate_criteria(
         policy,
         Evidence(
