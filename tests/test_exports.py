@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import warnings
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -147,3 +149,18 @@ def test_a_file_name_cannot_break_out_of_its_header(make_user):
     )
     assert response["Content-Disposition"] == 'attachment; filename="census---evil-1--.xml"'
 
+
+SRC = Path(exports.__file__).parent
+# What writes a file for download: only the exports module may.
+WRITERS = re.compile(r"csv\.(writer|DictWriter)|openpyxl|Content-Disposition|attachment; filename")
+
+
+def test_r45_no_other_module_writes_a_file_for_download():
+    """Every download goes through the one guard and the one audit entry: a view that wrote its
+    own CSV would escape both, as the partner agency's CSV and the disclosure log once did."""
+    elsewhere = sorted(
+        str(path.relative_to(SRC))
+        for path in SRC.rglob("*.py")
+        if path != Path(exports.__file__) and WRITERS.search(path.read_text(encoding="utf-8"))
+    )
+    assert elsewhere == []
