@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from frontdoor import exports
 from frontdoor.accounts.access import allowed
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
@@ -164,7 +163,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     """
     visible = selectors.requests_visible_to(request.user)
     if request.GET.get("format") == "csv":
-        return _requests_csv(visible)
+        return _requests_csv(request, visible)
     waiting = visible.filter(answered_at__isnull=True, enquiry__closed_at__isnull=True).order_by(
         "due_at", "id"
     )
@@ -185,26 +184,30 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _requests_csv(visible) -> HttpResponse:
+def _requests_csv(request: HttpRequest, visible) -> HttpResponse:
     """The agency's own enquiries as CSV: the same rows the page shows, nothing more."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="mash-enquiries.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["id", "child", "rag", "alerted_at", "due_at", "answered_at", "late"])
-    for item in visible:
-        late = bool(item.due_at and (item.answered_at or timezone.now()) > item.due_at)
-        writer.writerow(
-            [
-                item.pk,
-                str(item.enquiry.child),
-                item.enquiry.rag,
-                item.alerted_at.isoformat(),
-                item.due_at.isoformat() if item.due_at else "",
-                item.answered_at.isoformat() if item.answered_at else "",
-                "yes" if late else "no",
-            ]
-        )
-    return response
+    now = timezone.now()
+    rows = (
+        [
+            item.pk,
+            str(item.enquiry.child),
+            item.enquiry.rag,
+            item.alerted_at,
+            item.due_at,
+            item.answered_at,
+            "yes" if item.due_at and (item.answered_at or now) > item.due_at else "no",
+        ]
+        for item in visible
+    )
+    header = ["id", "child", "rag", "alerted_at", "due_at", "answered_at", "late"]
+    return exports.download(
+        export=exports.PARTNER_ENQUIRIES,
+        by=request.user,
+        file_format=exports.CSV,
+        filename="mash-enquiries",
+        sheets=[exports.Sheet("MASH enquiries", header, rows)],
+        filters={"agency": request.user.agency_key},
+    )
 
 
 def _people(enquiry: Enquiry) -> list[tuple[str, str, object]]:
