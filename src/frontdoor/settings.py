@@ -304,9 +304,10 @@ FRONTDOOR_PERMISSIONS_OFF = (
     "usb",
 )
 
-# The cache, which holds the rate limits. The default is each process's memory: right for the
-# embedded server (one process) and the tests. Production with several workers or machines
-# should share one Redis (FRONTDOOR_CACHE_URL=redis://host:6379/0), or each worker counts alone.
+# The cache, which holds the rate limits and the sign-in limits. By default a table in the
+# database (made by `migrate`): every worker and machine counts together, on SQLite and
+# PostgreSQL alike. A shared Redis (FRONTDOOR_CACHE_URL=redis://host:6379/0) spares the database
+# those writes; locmem:// keeps it in each process's memory, where each process counts alone.
 FRONTDOOR_CACHE_URL = env_str("FRONTDOOR_CACHE_URL", "")
 if FRONTDOOR_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
@@ -315,11 +316,22 @@ if FRONTDOOR_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
             "LOCATION": FRONTDOOR_CACHE_URL,
         }
     }
-elif FRONTDOOR_CACHE_URL in {"", "locmem://"}:
+elif FRONTDOOR_CACHE_URL == "locmem://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif FRONTDOOR_CACHE_URL == "":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "frontdoor_cache",
+            # Past this many entries the oldest third is dropped, refilling those buckets: high
+            # enough that one needs thousands of addresses or usernames to do it on purpose.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 else:
     raise ImproperlyConfigured(
-        f"FRONTDOOR_CACHE_URL must be a redis:// address or empty, not {FRONTDOOR_CACHE_URL!r}."
+        "FRONTDOOR_CACHE_URL must be a redis:// address, locmem:// or empty, "
+        f"not {FRONTDOOR_CACHE_URL!r}."
     )
 
 
