@@ -20,6 +20,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from frontdoor.error_pages import is_api_request
+
 
 def client_ip(request: HttpRequest) -> str:
     """The address of the person's machine, for lockouts and rate limits.
@@ -180,7 +182,7 @@ class RateLimitMiddleware:
 def too_many_requests(request: HttpRequest, *, wait_seconds: float) -> HttpResponse:
     """429: how long to wait, and the numbers to phone if it cannot wait."""
     wait_words = wait_in_words(wait_seconds)
-    if request.resolver_match is not None and request.resolver_match.namespace == "api":
+    if is_api_request(request):
         response: HttpResponse = JsonResponse(
             {"message": f"Too many requests: wait {wait_words} and try again."}, status=429
         )

@@ -127,6 +127,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, to see every answer: those under /api/ are JSON, whichever part refused.
+    "frontdoor.error_pages.ApiRefusalsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "frontdoor.security.PermissionsPolicyMiddleware",
