@@ -174,6 +174,18 @@ def test_a_browser_that_signed_in_before_is_slowed_when_it_guesses(
     assert "slowed down signing in to this account" in response.content.decode()
 
 
+def test_the_admins_sign_in_is_slowed_alike(client, make_user, settings, small_account_limit):
+    admin = make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    _guess_from_six_addresses(admin.username, settings)
+    response = client.post(
+        reverse("admin:login"),
+        {"username": admin.username, "password": PASSWORD},
+        REMOTE_ADDR="192.0.2.78",
+    )
+    assert response.status_code == 429
+    assert SESSION_KEY not in client.session
+
+
 def test_the_owner_signs_in_once_the_wait_is_over(
     client, make_user, settings, monkeypatch, small_account_limit
 ):
