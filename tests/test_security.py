@@ -6,15 +6,17 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+import frontdoor
 from frontdoor.accounts.roles import Role
 from frontdoor.policy.registry import current_policy
-from frontdoor.security import client_ip, take
+from frontdoor.security import client_ip, take, waiting
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +139,43 @@ def test_the_bucket_refills_over_time(settings):
     assert take("status", key="a", now=1000.0) == pytest.approx(300)  # one token per 5 minutes
     assert take("status", key="b", now=1000.0) == 0  # another address has its own bucket
     assert take("status", key="a", now=1301.0) == 0
+
+
+def test_waiting_says_how_long_without_taking(settings):
+    settings.FRONTDOOR_RATE_LIMITS = {**settings.FRONTDOOR_RATE_LIMITS, "status": (1, 600)}
+    assert waiting("status", key="a", now=1000.0) == 0
+    assert waiting("status", key="a", now=1000.0) == 0  # still there: nothing was taken
+    assert take("status", key="a", now=1000.0) == 0
+    assert waiting("status", key="a", now=1000.0) == pytest.approx(600)
+    assert waiting("status", key="a", now=1300.0) == pytest.approx(300)
+
+
+COUNT_IN_ONE_PROCESS = (
+    "import django; django.setup(); from django.core.management import call_command; "
+    "from frontdoor.security import take; call_command('migrate', verbosity=0); "
+    "print([take('status', key='203.0.113.1') for _ in range(11)][-1] > 0)"
+)
+LOOK_FROM_ANOTHER = (
+    "import django; django.setup(); from frontdoor.security import waiting; "
+    "print(waiting('status', key='203.0.113.1') > 0)"
+)
+
+
+def test_the_limits_are_counted_across_processes_in_the_database(tmp_path):
+    # Two workers of the production server are two processes: a limit each counted alone
+    # would let twice the guesses through. `migrate` makes the table the buckets are kept in.
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "frontdoor.settings",
+        "FRONTDOOR_VAR_DIR": str(tmp_path),
+        "PYTHONPATH": str(Path(frontdoor.__file__).parents[1]),  # this code, not an installed one
+    }
+    for code in (COUNT_IN_ONE_PROCESS, LOOK_FROM_ANOTHER):
+        result = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "True"
 
 
 def _start(client: Client, ip: str) -> str:
