@@ -184,27 +184,42 @@ def _start(client: Client, ip: str) -> str:
     return response["Location"].split("/")[2]
 
 
+def test_a_busy_address_is_never_stopped_part_way_through_a_referral(client, settings):
+    settings.FRONTDOOR_RATE_LIMITS = {**settings.FRONTDOOR_RATE_LIMITS, "referral": (5, 600)}
+    journeys = [_start(client, "203.0.113.4") for _ in range(5)]
+    # The sixth referral from the school's address in ten minutes is refused before it starts...
+    assert client.post(reverse("refer:start"), REMOTE_ADDR="203.0.113.4").status_code == 429
+    # ...while every one already started goes on, however many pages it takes.
+    for journey in journeys:
+        url = reverse("refer:danger", args=[journey])
+        for _ in range(25):
+            assert client.post(url, {"danger": "no"}, REMOTE_ADDR="203.0.113.4").status_code == 302
+
+
 def test_too_many_referral_posts_are_refused_with_429_and_the_numbers(client, settings):
-    settings.FRONTDOOR_RATE_LIMITS = {**settings.FRONTDOOR_RATE_LIMITS, "referral": (3, 600)}
+    settings.FRONTDOOR_RATE_LIMITS = {**settings.FRONTDOOR_RATE_LIMITS, "referral-page": (2, 600)}
     journey = _start(client, "203.0.113.5")
     url = reverse("refer:danger", args=[journey])
     assert client.post(url, {"danger": "no"}, REMOTE_ADDR="203.0.113.5").status_code == 302
     assert client.post(url, {"danger": "no"}, REMOTE_ADDR="203.0.113.5").status_code == 302
     response = client.post(url, {"danger": "no"}, REMOTE_ADDR="203.0.113.5")
     assert response.status_code == 429
-    assert response["Retry-After"] == "200"
+    assert response["Retry-After"] == "300"
     page = response.content.decode()
     numbers = current_policy().contact_numbers
-    assert "Wait 4 minutes" in page
+    assert "Wait 5 minutes" in page
     assert numbers.mash in page and numbers.edt in page
     assert "999" in page
     # Reading a page is never limited, and another address is not affected.
     assert client.get(url, REMOTE_ADDR="203.0.113.5").status_code == 200
-    assert Client().post(reverse("refer:start"), REMOTE_ADDR="198.51.100.1").status_code == 302
+    other = Client()
+    journey = _start(other, "198.51.100.1")
+    url = reverse("refer:danger", args=[journey])
+    assert other.post(url, {"danger": "no"}, REMOTE_ADDR="198.51.100.1").status_code == 302
 
 
 def test_what_was_typed_comes_back_to_be_sent_again(client, settings):
-    settings.FRONTDOOR_RATE_LIMITS = {**settings.FRONTDOOR_RATE_LIMITS, "referral": (2, 600)}
+    settings.FRONTDOOR_RATE_LIMITS = {**settings.FRONTDOOR_RATE_LIMITS, "referral-page": (1, 600)}
     journey = _start(client, "203.0.113.6")
     client.post(
         reverse("refer:danger", args=[journey]), {"danger": "no"}, REMOTE_ADDR="203.0.113.6"
@@ -244,7 +259,11 @@ def test_status_checks_have_their_own_tighter_limit_on_the_page_and_the_api(clie
 
 
 def test_signed_in_staff_pages_are_not_rate_limited(client, make_user, settings):
-    settings.FRONTDOOR_RATE_LIMITS = {"referral": (1, 600), "status": (1, 600)}
+    settings.FRONTDOOR_RATE_LIMITS = {
+        "referral": (1, 600),
+        "referral-page": (1, 600),
+        "status": (1, 600),
+    }
     client.force_login(make_user(Role.CONTACT_OFFICER))
     for _ in range(3):
         assert client.post(reverse("intake:new"), {}).status_code != 429

@@ -151,9 +151,12 @@ def limit_for_view(method: str, view_name: str) -> str | None:
     # Guessing a reference and status code: a tight limit, on the page and in the API alike.
     if view_name in {"refer:status", "api:check_status"}:
         return "status"
-    # Every page of the online referral form (a referral takes about 20 POSTs).
-    if view_name.partition(":")[0] == "refer":
+    # Referrals are limited whole, when one is started, so a school or hospital behind one
+    # address is never stopped part-way through one; its pages have a looser limit of their own.
+    if view_name == "refer:start":
         return "referral"
+    if view_name.partition(":")[0] == "refer":
+        return "referral-page"
     return None
 
 

@@ -359,8 +359,11 @@ def env_rate(name: str, *, default: str) -> tuple[int, int]:
 # defaults are high there; the tests of the limits set their own.
 _RATE_SCALE = 100 if ENVIRONMENT == "test" else 1
 FRONTDOOR_RATE_LIMITS = {
-    # Every page of the online referral form: a referral is about 20 POSTs.
-    "referral": env_rate("FRONTDOOR_RATE_REFERRAL", default=f"{100 * _RATE_SCALE}/600"),
+    # Referrals started on the online form: 30 at once, then one every 20 seconds. A journey
+    # once started is never stopped by this part-way; a busy school's sixth in ten minutes goes.
+    "referral": env_rate("FRONTDOOR_RATE_REFERRAL", default=f"{30 * _RATE_SCALE}/600"),
+    # Pages of the form sent (a referral is about 20): bounds what one address can write.
+    "referral-page": env_rate("FRONTDOOR_RATE_REFERRAL_PAGE", default=f"{1000 * _RATE_SCALE}/600"),
     # Checking a referral's progress, on the page or through the API.
     "status": env_rate("FRONTDOOR_RATE_STATUS", default=f"{10 * _RATE_SCALE}/600"),
     # Wrong passwords for one account, from any address, by browsers that have not signed in to
