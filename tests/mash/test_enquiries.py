@@ -250,3 +250,105 @@ def test_r45_the_partner_export_holds_only_the_agencys_enquiries(
     rows = client.get(reverse("mash:requests"), {"format": "csv"}).content.decode().splitlines()
     assert len(rows) == 2
     assert rows[1].startswith(f"{ours.requests.get().pk},")
+
+
+# R38: the confirmed final RAG drives what happens next.
+
+
+def _reviewed(contact, manager, rag):
+    enquiry = send(contact, manager, rag="amber")
+    enquiries.review_rag(
+        enquiry=enquiry, by=manager, rag=rag, reason="The police hold more.", now=SENT
+    )
+    return contact.children.order_by("id").first()
+
+
+def _decide(contact, child, manager, outcome, level, **extra):
+    from frontdoor.screening.decisions import record_decision
+
+    return record_decision(
+        contact=contact,
+        child=child,
+        by=manager,
+        level=level,
+        outcome=outcome,
+        rationale="As discussed.",
+        primary_need="" if outcome in ("information_and_advice", "signposting") else "N1",
+        now=SENT + dt.timedelta(hours=3),
+        **extra,
+    )
+
+
+def test_r38_a_confirmed_red_cannot_end_in_advice_without_a_recorded_departure(contact, manager):
+    child = _reviewed(contact, manager, "red")
+    with pytest.raises(DomainError, match="final RAG is Red"):
+        _decide(contact, child, manager, "information_and_advice", 1)
+    decision = _decide(
+        contact,
+        child,
+        manager,
+        "information_and_advice",
+        1,
+        departure_reason="The police confirmed the allegation was withdrawn and false.",
+    )
+    assert decision.departs_from_suggestion
+    assert any(
+        "departs from the final RAG Red" in line and "withdrawn and false" in line
+        for line in decision.departures
+    )
+    # The departure compares with the final RAG, not the screening's suggestion.
+    assert not any("the suggestion was" in line for line in decision.departures)
+
+
+def test_r38_a_confirmed_red_leads_to_a_strategy_discussion(contact, manager):
+    child = _reviewed(contact, manager, "red")
+    decision = _decide(contact, child, manager, "strategy_discussion", 4, rag="red")
+    assert decision.departures == []
+
+
+def test_r38_a_confirmed_amber_leads_to_an_assessment(contact, manager):
+    child = _reviewed(contact, manager, "amber")
+    assert _decide(contact, child, manager, "child_and_family_assessment", 3, rag="amber")
+    with pytest.raises(DomainError, match="final RAG is Amber"):
+        _decide(contact, child, manager, "information_and_advice", 1, based_on=1)
+
+
+def test_r38_lewisham_green_may_end_in_early_help_or_advice(contact, manager, settings):
+    from frontdoor.screening.findings import save_findings
+
+    settings.FRONTDOOR_COUNCIL = "lewisham"
+    # Lewisham's routes into MASH are not Sefton's: the manager needs more information.
+    save_findings(
+        contact=contact,
+        child=contact.children.order_by("id").first(),
+        by=manager,
+        indicators=[],
+        concerns=[],
+        analysis="Not clear yet.",
+        more_information_needed=True,
+    )
+    child = _reviewed(contact, manager, "green")
+    departures = _decide(contact, child, manager, "signposting", 1).departures
+    assert not any("final RAG" in line for line in departures)
+
+
+def test_r38_the_decision_page_shows_the_final_rag_and_asks_why_it_departs(
+    client, contact, manager
+):
+    child = _reviewed(contact, manager, "red")
+    client.force_login(manager)
+    url = reverse("screening:decide", args=[contact.reference, child.pk])
+    page = client.get(url).content.decode()
+    assert "The final RAG (R38)" in page
+    assert "Why the decision departs from the final RAG" in page
+    response = client.post(
+        url,
+        {
+            "level": "1",
+            "rag": "red",
+            "outcome": "information_and_advice",
+            "rationale": "Advice only.",
+            "based_on": "0",
+        },
+    )
+    assert "final RAG is Red" in response.content.decode()

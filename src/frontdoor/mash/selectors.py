@@ -23,6 +23,7 @@ from frontdoor.mash.models import (
     BriefingAction,
     Enquiry,
     ExploitationScreening,
+    RagReview,
 )
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.schema import Policy, Rag
@@ -159,6 +160,12 @@ def answers_by_agency(enquiry: Enquiry) -> dict[int, list[Answer]]:
     ):
         answers.setdefault(answer.request_id, []).append(answer)
     return answers
+
+
+def confirmed_final_rag(child: ReportedChild) -> str | None:
+    """The final RAG the manager last confirmed for `child` after partners answered (R38)."""
+    review = RagReview.objects.filter(enquiry__child=child).order_by("-reviewed_at", "-pk").first()
+    return review.rag if review else None
 
 
 def enquiry_timeline(person) -> list:

@@ -272,16 +272,6 @@ class Rag(StrEnum):
     GREEN = "green"
 
 
-class RagMeaning(Strict):
-    """What a RAG rating means (R35), where it leads after MASH (R38), and its enquiry timescale."""
-
-    meaning: str
-    progression: str
-    enquiry_timescale: TimescaleKey
-    # R35: with an immediate need, agencies present at the strategy meeting, not in writing.
-    immediate_need_presents_at_strategy_meeting: bool = False
-
-
 class OutcomeEffect(StrEnum):
     """What the system does when an outcome is recorded (the outcomes table of DOMAIN.md)."""
 
@@ -294,6 +284,19 @@ class OutcomeEffect(StrEnum):
     EMERGENCY_LEGAL_ACTION = "emergency_legal_action"
     ALLOCATED_WORKER = "allocated_worker"  # R19
     TRANSFER_TO_COUNCIL = "transfer_to_council"  # R17
+
+
+class RagMeaning(Strict):
+    """What a RAG rating means (R35), where it leads after MASH (R38), and its enquiry timescale."""
+
+    meaning: str
+    progression: str
+    # R38: the effects of the outcomes that follow this RAG once it is the confirmed final RAG;
+    # any other (but routing to an allocated worker or another council) is a recorded departure.
+    leads_to: Annotated[list[OutcomeEffect], Field(min_length=1)]
+    enquiry_timescale: TimescaleKey
+    # R35: with an immediate need, agencies present at the strategy meeting, not in writing.
+    immediate_need_presents_at_strategy_meeting: bool = False
 
 
 class Outcome(Strict):

@@ -9,6 +9,7 @@ clocks for the referrer's feedback (R30) and the child being seen (R31), a trans
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -48,6 +49,27 @@ PROTECTION_EFFECTS = {OutcomeEffect.STRATEGY_DISCUSSION, OutcomeEffect.EMERGENCY
 SHARING_EFFECTS = {OutcomeEffect.EARLY_HELP}
 
 
+# Outcomes that route the child by where their case is, whatever the RAG: an open case's
+# allocated worker (R19), another council (R17).
+ROUTING_EFFECTS = {OutcomeEffect.ALLOCATED_WORKER, OutcomeEffect.TRANSFER_TO_COUNCIL}
+
+# R38: where the confirmed final RAG of a child's MASH enquiry is read from. MASH sits above
+# screening, so it registers its reader here (frontdoor.mash.apps) rather than being imported.
+_final_rag_sources: list[Callable[[ReportedChild], str | None]] = []
+
+
+def add_final_rag_source(source: Callable[[ReportedChild], str | None]) -> None:
+    _final_rag_sources.append(source)
+
+
+def final_rag(child: ReportedChild) -> str | None:
+    """The child's confirmed final RAG after a MASH enquiry (R38), or None before one."""
+    for source in _final_rag_sources:
+        if rag := source(child):
+            return rag
+    return None
+
+
 class DecisionConflict(DomainError):
     """Someone else decided this child since the manager's page was drawn."""
 
@@ -81,6 +103,8 @@ def _check_outcome(
     transfer: TransferDetails | None,
     sharing_allowed: tuple[bool, str],
     primary_need: str,
+    final: str | None = None,
+    departure_reason: str = "",
 ) -> None:
     if not rationale.strip():
         raise DomainError("Give the rationale for the decision: it is required (R25).")
@@ -107,6 +131,13 @@ def _check_outcome(
         raise DomainError("Choose Red, Amber or Green, or say the child is not going to MASH.")
     if outcome.effect == OutcomeEffect.EARLY_HELP and summary.early_help_refusal:
         raise DomainError(summary.early_help_refusal)
+    if _departs_from_final_rag(policy, final, outcome.effect) and not departure_reason.strip():
+        meaning = policy.rag[Rag(final)]
+        raise DomainError(
+            f"The confirmed final RAG is {final.title()}, which leads to: {meaning.progression} "
+            f"(R38). “{outcome.label}” departs from it: say why in “Why the decision departs "
+            "from the final RAG”, or choose an outcome that follows it."
+        )
     if (outcome.effect in SHARING_EFFECTS or rag) and not sharing_allowed[0]:
         raise DomainError(sharing_allowed[1])
     if outcome.effect == OutcomeEffect.ALLOCATED_WORKER and summary.open_social_care is None:
@@ -126,16 +157,39 @@ def _check_outcome(
             raise DomainError("Say how the contact was sent and what was sent (R17).")
 
 
+def _departs_from_final_rag(policy: Policy, final: str | None, effect: OutcomeEffect) -> bool:
+    """R38: after a MASH enquiry, the decision follows the final RAG's progression."""
+    if not final or effect in ROUTING_EFFECTS:
+        return False
+    return effect not in policy.rag[Rag(final)].leads_to
+
+
 def _departures(
-    policy: Policy, summary: ChildSummary, *, level: int, rag: str, outcome_key: str
+    policy: Policy,
+    summary: ChildSummary,
+    *,
+    level: int,
+    rag: str,
+    outcome_key: str,
+    final: str | None = None,
+    departure_reason: str = "",
 ) -> list[str]:
-    """How the decision differs from what decision support suggested (decision 5)."""
+    """How the decision differs from what decision support suggested (decision 5), or, after a
+    MASH enquiry, from the confirmed final RAG (R38)."""
     departures = []
     if summary.level.level is not None and level != summary.level.level:
         departures.append(f"Level {level}; the indicators suggested level {summary.level.level}")
-    suggested_rag = summary.rag.rag.value if summary.rag.rag else ""
-    if rag != suggested_rag:
-        words = {"": "not going to MASH", "red": "Red", "amber": "Amber", "green": "Green"}
+    words = {"": "not going to MASH", "red": "Red", "amber": "Amber", "green": "Green"}
+    if final:
+        outcome = policy.outcome(outcome_key)
+        if rag and rag != final:
+            departures.append(f"RAG {words[rag]}; the final RAG was {words[final]}")
+        if _departs_from_final_rag(policy, final, outcome.effect):
+            departures.append(
+                f"“{outcome.label}” departs from the final RAG {words[final]} "
+                f"({policy.rag[Rag(final)].progression}): {departure_reason.strip()}"
+            )
+    elif rag != (suggested_rag := summary.rag.rag.value if summary.rag.rag else ""):
         departures.append(f"RAG {words[rag]}; the suggestion was {words[suggested_rag]}")
     if summary.suggested_outcome and outcome_key != summary.suggested_outcome:
         suggested = policy.outcome(summary.suggested_outcome).label
@@ -156,12 +210,15 @@ def record_decision(
     based_on: int = 0,
     transfer: TransferDetails | None = None,
     primary_need: str = "",
+    departure_reason: str = "",
     now: dt.datetime | None = None,
 ) -> Decision:
-    """Record the manager's decision for one child of a contact (R25).
+    """Record the manager's decision for one child of a contact (R25, R38).
 
     `based_on` is the sequence of the decision the manager saw (0 for none): if another manager
     decided since, DecisionConflict is raised with their decision, and nothing is written.
+    After a MASH enquiry, an outcome that does not follow the confirmed final RAG needs
+    `departure_reason`, which is recorded with the decision's departures.
     """
     require(by, "contact.decide")
     now = now or timezone.now()
@@ -190,9 +247,19 @@ def record_decision(
         transfer=transfer,
         sharing_allowed=screening_view.sharing.may_share_at(policy, level),
         primary_need=primary_need,
+        final=(final := final_rag(child)),
+        departure_reason=departure_reason,
     )
     chosen = policy.outcome(outcome)
-    departures = _departures(policy, summary, level=level, rag=rag, outcome_key=outcome)
+    departures = _departures(
+        policy,
+        summary,
+        level=level,
+        rag=rag,
+        outcome_key=outcome,
+        final=final,
+        departure_reason=departure_reason,
+    )
     policy_version = current_policy_version()
     try:
         with transaction.atomic():

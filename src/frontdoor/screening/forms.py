@@ -169,6 +169,13 @@ class DecisionForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         label="What was sent",
     )
+    departure_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why the decision departs from the final RAG",
+        help_text="Only when the outcome does not follow the RAG confirmed after the partners "
+        "answered (R38).",
+    )
     based_on = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, policy: Policy, **kwargs):

@@ -219,6 +219,7 @@ def decide(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
                     based_on=data["based_on"],
                     transfer=transfer,
                     primary_need=data["primary_need"],
+                    departure_reason=data["departure_reason"],
                 )
             except decisions.DecisionConflict as error:
                 conflict = error.decision
@@ -229,11 +230,12 @@ def decide(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
             else:
                 messages.success(request, f"Decision recorded for {child}")
                 return redirect(_screening_url(contact))
-    else:
+    final_rag = decisions.final_rag(child)
+    if request.method != "POST":
         form = DecisionForm(
             initial={
                 "level": summary.level.level,
-                "rag": summary.rag.rag.value if summary.rag.rag else "",
+                "rag": final_rag or (summary.rag.rag.value if summary.rag.rag else ""),
                 "outcome": summary.suggested_outcome,
                 "based_on": summary.based_on,
             },
@@ -248,6 +250,8 @@ def decide(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
             "summary": summary,
             "form": form,
             "conflict": conflict,
+            "final_rag": final_rag,
+            "final_meaning": policy.rag[final_rag] if final_rag else None,
             "policy": policy,
         },
     )
