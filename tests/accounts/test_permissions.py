@@ -52,6 +52,8 @@ rag.confirm                  .  .  Y  .  .  .  .  .  .
 meeting.chair                .  .  Y  .  .  .  .  .  .
 escalation.receive           .  .  .  Y  .  .  .  .  .
 escalation.open              Y  Y  Y  Y  Y  Y  Y  .  .
+escalation.read_any          .  Y  Y  Y  .  .  .  .  .
+escalation.oversee           .  .  Y  Y  .  .  .  .  .
 early_help.receive           .  .  .  .  .  Y  .  .  .
 exploitation.brief           .  .  Y  .  .  .  Y  .  .
 returns.view                 .  .  Y  Y  .  .  .  Y  .
@@ -82,7 +84,7 @@ def test_the_expected_table_covers_every_role_and_action_exactly():
     actions = {action.key for action in ACTIONS}
     assert {key for _, key in EXPECTED_CELLS} == actions
     assert {role for role, _ in EXPECTED_CELLS} == set(Role)
-    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 189
+    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 207
 
 
 @pytest.mark.parametrize(

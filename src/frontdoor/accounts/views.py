@@ -29,7 +29,7 @@ ACTION_PAGES = {
     "rag.confirm": "mash:enquiries",
     "exploitation.brief": "mash:briefing",
     "returns.view": "dashboards",
-    "escalation.receive": "escalations:list",
+    "escalation.oversee": "escalations:list",
     "audit.view": "privacy:disclosures",
     "privacy.restrict": "privacy:restrictions",
     "privacy.subject_access": "privacy:subject_access_find",
