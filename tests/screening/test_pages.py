@@ -219,6 +219,34 @@ def test_my_work_lists_the_contacts_i_am_screening(client, make_contact, worker)
     assert mine.reference in team
 
 
+def test_r45_no_queue_lists_a_contact_restricted_from_its_reader(
+    client, make_contact, worker, manager, make_user, person_for
+):
+    from frontdoor.privacy.restrictions import restrict
+    from frontdoor.screening.transitions import start_screening
+
+    hidden = make_contact(children=[{"first_name": "Ottoline", "last_name": "Vexbridge"}])
+    start_screening(contact=hidden, by=worker)
+    named = make_user(Role.MASH_MANAGER, team="MASH")
+    restrict(
+        person=person_for(hidden.children.get()),
+        allowed_users=[named],
+        ask="The MASH manager",
+        reason="A relative works here.",
+        by=make_user(Role.ADMINISTRATOR),
+    )
+    for reader, queues in (
+        (manager, ("screening:queue",)),
+        (worker, ("screening:mine", "screening:team")),
+    ):
+        client.force_login(reader)
+        for queue in queues:
+            page = client.get(reverse(queue)).content.decode()
+            assert hidden.reference not in page and "Vexbridge" not in page, queue
+    client.force_login(named)
+    assert "Vexbridge" in client.get(reverse("screening:queue")).content.decode()
+
+
 def test_r23_child_protection_concerns_are_flagged_in_the_managers_queue(
     client, make_contact, worker, manager
 ):

@@ -9,6 +9,7 @@ from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from frontdoor.intake.models import Contact, ReferrerType, ReportedChild, YesNoUnknown
+from frontdoor.intake.selectors import contacts_visible_to
 from frontdoor.people.postcodes import check_postcode
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.screening.checks import Check, address_check, involvement_checks, known_check
@@ -150,9 +151,11 @@ def contact_screening(*, policy: Policy, contact: Contact) -> ContactScreening:
 # Queues (R25): contacts the front door is working on, soonest due first.
 
 
-def _queue_base() -> QuerySet[Contact]:
+def _queue_base(user) -> QuerySet[Contact]:
+    # R45: a queue lists only the contacts its reader may open (a restricted one is not theirs).
     return (
-        Contact.objects.filter(state__in=OPEN_STATES)
+        contacts_visible_to(user)
+        .filter(state__in=OPEN_STATES)
         .select_related("assignment__worker")
         .prefetch_related(
             Prefetch("children", queryset=ReportedChild.objects.order_by("id")),
@@ -171,9 +174,11 @@ def _queue_base() -> QuerySet[Contact]:
     )
 
 
-def screening_queue(*, state: str = "", overdue_only: bool = False, now=None) -> QuerySet[Contact]:
-    """The MASH manager's queue: every open contact, soonest due first (R25)."""
-    contacts = _queue_base()
+def screening_queue(
+    *, user, state: str = "", overdue_only: bool = False, now=None
+) -> QuerySet[Contact]:
+    """The MASH manager's queue: every open contact they may see, soonest due first (R25)."""
+    contacts = _queue_base(user)
     if state:
         contacts = contacts.filter(state=state)
     if overdue_only:
@@ -182,11 +187,11 @@ def screening_queue(*, state: str = "", overdue_only: bool = False, now=None) ->
 
 
 def my_work(*, user) -> QuerySet[Contact]:
-    return _queue_base().filter(assignment__worker=user)
+    return _queue_base(user).filter(assignment__worker=user)
 
 
-def team_queue(*, team: str) -> QuerySet[Contact]:
-    return _queue_base().filter(assignment__team=team) if team else Contact.objects.none()
+def team_queue(*, user, team: str) -> QuerySet[Contact]:
+    return _queue_base(user).filter(assignment__team=team) if team else Contact.objects.none()
 
 
 def follow_ups_due(*, user=None, kinds: list[str] | None = None) -> QuerySet[FollowUp]:
@@ -199,7 +204,10 @@ def follow_ups_due(*, user=None, kinds: list[str] | None = None) -> QuerySet[Fol
     if kinds:
         follow_ups = follow_ups.filter(kind__in=kinds)
     if user is not None:
-        follow_ups = follow_ups.filter(decision__contact__assignment__worker=user)
+        follow_ups = follow_ups.filter(
+            decision__contact__assignment__worker=user,
+            decision__contact__in=contacts_visible_to(user),
+        )
     return follow_ups
 
 

@@ -382,7 +382,7 @@ def screening_queue(request: HttpRequest) -> HttpResponse:
     if state not in set(transitions.OPEN_STATES):
         state = ""
     contacts = selectors.screening_queue(
-        state=state, overdue_only=request.GET.get("overdue") == "1"
+        user=request.user, state=state, overdue_only=request.GET.get("overdue") == "1"
     )
     return _queue(
         request,
@@ -412,7 +412,7 @@ def team_queue(request: HttpRequest) -> HttpResponse:
         return _refused(request, "You are not in a team: ask an administrator to set your team.")
     return _queue(
         request,
-        selectors.team_queue(team=request.user.team),
+        selectors.team_queue(user=request.user, team=request.user.team),
         title=f"{request.user.team} queue",
         description="Contacts with your team, the soonest due first.",
         filters=False,
