@@ -5,9 +5,9 @@ for review under the council's retention policy (R11-R16, R45).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -112,8 +112,20 @@ def _in_london_days(field: str, start: dt.date | None, end: dt.date | None) -> Q
     return q
 
 
+def _restricted(row: Disclosure) -> Disclosure:
+    """R45: a disclosure about a contact restricted from the reader stays in the log (it
+    happened), saying nothing of whom it was about: no name and nothing typed about them."""
+    return replace(
+        row,
+        what=f"{row.kind} about a restricted record",
+        lawful_basis_detail="",
+        child="A restricted record",
+    )
+
+
 def disclosures(
     *,
+    user,
     person: Person | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
@@ -123,7 +135,8 @@ def disclosures(
     and transfers to another council (R17), with how each was lawful (R12-R16).
 
     `person` keeps disclosures from contacts in which that person was reported (child or adult);
-    `start` and `end` are London dates, both included. A fixed number of queries.
+    `start` and `end` are London dates, both included. A fixed number of queries. Those about
+    a contact restricted from `user` keep only when, to whom, by whom and on what basis.
     """
     request_q = _in_london_days("alerted_at", start, end)
     transfer_q = _in_london_days("sent_at", start, end)
@@ -142,6 +155,11 @@ def disclosures(
         Transfer.objects.filter(transfer_q).select_related("contact", "decision__child", "sent_by")
     )
     contact_ids = {r.enquiry.contact_id for r in requests} | {t.contact_id for t in transfers}
+    hidden = set(
+        Contact.objects.filter(pk__in=contact_ids)
+        .filter(Exists(restrictions_hiding_contact(user)))
+        .values_list("reference", flat=True)
+    )
     authorisations: dict[int, list[SharingAuthorisation]] = {}
     for authorisation in SharingAuthorisation.objects.filter(
         contact_id__in=contact_ids
@@ -198,6 +216,7 @@ def disclosures(
                 child=str(transfer.decision.child) if transfer.decision_id else "",
             )
         )
+    log = [_restricted(row) if row.contact_reference in hidden else row for row in log]
     return sorted(log, key=lambda d: d.at, reverse=True)
 
 
