@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Exists, Max, Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +18,11 @@ from frontdoor.people.models import Person
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.privacy.models import Restriction
-from frontdoor.privacy.need_to_know import restrictions_hiding_contact, restrictions_hiding_from
+from frontdoor.privacy.need_to_know import (
+    contacts_hidden_from,
+    restrictions_hiding_contact,
+    restrictions_hiding_from,
+)
 from frontdoor.screening.models import (
     ConsentRecord,
     ConsentStatus,
@@ -156,9 +160,9 @@ def disclosures(
     )
     contact_ids = {r.enquiry.contact_id for r in requests} | {t.contact_id for t in transfers}
     hidden = set(
-        Contact.objects.filter(pk__in=contact_ids)
-        .filter(Exists(restrictions_hiding_contact(user)))
-        .values_list("reference", flat=True)
+        contacts_hidden_from(user, Contact.objects.filter(pk__in=contact_ids)).values_list(
+            "reference", flat=True
+        )
     )
     authorisations: dict[int, list[SharingAuthorisation]] = {}
     for authorisation in SharingAuthorisation.objects.filter(
