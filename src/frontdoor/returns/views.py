@@ -19,8 +19,11 @@ from django.views.decorators.http import require_http_methods
 
 from frontdoor.accounts.access import allowed
 from frontdoor.intake.forms import DateField
+from frontdoor.intake.models import Contact
+from frontdoor.privacy.need_to_know import contacts_hidden_from
 from frontdoor.returns.annex_a import LISTS, build_annex_a, find_problems, write_csv_zip, write_xlsx
 from frontdoor.returns.cin_census import build_census, collection_period, write_census
+from frontdoor.returns.data_to_fix import DataToFix
 
 LONGEST_PERIOD_DAYS = 366 * 2
 FIRST_CENSUS_YEAR = 2013  # referral sources are required from 1 April 2013 (DfE rule 8866)
@@ -101,13 +104,20 @@ def _annex_a_download(form: AnnexAForm) -> HttpResponse:
     return response
 
 
+def _for_reader(request: HttpRequest, problems: DataToFix) -> DataToFix:
+    """R45: the data to fix names no one whose record is restricted from its reader."""
+    contacts = Contact.objects.filter(reference__in=problems.references)
+    hidden = contacts_hidden_from(request.user, contacts).values_list("reference", flat=True)
+    return problems.naming_no_one_in(set(hidden))
+
+
 def _census_download(request: HttpRequest, year: int) -> HttpResponse:
     census = build_census(year=year)
     if census.problems.blocking:
         return render(
             request,
             "returns/census_blocked.html",
-            {"census": census, "problems": census.problems},
+            {"census": census, "problems": _for_reader(request, census.problems)},
             status=409,
         )
     buffer = io.BytesIO()
@@ -140,7 +150,7 @@ def returns(request: HttpRequest) -> HttpResponse:
         data = annex_form.cleaned_data
         annex = build_annex_a(start=data["start"], end=data["end"])
         context["annex"] = annex
-        context["annex_problems"] = find_problems(annex)
+        context["annex_problems"] = _for_reader(request, find_problems(annex))
         query = request.GET.copy()
         query["download"] = "1"
         context["annex_download"] = query.urlencode()
@@ -150,6 +160,7 @@ def returns(request: HttpRequest) -> HttpResponse:
             return _census_download(request, year)
         census = build_census(year=year)
         context["census"] = census
+        context["census_problems"] = _for_reader(request, census.problems)
         context["census_period"] = collection_period(year)
         query = request.GET.copy()
         query["download"] = "1"
