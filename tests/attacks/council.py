@@ -79,19 +79,19 @@ class Council:
 
 
 # Who signs in to the crawl: a member of staff of every role (a police user for the partner
-# agency role), a second agency, and a MASH manager the restriction names.
+# agency role), a second agency, and a MASH manager the restriction names, in no team.
 STAFF = {
-    "contact_officer": (Role.CONTACT_OFFICER, ""),
-    "mash_social_worker": (Role.MASH_SOCIAL_WORKER, ""),
-    "mash_manager": (Role.MASH_MANAGER, ""),
-    "service_manager": (Role.SERVICE_MANAGER, ""),
-    "partner_agency": (Role.PARTNER_AGENCY, "police"),
-    "early_help_worker": (Role.EARLY_HELP_WORKER, ""),
-    "exploitation_coordinator": (Role.EXPLOITATION_COORDINATOR, ""),
-    "performance_analyst": (Role.PERFORMANCE_ANALYST, ""),
-    "administrator": (Role.ADMINISTRATOR, ""),
-    "partner_health": (Role.PARTNER_AGENCY, "health"),
-    "named_manager": (Role.MASH_MANAGER, ""),
+    "contact_officer": (Role.CONTACT_OFFICER, "", "MASH"),
+    "mash_social_worker": (Role.MASH_SOCIAL_WORKER, "", "MASH"),
+    "mash_manager": (Role.MASH_MANAGER, "", "MASH"),
+    "service_manager": (Role.SERVICE_MANAGER, "", "Children's Services"),
+    "partner_agency": (Role.PARTNER_AGENCY, "police", ""),
+    "early_help_worker": (Role.EARLY_HELP_WORKER, "", "Early Help"),
+    "exploitation_coordinator": (Role.EXPLOITATION_COORDINATOR, "", ""),
+    "performance_analyst": (Role.PERFORMANCE_ANALYST, "", "Performance"),
+    "administrator": (Role.ADMINISTRATOR, "", "Systems"),
+    "partner_health": (Role.PARTNER_AGENCY, "health", ""),
+    "named_manager": (Role.MASH_MANAGER, "", ""),
 }
 
 
@@ -105,10 +105,10 @@ def _users() -> dict[str, User]:
             last_name=key.replace("_", " ").title(),
             email=f"{key}@crawl.example",
             agency_key=agency,
-            team="MASH" if role != Role.PARTNER_AGENCY else "",
+            team=team,
             by=None,
         )
-        for key, (role, agency) in STAFF.items()
+        for key, (role, agency, team) in STAFF.items()
     }
 
 
