@@ -38,11 +38,14 @@ from frontdoor.mash.models import AgencyRequest, Enquiry, Meeting
 from frontdoor.people.models import Person
 from frontdoor.people.services import create_person_from, link_reported_person
 from frontdoor.privacy.restrictions import restrict
-from frontdoor.screening.decisions import TransferDetails, complete_follow_up, record_decision
+from frontdoor.screening.decisions import complete_follow_up, record_decision
 from frontdoor.screening.findings import save_findings
 from frontdoor.screening.models import Decision, FollowUp
 from frontdoor.screening.transitions import close_contact, start_screening, submit_for_decision
 from tests.intake.factories import make_submission
+from tests.mash.test_enquiries import everyone, send
+from tests.mash.test_meetings import record, schedule
+from tests.screening.factories import STRATEGY_DISCUSSION, TRANSFER, decide_every_child
 
 # Names found nowhere else: a page showing them has shown the restricted record (R45), or a
 # public referrer's identity (R11).
@@ -50,14 +53,6 @@ RESTRICTED_NAME = "Vexbridge"
 PUBLIC_REFERRER_NAME = "Thistlewood"
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-# A strategy meeting's minimum attendance in Sefton's policy (R40).
-STRATEGY_INVITEES = [
-    meetings.Invitee("social_care", "Sam Social"),
-    meetings.Invitee("police", "PC Lee"),
-    meetings.Invitee("early_help", "Ed Help"),
-    meetings.Invitee("health", "Nurse Khan"),
-]
-ANSWER_OPINION = "Two call-outs to the address this year; risk from the mother's partner."
 
 
 @dataclass
@@ -113,16 +108,11 @@ def _users() -> dict[str, User]:
 
 
 def _answer_everyone(request: AgencyRequest, by: User, *, at: dt.datetime) -> None:
-    contact = request.enquiry.contact
-    answers = [
-        enquiries.PersonAnswer(child, None, False, "Known to us: two call-outs.")
-        for child in contact.children.all()
-    ] + [enquiries.PersonAnswer(None, adult, True, "") for adult in contact.adults.all()]
     enquiries.answer_request(
         request=request,
         by=by,
-        answers=answers,
-        opinion=ANSWER_OPINION,
+        answers=everyone(request.enquiry.contact, "Known to us: two call-outs."),
+        opinion="Risk from the mother's partner.",
         submission_key=f"crawl-{request.pk}",
         now=at,
     )
@@ -182,14 +172,8 @@ def seed_council(now: dt.datetime | None = None) -> Council:
     # In MASH: a member of the public referred (R11); both agencies still within their time.
     public = {"type": "public", "name": f"Perpetua {PUBLIC_REFERRER_NAME}", "phone": "07700900123"}
     waiting = recorded("mash_waiting", at=now - dt.timedelta(hours=1), referrer=public)
-    council.enquiries["waiting"] = enquiries.send_enquiry(
-        contact=waiting,
-        child=waiting.children.first(),
-        by=manager,
-        rag="green",
-        agencies=["police", "health"],
-        reason="Domestic abuse reported in the household.",
-        now=now - dt.timedelta(minutes=30),
+    council.enquiries["waiting"] = send(
+        waiting, manager, rag="green", now=now - dt.timedelta(minutes=30)
     )
     council.requests["police_waiting"] = council.enquiries["waiting"].requests.get(
         agency_key="police"
@@ -197,15 +181,7 @@ def seed_council(now: dt.datetime | None = None) -> Council:
 
     # In MASH: police answered in time, health late (R36).
     answered = recorded("mash_answered", at=days_ago - dt.timedelta(hours=1))
-    sent = enquiries.send_enquiry(
-        contact=answered,
-        child=answered.children.first(),
-        by=manager,
-        rag="red",
-        agencies=["police", "health"],
-        reason="Domestic abuse reported in the household.",
-        now=days_ago,
-    )
+    sent = send(answered, manager, rag="red", now=days_ago)
     council.enquiries["answered"] = sent
     council.requests["police_answered"] = sent.requests.get(agency_key="police")
     council.requests["health_late"] = sent.requests.get(agency_key="health")
@@ -213,27 +189,18 @@ def seed_council(now: dt.datetime | None = None) -> Council:
         council.requests["police_answered"], police, at=days_ago + dt.timedelta(hours=1)
     )
     _answer_everyone(council.requests["health_late"], health, at=days_ago + dt.timedelta(hours=5))
-    council.meetings["case_discussion"] = meetings.schedule_meeting(
-        contact=answered,
+    council.meetings["case_discussion"] = schedule(
+        answered,
+        manager,
+        invitees=[meetings.Invitee("police", "PC Lee")],
         kind=Meeting.Kind.MASH_CASE_DISCUSSION,
         scheduled_for=now + dt.timedelta(days=1),
-        chair=manager,
-        invitees=[meetings.Invitee("police", "PC Lee")],
-        by=manager,
         now=now - dt.timedelta(hours=1),
     )
 
     # In MASH: nobody answered a Red enquiry (R36), so both agencies are overdue.
     overdue = recorded("mash_overdue", at=days_ago - dt.timedelta(hours=1))
-    council.enquiries["overdue"] = enquiries.send_enquiry(
-        contact=overdue,
-        child=overdue.children.first(),
-        by=manager,
-        rag="red",
-        agencies=["police", "health"],
-        reason="Domestic abuse reported in the household.",
-        now=days_ago,
-    )
+    council.enquiries["overdue"] = send(overdue, manager, rag="red", now=days_ago)
 
     # Screened and waiting for the manager's decision.
     awaiting = recorded("awaiting_decision", at=now - dt.timedelta(hours=6))
@@ -243,61 +210,27 @@ def seed_council(now: dt.datetime | None = None) -> Council:
 
     # Decided: an assessment for each child, with its follow-ups; a strategy meeting recorded.
     decided = recorded("decided", at=days_ago)
-    for child in decided.children.all():
-        council.decisions.setdefault(
-            "decided",
-            record_decision(
-                contact=decided,
-                child=child,
-                by=manager,
-                level=4,
-                outcome="strategy_discussion",
-                rationale="Bruising with an account of being hit.",
-                rag="red",
-                primary_need="N1",
-                now=days_ago + dt.timedelta(hours=2),
-            ),
-        )
+    decide_every_child(
+        decided, by=manager, now=days_ago + dt.timedelta(hours=2), decision=STRATEGY_DISCUSSION
+    )
+    council.decisions["decided"] = decided.decisions.order_by("pk").first()
     council.follow_ups["decided"] = FollowUp.objects.filter(decision__contact=decided).first()
-    meeting = meetings.schedule_meeting(
-        contact=decided,
-        kind=Meeting.Kind.STRATEGY_MEETING,
+    meeting = schedule(
+        decided,
+        manager,
         scheduled_for=days_ago + dt.timedelta(hours=4),
-        chair=manager,
-        invitees=STRATEGY_INVITEES,
-        by=manager,
         now=days_ago + dt.timedelta(hours=3),
     )
-    council.meetings["strategy_meeting"] = meetings.record_meeting(
-        meeting=meeting,
-        by=manager,
+    council.meetings["strategy_meeting"] = record(
+        meeting,
+        manager,
         held_at=days_ago + dt.timedelta(hours=4),
-        contributions=[
-            meetings.Contribution(attendee.pk, True, f"{attendee.name} shared what they hold.")
-            for attendee in meeting.attendees.all()
-        ],
-        analysis="Mother protective but overwhelmed.",
-        intervention="Section 47 enquiry.",
-        plan_of_action="Joint visit today.",
-        outcome="strategy_discussion",
-        consensus=True,
-        dissents=[],
-        expected_version=meeting.version,
         now=days_ago + dt.timedelta(hours=5),
     )
 
     # Closed after advice.
     closed = recorded("closed", at=days_ago)
-    for child in closed.children.all():
-        record_decision(
-            contact=closed,
-            child=child,
-            by=manager,
-            level=1,
-            outcome="information_and_advice",
-            rationale="Advice given.",
-            now=days_ago + dt.timedelta(hours=1),
-        )
+    decide_every_child(closed, by=manager, now=days_ago + dt.timedelta(hours=1))
     for follow_up in FollowUp.objects.filter(decision__contact=closed, done_at__isnull=True):
         complete_follow_up(
             follow_up=follow_up,
@@ -313,15 +246,8 @@ def seed_council(now: dt.datetime | None = None) -> Council:
         contact=moved,
         child=moved.children.first(),
         by=manager,
-        level=2,
-        outcome="another_council",
-        rationale="The family lives in Liverpool.",
-        transfer=TransferDetails(
-            council_code="E08000012",
-            sent_how="Secure e-mail to Liverpool's MASH",
-            what_was_sent="The referral and the screening notes",
-        ),
         now=days_ago + dt.timedelta(hours=1),
+        **TRANSFER,
     )
 
     # Escalations (R42): one open about a decision, one a partner raised and resolved.
@@ -425,14 +351,8 @@ def _seed_restricted(council: Council, *, now: dt.datetime, days_ago: dt.datetim
     reported: ReportedChild = contact.children.get()
     person = create_person_from(reported=reported, by=worker)
     council.people["restricted"] = person
-    council.enquiries["restricted"] = enquiries.send_enquiry(
-        contact=contact,
-        child=reported,
-        by=manager,
-        rag="amber",
-        agencies=["police"],
-        reason="Domestic abuse reported in the household.",
-        now=days_ago + dt.timedelta(hours=1),
+    council.enquiries["restricted"] = send(
+        contact, manager, agencies=["police"], now=days_ago + dt.timedelta(hours=1)
     )
     council.requests["police_restricted"] = council.enquiries["restricted"].requests.get()
     meetings.record_exploitation_screening(

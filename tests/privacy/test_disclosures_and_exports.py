@@ -17,9 +17,9 @@ from frontdoor.policy.registry import current_policy
 from frontdoor.privacy.selectors import CONSENT_GIVEN, WITHOUT_CONSENT, disclosures
 from frontdoor.privacy.subject_access import REFERRER, THIRD_PARTY, subject_access_export
 from frontdoor.screening.consent import authorise_sharing_without_consent
-from frontdoor.screening.decisions import TransferDetails, record_decision
+from frontdoor.screening.decisions import record_decision
 from tests.screening.conftest import RECEIVED
-from tests.screening.factories import decide_every_child
+from tests.screening.factories import TRANSFER, decide_every_child
 
 pytestmark = pytest.mark.django_db
 SENT = RECEIVED + dt.timedelta(hours=1)
@@ -51,15 +51,8 @@ def _transfer(contact, manager, child=None):
         contact=contact,
         child=child or contact.children.first(),
         by=manager,
-        level=2,
-        outcome="another_council",
-        rationale="The family lives in Liverpool.",
-        transfer=TransferDetails(
-            council_code="E08000012",
-            sent_how="Secure e-mail to Liverpool's MASH",
-            what_was_sent="The referral and the screening notes",
-        ),
         now=DECIDED,
+        **TRANSFER,
     )
 
 
