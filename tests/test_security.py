@@ -6,15 +6,17 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+import frontdoor
 from frontdoor.accounts.roles import Role
 from frontdoor.policy.registry import current_policy
-from frontdoor.security import client_ip, take
+from frontdoor.security import client_ip, take, waiting
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +114,15 @@ def test_the_public_form_posted_without_its_token_is_refused():
     assert client.post(reverse("refer:status"), {"reference": "FD-X"}).status_code == 403
 
 
+def test_a_form_posted_without_its_cookie_gets_the_services_own_page_saying_what_to_do():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("refer:start"))
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "The form could not be sent" in page and "Nothing was recorded" in page
+    assert "CSRF" not in page and "govuk-header" in page
+
+
 def test_the_sign_in_form_posted_without_its_token_is_refused():
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("accounts:login"), {"username": "a", "password": "b"})
@@ -130,33 +141,85 @@ def test_the_bucket_refills_over_time(settings):
     assert take("status", key="a", now=1301.0) == 0
 
 
+def test_waiting_says_how_long_without_taking(settings):
+    settings.FRONTDOOR_RATE_LIMITS = {**settings.FRONTDOOR_RATE_LIMITS, "status": (1, 600)}
+    assert waiting("status", key="a", now=1000.0) == 0
+    assert waiting("status", key="a", now=1000.0) == 0  # still there: nothing was taken
+    assert take("status", key="a", now=1000.0) == 0
+    assert waiting("status", key="a", now=1000.0) == pytest.approx(600)
+    assert waiting("status", key="a", now=1300.0) == pytest.approx(300)
+
+
+COUNT_IN_ONE_PROCESS = (
+    "import django; django.setup(); from django.core.management import call_command; "
+    "from frontdoor.security import take; call_command('migrate', verbosity=0); "
+    "print([take('status', key='203.0.113.1') for _ in range(11)][-1] > 0)"
+)
+LOOK_FROM_ANOTHER = (
+    "import django; django.setup(); from frontdoor.security import waiting; "
+    "print(waiting('status', key='203.0.113.1') > 0)"
+)
+
+
+def test_the_limits_are_counted_across_processes_in_the_database(tmp_path):
+    # Two workers of the production server are two processes: a limit each counted alone
+    # would let twice the guesses through. `migrate` makes the table the buckets are kept in.
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "frontdoor.settings",
+        "FRONTDOOR_VAR_DIR": str(tmp_path),
+        "PYTHONPATH": str(Path(frontdoor.__file__).parents[1]),  # this code, not an installed one
+    }
+    for code in (COUNT_IN_ONE_PROCESS, LOOK_FROM_ANOTHER):
+        result = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "True"
+
+
 def _start(client: Client, ip: str) -> str:
     response = client.post(reverse("refer:start"), REMOTE_ADDR=ip)
     assert response.status_code == 302, response.status_code
     return response["Location"].split("/")[2]
 
 
+def test_a_busy_address_is_never_stopped_part_way_through_a_referral(client, settings):
+    settings.FRONTDOOR_RATE_LIMITS = {**settings.FRONTDOOR_RATE_LIMITS, "referral": (5, 600)}
+    journeys = [_start(client, "203.0.113.4") for _ in range(5)]
+    # The sixth referral from the school's address in ten minutes is refused before it starts...
+    assert client.post(reverse("refer:start"), REMOTE_ADDR="203.0.113.4").status_code == 429
+    # ...while every one already started goes on, however many pages it takes.
+    for journey in journeys:
+        url = reverse("refer:danger", args=[journey])
+        for _ in range(25):
+            assert client.post(url, {"danger": "no"}, REMOTE_ADDR="203.0.113.4").status_code == 302
+
+
 def test_too_many_referral_posts_are_refused_with_429_and_the_numbers(client, settings):
-    settings.FRONTDOOR_RATE_LIMITS = {**settings.FRONTDOOR_RATE_LIMITS, "referral": (3, 600)}
+    settings.FRONTDOOR_RATE_LIMITS = {**settings.FRONTDOOR_RATE_LIMITS, "referral-page": (2, 600)}
     journey = _start(client, "203.0.113.5")
     url = reverse("refer:danger", args=[journey])
     assert client.post(url, {"danger": "no"}, REMOTE_ADDR="203.0.113.5").status_code == 302
     assert client.post(url, {"danger": "no"}, REMOTE_ADDR="203.0.113.5").status_code == 302
     response = client.post(url, {"danger": "no"}, REMOTE_ADDR="203.0.113.5")
     assert response.status_code == 429
-    assert response["Retry-After"] == "200"
+    assert response["Retry-After"] == "300"
     page = response.content.decode()
     numbers = current_policy().contact_numbers
-    assert "Wait 4 minutes" in page
+    assert "Wait 5 minutes" in page
     assert numbers.mash in page and numbers.edt in page
     assert "999" in page
     # Reading a page is never limited, and another address is not affected.
     assert client.get(url, REMOTE_ADDR="203.0.113.5").status_code == 200
-    assert Client().post(reverse("refer:start"), REMOTE_ADDR="198.51.100.1").status_code == 302
+    other = Client()
+    journey = _start(other, "198.51.100.1")
+    url = reverse("refer:danger", args=[journey])
+    assert other.post(url, {"danger": "no"}, REMOTE_ADDR="198.51.100.1").status_code == 302
 
 
 def test_what_was_typed_comes_back_to_be_sent_again(client, settings):
-    settings.FRONTDOOR_RATE_LIMITS = {**settings.FRONTDOOR_RATE_LIMITS, "referral": (2, 600)}
+    settings.FRONTDOOR_RATE_LIMITS = {**settings.FRONTDOOR_RATE_LIMITS, "referral-page": (1, 600)}
     journey = _start(client, "203.0.113.6")
     client.post(
         reverse("refer:danger", args=[journey]), {"danger": "no"}, REMOTE_ADDR="203.0.113.6"
@@ -196,7 +259,11 @@ def test_status_checks_have_their_own_tighter_limit_on_the_page_and_the_api(clie
 
 
 def test_signed_in_staff_pages_are_not_rate_limited(client, make_user, settings):
-    settings.FRONTDOOR_RATE_LIMITS = {"referral": (1, 600), "status": (1, 600)}
+    settings.FRONTDOOR_RATE_LIMITS = {
+        "referral": (1, 600),
+        "referral-page": (1, 600),
+        "status": (1, 600),
+    }
     client.force_login(make_user(Role.CONTACT_OFFICER))
     for _ in range(3):
         assert client.post(reverse("intake:new"), {}).status_code != 429

@@ -4,7 +4,9 @@ Partner systems sign in with an API token (`Authorization: Bearer <token>`, issu
 `python -m frontdoor issue-token`), acting as the user the token was issued to; every endpoint
 needs one unless it says `auth=None`. Errors have one shape: 422
 `{"errors": [{"field": ..., "message": ...}]}` for a body that does not validate (the same messages
-as the forms), and `{"message": ...}` for everything else (400, 401, 403, 404, 409, 429, 503).
+as the forms), and `{"message": ...}` for everything else (400, 401, 403, 404, 405, 409, 413, 429,
+500, 503): refusals made before or around the handlers here are put in that shape by
+`frontdoor.error_pages.ApiRefusalsMiddleware`.
 The OpenAPI document lists, for each operation, every status it can answer with: the ones only
 that operation gives are declared on it, and those that follow from how the API works (a token,
 a body, a rate limit, the database) are added here, once, by `FrontDoorSchema`.
@@ -24,7 +26,7 @@ from ninja.security import HttpBearer
 from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import PermissionDeniedError
 from frontdoor.accounts.tokens import user_for_token
-from frontdoor.error_pages import RETRY_AFTER_SECONDS
+from frontdoor.error_pages import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, body_limit_in_words
 from frontdoor.errors import DomainError
 from frontdoor.intake.api import router as intake_router
 from frontdoor.intake.schemas import Message, ValidationProblems
@@ -58,6 +60,9 @@ class FrontDoorSchema(OpenAPISchema):
         answers = {}
         if details.get("requestBody"):
             answers[400] = self._answer(Message, UNREADABLE_BODY)
+            answers[413] = self._answer(
+                Message, f"The body is larger than the {body_limit_in_words()} the API accepts."
+            )
         if details.get("security"):
             answers[401] = self._answer(
                 Message,
@@ -189,11 +194,6 @@ def _database_unavailable(request: HttpRequest, error: OperationalError) -> Http
     # The database went away mid-request (a restart, a failover). Every write runs in one
     # transaction, so nothing was recorded: say so, and that a retry with the same
     # Idempotency-Key is safe, rather than a 500 the sender may take for "maybe received".
-    response = _message(
-        request,
-        "Front Door's database is unavailable, so nothing was recorded. "
-        "Try again in a minute with the same Idempotency-Key.",
-        503,
-    )
+    response = _message(request, DATABASE_UNAVAILABLE, 503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

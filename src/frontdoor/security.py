@@ -2,8 +2,8 @@
 Permissions-Policy header, and the rate limits on the public pages that anyone can reach.
 
 The Content Security Policy itself comes from django-csp (settings CONTENT_SECURITY_POLICY);
-lockout after failed sign-ins from django-axes; two-factor sign-in and the idle timeout live in
-`frontdoor.accounts`.
+the limits on failed sign-ins (django-axes, and buckets of the rate limiter here), two-factor
+sign-in and the idle timeout live in `frontdoor.accounts`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.management import call_command
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+
+from frontdoor.error_pages import is_api_request
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -58,7 +61,8 @@ class PermissionsPolicyMiddleware:
         return response
 
 
-# Rate limits: a token bucket per limit and client address, in the Django cache.
+# Rate limits: a token bucket per limit and key (a client address, an account), in the Django
+# cache: by default a table in the database, shared by every process (settings CACHES).
 
 
 @dataclass(frozen=True)
@@ -74,9 +78,39 @@ class Limit:
         return self.requests / self.seconds
 
 
+def create_cache_table(using: str = "default", **kwargs) -> None:
+    """post_migrate: make the database cache's table when the cache is in the database
+    (Django's `createcachetable`, which skips a table already there and other caches)."""
+    call_command("createcachetable", database=using, verbosity=0)
+
+
 def limit_named(name: str) -> Limit:
     requests, seconds = settings.FRONTDOOR_RATE_LIMITS[name]
     return Limit(requests=requests, seconds=seconds)
+
+
+def _cache():
+    return caches[settings.FRONTDOOR_RATE_LIMIT_CACHE]
+
+
+def _tokens(name: str, key: str, now: float) -> tuple[Limit, str, float]:
+    """The limit `name`, where its bucket for `key` is kept, and the tokens in it at `now`."""
+    limit = limit_named(name)
+    cache_key = f"ratelimit:{name}:{key}"
+    tokens, updated = _cache().get(cache_key, (float(limit.requests), now))
+    tokens = min(float(limit.requests), tokens + max(0.0, now - updated) * limit.refill_per_second)
+    return limit, cache_key, tokens
+
+
+def _wait(limit: Limit, tokens: float) -> float:
+    return 0.0 if tokens >= 1 else (1 - tokens) / limit.refill_per_second
+
+
+def waiting(name: str, *, key: str, now: float | None = None) -> float:
+    """The seconds until the bucket `name` of `key` has a request to give, taking none: for
+    limits that count only some requests (failed sign-ins), checked before the request is."""
+    limit, _, tokens = _tokens(name, key, time.time() if now is None else now)
+    return _wait(limit, tokens)
 
 
 def take(name: str, *, key: str, now: float | None = None) -> float:
@@ -86,20 +120,20 @@ def take(name: str, *, key: str, now: float | None = None) -> float:
     Read and write are not atomic, so two requests at the same instant may both get the last
     token: a limit against floods, not an exact count, and no lock is worth that here.
     """
-    limit = limit_named(name)
-    cache = caches[settings.FRONTDOOR_RATE_LIMIT_CACHE]
     now = time.time() if now is None else now
-    cache_key = f"ratelimit:{name}:{key}"
-    tokens, updated = cache.get(cache_key, (float(limit.requests), now))
-    tokens = min(float(limit.requests), tokens + max(0.0, now - updated) * limit.refill_per_second)
-    wait = 0.0
-    if tokens >= 1:
+    limit, cache_key, tokens = _tokens(name, key, now)
+    wait = _wait(limit, tokens)
+    if not wait:
         tokens -= 1
-    else:
-        wait = (1 - tokens) / limit.refill_per_second
     # Kept as long as it takes an empty bucket to fill: after that, a missing entry means full.
-    cache.set(cache_key, (tokens, now), timeout=limit.seconds + 1)
+    _cache().set(cache_key, (tokens, now), timeout=limit.seconds + 1)
     return wait
+
+
+def wait_in_words(seconds: float) -> str:
+    """How long to wait, as a person is told it: whole minutes, rounded up."""
+    minutes = max(1, math.ceil(seconds / 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def limit_for(request: HttpRequest) -> str | None:
@@ -117,9 +151,12 @@ def limit_for_view(method: str, view_name: str) -> str | None:
     # Guessing a reference and status code: a tight limit, on the page and in the API alike.
     if view_name in {"refer:status", "api:check_status"}:
         return "status"
-    # Every page of the online referral form (a referral takes about 20 POSTs).
-    if view_name.partition(":")[0] == "refer":
+    # Referrals are limited whole, when one is started, so a school or hospital behind one
+    # address is never stopped part-way through one; its pages have a looser limit of their own.
+    if view_name == "refer:start":
         return "referral"
+    if view_name.partition(":")[0] == "refer":
+        return "referral-page"
     return None
 
 
@@ -147,9 +184,8 @@ class RateLimitMiddleware:
 
 def too_many_requests(request: HttpRequest, *, wait_seconds: float) -> HttpResponse:
     """429: how long to wait, and the numbers to phone if it cannot wait."""
-    minutes = max(1, math.ceil(wait_seconds / 60))
-    wait_words = "1 minute" if minutes == 1 else f"{minutes} minutes"
-    if request.resolver_match is not None and request.resolver_match.namespace == "api":
+    wait_words = wait_in_words(wait_seconds)
+    if is_api_request(request):
         response: HttpResponse = JsonResponse(
             {"message": f"Too many requests: wait {wait_words} and try again."}, status=429
         )

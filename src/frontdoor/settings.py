@@ -127,6 +127,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, to see every answer: those under /api/ are JSON, whichever part refused.
+    "frontdoor.error_pages.ApiRefusalsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "frontdoor.security.PermissionsPolicyMiddleware",
@@ -237,6 +239,8 @@ FRONTDOOR_SUPPORT_CONTACT = env_str("FRONTDOOR_SUPPORT_CONTACT", "your Front Doo
 
 # Lockout (django-axes): 5 wrong passwords for one username from one address lock that pair
 # for 30 minutes; an administrator unlocks it in the admin. The audit trail keeps each failure.
+# Guesses spread over many addresses, or over many usernames from one, are slowed by the
+# sign-in limits in FRONTDOOR_RATE_LIMITS below (frontdoor.accounts.lockout).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -248,6 +252,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are on the audit trail already
 AXES_CLIENT_IP_CALLABLE = "frontdoor.security.axes_client_ip"
 AXES_LOCKOUT_CALLABLE = "frontdoor.accounts.lockout.lockout_response"
+AXES_HANDLER = "frontdoor.accounts.lockout.SignInHandler"
 AXES_VERBOSE = False
 
 # Reverse proxies in front of Front Door that append the client's address to X-Forwarded-For
@@ -268,6 +273,7 @@ SESSION_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "frontdoor.error_pages.csrf_failure"  # the service's own page, what to do
 
 # Headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -304,9 +310,10 @@ FRONTDOOR_PERMISSIONS_OFF = (
     "usb",
 )
 
-# The cache, which holds the rate limits. The default is each process's memory: right for the
-# embedded server (one process) and the tests. Production with several workers or machines
-# should share one Redis (FRONTDOOR_CACHE_URL=redis://host:6379/0), or each worker counts alone.
+# The cache, which holds the rate limits and the sign-in limits. By default a table in the
+# database (made by `migrate`): every worker and machine counts together, on SQLite and
+# PostgreSQL alike. A shared Redis (FRONTDOOR_CACHE_URL=redis://host:6379/0) spares the database
+# those writes; locmem:// keeps it in each process's memory, where each process counts alone.
 FRONTDOOR_CACHE_URL = env_str("FRONTDOOR_CACHE_URL", "")
 if FRONTDOOR_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
@@ -315,11 +322,22 @@ if FRONTDOOR_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
             "LOCATION": FRONTDOOR_CACHE_URL,
         }
     }
-elif FRONTDOOR_CACHE_URL in {"", "locmem://"}:
+elif FRONTDOOR_CACHE_URL == "locmem://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif FRONTDOOR_CACHE_URL == "":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "frontdoor_cache",
+            # Past this many entries the oldest third is dropped, refilling those buckets: high
+            # enough that one needs thousands of addresses or usernames to do it on purpose.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 else:
     raise ImproperlyConfigured(
-        f"FRONTDOOR_CACHE_URL must be a redis:// address or empty, not {FRONTDOOR_CACHE_URL!r}."
+        "FRONTDOOR_CACHE_URL must be a redis:// address, locmem:// or empty, "
+        f"not {FRONTDOOR_CACHE_URL!r}."
     )
 
 
@@ -336,15 +354,33 @@ def env_rate(name: str, *, default: str) -> tuple[int, int]:
     return rate
 
 
-# Rate limits per client address on the public POSTs (frontdoor.security). The tests send many
-# referrals from one address, so their default is high; the tests of the limits set their own.
+# Rate limits (token buckets, frontdoor.security): per client address on the public POSTs, and
+# on failed sign-ins. The tests send many referrals from one address, so the referral and status
+# defaults are high there; the tests of the limits set their own.
 _RATE_SCALE = 100 if ENVIRONMENT == "test" else 1
 FRONTDOOR_RATE_LIMITS = {
-    # Every page of the online referral form: a referral is about 20 POSTs.
-    "referral": env_rate("FRONTDOOR_RATE_REFERRAL", default=f"{100 * _RATE_SCALE}/600"),
+    # Referrals started on the online form: 30 at once, then one every 20 seconds. A journey
+    # once started is never stopped by this part-way; a busy school's sixth in ten minutes goes.
+    "referral": env_rate("FRONTDOOR_RATE_REFERRAL", default=f"{30 * _RATE_SCALE}/600"),
+    # Pages of the form sent (a referral is about 20): bounds what one address can write.
+    "referral-page": env_rate("FRONTDOOR_RATE_REFERRAL_PAGE", default=f"{1000 * _RATE_SCALE}/600"),
     # Checking a referral's progress, on the page or through the API.
     "status": env_rate("FRONTDOOR_RATE_STATUS", default=f"{10 * _RATE_SCALE}/600"),
+    # Wrong passwords for one account, from any address, by browsers that have not signed in to
+    # it before: 10 at once (above the 5 that lock one address, so a person mistyping meets
+    # that clearer lock first), then one every 3 minutes. A 25th guess comes 45 minutes after
+    # the first at the soonest, and an hour allows at most 30, where ASVS 2.2.1 allows 100; the
+    # owner's own browser is not slowed, so knowing a username does not lock its owner out.
+    "sign-in-account": env_rate("FRONTDOOR_RATE_SIGN_IN_ACCOUNT", default="10/1800"),
+    # Wrong usernames or passwords from one address, for any accounts, by browsers that have
+    # not signed in to them before: 30 at once, then one every 2 minutes, including the right
+    # password. An office behind one address seldom mistypes 30 times in an hour; spraying one
+    # password over a thousand usernames from one address takes more than a day.
+    "sign-in-address": env_rate("FRONTDOOR_RATE_SIGN_IN_ADDRESS", default="30/3600"),
 }
+# A browser that has signed in to an account before is slowed on its own, as an account is (so
+# a stolen cookie does not let guesses through from everywhere).
+FRONTDOOR_RATE_LIMITS["sign-in-browser"] = FRONTDOOR_RATE_LIMITS["sign-in-account"]
 FRONTDOOR_RATE_LIMIT_CACHE = "default"
 
 LANGUAGE_CODE = "en-gb"

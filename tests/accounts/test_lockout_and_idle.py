@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
+from django.test import Client
 from django.urls import reverse
 
+from frontdoor import security
 from frontdoor.accounts.idle import LAST_SEEN_KEY
 from frontdoor.accounts.roles import Role
 from frontdoor.audit.models import AuditEvent
@@ -76,6 +79,123 @@ def test_a_right_password_clears_earlier_failures(client, make_user, settings):
     client.post(reverse("accounts:logout"))
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert try_password(client, user.username, "wrong").status_code == 200
+
+
+# Guessing across addresses and across usernames (ASVS 2.2.1).
+
+SIX_ADDRESSES = [f"198.51.100.{n}" for n in range(1, 7)]
+
+
+def test_guesses_at_one_account_spread_over_many_addresses_are_slowed(client, make_user, settings):
+    user = make_user(Role.CONTACT_OFFICER)
+    # Four wrong passwords from each of six addresses: never five from one, so no pair locks.
+    for ip in SIX_ADDRESSES:
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            try_password(client, user.username, "wrong", ip=ip)
+    # The right password from a seventh address is not even looked at: wait, then try again.
+    response = try_password(client, user.username, PASSWORD, ip="192.0.2.77")
+    assert response.status_code == 429
+    assert SESSION_KEY not in client.session
+    assert 0 < int(response["Retry-After"]) <= 180
+    page = response.content.decode()
+    assert "slowed down signing in to this account" in page
+    assert "in 3 minutes" in page
+
+
+def test_many_usernames_tried_from_one_address_pause_signing_in_from_it(client, make_user):
+    user = make_user(Role.CONTACT_OFFICER)
+    for n in range(40):
+        try_password(client, f"guess{n}", "Summer2024!", ip="203.0.113.40")
+    # Even the right password for a real account is refused from that address for a while...
+    response = try_password(client, user.username, PASSWORD, ip="203.0.113.40")
+    assert response.status_code == 429
+    assert SESSION_KEY not in client.session
+    assert "paused signing in from your network" in response.content.decode()
+    # Refusals are not counted: after eleven of them the wait is still one token's, 2 minutes.
+    assert 0 < int(response["Retry-After"]) <= 120
+    # Each refusal is audited, beside the failed sign-in every attempt already was.
+    slowed = AuditEvent.objects.filter(action="account.sign_in_slowed").order_by("id")
+    assert slowed.count() == 40 - 30 + 1
+    assert slowed.last().changes == {
+        "username": user.username,
+        "ip_address": "203.0.113.40",
+        "limit": "address",
+    }
+    assert AuditEvent.objects.filter(action="account.sign_in_failed").count() == 41
+    # The account itself is not locked: its owner signs in from anywhere else.
+    assert try_password(client, user.username, PASSWORD, ip="198.51.100.40").status_code == 302
+
+
+@pytest.fixture
+def small_account_limit(settings):
+    """Three wrong passwords per account, not ten: the same behaviour, fewer slow hashes."""
+    settings.FRONTDOOR_RATE_LIMITS = {
+        **settings.FRONTDOOR_RATE_LIMITS,
+        "sign-in-account": (3, 540),
+        "sign-in-browser": (3, 540),
+    }
+
+
+def _guess_from_six_addresses(username: str, settings) -> None:
+    attacker = Client()
+    for ip in SIX_ADDRESSES:
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            try_password(attacker, username, "wrong", ip=ip)
+
+
+def test_knowing_a_username_does_not_keep_its_owner_out_of_their_own_browser(
+    client, make_user, settings, small_account_limit
+):
+    user = make_user(Role.CONTACT_OFFICER)
+    assert try_password(client, user.username, PASSWORD).status_code == 302
+    client.post(reverse("accounts:logout"))
+    _guess_from_six_addresses(user.username, settings)
+    # The owner, at the browser they signed in from before, is not slowed by others' guesses.
+    assert try_password(client, user.username, PASSWORD).status_code == 302
+    # That browser is known for that account only.
+    client.post(reverse("accounts:logout"))
+    colleague = make_user(Role.CONTACT_OFFICER)
+    _guess_from_six_addresses(colleague.username, settings)
+    assert try_password(client, colleague.username, PASSWORD).status_code == 429
+
+
+def test_a_browser_that_signed_in_before_is_slowed_when_it_guesses(
+    client, make_user, settings, small_account_limit
+):
+    user = make_user(Role.CONTACT_OFFICER)
+    try_password(client, user.username, PASSWORD)
+    client.post(reverse("accounts:logout"))
+    # Its cookie, taken to many addresses, is not a way round the limit.
+    limit, _ = settings.FRONTDOOR_RATE_LIMITS["sign-in-browser"]
+    for n in range(limit):
+        assert try_password(client, user.username, "wrong", ip=f"192.0.2.{n}").status_code == 200
+    response = try_password(client, user.username, PASSWORD, ip="192.0.2.200")
+    assert response.status_code == 429
+    assert "slowed down signing in to this account" in response.content.decode()
+
+
+def test_the_admins_sign_in_is_slowed_alike(client, make_user, settings, small_account_limit):
+    admin = make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    _guess_from_six_addresses(admin.username, settings)
+    response = client.post(
+        reverse("admin:login"),
+        {"username": admin.username, "password": PASSWORD},
+        REMOTE_ADDR="192.0.2.78",
+    )
+    assert response.status_code == 429
+    assert SESSION_KEY not in client.session
+
+
+def test_the_owner_signs_in_once_the_wait_is_over(
+    client, make_user, settings, monkeypatch, small_account_limit
+):
+    user = make_user(Role.CONTACT_OFFICER)
+    _guess_from_six_addresses(user.username, settings)
+    wait = int(try_password(client, user.username, PASSWORD)["Retry-After"])
+    # The limiter's clock moves on by the wait it gave (no sleeping).
+    later = time.time() + wait
+    monkeypatch.setattr(security, "time", SimpleNamespace(time=lambda: later))
+    assert try_password(client, user.username, PASSWORD).status_code == 302
 
 
 def _leave_idle(client, seconds: float) -> None:

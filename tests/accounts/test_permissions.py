@@ -41,6 +41,7 @@ EXPECTED = """
                             CO SW MM SM PA EH EC PF AD
 guidance.view                Y  Y  Y  Y  Y  Y  Y  Y  Y
 contact.record               Y  Y  Y  .  .  .  .  .  .
+contact.report               Y  Y  Y  .  Y  .  .  .  .
 missing_episode.record       Y  Y  Y  .  .  .  .  .  .
 inbox.view                   Y  Y  Y  Y  .  .  .  .  .
 contact.screen               .  Y  Y  .  .  .  .  .  .
@@ -84,7 +85,7 @@ def test_the_expected_table_covers_every_role_and_action_exactly():
     actions = {action.key for action in ACTIONS}
     assert {key for _, key in EXPECTED_CELLS} == actions
     assert {role for role, _ in EXPECTED_CELLS} == set(Role)
-    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 207
+    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 216
 
 
 @pytest.mark.parametrize(

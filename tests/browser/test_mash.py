@@ -54,11 +54,15 @@ def test_an_amber_enquiry_is_answered_by_two_agencies_and_reviewed(page, live_se
     page.goto(f"{live_server.url}/contacts/{contact.reference}/screening/")
     page.get_by_role("link", name=f"Send a MASH enquiry about {ellis}").click()
     assert_no_axe_violations(page)
+    # Nothing is shared by default (R45): the manager ticks the agencies whose answers are needed.
     for agency in page.locator("input[name=agencies]").all():
-        agency.uncheck()
+        expect(agency).not_to_be_checked()
     page.get_by_label("Merseyside Police").check()
     page.get_by_label("Health", exact=True).check()
     page.get_by_role("group", name="RAG rating").get_by_label("Amber").check()
+    _submit(page, "Continue")
+    expect(page.get_by_text("Sefton Early Help")).to_have_count(0)
+    assert_no_axe_violations(page)
     _submit(page, "Send the enquiry")
     expect(page.get_by_text(f"MASH enquiry sent for {ellis}")).to_be_visible()
 

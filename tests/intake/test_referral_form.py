@@ -477,6 +477,13 @@ def test_r11_a_member_of_the_public_is_told_their_identity_is_protected(client):
     assert errors(response) == ["Enter your full name"]
 
 
+def test_r11_the_public_is_told_their_identity_is_protected_before_choosing_anonymity(client):
+    journey = start(client)
+    page = client.get(url("who", journey)).content.decode().replace("&#x27;", "'")
+    assert "your identity is protected" in page
+    assert "I want to stay anonymous" in page
+
+
 def test_changing_who_is_referring_clears_the_details_given_for_the_other(client):
     journey = start(client)
     post(client, url("who", journey), {"type": "public"})
@@ -743,6 +750,9 @@ def test_the_confirmation_links_to_the_progress_check(client):
     submit(client, journey)
     page = client.get(url("confirmation", journey)).content.decode()
     assert f'href="{STATUS}">Check the progress of your referral</a>' in page
+    # A retry of the same submission shows the same code again: the page does not say it cannot.
+    assert "cannot show you the code again" not in page
+    assert "if you lose it, call the MASH on" in page
 
 
 def test_a_referrer_sees_the_stage_of_their_referral_and_nothing_else(client):

@@ -165,6 +165,28 @@ def test_the_form_is_shown_with_a_submission_key_and_the_time_now(signed_in):
     assert "Add another child" in page
 
 
+def test_every_field_is_drawn_once_so_no_answer_is_lost(signed_in):
+    page = signed_in.get(NEW).content.decode()
+    fields = [
+        dict(re.findall(r'([a-z-]+)="([^"]*)"', tag))
+        for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", page)
+    ]
+    # Radios and checkboxes share a name by design; each form on the page has its own token.
+    names = [
+        field["name"]
+        for field in fields
+        if field.get("type") not in ("radio", "checkbox", "hidden") and "name" in field
+    ]
+    assert sorted({name for name in names if names.count(name) > 1}) == []
+    ids = [field["id"] for field in fields if "id" in field]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
+def test_the_referrers_view_of_the_level_of_need_is_kept(signed_in):
+    assert signed_in.post(NEW, contact_form_data(referrer_level_of_need="3")).status_code == 302
+    assert Report.objects.get().referrer_level_of_need == 3
+
+
 def test_a_received_time_in_the_future_is_refused_and_nothing_is_saved(signed_in):
     tomorrow = timezone.now() + dt.timedelta(days=1)
     response = signed_in.post(NEW, contact_form_data(received=tomorrow))

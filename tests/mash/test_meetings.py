@@ -11,9 +11,9 @@ from frontdoor.accounts.roles import Role
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Channel, MissingEpisode
 from frontdoor.mash import meetings
-from frontdoor.mash.meeting_views import children_of_concern
 from frontdoor.mash.meetings import Contribution, DissentIn, Invitee
 from frontdoor.mash.models import Meeting
+from frontdoor.mash.selectors import children_of_concern
 from frontdoor.outbox.models import Message
 from frontdoor.screening.models import FollowUp
 from tests.screening.conftest import RECEIVED
@@ -147,8 +147,8 @@ def test_r41_the_briefing_lists_children_of_most_concern_and_records_actions(
         missing_from="Home",
         by=officer,
     )
-    rows = children_of_concern(now.date())
-    assert rows and "Missing now" in rows[0]["reasons"][0]
+    rows = children_of_concern(user=coordinator, today=now.date())
+    assert rows and "Missing now" in rows[0].reasons[0]
     child = MissingEpisode.objects.get().child
     client.force_login(coordinator)
     page = client.get(reverse("mash:briefing")).content.decode()

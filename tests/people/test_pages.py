@@ -63,6 +63,26 @@ def test_r18_linking_from_the_matching_page_redirects_and_shows_the_link(client,
     assert "is linked to" in page and "Record the household from this contact" in page
 
 
+def test_r18_after_a_link_the_page_goes_on_to_the_next_person_then_to_screening(
+    client, worker, contact
+):
+    ellis, robin = contact.children.order_by("id")
+    client.force_login(worker)
+    client.post(_match_url(contact, ellis), {"action": "create"})
+    page = client.get(_match_url(contact, ellis)).content.decode()
+    assert f'href="{_match_url(contact, robin)}"' in page
+    assert "Back to contact" not in page
+    client.post(_match_url(contact, robin), {"action": "create"})
+    adult = contact.adults.get()
+    assert f'href="{_match_url(contact, adult, "adult")}"' in (
+        client.get(_match_url(contact, robin)).content.decode()
+    )
+    client.post(_match_url(contact, adult, "adult"), {"action": "create"})
+    page = client.get(_match_url(contact, adult, "adult")).content.decode()
+    screening = reverse("screening:contact", args=[contact.reference])
+    assert f'href="{screening}">Continue to screening' in page
+
+
 def test_r18_a_refused_link_is_shown_in_an_error_summary(client, worker):
     children = [{"first_name": "Ellis", "last_name": "Examplechild", "nhs_number": "9434765870"}]
     contact = record_contact(

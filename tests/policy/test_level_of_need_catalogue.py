@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
@@ -238,7 +239,17 @@ def catalogue() -> dict:
 
 
 def catalogue_levels() -> dict[int, dict]:
-    return {lvl["level"]: lvl for lvl in catalogue()["levels"]}
+    """The levels as the file writes them, each indicator by its text (a line that names a
+    child-protection concern is written {text, concerns})."""
+    levels = {}
+    for lvl in catalogue()["levels"]:
+        lines = lvl.get("indicators", {})
+        texts = {
+            sub: [line["text"] if isinstance(line, dict) else line for line in items]
+            for sub, items in lines.items()
+        }
+        levels[lvl["level"]] = {**lvl, "indicators": texts}
+    return levels
 
 
 def expected_indicators() -> dict[int, dict[str, list[str]]]:
@@ -318,7 +329,10 @@ def test_services_are_not_indicators_and_match_the_guidance_count():
     parsed = parse_guidance_levels()
     guidance_text = normalised_guidance()
     all_indicators = {
-        i for lvl in catalogue()["levels"] for items in lvl["indicators"].values() for i in items
+        i
+        for lvl in catalogue_levels().values()
+        for items in lvl["indicators"].values()
+        for i in items
     }
     for level, lvl in catalogue_levels().items():
         services = lvl.get("typical_services", [])
@@ -384,7 +398,7 @@ def test_subdomains_used_are_declared():
 
 
 def test_no_duplicate_or_unnormalised_indicator_within_a_subdomain():
-    for lvl in catalogue()["levels"]:
+    for lvl in catalogue_levels().values():
         for sub, items in lvl["indicators"].items():
             dupes = [item for item, n in Counter(items).items() if n > 1]
             assert not dupes, f"level {lvl['level']} / {sub}: {dupes}"
@@ -406,3 +420,14 @@ def test_lewisham_levels_are_the_four_of_its_continuum():
         assert lvl["name"] and lvl["descriptor"] and lvl["indicators"] == {}
         assert isinstance(lvl["summary"], str)
     assert lon["pre_birth_risk_factors"] == []
+
+
+def test_r28_an_indicator_names_only_known_concerns_and_at_least_one(tmp_path):
+    from frontdoor.policy.loader import PolicyError, load_policy_file
+
+    text = (REPO / "policies" / "sefton.yaml").read_text(encoding="utf-8")
+    for bad in ("concerns: [bullying]", "concerns: []"):
+        copy = tmp_path / "sefton.yaml"
+        copy.write_text(text.replace("concerns: [physical_abuse]", bad, 1), encoding="utf-8")
+        with pytest.raises(PolicyError, match="concerns"):
+            load_policy_file(copy)

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from frontdoor.people.models import Person
 from frontdoor.policy.clocks import LONDON
+from frontdoor.privacy.restrictions import restrict
 from frontdoor.returns.annex_a import LISTS, build_annex_a, find_problems, produce_annex_a
 from tests.returns.conftest import (
     ASSESS,
@@ -193,3 +194,19 @@ def test_csv_is_five_files_or_a_zip_of_them(record, tmp_path):
 def test_an_unknown_output_format_is_refused(tmp_path):
     with pytest.raises(ValueError, match=r"a \.xlsx, \.csv or \.zip file"):
         produce_annex_a(**period(), output=tmp_path / "annex.pdf")
+
+
+def test_r45_data_to_fix_never_names_a_restricted_child(record, admin):
+    person = Person.objects.create(first_name="Zephyr", last_name="Example")
+    restrict(person=person, allowed_users=[], ask="Head of Service", reason="Known", by=admin)
+    record(
+        at=days_ago(4),
+        referrer=SCHOOL,
+        children=[child("Zephyr", ethnicity="", gender="not_known")],
+        decisions=[[NFA]],
+        person=person,
+    )
+    problems = find_problems(build_annex_a(**period()))
+    details = [item.detail for group in problems.groups for item in group.items]
+    assert details and all("Zephyr" not in detail for detail in details)
+    assert "A restricted record" in details

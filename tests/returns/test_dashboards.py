@@ -29,7 +29,6 @@ from frontdoor.intake.models import Channel
 from frontdoor.intake.services import record_contact
 from frontdoor.people.models import Person
 from frontdoor.policy.clocks import LONDON
-from frontdoor.returns.dashboard_views import _cell
 from frontdoor.returns.dashboards import Period, dashboard
 from frontdoor.screening.decisions import complete_follow_up, record_decision
 from frontdoor.screening.models import FollowUp
@@ -314,13 +313,6 @@ def test_an_unknown_table_or_format_is_not_found(client, make_user):
     client.force_login(make_user(Role.PERFORMANCE_ANALYST))
     assert client.get("/dashboards/", {"download": "nothing"}).status_code == 404
     assert client.get("/dashboards/", {"download": "channels", "format": "pdf"}).status_code == 404
-
-
-def test_text_that_a_spreadsheet_would_run_as_a_formula_is_quoted():
-    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert _cell("Telephone") == "Telephone"
-    assert _cell(None) == ""
-    assert _cell(3) == 3
 
 
 @pytest.mark.parametrize(

@@ -67,37 +67,6 @@ def test_an_analyst_sees_the_data_to_fix_before_downloading_annex_a(analyst_clie
     assert page.index("Data to fix") < page.index("Download Annex A")
 
 
-def test_r45_the_data_to_fix_names_no_child_restricted_from_the_analyst(
-    analyst_client, record, make_user
-):
-    from frontdoor.people.models import Person
-    from frontdoor.privacy.restrictions import restrict
-
-    person = Person.objects.create(first_name="Ottoline", last_name="Vexbridge")
-    hidden = record(
-        at=days_ago(3),
-        referrer=SCHOOL,
-        children=[child("Ottoline", last_name="Vexbridge", ethnicity="")],
-        decisions=[[ASSESS]],
-        person=person,
-    )
-    restrict(
-        person=person,
-        allowed_users=[make_user(Role.MASH_MANAGER)],
-        ask="The MASH manager",
-        reason="A relative works here.",
-        by=make_user(Role.ADMINISTRATOR),
-    )
-    census = analyst_client.get(URL, {"return": "cin-census", "year": YEAR}).content.decode()
-    assert "Referrals: 1" in census and "Vexbridge" not in census
-    page = analyst_client.get(URL, annex_a_query()).content.decode()
-    assert "Vexbridge" not in page
-    # Still counted and still to fix: the analyst follows the link to learn whom to ask.
-    assert "1 child has no ethnicity recorded" in page
-    assert f'href="/contacts/{hidden.reference}/"' in page
-    assert "A restricted record" in page
-
-
 def test_an_analyst_downloads_annex_a_as_xlsx_and_zip(analyst_client, record):
     record(at=days_ago(3), referrer=SCHOOL, children=[child("Ellis")], decisions=[[ASSESS]])
     response = analyst_client.get(URL, annex_a_query(download="1"))

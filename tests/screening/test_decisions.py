@@ -131,6 +131,44 @@ def test_r28_early_help_is_refused_for_child_protection_concerns(contact, manage
         decide(contact, child, manager, level=2, outcome="early_help")
 
 
+# Sefton's level 4 indicators that name abuse, ticked without the separate concern boxes.
+ABUSE_OR_NEGLECT = "L4.family_history_functioning.17"  # physical, emotional, sexual abuse, neglect
+SEXUAL_BEHAVIOUR = "L4.social_emotional_behavioural_identity.17"  # may be indicative of abuse
+
+
+def test_r28_an_indicator_naming_abuse_counts_as_the_concern(make_contact, manager, worker):
+    from frontdoor.policy.catalogue import indicators
+    from frontdoor.screening.selectors import child_summary
+
+    catalogue = {indicator.key: indicator for indicator in indicators(current_policy())}
+    assert "physical, emotional or sexual abuse" in catalogue[ABUSE_OR_NEGLECT].text
+    assert "indicative of abuse" in catalogue[SEXUAL_BEHAVIOUR].text
+    # No domestic abuse in the referral: the indicators alone are the evidence.
+    contact = make_contact(concern={"worry": "Disclosed at school.", "domestic_abuse": "no"})
+    child = contact.children.first()
+    save_findings(
+        contact=contact,
+        child=child,
+        by=worker,
+        indicators=[ABUSE_OR_NEGLECT, SEXUAL_BEHAVIOUR],
+        concerns=[],
+        analysis="Disclosure of abuse.",
+    )
+    summary = child_summary(policy=current_policy(), contact=contact, child=child)
+    assert {concern.value for concern in summary.concerns} == {
+        "physical_abuse",
+        "emotional_abuse",
+        "sexual_abuse",
+        "neglect",
+    }
+    # R34: the harm criterion is met; R35: the RAG follows from the concerns and level 4.
+    assert "harm_or_neglect" in {criterion.key for criterion in summary.criteria_met}
+    assert summary.rag.rag == "red"
+    # R28: Early Help cannot be the first response.
+    with pytest.raises(DomainError, match="never the right first response"):
+        decide(contact, child, manager, level=2, outcome="early_help", rag="")
+
+
 def test_r16_early_help_at_level_2_needs_consent(make_contact, manager):
     contact = make_contact(consent={"consent": "refused"})
     with pytest.raises(DomainError, match="consent is required"):

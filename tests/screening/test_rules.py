@@ -137,7 +137,6 @@ def test_r35_no_criterion_met_means_no_mash_rag():
         any_criterion_met=False,
         suggested_level=3,
         concerns=[],
-        immediate_need=False,
         more_information_needed=False,
     )
     assert suggestion.rag is None
@@ -162,22 +161,34 @@ def test_r35_suggested_rag(level, concerns, immediate, more_info, expected):
         any_criterion_met=True,
         suggested_level=level,
         concerns=concerns,
-        immediate_need=immediate,
+        immediate_need_reported=immediate,
         more_information_needed=more_info,
     )
     assert suggestion.rag == expected
     assert suggestion.reasons
 
 
-def test_r35_immediate_red_need_presents_at_the_strategy_meeting():
+@pytest.mark.parametrize(
+    ("reported", "found", "reason"),
+    [
+        (True, False, "A report says a child needs protection now"),
+        (False, True, "The screening found that urgent action is needed"),
+    ],
+)
+def test_r35_immediate_red_need_presents_at_the_strategy_meeting_and_names_its_source(
+    reported, found, reason
+):
     suggestion = suggest_rag(
         SEFTON,
         any_criterion_met=True,
-        suggested_level=4,
+        suggested_level=2,
         concerns=[],
-        immediate_need=True,
+        immediate_need_reported=reported,
+        urgent_action_found=found,
         more_information_needed=False,
     )
+    assert suggestion.rag == Rag.RED
+    assert suggestion.reasons == [reason]
     assert suggestion.present_at_strategy_meeting
 
 

@@ -40,6 +40,13 @@ ACTIONS: tuple[Action, ...] = (
         "R1, R2",
     ),
     Action(
+        "contact.report",
+        "Report concerns from your organisation's system through the API, and add further "
+        "reports to the contacts your agency made",
+        frozenset({R.PARTNER_AGENCY, R.CONTACT_OFFICER, R.MASH_SOCIAL_WORKER, R.MASH_MANAGER}),
+        "R1, R7",
+    ),
+    Action(
         "missing_episode.record",
         "Record missing episodes",
         frozenset({R.CONTACT_OFFICER, R.MASH_SOCIAL_WORKER, R.MASH_MANAGER}),

@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django_otp import user_has_device
 
-from frontdoor.accounts import two_factor
+from frontdoor.accounts import lockout, two_factor
 from frontdoor.accounts.access import for_anyone_signed_in
 from frontdoor.accounts.forms import CodeForm
 from frontdoor.accounts.permissions import actions_for
@@ -70,6 +70,12 @@ class LoginView(auth_views.LoginView):
         # A wrong username or password concerns the whole form: link the summary to its first field.
         form.non_field_errors_anchor = "id_username"
         return form
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Others' guesses at this account no longer slow signing in from this browser.
+        lockout.remember_browser(response, username=form.get_user().get_username())
+        return response
 
     def get_success_url(self) -> str:
         # Straight on to the code (or to set an app up) rather than via a refused page.

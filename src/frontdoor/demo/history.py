@@ -40,7 +40,7 @@ from frontdoor.intake.models import Channel, Consent, Contact, Report, ReportedC
 from frontdoor.intake.submissions import Child, Submission
 from frontdoor.outbox.models import Message
 from frontdoor.people.services import create_person_from, link_reported_person
-from frontdoor.policy.catalogue import indicators
+from frontdoor.policy.catalogue import Indicator, indicators
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening.checks import open_social_care
 from frontdoor.screening.consent import authorise_sharing_without_consent
@@ -151,9 +151,9 @@ class _History:
         self.generator = _Generator(staff=staff, now=now, seed=SEED)
         self.count = 0
         policy = current_policy()
-        self.indicators: dict[int, list[str]] = {level: [] for level in (1, 2, 3, 4)}
+        self.indicators: dict[int, list[Indicator]] = {level: [] for level in (1, 2, 3, 4)}
         for indicator in indicators(policy):
-            self.indicators[indicator.level].append(indicator.key)
+            self.indicators[indicator.level].append(indicator)
         # Children whose families come back: their reported details, and their person record.
         self.returning: list[tuple[dict, ReportedChild]] = []
         self.known_families: set[int] = set()  # contacts about a child who comes back
@@ -327,9 +327,14 @@ class _History:
         return True
 
     def _findings(self, contact: Contact, child: ReportedChild, plan: Plan, *, at) -> None:
-        picks = self.rng.sample(
-            self.indicators[plan.level], k=min(2, len(self.indicators[plan.level]))
-        )
+        # An indicator that names a child-protection concern records it (R28): pick those only
+        # for a child the plan gives that concern, or the plan's outcome would be refused.
+        fitting = [
+            indicator.key
+            for indicator in self.indicators[plan.level]
+            if set(indicator.concerns) <= set(plan.concerns)
+        ]
+        picks = self.rng.sample(fitting, k=min(2, len(fitting)))
         save_findings(
             contact=contact,
             child=child,

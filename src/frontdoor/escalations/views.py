@@ -3,9 +3,7 @@ per-step report, printable and downloadable (R39, R42, R43)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -13,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-from openpyxl import Workbook
 
+from frontdoor import exports
 from frontdoor.accounts.access import allowed
 from frontdoor.accounts.access import refused as _refused
 from frontdoor.errors import DomainError
@@ -22,14 +20,6 @@ from frontdoor.escalations import selectors, services
 from frontdoor.escalations.forms import DiscussionForm, OpenForm, new_submission_key
 from frontdoor.intake.forms import london_datetime
 from frontdoor.policy.registry import current_policy
-
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection): what is
-# disagreed with and the plans are typed by people, so such cells are quoted.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,46 +135,27 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "escalations/list.html", {"rows": rows, "now": now})
 
 
-def _cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
-
-
-def _download(*, name: str, columns: list[str], rows: list[list], file_format: str) -> HttpResponse:
-    table = [columns, *rows]
-    if file_format == "csv":
-        text = io.StringIO()
-        writer = csv.writer(text)
-        for row in table:
-            writer.writerow([_cell(value) for value in row])
-        content: bytes | str = text.getvalue()
-    else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = name[:31]
-        for row in table:
-            sheet.append([_cell(value) for value in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        content = buffer.getvalue()
-    response = HttpResponse(content, content_type=FORMATS[file_format])
-    stamp = dt.date.today().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{file_format}"'
-    return response
-
-
-def _wanted_format(request: HttpRequest) -> str | HttpResponse | None:
+def _file_asked_for(
+    request: HttpRequest, *, export: exports.Export, name: str, columns: list[str], rows: list[list]
+) -> HttpResponse | None:
+    """The table as the file `?format=` asks for, not found for a format not offered, or None
+    when no file is asked for."""
     wanted = request.GET.get("format")
     if wanted is None:
         return None
-    if wanted not in FORMATS:
+    if wanted not in export.formats:
         return HttpResponse(
             "Download the table as CSV or XLSX.",
             status=404,
             content_type="text/plain; charset=utf-8",
         )
-    return wanted
+    return exports.download(
+        export=export,
+        by=request.user,
+        file_format=wanted,
+        filename=f"{name}-{dt.date.today().isoformat()}",
+        sheets=[exports.Sheet(name[:31], columns, rows)],
+    )
 
 
 @require_http_methods(["GET"])
@@ -193,13 +164,15 @@ def escalation_log(request: HttpRequest) -> HttpResponse:
     """The escalation summary log (R42 step 2), printable and as CSV or XLSX."""
     policy = current_policy()
     rows = selectors.escalation_log(user=request.user, policy=policy, now=timezone.now())
-    wanted = _wanted_format(request)
-    if isinstance(wanted, HttpResponse):
-        return wanted
-    if wanted:
-        return _download(
-            name="escalation-log", columns=selectors.LOG_COLUMNS, rows=rows, file_format=wanted
-        )
+    file = _file_asked_for(
+        request,
+        export=exports.ESCALATION_LOG,
+        name="escalation-log",
+        columns=selectors.LOG_COLUMNS,
+        rows=rows,
+    )
+    if file is not None:
+        return file
     return render(request, "escalations/log.html", {"columns": selectors.LOG_COLUMNS, "rows": rows})
 
 
@@ -210,16 +183,15 @@ def step_report(request: HttpRequest) -> HttpResponse:
     policy = current_policy()
     figures = selectors.step_report(user=request.user, policy=policy, now=timezone.now())
     rows = [item.as_row() for item in figures]
-    wanted = _wanted_format(request)
-    if isinstance(wanted, HttpResponse):
-        return wanted
-    if wanted:
-        return _download(
-            name="escalation-steps",
-            columns=selectors.REPORT_COLUMNS,
-            rows=rows,
-            file_format=wanted,
-        )
+    file = _file_asked_for(
+        request,
+        export=exports.ESCALATION_STEPS,
+        name="escalation-steps",
+        columns=selectors.REPORT_COLUMNS,
+        rows=rows,
+    )
+    if file is not None:
+        return file
     return render(
         request,
         "escalations/report.html",

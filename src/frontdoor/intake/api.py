@@ -19,7 +19,7 @@ from pydantic import AfterValidator, field_validator
 from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
-from frontdoor.intake import services
+from frontdoor.intake import selectors, services
 from frontdoor.intake.models import Channel, Contact
 from frontdoor.intake.schemas import (
     ContactOut,
@@ -86,8 +86,8 @@ def _receipt(recorded: Recorded) -> dict:
     }
 
 
-def _contact(reference: str, queryset: QuerySet[Contact] | None = None) -> Contact:
-    queryset = Contact.objects.all() if queryset is None else queryset
+def _contact(reference: str, queryset: QuerySet[Contact]) -> Contact:
+    """The contact with `reference` among those `queryset` (a need-to-know selector) allows."""
     contact = queryset.filter(reference=reference.strip().upper()).first()
     if contact is None:
         raise Http404(NOT_FOUND)
@@ -125,7 +125,12 @@ def read_contact(request: HttpRequest, reference: str):
     """A contact with its reports, children and adults; for children's services staff only."""
     # Checked before the lookup, so those who may not read contacts cannot probe references.
     require(request.auth, "inbox.view")
-    contact = _contact(reference, Contact.objects.prefetch_related("reports", "children", "adults"))
+    contact = _contact(
+        reference,
+        selectors.contacts_visible_to(request.auth).prefetch_related(
+            "reports", "children", "adults"
+        ),
+    )
     audit.record_view(viewer=request.auth, target=contact, through="api")
     return Status(200, contact)
 
@@ -141,10 +146,11 @@ def attach_report(
     report: ReportIn,
     idempotency_key: Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")] = None,
 ):
-    """Another report of the same incident (R7), or the written follow-up of a call (R3). 409 when
-    the contact is closed."""
+    """Another report of the same incident (R7), or the written follow-up of a call (R3), to a
+    contact your agency reported (staff systems: any contact they may open); 404 for any other.
+    409 when the contact is closed."""
     recorded = services.attach_report(
-        contact=_contact(reference),
+        contact=_contact(reference, selectors.contacts_open_to_reports(request.auth)),
         submission=report,
         channel=Channel(report.channel),
         received_at=report.received_at,

@@ -427,7 +427,11 @@ class ReportForm(forms.Form):
 
     @property
     def referrer_group(self):
-        return self.group("referrer_") if "referrer_type" in self.fields else []
+        # Named by referrer_fields, not by prefix: the referrer's view of the Level of Need is
+        # also "referrer_" but belongs to the summary, and a field drawn twice loses its value.
+        if "referrer_type" not in self.fields:
+            return []
+        return [self[name] for name in referrer_fields()]
 
     @property
     def child_groups(self):

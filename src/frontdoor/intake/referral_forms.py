@@ -285,6 +285,11 @@ WHO = (
         "Who is making the referral?",
         kind="radios",
         heading=True,
+        # R11: said before the choice, so a member of the public knows it before choosing to
+        # stay anonymous, not only on the page after choosing to give their name.
+        hint="If you are a member of the public or of the child's family, your identity is "
+        "protected: we will not tell the child's family or other agencies who you are without "
+        "your consent.",
         choices=(
             (
                 ReferrerType.PROFESSIONAL.value,

@@ -50,6 +50,24 @@ def contacts_visible_to(user, *, restricted_rows: bool = False) -> QuerySet[Cont
     return Contact.objects.exclude(Exists(hiding))
 
 
+def contacts_open_to_reports(user) -> QuerySet[Contact]:
+    """The contacts `user` may add a further report to (R7), as the pages allow (R45).
+
+    Staff who record contacts add to any contact they may open. A partner system adds only to
+    contacts its own agency reported: knowing a reference is not a reason to see or change it.
+    """
+    if can(user, "contact.record"):
+        return contacts_visible_to(user)
+    if not can(user, "contact.report"):
+        return Contact.objects.none()
+    from frontdoor.privacy.need_to_know import restrictions_hiding_contact
+
+    own = Report.objects.filter(
+        recorded_by__agency_key=user.agency_key, recorded_by__role=user.role
+    ).values("contact_id")
+    return Contact.objects.filter(pk__in=own).exclude(Exists(restrictions_hiding_contact(user)))
+
+
 def inbox(
     *, user, channel: str = "", age: str = "", now: dt.datetime | None = None
 ) -> QuerySet[Contact]:

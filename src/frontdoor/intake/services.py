@@ -38,7 +38,8 @@ from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import TimescaleKey
 from frontdoor.policy.versions import current_policy_version
 
-# Channels on which a member of the public or a partner system reports without signing in.
+# Channels whose sender checks progress with a status code: a member of the public on the online
+# form (no sign-in) and a partner system through the API (a token, acting as its user).
 PUBLIC_CHANNELS = frozenset({Channel.ONLINE_FORM, Channel.API})
 # Written channels: a written report follows up a telephoned immediate concern (R3).
 WRITTEN_CHANNELS = frozenset({Channel.ONLINE_FORM, Channel.LETTER, Channel.EMAIL, Channel.API})
@@ -202,9 +203,11 @@ def _add_report(
 
 
 def _check_channel(channel: Channel, by) -> None:
-    if channel in PUBLIC_CHANNELS:
+    # The online form is the public's, with no sign-in; a partner system's token acts with its
+    # user's role, as the pages do (R45); every other channel is staff recording a contact.
+    if channel == Channel.ONLINE_FORM:
         return
-    require(by, "contact.record")
+    require(by, "contact.report" if channel == Channel.API else "contact.record")
 
 
 def _check_consent_reason(submission: Submission) -> None:

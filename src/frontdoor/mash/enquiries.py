@@ -19,6 +19,7 @@ from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
 from frontdoor.mash.models import AgencyRequest, Answer, Enquiry, Opinion, RagReview
+from frontdoor.mash.selectors import sharing_allows
 from frontdoor.outbox.services import queue_message
 from frontdoor.policy.clocks import LONDON, start_clock
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
@@ -26,10 +27,6 @@ from frontdoor.policy.schema import Rag
 from frontdoor.policy.versions import current_policy_version
 from frontdoor.screening.selectors import contact_screening
 from frontdoor.screening.transitions import into_mash, out_of_mash
-
-# R16: a Red enquiry is about significant harm, where consent may be set aside with a manager's
-# authorisation (level 4); Amber and Green are child-in-need work, where consent is required.
-_SHARING_LEVEL = {Rag.RED: 4, Rag.AMBER: 3, Rag.GREEN: 3}
 
 
 def _when(moment: dt.datetime) -> str:
@@ -85,7 +82,7 @@ def send_enquiry(
             f"No MASH criterion is met for {child}: the duty social worker makes single-agency "
             "enquiries instead (R34). Record the screening findings first if they meet one."
         )
-    may_share, why_not = view.sharing.may_share_at(policy, _SHARING_LEVEL[Rag(rag)])
+    may_share, why_not = sharing_allows(policy=policy, sharing=view.sharing, rag=rag)
     if not may_share:
         raise DomainError(why_not)
     into_mash(contact=contact, by=by, at=now)

@@ -22,6 +22,8 @@ class SendForm(GovukForm):
     agencies = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         label="Partner agencies to ask",
+        help_text="Each agency you choose receives the child's and household's details: ask only "
+        "those whose information is needed (R45).",
         error_messages={"required": "Choose at least one partner agency"},
     )
     reason = forms.CharField(
@@ -32,9 +34,14 @@ class SendForm(GovukForm):
         error_messages={"required": "Say why the child goes to MASH"},
     )
 
-    def __init__(self, *args, policy: Policy, **kwargs):
+    def __init__(self, *args, policy: Policy, rag_options=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agencies"].choices = [(agency.key, agency.name) for agency in policy.agencies]
+        if rag_options:
+            # Each RAG names its agencies' timescale in words (R36), not the policy's key.
+            self.fields["rag"].choices = [
+                (option.rag.value, option.label) for option in rag_options
+            ]
 
 
 class ReviewForm(GovukForm):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -17,10 +15,8 @@ from frontdoor.accounts.models import User
 from frontdoor.accounts.roles import Role
 from frontdoor.errors import DomainError
 from frontdoor.intake import selectors as intake_selectors
-from frontdoor.intake.models import MissingEpisode, ReportedChild
-from frontdoor.mash import meetings
-from frontdoor.mash.models import BriefingAction, ExploitationScreening, Meeting
-from frontdoor.policy.clocks import LONDON
+from frontdoor.mash import meetings, selectors
+from frontdoor.mash.models import ExploitationScreening, Meeting
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening.forms import GovukForm
 
@@ -280,42 +276,6 @@ def exploitation(request: HttpRequest, reference: str, child_id: int) -> HttpRes
     )
 
 
-def children_of_concern(today: dt.date) -> list[dict]:
-    """R41: exploitation concerns and current or repeated missing episodes, most concern first."""
-    since = today - dt.timedelta(days=90)
-    rows: dict[int, dict] = {}
-
-    def row(child: ReportedChild) -> dict:
-        return rows.setdefault(child.pk, {"child": child, "reasons": [], "score": 0, "actions": []})
-
-    for screening in ExploitationScreening.objects.filter(
-        assessed_at__date__gte=since
-    ).select_related("child__contact"):
-        entry = row(screening.child)
-        entry["reasons"].append(
-            f"Exploitation risk {screening.get_risk_display().lower()}, assessed "
-            f"{screening.assessed_at.astimezone(LONDON):%d %B}"
-        )
-        entry["score"] += {"high": 30, "medium": 20, "low": 5}[screening.risk]
-    for episode in MissingEpisode.objects.filter(went_missing_at__date__gte=since).select_related(
-        "child__contact"
-    ):
-        entry = row(episode.child)
-        if episode.returned_at is None:
-            entry["reasons"].append(
-                f"Missing now, since {episode.went_missing_at.astimezone(LONDON):%H:%M %d %B}"
-            )
-            entry["score"] += 50
-        else:
-            entry["reasons"].append(
-                f"Missing {episode.went_missing_at.astimezone(LONDON):%d %B}, returned"
-            )
-            entry["score"] += 10
-    for action in BriefingAction.objects.filter(child_id__in=rows, on__gte=since):
-        rows[action.child_id]["actions"].append(action)
-    return sorted(rows.values(), key=lambda entry: -entry["score"])
-
-
 class BriefingActionForm(GovukForm):
     child = forms.IntegerField(widget=forms.HiddenInput)
     action = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Action agreed")
@@ -330,7 +290,11 @@ def briefing(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = BriefingActionForm(request.POST)
         if form.is_valid():
-            child = get_object_or_404(ReportedChild, pk=form.cleaned_data["child"])
+            # Only a child the user may see on the briefing, named to them (R45).
+            child = get_object_or_404(
+                selectors.briefing_children(request.user).filter(restricted_ask__isnull=True),
+                pk=form.cleaned_data["child"],
+            )
             try:
                 meetings.record_briefing_action(
                     child=child,
@@ -346,5 +310,7 @@ def briefing(request: HttpRequest) -> HttpResponse:
             messages.error(request, "Record the action agreed and who does it")
         return redirect(reverse("mash:briefing"))
     return render(
-        request, "mash/briefing.html", {"rows": children_of_concern(today), "today": today}
+        request,
+        "mash/briefing.html",
+        {"rows": selectors.children_of_concern(user=request.user, today=today), "today": today},
     )

@@ -1,8 +1,10 @@
-"""Reading MASH enquiries, with need-to-know applied in the query (R11, R45).
+"""Reading MASH enquiries and the daily briefing, with need-to-know applied in the query (R11,
+R41, R45).
 
 A partner agency's user loads only the requests sent to their agency, by page, API or export;
-MASH staff see every request. What a partner sees of the contact leaves out the identity of a
-referrer who is not a professional (R11).
+MASH staff see every request. A contact about a restricted person is left out for anyone the
+restriction does not name, whatever their role. What a partner sees of the contact leaves out the
+identity of a referrer who is not a professional (R11).
 """
 
 from __future__ import annotations
@@ -10,13 +12,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from frontdoor.accounts.permissions import can
 from frontdoor.accounts.roles import Role
-from frontdoor.intake.models import ReferrerType, Report
-from frontdoor.mash.models import AgencyRequest, Answer, Enquiry
-from frontdoor.policy.schema import Policy
+from frontdoor.intake.models import MissingEpisode, ReferrerType, Report, ReportedChild
+from frontdoor.mash.models import (
+    AgencyRequest,
+    Answer,
+    BriefingAction,
+    Enquiry,
+    ExploitationScreening,
+)
+from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.schema import Policy, Rag
+from frontdoor.privacy.need_to_know import restrictions_hiding_contact
+from frontdoor.screening.consent import SharingPosition
+
+
+def _hidden_from(user, contact: str) -> Exists:
+    """True for rows whose contact (the path `contact`) is about a person restricted from `user`."""
+    return Exists(restrictions_hiding_contact(user, contact=OuterRef(contact)))
 
 
 def requests_visible_to(user) -> QuerySet[AgencyRequest]:
@@ -24,19 +40,66 @@ def requests_visible_to(user) -> QuerySet[AgencyRequest]:
         "enquiry__contact", "enquiry__child", "opinion"
     ).order_by("answered_at", "due_at", "id")
     if getattr(user, "role", None) == Role.PARTNER_AGENCY:
-        return requests.filter(agency_key=user.agency_key)
-    if can(user, "enquiry.send") or can(user, "contact.screen"):
-        return requests
-    return requests.none()
+        requests = requests.filter(agency_key=user.agency_key)
+    elif not (can(user, "enquiry.send") or can(user, "contact.screen")):
+        return requests.none()
+    return requests.exclude(_hidden_from(user, "enquiry__contact"))
 
 
 def enquiries_visible_to(user) -> QuerySet[Enquiry]:
     if not (can(user, "enquiry.send") or can(user, "contact.screen")):
         return Enquiry.objects.none()
-    return Enquiry.objects.select_related("contact", "child", "sent_by").prefetch_related(
-        Prefetch("requests", queryset=AgencyRequest.objects.select_related("opinion")),
-        "reviews",
+    return (
+        Enquiry.objects.exclude(_hidden_from(user, "contact"))
+        .select_related("contact", "child", "sent_by")
+        .prefetch_related(
+            Prefetch("requests", queryset=AgencyRequest.objects.select_related("opinion")),
+            "reviews",
+        )
     )
+
+
+# R16: a Red enquiry is about significant harm, where consent may be set aside with a manager's
+# authorisation (level 4); Amber and Green are child-in-need work, where consent is required.
+SHARING_LEVEL = {Rag.RED: 4, Rag.AMBER: 3, Rag.GREEN: 3}
+
+
+def sharing_allows(*, policy: Policy, sharing: SharingPosition, rag: str) -> tuple[bool, str]:
+    """May an enquiry be sent under `rag` with this consent position? With the reason (R16)."""
+    return sharing.may_share_at(policy, SHARING_LEVEL[Rag(rag)])
+
+
+@dataclass(frozen=True)
+class RagOption:
+    """A RAG an enquiry may be sent under, as the manager chooses it (R35, R36, R16)."""
+
+    rag: Rag
+    timescale: str  # "2 hours from when the partner agency is alerted", or why there is none
+    may_share: bool
+    why_not: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.rag.value.title()}: {self.timescale}"
+
+
+def rag_options(*, policy: Policy, sharing: SharingPosition) -> list[RagOption]:
+    """Each RAG with its agencies' timescale in words and whether consent allows sending."""
+    options = []
+    for rag in Rag:
+        timescale = policy.timescale(policy.rag[rag].enquiry_timescale)
+        may_share, why = sharing_allows(policy=policy, sharing=sharing, rag=rag)
+        options.append(
+            RagOption(
+                rag=rag,
+                timescale=timescale.in_words()
+                if timescale
+                else "the council sets no timescale for agencies to answer",
+                may_share=may_share,
+                why_not="" if may_share else why,
+            )
+        )
+    return options
 
 
 @dataclass(frozen=True)
@@ -115,3 +178,85 @@ def enquiry_timeline(person) -> list:
         )
         for enquiry in Enquiry.objects.filter(child__person=person).select_related("contact")
     ]
+
+
+# R41: what brings a child to the daily briefing, and how much each adds to its place on it.
+BRIEFING_DAYS = 90
+EXPLOITATION_RISK_SCORES = {"high": 30, "medium": 20, "low": 5}
+MISSING_NOW_SCORE = 50
+MISSING_RETURNED_SCORE = 10
+
+
+def briefing_children(user) -> QuerySet[ReportedChild]:
+    """The children `user` may see on the briefing: those `user` runs it for, each annotated
+    with whom to ask (`restricted_ask`) when a restriction hides them from `user` (R41, R45)."""
+    if not can(user, "exploitation.brief"):
+        return ReportedChild.objects.none()
+    hiding = restrictions_hiding_contact(user, contact=OuterRef("contact"))
+    return ReportedChild.objects.select_related("contact").annotate(
+        restricted_ask=Subquery(hiding.values("ask")[:1])
+    )
+
+
+@dataclass
+class ConcernRow:
+    """One child on the daily briefing; a restricted child shows only whom to ask (R45)."""
+
+    child: ReportedChild
+    reasons: list[str]
+    score: int
+    actions: list[BriefingAction]
+
+    @property
+    def restricted_ask(self) -> str | None:
+        return self.child.restricted_ask
+
+
+def children_of_concern(*, user, today: dt.date) -> list[ConcernRow]:
+    """R41: exploitation concerns and current or repeated missing episodes, most concern first.
+
+    Read through `briefing_children`, so a restricted child is listed by whom to ask, never by
+    name or reason (R45)."""
+    since = today - dt.timedelta(days=BRIEFING_DAYS)
+    visible = briefing_children(user)
+    screenings = ExploitationScreening.objects.filter(
+        assessed_at__date__gte=since, child__in=visible.values("pk")
+    )
+    episodes = MissingEpisode.objects.filter(
+        went_missing_at__date__gte=since, child__in=visible.values("pk")
+    )
+    children = visible.in_bulk(
+        set(screenings.values_list("child_id", flat=True))
+        | set(episodes.values_list("child_id", flat=True))
+    )
+    rows: dict[int, ConcernRow] = {}
+
+    def row(child_id: int) -> ConcernRow:
+        return rows.setdefault(child_id, ConcernRow(children[child_id], [], 0, []))
+
+    for screening in screenings:
+        entry = row(screening.child_id)
+        entry.reasons.append(
+            f"Exploitation risk {screening.get_risk_display().lower()}, assessed "
+            f"{screening.assessed_at.astimezone(LONDON):%d %B}"
+        )
+        entry.score += EXPLOITATION_RISK_SCORES[screening.risk]
+    for episode in episodes:
+        entry = row(episode.child_id)
+        if episode.returned_at is None:
+            entry.reasons.append(
+                f"Missing now, since {episode.went_missing_at.astimezone(LONDON):%H:%M %d %B}"
+            )
+            entry.score += MISSING_NOW_SCORE
+        else:
+            entry.reasons.append(
+                f"Missing {episode.went_missing_at.astimezone(LONDON):%d %B}, returned"
+            )
+            entry.score += MISSING_RETURNED_SCORE
+    for action in BriefingAction.objects.filter(child_id__in=rows, on__gte=since):
+        rows[action.child_id].actions.append(action)
+    for entry in rows.values():
+        if entry.restricted_ask:
+            # Nothing but that a record exists and whom to ask: no reason, no action agreed.
+            entry.reasons, entry.actions = [], []
+    return sorted(rows.values(), key=lambda entry: -entry.score)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from frontdoor import exports
 from frontdoor.accounts.access import allowed
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
@@ -26,16 +25,28 @@ from frontdoor.screening import selectors as screening_selectors
 @require_http_methods(["GET", "POST"])
 @allowed("enquiry.send")
 def send(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
-    """Send a child into MASH, with the criteria met shown (R33-R36)."""
+    """Send a child into MASH, with the criteria met shown (R33-R36).
+
+    Nothing is ticked to start with, and the manager sees who will receive the child's details
+    before anything is sent: sharing must be necessary and proportionate (R45)."""
     contact = get_object_or_404(
         intake_selectors.contacts_visible_to(request.user), reference=reference
     )
     child = get_object_or_404(contact.children, pk=child_id)
     policy = current_policy()
-    summary = screening_selectors.child_summary(policy=policy, contact=contact, child=child)
+    screening = screening_selectors.contact_screening(policy=policy, contact=contact)
+    summary = next(item for item in screening.children if item.child.pk == child.pk)
+    options = selectors.rag_options(policy=policy, sharing=screening.sharing)
+    context = {
+        "contact": contact,
+        "child": child,
+        "summary": summary,
+        "policy": policy,
+        "refused_options": [option for option in options if not option.may_share],
+    }
     if request.method == "POST":
-        form = SendForm(request.POST, policy=policy)
-        if form.is_valid():
+        form = SendForm(request.POST, policy=policy, rag_options=options)
+        if form.is_valid() and request.POST.get("confirm") == "yes":
             try:
                 enquiries.send_enquiry(
                     contact=contact,
@@ -50,22 +61,31 @@ def send(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
             else:
                 messages.success(request, f"MASH enquiry sent for {child}")
                 return redirect(reverse("screening:contact", args=[contact.reference]))
+        elif form.is_valid() and "change" not in request.POST:
+            chosen = set(form.cleaned_data["agencies"])
+            option = next(o for o in options if o.rag == form.cleaned_data["rag"])
+            return render(
+                request,
+                "mash/send_check.html",
+                {
+                    **context,
+                    "form": form,
+                    "option": option,
+                    "recipients": [a for a in policy.agencies if a.key in chosen],
+                },
+            )
     else:
         form = SendForm(
             initial={
                 "rag": summary.rag.rag.value if summary.rag.rag else "",
-                "agencies": [agency.key for agency in policy.agencies],
                 "reason": "; ".join(
                     f"{item.label}: {', '.join(item.evidence)}" for item in summary.criteria_met
                 ),
             },
             policy=policy,
+            rag_options=options,
         )
-    return render(
-        request,
-        "mash/send.html",
-        {"contact": contact, "child": child, "summary": summary, "form": form, "policy": policy},
-    )
+    return render(request, "mash/send.html", {**context, "form": form})
 
 
 @require_http_methods(["GET"])
@@ -145,7 +165,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     """
     visible = selectors.requests_visible_to(request.user)
     if request.GET.get("format") == "csv":
-        return _requests_csv(visible)
+        return _requests_csv(request, visible)
     waiting = visible.filter(answered_at__isnull=True, enquiry__closed_at__isnull=True).order_by(
         "due_at", "id"
     )
@@ -166,26 +186,30 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _requests_csv(visible) -> HttpResponse:
+def _requests_csv(request: HttpRequest, visible) -> HttpResponse:
     """The agency's own enquiries as CSV: the same rows the page shows, nothing more."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="mash-enquiries.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["id", "child", "rag", "alerted_at", "due_at", "answered_at", "late"])
-    for item in visible:
-        late = bool(item.due_at and (item.answered_at or timezone.now()) > item.due_at)
-        writer.writerow(
-            [
-                item.pk,
-                str(item.enquiry.child),
-                item.enquiry.rag,
-                item.alerted_at.isoformat(),
-                item.due_at.isoformat() if item.due_at else "",
-                item.answered_at.isoformat() if item.answered_at else "",
-                "yes" if late else "no",
-            ]
-        )
-    return response
+    now = timezone.now()
+    rows = (
+        [
+            item.pk,
+            str(item.enquiry.child),
+            item.enquiry.rag,
+            item.alerted_at,
+            item.due_at,
+            item.answered_at,
+            "yes" if item.due_at and (item.answered_at or now) > item.due_at else "no",
+        ]
+        for item in visible
+    )
+    header = ["id", "child", "rag", "alerted_at", "due_at", "answered_at", "late"]
+    return exports.download(
+        export=exports.PARTNER_ENQUIRIES,
+        by=request.user,
+        file_format=exports.CSV,
+        filename="mash-enquiries",
+        sheets=[exports.Sheet("MASH enquiries", header, rows)],
+        filters={"agency": request.user.agency_key},
+    )
 
 
 def _people(enquiry: Enquiry) -> list[tuple[str, str, object]]:

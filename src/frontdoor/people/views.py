@@ -43,6 +43,16 @@ def _reported(contact, kind: str, reported_id: int):
     )
 
 
+def _next_to_match(contact, reported) -> tuple[str, object] | None:
+    """The contact's next child (then adult) with no person record yet, other than `reported`:
+    the worker goes on to it in one click, or back to screening when there is none."""
+    for kind, people in (("child", contact.children), ("adult", contact.adults)):
+        for other in people.filter(person__isnull=True).order_by("id"):
+            if not (other.pk == reported.pk and type(other) is type(reported)):
+                return kind, other
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 @allowed("contact.screen")
 def match(request: HttpRequest, reference: str, kind: str, reported_id: int) -> HttpResponse:
@@ -94,6 +104,7 @@ def match(request: HttpRequest, reference: str, kind: str, reported_id: int) -> 
         {
             "contact": contact,
             "reported": reported,
+            "next_to_match": _next_to_match(contact, reported),
             "kind": kind,
             "candidates": [
                 (c, open_by_person.get(c.person.pk, []), ask_about.get(c.person.pk)) for c in found

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from frontdoor.policy.schema import TIMESCALES, Policy, TimescaleKey
+from frontdoor.policy.concerns import Concern
+from frontdoor.policy.schema import TIMESCALES, IndicatorLine, Policy, TimescaleKey
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,8 @@ class Indicator:
     domain: str
     subdomain: str
     text: str
+    # R28: the child-protection concerns the indicator names, as the council's catalogue says.
+    concerns: tuple[Concern, ...] = ()
 
 
 def indicators(policy: Policy) -> list[Indicator]:
@@ -25,14 +28,16 @@ def indicators(policy: Policy) -> list[Indicator]:
     for level in sorted(catalogue.levels, key=lambda item: item.level):
         for domain in catalogue.domains:
             for subdomain in domain.subdomains:
-                for position, text in enumerate(level.indicators.get(subdomain.key, []), 1):
+                for position, line in enumerate(level.indicators.get(subdomain.key, []), 1):
+                    named = line if isinstance(line, IndicatorLine) else None
                     rows.append(
                         Indicator(
                             key=f"L{level.level}.{subdomain.key}.{position}",
                             level=level.level,
                             domain=domain.name,
                             subdomain=subdomain.name,
-                            text=text,
+                            text=named.text if named else line,
+                            concerns=tuple(named.concerns) if named else (),
                         )
                     )
     return rows

@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from frontdoor.policy.concerns import Concern
+
 
 class Strict(BaseModel):
     """A section of a policy file: unknown keys are mistakes, and nothing changes once loaded."""
@@ -366,6 +368,14 @@ class LevelOfNeedDomain(Strict):
     subdomains: list[LevelOfNeedSubdomain]
 
 
+class IndicatorLine(Strict):
+    """An indicator that names a child-protection concern (R28): ticking it records the concern,
+    for R28, the MASH criteria (R34) and the RAG suggestion (R35), as ticking the concern would."""
+
+    text: str
+    concerns: Annotated[list[Concern], Field(min_length=1)]
+
+
 class Level(Strict):
     level: Annotated[int, Field(ge=1, le=4)]
     name: str
@@ -378,7 +388,8 @@ class Level(Strict):
     typical_services: list[str] = []
     exit_strategy: str | None = None
     indicators_intro: str | None = None
-    indicators: dict[str, list[str]] = {}
+    # Each line is its text, or {text, concerns} where it names a child-protection concern.
+    indicators: dict[str, list[str | IndicatorLine]] = {}
 
 
 class LevelOfNeed(Strict):

@@ -11,7 +11,8 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from frontdoor.audit.models import RecordView
+from frontdoor import exports
+from frontdoor.audit.models import AuditEvent, RecordView
 from frontdoor.intake.models import Attachment, Consent, Contact, Report
 from frontdoor.mash.models import AgencyRequest
 from frontdoor.people.models import Person
@@ -268,9 +269,10 @@ def access_log(
     ordered = views.order_by("-at", "-id")
     rows = list(ordered if limit is None else ordered[:limit])
     contact_type, attachment_type = Contact._meta.label_lower, Attachment._meta.label_lower
+    download_type = AuditEvent._meta.label_lower
     ids_of = {
         kind: {int(row.target_id) for row in rows if row.target_type == kind}
-        for kind in (contact_type, attachment_type)
+        for kind in (contact_type, attachment_type, download_type)
     }
     references = dict(
         Contact.objects.filter(pk__in=ids_of[contact_type]).values_list("pk", "reference")
@@ -280,13 +282,22 @@ def access_log(
             "pk", "report__contact__reference"
         )
     )
-    return [_access(row, references, documents) for row in rows], count
+    # A download is logged as the view of its audit entry, which says which export it was.
+    downloads = {
+        pk: exports.title(changes)
+        for pk, changes in AuditEvent.objects.filter(pk__in=ids_of[download_type]).values_list(
+            "pk", "changes"
+        )
+    }
+    return [_access(row, references, documents, downloads) for row in rows], count
 
 
-def _access(row: RecordView, references: dict, documents: dict) -> Access:
+def _access(row: RecordView, references: dict, documents: dict, downloads: dict) -> Access:
     kind, pk = row.target_type, int(row.target_id)
     record, url = f"{kind} {pk}", ""
-    if kind == Contact._meta.label_lower:
+    if kind == AuditEvent._meta.label_lower:
+        record = downloads.get(pk, f"Download {pk}")
+    elif kind == Contact._meta.label_lower:
         record = f"Contact {references.get(pk, f'{pk} (erased)')}"
         if pk in references:
             url = reverse("intake:contact", args=[references[pk]])

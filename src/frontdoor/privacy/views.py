@@ -5,8 +5,6 @@ Thin, like every view here: check the permission, load through selectors, call o
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import json
 
 from django.contrib import messages
@@ -14,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from frontdoor import exports
 from frontdoor.accounts.access import allowed
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
@@ -138,7 +137,18 @@ def disclosure_log(request: HttpRequest) -> HttpResponse:
     if person is None and filters.get("person"):
         rows = []
     if request.GET.get("format") == "csv":
-        return _csv("disclosures.csv", CSV_COLUMNS, rows)
+        return _csv(
+            request,
+            export=exports.DISCLOSURE_LOG,
+            filename="disclosures",
+            columns=CSV_COLUMNS,
+            rows=rows,
+            filters={
+                "person": filters.get("person"),
+                "start": filters.get("start"),
+                "end": filters.get("end"),
+            },
+        )
     return render(
         request,
         "privacy/disclosures.html",
@@ -146,16 +156,25 @@ def disclosure_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _csv(filename: str, columns: tuple[str, ...], rows) -> HttpResponse:
+def _csv(
+    request: HttpRequest,
+    *,
+    export: exports.Export,
+    filename: str,
+    columns: tuple[str, ...],
+    rows,
+    filters: dict,
+) -> HttpResponse:
     """`rows` as a CSV download, a column per attribute named; times in ISO 8601."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(columns)
-    for row in rows:
-        values = (getattr(row, column) for column in columns)
-        writer.writerow([v.isoformat() if isinstance(v, dt.datetime) else v for v in values])
-    return response
+    table = ([getattr(row, column) for column in columns] for row in rows)
+    return exports.download(
+        export=export,
+        by=request.user,
+        file_format=exports.CSV,
+        filename=filename,
+        sheets=[exports.Sheet(export.title, columns, table)],
+        filters=filters,
+    )
 
 
 def _csv_query(request: HttpRequest) -> str:
@@ -185,7 +204,14 @@ def access_log(request: HttpRequest) -> HttpResponse:
         viewer=viewer, start=start, end=end, limit=None if csv_wanted else selectors.ACCESS_SHOWN
     )
     if csv_wanted:
-        return _csv(f"access-{viewer.username}.csv", ("at", "record", "through"), rows)
+        return _csv(
+            request,
+            export=exports.ACCESS_LOG,
+            filename=f"access-{viewer.username}",
+            columns=("at", "record", "through"),
+            rows=rows,
+            filters={"viewer": viewer.pk, "start": start, "end": end},
+        )
     return render(
         request,
         "privacy/access_log.html",
@@ -221,10 +247,13 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "privacy/subject_access_start.html", {"person": person})
     export = subject_access_export(person=person, by=request.user, through="subject access page")
     if request.POST.get("format") == "json":
-        response = HttpResponse(
-            json.dumps(export, indent=2, ensure_ascii=False),
-            content_type="application/json; charset=utf-8",
+        return exports.respond(
+            export=exports.SUBJECT_ACCESS,
+            by=request.user,
+            file_format=exports.JSON,
+            filename=f"subject-access-{pk}",
+            content=json.dumps(export, indent=2, ensure_ascii=False),
+            rows=len(export["contacts"]),
+            filters={"person": pk},
         )
-        response["Content-Disposition"] = f'attachment; filename="subject-access-{pk}.json"'
-        return response
     return render(request, "privacy/subject_access.html", {"export": export, "person": person})

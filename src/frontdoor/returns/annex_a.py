@@ -18,21 +18,19 @@ zip of them).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
+from frontdoor import exports
 from frontdoor.policy.clocks import months_before
 from frontdoor.policy.loader import LoadedPolicy
 from frontdoor.policy.registry import current_loaded_policy
 from frontdoor.returns import data_to_fix as kinds
-from frontdoor.returns import selectors, spreadsheet
+from frontdoor.returns import selectors
 from frontdoor.returns.codes import (
     NOT_OBTAINED,
     Ethnicities,
@@ -51,8 +49,6 @@ YES, NO, UNKNOWN = "a) Yes", "b) No", "c) Unknown"
 EARLY_HELP = {"early_help"}
 ASSESSMENT = {"assessment"}
 SECTION_47 = {"strategy_discussion", "emergency_legal_action"}
-# Spreadsheet programs run a cell starting with these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -291,56 +287,30 @@ def find_problems(annex: AnnexA) -> DataToFix:
     return annex.problems
 
 
-def _text_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+def sheets(annex: AnnexA) -> list[exports.Sheet]:
+    """The five lists, headed with Ofsted's column names; in CSV, dates as Ofsted writes them.
 
-
-def write_xlsx(annex: AnnexA, stream: BinaryIO | Path) -> None:
-    """One sheet per list, headed with Ofsted's column names, dates as dates."""
-    with spreadsheet.Workbook(stream) as workbook:
-        for spec in LISTS:
-            rows = ([_text_cell(value) for value in row] for row in annex.rows(spec.number))
-            workbook.sheet(spec.sheet, spec.columns, rows)
-
-
-def _csv_value(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return f"{value:%d/%m/%Y}"
-    return "" if value is None else _text_cell(value)
-
-
-def write_csv(annex: AnnexA, number: int, stream: io.TextIOBase) -> None:
-    spec = LISTS[number - 1]
-    writer = csv.writer(stream)
-    writer.writerow(spec.columns)
-    for row in annex.rows(number):
-        writer.writerow([_csv_value(value) for value in row])
-
-
-def csv_name(stem: str, spec: ListSpec) -> str:
-    return f"{stem}-{spec.slug}.csv"
-
-
-def write_csv_zip(annex: AnnexA, stream: BinaryIO | Path, *, stem: str = "annex-a") -> None:
-    """The five lists as CSV files in one zip."""
-    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for spec in LISTS:
-            with (
-                archive.open(csv_name(stem, spec), "w") as member,
-                io.TextIOWrapper(member, encoding="utf-8", newline="") as text,
-            ):
-                write_csv(annex, spec.number, text)
+    Each list's rows are produced as it is written, so memory stays flat.
+    """
+    return [
+        exports.Sheet(
+            spec.sheet,
+            spec.columns,
+            annex.rows(spec.number),
+            slug=spec.slug,
+            date_format="%d/%m/%Y",
+        )
+        for spec in LISTS
+    ]
 
 
 def write_csv_files(annex: AnnexA, output: Path) -> list[Path]:
     """The five lists as CSV files beside `output`: annex-a.csv -> annex-a-list-1-contacts.csv..."""
     written = []
-    for spec in LISTS:
-        path = output.with_name(csv_name(output.stem, spec))
+    for sheet in sheets(annex):
+        path = output.with_name(f"{output.stem}-{sheet.slug}.csv")
         with path.open("w", encoding="utf-8", newline="") as text:
-            write_csv(annex, spec.number, text)
+            exports.write_csv(sheet, text)
         written.append(path)
     return written
 
@@ -356,9 +326,9 @@ def produce_annex_a(*, start: dt.date, end: dt.date, output: Path) -> tuple[Anne
     annex = build_annex_a(start=start, end=end)
     output.parent.mkdir(parents=True, exist_ok=True)
     if suffix == "xlsx":
-        write_xlsx(annex, output)
+        exports.write_xlsx(sheets(annex), output)
         return annex, [output]
     if suffix == "zip":
-        write_csv_zip(annex, output, stem=output.stem)
+        exports.write_csv_zip(sheets(annex), output, stem=output.stem)
         return annex, [output]
     return annex, write_csv_files(annex, output)

@@ -6,29 +6,19 @@ The view is thin: check the permission, read the period and team from the query 
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-from openpyxl import Workbook
 
+from frontdoor import exports
 from frontdoor.accounts.access import allowed
 from frontdoor.intake.forms import DateField
 from frontdoor.policy.clocks import LONDON
 from frontdoor.returns import charts
 from frontdoor.returns.dashboards import Dashboard, Period, Table, dashboard, teams
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-# Spreadsheet programs run a cell that starts with these as a formula (CSV injection): a team
-# name is typed by an administrator, so text cells starting with one are quoted.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LONGEST_PERIOD_DAYS = 366 * 2  # a two-year comparison is the longest a leader asks for
 
 
@@ -70,34 +60,23 @@ def _period(form: DashboardFilterForm) -> Period:
     return form.default
 
 
-def _cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
-
-
-def _download(table: Table, figures: Dashboard, file_format: str) -> HttpResponse:
+def _download(
+    request: HttpRequest, table: Table, figures: Dashboard, file_format: str
+) -> HttpResponse:
     period = figures.period
-    name = f"{table.key}-{period.first_day:%Y-%m-%d}-to-{period.last_day:%Y-%m-%d}"
-    rows = [table.columns, *table.rows]
-    if file_format == "csv":
-        text = io.StringIO()
-        writer = csv.writer(text)
-        for row in rows:
-            writer.writerow([_cell(value) for value in row])
-        content: bytes | str = text.getvalue()
-    else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = table.key
-        for row in rows:
-            sheet.append([_cell(value) for value in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        content = buffer.getvalue()
-    response = HttpResponse(content, content_type=FORMATS[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
-    return response
+    return exports.download(
+        export=exports.DASHBOARD_TABLE,
+        by=request.user,
+        file_format=file_format,
+        filename=f"{table.key}-{period.first_day:%Y-%m-%d}-to-{period.last_day:%Y-%m-%d}",
+        sheets=[exports.Sheet(table.key, table.columns, table.rows)],
+        filters={
+            "table": table.key,
+            "start": period.first_day,
+            "end": period.last_day,
+            "team": figures.team,
+        },
+    )
 
 
 @require_http_methods(["GET"])
@@ -119,13 +98,13 @@ def dashboards(request: HttpRequest) -> HttpResponse:
 
     wanted, file_format = request.GET.get("download"), request.GET.get("format", "csv")
     if wanted is not None:
-        if wanted not in tables or file_format not in FORMATS:
+        if wanted not in tables or file_format not in exports.DASHBOARD_TABLE.formats:
             return HttpResponse(
                 "Choose a table on the dashboards page and download it as CSV or XLSX.",
                 status=404,
                 content_type="text/plain; charset=utf-8",
             )
-        return _download(tables[wanted], figures, file_format)
+        return _download(request, tables[wanted], figures, file_format)
 
     query = request.GET.copy()
     for key in ("download", "format"):

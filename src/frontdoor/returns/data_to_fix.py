@@ -54,9 +54,6 @@ class Group:
         return self.kind.blocking
 
 
-RESTRICTED_RECORD = "A restricted record"
-
-
 class DataToFix:
     """The problems a return found, grouped by kind, in the order first found."""
 
@@ -83,23 +80,6 @@ class DataToFix:
 
     def __bool__(self) -> bool:
         return bool(self._groups)
-
-    def naming_no_one_in(self, hidden: set[str]) -> DataToFix:
-        """The same list, with the items of the contacts in `hidden` (references restricted
-        from its reader, R45) saying only that: the reader follows the link to ask whom."""
-        shown = DataToFix()
-        for group in self.groups:
-            for item in group.items:
-                restricted = item.reference in hidden
-                detail = RESTRICTED_RECORD if restricted else item.detail
-                shown._groups.setdefault(group.kind.key, Group(group.kind)).items.append(
-                    Item(reference=item.reference, detail=detail)
-                )
-        return shown
-
-    @property
-    def references(self) -> set[str]:
-        return {item.reference for group in self.groups for item in group.items}
 
     def lines(self, *, limit: int = 20) -> list[str]:
         """The list as plain text lines, for the command line."""

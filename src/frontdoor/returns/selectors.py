@@ -21,6 +21,7 @@ from frontdoor.returns.codes import Referrer
 from frontdoor.screening.models import Decision, FollowUp, Referral
 
 CHUNK = 2_000
+RESTRICTED_NAME = "A restricted record"
 
 # What a return needs of a reported child, its person record and the report that named it.
 _CHILD_FIELDS = (
@@ -33,6 +34,7 @@ _CHILD_FIELDS = (
     "gender",
     "ethnicity",
     "person_id",
+    "person__restricted",
     "person__date_of_birth",
     "person__expected_date_of_birth",
     "person__gender",
@@ -85,6 +87,10 @@ def child_facts(row: dict[str, Any], prefix: str = "") -> ChildFacts:
     person_gender = get("person__gender")
     gender = person_gender if person_gender and person_gender != "not_known" else get("gender")
     name = " ".join(part for part in (get("first_name"), get("last_name")) if part)
+    if get("person__restricted"):
+        # R45: the returns count every child, but the lists of data to fix, read by analysts,
+        # never name a restricted one: the contact's reference says where to ask.
+        name = RESTRICTED_NAME
     return ChildFacts(
         key=child_key(person_id=get("person_id"), reported_child_id=get("id")),
         reference=get("contact__reference"),

@@ -17,21 +17,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from frontdoor import exports
 from frontdoor.accounts.access import allowed
 from frontdoor.intake.forms import DateField
-from frontdoor.intake.models import Contact
-from frontdoor.privacy.need_to_know import contacts_hidden_from
-from frontdoor.returns.annex_a import LISTS, build_annex_a, find_problems, write_csv_zip, write_xlsx
+from frontdoor.returns.annex_a import LISTS, build_annex_a, find_problems, sheets
 from frontdoor.returns.cin_census import build_census, collection_period, write_census
-from frontdoor.returns.data_to_fix import DataToFix
 
 LONGEST_PERIOD_DAYS = 366 * 2
 FIRST_CENSUS_YEAR = 2013  # referral sources are required from 1 April 2013 (DfE rule 8866)
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "zip": "application/zip",
-    "xml": "application/xml",
-}
 
 
 def current_collection_year(today: dt.date) -> int:
@@ -90,25 +83,17 @@ class CensusForm(forms.Form):
         return year
 
 
-def _annex_a_download(form: AnnexAForm) -> HttpResponse:
+def _annex_a_download(request: HttpRequest, form: AnnexAForm) -> HttpResponse:
     data = form.cleaned_data
     annex = build_annex_a(start=data["start"], end=data["end"])
-    stem = f"annex-a-{data['start']:%Y-%m-%d}-to-{data['end']:%Y-%m-%d}"
-    buffer = io.BytesIO()
-    if data["format"] == "zip":
-        write_csv_zip(annex, buffer, stem=stem)
-    else:
-        write_xlsx(annex, buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[data["format"]])
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{data["format"]}"'
-    return response
-
-
-def _for_reader(request: HttpRequest, problems: DataToFix) -> DataToFix:
-    """R45: the data to fix names no one whose record is restricted from its reader."""
-    contacts = Contact.objects.filter(reference__in=problems.references)
-    hidden = contacts_hidden_from(request.user, contacts).values_list("reference", flat=True)
-    return problems.naming_no_one_in(set(hidden))
+    return exports.download(
+        export=exports.ANNEX_A,
+        by=request.user,
+        file_format=data["format"],
+        filename=f"annex-a-{data['start']:%Y-%m-%d}-to-{data['end']:%Y-%m-%d}",
+        sheets=sheets(annex),
+        filters={"start": data["start"], "end": data["end"]},
+    )
 
 
 def _census_download(request: HttpRequest, year: int) -> HttpResponse:
@@ -117,14 +102,20 @@ def _census_download(request: HttpRequest, year: int) -> HttpResponse:
         return render(
             request,
             "returns/census_blocked.html",
-            {"census": census, "problems": _for_reader(request, census.problems)},
+            {"census": census, "problems": census.problems},
             status=409,
         )
     buffer = io.BytesIO()
     write_census(census, buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES["xml"])
-    response["Content-Disposition"] = f'attachment; filename="cin-census-{year}.xml"'
-    return response
+    return exports.respond(
+        export=exports.CIN_CENSUS,
+        by=request.user,
+        file_format=exports.XML,
+        filename=f"cin-census-{year}",
+        content=buffer.getvalue(),
+        rows=len(census.children),
+        filters={"year": year},
+    )
 
 
 @require_http_methods(["GET"])
@@ -146,11 +137,11 @@ def returns(request: HttpRequest) -> HttpResponse:
     context = {"annex_form": annex_form, "census_form": census_form, "lists": LISTS}
     if which == "annex-a" and annex_form.is_valid():
         if download:
-            return _annex_a_download(annex_form)
+            return _annex_a_download(request, annex_form)
         data = annex_form.cleaned_data
         annex = build_annex_a(start=data["start"], end=data["end"])
         context["annex"] = annex
-        context["annex_problems"] = _for_reader(request, find_problems(annex))
+        context["annex_problems"] = find_problems(annex)
         query = request.GET.copy()
         query["download"] = "1"
         context["annex_download"] = query.urlencode()
@@ -160,7 +151,6 @@ def returns(request: HttpRequest) -> HttpResponse:
             return _census_download(request, year)
         census = build_census(year=year)
         context["census"] = census
-        context["census_problems"] = _for_reader(request, census.problems)
         context["census_period"] = collection_period(year)
         query = request.GET.copy()
         query["download"] = "1"

@@ -1,36 +1,14 @@
-"""Child-protection concerns, where an Early Help Assessment is never the first response (R28).
-
-The one home of R28's list. The MASH criteria (R34) read the same concerns as their evidence.
+"""What R28's child-protection concerns mean for screening: the ones a child has, and the refusal
+of Early Help as a first response. The list itself is `frontdoor.policy.concerns`. The MASH criteria
+(R34) and the RAG suggestion (R35) read the same concerns as their evidence.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+from frontdoor.policy.concerns import CONCERN_LABELS, Concern
 
+__all__ = ["CONCERN_LABELS", "Concern", "concerns_from", "early_help_refusal"]
 
-class Concern(StrEnum):
-    PHYSICAL_ABUSE = "physical_abuse"
-    EMOTIONAL_ABUSE = "emotional_abuse"
-    SEXUAL_ABUSE = "sexual_abuse"
-    DOMESTIC_ABUSE = "domestic_abuse"
-    NEGLECT = "neglect"
-    EXPLOITATION = "exploitation"
-    FREQUENT_MISSING = "frequent_missing"
-
-    @property
-    def label(self) -> str:
-        return CONCERN_LABELS[self]
-
-
-CONCERN_LABELS: dict[Concern, str] = {
-    Concern.PHYSICAL_ABUSE: "Physical abuse",
-    Concern.EMOTIONAL_ABUSE: "Emotional abuse",
-    Concern.SEXUAL_ABUSE: "Sexual abuse",
-    Concern.DOMESTIC_ABUSE: "Domestic abuse (the child subject to it or witnessing it)",
-    Concern.NEGLECT: "Neglect affecting the child's wellbeing",
-    Concern.EXPLOITATION: "Child exploitation of any kind",
-    Concern.FREQUENT_MISSING: "Frequent missing episodes",
-}
 
 # The concerns that are harm or neglect in the sense of the first MASH criterion (R34).
 HARM_OR_NEGLECT = frozenset(

@@ -25,8 +25,28 @@ def _govuk_kind(widget: forms.Widget) -> str:
     return "text"
 
 
+_DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
+_DJANGO_INVALID_CHOICE = forms.ChoiceField.default_error_messages["invalid_choice"]
+
+
+def _govuk_messages(field: forms.Field, name: str) -> None:
+    """Give a field the GOV.UK Design System's kind of message where it has Django's own.
+
+    "This field is required." names no field; the GOV.UK pattern says what to do about which
+    one: "Enter your reasons", "Select whose consent".
+    """
+    label = str(field.label or name.replace("_", " ")).rstrip("?:. ")
+    label = label[0].lower() + label[1:] if label else label
+    choosing = isinstance(field, forms.ChoiceField | forms.BooleanField)
+    if field.error_messages.get("required") == _DJANGO_REQUIRED:
+        field.error_messages["required"] = f"{'Select' if choosing else 'Enter'} {label}"
+    if field.error_messages.get("invalid_choice") == _DJANGO_INVALID_CHOICE:
+        field.error_messages["invalid_choice"] = f"Select {label} from the list"  # noqa: S608
+
+
 class GovukForm(forms.Form):
-    """Marks each field with the GOV.UK component `intake/staff/_field.html` draws it as."""
+    """Marks each field with the GOV.UK component `intake/staff/_field.html` draws it as, and
+    gives it GOV.UK error messages where it has Django's own."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,9 +54,10 @@ class GovukForm(forms.Form):
 
     def mark_fields(self) -> None:
         """Mark every field; a form that adds fields in its __init__ calls this again after."""
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if getattr(field, "govuk", None):
                 continue
+            _govuk_messages(field, name)
             field.govuk = _govuk_kind(field.widget)
             if field.govuk == "radios":
                 # Django's RadioSelect gives no id for the group's label; the template draws
@@ -172,7 +193,11 @@ class DecisionForm(GovukForm):
 
 
 class ConsentForm(GovukForm):
-    person = forms.ChoiceField(label="Whose consent", widget=forms.RadioSelect)
+    person = forms.ChoiceField(
+        label="Whose consent",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whose consent you are recording"},
+    )
     status = forms.ChoiceField(
         choices=[
             (value, label)

@@ -27,9 +27,13 @@ def suggest_rag(
     any_criterion_met: bool,
     suggested_level: int | None,
     concerns: list[Concern],
-    immediate_need: bool,
     more_information_needed: bool,
+    immediate_need_reported: bool = False,
+    urgent_action_found: bool = False,
 ) -> RagSuggestion:
+    """The RAG the evidence points to, with each reason naming where it came from: a report
+    (what the referrer said) or the worker's screening (what the MASH found)."""
+    immediate_need = immediate_need_reported or urgent_action_found
     if not any_criterion_met:
         return RagSuggestion(
             rag=None,
@@ -39,8 +43,10 @@ def suggest_rag(
             ],
         )
     reasons: list[str] = []
-    if immediate_need:
-        reasons.append("The referral says the child needs immediate protection")
+    if immediate_need_reported:
+        reasons.append("A report says a child needs protection now")
+    if urgent_action_found:
+        reasons.append("The screening found that urgent action is needed")
     if suggested_level == 4:
         reasons.append("The indicators found are at level 4 (risk of significant harm)")
     if concerns and more_information_needed:

@@ -73,7 +73,13 @@ def child_summary(*, policy: Policy, contact: Contact, child: ReportedChild) -> 
         *involvement_checks(policy, facts, contact.received_at),
     ]
     level = suggest_level(policy, screening.indicators if screening else [])
-    concerns = concerns_from(screening.concerns if screening else [])
+    # R28: the concerns recorded, and those the ticked indicators name (the catalogue says which).
+    concerns = concerns_from(
+        [
+            *(screening.concerns if screening else []),
+            *(c for indicator in level.drivers + level.others for c in indicator.concerns),
+        ]
+    )
     criteria = evaluate_criteria(
         policy,
         Evidence(
@@ -94,10 +100,10 @@ def child_summary(*, policy: Policy, contact: Contact, child: ReportedChild) -> 
         any_criterion_met=any(criterion.met for criterion in criteria),
         suggested_level=level.level,
         concerns=concerns,
-        immediate_need=any(
+        immediate_need_reported=any(
             report.immediate_protection_needed == YesNoUnknown.YES for report in reports
-        )
-        or bool(screening and screening.urgent_action_needed == "yes"),
+        ),
+        urgent_action_found=bool(screening and screening.urgent_action_needed == "yes"),
         more_information_needed=bool(screening and screening.more_information_needed),
     )
     social_care = open_social_care_episode(facts)
@@ -152,9 +158,9 @@ def contact_screening(*, policy: Policy, contact: Contact) -> ContactScreening:
 
 
 def _queue_base(user) -> QuerySet[Contact]:
-    # R45: a queue lists only the contacts its reader may open (a restricted one is not theirs).
+    # A contact about a restricted person stays in the queue, showing only whom to ask (R45).
     return (
-        contacts_visible_to(user)
+        contacts_visible_to(user, restricted_rows=True)
         .filter(state__in=OPEN_STATES)
         .select_related("assignment__worker")
         .prefetch_related(
@@ -177,7 +183,7 @@ def _queue_base(user) -> QuerySet[Contact]:
 def screening_queue(
     *, user, state: str = "", overdue_only: bool = False, now=None
 ) -> QuerySet[Contact]:
-    """The MASH manager's queue: every open contact they may see, soonest due first (R25)."""
+    """The MASH manager's queue: every open contact, soonest due first (R25)."""
     contacts = _queue_base(user)
     if state:
         contacts = contacts.filter(state=state)
@@ -222,6 +228,7 @@ class QueueRow:
     due_at: dt.datetime | None
     overdue: bool
     left: dt.timedelta | None
+    restricted_ask: str | None = None  # whom to ask, in place of the children's names (R45)
 
 
 _RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
@@ -234,10 +241,11 @@ def queue_rows(contacts, now: dt.datetime) -> list[QueueRow]:
         rag = min(rags, key=_RAG_ORDER.get) if rags else ""
         assignment = getattr(contact, "assignment", None)
         due = contact.progress_due_at
+        restricted_ask = getattr(contact, "restricted_ask", None)
         rows.append(
             QueueRow(
                 contact=contact,
-                children=[str(child) for child in contact.children.all()],
+                children=[] if restricted_ask else [str(child) for child in contact.children.all()],
                 rag=rag,
                 protection_concerns=any(
                     screening.concerns for screening in contact.child_screenings.all()
@@ -246,6 +254,7 @@ def queue_rows(contacts, now: dt.datetime) -> list[QueueRow]:
                 due_at=due,
                 overdue=bool(due and due < now),
                 left=(due - now) if due else None,
+                restricted_ask=restricted_ask,
             )
         )
     return rows

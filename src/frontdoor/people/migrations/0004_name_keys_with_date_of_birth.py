@@ -4,26 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0003_external_identifier'),
+        ("people", "0003_external_identifier"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='person',
-            name='person_surname_key',
+            model_name="person",
+            name="person_surname_key",
         ),
         migrations.RemoveIndex(
-            model_name='person',
-            name='person_surname_last_key',
+            model_name="person",
+            name="person_surname_last_key",
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['surname_key', 'first_name_key', 'date_of_birth'], name='person_surname_key_dob'),
+            model_name="person",
+            index=models.Index(
+                fields=["surname_key", "first_name_key", "date_of_birth"],
+                name="person_surname_key_dob",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['surname_last_key', 'first_name_key', 'date_of_birth'], name='person_surname_last_key_dob'),
+            model_name="person",
+            index=models.Index(
+                fields=["surname_last_key", "first_name_key", "date_of_birth"],
+                name="person_surname_last_key_dob",
+            ),
         ),
     ]

@@ -1,8 +1,8 @@
-import csv
 from collections.abc import Iterator
 
 from django.core.management.base import BaseCommand
 
+from frontdoor import exports
 from frontdoor.accounts.permissions import ACTIONS
 from frontdoor.accounts.roles import Role
 
@@ -34,9 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, format: str, **options) -> None:
         rows = list(matrix_rows())
         if format == "csv":
-            writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(COLUMNS)
-            writer.writerows(rows)
+            exports.write_csv(exports.Sheet("Permissions", COLUMNS, rows), self.stdout)
             return
         widths = [max(len(row[i]) for row in [COLUMNS, *rows]) for i in range(len(COLUMNS))]
         for row in [COLUMNS, *rows]:

@@ -1,0 +1,84 @@
+"""The page that sends a child into MASH: nothing shared by default, who receives it shown before
+it is sent, timescales in words and consent said up front (R16, R35, R36, R45)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from frontdoor.mash.models import Enquiry
+
+pytestmark = pytest.mark.django_db
+
+
+def send_url(contact) -> str:
+    return reverse("mash:send", args=[contact.reference, contact.children.order_by("id")[0].pk])
+
+
+def form(**extra) -> dict:
+    return {
+        "rag": "red",
+        "agencies": ["police", "health"],
+        "reason": "Domestic abuse reported in the household.",
+        **extra,
+    }
+
+
+def test_r45_no_partner_agency_is_ticked_to_start_with(client, contact, manager):
+    client.force_login(manager)
+    page = client.get(send_url(contact)).content.decode()
+    assert 'name="agencies"' in page
+    assert " checked" not in page.split('name="agencies"', 1)[1].split("</fieldset>")[0]
+
+
+def test_r45_the_manager_sees_who_receives_it_before_anything_is_sent(client, contact, manager):
+    client.force_login(manager)
+    check = client.post(send_url(contact), form())
+    assert check.status_code == 200
+    page = check.content.decode()
+    assert "Check who receives the MASH enquiry" in page
+    assert "Merseyside Police" in page and "Health" in page
+    assert "Sefton Early Help" not in page  # not chosen, so not listed
+    assert not Enquiry.objects.exists()
+    sent = client.post(send_url(contact), form(confirm="yes"))
+    assert sent.status_code == 302
+    assert set(Enquiry.objects.get().requests.values_list("agency_key", flat=True)) == {
+        "police",
+        "health",
+    }
+
+
+def test_changing_the_enquiry_goes_back_to_the_form_with_what_was_chosen(client, contact, manager):
+    client.force_login(manager)
+    page = client.post(send_url(contact), form(change="yes")).content.decode()
+    assert "Send a MASH enquiry about" in page
+    assert 'value="police" checked' in page
+    assert not Enquiry.objects.exists()
+
+
+def test_r36_each_rag_names_its_timescale_in_words_not_the_policys_key(client, contact, manager):
+    client.force_login(manager)
+    page = client.get(send_url(contact)).content.decode()
+    assert "mash_enquiry_" not in page
+    assert "Red: 2 hours from when" in page
+    assert "Amber: 6 core hours from when" in page
+
+
+def test_r36_lewisham_sets_no_rag_timescale_and_the_page_says_so(
+    client, contact, manager, settings
+):
+    settings.FRONTDOOR_COUNCIL = "lewisham"
+    client.force_login(manager)
+    page = client.get(send_url(contact)).content.decode()
+    assert "mash_enquiry_" not in page
+    assert "the council sets no timescale for agencies to answer" in page
+
+
+def test_r16_the_page_says_before_filling_in_which_rags_consent_does_not_allow(
+    client, make_contact, manager
+):
+    contact = make_contact(consent={"consent": "refused"})
+    client.force_login(manager)
+    page = client.get(send_url(contact)).content.decode().replace("&#x27;", "'")
+    assert "Consent does not allow every RAG yet" in page
+    assert "Amber: " in page and "consent is required" in page
