@@ -42,7 +42,7 @@ from frontdoor.accounts.tokens import issue_token, revoke_token
 from frontdoor.api import api
 from frontdoor.escalations.selectors import contacts_open_to_escalation, escalations_visible_to
 from frontdoor.intake.models import Consultation
-from frontdoor.intake.selectors import contacts_visible_to
+from frontdoor.intake.selectors import contacts_open_to_reports, contacts_visible_to
 from frontdoor.mash.models import Meeting
 from frontdoor.mash.selectors import enquiries_visible_to, requests_visible_to
 from frontdoor.people.models import Person
@@ -61,7 +61,6 @@ from tests.intake.factories import submission_data
 # Crawled elsewhere: the admin site is Django's own; the API's routes come from its document.
 NOT_PAGES = ("admin/", "api/v1/")
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
-FIXED_IN_MAIN = "fixed in main"
 # The council is seeded once for the module (the `crawl` fixture) and rolled back at its end;
 # each test's own transaction nests inside it.
 pytestmark = pytest.mark.django_db
@@ -360,6 +359,7 @@ def crawl(django_db_setup, django_db_blocker, tmp_path_factory):
         override_settings(MEDIA_ROOT=uploads),
         transaction.atomic(),
     ):
+        cache.clear()  # full rate-limit buckets: every request of the crawl comes from one address
         council = seed_council()
         clients = {ANONYMOUS: Client(raise_request_exception=False)}
         for who, user in council.users.items():
@@ -375,7 +375,6 @@ def crawl(django_db_setup, django_db_blocker, tmp_path_factory):
             queries=_queries(council),
         )
         transaction.set_rollback(True)
-    cache.clear()
     quiet.setLevel(level)
 
 
@@ -416,7 +415,7 @@ def ask(crawl: Crawl, client: Client, method: str, url: str, **extra) -> Answer:
     """One request, its changes rolled back so the council stays as seeded."""
     cookies = SimpleCookie()
     cookies.load(client.cookies.output(header="", sep=";"))
-    cache.clear()  # rate limits count per address: every request of the crawl comes from one
+    # Rolled back too: what the request adds to the rate limits' buckets (kept in the cache).
     with transaction.atomic():
         response = getattr(client, method)(url, **extra)
         text = _text(response)
@@ -542,13 +541,12 @@ def crawl_page(crawl: Crawl, route: Route) -> Findings:
 # The API -----------------------------------------------------------------------------------
 
 API_PAGES = ("api/v1/openapi.json", "api/v1/docs", "api/v1/")
-ANY_TOKEN = "any working token"
 PUBLIC = "no token needed"
 
 
 @dataclass(frozen=True)
 class ApiRule:
-    """Who may call an operation (a matrix action, ANY_TOKEN or PUBLIC), what it is called with,
+    """Who may call an operation (a matrix action, or PUBLIC), what it is called with,
     and whether the caller may reach the object it names (through the operation's selector)."""
 
     action: str
@@ -557,6 +555,7 @@ class ApiRule:
     visible: Callable[[User, Target], bool] | None = None
     body: Callable[[Target | None], dict] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    refused: frozenset[int] = frozenset({403})
 
 
 def _found_by(selector) -> Callable[[User, Target], bool]:
@@ -575,8 +574,7 @@ def _status_check(target: Target | None) -> dict:
 # their own code; this table says what that check must be.
 API_RULES = {
     ("post", "/api/v1/contacts"): ApiRule(
-        # A partner system's own report, on the API channel (R2): any token may send one.
-        ANY_TOKEN,
+        "contact.report",  # a partner system's own report, on the API channel (R2)
         frozenset({201}),
         body=_report,
     ),
@@ -587,14 +585,14 @@ API_RULES = {
         visible=_found_by(contacts_visible_to),
     ),
     ("post", "/api/v1/contacts/{reference}/reports"): ApiRule(
-        ANY_TOKEN,
+        "contact.report",
         frozenset({201, 409}),  # 409: the contact is closed
         targets="contacts",
-        # R45: nobody a restriction keeps out of a contact can add to it or learn it exists.
-        visible=lambda user, target: (
-            restriction_hiding_contact(user=user, reference=target.values["reference"]) is None
-        ),
+        visible=_found_by(contacts_open_to_reports),
         body=_report,
+        # The contact is looked up before the report is checked: one refused is not told
+        # whether the reference exists.
+        refused=frozenset({403, 404}),
     ),
     ("post", "/api/v1/status"): ApiRule(
         PUBLIC, frozenset({200, 404}), targets="status", body=_status_check
@@ -643,8 +641,8 @@ def expected_api_status(
     if not kind.works:
         return frozenset({401})
     user = crawl.council.users[who]
-    if rule.action != ANY_TOKEN and not (can(user, rule.action) and kind.permits(rule.action)):
-        return frozenset({403})
+    if not (can(user, rule.action) and kind.permits(rule.action)):
+        return rule.refused
     if target is not None and rule.visible and not rule.visible(user, target):
         return frozenset({404})
     return rule.allowed
@@ -682,46 +680,13 @@ def crawl_operation(crawl: Crawl, method: str, path: str) -> Findings:
 
 # The tests ---------------------------------------------------------------------------------
 
-# Code being changed on main: the daily briefing's query, the MASH selectors and the API's
-# contact lookups. Each mark comes off when that change is merged.
-PAGE_NAMES_FIXED_IN_MAIN = {
-    "mash:briefing",  # the R41 briefing reads every reported child
-    # MASH enquiries and partners' requests are read without the restriction's need-to-know.
-    "mash:enquiries",
-    "mash:review",
-    "mash:requests",
-    "mash:answer",
-}
-PAGE_STATUSES_FIXED_IN_MAIN: set[str] = set()
-API_NAMES_FIXED_IN_MAIN = {
-    ("get", "/api/v1/contacts/{reference}"),  # a contact is read by reference alone
-    ("get", "/api/v1/mash/requests"),
-    ("get", "/api/v1/mash/requests/{pk}"),
-}
-API_STATUSES_FIXED_IN_MAIN = {
-    ("get", "/api/v1/contacts/{reference}"),
-    ("post", "/api/v1/contacts/{reference}/reports"),  # any token adds to any contact
-}
+
+def _pages() -> list:
+    return [pytest.param(route, id=route.path or "/") for route in PAGES]
 
 
-def _fixed_in_main(fixed: bool) -> list:
-    return [pytest.mark.xfail(strict=True, reason=FIXED_IN_MAIN)] if fixed else []
-
-
-def _pages(fixed: set[str]) -> list:
-    return [
-        pytest.param(route, id=route.path or "/", marks=_fixed_in_main(route.name in fixed))
-        for route in PAGES
-    ]
-
-
-def _operations(fixed: set[tuple[str, str]]) -> list:
-    return [
-        pytest.param(
-            method, path, id=f"{method} {path}", marks=_fixed_in_main((method, path) in fixed)
-        )
-        for method, path in OPERATIONS
-    ]
+def _operations() -> list:
+    return [pytest.param(method, path, id=f"{method} {path}") for method, path in OPERATIONS]
 
 
 def test_r45_every_page_declares_who_may_open_it():
@@ -749,25 +714,25 @@ def test_r45_the_crawl_has_every_api_route_of_the_urlconf_and_the_served_documen
     assert set(API_RULES) == set(OPERATIONS)
 
 
-@pytest.mark.parametrize("route", _pages(PAGE_STATUSES_FIXED_IN_MAIN))
+@pytest.mark.parametrize("route", _pages())
 def test_r45_each_page_answers_everyone_as_the_matrix_says(crawl, route):
     findings = crawl_page(crawl, route)
     assert findings.statuses == [], "\n".join(findings.statuses)
 
 
-@pytest.mark.parametrize("route", _pages(PAGE_NAMES_FIXED_IN_MAIN))
+@pytest.mark.parametrize("route", _pages())
 def test_r45_r11_no_page_shows_a_restricted_or_protected_name(crawl, route):
     findings = crawl_page(crawl, route)
     assert findings.names == [], "\n".join(findings.names)
 
 
-@pytest.mark.parametrize(("method", "path"), _operations(API_STATUSES_FIXED_IN_MAIN))
+@pytest.mark.parametrize(("method", "path"), _operations())
 def test_r45_each_api_route_answers_every_token_as_the_matrix_says(crawl, method, path):
     findings = crawl_operation(crawl, method, path)
     assert findings.statuses == [], "\n".join(findings.statuses)
 
 
-@pytest.mark.parametrize(("method", "path"), _operations(API_NAMES_FIXED_IN_MAIN))
+@pytest.mark.parametrize(("method", "path"), _operations())
 def test_r45_r11_no_api_route_shows_a_restricted_or_protected_name(crawl, method, path):
     findings = crawl_operation(crawl, method, path)
     assert findings.names == [], "\n".join(findings.names)
