@@ -53,6 +53,8 @@ rag.confirm                  .  .  Y  .  .  .  .  .  .
 meeting.chair                .  .  Y  .  .  .  .  .  .
 escalation.receive           .  .  .  Y  .  .  .  .  .
 escalation.open              Y  Y  Y  Y  Y  Y  Y  .  .
+escalation.read_any          .  Y  Y  Y  .  .  .  .  .
+escalation.oversee           .  .  Y  Y  .  .  .  .  .
 early_help.receive           .  .  .  .  .  Y  .  .  .
 exploitation.brief           .  .  Y  .  .  .  Y  .  .
 returns.view                 .  .  Y  Y  .  .  .  Y  .
@@ -83,7 +85,7 @@ def test_the_expected_table_covers_every_role_and_action_exactly():
     actions = {action.key for action in ACTIONS}
     assert {key for _, key in EXPECTED_CELLS} == actions
     assert {role for role, _ in EXPECTED_CELLS} == set(Role)
-    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 198
+    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 216
 
 
 @pytest.mark.parametrize(

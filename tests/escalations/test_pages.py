@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from frontdoor.accounts.permissions import can
 from frontdoor.accounts.roles import Role
 from frontdoor.escalations.models import Discussion, Escalation
 from frontdoor.escalations.services import open_escalation
@@ -131,6 +132,39 @@ def test_a_partner_cannot_see_another_agencys_escalation(client, contact, manage
     assert client.get(reverse("escalations:detail", args=[escalation.pk])).status_code == 404
     client.force_login(police)
     assert client.get(reverse("escalations:detail", args=[escalation.pk])).status_code == 200
+
+
+def test_r39_r45_each_escalation_page_answers_every_role_as_the_matrix_says(
+    client, contact, manager, make_user
+):
+    """The matrix is the one answer: the list, log and report are `escalation.oversee`, and an
+    escalation is read by anyone who may open one, every one by those with `read_any`."""
+    escalation = open_escalation(contact=contact, about="Disagree.", by=manager, now=days_ago(1))
+    detail = reverse("escalations:detail", args=[escalation.pk])
+    for role in Role:
+        user = make_user(role)
+        client.force_login(user)
+        for name in ("escalations:list", "escalations:log", "escalations:report"):
+            expected = 200 if can(user, "escalation.oversee") else 403
+            assert client.get(reverse(name)).status_code == expected, (role, name)
+        if not can(user, "escalation.open"):
+            expected = 403
+        elif can(user, "escalation.read_any"):
+            expected = 200
+        else:
+            expected = 404  # raised by someone else: need-to-know
+        assert client.get(detail).status_code == expected, role
+
+
+def test_r42_a_resolved_escalation_takes_no_more_discussions_and_says_why(client, contact, manager):
+    escalation = open_escalation(contact=contact, about="Disagree.", by=manager, now=days_ago(2))
+    discuss(escalation, manager, days_ago(1), outcome="resolved")
+    client.force_login(manager)
+    url = reverse("escalations:detail", args=[escalation.pk])
+    response = client.post(url, {"method": "telephone", "expected_step": 1}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "is resolved: no further discussion is recorded" in response.content.decode()
+    assert Discussion.objects.count() == 1
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from frontdoor.accounts.permissions import PermissionDeniedError
 from frontdoor.accounts.roles import Role
@@ -185,6 +186,19 @@ def test_r36_agencies_are_chased_once_when_due_soon_and_once_when_overdue(contac
     assert enquiries.chase(now=SENT + dt.timedelta(hours=4)) == 0
     kinds = sorted(Message.objects.filter(to="desk@police.example").values_list("kind", flat=True))
     assert kinds == ["enquiry_alert", "enquiry_due_soon", "enquiry_overdue"]
+
+
+def test_r36_the_review_shows_how_long_an_agency_still_within_its_time_has_left(
+    client, contact, manager
+):
+    # Sent a minute ago under Green (a working day): both agencies are still within their time.
+    enquiry = send(contact, manager, rag="green", now=timezone.now() - dt.timedelta(minutes=1))
+    client.force_login(manager)
+    response = client.get(reverse("mash:review", args=[enquiry.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("Waiting") == 2
+    assert page.count(" left") >= 2
 
 
 def test_r11_the_partner_page_never_shows_a_member_of_the_publics_identity(

@@ -17,9 +17,9 @@ from frontdoor.policy.registry import current_policy
 from frontdoor.privacy.selectors import CONSENT_GIVEN, WITHOUT_CONSENT, disclosures
 from frontdoor.privacy.subject_access import REFERRER, THIRD_PARTY, subject_access_export
 from frontdoor.screening.consent import authorise_sharing_without_consent
-from frontdoor.screening.decisions import TransferDetails, record_decision
+from frontdoor.screening.decisions import record_decision
 from tests.screening.conftest import RECEIVED
-from tests.screening.factories import decide_every_child
+from tests.screening.factories import TRANSFER, decide_every_child
 
 pytestmark = pytest.mark.django_db
 SENT = RECEIVED + dt.timedelta(hours=1)
@@ -51,21 +51,14 @@ def _transfer(contact, manager, child=None):
         contact=contact,
         child=child or contact.children.first(),
         by=manager,
-        level=2,
-        outcome="another_council",
-        rationale="The family lives in Liverpool.",
-        transfer=TransferDetails(
-            council_code="E08000012",
-            sent_how="Secure e-mail to Liverpool's MASH",
-            what_was_sent="The referral and the screening notes",
-        ),
         now=DECIDED,
+        **TRANSFER,
     )
 
 
 def test_an_enquiry_is_one_disclosure_per_agency_with_consent(contact, manager):
     _enquiry(contact, manager)
-    rows = disclosures(policy=current_policy())
+    rows = disclosures(user=manager, policy=current_policy())
     assert {row.to for row in rows} == {"Merseyside Police", "Health"}
     assert all(row.kind == "MASH enquiry" and row.by == str(manager) for row in rows)
     assert all(row.lawful_basis == CONSENT_GIVEN for row in rows)
@@ -82,7 +75,7 @@ def test_a_transfer_authorised_without_consent_says_so(make_contact, manager):
         now=RECEIVED + dt.timedelta(hours=2),
     )
     _transfer(contact, manager)
-    [row] = disclosures(policy=current_policy())
+    [row] = disclosures(user=manager, policy=current_policy())
     assert row.kind == "Transfer" and row.to == "Liverpool"
     assert row.lawful_basis == WITHOUT_CONSENT
     assert "increased_risk" in row.lawful_basis_detail
@@ -93,10 +86,35 @@ def test_the_log_filters_by_person_and_dates(contact, make_contact, manager, per
     other = make_contact()
     _transfer(other, manager)
     person = person_for(other.children.first())
-    assert {r.kind for r in disclosures(person=person)} == {"Transfer"}
+    assert {r.kind for r in disclosures(user=manager, person=person)} == {"Transfer"}
     day = RECEIVED.date()
-    assert len(disclosures(start=day, end=day)) == 3
-    assert disclosures(start=day + dt.timedelta(days=1)) == []
+    assert len(disclosures(user=manager, start=day, end=day)) == 3
+    assert disclosures(user=manager, start=day + dt.timedelta(days=1)) == []
+
+
+def test_r45_a_disclosure_about_a_restricted_record_names_no_one_to_those_not_named(
+    make_contact, manager, admin, make_user, person_for, client
+):
+    from frontdoor.privacy.restrictions import restrict
+
+    contact = make_contact(children=[{"first_name": "Ottoline", "last_name": "Vexbridge"}])
+    _enquiry(contact, manager)
+    named = make_user(Role.SERVICE_MANAGER)
+    restrict(
+        person=person_for(contact.children.get()),
+        allowed_users=[named],
+        ask="The head of service",
+        reason="A relative works here.",
+        by=admin,
+    )
+    hidden = disclosures(user=make_user(Role.SERVICE_MANAGER), policy=current_policy())
+    assert {row.child for row in hidden} == {"A restricted record"}
+    assert all("Vexbridge" not in str(row) for row in hidden)
+    assert {row.to for row in hidden} == {"Merseyside Police", "Health"}  # it still happened
+    client.force_login(admin)
+    assert "Vexbridge" not in client.get(reverse("privacy:disclosures")).content.decode()
+    [shown, _] = disclosures(user=named, policy=current_policy())
+    assert shown.child == "Ottoline Vexbridge"
 
 
 def test_the_disclosure_page_and_csv_are_for_audit_viewers(contact, manager, admin, client):

@@ -237,6 +237,16 @@ def test_my_work_lists_the_contacts_i_am_screening(client, make_contact, worker)
     assert mine.reference in team
 
 
+def test_someone_in_no_team_is_shown_an_empty_team_queue_saying_why(client, make_user):
+    # The matrix allows the page (contact.screen): not being in a team is not a refusal.
+    client.force_login(make_user(Role.MASH_SOCIAL_WORKER, team=""))
+    response = client.get(reverse("screening:team"))
+    assert response.status_code == 200
+    assert "You are not in a team: ask an administrator to set your team." in (
+        response.content.decode()
+    )
+
+
 def test_r23_child_protection_concerns_are_flagged_in_the_managers_queue(
     client, make_contact, worker, manager
 ):

@@ -1,4 +1,11 @@
-"""Page views' access check: the permission matrix's answer, as a 403 page saying who may."""
+"""Page views' access check: the permission matrix's answer, as a 403 page saying who may.
+
+Every page declares who may open it, and the declaration is left on the view as
+`frontdoor_action`, so a test can read each page's rule from the URLconf and check the page
+answers as the matrix says: `allowed(action)` for a matrix action, `for_anyone_signed_in` for the
+few pages every member of staff needs (home, sign-in's own steps). Public pages are marked by
+Django's `login_not_required`.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from frontdoor.accounts.permissions import PermissionDeniedError, require
+
+# The mark of a page any signed-in user may open; otherwise the mark is a matrix action's key.
+ANY_SIGNED_IN = "any signed-in user"
 
 
 def refused(request: HttpRequest, message: str) -> HttpResponse:
@@ -27,6 +37,13 @@ def allowed(action: str) -> Callable:
             except PermissionDeniedError as error:
                 return refused(request, error.message)
 
+        checked.frontdoor_action = action
         return checked
 
     return decorate
+
+
+def for_anyone_signed_in(view: Callable) -> Callable:
+    """Declare that every signed-in user may open the page (the sign-in already checked)."""
+    view.frontdoor_action = ANY_SIGNED_IN
+    return view

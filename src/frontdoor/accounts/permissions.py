@@ -102,15 +102,27 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "escalation.receive",
-        "Receive escalations of professional disagreement",
+        "Be told of each escalation of professional disagreement and each step it moves to",
         frozenset({R.SERVICE_MANAGER}),
         "R39, R42",
     ),
     Action(
         "escalation.open",
-        "Open an escalation of professional disagreement",
+        "Open an escalation of professional disagreement, follow it and record its steps",
         frozenset(Role) - {R.PERFORMANCE_ANALYST, R.ADMINISTRATOR},
         "R42, R43",
+    ),
+    Action(
+        "escalation.read_any",
+        "Read every escalation, not only those you or your agency raised",
+        frozenset({R.MASH_SOCIAL_WORKER, R.MASH_MANAGER, R.SERVICE_MANAGER}),
+        "R39, R45",
+    ),
+    Action(
+        "escalation.oversee",
+        "See every escalation on one list, with the summary log and the report per step",
+        frozenset({R.MASH_MANAGER, R.SERVICE_MANAGER}),
+        "R39, R42",
     ),
     Action(
         "early_help.receive",
@@ -179,6 +191,11 @@ def require(user, action: str) -> None:
             f"You cannot {_BY_KEY[action].description[0].lower()}"
             f"{_BY_KEY[action].description[1:]}: this is for {allowed}."
         )
+
+
+def roles_with(action: str) -> frozenset[Role]:
+    """The roles allowed `action`: for reaching everyone who may do it (to tell them)."""
+    return _BY_KEY[action].roles
 
 
 def actions_for(user) -> list[Action]:

@@ -3,11 +3,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from frontdoor.accounts import views
+from frontdoor.accounts.access import for_anyone_signed_in
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", login_not_required(views.LoginView.as_view()), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", for_anyone_signed_in(auth_views.LogoutView.as_view()), name="logout"),
     path("two-factor/", views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/set-up/", views.two_factor_set_up, name="two_factor_set_up"),
 ]

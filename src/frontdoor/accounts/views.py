@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django_otp import user_has_device
 
 from frontdoor.accounts import lockout, two_factor
+from frontdoor.accounts.access import for_anyone_signed_in
 from frontdoor.accounts.forms import CodeForm
 from frontdoor.accounts.permissions import actions_for
 from frontdoor.errors import DomainError
@@ -28,7 +29,7 @@ ACTION_PAGES = {
     "rag.confirm": "mash:enquiries",
     "exploitation.brief": "mash:briefing",
     "returns.view": "dashboards",
-    "escalation.receive": "escalations:list",
+    "escalation.oversee": "escalations:list",
     "audit.view": "privacy:disclosures",
     "privacy.restrict": "privacy:restrictions",
     "privacy.subject_access": "privacy:subject_access_find",
@@ -45,6 +46,7 @@ def _page_for(action_key: str) -> str | None:
         return None
 
 
+@for_anyone_signed_in
 def home(request: HttpRequest) -> HttpResponse:
     """What the signed-in user's role can do."""
     actions = [
@@ -98,6 +100,7 @@ def _code_page(request: HttpRequest, template: str, form: CodeForm, **context) -
     )
 
 
+@for_anyone_signed_in
 @never_cache
 def two_factor_set_up(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: its secret (as a QR code and as text), then its first code."""
@@ -124,6 +127,7 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
     )
 
 
+@for_anyone_signed_in
 @never_cache
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """Give the code from the app set up earlier."""

@@ -1,8 +1,9 @@
 """Reading escalations, with need-to-know applied in the query (R45, decision 6).
 
 A partner agency's user sees only the escalations their agency raised, and may escalate only a
-contact whose MASH enquiry was sent to their agency. The council's MASH staff and service
-managers see every escalation; anyone else sees the ones they raised.
+contact whose MASH enquiry was sent to their agency. Those the matrix allows
+`escalation.read_any` (the council's MASH staff and service managers) see every escalation;
+anyone else sees the ones they raised.
 """
 
 from __future__ import annotations
@@ -26,12 +27,6 @@ def _is_partner(user) -> bool:
     return getattr(user, "role", None) == Role.PARTNER_AGENCY
 
 
-def may_oversee(user) -> bool:
-    """The list, log and report: service managers receive escalations (R39), MASH managers
-    chair the discussions they come from (R39)."""
-    return can(user, "escalation.receive") or can(user, "meeting.chair")
-
-
 def contacts_open_to_escalation(user) -> QuerySet[Contact]:
     """The contacts `user` may escalate a disagreement about."""
     if not can(user, "escalation.open"):
@@ -51,7 +46,7 @@ def escalations_visible_to(user) -> QuerySet[Escalation]:
         return escalations.none()
     if _is_partner(user):
         return escalations.filter(raised_by_agency=user.agency_key)
-    if may_oversee(user) or can(user, "contact.screen"):
+    if can(user, "escalation.read_any"):
         return escalations
     return escalations.filter(raised_by=user)
 

@@ -4,8 +4,6 @@ per-step report, printable and downloadable (R39, R42, R43)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -22,22 +20,6 @@ from frontdoor.escalations import selectors, services
 from frontdoor.escalations.forms import DiscussionForm, OpenForm, new_submission_key
 from frontdoor.intake.forms import london_datetime
 from frontdoor.policy.registry import current_policy
-
-
-def _oversight(view: Callable) -> Callable:
-    """Service managers and MASH managers only: the list, log and report cover every escalation."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not selectors.may_oversee(request.user):
-            return _refused(
-                request,
-                "You cannot see every escalation: the list, log and report are for service "
-                "managers and MASH managers.",
-            )
-        return view(request, *args, **kwargs)
-
-    return checked
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,6 +60,7 @@ def open_escalation(
 
 
 @require_http_methods(["GET", "POST"])
+@allowed("escalation.open")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One escalation: each step with its clock, each discussion and plan; record the next."""
     escalation = get_object_or_404(
@@ -116,6 +99,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Discussion recorded")
                 return redirect(reverse("escalations:detail", args=[escalation.pk]))
+    elif request.method == "POST" and not is_open:
+        # Not a refusal: the last discussion resolved it, and its outcome is final (R42).
+        messages.error(
+            request,
+            f"Escalation {escalation.reference} is resolved: no further discussion is recorded.",
+        )
+        return redirect(reverse("escalations:detail", args=[escalation.pk]))
     elif request.method == "POST":
         return _refused(request, "You cannot record discussions on this escalation.")
     discussions = {item.step: item for item in escalation.discussions.all()}
@@ -132,13 +122,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "now": now,
             "agency": selectors.agency_name(policy, escalation.raised_by_agency),
-            "may_oversee": selectors.may_oversee(request.user),
         },
     )
 
 
 @require_http_methods(["GET"])
-@_oversight
+@allowed("escalation.oversee")
 def escalation_list(request: HttpRequest) -> HttpResponse:
     """Every escalation, the open ones first by due time, the overdue highlighted (R39)."""
     now = timezone.now()
@@ -170,7 +159,7 @@ def _file_asked_for(
 
 
 @require_http_methods(["GET"])
-@_oversight
+@allowed("escalation.oversee")
 def escalation_log(request: HttpRequest) -> HttpResponse:
     """The escalation summary log (R42 step 2), printable and as CSV or XLSX."""
     policy = current_policy()
@@ -188,7 +177,7 @@ def escalation_log(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-@_oversight
+@allowed("escalation.oversee")
 def step_report(request: HttpRequest) -> HttpResponse:
     """How many escalations reached, were resolved at and were late at each step (R42)."""
     policy = current_policy()

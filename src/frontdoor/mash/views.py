@@ -134,11 +134,13 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             initial={"rag": enquiry.rag, "based_on": latest.sequence if latest else 0}
         )
     answers = selectors.answers_by_agency(enquiry)
-    states = selectors.request_states(policy, enquiry, timezone.now())
+    now = timezone.now()  # one instant for every agency's clock and the time each has left
+    states = selectors.request_states(policy, enquiry, now)
     return render(
         request,
         "mash/review.html",
         {
+            "now": now,
             "enquiry": enquiry,
             "contact": enquiry.contact,
             "states": [(state, answers.get(state.request.pk, [])) for state in states],

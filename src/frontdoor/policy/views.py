@@ -1,10 +1,12 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from frontdoor.accounts.access import allowed
 from frontdoor.policy.catalogue import indicators, search_indicators, timescales_in_words
 from frontdoor.policy.registry import current_loaded_policy
 
 
+@allowed("guidance.view")
 def guidance(request: HttpRequest) -> HttpResponse:
     """The council's guidance for staff: timescales in words, levels, and searchable indicators."""
     loaded = current_loaded_policy()

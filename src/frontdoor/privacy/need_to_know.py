@@ -7,7 +7,7 @@ app's model, so the apps below `privacy` can use it without importing the rest o
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from frontdoor.privacy.models import Restriction
 
@@ -27,3 +27,9 @@ def restrictions_hiding_contact(user, *, contact=None) -> QuerySet[Restriction]:
         Q(person__reported_as_child__contact=contact)
         | Q(person__reported_as_adult__contact=contact)
     )
+
+
+def contacts_hidden_from(user, contacts: QuerySet) -> QuerySet:
+    """Of `contacts`, those a restriction hides from `user`: what a list that must still count
+    them (a log, a return's data to fix) shows without naming anyone."""
+    return contacts.filter(Exists(restrictions_hiding_contact(user)))

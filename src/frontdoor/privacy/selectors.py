@@ -5,7 +5,7 @@ for review under the council's retention policy (R11-R16, R45).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -19,7 +19,11 @@ from frontdoor.people.models import Person
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.privacy.models import Restriction
-from frontdoor.privacy.need_to_know import restrictions_hiding_contact, restrictions_hiding_from
+from frontdoor.privacy.need_to_know import (
+    contacts_hidden_from,
+    restrictions_hiding_contact,
+    restrictions_hiding_from,
+)
 from frontdoor.screening.models import (
     ConsentRecord,
     ConsentStatus,
@@ -113,8 +117,20 @@ def _in_london_days(field: str, start: dt.date | None, end: dt.date | None) -> Q
     return q
 
 
+def _restricted(row: Disclosure) -> Disclosure:
+    """R45: a disclosure about a contact restricted from the reader stays in the log (it
+    happened), saying nothing of whom it was about: no name and nothing typed about them."""
+    return replace(
+        row,
+        what=f"{row.kind} about a restricted record",
+        lawful_basis_detail="",
+        child="A restricted record",
+    )
+
+
 def disclosures(
     *,
+    user,
     person: Person | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
@@ -124,7 +140,8 @@ def disclosures(
     and transfers to another council (R17), with how each was lawful (R12-R16).
 
     `person` keeps disclosures from contacts in which that person was reported (child or adult);
-    `start` and `end` are London dates, both included. A fixed number of queries.
+    `start` and `end` are London dates, both included. A fixed number of queries. Those about
+    a contact restricted from `user` keep only when, to whom, by whom and on what basis.
     """
     request_q = _in_london_days("alerted_at", start, end)
     transfer_q = _in_london_days("sent_at", start, end)
@@ -143,6 +160,11 @@ def disclosures(
         Transfer.objects.filter(transfer_q).select_related("contact", "decision__child", "sent_by")
     )
     contact_ids = {r.enquiry.contact_id for r in requests} | {t.contact_id for t in transfers}
+    hidden = set(
+        contacts_hidden_from(user, Contact.objects.filter(pk__in=contact_ids)).values_list(
+            "reference", flat=True
+        )
+    )
     authorisations: dict[int, list[SharingAuthorisation]] = {}
     for authorisation in SharingAuthorisation.objects.filter(
         contact_id__in=contact_ids
@@ -199,6 +221,7 @@ def disclosures(
                 child=str(transfer.decision.child) if transfer.decision_id else "",
             )
         )
+    log = [_restricted(row) if row.contact_reference in hidden else row for row in log]
     return sorted(log, key=lambda d: d.at, reverse=True)
 
 

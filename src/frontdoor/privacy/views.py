@@ -128,6 +128,7 @@ def disclosure_log(request: HttpRequest) -> HttpResponse:
     if filters.get("person"):
         person = Person.objects.filter(pk=filters["person"]).first()
     rows = selectors.disclosures(
+        user=request.user,
         person=person,
         start=filters.get("start"),
         end=filters.get("end"),

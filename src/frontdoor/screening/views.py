@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from frontdoor.accounts.access import allowed
-from frontdoor.accounts.access import refused as _refused
 from frontdoor.accounts.permissions import can
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
@@ -412,12 +411,14 @@ def my_work(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 @allowed("contact.screen")
 def team_queue(request: HttpRequest) -> HttpResponse:
-    if not request.user.team:
-        return _refused(request, "You are not in a team: ask an administrator to set your team.")
+    team = request.user.team
+    # Not a refusal: the matrix allows the page; an empty queue says what is missing.
     return _queue(
         request,
-        selectors.team_queue(user=request.user, team=request.user.team),
-        title=f"{request.user.team} queue",
-        description="Contacts with your team, the soonest due first.",
+        selectors.team_queue(user=request.user, team=team),
+        title=f"{team} queue" if team else "Team queue",
+        description="Contacts with your team, the soonest due first."
+        if team
+        else "You are not in a team: ask an administrator to set your team.",
         filters=False,
     )
