@@ -18,6 +18,7 @@ from frontdoor.mash.models import Answer, Opinion
 from frontdoor.mash.selectors import requests_visible_to
 from frontdoor.outbox.models import Message
 from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.registry import current_policy
 from tests.screening.conftest import RECEIVED
 
 pytestmark = pytest.mark.django_db
@@ -366,3 +367,29 @@ def test_r38_the_decision_page_shows_the_final_rag_and_asks_why_it_departs(
         },
     )
     assert "final RAG is Red" in response.content.decode()
+
+
+def test_r35_r36_agencies_presenting_at_the_strategy_meeting_are_not_clocked_or_chased(
+    make_contact, manager, police, client
+):
+    from frontdoor.mash.selectors import request_states
+
+    contact = make_contact(
+        concern={
+            "worry": "Hit with a belt last night.",
+            "immediate_protection_needed": "yes",
+            "domestic_abuse": "yes",
+        }
+    )
+    enquiry = send(contact, manager, rag="red")
+    assert enquiry.present_at_strategy_meeting
+    request = enquiry.requests.get(agency_key="police")
+    assert request.due_at is None
+    later = SENT + dt.timedelta(days=2)
+    assert enquiries.chase(now=later) == 0
+    [state, *_] = request_states(current_policy(), enquiry, later)
+    assert state.state == "present at the strategy meeting"
+    client.force_login(manager)
+    page = client.get(reverse("mash:enquiries")).content.decode()
+    assert "Present at the strategy meeting" in page
+    assert "Waiting" not in page

@@ -105,9 +105,12 @@ def send_enquiry(
         start=now,
         calendar=calendar_for(loaded),
     )
+    # R35, R36: with an immediate need, agencies present at the strategy meeting: no written
+    # answer is due, so none is clocked or chased.
+    due_at = clock.due if clock and not enquiry.present_at_strategy_meeting else None
     for key in chosen:
         request = AgencyRequest.objects.create(
-            enquiry=enquiry, agency_key=key, alerted_at=now, due_at=clock.due if clock else None
+            enquiry=enquiry, agency_key=key, alerted_at=now, due_at=due_at
         )
         _alert_agency(request=request, policy=policy, enquiry=enquiry)
     audit.record(

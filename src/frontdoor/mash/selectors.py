@@ -127,7 +127,9 @@ def referrers_for_partner(reports: list[Report]) -> list[Referrer]:
 class RequestState:
     request: AgencyRequest
     agency_name: str
-    state: str  # "answered", "answered late", "waiting", "overdue", "no timescale"
+    # "answered", "answered late", "waiting", "overdue", "no timescale",
+    # "present at the strategy meeting"
+    state: str
     late_by: dt.timedelta | None
 
 
@@ -141,6 +143,8 @@ def request_states(policy: Policy, enquiry: Enquiry, now: dt.datetime) -> list[R
             late = request.due_at is not None and request.answered_at > request.due_at
             state = "answered late" if late else "answered"
             late_by = request.answered_at - request.due_at if late else None
+        elif enquiry.present_at_strategy_meeting:
+            state = "present at the strategy meeting"  # R35: no written answer is due
         elif request.due_at is None:
             state = "no timescale"
         elif now > request.due_at:
