@@ -133,6 +133,33 @@ def test_r3_a_telephoned_immediate_concern_awaits_its_written_follow_up(make_use
     assert phoned.reports.count() == 2
 
 
+@pytest.mark.parametrize(
+    ("channel", "awaited"),
+    [
+        (Channel.IN_PERSON, True),
+        (Channel.EDT, True),
+        (Channel.LETTER, False),
+        (Channel.POLICE_NOTIFICATION, False),
+    ],
+)
+def test_r3_an_immediate_concern_told_in_person_or_to_the_edt_awaits_its_written_referral(
+    make_user, channel, awaited
+):
+    submission = make_submission()
+    urgent = submission.model_copy(
+        update={
+            "concern": submission.concern.model_copy(
+                update={"immediate_protection_needed": YesNoUnknown.YES}
+            )
+        }
+    )
+    received = timezone.now() - dt.timedelta(hours=1)
+    contact = record_contact(
+        submission=urgent, channel=channel, received_at=received, by=make_user(Role.CONTACT_OFFICER)
+    ).contact
+    assert (contact.written_follow_up_due_at is not None) == awaited
+
+
 def test_r7_a_second_report_of_the_same_incident_keeps_its_own_referrer(make_user):
     contact = record_contact(submission=make_submission(), channel=Channel.ONLINE_FORM).contact
     due = contact.progress_due_at

@@ -43,6 +43,9 @@ from frontdoor.policy.versions import current_policy_version
 PUBLIC_CHANNELS = frozenset({Channel.ONLINE_FORM, Channel.API})
 # Written channels: a written report follows up a telephoned immediate concern (R3).
 WRITTEN_CHANNELS = frozenset({Channel.ONLINE_FORM, Channel.LETTER, Channel.EMAIL, Channel.API})
+# R3: an immediate concern told by word of mouth (telephoned, in person, or to the EDT out of
+# hours) must be followed by the written referral.
+SPOKEN_CHANNELS = frozenset({Channel.TELEPHONE, Channel.IN_PERSON, Channel.EDT})
 # A clock skew allowance: a report cannot arrive later than now.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
@@ -297,9 +300,9 @@ def _record_new_contact(
         start=received_at,
         calendar=calendar,
     )
-    # R3: immediate concerns are telephoned, and the written referral must follow.
+    # R3: immediate concerns are told by word of mouth, and the written referral must follow.
     follow_up = None
-    if channel == Channel.TELEPHONE and submission.concern.immediate_protection_needed == "yes":
+    if channel in SPOKEN_CHANNELS and submission.concern.immediate_protection_needed == "yes":
         follow_up = start_clock(
             timescale=loaded.policy.timescale(TimescaleKey.WRITTEN_FOLLOW_UP),
             start=received_at,
