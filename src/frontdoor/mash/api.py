@@ -52,7 +52,7 @@ class RequestDetailOut(RequestOut):
 
 
 class PersonAnswerIn(Schema):
-    person: Annotated[str, Field(pattern=r"^(child|adult)-\d+$")]
+    person: Annotated[str, Field(pattern="^(child|adult)-[0-9]+$")]
     nothing_known: bool
     information: str = ""
 
