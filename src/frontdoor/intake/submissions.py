@@ -243,7 +243,7 @@ def _dates_note(earliest: str, latest: str) -> dict:
     return {"description": f"A date from {earliest} to {latest}."}
 
 
-BORN_BETWEEN = _dates_note(f"{OLDEST_BIRTH_DATE.isoformat()}", "today")
+BORN_BETWEEN = _dates_note(OLDEST_BIRTH_DATE.isoformat(), "today")
 
 
 class Person(Shape):
@@ -265,9 +265,9 @@ class Person(Shape):
     def _postcode(cls, value: str) -> str:
         return normalise_postcode(value) if value else ""
 
-    def _born_in_the_past(self, *, today_allowed: str) -> None:
+    def _born_in_the_past(self, *, future_message: str) -> None:
         if self.date_of_birth is not None and self.date_of_birth > today():
-            raise FieldError("date_of_birth", today_allowed)
+            raise FieldError("date_of_birth", future_message)
         if self.date_of_birth is not None and self.date_of_birth < OLDEST_BIRTH_DATE:
             raise FieldError("date_of_birth", "The date of birth must be after 1900")
 
@@ -346,7 +346,7 @@ class Child(Person):
             raise FieldError(
                 "expected_date_of_birth", "Only an unborn child has an expected date of birth"
             )
-        self._born_in_the_past(today_allowed="The date of birth must be today or in the past")
+        self._born_in_the_past(future_message="The date of birth must be today or in the past")
         return self
 
 
@@ -371,7 +371,7 @@ class Adult(Person):
     def _named(self) -> Adult:
         if not any(getattr(self, field) for field in ADULT_NAMED_BY):
             raise FieldError("first_name", "Enter the adult's name, or how they know the child")
-        self._born_in_the_past(today_allowed="The date of birth must be in the past")
+        self._born_in_the_past(future_message="The date of birth must be in the past")
         return self
 
 
