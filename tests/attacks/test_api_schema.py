@@ -205,6 +205,33 @@ def test_a_malformed_idempotency_key_on_the_mash_answer_is_a_422(make_user) -> N
     ]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"answers": [], "opinion": "Known\x00"},
+        {
+            "answers": [{"person": "child-1", "nothing_known": False, "information": "\x00"}],
+            "opinion": "x",
+        },
+    ],
+)
+def test_a_nul_character_in_a_mash_answer_is_refused_as_the_document_says(make_user, body) -> None:
+    # PostgreSQL cannot store text holding NUL: the same rule as for every text of a report.
+    _, token = issue_token(user=make_user(Role.PARTNER_AGENCY), name="Partner", by=None)
+    client = Client(raise_request_exception=False)
+    response = client.post(
+        "/api/v1/mash/requests/1/answer",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_IDEMPOTENCY_KEY="answer-1",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["message"] == (
+        "Remove the invisible control character (NUL) from this answer"
+    )
+
+
 def test_real_contacts_read_written_and_checked_through_the_api_are_as_the_document_says(
     make_user,
 ) -> None:

@@ -28,7 +28,7 @@ from frontdoor.intake.schemas import (
     SubmissionStatus,
 )
 from frontdoor.intake.services import Recorded
-from frontdoor.intake.submissions import Matches, Submission
+from frontdoor.intake.submissions import NO_NUL, Matches, Submission
 
 router = Router(tags=["contacts"])
 
@@ -46,6 +46,8 @@ IdempotencyKey = Annotated[
         "^[A-Za-z0-9._:-]{1,64}$", "Give an Idempotency-Key of 1 to 64 letters, digits, or . _ : -"
     ),
 ]
+# A contact's reference in a path: any text the database can compare (no NUL) is looked up.
+Reference = Annotated[str, NO_NUL]
 NOT_FOUND = "No contact has that reference."
 STATUS_NOT_FOUND = "No submission matches that reference and secret."
 
@@ -116,7 +118,7 @@ def create_contact(
     response={200: ContactOut, 403: Message, 404: Message},
     summary="Read a contact",
 )
-def read_contact(request: HttpRequest, reference: str):
+def read_contact(request: HttpRequest, reference: Reference):
     """A contact with its reports, children and adults; for children's services staff only."""
     # Checked before the lookup, so those who may not read contacts cannot probe references.
     require(request.auth, "inbox.view")
@@ -132,7 +134,7 @@ def read_contact(request: HttpRequest, reference: str):
 )
 def attach_report(
     request: HttpRequest,
-    reference: str,
+    reference: Reference,
     report: ReportIn,
     idempotency_key: Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")] = None,
 ):
