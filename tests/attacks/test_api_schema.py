@@ -12,6 +12,7 @@ state, which `_within_unstated_rules` makes true of each generated report (and n
 - an NHS number's modulus 11 check digit (the document gives its shape: ten digits, separators);
 - dates judged against today: a date of birth from 1900 to today, an expected date of birth from a
   month ago to ten months ahead (the document gives the format, and the window in words).
+`schemathesis_cli_hooks` applies the same to a run of the schemathesis CLI against a server.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def _within_unstated_rules(case: Case) -> Case | None:
 
 def _fuzz(
     operation: APIOperation, mode: GenerationMode, headers: dict[str, str]
-) -> tuple[int, str]:
+) -> tuple[Counter[int], str]:
     """Call one operation with generated requests: the statuses answered, and the failure if any."""
     answered: Counter[int] = Counter()
     secured = bool(operation.definition.raw.get("security"))
