@@ -441,6 +441,28 @@ def test_the_status_check_needs_both_parts(client):
     assert [error["field"] for error in response.json()["errors"]] == ["secret"]
 
 
+@pytest.mark.parametrize("part", ["reference", "secret"])
+def test_a_nul_character_in_the_status_check_is_refused_as_the_document_says(client, part):
+    # PostgreSQL cannot compare text holding NUL: without the rule this was a server error.
+    body = {"reference": "FD-X", "secret": "x", part: "FD\x00X"}
+    response = client.post("/api/v1/status", body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": part, "message": "Remove the invisible control character (NUL) from this answer"}
+    ]
+
+
+def test_a_nul_character_in_a_contact_reference_is_refused_as_the_document_says(api, bearer):
+    response = api("contacts/FD%00X", method="get", headers=bearer())
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "reference",
+            "message": "Remove the invisible control character (NUL) from this answer",
+        }
+    ]
+
+
 # The OpenAPI document and docs
 
 

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Annotated
 
+import jsonschema_rs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import StringConstraints, TypeAdapter, ValidationError
 
-from frontdoor.intake.submissions import Submission, error_messages, nhs_number_is_valid
+from frontdoor.intake.submissions import (
+    BLANK,
+    NHS_NUMBER,
+    NO_NUL,
+    NOT_BLANK,
+    PHONE,
+    POSTCODE_AS_TYPED,
+    Submission,
+    error_messages,
+    nhs_number_is_valid,
+)
 from frontdoor.people.postcodes import normalise_postcode
 from tests.intake.factories import submission_data, unborn_child
 
@@ -100,7 +113,7 @@ def test_postcodes_are_normalised(typed, stored):
     assert normalise_postcode(typed) == stored
 
 
-@pytest.mark.parametrize("typed", ["L20", "12345", "ABC DEF", "L20 1A"])
+@pytest.mark.parametrize("typed", ["L20", "12345", "ABC DEF", "L20 1A", "L\u06630 1AB"])
 def test_malformed_postcodes_are_refused(typed):
     with pytest.raises(ValueError, match="Enter a real postcode"):
         normalise_postcode(typed)
@@ -116,3 +129,29 @@ def test_nhs_numbers_are_checked_by_their_check_digit():
 def test_exactly_one_check_digit_makes_an_nhs_number_valid(nine):
     valid = [d for d in "0123456789" if nhs_number_is_valid(nine + d)]
     assert len(valid) <= 1
+
+
+# Every character the patterns name, and whitespace each reader of a pattern reads differently:
+# \xa0 and \u3000 (stripped by pydantic), \x1c (not), \ufeff (whitespace to JavaScript only).
+_TYPED = st.text(alphabet="0189 +()-aLz\t\n\x0b\xa0\x85\u3000\ufeff\x1c\x00\u0663", max_size=30)
+_STRIPPED = TypeAdapter(Annotated[str, StringConstraints(strip_whitespace=True)])
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        NO_NUL.pattern,
+        BLANK,
+        NOT_BLANK,
+        PHONE.pattern,
+        NHS_NUMBER.pattern,
+        POSTCODE_AS_TYPED.pattern,
+    ],
+)
+@given(typed=_TYPED)
+def test_a_text_rule_reads_the_same_in_the_openapi_document_as_on_the_server(rule, typed):
+    """The document's reader checks the pattern on the text as sent; the server checks it, with
+    Python, on the text as pydantic stripped it: each pattern is written to agree on both."""
+    in_the_document = jsonschema_rs.validator_for({"pattern": rule}).is_valid(typed)
+    on_the_server = re.search(rule, _STRIPPED.validate_python(typed)) is not None
+    assert in_the_document == on_the_server

@@ -7,14 +7,13 @@ change is made by `intake.services`, and refusals become 403 or 409 in `frontdoo
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Literal
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Header, Router, Status
-from pydantic import AfterValidator, field_validator
+from pydantic import field_validator
 
 from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import require
@@ -29,7 +28,7 @@ from frontdoor.intake.schemas import (
     SubmissionStatus,
 )
 from frontdoor.intake.services import Recorded
-from frontdoor.intake.submissions import Submission
+from frontdoor.intake.submissions import NO_NUL, Matches, Submission
 
 router = Router(tags=["contacts"])
 
@@ -40,17 +39,15 @@ ApiChannel = Literal[
     "api", "telephone", "in_person", "letter", "email", "edt", "police_notification"
 ]
 # Chosen by the client, so kept short and plain; namespaced per user before use (see below).
-# The MASH answer endpoint takes the same header.
-_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
-
-
-def _idempotency_key(value: str) -> str:
-    if not _IDEMPOTENCY_KEY.match(value):
-        raise ValueError("Give an Idempotency-Key of 1 to 64 letters, digits, or . _ : -")
-    return value
-
-
-IdempotencyKey = Annotated[str, AfterValidator(_idempotency_key)]
+# The MASH answer endpoint takes the same header; the OpenAPI document states the pattern.
+IdempotencyKey = Annotated[
+    str,
+    Matches(
+        "^[A-Za-z0-9._:-]{1,64}$", "Give an Idempotency-Key of 1 to 64 letters, digits, or . _ : -"
+    ),
+]
+# A contact's reference in a path: any text the database can compare (no NUL) is looked up.
+Reference = Annotated[str, NO_NUL]
 NOT_FOUND = "No contact has that reference."
 STATUS_NOT_FOUND = "No submission matches that reference and secret."
 
@@ -121,7 +118,7 @@ def create_contact(
     response={200: ContactOut, 403: Message, 404: Message},
     summary="Read a contact",
 )
-def read_contact(request: HttpRequest, reference: str):
+def read_contact(request: HttpRequest, reference: Reference):
     """A contact with its reports, children and adults; for children's services staff only."""
     # Checked before the lookup, so those who may not read contacts cannot probe references.
     require(request.auth, "inbox.view")
@@ -142,7 +139,7 @@ def read_contact(request: HttpRequest, reference: str):
 )
 def attach_report(
     request: HttpRequest,
-    reference: str,
+    reference: Reference,
     report: ReportIn,
     idempotency_key: Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")] = None,
 ):

@@ -7,10 +7,12 @@ too. Fields are named as in a Submission, so what a partner sends and what it re
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Schema
 
 from frontdoor.intake.models import Report, ReportedAdult, ReportedChild
+from frontdoor.intake.submissions import NO_NUL
 
 
 class Message(Schema):
@@ -40,8 +42,10 @@ class ContactReceipt(Schema):
 
 
 class StatusCheck(Schema):
-    reference: str
-    secret: str
+    # Any reference and secret that do not match get the same 404; only text the database can
+    # compare at all (no NUL) is looked up, as the OpenAPI document says.
+    reference: Annotated[str, NO_NUL]
+    secret: Annotated[str, NO_NUL]
 
 
 class SubmissionStatus(Schema):

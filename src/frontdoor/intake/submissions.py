@@ -10,45 +10,137 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, get_args
 
 from django.utils import timezone
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StringConstraints,
     ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from frontdoor.intake.models import Channel, Consent, Gender, ReferrerType, YesNoUnknown
-from frontdoor.people.postcodes import normalise_postcode
+from frontdoor.people.postcodes import POSTCODE, POSTCODE_MESSAGE, normalise_postcode
+
+# What pydantic strips from both ends of every answer (Unicode White_Space), spelled out as a
+# character class: the OpenAPI document's readers (JavaScript, Rust, Python) each read `\s`
+# differently, so a pattern saying `\s` would not mean what the server does.
+SPACE = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Patterns on text read the text as sent, whitespace around it and all; the server reads it
+# stripped, and each pattern gives the same answer for both.
+BLANK = f"^[{SPACE}]*$"
+NOT_BLANK = f"[^{SPACE}]"
 
 
-def _no_nul(value: str) -> str:
-    # A NUL character is never typed by a person; PostgreSQL cannot store one in text, and it
-    # would otherwise surface as a server error after the referrer pressed send.
-    if "\x00" in value:
-        raise ValueError("Remove the invisible control character (NUL) from this answer")
-    return value
+@dataclass(frozen=True)
+class Matches:
+    r"""A rule on text stated once, as a regular expression: the server refuses text that does not
+    match it with `message`, and the OpenAPI document states it as the field's `pattern`.
+
+    Written for both readers: character classes rather than `\d` or `\s`, and no look-arounds.
+    """
+
+    pattern: str
+    message: str
+
+    def check(self, value: str) -> str:
+        if not re.search(self.pattern, value):
+            raise ValueError(self.message)
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        if "pattern" in json_schema:  # a second rule on the same text: both must hold
+            json_schema.setdefault("allOf", []).append({"pattern": self.pattern})
+        else:
+            json_schema["pattern"] = self.pattern
+        return json_schema
+
+
+# A NUL character is never typed by a person; PostgreSQL cannot store one in text, and it would
+# otherwise surface as a server error after the referrer pressed send.
+NO_NUL = Matches(r"^[^\x00]*$", "Remove the invisible control character (NUL) from this answer")
+
+
+def _text(max_length: int, *rules: Matches) -> Any:
+    """Free text, stripped, at most `max_length` characters, and matching each rule."""
+    return Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=max_length), *(rules or [NO_NUL])
+    ]
 
 
 # Free text is stored exactly as typed (markup included) and always shown as text.
-ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_no_nul)
-]
-LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=20_000), AfterValidator(_no_nul)
-]
-Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(_no_nul)
-]
+ShortText = _text(200)
+LongText = _text(20_000)
+Name = _text(100)
 
-_PHONE = re.compile(r"^[0-9+() \-]{3,25}$")
+# A telephone number: 3 to 25 digits, spaces and + ( ) -, or nothing. Its first and last
+# characters are not spaces, so the pattern reads the same with whitespace around it or without.
+PHONE = Matches(
+    f"^[{SPACE}]*(?:[0-9+()-][0-9+() -]{{1,23}}[0-9+()-])?[{SPACE}]*$",
+    "Enter a telephone number, like 0151 934 4013",
+)
+# An NHS number: ten digits, often written in groups with spaces or hyphens, or nothing. Its
+# modulus 11 check digit is checked by `nhs_number_is_valid`: no pattern can say it.
+NHS_NUMBER_SEPARATORS = f"[{SPACE}-]"
+NHS_NUMBER = Matches(
+    f"^{NHS_NUMBER_SEPARATORS}*(?:(?:[0-9]{NHS_NUMBER_SEPARATORS}*){{10}})?$",
+    "Enter a real NHS number: 10 digits, like 943 476 5919",
+)
+POSTCODE_AS_TYPED = Matches(f"^[{SPACE}]*(?:{POSTCODE})?[{SPACE}]*$", POSTCODE_MESSAGE)
+
+
+class EmailAddress:
+    """An email address as `email_validator` accepts it, or nothing; stated in the OpenAPI
+    document as the format `email` at a domain that is not for special use (`test`, `local`...),
+    from the same list `email_validator` refuses."""
+
+    MESSAGE = "Enter an email address in the correct format, like name@example.com"
+
+    @classmethod
+    def check(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError:
+            raise ValueError(cls.MESSAGE) from None
+        return value
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(cls.check, handler(source))
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        special_use = "|".join(
+            "".join(f"[{letter.upper()}{letter}]" for letter in name)
+            for name in SPECIAL_USE_DOMAIN_NAMES
+        )
+        address = {"format": "email", "not": {"pattern": f"[@.](?:{special_use})$"}}
+        return {**handler(schema), "anyOf": [{"pattern": BLANK}, address]}
+
 
 # An unborn child's expected date of birth lies within this window (a pregnancy lasts at most
 # about 42 weeks; an expected date a little in the past is a baby now due or overdue).
@@ -64,7 +156,7 @@ def today() -> dt.date:
 
 def nhs_number_is_valid(value: str) -> bool:
     """The NHS number's modulus 11 check digit."""
-    if not re.fullmatch(r"\d{10}", value):
+    if not re.fullmatch("[0-9]{10}", value):
         return False
     total = sum(
         int(digit) * weight for digit, weight in zip(value[:9], range(10, 1, -1), strict=True)
@@ -74,61 +166,84 @@ def nhs_number_is_valid(value: str) -> bool:
     return check != 10 and check == int(value[9])
 
 
+def _given(field: str) -> dict:
+    """JSON Schema: `field` is sent and not blank."""
+    return {"required": [field], "properties": {field: {"pattern": NOT_BLANK}}}
+
+
 class Shape(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# R11: what each kind of referrer must give so the front door can call them back, with the
+# message when it is missing; a professional also gives a telephone number or an email address.
+# An anonymous referrer gives none of their own details. The OpenAPI document states the same.
+REFERRER_MUST_GIVE = {
+    ReferrerType.PROFESSIONAL: {
+        "name": "Enter your full name",
+        "agency": "Enter the organisation you work for",
+        "role": "Enter your job title",
+    },
+    ReferrerType.PUBLIC: {"name": "Enter your full name"},
+    ReferrerType.FAMILY: {"name": "Enter your full name"},
+}
+PROFESSIONAL_CALL_BACK = ("phone", "email")
+ANONYMOUS_WITHHOLDS = ("name", "phone", "email", "address")
+
+
+def _referrer_schema(schema: dict) -> None:
+    # One branch per kind of referrer, each with what it must give, or withhold.
+    blank = {"pattern": BLANK}
+    anonymous = dict.fromkeys(ANONYMOUS_WITHHOLDS, blank)
+    branches = [{"properties": {"type": {"const": ReferrerType.ANONYMOUS.value}, **anonymous}}]
+    for kind, fields in REFERRER_MUST_GIVE.items():
+        given = [_given(field) for field in fields]
+        if kind == ReferrerType.PROFESSIONAL:
+            given.append({"anyOf": [_given(field) for field in PROFESSIONAL_CALL_BACK]})
+        branches.append({"properties": {"type": {"const": kind.value}}, "allOf": given})
+    schema["anyOf"] = branches
 
 
 class Referrer(Shape):
     """Who is telling us (R11: a non-professional's identity is protected)."""
 
+    model_config = ConfigDict(json_schema_extra=_referrer_schema)
+
     type: ReferrerType
     name: ShortText = ""
     agency: ShortText = ""
     role: ShortText = ""
-    phone: ShortText = ""
-    email: ShortText = ""
+    phone: _text(200, PHONE) = ""
+    email: Annotated[ShortText, EmailAddress] = ""
     address: LongText = ""
     relationship_to_child: ShortText = ""
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str) -> str:
-        if not value:
-            return value
-        try:
-            validate_email(value, check_deliverability=False)
-        except EmailNotValidError:
-            raise ValueError(
-                "Enter an email address in the correct format, like name@example.com"
-            ) from None
-        return value
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str) -> str:
-        if value and not _PHONE.match(value):
-            raise ValueError("Enter a telephone number, like 0151 934 4013")
-        return value
 
     @model_validator(mode="after")
     def _enough_to_call_back(self) -> Referrer:
         if self.type == ReferrerType.ANONYMOUS:
-            if self.name or self.phone or self.email or self.address:
+            if any(getattr(self, field) for field in ANONYMOUS_WITHHOLDS):
                 raise ValueError("An anonymous referral gives no name or contact details")
             return self
-        problems = {}
-        if not self.name:
-            problems["name"] = "Enter your full name"
-        if self.type == ReferrerType.PROFESSIONAL:
-            if not self.agency:
-                problems["agency"] = "Enter the organisation you work for"
-            if not self.role:
-                problems["role"] = "Enter your job title"
-            if not (self.phone or self.email):
-                problems["phone"] = "Enter a work telephone number or email address"
+        problems = {
+            field: message
+            for field, message in REFERRER_MUST_GIVE[self.type].items()
+            if not getattr(self, field)
+        }
+        if self.type == ReferrerType.PROFESSIONAL and not any(
+            getattr(self, field) for field in PROFESSIONAL_CALL_BACK
+        ):
+            problems["phone"] = "Enter a work telephone number or email address"
         if problems:
             raise FieldError(problems)
         return self
+
+
+def _dates_note(earliest: str, latest: str) -> dict:
+    # The window depends on today, which JSON Schema cannot name: the document says it in words.
+    return {"description": f"A date from {earliest} to {latest}."}
+
+
+BORN_BETWEEN = _dates_note(OLDEST_BIRTH_DATE.isoformat(), "today")
 
 
 class Person(Shape):
@@ -137,26 +252,62 @@ class Person(Shape):
     first_name: Name = ""
     last_name: Name = ""
     other_names: ShortText = ""
-    date_of_birth: dt.date | None = None
+    date_of_birth: Annotated[dt.date | None, Field(json_schema_extra=BORN_BETWEEN)] = None
     gender: Gender = Gender.NOT_KNOWN
     ethnicity: ShortText = ""
     first_language: ShortText = ""
     religion: ShortText = ""
     address: LongText = ""
-    postcode: ShortText = ""
+    postcode: _text(200, POSTCODE_AS_TYPED) = ""
 
     @field_validator("postcode")
     @classmethod
     def _postcode(cls, value: str) -> str:
         return normalise_postcode(value) if value else ""
 
+    def _born_in_the_past(self, *, future_message: str) -> None:
+        if self.date_of_birth is not None and self.date_of_birth > today():
+            raise FieldError("date_of_birth", future_message)
+        if self.date_of_birth is not None and self.date_of_birth < OLDEST_BIRTH_DATE:
+            raise FieldError("date_of_birth", "The date of birth must be after 1900")
+
+
+# A child is named by a first or last name, unless unborn (R4, R5).
+CHILD_NAMED_BY = ("first_name", "last_name")
+
+
+def _child_schema(schema: dict) -> None:
+    unborn = {
+        "required": ["unborn", "expected_date_of_birth"],
+        "properties": {
+            "unborn": {"const": True},
+            "date_of_birth": {"type": "null"},
+            "expected_date_of_birth": {"type": "string"},
+        },
+    }
+    born = {
+        "properties": {"unborn": {"const": False}, "expected_date_of_birth": {"type": "null"}},
+        "anyOf": [_given(field) for field in CHILD_NAMED_BY],
+    }
+    schema["anyOf"] = [unborn, born]
+
 
 class Child(Person):
     """A child the referral is about, or an unborn child (R4, R5)."""
 
+    model_config = ConfigDict(json_schema_extra=_child_schema)
+
     unborn: bool = False
-    expected_date_of_birth: dt.date | None = None
-    nhs_number: ShortText = ""
+    expected_date_of_birth: Annotated[
+        dt.date | None,
+        Field(
+            json_schema_extra=_dates_note(
+                f"{UNBORN_OVERDUE_BY.days} days before today",
+                f"{UNBORN_EXPECTED_WITHIN.days} days after today",
+            )
+        ),
+    ] = None
+    nhs_number: _text(200, NHS_NUMBER) = ""
     school_or_nursery: ShortText = ""
     special_needs: LongText = ""
     communication: LongText = ""
@@ -164,9 +315,9 @@ class Child(Person):
     @field_validator("nhs_number")
     @classmethod
     def _nhs_number(cls, value: str) -> str:
-        compact = re.sub(r"[\s-]", "", value)
+        compact = re.sub(NHS_NUMBER_SEPARATORS, "", value)
         if compact and not nhs_number_is_valid(compact):
-            raise ValueError("Enter a real NHS number: 10 digits, like 943 476 5919")
+            raise ValueError(NHS_NUMBER.message)
         return compact
 
     @model_validator(mode="after")
@@ -189,22 +340,26 @@ class Child(Person):
                     "The expected date of birth must be within the next 10 months",
                 )
             return self
-        if not (self.first_name or self.last_name):
+        if not any(getattr(self, field) for field in CHILD_NAMED_BY):
             raise FieldError("first_name", "Enter the child's first name or last name")
         if self.expected_date_of_birth is not None:
             raise FieldError(
                 "expected_date_of_birth", "Only an unborn child has an expected date of birth"
             )
-        if self.date_of_birth is not None:
-            if self.date_of_birth > today():
-                raise FieldError("date_of_birth", "The date of birth must be today or in the past")
-            if self.date_of_birth < OLDEST_BIRTH_DATE:
-                raise FieldError("date_of_birth", "The date of birth must be after 1900")
+        self._born_in_the_past(future_message="The date of birth must be today or in the past")
         return self
+
+
+# An adult is named by a name, or by how they know the child (R4).
+ADULT_NAMED_BY = ("first_name", "last_name", "relationship_to_child")
 
 
 class Adult(Person):
     """A household member or significant adult (R4)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [_given(field) for field in ADULT_NAMED_BY]}
+    )
 
     phone: ShortText = ""
     relationship_to_child: ShortText = ""
@@ -214,19 +369,16 @@ class Adult(Person):
 
     @model_validator(mode="after")
     def _named(self) -> Adult:
-        if not (self.first_name or self.last_name or self.relationship_to_child):
+        if not any(getattr(self, field) for field in ADULT_NAMED_BY):
             raise FieldError("first_name", "Enter the adult's name, or how they know the child")
-        if self.date_of_birth is not None and self.date_of_birth > today():
-            raise FieldError("date_of_birth", "The date of birth must be in the past")
-        if self.date_of_birth is not None and self.date_of_birth < OLDEST_BIRTH_DATE:
-            raise FieldError("date_of_birth", "The date of birth must be after 1900")
+        self._born_in_the_past(future_message="The date of birth must be in the past")
         return self
 
 
 class Concern(Shape):
     """What a referral should capture (R6)."""
 
-    worry: LongText = Field(min_length=1)
+    worry: Annotated[LongText, Matches(NOT_BLANK, "Enter what you are worried about")]
     working_well: LongText = ""
     child_voice: LongText = ""
     child_location: LongText = ""
@@ -241,12 +393,37 @@ class Concern(Shape):
     learning_difficulties: YesNoUnknown = YesNoUnknown.UNKNOWN
 
 
+# R14: why consent was not sought; the reasons are the policy's (checked by the service).
+NotSoughtReason = Literal["", "increased_risk", "prejudice_crime", "unjustified_delay"]
+
+
+def _consent_schema(schema: dict) -> None:
+    # A reason exactly when consent was not sought.
+    reasons = [reason for reason in get_args(NotSoughtReason) if reason]
+    schema["anyOf"] = [
+        {
+            "required": ["not_sought_reason"],
+            "properties": {
+                "consent": {"const": Consent.NOT_SOUGHT.value},
+                "not_sought_reason": {"enum": reasons},
+            },
+        },
+        {
+            "properties": {
+                "consent": {"not": {"const": Consent.NOT_SOUGHT.value}},
+                "not_sought_reason": {"const": ""},
+            }
+        },
+    ]
+
+
 class ConsentGiven(Shape):
     """Consent of those with parental responsibility (R12-R16)."""
 
+    model_config = ConfigDict(json_schema_extra=_consent_schema)
+
     consent: Consent
-    # R14: why consent was not sought; the reasons are the policy's (checked by the service).
-    not_sought_reason: Literal["", "increased_risk", "prejudice_crime", "unjustified_delay"] = ""
+    not_sought_reason: NotSoughtReason = ""
     notes: LongText = ""
 
     @model_validator(mode="after")

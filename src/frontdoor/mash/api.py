@@ -18,6 +18,7 @@ from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.intake.api import IdempotencyKey, submission_key
 from frontdoor.intake.schemas import Message
+from frontdoor.intake.submissions import NO_NUL
 from frontdoor.mash import enquiries
 from frontdoor.mash.models import AgencyRequest
 from frontdoor.mash.selectors import referrers_for_partner, requests_visible_to
@@ -52,14 +53,14 @@ class RequestDetailOut(RequestOut):
 
 
 class PersonAnswerIn(Schema):
-    person: Annotated[str, Field(pattern=r"^(child|adult)-\d+$")]
+    person: Annotated[str, Field(pattern="^(child|adult)-[0-9]+$")]
     nothing_known: bool
-    information: str = ""
+    information: Annotated[str, NO_NUL] = ""
 
 
 class AnswerIn(Schema):
     answers: list[PersonAnswerIn]
-    opinion: Annotated[str, Field(min_length=1, max_length=20_000)]
+    opinion: Annotated[str, Field(min_length=1, max_length=20_000), NO_NUL]
 
 
 def _summary(request: AgencyRequest) -> dict:

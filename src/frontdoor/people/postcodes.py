@@ -25,16 +25,19 @@ from pathlib import Path
 import brotli
 import msgpack
 
-_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$")
+# The shape of a UK postcode as people type it: either case, with or without spaces between the
+# outward code (L20) and the inward code (1AB). The API's OpenAPI document states it as a pattern,
+# so it is written for every reader of one: character classes, not `\d`.
+POSTCODE = "([A-Za-z]{1,2}[0-9][A-Za-z0-9]?) *([0-9][A-Za-z]{2})"
+POSTCODE_MESSAGE = "Enter a real postcode, like L20 3NJ"
 
 
 def normalise_postcode(value: str) -> str:
     """'l201ab' -> 'L20 1AB'; raises ValueError when it is not the shape of a UK postcode."""
-    compact = re.sub(r"\s+", "", value.upper())
-    match = _POSTCODE.match(compact)
+    match = re.fullmatch(POSTCODE, value.strip())
     if not match:
-        raise ValueError("Enter a real postcode, like L20 3NJ")
-    return f"{match.group(1)} {match.group(2)}"
+        raise ValueError(POSTCODE_MESSAGE)
+    return f"{match.group(1).upper()} {match.group(2).upper()}"
 
 
 def _package_dir(name: str) -> Path:
