@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -53,9 +55,31 @@ class ApiToken(models.Model):
     # Updated at most once a minute, so a busy partner system does not write on every request.
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set when issued: a token forgotten by the system it was for stops working on its own.
+    expires_at = models.DateTimeField()
+    # Space-separated keys of `accounts.scopes.SCOPES`, narrowing what the user's role allows;
+    # empty: everything the role allows.
+    scopes = models.CharField(max_length=200, blank=True)
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def state(self, at: dt.datetime) -> State:
+        if self.revoked_at is not None:
+            return self.State.REVOKED
+        if self.expires_at <= at:
+            return self.State.EXPIRED
+        return self.State.ACTIVE
+
+    @property
+    def scope_list(self) -> list[str]:
+        return sorted(self.scopes.split())
+

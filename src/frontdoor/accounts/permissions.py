@@ -136,6 +136,12 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({R.ADMINISTRATOR}),
     ),
     Action(
+        "tokens.manage",
+        "Issue, list and revoke partner systems' API tokens",
+        frozenset({R.ADMINISTRATOR}),
+        "R45",
+    ),
+    Action(
         "audit.view",
         "Read the disclosure log, the access log and each record's audit trail",
         frozenset({R.ADMINISTRATOR, R.SERVICE_MANAGER}),

@@ -1,0 +1,22 @@
+"""Reading accounts: the API tokens an administrator lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from frontdoor.accounts.models import ApiToken, User
+
+
+def api_tokens(
+    *, user: User | None = None, include_ended: bool = False, at: dt.datetime
+) -> QuerySet[ApiToken]:
+    """Tokens, newest first, with their users: only those still working at `at` unless
+    `include_ended` (expired and revoked ones too); only `user`'s when given."""
+    tokens = ApiToken.objects.select_related("user")
+    if user is not None:
+        tokens = tokens.filter(user=user)
+    if not include_ended:
+        tokens = tokens.filter(Q(revoked_at__isnull=True) & Q(expires_at__gt=at))
+    return tokens
