@@ -1,16 +1,23 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
 from frontdoor.accounts import lockout, two_factor
-from frontdoor.accounts.forms import CodeForm
+from frontdoor.accounts.access import allowed
+from frontdoor.accounts.forms import CodeForm, IssueTokenForm
+from frontdoor.accounts.models import ApiToken
 from frontdoor.accounts.permissions import actions_for
+from frontdoor.accounts.selectors import api_tokens
+from frontdoor.accounts.tokens import issue_token, revoke_token
 from frontdoor.errors import DomainError
 from frontdoor.policy.registry import current_policy
 
@@ -18,6 +25,7 @@ from frontdoor.policy.registry import current_policy
 ACTION_PAGES = {
     "guidance.view": "policy:guidance",
     "users.manage": "admin:index",
+    "tokens.manage": "accounts:tokens",
     "contact.record": "intake:new",
     "inbox.view": "intake:inbox",
     "missing_episode.record": "intake:missing_new",
@@ -140,3 +148,49 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error("code", error.message)
     return _code_page(request, "two_factor_verify.html", form)
+
+
+# API tokens, for administrators.
+
+
+@never_cache  # the page that shows a new token must not be kept by the browser
+@require_http_methods(["GET", "POST"])
+@allowed("tokens.manage")
+def tokens(request: HttpRequest) -> HttpResponse:
+    """Partner systems' API tokens, and issuing one: the token is shown this once."""
+    form = IssueTokenForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            api_token, token = issue_token(by=request.user, **form.cleaned_data)
+            issued = {"api_token": api_token, "token": token}
+            form = IssueTokenForm()
+        except DomainError as error:
+            form.add_error(None, error.message)
+    include_ended = request.GET.get("all") == "1"
+    now = timezone.now()
+    listed = [
+        (token, token.state(now)) for token in api_tokens(include_ended=include_ended, at=now)
+    ]
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "issued": issued, "tokens": listed, "include_ended": include_ended},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("tokens.manage")
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke a token, after a page asking to confirm: it stops working from its next request."""
+    api_token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk)
+    if request.method == "POST":
+        revoke_token(api_token=api_token, by=request.user)
+        messages.success(request, f"{api_token} is revoked: its next request will be refused.")
+        return redirect("accounts:tokens")
+    return render(
+        request,
+        "accounts/token_revoke.html",
+        {"api_token": api_token, "state": api_token.state(timezone.now())},
+    )
