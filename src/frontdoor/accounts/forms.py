@@ -65,3 +65,20 @@ class IssueTokenForm(forms.Form):
         self.fields["user"].govuk = "select"
         self.fields["days"].govuk = "text"
         self.fields["days"].width = "govuk-input--width-4"
+
+
+class EnrolmentLinkForm(forms.Form):
+    user = StaffChoiceField(
+        label="Member of staff",
+        help_text="They open the link after signing in with their password",
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        empty_label="Choose a member of staff",
+        error_messages={
+            "required": "Choose the member of staff the link is for",
+            "invalid_choice": "Choose a member of staff from the list",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].govuk = "select"

@@ -83,3 +83,30 @@ class ApiToken(models.Model):
     def scope_list(self) -> list[str]:
         return sorted(self.scopes.split())
 
+
+class EnrolmentLink(models.Model):
+    """A one-time link with which a member of staff sets up their authenticator app, given to
+    them by an administrator. Only a hash of the link's secret is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    # sha256 of the secret in the link: the link itself is shown once, when issued.
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Authenticator set-up link for {self.user}"
+
+    def usable(self, at: dt.datetime) -> bool:
+        return self.used_at is None and at < self.expires_at

@@ -142,6 +142,11 @@ ACTIONS: tuple[Action, ...] = (
         "R45",
     ),
     Action(
+        "two_factor.issue_link",
+        "Give staff a one-time link to set up their authenticator app",
+        frozenset({R.ADMINISTRATOR}),
+    ),
+    Action(
         "audit.view",
         "Read the disclosure log, the access log and each record's audit trail",
         frozenset({R.ADMINISTRATOR, R.SERVICE_MANAGER}),

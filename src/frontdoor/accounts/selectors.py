@@ -1,4 +1,4 @@
-"""Reading accounts: the API tokens an administrator lists."""
+"""Reading accounts: the API tokens and set-up links an administrator lists."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from frontdoor.accounts.models import ApiToken, User
+from frontdoor.accounts.models import ApiToken, EnrolmentLink, User
 
 
 def api_tokens(
@@ -20,3 +20,10 @@ def api_tokens(
     if not include_ended:
         tokens = tokens.filter(Q(revoked_at__isnull=True) & Q(expires_at__gt=at))
     return tokens
+
+
+def enrolment_links_waiting(*, at: dt.datetime) -> QuerySet[EnrolmentLink]:
+    """Set-up links issued and neither used nor expired at `at`, newest first."""
+    return EnrolmentLink.objects.filter(used_at__isnull=True, expires_at__gt=at).select_related(
+        "user", "created_by"
+    )
