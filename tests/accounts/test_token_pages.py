@@ -12,7 +12,7 @@ from frontdoor.accounts.models import ApiToken
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.tokens import hash_token, issue_token, user_for_token
 from frontdoor.audit.models import AuditEvent
-from tests.intake.factories import submission_data
+from tests.accounts.api_requests import bearer, post_contact
 
 pytestmark = pytest.mark.django_db
 
@@ -96,13 +96,7 @@ def test_revoking_asks_to_confirm_then_the_next_api_request_is_refused(
     response = client.post(url)
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:tokens")
-    api = client.post(
-        "/api/v1/contacts",
-        submission_data(),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token}",
-    )
-    assert api.status_code == 401
+    assert post_contact(client, bearer(token)).status_code == 401
     assert AuditEvent.objects.get(action="api_token.revoked").actor == signed_in_admin
 
 

@@ -11,10 +11,20 @@ from frontdoor.accounts.tokens import issue_token
 from frontdoor.audit.models import AuditEvent, RecordView
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact
+from frontdoor.mash.models import AgencyRequest
+from tests.accounts.api_requests import bearer, post_contact
 from tests.intake.factories import submission_data
 from tests.mash.test_enquiries import send
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def police(contact, manager, make_user):
+    """A police user, with an enquiry sent to the police about `contact`."""
+    user = make_user(Role.PARTNER_AGENCY, agency_key="police")
+    send(contact, manager, agencies=["police"])
+    return user
 
 
 @pytest.fixture
@@ -24,19 +34,9 @@ def token_for(make_user):
     def make(role: Role, *scopes: str, user=None):
         user = user or make_user(role)
         api_token, token = issue_token(user=user, name="Scoped system", by=None, scopes=scopes)
-        return {"HTTP_AUTHORIZATION": f"Bearer {token}"}, api_token
+        return bearer(token), api_token
 
     return make
-
-
-def post_contact(client, headers, **extra):
-    return client.post(
-        "/api/v1/contacts",
-        submission_data(),
-        content_type="application/json",
-        **headers,
-        **extra,
-    )
 
 
 def a_reference(client, token_for) -> str:
@@ -77,19 +77,11 @@ def test_a_contacts_write_token_records_but_cannot_read_a_contact(client, token_
     assert "it needs the scope read" in response.json()["message"]
 
 
-def test_a_mash_answer_token_reaches_only_the_agencys_enquiries(
-    client,
-    contact,
-    manager,
-    token_for,
-    make_user,
-):
-    police = make_user(Role.PARTNER_AGENCY, agency_key="police")
-    request = send(contact, manager, agencies=["police"]).requests.get()
+def test_a_mash_answer_token_reaches_only_the_agencys_enquiries(client, police, token_for):
+    [request] = AgencyRequest.objects.filter(agency_key="police")
     headers, _ = token_for(Role.PARTNER_AGENCY, "mash:answer", user=police)
-    assert [item["id"] for item in client.get("/api/v1/mash/requests", **headers).json()] == [
-        request.pk
-    ]
+    listed = client.get("/api/v1/mash/requests", **headers).json()
+    assert [item["id"] for item in listed] == [request.pk]
     assert client.get(f"/api/v1/mash/requests/{request.pk}", **headers).status_code == 200
     response = post_contact(client, headers)
     assert response.status_code == 403
@@ -165,15 +157,7 @@ def test_a_contact_read_with_a_token_is_logged_naming_the_token(client, token_fo
     assert not AuditEvent.objects.filter(action="api_token.used").exists()
 
 
-def test_a_request_that_writes_nothing_else_records_the_tokens_use(
-    client,
-    contact,
-    manager,
-    token_for,
-    make_user,
-):
-    police = make_user(Role.PARTNER_AGENCY, agency_key="police")
-    send(contact, manager, agencies=["police"])
+def test_a_request_that_writes_nothing_else_records_the_tokens_use(client, police, token_for):
     headers, api_token = token_for(Role.PARTNER_AGENCY, user=police)
     assert client.get("/api/v1/mash/requests", **headers).status_code == 200
     use = AuditEvent.objects.get(action="api_token.used")

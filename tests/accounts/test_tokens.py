@@ -17,6 +17,7 @@ from frontdoor.accounts.roles import Role
 from frontdoor.accounts.tokens import issue_token, revoke_token, user_for_token
 from frontdoor.audit.models import AuditEvent
 from frontdoor.errors import DomainError
+from tests.accounts.api_requests import bearer, post_contact
 from tests.intake.factories import submission_data
 
 pytestmark = pytest.mark.django_db
@@ -123,12 +124,7 @@ def test_a_token_works_for_a_day_to_a_year(make_user, days):
 def test_an_expired_token_is_refused_like_an_unknown_one(client, make_user):
     api_token, token = issue_token(user=make_user(Role.PARTNER_AGENCY), name="System", by=None)
     ApiToken.objects.filter(pk=api_token.pk).update(expires_at=timezone.now())
-    response = client.post(
-        "/api/v1/contacts",
-        submission_data(),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token}",
-    )
+    response = post_contact(client, bearer(token))
     assert response.status_code == 401
     assert response.json() == {"message": "Give a valid API token: Authorization: Bearer <token>."}
 
@@ -193,18 +189,11 @@ def test_tokens_list_shows_working_tokens_and_all_with_all(make_user, admin):
 def test_revocation_takes_effect_on_the_next_request(client, make_user):
     make_user(Role.ADMINISTRATOR, username="admin")
     api_token, token = issue_token(user=make_user(Role.PARTNER_AGENCY), name="System", by=None)
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-    def post():
-        return client.post(
-            "/api/v1/contacts", submission_data(), content_type="application/json", **headers
-        )
-
-    assert post().status_code == 201
+    assert post_contact(client, bearer(token)).status_code == 201
     assert "its next request is refused" in run(
         "tokens", "revoke", api_token.prefix, "--by", "admin"
     )
-    assert post().status_code == 401
+    assert post_contact(client, bearer(token)).status_code == 401
     revoked = AuditEvent.objects.get(action="api_token.revoked")
     assert revoked.actor.username == "admin"
     assert revoked.target_id == str(api_token.pk)

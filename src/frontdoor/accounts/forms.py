@@ -16,7 +16,22 @@ class CodeForm(forms.Form):
     )
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class AccountChoiceField(forms.ModelChoiceField):
+    """An active account, chosen from a list showing each one's name, username and role."""
+
+    def __init__(self, *, label: str, help_text: str, empty_label: str, required_message: str):
+        super().__init__(
+            label=label,
+            help_text=help_text,
+            queryset=User.objects.filter(is_active=True).order_by("username"),
+            empty_label=empty_label,
+            error_messages={
+                "required": required_message,
+                "invalid_choice": f"{empty_label} from the list",
+            },
+        )
+        self.govuk = "select"
+
     def label_from_instance(self, obj) -> str:
         return f"{obj} ({obj.username}, {obj.role_label})"
 
@@ -24,15 +39,11 @@ class StaffChoiceField(forms.ModelChoiceField):
 class IssueTokenForm(forms.Form):
     """What an administrator gives to issue an API token; the rules are `tokens.issue_token`'s."""
 
-    user = StaffChoiceField(
+    user = AccountChoiceField(
         label="Account the token acts as",
         help_text="The token can do what this account's role allows, and no more",
-        queryset=User.objects.filter(is_active=True).order_by("username"),
         empty_label="Choose an account",
-        error_messages={
-            "required": "Choose the account the token acts as",
-            "invalid_choice": "Choose an account from the list",
-        },
+        required_message="Choose the account the token acts as",
     )
     name = forms.CharField(
         label="The system it is for",
@@ -62,23 +73,14 @@ class IssueTokenForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].govuk = "select"
         self.fields["days"].govuk = "text"
         self.fields["days"].width = "govuk-input--width-4"
 
 
 class EnrolmentLinkForm(forms.Form):
-    user = StaffChoiceField(
+    user = AccountChoiceField(
         label="Member of staff",
         help_text="They open the link after signing in with their password",
-        queryset=User.objects.filter(is_active=True).order_by("username"),
         empty_label="Choose a member of staff",
-        error_messages={
-            "required": "Choose the member of staff the link is for",
-            "invalid_choice": "Choose a member of staff from the list",
-        },
+        required_message="Choose the member of staff the link is for",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["user"].govuk = "select"

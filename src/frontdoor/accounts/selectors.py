@@ -7,6 +7,15 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from frontdoor.accounts.models import ApiToken, EnrolmentLink, User
+from frontdoor.errors import DomainError
+
+
+def account_named(username: str) -> User:
+    """The account with this username, as a command is given it; refused when there is none."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise DomainError(f"There is no account with the username {username}.")
+    return user
 
 
 def api_tokens(

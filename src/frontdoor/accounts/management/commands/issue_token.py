@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from frontdoor.accounts.models import User
 from frontdoor.accounts.scopes import SCOPES
+from frontdoor.accounts.selectors import account_named
 from frontdoor.accounts.tokens import DEFAULT_DAYS, MAX_DAYS, issue_token
 from frontdoor.errors import DomainError
 
@@ -35,10 +35,8 @@ class Command(BaseCommand):
     def handle(
         self, *args, username: str, name: str, days: int, scope: list[str], **options
     ) -> None:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"There is no account with the username {username}.")
         try:
+            user = account_named(username)
             api_token, token = issue_token(user=user, name=name, by=None, days=days, scopes=scope)
         except DomainError as error:
             raise CommandError(error.message) from None

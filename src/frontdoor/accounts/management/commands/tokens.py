@@ -2,8 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from frontdoor.accounts.management.columns import write_columns
-from frontdoor.accounts.models import User
-from frontdoor.accounts.selectors import api_tokens
+from frontdoor.accounts.selectors import account_named, api_tokens
 from frontdoor.accounts.tokens import revoke_token, token_named
 from frontdoor.errors import DomainError
 
@@ -41,9 +40,7 @@ class Command(BaseCommand):
             raise CommandError(error.message) from None
 
     def _list(self, *, username: str | None, include_ended: bool) -> None:
-        user = None
-        if username:
-            user = _account(username)
+        user = account_named(username) if username else None
         now = timezone.now()
         rows = [
             (
@@ -65,13 +62,6 @@ class Command(BaseCommand):
         write_columns(self.stdout, COLUMNS, rows)
 
     def _revoke(self, *, given: str, username: str) -> None:
-        admin = _account(username)
+        admin = account_named(username)
         token = revoke_token(api_token=token_named(given), by=admin)
         self.stdout.write(f"Revoked {token} of {token.user.username}: its next request is refused.")
-
-
-def _account(username: str) -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        raise DomainError(f"There is no account with the username {username}.")
-    return user

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from frontdoor.accounts.models import User
+from frontdoor.accounts.selectors import account_named
 from frontdoor.accounts.two_factor import issue_enrolment_link
 from frontdoor.errors import DomainError
 
@@ -21,10 +21,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, username: str, site: str, **options) -> None:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"There is no account with the username {username}.")
         try:
+            user = account_named(username)
             link, secret = issue_enrolment_link(user=user, by=None)
         except DomainError as error:
             raise CommandError(error.message) from None
