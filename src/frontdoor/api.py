@@ -165,7 +165,9 @@ api = FrontDoorAPI(
     version="1",
     description=(
         "Partner systems record contacts and attach reports to them; referrers check the status "
-        "of their own submission. Authenticate with `Authorization: Bearer <token>`."
+        "of their own submission. Authenticate with `Authorization: Bearer <token>`: a token "
+        "acts as one user, expires, and may carry scopes that narrow what it may do (see the "
+        "ApiTokenAuth security scheme). Every request made with a token is audited."
     ),
     urls_namespace="api",
     auth=ApiTokenAuth(),

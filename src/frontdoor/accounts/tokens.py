@@ -19,6 +19,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from functools import cache
+from http import HTTPStatus
 
 from django.db import OperationalError, connections, transaction
 from django.db.models import Q
@@ -34,6 +35,7 @@ from frontdoor.accounts.scopes import (
     as_text,
     from_text,
     require_scope,
+    scope_named,
     scopes_for,
     token_use_of,
 )
@@ -43,6 +45,8 @@ from frontdoor.prepared import run_prepared
 
 # Every token starts with this, so a leaked one is easy to recognise (and to search for in code).
 TOKEN_PREFIX = "fdt_"  # noqa: S105 - a marker, not a secret
+# How much of a token is kept in clear, to tell tokens apart: the marker and 8 characters.
+PREFIX_LENGTH = 12
 # How stale `last_used_at` may be: the price of not writing on every request.
 LAST_USED_PRECISION = dt.timedelta(minutes=1)
 # How long a token works: 90 days unless the issuer says otherwise, and never more than a year,
@@ -83,7 +87,7 @@ def issue_token(
         user=user,
         name=name,
         token_hash=hash_token(token),
-        prefix=token[:12],
+        prefix=token[:PREFIX_LENGTH],
         expires_at=now + dt.timedelta(days=days),
         scopes=as_text(scopes),
     )
@@ -117,9 +121,11 @@ def token_named(prefix_or_id: str) -> ApiToken:
     given = prefix_or_id.strip()
     if given.isdigit():
         found = list(ApiToken.objects.filter(pk=int(given)))
+    elif given.startswith(TOKEN_PREFIX) and len(given) > PREFIX_LENGTH:
+        # A whole token, pasted as found where it leaked: found by its hash, as it signs in.
+        found = list(ApiToken.objects.filter(token_hash=hash_token(given)))
     elif given.startswith(TOKEN_PREFIX) and len(given) > len(TOKEN_PREFIX):
-        # A whole token names its own prefix, so pasting a leaked token works too.
-        found = list(ApiToken.objects.filter(prefix=given[:12])[:2])
+        found = list(ApiToken.objects.filter(prefix=given)[:2])
     else:
         raise DomainError(f"Give a token's id or its prefix (like {TOKEN_PREFIX}AbCd1234).")
     if not found:
@@ -211,6 +217,8 @@ class ApiTokenAuth(HttpBearer):
 
     def __init__(self, *, scope: str | None = None):
         super().__init__()
+        if scope is not None:
+            scope_named(scope)  # a scope declared that does not exist stops start-up
         self.scope = scope
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
@@ -232,10 +240,13 @@ class ApiTokenAuth(HttpBearer):
 def record_use(request: HttpRequest, response: HttpResponse) -> None:
     """Put a token's request on the audit trail when nothing it did wrote an entry there.
 
-    A refused request (4xx, 5xx) always records its use: whatever entry it began was most likely
-    undone with the rest of its transaction."""
+    A refused request (4xx) always records its use: whatever entry it began was most likely
+    undone with the rest of its transaction. One the database failed (503) records nothing: the
+    database is away, and the answer says nothing was recorded."""
     use = token_use_of(getattr(request, "user", None))
     if use is None or (use.audited and response.status_code < 400):
+        return
+    if response.status_code == HTTPStatus.SERVICE_UNAVAILABLE:
         return
     try:
         audit.record(
@@ -244,5 +255,5 @@ def record_use(request: HttpRequest, response: HttpResponse) -> None:
             reason=f"{request.method} {request.path}: {response.status_code}",
         )
     except OperationalError:
-        # The database is unavailable, and the answer (a 503) already says so.
+        # The database went away after the answer was made: the answer stands.
         return
