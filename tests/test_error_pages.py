@@ -66,7 +66,9 @@ def test_a_request_refused_before_any_view_is_400(client):
 
 
 def test_a_fault_is_500_and_tells_nothing_of_it(client, partner):
-    with mock.patch("frontdoor.api.user_for_token", side_effect=RuntimeError("secret detail")):
+    with mock.patch(
+        "frontdoor.accounts.tokens.user_for_token", side_effect=RuntimeError("secret detail")
+    ):
         response = client.get("/api/v1/contacts/FD-B2C3-D4F5", **partner)
     message = refusal(response, 500)
     assert "secret detail" not in response.content.decode()

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core import checks
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -95,6 +96,65 @@ def test_production_has_secure_cookies_hsts_and_two_factor_required():
     assert production["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert production["SECURE_HSTS_SECONDS"] >= 31_536_000
     assert production["FRONTDOOR_TWO_FACTOR"] == "required"
+
+
+# Start-up: production must see HTTPS, or HSTS is never sent.
+
+
+def _production_start(**env: str) -> str:
+    """What starting the WSGI application in production writes to the console."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import frontdoor.wsgi"],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": ":".join(sys.path),
+            "FRONTDOOR_ENV": "production",
+            "FRONTDOOR_SECRET_KEY": "x" * 50,
+            "FRONTDOOR_VAR_DIR": str(__import__("tempfile").mkdtemp()),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stderr
+
+
+def test_production_behind_an_untrusted_proxy_warns_at_start_up():
+    assert "frontdoor.W001" in _production_start()
+    assert "frontdoor.W001" not in _production_start(FRONTDOOR_TRUSTED_PROXIES="1")
+    assert "frontdoor.W001" not in _production_start(FRONTDOOR_SSL_REDIRECT="true")
+
+
+@pytest.mark.parametrize(
+    ("production", "debug", "proxy_header", "redirect", "warned"),
+    [
+        (True, False, None, False, True),
+        (True, False, ("HTTP_X_FORWARDED_PROTO", "https"), False, False),
+        (True, False, None, True, False),
+        (True, True, None, False, False),  # debugging is not serving
+        (False, False, None, False, False),  # the embedded default and the tests
+    ],
+)
+def test_the_system_check_warns_when_production_sees_no_https(
+    settings, production, debug, proxy_header, redirect, warned
+):
+    settings.PRODUCTION, settings.DEBUG = production, debug
+    settings.SECURE_PROXY_SSL_HEADER, settings.SECURE_SSL_REDIRECT = proxy_header, redirect
+    found = [m.id for m in checks.run_checks(tags=[checks.Tags.security])]
+    assert ("frontdoor.W001" in found) == warned
+
+
+def test_behind_a_trusted_proxy_https_requests_get_hsts(settings):
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.FRONTDOOR_TRUSTED_PROXIES = 1
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    response = Client().get(reverse("accounts:login"), HTTP_X_FORWARDED_PROTO="https")
+    assert response["Strict-Transport-Security"] == "max-age=31536000"
+    # Without the proxy trusted, the same request looks like plain HTTP: no HSTS.
+    settings.SECURE_PROXY_SSL_HEADER = None
+    response = Client().get(reverse("accounts:login"), HTTP_X_FORWARDED_PROTO="https")
+    assert "Strict-Transport-Security" not in response
 
 
 # CSRF.

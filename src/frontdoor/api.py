@@ -1,18 +1,24 @@
 """The REST API under /api/v1/ (django-ninja): OpenAPI document at /api/v1/openapi.json.
 
 Partner systems sign in with an API token (`Authorization: Bearer <token>`, issued by
-`python -m frontdoor issue-token`), acting as the user the token was issued to; every endpoint
-needs one unless it says `auth=None`. Errors have one shape: 422
-`{"errors": [{"field": ..., "message": ...}]}` for a body that does not validate (the same messages
-as the forms), and `{"message": ...}` for everything else (400, 401, 403, 404, 405, 409, 413, 429,
-500, 503): refusals made before or around the handlers here are put in that shape by
-`frontdoor.error_pages.ApiRefusalsMiddleware`.
+`python -m frontdoor issue-token` or on the tokens page), acting as the user the token was issued
+to; every endpoint needs one unless it says `auth=None`. An endpoint that changes something
+declares the token scope it needs (`auth=ApiTokenAuth(scope=...)`, `accounts.scopes`). Every
+request made with a token is on the audit trail (`accounts.tokens.record_use`).
+
+Errors have one shape: 422 `{"errors": [{"field": ..., "message": ...}]}` for a body that does not
+validate (the same messages as the forms), and `{"message": ...}` for everything else (400, 401,
+403, 404, 405, 409, 413, 429, 500, 503): refusals made before or around the handlers here are put
+in that shape by `frontdoor.error_pages.ApiRefusalsMiddleware`.
 The OpenAPI document lists, for each operation, every status it can answer with: the ones only
 that operation gives are declared on it, and those that follow from how the API works (a token,
 a body, a rate limit, the database) are added here, once, by `FrontDoorSchema`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import OperationalError
@@ -21,11 +27,10 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.operation import Operation
-from ninja.security import HttpBearer
 
-from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import PermissionDeniedError
-from frontdoor.accounts.tokens import user_for_token
+from frontdoor.accounts.scopes import allowing
+from frontdoor.accounts.tokens import ApiTokenAuth, record_use
 from frontdoor.error_pages import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, body_limit_in_words
 from frontdoor.errors import DomainError
 from frontdoor.intake.api import router as intake_router
@@ -36,17 +41,6 @@ from frontdoor.security import limit_for_view
 
 UNREADABLE_BODY = "Send the body as JSON in UTF-8: this body could not be read as JSON."
 RETRY_AFTER = {"Retry-After": "Seconds to wait before trying again."}
-
-
-class ApiTokenAuth(HttpBearer):
-    """`Authorization: Bearer <token>`: the request acts as the token's user."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = user_for_token(token)
-        if user is not None:
-            # The change history (simple_history) reads the acting user from the request.
-            request.user = user
-        return user
 
 
 class FrontDoorSchema(OpenAPISchema):
@@ -69,6 +63,9 @@ class FrontDoorSchema(OpenAPISchema):
                 "No token, or one that is unknown, expired or revoked.",
                 headers={"WWW-Authenticate": "Bearer: the scheme to authenticate with."},
             )
+            answers[403] = self._answer(
+                Message, "The token's scopes or its user's role do not allow this."
+            )
         if details.get("requestBody") or details.get("parameters"):
             answers[422] = self._answer(
                 ValidationProblems, "The body, a parameter or a header does not validate."
@@ -87,6 +84,20 @@ class FrontDoorSchema(OpenAPISchema):
         for status, answer in answers.items():
             details["responses"].setdefault(status, answer)
         return details
+
+    def operation_security(self, operation: Operation) -> list[dict] | None:
+        # The scopes that each allow the operation, one requirement apiece (any one will do).
+        security = super().operation_security(operation)
+        if not security:
+            return security
+        requirements = []
+        for auth in operation.auth_callbacks:
+            name = type(auth).__name__
+            scopes = []
+            if isinstance(auth, ApiTokenAuth):
+                scopes = allowing(method=operation.methods[0], scope=auth.scope)
+            requirements += [{name: [scope]} for scope in scopes] or [{name: []}]
+        return requirements
 
     def _answer(self, model: type[Schema], description: str, headers: dict | None = None) -> dict:
         schema = model.model_json_schema(ref_template=REF_TEMPLATE, mode="serialization")
@@ -117,7 +128,7 @@ class FrontDoorAPI(NinjaAPI):
         # check and the OpenAPI document.
         urls = super()._get_urls()
         for pattern in urls:
-            pattern.callback = login_not_required(pattern.callback)
+            pattern.callback = login_not_required(_with_token_use_recorded(pattern.callback))
         return urls
 
     def validation_error_from_error_contexts(
@@ -137,12 +148,26 @@ class FrontDoorAPI(NinjaAPI):
         return ValidationError(errors)
 
 
+def _with_token_use_recorded(view: Callable) -> Callable:
+    """Every request made with a token is on the audit trail, whatever its answer."""
+
+    @wraps(view)
+    def serve(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        record_use(request, response)
+        return response
+
+    return serve
+
+
 api = FrontDoorAPI(
     title="Front Door API",
     version="1",
     description=(
         "Partner systems record contacts and attach reports to them; referrers check the status "
-        "of their own submission. Authenticate with `Authorization: Bearer <token>`."
+        "of their own submission. Authenticate with `Authorization: Bearer <token>`: a token "
+        "acts as one user, expires, and may carry scopes that narrow what it may do (see the "
+        "ApiTokenAuth security scheme). Every request made with a token is audited."
     ),
     urls_namespace="api",
     auth=ApiTokenAuth(),

@@ -28,6 +28,8 @@ from simple_history.manager import HistoryManager
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from frontdoor.accounts.models import User
+from frontdoor.audit import services as audit
+from frontdoor.audit.models import AuditEvent
 from frontdoor.prepared import run_prepared
 
 # The columns simple_history adds to each historical table; the rest are the model's own.
@@ -105,14 +107,18 @@ class NewRows:
         if one_statement and not connection.in_atomic_block:
             # One statement is a transaction of its own: no BEGIN and COMMIT round trips.
             self._write_in_one_statement(connection, linked)
-            return
-        # Inside a transaction, a savepoint: a refused write is undone alone.
-        with transaction.atomic(using=self.using):
-            if one_statement:
-                self._write_in_one_statement(connection, linked)
-                return
-            for model, objs, pk_of in self._groups:
-                self._write_with_orm(connection, model, objs, pk_of)
+        else:
+            # Inside a transaction, a savepoint: a refused write is undone alone.
+            with transaction.atomic(using=self.using):
+                if one_statement:
+                    self._write_in_one_statement(connection, linked)
+                else:
+                    for model, objs, pk_of in self._groups:
+                        self._write_with_orm(connection, model, objs, pk_of)
+        for model, objs, _ in self._groups:
+            if model is AuditEvent:  # as `audit.record` does for the entries it writes
+                for event in objs:
+                    audit.written(by=event.actor)
 
     def _links(self, objs: list[models.Model], pk_of: dict) -> dict[str, int]:
         """The columns filled from an object added earlier, each with that object's group."""

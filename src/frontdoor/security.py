@@ -1,5 +1,6 @@
 """Protections for the whole site that no single app owns: the client's address, the
-Permissions-Policy header, and the rate limits on the public pages that anyone can reach.
+Permissions-Policy header, the rate limits on the public pages that anyone can reach, and the
+start-up check that production can tell HTTPS requests.
 
 The Content Security Policy itself comes from django-csp (settings CONTENT_SECURITY_POLICY);
 the limits on failed sign-ins (django-axes, and buckets of the rate limiter here), two-factor
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import checks
 from django.core.cache import caches
 from django.core.management import call_command
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -212,3 +214,34 @@ def too_many_requests(request: HttpRequest, *, wait_seconds: float) -> HttpRespo
     response["Retry-After"] = str(math.ceil(wait_seconds))
     add_never_cache_headers(response)
     return response
+
+
+# Start-up: production must be able to tell that a request came over HTTPS.
+
+
+@checks.register(checks.Tags.security)
+def https_is_seen(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Warn when production settings cannot see HTTPS: Django then never sends HSTS (it does
+    only on a request it knows came over HTTPS), and cannot tell when HTTP is used instead.
+
+    Behind a reverse proxy that ends TLS, Django sees plain HTTP from the proxy unless it trusts
+    the proxy's X-Forwarded-Proto (FRONTDOOR_TRUSTED_PROXIES of 1 or more); serving TLS itself,
+    FRONTDOOR_SSL_REDIRECT sends any plain HTTP request to HTTPS. Neither: no HTTPS is seen.
+    """
+    if not settings.PRODUCTION or settings.DEBUG:
+        return []
+    if settings.SECURE_PROXY_SSL_HEADER or settings.SECURE_SSL_REDIRECT:
+        return []
+    return [
+        checks.Warning(
+            "Production settings see no HTTPS: Django cannot tell a request came over HTTPS, "
+            "so it never sends HSTS (FRONTDOOR_HSTS_SECONDS) and does not redirect plain HTTP.",
+            hint=(
+                "Behind a reverse proxy or load balancer that ends TLS, set "
+                "FRONTDOOR_TRUSTED_PROXIES to the number of proxies (at least 1); serving "
+                "HTTPS from Front Door itself, set FRONTDOOR_SSL_REDIRECT=true. "
+                "See docs/deployment.md."
+            ),
+            id="frontdoor.W001",
+        )
+    ]

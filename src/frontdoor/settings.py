@@ -257,9 +257,13 @@ AXES_VERBOSE = False
 
 # Reverse proxies in front of Front Door that append the client's address to X-Forwarded-For
 # (and say https in X-Forwarded-Proto). 0: the client connects directly.
+# Behind a proxy that ends TLS this must be 1 or more, or Django sees plain HTTP: it then never
+# sends HSTS, and start-up warns (frontdoor.security.https_is_seen). docs/deployment.md.
 FRONTDOOR_TRUSTED_PROXIES = env_int("FRONTDOOR_TRUSTED_PROXIES", default=0)
-if FRONTDOOR_TRUSTED_PROXIES:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if FRONTDOOR_TRUSTED_PROXIES else None
+# Serving HTTPS from Front Door itself (no proxy): send plain HTTP requests to HTTPS. Never
+# behind a proxy that is not trusted, where every request looks like plain HTTP (a loop).
+SECURE_SSL_REDIRECT = env_bool("FRONTDOOR_SSL_REDIRECT", default=False)
 
 # Sessions: a signed-in session left idle for FRONTDOOR_IDLE_MINUTES is signed out
 # (frontdoor.accounts.idle); any session, signed in or not, lasts FRONTDOOR_SESSION_SECONDS

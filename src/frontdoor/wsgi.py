@@ -1,3 +1,4 @@
+import logging
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -15,3 +16,15 @@ def _load_what_the_first_request_would() -> None:
 
 
 _load_what_the_first_request_would()
+
+
+def _warn_what_start_up_checks_would() -> None:
+    # Servers (gunicorn, granian) run no system checks, as manage.py commands do: the warning
+    # that production sees no HTTPS is logged here, where an operator starting one will see it.
+    from frontdoor.security import https_is_seen
+
+    for warning in https_is_seen():
+        logging.getLogger("frontdoor").warning("%s %s (%s)", warning.msg, warning.hint, warning.id)
+
+
+_warn_what_start_up_checks_would()

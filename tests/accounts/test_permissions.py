@@ -59,6 +59,8 @@ early_help.receive           .  .  .  .  .  Y  .  .  .
 exploitation.brief           .  .  Y  .  .  .  Y  .  .
 returns.view                 .  .  Y  Y  .  .  .  Y  .
 users.manage                 .  .  .  .  .  .  .  .  Y
+tokens.manage                .  .  .  .  .  .  .  .  Y
+two_factor.issue_link        .  .  .  .  .  .  .  .  Y
 audit.view                   .  .  .  Y  .  .  .  .  Y
 privacy.restrict             .  .  .  .  .  .  .  .  Y
 privacy.subject_access       .  .  .  .  .  .  .  .  Y

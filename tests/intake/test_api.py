@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from frontdoor.accounts.models import ApiToken
 from frontdoor.accounts.roles import Role
-from frontdoor.accounts.tokens import issue_token
+from frontdoor.accounts.tokens import issue_token, revoke_token
 from frontdoor.api import UNREADABLE_BODY
 from frontdoor.audit.models import RecordView
 from frontdoor.intake.models import Channel, Contact, Report, ReportedAdult, ReportedChild
@@ -176,12 +177,12 @@ def test_creating_a_contact_needs_a_token(client):
     assert nothing_saved()
 
 
-def test_a_revoked_or_made_up_token_is_refused(client, make_user):
-    from frontdoor.accounts.tokens import revoke_token
-
-    api_token, token = issue_token(user=make_user(), name="Old system", by=None)
-    revoke_token(api_token=api_token, by=None)
-    for presented in (token, "fdt_made-up", "not-even-a-token"):
+def test_a_revoked_expired_or_made_up_token_is_refused(client, make_user, admin):
+    api_token, revoked = issue_token(user=make_user(), name="Old system", by=None)
+    revoke_token(api_token=api_token, by=admin)
+    api_token, expired = issue_token(user=make_user(), name="Older system", by=None)
+    ApiToken.objects.filter(pk=api_token.pk).update(expires_at=timezone.now())
+    for presented in (revoked, expired, "fdt_made-up", "not-even-a-token"):
         response = client.post(
             "/api/v1/contacts",
             submission_data(),
@@ -476,12 +477,15 @@ def test_the_openapi_document_lists_the_endpoints_without_sign_in(client):
         "/api/v1/contacts/{reference}/reports",
         "/api/v1/status",
     }
-    assert document["components"]["securitySchemes"] == {
-        "ApiTokenAuth": {"type": "http", "scheme": "bearer"}
-    }
+    scheme = document["components"]["securitySchemes"]["ApiTokenAuth"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    assert "`contacts:write`" in scheme["description"]  # the scopes, described once
     assert "security" not in document["paths"]["/api/v1/status"]["post"]  # public
     create = document["paths"]["/api/v1/contacts"]["post"]
-    assert create["security"] == [{"ApiTokenAuth": []}]
+    # The scopes that allow it: a token with any one of them (or without scopes) may.
+    assert create["security"] == [{"ApiTokenAuth": ["contacts:write"]}]
+    read = document["paths"]["/api/v1/contacts/{reference}"]["get"]
+    assert read["security"] == [{"ApiTokenAuth": ["read"]}]
     assert {"201", "200", "422"} <= set(create["responses"])
     assert create["parameters"][0]["name"] == "Idempotency-Key"
 
@@ -498,6 +502,7 @@ def test_every_operation_lists_the_statuses_that_follow_from_how_the_api_works(c
         assert "503" in statuses, label
         assert ("400" in statuses) == ("requestBody" in operation), label
         assert ("401" in statuses) == ("security" in operation), label
+        assert ("403" in statuses) == ("security" in operation), label
         # Only the status check is rate limited in the API (`security.limit_for_view`).
         assert ("429" in statuses) == (label == "POST /api/v1/status"), label
     create = operations["POST /api/v1/contacts"]["responses"]

@@ -8,7 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        # Connect the sign-in receivers: the idle clock, whether a code is needed, and lockouts.
+        # Connect the sign-in receivers: the idle clock, whether a code is needed, and lockouts;
+        # and register the start-up check that production sees HTTPS (`security`).
+        from frontdoor import security  # noqa: F401
         from frontdoor.accounts import idle, lockout, two_factor  # noqa: F401
         from frontdoor.security import create_cache_table
 

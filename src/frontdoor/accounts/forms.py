@@ -1,5 +1,9 @@
 from django import forms
 
+from frontdoor.accounts.models import User
+from frontdoor.accounts.scopes import SCOPES
+from frontdoor.accounts.tokens import DEFAULT_DAYS, MAX_DAYS
+
 
 class CodeForm(forms.Form):
     """The 6-digit code from an authenticator app; whether it is right is for `two_factor`."""
@@ -9,4 +13,74 @@ class CodeForm(forms.Form):
         max_length=20,
         strip=True,
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+
+class AccountChoiceField(forms.ModelChoiceField):
+    """An active account, chosen from a list showing each one's name, username and role."""
+
+    def __init__(self, *, label: str, help_text: str, empty_label: str, required_message: str):
+        super().__init__(
+            label=label,
+            help_text=help_text,
+            queryset=User.objects.filter(is_active=True).order_by("username"),
+            empty_label=empty_label,
+            error_messages={
+                "required": required_message,
+                "invalid_choice": f"{empty_label} from the list",
+            },
+        )
+        self.govuk = "select"
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} ({obj.username}, {obj.role_label})"
+
+
+class IssueTokenForm(forms.Form):
+    """What an administrator gives to issue an API token; the rules are `tokens.issue_token`'s."""
+
+    user = AccountChoiceField(
+        label="Account the token acts as",
+        help_text="The token can do what this account's role allows, and no more",
+        empty_label="Choose an account",
+        required_message="Choose the account the token acts as",
+    )
+    name = forms.CharField(
+        label="The system it is for",
+        help_text="For example, Merseyside Police system",
+        max_length=120,
+        error_messages={"required": "Enter the name of the system the token is for"},
+    )
+    days = forms.IntegerField(
+        label="Days it works for",
+        help_text=f"From 1 to {MAX_DAYS}; after that it stops working",
+        initial=DEFAULT_DAYS,
+        min_value=1,
+        max_value=MAX_DAYS,
+        error_messages={
+            "required": "Enter how many days the token works for",
+            "invalid": f"Enter the number of days in figures, from 1 to {MAX_DAYS}",
+            "min_value": f"Enter a number of days from 1 to {MAX_DAYS}",
+            "max_value": f"Enter a number of days from 1 to {MAX_DAYS}",
+        },
+    )
+    scopes = forms.MultipleChoiceField(
+        label="Scopes",
+        help_text="Choose none to let the token do everything the account's role allows",
+        choices=[(scope.key, f"{scope.key}: {scope.description}") for scope in SCOPES],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].govuk = "text"
+        self.fields["days"].width = "govuk-input--width-4"
+
+
+class EnrolmentLinkForm(forms.Form):
+    user = AccountChoiceField(
+        label="Member of staff",
+        help_text="They open the link after signing in with their password",
+        empty_label="Choose a member of staff",
+        required_message="Choose the member of staff the link is for",
     )

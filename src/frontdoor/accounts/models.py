@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -53,9 +55,58 @@ class ApiToken(models.Model):
     # Updated at most once a minute, so a busy partner system does not write on every request.
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set when issued: a token forgotten by the system it was for stops working on its own.
+    expires_at = models.DateTimeField()
+    # Space-separated keys of `accounts.scopes.SCOPES`, narrowing what the user's role allows;
+    # empty: everything the role allows.
+    scopes = models.CharField(max_length=200, blank=True)
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def state(self, at: dt.datetime) -> State:
+        if self.revoked_at is not None:
+            return self.State.REVOKED
+        if self.expires_at <= at:
+            return self.State.EXPIRED
+        return self.State.ACTIVE
+
+    @property
+    def scope_list(self) -> list[str]:
+        return sorted(self.scopes.split())
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link with which a member of staff sets up their authenticator app, given to
+    them by an administrator. Only a hash of the link's secret is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    # sha256 of the secret in the link: the link itself is shown once, when issued.
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Authenticator set-up link for {self.user}"
+
+    def usable(self, at: dt.datetime) -> bool:
+        return self.used_at is None and at < self.expires_at

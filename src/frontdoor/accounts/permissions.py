@@ -148,6 +148,17 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({R.ADMINISTRATOR}),
     ),
     Action(
+        "tokens.manage",
+        "Issue, list and revoke partner systems' API tokens",
+        frozenset({R.ADMINISTRATOR}),
+        "R45",
+    ),
+    Action(
+        "two_factor.issue_link",
+        "Give staff a one-time link to set up their authenticator app",
+        frozenset({R.ADMINISTRATOR}),
+    ),
+    Action(
         "audit.view",
         "Read the disclosure log, the access log and each record's audit trail",
         frozenset({R.ADMINISTRATOR, R.SERVICE_MANAGER}),

@@ -4,8 +4,11 @@ password (django-otp).
 FRONTDOOR_TWO_FACTOR decides who must give a code:
 - `required` (production): everyone. Someone without an app set up is sent to set one up, and
   until the code is given every page but the sign-in, set-up and sign-out pages is refused.
+  Setting an app up needs a one-time link from an administrator (`issue_enrolment_link`), opened
+  after signing in with the password: otherwise whoever first had the password (a phished or
+  shared first password) would set up their own app and own the account.
 - `optional` (the demo and the tests): only those who have set an app up; others sign in with
-  their password alone, so demo sign-ins stay one step.
+  their password alone, so demo sign-ins stay one step, and anyone may set an app up.
 
 API bearer tokens are not affected: the API never reads the session.
 """
@@ -13,8 +16,11 @@ API bearer tokens are not affected: the API never reads the session.
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import hashlib
+import secrets
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import segno
 from django.conf import settings
@@ -23,7 +29,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
@@ -31,7 +37,8 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from frontdoor.accounts.models import User
+from frontdoor.accounts.models import EnrolmentLink, User
+from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 
@@ -49,12 +56,16 @@ UNVERIFIED_PAGES = frozenset(
     {
         "accounts:logout",
         "accounts:two_factor_set_up",
+        "accounts:two_factor_enrol",
         "accounts:two_factor_verify",
         "admin:logout",
     }
 )
 
 DEVICE_NAME = "Authenticator app"
+# How long a set-up link works: long enough to reach a new starter, short enough that one left
+# in an inbox soon stops working.
+ENROLMENT_LINK_LIFETIME = dt.timedelta(hours=72)
 
 
 def is_verified(user) -> bool:
@@ -82,10 +93,25 @@ def next_page(request: HttpRequest, *, default: str = "") -> str:
 
 
 def page_for(request: HttpRequest, *, then: str) -> str:
-    """Where a user who must give a code goes: to set an app up, or to give its code."""
+    """Where a user who must give a code goes: to set an app up, or to give its code; or on to
+    `then` itself when it is a page an unverified session may open (a set-up link)."""
+    if _open_unverified(then):
+        return then
     has_device = bool(request.session.get(HAS_DEVICE_KEY))
     url = reverse("accounts:two_factor_verify" if has_device else "accounts:two_factor_set_up")
     return f"{url}?{urlencode({'next': then})}"
+
+
+def _open_unverified(url: str) -> bool:
+    try:
+        return resolve(urlsplit(url).path).view_name in UNVERIFIED_PAGES
+    except Resolver404:
+        return False
+
+
+def link_needed() -> bool:
+    """Whether setting an app up needs a link from an administrator (the required mode)."""
+    return settings.FRONTDOOR_TWO_FACTOR == REQUIRED
 
 
 @receiver(user_logged_in)
@@ -163,13 +189,18 @@ def _check_code(device: TOTPDevice, code: str) -> None:
         )
 
 
-def confirm_set_up(*, request: HttpRequest, device: TOTPDevice, code: str) -> TOTPDevice:
-    """Confirm a new app with its first code; the session is then verified."""
+def confirm_set_up(
+    *, request: HttpRequest, device: TOTPDevice, code: str, link: EnrolmentLink | None = None
+) -> TOTPDevice:
+    """Confirm a new app with its first code; the session is then verified. In the required
+    mode only through a set-up link, which is then used up."""
     user = request.user
     if user_has_device(user, confirmed=True):
         # Only an administrator replaces an app (by deleting it in the admin): otherwise a
         # stolen password would be enough to add the thief's own app.
         raise DomainError("You have already set up an authenticator app: enter its code instead")
+    if link is None and link_needed():
+        raise DomainError(NO_LINK)
     # Checked outside the transaction below: a wrong code's throttling count must be kept.
     try:
         _check_code(device, code)
@@ -177,6 +208,8 @@ def confirm_set_up(*, request: HttpRequest, device: TOTPDevice, code: str) -> TO
         audit.record(actor=user, action="account.two_factor_failed", target=user)
         raise
     with transaction.atomic():
+        if link is not None:
+            _use_link(link, user=user)
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
@@ -201,3 +234,84 @@ def verify(*, request: HttpRequest, code: str) -> TOTPDevice:
     otp_login(request, device)
     audit.record(actor=user, action="account.two_factor_verified", target=user)
     return device
+
+
+# Set-up links: an administrator gives a member of staff a one-time link to set up their app.
+
+NO_LINK = (
+    "Setting up an authenticator app needs a set-up link from your administrator: ask them for one"
+)
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_enrolment_link(
+    *, user: User, by: User | None, at: dt.datetime | None = None
+) -> tuple[EnrolmentLink, str]:
+    """A one-time link with which `user` sets up an authenticator app after signing in with
+    their password; returned with its secret, which is shown once and never stored. `by` None:
+    the operator, from the command line (the first administrator has nobody to ask)."""
+    if by is not None:
+        require(by, "two_factor.issue_link")
+    if not user.is_active:
+        raise DomainError(f"{user.username} is not an active account.")
+    if user_has_device(user, confirmed=True):
+        raise DomainError(
+            f"{user.username} has an authenticator app already. If it is lost, remove it in "
+            "the admin (OTP TOTP, TOTP devices) first, then give them a link."
+        )
+    at = at or timezone.now()
+    secret = secrets.token_urlsafe(32)
+    link = EnrolmentLink.objects.create(
+        user=user,
+        secret_hash=_hash(secret),
+        created_at=at,
+        created_by=by,
+        expires_at=at + ENROLMENT_LINK_LIFETIME,
+    )
+    audit.record(
+        actor=by,
+        action="account.two_factor_link_issued",
+        target=user,
+        changes={"link": link.pk, "expires_at": link.expires_at.isoformat()},
+    )
+    return link, secret
+
+
+def enrolment_link_for(*, user: User, secret: str, at: dt.datetime | None = None) -> EnrolmentLink:
+    """The set-up link with `secret`, if it is `user`'s and still usable; else refuse saying
+    what to do. Someone else's link is refused as an unknown one, so a link says nothing of
+    whose it is."""
+    link = EnrolmentLink.objects.filter(secret_hash=_hash(secret)).first()
+    if link is None or link.user_id != user.pk:
+        raise DomainError(
+            "This set-up link is not one for your account: check you signed in as the person "
+            "it was given to, or ask your administrator for a new link"
+        )
+    at = at or timezone.now()
+    if link.used_at is not None:
+        raise DomainError(
+            "This set-up link has been used already: ask your administrator for a new one"
+        )
+    if not link.usable(at):
+        raise DomainError("This set-up link has expired: ask your administrator for a new one")
+    return link
+
+
+def _use_link(link: EnrolmentLink, *, user: User) -> None:
+    """Use the link up, once: of two tabs confirming at once, the second is refused."""
+    link = EnrolmentLink.objects.select_for_update().get(pk=link.pk)
+    now = timezone.now()
+    if not link.usable(now):
+        raise DomainError(
+            "This set-up link has been used already or has expired: "
+            "ask your administrator for a new one"
+        )
+    link.used_at = now
+    link.save(update_fields=["used_at"])
+    audit.record(
+        actor=user, action="account.two_factor_link_used", target=user, changes={"link": link.pk}
+    )

@@ -1,17 +1,24 @@
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
 from frontdoor.accounts import lockout, two_factor
-from frontdoor.accounts.access import for_anyone_signed_in
-from frontdoor.accounts.forms import CodeForm
+from frontdoor.accounts.access import allowed, for_anyone_signed_in
+from frontdoor.accounts.forms import CodeForm, EnrolmentLinkForm, IssueTokenForm
+from frontdoor.accounts.models import ApiToken, EnrolmentLink
 from frontdoor.accounts.permissions import actions_for
+from frontdoor.accounts.selectors import api_tokens, enrolment_links_waiting
+from frontdoor.accounts.tokens import issue_token, revoke_token
 from frontdoor.errors import DomainError
 from frontdoor.policy.registry import current_policy
 
@@ -19,6 +26,8 @@ from frontdoor.policy.registry import current_policy
 ACTION_PAGES = {
     "guidance.view": "policy:guidance",
     "users.manage": "admin:index",
+    "tokens.manage": "accounts:tokens",
+    "two_factor.issue_link": "accounts:enrolment_links",
     "contact.record": "intake:new",
     "inbox.view": "intake:inbox",
     "missing_episode.record": "intake:missing_new",
@@ -103,17 +112,52 @@ def _code_page(request: HttpRequest, template: str, form: CodeForm, **context) -
 @for_anyone_signed_in
 @never_cache
 def two_factor_set_up(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator app: its secret (as a QR code and as text), then its first code."""
+    """Set up an authenticator app; in the required mode, only through a set-up link."""
+    if done := _already_set_up(request):
+        return done
+    if two_factor.link_needed():
+        return render(
+            request,
+            "accounts/two_factor_link_needed.html",
+            {"support_contact": settings.FRONTDOOR_SUPPORT_CONTACT},
+        )
+    return _set_up(request, link=None)
+
+
+@never_cache
+def two_factor_enrol(request: HttpRequest, secret: str) -> HttpResponse:
+    """Set up an authenticator app through the one-time link an administrator gave."""
+    if done := _already_set_up(request):
+        return done
+    try:
+        link = two_factor.enrolment_link_for(user=request.user, secret=secret)
+    except DomainError as error:
+        return render(
+            request,
+            "accounts/two_factor_link_needed.html",
+            {"problem": error.message, "support_contact": settings.FRONTDOOR_SUPPORT_CONTACT},
+            status=404,
+        )
+    return _set_up(request, link=link)
+
+
+def _already_set_up(request: HttpRequest) -> HttpResponse | None:
+    """Where to go instead for someone whose app is set up already."""
     if two_factor.is_verified(request.user):
         return redirect(two_factor.next_page(request))
     if user_has_device(request.user, confirmed=True):
         return redirect(two_factor.page_for(request, then=two_factor.next_page(request)))
+    return None
+
+
+def _set_up(request: HttpRequest, *, link: EnrolmentLink | None) -> HttpResponse:
+    """The app's secret (as a QR code and as text), then its first code."""
     device = two_factor.pending_device(request.user)
     form = CodeForm(request.POST or None)
     if form.is_valid():
         try:
             two_factor.confirm_set_up(
-                request=request, device=device, code=form.cleaned_data["code"]
+                request=request, device=device, code=form.cleaned_data["code"], link=link
             )
             return redirect(two_factor.next_page(request))
         except DomainError as error:
@@ -144,3 +188,83 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error("code", error.message)
     return _code_page(request, "two_factor_verify.html", form)
+
+
+# API tokens, for administrators.
+
+
+@never_cache  # the page that shows a new token must not be kept by the browser
+@require_http_methods(["GET", "POST"])
+@allowed("tokens.manage")
+def tokens(request: HttpRequest) -> HttpResponse:
+    """Partner systems' API tokens, and issuing one: the token is shown this once."""
+    form = IssueTokenForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            api_token, token = issue_token(by=request.user, **form.cleaned_data)
+            issued = {"api_token": api_token, "token": token}
+            form = IssueTokenForm()
+        except DomainError as error:
+            form.add_error(None, error.message)
+    include_ended = request.GET.get("all") == "1"
+    now = timezone.now()
+    listed = [
+        (token, token.state(now)) for token in api_tokens(include_ended=include_ended, at=now)
+    ]
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "issued": issued, "tokens": listed, "include_ended": include_ended},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("tokens.manage")
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke a token, after a page asking to confirm: it stops working from its next request."""
+    api_token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk)
+    if request.method == "POST":
+        revoke_token(api_token=api_token, by=request.user)
+        messages.success(request, f"{api_token} is revoked: its next request will be refused.")
+        return redirect("accounts:tokens")
+    return render(
+        request,
+        "accounts/token_revoke.html",
+        {"api_token": api_token, "state": api_token.state(timezone.now())},
+    )
+
+
+# Set-up links for authenticator apps, for administrators.
+
+
+@never_cache  # the page that shows a new link must not be kept by the browser
+@require_http_methods(["GET", "POST"])
+@allowed("two_factor.issue_link")
+def enrolment_links(request: HttpRequest) -> HttpResponse:
+    """Give a member of staff a one-time link to set up their authenticator app: shown once."""
+    form = EnrolmentLinkForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            link, secret = two_factor.issue_enrolment_link(
+                user=form.cleaned_data["user"], by=request.user
+            )
+            url = request.build_absolute_uri(reverse("accounts:two_factor_enrol", args=[secret]))
+            issued = {"link": link, "url": url}
+            form = EnrolmentLinkForm()
+        except DomainError as error:
+            form.add_error("user", error.message)
+    return render(
+        request,
+        "accounts/enrolment_links.html",
+        {
+            "form": form,
+            "issued": issued,
+            "waiting": enrolment_links_waiting(at=timezone.now()),
+            "two_factor_required": two_factor.link_needed(),
+            "link_hours": two_factor.ENROLMENT_LINK_LIFETIME // dt.timedelta(hours=1),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -35,6 +35,11 @@ class AuditEvent(AppendOnly):
     policy_version = models.ForeignKey(
         "policy.PolicyVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The API token the actor acted through, when it was a partner system: what a leaked token
+    # did can be listed.
+    api_token = models.ForeignKey(
+        "accounts.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta(AppendOnly.Meta):
         ordering = ["-at", "-id"]
@@ -53,6 +58,10 @@ class RecordView(AppendOnly):
     target_id = models.CharField(max_length=64)
     # The page, API route or export it was seen through.
     through = models.CharField(max_length=200, blank=True)
+    # The API token it was seen through, if any (as for `AuditEvent.api_token`).
+    api_token = models.ForeignKey(
+        "accounts.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

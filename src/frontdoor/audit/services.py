@@ -1,4 +1,8 @@
-"""Writing the audit trail: every action and every view of a record goes through here."""
+"""Writing the audit trail: every action and every view of a record goes through here.
+
+An entry written while a partner system's request is served names the API token it came through
+(the acting user carries it: `accounts.scopes.TokenUse`), so what one token did can be listed.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from frontdoor.accounts.scopes import token_use_of
 from frontdoor.audit.models import AuditEvent, RecordView
 
 
@@ -34,6 +39,7 @@ def entry(
     """
     target_type, target_id, target_repr = _describe_target(target)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    use = token_use_of(actor)
     return AuditEvent(
         at=at or timezone.now(),
         actor=actor if is_user else None,
@@ -45,13 +51,24 @@ def entry(
         changes=changes or {},
         reason=reason,
         policy_version=policy_version,
+        api_token_id=use.token_id if use else None,
     )
+
+
+def written(*, by) -> None:
+    """Note that an entry acted by `by` was written: a request served through `by`'s token then
+    has an entry naming the token. `record` calls this; so does a writer of entries built by
+    `entry` (`NewRows`)."""
+    use = token_use_of(by)
+    if use is not None:
+        use.audited = True
 
 
 def record(**what: Any) -> AuditEvent:
     """Append one entry to the audit trail: the arguments of `entry`."""
     event = entry(**what)
     event.save(force_insert=True)
+    written(by=what.get("actor"))
     return event
 
 
@@ -60,10 +77,14 @@ def record_view(
 ) -> RecordView:
     """Log that `viewer` saw `target` (a child's, a family's or a contact's record)."""
     target_type, target_id, _ = _describe_target(target)
-    return RecordView.objects.create(
+    use = token_use_of(viewer)
+    view = RecordView.objects.create(
         at=at or timezone.now(),
         viewer=viewer,
         target_type=target_type,
         target_id=target_id,
         through=through[:200],
+        api_token_id=use.token_id if use else None,
     )
+    written(by=viewer)
+    return view

@@ -17,6 +17,7 @@ from pydantic import field_validator
 
 from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import require
+from frontdoor.accounts.tokens import ApiTokenAuth
 from frontdoor.audit import services as audit
 from frontdoor.intake import selectors, services
 from frontdoor.intake.models import Channel, Contact
@@ -93,9 +94,13 @@ def _contact(reference: str, queryset: QuerySet[Contact]) -> Contact:
 
 # 400, 401, 422, 429 and 503 follow from how the API works: `frontdoor.api` adds them.
 RECEIPT_RESPONSES = {200: ContactReceipt, 201: ContactReceipt, 403: Message, 409: Message}
+# A token with scopes records contacts and attaches reports only with this one.
+WRITING_CONTACTS = ApiTokenAuth(scope="contacts:write")
 
 
-@router.post("contacts", response=RECEIPT_RESPONSES, summary="Record a new contact")
+@router.post(
+    "contacts", response=RECEIPT_RESPONSES, summary="Record a new contact", auth=WRITING_CONTACTS
+)
 def create_contact(
     request: HttpRequest,
     report: ReportIn,
@@ -136,6 +141,7 @@ def read_contact(request: HttpRequest, reference: Reference):
     "contacts/{reference}/reports",
     response={**RECEIPT_RESPONSES, 404: Message},
     summary="Attach another report to a contact",
+    auth=WRITING_CONTACTS,
 )
 def attach_report(
     request: HttpRequest,

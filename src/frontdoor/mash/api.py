@@ -15,6 +15,7 @@ from ninja import Header, Router, Schema
 from pydantic import Field
 
 from frontdoor.accounts.permissions import require
+from frontdoor.accounts.tokens import ApiTokenAuth
 from frontdoor.audit import services as audit
 from frontdoor.intake.api import IdempotencyKey, submission_key
 from frontdoor.intake.schemas import Message
@@ -23,7 +24,9 @@ from frontdoor.mash import enquiries
 from frontdoor.mash.models import AgencyRequest
 from frontdoor.mash.selectors import referrers_for_partner, requests_visible_to
 
-router = Router(tags=["MASH enquiries"])
+# Every operation here is the agency's answering of its enquiries: a token with scopes needs
+# `mash:answer` (or `read`, for the lists and reading) for them.
+router = Router(tags=["MASH enquiries"], auth=ApiTokenAuth(scope="mash:answer"))
 NOT_FOUND = "No MASH enquiry for your agency has that id."
 
 

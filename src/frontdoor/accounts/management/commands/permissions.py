@@ -3,6 +3,7 @@ from collections.abc import Iterator
 from django.core.management.base import BaseCommand
 
 from frontdoor import exports
+from frontdoor.accounts.management.columns import write_columns
 from frontdoor.accounts.permissions import ACTIONS
 from frontdoor.accounts.roles import Role
 
@@ -36,10 +37,4 @@ class Command(BaseCommand):
         if format == "csv":
             exports.write_csv(exports.Sheet("Permissions", COLUMNS, rows), self.stdout)
             return
-        widths = [max(len(row[i]) for row in [COLUMNS, *rows]) for i in range(len(COLUMNS))]
-        for row in [COLUMNS, *rows]:
-            self.stdout.write(
-                "  ".join(
-                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
-                ).rstrip()
-            )
+        write_columns(self.stdout, COLUMNS, rows)
