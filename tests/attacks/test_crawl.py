@@ -36,10 +36,14 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from frontdoor.accounts.access import ANY_SIGNED_IN
-from frontdoor.accounts.models import User
+from frontdoor.accounts.models import ApiToken, EnrolmentLink, User
 from frontdoor.accounts.permissions import ACTIONS, can
+from frontdoor.accounts.roles import Role
+from frontdoor.accounts.scopes import SCOPES
 from frontdoor.accounts.tokens import issue_token, revoke_token
+from frontdoor.accounts.two_factor import issue_enrolment_link
 from frontdoor.api import api
+from frontdoor.errors import DomainError
 from frontdoor.escalations.selectors import contacts_open_to_escalation, escalations_visible_to
 from frontdoor.intake.models import Consultation
 from frontdoor.intake.selectors import contacts_open_to_reports, contacts_visible_to
@@ -123,19 +127,45 @@ def _full_token(user: User) -> str:
 
 def _revoked_token(user: User) -> str:
     api_token, token = issue_token(user=user, name="Crawl, revoked", by=None)
-    revoke_token(api_token=api_token, by=None)
+    administrator = User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).first()
+    revoke_token(api_token=api_token, by=administrator)
     return token
+
+
+def _scoped(scope: str) -> Callable[[User], str | None]:
+    """A token narrowed to `scope`, for each user whose role the scope is of use to (a token is
+    not issued with a scope that could only ever be refused)."""
+
+    def issue(user: User) -> str | None:
+        try:
+            return issue_token(user=user, name=f"Crawl, {scope}", by=None, scopes=[scope])[1]
+        except DomainError:
+            return None
+
+    return issue
+
+
+def _scope_allows(scope: str) -> Callable[[str, str], bool]:
+    """What the OpenAPI document says a token with `scope` may call: the scopes each
+    operation's security requirement lists."""
+
+    def allows(method: str, path: str) -> bool:
+        security = API_DOCUMENT["paths"][path][method].get("security") or []
+        return any(scope in scopes for need in security for scopes in need.values())
+
+    return allows
 
 
 @dataclass(frozen=True)
 class TokenKind:
-    """How an API request shows who it is: no token, or one `issue` makes for the user. A
-    scoped token is one more kind, whose `permits` narrows what the matrix allows its user."""
+    """How an API request shows who it is: no token, or one `issue` makes for the user (None
+    where that kind cannot be had by them). A scoped token's `permits` narrows what the matrix
+    allows its user to the operations its scope covers."""
 
     name: str
-    issue: Callable[[User], str] | None
+    issue: Callable[[User], str | None] | None
     works: bool = True
-    permits: Callable[[str], bool] = lambda action: True
+    permits: Callable[[str, str], bool] = lambda method, path: True
 
     def headers(self, token: str | None) -> dict[str, str]:
         return {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
@@ -145,6 +175,10 @@ TOKEN_KINDS = (
     TokenKind("no token", issue=None, works=False),
     TokenKind("revoked", issue=_revoked_token, works=False),
     TokenKind("full", issue=_full_token),
+    *(
+        TokenKind(f"scope {scope.key}", issue=_scoped(scope.key), permits=_scope_allows(scope.key))
+        for scope in SCOPES
+    ),
 )
 
 
@@ -226,7 +260,14 @@ def _targets_by_route(council: Council) -> dict[str, list[Target]]:
     def each(things: dict) -> list[Target]:
         return [Target(key, {"pk": thing.pk}, thing) for key, thing in things.items()]
 
+    police = council.users["partner_agency"]
+    partner_token, _ = issue_token(user=police, name="Crawl, to revoke", by=None)
+    link, secret = issue_enrolment_link(user=council.users["contact_officer"], by=None)
     return {
+        "accounts:token_revoke": [
+            Target("a partner's token", {"pk": partner_token.pk}, partner_token)
+        ],
+        "accounts:two_factor_enrol": [Target("a contact officer's link", {"secret": secret}, link)],
         "mash:review": each(council.enquiries),
         "mash:answer": each(council.requests),
         "mash:meeting": each(council.meetings),
@@ -255,6 +296,9 @@ FINDERS: dict[str, Callable[[User], QuerySet]] = {
     # Administrators produce a subject access export of anyone, as the law requires.
     "privacy:subject_access": lambda user: Person.objects.all(),
     "intake:consultation_contact": lambda user: Consultation.objects.all(),
+    # Administrators manage every token; a set-up link opens only for the user it was made for.
+    "accounts:token_revoke": lambda user: ApiToken.objects.all(),
+    "accounts:two_factor_enrol": lambda user: EnrolmentLink.objects.filter(user=user),
 }
 DEFAULT_FINDER = contacts_visible_to  # every other page finds a contact by its reference
 
@@ -620,7 +664,7 @@ def _api_targets(crawl: Crawl, rule: ApiRule) -> list[Target | None]:
     if rule.targets == "contacts":
         return _contact_targets(council, CONTACT_KEYS)
     if rule.targets == "requests":
-        return _targets_by_route(council)["mash:answer"]
+        return crawl.by_route["mash:answer"]
     if rule.targets == "status":
         contact = council.contacts["overdue"]
         return [
@@ -634,14 +678,19 @@ def _api_targets(crawl: Crawl, rule: ApiRule) -> list[Target | None]:
 
 
 def expected_api_status(
-    crawl: Crawl, rule: ApiRule, who: str, kind: TokenKind, target: Target | None
+    crawl: Crawl,
+    rule: ApiRule,
+    who: str,
+    kind: TokenKind,
+    target: Target | None,
+    operation: tuple[str, str],
 ) -> frozenset[int]:
     if rule.action == PUBLIC:
         return rule.allowed
     if not kind.works:
         return frozenset({401})
     user = crawl.council.users[who]
-    if not (can(user, rule.action) and kind.permits(rule.action)):
+    if not (can(user, rule.action) and kind.permits(*operation)):
         return rule.refused
     if target is not None and rule.visible and not rule.visible(user, target):
         return frozenset({404})
@@ -661,11 +710,14 @@ def crawl_operation(crawl: Crawl, method: str, path: str) -> Findings:
         url = re.sub(r"{(\w+)}", lambda match, values=values: str(values[match[1]]), path)
         for kind in TOKEN_KINDS:
             for who in tuple(STAFF) if kind.issue else (ANONYMOUS,):
-                extra = {**kind.headers(crawl.tokens.get((who, kind.name))), **rule.headers}
+                token = crawl.tokens.get((who, kind.name))
+                if kind.issue and token is None:
+                    continue  # a scope of no use to this role: no such token can be issued
+                extra = {**kind.headers(token), **rule.headers}
                 if rule.body:
                     extra |= {"data": rule.body(target), "content_type": "application/json"}
                 answer = ask(crawl, client, method, url, **extra)
-                expected = expected_api_status(crawl, rule, who, kind, target)
+                expected = expected_api_status(crawl, rule, who, kind, target, (method, path))
                 where = f"{method.upper()} {url} as {who} ({kind.name})"
                 if answer.status >= 500 or answer.status not in expected:
                     findings.statuses.append(

@@ -124,6 +124,7 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
     return _set_up(request, link=None)
 
 
+@for_anyone_signed_in  # the link itself names the one user it is for
 @never_cache
 def two_factor_enrol(request: HttpRequest, secret: str) -> HttpResponse:
     """Set up an authenticator app through the one-time link an administrator gave."""
