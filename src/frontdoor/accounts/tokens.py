@@ -248,11 +248,13 @@ def record_use(request: HttpRequest, response: HttpResponse) -> None:
         return
     if response.status_code == HTTPStatus.SERVICE_UNAVAILABLE:
         return
+    # The path is the client's: a NUL (refused with 422) cannot be stored in PostgreSQL text.
+    path = request.path.replace("\x00", "\\x00")
     try:
         audit.record(
             actor=request.user,
             action="api_token.used",
-            reason=f"{request.method} {request.path}: {response.status_code}",
+            reason=f"{request.method} {path}: {response.status_code}",
         )
     except OperationalError:
         # The database went away after the answer was made: the answer stands.
