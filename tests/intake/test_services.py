@@ -109,16 +109,21 @@ def test_a_report_cannot_arrive_in_the_future(make_user):
         )
 
 
-def test_r3_a_telephoned_immediate_concern_awaits_its_written_follow_up(make_user):
-    officer = make_user(Role.CONTACT_OFFICER)
+def _urgent():
+    """A report saying a child needs protection now (R3)."""
     submission = make_submission()
-    urgent = submission.model_copy(
+    return submission.model_copy(
         update={
             "concern": submission.concern.model_copy(
                 update={"immediate_protection_needed": YesNoUnknown.YES}
             )
         }
     )
+
+
+def test_r3_a_telephoned_immediate_concern_awaits_its_written_follow_up(make_user):
+    officer = make_user(Role.CONTACT_OFFICER)
+    urgent = _urgent()
     received = timezone.now() - dt.timedelta(hours=1)
     phoned = record_contact(
         submission=urgent, channel=Channel.TELEPHONE, received_at=received, by=officer
@@ -145,14 +150,7 @@ def test_r3_a_telephoned_immediate_concern_awaits_its_written_follow_up(make_use
 def test_r3_an_immediate_concern_told_in_person_or_to_the_edt_awaits_its_written_referral(
     make_user, channel, awaited
 ):
-    submission = make_submission()
-    urgent = submission.model_copy(
-        update={
-            "concern": submission.concern.model_copy(
-                update={"immediate_protection_needed": YesNoUnknown.YES}
-            )
-        }
-    )
+    urgent = _urgent()
     received = timezone.now() - dt.timedelta(hours=1)
     contact = record_contact(
         submission=urgent, channel=channel, received_at=received, by=make_user(Role.CONTACT_OFFICER)
