@@ -546,6 +546,12 @@ def _check(
         findings.statuses.append(f"{where}: {answer.status}, but the matrix allows it")
     elif answer.status == 302 and "/accounts/login/" in answer.location and 302 not in expected:
         findings.statuses.append(f"{where}: sent to sign in")
+    # Django reads {# ... #} on one line only: a comment over several lines is shown to users.
+    if answer.status == 200 and any(mark in answer.text for mark in UNRENDERED):
+        findings.statuses.append(f"{where}: shows template text that was not rendered")
+
+
+UNRENDERED = ("{#", "#}", "{%", "%}", "{{", "}}")
 
 
 def _takes_post(crawl: Crawl, route: Route, url: str) -> bool:
