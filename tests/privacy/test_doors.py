@@ -147,6 +147,26 @@ def test_r45_mash_lists_leave_out_a_restricted_contact(
     assert requests_visible_to(worker).count() == 1
 
 
+def test_r45_the_mash_list_says_whom_to_ask_about_a_restricted_enquiry(
+    client, contact, restricted, manager
+):
+    enquiries.send_enquiry(
+        contact=contact,
+        child=contact.children.order_by("id").first(),
+        by=manager,
+        rag="amber",
+        agencies=["police"],
+        reason="Domestic abuse reported in the household.",
+        now=RECEIVED + dt.timedelta(hours=1),
+    )
+    client.force_login(manager)
+    page = client.get(reverse("mash:enquiries")).content.decode().replace("&#x27;", "'")
+    page = page.replace(str(manager), "")
+    assert f"Restricted record: ask {ASK}" in page
+    assert "There are no open MASH enquiries" not in page
+    assert "Robin" not in page and "Ellis" not in page
+
+
 @pytest.fixture
 def missing_child(officer, admin, make_user):
     """A child missing now, reported by the police: on the briefing."""

@@ -123,6 +123,20 @@ def referrers_for_partner(reports: list[Report]) -> list[Referrer]:
     return seen
 
 
+def open_enquiries_restricted_from(user) -> list[str]:
+    """Whom to ask about each open enquiry a restriction hides from `user`: the list says such
+    an enquiry exists, never about whom (R45)."""
+    if not (can(user, "enquiry.send") or can(user, "contact.screen")):
+        return []
+    hiding = restrictions_hiding_contact(user, contact=OuterRef("contact"))
+    return list(
+        Enquiry.objects.filter(Exists(hiding), closed_at__isnull=True)
+        .annotate(ask=Subquery(hiding.values("ask")[:1]))
+        .order_by("sent_at", "pk")
+        .values_list("ask", flat=True)
+    )
+
+
 @dataclass(frozen=True)
 class RequestState:
     request: AgencyRequest

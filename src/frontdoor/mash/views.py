@@ -96,7 +96,10 @@ def enquiry_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     open_enquiries = selectors.enquiries_visible_to(request.user).filter(closed_at__isnull=True)
     rows = [(enquiry, selectors.request_states(policy, enquiry, now)) for enquiry in open_enquiries]
-    return render(request, "mash/enquiries.html", {"rows": rows, "now": now})
+    restricted = selectors.open_enquiries_restricted_from(request.user)
+    return render(
+        request, "mash/enquiries.html", {"rows": rows, "restricted": restricted, "now": now}
+    )
 
 
 @require_http_methods(["GET", "POST"])
