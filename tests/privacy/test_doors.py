@@ -127,10 +127,9 @@ def test_r7_staff_systems_add_to_any_contact_they_may_open(client, bearer, conta
 # MASH enquiries and the daily briefing (R41, R45)
 
 
-def test_r45_mash_lists_leave_out_a_restricted_contact(
-    contact, restricted, manager, worker, make_user, admin
-):
-    enquiries.send_enquiry(
+def _send_to_police(contact, manager):
+    """An Amber enquiry about the contact's first child, to the police."""
+    return enquiries.send_enquiry(
         contact=contact,
         child=contact.children.order_by("id").first(),
         by=manager,
@@ -139,6 +138,12 @@ def test_r45_mash_lists_leave_out_a_restricted_contact(
         reason="Domestic abuse reported in the household.",
         now=RECEIVED + dt.timedelta(hours=1),
     )
+
+
+def test_r45_mash_lists_leave_out_a_restricted_contact(
+    contact, restricted, manager, worker, make_user, admin
+):
+    _send_to_police(contact, manager)
     police = make_user(Role.PARTNER_AGENCY, agency_key="police")
     assert not enquiries_visible_to(manager).exists()
     assert not requests_visible_to(manager).exists()
@@ -150,15 +155,7 @@ def test_r45_mash_lists_leave_out_a_restricted_contact(
 def test_r45_the_mash_list_says_whom_to_ask_about_a_restricted_enquiry(
     client, contact, restricted, manager
 ):
-    enquiries.send_enquiry(
-        contact=contact,
-        child=contact.children.order_by("id").first(),
-        by=manager,
-        rag="amber",
-        agencies=["police"],
-        reason="Domestic abuse reported in the household.",
-        now=RECEIVED + dt.timedelta(hours=1),
-    )
+    _send_to_police(contact, manager)
     client.force_login(manager)
     page = client.get(reverse("mash:enquiries")).content.decode().replace("&#x27;", "'")
     page = page.replace(str(manager), "")
