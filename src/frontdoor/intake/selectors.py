@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, Prefetch, QuerySet
 from django.utils import timezone
 
 from frontdoor.accounts.permissions import can
@@ -42,12 +42,11 @@ def contacts_visible_to(user, *, restricted_rows: bool = False) -> QuerySet[Cont
     if not can(user, "inbox.view"):
         return Contact.objects.none()
     # privacy sits above intake: only its need-to-know query is imported, where it is used.
-    from frontdoor.privacy.need_to_know import restrictions_hiding_contact
+    from frontdoor.privacy.need_to_know import restrictions_hiding_contact, whom_to_ask
 
-    hiding = restrictions_hiding_contact(user)
     if restricted_rows:
-        return Contact.objects.annotate(restricted_ask=Subquery(hiding.values("ask")[:1]))
-    return Contact.objects.exclude(Exists(hiding))
+        return Contact.objects.annotate(restricted_ask=whom_to_ask(user))
+    return Contact.objects.exclude(Exists(restrictions_hiding_contact(user)))
 
 
 def contacts_open_to_reports(user) -> QuerySet[Contact]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from frontdoor.accounts.permissions import can
 from frontdoor.accounts.roles import Role
@@ -27,7 +27,7 @@ from frontdoor.mash.models import (
 )
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.schema import Policy, Rag
-from frontdoor.privacy.need_to_know import restrictions_hiding_contact
+from frontdoor.privacy.need_to_know import restrictions_hiding_contact, whom_to_ask
 from frontdoor.screening.consent import SharingPosition
 
 
@@ -128,10 +128,9 @@ def open_enquiries_restricted_from(user) -> list[str]:
     an enquiry exists, never about whom (R45)."""
     if not (can(user, "enquiry.send") or can(user, "contact.screen")):
         return []
-    hiding = restrictions_hiding_contact(user, contact=OuterRef("contact"))
     return list(
-        Enquiry.objects.filter(Exists(hiding), closed_at__isnull=True)
-        .annotate(ask=Subquery(hiding.values("ask")[:1]))
+        Enquiry.objects.filter(_hidden_from(user, "contact"), closed_at__isnull=True)
+        .annotate(ask=whom_to_ask(user, contact=OuterRef("contact")))
         .order_by("sent_at", "pk")
         .values_list("ask", flat=True)
     )
@@ -217,9 +216,8 @@ def briefing_children(user) -> QuerySet[ReportedChild]:
     with whom to ask (`restricted_ask`) when a restriction hides them from `user` (R41, R45)."""
     if not can(user, "exploitation.brief"):
         return ReportedChild.objects.none()
-    hiding = restrictions_hiding_contact(user, contact=OuterRef("contact"))
     return ReportedChild.objects.select_related("contact").annotate(
-        restricted_ask=Subquery(hiding.values("ask")[:1])
+        restricted_ask=whom_to_ask(user, contact=OuterRef("contact"))
     )
 
 

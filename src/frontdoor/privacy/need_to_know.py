@@ -7,7 +7,7 @@ app's model, so the apps below `privacy` can use it without importing the rest o
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from frontdoor.privacy.models import Restriction
 
@@ -33,3 +33,10 @@ def contacts_hidden_from(user, contacts: QuerySet) -> QuerySet:
     """Of `contacts`, those a restriction hides from `user`: what a list that must still count
     them (a log, a return's data to fix) shows without naming anyone."""
     return contacts.filter(Exists(restrictions_hiding_contact(user)))
+
+
+def whom_to_ask(user, *, contact=None) -> Subquery:
+    """Whom to ask about a contact a restriction hides from `user`, or None when none does: the
+    annotation a list shows in place of the names (`contact` as for `restrictions_hiding_contact`).
+    """
+    return Subquery(restrictions_hiding_contact(user, contact=contact).values("ask")[:1])
