@@ -373,3 +373,58 @@ def test_r29_a_referral_records_the_primary_need_and_nothing_else_does(contact, 
             contact, child, manager, level=1, outcome="information_and_advice", primary_need="N1"
         )
     assert decide(contact, child, manager, primary_need="N4").primary_need == "N4"
+
+
+def test_a_revision_replaces_the_follow_ups_the_revised_decision_left_open(contact, manager):
+    from frontdoor.screening.transitions import close_contact
+
+    for child in contact.children.all():
+        decide(contact, child, manager, level=1, outcome="information_and_advice")
+    for child in contact.children.all():
+        decide(contact, child, manager, based_on=1, now=DECIDED + dt.timedelta(hours=1))
+    replaced = FollowUp.objects.filter(decision__sequence=1, kind=FollowUp.Kind.FAMILY_TOLD)
+    assert replaced.count() == 2
+    assert all(follow_up.replaced_by.sequence == 2 for follow_up in replaced)
+    assert not FollowUp.objects.open().filter(decision__sequence=1).exists()
+    with pytest.raises(DomainError, match="no longer needed"):
+        decisions.complete_follow_up(follow_up=replaced.first(), by=manager, note="Told")
+    # Only the revision's own follow-ups stand between the contact and its closing.
+    for follow_up in FollowUp.objects.open():
+        assert follow_up.decision.sequence == 2
+        decisions.complete_follow_up(follow_up=follow_up, by=manager, note="Mum phoned")
+    close_contact(contact=contact, by=manager)
+    (event, *_) = [
+        event
+        for event in AuditEvent.objects.filter(action="decision.recorded")
+        if event.changes["sequence"] == 2
+    ]
+    assert event.changes["follow_ups_replaced"] == ["Tell the child and family what will happen"]
+
+
+def test_r30_a_revision_keeping_the_outcome_does_not_tell_the_referrer_twice(contact, manager):
+    child = contact.children.first()
+    decide(contact, child, manager)
+    decide(contact, child, manager, based_on=1, rationale="Re-read: still an assessment.")
+    assert Message.objects.filter(kind="referrer_feedback").count() == 1
+    feedback = FollowUp.objects.get(decision__sequence=2, kind=FollowUp.Kind.REFERRER_FEEDBACK)
+    assert feedback.done_at is not None
+    assert "did not change it" in feedback.note
+
+
+def test_r30_a_revision_changing_the_outcome_tells_the_referrer_what_changed(contact, manager):
+    child = contact.children.first()
+    first = decide(contact, child, manager)
+    second = decide(contact, child, manager, level=1, outcome="information_and_advice", based_on=1)
+    latest = Message.objects.filter(kind="referrer_feedback").order_by("id").last()
+    assert Message.objects.filter(kind="referrer_feedback").count() == 2
+    assert "the outcome has changed" in latest.subject
+    assert first.outcome_label in latest.body and second.outcome_label in latest.body
+
+
+def test_the_contact_page_says_a_replaced_follow_up_is_not_needed(client, contact, manager):
+    child = contact.children.first()
+    decide(contact, child, manager, level=1, outcome="information_and_advice")
+    decide(contact, child, manager, based_on=1)
+    client.force_login(manager)
+    page = client.get(f"/contacts/{contact.reference}/screening/")
+    assert "Not needed: replaced by the revised decision" in page.content.decode()

@@ -319,7 +319,7 @@ class _History:
         done_at = after + dt.timedelta(hours=self.rng.randint(2, 50))
         if done_at > self.now:
             return False
-        for follow_up in FollowUp.objects.filter(decision__contact=contact, done_at__isnull=True):
+        for follow_up in FollowUp.objects.open().filter(decision__contact=contact):
             complete_follow_up(
                 follow_up=follow_up, by=self.manager, note=_done_note(follow_up), now=done_at
             )

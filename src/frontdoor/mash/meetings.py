@@ -267,10 +267,8 @@ def record_meeting(
     meeting.version += 1
     meeting.save()
     if meeting.kind == Meeting.Kind.STRATEGY_MEETING:
-        FollowUp.objects.filter(
-            decision__contact=meeting.contact,
-            kind=FollowUp.Kind.STRATEGY_DISCUSSION,
-            done_at__isnull=True,
+        FollowUp.objects.open().filter(
+            decision__contact=meeting.contact, kind=FollowUp.Kind.STRATEGY_DISCUSSION
         ).update(done_at=now, done_by=by, note=f"Strategy meeting held at {_when(held_at)}.")
     audit.record(
         actor=by,

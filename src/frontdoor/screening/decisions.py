@@ -296,6 +296,7 @@ def record_decision(
         raise DecisionConflict(
             Decision.objects.filter(child=child).order_by("-sequence").first()
         ) from None
+    replaced = _replace_follow_ups(revised=latest, decision=decision)
     _take_effect(
         policy=policy,
         loaded=loaded,
@@ -317,6 +318,7 @@ def record_decision(
             "rag": rag,
             "outcome": chosen.key,
             "departures": departures,
+            **({"follow_ups_replaced": replaced} if replaced else {}),
         },
         reason=decision.rationale,
         policy_version=policy_version,
@@ -324,6 +326,20 @@ def record_decision(
     )
     after_decision(contact=contact, by=by, at=now)
     return decision
+
+
+def _replace_follow_ups(*, revised: Decision | None, decision: Decision) -> list[str]:
+    """A revision replaces what the decision it revises set in motion and had not yet done.
+
+    The earlier follow-ups stay on file, marked replaced; the revision sets its own. Returns the
+    replaced follow-ups' names, for the audit entry.
+    """
+    if revised is None:
+        return []
+    still_open = FollowUp.objects.open().filter(decision=revised)
+    replaced = [follow_up.get_kind_display() for follow_up in still_open]
+    still_open.update(replaced_by=decision)
+    return replaced
 
 
 def _take_effect(
@@ -444,25 +460,59 @@ def _tell_referrers(
             report=report,
             due_at=due.due if due else None,
         )
-        if report.referrer_email:
+        told = _referrer_told(decision=decision, report=report)
+        if told is not None and told.decision.outcome_label == decision.outcome_label:
+            # A revision that keeps the outcome tells the referrer nothing new.
+            follow_up.done_at = now
+            follow_up.note = (
+                f"Told of this outcome on {told.done_at.astimezone(LONDON):%d %B %Y}: the "
+                "revised decision did not change it."
+            )
+        elif report.referrer_email:
+            changed = told is not None
             queue_message(
                 key=f"decision-{decision.pk}-feedback-{report.pk}",
                 kind="referrer_feedback",
                 to=report.referrer_email,
-                subject=f"Your referral {contact.reference}: the outcome",
+                subject=(
+                    f"Your referral {contact.reference}: the outcome has changed"
+                    if changed
+                    else f"Your referral {contact.reference}: the outcome"
+                ),
                 body=(
                     f"Dear {report.referrer_name or 'referrer'},\n\n"
                     f"Thank you for your referral of "
                     f"{report.received_at.astimezone(LONDON):%d %B %Y} (reference "
                     f"{contact.reference}) about {decision.child.first_name or 'the child'}.\n\n"
-                    f"The outcome: {decision.outcome_label}.\n\n"
-                    f"If you have new concerns, contact the MASH on "
+                    + (
+                        f"We told you the outcome was: {told.decision.outcome_label}. It has "
+                        f"been reviewed, and the outcome now is: {decision.outcome_label}.\n\n"
+                        if changed
+                        else f"The outcome: {decision.outcome_label}.\n\n"
+                    )
+                    + "If you have new concerns, contact the MASH on "
                     f"{policy.contact_numbers.mash}.\n\n{policy.council.name}"
                 ),
             )
             follow_up.done_at = now
             follow_up.note = f"E-mailed to {report.referrer_email} through the outbox."
         follow_up.save()
+
+
+def _referrer_told(*, decision: Decision, report: Report) -> FollowUp | None:
+    """The latest outcome this referrer was told of for the child, before `decision`."""
+    return (
+        FollowUp.objects.filter(
+            decision__child=decision.child,
+            decision__sequence__lt=decision.sequence,
+            kind=FollowUp.Kind.REFERRER_FEEDBACK,
+            report=report,
+            done_at__isnull=False,
+        )
+        .select_related("decision")
+        .order_by("-decision__sequence")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -475,6 +525,11 @@ def complete_follow_up(*, follow_up: FollowUp, by, note: str, now: dt.datetime |
         raise DomainError(
             f"{follow_up.get_kind_display()} was recorded as done by {follow_up.done_by} at "
             f"{follow_up.done_at.astimezone(LONDON):%H:%M on %d %B %Y}."
+        )
+    if follow_up.replaced_by_id is not None:
+        raise DomainError(
+            f"{follow_up.get_kind_display()} is no longer needed: the decision was revised, and "
+            "the revised decision says what follows it."
         )
     if not note.strip():
         raise DomainError("Say what was done (or, for the family, why they were not told).")

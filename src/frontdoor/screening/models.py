@@ -251,8 +251,18 @@ class Transfer(AppendOnly):
         ordering = ["sent_at", "id"]
 
 
+class FollowUpQuerySet(models.QuerySet):
+    def open(self) -> "FollowUpQuerySet":
+        """Still to do: neither done nor replaced by a revised decision's own follow-ups."""
+        return self.filter(done_at__isnull=True, replaced_by__isnull=True)
+
+
 class FollowUp(models.Model):
-    """Something that must happen after a decision, with its clock (R23, R30, R31, R40)."""
+    """Something that must happen after a decision, with its clock (R23, R30, R31, R40).
+
+    A revised decision replaces what the decision it revises set in motion: the earlier
+    decision's open follow-ups stay on file, marked `replaced_by` the revision, which sets its own.
+    """
 
     class Kind(models.TextChoices):
         REFERRER_FEEDBACK = "referrer_feedback", "Tell the referrer the outcome"
@@ -273,7 +283,11 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.TextField(blank=True)
+    replaced_by = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
+    objects = FollowUpQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

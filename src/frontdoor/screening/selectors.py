@@ -148,7 +148,7 @@ def contact_screening(*, policy: Policy, contact: Contact) -> ContactScreening:
         sharing=sharing_position(contact=contact, adults=adults, children=children, policy=policy),
         follow_ups=list(
             FollowUp.objects.filter(decision__contact=contact)
-            .select_related("decision__child", "done_by", "report")
+            .select_related("decision__child", "done_by", "report", "replaced_by")
             .order_by("due_at", "id")
         ),
     )
@@ -203,7 +203,7 @@ def team_queue(*, user, team: str) -> QuerySet[Contact]:
 def follow_ups_due(*, user=None, kinds: list[str] | None = None) -> QuerySet[FollowUp]:
     """What must follow decisions and is not yet done, soonest due first (R23, R30, R31)."""
     follow_ups = (
-        FollowUp.objects.filter(done_at__isnull=True)
+        FollowUp.objects.open()
         .select_related("decision__contact", "decision__child", "report")
         .order_by(F("due_at").asc(nulls_last=True), "id")
     )

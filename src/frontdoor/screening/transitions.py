@@ -146,7 +146,7 @@ def close_contact(*, contact: Contact, by, now: dt.datetime | None = None) -> Co
     now = now or timezone.now()
     contact = _locked(contact)
     _refuse_state(contact, "be closed", (State.DECIDED,))
-    waiting = FollowUp.objects.filter(decision__contact=contact, done_at__isnull=True)
+    waiting = FollowUp.objects.open().filter(decision__contact=contact)
     if waiting.exists():
         listed = ", ".join(sorted({follow_up.get_kind_display().lower() for follow_up in waiting}))
         raise DomainError(
