@@ -133,3 +133,22 @@ def test_the_command_is_reachable_with_a_hyphen_through_python_m_frontdoor(monke
     main(["frontdoor", "import-involvements", "export.csv", "--source", "mosaic"])
     assert seen == [["frontdoor", "import_involvements", "export.csv", "--source", "mosaic"]]
     assert django.core.management.get_commands()["import_involvements"] == "frontdoor.people"
+
+
+def test_r19_the_line_manager_is_imported_and_their_address_checked(tmp_path, capsys):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "person_id,last_name,date_of_birth,kind,started_on,allocated_worker,"
+        "allocated_worker_email,line_manager,line_manager_email,external_id\n"
+        "P-1,Okafor,2015-03-02,social_care,2026-01-05,Dana Keeling,dana@example.invalid,"
+        "Lee Lead,lee@example.invalid,EP-1\n"
+        "P-2,Okafor,2016-04-03,social_care,2026-01-05,Dana Keeling,dana@example.invalid,"
+        "Lee Lead,not-an-email,EP-2\n"
+    )
+    assert _run(path) == 1
+    involvement = Involvement.objects.get(external_id="EP-1")
+    assert (involvement.line_manager, involvement.line_manager_email) == (
+        "Lee Lead",
+        "lee@example.invalid",
+    )
+    assert f"{path}:3: rejected: line_manager_email 'not-an-email'" in capsys.readouterr().err

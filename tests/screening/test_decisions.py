@@ -337,7 +337,32 @@ def test_r19_passing_to_the_allocated_worker_needs_an_open_case_and_e_mails_them
     decide(contact, child, manager, level=3, outcome="allocated_worker")
     message = Message.objects.get(kind="allocated_worker")
     assert message.to == "sam.worker@sefton.example"
-    assert "line manager" in message.body
+    # With no address for the line manager, passing it on stays to do.
+    follow_up = FollowUp.objects.get(kind=FollowUp.Kind.PASS_TO_ALLOCATED_WORKER)
+    assert follow_up.done_at is None
+    assert "no address for the other" in follow_up.note
+
+
+def test_r19_the_allocated_workers_line_manager_is_told_too(
+    contact, manager, person_for, involvement
+):
+    child = contact.children.first()
+    involvement(
+        person_for(child),
+        "social_care",
+        dt.date(2026, 3, 1),
+        allocated_worker="Sam Worker",
+        allocated_worker_email="sam.worker@sefton.example",
+        line_manager="Lee Lead",
+        line_manager_email="lee.lead@sefton.example",
+        team="Children in Need 2",
+    )
+    decide(contact, child, manager, level=3, outcome="allocated_worker")
+    told = {m.to: m.body for m in Message.objects.filter(kind="allocated_worker")}
+    assert set(told) == {"sam.worker@sefton.example", "lee.lead@sefton.example"}
+    assert "whom you manage" in told["lee.lead@sefton.example"]
+    follow_up = FollowUp.objects.get(kind=FollowUp.Kind.PASS_TO_ALLOCATED_WORKER)
+    assert follow_up.done_at == DECIDED
 
 
 def test_the_contact_is_decided_once_every_child_is(contact, manager):

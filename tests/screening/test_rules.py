@@ -210,6 +210,11 @@ def test_r19_open_social_care_goes_to_the_allocated_worker_and_manager():
     (check,) = involvement_checks(SEFTON, facts, AT)
     assert check.rule == "R19"
     assert "Sam Worker (CIN 2) and their line manager" in check.message
+    named = Episode(
+        "social_care", dt.date(2026, 1, 5), None, "Sam Worker", team="CIN 2", line_manager="Lee"
+    )
+    (check,) = involvement_checks(SEFTON, _facts(named), AT)
+    assert "Sam Worker (CIN 2) and Lee." in check.message
 
 
 def test_r20_open_early_help_is_a_child_contact_for_the_mash_manager():

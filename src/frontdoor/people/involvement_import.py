@@ -45,6 +45,8 @@ INVOLVEMENT_COLUMNS = (
     "ended_on",
     "allocated_worker",
     "allocated_worker_email",
+    "line_manager",
+    "line_manager_email",
     "team",
     "external_id",
     "notes",
@@ -178,19 +180,19 @@ def _import_row(row: dict[str, str], *, source: str, result: ImportResult) -> No
         "ended_on": _date(row.get("ended_on", ""), "ended_on", required=False),
         "allocated_worker": row.get("allocated_worker", "").strip(),
         "allocated_worker_email": row.get("allocated_worker_email", "").strip(),
+        "line_manager": row.get("line_manager", "").strip(),
+        "line_manager_email": row.get("line_manager_email", "").strip(),
         "team": row.get("team", "").strip(),
         "notes": row.get("notes", "").strip(),
     }
     if values["ended_on"] and values["ended_on"] < values["started_on"]:
         raise RowError("ended_on is before started_on")
-    if values["allocated_worker_email"]:
-        try:
-            validate_email(values["allocated_worker_email"])
-        except ValidationError as error:
-            raise RowError(
-                f"allocated_worker_email '{values['allocated_worker_email']}' is not an e-mail "
-                "address"
-            ) from error
+    for column in ("allocated_worker_email", "line_manager_email"):
+        if values[column]:
+            try:
+                validate_email(values[column])
+            except ValidationError as error:
+                raise RowError(f"{column} '{values[column]}' is not an e-mail address") from error
     person = _find_or_create_person(row, source=source, result=result)
     existing = Involvement.objects.filter(source_system=source, external_id=external_id).first()
     if existing is None:

@@ -345,6 +345,9 @@ class Involvement(models.Model):
     ended_on = models.DateField(null=True, blank=True)  # null: still open
     allocated_worker = models.CharField(max_length=200, blank=True)
     allocated_worker_email = models.EmailField(blank=True)
+    # R19: the contact goes to the allocated worker and to their line manager.
+    line_manager = models.CharField(max_length=200, blank=True)
+    line_manager_email = models.EmailField(blank=True)
     team = models.CharField(max_length=200, blank=True)
     # Which system it came from ("frontdoor", "mosaic", "liquidlogic", "early-help-module")
     # and its id there: an import run twice updates rather than doubles.

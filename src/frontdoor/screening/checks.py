@@ -110,13 +110,14 @@ def involvement_checks(policy: Policy, facts: ChildFacts, received_at: dt.dateti
     if social_care:
         who = social_care.allocated_worker or "the allocated social worker"
         team = f" ({social_care.team})" if social_care.team else ""
+        line_manager = social_care.line_manager or "their line manager"
         checks.append(
             Check(
                 "R19",
                 "Open to social care",
                 Status.FLAG,
                 f"Open to social care since {_date(social_care.started_on)}: the contact goes to "
-                f"{who}{team} and their line manager.",
+                f"{who}{team} and {line_manager}.",
             )
         )
     early_help = open_early_help(facts)

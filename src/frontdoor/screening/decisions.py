@@ -422,24 +422,50 @@ def _take_effect(
 def _pass_to_allocated_worker(
     *, contact: Contact, summary: ChildSummary, decision: Decision, now: dt.datetime
 ) -> None:
-    """R19: the contact goes to the allocated social worker and their line manager."""
+    """R19: the contact goes to the allocated social worker and their line manager.
+
+    Each is e-mailed whose address the case record gave; the follow-up is done only when both
+    were, and otherwise stays open for the worker to pass it on by hand.
+    """
     episode = summary.open_social_care
     follow_up = FollowUp(decision=decision, kind=FollowUp.Kind.PASS_TO_ALLOCATED_WORKER)
-    if episode.allocated_worker_email:
+    when = f"{now.astimezone(LONDON):%H:%M on %d %B %Y}"
+    recipients = [
+        (
+            "allocated-worker",
+            episode.allocated_worker_email,
+            f"{summary.child}, who is open to you ({episode.team or 'social care'})",
+            "you",
+        ),
+        (
+            "line-manager",
+            episode.line_manager_email,
+            f"{summary.child}, who is open to {episode.allocated_worker or 'your team'}, "
+            "whom you manage",
+            f"{episode.allocated_worker or 'the allocated worker'} and to you",
+        ),
+    ]
+    told = []
+    for role, address, about, passed_to in recipients:
+        if not address:
+            continue
         queue_message(
-            key=f"decision-{decision.pk}-allocated-worker",
+            key=f"decision-{decision.pk}-{role}",
             kind="allocated_worker",
-            to=episode.allocated_worker_email,
+            to=address,
             subject=f"New contact about {summary.child}: {contact.reference}",
             body=(
-                f"Front Door received a contact about {summary.child}, who is open to you "
-                f"({episode.team or 'social care'}). {decision.decided_by} passed it to you "
-                f"at {now.astimezone(LONDON):%H:%M on %d %B %Y}. Please share it with your line "
-                "manager.\n\nOpen the contact in Front Door to read it."
+                f"Front Door received a contact about {about}. {decision.decided_by} passed it "
+                f"to {passed_to} at {when}.\n\nOpen the contact in Front Door to read it."
             ),
         )
+        told.append(address)
+    if episode.allocated_worker_email and episode.line_manager_email:
         follow_up.done_at = now
-        follow_up.note = f"E-mailed to {episode.allocated_worker_email} through the outbox."
+    if told:
+        follow_up.note = f"E-mailed to {' and '.join(told)} through the outbox." + (
+            "" if follow_up.done_at else " The case record gives no address for the other."
+        )
     follow_up.save()
 
 

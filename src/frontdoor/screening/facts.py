@@ -24,6 +24,8 @@ class Episode:
     allocated_worker_email: str = ""
     team: str = ""
     source: str = ""
+    line_manager: str = ""
+    line_manager_email: str = ""
 
     @property
     def is_open(self) -> bool:
@@ -82,6 +84,8 @@ def facts_for(child) -> ChildFacts:
                     ended_on=involvement.ended_on,
                     allocated_worker=involvement.allocated_worker,
                     allocated_worker_email=involvement.allocated_worker_email,
+                    line_manager=involvement.line_manager,
+                    line_manager_email=involvement.line_manager_email,
                     team=involvement.team,
                     source=involvement.source_system,
                 )

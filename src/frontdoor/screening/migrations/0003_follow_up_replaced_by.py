@@ -5,20 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('screening', '0002_decision_primary_need'),
+        ("screening", "0002_decision_primary_need"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='followup',
-            name='replaced_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='screening.decision'),
+            model_name="followup",
+            name="replaced_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="screening.decision",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalfollowup',
-            name='replaced_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='screening.decision'),
+            model_name="historicalfollowup",
+            name="replaced_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="screening.decision",
+            ),
         ),
     ]
