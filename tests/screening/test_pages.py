@@ -279,3 +279,110 @@ def test_the_childs_page_shows_decisions_on_one_timeline(client, contact, manage
     page = client.get(reverse("people:person", args=[person.pk])).content.decode()
     assert "Decision: Child in need (section 17): Child and Family assessment" in page
     assert f"Contact {contact.reference}" in page
+
+
+def test_r23_r28_an_indicator_naming_abuse_flags_the_queue_as_child_protection(
+    client, make_contact, worker, manager
+):
+    from frontdoor.screening.findings import save_findings
+    from tests.screening.test_decisions import ABUSE_OR_NEGLECT
+
+    flagged = make_contact()
+    save_findings(
+        contact=flagged,
+        child=flagged.children.first(),
+        by=worker,
+        indicators=[ABUSE_OR_NEGLECT],
+        concerns=[],
+        analysis="Bruising with an account of being hit.",
+    )
+    client.force_login(manager)
+    page = client.get(reverse("screening:queue")).content.decode()
+    row = page[page.index(flagged.reference) :]
+    assert row.index("Child protection") < row.index("</tr>")
+
+
+def test_r21_social_care_closed_within_three_months_shows_on_the_managers_queue(
+    client, make_contact, manager, person_for, involvement
+):
+    import datetime as dt
+
+    from tests.screening.conftest import RECEIVED
+
+    recent, older = make_contact(), make_contact()
+    received = RECEIVED.date()
+    involvement(
+        person_for(recent.children.first()),
+        "social_care",
+        received - dt.timedelta(days=300),
+        received - dt.timedelta(days=20),
+    )
+    involvement(
+        person_for(older.children.first()),
+        "social_care",
+        received - dt.timedelta(days=400),
+        received - dt.timedelta(days=200),
+    )
+    client.force_login(manager)
+    page = client.get(reverse("screening:queue")).content.decode()
+    assert page.count("Social care closed under 3 months") == 1
+    row = page[page.index(recent.reference) :]
+    assert row.index("Social care closed under 3 months") < row.index("</tr>")
+
+
+def test_r23_child_protection_concerns_found_at_screening_alert_the_managers_at_once(
+    make_contact, worker
+):
+    from frontdoor.outbox.models import Message
+    from frontdoor.screening.findings import save_findings
+    from tests.screening.test_decisions import ABUSE_OR_NEGLECT
+
+    contact = make_contact()
+    child = contact.children.first()
+
+    def screen(indicators, version=None):
+        return save_findings(
+            contact=contact,
+            child=child,
+            by=worker,
+            indicators=indicators,
+            concerns=[],
+            analysis="Bruising.",
+            expected_version=version,
+        )
+
+    screening = screen([])
+    assert not Message.objects.filter(kind="protection_alert").exists()
+    screening = screen([ABUSE_OR_NEGLECT], screening.version)
+    screen([ABUSE_OR_NEGLECT], screening.version)  # a second save tells no one again
+    (alert,) = Message.objects.filter(kind="protection_alert")
+    assert alert.to == "mash-managers@sefton.example"
+    assert contact.reference in alert.subject
+    assert child.first_name not in alert.body and child.last_name not in alert.body
+
+
+def test_r21_a_recent_social_care_closure_alerts_the_managers_at_the_first_screening(
+    make_contact, worker, person_for, involvement
+):
+    import datetime as dt
+
+    from frontdoor.outbox.models import Message
+    from frontdoor.screening.findings import save_findings
+    from tests.screening.conftest import RECEIVED
+
+    contact = make_contact()
+    child = contact.children.first()
+    received = RECEIVED.date()
+    involvement(person_for(child), "social_care", dt.date(2025, 1, 1), received - dt.timedelta(20))
+    for version in (None, 1):
+        save_findings(
+            contact=contact,
+            child=child,
+            by=worker,
+            indicators=[],
+            concerns=[],
+            analysis="Known family.",
+            expected_version=version,
+        )
+    (alert,) = Message.objects.filter(kind="closed_recently_alert")
+    assert "less than 3 months" in alert.body

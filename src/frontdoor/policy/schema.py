@@ -428,6 +428,9 @@ class Screening(Strict):
     social_care_closed_within_months: Annotated[int, Field(ge=1, le=60)]
     # R29: a referral within this many months of a previous referral is a re-referral.
     re_referral_within_months: Annotated[int, Field(ge=1, le=60)]
+    # R21, R23: who is told at once when screening finds child-protection concerns or social
+    # care closed within the months above: the MASH managers' shared inbox. An e-mail address.
+    managers_alert_email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
 
 
 class Retention(Strict):

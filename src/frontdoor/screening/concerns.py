@@ -5,9 +5,18 @@ of Early Help as a first response. The list itself is `frontdoor.policy.concerns
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
+from frontdoor.policy.catalogue import Indicator
 from frontdoor.policy.concerns import CONCERN_LABELS, Concern
 
-__all__ = ["CONCERN_LABELS", "Concern", "concerns_from", "early_help_refusal"]
+__all__ = [
+    "CONCERN_LABELS",
+    "Concern",
+    "child_protection_concerns",
+    "concerns_from",
+    "early_help_refusal",
+]
 
 
 # The concerns that are harm or neglect in the sense of the first MASH criterion (R34).
@@ -20,6 +29,23 @@ def concerns_from(keys: list[str]) -> list[Concern]:
     """The recorded concern keys as concerns, in R28's order; unknown keys are dropped."""
     chosen = set(keys)
     return [concern for concern in Concern if concern.value in chosen]
+
+
+def child_protection_concerns(
+    recorded: Iterable[str], indicator_keys: Iterable[str], catalogue: Mapping[str, Indicator]
+) -> list[Concern]:
+    """A child's R28 concerns: those screening recorded, and those its ticked indicators name.
+
+    The council's catalogue says which indicators name a concern, so ticking "suspicion of
+    sexual abuse" counts as the concern whether or not its box was ticked too.
+    """
+    named = (
+        concern.value
+        for key in indicator_keys
+        if key in catalogue
+        for concern in catalogue[key].concerns
+    )
+    return concerns_from([*recorded, *named])
 
 
 def early_help_refusal(concerns: list[Concern]) -> str | None:

@@ -12,7 +12,8 @@ from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact, ReportedChild, YesNoUnknown
 from frontdoor.policy.registry import current_policy
-from frontdoor.screening.concerns import Concern
+from frontdoor.screening.alerts import alert_managers
+from frontdoor.screening.concerns import Concern, child_protection_concerns
 from frontdoor.screening.models import ChildScreening
 from frontdoor.screening.threshold import catalogue_by_key
 from frontdoor.screening.transitions import OPEN_STATES
@@ -49,7 +50,8 @@ def save_findings(
         )
     if child.contact_id != contact.pk:
         raise DomainError(f"{child} is not part of contact {contact.reference}.")
-    catalogue = catalogue_by_key(current_policy())
+    policy = current_policy()
+    catalogue = catalogue_by_key(policy)
     unknown = [key for key in indicators if key not in catalogue]
     if unknown:
         raise DomainError(
@@ -88,6 +90,19 @@ def save_findings(
     if existing:
         screening.version += 1
     screening.save()
+    alerted = alert_managers(
+        policy=policy,
+        contact=contact,
+        child=child,
+        concerns=child_protection_concerns(screening.concerns, screening.indicators, catalogue),
+        concerns_before=child_protection_concerns(
+            before["concerns"], before["indicators"], catalogue
+        ),
+        first_save=existing is None,
+        version=screening.version,
+        by=by,
+        now=now,
+    )
     audit.record(
         actor=by,
         action="screening.saved",
@@ -96,6 +111,7 @@ def save_findings(
             "child": str(child),
             "indicators": [before["indicators"], screening.indicators],
             "concerns": [before["concerns"], screening.concerns],
+            **({"managers_alerted": alerted} if alerted else {}),
         },
         at=now,
     )

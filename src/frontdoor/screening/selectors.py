@@ -11,16 +11,23 @@ from django.utils import timezone
 from frontdoor.intake.models import Contact, ReferrerType, ReportedChild, YesNoUnknown
 from frontdoor.intake.selectors import contacts_visible_to
 from frontdoor.people.postcodes import check_postcode
+from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.schema import OutcomeEffect, Policy
-from frontdoor.screening.checks import Check, address_check, involvement_checks, known_check
+from frontdoor.screening.checks import (
+    Check,
+    address_check,
+    involvement_checks,
+    known_check,
+    social_care_closed_recently,
+)
 from frontdoor.screening.checks import open_social_care as open_social_care_episode
-from frontdoor.screening.concerns import Concern, concerns_from, early_help_refusal
+from frontdoor.screening.concerns import Concern, child_protection_concerns, early_help_refusal
 from frontdoor.screening.consent import SharingPosition, sharing_position
 from frontdoor.screening.criteria import CriterionResult, Evidence, evaluate_criteria
 from frontdoor.screening.facts import ChildFacts, Episode, facts_for
 from frontdoor.screening.models import ChildScreening, Decision, FollowUp
 from frontdoor.screening.rag import RagSuggestion, suggest_rag
-from frontdoor.screening.threshold import LevelSuggestion, suggest_level
+from frontdoor.screening.threshold import LevelSuggestion, catalogue_by_key, suggest_level
 from frontdoor.screening.transitions import OPEN_STATES
 
 
@@ -73,12 +80,10 @@ def child_summary(*, policy: Policy, contact: Contact, child: ReportedChild) -> 
         *involvement_checks(policy, facts, contact.received_at),
     ]
     level = suggest_level(policy, screening.indicators if screening else [])
-    # R28: the concerns recorded, and those the ticked indicators name (the catalogue says which).
-    concerns = concerns_from(
-        [
-            *(screening.concerns if screening else []),
-            *(c for indicator in level.drivers + level.others for c in indicator.concerns),
-        ]
+    concerns = child_protection_concerns(
+        screening.concerns if screening else [],
+        screening.indicators if screening else [],
+        catalogue_by_key(policy),
     )
     criteria = evaluate_criteria(
         policy,
@@ -173,7 +178,9 @@ def _queue_base(user) -> QuerySet[Contact]:
             ),
             Prefetch(
                 "child_screenings",
-                queryset=ChildScreening.objects.only("contact_id", "child_id", "concerns"),
+                queryset=ChildScreening.objects.only(
+                    "contact_id", "child_id", "concerns", "indicators"
+                ),
             ),
         )
         .order_by("progress_due_at", "received_at", "id")
@@ -224,6 +231,8 @@ class QueueRow:
     rag: str  # the latest decided RAG across the contact's children, or ""
     # R23: screening found child-protection concerns: the manager sees it at once.
     protection_concerns: bool
+    # R21: a child's social care closed within the policy's months: the managers see it.
+    closed_recently: bool
     worker: str
     due_at: dt.datetime | None
     overdue: bool
@@ -234,7 +243,11 @@ class QueueRow:
 _RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
 
 
-def queue_rows(contacts, now: dt.datetime) -> list[QueueRow]:
+def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
+    """One page of a queue, with what a manager must see at once about each contact."""
+    contacts = list(contacts)
+    catalogue = catalogue_by_key(policy)
+    closed = _social_care_closures(contacts)
     rows = []
     for contact in contacts:
         rags = [decision.rag for decision in contact.decisions.all() if decision.rag]
@@ -248,7 +261,17 @@ def queue_rows(contacts, now: dt.datetime) -> list[QueueRow]:
                 children=[] if restricted_ask else [str(child) for child in contact.children.all()],
                 rag=rag,
                 protection_concerns=any(
-                    screening.concerns for screening in contact.child_screenings.all()
+                    child_protection_concerns(screening.concerns, screening.indicators, catalogue)
+                    for screening in contact.child_screenings.all()
+                ),
+                closed_recently=any(
+                    social_care_closed_recently(
+                        policy,
+                        ChildFacts(linked=True, episodes=closed.get(child.person_id, [])),
+                        contact.received_at.astimezone(LONDON).date(),
+                    )
+                    for child in contact.children.all()
+                    if child.person_id
                 ),
                 worker=str(assignment.worker) if assignment and assignment.worker else "",
                 due_at=due,
@@ -260,12 +283,26 @@ def queue_rows(contacts, now: dt.datetime) -> list[QueueRow]:
     return rows
 
 
+def _social_care_closures(contacts: list[Contact]) -> dict[int, list[Episode]]:
+    """The ended social care involvements of the people a page of contacts is about (R21)."""
+    from frontdoor.people.models import Involvement
+
+    people = {child.person_id for c in contacts for child in c.children.all() if child.person_id}
+    closures: dict[int, list[Episode]] = {}
+    for involvement in Involvement.objects.filter(
+        person_id__in=people, kind=Involvement.Kind.SOCIAL_CARE, ended_on__isnull=False
+    ):
+        closures.setdefault(involvement.person_id, []).append(
+            Episode(involvement.kind, involvement.started_on, involvement.ended_on)
+        )
+    return closures
+
+
 def decision_timeline(person) -> list:
     """The manager's decisions for every report of `person`, for the person's timeline (R25)."""
     from django.urls import reverse
 
     from frontdoor.people.selectors import TimelineEntry
-    from frontdoor.policy.clocks import LONDON
 
     return [
         TimelineEntry(

@@ -354,6 +354,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _queue(request: HttpRequest, contacts, *, title: str, description: str, filters: bool):
     now = timezone.now()
+    policy = current_policy()
     page = Paginator(contacts, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -364,7 +365,8 @@ def _queue(request: HttpRequest, contacts, *, title: str, description: str, filt
             "title": title,
             "description": description,
             "page": page,
-            "rows": selectors.queue_rows(page.object_list, now),
+            "rows": selectors.queue_rows(page.object_list, now, policy),
+            "closed_within_months": policy.screening.social_care_closed_within_months,
             "now": now,
             "filters": filters,
             "state": request.GET.get("state", ""),
