@@ -2,8 +2,10 @@
 
 `python -m frontdoor run-schedule` runs them in a loop (the embedded default starts it beside the
 web server and the background worker); in production run `run-schedule --once` from cron every
-minute, or the loop under a process manager. Each job is safe to run twice at once: they lock or
-mark what they take.
+minute, or the loop under a process manager. Each job keeps its own interval either way: a job
+runs only when its interval has passed since it last started in any process, which the shared
+cache remembers (`claim`). Each job is also safe to run twice at once: they lock or mark what they
+take.
 """
 
 from __future__ import annotations
@@ -11,6 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.core.cache import cache
+
+# A run is due this much before its interval has fully passed, so cron's minute (which is not
+# exactly sixty seconds apart from one run to the next) never skips a one-minute job.
+EARLY = dt.timedelta(seconds=5)
 
 
 def _send_outbox() -> str:
@@ -48,3 +56,34 @@ JOBS: tuple[Job, ...] = (
     Job("chase-enquiries", dt.timedelta(minutes=1), _chase_enquiries),
     Job("remove-abandoned-uploads", dt.timedelta(hours=24), _remove_abandoned_uploads),
 )
+
+
+def claim(job: Job, now: dt.datetime) -> bool:
+    """Whether `job` is due at `now`, taking it if so.
+
+    Two processes reading at the same instant may both take it: every job is safe to run twice.
+    """
+    key = f"frontdoor:schedule:{job.name}"
+    last = cache.get(key)
+    if last is not None and now - last < job.every - EARLY:
+        return False
+    cache.set(key, now, timeout=None)
+    return True
+
+
+def run_due(now: dt.datetime) -> list[tuple[str, str, bool]]:
+    """Run each job due at `now`: (name, what it did or why it failed, whether it succeeded)."""
+    done = []
+    for job in JOBS:
+        if not claim(job, now):
+            continue
+        try:
+            done.append((job.name, job.run(), True))
+        except Exception as error:  # one failing job must not stop the others
+            done.append((job.name, str(error), False))
+    return done
+
+
+def forget_runs() -> None:
+    """Make every job due now (for tests, and after changing the intervals)."""
+    cache.delete_many([f"frontdoor:schedule:{job.name}" for job in JOBS])

@@ -248,12 +248,34 @@ def test_a_partner_answers_through_the_page(client, contact, manager, police):
 def test_the_schedule_runs_every_job_once_for_cron(contact, manager, police, capsys):
     from django.core.management import call_command
 
+    from frontdoor.schedule import forget_runs
+
+    forget_runs()
     send(contact, manager, rag="red", now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=3))
     call_command("run_schedule", "--once")
     out = capsys.readouterr().out
     assert "chase-enquiries: chased 2 MASH requests" in out
     assert "send-outbox: sent" in out
     assert "remove-abandoned-uploads: removed 0" in out
+
+
+def test_cron_every_minute_runs_each_job_at_its_own_interval():
+    from frontdoor.schedule import forget_runs, run_due
+
+    forget_runs()
+    start = dt.datetime(2026, 12, 7, 9, 0, 1, tzinfo=dt.UTC)
+    # Cron's minutes are not exactly sixty seconds apart.
+    ran = [
+        [name for name, _, _ in run_due(start + dt.timedelta(minutes=minute, seconds=-minute))]
+        for minute in range(3)
+    ]
+    assert ran[0] == ["send-outbox", "chase-enquiries", "remove-abandoned-uploads"]
+    # The daily clean-up waits its day; the one-minute jobs run every minute.
+    assert ran[1] == ran[2] == ["send-outbox", "chase-enquiries"]
+    assert [name for name, _, _ in run_due(start + dt.timedelta(minutes=2, seconds=10))] == []
+    assert "remove-abandoned-uploads" in [
+        name for name, _, _ in run_due(start + dt.timedelta(days=1))
+    ]
 
 
 def test_r45_the_partner_export_holds_only_the_agencys_enquiries(

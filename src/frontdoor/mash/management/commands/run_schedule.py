@@ -2,8 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
+from django.utils import timezone
 
-from frontdoor.schedule import JOBS
+from frontdoor.schedule import JOBS, run_due
 
 
 class Command(BaseCommand):
@@ -11,24 +12,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--once", action="store_true", help="run every job once and stop (for cron)"
+            "--once",
+            action="store_true",
+            help="run each job that is due once and stop (for cron, every minute)",
         )
 
     def handle(self, *args, once: bool, **options):
-        last_run: dict[str, float] = {}
         while True:
-            now = time.monotonic()
-            for job in JOBS:
-                if once or now - last_run.get(job.name, -1e12) >= job.every.total_seconds():
-                    last_run[job.name] = now
-                    if not once:
-                        # A long-running loop drops connections the database has closed or
-                        # that outlived CONN_MAX_AGE; a single run from cron keeps its own.
-                        close_old_connections()
-                    try:
-                        self.stdout.write(f"{job.name}: {job.run()}")
-                    except Exception as error:  # one failing job must not stop the others
-                        self.stderr.write(f"{job.name} failed: {error}")
+            if not once:
+                # A long-running loop drops connections the database has closed or that
+                # outlived CONN_MAX_AGE; a single run from cron keeps its own.
+                close_old_connections()
+            for name, said, succeeded in run_due(timezone.now()):
+                if succeeded:
+                    self.stdout.write(f"{name}: {said}")
+                else:
+                    self.stderr.write(f"{name} failed: {said}")
             if once:
                 return
             time.sleep(min(job.every for job in JOBS).total_seconds() / 4)
