@@ -17,6 +17,7 @@ urlpatterns = [
     path("privacy/", include("frontdoor.privacy.urls")),
     path("dashboards/", include("frontdoor.returns.dashboard_urls")),
     path("returns/", include("frontdoor.returns.urls")),
+    path("outbox/", include("frontdoor.outbox.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

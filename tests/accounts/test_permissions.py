@@ -60,6 +60,7 @@ exploitation.brief           .  .  Y  .  .  .  Y  .  .
 returns.view                 .  .  Y  Y  .  .  .  Y  .
 users.manage                 .  .  .  .  .  .  .  .  Y
 tokens.manage                .  .  .  .  .  .  .  .  Y
+outbox.manage                .  .  .  .  .  .  .  .  Y
 two_factor.issue_link        .  .  .  .  .  .  .  .  Y
 audit.view                   .  .  .  Y  .  .  .  .  Y
 privacy.restrict             .  .  .  .  .  .  .  .  Y
@@ -87,7 +88,7 @@ def test_the_expected_table_covers_every_role_and_action_exactly():
     actions = {action.key for action in ACTIONS}
     assert {key for _, key in EXPECTED_CELLS} == actions
     assert {role for role, _ in EXPECTED_CELLS} == set(Role)
-    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 234
+    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 243
 
 
 @pytest.mark.parametrize(

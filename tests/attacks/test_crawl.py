@@ -49,6 +49,8 @@ from frontdoor.intake.models import Consultation
 from frontdoor.intake.selectors import contacts_open_to_reports, contacts_visible_to
 from frontdoor.mash.models import Meeting
 from frontdoor.mash.selectors import enquiries_visible_to, requests_visible_to
+from frontdoor.outbox.models import Message
+from frontdoor.outbox.services import MAX_ATTEMPTS
 from frontdoor.people.models import Person
 from frontdoor.people.selectors import people_visible_to
 from frontdoor.privacy.selectors import restriction_hiding_contact, restriction_hiding_person
@@ -263,7 +265,17 @@ def _targets_by_route(council: Council) -> dict[str, list[Target]]:
     police = council.users["partner_agency"]
     partner_token, _ = issue_token(user=police, name="Crawl, to revoke", by=None)
     link, secret = issue_enrolment_link(user=council.users["contact_officer"], by=None)
+    undelivered = Message.objects.create(
+        key="crawl-undelivered",
+        kind="referrer_feedback",
+        to="lost@school.example",
+        subject="Your referral: the outcome",
+        body="",
+        attempts=MAX_ATTEMPTS,
+        last_error="550",
+    )
     return {
+        "outbox:send_again": [Target("an e-mail not sent", {"pk": undelivered.pk}, undelivered)],
         "accounts:token_revoke": [
             Target("a partner's token", {"pk": partner_token.pk}, partner_token)
         ],
@@ -298,6 +310,8 @@ FINDERS: dict[str, Callable[[User], QuerySet]] = {
     "intake:consultation_contact": lambda user: Consultation.objects.all(),
     # Administrators manage every token; a set-up link opens only for the user it was made for.
     "accounts:token_revoke": lambda user: ApiToken.objects.all(),
+    # Administrators send again any e-mail the outbox gave up on.
+    "outbox:send_again": lambda user: Message.objects.all(),
     "accounts:two_factor_enrol": lambda user: EnrolmentLink.objects.filter(user=user),
 }
 DEFAULT_FINDER = contacts_visible_to  # every other page finds a contact by its reference

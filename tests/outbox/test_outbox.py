@@ -10,7 +10,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from frontdoor.outbox.models import Message
-from frontdoor.outbox.services import CLAIM_EXPIRES, queue_message, send_pending
+from frontdoor.outbox.services import (
+    CLAIM_EXPIRES,
+    MAX_ATTEMPTS,
+    gave_up,
+    queue_message,
+    send_pending,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +65,51 @@ def test_a_failed_send_is_kept_with_its_reason_and_tried_again(monkeypatch):
     assert message.attempts == 1  # one attempt per run, not every attempt at once
     monkeypatch.undo()
     assert send_pending() == 0  # waits before trying again
-    Message.objects.filter(pk=message.pk).update(
-        claimed_at=timezone.now() - CLAIM_EXPIRES - dt.timedelta(seconds=1)
-    )
+    Message.objects.filter(pk=message.pk).update(retry_at=timezone.now() - dt.timedelta(seconds=1))
     assert send_pending() == 1
+
+
+def test_each_failure_waits_twice_as_long_and_the_sender_gives_up_after_the_last(monkeypatch):
+    message = queue()
+
+    def refuse(self, fail_silently=False):
+        raise ConnectionRefusedError("mail relay down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    waits = []
+    for _ in range(MAX_ATTEMPTS):
+        before = timezone.now()
+        assert send_pending() == 0
+        message.refresh_from_db()
+        waits.append(round((message.retry_at - before).total_seconds() / 60))
+        Message.objects.filter(pk=message.pk).update(retry_at=before)  # the wait has passed
+    assert waits == [1, 2, 4, 8, 16, 32, 64, 120]
+    assert list(gave_up()) == [message]
+    monkeypatch.undo()
+    assert send_pending() == 0  # given up: nothing tries it again by itself
+
+
+def test_an_administrator_sees_what_was_not_sent_and_sends_it_again(client, make_user):
+    from frontdoor.accounts.roles import Role
+    from frontdoor.audit.models import AuditEvent
+
+    message = queue(to="lost@school.example")
+    Message.objects.filter(pk=message.pk).update(attempts=MAX_ATTEMPTS, last_error="550 no user")
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    page = client.get("/outbox/").content.decode()
+    assert "lost@school.example" in page and "550 no user" in page
+    answer = client.post(f"/outbox/{message.pk}/send-again/", follow=True).content.decode()
+    assert "will be tried again now" in answer
+    assert send_pending() == 1
+    assert AuditEvent.objects.filter(action="outbox.sent_again").exists()
+    assert "lost@school.example" not in client.get("/outbox/").content.decode()
+
+
+def test_only_an_administrator_opens_the_outbox(client, make_user):
+    from frontdoor.accounts.roles import Role
+
+    client.force_login(make_user(Role.MASH_MANAGER))
+    assert client.get("/outbox/").status_code == 403
 
 
 def test_a_message_claimed_by_another_sender_is_left_until_the_claim_expires():

@@ -154,6 +154,11 @@ ACTIONS: tuple[Action, ...] = (
         "R45",
     ),
     Action(
+        "outbox.manage",
+        "See e-mail that could not be sent, and send it again",
+        frozenset({R.ADMINISTRATOR}),
+    ),
+    Action(
         "two_factor.issue_link",
         "Give staff a one-time link to set up their authenticator app",
         frozenset({R.ADMINISTRATOR}),

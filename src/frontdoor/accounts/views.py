@@ -27,6 +27,7 @@ ACTION_PAGES = {
     "guidance.view": "policy:guidance",
     "users.manage": "admin:index",
     "tokens.manage": "accounts:tokens",
+    "outbox.manage": "outbox:undelivered",
     "two_factor.issue_link": "accounts:enrolment_links",
     "contact.record": "intake:new",
     "inbox.view": "intake:inbox",

@@ -5,7 +5,9 @@ does. Sending happens afterwards, one message at a time: a sender claims a messa
 `claimed_at`), sends it, and marks it sent. A message is never sent twice by two senders; a sender
 that dies between sending and marking leaves a claim that expires, so at worst that one message is
 sent again after `CLAIM_EXPIRES` (the mail server may have taken it): at-least-once, never lost.
-A failed send is tried again after `CLAIM_EXPIRES`, up to `MAX_ATTEMPTS` times.
+A failed send is tried again after a wait that doubles with each failure (`retry_delay`), up to
+`MAX_ATTEMPTS` times; then the sender gives up on it, and the administrators' outbox page lists it
+with its error until someone sends it again (`send_again`) or it is seen to be undeliverable.
 """
 
 from __future__ import annotations
@@ -16,15 +18,64 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from frontdoor.accounts.permissions import require
+from frontdoor.audit import services as audit
+from frontdoor.errors import DomainError
 from frontdoor.outbox.models import Message
 
 log = logging.getLogger(__name__)
 
 CLAIM_EXPIRES = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 8
+FIRST_RETRY = dt.timedelta(minutes=1)
+LONGEST_RETRY = dt.timedelta(hours=2)
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long to wait after the `attempts`-th failed send: 1, 2, 4... minutes, at most 2 hours.
+
+    Eight attempts span about two hours: long enough to ride out a mail relay's restart, short
+    enough that an administrator hears of a real fault the same morning.
+    """
+    return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
+
+
+def gave_up() -> QuerySet[Message]:
+    """Messages the sender stopped trying: each failed `MAX_ATTEMPTS` times."""
+    return Message.objects.filter(sent_at__isnull=True, attempts__gte=MAX_ATTEMPTS)
+
+
+def failing() -> QuerySet[Message]:
+    """Messages not yet sent whose last attempt failed, the sender still trying."""
+    return Message.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).exclude(
+        last_error=""
+    )
+
+
+@transaction.atomic
+def send_again(*, message: Message, by) -> Message:
+    """An administrator asks for a message the sender gave up on to be tried afresh."""
+    require(by, "outbox.manage")
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.sent_at is not None:
+        raise DomainError(f"This message was sent at {message.sent_at:%H:%M on %d %B %Y}.")
+    attempts = message.attempts
+    message.attempts = 0
+    message.retry_at = None
+    message.claimed_at = None
+    message.save(update_fields=["attempts", "retry_at", "claimed_at"])
+    audit.record(
+        actor=by,
+        action="outbox.sent_again",
+        target=message,
+        changes={"kind": message.kind, "attempts": [attempts, 0]},
+        reason=message.last_error,
+    )
+    transaction.on_commit(_wake_sender)
+    return message
 
 
 def queue_message(*, key: str, kind: str, to: str, subject: str, body: str) -> Message:
@@ -69,6 +120,7 @@ def _claim_next(now: dt.datetime) -> Message | None:
             Message.objects.select_for_update(skip_locked=True)
             .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
             .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_EXPIRES))
+            .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
             .order_by("created_at", "id")
             .first()
         )
@@ -96,10 +148,14 @@ def send_pending(*, limit: int = 100) -> int:
                 to=[message.to],
             ).send()
         except Exception as error:
-            # Kept with the reason; the claim stays, so the next attempt waits CLAIM_EXPIRES
-            # rather than spending every attempt against a mail relay that is down now.
+            # Kept with the reason; the next attempt waits longer each time rather than spending
+            # every attempt against a mail relay that is down now.
             log.warning("outbox message %s not sent: %s", message.pk, error)
-            Message.objects.filter(pk=message.pk).update(last_error=str(error))
+            Message.objects.filter(pk=message.pk).update(
+                last_error=str(error),
+                claimed_at=None,
+                retry_at=timezone.now() + retry_delay(message.attempts),
+            )
             continue
         Message.objects.filter(pk=message.pk).update(sent_at=timezone.now(), last_error="")
         sent += 1
