@@ -140,7 +140,7 @@ def test_r2_a_contact_officer_records_a_telephone_contact_about_a_sibling_group(
     assert f"Contact recorded: {contact.reference}" in page
 
 
-def test_r2_an_edt_contact_taken_overnight_is_recorded_later_and_due_in_core_hours(signed_in):
+def test_r2_r32_an_edt_contact_taken_overnight_is_recorded_later_and_due_in_core_hours(signed_in):
     # Saturday 02:00: the EDT takes the call; the MASH follows up by Monday's close (R25, R32).
     saturday_night = dt.datetime(2026, 11, 21, 2, 0, tzinfo=LONDON)
     response = signed_in.post(NEW, contact_form_data(received=saturday_night, channel="edt"))

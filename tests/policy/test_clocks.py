@@ -502,7 +502,7 @@ def _working(start: dt.datetime, days: int, calendar: WorkingCalendar) -> dt.dat
 
 @PROPERTY
 @given(start=INSTANTS, hours=HOURS)
-def test_core_hours_due_time_lies_inside_core_hours(
+def test_r32_core_hours_due_time_lies_inside_core_hours(
     calendar: WorkingCalendar, start: dt.datetime, hours: Decimal
 ) -> None:
     due = _core(start, hours, calendar).astimezone(LONDON)
@@ -546,7 +546,7 @@ def test_working_days_added_in_two_steps_equal_their_sum(
 
 @PROPERTY
 @given(start=INSTANTS, hours=HOURS)
-def test_core_hours_clock_started_while_closed_starts_at_next_opening(
+def test_r32_core_hours_clock_started_while_closed_starts_at_next_opening(
     calendar: WorkingCalendar, start: dt.datetime, hours: Decimal
 ) -> None:
     assume(not calendar.is_open(start))

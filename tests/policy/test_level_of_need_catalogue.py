@@ -345,7 +345,7 @@ def test_services_are_not_indicators_and_match_the_guidance_count():
 # --- catalogue structure ---------------------------------------------------------
 
 
-def test_four_levels_with_their_prose():
+def test_r26_four_levels_with_their_prose():
     levels = catalogue()["levels"]
     assert [lvl["level"] for lvl in levels] == [1, 2, 3, 4]
     for lvl in levels:

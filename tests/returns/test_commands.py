@@ -23,7 +23,7 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_cin_census_writes_the_file_and_prints_its_counts(record, tmp_path):
+def test_r46_cin_census_writes_the_file_and_prints_its_counts(record, tmp_path):
     record(at=days_ago(3), referrer=SCHOOL, children=[child("Ellis")], decisions=[[ASSESS]])
     output = tmp_path / "cin.xml"
     printed = run("cin_census", "--year", str(YEAR), "--output", str(output))
@@ -56,7 +56,7 @@ def test_the_hyphenated_command_line_exits_1_when_blocked(record, tmp_path, caps
     assert "The census was not written" in capsys.readouterr().err
 
 
-def test_annex_a_writes_xlsx_and_prints_the_rows_of_each_list(record, tmp_path):
+def test_r46_annex_a_writes_xlsx_and_prints_the_rows_of_each_list(record, tmp_path):
     record(at=days_ago(3), referrer=BOXING_CLUB, children=[child("Ellis")], decisions=[[ASSESS]])
     output = tmp_path / "annex.xlsx"
     today = timezone.localdate()
