@@ -362,21 +362,46 @@ def _record(
     filename: str,
     rows: int,
     filters: Mapping[str, Any] | None = None,
+    through: str = "",
 ) -> AuditEvent:
     """Put one download on the audit trail, and in the access log of the member of staff who made
     it: which export, the filters applied and the rows, never a child's name (R45)."""
-    _offered(export, file_format)
+    if not through:
+        _offered(export, file_format)
     changes = {
         "export": export.key,
         "format": file_format,
         "file": filename,
         "rows": rows,
         "filters": _jsonable(filters or {}),
+        **({"through": through} if through else {}),
     }
     event = audit.record(actor=by, action=DOWNLOADED, changes=changes)
     if getattr(by, "is_authenticated", False):
         audit.record_view(viewer=by, target=event, through=summary(changes), at=event.at)
     return event
+
+
+def record_written(
+    *,
+    export: Export,
+    by,
+    paths: Sequence[Path],
+    rows: int,
+    filters: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Put a file a command wrote (Annex A, the census, a subject access export) on the audit
+    trail as a download: `by` is the member of staff the command names, or None for the operator.
+    A command may write formats the pages do not offer (Annex A as five CSV files)."""
+    return _record(
+        export=export,
+        by=by,
+        file_format=paths[0].suffix.lstrip(".").lower() if paths else "",
+        filename=", ".join(str(path) for path in paths),
+        rows=rows,
+        filters=filters,
+        through="command line",
+    )
 
 
 # What a file name may hold: anything else becomes "-", so no header can be broken out of.

@@ -207,6 +207,8 @@ def test_the_command_writes_the_export(contact, person_for, tmp_path):
     assert json.loads(output.read_text())["person"]["id"] == person.pk
     assert "1 contacts" in out.getvalue()
     assert AuditEvent.objects.filter(action="subject_access.disclosed", actor=None).exists()
+    written = AuditEvent.objects.get(action="export.downloaded")
+    assert written.changes["file"] == str(output) and written.changes["through"] == "command line"
 
 
 def test_the_page_exports_json_and_html(contact, person_for, admin, client):

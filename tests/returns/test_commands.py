@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from frontdoor.__main__ import main
+from frontdoor.audit.models import AuditEvent
 from tests.returns.conftest import ASSESS, BOXING_CLUB, SCHOOL, child, current_collection_year
 from tests.returns.test_annex_a import days_ago
 
@@ -30,6 +31,10 @@ def test_r46_cin_census_writes_the_file_and_prints_its_counts(record, tmp_path):
     assert output.read_bytes().startswith(b"<?xml")
     assert f"wrote {output}" in printed
     assert "  referrals: 1\n" in printed and "  assessments: 1\n" in printed
+    written = AuditEvent.objects.get(action="export.downloaded")
+    assert written.changes["export"] == "returns.cin_census"
+    assert written.changes["through"] == "command line"
+    assert written.changes["rows"] == 1
 
 
 def test_cin_census_exits_non_zero_with_the_list_when_blocked(record, tmp_path):
@@ -68,6 +73,8 @@ def test_r46_annex_a_writes_xlsx_and_prints_the_rows_of_each_list(record, tmp_pa
     assert "List 1 (Contacts): 1 rows" in printed
     assert "List 3 (Referrals): 1 rows" in printed
     assert "- 1 referrer has no contact source code" in printed
+    written = AuditEvent.objects.get(action="export.downloaded")
+    assert (written.changes["export"], written.changes["file"]) == ("returns.annex_a", str(output))
 
 
 def test_annex_a_refuses_a_bad_date_or_format(tmp_path, db):

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from frontdoor import exports
 from frontdoor.accounts.models import User
 from frontdoor.errors import DomainError
 from frontdoor.people.models import Person
@@ -35,6 +36,13 @@ class Command(BaseCommand):
         except DomainError as error:
             raise CommandError(error.message) from None
         output.write_text(json.dumps(export, indent=2, ensure_ascii=False), encoding="utf-8")
+        exports.record_written(
+            export=exports.SUBJECT_ACCESS,
+            by=user,
+            paths=[output],
+            rows=len(export["contacts"]),
+            filters={"person": person_id},
+        )
         self.stdout.write(
             f"Wrote the subject access export for person {person_id} "
             f"({len(export['contacts'])} contacts) to {output}."

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from frontdoor import exports
 from frontdoor.returns.annex_a import LISTS, produce_annex_a
 
 
@@ -34,6 +35,13 @@ class Command(BaseCommand):
             annex, written = produce_annex_a(start=first, end=last, output=output)
         except ValueError as error:
             raise CommandError(str(error)) from None
+        exports.record_written(
+            export=exports.ANNEX_A,
+            by=None,
+            paths=written,
+            rows=sum(annex.counts.values()),
+            filters={"from": first, "to": last},
+        )
         self.stdout.write(f"Annex A, {first:%d/%m/%Y} to {last:%d/%m/%Y}: wrote")
         for path in written:
             self.stdout.write(f"  {path}")

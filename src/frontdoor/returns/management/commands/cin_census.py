@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from frontdoor import exports
 from frontdoor.returns.cin_census import collection_period, produce_census
 
 
@@ -26,6 +27,13 @@ class Command(BaseCommand):
         census = result.census
         heading = f"CIN census {year - 1} to {year} ({start:%d/%m/%Y} to {end:%d/%m/%Y})"
         if result.written:
+            exports.record_written(
+                export=exports.CIN_CENSUS,
+                by=None,
+                paths=[output],
+                rows=len(census.children),
+                filters={"year": year},
+            )
             self.stdout.write(f"{heading}: wrote {output}")
         else:
             self.stdout.write(f"{heading}: NOT written, because of the data to fix below")
