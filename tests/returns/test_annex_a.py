@@ -86,13 +86,13 @@ def test_lists_2_to_5_follow_each_childs_decision_in_force(record):
     # Three referrals: Ann and Cal, and Dee's, later decided no further action.
     assert [row[5] for row in referrals] == [at.date()] * 3
     assert [row[7] for row in referrals] == ["b) No", "b) No", "a) Yes"]
-    assert [row[9] for row in referrals] == ["N", "N", "N"]
+    assert [row[8] for row in referrals] == [0, 0, 0]  # none earlier: the row is not counted
     # Dee's assessment was superseded by no further action: only Ann's counts.
     assert len(assessments) == 1 and assessments[0][6] == at.date()
-    assert len(s47s) == 1 and s47s[0][6] == at.date() and s47s[0][10] == 1
+    assert len(s47s) == 1 and s47s[0][6] == at.date() and s47s[0][10] == 0
 
 
-def test_a_re_referral_within_12_months_is_flagged_and_counted(record):
+def test_r46_a_re_referral_within_12_months_is_counted(record):
     person = Person.objects.create(first_name="Ellis", last_name="Example")
     first = record(
         at=days_ago(90),
@@ -111,7 +111,7 @@ def test_a_re_referral_within_12_months_is_flagged_and_counted(record):
     annex = build_annex_a(**period(30))
     (row,) = rows(annex, 3)
     assert row[0] == f"P{person.pk}"
-    assert row[8:10] == [2, "Y"]  # two referrals in 12 months; the earlier one is before the period
+    assert row[8] == 1  # one earlier referral within 12 months, made before the period
     assert first.reference
 
 
@@ -125,7 +125,7 @@ def test_an_unborn_child_has_no_date_of_birth_age_or_sex_in_the_lists(record):
     )
     annex = build_annex_a(**period())
     (row,) = rows(annex, 1)
-    assert row[1:5] == ["c) Not stated/recorded", "s) NOBT", None, None]
+    assert row[1:5] == ["c) Not stated/recorded", "t) NOBT", None, None]
     assert not annex.problems  # nothing to obtain before birth
 
 
@@ -142,7 +142,7 @@ def test_what_cannot_be_coded_is_left_blank_and_listed_to_fix(record):
     annex = build_annex_a(**period())
     ellis, robin = rows(annex, 1)
     assert ellis[2] == "" and ellis[6] == ""
-    assert robin[1:3] == ["c) Not stated/recorded", "s) NOBT"]
+    assert robin[1:3] == ["c) Not stated/recorded", "t) NOBT"]
     summaries = [group.summary for group in annex.problems.groups]
     # One referrer on one contact is one thing to fix, however many children it names.
     assert summaries == [
@@ -210,3 +210,55 @@ def test_r45_data_to_fix_never_names_a_restricted_child(record, admin):
     details = [item.detail for group in problems.groups for item in group.items]
     assert details and all("Zephyr" not in detail for detail in details)
     assert "A restricted record" in details
+
+
+@pytest.mark.parametrize(
+    ("days_before", "counted"),
+    [
+        ((), 0),  # a first referral: none earlier
+        ((100,), 1),
+        ((100, 300), 2),
+        ((100, 300, 400), 2),  # the third is over twelve months before
+    ],
+)
+def test_r46_the_last_12_months_count_only_earlier_referrals(record, days_before, counted):
+    person = Person.objects.create(first_name="Ellis", last_name="Example")
+    for days in (*days_before, 0):
+        record(
+            at=days_ago(10 + days),
+            referrer=SCHOOL,
+            children=[child("Ellis")],
+            decisions=[[ASSESS]],
+            person=person,
+        )
+    (row,) = rows(build_annex_a(**period(30)), 3)
+    assert row[8] == counted
+
+
+def test_r46_a_date_of_birth_after_the_contact_is_listed_to_fix_not_a_negative_age(record):
+    # Later linked to a person born since: the record's date of birth is after the contact.
+    born = timezone.localdate() - dt.timedelta(days=2)
+    record(
+        at=days_ago(10),
+        referrer=SCHOOL,
+        children=[child("Ellis", born=born.isoformat())],
+        decisions=[[NFA]],
+    )
+    annex = build_annex_a(**period())
+    (row,) = rows(annex, 1)
+    assert row[4] is None
+    assert "1 child's date of birth is after the contact, referral or enquiry listed" in [
+        group.summary for group in annex.problems.groups
+    ]
+
+
+def test_r46_list_3_has_ofsteds_columns_and_no_other():
+    from frontdoor.returns.annex_a import LISTS
+
+    assert LISTS[2].columns[5:9] == [
+        "Date of Referral",
+        "Referral Source",
+        "Referral NFA?",
+        "Number of Referrals in Last 12 Months",
+    ]
+    assert not any("Re-referral" in column for column in LISTS[2].columns)

@@ -83,11 +83,10 @@ LISTS = (
         "Referrals",
         [
             *COMMON,
-            "Date of referral",
+            "Date of Referral",
             "Referral Source",
             "Referral NFA?",
             "Number of Referrals in Last 12 Months",
-            "Re-referral within 12 Months (Y/N)",
             *ALLOCATED,
         ],
     ),
@@ -158,12 +157,23 @@ class AnnexA:
             self.problems.add(kinds.NO_SEX, reference=child.reference, detail=child.name)
         if not child.unborn and child.date_of_birth is None:
             self.problems.add(kinds.NO_DATE_OF_BIRTH, reference=child.reference, detail=child.name)
+        age = age_in_years(born=child.date_of_birth, on=on)
+        if child.date_of_birth and child.date_of_birth > on:
+            # A birth after the event counted: a fault in the record, never a negative age.
+            self.problems.add(
+                kinds.BORN_AFTER_EVENT,
+                reference=child.reference,
+                detail=(
+                    f"{child.name}: born {child.date_of_birth:%d/%m/%Y}, listed on {on:%d/%m/%Y}"
+                ),
+            )
+            age = None
         return [
             child.key,
             ofsted_gender(gender=child.gender, unborn=child.unborn),
             self._ethnicity(child),
             child.date_of_birth,
-            age_in_years(born=child.date_of_birth, on=on),
+            age,
         ]
 
     def _ethnicity(self, child: ChildFacts) -> str:
@@ -222,14 +232,12 @@ class AnnexA:
             dates.append(referral.referred_on)
             if referral.referred_on < self.start:
                 continue  # read only to count the referrals of the 12 months before
-            year_ago = months_before(referral.referred_on, 12)
             yield [
                 *self._child(child, on=referral.referred_on),
                 referral.referred_on,
                 self._source(child),
                 "a) Yes" if not referral.latest_becomes_referral else "b) No",
-                sum(1 for when in dates if when > year_ago),
-                "Y" if referral.is_re_referral else "N",
+                earlier_within_12_months(dates),
                 None,
                 None,
             ]
@@ -258,7 +266,6 @@ class AnnexA:
             dates.append(started)
             if item.decided_on < self.start:
                 continue
-            year_ago = months_before(started, 12)
             yield [
                 *self._child(item.child, on=started),
                 UNKNOWN,
@@ -266,11 +273,19 @@ class AnnexA:
                 None,
                 None,
                 None,
-                sum(1 for when in dates if when > year_ago),
+                earlier_within_12_months(dates),
                 None,
                 None,
                 None,
             ]
+
+
+def earlier_within_12_months(dates: list[dt.date]) -> int:
+    """Ofsted's "in the last 12 months" for the last of `dates` (a child's, in date order): the
+    earlier ones within the twelve months before it, the row itself not counted."""
+    *earlier, this = dates
+    year_ago = months_before(this, 12)
+    return sum(1 for when in earlier if year_ago < when <= this)
 
 
 def build_annex_a(*, start: dt.date, end: dt.date, loaded: LoadedPolicy | None = None) -> AnnexA:

@@ -92,9 +92,8 @@ _OFSTED_SOURCE_LETTERS = dict(
 
 
 def ofsted_ethnicity(code: str) -> str:
-    """'WBRI' -> 'a) WBRI', in the order of Ofsted's list (REFU and NOBT share the letter s)."""
-    place = min(list(ETHNICITIES).index(code), 18)
-    return f"{_LETTERS[place]}) {code}"
+    """'WBRI' -> 'a) WBRI', in the order of Ofsted's list: REFU is s), NOBT t)."""
+    return f"{_LETTERS[list(ETHNICITIES).index(code)]}) {code}"
 
 
 def ofsted_source(code: str) -> str:

@@ -152,6 +152,16 @@ NO_SEX = Kind(
     blocking=False,
     how_to_fix="Record it on the child's record; until then it is returned as not recorded (U).",
 )
+BORN_AFTER_EVENT = Kind(
+    "born_after_event",
+    "child's date of birth is after the contact, referral or enquiry listed",
+    "children's dates of birth are after the contact, referral or enquiry listed",
+    blocking=False,
+    how_to_fix=(
+        "Correct the date of birth on the child's record (or record the child as unborn with "
+        "an expected date); until then Ofsted's age column is blank."
+    ),
+)
 NO_DATE_OF_BIRTH = Kind(
     "no_date_of_birth",
     "child has no date of birth recorded",
