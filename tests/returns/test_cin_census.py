@@ -142,3 +142,32 @@ def test_a_year_without_referrals_is_not_written(db, tmp_path):
     assert (
         result.census.problems.groups[0].summary == "No child was referred in the collection year"
     )
+
+
+def test_r46_rule_8520_a_child_born_after_the_reference_date_blocks_the_file(record, tmp_path):
+    from frontdoor.policy.clocks import LONDON
+    from frontdoor.returns.cin_census import collection_period
+
+    year = YEAR - 1
+    _, reference_date = collection_period(year)
+    # An unborn child referred in March, later linked to the person born in April.
+    record(
+        at=dt.datetime.combine(reference_date - dt.timedelta(days=20), dt.time(10), LONDON),
+        referrer=SCHOOL,
+        children=[child("Ellis", born=(reference_date + dt.timedelta(days=1)).isoformat())],
+        decisions=[[ASSESS]],
+    )
+    result = produce_census(year=year, output=tmp_path / "cin.xml")
+    assert not result.written
+    assert [(group.summary, group.blocking) for group in result.census.problems.groups] == [
+        ("1 child's date of birth is after the census reference date", True)
+    ]
+
+
+def test_a_born_child_without_a_date_of_birth_is_listed_as_a_guessed_un1(record):
+    robin = {**child("Robin"), "date_of_birth": None}
+    record(at=days_ago(3), referrer=SCHOOL, children=[robin], decisions=[[ASSESS]])
+    summaries = [group.summary for group in build_census(year=YEAR).problems.groups]
+    assert "1 child with no date of birth is returned as not of school age (UN1), a guess" in (
+        summaries
+    )

@@ -144,9 +144,15 @@ def _episode(referral: ReferralFacts, *, sources: ReferralSources, loaded: Loade
     return episode
 
 
-def _check_child(child: CensusChild, problems: DataToFix) -> None:
+def _check_child(child: CensusChild, problems: DataToFix, *, reference_date: dt.date) -> None:
     """What would break the DfE's error rules for this child, found before writing."""
     facts = child.facts
+    if facts.date_of_birth and facts.date_of_birth > reference_date:
+        problems.add(
+            kinds.BORN_AFTER_REFERENCE_DATE,
+            reference=facts.reference,
+            detail=f"{facts.name}: born {facts.date_of_birth:%d/%m/%Y}",
+        )
     for episode in child.episodes:
         referral = episode.referral
         where = referral.child.reference
@@ -185,6 +191,8 @@ def _check_child(child: CensusChild, problems: DataToFix) -> None:
         problems.add(kinds.NO_SEX, reference=facts.reference, detail=facts.name)
     if not facts.unborn and facts.date_of_birth is None:
         problems.add(kinds.NO_DATE_OF_BIRTH, reference=facts.reference, detail=facts.name)
+        if _upn_unknown(child, reference_date) == "UN1":
+            problems.add(kinds.UN1_GUESSED, reference=facts.reference, detail=facts.name)
 
 
 def build_census(*, year: int, loaded: LoadedPolicy | None = None) -> Census:
@@ -205,7 +213,7 @@ def build_census(*, year: int, loaded: LoadedPolicy | None = None) -> Census:
     for child in children.values():
         child.sex = sex_code(gender=child.facts.gender, unborn=child.facts.unborn)
         child.ethnicity = _ethnicity(child.facts, ethnicities, problems)
-        _check_child(child, problems)
+        _check_child(child, problems, reference_date=reference_date)
     if not children:
         problems.add(
             kinds.NOTHING_TO_RETURN,

@@ -162,6 +162,27 @@ BORN_AFTER_EVENT = Kind(
         "an expected date); until then Ofsted's age column is blank."
     ),
 )
+BORN_AFTER_REFERENCE_DATE = Kind(
+    "born_after_reference_date",
+    "child's date of birth is after the census reference date",
+    "children's dates of birth are after the census reference date",
+    blocking=True,
+    how_to_fix=(
+        "Correct the date of birth on the child's record, or link the report to the right "
+        "person: an unborn child linked to a person born later takes their date of birth "
+        "(DfE rule 8520)."
+    ),
+)
+UN1_GUESSED = Kind(
+    "un1_guessed",
+    "child with no date of birth is returned as not of school age (UN1), a guess",
+    "children with no date of birth are returned as not of school age (UN1), a guess",
+    blocking=False,
+    how_to_fix=(
+        "Record the child's date of birth on their record: the census then gives the right "
+        "reason for the missing UPN."
+    ),
+)
 NO_DATE_OF_BIRTH = Kind(
     "no_date_of_birth",
     "child has no date of birth recorded",
