@@ -171,3 +171,35 @@ def test_a_born_child_without_a_date_of_birth_is_listed_as_a_guessed_un1(record)
     assert "1 child with no date of birth is returned as not of school age (UN1), a guess" in (
         summaries
     )
+
+
+def test_r46_the_census_and_annex_a_start_each_section_47_on_the_same_day(record, tmp_path):
+    from frontdoor.returns.annex_a import build_annex_a
+    from frontdoor.screening.decisions import complete_follow_up
+    from frontdoor.screening.models import FollowUp
+    from tests.returns.test_annex_a import period
+
+    at = days_ago(3)
+    contact = record(
+        at=at,
+        referrer=SCHOOL,
+        children=[child("Ann"), child("Ben")],
+        decisions=[[STRATEGY], [STRATEGY]],
+    )
+    # Ann's strategy discussion was held the next day; Ben's is not yet recorded as held.
+    ann = FollowUp.objects.get(
+        decision__child=contact.children.order_by("id").first(),
+        kind=FollowUp.Kind.STRATEGY_DISCUSSION,
+    )
+    complete_follow_up(
+        follow_up=ann, by=ann.decision.decided_by, note="Held.", now=at + dt.timedelta(days=1)
+    )
+    annex = {row[0]: row[6] for row in build_annex_a(**period()).rows(5)}
+    census = {
+        kid.findtext("ChildIdentifiers/LAchildID"): dt.date.fromisoformat(
+            kid.findtext("CINdetails/Section47/S47ActualStartDate")
+        )
+        for kid in census_xml(tmp_path).iterfind("Children/Child")
+    }
+    assert census == annex
+    assert sorted(annex.values()) == [at.date(), at.date() + dt.timedelta(days=1)]

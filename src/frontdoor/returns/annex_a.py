@@ -261,7 +261,7 @@ class AnnexA:
         since = months_before(self.start, 12)
         decided = selectors.children_decided(start=since, end=self.end, effects=SECTION_47)
         for item in decided:
-            started = item.strategy_discussion_on or item.decided_on
+            started = item.s47_started_on
             dates = earlier[item.child.key]
             dates.append(started)
             if item.decided_on < self.start:

@@ -133,8 +133,9 @@ def _episode(referral: ReferralFacts, *, sources: ReferralSources, loaded: Loade
     if referral.latest_effect == "assessment":
         episode.assessment_started_on = started_on
     elif referral.latest_effect in PROTECTION_EFFECTS:
-        episode.s47_started_on = started_on
-        start = dt.datetime.combine(started_on, dt.time(12), tzinfo=LONDON)
+        episode.s47_started_on = referral.s47_started_on
+        # The conference is due 15 working days after the strategy discussion (STATUTORY.md).
+        start = dt.datetime.combine(episode.s47_started_on, dt.time(12), tzinfo=LONDON)
         target = start_clock(
             timescale=policy.timescale(TimescaleKey.INITIAL_CHILD_PROTECTION_CONFERENCE),
             start=start,

@@ -153,6 +153,14 @@ def _follow_up_done(kind: str) -> Subquery:
     )
 
 
+def section_47_started_on(
+    *, decided_on: dt.date, strategy_discussion_on: dt.date | None
+) -> dt.date:
+    """When a section 47 enquiry started, for every return: the strategy discussion that started
+    it when it is recorded as held, else the decision that called for it (STATUTORY.md)."""
+    return strategy_discussion_on or decided_on
+
+
 @dataclass(frozen=True)
 class DecidedChild:
     """A child whose decision in force at the end of the period was made within it."""
@@ -163,6 +171,12 @@ class DecidedChild:
     outcome_label: str
     child_seen_on: dt.date | None
     strategy_discussion_on: dt.date | None
+
+    @property
+    def s47_started_on(self) -> dt.date:
+        return section_47_started_on(
+            decided_on=self.decided_on, strategy_discussion_on=self.strategy_discussion_on
+        )
 
 
 def children_decided(*, start: dt.date, end: dt.date, effects: set[str]) -> Iterator[DecidedChild]:
@@ -211,6 +225,15 @@ class ReferralFacts:
     latest_effect: str
     latest_becomes_referral: bool
     latest_decided_on: dt.date
+    # When the strategy discussion the decision in force called for was held, if it was.
+    latest_strategy_discussion_on: dt.date | None = None
+
+    @property
+    def s47_started_on(self) -> dt.date:
+        return section_47_started_on(
+            decided_on=max(self.latest_decided_on, self.referred_on),
+            strategy_discussion_on=self.latest_strategy_discussion_on,
+        )
 
 
 def referrals(*, start: dt.date, end: dt.date) -> Iterator[ReferralFacts]:
@@ -224,6 +247,11 @@ def referrals(*, start: dt.date, end: dt.date) -> Iterator[ReferralFacts]:
             latest_becomes_referral=Subquery(in_force.values("becomes_referral")[:1]),
             latest_decided_at=Subquery(in_force.values("decided_at")[:1]),
             latest_primary_need=Subquery(in_force.values("primary_need")[:1]),
+            latest_strategy_discussion_at=Subquery(
+                in_force.annotate(held=_follow_up_done(FollowUp.Kind.STRATEGY_DISCUSSION)).values(
+                    "held"
+                )[:1]
+            ),
         )
         .order_by("referred_at", "id")
         .values(
@@ -234,6 +262,7 @@ def referrals(*, start: dt.date, end: dt.date) -> Iterator[ReferralFacts]:
             "latest_becomes_referral",
             "latest_decided_at",
             "latest_primary_need",
+            "latest_strategy_discussion_at",
             *child_values("child__"),
         )
     )
@@ -249,4 +278,9 @@ def referrals(*, start: dt.date, end: dt.date) -> Iterator[ReferralFacts]:
             latest_effect=row["latest_effect"] or "",
             latest_becomes_referral=bool(row["latest_becomes_referral"]),
             latest_decided_on=on_date(latest_at) if latest_at else referred_on,
+            latest_strategy_discussion_on=(
+                on_date(row["latest_strategy_discussion_at"])
+                if row["latest_strategy_discussion_at"]
+                else None
+            ),
         )
