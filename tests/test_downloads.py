@@ -214,6 +214,22 @@ def world(client, make_user) -> World:
                 {"return": "cin-census", "year": year, "download": "1"},
                 refused=police,
                 filters={"year": year},
+            ),
+            Download(
+                manager,
+                reverse("returns:returns"),
+                {"return": "cin-census", "year": year, "download": "1", "draft": "1"},
+                refused=police,
+                filters={"year": year, "draft": 0},
+            ),
+        ],
+        exports.DATA_TO_FIX.key: [
+            Download(
+                analyst,
+                reverse("returns:returns"),
+                {"return": "cin-census", "year": year, "download": "data-to-fix"},
+                refused=police,
+                filters={"year": year},
             )
         ],
         # Last: the manager's access log, which by then lists the downloads above.

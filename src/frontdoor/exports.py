@@ -79,6 +79,7 @@ ESCALATION_STEPS = _export("escalations.steps", "Escalations by step", CSV, XLSX
 DASHBOARD_TABLE = _export("returns.dashboards", "Dashboard table", CSV, XLSX)
 ANNEX_A = _export("returns.annex_a", "Ofsted Annex A", XLSX, ZIP)
 CIN_CENSUS = _export("returns.cin_census", "Children in need census", XML)
+DATA_TO_FIX = _export("returns.data_to_fix", "Data to fix for a return", CSV)
 
 
 # The formula guard.

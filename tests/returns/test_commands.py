@@ -52,6 +52,41 @@ def test_cin_census_exits_non_zero_with_the_list_when_blocked(record, tmp_path):
     assert f"/contacts/{contact.reference}/  Professional: Bootle Boxing Club" in printed
 
 
+def test_r46_a_draft_leaves_out_the_blocked_children_and_lists_them_beside_it(record, tmp_path):
+    import csv
+
+    from lxml import etree
+
+    blocked = record(
+        at=days_ago(3), referrer=BOXING_CLUB, children=[child("Ellis")], decisions=[[ASSESS]]
+    )
+    record(at=days_ago(3), referrer=SCHOOL, children=[child("Robin")], decisions=[[ASSESS]])
+    output = tmp_path / "cin.xml"
+    fix = tmp_path / "fix.csv"
+    printed = run(
+        "cin_census", "--year", str(YEAR), "--output", str(output), "--draft",
+        "--data-to-fix", str(fix),
+    )  # fmt: skip
+    kids = etree.parse(str(output)).getroot().findall("Children/Child")
+    assert len(kids) == 1  # Robin's; Ellis's referrer has no source code
+    manifest = tmp_path / "cin-left-out.csv"
+    assert f"DRAFT: 1 child left out, listed with why in {manifest}" in printed
+    (row,) = list(csv.DictReader(manifest.open(encoding="utf-8")))
+    assert row["Contact"] == blocked.reference
+    assert row["Link"] == f"/contacts/{blocked.reference}/"
+    assert row["Why it was left out"].startswith("referrer has no referral source code")
+    (problem,) = [line for line in csv.DictReader(fix.open(encoding="utf-8")) if line["Effect"]]
+    assert problem["Effect"] == "Stops the file" and problem["Contact"] == blocked.reference
+
+
+def test_without_draft_a_blocked_census_is_still_not_written(record, tmp_path):
+    record(at=days_ago(3), referrer=BOXING_CLUB, children=[child("Ellis")], decisions=[[ASSESS]])
+    with pytest.raises(CommandError, match="give --draft"):
+        run("cin_census", "--year", str(YEAR), "--output", str(tmp_path / "c.xml"))
+    assert not (tmp_path / "c.xml").exists()
+    assert not (tmp_path / "c-left-out.csv").exists()
+
+
 def test_the_hyphenated_command_line_exits_1_when_blocked(record, tmp_path, capsys):
     record(at=days_ago(3), referrer=BOXING_CLUB, children=[child("Ellis")], decisions=[[ASSESS]])
     argv = ["frontdoor", "cin-census", "--year", str(YEAR), "--output", str(tmp_path / "c.xml")]

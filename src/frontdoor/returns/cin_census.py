@@ -26,6 +26,7 @@ from typing import BinaryIO
 from django.utils import timezone
 from lxml import etree
 
+from frontdoor import exports
 from frontdoor.policy.clocks import LONDON, start_clock
 from frontdoor.policy.loader import LoadedPolicy
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
@@ -76,6 +77,8 @@ class CensusChild:
     sex: str
     ethnicity: str | None
     episodes: list[Episode] = field(default_factory=list)
+    # What this child's records would make the DfE reject: a draft leaves the child out.
+    blocked_by: DataToFix = field(default_factory=DataToFix)
 
 
 @dataclass
@@ -212,9 +215,12 @@ def build_census(*, year: int, loaded: LoadedPolicy | None = None) -> Census:
         child.facts = facts  # the latest report's details are the most recent known
         child.episodes.append(_episode(referral, sources=sources, loaded=loaded))
     for child in children.values():
+        found = DataToFix()
         child.sex = sex_code(gender=child.facts.gender, unborn=child.facts.unborn)
-        child.ethnicity = _ethnicity(child.facts, ethnicities, problems)
-        _check_child(child, problems, reference_date=reference_date)
+        child.ethnicity = _ethnicity(child.facts, ethnicities, found)
+        _check_child(child, found, reference_date=reference_date)
+        problems.merge(found)
+        child.blocked_by = found.only(blocking=True)
     if not children:
         problems.add(
             kinds.NOTHING_TO_RETURN,
@@ -321,16 +327,82 @@ def write_census(census: Census, stream: BinaryIO, *, now: dt.datetime | None = 
                     xml.write(_child_element(child, census.reference_date), pretty_print=True)
 
 
+def draft(census: Census) -> tuple[Census, list[CensusChild]]:
+    """The census without the children whose records would make the DfE reject it, for an
+    analyst to load and work through the rest; and the children left out."""
+    left_out = [child for child in census.children if child.blocked_by]
+    kept = [child for child in census.children if not child.blocked_by]
+    problems = census.problems.only(blocking=False)
+    if not kept:
+        problems = census.problems  # nothing to file: what blocks it still stands
+    return (
+        Census(
+            year=census.year,
+            reference_date=census.reference_date,
+            la_number=census.la_number,
+            children=kept,
+            problems=problems,
+        ),
+        left_out,
+    )
+
+
+DATA_TO_FIX_HEADER = ("Effect", "Problem", "Contact", "Link", "Detail", "How to fix it")
+MANIFEST_HEADER = ("LAchildID", "Contact", "Link", "Why it was left out", "How to fix it")
+
+
+def manifest_rows(left_out: list[CensusChild]) -> list[list[str]]:
+    """Who a draft left out and why: one row for each thing that stops each child's record."""
+    return [
+        [child.facts.key, item.reference, item.url, f"{group.kind.one}: {item.detail}", fix]
+        for child in left_out
+        for group in child.blocked_by.groups
+        for item in group.items
+        for fix in (group.kind.how_to_fix,)
+    ]
+
+
 @dataclass(frozen=True)
 class CensusResult:
     census: Census
     written: bool
+    # A draft's children left out, and the manifest listing them beside the file.
+    left_out: list[CensusChild] = field(default_factory=list)
+    manifest: Path | None = None
+    # A draft's whole census, before the children were left out: all its data to fix.
+    full: Census | None = None
+
+    @property
+    def problems(self) -> DataToFix:
+        return (self.full or self.census).problems
 
 
-def produce_census(*, year: int, output: Path, now: dt.datetime | None = None) -> CensusResult:
+def manifest_path(output: Path) -> Path:
+    return output.with_name(f"{output.stem}-left-out.csv")
+
+
+def produce_census(
+    *, year: int, output: Path, now: dt.datetime | None = None, draft_only: bool = False
+) -> CensusResult:
     """Build the census for the year ending 31 March `year` and write it to `output`, or not at
-    all when something blocks it (the file appears whole or not at all)."""
-    census = build_census(year=year)
+    all when something blocks it (the file appears whole or not at all).
+
+    With `draft_only`, the children whose records block it are left out, and a manifest beside
+    the file (`manifest_path`) lists them with why.
+    """
+    census = full = build_census(year=year)
+    left_out: list[CensusChild] = []
+    manifest = None
+    if draft_only and census.problems.blocking:
+        census, left_out = draft(full)
+        if census.problems.blocking:
+            return CensusResult(census=full, written=False)
+        manifest = manifest_path(output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with manifest.open("w", encoding="utf-8", newline="") as text:
+            exports.write_csv(
+                exports.Sheet("Left out", MANIFEST_HEADER, manifest_rows(left_out)), text
+            )
     if census.problems.blocking:
         return CensusResult(census=census, written=False)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -342,7 +414,13 @@ def produce_census(*, year: int, output: Path, now: dt.datetime | None = None) -
     finally:
         if os.path.exists(scratch):
             os.unlink(scratch)
-    return CensusResult(census=census, written=True)
+    return CensusResult(
+        census=census,
+        written=True,
+        left_out=left_out,
+        manifest=manifest,
+        full=full if manifest else None,
+    )
 
 
 def counts_lines(counts: Iterable[tuple[str, int]]) -> list[str]:

@@ -69,6 +69,36 @@ class DataToFix:
             Item(reference=reference, detail=detail)
         )
 
+    def merge(self, other: DataToFix) -> None:
+        """Add everything `other` found, in its order."""
+        for group in other._groups.values():
+            for item in group.items:
+                self.add(group.kind, reference=item.reference, detail=item.detail)
+
+    def only(self, *, blocking: bool) -> DataToFix:
+        """The problems that block a file (`blocking`), or those that do not."""
+        kept = DataToFix()
+        for group in self._groups.values():
+            if group.blocking == blocking:
+                for item in group.items:
+                    kept.add(group.kind, reference=item.reference, detail=item.detail)
+        return kept
+
+    def rows(self) -> list[list[str]]:
+        """Every item, for the CSV of data to fix: what, where, the link, and how to fix it."""
+        return [
+            [
+                "Stops the file" if group.blocking else "Listed",
+                group.kind.one,
+                item.reference,
+                item.url,
+                item.detail,
+                group.kind.how_to_fix,
+            ]
+            for group in self.groups
+            for item in group.items
+        ]
+
     @property
     def groups(self) -> list[Group]:
         # Blocking problems first: they are why a file was not written.

@@ -21,7 +21,13 @@ from frontdoor import exports
 from frontdoor.accounts.access import allowed
 from frontdoor.intake.forms import DateField
 from frontdoor.returns.annex_a import LISTS, build_annex_a, find_problems, sheets
-from frontdoor.returns.cin_census import build_census, collection_period, write_census
+from frontdoor.returns.cin_census import (
+    DATA_TO_FIX_HEADER,
+    build_census,
+    collection_period,
+    draft,
+    write_census,
+)
 
 LONGEST_PERIOD_DAYS = 366 * 2
 FIRST_CENSUS_YEAR = 2013  # referral sources are required from 1 April 2013 (DfE rule 8866)
@@ -96,8 +102,11 @@ def _annex_a_download(request: HttpRequest, form: AnnexAForm) -> HttpResponse:
     )
 
 
-def _census_download(request: HttpRequest, year: int) -> HttpResponse:
+def _census_download(request: HttpRequest, year: int, *, as_draft: bool) -> HttpResponse:
     census = build_census(year=year)
+    left_out: list = []
+    if as_draft:
+        census, left_out = draft(census)
     if census.problems.blocking:
         return render(
             request,
@@ -111,9 +120,26 @@ def _census_download(request: HttpRequest, year: int) -> HttpResponse:
         export=exports.CIN_CENSUS,
         by=request.user,
         file_format=exports.XML,
-        filename=f"cin-census-{year}",
+        filename=f"cin-census-{year}" + ("-draft" if as_draft else ""),
         content=buffer.getvalue(),
         rows=len(census.children),
+        filters={"year": year, **({"draft": len(left_out)} if as_draft else {})},
+    )
+
+
+def _census_data_to_fix(request: HttpRequest, year: int) -> HttpResponse:
+    """Every item of the census's data to fix, with the link to each record, as CSV."""
+    problems = build_census(year=year).problems
+    rows = [
+        [*row[:3], request.build_absolute_uri(row[3]) if row[3] else "", *row[4:]]
+        for row in problems.rows()
+    ]
+    return exports.download(
+        export=exports.DATA_TO_FIX,
+        by=request.user,
+        file_format=exports.CSV,
+        filename=f"cin-census-{year}-data-to-fix",
+        sheets=[exports.Sheet("Data to fix", DATA_TO_FIX_HEADER, rows)],
         filters={"year": year},
     )
 
@@ -147,14 +173,22 @@ def returns(request: HttpRequest) -> HttpResponse:
         context["annex_download"] = query.urlencode()
     if which == "cin-census" and census_form.is_valid():
         year = census_form.cleaned_data["year"]
+        if request.GET.get("download") == "data-to-fix":
+            return _census_data_to_fix(request, year)
         if download:
-            return _census_download(request, year)
+            return _census_download(request, year, as_draft=request.GET.get("draft") == "1")
         census = build_census(year=year)
         context["census"] = census
         context["census_period"] = collection_period(year)
+        context["census_left_out"] = draft(census)[1] if census.problems.blocking else []
         query = request.GET.copy()
         query["download"] = "1"
         context["census_download"] = query.urlencode()
+        query["draft"] = "1"
+        context["census_draft_download"] = query.urlencode()
+        query.pop("draft")
+        query["download"] = "data-to-fix"
+        context["census_data_to_fix"] = query.urlencode()
     forms_with_errors = [form for form in (annex_form, census_form) if form.errors]
     context["form"] = forms_with_errors[0] if forms_with_errors else None
     return render(request, "returns/returns.html", context)

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0004_name_keys_with_date_of_birth'),
+        ("people", "0004_name_keys_with_date_of_birth"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalinvolvement',
-            name='line_manager',
+            model_name="historicalinvolvement",
+            name="line_manager",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='historicalinvolvement',
-            name='line_manager_email',
+            model_name="historicalinvolvement",
+            name="line_manager_email",
             field=models.EmailField(blank=True, max_length=254),
         ),
         migrations.AddField(
-            model_name='involvement',
-            name='line_manager',
+            model_name="involvement",
+            name="line_manager",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='involvement',
-            name='line_manager_email',
+            model_name="involvement",
+            name="line_manager_email",
             field=models.EmailField(blank=True, max_length=254),
         ),
     ]
