@@ -12,6 +12,7 @@ from frontdoor.accounts.roles import Role
 from frontdoor.intake.models import Channel
 from frontdoor.intake.services import record_contact
 from frontdoor.mash.models import RagReview
+from frontdoor.screening.models import Decision
 from tests.browser.conftest import assert_no_axe_violations, sign_in
 from tests.intake.factories import make_submission
 
@@ -67,6 +68,18 @@ def test_an_amber_enquiry_is_answered_by_two_agencies_and_reviewed(page, live_se
     expect(page.get_by_text(f"MASH enquiry sent for {ellis}")).to_be_visible()
 
     _answer(page, live_server, police, ellis, "Two call-outs this year.")
+
+    # Health is still within its time: the manager reads the partial answers (R38).
+    page.context.clear_cookies()
+    sign_in(page, live_server, manager)
+    page.goto(f"{live_server.url}/mash/")
+    page.get_by_role("link", name=f"Review the answers about {ellis}").click()
+    expect(page.get_by_text("Two call-outs this year.")).to_be_visible()
+    health_answer = page.locator("section.app-answer", has_text="Health")
+    expect(health_answer.get_by_text("Waiting")).to_be_visible()
+    expect(health_answer.get_by_text("No answer yet.")).to_be_visible()
+    assert_no_axe_violations(page)
+
     _answer(page, live_server, health, ellis, "Missed health appointments.")
 
     page.context.clear_cookies()
@@ -81,6 +94,23 @@ def test_an_amber_enquiry_is_answered_by_two_agencies_and_reviewed(page, live_se
     _submit(page, "Confirm the final RAG")
     expect(page.get_by_role("heading", name=f"Decision for {ellis}")).to_be_visible()
     assert RagReview.objects.get().rag == "red"
+
+    # The confirmed Red leads to a section 47 strategy discussion, offered as the outcome (R38).
+    strategy = page.get_by_role("group", name="Outcome").get_by_label(
+        "Child protection (section 47): strategy discussion"
+    )
+    expect(strategy).to_be_checked()
+    expect(
+        page.get_by_role("group", name="RAG rating", exact=False).get_by_label("Red")
+    ).to_be_checked()
+    page.get_by_role("group", name="Level of Need").get_by_label("Level 4").check()
+    page.get_by_label("Primary need, when the contact becomes a referral").select_option("N1")
+    page.get_by_label("Rationale").fill("Red after the police answer: a strategy discussion today.")
+    assert_no_axe_violations(page)
+    _submit(page, "Record the decision")
+    expect(page.get_by_text(f"Decision recorded for {ellis}")).to_be_visible()
+    decision = Decision.objects.get(child=ellis)
+    assert decision.outcome == "strategy_discussion"
 
 
 def test_a_strategy_meeting_ends_without_consensus_and_the_dissent_is_recorded(

@@ -415,3 +415,18 @@ def test_r35_r36_agencies_presenting_at_the_strategy_meeting_are_not_clocked_or_
     page = client.get(reverse("mash:enquiries")).content.decode()
     assert "Present at the strategy meeting" in page
     assert "Waiting" not in page
+
+
+@pytest.mark.parametrize(
+    ("rag", "offered"),
+    [("red", "strategy_discussion"), ("amber", "child_and_family_assessment")],
+)
+def test_r38_the_decision_page_starts_from_the_final_rags_progression(
+    client, contact, manager, rag, offered
+):
+    child = _reviewed(contact, manager, rag)
+    client.force_login(manager)
+    response = client.get(reverse("screening:decide", args=[contact.reference, child.pk]))
+    assert response.status_code == 200
+    assert response.context["form"].initial["outcome"] == offered
+    assert response.context["form"].initial["rag"] == rag

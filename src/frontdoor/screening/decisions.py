@@ -27,7 +27,7 @@ from frontdoor.policy.schema import OutcomeEffect, Policy, Rag, TimescaleKey
 from frontdoor.policy.versions import current_policy_version
 from frontdoor.screening.checks import previous_referral_within
 from frontdoor.screening.models import Decision, FollowUp, PrimaryNeed, Referral, Transfer
-from frontdoor.screening.selectors import ChildSummary, contact_screening
+from frontdoor.screening.selectors import ChildSummary, contact_screening, outcome_with_effect
 from frontdoor.screening.transitions import after_decision
 
 # A decision can be made or revised while the front door still holds the contact.
@@ -67,6 +67,16 @@ def final_rag(child: ReportedChild) -> str | None:
     for source in _final_rag_sources:
         if rag := source(child):
             return rag
+    return None
+
+
+def outcome_to_offer(policy: Policy, summary: ChildSummary, final: str | None) -> str | None:
+    """The outcome the decision page starts with: where a routing rule points (R17, R19), else,
+    after a MASH enquiry, the first step of the confirmed final RAG's progression (R38)."""
+    if summary.suggested_outcome:
+        return summary.suggested_outcome
+    if final and (leads_to := policy.rag[Rag(final)].leads_to):
+        return outcome_with_effect(policy, leads_to[0])
     return None
 
 

@@ -62,7 +62,7 @@ class ChildSummary:
         return self.decision.sequence if self.decision else 0
 
 
-def _outcome_with_effect(policy: Policy, effect: OutcomeEffect) -> str | None:
+def outcome_with_effect(policy: Policy, effect: OutcomeEffect) -> str | None:
     for outcome in policy.outcomes:
         if outcome.effect == effect:
             return outcome.key
@@ -114,9 +114,9 @@ def child_summary(*, policy: Policy, contact: Contact, child: ReportedChild) -> 
     social_care = open_social_care_episode(facts)
     suggested_outcome = None
     if address.where == "elsewhere":
-        suggested_outcome = _outcome_with_effect(policy, OutcomeEffect.TRANSFER_TO_COUNCIL)
+        suggested_outcome = outcome_with_effect(policy, OutcomeEffect.TRANSFER_TO_COUNCIL)
     elif social_care:
-        suggested_outcome = _outcome_with_effect(policy, OutcomeEffect.ALLOCATED_WORKER)
+        suggested_outcome = outcome_with_effect(policy, OutcomeEffect.ALLOCATED_WORKER)
     decisions = list(
         Decision.objects.filter(child=child).select_related("decided_by").order_by("sequence")
     )

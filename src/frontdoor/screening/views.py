@@ -235,7 +235,7 @@ def decide(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
             initial={
                 "level": summary.level.level,
                 "rag": final_rag or (summary.rag.rag.value if summary.rag.rag else ""),
-                "outcome": summary.suggested_outcome,
+                "outcome": decisions.outcome_to_offer(policy, summary, final_rag),
                 "based_on": summary.based_on,
             },
             policy=policy,
