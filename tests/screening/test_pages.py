@@ -386,3 +386,34 @@ def test_r21_a_recent_social_care_closure_alerts_the_managers_at_the_first_scree
         )
     (alert,) = Message.objects.filter(kind="closed_recently_alert")
     assert "less than 3 months" in alert.body
+
+
+def test_a_sibling_group_is_screened_and_decided_in_one_pass(client, contact, manager):
+    ellis, robin = contact.children.order_by("id")
+    client.force_login(manager)
+    client.post(url("start", contact))
+    page = client.get(url("findings", contact, ellis.pk)).content.decode()
+    assert f"Save and screen {robin}" in page
+    screening = {"analysis": "Bruise with an account of being hit.", "urgent_action_needed": "no"}
+    response = client.post(url("findings", contact, ellis.pk), {**screening, "next": "1"})
+    assert response.url == url("findings", contact, robin.pk)
+    # The last child waiting: no "and go on", and saving returns to the contact.
+    page = client.get(url("findings", contact, robin.pk)).content.decode()
+    assert "Save and screen" not in page
+    response = client.post(url("findings", contact, robin.pk), {**screening, "next": "1"})
+    assert response.url == url("contact", contact)
+
+    decision = {
+        "level": "1",
+        "rag": "",
+        "outcome": "information_and_advice",
+        "rationale": "Advice to the family.",
+        "based_on": "0",
+    }
+    page = client.get(url("decide", contact, robin.pk)).content.decode()
+    assert f"Record and decide for {ellis}" in page
+    response = client.post(url("decide", contact, robin.pk), {**decision, "next": "1"})
+    assert response.url == url("decide", contact, ellis.pk)
+    response = client.post(url("decide", contact, ellis.pk), {**decision, "next": "1"})
+    assert response.url == url("contact", contact)
+    assert Decision.objects.count() == 2

@@ -144,6 +144,16 @@ class ContactScreening:
     follow_ups: list[FollowUp]
 
 
+def next_child(contact: Contact, after: ReportedChild, *, without: str) -> ReportedChild | None:
+    """The contact's next child still without a screening or a decision (`without` is
+    "screening" or "decision"), after `after` in the report's order and then from the start:
+    where "save and go on to the next child" goes, so a sibling group is worked through in one
+    pass."""
+    lookup = {"screening": "screening__isnull", "decision": "decisions__isnull"}[without]
+    waiting = contact.children.filter(**{lookup: True}).exclude(pk=after.pk).order_by("id")
+    return waiting.filter(pk__gt=after.pk).first() or waiting.first()
+
+
 def contact_screening(*, policy: Policy, contact: Contact) -> ContactScreening:
     children = list(contact.children.all())
     adults = list(contact.adults.all())

@@ -107,6 +107,17 @@ def close(request: HttpRequest, reference: str) -> HttpResponse:
     return _transition(request, reference, transitions.close_contact, "The contact is closed")
 
 
+def _go_on(request: HttpRequest, contact: Contact, child, *, without: str) -> HttpResponse:
+    """After saving one child's screening or decision: the next child's form when the user chose
+    "and go on" (and one is still waiting), else the contact's screening page."""
+    if "next" in request.POST:
+        following = selectors.next_child(contact, child, without=without)
+        if following is not None:
+            name = "screening:findings" if without == "screening" else "screening:decide"
+            return redirect(name, contact.reference, following.pk)
+    return redirect(_screening_url(contact))
+
+
 @require_http_methods(["GET", "POST"])
 @allowed("contact.screen")
 def child_findings(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
@@ -149,7 +160,7 @@ def child_findings(request: HttpRequest, reference: str, child_id: int) -> HttpR
                 if "search" in request.POST:
                     search = urlencode({"q": data["q"], "level": data["level"]})
                     return redirect(f"{request.path}?{search}#indicator-search")
-                return redirect(_screening_url(contact))
+                return _go_on(request, contact, child, without="screening")
     else:
         form = FindingsForm(
             initial={
@@ -182,6 +193,7 @@ def child_findings(request: HttpRequest, reference: str, child_id: int) -> HttpR
             "level": level_filter,
             "reports": list(contact.reports.all()),
             "can_decide": can(request.user, "contact.decide"),
+            "next_child": selectors.next_child(contact, child, without="screening"),
         },
     )
 
@@ -228,7 +240,7 @@ def decide(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, f"Decision recorded for {child}")
-                return redirect(_screening_url(contact))
+                return _go_on(request, contact, child, without="decision")
     final_rag = decisions.final_rag(child)
     if request.method != "POST":
         form = DecisionForm(
@@ -252,6 +264,7 @@ def decide(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
             "final_rag": final_rag,
             "final_meaning": policy.rag[final_rag] if final_rag else None,
             "policy": policy,
+            "next_child": selectors.next_child(contact, child, without="decision"),
         },
     )
 
