@@ -152,3 +152,38 @@ def test_r19_the_line_manager_is_imported_and_their_address_checked(tmp_path, ca
         "lee@example.invalid",
     )
     assert f"{path}:3: rejected: line_manager_email 'not-an-email'" in capsys.readouterr().err
+
+
+CLOSURE_HEADER = (
+    "person_id,last_name,date_of_birth,kind,started_on,ended_on,external_id,"
+    "closure_reason,assessment_authorised_on,initial_conference\n"
+)
+
+
+def test_r46_the_case_records_closure_is_imported_for_the_census(tmp_path, capsys):
+    path = tmp_path / "closures.csv"
+    path.write_text(
+        CLOSURE_HEADER
+        + "M1,Example,2015-03-02,social_care,2026-01-05,2026-02-20,EP-1,rc8,2026-02-10,\n"
+        + "M2,Example,2016-03-02,social_care,2026-01-05,2026-02-20,EP-2,RC7,,Not required\n"
+        + "M3,Example,2017-03-02,social_care,2026-01-05,2026-02-20,EP-3,RC7,,2026-01-20\n"
+        # Refused: not a DfE code; a reason for an involvement still open; a date unreadable.
+        + "M4,Example,2018-03-02,social_care,2026-01-05,2026-02-20,EP-4,RC10,,\n"
+        + "M5,Example,2018-03-02,social_care,2026-01-05,,EP-5,RC7,,\n"
+        + "M6,Example,2018-03-02,social_care,2026-01-05,2026-02-20,EP-6,RC7,,next week\n"
+    )
+    assert _run(path) == 1
+    err = capsys.readouterr().err
+    assert "closure_reason 'RC10' is not a DfE reason for closure" in err
+    assert "closure_reason is given but ended_on is empty" in err
+    assert "initial_conference 'next week' is not a date" in err
+    assessed = Involvement.objects.get(external_id="EP-1")
+    assert (assessed.closure_reason, assessed.assessment_authorised_on) == (
+        "RC8",
+        dt.date(2026, 2, 10),
+    )
+    not_needed = Involvement.objects.get(external_id="EP-2")
+    assert not_needed.conference_not_required and not_needed.initial_conference_on is None
+    held = Involvement.objects.get(external_id="EP-3")
+    assert held.initial_conference_on == dt.date(2026, 1, 20) and not held.conference_not_required
+    assert not Involvement.objects.filter(external_id__in=["EP-4", "EP-5", "EP-6"]).exists()

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from lxml import etree
 
-from frontdoor.people.models import Person
+from frontdoor.people.models import Involvement, Person
 from frontdoor.returns.cin_census import build_census, produce_census
 from tests.returns.conftest import (
     ASSESS,
@@ -203,3 +203,99 @@ def test_r46_the_census_and_annex_a_start_each_section_47_on_the_same_day(record
     }
     assert census == annex
     assert sorted(annex.values()) == [at.date(), at.date() + dt.timedelta(days=1)]
+
+
+def _two_days_in_the_year() -> tuple[dt.datetime, dt.datetime]:
+    """Two referral times on consecutive days of this collection year, both in the past."""
+    later = days_ago(3)
+    if later.date().month == 4 and later.date().day == 1:  # the year's first day
+        return later, days_ago(2)
+    return days_ago(4), later
+
+
+def _returning_child(record, *, closure_reason: str, authorised: bool = True) -> Person:
+    """Ellis, referred for an assessment, the case record's episode (its assessment authorised)
+    closed the same day, then referred again the next day."""
+    first, second = _two_days_in_the_year()
+    person = Person.objects.create(first_name="Ellis", last_name="Example")
+    record(
+        at=first, referrer=SCHOOL, children=[child("Ellis")], decisions=[[ASSESS]], person=person
+    )
+    Involvement.objects.create(
+        person=person,
+        kind=Involvement.Kind.SOCIAL_CARE,
+        started_on=first.date(),
+        ended_on=first.date(),
+        closure_reason=closure_reason,
+        assessment_authorised_on=first.date() if authorised else None,
+        source_system="mosaic",
+        external_id="EP-1",
+    )
+    record(
+        at=second, referrer=SCHOOL, children=[child("Ellis")], decisions=[[ASSESS]], person=person
+    )
+    return person
+
+
+def test_r46_the_case_record_closes_an_episode_so_a_second_referral_files(record, tmp_path):
+    _returning_child(record, closure_reason="RC8")
+    (kid,) = census_xml(tmp_path).findall("Children/Child")
+    first, second = kid.findall("CINdetails")
+    day = _two_days_in_the_year()[0].date().isoformat()
+    assert (first.findtext("CINclosureDate"), first.findtext("ReasonForClosure")) == (day, "RC8")
+    assert first.findtext("Assessments/AssessmentAuthorisationDate") == day
+    assert second.find("CINclosureDate") is None
+    assert second.find("Assessments/AssessmentAuthorisationDate") is None
+
+
+def test_r46_rule_8867_a_closed_episode_needs_its_assessment_authorised(record):
+    _returning_child(record, closure_reason="RC8", authorised=False)
+    problems = build_census(year=YEAR).problems
+    assert [(group.summary, group.blocking) for group in problems.groups] == [
+        ("1 child's closed episode has an assessment with no authorisation date", True)
+    ]
+
+
+def test_r46_rule_8868_a_closed_section_47_needs_its_conference_or_not_required(record, tmp_path):
+    first, second = _two_days_in_the_year()
+    person = Person.objects.create(first_name="Ellis", last_name="Example")
+    record(
+        at=first, referrer=SCHOOL, children=[child("Ellis")], decisions=[[STRATEGY]], person=person
+    )
+    spell = Involvement.objects.create(
+        person=person,
+        kind=Involvement.Kind.SOCIAL_CARE,
+        started_on=first.date(),
+        ended_on=first.date(),
+        closure_reason="RC7",
+        source_system="mosaic",
+        external_id="EP-1",
+    )
+    record(
+        at=second, referrer=SCHOOL, children=[child("Ellis")], decisions=[[ASSESS]], person=person
+    )
+    problems = build_census(year=YEAR).problems
+    assert [group.summary for group in problems.groups] == [
+        "1 child's closed episode has a section 47 with no conference date or 'not required'"
+    ]
+    spell.conference_not_required = True
+    spell.save()
+    details = census_xml(tmp_path).find("Children/Child/CINdetails")
+    assert details.findtext("Section47/ICPCnotRequired") == "true"
+
+
+def test_r46_rule_8805_an_episode_ended_without_a_reason_is_listed_and_blocks(record):
+    _returning_child(record, closure_reason="")
+    problems = build_census(year=YEAR).problems
+    assert [(group.summary, group.blocking) for group in problems.groups] == [
+        ("1 child's social care involvement ended with no reason for closure", True)
+    ]
+
+
+def test_an_involvement_still_open_or_ending_after_the_year_leaves_the_episode_open(record):
+    person = _returning_child(record, closure_reason="RC7")
+    Involvement.objects.filter(person=person).update(ended_on=None, closure_reason="")
+    problems = build_census(year=YEAR).problems
+    assert [group.summary for group in problems.groups] == [
+        "1 child has a referral while an earlier episode is still open"
+    ]

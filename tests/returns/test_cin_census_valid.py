@@ -44,3 +44,17 @@ def test_the_census_for_a_year_of_contacts_has_no_dfe_errors(year_of_contacts, t
     checked = validate(output, year=year)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert re.search(r"^errors: 0$", checked.stdout, re.MULTILINE), checked.stdout
+
+
+@pytest.mark.skipif(not CIN_PYTHON.exists(), reason="python3 dev.py test installs .venv-cin")
+def test_r46_a_child_referred_again_after_the_case_record_closed_files_with_no_dfe_errors(
+    record, tmp_path
+):
+    from tests.returns.test_cin_census import YEAR, _returning_child
+
+    _returning_child(record, closure_reason="RC8")
+    output = tmp_path / "cin.xml"
+    result = produce_census(year=YEAR, output=output)
+    assert result.written, result.census.problems.lines()
+    checked = validate(output, year=YEAR)
+    assert re.search(r"^errors: 0$", checked.stdout, re.MULTILINE), checked.stdout

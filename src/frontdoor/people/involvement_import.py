@@ -50,7 +50,11 @@ INVOLVEMENT_COLUMNS = (
     "team",
     "external_id",
     "notes",
+    "closure_reason",
+    "assessment_authorised_on",
+    "initial_conference",
 )
+NOT_REQUIRED = "not required"
 _KINDS = {
     **{kind.value: kind.value for kind in Involvement.Kind},
     **{fold(kind.label).replace(" ", "_"): kind.value for kind in Involvement.Kind},
@@ -96,6 +100,18 @@ def _date(value: str, column: str, *, required: bool) -> dt.date | None:
         except ValueError:
             continue
     raise RowError(f"{column} '{value}' is not a date: write it like 2026-03-31 or 31/03/2026")
+
+
+def _closure_reason(value: str, *, ended_on: dt.date | None) -> str:
+    code = value.strip().upper()
+    if not code:
+        return ""
+    if code not in Involvement.ClosureReason.values:
+        allowed = ", ".join(Involvement.ClosureReason.values)
+        raise RowError(f"closure_reason '{value}' is not a DfE reason for closure: use {allowed}")
+    if ended_on is None:
+        raise RowError("closure_reason is given but ended_on is empty: give the date it ended")
+    return code
 
 
 def _kind(value: str) -> str:
@@ -185,6 +201,19 @@ def _import_row(row: dict[str, str], *, source: str, result: ImportResult) -> No
         "team": row.get("team", "").strip(),
         "notes": row.get("notes", "").strip(),
     }
+    values["closure_reason"] = _closure_reason(
+        row.get("closure_reason", ""), ended_on=values["ended_on"]
+    )
+    values["assessment_authorised_on"] = _date(
+        row.get("assessment_authorised_on", ""), "assessment_authorised_on", required=False
+    )
+    conference = row.get("initial_conference", "").strip()
+    values["conference_not_required"] = fold(conference) == NOT_REQUIRED
+    values["initial_conference_on"] = (
+        None
+        if values["conference_not_required"]
+        else _date(conference, "initial_conference", required=False)
+    )
     if values["ended_on"] and values["ended_on"] < values["started_on"]:
         raise RowError("ended_on is before started_on")
     for column in ("allocated_worker_email", "line_manager_email"):

@@ -339,6 +339,28 @@ class Involvement(models.Model):
         REFERRAL = "referral", "Referral"
         MISSING_EPISODE = "missing_episode", "Missing episode"
 
+    class ClosureReason(models.TextChoices):
+        """The DfE's reasons for closing a child in need episode (CBDS N00103)."""
+
+        ADOPTED = "RC1", "Adopted"
+        DIED = "RC2", "Died"
+        CHILD_ARRANGEMENTS_ORDER = "RC3", "Child arrangements order"
+        SPECIAL_GUARDIANSHIP_ORDER = "RC4", "Special guardianship order"
+        TRANSFERRED_TO_ANOTHER_COUNCIL = "RC5", "Transferred to services of another local authority"
+        TRANSFERRED_TO_ADULT_SERVICES = "RC6", "Transferred to adult social care services"
+        SERVICES_CEASED = (
+            "RC7",
+            "Services ceased for any other reason, including child no longer in need",
+        )
+        NO_FURTHER_ACTION_AFTER_ASSESSMENT = (
+            "RC8",
+            "Case closed after assessment, no further action",
+        )
+        EARLY_HELP_AFTER_ASSESSMENT = (
+            "RC9",
+            "Case closed after assessment, referred to early help",
+        )
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="involvements")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     started_on = models.DateField()
@@ -349,6 +371,13 @@ class Involvement(models.Model):
     line_manager = models.CharField(max_length=200, blank=True)
     line_manager_email = models.EmailField(blank=True)
     team = models.CharField(max_length=200, blank=True)
+    # What the case record says of a social care involvement that the CIN census needs when it
+    # closes the referral's episode: why it ended, when its assessment was authorised, and the
+    # section 47's initial conference (held on a date, or found not to be needed).
+    closure_reason = models.CharField(max_length=3, choices=ClosureReason.choices, blank=True)
+    assessment_authorised_on = models.DateField(null=True, blank=True)
+    initial_conference_on = models.DateField(null=True, blank=True)
+    conference_not_required = models.BooleanField(default=False)
     # Which system it came from ("frontdoor", "mosaic", "liquidlogic", "early-help-module")
     # and its id there: an import run twice updates rather than doubles.
     source_system = models.CharField(max_length=50, default="frontdoor")

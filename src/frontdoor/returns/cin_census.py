@@ -4,9 +4,10 @@ For a collection year (1 April to 31 March), one `<Child>` per child referred in
 one `<CINdetails>` episode per referral: the referral date, its source (`returns.codes`), the
 primary need, and what the decision in force at 31 March started: an assessment, a section 47
 enquiry (from a strategy discussion or emergency legal action), or nothing (a referral with no
-further action, closed on the day of that decision). The front door does not hold what happens
-after it (assessment outcomes, plans, closures), nor episodes opened in earlier years: those come
-from the social care record (docs/returns.md).
+further action, closed on the day of that decision). An episode the council's case record has
+closed (its social care involvement, imported with an end date and reason) closes then. The front
+door does not hold the rest of what happens after it (assessment outcomes, plans), nor episodes
+opened in earlier years: those come from the social care record (docs/returns.md).
 
 The XML follows the DfE's 2024 to 2025 specification onwards (`<Sex>` M/F/U) and is checked in
 the tests by the DfE rules validator (`csc-validator-be-cin`). It is never written when the
@@ -40,7 +41,13 @@ from frontdoor.returns.codes import (
     sex_code,
 )
 from frontdoor.returns.data_to_fix import DataToFix
-from frontdoor.returns.selectors import ChildFacts, ReferralFacts, referrals
+from frontdoor.returns.selectors import (
+    ChildFacts,
+    ReferralFacts,
+    SocialCareSpell,
+    referrals,
+    social_care_spells,
+)
 
 SOFTWARE_CODE = "Front Door"
 RELEASE = "1"
@@ -67,8 +74,12 @@ class Episode:
     closed_on: dt.date | None = None
     closure_reason: str = ""
     assessment_started_on: dt.date | None = None
+    assessment_authorised_on: dt.date | None = None
     s47_started_on: dt.date | None = None
     icpc_target_on: dt.date | None = None
+    # The initial child protection conference, from the case record: held on, or not needed.
+    conference_on: dt.date | None = None
+    conference_not_required: bool = False
 
 
 @dataclass
@@ -148,6 +159,57 @@ def _episode(referral: ReferralFacts, *, sources: ReferralSources, loaded: Loade
     return episode
 
 
+def _close_from_case_record(
+    child: CensusChild,
+    spells: list[SocialCareSpell],
+    problems: DataToFix,
+    *,
+    reference_date: dt.date,
+) -> None:
+    """Close the episodes the council's case record has closed (docs/returns.md).
+
+    A referral that stays a referral is taken on by children's social care: its episode is the
+    child's social care involvement that started on or after the referral date and before the
+    child's next referral. When that involvement ended by the reference date, the episode closes
+    on its end date with the case record's reason for closure (an assessment that ended in no
+    further action is RC8). A front door NFA referral is already closed on its decision's day.
+    """
+    for index, episode in enumerate(child.episodes):
+        if episode.closed_on is not None:
+            continue
+        referred_on = episode.referral.referred_on
+        following = child.episodes[index + 1 :]
+        next_referred_on = following[0].referral.referred_on if following else None
+        spell = next(
+            (
+                spell
+                for spell in spells
+                if spell.started_on >= referred_on
+                and (next_referred_on is None or spell.started_on < next_referred_on)
+            ),
+            None,
+        )
+        if spell is None or spell.ended_on is None or spell.ended_on > reference_date:
+            continue
+        episode.closed_on = spell.ended_on
+        episode.closure_reason = spell.closure_reason
+        episode.assessment_authorised_on = spell.assessment_authorised_on
+        episode.conference_on = spell.initial_conference_on
+        episode.conference_not_required = spell.conference_not_required
+        where, detail = (
+            episode.referral.child.reference,
+            f"{child.facts.name}: ended {spell.ended_on:%d/%m/%Y}",
+        )
+        if not spell.closure_reason:
+            problems.add(kinds.NO_CLOSURE_REASON, reference=where, detail=detail)
+        if episode.assessment_started_on and not episode.assessment_authorised_on:
+            problems.add(kinds.ASSESSMENT_NOT_AUTHORISED, reference=where, detail=detail)
+        if episode.s47_started_on and not (
+            episode.conference_on or episode.conference_not_required
+        ):
+            problems.add(kinds.CONFERENCE_NOT_KNOWN, reference=where, detail=detail)
+
+
 def _check_child(child: CensusChild, problems: DataToFix, *, reference_date: dt.date) -> None:
     """What would break the DfE's error rules for this child, found before writing."""
     facts = child.facts
@@ -214,8 +276,15 @@ def build_census(*, year: int, loaded: LoadedPolicy | None = None) -> Census:
             child = children[facts.key] = CensusChild(facts=facts, sex="", ethnicity=None)
         child.facts = facts  # the latest report's details are the most recent known
         child.episodes.append(_episode(referral, sources=sources, loaded=loaded))
+    spells = social_care_spells(
+        child.facts.person_id for child in children.values() if child.facts.person_id
+    )
     for child in children.values():
         found = DataToFix()
+        if child.facts.person_id:
+            _close_from_case_record(
+                child, spells.get(child.facts.person_id, []), found, reference_date=reference_date
+            )
         child.sex = sex_code(gender=child.facts.gender, unborn=child.facts.unborn)
         child.ethnicity = _ethnicity(child.facts, ethnicities, found)
         _check_child(child, found, reference_date=reference_date)
@@ -282,13 +351,23 @@ def _child_element(child: CensusChild, reference_date: dt.date) -> etree._Elemen
         if episode.assessment_started_on:
             assessment = etree.SubElement(details, "Assessments")
             _text(assessment, "AssessmentActualStartDate", _date(episode.assessment_started_on))
+            if episode.assessment_authorised_on:
+                _text(
+                    assessment,
+                    "AssessmentAuthorisationDate",
+                    _date(episode.assessment_authorised_on),
+                )
         if episode.s47_started_on:
             section47 = etree.SubElement(details, "Section47")
             _text(section47, "S47ActualStartDate", _date(episode.s47_started_on))
             if episode.icpc_target_on:
                 _text(section47, "InitialCPCtarget", _date(episode.icpc_target_on))
-            # The front door does not hear whether a conference was later found unnecessary.
-            _text(section47, "ICPCnotRequired", "false")
+            if episode.conference_on:
+                _text(section47, "DateOfInitialCPC", _date(episode.conference_on))
+            # Whether a conference was found unnecessary comes from the case record, if at all.
+            _text(
+                section47, "ICPCnotRequired", "true" if episode.conference_not_required else "false"
+            )
         _text(details, "ReferralNFA", "true" if episode.no_further_action else "false")
     return element
 

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from frontdoor.people.models import Involvement
 from frontdoor.policy.schema import Policy, ReferralSourceRule
 
 # DfE children in need census: source of referral (CBDS N00152).
@@ -65,18 +66,8 @@ ETHNICITIES: dict[str, str] = {
 }
 NOT_OBTAINED = "NOBT"
 
-# DfE reason for closure (CBDS N00103).
-CLOSURE_REASONS: dict[str, str] = {
-    "RC1": "Adopted",
-    "RC2": "Died",
-    "RC3": "Child arrangements order",
-    "RC4": "Special guardianship order",
-    "RC5": "Transferred to services of another local authority",
-    "RC6": "Transferred to adult social care services",
-    "RC7": "Services ceased for any other reason, including child no longer in need",
-    "RC8": "Case closed after assessment, no further action",
-    "RC9": "Case closed after assessment, referred to early help",
-}
+# DfE reason for closure (CBDS N00103): the social care record's, on its involvements.
+CLOSURE_REASONS: dict[str, str] = dict(Involvement.ClosureReason.choices)
 
 # DfE sex (CBDS N00783, from 2024 to 2025): an unborn child is always U.
 SEX_CODES = {"male": "M", "female": "F"}

@@ -235,9 +235,42 @@ OVERLAPPING_EPISODES = Kind(
     "children have a referral while an earlier episode is still open",
     blocking=True,
     how_to_fix=(
-        "Front Door does not know when the earlier episode closed: produce this child's "
-        "episodes from the social care record, or link the reports to the right child "
-        "(DfE rules 8815 and 8820)."
+        "Front Door does not know when the earlier episode closed: import the case record's "
+        "social care involvement for it with its end date and closure_reason "
+        "(import-involvements, docs/importing-involvements.md), or link the reports to the "
+        "right child (DfE rules 8815 and 8820)."
+    ),
+)
+NO_CLOSURE_REASON = Kind(
+    "no_closure_reason",
+    "child's social care involvement ended with no reason for closure",
+    "children's social care involvements ended with no reason for closure",
+    blocking=True,
+    how_to_fix=(
+        "The case record says when the episode ended but not why: import the involvement again "
+        "with its closure_reason (RC1 to RC9; docs/importing-involvements.md) (DfE rule 8805)."
+    ),
+)
+ASSESSMENT_NOT_AUTHORISED = Kind(
+    "assessment_not_authorised",
+    "child's closed episode has an assessment with no authorisation date",
+    "children's closed episodes have an assessment with no authorisation date",
+    blocking=True,
+    how_to_fix=(
+        "The case record closed the episode, but Front Door does not know when its assessment "
+        "was authorised: import the involvement again with assessment_authorised_on "
+        "(docs/importing-involvements.md) (DfE rule 8867)."
+    ),
+)
+CONFERENCE_NOT_KNOWN = Kind(
+    "conference_not_known",
+    "child's closed episode has a section 47 with no conference date or 'not required'",
+    "children's closed episodes have a section 47 with no conference date or 'not required'",
+    blocking=True,
+    how_to_fix=(
+        "The case record closed the episode, but Front Door does not know whether the initial "
+        "child protection conference was held: import the involvement again with "
+        "initial_conference (a date, or 'not required') (DfE rule 8868)."
     ),
 )
 REFERRED_TOO_EARLY = Kind(

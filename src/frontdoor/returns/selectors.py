@@ -9,13 +9,14 @@ as at the end of the period: a decision superseded within the period did not hap
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from frontdoor.intake.models import ReportedChild
+from frontdoor.people.models import Involvement
 from frontdoor.policy.clocks import LONDON
 from frontdoor.returns.codes import Referrer
 from frontdoor.screening.models import Decision, FollowUp, Referral
@@ -64,6 +65,7 @@ class ChildFacts:
     ethnicity: str
     contacted_on: dt.date
     referrer: Referrer
+    person_id: int | None = None  # the person record screening linked the child to, if any
 
 
 def child_key(*, person_id: int | None, reported_child_id: int) -> str:
@@ -109,6 +111,7 @@ def child_facts(row: dict[str, Any], prefix: str = "") -> ChildFacts:
             relationship=get("report__referrer_relationship"),
             recorder_agency_key=get("report__recorded_by__agency_key") or "",
         ),
+        person_id=get("person_id"),
     )
 
 
@@ -284,3 +287,40 @@ def referrals(*, start: dt.date, end: dt.date) -> Iterator[ReferralFacts]:
                 else None
             ),
         )
+
+
+@dataclass(frozen=True)
+class SocialCareSpell:
+    """A social care involvement from the council's case record, as the CIN census reads it."""
+
+    started_on: dt.date
+    ended_on: dt.date | None
+    closure_reason: str
+    assessment_authorised_on: dt.date | None = None
+    initial_conference_on: dt.date | None = None
+    conference_not_required: bool = False
+
+
+def social_care_spells(person_ids: Iterable[int]) -> dict[int, list[SocialCareSpell]]:
+    """Each person's social care involvements (imported from the case record), oldest first."""
+    spells: dict[int, list[SocialCareSpell]] = {}
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), CHUNK):
+        rows = (
+            Involvement.objects.filter(
+                person_id__in=ids[start : start + CHUNK], kind=Involvement.Kind.SOCIAL_CARE
+            )
+            .order_by("person_id", "started_on", "id")
+            .values(
+                "person_id",
+                "started_on",
+                "ended_on",
+                "closure_reason",
+                "assessment_authorised_on",
+                "initial_conference_on",
+                "conference_not_required",
+            )
+        )
+        for row in rows:
+            spells.setdefault(row.pop("person_id"), []).append(SocialCareSpell(**row))
+    return spells
