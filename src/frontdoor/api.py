@@ -37,6 +37,7 @@ from frontdoor.intake.api import router as intake_router
 from frontdoor.intake.schemas import Message, ValidationProblems
 from frontdoor.intake.submissions import error_messages
 from frontdoor.mash.api import router as mash_router
+from frontdoor.people.api import router as people_router
 from frontdoor.security import limit_for_view
 
 UNREADABLE_BODY = "Send the body as JSON in UTF-8: this body could not be read as JSON."
@@ -165,7 +166,8 @@ api = FrontDoorAPI(
     version="1",
     description=(
         "Partner systems record contacts and attach reports to them; referrers check the status "
-        "of their own submission. Authenticate with `Authorization: Bearer <token>`: a token "
+        "of their own submission; the council's case record keeps involvements current. "
+        "Authenticate with `Authorization: Bearer <token>`: a token "
         "acts as one user, expires, and may carry scopes that narrow what it may do (see the "
         "ApiTokenAuth security scheme). Every request made with a token is audited."
     ),
@@ -174,6 +176,7 @@ api = FrontDoorAPI(
 )
 api.add_router("", intake_router)
 api.add_router("", mash_router)
+api.add_router("", people_router)
 
 
 def _message(request: HttpRequest, message: str, status: int) -> HttpResponse:

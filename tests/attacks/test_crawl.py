@@ -676,6 +676,23 @@ API_RULES = {
         body=lambda target: {"answers": [], "opinion": "Nothing known."},
         headers={"HTTP_IDEMPOTENCY_KEY": "crawl-answer"},
     ),
+    ("post", "/api/v1/involvements"): ApiRule(
+        "involvements.import",
+        frozenset({200}),
+        body=lambda target: {
+            "source_system": "crawl",
+            "rows": [
+                {
+                    "person_id": "C1",
+                    "last_name": "Crawled",
+                    "date_of_birth": "2015-03-02",
+                    "kind": "social_care",
+                    "started_on": "2026-01-05",
+                    "external_id": "CRAWL-1",
+                }
+            ],
+        },
+    ),
 }
 
 

@@ -182,6 +182,12 @@ ACTIONS: tuple[Action, ...] = (
         "R11, R45",
     ),
     Action(
+        "involvements.import",
+        "Keep the case record's involvements current: import them from a file or the API",
+        frozenset({R.ADMINISTRATOR}),
+        "R18-R21, R46",
+    ),
+    Action(
         "privacy.erase",
         "Erase the contacts a retention review lists as past the council's retention",
         frozenset({R.ADMINISTRATOR}),

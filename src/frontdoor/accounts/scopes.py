@@ -41,6 +41,11 @@ SCOPES: tuple[Scope, ...] = (
         needs="contact.report",
     ),
     Scope(
+        "involvements:write",
+        "Send the case record's involvements (episodes, plans, closures) to keep them current",
+        needs="involvements.import",
+    ),
+    Scope(
         "mash:answer",
         "List, read and answer the MASH enquiries sent to the user's agency",
         needs="enquiry.answer",

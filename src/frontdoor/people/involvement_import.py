@@ -272,8 +272,12 @@ def import_involvements(
     source_system: str,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    by=None,
+    through: str = "file",
 ) -> ImportResult:
-    """Create or update involvements (and people) from rows of a source system's export (R18)."""
+    """Create or update involvements (and people) from rows of a source system's export (R18),
+    sent as a file (`import-involvements`, `by` None: an operator's command) or through the API
+    (`by` the token's user)."""
     result = ImportResult(rows=len(rows))
     with transaction.atomic():
         for done, (line, row) in enumerate(rows, 1):
@@ -289,9 +293,10 @@ def import_involvements(
             if progress:
                 progress(done, len(rows))
         audit.record(
-            actor=None,
+            actor=by,
             action="involvements.imported",
             changes={
+                "through": through,
                 "source_system": source_system,
                 "created": result.created,
                 "updated": result.updated,
