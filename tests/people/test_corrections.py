@@ -18,8 +18,9 @@ from frontdoor.accounts.roles import Role
 from frontdoor.audit.models import AuditEvent, RecordView
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact
-from frontdoor.people.corrections import correct_details, corrections_of
+from frontdoor.people.corrections import correct_details
 from frontdoor.people.models import Correction, Person
+from frontdoor.people.selectors import corrections_of
 from frontdoor.privacy.restrictions import restrict
 from tests.people.factories import NHS_NUMBER, PersonFactory
 
@@ -201,7 +202,7 @@ def test_bad_input_keeps_what_was_typed_with_a_govuk_error(
     assert response.status_code == 400
     page = response.content.decode()
     assert "There is a problem" in page and message in page
-    assert "<title>Error: Correct" in page
+    assert "<title>Error: Correct the details of" in page
     assert 'value="Elliss"' in page  # what was typed stays
     for name in ("postcode", "nhs_number"):
         if name in values:
@@ -374,3 +375,21 @@ def test_a_restricted_record_is_corrected_only_by_those_named(
     assert response.status_code == 302
     restricted.refresh_from_db()
     assert restricted.sex == "male"
+
+
+def test_a_subject_access_export_lists_the_corrections_of_the_persons_record(officer, ellis, admin):
+    from frontdoor.privacy.subject_access import subject_access_export
+
+    correct_details(
+        record=ellis, by=officer, details={"sex": "male", "disabilities": "NONE"}, reason=REASON
+    )
+    ellis.refresh_from_db()
+    export = subject_access_export(person=ellis, by=admin)
+    assert export["person"]["sex"] == "Male"
+    assert export["person"]["disability"] == "No disability"
+    assert sorted(
+        (c["detail"], c["before"], c["after"], c["reason"]) for c in export["corrections"]
+    ) == [
+        ("Disability", "Not known", "No disability", REASON),
+        ("Sex", "Not known", "Male", REASON),
+    ]

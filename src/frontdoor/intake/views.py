@@ -32,8 +32,8 @@ from frontdoor.intake.forms import (
     ReportForm,
 )
 from frontdoor.intake.models import Consultation, Contact
-from frontdoor.people.corrections import corrections_on_contact
 from frontdoor.people.postcodes import check_postcode
+from frontdoor.people.selectors import corrections_on_contact
 from frontdoor.policy.registry import current_policy
 
 INBOX_PAGE_SIZE = 50

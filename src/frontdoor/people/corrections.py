@@ -16,7 +16,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.utils import timezone
 
 from frontdoor.accounts.permissions import PermissionDeniedError, require
@@ -233,15 +233,3 @@ def _check_nhs_number_free(*, person: Person, nhs_number: str) -> None:
             f"The NHS number {nhs_number} is already on the record of person {holder.pk}: "
             "if they are the same child, merge the two records instead."
         )
-
-
-def corrections_of(record: Model) -> QuerySet[Correction]:
-    """The corrections made to one record, the newest first."""
-    return Correction.objects.filter(
-        record_type=record_label(record), record_id=record.pk
-    ).select_related("corrected_by")
-
-
-def corrections_on_contact(reference: str) -> QuerySet[Correction]:
-    """The corrections made to the children and adults one contact reported, the newest first."""
-    return Correction.objects.filter(contact_reference=reference).select_related("corrected_by")

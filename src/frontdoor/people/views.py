@@ -169,7 +169,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": selectors.timeline_of(found, contacts=contacts, missing=missing),
             "can_screen": can(request.user, "contact.screen"),
             "can_correct": can(request.user, "records.correct"),
-            "corrections": list(corrections.corrections_of(found)),
+            "corrections": list(selectors.corrections_of(found)),
         },
     )
 
@@ -189,7 +189,7 @@ def _correct(
                 reason=form.cleaned_data["reason"],
             )
             changed = ", ".join(correction.label.lower() for correction in reversed(done))
-            messages.success(request, f"{record.name}'s {changed} corrected.")
+            messages.success(request, f"Corrected for {record}: {changed}.")
             return redirect(back)
         except DomainError as error:
             form.add_error(None, error.message)
@@ -205,7 +205,7 @@ def _correct(
             "kind": kind,
             "form": form,
             "back": back,
-            "corrections": list(corrections.corrections_of(record)),
+            "corrections": list(selectors.corrections_of(record)),
         },
         status=400 if form.errors else 200,
     )
