@@ -100,7 +100,8 @@ def _tidy(field: str, value: Any) -> Any:
 
 
 def _lock(record: Model) -> Model:
-    queryset = type(record).objects.select_for_update()
+    # Only the record's own row is locked: PostgreSQL locks no row of an outer join (person).
+    queryset = type(record).objects.select_for_update(of=("self",))
     if not isinstance(record, Person):
         queryset = queryset.select_related("contact", "person")
     return queryset.get(pk=record.pk)
