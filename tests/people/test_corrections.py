@@ -393,3 +393,28 @@ def test_a_subject_access_export_lists_the_corrections_of_the_persons_record(off
         ("Disability", "Not known", "No disability", REASON),
         ("Sex", "Not known", "Male", REASON),
     ]
+
+
+def test_a_correction_from_a_page_opened_before_anothers_is_refused_not_applied(
+    client, officer, worker, ellis
+):
+    url = reverse("people:correct", args=[ellis.pk])
+    client.force_login(officer)
+    page = client.get(url).content.decode()
+    seen = page.split('name="seen" value="')[1].split('"')[0]
+    # Meanwhile a colleague corrects the first name.
+    correct_details(record=ellis, by=worker, details={"first_name": "Elis"}, reason=REASON)
+    # The officer's page still says Ellis; saving it would put Ellis back without anyone knowing.
+    response = _post(client, url, **{**_current(ellis), "first_name": "Ellis", "seen": seen})
+    ellis.refresh_from_db()
+    ellis_then = {**_current(ellis), "first_name": "Ellis"}
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Someone else corrected the details" in page
+    assert 'id="on-record"' in page and "Elis" in page
+    assert ellis.first_name == "Elis" and Correction.objects.count() == 1
+    # Saving again, having seen the details as they are now, is a deliberate correction.
+    fresh = page.split('name="seen" value="')[1].split('"')[0]
+    assert _post(client, url, **{**ellis_then, "seen": fresh}).status_code == 302
+    ellis.refresh_from_db()
+    assert ellis.first_name == "Ellis" and Correction.objects.count() == 2

@@ -13,6 +13,8 @@ intake sits above people, so its models are named inside the functions that need
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -60,6 +62,17 @@ def correctable_fields(record: Model) -> list[str]:
     """The details of this kind of record that can be corrected (an adult has no NHS number)."""
     names = {field.name for field in record._meta.get_fields()}
     return [name for name in CORRECTABLE if name in names]
+
+
+class ChangedSinceOpened(DomainError):
+    """The record was changed by someone else after the page showing it was opened."""
+
+
+def details_digest(record: Model) -> str:
+    """A fingerprint of the record's correctable details, as a page showed them: a correction
+    made from a page opened before someone else's is refused, not applied over it."""
+    values = {name: _as_text(getattr(record, name)) for name in correctable_fields(record)}
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
 
 
 def record_label(record: Model) -> str:
@@ -129,12 +142,14 @@ def correct_details(
     by,
     details: dict[str, Any],
     reason: str,
+    seen: str = "",
     at: dt.datetime | None = None,
 ) -> list[Correction]:
     """Correct a person's or a reported child's or adult's details, keeping what they said (R45).
 
     Only the fields in `details` that differ from the record change; each keeps a `Correction`.
     No decision or state of any contact changes: a closed contact's data can be put right.
+    `seen` is `details_digest` of the record as the page showed it, if it came from one.
     """
     require(by, "records.correct")
     record = _lock(record)
@@ -143,6 +158,11 @@ def correct_details(
         raise DomainError(
             f"Person {record.pk} was merged into person {record.merged_into_id}: "
             "correct the record that was kept."
+        )
+    if seen and seen != details_digest(record):
+        raise ChangedSinceOpened(
+            f"Someone else corrected the details of {record} after you opened this page. "
+            "Check the details as they are now, then save your correction again."
         )
     reason = (reason or "").strip()
     if not reason:

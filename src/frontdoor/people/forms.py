@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from frontdoor.govuk_fields import choice, date, text, textarea
-from frontdoor.people.corrections import CORRECTABLE, correctable_fields
+from frontdoor.people.corrections import CORRECTABLE, correctable_fields, details_digest
 from frontdoor.people.models import (
     NHS_NUMBER_MESSAGE,
     Disability,
@@ -81,6 +81,9 @@ class CorrectionForm(forms.Form):
         }
         for name in fields:
             self.fields[name] = available[name]
+        # What the page showed: a correction saved over someone else's is refused.
+        self.fields["seen"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        self.initial["seen"] = details_digest(record)
         self.fields["reason"] = textarea(
             "Why are you correcting these details?",
             hint="For example, the referrer mistyped the date of birth; the GP confirmed it.",
@@ -88,7 +91,9 @@ class CorrectionForm(forms.Form):
         )
 
     def detail_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in ("reason", "disabilities")]
+        return [
+            self[name] for name in self.fields if name not in ("reason", "disabilities", "seen")
+        ]
 
     def clean_date_of_birth(self):
         value = self.cleaned_data.get("date_of_birth")

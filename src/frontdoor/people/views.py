@@ -187,10 +187,19 @@ def _correct(
                 by=request.user,
                 details=form.details(),
                 reason=form.cleaned_data["reason"],
+                seen=form.cleaned_data["seen"],
             )
             changed = ", ".join(correction.label.lower() for correction in reversed(done))
             messages.success(request, f"Corrected for {record}: {changed}.")
             return redirect(back)
+        except corrections.ChangedSinceOpened as error:
+            # What was typed stays; the details as they are now are shown beside it, and saving
+            # again is a deliberate choice made having seen them.
+            data = request.POST.copy()
+            data["seen"] = corrections.details_digest(record)
+            form = CorrectionForm(data, record=record, as_of=as_of)
+            form.is_valid()
+            form.add_error(None, error.message)
         except DomainError as error:
             form.add_error(None, error.message)
     elif request.method == "GET":
@@ -206,6 +215,14 @@ def _correct(
             "form": form,
             "back": back,
             "corrections": list(selectors.corrections_of(record)),
+            "on_record": [
+                (
+                    name,
+                    corrections.CORRECTABLE[name],
+                    corrections.shown(name, getattr(record, name)),
+                )
+                for name in corrections.correctable_fields(record)
+            ],
         },
         status=400 if form.errors else 200,
     )
