@@ -217,13 +217,14 @@ def _first_child(council: Council, key: str) -> dict[str, object]:
 def _targets_by_parameters(council: Council, journey: str) -> dict[tuple[str, ...], list]:
     """Parameters whose name says what they are, whatever the page."""
     new, restricted = council.contacts["new"], council.contacts["restricted"]
+    closed = council.contacts["closed"]  # its people's details can still be corrected
     reported = [
         Target(
             f"{key} {kind}",
             {"reference": contact.reference, "kind": kind, "reported_id": pk},
             contact,
         )
-        for key, contact in (("new", new), ("restricted", restricted))
+        for key, contact in (("new", new), ("closed", closed), ("restricted", restricted))
         for kind, pk in (
             ("child", contact.children.first().pk),
             ("adult", contact.adults.first().pk),
@@ -285,6 +286,7 @@ def _targets_by_route(council: Council) -> dict[str, list[Target]]:
         "mash:meeting": each(council.meetings),
         "escalations:detail": each(council.escalations),
         "people:person": each(council.people),
+        "people:correct": each(council.people),
         "privacy:subject_access": each(council.people),
         "intake:consultation_contact": each(council.consultations),
         "screening:follow_up_done": each(council.follow_ups),
@@ -304,6 +306,7 @@ FINDERS: dict[str, Callable[[User], QuerySet]] = {
     "mash:meeting": _in_visible_contacts(Meeting),
     "escalations:detail": escalations_visible_to,
     "people:person": people_visible_to,
+    "people:correct": people_visible_to,
     "screening:follow_up_done": _in_visible_contacts(FollowUp),
     # Administrators produce a subject access export of anyone, as the law requires.
     "privacy:subject_access": lambda user: Person.objects.all(),
@@ -321,7 +324,7 @@ def _restriction_hiding(route: Route, user: User, target: Target):
     """R45: the contact and person pages say whom to ask about a restricted record (a 403)."""
     if route.name == "intake:contact":
         return restriction_hiding_contact(user=user, reference=target.values["reference"])
-    if route.name == "people:person":
+    if route.name in ("people:person", "people:correct"):
         return restriction_hiding_person(user=user, person_id=target.values["pk"])
     return None
 

@@ -91,11 +91,11 @@ def test_an_ethnicity_nothing_maps_is_not_guessed():
 
 
 def test_sex_is_m_f_or_u_and_always_u_for_an_unborn_child():
-    assert sex_code(gender="male", unborn=False) == "M"
-    assert sex_code(gender="female", unborn=False) == "F"
-    assert sex_code(gender="not_known", unborn=False) == "U"
-    assert sex_code(gender="other", unborn=False) == "U"
-    assert sex_code(gender="female", unborn=True) == "U"
+    assert sex_code(sex="male", unborn=False) == "M"
+    assert sex_code(sex="female", unborn=False) == "F"
+    assert sex_code(sex="", unborn=False) == "U"
+    assert sex_code(sex="not_known", unborn=False) == "U"
+    assert sex_code(sex="female", unborn=True) == "U"
 
 
 def test_ofsted_codes_are_written_as_its_template_lists_them():

@@ -65,6 +65,12 @@ ACTIONS: tuple[Action, ...] = (
         "R17-R24",
     ),
     Action(
+        "records.correct",
+        "Correct a child's or adult's details after intake, giving the reason",
+        frozenset({R.CONTACT_OFFICER, R.MASH_SOCIAL_WORKER, R.MASH_MANAGER}),
+        "R4, R22, R45",
+    ),
+    Action(
         "contact.decide",
         "Record management oversight and decide each child's outcome",
         frozenset({R.MASH_MANAGER}),

@@ -19,6 +19,14 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from frontdoor.errors import DomainError
+from frontdoor.govuk_fields import (
+    _field,
+    checkbox,
+    choice,
+    date,
+    text,
+    textarea,
+)
 from frontdoor.intake.attachments import MAX_DOCUMENTS, check_file, clean_name, size_in_words
 from frontdoor.intake.models import Channel, Consent, Gender, ReferrerType, YesNoUnknown
 from frontdoor.intake.services import FUTURE_TOLERANCE
@@ -42,64 +50,7 @@ _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 
 
 # Fields -------------------------------------------------------------------------------------------
-# Each field says how it is drawn (`govuk`: text, textarea, radios, select, checkbox, date) so one
-# template (`intake/staff/_field.html`) draws every field in the GOV.UK Design System's markup.
-
-
-class DateWidget(forms.Widget):
-    """The GOV.UK date input: day, month and year boxes named `<name>-day` and so on."""
-
-    parts = ("day", "month", "year")
-
-    def value_from_datadict(self, data, files, name):
-        return tuple(str(data.get(f"{name}-{part}", "")).strip() for part in self.parts)
-
-    def value_omitted_from_data(self, data, files, name) -> bool:
-        return False
-
-    def id_for_label(self, id_: str) -> str:
-        # The error summary links to the first box, as the design system asks.
-        return f"{id_}-day" if id_ else id_
-
-
-class DateField(forms.Field):
-    """A date typed as day, month and year, with the design system's messages."""
-
-    widget = DateWidget
-
-    def __init__(self, *, described_as: str, **kwargs):
-        self.described_as = described_as  # "Date of birth": used in the messages
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, dt.date):
-            return (str(value.day), str(value.month), str(value.year))
-        if isinstance(value, tuple | list) and len(value) == 3:
-            return tuple(value)
-        return ("", "", "")
-
-    def to_python(self, value) -> dt.date | None:
-        if isinstance(value, dt.date):
-            return value
-        day, month, year = self.prepare_value(value)
-        if not (day or month or year):
-            return None
-        missing = [
-            name
-            for name, part in zip(DateWidget.parts, (day, month, year), strict=True)
-            if not part
-        ]
-        if missing:
-            raise forms.ValidationError(
-                f"{self.described_as} must include a {' and '.join(missing)}"
-            )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-            raise forms.ValidationError(f"{self.described_as} must be a real date")
-        try:
-            return dt.date(int(year), int(month), int(day))
-        except ValueError:
-            raise forms.ValidationError(f"{self.described_as} must be a real date") from None
+# Each field says how it is drawn (`govuk`): the shared ones are in `frontdoor.govuk_fields`.
 
 
 class TimeField(forms.CharField):
@@ -173,70 +124,8 @@ def documents_field() -> forms.Field:
     return _field(field, "file")
 
 
-def _field(field: forms.Field, govuk: str, *, width: str = "") -> forms.Field:
-    field.govuk = govuk
-    field.width = width
-    return field
-
-
-def text(label: str, *, hint: str = "", width: str = "", autocomplete: str = "") -> forms.Field:
-    field = _field(
-        forms.CharField(label=label, help_text=hint, required=False), "text", width=width
-    )
-    field.autocomplete = autocomplete
-    return field
-
-
-def textarea(label: str, *, hint: str = "", required_message: str = "") -> forms.Field:
-    field = forms.CharField(
-        label=label,
-        help_text=hint,
-        required=bool(required_message),
-        error_messages={"required": required_message},
-    )
-    return _field(field, "textarea")
-
-
-def choice(
-    label: str,
-    choices,
-    *,
-    hint: str = "",
-    required_message: str = "",
-    govuk: str = "radios",
-    initial: str = "",
-) -> forms.Field:
-    field = forms.ChoiceField(
-        label=label,
-        help_text=hint,
-        choices=choices,
-        required=bool(required_message),
-        initial=initial,
-        error_messages={
-            "required": required_message,
-            "invalid_choice": "Select one of the options",
-        },
-    )
-    return _field(field, govuk)
-
-
 def yes_no_unknown(label: str, *, hint: str = "") -> forms.Field:
     return choice(label, YesNoUnknown.choices, hint=hint, initial=YesNoUnknown.UNKNOWN)
-
-
-def checkbox(label: str, *, hint: str = "") -> forms.Field:
-    return _field(forms.BooleanField(label=label, help_text=hint, required=False), "checkbox")
-
-
-def date(label: str, *, described_as: str, hint: str = "", required_message: str = ""):
-    field = DateField(
-        label=label,
-        help_text=hint,
-        described_as=described_as,
-        required=bool(required_message),
-        error_messages={"required": required_message},
-    )
-    return _field(field, "date")
 
 
 def time(label: str, *, required_message: str = "") -> forms.Field:

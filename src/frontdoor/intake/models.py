@@ -17,7 +17,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 # A report's answers use the person record's choices, so they copy across as they are.
-from frontdoor.people.models import Gender, YesNoUnknown
+from frontdoor.people.models import Gender, Sex, YesNoUnknown, disabilities_display
 
 
 class Channel(models.TextChoices):
@@ -183,14 +183,22 @@ class ReportedPerson(models.Model):
     other_names = models.CharField(max_length=200, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.NOT_KNOWN)
+    # Sex and disabilities are not asked at intake: a worker records them as a correction.
+    sex = models.CharField(max_length=20, choices=Sex.choices, default=Sex.NOT_KNOWN)
     ethnicity = models.CharField(max_length=100, blank=True)
     first_language = models.CharField(max_length=100, blank=True)
     religion = models.CharField(max_length=100, blank=True)
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)
+    # The DfE disability codes that apply, as on the person record (blank: not known).
+    disabilities = models.CharField(max_length=100, blank=True)
 
     class Meta:
         abstract = True
+
+    @property
+    def disabilities_display(self) -> str:
+        return disabilities_display(self.disabilities)
 
     @property
     def name(self) -> str:

@@ -30,6 +30,15 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from frontdoor.intake.models import Channel, Consent, Gender, ReferrerType, YesNoUnknown
+from frontdoor.people.models import (
+    NHS_NUMBER_MESSAGE,
+    OLDEST_BIRTH_DATE,
+    UNBORN_EXPECTED_WITHIN,
+    UNBORN_OVERDUE_BY,
+    birth_date_problem,
+    expected_date_problem,
+    nhs_number_is_valid,
+)
 from frontdoor.people.postcodes import POSTCODE, POSTCODE_MESSAGE, normalise_postcode
 
 # What pydantic strips from both ends of every answer (Unicode White_Space), spelled out as a
@@ -102,7 +111,7 @@ PHONE = Matches(
 NHS_NUMBER_SEPARATORS = f"[{SPACE}-]"
 NHS_NUMBER = Matches(
     f"^{NHS_NUMBER_SEPARATORS}*(?:(?:[0-9]{NHS_NUMBER_SEPARATORS}*){{10}})?$",
-    "Enter a real NHS number: 10 digits, like 943 476 5919",
+    NHS_NUMBER_MESSAGE,
 )
 POSTCODE_AS_TYPED = Matches(f"^[{SPACE}]*(?:{POSTCODE})?[{SPACE}]*$", POSTCODE_MESSAGE)
 
@@ -142,28 +151,8 @@ class EmailAddress:
         return {**handler(schema), "anyOf": [{"pattern": BLANK}, address]}
 
 
-# An unborn child's expected date of birth lies within this window (a pregnancy lasts at most
-# about 42 weeks; an expected date a little in the past is a baby now due or overdue).
-UNBORN_EXPECTED_WITHIN = dt.timedelta(days=300)
-UNBORN_OVERDUE_BY = dt.timedelta(days=31)
-# Nobody recorded as a child or an adult was born before this.
-OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)
-
-
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def nhs_number_is_valid(value: str) -> bool:
-    """The NHS number's modulus 11 check digit."""
-    if not re.fullmatch("[0-9]{10}", value):
-        return False
-    total = sum(
-        int(digit) * weight for digit, weight in zip(value[:9], range(10, 1, -1), strict=True)
-    )
-    check = 11 - total % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == int(value[9])
 
 
 def _given(field: str) -> dict:
@@ -266,10 +255,11 @@ class Person(Shape):
         return normalise_postcode(value) if value else ""
 
     def _born_in_the_past(self, *, future_message: str) -> None:
-        if self.date_of_birth is not None and self.date_of_birth > today():
-            raise FieldError("date_of_birth", future_message)
-        if self.date_of_birth is not None and self.date_of_birth < OLDEST_BIRTH_DATE:
-            raise FieldError("date_of_birth", "The date of birth must be after 1900")
+        problem = birth_date_problem(
+            self.date_of_birth, today=today(), future_message=future_message
+        )
+        if problem:
+            raise FieldError("date_of_birth", problem)
 
 
 # A child is named by a first or last name, unless unborn (R4, R5).
@@ -330,15 +320,9 @@ class Child(Person):
                 )
             if self.expected_date_of_birth is None:
                 raise FieldError("expected_date_of_birth", "Enter the expected date of birth")
-            if not (
-                today() - UNBORN_OVERDUE_BY
-                <= self.expected_date_of_birth
-                <= today() + UNBORN_EXPECTED_WITHIN
-            ):
-                raise FieldError(
-                    "expected_date_of_birth",
-                    "The expected date of birth must be within the next 10 months",
-                )
+            problem = expected_date_problem(self.expected_date_of_birth, today=today())
+            if problem:
+                raise FieldError("expected_date_of_birth", problem)
             return self
         if not any(getattr(self, field) for field in CHILD_NAMED_BY):
             raise FieldError("first_name", "Enter the child's first name or last name")

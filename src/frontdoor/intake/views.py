@@ -33,6 +33,7 @@ from frontdoor.intake.forms import (
 )
 from frontdoor.intake.models import Consultation, Contact
 from frontdoor.people.postcodes import check_postcode
+from frontdoor.people.selectors import corrections_on_contact
 from frontdoor.policy.registry import current_policy
 
 INBOX_PAGE_SIZE = 50
@@ -107,6 +108,7 @@ def contact(request: HttpRequest, reference: str) -> HttpResponse:
             "can_record": can(request.user, "contact.record"),
             "can_screen": can(request.user, "contact.screen"),
             "children": children,
+            "corrections": list(corrections_on_contact(found.reference)),
         },
     )
 

@@ -1,8 +1,26 @@
-"""The matching page's choices: this is the same person, or a new record."""
+"""The people pages' forms: matching a reported person, and correcting a person's details."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
+
+from frontdoor.govuk_fields import choice, date, text, textarea
+from frontdoor.people.corrections import CORRECTABLE, correctable_fields, details_digest
+from frontdoor.people.models import (
+    NHS_NUMBER_MESSAGE,
+    Disability,
+    Gender,
+    Sex,
+    birth_date_problem,
+    compact_nhs_number,
+    disability_codes,
+    expected_date_problem,
+    nhs_number_is_valid,
+)
+from frontdoor.people.postcodes import POSTCODE_MESSAGE, normalise_postcode
 
 
 class MatchForm(forms.Form):
@@ -14,3 +32,116 @@ class MatchForm(forms.Form):
         if cleaned.get("action") == "link" and not cleaned.get("person"):
             raise forms.ValidationError("Choose the person record this is")
         return cleaned
+
+
+class CorrectionForm(forms.Form):
+    """A child's or adult's details, to correct after intake, and why (R4, R45).
+
+    Checked as intake checks them, by the same functions: real dates, a date of birth in the
+    past, an expected date within the pregnancy window, a real postcode, an NHS number with its
+    check digit. Only the details the record has are asked (an adult has no NHS number).
+    """
+
+    def __init__(self, data=None, *, record, as_of: dt.date, **kwargs):
+        self.record = record
+        self.as_of = as_of  # the day an expected date of birth is checked against
+        fields = correctable_fields(record)
+        initial = {name: getattr(record, name) for name in fields}
+        initial["disabilities"] = disability_codes(initial.get("disabilities", ""))
+        super().__init__(data, initial=initial, **kwargs)
+        available = {
+            "first_name": text("First name"),
+            "last_name": text("Last name"),
+            "other_names": text("Other names", hint="Aliases and previous names, with commas"),
+            "date_of_birth": date("Date of birth", described_as="Date of birth"),
+            "expected_date_of_birth": date(
+                "Expected date of birth",
+                described_as="Expected date of birth",
+                hint="An unborn child only. For example, 27 3 2026",
+            ),
+            "sex": choice("Sex", Sex.choices, govuk="radios"),
+            "gender": choice("Gender", Gender.choices, govuk="radios"),
+            "ethnicity": text("Ethnicity"),
+            "first_language": text("First language"),
+            "address": textarea("Address"),
+            "postcode": text("Postcode", width="govuk-input--width-10"),
+            "nhs_number": text(
+                "NHS number", hint="10 digits, like 943 476 5919", width="govuk-input--width-10"
+            ),
+            "disabilities": forms.MultipleChoiceField(
+                label="Disability",
+                # "No disability" last, after "or", as the design system draws a "none" box.
+                choices=[
+                    *(c for c in Disability.choices if c[0] != Disability.NONE),
+                    (Disability.NONE.value, Disability.NONE.label),
+                ],
+                required=False,
+                error_messages={"invalid_choice": "Select the disabilities from the list"},
+            ),
+        }
+        for name in fields:
+            self.fields[name] = available[name]
+        # What the page showed: a correction saved over someone else's is refused.
+        self.fields["seen"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        self.initial["seen"] = details_digest(record)
+        self.fields["reason"] = textarea(
+            "Why are you correcting these details?",
+            hint="For example, the referrer mistyped the date of birth; the GP confirmed it.",
+            required_message="Enter why you are correcting these details",
+        )
+
+    def detail_fields(self) -> list[forms.BoundField]:
+        return [
+            self[name] for name in self.fields if name not in ("reason", "disabilities", "seen")
+        ]
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data.get("date_of_birth")
+        problem = birth_date_problem(
+            value,
+            today=timezone.localdate(),
+            future_message="The date of birth must be today or in the past",
+        )
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
+
+    def clean_expected_date_of_birth(self):
+        value = self.cleaned_data.get("expected_date_of_birth")
+        problem = expected_date_problem(value, today=self.as_of)
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
+
+    def clean_postcode(self):
+        value = self.cleaned_data.get("postcode", "").strip()
+        try:
+            return normalise_postcode(value) if value else ""
+        except ValueError:
+            raise forms.ValidationError(POSTCODE_MESSAGE) from None
+
+    def clean_nhs_number(self):
+        value = compact_nhs_number(self.cleaned_data.get("nhs_number", ""))
+        if value and not nhs_number_is_valid(value):
+            raise forms.ValidationError(NHS_NUMBER_MESSAGE)
+        return value
+
+    def clean_disabilities(self):
+        codes = self.cleaned_data.get("disabilities") or []
+        if Disability.NONE in codes and len(codes) > 1:
+            raise forms.ValidationError(
+                "Select “No disability” on its own, or only the disabilities that apply"
+            )
+        return " ".join(codes)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_of_birth") and cleaned.get("expected_date_of_birth"):
+            self.add_error(
+                "expected_date_of_birth",
+                "Give a date of birth or an expected date of birth, not both",
+            )
+        return cleaned
+
+    def details(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name in CORRECTABLE}

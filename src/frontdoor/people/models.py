@@ -14,7 +14,9 @@ changed it stays on record.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -31,28 +33,99 @@ class Gender(models.TextChoices):
     NOT_KNOWN = "not_known", "Not known"
 
 
+class Sex(models.TextChoices):
+    # The statutory returns ask for sex (the DfE's M, F or U), recorded apart from gender.
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class Disability(models.TextChoices):
+    """The DfE's disability codes (CIN census): a person's record holds the codes that apply."""
+
+    NONE = "NONE", "No disability"
+    MOB = "MOB", "Mobility: getting about the house and beyond"
+    HAND = "HAND", "Hand function: holding and touching"
+    PC = "PC", "Personal care: eating, washing, going to the toilet, dressing"
+    INC = "INC", "Incontinence: controlling the passage of urine or faeces"
+    COMM = "COMM", "Communication: speaking and understanding others"
+    LD = "LD", "Learning: understanding new things"
+    HEAR = "HEAR", "Hearing"
+    VIS = "VIS", "Vision"
+    BEH = "BEH", "Behaviour, including attention deficit hyperactivity disorder (ADHD)"
+    CON = "CON", "Consciousness: seizures"
+    AUT = "AUT", "Diagnosed with autism or Asperger syndrome"
+    DDA = "DDA", "Another disability under the Disability Discrimination Act"
+
+
+def disability_codes(value: str) -> list[str]:
+    """'MOB HAND' -> ['MOB', 'HAND']; '' (nothing recorded) -> []."""
+    return [code for code in (value or "").split() if code in Disability.values]
+
+
+def disabilities_display(value: str) -> str:
+    """How a record's disabilities read on a page: 'Not known' when nothing is recorded."""
+    codes = disability_codes(value)
+    if not codes:
+        return "Not known"
+    return "; ".join(Disability(code).label for code in codes)
+
+
 class YesNoUnknown(models.TextChoices):
     YES = "yes", "Yes"
     NO = "no", "No"
     UNKNOWN = "unknown", "Not known"
 
 
+# Nobody recorded as a child or an adult was born before this.
+OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)
+# An unborn child's expected date of birth lies within this window (a pregnancy lasts at most
+# about 42 weeks; an expected date a little in the past is a baby now due or overdue).
+UNBORN_EXPECTED_WITHIN = dt.timedelta(days=300)
+UNBORN_OVERDUE_BY = dt.timedelta(days=31)
+
+
+def birth_date_problem(value: dt.date | None, *, today: dt.date, future_message: str) -> str:
+    """What is wrong with a date of birth, in GOV.UK words, or '' (intake and corrections)."""
+    if value is None:
+        return ""
+    if value > today:
+        return future_message
+    if value < OLDEST_BIRTH_DATE:
+        return "The date of birth must be after 1900"
+    return ""
+
+
+def expected_date_problem(value: dt.date | None, *, today: dt.date) -> str:
+    """What is wrong with an unborn child's expected date of birth as known on `today`, or ''."""
+    if value is None:
+        return ""
+    if not today - UNBORN_OVERDUE_BY <= value <= today + UNBORN_EXPECTED_WITHIN:
+        return "The expected date of birth must be within the next 10 months"
+    return ""
+
+
 def nhs_number_is_valid(value: str) -> bool:
-    """True for ten digits whose last is the NHS modulus 11 check digit of the first nine."""
-    if len(value) != 10 or not value.isdigit():
+    """True for ten digits (0-9) whose last is the NHS modulus 11 check digit of the first nine.
+
+    The one check of an NHS number: intake, the API, imports and corrections all use it.
+    """
+    if not re.fullmatch("[0-9]{10}", value):
         return False
     total = sum(
         int(digit) * weight for digit, weight in zip(value[:9], range(10, 1, -1), strict=True)
     )
     check = 11 - total % 11
-    if check == 11:
-        check = 0
+    check = 0 if check == 11 else check
     return check != 10 and check == int(value[9])
 
 
 def compact_nhs_number(value: str) -> str:
     """'943 476 5919' -> '9434765919': NHS numbers are often written in groups of 3, 3 and 4."""
     return "".join(ch for ch in (value or "") if not ch.isspace() and ch != "-")
+
+
+NHS_NUMBER_MESSAGE = "Enter a real NHS number: 10 digits, like 943 476 5919"
 
 
 def validate_nhs_number(value: str) -> None:
@@ -83,9 +156,13 @@ class Person(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     expected_date_of_birth = models.DateField(null=True, blank=True)  # R5: an unborn child
     gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.NOT_KNOWN)
+    sex = models.CharField(max_length=20, choices=Sex.choices, default=Sex.NOT_KNOWN)
     ethnicity = models.CharField(max_length=100, blank=True)
     first_language = models.CharField(max_length=100, blank=True)
     religion = models.CharField(max_length=100, blank=True)
+    # The DfE disability codes that apply, separated by spaces ("NONE": no disability; blank:
+    # not known), read by the returns as recorded.
+    disabilities = models.CharField(max_length=100, blank=True)
     # Unique when given (the partial unique index below also serves look-ups by NHS number).
     nhs_number = models.CharField(max_length=10, blank=True, validators=[validate_nhs_number])
     address = models.TextField(blank=True)
@@ -158,6 +235,10 @@ class Person(models.Model):
         from django.urls import reverse
 
         return reverse("people:person", args=[self.pk])
+
+    @property
+    def disabilities_display(self) -> str:
+        return disabilities_display(self.disabilities)
 
     @property
     def name(self) -> str:
@@ -411,3 +492,37 @@ class Involvement(models.Model):
 
     def is_open_on(self, day: dt.date) -> bool:
         return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
+
+
+class Correction(models.Model):
+    """One detail of a child's or adult's record corrected after intake, and why.
+
+    The right to rectification (UK GDPR article 16), and what the statutory returns ask a worker
+    to "record on the child's record". The record is a person or a child or adult as a contact
+    reported them (intake sits above people, so it is named by its model label and id). What it
+    said before stays here, with who corrected it, when and why; the audit trail has the entry.
+    """
+
+    record_type = models.CharField(max_length=100)  # "people.person", "intake.reportedchild"...
+    record_id = models.PositiveBigIntegerField()
+    # The contact the reported child or adult belongs to, so its page lists the corrections.
+    contact_reference = models.CharField(max_length=20, blank=True)
+    field = models.CharField(max_length=50)
+    label = models.CharField(max_length=100)
+    before = models.TextField(blank=True)  # as the page showed it
+    after = models.TextField(blank=True)
+    reason = models.TextField()
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-corrected_at", "-id"]
+        indexes = [
+            models.Index(fields=["record_type", "record_id"], name="correction_record"),
+            models.Index(fields=["contact_reference"], name="correction_contact"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} corrected on {self.corrected_at:%Y-%m-%d %H:%M}"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from frontdoor.people.models import HouseholdMember, Involvement, Person, Relationship
+from frontdoor.people.models import Correction, HouseholdMember, Involvement, Person, Relationship
 
 
 def people_visible_to(user) -> QuerySet[Person]:
@@ -285,3 +285,15 @@ def open_involvements_by_person(
     ):
         found.setdefault(involvement.person_id, []).append(involvement)
     return found
+
+
+def corrections_of(record) -> QuerySet[Correction]:
+    """The corrections of one record (a person, or a contact's child or adult), newest first."""
+    return Correction.objects.filter(
+        record_type=record._meta.label_lower, record_id=record.pk
+    ).select_related("corrected_by")
+
+
+def corrections_on_contact(reference: str) -> QuerySet[Correction]:
+    """The corrections made to the children and adults one contact reported, the newest first."""
+    return Correction.objects.filter(contact_reference=reference).select_related("corrected_by")

@@ -11,6 +11,12 @@ urlpatterns = [
         views.match,
         name="match",
     ),
+    path(
+        "contacts/<str:reference>/people/<str:kind>/<int:reported_id>/correct/",
+        views.correct_reported,
+        name="correct_reported",
+    ),
     path("contacts/<str:reference>/people/household/", views.household, name="household"),
     path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/correct/", views.correct_person, name="correct"),
 ]

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from frontdoor.accounts.access import allowed
@@ -18,9 +19,10 @@ from frontdoor.accounts.permissions import can
 from frontdoor.audit import selectors as audit_views
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
-from frontdoor.people import selectors, services
-from frontdoor.people.forms import MatchForm
+from frontdoor.people import corrections, selectors, services
+from frontdoor.people.forms import CorrectionForm, MatchForm
 from frontdoor.people.matching import candidates
+from frontdoor.policy.clocks import LONDON
 
 KINDS = ("child", "adult")
 
@@ -166,5 +168,95 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "missing": missing,
             "timeline": selectors.timeline_of(found, contacts=contacts, missing=missing),
             "can_screen": can(request.user, "contact.screen"),
+            "can_correct": can(request.user, "records.correct"),
+            "corrections": list(selectors.corrections_of(found)),
         },
     )
+
+
+def _correct(
+    request: HttpRequest, *, record, back: str, contact=None, kind: str = ""
+) -> HttpResponse:
+    """The correction page for one record: the details as they are, and why they change."""
+    as_of = contact.received_at.astimezone(LONDON).date() if contact else timezone.localdate()
+    form = CorrectionForm(request.POST or None, record=record, as_of=as_of)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = corrections.correct_details(
+                record=record,
+                by=request.user,
+                details=form.details(),
+                reason=form.cleaned_data["reason"],
+                seen=form.cleaned_data["seen"],
+            )
+            changed = ", ".join(correction.label.lower() for correction in reversed(done))
+            messages.success(request, f"Corrected for {record}: {changed}.")
+            return redirect(back)
+        except corrections.ChangedSinceOpened as error:
+            # What was typed stays; the details as they are now are shown beside it, and saving
+            # again is a deliberate choice made having seen them.
+            data = request.POST.copy()
+            data["seen"] = corrections.details_digest(record)
+            form = CorrectionForm(data, record=record, as_of=as_of)
+            form.is_valid()
+            form.add_error(None, error.message)
+        except DomainError as error:
+            form.add_error(None, error.message)
+    elif request.method == "GET":
+        # R45: the page shows the record's details: a view of it.
+        audit.record_view(viewer=request.user, target=record, through="correction page")
+    return render(
+        request,
+        "people/correct.html",
+        {
+            "record": record,
+            "contact": contact,
+            "kind": kind,
+            "form": form,
+            "back": back,
+            "corrections": list(selectors.corrections_of(record)),
+            "on_record": [
+                (
+                    name,
+                    corrections.CORRECTABLE[name],
+                    corrections.shown(name, getattr(record, name)),
+                )
+                for name in corrections.correctable_fields(record)
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("records.correct")
+def correct_person(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a person's details after intake, with the reason (R45: rectification)."""
+    try:
+        found = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
+    except Http404:
+        from frontdoor.privacy.views import person_restricted_or_404
+
+        return person_restricted_or_404(request, pk)
+    if found.merged_into_id:
+        return redirect("people:correct", pk=found.merged_into_id)
+    return _correct(request, record=found, back=reverse("people:person", args=[found.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("records.correct")
+def correct_reported(
+    request: HttpRequest, reference: str, kind: str, reported_id: int
+) -> HttpResponse:
+    """Correct a child's or adult's details as a contact reported them, at any stage of the
+    contact (a closed one too: it changes no decision)."""
+    contact = _contact(request, reference)
+    reported = _reported(contact, kind, reported_id)
+    if (
+        reported.person_id
+        and not selectors.people_visible_to(request.user).filter(pk=reported.person_id).exists()
+    ):
+        raise Http404("No such person on this contact")  # R45: never shown to the unnamed
+    section = "children" if kind == "child" else "adults"
+    back = reverse("intake:contact", args=[contact.reference]) + f"#{section}"
+    return _correct(request, record=reported, back=back, contact=contact, kind=kind)

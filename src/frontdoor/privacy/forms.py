@@ -4,7 +4,7 @@ from django import forms
 
 from frontdoor.accounts.models import User
 from frontdoor.accounts.roles import Role
-from frontdoor.intake.forms import DateField
+from frontdoor.govuk_fields import DateField
 
 
 class RestrictForm(forms.Form):

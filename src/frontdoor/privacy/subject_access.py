@@ -22,7 +22,12 @@ from frontdoor.audit import services as audit
 from frontdoor.intake.models import Contact, ReferrerType, ReportedAdult, ReportedChild
 from frontdoor.mash.models import Answer, Enquiry, Meeting
 from frontdoor.people.models import Person
-from frontdoor.people.selectors import household_of, involvements_of, relationships_of
+from frontdoor.people.selectors import (
+    corrections_of,
+    household_of,
+    involvements_of,
+    relationships_of,
+)
 from frontdoor.screening.models import Decision
 
 REFERRER = "[redacted: referrer]"
@@ -117,6 +122,8 @@ def subject_access_export(
             "date_of_birth": _when(person.date_of_birth),
             "expected_date_of_birth": _when(person.expected_date_of_birth),
             "gender": person.get_gender_display(),
+            "sex": person.get_sex_display(),
+            "disability": person.disabilities_display,
             "ethnicity": person.ethnicity,
             "first_language": person.first_language,
             "religion": person.religion,
@@ -124,6 +131,17 @@ def subject_access_export(
             "address": person.address,
             "postcode": person.postcode,
         },
+        # The right to rectification: what was corrected, what it said before, and why.
+        "corrections": [
+            {
+                "at": _when(correction.corrected_at),
+                "detail": correction.label,
+                "before": correction.before,
+                "after": correction.after,
+                "reason": scrub(correction.reason),
+            }
+            for correction in corrections_of(person)
+        ],
         "relationships": [
             {
                 "relationship": (

@@ -36,6 +36,7 @@ from frontdoor.returns.codes import (
     Ethnicities,
     ReferralSources,
     age_in_years,
+    ofsted_disability,
     ofsted_ethnicity,
     ofsted_gender,
     ofsted_source,
@@ -153,7 +154,7 @@ class AnnexA:
     # What every list starts with: the child, as Ofsted asks for them.
 
     def _child(self, child: ChildFacts, *, on: dt.date) -> Row:
-        if not child.unborn and child.gender not in ("male", "female"):
+        if not child.unborn and not child.sex:
             self.problems.add(kinds.NO_SEX, reference=child.reference, detail=child.name)
         if not child.unborn and child.date_of_birth is None:
             self.problems.add(kinds.NO_DATE_OF_BIRTH, reference=child.reference, detail=child.name)
@@ -247,7 +248,7 @@ class AnnexA:
         for item in decided:
             yield [
                 *self._child(item.child, on=item.decided_on),
-                UNKNOWN,
+                ofsted_disability(item.child.disabilities),
                 item.decided_on,
                 YES if item.child_seen_on else UNKNOWN,
                 None,
@@ -268,7 +269,7 @@ class AnnexA:
                 continue
             yield [
                 *self._child(item.child, on=started),
-                UNKNOWN,
+                ofsted_disability(item.child.disabilities),
                 started,
                 None,
                 None,

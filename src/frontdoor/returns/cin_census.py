@@ -253,7 +253,7 @@ def _check_child(child: CensusChild, problems: DataToFix, *, reference_date: dt.
                     f"({earlier.referral.child.reference})"
                 ),
             )
-    if not facts.unborn and facts.gender not in ("male", "female"):
+    if not facts.unborn and not facts.sex:
         problems.add(kinds.NO_SEX, reference=facts.reference, detail=facts.name)
     if not facts.unborn and facts.date_of_birth is None:
         problems.add(kinds.NO_DATE_OF_BIRTH, reference=facts.reference, detail=facts.name)
@@ -285,7 +285,7 @@ def build_census(*, year: int, loaded: LoadedPolicy | None = None) -> Census:
             _close_from_case_record(
                 child, spells.get(child.facts.person_id, []), found, reference_date=reference_date
             )
-        child.sex = sex_code(gender=child.facts.gender, unborn=child.facts.unborn)
+        child.sex = sex_code(sex=child.facts.sex, unborn=child.facts.unborn)
         child.ethnicity = _ethnicity(child.facts, ethnicities, found)
         _check_child(child, found, reference_date=reference_date)
         problems.merge(found)
@@ -339,6 +339,10 @@ def _child_element(child: CensusChild, reference_date: dt.date) -> etree._Elemen
     _text(identifiers, "Sex", child.sex)
     characteristics = etree.SubElement(element, "ChildCharacteristics")
     _text(characteristics, "Ethnicity", child.ethnicity)
+    if facts.disabilities:  # as recorded on the child's record; left out when not known
+        disabilities = etree.SubElement(characteristics, "Disabilities")
+        for code in facts.disabilities:
+            _text(disabilities, "Disability", code)
     for episode in child.episodes:
         details = etree.SubElement(element, "CINdetails")
         _text(details, "CINreferralDate", _date(episode.referral.referred_on))

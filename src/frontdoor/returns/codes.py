@@ -99,9 +99,16 @@ def ofsted_gender(*, gender: str, unborn: bool) -> str:
     return _OFSTED_GENDER.get(gender, OFSTED_GENDER_NOT_RECORDED)
 
 
-def sex_code(*, gender: str, unborn: bool) -> str:
-    """The DfE sex code: M or F as recorded, U for not recorded, other, or unborn (rule 8750)."""
-    return "U" if unborn else SEX_CODES.get(gender, "U")
+def sex_code(*, sex: str, unborn: bool) -> str:
+    """The DfE sex code: M or F as recorded, U for not recorded or unborn (rule 8750)."""
+    return "U" if unborn else SEX_CODES.get(sex, "U")
+
+
+def ofsted_disability(codes: tuple[str, ...]) -> str:
+    """Annex A's "Does the Child have a Disability": from the DfE codes the record holds."""
+    if not codes:
+        return "c) Unknown"
+    return "b) No" if codes == ("NONE",) else "a) Yes"
 
 
 def normalise(text: str) -> str:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from frontdoor import exports
 from frontdoor.accounts.access import allowed
-from frontdoor.intake.forms import DateField
+from frontdoor.govuk_fields import DateField
 from frontdoor.policy.clocks import LONDON
 from frontdoor.returns import charts
 from frontdoor.returns.dashboards import Dashboard, Period, Table, dashboard, teams

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from frontdoor.intake.models import ReportedChild
-from frontdoor.people.models import Involvement
+from frontdoor.people.models import Involvement, disability_codes
 from frontdoor.policy.clocks import LONDON
 from frontdoor.returns.codes import Referrer
 from frontdoor.screening.models import Decision, FollowUp, Referral
@@ -33,13 +33,17 @@ _CHILD_FIELDS = (
     "date_of_birth",
     "expected_date_of_birth",
     "gender",
+    "sex",
     "ethnicity",
+    "disabilities",
     "person_id",
     "person__restricted",
     "person__date_of_birth",
     "person__expected_date_of_birth",
     "person__gender",
+    "person__sex",
     "person__ethnicity",
+    "person__disabilities",
     "contact__reference",
     "contact__received_at",
     "report__channel",
@@ -62,7 +66,9 @@ class ChildFacts:
     date_of_birth: dt.date | None
     expected_date_of_birth: dt.date | None
     gender: str
+    sex: str  # "male", "female" or "" (not recorded)
     ethnicity: str
+    disabilities: tuple[str, ...]  # DfE codes; ("NONE",) for none; () when not recorded
     contacted_on: dt.date
     referrer: Referrer
     person_id: int | None = None  # the person record screening linked the child to, if any
@@ -72,6 +78,31 @@ def child_key(*, person_id: int | None, reported_child_id: int) -> str:
     # Alphanumeric and short, as the DfE's LAchildID must be (rules 1570, 1580); the person's id
     # once screening has linked the child, so one child reported twice is one child.
     return f"P{person_id}" if person_id else f"R{reported_child_id}"
+
+
+def _given(*values: str) -> str:
+    """The first value recorded: a blank or "not known" is no answer."""
+    return next((value for value in values if value and value != "not_known"), "")
+
+
+def recorded_sex(
+    *, person_sex: str, reported_sex: str, person_gender: str, reported_gender: str
+) -> str:
+    """A child's sex for the returns: the person record's, else as the contact reported or
+    corrected it; records from before sex was asked hold only gender, read when male or female.
+
+    The one answer every return reads (Annex A, the CIN census), so a correction shows in each.
+    """
+    sex = _given(person_sex, reported_sex)
+    if sex:
+        return sex
+    gender = _given(person_gender, reported_gender)
+    return gender if gender in ("male", "female") else ""
+
+
+def recorded_disabilities(*, person: str, reported: str) -> tuple[str, ...]:
+    """A child's DfE disability codes: the person record's when recorded, else the contact's."""
+    return tuple(disability_codes(person) or disability_codes(reported))
 
 
 def child_values(prefix: str = "") -> list[str]:
@@ -86,8 +117,7 @@ def child_facts(row: dict[str, Any], prefix: str = "") -> ChildFacts:
 
     date_of_birth = get("person__date_of_birth") or get("date_of_birth")
     expected = get("person__expected_date_of_birth") or get("expected_date_of_birth")
-    person_gender = get("person__gender")
-    gender = person_gender if person_gender and person_gender != "not_known" else get("gender")
+    gender = _given(get("person__gender"), get("gender")) or "not_known"
     name = " ".join(part for part in (get("first_name"), get("last_name")) if part)
     if get("person__restricted"):
         # R45: the returns count every child, but the lists of data to fix, read by analysts,
@@ -101,7 +131,16 @@ def child_facts(row: dict[str, Any], prefix: str = "") -> ChildFacts:
         date_of_birth=date_of_birth,
         expected_date_of_birth=None if date_of_birth else expected,
         gender=gender,
+        sex=recorded_sex(
+            person_sex=get("person__sex"),
+            reported_sex=get("sex"),
+            person_gender=get("person__gender"),
+            reported_gender=get("gender"),
+        ),
         ethnicity=(get("person__ethnicity") or get("ethnicity") or "").strip(),
+        disabilities=recorded_disabilities(
+            person=get("person__disabilities"), reported=get("disabilities")
+        ),
         contacted_on=get("contact__received_at").astimezone(LONDON).date(),
         referrer=Referrer(
             channel=get("report__channel"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from frontdoor import exports
 from frontdoor.accounts.access import allowed
-from frontdoor.intake.forms import DateField
+from frontdoor.govuk_fields import DateField
 from frontdoor.returns.annex_a import LISTS, build_annex_a, find_problems, sheets
 from frontdoor.returns.cin_census import (
     DATA_TO_FIX_HEADER,

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0005_involvement_line_manager"),
+        ("people", "0006_sex_disabilities_and_corrections"),
     ]
 
     operations = [
