@@ -51,6 +51,10 @@ def save_findings(
     if child.contact_id != contact.pk:
         raise DomainError(f"{child} is not part of contact {contact.reference}.")
     policy = current_policy()
+    if manager_discretion is not None and not (
+        can(by, "contact.decide") and policy.offers_mash_route("manager_discretion")
+    ):
+        manager_discretion = None  # R33: a manager's discretion, where the council uses it
     catalogue = catalogue_by_key(policy)
     unknown = [key for key in indicators if key not in catalogue]
     if unknown:
@@ -69,8 +73,6 @@ def save_findings(
             f"{existing.updated_by} changed this screening while you were working on it. "
             "Your changes were not saved: reload the page to see theirs, then make yours again."
         )
-    if manager_discretion is not None and not can(by, "contact.decide"):
-        manager_discretion = None  # only a manager uses discretion (R33)
     screening = existing or ChildScreening(contact=contact, child=child)
     before = {
         "indicators": list(screening.indicators),

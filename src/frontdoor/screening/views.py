@@ -182,6 +182,8 @@ def child_findings(request: HttpRequest, reference: str, child_id: int) -> HttpR
             "level": level_filter,
             "reports": list(contact.reports.all()),
             "can_decide": can(request.user, "contact.decide"),
+            # R33: the discretion box only where the council uses that route into MASH.
+            "offers_discretion": policy.offers_mash_route("manager_discretion"),
         },
     )
 
