@@ -184,3 +184,89 @@ def test_the_meeting_pages_arrange_and_record(client, contact, manager):
 
 def test_the_received_fixture_is_a_tuesday():
     assert RECEIVED.weekday() == 1
+
+
+def _screen(contact, by, at, concerns=("physical_abuse",), indicators=()):
+    from frontdoor.screening.findings import save_findings
+
+    return save_findings(
+        contact=contact,
+        child=contact.children.order_by("id").first(),
+        by=by,
+        indicators=list(indicators),
+        concerns=list(concerns),
+        analysis="Bruising with an account of being hit.",
+        now=at,
+    )
+
+
+@pytest.mark.parametrize("council", ["sefton", "sefton-2022", "lewisham"])
+def test_r40_the_clock_starts_when_screening_first_recorded_the_concerns(
+    contact, manager, settings, council
+):
+    settings.FRONTDOOR_COUNCIL = council
+    found = RECEIVED + dt.timedelta(hours=1)
+    _screen(contact, manager, found)
+    # Saved again later with the same concerns: the concerns were identified the first time.
+    _screen(contact, manager, found + dt.timedelta(hours=5))
+    three_days_later = found + dt.timedelta(days=3)
+    meeting = schedule(
+        contact,
+        manager,
+        now=three_days_later,
+        scheduled_for=three_days_later + dt.timedelta(hours=2),
+    )
+    assert meeting.due_at == found + dt.timedelta(hours=24)
+    assert meeting.scheduled_for > meeting.due_at  # late, and the page says so
+
+
+def test_r40_an_indicator_naming_a_concern_counts_as_recording_it(contact, manager):
+    from frontdoor.policy.catalogue import indicators
+    from frontdoor.policy.registry import current_policy
+
+    key = next(item.key for item in indicators(current_policy()) if item.concerns)
+    found = RECEIVED + dt.timedelta(hours=2)
+    screening = _screen(contact, manager, found, concerns=(), indicators=(key,))
+    assert screening.protection_concerns_at == found
+
+
+def test_r40_concerns_removed_then_found_again_start_from_the_second_finding(contact, manager):
+    _screen(contact, manager, RECEIVED + dt.timedelta(hours=1))
+    assert (
+        _screen(
+            contact, manager, RECEIVED + dt.timedelta(hours=2), concerns=()
+        ).protection_concerns_at
+        is None
+    )
+    again = RECEIVED + dt.timedelta(hours=3)
+    assert _screen(contact, manager, again).protection_concerns_at == again
+
+
+def test_r40_a_red_final_rag_starts_the_clock_before_the_decision(contact, manager):
+    from frontdoor.mash import enquiries
+
+    sent = RECEIVED + dt.timedelta(minutes=30)
+    enquiry = enquiries.send_enquiry(
+        contact=contact,
+        child=contact.children.first(),
+        by=manager,
+        rag="amber",
+        agencies=["police"],
+        reason="Domestic abuse reported in the household.",
+        now=sent,
+    )
+    reviewed = sent + dt.timedelta(hours=1)
+    enquiries.review_rag(
+        enquiry=enquiry, by=manager, rag="red", reason="Police hold more.", now=reviewed
+    )
+    decide(contact, contact.children.first(), manager, level=4, outcome="strategy_discussion")
+    assert reviewed < DECIDED
+    meeting = schedule(contact, manager)
+    assert meeting.due_at == reviewed + dt.timedelta(hours=24)
+
+
+def test_r40_the_decision_starts_the_clock_when_screening_found_concerns_later(contact, manager):
+    decide(contact, contact.children.first(), manager, level=4, outcome="strategy_discussion")
+    _screen(contact, manager, DECIDED + dt.timedelta(hours=1))
+    meeting = schedule(contact, manager, now=DECIDED + dt.timedelta(hours=2))
+    assert meeting.due_at == DECIDED + dt.timedelta(hours=24)

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from frontdoor.accounts.models import User
@@ -20,13 +21,14 @@ from frontdoor.mash.models import (
     Dissent,
     ExploitationScreening,
     Meeting,
+    RagReview,
 )
 from frontdoor.outbox.services import queue_message
 from frontdoor.policy.clocks import LONDON, start_clock
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
-from frontdoor.policy.schema import OutcomeEffect, Policy, TimescaleKey
+from frontdoor.policy.schema import OutcomeEffect, Policy, Rag, TimescaleKey
 from frontdoor.policy.versions import current_policy_version
-from frontdoor.screening.models import ChildScreening, FollowUp
+from frontdoor.screening.models import ChildScreening, Decision, FollowUp
 
 # R40: a strategy meeting ends in one of these; each council words them in its outcomes.
 MEETING_OUTCOME_EFFECTS = (
@@ -58,14 +60,21 @@ def _when(moment: dt.datetime) -> str:
 
 
 def concerns_identified_at(contact: Contact, now: dt.datetime) -> dt.datetime:
-    """When child-protection concerns were identified: the strategy-discussion decision, or now."""
-    follow_up = (
-        FollowUp.objects.filter(decision__contact=contact, kind=FollowUp.Kind.STRATEGY_DISCUSSION)
-        .select_related("decision")
-        .order_by("decision__decided_at")
-        .first()
-    )
-    return follow_up.decision.decided_at if follow_up else now
+    """When child-protection concerns about the contact were first recorded (R40): the first of
+    a screening that found them, a final RAG of Red, or a decision for a strategy discussion.
+    With none of these yet, the concerns are identified as the meeting is arranged (`now`)."""
+    moments = [
+        ChildScreening.objects.filter(
+            contact=contact, protection_concerns_at__isnull=False
+        ).aggregate(first=Min("protection_concerns_at"))["first"],
+        RagReview.objects.filter(enquiry__contact=contact, rag=Rag.RED).aggregate(
+            first=Min("reviewed_at")
+        )["first"],
+        Decision.objects.filter(
+            contact=contact, outcome_effect=OutcomeEffect.STRATEGY_DISCUSSION
+        ).aggregate(first=Min("decided_at"))["first"],
+    ]
+    return min((moment for moment in moments if moment is not None), default=now)
 
 
 def has_exploitation_concerns(contact: Contact) -> bool:
@@ -107,7 +116,7 @@ def schedule_meeting(
             raise DomainError(f"{invitee.agency_key} is not a partner agency in the policy.")
         if not invitee.name.strip():
             raise DomainError("Give the name of everyone invited.")
-    due_at = None
+    due_at = clock_start = None
     if kind == Meeting.Kind.STRATEGY_MEETING:
         invited = {invitee.agency_key for invitee in invitees}
         missing = [key for key in policy.strategy_meeting_required_agencies if key not in invited]
@@ -119,9 +128,10 @@ def schedule_meeting(
                 + ", ".join(known[key] for key in missing)
                 + ". Invite them, or as chair give the reason the meeting goes ahead without."
             )
+        clock_start = concerns_identified_at(contact, now)
         clock = start_clock(
             timescale=policy.timescale(TimescaleKey.STRATEGY_MEETING),
-            start=concerns_identified_at(contact, now),
+            start=clock_start,
             calendar=calendar_for(loaded),
         )
         due_at = clock.due if clock else None
@@ -171,6 +181,7 @@ def schedule_meeting(
             "kind": kind,
             "scheduled_for": scheduled_for.isoformat(),
             "invited": [invitee.agency_key or invitee.name for invitee in invitees],
+            **({"concerns_identified_at": clock_start.isoformat()} if clock_start else {}),
         },
         reason=meeting.override_reason,
         policy_version=meeting.policy_version,

@@ -88,6 +88,12 @@ def save_findings(
         screening.manager_discretion = manager_discretion
     if police_told and screening.police_told_at is None:
         screening.police_told_at = now
+    found = child_protection_concerns(screening.concerns, screening.indicators, catalogue)
+    # R40: the strategy meeting's clock can start from the first screening that found concerns.
+    if not found:
+        screening.protection_concerns_at = None
+    elif screening.protection_concerns_at is None:
+        screening.protection_concerns_at = now
     screening.updated_by = by
     if existing:
         screening.version += 1
@@ -96,7 +102,7 @@ def save_findings(
         policy=policy,
         contact=contact,
         child=child,
-        concerns=child_protection_concerns(screening.concerns, screening.indicators, catalogue),
+        concerns=found,
         concerns_before=child_protection_concerns(
             before["concerns"], before["indicators"], catalogue
         ),
