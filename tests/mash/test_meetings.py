@@ -15,6 +15,7 @@ from frontdoor.mash.meetings import Contribution, DissentIn, Invitee
 from frontdoor.mash.models import Meeting
 from frontdoor.mash.selectors import children_of_concern
 from frontdoor.outbox.models import Message
+from frontdoor.policy.registry import current_policy
 from frontdoor.screening.models import FollowUp
 from tests.screening.conftest import RECEIVED
 from tests.screening.test_decisions import DECIDED, decide
@@ -270,3 +271,90 @@ def test_r40_the_decision_starts_the_clock_when_screening_found_concerns_later(c
     _screen(contact, manager, DECIDED + dt.timedelta(hours=1))
     meeting = schedule(contact, manager, now=DECIDED + dt.timedelta(hours=2))
     assert meeting.due_at == DECIDED + dt.timedelta(hours=24)
+
+
+def _invited_coordinator(meeting) -> bool:
+    return meeting.attendees.filter(role="Exploitation coordinator").exists()
+
+
+@pytest.mark.parametrize("council", ["sefton", "sefton-2022", "lewisham"])
+def test_r41_a_long_missing_episode_brings_the_exploitation_coordinator(
+    officer, manager, make_user, settings, council
+):
+    from frontdoor.audit.models import AuditEvent
+    from frontdoor.intake.services import record_missing_episode
+    from frontdoor.intake.submissions import Child
+    from tests.intake.factories import make_submission
+
+    settings.FRONTDOOR_COUNCIL = council
+    coordinator = make_user(Role.EXPLOITATION_COORDINATOR, email="cse@council.example")
+    contact = record_missing_episode(
+        child=Child(first_name="Sam", last_name="Missing", date_of_birth=dt.date(2011, 1, 1)),
+        submission=make_submission(),
+        channel=Channel.POLICE_NOTIFICATION,
+        went_missing_at=RECEIVED - dt.timedelta(days=4),
+        returned_at=None,
+        missing_from="Home",
+        received_at=RECEIVED,
+        by=officer,
+    )
+    meeting = schedule(contact, manager, now=RECEIVED + dt.timedelta(hours=1))
+    assert _invited_coordinator(meeting)
+    assert Message.objects.filter(kind="meeting_invitation", to=coordinator.email).exists()
+    reasons = AuditEvent.objects.get(action="meeting.scheduled").changes[
+        "exploitation_coordinator_invited"
+    ]
+    assert reasons == [
+        "Missing from 13 November 2026 for 97 hours (still missing): longer than 72 hours"
+    ]
+
+
+def test_r41_missing_three_times_in_a_month_brings_the_coordinator(
+    contact, manager, make_user, person_for, involvement
+):
+    make_user(Role.EXPLOITATION_COORDINATOR)
+    person = person_for(contact.children.first())
+    for day in (3, 10, 12):
+        involvement(person, "missing_episode", dt.date(2026, 11, day), dt.date(2026, 11, day))
+    meeting = schedule(contact, manager)
+    assert _invited_coordinator(meeting)
+    assert meetings.coordinator_reasons(contact=contact, policy=current_policy(), at=DECIDED) == [
+        "Missing 3 times in November 2026"
+    ]
+
+
+def test_r41_one_short_missing_episode_does_not_bring_the_coordinator(
+    contact, manager, make_user, person_for, involvement
+):
+    make_user(Role.EXPLOITATION_COORDINATOR)
+    person = person_for(contact.children.first())
+    involvement(person, "missing_episode", dt.date(2026, 11, 10), dt.date(2026, 11, 11))
+    assert not _invited_coordinator(schedule(contact, manager))
+
+
+@pytest.mark.parametrize("council", ["sefton", "lewisham"])
+def test_r41_frequent_missing_recorded_at_screening_brings_the_coordinator(
+    contact, manager, make_user, settings, council
+):
+    settings.FRONTDOOR_COUNCIL = council
+    make_user(Role.EXPLOITATION_COORDINATOR)
+    _screen(contact, manager, RECEIVED + dt.timedelta(hours=1), concerns=("frequent_missing",))
+    assert _invited_coordinator(schedule(contact, manager))
+
+
+def test_r41_the_policy_says_which_concerns_bring_the_coordinator(
+    contact, manager, make_user, settings
+):
+    from frontdoor.policy.concerns import Concern
+    from frontdoor.policy.schema import Exploitation
+
+    make_user(Role.EXPLOITATION_COORDINATOR)
+    _screen(contact, manager, RECEIVED + dt.timedelta(hours=1), concerns=("neglect",))
+    policy = current_policy()
+    assert meetings.coordinator_reasons(contact=contact, policy=policy, at=DECIDED) == []
+    wider = policy.model_copy(
+        update={"exploitation": Exploitation(coordinator_concerns=[Concern.NEGLECT])}
+    )
+    assert meetings.coordinator_reasons(contact=contact, policy=wider, at=DECIDED) == [
+        "Screening records neglect affecting the child's wellbeing"
+    ]

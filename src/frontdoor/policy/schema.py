@@ -447,6 +447,25 @@ class Screening(Strict):
     managers_alert_email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
 
 
+class MissingPattern(Strict):
+    """Missing episodes long or frequent enough to count (R9, R34): longer than so many hours, or
+    so many times in one calendar month, counting episodes from so many months back."""
+
+    longer_than_hours: Annotated[int, Field(gt=0)]
+    times_in_calendar_month: Annotated[int, Field(gt=0)]
+    within_months: Annotated[int, Field(gt=0)]
+
+
+class Exploitation(Strict):
+    """R41: what brings the exploitation coordinator into MASH and strategy meetings."""
+
+    # Child-protection concerns (R28) that bring the coordinator in, recorded by screening or
+    # named by a ticked indicator.
+    coordinator_concerns: list[Concern] = [Concern.EXPLOITATION, Concern.FREQUENT_MISSING]
+    # R9, R34: long or frequent missing episodes bring the coordinator in as those concerns do.
+    coordinator_missing: MissingPattern | None = None
+
+
 class Retention(Strict):
     """How long records are kept before review (UK GDPR, R45)."""
 
@@ -550,6 +569,7 @@ class Policy(Strict):
     escalation: Escalation
     level_of_need: LevelOfNeed
     screening: Screening
+    exploitation: Exploitation = Exploitation()
     retention: Retention | None = None
     returns: Returns = Returns()
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from frontdoor.policy.clocks import LONDON, months_before
 from frontdoor.policy.schema import MashCriterion, MashRoute, Policy
 from frontdoor.screening.concerns import HARM_OR_NEGLECT, Concern
-from frontdoor.screening.facts import ChildFacts
+from frontdoor.screening.facts import ChildFacts, MissingSpell
 
 
 @dataclass(frozen=True)
@@ -97,31 +97,51 @@ def _child_exploitation(criterion: MashCriterion, evidence: Evidence) -> list[st
     return []
 
 
-def _missing(criterion: MashCriterion, evidence: Evidence) -> list[str]:
+def missing_pattern(
+    spells: list[MissingSpell],
+    *,
+    longer_than_hours: int,
+    times_in_calendar_month: int,
+    within_months: int,
+    at: dt.datetime,
+) -> list[str]:
+    """The long or frequent missing episodes among `spells`, counted up to `at` (R9, R34, R41):
+    each longer than `longer_than_hours`, and each calendar month with `times_in_calendar_month`
+    or more, from `within_months` back."""
     found = []
-    since = months_before(evidence.at.astimezone(LONDON).date(), criterion.within_months)
-    spells = [
+    since = months_before(at.astimezone(LONDON).date(), within_months)
+    counted = [
         spell
-        for spell in evidence.facts.missing
-        if spell.went_missing_at.astimezone(LONDON).date() >= since
-        and spell.went_missing_at <= evidence.at
+        for spell in spells
+        if spell.went_missing_at.astimezone(LONDON).date() >= since and spell.went_missing_at <= at
     ]
-    limit = dt.timedelta(hours=criterion.longer_than_hours)
-    for spell in spells:
-        end = spell.returned_at or evidence.at
+    limit = dt.timedelta(hours=longer_than_hours)
+    for spell in counted:
+        end = spell.returned_at or at
         if end - spell.went_missing_at > limit:
             hours = int((end - spell.went_missing_at).total_seconds() // 3600)
             state = "still missing" if spell.returned_at is None else "returned"
             found.append(
                 f"Missing from {_date(spell.went_missing_at.astimezone(LONDON).date())} for "
-                f"{hours} hours ({state}): longer than {criterion.longer_than_hours} hours"
+                f"{hours} hours ({state}): longer than {longer_than_hours} hours"
             )
     by_month = Counter(
-        spell.went_missing_at.astimezone(LONDON).strftime("%B %Y") for spell in spells
+        spell.went_missing_at.astimezone(LONDON).strftime("%B %Y") for spell in counted
     )
     for month, times in by_month.items():
-        if times >= criterion.times_in_calendar_month:
+        if times >= times_in_calendar_month:
             found.append(f"Missing {times} times in {month}")
+    return found
+
+
+def _missing(criterion: MashCriterion, evidence: Evidence) -> list[str]:
+    found = missing_pattern(
+        evidence.facts.missing,
+        longer_than_hours=criterion.longer_than_hours,
+        times_in_calendar_month=criterion.times_in_calendar_month,
+        within_months=criterion.within_months,
+        at=evidence.at,
+    )
     if Concern.FREQUENT_MISSING in evidence.concerns:
         found.append("Screening records frequent missing episodes")
     return found
