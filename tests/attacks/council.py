@@ -2,10 +2,11 @@
 
 One member of staff of every role, partner users of two agencies, and a MASH manager named on a
 restriction; contacts new, screening, in MASH (agencies waiting, answered in time and late,
-overdue), awaiting a decision, decided, closed, transferred, escalated (open and resolved); a
-case discussion and a recorded strategy meeting, consultations, a missing episode, documents,
-and one child whose record is restricted. Every row is written by the function a page or the
-API would call, so clocks, audit entries and need-to-know are real.
+overdue), awaiting a decision, decided, closed, transferred, escalated (open, resolved, and a
+meeting's outcome by an agency that attended it); a case discussion and a recorded strategy
+meeting, consultations, a missing episode, documents, and one child whose record is restricted.
+Every row is written by the function a page or the API would call, so clocks, audit entries and
+need-to-know are real.
 
 Times are relative to now, as the pages read the clock: an agency "waiting" is still within its
 time while the crawl runs.
@@ -276,6 +277,14 @@ def seed_council(now: dt.datetime | None = None) -> Council:
         now=days_ago + dt.timedelta(hours=9),
     )
     council.escalations["resolved"] = resolved
+    # R39: police attended the strategy meeting (no MASH enquiry went to them) and escalate its
+    # outcome.
+    council.escalations["meeting"] = open_escalation(
+        meeting=council.meetings["strategy_meeting"],
+        about="The police view was not weighed at the strategy meeting.",
+        by=police,
+        now=now - dt.timedelta(hours=2),
+    )
 
     # Consultations (R8): one logged, one that became a contact.
     council.consultations["logged"] = record_consultation(

@@ -44,7 +44,11 @@ from frontdoor.accounts.tokens import issue_token, revoke_token
 from frontdoor.accounts.two_factor import issue_enrolment_link
 from frontdoor.api import api
 from frontdoor.errors import DomainError
-from frontdoor.escalations.selectors import contacts_open_to_escalation, escalations_visible_to
+from frontdoor.escalations.selectors import (
+    contacts_open_to_escalation,
+    escalations_visible_to,
+    meetings_open_to_escalation,
+)
 from frontdoor.intake.models import Consultation
 from frontdoor.intake.selectors import contacts_open_to_reports, contacts_visible_to
 from frontdoor.mash.models import Meeting
@@ -285,6 +289,7 @@ def _targets_by_route(council: Council) -> dict[str, list[Target]]:
         "mash:answer": each(council.requests),
         "mash:meeting": each(council.meetings),
         "escalations:detail": each(council.escalations),
+        "escalations:open_meeting": each(council.meetings),
         "people:person": each(council.people),
         "people:correct": each(council.people),
         "privacy:subject_access": each(council.people),
@@ -305,6 +310,8 @@ FINDERS: dict[str, Callable[[User], QuerySet]] = {
     "mash:answer": requests_visible_to,
     "mash:meeting": _in_visible_contacts(Meeting),
     "escalations:detail": escalations_visible_to,
+    # R39: a meeting's outcome is escalated by an agency that attended it.
+    "escalations:open_meeting": meetings_open_to_escalation,
     "people:person": people_visible_to,
     "people:correct": people_visible_to,
     "screening:follow_up_done": _in_visible_contacts(FollowUp),

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from frontdoor.accounts.roles import Role
-from tests.screening.conftest import contact, make_contact, officer, worker  # noqa: F401
+from tests.screening.conftest import (  # noqa: F401
+    contact,
+    make_contact,
+    officer,
+    person_for,
+    worker,
+)
 
 
 @pytest.fixture

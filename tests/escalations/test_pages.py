@@ -239,3 +239,47 @@ def test_the_mash_review_and_the_home_page_lead_to_escalations(
     assert reverse("escalations:open", args=[contact.reference]) in page
     client.force_login(service_manager)
     assert reverse("escalations:list") in client.get(reverse("home")).content.decode()
+
+
+def test_r39_a_partner_escalates_a_meeting_outcome_from_the_meetings_it_attended(
+    client, contact, manager, police
+):
+    from tests.escalations.test_services import _meeting_with_police_dissenting
+
+    meeting = _meeting_with_police_dissenting(contact, manager)
+    client.force_login(police)
+    requests_page = client.get(reverse("mash:requests")).content.decode()
+    assert reverse("escalations:meetings") in requests_page
+    listed = client.get(reverse("escalations:meetings")).content.decode()
+    url = reverse("escalations:open_meeting", args=[meeting.pk])
+    assert url in listed and contact.reference in listed
+    page = client.get(url).content.decode()
+    # Need-to-know: the meeting's outcome, not its analysis, plan or the children's names.
+    assert meeting.outcome_label in page
+    assert "no consensus" in page
+    assert meeting.plan_of_action not in page and meeting.analysis not in page
+    assert contact.children.first().first_name not in page
+    response = client.post(url, {"about": "Police see a crime.", "submission_key": "m" * 24})
+    escalation = Escalation.objects.get()
+    assert response["Location"] == reverse("escalations:detail", args=[escalation.pk])
+    assert escalation.meeting == meeting
+    detail = client.get(response["Location"]).content.decode()
+    assert meeting.outcome_label in detail
+
+
+def test_r39_a_meeting_the_agency_did_not_attend_is_not_found(client, contact, manager, health):
+    from tests.escalations.test_services import _meeting_with_police_dissenting
+
+    meeting = _meeting_with_police_dissenting(contact, manager, health_attended=False)
+    client.force_login(health)
+    assert client.get(reverse("escalations:open_meeting", args=[meeting.pk])).status_code == 404
+    assert contact.reference not in client.get(reverse("escalations:meetings")).content.decode()
+
+
+def test_r39_the_meeting_page_leads_to_escalating_its_outcome(client, contact, manager):
+    from tests.escalations.test_services import _meeting_with_police_dissenting
+
+    meeting = _meeting_with_police_dissenting(contact, manager)
+    client.force_login(manager)
+    page = client.get(reverse("mash:meeting", args=[meeting.pk])).content.decode()
+    assert reverse("escalations:open_meeting", args=[meeting.pk]) in page

@@ -238,3 +238,88 @@ def test_the_same_form_sent_twice_opens_one_escalation(contact, manager):
     )
     assert first == again
     assert Escalation.objects.count() == 1
+
+
+def _meeting_with_police_dissenting(contact, manager, *, health_attended=True):
+    """A strategy meeting about a contact no MASH enquiry went out for; police dissent."""
+    from frontdoor.mash.meetings import Contribution, DissentIn
+    from tests.mash.test_meetings import record, schedule
+
+    meeting = schedule(contact, manager)
+    return record(
+        meeting,
+        manager,
+        contributions=[
+            Contribution(
+                attendee.pk,
+                attendee.agency_key != "health" or health_attended,
+                f"{attendee.name} spoke.",
+            )
+            for attendee in meeting.attendees.all()
+        ],
+        consensus=False,
+        dissents=[DissentIn("police", "PC Lee", "Police see a crime; this needs section 47.")],
+    )
+
+
+@pytest.mark.parametrize("council", ["sefton", "sefton-2022", "lewisham"])
+def test_r39_an_agency_that_dissented_at_a_meeting_escalates_its_outcome(
+    contact, manager, police, settings, council
+):
+    from frontdoor.escalations.selectors import (
+        contacts_open_to_escalation,
+        meetings_open_to_escalation,
+    )
+
+    settings.FRONTDOOR_COUNCIL = council
+    meeting = _meeting_with_police_dissenting(contact, manager)
+    assert not contacts_open_to_escalation(police).exists()  # no MASH enquiry went to police
+    assert list(meetings_open_to_escalation(police)) == [meeting]
+    escalation = open_escalation(
+        meeting=meeting, about="The chair's outcome ignores the police view.", by=police
+    )
+    assert (escalation.meeting, escalation.contact) == (meeting, contact)
+    assert escalation.raised_by_agency == "police"
+    event = AuditEvent.objects.get(action="escalation.opened")
+    assert event.changes["meeting"] == meeting.pk
+
+
+def test_r39_attending_a_meeting_opens_its_outcome_not_the_whole_contact(contact, manager, police):
+    _meeting_with_police_dissenting(contact, manager)
+    with pytest.raises(PermissionDeniedError, match="MASH enquiry was sent"):
+        open_escalation(contact=contact, about="Everything.", by=police)
+
+
+def test_r39_an_agency_that_did_not_attend_cannot_escalate_the_meeting(
+    contact, manager, health, make_user
+):
+    meeting = _meeting_with_police_dissenting(contact, manager, health_attended=False)
+    for outsider in (health, make_user(Role.PARTNER_AGENCY, agency_key="housing")):
+        with pytest.raises(PermissionDeniedError, match="a recorded meeting it attended"):
+            open_escalation(meeting=meeting, about="We disagree.", by=outsider)
+    assert not Escalation.objects.exists()
+
+
+def test_r39_a_meeting_not_yet_held_has_no_outcome_to_escalate(contact, manager, police):
+    from tests.mash.test_meetings import schedule
+
+    meeting = schedule(contact, manager)
+    with pytest.raises(PermissionDeniedError):
+        open_escalation(meeting=meeting, about="We disagree.", by=police)
+
+
+def test_r39_r45_a_meeting_about_a_restricted_child_is_not_open_to_a_partner(
+    contact, manager, police, person_for, admin
+):
+    from frontdoor.escalations.selectors import meetings_open_to_escalation
+    from frontdoor.privacy.restrictions import restrict
+
+    meeting = _meeting_with_police_dissenting(contact, manager)
+    restrict(
+        person=person_for(contact.children.first()),
+        allowed_users=[manager],
+        ask="The head of service",
+        reason="A family member works for the police.",
+        by=admin,
+    )
+    assert not meetings_open_to_escalation(police).filter(pk=meeting.pk).exists()

@@ -1,3 +1,10 @@
 """MASH tests start from a recorded contact, as screening's tests do."""
 
-from tests.screening.conftest import contact, make_contact, officer, worker  # noqa: F401
+from tests.screening.conftest import (  # noqa: F401
+    contact,
+    involvement,
+    make_contact,
+    officer,
+    person_for,
+    worker,
+)

@@ -80,6 +80,61 @@ def test_r34_without_a_criterion_met_no_enquiry_is_sent(make_contact, manager):
         send(contact, manager)
 
 
+def _quiet_contact(make_contact, manager, **findings):
+    """A contact meeting no R34 criterion, screened with `findings`."""
+    from frontdoor.screening.findings import save_findings
+
+    contact = make_contact(concern={"worry": "Tired in class.", "domestic_abuse": "no"})
+    save_findings(
+        contact=contact,
+        child=contact.children.order_by("id").first(),
+        by=manager,
+        indicators=[],
+        concerns=[],
+        analysis="Nothing known yet.",
+        **findings,
+    )
+    return contact
+
+
+@pytest.mark.parametrize("council", ["sefton", "sefton-2022", "lewisham"])
+@pytest.mark.parametrize(
+    ("findings", "route"),
+    [
+        ({"manager_discretion": True}, "manager_discretion"),
+        ({"more_information_needed": True}, "more_information_needed"),
+    ],
+)
+def test_r33_a_route_into_mash_sends_an_enquiry_where_no_criterion_is_met(
+    make_contact, manager, police, settings, council, findings, route
+):
+    settings.FRONTDOOR_COUNCIL = council
+    contact = _quiet_contact(make_contact, manager, **findings)
+    enquiry = send(contact, manager, rag="red")
+    assert [item["key"] for item in enquiry.criteria_met] == [route]
+
+
+@pytest.mark.parametrize("council", ["sefton", "lewisham"])
+def test_r33_without_a_route_or_criterion_sending_is_refused(
+    make_contact, manager, settings, council
+):
+    settings.FRONTDOOR_COUNCIL = council
+    contact = _quiet_contact(make_contact, manager, manager_discretion=False)
+    with pytest.raises(DomainError, match="no route into MASH applies"):
+        send(contact, manager, rag="red")
+
+
+def test_r33_only_a_manager_uses_discretion(make_contact, manager, make_user):
+    from frontdoor.screening.models import ChildScreening
+
+    contact = _quiet_contact(
+        make_contact, make_user(Role.MASH_SOCIAL_WORKER), manager_discretion=True
+    )
+    assert not ChildScreening.objects.get(contact=contact).manager_discretion
+    with pytest.raises(DomainError, match="No MASH criterion is met"):
+        send(contact, manager, rag="red")
+
+
 def test_r16_an_amber_enquiry_needs_consent(make_contact, manager):
     contact = make_contact(consent={"consent": "refused"})
     with pytest.raises(DomainError, match="consent is required"):

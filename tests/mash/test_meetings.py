@@ -15,6 +15,7 @@ from frontdoor.mash.meetings import Contribution, DissentIn, Invitee
 from frontdoor.mash.models import Meeting
 from frontdoor.mash.selectors import children_of_concern
 from frontdoor.outbox.models import Message
+from frontdoor.policy.registry import current_policy
 from frontdoor.screening.models import FollowUp
 from tests.screening.conftest import RECEIVED
 from tests.screening.test_decisions import DECIDED, decide
@@ -184,3 +185,176 @@ def test_the_meeting_pages_arrange_and_record(client, contact, manager):
 
 def test_the_received_fixture_is_a_tuesday():
     assert RECEIVED.weekday() == 1
+
+
+def _screen(contact, by, at, concerns=("physical_abuse",), indicators=()):
+    from frontdoor.screening.findings import save_findings
+
+    return save_findings(
+        contact=contact,
+        child=contact.children.order_by("id").first(),
+        by=by,
+        indicators=list(indicators),
+        concerns=list(concerns),
+        analysis="Bruising with an account of being hit.",
+        now=at,
+    )
+
+
+@pytest.mark.parametrize("council", ["sefton", "sefton-2022", "lewisham"])
+def test_r40_the_clock_starts_when_screening_first_recorded_the_concerns(
+    contact, manager, settings, council
+):
+    settings.FRONTDOOR_COUNCIL = council
+    found = RECEIVED + dt.timedelta(hours=1)
+    _screen(contact, manager, found)
+    # Saved again later with the same concerns: the concerns were identified the first time.
+    _screen(contact, manager, found + dt.timedelta(hours=5))
+    three_days_later = found + dt.timedelta(days=3)
+    meeting = schedule(
+        contact,
+        manager,
+        now=three_days_later,
+        scheduled_for=three_days_later + dt.timedelta(hours=2),
+    )
+    assert meeting.due_at == found + dt.timedelta(hours=24)
+    assert meeting.scheduled_for > meeting.due_at  # late, and the page says so
+
+
+def test_r40_an_indicator_naming_a_concern_counts_as_recording_it(contact, manager):
+    from frontdoor.policy.catalogue import indicators
+    from frontdoor.policy.registry import current_policy
+
+    key = next(item.key for item in indicators(current_policy()) if item.concerns)
+    found = RECEIVED + dt.timedelta(hours=2)
+    screening = _screen(contact, manager, found, concerns=(), indicators=(key,))
+    assert screening.protection_concerns_at == found
+
+
+def test_r40_concerns_removed_then_found_again_start_from_the_second_finding(contact, manager):
+    _screen(contact, manager, RECEIVED + dt.timedelta(hours=1))
+    assert (
+        _screen(
+            contact, manager, RECEIVED + dt.timedelta(hours=2), concerns=()
+        ).protection_concerns_at
+        is None
+    )
+    again = RECEIVED + dt.timedelta(hours=3)
+    assert _screen(contact, manager, again).protection_concerns_at == again
+
+
+def test_r40_a_red_final_rag_starts_the_clock_before_the_decision(contact, manager):
+    from frontdoor.mash import enquiries
+
+    sent = RECEIVED + dt.timedelta(minutes=30)
+    enquiry = enquiries.send_enquiry(
+        contact=contact,
+        child=contact.children.first(),
+        by=manager,
+        rag="amber",
+        agencies=["police"],
+        reason="Domestic abuse reported in the household.",
+        now=sent,
+    )
+    reviewed = sent + dt.timedelta(hours=1)
+    enquiries.review_rag(
+        enquiry=enquiry, by=manager, rag="red", reason="Police hold more.", now=reviewed
+    )
+    decide(contact, contact.children.first(), manager, level=4, outcome="strategy_discussion")
+    assert reviewed < DECIDED
+    meeting = schedule(contact, manager)
+    assert meeting.due_at == reviewed + dt.timedelta(hours=24)
+
+
+def test_r40_the_decision_starts_the_clock_when_screening_found_concerns_later(contact, manager):
+    decide(contact, contact.children.first(), manager, level=4, outcome="strategy_discussion")
+    _screen(contact, manager, DECIDED + dt.timedelta(hours=1))
+    meeting = schedule(contact, manager, now=DECIDED + dt.timedelta(hours=2))
+    assert meeting.due_at == DECIDED + dt.timedelta(hours=24)
+
+
+def _invited_coordinator(meeting) -> bool:
+    return meeting.attendees.filter(role="Exploitation coordinator").exists()
+
+
+@pytest.mark.parametrize("council", ["sefton", "sefton-2022", "lewisham"])
+def test_r41_a_long_missing_episode_brings_the_exploitation_coordinator(
+    officer, manager, make_user, settings, council
+):
+    from frontdoor.audit.models import AuditEvent
+    from frontdoor.intake.services import record_missing_episode
+    from frontdoor.intake.submissions import Child
+    from tests.intake.factories import make_submission
+
+    settings.FRONTDOOR_COUNCIL = council
+    coordinator = make_user(Role.EXPLOITATION_COORDINATOR, email="cse@council.example")
+    contact = record_missing_episode(
+        child=Child(first_name="Sam", last_name="Missing", date_of_birth=dt.date(2011, 1, 1)),
+        submission=make_submission(),
+        channel=Channel.POLICE_NOTIFICATION,
+        went_missing_at=RECEIVED - dt.timedelta(days=4),
+        returned_at=None,
+        missing_from="Home",
+        received_at=RECEIVED,
+        by=officer,
+    )
+    meeting = schedule(contact, manager, now=RECEIVED + dt.timedelta(hours=1))
+    assert _invited_coordinator(meeting)
+    assert Message.objects.filter(kind="meeting_invitation", to=coordinator.email).exists()
+    reasons = AuditEvent.objects.get(action="meeting.scheduled").changes[
+        "exploitation_coordinator_invited"
+    ]
+    assert reasons == [
+        "Missing from 13 November 2026 for 97 hours (still missing): longer than 72 hours"
+    ]
+
+
+def test_r41_missing_three_times_in_a_month_brings_the_coordinator(
+    contact, manager, make_user, person_for, involvement
+):
+    make_user(Role.EXPLOITATION_COORDINATOR)
+    person = person_for(contact.children.first())
+    for day in (3, 10, 12):
+        involvement(person, "missing_episode", dt.date(2026, 11, day), dt.date(2026, 11, day))
+    meeting = schedule(contact, manager)
+    assert _invited_coordinator(meeting)
+    assert meetings.coordinator_reasons(contact=contact, policy=current_policy(), at=DECIDED) == [
+        "Missing 3 times in November 2026"
+    ]
+
+
+def test_r41_one_short_missing_episode_does_not_bring_the_coordinator(
+    contact, manager, make_user, person_for, involvement
+):
+    make_user(Role.EXPLOITATION_COORDINATOR)
+    person = person_for(contact.children.first())
+    involvement(person, "missing_episode", dt.date(2026, 11, 10), dt.date(2026, 11, 11))
+    assert not _invited_coordinator(schedule(contact, manager))
+
+
+@pytest.mark.parametrize("council", ["sefton", "lewisham"])
+def test_r41_frequent_missing_recorded_at_screening_brings_the_coordinator(
+    contact, manager, make_user, settings, council
+):
+    settings.FRONTDOOR_COUNCIL = council
+    make_user(Role.EXPLOITATION_COORDINATOR)
+    _screen(contact, manager, RECEIVED + dt.timedelta(hours=1), concerns=("frequent_missing",))
+    assert _invited_coordinator(schedule(contact, manager))
+
+
+def test_r41_the_policy_says_which_concerns_bring_the_coordinator(
+    contact, manager, make_user, settings
+):
+    from frontdoor.policy.concerns import Concern
+    from frontdoor.policy.schema import Exploitation
+
+    make_user(Role.EXPLOITATION_COORDINATOR)
+    _screen(contact, manager, RECEIVED + dt.timedelta(hours=1), concerns=("neglect",))
+    policy = current_policy()
+    assert meetings.coordinator_reasons(contact=contact, policy=policy, at=DECIDED) == []
+    wider = policy.model_copy(
+        update={"exploitation": Exploitation(coordinator_concerns=[Concern.NEGLECT])}
+    )
+    assert meetings.coordinator_reasons(contact=contact, policy=wider, at=DECIDED) == [
+        "Screening records neglect affecting the child's wellbeing"
+    ]

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from frontdoor.policy.loader import PolicyError, load_policy_dir, load_policy_file
-from frontdoor.policy.schema import TimescaleKey, Unit
+from frontdoor.policy.schema import Policy, TimescaleKey, Unit
 
 REPO = Path(__file__).resolve().parents[2]
 POLICIES = REPO / "policies"
@@ -73,6 +73,48 @@ def test_r40_sefton_strategy_meeting_needs_the_four_agencies():
         "health",
         "early_help",
     }
+
+
+def test_r33_routes_into_mash_are_a_list_apart_from_the_r34_criteria():
+    sefton = load_policy_file(POLICIES / "sefton.yaml").policy
+    assert [route.key for route in sefton.mash_routes] == [
+        "strategy_threshold",
+        "more_information_needed",
+        "anonymous_referral",
+        "manager_discretion",
+    ]
+    assert "manager_discretion" not in {criterion.key for criterion in sefton.mash_criteria}
+    assert load_policy_file(POLICIES / "sefton-2022.yaml").policy.mash_routes == sefton.mash_routes
+    lewisham = load_policy_file(POLICIES / "lewisham.yaml").policy
+    assert lewisham.offers_mash_route("manager_discretion")
+    assert lewisham.mash_criteria == []
+
+
+def test_r33_a_stored_version_listing_routes_among_criteria_reads_them_as_routes():
+    data = yaml.safe_load((POLICIES / "sefton.yaml").read_text(encoding="utf-8"))
+    data["mash_criteria"] += data.pop("mash_routes")
+    policy = Policy.model_validate(data)
+    assert policy.offers_mash_route("manager_discretion")
+    assert "manager_discretion" not in {criterion.key for criterion in policy.mash_criteria}
+    assert len(policy.mash_criteria) == 5
+
+
+def test_r33_a_policy_with_no_route_and_no_criterion_is_refused(tmp_path):
+    def change(data):
+        data.pop("mash_routes")
+        data.pop("mash_criteria")
+
+    path = write_variant(tmp_path, "sefton", change)
+    with pytest.raises(PolicyError, match="give mash_routes or mash_criteria"):
+        load_policy_file(path)
+
+
+def test_a_route_is_not_an_enquiry_criterion(tmp_path):
+    def change(data):
+        data["mash_routes"].append({"key": "missing", "label": "Missing"})
+
+    with pytest.raises(PolicyError, match="mash_routes"):
+        load_policy_file(write_variant(tmp_path, "sefton", change))
 
 
 def test_a_wrong_unit_is_named_with_file_field_and_line(tmp_path):

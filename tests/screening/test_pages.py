@@ -417,3 +417,33 @@ def test_a_sibling_group_is_screened_and_decided_in_one_pass(client, contact, ma
     response = client.post(url("decide", contact, ellis.pk), {**decision, "next": "1"})
     assert response.url == url("contact", contact)
     assert Decision.objects.count() == 2
+
+
+@pytest.mark.parametrize("council", ["sefton", "lewisham"])
+def test_r33_the_managers_discretion_box_lets_the_contact_into_mash(
+    client, make_contact, manager, settings, council
+):
+    settings.FRONTDOOR_COUNCIL = council
+    contact = make_contact(concern={"worry": "Tired in class.", "domestic_abuse": "no"})
+    child = contact.children.first()
+    client.force_login(manager)
+    page = client.get(url("findings", contact, child.pk)).content.decode()
+    assert 'name="manager_discretion"' in page
+    page = client.get(url("contact", contact)).content.decode()
+    assert "No route into MASH applies" in page
+    assert reverse("mash:send", args=[contact.reference, child.pk]) not in page
+    response = client.post(
+        url("findings", contact, child.pk),
+        {"analysis": "Worried.", "urgent_action_needed": "no", "manager_discretion": "on"},
+    )
+    assert response.status_code == 302
+    page = client.get(url("contact", contact)).content.decode()
+    assert "Routes into MASH (R33)" in page
+    assert "The MASH manager chose MASH" in page
+    assert reverse("mash:send", args=[contact.reference, child.pk]) in page
+
+
+def test_r33_a_worker_is_not_offered_the_managers_discretion(client, contact, worker):
+    client.force_login(worker)
+    page = client.get(url("findings", contact, contact.children.first().pk)).content.decode()
+    assert 'name="manager_discretion"' not in page

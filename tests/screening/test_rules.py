@@ -15,7 +15,7 @@ from frontdoor.screening.checks import (
     social_care_closed_recently,
 )
 from frontdoor.screening.concerns import Concern, early_help_refusal
-from frontdoor.screening.criteria import Evidence, evaluate_criteria
+from frontdoor.screening.criteria import Evidence, mash_entry
 from frontdoor.screening.facts import ChildFacts, Episode, MissingSpell
 from frontdoor.screening.rag import suggest_rag
 from frontdoor.screening.threshold import suggest_level
@@ -41,11 +41,7 @@ def evidence(**overrides) -> Evidence:
 
 
 def met(policy, **overrides) -> dict[str, list[str]]:
-    return {
-        result.key: result.evidence
-        for result in evaluate_criteria(policy, evidence(**overrides))
-        if result.met
-    }
+    return {result.key: result.evidence for result in mash_entry(policy, evidence(**overrides)).met}
 
 
 def spell(day: dt.datetime, hours: float | None) -> MissingSpell:
@@ -121,7 +117,7 @@ def test_r34_missing_three_times_in_one_calendar_month_but_not_across_two():
     )
 
 
-def test_r33_lewisham_criteria_are_its_own():
+def test_r33_lewisham_routes_are_its_own():
     assert met(LEWISHAM, suggested_level=4) == {
         "strategy_threshold": ["The indicators found are at level 4 (child protection)"]
     }
@@ -129,12 +125,38 @@ def test_r33_lewisham_criteria_are_its_own():
     assert "manager_discretion" in met(LEWISHAM, manager_discretion=True)
     # Sefton's criteria are not Lewisham's: domestic abuse alone does not meet one there.
     assert met(LEWISHAM, domestic_abuse_reported=True) == {}
+    assert not mash_entry(LEWISHAM, evidence(domestic_abuse_reported=True)).goes_to_mash
+
+
+@pytest.mark.parametrize("policy_id", ["sefton", "sefton-2022"])
+def test_r33_sefton_routes_let_a_contact_in_beside_the_r34_criteria(policy_id):
+    policy = get_loaded_policy(policy_id).policy
+    assert met(policy, manager_discretion=True) == {
+        "manager_discretion": ["The MASH manager chose MASH"]
+    }
+    assert "more_information_needed" in met(policy, more_information_needed=True)
+    assert "strategy_threshold" in met(policy, suggested_level=4)
+    entry = mash_entry(policy, evidence(manager_discretion=True, domestic_abuse_reported=True))
+    assert entry.goes_to_mash
+    # Routes come first, each marked as a route; the R34 criteria follow.
+    assert [(item.key, item.route) for item in entry.met] == [
+        ("manager_discretion", True),
+        ("domestic_abuse", False),
+    ]
+    assert not mash_entry(policy, evidence()).goes_to_mash
+
+
+def test_r33_anonymous_alone_is_not_a_route_until_more_information_would_help():
+    assert "anonymous_referral" not in met(SEFTON, anonymous=True)
+    assert met(SEFTON, anonymous=True, more_information_needed=True)["anonymous_referral"] == [
+        "The referrer is anonymous and the worker needs more information"
+    ]
 
 
 def test_r35_no_criterion_met_means_no_mash_rag():
     suggestion = suggest_rag(
         SEFTON,
-        any_criterion_met=False,
+        goes_to_mash=False,
         suggested_level=3,
         concerns=[],
         more_information_needed=False,
@@ -158,7 +180,7 @@ def test_r35_no_criterion_met_means_no_mash_rag():
 def test_r35_suggested_rag(level, concerns, immediate, more_info, expected):
     suggestion = suggest_rag(
         SEFTON,
-        any_criterion_met=True,
+        goes_to_mash=True,
         suggested_level=level,
         concerns=concerns,
         immediate_need_reported=immediate,
@@ -180,7 +202,7 @@ def test_r35_immediate_red_need_presents_at_the_strategy_meeting_and_names_its_s
 ):
     suggestion = suggest_rag(
         SEFTON,
-        any_criterion_met=True,
+        goes_to_mash=True,
         suggested_level=2,
         concerns=[],
         immediate_need_reported=reported,

@@ -1,4 +1,5 @@
-"""Escalations of professional disagreement about a front door decision (R39, R42, R43).
+"""Escalations of professional disagreement about a front door decision or a meeting's outcome
+(R39, R42, R43).
 
 An escalation moves through the council's steps (the policy's `escalation.steps`). Each step
 entered is a `StepRecord` with its own clock; each step ends with one `Discussion`, recorded
@@ -38,6 +39,15 @@ class Escalation(models.Model):
     )
     decision = models.ForeignKey(
         "screening.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="escalations",
+    )
+    # R39: the outcome of a case discussion or strategy meeting an agency that attended
+    # disagrees with; an agency's attendance is what lets it escalate that outcome.
+    meeting = models.ForeignKey(
+        "mash.Meeting",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

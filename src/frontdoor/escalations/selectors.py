@@ -1,7 +1,8 @@
 """Reading escalations, with need-to-know applied in the query (R45, decision 6).
 
 A partner agency's user sees only the escalations their agency raised, and may escalate only a
-contact whose MASH enquiry was sent to their agency. Those the matrix allows
+contact whose MASH enquiry was sent to their agency, or the outcome of a meeting their agency
+attended (R39). Those the matrix allows
 `escalation.read_any` (the council's MASH staff and service managers) see every escalation;
 anyone else sees the ones they raised.
 """
@@ -11,16 +12,28 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from frontdoor.accounts.permissions import can
 from frontdoor.accounts.roles import Role
 from frontdoor.escalations.models import Discussion, Escalation, StepRecord
 from frontdoor.intake.models import Contact
 from frontdoor.intake.selectors import contacts_visible_to
+from frontdoor.mash.models import Attendee, Dissent, Meeting
 from frontdoor.mash.selectors import requests_visible_to
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.schema import Policy
+from frontdoor.privacy.need_to_know import restrictions_hiding_contact
 
 
 def _is_partner(user) -> bool:
@@ -38,9 +51,30 @@ def contacts_open_to_escalation(user) -> QuerySet[Contact]:
     return contacts_visible_to(user)
 
 
+def meetings_open_to_escalation(user) -> QuerySet[Meeting]:
+    """The recorded meetings whose outcome `user` may escalate (R39): for a partner agency's
+    user, those their agency attended or dissented at, whether or not a MASH enquiry went to
+    it; for the council's staff, those of the contacts they can see."""
+    if not can(user, "escalation.open"):
+        return Meeting.objects.none()
+    recorded = (
+        Meeting.objects.filter(held_at__isnull=False)
+        .exclude(outcome="")
+        .select_related("contact", "chair")
+        .order_by("-held_at", "-id")
+    )
+    if _is_partner(user):
+        attended = Attendee.objects.filter(agency_key=user.agency_key, attended=True)
+        dissented = Dissent.objects.filter(agency_key=user.agency_key)
+        return recorded.filter(
+            Q(pk__in=attended.values("meeting_id")) | Q(pk__in=dissented.values("meeting_id"))
+        ).exclude(Exists(restrictions_hiding_contact(user, contact=OuterRef("contact"))))
+    return recorded.filter(contact__in=contacts_visible_to(user))
+
+
 def escalations_visible_to(user) -> QuerySet[Escalation]:
     escalations = Escalation.objects.select_related(
-        "contact", "decision", "decision__child", "raised_by", "policy_version"
+        "contact", "decision", "decision__child", "meeting", "raised_by", "policy_version"
     )
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return escalations.none()

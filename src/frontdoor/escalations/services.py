@@ -20,6 +20,7 @@ from frontdoor.errors import DomainError
 from frontdoor.escalations import selectors
 from frontdoor.escalations.models import Discussion, Escalation, Method, Outcome, StepRecord
 from frontdoor.intake.models import Contact
+from frontdoor.mash.models import Meeting
 from frontdoor.outbox.services import queue_message
 from frontdoor.policy.clocks import LONDON, WorkingCalendar, start_clock
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
@@ -131,25 +132,42 @@ def _tell_service_managers(*, escalation: Escalation, step: StepRecord, opened: 
 @transaction.atomic
 def open_escalation(
     *,
-    contact: Contact,
+    contact: Contact | None = None,
     decision: Decision | None = None,
+    meeting: Meeting | None = None,
     about: str,
     by,
     now: dt.datetime | None = None,
     submission_key: str | None = None,
 ) -> Escalation:
-    """Open an escalation of disagreement with a front door decision; step 1's clock starts
-    (R39, R42, R43)."""
+    """Open an escalation of disagreement with a front door decision, or with the outcome of a
+    meeting the agency attended; step 1's clock starts (R39, R42, R43)."""
     require(by, "escalation.open")
     now = now or timezone.now()
     if submission_key:
         sent_before = Escalation.objects.filter(submission_key=submission_key).first()
         if sent_before is not None and sent_before.raised_by_id == by.pk:
             return sent_before  # the same form sent twice opens one escalation
-    if not selectors.contacts_open_to_escalation(by).filter(pk=contact.pk).exists():
+    if meeting is not None:
+        # R39: each agency at the meeting has a voice, so attending it gives the right to
+        # escalate its outcome, whether or not a MASH enquiry went to the agency.
+        if not selectors.meetings_open_to_escalation(by).filter(pk=meeting.pk).exists():
+            raise PermissionDeniedError(
+                "You cannot escalate this meeting's outcome: an agency escalates the outcome of "
+                "a recorded meeting it attended."
+            )
+        if contact is not None and contact.pk != meeting.contact_id:
+            raise DomainError(f"That meeting is not about contact {contact.reference}.")
+        if decision is not None:
+            raise DomainError("Escalate either a meeting's outcome or a decision, not both.")
+        contact = meeting.contact
+    elif contact is None:
+        raise DomainError("Say which contact, decision or meeting you disagree with.")
+    elif not selectors.contacts_open_to_escalation(by).filter(pk=contact.pk).exists():
         raise PermissionDeniedError(
             f"You cannot escalate contact {contact.reference}: a partner agency escalates only "
-            "a contact whose MASH enquiry was sent to their agency."
+            "a contact whose MASH enquiry was sent to their agency, or the outcome of a meeting "
+            "it attended."
         )
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if decision is not None and decision.contact_id != contact.pk:
@@ -160,6 +178,7 @@ def open_escalation(
     escalation = Escalation.objects.create(
         contact=contact,
         decision=decision,
+        meeting=meeting,
         about=about.strip(),
         raised_by=by,
         raised_by_agency=by.agency_key if by.role == Role.PARTNER_AGENCY else "",
@@ -182,6 +201,7 @@ def open_escalation(
         changes={
             "contact": contact.reference,
             "decision": decision.pk if decision else None,
+            **({"meeting": meeting.pk} if meeting else {}),
             "step": 1,
             "due_at": step.due_at.isoformat() if step.due_at else None,
         },

@@ -21,18 +21,11 @@ from frontdoor.escalations.forms import DiscussionForm, OpenForm, new_submission
 from frontdoor.intake.forms import london_datetime
 from frontdoor.policy.registry import current_policy
 
+MEETINGS_LISTED = 100  # the latest meetings; older ones are escalated from the meeting's page
 
-@require_http_methods(["GET", "POST"])
-@allowed("escalation.open")
-def open_escalation(
-    request: HttpRequest, reference: str, decision_id: int | None = None
-) -> HttpResponse:
-    """Open an escalation about a contact, or one of its decisions (R39, R42)."""
-    # Need-to-know: another agency's contact looks the same as one that does not exist.
-    contact = get_object_or_404(
-        selectors.contacts_open_to_escalation(request.user), reference=reference
-    )
-    decision = get_object_or_404(contact.decisions, pk=decision_id) if decision_id else None
+
+def _open(request: HttpRequest, *, contact, decision=None, meeting=None) -> HttpResponse:
+    """The page that opens an escalation, about a contact, a decision or a meeting's outcome."""
     if request.method == "POST":
         form = OpenForm(request.POST)
         if form.is_valid():
@@ -40,6 +33,7 @@ def open_escalation(
                 escalation = services.open_escalation(
                     contact=contact,
                     decision=decision,
+                    meeting=meeting,
                     about=form.cleaned_data["about"],
                     by=request.user,
                     submission_key=form.cleaned_data["submission_key"] or None,
@@ -55,7 +49,49 @@ def open_escalation(
     return render(
         request,
         "escalations/open.html",
-        {"contact": contact, "decision": decision, "form": form, "steps": steps},
+        {
+            "contact": contact,
+            "decision": decision,
+            "meeting": meeting,
+            "form": form,
+            "steps": steps,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("escalation.open")
+def open_escalation(
+    request: HttpRequest, reference: str, decision_id: int | None = None
+) -> HttpResponse:
+    """Open an escalation about a contact, or one of its decisions (R39, R42)."""
+    # Need-to-know: another agency's contact looks the same as one that does not exist.
+    contact = get_object_or_404(
+        selectors.contacts_open_to_escalation(request.user), reference=reference
+    )
+    decision = get_object_or_404(contact.decisions, pk=decision_id) if decision_id else None
+    return _open(request, contact=contact, decision=decision)
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("escalation.open")
+def open_meeting_escalation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Escalate the outcome of a meeting your agency attended (R39, R42)."""
+    # Need-to-know: a meeting the agency did not attend looks the same as one that does not
+    # exist, and the page shows the meeting's outcome, not the contact's other records.
+    meeting = get_object_or_404(selectors.meetings_open_to_escalation(request.user), pk=pk)
+    return _open(request, contact=meeting.contact, meeting=meeting)
+
+
+@require_http_methods(["GET"])
+@allowed("escalation.open")
+def meetings_to_escalate(request: HttpRequest) -> HttpResponse:
+    """The recorded meetings whose outcome you may escalate, the latest first (R39)."""
+    meetings = list(selectors.meetings_open_to_escalation(request.user)[:MEETINGS_LISTED])
+    return render(
+        request,
+        "escalations/meetings.html",
+        {"meetings": meetings, "listed": MEETINGS_LISTED},
     )
 
 

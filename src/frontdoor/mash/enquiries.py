@@ -77,10 +77,11 @@ def send_enquiry(
         raise DomainError(f"{child} already has an open MASH enquiry.")
     view = contact_screening(policy=policy, contact=contact)
     summary = next(item for item in view.children if item.child.pk == child.pk)
-    if not summary.criteria_met:
+    if not summary.mash.goes_to_mash:
         raise DomainError(
-            f"No MASH criterion is met for {child}: the duty social worker makes single-agency "
-            "enquiries instead (R34). Record the screening findings first if they meet one."
+            f"No MASH criterion is met and no route into MASH applies for {child}: the duty "
+            "social worker makes single-agency enquiries instead (R33, R34). Record the "
+            "screening findings first if they meet one."
         )
     may_share, why_not = sharing_allows(policy=policy, sharing=view.sharing, rag=rag)
     if not may_share:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from frontdoor.accounts.models import User
@@ -20,13 +21,18 @@ from frontdoor.mash.models import (
     Dissent,
     ExploitationScreening,
     Meeting,
+    RagReview,
 )
 from frontdoor.outbox.services import queue_message
 from frontdoor.policy.clocks import LONDON, start_clock
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
-from frontdoor.policy.schema import OutcomeEffect, Policy, TimescaleKey
+from frontdoor.policy.schema import OutcomeEffect, Policy, Rag, TimescaleKey
 from frontdoor.policy.versions import current_policy_version
-from frontdoor.screening.models import ChildScreening, FollowUp
+from frontdoor.screening.concerns import child_protection_concerns
+from frontdoor.screening.criteria import missing_pattern
+from frontdoor.screening.facts import facts_for
+from frontdoor.screening.models import ChildScreening, Decision, FollowUp
+from frontdoor.screening.threshold import catalogue_by_key
 
 # R40: a strategy meeting ends in one of these; each council words them in its outcomes.
 MEETING_OUTCOME_EFFECTS = (
@@ -58,24 +64,55 @@ def _when(moment: dt.datetime) -> str:
 
 
 def concerns_identified_at(contact: Contact, now: dt.datetime) -> dt.datetime:
-    """When child-protection concerns were identified: the strategy-discussion decision, or now."""
-    follow_up = (
-        FollowUp.objects.filter(decision__contact=contact, kind=FollowUp.Kind.STRATEGY_DISCUSSION)
-        .select_related("decision")
-        .order_by("decision__decided_at")
-        .first()
-    )
-    return follow_up.decision.decided_at if follow_up else now
+    """When child-protection concerns about the contact were first recorded (R40): the first of
+    a screening that found them, a final RAG of Red, or a decision for a strategy discussion.
+    With none of these yet, the concerns are identified as the meeting is arranged (`now`)."""
+    moments = [
+        ChildScreening.objects.filter(
+            contact=contact, protection_concerns_at__isnull=False
+        ).aggregate(first=Min("protection_concerns_at"))["first"],
+        RagReview.objects.filter(enquiry__contact=contact, rag=Rag.RED).aggregate(
+            first=Min("reviewed_at")
+        )["first"],
+        Decision.objects.filter(
+            contact=contact, outcome_effect=OutcomeEffect.STRATEGY_DISCUSSION
+        ).aggregate(first=Min("decided_at"))["first"],
+    ]
+    return min((moment for moment in moments if moment is not None), default=now)
 
 
-def has_exploitation_concerns(contact: Contact) -> bool:
-    """R41: screening recorded exploitation, or an exploitation screening was assessed."""
-    if ExploitationScreening.objects.filter(contact=contact).exists():
-        return True
-    return any(
-        "exploitation" in screening.concerns
-        for screening in ChildScreening.objects.filter(contact=contact)
-    )
+def coordinator_reasons(*, contact: Contact, policy: Policy, at: dt.datetime) -> list[str]:
+    """Why the exploitation coordinator is brought into the contact's meetings (R9, R34, R41):
+    an exploitation risk assessment, a concern the policy names (recorded or named by a ticked
+    indicator), or long or frequent missing episodes by the policy's measure. Empty: not needed.
+    The reasons name no child: they go in the meeting's audit entry, read by all its staff."""
+    setting = policy.exploitation
+    reasons = [
+        f"Exploitation risk assessed as {screening.get_risk_display().lower()}"
+        for screening in ExploitationScreening.objects.filter(contact=contact).order_by("id")
+    ]
+    catalogue = catalogue_by_key(policy)
+    screenings = {item.child_id: item for item in ChildScreening.objects.filter(contact=contact)}
+    for child in contact.children.order_by("id"):
+        screening = screenings.get(child.pk)
+        if screening is not None:
+            reasons += [
+                f"Screening records {concern.label.lower()}"
+                for concern in child_protection_concerns(
+                    screening.concerns, screening.indicators, catalogue
+                )
+                if concern in setting.coordinator_concerns
+            ]
+        if setting.coordinator_missing is not None:
+            pattern = setting.coordinator_missing
+            reasons += missing_pattern(
+                facts_for(child).missing,
+                longer_than_hours=pattern.longer_than_hours,
+                times_in_calendar_month=pattern.times_in_calendar_month,
+                within_months=pattern.within_months,
+                at=at,
+            )
+    return list(dict.fromkeys(reasons))
 
 
 @transaction.atomic
@@ -107,7 +144,7 @@ def schedule_meeting(
             raise DomainError(f"{invitee.agency_key} is not a partner agency in the policy.")
         if not invitee.name.strip():
             raise DomainError("Give the name of everyone invited.")
-    due_at = None
+    due_at = clock_start = None
     if kind == Meeting.Kind.STRATEGY_MEETING:
         invited = {invitee.agency_key for invitee in invitees}
         missing = [key for key in policy.strategy_meeting_required_agencies if key not in invited]
@@ -119,9 +156,10 @@ def schedule_meeting(
                 + ", ".join(known[key] for key in missing)
                 + ". Invite them, or as chair give the reason the meeting goes ahead without."
             )
+        clock_start = concerns_identified_at(contact, now)
         clock = start_clock(
             timescale=policy.timescale(TimescaleKey.STRATEGY_MEETING),
-            start=concerns_identified_at(contact, now),
+            start=clock_start,
             calendar=calendar_for(loaded),
         )
         due_at = clock.due if clock else None
@@ -143,7 +181,8 @@ def schedule_meeting(
             name=invitee.name.strip(),
             role=invitee.role.strip(),
         )
-    if has_exploitation_concerns(contact):
+    coordinator_needed_because = coordinator_reasons(contact=contact, policy=policy, at=now)
+    if coordinator_needed_because:
         # R41: the exploitation coordinator is informed and invited.
         for coordinator in User.objects.filter(role=Role.EXPLOITATION_COORDINATOR, is_active=True):
             Attendee.objects.get_or_create(
@@ -159,7 +198,8 @@ def schedule_meeting(
                     subject=f"{meeting.get_kind_display()} at {_when(scheduled_for)}",
                     body=(
                         f"You are invited to a {meeting.get_kind_display().lower()} about contact "
-                        f"{contact.reference}, where exploitation is a concern, at "
+                        f"{contact.reference}, where exploitation or missing episodes are a "
+                        f"concern, at "
                         f"{_when(scheduled_for)}, chaired by {chair}."
                     ),
                 )
@@ -171,6 +211,12 @@ def schedule_meeting(
             "kind": kind,
             "scheduled_for": scheduled_for.isoformat(),
             "invited": [invitee.agency_key or invitee.name for invitee in invitees],
+            **({"concerns_identified_at": clock_start.isoformat()} if clock_start else {}),
+            **(
+                {"exploitation_coordinator_invited": coordinator_needed_because}
+                if coordinator_needed_because
+                else {}
+            ),
         },
         reason=meeting.override_reason,
         policy_version=meeting.policy_version,

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -227,6 +227,24 @@ class ContactNumbers(Strict):
     mash_email: str | None = None
 
 
+# R33: the ways into MASH the Sefton report gives. They are not enquiry criteria (R34): a
+# council's file lists the routes it uses under `mash_routes`, and either list lets a contact in.
+MashRouteKey = Literal[
+    "strategy_threshold",
+    "more_information_needed",
+    "anonymous_referral",
+    "manager_discretion",
+]
+MASH_ROUTE_KEYS: frozenset[str] = frozenset(get_args(MashRouteKey))
+
+
+class MashRoute(Strict):
+    """One route into the MASH process (R33): judged by the MASH, not measured from the record."""
+
+    key: MashRouteKey
+    label: str
+
+
 class MashCriterion(Strict):
     """One of the MASH enquiry criteria (R34), with the parameters that make it measurable."""
 
@@ -236,10 +254,6 @@ class MashCriterion(Strict):
         "re_referral",
         "child_exploitation",
         "missing",
-        "strategy_threshold",
-        "more_information_needed",
-        "anonymous_referral",
-        "manager_discretion",
     ]
     label: str
     # re_referral: within_months; missing: longer_than_hours, times_in_calendar_month and
@@ -433,6 +447,25 @@ class Screening(Strict):
     managers_alert_email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
 
 
+class MissingPattern(Strict):
+    """Missing episodes long or frequent enough to count (R9, R34): longer than so many hours, or
+    so many times in one calendar month, counting episodes from so many months back."""
+
+    longer_than_hours: Annotated[int, Field(gt=0)]
+    times_in_calendar_month: Annotated[int, Field(gt=0)]
+    within_months: Annotated[int, Field(gt=0)]
+
+
+class Exploitation(Strict):
+    """R41: what brings the exploitation coordinator into MASH and strategy meetings."""
+
+    # Child-protection concerns (R28) that bring the coordinator in, recorded by screening or
+    # named by a ticked indicator.
+    coordinator_concerns: list[Concern] = [Concern.EXPLOITATION, Concern.FREQUENT_MISSING]
+    # R9, R34: long or frequent missing episodes bring the coordinator in as those concerns do.
+    coordinator_missing: MissingPattern | None = None
+
+
 class Retention(Strict):
     """How long records are kept before review (UK GDPR, R45)."""
 
@@ -526,7 +559,8 @@ class Policy(Strict):
     contact_numbers: ContactNumbers
     calendar: Calendar
     timescales: dict[TimescaleKey, Timescale | None]
-    mash_criteria: list[MashCriterion]
+    mash_routes: list[MashRoute] = []  # R33
+    mash_criteria: list[MashCriterion] = []  # R34
     rag: dict[Rag, RagMeaning]
     outcomes: Annotated[list[Outcome], Field(min_length=1)]
     agencies: Annotated[list[Agency], Field(min_length=1)]
@@ -535,8 +569,28 @@ class Policy(Strict):
     escalation: Escalation
     level_of_need: LevelOfNeed
     screening: Screening
+    exploitation: Exploitation = Exploitation()
     retention: Retention | None = None
     returns: Returns = Returns()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _routes_listed_as_criteria(cls, data: Any) -> Any:
+        """Versions stored before routes had their own list named them among the criteria:
+        read those as routes, so every stored version still loads as it was decided."""
+        if not isinstance(data, dict) or not isinstance(data.get("mash_criteria"), list):
+            return data
+        routes, criteria = [], []
+        for item in data["mash_criteria"]:
+            is_route = isinstance(item, dict) and item.get("key") in MASH_ROUTE_KEYS
+            (routes if is_route else criteria).append(item)
+        if not routes:
+            return data
+        return {
+            **data,
+            "mash_routes": [*data.get("mash_routes", []), *routes],
+            "mash_criteria": criteria,
+        }
 
     @field_validator("timescales")
     @classmethod
@@ -571,6 +625,12 @@ class Policy(Strict):
         criteria = [criterion.key for criterion in self.mash_criteria]
         if len(set(criteria)) != len(criteria):
             raise ValueError("mash_criteria: each key must be used once")
+        routes = [route.key for route in self.mash_routes]
+        if len(set(routes)) != len(routes):
+            raise ValueError("mash_routes: each key must be used once")
+        if not routes and not criteria:
+            # R33, R34: with neither, no contact could ever go to MASH.
+            raise ValueError("give mash_routes or mash_criteria: the ways a contact goes to MASH")
         return self
 
     # Reads used across the system, so that each question has one answer.
@@ -578,6 +638,10 @@ class Policy(Strict):
     def timescale(self, key: TimescaleKey | str) -> Timescale | None:
         """The council's timescale for `key`, or None when the policy leaves it unset."""
         return self.timescales.get(TimescaleKey(key))
+
+    def offers_mash_route(self, key: str) -> bool:
+        """Whether the council uses this route into MASH (R33): pages offer only those."""
+        return any(route.key == key for route in self.mash_routes)
 
     def agency(self, key: str) -> Agency:
         for agency in self.agencies:

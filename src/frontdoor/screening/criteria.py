@@ -1,8 +1,11 @@
-"""Which of the council's MASH criteria a child's contact meets, and on what evidence (R33, R34).
+"""Whether a child's contact goes into MASH, and on what evidence (R33, R34).
 
-Each criterion in the policy file is evaluated by the function of the same key below; the
-parameters (12 months, 72 hours, 3 times) come from the policy. A criterion met always carries
-the evidence that met it (ARCHITECTURE decision 5).
+Two lists in the policy file let a contact in: the routes into MASH (R33: the strategy threshold,
+more information needed, an anonymous referral, the manager's discretion) and the MASH enquiry
+criteria (R34: harm or neglect, domestic abuse, re-referral, exploitation, missing). Either is
+enough. Each is evaluated by the function of the same key below; the parameters (12 months,
+72 hours, 3 times) come from the policy. What is met always carries the evidence that met it
+(ARCHITECTURE decision 5). `mash_entry` is the one answer pages, the send check and decisions use.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from frontdoor.policy.clocks import LONDON, months_before
-from frontdoor.policy.schema import MashCriterion, Policy
+from frontdoor.policy.schema import MashCriterion, MashRoute, Policy
 from frontdoor.screening.concerns import HARM_OR_NEGLECT, Concern
-from frontdoor.screening.facts import ChildFacts
+from frontdoor.screening.facts import ChildFacts, MissingSpell
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,25 @@ class CriterionResult:
     label: str
     met: bool
     evidence: list[str]
+    route: bool = False  # a route into MASH (R33) rather than an enquiry criterion (R34)
+
+
+@dataclass(frozen=True)
+class MashEntry:
+    """The council's routes into MASH and its enquiry criteria, each met or not (R33, R34)."""
+
+    routes: list[CriterionResult]
+    criteria: list[CriterionResult]
+
+    @property
+    def met(self) -> list[CriterionResult]:
+        """What lets the contact in: the routes open to it, then the criteria it meets."""
+        return [item for item in self.routes + self.criteria if item.met]
+
+    @property
+    def goes_to_mash(self) -> bool:
+        """Either a route or a criterion lets the contact into MASH."""
+        return bool(self.met)
 
 
 def _date(day: dt.date) -> str:
@@ -75,66 +97,90 @@ def _child_exploitation(criterion: MashCriterion, evidence: Evidence) -> list[st
     return []
 
 
-def _missing(criterion: MashCriterion, evidence: Evidence) -> list[str]:
+def missing_pattern(
+    spells: list[MissingSpell],
+    *,
+    longer_than_hours: int,
+    times_in_calendar_month: int,
+    within_months: int,
+    at: dt.datetime,
+) -> list[str]:
+    """The long or frequent missing episodes among `spells`, counted up to `at` (R9, R34, R41):
+    each longer than `longer_than_hours`, and each calendar month with `times_in_calendar_month`
+    or more, from `within_months` back."""
     found = []
-    since = months_before(evidence.at.astimezone(LONDON).date(), criterion.within_months)
-    spells = [
+    since = months_before(at.astimezone(LONDON).date(), within_months)
+    counted = [
         spell
-        for spell in evidence.facts.missing
-        if spell.went_missing_at.astimezone(LONDON).date() >= since
-        and spell.went_missing_at <= evidence.at
+        for spell in spells
+        if spell.went_missing_at.astimezone(LONDON).date() >= since and spell.went_missing_at <= at
     ]
-    limit = dt.timedelta(hours=criterion.longer_than_hours)
-    for spell in spells:
-        end = spell.returned_at or evidence.at
+    limit = dt.timedelta(hours=longer_than_hours)
+    for spell in counted:
+        end = spell.returned_at or at
         if end - spell.went_missing_at > limit:
             hours = int((end - spell.went_missing_at).total_seconds() // 3600)
             state = "still missing" if spell.returned_at is None else "returned"
             found.append(
                 f"Missing from {_date(spell.went_missing_at.astimezone(LONDON).date())} for "
-                f"{hours} hours ({state}): longer than {criterion.longer_than_hours} hours"
+                f"{hours} hours ({state}): longer than {longer_than_hours} hours"
             )
     by_month = Counter(
-        spell.went_missing_at.astimezone(LONDON).strftime("%B %Y") for spell in spells
+        spell.went_missing_at.astimezone(LONDON).strftime("%B %Y") for spell in counted
     )
     for month, times in by_month.items():
-        if times >= criterion.times_in_calendar_month:
+        if times >= times_in_calendar_month:
             found.append(f"Missing {times} times in {month}")
+    return found
+
+
+def _missing(criterion: MashCriterion, evidence: Evidence) -> list[str]:
+    found = missing_pattern(
+        evidence.facts.missing,
+        longer_than_hours=criterion.longer_than_hours,
+        times_in_calendar_month=criterion.times_in_calendar_month,
+        within_months=criterion.within_months,
+        at=evidence.at,
+    )
     if Concern.FREQUENT_MISSING in evidence.concerns:
         found.append("Screening records frequent missing episodes")
     return found
 
 
-def _strategy_threshold(criterion: MashCriterion, evidence: Evidence) -> list[str]:
+def _strategy_threshold(route: MashRoute, evidence: Evidence) -> list[str]:
     if evidence.suggested_level == 4:
         return ["The indicators found are at level 4 (child protection)"]
     return []
 
 
-def _more_information_needed(criterion: MashCriterion, evidence: Evidence) -> list[str]:
+def _more_information_needed(route: MashRoute, evidence: Evidence) -> list[str]:
     if evidence.more_information_needed:
         return ["The worker needs more information to judge the risk"]
     return []
 
 
-def _anonymous_referral(criterion: MashCriterion, evidence: Evidence) -> list[str]:
-    if evidence.anonymous:
-        return ["The referrer is anonymous and more information would help"]
+def _anonymous_referral(route: MashRoute, evidence: Evidence) -> list[str]:
+    # R33: "it is anonymous and more information would help": anonymity alone is not enough.
+    if evidence.anonymous and evidence.more_information_needed:
+        return ["The referrer is anonymous and the worker needs more information"]
     return []
 
 
-def _manager_discretion(criterion: MashCriterion, evidence: Evidence) -> list[str]:
+def _manager_discretion(route: MashRoute, evidence: Evidence) -> list[str]:
     if evidence.manager_discretion:
         return ["The MASH manager chose MASH"]
     return []
 
 
-_EVALUATORS = {
+_CRITERIA = {
     "harm_or_neglect": _harm_or_neglect,
     "domestic_abuse": _domestic_abuse,
     "re_referral": _re_referral,
     "child_exploitation": _child_exploitation,
     "missing": _missing,
+}
+
+_ROUTES = {
     "strategy_threshold": _strategy_threshold,
     "more_information_needed": _more_information_needed,
     "anonymous_referral": _anonymous_referral,
@@ -142,14 +188,23 @@ _EVALUATORS = {
 }
 
 
-def evaluate_criteria(policy: Policy, evidence: Evidence) -> list[CriterionResult]:
-    """Every criterion of the council's policy, met or not, with its evidence (R33, R34)."""
-    results = []
+def mash_entry(policy: Policy, evidence: Evidence) -> MashEntry:
+    """Every route into MASH and every enquiry criterion of the council's policy, met or not,
+    with its evidence: the contact goes into MASH when any is met (R33, R34)."""
+    routes = []
+    for route in policy.mash_routes:
+        found = _ROUTES[route.key](route, evidence)
+        routes.append(
+            CriterionResult(
+                key=route.key, label=route.label, met=bool(found), evidence=found, route=True
+            )
+        )
+    criteria = []
     for criterion in policy.mash_criteria:
-        found = _EVALUATORS[criterion.key](criterion, evidence)
-        results.append(
+        found = _CRITERIA[criterion.key](criterion, evidence)
+        criteria.append(
             CriterionResult(
                 key=criterion.key, label=criterion.label, met=bool(found), evidence=found
             )
         )
-    return results
+    return MashEntry(routes=routes, criteria=criteria)

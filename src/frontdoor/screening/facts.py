@@ -70,7 +70,18 @@ def facts_for(child) -> ChildFacts:
     from frontdoor.screening.models import Referral
 
     if child.person_id is None:
-        return ChildFacts(linked=False)
+        # R9: a missing episode recorded as this contact counts before the child is linked.
+        return ChildFacts(
+            linked=False,
+            missing=[
+                MissingSpell(
+                    went_missing_at=episode.went_missing_at,
+                    returned_at=episode.returned_at,
+                    source="frontdoor",
+                )
+                for episode in MissingEpisode.objects.filter(child=child)
+            ],
+        )
     person_id = child.person_id
     episodes: list[Episode] = []
     referral_dates: list[dt.date] = []

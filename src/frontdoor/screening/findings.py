@@ -51,6 +51,10 @@ def save_findings(
     if child.contact_id != contact.pk:
         raise DomainError(f"{child} is not part of contact {contact.reference}.")
     policy = current_policy()
+    if manager_discretion is not None and not (
+        can(by, "contact.decide") and policy.offers_mash_route("manager_discretion")
+    ):
+        manager_discretion = None  # R33: a manager's discretion, where the council uses it
     catalogue = catalogue_by_key(policy)
     unknown = [key for key in indicators if key not in catalogue]
     if unknown:
@@ -69,8 +73,6 @@ def save_findings(
             f"{existing.updated_by} changed this screening while you were working on it. "
             "Your changes were not saved: reload the page to see theirs, then make yours again."
         )
-    if manager_discretion is not None and not can(by, "contact.decide"):
-        manager_discretion = None  # only a manager uses discretion (R33)
     screening = existing or ChildScreening(contact=contact, child=child)
     before = {
         "indicators": list(screening.indicators),
@@ -86,6 +88,12 @@ def save_findings(
         screening.manager_discretion = manager_discretion
     if police_told and screening.police_told_at is None:
         screening.police_told_at = now
+    found = child_protection_concerns(screening.concerns, screening.indicators, catalogue)
+    # R40: the strategy meeting's clock can start from the first screening that found concerns.
+    if not found:
+        screening.protection_concerns_at = None
+    elif screening.protection_concerns_at is None:
+        screening.protection_concerns_at = now
     screening.updated_by = by
     if existing:
         screening.version += 1
@@ -94,7 +102,7 @@ def save_findings(
         policy=policy,
         contact=contact,
         child=child,
-        concerns=child_protection_concerns(screening.concerns, screening.indicators, catalogue),
+        concerns=found,
         concerns_before=child_protection_concerns(
             before["concerns"], before["indicators"], catalogue
         ),

@@ -60,6 +60,9 @@ class ChildScreening(models.Model):
     )
     # R24: suspected crime means the police are told at once.
     police_told_at = models.DateTimeField(null=True, blank=True)
+    # R40: when screening first recorded child-protection concerns (cleared if they are all
+    # removed): one of the moments the strategy meeting's 24 hours can start from.
+    protection_concerns_at = models.DateTimeField(null=True, blank=True)
     # R33: reasons a contact goes to MASH that only a person can judge.
     more_information_needed = models.BooleanField(default=False)
     manager_discretion = models.BooleanField(default=False)

@@ -15,7 +15,7 @@ from frontdoor.screening.concerns import Concern
 
 @dataclass(frozen=True)
 class RagSuggestion:
-    rag: Rag | None  # None: no MASH criterion is met, so no MASH enquiry (R34)
+    rag: Rag | None  # None: no route into MASH and no MASH criterion, so no enquiry (R33, R34)
     reasons: list[str]
     # R35: with an immediate need, agencies present at the strategy meeting instead of writing.
     present_at_strategy_meeting: bool = False
@@ -24,7 +24,7 @@ class RagSuggestion:
 def suggest_rag(
     policy: Policy,
     *,
-    any_criterion_met: bool,
+    goes_to_mash: bool,
     suggested_level: int | None,
     concerns: list[Concern],
     more_information_needed: bool,
@@ -34,12 +34,13 @@ def suggest_rag(
     """The RAG the evidence points to, with each reason naming where it came from: a report
     (what the referrer said) or the worker's screening (what the MASH found)."""
     immediate_need = immediate_need_reported or urgent_action_found
-    if not any_criterion_met:
+    if not goes_to_mash:
         return RagSuggestion(
             rag=None,
             reasons=[
-                "No MASH criterion is met: single-agency enquiries by the duty social worker "
-                "(parents, referrer, chronology, risks and protective factors)"
+                "No MASH criterion is met and no route into MASH applies: single-agency "
+                "enquiries by the duty social worker (parents, referrer, chronology, risks and "
+                "protective factors)"
             ],
         )
     reasons: list[str] = []
@@ -71,6 +72,6 @@ def suggest_rag(
     return RagSuggestion(
         rag=Rag.GREEN,
         reasons=[
-            "A MASH criterion is met, with lower-level needs: information shared through MASH"
+            "The contact goes to MASH, with lower-level needs: information shared through MASH"
         ],
     )

@@ -23,7 +23,7 @@ from frontdoor.screening.checks import (
 from frontdoor.screening.checks import open_social_care as open_social_care_episode
 from frontdoor.screening.concerns import Concern, child_protection_concerns, early_help_refusal
 from frontdoor.screening.consent import SharingPosition, sharing_position
-from frontdoor.screening.criteria import CriterionResult, Evidence, evaluate_criteria
+from frontdoor.screening.criteria import CriterionResult, Evidence, MashEntry, mash_entry
 from frontdoor.screening.facts import ChildFacts, Episode, facts_for
 from frontdoor.screening.models import ChildScreening, Decision, FollowUp
 from frontdoor.screening.rag import RagSuggestion, suggest_rag
@@ -41,7 +41,7 @@ class ChildSummary:
     checks: list[Check]
     level: LevelSuggestion
     concerns: list[Concern]
-    criteria: list[CriterionResult]
+    mash: MashEntry  # R33, R34: the routes into MASH and the enquiry criteria
     rag: RagSuggestion
     open_social_care: Episode | None
     suggested_outcome: str | None  # an outcome key, when a rule points at one (R17, R19)
@@ -50,7 +50,8 @@ class ChildSummary:
 
     @property
     def criteria_met(self) -> list[CriterionResult]:
-        return [criterion for criterion in self.criteria if criterion.met]
+        """The routes and criteria that let the child's contact into MASH (R33, R34)."""
+        return self.mash.met
 
     @property
     def decision(self) -> Decision | None:
@@ -85,7 +86,7 @@ def child_summary(*, policy: Policy, contact: Contact, child: ReportedChild) -> 
         screening.indicators if screening else [],
         catalogue_by_key(policy),
     )
-    criteria = evaluate_criteria(
+    mash = mash_entry(
         policy,
         Evidence(
             concerns=concerns,
@@ -102,7 +103,7 @@ def child_summary(*, policy: Policy, contact: Contact, child: ReportedChild) -> 
     )
     rag = suggest_rag(
         policy,
-        any_criterion_met=any(criterion.met for criterion in criteria),
+        goes_to_mash=mash.goes_to_mash,
         suggested_level=level.level,
         concerns=concerns,
         immediate_need_reported=any(
@@ -127,7 +128,7 @@ def child_summary(*, policy: Policy, contact: Contact, child: ReportedChild) -> 
         checks=checks,
         level=level,
         concerns=concerns,
-        criteria=criteria,
+        mash=mash,
         rag=rag,
         open_social_care=social_care,
         suggested_outcome=suggested_outcome,

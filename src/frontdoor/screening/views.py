@@ -194,6 +194,8 @@ def child_findings(request: HttpRequest, reference: str, child_id: int) -> HttpR
             "reports": list(contact.reports.all()),
             "can_decide": can(request.user, "contact.decide"),
             "next_child": selectors.next_child(contact, child, without="screening"),
+            # R33: the discretion box only where the council uses that route into MASH.
+            "offers_discretion": policy.offers_mash_route("manager_discretion"),
         },
     )
 
