@@ -31,7 +31,6 @@ def save_findings(
     urgent_action_needed: str = YesNoUnknown.UNKNOWN,
     more_information_needed: bool = False,
     manager_discretion: bool | None = None,
-    police_told: bool = False,
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> ChildScreening:
@@ -84,8 +83,6 @@ def save_findings(
     screening.more_information_needed = more_information_needed
     if manager_discretion is not None:
         screening.manager_discretion = manager_discretion
-    if police_told and screening.police_told_at is None:
-        screening.police_told_at = now
     screening.updated_by = by
     if existing:
         screening.version += 1

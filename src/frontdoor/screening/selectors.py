@@ -26,6 +26,7 @@ from frontdoor.screening.consent import SharingPosition, sharing_position
 from frontdoor.screening.criteria import CriterionResult, Evidence, evaluate_criteria
 from frontdoor.screening.facts import ChildFacts, Episode, facts_for
 from frontdoor.screening.models import ChildScreening, Decision, FollowUp
+from frontdoor.screening.police import PolicePosition, police_position
 from frontdoor.screening.rag import RagSuggestion, suggest_rag
 from frontdoor.screening.threshold import LevelSuggestion, catalogue_by_key, suggest_level
 from frontdoor.screening.transitions import OPEN_STATES
@@ -142,6 +143,7 @@ class ContactScreening:
     children: list[ChildSummary]
     sharing: SharingPosition
     follow_ups: list[FollowUp]
+    police: PolicePosition
 
 
 def contact_screening(*, policy: Policy, contact: Contact) -> ContactScreening:
@@ -151,6 +153,7 @@ def contact_screening(*, policy: Policy, contact: Contact) -> ContactScreening:
         contact=contact,
         children=[child_summary(policy=policy, contact=contact, child=child) for child in children],
         sharing=sharing_position(contact=contact, adults=adults, children=children, policy=policy),
+        police=police_position(policy=policy, contact=contact),
         follow_ups=list(
             FollowUp.objects.filter(decision__contact=contact)
             .select_related("decision__child", "done_by", "report", "replaced_by")
