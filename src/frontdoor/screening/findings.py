@@ -13,7 +13,7 @@ from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact, ReportedChild, YesNoUnknown
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening.alerts import alert_managers
-from frontdoor.screening.concerns import Concern, child_protection_concerns
+from frontdoor.screening.concerns import Concern, child_protection_concerns, known_concerns
 from frontdoor.screening.models import ChildScreening
 from frontdoor.screening.threshold import catalogue_by_key
 from frontdoor.screening.transitions import OPEN_STATES
@@ -87,13 +87,16 @@ def save_findings(
     if existing:
         screening.version += 1
     screening.save()
+    known = known_concerns(contact).get(child.pk, [])  # R5
     alerted = alert_managers(
         policy=policy,
         contact=contact,
         child=child,
-        concerns=child_protection_concerns(screening.concerns, screening.indicators, catalogue),
+        concerns=child_protection_concerns(
+            screening.concerns, screening.indicators, catalogue, known
+        ),
         concerns_before=child_protection_concerns(
-            before["concerns"], before["indicators"], catalogue
+            before["concerns"], before["indicators"], catalogue, known
         ),
         first_save=existing is None,
         version=screening.version,

@@ -8,7 +8,7 @@ from frontdoor.intake.forms import date, london_datetime, time
 from frontdoor.intake.models import YesNoUnknown
 from frontdoor.people.postcodes import childrens_services_authorities
 from frontdoor.policy.schema import OutcomeEffect, Policy
-from frontdoor.screening.concerns import Concern
+from frontdoor.screening.concerns import DERIVED, Concern
 from frontdoor.screening.models import ConsentStatus, PrimaryNeed
 
 
@@ -73,7 +73,8 @@ class FindingsForm(GovukForm):
     add = forms.MultipleChoiceField(required=False)  # indicators ticked in the search results
     concerns = forms.MultipleChoiceField(
         required=False,
-        choices=[(concern.value, concern.label) for concern in Concern],
+        # R5's concern is known from the contact, not ticked.
+        choices=[(concern.value, concern.label) for concern in Concern if concern not in DERIVED],
         widget=forms.CheckboxSelectMultiple,
         label="Child-protection concerns found (R28)",
     )

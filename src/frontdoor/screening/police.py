@@ -22,7 +22,12 @@ from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import Policy
 from frontdoor.policy.versions import current_policy_version
-from frontdoor.screening.concerns import Concern, child_protection_concerns, concerns_from
+from frontdoor.screening.concerns import (
+    Concern,
+    child_protection_concerns,
+    concerns_from,
+    known_concerns,
+)
 from frontdoor.screening.models import ChildScreening, PoliceNotification
 from frontdoor.screening.threshold import catalogue_by_key
 from frontdoor.screening.transitions import OPEN_STATES
@@ -64,7 +69,7 @@ def suspected_crimes(policy: Policy, concerns: list[Concern]) -> list[Concern]:
 def police_position(*, policy: Policy, contact: Contact) -> PolicePosition:
     """R24 for the contact: the suspected crimes across its children and the latest record."""
     catalogue = catalogue_by_key(policy)
-    found: list[str] = []
+    found: list[str] = [concern for known in known_concerns(contact).values() for concern in known]
     for screening in ChildScreening.objects.filter(contact=contact):
         found += child_protection_concerns(screening.concerns, screening.indicators, catalogue)
     return PolicePosition(

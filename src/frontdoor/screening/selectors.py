@@ -21,7 +21,12 @@ from frontdoor.screening.checks import (
     social_care_closed_recently,
 )
 from frontdoor.screening.checks import open_social_care as open_social_care_episode
-from frontdoor.screening.concerns import Concern, child_protection_concerns, early_help_refusal
+from frontdoor.screening.concerns import (
+    Concern,
+    child_protection_concerns,
+    early_help_refusal,
+    known_concerns,
+)
 from frontdoor.screening.consent import SharingPosition, sharing_position
 from frontdoor.screening.criteria import CriterionResult, Evidence, evaluate_criteria
 from frontdoor.screening.facts import ChildFacts, Episode, facts_for
@@ -85,6 +90,7 @@ def child_summary(*, policy: Policy, contact: Contact, child: ReportedChild) -> 
         screening.concerns if screening else [],
         screening.indicators if screening else [],
         catalogue_by_key(policy),
+        known_concerns(contact).get(child.pk, []),  # R5
     )
     criteria = evaluate_criteria(
         policy,
@@ -266,7 +272,9 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
                 protection_concerns=any(
                     child_protection_concerns(screening.concerns, screening.indicators, catalogue)
                     for screening in contact.child_screenings.all()
-                ),
+                )
+                # R5: an expectant parent under 13, known before anyone screens.
+                or bool(known_concerns(contact)),
                 closed_recently=any(
                     social_care_closed_recently(
                         policy,
