@@ -285,6 +285,7 @@ def _targets_by_route(council: Council) -> dict[str, list[Target]]:
         "mash:meeting": each(council.meetings),
         "escalations:detail": each(council.escalations),
         "people:person": each(council.people),
+        "people:resolve_conflict": each(council.people),
         "privacy:subject_access": each(council.people),
         "intake:consultation_contact": each(council.consultations),
         "screening:follow_up_done": each(council.follow_ups),
@@ -304,6 +305,7 @@ FINDERS: dict[str, Callable[[User], QuerySet]] = {
     "mash:meeting": _in_visible_contacts(Meeting),
     "escalations:detail": escalations_visible_to,
     "people:person": people_visible_to,
+    "people:resolve_conflict": people_visible_to,
     "screening:follow_up_done": _in_visible_contacts(FollowUp),
     # Administrators produce a subject access export of anyone, as the law requires.
     "privacy:subject_access": lambda user: Person.objects.all(),

@@ -19,8 +19,9 @@ from frontdoor.audit import selectors as audit_views
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.people import selectors, services
-from frontdoor.people.forms import MatchForm
+from frontdoor.people.forms import ConflictForm, MatchForm
 from frontdoor.people.matching import candidates
+from frontdoor.people.models import DetailConflict
 
 KINDS = ("child", "adult")
 
@@ -166,5 +167,35 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "missing": missing,
             "timeline": selectors.timeline_of(found, contacts=contacts, missing=missing),
             "can_screen": can(request.user, "contact.screen"),
+            "conflicts": list(
+                DetailConflict.objects.filter(person=found).select_related("resolved_by")
+            ),
         },
     )
+
+
+@require_http_methods(["POST"])
+@allowed("contact.screen")
+def resolve_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    """Resolve a detail a report gave that differs from the record: keep which, and why (R22)."""
+    found = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+    else:
+        conflict = get_object_or_404(
+            DetailConflict.objects.filter(person=found), pk=form.cleaned_data["conflict"]
+        )
+        try:
+            services.resolve_conflict(
+                conflict=conflict,
+                by=request.user,
+                keep=form.cleaned_data["keep"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{conflict.label}: resolved")
+    return redirect(reverse("people:person", args=[found.pk]) + "#conflicts")
