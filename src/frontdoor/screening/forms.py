@@ -293,3 +293,34 @@ class PoliceNotToldForm(GovukForm):
         label="Why the police were not told",
         error_messages={"required": "Give the reason the police were not told"},
     )
+
+
+class SingleAgencyEnquiryForm(GovukForm):
+    """The duty social worker's single-agency enquiries (R34)."""
+
+    parents_conversation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What the parents or carers said",
+        error_messages={"required": "Enter what the parents or carers said"},
+    )
+    referrer_conversation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What the referrer said",
+        error_messages={"required": "Enter what the referrer said"},
+    )
+    chronology = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Social care and early help chronology",
+        help_text="Each event with its date, from both records",
+        error_messages={"required": "Enter the chronology"},
+    )
+    risks = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What are we worried about? (risks)",
+        error_messages={"required": "Enter the risks"},
+    )
+    protective_factors = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What is working well? (protective factors)",
+        error_messages={"required": "Enter the protective factors"},
+    )

@@ -201,6 +201,37 @@ class PoliceNotification(AppendOnly):
         return f"Police {'told' if self.told else 'not told'} for {self.contact}"
 
 
+class SingleAgencyEnquiry(AppendOnly):
+    """The duty social worker's own enquiries for a contact that meets no MASH criterion (R34):
+    the conversations with the parents and the referrer, the social care and early help
+    chronology, and the risks and protective factors (Signs of Safety).
+
+    Append-only: a fuller account is a new record; the latest is the one in force.
+    """
+
+    contact = models.ForeignKey(
+        "intake.Contact", on_delete=models.PROTECT, related_name="single_agency_enquiries"
+    )
+    parents_conversation = models.TextField()
+    referrer_conversation = models.TextField()
+    chronology = models.TextField()
+    risks = models.TextField()
+    protective_factors = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(db_index=True)
+    policy_version = models.ForeignKey(
+        "policy.PolicyVersion", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Single-agency enquiries for {self.contact}"
+
+
 class Decision(AppendOnly):
     """A manager's decision for one child of a contact (R25): never edited, only superseded.
 

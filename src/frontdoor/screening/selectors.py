@@ -151,6 +151,11 @@ class ContactScreening:
     follow_ups: list[FollowUp]
     police: PolicePosition
 
+    @property
+    def meets_no_criterion(self) -> bool:
+        """R34: no child meets a MASH criterion, so the enquiries are single-agency."""
+        return not any(item.criteria_met for item in self.children)
+
 
 def contact_screening(*, policy: Policy, contact: Contact) -> ContactScreening:
     children = list(contact.children.all())

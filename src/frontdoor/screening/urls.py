@@ -12,6 +12,11 @@ urlpatterns = [
     path("contacts/<str:reference>/screening/consent/", views.record_consent, name="consent"),
     path("contacts/<str:reference>/screening/police/", views.police_told, name="police"),
     path(
+        "contacts/<str:reference>/screening/single-agency/",
+        views.single_agency_enquiry,
+        name="single_agency",
+    ),
+    path(
         "contacts/<str:reference>/screening/authorise/",
         views.authorise_sharing,
         name="authorise",

@@ -24,7 +24,15 @@ from frontdoor.intake import selectors as intake_selectors
 from frontdoor.intake.models import Contact
 from frontdoor.policy.catalogue import search_indicators
 from frontdoor.policy.registry import current_policy
-from frontdoor.screening import consent, decisions, findings, police, selectors, transitions
+from frontdoor.screening import (
+    consent,
+    decisions,
+    findings,
+    police,
+    selectors,
+    single_agency,
+    transitions,
+)
 from frontdoor.screening.forms import (
     AuthorisationForm,
     ConsentForm,
@@ -33,6 +41,7 @@ from frontdoor.screening.forms import (
     FollowUpForm,
     PoliceNotToldForm,
     PoliceToldForm,
+    SingleAgencyEnquiryForm,
 )
 from frontdoor.screening.models import FollowUp, PoliceNotification
 from frontdoor.screening.threshold import catalogue_by_key
@@ -69,6 +78,9 @@ def contact_screening(request: HttpRequest, reference: str) -> HttpResponse:
             "can_decide": can(request.user, "contact.decide"),
             "can_authorise": can(request.user, "consent.authorise_without"),
             "reports": list(contact.reports.all()),
+            "single_agency": contact.single_agency_enquiries.select_related("recorded_by")
+            .order_by("-recorded_at", "-id")
+            .first(),
         },
     )
 
@@ -375,6 +387,32 @@ def police_told(request: HttpRequest, reference: str) -> HttpResponse:
             "not_told_form": not_told_form,
             "can_decide": can_decide,
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("contact.screen")
+def single_agency_enquiry(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record the duty social worker's enquiries where no MASH criterion is met (R34)."""
+    contact = _contact(request, reference)
+    latest = contact.single_agency_enquiries.order_by("-recorded_at", "-id").first()
+    initial = {name: getattr(latest, name) for name in single_agency.PARTS} if latest else None
+    form = SingleAgencyEnquiryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            single_agency.record_single_agency_enquiry(
+                contact=contact, by=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Single-agency enquiries recorded")
+            return redirect(_screening_url(contact) + "#single-agency")
+    audit.record_view(viewer=request.user, target=contact, through="single-agency enquiries page")
+    return render(
+        request,
+        "screening/single_agency.html",
+        {"contact": contact, "form": form, "latest": latest},
     )
 
 
