@@ -292,6 +292,7 @@ def _targets_by_route(council: Council) -> dict[str, list[Target]]:
         "escalations:open_meeting": each(council.meetings),
         "people:person": each(council.people),
         "people:correct": each(council.people),
+        "people:resolve_conflict": each(council.people),
         "privacy:subject_access": each(council.people),
         "intake:consultation_contact": each(council.consultations),
         "screening:follow_up_done": each(council.follow_ups),
@@ -314,6 +315,7 @@ FINDERS: dict[str, Callable[[User], QuerySet]] = {
     "escalations:open_meeting": meetings_open_to_escalation,
     "people:person": people_visible_to,
     "people:correct": people_visible_to,
+    "people:resolve_conflict": people_visible_to,
     "screening:follow_up_done": _in_visible_contacts(FollowUp),
     # Administrators produce a subject access export of anyone, as the law requires.
     "privacy:subject_access": lambda user: Person.objects.all(),

@@ -15,6 +15,7 @@ from frontdoor.accounts.roles import Role
 from frontdoor.intake.models import Channel, Contact
 from frontdoor.intake.services import record_contact
 from frontdoor.people.models import Involvement, Person
+from frontdoor.policy.clocks import LONDON
 from frontdoor.screening.models import Decision
 from tests.browser.conftest import assert_no_axe_violations, sign_in
 from tests.intake.factories import make_submission
@@ -85,6 +86,21 @@ def test_a_contact_is_screened_matched_to_a_known_child_rated_and_decided(
     page.get_by_role("link", name=f"Record screening of {robin}").click()
     page.get_by_label("Screening analysis").fill("Robin lives in the same household.")
     _submit(page, "Save screening")
+    # R24: physical abuse is a suspected crime: the police are told, and that is recorded.
+    expect(page.locator("#police").locator("xpath=following-sibling::*[1]")).to_contain_text(
+        "physical abuse"
+    )
+    page.get_by_role("link", name="Record telling the police").click()
+    told = dt.datetime.now(tz=LONDON) - dt.timedelta(minutes=5)
+    page.get_by_label("Day").fill(str(told.day))
+    page.get_by_label("Month").fill(str(told.month))
+    page.get_by_label("Year").fill(str(told.year))
+    page.get_by_label("Time the police were told").fill(f"{told:%H:%M}")
+    page.get_by_label("Whom you told").fill("DC Jones, Public Protection Unit")
+    page.get_by_label("The police's reference").fill("PPU-2026-77")
+    assert_no_axe_violations(page)
+    _submit(page, "Record that the police were told")
+    expect(page.get_by_text("The police are recorded as told")).to_be_visible()
     _submit(page, "Ask the manager for a decision")
     expect(page.get_by_text("waiting for the manager's decision")).to_be_visible()
 

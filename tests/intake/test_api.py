@@ -527,3 +527,42 @@ def test_the_docs_page_is_served_without_sign_in(client):
 def test_the_rest_of_the_site_still_needs_sign_in(client):
     response = client.get("/")
     assert response.status_code == 302
+
+
+def test_r5_a_partner_systems_expectant_parent_under_18_is_added_as_a_child(api, bearer):
+    young = dt.date.today().replace(year=dt.date.today().year - 16)
+    data = submission_data(
+        children=[unborn_child()],
+        adults=[
+            {
+                "first_name": "Kay",
+                "relationship_to_child": "Mother",
+                "date_of_birth": young.isoformat(),
+                "expectant_parent": True,
+            },
+            {
+                "first_name": "Lee",
+                "relationship_to_child": "Grandmother",
+                "expectant_parent": False,
+            },
+        ],
+    )
+    assert api("contacts", data).status_code == 201
+    contact = Contact.objects.get()
+    assert [(c.first_name, c.unborn, c.expectant_parent) for c in contact.children.all()] == [
+        ("", True, False),
+        ("Kay", False, True),
+    ]
+    assert contact.adults.count() == 2
+    headers = bearer(Role.MASH_SOCIAL_WORKER)
+    body = api(f"contacts/{contact.reference}", method="get", headers=headers).json()
+    assert [child["expectant_parent"] for child in body["children"]] == [False, True]
+
+
+def test_r5_an_adult_expectant_parent_is_not_added_as_a_child(api):
+    data = submission_data(
+        children=[unborn_child()],
+        adults=[{"first_name": "Jo", "date_of_birth": "1995-01-01", "expectant_parent": True}],
+    )
+    assert api("contacts", data).status_code == 201
+    assert Contact.objects.get().children.count() == 1

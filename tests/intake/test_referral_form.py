@@ -816,3 +816,40 @@ def test_the_progress_check_needs_both_answers(client):
 def test_the_progress_check_needs_no_sign_in_and_keeps_csrf_protection(client):
     assert client.get(STATUS).status_code == 200
     assert Client(enforce_csrf_checks=True).post(STATUS, {}).status_code == 403
+
+
+def test_r5_the_public_form_asks_for_the_expectant_parent_and_one_under_18_is_a_child(client):
+    journey = start(client)
+    post(client, url("danger", journey), {"danger": "no"})
+    post(client, url("who", journey), {"type": "public"})
+    post(client, url("referrer", journey), {"name": "A neighbour", "phone": "07700 900000"})
+    post(
+        client,
+        url("child_add", journey),
+        {"unborn": "yes", **date_fields("expected_date_of_birth", today() + dt.timedelta(60))},
+    )
+    post(client, url("children", journey), {"add": "no"})
+    post(client, url("adults", journey), {"add": "yes"})
+    page = client.get(url("adult_add", journey)).content.decode()
+    assert "mother or father-to-be" in page
+    post(
+        client,
+        url("adult_add", journey),
+        {
+            "first_name": "Kay",
+            "relationship_to_child": "Mother",
+            **date_fields("date_of_birth", today().replace(year=today().year - 12)),
+            "expectant_parent": "yes",
+        },
+    )
+    post(client, url("adults", journey), {"add": "no"})
+    post(client, url("worry", journey), {"worry": "Kay is 12 and pregnant."})
+    post(client, url("safety", journey), {})
+    post(client, url("household", journey), {})
+    post(client, url("consent", journey), {"consent": "given"})
+    post(client, url("level", journey), {"referrer_level_of_need": "not_known"})
+    post(client, url("documents", journey), {"action": "continue"})
+    assert submit(client, journey).status_code == 302
+    contact = Contact.objects.get()
+    assert contact.children.get(expectant_parent=True).first_name == "Kay"
+    assert contact.adults.get().expectant_parent

@@ -890,3 +890,31 @@ def test_r17_the_contact_page_says_whether_each_child_lives_in_the_area(client, 
     assert "No postcode was given" in page
     assert f'id="address-check-{ellis.pk}"' in page
     assert f'id="address-check-{sam.pk}"' in page
+
+
+def test_r5_an_expectant_parent_under_18_is_flagged_and_added_as_a_child(signed_in):
+    received = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1)
+    young = timezone.localdate().replace(year=timezone.localdate().year - 15)
+    data = contact_form_data(
+        received=received,
+        children_count="1",
+        child_0_unborn="on",
+        child_0_first_name="",
+        adult_0_first_name="Kay",
+        adult_0_expectant_parent="on",
+        **date_parts("child_0_expected_date_of_birth", timezone.localdate() + dt.timedelta(90)),
+        **date_parts("adult_0_date_of_birth", young),
+    )
+    for part in ("day", "month", "year"):
+        data.pop(f"child_0_date_of_birth-{part}")
+    response = signed_in.post(NEW, data)
+    assert response.status_code == 302, error_summary(response)
+    contact = Contact.objects.get()
+    young_parent = contact.children.get(expectant_parent=True)
+    assert (young_parent.first_name, young_parent.date_of_birth) == ("Kay", young)
+    assert contact.children.get(unborn=True)
+    assert contact.adults.get().expectant_parent
+    page = signed_in.get(response["Location"]).content.decode()
+    assert "Expectant parent under 18" in page
+    entry = AuditEvent.objects.get(action="contact.recorded")
+    assert entry.changes["expectant_parents_added_as_children"] == ["Kay Examplechild"]

@@ -48,6 +48,7 @@ from frontdoor.screening.decisions import TransferDetails, complete_follow_up, r
 from frontdoor.screening.facts import facts_for
 from frontdoor.screening.findings import save_findings
 from frontdoor.screening.models import FollowUp
+from frontdoor.screening.police import police_position, record_police_told
 from frontdoor.screening.transitions import close_contact, start_screening, submit_for_decision
 
 SEED = 2028
@@ -282,6 +283,16 @@ class _History:
             screened = started + (decided_at - started) / 2
             for child in children:
                 self._findings(contact, child, plan, at=screened)
+            if police_position(policy=current_policy(), contact=contact).missing:
+                # R24: a suspected crime is reported to the police at once.
+                record_police_told(
+                    contact=contact,
+                    by=worker,
+                    told_at=screened,
+                    told_whom="Public Protection Unit",
+                    police_reference=f"PPU-{contact.reference}",
+                    now=screened,
+                )
             submit_for_decision(contact=contact, by=worker, now=screened)
         if plan.rag and not _consent_given(contact):
             # R14: a manager authorises sharing without consent at level 4, with reasons.

@@ -206,6 +206,10 @@ def adult_fields(index: int) -> dict[str, forms.Field]:
         f"{p}first_language": text("First language"),
         f"{p}religion": text("Religion"),
         f"{p}alleged_perpetrator": checkbox("This adult is the alleged perpetrator"),
+        f"{p}expectant_parent": checkbox(
+            "This adult is the unborn child's expectant parent",
+            hint="An expectant parent under 18 is a child too, and is added as one (R5)",
+        ),
     }
 
 
@@ -459,7 +463,12 @@ def _count(value, default: int) -> int:
 
 def _filled(person: dict[str, Any]) -> bool:
     """True when anything was entered beyond the defaults of a fieldset."""
-    defaults = {"gender": Gender.NOT_KNOWN, "unborn": False, "alleged_perpetrator": False}
+    defaults = {
+        "gender": Gender.NOT_KNOWN,
+        "unborn": False,
+        "alleged_perpetrator": False,
+        "expectant_parent": False,
+    }
     defaults |= dict.fromkeys(("parental_responsibility", "lives_with_child"), YesNoUnknown.UNKNOWN)
     return any(value != defaults.get(key) for key, value in person.items())
 

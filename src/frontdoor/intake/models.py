@@ -214,6 +214,9 @@ class ReportedChild(ReportedPerson):
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="children")
     unborn = models.BooleanField(default=False)
     expected_date_of_birth = models.DateField(null=True, blank=True)
+    # R5: an expectant parent who is a child, named among the adults, is a child in their own
+    # right: intake adds them as a child of the contact too, screened and decided.
+    expectant_parent = models.BooleanField(default=False)
     nhs_number = models.CharField(max_length=10, blank=True)
     school_or_nursery = models.CharField(max_length=200, blank=True)
     special_needs = models.TextField(blank=True)
@@ -260,6 +263,8 @@ class ReportedAdult(ReportedPerson):
     phone = models.CharField(max_length=40, blank=True)
     # R6: the alleged perpetrator, where the referrer names one among the adults.
     alleged_perpetrator = models.BooleanField(default=False)
+    # R5: the expectant parent of an unborn child the contact is about.
+    expectant_parent = models.BooleanField(default=False)
     # R18: the known person this adult is, once screening has matched or created them.
     person = models.ForeignKey(
         "people.Person",

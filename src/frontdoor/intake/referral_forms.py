@@ -439,6 +439,12 @@ ADULT = (
         "This adult is the person alleged to have harmed the child",
         kind="checkbox",
     ),
+    Question(
+        "expectant_parent",
+        "This adult is the unborn baby's mother or father-to-be",
+        kind="checkbox",
+        hint="If they are under 18, we treat them as a child too",
+    ),
 )
 
 WORRY = (

@@ -141,6 +141,8 @@ class PersonOut(Schema):
 
 class ChildOut(PersonOut):
     unborn: bool
+    # R5: an expectant parent under 18, added as a child from the adults the report named.
+    expectant_parent: bool
     expected_date_of_birth: dt.date | None
     nhs_number: str
     school_or_nursery: str
@@ -154,6 +156,7 @@ class AdultOut(PersonOut):
     parental_responsibility: str
     lives_with_child: str
     alleged_perpetrator: bool
+    expectant_parent: bool
 
 
 class ContactOut(Schema):

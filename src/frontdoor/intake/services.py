@@ -31,9 +31,10 @@ from frontdoor.intake.models import (
     ReportedAdult,
     ReportedChild,
 )
-from frontdoor.intake.submissions import Child, Submission
+from frontdoor.intake.submissions import Adult, Child, Submission
 from frontdoor.new_rows import NewRows
-from frontdoor.policy.clocks import start_clock
+from frontdoor.people.ages import is_child_on
+from frontdoor.policy.clocks import LONDON, start_clock
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import TimescaleKey
 from frontdoor.policy.versions import current_policy_version
@@ -150,11 +151,50 @@ def _existing(submission_key: str | None, submission: Submission | None = None) 
     return report
 
 
+# What an expectant parent added as a child keeps of the details given for them as an adult.
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "other_names",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "first_language",
+    "religion",
+    "address",
+    "postcode",
+)
+
+
+def young_expectant_parents(submission: Submission, *, on: dt.date) -> list[Adult]:
+    """R5: the expectant parents among a report's adults who are children on `on`."""
+    return [
+        adult
+        for adult in submission.adults
+        if adult.expectant_parent and is_child_on(adult.date_of_birth, on)
+    ]
+
+
 def _people(*, contact: Contact, report: Report, submission: Submission) -> tuple[list, list]:
-    """The children and adults a report names, as new rows."""
+    """The children and adults a report names, as new rows.
+
+    R5: an expectant parent under 18 is a child in their own right: they stay among the adults
+    as the unborn child's parent, and are added as a child of the contact, to be screened and
+    decided like any other.
+    """
     children = [
         ReportedChild(contact=contact, report=report, **child.model_dump())
         for child in submission.children
+    ]
+    on = report.received_at.astimezone(LONDON).date()
+    children += [
+        ReportedChild(
+            contact=contact,
+            report=report,
+            expectant_parent=True,
+            **{name: getattr(adult, name) for name in PERSON_FIELDS},
+        )
+        for adult in young_expectant_parents(submission, on=on)
     ]
     adults = [
         ReportedAdult(contact=contact, report=report, **adult.model_dump())
@@ -203,6 +243,20 @@ def _add_report(
     rows.add(children)
     rows.add(adults)
     return report
+
+
+def _expectant_parents_added(submission: Submission, received_at: dt.datetime) -> dict:
+    """For the audit entry: the expectant parents under 18 added as children (R5)."""
+    young = young_expectant_parents(submission, on=received_at.astimezone(LONDON).date())
+    if not young:
+        return {}
+    return {
+        "expectant_parents_added_as_children": [
+            " ".join(part for part in (adult.first_name, adult.last_name) if part)
+            or adult.relationship_to_child
+            for adult in young
+        ]
+    }
 
 
 def _check_channel(channel: Channel, by) -> None:
@@ -338,6 +392,7 @@ def _record_new_contact(
             "channel": channel.value,
             "children": len(submission.children),
             "adults": len(submission.adults),
+            **_expectant_parents_added(submission, received_at),
             "progress_due_at": contact.progress_due_at.isoformat()
             if contact.progress_due_at
             else None,
@@ -387,7 +442,11 @@ def attach_report(
             status_secret=status_secret,
         )
         rows.write()
-        changes = {"channel": channel.value, "report": report.pk}
+        changes = {
+            "channel": channel.value,
+            "report": report.pk,
+            **_expectant_parents_added(submission, received_at),
+        }
         if (
             contact.written_follow_up_due_at
             and contact.written_follow_up_received_at is None

@@ -350,6 +350,8 @@ class Adult(Person):
     parental_responsibility: YesNoUnknown = YesNoUnknown.UNKNOWN
     lives_with_child: YesNoUnknown = YesNoUnknown.UNKNOWN
     alleged_perpetrator: bool = False
+    # R5: the expectant parent of an unborn child; one under 18 is a child in their own right.
+    expectant_parent: bool = False
 
     @model_validator(mode="after")
     def _named(self) -> Adult:

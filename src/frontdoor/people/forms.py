@@ -11,6 +11,7 @@ from frontdoor.govuk_fields import choice, date, text, textarea
 from frontdoor.people.corrections import CORRECTABLE, correctable_fields, details_digest
 from frontdoor.people.models import (
     NHS_NUMBER_MESSAGE,
+    DetailConflict,
     Disability,
     Gender,
     Sex,
@@ -145,3 +146,14 @@ class CorrectionForm(forms.Form):
 
     def details(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name in CORRECTABLE}
+
+
+class ConflictForm(forms.Form):
+    """Which value a person's record keeps where a report differed, and why (R22)."""
+
+    conflict = forms.IntegerField()
+    keep = forms.ChoiceField(
+        choices=DetailConflict.Keep.choices,
+        error_messages={"required": "Choose which value to keep"},
+    )
+    reason = forms.CharField(max_length=2000, error_messages={"required": "Say why you chose it"})

@@ -263,6 +263,91 @@ class Person(models.Model):
                 self.postcode = self.postcode.strip().upper()  # kept as given, to be checked
 
 
+class DetailConflict(models.Model):
+    """A detail a report gave that differs from the person's record, kept out of it until a
+    worker resolves it (R22): which to keep, who decided and why.
+
+    The record keeps its value meanwhile; nothing is overwritten unseen.
+    """
+
+    class Keep(models.TextChoices):
+        RECORD = "record", "Keep what the record says"
+        REPORT = "report", "Take what the report said"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="conflicts")
+    # A Person field ("first_name", "date_of_birth", "address", ...).
+    attribute = models.CharField(max_length=40)
+    # The two values as found when linking: text, an ISO date, or {address, postcode}.
+    on_record = models.JSONField()
+    given = models.JSONField()
+    # Where the report's value came from: the contact, and the reported child or adult.
+    source = models.CharField(max_length=20)
+    reported = models.JSONField(default=dict)
+    found_at = models.DateTimeField()
+    kept = models.CharField(max_length=10, choices=Keep.choices, blank=True)
+    reason = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["found_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(resolved_at__isnull=True, kept="")
+                    | models.Q(resolved_at__isnull=False) & ~models.Q(kept="")
+                ),
+                name="conflict_resolved_with_a_choice",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} of {self.person}: {self.given_text} or {self.on_record_text}"
+
+    @property
+    def label(self) -> str:
+        return CONFLICT_LABELS.get(self.attribute, self.attribute.replace("_", " ").capitalize())
+
+    def _as_text(self, value) -> str:
+        if isinstance(value, dict):
+            return ", ".join(part for part in (value.get("address"), value.get("postcode")) if part)
+        if self.attribute in ("date_of_birth", "expected_date_of_birth"):
+            day = dt.date.fromisoformat(value)
+            return f"{day.day} {day:%B %Y}"
+        if self.attribute == "gender":
+            return Gender(value).label if value in Gender.values else str(value)
+        return str(value)
+
+    @property
+    def on_record_text(self) -> str:
+        return self._as_text(self.on_record)
+
+    @property
+    def given_text(self) -> str:
+        return self._as_text(self.given)
+
+
+CONFLICT_LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "date_of_birth": "Date of birth",
+    "expected_date_of_birth": "Expected date of birth",
+    "gender": "Gender",
+    "ethnicity": "Ethnicity",
+    "first_language": "First language",
+    "religion": "Religion",
+    "address": "Address",
+}
+
+
 class ExternalIdentifier(models.Model):
     """A person's id in another of the council's systems, so a re-import finds them again."""
 

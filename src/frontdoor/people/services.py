@@ -6,8 +6,8 @@ history (django-simple-history), and each change carries the contact it came fro
 
 Nothing is silently overwritten (R22): a report fills what the record leaves blank, adds phone
 numbers and other names, and moves the address only when it is newer than the one on record. A
-value that differs from the record is kept out of it and listed as a conflict in the audit entry,
-for the worker to resolve.
+value that differs from the record is kept out of it, listed in the audit entry and on the
+person's page as a conflict, for a worker to resolve (keep which, who, why).
 
 intake sits above people, so its models are imported inside the functions that need them.
 """
@@ -20,11 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.people.models import (
+    DetailConflict,
     Gender,
     Household,
     HouseholdMember,
@@ -271,6 +273,19 @@ def link_reported_person(*, reported: Reported, person: Person, by) -> Linked:
     person.save()
     reported.person = person
     reported.save(update_fields=["person"])
+    # R22: each conflict waits on the person's page for a worker to resolve.
+    DetailConflict.objects.bulk_create(
+        DetailConflict(
+            person=person,
+            attribute=attribute,
+            on_record=values["on_record"],
+            given=values["given"],
+            source=reported.contact.reference,
+            reported=_reported_key(reported),
+            found_at=timezone.now(),
+        )
+        for attribute, values in linked.conflicts.items()
+    )
     audit.record(
         actor=by,
         action="person.linked",
@@ -589,3 +604,71 @@ def _current_household(person_ids: list[int], postcode: str) -> Household | None
         if not postcode or membership.household.postcode in ("", postcode):
             return membership.household
     return None
+
+
+@transaction.atomic
+def resolve_conflict(
+    *, conflict: DetailConflict, by, keep: str, reason: str, now: dt.datetime | None = None
+) -> DetailConflict:
+    """Resolve a detail a report gave that differs from the record: keep which, and why (R22).
+
+    Taking the report's value changes the record (its history keeps the old value); a name
+    replaced stays among the person's other names.
+    """
+    require(by, "contact.screen")
+    now = now or timezone.now()
+    conflict = DetailConflict.objects.select_for_update().get(pk=conflict.pk)
+    if conflict.resolved_at is not None:
+        raise DomainError(
+            f"{conflict.resolved_by} already resolved this {conflict.label.lower()} conflict: "
+            f"{conflict.get_kept_display().lower()}."
+        )
+    if keep not in DetailConflict.Keep.values:
+        raise DomainError("Choose whether to keep the record's value or take the report's.")
+    if not reason.strip():
+        raise DomainError("Say why: the reason stays on the record.")
+    person = Person.objects.select_for_update().get(pk=conflict.person_id)
+    changed: dict[str, Any] = {}
+    if keep == DetailConflict.Keep.REPORT:
+        changed = _take_given(person, conflict)
+        person._change_reason = f"Conflict from contact {conflict.source} resolved: {reason}"
+        person.save()
+    conflict.kept = keep
+    conflict.reason = reason.strip()
+    conflict.resolved_at = now
+    conflict.resolved_by = by
+    conflict.save()
+    audit.record(
+        actor=by,
+        action="person.conflict_resolved",
+        target=person,
+        changes={
+            "attribute": conflict.attribute,
+            "kept": keep,
+            "on_record": conflict.on_record,
+            "given": conflict.given,
+            "source": conflict.source,
+            **({"changed": changed} if changed else {}),
+        },
+        reason=conflict.reason,
+        at=now,
+    )
+    return conflict
+
+
+def _take_given(person: Person, conflict: DetailConflict) -> dict[str, Any]:
+    """Put the report's value on the record; what the record said before, for the audit."""
+    attribute, given = conflict.attribute, conflict.given
+    if attribute == "address":
+        before = {"address": person.address, "postcode": person.postcode}
+        person.address = given.get("address") or person.address
+        person.postcode = given.get("postcode") or person.postcode
+        return {"was": before}
+    before = getattr(person, attribute)
+    if attribute in ("date_of_birth", "expected_date_of_birth"):
+        setattr(person, attribute, dt.date.fromisoformat(given))
+    else:
+        setattr(person, attribute, given)
+    if attribute in ("first_name", "last_name"):
+        _add_other_name(person, before)  # the old name is one they were known by
+    return {"was": _text(before)}

@@ -19,4 +19,5 @@ urlpatterns = [
     path("contacts/<str:reference>/people/household/", views.household, name="household"),
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/correct/", views.correct_person, name="correct"),
+    path("people/<int:pk>/conflicts/", views.resolve_conflict, name="resolve_conflict"),
 ]

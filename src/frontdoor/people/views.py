@@ -20,8 +20,9 @@ from frontdoor.audit import selectors as audit_views
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.people import corrections, selectors, services
-from frontdoor.people.forms import CorrectionForm, MatchForm
+from frontdoor.people.forms import ConflictForm, CorrectionForm, MatchForm
 from frontdoor.people.matching import candidates
+from frontdoor.people.models import DetailConflict
 from frontdoor.policy.clocks import LONDON
 
 KINDS = ("child", "adult")
@@ -170,6 +171,9 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "can_screen": can(request.user, "contact.screen"),
             "can_correct": can(request.user, "records.correct"),
             "corrections": list(selectors.corrections_of(found)),
+            "conflicts": list(
+                DetailConflict.objects.filter(person=found).select_related("resolved_by")
+            ),
         },
     )
 
@@ -260,3 +264,30 @@ def correct_reported(
     section = "children" if kind == "child" else "adults"
     back = reverse("intake:contact", args=[contact.reference]) + f"#{section}"
     return _correct(request, record=reported, back=back, contact=contact, kind=kind)
+
+
+@require_http_methods(["POST"])
+@allowed("contact.screen")
+def resolve_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    """Resolve a detail a report gave that differs from the record: keep which, and why (R22)."""
+    found = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+    else:
+        conflict = get_object_or_404(
+            DetailConflict.objects.filter(person=found), pk=form.cleaned_data["conflict"]
+        )
+        try:
+            services.resolve_conflict(
+                conflict=conflict,
+                by=request.user,
+                keep=form.cleaned_data["keep"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{conflict.label}: resolved")
+    return redirect(reverse("people:person", args=[found.pk]) + "#conflicts")

@@ -1,4 +1,5 @@
-"""Child-protection concerns, where an Early Help Assessment is never the first response (R28).
+"""Child-protection concerns, where an Early Help Assessment is never the first response (R28),
+and R5's expectant parent under 13.
 
 The one home of R28's list. It sits with the policy because a council's Level of Need catalogue
 says which of its indicators name one of these concerns (an indicator such as "Subject to or
@@ -18,6 +19,8 @@ class Concern(StrEnum):
     NEGLECT = "neglect"
     EXPLOITATION = "exploitation"
     FREQUENT_MISSING = "frequent_missing"
+    # R5: not ticked by a worker but known from the contact: an expectant parent under 13.
+    EXPECTANT_PARENT_UNDER_13 = "expectant_parent_under_13"
 
     @property
     def label(self) -> str:
@@ -32,4 +35,5 @@ CONCERN_LABELS: dict[Concern, str] = {
     Concern.NEGLECT: "Neglect affecting the child's wellbeing",
     Concern.EXPLOITATION: "Child exploitation of any kind",
     Concern.FREQUENT_MISSING: "Frequent missing episodes",
+    Concern.EXPECTANT_PARENT_UNDER_13: "An expectant parent under 13",
 }

@@ -445,6 +445,9 @@ class Screening(Strict):
     # R21, R23: who is told at once when screening finds child-protection concerns or social
     # care closed within the months above: the MASH managers' shared inbox. An e-mail address.
     managers_alert_email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    # R24: the concerns that are a suspected crime, of which the police are told at once. A
+    # decision waits until the police are recorded as told, or a manager records why not.
+    crime_concerns: list[Concern] = []
 
 
 class MissingPattern(Strict):

@@ -41,7 +41,13 @@ from frontdoor.intake.models import Channel, Contact, ReferrerType, Report, Repo
 from frontdoor.mash.models import AgencyRequest
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.registry import current_policy
-from frontdoor.screening.models import Assignment, Decision, Referral, Transfer
+from frontdoor.screening.models import (
+    Assignment,
+    Decision,
+    Referral,
+    SingleAgencyEnquiry,
+    Transfer,
+)
 
 State = Contact.State
 
@@ -209,6 +215,9 @@ class Dashboard:
     conversion: Share  # children referred of the children in the period's contacts (R29)
     re_referrals: Share  # re-referrals of the referrals made in the period (R29)
     enquiries: tuple[AgencyTimeliness, ...] = ()  # R36, by agency alerted in the period
+    # R34: contacts received in the period that meet no MASH criterion and had single-agency
+    # enquiries recorded.
+    single_agency_enquiries: int = 0
 
     def tables(self) -> dict[str, Table]:
         """Every table on the page, by the key its download link names."""
@@ -260,6 +269,7 @@ class Dashboard:
                     ("Referrals made", self.re_referrals.whole),
                     ("Re-referrals", self.re_referrals.part),
                     ("Re-referral rate (%)", self.re_referrals.percent),
+                    ("Contacts with single-agency enquiries (R34)", self.single_agency_enquiries),
                 ),
             ),
             Table(
@@ -526,6 +536,15 @@ def _conversion(period: Period, team: str) -> Share:
     return Share(part=figures["referred"], whole=figures["children"])
 
 
+def _single_agency_enquiries(period: Period, team: str) -> int:
+    """R34: the period's contacts with single-agency enquiries recorded."""
+    return (
+        _received_in(period, team)
+        .filter(Exists(SingleAgencyEnquiry.objects.filter(contact=OuterRef("pk"))))
+        .count()
+    )
+
+
 def _re_referrals(period: Period, team: str) -> Share:
     """R29: of the referrals made in the period, how many were within 12 months of another."""
     referrals = Referral.objects.filter(referred_at__gte=period.start, referred_at__lt=period.end)
@@ -601,4 +620,5 @@ def dashboard(*, period: Period, team: str = "", now: dt.datetime | None = None)
         conversion=_conversion(period, team),
         re_referrals=_re_referrals(period, team),
         enquiries=_enquiries(period, team, now),
+        single_agency_enquiries=_single_agency_enquiries(period, team),
     )

@@ -18,6 +18,7 @@ from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Consent as ReferrerConsent
 from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
+from frontdoor.people.ages import age_on
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import Policy
@@ -27,15 +28,6 @@ from frontdoor.screening.models import ConsentRecord, ConsentStatus, SharingAuth
 
 def _reason_keys(policy: Policy) -> dict[str, str]:
     return {reason.key: reason.label for reason in policy.consent.not_sought_reasons}
-
-
-def age_on(date_of_birth: dt.date | None, day: dt.date) -> int | None:
-    if date_of_birth is None:
-        return None
-    years = day.year - date_of_birth.year
-    if (day.month, day.day) < (date_of_birth.month, date_of_birth.day):
-        years -= 1
-    return years
 
 
 def gives_own_consent(policy: Policy, child: ReportedChild, on: dt.date) -> bool:

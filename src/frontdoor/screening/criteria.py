@@ -148,9 +148,13 @@ def _missing(criterion: MashCriterion, evidence: Evidence) -> list[str]:
 
 
 def _strategy_threshold(route: MashRoute, evidence: Evidence) -> list[str]:
+    found = []
     if evidence.suggested_level == 4:
-        return ["The indicators found are at level 4 (child protection)"]
-    return []
+        found.append("The indicators found are at level 4 (child protection)")
+    if Concern.EXPECTANT_PARENT_UNDER_13 in evidence.concerns:
+        # R5: a sexual offence against the young parent in law, and a risk to the baby.
+        found.append("An expectant parent under 13 always needs a referral (R5)")
+    return found
 
 
 def _more_information_needed(route: MashRoute, evidence: Evidence) -> list[str]:

@@ -27,6 +27,7 @@ from frontdoor.policy.schema import OutcomeEffect, Policy, Rag, TimescaleKey
 from frontdoor.policy.versions import current_policy_version
 from frontdoor.screening.checks import previous_referral_within
 from frontdoor.screening.models import Decision, FollowUp, PrimaryNeed, Referral, Transfer
+from frontdoor.screening.police import police_position
 from frontdoor.screening.selectors import ChildSummary, contact_screening, outcome_with_effect
 from frontdoor.screening.transitions import after_decision
 
@@ -260,6 +261,8 @@ def record_decision(
         final=(final := final_rag(child)),
         departure_reason=departure_reason,
     )
+    if police_missing := police_position(policy=policy, contact=contact).missing:
+        raise DomainError(police_missing)  # R24
     chosen = policy.outcome(outcome)
     departures = _departures(
         policy,

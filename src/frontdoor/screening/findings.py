@@ -13,7 +13,7 @@ from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact, ReportedChild, YesNoUnknown
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening.alerts import alert_managers
-from frontdoor.screening.concerns import Concern, child_protection_concerns
+from frontdoor.screening.concerns import Concern, child_protection_concerns, known_concerns
 from frontdoor.screening.models import ChildScreening
 from frontdoor.screening.threshold import catalogue_by_key
 from frontdoor.screening.transitions import OPEN_STATES
@@ -31,7 +31,6 @@ def save_findings(
     urgent_action_needed: str = YesNoUnknown.UNKNOWN,
     more_information_needed: bool = False,
     manager_discretion: bool | None = None,
-    police_told: bool = False,
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> ChildScreening:
@@ -86,9 +85,8 @@ def save_findings(
     screening.more_information_needed = more_information_needed
     if manager_discretion is not None:
         screening.manager_discretion = manager_discretion
-    if police_told and screening.police_told_at is None:
-        screening.police_told_at = now
-    found = child_protection_concerns(screening.concerns, screening.indicators, catalogue)
+    known = known_concerns(contact).get(child.pk, [])  # R5
+    found = child_protection_concerns(screening.concerns, screening.indicators, catalogue, known)
     # R40: the strategy meeting's clock can start from the first screening that found concerns.
     if not found:
         screening.protection_concerns_at = None
@@ -104,7 +102,7 @@ def save_findings(
         child=child,
         concerns=found,
         concerns_before=child_protection_concerns(
-            before["concerns"], before["indicators"], catalogue
+            before["concerns"], before["indicators"], catalogue, known
         ),
         first_save=existing is None,
         version=screening.version,

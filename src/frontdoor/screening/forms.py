@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
+from frontdoor.intake.forms import date, london_datetime, time
 from frontdoor.intake.models import YesNoUnknown
 from frontdoor.people.postcodes import childrens_services_authorities
 from frontdoor.policy.schema import OutcomeEffect, Policy
-from frontdoor.screening.concerns import Concern
+from frontdoor.screening.concerns import DERIVED, Concern
 from frontdoor.screening.models import ConsentStatus, PrimaryNeed
 
 
@@ -72,7 +73,8 @@ class FindingsForm(GovukForm):
     add = forms.MultipleChoiceField(required=False)  # indicators ticked in the search results
     concerns = forms.MultipleChoiceField(
         required=False,
-        choices=[(concern.value, concern.label) for concern in Concern],
+        # R5's concern is known from the contact, not ticked.
+        choices=[(concern.value, concern.label) for concern in Concern if concern not in DERIVED],
         widget=forms.CheckboxSelectMultiple,
         label="Child-protection concerns found (R28)",
     )
@@ -96,9 +98,6 @@ class FindingsForm(GovukForm):
     )
     manager_discretion = forms.BooleanField(
         required=False, label="Send to MASH at the manager's discretion (R33)"
-    )
-    police_told = forms.BooleanField(
-        required=False, label="A crime is suspected and the police have been told (R24)"
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # The indicator search, sent with the form so nothing typed is lost by searching.
@@ -252,4 +251,76 @@ class FollowUpForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         label="What was done",
         error_messages={"required": "Say what was done"},
+    )
+
+
+class PoliceToldForm(GovukForm):
+    """When the police were told of a suspected crime, whom and their reference (R24)."""
+
+    told_on = date(
+        "Date the police were told",
+        described_as="The date the police were told",
+        hint="For example, 27 3 2026",
+        required_message="Enter the date the police were told",
+    )
+    told_time = time(
+        "Time the police were told", required_message="Enter the time the police were told"
+    )
+    told_whom = forms.CharField(
+        max_length=200,
+        label="Whom you told",
+        help_text="The officer, team or desk, for example PC 1234 Smith, Public Protection Unit",
+        error_messages={"required": "Enter whom you told at the police"},
+    )
+    police_reference = forms.CharField(
+        max_length=60,
+        label="The police's reference",
+        error_messages={"required": "Enter the police's reference"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        day, at = cleaned.get("told_on"), cleaned.get("told_time")
+        self.told_at = london_datetime(day, at) if day and at else None
+        return cleaned
+
+
+class PoliceNotToldForm(GovukForm):
+    """A manager's reason the police were not told of a suspected crime (R24)."""
+
+    reason_not_told = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Why the police were not told",
+        error_messages={"required": "Give the reason the police were not told"},
+    )
+
+
+class SingleAgencyEnquiryForm(GovukForm):
+    """The duty social worker's single-agency enquiries (R34)."""
+
+    parents_conversation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What the parents or carers said",
+        error_messages={"required": "Enter what the parents or carers said"},
+    )
+    referrer_conversation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What the referrer said",
+        error_messages={"required": "Enter what the referrer said"},
+    )
+    chronology = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Social care and early help chronology",
+        help_text="Each event with its date, from both records",
+        error_messages={"required": "Enter the chronology"},
+    )
+    risks = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What are we worried about? (risks)",
+        error_messages={"required": "Enter the risks"},
+    )
+    protective_factors = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What is working well? (protective factors)",
+        error_messages={"required": "Enter the protective factors"},
     )

@@ -58,8 +58,6 @@ class ChildScreening(models.Model):
     urgent_action_needed = models.CharField(
         max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
     )
-    # R24: suspected crime means the police are told at once.
-    police_told_at = models.DateTimeField(null=True, blank=True)
     # R40: when screening first recorded child-protection concerns (cleared if they are all
     # removed): one of the moments the strategy meeting's 24 hours can start from.
     protection_concerns_at = models.DateTimeField(null=True, blank=True)
@@ -160,6 +158,81 @@ class SharingAuthorisation(AppendOnly):
 
     class Meta:
         ordering = ["authorised_at", "id"]
+
+
+class PoliceNotification(AppendOnly):
+    """That the police were told of a suspected crime, or a manager's reason they were not (R24).
+
+    Kept for the contact: the police are told of the incident, whichever child it concerns.
+    The latest record is the one in force; earlier ones stay on file.
+    """
+
+    contact = models.ForeignKey(
+        "intake.Contact", on_delete=models.PROTECT, related_name="police_notifications"
+    )
+    told = models.BooleanField()
+    # When told: when, whom (officer, team or desk) and the police's reference.
+    told_at = models.DateTimeField(null=True, blank=True)
+    told_whom = models.CharField(max_length=200, blank=True)
+    police_reference = models.CharField(max_length=60, blank=True)
+    # When not told: the manager's reason.
+    reason_not_told = models.TextField(blank=True)
+    # The suspected crimes on file when recorded, as words (the concern labels).
+    concerns = models.JSONField(default=list, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    policy_version = models.ForeignKey(
+        "policy.PolicyVersion", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(told=True, told_at__isnull=False, reason_not_told="")
+                    | models.Q(told=False, told_at__isnull=True, police_reference="")
+                    & ~models.Q(reason_not_told="")
+                ),
+                name="police_told_or_reason_why_not",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Police {'told' if self.told else 'not told'} for {self.contact}"
+
+
+class SingleAgencyEnquiry(AppendOnly):
+    """The duty social worker's own enquiries for a contact that meets no MASH criterion (R34):
+    the conversations with the parents and the referrer, the social care and early help
+    chronology, and the risks and protective factors (Signs of Safety).
+
+    Append-only: a fuller account is a new record; the latest is the one in force.
+    """
+
+    contact = models.ForeignKey(
+        "intake.Contact", on_delete=models.PROTECT, related_name="single_agency_enquiries"
+    )
+    parents_conversation = models.TextField()
+    referrer_conversation = models.TextField()
+    chronology = models.TextField()
+    risks = models.TextField()
+    protective_factors = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(db_index=True)
+    policy_version = models.ForeignKey(
+        "policy.PolicyVersion", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Single-agency enquiries for {self.contact}"
 
 
 class Decision(AppendOnly):

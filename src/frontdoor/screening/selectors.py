@@ -21,11 +21,17 @@ from frontdoor.screening.checks import (
     social_care_closed_recently,
 )
 from frontdoor.screening.checks import open_social_care as open_social_care_episode
-from frontdoor.screening.concerns import Concern, child_protection_concerns, early_help_refusal
+from frontdoor.screening.concerns import (
+    Concern,
+    child_protection_concerns,
+    early_help_refusal,
+    known_concerns,
+)
 from frontdoor.screening.consent import SharingPosition, sharing_position
 from frontdoor.screening.criteria import CriterionResult, Evidence, MashEntry, mash_entry
 from frontdoor.screening.facts import ChildFacts, Episode, facts_for
 from frontdoor.screening.models import ChildScreening, Decision, FollowUp
+from frontdoor.screening.police import PolicePosition, police_position
 from frontdoor.screening.rag import RagSuggestion, suggest_rag
 from frontdoor.screening.threshold import LevelSuggestion, catalogue_by_key, suggest_level
 from frontdoor.screening.transitions import OPEN_STATES
@@ -85,6 +91,7 @@ def child_summary(*, policy: Policy, contact: Contact, child: ReportedChild) -> 
         screening.concerns if screening else [],
         screening.indicators if screening else [],
         catalogue_by_key(policy),
+        known_concerns(contact).get(child.pk, []),  # R5
     )
     mash = mash_entry(
         policy,
@@ -143,6 +150,12 @@ class ContactScreening:
     children: list[ChildSummary]
     sharing: SharingPosition
     follow_ups: list[FollowUp]
+    police: PolicePosition
+
+    @property
+    def meets_no_criterion(self) -> bool:
+        """R34: no child meets a MASH criterion, so the enquiries are single-agency."""
+        return not any(item.criteria_met for item in self.children)
 
 
 def next_child(contact: Contact, after: ReportedChild, *, without: str) -> ReportedChild | None:
@@ -162,6 +175,7 @@ def contact_screening(*, policy: Policy, contact: Contact) -> ContactScreening:
         contact=contact,
         children=[child_summary(policy=policy, contact=contact, child=child) for child in children],
         sharing=sharing_position(contact=contact, adults=adults, children=children, policy=policy),
+        police=police_position(policy=policy, contact=contact),
         follow_ups=list(
             FollowUp.objects.filter(decision__contact=contact)
             .select_related("decision__child", "done_by", "report", "replaced_by")
@@ -274,7 +288,9 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
                 protection_concerns=any(
                     child_protection_concerns(screening.concerns, screening.indicators, catalogue)
                     for screening in contact.child_screenings.all()
-                ),
+                )
+                # R5: an expectant parent under 13, known before anyone screens.
+                or bool(known_concerns(contact)),
                 closed_recently=any(
                     social_care_closed_recently(
                         policy,

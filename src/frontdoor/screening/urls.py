@@ -10,6 +10,12 @@ urlpatterns = [
     path("contacts/<str:reference>/screening/submit/", views.submit, name="submit"),
     path("contacts/<str:reference>/screening/close/", views.close, name="close"),
     path("contacts/<str:reference>/screening/consent/", views.record_consent, name="consent"),
+    path("contacts/<str:reference>/screening/police/", views.police_told, name="police"),
+    path(
+        "contacts/<str:reference>/screening/single-agency/",
+        views.single_agency_enquiry,
+        name="single_agency",
+    ),
     path(
         "contacts/<str:reference>/screening/authorise/",
         views.authorise_sharing,

@@ -24,15 +24,26 @@ from frontdoor.intake import selectors as intake_selectors
 from frontdoor.intake.models import Contact
 from frontdoor.policy.catalogue import search_indicators
 from frontdoor.policy.registry import current_policy
-from frontdoor.screening import consent, decisions, findings, selectors, transitions
+from frontdoor.screening import (
+    consent,
+    decisions,
+    findings,
+    police,
+    selectors,
+    single_agency,
+    transitions,
+)
 from frontdoor.screening.forms import (
     AuthorisationForm,
     ConsentForm,
     DecisionForm,
     FindingsForm,
     FollowUpForm,
+    PoliceNotToldForm,
+    PoliceToldForm,
+    SingleAgencyEnquiryForm,
 )
-from frontdoor.screening.models import FollowUp
+from frontdoor.screening.models import FollowUp, PoliceNotification
 from frontdoor.screening.threshold import catalogue_by_key
 
 QUEUE_PAGE_SIZE = 50
@@ -67,6 +78,9 @@ def contact_screening(request: HttpRequest, reference: str) -> HttpResponse:
             "can_decide": can(request.user, "contact.decide"),
             "can_authorise": can(request.user, "consent.authorise_without"),
             "reports": list(contact.reports.all()),
+            "single_agency": contact.single_agency_enquiries.select_related("recorded_by")
+            .order_by("-recorded_at", "-id")
+            .first(),
         },
     )
 
@@ -150,7 +164,6 @@ def child_findings(request: HttpRequest, reference: str, child_id: int) -> HttpR
                     manager_discretion=data["manager_discretion"]
                     if can(request.user, "contact.decide")
                     else None,
-                    police_told=data["police_told"],
                     expected_version=data["version"],
                 )
             except DomainError as error:
@@ -172,7 +185,6 @@ def child_findings(request: HttpRequest, reference: str, child_id: int) -> HttpR
                 "urgent_action_needed": screening.urgent_action_needed if screening else "unknown",
                 "more_information_needed": bool(screening and screening.more_information_needed),
                 "manager_discretion": bool(screening and screening.manager_discretion),
-                "police_told": bool(screening and screening.police_told_at),
                 "version": screening.version if screening else None,
             },
             indicator_keys=list(catalogue),
@@ -265,6 +277,7 @@ def decide(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
             "conflict": conflict,
             "final_rag": final_rag,
             "final_meaning": policy.rag[final_rag] if final_rag else None,
+            "police": police.police_position(policy=policy, contact=contact),
             "policy": policy,
             "next_child": selectors.next_child(contact, child, without="decision"),
         },
@@ -340,6 +353,82 @@ def authorise_sharing(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, "Sharing without consent authorised")
             return redirect(_screening_url(contact) + "#consent")
     return render(request, "screening/authorise.html", {"contact": contact, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("contact.screen")
+def police_told(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record that the police were told of a suspected crime, or a manager's reason not (R24)."""
+    contact = _contact(request, reference)
+    policy = current_policy()
+    can_decide = can(request.user, "contact.decide")
+    action = request.POST.get("action", "told")
+    data = request.POST if request.method == "POST" else None
+    told_form = PoliceToldForm(data if action == "told" else None, prefix="told")
+    not_told_form = PoliceNotToldForm(data if action == "not_told" else None, prefix="not")
+    if request.method == "POST":
+        try:
+            if action == "not_told" and can_decide and not_told_form.is_valid():
+                police.record_police_not_told(
+                    contact=contact,
+                    by=request.user,
+                    reason=not_told_form.cleaned_data["reason_not_told"],
+                )
+                messages.success(request, "The reason the police were not told is recorded")
+                return redirect(_screening_url(contact) + "#police")
+            if action == "told" and told_form.is_valid():
+                police.record_police_told(
+                    contact=contact,
+                    by=request.user,
+                    told_at=told_form.told_at,
+                    told_whom=told_form.cleaned_data["told_whom"],
+                    police_reference=told_form.cleaned_data["police_reference"],
+                )
+                messages.success(request, "The police are recorded as told")
+                return redirect(_screening_url(contact) + "#police")
+        except DomainError as error:
+            (not_told_form if action == "not_told" else told_form).add_error(None, error.message)
+    audit.record_view(viewer=request.user, target=contact, through="police page")
+    return render(
+        request,
+        "screening/police.html",
+        {
+            "contact": contact,
+            "position": police.police_position(policy=policy, contact=contact),
+            "records": list(
+                PoliceNotification.objects.filter(contact=contact).select_related("recorded_by")
+            ),
+            "told_form": told_form,
+            "not_told_form": not_told_form,
+            "can_decide": can_decide,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("contact.screen")
+def single_agency_enquiry(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record the duty social worker's enquiries where no MASH criterion is met (R34)."""
+    contact = _contact(request, reference)
+    latest = contact.single_agency_enquiries.order_by("-recorded_at", "-id").first()
+    initial = {name: getattr(latest, name) for name in single_agency.PARTS} if latest else None
+    form = SingleAgencyEnquiryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            single_agency.record_single_agency_enquiry(
+                contact=contact, by=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Single-agency enquiries recorded")
+            return redirect(_screening_url(contact) + "#single-agency")
+    audit.record_view(viewer=request.user, target=contact, through="single-agency enquiries page")
+    return render(
+        request,
+        "screening/single_agency.html",
+        {"contact": contact, "form": form, "latest": latest},
+    )
 
 
 @require_http_methods(["POST"])
