@@ -34,7 +34,7 @@ from frontdoor.search.terms import Terms
 
 # Rows of each kind read and scored at most: enough for any search narrowed by a date of birth,
 # a postcode or an NHS number; a bare common surname is asked to be narrowed instead.
-ROWS = 300
+ROWS = 200
 # Results of each kind listed.
 SHOWN = 50
 
@@ -156,12 +156,18 @@ def _named(terms: Terms):
 def _scored(terms: Terms, rows) -> list[tuple[object, int, list[str]]]:
     """Each row with its score and reasons; a row whose name only sounds like the one given but
     is spelled nothing like it (the phonetic key's noise) is left out."""
-    query, names = _described(terms), _named(terms) if terms.names else None
+    query = _described(terms)
+    # With other terms, the name is scored on its own too, so a date of birth that matches
+    # cannot carry a name spelled nothing like the one given.
+    others = terms.date_of_birth or terms.postcode or terms.nhs_number
+    names = _named(terms) if terms.names and others else None
     kept = []
     for row in rows:
         if names is not None and score(names, row).score < MIN_SCORE:
             continue
         candidate = score(query, row)
+        if terms.names and names is None and candidate.score < MIN_SCORE:
+            continue
         kept.append((row, candidate.score, candidate.reasons))
     return kept
 
