@@ -34,7 +34,7 @@ from frontdoor.search.terms import Terms
 
 # Rows of each kind read and scored at most: enough for any search narrowed by a date of birth,
 # a postcode or an NHS number; a bare common surname is asked to be narrowed instead.
-ROWS = 200
+ROWS = 100
 # Results of each kind listed.
 SHOWN = 50
 
@@ -205,9 +205,12 @@ def _contacts(user, terms: Terms) -> tuple[list[Found], bool]:
                     )
     if not best:
         return [], more
+    # Only the best are read whole (the newest first among equals: ids grow with time).
+    ranked = sorted(best, key=lambda pk: (-best[pk].score, -pk))
+    more |= len(ranked) > SHOWN
     contacts = (
         contacts_visible_to(user, restricted_rows=True)
-        .filter(pk__in=list(best))
+        .filter(pk__in=ranked[:SHOWN])
         .only("id", "reference", "kind", "state", "received_at")
         .prefetch_related(
             Prefetch(
@@ -227,7 +230,7 @@ def _contacts(user, terms: Terms) -> tuple[list[Found], bool]:
             result.ask, result.reasons, result.matched = contact.restricted_ask, [], ""
         found.append(result)
     found.sort(key=lambda f: (-f.score, -f.contact.received_at.timestamp(), f.contact.pk))
-    return found[:SHOWN], more or len(found) > SHOWN
+    return found, more
 
 
 def _people(user, terms: Terms) -> tuple[list[Found], bool]:
