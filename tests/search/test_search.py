@@ -246,3 +246,16 @@ def test_the_data_migration_fills_the_keys_of_rows_already_there(contact):
         "a2514",
         "a42",
     )
+
+
+def test_a_search_finding_more_than_it_lists_asks_to_be_narrowed(
+    client, officer, make_contact, monkeypatch
+):
+    from frontdoor.search import selectors
+
+    make_contact()
+    make_contact()
+    monkeypatch.setattr(selectors, "SHOWN", 1)
+    html = search(client, officer, "Examplechild")
+    assert "More records match than are listed here" in html
+    assert contacts_found(html).count("<tr") == 2  # the header and the one listed

@@ -32,11 +32,13 @@ from frontdoor.people.names import fold
 from frontdoor.people.selectors import restricted_among
 from frontdoor.search.terms import Terms
 
-# Rows of each kind read and scored at most: enough for any search narrowed by a date of birth,
-# a postcode or an NHS number; a bare common surname is asked to be narrowed instead.
-ROWS = 100
+# Rows of each kind read and scored at most (the newest first): enough for a name with a date of
+# birth, a postcode or an NHS number; a common surname or a date of birth alone finds more, and
+# the page asks for the search to be narrowed (a large council has about 90 children born on
+# each day). Fewer rows keep each search's page well under 100 ms (bench/bench_search.py).
+ROWS = 60
 # Results of each kind listed.
-SHOWN = 50
+SHOWN = 30
 
 _SCORED = (
     "id",
