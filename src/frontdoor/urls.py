@@ -15,6 +15,7 @@ urlpatterns = [
     path("mash/", include("frontdoor.mash.urls")),
     path("escalations/", include("frontdoor.escalations.urls")),
     path("privacy/", include("frontdoor.privacy.urls")),
+    path("search/", include("frontdoor.search.urls")),
     path("dashboards/", include("frontdoor.returns.dashboard_urls")),
     path("returns/", include("frontdoor.returns.urls")),
     path("outbox/", include("frontdoor.outbox.urls")),

@@ -44,6 +44,7 @@ contact.record               Y  Y  Y  .  .  .  .  .  .
 contact.report               Y  Y  Y  .  Y  .  .  .  .
 missing_episode.record       Y  Y  Y  .  .  .  .  .  .
 inbox.view                   Y  Y  Y  Y  .  .  .  .  .
+records.search               Y  Y  Y  Y  .  .  .  .  .
 contact.screen               .  Y  Y  .  .  .  .  .  .
 records.correct              Y  Y  Y  .  .  .  .  .  .
 contact.decide               .  .  Y  .  .  .  .  .  .
@@ -90,7 +91,7 @@ def test_the_expected_table_covers_every_role_and_action_exactly():
     actions = {action.key for action in ACTIONS}
     assert {key for _, key in EXPECTED_CELLS} == actions
     assert {role for role, _ in EXPECTED_CELLS} == set(Role)
-    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 261
+    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 270
 
 
 @pytest.mark.parametrize(

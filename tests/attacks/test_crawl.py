@@ -374,6 +374,16 @@ def _queries(council: Council) -> dict[str, tuple[str, ...]]:
             f"return=cin-census&year={year}",
         ),
         "policy:guidance": ("q=bruise",),
+        # Searches that find the restricted child without naming it (its date of birth, its
+        # postcode, its contact's reference), a name, and input the page must refuse.
+        "search:search": (
+            "q=9/5/2012",
+            "q=l217pq",
+            f"q={council.contacts['restricted'].reference}",
+            f"q={council.contacts['new'].children.first().last_name}",
+            "q=31/2/2015",
+            "q=",
+        ),
     }
 
 

@@ -59,6 +59,12 @@ ACTIONS: tuple[Action, ...] = (
         "R25",
     ),
     Action(
+        "records.search",
+        "Search for contacts and people by reference, name, date of birth, postcode or NHS number",
+        CHILDRENS_SERVICES,
+        "R18, R45",
+    ),
+    Action(
         "contact.screen",
         "Screen contacts: address, known children, consent, Level of Need and RAG",
         frozenset({R.MASH_SOCIAL_WORKER, R.MASH_MANAGER}),

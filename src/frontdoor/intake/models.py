@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 # A report's answers use the person record's choices, so they copy across as they are.
 from frontdoor.people.models import Gender, Sex, YesNoUnknown, disabilities_display
+from frontdoor.people.names import SearchKeys, search_keys
 
 
 class Channel(models.TextChoices):
@@ -173,6 +174,36 @@ class Report(models.Model):
         return f"{self.contact.reference}: {self.get_channel_display()} at {when}"
 
 
+class SearchKey(models.CharField):
+    """A search column derived from the row's names (`people.names.search_keys`) on every write.
+
+    It is derived in `pre_save`, as `auto_now` is, so rows written by `NewRows`, `bulk_create` or
+    a correction all carry keys that agree with their names: search finds a reported child with
+    the same tolerance as matching finds a person.
+    """
+
+    def __init__(self, *args, key: str, **kwargs) -> None:
+        if key not in SearchKeys._fields:
+            raise ValueError(f"{key!r} is not one of the search keys {SearchKeys._fields}")
+        self.key = key
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        kwargs["editable"] = False
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["key"] = self.key
+        kwargs.pop("editable", None)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        value = getattr(search_keys(model_instance.first_name, model_instance.last_name), self.key)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class ReportedPerson(models.Model):
     """The details of a child or adult as a report gave them (R4)."""
 
@@ -192,6 +223,12 @@ class ReportedPerson(models.Model):
     postcode = models.CharField(max_length=10, blank=True)
     # The DfE disability codes that apply, as on the person record (blank: not known).
     disabilities = models.CharField(max_length=100, blank=True)
+    # Search columns, as on `people.Person`: search blocks on them with an index (search app).
+    search_first_name = SearchKey(key="search_first_name")
+    search_last_name = SearchKey(key="search_last_name")
+    first_name_key = SearchKey(key="first_name_key", max_length=8)
+    surname_key = SearchKey(key="surname_key", max_length=8)
+    surname_last_key = SearchKey(key="surname_last_key", max_length=8)
 
     class Meta:
         abstract = True
@@ -243,6 +280,23 @@ class ReportedChild(ReportedPerson):
                 name="unborn_child_has_expected_date_only",
             )
         ]
+        # Search (`frontdoor.search`): each kind of query is one index look-up.
+        indexes = [
+            models.Index(fields=["surname_key", "first_name_key"], name="reported_child_surname"),
+            models.Index(
+                fields=["surname_last_key", "first_name_key"], name="reported_child_surname_last"
+            ),
+            models.Index(fields=["date_of_birth"], name="reported_child_dob"),
+            models.Index(
+                fields=["expected_date_of_birth"],
+                condition=models.Q(expected_date_of_birth__isnull=False),
+                name="reported_child_expected",
+            ),
+            models.Index(fields=["postcode"], name="reported_child_postcode"),
+            models.Index(
+                fields=["nhs_number"], condition=~models.Q(nhs_number=""), name="reported_child_nhs"
+            ),
+        ]
 
     def __str__(self) -> str:
         return "Unborn child" if self.unborn and not self.first_name else self.name
@@ -276,8 +330,22 @@ class ReportedAdult(ReportedPerson):
 
     history = HistoricalRecords()
 
+    # A report gives an adult neither an NHS number nor an expected date of birth: these let
+    # matching's scorer read an adult as it reads a child.
+    nhs_number = ""
+    expected_date_of_birth = None
+
     class Meta:
         ordering = ["id"]
+        # Search (`frontdoor.search`): each kind of query is one index look-up.
+        indexes = [
+            models.Index(fields=["surname_key", "first_name_key"], name="reported_adult_surname"),
+            models.Index(
+                fields=["surname_last_key", "first_name_key"], name="reported_adult_surname_last"
+            ),
+            models.Index(fields=["date_of_birth"], name="reported_adult_dob"),
+            models.Index(fields=["postcode"], name="reported_adult_postcode"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -102,6 +102,37 @@ def _query(*, first_name, last_name, date_of_birth, postcode, nhs_number, other_
     )
 
 
+def describe(
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    date_of_birth: dt.date | None = None,
+    postcode: str = "",
+    nhs_number: str = "",
+    other_names: str = "",
+) -> _Query:
+    """A description of someone, folded and normalised as matching compares it (for `score`)."""
+    return _query(
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        postcode=postcode,
+        nhs_number=nhs_number,
+        other_names=other_names,
+    )
+
+
+def name_keys(query: _Query) -> tuple[list[str], list[str]]:
+    """The phonetic keys a name is looked up by: the surname's (each part of a double-barrelled
+    one), and the first name's with those of its known short and long forms (Bill: William)."""
+    surname_keys = sorted({phonetic_key(p) for p in query.last_parts} - {""})
+    given = [query.first, *query.other_names] if query.first else list(query.other_names)
+    first_keys = sorted(
+        {phonetic_key(form) for name in given for form in nickname_forms(name)} - {""}
+    )
+    return surname_keys, first_keys
+
+
 def blocking_filter(query: _Query) -> Q | None:
     """Who shares at least one indexed key with the query (None: nothing to look up by)."""
     blocks: list[Q] = []
@@ -123,11 +154,7 @@ def blocking_filter(query: _Query) -> Q | None:
                 date_of_birth__isnull=True,
             )
         )
-    surname_keys = sorted({phonetic_key(p) for p in query.last_parts} - {""})
-    given = [query.first, *query.other_names] if query.first else list(query.other_names)
-    first_keys = sorted(
-        {phonetic_key(form) for name in given for form in nickname_forms(name)} - {""}
-    )
+    surname_keys, first_keys = name_keys(query)
     if surname_keys and first_keys:
         near = Q()
         if query.date_of_birth:

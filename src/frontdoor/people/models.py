@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from frontdoor.people.names import fold, phonetic_key, surname_keys
+from frontdoor.people.names import search_keys
 from frontdoor.people.postcodes import normalise_postcode
 
 
@@ -250,11 +250,8 @@ class Person(models.Model):
 
     def refresh_search_keys(self) -> None:
         """Derive the search columns from the names, and tidy the postcode and NHS number."""
-        self.search_first_name = fold(self.first_name)
-        self.search_last_name = fold(self.last_name)
-        first_words = self.search_first_name.split()
-        self.first_name_key = phonetic_key(first_words[0]) if first_words else ""
-        self.surname_key, self.surname_last_key = surname_keys(self.last_name)
+        for name, value in search_keys(self.first_name, self.last_name)._asdict().items():
+            setattr(self, name, value)
         self.nhs_number = compact_nhs_number(self.nhs_number)
         if self.postcode:
             try:

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 NICKNAMES_CSV = Path(__file__).resolve().parent / "data" / "nicknames.csv"
 
@@ -94,6 +95,31 @@ def surname_keys(value: str) -> tuple[str, str]:
     if not words:
         return "", ""
     return phonetic_key(words[0]), phonetic_key(words[-1])
+
+
+class SearchKeys(NamedTuple):
+    """The search columns a row with names stores, so matching and search block with an index."""
+
+    search_first_name: str
+    search_last_name: str
+    first_name_key: str
+    surname_key: str
+    surname_last_key: str
+
+
+@lru_cache(maxsize=65_536)
+def search_keys(first_name: str, last_name: str) -> SearchKeys:
+    """The folded names and their phonetic keys: the one derivation for every row with names."""
+    first = fold(first_name)
+    first_words = first.split()
+    surname_key, surname_last_key = surname_keys(last_name)
+    return SearchKeys(
+        search_first_name=first,
+        search_last_name=fold(last_name),
+        first_name_key=phonetic_key(first_words[0]) if first_words else "",
+        surname_key=surname_key,
+        surname_last_key=surname_last_key,
+    )
 
 
 @cache

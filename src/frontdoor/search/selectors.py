@@ -1,0 +1,253 @@
+"""Finding a contact or a person from what staff type (R18, R45).
+
+One search reads four kinds of row, each through an index: contacts by reference; the children
+and adults reported in contacts, and the people on record, by NHS number, date of birth (or that
+date with day and month swapped), postcode and name. Names are looked up by the phonetic keys
+matching uses (`people.matching.name_keys`: Smyth finds Smith, Bill finds William, either half of a
+double-barrelled surname), and each row found is scored by matching's own scorer, so the page can
+say what matched in the words matching uses ("surname sounds like 'Smyth'").
+
+Every part of the search narrows it: "Smith 3/4/2015" finds the Smiths born on that day. At most
+`ROWS` rows of each kind are read (the newest first); when there are more, the page says so and
+asks for a date of birth or postcode to narrow it.
+
+Need-to-know is applied as everywhere else (R45): contacts through `contacts_visible_to`, people
+through `restricted_among`. A restricted record a search finds is listed with whom to ask and
+nothing else, so nobody records a second child by mistake and nothing about the child is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from frontdoor.accounts.permissions import require
+from frontdoor.audit import services as audit
+from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
+from frontdoor.intake.selectors import contacts_visible_to
+from frontdoor.people.matching import MIN_SCORE, describe, name_keys, score
+from frontdoor.people.models import Person, swapped_day_and_month
+from frontdoor.people.names import fold
+from frontdoor.people.selectors import restricted_among
+from frontdoor.search.terms import Terms
+
+# Rows of each kind read and scored at most (the newest first): enough for a name with a date of
+# birth, a postcode or an NHS number; a common surname or a date of birth alone finds more, and
+# the page asks for the search to be narrowed (a large council has about 90 children born on
+# each day). Fewer rows keep each search's page well under 100 ms (bench/bench_search.py).
+ROWS = 60
+# Results of each kind listed.
+SHOWN = 30
+
+_SCORED = (
+    "id",
+    "first_name",
+    "last_name",
+    "other_names",
+    "date_of_birth",
+    "postcode",
+    "search_first_name",
+    "search_last_name",
+    "first_name_key",
+    "surname_key",
+    "surname_last_key",
+)
+
+
+@dataclass
+class Found:
+    """One result: a contact or a person, with what matched; a restricted one only with `ask`."""
+
+    score: int
+    reasons: list[str] = field(default_factory=list)
+    person: Person | None = None
+    contact: Contact | None = None
+    # On a contact: the child or adult reported in it who matched ("child Jo Smith").
+    matched: str = ""
+    # Whom to ask about a record a restriction hides from the searcher (None: not hidden).
+    ask: str | None = None
+
+
+@dataclass
+class Results:
+    terms: Terms
+    contacts: list[Found]
+    people: list[Found]
+    # Some records that match are not listed: the search should be narrowed.
+    more: bool = False
+
+    @property
+    def count(self) -> int:
+        return len(self.contacts) + len(self.people)
+
+
+def search(*, user, terms: Terms) -> Results:
+    """Contacts and people matching `terms` that `user` may know of, best first; the search
+    and what it listed are written to the audit trail (R45)."""
+    require(user, "records.search")
+    contacts, more_contacts = _contacts(user, terms)
+    people, more_people = _people(user, terms) if terms.people_terms else ([], False)
+    results = Results(
+        terms=terms, contacts=contacts, people=people, more=more_contacts or more_people
+    )
+    audit.record(
+        actor=user,
+        action="records.searched",
+        changes={
+            "searched_for": terms.text,
+            "read_as": terms.described(),
+            "contacts": [found.contact.reference for found in contacts],
+            "people": [found.person.pk for found in people],
+        },
+    )
+    return results
+
+
+def _where(terms: Terms, *, children: bool) -> Q | None:
+    """The filter every part of `terms` adds (None: no row of this kind can match)."""
+    where = Q()
+    if terms.nhs_number:
+        if not children:
+            return None  # reports give adults no NHS number
+        where &= Q(nhs_number=terms.nhs_number)
+    if terms.date_of_birth:
+        dates = [terms.date_of_birth]
+        swapped = swapped_day_and_month(terms.date_of_birth)
+        if swapped:
+            dates.append(swapped)
+        born = Q(date_of_birth__in=dates)
+        if children:  # an unborn child is searched by the expected date
+            born |= Q(expected_date_of_birth__in=dates, date_of_birth__isnull=True)
+        where &= born
+    if terms.postcode:
+        where &= Q(postcode=terms.postcode)
+    if terms.names:
+        surname_keys, first_keys = name_keys(_named(terms))
+        if terms.last_name:
+            if not surname_keys:
+                return None
+            where &= Q(surname_key__in=surname_keys) | Q(surname_last_key__in=surname_keys)
+        initial = fold(terms.first_name)
+        if len(initial) == 1:  # "J Smith"
+            where &= Q(search_first_name__startswith=initial)
+        elif terms.first_name or terms.other_names:
+            where &= Q(first_name_key__in=first_keys)
+    return where
+
+
+def _described(terms: Terms):
+    return describe(
+        first_name=terms.first_name,
+        last_name=terms.last_name,
+        other_names=terms.other_names.replace(" ", ","),
+        date_of_birth=terms.date_of_birth,
+        postcode=terms.postcode,
+        nhs_number=terms.nhs_number,
+    )
+
+
+def _named(terms: Terms):
+    return describe(
+        first_name=terms.first_name,
+        last_name=terms.last_name,
+        other_names=terms.other_names.replace(" ", ","),
+    )
+
+
+def _scored(terms: Terms, rows) -> list[tuple[object, int, list[str]]]:
+    """Each row with its score and reasons; a row whose name only sounds like the one given but
+    is spelled nothing like it (the phonetic key's noise) is left out."""
+    query = _described(terms)
+    # With other terms, the name is scored on its own too, so a date of birth that matches
+    # cannot carry a name spelled nothing like the one given.
+    others = terms.date_of_birth or terms.postcode or terms.nhs_number
+    names = _named(terms) if terms.names and others else None
+    kept = []
+    for row in rows:
+        if names is not None and score(names, row).score < MIN_SCORE:
+            continue
+        candidate = score(query, row)
+        if terms.names and names is None and candidate.score < MIN_SCORE:
+            continue
+        kept.append((row, candidate.score, candidate.reasons))
+    return kept
+
+
+def _read(queryset, where: Q | None) -> tuple[list, bool]:
+    if where is None:
+        return [], False
+    rows = list(queryset.filter(where).order_by("-id")[: ROWS + 1])
+    return rows[:ROWS], len(rows) > ROWS
+
+
+def _contacts(user, terms: Terms) -> tuple[list[Found], bool]:
+    best: dict[int, Found] = {}
+    more = False
+    if terms.reference and not terms.people_terms:
+        for pk in Contact.objects.filter(reference=terms.reference).values_list("pk", flat=True):
+            best[pk] = Found(score=100, reasons=["reference matches"])
+    elif terms.people_terms:
+        for model, kind in ((ReportedChild, "child"), (ReportedAdult, "adult")):
+            fields = [*_SCORED, "contact_id"]
+            if model is ReportedChild:
+                fields += ["nhs_number", "expected_date_of_birth"]
+            queryset = model.objects.only(*fields)
+            if terms.reference:  # "FD-BCDF-GHJK Smith": the Smith in that contact
+                queryset = queryset.filter(contact__reference=terms.reference)
+            rows, over = _read(queryset, _where(terms, children=model is ReportedChild))
+            more |= over
+            for row, points, reasons in _scored(terms, rows):
+                if terms.reference:
+                    reasons = ["reference matches", *reasons]
+                found = best.get(row.contact_id)
+                if found is None or points > found.score:
+                    best[row.contact_id] = Found(
+                        score=points, reasons=reasons, matched=f"{kind} {row.name}"
+                    )
+    if not best:
+        return [], more
+    # Only the best are read whole (the newest first among equals: ids grow with time).
+    ranked = sorted(best, key=lambda pk: (-best[pk].score, -pk))
+    more |= len(ranked) > SHOWN
+    contacts = (
+        contacts_visible_to(user, restricted_rows=True)
+        .filter(pk__in=ranked[:SHOWN])
+        .only("id", "reference", "kind", "state", "received_at")
+        .prefetch_related(
+            Prefetch(
+                "children",
+                queryset=ReportedChild.objects.only(
+                    "id", "contact_id", "first_name", "last_name", "unborn"
+                ).order_by("id"),
+            )
+        )
+    )
+    found = []
+    for contact in contacts:
+        result = best[contact.pk]
+        result.contact = contact
+        if contact.restricted_ask:
+            # R45: whom to ask, and nothing about the child (not even what matched).
+            result.ask, result.reasons, result.matched = contact.restricted_ask, [], ""
+        found.append(result)
+    found.sort(key=lambda f: (-f.score, -f.contact.received_at.timestamp(), f.contact.pk))
+    return found, more
+
+
+def _people(user, terms: Terms) -> tuple[list[Found], bool]:
+    fields = [*_SCORED, "nhs_number", "expected_date_of_birth"]
+    queryset = Person.objects.filter(merged_into__isnull=True).only(*fields)
+    rows, more = _read(queryset, _where(terms, children=True))
+    found = [
+        Found(score=points, reasons=reasons, person=person)
+        for person, points, reasons in _scored(terms, rows)
+    ]
+    found.sort(key=lambda f: (-f.score, f.person.last_name, f.person.first_name, f.person.pk))
+    more |= len(found) > SHOWN
+    found = found[:SHOWN]
+    hidden = restricted_among(user, [f.person.pk for f in found])
+    for result in found:
+        if result.person.pk in hidden:
+            result.ask, result.reasons = hidden[result.person.pk], []
+    return found, more

@@ -1,0 +1,261 @@
+"""Finding a contact or a person: each kind of search, its tolerance, need-to-know and the audit
+trail (R18, R45)."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from frontdoor.accounts.roles import Role
+from frontdoor.audit.models import AuditEvent
+from frontdoor.intake.models import ReportedAdult, ReportedChild
+from frontdoor.privacy.restrictions import restrict
+from tests.people.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+ASK = "Head of Service, Children's Social Care"
+SEARCH = reverse("search:search")
+
+
+def search(client, user, q: str, status: int = 200) -> str:
+    client.force_login(user)
+    response = client.get(SEARCH, {"q": q})
+    assert response.status_code == status
+    return response.content.decode()
+
+
+def contacts_found(html: str) -> str:
+    start = html.find('id="contact-results"')
+    return html[start : html.find("</table>", start)] if start >= 0 else ""
+
+
+def people_found(html: str) -> str:
+    start = html.find('id="person-results"')
+    return html[start : html.find("</table>", start)] if start >= 0 else ""
+
+
+# Each kind of search ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["{ref}", "{lower}", "{spaced}"])
+def test_a_contact_is_found_by_its_reference(client, officer, contact, make_contact, typed):
+    make_contact()  # another contact about the same children: not listed for a reference
+    ref = contact.reference
+    html = search(
+        client, officer, typed.format(ref=ref, lower=ref.lower(), spaced=ref.replace("-", " "))
+    )
+    found = contacts_found(html)
+    assert f'href="/contacts/{ref}/"' in found
+    assert found.count("<tr") == 2  # the header and one contact
+    assert "Reference matches" in found
+
+
+def test_a_contact_is_found_by_a_childs_name(client, officer, contact):
+    found = contacts_found(search(client, officer, "Ellis Examplechild"))
+    assert contact.reference in found
+    assert "The child Ellis Examplechild" in found
+    assert "First name matches" in found and "Surname matches" in found
+
+
+def test_r18_a_name_is_found_with_the_tolerance_of_matching(client, officer, contact):
+    # A misheard spelling, a known short form and half a double-barrelled surname.
+    PersonFactory(first_name="William", last_name="Smith-Jones", date_of_birth=None)
+    assert contact.reference in contacts_found(search(client, officer, "Elis Exampelchild"))
+    people = people_found(search(client, officer, "Bill Jones"))
+    assert "William Smith-Jones" in people
+    assert "known short form" in people
+    assert "William Smith-Jones" in people_found(search(client, officer, "Smyth"))
+
+
+def test_a_name_that_only_shares_a_sound_key_is_not_listed(client, officer):
+    PersonFactory(first_name="Ellis", last_name="Snead")  # Snead and Smith share the key s53
+    assert "Snead" not in search(client, officer, "Smith")
+
+
+def test_an_adult_in_a_contact_is_found_by_name(client, officer, contact):
+    found = contacts_found(search(client, officer, "Jo Examplechild"))
+    assert contact.reference in found
+    assert "The adult Jo Examplechild" in found
+
+
+@pytest.mark.parametrize("typed", ["2/3/2015", "02/03/2015", "2015-03-02", "2 March 2015"])
+def test_a_child_is_found_by_date_of_birth_as_staff_type_it(client, officer, contact, typed):
+    PersonFactory()  # Ellis Examplechild, born 2 March 2015
+    html = search(client, officer, typed)
+    assert contact.reference in contacts_found(html)
+    assert "Date of birth matches" in people_found(html)
+    assert "Robin" not in people_found(html)
+
+
+def test_a_date_of_birth_with_day_and_month_swapped_is_found_and_said(client, officer, contact):
+    found = contacts_found(search(client, officer, "3/2/2015"))
+    assert contact.reference in found
+    assert "day and month swapped" in found
+
+
+@pytest.mark.parametrize("typed", ["L21 7PQ", "l217pq", "l21  7PQ"])
+def test_a_postcode_is_found_with_any_spacing_or_case(client, officer, contact, typed):
+    PersonFactory(postcode="L21 7PQ")
+    PersonFactory(first_name="Sam", postcode="L20 3NJ")
+    html = search(client, officer, typed)
+    assert contact.reference in contacts_found(html)
+    assert "Ellis Examplechild" in people_found(html)
+    assert "Sam" not in people_found(html)
+
+
+@pytest.mark.parametrize("typed", ["943 476 5919", "9434765919"])
+def test_an_nhs_number_is_found_with_or_without_spaces(client, officer, make_contact, typed):
+    from tests.intake.factories import submission_data
+
+    child = dict(submission_data()["children"][0], nhs_number="943 476 5919")
+    contact = make_contact(children=[child])
+    PersonFactory(nhs_number="9434765919")
+    html = search(client, officer, typed)
+    assert contact.reference in contacts_found(html)
+    assert "NHS number matches" in people_found(html)
+
+
+def test_terms_together_narrow_the_search(client, officer, contact):
+    assert contact.reference in contacts_found(search(client, officer, "Examplechild 2/3/2015"))
+    html = search(client, officer, "Examplechild 1/1/2001")
+    assert contact.reference not in html
+    assert "No records found" in html
+
+
+def test_an_empty_result_says_so_and_what_to_try(client, officer, contact):
+    html = search(client, officer, "Nobodyknown")
+    assert "No records found" in html
+    assert "Searched for name \u2018Nobodyknown\u2019" in html
+    assert 'id="contact-results"' not in html
+
+
+# Need-to-know -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def restricted(contact, person_for, admin, worker):
+    """The contact's first child is a member of staff's family: only `worker` may see."""
+    person = person_for(contact.children.order_by("id")[0])
+    restrict(person=person, allowed_users=[worker], ask=ASK, reason="A colleague's child", by=admin)
+    return person
+
+
+def test_r45_a_restricted_record_shows_only_whom_to_ask(client, officer, contact, restricted):
+    html = search(client, officer, "2/3/2015")
+    assert "Restricted record: ask Head of Service" in contacts_found(html)
+    assert "Restricted record: ask Head of Service" in people_found(html)
+    assert "Examplechild" not in contacts_found(html) + people_found(html)
+    assert f'href="/contacts/{contact.reference}/"' not in html
+    assert f'href="/people/{restricted.pk}/"' not in html
+
+
+def test_r45_someone_named_on_the_restriction_finds_the_record(client, worker, contact, restricted):
+    html = search(client, worker, "2/3/2015")
+    assert "Ellis Examplechild" in people_found(html)
+    assert f'href="/contacts/{contact.reference}/"' in contacts_found(html)
+
+
+def test_r45_a_partner_agency_cannot_search(client, make_user, contact):
+    partner = make_user(Role.PARTNER_AGENCY)
+    html = search(client, partner, "Examplechild", status=403)
+    assert "Examplechild" not in html
+    assert not AuditEvent.objects.filter(action="records.searched").exists()
+    client.force_login(partner)
+    assert 'id="header-search"' not in client.get(reverse("home")).content.decode()
+
+
+# The audit trail --------------------------------------------------------------------------
+
+
+def test_r45_every_search_is_audited_with_who_searched_what(client, officer, contact):
+    search(client, officer, "ellis examplechild 2/3/2015")
+    event = AuditEvent.objects.get(action="records.searched")
+    assert event.actor == officer
+    assert event.changes["searched_for"] == "ellis examplechild 2/3/2015"
+    assert event.changes["read_as"] == [
+        "name \u2018ellis examplechild\u2019",
+        "date of birth 2 March 2015",
+    ]
+    assert event.changes["contacts"] == [contact.reference]
+
+
+def test_a_refused_search_is_not_run_nor_audited(client, officer, contact):
+    search(client, officer, "31/2/2015")
+    assert not AuditEvent.objects.filter(action="records.searched").exists()
+
+
+# Bad input --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Enter a name, date of birth, postcode, NHS number or contact reference"),
+        ("31/2/2015", "31/2/2015 is not a real date"),
+        ("943 476 5918", "943 476 5918 is not a real NHS number"),
+        ("#@!", "We could not read"),
+    ],
+)
+def test_bad_input_gets_a_govuk_error_message(client, officer, typed, message):
+    html = search(client, officer, typed)
+    assert "There is a problem" in html
+    assert '<a href="#id_q">' + message in html
+    assert 'class="govuk-error-message"' in html
+    assert "<title>Error: Search for a contact or a person" in html
+
+
+def test_the_page_without_a_search_shows_the_box_alone(client, officer):
+    client.force_login(officer)
+    html = client.get(SEARCH).content.decode()
+    assert "There is a problem" not in html
+    assert 'name="q"' in html
+
+
+# Everywhere staff are -----------------------------------------------------------------------
+
+
+def test_the_header_and_the_inbox_have_a_search_box(client, officer):
+    client.force_login(officer)
+    home = client.get(reverse("home")).content.decode()
+    assert 'id="header-search"' in home and f'action="{SEARCH}"' in home
+    inbox = client.get(reverse("intake:inbox")).content.decode()
+    assert 'id="inbox-search"' in inbox
+
+
+# Search keys on every row ------------------------------------------------------------------
+
+
+def test_reported_people_carry_the_search_keys_of_their_names(contact):
+    child = contact.children.order_by("id").first()
+    assert (child.search_last_name, child.surname_key) == ("examplechild", "a2514")
+    assert ReportedAdult.objects.get(contact=contact).first_name_key == "j"
+
+
+def test_the_data_migration_fills_the_keys_of_rows_already_there(contact):
+    ReportedChild.objects.update(search_last_name="", surname_key="", first_name_key="")
+    migration = importlib.import_module(
+        "frontdoor.intake.migrations.0006_fill_reported_person_search_keys"
+    )
+    migration.fill(apps, None)
+    child = contact.children.order_by("id").first()
+    assert (child.search_last_name, child.surname_key, child.first_name_key) == (
+        "examplechild",
+        "a2514",
+        "a42",
+    )
+
+
+def test_a_search_finding_more_than_it_lists_asks_to_be_narrowed(
+    client, officer, make_contact, monkeypatch
+):
+    from frontdoor.search import selectors
+
+    make_contact()
+    make_contact()
+    monkeypatch.setattr(selectors, "SHOWN", 1)
+    html = search(client, officer, "Examplechild")
+    assert "More records match than are listed here" in html
+    assert contacts_found(html).count("<tr") == 2  # the header and the one listed
