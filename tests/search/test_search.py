@@ -259,3 +259,20 @@ def test_a_search_finding_more_than_it_lists_asks_to_be_narrowed(
     html = search(client, officer, "Examplechild")
     assert "More records match than are listed here" in html
     assert contacts_found(html).count("<tr") == 2  # the header and the one listed
+
+
+def test_a_corrected_name_is_found_by_search_at_once(client, officer, contact):
+    from frontdoor.people.corrections import correct_details
+
+    child = contact.children.get(first_name="Ellis")
+    correct_details(
+        record=child,
+        by=officer,
+        details={"last_name": "Exampleton"},
+        reason="The school confirmed the spelling.",
+    )
+    found = contacts_found(search(client, officer, "Ellis Exampleton"))
+    assert contact.reference in found and "The child Ellis Exampleton" in found
+    assert "The child Ellis Examplechild" not in contacts_found(
+        search(client, officer, "Ellis Examplechild")
+    )

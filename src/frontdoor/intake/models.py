@@ -233,6 +233,14 @@ class ReportedPerson(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs) -> None:
+        # A save of named fields (a correction of the name) writes the keys derived from it too.
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {
+                field.name for field in self._meta.fields if isinstance(field, SearchKey)
+            }
+        super().save(*args, **kwargs)
+
     @property
     def disabilities_display(self) -> str:
         return disabilities_display(self.disabilities)
