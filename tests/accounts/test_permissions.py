@@ -47,6 +47,7 @@ inbox.view                   Y  Y  Y  Y  .  .  .  .  .
 contact.screen               .  Y  Y  .  .  .  .  .  .
 contact.decide               .  .  Y  .  .  .  .  .  .
 consent.authorise_without    .  .  Y  .  .  .  .  .  .
+referral.return              .  Y  Y  .  .  .  .  .  .
 enquiry.send                 .  .  Y  .  .  .  .  .  .
 enquiry.answer               .  .  .  .  Y  .  .  .  .
 rag.confirm                  .  .  Y  .  .  .  .  .  .

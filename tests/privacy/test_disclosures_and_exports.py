@@ -69,6 +69,7 @@ def test_a_transfer_authorised_without_consent_says_so(make_contact, manager):
     contact = make_contact(consent={"consent": "not_sought", "not_sought_reason": "increased_risk"})
     authorise_sharing_without_consent(
         contact=contact,
+        child=contact.children.first(),
         by=manager,
         reason="increased_risk",
         explanation="Asking the father would put the children at risk.",

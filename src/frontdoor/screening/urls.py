@@ -10,6 +10,8 @@ urlpatterns = [
     path("contacts/<str:reference>/screening/submit/", views.submit, name="submit"),
     path("contacts/<str:reference>/screening/close/", views.close, name="close"),
     path("contacts/<str:reference>/screening/consent/", views.record_consent, name="consent"),
+    path("contacts/<str:reference>/screening/return/", views.return_referral, name="return"),
+    path("contacts/<str:reference>/screening/resume/", views.resume_referral, name="resume"),
     path(
         "contacts/<str:reference>/screening/authorise/",
         views.authorise_sharing,

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,8 @@ from frontdoor.screening.forms import (
     DecisionForm,
     FindingsForm,
     FollowUpForm,
+    ResumeForm,
+    ReturnForm,
 )
 from frontdoor.screening.models import FollowUp
 from frontdoor.screening.threshold import catalogue_by_key
@@ -66,6 +68,12 @@ def contact_screening(request: HttpRequest, reference: str) -> HttpResponse:
             "now": timezone.now(),
             "can_decide": can(request.user, "contact.decide"),
             "can_authorise": can(request.user, "consent.authorise_without"),
+            "can_return": can(request.user, "referral.return")
+            and contact.state in transitions.RETURNABLE_STATES,
+            "can_resume": can(request.user, "referral.return"),
+            "referral_returns": list(
+                contact.referral_returns.select_related("returned_by", "resumed_by")
+            ),
             "reports": list(contact.reports.all()),
         },
     )
@@ -256,13 +264,20 @@ def decide(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
     )
 
 
-def _consent_people(contact: Contact, policy) -> list[tuple[str, str]]:
+def _consent_people(
+    contact: Contact, policy
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Who may speak (adults, and young people for themselves), and the children parents
+    speak for (R12, R13)."""
     people = [(f"adult-{adult.pk}", str(adult)) for adult in contact.adults.all()]
-    on = contact.received_at.date()
+    younger = []
+    on = consent.consent_day(contact)
     for child in contact.children.all():
         if consent.gives_own_consent(policy, child, on):
-            people.append((f"child-{child.pk}", f"{child} (young person)"))
-    return people
+            people.append((f"child-{child.pk}", f"{child} (young person, for themselves)"))
+        else:
+            younger.append((str(child.pk), str(child)))
+    return people, younger
 
 
 @require_http_methods(["GET", "POST"])
@@ -271,12 +286,13 @@ def record_consent(request: HttpRequest, reference: str) -> HttpResponse:
     """Record what a parent, carer or young person said about sharing (R12-R14)."""
     contact = _contact(request, reference)
     policy = current_policy()
-    people = _consent_people(contact, policy)
-    form = ConsentForm(request.POST or None, people=people, policy=policy)
+    people, younger = _consent_people(contact, policy)
+    form = ConsentForm(request.POST or None, people=people, children=younger, policy=policy)
     if request.method == "POST" and form.is_valid():
         kind, _, pk = form.cleaned_data["person"].partition("-")
         adult = contact.adults.filter(pk=pk).first() if kind == "adult" else None
         child = contact.children.filter(pk=pk).first() if kind == "child" else None
+        about = list(contact.children.filter(pk__in=form.cleaned_data["about"]))
         try:
             consent.record_consent(
                 contact=contact,
@@ -284,6 +300,7 @@ def record_consent(request: HttpRequest, reference: str) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 adult=adult,
                 child=child,
+                about=about,
                 not_sought_reason=form.cleaned_data["not_sought_reason"],
                 notes=form.cleaned_data["notes"],
             )
@@ -299,6 +316,7 @@ def record_consent(request: HttpRequest, reference: str) -> HttpResponse:
             "contact": contact,
             "form": form,
             "people": people,
+            "younger": younger,
             "own_consent_age": policy.consent.own_consent_from_age,
         },
     )
@@ -310,11 +328,18 @@ def authorise_sharing(request: HttpRequest, reference: str) -> HttpResponse:
     """A manager authorises sharing without consent, with reasons (R14)."""
     contact = _contact(request, reference)
     policy = current_policy()
-    form = AuthorisationForm(request.POST or None, policy=policy)
+    children = [(str(child.pk), str(child)) for child in contact.children.all()]
+    form = AuthorisationForm(
+        request.POST or None,
+        policy=policy,
+        children=children,
+        initial={"child": request.GET.get("child", "")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             consent.authorise_sharing_without_consent(
                 contact=contact,
+                child=contact.children.get(pk=form.cleaned_data["child"]),
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 explanation=form.cleaned_data["explanation"],
@@ -325,6 +350,53 @@ def authorise_sharing(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, "Sharing without consent authorised")
             return redirect(_screening_url(contact) + "#consent")
     return render(request, "screening/authorise.html", {"contact": contact, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("referral.return")
+def return_referral(request: HttpRequest, reference: str) -> HttpResponse:
+    """Return a referral without clear consent to the referrer before processing (R15)."""
+    contact = _contact(request, reference)
+    if not current_policy().consent.return_referrals_without_consent:
+        raise Http404("The council's policy does not return referrals to the referrer.")
+    form = ReturnForm(
+        request.POST or None, initial={"message": transitions.return_message(contact)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            transitions.return_to_referrer(
+                contact=contact, by=request.user, message=form.cleaned_data["message"]
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The referral was returned to the referrer")
+            return redirect(_screening_url(contact))
+    addresses = transitions.referrer_addresses(contact)
+    return render(
+        request,
+        "screening/return.html",
+        {"contact": contact, "form": form, "addresses": addresses},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("referral.return")
+def resume_referral(request: HttpRequest, reference: str) -> HttpResponse:
+    """The referrer came back with consent: processing resumes (R15)."""
+    contact = _contact(request, reference)
+    form = ResumeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transitions.resume_with_consent(
+                contact=contact, by=request.user, consent_note=form.cleaned_data["consent_note"]
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The referral is being processed again")
+            return redirect(_screening_url(contact))
+    return render(request, "screening/resume.html", {"contact": contact, "form": form})
 
 
 @require_http_methods(["POST"])
