@@ -354,7 +354,10 @@ def test_r15_sefton_does_not_return_referrals(make_contact, worker, settings, co
     client.force_login(worker)
     page = client.get(reverse("screening:contact", args=[contact.reference])).content.decode()
     assert "Return the referral to the referrer" not in page
-    assert client.get(reverse("screening:return", args=[contact.reference])).status_code == 404
+    offered = client.get(reverse("screening:return", args=[contact.reference])).content.decode()
+    assert "does not return referrals" in offered and "Return the referral</button>" not in offered
+    refused = client.post(reverse("screening:return", args=[contact.reference]), {"message": "?"})
+    assert "does not return referrals" in refused.content.decode()
 
 
 def test_r15_a_referral_with_consent_or_already_processed_is_not_returned(

@@ -155,11 +155,12 @@ def test_r13_r14_consent_is_recorded_per_person_and_a_reason_is_needed_when_not_
 ):
     client.force_login(worker)
     adult = contact.adults.first()
+    child = contact.children.first()
     page = client.post(
-        url("consent", contact), {"person": f"adult-{adult.pk}", "status": "not_sought"}
+        url("consent", contact),
+        {"person": f"adult-{adult.pk}", "about": [str(child.pk)], "status": "not_sought"},
     )
     assert "Say why consent was not sought" in page.content.decode()
-    child = contact.children.first()
     client.post(
         url("consent", contact),
         {

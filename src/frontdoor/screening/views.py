@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -357,8 +357,7 @@ def authorise_sharing(request: HttpRequest, reference: str) -> HttpResponse:
 def return_referral(request: HttpRequest, reference: str) -> HttpResponse:
     """Return a referral without clear consent to the referrer before processing (R15)."""
     contact = _contact(request, reference)
-    if not current_policy().consent.return_referrals_without_consent:
-        raise Http404("The council's policy does not return referrals to the referrer.")
+    offered = current_policy().consent.return_referrals_without_consent
     form = ReturnForm(
         request.POST or None, initial={"message": transitions.return_message(contact)}
     )
@@ -376,7 +375,7 @@ def return_referral(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "screening/return.html",
-        {"contact": contact, "form": form, "addresses": addresses},
+        {"contact": contact, "form": form, "addresses": addresses, "offered": offered},
     )
 
 
