@@ -49,6 +49,7 @@ contact.screen               .  Y  Y  .  .  .  .  .  .
 records.correct              Y  Y  Y  .  .  .  .  .  .
 contact.decide               .  .  Y  .  .  .  .  .  .
 consent.authorise_without    .  .  Y  .  .  .  .  .  .
+referral.return              .  Y  Y  .  .  .  .  .  .
 enquiry.send                 .  .  Y  .  .  .  .  .  .
 enquiry.answer               .  .  .  .  Y  .  .  .  .
 rag.confirm                  .  .  Y  .  .  .  .  .  .
@@ -91,7 +92,7 @@ def test_the_expected_table_covers_every_role_and_action_exactly():
     actions = {action.key for action in ACTIONS}
     assert {key for _, key in EXPECTED_CELLS} == actions
     assert {role for role, _ in EXPECTED_CELLS} == set(Role)
-    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 270
+    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 279
 
 
 @pytest.mark.parametrize(

@@ -485,3 +485,33 @@ def test_r38_the_decision_page_starts_from_the_final_rags_progression(
     assert response.status_code == 200
     assert response.context["form"].initial["outcome"] == offered
     assert response.context["form"].initial["rag"] == rag
+
+
+@pytest.mark.parametrize("council", ["sefton", "sefton-2022", "lewisham"])
+def test_r12_r13_a_siblings_consent_does_not_let_an_enquiry_about_a_younger_child_go(
+    make_contact, manager, worker, settings, council
+):
+    from frontdoor.screening.consent import record_consent
+    from tests.screening.test_consent import ALEX, ASKED, SAM, more_information_needed
+
+    settings.FRONTDOOR_COUNCIL = council
+    contact = make_contact(children=[SAM, ALEX], consent={"consent": "refused"})
+    sam = contact.children.get(first_name="Sam")
+    alex = contact.children.get(first_name="Alex")
+    record_consent(contact=contact, by=worker, child=sam, status="given", now=ASKED)
+    more_information_needed(contact, manager)
+
+    def send_about(child):
+        return enquiries.send_enquiry(
+            contact=contact,
+            child=child,
+            by=manager,
+            rag="amber",
+            agencies=["police"],
+            reason="Domestic abuse reported in the household.",
+            now=SENT,
+        )
+
+    with pytest.raises(DomainError, match="Consent for Alex Examplechild was refused"):
+        send_about(alex)
+    assert send_about(sam).child == sam

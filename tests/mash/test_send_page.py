@@ -82,3 +82,36 @@ def test_r16_the_page_says_before_filling_in_which_rags_consent_does_not_allow(
     page = client.get(send_url(contact)).content.decode().replace("&#x27;", "'")
     assert "Consent does not allow every RAG yet" in page
     assert "Amber: " in page and "consent is required" in page
+
+
+@pytest.mark.parametrize("council", ["sefton", "sefton-2022", "lewisham"])
+def test_r12_r13_a_half_consented_sibling_group_is_sent_child_by_child(
+    client, make_contact, manager, worker, settings, council
+):
+    from frontdoor.screening.consent import record_consent
+    from tests.screening.test_consent import ALEX, ASKED, SAM, more_information_needed
+
+    settings.FRONTDOOR_COUNCIL = council
+    contact = make_contact(children=[SAM, ALEX], consent={"consent": "refused"})
+    sam = contact.children.get(first_name="Sam")
+    alex = contact.children.get(first_name="Alex")
+    record_consent(contact=contact, by=worker, child=sam, status="given", now=ASKED)
+    more_information_needed(contact, manager)
+    client.force_login(manager)
+
+    def page_for(child):
+        url = reverse("mash:send", args=[contact.reference, child.pk])
+        return client, url, client.get(url).content.decode().replace("&#x27;", "'")
+
+    _, alex_url, alex_page = page_for(alex)
+    assert "Consent does not allow every RAG yet" in alex_page
+    assert "Consent for Alex Examplechild was refused" in alex_page
+    refused = client.post(alex_url, form(rag="amber", confirm="yes")).content.decode()
+    assert "Consent for Alex Examplechild was refused" in refused.replace("&#x27;", "'")
+    assert not Enquiry.objects.exists()
+
+    _, sam_url, sam_page = page_for(sam)
+    assert "Sam Examplechild gives their own consent" in sam_page
+    assert "Consent does not allow every RAG yet" not in sam_page
+    assert client.post(sam_url, form(rag="amber", confirm="yes")).status_code == 302
+    assert Enquiry.objects.get().child == sam

@@ -69,6 +69,7 @@ def test_a_transfer_authorised_without_consent_says_so(make_contact, manager):
     contact = make_contact(consent={"consent": "not_sought", "not_sought_reason": "increased_risk"})
     authorise_sharing_without_consent(
         contact=contact,
+        child=contact.children.first(),
         by=manager,
         reason="increased_risk",
         explanation="Asking the father would put the children at risk.",
@@ -79,6 +80,33 @@ def test_a_transfer_authorised_without_consent_says_so(make_contact, manager):
     assert row.kind == "Transfer" and row.to == "Liverpool"
     assert row.lawful_basis == WITHOUT_CONSENT
     assert "increased_risk" in row.lawful_basis_detail
+
+
+def test_r14_a_disclosure_about_a_child_rests_on_that_childs_authorisation(make_contact, manager):
+    contact = make_contact(consent={"consent": "not_sought", "not_sought_reason": "increased_risk"})
+    ellis, robin = contact.children.order_by("id")
+    for child, reason in ((ellis, "increased_risk"), (robin, "prejudice_crime")):
+        authorise_sharing_without_consent(
+            contact=contact,
+            child=child,
+            by=manager,
+            reason=reason,
+            explanation=f"Why for {child.first_name}.",
+            now=RECEIVED + dt.timedelta(minutes=10),
+        )
+    enquiries.send_enquiry(
+        contact=contact,
+        child=robin,
+        by=manager,
+        rag="red",
+        agencies=["police"],
+        reason="Domestic abuse reported in the household.",
+        now=SENT,
+    )
+    [row] = disclosures(user=manager, policy=current_policy())
+    assert row.lawful_basis == WITHOUT_CONSENT
+    assert "prejudice_crime" in row.lawful_basis_detail
+    assert "Robin" in row.lawful_basis_detail
 
 
 def test_the_log_filters_by_person_and_dates(contact, make_contact, manager, person_for):

@@ -182,6 +182,7 @@ def test_r16_at_level_4_sharing_without_consent_needs_an_authorisation(make_cont
         decide(contact, child, manager, level=4, outcome="strategy_discussion", rag="red")
     authorise_sharing_without_consent(
         contact=contact,
+        child=child,
         by=manager,
         reason="increased_risk",
         explanation="Telling Mum's partner would put Ellis at risk.",

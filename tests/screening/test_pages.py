@@ -8,7 +8,13 @@ from django.urls import reverse
 from frontdoor.accounts.roles import Role
 from frontdoor.audit.models import RecordView
 from frontdoor.intake.models import Contact
-from frontdoor.screening.models import ChildScreening, ConsentRecord, Decision, FollowUp
+from frontdoor.screening.models import (
+    ChildScreening,
+    ConsentRecord,
+    Decision,
+    FollowUp,
+    SharingAuthorisation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -149,20 +155,24 @@ def test_r13_r14_consent_is_recorded_per_person_and_a_reason_is_needed_when_not_
 ):
     client.force_login(worker)
     adult = contact.adults.first()
+    child = contact.children.first()
     page = client.post(
-        url("consent", contact), {"person": f"adult-{adult.pk}", "status": "not_sought"}
+        url("consent", contact),
+        {"person": f"adult-{adult.pk}", "about": [str(child.pk)], "status": "not_sought"},
     )
     assert "Say why consent was not sought" in page.content.decode()
     client.post(
         url("consent", contact),
         {
             "person": f"adult-{adult.pk}",
+            "about": [str(child.pk)],
             "status": "not_sought",
             "not_sought_reason": "increased_risk",
         },
     )
     record = ConsentRecord.objects.get()
     assert record.adult == adult
+    assert record.about_child == child
     assert record.not_sought_reason == "increased_risk"
 
 
@@ -188,10 +198,13 @@ def test_r14_only_a_manager_authorises_sharing_without_consent(client, contact, 
     client.force_login(worker)
     assert client.get(url("authorise", contact)).status_code == 403
     client.force_login(manager)
+    child = contact.children.first()
     response = client.post(
-        url("authorise", contact), {"reason": "unjustified_delay", "explanation": "Serious injury."}
+        url("authorise", contact),
+        {"child": child.pk, "reason": "unjustified_delay", "explanation": "Serious injury."},
     )
     assert response.status_code == 302
+    assert SharingAuthorisation.objects.get().child == child
 
 
 def test_a_follow_up_is_recorded_as_done(client, contact, manager):

@@ -89,6 +89,13 @@ ACTIONS: tuple[Action, ...] = (
         "R14",
     ),
     Action(
+        "referral.return",
+        "Return a referral without clear consent to the referrer, and resume it when they come "
+        "back with consent",
+        frozenset({R.MASH_SOCIAL_WORKER, R.MASH_MANAGER}),
+        "R15",
+    ),
+    Action(
         "enquiry.send",
         "Send MASH enquiries to partner agencies",
         frozenset({R.MASH_MANAGER}),

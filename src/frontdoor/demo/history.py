@@ -295,14 +295,17 @@ class _History:
                 )
             submit_for_decision(contact=contact, by=worker, now=screened)
         if plan.rag and not _consent_given(contact):
-            # R14: a manager authorises sharing without consent at level 4, with reasons.
-            authorise_sharing_without_consent(
-                contact=contact,
-                by=manager,
-                reason="increased_risk",
-                explanation="Seeking consent would place the children at increased risk.",
-                now=decided_at,
-            )
+            # R14: a manager authorises sharing without consent at level 4, with reasons, for
+            # each child.
+            for child in children:
+                authorise_sharing_without_consent(
+                    contact=contact,
+                    child=child,
+                    by=manager,
+                    reason="increased_risk",
+                    explanation="Seeking consent would place the children at increased risk.",
+                    now=decided_at,
+                )
         transfer = _transfer_for(children)
         for child in children:
             child_plan = plan

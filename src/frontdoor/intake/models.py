@@ -63,6 +63,9 @@ class Contact(models.Model):
         AWAITING_DECISION = "awaiting_decision", "Awaiting a decision"
         DECIDED = "decided", "Decided"
         CLOSED = "closed", "Closed"
+        # R15: returned to the referrer for consent before it is processed; resumed when they
+        # come back with it.
+        RETURNED = "returned", "Returned to the referrer"
 
     reference = models.CharField(max_length=20, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CONCERN)

@@ -83,7 +83,9 @@ def send_enquiry(
             "social worker makes single-agency enquiries instead (R33, R34). Record the "
             "screening findings first if they meet one."
         )
-    may_share, why_not = sharing_allows(policy=policy, sharing=view.sharing, rag=rag)
+    may_share, why_not = sharing_allows(
+        policy=policy, sharing=view.sharing.for_child(child), rag=rag
+    )
     if not may_share:
         raise DomainError(why_not)
     into_mash(contact=contact, by=by, at=now)

@@ -28,7 +28,7 @@ from frontdoor.mash.models import (
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.schema import Policy, Rag
 from frontdoor.privacy.need_to_know import restrictions_hiding_contact, whom_to_ask
-from frontdoor.screening.consent import SharingPosition
+from frontdoor.screening.consent import ChildConsent
 
 
 def _hidden_from(user, contact: str) -> Exists:
@@ -65,8 +65,9 @@ def enquiries_visible_to(user) -> QuerySet[Enquiry]:
 SHARING_LEVEL = {Rag.RED: 4, Rag.AMBER: 3, Rag.GREEN: 3}
 
 
-def sharing_allows(*, policy: Policy, sharing: SharingPosition, rag: str) -> tuple[bool, str]:
-    """May an enquiry be sent under `rag` with this consent position? With the reason (R16)."""
+def sharing_allows(*, policy: Policy, sharing: ChildConsent, rag: str) -> tuple[bool, str]:
+    """May an enquiry about the child be sent under `rag` with their consent position? With the
+    reason (R16). Only the child's own position counts: a sibling's consent is not theirs."""
     return sharing.may_share_at(policy, SHARING_LEVEL[Rag(rag)])
 
 
@@ -84,7 +85,7 @@ class RagOption:
         return f"{self.rag.value.title()}: {self.timescale}"
 
 
-def rag_options(*, policy: Policy, sharing: SharingPosition) -> list[RagOption]:
+def rag_options(*, policy: Policy, sharing: ChildConsent) -> list[RagOption]:
     """Each RAG with its agencies' timescale in words and whether consent allows sending."""
     options = []
     for rag in Rag:

@@ -36,11 +36,13 @@ def send(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
     policy = current_policy()
     screening = screening_selectors.contact_screening(policy=policy, contact=contact)
     summary = next(item for item in screening.children if item.child.pk == child.pk)
-    options = selectors.rag_options(policy=policy, sharing=screening.sharing)
+    consent = screening.sharing.for_child(child)
+    options = selectors.rag_options(policy=policy, sharing=consent)
     context = {
         "contact": contact,
         "child": child,
         "summary": summary,
+        "consent": consent,
         "policy": policy,
         "refused_options": [option for option in options if not option.may_share],
     }

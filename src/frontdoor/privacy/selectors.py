@@ -78,22 +78,33 @@ class Disclosure:
 
 
 def _lawful_basis(
-    contact_id: int, at: dt.datetime, authorisations, consents, reported_consent
+    contact_id: int,
+    at: dt.datetime,
+    authorisations,
+    consents,
+    reported_consent,
+    child_id: int | None = None,
 ) -> tuple[str, str]:
     """R14/R16 first (a manager's authority to share without consent), then R12-R13 consent.
 
     Only what was recorded by the time of the disclosure counts: consent given afterwards did
-    not make an earlier disclosure lawful.
+    not make an earlier disclosure lawful. For a disclosure about one child, only what was
+    recorded for that child counts, not a sibling's (R12, R13).
     """
+
+    def for_the_child(about: int | None) -> bool:
+        return child_id is None or about is None or about == child_id
+
     for authorisation in authorisations.get(contact_id, []):
-        if authorisation.authorised_at <= at:
+        if authorisation.authorised_at <= at and for_the_child(authorisation.child_id):
             return WITHOUT_CONSENT, (
                 f"{authorisation.reason}: {authorisation.explanation} "
                 f"(authorised by {authorisation.authorised_by})"
             )
     latest: dict[tuple[int | None, int | None], ConsentRecord] = {}
     for record in consents.get(contact_id, []):
-        if record.recorded_at <= at:  # in time order: the latest for each person wins
+        if record.recorded_at <= at and for_the_child(record.about_child_id):
+            # In time order: the latest for each person wins.
             latest[(record.adult_id, record.child_id)] = record
     if latest and all(r.status == ConsentStatus.GIVEN for r in latest.values()):
         return CONSENT_GIVEN, f"recorded for {len(latest)} person(s)"
@@ -189,7 +200,12 @@ def disclosures(
     for request in requests:
         enquiry = request.enquiry
         basis, detail = _lawful_basis(
-            enquiry.contact_id, request.alerted_at, authorisations, consents, reported_consent
+            enquiry.contact_id,
+            request.alerted_at,
+            authorisations,
+            consents,
+            reported_consent,
+            child_id=enquiry.child_id,
         )
         log.append(
             Disclosure(
@@ -206,7 +222,12 @@ def disclosures(
         )
     for transfer in transfers:
         basis, detail = _lawful_basis(
-            transfer.contact_id, transfer.sent_at, authorisations, consents, reported_consent
+            transfer.contact_id,
+            transfer.sent_at,
+            authorisations,
+            consents,
+            reported_consent,
+            child_id=transfer.decision.child_id if transfer.decision_id else None,
         )
         log.append(
             Disclosure(

@@ -256,7 +256,7 @@ def record_decision(
         rag=rag,
         rationale=rationale,
         transfer=transfer,
-        sharing_allowed=screening_view.sharing.may_share_at(policy, level),
+        sharing_allowed=screening_view.sharing.for_child(child).may_share_at(policy, level),
         primary_need=primary_need,
         final=(final := final_rag(child)),
         departure_reason=departure_reason,

@@ -16,7 +16,7 @@ from frontdoor.screening.alerts import alert_managers
 from frontdoor.screening.concerns import Concern, child_protection_concerns, known_concerns
 from frontdoor.screening.models import ChildScreening
 from frontdoor.screening.threshold import catalogue_by_key
-from frontdoor.screening.transitions import OPEN_STATES
+from frontdoor.screening.transitions import WORKING_STATES
 
 
 @transaction.atomic
@@ -42,7 +42,7 @@ def save_findings(
     require(by, "contact.screen")
     now = now or timezone.now()
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    if contact.state not in OPEN_STATES:
+    if contact.state not in WORKING_STATES:
         raise DomainError(
             f"Contact {contact.reference} is {contact.get_state_display().lower()}: its screening "
             "can no longer change."

@@ -204,6 +204,15 @@ class ConsentForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whose consent you are recording"},
     )
+    about = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Which children it is for",
+        help_text=(
+            "For a parent or carer: each child they spoke for. A young person speaks for "
+            "themselves only."
+        ),
+    )
     status = forms.ChoiceField(
         choices=[
             (value, label)
@@ -219,15 +228,29 @@ class ConsentForm(GovukForm):
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, people: list[tuple[str, str]], policy: Policy, **kwargs):
+    def __init__(
+        self,
+        *args,
+        people: list[tuple[str, str]],
+        children: list[tuple[str, str]],
+        policy: Policy,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = people
+        self.fields["about"].choices = children
         self.fields["not_sought_reason"].choices = [
             (reason.key, reason.label) for reason in policy.consent.not_sought_reasons
         ]
 
 
 class AuthorisationForm(GovukForm):
+    child = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        label="Which child",
+        help_text="Sharing without consent is authorised for one child at a time (R14).",
+        error_messages={"required": "Select the child"},
+    )
     reason = forms.ChoiceField(
         widget=forms.RadioSelect,
         label="Why information is shared without consent (R14)",
@@ -239,8 +262,9 @@ class AuthorisationForm(GovukForm):
         error_messages={"required": "Give your reasons"},
     )
 
-    def __init__(self, *args, policy: Policy, **kwargs):
+    def __init__(self, *args, policy: Policy, children: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["child"].choices = children
         self.fields["reason"].choices = [
             (reason.key, reason.label) for reason in policy.consent.not_sought_reasons
         ]
@@ -323,4 +347,22 @@ class SingleAgencyEnquiryForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         label="What is working well? (protective factors)",
         error_messages={"required": "Enter the protective factors"},
+    )
+
+
+class ReturnForm(GovukForm):
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        label="Message to the referrer",
+        help_text="Say what consent is needed before the referral can be acted on (R15).",
+        error_messages={"required": "Enter the message to the referrer"},
+    )
+
+
+class ResumeForm(GovukForm):
+    consent_note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What the referrer told you about consent",
+        help_text="Who gave consent, when, and how the referrer knows.",
+        error_messages={"required": "Enter what the referrer told you about consent"},
     )

@@ -103,7 +103,11 @@ class ConsentRecord(AppendOnly):
     """What one person said about sharing information about them (R12, R13, R14).
 
     For a parent or carer, or for a child old enough to give their own consent (R13).
-    The latest record for a person is the one in force.
+    `about_child` is the child the consent is for: a young person's own record is about
+    themselves; a parent's is about one child, so one parent may consent for one child of a
+    sibling group and not another. A parent's record made before consent was kept per child has
+    no `about_child` and stands for every child they spoke for. The latest record for a person
+    and child is the one in force.
     """
 
     contact = models.ForeignKey(
@@ -113,6 +117,9 @@ class ConsentRecord(AppendOnly):
         "intake.ReportedAdult", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     child = models.ForeignKey(
+        "intake.ReportedChild", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    about_child = models.ForeignKey(
         "intake.ReportedChild", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     status = models.CharField(max_length=20, choices=ConsentStatus.choices)
@@ -141,10 +148,17 @@ class ConsentRecord(AppendOnly):
 
 
 class SharingAuthorisation(AppendOnly):
-    """A manager's authority to share information without consent, with reasons (R14, R16)."""
+    """A manager's authority to share information without consent, with reasons (R14, R16).
+
+    For one child: a sibling's circumstances do not justify sharing about another. One made
+    before authorisations were kept per child has no `child` and covers the whole contact.
+    """
 
     contact = models.ForeignKey(
         "intake.Contact", on_delete=models.PROTECT, related_name="sharing_authorisations"
+    )
+    child = models.ForeignKey(
+        "intake.ReportedChild", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reason = models.CharField(max_length=40)  # a key of consent.not_sought_reasons
     explanation = models.TextField()
@@ -325,6 +339,40 @@ class Transfer(AppendOnly):
 
     class Meta:
         ordering = ["sent_at", "id"]
+
+
+class ReferralReturn(models.Model):
+    """A referral without clear consent returned to its referrer before processing, and its
+    resumption when they come back with consent (R15). Written once, then resumed once."""
+
+    contact = models.ForeignKey(
+        "intake.Contact", on_delete=models.PROTECT, related_name="referral_returns"
+    )
+    # The state the contact was in, and goes back to when resumed.
+    returned_from = models.CharField(max_length=20)
+    sent_to = models.JSONField(default=list)  # the referrers' e-mail addresses
+    message = models.TextField()
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField()
+    resumed_at = models.DateTimeField(null=True, blank=True)
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # What the referrer said of consent when they came back.
+    consent_note = models.TextField(blank=True)
+    policy_version = models.ForeignKey(
+        "policy.PolicyVersion", on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["returned_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.contact} returned to the referrer at {self.returned_at:%Y-%m-%d %H:%M}"
 
 
 class FollowUpQuerySet(models.QuerySet):

@@ -1,9 +1,10 @@
 """A contact's way through screening: one function per change of state (ARCHITECTURE decision 2).
 
-received -> screening -> awaiting decision -> decided -> closed. Each function checks who may
-do it and the state it starts from, writes the change and the audit entry in one transaction,
-and refuses anything else with a message a worker can act on. Views, the API and commands call
-these; nothing else sets `Contact.state`.
+received -> screening -> awaiting decision -> decided -> closed; a referral without clear
+consent may be returned to its referrer, and resumed when they come back with it (R15). Each
+function checks who may do it and the state it starts from, writes the change and the audit
+entry in one transaction, and refuses anything else with a message a worker can act on. Views,
+the API and commands call these; nothing else sets `Contact.state`.
 """
 
 from __future__ import annotations
@@ -17,12 +18,21 @@ from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact
-from frontdoor.screening.models import Assignment, ChildScreening, FollowUp
+from frontdoor.outbox.services import queue_message
+from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.registry import current_policy
+from frontdoor.policy.versions import current_policy_version
+from frontdoor.screening.consent import sharing_position
+from frontdoor.screening.models import Assignment, ChildScreening, FollowUp, ReferralReturn
 
 State = Contact.State
 
-# The states in which the front door is still working on a contact (the queues show these).
-OPEN_STATES = (State.RECEIVED, State.SCREENING, State.IN_MASH, State.AWAITING_DECISION)
+# The states in which the front door works on a contact.
+WORKING_STATES = (State.RECEIVED, State.SCREENING, State.IN_MASH, State.AWAITING_DECISION)
+# The states the queues show: those worked on, and those paused with the referrer (R15).
+OPEN_STATES = (*WORKING_STATES, State.RETURNED)
+# R15: a referral is returned "before processing": before it goes to MASH or a manager.
+RETURNABLE_STATES = (State.RECEIVED, State.SCREENING)
 
 
 def _locked(contact: Contact) -> Contact:
@@ -155,3 +165,139 @@ def close_contact(*, contact: Contact, by, now: dt.datetime | None = None) -> Co
         )
     _move(contact, to=State.CLOSED, by=by, at=now)
     return contact
+
+
+def referrer_addresses(contact: Contact) -> list[str]:
+    """Where a returned referral's message goes: each referrer's e-mail address (R15)."""
+    return list(
+        dict.fromkeys(
+            report.referrer_email
+            for report in contact.reports.order_by("received_at", "id")
+            if report.referrer_email
+        )
+    )
+
+
+def return_message(contact: Contact) -> str:
+    """The message a returned referral starts from; the worker may change it (R15)."""
+    first = contact.reports.order_by("received_at", "id").first()
+    children = ", ".join(child.first_name or str(child) for child in contact.children.all())
+    when = first.received_at.astimezone(LONDON) if first else contact.received_at
+    return (
+        f"Dear {first.referrer_name if first and first.referrer_name else 'referrer'},\n\n"
+        f"Thank you for your referral of {when:%d %B %Y} (reference {contact.reference}) about "
+        f"{children or 'the children'}. It does not say clearly that those with parental "
+        "responsibility consent to it, and to information about the family being shared with "
+        "other agencies. We are returning it to you before acting on it.\n\n"
+        "Please ask the family for their consent and tell us what they say. If you did not seek "
+        "it because doing so would put a child at risk of significant harm, or an adult at risk "
+        "of serious harm, prejudice a criminal investigation, or delay enquiries about "
+        "significant harm, tell us so and why: we will act on the referral without it."
+    )
+
+
+@transaction.atomic
+def return_to_referrer(
+    *, contact: Contact, by, message: str, now: dt.datetime | None = None
+) -> ReferralReturn:
+    """Return a referral without a clear indication of consent to its referrer before it is
+    processed, where the council's policy says so (R15). The contact waits, returned."""
+    require(by, "referral.return")
+    now = now or timezone.now()
+    policy = current_policy()
+    if not policy.consent.return_referrals_without_consent:
+        raise DomainError(
+            f"{policy.council.name}'s policy does not return referrals without consent to the "
+            "referrer: seek consent in screening (R12)."
+        )
+    contact = _locked(contact)
+    _refuse_state(contact, "be returned to the referrer", RETURNABLE_STATES)
+    sharing = sharing_position(
+        contact=contact,
+        adults=contact.adults.all(),
+        children=contact.children.all(),
+        policy=policy,
+    )
+    if not sharing.return_to_referrer:
+        raise DomainError(
+            f"The referral of contact {contact.reference} says consent was given: it is "
+            "processed, not returned (R15)."
+        )
+    if not message.strip():
+        raise DomainError("Write the message to the referrer: say what consent is needed.")
+    addresses = referrer_addresses(contact)
+    if not addresses:
+        raise DomainError(
+            f"No referrer of contact {contact.reference} gave an e-mail address: telephone "
+            "them to ask for consent, and record what they say in screening."
+        )
+    returned = ReferralReturn.objects.create(
+        contact=contact,
+        returned_from=contact.state,
+        sent_to=addresses,
+        message=message.strip(),
+        returned_by=by,
+        returned_at=now,
+        policy_version=current_policy_version(),
+    )
+    for address in addresses:
+        queue_message(
+            key=f"referral-return-{returned.pk}-{address}",
+            kind="referral_returned",
+            to=address,
+            subject=f"Your referral {contact.reference}: consent is needed before we act on it",
+            body=(
+                f"{returned.message}\n\nReply quoting {contact.reference}, or call the MASH on "
+                f"{policy.contact_numbers.mash}.\n\n{policy.council.name}"
+            ),
+        )
+    audit.record(
+        actor=by,
+        action="referral.returned",
+        target=contact,
+        changes={"to": addresses},
+        reason=returned.message,
+        at=now,
+    )
+    _move(contact, to=State.RETURNED, by=by, at=now, reason="R15: returned for consent")
+    return returned
+
+
+@transaction.atomic
+def resume_with_consent(
+    *, contact: Contact, by, consent_note: str, now: dt.datetime | None = None
+) -> ReferralReturn:
+    """The referrer came back with consent: the returned referral is processed again from
+    where it stood (R15). What they said counts as the referral's word on consent (R12)."""
+    require(by, "referral.return")
+    now = now or timezone.now()
+    contact = _locked(contact)
+    _refuse_state(contact, "be resumed", (State.RETURNED,))
+    if not consent_note.strip():
+        raise DomainError("Say what the referrer told you about the family's consent.")
+    returned = (
+        ReferralReturn.objects.select_for_update()
+        .filter(contact=contact, resumed_at__isnull=True)
+        .last()
+    )
+    if returned is None:  # a returned contact always has its return on record
+        raise DomainError(f"Contact {contact.reference} has no return on record to resume.")
+    if now < returned.returned_at:
+        raise DomainError(
+            "The referrer came back after the referral was returned at "
+            f"{returned.returned_at.astimezone(LONDON):%H:%M on %d %B %Y}: check the time."
+        )
+    returned.resumed_at = now
+    returned.resumed_by = by
+    returned.consent_note = consent_note.strip()
+    returned.save(update_fields=["resumed_at", "resumed_by", "consent_note"])
+    audit.record(
+        actor=by,
+        action="referral.resumed",
+        target=contact,
+        changes={"returned_at": returned.returned_at.isoformat()},
+        reason=returned.consent_note,
+        at=now,
+    )
+    _move(contact, to=State(returned.returned_from), by=by, at=now, reason="R15: consent given")
+    return returned

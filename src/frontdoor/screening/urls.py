@@ -16,6 +16,8 @@ urlpatterns = [
         views.single_agency_enquiry,
         name="single_agency",
     ),
+    path("contacts/<str:reference>/screening/return/", views.return_referral, name="return"),
+    path("contacts/<str:reference>/screening/resume/", views.resume_referral, name="resume"),
     path(
         "contacts/<str:reference>/screening/authorise/",
         views.authorise_sharing,

@@ -41,6 +41,8 @@ from frontdoor.screening.forms import (
     FollowUpForm,
     PoliceNotToldForm,
     PoliceToldForm,
+    ResumeForm,
+    ReturnForm,
     SingleAgencyEnquiryForm,
 )
 from frontdoor.screening.models import FollowUp, PoliceNotification
@@ -77,6 +79,12 @@ def contact_screening(request: HttpRequest, reference: str) -> HttpResponse:
             "now": timezone.now(),
             "can_decide": can(request.user, "contact.decide"),
             "can_authorise": can(request.user, "consent.authorise_without"),
+            "can_return": can(request.user, "referral.return")
+            and contact.state in transitions.RETURNABLE_STATES,
+            "can_resume": can(request.user, "referral.return"),
+            "referral_returns": list(
+                contact.referral_returns.select_related("returned_by", "resumed_by")
+            ),
             "reports": list(contact.reports.all()),
             "single_agency": contact.single_agency_enquiries.select_related("recorded_by")
             .order_by("-recorded_at", "-id")
@@ -284,13 +292,20 @@ def decide(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
     )
 
 
-def _consent_people(contact: Contact, policy) -> list[tuple[str, str]]:
+def _consent_people(
+    contact: Contact, policy
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Who may speak (adults, and young people for themselves), and the children parents
+    speak for (R12, R13)."""
     people = [(f"adult-{adult.pk}", str(adult)) for adult in contact.adults.all()]
-    on = contact.received_at.date()
+    younger = []
+    on = consent.consent_day(contact)
     for child in contact.children.all():
         if consent.gives_own_consent(policy, child, on):
-            people.append((f"child-{child.pk}", f"{child} (young person)"))
-    return people
+            people.append((f"child-{child.pk}", f"{child} (young person, for themselves)"))
+        else:
+            younger.append((str(child.pk), str(child)))
+    return people, younger
 
 
 @require_http_methods(["GET", "POST"])
@@ -299,12 +314,13 @@ def record_consent(request: HttpRequest, reference: str) -> HttpResponse:
     """Record what a parent, carer or young person said about sharing (R12-R14)."""
     contact = _contact(request, reference)
     policy = current_policy()
-    people = _consent_people(contact, policy)
-    form = ConsentForm(request.POST or None, people=people, policy=policy)
+    people, younger = _consent_people(contact, policy)
+    form = ConsentForm(request.POST or None, people=people, children=younger, policy=policy)
     if request.method == "POST" and form.is_valid():
         kind, _, pk = form.cleaned_data["person"].partition("-")
         adult = contact.adults.filter(pk=pk).first() if kind == "adult" else None
         child = contact.children.filter(pk=pk).first() if kind == "child" else None
+        about = list(contact.children.filter(pk__in=form.cleaned_data["about"]))
         try:
             consent.record_consent(
                 contact=contact,
@@ -312,6 +328,7 @@ def record_consent(request: HttpRequest, reference: str) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 adult=adult,
                 child=child,
+                about=about,
                 not_sought_reason=form.cleaned_data["not_sought_reason"],
                 notes=form.cleaned_data["notes"],
             )
@@ -327,6 +344,7 @@ def record_consent(request: HttpRequest, reference: str) -> HttpResponse:
             "contact": contact,
             "form": form,
             "people": people,
+            "younger": younger,
             "own_consent_age": policy.consent.own_consent_from_age,
         },
     )
@@ -338,11 +356,18 @@ def authorise_sharing(request: HttpRequest, reference: str) -> HttpResponse:
     """A manager authorises sharing without consent, with reasons (R14)."""
     contact = _contact(request, reference)
     policy = current_policy()
-    form = AuthorisationForm(request.POST or None, policy=policy)
+    children = [(str(child.pk), str(child)) for child in contact.children.all()]
+    form = AuthorisationForm(
+        request.POST or None,
+        policy=policy,
+        children=children,
+        initial={"child": request.GET.get("child", "")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             consent.authorise_sharing_without_consent(
                 contact=contact,
+                child=contact.children.get(pk=form.cleaned_data["child"]),
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 explanation=form.cleaned_data["explanation"],
@@ -429,6 +454,52 @@ def single_agency_enquiry(request: HttpRequest, reference: str) -> HttpResponse:
         "screening/single_agency.html",
         {"contact": contact, "form": form, "latest": latest},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("referral.return")
+def return_referral(request: HttpRequest, reference: str) -> HttpResponse:
+    """Return a referral without clear consent to the referrer before processing (R15)."""
+    contact = _contact(request, reference)
+    offered = current_policy().consent.return_referrals_without_consent
+    form = ReturnForm(
+        request.POST or None, initial={"message": transitions.return_message(contact)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            transitions.return_to_referrer(
+                contact=contact, by=request.user, message=form.cleaned_data["message"]
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The referral was returned to the referrer")
+            return redirect(_screening_url(contact))
+    addresses = transitions.referrer_addresses(contact)
+    return render(
+        request,
+        "screening/return.html",
+        {"contact": contact, "form": form, "addresses": addresses, "offered": offered},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("referral.return")
+def resume_referral(request: HttpRequest, reference: str) -> HttpResponse:
+    """The referrer came back with consent: processing resumes (R15)."""
+    contact = _contact(request, reference)
+    form = ResumeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transitions.resume_with_consent(
+                contact=contact, by=request.user, consent_note=form.cleaned_data["consent_note"]
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The referral is being processed again")
+            return redirect(_screening_url(contact))
+    return render(request, "screening/resume.html", {"contact": contact, "form": form})
 
 
 @require_http_methods(["POST"])
