@@ -6,7 +6,10 @@ from django import forms
 
 
 class MatchForm(forms.Form):
-    action = forms.ChoiceField(choices=[("link", "Link"), ("create", "Create")])
+    action = forms.ChoiceField(
+        choices=[("link", "Link"), ("create", "Create")],
+        error_messages={"required": "Choose to link this to a person record or create one"},
+    )
     person = forms.IntegerField(required=False)
 
     def clean(self):
