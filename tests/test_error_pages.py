@@ -3,6 +3,7 @@ whichever part of Front Door refuses: Django before any view, django-ninja, or a
 
 from __future__ import annotations
 
+import re
 from unittest import mock
 
 import pytest
@@ -103,3 +104,13 @@ def test_the_openapi_document_lists_413_wherever_a_body_is_taken(client):
     assert too_large["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Message"
     }
+
+
+def test_the_unavailable_page_carries_the_nonce_its_scripts_need(client):
+    # Rendered without the context processors (the database is away), but with the request.
+    client.cookies["sessionid"] = "a" * 32
+    with mock.patch.object(SessionStore, "load", side_effect=OperationalError("shutting down")):
+        response = client.get("/accounts/login/")
+    assert response.status_code == 503
+    nonce = re.search(r'<script type="module" nonce="([^"]+)"', response.content.decode())[1]
+    assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]

@@ -115,6 +115,9 @@ def _static_page(template: str, status: int, request: HttpRequest) -> HttpRespon
         logger.exception("The council's policy could not be read for an error page")
         context = {}
     context["referral"] = request.path.startswith("/refer/")
+    # The request itself reads nothing from the database; the page needs its CSP nonce, or the
+    # browser blocks the page's scripts.
+    context["request"] = request
     return HttpResponse(loader.render_to_string(template, context), status=status)
 
 

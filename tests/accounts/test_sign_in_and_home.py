@@ -50,6 +50,23 @@ def test_a_wrong_password_is_refused_and_audited(client, make_user):
     assert "not-it" not in str(event.changes)
 
 
+def test_an_empty_sign_in_names_each_field_in_govuk_form(client):
+    page = client.post(reverse("accounts:login"), {}).content.decode()
+    assert "This field is required." not in page
+    assert '<a href="#id_username">Enter your username</a>' in page
+    assert '<a href="#id_password">Enter your password</a>' in page
+    assert "<title>Error: Sign in" in page
+
+
+def test_a_wrong_password_is_told_in_govuk_words(client, make_user):
+    user = make_user(Role.CONTACT_OFFICER)
+    page = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": "not-it"}
+    ).content.decode()
+    assert "Enter a correct username and password" in page
+    assert "Please enter" not in page
+
+
 @pytest.mark.parametrize("role", list(Role))
 def test_the_home_page_lists_what_the_role_can_do(client, make_user, role):
     user = make_user(role)

@@ -2,11 +2,11 @@
 
 One member of staff of every role, partner users of two agencies, and a MASH manager named on a
 restriction; contacts new, screening, in MASH (agencies waiting, answered in time and late,
-overdue), awaiting a decision, decided, closed, transferred, escalated (open, resolved, and a
-meeting's outcome by an agency that attended it); a case discussion and a recorded strategy
-meeting, consultations, a missing episode, documents, and one child whose record is restricted.
-Every row is written by the function a page or the API would call, so clocks, audit entries and
-need-to-know are real.
+overdue; a final RAG confirmed), awaiting a decision, decided, closed, transferred, escalated
+(open, resolved, and a meeting's outcome by an agency that attended it); a case discussion and a
+strategy meeting recorded with a dissent, consultations, a missing episode, documents, and one
+child whose record is restricted. Every row is written by the function a page or the API would
+call, so clocks, audit entries and need-to-know are real.
 
 Times are relative to now, as the pages read the clock: an agency "waiting" is still within its
 time while the crawl runs.
@@ -38,6 +38,8 @@ from frontdoor.mash import enquiries, meetings
 from frontdoor.mash.models import AgencyRequest, Enquiry, Meeting
 from frontdoor.people.models import Person
 from frontdoor.people.services import create_person_from, link_reported_person
+from frontdoor.policy.registry import current_policy
+from frontdoor.policy.schema import OutcomeEffect
 from frontdoor.privacy.restrictions import restrict
 from frontdoor.screening.decisions import complete_follow_up, record_decision
 from frontdoor.screening.findings import save_findings
@@ -46,7 +48,7 @@ from frontdoor.screening.transitions import close_contact, start_screening, subm
 from tests.intake.factories import make_submission
 from tests.mash.test_enquiries import everyone, send
 from tests.mash.test_meetings import record, schedule
-from tests.screening.factories import STRATEGY_DISCUSSION, TRANSFER, decide_every_child
+from tests.screening.factories import ADVICE, STRATEGY_DISCUSSION, TRANSFER, decide_every_child
 
 # Names found nowhere else: a page showing them has shown the restricted record (R45), or a
 # public referrer's identity (R11).
@@ -120,6 +122,8 @@ def _answer_everyone(request: AgencyRequest, by: User, *, at: dt.datetime) -> No
 
 
 def _screen_every_child(contact: Contact, by: User, *, at: dt.datetime) -> None:
+    # More information is needed too: a MASH criterion of some councils' (Lewisham's) where
+    # others' (Sefton's) are met by the concern itself.
     for child in contact.children.all():
         save_findings(
             contact=contact,
@@ -128,8 +132,25 @@ def _screen_every_child(contact: Contact, by: User, *, at: dt.datetime) -> None:
             indicators=[],
             concerns=["physical_abuse"],
             analysis="Bruise with an account of being hit.",
+            more_information_needed=True,
             now=at,
         )
+
+
+def _to_mash(contact: Contact, worker: User, manager: User, *, now: dt.datetime, **extra):
+    """Screened, then sent to MASH, under whichever council's policy is loaded (R33, R34)."""
+    _screen_every_child(contact, worker, at=now - dt.timedelta(minutes=5))
+    return send(contact, manager, now=now, **extra)
+
+
+def _advice() -> dict:
+    """The council's own no-further-action outcome: each names it its own way."""
+    outcome = next(
+        outcome.key
+        for outcome in current_policy().outcomes
+        if outcome.effect == OutcomeEffect.NO_FURTHER_ACTION
+    )
+    return {**ADVICE, "outcome": outcome}
 
 
 def seed_council(now: dt.datetime | None = None) -> Council:
@@ -173,8 +194,8 @@ def seed_council(now: dt.datetime | None = None) -> Council:
     # In MASH: a member of the public referred (R11); both agencies still within their time.
     public = {"type": "public", "name": f"Perpetua {PUBLIC_REFERRER_NAME}", "phone": "07700900123"}
     waiting = recorded("mash_waiting", at=now - dt.timedelta(hours=1), referrer=public)
-    council.enquiries["waiting"] = send(
-        waiting, manager, rag="green", now=now - dt.timedelta(minutes=30)
+    council.enquiries["waiting"] = _to_mash(
+        waiting, worker, manager, rag="green", now=now - dt.timedelta(minutes=30)
     )
     council.requests["police_waiting"] = council.enquiries["waiting"].requests.get(
         agency_key="police"
@@ -182,7 +203,7 @@ def seed_council(now: dt.datetime | None = None) -> Council:
 
     # In MASH: police answered in time, health late (R36).
     answered = recorded("mash_answered", at=days_ago - dt.timedelta(hours=1))
-    sent = send(answered, manager, rag="red", now=days_ago)
+    sent = _to_mash(answered, worker, manager, rag="red", now=days_ago)
     council.enquiries["answered"] = sent
     council.requests["police_answered"] = sent.requests.get(agency_key="police")
     council.requests["health_late"] = sent.requests.get(agency_key="health")
@@ -201,7 +222,24 @@ def seed_council(now: dt.datetime | None = None) -> Council:
 
     # In MASH: nobody answered a Red enquiry (R36), so both agencies are overdue.
     overdue = recorded("mash_overdue", at=days_ago - dt.timedelta(hours=1))
-    council.enquiries["overdue"] = send(overdue, manager, rag="red", now=days_ago)
+    council.enquiries["overdue"] = _to_mash(overdue, worker, manager, rag="red", now=days_ago)
+
+    # Out of MASH: both agencies answered and the manager confirmed the final RAG (R38).
+    confirmed = recorded("final_rag", at=days_ago - dt.timedelta(hours=2))
+    sent = _to_mash(confirmed, worker, manager, rag="amber", now=days_ago - dt.timedelta(hours=1))
+    council.enquiries["final_rag"] = sent
+    for request, by in (
+        (sent.requests.get(agency_key="police"), police),
+        (sent.requests.get(agency_key="health"), health),
+    ):
+        _answer_everyone(request, by, at=days_ago)
+    enquiries.review_rag(
+        enquiry=sent,
+        by=manager,
+        rag="red",
+        reason="Police hold two call-outs for domestic abuse this month.",
+        now=days_ago + dt.timedelta(hours=1),
+    )
 
     # Screened and waiting for the manager's decision.
     awaiting = recorded("awaiting_decision", at=now - dt.timedelta(hours=6))
@@ -222,16 +260,19 @@ def seed_council(now: dt.datetime | None = None) -> Council:
         scheduled_for=days_ago + dt.timedelta(hours=4),
         now=days_ago + dt.timedelta(hours=3),
     )
+    # R39: police did not agree, and the chair decided; their view is on record.
     council.meetings["strategy_meeting"] = record(
         meeting,
         manager,
         held_at=days_ago + dt.timedelta(hours=4),
+        consensus=False,
+        dissents=[meetings.DissentIn("police", "PC Lee", "The partner should be arrested today.")],
         now=days_ago + dt.timedelta(hours=5),
     )
 
     # Closed after advice.
     closed = recorded("closed", at=days_ago)
-    decide_every_child(closed, by=manager, now=days_ago + dt.timedelta(hours=1))
+    decide_every_child(closed, by=manager, now=days_ago + dt.timedelta(hours=1), decision=_advice())
     for follow_up in FollowUp.objects.filter(decision__contact=closed, done_at__isnull=True):
         complete_follow_up(
             follow_up=follow_up,
@@ -360,8 +401,8 @@ def _seed_restricted(council: Council, *, now: dt.datetime, days_ago: dt.datetim
     reported: ReportedChild = contact.children.get()
     person = create_person_from(reported=reported, by=worker)
     council.people["restricted"] = person
-    council.enquiries["restricted"] = send(
-        contact, manager, agencies=["police"], now=days_ago + dt.timedelta(hours=1)
+    council.enquiries["restricted"] = _to_mash(
+        contact, worker, manager, agencies=["police"], now=days_ago + dt.timedelta(hours=1)
     )
     council.requests["police_restricted"] = council.enquiries["restricted"].requests.get()
     meetings.record_exploitation_screening(

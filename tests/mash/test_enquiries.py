@@ -300,6 +300,35 @@ def test_a_partner_answers_through_the_page(client, contact, manager, police):
     assert "Known to police." in review
 
 
+def test_an_answer_page_sent_twice_is_recorded_once_and_goes_on(client, contact, manager, police):
+    request = send(contact, manager).requests.get(agency_key="police")
+    client.force_login(police)
+    form = {"opinion": "Nothing known.", "submission_key": "double-click"}
+    for child in contact.children.all():
+        form[f"child-{child.pk}-held"] = "nothing"
+    for adult in contact.adults.all():
+        form[f"adult-{adult.pk}-held"] = "nothing"
+    url = reverse("mash:answer", args=[request.pk])
+    assert client.post(url, form).status_code == 302
+    assert client.post(url, form)["Location"] == reverse("mash:requests")
+    assert Opinion.objects.count() == 1
+
+
+def test_a_post_to_an_answered_enquiry_shows_the_answer_not_errors(
+    client, contact, manager, police
+):
+    request = send(contact, manager).requests.get(agency_key="police")
+    enquiries.answer_request(
+        request=request, by=police, answers=everyone(contact), opinion="None.", submission_key="k"
+    )
+    client.force_login(police)
+    response = client.post(reverse("mash:answer", args=[request.pk]), {})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Your agency's answer" in page
+    assert "govuk-error-summary" not in page
+
+
 def test_the_schedule_runs_every_job_once_for_cron(contact, manager, police, capsys):
     from django.core.management import call_command
 

@@ -1,8 +1,23 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
 from frontdoor.accounts.models import User
 from frontdoor.accounts.scopes import SCOPES
 from frontdoor.accounts.tokens import DEFAULT_DAYS, MAX_DAYS
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in, with GOV.UK messages that name the field."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct username and password: both are case-sensitive",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
 
 
 class CodeForm(forms.Form):

@@ -14,7 +14,7 @@ from django_otp import user_has_device
 
 from frontdoor.accounts import lockout, two_factor
 from frontdoor.accounts.access import allowed, for_anyone_signed_in
-from frontdoor.accounts.forms import CodeForm, EnrolmentLinkForm, IssueTokenForm
+from frontdoor.accounts.forms import CodeForm, EnrolmentLinkForm, IssueTokenForm, SignInForm
 from frontdoor.accounts.models import ApiToken, EnrolmentLink
 from frontdoor.accounts.permissions import actions_for
 from frontdoor.accounts.selectors import api_tokens, enrolment_links_waiting
@@ -73,6 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def get_form(self, form_class=None):

@@ -71,7 +71,8 @@ class AnswerForm(forms.Form):
         label="Your agency's professional opinion",
         error_messages={"required": "Give your agency's professional opinion"},
     )
-    submission_key = forms.CharField(widget=forms.HiddenInput)
+    # Made when the page is shown; checked in clean(), as the page has no field to point to.
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, people: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,6 +94,8 @@ class AnswerForm(forms.Form):
         for key, name in self.people:
             if data.get(f"{key}-held") == "held" and not data.get(f"{key}-information", "").strip():
                 self.add_error(f"{key}-information", f"Say what your agency holds about {name}")
+        if not data.get("submission_key"):
+            self.add_error(None, "This page was sent incomplete: reload it and answer again")
         return data
 
     def person_fields(self):

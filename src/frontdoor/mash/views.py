@@ -237,7 +237,14 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record_view(viewer=request.user, target=enquiry.contact, through="MASH enquiry")
     people = _people(enquiry)
     pairs = [(key, name) for key, name, _ in people]
-    if request.method == "POST":
+    if request.method == "POST" and found.answered_at:
+        opinion = getattr(found, "opinion", None)
+        if opinion and request.POST.get("submission_key") == opinion.submission_key:
+            # Sent twice (a double click): the first was recorded, as this one would be.
+            messages.success(request, "Your agency's answer was sent to the MASH")
+            return redirect(reverse("mash:requests"))
+    # Once answered or closed the page shows the answer, not the form: nothing to send.
+    if request.method == "POST" and not (found.answered_at or enquiry.closed_at):
         form = AnswerForm(request.POST, people=pairs)
         if form.is_valid():
             data = form.cleaned_data

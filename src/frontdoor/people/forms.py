@@ -25,7 +25,10 @@ from frontdoor.people.postcodes import POSTCODE_MESSAGE, normalise_postcode
 
 
 class MatchForm(forms.Form):
-    action = forms.ChoiceField(choices=[("link", "Link"), ("create", "Create")])
+    action = forms.ChoiceField(
+        choices=[("link", "Link"), ("create", "Create")],
+        error_messages={"required": "Choose to link this to a person record or create one"},
+    )
     person = forms.IntegerField(required=False)
 
     def clean(self):

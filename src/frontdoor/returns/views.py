@@ -39,8 +39,18 @@ def current_collection_year(today: dt.date) -> int:
 
 
 class AnnexAForm(forms.Form):
-    start = DateField(described_as="The start date", label="From", required=True)
-    end = DateField(described_as="The end date", label="To", required=True)
+    start = DateField(
+        described_as="The start date",
+        label="From",
+        required=True,
+        error_messages={"required": "Enter the start date"},
+    )
+    end = DateField(
+        described_as="The end date",
+        label="To",
+        required=True,
+        error_messages={"required": "Enter the end date"},
+    )
     format = forms.ChoiceField(
         label="Format",
         choices=[("xlsx", "Excel (XLSX), a sheet per list"), ("zip", "CSV, a file per list (zip)")],

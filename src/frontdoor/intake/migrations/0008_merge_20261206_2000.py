@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0005_contact_returned_state'),
-        ('intake', '0007_merge_20261206_1951'),
+        ("intake", "0005_contact_returned_state"),
+        ("intake", "0007_merge_20261206_1951"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('screening', '0005_referral_return'),
-        ('screening', '0006_merge_20261206_1950'),
+        ("screening", "0005_referral_return"),
+        ("screening", "0006_merge_20261206_1950"),
     ]
 
-    operations = [
-    ]
+    operations = []

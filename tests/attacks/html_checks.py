@@ -1,0 +1,198 @@
+"""What every page Front Door answers with must be, whatever its state: checks the crawl makes on
+each page it is given, and that `test_html_checks` shows fail on a bad page.
+
+- one `<h1>`, the page's one heading (WCAG 1.3.1, GOV.UK layout);
+- a `<title>` said once: "Error: " at most once, no part of it twice;
+- no raw policy key ("mash_enquiry_red") where words belong: the policy's wording is shown;
+- no template text left unrendered ("{{", "{%", "{#"): a typo or a comment over several lines;
+- errors in the GOV.UK form only: an error summary at the top whenever a field shows an error,
+  the title starting "Error: " exactly then, each summary link to a field on the page, and none
+  of Django's own messages ("This field is required.") or lists (`errorlist`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from html.parser import HTMLParser
+
+from django import forms
+
+UNRENDERED = ("{{", "}}", "{%", "%}", "{#", "#}")
+# Text in these is not read as the page's words: scripts, and code shown as code.
+NOT_TEXT = {"script", "style", "code", "pre", "template"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+
+
+@dataclass
+class Page:
+    """What the checks read from a page: its words, title, headings, ids and error parts."""
+
+    text: list[str] = field(default_factory=list)
+    title: str = ""
+    h1: int = 0
+    ids: set[str] = field(default_factory=set)
+    classes: set[str] = field(default_factory=set)
+    summary_links: list[str] = field(default_factory=list)
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = Page()
+        self.open: list[str] = []
+        self.in_summary = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        classes = set(attributes.get("class", "").split())
+        self.page.classes |= classes
+        if attributes.get("id"):
+            self.page.ids.add(attributes["id"])
+        if tag == "h1":
+            self.page.h1 += 1
+        if "govuk-error-summary" in classes:
+            self.in_summary = len(self.open) + 1
+        if tag == "a" and self.in_summary and attributes.get("href", "").startswith("#"):
+            self.page.summary_links.append(attributes["href"][1:])
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            while self.open and self.open.pop() != tag:
+                pass
+        if self.in_summary and len(self.open) < self.in_summary:
+            self.in_summary = 0
+
+    def handle_data(self, data: str) -> None:
+        if "title" in self.open:
+            self.page.title += data
+        elif not NOT_TEXT & set(self.open):
+            self.page.text.append(data)
+
+
+def read(html: str) -> Page:
+    reader = _Reader()
+    reader.feed(html)
+    reader.close()
+    return reader.page
+
+
+def words(page: Page) -> str:
+    return " ".join(" ".join(page.text).split())
+
+
+# The checks: each returns what is wrong, or nothing. -------------------------------------
+
+
+def one_h1(page: Page) -> list[str]:
+    return [] if page.h1 == 1 else [f"has {page.h1} <h1> headings, not one"]
+
+
+def title_said_once(page: Page) -> list[str]:
+    title = " ".join(page.title.split())
+    if not title:
+        return ["has no <title>"]
+    if title.count("Error:") > 1:
+        return [f"says Error twice in its title: {title!r}"]
+    parts = [part.strip() for part in re.split(" \N{EN DASH} |: ", title) if part.strip()]
+    repeated = sorted({part for part in parts if parts.count(part) > 1})
+    return [f"repeats {', '.join(repeated)} in its title: {title!r}"] if repeated else []
+
+
+def no_raw_policy_key(page: Page, keys: frozenset[str]) -> list[str]:
+    shown = set(re.findall(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", words(page) + " " + page.title))
+    raw = sorted(shown & keys)
+    return [f"shows the policy's raw key {key!r}" for key in raw]
+
+
+def nothing_unrendered(html: str) -> list[str]:
+    marks = [mark for mark in UNRENDERED if mark in html]
+    return [f"shows template text that was not rendered ({' '.join(marks)})"] if marks else []
+
+
+def errors_in_govuk_form(page: Page) -> list[str]:
+    problems = []
+    text = words(page)
+    title = " ".join(page.title.split())
+    summary = "govuk-error-summary" in page.classes
+    if "errorlist" in page.classes:
+        problems.append("lists errors in Django's own form (errorlist), not GOV.UK's")
+    for message in django_messages():
+        if message in text:
+            problems.append(f"says Django's own {message!r}, not a GOV.UK message naming the field")
+    if "govuk-error-message" in page.classes and not summary:
+        problems.append("shows an error message with no error summary at the top")
+    if summary and not title.startswith("Error: "):
+        problems.append(f"has an error summary but its title does not start 'Error: ': {title!r}")
+    if title.startswith("Error:") and not summary:
+        problems.append(f"says Error in its title with no error summary: {title!r}")
+    missing = [link for link in page.summary_links if link not in page.ids]
+    if missing:
+        problems.append(f"links its error summary to no field on the page: {', '.join(missing)}")
+    return problems
+
+
+@cache
+def django_messages() -> tuple[str, ...]:
+    """Django's default form error messages, each up to its first placeholder."""
+    messages = set()
+    for name in dir(forms):
+        kind = getattr(forms, name)
+        if isinstance(kind, type) and issubclass(kind, forms.Field):
+            for klass in kind.__mro__:
+                for message in getattr(klass, "default_error_messages", {}).values():
+                    start = str(message).split("%(")[0].strip()
+                    if len(start) > 12:  # long enough to be the message, not a word of one
+                        messages.add(start)
+    # Validators' messages, on fields with a length or a range.
+    messages |= {"Ensure this value has", "Ensure this value is"}
+    return tuple(sorted(messages))
+
+
+def page_problems(html: str, *, policy_keys: frozenset[str]) -> list[str]:
+    """Everything wrong with one HTML page."""
+    page = read(html)
+    return [
+        *one_h1(page),
+        *title_said_once(page),
+        *no_raw_policy_key(page, policy_keys),
+        *nothing_unrendered(html),
+        *errors_in_govuk_form(page),
+    ]
+
+
+def policy_keys(policy) -> frozenset[str]:
+    """The snake_case keys of a policy file (its section names and its items' keys), which a
+    page must never show in place of the words the policy gives for them."""
+    keys: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                keys.add(str(key))
+                if key == "key" and isinstance(inner, str):
+                    keys.add(inner)
+                walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    walk(policy.model_dump(mode="json"))
+    return frozenset(key for key in keys if "_" in key)

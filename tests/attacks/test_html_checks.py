@@ -1,0 +1,105 @@
+"""The crawl's HTML checks pass a good page and fail each kind of bad one."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdoor.policy.registry import get_loaded_policy
+from tests.attacks.html_checks import django_messages, page_problems, policy_keys
+
+DASH = "\N{EN DASH}"
+TAIL = f" {DASH} Front Door {DASH} Sefton Council"
+KEYS = frozenset({"mash_enquiry_red", "early_help"})
+
+
+def page(
+    *,
+    title: str = f"Contact SEF-1{TAIL}",
+    body: str = '<h1 class="govuk-heading-l">Contact SEF-1</h1><p>Red: 2 hours</p>',
+) -> str:
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><title>{title}</title></head>"
+        f"<body><main id='main-content'>{body}</main>"
+        "<script>var data = {'mash_enquiry_red': 1};</script></body></html>"
+    )
+
+
+FORM_WITH_ERROR = (
+    '<div class="govuk-error-summary"><h2 class="govuk-error-summary__title">There is a problem'
+    '</h2><ul class="govuk-error-summary__list"><li><a href="#id_rationale">Enter the reason'
+    "</a></li></ul></div><h1>Record a decision</h1>"
+    '<p class="govuk-error-message" id="id_rationale-error">Enter the reason</p>'
+    '<textarea id="id_rationale" name="rationale"></textarea>'
+)
+
+
+def test_a_good_page_passes():
+    assert page_problems(page(), policy_keys=KEYS) == []
+
+
+def test_a_good_page_with_an_error_passes():
+    html = page(title=f"Error: Record a decision{TAIL}", body=FORM_WITH_ERROR)
+    assert page_problems(html, policy_keys=KEYS) == []
+
+
+@pytest.mark.parametrize(
+    ("bad", "problem"),
+    [
+        (page(body="<p>No heading</p>"), "has 0 <h1> headings"),
+        (page(body="<h1>One</h1><h1>Two</h1>"), "has 2 <h1> headings"),
+        (page(title=""), "has no <title>"),
+        (
+            page(title=f"Error: Error: Decide{TAIL}", body=FORM_WITH_ERROR),
+            "says Error twice in its title",
+        ),
+        (page(title=f"Inbox {DASH} Front Door {DASH} Front Door"), "repeats Front Door"),
+        (page(body="<h1>Send</h1><p>Red mash_enquiry_red</p>"), "raw key 'mash_enquiry_red'"),
+        (page(title=f"early_help {DASH} Front Door"), "raw key 'early_help'"),
+        (page(body="<h1>Contact {{ contact.reference }}</h1>"), "not rendered ({{ }})"),
+        (page(body="<h1>Contact</h1>{# a comment\nover two lines #}"), "not rendered ({# #})"),
+        (
+            page(body='<h1>Decide</h1><ul class="errorlist"><li>Enter the reason</li></ul>'),
+            "Django's own form (errorlist)",
+        ),
+        (
+            page(body="<h1>Consent</h1><p>This field is required.</p>"),
+            "Django's own 'This field is required.'",
+        ),
+        (
+            page(body='<h1>Decide</h1><p class="govuk-error-message">Enter the reason</p>'),
+            "no error summary at the top",
+        ),
+        (page(body=FORM_WITH_ERROR), "its title does not start 'Error: '"),
+        (page(title=f"Error: Decide {DASH} Front Door"), "in its title with no error summary"),
+        (
+            page(
+                title=f"Error: Decide {DASH} Front Door",
+                body=FORM_WITH_ERROR.replace('id="id_rationale"', 'id="id_reason"'),
+            ),
+            "links its error summary to no field on the page: id_rationale",
+        ),
+    ],
+)
+def test_each_check_fails_a_bad_page(bad, problem):
+    problems = page_problems(bad, policy_keys=KEYS)
+    assert len(problems) == 1 and problem in problems[0], problems
+
+
+def test_a_key_inside_code_or_a_word_is_not_raw():
+    html = page(body="<h1>Policy</h1><p>The key <code>mash_enquiry_red</code>; early help.</p>")
+    assert page_problems(html, policy_keys=KEYS) == []
+
+
+@pytest.mark.parametrize("policy_id", ["sefton", "sefton-2022", "lewisham"])
+def test_each_policys_keys_are_snake_case_words_it_names(policy_id):
+    keys = policy_keys(get_loaded_policy(policy_id).policy)
+    assert keys and all("_" in key for key in keys)
+
+
+def test_the_sefton_policy_keys_include_its_timescales_and_outcomes():
+    keys = policy_keys(get_loaded_policy("sefton").policy)
+    assert "mash_enquiry_red" in keys
+
+
+def test_djangos_required_message_is_known():
+    assert "This field is required." in django_messages()
