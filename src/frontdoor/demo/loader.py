@@ -52,8 +52,9 @@ class DemoLoaded:
 
 
 @transaction.atomic
-def load_demo(*, weeks: int = DEFAULT_WEEKS) -> DemoLoaded:
-    """Create the demo accounts and `weeks` of demo contacts, adding nothing already there."""
+def load_demo(*, weeks: int = DEFAULT_WEEKS, history_weeks: int | None = None) -> DemoLoaded:
+    """Create the demo accounts, `weeks` of demo contacts and `history_weeks` of older history
+    (a year by default, none in the test suite), adding nothing already there."""
     if settings.PRODUCTION:
         raise DomainError("The demo data is never loaded into a production system.")
     current_policy_version()  # the council's policy is on record before anything uses it
@@ -81,5 +82,6 @@ def load_demo(*, weeks: int = DEFAULT_WEEKS) -> DemoLoaded:
     )
     contacts = load_demo_contacts(staff=staff, weeks=weeks)
     load_demo_people(by=staff.worker)  # known people, so screening shows matches (R18)
-    load_demo_history(staff=staff, manager=User.objects.get(username="manager"))  # a year decided
+    manager = User.objects.get(username="manager")
+    load_demo_history(staff=staff, manager=manager, weeks=history_weeks)  # decided and closed
     return DemoLoaded(users=results, contacts=contacts)

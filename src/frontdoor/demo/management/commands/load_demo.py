@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from frontdoor.demo.contacts import DEFAULT_WEEKS
+from frontdoor.demo.history import HISTORY_WEEKS
 from frontdoor.demo.loader import DEMO_PASSWORD, load_demo
 from frontdoor.errors import DomainError
 
@@ -16,9 +17,21 @@ class Command(BaseCommand):
             help=f"weeks of demo contacts up to today (default {DEFAULT_WEEKS}; 0 for none)",
         )
 
-    def handle(self, *args, weeks: int, **options) -> None:
+        parser.add_argument(
+            "--history-weeks",
+            type=int,
+            default=None,
+            help=(
+                f"weeks of older contacts, decided and closed, before those (default "
+                f"{HISTORY_WEEKS}; 0 for none, which loads in seconds)"
+            ),
+        )
+
+    def handle(self, *args, weeks: int, history_weeks: int | None, **options) -> None:
+        if weeks < 0 or (history_weeks is not None and history_weeks < 0):
+            raise CommandError("Give the weeks as 0 or more.")
         try:
-            loaded = load_demo(weeks=weeks)
+            loaded = load_demo(weeks=weeks, history_weeks=history_weeks)
         except DomainError as error:
             raise CommandError(error.message) from None
         created = sum(1 for _, new in loaded.users if new)

@@ -1,0 +1,41 @@
+"""The demo loads for every council's policy file, with that council's outcomes and agencies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from frontdoor.demo.loader import load_demo
+from frontdoor.policy.registry import current_policy, load_policies
+from frontdoor.screening.models import Decision
+
+pytestmark = pytest.mark.django_db
+
+POLICIES = sorted(path.stem for path in Path(django_settings.FRONTDOOR_POLICY_DIR).glob("*.yaml"))
+
+
+@pytest.fixture(params=POLICIES)
+def council(request, settings):
+    settings.FRONTDOOR_COUNCIL = request.param
+    load_policies()
+    yield request.param
+    settings.FRONTDOOR_COUNCIL = "sefton"
+    load_policies()
+
+
+def test_every_policy_file_is_tried():
+    assert {"sefton", "sefton-2022", "lewisham"} <= set(POLICIES)
+
+
+def test_the_demo_loads_for_each_council_with_its_own_outcomes(council):
+    load_demo(weeks=0, history_weeks=4)
+    policy = current_policy()
+    decisions = Decision.objects.all()
+    assert decisions.exists()
+    # Each decision is one of the council's outcomes, at a level the council allows for it.
+    for key, level in decisions.values_list("outcome", "level").distinct():
+        assert level in policy.outcome(key).levels
+    effects = set(decisions.values_list("outcome_effect", flat=True))
+    assert {"no_further_action", "early_help"} <= effects
