@@ -6,8 +6,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.test import Client
+from django.urls import reverse
 
-from frontdoor.demo.loader import load_demo
+from frontdoor.accounts.models import User
+from frontdoor.demo.loader import demo_mash_staff, load_demo
+from frontdoor.demo.mash import demo_mash_loaded, demo_requests_for, load_demo_mash
+from frontdoor.mash.models import Enquiry
 from frontdoor.policy.registry import current_policy, load_policies
 from frontdoor.screening.models import Decision
 
@@ -39,3 +44,24 @@ def test_the_demo_loads_for_each_council_with_its_own_outcomes(council):
         assert level in policy.outcome(key).levels
     effects = set(decisions.values_list("outcome_effect", flat=True))
     assert {"no_further_action", "early_help"} <= effects
+
+
+def test_weeks_zero_loads_no_mash_stories():
+    load_demo(weeks=0)
+    assert not demo_mash_loaded()
+
+
+def test_the_mash_stories_load_for_each_council(council):
+    load_demo(weeks=0)
+    load_demo_mash(staff=demo_mash_staff())
+    assert Enquiry.objects.count() == 6
+    client = Client()
+    client.force_login(User.objects.get(username="manager"))
+    text = client.get(reverse("mash:enquiries")).content.decode()
+    if council == "lewisham":  # no MASH timescales: agencies wait with no clock (R36)
+        assert "no timescale set" in text
+        assert "Overdue" not in text
+    else:
+        assert "Overdue" in text
+    for username in ("police", "health", "school"):
+        assert demo_requests_for(User.objects.get(username=username))

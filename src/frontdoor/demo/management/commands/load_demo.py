@@ -34,7 +34,7 @@ class Command(BaseCommand):
             loaded = load_demo(weeks=weeks, history_weeks=history_weeks)
         except DomainError as error:
             raise CommandError(error.message) from None
-        created = sum(1 for _, new in loaded.users if new)
+        created = sum(1 for _, _, new in loaded.users if new)
         self.stdout.write(
             f"Demo loaded: {created} accounts created, {len(loaded.users) - created} already there."
         )
@@ -45,7 +45,12 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demo contacts: none added (already loaded, or --weeks 0).")
+        if loaded.mash.stories:
+            self.stdout.write(
+                f"Demo MASH: {loaded.mash.stories} enquiries, meetings and escalations, "
+                "in every state."
+            )
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
-        for demo, _ in loaded.users:
-            agency = f", {demo.agency_key}" if demo.agency_key else ""
+        for demo, user, _ in loaded.users:
+            agency = f", {user.agency_key}" if user.agency_key else ""
             self.stdout.write(f"  {demo.username:<14} {demo.role.label}{agency}")
