@@ -49,8 +49,8 @@ def test_load_demo_twice_makes_weeks_of_contacts_on_every_channel_once():
     weeks = {c.isocalendar()[:2] for c in Contact.objects.values_list("received_at", flat=True)}
     assert len(weeks) >= DEFAULT_WEEKS
     # The services create contacts as received: a Monday-morning inbox (the MASH stories apart).
-    weeks = Contact.objects.exclude(reports__submission_key__startswith=MASH_PREFIX)
-    assert set(weeks.values_list("state", flat=True)) == {Contact.State.RECEIVED}
+    recent = Contact.objects.exclude(reports__submission_key__startswith=MASH_PREFIX)
+    assert set(recent.values_list("state", flat=True)) == {Contact.State.RECEIVED}
     assert not Contact.objects.filter(progress_due_at__isnull=True).exists()
 
 
