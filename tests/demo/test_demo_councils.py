@@ -12,7 +12,8 @@ from django.urls import reverse
 from frontdoor.accounts.models import User
 from frontdoor.demo.loader import demo_mash_staff, load_demo
 from frontdoor.demo.mash import demo_mash_loaded, demo_requests_for, load_demo_mash
-from frontdoor.mash.models import Enquiry
+from frontdoor.intake.models import Contact
+from frontdoor.mash.models import Enquiry, Meeting
 from frontdoor.policy.registry import current_policy, load_policies
 from frontdoor.screening.models import Decision
 
@@ -55,6 +56,7 @@ def test_the_mash_stories_load_for_each_council(council):
     load_demo(weeks=0)
     load_demo_mash(staff=demo_mash_staff())
     assert Enquiry.objects.count() == 6
+    restricted = Contact.objects.get(reports__submission_key="mash-demo-restricted").reference
     client = Client()
     client.force_login(User.objects.get(username="manager"))
     text = client.get(reverse("mash:enquiries")).content.decode()
@@ -63,5 +65,17 @@ def test_the_mash_stories_load_for_each_council(council):
         assert "Overdue" not in text
     else:
         assert "Overdue" in text
+    for enquiry in Enquiry.objects.exclude(contact__reference=restricted):
+        assert client.get(reverse("mash:review", args=[enquiry.pk])).status_code == 200
+    for meeting in Meeting.objects.all():
+        assert client.get(reverse("mash:meeting", args=[meeting.pk])).status_code == 200
+    for url in (reverse("mash:briefing"), reverse("escalations:list")):
+        assert client.get(url).status_code == 200
     for username in ("police", "health", "school"):
-        assert demo_requests_for(User.objects.get(username=username))
+        partner = User.objects.get(username=username)
+        requests = demo_requests_for(partner)
+        assert requests
+        client.force_login(partner)
+        for request in requests:
+            if request.enquiry.contact.reference != restricted:
+                assert client.get(reverse("mash:answer", args=[request.pk])).status_code == 200
