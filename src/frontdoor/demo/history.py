@@ -42,6 +42,7 @@ from frontdoor.outbox.models import Message
 from frontdoor.people.services import create_person_from, link_reported_person
 from frontdoor.policy.catalogue import Indicator, indicators
 from frontdoor.policy.registry import current_policy
+from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.screening.checks import open_social_care
 from frontdoor.screening.consent import authorise_sharing_without_consent
 from frontdoor.screening.decisions import TransferDetails, complete_follow_up, record_decision
@@ -74,23 +75,23 @@ SCREENED_FROM_LEVEL = 3  # R25: most contacts are progressed within the working 
 NEIGHBOURS = {"L4": "E08000012", "WN8": "E10000017"}  # Liverpool, Lancashire
 PRIMARY_NEEDS = (("N1", 52), ("N2", 5), ("N3", 6), ("N4", 10), ("N5", 14), ("N6", 5), ("N8", 5))
 PRIMARY_NEEDS += (("N7", 2), ("N9", 1))
+# The manager's rationale for each kind of outcome: each council words and keys its outcomes
+# differently (policies/*.yaml), so the history chooses by what an outcome does, not its key.
 RATIONALES = {
-    "information_and_advice": "Needs met by universal services: advice given to the referrer "
-    "and the family signposted to the school nurse and the local family hub.",
-    "early_help": "Additional needs across school attendance and routines; the family agree to "
-    "an Early Help Assessment and a Team Around the Family with school as lead professional.",
-    "family_wellbeing_centre": "Parenting support will meet these needs: the family agree to "
-    "work with their Family Wellbeing Centre.",
-    "child_and_family_assessment": "Multiple and complex needs that universal and early help "
-    "services have not met: a Child and Family assessment is needed to understand them.",
-    "strategy_discussion": "Reasonable cause to suspect significant harm: a strategy discussion "
-    "with the police and health today.",
-    "emergency_legal_action": "The child cannot be kept safe at home tonight: emergency legal "
-    "advice sought and the duty team is acting now.",
-    "allocated_worker": "The child is open to social care: the contact goes to the allocated "
-    "worker and their manager.",
-    "another_council": "The family live outside the council's area: passed to the council where "
-    "they live.",
+    OutcomeEffect.NO_FURTHER_ACTION: "Needs met by universal services: advice given to the "
+    "referrer and the family signposted to the school nurse and the local family hub.",
+    OutcomeEffect.EARLY_HELP: "Additional needs across school attendance and routines: the "
+    "family agree to an early help assessment with school as lead professional.",
+    OutcomeEffect.ASSESSMENT: "Multiple and complex needs that universal and early help "
+    "services have not met: an assessment is needed to understand them.",
+    OutcomeEffect.STRATEGY_DISCUSSION: "Reasonable cause to suspect significant harm: a "
+    "strategy discussion with the police and health today.",
+    OutcomeEffect.EMERGENCY_LEGAL_ACTION: "The child cannot be kept safe at home tonight: "
+    "emergency legal advice sought and the duty team is acting now.",
+    OutcomeEffect.ALLOCATED_WORKER: "The child is open to social care: the contact goes to the "
+    "allocated worker and their manager.",
+    OutcomeEffect.TRANSFER_TO_COUNCIL: "The family live outside the council's area: passed to "
+    "the council where they live.",
 }
 CONCERNS = ("physical_abuse", "neglect", "domestic_abuse", "emotional_abuse", "exploitation")
 
@@ -108,10 +109,44 @@ class Plan:
     """What the manager decides for each child of one contact."""
 
     level: int
-    outcome: str
+    outcome: str  # a key of the council's outcomes
+    effect: OutcomeEffect
     rag: str = ""
-    primary_need: str = ""
+    primary_need: str = ""  # only where the outcome makes the contact a referral
     concerns: tuple[str, ...] = ()
+
+
+def plan_for(
+    policy: Policy,
+    effect: OutcomeEffect,
+    level: int,
+    *,
+    rag: str = "",
+    need: str = "",
+    concerns: tuple[str, ...] = (),
+    rng: random.Random | None = None,
+) -> Plan:
+    """The council's outcome with `effect` for `level`: one of its outcomes for the level if it
+    has any (a random one of several, such as Sefton's two early help routes), else its outcome
+    with that effect at the nearest level it allows (Lewisham's early help is level 2 only)."""
+    fitting = [outcome for outcome in policy.outcomes if outcome.effect == effect]
+    if not fitting:  # a council without this kind of outcome: advice instead
+        fitting = [o for o in policy.outcomes if o.effect == OutcomeEffect.NO_FURTHER_ACTION]
+        fitting = fitting or list(policy.outcomes)
+    at_level = [outcome for outcome in fitting if level in outcome.levels]
+    if at_level:
+        outcome = at_level[0] if rng is None or len(at_level) == 1 else rng.choice(at_level)
+    else:
+        outcome = fitting[0]
+        level = min(outcome.levels, key=lambda allowed: (abs(allowed - level), -allowed))
+    return Plan(
+        level=level,
+        outcome=outcome.key,
+        effect=outcome.effect,
+        rag=rag,
+        primary_need=need if outcome.becomes_referral else "",
+        concerns=concerns,
+    )
 
 
 def demo_history_loaded() -> bool:
@@ -151,7 +186,7 @@ class _History:
         self.rng = random.Random(SEED)  # noqa: S311 - made-up data, not secrets
         self.generator = _Generator(staff=staff, now=now, seed=SEED)
         self.count = 0
-        policy = current_policy()
+        self.policy = policy = current_policy()
         self.indicators: dict[int, list[Indicator]] = {level: [] for level in (1, 2, 3, 4)}
         for indicator in indicators(policy):
             self.indicators[indicator.level].append(indicator)
@@ -310,22 +345,23 @@ class _History:
         for child in children:
             child_plan = plan
             if transfer is not None:
-                child_plan = Plan(level=plan.level, outcome="another_council")
+                child_plan = plan_for(self.policy, OutcomeEffect.TRANSFER_TO_COUNCIL, plan.level)
             elif child.person_id and open_social_care(facts_for(child)):
-                child_plan = Plan(level=plan.level, outcome="allocated_worker")
+                child_plan = plan_for(self.policy, OutcomeEffect.ALLOCATED_WORKER, plan.level)
             record_decision(
                 contact=contact,
                 child=child,
                 by=manager,
                 level=child_plan.level,
                 outcome=child_plan.outcome,
-                rationale=RATIONALES[child_plan.outcome],
+                rationale=RATIONALES[child_plan.effect],
                 rag=child_plan.rag if child_plan.outcome == plan.outcome else "",
                 primary_need=child_plan.primary_need,
                 transfer=transfer,
                 now=decided_at,
             )
-        if plan.outcome == "strategy_discussion" and self.now - decided_at < STRATEGY_PENDING:
+        pending = self.now - decided_at < STRATEGY_PENDING
+        if plan.effect == OutcomeEffect.STRATEGY_DISCUSSION and pending:
             return None  # not yet held: the contact stays decided
         return decided_at
 
@@ -357,7 +393,7 @@ class _History:
             concerns=list(plan.concerns),
             analysis=(
                 "Spoke to the referrer and checked the records. "
-                + RATIONALES[plan.outcome].split(":")[0]
+                + RATIONALES[plan.effect].split(":")[0]
                 + "."
             ),
             urgent_action_needed="yes" if plan.level == 4 else "no",
@@ -377,23 +413,29 @@ class _History:
             roll = max(roll, rng.uniform(0.5, 1.0))
         need = rng.choices(*zip(*PRIMARY_NEEDS, strict=True))[0]
         not_sought = any(report.consent == Consent.NOT_SOUGHT for report in reports)
+
+        def plan(effect: OutcomeEffect, level: int, rag: str = "", concerns=(), **more) -> Plan:
+            more.setdefault("need", need)
+            return plan_for(self.policy, effect, level, rag=rag, concerns=concerns, rng=rng, **more)
+
         if roll > 0.95 and (consent or not_sought):
+            abuse = ("physical_abuse",)
             if roll > 0.997:
-                return Plan(4, "emergency_legal_action", "red", "N1", ("physical_abuse",))
-            concern = rng.choice(CONCERNS)
-            return Plan(4, "strategy_discussion", "red", "N1", (concern,))
+                return plan(OutcomeEffect.EMERGENCY_LEGAL_ACTION, 4, "red", abuse, need="N1")
+            concern = (rng.choice(CONCERNS),)
+            return plan(OutcomeEffect.STRATEGY_DISCUSSION, 4, "red", concern, need="N1")
         if roll > 0.90:
-            return Plan(4 if immediate else 3, "child_and_family_assessment", "", need)
+            return plan(OutcomeEffect.ASSESSMENT, 4 if immediate else 3)
         if roll > 0.80:
             rag = "amber" if consent and rng.random() < 0.5 else ""
-            return Plan(3, "child_and_family_assessment", rag, need)
+            return plan(OutcomeEffect.ASSESSMENT, 3, rag)
         if not consent:  # R16: early help and MASH need consent below level 4
-            return Plan(1, "information_and_advice")
+            return plan(OutcomeEffect.NO_FURTHER_ACTION, 1)
         if roll > 0.68:
-            return Plan(3, "early_help", "green" if rng.random() < 0.2 else "")
+            return plan(OutcomeEffect.EARLY_HELP, 3, "green" if rng.random() < 0.2 else "")
         if roll > 0.40:
-            return Plan(2, rng.choice(("early_help", "family_wellbeing_centre")))
-        return Plan(1, "information_and_advice")
+            return plan(OutcomeEffect.EARLY_HELP, 2)
+        return plan(OutcomeEffect.NO_FURTHER_ACTION, 1)
 
 
 def _consent_given(contact: Contact, reports: list[Report] | None = None) -> bool:

@@ -12,8 +12,10 @@ from frontdoor.accounts.roles import Role
 from frontdoor.accounts.services import create_user
 from frontdoor.demo.contacts import DEFAULT_WEEKS, DemoContacts, Staff, load_demo_contacts
 from frontdoor.demo.history import load_demo_history
+from frontdoor.demo.mash import DemoMash, MashStaff, agency_of_kind, load_demo_mash
 from frontdoor.demo.people import load_demo_people
 from frontdoor.errors import DomainError
+from frontdoor.policy.registry import current_policy
 from frontdoor.policy.versions import current_policy_version
 
 # Shared by every demo account, and printed by `python3 dev.py run`.
@@ -26,7 +28,7 @@ class DemoUser:
     first_name: str
     last_name: str
     role: Role
-    agency_key: str = ""
+    agency_kind: str = ""  # a partner's agency: the council's agency of this kind (its policy)
     team: str = ""
 
 
@@ -36,8 +38,9 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("worker", "Robin", "Ashdown", Role.MASH_SOCIAL_WORKER, team="MASH"),
     DemoUser("manager", "Morgan", "Lyle", Role.MASH_MANAGER, team="MASH"),
     DemoUser("service", "Sam", "Okafor-Reed", Role.SERVICE_MANAGER, team="Children's Services"),
-    DemoUser("police", "Alex", "Penhallow", Role.PARTNER_AGENCY, agency_key="police"),
-    DemoUser("health", "Jordan", "Fairweather", Role.PARTNER_AGENCY, agency_key="health"),
+    DemoUser("police", "Alex", "Penhallow", Role.PARTNER_AGENCY, agency_kind="police"),
+    DemoUser("health", "Jordan", "Fairweather", Role.PARTNER_AGENCY, agency_kind="health"),
+    DemoUser("school", "Poppy", "Fablethorpe", Role.PARTNER_AGENCY, agency_kind="education"),
     DemoUser("earlyhelp", "Taylor", "Brightwell", Role.EARLY_HELP_WORKER, team="Early Help"),
     DemoUser("exploitation", "Jamie", "Colebrook", Role.EXPLOITATION_COORDINATOR),
     DemoUser("analyst", "Avery", "Tindall", Role.PERFORMANCE_ANALYST, team="Performance"),
@@ -47,33 +50,55 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 
 @dataclass(frozen=True)
 class DemoLoaded:
-    users: list[tuple[DemoUser, bool]]  # each demo user, with whether it was created now
+    users: list[tuple[DemoUser, User, bool]]  # each demo user, its account, and if made now
     contacts: DemoContacts
+    mash: DemoMash
+
+
+def demo_mash_staff() -> MashStaff:
+    """The demo accounts who do the MASH's work (`demo.mash`)."""
+    users = User.objects.in_bulk([demo.username for demo in DEMO_USERS], field_name="username")
+    return MashStaff(
+        officer=users["officer"],
+        worker=users["worker"],
+        manager=users["manager"],
+        service_manager=users["service"],
+        coordinator=users["exploitation"],
+        administrator=users["admin"],
+        partners={
+            "police": users["police"],
+            "health": users["health"],
+            "education": users["school"],
+        },
+    )
 
 
 @transaction.atomic
-def load_demo(*, weeks: int = DEFAULT_WEEKS) -> DemoLoaded:
-    """Create the demo accounts and `weeks` of demo contacts, adding nothing already there."""
+def load_demo(*, weeks: int = DEFAULT_WEEKS, history_weeks: int | None = None) -> DemoLoaded:
+    """Create the demo accounts, `weeks` of demo contacts and `history_weeks` of older history
+    (a year by default, none in the test suite), adding nothing already there."""
     if settings.PRODUCTION:
         raise DomainError("The demo data is never loaded into a production system.")
     current_policy_version()  # the council's policy is on record before anything uses it
+    policy = current_policy()
     results = []
     for demo in DEMO_USERS:
-        if User.objects.filter(username=demo.username).exists():
-            results.append((demo, False))
+        existing = User.objects.filter(username=demo.username).first()
+        if existing is not None:
+            results.append((demo, existing, False))
             continue
-        create_user(
+        user = create_user(
             username=demo.username,
             password=DEMO_PASSWORD,
             role=demo.role,
             first_name=demo.first_name,
             last_name=demo.last_name,
             email=f"{demo.username}@demo.invalid",
-            agency_key=demo.agency_key,
+            agency_key=agency_of_kind(policy, demo.agency_kind) if demo.agency_kind else "",
             team=demo.team,
             by=None,
         )
-        results.append((demo, True))
+        results.append((demo, user, True))
     staff = Staff(
         officer=User.objects.get(username="officer"),
         worker=User.objects.get(username="worker"),
@@ -81,5 +106,9 @@ def load_demo(*, weeks: int = DEFAULT_WEEKS) -> DemoLoaded:
     )
     contacts = load_demo_contacts(staff=staff, weeks=weeks)
     load_demo_people(by=staff.worker)  # known people, so screening shows matches (R18)
-    load_demo_history(staff=staff, manager=User.objects.get(username="manager"))  # a year decided
-    return DemoLoaded(users=results, contacts=contacts)
+    manager = User.objects.get(username="manager")
+    load_demo_history(staff=staff, manager=manager, weeks=history_weeks)  # decided and closed
+    mash = DemoMash(stories=0)
+    if weeks > 0:  # the MASH at work today, with the recent weeks: no contacts with none
+        mash = load_demo_mash(staff=demo_mash_staff())
+    return DemoLoaded(users=results, contacts=contacts, mash=mash)

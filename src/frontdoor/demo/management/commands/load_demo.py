@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from frontdoor.demo.contacts import DEFAULT_WEEKS
+from frontdoor.demo.history import HISTORY_WEEKS
 from frontdoor.demo.loader import DEMO_PASSWORD, load_demo
 from frontdoor.errors import DomainError
 
@@ -16,12 +17,24 @@ class Command(BaseCommand):
             help=f"weeks of demo contacts up to today (default {DEFAULT_WEEKS}; 0 for none)",
         )
 
-    def handle(self, *args, weeks: int, **options) -> None:
+        parser.add_argument(
+            "--history-weeks",
+            type=int,
+            default=None,
+            help=(
+                f"weeks of older contacts, decided and closed, before those (default "
+                f"{HISTORY_WEEKS}; 0 for none, which loads in seconds)"
+            ),
+        )
+
+    def handle(self, *args, weeks: int, history_weeks: int | None, **options) -> None:
+        if weeks < 0 or (history_weeks is not None and history_weeks < 0):
+            raise CommandError("Give the weeks as 0 or more.")
         try:
-            loaded = load_demo(weeks=weeks)
+            loaded = load_demo(weeks=weeks, history_weeks=history_weeks)
         except DomainError as error:
             raise CommandError(error.message) from None
-        created = sum(1 for _, new in loaded.users if new)
+        created = sum(1 for _, _, new in loaded.users if new)
         self.stdout.write(
             f"Demo loaded: {created} accounts created, {len(loaded.users) - created} already there."
         )
@@ -32,7 +45,12 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demo contacts: none added (already loaded, or --weeks 0).")
+        if loaded.mash.stories:
+            self.stdout.write(
+                f"Demo MASH: {loaded.mash.stories} enquiries, meetings and escalations, "
+                "in every state."
+            )
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
-        for demo, _ in loaded.users:
-            agency = f", {demo.agency_key}" if demo.agency_key else ""
+        for demo, user, _ in loaded.users:
+            agency = f", {user.agency_key}" if user.agency_key else ""
             self.stdout.write(f"  {demo.username:<14} {demo.role.label}{agency}")
