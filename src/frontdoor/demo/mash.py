@@ -39,6 +39,7 @@ from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.privacy.restrictions import restrict
 from frontdoor.screening.decisions import TransferDetails, record_decision
 from frontdoor.screening.findings import save_findings
+from frontdoor.screening.police import police_position, record_police_told
 from frontdoor.screening.transitions import start_screening
 
 KEY_PREFIX = "mash-demo-"
@@ -180,6 +181,16 @@ class _Mash:
                 urgent_action_needed="no",
                 more_information_needed=True,
                 now=at + dt.timedelta(minutes=20),
+            )
+        if police_position(policy=self.policy, contact=contact).missing:
+            # R24: a suspected crime is reported to the police at once.
+            record_police_told(
+                contact=contact,
+                by=worker,
+                told_at=at + dt.timedelta(minutes=25),
+                told_whom="Public Protection Unit",
+                police_reference=f"PPU-{contact.reference}",
+                now=at + dt.timedelta(minutes=25),
             )
 
     def send(self, contact: Contact, *, rag: str, kinds=PARTNER_KINDS, at: dt.datetime) -> Enquiry:
