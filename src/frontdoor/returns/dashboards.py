@@ -23,7 +23,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
@@ -38,7 +38,13 @@ from frontdoor.intake.models import (
     progressed_condition,
     progressed_on_time_condition,
 )
-from frontdoor.mash.models import AgencyRequest
+from frontdoor.mash.models import (
+    AgencyRequest,
+    request_answered_condition,
+    request_late_condition,
+    request_overdue_condition,
+    request_waiting_condition,
+)
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening.models import Assignment, Decision, Referral
@@ -514,19 +520,15 @@ def _re_referrals(period: Period, team: str) -> Share:
 def _enquiries(period: Period, team: str, now: dt.datetime) -> tuple[AgencyTimeliness, ...]:
     """R36: each agency's MASH requests alerted in the period, answered on time or not."""
     requests = AgencyRequest.objects.filter(alerted_at__gte=period.start, alerted_at__lt=period.end)
-    answered = Q(answered_at__isnull=False)
-    in_time = Q(due_at__isnull=True) | Q(answered_at__lte=F("due_at"))
     rows = (
         _for_team(requests, team, through="enquiry__contact__")
         .values("agency_key")
         .annotate(
             asked=Count("id"),
-            on_time=Count("id", filter=answered & in_time),
-            late=Count("id", filter=answered & Q(answered_at__gt=F("due_at"))),
-            overdue=Count("id", filter=Q(answered_at__isnull=True, due_at__lt=now)),
-            waiting=Count(
-                "id", filter=Q(answered_at__isnull=True) & (Q(due_at__gte=now) | Q(due_at=None))
-            ),
+            on_time=Count("id", filter=request_answered_condition()),
+            late=Count("id", filter=request_late_condition()),
+            overdue=Count("id", filter=request_overdue_condition(now)),
+            waiting=Count("id", filter=request_waiting_condition(now)),
         )
         .order_by("agency_key")
     )
