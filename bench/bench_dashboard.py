@@ -9,9 +9,10 @@ Run from the repository root:
 It migrates, then writes a year of contacts straight into the tables with bulk_create (a
 benchmark shortcut, never how the system records anything): each with a report, one or two
 children, an assignment to one of three teams, and, for all but the last few hundred, a decision
-for each child (some revised by a second one), `--referrals` referrals (about a fifth of them
-re-referrals) and a few transfers; all but the open ones are closed. On PostgreSQL it keeps the
-database and reuses the rows on the next run (`--fresh` drops them first). Then it times
+for each child (some revised by a second one) and the time the contact was progressed,
+`--referrals` referrals (about a fifth of them re-referrals) and a few transfers; all but the
+open ones are closed. On PostgreSQL it keeps the database and reuses the rows on the next run
+(`--fresh` drops them first). Then it times
 /dashboards/ as a performance analyst through django.test.Client: the default four weeks, one
 team, a quarter and the whole year. It prints p50, p95 and max in milliseconds and each page's
 query count. The target is a p95 under 300 ms. It asserts nothing.
@@ -193,6 +194,17 @@ def fill(contacts: int, referrals: int, *, manager: User, seed: int = 2026) -> N
                         )
                     )
             decisions = Decision.objects.bulk_create(decisions)
+            # R25: progressed at the last of its children's first decisions, as
+            # `screening.decisions.record_decision` stores it.
+            progressed: dict[int, Contact] = {}
+            for decision in decisions:
+                contact = decision.contact
+                if decision.sequence == 1 and (
+                    contact.progressed_at is None or decision.decided_at > contact.progressed_at
+                ):
+                    contact.progressed_at = decision.decided_at
+                    progressed[contact.pk] = contact
+            Contact.objects.bulk_update(progressed.values(), ["progressed_at"])
             new_referrals = [
                 Referral(
                     decision=decision,

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_inbox import fill, time_page
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
@@ -40,7 +41,10 @@ TARGET_MS = 150
 def open_some(count: int, worker: User) -> None:
     """Close every contact but the latest `count`; spread those over the open stages."""
     keep = list(Contact.objects.order_by("-received_at").values_list("pk", flat=True)[:count])
-    Contact.objects.exclude(pk__in=keep).update(state=Contact.State.CLOSED)
+    # A closed contact was progressed (R25): at its arrival, as a benchmark shortcut.
+    Contact.objects.exclude(pk__in=keep).update(
+        state=Contact.State.CLOSED, progressed_at=F("received_at")
+    )
     stages = [
         Contact.State.RECEIVED,
         Contact.State.SCREENING,

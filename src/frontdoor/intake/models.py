@@ -12,8 +12,11 @@ entry, in one transaction.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 # A report's answers use the person record's choices, so they copy across as they are.
@@ -49,6 +52,50 @@ class Consent(models.TextChoices):
     NOT_SOUGHT = "not_sought", "Not sought"
 
 
+# R25, defined once: every page, figure and export asks these, never the fields themselves.
+#
+# A contact is *progressed* when every child of it has had a first decision or a transfer to
+# another council (a transfer made without a child's decision counts for every child). For a
+# sibling group that is the last of its children's: deciding one child leaves the contact
+# waiting, and overdue once past its due time, until the last child is decided. The time is
+# stored on the contact (`progressed_at`) by `screening.decisions.record_decision`, in the same
+# transaction as the decision, and never changed after: a further report naming another child
+# (R7) does not restart the contact's clocks.
+
+
+def progressed_condition() -> Q:
+    """R25: the contact has been progressed, for conditional counts (`Count(filter=...)`)."""
+    return Q(progressed_at__isnull=False)
+
+
+def not_progressed_condition() -> Q:
+    """R25: the clock is still running (or there is no timescale to run)."""
+    return Q(progressed_at__isnull=True)
+
+
+def overdue_condition(now: dt.datetime) -> Q:
+    """R25: not progressed and past its due time at `now`; never without a timescale."""
+    return not_progressed_condition() & Q(progress_due_at__lt=now)
+
+
+def progressed_on_time_condition() -> Q:
+    """R25: progressed by its due time (the due time itself counts as on time)."""
+    return Q(progressed_at__lte=F("progress_due_at"))
+
+
+class ContactQuerySet(models.QuerySet):
+    """Contacts by their R25 clock: the one definition of progressed and overdue."""
+
+    def progressed(self) -> ContactQuerySet:
+        return self.filter(progressed_condition())
+
+    def not_progressed(self) -> ContactQuerySet:
+        return self.filter(not_progressed_condition())
+
+    def overdue(self, now: dt.datetime) -> ContactQuerySet:
+        return self.filter(overdue_condition(now))
+
+
 class Contact(models.Model):
     """One incident or request about one or more children (R1, R7)."""
 
@@ -77,6 +124,9 @@ class Contact(models.Model):
     # R25: by when the contact must be progressed, stored when the clock starts so the inbox
     # sorts and filters in the database. Null only when the policy sets no such timescale.
     progress_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # R25: when the last child had a first decision or transfer (see `ContactQuerySet`); null
+    # while any child waits. Written only by `screening.decisions.record_decision`.
+    progressed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # R3: a telephoned immediate concern must be followed by a written referral.
     written_follow_up_due_at = models.DateTimeField(null=True, blank=True)
     written_follow_up_received_at = models.DateTimeField(null=True, blank=True)
@@ -89,12 +139,27 @@ class Contact(models.Model):
 
     history = HistoricalRecords()
 
+    objects = ContactQuerySet.as_manager()
+
     class Meta:
         ordering = ["received_at", "id"]
         indexes = [models.Index(fields=["state", "received_at"])]
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def is_progressed(self) -> bool:
+        """R25, for one loaded contact: as `ContactQuerySet.progressed`."""
+        return self.progressed_at is not None
+
+    def is_overdue(self, now: dt.datetime) -> bool:
+        """R25, for one loaded contact: as `ContactQuerySet.overdue`."""
+        return (
+            self.progressed_at is None
+            and self.progress_due_at is not None
+            and self.progress_due_at < now
+        )
 
 
 class Report(models.Model):

@@ -91,7 +91,7 @@ def inbox(
     elif age == "over_3_days":
         contacts = contacts.filter(received_at__lte=now - dt.timedelta(days=3))
     elif age == "overdue":
-        contacts = contacts.filter(progress_due_at__lt=now)
+        contacts = contacts.overdue(now)
     return contacts.order_by("received_at", "id").prefetch_related(
         Prefetch(
             "reports",
@@ -114,11 +114,8 @@ class Clock:
 
     due: dt.datetime | None
     now: dt.datetime
-    met_at: dt.datetime | None = None
-
-    @property
-    def overdue(self) -> bool:
-        return self.due is not None and self.met_at is None and self.now > self.due
+    met_at: dt.datetime | None
+    overdue: bool
 
     @property
     def left(self) -> dt.timedelta | None:
@@ -126,8 +123,13 @@ class Clock:
 
 
 def progress_clock(contact: Contact, now: dt.datetime) -> Clock:
-    """R25: by when the contact must be progressed (stored when the clock started)."""
-    return Clock(due=contact.progress_due_at, now=now)
+    """R25: by when the contact must be progressed, when it was, and whether it is overdue."""
+    return Clock(
+        due=contact.progress_due_at,
+        now=now,
+        met_at=contact.progressed_at,
+        overdue=contact.is_overdue(now),
+    )
 
 
 def follow_up_status(contact: Contact, now: dt.datetime) -> str:

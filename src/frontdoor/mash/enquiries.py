@@ -342,16 +342,17 @@ def chase(*, now: dt.datetime | None = None) -> int:
     for request in waiting:
         with transaction.atomic():
             request = AgencyRequest.objects.select_for_update().get(pk=request.pk)
-            if request.answered_at is not None:
+            state = request.state(now)  # R36: the one definition
+            if state in (AgencyRequest.State.ANSWERED, AgencyRequest.State.LATE):
                 continue
-            if now > request.due_at and request.reminded_overdue_at is None:
+            if state == AgencyRequest.State.OVERDUE and request.reminded_overdue_at is None:
                 stage, field = "overdue", "reminded_overdue_at"
                 words = f"was due at {_when(request.due_at)} and is overdue"
             elif (
                 request.reminded_due_soon_at is None
                 and request.reminded_overdue_at is None
+                and state == AgencyRequest.State.WAITING
                 and request.due_at - now <= (request.due_at - request.alerted_at) * DUE_SOON_SHARE
-                and now <= request.due_at
             ):
                 stage, field = "due-soon", "reminded_due_soon_at"
                 words = f"is due at {_when(request.due_at)}"

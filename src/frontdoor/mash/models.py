@@ -5,8 +5,13 @@ partner agency asked gets its own request, with its own clock from the moment it
 (R36). Answers and RAG reviews are append-only.
 """
 
+from __future__ import annotations
+
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from frontdoor.audit.models import AppendOnly
@@ -50,8 +55,56 @@ class Enquiry(models.Model):
         return f"MASH enquiry about {self.child}"
 
 
+# R36, defined once: where an agency's request stands on its clock, from the moment the agency
+# was alerted to the due time the policy's timescale gave it (`due_at`; none when the policy
+# sets no timescale, or the agency presents at the strategy meeting instead, R35). The due
+# time itself is still in time. Every page, figure, export and chase asks these.
+
+
+def request_answered_condition() -> Q:
+    """Answered in time, or with no timescale to be late against."""
+    return Q(answered_at__isnull=False) & (Q(due_at__isnull=True) | Q(answered_at__lte=F("due_at")))
+
+
+def request_late_condition() -> Q:
+    """Answered after the due time."""
+    return Q(answered_at__isnull=False, answered_at__gt=F("due_at"))
+
+
+def request_overdue_condition(now: dt.datetime) -> Q:
+    """Not answered, and past the due time at `now`."""
+    return Q(answered_at__isnull=True, due_at__lt=now)
+
+
+def request_waiting_condition(now: dt.datetime) -> Q:
+    """Not answered, and still in time at `now` (or with no timescale)."""
+    return Q(answered_at__isnull=True) & (Q(due_at__isnull=True) | Q(due_at__gte=now))
+
+
+class AgencyRequestQuerySet(models.QuerySet):
+    def answered_in_time(self) -> AgencyRequestQuerySet:
+        return self.filter(request_answered_condition())
+
+    def late(self) -> AgencyRequestQuerySet:
+        return self.filter(request_late_condition())
+
+    def overdue(self, now: dt.datetime) -> AgencyRequestQuerySet:
+        return self.filter(request_overdue_condition(now))
+
+    def waiting(self, now: dt.datetime) -> AgencyRequestQuerySet:
+        return self.filter(request_waiting_condition(now))
+
+
 class AgencyRequest(models.Model):
     """One partner agency's part of an enquiry, with its clock (R36, R37)."""
+
+    class State(models.TextChoices):
+        """Where the request stands on its clock (R36): as the conditions above define."""
+
+        WAITING = "waiting", "Waiting"
+        OVERDUE = "overdue", "Overdue"
+        ANSWERED = "answered", "Answered"
+        LATE = "late", "Answered late"
 
     enquiry = models.ForeignKey(Enquiry, on_delete=models.PROTECT, related_name="requests")
     agency_key = models.CharField(max_length=60, db_index=True)
@@ -61,6 +114,8 @@ class AgencyRequest(models.Model):
     # When the agency was last chased, so a chase is sent once per stage (due soon, overdue).
     reminded_due_soon_at = models.DateTimeField(null=True, blank=True)
     reminded_overdue_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AgencyRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -77,6 +132,24 @@ class AgencyRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_key}: {self.enquiry}"
+
+    def state(self, now: dt.datetime) -> AgencyRequest.State:
+        """R36, for one loaded request: as `AgencyRequestQuerySet` counts it at `now`."""
+        if self.answered_at is not None:
+            late = self.due_at is not None and self.answered_at > self.due_at
+            return self.State.LATE if late else self.State.ANSWERED
+        if self.due_at is not None and self.due_at < now:
+            return self.State.OVERDUE
+        return self.State.WAITING
+
+    def late_by(self, now: dt.datetime) -> dt.timedelta | None:
+        """How far past its due time the request was answered, or is at `now` (R36)."""
+        state = self.state(now)
+        if state == self.State.LATE:
+            return self.answered_at - self.due_at
+        if state == self.State.OVERDUE:
+            return now - self.due_at
+        return None
 
 
 class Answer(AppendOnly):

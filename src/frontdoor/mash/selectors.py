@@ -147,26 +147,32 @@ class RequestState:
     late_by: dt.timedelta | None
 
 
+CLOCK_WORDS = {
+    AgencyRequest.State.ANSWERED: "answered",
+    AgencyRequest.State.LATE: "answered late",
+    AgencyRequest.State.OVERDUE: "overdue",
+    AgencyRequest.State.WAITING: "waiting",
+}
+
+
 def request_states(policy: Policy, enquiry: Enquiry, now: dt.datetime) -> list[RequestState]:
     """Each agency's place on its clock, for the manager (R36)."""
     names = {agency.key: agency.name for agency in policy.agencies}
     states = []
     for request in enquiry.requests.all():
-        late_by = None
-        if request.answered_at:
-            late = request.due_at is not None and request.answered_at > request.due_at
-            state = "answered late" if late else "answered"
-            late_by = request.answered_at - request.due_at if late else None
-        elif enquiry.present_at_strategy_meeting:
+        clock = request.state(now)  # R36: the one definition
+        state = CLOCK_WORDS[clock]
+        if clock == AgencyRequest.State.WAITING and enquiry.present_at_strategy_meeting:
             state = "present at the strategy meeting"  # R35: no written answer is due
-        elif request.due_at is None:
+        elif clock == AgencyRequest.State.WAITING and request.due_at is None:
             state = "no timescale"
-        elif now > request.due_at:
-            state, late_by = "overdue", now - request.due_at
-        else:
-            state = "waiting"
         states.append(
-            RequestState(request, names.get(request.agency_key, request.agency_key), state, late_by)
+            RequestState(
+                request,
+                names.get(request.agency_key, request.agency_key),
+                state,
+                request.late_by(now),
+            )
         )
     return states
 

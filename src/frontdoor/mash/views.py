@@ -158,6 +158,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 PAGE_SIZE = 50
+# The CSV's "late": answered after the due time, or not answered and past it (R36).
+LATE_STATES = (AgencyRequest.State.LATE, AgencyRequest.State.OVERDUE)
 
 
 @require_http_methods(["GET"])
@@ -175,6 +177,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "due_at", "id"
     )
     page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
     return render(
         request,
         "mash/requests.html",
@@ -184,7 +187,13 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "answered": visible.filter(answered_at__isnull=False).order_by("-answered_at")[
                 :PAGE_SIZE
             ],
-            "now": timezone.now(),
+            "now": now,
+            # R36: the one definition of overdue, for the rows to highlight.
+            "overdue": {
+                item.pk
+                for item in page.object_list
+                if item.state(now) == AgencyRequest.State.OVERDUE
+            },
             "agency": current_policy().agency(request.user.agency_key),
             "query": "",
         },
@@ -202,7 +211,7 @@ def _requests_csv(request: HttpRequest, visible) -> HttpResponse:
             item.alerted_at,
             item.due_at,
             item.answered_at,
-            "yes" if item.due_at and (item.answered_at or now) > item.due_at else "no",
+            "yes" if item.state(now) in LATE_STATES else "no",
         ]
         for item in visible
     )

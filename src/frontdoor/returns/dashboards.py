@@ -23,31 +23,31 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    FilteredRelation,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
-from frontdoor.intake.models import Channel, Contact, ReferrerType, Report, ReportedChild
-from frontdoor.mash.models import AgencyRequest
+from frontdoor.intake.models import (
+    Channel,
+    Contact,
+    ReferrerType,
+    Report,
+    ReportedChild,
+    not_progressed_condition,
+    overdue_condition,
+    progressed_condition,
+    progressed_on_time_condition,
+)
+from frontdoor.mash.models import (
+    AgencyRequest,
+    request_answered_condition,
+    request_late_condition,
+    request_overdue_condition,
+    request_waiting_condition,
+)
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.registry import current_policy
-from frontdoor.screening.models import (
-    Assignment,
-    Decision,
-    Referral,
-    SingleAgencyEnquiry,
-    Transfer,
-)
+from frontdoor.screening.models import Assignment, Decision, Referral, SingleAgencyEnquiry
 
 State = Contact.State
 
@@ -64,8 +64,6 @@ OPEN_WORK_STATES = (
     State.AWAITING_DECISION,
     State.DECIDED,
 )
-# Not yet progressed (R25): the clock is still running for these.
-UNPROGRESSED_STATES = (State.RECEIVED, State.SCREENING, State.IN_MASH, State.AWAITING_DECISION)
 RAG_LABELS = {
     "red": "Red",
     "amber": "Amber",
@@ -139,7 +137,8 @@ class DueNow:
 
 @dataclass(frozen=True)
 class Timeliness:
-    """R25 for the period's contacts: progressed (first decision or transfer) by the due time?
+    """R25 for the period's contacts: progressed by the due time (`intake.models.ContactQuerySet`:
+    every child's first decision or transfer, so a sibling group at its last child's)?
 
     A contact still open past its due time is late already; one still within its time is
     neither, and is left out of the share.
@@ -398,21 +397,14 @@ def _volume(period: Period, team: str) -> tuple[tuple[Bar, ...], bool]:
     return tuple(bars), by_week
 
 
-def _progressed() -> Q:
-    """R25: a contact is progressed once its first decision, or a transfer, is recorded."""
-    return Q(Exists(Decision.objects.filter(contact=OuterRef("pk")))) | Q(
-        Exists(Transfer.objects.filter(contact=OuterRef("pk")))
-    )
-
-
 def _open_work(team: str, now: dt.datetime) -> tuple[tuple[Bar, ...], DueNow]:
-    waiting = Q(state__in=UNPROGRESSED_STATES) & ~_progressed()
+    waiting = not_progressed_condition()
     rows = (
         _for_team(Contact.objects.filter(state__in=OPEN_WORK_STATES), team)
         .values("state")
         .annotate(
             n=Count("id"),
-            overdue=Count("id", filter=waiting & Q(progress_due_at__lt=now)),
+            overdue=Count("id", filter=overdue_condition(now)),
             soon=Count(
                 "id",
                 filter=waiting & Q(progress_due_at__gte=now, progress_due_at__lt=now + DUE_SOON),
@@ -456,29 +448,13 @@ def _open_by_rag(team: str) -> tuple[Bar, ...]:
 
 
 def _timeliness(period: Period, team: str, now: dt.datetime) -> Timeliness:
-    # Each contact's first decision and first transfer, as aggregates over joins (one pass),
-    # then counted over those rows: a subquery per contact would run once per FILTER below.
-    # The join reads only decisions from the period on (by the index on decided_at): a
-    # decision is never made before its contact arrived.
-    contacts = (
-        _received_in(period, team)
-        .annotate(
-            since_start=FilteredRelation(
-                "decisions", condition=Q(decisions__decided_at__gte=period.start)
-            )
-        )
-        .annotate(
-            decided_at=Min("since_start__decided_at"), transferred_at=Min("transfers__sent_at")
-        )
-    )
-    due = F("progress_due_at")
-    not_progressed = Q(decided_at__isnull=True, transferred_at__isnull=True)
-    figures = contacts.aggregate(
+    # One pass over the period's contacts: when each was progressed is on the contact itself.
+    figures = _received_in(period, team).aggregate(
         untimed=Count("id", filter=Q(progress_due_at__isnull=True)),
-        on_time=Count("id", filter=Q(decided_at__lte=due) | Q(transferred_at__lte=due)),
-        progressed=Count("id", filter=Q(progress_due_at__isnull=False) & ~not_progressed),
-        late_open=Count("id", filter=not_progressed & Q(progress_due_at__lt=now)),
-        within=Count("id", filter=not_progressed & Q(progress_due_at__gte=now)),
+        on_time=Count("id", filter=progressed_on_time_condition()),
+        progressed=Count("id", filter=Q(progress_due_at__isnull=False) & progressed_condition()),
+        late_open=Count("id", filter=overdue_condition(now)),
+        within=Count("id", filter=not_progressed_condition() & Q(progress_due_at__gte=now)),
     )
     return Timeliness(
         on_time=figures["on_time"],
@@ -557,19 +533,15 @@ def _re_referrals(period: Period, team: str) -> Share:
 def _enquiries(period: Period, team: str, now: dt.datetime) -> tuple[AgencyTimeliness, ...]:
     """R36: each agency's MASH requests alerted in the period, answered on time or not."""
     requests = AgencyRequest.objects.filter(alerted_at__gte=period.start, alerted_at__lt=period.end)
-    answered = Q(answered_at__isnull=False)
-    in_time = Q(due_at__isnull=True) | Q(answered_at__lte=F("due_at"))
     rows = (
         _for_team(requests, team, through="enquiry__contact__")
         .values("agency_key")
         .annotate(
             asked=Count("id"),
-            on_time=Count("id", filter=answered & in_time),
-            late=Count("id", filter=answered & Q(answered_at__gt=F("due_at"))),
-            overdue=Count("id", filter=Q(answered_at__isnull=True, due_at__lt=now)),
-            waiting=Count(
-                "id", filter=Q(answered_at__isnull=True) & (Q(due_at__gte=now) | Q(due_at=None))
-            ),
+            on_time=Count("id", filter=request_answered_condition()),
+            late=Count("id", filter=request_late_condition()),
+            overdue=Count("id", filter=request_overdue_condition(now)),
+            waiting=Count("id", filter=request_waiting_condition(now)),
         )
         .order_by("agency_key")
     )

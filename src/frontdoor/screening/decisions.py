@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from frontdoor.accounts.permissions import require
@@ -320,6 +321,7 @@ def record_decision(
         by=by,
         now=now,
     )
+    progressed_at = _mark_progressed(contact)
     audit.record(
         actor=by,
         action="decision.recorded",
@@ -332,6 +334,7 @@ def record_decision(
             "outcome": chosen.key,
             "departures": departures,
             **({"follow_ups_replaced": replaced} if replaced else {}),
+            **({"contact_progressed_at": progressed_at.isoformat()} if progressed_at else {}),
         },
         reason=decision.rationale,
         policy_version=policy_version,
@@ -339,6 +342,40 @@ def record_decision(
     )
     after_decision(contact=contact, by=by, at=now)
     return decision
+
+
+def progressed_time(contact: Contact) -> dt.datetime | None:
+    """R25: when every child of `contact` had a first decision or transfer; None while one waits.
+
+    A sibling group is progressed at the last of its children's first decisions, not the first.
+    A transfer made with a child's decision is sent at the decision's time; one made without a
+    decision (of the whole contact) counts for every child. See `intake.models.ContactQuerySet`.
+    """
+    whole = contact.transfers.filter(decision__isnull=True).aggregate(at=Min("sent_at"))["at"]
+    firsts = [
+        min((at for at in (first, whole) if at is not None), default=None)
+        for first in contact.children.annotate(first=Min("decisions__decided_at")).values_list(
+            "first", flat=True
+        )
+    ]
+    if not firsts:  # no child named: only a transfer of the contact progresses it
+        return whole
+    return None if None in firsts else max(firsts)
+
+
+def _mark_progressed(contact: Contact) -> dt.datetime | None:
+    """Stop the contact's R25 clock when this decision is its last child's first (R25).
+
+    Called with the contact locked, in the decision's transaction. Set once: a revised decision
+    or a child named by a later report does not move it. Returns the time when set now.
+    """
+    if contact.progressed_at is not None:
+        return None
+    progressed_at = progressed_time(contact)
+    if progressed_at is not None:
+        contact.progressed_at = progressed_at
+        contact.save(update_fields=["progressed_at"])
+    return progressed_at
 
 
 def _replace_follow_ups(*, revised: Decision | None, decision: Decision) -> list[str]:

@@ -220,7 +220,7 @@ def screening_queue(
     if state:
         contacts = contacts.filter(state=state)
     if overdue_only:
-        contacts = contacts.filter(progress_due_at__lt=now or timezone.now())
+        contacts = contacts.overdue(now or timezone.now())
     return contacts
 
 
@@ -302,7 +302,7 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
                 ),
                 worker=str(assignment.worker) if assignment and assignment.worker else "",
                 due_at=due,
-                overdue=bool(due and due < now),
+                overdue=contact.is_overdue(now),
                 left=(due - now) if due else None,
                 restricted_ask=restricted_ask,
             )

@@ -1,0 +1,160 @@
+"""R36: an agency's request is waiting, answered, answered late or overdue by one definition.
+
+The request's `state(now)`, the queryset's counts, the MASH list, the review page, the partner's
+CSV and the dashboards all read it from the same place, so they agree on each agency.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from frontdoor.accounts.roles import Role
+from frontdoor.mash import enquiries
+from frontdoor.mash.models import AgencyRequest
+from frontdoor.policy.clocks import LONDON
+from frontdoor.returns.dashboards import Period, dashboard
+from tests.mash.test_enquiries import SENT, everyone, send
+
+pytestmark = pytest.mark.django_db
+State = AgencyRequest.State
+DUE = SENT + dt.timedelta(hours=2)  # Red: 2 clock hours
+
+
+@pytest.fixture
+def partners(make_user):
+    return {
+        key: make_user(Role.PARTNER_AGENCY, agency_key=key)
+        for key in ("police", "health", "education", "housing")
+    }
+
+
+def answer(request, user, at):
+    enquiries.answer_request(
+        request=request,
+        by=user,
+        answers=everyone(request.enquiry.contact),
+        opinion="Nothing further.",
+        submission_key=f"answer-{request.pk}",
+        now=at,
+    )
+
+
+def red_enquiry(contact, manager, partners, *, sent):
+    """Police answer in time, health at the due time, education late; housing never."""
+    enquiry = send(contact, manager, rag="red", agencies=list(partners), now=sent)
+    requests = {request.agency_key: request for request in enquiry.requests.all()}
+    due = requests["police"].due_at
+    assert due == sent + dt.timedelta(hours=2)
+    answer(requests["police"], partners["police"], sent + dt.timedelta(hours=1))
+    answer(requests["health"], partners["health"], due)
+    answer(requests["education"], partners["education"], due + dt.timedelta(minutes=30))
+    return enquiry
+
+
+def counted(now) -> dict[str, set[State]]:
+    """Each request's state as the querysets count it."""
+    found: dict[str, set[State]] = {}
+    for state, requests in (
+        (State.ANSWERED, AgencyRequest.objects.answered_in_time()),
+        (State.LATE, AgencyRequest.objects.late()),
+        (State.OVERDUE, AgencyRequest.objects.overdue(now)),
+        (State.WAITING, AgencyRequest.objects.waiting(now)),
+    ):
+        for key in requests.values_list("agency_key", flat=True):
+            found.setdefault(key, set()).add(state)
+    return found
+
+
+def test_r36_state_and_the_querysets_agree_before_at_and_after_the_due_time(
+    contact, manager, partners
+):
+    enquiry = red_enquiry(contact, manager, partners, sent=SENT)
+    expected = {
+        DUE - dt.timedelta(minutes=1): State.WAITING,
+        DUE: State.WAITING,  # the due time itself is still in time
+        DUE + dt.timedelta(minutes=1): State.OVERDUE,
+    }
+    for now, housing in expected.items():
+        states = {request.agency_key: request.state(now) for request in enquiry.requests.all()}
+        assert states == {
+            "police": State.ANSWERED,
+            "health": State.ANSWERED,
+            "education": State.LATE,
+            "housing": housing,
+        }
+        assert counted(now) == {key: {state} for key, state in states.items()}
+
+
+def test_r36_late_by_is_how_long_past_the_due_time(contact, manager, partners):
+    enquiry = red_enquiry(contact, manager, partners, sent=SENT)
+    requests = {request.agency_key: request for request in enquiry.requests.all()}
+    now = DUE + dt.timedelta(hours=1)
+    assert requests["education"].late_by(now) == dt.timedelta(minutes=30)
+    assert requests["housing"].late_by(now) == dt.timedelta(hours=1)
+    assert requests["police"].late_by(now) is None
+
+
+def _tag_for(page: str, agency: str) -> str:
+    """The clock tag shown after `agency`'s name on a page."""
+    after = page.split(agency, 1)[1]
+    return re.search(r'govuk-tag[^"]*">([^<]+)<', after).group(1)
+
+
+def test_r36_the_mash_list_review_page_and_dashboard_agree(client, contact, manager, partners):
+    # Sent three hours ago under Red: due an hour ago.
+    sent = timezone.now() - dt.timedelta(hours=3)
+    enquiry = red_enquiry(contact, manager, partners, sent=sent)
+    now = timezone.now()
+    names = {
+        "police": "Merseyside Police",
+        "health": "Health",
+        "education": "Education",
+        "housing": "Housing",
+    }
+    words = {
+        State.ANSWERED: "Answered",
+        State.LATE: "Answered late",
+        State.OVERDUE: "Overdue",
+        State.WAITING: "Waiting",
+    }
+    states = {request.agency_key: request.state(now) for request in enquiry.requests.all()}
+    assert states["housing"] == State.OVERDUE
+    client.force_login(manager)
+    listed = client.get(reverse("mash:enquiries")).content.decode()
+    reviewed = client.get(reverse("mash:review", args=[enquiry.pk])).content.decode()
+    for key, state in states.items():
+        assert _tag_for(listed, f">{names[key]}</th>") == words[state], key
+        assert _tag_for(reviewed, f">{names[key]}</h3>") == words[state], key
+    today = sent.astimezone(LONDON).date()
+    figures = dashboard(period=Period(first_day=today, last_day=today), now=now)
+    rows = {row.agency: row for row in figures.enquiries}
+    for key, state in states.items():
+        row = rows[names[key]]
+        assert (row.on_time, row.late, row.overdue, row.waiting) == (
+            int(state == State.ANSWERED),
+            int(state == State.LATE),
+            int(state == State.OVERDUE),
+            int(state == State.WAITING),
+        ), key
+
+
+def test_r36_the_partners_list_and_csv_mark_late_by_the_same_definition(
+    client, contact, manager, partners
+):
+    sent = timezone.now() - dt.timedelta(hours=3)
+    red_enquiry(contact, manager, partners, sent=sent)
+    client.force_login(partners["housing"])
+    page = client.get(reverse("mash:requests")).content.decode()
+    assert "app-overdue" in page and ">Overdue<" in page
+    for key, late in (("housing", "yes"), ("education", "yes"), ("health", "no")):
+        client.force_login(partners[key])
+        response = client.get(reverse("mash:requests") + "?format=csv")
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert [row["late"] for row in rows] == [late], key
