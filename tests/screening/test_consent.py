@@ -422,3 +422,43 @@ def test_r15_the_pages_return_and_resume_a_referral(
     resume_url = reverse("screening:resume", args=[contact.reference])
     assert client.post(resume_url, {"consent_note": "Mum agreed."}).status_code == 302
     assert "Mum agreed." in client.get(screening).content.decode()
+
+
+def test_r15_r25_a_returned_referral_is_not_overdue_and_its_clock_restarts_on_resuming(
+    make_contact, worker, settings
+):
+    from frontdoor.intake.models import Contact
+    from frontdoor.policy.clocks import start_clock
+    from frontdoor.policy.registry import calendar_for, current_loaded_policy
+    from frontdoor.policy.schema import TimescaleKey
+    from frontdoor.returns.dashboards import Period, dashboard
+    from frontdoor.screening.transitions import resume_with_consent, return_to_referrer
+
+    settings.FRONTDOOR_COUNCIL = "lewisham"
+    contact = make_contact(consent=NOT_SOUGHT)
+    return_to_referrer(contact=contact, by=worker, message="Consent, please.", now=ASKED)
+    contact.refresh_from_db()
+    long_after = contact.progress_due_at + dt.timedelta(days=3)
+    # Waiting on the referrer: past its due time, but not overdue on any page; still open work.
+    assert not contact.is_overdue(long_after)
+    assert not Contact.objects.overdue(long_after).filter(pk=contact.pk).exists()
+    figures = dashboard(period=Period.last_weeks(today=long_after.date()), now=long_after)
+    stages = {bar.label: bar.count for bar in figures.open_by_stage}
+    assert stages["Returned to the referrer"] == 1 and figures.due.overdue == 0
+
+    resume_with_consent(
+        contact=contact, by=worker, consent_note="Dad agreed by e-mail.", now=long_after
+    )
+    contact.refresh_from_db()
+    loaded = current_loaded_policy()
+    expected = start_clock(
+        timescale=loaded.policy.timescale(TimescaleKey.CONTACT_PROGRESSED),
+        start=long_after,
+        calendar=calendar_for(loaded),
+    ).due
+    assert contact.progress_due_at == expected
+    assert not contact.is_overdue(long_after)
+    assert contact.is_overdue(expected + dt.timedelta(minutes=1))
+    assert (
+        Contact.objects.overdue(expected + dt.timedelta(minutes=1)).filter(pk=contact.pk).exists()
+    )

@@ -63,6 +63,9 @@ class Consent(models.TextChoices):
 # (R7) does not restart the contact's clocks.
 
 
+RETURNED = "returned"  # Contact.State.RETURNED, named before the class
+
+
 def progressed_condition() -> Q:
     """R25: the contact has been progressed, for conditional counts (`Count(filter=...)`)."""
     return Q(progressed_at__isnull=False)
@@ -74,8 +77,10 @@ def not_progressed_condition() -> Q:
 
 
 def overdue_condition(now: dt.datetime) -> Q:
-    """R25: not progressed and past its due time at `now`; never without a timescale."""
-    return not_progressed_condition() & Q(progress_due_at__lt=now)
+    """R25: not progressed and past its due time at `now`; never without a timescale, and never
+    while the referral is back with its referrer for consent (R15: its clock restarts when they
+    come back, `screening.transitions.resume_with_consent`)."""
+    return not_progressed_condition() & Q(progress_due_at__lt=now) & ~Q(state=RETURNED)
 
 
 def progressed_on_time_condition() -> Q:
@@ -159,6 +164,7 @@ class Contact(models.Model):
             self.progressed_at is None
             and self.progress_due_at is not None
             and self.progress_due_at < now
+            and self.state != RETURNED
         )
 
 

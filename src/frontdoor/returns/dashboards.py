@@ -59,6 +59,7 @@ DAILY_UP_TO_DAYS = 62
 # Every state but closed: a decided contact still has follow-ups to finish before it closes.
 OPEN_WORK_STATES = (
     State.RECEIVED,
+    State.RETURNED,  # R15: back with the referrer for consent, its clock paused
     State.SCREENING,
     State.IN_MASH,
     State.AWAITING_DECISION,

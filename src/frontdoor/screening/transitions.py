@@ -19,8 +19,9 @@ from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact
 from frontdoor.outbox.services import queue_message
-from frontdoor.policy.clocks import LONDON
-from frontdoor.policy.registry import current_policy
+from frontdoor.policy.clocks import LONDON, start_clock
+from frontdoor.policy.registry import calendar_for, current_loaded_policy, current_policy
+from frontdoor.policy.schema import TimescaleKey
 from frontdoor.policy.versions import current_policy_version
 from frontdoor.screening.consent import sharing_position
 from frontdoor.screening.models import Assignment, ChildScreening, FollowUp, ReferralReturn
@@ -291,11 +292,27 @@ def resume_with_consent(
     returned.resumed_by = by
     returned.consent_note = consent_note.strip()
     returned.save(update_fields=["resumed_at", "resumed_by", "consent_note"])
+    # R25: the referral is processed from when the referrer came back, so its clock starts again.
+    loaded = current_loaded_policy()
+    progress = start_clock(
+        timescale=loaded.policy.timescale(TimescaleKey.CONTACT_PROGRESSED),
+        start=now,
+        calendar=calendar_for(loaded),
+    )
+    before = contact.progress_due_at
+    contact.progress_due_at = progress.due if progress else None
+    contact.save(update_fields=["progress_due_at"])
     audit.record(
         actor=by,
         action="referral.resumed",
         target=contact,
-        changes={"returned_at": returned.returned_at.isoformat()},
+        changes={
+            "returned_at": returned.returned_at.isoformat(),
+            "progress_due_at": [
+                before.isoformat() if before else None,
+                contact.progress_due_at.isoformat() if contact.progress_due_at else None,
+            ],
+        },
         reason=returned.consent_note,
         at=now,
     )
