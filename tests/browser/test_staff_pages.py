@@ -79,7 +79,7 @@ def test_the_guidance_search_works_with_javascript_off(page_without_js, live_ser
 
     page.get_by_label("Search the indicators").fill("dental decay")
     with page.expect_navigation():
-        page.get_by_role("button", name="Search").click()
+        page.get_by_role("search", name="Indicators").get_by_role("button", name="Search").click()
 
     expected = search_indicators(current_policy(), query="dental decay")
     assert expected, "the policy should have indicators about dental decay"
