@@ -154,7 +154,10 @@ class CorrectionForm(forms.Form):
 class ConflictForm(forms.Form):
     """Which value a person's record keeps where a report differed, and why (R22)."""
 
-    conflict = forms.IntegerField()
+    conflict = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose the conflicting detail to resolve"},
+    )
     keep = forms.ChoiceField(
         choices=DetailConflict.Keep.choices,
         error_messages={"required": "Choose which value to keep"},
