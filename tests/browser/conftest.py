@@ -8,6 +8,7 @@ created inside the test, after the `page` fixture (which requests `live_server`)
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from frontdoor.policy.clocks import LONDON
 from tests.accounts.factories import PASSWORD
 
 HERE = Path(__file__).resolve().parent
@@ -171,3 +173,18 @@ def assert_no_axe_violations(page: Page) -> None:
             f"    {violation['helpUrl']}"
         )
     pytest.fail("\n".join(lines), pytrace=False)
+
+
+def record_police_told(page: Page) -> None:
+    """From the link on the screening page: the police were told five minutes ago (R24)."""
+    page.get_by_role("link", name="Record telling the police").click()
+    told = dt.datetime.now(tz=LONDON) - dt.timedelta(minutes=5)
+    page.get_by_label("Day").fill(str(told.day))
+    page.get_by_label("Month").fill(str(told.month))
+    page.get_by_label("Year").fill(str(told.year))
+    page.get_by_label("Time the police were told").fill(f"{told:%H:%M}")
+    page.get_by_label("Whom you told").fill("DC Jones, Public Protection Unit")
+    page.get_by_label("The police's reference").fill("PPU-2026-77")
+    assert_no_axe_violations(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record that the police were told").click()

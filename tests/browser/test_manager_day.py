@@ -15,8 +15,7 @@ from playwright.sync_api import Page, expect
 from frontdoor.accounts.roles import Role
 from frontdoor.intake.models import Channel, Contact
 from frontdoor.intake.services import record_contact
-from frontdoor.policy.clocks import LONDON
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import record_police_told, sign_in
 from tests.browser.test_mash import _answer
 from tests.intake.factories import make_submission
 
@@ -82,15 +81,7 @@ def test_a_managers_day_from_arrival_to_close_by_clicks_alone(
     _submit(page, "Save screening")
 
     # R24: physical abuse is a suspected crime: telling the police is recorded before deciding.
-    page.get_by_role("link", name="Record telling the police").click()
-    told = dt.datetime.now(tz=LONDON) - dt.timedelta(minutes=5)
-    page.get_by_label("Day").fill(str(told.day))
-    page.get_by_label("Month").fill(str(told.month))
-    page.get_by_label("Year").fill(str(told.year))
-    page.get_by_label("Time the police were told").fill(f"{told:%H:%M}")
-    page.get_by_label("Whom you told").fill("DC Jones, Public Protection Unit")
-    page.get_by_label("The police's reference").fill("PPU-2026-77")
-    _submit(page, "Record that the police were told")
+    record_police_told(page)
 
     # An Amber enquiry to the police and health about Ellis.
     page.get_by_role("link", name=f"Send a MASH enquiry about {ellis}").click()

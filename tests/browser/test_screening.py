@@ -15,9 +15,8 @@ from frontdoor.accounts.roles import Role
 from frontdoor.intake.models import Channel, Contact
 from frontdoor.intake.services import record_contact
 from frontdoor.people.models import Involvement, Person
-from frontdoor.policy.clocks import LONDON
 from frontdoor.screening.models import Decision
-from tests.browser.conftest import assert_no_axe_violations, sign_in
+from tests.browser.conftest import assert_no_axe_violations, record_police_told, sign_in
 from tests.intake.factories import make_submission
 
 
@@ -90,16 +89,7 @@ def test_a_contact_is_screened_matched_to_a_known_child_rated_and_decided(
     expect(page.locator("#police").locator("xpath=following-sibling::*[1]")).to_contain_text(
         "physical abuse"
     )
-    page.get_by_role("link", name="Record telling the police").click()
-    told = dt.datetime.now(tz=LONDON) - dt.timedelta(minutes=5)
-    page.get_by_label("Day").fill(str(told.day))
-    page.get_by_label("Month").fill(str(told.month))
-    page.get_by_label("Year").fill(str(told.year))
-    page.get_by_label("Time the police were told").fill(f"{told:%H:%M}")
-    page.get_by_label("Whom you told").fill("DC Jones, Public Protection Unit")
-    page.get_by_label("The police's reference").fill("PPU-2026-77")
-    assert_no_axe_violations(page)
-    _submit(page, "Record that the police were told")
+    record_police_told(page)
     expect(page.get_by_text("The police are recorded as told")).to_be_visible()
     _submit(page, "Ask the manager for a decision")
     expect(page.get_by_text("waiting for the manager's decision")).to_be_visible()
