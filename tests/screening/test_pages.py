@@ -460,3 +460,20 @@ def test_r33_a_worker_is_not_offered_the_managers_discretion(client, contact, wo
     client.force_login(worker)
     page = client.get(url("findings", contact, contact.children.first().pk)).content.decode()
     assert 'name="manager_discretion"' not in page
+
+
+def test_r25_a_progressed_contact_says_when_on_the_screening_page_never_overdue(
+    client, contact, manager
+):
+    import datetime as dt
+
+    from tests.screening.conftest import RECEIVED
+    from tests.screening.factories import decide_every_child
+
+    decide_every_child(contact, by=manager, now=RECEIVED + dt.timedelta(hours=2))
+    contact.refresh_from_db()
+    assert contact.progressed_at is not None
+    client.force_login(manager)
+    text = client.get(url("contact", contact)).content.decode()
+    assert "(progressed " in text
+    assert "Overdue by" not in text
