@@ -216,6 +216,21 @@ def test_a_closed_enquiry_takes_no_answer(contact, manager, police):
         )
 
 
+def test_r37_a_request_closed_before_the_agency_answered_is_listed_as_closed(
+    client, contact, manager, police
+):
+    enquiry = send(contact, manager)
+    enquiries.review_rag(enquiry=enquiry, by=manager, rag="amber", reason="Enough known.")
+    request = enquiry.requests.get(agency_key="police")
+    client.force_login(police)
+    listing = client.get(reverse("mash:requests")).content.decode()
+    closed = listing[listing.index("Closed before your answer") :]
+    assert reverse("mash:answer", args=[request.pk]) in closed
+    page = client.get(reverse("mash:answer", args=[request.pk])).content.decode()
+    assert "The MASH closed this enquiry before your answer." in page
+    assert "Answer by" not in page
+
+
 def test_r38_the_final_rag_is_recorded_and_two_managers_cannot_both_win(
     contact, manager, make_user
 ):

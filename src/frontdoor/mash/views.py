@@ -187,6 +187,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "answered": visible.filter(answered_at__isnull=False).order_by("-answered_at")[
                 :PAGE_SIZE
             ],
+            # Closed by the MASH (the final RAG confirmed) before this agency answered.
+            "closed": visible.filter(answered_at__isnull=True, enquiry__closed_at__isnull=False)
+            .select_related("enquiry__child")
+            .order_by("-enquiry__closed_at")[:PAGE_SIZE],
             "now": now,
             # R36: the one definition of overdue, for the rows to highlight.
             "overdue": {
