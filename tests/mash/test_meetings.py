@@ -154,6 +154,9 @@ def test_r41_the_briefing_lists_children_of_most_concern_and_records_actions(
     client.force_login(coordinator)
     page = client.get(reverse("mash:briefing")).content.decode()
     assert str(child) in page
+    # The coordinator cannot open the screening page: the reference is not a link to a refusal.
+    screening_url = reverse("screening:contact", args=[child.contact.reference])
+    assert child.contact.reference in page and screening_url not in page
     client.post(
         reverse("mash:briefing"),
         {"child": child.pk, "action": "Return interview", "owner": "Police"},
