@@ -259,6 +259,19 @@ def test_r36_agencies_are_chased_once_when_due_soon_and_once_when_overdue(contac
     assert kinds == ["enquiry_alert", "enquiry_due_soon", "enquiry_overdue"]
 
 
+def test_r38_once_the_final_rag_is_confirmed_the_review_page_leads_to_the_decision(
+    client, contact, manager
+):
+    enquiry = send(contact, manager)
+    client.force_login(manager)
+    page = client.get(reverse("mash:review", args=[enquiry.pk])).content.decode()
+    assert 'id="go-to-decision"' not in page
+    enquiries.review_rag(enquiry=enquiry, by=manager, rag="red", reason="Police hold more.")
+    page = client.get(reverse("mash:review", args=[enquiry.pk])).content.decode()
+    decide = reverse("screening:decide", args=[contact.reference, enquiry.child_id])
+    assert 'id="go-to-decision"' in page and decide in page
+
+
 def test_r36_the_review_shows_how_long_an_agency_still_within_its_time_has_left(
     client, contact, manager
 ):
