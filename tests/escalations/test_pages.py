@@ -134,6 +134,27 @@ def test_a_partner_cannot_see_another_agencys_escalation(client, contact, manage
     assert client.get(reverse("escalations:detail", args=[escalation.pk])).status_code == 200
 
 
+def test_r39_a_partner_finds_the_escalations_its_agency_raised(
+    client, contact, manager, police, health
+):
+    send(contact, manager)
+    escalation = open_escalation(contact=contact, about="Disagree.", by=police)
+    mine = open_escalation(contact=contact, about="Disagree too.", by=manager)
+    detail = reverse("escalations:detail", args=[escalation.pk])
+    client.force_login(police)
+    # From the partner's own page, to the list, to the escalation.
+    requests_page = client.get(reverse("mash:requests")).content.decode()
+    assert reverse("escalations:raised") in requests_page
+    listed = client.get(reverse("escalations:raised")).content.decode()
+    assert detail in listed
+    assert reverse("escalations:detail", args=[mine.pk]) not in listed
+    client.force_login(health)
+    assert detail not in client.get(reverse("escalations:raised")).content.decode()
+    client.force_login(manager)
+    listed = client.get(reverse("escalations:raised")).content.decode()
+    assert reverse("escalations:detail", args=[mine.pk]) in listed and detail not in listed
+
+
 def test_r39_r45_each_escalation_page_answers_every_role_as_the_matrix_says(
     client, contact, manager, make_user
 ):

@@ -111,10 +111,20 @@ class Row:
     due_at: dt.datetime | None
 
 
-def escalation_list(*, user, now: dt.datetime) -> list[Row]:
-    """Open escalations first, the soonest due first; then the resolved, the latest first."""
+def escalations_raised_by(user) -> QuerySet[Escalation]:
+    """The escalations `user` raised: for a partner agency user, those their agency raised."""
+    visible = escalations_visible_to(user)
+    if _is_partner(user):
+        return visible
+    return visible.filter(raised_by=user)
+
+
+def escalation_list(*, user, now: dt.datetime, raised_only: bool = False) -> list[Row]:
+    """Open escalations first, the soonest due first; then the resolved, the latest first.
+    `raised_only`: only those the user (or a partner's agency) raised."""
+    chosen = escalations_raised_by(user) if raised_only else escalations_visible_to(user)
     escalations = with_steps(
-        escalations_visible_to(user).annotate(
+        chosen.annotate(
             open_first=Case(
                 When(state=Escalation.State.OPEN, then=Value(0)),
                 default=Value(1),

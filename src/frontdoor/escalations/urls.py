@@ -9,6 +9,7 @@ urlpatterns = [
     path("log/", views.escalation_log, name="log"),
     path("report/", views.step_report, name="report"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("raised/", views.raised, name="raised"),
     # R39: an agency that attended a meeting escalates its outcome.
     path("meetings/", views.meetings_to_escalate, name="meetings"),
     path("meetings/<int:pk>/open/", views.open_meeting_escalation, name="open_meeting"),

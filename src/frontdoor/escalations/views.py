@@ -171,6 +171,15 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "escalations/list.html", {"rows": rows, "now": now})
 
 
+@require_http_methods(["GET"])
+@allowed("escalation.open")
+def raised(request: HttpRequest) -> HttpResponse:
+    """The escalations you (or your agency) raised, to follow each to its resolution (R39)."""
+    now = timezone.now()
+    rows = selectors.escalation_list(user=request.user, now=now, raised_only=True)
+    return render(request, "escalations/raised.html", {"rows": rows, "now": now})
+
+
 def _file_asked_for(
     request: HttpRequest, *, export: exports.Export, name: str, columns: list[str], rows: list[list]
 ) -> HttpResponse | None:
