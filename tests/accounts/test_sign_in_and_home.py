@@ -82,6 +82,24 @@ def test_the_home_page_lists_what_the_role_can_do(client, make_user, role):
     assert escape(Role(role).label) in page
 
 
+@pytest.mark.parametrize("role", list(Role))
+def test_every_page_the_home_page_links_opens_for_the_role(client, make_user, role):
+    import re
+
+    extra = {"agency_key": "police"} if role == Role.PARTNER_AGENCY else {}
+    user = make_user(role, **extra)
+    # As `accounts.services` makes them: an administrator reaches the admin site.
+    user.is_staff = role == Role.ADMINISTRATOR
+    user.save(update_fields=["is_staff"])
+    client.force_login(user)
+    page = client.get(reverse("home")).content.decode()
+    main = page[page.index("<main") :]
+    links = set(re.findall(r'<a class="govuk-link" href="(/[^"]*)"', main))
+    assert links, f"the {role} home page links nowhere"
+    for link in links:
+        assert client.get(link).status_code == 200, link
+
+
 def test_a_partner_sees_their_agency(client, make_user):
     client.force_login(make_user(Role.PARTNER_AGENCY, agency_key="police"))
     page = client.get(reverse("home")).content.decode()

@@ -40,6 +40,8 @@ ACTION_PAGES = {
     "exploitation.brief": "mash:briefing",
     "returns.view": "dashboards",
     "escalation.oversee": "escalations:list",
+    "escalation.open": "escalations:raised",
+    "records.search": "search:search",
     "audit.view": "privacy:disclosures",
     "privacy.restrict": "privacy:restrictions",
     "privacy.subject_access": "privacy:subject_access_find",
