@@ -394,7 +394,7 @@ def _child_consent(
         consent_given = True
         basis = "as the referrer reported; not yet confirmed in screening"
     else:
-        basis = "not yet given"
+        basis = "no one has been asked yet"
     earlier_episode = ""
     # Consent from an earlier contact fills in only where this one has nothing of its own.
     if carry and not asked and refused_at is None and not consent_given:
