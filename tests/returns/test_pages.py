@@ -66,7 +66,7 @@ def test_an_analyst_sees_the_data_to_fix_before_downloading_annex_a(analyst_clie
     assert page.index("Data to fix") < page.index("Download Annex A")
     # The analyst cannot open contacts: the reference, without a link to a refusal.
     assert contact.reference in page and f'href="/contacts/{contact.reference}/"' not in page
-    assert "Front door staff correct these on the contact's record" in page
+    assert "Front door staff can open these contacts by their references" in page
 
 
 def test_a_manager_reaching_the_data_to_fix_follows_each_item_to_its_contact(
@@ -78,7 +78,7 @@ def test_a_manager_reaching_the_data_to_fix_follows_each_item_to_its_contact(
     client.force_login(manager)
     page = client.get(URL, annex_a_query()).content.decode()
     assert f'href="/contacts/{contact.reference}/"' in page
-    assert "send them the references" not in page
+    assert "Front door staff can open these contacts" not in page
 
 
 def test_an_analyst_downloads_annex_a_as_xlsx_and_zip(analyst_client, record):
