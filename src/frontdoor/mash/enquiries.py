@@ -60,7 +60,7 @@ def send_enquiry(
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if child.contact_id != contact.pk:
         raise DomainError(f"{child} is not part of contact {contact.reference}.")
-    if rag not in Rag._value2member_map_:
+    if rag not in Rag.values:
         raise DomainError("Choose the RAG rating the enquiry is sent under: Red, Amber or Green.")
     known = {agency.key for agency in policy.agencies}
     chosen = list(dict.fromkeys(agencies))
@@ -142,10 +142,10 @@ def _alert_agency(*, request: AgencyRequest, policy, enquiry: Enquiry) -> None:
             key=f"request-{request.pk}-alert-{address}",
             kind="enquiry_alert",
             to=address,
-            subject=f"{enquiry.rag.title()} MASH enquiry for {agency.name}",
+            subject=f"{enquiry.get_rag_display()} MASH enquiry for {agency.name}",
             body=(
                 f"{policy.council.name} MASH has sent {agency.name} a "
-                f"{enquiry.rag.title()} enquiry. {ask}\n\nSign in to Front Door to read and "
+                f"{enquiry.get_rag_display()} enquiry. {ask}\n\nSign in to Front Door to read and "
                 "answer it."
             ),
         )
@@ -265,7 +265,7 @@ class ReviewConflict(DomainError):
     def __init__(self, review: RagReview):
         self.review = review
         super().__init__(
-            f"{review.reviewed_by} confirmed the final RAG as {review.rag.title()} at "
+            f"{review.reviewed_by} confirmed the final RAG as {review.get_rag_display()} at "
             f"{_when(review.reviewed_at)}. Yours was not saved: read theirs first."
         )
 
@@ -292,7 +292,7 @@ def review_rag(
     latest = enquiry.reviews.order_by("-sequence").first()
     if (latest.sequence if latest else 0) != based_on:
         raise ReviewConflict(latest)
-    if rag not in Rag._value2member_map_:
+    if rag not in Rag.values:
         raise DomainError("Choose the final RAG: Red, Amber or Green.")
     if not reason.strip():
         raise DomainError("Say why: the final RAG stays on the child's record with your reasons.")

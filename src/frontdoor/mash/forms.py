@@ -6,15 +6,14 @@ import secrets
 
 from django import forms
 
+from frontdoor.policy.rag import Rag
 from frontdoor.policy.schema import Policy
 from frontdoor.screening.forms import GovukForm
-
-RAG_CHOICES = [("red", "Red"), ("amber", "Amber"), ("green", "Green")]
 
 
 class SendForm(GovukForm):
     rag = forms.ChoiceField(
-        choices=RAG_CHOICES,
+        choices=Rag.choices,
         widget=forms.RadioSelect,
         label="RAG rating (R35)",
         error_messages={"required": "Choose the RAG rating"},
@@ -46,7 +45,7 @@ class SendForm(GovukForm):
 
 class ReviewForm(GovukForm):
     rag = forms.ChoiceField(
-        choices=RAG_CHOICES,
+        choices=Rag.choices,
         widget=forms.RadioSelect,
         label="Final RAG (R38)",
         error_messages={"required": "Choose the final RAG"},

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from frontdoor.audit.models import AppendOnly
+from frontdoor.policy.rag import Rag
 
 
 class Enquiry(models.Model):
@@ -26,7 +27,7 @@ class Enquiry(models.Model):
     child = models.ForeignKey(
         "intake.ReportedChild", on_delete=models.PROTECT, related_name="enquiries"
     )
-    rag = models.CharField(max_length=10)  # the RAG it was sent under (R35)
+    rag = models.CharField(max_length=10, choices=Rag.choices)  # the RAG it was sent under (R35)
     reason = models.TextField()  # why it goes to MASH: the criteria met, in the manager's words
     criteria_met = models.JSONField(default=list, blank=True)
     # R35: an immediate Red need: agencies present at the strategy meeting instead of writing.
@@ -192,7 +193,7 @@ class RagReview(AppendOnly):
 
     enquiry = models.ForeignKey(Enquiry, on_delete=models.PROTECT, related_name="reviews")
     sequence = models.PositiveIntegerField()
-    rag = models.CharField(max_length=10)
+    rag = models.CharField(max_length=10, choices=Rag.choices)
     changed = models.BooleanField()  # differs from the RAG the enquiry was sent under
     reason = models.TextField()
     reviewed_by = models.ForeignKey(

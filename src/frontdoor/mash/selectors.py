@@ -82,7 +82,7 @@ class RagOption:
 
     @property
     def label(self) -> str:
-        return f"{self.rag.value.title()}: {self.timescale}"
+        return f"{self.rag.label}: {self.timescale}"
 
 
 def rag_options(*, policy: Policy, sharing: ChildConsent) -> list[RagOption]:
@@ -203,7 +203,7 @@ def enquiry_timeline(person) -> list:
         TimelineEntry(
             on=enquiry.sent_at.astimezone(LONDON).date(),
             kind="mash_enquiry",
-            title=f"{enquiry.rag.title()} MASH enquiry",
+            title=f"{enquiry.get_rag_display()} MASH enquiry",
             detail=f"{enquiry.requests.count()} agencies asked. {enquiry.reason[:200]}",
             url=reverse("mash:review", args=[enquiry.pk]),
         )

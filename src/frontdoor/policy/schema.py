@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from frontdoor.policy.concerns import Concern
+from frontdoor.policy.rag import Rag
 
 
 class Strict(BaseModel):
@@ -278,12 +279,6 @@ class MashCriterion(Strict):
             if value is not None and value <= 0:
                 raise ValueError(f"{name} must be more than 0")
         return self
-
-
-class Rag(StrEnum):
-    RED = "red"
-    AMBER = "amber"
-    GREEN = "green"
 
 
 class OutcomeEffect(StrEnum):

@@ -46,6 +46,7 @@ from frontdoor.mash.models import (
     request_waiting_condition,
 )
 from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.rag import NOT_GOING_TO_MASH, Rag
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening.models import Assignment, Decision, Referral, SingleAgencyEnquiry
 
@@ -66,10 +67,8 @@ OPEN_WORK_STATES = (
     State.DECIDED,
 )
 RAG_LABELS = {
-    "red": "Red",
-    "amber": "Amber",
-    "green": "Green",
-    "": "Not going to MASH",
+    **dict(Rag.choices),
+    "": NOT_GOING_TO_MASH,
     None: "Not yet decided",
 }
 LEVELS = (1, 2, 3, 4)

@@ -23,6 +23,7 @@ from frontdoor.intake.models import Contact, ReferrerType, Report, ReportedChild
 from frontdoor.outbox.services import queue_message
 from frontdoor.people.postcodes import authority_named
 from frontdoor.policy.clocks import LONDON, start_clock
+from frontdoor.policy.rag import rag_label
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy, Rag, TimescaleKey
 from frontdoor.policy.versions import current_policy_version
@@ -139,14 +140,14 @@ def _check_outcome(
         )
     if not outcome.becomes_referral and primary_need:
         raise DomainError("A primary need is recorded only when the contact becomes a referral.")
-    if rag and rag not in Rag._value2member_map_:
+    if rag and rag not in Rag.values:
         raise DomainError("Choose Red, Amber or Green, or say the child is not going to MASH.")
     if outcome.effect == OutcomeEffect.EARLY_HELP and summary.early_help_refusal:
         raise DomainError(summary.early_help_refusal)
     if _departs_from_final_rag(policy, final, outcome.effect) and not departure_reason.strip():
         meaning = policy.rag[Rag(final)]
         raise DomainError(
-            f"The confirmed final RAG is {final.title()}, which leads to: {meaning.progression} "
+            f"The confirmed final RAG is {Rag(final).label}, which leads to: {meaning.progression} "
             f"(R38). “{outcome.label}” departs from it: say why in “Why the decision departs "
             "from the final RAG”, or choose an outcome that follows it."
         )
@@ -191,18 +192,22 @@ def _departures(
     departures = []
     if summary.level.level is not None and level != summary.level.level:
         departures.append(f"Level {level}; the indicators suggested level {summary.level.level}")
-    words = {"": "not going to MASH", "red": "Red", "amber": "Amber", "green": "Green"}
+
+    def words(value: str) -> str:
+        label = rag_label(value)
+        return label if value else label[0].lower() + label[1:]  # mid-sentence
+
     if final:
         outcome = policy.outcome(outcome_key)
         if rag and rag != final:
-            departures.append(f"RAG {words[rag]}; the final RAG was {words[final]}")
+            departures.append(f"RAG {words(rag)}; the final RAG was {words(final)}")
         if _departs_from_final_rag(policy, final, outcome.effect):
             departures.append(
-                f"“{outcome.label}” departs from the final RAG {words[final]} "
+                f"“{outcome.label}” departs from the final RAG {words(final)} "
                 f"({policy.rag[Rag(final)].progression}): {departure_reason.strip()}"
             )
     elif rag != (suggested_rag := summary.rag.rag.value if summary.rag.rag else ""):
-        departures.append(f"RAG {words[rag]}; the suggestion was {words[suggested_rag]}")
+        departures.append(f"RAG {words(rag)}; the suggestion was {words(suggested_rag)}")
     if summary.suggested_outcome and outcome_key != summary.suggested_outcome:
         suggested = policy.outcome(summary.suggested_outcome).label
         departures.append(f"Outcome differs from the suggested “{suggested}”")
@@ -430,7 +435,7 @@ def _take_effect(
                 f"{now.astimezone(LONDON):%H:%M on %d %B %Y} that {child} "
                 f"(contact {contact.reference}) needs: {chosen.label}.\n\n"
                 f"Level of Need {decision.level}"
-                + (f", RAG {decision.rag.title()}" if decision.rag else "")
+                + (f", RAG {decision.get_rag_display()}" if decision.rag else "")
                 + ".\n\nOpen the contact in Front Door to see the screening and the rationale."
             ),
         )

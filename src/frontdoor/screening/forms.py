@@ -7,6 +7,7 @@ from django import forms
 from frontdoor.intake.forms import date, london_datetime, time
 from frontdoor.intake.models import YesNoUnknown
 from frontdoor.people.postcodes import childrens_services_authorities
+from frontdoor.policy.rag import NOT_GOING_TO_MASH, Rag
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.screening.concerns import DERIVED, Concern
 from frontdoor.screening.models import ConsentStatus, PrimaryNeed
@@ -133,12 +134,7 @@ class DecisionForm(GovukForm):
     )
     rag = forms.ChoiceField(
         required=False,
-        choices=[
-            ("", "Not going to MASH"),
-            ("red", "Red"),
-            ("amber", "Amber"),
-            ("green", "Green"),
-        ],
+        choices=[("", NOT_GOING_TO_MASH), *Rag.choices],
         widget=forms.RadioSelect,
         label="RAG rating, when the child goes to MASH (R35)",
     )

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from frontdoor.audit.models import AppendOnly
 from frontdoor.intake.models import YesNoUnknown
+from frontdoor.policy.rag import Rag
 
 
 class Assignment(models.Model):
@@ -266,14 +267,14 @@ class Decision(AppendOnly):
     sequence = models.PositiveIntegerField()
     level = models.PositiveSmallIntegerField()
     # The RAG rating when the child goes to MASH (R35); blank when not.
-    rag = models.CharField(max_length=10, blank=True)
+    rag = models.CharField(max_length=10, blank=True, choices=Rag.choices)
     outcome = models.CharField(max_length=60)  # a key of the policy's outcomes
     outcome_label = models.CharField(max_length=200)  # the policy's words when decided
     outcome_effect = models.CharField(max_length=40)
     rationale = models.TextField()
     # What decision support suggested, and whether the decision departs from it (decision 5).
     suggested_level = models.PositiveSmallIntegerField(null=True, blank=True)
-    suggested_rag = models.CharField(max_length=10, blank=True)
+    suggested_rag = models.CharField(max_length=10, blank=True, choices=Rag.choices)
     departs_from_suggestion = models.BooleanField(default=False)
     departures = models.JSONField(default=list, blank=True)
     mash_criteria_met = models.JSONField(default=list, blank=True)

@@ -12,6 +12,7 @@ from frontdoor.intake.models import Contact, ReferrerType, ReportedChild, YesNoU
 from frontdoor.intake.selectors import contacts_visible_to
 from frontdoor.people.postcodes import check_postcode
 from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.rag import most_urgent
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.screening.checks import (
     Check,
@@ -265,9 +266,6 @@ class QueueRow:
     restricted_ask: str | None = None  # whom to ask, in place of the children's names (R45)
 
 
-_RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
-
-
 def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
     """One page of a queue, with what a manager must see at once about each contact."""
     contacts = list(contacts)
@@ -275,8 +273,7 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
     closed = _social_care_closures(contacts)
     rows = []
     for contact in contacts:
-        rags = [decision.rag for decision in contact.decisions.all() if decision.rag]
-        rag = min(rags, key=_RAG_ORDER.get) if rags else ""
+        rag = most_urgent(decision.rag for decision in contact.decisions.all())
         assignment = getattr(contact, "assignment", None)
         due = contact.progress_due_at
         restricted_ask = getattr(contact, "restricted_ask", None)
@@ -338,7 +335,7 @@ def decision_timeline(person) -> list:
             title=f"Decision: {decision.outcome_label}",
             detail=(
                 f"Level {decision.level}"
-                + (f", RAG {decision.rag.title()}" if decision.rag else "")
+                + (f", RAG {decision.get_rag_display()}" if decision.rag else "")
                 + (", a referral" if decision.becomes_referral else "")
                 + f". {decision.decided_by}: {decision.rationale[:200]}"
             ),
