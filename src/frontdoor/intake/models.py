@@ -63,9 +63,6 @@ class Consent(models.TextChoices):
 # (R7) does not restart the contact's clocks.
 
 
-RETURNED = "returned"  # Contact.State.RETURNED, named before the class
-
-
 def progressed_condition() -> Q:
     """R25: the contact has been progressed, for conditional counts (`Count(filter=...)`)."""
     return Q(progressed_at__isnull=False)
@@ -80,7 +77,9 @@ def overdue_condition(now: dt.datetime) -> Q:
     """R25: not progressed and past its due time at `now`; never without a timescale, and never
     while the referral is back with its referrer for consent (R15: its clock restarts when they
     come back, `screening.transitions.resume_with_consent`)."""
-    return not_progressed_condition() & Q(progress_due_at__lt=now) & ~Q(state=RETURNED)
+    return (
+        not_progressed_condition() & Q(progress_due_at__lt=now) & ~Q(state=Contact.State.RETURNED)
+    )
 
 
 def progressed_on_time_condition() -> Q:
@@ -164,7 +163,7 @@ class Contact(models.Model):
             self.progressed_at is None
             and self.progress_due_at is not None
             and self.progress_due_at < now
-            and self.state != RETURNED
+            and self.state != Contact.State.RETURNED
         )
 
 
