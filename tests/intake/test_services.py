@@ -18,6 +18,7 @@ from frontdoor.intake.services import (
     record_consultation,
     record_contact,
     record_missing_episode,
+    record_written_referral,
     referrer_status,
 )
 from frontdoor.intake.submissions import Child
@@ -136,6 +137,85 @@ def test_r3_a_telephoned_immediate_concern_awaits_its_written_follow_up(make_use
     phoned.refresh_from_db()
     assert phoned.written_follow_up_received_at == written.report.received_at
     assert phoned.reports.count() == 2
+
+
+def _phoned(make_user, hours_ago: float = 1) -> Contact:
+    received = timezone.now() - dt.timedelta(hours=hours_ago)
+    return record_contact(
+        submission=_urgent(),
+        channel=Channel.TELEPHONE,
+        received_at=received,
+        by=make_user(Role.CONTACT_OFFICER),
+    ).contact
+
+
+def test_r3_a_written_referral_giving_the_phone_reference_follows_up_the_phoned_contact(
+    make_user,
+):
+    phoned = _phoned(make_user)
+    written = record_written_referral(
+        submission=make_submission(),
+        channel=Channel.ONLINE_FORM,
+        phone_reference=phoned.reference,
+        submission_key="marf-1",
+    )
+    assert written.contact == phoned
+    phoned.refresh_from_db()
+    assert phoned.written_follow_up_received_at == written.report.received_at
+    assert not Contact.objects.awaiting_written_follow_up().exists()
+    again = record_written_referral(
+        submission=make_submission(),
+        channel=Channel.ONLINE_FORM,
+        phone_reference=phoned.reference,
+        submission_key="marf-1",
+    )
+    assert again.report == written.report  # sent twice, recorded once (R1)
+
+
+@pytest.mark.parametrize(
+    ("case", "channel"),
+    [
+        ("unknown", Channel.ONLINE_FORM),
+        ("followed up", Channel.ONLINE_FORM),
+        ("closed", Channel.ONLINE_FORM),
+        ("not written", Channel.TELEPHONE),
+    ],
+)
+def test_r3_a_written_referral_makes_a_new_contact_unless_its_phoned_contact_awaits_it(
+    make_user, case, channel
+):
+    phoned = _phoned(make_user)
+    reference = "FD-ZZZZ-ZZZZ" if case == "unknown" else phoned.reference
+    if case == "followed up":
+        attach_report(contact=phoned, submission=make_submission(), channel=Channel.ONLINE_FORM)
+    if case == "closed":
+        Contact.objects.filter(pk=phoned.pk).update(state=Contact.State.CLOSED)
+    before = phoned.reports.count()
+    recorded = record_written_referral(
+        submission=make_submission(),
+        channel=channel,
+        phone_reference=reference,
+        by=make_user(Role.CONTACT_OFFICER),
+    )
+    assert recorded.contact != phoned
+    assert phoned.reports.count() == before
+
+
+def test_r3_awaiting_and_overdue_mean_the_same_to_a_query_and_to_one_contact(make_user):
+    now = timezone.now()
+    awaited = _phoned(make_user, hours_ago=2)
+    overdue = _phoned(make_user, hours_ago=30)
+    received = _phoned(make_user, hours_ago=30)
+    attach_report(contact=received, submission=make_submission(), channel=Channel.ONLINE_FORM)
+    not_phoned = record_contact(submission=make_submission(), channel=Channel.ONLINE_FORM).contact
+    contacts = [awaited, overdue, received, not_phoned]
+    for contact in contacts:
+        contact.refresh_from_db()
+
+    assert set(Contact.objects.awaiting_written_follow_up()) == {awaited, overdue}
+    assert set(Contact.objects.written_follow_up_overdue(now)) == {overdue}
+    assert {c for c in contacts if c.awaits_written_follow_up} == {awaited, overdue}
+    assert {c for c in contacts if c.is_written_follow_up_overdue(now)} == {overdue}
 
 
 @pytest.mark.parametrize(

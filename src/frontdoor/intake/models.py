@@ -87,8 +87,24 @@ def progressed_on_time_condition() -> Q:
     return Q(progressed_at__lte=F("progress_due_at"))
 
 
+# R3, defined once: an immediate concern told by word of mouth starts a clock for its written
+# referral (`intake.services.record_contact`); the contact *awaits its written follow-up* until a
+# written report is attached to it, and the follow-up is *overdue* once past its due time.
+
+
+def awaiting_written_follow_up_condition() -> Q:
+    """R3: a telephoned immediate concern whose written referral has not arrived."""
+    return Q(written_follow_up_due_at__isnull=False, written_follow_up_received_at__isnull=True)
+
+
+def written_follow_up_overdue_condition(now: dt.datetime) -> Q:
+    """R3: awaiting its written referral and past its due time at `now`."""
+    return awaiting_written_follow_up_condition() & Q(written_follow_up_due_at__lt=now)
+
+
 class ContactQuerySet(models.QuerySet):
-    """Contacts by their R25 clock: the one definition of progressed and overdue."""
+    """Contacts by their clocks: the one definition of progressed and overdue (R25), and of
+    awaiting the written follow-up and its being overdue (R3)."""
 
     def progressed(self) -> ContactQuerySet:
         return self.filter(progressed_condition())
@@ -98,6 +114,12 @@ class ContactQuerySet(models.QuerySet):
 
     def overdue(self, now: dt.datetime) -> ContactQuerySet:
         return self.filter(overdue_condition(now))
+
+    def awaiting_written_follow_up(self) -> ContactQuerySet:
+        return self.filter(awaiting_written_follow_up_condition())
+
+    def written_follow_up_overdue(self, now: dt.datetime) -> ContactQuerySet:
+        return self.filter(written_follow_up_overdue_condition(now))
 
 
 class Contact(models.Model):
@@ -165,6 +187,18 @@ class Contact(models.Model):
             and self.progress_due_at < now
             and self.state != Contact.State.RETURNED
         )
+
+    @property
+    def awaits_written_follow_up(self) -> bool:
+        """R3, for one loaded contact: as `ContactQuerySet.awaiting_written_follow_up`."""
+        return (
+            self.written_follow_up_due_at is not None and self.written_follow_up_received_at is None
+        )
+
+    def is_written_follow_up_overdue(self, now: dt.datetime) -> bool:
+        """R3, for one loaded contact: as `ContactQuerySet.written_follow_up_overdue`."""
+        due = self.written_follow_up_due_at
+        return self.awaits_written_follow_up and due is not None and due < now
 
 
 class Report(models.Model):

@@ -36,9 +36,9 @@ from frontdoor.intake.attachments import (
     check_file,
     clean_name,
 )
-from frontdoor.intake.models import Channel, Contact, ReferrerType
+from frontdoor.intake.models import Channel, ReferrerType
 from frontdoor.intake.referral_forms import PageForm, Question
-from frontdoor.intake.services import Recorded, attach_report, record_contact, referrer_status
+from frontdoor.intake.services import Recorded, record_written_referral, referrer_status
 from frontdoor.intake.submissions import (
     Adult,
     Child,
@@ -859,26 +859,13 @@ def _level_in_words(state: dict[str, Any], policy) -> str:
 def _record(*, state: dict[str, Any], submission: Submission, journey: str) -> Recorded:
     """A new contact, or the written follow-up of a telephoned contact (R3) when the referrer
     gives its reference; nothing about that contact is shown to them either way."""
-    key = f"marf-{journey}"
-    reference = state.get("phone_reference", "")
-    if state.get("danger") == "yes" and reference:
-        # Only a telephoned contact still awaiting its written referral can be followed up.
-        phoned = Contact.objects.filter(
-            reference=reference,
-            written_follow_up_due_at__isnull=False,
-            written_follow_up_received_at__isnull=True,
-        ).first()
-        if phoned is not None:
-            try:
-                return attach_report(
-                    contact=phoned,
-                    submission=submission,
-                    channel=Channel.ONLINE_FORM,
-                    submission_key=key,
-                )
-            except DomainError:
-                pass  # e.g. closed since: a new contact, which the MASH links (the note says so)
-    return record_contact(submission=submission, channel=Channel.ONLINE_FORM, submission_key=key)
+    return record_written_referral(
+        submission=submission,
+        channel=Channel.ONLINE_FORM,
+        # The reference of the call, only when the referrer says they phoned about danger.
+        phone_reference=state.get("phone_reference", "") if state.get("danger") == "yes" else "",
+        submission_key=f"marf-{journey}",
+    )
 
 
 def _attach_pending(recorded: Recorded, pending: list[dict[str, Any]]) -> None:

@@ -136,9 +136,9 @@ def follow_up_status(contact: Contact, now: dt.datetime) -> str:
     """R3: whether the written referral after a telephoned immediate concern has arrived."""
     if contact.written_follow_up_due_at is None:
         return ""
-    if contact.written_follow_up_received_at is not None:
+    if not contact.awaits_written_follow_up:
         return "received"
-    return "overdue" if now > contact.written_follow_up_due_at else "awaited"
+    return "overdue" if contact.is_written_follow_up_overdue(now) else "awaited"
 
 
 @dataclass(frozen=True)

@@ -447,17 +447,57 @@ def attach_report(
             "report": report.pk,
             **_expectant_parents_added(submission, received_at),
         }
-        if (
-            contact.written_follow_up_due_at
-            and contact.written_follow_up_received_at is None
-            and channel in WRITTEN_CHANNELS
-        ):
+        if contact.awaits_written_follow_up and channel in WRITTEN_CHANNELS:
             contact.written_follow_up_received_at = received_at
             contact.version += 1
             contact.save(update_fields=["written_follow_up_received_at", "version"])
             changes["written_follow_up_received_at"] = received_at.isoformat()
         audit.record(actor=by, action="contact.report_attached", target=contact, changes=changes)
     return Recorded(contact=contact, report=report, created=True, status_secret=status_secret)
+
+
+def record_written_referral(
+    *,
+    submission: Submission,
+    channel: Channel,
+    phone_reference: str = "",
+    received_at: dt.datetime | None = None,
+    by=None,
+    submission_key: str | None = None,
+) -> Recorded:
+    """A written referral: the follow-up of the telephoned contact `phone_reference` while that
+    contact awaits it (R3), or else a new contact.
+
+    A reference that is unknown, already followed up or closed makes a new contact, which the
+    MASH links by hand; the sender is told nothing about the phoned contact either way.
+    """
+    phoned = None
+    if phone_reference and channel in WRITTEN_CHANNELS:
+        phoned = (
+            Contact.objects.awaiting_written_follow_up()
+            .exclude(state=Contact.State.CLOSED)
+            .filter(reference=phone_reference)
+            .first()
+        )
+    if phoned is not None:
+        try:
+            return attach_report(
+                contact=phoned,
+                submission=submission,
+                channel=channel,
+                received_at=received_at,
+                by=by,
+                submission_key=submission_key,
+            )
+        except DomainError:
+            pass  # closed since it was found: a new contact, as for any other reference
+    return record_contact(
+        submission=submission,
+        channel=channel,
+        received_at=received_at,
+        by=by,
+        submission_key=submission_key,
+    )
 
 
 @transaction.atomic
