@@ -272,6 +272,31 @@ def test_r38_once_the_final_rag_is_confirmed_the_review_page_leads_to_the_decisi
     assert 'id="go-to-decision"' in page and decide in page
 
 
+@pytest.mark.parametrize(
+    ("council", "says", "not_says"),
+    [
+        ("sefton", "Green: Low-level child in need", "Early help or signposting"),
+        ("lewisham", "Green: Early help or signposting", "Low-level child in need"),
+    ],
+)
+def test_r38_the_review_page_says_where_each_rag_leads_in_the_councils_own_words(
+    client, contact, manager, settings, council, says, not_says
+):
+    enquiry = send(contact, manager)
+    settings.FRONTDOOR_COUNCIL = council  # the council whose policy is in force
+    client.force_login(manager)
+    page = client.get(reverse("mash:review", args=[enquiry.pk])).content.decode()
+    listed = page.split('id="rag-progressions"', 1)[1].split("</ul>", 1)[0]
+    rag = current_policy().rag
+    assert [line.split("</li>")[0] for line in listed.split("<li>")[1:]] == [
+        f"Red: {rag['red'].progression}",
+        f"Amber: {rag['amber'].progression}",
+        f"Green: {rag['green'].progression}",
+    ]
+    assert says in listed
+    assert not_says not in page
+
+
 def test_r36_the_review_shows_how_long_an_agency_still_within_its_time_has_left(
     client, contact, manager
 ):

@@ -18,6 +18,7 @@ from frontdoor.intake import selectors as intake_selectors
 from frontdoor.mash import enquiries, selectors
 from frontdoor.mash.forms import AnswerForm, ReviewForm, SendForm, new_submission_key
 from frontdoor.mash.models import AgencyRequest, Enquiry
+from frontdoor.policy.rag import Rag
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening import selectors as screening_selectors
 
@@ -153,6 +154,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "latest": latest,
             "conflict": conflict,
+            # R38: where each final RAG leads, in the council's own words, Red first.
+            "progressions": [(rag, policy.rag[rag].progression) for rag in Rag],
         },
     )
 
