@@ -369,6 +369,10 @@ class ReportedChild(ReportedPerson):
                 fields=["surname_last_key", "first_name_key"], name="reported_child_surname_last"
             ),
             models.Index(fields=["date_of_birth"], name="reported_child_dob"),
+            # A first name searched alone ("Kayden"), or with a date of birth.
+            models.Index(
+                fields=["first_name_key", "date_of_birth"], name="reported_child_first_name"
+            ),
             models.Index(
                 fields=["expected_date_of_birth"],
                 condition=models.Q(expected_date_of_birth__isnull=False),
@@ -426,6 +430,10 @@ class ReportedAdult(ReportedPerson):
                 fields=["surname_last_key", "first_name_key"], name="reported_adult_surname_last"
             ),
             models.Index(fields=["date_of_birth"], name="reported_adult_dob"),
+            # A first name searched alone ("Kayden"), or with a date of birth.
+            models.Index(
+                fields=["first_name_key", "date_of_birth"], name="reported_adult_first_name"
+            ),
             models.Index(fields=["postcode"], name="reported_adult_postcode"),
         ]
 

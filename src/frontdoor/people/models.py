@@ -214,6 +214,8 @@ class Person(models.Model):
                 name="person_surname_last_key_dob",
             ),
             models.Index(fields=["search_last_name", "search_first_name"], name="person_name"),
+            # A first name searched alone ("Kayden"), or with a date of birth (search app).
+            models.Index(fields=["first_name_key", "date_of_birth"], name="person_first_name_dob"),
         ]
 
     def __str__(self) -> str:
