@@ -288,7 +288,8 @@ class ReportedPerson(models.Model):
     other_names = models.CharField(max_length=200, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.NOT_KNOWN)
-    # Sex and disabilities are not asked at intake: a worker records them as a correction.
+    # A child's sex and disabilities, when the staff form or the API gives them (the public
+    # form does not ask); a worker may record or correct them later as a correction.
     sex = models.CharField(max_length=20, choices=Sex.choices, default=Sex.NOT_KNOWN)
     ethnicity = models.CharField(max_length=100, blank=True)
     first_language = models.CharField(max_length=100, blank=True)
