@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
@@ -195,7 +195,12 @@ def _scored(terms: Terms, rows) -> list[tuple[object, int, list[str]]]:
 def _read(queryset, where: Q | None) -> tuple[list, bool]:
     if where is None:
         return [], False
-    rows = list(queryset.filter(where).order_by("-id")[: ROWS + 1])
+    # Newest first, by an expression of the id rather than the column: ordered by the column,
+    # PostgreSQL may walk the primary key backwards, testing every row, in the hope of meeting
+    # ROWS matches early, and for a rare name ("Kayden") it reads the whole table. By the
+    # expression it finds the rows through the search indexes, then sorts the few found.
+    newest = (F("id") + 0).desc()
+    rows = list(queryset.filter(where).order_by(newest)[: ROWS + 1])
     return rows[:ROWS], len(rows) > ROWS
 
 
