@@ -9,6 +9,9 @@
 
 Set-up is repeated only when requirements.txt, pyproject.toml, package-lock.json or the
 stylesheet change, so the second run starts at once.
+
+Ctrl+C, or `kill <pid>` of dev.py (SIGTERM or SIGINT), stops it and everything it started: the
+signal is passed to each child's process group and dev.py waits for them to end.
 """
 
 from __future__ import annotations
@@ -59,10 +62,70 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+class Stopped(Exception):
+    """dev.py was asked to stop (SIGTERM, or SIGINT from Ctrl+C or `kill -INT`)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+# Every process dev.py starts, each the leader of a process group of its own, so that a stop
+# reaches whatever it starts in turn, and a Ctrl+C reaches each once (from dev.py), not twice.
+CHILDREN: list[subprocess.Popen] = []
+OWN_GROUPS = os.name != "nt"
+
+
+def _stop_signalled(signum: int, _frame) -> None:
+    raise Stopped(signum)
+
+
+def stop_on_signals() -> None:
+    """Turn SIGTERM and SIGINT into `Stopped`, so the children are stopped before dev.py ends
+    (by default SIGTERM ends Python at once and leaves them running)."""
+    signal.signal(signal.SIGTERM, _stop_signalled)
+    signal.signal(signal.SIGINT, _stop_signalled)
+
+
+def start(command: list[str | Path], **kwargs) -> subprocess.Popen:
+    """Start a child process in the repository, in a process group of its own."""
+    if OWN_GROUPS:
+        kwargs["process_group"] = 0
+    process = subprocess.Popen([str(part) for part in command], cwd=REPO, **kwargs)
+    CHILDREN.append(process)
+    return process
+
+
+def _signal_child(process: subprocess.Popen, signum: int) -> None:
+    try:
+        if OWN_GROUPS:
+            os.killpg(process.pid, signum)  # the child and anything it started
+        else:
+            process.send_signal(signum)
+    except (ProcessLookupError, PermissionError):
+        pass  # already gone
+
+
+def stop_children(signum: int = signal.SIGINT, *, timeout: float = 10) -> None:
+    """Pass the stop to every child still running and wait for each; one that has not ended
+    after `timeout` seconds is killed. SIGINT is what a child gets from Ctrl+C in a terminal:
+    Django's server and worker end cleanly on it."""
+    for process in CHILDREN:
+        if process.poll() is None:
+            _signal_child(process, signum)
+    deadline = time.monotonic() + timeout
+    for process in CHILDREN:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _signal_child(process, signal.SIGKILL if OWN_GROUPS else signal.SIGTERM)
+            process.wait()
+
+
 def run(*command: str | Path, **kwargs) -> None:
-    result = subprocess.run([str(part) for part in command], cwd=REPO, check=False, **kwargs)
-    if result.returncode != 0:
-        fail(f"failed ({result.returncode}): {' '.join(str(part) for part in command)}")
+    returncode = start(list(command), **kwargs).wait()
+    if returncode != 0:
+        fail(f"failed ({returncode}): {' '.join(str(part) for part in command)}")
 
 
 def digest(*paths: Path) -> str:
@@ -185,22 +248,16 @@ def serve() -> None:
     say("loading the demo council")
     frontdoor("load-demo")
     say("starting the background worker and the web server")
-    worker = subprocess.Popen([PYTHON, "-m", "frontdoor", "db_worker"], cwd=REPO)
+    worker = start([PYTHON, "-m", "frontdoor", "db_worker"])
     # The regular jobs: chasing MASH enquiries, retrying e-mail, tidying uploads.
-    schedule = subprocess.Popen(
-        [PYTHON, "-m", "frontdoor", "run-schedule"], cwd=REPO, stdout=subprocess.DEVNULL
-    )
-    server = subprocess.Popen(
-        [PYTHON, "-m", "frontdoor", "runserver", "--noreload", f"{host}:{port}"], cwd=REPO
-    )
+    start([PYTHON, "-m", "frontdoor", "run-schedule"], stdout=subprocess.DEVNULL)
+    server = start([PYTHON, "-m", "frontdoor", "runserver", "--noreload", f"{host}:{port}"])
     url = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
     for _ in range(100):
         if not port_free(host, port) or server.poll() is not None:
             break
         time.sleep(0.1)
     if server.poll() is not None:
-        worker.terminate()
-        schedule.terminate()
         fail("the web server did not start: see the messages above.")
     print(
         f"\nFront Door is running at {url}\n"
@@ -208,20 +265,9 @@ def serve() -> None:
         "Press Ctrl+C to stop.\n",
         flush=True,
     )
-    try:
-        while server.poll() is None and worker.poll() is None:
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for process in (server, worker, schedule):
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-        for process in (server, worker, schedule):
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    # Until one of them ends, or dev.py is stopped (main stops the others either way).
+    while server.poll() is None and worker.poll() is None:
+        time.sleep(0.5)
 
 
 def test(args: list[str]) -> None:
@@ -230,8 +276,7 @@ def test(args: list[str]) -> None:
     env = dict(os.environ)
     env.setdefault("FRONTDOOR_ENV", "test")
     # pytest's own exit code is kept: 5 ("no tests ran") is a failure, not a pass.
-    result = subprocess.run([PYTHON, "-m", "pytest", *args], cwd=REPO, env=env, check=False)
-    sys.exit(result.returncode)
+    sys.exit(start([PYTHON, "-m", "pytest", *args], env=env).wait())
 
 
 def lock() -> None:
@@ -253,17 +298,22 @@ def lock() -> None:
 
 def main() -> None:
     command, *rest = sys.argv[1:] or ["help"]
-    if command == "run":
-        serve()
-    elif command == "test":
-        test(rest)
-    elif command == "setup":
-        setup()
-    elif command == "lock":
-        lock()
-    else:
+    commands = {"run": serve, "test": lambda: test(rest), "setup": setup, "lock": lock}
+    if command not in commands:
         print(__doc__)
         sys.exit(0 if command in {"help", "-h", "--help"} else 2)
+    stop_on_signals()
+    stopped_by = signal.SIGINT
+    try:
+        commands[command]()
+    except Stopped as stop:
+        stopped_by = stop.signum
+        say(f"stopping ({stop})")
+    finally:
+        # Whatever ended dev.py (a signal, a failure, the server ending), no child outlives it.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        stop_children(stopped_by)
 
 
 if __name__ == "__main__":

@@ -640,7 +640,10 @@ def fill(count: int) -> float:
     rows = make_people(count)
     if connection.vendor == "postgresql":
         # COPY: the fast bulk path, 1,000,000 rows in about a minute on two cores.
-        defaults = "other_names, gender, ethnicity, first_language, religion, address, restricted"
+        defaults = (
+            "other_names, gender, sex, ethnicity, first_language, religion, disabilities, "
+            "address, restricted"
+        )
         columns = ", ".join(COLUMNS)
         with connection.cursor() as cursor:
             raw = cursor.cursor
@@ -650,7 +653,7 @@ def fill(count: int) -> float:
                 buffer = io.StringIO()
                 for i, row in enumerate(rows, 1):
                     values = [str(v) for v in row]
-                    values += ["", "not_known", "", "", "", "", "f", now, now]
+                    values += ["", "not_known", "not_known", "", "", "", "", "", "f", now, now]
                     buffer.write("\t".join(values) + "\n")
                     if i % BATCH == 0:
                         copy.write(buffer.getvalue())

@@ -206,6 +206,10 @@ def queries(requests: int, rng: random.Random) -> dict[str, list[str]]:
     return {
         "reference": [c.contact.reference.lower() for c in take],
         "surname": [c.last_name for c in take],
+        "first name": [c.first_name for c in take],
+        "first name and date of birth": [
+            f"{c.first_name} {_date(c.date_of_birth, rng)}" for c in take
+        ],
         "first name and surname": [f"{c.first_name} {c.last_name}" for c in take],
         "misspelt name": [f"{c.first_name} {bench_matching.typo(c.last_name, rng)}" for c in take],
         "surname and date of birth": [f"{c.last_name} {_date(c.date_of_birth, rng)}" for c in take],

@@ -918,3 +918,36 @@ def test_r5_an_expectant_parent_under_18_is_flagged_and_added_as_a_child(signed_
     assert "Expectant parent under 18" in page
     entry = AuditEvent.objects.get(action="contact.recorded")
     assert entry.changes["expectant_parents_added_as_children"] == ["Kay Examplechild"]
+
+
+def test_r4_staff_record_a_childs_sex_and_disabilities(signed_in):
+    data = contact_form_data(child_0_sex="male", child_1_sex="female")
+    response = signed_in.post(NEW, {**data, "child_0_disabilities": ["HEAR", "VIS"]})
+    assert response.status_code == 302
+    contact = Contact.objects.get()
+    ellis, robin = contact.children.order_by("id")
+    assert (ellis.sex, ellis.disabilities) == ("male", "HEAR VIS")
+    assert (robin.sex, robin.disabilities) == ("female", "")  # none ticked: not known
+
+
+def test_r4_no_disability_with_a_disability_is_refused_on_the_field(signed_in):
+    page = signed_in.get(NEW).content.decode()
+    assert 'name="child_0_sex"' in page and 'name="child_0_disabilities"' in page
+    response = signed_in.post(
+        NEW, {**contact_form_data(), "child_0_disabilities": ["NONE", "HEAR"]}
+    )
+    assert response.status_code == 200
+    assert (
+        "#id_child_0_disabilities",
+        "Select \u201cNo disability\u201d on its own, or only the disabilities that apply",
+    ) in error_summary(response)
+    assert not Contact.objects.exists()
+
+
+def test_a_blank_second_child_with_sex_and_disabilities_not_known_is_left_out(signed_in):
+    data = contact_form_data()
+    for name in [key for key in data if key.startswith("child_1_")]:
+        del data[name]
+    data["child_1_sex"] = "not_known"
+    assert signed_in.post(NEW, data).status_code == 302
+    assert Contact.objects.get().children.count() == 1

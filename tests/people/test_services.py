@@ -319,3 +319,47 @@ def test_r22_the_household_needs_a_linked_child_first(worker):
 )
 def test_relationship_words_are_read_as_kinds(described, kind):
     assert relationship_kind(described) == kind
+
+
+def test_r4_a_childs_sex_and_disabilities_from_the_report_go_on_a_new_record(worker):
+    children = [
+        {
+            "first_name": "Robin",
+            "last_name": "Examplechild",
+            "sex": "female",
+            "disabilities": ["HEAR", "VIS"],
+        }
+    ]
+    contact = _contact(children=children)
+    person = create_person_from(reported=_child(contact, "Robin"), by=worker)
+    assert (person.sex, person.disabilities) == ("female", "HEAR VIS")
+
+
+def test_r22_linking_fills_a_sex_and_disabilities_not_known_and_flags_different_ones(worker):
+    children = [
+        {"first_name": "Ellis", "last_name": "Examplechild", "sex": "male", "disabilities": ["AUT"]}
+    ]
+    blank = PersonFactory()  # sex not known, disabilities not known
+    linked = link_reported_person(
+        reported=_child(_contact(children=children)), person=blank, by=worker
+    )
+    blank.refresh_from_db()
+    assert (blank.sex, blank.disabilities) == ("male", "AUT")
+    assert linked.filled["sex"] == "male" and linked.filled["disabilities"] == "AUT"
+
+    known = PersonFactory(first_name="Ellis", sex="female", disabilities="NONE")
+    linked = link_reported_person(
+        reported=_child(_contact(children=children)), person=known, by=worker
+    )
+    known.refresh_from_db()
+    assert (known.sex, known.disabilities) == ("female", "NONE")  # a conflict, not overwritten
+    assert linked.conflicts["sex"] == {"on_record": "female", "given": "male"}
+    assert linked.conflicts["disabilities"] == {"on_record": "NONE", "given": "AUT"}
+
+
+def test_r22_a_report_that_does_not_know_sex_or_disabilities_changes_nothing(worker):
+    known = PersonFactory(sex="female", disabilities="HEAR")
+    linked = link_reported_person(reported=_child(_contact()), person=known, by=worker)
+    known.refresh_from_db()
+    assert (known.sex, known.disabilities) == ("female", "HEAR")
+    assert "sex" not in linked.conflicts and "disabilities" not in linked.conflicts

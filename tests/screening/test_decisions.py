@@ -64,6 +64,26 @@ def test_r25_an_outcome_the_policy_does_not_allow_for_the_level_is_refused(conta
         decide(contact, contact.children.first(), manager, level=2, outcome="strategy_discussion")
 
 
+def test_r25_every_rule_a_decision_breaks_is_given_at_once_with_its_field(contact, manager):
+    with pytest.raises(decisions.DecisionProblems) as refused:
+        decide(
+            contact,
+            contact.children.first(),
+            manager,
+            level=2,
+            outcome="strategy_discussion",
+            rationale=" ",
+            primary_need="",
+        )
+    assert [field for field, _message in refused.value.problems] == [
+        "rationale",
+        "outcome",
+        "primary_need",
+    ]
+    assert "not level 2" in refused.value.message
+    assert not Decision.objects.exists()
+
+
 def test_r25_only_a_mash_manager_decides(contact, worker):
     with pytest.raises(DomainError, match="MASH manager"):
         decide(contact, contact.children.first(), worker)

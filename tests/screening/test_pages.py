@@ -477,3 +477,62 @@ def test_r25_a_progressed_contact_says_when_on_the_screening_page_never_overdue(
     text = client.get(url("contact", contact)).content.decode()
     assert "(progressed " in text
     assert "Overdue by" not in text
+
+
+def _summary_links(html: str) -> list[str]:
+    start = html.index("govuk-error-summary__list")
+    summary = html[start : html.index("</ul>", start)]
+    return [link.split('"', 1)[0] for link in summary.split('<a href="#')[1:]]
+
+
+def test_r25_a_decision_breaking_two_rules_lists_both_at_once(client, contact, manager):
+    client.force_login(manager)
+    child = contact.children.order_by("id")[0]
+    page = client.post(
+        url("decide", contact, child.pk),
+        {
+            "level": "2",
+            "outcome": "strategy_discussion",  # level 4 only, and it becomes a referral
+            "rationale": "Police report of an assault.",
+            "primary_need": "",
+            "based_on": "0",
+        },
+    )
+    html = page.content.decode()
+    assert "is for level 4 in the council&#x27;s policy, not level 2" in html
+    assert "makes the contact a referral: choose the child&#x27;s primary need" in html
+    assert _summary_links(html) == ["id_outcome", "id_primary_need"]
+    assert html.count('class="govuk-error-message"') == 2
+    assert not Decision.objects.exists()
+
+
+def test_r25_a_missing_field_and_a_broken_rule_are_listed_together(client, contact, manager):
+    client.force_login(manager)
+    child = contact.children.order_by("id")[0]
+    page = client.post(
+        url("decide", contact, child.pk),
+        {"level": "2", "outcome": "strategy_discussion", "rationale": "", "based_on": "0"},
+    )
+    html = page.content.decode()
+    assert "Give the rationale for the decision" in html
+    assert "is for level 4 in the council&#x27;s policy, not level 2" in html
+    assert "makes the contact a referral" in html
+    assert _summary_links(html) == ["id_outcome", "id_primary_need", "id_rationale"]
+    assert not Decision.objects.exists()
+
+
+def test_r17_a_transfer_missing_its_details_lists_each_on_its_field(client, contact, manager):
+    client.force_login(manager)
+    child = contact.children.order_by("id")[0]
+    page = client.post(
+        url("decide", contact, child.pk),
+        {
+            "level": "1",
+            "outcome": "another_council",
+            "rationale": "The family moved to Wirral.",
+            "based_on": "0",
+        },
+    )
+    html = page.content.decode()
+    assert _summary_links(html) == ["id_transfer_to", "id_sent_how", "id_what_was_sent"]
+    assert "Name the council the contact is transferred to (R17)." in html

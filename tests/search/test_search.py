@@ -3,6 +3,7 @@ trail (R18, R45)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 
 import pytest
@@ -73,6 +74,58 @@ def test_r18_a_name_is_found_with_the_tolerance_of_matching(client, officer, con
 def test_a_name_that_only_shares_a_sound_key_is_not_listed(client, officer):
     PersonFactory(first_name="Ellis", last_name="Snead")  # Snead and Smith share the key s53
     assert "Snead" not in search(client, officer, "Smith")
+
+
+def test_a_child_is_found_by_first_name_alone(client, officer, contact):
+    PersonFactory(first_name="Ellis", last_name="Otherfamily")
+    PersonFactory(first_name="Robin", last_name="Otherfamily")
+    html = search(client, officer, "Ellis")
+    found = contacts_found(html)
+    assert contact.reference in found
+    assert "The child Ellis Examplechild" in found
+    assert "First name matches" in found
+    people = people_found(html)
+    assert "Ellis Otherfamily" in people
+    assert "Robin" not in people
+
+
+def test_a_name_alone_is_also_found_as_a_surname(client, officer, contact):
+    PersonFactory(first_name="Sam", last_name="Ellis")
+    html = search(client, officer, "Ellis")
+    assert "Sam Ellis" in people_found(html)
+    assert "Surname matches" in people_found(html)
+    assert contact.reference in contacts_found(html)
+
+
+def test_a_first_name_with_a_date_of_birth_finds_the_child(client, officer, contact):
+    PersonFactory()  # Ellis Examplechild, born 2 March 2015
+    PersonFactory(first_name="Ellis", last_name="Otherfamily", date_of_birth=dt.date(2016, 1, 9))
+    html = search(client, officer, "Ellis 02/03/2015")
+    assert contact.reference in contacts_found(html)
+    people = people_found(html)
+    assert "Ellis Examplechild" in people
+    assert "Otherfamily" not in people
+    html = search(client, officer, "Robin 02/03/2015")
+    assert contact.reference not in html
+    assert "No records found" in html
+
+
+def test_r45_a_restricted_record_found_by_first_name_shows_only_whom_to_ask(
+    client, officer, contact, restricted
+):
+    html = search(client, officer, "Ellis")
+    assert "Restricted record: ask Head of Service" in contacts_found(html)
+    assert "Restricted record: ask Head of Service" in people_found(html)
+    assert "Examplechild" not in contacts_found(html) + people_found(html)
+    assert f'href="/people/{restricted.pk}/"' not in html
+
+
+def test_a_date_in_american_order_says_to_give_the_day_first(client, officer, contact):
+    html = search(client, officer, "Ellis 3/25/2015")
+    assert '<a href="#id_q">3/25/2015 is not a real date: enter the date as day/month/year, ' in (
+        html
+    )
+    assert "for example 25/3/2015" in html
 
 
 def test_an_adult_in_a_contact_is_found_by_name(client, officer, contact):

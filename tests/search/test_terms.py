@@ -23,10 +23,25 @@ APRIL_3 = dt.date(2015, 4, 3)
         "3rd Apr 2015",
         "3 april, 2015",
         "3/4/15",
+        "3rd of April 2015",
+        "April 3, 2015",
     ],
 )
 def test_a_date_of_birth_is_read_in_the_forms_staff_type(typed):
     assert parse(typed).date_of_birth == APRIL_3
+
+
+@pytest.mark.parametrize("typed", ["25/9/2010", "25-09-2010", "25 Sept 2010", "2010-09-25"])
+def test_dates_are_read_day_first_in_the_forms_written_in_england(typed):
+    assert parse(typed).date_of_birth == dt.date(2010, 9, 25)
+
+
+def test_a_date_in_american_order_is_refused_with_the_order_to_use():
+    with pytest.raises(TermsError) as refused:
+        parse("Kayden 9/25/2010")
+    assert refused.value.message == (
+        "9/25/2010 is not a real date: enter the date as day/month/year, for example 25/9/2010"
+    )
 
 
 def test_a_two_digit_year_is_never_in_the_future():
@@ -48,13 +63,16 @@ def test_a_contact_reference_is_read_in_any_case_and_spacing(typed):
     assert parse(typed).reference == "FD-BCDF-2345"
 
 
-def test_names_are_a_surname_or_a_first_name_and_surname():
-    assert parse("Smith").last_name == "Smith"
+def test_names_are_one_name_or_a_first_name_and_surname():
+    # One name alone may be a first name or a surname: it is searched as either.
+    kayden = parse("Kayden")
+    assert (kayden.name, kayden.first_name, kayden.last_name) == ("Kayden", "", "")
+    assert kayden.described() == ["name \u2018Kayden\u2019"]
     jo = parse("Jo Anne Smith")
     assert (jo.first_name, jo.other_names, jo.last_name) == ("Jo", "Anne", "Smith")
     comma = parse("Smith, Jo")
     assert (comma.first_name, comma.last_name) == ("Jo", "Smith")
-    assert parse("O'Brien-Smith").last_name == "O'Brien-Smith"
+    assert parse("O'Brien-Smith").name == "O'Brien-Smith"
 
 
 def test_terms_combine_and_each_is_described():

@@ -31,6 +31,8 @@ from frontdoor.intake.attachments import MAX_DOCUMENTS, check_file, clean_name, 
 from frontdoor.intake.models import Channel, Consent, Gender, ReferrerType, YesNoUnknown
 from frontdoor.intake.services import FUTURE_TOLERANCE
 from frontdoor.intake.submissions import Submission, error_messages
+from frontdoor.people.forms import disabilities_field
+from frontdoor.people.models import Sex
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.registry import current_policy
 
@@ -177,6 +179,7 @@ def child_fields(index: int) -> dict[str, forms.Field]:
             "Expected date of birth", described_as="Expected date of birth", hint="Unborn only"
         ),
         f"{p}gender": choice("Gender", Gender.choices, govuk="select", initial=Gender.NOT_KNOWN),
+        f"{p}sex": choice("Sex", Sex.choices, govuk="select", initial=Sex.NOT_KNOWN),
         f"{p}nhs_number": text("NHS number", width="govuk-input--width-10"),
         f"{p}ethnicity": text("Ethnicity"),
         f"{p}first_language": text("First language"),
@@ -184,6 +187,7 @@ def child_fields(index: int) -> dict[str, forms.Field]:
         f"{p}address": _field(forms.CharField(label="Address", required=False), "textarea"),
         f"{p}postcode": text("Postcode", width="govuk-input--width-10"),
         f"{p}school_or_nursery": text("School or nursery"),
+        f"{p}disabilities": disabilities_field(),
         f"{p}special_needs": textarea("Special educational needs or disabilities"),
         f"{p}communication": textarea("How the child communicates"),
     }
@@ -394,7 +398,7 @@ class ReportForm(forms.Form):
         def part(prefix: str, names) -> dict[str, Any]:
             values = {name: cleaned.get(f"{prefix}{name}") for name in names}
             # Left out when blank, so the Submission's own defaults and messages apply.
-            return {k: v for k, v in values.items() if v not in (None, "")}
+            return {k: v for k, v in values.items() if v not in (None, "", [])}
 
         referrer = part("referrer_", [n.removeprefix("referrer_") for n in referrer_fields()])
         children, children_at = [], []
@@ -465,6 +469,7 @@ def _filled(person: dict[str, Any]) -> bool:
     """True when anything was entered beyond the defaults of a fieldset."""
     defaults = {
         "gender": Gender.NOT_KNOWN,
+        "sex": Sex.NOT_KNOWN,
         "unborn": False,
         "alleged_perpetrator": False,
         "expectant_parent": False,

@@ -321,7 +321,8 @@ class ReportedPerson(models.Model):
     other_names = models.CharField(max_length=200, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.NOT_KNOWN)
-    # Sex and disabilities are not asked at intake: a worker records them as a correction.
+    # A child's sex and disabilities, when the staff form or the API gives them (the public
+    # form does not ask); a worker may record or correct them later as a correction.
     sex = models.CharField(max_length=20, choices=Sex.choices, default=Sex.NOT_KNOWN)
     ethnicity = models.CharField(max_length=100, blank=True)
     first_language = models.CharField(max_length=100, blank=True)
@@ -402,6 +403,10 @@ class ReportedChild(ReportedPerson):
                 fields=["surname_last_key", "first_name_key"], name="reported_child_surname_last"
             ),
             models.Index(fields=["date_of_birth"], name="reported_child_dob"),
+            # A first name searched alone ("Kayden"), or with a date of birth.
+            models.Index(
+                fields=["first_name_key", "date_of_birth"], name="reported_child_first_name"
+            ),
             models.Index(
                 fields=["expected_date_of_birth"],
                 condition=models.Q(expected_date_of_birth__isnull=False),
@@ -459,6 +464,10 @@ class ReportedAdult(ReportedPerson):
                 fields=["surname_last_key", "first_name_key"], name="reported_adult_surname_last"
             ),
             models.Index(fields=["date_of_birth"], name="reported_adult_dob"),
+            # A first name searched alone ("Kayden"), or with a date of birth.
+            models.Index(
+                fields=["first_name_key", "date_of_birth"], name="reported_adult_first_name"
+            ),
             models.Index(fields=["postcode"], name="reported_adult_postcode"),
         ]
 

@@ -183,7 +183,13 @@ def _people(*, contact: Contact, report: Report, submission: Submission) -> tupl
     decided like any other.
     """
     children = [
-        ReportedChild(contact=contact, report=report, **child.model_dump())
+        ReportedChild(
+            contact=contact,
+            report=report,
+            **child.model_dump(exclude={"disabilities"}),
+            # Stored as the person record stores them: the codes, separated by spaces.
+            disabilities=" ".join(child.disabilities),
+        )
         for child in submission.children
     ]
     on = report.received_at.astimezone(LONDON).date()

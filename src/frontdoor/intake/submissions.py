@@ -35,7 +35,10 @@ from frontdoor.people.models import (
     OLDEST_BIRTH_DATE,
     UNBORN_EXPECTED_WITHIN,
     UNBORN_OVERDUE_BY,
+    Disability,
+    Sex,
     birth_date_problem,
+    disabilities_problem,
     expected_date_problem,
     nhs_number_is_valid,
 )
@@ -298,9 +301,20 @@ class Child(Person):
         ),
     ] = None
     nhs_number: _text(200, NHS_NUMBER) = ""
+    # What the statutory returns ask (the DfE's sex and disability codes), when the referrer
+    # says: optional, as on the person record.
+    sex: Sex = Sex.NOT_KNOWN
+    disabilities: list[Disability] = []
     school_or_nursery: ShortText = ""
     special_needs: LongText = ""
     communication: LongText = ""
+
+    @field_validator("disabilities")
+    @classmethod
+    def _disabilities(cls, value: list[Disability]) -> list[Disability]:
+        if problem := disabilities_problem(value):
+            raise ValueError(problem)
+        return list(dict.fromkeys(value))  # each once, in the order given
 
     @field_validator("nhs_number")
     @classmethod

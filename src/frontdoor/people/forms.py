@@ -17,6 +17,7 @@ from frontdoor.people.models import (
     Sex,
     birth_date_problem,
     compact_nhs_number,
+    disabilities_problem,
     disability_codes,
     expected_date_problem,
     nhs_number_is_valid,
@@ -36,6 +37,27 @@ class MatchForm(forms.Form):
         if cleaned.get("action") == "link" and not cleaned.get("person"):
             raise forms.ValidationError("Choose the person record this is")
         return cleaned
+
+
+def disabilities_field() -> forms.Field:
+    """The DfE's disability codes that apply, as checkboxes (none ticked: not known)."""
+    field = forms.MultipleChoiceField(
+        label="Disability",
+        help_text=(
+            "Select all that apply, as the Department for Education's codes name them. "
+            "Leave all unticked if not known."
+        ),
+        # "No disability" last, after "or", as the design system draws a "none" box.
+        choices=[
+            *(c for c in Disability.choices if c[0] != Disability.NONE),
+            (Disability.NONE.value, Disability.NONE.label),
+        ],
+        required=False,
+        error_messages={"invalid_choice": "Select the disabilities from the list"},
+    )
+    field.govuk = "checkboxes"
+    field.exclusive = Disability.NONE.value
+    return field
 
 
 class CorrectionForm(forms.Form):
@@ -72,16 +94,7 @@ class CorrectionForm(forms.Form):
             "nhs_number": text(
                 "NHS number", hint="10 digits, like 943 476 5919", width="govuk-input--width-10"
             ),
-            "disabilities": forms.MultipleChoiceField(
-                label="Disability",
-                # "No disability" last, after "or", as the design system draws a "none" box.
-                choices=[
-                    *(c for c in Disability.choices if c[0] != Disability.NONE),
-                    (Disability.NONE.value, Disability.NONE.label),
-                ],
-                required=False,
-                error_messages={"invalid_choice": "Select the disabilities from the list"},
-            ),
+            "disabilities": disabilities_field(),
         }
         for name in fields:
             self.fields[name] = available[name]
@@ -132,10 +145,8 @@ class CorrectionForm(forms.Form):
 
     def clean_disabilities(self):
         codes = self.cleaned_data.get("disabilities") or []
-        if Disability.NONE in codes and len(codes) > 1:
-            raise forms.ValidationError(
-                "Select “No disability” on its own, or only the disabilities that apply"
-            )
+        if problem := disabilities_problem(codes):
+            raise forms.ValidationError(problem)
         return " ".join(codes)
 
     def clean(self):

@@ -63,6 +63,14 @@ def disability_codes(value: str) -> list[str]:
     return [code for code in (value or "").split() if code in Disability.values]
 
 
+def disabilities_problem(codes: list[str]) -> str:
+    """What is wrong with a choice of disability codes ("" if nothing): "No disability" is
+    chosen on its own or not at all."""
+    if Disability.NONE in codes and len(codes) > 1:
+        return "Select “No disability” on its own, or only the disabilities that apply"
+    return ""
+
+
 def disabilities_display(value: str) -> str:
     """How a record's disabilities read on a page: 'Not known' when nothing is recorded."""
     codes = disability_codes(value)
@@ -214,6 +222,8 @@ class Person(models.Model):
                 name="person_surname_last_key_dob",
             ),
             models.Index(fields=["search_last_name", "search_first_name"], name="person_name"),
+            # A first name searched alone ("Kayden"), or with a date of birth (search app).
+            models.Index(fields=["first_name_key", "date_of_birth"], name="person_first_name_dob"),
         ]
 
     def __str__(self) -> str:
@@ -321,6 +331,10 @@ class DetailConflict(models.Model):
             return f"{day.day} {day:%B %Y}"
         if self.attribute == "gender":
             return Gender(value).label if value in Gender.values else str(value)
+        if self.attribute == "sex":
+            return Sex(value).label if value in Sex.values else str(value)
+        if self.attribute == "disabilities":
+            return disabilities_display(value)
         return str(value)
 
     @property
@@ -338,10 +352,12 @@ CONFLICT_LABELS = {
     "date_of_birth": "Date of birth",
     "expected_date_of_birth": "Expected date of birth",
     "gender": "Gender",
+    "sex": "Sex",
     "ethnicity": "Ethnicity",
     "first_language": "First language",
     "religion": "Religion",
     "address": "Address",
+    "disabilities": "Disability",
 }
 
 

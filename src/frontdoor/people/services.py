@@ -34,8 +34,10 @@ from frontdoor.people.models import (
     Person,
     PhoneNumber,
     Relationship,
+    Sex,
     YesNoUnknown,
     compact_nhs_number,
+    disability_codes,
     phone_digits,
 )
 from frontdoor.people.names import fold
@@ -178,12 +180,29 @@ def _merge_report_into(person: Person, reported: Reported, linked: Linked) -> No
                 "given": given.isoformat(),
             }
 
-    if reported.gender and reported.gender != Gender.NOT_KNOWN:
-        if person.gender == Gender.NOT_KNOWN:
-            person.gender = reported.gender
-            linked.filled["gender"] = reported.gender
-        elif person.gender != reported.gender:
-            linked.conflicts["gender"] = {"on_record": person.gender, "given": reported.gender}
+    # Gender, and a child's sex, as the report gives them ("not known" gives nothing).
+    for attribute, not_known in (("gender", Gender.NOT_KNOWN), ("sex", Sex.NOT_KNOWN)):
+        given = getattr(reported, attribute, "")
+        if not given or given == not_known:
+            continue
+        on_record = getattr(person, attribute)
+        if on_record == not_known:
+            setattr(person, attribute, given)
+            linked.filled[attribute] = given
+        elif on_record != given:
+            linked.conflicts[attribute] = {"on_record": on_record, "given": given}
+
+    # A child's disabilities (the DfE's codes): blank on the report or the record is not known.
+    given = " ".join(disability_codes(getattr(reported, "disabilities", "")))
+    if given:
+        if not person.disabilities:
+            person.disabilities = given
+            linked.filled["disabilities"] = given
+        elif set(disability_codes(person.disabilities)) != set(given.split()):
+            linked.conflicts["disabilities"] = {
+                "on_record": person.disabilities,
+                "given": given,
+            }
 
     for attribute in _PLAIN_DETAILS:
         given = getattr(reported, attribute).strip()
@@ -330,6 +349,8 @@ def create_person_from(*, reported: Reported, by) -> Person:
         date_of_birth=reported.date_of_birth,
         expected_date_of_birth=getattr(reported, "expected_date_of_birth", None),
         gender=reported.gender or Gender.NOT_KNOWN,
+        sex=reported.sex or Sex.NOT_KNOWN,
+        disabilities=" ".join(disability_codes(reported.disabilities)),
         ethnicity=reported.ethnicity.strip(),
         first_language=reported.first_language.strip(),
         religion=reported.religion.strip(),

@@ -28,6 +28,7 @@ from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy, Rag, TimescaleKey
 from frontdoor.policy.versions import current_policy_version
 from frontdoor.screening.checks import previous_referral_within
+from frontdoor.screening.consent import ChildConsent
 from frontdoor.screening.models import Decision, FollowUp, PrimaryNeed, Referral, Transfer
 from frontdoor.screening.police import police_position
 from frontdoor.screening.selectors import ChildSummary, contact_screening, outcome_with_effect
@@ -105,69 +106,124 @@ class TransferDetails:
     what_was_sent: str
 
 
-def _check_outcome(
+class DecisionProblems(DomainError):
+    """Everything that stops a decision being recorded, each with the form field it is about
+    (None: the decision as a whole), so the page can list them all at once."""
+
+    def __init__(self, problems: list[tuple[str | None, str]]):
+        self.problems = problems
+        super().__init__(" ".join(message for _field, message in problems))
+
+
+def _problems(
     policy: Policy,
     *,
     summary: ChildSummary,
-    level: int,
+    level: int | None,
     outcome_key: str,
     rag: str,
-    rationale: str,
+    rationale: str | None,
     transfer: TransferDetails | None,
-    sharing_allowed: tuple[bool, str],
+    sharing_allowed: tuple[bool, str] | None,
     primary_need: str,
     final: str | None = None,
     departure_reason: str = "",
-) -> None:
-    if not rationale.strip():
-        raise DomainError("Give the rationale for the decision: it is required (R25).")
-    if level not in (1, 2, 3, 4):
-        raise DomainError("Choose the Level of Need, from 1 to 4.")
+) -> list[tuple[str | None, str]]:
+    """Every rule the decision breaks (R17, R19, R25, R28, R38, R12), each with its field.
+    A value not given (None, "") is left for the form to ask for, and the rules that need it
+    are not checked."""
+    problems: list[tuple[str | None, str]] = []
+    if rationale is not None and not rationale.strip():
+        problems.append(("rationale", "Give the rationale for the decision: it is required (R25)."))
+    if level is not None and level not in (1, 2, 3, 4):
+        problems.append(("level", "Choose the Level of Need, from 1 to 4."))
+        level = None
+    if rag and rag not in Rag._value2member_map_:
+        problems.append(
+            ("rag", "Choose Red, Amber or Green, or say the child is not going to MASH.")
+        )
+    if not outcome_key:
+        return problems
     try:
         outcome = policy.outcome(outcome_key)
     except KeyError:
-        raise DomainError("Choose an outcome from the council's list.") from None
-    if level not in outcome.levels:
+        problems.append(("outcome", "Choose an outcome from the council's list."))
+        return problems
+    if level is not None and level not in outcome.levels:
         levels = ", ".join(str(number) for number in outcome.levels)
-        raise DomainError(
-            f"“{outcome.label}” is for level {levels} in the council's policy, not level {level}. "
-            "Choose an outcome for the level, or change the level."
+        problems.append(
+            (
+                "outcome",
+                f"“{outcome.label}” is for level {levels} in the council's policy, not level "
+                f"{level}. Choose an outcome for the level, or change the level.",
+            )
         )
     if outcome.becomes_referral and primary_need not in PrimaryNeed.values:
-        raise DomainError(
-            f"“{outcome.label}” makes the contact a referral: choose the child's primary need "
-            "(N0 to N9)."
+        problems.append(
+            (
+                "primary_need",
+                f"“{outcome.label}” makes the contact a referral: choose the child's primary "
+                "need (N0 to N9).",
+            )
         )
     if not outcome.becomes_referral and primary_need:
-        raise DomainError("A primary need is recorded only when the contact becomes a referral.")
+        problems.append(
+            (
+                "primary_need",
+                "A primary need is recorded only when the contact becomes a referral.",
+            )
+        )
     if rag and rag not in Rag.values:
-        raise DomainError("Choose Red, Amber or Green, or say the child is not going to MASH.")
+        problems.append(
+            ("rag", "Choose Red, Amber or Green, or say the child is not going to MASH.")
+        )
     if outcome.effect == OutcomeEffect.EARLY_HELP and summary.early_help_refusal:
-        raise DomainError(summary.early_help_refusal)
+        problems.append(("outcome", summary.early_help_refusal))
     if _departs_from_final_rag(policy, final, outcome.effect) and not departure_reason.strip():
         meaning = policy.rag[Rag(final)]
-        raise DomainError(
-            f"The confirmed final RAG is {Rag(final).label}, which leads to: {meaning.progression} "
-            f"(R38). “{outcome.label}” departs from it: say why in “Why the decision departs "
-            "from the final RAG”, or choose an outcome that follows it."
+        problems.append(
+            (
+                "departure_reason",
+                f"The confirmed final RAG is {Rag(final).label}, which leads to: "
+                f"{meaning.progression} (R38). “{outcome.label}” departs from it: say why in "
+                "“Why the decision departs from the final RAG”, or choose an outcome that "
+                "follows it.",
+            )
         )
-    if (outcome.effect in SHARING_EFFECTS or rag) and not sharing_allowed[0]:
-        raise DomainError(sharing_allowed[1])
+    sharing = outcome.effect in SHARING_EFFECTS
+    if (sharing or rag) and sharing_allowed is not None and not sharing_allowed[0]:
+        problems.append(("outcome" if sharing else "rag", sharing_allowed[1]))
     if outcome.effect == OutcomeEffect.ALLOCATED_WORKER and summary.open_social_care is None:
-        raise DomainError(
-            f"{summary.child} has no open social care involvement on record, so there is no "
-            "allocated worker to pass the contact to (R19). Link the child to their record first."
+        problems.append(
+            (
+                "outcome",
+                f"{summary.child} has no open social care involvement on record, so there is "
+                "no allocated worker to pass the contact to (R19). Link the child to their "
+                "record first.",
+            )
         )
     if outcome.effect == OutcomeEffect.TRANSFER_TO_COUNCIL:
-        if transfer is None or not transfer.council_code:
-            raise DomainError("Name the council the contact is transferred to (R17).")
-        authority = authority_named(transfer.council_code)
-        if authority is None:
-            raise DomainError("Choose the receiving council from the list.")
-        if authority.code == policy.council.ons_code:
-            raise DomainError("A contact cannot be transferred to this council itself.")
-        if not transfer.sent_how.strip() or not transfer.what_was_sent.strip():
-            raise DomainError("Say how the contact was sent and what was sent (R17).")
+        problems += _transfer_problems(policy, transfer)
+    return problems
+
+
+def _transfer_problems(
+    policy: Policy, transfer: TransferDetails | None
+) -> list[tuple[str | None, str]]:
+    """R17: where the contact is transferred to, how it was sent and what was sent."""
+    problems: list[tuple[str | None, str]] = []
+    transfer = transfer or TransferDetails(council_code="", sent_how="", what_was_sent="")
+    if not transfer.council_code:
+        problems.append(("transfer_to", "Name the council the contact is transferred to (R17)."))
+    elif (authority := authority_named(transfer.council_code)) is None:
+        problems.append(("transfer_to", "Choose the receiving council from the list."))
+    elif authority.code == policy.council.ons_code:
+        problems.append(("transfer_to", "A contact cannot be transferred to this council itself."))
+    if not transfer.sent_how.strip():
+        problems.append(("sent_how", "Say how the contact was sent (R17)."))
+    if not transfer.what_was_sent.strip():
+        problems.append(("what_was_sent", "Say what was sent (R17)."))
+    return problems
 
 
 def _departs_from_final_rag(policy: Policy, final: str | None, effect: OutcomeEffect) -> bool:
@@ -214,6 +270,75 @@ def _departures(
     return departures
 
 
+def _decision_problems(
+    policy: Policy,
+    *,
+    contact: Contact,
+    summary: ChildSummary,
+    sharing: ChildConsent,
+    final: str | None,
+    level: int | None,
+    outcome: str,
+    rationale: str | None,
+    rag: str,
+    transfer: TransferDetails | None,
+    primary_need: str,
+    departure_reason: str,
+) -> list[tuple[str | None, str]]:
+    problems = _problems(
+        policy,
+        summary=summary,
+        level=level,
+        outcome_key=outcome,
+        rag=rag,
+        rationale=rationale,
+        transfer=transfer,
+        # Whether consent is needed depends on the level (R16): without one it is not judged.
+        sharing_allowed=sharing.may_share_at(policy, level) if level in (1, 2, 3, 4) else None,
+        primary_need=primary_need,
+        final=final,
+        departure_reason=departure_reason,
+    )
+    if police_missing := police_position(policy=policy, contact=contact).missing:
+        problems.append((None, police_missing))  # R24
+    return problems
+
+
+def decision_problems(
+    *,
+    contact: Contact,
+    child: ReportedChild,
+    level: int | None,
+    outcome: str,
+    rationale: str | None,
+    rag: str = "",
+    transfer: TransferDetails | None = None,
+    primary_need: str = "",
+    departure_reason: str = "",
+) -> list[tuple[str | None, str]]:
+    """Every rule a decision as given so far breaks, each with its form field (None: the
+    decision as a whole), without recording anything: the decision page lists them beside the
+    form's own errors, so the manager sees them all at once (R25). `record_decision` refuses
+    with the same list."""
+    policy = current_loaded_policy().policy
+    screening_view = contact_screening(policy=policy, contact=contact)
+    summary = next(item for item in screening_view.children if item.child.pk == child.pk)
+    return _decision_problems(
+        policy,
+        contact=contact,
+        summary=summary,
+        sharing=screening_view.sharing.for_child(child),
+        final=final_rag(child),
+        level=level,
+        outcome=outcome,
+        rationale=rationale,
+        rag=rag,
+        transfer=transfer,
+        primary_need=primary_need,
+        departure_reason=departure_reason,
+    )
+
+
 @transaction.atomic
 def record_decision(
     *,
@@ -254,21 +379,23 @@ def record_decision(
         raise DecisionConflict(latest)
     screening_view = contact_screening(policy=policy, contact=contact)
     summary = next(item for item in screening_view.children if item.child.pk == child.pk)
-    _check_outcome(
+    final = final_rag(child)
+    problems = _decision_problems(
         policy,
+        contact=contact,
         summary=summary,
+        sharing=screening_view.sharing.for_child(child),
+        final=final,
         level=level,
-        outcome_key=outcome,
-        rag=rag,
+        outcome=outcome,
         rationale=rationale,
+        rag=rag,
         transfer=transfer,
-        sharing_allowed=screening_view.sharing.for_child(child).may_share_at(policy, level),
         primary_need=primary_need,
-        final=(final := final_rag(child)),
         departure_reason=departure_reason,
     )
-    if police_missing := police_position(policy=policy, contact=contact).missing:
-        raise DomainError(police_missing)  # R24
+    if problems:
+        raise DecisionProblems(problems)
     chosen = policy.outcome(outcome)
     departures = _departures(
         policy,

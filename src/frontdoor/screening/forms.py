@@ -173,6 +173,19 @@ class DecisionForm(GovukForm):
     )
     based_on = forms.IntegerField(widget=forms.HiddenInput)
 
+    # The order the page shows the fields in, so the error summary lists problems in it too.
+    field_order = [
+        "level",
+        "rag",
+        "outcome",
+        "primary_need",
+        "transfer_to",
+        "sent_how",
+        "what_was_sent",
+        "rationale",
+        "departure_reason",
+    ]
+
     def __init__(self, *args, policy: Policy, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [

@@ -220,6 +220,14 @@ def child_findings(request: HttpRequest, reference: str, child_id: int) -> HttpR
     )
 
 
+def _add_problems(form, problems: list[tuple[str | None, str]]) -> None:
+    """Each problem on its field, in the GOV.UK error summary too; a field the form already
+    marks keeps its own message (it says what is missing)."""
+    for field, message in problems:
+        if field is None or field not in form.errors:
+            form.add_error(field, message)
+
+
 @require_http_methods(["GET", "POST"])
 @allowed("contact.decide")
 def decide(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
@@ -231,33 +239,44 @@ def decide(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
     conflict = None
     if request.method == "POST":
         form = DecisionForm(request.POST, policy=policy)
-        if form.is_valid():
-            data = form.cleaned_data
-            transfer = None
-            if data["outcome"] in form.transfer_outcomes:
-                transfer = decisions.TransferDetails(
-                    council_code=data["transfer_to"],
-                    sent_how=data["sent_how"],
-                    what_was_sent=data["what_was_sent"],
-                )
+        valid = form.is_valid()
+        data = form.cleaned_data
+        transfer = None
+        if data.get("outcome") in form.transfer_outcomes:
+            transfer = decisions.TransferDetails(
+                council_code=data.get("transfer_to", ""),
+                sent_how=data.get("sent_how", ""),
+                what_was_sent=data.get("what_was_sent", ""),
+            )
+        decision = {
+            "level": data.get("level"),
+            "outcome": data.get("outcome", ""),
+            "rationale": data.get("rationale"),
+            "rag": data.get("rag", ""),
+            "transfer": transfer,
+            "primary_need": data.get("primary_need", ""),
+            "departure_reason": data.get("departure_reason", ""),
+        }
+        if not valid:
+            # The rules are checked on what was given too, so every problem shows at once.
+            _add_problems(
+                form, decisions.decision_problems(contact=contact, child=child, **decision)
+            )
+        else:
             try:
                 decisions.record_decision(
                     contact=contact,
                     child=child,
                     by=request.user,
-                    level=data["level"],
-                    outcome=data["outcome"],
-                    rationale=data["rationale"],
-                    rag=data["rag"],
                     based_on=data["based_on"],
-                    transfer=transfer,
-                    primary_need=data["primary_need"],
-                    departure_reason=data["departure_reason"],
+                    **decision,
                 )
             except decisions.DecisionConflict as error:
                 conflict = error.decision
                 form.add_error(None, error.message)
                 summary = selectors.child_summary(policy=policy, contact=contact, child=child)
+            except decisions.DecisionProblems as error:
+                _add_problems(form, error.problems)
             except DomainError as error:
                 form.add_error(None, error.message)
             else:

@@ -11,9 +11,9 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label="Search for a contact or a person",
         help_text=(
-            "A contact reference, a name (surname, or first name and surname), a date of "
-            "birth, a postcode or an NHS number, or several together: for example "
-            "Jo Smith 3/4/2015"
+            "A contact reference, a name (a first name, a surname or both), a date of "
+            "birth (day/month/year), a postcode or an NHS number, or several together: for "
+            "example Jo Smith 3/4/2015"
         ),
         required=True,
         strip=True,

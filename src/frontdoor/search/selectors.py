@@ -5,7 +5,8 @@ and adults reported in contacts, and the people on record, by NHS number, date o
 date with day and month swapped), postcode and name. Names are looked up by the phonetic keys
 matching uses (`people.matching.name_keys`: Smyth finds Smith, Bill finds William, either half of a
 double-barrelled surname), and each row found is scored by matching's own scorer, so the page can
-say what matched in the words matching uses ("surname sounds like 'Smyth'").
+say what matched in the words matching uses ("surname sounds like 'Smyth'"). A name given alone
+("Kayden") is looked up as a first name and as a surname, and scored as the better of the two.
 
 Every part of the search narrows it: "Smith 3/4/2015" finds the Smiths born on that day. At most
 `ROWS` rows of each kind are read (the newest first); when there are more, the page says so and
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
@@ -122,8 +123,14 @@ def _where(terms: Terms, *, children: bool) -> Q | None:
         where &= born
     if terms.postcode:
         where &= Q(postcode=terms.postcode)
-    if terms.names:
-        surname_keys, first_keys = name_keys(_named(terms))
+    if terms.name:  # one name alone: a first name or a surname
+        surname_keys, first_keys = name_keys(describe(first_name=terms.name, last_name=terms.name))
+        either = Q(first_name_key__in=first_keys)
+        if surname_keys:
+            either |= Q(surname_key__in=surname_keys) | Q(surname_last_key__in=surname_keys)
+        where &= either
+    elif terms.names:
+        surname_keys, first_keys = name_keys(_named(terms)[0])
         if terms.last_name:
             if not surname_keys:
                 return None
@@ -136,38 +143,49 @@ def _where(terms: Terms, *, children: bool) -> Q | None:
     return where
 
 
+def _readings(terms: Terms) -> list[dict[str, str]]:
+    """The ways the names given can be read: a name alone is read as a first name and as a
+    surname, and a row is scored by the better reading."""
+    if terms.name:
+        return [{"first_name": terms.name}, {"last_name": terms.name}]
+    return [
+        {
+            "first_name": terms.first_name,
+            "last_name": terms.last_name,
+            "other_names": terms.other_names.replace(" ", ","),
+        }
+    ]
+
+
 def _described(terms: Terms):
-    return describe(
-        first_name=terms.first_name,
-        last_name=terms.last_name,
-        other_names=terms.other_names.replace(" ", ","),
-        date_of_birth=terms.date_of_birth,
-        postcode=terms.postcode,
-        nhs_number=terms.nhs_number,
-    )
+    return [
+        describe(
+            **names,
+            date_of_birth=terms.date_of_birth,
+            postcode=terms.postcode,
+            nhs_number=terms.nhs_number,
+        )
+        for names in _readings(terms)
+    ]
 
 
 def _named(terms: Terms):
-    return describe(
-        first_name=terms.first_name,
-        last_name=terms.last_name,
-        other_names=terms.other_names.replace(" ", ","),
-    )
+    return [describe(**names) for names in _readings(terms)]
 
 
 def _scored(terms: Terms, rows) -> list[tuple[object, int, list[str]]]:
     """Each row with its score and reasons; a row whose name only sounds like the one given but
     is spelled nothing like it (the phonetic key's noise) is left out."""
-    query = _described(terms)
+    queries = _described(terms)
     # With other terms, the name is scored on its own too, so a date of birth that matches
     # cannot carry a name spelled nothing like the one given.
     others = terms.date_of_birth or terms.postcode or terms.nhs_number
     names = _named(terms) if terms.names and others else None
     kept = []
     for row in rows:
-        if names is not None and score(names, row).score < MIN_SCORE:
+        if names is not None and max(score(n, row).score for n in names) < MIN_SCORE:
             continue
-        candidate = score(query, row)
+        candidate = max((score(query, row) for query in queries), key=lambda c: c.score)
         if terms.names and names is None and candidate.score < MIN_SCORE:
             continue
         kept.append((row, candidate.score, candidate.reasons))
@@ -177,7 +195,12 @@ def _scored(terms: Terms, rows) -> list[tuple[object, int, list[str]]]:
 def _read(queryset, where: Q | None) -> tuple[list, bool]:
     if where is None:
         return [], False
-    rows = list(queryset.filter(where).order_by("-id")[: ROWS + 1])
+    # Newest first, by an expression of the id rather than the column: ordered by the column,
+    # PostgreSQL may walk the primary key backwards, testing every row, in the hope of meeting
+    # ROWS matches early, and for a rare name ("Kayden") it reads the whole table. By the
+    # expression it finds the rows through the search indexes, then sorts the few found.
+    newest = (F("id") + 0).desc()
+    rows = list(queryset.filter(where).order_by(newest)[: ROWS + 1])
     return rows[:ROWS], len(rows) > ROWS
 
 

@@ -1,10 +1,12 @@
 """Reading what staff type into the search box: a reference, an NHS number, a date of birth, a
 postcode and names, in any order and in the forms people write them.
 
-"smith 3/4/2015", "FD-BCDF-GHJK", "943 476 5919", "L20 3NJ" and "Jo Smith, 3 April 2015" are each
-read into `Terms`. Something that looks like a date but is not one (31/2/2015), an NHS number
-whose check digit is wrong, or text that is none of these, is refused with a message saying what
-to type instead, rather than searched for and silently finding nothing.
+"smith 3/4/2015", "Kayden", "FD-BCDF-GHJK", "943 476 5919", "L20 3NJ" and "Jo Smith, 3 April 2015"
+are each read into `Terms`. Dates are read day first, as written in England (25/9/2010,
+25-09-2010, 25 Sept 2010, or 2010-09-25). Something that looks like a date but is not one
+(31/2/2015, or 9/25/2010 in American order), an NHS number whose check digit is wrong, or text
+that is none of these, is refused with a message saying what to type instead, rather than
+searched for and silently finding nothing.
 """
 
 from __future__ import annotations
@@ -51,9 +53,13 @@ _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DAY_FIRST = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?![\d/.-])")
 # 2015-04-03 (ISO).
 _YEAR_FIRST = re.compile(r"(?<![\d/.-])(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})(?![\d/.-])")
-# 3 April 2015, 3rd Apr 2015, 3 april, 2015.
+# 3 April 2015, 3rd Apr 2015, 3 april, 2015, 3rd of April 2015.
 _IN_WORDS = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_NAMES})\.?,?\s+(\d{{4}})\b", re.I
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_NAMES})\.?,?\s+(\d{{4}})\b", re.I
+)
+# April 3, 2015: the month in words leaves no doubt which number is the day.
+_MONTH_FIRST = re.compile(
+    rf"\b({_MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I
 )
 _POSTCODE = re.compile(rf"(?<![A-Za-z0-9]){POSTCODE}(?![A-Za-z0-9])")
 # A name: letters, with apostrophes and hyphens inside it (O'Brien-Smith).
@@ -80,10 +86,12 @@ class Terms:
     first_name: str = ""
     last_name: str = ""
     other_names: str = ""
+    # One name given alone ("Kayden", "Smith"): a first name or a surname, searched as either.
+    name: str = ""
 
     @property
     def names(self) -> bool:
-        return bool(self.first_name or self.last_name)
+        return bool(self.first_name or self.last_name or self.name)
 
     @property
     def people_terms(self) -> bool:
@@ -96,7 +104,9 @@ class Terms:
         if self.reference:
             parts.append(f"contact reference {self.reference}")
         if self.names:
-            name = " ".join(p for p in (self.first_name, self.other_names, self.last_name) if p)
+            name = " ".join(
+                p for p in (self.first_name, self.other_names, self.last_name, self.name) if p
+            )
             parts.append(f"name \u2018{name}\u2019")  # typographic quotes: no escaping
         if self.date_of_birth:
             day = self.date_of_birth
@@ -159,7 +169,12 @@ def _cut(text: str, match: re.Match) -> str:
 
 
 def _date(text: str, today: dt.date) -> tuple[dt.date | None, str]:
-    for pattern, order in ((_YEAR_FIRST, "ymd"), (_IN_WORDS, "dmy"), (_DAY_FIRST, "dmy")):
+    for pattern, order in (
+        (_YEAR_FIRST, "ymd"),
+        (_IN_WORDS, "dmy"),
+        (_MONTH_FIRST, "mdy"),
+        (_DAY_FIRST, "dmy"),
+    ):
         match = pattern.search(text)
         if not match:
             continue
@@ -172,27 +187,39 @@ def _date(text: str, today: dt.date) -> tuple[dt.date | None, str]:
         try:
             day = dt.date(year, month, int(parts["d"]))
         except ValueError:
-            raise TermsError(
-                f"{match[0].strip()} is not a real date: enter a date of birth like 3/4/2015 "
-                "or 3 April 2015"
-            ) from None
+            raise TermsError(_not_a_date(match[0].strip(), parts, year)) from None
         if day.year < 1900:
             raise TermsError(f"{match[0].strip()} is too long ago to be a date of birth")
         return day, _cut(text, match)
     return None, text
 
 
+def _not_a_date(typed: str, parts: dict[str, str], year: int) -> str:
+    """What to type instead of a date that is not one: 9/25/2010 (American order, month first)
+    gets the same date written day first as its example."""
+    example = "3/4/2015"
+    day, month = parts["d"], parts["m"]
+    if day.isdigit() and month.isdigit() and int(month) > 12:
+        try:
+            swapped = dt.date(year, int(day), int(month))
+        except ValueError:
+            pass
+        else:
+            example = f"{swapped.day}/{swapped.month}/{swapped.year}"
+    return f"{typed} is not a real date: enter the date as day/month/year, for example {example}"
+
+
 def _names(text: str) -> tuple[dict[str, str], str]:
-    """The name words in what is left: 'Smith' is a surname; 'Jo Smith' and 'Smith, Jo' are a
-    first name and a surname; words between them are other names."""
+    """The name words in what is left: 'Kayden' or 'Smith' alone is either name; 'Jo Smith' and
+    'Smith, Jo' are a first name and a surname; words between them are other names."""
     surname_first = "," in text
     words = [match[0] for match in _NAME_WORD.finditer(text)]
     rest = _NAME_WORD.sub(" ", text)
     words = [w for w in words if fold(w)]
     if not words:
         return {}, rest
-    if len(words) == 1:
-        return {"last_name": words[0]}, rest
+    if len(words) == 1:  # a first name or a surname: searched as either
+        return {"name": words[0]}, rest
     if surname_first:
         last, first, *others = words
     else:
