@@ -16,7 +16,7 @@ from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import PermissionDeniedError, require
 from frontdoor.accounts.roles import Role
 from frontdoor.audit import services as audit
-from frontdoor.errors import DomainError
+from frontdoor.errors import DomainError, StalePageError
 from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
 from frontdoor.mash.models import AgencyRequest, Answer, Enquiry, Opinion, RagReview
 from frontdoor.mash.selectors import sharing_allows
@@ -290,7 +290,9 @@ def review_rag(
     contact = Contact.objects.select_for_update().get(pk=enquiry.contact_id)
     enquiry = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
     latest = enquiry.reviews.order_by("-sequence").first()
-    if (latest.sequence if latest else 0) != based_on:
+    if latest is None and based_on != 0:
+        raise StalePageError
+    if latest is not None and latest.sequence != based_on:
         raise ReviewConflict(latest)
     if rag not in Rag._value2member_map_:
         raise DomainError("Choose the final RAG: Red, Amber or Green.")

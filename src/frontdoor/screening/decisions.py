@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
-from frontdoor.errors import DomainError
+from frontdoor.errors import DomainError, StalePageError
 from frontdoor.intake.models import Contact, ReferrerType, Report, ReportedChild
 from frontdoor.outbox.services import queue_message
 from frontdoor.people.postcodes import authority_named
@@ -245,7 +245,9 @@ def record_decision(
     if child.contact_id != contact.pk:
         raise DomainError(f"{child} is not part of contact {contact.reference}.")
     latest = Decision.objects.filter(child=child).order_by("-sequence").first()
-    if (latest.sequence if latest else 0) != based_on:
+    if latest is None and based_on != 0:
+        raise StalePageError
+    if latest is not None and latest.sequence != based_on:
         raise DecisionConflict(latest)
     screening_view = contact_screening(policy=policy, contact=contact)
     summary = next(item for item in screening_view.children if item.child.pk == child.pk)
