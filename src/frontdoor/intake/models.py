@@ -88,7 +88,7 @@ def progressed_on_time_condition() -> Q:
     return Q(progressed_at__lte=F("progress_due_at"))
 
 
-class ContactQuerySet(models.QuerySet):
+class ContactQuerySet(models.QuerySet["Contact"]):
     """Contacts by their R25 clock: the one definition of progressed and overdue."""
 
     def progressed(self) -> ContactQuerySet:
