@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
-from frontdoor.intake.models import Contact, ReferrerType, ReportedChild, YesNoUnknown
+from frontdoor.intake.models import (
+    Contact,
+    ContactQuerySet,
+    ReferrerType,
+    ReportedChild,
+    YesNoUnknown,
+)
 from frontdoor.intake.selectors import contacts_visible_to
 from frontdoor.people.postcodes import check_postcode
 from frontdoor.policy.clocks import LONDON
@@ -187,7 +193,7 @@ def contact_screening(*, policy: Policy, contact: Contact) -> ContactScreening:
 # Queues (R25): contacts the front door is working on, soonest due first.
 
 
-def _queue_base(user) -> QuerySet[Contact]:
+def _queue_base(user) -> ContactQuerySet:
     # A contact about a restricted person stays in the queue, showing only whom to ask (R45).
     return (
         contacts_visible_to(user, restricted_rows=True)
@@ -276,7 +282,7 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
     rows = []
     for contact in contacts:
         rags = [decision.rag for decision in contact.decisions.all() if decision.rag]
-        rag = min(rags, key=_RAG_ORDER.get) if rags else ""
+        rag = min(rags, key=_RAG_ORDER.get) if rags else ""  # type: ignore[arg-type]  # each RAG is in the order
         assignment = getattr(contact, "assignment", None)
         due = contact.progress_due_at
         restricted_ask = getattr(contact, "restricted_ask", None)
