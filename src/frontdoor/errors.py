@@ -5,3 +5,11 @@ class DomainError(Exception):
     def __init__(self, message: str):
         self.message = message
         super().__init__(message)
+
+
+class StalePageError(DomainError):
+    """A form says it follows a record (a decision, a review) that was never made: it came from
+    a page that was not ours, or was changed on its way. Refused, asking for the page afresh."""
+
+    def __init__(self) -> None:
+        super().__init__("This page is out of date: open it again and start from what it shows.")

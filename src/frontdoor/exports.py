@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 from xml.sax.saxutils import escape
 
 from django.db import transaction
@@ -40,6 +40,11 @@ from django.http import HttpResponse
 from frontdoor.audit import services as audit
 from frontdoor.audit.models import AuditEvent
 from frontdoor.policy.clocks import LONDON
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+    from frontdoor.accounts.models import User
 
 CSV, XLSX, ZIP, XML, JSON = "csv", "xlsx", "zip", "xml", "json"
 CONTENT_TYPES = {
@@ -128,7 +133,7 @@ def _csv_value(value: Any, date_format: str) -> Any:
     return value
 
 
-def write_csv(sheet: Sheet, stream: TextIO) -> int:
+def write_csv(sheet: Sheet, stream: SupportsWrite[str]) -> int:
     """Write `sheet` as CSV, heading first; the number of rows written (the heading not counted)."""
     writer = csv.writer(stream)
     writer.writerow([csv_text(str(title)) for title in sheet.header])
@@ -358,7 +363,7 @@ def _offered(export: Export, file_format: str) -> None:
 def _record(
     *,
     export: Export,
-    by,
+    by: User | None,
     file_format: str,
     filename: str,
     rows: int,
@@ -386,7 +391,7 @@ def _record(
 def record_written(
     *,
     export: Export,
-    by,
+    by: User | None,
     paths: Sequence[Path],
     rows: int,
     filters: Mapping[str, Any] | None = None,
@@ -412,7 +417,7 @@ _UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._@+-]")
 def respond(
     *,
     export: Export,
-    by,
+    by: User | None,
     file_format: str,
     filename: str,
     content: bytes | str,
@@ -432,7 +437,7 @@ def respond(
 def download(
     *,
     export: Export,
-    by,
+    by: User | None,
     file_format: str,
     filename: str,
     sheets: Sequence[Sheet],

@@ -70,8 +70,8 @@ class DateField(forms.Field):
 
 
 def _field(field: forms.Field, govuk: str, *, width: str = "") -> forms.Field:
-    field.govuk = govuk
-    field.width = width
+    field.govuk = govuk  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
+    field.width = width  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
     return field
 
 
@@ -79,7 +79,7 @@ def text(label: str, *, hint: str = "", width: str = "", autocomplete: str = "")
     field = _field(
         forms.CharField(label=label, help_text=hint, required=False), "text", width=width
     )
-    field.autocomplete = autocomplete
+    field.autocomplete = autocomplete  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
     return field
 
 

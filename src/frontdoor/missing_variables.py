@@ -30,7 +30,8 @@ class MissingVariable(str):
     def __new__(cls) -> MissingVariable:
         return super().__new__(cls, "%s")
 
-    def __mod__(self, variable: object) -> object:
+    # Django takes what this gives as the variable's value: not always text.
+    def __mod__(self, variable: object) -> object:  # type: ignore[override]
         expression, context = _resolving()
         origin = _template_origin()
         if _from_a_package(origin):

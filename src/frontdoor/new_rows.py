@@ -71,8 +71,9 @@ def _history_insert(model: type[models.Model], quote, source: str) -> str:
     history = history_of(model)
     columns = ", ".join(quote(field.column) for field in model._meta.concrete_fields)
     # Table and column names come from the models' metadata, quoted; values are parameters.
+    # Only models with a history come here (`history` is not None).
     return (
-        f"INSERT INTO {quote(history.model._meta.db_table)} ({columns}, history_date, "  # noqa: S608
+        f"INSERT INTO {quote(history.model._meta.db_table)} ({columns}, history_date, "  # type: ignore[union-attr]  # noqa: S608
         f"history_user_id, history_type, history_change_reason) "
         f"SELECT {columns}, %s, %s, '+', NULL FROM {source}"
     )
@@ -118,7 +119,7 @@ class NewRows:
         for model, objs, _ in self._groups:
             if model is AuditEvent:  # as `audit.record` does for the entries it writes
                 for event in objs:
-                    audit.written(by=event.actor)
+                    audit.written(by=event.actor)  # type: ignore[attr-defined]  # an AuditEvent
 
     def _links(self, objs: list[models.Model], pk_of: dict) -> dict[str, int]:
         """The columns filled from an object added earlier, each with that object's group."""
@@ -128,8 +129,8 @@ class NewRows:
             links = {}
             for field in obj._meta.concrete_fields:
                 parent = pk_of.get(field.name)
-                if parent is None and field.is_relation and field.is_cached(obj):
-                    parent = field.get_cached_value(obj)
+                if parent is None and field.is_relation and field.is_cached(obj):  # type: ignore[attr-defined]  # a relation's field caches its object
+                    parent = field.get_cached_value(obj)  # type: ignore[attr-defined]  # as above
                 if parent is None or parent.pk is not None:
                     continue
                 if id(parent) not in positions:
@@ -184,11 +185,11 @@ class NewRows:
         has_history = history_of(model) is not None
         if len(objs) == 1:
             obj = objs[0]
-            obj.skip_history_when_saving = True  # its history row is written below
+            obj.skip_history_when_saving = True  # type: ignore[attr-defined]  # read by simple_history as it saves; its history row is written below
             try:
                 obj.save(force_insert=True, using=self.using)
             finally:
-                del obj.skip_history_when_saving
+                del obj.skip_history_when_saving  # type: ignore[attr-defined]  # as above
         elif connection.features.can_return_rows_from_bulk_insert or not has_history:
             model.objects.using(self.using).bulk_create(objs)
         else:  # no ids come back from a bulk insert here: the library looks them up
@@ -197,7 +198,7 @@ class NewRows:
         if not has_history:
             return
         if not _copies_history(model):
-            history_of(model).bulk_history_create(
+            history_of(model).bulk_history_create(  # type: ignore[union-attr]  # has_history, above
                 objs, default_user=self.user, default_date=self.at
             )
             return

@@ -41,7 +41,8 @@ def run_prepared(sql: str, params: Sequence, *, using: str = "default") -> list[
     connection.ensure_connection()
     connection.validate_thread_sharing()
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-    with wrap(_Cursor(connection.connection)) as cursor:
+    # Django wraps the driver's cursor given; the stubs name Django's own wrapper instead.
+    with wrap(_Cursor(connection.connection)) as cursor:  # type: ignore[arg-type]
         cursor.execute(_numbered(sql), params)
         return cursor.fetchall()
 

@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE as CSP_NONCE
@@ -153,7 +154,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "frontdoor.urls"
 WSGI_APPLICATION = "frontdoor.wsgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [Path(__file__).resolve().parent / "templates"],
@@ -325,6 +326,7 @@ FRONTDOOR_PERMISSIONS_OFF = (
 # PostgreSQL alike. A shared Redis (FRONTDOOR_CACHE_URL=redis://host:6379/0) spares the database
 # those writes; locmem:// keeps it in each process's memory, where each process counts alone.
 FRONTDOOR_CACHE_URL = env_str("FRONTDOOR_CACHE_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if FRONTDOOR_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {

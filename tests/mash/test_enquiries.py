@@ -14,7 +14,7 @@ from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact
 from frontdoor.mash import enquiries
 from frontdoor.mash.enquiries import PersonAnswer, ReviewConflict
-from frontdoor.mash.models import Answer, Opinion
+from frontdoor.mash.models import Answer, Opinion, RagReview
 from frontdoor.mash.selectors import requests_visible_to
 from frontdoor.outbox.models import Message
 from frontdoor.policy.clocks import LONDON
@@ -246,6 +246,17 @@ def test_r38_the_final_rag_is_recorded_and_two_managers_cannot_both_win(
             enquiry=enquiry, by=make_user(Role.MASH_MANAGER), rag="green", reason="Low level."
         )
     assert refused.value.review == review
+
+
+def test_r38_a_review_claiming_to_follow_one_never_recorded_is_refused_as_out_of_date(
+    contact, manager
+):
+    enquiry = send(contact, manager)
+    with pytest.raises(DomainError, match="This page is out of date"):
+        enquiries.review_rag(
+            enquiry=enquiry, by=manager, rag="red", reason="Police hold more.", based_on=1
+        )
+    assert not RagReview.objects.exists()
 
 
 def test_r36_agencies_are_chased_once_when_due_soon_and_once_when_overdue(contact, manager, police):

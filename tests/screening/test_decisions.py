@@ -117,6 +117,16 @@ def test_two_managers_deciding_at_once_the_second_is_told_and_shown_the_first(
     assert Decision.objects.count() == 2
 
 
+def test_a_decision_claiming_to_follow_one_never_recorded_is_refused_as_out_of_date(
+    contact, manager
+):
+    # The page's hidden `based_on` names decision 1, but the child has none (a page changed on
+    # its way): refused with a message to act on, and nothing recorded.
+    with pytest.raises(DomainError, match="This page is out of date"):
+        decide(contact, contact.children.first(), manager, based_on=1)
+    assert not Decision.objects.exists()
+
+
 def test_decision_departing_from_the_suggestion_is_marked(contact, manager, worker):
     child = contact.children.first()
     save_findings(

@@ -20,7 +20,8 @@ class FrontDoorUserAdmin(SimpleHistoryAdmin, UserAdmin):
     )
     list_filter = ("role", "agency_key", "is_active")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        # Django's UserAdmin sets its fieldsets; the stubs type the attribute as optional.
+        *UserAdmin.fieldsets,  # type: ignore[misc]
         ("Front Door", {"fields": ("role", "agency_key", "team", "job_title")}),
     )
     add_fieldsets = (

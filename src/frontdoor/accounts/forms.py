@@ -30,6 +30,9 @@ class CodeForm(forms.Form):
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
     )
 
+    # The field the error summary links a refusal of the whole form to (set by the page).
+    non_field_errors_anchor: str
+
 
 class AccountChoiceField(forms.ModelChoiceField):
     """An active account, chosen from a list showing each one's name, username and role."""

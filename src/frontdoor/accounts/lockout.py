@@ -102,7 +102,8 @@ def _buckets(request: HttpRequest, credentials: dict | None) -> list[tuple[str, 
         return [("sign-in-browser", browser, ACCOUNT)]
     # The address first: while it is paused, the account's own wait is beside the point.
     return [
-        ("sign-in-address", request.axes_ip_address, ADDRESS),
+        # django-axes sets the client's address on the request in its middleware.
+        ("sign-in-address", request.axes_ip_address, ADDRESS),  # type: ignore[attr-defined]
         ("sign-in-account", _account_key(username), ACCOUNT),
     ]
 
@@ -114,12 +115,12 @@ class SignInHandler(AxesDatabaseHandler):
 
     def is_allowed(self, request: HttpRequest, credentials: dict | None = None) -> bool:
         if not super().is_allowed(request, credentials):
-            request.sign_in_pause = _locked(request)
+            request.sign_in_pause = _locked(request)  # type: ignore[attr-defined]  # read by the sign-in page
             return False
         for name, key, limit in _buckets(request, credentials):
             wait = waiting(name, key=key)
             if wait:
-                request.sign_in_pause = Pause(limit=limit, seconds=wait)
+                request.sign_in_pause = Pause(limit=limit, seconds=wait)  # type: ignore[attr-defined]  # as above
                 return False
         return True
 

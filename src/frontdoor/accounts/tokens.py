@@ -197,8 +197,19 @@ def user_for_token(token: str, *, now: dt.datetime | None = None) -> User | None
             Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale), pk=token_id
         ).update(last_used_at=now)
     user = User.from_db(connection.alias, names, user_values)
-    user.token_use = TokenUse(token_id=token_id, prefix=prefix, scopes=from_text(scopes))
+    # Read back with `scopes.token_use_of`; only a user acting through a token carries it.
+    user.token_use = TokenUse(  # type: ignore[attr-defined]
+        token_id=token_id, prefix=prefix, scopes=from_text(scopes)
+    )
     return user
+
+
+class TokenRequest(HttpRequest):
+    """A request to an API operation behind `ApiTokenAuth`: django-ninja has set `auth` to the
+    token's user, as `ApiTokenAuth.authenticate` set `user`. For annotating operations only."""
+
+    auth: User
+    user: User
 
 
 class ApiTokenAuth(HttpBearer):
@@ -230,7 +241,7 @@ class ApiTokenAuth(HttpBearer):
         request.user = user
         require_scope(
             user,
-            method=request.method,
+            method=request.method,  # type: ignore[arg-type]  # a request served has its method
             scope=self.scope,
             what=f"{request.method} {request.path}",
         )

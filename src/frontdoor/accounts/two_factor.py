@@ -37,6 +37,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from frontdoor.accounts.access import SignedInRequest
 from frontdoor.accounts.models import EnrolmentLink, User
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
@@ -190,7 +191,7 @@ def _check_code(device: TOTPDevice, code: str) -> None:
 
 
 def confirm_set_up(
-    *, request: HttpRequest, device: TOTPDevice, code: str, link: EnrolmentLink | None = None
+    *, request: SignedInRequest, device: TOTPDevice, code: str, link: EnrolmentLink | None = None
 ) -> TOTPDevice:
     """Confirm a new app with its first code; the session is then verified. In the required
     mode only through a set-up link, which is then used up."""

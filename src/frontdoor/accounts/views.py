@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
 from frontdoor.accounts import lockout, two_factor
-from frontdoor.accounts.access import allowed, for_anyone_signed_in
+from frontdoor.accounts.access import SignedInRequest, allowed, for_anyone_signed_in
 from frontdoor.accounts.forms import CodeForm, EnrolmentLinkForm, IssueTokenForm, SignInForm
 from frontdoor.accounts.models import ApiToken, EnrolmentLink
 from frontdoor.accounts.permissions import actions_for
@@ -59,7 +59,7 @@ def _page_for(action_key: str) -> str | None:
 
 
 @for_anyone_signed_in
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     """What the signed-in user's role can do."""
     actions = [
         {"description": a.description, "rule": a.rule, "url": _page_for(a.key)}
@@ -115,7 +115,7 @@ def _code_page(request: HttpRequest, template: str, form: CodeForm, **context) -
 
 @for_anyone_signed_in
 @never_cache
-def two_factor_set_up(request: HttpRequest) -> HttpResponse:
+def two_factor_set_up(request: SignedInRequest) -> HttpResponse:
     """Set up an authenticator app; in the required mode, only through a set-up link."""
     if done := _already_set_up(request):
         return done
@@ -130,7 +130,7 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
 
 @for_anyone_signed_in  # the link itself names the one user it is for
 @never_cache
-def two_factor_enrol(request: HttpRequest, secret: str) -> HttpResponse:
+def two_factor_enrol(request: SignedInRequest, secret: str) -> HttpResponse:
     """Set up an authenticator app through the one-time link an administrator gave."""
     if done := _already_set_up(request):
         return done
@@ -155,7 +155,7 @@ def _already_set_up(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def _set_up(request: HttpRequest, *, link: EnrolmentLink | None) -> HttpResponse:
+def _set_up(request: SignedInRequest, *, link: EnrolmentLink | None) -> HttpResponse:
     """The app's secret (as a QR code and as text), then its first code."""
     device = two_factor.pending_device(request.user)
     form = CodeForm(request.POST or None)
@@ -201,7 +201,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @never_cache  # the page that shows a new token must not be kept by the browser
 @require_http_methods(["GET", "POST"])
 @allowed("tokens.manage")
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: SignedInRequest) -> HttpResponse:
     """Partner systems' API tokens, and issuing one: the token is shown this once."""
     form = IssueTokenForm(request.POST or None)
     issued = None
@@ -227,7 +227,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @allowed("tokens.manage")
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
     """Revoke a token, after a page asking to confirm: it stops working from its next request."""
     api_token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk)
     if request.method == "POST":
@@ -247,7 +247,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache  # the page that shows a new link must not be kept by the browser
 @require_http_methods(["GET", "POST"])
 @allowed("two_factor.issue_link")
-def enrolment_links(request: HttpRequest) -> HttpResponse:
+def enrolment_links(request: SignedInRequest) -> HttpResponse:
     """Give a member of staff a one-time link to set up their authenticator app: shown once."""
     form = EnrolmentLinkForm(request.POST or None)
     issued = None

@@ -7,13 +7,18 @@ An entry written while a partner system's request is served names the API token 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone
 
 from frontdoor.accounts.scopes import token_use_of
 from frontdoor.audit.models import AuditEvent, RecordView
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from frontdoor.accounts.models import User
 
 
 def _describe_target(target: models.Model | None) -> tuple[str, str, str]:
@@ -55,7 +60,7 @@ def entry(
     )
 
 
-def written(*, by) -> None:
+def written(*, by: User | AnonymousUser | None) -> None:
     """Note that an entry acted by `by` was written: a request served through `by`'s token then
     has an entry naming the token. `record` calls this; so does a writer of entries built by
     `entry` (`NewRows`)."""

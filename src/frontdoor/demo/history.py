@@ -73,6 +73,7 @@ SCREENED_FROM_LEVEL = 3  # R25: most contacts are progressed within the working 
 
 # Where the families over the border go (R17), by the outward codes in `demo.contacts`.
 NEIGHBOURS = {"L4": "E08000012", "WN8": "E10000017"}  # Liverpool, Lancashire
+PRIMARY_NEEDS: tuple[tuple[str, int], ...]
 PRIMARY_NEEDS = (("N1", 52), ("N2", 5), ("N3", 6), ("N4", 10), ("N5", 14), ("N6", 5), ("N8", 5))
 PRIMARY_NEEDS += (("N7", 2), ("N9", 1))
 # The manager's rationale for each kind of outcome: each council words and keys its outcomes
@@ -252,7 +253,8 @@ class _History:
             return
         if returning is not None:
             # R18: the worker finds the child already known, and links them.
-            link_reported_person(reported=child, person=returning[1].person, by=self.staff.worker)
+            # A returning family's child is already a person.
+            link_reported_person(reported=child, person=returning[1].person, by=self.staff.worker)  # type: ignore[arg-type]
             self.known_families.add(recorded.contact.pk)
         elif rng.random() < RETURNING_SHARE * 1.5:
             child.person = create_person_from(reported=child, by=self.staff.worker)
@@ -458,13 +460,14 @@ def _transfer_for(children: list[ReportedChild]) -> TransferDetails | None:
 
 
 def _done_note(follow_up: FollowUp) -> str:
-    return {
+    notes: dict[str, str] = {
         FollowUp.Kind.REFERRER_FEEDBACK: "Told the referrer the outcome by telephone.",
         FollowUp.Kind.FAMILY_TOLD: "Told the family what will happen next.",
         FollowUp.Kind.STRATEGY_DISCUSSION: "Strategy discussion held with police and health.",
         FollowUp.Kind.CHILD_SEEN: "The child was seen by the duty social worker.",
         FollowUp.Kind.PASS_TO_ALLOCATED_WORKER: "Passed to the allocated worker.",
-    }.get(follow_up.kind, "Done.")
+    }
+    return notes.get(follow_up.kind, "Done.")
 
 
 def _child_details(child: ReportedChild) -> dict:

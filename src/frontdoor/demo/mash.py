@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -449,7 +450,7 @@ class _Mash:
     def exploitation(self) -> None:
         """A 14-year-old missing overnight, found with older males: the worker's exploitation
         screening, a case discussion with the coordinator, and the briefing's actions (R41)."""
-        teenager = {
+        teenager: dict[str, Any] = {
             "first_name": "Kai",
             "last_name": "Pretendale",
             "date_of_birth": self.years_ago(14, 40),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,9 @@ from frontdoor.demo.contacts import FIRST_NAMES_ADULT, FIRST_NAMES_CHILD, SURNAM
 from frontdoor.people.models import Gender, Involvement, Person
 from frontdoor.people.names import nickname_forms
 from frontdoor.people.services import link_reported_person
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
 SEED = 2027
 SOURCE_SOCIAL_CARE = "demo-social-care"
@@ -49,7 +53,7 @@ def _varied_first_name(rng: random.Random, first_name: str) -> str:
 
 
 @transaction.atomic
-def load_demo_people(*, by, today: dt.date | None = None) -> int:
+def load_demo_people(*, by: User, today: dt.date | None = None) -> int:
     """Make the demo's known people and their involvements; return how many were made."""
     if demo_people_loaded():
         return 0
@@ -77,7 +81,7 @@ def load_demo_people(*, by, today: dt.date | None = None) -> int:
             address=child.address,
             postcode="" if n % 5 == 4 else child.postcode,
         )
-        person._change_reason = "Demo data"
+        person._change_reason = "Demo data"  # type: ignore[attr-defined]  # read by simple_history as it saves
         person.save()
         made += 1
         _involvements_for(rng, person, n, today)
@@ -98,7 +102,7 @@ def load_demo_people(*, by, today: dt.date | None = None) -> int:
             f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
             address=f"{rng.randint(1, 120)} Example Street, {town}",
         )
-        person._change_reason = "Demo data"
+        person._change_reason = "Demo data"  # type: ignore[attr-defined]  # read by simple_history as it saves
         person.save()
         made += 1
         if not adult and n % 3 == 0:

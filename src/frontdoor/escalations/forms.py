@@ -77,14 +77,14 @@ class DiscussionForm(GovukForm):
 
     def __init__(self, *args, policy: Policy, last_step: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["held_on"].govuk = "date"
-        self.fields["held_time"].width = "govuk-input--width-5"
+        self.fields["held_on"].govuk = "date"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
+        self.fields["held_time"].width = "govuk-input--width-5"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
         method = self.fields["method"]
         # Only the ways the council's policy accepts are offered (R42: Sefton, not e-mail).
-        method.choices = [
+        method.choices = [  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
             (key, METHOD_WORDS[Method(key)].capitalize()) for key in policy.escalation.recorded_by
         ]
-        method.widget.choices = method.choices
+        method.widget.choices = method.choices  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
         method.error_messages["invalid_choice"] = "Select one of the ways listed"
         if last_step:
             outcome = self.fields["outcome"]

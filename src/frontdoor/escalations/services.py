@@ -136,7 +136,7 @@ def open_escalation(
     decision: Decision | None = None,
     meeting: Meeting | None = None,
     about: str,
-    by,
+    by: User,
     now: dt.datetime | None = None,
     submission_key: str | None = None,
 ) -> Escalation:
@@ -270,7 +270,7 @@ def may_record(user, escalation: Escalation) -> bool:
 def record_discussion(
     *,
     escalation: Escalation,
-    by,
+    by: User,
     held_at: dt.datetime,
     method: str,
     participants: str,

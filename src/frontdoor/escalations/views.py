@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from frontdoor import exports
-from frontdoor.accounts.access import allowed
+from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.accounts.access import refused as _refused
 from frontdoor.errors import DomainError
 from frontdoor.escalations import selectors, services
@@ -24,7 +24,7 @@ from frontdoor.policy.registry import current_policy
 MEETINGS_LISTED = 100  # the latest meetings; older ones are escalated from the meeting's page
 
 
-def _open(request: HttpRequest, *, contact, decision=None, meeting=None) -> HttpResponse:
+def _open(request: SignedInRequest, *, contact, decision=None, meeting=None) -> HttpResponse:
     """The page that opens an escalation, about a contact, a decision or a meeting's outcome."""
     if request.method == "POST":
         form = OpenForm(request.POST)
@@ -62,7 +62,7 @@ def _open(request: HttpRequest, *, contact, decision=None, meeting=None) -> Http
 @require_http_methods(["GET", "POST"])
 @allowed("escalation.open")
 def open_escalation(
-    request: HttpRequest, reference: str, decision_id: int | None = None
+    request: SignedInRequest, reference: str, decision_id: int | None = None
 ) -> HttpResponse:
     """Open an escalation about a contact, or one of its decisions (R39, R42)."""
     # Need-to-know: another agency's contact looks the same as one that does not exist.
@@ -75,7 +75,7 @@ def open_escalation(
 
 @require_http_methods(["GET", "POST"])
 @allowed("escalation.open")
-def open_meeting_escalation(request: HttpRequest, pk: int) -> HttpResponse:
+def open_meeting_escalation(request: SignedInRequest, pk: int) -> HttpResponse:
     """Escalate the outcome of a meeting your agency attended (R39, R42)."""
     # Need-to-know: a meeting the agency did not attend looks the same as one that does not
     # exist, and the page shows the meeting's outcome, not the contact's other records.
@@ -97,7 +97,7 @@ def meetings_to_escalate(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @allowed("escalation.open")
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """One escalation: each step with its clock, each discussion and plan; record the next."""
     escalation = get_object_or_404(
         selectors.with_steps(selectors.escalations_visible_to(request.user)), pk=pk
@@ -181,7 +181,12 @@ def raised(request: HttpRequest) -> HttpResponse:
 
 
 def _file_asked_for(
-    request: HttpRequest, *, export: exports.Export, name: str, columns: list[str], rows: list[list]
+    request: SignedInRequest,
+    *,
+    export: exports.Export,
+    name: str,
+    columns: list[str],
+    rows: list[list],
 ) -> HttpResponse | None:
     """The table as the file `?format=` asks for, not found for a format not offered, or None
     when no file is asked for."""
@@ -205,7 +210,7 @@ def _file_asked_for(
 
 @require_http_methods(["GET"])
 @allowed("escalation.oversee")
-def escalation_log(request: HttpRequest) -> HttpResponse:
+def escalation_log(request: SignedInRequest) -> HttpResponse:
     """The escalation summary log (R42 step 2), printable and as CSV or XLSX."""
     policy = current_policy()
     rows = selectors.escalation_log(user=request.user, policy=policy, now=timezone.now())
@@ -223,7 +228,7 @@ def escalation_log(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @allowed("escalation.oversee")
-def step_report(request: HttpRequest) -> HttpResponse:
+def step_report(request: SignedInRequest) -> HttpResponse:
     """How many escalations reached, were resolved at and were late at each step (R42)."""
     policy = current_policy()
     figures = selectors.step_report(user=request.user, policy=policy, now=timezone.now())

@@ -17,7 +17,7 @@ from pydantic import field_validator
 
 from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import require
-from frontdoor.accounts.tokens import ApiTokenAuth
+from frontdoor.accounts.tokens import ApiTokenAuth, TokenRequest
 from frontdoor.audit import services as audit
 from frontdoor.intake import selectors, services
 from frontdoor.intake.models import Channel, Contact
@@ -102,7 +102,7 @@ WRITING_CONTACTS = ApiTokenAuth(scope="contacts:write")
     "contacts", response=RECEIPT_RESPONSES, summary="Record a new contact", auth=WRITING_CONTACTS
 )
 def create_contact(
-    request: HttpRequest,
+    request: TokenRequest,
     report: ReportIn,
     idempotency_key: Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")] = None,
 ):
@@ -123,7 +123,7 @@ def create_contact(
     response={200: ContactOut, 403: Message, 404: Message},
     summary="Read a contact",
 )
-def read_contact(request: HttpRequest, reference: Reference):
+def read_contact(request: TokenRequest, reference: Reference):
     """A contact with its reports, children and adults; for children's services staff only."""
     # Checked before the lookup, so those who may not read contacts cannot probe references.
     require(request.auth, "inbox.view")
@@ -144,7 +144,7 @@ def read_contact(request: HttpRequest, reference: Reference):
     auth=WRITING_CONTACTS,
 )
 def attach_report(
-    request: HttpRequest,
+    request: TokenRequest,
     reference: Reference,
     report: ReportIn,
     idempotency_key: Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")] = None,

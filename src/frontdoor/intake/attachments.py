@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import filetype
 from django.conf import settings
@@ -23,6 +24,9 @@ from django.utils import timezone
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Attachment, Report
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
 # What a referrer may send, by the type sniffed from the content: PDF, Word (DOCX), spreadsheets
 # (XLSX), OpenDocument text, photos (JPEG, PNG) and plain text.
@@ -105,7 +109,7 @@ def clean_name(name: str) -> str:
 
 
 @transaction.atomic
-def add_attachment(*, report: Report, uploaded_file: File, by=None) -> Attachment:
+def add_attachment(*, report: Report, uploaded_file: File, by: User | None = None) -> Attachment:
     """Check a document from its content and attach it to a report (R10)."""
     checked = check_file(uploaded_file)
     attachment = Attachment(
@@ -134,7 +138,9 @@ def add_attachment(*, report: Report, uploaded_file: File, by=None) -> Attachmen
 
 
 @transaction.atomic
-def add_attachments(*, report: Report, uploaded_files: list[File], by=None) -> list[Attachment]:
+def add_attachments(
+    *, report: Report, uploaded_files: list[File], by: User | None = None
+) -> list[Attachment]:
     """Attach several documents to a report, all or none (R10).
 
     A document whose content is already on the report (the same form sent twice) is not stored

@@ -102,7 +102,7 @@ def written_follow_up_overdue_condition(now: dt.datetime) -> Q:
     return awaiting_written_follow_up_condition() & Q(written_follow_up_due_at__lt=now)
 
 
-class ContactQuerySet(models.QuerySet):
+class ContactQuerySet(models.QuerySet["Contact"]):
     """Contacts by their clocks: the one definition of progressed and overdue (R25), and of
     awaiting the written follow-up and its being overdue (R3)."""
 

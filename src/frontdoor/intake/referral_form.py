@@ -50,8 +50,9 @@ from frontdoor.intake.submissions import (
 )
 from frontdoor.policy.registry import current_policy
 
-_LEVEL = TypeAdapter(Submission.model_fields["referrer_level_of_need"].annotation)
-_REFERRER_TYPE = TypeAdapter(Referrer.model_fields["type"].annotation)
+# Each a field's type as pydantic read it: the stubs allow a field without one.
+_LEVEL = TypeAdapter(Submission.model_fields["referrer_level_of_need"].annotation)  # type: ignore[arg-type, maybe-unrecognized-str-typeform]
+_REFERRER_TYPE = TypeAdapter(Referrer.model_fields["type"].annotation)  # type: ignore[arg-type, maybe-unrecognized-str-typeform]  # as above
 
 
 def public(view: Callable) -> Callable:
@@ -316,7 +317,7 @@ def referrer(request: HttpRequest, journey: str, state: dict[str, Any]) -> HttpR
     if not referrer_type:
         return redirect("refer:who", journey)
     page_questions = questions.referrer_questions(referrer_type)
-    titles = {
+    titles: dict[str, str] = {
         ReferrerType.PROFESSIONAL: "Your work details",
         ReferrerType.ANONYMOUS: "About you",
     }

@@ -20,6 +20,7 @@ from frontdoor.intake.models import (
     Attachment,
     Consultation,
     Contact,
+    ContactQuerySet,
     MissingEpisode,
     Report,
     ReportedAdult,
@@ -31,7 +32,7 @@ from frontdoor.policy.clocks import LONDON
 AGE_FILTERS = ("today", "over_1_day", "over_3_days", "overdue")
 
 
-def contacts_visible_to(user, *, restricted_rows: bool = False) -> QuerySet[Contact]:
+def contacts_visible_to(user, *, restricted_rows: bool = False) -> ContactQuerySet:
     """The contacts `user` may open: children's services staff see the front door's contacts.
 
     A contact about a restricted person (privacy.Restriction) is left out unless `user` is named
@@ -221,7 +222,7 @@ def contact_record(*, contact: Contact, now: dt.datetime | None = None) -> Conta
 
 def first_report(*, contact: Contact) -> Report:
     """The report that opened the contact: a missing episode's or a consultation's own."""
-    return contact.reports.order_by("id").first()
+    return contact.reports.order_by("id").first()  # type: ignore[return-value]  # a contact is made with a report
 
 
 def attachment_of(*, contact: Contact, attachment_id: int) -> Attachment | None:

@@ -113,7 +113,7 @@ class Recorded:
     status_secret: str = ""
 
 
-def _acting_user(by) -> User | None:
+def _acting_user(by: User | None) -> User | None:
     """The signed-in user a change is recorded against; None for the public and the system."""
     return by if getattr(by, "is_authenticated", False) else None
 
@@ -265,7 +265,7 @@ def _expectant_parents_added(submission: Submission, received_at: dt.datetime) -
     }
 
 
-def _check_channel(channel: Channel, by) -> None:
+def _check_channel(channel: Channel, by: User | None) -> None:
     # The online form is the public's, with no sign-in; a partner system's token acts with its
     # user's role, as the pages do (R45); every other channel is staff recording a contact.
     if channel == Channel.ONLINE_FORM:
@@ -282,7 +282,11 @@ def _check_consent_reason(submission: Submission) -> None:
 
 
 def _check_report(
-    *, channel: Channel | str, received_at: dt.datetime | None, by, submission: Submission
+    *,
+    channel: Channel | str,
+    received_at: dt.datetime | None,
+    by: User | None,
+    submission: Submission,
 ) -> tuple[Channel, dt.datetime]:
     """What every report must pass before it is recorded: who records it, when it arrived, and
     the council's reasons for not seeking consent. Returns the channel and the time received."""
@@ -300,7 +304,7 @@ def record_contact(
     submission: Submission,
     channel: Channel,
     received_at: dt.datetime | None = None,
-    by=None,
+    by: User | None = None,
     submission_key: str | None = None,
     kind: Contact.Kind = Contact.Kind.CONCERN,
 ) -> Recorded:
@@ -346,7 +350,7 @@ def _record_new_contact(
     submission: Submission,
     channel: Channel,
     received_at: dt.datetime,
-    by,
+    by: User | None,
     submission_key: str | None,
     kind: Contact.Kind,
     reference: str,
@@ -416,7 +420,7 @@ def attach_report(
     submission: Submission,
     channel: Channel,
     received_at: dt.datetime | None = None,
-    by=None,
+    by: User | None = None,
     submission_key: str | None = None,
 ) -> Recorded:
     """Add another report of the same incident to a contact (R7), or the written follow-up (R3).
@@ -516,7 +520,7 @@ def record_missing_episode(
     submission: Submission,
     channel: Channel,
     received_at: dt.datetime | None = None,
-    by,
+    by: User,
     submission_key: str | None = None,
 ) -> Contact:
     """Record a child's missing episode as a contact (R9); `returned_at` None: still missing.
@@ -560,7 +564,7 @@ def record_consultation(
     question: str,
     advice: str,
     at: dt.datetime | None = None,
-    by,
+    by: User,
 ) -> Consultation:
     """Log a professional consultation, anonymously, with the advice given (R8)."""
     require(by, "contact.record")
@@ -578,13 +582,15 @@ def record_consultation(
     return consultation
 
 
-def consultation_to_contact(*, consultation: Consultation, submission: Submission, by) -> Contact:
+def consultation_to_contact(
+    *, consultation: Consultation, submission: Submission, by: User
+) -> Contact:
     """Safeguarding concerns came out of a consultation: it becomes a contact (R8)."""
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if consultation.became_contact_id:
             raise DomainError(
-                f"This consultation already became contact {consultation.became_contact.reference}."
+                f"This consultation already became contact {consultation.became_contact.reference}."  # type: ignore[union-attr]  # its id is set
             )
         recorded = record_contact(
             submission=submission, channel=Channel.TELEPHONE, received_at=consultation.at, by=by

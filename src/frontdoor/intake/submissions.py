@@ -91,17 +91,16 @@ class Matches:
 NO_NUL = Matches(r"^[^\x00]*$", "Remove the invisible control character (NUL) from this answer")
 
 
-def _text(max_length: int, *rules: Matches) -> Any:
-    """Free text, stripped, at most `max_length` characters, and matching each rule."""
-    return Annotated[
-        str, StringConstraints(strip_whitespace=True, max_length=max_length), *(rules or [NO_NUL])
-    ]
+def _stripped(max_length: int) -> StringConstraints:
+    """Free text, stripped, at most `max_length` characters: with a rule, the type of an answer
+    (written out as `Annotated[str, _stripped(n), RULE]`, so that a type checker can read it)."""
+    return StringConstraints(strip_whitespace=True, max_length=max_length)
 
 
 # Free text is stored exactly as typed (markup included) and always shown as text.
-ShortText = _text(200)
-LongText = _text(20_000)
-Name = _text(100)
+ShortText = Annotated[str, _stripped(200), NO_NUL]
+LongText = Annotated[str, _stripped(20_000), NO_NUL]
+Name = Annotated[str, _stripped(100), NO_NUL]
 
 # A telephone number: 3 to 25 digits, spaces and + ( ) -, or nothing. Its first and last
 # characters are not spaces, so the pattern reads the same with whitespace around it or without.
@@ -117,6 +116,9 @@ NHS_NUMBER = Matches(
     NHS_NUMBER_MESSAGE,
 )
 POSTCODE_AS_TYPED = Matches(f"^[{SPACE}]*(?:{POSTCODE})?[{SPACE}]*$", POSTCODE_MESSAGE)
+Phone = Annotated[str, _stripped(200), PHONE]
+NhsNumber = Annotated[str, _stripped(200), NHS_NUMBER]
+PostcodeAsTyped = Annotated[str, _stripped(200), POSTCODE_AS_TYPED]
 
 
 class EmailAddress:
@@ -187,7 +189,9 @@ def _referrer_schema(schema: dict) -> None:
     # One branch per kind of referrer, each with what it must give, or withhold.
     blank = {"pattern": BLANK}
     anonymous = dict.fromkeys(ANONYMOUS_WITHHOLDS, blank)
-    branches = [{"properties": {"type": {"const": ReferrerType.ANONYMOUS.value}, **anonymous}}]
+    branches: list[dict[str, Any]] = [
+        {"properties": {"type": {"const": ReferrerType.ANONYMOUS.value}, **anonymous}}
+    ]
     for kind, fields in REFERRER_MUST_GIVE.items():
         given = [_given(field) for field in fields]
         if kind == ReferrerType.PROFESSIONAL:
@@ -205,7 +209,7 @@ class Referrer(Shape):
     name: ShortText = ""
     agency: ShortText = ""
     role: ShortText = ""
-    phone: _text(200, PHONE) = ""
+    phone: Phone = ""
     email: Annotated[ShortText, EmailAddress] = ""
     address: LongText = ""
     relationship_to_child: ShortText = ""
@@ -250,7 +254,7 @@ class Person(Shape):
     first_language: ShortText = ""
     religion: ShortText = ""
     address: LongText = ""
-    postcode: _text(200, POSTCODE_AS_TYPED) = ""
+    postcode: PostcodeAsTyped = ""
 
     @field_validator("postcode")
     @classmethod
@@ -300,7 +304,7 @@ class Child(Person):
             )
         ),
     ] = None
-    nhs_number: _text(200, NHS_NUMBER) = ""
+    nhs_number: NhsNumber = ""
     # What the statutory returns ask (the DfE's sex and disability codes), when the referrer
     # says: optional, as on the person record.
     sex: Sex = Sex.NOT_KNOWN

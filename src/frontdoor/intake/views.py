@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from frontdoor.accounts.access import allowed
+from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.accounts.permissions import PermissionDeniedError, can
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
@@ -155,7 +155,7 @@ def _report_form(request: HttpRequest, form_class: type[ReportForm], **kwargs):
     return form, True
 
 
-def _add_documents(request: HttpRequest, form: ReportForm, *, report) -> None:
+def _add_documents(request: SignedInRequest, form: ReportForm, *, report) -> None:
     """Attach the documents sent with the form, already checked by it (R10)."""
     if form.cleaned_data["documents"]:
         add_attachments(
@@ -173,7 +173,7 @@ def _recorded(request: HttpRequest, recorded: services.Recorded, what: str) -> H
 
 
 def _save_report(
-    request: HttpRequest,
+    request: SignedInRequest,
     form: ReportForm,
     record: Callable[..., services.Recorded],
     *,
@@ -206,7 +206,7 @@ def _save_report(
 
 @require_http_methods(["GET", "POST"])
 @allowed("contact.record")
-def new_contact(request: HttpRequest) -> HttpResponse:
+def new_contact(request: SignedInRequest) -> HttpResponse:
     """Record a contact taken by telephone, in person, by letter, e-mail, EDT or the police."""
     form, sent = _report_form(request, ReportForm)
     if sent and form.is_valid():
@@ -222,7 +222,7 @@ def new_contact(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @allowed("contact.record")
-def attach(request: HttpRequest, reference: str) -> HttpResponse:
+def attach(request: SignedInRequest, reference: str) -> HttpResponse:
     """Add a report of the same incident to this contact (R7), each keeping its own referrer."""
     found = _visible_contact(request, reference)
     form, sent = _report_form(request, ReportForm)
@@ -247,7 +247,7 @@ def attach(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @allowed("missing_episode.record")
-def new_missing_episode(request: HttpRequest) -> HttpResponse:
+def new_missing_episode(request: SignedInRequest) -> HttpResponse:
     """Record a child's missing episode as a contact (R9): still missing, or returned."""
     if request.method == "POST":
         form = MissingEpisodeForm(request.POST, files=request.FILES)
@@ -257,11 +257,12 @@ def new_missing_episode(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():  # R10: the episode and its documents, or nothing
                 found = services.record_missing_episode(
-                    child=form.submission.children[0],
+                    # A valid form has its submission.
+                    child=form.submission.children[0],  # type: ignore[union-attr]
                     went_missing_at=form.went_missing_at,
                     returned_at=form.returned_at,
                     missing_from=form.cleaned_data["missing_from"],
-                    submission=form.submission,
+                    submission=form.submission,  # type: ignore[arg-type]  # as above
                     channel=form.cleaned_data["channel"],
                     received_at=form.received_at,
                     by=request.user,
@@ -281,7 +282,7 @@ def new_missing_episode(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @allowed("contact.record")
-def consultations(request: HttpRequest) -> HttpResponse:
+def consultations(request: SignedInRequest) -> HttpResponse:
     """Log a professional consultation with the advice given, and list recent ones (R8)."""
     form = ConsultationForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -302,7 +303,7 @@ def consultations(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @allowed("contact.record")
-def consultation_contact(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_contact(request: SignedInRequest, pk: int) -> HttpResponse:
     """Safeguarding concerns came out of a consultation: record it as a contact (R8)."""
     consultation = get_object_or_404(Consultation.objects.select_related("became_contact"), pk=pk)
     if consultation.became_contact:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Header, Router, Schema
 from pydantic import Field
 
 from frontdoor.accounts.permissions import require
-from frontdoor.accounts.tokens import ApiTokenAuth
+from frontdoor.accounts.tokens import ApiTokenAuth, TokenRequest
 from frontdoor.audit import services as audit
 from frontdoor.intake.api import IdempotencyKey, submission_key
 from frontdoor.intake.schemas import Message
@@ -81,7 +81,7 @@ def _summary(request: AgencyRequest) -> dict:
     }
 
 
-def _visible(request: HttpRequest, pk: int) -> AgencyRequest:
+def _visible(request: TokenRequest, pk: int) -> AgencyRequest:
     require(request.auth, "enquiry.answer")
     try:
         return requests_visible_to(request.auth).get(pk=pk)
@@ -90,7 +90,7 @@ def _visible(request: HttpRequest, pk: int) -> AgencyRequest:
 
 
 @router.get("mash/requests", response={200: list[RequestOut], 403: Message}, summary="List")
-def list_requests(request: HttpRequest):
+def list_requests(request: TokenRequest):
     """The enquiries sent to your agency, waiting ones first."""
     require(request.auth, "enquiry.answer")
     return [_summary(item) for item in requests_visible_to(request.auth)]
@@ -101,7 +101,7 @@ def list_requests(request: HttpRequest):
     response={200: RequestDetailOut, 403: Message, 404: Message},
     summary="Read one",
 )
-def read_request(request: HttpRequest, pk: int):
+def read_request(request: TokenRequest, pk: int):
     """One enquiry sent to your agency, with the people to answer about (R37)."""
     found = _visible(request, pk)
     contact = found.enquiry.contact
@@ -133,7 +133,7 @@ def read_request(request: HttpRequest, pk: int):
     summary="Answer",
 )
 def answer_request(
-    request: HttpRequest,
+    request: TokenRequest,
     pk: int,
     body: AnswerIn,
     idempotency_key: Annotated[IdempotencyKey, Header(alias="Idempotency-Key")],
@@ -161,7 +161,8 @@ def answer_request(
         by=request.auth,
         answers=answers,
         opinion=body.opinion,
-        submission_key=submission_key(request.auth, idempotency_key),
+        # The header is required here, so the key is never None.
+        submission_key=submission_key(request.auth, idempotency_key),  # type: ignore[arg-type]
     )
     answered.refresh_from_db()
     return _summary(answered)

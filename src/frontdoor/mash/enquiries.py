@@ -16,7 +16,7 @@ from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import PermissionDeniedError, require
 from frontdoor.accounts.roles import Role
 from frontdoor.audit import services as audit
-from frontdoor.errors import DomainError
+from frontdoor.errors import DomainError, StalePageError
 from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
 from frontdoor.mash.models import AgencyRequest, Answer, Enquiry, Opinion, RagReview
 from frontdoor.mash.selectors import sharing_allows
@@ -46,7 +46,7 @@ def send_enquiry(
     *,
     contact: Contact,
     child: ReportedChild,
-    by,
+    by: User,
     rag: str,
     agencies: list[str],
     reason: str,
@@ -161,7 +161,7 @@ class PersonAnswer:
     information: str
 
 
-def _visible_request(request: AgencyRequest, by) -> AgencyRequest:
+def _visible_request(request: AgencyRequest, by: User) -> AgencyRequest:
     require(by, "enquiry.answer")
     if request.agency_key != by.agency_key:
         # Need-to-know: the same refusal as for a request that does not exist.
@@ -173,7 +173,7 @@ def _visible_request(request: AgencyRequest, by) -> AgencyRequest:
 def answer_request(
     *,
     request: AgencyRequest,
-    by,
+    by: User,
     answers: list[PersonAnswer],
     opinion: str,
     submission_key: str,
@@ -212,7 +212,7 @@ def answer_request(
         key = (
             ("child", answer.about_child.pk)
             if answer.about_child
-            else ("adult", answer.about_adult.pk)
+            else ("adult", answer.about_adult.pk)  # type: ignore[union-attr]  # about a child or an adult
         )
         if key not in people:
             raise DomainError("An answer is about someone who is not part of this enquiry.")
@@ -274,7 +274,7 @@ class ReviewConflict(DomainError):
 def review_rag(
     *,
     enquiry: Enquiry,
-    by,
+    by: User,
     rag: str,
     reason: str,
     based_on: int = 0,
@@ -290,7 +290,9 @@ def review_rag(
     contact = Contact.objects.select_for_update().get(pk=enquiry.contact_id)
     enquiry = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
     latest = enquiry.reviews.order_by("-sequence").first()
-    if (latest.sequence if latest else 0) != based_on:
+    if latest is None and based_on != 0:
+        raise StalePageError
+    if latest is not None and latest.sequence != based_on:
         raise ReviewConflict(latest)
     if rag not in Rag.values:
         raise DomainError("Choose the final RAG: Red, Amber or Green.")
@@ -309,7 +311,7 @@ def review_rag(
                 policy_version=current_policy_version(),
             )
     except IntegrityError:
-        raise ReviewConflict(enquiry.reviews.order_by("-sequence").first()) from None
+        raise ReviewConflict(enquiry.reviews.order_by("-sequence").first()) from None  # type: ignore[arg-type]  # the review that won
     if enquiry.closed_at is None:
         enquiry.closed_at = now
         enquiry.save(update_fields=["closed_at"])

@@ -35,10 +35,10 @@ class SendForm(GovukForm):
 
     def __init__(self, *args, policy: Policy, rag_options=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agencies"].choices = [(agency.key, agency.name) for agency in policy.agencies]
+        self.fields["agencies"].choices = [(agency.key, agency.name) for agency in policy.agencies]  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
         if rag_options:
             # Each RAG names its agencies' timescale in words (R36), not the policy's key.
-            self.fields["rag"].choices = [
+            self.fields["rag"].choices = [  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
                 (option.rag.value, option.label) for option in rag_options
             ]
 

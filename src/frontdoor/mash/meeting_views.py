@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from frontdoor.accounts.access import allowed
+from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.accounts.models import User
 from frontdoor.accounts.roles import Role
 from frontdoor.errors import DomainError
@@ -76,7 +76,7 @@ class ScheduleForm(GovukForm):
 
 @require_http_methods(["GET", "POST"])
 @allowed("meeting.chair")
-def schedule(request: HttpRequest, reference: str) -> HttpResponse:
+def schedule(request: SignedInRequest, reference: str) -> HttpResponse:
     contact = get_object_or_404(
         intake_selectors.contacts_visible_to(request.user), reference=reference
     )
@@ -141,7 +141,7 @@ class RecordForm(GovukForm):
 
     def __init__(self, *args, meeting: Meeting, policy, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = meetings.meeting_outcomes(policy)
+        self.fields["outcome"].choices = meetings.meeting_outcomes(policy)  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
         self.attendees = list(meeting.attendees.all())
         for attendee in self.attendees:
             self.fields[f"attended-{attendee.pk}"] = forms.BooleanField(
@@ -184,7 +184,7 @@ class RecordForm(GovukForm):
 
 @require_http_methods(["GET", "POST"])
 @allowed("meeting.chair")
-def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting(request: SignedInRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(
         Meeting.objects.filter(contact__in=intake_selectors.contacts_visible_to(request.user)),
         pk=pk,
@@ -248,7 +248,7 @@ class ExploitationForm(GovukForm):
 
 @require_http_methods(["GET", "POST"])
 @allowed("contact.screen")
-def exploitation(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
+def exploitation(request: SignedInRequest, reference: str, child_id: int) -> HttpResponse:
     contact = get_object_or_404(
         intake_selectors.contacts_visible_to(request.user), reference=reference
     )
@@ -284,7 +284,7 @@ class BriefingActionForm(GovukForm):
 
 @require_http_methods(["GET", "POST"])
 @allowed("exploitation.brief")
-def briefing(request: HttpRequest) -> HttpResponse:
+def briefing(request: SignedInRequest) -> HttpResponse:
     """The daily Missing and Exploitation briefing (R41)."""
     today = timezone.localdate()
     if request.method == "POST":
@@ -292,7 +292,7 @@ def briefing(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             # Only a child the user may see on the briefing, named to them (R45).
             child = get_object_or_404(
-                selectors.briefing_children(request.user).filter(restricted_ask__isnull=True),
+                selectors.briefing_children(request.user).filter(restricted_ask__isnull=True),  # type: ignore[misc]  # annotated by briefing_children
                 pk=form.cleaned_data["child"],
             )
             try:

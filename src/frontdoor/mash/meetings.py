@@ -123,7 +123,7 @@ def schedule_meeting(
     scheduled_for: dt.datetime,
     chair: User,
     invitees: list[Invitee],
-    by,
+    by: User,
     override_reason: str = "",
     now: dt.datetime | None = None,
 ) -> Meeting:
@@ -243,7 +243,7 @@ class DissentIn:
 def record_meeting(
     *,
     meeting: Meeting,
-    by,
+    by: User,
     held_at: dt.datetime,
     contributions: list[Contribution],
     analysis: str,
@@ -339,7 +339,7 @@ def record_exploitation_screening(
     *,
     contact: Contact,
     child: ReportedChild,
-    by,
+    by: User,
     referrer_screening: str,
     risk_assessment: str,
     risk: str,
@@ -395,7 +395,7 @@ def record_exploitation_screening(
 def record_briefing_action(
     *,
     child: ReportedChild,
-    by,
+    by: User,
     action: str,
     owner: str,
     on: dt.date | None = None,

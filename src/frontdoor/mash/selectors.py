@@ -113,7 +113,7 @@ class Referrer:
 
 def referrers_for_partner(reports: list[Report]) -> list[Referrer]:
     """Professionals are named by agency; members of the public, family and anonymous are not."""
-    seen = []
+    seen: list[Referrer] = []
     for report in reports:
         if report.referrer_type == ReferrerType.PROFESSIONAL:
             words = f"A professional from {report.referrer_agency or 'an agency'}"
@@ -239,7 +239,7 @@ class ConcernRow:
 
     @property
     def restricted_ask(self) -> str | None:
-        return self.child.restricted_ask
+        return self.child.restricted_ask  # type: ignore[attr-defined]  # annotated by the query
 
 
 def children_of_concern(*, user, today: dt.date) -> list[ConcernRow]:

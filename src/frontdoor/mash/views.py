@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from frontdoor import exports
-from frontdoor.accounts.access import allowed
+from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake import selectors as intake_selectors
@@ -25,7 +25,7 @@ from frontdoor.screening import selectors as screening_selectors
 
 @require_http_methods(["GET", "POST"])
 @allowed("enquiry.send")
-def send(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
+def send(request: SignedInRequest, reference: str, child_id: int) -> HttpResponse:
     """Send a child into MASH, with the criteria met shown (R33-R36).
 
     Nothing is ticked to start with, and the manager sees who will receive the child's details
@@ -107,7 +107,7 @@ def enquiry_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @allowed("rag.confirm")
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: SignedInRequest, pk: int) -> HttpResponse:
     """Every agency's answer side by side with the contact; the final RAG (R38)."""
     enquiry = get_object_or_404(selectors.enquiries_visible_to(request.user), pk=pk)
     audit.record_view(viewer=request.user, target=enquiry.contact, through="MASH review")
@@ -167,7 +167,7 @@ LATE_STATES = (AgencyRequest.State.LATE, AgencyRequest.State.OVERDUE)
 
 @require_http_methods(["GET"])
 @allowed("enquiry.answer")
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: SignedInRequest) -> HttpResponse:
     """The partner agency's enquiries: only those sent to their agency (need-to-know).
 
     Waiting ones first, soonest due first, a page at a time; then the latest answered. Both are
@@ -207,7 +207,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _requests_csv(request: HttpRequest, visible) -> HttpResponse:
+def _requests_csv(request: SignedInRequest, visible) -> HttpResponse:
     """The agency's own enquiries as CSV: the same rows the page shows, nothing more."""
     now = timezone.now()
     rows = (
@@ -235,14 +235,16 @@ def _requests_csv(request: HttpRequest, visible) -> HttpResponse:
 
 def _people(enquiry: Enquiry) -> list[tuple[str, str, object]]:
     contact = enquiry.contact
-    people = [(f"child-{child.pk}", str(child), child) for child in contact.children.all()]
+    people: list[tuple[str, str, object]] = [
+        (f"child-{child.pk}", str(child), child) for child in contact.children.all()
+    ]
     people += [(f"adult-{adult.pk}", str(adult), adult) for adult in contact.adults.all()]
     return people
 
 
 @require_http_methods(["GET", "POST"])
 @allowed("enquiry.answer")
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: SignedInRequest, pk: int) -> HttpResponse:
     """A partner agency answers for every child and adult, with its opinion (R37)."""
     try:
         found = selectors.requests_visible_to(request.user).get(pk=pk)
@@ -266,8 +268,8 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             answers = [
                 enquiries.PersonAnswer(
-                    about_child=person if key.startswith("child") else None,
-                    about_adult=person if key.startswith("adult") else None,
+                    about_child=person if key.startswith("child") else None,  # type: ignore[arg-type]  # a child's key holds a child
+                    about_adult=person if key.startswith("adult") else None,  # type: ignore[arg-type]  # an adult's, an adult
                     nothing_known=data[f"{key}-held"] == "nothing",
                     information=data[f"{key}-information"],
                 )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -25,6 +26,9 @@ from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.outbox.models import Message
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +60,7 @@ def failing() -> QuerySet[Message]:
 
 
 @transaction.atomic
-def send_again(*, message: Message, by) -> Message:
+def send_again(*, message: Message, by: User) -> Message:
     """An administrator asks for a message the sender gave up on to be tried afresh."""
     require(by, "outbox.manage")
     message = Message.objects.select_for_update().get(pk=message.pk)

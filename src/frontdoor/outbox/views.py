@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from frontdoor.accounts.access import allowed
+from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.errors import DomainError
 from frontdoor.outbox import services
 from frontdoor.outbox.models import Message
@@ -27,7 +27,7 @@ def undelivered(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["POST"])
 @allowed("outbox.manage")
-def send_again(request: HttpRequest, pk: int) -> HttpResponse:
+def send_again(request: SignedInRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(Message, pk=pk)
     try:
         services.send_again(message=message, by=request.user)

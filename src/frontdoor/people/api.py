@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
 from frontdoor.accounts.permissions import require
-from frontdoor.accounts.tokens import ApiTokenAuth
+from frontdoor.accounts.tokens import ApiTokenAuth, TokenRequest
 from frontdoor.intake.schemas import Message
 from frontdoor.intake.submissions import NO_NUL
 from frontdoor.people.involvement_import import (
@@ -88,7 +87,7 @@ class InvolvementsOut(Schema):
     response={200: InvolvementsOut, 403: Message},
     summary="Send the case record's involvements",
 )
-def send_involvements(request: HttpRequest, body: InvolvementsIn):
+def send_involvements(request: TokenRequest, body: InvolvementsIn):
     """Create or update involvements (and the people they are about) from the case record.
     Each row is checked as the CSV import checks it; `refused` lists those that were not taken,
     by their number in `rows` (from 1), with what to fix."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
 from django.db.models import Model
@@ -36,6 +36,7 @@ from frontdoor.people.models import (
 from frontdoor.people.postcodes import normalise_postcode
 
 if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
     from frontdoor.intake.models import ReportedAdult, ReportedChild
 
     Record = Person | ReportedChild | ReportedAdult
@@ -56,6 +57,9 @@ CORRECTABLE: dict[str, str] = {
     "nhs_number": "NHS number",
     "disabilities": "Disability",
 }
+
+
+_Locked = TypeVar("_Locked", bound=Model)
 
 
 def correctable_fields(record: Model) -> list[str]:
@@ -79,7 +83,7 @@ def record_label(record: Model) -> str:
     return record._meta.label_lower
 
 
-def _contact_reference(record: Model) -> str:
+def _contact_reference(record: Record) -> str:
     return "" if isinstance(record, Person) else record.contact.reference
 
 
@@ -112,19 +116,21 @@ def _tidy(field: str, value: Any) -> Any:
     return value
 
 
-def _lock(record: Model) -> Model:
+def _lock(record: _Locked) -> _Locked:
     # Only the record's own row is locked: PostgreSQL locks no row of an outer join (person).
-    queryset = type(record).objects.select_for_update(of=("self",))
+    # A record a worker corrects (a person, a reported child or adult): each has `objects`.
+    queryset = type(record).objects.select_for_update(of=("self",))  # type: ignore[attr-defined]
     if not isinstance(record, Person):
         queryset = queryset.select_related("contact", "person")
     return queryset.get(pk=record.pk)
 
 
 def _person_of(record: Model) -> Person | None:
-    return record if isinstance(record, Person) else record.person
+    # Otherwise a reported child or adult, which has its person.
+    return record if isinstance(record, Person) else record.person  # type: ignore[attr-defined]
 
 
-def _check_may_see(*, record: Model, by) -> None:
+def _check_may_see(*, record: Model, by: User) -> None:
     # R45: a restricted record is corrected only by those the restriction names.
     from frontdoor.people.selectors import people_visible_to
 
@@ -139,7 +145,7 @@ def _check_may_see(*, record: Model, by) -> None:
 def correct_details(
     *,
     record: Record,
-    by,
+    by: User,
     details: dict[str, Any],
     reason: str,
     seen: str = "",
@@ -204,8 +210,8 @@ def correct_details(
         # R22: a report older than this correction must not move the family back.
         record.address_reported_at = at
         update_fields.add("address_reported_at")
-    record._change_reason = f"Corrected: {reason}"[:100]
-    record._history_user = by
+    record._change_reason = f"Corrected: {reason}"[:100]  # type: ignore[union-attr]  # read by simple_history as it saves
+    record._history_user = by  # type: ignore[union-attr]  # read by simple_history as it saves
     record.save(update_fields=update_fields)
 
     corrections = Correction.objects.bulk_create(

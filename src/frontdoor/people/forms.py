@@ -55,8 +55,8 @@ def disabilities_field() -> forms.Field:
         required=False,
         error_messages={"invalid_choice": "Select the disabilities from the list"},
     )
-    field.govuk = "checkboxes"
-    field.exclusive = Disability.NONE.value
+    field.govuk = "checkboxes"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
+    field.exclusive = Disability.NONE.value  # type: ignore[attr-defined]  # as above
     return field
 
 

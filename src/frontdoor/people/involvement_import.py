@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -29,6 +30,9 @@ from frontdoor.people.models import (
     nhs_number_is_valid,
 )
 from frontdoor.people.names import fold
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
 REQUIRED_COLUMNS = ("kind", "started_on", "external_id")
 PERSON_COLUMNS = (
@@ -156,7 +160,7 @@ def _find_or_create_person(row: dict[str, str], *, source: str, result: ImportRe
             )
         person = same[0] if same else None
     if person is not None:
-        while person.merged_into_id:  # a merged duplicate: the record kept
+        while person.merged_into is not None:  # a merged duplicate: the record kept
             person = person.merged_into
         if nhs_number and person.nhs_number and person.nhs_number != nhs_number:
             raise RowError(
@@ -176,7 +180,7 @@ def _find_or_create_person(row: dict[str, str], *, source: str, result: ImportRe
             nhs_number=nhs_number,
             postcode=row.get("postcode", ""),
         )
-        person._change_reason = f"Imported from {source}"
+        person._change_reason = f"Imported from {source}"  # type: ignore[attr-defined]  # read by simple_history as it saves
         person.save()
         result.people_created += 1
     if person_id:
@@ -190,7 +194,7 @@ def _import_row(row: dict[str, str], *, source: str, result: ImportResult) -> No
     external_id = row.get("external_id", "").strip()
     if not external_id:
         raise RowError("external_id is empty: each involvement needs its id in the source system")
-    values = {
+    values: dict[str, Any] = {
         "kind": _kind(row.get("kind", "")),
         "started_on": _date(row.get("started_on", ""), "started_on", required=True),
         "ended_on": _date(row.get("ended_on", ""), "ended_on", required=False),
@@ -242,7 +246,7 @@ def _import_row(row: dict[str, str], *, source: str, result: ImportResult) -> No
     for key, value in changed.items():
         setattr(existing, key, value)
     existing.person = person
-    existing._change_reason = f"Re-imported from {source}"
+    existing._change_reason = f"Re-imported from {source}"  # type: ignore[attr-defined]  # read by simple_history as it saves
     existing.save()
     result.updated += 1
 
@@ -272,7 +276,7 @@ def import_involvements(
     source_system: str,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
-    by=None,
+    by: User | None = None,
     through: str = "file",
 ) -> ImportResult:
     """Create or update involvements (and people) from rows of a source system's export (R18),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -63,7 +64,7 @@ def disability_codes(value: str) -> list[str]:
     return [code for code in (value or "").split() if code in Disability.values]
 
 
-def disabilities_problem(codes: list[str]) -> str:
+def disabilities_problem(codes: Sequence[str]) -> str:
     """What is wrong with a choice of disability codes ("" if nothing): "No disability" is
     chosen on its own or not at all."""
     if Disability.NONE in codes and len(codes) > 1:

@@ -199,7 +199,7 @@ _HIDDEN_HISTORY_FIELDS = [
 
 
 def _label(name: str) -> str:
-    return Person._meta.get_field(name).verbose_name.capitalize()
+    return Person._meta.get_field(name).verbose_name.capitalize()  # type: ignore[union-attr]  # a field of the person's own
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from frontdoor.people.names import fold
 from frontdoor.people.postcodes import normalise_postcode
 
 if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
     from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
 
     Reported = ReportedChild | ReportedAdult
@@ -262,7 +263,7 @@ def _merge_address(
 
 
 @transaction.atomic
-def link_reported_person(*, reported: Reported, person: Person, by) -> Linked:
+def link_reported_person(*, reported: Reported, person: Person, by: User) -> Linked:
     """Record that a reported child or adult is this known person; add what is new (R18, R22)."""
     require(by, "contact.screen")
     reported = _lock_reported(reported)
@@ -288,7 +289,8 @@ def link_reported_person(*, reported: Reported, person: Person, by) -> Linked:
     )
     linked = Linked(person=person)
     _merge_report_into(person, reported, linked)
-    person._change_reason = f"Contact {reported.contact.reference}"  # kept with the history row
+    # Kept with the history row: simple_history reads it as it saves.
+    person._change_reason = f"Contact {reported.contact.reference}"  # type: ignore[attr-defined]
     person.save()
     reported.person = person
     reported.save(update_fields=["person"])
@@ -324,7 +326,7 @@ def _reported_key(reported: Reported) -> dict[str, Any]:
 
 
 @transaction.atomic
-def create_person_from(*, reported: Reported, by) -> Person:
+def create_person_from(*, reported: Reported, by: User) -> Person:
     """Create a person record from a reported child or adult not yet known, and link it (R18)."""
     require(by, "contact.screen")
     reported = _lock_reported(reported)
@@ -361,7 +363,7 @@ def create_person_from(*, reported: Reported, by) -> Person:
         if (reported.address or reported.postcode)
         else None,
     )
-    person._change_reason = f"Created from contact {reported.contact.reference}"
+    person._change_reason = f"Created from contact {reported.contact.reference}"  # type: ignore[attr-defined]  # read by simple_history as it saves
     person.save()
     phone = getattr(reported, "phone", "").strip()
     if phone_digits(phone):
@@ -379,7 +381,7 @@ def create_person_from(*, reported: Reported, by) -> Person:
 
 
 @transaction.atomic
-def merge_people(*, keep: Person, duplicate: Person, by, reason: str) -> Person:
+def merge_people(*, keep: Person, duplicate: Person, by: User, reason: str) -> Person:
     """Merge a duplicate person record into the one kept, moving everything attached (R18)."""
     require(by, "contact.screen")
     if keep.pk == duplicate.pk:
@@ -450,10 +452,10 @@ def merge_people(*, keep: Person, duplicate: Person, by, reason: str) -> Person:
         if name != "Name not known":
             _add_other_name(keep, name)
     keep.restricted = keep.restricted or duplicate.restricted  # the stricter setting wins
-    keep._change_reason = f"Merged person {duplicate.pk} into this record: {reason}"
+    keep._change_reason = f"Merged person {duplicate.pk} into this record: {reason}"  # type: ignore[attr-defined]  # read by simple_history as it saves
     keep.save()
     duplicate.merged_into = keep
-    duplicate._change_reason = f"Merged into person {keep.pk}: {reason}"
+    duplicate._change_reason = f"Merged into person {keep.pk}: {reason}"  # type: ignore[attr-defined]  # read by simple_history as it saves
     duplicate.save()
     audit.record(
         actor=by,
@@ -539,7 +541,7 @@ class HouseholdLinked:
 
 
 @transaction.atomic
-def link_household(*, contact: Contact, by) -> HouseholdLinked:
+def link_household(*, contact: Contact, by: User) -> HouseholdLinked:
     """Record the relationships and household a contact describes between linked people (R22)."""
     require(by, "contact.screen")
     from frontdoor.intake.models import ReportedAdult, ReportedChild
@@ -556,7 +558,8 @@ def link_household(*, contact: Contact, by) -> HouseholdLinked:
         ReportedAdult.objects.filter(contact=contact, person__isnull=False).select_related("person")
     )
     result = HouseholdLinked(household=None)
-    child_people = {child.person_id: child.person for child in children}
+    # Only the children and adults linked to a person were read, above.
+    child_people: dict[int, Person] = {child.person_id: child.person for child in children}  # type: ignore[misc]
     for adult in adults:
         kind = relationship_kind(adult.relationship_to_child)
         for child_person in child_people.values():
@@ -580,12 +583,14 @@ def link_household(*, contact: Contact, by) -> HouseholdLinked:
             ):
                 # Filling a "not known" is new information, not an overwrite (R22).
                 relationship.parental_responsibility = adult.parental_responsibility
-                relationship._change_reason = f"Contact {contact.reference}"
+                relationship._change_reason = f"Contact {contact.reference}"  # type: ignore[attr-defined]  # read by simple_history as it saves
                 relationship.save()
 
     # The household: the children and the adults said to live with them.
-    residents = list(child_people.values()) + [
-        adult.person for adult in adults if adult.lives_with_child == YesNoUnknown.YES
+    residents: list[Person] = list(child_people.values()) + [
+        adult.person  # type: ignore[misc]  # as above
+        for adult in adults
+        if adult.lives_with_child == YesNoUnknown.YES
     ]
     first_child = children[0]
     household = _current_household(list(child_people), _postcode(first_child.postcode))
@@ -629,7 +634,7 @@ def _current_household(person_ids: list[int], postcode: str) -> Household | None
 
 @transaction.atomic
 def resolve_conflict(
-    *, conflict: DetailConflict, by, keep: str, reason: str, now: dt.datetime | None = None
+    *, conflict: DetailConflict, by: User, keep: str, reason: str, now: dt.datetime | None = None
 ) -> DetailConflict:
     """Resolve a detail a report gave that differs from the record: keep which, and why (R22).
 
@@ -652,7 +657,7 @@ def resolve_conflict(
     changed: dict[str, Any] = {}
     if keep == DetailConflict.Keep.REPORT:
         changed = _take_given(person, conflict)
-        person._change_reason = f"Conflict from contact {conflict.source} resolved: {reason}"
+        person._change_reason = f"Conflict from contact {conflict.source} resolved: {reason}"  # type: ignore[attr-defined]  # read by simple_history as it saves
         person.save()
     conflict.kept = keep
     conflict.reason = reason.strip()

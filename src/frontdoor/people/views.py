@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from frontdoor.accounts.access import allowed
+from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.accounts.permissions import can
 from frontdoor.audit import selectors as audit_views
 from frontdoor.audit import services as audit
@@ -58,7 +58,7 @@ def _next_to_match(contact, reported) -> tuple[str, object] | None:
 
 @require_http_methods(["GET", "POST"])
 @allowed("contact.screen")
-def match(request: HttpRequest, reference: str, kind: str, reported_id: int) -> HttpResponse:
+def match(request: SignedInRequest, reference: str, kind: str, reported_id: int) -> HttpResponse:
     """The known people most like one reported child or adult, with reasons; link or create."""
     contact = _contact(request, reference)
     reported = _reported(contact, kind, reported_id)
@@ -121,7 +121,7 @@ def match(request: HttpRequest, reference: str, kind: str, reported_id: int) -> 
 
 @require_http_methods(["POST"])
 @allowed("contact.screen")
-def household(request: HttpRequest, reference: str) -> HttpResponse:
+def household(request: SignedInRequest, reference: str) -> HttpResponse:
     """Record the household and relationships the contact describes (R22)."""
     contact = _contact(request, reference)
     try:
@@ -179,7 +179,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _correct(
-    request: HttpRequest, *, record, back: str, contact=None, kind: str = ""
+    request: SignedInRequest, *, record, back: str, contact=None, kind: str = ""
 ) -> HttpResponse:
     """The correction page for one record: the details as they are, and why they change."""
     as_of = contact.received_at.astimezone(LONDON).date() if contact else timezone.localdate()
@@ -234,7 +234,7 @@ def _correct(
 
 @require_http_methods(["GET", "POST"])
 @allowed("records.correct")
-def correct_person(request: HttpRequest, pk: int) -> HttpResponse:
+def correct_person(request: SignedInRequest, pk: int) -> HttpResponse:
     """Correct a person's details after intake, with the reason (R45: rectification)."""
     try:
         found = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
@@ -250,7 +250,7 @@ def correct_person(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @allowed("records.correct")
 def correct_reported(
-    request: HttpRequest, reference: str, kind: str, reported_id: int
+    request: SignedInRequest, reference: str, kind: str, reported_id: int
 ) -> HttpResponse:
     """Correct a child's or adult's details as a contact reported them, at any stage of the
     contact (a closed one too: it changes no decision)."""
@@ -268,13 +268,13 @@ def correct_reported(
 
 @require_http_methods(["POST"])
 @allowed("contact.screen")
-def resolve_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+def resolve_conflict(request: SignedInRequest, pk: int) -> HttpResponse:
     """Resolve a detail a report gave that differs from the record: keep which, and why (R22)."""
     found = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
     form = ConflictForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, errors[0])
+            messages.error(request, errors[0])  # type: ignore[arg-type]  # an error list gives its messages as text
     else:
         conflict = get_object_or_404(
             DetailConflict.objects.filter(person=found), pk=form.cleaned_data["conflict"]

@@ -36,7 +36,7 @@ def indicators(policy: Policy) -> list[Indicator]:
                             level=level.level,
                             domain=domain.name,
                             subdomain=subdomain.name,
-                            text=named.text if named else line,
+                            text=line.text if isinstance(line, IndicatorLine) else line,
                             concerns=tuple(named.concerns) if named else (),
                         )
                     )

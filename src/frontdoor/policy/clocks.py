@@ -71,7 +71,7 @@ class WorkingCalendar:
         """Opening and closing on `day` (aware, London), or None when it is not a working day."""
         if not self.is_working_day(day):
             return None
-        opens, closes = self._hours[day.weekday()]
+        opens, closes = self._hours[day.weekday()]  # type: ignore[misc]  # a working day has hours
         return (
             dt.datetime.combine(day, opens, tzinfo=LONDON),
             dt.datetime.combine(day, closes, tzinfo=LONDON),
@@ -100,7 +100,7 @@ class WorkingCalendar:
                 return hours[0]
             if local < hours[1]:
                 return local
-        opens, _ = self.core_hours_on(self.next_working_day(local.date()))
+        opens, _ = self.core_hours_on(self.next_working_day(local.date()))  # type: ignore[misc]  # a working day has hours
         return opens
 
 
@@ -116,7 +116,7 @@ def add_core_hours(start: dt.datetime, hours: Decimal, calendar: WorkingCalendar
     remaining = _as_timedelta(hours)
     current = calendar.next_opening(start).astimezone(UTC)
     while True:
-        _, closes = calendar.core_hours_on(current.astimezone(LONDON).date())
+        _, closes = calendar.core_hours_on(current.astimezone(LONDON).date())  # type: ignore[misc]  # a working day has hours
         available = closes.astimezone(UTC) - current
         if remaining <= available:
             return current + remaining
@@ -131,7 +131,7 @@ def add_working_days(start: dt.datetime, days: int, calendar: WorkingCalendar) -
         raise ValueError("a clock in working days must run at least one working day")
     for _ in range(int(days)):
         day = calendar.next_working_day(day)
-    _, closes = calendar.core_hours_on(day)
+    _, closes = calendar.core_hours_on(day)  # type: ignore[misc]  # a working day has hours
     return closes.astimezone(UTC)
 
 
@@ -164,7 +164,7 @@ def core_time_between(
     current = calendar.next_opening(start).astimezone(UTC)
     end = end.astimezone(UTC)
     while current < end:
-        _, closes = calendar.core_hours_on(current.astimezone(LONDON).date())
+        _, closes = calendar.core_hours_on(current.astimezone(LONDON).date())  # type: ignore[misc]  # a working day has hours
         total += min(closes.astimezone(UTC), end) - current
         current = calendar.next_opening(closes).astimezone(UTC)
     return total

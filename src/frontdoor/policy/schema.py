@@ -578,7 +578,8 @@ class Policy(Strict):
         read those as routes, so every stored version still loads as it was decided."""
         if not isinstance(data, dict) or not isinstance(data.get("mash_criteria"), list):
             return data
-        routes, criteria = [], []
+        routes: list[Any] = []
+        criteria: list[Any] = []
         for item in data["mash_criteria"]:
             is_route = isinstance(item, dict) and item.get("key") in MASH_ROUTE_KEYS
             (routes if is_route else criteria).append(item)

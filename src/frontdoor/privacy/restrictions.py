@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,9 @@ from frontdoor.errors import DomainError
 from frontdoor.people.models import Person
 from frontdoor.privacy.models import Restriction
 
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
+
 
 @transaction.atomic
 def restrict(
@@ -27,7 +31,7 @@ def restrict(
     allowed_users: Iterable,
     ask: str,
     reason: str,
-    by,
+    by: User,
     at: dt.datetime | None = None,
 ) -> Restriction:
     """Restrict `person`'s record to `allowed_users`; a restriction in force is replaced (R45)."""
@@ -65,7 +69,7 @@ def restrict(
 
 @transaction.atomic
 def lift_restriction(
-    *, person: Person, by, reason: str, at: dt.datetime | None = None
+    *, person: Person, by: User, reason: str, at: dt.datetime | None = None
 ) -> Restriction:
     """Lift the restriction in force on `person`'s record: it stays on record as lifted (R45)."""
     require(by, "privacy.restrict")

@@ -227,7 +227,7 @@ def disclosures(
             authorisations,
             consents,
             reported_consent,
-            child_id=transfer.decision.child_id if transfer.decision_id else None,
+            child_id=transfer.decision.child_id if transfer.decision is not None else None,
         )
         log.append(
             Disclosure(
@@ -239,7 +239,7 @@ def disclosures(
                 lawful_basis=basis,
                 lawful_basis_detail=detail,
                 contact_reference=transfer.contact.reference,
-                child=str(transfer.decision.child) if transfer.decision_id else "",
+                child=str(transfer.decision.child) if transfer.decision is not None else "",
             )
         )
     log = [_restricted(row) if row.contact_reference in hidden else row for row in log]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -29,6 +29,9 @@ from frontdoor.people.selectors import (
     relationships_of,
 )
 from frontdoor.screening.models import Decision
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
 REFERRER = "[redacted: referrer]"
 THIRD_PARTY = "[redacted: third party]"
@@ -74,7 +77,7 @@ def _words(*values: str) -> list[str]:
 
 @transaction.atomic
 def subject_access_export(
-    *, person: Person, by=None, through: str = "", at: dt.datetime | None = None
+    *, person: Person, by: User | None = None, through: str = "", at: dt.datetime | None = None
 ) -> dict[str, Any]:
     """One person's record with third parties redacted (R11), audited as a disclosure (R45).
 
@@ -108,8 +111,8 @@ def subject_access_export(
             scrub.add([other.name, *_words(other.first_name, other.last_name)], THIRD_PARTY)
             scrub.add([getattr(other, "phone", "")], THIRD_PARTY)
     for relationship in relationships_of(person):
-        other = relationship.other if relationship.person_id == person.pk else relationship.person
-        scrub.add([other.name, *_words(other.first_name, other.last_name)], THIRD_PARTY)
+        kin = relationship.other if relationship.person_id == person.pk else relationship.person
+        scrub.add([kin.name, *_words(kin.first_name, kin.last_name)], THIRD_PARTY)
 
     export: dict[str, Any] = {
         "produced_at": _when(at),

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from frontdoor import exports
-from frontdoor.accounts.access import allowed
+from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.people.models import Person
@@ -60,7 +60,7 @@ def person_restricted_or_404(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @allowed("privacy.restrict")
-def restriction_list(request: HttpRequest) -> HttpResponse:
+def restriction_list(request: SignedInRequest) -> HttpResponse:
     """Restrictions in force, and setting one (R45)."""
     form = RestrictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -89,7 +89,7 @@ def restriction_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["POST"])
 @allowed("privacy.restrict")
-def lift(request: HttpRequest) -> HttpResponse:
+def lift(request: SignedInRequest) -> HttpResponse:
     form = LiftForm(request.POST)
     if form.is_valid():
         person = get_object_or_404(Person, pk=form.cleaned_data["person"])
@@ -120,7 +120,7 @@ CSV_COLUMNS = (
 
 @require_http_methods(["GET"])
 @allowed("audit.view")
-def disclosure_log(request: HttpRequest) -> HttpResponse:
+def disclosure_log(request: SignedInRequest) -> HttpResponse:
     """Every disclosure to another agency, with its lawful basis, on screen or as CSV (R45)."""
     form = DisclosureFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -157,7 +157,7 @@ def disclosure_log(request: HttpRequest) -> HttpResponse:
 
 
 def _csv(
-    request: HttpRequest,
+    request: SignedInRequest,
     *,
     export: exports.Export,
     filename: str,
@@ -186,7 +186,7 @@ def _csv_query(request: HttpRequest) -> str:
 
 @require_http_methods(["GET"])
 @allowed("audit.view")
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: SignedInRequest) -> HttpResponse:
     """Every record one member of staff has seen, on screen or as CSV (R45)."""
     form = AccessLogForm(request.GET or None)
     if not (form.is_bound and form.is_valid()):
@@ -240,7 +240,7 @@ def subject_access_find(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @allowed("privacy.subject_access")
-def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
+def subject_access(request: SignedInRequest, pk: int) -> HttpResponse:
     """Produce a person's subject access export: only on POST, as producing it is a disclosure."""
     person = get_object_or_404(Person, pk=pk)
     if request.method == "GET":

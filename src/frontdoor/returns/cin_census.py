@@ -319,7 +319,7 @@ def _upn_unknown(child: CensusChild, reference_date: dt.date) -> str | None:
         return "UN7"  # referral with no further action (rule 8772)
     born = child.facts.date_of_birth
     september = dt.date(reference_date.year, 9, 1)
-    if born is None or age_in_years(born=born, on=september) < 6:
+    if born is None or age_in_years(born=born, on=september) < 6:  # type: ignore[operator]  # born is known
         return "UN1"  # not of school age (unborn, or under six on 1 September)
     return None  # the school knows it; Front Door does not (DfE query 8770Q)
 

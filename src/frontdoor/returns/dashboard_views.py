@@ -7,13 +7,13 @@ The view is thin: check the permission, read the period and team from the query 
 from __future__ import annotations
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from frontdoor import exports
-from frontdoor.accounts.access import allowed
+from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.govuk_fields import DateField
 from frontdoor.policy.clocks import LONDON
 from frontdoor.returns import charts
@@ -32,11 +32,11 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, team_names: list[str], default: Period, **kwargs):
         super().__init__(*args, **kwargs)
         self.default = default
-        self.fields["start"].govuk = "date"
-        self.fields["end"].govuk = "date"
+        self.fields["start"].govuk = "date"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
+        self.fields["end"].govuk = "date"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
         team = self.fields["team"]
-        team.govuk = "select"
-        team.choices = [("", "All teams"), *((name, name) for name in team_names)]
+        team.govuk = "select"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
+        team.choices = [("", "All teams"), *((name, name) for name in team_names)]  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
         team.error_messages["invalid_choice"] = "Select a team from the list"
 
     def clean(self):
@@ -61,7 +61,7 @@ def _period(form: DashboardFilterForm) -> Period:
 
 
 def _download(
-    request: HttpRequest, table: Table, figures: Dashboard, file_format: str
+    request: SignedInRequest, table: Table, figures: Dashboard, file_format: str
 ) -> HttpResponse:
     period = figures.period
     return exports.download(
@@ -81,7 +81,7 @@ def _download(
 
 @require_http_methods(["GET"])
 @allowed("returns.view")
-def dashboards(request: HttpRequest) -> HttpResponse:
+def dashboards(request: SignedInRequest) -> HttpResponse:
     """Contacts, open work, timeliness, outcomes and referrals for a period and team (R46)."""
     now = timezone.now()
     team_names = teams()

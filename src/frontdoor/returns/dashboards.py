@@ -66,7 +66,7 @@ OPEN_WORK_STATES = (
     State.AWAITING_DECISION,
     State.DECIDED,
 )
-RAG_LABELS = {
+RAG_LABELS: dict[str | None, str] = {
     **dict(Rag.choices),
     "": NOT_GOING_TO_MASH,
     None: "Not yet decided",
@@ -347,8 +347,8 @@ def _channels_and_sources(period: Period, team: str) -> tuple[tuple[Bar, ...], t
         .annotate(n=Count("id"))
         .order_by()
     )
-    channels: dict[str, int] = {}
-    sources: dict[str, int] = {}
+    channels: dict[str | None, int] = {}
+    sources: dict[str | None, int] = {}
     for row in rows:
         channels[row["channel"]] = channels.get(row["channel"], 0) + row["n"]
         sources[row["referrer_type"]] = sources.get(row["referrer_type"], 0) + row["n"]

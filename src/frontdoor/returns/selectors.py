@@ -361,5 +361,6 @@ def social_care_spells(person_ids: Iterable[int]) -> dict[int, list[SocialCareSp
             )
         )
         for row in rows:
-            spells.setdefault(row.pop("person_id"), []).append(SocialCareSpell(**row))
+            # The row less its person is a spell; the stubs type the row as a fixed dict.
+            spells.setdefault(row.pop("person_id"), []).append(SocialCareSpell(**row))  # type: ignore[misc]
     return spells

@@ -12,13 +12,13 @@ import datetime as dt
 import io
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from frontdoor import exports
-from frontdoor.accounts.access import allowed
+from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.govuk_fields import DateField
 from frontdoor.returns.annex_a import LISTS, build_annex_a, find_problems, sheets
 from frontdoor.returns.cin_census import (
@@ -89,8 +89,8 @@ class CensusForm(forms.Form):
     def __init__(self, *args, latest: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.latest = latest
-        self.fields["year"].govuk = "text"
-        self.fields["year"].width = "govuk-input--width-4"
+        self.fields["year"].govuk = "text"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
+        self.fields["year"].width = "govuk-input--width-4"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
@@ -99,7 +99,7 @@ class CensusForm(forms.Form):
         return year
 
 
-def _annex_a_download(request: HttpRequest, form: AnnexAForm) -> HttpResponse:
+def _annex_a_download(request: SignedInRequest, form: AnnexAForm) -> HttpResponse:
     data = form.cleaned_data
     annex = build_annex_a(start=data["start"], end=data["end"])
     return exports.download(
@@ -112,7 +112,7 @@ def _annex_a_download(request: HttpRequest, form: AnnexAForm) -> HttpResponse:
     )
 
 
-def _census_download(request: HttpRequest, year: int, *, as_draft: bool) -> HttpResponse:
+def _census_download(request: SignedInRequest, year: int, *, as_draft: bool) -> HttpResponse:
     census = build_census(year=year)
     left_out: list = []
     if as_draft:
@@ -137,7 +137,7 @@ def _census_download(request: HttpRequest, year: int, *, as_draft: bool) -> Http
     )
 
 
-def _census_data_to_fix(request: HttpRequest, year: int) -> HttpResponse:
+def _census_data_to_fix(request: SignedInRequest, year: int) -> HttpResponse:
     """Every item of the census's data to fix, with the link to each record, as CSV."""
     problems = build_census(year=year).problems
     rows = [
@@ -156,7 +156,7 @@ def _census_data_to_fix(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @allowed("returns.view")
-def returns(request: HttpRequest) -> HttpResponse:
+def returns(request: SignedInRequest) -> HttpResponse:
     """Produce Annex A for a period and the CIN census for a year, data to fix shown first."""
     today = timezone.localdate()
     latest = current_collection_year(today)

@@ -8,6 +8,7 @@ restricted record's name stays in Front Door (R45).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from frontdoor.intake.models import Contact, ReportedChild
 from frontdoor.outbox.services import queue_message
@@ -16,6 +17,9 @@ from frontdoor.policy.schema import Policy
 from frontdoor.screening.checks import social_care_closed_recently
 from frontdoor.screening.concerns import Concern
 from frontdoor.screening.facts import facts_for
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
 
 def alert_managers(
@@ -27,7 +31,7 @@ def alert_managers(
     concerns_before: list[Concern],
     first_save: bool,
     version: int,
-    by,
+    by: User,
     now: dt.datetime,
 ) -> list[str]:
     """Tell the managers what this save of a child's screening found first; return the rules.

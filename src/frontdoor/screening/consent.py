@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,6 +36,9 @@ from frontdoor.screening.models import (
     SharingAuthorisation,
 )
 
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
+
 
 def _reason_keys(policy: Policy) -> dict[str, str]:
     return {reason.key: reason.label for reason in policy.consent.not_sought_reasons}
@@ -55,7 +59,7 @@ def gives_own_consent(policy: Policy, child: ReportedChild, on: dt.date) -> bool
 def record_consent(
     *,
     contact: Contact,
-    by,
+    by: User,
     status: str,
     adult: ReportedAdult | None = None,
     child: ReportedChild | None = None,
@@ -79,7 +83,7 @@ def record_consent(
     if (adult is None) == (child is None):
         raise DomainError("Choose the one person whose consent this is.")
     person = adult or child
-    if person.contact_id != contact.pk:
+    if person.contact_id != contact.pk:  # type: ignore[union-attr]  # one of them, checked above
         raise DomainError(f"{person} is not part of contact {contact.reference}.")
     on = consent_day(contact)
     if child is not None:
@@ -106,7 +110,7 @@ def record_consent(
                     f"{each} is {policy.consent.own_consent_from_age} or over and gives their "
                     "own consent (R13): record it as theirs."
                 )
-        if adult.parental_responsibility == YesNoUnknown.NO:
+        if adult.parental_responsibility == YesNoUnknown.NO:  # type: ignore[union-attr]  # the child's is the other branch
             raise DomainError(
                 f"{adult} does not hold parental responsibility: record the consent of those "
                 "who do (R12)."
@@ -163,7 +167,7 @@ def authorise_sharing_without_consent(
     *,
     contact: Contact,
     child: ReportedChild,
-    by,
+    by: User,
     reason: str,
     explanation: str,
     now: dt.datetime | None = None,

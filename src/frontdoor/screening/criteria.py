@@ -83,7 +83,7 @@ def _domestic_abuse(criterion: MashCriterion, evidence: Evidence) -> list[str]:
 
 
 def _re_referral(criterion: MashCriterion, evidence: Evidence) -> list[str]:
-    since = months_before(evidence.at.astimezone(LONDON).date(), criterion.within_months)
+    since = months_before(evidence.at.astimezone(LONDON).date(), criterion.within_months)  # type: ignore[arg-type]  # the schema requires it of this kind
     return [
         f"Referred on {_date(day)}, within {criterion.within_months} months"
         for day in sorted(evidence.facts.referral_dates, reverse=True)
@@ -137,9 +137,9 @@ def missing_pattern(
 def _missing(criterion: MashCriterion, evidence: Evidence) -> list[str]:
     found = missing_pattern(
         evidence.facts.missing,
-        longer_than_hours=criterion.longer_than_hours,
-        times_in_calendar_month=criterion.times_in_calendar_month,
-        within_months=criterion.within_months,
+        longer_than_hours=criterion.longer_than_hours,  # type: ignore[arg-type]  # as above
+        times_in_calendar_month=criterion.times_in_calendar_month,  # type: ignore[arg-type]  # as above
+        within_months=criterion.within_months,  # type: ignore[arg-type]  # as above
         at=evidence.at,
     )
     if Concern.FREQUENT_MISSING in evidence.concerns:

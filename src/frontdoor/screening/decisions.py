@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Min
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
-from frontdoor.errors import DomainError
+from frontdoor.errors import DomainError, StalePageError
 from frontdoor.intake.models import Contact, ReferrerType, Report, ReportedChild
 from frontdoor.outbox.services import queue_message
 from frontdoor.people.postcodes import authority_named
@@ -33,6 +34,10 @@ from frontdoor.screening.models import Decision, FollowUp, PrimaryNeed, Referral
 from frontdoor.screening.police import police_position
 from frontdoor.screening.selectors import ChildSummary, contact_screening, outcome_with_effect
 from frontdoor.screening.transitions import after_decision
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
+    from frontdoor.screening.facts import Episode
 
 # A decision can be made or revised while the front door still holds the contact.
 DECIDABLE_STATES = (
@@ -180,11 +185,12 @@ def _problems(
     if outcome.effect == OutcomeEffect.EARLY_HELP and summary.early_help_refusal:
         problems.append(("outcome", summary.early_help_refusal))
     if _departs_from_final_rag(policy, final, outcome.effect) and not departure_reason.strip():
-        meaning = policy.rag[Rag(final)]
+        final_rag = Rag(final)  # type: ignore[arg-type]  # departing needs a final RAG
+        meaning = policy.rag[final_rag]
         problems.append(
             (
                 "departure_reason",
-                f"The confirmed final RAG is {Rag(final).label}, which leads to: "
+                f"The confirmed final RAG is {final_rag.label}, which leads to: "
                 f"{meaning.progression} (R38). “{outcome.label}” departs from it: say why in "
                 "“Why the decision departs from the final RAG”, or choose an outcome that "
                 "follows it.",
@@ -344,7 +350,7 @@ def record_decision(
     *,
     contact: Contact,
     child: ReportedChild,
-    by,
+    by: User,
     level: int,
     outcome: str,
     rationale: str,
@@ -375,7 +381,9 @@ def record_decision(
     if child.contact_id != contact.pk:
         raise DomainError(f"{child} is not part of contact {contact.reference}.")
     latest = Decision.objects.filter(child=child).order_by("-sequence").first()
-    if (latest.sequence if latest else 0) != based_on:
+    if latest is None and based_on != 0:
+        raise StalePageError
+    if latest is not None and latest.sequence != based_on:
         raise DecisionConflict(latest)
     screening_view = contact_screening(policy=policy, contact=contact)
     summary = next(item for item in screening_view.children if item.child.pk == child.pk)
@@ -440,7 +448,7 @@ def record_decision(
             )
     except IntegrityError:  # another manager's decision landed between our read and write
         raise DecisionConflict(
-            Decision.objects.filter(child=child).order_by("-sequence").first()
+            Decision.objects.filter(child=child).order_by("-sequence").first()  # type: ignore[arg-type]  # the decision that won
         ) from None
     replaced = _replace_follow_ups(revised=latest, decision=decision)
     _take_effect(
@@ -492,7 +500,7 @@ def progressed_time(contact: Contact) -> dt.datetime | None:
     ]
     if not firsts:  # no child named: only a transfer of the contact progresses it
         return whole
-    return None if None in firsts else max(firsts)
+    return None if None in firsts else max(firsts)  # type: ignore[type-var]  # None is not among them
 
 
 def _mark_progressed(contact: Contact) -> dt.datetime | None:
@@ -532,7 +540,7 @@ def _take_effect(
     summary: ChildSummary,
     decision: Decision,
     transfer: TransferDetails | None,
-    by,
+    by: User,
     now: dt.datetime,
 ) -> None:
     calendar = calendar_for(loaded)
@@ -590,8 +598,8 @@ def _take_effect(
         Transfer.objects.create(
             contact=contact,
             decision=decision,
-            to_council_code=authority.code,
-            to_council_name=authority.name,
+            to_council_code=authority.code,  # type: ignore[union-attr]  # known: checked before
+            to_council_name=authority.name,  # type: ignore[union-attr]  # as above
             sent_how=transfer.sent_how.strip(),
             what_was_sent=transfer.what_was_sent.strip(),
             sent_at=now,
@@ -609,7 +617,8 @@ def _pass_to_allocated_worker(
     Each is e-mailed whose address the case record gave; the follow-up is done only when both
     were, and otherwise stays open for the worker to pass it on by hand.
     """
-    episode = summary.open_social_care
+    # Only for a child open to social care: `_check_outcome` refuses this outcome otherwise.
+    episode = cast("Episode", summary.open_social_care)
     follow_up = FollowUp(decision=decision, kind=FollowUp.Kind.PASS_TO_ALLOCATED_WORKER)
     when = f"{now.astimezone(LONDON):%H:%M on %d %B %Y}"
     recipients = [
@@ -673,7 +682,7 @@ def _tell_referrers(
             # A revision that keeps the outcome tells the referrer nothing new.
             follow_up.done_at = now
             follow_up.note = (
-                f"Told of this outcome on {told.done_at.astimezone(LONDON):%d %B %Y}: the "
+                f"Told of this outcome on {told.done_at.astimezone(LONDON):%d %B %Y}: the "  # type: ignore[union-attr]  # told: done
                 "revised decision did not change it."
             )
         elif report.referrer_email:
@@ -693,7 +702,7 @@ def _tell_referrers(
                     f"{report.received_at.astimezone(LONDON):%d %B %Y} (reference "
                     f"{contact.reference}) about {decision.child.first_name or 'the child'}.\n\n"
                     + (
-                        f"We told you the outcome was: {told.decision.outcome_label}. It has "
+                        f"We told you the outcome was: {told.decision.outcome_label}. It has "  # type: ignore[union-attr]  # changed: told
                         f"been reviewed, and the outcome now is: {decision.outcome_label}.\n\n"
                         if changed
                         else f"The outcome: {decision.outcome_label}.\n\n"
@@ -724,7 +733,7 @@ def _referrer_told(*, decision: Decision, report: Report) -> FollowUp | None:
 
 
 @transaction.atomic
-def complete_follow_up(*, follow_up: FollowUp, by, note: str, now: dt.datetime | None = None):
+def complete_follow_up(*, follow_up: FollowUp, by: User, note: str, now: dt.datetime | None = None):
     """Record that something a decision required has been done (R30, R31, R23)."""
     require(by, "contact.screen")
     now = now or timezone.now()

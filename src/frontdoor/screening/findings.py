@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,13 +19,16 @@ from frontdoor.screening.models import ChildScreening
 from frontdoor.screening.threshold import catalogue_by_key
 from frontdoor.screening.transitions import WORKING_STATES
 
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
+
 
 @transaction.atomic
 def save_findings(
     *,
     contact: Contact,
     child: ReportedChild,
-    by,
+    by: User,
     indicators: list[str],
     concerns: list[str],
     analysis: str,

@@ -60,11 +60,11 @@ class GovukForm(forms.Form):
             if getattr(field, "govuk", None):
                 continue
             _govuk_messages(field, name)
-            field.govuk = _govuk_kind(field.widget)
-            if field.govuk == "radios":
+            field.govuk = _govuk_kind(field.widget)  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
+            if field.govuk == "radios":  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
                 # Django's RadioSelect gives no id for the group's label; the template draws
                 # each radio itself, so a plain Select keeps the bound id and value.
-                field.widget = forms.Select(choices=field.choices)
+                field.widget = forms.Select(choices=field.choices)  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
 
 
 class FindingsForm(GovukForm):
@@ -118,8 +118,8 @@ class FindingsForm(GovukForm):
     def __init__(self, *args, indicator_keys: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(key, key) for key in indicator_keys]
-        self.fields["keep"].choices = choices
-        self.fields["add"].choices = choices
+        self.fields["keep"].choices = choices  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
+        self.fields["add"].choices = choices  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
 
 
 class DecisionForm(GovukForm):
@@ -188,14 +188,14 @@ class DecisionForm(GovukForm):
 
     def __init__(self, *args, policy: Policy, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [
+        self.fields["outcome"].choices = [  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
             (
                 outcome.key,
                 f"{outcome.label} (level {', '.join(str(level) for level in outcome.levels)})",
             )
             for outcome in policy.outcomes
         ]
-        self.fields["transfer_to"].choices = [("", "Choose a council")] + [
+        self.fields["transfer_to"].choices = [("", "Choose a council")] + [  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
             (authority.code, authority.name)
             for authority in childrens_services_authorities()
             if authority.code != policy.council.ons_code
@@ -246,9 +246,9 @@ class ConsentForm(GovukForm):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = people
-        self.fields["about"].choices = children
-        self.fields["not_sought_reason"].choices = [
+        self.fields["person"].choices = people  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
+        self.fields["about"].choices = children  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
+        self.fields["not_sought_reason"].choices = [  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
             (reason.key, reason.label) for reason in policy.consent.not_sought_reasons
         ]
 
@@ -273,8 +273,8 @@ class AuthorisationForm(GovukForm):
 
     def __init__(self, *args, policy: Policy, children: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["child"].choices = children
-        self.fields["reason"].choices = [
+        self.fields["child"].choices = children  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
+        self.fields["reason"].choices = [  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
             (reason.key, reason.label) for reason in policy.consent.not_sought_reasons
         ]
 

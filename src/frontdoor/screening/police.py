@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +32,9 @@ from frontdoor.screening.concerns import (
 from frontdoor.screening.models import ChildScreening, PoliceNotification
 from frontdoor.screening.threshold import catalogue_by_key
 from frontdoor.screening.transitions import OPEN_STATES
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ def _locked_open(contact: Contact) -> Contact:
 def record_police_told(
     *,
     contact: Contact,
-    by,
+    by: User,
     told_at: dt.datetime,
     told_whom: str,
     police_reference: str,
@@ -143,7 +147,7 @@ def record_police_told(
 
 @transaction.atomic
 def record_police_not_told(
-    *, contact: Contact, by, reason: str, now: dt.datetime | None = None
+    *, contact: Contact, by: User, reason: str, now: dt.datetime | None = None
 ) -> PoliceNotification:
     """A manager records why the police were not told of a suspected crime (R24)."""
     require(by, "contact.decide")

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
-from frontdoor.intake.models import Contact, ReferrerType, ReportedChild, YesNoUnknown
+from frontdoor.intake.models import (
+    Contact,
+    ContactQuerySet,
+    ReferrerType,
+    ReportedChild,
+    YesNoUnknown,
+)
 from frontdoor.intake.selectors import contacts_visible_to
 from frontdoor.people.postcodes import check_postcode
 from frontdoor.policy.clocks import LONDON
@@ -188,7 +194,7 @@ def contact_screening(*, policy: Policy, contact: Contact) -> ContactScreening:
 # Queues (R25): contacts the front door is working on, soonest due first.
 
 
-def _queue_base(user) -> QuerySet[Contact]:
+def _queue_base(user) -> ContactQuerySet:
     # A contact about a restricted person stays in the queue, showing only whom to ask (R45).
     return (
         contacts_visible_to(user, restricted_rows=True)

@@ -8,6 +8,7 @@ early help chronology, and record risks and protective factors (Signs of Safety)
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,9 @@ from frontdoor.policy.versions import current_policy_version
 from frontdoor.screening.models import SingleAgencyEnquiry
 from frontdoor.screening.selectors import contact_screening
 from frontdoor.screening.transitions import OPEN_STATES
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
 PARTS = {
     "parents_conversation": "the conversation with the parents or carers",
@@ -41,7 +45,7 @@ def children_meeting_a_criterion(contact: Contact) -> list[str]:
 def record_single_agency_enquiry(
     *,
     contact: Contact,
-    by,
+    by: User,
     parents_conversation: str,
     referrer_conversation: str,
     chronology: str,

@@ -10,6 +10,7 @@ the API and commands call these; nothing else sets `Contact.state`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +27,9 @@ from frontdoor.policy.versions import current_policy_version
 from frontdoor.screening.consent import sharing_position
 from frontdoor.screening.models import Assignment, ChildScreening, FollowUp, ReferralReturn
 
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
+
 State = Contact.State
 
 # The states in which the front door works on a contact.
@@ -40,7 +44,7 @@ def _locked(contact: Contact) -> Contact:
     return Contact.objects.select_for_update().get(pk=contact.pk)
 
 
-def _move(contact: Contact, *, to: State, by, at: dt.datetime, reason: str = "") -> None:
+def _move(contact: Contact, *, to: State, by: User, at: dt.datetime, reason: str = "") -> None:
     before = contact.state
     contact.state = to
     contact.version += 1
@@ -65,7 +69,7 @@ def _refuse_state(contact: Contact, doing: str, allowed: tuple[State, ...]) -> N
 
 
 @transaction.atomic
-def start_screening(*, contact: Contact, by, now: dt.datetime | None = None) -> Contact:
+def start_screening(*, contact: Contact, by: User, now: dt.datetime | None = None) -> Contact:
     """A worker takes a new contact to screen it: it moves to their queue (R24, R25)."""
     require(by, "contact.screen")
     now = now or timezone.now()
@@ -80,7 +84,9 @@ def start_screening(*, contact: Contact, by, now: dt.datetime | None = None) -> 
 
 
 @transaction.atomic
-def assign(*, contact: Contact, worker, by, now: dt.datetime | None = None) -> Assignment:
+def assign(
+    *, contact: Contact, worker: User, by: User, now: dt.datetime | None = None
+) -> Assignment:
     """A manager gives a contact to a worker (and so to the worker's team queue)."""
     require(by, "contact.decide")
     require(worker, "contact.screen")
@@ -102,7 +108,7 @@ def assign(*, contact: Contact, worker, by, now: dt.datetime | None = None) -> A
 
 
 @transaction.atomic
-def submit_for_decision(*, contact: Contact, by, now: dt.datetime | None = None) -> Contact:
+def submit_for_decision(*, contact: Contact, by: User, now: dt.datetime | None = None) -> Contact:
     """The worker has screened every child: the contact waits for the manager (R25)."""
     require(by, "contact.screen")
     now = now or timezone.now()
@@ -124,7 +130,7 @@ def submit_for_decision(*, contact: Contact, by, now: dt.datetime | None = None)
     return contact
 
 
-def into_mash(*, contact: Contact, by, at: dt.datetime) -> None:
+def into_mash(*, contact: Contact, by: User, at: dt.datetime) -> None:
     """Called by `mash.enquiries.send_enquiry` with the contact locked (R33)."""
     _refuse_state(
         contact, "go into MASH", (State.RECEIVED, State.SCREENING, State.AWAITING_DECISION)
@@ -133,13 +139,13 @@ def into_mash(*, contact: Contact, by, at: dt.datetime) -> None:
         _move(contact, to=State.IN_MASH, by=by, at=at)
 
 
-def out_of_mash(*, contact: Contact, by, at: dt.datetime) -> None:
+def out_of_mash(*, contact: Contact, by: User, at: dt.datetime) -> None:
     """Called by `mash.enquiries.review_rag` when no child of the contact is still in MASH (R38)."""
     if contact.state == State.IN_MASH:
         _move(contact, to=State.AWAITING_DECISION, by=by, at=at)
 
 
-def after_decision(*, contact: Contact, by, at: dt.datetime) -> None:
+def after_decision(*, contact: Contact, by: User, at: dt.datetime) -> None:
     """Called by `record_decision` with the contact locked: decided once every child is."""
     children = set(contact.children.values_list("pk", flat=True))
     decided = set(contact.decisions.values_list("child_id", flat=True))
@@ -151,7 +157,7 @@ def after_decision(*, contact: Contact, by, at: dt.datetime) -> None:
 
 
 @transaction.atomic
-def close_contact(*, contact: Contact, by, now: dt.datetime | None = None) -> Contact:
+def close_contact(*, contact: Contact, by: User, now: dt.datetime | None = None) -> Contact:
     """Close a decided contact once everything that had to follow has been done (R30, R31)."""
     require(by, "contact.decide")
     now = now or timezone.now()
@@ -199,7 +205,7 @@ def return_message(contact: Contact) -> str:
 
 @transaction.atomic
 def return_to_referrer(
-    *, contact: Contact, by, message: str, now: dt.datetime | None = None
+    *, contact: Contact, by: User, message: str, now: dt.datetime | None = None
 ) -> ReferralReturn:
     """Return a referral without a clear indication of consent to its referrer before it is
     processed, where the council's policy says so (R15). The contact waits, returned."""
@@ -266,7 +272,7 @@ def return_to_referrer(
 
 @transaction.atomic
 def resume_with_consent(
-    *, contact: Contact, by, consent_note: str, now: dt.datetime | None = None
+    *, contact: Contact, by: User, consent_note: str, now: dt.datetime | None = None
 ) -> ReferralReturn:
     """The referrer came back with consent: the returned referral is processed again from
     where it stood (R15). What they said counts as the referral's word on consent (R12)."""

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from frontdoor.accounts.access import allowed
+from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.accounts.permissions import can
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
@@ -142,7 +142,7 @@ def _go_on(request: HttpRequest, contact: Contact, child, *, without: str) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @allowed("contact.screen")
-def child_findings(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
+def child_findings(request: SignedInRequest, reference: str, child_id: int) -> HttpResponse:
     """Pick Level of Need indicators beside the referral's words, and record concerns (R27, R28)."""
     contact = _contact(request, reference)
     child = get_object_or_404(contact.children, pk=child_id)
@@ -230,7 +230,7 @@ def _add_problems(form, problems: list[tuple[str | None, str]]) -> None:
 
 @require_http_methods(["GET", "POST"])
 @allowed("contact.decide")
-def decide(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
+def decide(request: SignedInRequest, reference: str, child_id: int) -> HttpResponse:
     """The manager's decision for one child, with the suggestion and its evidence (R25)."""
     contact = _contact(request, reference)
     child = get_object_or_404(contact.children, pk=child_id)
@@ -303,7 +303,7 @@ def decide(request: HttpRequest, reference: str, child_id: int) -> HttpResponse:
             "form": form,
             "conflict": conflict,
             "final_rag": final_rag,
-            "final_meaning": policy.rag[final_rag] if final_rag else None,
+            "final_meaning": policy.rag[final_rag] if final_rag else None,  # type: ignore[index]  # a Rag is its text
             "police": police.police_position(policy=policy, contact=contact),
             "policy": policy,
             "next_child": selectors.next_child(contact, child, without="decision"),
@@ -329,7 +329,7 @@ def _consent_people(
 
 @require_http_methods(["GET", "POST"])
 @allowed("contact.screen")
-def record_consent(request: HttpRequest, reference: str) -> HttpResponse:
+def record_consent(request: SignedInRequest, reference: str) -> HttpResponse:
     """Record what a parent, carer or young person said about sharing (R12-R14)."""
     contact = _contact(request, reference)
     policy = current_policy()
@@ -371,7 +371,7 @@ def record_consent(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @allowed("consent.authorise_without")
-def authorise_sharing(request: HttpRequest, reference: str) -> HttpResponse:
+def authorise_sharing(request: SignedInRequest, reference: str) -> HttpResponse:
     """A manager authorises sharing without consent, with reasons (R14)."""
     contact = _contact(request, reference)
     policy = current_policy()
@@ -401,7 +401,7 @@ def authorise_sharing(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @allowed("contact.screen")
-def police_told(request: HttpRequest, reference: str) -> HttpResponse:
+def police_told(request: SignedInRequest, reference: str) -> HttpResponse:
     """Record that the police were told of a suspected crime, or a manager's reason not (R24)."""
     contact = _contact(request, reference)
     policy = current_policy()
@@ -451,7 +451,7 @@ def police_told(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @allowed("contact.screen")
-def single_agency_enquiry(request: HttpRequest, reference: str) -> HttpResponse:
+def single_agency_enquiry(request: SignedInRequest, reference: str) -> HttpResponse:
     """Record the duty social worker's enquiries where no MASH criterion is met (R34)."""
     contact = _contact(request, reference)
     latest = contact.single_agency_enquiries.order_by("-recorded_at", "-id").first()
@@ -477,7 +477,7 @@ def single_agency_enquiry(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @allowed("referral.return")
-def return_referral(request: HttpRequest, reference: str) -> HttpResponse:
+def return_referral(request: SignedInRequest, reference: str) -> HttpResponse:
     """Return a referral without clear consent to the referrer before processing (R15)."""
     contact = _contact(request, reference)
     offered = current_policy().consent.return_referrals_without_consent
@@ -504,7 +504,7 @@ def return_referral(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @allowed("referral.return")
-def resume_referral(request: HttpRequest, reference: str) -> HttpResponse:
+def resume_referral(request: SignedInRequest, reference: str) -> HttpResponse:
     """The referrer came back with consent: processing resumes (R15)."""
     contact = _contact(request, reference)
     form = ResumeForm(request.POST or None)
@@ -523,7 +523,7 @@ def resume_referral(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["POST"])
 @allowed("contact.screen")
-def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_done(request: SignedInRequest, pk: int) -> HttpResponse:
     follow_up = get_object_or_404(
         FollowUp.objects.filter(
             decision__contact__in=intake_selectors.contacts_visible_to(request.user)
@@ -606,7 +606,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @allowed("contact.screen")
-def team_queue(request: HttpRequest) -> HttpResponse:
+def team_queue(request: SignedInRequest) -> HttpResponse:
     team = request.user.team
     # Not a refusal: the matrix allows the page; an empty queue says what is missing.
     return _queue(

@@ -20,6 +20,7 @@ nothing else, so nobody records a second child by mistake and nothing about the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import F, Prefetch, Q
 
@@ -98,8 +99,8 @@ def search(*, user, terms: Terms) -> Results:
         changes={
             "searched_for": terms.text,
             "read_as": terms.described(),
-            "contacts": [found.contact.reference for found in contacts],
-            "people": [found.person.pk for found in people],
+            "contacts": [found.contact.reference for found in contacts],  # type: ignore[union-attr]  # contacts' results have a contact
+            "people": [found.person.pk for found in people],  # type: ignore[union-attr]  # people's, a person
         },
     )
     return results
@@ -143,7 +144,7 @@ def _where(terms: Terms, *, children: bool) -> Q | None:
     return where
 
 
-def _readings(terms: Terms) -> list[dict[str, str]]:
+def _readings(terms: Terms) -> list[dict[str, Any]]:
     """The ways the names given can be read: a name alone is read as a first name and as a
     surname, and a row is scored by the better reading."""
     if terms.name:
@@ -173,7 +174,7 @@ def _named(terms: Terms):
     return [describe(**names) for names in _readings(terms)]
 
 
-def _scored(terms: Terms, rows) -> list[tuple[object, int, list[str]]]:
+def _scored(terms: Terms, rows) -> list[tuple[Any, int, list[str]]]:
     """Each row with its score and reasons; a row whose name only sounds like the one given but
     is spelled nothing like it (the phonetic key's noise) is left out."""
     queries = _described(terms)
@@ -223,8 +224,8 @@ def _contacts(user, terms: Terms) -> tuple[list[Found], bool]:
             for row, points, reasons in _scored(terms, rows):
                 if terms.reference:
                     reasons = ["reference matches", *reasons]
-                found = best.get(row.contact_id)
-                if found is None or points > found.score:
+                known = best.get(row.contact_id)
+                if known is None or points > known.score:
                     best[row.contact_id] = Found(
                         score=points, reasons=reasons, matched=f"{kind} {row.name}"
                     )
@@ -246,15 +247,15 @@ def _contacts(user, terms: Terms) -> tuple[list[Found], bool]:
             )
         )
     )
-    found = []
+    found: list[Found] = []
     for contact in contacts:
         result = best[contact.pk]
         result.contact = contact
-        if contact.restricted_ask:
+        if contact.restricted_ask:  # type: ignore[attr-defined]  # annotated by contacts_visible_to
             # R45: whom to ask, and nothing about the child (not even what matched).
-            result.ask, result.reasons, result.matched = contact.restricted_ask, [], ""
+            result.ask, result.reasons, result.matched = contact.restricted_ask, [], ""  # type: ignore[attr-defined]  # as above
         found.append(result)
-    found.sort(key=lambda f: (-f.score, -f.contact.received_at.timestamp(), f.contact.pk))
+    found.sort(key=lambda f: (-f.score, -f.contact.received_at.timestamp(), f.contact.pk))  # type: ignore[union-attr]  # each has its contact, above
     return found, more
 
 
@@ -266,11 +267,11 @@ def _people(user, terms: Terms) -> tuple[list[Found], bool]:
         Found(score=points, reasons=reasons, person=person)
         for person, points, reasons in _scored(terms, rows)
     ]
-    found.sort(key=lambda f: (-f.score, f.person.last_name, f.person.first_name, f.person.pk))
+    found.sort(key=lambda f: (-f.score, f.person.last_name, f.person.first_name, f.person.pk))  # type: ignore[union-attr]  # a person's result has its person
     more |= len(found) > SHOWN
     found = found[:SHOWN]
-    hidden = restricted_among(user, [f.person.pk for f in found])
+    hidden = restricted_among(user, [f.person.pk for f in found])  # type: ignore[union-attr]  # as above
     for result in found:
-        if result.person.pk in hidden:
-            result.ask, result.reasons = hidden[result.person.pk], []
+        if result.person.pk in hidden:  # type: ignore[union-attr]  # as above
+            result.ask, result.reasons = hidden[result.person.pk], []  # type: ignore[union-attr]  # as above
     return found, more

@@ -8,7 +8,7 @@ from frontdoor.policy.rag import Rag, rag_label
 
 register = template.Library()
 
-TAG_COLOURS = {Rag.RED: "red", Rag.AMBER: "orange", Rag.GREEN: "green"}
+TAG_COLOURS: dict[str | None, str] = {Rag.RED: "red", Rag.AMBER: "orange", Rag.GREEN: "green"}
 
 
 @register.filter
