@@ -472,7 +472,7 @@ def record_written_referral(
     channel: Channel,
     phone_reference: str = "",
     received_at: dt.datetime | None = None,
-    by=None,
+    by: User | None = None,
     submission_key: str | None = None,
 ) -> Recorded:
     """A written referral: the follow-up of the telephoned contact `phone_reference` while that
