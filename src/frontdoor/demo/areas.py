@@ -44,6 +44,7 @@ OVER_THE_BORDER: dict[str, tuple[tuple[str, str], ...]] = {
     "E08000014": (("Walton", "L4"), ("Skelmersdale", "WN8")),  # Liverpool, Lancashire
     "E09000023": (("Greenwich", "SE10"), ("Peckham", "SE15")),  # Greenwich, Southwark
 }
+PHONE_PREFIXES = {"E08000014": "0151 496 0", "E09000023": "020 7946 0"}
 # Postcodes kept for each town: plenty for variety, few enough to load quickly.
 PER_TOWN = 60
 
@@ -60,6 +61,7 @@ class Area:
 
     home: tuple[tuple[Place, ...], ...]  # by town: each town's postcodes
     away: tuple[tuple[Place, ...], ...]
+    phone_prefix: str  # of Ofcom's numbers kept for drama, in the area's dialling code
 
     def place(self, rng: random.Random, *, away: bool = False) -> Place:
         return rng.choice(rng.choice(self.away if away and self.away else self.home))
@@ -90,7 +92,11 @@ def area_of(council_code: str) -> Area:
         _places(town, outward, inside=False, council_code=council_code)
         for town, outward in OVER_THE_BORDER.get(council_code, ())
     ]
-    return Area(home=tuple(p for p in home if p), away=tuple(p for p in away if p))
+    return Area(
+        home=tuple(p for p in home if p),
+        away=tuple(p for p in away if p),
+        phone_prefix=PHONE_PREFIXES.get(council_code, "0151 496 0"),
+    )
 
 
 # How the families' ethnicity is recorded, by the DfE's codes (their labels are what a worker

@@ -253,6 +253,10 @@ class _Generator:
         self.rng = random.Random(seed)  # noqa: S311 - made-up data, not secrets
         self.council_code = current_policy().council.ons_code
         self.area: Area = area_of(self.council_code)
+        self.police = next(
+            (agency.name for agency in current_policy().agencies if agency.kind == "police"),
+            "Police",
+        )
         self.count = 0
         self.consultations = 0
 
@@ -348,12 +352,15 @@ class _Generator:
             }
         details = REFERRERS[kind]
         slug = name.lower().replace(" ", ".")
+        agency = details["agency"]
+        if kind == "police":  # the council's own force (its policy's police agency)
+            agency = f"{self.police} (demo)"
         return {
             "type": "professional",
             "name": name,
-            "agency": details["agency"],
+            "agency": agency,
             "role": details["role"],
-            "phone": f"0151 496 0{rng.randint(0, 999):03}",
+            "phone": f"{self.area.phone_prefix}{rng.randint(0, 999):03}",
             "email": f"{slug}@{kind.replace('_', '-')}.example",
         }
 
