@@ -12,10 +12,12 @@ from django.urls import reverse
 from frontdoor.accounts.models import User
 from frontdoor.demo.loader import demo_mash_staff, load_demo
 from frontdoor.demo.mash import demo_mash_loaded, demo_requests_for, load_demo_mash
-from frontdoor.intake.models import Contact
+from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
 from frontdoor.mash.models import Enquiry, Meeting
+from frontdoor.people.models import Person
+from frontdoor.people.postcodes import Where, check_postcode
 from frontdoor.policy.registry import current_policy, load_policies
-from frontdoor.screening.models import Decision
+from frontdoor.screening.models import Decision, Transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +81,27 @@ def test_the_mash_stories_load_for_each_council(council):
         for request in requests:
             if request.enquiry.contact.reference != restricted:
                 assert client.get(reverse("mash:answer", args=[request.pk])).status_code == 200
+
+
+def test_r17_each_councils_demo_families_live_at_its_own_postcodes(council):
+    load_demo(weeks=0, history_weeks=2)
+    load_demo_mash(staff=demo_mash_staff())
+    code = current_policy().council.ons_code
+    postcodes = [
+        postcode
+        for model in (ReportedChild, ReportedAdult, Person)
+        for postcode in model.objects.exclude(postcode="").values_list("postcode", flat=True)
+    ]
+    assert len(postcodes) > 50
+    checks = [check_postcode(postcode=postcode, council_code=code) for postcode in postcodes]
+    # Every postcode is in the ONS directory: most in the council's area, a few over the border.
+    assert {check.where for check in checks} <= {Where.IN_AREA, Where.ELSEWHERE}
+    inside = [check for check in checks if check.where == Where.IN_AREA]
+    assert len(inside) / len(checks) > 0.9
+    # A family over the border is passed to the council their postcode is in.
+    transfers = Transfer.objects.select_related("contact")
+    assert transfers.exists()
+    for transfer in transfers:
+        for child in transfer.contact.children.all():
+            where = check_postcode(postcode=child.postcode, council_code=code)
+            assert where.authority.code == transfer.to_council_code

@@ -11,9 +11,10 @@ import datetime as dt
 import pytest
 
 from frontdoor.accounts.roles import Role
-from frontdoor.demo.contacts import Staff
+from frontdoor.demo.contacts import Staff, _Generator
 from frontdoor.demo.history import load_demo_history
-from frontdoor.intake.models import Contact
+from frontdoor.intake.models import Channel, Contact
+from frontdoor.intake.services import record_contact
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.registry import current_policy
 from frontdoor.returns.dashboards import Period, dashboard
@@ -34,6 +35,18 @@ def demo(make_user):
     )
     manager = make_user(Role.MASH_MANAGER, team="MASH")
     load_demo_history(staff=staff, manager=manager, weeks=3, now=NOW)
+    # A sibling group reported this morning, still open, whatever the history's draw held.
+    generator = _Generator(staff=staff, now=NOW, seed=1)
+    submission = generator.submission(on=NOW.date())
+    while sum(not child.unborn for child in submission.children) < 2:
+        submission = generator.submission(on=NOW.date())
+    record_contact(
+        submission=submission,
+        channel=Channel.TELEPHONE,
+        received_at=NOW - dt.timedelta(hours=3),
+        by=staff.officer,
+        submission_key="demo-sibling-group",
+    )
     half_decided = 0
     for contact in Contact.objects.filter(state__in=OPEN_STATES).order_by("id"):
         children = list(contact.children.order_by("id"))

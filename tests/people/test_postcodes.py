@@ -84,3 +84,14 @@ def test_every_postcode_in_the_directory_maps_to_an_authority_code_or_to_none():
         assert "" in set(_postcodes_starting("L").values())
     finally:
         _postcodes_starting.cache_clear()  # each letter is kept once read: free them all
+
+
+def test_r17_an_outward_codes_postcodes_each_name_their_own_council():
+    from frontdoor.people.postcodes import postcodes_in
+
+    found = postcodes_in("l10")
+    assert found["L10 1NB"] == SEFTON
+    assert all(postcode.startswith("L10 ") for postcode in found)
+    # L10 straddles Sefton, Liverpool and Knowsley: each full postcode has its own council.
+    assert {SEFTON, "E08000012", "E08000011"} <= set(found.values())
+    assert "L1 0AA" not in found and "L100AA" not in found

@@ -24,14 +24,18 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from frontdoor.accounts.models import User
+from frontdoor.demo.areas import Area, area_of, ethnicity_of
 from frontdoor.intake import services
 from frontdoor.intake.models import Channel, Report
 from frontdoor.intake.submissions import Child, Submission
+from frontdoor.policy.registry import current_policy
 
 LONDON = ZoneInfo("Europe/London")
 SEED = 2026
 KEY_PREFIX = "demo-"
 DEFAULT_WEEKS = 6
+# A child reported missing this recently may not be home yet; every earlier one has come back.
+STILL_MISSING_WITHIN = dt.timedelta(hours=24)
 
 FIRST_NAMES_CHILD = (
     "Amelia", "Ava", "Isla", "Olivia", "Mia", "Freya", "Lily", "Ivy", "Grace", "Poppy", "Evie",
@@ -55,19 +59,6 @@ STREETS = (
     "Example Street", "Sample Road", "Demo Avenue", "Fictional Close", "Testing Lane",
     "Placeholder Way", "Madeup Crescent", "Pretend Grove",
 )  # fmt: skip
-TOWNS = (
-    ("Bootle", "L20"),
-    ("Litherland", "L21"),
-    ("Waterloo", "L22"),
-    ("Crosby", "L23"),
-    ("Netherton", "L30"),
-    ("Maghull", "L31"),
-    ("Formby", "L37"),
-    ("Southport", "PR8"),
-    ("Southport", "PR9"),
-)
-# A few families live over the border: screening passes them on (R17).
-OUT_OF_AREA = (("Walton", "L4"), ("Skelmersdale", "WN8"))
 SCHOOLS = (
     "Exampleton Primary School", "St Sample's Catholic Primary", "Demoworth High School",
     "Testington Academy", "Little Acorns Nursery (demo)", "Fictionby College",
@@ -229,12 +220,43 @@ class Staff:
     partner: User
 
 
+def _day(at: dt.datetime) -> dt.date:
+    return at.astimezone(LONDON).date()
+
+
+def census_year_end(day: dt.date) -> dt.date:
+    """31 March ending the CIN census collection year (1 April to 31 March) that holds `day`."""
+    return dt.date(day.year + (day.month > 3), 3, 31)
+
+
+def expected_date_for(rng: random.Random, *, referred_on: dt.date) -> dt.date | None:
+    """An unborn child's expected date of birth, for a contact on `referred_on`; None when no date
+    fits. The contact is at most 40 weeks before it (DfE rule 8606), and the census of the
+    contact's year can state it: from 30 days before that year's 31 March to 9 months after
+    (rule 8530Q; a baby born earlier would be on the census with its date of birth, which the
+    front door does not hold). A contact in April or May can meet both only for a child already
+    born, so it names no unborn child."""
+    year_end = census_year_end(referred_on)
+    earliest = max(referred_on + dt.timedelta(days=20), year_end - dt.timedelta(days=29))
+    latest = min(referred_on + dt.timedelta(days=270), year_end + dt.timedelta(days=240))
+    if earliest > latest:
+        return None
+    expected = earliest + dt.timedelta(days=rng.randint(0, (latest - earliest).days))
+    return expected
+
+
 class _Generator:
     def __init__(self, *, staff: Staff, now: dt.datetime, seed: int = SEED):
         self.staff = staff
         self.now = now
         self.today = now.astimezone(LONDON).date()
         self.rng = random.Random(seed)  # noqa: S311 - made-up data, not secrets
+        self.council_code = current_policy().council.ons_code
+        self.area: Area = area_of(self.council_code)
+        self.police = next(
+            (agency.name for agency in current_policy().agencies if agency.kind == "police"),
+            "Police",
+        )
         self.count = 0
         self.consultations = 0
 
@@ -242,29 +264,35 @@ class _Generator:
 
     def _address(self) -> tuple[str, str]:
         rng = self.rng
-        town, outward = rng.choice(OUT_OF_AREA if rng.random() < 0.04 else TOWNS)
-        inward = f"{rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
-        inward += rng.choice("ABDEFGHJLNPQRSTUWXYZ")
-        return f"{rng.randint(1, 120)} {rng.choice(STREETS)}, {town}", f"{outward} {inward}"
+        place = self.area.place(rng, away=rng.random() < 0.04)
+        return f"{rng.randint(1, 120)} {rng.choice(STREETS)}, {place.town}", place.postcode
 
-    def _children(self, surname: str, address: str, postcode: str, story: Story) -> list[dict]:
+    def _children(
+        self, surname: str, address: str, postcode: str, story: Story, *, on: dt.date
+    ) -> list[dict]:
+        """The children of one contact on `on`: born by then, or expected (R5)."""
         rng = self.rng
+        children: list[dict] = []
         if "antenatal" in story.worry or (rng.random() < 0.04):
-            edd = self.today + dt.timedelta(days=rng.randint(20, 230))
-            children = [{"unborn": True, "expected_date_of_birth": edd}]
-            if rng.random() < 0.5:
-                return children
-        else:
-            children = []
+            edd = expected_date_for(rng, referred_on=on)
+            if edd is not None:
+                # Validated as on the contact's day: the expected date may have passed since.
+                children = [{"unborn": True, "expected_date_of_birth": edd}]
+                if rng.random() < 0.5:
+                    return children
         siblings = 1 if rng.random() < 0.65 else rng.choice((2, 2, 3, 4))
+        ethnicity = ethnicity_of(rng, self.council_code)  # the family's, as recorded
         for _ in range(siblings):
             age_days = rng.randint(30, 17 * 365)
             children.append(
                 {
                     "first_name": rng.choice(FIRST_NAMES_CHILD),
                     "last_name": surname,
-                    "date_of_birth": self.today - dt.timedelta(days=age_days),
-                    "gender": rng.choice(("male", "female", "female", "male", "not_known")),
+                    "date_of_birth": on - dt.timedelta(days=age_days),
+                    "ethnicity": ethnicity,
+                    # Male or female as the referrer says: read as the child's sex by the
+                    # returns until the worker records it (docs/returns.md).
+                    "gender": rng.choice(("male", "female")),
                     "address": address,
                     "postcode": postcode,
                     "school_or_nursery": rng.choice(SCHOOLS) if age_days > 3 * 365 else "",
@@ -273,12 +301,14 @@ class _Generator:
             )
         return children
 
-    def _adults(self, surname: str, address: str, postcode: str, story: Story) -> list[dict]:
+    def _adults(
+        self, surname: str, address: str, postcode: str, story: Story, *, on: dt.date
+    ) -> list[dict]:
         rng = self.rng
         mother = {
             "first_name": rng.choice(FIRST_NAMES_ADULT[:14]),
             "last_name": surname,
-            "date_of_birth": self.today - dt.timedelta(days=rng.randint(19 * 365, 45 * 365)),
+            "date_of_birth": on - dt.timedelta(days=rng.randint(19 * 365, 45 * 365)),
             "gender": "female",
             "address": address,
             "postcode": postcode,
@@ -322,22 +352,28 @@ class _Generator:
             }
         details = REFERRERS[kind]
         slug = name.lower().replace(" ", ".")
+        agency = details["agency"]
+        if kind == "police":  # the council's own force (its policy's police agency)
+            agency = f"{self.police} (demo)"
         return {
             "type": "professional",
             "name": name,
-            "agency": details["agency"],
+            "agency": agency,
             "role": details["role"],
-            "phone": f"0151 496 0{rng.randint(0, 999):03}",
+            "phone": f"{self.area.phone_prefix}{rng.randint(0, 999):03}",
             "email": f"{slug}@{kind.replace('_', '-')}.example",
         }
 
-    def submission(self, *, story: Story | None = None, referrer: str | None = None) -> Submission:
+    def submission(
+        self, *, on: dt.date, story: Story | None = None, referrer: str | None = None
+    ) -> Submission:
+        """A referral made on `on`: every date in it is as the referrer knew it that day."""
         rng = self.rng
         story = story or rng.choice(STORIES)
         surname = rng.choice(SURNAMES)
         address, postcode = self._address()
-        children = self._children(surname, address, postcode, story)
-        adults = self._adults(surname, address, postcode, story)
+        children = self._children(surname, address, postcode, story, on=on)
+        adults = self._adults(surname, address, postcode, story, on=on)
         named = next((c["first_name"] for c in children if c.get("first_name")), "The baby")
         concern = {
             "worry": story.worry.format(child=named, adult=adults[0]["first_name"]),
@@ -360,16 +396,25 @@ class _Generator:
             consent = {"consent": "not_sought", "not_sought_reason": reason}
         else:
             consent = {"consent": "refused", "notes": "Mother said she would not work with us."}
-        return Submission.model_validate(
+        # An expected date is checked as on the day it is given (`expected_date_for`): by now
+        # it may have passed, so the unborn child goes in once the rest is validated.
+        unborn = [child for child in children if child.get("unborn")]
+        placeholder = {"unborn": True, "expected_date_of_birth": self.today}
+        submission = Submission.model_validate(
             {
                 "referrer": self._referrer(referrer or rng.choice(story.referrers), surname),
-                "children": children,
+                "children": [placeholder if child.get("unborn") else child for child in children],
                 "adults": adults,
                 "concern": concern,
                 "consent": consent,
                 "referrer_level_of_need": rng.choice((None, 2, 3, 3, 4)),
             }
         )
+        if not unborn:
+            return submission
+        expected = unborn[0]["expected_date_of_birth"]
+        first = submission.children[0].model_copy(update={"expected_date_of_birth": expected})
+        return submission.model_copy(update={"children": [first, *submission.children[1:]]})
 
     # Arrivals
 
@@ -380,7 +425,7 @@ class _Generator:
     def contact(self, *, at: dt.datetime, channel: Channel) -> None:
         rng = self.rng
         referrer = "police" if channel == Channel.POLICE_NOTIFICATION else None
-        submission = self.submission(referrer=referrer)
+        submission = self.submission(on=_day(at), referrer=referrer)
         if channel in (Channel.TELEPHONE, Channel.LETTER, Channel.EMAIL, Channel.EDT):
             summary = f"{Channel(channel).label} from the referrer, summarised by the officer."
             submission = submission.model_copy(update={"summary": summary})
@@ -401,7 +446,9 @@ class _Generator:
             if later <= self.now:
                 services.attach_report(
                     contact=recorded.contact,
-                    submission=self.submission(referrer="police" if second else None),
+                    submission=self.submission(
+                        on=_day(later), referrer="police" if second else None
+                    ),
                     channel=Channel.ONLINE_FORM if follow_up else Channel.POLICE_NOTIFICATION,
                     received_at=later,
                     by=None if follow_up else self.staff.officer,
@@ -410,15 +457,18 @@ class _Generator:
 
     def missing_episode(self, *, at: dt.datetime, channel: Channel) -> None:
         rng = self.rng
-        submission = self.submission(referrer="police")
+        submission = self.submission(on=_day(at), referrer="police")
         child = next((c for c in submission.children if not c.unborn), None)
         if child is None:
             return
         child = Child.model_validate(
-            {**child.model_dump(), "date_of_birth": self.today - dt.timedelta(days=14 * 365)}
+            {**child.model_dump(), "date_of_birth": _day(at) - dt.timedelta(days=14 * 365)}
         )
         went = at - dt.timedelta(hours=rng.randint(2, 30))
-        returned = at - dt.timedelta(minutes=rng.randint(10, 90)) if rng.random() < 0.8 else None
+        # Most children missing come home within hours; only a few reported in the last day are
+        # still missing now.
+        still_missing = self.now - at < STILL_MISSING_WITHIN and rng.random() < 0.3
+        returned = None if still_missing else at - dt.timedelta(minutes=rng.randint(10, 90))
         services.record_missing_episode(
             child=child,
             went_missing_at=went,
@@ -445,7 +495,9 @@ class _Generator:
         self.consultations += 1
         if "taken as a contact" in advice:  # R8: safeguarding concerns came out of the call
             services.consultation_to_contact(
-                consultation=consultation, submission=self.submission(), by=self.staff.worker
+                consultation=consultation,
+                submission=self.submission(on=_day(at)),
+                by=self.staff.worker,
             )
             self.count += 1
 

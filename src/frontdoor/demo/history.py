@@ -34,11 +34,15 @@ from django.db.models import Max
 from django.utils import timezone
 
 from frontdoor.accounts.models import User
-from frontdoor.demo.contacts import LONDON, OUT_OF_AREA, Staff, _Generator
+from frontdoor.demo.contacts import LONDON, Staff, _Generator
+from frontdoor.demo.people import WORKERS, match_or_create
 from frontdoor.intake import services as intake
 from frontdoor.intake.models import Channel, Consent, Contact, Report, ReportedChild
 from frontdoor.intake.submissions import Child, Submission
 from frontdoor.outbox.models import Message
+from frontdoor.people.involvement_import import NOT_REQUIRED, import_involvements
+from frontdoor.people.models import ExternalIdentifier, Involvement, Person
+from frontdoor.people.postcodes import Where, check_postcode
 from frontdoor.people.services import create_person_from, link_reported_person
 from frontdoor.policy.catalogue import Indicator, indicators
 from frontdoor.policy.registry import current_policy
@@ -48,7 +52,7 @@ from frontdoor.screening.consent import authorise_sharing_without_consent
 from frontdoor.screening.decisions import TransferDetails, complete_follow_up, record_decision
 from frontdoor.screening.facts import facts_for
 from frontdoor.screening.findings import save_findings
-from frontdoor.screening.models import FollowUp
+from frontdoor.screening.models import FollowUp, Referral
 from frontdoor.screening.police import police_position, record_police_told
 from frontdoor.screening.transitions import close_contact, start_screening, submit_for_decision
 
@@ -65,14 +69,13 @@ STILL_WAITING = dt.timedelta(days=4)
 STILL_WAITING_SHARE = 0.2
 # A strategy discussion decided this recently may not have been held yet.
 STRATEGY_PENDING = dt.timedelta(days=4)
-# About one family in four comes back to the front door (R29: re-referrals).
+# About one family in four comes back to the front door (R29: re-referrals), a month or more on.
 RETURNING_SHARE = 0.3
+RETURNS_AFTER = dt.timedelta(days=30)
 ON_TIME_SHARE = 0.86
 # Screening findings are recorded in full for the contacts decided at this level or above.
 SCREENED_FROM_LEVEL = 3  # R25: most contacts are progressed within the working day
 
-# Where the families over the border go (R17), by the outward codes in `demo.contacts`.
-NEIGHBOURS = {"L4": "E08000012", "WN8": "E10000017"}  # Liverpool, Lancashire
 PRIMARY_NEEDS: tuple[tuple[str, int], ...]
 PRIMARY_NEEDS = (("N1", 52), ("N2", 5), ("N3", 6), ("N4", 10), ("N5", 14), ("N6", 5), ("N8", 5))
 PRIMARY_NEEDS += (("N7", 2), ("N9", 1))
@@ -192,8 +195,9 @@ class _History:
         for indicator in indicators(policy):
             self.indicators[indicator.level].append(indicator)
         # Children whose families come back: their reported details, and their person record.
-        self.returning: list[tuple[dict, ReportedChild]] = []
+        self.returning: list[Returning] = []
         self.known_families: set[int] = set()  # contacts about a child who comes back
+        self.case_record = CaseRecord(rng=random.Random(SEED + 1))  # noqa: S311 - made-up data
 
     # Recording the older contacts
 
@@ -233,12 +237,16 @@ class _History:
             (45, 22, 15, 18),
         )[0]
         submission = self.generator.submission(
-            referrer="police" if channel == Channel.POLICE_NOTIFICATION else None
+            on=at.astimezone(LONDON).date(),
+            referrer="police" if channel == Channel.POLICE_NOTIFICATION else None,
         )
         returning = None
-        if self.returning and rng.random() < RETURNING_SHARE:
-            returning = rng.choice(self.returning)
-            submission = _with_child(submission, returning[0])
+        # A child comes back after a while, not while their last contact is still being worked.
+        back = [child for child in self.returning if at - child.last_seen >= RETURNS_AFTER]
+        if back and rng.random() < RETURNING_SHARE:
+            returning = rng.choice(back)
+            returning.last_seen = at
+            submission = _with_child(submission, returning.details)
         self.count += 1
         by = None if channel == Channel.ONLINE_FORM else self.staff.officer
         recorded = intake.record_contact(
@@ -253,12 +261,11 @@ class _History:
             return
         if returning is not None:
             # R18: the worker finds the child already known, and links them.
-            # A returning family's child is already a person.
-            link_reported_person(reported=child, person=returning[1].person, by=self.staff.worker)  # type: ignore[arg-type]
+            link_reported_person(reported=child, person=returning.person, by=self.staff.worker)
             self.known_families.add(recorded.contact.pk)
         elif rng.random() < RETURNING_SHARE * 1.5:
-            child.person = create_person_from(reported=child, by=self.staff.worker)
-            self.returning.append((_child_details(child), child))
+            person = create_person_from(reported=child, by=self.staff.worker)
+            self.returning.append(Returning(_child_details(child), person, last_seen=at))
             self.known_families.add(recorded.contact.pk)
 
     # Working through the contacts
@@ -278,10 +285,21 @@ class _History:
                 self._leave_open(contact)
                 left_open += 1
                 continue
+            # A child known to social care comes back: their case has closed since, or is still
+            # open and the contact goes to their allocated worker (R19).
+            for child in contact.children.all():
+                if child.person_id and self.rng.random() < CASE_CLOSED_SHARE:
+                    self.case_record.close(child.person_id, before=_on(contact.received_at))
             done = self._decide(contact)
             decided += 1
+            for referral in Referral.objects.filter(contact=contact).select_related(
+                "child__person", "decision"
+            ):
+                self.case_record.open(referral)
             if done is not None and self._close(contact, after=done):
                 closed += 1
+        # Most children's social care work from months ago has ended by now.
+        self.case_record.close_older(today=_on(self.now))
         return DemoHistory(contacts=recorded, decided=decided, closed=closed, left_open=left_open)
 
     def _leave_open(self, contact: Contact) -> None:
@@ -315,6 +333,12 @@ class _History:
         plan = self._plan(contact)
         children = list(contact.children.all())
         if plan.level >= SCREENED_FROM_LEVEL:
+            # R18: the worker finds each child on the council's records, or makes them one, so
+            # the case record can follow the referral.
+            for child in children:
+                if not child.unborn:
+                    match_or_create(reported=child, by=worker)
+            children = list(ReportedChild.objects.filter(contact=contact).order_by("id"))
             # The screening is written up where it carries the decision; below that level the
             # manager decides from the worker's screening in the queue (and the load stays quick).
             screened = started + (decided_at - started) / 2
@@ -448,11 +472,12 @@ def _consent_given(contact: Contact, reports: list[Report] | None = None) -> boo
 
 def _transfer_for(children: list[ReportedChild]) -> TransferDetails | None:
     """R17: a family living over the border is passed to their council."""
+    council_code = current_policy().council.ons_code
     for child in children:
-        outward = child.postcode.split(" ")[0]
-        if outward in NEIGHBOURS and outward in {code for _, code in OUT_OF_AREA}:
+        check = check_postcode(postcode=child.postcode, council_code=council_code)
+        if check.where == Where.ELSEWHERE and check.authority is not None:
             return TransferDetails(
-                council_code=NEIGHBOURS[outward],
+                council_code=check.authority.code,
                 sent_how="Secure e-mail to the council's front door (demo)",
                 what_was_sent="The contact, its reports and the screening so far.",
             )
@@ -476,6 +501,7 @@ def _child_details(child: ReportedChild) -> dict:
         "last_name": child.last_name,
         "date_of_birth": child.date_of_birth,
         "gender": child.gender,
+        "ethnicity": child.ethnicity,
         "address": child.address,
         "postcode": child.postcode,
         "school_or_nursery": child.school_or_nursery,
@@ -485,9 +511,120 @@ def _child_details(child: ReportedChild) -> dict:
 def _with_child(submission: Submission, details: dict) -> Submission:
     """The same family again: the returning child first, with the family's surname."""
     child = Child.model_validate(details)
+    home = {"address": details["address"], "postcode": details["postcode"]}
     others = [
-        other.model_copy(update={"last_name": details["last_name"]})
+        other.model_copy(update={"last_name": details["last_name"], **home})
         for other in submission.children
         if not other.unborn
     ][:1]
-    return submission.model_copy(update={"children": [child, *others]})
+    adults = [
+        adult.model_copy(update=home) if adult.postcode else adult for adult in submission.adults
+    ]
+    return submission.model_copy(update={"children": [child, *others], "adults": adults})
+
+
+def _on(at: dt.datetime) -> dt.date:
+    return at.astimezone(LONDON).date()
+
+
+@dataclass
+class Returning:
+    """A child whose family may come back: as first reported, their record, when last seen."""
+
+    details: dict
+    person: Person
+    last_seen: dt.datetime
+
+
+# Of the children who come back while their social care case is open, the share whose case has
+# closed by then (a new referral) rather than still open (to the allocated worker, R19).
+CASE_CLOSED_SHARE = 0.6
+# Social care cases still open this long after the referral have mostly ended by now.
+CASES_END_AFTER = dt.timedelta(days=45)
+CASES_ENDED_SHARE = 0.75
+CASE_RECORD = "demo-case-record"
+
+
+@dataclass
+class _Case:
+    person_id: int
+    row: dict[str, str]
+    effect: str
+    started_on: dt.date
+
+
+class CaseRecord:
+    """The council's children's social care record, as its nightly export tells the front door
+    (`import_involvements`, as `import-involvements` and the API do): a case opens for each
+    referral, with an allocated worker, and closes with the DfE's reason when the work ends,
+    with when its assessment was authorised or whether an initial conference was held. The
+    census closes the referral's episode from it (docs/returns.md)."""
+
+    def __init__(self, *, rng: random.Random):
+        self.rng = rng
+        self.open_cases: dict[int, _Case] = {}
+
+    def _send(self, row: dict[str, str]) -> None:
+        result = import_involvements(rows=[(2, row)], source_system=CASE_RECORD)
+        if result.rejected:
+            raise ValueError(f"The demo case record's row was refused: {result.rejected}")
+
+    def open(self, referral: Referral) -> None:
+        person = referral.child.person
+        if person is None or person.pk in self.open_cases:
+            return
+        identifier, _ = ExternalIdentifier.objects.get_or_create(
+            source_system=CASE_RECORD,
+            external_id=f"CHILD-{person.pk}",
+            defaults={"person": person},
+        )
+        worker, team = WORKERS[person.pk % 3]  # a social work team, not the family hub
+        started = _on(referral.referred_at)
+        row = {
+            "person_id": identifier.external_id,
+            "kind": Involvement.Kind.SOCIAL_CARE,
+            "started_on": started.isoformat(),
+            "allocated_worker": worker,
+            "allocated_worker_email": f"{worker.lower().replace(' ', '.')}@demo.invalid",
+            "team": team,
+            "external_id": f"CASE-{referral.pk}",
+        }
+        self._send(row)
+        self.open_cases[person.pk] = _Case(
+            person.pk, row, referral.decision.outcome_effect, started
+        )
+
+    def close(self, person_id: int, *, before: dt.date) -> None:
+        """Close the person's open case on a day before `before`, if it has run two weeks."""
+        case = self.open_cases.get(person_id)
+        if case is None:
+            return
+        earliest, latest = case.started_on + dt.timedelta(days=14), before - dt.timedelta(days=1)
+        if earliest > latest:
+            return
+        ended = earliest + dt.timedelta(days=self.rng.randint(0, (latest - earliest).days))
+        row = {**case.row, "ended_on": ended.isoformat()}
+        if case.effect == OutcomeEffect.ASSESSMENT:
+            # Authorised within the 45 working days (about 63 days), on or before closing.
+            last = min(ended, case.started_on + dt.timedelta(days=60))
+            authorised = case.started_on + dt.timedelta(
+                days=self.rng.randint(
+                    min(10, (last - case.started_on).days), (last - case.started_on).days
+                )
+            )
+            row["assessment_authorised_on"] = authorised.isoformat()
+            row["closure_reason"] = self.rng.choice(("RC8", "RC8", "RC9"))
+        else:  # a section 47 enquiry: an initial conference held on a working day, or not needed
+            row["closure_reason"] = "RC7"
+            conference = case.started_on + dt.timedelta(days=self.rng.randint(7, 18))
+            while conference.weekday() >= 5:
+                conference -= dt.timedelta(days=1)
+            held = self.rng.random() < 0.4 and case.started_on < conference <= ended
+            row["initial_conference"] = conference.isoformat() if held else NOT_REQUIRED
+        self._send(row)
+        del self.open_cases[person_id]
+
+    def close_older(self, *, today: dt.date) -> None:
+        for person_id, case in sorted(self.open_cases.items()):
+            if today - case.started_on > CASES_END_AFTER and self.rng.random() < CASES_ENDED_SHARE:
+                self.close(person_id, before=today)

@@ -18,6 +18,7 @@ contact carries a `mash-demo-` submission key and is made once: a story already 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,9 @@ from typing import Any
 from django.utils import timezone
 
 from frontdoor.accounts.models import User
-from frontdoor.demo.contacts import LONDON
+from frontdoor.demo.areas import area_of, ethnicity_of
+from frontdoor.demo.contacts import LONDON, STREETS
+from frontdoor.demo.people import match_or_create
 from frontdoor.escalations.services import open_escalation, record_discussion
 from frontdoor.intake.models import Channel, Contact, Report
 from frontdoor.intake.services import record_contact, record_missing_episode
@@ -33,8 +36,7 @@ from frontdoor.intake.submissions import Child, Submission
 from frontdoor.mash import enquiries, meetings
 from frontdoor.mash.enquiries import PersonAnswer
 from frontdoor.mash.models import AgencyRequest, Enquiry, Meeting
-from frontdoor.people.postcodes import childrens_services_authorities
-from frontdoor.people.services import create_person_from
+from frontdoor.people.postcodes import check_postcode
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.privacy.restrictions import restrict
@@ -45,10 +47,80 @@ from frontdoor.screening.transitions import start_screening
 
 KEY_PREFIX = "mash-demo-"
 
+
+@dataclass(frozen=True)
+class Answer:
+    """What one agency holds on a story's child and mother ("": nothing), and its opinion."""
+
+    child: str
+    mother: str
+    opinion: str
+
+
+# Each agency answers from its own records, about the story it was asked about.
+ANSWERS: dict[str, dict[str, Answer]] = {
+    "partial": {
+        "police": Answer(
+            "",
+            "Officers attended a noise complaint at the address in the spring; no arrests.",
+            "Nothing criminal known. The call-out suggests a chaotic household: we hold "
+            "nothing else on the adults.",
+        ),
+    },
+    "late": {
+        "police": Answer(
+            "",
+            "",
+            "No trace of the family or the address on police systems.",
+        ),
+        "health": Answer(
+            "Two A&E attendances in two years: a sprained wrist and a bump to the head, each "
+            "explained as a fall.",
+            "Registered with the GP; no concerns recorded.",
+            "Two minor injuries in two years is not unusual on its own, but with a hand-shaped "
+            "mark we advise a child protection medical.",
+        ),
+    },
+    "final-rag": {
+        "police": Answer(
+            "",
+            "Convicted of drink driving two years ago; no child was in the car.",
+            "Alcohol misuse is known to us; no domestic abuse has been reported at the address.",
+        ),
+        "health": Answer(
+            "Seen at his two-year review: development on track, immunisations up to date.",
+            "Referred to the alcohol service last year; stopped attending after two appointments.",
+            "We are worried that mother's drinking has relapsed; Freddie's own health is good.",
+        ),
+        "education": Answer(
+            "Collected late six times this term, twice by a neighbour; clean and fed, often tired.",
+            "Staff have smelt alcohol on mother at pick-up twice this half-term.",
+            "The school would support a plan with mother's agreement; Freddie is settled in class.",
+        ),
+    },
+    "strategy": {
+        "police": Answer(
+            "",
+            "Her partner (Maja's stepfather) has a caution for assault and two domestic "
+            "incidents recorded at a previous address.",
+            "The stepfather's history and Maja's account point to a high risk of physical harm: "
+            "we support a strategy discussion today.",
+        ),
+        "health": Answer(
+            "Seen by the school nurse in January with a bruised forearm, explained as a fall.",
+            "",
+            "An earlier unexplained bruise: a child protection medical is needed.",
+        ),
+        "education": Answer(
+            "Attendance 88%, often late; anxious when her stepfather collects her.",
+            "Mother engages well with school and has asked for help with Maja's lateness.",
+            "Maja has told her teacher before that she is scared of getting things wrong at home.",
+        ),
+    },
+}
+
 # The demo's partner agencies by kind: each has a demo user (`demo.loader`).
 PARTNER_KINDS = ("police", "health", "education")
-# Where a family that moved away went (R17), by the council's ONS code: a neighbour.
-NEIGHBOURS = {"E08000014": "E08000012", "E09000023": "E09000011"}  # Liverpool, Greenwich
 
 
 def agency_of_kind(policy: Policy, kind: str) -> str:
@@ -80,13 +152,14 @@ def demo_mash_loaded() -> bool:
 
 
 def _family(
+    *,
     surname: str,
     child: str,
-    *,
     born: dt.date,
     worry: str,
-    postcode: str = "L20 3NJ",
-    address: str = "12 Example Street, Bootle",
+    postcode: str,
+    address: str,
+    ethnicity: str,
     gender: str = "female",
     immediate: bool = False,
     concern_flags: dict[str, str] | None = None,
@@ -110,6 +183,7 @@ def _family(
                     "gender": gender,
                     "address": address,
                     "postcode": postcode,
+                    "ethnicity": ethnicity,
                     "school_or_nursery": "Exampleton Primary School",
                     "first_language": "English",
                 }
@@ -147,6 +221,16 @@ class _Mash:
         self.today = now.astimezone(LONDON).date()
         self.policy = current_policy()
         self.agencies = {kind: agency_of_kind(self.policy, kind) for kind in PARTNER_KINDS}
+        self.area = area_of(self.policy.council.ons_code)
+
+    def home(self, story: str, *, away: bool = False) -> dict[str, Any]:
+        """Where a story's family lives: a made-up street at a real postcode of the council's
+        area (or, `away`, of a neighbour's), the same each time."""
+        rng = random.Random(f"{KEY_PREFIX}{story}")  # noqa: S311 - made-up data, not secrets
+        place = self.area.place(rng, away=away)
+        street = f"{rng.randint(1, 60)} {rng.choice(STREETS)}, {place.town}"
+        ethnicity = ethnicity_of(rng, self.policy.council.ons_code)
+        return {"address": street, "postcode": place.postcode, "ethnicity": ethnicity}
 
     def ago(self, **delta) -> dt.datetime:
         return self.now - dt.timedelta(**delta)
@@ -168,6 +252,10 @@ class _Mash:
     def screen(self, contact: Contact, *, concerns: list[str], at: dt.datetime) -> None:
         worker = self.staff.worker
         start_screening(contact=contact, by=worker, now=at)
+        for child in contact.children.all():
+            # R18: the child is found on the council's records, or given one, before partners
+            # are asked about them.
+            match_or_create(reported=child, by=worker)
         for child in contact.children.all():
             save_findings(
                 contact=contact,
@@ -205,22 +293,24 @@ class _Mash:
             now=at,
         )
 
-    def answer(self, enquiry: Enquiry, kind: str, *, at: dt.datetime, known: str = "") -> None:
+    def answer(self, enquiry: Enquiry, kind: str, *, story: str, at: dt.datetime) -> None:
+        """The agency's answer for this story: what it holds on the child and the mother (blank:
+        nothing known) and its professional opinion."""
         request = enquiry.requests.get(agency_key=self.agencies[kind])
         contact = enquiry.contact
+        answer = ANSWERS[story][kind]
         people = [
-            PersonAnswer(child, None, not known, known) for child in contact.children.all()
-        ] + [PersonAnswer(None, adult, not known, known) for adult in contact.adults.all()]
-        opinion = {
-            "police": "Two call-outs to the address this year; risk from the mother's partner.",
-            "health": "Immunisations up to date; the health visitor has no current worries.",
-            "education": "Attendance has fallen to 81% and the child is withdrawn in class.",
-        }[kind]
+            PersonAnswer(child, None, not answer.child, answer.child)
+            for child in contact.children.all()
+        ] + [
+            PersonAnswer(None, adult, not answer.mother, answer.mother)
+            for adult in contact.adults.all()
+        ]
         enquiries.answer_request(
             request=request,
             by=self.staff.partners[kind],
             answers=people,
-            opinion=opinion,
+            opinion=answer.opinion,
             submission_key=f"{KEY_PREFIX}answer-{request.pk}",
             now=at,
         )
@@ -263,8 +353,9 @@ class _Mash:
         contact = self.contact(
             "waiting",
             _family(
-                "Placeholme",
-                "Isla",
+                **self.home("waiting"),
+                surname="Placeholme",
+                child="Isla",
                 born=self.years_ago(7),
                 worry="Isla told her teacher that mum's new partner shouts and throws things.",
                 concern_flags={"domestic_abuse": "yes"},
@@ -279,8 +370,9 @@ class _Mash:
         contact = self.contact(
             "partial",
             _family(
-                "Madeupson",
-                "Leo",
+                **self.home("partial"),
+                surname="Madeupson",
+                child="Leo",
                 born=self.years_ago(9),
                 worry="Leo came into school hungry again and said there is no food at home.",
                 gender="male",
@@ -289,17 +381,16 @@ class _Mash:
         )
         self.screen(contact, concerns=["neglect"], at=self.ago(hours=3))
         enquiry = self.send(contact, rag="amber", at=self.ago(hours=2))
-        self.answer(
-            enquiry, "police", at=self.ago(hours=1), known="Police attended a noise complaint."
-        )
+        self.answer(enquiry, "police", story="partial", at=self.ago(hours=1))
 
     def late_and_overdue(self) -> Enquiry:
         """Red, sent two days ago: police answered in time, health late, the school never."""
         contact = self.contact(
             "late",
             _family(
-                "Trialworth",
-                "Ruby",
+                **self.home("late"),
+                surname="Trialworth",
+                child="Ruby",
                 born=self.years_ago(12),
                 worry="Ruby has a hand-shaped mark on her arm and gave two explanations.",
             ),
@@ -307,10 +398,8 @@ class _Mash:
         )
         self.screen(contact, concerns=["physical_abuse"], at=self.ago(days=2, hours=1))
         enquiry = self.send(contact, rag="red", at=self.ago(days=2))
-        self.answer(
-            enquiry, "police", at=self.ago(days=2) + dt.timedelta(hours=1), known="No record."
-        )
-        self.answer(enquiry, "health", at=self.ago(days=2) + dt.timedelta(hours=7))
+        self.answer(enquiry, "police", story="late", at=self.ago(days=2) + dt.timedelta(hours=1))
+        self.answer(enquiry, "health", story="late", at=self.ago(days=2) + dt.timedelta(hours=7))
         return enquiry
 
     def final_rag(self) -> Contact:
@@ -319,8 +408,9 @@ class _Mash:
         contact = self.contact(
             "final-rag",
             _family(
-                "Storybrook",
-                "Freddie",
+                **self.home("final-rag"),
+                surname="Storybrook",
+                child="Freddie",
                 born=self.years_ago(5),
                 worry="Freddie's mum has been drinking heavily and collects him late, unsteady.",
                 gender="male",
@@ -331,7 +421,9 @@ class _Mash:
         self.screen(contact, concerns=["neglect"], at=self.ago(days=3, hours=1))
         enquiry = self.send(contact, rag="amber", at=self.ago(days=3))
         for hours, kind in ((1, "police"), (2, "health"), (3, "education")):
-            self.answer(enquiry, kind, at=self.ago(days=3) + dt.timedelta(hours=hours))
+            self.answer(
+                enquiry, kind, story="final-rag", at=self.ago(days=3) + dt.timedelta(hours=hours)
+            )
         self.review(enquiry, rag="amber", at=self.ago(days=2, hours=20))
         tomorrow = dt.datetime.combine(
             self.today + dt.timedelta(days=1), dt.time(10), tzinfo=LONDON
@@ -353,8 +445,9 @@ class _Mash:
         contact = self.contact(
             "strategy",
             _family(
-                "Fauxley",
-                "Maja",
+                **self.home("strategy"),
+                surname="Fauxley",
+                child="Maja",
                 born=self.years_ago(10),
                 worry="Maja disclosed that her stepfather hits her with a belt when she is late.",
                 concern_flags={"domestic_abuse": "yes"},
@@ -365,7 +458,9 @@ class _Mash:
         sent = self.ago(days=4, hours=1)
         enquiry = self.send(contact, rag="red", at=sent)
         for hours, kind in ((1, "police"), (1, "health"), (1, "education")):
-            self.answer(enquiry, kind, at=sent + dt.timedelta(hours=hours, minutes=30))
+            self.answer(
+                enquiry, kind, story="strategy", at=sent + dt.timedelta(hours=hours, minutes=30)
+            )
         self.review(enquiry, rag="red", at=sent + dt.timedelta(hours=2))
         decided_at = sent + dt.timedelta(hours=3)
         decision = record_decision(
@@ -455,18 +550,18 @@ class _Mash:
             "last_name": "Pretendale",
             "date_of_birth": self.years_ago(14, 40),
             "gender": "male",
-            "address": "3 Testing Lane, Netherton",
-            "postcode": "L30 1RD",
+            **self.home("exploitation"),
         }
         submission = _family(
-            "Pretendale",
-            "Kai",
+            surname="Pretendale",
+            child="Kai",
             born=teenager["date_of_birth"],
             worry="Kai was found by police at 3am in a park with older males, with a new phone "
             "and cash he could not explain.",
             gender="male",
             address=teenager["address"],
             postcode=teenager["postcode"],
+            ethnicity=teenager["ethnicity"],
         )
         contact = record_missing_episode(
             child=Child.model_validate(teenager),
@@ -529,8 +624,9 @@ class _Mash:
         contact = self.contact(
             "restricted",
             _family(
-                "Notarealle",
-                "Zara",
+                **self.home("restricted"),
+                surname="Notarealle",
+                child="Zara",
                 born=self.years_ago(11),
                 worry="Zara's mother, who works for the council, disclosed domestic abuse.",
                 concern_flags={"domestic_abuse": "yes"},
@@ -539,7 +635,8 @@ class _Mash:
         )
         self.screen(contact, concerns=["domestic_abuse"], at=self.ago(days=1, hours=2))
         self.send(contact, rag="green", kinds=("police",), at=self.ago(days=1, hours=1))
-        person = create_person_from(reported=contact.children.get(), by=self.staff.worker)
+        person = contact.children.get().person  # found on the records at screening
+        assert person is not None, "screening links the child to a person record"
         service = self.staff.service_manager
         restrict(
             person=person,
@@ -555,20 +652,20 @@ class _Mash:
         contact = self.contact(
             "transfer",
             _family(
-                "Specimen",
-                "Evie",
+                **self.home("transfer", away=True),
+                surname="Specimen",
+                child="Evie",
                 born=self.years_ago(6),
                 worry="Evie's family moved last month; her new school is worried about bruising.",
             ),
             at=self.ago(days=2, hours=5),
         )
         self.screen(contact, concerns=["physical_abuse"], at=self.ago(days=2, hours=4))
-        own = self.policy.council.ons_code
-        code = NEIGHBOURS.get(own) or next(
-            authority.code
-            for authority in childrens_services_authorities()
-            if authority.code != own
+        where = check_postcode(
+            postcode=contact.children.get().postcode, council_code=self.policy.council.ons_code
         )
+        assert where.authority is not None, "the story's postcode is in a neighbour's area"
+        code = where.authority.code  # the neighbour where the family now live
         record_decision(
             contact=contact,
             child=contact.children.get(),

@@ -18,10 +18,13 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from frontdoor.demo.contacts import FIRST_NAMES_ADULT, FIRST_NAMES_CHILD, SURNAMES, TOWNS
+from frontdoor.demo.areas import area_of
+from frontdoor.demo.contacts import FIRST_NAMES_ADULT, FIRST_NAMES_CHILD, STREETS, SURNAMES
+from frontdoor.people.matching import candidates
 from frontdoor.people.models import Gender, Involvement, Person
 from frontdoor.people.names import nickname_forms
-from frontdoor.people.services import link_reported_person
+from frontdoor.people.services import create_person_from, link_reported_person
+from frontdoor.policy.registry import current_policy
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -78,6 +81,7 @@ def load_demo_people(*, by: User, today: dt.date | None = None) -> int:
             last_name=child.last_name,
             date_of_birth=born,
             gender=child.gender or Gender.NOT_KNOWN,
+            ethnicity=child.ethnicity,
             address=child.address,
             postcode="" if n % 5 == 4 else child.postcode,
         )
@@ -88,8 +92,9 @@ def load_demo_people(*, by: User, today: dt.date | None = None) -> int:
         if n % 6 == 0:  # a few already linked to their contact
             link_reported_person(reported=child, person=person, by=by)
 
+    area = area_of(current_policy().council.ons_code)
     for n in range(OTHER_PEOPLE):
-        town, district = rng.choice(TOWNS)
+        place = area.place(rng)
         adult = rng.random() < 0.3
         born = today - dt.timedelta(
             days=rng.randrange(18 * 365, 50 * 365) if adult else rng.randrange(30, 17 * 365)
@@ -98,9 +103,8 @@ def load_demo_people(*, by: User, today: dt.date | None = None) -> int:
             first_name=rng.choice(FIRST_NAMES_ADULT if adult else FIRST_NAMES_CHILD),
             last_name=rng.choice(SURNAMES),
             date_of_birth=born,
-            postcode=f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
-            f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
-            address=f"{rng.randint(1, 120)} Example Street, {town}",
+            postcode=place.postcode,
+            address=f"{rng.randint(1, 120)} {rng.choice(STREETS)}, {place.town}",
         )
         person._change_reason = "Demo data"  # type: ignore[attr-defined]  # read by simple_history as it saves
         person.save()
@@ -156,3 +160,26 @@ def _involvement(person, kind, started, ended, worker, team, n) -> None:
         source_system=source,
         external_id=f"{kind.upper()}-{person.pk}-{n}",
     )
+
+
+# A candidate this alike (surname, first name and date of birth agree) is the child: the worker
+# links them rather than making a second record.
+SAME_CHILD_SCORE = 80
+
+
+def match_or_create(*, reported, by) -> Person:
+    """Screening's answer to "is this child known?" (R18), as a worker gives it: link the child
+    to the known person they clearly are, or make them a record. Return the person."""
+    if reported.person_id:
+        return reported.person
+    found = candidates(
+        first_name=reported.first_name,
+        last_name=reported.last_name,
+        date_of_birth=reported.date_of_birth,
+        postcode=reported.postcode,
+        limit=1,
+    )
+    if found and found[0].score >= SAME_CHILD_SCORE:
+        link_reported_person(reported=reported, person=found[0].person, by=by)
+        return found[0].person
+    return create_person_from(reported=reported, by=by)

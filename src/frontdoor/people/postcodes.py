@@ -175,3 +175,17 @@ def check_postcode(*, postcode: str, council_code: str) -> AddressCheck:
         f"{normalised} is in {authority.name}, not this council's area: the contact may need "
         f"to pass to {authority.name} (R17).",
     )
+
+
+def postcodes_in(outward: str) -> dict[str, str]:
+    """Every postcode the directory holds in the outward code `outward` ("L20"), written as
+    people write it ("L20 3NJ"), with the ONS code of the council responsible for children's
+    services there ("" where none is). Made-up data (the demo council) draws real postcodes from
+    here, so every address it gives resolves as R17 checks it."""
+    outward = outward.strip().upper()
+    found = {}
+    for compact, lower_tier in _postcodes_starting(outward[0]).items():
+        if compact[:-3] == outward:
+            authority = childrens_services_authority(lower_tier) if lower_tier else None
+            found[f"{outward} {compact[-3:]}"] = authority.code if authority else ""
+    return dict(sorted(found.items()))

@@ -1,0 +1,152 @@
+"""The demo council's data is coherent, so its statutory returns file (docs/returns.md, R46).
+
+A newcomer's first look at `/returns/` is the demo: its census must have nothing that blocks it,
+its MASH enquiries must be about children found on the records, and its dates must be as they
+were on the day of each contact. The suite loads a short demo (two months of history, so that
+children come back, and the MASH stories) once for the module, and rolls it back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from frontdoor.demo.contacts import census_year_end, expected_date_for
+from frontdoor.demo.history import CASE_RECORD
+from frontdoor.demo.loader import demo_mash_staff, load_demo
+from frontdoor.demo.mash import ANSWERS, load_demo_mash
+from frontdoor.intake.models import ReportedChild
+from frontdoor.mash.models import Enquiry, Opinion
+from frontdoor.people.models import Involvement
+from frontdoor.policy.clocks import LONDON
+from frontdoor.returns.annex_a import produce_annex_a
+from frontdoor.returns.cin_census import LONGEST_PREGNANCY, build_census, produce_census
+from frontdoor.screening.models import Decision, Referral
+from tests.returns.test_cin_census_valid import CIN_PYTHON, validate
+
+pytestmark = pytest.mark.django_db
+
+HISTORY_WEEKS = 9
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Loaded once for the module's tests, which only read it, and rolled back after them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo(weeks=0, history_weeks=HISTORY_WEEKS)
+        load_demo_mash(staff=demo_mash_staff())
+        yield
+        transaction.set_rollback(True)
+
+
+def census_years() -> list[int]:
+    """The collection years the demo's contacts fall in (each ends on 31 March of its year)."""
+    today = timezone.localdate()
+    first = today - dt.timedelta(weeks=HISTORY_WEEKS + 1)
+    return sorted({census_year_end(first).year, census_year_end(today).year})
+
+
+def test_r46_the_demo_census_has_nothing_that_blocks_it(demo):
+    for year in census_years():
+        census = build_census(year=year)
+        assert not census.problems.blocking, census.problems.lines()
+    this_year = build_census(year=census_years()[-1])
+    assert this_year.counts["referrals"] >= 10
+    # Nothing the front door lists for a worker to put right: sex, ethnicity, dates are recorded.
+    assert not this_year.problems, this_year.problems.lines()
+
+
+def test_r46_the_demo_census_is_written_and_annex_a_has_nothing_to_fix(demo, tmp_path):
+    year = census_years()[-1]
+    result = produce_census(year=year, output=tmp_path / "cin.xml")
+    assert result.written, result.census.problems.lines()
+    start = timezone.localdate() - dt.timedelta(weeks=HISTORY_WEEKS)
+    annex, written = produce_annex_a(
+        start=start, end=timezone.localdate(), output=tmp_path / "annex-a.xlsx"
+    )
+    assert written
+    assert annex.counts[1] and annex.counts[3] and annex.counts[5]
+    assert not annex.problems, annex.problems.lines()
+
+
+@pytest.mark.skipif(not CIN_PYTHON.exists(), reason="python3 dev.py test installs .venv-cin")
+def test_r46_the_dfe_validator_finds_no_error_in_the_demo_census(demo, tmp_path):
+    year = census_years()[-1]
+    output = tmp_path / "cin.xml"
+    assert produce_census(year=year, output=output).written
+    checked = validate(output, year=year)
+    assert re.search(r"^errors: 0$", checked.stdout, re.MULTILINE), checked.stdout
+    # Queries only about what the front door does not hold (UPNs, disabilities, assessment
+    # factors, what happened after the referral): none it could have listed to fix.
+    for foreseeable in ("8530Q", "8825Q", "2886Q", "8525Q"):
+        assert f"rule {foreseeable} " not in checked.stdout, checked.stdout
+
+
+def test_r18_every_mash_enquiry_is_about_a_child_matched_to_a_person_record(demo):
+    enquiries = Enquiry.objects.select_related("child")
+    assert enquiries.exists()
+    assert not enquiries.filter(child__person__isnull=True).exists()
+
+
+def test_partner_agencies_answer_each_story_from_their_own_records(demo):
+    opinions = list(Opinion.objects.values_list("request__agency_key", "opinion"))
+    assert len(opinions) >= 8
+    texts = [opinion for _, opinion in opinions]
+    assert len(set(texts)) == len(texts)  # no stock answer repeated
+    every_answer = {answer.opinion for story in ANSWERS.values() for answer in story.values()}
+    assert set(texts) <= every_answer
+
+
+def test_no_child_is_born_after_their_contact_and_unborn_children_are_due_within_40_weeks(demo):
+    children = ReportedChild.objects.select_related("contact")
+    assert not children.filter(date_of_birth__gt=F("contact__received_at__date")).exists()
+    for child in (child for child in children if child.unborn):
+        referred_on = child.contact.received_at.astimezone(LONDON).date()
+        assert referred_on <= child.expected_date_of_birth <= referred_on + LONGEST_PREGNANCY
+
+
+def test_expected_dates_fit_the_census_of_the_contacts_year():
+    import random
+
+    rng = random.Random(1)
+    for day in (dt.date(2026, 6, 10), dt.date(2026, 11, 30), dt.date(2027, 3, 20)):
+        expected = expected_date_for(rng, referred_on=day)
+        year_end = census_year_end(day)
+        # DfE rule 8606 and query 8530Q's range.
+        assert expected - day <= LONGEST_PREGNANCY
+        assert year_end - dt.timedelta(days=30) < expected < year_end + dt.timedelta(days=270)
+    # In April and May no expected date fits both: the contact names born children only.
+    assert expected_date_for(rng, referred_on=dt.date(2026, 4, 20)) is None
+
+
+def test_most_ethnicities_are_recorded_with_the_dfes_codes_and_some_not_stated(demo):
+    census = build_census(year=census_years()[-1])
+    codes = [child.ethnicity for child in census.children if not child.facts.unborn]
+    assert codes and None not in codes
+    assert sum(code not in ("REFU", "NOBT") for code in codes) / len(codes) > 0.8
+
+
+def test_r19_r29_children_who_come_back_are_referred_again_only_once_their_case_closed(demo):
+    case_record = Involvement.objects.filter(source_system=CASE_RECORD)
+    assert case_record.filter(ended_on__isnull=False).exclude(closure_reason="").exists()
+    assert case_record.filter(ended_on__isnull=True).exclude(allocated_worker="").exists()
+    for referral in Referral.objects.filter(is_re_referral=True).select_related("child"):
+        earlier = (
+            Referral.objects.filter(
+                child__person=referral.child.person_id, referred_at__lt=referral.referred_at
+            )
+            .order_by("-referred_at")
+            .first()
+        )
+        if earlier is None:  # an earlier referral of a reported child not yet linked
+            continue
+        case = case_record.get(external_id=f"CASE-{earlier.pk}")
+        assert case.ended_on is not None
+        assert case.ended_on < referral.referred_at.astimezone(LONDON).date()
+    # A child whose case is still open goes to the allocated worker instead (R19).
+    assert Decision.objects.filter(outcome_effect="allocated_worker").exists()
