@@ -39,7 +39,6 @@ from frontdoor.intake import services as intake
 from frontdoor.intake.models import Channel, Consent, Contact, Report, ReportedChild
 from frontdoor.intake.submissions import Child, Submission
 from frontdoor.outbox.models import Message
-from frontdoor.people.services import create_person_from, link_reported_person
 from frontdoor.policy.catalogue import Indicator, indicators
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy
@@ -48,6 +47,7 @@ from frontdoor.screening.consent import authorise_sharing_without_consent
 from frontdoor.screening.decisions import TransferDetails, complete_follow_up, record_decision
 from frontdoor.screening.facts import facts_for
 from frontdoor.screening.findings import save_findings
+from frontdoor.screening.linking import create_person_from, link_reported_person
 from frontdoor.screening.models import FollowUp
 from frontdoor.screening.police import police_position, record_police_told
 from frontdoor.screening.transitions import close_contact, start_screening, submit_for_decision

@@ -33,12 +33,12 @@ from frontdoor.mash import enquiries, meetings
 from frontdoor.mash.enquiries import PersonAnswer
 from frontdoor.mash.models import AgencyRequest, Enquiry, Meeting
 from frontdoor.people.postcodes import childrens_services_authorities
-from frontdoor.people.services import create_person_from
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.privacy.restrictions import restrict
 from frontdoor.screening.decisions import TransferDetails, record_decision
 from frontdoor.screening.findings import save_findings
+from frontdoor.screening.linking import create_person_from
 from frontdoor.screening.police import police_position, record_police_told
 from frontdoor.screening.transitions import start_screening
 

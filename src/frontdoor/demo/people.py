@@ -20,7 +20,7 @@ from django.utils import timezone
 from frontdoor.demo.contacts import FIRST_NAMES_ADULT, FIRST_NAMES_CHILD, SURNAMES, TOWNS
 from frontdoor.people.models import Gender, Involvement, Person
 from frontdoor.people.names import nickname_forms
-from frontdoor.people.services import link_reported_person
+from frontdoor.screening.linking import link_reported_person
 
 SEED = 2027
 SOURCE_SOCIAL_CARE = "demo-social-care"
