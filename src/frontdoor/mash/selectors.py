@@ -25,9 +25,9 @@ from frontdoor.mash.models import (
     ExploitationScreening,
     RagReview,
 )
+from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.schema import Policy, Rag
-from frontdoor.privacy.need_to_know import restrictions_hiding_contact, whom_to_ask
 from frontdoor.screening.consent import ChildConsent
 
 

@@ -14,17 +14,15 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 
 from frontdoor.people.models import Correction, HouseholdMember, Involvement, Person, Relationship
+from frontdoor.people.restrictions import restrictions_hiding_from
 
 
 def people_visible_to(user) -> QuerySet[Person]:
     """Person records a member of staff may open (merged duplicates lead to the record kept).
 
-    A restricted person (privacy.Restriction) is left out unless `user` is named on it (R45):
+    A restricted person (people.Restriction) is left out unless `user` is named on it (R45):
     one EXISTS subquery.
     """
-    # privacy sits above people: only its need-to-know query is imported, where it is used.
-    from frontdoor.privacy.need_to_know import restrictions_hiding_from
-
     if not getattr(user, "is_authenticated", False):
         return Person.objects.none()
     return Person.objects.exclude(
@@ -38,8 +36,6 @@ def restricted_among(user, person_ids: Iterable[int]) -> dict[int, str]:
     A page listing people (matching candidates) shows these as "a restricted record: ask ..."
     rather than leaving them out, so nobody records a second child by mistake.
     """
-    from frontdoor.privacy.need_to_know import restrictions_hiding_from
-
     if not getattr(user, "is_authenticated", False):
         return {}
     return dict(

@@ -15,15 +15,14 @@ from frontdoor import exports
 from frontdoor.audit.models import AuditEvent, RecordView
 from frontdoor.intake.models import Attachment, Consent, Contact, Report
 from frontdoor.mash.models import AgencyRequest
-from frontdoor.people.models import Person
-from frontdoor.policy.clocks import LONDON
-from frontdoor.policy.schema import OutcomeEffect, Policy
-from frontdoor.privacy.models import Restriction
-from frontdoor.privacy.need_to_know import (
+from frontdoor.people.models import Person, Restriction
+from frontdoor.people.restrictions import (
     contacts_hidden_from,
     restrictions_hiding_contact,
     restrictions_hiding_from,
 )
+from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.screening.models import (
     ConsentRecord,
     ConsentStatus,

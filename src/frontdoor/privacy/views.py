@@ -16,7 +16,7 @@ from frontdoor import exports
 from frontdoor.accounts.access import allowed
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
-from frontdoor.people.models import Person
+from frontdoor.people.models import Person, Restriction
 from frontdoor.policy.registry import current_policy
 from frontdoor.privacy import restrictions, selectors
 from frontdoor.privacy.forms import (
@@ -26,7 +26,6 @@ from frontdoor.privacy.forms import (
     PersonNumberForm,
     RestrictForm,
 )
-from frontdoor.privacy.models import Restriction
 from frontdoor.privacy.subject_access import subject_access_export
 
 

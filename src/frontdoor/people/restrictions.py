@@ -1,15 +1,15 @@
 """Which restrictions hide records from a user: the one query the base selectors add (R45).
 
-`intake.selectors.contacts_visible_to` and `people.selectors.people_visible_to` filter on this,
-so a page, the API and an export cannot differ about a restricted record. It imports only this
-app's model, so the apps below `privacy` can use it without importing the rest of it.
+`people.selectors.people_visible_to`, `intake.selectors.contacts_visible_to` and the selectors
+above them filter on this, so a page, the API and an export cannot differ about a restricted
+record. Setting and lifting a restriction are privacy's (`privacy.restrictions`).
 """
 
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from frontdoor.privacy.models import Restriction
+from frontdoor.people.models import Restriction
 
 
 def restrictions_hiding_from(user) -> QuerySet[Restriction]:
