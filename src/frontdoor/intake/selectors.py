@@ -25,6 +25,7 @@ from frontdoor.intake.models import (
     ReportedAdult,
     ReportedChild,
 )
+from frontdoor.people.models import Restriction
 from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
 from frontdoor.policy.clocks import LONDON
 
@@ -45,6 +46,14 @@ def contacts_visible_to(user, *, restricted_rows: bool = False) -> QuerySet[Cont
     if restricted_rows:
         return Contact.objects.annotate(restricted_ask=whom_to_ask(user))
     return Contact.objects.exclude(Exists(restrictions_hiding_contact(user)))
+
+
+def restriction_hiding_contact(*, user, reference: str) -> Restriction | None:
+    """The restriction that keeps `user` out of a contact, if one does (R45)."""
+    contact = Contact.objects.filter(reference=reference).only("pk").first()
+    if contact is None:
+        return None
+    return restrictions_hiding_contact(user, contact=contact.pk).first()
 
 
 def contacts_open_to_reports(user) -> QuerySet[Contact]:

@@ -17,6 +17,11 @@ def restrictions_hiding_from(user) -> QuerySet[Restriction]:
     return Restriction.objects.filter(lifted_at__isnull=True).exclude(allowed_users=user)
 
 
+def restriction_hiding_person(*, user, person_id: int) -> Restriction | None:
+    """The restriction that keeps `user` out of a person's record, if one does."""
+    return restrictions_hiding_from(user).filter(person_id=person_id).first()
+
+
 def restrictions_hiding_contact(user, *, contact=None) -> QuerySet[Restriction]:
     """Restrictions hiding a contact from `user`: on any child or adult reported in it.
 

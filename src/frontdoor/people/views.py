@@ -21,8 +21,29 @@ from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.people import corrections, selectors, services
 from frontdoor.people.forms import ConflictForm, CorrectionForm
-from frontdoor.people.models import DetailConflict
+from frontdoor.people.models import DetailConflict, Restriction
+from frontdoor.people.restrictions import restriction_hiding_person
 from frontdoor.policy.clocks import LONDON
+
+
+def restricted_page(request: HttpRequest, restriction: Restriction) -> HttpResponse:
+    """A 403 that says the record exists and whom to ask, and nothing of what it holds (R45)."""
+    # A refused look at a restricted record is worth knowing about (R45).
+    audit.record(
+        actor=request.user,
+        action="restriction.refused",
+        target=restriction.person,
+        reason=request.path,
+    )
+    return render(request, "people/restricted.html", {"ask": restriction.ask}, status=403)
+
+
+def person_restricted_or_404(request: HttpRequest, pk: int) -> HttpResponse:
+    """For a person the user cannot load: the "ask whom" page if a restriction hides them."""
+    restriction = restriction_hiding_person(user=request.user, person_id=pk)
+    if restriction is None:
+        raise Http404("No person with that number.")
+    return restricted_page(request, restriction)
 
 
 @require_http_methods(["GET"])
@@ -33,8 +54,6 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         found = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
     except Http404:
         # R45: a restricted record says whom to ask instead of being missing.
-        from frontdoor.privacy.views import person_restricted_or_404
-
         return person_restricted_or_404(request, pk)
     if found.merged_into_id:
         messages.info(request, f"Person {found.pk} was merged into this record.")
@@ -129,8 +148,6 @@ def correct_person(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         found = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
     except Http404:
-        from frontdoor.privacy.views import person_restricted_or_404
-
         return person_restricted_or_404(request, pk)
     if found.merged_into_id:
         return redirect("people:correct", pk=found.merged_into_id)
