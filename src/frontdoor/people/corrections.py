@@ -7,7 +7,9 @@ details only: no decision, state or clock of any contact, so a closed contact's 
 right. Each field changed keeps a `Correction` row (what it said before, what it says now, who,
 when, why) and the whole change one audit entry; a person's own history records it too.
 
-intake sits above people, so its models are named inside the functions that need them.
+A record is a `Person`, or a child or adult as a contact reported them (intake's `ReportedChild`
+and `ReportedAdult`): intake sits above people, so this module reads only the fields they share
+with a person, and never imports them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
@@ -34,11 +36,10 @@ from frontdoor.people.models import (
     disability_codes,
 )
 from frontdoor.people.postcodes import normalise_postcode
+from frontdoor.people.selectors import people_visible_to
 
-if TYPE_CHECKING:
-    from frontdoor.intake.models import ReportedAdult, ReportedChild
-
-    Record = Person | ReportedChild | ReportedAdult
+# A person, or a child or adult as a contact reported them: any model with the correctable fields.
+Record = Model
 
 # What may be corrected, in the order the page asks, with the words it uses.
 CORRECTABLE: dict[str, str] = {
@@ -126,8 +127,6 @@ def _person_of(record: Model) -> Person | None:
 
 def _check_may_see(*, record: Model, by) -> None:
     # R45: a restricted record is corrected only by those the restriction names.
-    from frontdoor.people.selectors import people_visible_to
-
     person = _person_of(record)
     if person is not None and not people_visible_to(by).filter(pk=person.pk).exists():
         raise PermissionDeniedError(
