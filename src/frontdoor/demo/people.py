@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.demo.contacts import FIRST_NAMES_ADULT, FIRST_NAMES_CHILD, SURNAMES, TOWNS
+from frontdoor.intake.models import ReportedChild
 from frontdoor.people.models import Gender, Involvement, Person
 from frontdoor.people.names import nickname_forms
 from frontdoor.screening.linking import link_reported_person
@@ -53,7 +54,6 @@ def load_demo_people(*, by, today: dt.date | None = None) -> int:
     """Make the demo's known people and their involvements; return how many were made."""
     if demo_people_loaded():
         return 0
-    from frontdoor.intake.models import ReportedChild
 
     rng = random.Random(SEED)  # noqa: S311 - repeatable demo data, not a secret
     today = today or timezone.localdate()

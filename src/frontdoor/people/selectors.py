@@ -94,6 +94,9 @@ class MissingEpisodeFact:
 
 def missing_episodes_of(person: Person) -> list[MissingEpisodeFact]:
     """Every missing episode of the person, most recent first: imported and recorded here."""
+    # The one import left that runs up the layers (pyproject.toml lists it as the contract's
+    # only exception): the person page shows intake's rows about the person. These reads belong
+    # in intake.selectors, with the person page above both.
     from frontdoor.intake.models import MissingEpisode
 
     facts = [
@@ -125,6 +128,9 @@ def missing_episodes_of(person: Person) -> list[MissingEpisodeFact]:
 
 def previous_contacts(person: Person, *, exclude_contact=None):
     """Contacts in which a reported child linked to this person appears, the newest first."""
+    # The one import left that runs up the layers (pyproject.toml lists it as the contract's
+    # only exception): the person page shows intake's rows about the person. These reads belong
+    # in intake.selectors, with the person page above both.
     from frontdoor.intake.models import Contact
 
     qs = (
@@ -139,6 +145,9 @@ def previous_contacts(person: Person, *, exclude_contact=None):
 
 def contacts_about(person: Person):
     """Contacts in which the person appears as one of the children (the contact's subject)."""
+    # The one import left that runs up the layers (pyproject.toml lists it as the contract's
+    # only exception): the person page shows intake's rows about the person. These reads belong
+    # in intake.selectors, with the person page above both.
     from frontdoor.intake.models import Contact
 
     return Contact.objects.filter(children__person=person).distinct().order_by("-received_at")
