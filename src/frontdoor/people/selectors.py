@@ -143,16 +143,6 @@ def previous_contacts(person: Person, *, exclude_contact=None):
     return qs
 
 
-def contacts_about(person: Person):
-    """Contacts in which the person appears as one of the children (the contact's subject)."""
-    # The one import left that runs up the layers (pyproject.toml lists it as the contract's
-    # only exception): the person page shows intake's rows about the person. These reads belong
-    # in intake.selectors, with the person page above both.
-    from frontdoor.intake.models import Contact
-
-    return Contact.objects.filter(children__person=person).distinct().order_by("-received_at")
-
-
 def relationships_of(person: Person) -> list[Relationship]:
     """Every recorded relationship involving the person, either way round."""
     return list(
