@@ -3,7 +3,7 @@ their involvements with children's services (R18-R22).
 
 A contact's reported children and adults (intake) are linked to a `Person` here once screening
 has decided who they are; new details in a report update the person (R22) through
-`people.services`, never by views. Involvements (early help, social care, plans, missing
+`screening.linking`, never by views. Involvements (early help, social care, plans, missing
 episodes) come from this system and from the council's other systems (`import-involvements`):
 they are the facts the screening rules read (R19-R21, R29, R34).
 

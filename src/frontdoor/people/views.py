@@ -1,8 +1,10 @@
-"""Staff pages for people: is this child known? (R18), and the person's record (R18-R22).
+"""Staff pages for people: the person's record (R18-R22), correcting it, its conflicts, and the
+"ask whom" page for a restricted record (R45). Matching a contact's children and adults to
+records is screening's (`screening.people_views`).
 
 Views are thin: check the permission, load through selectors, call one function of
-`people.services`, and turn a `DomainError` into an error summary. Every person shown is logged
-as seen (R45).
+`people.services` or `people.corrections`, and turn a `DomainError` into an error summary. Every
+person shown is logged as seen (R45).
 """
 
 from __future__ import annotations
