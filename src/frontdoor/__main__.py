@@ -15,6 +15,7 @@ def main(argv: list[str] | None = None) -> None:
     argv[0] = "frontdoor"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdoor.settings")
     if len(argv) > 1:
+        # Front Door's modules are imported only once DJANGO_SETTINGS_MODULE is set (above).
         from frontdoor.policy.cli import COMMANDS
 
         if argv[1] in COMMANDS:

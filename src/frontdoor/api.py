@@ -34,10 +34,11 @@ from frontdoor.accounts.tokens import ApiTokenAuth, record_use
 from frontdoor.error_pages import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, body_limit_in_words
 from frontdoor.errors import DomainError
 from frontdoor.intake.api import router as intake_router
-from frontdoor.intake.schemas import Message, ValidationProblems
+from frontdoor.intake.schemas import ValidationProblems
 from frontdoor.intake.submissions import error_messages
 from frontdoor.mash.api import router as mash_router
 from frontdoor.people.api import router as people_router
+from frontdoor.schema_rules import Message
 from frontdoor.security import limit_for_view
 
 UNREADABLE_BODY = "Send the body as JSON in UTF-8: this body could not be read as JSON."

@@ -16,26 +16,24 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from frontdoor.intake.attachments import remove_abandoned_uploads
+from frontdoor.mash.enquiries import chase
+from frontdoor.outbox.services import send_pending
+
 # A run is due this much before its interval has fully passed, so cron's minute (which is not
 # exactly sixty seconds apart from one run to the next) never skips a one-minute job.
 EARLY = dt.timedelta(seconds=5)
 
 
 def _send_outbox() -> str:
-    from frontdoor.outbox.services import send_pending
-
     return f"sent {send_pending()} messages"
 
 
 def _chase_enquiries() -> str:
-    from frontdoor.mash.enquiries import chase
-
     return f"chased {chase()} MASH requests"
 
 
 def _remove_abandoned_uploads() -> str:
-    from frontdoor.intake.attachments import remove_abandoned_uploads
-
     return (
         f"removed {remove_abandoned_uploads(older_than=dt.timedelta(hours=24))} abandoned uploads"
     )

@@ -172,7 +172,8 @@ TEMPLATES: list[dict[str, Any]] = [
 ]
 if ENVIRONMENT == "test":
     # A template naming a variable its page did not give fails the test that renders it,
-    # instead of showing nothing (frontdoor.missing_variables).
+    # instead of showing nothing (frontdoor.missing_variables). Imported only in tests, where it
+    # is used.
     from frontdoor.missing_variables import MissingVariable
 
     TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = MissingVariable()

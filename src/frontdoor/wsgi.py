@@ -21,6 +21,7 @@ _load_what_the_first_request_would()
 def _warn_what_start_up_checks_would() -> None:
     # Servers (gunicorn, granian) run no system checks, as manage.py commands do: the warning
     # that production sees no HTTPS is logged here, where an operator starting one will see it.
+    # Imported once Django is set up (above): security reads the settings and the apps.
     from frontdoor.security import https_is_seen
 
     for warning in https_is_seen():

@@ -37,12 +37,12 @@ from frontdoor.intake.submissions import Child
 from frontdoor.mash import enquiries, meetings
 from frontdoor.mash.models import AgencyRequest, Enquiry, Meeting
 from frontdoor.people.models import Person
-from frontdoor.people.services import create_person_from, link_reported_person
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect
 from frontdoor.privacy.restrictions import restrict
 from frontdoor.screening.decisions import complete_follow_up, record_decision
 from frontdoor.screening.findings import save_findings
+from frontdoor.screening.linking import create_person_from, link_reported_person
 from frontdoor.screening.models import Decision, FollowUp
 from frontdoor.screening.transitions import close_contact, start_screening, submit_for_decision
 from tests.intake.factories import make_submission

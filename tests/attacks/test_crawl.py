@@ -53,15 +53,19 @@ from frontdoor.escalations.selectors import (
     meetings_open_to_escalation,
 )
 from frontdoor.intake.models import Consultation
-from frontdoor.intake.selectors import contacts_open_to_reports, contacts_visible_to
+from frontdoor.intake.selectors import (
+    contacts_open_to_reports,
+    contacts_visible_to,
+    restriction_hiding_contact,
+)
 from frontdoor.mash.models import Meeting
 from frontdoor.mash.selectors import enquiries_visible_to, requests_visible_to
 from frontdoor.outbox.models import Message
 from frontdoor.outbox.services import MAX_ATTEMPTS
 from frontdoor.people.models import Person
+from frontdoor.people.restrictions import restriction_hiding_person
 from frontdoor.people.selectors import people_visible_to
 from frontdoor.policy.registry import current_policy
-from frontdoor.privacy.selectors import restriction_hiding_contact, restriction_hiding_person
 from frontdoor.screening.models import FollowUp
 from tests.attacks.council import (
     PUBLIC_REFERRER_NAME,

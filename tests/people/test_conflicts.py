@@ -14,7 +14,8 @@ from frontdoor.errors import DomainError
 from frontdoor.intake.models import Channel
 from frontdoor.intake.services import record_contact
 from frontdoor.people.models import DetailConflict
-from frontdoor.people.services import link_reported_person, resolve_conflict
+from frontdoor.people.services import resolve_conflict
+from frontdoor.screening.linking import link_reported_person
 from tests.intake.factories import make_submission
 from tests.people.factories import PersonFactory
 

@@ -219,7 +219,7 @@ def test_bad_input_keeps_what_was_typed_with_a_govuk_error(
 
 
 def _reported_url(contact, kind, reported):
-    return reverse("people:correct_reported", args=[contact.reference, kind, reported.pk])
+    return reverse("screening:correct_reported", args=[contact.reference, kind, reported.pk])
 
 
 def test_a_reported_child_is_corrected_on_the_contact_and_shown_there(client, officer, contact):

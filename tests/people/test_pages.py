@@ -14,7 +14,7 @@ from frontdoor.intake.models import Channel
 from frontdoor.intake.services import record_contact, record_missing_episode
 from frontdoor.intake.submissions import Child
 from frontdoor.people.models import Involvement
-from frontdoor.people.services import link_reported_person
+from frontdoor.screening.linking import link_reported_person
 from tests.intake.factories import make_submission
 from tests.people.factories import NHS_NUMBER, InvolvementFactory, PersonFactory
 
@@ -32,7 +32,7 @@ def contact():
 
 
 def _match_url(contact, reported, kind="child"):
-    return reverse("people:match", args=[contact.reference, kind, reported.pk])
+    return reverse("screening:match_person", args=[contact.reference, kind, reported.pk])
 
 
 def test_r18_the_matching_page_ranks_known_people_with_their_reasons(client, worker, contact):

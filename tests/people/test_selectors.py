@@ -18,7 +18,7 @@ from frontdoor.people.selectors import (
     previous_contacts,
     relationships_of,
 )
-from frontdoor.people.services import create_person_from, link_household, link_reported_person
+from frontdoor.screening.linking import create_person_from, link_household, link_reported_person
 from tests.intake.factories import make_submission
 from tests.people.factories import InvolvementFactory, PersonFactory
 

@@ -9,8 +9,8 @@ from frontdoor.accounts.roles import Role
 from frontdoor.audit.models import AuditEvent
 from frontdoor.errors import DomainError
 from frontdoor.intake.selectors import contacts_visible_to
+from frontdoor.people.models import Restriction
 from frontdoor.people.selectors import people_visible_to
-from frontdoor.privacy.models import Restriction
 from frontdoor.privacy.restrictions import lift_restriction, restrict
 
 pytestmark = pytest.mark.django_db

@@ -43,7 +43,6 @@ from frontdoor.outbox.models import Message
 from frontdoor.people.involvement_import import NOT_REQUIRED, import_involvements
 from frontdoor.people.models import ExternalIdentifier, Involvement, Person
 from frontdoor.people.postcodes import Where, check_postcode
-from frontdoor.people.services import create_person_from, link_reported_person
 from frontdoor.policy.catalogue import Indicator, indicators
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy
@@ -52,6 +51,7 @@ from frontdoor.screening.consent import authorise_sharing_without_consent
 from frontdoor.screening.decisions import TransferDetails, complete_follow_up, record_decision
 from frontdoor.screening.facts import facts_for
 from frontdoor.screening.findings import save_findings
+from frontdoor.screening.linking import create_person_from, link_reported_person
 from frontdoor.screening.models import FollowUp, Referral
 from frontdoor.screening.police import police_position, record_police_told
 from frontdoor.screening.transitions import close_contact, start_screening, submit_for_decision

@@ -20,11 +20,12 @@ from django.utils import timezone
 
 from frontdoor.demo.areas import area_of
 from frontdoor.demo.contacts import FIRST_NAMES_ADULT, FIRST_NAMES_CHILD, STREETS, SURNAMES
+from frontdoor.intake.models import ReportedChild
 from frontdoor.people.matching import candidates
 from frontdoor.people.models import Gender, Involvement, Person
 from frontdoor.people.names import nickname_forms
-from frontdoor.people.services import create_person_from, link_reported_person
 from frontdoor.policy.registry import current_policy
+from frontdoor.screening.linking import create_person_from, link_reported_person
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -60,7 +61,6 @@ def load_demo_people(*, by: User, today: dt.date | None = None) -> int:
     """Make the demo's known people and their involvements; return how many were made."""
     if demo_people_loaded():
         return 0
-    from frontdoor.intake.models import ReportedChild
 
     rng = random.Random(SEED)  # noqa: S311 - repeatable demo data, not a secret
     today = today or timezone.localdate()

@@ -31,9 +31,9 @@ from frontdoor.intake.models import Contact
 from frontdoor.intake.selectors import contacts_visible_to
 from frontdoor.mash.models import Attendee, Dissent, Meeting
 from frontdoor.mash.selectors import requests_visible_to
+from frontdoor.people.restrictions import restrictions_hiding_contact
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.schema import Policy
-from frontdoor.privacy.need_to_know import restrictions_hiding_contact
 
 
 def _is_partner(user) -> bool:

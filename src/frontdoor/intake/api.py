@@ -24,12 +24,12 @@ from frontdoor.intake.models import Channel, Contact
 from frontdoor.intake.schemas import (
     ContactOut,
     ContactReceipt,
-    Message,
     StatusCheck,
     SubmissionStatus,
 )
 from frontdoor.intake.services import Recorded
-from frontdoor.intake.submissions import NO_NUL, Matches, Submission
+from frontdoor.intake.submissions import Submission
+from frontdoor.schema_rules import NO_NUL, Matches, Message
 
 router = Router(tags=["contacts"])
 

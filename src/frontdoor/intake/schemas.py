@@ -12,11 +12,7 @@ from typing import Annotated
 from ninja import Schema
 
 from frontdoor.intake.models import Report, ReportedAdult, ReportedChild
-from frontdoor.intake.submissions import NO_NUL
-
-
-class Message(Schema):
-    message: str
+from frontdoor.schema_rules import NO_NUL
 
 
 class FieldProblem(Schema):

@@ -26,6 +26,8 @@ from frontdoor.intake.models import (
     ReportedAdult,
     ReportedChild,
 )
+from frontdoor.people.models import Restriction
+from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
 from frontdoor.policy.clocks import LONDON
 
 # The inbox's age filters: how long ago a contact was received, or whether it is overdue (R25).
@@ -35,19 +37,24 @@ AGE_FILTERS = ("today", "over_1_day", "over_3_days", "overdue")
 def contacts_visible_to(user, *, restricted_rows: bool = False) -> ContactQuerySet:
     """The contacts `user` may open: children's services staff see the front door's contacts.
 
-    A contact about a restricted person (privacy.Restriction) is left out unless `user` is named
+    A contact about a restricted person (people.Restriction) is left out unless `user` is named
     on the restriction. With `restricted_rows`, it stays in instead, annotated with whom to ask
     (`restricted_ask`, None when the user may open it), so a list can say a record exists
     without showing it. Either way it is one EXISTS subquery: no query per row.
     """
     if not can(user, "inbox.view"):
         return Contact.objects.none()
-    # privacy sits above intake: only its need-to-know query is imported, where it is used.
-    from frontdoor.privacy.need_to_know import restrictions_hiding_contact, whom_to_ask
-
     if restricted_rows:
         return Contact.objects.annotate(restricted_ask=whom_to_ask(user))
     return Contact.objects.exclude(Exists(restrictions_hiding_contact(user)))
+
+
+def restriction_hiding_contact(*, user, reference: str) -> Restriction | None:
+    """The restriction that keeps `user` out of a contact, if one does (R45)."""
+    contact = Contact.objects.filter(reference=reference).only("pk").first()
+    if contact is None:
+        return None
+    return restrictions_hiding_contact(user, contact=contact.pk).first()
 
 
 def contacts_open_to_reports(user) -> QuerySet[Contact]:
@@ -60,8 +67,6 @@ def contacts_open_to_reports(user) -> QuerySet[Contact]:
         return contacts_visible_to(user)
     if not can(user, "contact.report"):
         return Contact.objects.none()
-    from frontdoor.privacy.need_to_know import restrictions_hiding_contact
-
     own = Report.objects.filter(
         recorded_by__agency_key=user.agency_key, recorded_by__role=user.role
     ).values("contact_id")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args
 
 from django.utils import timezone
@@ -43,6 +42,7 @@ from frontdoor.people.models import (
     nhs_number_is_valid,
 )
 from frontdoor.people.postcodes import POSTCODE, POSTCODE_MESSAGE, normalise_postcode
+from frontdoor.schema_rules import NO_NUL, Matches
 
 # What pydantic strips from both ends of every answer (Unicode White_Space), spelled out as a
 # character class: the OpenAPI document's readers (JavaScript, Rust, Python) each read `\s`
@@ -52,43 +52,6 @@ SPACE = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u30
 # stripped, and each pattern gives the same answer for both.
 BLANK = f"^[{SPACE}]*$"
 NOT_BLANK = f"[^{SPACE}]"
-
-
-@dataclass(frozen=True)
-class Matches:
-    r"""A rule on text stated once, as a regular expression: the server refuses text that does not
-    match it with `message`, and the OpenAPI document states it as the field's `pattern`.
-
-    Written for both readers: character classes rather than `\d` or `\s`, and no look-arounds.
-    """
-
-    pattern: str
-    message: str
-
-    def check(self, value: str) -> str:
-        if not re.search(self.pattern, value):
-            raise ValueError(self.message)
-        return value
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(self.check, handler(source))
-
-    def __get_pydantic_json_schema__(
-        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        json_schema = handler(schema)
-        if "pattern" in json_schema:  # a second rule on the same text: both must hold
-            json_schema.setdefault("allOf", []).append({"pattern": self.pattern})
-        else:
-            json_schema["pattern"] = self.pattern
-        return json_schema
-
-
-# A NUL character is never typed by a person; PostgreSQL cannot store one in text, and it would
-# otherwise surface as a server error after the referrer pressed send.
-NO_NUL = Matches(r"^[^\x00]*$", "Remove the invisible control character (NUL) from this answer")
 
 
 def _stripped(max_length: int) -> StringConstraints:

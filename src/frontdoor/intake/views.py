@@ -34,6 +34,7 @@ from frontdoor.intake.forms import (
 from frontdoor.intake.models import Consultation, Contact
 from frontdoor.people.postcodes import check_postcode
 from frontdoor.people.selectors import corrections_on_contact
+from frontdoor.people.views import restricted_page
 from frontdoor.policy.registry import current_policy
 
 INBOX_PAGE_SIZE = 50
@@ -86,9 +87,10 @@ def contact(request: HttpRequest, reference: str) -> HttpResponse:
         found = _visible_contact(request, reference)
     except Http404:
         # R45: a restricted contact says whom to ask instead of being missing.
-        from frontdoor.privacy.views import contact_restricted_or_404
-
-        return contact_restricted_or_404(request, reference)
+        restriction = selectors.restriction_hiding_contact(user=request.user, reference=reference)
+        if restriction is None:
+            raise
+        return restricted_page(request, restriction)
     # Every view of a contact is logged before it is shown, so it appears in its own trail (R45).
     audit.record_view(viewer=request.user, target=found, through="contact page")
     record = selectors.contact_record(contact=found)

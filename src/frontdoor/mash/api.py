@@ -18,11 +18,10 @@ from frontdoor.accounts.permissions import require
 from frontdoor.accounts.tokens import ApiTokenAuth, TokenRequest
 from frontdoor.audit import services as audit
 from frontdoor.intake.api import IdempotencyKey, submission_key
-from frontdoor.intake.schemas import Message
-from frontdoor.intake.submissions import NO_NUL
 from frontdoor.mash import enquiries
 from frontdoor.mash.models import AgencyRequest
 from frontdoor.mash.selectors import referrers_for_partner, requests_visible_to
+from frontdoor.schema_rules import NO_NUL, Message
 
 # Every operation here is the agency's answering of its enquiries: a token with scopes needs
 # `mash:answer` (or `read`, for the lists and reading) for them.

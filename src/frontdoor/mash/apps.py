@@ -7,6 +7,7 @@ class MashConfig(AppConfig):
     verbose_name = "MASH"
 
     def ready(self) -> None:
+        # In ready(), as Django asks: the models every selector imports are loaded only now.
         from frontdoor.mash.selectors import confirmed_final_rag, enquiry_timeline
         from frontdoor.people.selectors import add_timeline_source
         from frontdoor.screening.decisions import add_final_rag_source

@@ -25,9 +25,10 @@ from frontdoor.mash.models import (
     ExploitationScreening,
     RagReview,
 )
+from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
+from frontdoor.people.selectors import TimelineEntry
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.schema import Policy, Rag
-from frontdoor.privacy.need_to_know import restrictions_hiding_contact, whom_to_ask
 from frontdoor.screening.consent import ChildConsent
 
 
@@ -195,9 +196,6 @@ def confirmed_final_rag(child: ReportedChild) -> str | None:
 def enquiry_timeline(person) -> list:
     """The MASH enquiries about every report of `person`, for the person's timeline (R33)."""
     from django.urls import reverse
-
-    from frontdoor.people.selectors import TimelineEntry
-    from frontdoor.policy.clocks import LONDON
 
     return [
         TimelineEntry(

@@ -108,6 +108,7 @@ def _sender_already_waiting() -> bool:
 
 
 def _wake_sender() -> None:
+    # outbox.tasks imports this module (the task runs send_pending), so the task is looked up here.
     from frontdoor.outbox.tasks import send_outbox
 
     try:

@@ -16,13 +16,12 @@ from pydantic import Field
 
 from frontdoor.accounts.permissions import require
 from frontdoor.accounts.tokens import ApiTokenAuth, TokenRequest
-from frontdoor.intake.schemas import Message
-from frontdoor.intake.submissions import NO_NUL
 from frontdoor.people.involvement_import import (
     INVOLVEMENT_COLUMNS,
     PERSON_COLUMNS,
     import_involvements,
 )
+from frontdoor.schema_rules import NO_NUL, Message
 
 router = Router(tags=["involvements"], auth=ApiTokenAuth(scope="involvements:write"))
 # A night's changes from a large council's case record, in a few requests.

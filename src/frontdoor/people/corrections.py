@@ -7,7 +7,9 @@ details only: no decision, state or clock of any contact, so a closed contact's 
 right. Each field changed keeps a `Correction` row (what it said before, what it says now, who,
 when, why) and the whole change one audit entry; a person's own history records it too.
 
-intake sits above people, so its models are named inside the functions that need them.
+A record is a `Person`, or a child or adult as a contact reported them (intake's `ReportedChild`
+and `ReportedAdult`): intake sits above people, so this module reads only the fields they share
+with a person, and never imports them.
 """
 
 from __future__ import annotations
@@ -34,12 +36,13 @@ from frontdoor.people.models import (
     disability_codes,
 )
 from frontdoor.people.postcodes import normalise_postcode
+from frontdoor.people.selectors import people_visible_to
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
-    from frontdoor.intake.models import ReportedAdult, ReportedChild
 
-    Record = Person | ReportedChild | ReportedAdult
+# A person, or a child or adult as a contact reported them: any model with the correctable fields.
+Record = Model
 
 # What may be corrected, in the order the page asks, with the words it uses.
 CORRECTABLE: dict[str, str] = {
@@ -84,7 +87,8 @@ def record_label(record: Model) -> str:
 
 
 def _contact_reference(record: Record) -> str:
-    return "" if isinstance(record, Person) else record.contact.reference
+    # Otherwise a child or adult as a contact reported them, which has its contact.
+    return "" if isinstance(record, Person) else record.contact.reference  # type: ignore[attr-defined]
 
 
 def shown(field: str, value: Any) -> str:
@@ -132,8 +136,6 @@ def _person_of(record: Model) -> Person | None:
 
 def _check_may_see(*, record: Model, by: User) -> None:
     # R45: a restricted record is corrected only by those the restriction names.
-    from frontdoor.people.selectors import people_visible_to
-
     person = _person_of(record)
     if person is not None and not people_visible_to(by).filter(pk=person.pk).exists():
         raise PermissionDeniedError(
@@ -187,7 +189,7 @@ def correct_details(
             "Nothing was changed: change at least one detail, or go back to the record."
         )
 
-    born = changed.get("date_of_birth", (None, record.date_of_birth))[1]
+    born = changed.get("date_of_birth", (None, getattr(record, "date_of_birth", None)))[1]
     expected = changed.get("expected_date_of_birth", (None, _expected(record)))[1]
     if born is not None and expected is not None:
         raise DomainError(
@@ -210,8 +212,8 @@ def correct_details(
         # R22: a report older than this correction must not move the family back.
         record.address_reported_at = at
         update_fields.add("address_reported_at")
-    record._change_reason = f"Corrected: {reason}"[:100]  # type: ignore[union-attr]  # read by simple_history as it saves
-    record._history_user = by  # type: ignore[union-attr]  # read by simple_history as it saves
+    record._change_reason = f"Corrected: {reason}"[:100]  # type: ignore[attr-defined]  # read by simple_history as it saves
+    record._history_user = by  # type: ignore[attr-defined]  # read by simple_history as it saves
     record.save(update_fields=update_fields)
 
     corrections = Correction.objects.bulk_create(

@@ -12,7 +12,7 @@ Two steps, so that a million people answer in milliseconds:
    birth matches with day and month swapped", "surname sounds like 'Smyth'". A matching NHS
    number is decisive; a different one caps the score, whatever else agrees.
 
-The score is a suggestion: the worker decides who the child is (`people.services`).
+The score is a suggestion: the worker decides who the child is (`screening.linking`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ their involvements with children's services (R18-R22).
 
 A contact's reported children and adults (intake) are linked to a `Person` here once screening
 has decided who they are; new details in a report update the person (R22) through
-`people.services`, never by views. Involvements (early help, social care, plans, missing
+`screening.linking`, never by views. Involvements (early help, social care, plans, missing
 episodes) come from this system and from the council's other systems (`import-involvements`):
 they are the facts the screening rules read (R19-R21, R29, R34).
 
@@ -180,7 +180,7 @@ class Person(models.Model):
     # newer one (an older report read late must not move the family back).
     address_reported_at = models.DateTimeField(null=True, blank=True)
     # A restricted record (a member of staff's family, a protected address): who may see it is
-    # decided elsewhere; this says that it is one.
+    # decided by its `Restriction` (below); this says that it is one.
     restricted = models.BooleanField(default=False)
     # A duplicate merged into another record stays, pointing at the one kept (nothing is lost).
     merged_into = models.ForeignKey(
@@ -625,3 +625,50 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} corrected on {self.corrected_at:%Y-%m-%d %H:%M}"
+
+
+class Restriction(models.Model):
+    """Only the named users may open this person's record and the contacts about them (R45).
+
+    For a record that must not be read by everyone with the role to read it: a member of staff's
+    own family, a colleague's neighbour, a protected address. Everyone else still sees that the
+    record exists and whom to ask (so nobody records a second child by mistake), never its
+    content. `people.restrictions` says whom a restriction hides a record from; privacy's pages
+    set and lift them (`privacy.restrictions`).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="restrictions")
+    allowed_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="restrictions_named_on"
+    )
+    # Whom everyone else asks: a name or a team ("Head of Service, Children's Social Care").
+    ask = models.CharField(max_length=200)
+    reason = models.TextField()
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+    # A lifted restriction stays on record (and in its history), with who lifted it and when.
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords(m2m_fields=[allowed_users])
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        constraints = [
+            # One restriction in force per person: the names on it are the whole answer.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="one_restriction_in_force_per_person",
+            )
+        ]
+        indexes = [models.Index(fields=["person", "lifted_at"], name="restriction_in_force")]
+
+    def __str__(self) -> str:
+        return f"Restricted record: ask {self.ask}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.lifted_at is None

@@ -14,17 +14,15 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 
 from frontdoor.people.models import Correction, HouseholdMember, Involvement, Person, Relationship
+from frontdoor.people.restrictions import restrictions_hiding_from
 
 
 def people_visible_to(user) -> QuerySet[Person]:
     """Person records a member of staff may open (merged duplicates lead to the record kept).
 
-    A restricted person (privacy.Restriction) is left out unless `user` is named on it (R45):
+    A restricted person (people.Restriction) is left out unless `user` is named on it (R45):
     one EXISTS subquery.
     """
-    # privacy sits above people: only its need-to-know query is imported, where it is used.
-    from frontdoor.privacy.need_to_know import restrictions_hiding_from
-
     if not getattr(user, "is_authenticated", False):
         return Person.objects.none()
     return Person.objects.exclude(
@@ -38,8 +36,6 @@ def restricted_among(user, person_ids: Iterable[int]) -> dict[int, str]:
     A page listing people (matching candidates) shows these as "a restricted record: ask ..."
     rather than leaving them out, so nobody records a second child by mistake.
     """
-    from frontdoor.privacy.need_to_know import restrictions_hiding_from
-
     if not getattr(user, "is_authenticated", False):
         return {}
     return dict(
@@ -98,6 +94,9 @@ class MissingEpisodeFact:
 
 def missing_episodes_of(person: Person) -> list[MissingEpisodeFact]:
     """Every missing episode of the person, most recent first: imported and recorded here."""
+    # The one import left that runs up the layers (pyproject.toml lists it as the contract's
+    # only exception): the person page shows intake's rows about the person. These reads belong
+    # in intake.selectors, with the person page above both.
     from frontdoor.intake.models import MissingEpisode
 
     facts = [
@@ -129,6 +128,9 @@ def missing_episodes_of(person: Person) -> list[MissingEpisodeFact]:
 
 def previous_contacts(person: Person, *, exclude_contact=None):
     """Contacts in which a reported child linked to this person appears, the newest first."""
+    # The one import left that runs up the layers (pyproject.toml lists it as the contract's
+    # only exception): the person page shows intake's rows about the person. These reads belong
+    # in intake.selectors, with the person page above both.
     from frontdoor.intake.models import Contact
 
     qs = (
@@ -139,13 +141,6 @@ def previous_contacts(person: Person, *, exclude_contact=None):
     if exclude_contact is not None:
         qs = qs.exclude(pk=exclude_contact.pk)
     return qs
-
-
-def contacts_about(person: Person):
-    """Contacts in which the person appears as one of the children (the contact's subject)."""
-    from frontdoor.intake.models import Contact
-
-    return Contact.objects.filter(children__person=person).distinct().order_by("-received_at")
 
 
 def relationships_of(person: Person) -> list[Relationship]:

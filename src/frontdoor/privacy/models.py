@@ -1,58 +1,12 @@
-"""Restricted records (R45): a person whose record only named members of staff may open.
+"""Retention reviews as printed and kept (UK GDPR storage limitation).
 
-A restriction is for a record that must not be read by everyone with the role to read it: a
-member of staff's own family, a colleague's neighbour, a protected address. Everyone else still
-sees that the record exists and whom to ask (so nobody records a second child by mistake), never
-its content. Who may see it is decided here; `people.Person.restricted` says that it is one.
+A restriction on a person's record (R45) is about the person: `people.models.Restriction`.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
-
-
-class Restriction(models.Model):
-    """Only the named users may open this person's record and the contacts about them."""
-
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="restrictions"
-    )
-    allowed_users = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="restrictions_named_on"
-    )
-    # Whom everyone else asks: a name or a team ("Head of Service, Children's Social Care").
-    ask = models.CharField(max_length=200)
-    reason = models.TextField()
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    set_at = models.DateTimeField()
-    # A lifted restriction stays on record (and in its history), with who lifted it and when.
-    lifted_at = models.DateTimeField(null=True, blank=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    history = HistoricalRecords(m2m_fields=[allowed_users])
-
-    class Meta:
-        ordering = ["-set_at", "-id"]
-        constraints = [
-            # One restriction in force per person: the names on it are the whole answer.
-            models.UniqueConstraint(
-                fields=["person"],
-                condition=models.Q(lifted_at__isnull=True),
-                name="one_restriction_in_force_per_person",
-            )
-        ]
-        indexes = [models.Index(fields=["person", "lifted_at"], name="restriction_in_force")]
-
-    def __str__(self) -> str:
-        return f"Restricted record: ask {self.ask}"
-
-    @property
-    def in_force(self) -> bool:
-        return self.lifted_at is None
 
 
 class RetentionReview(models.Model):

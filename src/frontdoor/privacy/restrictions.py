@@ -17,8 +17,7 @@ from django.utils import timezone
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
-from frontdoor.people.models import Person
-from frontdoor.privacy.models import Restriction
+from frontdoor.people.models import Person, Restriction
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User

@@ -15,15 +15,12 @@ from frontdoor import exports
 from frontdoor.audit.models import AuditEvent, RecordView
 from frontdoor.intake.models import Attachment, Consent, Contact, Report
 from frontdoor.mash.models import AgencyRequest
-from frontdoor.people.models import Person
+from frontdoor.people.models import Person, Restriction
+from frontdoor.people.restrictions import (
+    contacts_hidden_from,
+)
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.schema import OutcomeEffect, Policy
-from frontdoor.privacy.models import Restriction
-from frontdoor.privacy.need_to_know import (
-    contacts_hidden_from,
-    restrictions_hiding_contact,
-    restrictions_hiding_from,
-)
 from frontdoor.screening.models import (
     ConsentRecord,
     ConsentStatus,
@@ -31,19 +28,6 @@ from frontdoor.screening.models import (
     SharingAuthorisation,
     Transfer,
 )
-
-
-def restriction_hiding_person(*, user, person_id: int) -> Restriction | None:
-    """The restriction that keeps `user` out of a person's record, if one does."""
-    return restrictions_hiding_from(user).filter(person_id=person_id).first()
-
-
-def restriction_hiding_contact(*, user, reference: str) -> Restriction | None:
-    """The restriction that keeps `user` out of a contact, if one does."""
-    contact = Contact.objects.filter(reference=reference).only("pk").first()
-    if contact is None:
-        return None
-    return restrictions_hiding_contact(user, contact=contact.pk).first()
 
 
 def restrictions_in_force() -> list[Restriction]:

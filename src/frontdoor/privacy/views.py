@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -26,36 +26,7 @@ from frontdoor.privacy.forms import (
     PersonNumberForm,
     RestrictForm,
 )
-from frontdoor.privacy.models import Restriction
 from frontdoor.privacy.subject_access import subject_access_export
-
-
-def restricted_page(request: HttpRequest, restriction: Restriction) -> HttpResponse:
-    """A 403 that says the record exists and whom to ask, and nothing of what it holds."""
-    # A refused look at a restricted record is worth knowing about (R45).
-    audit.record(
-        actor=request.user,
-        action="restriction.refused",
-        target=restriction.person,
-        reason=request.path,
-    )
-    return render(request, "privacy/restricted.html", {"ask": restriction.ask}, status=403)
-
-
-def contact_restricted_or_404(request: HttpRequest, reference: str) -> HttpResponse:
-    """For a contact the user cannot load: the "ask whom" page if a restriction hides it."""
-    restriction = selectors.restriction_hiding_contact(user=request.user, reference=reference)
-    if restriction is None:
-        raise Http404("No contact with that reference.")
-    return restricted_page(request, restriction)
-
-
-def person_restricted_or_404(request: HttpRequest, pk: int) -> HttpResponse:
-    """For a person the user cannot load: the "ask whom" page if a restriction hides them."""
-    restriction = selectors.restriction_hiding_person(user=request.user, person_id=pk)
-    if restriction is None:
-        raise Http404("No person with that number.")
-    return restricted_page(request, restriction)
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from frontdoor.intake.models import MissingEpisode, ReportedChild
+from frontdoor.people.models import Involvement
 from frontdoor.policy.clocks import LONDON
+from frontdoor.screening.models import Referral
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,6 @@ def facts_for(child) -> ChildFacts:
     door's own), the referrals and contacts of every report of the same person, and their
     missing episodes.
     """
-    from frontdoor.intake.models import MissingEpisode, ReportedChild
-    from frontdoor.people.models import Involvement
-    from frontdoor.screening.models import Referral
 
     if child.person_id is None:
         # R9: a missing episode recorded as this contact counts before the child is linked.

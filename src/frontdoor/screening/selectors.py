@@ -16,7 +16,9 @@ from frontdoor.intake.models import (
     YesNoUnknown,
 )
 from frontdoor.intake.selectors import contacts_visible_to
+from frontdoor.people.models import Involvement
 from frontdoor.people.postcodes import check_postcode
+from frontdoor.people.selectors import TimelineEntry
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.rag import most_urgent
 from frontdoor.policy.schema import OutcomeEffect, Policy
@@ -315,7 +317,6 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
 
 def _social_care_closures(contacts: list[Contact]) -> dict[int, list[Episode]]:
     """The ended social care involvements of the people a page of contacts is about (R21)."""
-    from frontdoor.people.models import Involvement
 
     people = {child.person_id for c in contacts for child in c.children.all() if child.person_id}
     closures: dict[int, list[Episode]] = {}
@@ -331,8 +332,6 @@ def _social_care_closures(contacts: list[Contact]) -> dict[int, list[Episode]]:
 def decision_timeline(person) -> list:
     """The manager's decisions for every report of `person`, for the person's timeline (R25)."""
     from django.urls import reverse
-
-    from frontdoor.people.selectors import TimelineEntry
 
     return [
         TimelineEntry(

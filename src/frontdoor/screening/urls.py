@@ -1,10 +1,25 @@
 from django.urls import path
 
-from frontdoor.screening import views
+from frontdoor.screening import people_views, views
 
 app_name = "screening"
 
 urlpatterns = [
+    path(
+        "contacts/<str:reference>/people/<str:kind>/<int:reported_id>/match/",
+        people_views.match,
+        name="match_person",
+    ),
+    path(
+        "contacts/<str:reference>/people/<str:kind>/<int:reported_id>/correct/",
+        people_views.correct_reported,
+        name="correct_reported",
+    ),
+    path(
+        "contacts/<str:reference>/people/household/",
+        people_views.household,
+        name="link_household",
+    ),
     path("contacts/<str:reference>/screening/", views.contact_screening, name="contact"),
     path("contacts/<str:reference>/screening/start/", views.start, name="start"),
     path("contacts/<str:reference>/screening/submit/", views.submit, name="submit"),

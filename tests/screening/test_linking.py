@@ -14,7 +14,7 @@ from frontdoor.errors import DomainError
 from frontdoor.intake.models import Channel
 from frontdoor.intake.services import record_contact
 from frontdoor.people.models import Household, HouseholdMember, Relationship
-from frontdoor.people.services import (
+from frontdoor.screening.linking import (
     create_person_from,
     link_household,
     link_reported_person,

@@ -1,20 +1,25 @@
 """Which restrictions hide records from a user: the one query the base selectors add (R45).
 
-`intake.selectors.contacts_visible_to` and `people.selectors.people_visible_to` filter on this,
-so a page, the API and an export cannot differ about a restricted record. It imports only this
-app's model, so the apps below `privacy` can use it without importing the rest of it.
+`people.selectors.people_visible_to`, `intake.selectors.contacts_visible_to` and the selectors
+above them filter on this, so a page, the API and an export cannot differ about a restricted
+record. Setting and lifting a restriction are privacy's (`privacy.restrictions`).
 """
 
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from frontdoor.privacy.models import Restriction
+from frontdoor.people.models import Restriction
 
 
 def restrictions_hiding_from(user) -> QuerySet[Restriction]:
     """Restrictions in force that do not name `user`."""
     return Restriction.objects.filter(lifted_at__isnull=True).exclude(allowed_users=user)
+
+
+def restriction_hiding_person(*, user, person_id: int) -> Restriction | None:
+    """The restriction that keeps `user` out of a person's record, if one does."""
+    return restrictions_hiding_from(user).filter(person_id=person_id).first()
 
 
 def restrictions_hiding_contact(user, *, contact=None) -> QuerySet[Restriction]:
