@@ -29,6 +29,9 @@ class Unit(StrEnum):
     CLOCK_HOURS = "clock_hours"
     CORE_HOURS = "core_hours"
     WORKING_DAYS = "working_days"
+    # "On the same day": by the end of the London calendar day on which the clock starts. It has
+    # no length: a procedure that says "the same day" gives no number of hours.
+    SAME_DAY = "same_day"
 
 
 class TimescaleKey(StrEnum):
@@ -132,18 +135,27 @@ START_EVENT_WORDS: dict[StartEvent, str] = {
 class Timescale(Strict):
     """A length of time, how it counts, and the event it runs from."""
 
-    length: Annotated[Decimal, Field(gt=0, le=10_000)]
+    # None only for `same_day`, which has no length.
+    length: Annotated[Decimal, Field(gt=0, le=10_000)] | None = None
     unit: Unit
     starts: StartEvent
 
     @model_validator(mode="after")
-    def _whole_working_days(self) -> Timescale:
+    def _length_fits_unit(self) -> Timescale:
+        if self.unit == Unit.SAME_DAY:
+            if self.length is not None:
+                raise ValueError("a same_day timescale takes no length: it ends with the day")
+            return self
+        if self.length is None:
+            raise ValueError(f"a timescale in {self.unit.value} needs a length")
         if self.unit == Unit.WORKING_DAYS and self.length != self.length.to_integral_value():
             raise ValueError("a timescale in working days must be a whole number of days")
         return self
 
     def duration_in_words(self) -> str:
-        """'6 core hours', '1 working day', '24 hours'."""
+        """'6 core hours', '1 working day', '24 hours', 'the same day'."""
+        if self.length is None:
+            return "the same day"
         length = self.length.normalize()
         unit = {
             Unit.CLOCK_HOURS: ("hour", "hours"),
@@ -153,8 +165,16 @@ class Timescale(Strict):
         return f"{length:f} {unit}"
 
     def in_words(self) -> str:
-        """'6 core hours from when the partner agency is alerted'."""
+        """'6 core hours from when the partner agency is alerted'; 'the same day child protection
+        concerns are identified'."""
+        if self.unit == Unit.SAME_DAY:
+            return f"the same day {START_EVENT_WORDS[self.starts]}"
         return f"{self.duration_in_words()} from when {START_EVENT_WORDS[self.starts]}"
+
+    def due_in_words(self) -> str:
+        """For a sentence saying when something happens: 'within 24 hours from when ...',
+        'on the same day ...'."""
+        return f"{'on' if self.unit == Unit.SAME_DAY else 'within'} {self.in_words()}"
 
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
