@@ -361,6 +361,10 @@ class Agency(Strict):
         "domestic_abuse",
         "other",
     ]
+    # Not among the agencies the council's published MASH documents list (the Sefton leaflet
+    # names those its MASH enquiries go to): the council's own addition, marked as such where
+    # agencies are listed to staff.
+    own_addition: bool = False
 
 
 class ConsentReason(Strict):
@@ -387,11 +391,40 @@ class EscalationStep(Strict):
     note: str | None = None
 
 
+MeetingKind = Literal["mash_case_discussion", "early_help_case_discussion", "strategy_meeting"]
+MEETING_WORDS: dict[str, str] = {
+    "mash_case_discussion": "MASH case discussion",
+    "early_help_case_discussion": "early help case discussion",
+    "strategy_meeting": "strategy meeting",
+}
+
+
+class MeetingFirstStep(Strict):
+    """R39: a disagreement with the outcome of these meetings goes first to this step (the
+    Sefton report: to the service manager), before the escalation steps."""
+
+    meetings: Annotated[list[MeetingKind], Field(min_length=1)]
+    step: EscalationStep
+
+    def meetings_in_words(self) -> str:
+        """'MASH case discussion or strategy meeting'."""
+        return " or ".join(MEETING_WORDS[kind] for kind in self.meetings)
+
+
 class Escalation(Strict):
-    """Escalation of professional disagreement (R42, R43)."""
+    """Escalation of professional disagreement (R39, R42, R43)."""
 
     recorded_by: list[Literal["telephone", "face_to_face", "online_meeting", "email"]]
     steps: Annotated[list[EscalationStep], Field(min_length=1)]
+    meeting_first_step: MeetingFirstStep | None = None
+
+    def steps_for(self, meeting_kind: str | None = None) -> list[EscalationStep]:
+        """The steps an escalation goes through: about the outcome of a meeting of
+        `meeting_kind`, the meeting's first step comes before the others (R39)."""
+        first = self.meeting_first_step
+        if first is not None and meeting_kind in first.meetings:
+            return [first.step, *self.steps]
+        return list(self.steps)
 
 
 class LevelOfNeedSubdomain(Strict):
