@@ -186,6 +186,22 @@ def test_the_meeting_pages_arrange_and_record(client, contact, manager):
     assert "Record the meeting" in page
 
 
+@pytest.mark.parametrize(
+    ("council", "words"),
+    [
+        ("sefton", "held within 24 hours from when child protection concerns are identified"),
+        ("lewisham", "held on the same day child protection concerns are identified"),
+    ],
+)
+def test_r40_the_arranging_page_says_when_a_strategy_meeting_is_due(
+    client, contact, manager, settings, council, words
+):
+    settings.FRONTDOOR_COUNCIL = council
+    client.force_login(manager)
+    page = client.get(reverse("mash:schedule", args=[contact.reference])).content.decode()
+    assert f"A strategy meeting is {words}, with at least" in page
+
+
 def test_the_received_fixture_is_a_tuesday():
     assert RECEIVED.weekday() == 1
 
