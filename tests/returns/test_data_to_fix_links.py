@@ -270,3 +270,23 @@ def test_a_manager_follows_the_link_an_analyst_is_given_the_reference(record, cl
     client.force_login(make_user(Role.PERFORMANCE_ANALYST))
     page = client.get(reverse("returns:returns"), query).content.decode()
     assert contact.reference in page and correct not in page
+
+
+def test_the_commands_list_and_csv_give_each_items_link(record, tmp_path):
+    from tests.returns.test_commands import run
+
+    contact = record(
+        at=days_ago(3),
+        referrer=SCHOOL,
+        children=[child("Ellis", ethnicity="")],
+        decisions=[[ASSESS]],
+    )
+    correct = f"/contacts/{contact.reference}/people/child/{contact.children.get().pk}/correct/"
+    fix = tmp_path / "fix.csv"
+    printed = run(
+        "cin_census", "--year", str(YEAR), "--output", str(tmp_path / "cin.xml"),
+        "--data-to-fix", str(fix),
+    )  # fmt: skip
+    assert f"    {correct}  Ellis Example" in printed
+    (row,) = list(csv.DictReader(fix.open(encoding="utf-8")))
+    assert (row["Problem"], row["Link"]) == ("child has no ethnicity recorded", correct)
