@@ -15,6 +15,7 @@ from frontdoor.mash.meetings import Contribution, DissentIn, Invitee
 from frontdoor.mash.models import Meeting
 from frontdoor.mash.selectors import children_of_concern
 from frontdoor.outbox.models import Message
+from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening.models import FollowUp
 from tests.screening.conftest import RECEIVED
@@ -236,7 +237,11 @@ def test_r40_the_clock_starts_when_screening_first_recorded_the_concerns(
         now=three_days_later,
         scheduled_for=three_days_later + dt.timedelta(hours=2),
     )
-    assert meeting.due_at == found + dt.timedelta(hours=24)
+    if council == "lewisham":  # "on the same day": the midnight that ends the day found
+        day = found.astimezone(LONDON).date() + dt.timedelta(days=1)
+        assert meeting.due_at == dt.datetime.combine(day, dt.time(), tzinfo=LONDON)
+    else:
+        assert meeting.due_at == found + dt.timedelta(hours=24)
     assert meeting.scheduled_for > meeting.due_at  # late, and the page says so
 
 
