@@ -237,14 +237,16 @@ def test_the_step_report_counts_reached_resolved_and_late(client, service_manage
         "Open",
         "Late",
     ]
-    assert rows[1] == ["1", "Practitioner to practitioner", "2", "0", "1", "1", "1"]
-    assert rows[2] == ["2", "Manager to manager", "1", "1", "0", "0", "1"]
-    assert rows[3][2:] == ["0", "0", "0", "0", "0"]
-    assert len(rows) == 5  # Sefton's four steps, each listed even when none reached it
+    # A MASH case discussion's disagreement goes to the service manager before step 1 (R39).
+    assert rows[1] == ["0", "Service manager", "0", "0", "0", "0", "0"]
+    assert rows[2] == ["1", "Practitioner to practitioner", "2", "0", "1", "1", "1"]
+    assert rows[3] == ["2", "Manager to manager", "1", "1", "0", "0", "1"]
+    assert rows[4][2:] == ["0", "0", "0", "0", "0"]
+    assert len(rows) == 6  # Sefton's steps, each listed even when none reached it
 
     response = client.get(reverse("escalations:report"), {"format": "xlsx"})
     values = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert values[1] == (1, "Practitioner to practitioner", 2, 0, 1, 1, 1)
+    assert values[2] == (1, "Practitioner to practitioner", 2, 0, 1, 1, 1)
 
     page = client.get(reverse("escalations:report")).content.decode()
     assert "escalations/print.css" in page and 'media="print"' in page

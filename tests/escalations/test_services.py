@@ -100,7 +100,7 @@ def test_r42_the_last_step_is_final_and_binding_so_it_must_resolve(contact, mana
         discuss(escalation, manager, held + dt.timedelta(hours=hours))
         escalation.refresh_from_db()
     assert escalation.step == 4
-    with pytest.raises(DomainError, match=r"last step \(Final and binding\)"):
+    with pytest.raises(DomainError, match=r"last step \(Final and binding; its outcome"):
         discuss(escalation, manager, held + dt.timedelta(hours=4))
     discuss(
         escalation,
@@ -240,12 +240,13 @@ def test_the_same_form_sent_twice_opens_one_escalation(contact, manager):
     assert Escalation.objects.count() == 1
 
 
-def _meeting_with_police_dissenting(contact, manager, *, health_attended=True):
-    """A strategy meeting about a contact no MASH enquiry went out for; police dissent."""
+def _meeting_with_police_dissenting(contact, manager, *, health_attended=True, kind=None):
+    """A strategy meeting (or a meeting of `kind`) about a contact no MASH enquiry went out
+    for; police dissent."""
     from frontdoor.mash.meetings import Contribution, DissentIn
     from tests.mash.test_meetings import record, schedule
 
-    meeting = schedule(contact, manager)
+    meeting = schedule(contact, manager, **({"kind": kind} if kind else {}))
     return record(
         meeting,
         manager,
@@ -282,6 +283,39 @@ def test_r39_an_agency_that_dissented_at_a_meeting_escalates_its_outcome(
     assert escalation.raised_by_agency == "police"
     event = AuditEvent.objects.get(action="escalation.opened")
     assert event.changes["meeting"] == meeting.pk
+
+
+def test_r39_a_mash_case_discussion_disagreement_goes_to_the_service_manager_first(
+    contact, manager, police, service_manager
+):
+    from frontdoor.mash.models import Meeting
+
+    meeting = _meeting_with_police_dissenting(
+        contact, manager, kind=Meeting.Kind.MASH_CASE_DISCUSSION
+    )
+    escalation = open_escalation(meeting=meeting, about="We disagree.", by=police, now=OPENED)
+    first = escalation.steps.get()
+    # The Sefton report: disagreement with a MASH case discussion goes to the service manager,
+    # then the partnership's steps follow, the last reported to the partnership.
+    assert (first.number, first.name, first.due_at) == (1, "Service manager", None)
+    discuss(escalation, service_manager, london(2026, 12, 24, 15, 0))
+    escalation.refresh_from_db()
+    assert escalation.steps.get(number=2).name == "Practitioner to practitioner"
+    assert escalation.steps.get(number=2).due_at == london(2026, 12, 30, 17, 30)
+    for when in (london(2026, 12, 30, 15, 0), london(2027, 1, 4, 11, 0), london(2027, 1, 6, 9)):
+        discuss(escalation, service_manager, when)
+        escalation.refresh_from_db()
+    last = escalation.steps.get(number=5)
+    assert last.is_last and last.name == "Independently chaired partnership meeting"
+    assert "reported to the safeguarding partnership" in last.note
+
+
+def test_r39_a_strategy_meeting_disagreement_starts_at_the_partnership_steps(
+    contact, manager, police
+):
+    meeting = _meeting_with_police_dissenting(contact, manager)
+    escalation = open_escalation(meeting=meeting, about="We disagree.", by=police, now=OPENED)
+    assert escalation.steps.get().name == "Practitioner to practitioner"
 
 
 def test_r39_attending_a_meeting_opens_its_outcome_not_the_whole_contact(contact, manager, police):

@@ -15,6 +15,7 @@ from frontdoor.mash.meetings import Contribution, DissentIn, Invitee
 from frontdoor.mash.models import Meeting
 from frontdoor.mash.selectors import children_of_concern
 from frontdoor.outbox.models import Message
+from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening.models import FollowUp
 from tests.screening.conftest import RECEIVED
@@ -186,6 +187,22 @@ def test_the_meeting_pages_arrange_and_record(client, contact, manager):
     assert "Record the meeting" in page
 
 
+@pytest.mark.parametrize(
+    ("council", "words"),
+    [
+        ("sefton", "held within 24 hours from when child protection concerns are identified"),
+        ("lewisham", "held on the same day child protection concerns are identified"),
+    ],
+)
+def test_r40_the_arranging_page_says_when_a_strategy_meeting_is_due(
+    client, contact, manager, settings, council, words
+):
+    settings.FRONTDOOR_COUNCIL = council
+    client.force_login(manager)
+    page = client.get(reverse("mash:schedule", args=[contact.reference])).content.decode()
+    assert f"A strategy meeting is {words}, with at least" in page
+
+
 def test_the_received_fixture_is_a_tuesday():
     assert RECEIVED.weekday() == 1
 
@@ -220,7 +237,11 @@ def test_r40_the_clock_starts_when_screening_first_recorded_the_concerns(
         now=three_days_later,
         scheduled_for=three_days_later + dt.timedelta(hours=2),
     )
-    assert meeting.due_at == found + dt.timedelta(hours=24)
+    if council == "lewisham":  # "on the same day": the midnight that ends the day found
+        day = found.astimezone(LONDON).date() + dt.timedelta(days=1)
+        assert meeting.due_at == dt.datetime.combine(day, dt.time(), tzinfo=LONDON)
+    else:
+        assert meeting.due_at == found + dt.timedelta(hours=24)
     assert meeting.scheduled_for > meeting.due_at  # late, and the page says so
 
 

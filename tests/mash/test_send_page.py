@@ -115,3 +115,11 @@ def test_r12_r13_a_half_consented_sibling_group_is_sent_child_by_child(
     assert "Consent does not allow every RAG yet" not in sam_page
     assert client.post(sam_url, form(rag="amber", confirm="yes")).status_code == 302
     assert Enquiry.objects.get().child == sam
+
+
+def test_r37_the_councils_own_additions_to_the_agencies_say_so(client, contact, manager):
+    client.force_login(manager)
+    page = client.get(send_url(contact)).content.decode()
+    assert 'aria-describedby="agency-housing-hint"' in page
+    assert "Sefton Council&#x27;s own addition to the MASH agencies" in page
+    assert 'aria-describedby="agency-police-hint"' not in page

@@ -280,10 +280,56 @@ def test_sefton_length_is_due_when_domain_says(
     assert due_at(start=start, length=length, unit=unit, calendar=sefton_calendar) == instant(due)
 
 
+def length_of(unit: Unit) -> int | None:
+    """A length a clock in `unit` accepts: a same-day clock has none."""
+    return None if unit == Unit.SAME_DAY else 1
+
+
 def test_clocks_return_utc(sefton_calendar: WorkingCalendar) -> None:
     for unit in Unit:
-        moment = due_at(start=at("2026-10-15 10:00"), length=1, unit=unit, calendar=sefton_calendar)
+        start = at("2026-10-15 10:00")
+        moment = due_at(start=start, length=length_of(unit), unit=unit, calendar=sefton_calendar)
         assert moment.utcoffset() == dt.timedelta(0)
+
+
+@pytest.mark.parametrize(
+    ("start", "due"),
+    [
+        # Any time of a day, a working day or not, is due at the midnight that ends it.
+        pytest.param(at("2026-10-15 10:00"), at("2026-10-16 00:00"), id="thu-10:00-due-midnight"),
+        pytest.param(at("2026-10-17 23:30"), at("2026-10-18 00:00"), id="sat-23:30-due-midnight"),
+        pytest.param(at("2026-12-25 09:00"), at("2026-12-26 00:00"), id="christmas-day"),
+        # 25 October 2026 has 25 hours (BST ends): its midnight is still the next day's first.
+        pytest.param(at("2026-10-25 01:30", fold=1), at("2026-10-26 00:00"), id="the-day-bst-ends"),
+        pytest.param(at("2027-03-28 00:00"), at("2027-03-29 00:00"), id="the-day-bst-starts"),
+    ],
+)
+def test_a_same_day_clock_is_due_at_the_end_of_the_london_day(
+    sefton_calendar: WorkingCalendar, start: dt.datetime, due: dt.datetime
+) -> None:
+    assert due_at(
+        start=start, length=None, unit=Unit.SAME_DAY, calendar=sefton_calendar
+    ) == instant(due)
+
+
+def test_a_same_day_clock_has_no_length(sefton_calendar: WorkingCalendar) -> None:
+    with pytest.raises(ValueError, match="no length"):
+        due_at(start=at("2026-10-15 10:00"), length=1, unit=Unit.SAME_DAY, calendar=sefton_calendar)
+    with pytest.raises(ValueError, match="needs a length"):
+        due_at(start=at("2026-10-15"), length=None, unit=Unit.CLOCK_HOURS, calendar=sefton_calendar)
+
+
+def test_r40_lewisham_holds_the_strategy_discussion_on_the_same_day(
+    lewisham: Policy, lewisham_calendar: WorkingCalendar
+) -> None:
+    # Lewisham's procedure: the MASH progresses it "on the same day" for a strategy meeting.
+    timescale = lewisham.timescale(TimescaleKey.STRATEGY_MEETING)
+    assert timescale.unit == Unit.SAME_DAY
+    deadline = start_clock(
+        timescale=timescale, start=at("2026-10-15 16:45"), calendar=lewisham_calendar
+    )
+    assert deadline.due == instant(at("2026-10-16 00:00"))
+    assert timescale.due_in_words() == "on the same day child protection concerns are identified"
 
 
 @pytest.mark.parametrize(
@@ -416,7 +462,7 @@ NAIVE = dt.datetime(2026, 10, 15, 10, 0)  # naive: the point of the tests below
 @pytest.mark.parametrize("unit", list(Unit))
 def test_clock_refuses_naive_start(sefton_calendar: WorkingCalendar, unit: Unit) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        due_at(start=NAIVE, length=1, unit=unit, calendar=sefton_calendar)
+        due_at(start=NAIVE, length=length_of(unit), unit=unit, calendar=sefton_calendar)
 
 
 def test_deadline_refuses_naive_now(amber: Deadline, sefton_calendar: WorkingCalendar) -> None:
@@ -559,7 +605,7 @@ def test_r32_core_hours_clock_started_while_closed_starts_at_next_opening(
 LENGTHS = {Unit.CLOCK_HOURS: HOURS, Unit.CORE_HOURS: HOURS, Unit.WORKING_DAYS: DAYS}
 
 
-@pytest.mark.parametrize("unit", list(Unit))
+@pytest.mark.parametrize("unit", list(LENGTHS))
 @PROPERTY
 @given(start=INSTANTS, data=st.data())
 def test_due_is_never_before_start_and_longer_is_never_earlier(

@@ -33,6 +33,19 @@ def test_due_by_length_and_unit_matches_the_timescale(capsys):
     assert (status, out) == (0, "2026-12-29T14:30:00+00:00")
 
 
+def test_a_same_day_clock_is_due_at_midnight_with_no_length(capsys):
+    status, out, _ = run_due(
+        capsys, "lewisham", "--timescale", "strategy_meeting", "--from", "2027-06-01T16:45"
+    )
+    assert (status, out) == (0, "2027-06-02T00:00:00+01:00")
+    status, out, _ = run_due(capsys, "sefton", "--unit", "same_day", "--from", "2027-06-01T16:45")
+    assert (status, out) == (0, "2027-06-02T00:00:00+01:00")
+    status, _, err = run_due(
+        capsys, "sefton", "--length", "1", "--unit", "same_day", "--from", "2027-06-01T16:45"
+    )
+    assert status == 2 and "takes no --length" in err
+
+
 def test_due_shows_summer_time_offset(capsys):
     status, out, _ = run_due(
         capsys, "sefton", "--timescale", "mash_enquiry_red", "--from", "2027-06-01T10:00"

@@ -90,3 +90,16 @@ def test_lewisham_runs_from_its_policy_file(signed_in, settings):
     finally:
         settings.FRONTDOOR_COUNCIL = "sefton"
         load_policies()
+
+
+def test_r37_the_councils_own_additions_to_the_mash_agencies_are_marked(signed_in):
+    page = signed_in.get(reverse("policy:guidance")).content.decode()
+    agencies = page.split('id="agencies"', 1)[1].split("</ul>", 1)[0]
+    assert "Housing <strong" in agencies and "own addition" in agencies
+    assert "Merseyside Police</li>" in agencies  # in the leaflet's list: no mark
+
+
+def test_r39_the_service_manager_step_for_a_mash_case_discussion_is_shown(signed_in):
+    page = signed_in.get(reverse("policy:guidance")).content.decode()
+    assert "A disagreement with the outcome of a MASH case discussion goes first to" in page
+    assert "Final and binding; its outcome is reported to the safeguarding partnership" in page

@@ -276,3 +276,69 @@ def test_start_up_refuses_a_council_without_a_policy_file():
 def test_the_other_council_runs_from_its_policy_file_alone():
     result = run_frontdoor("check", FRONTDOOR_COUNCIL="lewisham")
     assert result.returncode == 0, result.stderr
+
+
+def test_r40_sefton_amber_can_lead_to_a_strategy_meeting_and_says_so():
+    # The MASH leaflet: where the child has suffered or is likely to suffer significant harm,
+    # an Amber or Red enquiry is completed and a strategy meeting arranged.
+    policy = load_policy_file(POLICIES / "sefton.yaml").policy
+    for rag in ("amber", "red"):
+        assert "strategy_discussion" in policy.rag[rag].leads_to
+        assert "strategy" in policy.rag[rag].progression.lower()
+
+
+# The agencies the Sefton MASH leaflet says its enquiries gather information from, by kind.
+LEAFLET_AGENCY_KINDS = {
+    "social_care",
+    "health",
+    "police",
+    "early_help",
+    "education",
+    "probation",
+    "substance_misuse",
+    "mental_health",
+    "domestic_abuse",
+}
+
+
+def test_r37_sefton_marks_the_agencies_the_leaflet_does_not_list_as_its_own_additions():
+    policy = load_policy_file(POLICIES / "sefton.yaml").policy
+    additions = {agency.key for agency in policy.agencies if agency.own_addition}
+    assert additions == {
+        agency.key for agency in policy.agencies if agency.kind not in LEAFLET_AGENCY_KINDS
+    }
+    assert additions == {"youth_justice", "housing"}
+
+
+def test_r39_r42_sefton_sends_a_mash_case_discussion_to_the_service_manager_first():
+    escalation = load_policy_file(POLICIES / "sefton.yaml").policy.escalation
+    assert [step.name for step in escalation.steps_for("mash_case_discussion")][:2] == [
+        "Service manager",
+        "Practitioner to practitioner",
+    ]
+    assert escalation.steps_for("strategy_meeting") == escalation.steps
+    assert escalation.steps_for(None) == escalation.steps
+    # Step 3 is reported to the partnership, and so is step 4's outcome.
+    assert "safeguarding partnership" in escalation.steps[2].note
+    assert "reported to the safeguarding partnership" in escalation.steps[3].note
+
+
+def test_a_same_day_timescale_takes_no_length(tmp_path):
+    def same_day_with_length(data):
+        data["timescales"]["strategy_meeting"] = {
+            "length": 1,
+            "unit": "same_day",
+            "starts": "protection_concerns_identified",
+        }
+
+    with pytest.raises(PolicyError, match="takes no length"):
+        load_policy_file(write_variant(tmp_path, "lewisham", same_day_with_length))
+
+    def hours_without_length(data):
+        data["timescales"]["strategy_meeting"] = {
+            "unit": "clock_hours",
+            "starts": "protection_concerns_identified",
+        }
+
+    with pytest.raises(PolicyError, match="needs a length"):
+        load_policy_file(write_variant(tmp_path, "lewisham", hours_without_length))

@@ -152,7 +152,9 @@ def test_what_cannot_be_coded_is_left_blank_and_listed_to_fix(record):
         "1 child has no ethnicity recorded",
     ]
     item = annex.problems.groups[0].items[0]
-    assert item.url == f"/contacts/{contact.reference}/"
+    # Linked to where the child's ethnicity is corrected (tests/returns/test_data_to_fix_links.py).
+    reported = contact.children.order_by("id")[0]
+    assert item.url == f"/contacts/{contact.reference}/people/child/{reported.pk}/correct/"
     assert not annex.problems.blocking  # Annex A is written with blanks, never guesses
 
 

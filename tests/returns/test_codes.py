@@ -90,6 +90,18 @@ def test_an_ethnicity_nothing_maps_is_not_guessed():
     assert Ethnicities(current_policy()).code_for("Scouse") is None
 
 
+@pytest.mark.parametrize("policy_id", ["sefton", "lewisham"])
+@pytest.mark.parametrize("typed", ["Other", "other", "OTHER."])
+def test_a_bare_other_is_not_mapped_it_could_be_any_other_background(policy_id, typed):
+    # "Other" names no group: any other White, Mixed, Asian, Black or other background. Only
+    # the DfE's own label for OOTH maps to it; the rest is listed to fix on the child's record.
+    from frontdoor.policy.registry import get_loaded_policy
+
+    ethnicities = Ethnicities(get_loaded_policy(policy_id).policy)
+    assert ethnicities.code_for(typed) is None
+    assert ethnicities.code_for("Any other ethnic group") == "OOTH"
+
+
 def test_sex_is_m_f_or_u_and_always_u_for_an_unborn_child():
     assert sex_code(sex="male", unborn=False) == "M"
     assert sex_code(sex="female", unborn=False) == "F"

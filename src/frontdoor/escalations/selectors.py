@@ -253,16 +253,24 @@ class StepFigures:
 
 def step_report(*, user, policy: Policy, now: dt.datetime) -> list[StepFigures]:
     """How many escalations reached each step, were resolved or escalated there, and how many
-    were late: ended after the step's due time, or still open past it (R42)."""
-    figures = {
-        number: StepFigures(number, step.name)
-        for number, step in enumerate(policy.escalation.steps, start=1)
-    }
+    were late: ended after the step's due time, or still open past it (R42).
+
+    Steps are counted by name: an escalation of a meeting's outcome may begin at the meeting's
+    own step (R39), so the same step can have a different number in different escalations. The
+    escalation steps are numbered as the policy gives them; a meeting's own step, which comes
+    before them, is step 0."""
+    first = policy.escalation.meeting_first_step
+    figures = {first.step.name: StepFigures(0, first.step.name)} if first else {}
+    for number, step in enumerate(policy.escalation.steps, start=1):
+        figures.setdefault(step.name, StepFigures(number, step.name))
     steps = StepRecord.objects.filter(
         escalation__in=escalations_visible_to(user).values("pk")
     ).select_related("escalation")
     for record in steps:
-        row = figures.setdefault(record.number, StepFigures(record.number, record.name))
+        if record.name not in figures:  # a step an older version of the policy named
+            number = max((row.number for row in figures.values()), default=0) + 1
+            figures[record.name] = StepFigures(number, record.name)
+        row = figures[record.name]
         row.reached += 1
         if record.ended_at is None:
             row.open += 1
@@ -272,4 +280,4 @@ def step_report(*, user, policy: Policy, now: dt.datetime) -> list[StepFigures]:
             row.resolved += 1
         if record.was_late or (record.ended_at is None and record.due_at and now > record.due_at):
             row.late += 1
-    return [figures[number] for number in sorted(figures)]
+    return sorted(figures.values(), key=lambda row: row.number)

@@ -77,6 +77,13 @@ def policy_of(escalation: Escalation) -> tuple[Policy, WorkingCalendar]:
     return policy, WorkingCalendar(policy.calendar)
 
 
+def steps_of(escalation: Escalation, policy: Policy) -> list:
+    """The policy's steps for this escalation: one about a meeting's outcome may go first to
+    the meeting's own step (R39: the service manager), then the escalation steps (R42)."""
+    kind = escalation.meeting.kind if escalation.meeting is not None else None
+    return policy.escalation.steps_for(kind)
+
+
 def _start_step(
     *,
     escalation: Escalation,
@@ -86,7 +93,7 @@ def _start_step(
     start: dt.datetime,
 ) -> StepRecord:
     """Enter step `number`; its own clock runs from `start` (R42: "within a further ...")."""
-    steps = policy.escalation.steps
+    steps = steps_of(escalation, policy)
     step = steps[number - 1]
     deadline = start_clock(timescale=step.timescale, start=start, calendar=calendar)
     return StepRecord.objects.create(

@@ -45,7 +45,7 @@ def _open(request: SignedInRequest, *, contact, decision=None, meeting=None) -> 
                 return redirect(reverse("escalations:detail", args=[escalation.pk]))
     else:
         form = OpenForm(initial={"submission_key": new_submission_key()})
-    steps = current_policy().escalation.steps
+    steps = current_policy().escalation.steps_for(meeting.kind if meeting else None)
     return render(
         request,
         "escalations/open.html",

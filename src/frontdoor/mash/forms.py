@@ -36,6 +36,18 @@ class SendForm(GovukForm):
     def __init__(self, *args, policy: Policy, rag_options=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agencies"].choices = [(agency.key, agency.name) for agency in policy.agencies]  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
+        # (key, name, hint) for the page: the council's own additions say so (not in the list of
+        # agencies its published MASH guidance gives).
+        self.agency_options = [
+            (
+                agency.key,
+                agency.name,
+                f"{policy.council.name}'s own addition to the MASH agencies"
+                if agency.own_addition
+                else "",
+            )
+            for agency in policy.agencies
+        ]
         if rag_options:
             # Each RAG names its agencies' timescale in words (R36), not the policy's key.
             self.fields["rag"].choices = [  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field

@@ -18,6 +18,7 @@ from frontdoor.intake import selectors as intake_selectors
 from frontdoor.mash import meetings, selectors
 from frontdoor.mash.models import ExploitationScreening, Meeting
 from frontdoor.policy.registry import current_policy
+from frontdoor.policy.schema import TimescaleKey
 from frontdoor.screening.forms import GovukForm
 
 WHEN_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
@@ -103,11 +104,14 @@ def schedule(request: SignedInRequest, reference: str) -> HttpResponse:
             messages.success(request, f"{meeting.get_kind_display()} arranged")
             return redirect(reverse("mash:meeting", args=[meeting.pk]))
     agency_fields = [form[f"invite-{agency.key}"] for agency in policy.agencies]
+    timescale = policy.timescale(TimescaleKey.STRATEGY_MEETING)
     return render(
         request,
         "mash/schedule.html",
         {
             "contact": contact,
+            # R40: "within 24 hours from when ...", or "on the same day ..."
+            "strategy_meeting_due": timescale.due_in_words() if timescale else "",
             "form": form,
             "agency_fields": agency_fields,
             "other_field": form["invite-other"],

@@ -89,7 +89,7 @@ def due(argv: list[str]) -> int:
         ),
     )
     parser.add_argument("policy", metavar="POLICY", help="a policy id such as sefton, or a file")
-    what = parser.add_mutually_exclusive_group(required=True)
+    what = parser.add_mutually_exclusive_group()
     what.add_argument(
         "--timescale",
         choices=[key.value for key in TimescaleKey],
@@ -110,6 +110,12 @@ def due(argv: list[str]) -> int:
         parser.error("--length needs --unit (clock_hours, core_hours or working_days)")
     if args.timescale and args.unit:
         parser.error("--unit goes with --length; a timescale has its own unit")
+    if not args.timescale and not args.unit:
+        parser.error("give --timescale, or --length with --unit (or --unit same_day alone)")
+    if args.unit == Unit.SAME_DAY and args.length is not None:
+        parser.error("--unit same_day takes no --length: it ends with the day")
+    if args.unit and args.unit != Unit.SAME_DAY and args.length is None:
+        parser.error(f"--unit {args.unit} needs --length")
 
     try:
         loaded = _read_policy(args.policy)
@@ -126,7 +132,8 @@ def due(argv: list[str]) -> int:
         length, unit = timescale.length, timescale.unit
     else:
         length, unit = args.length, Unit(args.unit)
-        if unit == Unit.WORKING_DAYS and length != length.to_integral_value():
+        whole = length is None or length == length.to_integral_value()
+        if unit == Unit.WORKING_DAYS and not whole:
             parser.error("working days must be a whole number")
 
     calendar = WorkingCalendar(loaded.policy.calendar)

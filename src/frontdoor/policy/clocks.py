@@ -1,12 +1,14 @@
 """Clocks: when something is due, from a start time, a timescale and a council's calendar.
 
-Three ways of counting (DOMAIN.md, "How clocks are read"):
+Four ways of counting (DOMAIN.md, "How clocks are read"):
 
 - clock hours: elapsed time, day and night;
 - core hours: only time inside the council's core hours on working days counts; a clock started
   while closed starts at the next opening;
 - working days: due at the close of core hours on the Nth working day after the start date (the
-  start date itself never counts).
+  start date itself never counts);
+- the same day: due at the end of the London calendar day on which the clock starts (midnight),
+  whether or not it is a working day, for a procedure that says "on the same day".
 
 A working day is a weekday with core hours that is neither an England and Wales bank holiday nor
 one of the council's closure days. Core hours are London wall-clock times; all arithmetic on
@@ -135,14 +137,31 @@ def add_working_days(start: dt.datetime, days: int, calendar: WorkingCalendar) -
     return closes.astimezone(UTC)
 
 
+def end_of_day(start: dt.datetime) -> dt.datetime:
+    """The end of the London calendar day `start` falls on: the next midnight (UTC)."""
+    day = _aware(start).astimezone(LONDON).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(), tzinfo=LONDON).astimezone(UTC)
+
+
 def due_at(
-    *, start: dt.datetime, length: Decimal | int, unit: Unit, calendar: WorkingCalendar
+    *,
+    start: dt.datetime,
+    length: Decimal | int | None,
+    unit: Unit,
+    calendar: WorkingCalendar,
 ) -> dt.datetime:
-    """When a clock of `length` `unit`s started at `start` runs out (UTC)."""
+    """When a clock of `length` `unit`s started at `start` runs out (UTC); a `same_day` clock
+    has no length."""
+    unit = Unit(unit)
+    if unit == Unit.SAME_DAY:
+        if length is not None:
+            raise ValueError("a same-day clock has no length")
+        return end_of_day(start)
+    if length is None:
+        raise ValueError(f"a clock in {unit.value} needs a length")
     length = Decimal(length)
     if length < 0:
         raise ValueError("a clock's length cannot be negative")
-    unit = Unit(unit)
     if unit == Unit.CLOCK_HOURS:
         return add_clock_hours(start, length)
     if unit == Unit.CORE_HOURS:

@@ -30,6 +30,9 @@ class Unit(StrEnum):
     CLOCK_HOURS = "clock_hours"
     CORE_HOURS = "core_hours"
     WORKING_DAYS = "working_days"
+    # "On the same day": by the end of the London calendar day on which the clock starts. It has
+    # no length: a procedure that says "the same day" gives no number of hours.
+    SAME_DAY = "same_day"
 
 
 class TimescaleKey(StrEnum):
@@ -133,18 +136,27 @@ START_EVENT_WORDS: dict[StartEvent, str] = {
 class Timescale(Strict):
     """A length of time, how it counts, and the event it runs from."""
 
-    length: Annotated[Decimal, Field(gt=0, le=10_000)]
+    # None only for `same_day`, which has no length.
+    length: Annotated[Decimal, Field(gt=0, le=10_000)] | None = None
     unit: Unit
     starts: StartEvent
 
     @model_validator(mode="after")
-    def _whole_working_days(self) -> Timescale:
+    def _length_fits_unit(self) -> Timescale:
+        if self.unit == Unit.SAME_DAY:
+            if self.length is not None:
+                raise ValueError("a same_day timescale takes no length: it ends with the day")
+            return self
+        if self.length is None:
+            raise ValueError(f"a timescale in {self.unit.value} needs a length")
         if self.unit == Unit.WORKING_DAYS and self.length != self.length.to_integral_value():
             raise ValueError("a timescale in working days must be a whole number of days")
         return self
 
     def duration_in_words(self) -> str:
-        """'6 core hours', '1 working day', '24 hours'."""
+        """'6 core hours', '1 working day', '24 hours', 'the same day'."""
+        if self.length is None:
+            return "the same day"
         length = self.length.normalize()
         unit = {
             Unit.CLOCK_HOURS: ("hour", "hours"),
@@ -154,8 +166,16 @@ class Timescale(Strict):
         return f"{length:f} {unit}"
 
     def in_words(self) -> str:
-        """'6 core hours from when the partner agency is alerted'."""
+        """'6 core hours from when the partner agency is alerted'; 'the same day child protection
+        concerns are identified'."""
+        if self.unit == Unit.SAME_DAY:
+            return f"the same day {START_EVENT_WORDS[self.starts]}"
         return f"{self.duration_in_words()} from when {START_EVENT_WORDS[self.starts]}"
+
+    def due_in_words(self) -> str:
+        """For a sentence saying when something happens: 'within 24 hours from when ...',
+        'on the same day ...'."""
+        return f"{'on' if self.unit == Unit.SAME_DAY else 'within'} {self.in_words()}"
 
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -336,6 +356,10 @@ class Agency(Strict):
         "domestic_abuse",
         "other",
     ]
+    # Not among the agencies the council's published MASH documents list (the Sefton leaflet
+    # names those its MASH enquiries go to): the council's own addition, marked as such where
+    # agencies are listed to staff.
+    own_addition: bool = False
 
 
 class ConsentReason(Strict):
@@ -362,11 +386,40 @@ class EscalationStep(Strict):
     note: str | None = None
 
 
+MeetingKind = Literal["mash_case_discussion", "early_help_case_discussion", "strategy_meeting"]
+MEETING_WORDS: dict[str, str] = {
+    "mash_case_discussion": "MASH case discussion",
+    "early_help_case_discussion": "early help case discussion",
+    "strategy_meeting": "strategy meeting",
+}
+
+
+class MeetingFirstStep(Strict):
+    """R39: a disagreement with the outcome of these meetings goes first to this step (the
+    Sefton report: to the service manager), before the escalation steps."""
+
+    meetings: Annotated[list[MeetingKind], Field(min_length=1)]
+    step: EscalationStep
+
+    def meetings_in_words(self) -> str:
+        """'MASH case discussion or strategy meeting'."""
+        return " or ".join(MEETING_WORDS[kind] for kind in self.meetings)
+
+
 class Escalation(Strict):
-    """Escalation of professional disagreement (R42, R43)."""
+    """Escalation of professional disagreement (R39, R42, R43)."""
 
     recorded_by: list[Literal["telephone", "face_to_face", "online_meeting", "email"]]
     steps: Annotated[list[EscalationStep], Field(min_length=1)]
+    meeting_first_step: MeetingFirstStep | None = None
+
+    def steps_for(self, meeting_kind: str | None = None) -> list[EscalationStep]:
+        """The steps an escalation goes through: about the outcome of a meeting of
+        `meeting_kind`, the meeting's first step comes before the others (R39)."""
+        first = self.meeting_first_step
+        if first is not None and meeting_kind in first.meetings:
+            return [first.step, *self.steps]
+        return list(self.steps)
 
 
 class LevelOfNeedSubdomain(Strict):

@@ -36,5 +36,6 @@ def guidance(request: HttpRequest) -> HttpResponse:
         "found_count": len(found),
         "total_count": len(indicators(policy)),
         "searching": bool(query) or level is not None,
+        "own_additions": any(agency.own_addition for agency in policy.agencies),
     }
     return render(request, "policy/guidance.html", context)

@@ -115,13 +115,13 @@ class Census:
 def _ethnicity(child: ChildFacts, ethnicities: Ethnicities, problems: DataToFix) -> str | None:
     if not child.ethnicity:
         if not child.unborn:  # nothing can be obtained before birth: NOBT is simply true
-            problems.add(kinds.NO_ETHNICITY, reference=child.reference, detail=child.name)
+            problems.add(kinds.NO_ETHNICITY, child=child, detail=child.name)
         return NOT_OBTAINED
     code = ethnicities.code_for(child.ethnicity)
     if code is None:
         problems.add(
             kinds.UNMAPPED_ETHNICITY,
-            reference=child.reference,
+            child=child,
             detail=f"{child.name}: “{child.ethnicity}”",
         )
     return code
@@ -196,18 +196,20 @@ def _close_from_case_record(
         episode.assessment_authorised_on = spell.assessment_authorised_on
         episode.conference_on = spell.initial_conference_on
         episode.conference_not_required = spell.conference_not_required
-        where, detail = (
-            episode.referral.child.reference,
-            f"{child.facts.name}: ended {spell.ended_on:%d/%m/%Y}",
+        where = episode.referral.child
+        detail = f"{child.facts.name}: ended {spell.ended_on:%d/%m/%Y}" + (
+            f"; import {spell.source_system} involvement {spell.external_id} again"
+            if spell.external_id
+            else ""
         )
         if not spell.closure_reason:
-            problems.add(kinds.NO_CLOSURE_REASON, reference=where, detail=detail)
+            problems.add(kinds.NO_CLOSURE_REASON, child=where, detail=detail)
         if episode.assessment_started_on and not episode.assessment_authorised_on:
-            problems.add(kinds.ASSESSMENT_NOT_AUTHORISED, reference=where, detail=detail)
+            problems.add(kinds.ASSESSMENT_NOT_AUTHORISED, child=where, detail=detail)
         if episode.s47_started_on and not (
             episode.conference_on or episode.conference_not_required
         ):
-            problems.add(kinds.CONFERENCE_NOT_KNOWN, reference=where, detail=detail)
+            problems.add(kinds.CONFERENCE_NOT_KNOWN, child=where, detail=detail)
 
 
 def _check_child(child: CensusChild, problems: DataToFix, *, reference_date: dt.date) -> None:
@@ -216,20 +218,20 @@ def _check_child(child: CensusChild, problems: DataToFix, *, reference_date: dt.
     if facts.date_of_birth and facts.date_of_birth > reference_date:
         problems.add(
             kinds.BORN_AFTER_REFERENCE_DATE,
-            reference=facts.reference,
+            child=facts,
             detail=f"{facts.name}: born {facts.date_of_birth:%d/%m/%Y}",
         )
     for episode in child.episodes:
         referral = episode.referral
-        where = referral.child.reference
+        where = referral.child
         if episode.source is None:
             problems.add(
-                kinds.NO_SOURCE_CODE, reference=where, detail=referral.child.referrer.described()
+                kinds.NO_SOURCE_CODE, child=where, detail=referral.child.referrer.described()
             )
         if not episode.no_further_action and not referral.primary_need:
             problems.add(
                 kinds.NO_PRIMARY_NEED,
-                reference=where,
+                child=where,
                 detail=f"{facts.name}, referred {referral.referred_on:%d/%m/%Y}",
             )
         if (
@@ -239,26 +241,27 @@ def _check_child(child: CensusChild, problems: DataToFix, *, reference_date: dt.
         ):
             problems.add(
                 kinds.REFERRED_TOO_EARLY,
-                reference=where,
+                child=where,
                 detail=f"expected {facts.expected_date_of_birth:%d/%m/%Y}",
             )
     for earlier, later in zip(child.episodes, child.episodes[1:], strict=False):
         if earlier.closed_on is None or earlier.closed_on >= later.referral.referred_on:
             problems.add(
                 kinds.OVERLAPPING_EPISODES,
-                reference=later.referral.child.reference,
+                child=later.referral.child,
                 detail=(
                     f"{facts.name}: referred {later.referral.referred_on:%d/%m/%Y}, earlier "
                     f"referral {earlier.referral.referred_on:%d/%m/%Y} "
-                    f"({earlier.referral.child.reference})"
+                    f"({earlier.referral.child.reference}); import the social_care involvement "
+                    f"that started on or after {earlier.referral.referred_on:%d/%m/%Y}"
                 ),
             )
     if not facts.unborn and not facts.sex:
-        problems.add(kinds.NO_SEX, reference=facts.reference, detail=facts.name)
+        problems.add(kinds.NO_SEX, child=facts, detail=facts.name)
     if not facts.unborn and facts.date_of_birth is None:
-        problems.add(kinds.NO_DATE_OF_BIRTH, reference=facts.reference, detail=facts.name)
+        problems.add(kinds.NO_DATE_OF_BIRTH, child=facts, detail=facts.name)
         if _upn_unknown(child, reference_date) == "UN1":
-            problems.add(kinds.UN1_GUESSED, reference=facts.reference, detail=facts.name)
+            problems.add(kinds.UN1_GUESSED, child=facts, detail=facts.name)
 
 
 def build_census(*, year: int, loaded: LoadedPolicy | None = None) -> Census:
@@ -293,7 +296,7 @@ def build_census(*, year: int, loaded: LoadedPolicy | None = None) -> Census:
     if not children:
         problems.add(
             kinds.NOTHING_TO_RETURN,
-            reference="",
+            child=None,
             detail=f"No referrals from {start:%d/%m/%Y} to {reference_date:%d/%m/%Y}.",
         )
     return Census(

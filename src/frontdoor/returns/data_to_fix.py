@@ -9,20 +9,61 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.urls import reverse
+
+from frontdoor.returns.selectors import ChildFacts
+
+
+class FixedAt(StrEnum):
+    """The page where a kind of problem is put right."""
+
+    DETAILS = "details"  # the child's Correct details page (people.corrections)
+    DECISION = "decision"  # a new decision for the child, on the contact
+    CASE_RECORD = "case_record"  # the person's involvements, imported from the case record
+    REFERRER = "referrer"  # the contact's report: its referrer, read against the policy file
+    NOWHERE = "nowhere"  # a problem of the whole return, not of a record
+
+
+# The permission that opens each page (accounts.permissions).
+OPENS_WITH: dict[FixedAt, str] = {
+    FixedAt.DETAILS: "records.correct",
+    FixedAt.DECISION: "contact.decide",
+    FixedAt.CASE_RECORD: "inbox.view",
+    FixedAt.REFERRER: "inbox.view",
+    FixedAt.NOWHERE: "",
+}
+
+
+def fix_url(fixed_at: FixedAt, child: ChildFacts) -> str:
+    """Where `child`'s problem is corrected (docs/returns.md, "Data to fix").
+
+    Details are corrected where the returns read them: the person record once screening has
+    linked the child to one (its details win), else the child as the contact reported them.
+    """
+    if fixed_at is FixedAt.DETAILS:
+        if child.person_id:
+            return reverse("people:correct", args=[child.person_id])
+        return reverse(
+            "people:correct_reported", args=[child.reference, "child", child.reported_id]
+        )
+    if fixed_at is FixedAt.DECISION:
+        return reverse("screening:decide", args=[child.reference, child.reported_id])
+    if fixed_at is FixedAt.CASE_RECORD and child.person_id:
+        return reverse("people:person", args=[child.person_id]) + "#involvements"
+    if fixed_at is FixedAt.NOWHERE:
+        return ""
+    return reverse("intake:contact", args=[child.reference])
 
 
 @dataclass(frozen=True)
 class Item:
-    """One record to fix: which contact (and child) and what is wrong with it."""
+    """One record to fix: which contact (and child), what is wrong, and the page to fix it."""
 
     reference: str
     detail: str
-
-    @property
-    def url(self) -> str:
-        return reverse("intake:contact", args=[self.reference]) if self.reference else ""
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -34,7 +75,13 @@ class Kind:
     many: str  # "children have no ethnicity recorded"
     blocking: bool
     how_to_fix: str
+    fixed_at: FixedAt
     counted: bool = True  # False: the summary is `one` alone, for a problem of the whole return
+
+    @property
+    def opens_with(self) -> str:
+        """The permission that opens the page each item links to."""
+        return OPENS_WITH[self.fixed_at]
 
 
 @dataclass
@@ -61,19 +108,22 @@ class DataToFix:
         self._groups: dict[str, Group] = {}
         self._seen: dict[str, set[tuple[str, str]]] = defaultdict(set)
 
-    def add(self, kind: Kind, *, reference: str, detail: str) -> None:
-        if (reference, detail) in self._seen[kind.key]:
+    def add(self, kind: Kind, *, child: ChildFacts | None, detail: str) -> None:
+        """List `child`'s problem of `kind`, linked to the page where it is fixed."""
+        url = fix_url(kind.fixed_at, child) if child is not None else ""
+        self._add(kind, Item(reference=child.reference if child else "", detail=detail, url=url))
+
+    def _add(self, kind: Kind, item: Item) -> None:
+        if (item.reference, item.detail) in self._seen[kind.key]:
             return  # one child named twice in a list is one thing to fix
-        self._seen[kind.key].add((reference, detail))
-        self._groups.setdefault(kind.key, Group(kind)).items.append(
-            Item(reference=reference, detail=detail)
-        )
+        self._seen[kind.key].add((item.reference, item.detail))
+        self._groups.setdefault(kind.key, Group(kind)).items.append(item)
 
     def merge(self, other: DataToFix) -> None:
         """Add everything `other` found, in its order."""
         for group in other._groups.values():
             for item in group.items:
-                self.add(group.kind, reference=item.reference, detail=item.detail)
+                self._add(group.kind, item)
 
     def only(self, *, blocking: bool) -> DataToFix:
         """The problems that block a file (`blocking`), or those that do not."""
@@ -81,11 +131,12 @@ class DataToFix:
         for group in self._groups.values():
             if group.blocking == blocking:
                 for item in group.items:
-                    kept.add(group.kind, reference=item.reference, detail=item.detail)
+                    kept._add(group.kind, item)
         return kept
 
     def rows(self) -> list[list[str]]:
-        """Every item, for the CSV of data to fix: what, where, the link, and how to fix it."""
+        """Every item, for the CSV of data to fix: what, where, the link to the page where it is
+        fixed, and how to fix it."""
         return [
             [
                 "Stops the file" if group.blocking else "Listed",
@@ -137,7 +188,9 @@ NO_SOURCE_CODE = Kind(
         "Add a rule for them to returns.referral_sources in the council's policy file "
         "(DfE rule 8866)."
     ),
+    fixed_at=FixedAt.REFERRER,
 )
+
 NO_SOURCE_CODE_CONTACT = Kind(
     "no_contact_source_code",
     "referrer has no contact source code",
@@ -147,7 +200,9 @@ NO_SOURCE_CODE_CONTACT = Kind(
         "Add a rule for them to returns.referral_sources in the council's policy file; "
         "until then the source is left blank."
     ),
+    fixed_at=FixedAt.REFERRER,
 )
+
 UNMAPPED_ETHNICITY = Kind(
     "unmapped_ethnicity",
     "child has an ethnicity no DfE code is mapped to",
@@ -157,7 +212,9 @@ UNMAPPED_ETHNICITY = Kind(
         "Correct the child's ethnicity, or add the spelling to returns.ethnicity in the "
         "council's policy file (DfE rule 4220)."
     ),
+    fixed_at=FixedAt.DETAILS,
 )
+
 UNMAPPED_ETHNICITY_LIST = Kind(
     "unmapped_ethnicity_listed",
     "child has an ethnicity no DfE code is mapped to",
@@ -167,21 +224,33 @@ UNMAPPED_ETHNICITY_LIST = Kind(
         "Correct the child's ethnicity, or add the spelling to returns.ethnicity in the "
         "council's policy file; until then it is left blank."
     ),
+    fixed_at=FixedAt.DETAILS,
 )
+
 NO_ETHNICITY = Kind(
     "no_ethnicity",
     "child has no ethnicity recorded",
     "children have no ethnicity recorded",
     blocking=False,
-    how_to_fix="Record it on the child's record; until then it is returned as NOBT.",
+    how_to_fix=(
+        "Record it with Correct details on the child's record (linked); until then it is "
+        "returned as NOBT."
+    ),
+    fixed_at=FixedAt.DETAILS,
 )
+
 NO_SEX = Kind(
     "no_sex",
     "child has no sex recorded",
     "children have no sex recorded",
     blocking=False,
-    how_to_fix="Record it on the child's record; until then it is returned as not recorded (U).",
+    how_to_fix=(
+        "Record it with Correct details on the child's record (linked); until then it is "
+        "returned as not recorded (U)."
+    ),
+    fixed_at=FixedAt.DETAILS,
 )
+
 BORN_AFTER_EVENT = Kind(
     "born_after_event",
     "child's date of birth is after the contact, referral or enquiry listed",
@@ -191,7 +260,9 @@ BORN_AFTER_EVENT = Kind(
         "Correct the date of birth on the child's record (or record the child as unborn with "
         "an expected date); until then Ofsted's age column is blank."
     ),
+    fixed_at=FixedAt.DETAILS,
 )
+
 BORN_AFTER_REFERENCE_DATE = Kind(
     "born_after_reference_date",
     "child's date of birth is after the census reference date",
@@ -202,7 +273,9 @@ BORN_AFTER_REFERENCE_DATE = Kind(
         "person: an unborn child linked to a person born later takes their date of birth "
         "(DfE rule 8520)."
     ),
+    fixed_at=FixedAt.DETAILS,
 )
+
 UN1_GUESSED = Kind(
     "un1_guessed",
     "child with no date of birth is returned as not of school age (UN1), a guess",
@@ -212,23 +285,33 @@ UN1_GUESSED = Kind(
         "Record the child's date of birth on their record: the census then gives the right "
         "reason for the missing UPN."
     ),
+    fixed_at=FixedAt.DETAILS,
 )
+
 NO_DATE_OF_BIRTH = Kind(
     "no_date_of_birth",
     "child has no date of birth recorded",
     "children have no date of birth recorded",
     blocking=False,
-    how_to_fix="Record it on the child's record (DfE query 8525Q; Ofsted's age column is blank).",
+    how_to_fix=(
+        "Record it with Correct details on the child's record (linked) (DfE query 8525Q; "
+        "Ofsted's age column is blank)."
+    ),
+    fixed_at=FixedAt.DETAILS,
 )
+
 NO_PRIMARY_NEED = Kind(
     "no_primary_need",
     "referral has no primary need",
     "referrals have no primary need",
     blocking=True,
     how_to_fix=(
-        "A manager records a new decision for the child with the primary need (DfE rule 8610)."
+        "A manager records a new decision for the child, with the primary need, on the "
+        "decision page (linked) (DfE rule 8610)."
     ),
+    fixed_at=FixedAt.DECISION,
 )
+
 OVERLAPPING_EPISODES = Kind(
     "overlapping_episodes",
     "child has a referral while an earlier episode is still open",
@@ -236,11 +319,15 @@ OVERLAPPING_EPISODES = Kind(
     blocking=True,
     how_to_fix=(
         "Front Door does not know when the earlier episode closed: import the case record's "
-        "social care involvement for it with its end date and closure_reason "
-        "(import-involvements, docs/importing-involvements.md), or link the reports to the "
-        "right child (DfE rules 8815 and 8820)."
+        "social_care involvement that started on or after the earlier referral, with its "
+        "ended_on and closure_reason (import-involvements or the API, "
+        "docs/importing-involvements.md); the person's page (linked) shows the involvements "
+        "known. Or, if the two reports are not the same child, correct the link on the "
+        "contact's screening (DfE rules 8815 and 8820)."
     ),
+    fixed_at=FixedAt.CASE_RECORD,
 )
+
 NO_CLOSURE_REASON = Kind(
     "no_closure_reason",
     "child's social care involvement ended with no reason for closure",
@@ -250,7 +337,9 @@ NO_CLOSURE_REASON = Kind(
         "The case record says when the episode ended but not why: import the involvement again "
         "with its closure_reason (RC1 to RC9; docs/importing-involvements.md) (DfE rule 8805)."
     ),
+    fixed_at=FixedAt.CASE_RECORD,
 )
+
 ASSESSMENT_NOT_AUTHORISED = Kind(
     "assessment_not_authorised",
     "child's closed episode has an assessment with no authorisation date",
@@ -261,7 +350,9 @@ ASSESSMENT_NOT_AUTHORISED = Kind(
         "was authorised: import the involvement again with assessment_authorised_on "
         "(docs/importing-involvements.md) (DfE rule 8867)."
     ),
+    fixed_at=FixedAt.CASE_RECORD,
 )
+
 CONFERENCE_NOT_KNOWN = Kind(
     "conference_not_known",
     "child's closed episode has a section 47 with no conference date or 'not required'",
@@ -272,14 +363,21 @@ CONFERENCE_NOT_KNOWN = Kind(
         "child protection conference was held: import the involvement again with "
         "initial_conference (a date, or 'not required') (DfE rule 8868)."
     ),
+    fixed_at=FixedAt.CASE_RECORD,
 )
+
 REFERRED_TOO_EARLY = Kind(
     "referred_too_early",
     "unborn child was referred more than 40 weeks before the expected date of birth",
     "unborn children were referred more than 40 weeks before the expected date of birth",
     blocking=True,
-    how_to_fix="Check the expected date of birth (DfE rule 8606).",
+    how_to_fix=(
+        "Check the expected date of birth, and correct it with Correct details on the child's "
+        "record (linked) (DfE rule 8606)."
+    ),
+    fixed_at=FixedAt.DETAILS,
 )
+
 NOTHING_TO_RETURN = Kind(
     "nothing_to_return",
     "No child was referred in the collection year",
@@ -290,4 +388,5 @@ NOTHING_TO_RETURN = Kind(
         "from the social care record."
     ),
     counted=False,
+    fixed_at=FixedAt.NOWHERE,
 )

@@ -72,6 +72,7 @@ class ChildFacts:
     contacted_on: dt.date
     referrer: Referrer
     person_id: int | None = None  # the person record screening linked the child to, if any
+    reported_id: int = 0  # the child as the contact reported them (intake.ReportedChild)
 
 
 def child_key(*, person_id: int | None, reported_child_id: int) -> str:
@@ -151,6 +152,7 @@ def child_facts(row: dict[str, Any], prefix: str = "") -> ChildFacts:
             recorder_agency_key=get("report__recorded_by__agency_key") or "",
         ),
         person_id=get("person_id"),
+        reported_id=get("id"),
     )
 
 
@@ -338,6 +340,9 @@ class SocialCareSpell:
     assessment_authorised_on: dt.date | None = None
     initial_conference_on: dt.date | None = None
     conference_not_required: bool = False
+    # The involvement's id in the case record, to import it again with what is missing.
+    source_system: str = ""
+    external_id: str = ""
 
 
 def social_care_spells(person_ids: Iterable[int]) -> dict[int, list[SocialCareSpell]]:
@@ -358,6 +363,8 @@ def social_care_spells(person_ids: Iterable[int]) -> dict[int, list[SocialCareSp
                 "assessment_authorised_on",
                 "initial_conference_on",
                 "conference_not_required",
+                "source_system",
+                "external_id",
             )
         )
         for row in rows:

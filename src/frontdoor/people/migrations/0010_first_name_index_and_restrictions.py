@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0009_first_name_key_index'),
-        ('people', '0009_restriction_moved_from_privacy'),
+        ("people", "0009_first_name_key_index"),
+        ("people", "0009_restriction_moved_from_privacy"),
     ]
 
-    operations = [
-    ]
+    operations = []
