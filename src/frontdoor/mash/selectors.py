@@ -29,6 +29,7 @@ from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.schema import Policy, Rag
 from frontdoor.privacy.need_to_know import restrictions_hiding_contact, whom_to_ask
 from frontdoor.screening.consent import ChildConsent
+from frontdoor.wording import in_sentence
 
 
 def _hidden_from(user, contact: str) -> Exists:
@@ -267,7 +268,7 @@ def children_of_concern(*, user, today: dt.date) -> list[ConcernRow]:
     for screening in screenings:
         entry = row(screening.child_id)
         entry.reasons.append(
-            f"Exploitation risk {screening.get_risk_display().lower()}, assessed "
+            f"Exploitation risk {in_sentence(screening.get_risk_display())}, assessed "
             f"{screening.assessed_at.astimezone(LONDON):%d %B}"
         )
         entry.score += EXPLOITATION_RISK_SCORES[screening.risk]

@@ -14,6 +14,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 
 from frontdoor.people.models import Correction, HouseholdMember, Involvement, Person, Relationship
+from frontdoor.wording import in_sentence
 
 
 def people_visible_to(user) -> QuerySet[Person]:
@@ -238,7 +239,7 @@ def timeline_of(person: Person, *, contacts=None, missing=None) -> list[Timeline
                 on=timezone.localtime(contact.received_at).date(),
                 kind="contact",
                 title=f"Contact {contact.reference}",
-                detail=f"{contact.get_kind_display()}, {contact.get_state_display().lower()}",
+                detail=f"{contact.get_kind_display()}, {in_sentence(contact.get_state_display())}",
                 url=reverse("intake:contact", args=[contact.reference]),
             )
         )

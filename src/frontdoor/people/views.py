@@ -24,6 +24,7 @@ from frontdoor.people.forms import ConflictForm, CorrectionForm, MatchForm
 from frontdoor.people.matching import candidates
 from frontdoor.people.models import DetailConflict
 from frontdoor.policy.clocks import LONDON
+from frontdoor.wording import in_sentence
 
 KINDS = ("child", "adult")
 
@@ -193,7 +194,7 @@ def _correct(
                 reason=form.cleaned_data["reason"],
                 seen=form.cleaned_data["seen"],
             )
-            changed = ", ".join(correction.label.lower() for correction in reversed(done))
+            changed = ", ".join(in_sentence(correction.label) for correction in reversed(done))
             messages.success(request, f"Corrected for {record}: {changed}.")
             return redirect(back)
         except corrections.ChangedSinceOpened as error:

@@ -1,0 +1,28 @@
+"""Words the pages and e-mails share: a label set inside a sentence keeps its acronyms.
+
+A label such as "In MASH" or "MASH case discussion" reads "in MASH" and "MASH case discussion"
+mid-sentence, never "in mash": Django's `lower` lowercases every letter, so the pages and the
+e-mails use `in_sentence` (the `in_sentence` template filter, a built-in of every template).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+
+register = template.Library()
+
+# A word written in capitals (MASH, RAG, NHS, EDT, CIN): an acronym, kept as it is.
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+$")
+
+
+def in_sentence(label: object) -> str:
+    """`label` as it reads inside a sentence: each word lowercased but its acronyms."""
+    return " ".join(
+        word if _ACRONYM.match(word.strip("()“”\"',.:;")) else word.lower()
+        for word in str(label).split(" ")
+    )
+
+
+register.filter("in_sentence", in_sentence, is_safe=True)
