@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from frontdoor.people.models import Correction, HouseholdMember, Involvement, Person, Relationship
 from frontdoor.wording import in_sentence
@@ -170,6 +170,17 @@ def household_of(person: Person) -> list[HouseholdMember]:
     )
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    """One detail changed between two versions of a record, as the history table shows it:
+    a yes-or-no detail as Yes or No (the template's `yesno`), a choice by its label."""
+
+    label: str
+    old: object
+    new: object
+    yes_no: bool = False
+
+
 def change_history(person: Person, *, limit: int = 50):
     """The record's history rows, newest first, each with what changed from the one before."""
     rows = list(
@@ -178,15 +189,30 @@ def change_history(person: Person, *, limit: int = 50):
     changes = []
     for newer, older in zip(rows, [*rows[1:], None], strict=True):
         if older is None:
-            changed = ["record created"]
+            changed = None  # the record was created
         else:
             delta = newer.diff_against(older, excluded_fields=_HIDDEN_HISTORY_FIELDS)
             changed = [
-                f"{_label(change.field)}: {change.old or '(blank)'} → {change.new or '(blank)'}"
-                for change in delta.changes
+                _field_change(change.field, change.old, change.new) for change in delta.changes
             ]
         changes.append({"row": newer, "changes": changed})
     return changes[:limit]
+
+
+def _field_change(name: str, old: object, new: object) -> FieldChange:
+    field = Person._meta.get_field(name)
+    label = field.verbose_name.capitalize()
+    if field.get_internal_type() == "BooleanField":
+        return FieldChange(label, old, new, yes_no=True)
+    if field.choices:
+        shown = dict(field.flatchoices)
+        return FieldChange(label, shown.get(old, old), shown.get(new, new))
+    if field.get_internal_type() == "DateField":
+        # As the page shows dates (the `date` filter's "j F Y").
+        return FieldChange(
+            label, *(value and dateformat.format(value, "j F Y") for value in (old, new))
+        )
+    return FieldChange(label, old, new)
 
 
 _HIDDEN_HISTORY_FIELDS = [
@@ -197,10 +223,6 @@ _HIDDEN_HISTORY_FIELDS = [
     "surname_last_key",
     "address_reported_at",
 ]
-
-
-def _label(name: str) -> str:
-    return Person._meta.get_field(name).verbose_name.capitalize()
 
 
 @dataclass(frozen=True)
