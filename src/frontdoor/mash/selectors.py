@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import dateformat
 
 from frontdoor.accounts.permissions import can
 from frontdoor.accounts.roles import Role
@@ -243,6 +244,15 @@ class ConcernRow:
         return self.child.restricted_ask
 
 
+def _day(at: dt.datetime) -> str:
+    """A day as the pages give it, with its year ("3 December 2026")."""
+    return dateformat.format(at.astimezone(LONDON), "j F Y")
+
+
+def _time(at: dt.datetime) -> str:
+    return dateformat.format(at.astimezone(LONDON), "H:i")
+
+
 def children_of_concern(*, user, today: dt.date) -> list[ConcernRow]:
     """R41: exploitation concerns and current or repeated missing episodes, most concern first.
 
@@ -269,20 +279,17 @@ def children_of_concern(*, user, today: dt.date) -> list[ConcernRow]:
         entry = row(screening.child_id)
         entry.reasons.append(
             f"Exploitation risk {in_sentence(screening.get_risk_display())}, assessed "
-            f"{screening.assessed_at.astimezone(LONDON):%d %B}"
+            f"{_day(screening.assessed_at)}"
         )
         entry.score += EXPLOITATION_RISK_SCORES[screening.risk]
     for episode in episodes:
         entry = row(episode.child_id)
         if episode.returned_at is None:
-            entry.reasons.append(
-                f"Missing now, since {episode.went_missing_at.astimezone(LONDON):%H:%M %d %B}"
-            )
+            since = episode.went_missing_at
+            entry.reasons.append(f"Missing now, since {_time(since)}, {_day(since)}")
             entry.score += MISSING_NOW_SCORE
         else:
-            entry.reasons.append(
-                f"Missing {episode.went_missing_at.astimezone(LONDON):%d %B}, returned"
-            )
+            entry.reasons.append(f"Missing {_day(episode.went_missing_at)}, returned")
             entry.score += MISSING_RETURNED_SCORE
     for action in BriefingAction.objects.filter(child_id__in=rows, on__gte=since):
         rows[action.child_id].actions.append(action)
