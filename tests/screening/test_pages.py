@@ -477,3 +477,31 @@ def test_r25_a_progressed_contact_says_when_on_the_screening_page_never_overdue(
     text = client.get(url("contact", contact)).content.decode()
     assert "(progressed " in text
     assert "Overdue by" not in text
+
+
+def _queue_row(page: str, reference: str) -> str:
+    row = page[page.index(reference) :]
+    return row[: row.index("</tr>")]
+
+
+def test_r35_the_queue_rag_is_never_a_blank_cell(client, make_contact, worker, manager):
+    from frontdoor.screening.findings import save_findings
+    from tests.mash.test_enquiries import send
+
+    new = make_contact()
+    in_mash = make_contact()
+    for child in in_mash.children.all():
+        save_findings(
+            contact=in_mash,
+            child=child,
+            by=worker,
+            indicators=[],
+            concerns=["physical_abuse"],
+            analysis="Bruise with an account of being hit.",
+        )
+    send(in_mash, manager, rag="amber")
+    client.force_login(manager)
+    page = client.get(reverse("screening:queue")).content.decode()
+    assert "Not yet rated" in _queue_row(page, new.reference)
+    row = _queue_row(page, in_mash.reference)
+    assert "Amber</strong>" in row and "MASH enquiry, not yet decided" in row

@@ -30,6 +30,7 @@ from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.schema import Policy, Rag
 from frontdoor.privacy.need_to_know import restrictions_hiding_contact, whom_to_ask
 from frontdoor.screening.consent import ChildConsent
+from frontdoor.screening.selectors import most_serious
 from frontdoor.wording import in_sentence
 
 
@@ -192,6 +193,24 @@ def confirmed_final_rag(child: ReportedChild) -> str | None:
     """The final RAG the manager last confirmed for `child` after partners answered (R38)."""
     review = RagReview.objects.filter(enquiry__child=child).order_by("-reviewed_at", "-pk").first()
     return review.rag if review else None
+
+
+def enquiry_rags(contact_ids: list[int]) -> dict[int, str]:
+    """The RAG each contact's MASH enquiries stand at, the most serious of its children's: the
+    final RAG the manager confirmed (R38), else the RAG the enquiry went under (R35)."""
+    final = {}
+    for enquiry_id, rag in (
+        RagReview.objects.filter(enquiry__contact_id__in=contact_ids)
+        .order_by("reviewed_at", "pk")
+        .values_list("enquiry_id", "rag")
+    ):
+        final[enquiry_id] = rag  # the latest review wins
+    by_contact: dict[int, list[str]] = {}
+    for enquiry_id, contact_id, rag in Enquiry.objects.filter(
+        contact_id__in=contact_ids
+    ).values_list("pk", "contact_id", "rag"):
+        by_contact.setdefault(contact_id, []).append(final.get(enquiry_id, rag))
+    return {contact_id: most_serious(rags) for contact_id, rags in by_contact.items()}
 
 
 def enquiry_timeline(person) -> list:

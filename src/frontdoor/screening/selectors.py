@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, QuerySet
@@ -263,9 +264,26 @@ class QueueRow:
     overdue: bool
     left: dt.timedelta | None
     restricted_ask: str | None = None  # whom to ask, in place of the children's names (R45)
+    decided: bool = False  # a child is decided: a blank `rag` then means not for MASH
+    # Before a decision, the RAG the contact's MASH enquiry stands at (R35, R38), or "".
+    enquiry_rag: str = ""
 
 
 _RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
+
+# Apps above `screening` (mash) give the RAG each contact's MASH enquiries stand at, for the
+# queues, from their AppConfig.ready: each source takes contact ids and gives a RAG by id.
+_QUEUE_RAG_SOURCES: list[Callable[[list[int]], dict[int, str]]] = []
+
+
+def add_queue_rag_source(source: Callable[[list[int]], dict[int, str]]) -> None:
+    _QUEUE_RAG_SOURCES.append(source)
+
+
+def most_serious(rags) -> str:
+    """The most serious of some RAG ratings (Red before Amber before Green), or ""."""
+    rags = [rag for rag in rags if rag]
+    return min(rags, key=_RAG_ORDER.get) if rags else ""
 
 
 def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
@@ -273,10 +291,12 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
     contacts = list(contacts)
     catalogue = catalogue_by_key(policy)
     closed = _social_care_closures(contacts)
+    enquiry_rags: dict[int, str] = {}
+    for source in _QUEUE_RAG_SOURCES:
+        enquiry_rags |= source([contact.pk for contact in contacts])
     rows = []
     for contact in contacts:
-        rags = [decision.rag for decision in contact.decisions.all() if decision.rag]
-        rag = min(rags, key=_RAG_ORDER.get) if rags else ""
+        rag = most_serious(decision.rag for decision in contact.decisions.all())
         assignment = getattr(contact, "assignment", None)
         due = contact.progress_due_at
         restricted_ask = getattr(contact, "restricted_ask", None)
@@ -305,6 +325,8 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
                 overdue=contact.is_overdue(now),
                 left=(due - now) if due else None,
                 restricted_ask=restricted_ask,
+                decided=bool(contact.decisions.all()),
+                enquiry_rag=enquiry_rags.get(contact.pk, ""),
             )
         )
     return rows
