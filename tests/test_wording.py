@@ -29,3 +29,11 @@ def test_every_template_has_the_filter_and_a_state_reads_in_mash():
         Context({"state": Contact.State.IN_MASH.label})
     )
     assert page == "is in MASH."
+
+
+def test_r14_a_reason_consent_was_not_sought_reads_in_the_policys_words():
+    page = Template("({{ key|consent_reason }})").render(Context({"key": "prejudice_crime"}))
+    assert page == (
+        "(Seeking consent would prejudice the prevention, detection or prosecution of a "
+        "serious crime)"
+    )

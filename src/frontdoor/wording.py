@@ -3,6 +3,7 @@
 A label such as "In MASH" or "MASH case discussion" reads "in MASH" and "MASH case discussion"
 mid-sentence, never "in mash": Django's `lower` lowercases every letter, so the pages and the
 e-mails use `in_sentence` (the `in_sentence` template filter, a built-in of every template).
+A policy's key is shown in the policy's words (`consent_reason`).
 """
 
 from __future__ import annotations
@@ -26,3 +27,12 @@ def in_sentence(label: object) -> str:
 
 
 register.filter("in_sentence", in_sentence, is_safe=True)
+
+
+@register.filter
+def consent_reason(key: str) -> str:
+    """R14: the council's words for why consent was not sought, from the reason's key."""
+    from frontdoor.policy.registry import current_policy
+
+    reasons = {reason.key: reason.label for reason in current_policy().consent.not_sought_reasons}
+    return reasons.get(key, key)
