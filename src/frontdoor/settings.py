@@ -167,6 +167,8 @@ TEMPLATES: list[dict[str, Any]] = [
                 "frontdoor.policy.context_processors.council",
                 "frontdoor.accounts.context_processors.permissions",
             ],
+            # `in_sentence`: a label mid-sentence keeps its acronyms ("in MASH").
+            "builtins": ["frontdoor.wording"],
         },
     }
 ]

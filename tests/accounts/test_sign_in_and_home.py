@@ -98,6 +98,29 @@ def test_every_page_the_home_page_links_opens_for_the_role(client, make_user, ro
     assert links, f"the {role} home page links nowhere"
     for link in links:
         assert client.get(link).status_code == 200, link
+    # Each page of the role's work, that needs no record to open, is offered.
+    for action in actions_for(user):
+        for path in _pages_declaring(action.key):
+            if client.get(path).status_code == 200:
+                assert path in links, f"the {role} home page does not link {path}"
+
+
+def _pages_declaring(action: str) -> list[str]:
+    """The pages, opened with no id, whose view declares `action` (`accounts.access`)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                yield prefix + str(entry.pattern), entry.callback
+
+    return [
+        "/" + path
+        for path, view in walk(get_resolver().url_patterns)
+        if "<" not in path and getattr(view, "frontdoor_action", None) == action
+    ]
 
 
 def test_a_partner_sees_their_agency(client, make_user):

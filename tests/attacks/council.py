@@ -36,10 +36,12 @@ from frontdoor.intake.services import (
 from frontdoor.intake.submissions import Child
 from frontdoor.mash import enquiries, meetings
 from frontdoor.mash.models import AgencyRequest, Enquiry, Meeting
+from frontdoor.people.corrections import correct_details
 from frontdoor.people.models import Person
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect
 from frontdoor.privacy.restrictions import restrict
+from frontdoor.screening.consent import authorise_sharing_without_consent
 from frontdoor.screening.decisions import complete_follow_up, record_decision
 from frontdoor.screening.findings import save_findings
 from frontdoor.screening.linking import create_person_from, link_reported_person
@@ -143,6 +145,21 @@ def _to_mash(contact: Contact, worker: User, manager: User, *, now: dt.datetime,
     return send(contact, manager, now=now, **extra)
 
 
+def _authorise_sharing(contact: Contact, users: dict[str, User], *, at: dt.datetime) -> None:
+    """R14: the manager the council's policy names authorises sharing without consent."""
+    consent = current_policy().consent
+    authoriser = users[consent.sharing_without_consent_authorised_by]
+    for child in contact.children.all():
+        authorise_sharing_without_consent(
+            contact=contact,
+            child=child,
+            by=authoriser,
+            reason=consent.not_sought_reasons[0].key,
+            explanation="Asking the mother's partner would put the children at risk.",
+            now=at,
+        )
+
+
 def _advice() -> dict:
     """The council's own no-further-action outcome: each names it its own way."""
     outcome = next(
@@ -173,13 +190,32 @@ def seed_council(now: dt.datetime | None = None) -> Council:
         council.contacts[key] = contact
         return contact
 
-    # New, in the inbox, with a document (R10).
-    new = recorded("new", at=now - dt.timedelta(hours=2))
+    # New, in the inbox, with a document (R10); consent not sought, for a reason of the
+    # policy's (R14).
+    reason = current_policy().consent.not_sought_reasons[0].key
+    new = recorded(
+        "new",
+        at=now - dt.timedelta(hours=2),
+        consent={"consent": "not_sought", "not_sought_reason": reason},
+    )
     council.attachments["new"] = add_attachment(
         report=new.reports.get(),
         uploaded_file=SimpleUploadedFile("school report.pdf", PDF, "application/pdf"),
     )
     council.people["known"] = create_person_from(reported=new.children.first(), by=worker)
+    # A correction, in the person's history and corrections, and on the contact (R45).
+    correct_details(
+        record=council.people["known"],
+        by=worker,
+        details={"nhs_number": "943 476 5919", "sex": "female"},
+        reason="The GP confirmed the details.",
+    )
+    correct_details(
+        record=new.children.first(),
+        by=officer,
+        details={"nhs_number": "943 476 5919"},
+        reason="The GP confirmed the details.",
+    )
     # New from the online form, overdue (R25); its referrer checks its progress.
     online = record_contact(
         submission=make_submission(), channel=Channel.ONLINE_FORM, received_at=days_ago
@@ -201,8 +237,10 @@ def seed_council(now: dt.datetime | None = None) -> Council:
         agency_key="police"
     )
 
-    # In MASH: police answered in time, health late (R36).
+    # In MASH: police answered in time, health late (R36). Shared without consent, as the
+    # manager authorised: the disclosure log gives the policy's reason (R14).
     answered = recorded("mash_answered", at=days_ago - dt.timedelta(hours=1))
+    _authorise_sharing(answered, users, at=days_ago - dt.timedelta(minutes=30))
     sent = _to_mash(answered, worker, manager, rag="red", now=days_ago)
     council.enquiries["answered"] = sent
     council.requests["police_answered"] = sent.requests.get(agency_key="police")

@@ -4,6 +4,11 @@ each page it is given, and that `test_html_checks` shows fail on a bad page.
 - one `<h1>`, the page's one heading (WCAG 1.3.1, GOV.UK layout);
 - a `<title>` said once: "Error: " at most once, no part of it twice;
 - no raw policy key ("mash_enquiry_red") where words belong: the policy's wording is shown;
+- no internal dotted key (an audit action such as "contact.state_changed", a permission such as
+  "records.search"): the words for it are shown;
+- no Python value shown as a value ("True", "False", "None"): Yes, No or words are;
+- no space before a full stop ("sent to Police ."), as template whitespace leaves;
+- acronyms in capitals: never "mash", "rag" or "nhs" as a word;
 - no template text left unrendered ("{{", "{%", "{#"): a typo or a comment over several lines;
 - errors in the GOV.UK form only: an error summary at the top whenever a field shows an error,
   the title starting "Error: " exactly then, each summary link to a field on the page, and none
@@ -18,6 +23,9 @@ from functools import cache
 from html.parser import HTMLParser
 
 from django import forms
+
+from frontdoor.accounts.permissions import ACTIONS
+from frontdoor.audit.labels import ACTION_LABELS
 
 UNRENDERED = ("{{", "}}", "{%", "%}", "{#", "#}")
 # Text in these is not read as the page's words: scripts, and code shown as code.
@@ -122,6 +130,49 @@ def no_raw_policy_key(page: Page, keys: frozenset[str]) -> list[str]:
     return [f"shows the policy's raw key {key!r}" for key in raw]
 
 
+def no_internal_key(page: Page) -> list[str]:
+    """An audit action or a permission shown by its key ("contact.state_changed")."""
+    shown = set(re.findall(r"(?<![\w@./-])[a-z][a-z_]*\.[a-z][a-z_]*(?![\w@/-]|\.\w)", _all(page)))
+    return [f"shows the internal key {key!r}" for key in sorted(shown & internal_keys())]
+
+
+# "True" or "None" where a value belongs: at the end, or before punctuation or another value,
+# not a word of a sentence ("None known", "None of them").
+PYTHON_VALUE = re.compile(
+    r"(?<![\w-])(True|False|None)(?=$|[\s]*[.,;:)\N{RIGHTWARDS ARROW}<]|\s+[^\sa-z])"
+)
+
+
+def no_python_value(page: Page) -> list[str]:
+    shown = sorted(set(PYTHON_VALUE.findall(_all(page))))
+    return [f"shows the Python value {value!r} where words belong" for value in shown]
+
+
+def no_space_before_full_stop(page: Page) -> list[str]:
+    # The text as it reads: nodes joined as the browser shows them, so "<b>X</b>." is "X.".
+    text = " ".join("".join(page.text).split())
+    found = re.findall(r"\S{0,20}[^\s.] \.(?=\s|$)", text)
+    return [f"has a space before a full stop: {found[0]!r}"] if found else []
+
+
+LOWERCASED_ACRONYM = re.compile(r"(?<![\w@./:-])(mash|rag|nhs)(?![\w@/:-]|\.\w)")
+
+
+def acronyms_in_capitals(page: Page) -> list[str]:
+    shown = sorted(set(LOWERCASED_ACRONYM.findall(_all(page))))
+    return [f"lowercases the acronym {word.upper()} as {word!r}" for word in shown]
+
+
+def _all(page: Page) -> str:
+    return words(page) + " " + " ".join(page.title.split())
+
+
+@cache
+def internal_keys() -> frozenset[str]:
+    """The keys of the audit trail's actions and of the permission matrix's."""
+    return frozenset(ACTION_LABELS) | {action.key for action in ACTIONS}
+
+
 def nothing_unrendered(html: str) -> list[str]:
     marks = [mark for mark in UNRENDERED if mark in html]
     return [f"shows template text that was not rendered ({' '.join(marks)})"] if marks else []
@@ -173,6 +224,10 @@ def page_problems(html: str, *, policy_keys: frozenset[str]) -> list[str]:
         *one_h1(page),
         *title_said_once(page),
         *no_raw_policy_key(page, policy_keys),
+        *no_internal_key(page),
+        *no_python_value(page),
+        *no_space_before_full_stop(page),
+        *acronyms_in_capitals(page),
         *nothing_unrendered(html),
         *errors_in_govuk_form(page),
     ]

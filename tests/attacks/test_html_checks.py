@@ -55,6 +55,24 @@ def test_a_good_page_with_an_error_passes():
         (page(title=f"Inbox {DASH} Front Door {DASH} Front Door"), "repeats Front Door"),
         (page(body="<h1>Send</h1><p>Red mash_enquiry_red</p>"), "raw key 'mash_enquiry_red'"),
         (page(title=f"early_help {DASH} Front Door"), "raw key 'early_help'"),
+        (
+            page(body="<h1>Contact</h1><td>Sam</td><td>contact.state_changed</td>"),
+            "internal key 'contact.state_changed'",
+        ),
+        (page(body="<h1>Contact</h1><p>police.told: by phone</p>"), "internal key 'police.told'"),
+        (page(body="<h1>Home</h1><p>records.search</p>"), "internal key 'records.search'"),
+        (
+            page(body="<h1>Person</h1><td>Restricted: (blank) → True</td>"),
+            "Python value 'True'",
+        ),
+        (page(body="<h1>Person</h1><dd>None</dd>"), "Python value 'None'"),
+        (page(body="<h1>Person</h1><p>Restricted: False.</p>"), "Python value 'False'"),
+        (page(body="<h1>Sent</h1><p>Sent to Police .</p>"), "space before a full stop"),
+        (page(body="<h1>Sent</h1><p>Sent to <b>Police</b>\n  .</p>"), "space before a full stop"),
+        (page(body="<h1>Contact</h1><p>Contact SEF-1 is in mash.</p>"), "acronym MASH as 'mash'"),
+        (page(body="<h1>Escalate</h1><a>the mash case discussion</a>"), "acronym MASH"),
+        (page(title=f"Confirm the rag{TAIL}"), "acronym RAG as 'rag'"),
+        (page(body="<h1>Corrected</h1><p>Corrected: nhs number.</p>"), "acronym NHS as 'nhs'"),
         (page(body="<h1>Contact {{ contact.reference }}</h1>"), "not rendered ({{ }})"),
         (page(body="<h1>Contact</h1>{# a comment\nover two lines #}"), "not rendered ({# #})"),
         (
@@ -88,6 +106,21 @@ def test_each_check_fails_a_bad_page(bad, problem):
 def test_a_key_inside_code_or_a_word_is_not_raw():
     html = page(body="<h1>Policy</h1><p>The key <code>mash_enquiry_red</code>; early help.</p>")
     assert page_problems(html, policy_keys=KEYS) == []
+
+
+@pytest.mark.parametrize(
+    "good",
+    [
+        "<p>None known. None of the agencies answered.</p>",
+        "<p>True to the referral, the school called again.</p>",
+        "<p>E-mail mash@sefton.example or see www.mash.example/rag and chronology.pdf.</p>",
+        "<p>Sent to <strong>Police</strong>. In MASH, RAG Red, NHS number 943 476 5919.</p>",
+        "<p>Restricted: No → Yes</p><p>Numbers such as 0.5 and the file notes.txt.</p>",
+        "<p>The page at gov.uk, desk@police.example, and a manager's contact.</p>",
+    ],
+)
+def test_words_like_the_checked_ones_pass(good):
+    assert page_problems(page(body=f"<h1>Words</h1>{good}"), policy_keys=KEYS) == []
 
 
 @pytest.mark.parametrize("policy_id", ["sefton", "sefton-2022", "lewisham"])

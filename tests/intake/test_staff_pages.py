@@ -377,7 +377,8 @@ def test_the_contact_page_shows_every_report_child_adult_and_the_audit_trail(sig
     assert "Pat Referrer" in body and "PC Example" in body
     assert "Ellis Examplechild" in body and "Robin Examplechild" in body
     assert "Jo Examplechild" in body and "Mother&#x27;s partner" in body
-    assert "contact.recorded" in body and "contact.report_attached" in body
+    assert "Contact recorded" in body and "Further report added" in body
+    assert "contact.recorded" not in body
     assert "To be progressed by" in body
 
 

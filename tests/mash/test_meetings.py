@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from frontdoor.accounts.roles import Role
 from frontdoor.errors import DomainError
@@ -151,6 +152,9 @@ def test_r41_the_briefing_lists_children_of_most_concern_and_records_actions(
     )
     rows = children_of_concern(user=coordinator, today=now.date())
     assert rows and "Missing now" in rows[0].reasons[0]
+    # Each date with its year, as every page gives dates.
+    went = (now - dt.timedelta(hours=5)).astimezone(LONDON)
+    assert rows[0].reasons[0].endswith(f", {went.day} {went:%B %Y}")
     child = MissingEpisode.objects.get().child
     client.force_login(coordinator)
     page = client.get(reverse("mash:briefing")).content.decode()
@@ -162,7 +166,9 @@ def test_r41_the_briefing_lists_children_of_most_concern_and_records_actions(
         reverse("mash:briefing"),
         {"child": child.pk, "action": "Return interview", "owner": "Police"},
     )
-    assert "Return interview" in client.get(reverse("mash:briefing")).content.decode()
+    page = client.get(reverse("mash:briefing")).content.decode()
+    today = timezone.localdate()
+    assert f"{today.day} {today:%B %Y}: Return interview" in page
     client.force_login(worker)
     assert client.get(reverse("mash:briefing")).status_code == 403
 

@@ -9,6 +9,7 @@ corrected only by those the restriction names; partner agencies cannot correct a
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pytest
 from django.urls import reverse
@@ -419,3 +420,13 @@ def test_a_correction_from_a_page_opened_before_anothers_is_refused_not_applied(
     assert _post(client, url, **{**ellis_then, "seen": fresh}).status_code == 302
     ellis.refresh_from_db()
     assert ellis.first_name == "Ellis" and Correction.objects.count() == 2
+
+
+def test_the_banner_names_each_detail_corrected_by_its_label(client, officer, ellis):
+    client.force_login(officer)
+    url = reverse("people:correct", args=[ellis.pk])
+    response = _post(client, url, **{**_current(ellis), "nhs_number": "943 476 5919"})
+    assert response.status_code == 302, response.content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert f"Corrected for {ellis}: NHS number." in html.unescape(page)
+    assert "nhs number" not in page

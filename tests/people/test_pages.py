@@ -14,6 +14,7 @@ from frontdoor.intake.models import Channel
 from frontdoor.intake.services import record_contact, record_missing_episode
 from frontdoor.intake.submissions import Child
 from frontdoor.people.models import Involvement
+from frontdoor.privacy.restrictions import restrict
 from frontdoor.screening.linking import link_reported_person
 from tests.intake.factories import make_submission
 from tests.people.factories import NHS_NUMBER, InvolvementFactory, PersonFactory
@@ -147,7 +148,7 @@ def test_r18_the_person_page_shows_involvements_contacts_missing_episodes_and_hi
     assert page.index("Open Worker") < page.index("Closed Worker")  # open ones first
     assert contact.reference in page
     assert "Went missing 1 March 2025" in page
-    assert "Postcode" in page or "record created" in page
+    assert "Postcode" in page or "Record created" in page
     assert RecordView.objects.filter(target_id=str(ellis.pk), through="person page").exists()
 
 
@@ -243,3 +244,24 @@ def test_r45_a_restricted_candidate_says_whom_to_ask_and_shows_nothing_of_it(
     client.force_login(named)
     page = client.get(url).content.decode()
     assert "Sunny" in page and "A restricted record" not in page
+
+
+def test_the_history_of_changes_shows_yes_and_no_and_choices_in_words(client, worker, make_user):
+    ellis = PersonFactory(
+        first_name="Elis", sex="not_known", ethnicity="", date_of_birth=dt.date(2015, 2, 3)
+    )
+    administrator = make_user(Role.ADMINISTRATOR)
+    restrict(person=ellis, allowed_users=[worker], ask="Sam", reason="Family.", by=administrator)
+    ellis.refresh_from_db()
+    ellis.sex = "female"
+    ellis.ethnicity = "White British"
+    ellis.date_of_birth = dt.date(2015, 3, 2)
+    ellis.save()
+    client.force_login(worker)
+    page = client.get(reverse("people:person", args=[ellis.pk])).content.decode()
+    history = page[page.index('id="history-table"') :]
+    assert "Restricted: No → Yes" in history
+    assert "Sex: Not known → Female" in history
+    assert "Ethnicity: Not recorded → White British" in history
+    assert "Date of birth: 3 February 2015 → 2 March 2015" in history
+    assert "True" not in history and "(blank)" not in history

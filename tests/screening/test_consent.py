@@ -389,7 +389,7 @@ def test_r15_a_referral_with_consent_or_already_processed_is_not_returned(
         reason="Unclear risk.",
         now=ASKED,
     )
-    with pytest.raises(DomainError, match="in mash"):
+    with pytest.raises(DomainError, match="in MASH"):
         return_to_referrer(contact=contact, by=worker, message="Consent?", now=ASKED)
 
 

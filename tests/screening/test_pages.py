@@ -536,3 +536,31 @@ def test_r17_a_transfer_missing_its_details_lists_each_on_its_field(client, cont
     html = page.content.decode()
     assert _summary_links(html) == ["id_transfer_to", "id_sent_how", "id_what_was_sent"]
     assert "Name the council the contact is transferred to (R17)." in html
+
+
+def _queue_row(page: str, reference: str) -> str:
+    row = page[page.index(reference) :]
+    return row[: row.index("</tr>")]
+
+
+def test_r35_the_queue_rag_is_never_a_blank_cell(client, make_contact, worker, manager):
+    from frontdoor.screening.findings import save_findings
+    from tests.mash.test_enquiries import send
+
+    new = make_contact()
+    in_mash = make_contact()
+    for child in in_mash.children.all():
+        save_findings(
+            contact=in_mash,
+            child=child,
+            by=worker,
+            indicators=[],
+            concerns=["physical_abuse"],
+            analysis="Bruise with an account of being hit.",
+        )
+    send(in_mash, manager, rag="amber")
+    client.force_login(manager)
+    page = client.get(reverse("screening:queue")).content.decode()
+    assert "Not yet rated" in _queue_row(page, new.reference)
+    row = _queue_row(page, in_mash.reference)
+    assert "Amber</strong>" in row and "MASH enquiry, not yet decided" in row

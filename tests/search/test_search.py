@@ -329,3 +329,12 @@ def test_a_corrected_name_is_found_by_search_at_once(client, officer, contact):
     assert "The child Ellis Examplechild" not in contacts_found(
         search(client, officer, "Ellis Examplechild")
     )
+
+
+def test_the_title_says_what_the_heading_says_with_results_or_without(client, officer, contact):
+    heading = "Search for a contact or a person"
+    for typed in ("", contact.reference):
+        client.force_login(officer)
+        html = client.get(SEARCH, {"q": typed} if typed else {}).content.decode()
+        assert f"<title>{heading} \N{EN DASH} Front Door" in html
+        assert f">{heading}</label></h1>" in html

@@ -48,6 +48,24 @@ ACTION_PAGES = {
 }
 
 
+# The other pages where an action's work is done, each with the words of its link.
+MORE_PAGES = {
+    "contact.record": (("intake:consultations", "Consultations"),),
+    "contact.screen": (("screening:team", "Your team's work"),),
+    "escalation.open": (("escalations:meetings", "Escalate a meeting's outcome"),),
+    "escalation.oversee": (
+        ("escalations:log", "Escalation log"),
+        ("escalations:report", "Escalations by step"),
+    ),
+    "returns.view": (("returns:returns", "Statutory returns"),),
+    "audit.view": (("privacy:access", "Access log"),),
+}
+
+
+def _more_pages(action_key: str) -> list[dict[str, str]]:
+    return [{"url": reverse(name), "text": text} for name, text in MORE_PAGES.get(action_key, ())]
+
+
 def _page_for(action_key: str) -> str | None:
     name = ACTION_PAGES.get(action_key)
     if name is None:
@@ -62,7 +80,12 @@ def _page_for(action_key: str) -> str | None:
 def home(request: SignedInRequest) -> HttpResponse:
     """What the signed-in user's role can do."""
     actions = [
-        {"description": a.description, "rule": a.rule, "url": _page_for(a.key)}
+        {
+            "description": a.description,
+            "rule": a.rule,
+            "url": _page_for(a.key),
+            "more": _more_pages(a.key),
+        }
         for a in actions_for(request.user)
     ]
     agency = None

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from frontdoor.audit.labels import action_label
+
 
 class AppendOnly(models.Model):
     """A row written once and never changed or deleted: the trail must be trustworthy."""
@@ -47,6 +49,11 @@ class AuditEvent(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'system'} {self.action}"
+
+    @property
+    def label(self) -> str:
+        """What was done, in words (`audit.labels`), for the pages that show the trail."""
+        return action_label(self.action)
 
 
 class RecordView(AppendOnly):

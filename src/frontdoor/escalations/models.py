@@ -11,6 +11,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from frontdoor.audit.models import AppendOnly
+from frontdoor.wording import in_sentence
 
 
 class Method(models.TextChoices):
@@ -142,4 +143,4 @@ class Discussion(AppendOnly):
         ]
 
     def __str__(self) -> str:
-        return f"Step {self.step} discussion, {self.get_outcome_display().lower()}"
+        return f"Step {self.step} discussion, {in_sentence(self.get_outcome_display())}"

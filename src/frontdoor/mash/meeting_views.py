@@ -20,6 +20,7 @@ from frontdoor.mash.models import ExploitationScreening, Meeting
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import TimescaleKey
 from frontdoor.screening.forms import GovukForm
+from frontdoor.wording import in_sentence
 
 WHEN_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
 
@@ -29,7 +30,7 @@ def _when_field(label: str) -> forms.DateTimeField:
         label=label,
         input_formats=WHEN_FORMATS,
         help_text="For example, 24/11/2026 14:30",
-        error_messages={"invalid": f"Enter {label.lower()} like 24/11/2026 14:30"},
+        error_messages={"invalid": f"Enter {in_sentence(label)} like 24/11/2026 14:30"},
     )
 
 

@@ -33,6 +33,7 @@ from frontdoor.screening.criteria import missing_pattern
 from frontdoor.screening.facts import facts_for
 from frontdoor.screening.models import ChildScreening, Decision, FollowUp
 from frontdoor.screening.threshold import catalogue_by_key
+from frontdoor.wording import in_sentence
 
 # R40: a strategy meeting ends in one of these; each council words them in its outcomes.
 MEETING_OUTCOME_EFFECTS = (
@@ -88,7 +89,7 @@ def coordinator_reasons(*, contact: Contact, policy: Policy, at: dt.datetime) ->
     The reasons name no child: they go in the meeting's audit entry, read by all its staff."""
     setting = policy.exploitation
     reasons = [
-        f"Exploitation risk assessed as {screening.get_risk_display().lower()}"
+        f"Exploitation risk assessed as {in_sentence(screening.get_risk_display())}"
         for screening in ExploitationScreening.objects.filter(contact=contact).order_by("id")
     ]
     catalogue = catalogue_by_key(policy)
@@ -97,7 +98,7 @@ def coordinator_reasons(*, contact: Contact, policy: Policy, at: dt.datetime) ->
         screening = screenings.get(child.pk)
         if screening is not None:
             reasons += [
-                f"Screening records {concern.label.lower()}"
+                f"Screening records {in_sentence(concern.label)}"
                 for concern in child_protection_concerns(
                     screening.concerns, screening.indicators, catalogue
                 )
@@ -197,10 +198,9 @@ def schedule_meeting(
                     to=coordinator.email,
                     subject=f"{meeting.get_kind_display()} at {_when(scheduled_for)}",
                     body=(
-                        f"You are invited to a {meeting.get_kind_display().lower()} about contact "
-                        f"{contact.reference}, where exploitation or missing episodes are a "
-                        f"concern, at "
-                        f"{_when(scheduled_for)}, chaired by {chair}."
+                        f"You are invited to a {in_sentence(meeting.get_kind_display())} "
+                        f"about contact {contact.reference}, where exploitation or missing "
+                        f"episodes are a concern, at {_when(scheduled_for)}, chaired by {chair}."
                     ),
                 )
     audit.record(
@@ -373,11 +373,12 @@ def record_exploitation_screening(
             kind="exploitation_screening",
             to=coordinator.email,
             subject=(
-                f"Exploitation risk {screening.get_risk_display().lower()}: {contact.reference}"
+                f"Exploitation risk {in_sentence(screening.get_risk_display())}: "
+                f"{contact.reference}"
             ),
             body=(
                 f"{by} assessed the exploitation risk to {child.first_name or 'a child'} "
-                f"(contact {contact.reference}) as {screening.get_risk_display().lower()}. "
+                f"(contact {contact.reference}) as {in_sentence(screening.get_risk_display())}. "
                 "The child is on the daily Missing and Exploitation briefing."
             ),
         )

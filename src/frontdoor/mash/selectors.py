@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import dateformat
 
 from frontdoor.accounts.permissions import can
 from frontdoor.accounts.roles import Role
@@ -28,8 +29,10 @@ from frontdoor.mash.models import (
 from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
 from frontdoor.people.selectors import TimelineEntry
 from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.rag import most_urgent
 from frontdoor.policy.schema import Policy, Rag
 from frontdoor.screening.consent import ChildConsent
+from frontdoor.wording import in_sentence
 
 
 def _hidden_from(user, contact: str) -> Exists:
@@ -193,6 +196,24 @@ def confirmed_final_rag(child: ReportedChild) -> str | None:
     return review.rag if review else None
 
 
+def enquiry_rags(contact_ids: list[int]) -> dict[int, str]:
+    """The RAG each contact's MASH enquiries stand at, the most serious of its children's: the
+    final RAG the manager confirmed (R38), else the RAG the enquiry went under (R35)."""
+    final = {}
+    for enquiry_id, rag in (
+        RagReview.objects.filter(enquiry__contact_id__in=contact_ids)
+        .order_by("reviewed_at", "pk")
+        .values_list("enquiry_id", "rag")
+    ):
+        final[enquiry_id] = rag  # the latest review wins
+    by_contact: dict[int, list[str]] = {}
+    for enquiry_id, contact_id, rag in Enquiry.objects.filter(
+        contact_id__in=contact_ids
+    ).values_list("pk", "contact_id", "rag"):
+        by_contact.setdefault(contact_id, []).append(final.get(enquiry_id, rag))
+    return {contact_id: most_urgent(rags) for contact_id, rags in by_contact.items()}
+
+
 def enquiry_timeline(person) -> list:
     """The MASH enquiries about every report of `person`, for the person's timeline (R33)."""
     from django.urls import reverse
@@ -240,6 +261,15 @@ class ConcernRow:
         return self.child.restricted_ask  # type: ignore[attr-defined]  # annotated by the query
 
 
+def _day(at: dt.datetime) -> str:
+    """A day as the pages give it, with its year ("3 December 2026")."""
+    return dateformat.format(at.astimezone(LONDON), "j F Y")
+
+
+def _time(at: dt.datetime) -> str:
+    return dateformat.format(at.astimezone(LONDON), "H:i")
+
+
 def children_of_concern(*, user, today: dt.date) -> list[ConcernRow]:
     """R41: exploitation concerns and current or repeated missing episodes, most concern first.
 
@@ -265,21 +295,18 @@ def children_of_concern(*, user, today: dt.date) -> list[ConcernRow]:
     for screening in screenings:
         entry = row(screening.child_id)
         entry.reasons.append(
-            f"Exploitation risk {screening.get_risk_display().lower()}, assessed "
-            f"{screening.assessed_at.astimezone(LONDON):%d %B}"
+            f"Exploitation risk {in_sentence(screening.get_risk_display())}, assessed "
+            f"{_day(screening.assessed_at)}"
         )
         entry.score += EXPLOITATION_RISK_SCORES[screening.risk]
     for episode in episodes:
         entry = row(episode.child_id)
         if episode.returned_at is None:
-            entry.reasons.append(
-                f"Missing now, since {episode.went_missing_at.astimezone(LONDON):%H:%M %d %B}"
-            )
+            since = episode.went_missing_at
+            entry.reasons.append(f"Missing now, since {_time(since)}, {_day(since)}")
             entry.score += MISSING_NOW_SCORE
         else:
-            entry.reasons.append(
-                f"Missing {episode.went_missing_at.astimezone(LONDON):%d %B}, returned"
-            )
+            entry.reasons.append(f"Missing {_day(episode.went_missing_at)}, returned")
             entry.score += MISSING_RETURNED_SCORE
     for action in BriefingAction.objects.filter(child_id__in=rows, on__gte=since):
         rows[action.child_id].actions.append(action)

@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from frontdoor.people.names import search_keys
 from frontdoor.people.postcodes import normalise_postcode
+from frontdoor.wording import in_sentence
 
 
 class Gender(models.TextChoices):
@@ -504,7 +505,7 @@ class Relationship(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} is the {self.get_kind_display().lower()} of {self.other}"
+        return f"{self.person} is the {in_sentence(self.get_kind_display())} of {self.other}"
 
 
 class Involvement(models.Model):

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from frontdoor.people.models import Correction, HouseholdMember, Involvement, Person, Relationship
 from frontdoor.people.restrictions import restrictions_hiding_from
+from frontdoor.wording import in_sentence
 
 
 def people_visible_to(user) -> QuerySet[Person]:
@@ -164,6 +166,17 @@ def household_of(person: Person) -> list[HouseholdMember]:
     )
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    """One detail changed between two versions of a record, as the history table shows it:
+    a yes-or-no detail as Yes or No (the template's `yesno`), a choice by its label."""
+
+    label: str
+    old: object
+    new: object
+    yes_no: bool = False
+
+
 def change_history(person: Person, *, limit: int = 50):
     """The record's history rows, newest first, each with what changed from the one before."""
     rows = list(
@@ -172,15 +185,32 @@ def change_history(person: Person, *, limit: int = 50):
     changes = []
     for newer, older in zip(rows, [*rows[1:], None], strict=True):
         if older is None:
-            changed = ["record created"]
+            changed = None  # the record was created
         else:
             delta = newer.diff_against(older, excluded_fields=_HIDDEN_HISTORY_FIELDS)
             changed = [
-                f"{_label(change.field)}: {change.old or '(blank)'} → {change.new or '(blank)'}"
-                for change in delta.changes
+                _field_change(change.field, change.old, change.new) for change in delta.changes
             ]
         changes.append({"row": newer, "changes": changed})
     return changes[:limit]
+
+
+def _field_change(name: str, old: object, new: object) -> FieldChange:
+    field: Any = Person._meta.get_field(name)  # a concrete field of the person's own
+    label = field.verbose_name.capitalize()
+    if field.get_internal_type() == "BooleanField":
+        return FieldChange(label, old, new, yes_no=True)
+    if field.choices:
+        shown = dict(field.flatchoices)
+        return FieldChange(label, shown.get(old, old), shown.get(new, new))
+    if field.get_internal_type() == "DateField":
+        # As the page shows dates (the `date` filter's "j F Y").
+        return FieldChange(label, _date_shown(old), _date_shown(new))
+    return FieldChange(label, old, new)
+
+
+def _date_shown(value: object) -> object:
+    return dateformat.format(value, "j F Y") if isinstance(value, dt.date) else value
 
 
 _HIDDEN_HISTORY_FIELDS = [
@@ -191,10 +221,6 @@ _HIDDEN_HISTORY_FIELDS = [
     "surname_last_key",
     "address_reported_at",
 ]
-
-
-def _label(name: str) -> str:
-    return Person._meta.get_field(name).verbose_name.capitalize()  # type: ignore[union-attr]  # a field of the person's own
 
 
 @dataclass(frozen=True)
@@ -233,7 +259,7 @@ def timeline_of(person: Person, *, contacts=None, missing=None) -> list[Timeline
                 on=timezone.localtime(contact.received_at).date(),
                 kind="contact",
                 title=f"Contact {contact.reference}",
-                detail=f"{contact.get_kind_display()}, {contact.get_state_display().lower()}",
+                detail=f"{contact.get_kind_display()}, {in_sentence(contact.get_state_display())}",
                 url=reverse("intake:contact", args=[contact.reference]),
             )
         )

@@ -21,6 +21,7 @@ from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.people.models import DetailConflict, Person
 from frontdoor.people.names import fold
+from frontdoor.wording import in_sentence
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -61,8 +62,8 @@ def resolve_conflict(
     conflict = DetailConflict.objects.select_for_update().get(pk=conflict.pk)
     if conflict.resolved_at is not None:
         raise DomainError(
-            f"{conflict.resolved_by} already resolved this {conflict.label.lower()} conflict: "
-            f"{conflict.get_kept_display().lower()}."
+            f"{conflict.resolved_by} already resolved this {in_sentence(conflict.label)} conflict: "
+            f"{in_sentence(conflict.get_kept_display())}."
         )
     if keep not in DetailConflict.Keep.values:
         raise DomainError("Choose whether to keep the record's value or take the report's.")

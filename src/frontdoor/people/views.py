@@ -26,6 +26,7 @@ from frontdoor.people.forms import ConflictForm, CorrectionForm
 from frontdoor.people.models import DetailConflict, Restriction
 from frontdoor.people.restrictions import restriction_hiding_person
 from frontdoor.policy.clocks import LONDON
+from frontdoor.wording import in_sentence
 
 
 def restricted_page(request: HttpRequest, restriction: Restriction) -> HttpResponse:
@@ -104,7 +105,7 @@ def correction_page(
                 reason=form.cleaned_data["reason"],
                 seen=form.cleaned_data["seen"],
             )
-            changed = ", ".join(correction.label.lower() for correction in reversed(done))
+            changed = ", ".join(in_sentence(correction.label) for correction in reversed(done))
             messages.success(request, f"Corrected for {record}: {changed}.")
             return redirect(back)
         except corrections.ChangedSinceOpened as error:

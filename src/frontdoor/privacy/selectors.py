@@ -68,6 +68,7 @@ def _lawful_basis(
     consents,
     reported_consent,
     child_id: int | None = None,
+    reasons: dict[str, str] | None = None,
 ) -> tuple[str, str]:
     """R14/R16 first (a manager's authority to share without consent), then R12-R13 consent.
 
@@ -81,8 +82,9 @@ def _lawful_basis(
 
     for authorisation in authorisations.get(contact_id, []):
         if authorisation.authorised_at <= at and for_the_child(authorisation.child_id):
+            reason = (reasons or {}).get(authorisation.reason, authorisation.reason)
             return WITHOUT_CONSENT, (
-                f"{authorisation.reason}: {authorisation.explanation} "
+                f"{reason}: {authorisation.explanation} "
                 f"(authorised by {authorisation.authorised_by})"
             )
     latest: dict[tuple[int | None, int | None], ConsentRecord] = {}
@@ -180,6 +182,10 @@ def disclosures(
     ):
         reported_consent[contact_id] = consent  # the earliest report is written last
     agency_names = {a.key: a.name for a in policy.agencies} if policy else {}
+    # R14: the reason in the policy's words, not its key.
+    reasons: dict[str, str] = (
+        {reason.key: reason.label for reason in policy.consent.not_sought_reasons} if policy else {}
+    )
     log: list[Disclosure] = []
     for request in requests:
         enquiry = request.enquiry
@@ -190,13 +196,16 @@ def disclosures(
             consents,
             reported_consent,
             child_id=enquiry.child_id,
+            reasons=reasons,
         )
         log.append(
             Disclosure(
                 at=request.alerted_at,
                 kind="MASH enquiry",
                 to=agency_names.get(request.agency_key, request.agency_key),
-                what=f"MASH enquiry ({enquiry.rag}) about {enquiry.child}: {enquiry.reason}",
+                what=(
+                    f"MASH enquiry ({enquiry.rag.title()}) about {enquiry.child}: {enquiry.reason}"
+                ),
                 by=str(enquiry.sent_by),
                 lawful_basis=basis,
                 lawful_basis_detail=detail,
@@ -212,6 +221,7 @@ def disclosures(
             consents,
             reported_consent,
             child_id=transfer.decision.child_id if transfer.decision is not None else None,
+            reasons=reasons,
         )
         log.append(
             Disclosure(

@@ -29,6 +29,7 @@ from frontdoor.people.selectors import (
     relationships_of,
 )
 from frontdoor.screening.models import Decision
+from frontdoor.wording import in_sentence
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -148,9 +149,9 @@ def subject_access_export(
         "relationships": [
             {
                 "relationship": (
-                    f"{THIRD_PARTY} is the person's {r.get_kind_display().lower()}"
+                    f"{THIRD_PARTY} is the person's {in_sentence(r.get_kind_display())}"
                     if r.other_id == person.pk
-                    else f"The person is the {r.get_kind_display().lower()} of {THIRD_PARTY}"
+                    else f"The person is the {in_sentence(r.get_kind_display())} of {THIRD_PARTY}"
                 ),
             }
             for r in relationships_of(person)

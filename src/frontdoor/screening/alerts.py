@@ -17,6 +17,7 @@ from frontdoor.policy.schema import Policy
 from frontdoor.screening.checks import social_care_closed_recently
 from frontdoor.screening.concerns import Concern
 from frontdoor.screening.facts import facts_for
+from frontdoor.wording import in_sentence
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -44,7 +45,7 @@ def alert_managers(
     when = f"{now.astimezone(LONDON):%H:%M on %d %B %Y}"
     alerted = []
     if concerns and not concerns_before:
-        listed = ", ".join(concern.label.lower() for concern in concerns)
+        listed = ", ".join(in_sentence(concern.label) for concern in concerns)
         queue_message(
             key=f"screening-child-{child.pk}-r23-{version}",
             kind="protection_alert",

@@ -12,6 +12,7 @@ from frontdoor.people.ages import age_on
 from frontdoor.policy.catalogue import Indicator
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.concerns import CONCERN_LABELS, Concern
+from frontdoor.wording import in_sentence
 
 __all__ = [
     "CONCERN_LABELS",
@@ -93,7 +94,7 @@ def early_help_refusal(concerns: list[Concern]) -> str | None:
     """Why Early Help cannot be the first response for a child with these concerns (R28)."""
     if not concerns:
         return None
-    listed = ", ".join(concern.label.lower() for concern in concerns)
+    listed = ", ".join(in_sentence(concern.label) for concern in concerns)
     return (
         f"Early Help is never the right first response to child-protection concerns ({listed}). "
         "Choose a social care outcome, or remove the concern if screening showed it is not there."

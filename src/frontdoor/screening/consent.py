@@ -35,6 +35,7 @@ from frontdoor.screening.models import (
     ReferralReturn,
     SharingAuthorisation,
 )
+from frontdoor.wording import in_sentence
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -179,7 +180,7 @@ def authorise_sharing_without_consent(
     authoriser = _AUTHORISERS[policy.consent.sharing_without_consent_authorised_by]
     if by.role != authoriser:
         raise DomainError(
-            f"The council's policy says a {authoriser.label.lower()} authorises sharing "
+            f"The council's policy says a {in_sentence(authoriser.label)} authorises sharing "
             "without consent."
         )
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
@@ -388,7 +389,7 @@ def _child_consent(
     )
     if asked:
         basis = "; ".join(
-            f"{person.name} {ConsentStatus(person.status).label.lower()}" for person in asked
+            f"{person.name} {in_sentence(ConsentStatus(person.status).label)}" for person in asked
         )
     elif refused_at is not None and not since:
         refused_by = ["those with parental responsibility, as the referral says"]
@@ -504,7 +505,9 @@ def sharing_position(*, contact: Contact, adults, children, policy: Policy) -> S
             )
             for child in children
         ],
-        from_referral=", ".join(sorted(ReferrerConsent(value).label.lower() for value in said)),
+        from_referral=", ".join(
+            sorted(in_sentence(ReferrerConsent(value).label) for value in said)
+        ),
         return_to_referrer=policy.consent.return_referrals_without_consent
         and ReferrerConsent.GIVEN not in said,
         statements=statements,

@@ -18,6 +18,7 @@ from frontdoor.policy.clocks import LONDON, months_before
 from frontdoor.policy.schema import MashCriterion, MashRoute, Policy
 from frontdoor.screening.concerns import HARM_OR_NEGLECT, Concern
 from frontdoor.screening.facts import ChildFacts, MissingSpell
+from frontdoor.wording import in_sentence
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def _date(day: dt.date) -> str:
 
 def _harm_or_neglect(criterion: MashCriterion, evidence: Evidence) -> list[str]:
     return [
-        f"Screening records {concern.label.lower()}"
+        f"Screening records {in_sentence(concern.label)}"
         for concern in evidence.concerns
         if concern in HARM_OR_NEGLECT
     ]

@@ -34,6 +34,7 @@ from frontdoor.screening.models import Decision, FollowUp, PrimaryNeed, Referral
 from frontdoor.screening.police import police_position
 from frontdoor.screening.selectors import ChildSummary, contact_screening, outcome_with_effect
 from frontdoor.screening.transitions import after_decision
+from frontdoor.wording import in_sentence
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -375,7 +376,7 @@ def record_decision(
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if contact.state not in DECIDABLE_STATES:
         raise DomainError(
-            f"Contact {contact.reference} is {contact.get_state_display().lower()}: no new "
+            f"Contact {contact.reference} is {in_sentence(contact.get_state_display())}: no new "
             "decision can be recorded on it."
         )
     if child.contact_id != contact.pk:

@@ -18,6 +18,7 @@ from frontdoor.screening.concerns import Concern, child_protection_concerns, kno
 from frontdoor.screening.models import ChildScreening
 from frontdoor.screening.threshold import catalogue_by_key
 from frontdoor.screening.transitions import WORKING_STATES
+from frontdoor.wording import in_sentence
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -48,8 +49,8 @@ def save_findings(
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if contact.state not in WORKING_STATES:
         raise DomainError(
-            f"Contact {contact.reference} is {contact.get_state_display().lower()}: its screening "
-            "can no longer change."
+            f"Contact {contact.reference} is {in_sentence(contact.get_state_display())}: its "
+            "screening can no longer change."
         )
     if child.contact_id != contact.pk:
         raise DomainError(f"{child} is not part of contact {contact.reference}.")

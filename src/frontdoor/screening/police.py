@@ -32,6 +32,7 @@ from frontdoor.screening.concerns import (
 from frontdoor.screening.models import ChildScreening, PoliceNotification
 from frontdoor.screening.threshold import catalogue_by_key
 from frontdoor.screening.transitions import OPEN_STATES
+from frontdoor.wording import in_sentence
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -56,7 +57,7 @@ class PolicePosition:
         nothing is."""
         if not self.not_covered:
             return None
-        listed = ", ".join(crime.label.lower() for crime in self.not_covered)
+        listed = ", ".join(in_sentence(crime.label) for crime in self.not_covered)
         return (
             f"Screening records a suspected crime ({listed}): the police are told at once (R24). "
             "Record when they were told, whom you told and their reference, or, as a manager, "
@@ -89,7 +90,7 @@ def _locked_open(contact: Contact) -> Contact:
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if contact.state not in OPEN_STATES and contact.state != Contact.State.DECIDED:
         raise DomainError(
-            f"Contact {contact.reference} is {contact.get_state_display().lower()}: nothing "
+            f"Contact {contact.reference} is {in_sentence(contact.get_state_display())}: nothing "
             "more can be recorded on it."
         )
     return contact

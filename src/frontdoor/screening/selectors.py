@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, QuerySet
@@ -272,6 +273,18 @@ class QueueRow:
     overdue: bool
     left: dt.timedelta | None
     restricted_ask: str | None = None  # whom to ask, in place of the children's names (R45)
+    decided: bool = False  # a child is decided: a blank `rag` then means not for MASH
+    # Before a decision, the RAG the contact's MASH enquiry stands at (R35, R38), or "".
+    enquiry_rag: str = ""
+
+
+# Apps above `screening` (mash) give the RAG each contact's MASH enquiries stand at, for the
+# queues, from their AppConfig.ready: each source takes contact ids and gives a RAG by id.
+_QUEUE_RAG_SOURCES: list[Callable[[list[int]], dict[int, str]]] = []
+
+
+def add_queue_rag_source(source: Callable[[list[int]], dict[int, str]]) -> None:
+    _QUEUE_RAG_SOURCES.append(source)
 
 
 def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
@@ -279,6 +292,9 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
     contacts = list(contacts)
     catalogue = catalogue_by_key(policy)
     closed = _social_care_closures(contacts)
+    enquiry_rags: dict[int, str] = {}
+    for source in _QUEUE_RAG_SOURCES:
+        enquiry_rags |= source([contact.pk for contact in contacts])
     rows = []
     for contact in contacts:
         rag = most_urgent(decision.rag for decision in contact.decisions.all())
@@ -310,6 +326,8 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
                 overdue=contact.is_overdue(now),
                 left=(due - now) if due else None,
                 restricted_ask=restricted_ask,
+                decided=bool(contact.decisions.all()),
+                enquiry_rag=enquiry_rags.get(contact.pk, ""),
             )
         )
     return rows

@@ -22,6 +22,7 @@ from frontdoor.policy.versions import current_policy_version
 from frontdoor.screening.models import SingleAgencyEnquiry
 from frontdoor.screening.selectors import contact_screening
 from frontdoor.screening.transitions import OPEN_STATES
+from frontdoor.wording import in_sentence
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -59,7 +60,7 @@ def record_single_agency_enquiry(
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if contact.state not in OPEN_STATES:
         raise DomainError(
-            f"Contact {contact.reference} is {contact.get_state_display().lower()}: its "
+            f"Contact {contact.reference} is {in_sentence(contact.get_state_display())}: its "
             "enquiries can no longer be recorded."
         )
     given = {

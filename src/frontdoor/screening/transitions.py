@@ -26,6 +26,7 @@ from frontdoor.policy.schema import TimescaleKey
 from frontdoor.policy.versions import current_policy_version
 from frontdoor.screening.consent import sharing_position
 from frontdoor.screening.models import Assignment, ChildScreening, FollowUp, ReferralReturn
+from frontdoor.wording import in_sentence
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -61,9 +62,9 @@ def _move(contact: Contact, *, to: State, by: User, at: dt.datetime, reason: str
 
 def _refuse_state(contact: Contact, doing: str, allowed: tuple[State, ...]) -> None:
     if contact.state not in allowed:
-        allowed_words = " or ".join(State(state).label.lower() for state in allowed)
+        allowed_words = " or ".join(in_sentence(State(state).label) for state in allowed)
         raise DomainError(
-            f"Contact {contact.reference} is {contact.get_state_display().lower()}: only a "
+            f"Contact {contact.reference} is {in_sentence(contact.get_state_display())}: only a "
             f"contact that is {allowed_words} can {doing}."
         )
 
@@ -165,7 +166,9 @@ def close_contact(*, contact: Contact, by: User, now: dt.datetime | None = None)
     _refuse_state(contact, "be closed", (State.DECIDED,))
     waiting = FollowUp.objects.open().filter(decision__contact=contact)
     if waiting.exists():
-        listed = ", ".join(sorted({follow_up.get_kind_display().lower() for follow_up in waiting}))
+        listed = ", ".join(
+            sorted({in_sentence(follow_up.get_kind_display()) for follow_up in waiting})
+        )
         raise DomainError(
             f"Contact {contact.reference} still has things to do: {listed}. Record them as done "
             "first."

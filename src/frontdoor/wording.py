@@ -1,0 +1,40 @@
+"""Words the pages and e-mails share: a label set inside a sentence keeps its acronyms.
+
+A label such as "In MASH" or "MASH case discussion" reads "in MASH" and "MASH case discussion"
+mid-sentence, never "in mash": Django's `lower` lowercases every letter, so the pages and the
+e-mails use `in_sentence` (the `in_sentence` template filter, a built-in of every template).
+A policy's key is shown in the policy's words (`consent_reason`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+
+from frontdoor.policy.registry import current_policy
+
+register = template.Library()
+
+# A word written in capitals (MASH, RAG, NHS, EDT, CIN): an acronym, kept as it is.
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+$")
+
+
+def in_sentence(label: object) -> str:
+    """`label` as it reads inside a sentence: each word lowercased but its acronyms."""
+    return " ".join(
+        word if _ACRONYM.match(word.strip("()“”\"',.:;")) else word.lower()
+        for word in str(label).split(" ")
+    )
+
+
+register.filter("in_sentence", in_sentence, is_safe=True)
+
+
+@register.filter
+def consent_reason(key: str) -> str:
+    """R14: the council's words for why consent was not sought, from the reason's key."""
+    reasons: dict[str, str] = {
+        reason.key: reason.label for reason in current_policy().consent.not_sought_reasons
+    }
+    return reasons.get(key, key)

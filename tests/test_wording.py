@@ -1,0 +1,39 @@
+"""A label set inside a sentence keeps its acronyms, on pages and in e-mails."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import Context, Template
+
+from frontdoor.intake.models import Contact
+from frontdoor.wording import in_sentence
+
+
+@pytest.mark.parametrize(
+    ("label", "reads"),
+    [
+        ("In MASH", "in MASH"),
+        ("MASH case discussion", "MASH case discussion"),
+        ("Confirmed RAG (Red)", "confirmed RAG (red)"),
+        ("NHS number", "NHS number"),
+        ("Date of birth", "date of birth"),
+        ("Female genital mutilation (FGM)", "female genital mutilation (FGM)"),
+    ],
+)
+def test_a_label_in_a_sentence_keeps_its_acronyms(label, reads):
+    assert in_sentence(label) == reads
+
+
+def test_every_template_has_the_filter_and_a_state_reads_in_mash():
+    page = Template("is {{ state|in_sentence }}.").render(
+        Context({"state": Contact.State.IN_MASH.label})
+    )
+    assert page == "is in MASH."
+
+
+def test_r14_a_reason_consent_was_not_sought_reads_in_the_policys_words():
+    page = Template("({{ key|consent_reason }})").render(Context({"key": "prejudice_crime"}))
+    assert page == (
+        "(Seeking consent would prejudice the prevention, detection or prosecution of a "
+        "serious crime)"
+    )
