@@ -299,3 +299,35 @@ def test_an_involvement_still_open_or_ending_after_the_year_leaves_the_episode_o
     assert [group.summary for group in problems.groups] == [
         "1 child has a referral while an earlier episode is still open"
     ]
+
+
+@pytest.mark.parametrize(
+    ("expected", "in_range"),
+    [
+        (dt.date(2027, 3, 1), False),  # 30 days before the reference date: the DfE queries it
+        (dt.date(2027, 3, 2), True),
+        (dt.date(2027, 12, 30), True),
+        (dt.date(2027, 12, 31), False),  # 9 months after 31 March
+    ],
+)
+def test_r46_query_8530q_the_expected_date_falls_in_the_census_window(expected, in_range):
+    from frontdoor.returns.cin_census import expected_date_in_range
+
+    assert expected_date_in_range(expected, dt.date(2027, 3, 31)) is in_range
+
+
+def test_r46_query_8530q_an_unborn_child_due_outside_the_window_is_listed_to_fix(record):
+    from frontdoor.intake.models import ReportedChild
+    from frontdoor.returns.cin_census import collection_period
+
+    due = timezone.localdate() + dt.timedelta(days=100)
+    record(at=days_ago(3), referrer=SCHOOL, children=[unborn(due=due)], decisions=[[ASSESS]])
+    _, reference_date = collection_period(YEAR)
+    late = reference_date + dt.timedelta(days=300)
+    ReportedChild.objects.update(expected_date_of_birth=late)
+    groups = build_census(year=YEAR).problems.groups
+    listed = [group for group in groups if group.kind.key == "expected_date_out_of_range"]
+    assert [(group.summary, group.blocking) for group in listed] == [
+        ("1 unborn child's expected date of birth is outside the census's range", False)
+    ]
+    assert listed[0].items[0].detail.endswith(f"expected {late:%d/%m/%Y}")

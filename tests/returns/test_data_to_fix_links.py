@@ -159,6 +159,15 @@ def referred_too_early(record):
     return _census()
 
 
+def expected_date_out_of_range(record):
+    due = (days_ago(3) + dt.timedelta(weeks=30)).date()
+    record(at=days_ago(3), referrer=SCHOOL, children=[unborn(due=due)], decisions=[[ASSESS]])
+    # Corrected since to a date the DfE queries: more than 9 months after the reference date.
+    _, reference_date = collection_period(YEAR)
+    ReportedChild.objects.update(expected_date_of_birth=reference_date + dt.timedelta(days=300))
+    return _census()
+
+
 CASES = {
     kinds.NO_SOURCE_CODE: no_source,
     kinds.NO_SOURCE_CODE_CONTACT: no_contact_source,
@@ -176,6 +185,7 @@ CASES = {
     kinds.ASSESSMENT_NOT_AUTHORISED: assessment_not_authorised,
     kinds.CONFERENCE_NOT_KNOWN: conference_not_known,
     kinds.REFERRED_TOO_EARLY: referred_too_early,
+    kinds.EXPECTED_DATE_OUT_OF_RANGE: expected_date_out_of_range,
 }
 # The page each kind is corrected on, as its link's path begins and ends.
 PAGES = {

@@ -16,6 +16,7 @@ front door knows it would break one of the DfE's error rules: `CensusResult.prob
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
 import tempfile
@@ -212,6 +213,17 @@ def _close_from_case_record(
             problems.add(kinds.CONFERENCE_NOT_KNOWN, child=where, detail=detail)
 
 
+def expected_date_in_range(expected: dt.date, reference_date: dt.date) -> bool:
+    """DfE query 8530Q: an unborn child's expected date of birth falls after the day 30 days
+    before the census reference date and before the day 9 months after it."""
+    month = reference_date.month + 9
+    year, month = reference_date.year + (month - 1) // 12, (month - 1) % 12 + 1
+    latest = reference_date.replace(
+        year=year, month=month, day=min(reference_date.day, calendar.monthrange(year, month)[1])
+    )
+    return reference_date - dt.timedelta(days=30) < expected < latest
+
+
 def _check_child(child: CensusChild, problems: DataToFix, *, reference_date: dt.date) -> None:
     """What would break the DfE's error rules for this child, found before writing."""
     facts = child.facts
@@ -220,6 +232,13 @@ def _check_child(child: CensusChild, problems: DataToFix, *, reference_date: dt.
             kinds.BORN_AFTER_REFERENCE_DATE,
             child=facts,
             detail=f"{facts.name}: born {facts.date_of_birth:%d/%m/%Y}",
+        )
+    expected = None if facts.date_of_birth else facts.expected_date_of_birth
+    if expected is not None and not expected_date_in_range(expected, reference_date):
+        problems.add(
+            kinds.EXPECTED_DATE_OUT_OF_RANGE,
+            child=facts,
+            detail=f"{facts.name}: expected {expected:%d/%m/%Y}",
         )
     for episode in child.episodes:
         referral = episode.referral

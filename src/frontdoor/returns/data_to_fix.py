@@ -46,7 +46,7 @@ def fix_url(fixed_at: FixedAt, child: ChildFacts) -> str:
         if child.person_id:
             return reverse("people:correct", args=[child.person_id])
         return reverse(
-            "people:correct_reported", args=[child.reference, "child", child.reported_id]
+            "screening:correct_reported", args=[child.reference, "child", child.reported_id]
         )
     if fixed_at is FixedAt.DECISION:
         return reverse("screening:decide", args=[child.reference, child.reported_id])
@@ -272,6 +272,20 @@ BORN_AFTER_REFERENCE_DATE = Kind(
         "Correct the date of birth on the child's record, or link the report to the right "
         "person: an unborn child linked to a person born later takes their date of birth "
         "(DfE rule 8520)."
+    ),
+    fixed_at=FixedAt.DETAILS,
+)
+
+EXPECTED_DATE_OUT_OF_RANGE = Kind(
+    "expected_date_out_of_range",
+    "unborn child's expected date of birth is outside the census's range",
+    "unborn children's expected dates of birth are outside the census's range",
+    blocking=False,
+    how_to_fix=(
+        "Check the expected date of birth: the DfE expects one from 30 days before the census "
+        "reference date to 9 months after it. Record the date of birth if the child has been "
+        "born, or correct the expected date, with Correct details on the child's record "
+        "(DfE query 8530Q)."
     ),
     fixed_at=FixedAt.DETAILS,
 )
