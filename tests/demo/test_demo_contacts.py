@@ -65,6 +65,12 @@ def test_r4_r9_demo_contacts_include_every_kind_of_arrival():
     assert sibling_groups.exists()  # R4
     second_reports = Contact.objects.annotate(n=Count("reports")).filter(n__gte=2)
     assert second_reports.exists()  # R7 and R3
+    for contact in second_reports:
+        # A further report is about the same family: it names no child the first did not.
+        first, *later = contact.reports.order_by("received_at")
+        named = {(c.first_name, c.last_name) for c in first.children.all()}
+        for report in later:
+            assert {(c.first_name, c.last_name) for c in report.children.all()} <= named
     assert Contact.objects.filter(written_follow_up_received_at__isnull=False).exists()  # R3
     assert Consultation.objects.filter(became_contact__isnull=True).exists()  # R8
     assert Report.objects.filter(referrer_type="anonymous").exists()

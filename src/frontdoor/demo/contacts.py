@@ -446,14 +446,22 @@ class _Generator:
             if later <= self.now:
                 services.attach_report(
                     contact=recorded.contact,
-                    submission=self.submission(
-                        on=_day(later), referrer="police" if second else None
-                    ),
+                    submission=self.further_report(submission, on=_day(later), police=second),
                     channel=Channel.ONLINE_FORM if follow_up else Channel.POLICE_NOTIFICATION,
                     received_at=later,
                     by=None if follow_up else self.staff.officer,
                     submission_key=f"{key}-2",
                 )
+
+    def further_report(self, first: Submission, *, on: dt.date, police: bool) -> Submission:
+        """A later report about the same family as `first`: the police's report of the same
+        incident (R7), or else the referrer's written referral after their call (R3)."""
+        if not police:
+            return first.model_copy(update={"summary": ""})
+        officer = self.submission(on=on, referrer="police").referrer
+        worry = f"Police attended the home about this. {first.concern.worry}"
+        concern = first.concern.model_copy(update={"worry": worry})
+        return first.model_copy(update={"referrer": officer, "concern": concern, "summary": ""})
 
     def missing_episode(self, *, at: dt.datetime, channel: Channel) -> None:
         rng = self.rng
