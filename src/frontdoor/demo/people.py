@@ -167,10 +167,10 @@ def _involvement(person, kind, started, ended, worker, team, n) -> None:
 SAME_CHILD_SCORE = 80
 
 
-def match_or_create(*, reported, by) -> Person:
+def match_or_create(*, reported: ReportedChild, by: User) -> Person:
     """Screening's answer to "is this child known?" (R18), as a worker gives it: link the child
     to the known person they clearly are, or make them a record. Return the person."""
-    if reported.person_id:
+    if reported.person is not None:
         return reported.person
     found = candidates(
         first_name=reported.first_name,

@@ -22,6 +22,7 @@ from pydantic import (
     GetJsonSchemaHandler,
     StringConstraints,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -271,7 +272,27 @@ class Child(Person):
     # What the statutory returns ask (the DfE's sex and disability codes), when the referrer
     # says: optional, as on the person record.
     sex: Sex = Sex.NOT_KNOWN
-    disabilities: list[Disability] = []
+    # The DfE's disability codes; "No disability" on its own or not at all, as the schema says.
+    disabilities: Annotated[
+        list[Disability],
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {
+                        "type": "array",
+                        "items": {"enum": [d.value for d in Disability if d != Disability.NONE]},
+                    },
+                    {
+                        "type": "array",
+                        "items": {"const": Disability.NONE.value},
+                        "minItems": 1,
+                        "maxItems": 1,
+                    },
+                ],
+                "title": "Disabilities",
+            }
+        ),
+    ] = []
     school_or_nursery: ShortText = ""
     special_needs: LongText = ""
     communication: LongText = ""
