@@ -34,7 +34,4 @@ register.filter("in_sentence", in_sentence, is_safe=True)
 @register.filter
 def consent_reason(key: str) -> str:
     """R14: the council's words for why consent was not sought, from the reason's key."""
-    reasons: dict[str, str] = {
-        reason.key: reason.label for reason in current_policy().consent.not_sought_reasons
-    }
-    return reasons.get(key, key)
+    return current_policy().consent.reason_labels().get(key, key)

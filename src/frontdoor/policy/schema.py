@@ -378,6 +378,10 @@ class Consent(Strict):
     re_sought_each_episode: bool  # R12
     return_referrals_without_consent: bool  # R15
 
+    def reason_labels(self) -> dict[str, str]:
+        """R14: each reason for not seeking consent, by its key, in the council's words."""
+        return {reason.key: reason.label for reason in self.not_sought_reasons}
+
 
 class EscalationStep(Strict):
     name: str

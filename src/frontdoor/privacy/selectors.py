@@ -183,9 +183,7 @@ def disclosures(
         reported_consent[contact_id] = consent  # the earliest report is written last
     agency_names = {a.key: a.name for a in policy.agencies} if policy else {}
     # R14: the reason in the policy's words, not its key.
-    reasons: dict[str, str] = (
-        {reason.key: reason.label for reason in policy.consent.not_sought_reasons} if policy else {}
-    )
+    reasons: dict[str, str] = policy.consent.reason_labels() if policy else {}
     log: list[Disclosure] = []
     for request in requests:
         enquiry = request.enquiry

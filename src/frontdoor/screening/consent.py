@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 
 def _reason_keys(policy: Policy) -> dict[str, str]:
-    return {reason.key: reason.label for reason in policy.consent.not_sought_reasons}
+    return policy.consent.reason_labels()
 
 
 def consent_day(contact: Contact) -> dt.date:
