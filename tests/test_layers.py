@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -73,3 +74,10 @@ def test_a_module_given_no_layer_breaks_the_contract(tmp_path):
 
     assert result.returncode == 1, result.stdout + result.stderr
     assert "frontdoor.unplaced" in result.stdout
+
+
+def test_the_contract_lists_no_import_as_an_exception():
+    # An import the wrong way is moved to a layer that may make it, never excused.
+    with (REPO / "pyproject.toml").open("rb") as project:
+        contracts = tomllib.load(project)["tool"]["importlinter"]["contracts"]
+    assert [contract.get("ignore_imports", []) for contract in contracts] == [[]]

@@ -10,7 +10,7 @@ urlpatterns = [
     path("guidance/", include("frontdoor.policy.urls")),
     path("refer/", include("frontdoor.intake.public_urls")),
     path("contacts/", include("frontdoor.intake.urls")),
-    path("", include("frontdoor.people.urls")),
+    path("", include("frontdoor.intake.people_urls")),
     path("", include("frontdoor.screening.urls")),
     path("mash/", include("frontdoor.mash.urls")),
     path("escalations/", include("frontdoor.escalations.urls")),

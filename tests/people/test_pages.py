@@ -197,7 +197,7 @@ def test_the_person_page_reads_in_a_fixed_number_of_queries(
 
 
 def test_r34_missing_episodes_recorded_here_are_facts_of_the_linked_person(worker, make_user):
-    from frontdoor.people.selectors import missing_episodes_of
+    from frontdoor.intake.selectors import missing_episodes_of
 
     officer = make_user(Role.CONTACT_OFFICER)
     contact = record_missing_episode(

@@ -8,6 +8,7 @@ import pytest
 
 from frontdoor.accounts.roles import Role
 from frontdoor.intake.models import Channel
+from frontdoor.intake.selectors import previous_contacts
 from frontdoor.intake.services import record_contact
 from frontdoor.people.models import Involvement
 from frontdoor.people.selectors import (
@@ -15,7 +16,6 @@ from frontdoor.people.selectors import (
     involvements_of,
     last_closed,
     open_involvements,
-    previous_contacts,
     relationships_of,
 )
 from frontdoor.screening.linking import create_person_from, link_household, link_reported_person

@@ -1,4 +1,5 @@
-"""Reading contacts: the inbox, one contact's record, consultations (R1-R11, R25, R45).
+"""Reading contacts: the inbox, one contact's record, consultations, and the contacts and missing
+episodes about a person for the person page (R1-R11, R25, R29, R34, R45).
 
 Need-to-know is applied in the query (R45): `contacts_visible_to` is the one base queryset for
 every staff page, so a page, the API and an export cannot differ about who may see a contact.
@@ -10,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, Prefetch, QuerySet
+from django.db.models import Exists, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.accounts.permissions import can
@@ -26,9 +28,11 @@ from frontdoor.intake.models import (
     ReportedAdult,
     ReportedChild,
 )
-from frontdoor.people.models import Restriction
+from frontdoor.people.models import Involvement, Person, Restriction
 from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
+from frontdoor.people.selectors import TimelineEntry, entries_from_other_apps, involvement_entries
 from frontdoor.policy.clocks import LONDON
+from frontdoor.wording import in_sentence
 
 # The inbox's age filters: how long ago a contact was received, or whether it is overdue (R25).
 AGE_FILTERS = ("today", "over_1_day", "over_3_days", "overdue")
@@ -244,3 +248,90 @@ def recent_consultations(*, limit: int = 50) -> QuerySet[Consultation]:
     return Consultation.objects.select_related("became_contact", "recorded_by").order_by(
         "-at", "-id"
     )[:limit]
+
+
+def previous_contacts(person: Person, *, exclude_contact=None) -> QuerySet[Contact]:
+    """Contacts in which a reported child linked to this person appears, the newest first."""
+    qs = (
+        Contact.objects.filter(Q(children__person=person) | Q(adults__person=person))
+        .distinct()
+        .order_by("-received_at", "-id")
+    )
+    if exclude_contact is not None:
+        qs = qs.exclude(pk=exclude_contact.pk)
+    return qs
+
+
+@dataclass(frozen=True)
+class MissingEpisodeFact:
+    """One time the person went missing, from this system or another (R9, R34)."""
+
+    went_missing_on: dt.date
+    returned_on: dt.date | None
+    source: str  # "contact FD-..." or the source system's name
+    reference: str
+    missing_from: str = ""
+
+
+def missing_episodes_of(person: Person) -> list[MissingEpisodeFact]:
+    """Every missing episode of the person, most recent first: imported and recorded here."""
+    facts = [
+        MissingEpisodeFact(
+            went_missing_on=involvement.started_on,
+            returned_on=involvement.ended_on,
+            source=involvement.source_system,
+            reference=involvement.external_id,
+            missing_from=involvement.notes,
+        )
+        for involvement in Involvement.objects.filter(
+            person=person, kind=Involvement.Kind.MISSING_EPISODE
+        )
+    ]
+    for episode in MissingEpisode.objects.filter(child__person=person).select_related("contact"):
+        facts.append(
+            MissingEpisodeFact(
+                went_missing_on=timezone.localtime(episode.went_missing_at).date(),
+                returned_on=timezone.localtime(episode.returned_at).date()
+                if episode.returned_at
+                else None,
+                source="frontdoor",
+                reference=episode.contact.reference,
+                missing_from=episode.missing_from,
+            )
+        )
+    return sorted(facts, key=lambda fact: fact.went_missing_on, reverse=True)
+
+
+def timeline_of(
+    person: Person, *, contacts: list[Contact], missing: list[MissingEpisodeFact]
+) -> list[TimelineEntry]:
+    """The person page's timeline, the most recent first: the person's contacts and missing
+    episodes (as `previous_contacts` and `missing_episodes_of` read them), their involvements,
+    and what the apps above add (screening's decisions, MASH enquiries)."""
+    entries: list[TimelineEntry] = [
+        TimelineEntry(
+            on=timezone.localtime(contact.received_at).date(),
+            kind="contact",
+            title=f"Contact {contact.reference}",
+            detail=f"{contact.get_kind_display()}, {in_sentence(contact.get_state_display())}",
+            url=reverse("intake:contact", args=[contact.reference]),
+        )
+        for contact in contacts
+    ]
+    entries.extend(involvement_entries(person))
+    entries.extend(
+        TimelineEntry(
+            on=episode.went_missing_on,
+            kind="missing_episode",
+            title="Went missing",
+            detail=(
+                f"Returned {episode.returned_on:%d/%m/%Y}"
+                if episode.returned_on
+                else "Not recorded as returned"
+            ),
+        )
+        for episode in missing
+    )
+    entries.extend(entries_from_other_apps(person))
+    # A stable sort: entries of one day keep the order above.
+    return sorted(entries, key=lambda entry: entry.on, reverse=True)

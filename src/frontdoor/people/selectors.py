@@ -1,7 +1,8 @@
-"""What is known about a person: the facts screening reads (R18-R21, R29, R34).
+"""What is known about a person: the facts screening reads (R18-R21, R34).
 
 These are facts only. The rules that act on them (R19 open to social care, R20 open to early help,
-R21 closed under three months ago, R29 re-referral, R34 missing episodes) live in screening.
+R21 closed under three months ago, R34 missing episodes) live in screening. The contacts and the
+missing episodes recorded about a person are intake's rows, read in `intake.selectors`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from django.utils import dateformat, timezone
 
 from frontdoor.people.models import Correction, HouseholdMember, Involvement, Person, Relationship
 from frontdoor.people.restrictions import restrictions_hiding_from
-from frontdoor.wording import in_sentence
 
 
 def people_visible_to(user) -> QuerySet[Person]:
@@ -81,68 +81,6 @@ def last_closed(person: Person, kind: str, *, on: dt.date | None = None) -> Invo
         .order_by("-ended_on", "-id")
         .first()
     )
-
-
-@dataclass(frozen=True)
-class MissingEpisodeFact:
-    """One time the person went missing, from this system or another (R9, R34)."""
-
-    went_missing_on: dt.date
-    returned_on: dt.date | None
-    source: str  # "contact FD-..." or the source system's name
-    reference: str
-    missing_from: str = ""
-
-
-def missing_episodes_of(person: Person) -> list[MissingEpisodeFact]:
-    """Every missing episode of the person, most recent first: imported and recorded here."""
-    # The one import left that runs up the layers (pyproject.toml lists it as the contract's
-    # only exception): the person page shows intake's rows about the person. These reads belong
-    # in intake.selectors, with the person page above both.
-    from frontdoor.intake.models import MissingEpisode
-
-    facts = [
-        MissingEpisodeFact(
-            went_missing_on=involvement.started_on,
-            returned_on=involvement.ended_on,
-            source=involvement.source_system,
-            reference=involvement.external_id,
-            missing_from=involvement.notes,
-        )
-        for involvement in Involvement.objects.filter(
-            person=person, kind=Involvement.Kind.MISSING_EPISODE
-        )
-    ]
-    for episode in MissingEpisode.objects.filter(child__person=person).select_related("contact"):
-        facts.append(
-            MissingEpisodeFact(
-                went_missing_on=timezone.localtime(episode.went_missing_at).date(),
-                returned_on=timezone.localtime(episode.returned_at).date()
-                if episode.returned_at
-                else None,
-                source="frontdoor",
-                reference=episode.contact.reference,
-                missing_from=episode.missing_from,
-            )
-        )
-    return sorted(facts, key=lambda fact: fact.went_missing_on, reverse=True)
-
-
-def previous_contacts(person: Person, *, exclude_contact=None):
-    """Contacts in which a reported child linked to this person appears, the newest first."""
-    # The one import left that runs up the layers (pyproject.toml lists it as the contract's
-    # only exception): the person page shows intake's rows about the person. These reads belong
-    # in intake.selectors, with the person page above both.
-    from frontdoor.intake.models import Contact
-
-    qs = (
-        Contact.objects.filter(Q(children__person=person) | Q(adults__person=person))
-        .distinct()
-        .order_by("-received_at", "-id")
-    )
-    if exclude_contact is not None:
-        qs = qs.exclude(pk=exclude_contact.pk)
-    return qs
 
 
 def relationships_of(person: Person) -> list[Relationship]:
@@ -227,8 +165,9 @@ _HIDDEN_HISTORY_FIELDS = [
 class TimelineEntry:
     """One dated event in a person's story, for the person page's timeline.
 
-    Other apps add their own entries (screening decisions, MASH enquiries) by extending
-    `timeline_of`; the template shows any entry the same way.
+    `intake.selectors.timeline_of` puts the page's together; other apps add their own entries
+    (screening decisions, MASH enquiries) with `add_timeline_source`, and the template shows any
+    entry the same way.
     """
 
     on: dt.date
@@ -238,8 +177,9 @@ class TimelineEntry:
     url: str = ""
 
 
-# Apps above `people` (screening, mash) add their entries to a person's timeline here, from their
-# AppConfig.ready, so `people` never imports them: each source gives the entries for a person.
+# Apps above `intake` (screening, mash) add their entries to a person's timeline here, from their
+# AppConfig.ready, so neither `people` nor `intake` imports them: each source gives the entries
+# for a person.
 TIMELINE_SOURCES: list[Callable[[Person], Iterable[TimelineEntry]]] = []
 
 
@@ -248,21 +188,9 @@ def add_timeline_source(source: Callable[[Person], Iterable[TimelineEntry]]) -> 
         TIMELINE_SOURCES.append(source)
 
 
-def timeline_of(person: Person, *, contacts=None, missing=None) -> list[TimelineEntry]:
-    """Contacts, involvements and missing episodes of the person, the most recent first."""
-    from django.urls import reverse
-
-    entries: list[TimelineEntry] = []
-    for contact in contacts if contacts is not None else previous_contacts(person):
-        entries.append(
-            TimelineEntry(
-                on=timezone.localtime(contact.received_at).date(),
-                kind="contact",
-                title=f"Contact {contact.reference}",
-                detail=f"{contact.get_kind_display()}, {in_sentence(contact.get_state_display())}",
-                url=reverse("intake:contact", args=[contact.reference]),
-            )
-        )
+def involvement_entries(person: Person) -> list[TimelineEntry]:
+    """The person's involvements on their timeline (missing episodes are given with intake's)."""
+    entries = []
     for involvement in Involvement.objects.filter(person=person).exclude(
         kind=Involvement.Kind.MISSING_EPISODE
     ):
@@ -275,22 +203,12 @@ def timeline_of(person: Person, *, contacts=None, missing=None) -> list[Timeline
                 detail=", ".join(p for p in (involvement.team, involvement.allocated_worker) if p),
             )
         )
-    for episode in missing if missing is not None else missing_episodes_of(person):
-        entries.append(
-            TimelineEntry(
-                on=episode.went_missing_on,
-                kind="missing_episode",
-                title="Went missing",
-                detail=(
-                    f"Returned {episode.returned_on:%d/%m/%Y}"
-                    if episode.returned_on
-                    else "Not recorded as returned"
-                ),
-            )
-        )
-    for source in TIMELINE_SOURCES:
-        entries.extend(source(person))
-    return sorted(entries, key=lambda entry: entry.on, reverse=True)
+    return entries
+
+
+def entries_from_other_apps(person: Person) -> list[TimelineEntry]:
+    """The entries the apps above add to the person's timeline (`add_timeline_source`)."""
+    return [entry for source in TIMELINE_SOURCES for entry in source(person)]
 
 
 def open_involvements_by_person(

@@ -1,6 +1,7 @@
-"""Staff pages for people: the person's record (R18-R22), correcting it, its conflicts, and the
-"ask whom" page for a restricted record (R45). Matching a contact's children and adults to
-records is screening's (`screening.people_views`).
+"""Staff pages for people: correcting a person's record, its conflicts, and the "ask whom" page
+for a restricted record (R45). The person's record itself (R18-R22) shows intake's contacts and
+missing episodes, so it is intake's (`intake.people_views`); matching a contact's children and
+adults to records is screening's (`screening.people_views`).
 
 Views are thin: check the permission, load through selectors, call one function of
 `people.services` or `people.corrections`, and turn a `DomainError` into an error summary. Every
@@ -17,8 +18,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from frontdoor.accounts.access import SignedInRequest, allowed
-from frontdoor.accounts.permissions import can
-from frontdoor.audit import selectors as audit_views
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.people import corrections, selectors, services
@@ -47,46 +46,6 @@ def person_restricted_or_404(request: HttpRequest, pk: int) -> HttpResponse:
     if restriction is None:
         raise Http404("No person with that number.")
     return restricted_page(request, restriction)
-
-
-@require_http_methods(["GET"])
-@allowed("inbox.view")
-def person(request: HttpRequest, pk: int) -> HttpResponse:
-    """A person's record: details, history, family, involvements, contacts, missing episodes."""
-    try:
-        found = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
-    except Http404:
-        # R45: a restricted record says whom to ask instead of being missing.
-        return person_restricted_or_404(request, pk)
-    if found.merged_into_id:
-        messages.info(request, f"Person {found.pk} was merged into this record.")
-        return redirect("people:person", pk=found.merged_into_id)
-    # R45: logged before it is shown.
-    audit.record_view(viewer=request.user, target=found, through="person page")
-    contacts = list(selectors.previous_contacts(found))
-    missing = selectors.missing_episodes_of(found)
-    return render(
-        request,
-        "people/person.html",
-        {
-            "person": found,
-            "phone_numbers": list(found.phone_numbers.all()),
-            "history": selectors.change_history(found),
-            "seen": audit_views.seen(audit_views.of(found, found.pk)),
-            "relationships": selectors.relationships_of(found),
-            "household": selectors.household_of(found),
-            "involvements": list(selectors.involvements_of(found)),
-            "contacts": contacts,
-            "missing": missing,
-            "timeline": selectors.timeline_of(found, contacts=contacts, missing=missing),
-            "can_screen": can(request.user, "contact.screen"),
-            "can_correct": can(request.user, "records.correct"),
-            "corrections": list(selectors.corrections_of(found)),
-            "conflicts": list(
-                DetailConflict.objects.filter(person=found).select_related("resolved_by")
-            ),
-        },
-    )
 
 
 def correction_page(
