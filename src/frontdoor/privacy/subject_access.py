@@ -140,8 +140,8 @@ def subject_access_export(
             {
                 "at": _when(correction.corrected_at),
                 "detail": correction.label,
-                "before": correction.before,
-                "after": correction.after,
+                "before": correction.before_shown,
+                "after": correction.after_shown,
                 "reason": scrub(correction.reason),
             }
             for correction in corrections_of(person)
