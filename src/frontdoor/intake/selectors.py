@@ -189,7 +189,11 @@ class TrailEntry:
 
 
 def _stage(key: object) -> str:
-    return in_sentence(Contact.State(key).label) if key in Contact.State.values else ""
+    return (
+        in_sentence(Contact.State(key).label)
+        if isinstance(key, str) and key in Contact.State.values
+        else ""
+    )
 
 
 def trail_words(event: AuditEvent) -> str:
