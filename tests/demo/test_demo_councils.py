@@ -10,9 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from frontdoor.accounts.models import User
+from frontdoor.demo.areas import area_of
 from frontdoor.demo.loader import demo_mash_staff, load_demo
 from frontdoor.demo.mash import demo_mash_loaded, demo_requests_for, load_demo_mash
-from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
+from frontdoor.intake.models import Contact, Report, ReportedAdult, ReportedChild
 from frontdoor.mash.models import Enquiry, Meeting
 from frontdoor.people.models import Person
 from frontdoor.people.postcodes import Where, check_postcode
@@ -105,3 +106,19 @@ def test_r17_each_councils_demo_families_live_at_its_own_postcodes(council):
         for child in transfer.contact.children.all():
             where = check_postcode(postcode=child.postcode, council_code=code)
             assert where.authority.code == transfer.to_council_code
+
+
+def test_each_councils_demo_referrers_ring_from_its_own_dialling_code(council):
+    load_demo(weeks=0)
+    load_demo_mash(staff=demo_mash_staff())
+    prefix = area_of(current_policy().council.ons_code).phone_prefix
+    code = {"sefton": "0151 ", "sefton-2022": "0151 ", "lewisham": "020 "}[council]
+    assert prefix.startswith(code)
+    phones = set(
+        Report.objects.filter(referrer_type="professional")
+        .exclude(referrer_phone="")
+        .values_list("referrer_phone", flat=True)
+    )
+    assert phones
+    # The MASH stories' referrers as well as the weeks' contacts: none from another area.
+    assert all(phone.startswith(prefix) for phone in phones), phones

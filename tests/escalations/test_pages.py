@@ -306,3 +306,20 @@ def test_r39_the_meeting_page_leads_to_escalating_its_outcome(client, contact, m
     client.force_login(manager)
     page = client.get(reverse("mash:meeting", args=[meeting.pk])).content.decode()
     assert reverse("escalations:open_meeting", args=[meeting.pk]) in page
+
+
+def test_the_list_and_the_raised_page_show_escalations_in_one_table(client, contact, manager):
+    def table(name):
+        response = client.get(reverse(name))
+        assert "escalations/_table.html" in {t.name for t in response.templates}
+        text = response.content.decode()
+        return text[text.index('<table class="govuk-table">') : text.index("</table>")]
+
+    client.force_login(manager)
+    assert "There are no escalations." in table("escalations:list")
+    assert "You have raised no escalations." in table("escalations:raised")
+    send(contact, manager)
+    escalation = open_escalation(contact=contact, about="Disagree.", by=manager, now=days_ago(1))
+    listed, raised = table("escalations:list"), table("escalations:raised")
+    assert reverse("escalations:detail", args=[escalation.pk]) in listed
+    assert listed == raised

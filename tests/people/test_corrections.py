@@ -96,11 +96,11 @@ def test_the_correction_page_shows_every_detail_and_is_logged_as_a_view(client, 
         ),
         ("sex", "female", "female", "Not known", "Female"),
         ("gender", "female", "female", "Male", "Female"),
-        ("ethnicity", "White British", "White British", "(blank)", "White British"),
-        ("first_language", "Polish", "Polish", "(blank)", "Polish"),
+        ("ethnicity", "White British", "White British", "Not recorded", "White British"),
+        ("first_language", "Polish", "Polish", "Not recorded", "Polish"),
         ("address", "2 Example Road", "2 Example Road", "1 Example Street", "2 Example Road"),
         ("postcode", "l20 3nj", "L20 3NJ", "L21 7PQ", "L20 3NJ"),
-        ("nhs_number", "943 476 5919", NHS_NUMBER, "(blank)", NHS_NUMBER),
+        ("nhs_number", "943 476 5919", NHS_NUMBER, "Not recorded", NHS_NUMBER),
         (
             "disabilities",
             ["HEAR", "VIS"],
@@ -256,7 +256,7 @@ def test_a_reported_adult_is_corrected_and_has_no_nhs_number_to_correct(client, 
     assert response.status_code == 302
     adult.refresh_from_db()
     assert adult.date_of_birth == born
-    assert corrections_of(adult).get().before == "(blank)"
+    assert corrections_of(adult).get().before == "Not recorded"
 
 
 def test_a_reported_child_becomes_born_when_a_date_of_birth_replaces_the_expected_one(
@@ -430,3 +430,54 @@ def test_the_banner_names_each_detail_corrected_by_its_label(client, officer, el
     page = client.get(response["Location"]).content.decode()
     assert f"Corrected for {ellis}: NHS number." in html.unescape(page)
     assert "nhs number" not in page
+
+
+def test_an_empty_detail_is_shown_in_words_in_old_and_new_corrections(
+    client, officer, ellis, contact, admin
+):
+    from frontdoor.privacy.subject_access import subject_access_export
+
+    # A row kept before empty details were shown in words stored "(blank)": it stays as it was.
+    Correction.objects.create(
+        record_type="people.person",
+        record_id=ellis.pk,
+        field="first_language",
+        label="First language",
+        before="(blank)",
+        after="Polish",
+        reason="An old correction.",
+        corrected_by=officer,
+        corrected_at=dt.datetime(2024, 1, 2, 10, tzinfo=dt.UTC),
+    )
+    child = contact.children.order_by("id").first()
+    Correction.objects.create(
+        record_type="intake.reportedchild",
+        record_id=child.pk,
+        contact_reference=contact.reference,
+        field="ethnicity",
+        label="Ethnicity",
+        before="White British",
+        after="(blank)",
+        reason="An old correction.",
+        corrected_by=officer,
+        corrected_at=dt.datetime(2024, 1, 2, 10, tzinfo=dt.UTC),
+    )
+    correct_details(record=ellis, by=officer, details={"ethnicity": "White British"}, reason=REASON)
+    assert Correction.objects.get(field="ethnicity", record_type="people.person").before == (
+        "Not recorded"
+    )
+    assert Correction.objects.filter(before="(blank)").count() == 1  # history is not rewritten
+    client.force_login(officer)
+    for url in (
+        reverse("people:person", args=[ellis.pk]),
+        reverse("people:correct", args=[ellis.pk]),
+        reverse("intake:contact", args=[contact.reference]),
+    ):
+        page = client.get(url).content.decode()
+        assert "(blank)" not in page, url
+        assert "Not recorded" in page, url
+    export = subject_access_export(person=ellis, by=admin)
+    assert sorted((c["detail"], c["before"]) for c in export["corrections"]) == [
+        ("Ethnicity", "Not recorded"),
+        ("First language", "Not recorded"),
+    ]

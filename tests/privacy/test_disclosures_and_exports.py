@@ -330,3 +330,26 @@ def test_retention_report_counts_from_the_decision_date(make_contact, manager):
         "retention_report", as_of=(old + dt.timedelta(days=365)).date().isoformat(), stdout=out
     )
     assert nfa.reference not in out.getvalue()
+
+
+def test_r35_the_export_gives_each_rag_rating_in_words(contact, person_for, manager, admin, client):
+    child = contact.children.first()
+    person = person_for(child)
+    _enquiry(contact, manager)
+    record_decision(
+        contact=contact,
+        child=child,
+        by=manager,
+        level=1,
+        outcome="information_and_advice",
+        rationale="Advice given to the family.",
+        now=DECIDED,
+    )
+    [entry] = subject_access_export(person=person, by=admin)["contacts"]
+    assert [e["rag"] for e in entry["mash_enquiries"]] == ["Amber"]
+    assert [d["rag"] for d in entry["decisions"]] == ["Not going to MASH"]
+    client.force_login(admin)
+    url = reverse("privacy:subject_access", args=[person.pk])
+    json_export = client.post(url, {"format": "json"}).content.decode()
+    assert '"amber"' not in json_export and '"Amber"' in json_export
+    assert "MASH enquiry" in client.post(url, {"format": "html"}).content.decode()

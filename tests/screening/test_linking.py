@@ -363,3 +363,33 @@ def test_r22_a_report_that_does_not_know_sex_or_disabilities_changes_nothing(wor
     known.refresh_from_db()
     assert (known.sex, known.disabilities) == ("female", "HEAR")
     assert "sex" not in linked.conflicts and "disabilities" not in linked.conflicts
+
+
+def test_r18_merging_takes_sex_and_disabilities_where_the_kept_record_has_none(worker):
+    keep = PersonFactory(nhs_number="", sex="not_known", disabilities="")
+    duplicate = PersonFactory(nhs_number="", sex="female", disabilities="AUT HEAR")
+    merge_people(keep=keep, duplicate=duplicate, by=worker, reason="Same child")
+    keep.refresh_from_db()
+    assert (keep.sex, keep.disabilities) == ("female", "AUT HEAR")
+    event = AuditEvent.objects.get(action="person.merged")
+    assert event.changes["filled"]["sex"] == "female"
+    assert event.changes["filled"]["disabilities"] == "AUT HEAR"
+    assert event.changes["conflicts"] == {}
+
+
+def test_r18_merging_keeps_its_own_sex_and_disabilities_and_lists_the_differences(worker):
+    keep = PersonFactory(nhs_number="", sex="male", disabilities="NONE")
+    duplicate = PersonFactory(nhs_number="", sex="female", disabilities="AUT")
+    same = PersonFactory(nhs_number="", sex="not_known", disabilities="")
+    merge_people(keep=keep, duplicate=duplicate, by=worker, reason="Same child")
+    keep.refresh_from_db()
+    assert (keep.sex, keep.disabilities) == ("male", "NONE")
+    conflicts = AuditEvent.objects.get(action="person.merged").changes["conflicts"]
+    assert conflicts["sex"] == {"kept": "male", "duplicate": "female"}
+    assert conflicts["disabilities"] == {"kept": "NONE", "duplicate": "AUT"}
+    # A record that knows nothing of them changes nothing and conflicts with nothing.
+    merge_people(keep=keep, duplicate=same, by=worker, reason="Same child again")
+    keep.refresh_from_db()
+    assert (keep.sex, keep.disabilities) == ("male", "NONE")
+    latest = AuditEvent.objects.filter(action="person.merged").order_by("-id").first()
+    assert "sex" not in latest.changes["conflicts"] and "sex" not in latest.changes["filled"]

@@ -564,3 +564,24 @@ def test_r35_the_queue_rag_is_never_a_blank_cell(client, make_contact, worker, m
     assert "Not yet rated" in _queue_row(page, new.reference)
     row = _queue_row(page, in_mash.reference)
     assert "Amber</strong>" in row and "MASH enquiry, not yet decided" in row
+
+
+def test_the_audit_trail_says_between_which_stages_a_contact_moved(client, contact, worker):
+    from frontdoor.audit.models import AuditEvent
+    from frontdoor.screening.transitions import start_screening
+
+    start_screening(contact=contact, by=worker)
+    # An entry of which only the new stage is known still says what it is known to be.
+    AuditEvent.objects.create(
+        at=contact.received_at,
+        action="contact.state_changed",
+        target_type="intake.contact",
+        target_id=str(contact.pk),
+        changes={"state": "in_mash"},
+    )
+    client.force_login(worker)
+    text = client.get(reverse("intake:contact", args=[contact.reference])).content.decode()
+    trail = text[text.index('id="audit-events"') :]
+    assert "Stage changed from received to being screened" in trail
+    assert "Stage changed to in MASH" in trail
+    assert "in_mash" not in trail

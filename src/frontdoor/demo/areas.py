@@ -81,9 +81,10 @@ def _places(town: str, outward: str, *, inside: bool, council_code: str) -> tupl
 def area_of(council_code: str) -> Area:
     """The demo's places for the council with ONS code `council_code`."""
     towns = TOWNS.get(council_code)
-    if towns is None:
+    if towns is None or council_code not in PHONE_PREFIXES:
         raise LookupError(
-            f"The demo has no towns for the council {council_code}: add them to demo.areas."
+            f"The demo has no towns or dialling code for the council {council_code}: add them "
+            "to demo.areas."
         )
     home = [
         _places(town, outward, inside=True, council_code=council_code) for town, outward in towns
@@ -95,7 +96,7 @@ def area_of(council_code: str) -> Area:
     return Area(
         home=tuple(p for p in home if p),
         away=tuple(p for p in away if p),
-        phone_prefix=PHONE_PREFIXES.get(council_code, "0151 496 0"),
+        phone_prefix=PHONE_PREFIXES[council_code],
     )
 
 

@@ -160,6 +160,7 @@ def _family(
     postcode: str,
     address: str,
     ethnicity: str,
+    phone: str,
     gender: str = "female",
     immediate: bool = False,
     concern_flags: dict[str, str] | None = None,
@@ -172,7 +173,7 @@ def _family(
                 "name": "Dana Sampleford",
                 "agency": "Exampleton Primary School",
                 "role": "Designated safeguarding lead",
-                "phone": "0151 496 0123",
+                "phone": phone,
                 "email": "dana.sampleford@school.example",
             },
             "children": [
@@ -225,12 +226,18 @@ class _Mash:
 
     def home(self, story: str, *, away: bool = False) -> dict[str, Any]:
         """Where a story's family lives: a made-up street at a real postcode of the council's
-        area (or, `away`, of a neighbour's), the same each time."""
+        area (or, `away`, of a neighbour's), the same each time; its school rings from the
+        council's own dialling code."""
         rng = random.Random(f"{KEY_PREFIX}{story}")  # noqa: S311 - made-up data, not secrets
         place = self.area.place(rng, away=away)
         street = f"{rng.randint(1, 60)} {rng.choice(STREETS)}, {place.town}"
         ethnicity = ethnicity_of(rng, self.policy.council.ons_code)
-        return {"address": street, "postcode": place.postcode, "ethnicity": ethnicity}
+        return {
+            "address": street,
+            "postcode": place.postcode,
+            "ethnicity": ethnicity,
+            "phone": f"{self.area.phone_prefix}123",
+        }
 
     def ago(self, **delta) -> dt.datetime:
         return self.now - dt.timedelta(**delta)
@@ -545,12 +552,14 @@ class _Mash:
     def exploitation(self) -> None:
         """A 14-year-old missing overnight, found with older males: the worker's exploitation
         screening, a case discussion with the coordinator, and the briefing's actions (R41)."""
+        home = self.home("exploitation")
+        phone = home.pop("phone")  # the referrer's, not the child's
         teenager: dict[str, Any] = {
             "first_name": "Kai",
             "last_name": "Pretendale",
             "date_of_birth": self.years_ago(14, 40),
             "gender": "male",
-            **self.home("exploitation"),
+            **home,
         }
         submission = _family(
             surname="Pretendale",
@@ -562,6 +571,7 @@ class _Mash:
             address=teenager["address"],
             postcode=teenager["postcode"],
             ethnicity=teenager["ethnicity"],
+            phone=phone,
         )
         contact = record_missing_episode(
             child=Child.model_validate(teenager),

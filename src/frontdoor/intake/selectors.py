@@ -182,6 +182,39 @@ def inbox_rows(contacts, now: dt.datetime) -> list[InboxRow]:
 
 
 @dataclass(frozen=True)
+class TrailEntry:
+    """One entry of a contact's audit trail as its page shows it: what was done, in words."""
+
+    at: dt.datetime
+    actor_name: str
+    what: str
+    reason: str
+
+
+def _stage(key: object) -> str:
+    return (
+        in_sentence(Contact.State(key).label)
+        if isinstance(key, str) and key in Contact.State.values
+        else ""
+    )
+
+
+def trail_words(event: AuditEvent) -> str:
+    """What an entry of a contact's trail did, in words: a change of stage says from which
+    stage to which, as far as the entry recorded them (`changes["state"]`: [before, after])."""
+    if event.action != "contact.state_changed":
+        return event.label
+    state = (event.changes or {}).get("state")
+    before, after = state if isinstance(state, list) and len(state) == 2 else ("", state)
+    before, after = _stage(before), _stage(after)
+    if before and after:
+        return f"{event.label} from {before} to {after}"
+    if after:
+        return f"{event.label} to {after}"
+    return event.label
+
+
+@dataclass(frozen=True)
 class ContactRecord:
     """Everything the contact page shows, loaded in a fixed number of queries."""
 
@@ -191,7 +224,7 @@ class ContactRecord:
     adults: list[ReportedAdult]
     consultation: Consultation | None
     missing: MissingEpisode | None
-    events: list[AuditEvent]
+    events: list[TrailEntry]
     seen: audit_views.Seen
     clock: Clock
     follow_up: str
@@ -205,11 +238,14 @@ def contact_record(*, contact: Contact, now: dt.datetime | None = None) -> Conta
     adults = list(ReportedAdult.objects.filter(contact=contact).order_by("id"))
     consultation = Consultation.objects.filter(became_contact=contact).first()
     contact_type = Contact._meta.label_lower
-    events = list(
-        AuditEvent.objects.filter(target_type=contact_type, target_id=str(contact.pk)).order_by(
-            "at", "id"
+    events = [
+        TrailEntry(
+            at=event.at, actor_name=event.actor_name, what=trail_words(event), reason=event.reason
         )
-    )
+        for event in AuditEvent.objects.filter(
+            target_type=contact_type, target_id=str(contact.pk)
+        ).order_by("at", "id")
+    ]
     attachment_ids = [a.pk for report in reports for a in report.attachments.all()]
     # Views of the contact and of its documents (each download is logged on the document).
     seen = audit_views.seen(

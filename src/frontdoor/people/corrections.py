@@ -27,6 +27,7 @@ from frontdoor.accounts.permissions import PermissionDeniedError, require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.people.models import (
+    NOT_RECORDED,
     Correction,
     Gender,
     Person,
@@ -94,7 +95,7 @@ def _contact_reference(record: Record) -> str:
 def shown(field: str, value: Any) -> str:
     """A detail as a page shows it, for the history of corrections."""
     if value in (None, ""):
-        return "Not known" if field == "disabilities" else "(blank)"
+        return "Not known" if field == "disabilities" else NOT_RECORDED
     if isinstance(value, dt.date):
         return f"{value.day} {value:%B %Y}"
     if field == "sex":

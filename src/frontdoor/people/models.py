@@ -594,6 +594,17 @@ class Involvement(models.Model):
         return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
 
 
+# How a correction shows a detail that was empty. Rows kept before it was shown in words stored
+# "(blank)"; they are read, never rewritten (the history of corrections is append-only).
+NOT_RECORDED = "Not recorded"
+_EMPTY_AS_STORED = frozenset({"", "(blank)"})
+
+
+def correction_value_shown(stored: str) -> str:
+    """A correction's before or after as a page shows it: an empty detail in words."""
+    return NOT_RECORDED if stored.strip() in _EMPTY_AS_STORED else stored
+
+
 class Correction(models.Model):
     """One detail of a child's or adult's record corrected after intake, and why.
 
@@ -626,6 +637,14 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} corrected on {self.corrected_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def before_shown(self) -> str:
+        return correction_value_shown(self.before)
+
+    @property
+    def after_shown(self) -> str:
+        return correction_value_shown(self.after)
 
 
 class Restriction(models.Model):

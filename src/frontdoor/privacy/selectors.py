@@ -20,6 +20,7 @@ from frontdoor.people.restrictions import (
     contacts_hidden_from,
 )
 from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.rag import rag_label
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.screening.models import (
     ConsentRecord,
@@ -202,7 +203,8 @@ def disclosures(
                 kind="MASH enquiry",
                 to=agency_names.get(request.agency_key, request.agency_key),
                 what=(
-                    f"MASH enquiry ({enquiry.rag.title()}) about {enquiry.child}: {enquiry.reason}"
+                    f"MASH enquiry ({rag_label(enquiry.rag)}) about {enquiry.child}: "
+                    f"{enquiry.reason}"
                 ),
                 by=str(enquiry.sent_by),
                 lawful_basis=basis,

@@ -28,6 +28,7 @@ from frontdoor.people.selectors import (
     involvements_of,
     relationships_of,
 )
+from frontdoor.policy.rag import rag_label
 from frontdoor.screening.models import Decision
 from frontdoor.wording import in_sentence
 
@@ -140,8 +141,8 @@ def subject_access_export(
             {
                 "at": _when(correction.corrected_at),
                 "detail": correction.label,
-                "before": correction.before,
-                "after": correction.after,
+                "before": correction.before_shown,
+                "after": correction.after_shown,
                 "reason": scrub(correction.reason),
             }
             for correction in corrections_of(person)
@@ -217,7 +218,7 @@ def subject_access_export(
                     {
                         "decided_at": _when(d.decided_at),
                         "level": d.level,
-                        "rag": d.rag,
+                        "rag": rag_label(d.rag),
                         "outcome": d.outcome_label,
                         "rationale": scrub(d.rationale),
                     }
@@ -227,7 +228,7 @@ def subject_access_export(
                 "mash_enquiries": [
                     {
                         "sent_at": _when(e.sent_at),
-                        "rag": e.rag,
+                        "rag": rag_label(e.rag),
                         "reason": scrub(e.reason),
                         "agencies": [r.agency_key for r in e.requests.all()],
                     }

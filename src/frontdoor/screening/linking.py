@@ -424,9 +424,21 @@ def merge_people(*, keep: Person, duplicate: Person, by: User, reason: str) -> P
             filled[attribute] = as_text(theirs)
         else:
             conflicts[attribute] = {"kept": as_text(ours), "duplicate": as_text(theirs)}
-    if keep.gender == Gender.NOT_KNOWN and duplicate.gender != Gender.NOT_KNOWN:
-        keep.gender = duplicate.gender
-        filled["gender"] = duplicate.gender
+    # Details whose "not known" is a value of its own: the kept record's stands unless it is
+    # not known; a known difference is listed as a conflict, as for the details above.
+    for attribute, not_known in (
+        ("sex", Sex.NOT_KNOWN),
+        ("gender", Gender.NOT_KNOWN),
+        ("disabilities", ""),
+    ):
+        theirs, ours = getattr(duplicate, attribute), getattr(keep, attribute)
+        if theirs in (not_known, None) or theirs == ours:
+            continue
+        if ours in (not_known, None):
+            setattr(keep, attribute, theirs)
+            filled[attribute] = theirs
+        else:
+            conflicts[attribute] = {"kept": ours, "duplicate": theirs}
     for name in [duplicate.name, *duplicate.other_names.split(",")]:
         if name != "Name not known":
             add_other_name(keep, name)
