@@ -13,7 +13,10 @@ from django.test import Client
 from django.urls import reverse
 
 from frontdoor.accounts.roles import Role
+from frontdoor.intake.forms import ReportForm
 from frontdoor.intake.models import Attachment, Channel, Contact, Report
+from frontdoor.intake.referral import questions
+from frontdoor.intake.referral.pages import flatten
 from frontdoor.intake.services import record_contact, referrer_status
 from frontdoor.policy.registry import current_policy
 from tests.intake.factories import make_submission
@@ -588,6 +591,17 @@ def test_a_child_can_be_changed_and_removed(client):
     post(client, url("child_remove", journey, 1), {})
     children = client.session[f"refer:{journey}"]["children"]
     assert [child["first_name"] for child in children] == ["Elliot"]
+
+
+def test_the_public_and_staff_forms_ask_the_same_questions_in_the_same_words():
+    staff = ReportForm()
+    public = {question.name: question for question in flatten(questions.CHILD)}
+    shared = ("first_name", "last_name", "gender", "ethnicity", "first_language", "religion")
+    shared += ("postcode", "school_or_nursery", "special_needs")
+    for name in shared:
+        field, question = staff.fields[f"child_0_{name}"], public[name]
+        assert (question.label, question.hint) == (field.label, field.help_text)
+        assert list(question.choices) == [tuple(c) for c in getattr(field, "choices", ())]
 
 
 def test_r4_an_adult_needs_a_name_or_relationship_and_a_past_date_of_birth(client):

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from frontdoor.errors import DomainError
 from frontdoor.govuk_fields import (
+    Asked,
     _field,
     checkbox,
     choice,
@@ -27,6 +28,7 @@ from frontdoor.govuk_fields import (
     text,
     textarea,
 )
+from frontdoor.intake import report_questions as asked
 from frontdoor.intake.attachments import MAX_DOCUMENTS, check_file, clean_name, size_in_words
 from frontdoor.intake.models import Channel, Consent, Gender, ReferrerType, YesNoUnknown
 from frontdoor.intake.services import FUTURE_TOLERANCE
@@ -127,7 +129,7 @@ def documents_field() -> forms.Field:
     return _field(field, "file")
 
 
-def yes_no_unknown(label: str, *, hint: str = "") -> forms.Field:
+def yes_no_unknown(label: str | Asked, *, hint: str = "") -> forms.Field:
     return choice(label, YesNoUnknown.choices, hint=hint, initial=YesNoUnknown.UNKNOWN)
 
 
@@ -169,8 +171,8 @@ def referrer_fields() -> dict[str, forms.Field]:
 def child_fields(index: int) -> dict[str, forms.Field]:
     p = f"child_{index}_"
     return {
-        f"{p}first_name": text("First name"),
-        f"{p}last_name": text("Last name"),
+        f"{p}first_name": text(asked.FIRST_NAME),
+        f"{p}last_name": text(asked.LAST_NAME),
         f"{p}other_names": text("Other names or spellings"),
         f"{p}unborn": checkbox("This is an unborn child", hint="Give the expected date of birth"),
         f"{p}date_of_birth": date(
@@ -179,17 +181,17 @@ def child_fields(index: int) -> dict[str, forms.Field]:
         f"{p}expected_date_of_birth": date(
             "Expected date of birth", described_as="Expected date of birth", hint="Unborn only"
         ),
-        f"{p}gender": choice("Gender", Gender.choices, govuk="select", initial=Gender.NOT_KNOWN),
-        f"{p}sex": choice("Sex", Sex.choices, govuk="select", initial=Sex.NOT_KNOWN),
+        f"{p}gender": choice(asked.GENDER, govuk="select", initial=Gender.NOT_KNOWN),
+        f"{p}sex": choice(asked.SEX, govuk="select", initial=Sex.NOT_KNOWN),
         f"{p}nhs_number": text("NHS number", width="govuk-input--width-10"),
-        f"{p}ethnicity": text("Ethnicity"),
-        f"{p}first_language": text("First language"),
-        f"{p}religion": text("Religion"),
+        f"{p}ethnicity": text(asked.ETHNICITY),
+        f"{p}first_language": text(asked.FIRST_LANGUAGE),
+        f"{p}religion": text(asked.RELIGION),
         f"{p}address": _field(forms.CharField(label="Address", required=False), "textarea"),
-        f"{p}postcode": text("Postcode", width="govuk-input--width-10"),
-        f"{p}school_or_nursery": text("School or nursery"),
+        f"{p}postcode": text(asked.POSTCODE),
+        f"{p}school_or_nursery": text(asked.SCHOOL_OR_NURSERY),
         f"{p}disabilities": disabilities_field(),
-        f"{p}special_needs": textarea("Special educational needs or disabilities"),
+        f"{p}special_needs": textarea(asked.SPECIAL_NEEDS),
         f"{p}communication": textarea("How the child communicates"),
     }
 
@@ -197,19 +199,19 @@ def child_fields(index: int) -> dict[str, forms.Field]:
 def adult_fields(index: int) -> dict[str, forms.Field]:
     p = f"adult_{index}_"
     return {
-        f"{p}first_name": text("First name"),
-        f"{p}last_name": text("Last name"),
+        f"{p}first_name": text(asked.FIRST_NAME),
+        f"{p}last_name": text(asked.LAST_NAME),
         f"{p}relationship_to_child": text("Relationship to the child", hint="For example, mother"),
         f"{p}date_of_birth": date("Date of birth", described_as="Date of birth"),
-        f"{p}gender": choice("Gender", Gender.choices, govuk="select", initial=Gender.NOT_KNOWN),
+        f"{p}gender": choice(asked.GENDER, govuk="select", initial=Gender.NOT_KNOWN),
         f"{p}parental_responsibility": yes_no_unknown("Parental responsibility?"),
         f"{p}lives_with_child": yes_no_unknown("Lives with the child?"),
         f"{p}phone": text("Telephone number", width="govuk-input--width-20"),
         f"{p}address": _field(forms.CharField(label="Address", required=False), "textarea"),
-        f"{p}postcode": text("Postcode", width="govuk-input--width-10"),
-        f"{p}ethnicity": text("Ethnicity"),
-        f"{p}first_language": text("First language"),
-        f"{p}religion": text("Religion"),
+        f"{p}postcode": text(asked.POSTCODE),
+        f"{p}ethnicity": text(asked.ETHNICITY),
+        f"{p}first_language": text(asked.FIRST_LANGUAGE),
+        f"{p}religion": text(asked.RELIGION),
         f"{p}alleged_perpetrator": checkbox("This adult is the alleged perpetrator"),
         f"{p}expectant_parent": checkbox(
             "This adult is the unborn child's expectant parent",
@@ -226,19 +228,17 @@ def concern_fields(*, worry_label: str) -> dict[str, forms.Field]:
             "Does a child need protection now?",
             hint="If yes by telephone, the referrer must follow it with a written referral (R3)",
         ),
-        "child_location": textarea("Where is the child now, and how are they?"),
+        "child_location": textarea(asked.CHILD_LOCATION),
         "working_well": textarea("What is working well?"),
         "child_voice": textarea("The child's voice and lived experience"),
         "alleged_perpetrator": textarea("Alleged perpetrator"),
         "other_agencies": textarea("Other agencies involved"),
         "parents_aware": yes_no_unknown("Do the parents know about this contact?"),
         "parents_agree": yes_no_unknown("Do the parents agree to it?"),
-        "domestic_abuse": yes_no_unknown("Is the household affected by domestic abuse?"),
-        "mental_illness": yes_no_unknown("Is the household affected by mental illness?"),
+        "domestic_abuse": yes_no_unknown(asked.DOMESTIC_ABUSE),
+        "mental_illness": yes_no_unknown(asked.MENTAL_ILLNESS),
         "substance_misuse": yes_no_unknown("Is the household affected by substance misuse?"),
-        "learning_difficulties": yes_no_unknown(
-            "Is the household affected by learning difficulties?"
-        ),
+        "learning_difficulties": yes_no_unknown(asked.LEARNING_DIFFICULTIES),
     }
 
 

@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from django.http import QueryDict
 
+from frontdoor.govuk_fields import Asked
+
 Kind = Literal["text", "textarea", "radios", "date", "checkbox"]
 
 
@@ -35,6 +37,13 @@ class Question:
     heading: bool = False
     # For radios: choices shown inline (yes / no / not known).
     inline: bool = False
+
+    @classmethod
+    def asking(cls, name: str, asked: Asked, **kwargs: Any) -> Question:
+        """A question declared once for every form that asks it (`intake.report_questions`)."""
+        return cls(
+            name, asked.label, hint=asked.hint, choices=asked.choices, width=asked.width, **kwargs
+        )
 
     @property
     def anchor(self) -> str:

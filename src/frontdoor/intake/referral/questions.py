@@ -7,12 +7,11 @@ rules.
 
 from __future__ import annotations
 
-from frontdoor.intake.models import Consent, Gender, ReferrerType, YesNoUnknown
+from frontdoor.intake import report_questions as asked
+from frontdoor.intake.models import Consent, ReferrerType
 from frontdoor.intake.referral.pages import Question
+from frontdoor.intake.report_questions import YES_NO_UNKNOWN
 from frontdoor.policy.schema import Policy
-
-YES_NO_UNKNOWN = tuple((choice.value, choice.label) for choice in YesNoUnknown)
-
 
 DANGER = (
     Question(
@@ -107,13 +106,13 @@ def referrer_questions(referrer_type: str) -> tuple[Question, ...]:
     )
 
 
-_GENDER = Question(
-    "gender",
-    "Gender",
-    kind="radios",
-    choices=tuple((choice.value, choice.label) for choice in Gender),
-    inline=True,
-)
+_GENDER = Question.asking("gender", asked.GENDER, kind="radios", inline=True)
+_FIRST_NAME = Question.asking("first_name", asked.FIRST_NAME)
+_LAST_NAME = Question.asking("last_name", asked.LAST_NAME)
+_ETHNICITY = Question.asking("ethnicity", asked.ETHNICITY)
+_FIRST_LANGUAGE = Question.asking("first_language", asked.FIRST_LANGUAGE)
+_RELIGION = Question.asking("religion", asked.RELIGION)
+_POSTCODE = Question.asking("postcode", asked.POSTCODE)
 
 
 def _date(name: str, label: str, hint: str) -> Question:
@@ -121,8 +120,8 @@ def _date(name: str, label: str, hint: str) -> Question:
 
 
 CHILD = (
-    Question("first_name", "First name"),
-    Question("last_name", "Last name"),
+    _FIRST_NAME,
+    _LAST_NAME,
     Question("other_names", "Other names they are known by"),
     Question(
         "unborn",
@@ -141,19 +140,19 @@ CHILD = (
         },
     ),
     _GENDER,
-    Question("ethnicity", "Ethnicity"),
-    Question("first_language", "First language"),
-    Question("religion", "Religion"),
+    _ETHNICITY,
+    _FIRST_LANGUAGE,
+    _RELIGION,
     Question("address", "Address where the child lives", kind="textarea"),
-    Question("postcode", "Postcode", width="govuk-input--width-10"),
+    _POSTCODE,
     Question(
         "nhs_number",
         "NHS number",
         hint="A 10 digit number, like 943 476 5919",
         width="govuk-input--width-10",
     ),
-    Question("school_or_nursery", "School or nursery"),
-    Question("special_needs", "Special educational needs or disabilities", kind="textarea"),
+    Question.asking("school_or_nursery", asked.SCHOOL_OR_NURSERY),
+    Question.asking("special_needs", asked.SPECIAL_NEEDS, kind="textarea"),
     Question(
         "communication",
         "How the child communicates",
@@ -163,8 +162,8 @@ CHILD = (
 )
 
 ADULT = (
-    Question("first_name", "First name"),
-    Question("last_name", "Last name"),
+    _FIRST_NAME,
+    _LAST_NAME,
     Question("other_names", "Other names they are known by"),
     Question(
         "relationship_to_child",
@@ -187,11 +186,11 @@ ADULT = (
         choices=YES_NO_UNKNOWN,
         inline=True,
     ),
-    Question("ethnicity", "Ethnicity"),
-    Question("first_language", "First language"),
-    Question("religion", "Religion"),
+    _ETHNICITY,
+    _FIRST_LANGUAGE,
+    _RELIGION,
     Question("address", "Address", kind="textarea"),
-    Question("postcode", "Postcode", width="govuk-input--width-10"),
+    _POSTCODE,
     Question("phone", "Telephone number", input_type="tel", width="govuk-input--width-20"),
     Question(
         "alleged_perpetrator",
@@ -230,11 +229,7 @@ WORRY = (
 )
 
 SAFETY = (
-    Question(
-        "child_location",
-        "Where is the child now, and how are they?",
-        kind="textarea",
-    ),
+    Question.asking("child_location", asked.CHILD_LOCATION, kind="textarea"),
     Question(
         "immediate_protection_needed",
         "Does the child need protecting now?",
@@ -269,14 +264,19 @@ SAFETY = (
     ),
 )
 
-HOUSEHOLD = tuple(
-    Question(name, label, kind="radios", choices=YES_NO_UNKNOWN, inline=True)
-    for name, label in (
-        ("domestic_abuse", "Is the household affected by domestic abuse?"),
-        ("mental_illness", "Is the household affected by mental illness?"),
-        ("substance_misuse", "Is the household affected by drug or alcohol misuse?"),
-        ("learning_difficulties", "Is the household affected by learning difficulties?"),
-    )
+HOUSEHOLD = (
+    Question.asking("domestic_abuse", asked.DOMESTIC_ABUSE, kind="radios", inline=True),
+    Question.asking("mental_illness", asked.MENTAL_ILLNESS, kind="radios", inline=True),
+    Question(
+        "substance_misuse",
+        "Is the household affected by drug or alcohol misuse?",
+        kind="radios",
+        choices=YES_NO_UNKNOWN,
+        inline=True,
+    ),
+    Question.asking(
+        "learning_difficulties", asked.LEARNING_DIFFICULTIES, kind="radios", inline=True
+    ),
 )
 
 
