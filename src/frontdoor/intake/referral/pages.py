@@ -16,7 +16,7 @@ from django.http import QueryDict
 
 from frontdoor.govuk_fields import Asked
 
-Kind = Literal["text", "textarea", "radios", "date", "checkbox"]
+Kind = Literal["text", "textarea", "radios", "date", "checkbox", "checkboxes"]
 
 
 @dataclass(frozen=True)
@@ -37,12 +37,20 @@ class Question:
     heading: bool = False
     # For radios: choices shown inline (yes / no / not known).
     inline: bool = False
+    # For checkboxes: the choice that stands alone ("No disability"), drawn last, after "or".
+    exclusive: str = ""
 
     @classmethod
     def asking(cls, name: str, asked: Asked, **kwargs: Any) -> Question:
         """A question declared once for every form that asks it (`intake.report_questions`)."""
         return cls(
-            name, asked.label, hint=asked.hint, choices=asked.choices, width=asked.width, **kwargs
+            name,
+            asked.label,
+            hint=asked.hint,
+            choices=asked.choices,
+            width=asked.width,
+            exclusive=asked.exclusive,
+            **kwargs,
         )
 
     @property
@@ -96,6 +104,8 @@ class Option:
     id: str
     checked: bool
     revealed: list[BoundQuestion]
+    # A checkbox that stands alone ("No disability"), drawn after "or".
+    exclusive: bool = False
 
     @property
     def reveal_id(self) -> str:
@@ -168,6 +178,8 @@ class PageForm:
                     values[name] = date
             elif question.kind == "checkbox":
                 values[name] = self.data.get(name) == "yes"
+            elif question.kind == "checkboxes":
+                values[name] = [answer for answer in self.data.getlist(name) if answer]
             else:
                 answer = self.data.get(name, "")
                 if answer.strip():
@@ -215,6 +227,22 @@ class PageForm:
                 )
             else:
                 bound.day, bound.month, bound.year = _date_parts(self.initial.get(name))
+        if question.kind == "checkboxes":
+            if self.data is not None:
+                chosen = self.data.getlist(name)
+            else:
+                chosen = [_as_text(value) for value in self.initial.get(name) or ()]
+            for number, (value, label) in enumerate(_checkbox_choices(question), start=1):
+                bound.options.append(
+                    Option(
+                        value=value,
+                        label=label,
+                        id=name if number == 1 else f"{name}-{number}",
+                        checked=value in chosen,
+                        revealed=[],
+                        exclusive=value == question.exclusive,
+                    )
+                )
         if question.kind == "radios":
             for number, (value, label) in enumerate(question.choices, start=1):
                 bound.options.append(
@@ -227,6 +255,14 @@ class PageForm:
                     )
                 )
         return bound
+
+
+def _checkbox_choices(question: Question) -> list[tuple[str, str]]:
+    """The choices of checkboxes, the one that stands alone last, as the design system draws
+    a "none" checkbox."""
+    return [c for c in question.choices if c[0] != question.exclusive] + [
+        c for c in question.choices if c[0] == question.exclusive
+    ]
 
 
 # What each answer looks like on "Check your answers".
@@ -242,6 +278,9 @@ def answer_in_words(question: Question, value: Any) -> str:
         return "Yes" if value else ""
     if question.kind == "radios":
         return dict(question.choices).get(_as_text(value), "")
+    if question.kind == "checkboxes":
+        chosen = {_as_text(answer) for answer in value or ()}
+        return ", ".join(label for code, label in _checkbox_choices(question) if code in chosen)
     return _as_text(value)
 
 

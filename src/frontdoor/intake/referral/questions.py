@@ -140,6 +140,8 @@ CHILD = (
         },
     ),
     _GENDER,
+    # What the statutory returns ask: as the staff form asks them, optional as there.
+    Question.asking("sex", asked.SEX, kind="radios", inline=True),
     _ETHNICITY,
     _FIRST_LANGUAGE,
     _RELIGION,
@@ -152,6 +154,7 @@ CHILD = (
         width="govuk-input--width-10",
     ),
     Question.asking("school_or_nursery", asked.SCHOOL_OR_NURSERY),
+    Question.asking("disabilities", asked.DISABILITIES, kind="checkboxes"),
     Question.asking("special_needs", asked.SPECIAL_NEEDS, kind="textarea"),
     Question(
         "communication",
