@@ -12,6 +12,7 @@ once as an `Asked`: its label, hint and choices. The factories here take one in 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django import forms
@@ -38,6 +39,9 @@ def _asked(label: str | Asked, hint: str, width: str = "") -> tuple[str, str, st
     if isinstance(label, Asked):
         return label.label, hint or label.hint, width or label.width
     return label, hint, width
+
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 
 
 class DateWidget(forms.Widget):
@@ -94,6 +98,27 @@ class DateField(forms.Field):
             return dt.date(int(year), int(month), int(day))
         except ValueError:
             raise forms.ValidationError(f"{self.described_as} must be a real date") from None
+
+
+class TimeField(forms.CharField):
+    """A time on the 24-hour clock (14:30), or 2:30pm."""
+
+    # Cleaned to a time, as Django's own TimeField is; the text is only how it is typed.
+    def to_python(self, value) -> dt.time | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        match = _TIME.match(text)
+        if not match:
+            raise forms.ValidationError("Enter a real time, like 14:30")
+        hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+        if half:
+            if not 1 <= hour <= 12:
+                raise forms.ValidationError("Enter a real time, like 14:30")
+            hour = hour % 12 + (12 if half.lower() == "pm" else 0)
+        if hour > 23 or minute > 59:
+            raise forms.ValidationError("Enter a real time, like 14:30")
+        return dt.time(hour, minute)
 
 
 def _field(field: forms.Field, govuk: str, *, width: str = "") -> forms.Field:
@@ -179,3 +204,13 @@ def date(label: str, *, described_as: str, hint: str = "", required_message: str
         error_messages={"required": required_message},
     )
     return _field(field, "date")
+
+
+def time(label: str, *, required_message: str = "") -> forms.Field:
+    field = TimeField(
+        label=label,
+        help_text="Use the 24-hour clock, for example 14:30",
+        required=bool(required_message),
+        error_messages={"required": required_message},
+    )
+    return _field(field, "text", width="govuk-input--width-5")

@@ -27,6 +27,7 @@ from frontdoor.govuk_fields import (
     date,
     text,
     textarea,
+    time,
 )
 from frontdoor.intake import report_questions as asked
 from frontdoor.intake.attachments import MAX_DOCUMENTS, check_file, clean_name, size_in_words
@@ -35,7 +36,7 @@ from frontdoor.intake.services import FUTURE_TOLERANCE
 from frontdoor.intake.submissions import Submission, error_messages
 from frontdoor.people.forms import disabilities_field
 from frontdoor.people.models import Sex
-from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.clocks import london_datetime
 from frontdoor.policy.registry import current_policy
 
 # What staff record by hand (R2): the online form and partner systems arrive by themselves.
@@ -50,32 +51,10 @@ STAFF_CHANNELS = [
 MAX_CHILDREN = 20  # as Submission allows
 MAX_ADULTS = 30
 _KEY = re.compile(r"^[A-Za-z0-9_-]{16,80}$")
-_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 
 
 # Fields -------------------------------------------------------------------------------------------
 # Each field says how it is drawn (`govuk`): the shared ones are in `frontdoor.govuk_fields`.
-
-
-class TimeField(forms.CharField):
-    """A time on the 24-hour clock (14:30), or 2:30pm."""
-
-    # Cleaned to a time, as Django's own TimeField is; the text is only how it is typed.
-    def to_python(self, value) -> dt.time | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        match = _TIME.match(text)
-        if not match:
-            raise forms.ValidationError("Enter a real time, like 14:30")
-        hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
-        if half:
-            if not 1 <= hour <= 12:
-                raise forms.ValidationError("Enter a real time, like 14:30")
-            hour = hour % 12 + (12 if half.lower() == "pm" else 0)
-        if hour > 23 or minute > 59:
-            raise forms.ValidationError("Enter a real time, like 14:30")
-        return dt.time(hour, minute)
 
 
 class DocumentsInput(forms.FileInput):
@@ -131,21 +110,6 @@ def documents_field() -> forms.Field:
 
 def yes_no_unknown(label: str | Asked, *, hint: str = "") -> forms.Field:
     return choice(label, YesNoUnknown.choices, hint=hint, initial=YesNoUnknown.UNKNOWN)
-
-
-def time(label: str, *, required_message: str = "") -> forms.Field:
-    field = TimeField(
-        label=label,
-        help_text="Use the 24-hour clock, for example 14:30",
-        required=bool(required_message),
-        error_messages={"required": required_message},
-    )
-    return _field(field, "text", width="govuk-input--width-5")
-
-
-def london_datetime(day: dt.date, at: dt.time) -> dt.datetime:
-    """A date and a wall-clock time typed in London, as an aware datetime."""
-    return dt.datetime.combine(day, at, tzinfo=LONDON)
 
 
 # The parts of a report ---------------------------------------------------------------------------
