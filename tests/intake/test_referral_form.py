@@ -599,7 +599,7 @@ def test_the_public_and_staff_forms_ask_the_same_questions_in_the_same_words():
     shared = ("first_name", "last_name", "gender", "ethnicity", "first_language", "religion")
     shared += ("postcode", "school_or_nursery", "special_needs")
     for name in shared:
-        field, question = staff.fields[f"child_0_{name}"], public[name]
+        field, question = staff.child_forms[0].fields[name], public[name]
         assert (question.label, question.hint) == (field.label, field.help_text)
         assert list(question.choices) == [tuple(c) for c in getattr(field, "choices", ())]
 
@@ -609,7 +609,7 @@ def test_a_childs_sex_and_disabilities_are_asked_as_the_staff_form_asks_them(cli
     page = client.get(url("child_add", journey)).content.decode()
     staff = ReportForm()
     for name in ("sex", "disabilities"):
-        field = staff.fields[f"child_0_{name}"]
+        field = staff.child_forms[0].fields[name]
         assert re.search(rf">\s*{re.escape(str(field.label))}\s*</legend>", page)
         for value, label in field.choices:
             assert f'value="{value}"' in page
