@@ -8,7 +8,7 @@ urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("accounts/", include("frontdoor.accounts.urls")),
     path("guidance/", include("frontdoor.policy.urls")),
-    path("refer/", include("frontdoor.intake.public_urls")),
+    path("refer/", include("frontdoor.intake.referral.urls")),
     path("contacts/", include("frontdoor.intake.urls")),
     path("", include("frontdoor.intake.people_urls")),
     path("", include("frontdoor.screening.urls")),

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.tokens import issue_token
-from frontdoor.intake import referral_forms as questions
 from frontdoor.intake.models import Contact
+from frontdoor.intake.referral import pages, questions
 from tests.intake.factories import submission_data
 
 pytestmark = pytest.mark.django_db
@@ -200,8 +200,8 @@ def _url(name: str, journey: str) -> str:
     return reverse(f"refer:{name}", args=[journey])
 
 
-def _text_questions(page_questions: tuple[questions.Question, ...]) -> list[str]:
-    return [q.name for q in questions.flatten(page_questions) if q.kind in {"text", "textarea"}]
+def _text_questions(page_questions: tuple[pages.Question, ...]) -> list[str]:
+    return [q.name for q in pages.flatten(page_questions) if q.kind in {"text", "textarea"}]
 
 
 PROFESSIONAL = {

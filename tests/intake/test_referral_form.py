@@ -13,7 +13,10 @@ from django.test import Client
 from django.urls import reverse
 
 from frontdoor.accounts.roles import Role
+from frontdoor.intake.forms import ReportForm
 from frontdoor.intake.models import Attachment, Channel, Contact, Report
+from frontdoor.intake.referral import questions
+from frontdoor.intake.referral.pages import flatten
 from frontdoor.intake.services import record_contact, referrer_status
 from frontdoor.policy.registry import current_policy
 from tests.intake.factories import make_submission
@@ -588,6 +591,86 @@ def test_a_child_can_be_changed_and_removed(client):
     post(client, url("child_remove", journey, 1), {})
     children = client.session[f"refer:{journey}"]["children"]
     assert [child["first_name"] for child in children] == ["Elliot"]
+
+
+def test_the_public_and_staff_forms_ask_the_same_questions_in_the_same_words():
+    staff = ReportForm()
+    public = {question.name: question for question in flatten(questions.CHILD)}
+    shared = ("first_name", "last_name", "gender", "ethnicity", "first_language", "religion")
+    shared += ("postcode", "school_or_nursery", "special_needs")
+    for name in shared:
+        field, question = staff.child_forms[0].fields[name], public[name]
+        assert (question.label, question.hint) == (field.label, field.help_text)
+        assert list(question.choices) == [tuple(c) for c in getattr(field, "choices", ())]
+
+
+def test_a_childs_sex_and_disabilities_are_asked_as_the_staff_form_asks_them(client):
+    journey = start(client)
+    page = client.get(url("child_add", journey)).content.decode()
+    staff = ReportForm()
+    for name in ("sex", "disabilities"):
+        field = staff.child_forms[0].fields[name]
+        assert re.search(rf">\s*{re.escape(str(field.label))}\s*</legend>", page)
+        for value, label in field.choices:
+            assert f'value="{value}"' in page
+            assert html.escape(label) in page
+    # "No disability" last, after "or", standing alone.
+    assert re.search(r'divider">or</div>\s*<div[^>]*>\s*<input[^>]*value="NONE"', page)
+    assert 'value="NONE" data-behaviour="exclusive"' in page
+
+
+def test_a_childs_sex_and_disabilities_are_recorded_and_shown_to_check(client):
+    journey = anonymous_member_of_public(client)
+    post(
+        client,
+        url("child_edit", journey, 0),
+        {
+            "first_name": "Sam",
+            "unborn": "no",
+            "sex": "female",
+            "disabilities": ["VIS", "HEAR"],
+        },
+    )
+    page = client.get(url("child_edit", journey, 0)).content.decode()
+    assert re.search(r'value="female" checked', page)
+    assert re.search(r'value="HEAR" checked', page) and re.search(r'value="VIS" checked', page)
+    check = client.get(url("check", journey)).content.decode()
+    assert "Hearing, Vision" in check
+
+    submit(client, journey)
+
+    child = Contact.objects.get().children.get()
+    assert child.sex == "female"
+    assert sorted(child.disabilities.split()) == ["HEAR", "VIS"]
+
+
+def test_no_disability_stands_alone_on_the_public_form(client):
+    response = _child(
+        client, {"first_name": "Sam", "unborn": "no", "disabilities": ["NONE", "HEAR"]}
+    )
+    assert errors(response) == [
+        "Select \u201cNo disability\u201d on its own, or only the disabilities that apply"
+    ]
+    page = response.content.decode()
+    assert 'href="#disabilities"' in page
+    assert 'id="disabilities" name="disabilities"' in page
+    # What was ticked is shown again, to be put right.
+    assert re.search(r'value="NONE" checked', page)
+
+
+def test_a_child_saved_before_sex_and_disabilities_were_asked_keeps_its_answers(client):
+    journey = anonymous_member_of_public(client)
+    session = client.session
+    state = session[f"refer:{journey}"]
+    for child in state["children"]:
+        del child["sex"], child["disabilities"]
+    session[f"refer:{journey}"] = state
+    session.save()
+
+    assert client.get(url("child_edit", journey, 0)).status_code == 200
+    assert submit(client, journey)["Location"] == url("confirmation", journey)
+    child = Contact.objects.get().children.get()
+    assert (child.first_name, child.sex, child.disabilities) == ("Sam", "not_known", "")
 
 
 def test_r4_an_adult_needs_a_name_or_relationship_and_a_past_date_of_birth(client):

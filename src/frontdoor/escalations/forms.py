@@ -8,8 +8,7 @@ from django import forms
 
 from frontdoor.escalations.models import Method, Outcome
 from frontdoor.escalations.services import METHOD_WORDS
-from frontdoor.govuk_fields import DateField
-from frontdoor.intake.forms import TimeField
+from frontdoor.govuk_fields import DateField, TimeField
 from frontdoor.policy.schema import Policy
 from frontdoor.screening.forms import GovukForm
 

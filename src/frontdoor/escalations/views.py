@@ -18,7 +18,7 @@ from frontdoor.accounts.access import refused as _refused
 from frontdoor.errors import DomainError
 from frontdoor.escalations import selectors, services
 from frontdoor.escalations.forms import DiscussionForm, OpenForm, new_submission_key
-from frontdoor.intake.forms import london_datetime
+from frontdoor.policy.clocks import london_datetime
 from frontdoor.policy.registry import current_policy
 
 MEETINGS_LISTED = 100  # the latest meetings; older ones are escalated from the meeting's page

@@ -11,29 +11,36 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.forms.formsets import ManagementForm
+from django.forms.utils import ErrorDict
 from django.utils import timezone
+from django.utils.functional import cached_property
 from pydantic import ValidationError
 
 from frontdoor.errors import DomainError
 from frontdoor.govuk_fields import (
+    Asked,
     _field,
     checkbox,
     choice,
     date,
     text,
     textarea,
+    time,
 )
+from frontdoor.intake import report_questions as asked
 from frontdoor.intake.attachments import MAX_DOCUMENTS, check_file, clean_name, size_in_words
 from frontdoor.intake.models import Channel, Consent, Gender, ReferrerType, YesNoUnknown
 from frontdoor.intake.services import FUTURE_TOLERANCE
 from frontdoor.intake.submissions import Submission, error_messages
 from frontdoor.people.forms import disabilities_field
 from frontdoor.people.models import Sex
-from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.clocks import london_datetime
 from frontdoor.policy.registry import current_policy
 
 # What staff record by hand (R2): the online form and partner systems arrive by themselves.
@@ -48,32 +55,10 @@ STAFF_CHANNELS = [
 MAX_CHILDREN = 20  # as Submission allows
 MAX_ADULTS = 30
 _KEY = re.compile(r"^[A-Za-z0-9_-]{16,80}$")
-_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 
 
 # Fields -------------------------------------------------------------------------------------------
 # Each field says how it is drawn (`govuk`): the shared ones are in `frontdoor.govuk_fields`.
-
-
-class TimeField(forms.CharField):
-    """A time on the 24-hour clock (14:30), or 2:30pm."""
-
-    # Cleaned to a time, as Django's own TimeField is; the text is only how it is typed.
-    def to_python(self, value) -> dt.time | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        match = _TIME.match(text)
-        if not match:
-            raise forms.ValidationError("Enter a real time, like 14:30")
-        hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
-        if half:
-            if not 1 <= hour <= 12:
-                raise forms.ValidationError("Enter a real time, like 14:30")
-            hour = hour % 12 + (12 if half.lower() == "pm" else 0)
-        if hour > 23 or minute > 59:
-            raise forms.ValidationError("Enter a real time, like 14:30")
-        return dt.time(hour, minute)
 
 
 class DocumentsInput(forms.FileInput):
@@ -127,23 +112,8 @@ def documents_field() -> forms.Field:
     return _field(field, "file")
 
 
-def yes_no_unknown(label: str, *, hint: str = "") -> forms.Field:
+def yes_no_unknown(label: str | Asked, *, hint: str = "") -> forms.Field:
     return choice(label, YesNoUnknown.choices, hint=hint, initial=YesNoUnknown.UNKNOWN)
-
-
-def time(label: str, *, required_message: str = "") -> forms.Field:
-    field = TimeField(
-        label=label,
-        help_text="Use the 24-hour clock, for example 14:30",
-        required=bool(required_message),
-        error_messages={"required": required_message},
-    )
-    return _field(field, "text", width="govuk-input--width-5")
-
-
-def london_datetime(day: dt.date, at: dt.time) -> dt.datetime:
-    """A date and a wall-clock time typed in London, as an aware datetime."""
-    return dt.datetime.combine(day, at, tzinfo=LONDON)
 
 
 # The parts of a report ---------------------------------------------------------------------------
@@ -166,52 +136,50 @@ def referrer_fields() -> dict[str, forms.Field]:
     }
 
 
-def child_fields(index: int) -> dict[str, forms.Field]:
-    p = f"child_{index}_"
+def child_fields() -> dict[str, forms.Field]:
     return {
-        f"{p}first_name": text("First name"),
-        f"{p}last_name": text("Last name"),
-        f"{p}other_names": text("Other names or spellings"),
-        f"{p}unborn": checkbox("This is an unborn child", hint="Give the expected date of birth"),
-        f"{p}date_of_birth": date(
+        "first_name": text(asked.FIRST_NAME),
+        "last_name": text(asked.LAST_NAME),
+        "other_names": text("Other names or spellings"),
+        "unborn": checkbox("This is an unborn child", hint="Give the expected date of birth"),
+        "date_of_birth": date(
             "Date of birth", described_as="Date of birth", hint="For example, 27 3 2016"
         ),
-        f"{p}expected_date_of_birth": date(
+        "expected_date_of_birth": date(
             "Expected date of birth", described_as="Expected date of birth", hint="Unborn only"
         ),
-        f"{p}gender": choice("Gender", Gender.choices, govuk="select", initial=Gender.NOT_KNOWN),
-        f"{p}sex": choice("Sex", Sex.choices, govuk="select", initial=Sex.NOT_KNOWN),
-        f"{p}nhs_number": text("NHS number", width="govuk-input--width-10"),
-        f"{p}ethnicity": text("Ethnicity"),
-        f"{p}first_language": text("First language"),
-        f"{p}religion": text("Religion"),
-        f"{p}address": _field(forms.CharField(label="Address", required=False), "textarea"),
-        f"{p}postcode": text("Postcode", width="govuk-input--width-10"),
-        f"{p}school_or_nursery": text("School or nursery"),
-        f"{p}disabilities": disabilities_field(),
-        f"{p}special_needs": textarea("Special educational needs or disabilities"),
-        f"{p}communication": textarea("How the child communicates"),
+        "gender": choice(asked.GENDER, govuk="select", initial=Gender.NOT_KNOWN),
+        "sex": choice(asked.SEX, govuk="select", initial=Sex.NOT_KNOWN),
+        "nhs_number": text("NHS number", width="govuk-input--width-10"),
+        "ethnicity": text(asked.ETHNICITY),
+        "first_language": text(asked.FIRST_LANGUAGE),
+        "religion": text(asked.RELIGION),
+        "address": _field(forms.CharField(label="Address", required=False), "textarea"),
+        "postcode": text(asked.POSTCODE),
+        "school_or_nursery": text(asked.SCHOOL_OR_NURSERY),
+        "disabilities": disabilities_field(),
+        "special_needs": textarea(asked.SPECIAL_NEEDS),
+        "communication": textarea("How the child communicates"),
     }
 
 
-def adult_fields(index: int) -> dict[str, forms.Field]:
-    p = f"adult_{index}_"
+def adult_fields() -> dict[str, forms.Field]:
     return {
-        f"{p}first_name": text("First name"),
-        f"{p}last_name": text("Last name"),
-        f"{p}relationship_to_child": text("Relationship to the child", hint="For example, mother"),
-        f"{p}date_of_birth": date("Date of birth", described_as="Date of birth"),
-        f"{p}gender": choice("Gender", Gender.choices, govuk="select", initial=Gender.NOT_KNOWN),
-        f"{p}parental_responsibility": yes_no_unknown("Parental responsibility?"),
-        f"{p}lives_with_child": yes_no_unknown("Lives with the child?"),
-        f"{p}phone": text("Telephone number", width="govuk-input--width-20"),
-        f"{p}address": _field(forms.CharField(label="Address", required=False), "textarea"),
-        f"{p}postcode": text("Postcode", width="govuk-input--width-10"),
-        f"{p}ethnicity": text("Ethnicity"),
-        f"{p}first_language": text("First language"),
-        f"{p}religion": text("Religion"),
-        f"{p}alleged_perpetrator": checkbox("This adult is the alleged perpetrator"),
-        f"{p}expectant_parent": checkbox(
+        "first_name": text(asked.FIRST_NAME),
+        "last_name": text(asked.LAST_NAME),
+        "relationship_to_child": text("Relationship to the child", hint="For example, mother"),
+        "date_of_birth": date("Date of birth", described_as="Date of birth"),
+        "gender": choice(asked.GENDER, govuk="select", initial=Gender.NOT_KNOWN),
+        "parental_responsibility": yes_no_unknown("Parental responsibility?"),
+        "lives_with_child": yes_no_unknown("Lives with the child?"),
+        "phone": text("Telephone number", width="govuk-input--width-20"),
+        "address": _field(forms.CharField(label="Address", required=False), "textarea"),
+        "postcode": text(asked.POSTCODE),
+        "ethnicity": text(asked.ETHNICITY),
+        "first_language": text(asked.FIRST_LANGUAGE),
+        "religion": text(asked.RELIGION),
+        "alleged_perpetrator": checkbox("This adult is the alleged perpetrator"),
+        "expectant_parent": checkbox(
             "This adult is the unborn child's expectant parent",
             hint="An expectant parent under 18 is a child too, and is added as one (R5)",
         ),
@@ -226,19 +194,17 @@ def concern_fields(*, worry_label: str) -> dict[str, forms.Field]:
             "Does a child need protection now?",
             hint="If yes by telephone, the referrer must follow it with a written referral (R3)",
         ),
-        "child_location": textarea("Where is the child now, and how are they?"),
+        "child_location": textarea(asked.CHILD_LOCATION),
         "working_well": textarea("What is working well?"),
         "child_voice": textarea("The child's voice and lived experience"),
         "alleged_perpetrator": textarea("Alleged perpetrator"),
         "other_agencies": textarea("Other agencies involved"),
         "parents_aware": yes_no_unknown("Do the parents know about this contact?"),
         "parents_agree": yes_no_unknown("Do the parents agree to it?"),
-        "domestic_abuse": yes_no_unknown("Is the household affected by domestic abuse?"),
-        "mental_illness": yes_no_unknown("Is the household affected by mental illness?"),
+        "domestic_abuse": yes_no_unknown(asked.DOMESTIC_ABUSE),
+        "mental_illness": yes_no_unknown(asked.MENTAL_ILLNESS),
         "substance_misuse": yes_no_unknown("Is the household affected by substance misuse?"),
-        "learning_difficulties": yes_no_unknown(
-            "Is the household affected by learning difficulties?"
-        ),
+        "learning_difficulties": yes_no_unknown(asked.LEARNING_DIFFICULTIES),
     }
 
 
@@ -255,6 +221,99 @@ def consent_fields() -> dict[str, forms.Field]:
         ),
         "consent_notes": textarea("Notes about consent"),
     }
+
+
+class PersonForm(forms.Form):
+    """One child's or adult's fieldset of a report. Its fields are named as the staff form has
+    always posted them, `child_0_first_name`: the formset's prefix, joined by underscores."""
+
+    def add_prefix(self, field_name: str) -> str:
+        return f"{self.prefix}_{field_name}" if self.prefix else field_name
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """What was entered, for the Submission: blank answers left out, so its own defaults
+        and messages apply."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            name: cleaned.get(name)
+            for name in self.fields
+            if cleaned.get(name) not in (None, "", [])
+        }
+
+
+class ChildForm(PersonForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(child_fields())
+
+
+class AdultForm(PersonForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(adult_fields())
+
+
+class PeopleFormSet(forms.BaseFormSet):
+    """The children (or adults) of a report: as many fieldsets as the form's hidden count says
+    (`children_count`), named `child_0_...`, `child_1_...` as before formsets; so it has no
+    management form of its own to post."""
+
+    # As formset_factory would set them: no ordering or deleting, no blank extra fieldsets.
+    extra = 0
+    can_order = False
+    can_delete = False
+    can_delete_extra = False
+    min_num = 0
+    max_num = 1000
+    absolute_max = 2000
+    validate_min = False
+    validate_max = False
+    renderer = None
+
+    def __init__(self, data=None, files=None, *, count: int, **kwargs):
+        self.count = count
+        super().__init__(data, files, **kwargs)
+
+    def add_prefix(self, index) -> str:
+        return f"{self.prefix}_{index}"
+
+    def total_form_count(self) -> int:
+        return self.count
+
+    def initial_form_count(self) -> int:
+        return 0 if self.is_bound else self.count
+
+    @cached_property
+    def management_form(self):
+        # The count comes from the report form's hidden field, so the management form is made
+        # up here rather than posted.
+        form = ManagementForm(
+            {f"{self.prefix}-TOTAL_FORMS": self.count, f"{self.prefix}-INITIAL_FORMS": 0},
+            prefix=self.prefix,
+        )
+        form.full_clean()
+        return form
+
+
+class ChildFormSet(PeopleFormSet):
+    form = ChildForm
+
+
+class AdultFormSet(PeopleFormSet):
+    form = AdultForm
+
+
+def _initial_of(initial: Mapping[str, Any], prefix: str, count: int) -> list[dict[str, Any]]:
+    """Each fieldset's initial values, from the report form's (`child_0_first_name`)."""
+    return [
+        {
+            name.removeprefix(f"{prefix}_{index}_"): value
+            for name, value in initial.items()
+            if name.startswith(f"{prefix}_{index}_")
+        }
+        for index in range(count)
+    ]
 
 
 class ReportForm(forms.Form):
@@ -301,10 +360,22 @@ class ReportForm(forms.Form):
             self.initial.setdefault("received_on", now.date())
             self.initial.setdefault("received_time", f"{now:%H:%M}")
         self.fields.update(referrer_fields())
-        for index in range(self.children):
-            self.fields.update(child_fields(index))
-        for index in range(self.adults):
-            self.fields.update(adult_fields(index))
+        # Each child and adult a form of its own, their errors shown against their fieldset.
+        files = kwargs.get("files")
+        self.child_forms = ChildFormSet(
+            data,
+            files,
+            count=self.children,
+            prefix="child",
+            initial=_initial_of(self.initial, "child", self.children),
+        )
+        self.adult_forms = AdultFormSet(
+            data,
+            files,
+            count=self.adults,
+            prefix="adult",
+            initial=_initial_of(self.initial, "adult", self.adults),
+        )
         self.fields.update(concern_fields(worry_label=self.worry_label))
         self.fields.update(consent_fields())
         self.fields["referrer_level_of_need"] = choice(
@@ -316,9 +387,6 @@ class ReportForm(forms.Form):
         self.fields["documents"] = documents_field()
 
     # Groups of fields, in page order, for the templates.
-    def group(self, prefix: str) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name.startswith(prefix)]
-
     @property
     def received_fields(self):
         return [self[name] for name in ("channel", "received_on", "received_time")]
@@ -333,11 +401,40 @@ class ReportForm(forms.Form):
 
     @property
     def child_groups(self):
-        return [(n + 1, self.group(f"child_{n}_")) for n in range(self.children)]
+        return [(n + 1, list(form)) for n, form in enumerate(self.child_forms)]
 
     @property
     def adult_groups(self):
-        return [(n + 1, self.group(f"adult_{n}_")) for n in range(self.adults)]
+        return [(n + 1, list(form)) for n, form in enumerate(self.adult_forms)]
+
+    def _people_forms(self) -> list[PersonForm]:
+        return [*self.child_forms, *self.adult_forms]
+
+    def __iter__(self):
+        """Every field in page order, the children's and adults' after the referrer's: the
+        error summary lists their messages in the order they are shown."""
+        people = [field for form in self._people_forms() for field in form]
+        shown = False
+        for name in self.fields:
+            if not shown and name in ("worry", "referrer_level_of_need"):
+                yield from people
+                shown = True
+            yield self[name]
+        if not shown:
+            yield from people
+
+    @property
+    def errors(self):
+        """The report's errors and each child's and adult's, by the names posted."""
+        errors = super().errors
+        merged = ErrorDict(errors)
+        for form in self._people_forms():
+            for name, messages in form.errors.items():
+                merged[form.add_prefix(name)] = messages
+        return merged
+
+    def is_valid(self) -> bool:
+        return self.is_bound and not self.errors
 
     @property
     def concern_group(self):
@@ -352,11 +449,16 @@ class ReportForm(forms.Form):
 
         Files cannot be kept: the browser asks for them again (the hint says so).
         """
-        return {
+        values = {
             name: field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
             for name, field in self.fields.items()
             if name != "documents"
         }
+        for form in self._people_forms():
+            for name, field in form.fields.items():
+                posted = form.add_prefix(name)
+                values[posted] = field.widget.value_from_datadict(self.data, self.files, posted)
+        return values
 
     def with_one_more(self, *, child: bool) -> ReportForm:
         """The same form, with another child's (or adult's) fieldset to fill in."""
@@ -373,6 +475,8 @@ class ReportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for form in self._people_forms():
+            form.full_clean()
         if self.with_received:
             self.received_at = self._when("received_on", "received_time", "The time received")
         data, children_at, adults_at = self._submission_data(cleaned)
@@ -403,18 +507,14 @@ class ReportForm(forms.Form):
 
         referrer = part("referrer_", [n.removeprefix("referrer_") for n in referrer_fields()])
         children, children_at = [], []
-        for index in range(self.children):
-            names = [n.removeprefix(f"child_{index}_") for n in child_fields(index)]
-            child = part(f"child_{index}_", names)
-            if _filled(child):
-                children.append(child)
+        for index, form in enumerate(self.child_forms):
+            if _filled(form.values):
+                children.append(form.values)
                 children_at.append(index)
         adults, adults_at = [], []
-        for index in range(self.adults):
-            names = [n.removeprefix(f"adult_{index}_") for n in adult_fields(index)]
-            adult = part(f"adult_{index}_", names)
-            if _filled(adult):
-                adults.append(adult)
+        for index, form in enumerate(self.adult_forms):
+            if _filled(form.values):
+                adults.append(form.values)
                 adults_at.append(index)
         consent = part("consent_", ["not_sought_reason", "notes"])
         if cleaned.get("consent"):
@@ -438,6 +538,11 @@ class ReportForm(forms.Form):
             self.add_error(None, message)
         elif name in self.fields and not self.has_error(name):
             self.add_error(name, message)
+        else:
+            for form in self._people_forms():
+                field = name.removeprefix(f"{form.prefix}_")
+                if field != name and field in form.fields and not form.has_error(field):
+                    form.add_error(field, message)
 
     def _field_for(self, loc: list[str], children_at: list[int], adults_at: list[int]):
         """The form field for a Submission error path (`children.1.date_of_birth`)."""

@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from frontdoor.govuk_fields import choice, date, text, textarea
+from frontdoor.govuk_fields import Asked, checkboxes, choice, date, text, textarea
 from frontdoor.people.corrections import CORRECTABLE, correctable_fields, details_digest
 from frontdoor.people.models import (
     NHS_NUMBER_MESSAGE,
@@ -39,25 +39,22 @@ class MatchForm(forms.Form):
         return cleaned
 
 
+# Asked at intake (staff and public forms alike) and when a person's details are corrected.
+SEX = Asked("Sex", choices=tuple(Sex.choices))
+DISABILITIES = Asked(
+    "Disability",
+    hint=(
+        "Select all that apply, as the Department for Education's codes name them. "
+        "Leave all unticked if not known."
+    ),
+    choices=tuple(Disability.choices),
+    exclusive=Disability.NONE.value,
+)
+
+
 def disabilities_field() -> forms.Field:
     """The DfE's disability codes that apply, as checkboxes (none ticked: not known)."""
-    field = forms.MultipleChoiceField(
-        label="Disability",
-        help_text=(
-            "Select all that apply, as the Department for Education's codes name them. "
-            "Leave all unticked if not known."
-        ),
-        # "No disability" last, after "or", as the design system draws a "none" box.
-        choices=[
-            *(c for c in Disability.choices if c[0] != Disability.NONE),
-            (Disability.NONE.value, Disability.NONE.label),
-        ],
-        required=False,
-        error_messages={"invalid_choice": "Select the disabilities from the list"},
-    )
-    field.govuk = "checkboxes"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
-    field.exclusive = Disability.NONE.value  # type: ignore[attr-defined]  # as above
-    return field
+    return checkboxes(DISABILITIES, invalid_message="Select the disabilities from the list")
 
 
 class CorrectionForm(forms.Form):
@@ -85,7 +82,7 @@ class CorrectionForm(forms.Form):
                 described_as="Expected date of birth",
                 hint="An unborn child only. For example, 27 3 2026",
             ),
-            "sex": choice("Sex", Sex.choices, govuk="radios"),
+            "sex": choice(SEX, govuk="radios"),
             "gender": choice("Gender", Gender.choices, govuk="radios"),
             "ethnicity": text("Ethnicity"),
             "first_language": text("First language"),

@@ -231,3 +231,8 @@ def months_before(day: dt.date, months: int) -> dt.date:
     month += 1
     last_day = calendar_module.monthrange(year, month)[1]
     return dt.date(year, month, min(day.day, last_day))
+
+
+def london_datetime(day: dt.date, at: dt.time) -> dt.datetime:
+    """A date and a wall-clock time typed in London, as an aware datetime."""
+    return dt.datetime.combine(day, at, tzinfo=LONDON)

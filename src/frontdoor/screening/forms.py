@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
-from frontdoor.intake.forms import date, london_datetime, time
+from frontdoor.govuk_fields import date, time
 from frontdoor.intake.models import YesNoUnknown
 from frontdoor.people.postcodes import childrens_services_authorities
+from frontdoor.policy.clocks import london_datetime
 from frontdoor.policy.rag import NOT_GOING_TO_MASH, Rag
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.screening.concerns import DERIVED, Concern

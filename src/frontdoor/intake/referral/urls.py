@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontdoor.intake import referral_form as views
+from frontdoor.intake.referral import views
 
 app_name = "refer"
 urlpatterns = [

@@ -1,4 +1,4 @@
-"""The public online multi-agency referral form (MARF), /refer/: no sign-in (R1-R6, R10-R16).
+"""The pages of the public online referral form (MARF), /refer/: no sign-in (R1-R6, R10-R16).
 
 A journey of question pages, kept in the referrer's session under one key per journey (its id is
 in the URL and is the submission key), each page checked with the part of `intake.submissions`
@@ -28,7 +28,6 @@ from django.views.decorators.cache import never_cache
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from frontdoor.errors import DomainError
-from frontdoor.intake import referral_forms as questions
 from frontdoor.intake.attachments import (
     MAX_DOCUMENTS,
     PENDING_PREFIX,
@@ -37,7 +36,8 @@ from frontdoor.intake.attachments import (
     clean_name,
 )
 from frontdoor.intake.models import Channel, ReferrerType
-from frontdoor.intake.referral_forms import PageForm, Question
+from frontdoor.intake.referral import questions
+from frontdoor.intake.referral.pages import PageForm, Question, answer_rows, flatten
 from frontdoor.intake.services import Recorded, record_written_referral, referrer_status
 from frontdoor.intake.submissions import (
     Adult,
@@ -200,7 +200,7 @@ def _save_part(
     A part spread over pages (the concern) is whole only after its last page, so a message about a
     question on another page is left for that page and "Check your answers".
     """
-    names = {question.name for question in questions.flatten(page_questions)}
+    names = {question.name for question in flatten(page_questions)}
     earlier = {k: v for k, v in state.get(part, {}).items() if k not in names}
     valid, messages = _validate(model, {**earlier, **values})
     page_messages = _page_messages(messages, names)
@@ -824,24 +824,21 @@ def _check_context(journey: str, state: dict[str, Any], errors: list[tuple[str, 
         "danger": dict(questions.DANGER[0].choices).get(state.get("danger", ""), ""),
         "phone_reference": state.get("phone_reference", ""),
         "referrer_type": dict(questions.WHO[0].choices).get(referrer_type, ""),
-        "referrer_rows": questions.answers(
+        "referrer_rows": answer_rows(
             questions.referrer_questions(referrer_type), state.get("referrer", {})
         ),
         "children": [
-            (index, child_name(child), questions.answers(questions.CHILD, child))
+            (index, child_name(child), answer_rows(questions.CHILD, child))
             for index, child in enumerate(state.get("children", []))
         ],
         "adults": [
-            (index, adult_name(adult), questions.answers(questions.ADULT, adult))
+            (index, adult_name(adult), answer_rows(questions.ADULT, adult))
             for index, adult in enumerate(state.get("adults", []))
         ],
         "concern_sections": [
-            (name, questions.answers(page_questions, concern))
-            for name, page_questions in _CONCERN_PAGES
+            (name, answer_rows(page_questions, concern)) for name, page_questions in _CONCERN_PAGES
         ],
-        "consent_rows": questions.answers(
-            questions.consent_questions(policy), state.get("consent", {})
-        ),
+        "consent_rows": answer_rows(questions.consent_questions(policy), state.get("consent", {})),
         "level": _level_in_words(state, policy),
         "documents": state.get("documents", []),
     }

@@ -1,0 +1,54 @@
+"""The questions a report asks, declared once for the staff forms and the public referral form.
+
+Only the questions both ask in the same words: each form draws them its own way (a select on the
+staff form, radios on the public form). What a person's sex and disabilities are asked as is the
+person record's (`people.forms`), shared with the correction of a person's details.
+"""
+
+from __future__ import annotations
+
+from frontdoor.govuk_fields import Asked
+from frontdoor.intake.models import Gender, YesNoUnknown
+from frontdoor.people.forms import DISABILITIES, SEX
+
+__all__ = [
+    "CHILD_LOCATION",
+    "DISABILITIES",
+    "DOMESTIC_ABUSE",
+    "ETHNICITY",
+    "FIRST_LANGUAGE",
+    "FIRST_NAME",
+    "GENDER",
+    "LAST_NAME",
+    "LEARNING_DIFFICULTIES",
+    "MENTAL_ILLNESS",
+    "POSTCODE",
+    "RELIGION",
+    "SCHOOL_OR_NURSERY",
+    "SEX",
+    "SPECIAL_NEEDS",
+    "YES_NO_UNKNOWN",
+]
+
+YES_NO_UNKNOWN = tuple((choice.value, choice.label) for choice in YesNoUnknown)
+
+# A child or an adult.
+FIRST_NAME = Asked("First name")
+LAST_NAME = Asked("Last name")
+GENDER = Asked("Gender", choices=tuple((choice.value, choice.label) for choice in Gender))
+ETHNICITY = Asked("Ethnicity")
+FIRST_LANGUAGE = Asked("First language")
+RELIGION = Asked("Religion")
+POSTCODE = Asked("Postcode", width="govuk-input--width-10")
+
+# A child.
+SCHOOL_OR_NURSERY = Asked("School or nursery")
+SPECIAL_NEEDS = Asked("Special educational needs or disabilities")
+
+# The concern (R6).
+CHILD_LOCATION = Asked("Where is the child now, and how are they?")
+DOMESTIC_ABUSE = Asked("Is the household affected by domestic abuse?", choices=YES_NO_UNKNOWN)
+MENTAL_ILLNESS = Asked("Is the household affected by mental illness?", choices=YES_NO_UNKNOWN)
+LEARNING_DIFFICULTIES = Asked(
+    "Is the household affected by learning difficulties?", choices=YES_NO_UNKNOWN
+)
