@@ -3,14 +3,50 @@
 from django.db import models
 
 
+class Channel(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    SMS = "sms", "Text message"
+
+
+class Delivery(models.TextChoices):
+    """What the sending service last said of a message after taking it (GOV.UK Notify's statuses).
+
+    The Django mail backend says nothing after taking a message, so its messages stay blank.
+    """
+
+    SENDING = "sending", "Sending"
+    DELIVERED = "delivered", "Delivered"
+    # Notify: the address or number does not exist, or the provider refused it for good.
+    PERMANENT_FAILURE = "permanent-failure", "Not delivered: the address or number is wrong"
+    # Notify: the inbox was full or the phone off for 72 hours; Notify has stopped trying.
+    TEMPORARY_FAILURE = "temporary-failure", "Not delivered: the inbox was full or the phone off"
+    # Notify: a fault between Notify and its provider; the message did not leave.
+    TECHNICAL_FAILURE = "technical-failure", "Not delivered: a fault at GOV.UK Notify"
+    # Refused before sending (a number that is not a mobile, an address Notify will not take).
+    REFUSED = "refused", "Not sent: the sending service refused the address or number"
+
+
+FAILED = (
+    Delivery.PERMANENT_FAILURE,
+    Delivery.TEMPORARY_FAILURE,
+    Delivery.TECHNICAL_FAILURE,
+    Delivery.REFUSED,
+)
+FINAL = (Delivery.DELIVERED, *FAILED)
+
+
 class Message(models.Model):
-    """One e-mail to send. Its key makes queueing idempotent: the same event never queues twice."""
+    """One e-mail or text message to send. Its key makes queueing idempotent: the same event never
+    queues twice, and it is the reference the sending service keeps, so a send is never repeated.
+    """
 
     # What caused the message, e.g. "decision-41-referrer-feedback-7": unique, so a retried
     # decision or task cannot queue a second copy.
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=60)
-    to = models.EmailField()
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    # An e-mail address, or a mobile number for a text message.
+    to = models.CharField(max_length=254)
     subject = models.CharField(max_length=200)
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -21,9 +57,18 @@ class Message(models.Model):
     last_error = models.TextField(blank=True)
     # After a failed send, not tried again before this (the wait doubles with each failure).
     retry_at = models.DateTimeField(null=True, blank=True)
+    # The sending service's own id for the message (GOV.UK Notify's notification id), and what it
+    # last said of its delivery; a failure there is final and shown where the message came from.
+    provider_id = models.CharField(max_length=64, blank=True)
+    delivery = models.CharField(max_length=30, choices=Delivery.choices, blank=True)
+    delivery_checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to}"
+
+    @property
+    def undelivered(self) -> bool:
+        return self.delivery in FAILED
