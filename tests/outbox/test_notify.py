@@ -92,13 +92,13 @@ def test_a_wrong_key_is_refused_and_tried_again_later(notify, settings):
 
 
 def test_a_number_notify_will_not_take_is_given_up_at_once_and_shown_as_undelivered(notify):
-    message = queue(to="01632 960001", channel="sms")
+    message = queue(to="01632 960001", channel="sms", about="C-1")
     assert send_pending() == 0
     message.refresh_from_db()
     assert message.delivery == Delivery.REFUSED
     assert "ValidationError: phone_number Not a UK mobile number" in message.last_error
     assert list(gave_up()) == [message]
-    assert list(undelivered([message.key])) == [message]
+    assert list(undelivered(about="C-1", kind="referrer_feedback")) == [message]
     assert send_pending() == 0
 
 
@@ -138,8 +138,8 @@ def test_a_message_whose_sender_died_is_looked_up_before_it_is_sent_again(notify
 
 
 def test_the_delivery_check_records_what_notify_says(notify):
-    told = queue(key="a")
-    bounced = queue(key="b", to="nobody@school.example")
+    told = queue(key="a", about="C-1")
+    bounced = queue(key="b", to="nobody@school.example", about="C-1")
     assert send_pending() == 2
     told.refresh_from_db()
     bounced.refresh_from_db()
@@ -150,7 +150,7 @@ def test_the_delivery_check_records_what_notify_says(notify):
     bounced.refresh_from_db()
     assert told.delivery == Delivery.DELIVERED and not told.undelivered
     assert bounced.delivery == Delivery.PERMANENT_FAILURE and bounced.undelivered
-    assert list(undelivered(["a", "b"])) == [bounced]
+    assert list(undelivered(about="C-1", kind="referrer_feedback")) == [bounced]
     asked = len(notify.requests)
     assert check_deliveries() == 0  # final statuses are not asked about again
     assert len(notify.requests) == asked

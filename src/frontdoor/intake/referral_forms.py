@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from django.http import QueryDict
 
-from frontdoor.intake.models import Consent, Gender, ReferrerType, YesNoUnknown
+from frontdoor.intake.models import Consent, FeedbackBy, Gender, ReferrerType, YesNoUnknown
 from frontdoor.policy.schema import Policy
 
 Kind = Literal["text", "textarea", "radios", "date", "checkbox"]
@@ -318,6 +318,25 @@ _PHONE = Question(
 _EMAIL = Question("email", "Email address", autocomplete="email", input_type="email")
 
 
+# R30: a professional is told the outcome, by e-mail or, with their agreement, by text message.
+_FEEDBACK_BY = Question(
+    "feedback_by",
+    "How should we tell you the outcome of this referral?",
+    kind="radios",
+    choices=tuple((choice.value, choice.label) for choice in FeedbackBy),
+    reveals={
+        FeedbackBy.TEXT.value: (
+            Question(
+                "agrees_to_contact",
+                "I agree to be sent a text message about this referral at the number I gave",
+                kind="checkbox",
+                hint="The number must be a UK mobile number",
+            ),
+        )
+    },
+)
+
+
 def referrer_questions(referrer_type: str) -> tuple[Question, ...]:
     """A professional gives work contact details; the public and family how to reach them;
     an anonymous referrer is asked no name or contact details at all (R11)."""
@@ -336,6 +355,7 @@ def referrer_questions(referrer_type: str) -> tuple[Question, ...]:
             ),
             Question("email", "Work email address", autocomplete="email", input_type="email"),
             _RELATIONSHIP,
+            _FEEDBACK_BY,
         )
     if referrer_type == ReferrerType.ANONYMOUS:
         return (_RELATIONSHIP,)

@@ -14,16 +14,17 @@ class Delivery(models.TextChoices):
     The Django mail backend says nothing after taking a message, so its messages stay blank.
     """
 
-    SENDING = "sending", "Sending"
-    DELIVERED = "delivered", "Delivered"
+    # The labels say what happened, to follow "could not be delivered: ".
+    SENDING = "sending", "it is being sent"
+    DELIVERED = "delivered", "it was delivered"
     # Notify: the address or number does not exist, or the provider refused it for good.
-    PERMANENT_FAILURE = "permanent-failure", "Not delivered: the address or number is wrong"
+    PERMANENT_FAILURE = "permanent-failure", "the address or number does not exist"
     # Notify: the inbox was full or the phone off for 72 hours; Notify has stopped trying.
-    TEMPORARY_FAILURE = "temporary-failure", "Not delivered: the inbox was full or the phone off"
+    TEMPORARY_FAILURE = "temporary-failure", "the inbox was full or the phone was off for 3 days"
     # Notify: a fault between Notify and its provider; the message did not leave.
-    TECHNICAL_FAILURE = "technical-failure", "Not delivered: a fault at GOV.UK Notify"
+    TECHNICAL_FAILURE = "technical-failure", "GOV.UK Notify could not pass it on"
     # Refused before sending (a number that is not a mobile, an address Notify will not take).
-    REFUSED = "refused", "Not sent: the sending service refused the address or number"
+    REFUSED = "refused", "the address or number was refused when it was sent"
 
 
 FAILED = (
@@ -44,6 +45,9 @@ class Message(models.Model):
     # decision or task cannot queue a second copy.
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=60)
+    # What the message is about, if anything: a contact's reference, so the contact's page can
+    # say when a message about it could not be delivered.
+    about = models.CharField(max_length=40, blank=True, db_index=True)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     # An e-mail address, or a mobile number for a text message.
     to = models.CharField(max_length=254)

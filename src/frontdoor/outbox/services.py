@@ -29,7 +29,7 @@ from django.utils import timezone
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
-from frontdoor.outbox.models import FINAL, Channel, Delivery, Message
+from frontdoor.outbox.models import FAILED, FINAL, Channel, Delivery, Message
 from frontdoor.outbox.senders import Refused, sender
 
 if TYPE_CHECKING:
@@ -88,13 +88,27 @@ def send_again(*, message: Message, by: User) -> Message:
 
 
 def queue_message(
-    *, key: str, kind: str, to: str, subject: str, body: str, channel: str = Channel.EMAIL
+    *,
+    key: str,
+    kind: str,
+    to: str,
+    subject: str,
+    body: str,
+    channel: str = Channel.EMAIL,
+    about: str = "",
 ) -> Message:
     """Queue one e-mail (or text message, to a mobile number); queueing the same key again returns
     the message already queued."""
     message, _ = Message.objects.get_or_create(
         key=key,
-        defaults={"kind": kind, "to": to, "subject": subject, "body": body, "channel": channel},
+        defaults={
+            "kind": kind,
+            "to": to,
+            "subject": subject,
+            "body": body,
+            "channel": channel,
+            "about": about,
+        },
     )
     transaction.on_commit(_wake_sender)
     return message
@@ -213,14 +227,15 @@ def check_deliveries(*, limit: int = 200) -> int:
         Message.objects.filter(pk=message.pk).update(
             delivery=delivery, delivery_checked_at=timezone.now()
         )
-        if delivery in FINAL and delivery != Delivery.DELIVERED:
+        if delivery in FAILED:
             log.warning("outbox message %s not delivered: %s", message.pk, delivery)
             failed += 1
     return failed
 
 
-def undelivered(keys: list[str]) -> QuerySet[Message]:
-    """Of the messages with these keys, those that will never reach their recipient."""
-    return Message.objects.filter(key__in=keys).filter(
-        delivery__in=[d for d in FINAL if d != Delivery.DELIVERED]
+def undelivered(*, about: str, kind: str) -> QuerySet[Message]:
+    """The messages of a kind about something (a contact's reference) that will never reach
+    their recipient, the oldest first."""
+    return Message.objects.filter(about=about, kind=kind, delivery__in=FAILED).order_by(
+        "created_at", "id"
     )
