@@ -128,6 +128,16 @@ def test_a_send_notify_took_without_answering_is_not_sent_twice(notify):
     assert ("GET", "/v2/notifications?reference=decision-1-feedback-1") in notify.requests
 
 
+def test_sending_again_by_hand_after_an_uncertain_failure_does_not_send_twice(notify):
+    message = queue()
+    notify.drop_after_taking = True
+    assert send_pending() == 0
+    # An administrator sends it again: the count of attempts starts afresh.
+    Message.objects.filter(pk=message.pk).update(attempts=0, retry_at=None)
+    assert send_pending() == 1
+    assert len(notify.sent()) == 1
+
+
 def test_a_message_whose_sender_died_is_looked_up_before_it_is_sent_again(notify):
     queue()
     assert send_pending() == 1

@@ -112,9 +112,10 @@ class NotifySender:
         from notifications_python_client.errors import HTTPError
 
         try:
-            # A first attempt cannot have reached Notify; any later one may follow a send Notify
-            # took without Front Door hearing so.
-            earlier = self._already_sent(message) if message.attempts > 1 else None
+            # A first attempt cannot have reached Notify; any later one (or one an administrator
+            # asked for after a failure) may follow a send Notify took without Front Door hearing.
+            tried_before = message.attempts > 1 or bool(message.last_error)
+            earlier = self._already_sent(message) if tried_before else None
             if earlier is not None:
                 return Sent(earlier["id"], NOTIFY_STATUSES.get(earlier["status"], ""))
             template = notify_template(message.kind, message.channel)
