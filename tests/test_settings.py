@@ -1,10 +1,14 @@
-"""Settings read from the environment: the console log level."""
+"""Settings read from the environment: the console log level, the outbox's sender."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
+
+# The checkout's own code, whichever checkout an installed package points at.
+SRC = str(Path(__file__).resolve().parents[1] / "src")
 
 LOG_BOTH = (
     "import django, logging; django.setup(); "
@@ -13,12 +17,14 @@ LOG_BOTH = (
 )
 
 
-def _console(level: str) -> subprocess.CompletedProcess:
+def _console(level: str, **settings: str) -> subprocess.CompletedProcess:
     env = {
         "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": SRC,
         "DJANGO_SETTINGS_MODULE": "frontdoor.settings",
         "FRONTDOOR_VAR_DIR": tempfile.mkdtemp(),
         "FRONTDOOR_LOG_LEVEL": level,
+        **settings,
     }
     return subprocess.run(
         [sys.executable, "-c", LOG_BOTH], env=env, capture_output=True, text=True, check=False
@@ -45,3 +51,24 @@ def test_an_unknown_level_is_refused_with_the_levels_allowed():
     assert "FRONTDOOR_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not 'LOUD'" in (
         wrong.stderr
     )
+
+
+def test_sending_through_notify_needs_a_whole_key_and_an_email_template():
+    refused = _console("ERROR", FRONTDOOR_OUTBOX_SENDER="notify")
+    assert refused.returncode != 0
+    assert "FRONTDOOR_NOTIFY_API_KEY must be the whole key" in refused.stderr
+    key = "frontdoor_test-" + "1" * 36 + "-" + "2" * 36
+    refused = _console("ERROR", FRONTDOOR_OUTBOX_SENDER="notify", FRONTDOOR_NOTIFY_API_KEY=key)
+    assert "FRONTDOOR_NOTIFY_TEMPLATES must name an email template" in refused.stderr
+    started = _console(
+        "ERROR",
+        FRONTDOOR_OUTBOX_SENDER="notify",
+        FRONTDOOR_NOTIFY_API_KEY=key,
+        FRONTDOOR_NOTIFY_TEMPLATES="email=abc, sms=def, referrer_feedback.sms=ghi",
+    )
+    assert started.returncode == 0, started.stderr
+
+
+def test_an_unknown_sender_is_refused():
+    refused = _console("ERROR", FRONTDOOR_OUTBOX_SENDER="pigeon")
+    assert "FRONTDOOR_OUTBOX_SENDER must be django or notify" in refused.stderr

@@ -18,7 +18,7 @@ from django.core.cache import cache
 
 from frontdoor.intake.attachments import remove_abandoned_uploads
 from frontdoor.mash.enquiries import chase
-from frontdoor.outbox.services import send_pending
+from frontdoor.outbox.services import check_deliveries, send_pending
 
 # A run is due this much before its interval has fully passed, so cron's minute (which is not
 # exactly sixty seconds apart from one run to the next) never skips a one-minute job.
@@ -27,6 +27,10 @@ EARLY = dt.timedelta(seconds=5)
 
 def _send_outbox() -> str:
     return f"sent {send_pending()} messages"
+
+
+def _check_deliveries() -> str:
+    return f"found {check_deliveries()} messages not delivered"
 
 
 def _chase_enquiries() -> str:
@@ -50,6 +54,9 @@ JOBS: tuple[Job, ...] = (
     # Messages are also sent by the background worker straight after each commit; this catches
     # any the worker missed and retries failed sends.
     Job("send-outbox", dt.timedelta(minutes=1), _send_outbox),
+    # GOV.UK Notify says within minutes whether a message arrived; a referrer not told shows on
+    # the contact soon enough to phone them the same day.
+    Job("check-deliveries", dt.timedelta(minutes=5), _check_deliveries),
     # R36: a Red enquiry is due in 2 hours, so agencies are chased within minutes of the mark.
     Job("chase-enquiries", dt.timedelta(minutes=1), _chase_enquiries),
     Job("remove-abandoned-uploads", dt.timedelta(hours=24), _remove_abandoned_uploads),

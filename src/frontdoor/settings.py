@@ -445,6 +445,49 @@ EMAIL_PORT = env_int("FRONTDOOR_EMAIL_PORT", default=25)
 EMAIL_USE_TLS = env_bool("FRONTDOOR_EMAIL_USE_TLS", default=PRODUCTION)
 DEFAULT_FROM_EMAIL = env_str("FRONTDOOR_FROM_EMAIL", "front-door@localhost")
 
+# Which sender takes messages from the outbox: "django" (the mail backend above: files, memory or
+# SMTP) or "notify" (GOV.UK Notify, e-mail and text messages). Notify needs an API key (a test
+# key sends nothing to anyone) and its templates: a generic e-mail template with ((subject)) and
+# ((body)), a generic text message template with ((body)), and optionally one per message kind
+# ("referrer_feedback.sms=<id>"). FRONTDOOR_NOTIFY_BASE_URL points at another Notify-compatible
+# service (the tests start one of their own). See docs/notify.md.
+FRONTDOOR_OUTBOX_SENDER = env_str("FRONTDOOR_OUTBOX_SENDER", "django")
+if FRONTDOOR_OUTBOX_SENDER not in {"django", "notify"}:
+    raise ImproperlyConfigured(
+        f"FRONTDOOR_OUTBOX_SENDER must be django or notify, not {FRONTDOOR_OUTBOX_SENDER!r}."
+    )
+FRONTDOOR_NOTIFY_API_KEY = env_str("FRONTDOOR_NOTIFY_API_KEY", "")
+FRONTDOOR_NOTIFY_BASE_URL = env_str(
+    "FRONTDOOR_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+
+
+def _notify_templates(name: str) -> dict[str, str]:
+    templates = {}
+    for item in env_list(name, default=[]):
+        which, _, template_id = item.partition("=")
+        if not which.strip() or not template_id.strip():
+            raise ImproperlyConfigured(
+                f"{name} takes which=template-id pairs separated by commas, not {item!r}."
+            )
+        templates[which.strip()] = template_id.strip()
+    return templates
+
+
+# "email=<id>,sms=<id>,referrer_feedback.sms=<id>": a kind's own template, else its channel's.
+FRONTDOOR_NOTIFY_TEMPLATES = _notify_templates("FRONTDOOR_NOTIFY_TEMPLATES")
+if FRONTDOOR_OUTBOX_SENDER == "notify":
+    if len(FRONTDOOR_NOTIFY_API_KEY) < 74:
+        raise ImproperlyConfigured(
+            "FRONTDOOR_NOTIFY_API_KEY must be the whole key Notify gave (name, service id and "
+            "secret) when FRONTDOOR_OUTBOX_SENDER is notify."
+        )
+    if "email" not in FRONTDOOR_NOTIFY_TEMPLATES:
+        raise ImproperlyConfigured(
+            "FRONTDOOR_NOTIFY_TEMPLATES must name an email template when FRONTDOOR_OUTBOX_SENDER "
+            "is notify."
+        )
+
 LOG_LEVEL = env_str("FRONTDOOR_LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(

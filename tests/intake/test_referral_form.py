@@ -936,3 +936,27 @@ def test_r5_the_public_form_asks_for_the_expectant_parent_and_one_under_18_is_a_
     contact = Contact.objects.get()
     assert contact.children.get(expectant_parent=True).first_name == "Kay"
     assert contact.adults.get().expectant_parent
+
+
+def test_r30_a_professional_asks_to_be_told_by_text_and_agrees_to_it(client):
+    journey = start(client)
+    post(client, url("who", journey), {"type": "professional"})
+    details = {
+        "name": "Pat",
+        "agency": "School",
+        "role": "Teacher",
+        "phone": "0151 934 4013",
+        "feedback_by": "text",
+    }
+    refused = post(client, url("referrer", journey), details, expect=400)
+    assert errors(refused) == [
+        "Enter a UK mobile number to be told by text, like 07700 900123",
+        "Confirm that the front door may send you a text message",
+    ]
+    post(
+        client,
+        url("referrer", journey),
+        {**details, "phone": "07700 900123", "agrees_to_contact": "yes"},
+    )
+    check = client.get(url("check", journey)).content.decode()
+    assert "By text message" in check

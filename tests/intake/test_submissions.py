@@ -155,3 +155,28 @@ def test_a_text_rule_reads_the_same_in_the_openapi_document_as_on_the_server(rul
     in_the_document = jsonschema_rs.validator_for({"pattern": rule}).is_valid(typed)
     on_the_server = re.search(rule, _STRIPPED.validate_python(typed)) is not None
     assert in_the_document == on_the_server
+
+
+PROFESSIONAL = submission_data()["referrer"]
+
+
+def test_r30_a_text_needs_a_uk_mobile_number_and_the_referrers_agreement():
+    found = problems(referrer={**PROFESSIONAL, "feedback_by": "text"})
+    assert found == {
+        "referrer.phone": "Enter a UK mobile number to be told by text, like 07700 900123",
+        "referrer.agrees_to_contact": "Confirm that the front door may send you a text message",
+    }
+    agreed = {**PROFESSIONAL, "phone": "+44 7700 900123", "feedback_by": "text"}
+    referrer = Submission.model_validate(
+        submission_data(referrer={**agreed, "agrees_to_contact": True})
+    ).referrer
+    assert (referrer.feedback_by, referrer.agrees_to_contact) == ("text", True)
+
+
+def test_r30_an_email_needs_an_address():
+    found = problems(referrer={**PROFESSIONAL, "email": "", "feedback_by": "email"})
+    assert found == {"referrer.email": "Enter an email address to be told by email"}
+
+
+def test_r30_an_anonymous_referrer_cannot_ask_to_be_told():
+    assert "referrer" in problems(referrer={"type": "anonymous", "feedback_by": "email"})

@@ -417,8 +417,14 @@ def test_cron_every_minute_runs_each_job_at_its_own_interval():
         [name for name, _, _ in run_due(start + dt.timedelta(minutes=minute, seconds=-minute))]
         for minute in range(3)
     ]
-    assert ran[0] == ["send-outbox", "chase-enquiries", "remove-abandoned-uploads"]
-    # The daily clean-up waits its day; the one-minute jobs run every minute.
+    assert ran[0] == [
+        "send-outbox",
+        "check-deliveries",
+        "chase-enquiries",
+        "remove-abandoned-uploads",
+    ]
+    # The daily clean-up waits its day, the delivery check its five minutes; the one-minute jobs
+    # run every minute.
     assert ran[1] == ran[2] == ["send-outbox", "chase-enquiries"]
     assert [name for name, _, _ in run_due(start + dt.timedelta(minutes=2, seconds=10))] == []
     assert "remove-abandoned-uploads" in [

@@ -484,3 +484,65 @@ def test_the_contact_page_says_a_replaced_follow_up_is_not_needed(client, contac
     client.force_login(manager)
     page = client.get(f"/contacts/{contact.reference}/screening/")
     assert "Not needed: replaced by the revised decision" in page.content.decode()
+
+
+TEXTING_REFERRER = {
+    "type": "professional",
+    "name": "Pat Referrer",
+    "agency": "Litherland High School",
+    "role": "Designated safeguarding lead",
+    "phone": "07700 900123",
+    "email": "pat@school.example",
+    "feedback_by": "text",
+    "agrees_to_contact": True,
+}
+
+
+def test_r30_a_referrer_who_asked_for_a_text_and_agreed_is_sent_one(make_contact, manager):
+    contact = make_contact(referrer=TEXTING_REFERRER)
+    decision = decide(contact, contact.children.first(), manager)
+    message = Message.objects.get(kind="referrer_feedback")
+    assert (message.channel, message.to) == ("sms", "07700 900123")
+    assert decision.outcome_label in message.body and contact.reference in message.body
+    assert "Ellis" not in message.body  # a text may be read on a locked screen
+    feedback = FollowUp.objects.get(kind=FollowUp.Kind.REFERRER_FEEDBACK)
+    assert feedback.done_at == DECIDED
+    assert "text message to 07700 900123" in feedback.note
+
+
+def test_r30_no_text_without_the_referrers_recorded_agreement(make_contact, manager):
+    from frontdoor.intake.models import Report
+
+    contact = make_contact(referrer=TEXTING_REFERRER)
+    Report.objects.filter(contact=contact).update(referrer_agrees_to_contact=False)
+    decide(contact, contact.children.first(), manager)
+    message = Message.objects.get(kind="referrer_feedback")
+    assert (message.channel, message.to) == ("email", "pat@school.example")
+
+
+def test_r30_feedback_notify_could_not_deliver_shows_on_the_contact(
+    client, make_contact, manager, settings
+):
+    from frontdoor.outbox.services import check_deliveries
+    from tests.outbox.notify_server import API_KEY, EMAIL_TEMPLATE, SMS_TEMPLATE, NotifyServer
+
+    contact = make_contact(referrer=TEXTING_REFERRER)
+    decide(contact, contact.children.first(), manager)
+    client.force_login(manager)
+    url = f"/contacts/{contact.reference}/"
+    assert "could not be delivered" not in client.get(url).content.decode()
+    with NotifyServer() as notify:
+        settings.FRONTDOOR_OUTBOX_SENDER = "notify"
+        settings.FRONTDOOR_NOTIFY_API_KEY = API_KEY
+        settings.FRONTDOOR_NOTIFY_BASE_URL = notify.url
+        settings.FRONTDOOR_NOTIFY_TEMPLATES = {"email": EMAIL_TEMPLATE, "sms": SMS_TEMPLATE}
+        assert send_pending() >= 1
+        [text] = notify.sent("sms")
+        assert text["phone_number"] == "07700 900123"
+        notify.set_status(text["id"], "permanent-failure")
+        assert check_deliveries() == 1
+    page = client.get(url).content.decode()
+    assert (
+        "The feedback text message to the referrer (07700 900123) could not be delivered: "
+        "the address or number does not exist. Phone them instead."
+    ) in " ".join(page.split())

@@ -35,7 +35,14 @@ from frontdoor.govuk_fields import (
 )
 from frontdoor.intake import report_questions as asked
 from frontdoor.intake.attachments import MAX_DOCUMENTS, check_file, clean_name, size_in_words
-from frontdoor.intake.models import Channel, Consent, Gender, ReferrerType, YesNoUnknown
+from frontdoor.intake.models import (
+    Channel,
+    Consent,
+    FeedbackBy,
+    Gender,
+    ReferrerType,
+    YesNoUnknown,
+)
 from frontdoor.intake.services import FUTURE_TOLERANCE
 from frontdoor.intake.submissions import Submission, error_messages
 from frontdoor.people.forms import disabilities_field
@@ -133,6 +140,19 @@ def referrer_fields() -> dict[str, forms.Field]:
         "referrer_email": text("E-mail address"),
         "referrer_address": _field(forms.CharField(label="Address", required=False), "textarea"),
         "referrer_relationship_to_child": text("Relationship to the child or children"),
+        # R30: the outcome goes to a professional referrer as they ask.
+        "referrer_feedback_by": choice(
+            "How should the front door tell you the outcome?",
+            FeedbackBy.choices,
+            hint=(
+                "For a professional. By e-mail to the address above, or by text message to the "
+                "telephone number above if it is a mobile"
+            ),
+        ),
+        "referrer_agrees_to_contact": checkbox(
+            "I agree to be contacted about this referral at the address or number I gave",
+            hint="Needed for a text message",
+        ),
     }
 
 

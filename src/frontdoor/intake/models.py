@@ -44,6 +44,13 @@ class ReferrerType(models.TextChoices):
     ANONYMOUS = "anonymous", "Anonymous"
 
 
+class FeedbackBy(models.TextChoices):
+    """How a referrer asked to be told the outcome (R30)."""
+
+    EMAIL = "email", "By e-mail"
+    TEXT = "text", "By text message"
+
+
 class Consent(models.TextChoices):
     """What the referrer says about the consent of those with parental responsibility (R12-R16)."""
 
@@ -227,6 +234,11 @@ class Report(models.Model):
     referrer_email = models.EmailField(blank=True)
     referrer_address = models.TextField(blank=True)
     referrer_relationship = models.CharField(max_length=200, blank=True)
+    # R30: how the referrer asked to be told the outcome (blank: not asked, so by e-mail if they
+    # gave an address), and whether they agreed to be contacted at the number or address given.
+    # A text message goes to a mobile number only with that agreement.
+    referrer_feedback_by = models.CharField(max_length=10, choices=FeedbackBy.choices, blank=True)
+    referrer_agrees_to_contact = models.BooleanField(default=False)
 
     # R6: what a referral should capture.
     worry = models.TextField()

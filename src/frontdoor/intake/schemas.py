@@ -58,6 +58,8 @@ class ReferrerOut(Schema):
     email: str
     address: str
     relationship_to_child: str
+    feedback_by: str
+    agrees_to_contact: bool
 
 
 class ConcernOut(Schema):
@@ -96,7 +98,7 @@ class ReportOut(Schema):
     summary: str
 
     @staticmethod
-    def resolve_referrer(report: Report) -> dict[str, str]:
+    def resolve_referrer(report: Report) -> dict[str, str | bool]:
         return {
             "type": report.referrer_type,
             "name": report.referrer_name,
@@ -106,6 +108,8 @@ class ReportOut(Schema):
             "email": report.referrer_email,
             "address": report.referrer_address,
             "relationship_to_child": report.referrer_relationship,
+            "feedback_by": report.referrer_feedback_by,
+            "agrees_to_contact": report.referrer_agrees_to_contact,
         }
 
     @staticmethod

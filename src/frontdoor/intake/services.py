@@ -236,6 +236,8 @@ def _add_report(
         referrer_email=referrer.email,
         referrer_address=referrer.address,
         referrer_relationship=referrer.relationship_to_child,
+        referrer_feedback_by=referrer.feedback_by,
+        referrer_agrees_to_contact=referrer.agrees_to_contact,
         consent=consent.consent,
         consent_not_sought_reason=consent.not_sought_reason,
         consent_notes=consent.notes,

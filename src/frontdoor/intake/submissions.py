@@ -29,7 +29,14 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-from frontdoor.intake.models import Channel, Consent, Gender, ReferrerType, YesNoUnknown
+from frontdoor.intake.models import (
+    Channel,
+    Consent,
+    FeedbackBy,
+    Gender,
+    ReferrerType,
+    YesNoUnknown,
+)
 from frontdoor.people.models import (
     NHS_NUMBER_MESSAGE,
     OLDEST_BIRTH_DATE,
@@ -164,6 +171,12 @@ def _referrer_schema(schema: dict) -> None:
     schema["anyOf"] = branches
 
 
+def is_uk_mobile(number: str) -> bool:
+    """A UK mobile number (07..., +44 7...), the only kind GOV.UK Notify texts by default."""
+    digits = re.sub(r"[\s()-]", "", number)
+    return re.fullmatch(r"(?:\+44|0044|0)7\d{9}", digits) is not None
+
+
 class Referrer(Shape):
     """Who is telling us (R11: a non-professional's identity is protected)."""
 
@@ -177,11 +190,15 @@ class Referrer(Shape):
     email: Annotated[ShortText, EmailAddress] = ""
     address: LongText = ""
     relationship_to_child: ShortText = ""
+    # R30: how the referrer would like to be told the outcome, and their agreement to be
+    # contacted about this referral at the address or number given (a text needs it).
+    feedback_by: FeedbackBy | Literal[""] = ""
+    agrees_to_contact: bool = False
 
     @model_validator(mode="after")
     def _enough_to_call_back(self) -> Referrer:
         if self.type == ReferrerType.ANONYMOUS:
-            if any(getattr(self, field) for field in ANONYMOUS_WITHHOLDS):
+            if any(getattr(self, field) for field in ANONYMOUS_WITHHOLDS) or self.feedback_by:
                 raise ValueError("An anonymous referral gives no name or contact details")
             return self
         problems = {
@@ -193,9 +210,23 @@ class Referrer(Shape):
             getattr(self, field) for field in PROFESSIONAL_CALL_BACK
         ):
             problems["phone"] = "Enter a work telephone number or email address"
+        problems = self._enough_to_tell_the_outcome() | problems
         if problems:
             raise FieldError(problems)
         return self
+
+    def _enough_to_tell_the_outcome(self) -> dict[str, str]:
+        problems = {}
+        if self.feedback_by == FeedbackBy.TEXT:
+            if not is_uk_mobile(self.phone):
+                problems["phone"] = "Enter a UK mobile number to be told by text, like 07700 900123"
+            if not self.agrees_to_contact:
+                problems["agrees_to_contact"] = (
+                    "Confirm that the front door may send you a text message"
+                )
+        if self.feedback_by == FeedbackBy.EMAIL and not self.email:
+            problems["email"] = "Enter an email address to be told by email"
+        return problems
 
 
 def _dates_note(earliest: str, latest: str) -> dict:

@@ -32,6 +32,7 @@ from frontdoor.intake.forms import (
     ReportForm,
 )
 from frontdoor.intake.models import Consultation, Contact
+from frontdoor.outbox.services import undelivered
 from frontdoor.people.postcodes import check_postcode
 from frontdoor.people.selectors import corrections_on_contact
 from frontdoor.people.views import restricted_page
@@ -111,6 +112,10 @@ def contact(request: HttpRequest, reference: str) -> HttpResponse:
             "can_screen": can(request.user, "contact.screen"),
             "children": children,
             "corrections": list(corrections_on_contact(found.reference)),
+            # R30: a referrer the outcome did not reach, to be phoned instead.
+            "feedback_undelivered": list(
+                undelivered(about=found.reference, kind="referrer_feedback")
+            ),
         },
     )
 

@@ -8,6 +8,11 @@ sent again after `CLAIM_EXPIRES` (the mail server may have taken it): at-least-o
 A failed send is tried again after a wait that doubles with each failure (`retry_delay`), up to
 `MAX_ATTEMPTS` times; then the sender gives up on it, and the administrators' outbox page lists it
 with its error until someone sends it again (`send_again`) or it is seen to be undeliverable.
+
+The sender is Django's mail backend or GOV.UK Notify (`senders`, chosen by the settings). Notify
+says later whether a message arrived: `check_deliveries` asks it, and a message that failed for
+good (a wrong address or number, refused when sent or bounced after) is recorded as undelivered so
+whatever caused it can say so where people look: a referrer not told shows on the contact.
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ import logging
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -25,7 +29,8 @@ from django.utils import timezone
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
-from frontdoor.outbox.models import Message
+from frontdoor.outbox.models import FAILED, FINAL, Channel, Delivery, Message
+from frontdoor.outbox.senders import Refused, sender
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -82,10 +87,28 @@ def send_again(*, message: Message, by: User) -> Message:
     return message
 
 
-def queue_message(*, key: str, kind: str, to: str, subject: str, body: str) -> Message:
-    """Queue one e-mail; queueing the same key again returns the message already queued."""
+def queue_message(
+    *,
+    key: str,
+    kind: str,
+    to: str,
+    subject: str,
+    body: str,
+    channel: str = Channel.EMAIL,
+    about: str = "",
+) -> Message:
+    """Queue one e-mail (or text message, to a mobile number); queueing the same key again returns
+    the message already queued."""
     message, _ = Message.objects.get_or_create(
-        key=key, defaults={"kind": kind, "to": to, "subject": subject, "body": body}
+        key=key,
+        defaults={
+            "kind": kind,
+            "to": to,
+            "subject": subject,
+            "body": body,
+            "channel": channel,
+            "about": about,
+        },
     )
     transaction.on_commit(_wake_sender)
     return message
@@ -140,18 +163,25 @@ def _claim_next(now: dt.datetime) -> Message | None:
 def send_pending(*, limit: int = 100) -> int:
     """Send up to `limit` waiting messages; the number sent."""
     sent = 0
+    through = sender()
     for _ in range(limit):
         now = timezone.now()
         message = _claim_next(now)
         if message is None:
             break
         try:
-            EmailMessage(
-                subject=message.subject,
-                body=message.body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[message.to],
-            ).send()
+            taken = through.send(message)
+        except Refused as error:
+            # Sending again would be refused again: given up at once, and shown as undelivered.
+            log.warning("outbox message %s refused: %s", message.pk, error)
+            Message.objects.filter(pk=message.pk).update(
+                last_error=str(error),
+                claimed_at=None,
+                attempts=MAX_ATTEMPTS,
+                delivery=Delivery.REFUSED,
+                delivery_checked_at=timezone.now(),
+            )
+            continue
         except Exception as error:
             # Kept with the reason; the next attempt waits longer each time rather than spending
             # every attempt against a mail relay that is down now.
@@ -162,6 +192,50 @@ def send_pending(*, limit: int = 100) -> int:
                 retry_at=timezone.now() + retry_delay(message.attempts),
             )
             continue
-        Message.objects.filter(pk=message.pk).update(sent_at=timezone.now(), last_error="")
+        Message.objects.filter(pk=message.pk).update(
+            sent_at=timezone.now(),
+            last_error="",
+            provider_id=taken.provider_id,
+            delivery=taken.delivery,
+        )
         sent += 1
     return sent
+
+
+# Notify keeps a message's status for 7 days; after that there is nothing more to ask.
+DELIVERY_KNOWN_FOR = dt.timedelta(days=7)
+
+
+def check_deliveries(*, limit: int = 200) -> int:
+    """Ask the sending service what became of messages sent lately; the number now known to have
+    failed. A message is asked about until its delivery is final or Notify has forgotten it."""
+    now = timezone.now()
+    waiting = (
+        Message.objects.filter(sent_at__gte=now - DELIVERY_KNOWN_FOR)
+        .exclude(provider_id="")
+        .exclude(delivery__in=FINAL)
+        .order_by("delivery_checked_at", "sent_at")[:limit]
+    )
+    through = sender()
+    failed = 0
+    for message in waiting:
+        try:
+            delivery = through.delivery(message)
+        except Exception as error:  # asked again at the next run
+            log.warning("delivery of outbox message %s not known: %s", message.pk, error)
+            continue
+        Message.objects.filter(pk=message.pk).update(
+            delivery=delivery, delivery_checked_at=timezone.now()
+        )
+        if delivery in FAILED:
+            log.warning("outbox message %s not delivered: %s", message.pk, delivery)
+            failed += 1
+    return failed
+
+
+def undelivered(*, about: str, kind: str) -> QuerySet[Message]:
+    """The messages of a kind about something (a contact's reference) that will never reach
+    their recipient, the oldest first."""
+    return Message.objects.filter(about=about, kind=kind, delivery__in=FAILED).order_by(
+        "created_at", "id"
+    )

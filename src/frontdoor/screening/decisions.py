@@ -20,7 +20,8 @@ from django.utils import timezone
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError, StalePageError
-from frontdoor.intake.models import Contact, ReferrerType, Report, ReportedChild
+from frontdoor.intake.models import Contact, FeedbackBy, ReferrerType, Report, ReportedChild
+from frontdoor.outbox.models import Channel
 from frontdoor.outbox.services import queue_message
 from frontdoor.people.postcodes import authority_named
 from frontdoor.policy.clocks import LONDON, start_clock
@@ -686,35 +687,94 @@ def _tell_referrers(
                 f"Told of this outcome on {told.done_at.astimezone(LONDON):%d %B %Y}: the "  # type: ignore[union-attr]  # told: done
                 "revised decision did not change it."
             )
-        elif report.referrer_email:
-            changed = told is not None
-            queue_message(
-                key=f"decision-{decision.pk}-feedback-{report.pk}",
-                kind="referrer_feedback",
-                to=report.referrer_email,
-                subject=(
-                    f"Your referral {contact.reference}: the outcome has changed"
-                    if changed
-                    else f"Your referral {contact.reference}: the outcome"
-                ),
-                body=(
-                    f"Dear {report.referrer_name or 'referrer'},\n\n"
-                    f"Thank you for your referral of "
-                    f"{report.received_at.astimezone(LONDON):%d %B %Y} (reference "
-                    f"{contact.reference}) about {decision.child.first_name or 'the child'}.\n\n"
-                    + (
-                        f"We told you the outcome was: {told.decision.outcome_label}. It has "  # type: ignore[union-attr]  # changed: told
-                        f"been reviewed, and the outcome now is: {decision.outcome_label}.\n\n"
-                        if changed
-                        else f"The outcome: {decision.outcome_label}.\n\n"
-                    )
-                    + "If you have new concerns, contact the MASH on "
-                    f"{policy.contact_numbers.mash}.\n\n{policy.council.name}"
-                ),
+        else:
+            _queue_feedback(
+                policy=policy,
+                contact=contact,
+                decision=decision,
+                report=report,
+                told=told,
+                follow_up=follow_up,
+                now=now,
             )
-            follow_up.done_at = now
-            follow_up.note = f"E-mailed to {report.referrer_email} through the outbox."
         follow_up.save()
+
+
+def feedback_channel(report: Report) -> str | None:
+    """How a referrer is told the outcome (R30): by text message to a mobile number where they
+    asked so and agreed to be contacted, otherwise by e-mail to the address they gave; None
+    when they gave neither, and a worker must tell them another way."""
+    if (
+        report.referrer_feedback_by == FeedbackBy.TEXT
+        and report.referrer_agrees_to_contact
+        and report.referrer_phone
+    ):
+        return Channel.SMS
+    if report.referrer_email:
+        return Channel.EMAIL
+    return None
+
+
+def _queue_feedback(
+    *,
+    policy: Policy,
+    contact: Contact,
+    decision: Decision,
+    report: Report,
+    told: FollowUp | None,
+    follow_up: FollowUp,
+    now: dt.datetime,
+) -> None:
+    channel = feedback_channel(report)
+    if channel is None:
+        return
+    changed = told is not None
+    key = f"decision-{decision.pk}-feedback-{report.pk}"
+    outcome = (
+        f"We told you the outcome was: {told.decision.outcome_label}. It has "  # type: ignore[union-attr]  # changed: told
+        f"been reviewed, and the outcome now is: {decision.outcome_label}."
+        if changed
+        else f"The outcome: {decision.outcome_label}."
+    )
+    subject = (
+        f"Your referral {contact.reference}: the outcome has changed"
+        if changed
+        else f"Your referral {contact.reference}: the outcome"
+    )
+    if channel == Channel.SMS:
+        # A text may be read on a locked screen by anyone near the phone: it names no child.
+        queue_message(
+            key=key,
+            kind="referrer_feedback",
+            channel=Channel.SMS,
+            to=report.referrer_phone,
+            about=contact.reference,
+            subject=subject,
+            body=(
+                f"{policy.council.name}: your referral {contact.reference}. {outcome} If you "
+                f"have new concerns, call the MASH on {policy.contact_numbers.mash}."
+            ),
+        )
+        follow_up.note = f"Sent by text message to {report.referrer_phone} through the outbox."
+    else:
+        queue_message(
+            key=key,
+            kind="referrer_feedback",
+            to=report.referrer_email,
+            about=contact.reference,
+            subject=subject,
+            body=(
+                f"Dear {report.referrer_name or 'referrer'},\n\n"
+                f"Thank you for your referral of "
+                f"{report.received_at.astimezone(LONDON):%d %B %Y} (reference "
+                f"{contact.reference}) about {decision.child.first_name or 'the child'}.\n\n"
+                f"{outcome}\n\n"
+                "If you have new concerns, contact the MASH on "
+                f"{policy.contact_numbers.mash}.\n\n{policy.council.name}"
+            ),
+        )
+        follow_up.note = f"E-mailed to {report.referrer_email} through the outbox."
+    follow_up.done_at = now
 
 
 def _referrer_told(*, decision: Decision, report: Report) -> FollowUp | None:

@@ -8,7 +8,7 @@ rules.
 from __future__ import annotations
 
 from frontdoor.intake import report_questions as asked
-from frontdoor.intake.models import Consent, ReferrerType
+from frontdoor.intake.models import Consent, FeedbackBy, ReferrerType
 from frontdoor.intake.referral.pages import Question
 from frontdoor.intake.report_questions import YES_NO_UNKNOWN
 from frontdoor.policy.schema import Policy
@@ -76,6 +76,25 @@ _PHONE = Question(
 _EMAIL = Question("email", "Email address", autocomplete="email", input_type="email")
 
 
+# R30: a professional is told the outcome, by e-mail or, with their agreement, by text message.
+_FEEDBACK_BY = Question(
+    "feedback_by",
+    "How should we tell you the outcome of this referral?",
+    kind="radios",
+    choices=tuple((choice.value, choice.label) for choice in FeedbackBy),
+    reveals={
+        FeedbackBy.TEXT.value: (
+            Question(
+                "agrees_to_contact",
+                "I agree to be sent a text message about this referral at the number I gave",
+                kind="checkbox",
+                hint="The number must be a UK mobile number",
+            ),
+        )
+    },
+)
+
+
 def referrer_questions(referrer_type: str) -> tuple[Question, ...]:
     """A professional gives work contact details; the public and family how to reach them;
     an anonymous referrer is asked no name or contact details at all (R11)."""
@@ -94,6 +113,7 @@ def referrer_questions(referrer_type: str) -> tuple[Question, ...]:
             ),
             Question("email", "Work email address", autocomplete="email", input_type="email"),
             _RELATIONSHIP,
+            _FEEDBACK_BY,
         )
     if referrer_type == ReferrerType.ANONYMOUS:
         return (_RELATIONSHIP,)
