@@ -417,6 +417,10 @@ STATICFILES_DIRS = [
 ]
 # Served from the finders, so the embedded default needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True
+# The tests make a new request handler for almost every test, and WhiteNoise lists every
+# static file (about 1,500) when a handler starts. Found on request instead, as under DEBUG,
+# a test pays only for the files it asks for.
+WHITENOISE_AUTOREFRESH = ENVIRONMENT == "test"
 
 # Documents that arrive with contacts: kept outside the web root and never served by URL; only
 # a view that checks who may see the contact streams them (R10, R45).
