@@ -55,9 +55,13 @@ def record_policy_version(loaded: LoadedPolicy, *, using: str = DEFAULT_DB_ALIAS
     key = _key(loaded, using)
     if (known := _known.get(key)) is not None:
         return known  # checked when it was first read: same id, version and content
+    # Without its content: the caller points records at the row, and the content is the file's
+    # (checked by its sha256). Read inside a long transaction, such as loading the demo, a row is
+    # read again on every write until the commit, and each full copy was kept until then.
     existing = (
         PolicyVersion.objects.using(using)
         .filter(policy_id=loaded.id, version=loaded.version)
+        .defer("content")
         .first()
     )
     if existing is None:
