@@ -31,8 +31,8 @@ from frontdoor.policy.versions import current_policy_version
 from frontdoor.screening.checks import previous_referral_within
 from frontdoor.screening.consent import ChildConsent
 from frontdoor.screening.models import Decision, FollowUp, PrimaryNeed, Referral, Transfer
-from frontdoor.screening.police import police_position
-from frontdoor.screening.selectors import ChildSummary, contact_screening, outcome_with_effect
+from frontdoor.screening.police import PolicePosition
+from frontdoor.screening.selectors import ChildSummary, child_decision_view, outcome_with_effect
 from frontdoor.screening.transitions import after_decision
 from frontdoor.wording import in_sentence
 
@@ -280,9 +280,9 @@ def _departures(
 def _decision_problems(
     policy: Policy,
     *,
-    contact: Contact,
     summary: ChildSummary,
     sharing: ChildConsent,
+    police: PolicePosition,
     final: str | None,
     level: int | None,
     outcome: str,
@@ -306,7 +306,7 @@ def _decision_problems(
         final=final,
         departure_reason=departure_reason,
     )
-    if police_missing := police_position(policy=policy, contact=contact).missing:
+    if police_missing := police.missing:
         problems.append((None, police_missing))  # R24
     return problems
 
@@ -328,13 +328,12 @@ def decision_problems(
     form's own errors, so the manager sees them all at once (R25). `record_decision` refuses
     with the same list."""
     policy = current_loaded_policy().policy
-    screening_view = contact_screening(policy=policy, contact=contact)
-    summary = next(item for item in screening_view.children if item.child.pk == child.pk)
+    view = child_decision_view(policy=policy, contact=contact, child=child)
     return _decision_problems(
         policy,
-        contact=contact,
-        summary=summary,
-        sharing=screening_view.sharing.for_child(child),
+        summary=view.summary,
+        sharing=view.sharing,
+        police=view.police,
         final=final_rag(child),
         level=level,
         outcome=outcome,
@@ -386,14 +385,14 @@ def record_decision(
         raise StalePageError
     if latest is not None and latest.sequence != based_on:
         raise DecisionConflict(latest)
-    screening_view = contact_screening(policy=policy, contact=contact)
-    summary = next(item for item in screening_view.children if item.child.pk == child.pk)
+    view = child_decision_view(policy=policy, contact=contact, child=child)
+    summary = view.summary
     final = final_rag(child)
     problems = _decision_problems(
         policy,
-        contact=contact,
         summary=summary,
-        sharing=screening_view.sharing.for_child(child),
+        sharing=view.sharing,
+        police=view.police,
         final=final,
         level=level,
         outcome=outcome,
