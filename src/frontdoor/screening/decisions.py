@@ -718,6 +718,8 @@ def _tell_referrers(
 
 def _referrer_told(*, decision: Decision, report: Report) -> FollowUp | None:
     """The latest outcome this referrer was told of for the child, before `decision`."""
+    if decision.sequence <= 1:
+        return None  # the child's first decision: nothing was told before it
     return (
         FollowUp.objects.filter(
             decision__child=decision.child,
@@ -737,7 +739,11 @@ def complete_follow_up(*, follow_up: FollowUp, by: User, note: str, now: dt.date
     """Record that something a decision required has been done (R30, R31, R23)."""
     require(by, "contact.screen")
     now = now or timezone.now()
-    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    follow_up = (
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("decision__contact", "decision__child")
+        .get(pk=follow_up.pk)
+    )
     if follow_up.done_at is not None:
         raise DomainError(
             f"{follow_up.get_kind_display()} was recorded as done by {follow_up.done_by} at "
