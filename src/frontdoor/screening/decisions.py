@@ -372,7 +372,13 @@ def record_decision(
     now = now or timezone.now()
     loaded = current_loaded_policy()
     policy = loaded.policy
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    # Read once for the decision's checks: the children (their known concerns, R5), the reports
+    # (what the referrers said) and the adults (whose consent counts, R12).
+    contact = (
+        Contact.objects.select_for_update()
+        .prefetch_related("children", "reports", "adults")
+        .get(pk=contact.pk)
+    )
     if contact.state not in DECIDABLE_STATES:
         raise DomainError(
             f"Contact {contact.reference} is {in_sentence(contact.get_state_display())}: no new "

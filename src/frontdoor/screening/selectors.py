@@ -209,7 +209,7 @@ def child_decision_view(
 ) -> ChildDecisionView:
     """`contact_screening` for the one child being decided, as read now: their siblings'
     summaries and consent positions are not built."""
-    child = contact.children.get(pk=child.pk)
+    child = next(each for each in contact.children.all() if each.pk == child.pk)
     return ChildDecisionView(
         summary=child_summary(policy=policy, contact=contact, child=child),
         sharing=sharing_position(
