@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
+from frontdoor.commit_hooks import on_commit_once
 from frontdoor.errors import DomainError
 from frontdoor.outbox.models import Message
 
@@ -78,7 +79,7 @@ def send_again(*, message: Message, by: User) -> Message:
         changes={"kind": message.kind, "attempts": [attempts, 0]},
         reason=message.last_error,
     )
-    transaction.on_commit(_wake_sender)
+    on_commit_once(_wake_sender)
     return message
 
 
@@ -87,7 +88,7 @@ def queue_message(*, key: str, kind: str, to: str, subject: str, body: str) -> M
     message, _ = Message.objects.get_or_create(
         key=key, defaults={"kind": kind, "to": to, "subject": subject, "body": body}
     )
-    transaction.on_commit(_wake_sender)
+    on_commit_once(_wake_sender)
     return message
 
 
