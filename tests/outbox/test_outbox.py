@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.outbox.models import Message
@@ -137,6 +138,31 @@ def test_many_messages_committed_wake_one_waiting_sender(django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         queue(key="decision-9-feedback")
     assert DBTaskResult.objects.filter(task_path="frontdoor.outbox.tasks.send_outbox").count() == 1
+
+
+def wake_ups(callbacks) -> int:
+    return sum(1 for callback in callbacks if callback.__name__ == "_wake_sender")
+
+
+def test_messages_queued_in_one_transaction_wake_the_sender_once(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        for n in range(3):
+            queue(key=f"decision-{n}-feedback")
+    assert wake_ups(callbacks) == 1
+
+
+def test_a_message_queued_after_a_rolled_back_one_still_wakes_the_sender(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            queue(key="decision-1-feedback")
+            raise RuntimeError("undone")
+        queue(key="decision-2-feedback")
+    assert wake_ups(callbacks) == 1
+    assert list(Message.objects.values_list("key", flat=True)) == ["decision-2-feedback"]
 
 
 def test_the_send_task_sends_everything_waiting():

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 
 from frontdoor.policy.loader import PolicyError, load_policy_file
 from frontdoor.policy.models import PolicyVersion
@@ -65,3 +66,21 @@ def test_the_current_policy_version_is_the_councils():
     version = current_policy_version()
     assert version.policy_id == "sefton"
     assert version.source_file == "sefton.yaml"
+
+
+@pytest.mark.django_db
+def test_a_version_is_read_once_in_a_transaction(sefton_copy, django_assert_num_queries):
+    loaded = load_policy_file(sefton_copy)
+    first = record_policy_version(loaded)
+    with django_assert_num_queries(0):
+        assert record_policy_version(loaded).pk == first.pk
+
+
+@pytest.mark.django_db
+def test_a_version_stored_in_a_rolled_back_savepoint_is_stored_again(sefton_copy):
+    loaded = load_policy_file(sefton_copy)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record_policy_version(loaded)
+        raise RuntimeError("undone")
+    again = record_policy_version(loaded)
+    assert PolicyVersion.objects.filter(pk=again.pk).exists()

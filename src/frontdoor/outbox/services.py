@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
+from frontdoor.commit_hooks import on_commit_once
 from frontdoor.errors import DomainError
 from frontdoor.outbox.models import FAILED, FINAL, Channel, Delivery, Message
 from frontdoor.outbox.senders import Refused, sender
@@ -83,7 +84,7 @@ def send_again(*, message: Message, by: User) -> Message:
         changes={"kind": message.kind, "attempts": [attempts, 0]},
         reason=message.last_error,
     )
-    transaction.on_commit(_wake_sender)
+    on_commit_once(_wake_sender)
     return message
 
 
@@ -110,7 +111,7 @@ def queue_message(
             "about": about,
         },
     )
-    transaction.on_commit(_wake_sender)
+    on_commit_once(_wake_sender)
     return message
 
 

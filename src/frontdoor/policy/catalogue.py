@@ -21,8 +21,37 @@ class Indicator:
     concerns: tuple[Concern, ...] = ()
 
 
+# Each policy's catalogue, built once: a policy is frozen, and the registry keeps the council's
+# loaded policy for the life of the process, so screening reads the same object many times.
+# Kept by the policy's identity (a policy with list fields cannot be hashed), holding the policy
+# so that its id is not reused; only the few policies read last are kept.
+_BUILT: dict[int, tuple[Policy, tuple[Indicator, ...], dict[str, Indicator]]] = {}
+_KEPT = 8
+
+
+def _built(policy: Policy) -> tuple[tuple[Indicator, ...], dict[str, Indicator]]:
+    entry = _BUILT.get(id(policy))
+    if entry is None or entry[0] is not policy:
+        rows = tuple(_read_catalogue(policy))
+        entry = (policy, rows, {indicator.key: indicator for indicator in rows})
+        _BUILT.pop(id(policy), None)
+        while len(_BUILT) >= _KEPT:
+            _BUILT.pop(next(iter(_BUILT)), None)
+        _BUILT[id(policy)] = entry
+    return entry[1], entry[2]
+
+
 def indicators(policy: Policy) -> list[Indicator]:
     """Every indicator, in the guidance's order: level, then domain, then sub-domain."""
+    return list(_built(policy)[0])
+
+
+def indicators_by_key(policy: Policy) -> dict[str, Indicator]:
+    """Every indicator, by its key."""
+    return dict(_built(policy)[1])
+
+
+def _read_catalogue(policy: Policy) -> list[Indicator]:
     catalogue = policy.level_of_need
     rows: list[Indicator] = []
     for level in sorted(catalogue.levels, key=lambda item: item.level):

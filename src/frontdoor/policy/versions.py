@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models.signals import post_migrate
 
+from frontdoor.commit_hooks import pending
 from frontdoor.policy.loader import LoadedPolicy, PolicyError, Problem
 from frontdoor.policy.models import PolicyVersion
 from frontdoor.policy.registry import current_loaded_policy
@@ -14,6 +17,10 @@ from frontdoor.policy.registry import current_loaded_policy
 # changes, so each process keeps the rows it has seen, keyed on the database and the file's exact
 # content (sha256): a changed file is a new key, looked up and checked against the database again.
 _known: dict[tuple[str, str, str, str, str], PolicyVersion] = {}
+# Rows read or stored inside a transaction not yet committed, with the callback that keeps them
+# once it is: used again while that callback is still to run (`commit_hooks.pending`), which
+# is until the savepoint or transaction that read the row is rolled back or commits.
+_pending: dict[tuple[str, str, str, str, str], tuple[PolicyVersion, Callable[[], None]]] = {}
 
 
 def _key(loaded: LoadedPolicy, using: str) -> tuple[str, str, str, str, str]:
@@ -34,13 +41,17 @@ def _remember_once_committed(key: tuple[str, str, str, str, str], row: PolicyVer
     def remember() -> None:
         if not connection.in_atomic_block:
             _known[key] = row
+        if _pending.get(key, (None, None))[1] is remember:
+            del _pending[key]
 
+    _pending[key] = (row, remember)
     transaction.on_commit(remember, using=key[0])
 
 
 def forget_policy_versions(**kwargs: object) -> None:
     """Drop the kept rows: the database was migrated or flushed (as between transactional tests)."""
     _known.clear()
+    _pending.clear()
 
 
 post_migrate.connect(forget_policy_versions, dispatch_uid="frontdoor.policy.versions.forget")
@@ -55,9 +66,15 @@ def record_policy_version(loaded: LoadedPolicy, *, using: str = DEFAULT_DB_ALIAS
     key = _key(loaded, using)
     if (known := _known.get(key)) is not None:
         return known  # checked when it was first read: same id, version and content
+    if (waiting := _pending.get(key)) is not None and pending(waiting[1], using=using):
+        return waiting[0]  # read or stored earlier in this transaction, and checked then
+    # Without its content: the caller points records at the row, and the content is the file's
+    # (checked by its sha256). Read inside a long transaction, such as loading the demo, a row is
+    # read again on every write until the commit, and each full copy was kept until then.
     existing = (
         PolicyVersion.objects.using(using)
         .filter(policy_id=loaded.id, version=loaded.version)
+        .defer("content")
         .first()
     )
     if existing is None:

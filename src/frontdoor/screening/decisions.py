@@ -32,8 +32,8 @@ from frontdoor.policy.versions import current_policy_version
 from frontdoor.screening.checks import previous_referral_within
 from frontdoor.screening.consent import ChildConsent
 from frontdoor.screening.models import Decision, FollowUp, PrimaryNeed, Referral, Transfer
-from frontdoor.screening.police import police_position
-from frontdoor.screening.selectors import ChildSummary, contact_screening, outcome_with_effect
+from frontdoor.screening.police import PolicePosition
+from frontdoor.screening.selectors import ChildSummary, child_decision_view, outcome_with_effect
 from frontdoor.screening.transitions import after_decision
 from frontdoor.wording import in_sentence
 
@@ -281,9 +281,9 @@ def _departures(
 def _decision_problems(
     policy: Policy,
     *,
-    contact: Contact,
     summary: ChildSummary,
     sharing: ChildConsent,
+    police: PolicePosition,
     final: str | None,
     level: int | None,
     outcome: str,
@@ -307,7 +307,7 @@ def _decision_problems(
         final=final,
         departure_reason=departure_reason,
     )
-    if police_missing := police_position(policy=policy, contact=contact).missing:
+    if police_missing := police.missing:
         problems.append((None, police_missing))  # R24
     return problems
 
@@ -329,13 +329,12 @@ def decision_problems(
     form's own errors, so the manager sees them all at once (R25). `record_decision` refuses
     with the same list."""
     policy = current_loaded_policy().policy
-    screening_view = contact_screening(policy=policy, contact=contact)
-    summary = next(item for item in screening_view.children if item.child.pk == child.pk)
+    view = child_decision_view(policy=policy, contact=contact, child=child)
     return _decision_problems(
         policy,
-        contact=contact,
-        summary=summary,
-        sharing=screening_view.sharing.for_child(child),
+        summary=view.summary,
+        sharing=view.sharing,
+        police=view.police,
         final=final_rag(child),
         level=level,
         outcome=outcome,
@@ -374,7 +373,13 @@ def record_decision(
     now = now or timezone.now()
     loaded = current_loaded_policy()
     policy = loaded.policy
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    # Read once for the decision's checks: the children (their known concerns, R5), the reports
+    # (what the referrers said) and the adults (whose consent counts, R12).
+    contact = (
+        Contact.objects.select_for_update()
+        .prefetch_related("children", "reports", "adults")
+        .get(pk=contact.pk)
+    )
     if contact.state not in DECIDABLE_STATES:
         raise DomainError(
             f"Contact {contact.reference} is {in_sentence(contact.get_state_display())}: no new "
@@ -387,14 +392,14 @@ def record_decision(
         raise StalePageError
     if latest is not None and latest.sequence != based_on:
         raise DecisionConflict(latest)
-    screening_view = contact_screening(policy=policy, contact=contact)
-    summary = next(item for item in screening_view.children if item.child.pk == child.pk)
+    view = child_decision_view(policy=policy, contact=contact, child=child)
+    summary = view.summary
     final = final_rag(child)
     problems = _decision_problems(
         policy,
-        contact=contact,
         summary=summary,
-        sharing=screening_view.sharing.for_child(child),
+        sharing=view.sharing,
+        police=view.police,
         final=final,
         level=level,
         outcome=outcome,
@@ -779,6 +784,8 @@ def _queue_feedback(
 
 def _referrer_told(*, decision: Decision, report: Report) -> FollowUp | None:
     """The latest outcome this referrer was told of for the child, before `decision`."""
+    if decision.sequence <= 1:
+        return None  # the child's first decision: nothing was told before it
     return (
         FollowUp.objects.filter(
             decision__child=decision.child,
@@ -798,7 +805,11 @@ def complete_follow_up(*, follow_up: FollowUp, by: User, note: str, now: dt.date
     """Record that something a decision required has been done (R30, R31, R23)."""
     require(by, "contact.screen")
     now = now or timezone.now()
-    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    follow_up = (
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("decision__contact", "decision__child")
+        .get(pk=follow_up.pk)
+    )
     if follow_up.done_at is not None:
         raise DomainError(
             f"{follow_up.get_kind_display()} was recorded as done by {follow_up.done_by} at "

@@ -37,7 +37,7 @@ from frontdoor.screening.concerns import (
     early_help_refusal,
     known_concerns,
 )
-from frontdoor.screening.consent import SharingPosition, sharing_position
+from frontdoor.screening.consent import ChildConsent, SharingPosition, sharing_position
 from frontdoor.screening.criteria import CriterionResult, Evidence, MashEntry, mash_entry
 from frontdoor.screening.facts import ChildFacts, Episode, facts_for
 from frontdoor.screening.models import ChildScreening, Decision, FollowUp
@@ -191,6 +191,31 @@ def contact_screening(*, policy: Policy, contact: Contact) -> ContactScreening:
             .select_related("decision__child", "done_by", "report", "replaced_by")
             .order_by("due_at", "id")
         ),
+    )
+
+
+@dataclass(frozen=True)
+class ChildDecisionView:
+    """What one child's decision is judged on: the child's summary, their consent position and
+    the contact's police position (R12-R16, R24, R25)."""
+
+    summary: ChildSummary
+    sharing: ChildConsent
+    police: PolicePosition
+
+
+def child_decision_view(
+    *, policy: Policy, contact: Contact, child: ReportedChild
+) -> ChildDecisionView:
+    """`contact_screening` for the one child being decided, as read now: their siblings'
+    summaries and consent positions are not built."""
+    child = next(each for each in contact.children.all() if each.pk == child.pk)
+    return ChildDecisionView(
+        summary=child_summary(policy=policy, contact=contact, child=child),
+        sharing=sharing_position(
+            contact=contact, adults=contact.adults.all(), children=[child], policy=policy
+        ).for_child(child),
+        police=police_position(policy=policy, contact=contact),
     )
 
 

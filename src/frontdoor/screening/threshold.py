@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from frontdoor.policy.catalogue import Indicator, indicators
+from frontdoor.policy.catalogue import Indicator, indicators_by_key
 from frontdoor.policy.schema import Policy
 
 
@@ -30,7 +30,7 @@ class LevelSuggestion:
 
 
 def catalogue_by_key(policy: Policy) -> dict[str, Indicator]:
-    return {indicator.key: indicator for indicator in indicators(policy)}
+    return indicators_by_key(policy)
 
 
 def suggest_level(policy: Policy, indicator_keys: list[str]) -> LevelSuggestion:
