@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "frontdoor.outbox",
     "frontdoor.screening",
     "frontdoor.returns",
+    "frontdoor.handoffs",
     "frontdoor.mash",
     "frontdoor.escalations",
     "frontdoor.privacy",
