@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from frontdoor.handoffs.delivery import deliver_due
 from frontdoor.intake.attachments import remove_abandoned_uploads
 from frontdoor.mash.enquiries import chase
 from frontdoor.outbox.services import send_pending
@@ -27,6 +28,10 @@ EARLY = dt.timedelta(seconds=5)
 
 def _send_outbox() -> str:
     return f"sent {send_pending()} messages"
+
+
+def _deliver_handoffs() -> str:
+    return f"delivered {deliver_due()} hand-offs"
 
 
 def _chase_enquiries() -> str:
@@ -52,6 +57,8 @@ JOBS: tuple[Job, ...] = (
     Job("send-outbox", dt.timedelta(minutes=1), _send_outbox),
     # R36: a Red enquiry is due in 2 hours, so agencies are chased within minutes of the mark.
     Job("chase-enquiries", dt.timedelta(minutes=1), _chase_enquiries),
+    # R44: hand-offs are also delivered straight after each commit; this retries failed ones.
+    Job("deliver-handoffs", dt.timedelta(minutes=1), _deliver_handoffs),
     Job("remove-abandoned-uploads", dt.timedelta(hours=24), _remove_abandoned_uploads),
 )
 

@@ -47,6 +47,7 @@ ACTION_LABELS: dict[str, str] = {
     "handoff.accepted": "Hand-off accepted by the case record",
     "handoff.delivered": "Hand-off delivered to the case record",
     "handoff.made": "Hand-off to the case record made",
+    "handoff.replayed": "Hand-off sent again",
     "household.linked": "Household linked",
     "involvements.imported": "Involvements imported",
     "meeting.recorded": "Meeting recorded",

@@ -170,7 +170,15 @@ def hand_off_decision(decision: Decision, summary: ChildSummary) -> list[HandOff
             },
             at=now,
         )
+    if made:
+        transaction.on_commit(_wake_delivery)
     return made
+
+
+def _wake_delivery() -> None:
+    from frontdoor.handoffs.delivery import wake_delivery  # delivery imports this module
+
+    wake_delivery()
 
 
 def mark_delivered(handoff: HandOff, *, how: str, at: dt.datetime, by=None) -> None:
