@@ -109,3 +109,10 @@ def test_r45_a_restricted_childs_hand_off_goes_to_the_record_only(
     (item,) = client.get(URL, **_headers(record_system, "handoffs:receive")).json()["items"]
     assert item["restricted"] is True
     assert client.get(URL, **_headers(manager)).status_code == 403
+
+
+def test_the_payloads_parts_keep_their_own_names_in_the_document(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    # The reports' Child is intake's, not the hand-off's child.
+    assert "front_door_person_id" not in schemas["Child"]["properties"]
+    assert "front_door_person_id" in schemas["HandOffChild"]["properties"]

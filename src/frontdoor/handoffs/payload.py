@@ -16,27 +16,27 @@ from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
 from frontdoor.screening.models import Decision
 from frontdoor.screening.selectors import ChildSummary
 
-PAYLOAD_VERSION = "1"
+PAYLOAD_VERSION: Literal["1"] = "1"
 # The Standard Webhooks event type of each kind of hand-off.
 EVENT_TYPES = {"handoff": "handoff.created", "amendment": "handoff.amended"}
 
 
-class Shape(BaseModel):
+class HandOffShape(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Identifier(Shape):
+class HandOffIdentifier(HandOffShape):
     source_system: str
     external_id: str
 
 
-class PersonDetails(Shape):
+class HandOffPerson(HandOffShape):
     """A person as the front door knows them; text fields are empty when not known."""
 
     front_door_person_id: int | None = Field(
         description="The front door's id of the known person; null until screening matched them"
     )
-    identifiers: list[Identifier] = Field(
+    identifiers: list[HandOffIdentifier] = Field(
         description="Each case record's own identifier for the person, where known"
     )
     first_name: str
@@ -53,7 +53,7 @@ class PersonDetails(Shape):
     postcode: str
 
 
-class Child(PersonDetails):
+class HandOffChild(HandOffPerson):
     unborn: bool
     expected_date_of_birth: dt.date | None
     nhs_number: str
@@ -62,7 +62,7 @@ class Child(PersonDetails):
     communication: str
 
 
-class Adult(PersonDetails):
+class HandOffAdult(HandOffPerson):
     relationship_to_child: str
     parental_responsibility: str
     lives_with_child: str
@@ -70,7 +70,7 @@ class Adult(PersonDetails):
     alleged_perpetrator: bool
 
 
-class Document(Shape):
+class HandOffDocument(HandOffShape):
     """A document's metadata; the document itself stays in the front door."""
 
     name: str
@@ -80,7 +80,7 @@ class Document(Shape):
     uploaded_at: dt.datetime
 
 
-class Referrer(Shape):
+class HandOffReferrer(HandOffShape):
     type: str
     name: str
     agency: str
@@ -90,36 +90,36 @@ class Referrer(Shape):
     email: str
 
 
-class ReportDetails(Shape):
+class HandOffReport(HandOffShape):
     received_at: dt.datetime
     channel: str
-    referrer: Referrer
+    referrer: HandOffReferrer
     worry: str
     working_well: str
     child_voice: str
     consent: str
-    documents: list[Document]
+    documents: list[HandOffDocument]
 
 
-class CheckResult(Shape):
+class HandOffCheck(HandOffShape):
     rule: str
     title: str
     status: Literal["clear", "flag", "to_do"]
     message: str
 
 
-class Indicator(Shape):
+class HandOffIndicator(HandOffShape):
     key: str
     level: int | None
     text: str
 
 
-class PolicyRef(Shape):
+class HandOffPolicy(HandOffShape):
     id: str
     version: str
 
 
-class DecisionDetails(Shape):
+class HandOffDecision(HandOffShape):
     sequence: int = Field(description="1 for the child's first decision, 2 for its revision, …")
     decided_at: dt.datetime
     decided_by: str
@@ -133,15 +133,15 @@ class DecisionDetails(Shape):
     primary_need: str
     concerns: list[str]
     departures: list[str]
-    policy: PolicyRef
+    policy: HandOffPolicy
 
 
-class ContactDetails(Shape):
+class HandOffContact(HandOffShape):
     reference: str
     received_at: dt.datetime
 
 
-class HandOffPayload(Shape):
+class HandOffPayload(HandOffShape):
     """A routed child, for the council's case record (docs/handoff.md)."""
 
     version: Literal["1"] = Field(description="The payload's version")
@@ -153,13 +153,13 @@ class HandOffPayload(Shape):
     restricted: bool = Field(
         description="A person named is restricted: keep the record restricted in the case record"
     )
-    contact: ContactDetails
-    child: Child
-    adults: list[Adult]
-    reports: list[ReportDetails]
-    checks: list[CheckResult]
-    indicators: list[Indicator]
-    decision: DecisionDetails
+    contact: HandOffContact
+    child: HandOffChild
+    adults: list[HandOffAdult]
+    reports: list[HandOffReport]
+    checks: list[HandOffCheck]
+    indicators: list[HandOffIndicator]
+    decision: HandOffDecision
 
 
 def payload_schema() -> dict:
@@ -189,8 +189,8 @@ def _person(reported, person) -> dict:
     }
 
 
-def _adult(adult: ReportedAdult) -> Adult:
-    return Adult(
+def _adult(adult: ReportedAdult) -> HandOffAdult:
+    return HandOffAdult(
         **_person(adult, adult.person),
         relationship_to_child=adult.relationship_to_child,
         parental_responsibility=adult.get_parental_responsibility_display(),
@@ -225,8 +225,8 @@ def build_payload(
         record_system=record_system,
         created_at=created_at,
         restricted=restricted,
-        contact=ContactDetails(reference=contact.reference, received_at=contact.received_at),
-        child=Child(
+        contact=HandOffContact(reference=contact.reference, received_at=contact.received_at),
+        child=HandOffChild(
             **_person(child, child.person),
             unborn=child.unborn,
             expected_date_of_birth=child.expected_date_of_birth,
@@ -237,10 +237,10 @@ def build_payload(
         ),
         adults=[_adult(adult) for adult in adults],
         reports=[
-            ReportDetails(
+            HandOffReport(
                 received_at=report.received_at,
                 channel=report.get_channel_display(),
-                referrer=Referrer(
+                referrer=HandOffReferrer(
                     type=report.get_referrer_type_display(),
                     name=report.referrer_name,
                     agency=report.referrer_agency,
@@ -254,7 +254,7 @@ def build_payload(
                 child_voice=report.child_voice,
                 consent=report.get_consent_display(),
                 documents=[
-                    Document(
+                    HandOffDocument(
                         name=a.original_name,
                         content_type=a.content_type,
                         size=a.size,
@@ -267,19 +267,21 @@ def build_payload(
             for report in reports
         ],
         checks=[
-            CheckResult(
+            HandOffCheck(
                 rule=check.rule,
                 title=check.title,
-                status=check.status.value,  # type: ignore[arg-type]  # a Status value
+                status=check.status.value,
                 message=check.message,
             )
             for check in summary.checks
         ],
         indicators=[
-            Indicator(key=str(i.get("key", "")), level=i.get("level"), text=str(i.get("text", "")))
+            HandOffIndicator(
+                key=str(i.get("key", "")), level=i.get("level"), text=str(i.get("text", ""))
+            )
             for i in decision.indicators
         ],
-        decision=DecisionDetails(
+        decision=HandOffDecision(
             sequence=decision.sequence,
             decided_at=decision.decided_at,
             decided_by=str(decision.decided_by),
@@ -293,6 +295,6 @@ def build_payload(
             primary_need=decision.get_primary_need_display() if decision.primary_need else "",
             concerns=list(decision.concerns),
             departures=[str(d) for d in decision.departures],
-            policy=PolicyRef(id=version.policy_id, version=version.version),
+            policy=HandOffPolicy(id=version.policy_id, version=version.version),
         ),
     )

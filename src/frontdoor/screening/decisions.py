@@ -74,10 +74,10 @@ def add_final_rag_source(source: Callable[[ReportedChild], str | None]) -> None:
 
 # What else follows a recorded decision, in its transaction: apps above screening register here
 # in their AppConfig.ready (the hand-off to the case record, frontdoor.handoffs).
-_decision_listeners: list[Callable[[Decision, ChildSummary], None]] = []
+_decision_listeners: list[Callable[[Decision, ChildSummary], object]] = []
 
 
-def add_decision_listener(listener: Callable[[Decision, ChildSummary], None]) -> None:
+def add_decision_listener(listener: Callable[[Decision, ChildSummary], object]) -> None:
     _decision_listeners.append(listener)
 
 
