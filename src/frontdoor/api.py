@@ -33,6 +33,7 @@ from frontdoor.accounts.scopes import allowing
 from frontdoor.accounts.tokens import ApiTokenAuth, record_use
 from frontdoor.error_pages import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, body_limit_in_words
 from frontdoor.errors import DomainError
+from frontdoor.handoffs.api import router as handoffs_router
 from frontdoor.intake.api import router as intake_router
 from frontdoor.intake.schemas import ValidationProblems
 from frontdoor.intake.submissions import error_messages
@@ -169,7 +170,8 @@ api = FrontDoorAPI(
     version="1",
     description=(
         "Partner systems record contacts and attach reports to them; referrers check the status "
-        "of their own submission; the council's case record keeps involvements current. "
+        "of their own submission; the council's case record keeps involvements current and "
+        "takes the children handed off to it. "
         "Authenticate with `Authorization: Bearer <token>`: a token "
         "acts as one user, expires, and may carry scopes that narrow what it may do (see the "
         "ApiTokenAuth security scheme). Every request made with a token is audited."
@@ -180,6 +182,7 @@ api = FrontDoorAPI(
 api.add_router("", intake_router)
 api.add_router("", mash_router)
 api.add_router("", people_router)
+api.add_router("", handoffs_router)
 
 
 def _message(request: HttpRequest, message: str, status: int) -> HttpResponse:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from frontdoor.handoffs.delivery import deliver_due
 from frontdoor.intake.attachments import remove_abandoned_uploads
 from frontdoor.mash.enquiries import chase
 from frontdoor.outbox.services import check_deliveries, send_pending
@@ -31,6 +32,10 @@ def _send_outbox() -> str:
 
 def _check_deliveries() -> str:
     return f"found {check_deliveries()} messages not delivered"
+
+
+def _deliver_handoffs() -> str:
+    return f"delivered {deliver_due()} hand-offs"
 
 
 def _chase_enquiries() -> str:
@@ -59,6 +64,8 @@ JOBS: tuple[Job, ...] = (
     Job("check-deliveries", dt.timedelta(minutes=5), _check_deliveries),
     # R36: a Red enquiry is due in 2 hours, so agencies are chased within minutes of the mark.
     Job("chase-enquiries", dt.timedelta(minutes=1), _chase_enquiries),
+    # R44: hand-offs are also delivered straight after each commit; this retries failed ones.
+    Job("deliver-handoffs", dt.timedelta(minutes=1), _deliver_handoffs),
     Job("remove-abandoned-uploads", dt.timedelta(hours=24), _remove_abandoned_uploads),
 )
 

@@ -6,6 +6,7 @@ a message naming the variable. In production (FRONTDOOR_ENV=production) secrets 
 """
 
 import datetime as dt
+import json
 import os
 import secrets
 from pathlib import Path
@@ -121,6 +122,7 @@ INSTALLED_APPS = [
     "frontdoor.outbox",
     "frontdoor.screening",
     "frontdoor.returns",
+    "frontdoor.handoffs",
     "frontdoor.mash",
     "frontdoor.escalations",
     "frontdoor.privacy",
@@ -435,6 +437,35 @@ TASKS = {
 
 # E-mail leaves through the outbox (frontdoor.outbox). The embedded default writes each message to a
 # file under var/sent-mail so nothing goes out from a demo; production names an SMTP relay.
+
+
+def _handoff_webhooks() -> dict[str, dict[str, str]]:
+    """R44: where each record system of the policy takes its hand-offs, from
+    FRONTDOOR_HANDOFF_WEBHOOKS: JSON such as {"lcs": {"url": "https://…", "secret": "whsec_…"}}.
+    A record system not named here pulls its hand-offs through the API (docs/handoff.md)."""
+    text = env_str("FRONTDOOR_HANDOFF_WEBHOOKS", "")
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise ImproperlyConfigured("FRONTDOOR_HANDOFF_WEBHOOKS must be JSON.") from None
+    if not isinstance(value, dict) or not all(
+        isinstance(v, dict) and isinstance(v.get("url"), str) and isinstance(v.get("secret"), str)
+        for v in value.values()
+    ):
+        raise ImproperlyConfigured(
+            "FRONTDOOR_HANDOFF_WEBHOOKS must map each record system to its url and secret."
+        )
+    return value
+
+
+HANDOFF_WEBHOOKS = _handoff_webhooks()
+# Tries before a hand-off is stopped for an administrator to look at (the dead letter), and the
+# wait before the second try, doubled each time after.
+HANDOFF_MOST_ATTEMPTS = env_int("FRONTDOOR_HANDOFF_MOST_ATTEMPTS", default=10)
+HANDOFF_FIRST_RETRY_SECONDS = env_int("FRONTDOOR_HANDOFF_FIRST_RETRY_SECONDS", default=30)
+
 EMAIL_BACKEND = env_str(
     "FRONTDOOR_EMAIL_BACKEND",
     {

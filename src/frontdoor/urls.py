@@ -19,6 +19,7 @@ urlpatterns = [
     path("dashboards/", include("frontdoor.returns.dashboard_urls")),
     path("returns/", include("frontdoor.returns.urls")),
     path("outbox/", include("frontdoor.outbox.urls")),
+    path("handoffs/", include("frontdoor.handoffs.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

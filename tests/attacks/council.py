@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.utils import timezone
 
 from frontdoor.accounts.models import User
@@ -25,6 +26,9 @@ from frontdoor.accounts.roles import Role
 from frontdoor.accounts.services import create_user
 from frontdoor.escalations.models import Escalation
 from frontdoor.escalations.services import open_escalation, record_discussion
+from frontdoor.handoffs import delivery
+from frontdoor.handoffs import services as handoffs
+from frontdoor.handoffs.models import HandOff
 from frontdoor.intake.attachments import add_attachment
 from frontdoor.intake.models import Attachment, Channel, Consultation, Contact, ReportedChild
 from frontdoor.intake.services import (
@@ -76,6 +80,7 @@ class Council:
     people: dict[str, Person] = field(default_factory=dict)
     follow_ups: dict[str, FollowUp] = field(default_factory=dict)
     status_secrets: dict[str, str] = field(default_factory=dict)  # by contact key (R30)
+    handoffs: dict[str, HandOff] = field(default_factory=dict)
 
 
 # Who signs in to the crawl: a member of staff of every role (a police user for the partner
@@ -400,9 +405,26 @@ def seed_council(now: dt.datetime | None = None) -> Council:
     )
 
     _seed_restricted(council, now=now, days_ago=days_ago)
+    _seed_handoffs(council, now=now)
     for contact in council.contacts.values():
         contact.refresh_from_db()
     return council
+
+
+def _seed_handoffs(council: Council, *, now: dt.datetime) -> None:
+    """R44: the transferred child's hand-off accepted by the case record; the decided contact's
+    stopped after its record's webhook did not answer, for an administrator to send again."""
+    transferred = HandOff.objects.get(decision=council.decisions["transferred"])
+    handoffs.accept(user=council.users["administrator"], handoff=transferred, external_id="123456")
+    council.handoffs["accepted"] = transferred
+    nowhere = {"url": "http://127.0.0.1:9/handoffs", "secret": "whsec_" + "QUJD" * 8}
+    with override_settings(
+        HANDOFF_WEBHOOKS={"lcs": nowhere, "ehm": nowhere}, HANDOFF_MOST_ATTEMPTS=1
+    ):
+        delivery.deliver_due(now)
+    council.handoffs["stopped"] = HandOff.objects.filter(
+        contact=council.contacts["decided"], state=HandOff.State.DEAD
+    ).first()  # type: ignore[assignment]  # the decided contact was handed off
 
 
 def _seed_restricted(council: Council, *, now: dt.datetime, days_ago: dt.datetime) -> None:

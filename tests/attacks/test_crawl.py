@@ -52,6 +52,7 @@ from frontdoor.escalations.selectors import (
     escalations_visible_to,
     meetings_open_to_escalation,
 )
+from frontdoor.handoffs.models import HandOff
 from frontdoor.intake.models import Consultation
 from frontdoor.intake.selectors import (
     contacts_open_to_reports,
@@ -325,6 +326,7 @@ def _targets_by_route(council: Council) -> dict[str, list[Target]]:
         "privacy:subject_access": each(council.people),
         "intake:consultation_contact": each(council.consultations),
         "screening:follow_up_done": each(council.follow_ups),
+        "handoffs:replay": each(council.handoffs),
     }
 
 
@@ -353,6 +355,8 @@ FINDERS: dict[str, Callable[[User], QuerySet]] = {
     "accounts:token_revoke": lambda user: ApiToken.objects.all(),
     # Administrators send again any e-mail the outbox gave up on.
     "outbox:send_again": lambda user: Message.objects.all(),
+    # Administrators send again any hand-off that stopped.
+    "handoffs:replay": lambda user: HandOff.objects.all(),
     "accounts:two_factor_enrol": lambda user: EnrolmentLink.objects.filter(user=user),
 }
 DEFAULT_FINDER = contacts_visible_to  # every other page finds a contact by its reference
@@ -691,7 +695,7 @@ class ApiRule:
 
     action: str
     allowed: frozenset[int]
-    targets: str = ""  # "contacts", "requests" or "status": what fills the path or body
+    targets: str = ""  # "contacts", "requests", "handoffs" or "status": what fills the path or body
     visible: Callable[[User, Target], bool] | None = None
     body: Callable[[Target | None], dict] | None = None
     headers: dict[str, str] = field(default_factory=dict)
@@ -752,6 +756,15 @@ API_RULES = {
         body=lambda target: {"answers": [], "opinion": "Nothing known."},
         headers={"HTTP_IDEMPOTENCY_KEY": "crawl-answer"},
     ),
+    # R44: the case record's account reads and accepts every hand-off.
+    ("get", "/api/v1/handoffs"): ApiRule("handoffs.receive", frozenset({200})),
+    ("get", "/api/v1/handoffs/schema"): ApiRule("handoffs.receive", frozenset({200})),
+    ("post", "/api/v1/handoffs/{pk}/accept"): ApiRule(
+        "handoffs.receive",
+        frozenset({200, 409}),  # 409: accepted before as another identifier
+        targets="handoffs",
+        body=lambda target: {"external_id": "CRAWL-1"},
+    ),
     ("post", "/api/v1/involvements"): ApiRule(
         "involvements.import",
         frozenset({200}),
@@ -778,6 +791,8 @@ def _api_targets(crawl: Crawl, rule: ApiRule) -> list[Target | None]:
         return _contact_targets(council, CONTACT_KEYS)
     if rule.targets == "requests":
         return crawl.by_route["mash:answer"]
+    if rule.targets == "handoffs":
+        return crawl.by_route["handoffs:replay"]
     if rule.targets == "status":
         contact = council.contacts["overdue"]
         return [

@@ -207,6 +207,19 @@ ACTIONS: tuple[Action, ...] = (
         "R18-R21, R46",
     ),
     Action(
+        "handoffs.receive",
+        "Receive the children the front door hands off to the council's case record, and "
+        "accept them with the record's own identifier",
+        frozenset({R.ADMINISTRATOR}),
+        "R44",
+    ),
+    Action(
+        "handoffs.manage",
+        "See hand-offs to the case record that fail, and send them again",
+        frozenset({R.ADMINISTRATOR}),
+        "R44",
+    ),
+    Action(
         "privacy.erase",
         "Erase the contacts a retention review lists as past the council's retention",
         frozenset({R.ADMINISTRATOR}),

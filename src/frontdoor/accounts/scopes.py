@@ -46,6 +46,11 @@ SCOPES: tuple[Scope, ...] = (
         needs="involvements.import",
     ),
     Scope(
+        "handoffs:receive",
+        "Read the children handed off to the council's case record and accept them",
+        needs="handoffs.receive",
+    ),
+    Scope(
         "mash:answer",
         "List, read and answer the MASH enquiries sent to the user's agency",
         needs="enquiry.answer",

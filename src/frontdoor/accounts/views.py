@@ -28,6 +28,7 @@ ACTION_PAGES = {
     "users.manage": "admin:index",
     "tokens.manage": "accounts:tokens",
     "outbox.manage": "outbox:undelivered",
+    "handoffs.manage": "handoffs:troubled",
     "two_factor.issue_link": "accounts:enrolment_links",
     "contact.record": "intake:new",
     "inbox.view": "intake:inbox",

@@ -604,6 +604,78 @@ class Returns(Strict):
     cin_census: CinCensusSettings = CinCensusSettings()
 
 
+class RecordSystem(Strict):
+    """A council case record that takes the children the front door routes to it (R44).
+
+    `effects` are the outcome effects whose children it takes: a child decided for one of them
+    is handed off to this record (docs/handoff.md). Where it is reached (its webhook address and
+    secret) is the deployment's setting, not the policy's.
+    """
+
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    effects: Annotated[list[OutcomeEffect], Field(min_length=1)]
+
+
+# R44: social care's children to the social care record, early help's to the early help record.
+DEFAULT_RECORD_SYSTEMS = (
+    RecordSystem(
+        key="social_care",
+        name="Children's social care case record",
+        effects=[
+            OutcomeEffect.ASSESSMENT,
+            OutcomeEffect.STRATEGY_DISCUSSION,
+            OutcomeEffect.EMERGENCY_LEGAL_ACTION,
+            OutcomeEffect.ALLOCATED_WORKER,
+            OutcomeEffect.TRANSFER_TO_COUNCIL,
+        ],
+    ),
+    RecordSystem(
+        key="early_help",
+        name="Early help record",
+        effects=[OutcomeEffect.EARLY_HELP],
+    ),
+)
+
+
+class HandOffs(Strict):
+    """Which case record takes the children of each routing outcome (R44)."""
+
+    record_systems: list[RecordSystem] = list(DEFAULT_RECORD_SYSTEMS)
+
+    @model_validator(mode="after")
+    def _one_record_each(self) -> HandOffs:
+        keys = [system.key for system in self.record_systems]
+        if len(set(keys)) != len(keys):
+            raise ValueError("handoffs.record_systems: each key must be used once")
+        seen: set[OutcomeEffect] = set()
+        for system in self.record_systems:
+            if OutcomeEffect.NO_FURTHER_ACTION in system.effects:
+                raise ValueError(
+                    f"handoffs: {system.key} cannot take no_further_action: "
+                    "no further action routes no child"
+                )
+            twice = seen.intersection(system.effects)
+            if twice:
+                raise ValueError(
+                    "handoffs: each effect goes to one record system; "
+                    + ", ".join(sorted(twice))
+                    + " is named twice"
+                )
+            seen.update(system.effects)
+        return self
+
+    def record_system_for(self, effect: OutcomeEffect | str) -> RecordSystem | None:
+        """The record that takes a child decided with `effect`, or None: no hand-off."""
+        for system in self.record_systems:
+            if OutcomeEffect(effect) in system.effects:
+                return system
+        return None
+
+    def record_system(self, key: str) -> RecordSystem | None:
+        return next((system for system in self.record_systems if system.key == key), None)
+
+
 class Policy(Strict):
     """A council's policy file."""
 
@@ -627,6 +699,7 @@ class Policy(Strict):
     exploitation: Exploitation = Exploitation()
     retention: Retention | None = None
     returns: Returns = Returns()
+    handoffs: HandOffs = HandOffs()  # R44
 
     @model_validator(mode="before")
     @classmethod

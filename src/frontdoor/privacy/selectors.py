@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from frontdoor import exports
 from frontdoor.audit.models import AuditEvent, RecordView
+from frontdoor.handoffs.models import HandOff
 from frontdoor.intake.models import Attachment, Consent, Contact, Report
 from frontdoor.mash.models import AgencyRequest
 from frontdoor.people.models import Person, Restriction
@@ -45,6 +46,8 @@ def restrictions_in_force() -> list[Restriction]:
 CONSENT_GIVEN = "Consent given"
 WITHOUT_CONSENT = "Authorised without consent"
 NOT_RECORDED = "Not recorded"
+# A hand-off to the council's own case record under the Children Act's duties (R44).
+STATUTORY_DUTY = "Statutory duty"
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class Disclosure:
     """One time information about a child left the council's front door for another body."""
 
     at: dt.datetime
-    kind: str  # "MASH enquiry" or "Transfer"
+    kind: str  # "MASH enquiry", "Transfer" or "Hand-off to the case record"
     to: str
     what: str
     by: str
@@ -135,7 +138,8 @@ def disclosures(
     policy: Policy | None = None,
 ) -> list[Disclosure]:
     """Every disclosure to another agency, newest first: MASH requests to partner agencies (R33)
-    and transfers to another council (R17), with how each was lawful (R12-R16).
+    and transfers to another council (R17), with how each was lawful (R12-R16); and, within
+    the council, each child handed off to its case record (R44).
 
     `person` keeps disclosures from contacts in which that person was reported (child or adult);
     `start` and `end` are London dates, both included. A fixed number of queries. Those about
@@ -143,12 +147,14 @@ def disclosures(
     """
     request_q = _in_london_days("alerted_at", start, end)
     transfer_q = _in_london_days("sent_at", start, end)
+    handoff_q = _in_london_days("delivered_at", start, end) & Q(delivered_at__isnull=False)
     if person is not None:
         contacts = Contact.objects.filter(
             Q(children__person=person) | Q(adults__person=person)
         ).values("pk")
         request_q &= Q(enquiry__contact__in=contacts)
         transfer_q &= Q(contact__in=contacts)
+        handoff_q &= Q(contact__in=contacts)
     requests = list(
         AgencyRequest.objects.filter(request_q).select_related(
             "enquiry__contact", "enquiry__child", "enquiry__sent_by"
@@ -157,7 +163,14 @@ def disclosures(
     transfers = list(
         Transfer.objects.filter(transfer_q).select_related("contact", "decision__child", "sent_by")
     )
-    contact_ids = {r.enquiry.contact_id for r in requests} | {t.contact_id for t in transfers}
+    handoffs = list(
+        HandOff.objects.filter(handoff_q).select_related("contact", "child", "decision__decided_by")
+    )
+    contact_ids = (
+        {r.enquiry.contact_id for r in requests}
+        | {t.contact_id for t in transfers}
+        | {h.contact_id for h in handoffs}
+    )
     hidden = set(
         contacts_hidden_from(user, Contact.objects.filter(pk__in=contact_ids)).values_list(
             "reference", flat=True
@@ -234,6 +247,37 @@ def disclosures(
                 lawful_basis_detail=detail,
                 contact_reference=transfer.contact.reference,
                 child=str(transfer.decision.child) if transfer.decision is not None else "",
+            )
+        )
+    for handoff in handoffs:
+        at = handoff.delivered_at
+        assert at is not None  # only delivered hand-offs were read
+        if handoff.lawful_basis:
+            basis, detail = STATUTORY_DUTY, handoff.lawful_basis
+        else:  # early help rests on consent (R12)
+            basis, detail = _lawful_basis(
+                handoff.contact_id,
+                at,
+                authorisations,
+                consents,
+                reported_consent,
+                child_id=handoff.child_id,
+                reasons=reasons,
+            )
+        log.append(
+            Disclosure(
+                at=at,
+                kind="Hand-off to the case record",
+                to=handoff.record_system_name,
+                what=(
+                    f"{handoff.get_kind_display()} of {handoff.child}: "
+                    f"{handoff.decision.outcome_label}"
+                ),
+                by=str(handoff.decision.decided_by),
+                lawful_basis=basis,
+                lawful_basis_detail=detail,
+                contact_reference=handoff.contact.reference,
+                child=str(handoff.child),
             )
         )
     log = [_restricted(row) if row.contact_reference in hidden else row for row in log]

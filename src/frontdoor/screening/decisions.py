@@ -73,6 +73,15 @@ def add_final_rag_source(source: Callable[[ReportedChild], str | None]) -> None:
     _final_rag_sources.append(source)
 
 
+# What else follows a recorded decision, in its transaction: apps above screening register here
+# in their AppConfig.ready (the hand-off to the case record, frontdoor.handoffs).
+_decision_listeners: list[Callable[[Decision, ChildSummary], object]] = []
+
+
+def add_decision_listener(listener: Callable[[Decision, ChildSummary], object]) -> None:
+    _decision_listeners.append(listener)
+
+
 def final_rag(child: ReportedChild) -> str | None:
     """The child's confirmed final RAG after a MASH enquiry (R38), or None before one."""
     for source in _final_rag_sources:
@@ -488,6 +497,8 @@ def record_decision(
         at=now,
     )
     after_decision(contact=contact, by=by, at=now)
+    for listener in _decision_listeners:
+        listener(decision, summary)
     return decision
 
 

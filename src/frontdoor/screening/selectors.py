@@ -301,6 +301,9 @@ class QueueRow:
     decided: bool = False  # a child is decided: a blank `rag` then means not for MASH
     # Before a decision, the RAG the contact's MASH enquiry stands at (R35, R38), or "".
     enquiry_rag: str = ""
+    # Where each child's hand-off to the case record stands (R44): (child's name, words); the
+    # name is empty on a restricted row.
+    handoffs: tuple[tuple[str, str], ...] = ()
 
 
 # Apps above `screening` (mash) give the RAG each contact's MASH enquiries stand at, for the
@@ -312,6 +315,17 @@ def add_queue_rag_source(source: Callable[[list[int]], dict[int, str]]) -> None:
     _QUEUE_RAG_SOURCES.append(source)
 
 
+# Apps above `screening` (handoffs) say where each contact's hand-offs stand, for the queues:
+# each source takes contact ids and gives (child's name, words) pairs by id.
+_QUEUE_HANDOFF_SOURCES: list[Callable[[list[int]], dict[int, list[tuple[str, str]]]]] = []
+
+
+def add_queue_handoff_source(
+    source: Callable[[list[int]], dict[int, list[tuple[str, str]]]],
+) -> None:
+    _QUEUE_HANDOFF_SOURCES.append(source)
+
+
 def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
     """One page of a queue, with what a manager must see at once about each contact."""
     contacts = list(contacts)
@@ -320,6 +334,10 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
     enquiry_rags: dict[int, str] = {}
     for source in _QUEUE_RAG_SOURCES:
         enquiry_rags |= source([contact.pk for contact in contacts])
+    handoffs: dict[int, list[tuple[str, str]]] = {}
+    for handoff_source in _QUEUE_HANDOFF_SOURCES:
+        for contact_id, lines in handoff_source([contact.pk for contact in contacts]).items():
+            handoffs.setdefault(contact_id, []).extend(lines)
     rows = []
     for contact in contacts:
         rag = most_urgent(decision.rag for decision in contact.decisions.all())
@@ -353,6 +371,10 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
                 restricted_ask=restricted_ask,
                 decided=bool(contact.decisions.all()),
                 enquiry_rag=enquiry_rags.get(contact.pk, ""),
+                handoffs=tuple(
+                    ("" if restricted_ask else name, words)
+                    for name, words in handoffs.get(contact.pk, [])
+                ),
             )
         )
     return rows

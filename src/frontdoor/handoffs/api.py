@@ -1,0 +1,101 @@
+"""The case record pulls its hand-offs through the API and accepts them (R44, docs/handoff.md).
+
+For a record system that polls rather than takes webhooks: `GET handoffs?after=<cursor>` gives
+the hand-offs after the cursor, in order, and `next_after` is the cursor for the next call;
+`POST handoffs/{id}/accept` says the record took the child as its own identifier, which the
+front door keeps on the child's person record. Only the record system's account reads them: a
+restricted person's hand-off goes to the record and nowhere else (R45).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from django.http import Http404
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from frontdoor.accounts.permissions import require
+from frontdoor.accounts.tokens import ApiTokenAuth, TokenRequest
+from frontdoor.handoffs import services
+from frontdoor.handoffs.models import HandOff
+from frontdoor.handoffs.payload import HandOffPayload, payload_schema
+from frontdoor.schema_rules import NO_NUL, Message
+
+router = Router(tags=["hand-offs"], auth=ApiTokenAuth(scope="handoffs:receive"))
+NOT_FOUND = "No hand-off has that id."
+ExternalId = Annotated[str, NO_NUL, Field(min_length=1, max_length=100, pattern=r"\S")]
+
+
+class PullQuery(Schema):
+    after: Annotated[int, Field(ge=0, le=2**62)] = 0
+    record_system: Annotated[str, Field(pattern="^[a-z0-9_]{0,40}$")] = ""
+    limit: Annotated[int, Field(ge=1, le=services.MOST_PULLED)] = services.MOST_PULLED
+
+
+class HandOffPage(Schema):
+    items: list[HandOffPayload]
+    next_after: int = Field(description="The cursor for the next call: the last id given")
+
+
+class PersonIdIn(Schema):
+    front_door_person_id: Annotated[int, Field(ge=1, le=2**62)]
+    external_id: ExternalId
+
+
+class AcceptIn(Schema):
+    external_id: ExternalId = Field(description="The record's own identifier for the child")
+    people: Annotated[list[PersonIdIn], Field(max_length=50)] = []
+
+
+class AcceptedOut(Schema):
+    id: int
+    state: str
+    external_id: str
+
+
+@router.get("handoffs", response={200: HandOffPage, 403: Message}, summary="List after a cursor")
+def list_handoffs(request: TokenRequest, query: Query[PullQuery]):
+    """The hand-offs after `after`, oldest first; each counts as delivered once given."""
+    handoffs = services.pull(
+        user=request.auth,
+        after=query.after,
+        record_system=query.record_system,
+        limit=query.limit,
+    )
+    return {
+        "items": [handoff.payload for handoff in handoffs],
+        "next_after": handoffs[-1].pk if handoffs else query.after,
+    }
+
+
+@router.get(
+    "handoffs/schema",
+    response={200: dict, 403: Message},
+    summary="The payload's JSON Schema",
+)
+def handoff_schema(request: TokenRequest):
+    """The JSON Schema of a hand-off's payload: the webhook's body and each listed item."""
+    require(request.auth, "handoffs.receive")
+    return payload_schema()
+
+
+@router.post(
+    "handoffs/{pk}/accept",
+    response={200: AcceptedOut, 403: Message, 404: Message, 409: Message},
+    summary="Accept",
+)
+def accept_handoff(request: TokenRequest, pk: int, body: AcceptIn):
+    """The record took the child as `external_id`; the same again is safe, another is 409."""
+    require(request.auth, "handoffs.receive")
+    handoff = HandOff.objects.filter(pk=pk).first()
+    if handoff is None:
+        raise Http404(NOT_FOUND)
+    services.accept(
+        user=request.auth,
+        handoff=handoff,
+        external_id=body.external_id,
+        people={item.front_door_person_id: item.external_id for item in body.people},
+    )
+    handoff.refresh_from_db()
+    return {"id": handoff.pk, "state": handoff.state, "external_id": handoff.external_id}

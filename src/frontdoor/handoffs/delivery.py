@@ -1,0 +1,190 @@
+"""Delivering hand-offs to each record system's webhook, signed as Standard Webhooks says (R44).
+
+A hand-off waits until it is due, is sent with the `webhook-id`, `webhook-timestamp` and
+`webhook-signature` headers (the `standardwebhooks` package signs), and each try is logged. A
+2xx answer delivers it; any other answer, or none, is retried after a wait that doubles each time,
+and after `HANDOFF_MOST_ATTEMPTS` tries it stops (the dead letter) for an administrator to look at
+and replay. The `webhook-id` is the same on every try, so a receiver that got a hand-off whose
+answer was lost can tell it has it already: nothing lost, nothing twice.
+
+The row is locked while it is sent, so a decision revised at that moment waits for the answer
+and then knows whether to replace the hand-off or amend it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from standardwebhooks import Webhook
+
+from frontdoor.accounts.permissions import require
+from frontdoor.audit import services as audit
+from frontdoor.errors import DomainError
+from frontdoor.handoffs.models import DeliveryAttempt, HandOff
+from frontdoor.handoffs.payload import EVENT_TYPES
+from frontdoor.handoffs.services import mark_delivered
+
+log = logging.getLogger(__name__)
+TIMEOUT_SECONDS = 10
+LONGEST_WAIT = dt.timedelta(hours=6)
+DUE = (HandOff.State.WAITING, HandOff.State.FAILING)
+
+
+def message_id(handoff: HandOff) -> str:
+    """The Standard Webhooks message id: the same on every try of one hand-off."""
+    return f"msg_handoff_{handoff.pk}"
+
+
+def body_of(handoff: HandOff, at: dt.datetime) -> bytes:
+    """The webhook's body: the event type, when it was sent, and the payload as `data`."""
+    return json.dumps(
+        {
+            "type": EVENT_TYPES[handoff.kind],
+            "timestamp": at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+            "data": handoff.payload,
+        },
+        separators=(",", ":"),
+    ).encode()
+
+
+def retry_wait(attempts: int) -> dt.timedelta:
+    """How long after its `attempts`th failed try a hand-off is tried again."""
+    first = dt.timedelta(seconds=settings.HANDOFF_FIRST_RETRY_SECONDS)
+    return min(first * 2 ** max(0, attempts - 1), LONGEST_WAIT)
+
+
+def _post(url: str, headers: dict[str, str], body: bytes) -> tuple[int | None, str]:
+    """POST `body`; (status, error): status None when nothing answered."""
+    if not url.startswith(("https://", "http://")):
+        return None, "no answer: the webhook's address must start https:// or http://"
+    # The scheme is checked above; the address is the council's own setting.
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, f"answered {error.code} {error.reason}"
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        return None, f"no answer: {reason}"
+
+
+def _attempt(handoff: HandOff, *, now: dt.datetime, replayed_by=None) -> bool:
+    """Try `handoff` once, with the row locked; log the try. True when delivered."""
+    endpoint = settings.HANDOFF_WEBHOOKS[handoff.record_system]
+    sent_at = timezone.now()
+    body = body_of(handoff, sent_at)
+    msg_id = message_id(handoff)
+    signature = Webhook(endpoint["secret"]).sign(msg_id, sent_at, body.decode())
+    headers = {
+        "content-type": "application/json",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(sent_at.timestamp())),
+        "webhook-signature": signature,
+    }
+    started = time.monotonic()
+    status, error = _post(endpoint["url"], headers, body)
+    succeeded = status is not None and 200 <= status < 300
+    number = handoff.deliveries.count() + 1  # the log's numbering runs on through replays
+    DeliveryAttempt.objects.create(
+        handoff=handoff,
+        number=number,
+        at=sent_at,
+        url=endpoint["url"][:500],
+        message_id=msg_id,
+        status_code=status,
+        succeeded=succeeded,
+        error=error[:2000],
+        duration_ms=int((time.monotonic() - started) * 1000),
+        replayed_by=replayed_by,
+    )
+    handoff.attempts += 1  # tries since it was made or replayed
+    if succeeded:
+        handoff.save(update_fields=["attempts"])
+        mark_delivered(handoff, how="webhook", at=sent_at)
+        return True
+    handoff.last_error = error
+    if handoff.attempts >= settings.HANDOFF_MOST_ATTEMPTS:
+        handoff.state = HandOff.State.DEAD
+        handoff.next_attempt_at = None
+        log.warning("hand-off %s stopped after %s tries: %s", handoff.pk, handoff.attempts, error)
+    else:
+        handoff.state = HandOff.State.FAILING
+        handoff.next_attempt_at = now + retry_wait(handoff.attempts)
+    handoff.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
+    return False
+
+
+def _claim_next(now: dt.datetime, exclude: set[int]) -> HandOff | None:
+    return (
+        HandOff.objects.select_for_update(skip_locked=True)
+        .filter(
+            state__in=DUE,
+            next_attempt_at__lte=now,
+            record_system__in=list(settings.HANDOFF_WEBHOOKS),
+        )
+        .exclude(pk__in=exclude)
+        .order_by("next_attempt_at", "id")
+        .first()
+    )
+
+
+def deliver_due(now: dt.datetime | None = None) -> int:
+    """Try every hand-off due for its webhook once; the number delivered."""
+    now = now or timezone.now()
+    delivered = 0
+    tried: set[int] = set()
+    while True:
+        with transaction.atomic():
+            handoff = _claim_next(now, tried)
+            if handoff is None:
+                return delivered
+            tried.add(handoff.pk)
+            delivered += _attempt(handoff, now=now)
+
+
+def wake_delivery() -> None:
+    """After the commit that made or replayed a hand-off: deliver it now, not at the next run."""
+    if not settings.HANDOFF_WEBHOOKS:
+        return
+    from frontdoor.handoffs.tasks import deliver_handoffs
+
+    try:
+        deliver_handoffs.enqueue()
+    except Exception:  # the scheduled run of deliver-handoffs will pick it up
+        log.exception("could not queue hand-off delivery; it waits for the next run")
+
+
+@transaction.atomic
+def replay(*, handoff: HandOff, by, now: dt.datetime | None = None) -> HandOff:
+    """An administrator sends a failing or stopped hand-off again: at once, and then with the
+    waits and the number of tries of a new one. Its log keeps every earlier try."""
+    require(by, "handoffs.manage")
+    now = now or timezone.now()
+    handoff = HandOff.objects.select_for_update().get(pk=handoff.pk)
+    if handoff.state not in (HandOff.State.FAILING, HandOff.State.DEAD):
+        raise DomainError(
+            f"Hand-off {handoff.pk} is {handoff.get_state_display().lower()}: "
+            "only a failing or stopped hand-off is sent again."
+        )
+    handoff.state = HandOff.State.WAITING
+    handoff.attempts = 0
+    handoff.next_attempt_at = now
+    handoff.save(update_fields=["state", "attempts", "next_attempt_at"])
+    audit.record(
+        actor=by,
+        action="handoff.replayed",
+        target=handoff.contact,
+        changes={"handoff": handoff.pk, "record_system": handoff.record_system},
+        at=now,
+    )
+    transaction.on_commit(wake_delivery)
+    return handoff

@@ -1,0 +1,313 @@
+"""Making hand-offs from decisions, handing them to a record system that pulls, and taking its
+answer (R44, R45). Webhook delivery is in `delivery`.
+
+One hand-off per child and outcome is in force. A decision revised before its hand-off was
+delivered replaces the hand-off; one revised after delivery makes an amendment naming the
+hand-off it amends, sent to the same record. A child routed to a record that has had nothing of
+them gets a hand-off of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from frontdoor.accounts.permissions import require
+from frontdoor.audit import services as audit
+from frontdoor.errors import DomainError
+from frontdoor.handoffs.models import HandOff
+from frontdoor.handoffs.payload import PAYLOAD_VERSION, build_payload
+from frontdoor.people.models import ExternalIdentifier, Person
+from frontdoor.policy.registry import current_loaded_policy
+from frontdoor.policy.schema import OutcomeEffect
+from frontdoor.screening.models import Decision
+from frontdoor.screening.selectors import ChildSummary
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
+
+# How a hand-off to the council's own record is lawful (R45): the Children Act's duties. Early
+# help has none: it rests on consent (R12), which the disclosure log reads from screening.
+STATUTORY_BASIS = {
+    OutcomeEffect.ASSESSMENT: "Children Act 1989, section 17: assessment of a child in need",
+    OutcomeEffect.STRATEGY_DISCUSSION: "Children Act 1989, section 47: enquiries",
+    OutcomeEffect.EMERGENCY_LEGAL_ACTION: "Children Act 1989, section 47: enquiries",
+    OutcomeEffect.ALLOCATED_WORKER: "Children Act 1989, section 17: the child's open case",
+    OutcomeEffect.TRANSFER_TO_COUNCIL: "Children Act 1989, section 17: transfer of the case",
+    OutcomeEffect.NO_FURTHER_ACTION: "Children Act 1989, section 17: correcting the record",
+}
+# Hand-offs still to be delivered, by either way.
+UNDELIVERED = (HandOff.State.WAITING, HandOff.State.FAILING, HandOff.State.DEAD)
+
+
+class HandOffConflict(DomainError):
+    """The record system's answer contradicts what it said before."""
+
+
+def _restricted(decision: Decision) -> bool:
+    """R45: whether the child or an adult of the contact is a restricted person."""
+    return Person.objects.filter(
+        Q(reported_as_child=decision.child_id) | Q(pk__in=decision.contact.adults.values("person")),
+        restricted=True,
+    ).exists()
+
+
+def _create(
+    *,
+    decision: Decision,
+    summary: ChildSummary,
+    system_key: str,
+    system_name: str,
+    amends: HandOff | None,
+    restricted: bool,
+    now: dt.datetime,
+) -> HandOff:
+    effect = OutcomeEffect(decision.outcome_effect)
+    handoff = HandOff.objects.create(
+        kind=HandOff.Kind.AMENDMENT if amends else HandOff.Kind.HANDOFF,
+        decision=decision,
+        contact=decision.contact,
+        child=decision.child,
+        outcome=decision.outcome,
+        effect=effect.value,
+        record_system=system_key,
+        record_system_name=system_name,
+        amends=amends,
+        restricted=restricted,
+        payload_version=PAYLOAD_VERSION,
+        payload={},
+        lawful_basis=STATUTORY_BASIS.get(effect, ""),
+        created_at=now,
+        next_attempt_at=now,
+    )
+    handoff.payload = build_payload(
+        handoff_id=handoff.pk,
+        kind=handoff.kind,
+        amends=amends.pk if amends else None,
+        record_system=system_key,
+        created_at=now,
+        restricted=restricted,
+        decision=decision,
+        summary=summary,
+    ).model_dump(mode="json")
+    handoff.save(update_fields=["payload"])
+    return handoff
+
+
+def hand_off_decision(decision: Decision, summary: ChildSummary) -> list[HandOff]:
+    """Make what `decision` hands off to the case record (R44), in the decision's transaction.
+
+    Registered with screening as a decision listener. Returns the hand-offs made.
+    """
+    policy = current_loaded_policy().policy
+    system = policy.handoffs.record_system_for(decision.outcome_effect)
+    now = decision.decided_at
+    in_force = list(
+        HandOff.objects.select_for_update()
+        .filter(child=decision.child)
+        .exclude(state=HandOff.State.REPLACED)
+        .order_by("id")
+    )
+    pending = [h for h in in_force if not h.delivered]
+    if pending:  # replaced first, so that the new hand-off may take the child and outcome
+        HandOff.objects.filter(pk__in=[h.pk for h in pending]).update(
+            state=HandOff.State.REPLACED, next_attempt_at=None
+        )
+    restricted = _restricted(decision)
+    made: list[HandOff] = []
+    # The first hand-off delivered to each record: amendments refer to it.
+    delivered_to: dict[str, HandOff] = {}
+    for handoff in in_force:
+        if handoff.delivered and handoff.kind == HandOff.Kind.HANDOFF:
+            delivered_to.setdefault(handoff.record_system, handoff)
+    for first in delivered_to.values():
+        made.append(
+            _create(
+                decision=decision,
+                summary=summary,
+                system_key=first.record_system,
+                system_name=first.record_system_name,
+                amends=first,
+                restricted=restricted,
+                now=now,
+            )
+        )
+    if system is not None and system.key not in delivered_to:
+        try:
+            with transaction.atomic():
+                made.append(
+                    _create(
+                        decision=decision,
+                        summary=summary,
+                        system_key=system.key,
+                        system_name=system.name,
+                        amends=None,
+                        restricted=restricted,
+                        now=now,
+                    )
+                )
+        except IntegrityError:
+            # At most once per child and outcome: this one is in force already.
+            pass
+    if pending and made:
+        HandOff.objects.filter(pk__in=[h.pk for h in pending]).update(replaced_by=made[-1])
+    for handoff in made:
+        audit.record(
+            actor=decision.decided_by,
+            action="handoff.made",
+            target=decision.contact,
+            changes={
+                "handoff": handoff.pk,
+                "kind": handoff.kind,
+                "record_system": handoff.record_system,
+                "child": str(decision.child),
+                **({"amends": handoff.amends_id} if handoff.amends_id else {}),
+                **({"replaces": [h.pk for h in pending]} if pending else {}),
+            },
+            at=now,
+        )
+    if made:
+        transaction.on_commit(_wake_delivery)
+    return made
+
+
+def _wake_delivery() -> None:
+    from frontdoor.handoffs.delivery import wake_delivery  # delivery imports this module
+
+    wake_delivery()
+
+
+def mark_delivered(handoff: HandOff, *, how: str, at: dt.datetime, by=None) -> None:
+    """Note that `handoff` reached its record: a disclosure within the council (R45).
+
+    Called with the hand-off locked. The audit entry is the disclosure's trail; the disclosure
+    log lists the hand-off with its lawful basis.
+    """
+    handoff.delivered_at = at
+    handoff.delivered_how = how
+    handoff.state = HandOff.State.DELIVERED
+    handoff.next_attempt_at = None
+    handoff.last_error = ""
+    handoff.save(
+        update_fields=["delivered_at", "delivered_how", "state", "next_attempt_at", "last_error"]
+    )
+    audit.record(
+        actor=by,
+        action="handoff.delivered",
+        target=handoff.contact,
+        changes={
+            "handoff": handoff.pk,
+            "record_system": handoff.record_system,
+            "how": how,
+            "lawful_basis": handoff.lawful_basis or "consent (R12)",
+        },
+        at=at,
+    )
+
+
+# The most hand-offs one pull returns.
+MOST_PULLED = 100
+
+
+@transaction.atomic
+def pull(
+    *, user: User, after: int = 0, record_system: str = "", limit: int = MOST_PULLED
+) -> list[HandOff]:
+    """The hand-offs after cursor `after`, in order, for a record system that polls (R44).
+
+    Replaced hand-offs are left out: they were never delivered. Those returned the first time
+    count as delivered from now, so a later revision of their decision sends an amendment.
+    """
+    require(user, "handoffs.receive")
+    rows = (
+        HandOff.objects.select_for_update()
+        .filter(pk__gt=after)
+        .exclude(state=HandOff.State.REPLACED)
+    )
+    if record_system:
+        rows = rows.filter(record_system=record_system)
+    handoffs = list(rows.order_by("id")[: max(1, min(limit, MOST_PULLED))])
+    now = timezone.now()
+    for handoff in handoffs:
+        if not handoff.delivered:
+            mark_delivered(handoff, how="pull", at=now, by=user)
+    return handoffs
+
+
+@transaction.atomic
+def accept(
+    *,
+    user: User,
+    handoff: HandOff,
+    external_id: str,
+    people: dict[int, str] | None = None,
+    now: dt.datetime | None = None,
+) -> bool:
+    """The record system took `handoff` as its `external_id` (R44): the child's person keeps it
+    as an identifier in that record, as do the adults `people` names (front door person id to
+    the record's id). Returns False when it was accepted so already; the same again is safe.
+    """
+    require(user, "handoffs.receive")
+    now = now or timezone.now()
+    handoff = HandOff.objects.select_for_update().get(pk=handoff.pk)
+    external_id = external_id.strip()
+    if not external_id:
+        raise DomainError("Give the record's own identifier for the child.")
+    if handoff.state == HandOff.State.REPLACED:
+        raise HandOffConflict(
+            f"Hand-off {handoff.pk} was replaced by hand-off {handoff.replaced_by_id} before "
+            "it was delivered: accept that one."
+        )
+    if handoff.state == HandOff.State.ACCEPTED:
+        if handoff.external_id != external_id:
+            raise HandOffConflict(
+                f"Hand-off {handoff.pk} was accepted as {handoff.external_id}, not {external_id}."
+            )
+        return False
+    wanted: dict[int, str] = {}
+    if handoff.child.person_id:
+        wanted[handoff.child.person_id] = external_id
+    named = {a.person_id for a in handoff.contact.adults.all() if a.person_id}
+    for person_id, their_id in (people or {}).items():
+        if person_id not in named:
+            raise DomainError(f"Person {person_id} is not an adult of this hand-off.")
+        wanted[person_id] = their_id.strip()
+    for person_id, their_id in wanted.items():
+        if not their_id:
+            continue
+        taken = (
+            ExternalIdentifier.objects.filter(
+                source_system=handoff.record_system, external_id=their_id
+            )
+            .exclude(person_id=person_id)
+            .exists()
+        )
+        if taken:
+            raise HandOffConflict(
+                f"{handoff.record_system_name} {their_id} is another person's identifier here."
+            )
+        ExternalIdentifier.objects.get_or_create(
+            person_id=person_id, source_system=handoff.record_system, external_id=their_id
+        )
+    if not handoff.delivered:
+        mark_delivered(handoff, how="pull", at=now, by=user)
+    handoff.state = HandOff.State.ACCEPTED
+    handoff.accepted_at = now
+    handoff.external_id = external_id
+    handoff.save(update_fields=["state", "accepted_at", "external_id"])
+    audit.record(
+        actor=user,
+        action="handoff.accepted",
+        target=handoff.contact,
+        changes={
+            "handoff": handoff.pk,
+            "record_system": handoff.record_system,
+            "external_id": external_id,
+        },
+        at=now,
+    )
+    return True

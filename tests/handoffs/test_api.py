@@ -1,0 +1,118 @@
+"""R44: a record system that polls reads its hand-offs in order and accepts them."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdoor.accounts.roles import Role
+from frontdoor.accounts.tokens import issue_token
+from frontdoor.handoffs.models import HandOff
+from frontdoor.people.models import ExternalIdentifier
+from tests.accounts.api_requests import bearer
+from tests.screening.test_decisions import decide
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/handoffs"
+
+
+def _headers(user, *scopes: str) -> dict[str, str]:
+    _, token = issue_token(user=user, name="LCS", by=None, scopes=scopes)
+    return bearer(token)
+
+
+def test_r44_the_record_pulls_in_order_and_accepts_with_its_own_id(
+    client, make_contact, manager, record_system, person_for
+):
+    children = []
+    for _ in range(2):
+        contact = make_contact()
+        child = contact.children.first()
+        person_for(child)
+        decide(contact, child, manager)
+        children.append(child)
+    headers = _headers(record_system, "handoffs:receive")
+    response = client.get(URL, {"limit": 1}, **headers)
+    assert response.status_code == 200, response.content
+    page = response.json()
+    (first,) = page["items"]
+    assert first["version"] == "1" and first["record_system"] == "lcs"
+    response = client.get(URL, {"after": page["next_after"]}, **headers)
+    (second,) = response.json()["items"]
+    assert second["id"] > first["id"]
+    assert client.get(URL, {"after": second["id"]}, **headers).json()["items"] == []
+
+    response = client.post(
+        f"{URL}/{first['id']}/accept",
+        {"external_id": "123456"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "accepted"
+    person = children[0].person
+    assert ExternalIdentifier.objects.get(person=person).external_id == "123456"
+    again = client.post(
+        f"{URL}/{first['id']}/accept",
+        {"external_id": "999"},
+        content_type="application/json",
+        **headers,
+    )
+    assert again.status_code == 409
+
+
+def test_r44_the_schema_is_published(client, record_system):
+    response = client.get(f"{URL}/schema", **_headers(record_system, "read"))
+    assert response.status_code == 200
+    assert response.json()["properties"]["version"]["const"] == "1"
+    document = client.get("/api/v1/openapi.json").json()
+    assert "HandOffPayload" in str(document["components"]["schemas"])
+
+
+def test_r44_a_partner_agencys_token_reads_and_accepts_nothing(client, contact, manager, make_user):
+    decide(contact, contact.children.first(), manager)
+    handoff = HandOff.objects.get()
+    partner = make_user(Role.PARTNER_AGENCY)
+    headers = _headers(partner)
+    assert client.get(URL, **headers).status_code == 403
+    response = client.post(
+        f"{URL}/{handoff.pk}/accept",
+        {"external_id": "1"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 403
+    handoff.refresh_from_db()
+    assert handoff.state == HandOff.State.WAITING
+
+
+def test_r44_another_scope_is_refused_and_an_unknown_id_is_not_found(client, make_user):
+    system = make_user(Role.ADMINISTRATOR)
+    assert client.get(URL, **_headers(system, "involvements:write")).status_code == 403
+    response = client.post(
+        f"{URL}/99999/accept",
+        {"external_id": "1"},
+        content_type="application/json",
+        **_headers(system, "handoffs:receive"),
+    )
+    assert response.status_code == 404
+
+
+def test_r45_a_restricted_childs_hand_off_goes_to_the_record_only(
+    client, contact, manager, record_system, person_for
+):
+    child = contact.children.first()
+    person = person_for(child)
+    person.restricted = True
+    person.save(update_fields=["restricted"])
+    decide(contact, child, manager)
+    (item,) = client.get(URL, **_headers(record_system, "handoffs:receive")).json()["items"]
+    assert item["restricted"] is True
+    assert client.get(URL, **_headers(manager)).status_code == 403
+
+
+def test_the_payloads_parts_keep_their_own_names_in_the_document(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    # The reports' Child is intake's, not the hand-off's child.
+    assert "front_door_person_id" not in schemas["Child"]["properties"]
+    assert "front_door_person_id" in schemas["HandOffChild"]["properties"]

@@ -1,0 +1,110 @@
+"""R44: hand-offs reach a record system's webhook signed, retried, logged, stopped and replayed.
+
+The receiver is a real HTTP server started here: it verifies each Standard Webhooks signature.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+import pytest
+
+from frontdoor.audit.models import AuditEvent
+from frontdoor.errors import DomainError
+from frontdoor.handoffs import delivery
+from frontdoor.handoffs.models import DeliveryAttempt, HandOff
+from frontdoor.handoffs.receiver import serving
+from tests.screening.test_decisions import DECIDED, decide
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SECRET = "whsec_" + base64.b64encode(b"a secret the council keeps, 32 bytes").decode()
+
+
+@pytest.fixture
+def receiver():
+    server = serving(0, SECRET, refuse=1)
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def lcs_webhook(settings, receiver):
+    settings.HANDOFF_WEBHOOKS = {"lcs": {"url": receiver.url, "secret": SECRET}}
+    settings.HANDOFF_MOST_ATTEMPTS = 3
+    settings.HANDOFF_FIRST_RETRY_SECONDS = 30
+    return receiver
+
+
+def test_r44_a_signed_hand_off_refused_once_is_retried_later_and_delivered_once(
+    contact, manager, lcs_webhook
+):
+    child = contact.children.first()
+    decide(contact, child, manager)
+    handoff = HandOff.objects.get()
+
+    assert delivery.deliver_due(DECIDED) == 0  # the receiver refuses the first
+    handoff.refresh_from_db()
+    assert handoff.state == HandOff.State.FAILING
+    assert "503" in handoff.last_error
+    assert handoff.next_attempt_at == DECIDED + dt.timedelta(seconds=30)
+    assert delivery.deliver_due(DECIDED + dt.timedelta(seconds=10)) == 0  # not yet due
+
+    assert delivery.deliver_due(DECIDED + dt.timedelta(seconds=31)) == 1
+    handoff.refresh_from_db()
+    assert handoff.state == HandOff.State.DELIVERED
+    assert handoff.delivered_how == "webhook"
+    attempts = list(DeliveryAttempt.objects.filter(handoff=handoff))
+    assert [(a.number, a.status_code, a.succeeded) for a in attempts] == [
+        (1, 503, False),
+        (2, 204, True),
+    ]
+    assert attempts[0].message_id == attempts[1].message_id  # the receiver keeps it once
+    (event,) = lcs_webhook.received.values()
+    assert event["type"] == "handoff.created"
+    assert event["data"]["id"] == handoff.pk
+    assert event["data"]["child"]["first_name"] == child.first_name
+    assert lcs_webhook.bad_signatures == 0
+    assert delivery.deliver_due(DECIDED + dt.timedelta(hours=1)) == 0  # never twice
+
+
+def test_r44_a_wrong_secret_is_refused_by_the_receiver(contact, manager, settings, receiver):
+    other = "whsec_" + base64.b64encode(b"not the council's secret at all!").decode()
+    settings.HANDOFF_WEBHOOKS = {"lcs": {"url": receiver.url, "secret": other}}
+    decide(contact, contact.children.first(), manager)
+    assert delivery.deliver_due(DECIDED) == 0
+    assert receiver.bad_signatures == 1
+    assert DeliveryAttempt.objects.get().status_code == 401
+
+
+def test_r44_after_the_last_try_it_stops_until_an_administrator_replays_it(
+    contact, manager, admin, settings, lcs_webhook
+):
+    settings.HANDOFF_MOST_ATTEMPTS = 1
+    decide(contact, contact.children.first(), manager)
+    delivery.deliver_due(DECIDED)
+    handoff = HandOff.objects.get()
+    assert handoff.state == HandOff.State.DEAD
+    assert delivery.deliver_due(DECIDED + dt.timedelta(days=1)) == 0
+    with pytest.raises(DomainError):
+        delivery.replay(handoff=handoff, by=manager)
+    delivery.replay(handoff=handoff, by=admin, now=DECIDED + dt.timedelta(days=1))
+    assert AuditEvent.objects.filter(action="handoff.replayed").exists()
+    assert delivery.deliver_due(DECIDED + dt.timedelta(days=1)) == 1
+    handoff.refresh_from_db()
+    assert handoff.state == HandOff.State.DELIVERED
+    assert list(handoff.deliveries.values_list("number", flat=True)) == [1, 2]
+
+
+def test_r44_an_amendment_is_its_own_event(contact, manager, lcs_webhook):
+    child = contact.children.first()
+    lcs_webhook.refuse = 0
+    decide(contact, child, manager)
+    delivery.deliver_due(DECIDED)
+    decide(contact, child, manager, based_on=1, rationale="Revised after a call.")
+    delivery.deliver_due(DECIDED)
+    events = list(lcs_webhook.received.values())
+    assert [e["type"] for e in events] == ["handoff.created", "handoff.amended"]
+    assert events[1]["data"]["amends"] == events[0]["data"]["id"]

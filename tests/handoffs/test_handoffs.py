@@ -1,0 +1,176 @@
+"""R44: each routed child is handed off to the case record the policy names, once."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdoor.audit.models import AuditEvent
+from frontdoor.errors import DomainError
+from frontdoor.handoffs import services
+from frontdoor.handoffs.models import HandOff
+from frontdoor.handoffs.payload import PAYLOAD_VERSION, HandOffPayload, payload_schema
+from frontdoor.people.models import ExternalIdentifier
+from frontdoor.policy.registry import current_policy
+from frontdoor.policy.schema import HandOffs, OutcomeEffect, RecordSystem
+from tests.screening.test_decisions import decide
+
+pytestmark = pytest.mark.django_db
+
+
+def test_r44_an_assessment_is_handed_off_to_lcs_with_what_the_record_needs(
+    contact, manager, person_for
+):
+    child = contact.children.first()
+    person_for(child)
+    decision = decide(contact, child, manager)
+    handoff = HandOff.objects.get()
+    assert handoff.decision == decision
+    assert handoff.record_system == "lcs"
+    assert handoff.state == HandOff.State.WAITING
+    assert handoff.kind == HandOff.Kind.HANDOFF
+    assert "section 17" in handoff.lawful_basis
+    payload = HandOffPayload.model_validate(handoff.payload)
+    assert payload.version == PAYLOAD_VERSION
+    assert payload.id == handoff.pk
+    assert payload.child.first_name == child.first_name
+    assert payload.child.front_door_person_id == child.person_id
+    assert payload.decision.rationale == decision.rationale
+    assert payload.decision.policy.version == decision.policy_version.version
+    assert payload.reports and payload.reports[0].worry
+    assert payload.checks
+    assert AuditEvent.objects.filter(action="handoff.made").count() == 1
+
+
+def test_r44_early_help_goes_to_ehm(contact, manager):
+    decide(contact, contact.children.first(), manager, level=2, outcome="early_help")
+    handoff = HandOff.objects.get()
+    assert handoff.record_system == "ehm"
+    assert handoff.lawful_basis == ""  # consent: the disclosure log reads it from screening
+
+
+def test_r44_no_further_action_hands_nothing_off(contact, manager):
+    decide(contact, contact.children.first(), manager, level=1, outcome="information_and_advice")
+    assert not HandOff.objects.exists()
+
+
+def test_r44_a_revision_before_delivery_replaces_the_pending_hand_off(contact, manager):
+    child = contact.children.first()
+    decide(contact, child, manager)
+    decide(contact, child, manager, level=2, outcome="early_help", based_on=1)
+    first, second = HandOff.objects.order_by("id")
+    assert first.state == HandOff.State.REPLACED
+    assert first.replaced_by == second
+    assert second.record_system == "ehm"
+    assert second.kind == HandOff.Kind.HANDOFF
+
+
+def test_r44_a_revision_to_nothing_before_delivery_leaves_nothing_to_send(contact, manager):
+    child = contact.children.first()
+    decide(contact, child, manager)
+    decide(contact, child, manager, level=1, outcome="information_and_advice", based_on=1)
+    assert HandOff.objects.get().state == HandOff.State.REPLACED
+
+
+def test_r44_a_revision_after_delivery_sends_an_amendment_naming_the_first(
+    contact, manager, record_system
+):
+    child = contact.children.first()
+    decide(contact, child, manager)
+    services.pull(user=record_system)
+    decide(contact, child, manager, rationale="Revised: the account changed.", based_on=1)
+    first, amendment = HandOff.objects.order_by("id")
+    assert first.state == HandOff.State.DELIVERED
+    assert amendment.kind == HandOff.Kind.AMENDMENT
+    assert amendment.amends == first
+    assert amendment.payload["amends"] == first.pk
+    assert amendment.payload["decision"]["rationale"] == "Revised: the account changed."
+
+
+def test_r44_at_most_one_hand_off_per_child_and_outcome(contact, manager, record_system):
+    child = contact.children.first()
+    decide(contact, child, manager)
+    services.pull(user=record_system)
+    decide(contact, child, manager, based_on=1)
+    decide(contact, child, manager, based_on=2)
+    kinds = list(HandOff.objects.order_by("id").values_list("kind", flat=True))
+    assert kinds.count("handoff") == 1
+
+
+def test_r45_a_restricted_childs_hand_off_is_marked_so(contact, manager, person_for):
+    child = contact.children.first()
+    person = person_for(child)
+    person.restricted = True
+    person.save(update_fields=["restricted"])
+    decide(contact, child, manager)
+    handoff = HandOff.objects.get()
+    assert handoff.restricted
+    assert handoff.payload["restricted"] is True
+
+
+def test_r44_accepting_stores_the_records_identifier_on_the_child(
+    contact, manager, record_system, person_for
+):
+    child = contact.children.first()
+    person = person_for(child)
+    decide(contact, child, manager)
+    handoff = HandOff.objects.get()
+    assert services.accept(user=record_system, handoff=handoff, external_id="123456")
+    handoff.refresh_from_db()
+    assert handoff.state == HandOff.State.ACCEPTED
+    assert handoff.external_id == "123456"
+    assert handoff.delivered_at is not None
+    identifier = ExternalIdentifier.objects.get(person=person)
+    assert (identifier.source_system, identifier.external_id) == ("lcs", "123456")
+    # The same again is safe; another identifier is a conflict.
+    assert not services.accept(user=record_system, handoff=handoff, external_id="123456")
+    with pytest.raises(services.HandOffConflict):
+        services.accept(user=record_system, handoff=handoff, external_id="999")
+
+
+def test_r44_only_the_record_systems_account_pulls(contact, manager):
+    decide(contact, contact.children.first(), manager)
+    with pytest.raises(DomainError):
+        services.pull(user=manager)
+
+
+def test_r44_pulling_is_in_order_after_the_cursor(make_contact, manager, record_system):
+    for _ in range(3):
+        contact = make_contact()
+        decide(contact, contact.children.first(), manager)
+    ids = [h.pk for h in services.pull(user=record_system)]
+    assert ids == sorted(ids) and len(ids) == 3
+    assert [h.pk for h in services.pull(user=record_system, after=ids[0])] == ids[1:]
+
+
+def test_the_policy_sends_each_effect_to_one_record():
+    assert current_policy().handoffs.record_system_for(OutcomeEffect.EARLY_HELP).key == "ehm"
+    with pytest.raises(ValueError, match="named twice"):
+        HandOffs(
+            record_systems=[
+                RecordSystem(key="a", name="A", effects=[OutcomeEffect.EARLY_HELP]),
+                RecordSystem(key="b", name="B", effects=[OutcomeEffect.EARLY_HELP]),
+            ]
+        )
+    assert HandOffs().record_system_for(OutcomeEffect.ASSESSMENT).key == "social_care"
+
+
+def test_the_payload_has_a_json_schema_with_its_version():
+    schema = payload_schema()
+    assert schema["properties"]["version"]["const"] == PAYLOAD_VERSION
+    assert "decision" in schema["required"]
+
+
+def test_r45_a_delivered_hand_off_is_a_disclosure_with_its_lawful_basis(
+    make_contact, manager, record_system
+):
+    from frontdoor.privacy.selectors import STATUTORY_DUTY, disclosures
+
+    contact = make_contact()
+    decide(contact, contact.children.first(), manager)
+    assert not [d for d in disclosures(user=record_system) if d.kind.startswith("Hand-off")]
+    services.pull(user=record_system)
+    (row,) = [d for d in disclosures(user=record_system) if d.kind.startswith("Hand-off")]
+    assert row.to.startswith("LCS")
+    assert row.lawful_basis == STATUTORY_DUTY
+    assert "section 17" in row.lawful_basis_detail
+    assert AuditEvent.objects.filter(action="handoff.delivered").count() == 1
