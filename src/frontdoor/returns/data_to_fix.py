@@ -120,7 +120,8 @@ class DataToFix:
                 reference=child.reference if child else "",
                 detail=detail,
                 url=url,
-                child=child.key if child else "",
+                # A referrer's problem is the contact's, however many children it names.
+                child=child.key if child and kind.fixed_at is not FixedAt.REFERRER else "",
             ),
         )
 
