@@ -446,6 +446,11 @@ class ReportedChild(ReportedPerson):
     def __str__(self) -> str:
         return "Unborn child" if self.unborn and not self.first_name else self.name
 
+    @property
+    def further_accounts(self) -> models.QuerySet[ReportedChild]:
+        """The further reports' accounts of this child (R3, R7), each in its report's words."""
+        return ReportedChild.accounts.filter(account_of=self).select_related("report")
+
 
 class ReportedAdult(ReportedPerson):
     """A household member or significant adult (R4)."""
