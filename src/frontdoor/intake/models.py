@@ -405,7 +405,7 @@ class ReportedChild(ReportedPerson):
 
     history = HistoricalRecords()
 
-    accounts = models.Manager()
+    accounts = models.Manager["ReportedChild"]()
     objects = ChildrenOfContacts()
 
     class Meta:
