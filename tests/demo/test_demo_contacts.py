@@ -70,7 +70,11 @@ def test_r4_r9_demo_contacts_include_every_kind_of_arrival():
         first, *later = contact.reports.order_by("received_at")
         named = {(c.first_name, c.last_name) for c in first.children.all()}
         for report in later:
-            assert {(c.first_name, c.last_name) for c in report.children.all()} <= named
+            accounts = ReportedChild.accounts.filter(report=report)
+            assert {(c.first_name, c.last_name) for c in accounts} <= named
+            # R3, R7: each is a further account of the child already on the contact, not another.
+            assert all(account.account_of_id for account in accounts)
+        assert contact.children.count() == first.children.count()
     assert Contact.objects.filter(written_follow_up_received_at__isnull=False).exists()  # R3
     assert Consultation.objects.filter(became_contact__isnull=True).exists()  # R8
     assert Report.objects.filter(referrer_type="anonymous").exists()

@@ -13,7 +13,7 @@ import re
 
 import pytest
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from frontdoor.demo.contacts import census_year_end, expected_date_for
@@ -150,3 +150,22 @@ def test_r19_r29_children_who_come_back_are_referred_again_only_once_their_case_
         assert case.ended_on < referral.referred_at.astimezone(LONDON).date()
     # A child whose case is still open goes to the allocated worker instead (R19).
     assert Decision.objects.filter(outcome_effect="allocated_worker").exists()
+
+
+def test_r7_no_contact_has_two_reported_children_who_are_one_person(demo):
+    # A written referral after a call (R3) or a further report (R7) names the children again:
+    # each is a further account of the child already on the contact, not another child.
+    doubled = (
+        ReportedChild.objects.filter(person__isnull=False)
+        .values("contact", "person")
+        .annotate(rows=Count("id"))
+        .filter(rows__gt=1)
+    )
+    assert not doubled.exists(), list(doubled[:5])
+    referred_twice = (
+        Referral.objects.filter(child__person__isnull=False)
+        .values("contact", "child__person")
+        .annotate(rows=Count("id"))
+        .filter(rows__gt=1)
+    )
+    assert not referred_twice.exists(), list(referred_twice[:5])

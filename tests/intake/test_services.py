@@ -11,7 +11,7 @@ from django.utils import timezone
 from frontdoor.accounts.roles import Role
 from frontdoor.audit.models import AuditEvent
 from frontdoor.errors import DomainError
-from frontdoor.intake.models import Channel, Contact, Report, YesNoUnknown
+from frontdoor.intake.models import Channel, Contact, Report, ReportedChild, YesNoUnknown
 from frontdoor.intake.services import (
     attach_report,
     consultation_to_contact,
@@ -22,7 +22,8 @@ from frontdoor.intake.services import (
     referrer_status,
 )
 from frontdoor.intake.submissions import Child
-from tests.intake.factories import make_submission, unborn_child
+from frontdoor.people.models import Person
+from tests.intake.factories import make_submission, submission_data, unborn_child
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -260,6 +261,74 @@ def test_r7_a_second_report_of_the_same_incident_keeps_its_own_referrer(make_use
     referrers = [r.referrer_name for r in contact.reports.all()]
     assert referrers == ["Pat Referrer", "PC Example"]
     assert contact.progress_due_at == due  # R7: not held up by the second report
+
+
+def _further_report():
+    """The written referral after a call: the same two children, Ellis's postcode given anew,
+    and a third child the call did not mention."""
+    data = submission_data()
+    ellis, robin = data["children"]
+    children = [
+        {**ellis, "first_name": "ELLIS", "postcode": "L20 1AA"},
+        robin,
+        {"first_name": "Sam", "last_name": "Examplechild", "date_of_birth": "2020-01-05"},
+    ]
+    return make_submission(children=children)
+
+
+def test_r3_the_written_referral_names_the_called_about_children_as_the_same_children(make_user):
+    phoned = _phoned(make_user)
+    written = record_written_referral(
+        submission=_further_report(),
+        channel=Channel.ONLINE_FORM,
+        phone_reference=phoned.reference,
+    )
+    assert written.contact == phoned
+    # One child each: Ellis and Robin once, and Sam, whom only the written referral names.
+    children = list(phoned.children.all())
+    assert [c.first_name for c in children] == ["Ellis", "Robin", "Sam"]
+    ellis = children[0]
+    # The written referral's own words stay: its account of Ellis, as it gave them.
+    accounts = ReportedChild.accounts.filter(account_of__isnull=False)
+    assert [(a.account_of, a.report, a.first_name) for a in accounts] == [
+        (ellis, written.report, "ELLIS"),
+        (children[1], written.report, "Robin"),
+    ]
+    event = AuditEvent.objects.get(action="contact.report_attached")
+    assert event.changes["further_accounts"][0] == {
+        "child": ellis.pk,
+        "name": "Ellis Examplechild",
+        "differences": {"postcode": {"on_contact": "L21 7PQ", "given": "L20 1AA"}},
+    }
+
+
+def test_r7_a_child_with_the_same_name_and_another_date_of_birth_is_another_child(make_user):
+    contact = record_contact(submission=make_submission(), channel=Channel.ONLINE_FORM).contact
+    data = submission_data()
+    ellis = {**data["children"][0], "date_of_birth": "2016-03-02"}
+    attach_report(
+        contact=contact,
+        submission=make_submission(children=[ellis]),
+        channel=Channel.POLICE_NOTIFICATION,
+        by=make_user(Role.CONTACT_OFFICER),
+    )
+    assert [c.first_name for c in contact.children.all()] == ["Ellis", "Robin", "Ellis"]
+
+
+def test_r7_a_child_the_contact_has_matched_is_the_same_child_when_reported_again(make_user):
+    contact = record_contact(submission=make_submission(), channel=Channel.ONLINE_FORM).contact
+    person = Person.objects.create(first_name="Ellis", last_name="Examplechild")
+    ellis = contact.children.first()
+    ReportedChild.objects.filter(pk=ellis.pk).update(person=person)
+    attach_report(
+        contact=contact,
+        submission=make_submission(),
+        channel=Channel.POLICE_NOTIFICATION,
+        by=make_user(Role.CONTACT_OFFICER),
+    )
+    assert contact.children.count() == 2
+    account = ReportedChild.accounts.get(account_of=ellis)
+    assert account.person == person  # the further account is of the same person
 
 
 def test_r5_an_unborn_child_can_be_the_subject():

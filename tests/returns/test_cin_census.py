@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from lxml import etree
 
+from frontdoor.intake.models import ReportedChild
 from frontdoor.people.models import Involvement, Person
 from frontdoor.returns.cin_census import build_census, produce_census
 from tests.returns.conftest import (
@@ -134,6 +135,23 @@ def test_two_open_episodes_for_one_child_block_the_file(record):
     assert [group.summary for group in problems.groups] == [
         "1 child has a referral while an earlier episode is still open"
     ]
+
+
+def test_two_children_of_one_contact_with_the_same_name_are_both_listed_to_fix(record):
+    # Two different children called Ellis Example, each with their own open episode blocking.
+    records = [Person.objects.create(first_name="Ellis", last_name="Example") for _ in "ab"]
+    for hours in (0, 3):
+        contact = record(
+            at=days_ago(3) + dt.timedelta(hours=hours),
+            referrer=SCHOOL,
+            children=[child("Ellis"), child("Ellis", born="2017-05-06")],
+            decisions=[[ASSESS], [ASSESS]],
+        )
+        for reported, person in zip(contact.children.order_by("id"), records, strict=True):
+            ReportedChild.objects.filter(pk=reported.pk).update(person=person)
+    (group,) = build_census(year=YEAR).problems.groups
+    assert group.summary == "2 children have a referral while an earlier episode is still open"
+    assert sorted(item.child for item in group.items) == [f"P{p.pk}" for p in records]
 
 
 def test_a_year_without_referrals_is_not_written(db, tmp_path):

@@ -246,6 +246,18 @@ def test_r29_a_referral_within_twelve_months_of_another_is_a_re_referral(
     assert referral.previous_referral_on == (RECEIVED - dt.timedelta(days=199)).date()
 
 
+def test_r29_one_person_decided_twice_on_one_contact_is_one_referral(contact, manager, person_for):
+    # Two reported children of the contact found, after their records were merged, to be one
+    # person: a decision on each makes one referral, not a second that a return would count.
+    ellis, robin = contact.children.all()
+    person = person_for(ellis)
+    robin.person = person
+    robin.save(update_fields=["person"])
+    decide(contact, ellis, manager)
+    decide(contact, robin, manager)
+    assert Referral.objects.get().child == ellis
+
+
 def test_r23_a_strategy_discussion_alerts_the_duty_manager_at_once_and_starts_the_24_hour_clock(
     contact, manager
 ):

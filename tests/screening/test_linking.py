@@ -11,8 +11,8 @@ from frontdoor.accounts.permissions import PermissionDeniedError
 from frontdoor.accounts.roles import Role
 from frontdoor.audit.models import AuditEvent
 from frontdoor.errors import DomainError
-from frontdoor.intake.models import Channel
-from frontdoor.intake.services import record_contact
+from frontdoor.intake.models import Channel, ReportedChild
+from frontdoor.intake.services import attach_report, record_contact
 from frontdoor.people.models import Household, HouseholdMember, Relationship
 from frontdoor.screening.linking import (
     create_person_from,
@@ -23,6 +23,7 @@ from frontdoor.screening.linking import (
 )
 from tests.intake.factories import make_submission
 from tests.people.factories import NHS_NUMBER, OTHER_NHS_NUMBER, InvolvementFactory, PersonFactory
+from tests.screening.test_decisions import decide
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -393,3 +394,46 @@ def test_r18_merging_keeps_its_own_sex_and_disabilities_and_lists_the_difference
     assert (keep.sex, keep.disabilities) == ("male", "NONE")
     latest = AuditEvent.objects.filter(action="person.merged").order_by("-id").first()
     assert "sex" not in latest.changes["conflicts"] and "sex" not in latest.changes["filled"]
+
+
+def _contact_naming_one_child_twice():
+    """A contact whose report names Ellis twice, the second time misspelt."""
+    ellis = make_submission().children[0].model_dump(exclude={"disabilities"})
+    return _contact(children=[ellis, {**ellis, "first_name": "Elis", "postcode": "L20 1AA"}])
+
+
+def test_r7_a_second_child_of_the_contact_linked_to_the_same_person_is_the_same_child(worker):
+    contact = _contact_naming_one_child_twice()
+    known = PersonFactory(first_name="Ellis", last_name="Examplechild", postcode="L21 7PQ")
+    first, second = contact.children.all()
+    link_reported_person(reported=first, person=known, by=worker)
+    link_reported_person(reported=second, person=known, by=worker)
+    # One child of the contact, screened and decided once; the second account is kept.
+    assert list(contact.children.all()) == [first]
+    second = ReportedChild.accounts.get(pk=second.pk)
+    assert (second.account_of, second.person) == (first, known)
+    event = AuditEvent.objects.filter(action="person.linked").order_by("pk").last()
+    assert event.changes["same_child_as"]["id"] == first.pk
+    assert "first_name" in event.changes["conflicts"]
+
+
+def test_r7_a_second_child_already_decided_on_is_not_linked_to_the_same_person(worker, manager):
+    contact = _contact_naming_one_child_twice()
+    known = PersonFactory(first_name="Ellis", last_name="Examplechild")
+    first, second = contact.children.all()
+    link_reported_person(reported=first, person=known, by=worker)
+    decide(contact, second, manager, now=dt.datetime(2026, 11, 19, 13, 0, tzinfo=LONDON))
+    with pytest.raises(DomainError, match="counted as two children"):
+        link_reported_person(reported=second, person=known, by=worker)
+    second.refresh_from_db()
+    assert second.person is None and second.account_of is None
+
+
+def test_r3_linking_a_child_links_the_written_referrals_account_of_it_too(worker):
+    contact = _contact()
+    attach_report(contact=contact, submission=make_submission(), channel=Channel.ONLINE_FORM)
+    known = PersonFactory(first_name="Ellis", last_name="Examplechild")
+    link_reported_person(reported=_child(contact), person=known, by=worker)
+    account = ReportedChild.accounts.get(account_of=_child(contact))
+    assert account.person == known
+    assert AuditEvent.objects.filter(action="person.linked").count() == 2

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from frontdoor.accounts.roles import Role
 from frontdoor.audit.models import RecordView
-from frontdoor.intake.models import Contact
+from frontdoor.intake.models import Channel, Contact
+from frontdoor.intake.services import attach_report
 from frontdoor.screening.models import (
     ChildScreening,
     ConsentRecord,
@@ -15,6 +16,7 @@ from frontdoor.screening.models import (
     FollowUp,
     SharingAuthorisation,
 )
+from tests.intake.factories import make_submission, submission_data
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +35,22 @@ def test_the_screening_page_shows_each_childs_checks_and_is_logged(client, conta
     # The referral says there is domestic abuse: a Sefton MASH criterion is met.
     assert "The referral says there is domestic abuse in the household" in text
     assert RecordView.objects.filter(viewer=worker, through="screening page").exists()
+
+
+def test_r3_the_screening_page_shows_each_child_once_with_the_written_referrals_account(
+    client, contact, worker
+):
+    attach_report(
+        contact=contact,
+        submission=make_submission(
+            referrer={**submission_data()["referrer"], "name": "Dr Example"}
+        ),
+        channel=Channel.ONLINE_FORM,
+    )
+    client.force_login(worker)
+    text = client.get(url("contact", contact)).content.decode()
+    assert text.count('<h2 class="govuk-heading-m" id="child-') == 2
+    assert text.count("Also named in the report from Dr Example") == 2
 
 
 @pytest.mark.parametrize(

@@ -372,8 +372,23 @@ class ReportedPerson(models.Model):
         )
 
 
+class ChildrenOfContacts(models.Manager["ReportedChild"]):
+    """The children contacts are about: a further report's account of a child its contact
+    already has (R3, R7) is the same child, not another, so it is left out here (and from
+    `contact.children` and `report.children`, which use this manager). `ReportedChild.accounts`
+    reads every row, further accounts included."""
+
+    def get_queryset(self) -> models.QuerySet[ReportedChild]:
+        return super().get_queryset().filter(account_of__isnull=True)
+
+
 class ReportedChild(ReportedPerson):
-    """A child the contact is about, or an unborn child (R4, R5)."""
+    """A child the contact is about, or an unborn child (R4, R5).
+
+    A further report of the same incident (R7), or the written referral after a call (R3), that
+    names a child the contact already has adds a further account of that child: a row with the
+    report's own words, `account_of` the child first reported (`intake.services.same_child`).
+    """
 
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="children")
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="children")
@@ -395,10 +410,20 @@ class ReportedChild(ReportedPerson):
         related_name="reported_as_child",
     )
 
+    # R3, R7: this row is a further report's account of that child of the same contact.
+    account_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
     history = HistoricalRecords()
+
+    accounts = models.Manager["ReportedChild"]()
+    objects = ChildrenOfContacts()
 
     class Meta:
         ordering = ["id"]
+        base_manager_name = "accounts"
+        default_manager_name = "objects"
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -432,6 +457,11 @@ class ReportedChild(ReportedPerson):
 
     def __str__(self) -> str:
         return "Unborn child" if self.unborn and not self.first_name else self.name
+
+    @property
+    def further_accounts(self) -> models.QuerySet[ReportedChild]:
+        """The further reports' accounts of this child (R3, R7), each in its report's words."""
+        return ReportedChild.accounts.filter(account_of=self).select_related("report")
 
 
 class ReportedAdult(ReportedPerson):

@@ -34,6 +34,8 @@ from frontdoor.intake.models import (
 from frontdoor.intake.submissions import Adult, Child, Submission
 from frontdoor.new_rows import NewRows
 from frontdoor.people.ages import is_child_on
+from frontdoor.people.names import fold, is_nickname_of
+from frontdoor.people.services import as_text
 from frontdoor.policy.clocks import LONDON, start_clock
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import TimescaleKey
@@ -209,6 +211,80 @@ def _people(*, contact: Contact, report: Report, submission: Submission) -> tupl
     return children, adults
 
 
+# The details two accounts of one child may give differently (R3, R7): a difference is listed
+# for a worker to resolve, and neither account is changed.
+ACCOUNT_DETAILS = (
+    *PERSON_FIELDS,
+    "sex",
+    "disabilities",
+    "nhs_number",
+    "school_or_nursery",
+)
+
+
+def same_child(one: ReportedChild, other: ReportedChild) -> bool:
+    """R3, R7: whether two reports of one incident name the same child.
+
+    The same child is the same person, once screening has matched both to one; before matching,
+    the same first name (or a known short form of it, `people.names.is_nickname_of`) and surname
+    as names are folded for matching, and the same date of birth, or expected date of birth for
+    an unborn child. Two children with the same name and different dates are two children.
+    """
+    if one.person_id is not None and one.person_id == other.person_id:
+        return True
+    if one.unborn != other.unborn:
+        return False
+    if (one.date_of_birth, one.expected_date_of_birth) != (
+        other.date_of_birth,
+        other.expected_date_of_birth,
+    ):
+        return False
+    first, other_first = fold(one.first_name), fold(other.first_name)
+    return fold(one.last_name) == fold(other.last_name) and (
+        first == other_first or is_nickname_of(first, other_first)
+    )
+
+
+def account_differences(child: ReportedChild, account: ReportedChild) -> dict[str, dict]:
+    """The details a further account of `child` gives differently from it (R3, R7, R22).
+
+    A detail one of them leaves blank is not a difference. Screening lists these as conflicts on
+    the person's record when the child is linked (`screening.linking.link_reported_person`).
+    """
+    differences = {}
+    for name in ACCOUNT_DETAILS:
+        on_contact, given = getattr(child, name), getattr(account, name)
+        if on_contact in ("", None, "not_known") or given in ("", None, "not_known"):
+            continue
+        if isinstance(given, str) and fold(given) == fold(on_contact):
+            continue
+        if given != on_contact:
+            differences[name] = {"on_contact": as_text(on_contact), "given": as_text(given)}
+    return differences
+
+
+def _further_accounts(contact: Contact, children: list[ReportedChild]) -> list[dict]:
+    """Make each of a further report's `children` the contact already has a further account of
+    that child (R3, R7); return, for the audit entry, which and how their details differ."""
+    existing = list(ReportedChild.objects.filter(contact=contact))
+    accounts = []
+    for new in children:
+        child = next((c for c in existing if same_child(c, new)), None)
+        if child is None:
+            continue
+        existing.remove(child)  # one account per child from each report
+        new.account_of = child
+        new.person_id = child.person_id
+        accounts.append(
+            {
+                "child": child.pk,
+                "name": child.name,
+                "differences": account_differences(child, new),
+            }
+        )
+    return accounts
+
+
 def _add_report(
     rows: NewRows,
     *,
@@ -218,8 +294,10 @@ def _add_report(
     received_at: dt.datetime,
     submission_key: str | None,
     status_secret: str,
-) -> Report:
-    """Add a report to `rows`, with the children and adults it names."""
+    further: bool = False,
+) -> tuple[Report, list[dict]]:
+    """Add a report to `rows`, with the children and adults it names: for a `further` report of
+    the contact, a child the contact already has is a further account of it (`same_child`)."""
     referrer, concern, consent = submission.referrer, submission.concern, submission.consent
     report = Report(
         contact=contact,
@@ -248,9 +326,10 @@ def _add_report(
     )
     rows.add([report])
     children, adults = _people(contact=contact, report=report, submission=submission)
+    accounts = _further_accounts(contact, children) if further else []
     rows.add(children)
     rows.add(adults)
-    return report
+    return report, accounts
 
 
 def _expectant_parents_added(submission: Submission, received_at: dt.datetime) -> dict:
@@ -387,7 +466,7 @@ def _record_new_contact(
     rows = NewRows(user=_acting_user(by), at=timezone.now())
     rows.add([contact])
     status_secret = _status_secret(channel, submission_key)
-    report = _add_report(
+    report, _ = _add_report(
         rows,
         contact=contact,
         submission=submission,
@@ -444,7 +523,7 @@ def attach_report(
             )
         status_secret = _status_secret(channel, submission_key)
         rows = NewRows(user=_acting_user(by), at=timezone.now())
-        report = _add_report(
+        report, accounts = _add_report(
             rows,
             contact=contact,
             submission=submission,
@@ -452,6 +531,7 @@ def attach_report(
             received_at=received_at,
             submission_key=submission_key,
             status_secret=status_secret,
+            further=True,
         )
         rows.write()
         changes = {
@@ -459,6 +539,8 @@ def attach_report(
             "report": report.pk,
             **_expectant_parents_added(submission, received_at),
         }
+        if accounts:
+            changes["further_accounts"] = accounts
         if contact.awaits_written_follow_up and channel in WRITTEN_CHANNELS:
             contact.written_follow_up_received_at = received_at
             contact.version += 1

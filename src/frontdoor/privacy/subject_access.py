@@ -89,7 +89,7 @@ def subject_access_export(
     if by is not None:
         require(by, "privacy.subject_access")
     at = at or timezone.now()
-    own_children = list(ReportedChild.objects.filter(person=person))
+    own_children = list(ReportedChild.accounts.filter(person=person))
     own_adults = list(ReportedAdult.objects.filter(person=person))
     contacts = list(
         Contact.objects.filter(Q(children__person=person) | Q(adults__person=person))

@@ -64,6 +64,9 @@ class Item:
     reference: str
     detail: str
     url: str = ""
+    # The child's id in the returns (`selectors.child_key`): two children of one contact with
+    # the same name are two things to fix, one child named twice in a list is one.
+    child: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,17 +109,27 @@ class DataToFix:
 
     def __init__(self) -> None:
         self._groups: dict[str, Group] = {}
-        self._seen: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        self._seen: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
 
     def add(self, kind: Kind, *, child: ChildFacts | None, detail: str) -> None:
         """List `child`'s problem of `kind`, linked to the page where it is fixed."""
         url = fix_url(kind.fixed_at, child) if child is not None else ""
-        self._add(kind, Item(reference=child.reference if child else "", detail=detail, url=url))
+        self._add(
+            kind,
+            Item(
+                reference=child.reference if child else "",
+                detail=detail,
+                url=url,
+                # A referrer's problem is the contact's, however many children it names.
+                child=child.key if child and kind.fixed_at is not FixedAt.REFERRER else "",
+            ),
+        )
 
     def _add(self, kind: Kind, item: Item) -> None:
-        if (item.reference, item.detail) in self._seen[kind.key]:
+        seen = (item.reference, item.child, item.detail)
+        if seen in self._seen[kind.key]:
             return  # one child named twice in a list is one thing to fix
-        self._seen[kind.key].add((item.reference, item.detail))
+        self._seen[kind.key].add(seen)
         self._groups.setdefault(kind.key, Group(kind)).items.append(item)
 
     def merge(self, other: DataToFix) -> None:

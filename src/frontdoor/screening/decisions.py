@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from frontdoor.accounts.permissions import require
@@ -550,6 +550,15 @@ def _replace_follow_ups(*, revised: Decision | None, decision: Decision) -> list
     return replaced
 
 
+def _referred_on(contact: Contact, child) -> bool:
+    """Whether the contact already made this child a referral: one person decided on one
+    contact is one referral (R29), even when two of its reported children are that person."""
+    same = Q(child=child)
+    if child.person_id is not None:
+        same |= Q(child__person_id=child.person_id)
+    return Referral.objects.filter(same, contact=contact).exists()
+
+
 def _take_effect(
     *,
     policy: Policy,
@@ -565,7 +574,7 @@ def _take_effect(
     effect = OutcomeEffect(decision.outcome_effect)
     chosen = policy.outcome(decision.outcome)
     child = summary.child
-    if decision.becomes_referral and not Referral.objects.filter(child=child).exists():
+    if decision.becomes_referral and not _referred_on(contact, child):
         previous = previous_referral_within(policy, summary.facts, now.astimezone(LONDON).date())
         Referral.objects.create(
             decision=decision,

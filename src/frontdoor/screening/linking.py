@@ -268,13 +268,66 @@ def link_reported_person(*, reported: Reported, person: Person, by: User) -> Lin
         nhs_number=compact_nhs_number(getattr(reported, "nhs_number", "")),
         what=what,
     )
+    same_as = _same_child_of_contact(reported, person)
+    linked = _link(reported, person, by=by, what=what, same_as=same_as)
+    _link_further_accounts(reported, person, by=by)
+    return linked
+
+
+def _link_further_accounts(reported: Reported, person: Person, *, by: User) -> None:
+    """R3, R7: further reports' accounts of a child are of the same person as the child, and
+    what they give differently from the record is listed as a conflict, as for any report."""
+    if not isinstance(reported, ReportedChild):
+        return
+    for account in ReportedChild.accounts.filter(account_of=reported, person__isnull=True):
+        _link(account, person, by=by, what=_describe(account))
+
+
+def _same_child_of_contact(reported: Reported, person: Person) -> ReportedChild | None:
+    """The child of the same contact already linked to `person`, which `reported` is too.
+
+    One person is one child of a contact: linking a second reported child of the contact to the
+    same person makes it a further account of the first (as a further report naming the child
+    is, R3, R7), so the child is screened, decided and referred once. A second child already
+    decided on is refused: its decision would count the child twice.
+    """
+    if not isinstance(reported, ReportedChild):
+        return None
+    first = (
+        ReportedChild.objects.filter(contact_id=reported.contact_id, person=person)
+        .exclude(pk=reported.pk)
+        .first()
+    )
+    if first is not None and reported.decisions.exists():
+        raise DomainError(
+            f"{first.name} in contact {reported.contact.reference} is already {person.name} "
+            f"(person {person.pk}), and {reported.name} has a decision of their own: they would "
+            "be counted as two children. If they are one child, ask an administrator to withdraw "
+            "one decision first; otherwise link this child to another record."
+        )
+    return first
+
+
+def _link(
+    reported: Reported,
+    person: Person,
+    *,
+    by: User,
+    what: str,
+    same_as: ReportedChild | None = None,
+) -> Linked:
+    """Link `reported` to `person`: fill and add what is new, list conflicts, audit (R22)."""
     linked = Linked(person=person)
     _merge_report_into(person, reported, linked)
     # Kept with the history row: simple_history reads it as it saves.
     person._change_reason = f"Contact {reported.contact.reference}"  # type: ignore[attr-defined]
     person.save()
     reported.person = person
-    reported.save(update_fields=["person"])
+    fields = ["person"]
+    if same_as is not None:
+        reported.account_of = same_as  # type: ignore[union-attr]
+        fields.append("account_of")
+    reported.save(update_fields=fields)
     # R22: each conflict waits on the person's page for a worker to resolve.
     DetailConflict.objects.bulk_create(
         DetailConflict(
@@ -288,11 +341,14 @@ def link_reported_person(*, reported: Reported, person: Person, by: User) -> Lin
         )
         for attribute, values in linked.conflicts.items()
     )
+    changes = {"reported": _reported_key(reported), **linked.as_changes()}
+    if same_as is not None:
+        changes["same_child_as"] = _reported_key(same_as)
     audit.record(
         actor=by,
         action="person.linked",
         target=person,
-        changes={"reported": _reported_key(reported), **linked.as_changes()},
+        changes=changes,
         reason=f"{what} is {person.name} (person {person.pk})",
     )
     return linked
@@ -358,6 +414,7 @@ def create_person_from(*, reported: Reported, by: User) -> Person:
         changes={"reported": _reported_key(reported)},
         reason=f"No known record matched {what}",
     )
+    _link_further_accounts(reported, person, by=by)
     return person
 
 
