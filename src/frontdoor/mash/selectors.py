@@ -26,6 +26,7 @@ from frontdoor.mash.models import (
     ExploitationScreening,
     RagReview,
 )
+from frontdoor.people.ages import age_on
 from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
 from frontdoor.people.selectors import TimelineEntry
 from frontdoor.policy.clocks import LONDON
@@ -126,6 +127,105 @@ def referrers_for_partner(reports: list[Report]) -> list[Referrer]:
         if words not in [referrer.description for referrer in seen]:
             seen.append(Referrer(words))
     return seen
+
+
+@dataclass(frozen=True)
+class PartnerPerson:
+    """One person on the contact as a partner agency may see them (R11, R13)."""
+
+    key: str  # "child-12" or "adult-7": the key an answer names
+    name: str
+    date_of_birth: dt.date | None  # None when withheld
+    relationship_to_child: str = ""
+    postcode: str = ""
+    unborn_due: dt.date | None = None
+    # R13: a young person aged 16 or over whose own information is not shared: their age only.
+    withheld_age: int | None = None
+
+    @property
+    def withheld(self) -> bool:
+        return self.withheld_age is not None
+
+    @property
+    def details(self) -> str:
+        if self.withheld:
+            return (
+                f"aged {self.withheld_age}, in the household; their own consent has not been "
+                "given, so nothing more about them is shared (R13)"
+            )
+        words = [self.relationship_to_child] if self.relationship_to_child else []
+        if self.date_of_birth:
+            words.append(f"born {dateformat.format(self.date_of_birth, 'j F Y')}")
+        elif self.unborn_due:
+            words.append(f"unborn, due {dateformat.format(self.unborn_due, 'j F Y')}")
+        if self.postcode:
+            words.append(self.postcode)
+        return ", ".join(words)
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    """What a partner agency sees of the people an enquiry's contact is about (R13)."""
+
+    people: list[PartnerPerson]
+    # Young people whose own information is withheld; the child's voice may be theirs, so the
+    # page leaves it out too.
+    withheld_names: list[str]
+
+
+def partner_view(*, policy: Policy, enquiry: Enquiry) -> PartnerView:
+    """The one place a partner's view of the household is built, for page and API (R13).
+
+    A young person aged 16 or over gives their own consent about information on themselves:
+    unless they consented, or sharing about them without consent was authorised, the partner
+    learns only that they are in the household, with their name and age.
+    """
+    from frontdoor.screening.consent import consent_day, sharing_position
+
+    contact = enquiry.contact
+    children = list(contact.children.all())
+    adults = list(contact.adults.all())
+    sharing = sharing_position(contact=contact, adults=adults, children=children, policy=policy)
+    on = consent_day(contact)
+    people: list[PartnerPerson] = []
+    withheld: list[str] = []
+    for child in children:
+        position = sharing.for_child(child)
+        if (
+            child.pk != enquiry.child_id
+            and position.own_consent
+            and not (position.consent_given and not position.refused_by)
+            and position.authorisation is None
+        ):
+            withheld.append(str(child))
+            people.append(
+                PartnerPerson(
+                    f"child-{child.pk}",
+                    str(child),
+                    None,
+                    withheld_age=age_on(child.date_of_birth, on),
+                )
+            )
+            continue
+        people.append(
+            PartnerPerson(
+                f"child-{child.pk}",
+                str(child),
+                child.date_of_birth,
+                postcode=child.postcode,
+                unborn_due=child.expected_date_of_birth if child.unborn else None,
+            )
+        )
+    people += [
+        PartnerPerson(
+            f"adult-{adult.pk}",
+            str(adult),
+            adult.date_of_birth,
+            relationship_to_child=adult.relationship_to_child,
+        )
+        for adult in adults
+    ]
+    return PartnerView(people, withheld)
 
 
 def open_enquiries_restricted_from(user) -> list[str]:
