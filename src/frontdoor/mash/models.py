@@ -231,6 +231,8 @@ class Meeting(models.Model):
     scheduled_at = models.DateTimeField()
     # R40: held without an agency the policy requires only when the chair says why.
     override_reason = models.TextField(blank=True)
+    # R40: arranged for later than its timescale only when the chair says why.
+    late_reason = models.TextField(blank=True)
     held_at = models.DateTimeField(null=True, blank=True)
     # R39: the agreed analysis, the intervention and the plan of action.
     analysis = models.TextField(blank=True)
