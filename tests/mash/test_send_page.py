@@ -123,3 +123,21 @@ def test_r37_the_councils_own_additions_to_the_agencies_say_so(client, contact, 
     assert 'aria-describedby="agency-housing-hint"' in page
     assert "Sefton Council&#x27;s own addition to the MASH agencies" in page
     assert 'aria-describedby="agency-police-hint"' not in page
+
+
+def test_r35_r36_the_check_page_says_agencies_present_at_the_strategy_meeting(
+    client, make_contact, manager
+):
+    contact = make_contact(
+        concern={
+            "worry": "Hit with a belt last night.",
+            "immediate_protection_needed": "yes",
+            "domestic_abuse": "yes",
+        }
+    )
+    client.force_login(manager)
+    page = client.post(send_url(contact), form()).content.decode()
+    assert "present what they hold at the strategy meeting" in page
+    assert "Agencies answer within" not in page
+    client.post(send_url(contact), form(confirm="yes"))
+    assert Enquiry.objects.get().present_at_strategy_meeting

@@ -33,6 +33,7 @@ from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.rag import most_urgent
 from frontdoor.policy.schema import Policy, Rag
 from frontdoor.screening.consent import ChildConsent
+from frontdoor.screening.rag import RagSuggestion
 from frontdoor.wording import in_sentence
 
 
@@ -76,6 +77,18 @@ def sharing_allows(*, policy: Policy, sharing: ChildConsent, rag: str) -> tuple[
     return sharing.may_share_at(policy, SHARING_LEVEL[Rag(rag)])
 
 
+def presents_at_strategy_meeting(*, rag: str, suggested: RagSuggestion) -> bool:
+    """R35, R36: an enquiry sent Red where screening found an immediate need asks the agencies
+    to present at the strategy meeting: no written answer is due, clocked or chased. The one
+    place this is decided, for sending and for what the manager is told before sending."""
+    return rag == Rag.RED and suggested.present_at_strategy_meeting
+
+
+PRESENT_AT_MEETING = (
+    "agencies present what they hold at the strategy meeting; no written answer is clocked"
+)
+
+
 @dataclass(frozen=True)
 class RagOption:
     """A RAG an enquiry may be sent under, as the manager chooses it (R35, R36, R16)."""
@@ -84,14 +97,24 @@ class RagOption:
     timescale: str  # "2 hours from when the partner agency is alerted", or why there is none
     may_share: bool
     why_not: str
+    present_at_strategy_meeting: bool = False
 
     @property
     def label(self) -> str:
-        return f"{self.rag.label}: {self.timescale}"
+        return f"{self.rag.label}: {self.asked}"
+
+    @property
+    def asked(self) -> str:
+        """What the agencies will be asked, in words (R35, R36)."""
+        if self.present_at_strategy_meeting:
+            return PRESENT_AT_MEETING
+        return self.timescale
 
 
-def rag_options(*, policy: Policy, sharing: ChildConsent) -> list[RagOption]:
-    """Each RAG with its agencies' timescale in words and whether consent allows sending."""
+def rag_options(
+    *, policy: Policy, sharing: ChildConsent, suggested: RagSuggestion
+) -> list[RagOption]:
+    """Each RAG with what its agencies are asked, in words, and whether consent allows sending."""
     options = []
     for rag in Rag:
         timescale = policy.timescale(policy.rag[rag].enquiry_timescale)
@@ -104,6 +127,9 @@ def rag_options(*, policy: Policy, sharing: ChildConsent) -> list[RagOption]:
                 else "the council sets no timescale for agencies to answer",
                 may_share=may_share,
                 why_not="" if may_share else why,
+                present_at_strategy_meeting=presents_at_strategy_meeting(
+                    rag=rag, suggested=suggested
+                ),
             )
         )
     return options

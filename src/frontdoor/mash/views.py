@@ -38,7 +38,7 @@ def send(request: SignedInRequest, reference: str, child_id: int) -> HttpRespons
     screening = screening_selectors.contact_screening(policy=policy, contact=contact)
     summary = next(item for item in screening.children if item.child.pk == child.pk)
     consent = screening.sharing.for_child(child)
-    options = selectors.rag_options(policy=policy, sharing=consent)
+    options = selectors.rag_options(policy=policy, sharing=consent, suggested=summary.rag)
     context = {
         "contact": contact,
         "child": child,
