@@ -714,6 +714,18 @@ def _tell_referrers(
             )
             follow_up.done_at = now
             follow_up.note = f"E-mailed to {report.referrer_email} through the outbox."
+        elif report.referrer_phone:
+            # No e-mail address: a worker telephones, and records it done (R30). The number is
+            # for staff only (R11).
+            follow_up.note = (
+                f"No e-mail address was given: telephone {report.referrer_name or 'the referrer'}"
+                f" on {report.referrer_phone} to tell them the outcome."
+            )
+        else:
+            follow_up.note = (
+                "No e-mail address or telephone number was given: find how to reach the "
+                "referrer through their agency."
+            )
         follow_up.save()
 
 
