@@ -272,7 +272,7 @@ class RequestState:
     request: AgencyRequest
     agency_name: str
     # "answered", "answered late", "waiting", "overdue", "no timescale",
-    # "present at the strategy meeting"
+    # "present at the strategy meeting", "closed before an answer"
     state: str
     late_by: dt.timedelta | None
 
@@ -282,6 +282,7 @@ CLOCK_WORDS = {
     AgencyRequest.State.LATE: "answered late",
     AgencyRequest.State.OVERDUE: "overdue",
     AgencyRequest.State.WAITING: "waiting",
+    AgencyRequest.State.CLOSED: "closed before an answer",
 }
 
 
