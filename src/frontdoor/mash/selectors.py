@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import dateformat
 
+from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import can
 from frontdoor.accounts.roles import Role
 from frontdoor.intake.models import MissingEpisode, ReferrerType, Report, ReportedChild
@@ -64,6 +65,35 @@ def enquiries_visible_to(user) -> QuerySet[Enquiry]:
             "reviews",
         )
     )
+
+
+def agency_reach(policy: Policy) -> dict[str, str]:
+    """For each of the policy's agencies, who can answer its MASH enquiries, in words (R37):
+    its users in Front Door, and whether they are alerted by e-mail; or a warning that no one
+    can. The agencies' alerts go to the same users (enquiries._agency_addresses)."""
+    counts = {
+        row["agency_key"]: row
+        for row in User.objects.filter(role=Role.PARTNER_AGENCY, is_active=True)
+        .values("agency_key")
+        .annotate(users=Count("id"), emailed=Count("id", filter=~Q(email="")))
+    }
+    reach = {}
+    for agency in policy.agencies:
+        row = counts.get(agency.key)
+        if row is None:
+            reach[agency.key] = (
+                "Warning: no one can answer. No one in Front Door belongs to this agency, so "
+                "no one is alerted or can answer; telephone the agency instead."
+            )
+            continue
+        people = "1 person" if row["users"] == 1 else f"{row['users']} people"
+        alerted = (
+            "alerted by e-mail"
+            if row["emailed"] == row["users"]
+            else f"{row['emailed']} of them alerted by e-mail"
+        )
+        reach[agency.key] = f"Answered in Front Door by {people} at this agency, {alerted}"
+    return reach
 
 
 # R16: a Red enquiry is about significant harm, where consent may be set aside with a manager's

@@ -38,6 +38,7 @@ def send(request: SignedInRequest, reference: str, child_id: int) -> HttpRespons
     screening = screening_selectors.contact_screening(policy=policy, contact=contact)
     summary = next(item for item in screening.children if item.child.pk == child.pk)
     consent = screening.sharing.for_child(child)
+    reach = selectors.agency_reach(policy)  # R37: who can answer each agency
     options = selectors.rag_options(policy=policy, sharing=consent, suggested=summary.rag)
     context = {
         "contact": contact,
@@ -48,7 +49,7 @@ def send(request: SignedInRequest, reference: str, child_id: int) -> HttpRespons
         "refused_options": [option for option in options if not option.may_share],
     }
     if request.method == "POST":
-        form = SendForm(request.POST, policy=policy, rag_options=options)
+        form = SendForm(request.POST, policy=policy, rag_options=options, reach=reach)
         if form.is_valid() and request.POST.get("confirm") == "yes":
             try:
                 enquiries.send_enquiry(
@@ -87,6 +88,7 @@ def send(request: SignedInRequest, reference: str, child_id: int) -> HttpRespons
             },
             policy=policy,
             rag_options=options,
+            reach=reach,
         )
     return render(request, "mash/send.html", {**context, "form": form})
 
