@@ -614,3 +614,55 @@ def test_r12_r13_a_siblings_consent_does_not_let_an_enquiry_about_a_younger_chil
     with pytest.raises(DomainError, match="Consent for Alex Examplechild was refused"):
         send_about(alex)
     assert send_about(sam).child == sam
+
+
+def test_r13_a_partner_sees_only_the_name_and_age_of_a_young_person_who_has_not_consented(
+    client, make_contact, manager, worker, police
+):
+    from frontdoor.screening.consent import authorise_sharing_without_consent, record_consent
+    from tests.screening.test_consent import ALEX, ASKED, SAM, more_information_needed
+
+    contact = make_contact(
+        children=[ALEX, SAM],
+        consent={"consent": "not_sought", "not_sought_reason": "increased_risk"},
+        concern={
+            "worry": "Alex has bruises.",
+            "child_voice": "Sam said the shouting goes on every night.",
+            "immediate_protection_needed": "no",
+        },
+    )
+    alex = contact.children.get(first_name="Alex")
+    sam = contact.children.get(first_name="Sam")
+    record_consent(
+        contact=contact,
+        by=worker,
+        adult=contact.adults.first(),
+        about=[alex],
+        status="given",
+        now=ASKED,
+    )
+    more_information_needed(contact, manager)
+    enquiry = enquiries.send_enquiry(
+        contact=contact,
+        child=alex,
+        by=manager,
+        rag="amber",
+        agencies=["police"],
+        reason="Domestic abuse reported in the household.",
+        now=SENT,
+    )
+    client.force_login(police)
+    url = reverse("mash:answer", args=[enquiry.requests.get().pk])
+    page = client.get(url).content.decode()
+    assert "Sam Examplechild" in page and "aged 17" in page
+    assert "1 May 2009" not in page
+    assert "shouting" not in page
+    authorise_sharing_without_consent(
+        contact=contact,
+        child=sam,
+        by=manager,
+        reason="increased_risk",
+        explanation="Sharing is needed to protect Alex.",
+    )
+    page = client.get(url).content.decode()
+    assert "1 May 2009" in page and "shouting" in page

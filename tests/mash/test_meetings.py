@@ -242,6 +242,7 @@ def test_r40_the_clock_starts_when_screening_first_recorded_the_concerns(
         manager,
         now=three_days_later,
         scheduled_for=three_days_later + dt.timedelta(hours=2),
+        late_reason="The concerns were not seen until now.",
     )
     if council == "lewisham":  # "on the same day": the midnight that ends the day found
         day = found.astimezone(LONDON).date() + dt.timedelta(days=1)
@@ -388,3 +389,47 @@ def test_r41_the_policy_says_which_concerns_bring_the_coordinator(
     assert meetings.coordinator_reasons(contact=contact, policy=wider, at=DECIDED) == [
         "Screening records neglect affecting the child's wellbeing"
     ]
+
+
+def test_r40_a_meeting_arranged_later_than_its_timescale_needs_a_reason(client, contact, manager):
+    decide(contact, contact.children.first(), manager, level=4, outcome="strategy_discussion")
+    two_days_later = DECIDED + dt.timedelta(days=2)
+    with pytest.raises(DomainError, match="give the reason"):
+        schedule(contact, manager, scheduled_for=two_days_later)
+    meeting = schedule(
+        contact, manager, scheduled_for=two_days_later, late_reason="Police unavailable sooner"
+    )
+    assert meeting.late_reason == "Police unavailable sooner"
+    client.force_login(manager)
+    page = client.get(reverse("mash:meeting", args=[meeting.pk])).content.decode()
+    assert "Arranged later than the timescale, by 1 day" in page
+    assert " left" not in page
+    assert "Police unavailable sooner" in page
+
+
+def test_r40_the_meeting_page_reads_the_held_time_once_held(client, contact, manager):
+    decide(contact, contact.children.first(), manager, level=4, outcome="strategy_discussion")
+    meeting = schedule(
+        contact, manager, scheduled_for=DECIDED + dt.timedelta(days=2), late_reason="Not sooner"
+    )
+    record(meeting, manager, held_at=DECIDED + dt.timedelta(hours=4))
+    client.force_login(manager)
+    page = client.get(reverse("mash:meeting", args=[meeting.pk])).content.decode()
+    assert "Held within the timescale" in page
+    assert "later than the timescale" not in page.lower().replace(
+        "later than the timescale because", ""
+    )
+
+
+def test_r40_a_meeting_cannot_be_held_before_it_was_arranged_or_before_the_concerns(
+    contact, manager
+):
+    decide(contact, contact.children.first(), manager, level=4, outcome="strategy_discussion")
+    meeting = schedule(contact, manager, now=DECIDED + dt.timedelta(hours=1))
+    with pytest.raises(DomainError, match="arranged at"):
+        record(meeting, manager, held_at=DECIDED + dt.timedelta(minutes=30))
+    early = schedule(
+        contact, manager, now=DECIDED - dt.timedelta(hours=2), kind=Meeting.Kind.STRATEGY_MEETING
+    )
+    with pytest.raises(DomainError, match="concerns were recorded"):
+        record(early, manager, held_at=DECIDED - dt.timedelta(hours=1))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from frontdoor.accounts.roles import Role
 from frontdoor.mash.models import Enquiry
 
 pytestmark = pytest.mark.django_db
@@ -122,4 +123,33 @@ def test_r37_the_councils_own_additions_to_the_agencies_say_so(client, contact, 
     page = client.get(send_url(contact)).content.decode()
     assert 'aria-describedby="agency-housing-hint"' in page
     assert "Sefton Council&#x27;s own addition to the MASH agencies" in page
-    assert 'aria-describedby="agency-police-hint"' not in page
+    police = page[page.index('id="agency-police-hint"') :].split("</div>")[0]
+    assert "own addition" not in police
+
+
+def test_r35_r36_the_check_page_says_agencies_present_at_the_strategy_meeting(
+    client, make_contact, manager
+):
+    contact = make_contact(
+        concern={
+            "worry": "Hit with a belt last night.",
+            "immediate_protection_needed": "yes",
+            "domestic_abuse": "yes",
+        }
+    )
+    client.force_login(manager)
+    page = client.post(send_url(contact), form()).content.decode()
+    assert "present what they hold at the strategy meeting" in page
+    assert "Agencies answer within" not in page
+    client.post(send_url(contact), form(confirm="yes"))
+    assert Enquiry.objects.get().present_at_strategy_meeting
+
+
+def test_r37_the_send_page_says_who_can_answer_each_agency(client, contact, manager, make_user):
+    make_user(Role.PARTNER_AGENCY, agency_key="police", email="desk@police.example")
+    client.force_login(manager)
+    page = client.get(send_url(contact)).content.decode()
+    police = page[page.index('id="agency-police"') :][:1500]
+    assert "Answered in Front Door by 1 person at this agency, alerted by e-mail" in police
+    early_help = page[page.index('id="agency-early_help"') :][:1500]
+    assert "Warning: no one can answer" in early_help

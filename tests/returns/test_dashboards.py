@@ -382,5 +382,36 @@ def test_r36_mash_enquiries_answered_on_time_by_agency(make_user, manager):
         now=SENT + dt.timedelta(hours=3),
     )
     rows = {row[0]: row[1:] for row in figures.tables()["enquiries"].rows}
-    assert rows["Merseyside Police"] == (1, 1, 0, 0, 0, 100.0)
-    assert rows["Health"] == (1, 0, 0, 1, 0, 0.0)
+    assert rows["Merseyside Police"] == (1, 1, 0, 0, 0, 0, 100.0)
+    assert rows["Health"] == (1, 0, 0, 1, 0, 0, 0.0)
+
+
+def test_r36_a_request_closed_before_an_answer_is_its_own_state(make_user, manager):
+    from frontdoor.mash import enquiries
+    from frontdoor.mash.models import AgencyRequest
+    from tests.mash.test_enquiries import SENT, send
+    from tests.screening.conftest import RECEIVED
+
+    officer = make_user(Role.CONTACT_OFFICER)
+    contact = record_contact(
+        submission=make_submission(),
+        channel=Channel.TELEPHONE,
+        received_at=RECEIVED,
+        by=officer,
+    ).contact
+    enquiry = send(contact, manager, rag="green", agencies=["police"])
+    enquiries.review_rag(
+        enquiry=enquiry,
+        by=manager,
+        rag="green",
+        reason="Enough known.",
+        now=SENT + dt.timedelta(hours=1),
+    )
+    later = SENT + dt.timedelta(hours=2)
+    request = AgencyRequest.objects.get()
+    assert request.state(later) == AgencyRequest.State.CLOSED
+    assert AgencyRequest.objects.closed_before_an_answer().count() == 1
+    assert not AgencyRequest.objects.waiting(later).exists()
+    figures = dashboard(period=Period(first_day=SENT.date(), last_day=SENT.date()), now=later)
+    rows = {row[0]: row[1:] for row in figures.tables()["enquiries"].rows}
+    assert rows["Merseyside Police"] == (1, 0, 0, 0, 0, 1, None)

@@ -462,3 +462,20 @@ def test_r15_r25_a_returned_referral_is_not_overdue_and_its_clock_restarts_on_re
     assert (
         Contact.objects.overdue(expected + dt.timedelta(minutes=1)).filter(pk=contact.pk).exists()
     )
+
+
+def test_r13_a_refusal_in_the_referral_does_not_stand_for_a_young_persons_own_consent(
+    council, make_contact, worker, client
+):
+    contact = make_contact(children=[SAM, ALEX], consent=REFUSED)
+    sam, alex = named(contact, "Sam"), named(contact, "Alex")
+    sharing = position(contact)
+    assert sharing.for_child(alex).refused_by
+    own = sharing.for_child(sam)
+    assert not own.refused_by and not own.consent_given
+    assert "not been asked" in own.basis
+    allowed, why = own.may_share_at(current_policy(), 3)
+    assert not allowed and "their own consent" in why
+    client.force_login(worker)
+    page = client.get(f"/contacts/{contact.reference}/screening/").content.decode()
+    assert "Refused refused" not in page

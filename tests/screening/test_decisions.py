@@ -558,3 +558,28 @@ def test_r30_feedback_notify_could_not_deliver_shows_on_the_contact(
         "The feedback text message to the referrer (07700 900123) could not be delivered: "
         "the address or number does not exist. Phone them instead."
     ) in " ".join(page.split())
+
+
+def test_r30_r11_a_referrer_with_only_a_phone_number_is_telephoned(make_contact, manager, client):
+    contact = make_contact(
+        referrer={
+            "type": "professional",
+            "name": "Pat Referrer",
+            "agency": "Litherland High School",
+            "role": "Designated safeguarding lead",
+            "phone": "0151 000 0000",
+        }
+    )
+    decide(contact, contact.children.first(), manager)
+    assert not Message.objects.filter(kind="referrer_feedback").exists()
+    feedback = FollowUp.objects.get(kind=FollowUp.Kind.REFERRER_FEEDBACK)
+    assert feedback.done_at is None
+    assert "telephone Pat Referrer on 0151 000 0000" in feedback.note
+    client.force_login(manager)
+    page = client.get(f"/contacts/{contact.reference}/screening/").content.decode()
+    assert "0151 000 0000" in page
+    decisions.complete_follow_up(
+        follow_up=feedback, by=manager, note="Telephoned Pat with the outcome."
+    )
+    feedback.refresh_from_db()
+    assert feedback.done_at is not None

@@ -41,6 +41,11 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("police", "Alex", "Penhallow", Role.PARTNER_AGENCY, agency_kind="police"),
     DemoUser("health", "Jordan", "Fairweather", Role.PARTNER_AGENCY, agency_kind="health"),
     DemoUser("school", "Poppy", "Fablethorpe", Role.PARTNER_AGENCY, agency_kind="education"),
+    # The council's Early Help as a partner agency: required at strategy meetings (R40), and
+    # Sefton's "representing Education".
+    DemoUser(
+        "earlyhelpagency", "Rowan", "Castleford", Role.PARTNER_AGENCY, agency_kind="early_help"
+    ),
     DemoUser("earlyhelp", "Taylor", "Brightwell", Role.EARLY_HELP_WORKER, team="Early Help"),
     DemoUser("exploitation", "Jamie", "Colebrook", Role.EXPLOITATION_COORDINATOR),
     DemoUser("analyst", "Avery", "Tindall", Role.PERFORMANCE_ANALYST, team="Performance"),

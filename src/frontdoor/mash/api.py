@@ -20,7 +20,8 @@ from frontdoor.audit import services as audit
 from frontdoor.intake.api import IdempotencyKey, submission_key
 from frontdoor.mash import enquiries
 from frontdoor.mash.models import AgencyRequest
-from frontdoor.mash.selectors import referrers_for_partner, requests_visible_to
+from frontdoor.mash.selectors import partner_view, referrers_for_partner, requests_visible_to
+from frontdoor.policy.registry import current_policy
 from frontdoor.schema_rules import NO_NUL, Message
 
 # Every operation here is the agency's answering of its enquiries: a token with scopes needs
@@ -106,17 +107,15 @@ def read_request(request: TokenRequest, pk: int):
     contact = found.enquiry.contact
     audit.record_view(viewer=request.auth, target=contact, through="API: MASH enquiry")
     reports = list(contact.reports.all())
+    view = partner_view(policy=current_policy(), enquiry=found.enquiry)  # R13
     people = [
-        {"id": f"child-{child.pk}", "name": str(child), "date_of_birth": child.date_of_birth}
-        for child in contact.children.all()
-    ] + [
         {
-            "id": f"adult-{adult.pk}",
-            "name": str(adult),
-            "date_of_birth": adult.date_of_birth,
-            "relationship_to_child": adult.relationship_to_child,
+            "id": person.key,
+            "name": person.name,
+            "date_of_birth": person.date_of_birth,
+            "relationship_to_child": person.relationship_to_child,
         }
-        for adult in contact.adults.all()
+        for person in view.people
     ]
     return {
         **_summary(found),

@@ -19,7 +19,7 @@ from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError, StalePageError
 from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
 from frontdoor.mash.models import AgencyRequest, Answer, Enquiry, Opinion, RagReview
-from frontdoor.mash.selectors import sharing_allows
+from frontdoor.mash.selectors import presents_at_strategy_meeting, sharing_allows
 from frontdoor.outbox.services import queue_message
 from frontdoor.policy.clocks import LONDON, start_clock
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
@@ -98,7 +98,7 @@ def send_enquiry(
             {"key": item.key, "label": item.label, "evidence": item.evidence}
             for item in summary.criteria_met
         ],
-        present_at_strategy_meeting=rag == Rag.RED and summary.rag.present_at_strategy_meeting,
+        present_at_strategy_meeting=presents_at_strategy_meeting(rag=rag, suggested=summary.rag),
         sent_by=by,
         sent_at=now,
         policy_version=current_policy_version(),

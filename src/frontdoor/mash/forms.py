@@ -33,18 +33,28 @@ class SendForm(GovukForm):
         error_messages={"required": "Say why the child goes to MASH"},
     )
 
-    def __init__(self, *args, policy: Policy, rag_options=(), **kwargs):
+    def __init__(self, *args, policy: Policy, rag_options=(), reach=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agencies"].choices = [(agency.key, agency.name) for agency in policy.agencies]  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
         # (key, name, hint) for the page: the council's own additions say so (not in the list of
         # agencies its published MASH guidance gives).
+        # Who can answer each agency's enquiries, or a warning that no one can (R37).
+        reach = reach or {}
         self.agency_options = [
             (
                 agency.key,
                 agency.name,
-                f"{policy.council.name}'s own addition to the MASH agencies"
-                if agency.own_addition
-                else "",
+                ". ".join(
+                    filter(
+                        None,
+                        [
+                            f"{policy.council.name}'s own addition to the MASH agencies"
+                            if agency.own_addition
+                            else "",
+                            reach.get(agency.key, ""),
+                        ],
+                    )
+                ),
             )
             for agency in policy.agencies
         ]

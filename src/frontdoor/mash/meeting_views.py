@@ -43,6 +43,11 @@ class ScheduleForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         label="If an agency the policy requires is not invited, why the meeting goes ahead",
     )
+    late_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="If it is held later than the timescale, why",
+    )
 
     def __init__(self, *args, policy, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,6 +103,7 @@ def schedule(request: SignedInRequest, reference: str) -> HttpResponse:
                 invitees=form.invitees(),
                 by=request.user,
                 override_reason=form.cleaned_data["override_reason"],
+                late_reason=form.cleaned_data["late_reason"],
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -224,6 +230,7 @@ def meeting(request: SignedInRequest, pk: int) -> HttpResponse:
         "mash/meeting.html",
         {
             "meeting": found,
+            "clock": meetings.meeting_clock(found),  # R40: the one reading
             "contact": found.contact,
             "form": form,
             "attendee_fields": [

@@ -15,6 +15,7 @@ from frontdoor.accounts.roles import Role
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact, ReportedChild
+from frontdoor.intake.templatetags.contact_clocks import duration_in_words
 from frontdoor.mash.models import (
     Attendee,
     BriefingAction,
@@ -116,6 +117,34 @@ def coordinator_reasons(*, contact: Contact, policy: Policy, at: dt.datetime) ->
     return list(dict.fromkeys(reasons))
 
 
+@dataclass(frozen=True)
+class MeetingClock:
+    """Where a meeting stands against its timescale (R40)."""
+
+    held: bool
+    late: bool
+    margin: dt.timedelta  # how late, or how far within the due time
+
+    @property
+    def words(self) -> str:
+        done = "Held" if self.held else "Arranged"
+        if self.late:
+            return f"{done} later than the timescale, by {duration_in_words(self.margin)}"
+        return f"{done} within the timescale"
+
+
+def meeting_clock(meeting: Meeting) -> MeetingClock | None:
+    """The one reading of a meeting's clock (R40): the time it was held once recorded, until then
+    the time it is arranged for, against the time it is due by. None: no timescale applies."""
+    if meeting.due_at is None:
+        return None
+    held = meeting.held_at is not None
+    moment = meeting.held_at if held else meeting.scheduled_for
+    assert moment is not None  # the planned time is always set
+    late = moment > meeting.due_at
+    return MeetingClock(held, late, abs(moment - meeting.due_at))
+
+
 @transaction.atomic
 def schedule_meeting(
     *,
@@ -126,9 +155,12 @@ def schedule_meeting(
     invitees: list[Invitee],
     by: User,
     override_reason: str = "",
+    late_reason: str = "",
     now: dt.datetime | None = None,
 ) -> Meeting:
-    """Arrange a case discussion or strategy meeting, with the agencies invited (R39, R40)."""
+    """Arrange a case discussion or strategy meeting, with the agencies invited (R39, R40).
+
+    A strategy meeting arranged for later than its timescale needs the chair's reason (R40)."""
     require(by, "meeting.chair")
     require(chair, "meeting.chair")
     now = now or timezone.now()
@@ -164,6 +196,12 @@ def schedule_meeting(
             calendar=calendar_for(loaded),
         )
         due_at = clock.due if clock else None
+        if due_at is not None and scheduled_for > due_at and not late_reason.strip():
+            raise DomainError(
+                f"A strategy meeting is due by {_when(due_at)} (R40): this one is arranged for "
+                f"later, {_when(scheduled_for)}. Arrange it sooner, or as chair give the reason "
+                "it is held later than the timescale."
+            )
     meeting = Meeting.objects.create(
         contact=contact,
         kind=kind,
@@ -173,6 +211,7 @@ def schedule_meeting(
         scheduled_by=by,
         scheduled_at=now,
         override_reason=override_reason.strip(),
+        late_reason=late_reason.strip() if due_at and scheduled_for > due_at else "",
         policy_version=current_policy_version(),
     )
     for invitee in invitees:
@@ -218,7 +257,7 @@ def schedule_meeting(
                 else {}
             ),
         },
-        reason=meeting.override_reason,
+        reason="\n".join(filter(None, [meeting.override_reason, meeting.late_reason])),
         policy_version=meeting.policy_version,
         at=now,
     )
@@ -269,6 +308,18 @@ def record_meeting(
         raise DomainError(f"This meeting was recorded as held at {_when(meeting.held_at)}.")
     if held_at > now:
         raise DomainError("A meeting is recorded once it has been held: its time is in the future.")
+    if held_at < meeting.scheduled_at:
+        raise DomainError(
+            f"The meeting was arranged at {_when(meeting.scheduled_at)}: it cannot have been "
+            "held before that."
+        )
+    if meeting.kind == Meeting.Kind.STRATEGY_MEETING:
+        concerns_at = concerns_identified_at(meeting.contact, meeting.scheduled_at)
+        if held_at < concerns_at:
+            raise DomainError(
+                f"Child-protection concerns were recorded at {_when(concerns_at)}: the strategy "
+                "meeting cannot have been held before that (R40)."
+            )
     outcomes = dict(meeting_outcomes(policy))
     if outcome not in outcomes:
         raise DomainError("Choose the meeting's outcome from the council's list (R40).")
@@ -325,7 +376,7 @@ def record_meeting(
             "outcome": outcome,
             "consensus": consensus,
             "dissents": [dissent.agency_key or dissent.name for dissent in dissents],
-            "late": bool(meeting.due_at and held_at > meeting.due_at),
+            "late": bool((clock := meeting_clock(meeting)) and clock.late),
         },
         reason=meeting.plan_of_action,
         policy_version=meeting.policy_version,

@@ -59,7 +59,9 @@ class Enquiry(models.Model):
 # R36, defined once: where an agency's request stands on its clock, from the moment the agency
 # was alerted to the due time the policy's timescale gave it (`due_at`; none when the policy
 # sets no timescale, or the agency presents at the strategy meeting instead, R35). The due
-# time itself is still in time. Every page, figure, export and chase asks these.
+# time itself is still in time. A request whose enquiry the MASH closed before the agency
+# answered is neither late nor waiting: it is closed before an answer. Every page, figure,
+# export and chase asks these.
 
 
 def request_answered_condition() -> Q:
@@ -72,14 +74,21 @@ def request_late_condition() -> Q:
     return Q(answered_at__isnull=False, answered_at__gt=F("due_at"))
 
 
+def request_closed_condition() -> Q:
+    """Not answered, and the enquiry closed: nothing more is asked of the agency."""
+    return Q(answered_at__isnull=True, enquiry__closed_at__isnull=False)
+
+
 def request_overdue_condition(now: dt.datetime) -> Q:
-    """Not answered, and past the due time at `now`."""
-    return Q(answered_at__isnull=True, due_at__lt=now)
+    """Not answered, the enquiry open, and past the due time at `now`."""
+    return Q(answered_at__isnull=True, enquiry__closed_at__isnull=True, due_at__lt=now)
 
 
 def request_waiting_condition(now: dt.datetime) -> Q:
-    """Not answered, and still in time at `now` (or with no timescale)."""
-    return Q(answered_at__isnull=True) & (Q(due_at__isnull=True) | Q(due_at__gte=now))
+    """Not answered, the enquiry open, and still in time at `now` (or with no timescale)."""
+    return Q(answered_at__isnull=True, enquiry__closed_at__isnull=True) & (
+        Q(due_at__isnull=True) | Q(due_at__gte=now)
+    )
 
 
 class AgencyRequestQuerySet(models.QuerySet):
@@ -95,6 +104,9 @@ class AgencyRequestQuerySet(models.QuerySet):
     def waiting(self, now: dt.datetime) -> AgencyRequestQuerySet:
         return self.filter(request_waiting_condition(now))
 
+    def closed_before_an_answer(self) -> AgencyRequestQuerySet:
+        return self.filter(request_closed_condition())
+
 
 class AgencyRequest(models.Model):
     """One partner agency's part of an enquiry, with its clock (R36, R37)."""
@@ -106,6 +118,7 @@ class AgencyRequest(models.Model):
         OVERDUE = "overdue", "Overdue"
         ANSWERED = "answered", "Answered"
         LATE = "late", "Answered late"
+        CLOSED = "closed", "Closed before an answer"
 
     enquiry = models.ForeignKey(Enquiry, on_delete=models.PROTECT, related_name="requests")
     agency_key = models.CharField(max_length=60, db_index=True)
@@ -139,6 +152,8 @@ class AgencyRequest(models.Model):
         if self.answered_at is not None:
             late = self.due_at is not None and self.answered_at > self.due_at
             return self.State.LATE if late else self.State.ANSWERED
+        if self.enquiry.closed_at is not None:
+            return self.State.CLOSED
         if self.due_at is not None and self.due_at < now:
             return self.State.OVERDUE
         return self.State.WAITING
@@ -231,6 +246,8 @@ class Meeting(models.Model):
     scheduled_at = models.DateTimeField()
     # R40: held without an agency the policy requires only when the chair says why.
     override_reason = models.TextField(blank=True)
+    # R40: arranged for later than its timescale only when the chair says why.
+    late_reason = models.TextField(blank=True)
     held_at = models.DateTimeField(null=True, blank=True)
     # R39: the agreed analysis, the intervention and the plan of action.
     analysis = models.TextField(blank=True)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import dateformat
 
+from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import can
 from frontdoor.accounts.roles import Role
 from frontdoor.intake.models import MissingEpisode, ReferrerType, Report, ReportedChild
@@ -26,12 +27,14 @@ from frontdoor.mash.models import (
     ExploitationScreening,
     RagReview,
 )
+from frontdoor.people.ages import age_on
 from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
 from frontdoor.people.selectors import TimelineEntry
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.rag import most_urgent
 from frontdoor.policy.schema import Policy, Rag
 from frontdoor.screening.consent import ChildConsent
+from frontdoor.screening.rag import RagSuggestion
 from frontdoor.wording import in_sentence
 
 
@@ -64,6 +67,35 @@ def enquiries_visible_to(user) -> QuerySet[Enquiry]:
     )
 
 
+def agency_reach(policy: Policy) -> dict[str, str]:
+    """For each of the policy's agencies, who can answer its MASH enquiries, in words (R37):
+    its users in Front Door, and whether they are alerted by e-mail; or a warning that no one
+    can. The agencies' alerts go to the same users (enquiries._agency_addresses)."""
+    counts = {
+        row["agency_key"]: row
+        for row in User.objects.filter(role=Role.PARTNER_AGENCY, is_active=True)
+        .values("agency_key")
+        .annotate(users=Count("id"), emailed=Count("id", filter=~Q(email="")))
+    }
+    reach = {}
+    for agency in policy.agencies:
+        row = counts.get(agency.key)
+        if row is None:
+            reach[agency.key] = (
+                "Warning: no one can answer. No one in Front Door belongs to this agency, so "
+                "no one is alerted or can answer; telephone the agency instead."
+            )
+            continue
+        people = "1 person" if row["users"] == 1 else f"{row['users']} people"
+        alerted = (
+            "alerted by e-mail"
+            if row["emailed"] == row["users"]
+            else f"{row['emailed']} of them alerted by e-mail"
+        )
+        reach[agency.key] = f"Answered in Front Door by {people} at this agency, {alerted}"
+    return reach
+
+
 # R16: a Red enquiry is about significant harm, where consent may be set aside with a manager's
 # authorisation (level 4); Amber and Green are child-in-need work, where consent is required.
 SHARING_LEVEL = {Rag.RED: 4, Rag.AMBER: 3, Rag.GREEN: 3}
@@ -75,6 +107,18 @@ def sharing_allows(*, policy: Policy, sharing: ChildConsent, rag: str) -> tuple[
     return sharing.may_share_at(policy, SHARING_LEVEL[Rag(rag)])
 
 
+def presents_at_strategy_meeting(*, rag: str, suggested: RagSuggestion) -> bool:
+    """R35, R36: an enquiry sent Red where screening found an immediate need asks the agencies
+    to present at the strategy meeting: no written answer is due, clocked or chased. The one
+    place this is decided, for sending and for what the manager is told before sending."""
+    return rag == Rag.RED and suggested.present_at_strategy_meeting
+
+
+PRESENT_AT_MEETING = (
+    "agencies present what they hold at the strategy meeting; no written answer is clocked"
+)
+
+
 @dataclass(frozen=True)
 class RagOption:
     """A RAG an enquiry may be sent under, as the manager chooses it (R35, R36, R16)."""
@@ -83,14 +127,24 @@ class RagOption:
     timescale: str  # "2 hours from when the partner agency is alerted", or why there is none
     may_share: bool
     why_not: str
+    present_at_strategy_meeting: bool = False
 
     @property
     def label(self) -> str:
-        return f"{self.rag.label}: {self.timescale}"
+        return f"{self.rag.label}: {self.asked}"
+
+    @property
+    def asked(self) -> str:
+        """What the agencies will be asked, in words (R35, R36)."""
+        if self.present_at_strategy_meeting:
+            return PRESENT_AT_MEETING
+        return self.timescale
 
 
-def rag_options(*, policy: Policy, sharing: ChildConsent) -> list[RagOption]:
-    """Each RAG with its agencies' timescale in words and whether consent allows sending."""
+def rag_options(
+    *, policy: Policy, sharing: ChildConsent, suggested: RagSuggestion
+) -> list[RagOption]:
+    """Each RAG with what its agencies are asked, in words, and whether consent allows sending."""
     options = []
     for rag in Rag:
         timescale = policy.timescale(policy.rag[rag].enquiry_timescale)
@@ -103,6 +157,9 @@ def rag_options(*, policy: Policy, sharing: ChildConsent) -> list[RagOption]:
                 else "the council sets no timescale for agencies to answer",
                 may_share=may_share,
                 why_not="" if may_share else why,
+                present_at_strategy_meeting=presents_at_strategy_meeting(
+                    rag=rag, suggested=suggested
+                ),
             )
         )
     return options
@@ -128,6 +185,105 @@ def referrers_for_partner(reports: list[Report]) -> list[Referrer]:
     return seen
 
 
+@dataclass(frozen=True)
+class PartnerPerson:
+    """One person on the contact as a partner agency may see them (R11, R13)."""
+
+    key: str  # "child-12" or "adult-7": the key an answer names
+    name: str
+    date_of_birth: dt.date | None  # None when withheld
+    relationship_to_child: str = ""
+    postcode: str = ""
+    unborn_due: dt.date | None = None
+    # R13: a young person aged 16 or over whose own information is not shared: their age only.
+    withheld_age: int | None = None
+
+    @property
+    def withheld(self) -> bool:
+        return self.withheld_age is not None
+
+    @property
+    def details(self) -> str:
+        if self.withheld:
+            return (
+                f"aged {self.withheld_age}, in the household; their own consent has not been "
+                "given, so nothing more about them is shared (R13)"
+            )
+        words = [self.relationship_to_child] if self.relationship_to_child else []
+        if self.date_of_birth:
+            words.append(f"born {dateformat.format(self.date_of_birth, 'j F Y')}")
+        elif self.unborn_due:
+            words.append(f"unborn, due {dateformat.format(self.unborn_due, 'j F Y')}")
+        if self.postcode:
+            words.append(self.postcode)
+        return ", ".join(words)
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    """What a partner agency sees of the people an enquiry's contact is about (R13)."""
+
+    people: list[PartnerPerson]
+    # Young people whose own information is withheld; the child's voice may be theirs, so the
+    # page leaves it out too.
+    withheld_names: list[str]
+
+
+def partner_view(*, policy: Policy, enquiry: Enquiry) -> PartnerView:
+    """The one place a partner's view of the household is built, for page and API (R13).
+
+    A young person aged 16 or over gives their own consent about information on themselves:
+    unless they consented, or sharing about them without consent was authorised, the partner
+    learns only that they are in the household, with their name and age.
+    """
+    from frontdoor.screening.consent import consent_day, sharing_position
+
+    contact = enquiry.contact
+    children = list(contact.children.all())
+    adults = list(contact.adults.all())
+    sharing = sharing_position(contact=contact, adults=adults, children=children, policy=policy)
+    on = consent_day(contact)
+    people: list[PartnerPerson] = []
+    withheld: list[str] = []
+    for child in children:
+        position = sharing.for_child(child)
+        if (
+            child.pk != enquiry.child_id
+            and position.own_consent
+            and not (position.consent_given and not position.refused_by)
+            and position.authorisation is None
+        ):
+            withheld.append(str(child))
+            people.append(
+                PartnerPerson(
+                    f"child-{child.pk}",
+                    str(child),
+                    None,
+                    withheld_age=age_on(child.date_of_birth, on),
+                )
+            )
+            continue
+        people.append(
+            PartnerPerson(
+                f"child-{child.pk}",
+                str(child),
+                child.date_of_birth,
+                postcode=child.postcode,
+                unborn_due=child.expected_date_of_birth if child.unborn else None,
+            )
+        )
+    people += [
+        PartnerPerson(
+            f"adult-{adult.pk}",
+            str(adult),
+            adult.date_of_birth,
+            relationship_to_child=adult.relationship_to_child,
+        )
+        for adult in adults
+    ]
+    return PartnerView(people, withheld)
+
+
 def open_enquiries_restricted_from(user) -> list[str]:
     """Whom to ask about each open enquiry a restriction hides from `user`: the list says such
     an enquiry exists, never about whom (R45)."""
@@ -146,7 +302,7 @@ class RequestState:
     request: AgencyRequest
     agency_name: str
     # "answered", "answered late", "waiting", "overdue", "no timescale",
-    # "present at the strategy meeting"
+    # "present at the strategy meeting", "closed before an answer"
     state: str
     late_by: dt.timedelta | None
 
@@ -156,6 +312,7 @@ CLOCK_WORDS = {
     AgencyRequest.State.LATE: "answered late",
     AgencyRequest.State.OVERDUE: "overdue",
     AgencyRequest.State.WAITING: "waiting",
+    AgencyRequest.State.CLOSED: "closed before an answer",
 }
 
 

@@ -38,7 +38,8 @@ def send(request: SignedInRequest, reference: str, child_id: int) -> HttpRespons
     screening = screening_selectors.contact_screening(policy=policy, contact=contact)
     summary = next(item for item in screening.children if item.child.pk == child.pk)
     consent = screening.sharing.for_child(child)
-    options = selectors.rag_options(policy=policy, sharing=consent)
+    reach = selectors.agency_reach(policy)  # R37: who can answer each agency
+    options = selectors.rag_options(policy=policy, sharing=consent, suggested=summary.rag)
     context = {
         "contact": contact,
         "child": child,
@@ -48,7 +49,7 @@ def send(request: SignedInRequest, reference: str, child_id: int) -> HttpRespons
         "refused_options": [option for option in options if not option.may_share],
     }
     if request.method == "POST":
-        form = SendForm(request.POST, policy=policy, rag_options=options)
+        form = SendForm(request.POST, policy=policy, rag_options=options, reach=reach)
         if form.is_valid() and request.POST.get("confirm") == "yes":
             try:
                 enquiries.send_enquiry(
@@ -87,6 +88,7 @@ def send(request: SignedInRequest, reference: str, child_id: int) -> HttpRespons
             },
             policy=policy,
             rag_options=options,
+            reach=reach,
         )
     return render(request, "mash/send.html", {**context, "form": form})
 
@@ -151,6 +153,7 @@ def review(request: SignedInRequest, pk: int) -> HttpResponse:
             "contact": enquiry.contact,
             "states": [(state, answers.get(state.request.pk, [])) for state in states],
             "reports": list(enquiry.contact.reports.all()),
+            "partner_view": selectors.partner_view(policy=current_policy(), enquiry=enquiry),
             "form": form,
             "latest": latest,
             "conflict": conflict,
@@ -299,6 +302,7 @@ def answer(request: SignedInRequest, pk: int) -> HttpResponse:
             "contact": enquiry.contact,
             "referrers": selectors.referrers_for_partner(list(enquiry.contact.reports.all())),
             "reports": list(enquiry.contact.reports.all()),
+            "partner_view": selectors.partner_view(policy=current_policy(), enquiry=enquiry),
             "form": form,
             "now": timezone.now(),
             "answers": selectors.answers_by_agency(enquiry).get(found.pk, []),

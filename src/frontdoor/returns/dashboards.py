@@ -41,6 +41,7 @@ from frontdoor.intake.models import (
 from frontdoor.mash.models import (
     AgencyRequest,
     request_answered_condition,
+    request_closed_condition,
     request_late_condition,
     request_overdue_condition,
     request_waiting_condition,
@@ -179,10 +180,12 @@ class AgencyTimeliness:
     late: int
     overdue: int
     waiting: int
+    closed: int = 0  # the enquiry closed before the agency answered
 
     @property
     def share(self) -> Share:
-        # Requests still within their time are not yet on time or late: left out of the share.
+        # Requests still within their time are not yet on time or late, and those closed before
+        # an answer never will be: left out of the share.
         return Share(part=self.on_time, whole=self.on_time + self.late + self.overdue)
 
 
@@ -281,6 +284,7 @@ class Dashboard:
                     "Answered late",
                     "Not answered, overdue",
                     "Not answered, within time",
+                    "Closed before an answer",
                     "Answered on time (%)",
                 ),
                 rows=tuple(
@@ -291,6 +295,7 @@ class Dashboard:
                         row.late,
                         row.overdue,
                         row.waiting,
+                        row.closed,
                         row.share.percent,
                     )
                     for row in self.enquiries
@@ -542,6 +547,7 @@ def _enquiries(period: Period, team: str, now: dt.datetime) -> tuple[AgencyTimel
             late=Count("id", filter=request_late_condition()),
             overdue=Count("id", filter=request_overdue_condition(now)),
             waiting=Count("id", filter=request_waiting_condition(now)),
+            closed=Count("id", filter=request_closed_condition()),
         )
         .order_by("agency_key")
     )
@@ -554,6 +560,7 @@ def _enquiries(period: Period, team: str, now: dt.datetime) -> tuple[AgencyTimel
             late=row["late"],
             overdue=row["overdue"],
             waiting=row["waiting"],
+            closed=row["closed"],
         )
         for row in rows
     )

@@ -391,6 +391,12 @@ def _child_consent(
         basis = "; ".join(
             f"{person.name} {in_sentence(ConsentStatus(person.status).label)}" for person in asked
         )
+    elif refused_at is not None and not since and own:
+        # R13: a refusal in the referral is not the young person's own: ask them.
+        basis = (
+            f"the referral says consent was refused, but {child} gives their own consent "
+            "and has not been asked yet (R13)"
+        )
     elif refused_at is not None and not since:
         refused_by = ["those with parental responsibility, as the referral says"]
         basis = "refused in the referral, and not yet sought again"
