@@ -479,3 +479,17 @@ def test_r13_a_refusal_in_the_referral_does_not_stand_for_a_young_persons_own_co
     client.force_login(worker)
     page = client.get(f"/contacts/{contact.reference}/screening/").content.decode()
     assert "Refused refused" not in page
+
+
+def test_r13_consent_given_in_the_referral_is_not_a_young_persons_own(
+    council, make_contact, worker, client
+):
+    contact = make_contact(children=[SAM, ALEX], consent={"consent": "given"})
+    sam, alex = named(contact, "Sam"), named(contact, "Alex")
+    sharing = position(contact)
+    assert sharing.for_child(alex).consent_given
+    own = sharing.for_child(sam)
+    assert not own.consent_given and not own.refused_by
+    assert "not been asked" in own.basis and "consent was given" in own.basis
+    allowed, why = own.may_share_at(current_policy(), 3)
+    assert not allowed and "their own consent" in why

@@ -391,11 +391,13 @@ def _child_consent(
         basis = "; ".join(
             f"{person.name} {in_sentence(ConsentStatus(person.status).label)}" for person in asked
         )
-    elif refused_at is not None and not since and own:
-        # R13: a refusal in the referral is not the young person's own: ask them.
+    elif own and statements and statements[-1][1] != ReferrerConsent.NOT_SOUGHT:
+        # R13: the referral speaks for those with parental responsibility; whether they gave
+        # or refused it, a young person who gives their own consent has not been asked yet.
+        said = in_sentence(ReferrerConsent(statements[-1][1]).label)
         basis = (
-            f"the referral says consent was refused, but {child} gives their own consent "
-            "and has not been asked yet (R13)"
+            f"the referral says the parents' or carers' consent was {said}, but {child} gives "
+            "their own consent and has not been asked yet"
         )
     elif refused_at is not None and not since:
         refused_by = ["those with parental responsibility, as the referral says"]
