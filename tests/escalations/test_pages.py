@@ -15,6 +15,7 @@ from frontdoor.accounts.roles import Role
 from frontdoor.escalations.models import Discussion, Escalation
 from frontdoor.escalations.services import open_escalation
 from frontdoor.policy.clocks import LONDON
+from tests.attacks.html_checks import form_problems
 from tests.escalations.test_services import discuss
 from tests.mash.test_enquiries import send
 from tests.screening.test_decisions import decide
@@ -84,6 +85,7 @@ def test_recording_a_discussion_from_the_page(client, contact, manager):
     # Held before the escalation was opened: refused, with the error summary.
     page = client.post(url, data).content.decode()
     assert "There is a problem" in page and "cannot be earlier" in page
+    assert form_problems(page) == []  # the summary links to the date, not the page
     today = dt.datetime.now(LONDON)
     data.update(
         {"held_on-day": today.day, "held_on-month": today.month, "held_on-year": today.year}

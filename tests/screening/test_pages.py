@@ -15,6 +15,7 @@ from frontdoor.screening.models import (
     FollowUp,
     SharingAuthorisation,
 )
+from tests.attacks.html_checks import form_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -585,3 +586,14 @@ def test_the_audit_trail_says_between_which_stages_a_contact_moved(client, conta
     assert "Stage changed from received to being screened" in trail
     assert "Stage changed to in MASH" in trail
     assert "in_mash" not in trail
+
+
+def test_r13_consent_for_no_child_is_linked_to_the_childrens_boxes(client, contact, worker):
+    client.force_login(worker)
+    adult = contact.adults.first()
+    page = client.post(
+        url("consent", contact), {"person": f"adult-{adult.pk}", "status": "given"}
+    ).content.decode()
+    assert "Select the children this consent is for" in page
+    assert form_problems(page) == []
+    assert 'href="#id_about"' in page and 'id="id_about"' in page

@@ -137,7 +137,8 @@ def detail(request: SignedInRequest, pk: int) -> HttpResponse:
                     expected_step=values["expected_step"],
                 )
             except DomainError as error:
-                form.add_error(None, error.message)
+                field = error.field if error.field in form.fields else None
+                form.add_error(field, error.message)
             else:
                 messages.success(request, "Discussion recorded")
                 return redirect(reverse("escalations:detail", args=[escalation.pk]))

@@ -100,7 +100,7 @@ def schedule(request: SignedInRequest, reference: str) -> HttpResponse:
                 override_reason=form.cleaned_data["override_reason"],
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, f"{meeting.get_kind_display()} arranged")
             return redirect(reverse("mash:meeting", args=[meeting.pk]))
