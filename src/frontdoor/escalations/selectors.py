@@ -24,6 +24,7 @@ from django.db.models import (
     When,
 )
 
+from frontdoor import exports
 from frontdoor.accounts.permissions import can
 from frontdoor.accounts.roles import Role
 from frontdoor.escalations.models import Discussion, Escalation, StepRecord
@@ -33,7 +34,6 @@ from frontdoor.mash.models import Attendee, Dissent, Meeting
 from frontdoor.mash.selectors import requests_visible_to
 from frontdoor.people.models import Restriction
 from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
-from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.schema import Policy
 
 
@@ -204,10 +204,6 @@ LOG_COLUMNS = [
 ]
 
 
-def _local(moment: dt.datetime | None) -> str:
-    return moment.astimezone(LONDON).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
 def agency_name(policy: Policy, key: str) -> str:
     if not key:
         return "Children's services"
@@ -246,13 +242,13 @@ def escalation_log(*, user, policy: Policy, now: dt.datetime) -> list[list]:
                 escalation.about,
                 str(escalation.raised_by),
                 agency_name(policy, escalation.raised_by_agency),
-                _local(escalation.raised_at),
+                exports.london_time(escalation.raised_at),
                 escalation.step,
                 step.name if step else "",
                 escalation.get_state_display(),
-                _local(step.due_at) if step and is_open else "",
+                exports.london_time(step.due_at) if step and is_open else "",
                 late,
-                _local(escalation.resolved_at),
+                exports.london_time(escalation.resolved_at),
                 escalation.outcome,
             ]
         )
