@@ -952,3 +952,14 @@ def test_a_blank_second_child_with_sex_and_disabilities_not_known_is_left_out(si
     data["child_1_sex"] = "not_known"
     assert signed_in.post(NEW, data).status_code == 302
     assert Contact.objects.get().children.count() == 1
+
+
+def test_an_adults_date_of_birth_example_is_an_adults(signed_in):
+    from frontdoor.intake.forms import adult_birth_date_example
+
+    example = adult_birth_date_example()
+    year = int(example.rsplit(" ", 1)[1])
+    assert dt.date.today().year - year == 30
+    page = signed_in.post(NEW, contact_form_data(add_adult="1")).content.decode()
+    adult = page.split('name="adult_0_first_name"', 1)[1].split("adult_0_gender", 1)[0]
+    assert example in adult and "27 3 2026" not in adult

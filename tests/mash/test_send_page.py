@@ -123,3 +123,9 @@ def test_r37_the_councils_own_additions_to_the_agencies_say_so(client, contact, 
     assert 'aria-describedby="agency-housing-hint"' in page
     assert "Sefton Council&#x27;s own addition to the MASH agencies" in page
     assert 'aria-describedby="agency-police-hint"' not in page
+
+
+def test_r12_the_send_page_says_consent_in_a_sentence(client, contact, manager):
+    client.force_login(manager)
+    page = client.get(send_url(contact)).content.decode()
+    assert "Consent: " in page and "Consent no one" not in page

@@ -597,3 +597,13 @@ def test_r13_consent_for_no_child_is_linked_to_the_childrens_boxes(client, conta
     assert "Select the children this consent is for" in page
     assert form_problems(page) == []
     assert 'href="#id_about"' in page and 'id="id_about"' in page
+
+
+def test_r24_the_urgent_action_question_has_a_govuk_error_message(client, contact, worker):
+    client.force_login(worker)
+    child = contact.children.first()
+    page = client.post(
+        url("findings", contact, child.pk), {"analysis": "Seen at school."}
+    ).content.decode()
+    assert "Select whether urgent action is needed for any child in the household" in page
+    assert "Select is urgent" not in page

@@ -194,13 +194,22 @@ def child_fields(index: int) -> dict[str, forms.Field]:
     }
 
 
+def adult_birth_date_example() -> str:
+    """An adult's date of birth as an example: 30 years before today, as day month year."""
+    today = timezone.localdate()
+    example = today.replace(year=today.year - 30, day=min(today.day, 28))
+    return f"For example, {example.day} {example.month} {example.year}"
+
+
 def adult_fields(index: int) -> dict[str, forms.Field]:
     p = f"adult_{index}_"
     return {
         f"{p}first_name": text("First name"),
         f"{p}last_name": text("Last name"),
         f"{p}relationship_to_child": text("Relationship to the child", hint="For example, mother"),
-        f"{p}date_of_birth": date("Date of birth", described_as="Date of birth"),
+        f"{p}date_of_birth": date(
+            "Date of birth", described_as="Date of birth", hint=adult_birth_date_example()
+        ),
         f"{p}gender": choice("Gender", Gender.choices, govuk="select", initial=Gender.NOT_KNOWN),
         f"{p}parental_responsibility": yes_no_unknown("Parental responsibility?"),
         f"{p}lives_with_child": yes_no_unknown("Lives with the child?"),
