@@ -215,15 +215,15 @@ def agency_name(policy: Policy, key: str) -> str:
 
 def escalation_log(*, user, policy: Policy, now: dt.datetime) -> list[list]:
     """The escalation summary log (R42 step 2): one row per escalation, oldest first."""
-    rows = []
+    rows: list[list] = []
     escalations = escalations_visible_to(user, restricted_rows=True)
     for escalation in with_steps(escalations).order_by("raised_at", "id"):
         step = current_step(escalation)
-        if escalation.restricted_ask is not None:
+        ask = getattr(escalation, "restricted_ask", None)  # annotated by the query
+        if ask is not None:
             # Counted, but nothing of the restricted record: whom to ask instead (R45).
             rows.append(
-                [escalation.reference, f"Restricted: ask {escalation.restricted_ask}"]
-                + [""] * (len(LOG_COLUMNS) - 2)
+                [escalation.reference, f"Restricted: ask {ask}"] + [""] * (len(LOG_COLUMNS) - 2)
             )
             continue
         is_open = escalation.state == Escalation.State.OPEN

@@ -51,10 +51,7 @@ class RestrictForm(forms.Form):
         staff = self.fields["allowed_users"]
         staff.govuk = "checkboxes"
         # Names with role and team, so an administrator chooses people, not user numbers.
-        staff.choices = [
-            (str(user.pk), _staff_label(user))
-            for user in staff.queryset  # type: ignore[attr-defined]
-        ]
+        staff.choices = [(str(user.pk), _staff_label(user)) for user in staff.queryset]
         self.fields["ask"].govuk = "text"
         self.fields["reason"].govuk = "textarea"
 
