@@ -2,8 +2,12 @@
 
 
 class DomainError(Exception):
-    def __init__(self, message: str):
+    """`field` names the form field the message is about, when it is about one: a page puts
+    the message by that field, and its error summary links to it."""
+
+    def __init__(self, message: str, *, field: str | None = None):
         self.message = message
+        self.field = field
         super().__init__(message)
 
 

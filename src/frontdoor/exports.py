@@ -121,6 +121,15 @@ class Sheet:
     date_format: str = "%Y-%m-%d"
 
 
+def london_time(moment: dt.datetime | None) -> str:
+    """A moment as a download shows it: London's local time to the minute, or blank."""
+    return moment.astimezone(LONDON).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def yes_no(value: bool) -> str:
+    return "Yes" if value else "No"
+
+
 def _csv_value(value: Any, date_format: str) -> Any:
     if value is None:
         return ""

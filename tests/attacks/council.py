@@ -486,6 +486,14 @@ def _seed_restricted(council: Council, *, now: dt.datetime, days_ago: dt.datetim
     )
     link_reported_person(reported=missing.children.get(), person=person, by=worker)
     council.contacts["restricted_missing"] = missing
+    # Police, asked in MASH, escalate it before the restriction: its page and the escalation
+    # lists must then hide it as the contact is hidden (R45).
+    council.escalations["restricted"] = open_escalation(
+        contact=contact,
+        about=f"Physical assault on Ottoline {RESTRICTED_NAME} was not weighed.",
+        by=users["partner_agency"],
+        now=now - dt.timedelta(hours=1),
+    )
     restrict(
         person=person,
         allowed_users=[users["named_manager"]],

@@ -11,8 +11,10 @@ each page it is given, and that `test_html_checks` shows fail on a bad page.
 - acronyms in capitals: never "mash", "rag" or "nhs" as a word;
 - no template text left unrendered ("{{", "{%", "{#"): a typo or a comment over several lines;
 - errors in the GOV.UK form only: an error summary at the top whenever a field shows an error,
-  the title starting "Error: " exactly then, each summary link to a field on the page, and none
-  of Django's own messages ("This field is required.") or lists (`errorlist`).
+  the title starting "Error: " exactly then, each summary link to a field on the page (not to
+  the page's main content), and none of Django's own messages ("This field is required.") or
+  lists (`errorlist`);
+- every label for a field: no `<label for="">` and no `id=""`, which leave a field unnamed.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ class Page:
     ids: set[str] = field(default_factory=set)
     classes: set[str] = field(default_factory=set)
     summary_links: list[str] = field(default_factory=list)
+    empty_for: int = 0
+    empty_id: int = 0
 
 
 class _Reader(HTMLParser):
@@ -72,6 +76,10 @@ class _Reader(HTMLParser):
         self.page.classes |= classes
         if attributes.get("id"):
             self.page.ids.add(attributes["id"])
+        elif "id" in attributes:
+            self.page.empty_id += 1
+        if tag == "label" and "for" in attributes and not attributes["for"].strip():
+            self.page.empty_for += 1
         if tag == "h1":
             self.page.h1 += 1
         if "govuk-error-summary" in classes:
@@ -197,6 +205,17 @@ def errors_in_govuk_form(page: Page) -> list[str]:
     missing = [link for link in page.summary_links if link not in page.ids]
     if missing:
         problems.append(f"links its error summary to no field on the page: {', '.join(missing)}")
+    if "main-content" in page.summary_links:
+        problems.append("links an error in its summary to the page, not to the field it is about")
+    return problems
+
+
+def labels_name_fields(page: Page) -> list[str]:
+    problems = []
+    if page.empty_for:
+        problems.append(f'has {page.empty_for} label(s) with an empty for="": no field named')
+    if page.empty_id:
+        problems.append(f'has {page.empty_id} element(s) with an empty id=""')
     return problems
 
 
@@ -230,6 +249,7 @@ def page_problems(html: str, *, policy_keys: frozenset[str]) -> list[str]:
         *acronyms_in_capitals(page),
         *nothing_unrendered(html),
         *errors_in_govuk_form(page),
+        *labels_name_fields(page),
     ]
 
 
@@ -251,3 +271,9 @@ def policy_keys(policy) -> frozenset[str]:
 
     walk(policy.model_dump(mode="json"))
     return frozenset(key for key in keys if "_" in key)
+
+
+def form_problems(html: str) -> list[str]:
+    """What is wrong with a page's form and its errors: for a test of one form's page."""
+    page = read(html)
+    return [*errors_in_govuk_form(page), *labels_name_fields(page)]

@@ -51,6 +51,7 @@ from frontdoor.escalations.selectors import (
     contacts_open_to_escalation,
     escalations_visible_to,
     meetings_open_to_escalation,
+    restriction_hiding_escalation,
 )
 from frontdoor.handoffs.models import HandOff
 from frontdoor.intake.models import Consultation
@@ -368,6 +369,8 @@ def _restriction_hiding(route: Route, user: User, target: Target):
         return restriction_hiding_contact(user=user, reference=target.values["reference"])
     if route.name in ("people:person", "people:correct"):
         return restriction_hiding_person(user=user, person_id=target.values["pk"])
+    if route.name == "escalations:detail":
+        return restriction_hiding_escalation(user=user, pk=target.values["pk"])
     return None
 
 

@@ -96,6 +96,21 @@ def test_a_good_page_with_an_error_passes():
             ),
             "links its error summary to no field on the page: id_rationale",
         ),
+        (
+            page(
+                title=f"Error: Decide {DASH} Front Door",
+                body=FORM_WITH_ERROR.replace('href="#id_rationale"', 'href="#main-content"'),
+            ),
+            "to the page, not to the field",
+        ),
+        (
+            page(body='<h1>Consent</h1><label for="">Sam</label><input name="about">'),
+            'label(s) with an empty for=""',
+        ),
+        (
+            page(body='<h1>Consent</h1><label for="about">Sam</label><input id="" name="a">'),
+            'empty id=""',
+        ),
     ],
 )
 def test_each_check_fails_a_bad_page(bad, problem):

@@ -15,6 +15,7 @@ from frontdoor.accounts.roles import Role
 from frontdoor.escalations.models import Discussion, Escalation
 from frontdoor.escalations.services import open_escalation
 from frontdoor.policy.clocks import LONDON
+from tests.attacks.html_checks import form_problems
 from tests.escalations.test_services import discuss
 from tests.mash.test_enquiries import send
 from tests.screening.test_decisions import decide
@@ -84,6 +85,7 @@ def test_recording_a_discussion_from_the_page(client, contact, manager):
     # Held before the escalation was opened: refused, with the error summary.
     page = client.post(url, data).content.decode()
     assert "There is a problem" in page and "cannot be earlier" in page
+    assert form_problems(page) == []  # the summary links to the date, not the page
     today = dt.datetime.now(LONDON)
     data.update(
         {"held_on-day": today.day, "held_on-month": today.month, "held_on-year": today.year}
@@ -323,3 +325,42 @@ def test_the_list_and_the_raised_page_show_escalations_in_one_table(client, cont
     listed, raised = table("escalations:list"), table("escalations:raised")
     assert reverse("escalations:detail", args=[escalation.pk]) in listed
     assert listed == raised
+
+
+def test_r45_an_escalation_about_a_restricted_record_says_whom_to_ask(
+    client, contact, manager, worker, police, service_manager, person_for, admin
+):
+    from frontdoor.privacy.restrictions import restrict
+
+    send(contact, manager, agencies=["police"])
+    child = contact.children.first()
+    raised = open_escalation(
+        contact=contact, about=f"Physical assault on {child.first_name}.", by=police
+    )
+    restrict(
+        person=person_for(child),
+        allowed_users=[manager],
+        ask="The head of service",
+        reason="A family member works for the police.",
+        by=admin,
+    )
+    for user in (worker, police, service_manager):
+        client.force_login(user)
+        response = client.get(reverse("escalations:detail", args=[raised.pk]))
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "The head of service" in page
+        assert contact.reference not in page and "Physical assault" not in page
+        for name in ("escalations:list", "escalations:raised", "escalations:log"):
+            if client.get(reverse(name)).status_code == 200:
+                listed = client.get(reverse(name)).content.decode()
+                assert "Physical assault" not in listed and contact.reference not in listed
+    client.force_login(service_manager)
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(reverse("escalations:log"), {"format": "csv"}).content.decode())
+        )
+    )
+    assert rows[1][:3] == [raised.reference, "Restricted: ask The head of service", ""]
+    client.force_login(manager)
+    assert "Physical assault" in client.get(reverse("escalations:detail", args=[raised.pk])).text

@@ -477,7 +477,8 @@ def test_a_report_cannot_be_attached_to_a_closed_contact(signed_in):
 
     assert response.status_code == 200
     assert error_summary(response) == [
-        ("#main-content", f"Contact {contact.reference} is closed: record a new contact instead.")
+        # About the whole form: linked to its first field.
+        ("#id_channel", f"Contact {contact.reference} is closed: record a new contact instead.")
     ]
     assert contact.reports.count() == 1
 
@@ -786,12 +787,12 @@ def test_r10_a_refused_document_leaves_no_contact_when_found_while_recording(
 ):
     # The form checked the file; if storing it fails, the contact goes too (one transaction).
     def refuse(**kwargs):
-        raise DomainError(NOT_ALLOWED)
+        raise DomainError(NOT_ALLOWED, field="documents")
 
     monkeypatch.setattr("frontdoor.intake.attachments.add_attachment", refuse)
     response = signed_in.post(NEW, {**contact_form_data(), "documents": pdf()})
 
-    assert error_summary(response) == [("#main-content", NOT_ALLOWED)]
+    assert error_summary(response) == [("#id_documents", NOT_ALLOWED)]
     assert Contact.objects.count() == 0
 
 
@@ -952,3 +953,14 @@ def test_a_blank_second_child_with_sex_and_disabilities_not_known_is_left_out(si
     data["child_1_sex"] = "not_known"
     assert signed_in.post(NEW, data).status_code == 302
     assert Contact.objects.get().children.count() == 1
+
+
+def test_an_adults_date_of_birth_example_is_an_adults(signed_in):
+    from frontdoor.intake.forms import adult_birth_date_example
+
+    example = adult_birth_date_example()
+    year = int(example.rsplit(" ", 1)[1])
+    assert dt.date.today().year - year == 30
+    page = signed_in.post(NEW, contact_form_data(add_adult="1")).content.decode()
+    adult = page.split('name="adult_0_first_name"', 1)[1].split("adult_0_gender", 1)[0]
+    assert example in adult and "27 3 2026" not in adult

@@ -19,6 +19,7 @@ from frontdoor.outbox.models import Message
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening.models import FollowUp
+from tests.attacks.html_checks import form_problems
 from tests.screening.conftest import RECEIVED
 from tests.screening.test_decisions import DECIDED, decide
 
@@ -433,3 +434,21 @@ def test_r40_a_meeting_cannot_be_held_before_it_was_arranged_or_before_the_conce
     )
     with pytest.raises(DomainError, match="concerns were recorded"):
         record(early, manager, held_at=DECIDED - dt.timedelta(hours=1))
+
+
+def test_r40_a_strategy_meeting_without_a_required_agency_links_to_its_box(
+    client, contact, manager
+):
+    client.force_login(manager)
+    form = {
+        "kind": "strategy_meeting",
+        "scheduled_for": "17/11/2026 16:00",
+        "chair": manager.pk,
+        "invite-social_care": "Sam Social",
+        "invite-police": "PC Lee",
+        "invite-health": "Nurse Khan",
+    }
+    page = client.post(reverse("mash:schedule", args=[contact.reference]), form).content.decode()
+    assert "needs at least" in page
+    assert form_problems(page) == []
+    assert 'href="#id_invite-early_help"' in page

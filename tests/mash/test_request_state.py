@@ -153,8 +153,12 @@ def test_r36_the_partners_list_and_csv_mark_late_by_the_same_definition(
     client.force_login(partners["housing"])
     page = client.get(reverse("mash:requests")).content.decode()
     assert "app-overdue" in page and ">Overdue<" in page
-    for key, late in (("housing", "yes"), ("education", "yes"), ("health", "no")):
+    for key, late in (("housing", "Yes"), ("education", "Yes"), ("health", "No")):
         client.force_login(partners[key])
         response = client.get(reverse("mash:requests") + "?format=csv")
         rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-        assert [row["late"] for row in rows] == [late], key
+        assert [row["Late"] for row in rows] == [late], key
+        assert rows[0]["RAG"] == "Red"
+        # London's time to the minute, as the page shows it, not UTC's ISO format.
+        alerted = dt.datetime.strptime(rows[0]["Alerted"], "%Y-%m-%d %H:%M")
+        assert abs(alerted - sent.astimezone(LONDON).replace(tzinfo=None)) < dt.timedelta(minutes=2)

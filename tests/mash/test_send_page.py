@@ -153,3 +153,9 @@ def test_r37_the_send_page_says_who_can_answer_each_agency(client, contact, mana
     assert "Answered in Front Door by 1 person at this agency, alerted by e-mail" in police
     early_help = page[page.index('id="agency-early_help"') :][:1500]
     assert "Warning: no one can answer" in early_help
+
+
+def test_r12_the_send_page_says_consent_in_a_sentence(client, contact, manager):
+    client.force_login(manager)
+    page = client.get(send_url(contact)).content.decode()
+    assert "Consent: " in page and "Consent no one" not in page

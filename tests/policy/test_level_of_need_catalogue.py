@@ -82,8 +82,11 @@ TEXT_FIXES = {
 #    with a lower-case letter, sometimes after a blank line) is joined into one; runs
 #    of whitespace (e.g. "■  Sibling", "behaviour.  Has entered") become one space.
 # 5. In the prose fields, "•a child is disabled" (level 4 descriptor) lost its space.
+# 6. Not extraction damage but a slip in the guidance itself, shown to referrers as
+#    written: "Section 17 of the The Children Act".
 PROSE_FIXES = {
     "•a child is disabled": "• a child is disabled",
+    "the The Children Act": "the Children Act",
 }
 
 # Not extraction damage but a repetition in the guidance itself: the catalogue keeps
@@ -431,3 +434,7 @@ def test_r28_an_indicator_names_only_known_concerns_and_at_least_one(tmp_path):
         copy.write_text(text.replace("concerns: [physical_abuse]", bad, 1), encoding="utf-8")
         with pytest.raises(PolicyError, match="concerns"):
             load_policy_file(copy)
+
+
+def test_r26_the_level_of_need_words_have_no_repeated_the():
+    assert "the The " not in catalogue_path().read_text(encoding="utf-8")

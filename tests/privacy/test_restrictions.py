@@ -12,6 +12,7 @@ from frontdoor.intake.selectors import contacts_visible_to
 from frontdoor.people.models import Restriction
 from frontdoor.people.selectors import people_visible_to
 from frontdoor.privacy.restrictions import lift_restriction, restrict
+from tests.attacks.html_checks import form_problems
 
 pytestmark = pytest.mark.django_db
 ASK = "Head of Service, Children's Social Care"
@@ -123,3 +124,25 @@ def test_the_restrictions_page_sets_one(contact, person_for, client, admin, work
     assert not contacts_visible_to(officer).filter(pk=contact.pk).exists()
     client.force_login(officer)
     assert client.get(reverse("privacy:restrictions")).status_code == 403
+
+
+def test_r45_the_restrictions_form_names_staff_and_links_each_error(
+    contact, person_for, client, admin, worker
+):
+    worker.first_name, worker.last_name = "Wendy", "Worker"
+    worker.save()
+    client.force_login(admin)
+    page = client.get(reverse("privacy:restrictions")).content.decode()
+    # Staff are chosen by name, role and team, not typed in as user numbers.
+    team = f", {worker.team}" if worker.team else ""
+    assert f"Wendy Worker ({worker.username}): {worker.role_label}{team}" in page
+    assert 'type="checkbox"' in page and "Person 123" in page
+    assert form_problems(page) == []
+    page = client.post(
+        reverse("privacy:restrictions"),
+        {"person": "abc", "allowed_users": ["manager"], "ask": "", "reason": ""},
+    ).content.decode()
+    assert "Enter the record number in figures" in page
+    assert "Choose the staff from the list" in page
+    assert "[&#x27;manager&#x27;]" not in page
+    assert form_problems(page) == []

@@ -16,6 +16,7 @@ from frontdoor.screening.models import (
     FollowUp,
     SharingAuthorisation,
 )
+from tests.attacks.html_checks import form_problems
 from tests.intake.factories import make_submission, submission_data
 
 pytestmark = pytest.mark.django_db
@@ -603,3 +604,24 @@ def test_the_audit_trail_says_between_which_stages_a_contact_moved(client, conta
     assert "Stage changed from received to being screened" in trail
     assert "Stage changed to in MASH" in trail
     assert "in_mash" not in trail
+
+
+def test_r13_consent_for_no_child_is_linked_to_the_childrens_boxes(client, contact, worker):
+    client.force_login(worker)
+    adult = contact.adults.first()
+    page = client.post(
+        url("consent", contact), {"person": f"adult-{adult.pk}", "status": "given"}
+    ).content.decode()
+    assert "Select the children this consent is for" in page
+    assert form_problems(page) == []
+    assert 'href="#id_about"' in page and 'id="id_about"' in page
+
+
+def test_r24_the_urgent_action_question_has_a_govuk_error_message(client, contact, worker):
+    client.force_login(worker)
+    child = contact.children.first()
+    page = client.post(
+        url("findings", contact, child.pk), {"analysis": "Seen at school."}
+    ).content.decode()
+    assert "Select whether urgent action is needed for any child in the household" in page
+    assert "Select is urgent" not in page

@@ -18,6 +18,7 @@ from frontdoor.screening.police import (
     record_police_not_told,
     record_police_told,
 )
+from tests.attacks.html_checks import form_problems
 from tests.screening.conftest import RECEIVED
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +194,25 @@ def test_r24_the_police_page_gives_govuk_errors_and_hides_not_told_from_a_worker
     assert "Enter the police&#x27;s reference" in page
     client.post(page_url("police", contact), {"action": "not_told", "not-reason_not_told": "x"})
     assert not PoliceNotification.objects.exists()
+
+
+def test_r24_a_time_in_the_future_is_linked_to_the_date_in_the_error_summary(
+    client, contact, worker
+):
+    screen(contact, worker, ["physical_abuse"])
+    client.force_login(worker)
+    later = dt.date.today() + dt.timedelta(days=3)
+    page = client.post(
+        page_url("police", contact),
+        {
+            "action": "told",
+            "told-told_on-day": str(later.day),
+            "told-told_on-month": str(later.month),
+            "told-told_on-year": str(later.year),
+            "told-told_time": "10:30",
+            "told-told_whom": "DC Jones",
+            "told-police_reference": "PPU-77",
+        },
+    ).content.decode()
+    assert "must be in the past" in page
+    assert form_problems(page) == []

@@ -24,6 +24,7 @@ from django.db.models import (
     When,
 )
 
+from frontdoor import exports
 from frontdoor.accounts.permissions import can
 from frontdoor.accounts.roles import Role
 from frontdoor.escalations.models import Discussion, Escalation, StepRecord
@@ -31,8 +32,8 @@ from frontdoor.intake.models import Contact
 from frontdoor.intake.selectors import contacts_visible_to
 from frontdoor.mash.models import Attendee, Dissent, Meeting
 from frontdoor.mash.selectors import requests_visible_to
-from frontdoor.people.restrictions import restrictions_hiding_contact
-from frontdoor.policy.clocks import LONDON
+from frontdoor.people.models import Restriction
+from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
 from frontdoor.policy.schema import Policy
 
 
@@ -72,7 +73,8 @@ def meetings_open_to_escalation(user) -> QuerySet[Meeting]:
     return recorded.filter(contact__in=contacts_visible_to(user))
 
 
-def escalations_visible_to(user) -> QuerySet[Escalation]:
+def _escalations_by_role(user) -> QuerySet[Escalation]:
+    """The escalations `user`'s role and agency reach, before any restriction (R45)."""
     escalations = Escalation.objects.select_related(
         "contact", "decision", "decision__child", "meeting", "raised_by", "policy_version"
     )
@@ -83,6 +85,29 @@ def escalations_visible_to(user) -> QuerySet[Escalation]:
     if can(user, "escalation.read_any"):
         return escalations
     return escalations.filter(raised_by=user)
+
+
+def escalations_visible_to(user, *, restricted_rows: bool = False) -> QuerySet[Escalation]:
+    """The escalations `user` may open: one about a contact a restriction hides from them is
+    left out, as the contact is (R45). With `restricted_rows` it stays in, annotated with whom
+    to ask (`restricted_ask`, None when the user may open it), for a log that counts it
+    without naming anyone."""
+    escalations = _escalations_by_role(user)
+    if restricted_rows:
+        return escalations.annotate(restricted_ask=whom_to_ask(user, contact=OuterRef("contact")))
+    return escalations.exclude(
+        Exists(restrictions_hiding_contact(user, contact=OuterRef("contact")))
+    )
+
+
+def restriction_hiding_escalation(*, user, pk: int) -> Restriction | None:
+    """The restriction that keeps `user` out of an escalation they could otherwise open: one
+    on a person in its contact (R45)."""
+    contact_id = _escalations_by_role(user).filter(pk=pk).values_list("contact_id", flat=True)
+    found = contact_id.first()
+    if found is None:
+        return None
+    return restrictions_hiding_contact(user, contact=found).first()
 
 
 def with_steps(escalations: QuerySet[Escalation]) -> QuerySet[Escalation]:
@@ -179,10 +204,6 @@ LOG_COLUMNS = [
 ]
 
 
-def _local(moment: dt.datetime | None) -> str:
-    return moment.astimezone(LONDON).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
 def agency_name(policy: Policy, key: str) -> str:
     if not key:
         return "Children's services"
@@ -194,9 +215,17 @@ def agency_name(policy: Policy, key: str) -> str:
 
 def escalation_log(*, user, policy: Policy, now: dt.datetime) -> list[list]:
     """The escalation summary log (R42 step 2): one row per escalation, oldest first."""
-    rows = []
-    for escalation in with_steps(escalations_visible_to(user)).order_by("raised_at", "id"):
+    rows: list[list] = []
+    escalations = escalations_visible_to(user, restricted_rows=True)
+    for escalation in with_steps(escalations).order_by("raised_at", "id"):
         step = current_step(escalation)
+        ask = getattr(escalation, "restricted_ask", None)  # annotated by the query
+        if ask is not None:
+            # Counted, but nothing of the restricted record: whom to ask instead (R45).
+            rows.append(
+                [escalation.reference, f"Restricted: ask {ask}"] + [""] * (len(LOG_COLUMNS) - 2)
+            )
+            continue
         is_open = escalation.state == Escalation.State.OPEN
         late = sum(
             1
@@ -213,13 +242,13 @@ def escalation_log(*, user, policy: Policy, now: dt.datetime) -> list[list]:
                 escalation.about,
                 str(escalation.raised_by),
                 agency_name(policy, escalation.raised_by_agency),
-                _local(escalation.raised_at),
+                exports.london_time(escalation.raised_at),
                 escalation.step,
                 step.name if step else "",
                 escalation.get_state_display(),
-                _local(step.due_at) if step and is_open else "",
+                exports.london_time(step.due_at) if step and is_open else "",
                 late,
-                _local(escalation.resolved_at),
+                exports.london_time(escalation.resolved_at),
                 escalation.outcome,
             ]
         )
@@ -263,8 +292,9 @@ def step_report(*, user, policy: Policy, now: dt.datetime) -> list[StepFigures]:
     figures = {first.step.name: StepFigures(0, first.step.name)} if first else {}
     for number, step in enumerate(policy.escalation.steps, start=1):
         figures.setdefault(step.name, StepFigures(number, step.name))
+    # Figures name no one: an escalation about a restricted record is counted (R45).
     steps = StepRecord.objects.filter(
-        escalation__in=escalations_visible_to(user).values("pk")
+        escalation__in=_escalations_by_role(user).values("pk")
     ).select_related("escalation")
     for record in steps:
         if record.name not in figures:  # a step an older version of the policy named

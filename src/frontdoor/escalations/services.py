@@ -238,20 +238,24 @@ def _check_discussion(
         named = METHOD_WORDS.get(Method(method), method) if method in Method.values else method
         raise DomainError(
             f"{policy.council.name}'s policy records escalation discussions by {words}, "
-            f"not by {named} (R42). Hold the discussion one of those ways and record it."
+            f"not by {named} (R42). Hold the discussion one of those ways and record it.",
+            field="method",
         )
     if held_at.tzinfo is None:
-        raise DomainError("Give the date and time the discussion was held.")
+        raise DomainError("Give the date and time the discussion was held.", field="held_on")
     if held_at > now + FUTURE_TOLERANCE:
-        raise DomainError("The discussion cannot be in the future: record it once it is held.")
+        raise DomainError(
+            "The discussion cannot be in the future: record it once it is held.", field="held_on"
+        )
     if held_at < step.started_at:
         raise DomainError(
             f"Step {step.number} began at "
             f"{step.started_at.astimezone(LONDON):%H:%M on %d %B %Y}: the discussion that "
-            "ends it cannot be earlier."
+            "ends it cannot be earlier.",
+            field="held_on",
         )
     if not participants.strip():
-        raise DomainError("Say who took part in the discussion.")
+        raise DomainError("Say who took part in the discussion.", field="participants")
     if not discussion.strip():
         raise DomainError("Say what was discussed.")
     if not agreed_plan.strip():

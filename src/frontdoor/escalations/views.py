@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from frontdoor.accounts.access import refused as _refused
 from frontdoor.errors import DomainError
 from frontdoor.escalations import selectors, services
 from frontdoor.escalations.forms import DiscussionForm, OpenForm, new_submission_key
+from frontdoor.people.views import restricted_page
 from frontdoor.policy.clocks import london_datetime
 from frontdoor.policy.registry import current_policy
 
@@ -99,9 +100,14 @@ def meetings_to_escalate(request: HttpRequest) -> HttpResponse:
 @allowed("escalation.open")
 def detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """One escalation: each step with its clock, each discussion and plan; record the next."""
-    escalation = get_object_or_404(
-        selectors.with_steps(selectors.escalations_visible_to(request.user)), pk=pk
-    )
+    found = selectors.with_steps(selectors.escalations_visible_to(request.user)).filter(pk=pk)
+    escalation = found.first()
+    if escalation is None:
+        # R45: an escalation about a restricted record says whom to ask, as the contact does.
+        restriction = selectors.restriction_hiding_escalation(user=request.user, pk=pk)
+        if restriction is None:
+            raise Http404("No escalation with that number.")
+        return restricted_page(request, restriction)
     now = timezone.now()
     step = selectors.current_step(escalation)
     is_open = escalation.state == escalation.State.OPEN
@@ -131,7 +137,8 @@ def detail(request: SignedInRequest, pk: int) -> HttpResponse:
                     expected_step=values["expected_step"],
                 )
             except DomainError as error:
-                form.add_error(None, error.message)
+                field = error.field if error.field in form.fields else None
+                form.add_error(field, error.message)
             else:
                 messages.success(request, "Discussion recorded")
                 return redirect(reverse("escalations:detail", args=[escalation.pk]))

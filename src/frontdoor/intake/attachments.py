@@ -96,7 +96,7 @@ def check_file(uploaded_file: File) -> CheckedFile:
     else:
         content_type = ""
     if content_type not in ALLOWED_TYPES:
-        raise DomainError(NOT_ALLOWED)
+        raise DomainError(NOT_ALLOWED, field="documents")
     return CheckedFile(
         content_type=content_type, size=len(content), sha256=hashlib.sha256(content).hexdigest()
     )

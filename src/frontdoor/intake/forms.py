@@ -183,12 +183,21 @@ def child_fields() -> dict[str, forms.Field]:
     }
 
 
+def adult_birth_date_example() -> str:
+    """An adult's date of birth as an example: 30 years before today, as day month year."""
+    today = timezone.localdate()
+    example = today.replace(year=today.year - 30, day=min(today.day, 28))
+    return f"For example, {example.day} {example.month} {example.year}"
+
+
 def adult_fields() -> dict[str, forms.Field]:
     return {
         "first_name": text(asked.FIRST_NAME),
         "last_name": text(asked.LAST_NAME),
         "relationship_to_child": text("Relationship to the child", hint="For example, mother"),
-        "date_of_birth": date("Date of birth", described_as="Date of birth"),
+        "date_of_birth": date(
+            "Date of birth", described_as="Date of birth", hint=adult_birth_date_example()
+        ),
         "gender": choice(asked.GENDER, govuk="select", initial=Gender.NOT_KNOWN),
         "parental_responsibility": yes_no_unknown("Parental responsibility?"),
         "lives_with_child": yes_no_unknown("Lives with the child?"),

@@ -206,7 +206,7 @@ def _save_report(
     except PermissionDeniedError:
         raise
     except DomainError as error:
-        form.add_error(None, error.message)
+        form.add_error(error.field if error.field in form.fields else None, error.message)
         return None
     return _recorded(request, recorded, what)
 
@@ -283,7 +283,7 @@ def new_missing_episode(request: SignedInRequest) -> HttpResponse:
         except PermissionDeniedError:
             raise
         except DomainError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
     return render(request, "intake/staff/missing_form.html", {"form": form})
 
 
@@ -300,7 +300,7 @@ def consultations(request: SignedInRequest) -> HttpResponse:
         except PermissionDeniedError:
             raise
         except DomainError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
     return render(
         request,
         "intake/staff/consultations.html",
@@ -340,7 +340,7 @@ def consultation_contact(request: SignedInRequest, pk: int) -> HttpResponse:
         except PermissionDeniedError:
             raise
         except DomainError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
     return render(
         request,
         "intake/staff/report_form.html",

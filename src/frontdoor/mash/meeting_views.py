@@ -106,7 +106,7 @@ def schedule(request: SignedInRequest, reference: str) -> HttpResponse:
                 late_reason=form.cleaned_data["late_reason"],
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, f"{meeting.get_kind_display()} arranged")
             return redirect(reverse("mash:meeting", args=[meeting.pk]))

@@ -187,7 +187,8 @@ def schedule_meeting(
                 + ", ".join(known[key] for key in policy.strategy_meeting_required_agencies)
                 + " (R40). Not invited: "
                 + ", ".join(known[key] for key in missing)
-                + ". Invite them, or as chair give the reason the meeting goes ahead without."
+                + ". Invite them, or as chair give the reason the meeting goes ahead without.",
+                field=f"invite-{missing[0]}",
             )
         clock_start = concerns_identified_at(contact, now)
         clock = start_clock(

@@ -18,7 +18,7 @@ from frontdoor.intake import selectors as intake_selectors
 from frontdoor.mash import enquiries, selectors
 from frontdoor.mash.forms import AnswerForm, ReviewForm, SendForm, new_submission_key
 from frontdoor.mash.models import AgencyRequest, Enquiry
-from frontdoor.policy.rag import Rag
+from frontdoor.policy.rag import Rag, rag_label
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening import selectors as screening_selectors
 
@@ -217,15 +217,16 @@ def _requests_csv(request: SignedInRequest, visible) -> HttpResponse:
         [
             item.pk,
             str(item.enquiry.child),
-            item.enquiry.rag,
-            item.alerted_at,
-            item.due_at,
-            item.answered_at,
-            "yes" if item.state(now) in LATE_STATES else "no",
+            rag_label(item.enquiry.rag),
+            exports.london_time(item.alerted_at),
+            exports.london_time(item.due_at),
+            exports.london_time(item.answered_at),
+            exports.yes_no(item.state(now) in LATE_STATES),
         ]
         for item in visible
     )
-    header = ["id", "child", "rag", "alerted_at", "due_at", "answered_at", "late"]
+    # Words and London's times, as the page shows them, not stored values.
+    header = ["Request", "Child", "RAG", "Alerted", "Due", "Answered", "Late"]
     return exports.download(
         export=exports.PARTNER_ENQUIRIES,
         by=request.user,

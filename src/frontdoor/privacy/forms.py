@@ -10,14 +10,28 @@ from frontdoor.govuk_fields import DateField
 class RestrictForm(forms.Form):
     person = forms.IntegerField(
         label="Person record number",
+        help_text=(
+            "It is at the top of the person's record, as in “Person 123”: find the person "
+            "with Search"
+        ),
         min_value=1,
-        error_messages={"required": "Enter the number of the person's record"},
+        error_messages={
+            "required": "Enter the number of the person's record",
+            "invalid": "Enter the record number in figures, like 123",
+            "min_value": "Enter the record number in figures, like 123",
+        },
     )
     allowed_users = forms.ModelMultipleChoiceField(
         label="Staff who may open the record",
-        queryset=User.objects.filter(is_active=True).exclude(role=Role.PARTNER_AGENCY),
+        help_text="Select all that apply. Nobody else can open it.",
+        queryset=User.objects.filter(is_active=True)
+        .exclude(role=Role.PARTNER_AGENCY)
+        .order_by("first_name", "last_name", "username"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose the staff from the list",
+            "invalid_pk_value": "Choose the staff from the list",
+        },
     )
     ask = forms.CharField(
         label="Whom others should ask",
@@ -29,6 +43,22 @@ class RestrictForm(forms.Form):
         widget=forms.Textarea,
         error_messages={"required": "Enter why the record is restricted"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].govuk = "text"
+        self.fields["person"].width = "govuk-input--width-10"
+        staff = self.fields["allowed_users"]
+        staff.govuk = "checkboxes"
+        # Names with role and team, so an administrator chooses people, not user numbers.
+        staff.choices = [(str(user.pk), _staff_label(user)) for user in staff.queryset]
+        self.fields["ask"].govuk = "text"
+        self.fields["reason"].govuk = "textarea"
+
+
+def _staff_label(user: User) -> str:
+    where = f", {user.team}" if user.team else ""
+    return f"{user} ({user.username}): {user.role_label}{where}"
 
 
 class PersonNumberForm(forms.Form):

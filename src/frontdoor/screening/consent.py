@@ -96,13 +96,14 @@ def record_consent(
         if any(other.pk != child.pk for other in about):
             raise DomainError(
                 f"{child} gives consent about their own information only: each child's consent "
-                "is recorded for that child (R13)."
+                "is recorded for that child (R13).",
+                field="about",
             )
         about = [child]
     else:
         about = list(dict.fromkeys(about))
         if not about:
-            raise DomainError("Select the children this consent is for.")
+            raise DomainError("Select the children this consent is for", field="about")
         for each in about:
             if each.contact_id != contact.pk:
                 raise DomainError(f"{each} is not part of contact {contact.reference}.")

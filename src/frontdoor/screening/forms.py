@@ -94,6 +94,9 @@ class FindingsForm(GovukForm):
         choices=YesNoUnknown.choices,
         label="Is urgent action needed for any child in the household?",
         widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether urgent action is needed for any child in the household"
+        },
     )
     more_information_needed = forms.BooleanField(
         required=False, label="More information is needed to judge the risk (R33)"

@@ -112,11 +112,13 @@ def record_police_told(
     now = now or timezone.now()
     contact = _locked_open(contact)
     if not told_whom.strip():
-        raise DomainError("Enter whom you told at the police (an officer, team or desk).")
+        raise DomainError(
+            "Enter whom you told at the police (an officer, team or desk).", field="told_whom"
+        )
     if not police_reference.strip():
-        raise DomainError("Enter the police's reference for the report.")
+        raise DomainError("Enter the police's reference for the report.", field="police_reference")
     if told_at > now:
-        raise DomainError("The time the police were told must be in the past.")
+        raise DomainError("The time the police were told must be in the past.", field="told_on")
     policy = current_policy()
     position = police_position(policy=policy, contact=contact)
     record = PoliceNotification.objects.create(
@@ -155,7 +157,7 @@ def record_police_not_told(
     now = now or timezone.now()
     contact = _locked_open(contact)
     if not reason.strip():
-        raise DomainError("Give the reason the police were not told.")
+        raise DomainError("Give the reason the police were not told.", field="reason_not_told")
     policy = current_policy()
     position = police_position(policy=policy, contact=contact)
     record = PoliceNotification.objects.create(

@@ -352,7 +352,10 @@ def record_consent(request: SignedInRequest, reference: str) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            field = error.field
+            if field == "about" and not younger:
+                field = "person"  # the children's boxes are shown only when there are some
+            form.add_error(field, error.message)
         else:
             messages.success(request, "Consent recorded")
             return redirect(_screening_url(contact) + "#consent")
@@ -431,7 +434,8 @@ def police_told(request: SignedInRequest, reference: str) -> HttpResponse:
                 messages.success(request, "The police are recorded as told")
                 return redirect(_screening_url(contact) + "#police")
         except DomainError as error:
-            (not_told_form if action == "not_told" else told_form).add_error(None, error.message)
+            form = not_told_form if action == "not_told" else told_form
+            form.add_error(error.field if error.field in form.fields else None, error.message)
     audit.record_view(viewer=request.user, target=contact, through="police page")
     return render(
         request,
