@@ -421,11 +421,12 @@ def test_cron_every_minute_runs_each_job_at_its_own_interval():
         "send-outbox",
         "check-deliveries",
         "chase-enquiries",
+        "deliver-handoffs",
         "remove-abandoned-uploads",
     ]
     # The daily clean-up waits its day, the delivery check its five minutes; the one-minute jobs
     # run every minute.
-    assert ran[1] == ran[2] == ["send-outbox", "chase-enquiries"]
+    assert ran[1] == ran[2] == ["send-outbox", "chase-enquiries", "deliver-handoffs"]
     assert [name for name, _, _ in run_due(start + dt.timedelta(minutes=2, seconds=10))] == []
     assert "remove-abandoned-uploads" in [
         name for name, _, _ in run_due(start + dt.timedelta(days=1))
