@@ -47,12 +47,17 @@ from frontdoor.policy.catalogue import Indicator, indicators
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.screening.checks import open_social_care
-from frontdoor.screening.consent import authorise_sharing_without_consent
+from frontdoor.screening.consent import (
+    authorise_sharing_without_consent,
+    consent_day,
+    gives_own_consent,
+    record_consent,
+)
 from frontdoor.screening.decisions import TransferDetails, complete_follow_up, record_decision
 from frontdoor.screening.facts import facts_for
 from frontdoor.screening.findings import save_findings
 from frontdoor.screening.linking import create_person_from, link_reported_person
-from frontdoor.screening.models import FollowUp, Referral
+from frontdoor.screening.models import ConsentStatus, FollowUp, Referral
 from frontdoor.screening.police import police_position, record_police_told
 from frontdoor.screening.transitions import close_contact, start_screening, submit_for_decision
 
@@ -355,6 +360,18 @@ class _History:
                     now=screened,
                 )
             submit_for_decision(contact=contact, by=worker, now=screened)
+        if _consent_given(contact):
+            # R13: the family's consent is not a young person's own: the worker asks each one
+            # aged 16 or over, who agrees as their family did.
+            for child in children:
+                if gives_own_consent(self.policy, child, consent_day(contact)):
+                    record_consent(
+                        contact=contact,
+                        by=worker,
+                        status=ConsentStatus.GIVEN,
+                        child=child,
+                        now=started,
+                    )
         if plan.rag and not _consent_given(contact):
             # R14: a manager authorises sharing without consent at level 4, with reasons, for
             # each child.
