@@ -658,6 +658,18 @@ def test_r13_a_partner_sees_only_the_name_and_age_of_a_young_person_who_has_not_
     assert "Sam Examplechild" in page and "aged 17" in page
     assert "1 May 2009" not in page
     assert "shouting" not in page
+    # Nor is the partner asked what it holds about Sam, and an answer about Sam is refused.
+    assert "holds about Sam" not in page
+    request = enquiry.requests.get()
+    with pytest.raises(DomainError, match="not shared"):
+        enquiries.answer_request(
+            request=request,
+            by=police,
+            answers=everyone(contact, "Known to us."),
+            opinion="Known to police.",
+            submission_key="r13-sam",
+            now=SENT + dt.timedelta(minutes=30),
+        )
     authorise_sharing_without_consent(
         contact=contact,
         child=sam,

@@ -19,7 +19,7 @@ from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError, StalePageError
 from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
 from frontdoor.mash.models import AgencyRequest, Answer, Enquiry, Opinion, RagReview
-from frontdoor.mash.selectors import presents_at_strategy_meeting, sharing_allows
+from frontdoor.mash.selectors import asked_about, presents_at_strategy_meeting, sharing_allows
 from frontdoor.outbox.services import queue_message
 from frontdoor.policy.clocks import LONDON, start_clock
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
@@ -204,18 +204,19 @@ def answer_request(
         )
     if not opinion.strip():
         raise DomainError("Give your agency's professional opinion (R37).")
-    people = {("child", child.pk) for child in enquiry.contact.children.all()} | {
-        ("adult", adult.pk) for adult in enquiry.contact.adults.all()
-    }
+    people = set(asked_about(policy=current_loaded_policy().policy, enquiry=enquiry))
     answered = set()
     for answer in answers:
         key = (
-            ("child", answer.about_child.pk)
+            f"child-{answer.about_child.pk}"
             if answer.about_child
-            else ("adult", answer.about_adult.pk)  # type: ignore[union-attr]  # about a child or an adult
+            else f"adult-{answer.about_adult.pk}"  # type: ignore[union-attr]  # about a child or an adult
         )
         if key not in people:
-            raise DomainError("An answer is about someone who is not part of this enquiry.")
+            raise DomainError(
+                "An answer is about someone this enquiry does not ask about: someone not part "
+                "of it, or a young person whose own information is not shared (R13)."
+            )
         if not answer.nothing_known and not answer.information.strip():
             raise DomainError(
                 "For each person, say what your agency holds, or that nothing is known."

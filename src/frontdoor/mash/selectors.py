@@ -229,6 +229,16 @@ class PartnerView:
     withheld_names: list[str]
 
 
+def asked_about(*, policy: Policy, enquiry: Enquiry) -> list[str]:
+    """The people a partner answers for, by key ("child-12", "adult-7"): everyone on the
+    contact but a young person whose own information is withheld from the partner (R13, R37)."""
+    return [
+        person.key
+        for person in partner_view(policy=policy, enquiry=enquiry).people
+        if not person.withheld
+    ]
+
+
 def partner_view(*, policy: Policy, enquiry: Enquiry) -> PartnerView:
     """The one place a partner's view of the household is built, for page and API (R13).
 

@@ -257,7 +257,8 @@ def answer(request: SignedInRequest, pk: int) -> HttpResponse:
         raise Http404("No such enquiry for your agency.") from None
     enquiry = found.enquiry
     audit.record_view(viewer=request.user, target=enquiry.contact, through="MASH enquiry")
-    people = _people(enquiry)
+    asked = set(selectors.asked_about(policy=current_policy(), enquiry=enquiry))  # R13
+    people = [person for person in _people(enquiry) if person[0] in asked]
     pairs = [(key, name) for key, name, _ in people]
     if request.method == "POST" and found.answered_at:
         opinion = getattr(found, "opinion", None)
