@@ -138,15 +138,17 @@ def test_a_strategy_meeting_ends_without_consensus_and_the_dissent_is_recorded(
     assert_no_axe_violations(page)
     _submit(page, "Arrange the meeting")
     # Early help (for education) is required in Sefton: refused without the chair's reason.
-    expect(page.get_by_text("Not invited: Sefton Early Help")).to_be_visible()
+    # The summary links to the box to fill in, where the message is repeated.
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link", name="Not invited: Sefton Early Help")).to_be_visible()
+    expect(page.locator("#id_invite-early_help-error")).to_contain_text("Not invited")
     page.get_by_label("Who attends for Sefton Early Help (representing Education)").fill("Ed Help")
     _submit(page, "Arrange the meeting")
     expect(page.get_by_role("heading", name="Strategy meeting")).to_be_visible()
     assert_no_axe_violations(page)
 
-    page.get_by_label("When it was held").fill(
-        (dt.datetime.now() - dt.timedelta(minutes=5)).strftime("%d/%m/%Y %H:%M")
-    )
+    # Held after the concerns were recorded, which was a moment ago (R40).
+    page.get_by_label("When it was held").fill(dt.datetime.now().strftime("%d/%m/%Y %H:%M"))
     for box in page.get_by_label("attended").all():
         box.check()
     page.get_by_label("Agreed analysis of needs and parenting capacity").fill("Mother overwhelmed.")

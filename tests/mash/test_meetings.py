@@ -436,6 +436,41 @@ def test_r40_a_meeting_cannot_be_held_before_it_was_arranged_or_before_the_conce
         record(early, manager, held_at=DECIDED - dt.timedelta(hours=1))
 
 
+def test_r40_a_meeting_entered_after_it_was_planned_may_be_held_from_its_planned_time(
+    contact, manager
+):
+    decide(contact, contact.children.first(), manager, level=4, outcome="strategy_discussion")
+    # Set up by telephone for an hour after the decision, entered here two hours after it.
+    meeting = schedule(
+        contact,
+        manager,
+        scheduled_for=DECIDED + dt.timedelta(hours=1),
+        now=DECIDED + dt.timedelta(hours=2),
+    )
+    held = record(meeting, manager, held_at=DECIDED + dt.timedelta(hours=1, minutes=5))
+    assert held.held_at == DECIDED + dt.timedelta(hours=1, minutes=5)
+    with pytest.raises(DomainError, match="cannot have been held before"):
+        record(
+            schedule(
+                contact,
+                manager,
+                scheduled_for=DECIDED + dt.timedelta(hours=1),
+                now=DECIDED + dt.timedelta(hours=2),
+            ),
+            manager,
+            held_at=DECIDED + dt.timedelta(minutes=50),
+        )
+
+
+def test_r40_a_meeting_held_in_the_minute_it_was_arranged_is_not_held_before_it(contact, manager):
+    decide(contact, contact.children.first(), manager, level=4, outcome="strategy_discussion")
+    arranged = DECIDED + dt.timedelta(minutes=5, seconds=40)
+    meeting = schedule(contact, manager, scheduled_for=arranged, now=arranged)
+    # The form gives the time to the minute.
+    held = record(meeting, manager, held_at=DECIDED + dt.timedelta(minutes=5))
+    assert held.held_at == DECIDED + dt.timedelta(minutes=5)
+
+
 def test_r40_a_strategy_meeting_without_a_required_agency_links_to_its_box(
     client, contact, manager
 ):

@@ -61,6 +61,10 @@ class Invitee:
     role: str = ""
 
 
+def _to_the_minute(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
 def _when(moment: dt.datetime) -> str:
     return f"{moment.astimezone(LONDON):%H:%M on %d %B %Y}"
 
@@ -309,14 +313,19 @@ def record_meeting(
         raise DomainError(f"This meeting was recorded as held at {_when(meeting.held_at)}.")
     if held_at > now:
         raise DomainError("A meeting is recorded once it has been held: its time is in the future.")
-    if held_at < meeting.scheduled_at:
+    # A meeting set up by telephone and entered here afterwards was planned before it was
+    # entered: it may have been held from the time it was planned for.
+    # Forms give times to the minute: a time in the same minute is not before.
+    earliest = _to_the_minute(min(meeting.scheduled_at, meeting.scheduled_for))
+    if held_at < earliest:
         raise DomainError(
-            f"The meeting was arranged at {_when(meeting.scheduled_at)}: it cannot have been "
-            "held before that."
+            f"The meeting was arranged at {_when(meeting.scheduled_at)} for "
+            f"{_when(meeting.scheduled_for)}: it cannot have been held before "
+            f"{_when(earliest)}."
         )
     if meeting.kind == Meeting.Kind.STRATEGY_MEETING:
         concerns_at = concerns_identified_at(meeting.contact, meeting.scheduled_at)
-        if held_at < concerns_at:
+        if held_at < _to_the_minute(concerns_at):
             raise DomainError(
                 f"Child-protection concerns were recorded at {_when(concerns_at)}: the strategy "
                 "meeting cannot have been held before that (R40)."
