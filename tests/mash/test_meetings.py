@@ -417,8 +417,11 @@ def test_r40_the_meeting_page_reads_the_held_time_once_held(client, contact, man
     client.force_login(manager)
     page = client.get(reverse("mash:meeting", args=[meeting.pk])).content.decode()
     assert "Held within the timescale" in page
+    # Arranged late, held in time: the page says which is which.
+    assert "Arranged later than the timescale because" in page
+    assert "Planned for" in page
     assert "later than the timescale" not in page.lower().replace(
-        "later than the timescale because", ""
+        "arranged later than the timescale because", ""
     )
 
 
