@@ -418,8 +418,9 @@ def _seed_handoffs(council: Council, *, now: dt.datetime) -> None:
     handoffs.accept(user=council.users["administrator"], handoff=transferred, external_id="123456")
     council.handoffs["accepted"] = transferred
     nowhere = {"url": "http://127.0.0.1:9/handoffs", "secret": "whsec_" + "QUJD" * 8}
+    systems = current_policy().handoffs.record_systems  # each council names its own
     with override_settings(
-        HANDOFF_WEBHOOKS={"lcs": nowhere, "ehm": nowhere}, HANDOFF_MOST_ATTEMPTS=1
+        HANDOFF_WEBHOOKS={system.key: nowhere for system in systems}, HANDOFF_MOST_ATTEMPTS=1
     ):
         delivery.deliver_due(now)
     council.handoffs["stopped"] = HandOff.objects.filter(

@@ -98,6 +98,13 @@ def record(officer, manager):
             received_at=at,
             by=officer,
         ).contact
+        from frontdoor.policy.registry import current_policy
+        from frontdoor.screening.consent import consent_day, gives_own_consent, record_consent
+
+        for reported in contact.children.order_by("id"):
+            # R13: a young person aged 16 or over gives their own consent, as the family did.
+            if gives_own_consent(current_policy(), reported, consent_day(contact)):
+                record_consent(contact=contact, by=manager, status="given", child=reported, now=at)
         for reported, decisions_for_child in zip(
             contact.children.order_by("id"), decisions, strict=True
         ):

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from standardwebhooks import Webhook
 
+from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
@@ -164,7 +165,7 @@ def wake_delivery() -> None:
 
 
 @transaction.atomic
-def replay(*, handoff: HandOff, by, now: dt.datetime | None = None) -> HandOff:
+def replay(*, handoff: HandOff, by: User, now: dt.datetime | None = None) -> HandOff:
     """An administrator sends a failing or stopped hand-off again: at once, and then with the
     waits and the number of tries of a new one. Its log keeps every earlier try."""
     require(by, "handoffs.manage")

@@ -181,7 +181,7 @@ def _wake_delivery() -> None:
     wake_delivery()
 
 
-def mark_delivered(handoff: HandOff, *, how: str, at: dt.datetime, by=None) -> None:
+def mark_delivered(handoff: HandOff, *, how: str, at: dt.datetime, by: User | None = None) -> None:
     """Note that `handoff` reached its record: a disclosure within the council (R45).
 
     Called with the hand-off locked. The audit entry is the disclosure's trail; the disclosure

@@ -159,7 +159,7 @@ ANONYMOUS_WITHHOLDS = ("name", "phone", "email", "address")
 def _referrer_schema(schema: dict) -> None:
     # One branch per kind of referrer, each with what it must give, or withhold.
     blank = {"pattern": BLANK}
-    anonymous = dict.fromkeys(ANONYMOUS_WITHHOLDS, blank)
+    anonymous = dict.fromkeys(ANONYMOUS_WITHHOLDS, blank) | {"feedback_by": {"const": ""}}
     branches: list[dict[str, Any]] = [
         {"properties": {"type": {"const": ReferrerType.ANONYMOUS.value}, **anonymous}}
     ]
@@ -169,6 +169,34 @@ def _referrer_schema(schema: dict) -> None:
             given.append({"anyOf": [_given(field) for field in PROFESSIONAL_CALL_BACK]})
         branches.append({"properties": {"type": {"const": kind.value}}, "allOf": given})
     schema["anyOf"] = branches
+    # R30: told by e-mail needs the address; by text, a UK mobile number and the agreement.
+    unasked = {"not": {"required": ["feedback_by"]}}
+    schema["allOf"] = [
+        {
+            "anyOf": [
+                unasked,
+                {"properties": {"feedback_by": {"enum": ["", "text"]}}},
+                _given("email"),
+            ]
+        },
+        {
+            "anyOf": [
+                unasked,
+                {"properties": {"feedback_by": {"enum": ["", "email"]}}},
+                {
+                    "required": ["phone", "agrees_to_contact"],
+                    "properties": {
+                        "phone": {"pattern": UK_MOBILE},
+                        "agrees_to_contact": {"const": True},
+                    },
+                },
+            ]
+        },
+    ]
+
+
+# The OpenAPI document's form of a UK mobile number: without spaces (the server also takes them).
+UK_MOBILE = r"^(?:\+44|0044|0)7\d{9}$"
 
 
 def is_uk_mobile(number: str) -> bool:

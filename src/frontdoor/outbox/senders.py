@@ -83,7 +83,7 @@ def _notify_error(error: Any) -> str:
     "ValidationError", "message": "phone_number Not a UK mobile number"}]}."""
     response = getattr(error, "response", None)
     try:
-        errors = response.json()["errors"]  # type: ignore[union-attr]
+        errors = response.json()["errors"]  # type: ignore[union-attr]  # None fails into the except below
         said = "; ".join(f"{e['error']}: {e['message']}" for e in errors)
     except Exception:
         said = str(error)

@@ -325,7 +325,7 @@ def _link(
     reported.person = person
     fields = ["person"]
     if same_as is not None:
-        reported.account_of = same_as  # type: ignore[union-attr]
+        reported.account_of = same_as  # type: ignore[union-attr]  # only children have accounts
         fields.append("account_of")
     reported.save(update_fields=fields)
     # R22: each conflict waits on the person's page for a worker to resolve.
