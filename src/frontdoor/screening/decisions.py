@@ -722,18 +722,16 @@ def _tell_referrers(
                 follow_up=follow_up,
                 now=now,
             )
-            if feedback_channel(report) is None and report.referrer_phone:
-                # Neither e-mail nor text: a worker telephones, and records it done (R30). The
+            if feedback_channel(report) is None:
+                # Neither e-mail nor text: a worker tells them, and records it done (R30). The
                 # number is for staff only (R11).
                 follow_up.note = (
                     f"No e-mail address was given: telephone "
                     f"{report.referrer_name or 'the referrer'} on {report.referrer_phone} to "
                     "tell them the outcome."
-                )
-            elif feedback_channel(report) is None:
-                follow_up.note = (
-                    "No e-mail address or telephone number was given: find how to reach the "
-                    "referrer through their agency."
+                    if report.referrer_phone
+                    else "No e-mail address or telephone number was given: find how to reach "
+                    "the referrer through their agency."
                 )
         follow_up.save()
 
