@@ -14,7 +14,8 @@ each page it is given, and that `test_html_checks` shows fail on a bad page.
   the title starting "Error: " exactly then, each summary link to a field on the page (not to
   the page's main content), and none of Django's own messages ("This field is required.") or
   lists (`errorlist`);
-- every label for a field: no `<label for="">` and no `id=""`, which leave a field unnamed.
+- every label for a field: no `<label for="">` and no `id=""`, which leave a field unnamed;
+- no rule number ("(R25)", "R12, R13"): the domain's numbering is the developers', not the users'.
 """
 
 from __future__ import annotations
@@ -171,6 +172,17 @@ def acronyms_in_capitals(page: Page) -> list[str]:
     return [f"lowercases the acronym {word.upper()} as {word!r}" for word in shown]
 
 
+# In brackets or a list ("(R25)", "R12, R13", "R12-R16"): a record's own id ("R123") is not one.
+RULE_NUMBER = re.compile(
+    r"\(R\d{1,2}(?=[),/\N{EN DASH}-])|\bR\d{1,2}(?=(?:, |-|\N{EN DASH}| and )R\d)"
+)
+
+
+def no_rule_number(page: Page) -> list[str]:
+    shown = sorted({number.lstrip("(") for number in RULE_NUMBER.findall(_all(page))})
+    return [f"shows the rule number {number!r}: say what the rule asks instead" for number in shown]
+
+
 def _all(page: Page) -> str:
     return words(page) + " " + " ".join(page.title.split())
 
@@ -247,6 +259,7 @@ def page_problems(html: str, *, policy_keys: frozenset[str]) -> list[str]:
         *no_python_value(page),
         *no_space_before_full_stop(page),
         *acronyms_in_capitals(page),
+        *no_rule_number(page),
         *nothing_unrendered(html),
         *errors_in_govuk_form(page),
         *labels_name_fields(page),

@@ -111,6 +111,9 @@ def test_a_good_page_with_an_error_passes():
             page(body='<h1>Consent</h1><label for="about">Sam</label><input id="" name="a">'),
             'empty id=""',
         ),
+        (page(body="<h1>Decide</h1><p>Give the rationale (R25).</p>"), "rule number 'R25'"),
+        (page(body="<h1>Consent</h1><h2>Police (R24)</h2>"), "rule number 'R24'"),
+        (page(body="<h1>Home</h1><dd>R26, R27</dd>"), "rule number 'R26'"),
     ],
 )
 def test_each_check_fails_a_bad_page(bad, problem):
@@ -132,6 +135,7 @@ def test_a_key_inside_code_or_a_word_is_not_raw():
         "<p>Sent to <strong>Police</strong>. In MASH, RAG Red, NHS number 943 476 5919.</p>",
         "<p>Restricted: No → Yes</p><p>Numbers such as 0.5 and the file notes.txt.</p>",
         "<p>The page at gov.uk, desk@police.example, and a manager's contact.</p>",
+        "<p>Postcode PR1 4AB, contact SEF-R12, child R12 (born 2015) and road L-R9.</p>",
     ],
 )
 def test_words_like_the_checked_ones_pass(good):

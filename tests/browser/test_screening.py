@@ -64,7 +64,7 @@ def test_a_contact_is_screened_matched_to_a_known_child_rated_and_decided(
     _submit(page, "This is the same person")
     page.goto(f"{live_server.url}/contacts/{contact.reference}/screening/")
     checks = page.locator(f"#checks-{ellis.pk}")
-    expect(checks).to_contain_text("R20 Open to early help")
+    expect(checks).to_contain_text("Open to early help")
     expect(checks).to_contain_text("Family Wellbeing South")
 
     # R27, R28: indicators from the guidance beside the referral's words, and the concern.

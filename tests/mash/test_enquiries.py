@@ -531,7 +531,7 @@ def test_r38_the_decision_page_shows_the_final_rag_and_asks_why_it_departs(
     client.force_login(manager)
     url = reverse("screening:decide", args=[contact.reference, child.pk])
     page = client.get(url).content.decode()
-    assert "The final RAG (R38)" in page
+    assert "The final RAG" in page
     assert "Why the decision departs from the final RAG" in page
     response = client.post(
         url,

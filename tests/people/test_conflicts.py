@@ -94,7 +94,7 @@ def test_r22_the_persons_page_lists_conflicts_and_resolves_them(client, worker):
     _, known = linked_with_conflicts(worker)
     client.force_login(worker)
     page = client.get(reverse("people:person", args=[known.pk])).content.decode()
-    assert "Details to resolve (R22)" in page
+    assert "Details to resolve" in page
     assert "2 March 2015" in page and "3 February 2015" in page
     conflict = DetailConflict.objects.get(person=known, attribute="date_of_birth")
     url = reverse("people:resolve_conflict", args=[known.pk])

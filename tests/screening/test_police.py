@@ -72,7 +72,7 @@ def test_r24_a_suspected_crime_holds_the_decision_until_the_police_are_told(
     council, contact, worker, manager
 ):
     screen(contact, worker, ["physical_abuse"])
-    with pytest.raises(DomainError, match=r"suspected crime \(physical abuse\).*R24"):
+    with pytest.raises(DomainError, match=r"suspected crime \(physical abuse\).*told at once"):
         decide(contact, manager, council)
     record_police_told(
         contact=contact,

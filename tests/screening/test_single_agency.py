@@ -63,7 +63,7 @@ def test_r34_the_page_records_them_and_the_contact_shows_them(client, make_conta
     client.force_login(worker)
     screening = reverse("screening:contact", args=[contact.reference])
     page = client.get(screening).content.decode()
-    assert "Single-agency enquiries (R34)" in page
+    assert "Single-agency enquiries" in page
     url = reverse("screening:single_agency", args=[contact.reference])
     page = client.post(url, {**ENQUIRIES, "risks": ""}).content.decode()
     assert "Enter the risks" in page

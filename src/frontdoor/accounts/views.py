@@ -83,7 +83,6 @@ def home(request: SignedInRequest) -> HttpResponse:
     actions = [
         {
             "description": a.description,
-            "rule": a.rule,
             "url": _page_for(a.key),
             "more": _more_pages(a.key),
         }

@@ -238,7 +238,7 @@ def _check_discussion(
         named = METHOD_WORDS.get(Method(method), method) if method in Method.values else method
         raise DomainError(
             f"{policy.council.name}'s policy records escalation discussions by {words}, "
-            f"not by {named} (R42). Hold the discussion one of those ways and record it.",
+            f"not by {named}. Hold the discussion one of those ways and record it.",
             field="method",
         )
     if held_at.tzinfo is None:
@@ -259,7 +259,7 @@ def _check_discussion(
     if not discussion.strip():
         raise DomainError("Say what was discussed.")
     if not agreed_plan.strip():
-        raise DomainError("Give the agreed plan, with its timescales (R42).")
+        raise DomainError("Give the agreed plan, with its timescales.")
     if outcome not in Outcome.values:
         raise DomainError("Say whether the disagreement was resolved or goes to the next step.")
     if outcome == Outcome.ESCALATE and step.is_last:

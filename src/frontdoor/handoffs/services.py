@@ -203,7 +203,7 @@ def mark_delivered(handoff: HandOff, *, how: str, at: dt.datetime, by: User | No
             "handoff": handoff.pk,
             "record_system": handoff.record_system,
             "how": how,
-            "lawful_basis": handoff.lawful_basis or "consent (R12)",
+            "lawful_basis": handoff.lawful_basis or "consent",
         },
         at=at,
     )

@@ -210,7 +210,7 @@ def adult_fields() -> dict[str, forms.Field]:
         "alleged_perpetrator": checkbox("This adult is the alleged perpetrator"),
         "expectant_parent": checkbox(
             "This adult is the unborn child's expectant parent",
-            hint="An expectant parent under 18 is a child too, and is added as one (R5)",
+            hint="An expectant parent under 18 is a child too, and is added as one",
         ),
     }
 
@@ -221,7 +221,7 @@ def concern_fields(*, worry_label: str) -> dict[str, forms.Field]:
         "worry": textarea(worry_label),
         "immediate_protection_needed": yes_no_unknown(
             "Does a child need protection now?",
-            hint="If yes by telephone, the referrer must follow it with a written referral (R3)",
+            hint="If yes by telephone, the referrer must follow it with a written referral",
         ),
         "child_location": textarea(asked.CHILD_LOCATION),
         "working_well": textarea("What is working well?"),

@@ -80,7 +80,7 @@ def send_enquiry(
     if not summary.mash.goes_to_mash:
         raise DomainError(
             f"No MASH criterion is met and no route into MASH applies for {child}: the duty "
-            "social worker makes single-agency enquiries instead (R33, R34). Record the "
+            "social worker makes single-agency enquiries instead. Record the "
             "screening findings first if they meet one."
         )
     may_share, why_not = sharing_allows(
@@ -203,7 +203,7 @@ def answer_request(
             "MASH if you hold something new."
         )
     if not opinion.strip():
-        raise DomainError("Give your agency's professional opinion (R37).")
+        raise DomainError("Give your agency's professional opinion.")
     people = set(asked_about(policy=current_loaded_policy().policy, enquiry=enquiry))
     answered = set()
     for answer in answers:
@@ -215,7 +215,7 @@ def answer_request(
         if key not in people:
             raise DomainError(
                 "An answer is about someone this enquiry does not ask about: someone not part "
-                "of it, or a young person whose own information is not shared (R13)."
+                "of it, or a young person whose own information is not shared."
             )
         if not answer.nothing_known and not answer.information.strip():
             raise DomainError(
@@ -224,7 +224,7 @@ def answer_request(
         answered.add(key)
     if answered != people:
         raise DomainError(
-            "Answer for every child and adult named, even if nothing is known about them (R37)."
+            "Answer for every child and adult named, even if nothing is known about them."
         )
     for answer in answers:
         Answer.objects.create(

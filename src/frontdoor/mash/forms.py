@@ -15,21 +15,21 @@ class SendForm(GovukForm):
     rag = forms.ChoiceField(
         choices=Rag.choices,
         widget=forms.RadioSelect,
-        label="RAG rating (R35)",
+        label="RAG rating",
         error_messages={"required": "Choose the RAG rating"},
     )
     agencies = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         label="Partner agencies to ask",
         help_text="Each agency you choose receives the child's and household's details: ask only "
-        "those whose information is needed (R45).",
+        "those whose information is needed.",
         error_messages={"required": "Choose at least one partner agency"},
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
         label="Why the child goes to MASH",
         help_text="The agencies read this: the concern and what you need to know. Do not name a "
-        "member of the public who referred (R11).",
+        "member of the public who referred.",
         error_messages={"required": "Say why the child goes to MASH"},
     )
 
@@ -69,7 +69,7 @@ class ReviewForm(GovukForm):
     rag = forms.ChoiceField(
         choices=Rag.choices,
         widget=forms.RadioSelect,
-        label="Final RAG (R38)",
+        label="Final RAG",
         error_messages={"required": "Choose the final RAG"},
     )
     reason = forms.CharField(

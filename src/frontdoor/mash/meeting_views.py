@@ -141,7 +141,7 @@ class RecordForm(GovukForm):
     plan_of_action = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}), label="The plan of action"
     )
-    outcome = forms.ChoiceField(widget=forms.RadioSelect, label="Outcome (R40)")
+    outcome = forms.ChoiceField(widget=forms.RadioSelect, label="Outcome")
     consensus = forms.TypedChoiceField(
         coerce=lambda value: value == "yes",
         choices=[("yes", "Yes"), ("no", "No: the chair decided")],

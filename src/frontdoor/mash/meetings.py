@@ -189,7 +189,7 @@ def schedule_meeting(
             raise DomainError(
                 "A strategy meeting needs at least "
                 + ", ".join(known[key] for key in policy.strategy_meeting_required_agencies)
-                + " (R40). Not invited: "
+                + ". Not invited: "
                 + ", ".join(known[key] for key in missing)
                 + ". Invite them, or as chair give the reason the meeting goes ahead without.",
                 field=f"invite-{missing[0]}",
@@ -203,7 +203,7 @@ def schedule_meeting(
         due_at = clock.due if clock else None
         if due_at is not None and scheduled_for > due_at and not late_reason.strip():
             raise DomainError(
-                f"A strategy meeting is due by {_when(due_at)} (R40): this one is arranged for "
+                f"A strategy meeting is due by {_when(due_at)}: this one is arranged for "
                 f"later, {_when(scheduled_for)}. Arrange it sooner, or as chair give the reason "
                 "it is held later than the timescale."
             )
@@ -328,21 +328,21 @@ def record_meeting(
         if held_at < _to_the_minute(concerns_at):
             raise DomainError(
                 f"Child-protection concerns were recorded at {_when(concerns_at)}: the strategy "
-                "meeting cannot have been held before that (R40)."
+                "meeting cannot have been held before that."
             )
     outcomes = dict(meeting_outcomes(policy))
     if outcome not in outcomes:
-        raise DomainError("Choose the meeting's outcome from the council's list (R40).")
+        raise DomainError("Choose the meeting's outcome from the council's list.")
     for field, words in (
         (analysis, "the agreed analysis of needs and parenting capacity"),
         (intervention, "the intervention required"),
         (plan_of_action, "the plan of action"),
     ):
         if not field.strip():
-            raise DomainError(f"Record {words} (R39).")
+            raise DomainError(f"Record {words}.")
     if not consensus and not dissents:
         raise DomainError(
-            "Without consensus the chair decides (R39): record who disagreed and their view."
+            "Without consensus the chair decides: record who disagreed and their view."
         )
     attendees = {attendee.pk: attendee for attendee in meeting.attendees.all()}
     for item in contributions:

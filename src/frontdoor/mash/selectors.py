@@ -207,7 +207,7 @@ class PartnerPerson:
         if self.withheld:
             return (
                 f"aged {self.withheld_age}, in the household; their own consent has not been "
-                "given, so nothing more about them is shared (R13)"
+                "given, so nothing more about them is shared"
             )
         words = [self.relationship_to_child] if self.relationship_to_child else []
         if self.date_of_birth:

@@ -173,7 +173,7 @@ def check_postcode(*, postcode: str, council_code: str) -> AddressCheck:
         normalised,
         authority,
         f"{normalised} is in {authority.name}, not this council's area: the contact may need "
-        f"to pass to {authority.name} (R17).",
+        f"to pass to {authority.name}.",
     )
 
 

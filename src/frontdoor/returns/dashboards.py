@@ -271,7 +271,7 @@ class Dashboard:
                     ("Referrals made", self.re_referrals.whole),
                     ("Re-referrals", self.re_referrals.part),
                     ("Re-referral rate (%)", self.re_referrals.percent),
-                    ("Contacts with single-agency enquiries (R34)", self.single_agency_enquiries),
+                    ("Contacts with single-agency enquiries", self.single_agency_enquiries),
                 ),
             ),
             Table(

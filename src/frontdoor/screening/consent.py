@@ -91,12 +91,12 @@ def record_consent(
         if not gives_own_consent(policy, child, on):
             raise DomainError(
                 f"{child} is under {policy.consent.own_consent_from_age}: their parents or carers "
-                "give consent for them (R13)."
+                "give consent for them."
             )
         if any(other.pk != child.pk for other in about):
             raise DomainError(
                 f"{child} gives consent about their own information only: each child's consent "
-                "is recorded for that child (R13).",
+                "is recorded for that child.",
                 field="about",
             )
         about = [child]
@@ -110,12 +110,12 @@ def record_consent(
             if gives_own_consent(policy, each, on):
                 raise DomainError(
                     f"{each} is {policy.consent.own_consent_from_age} or over and gives their "
-                    "own consent (R13): record it as theirs."
+                    "own consent: record it as theirs."
                 )
         if adult.parental_responsibility == YesNoUnknown.NO:  # type: ignore[union-attr]  # the child's is the other branch
             raise DomainError(
                 f"{adult} does not hold parental responsibility: record the consent of those "
-                "who do (R12)."
+                "who do."
             )
     if status not in ConsentStatus.values:
         raise DomainError("Choose whether consent was given, refused or not sought.")
@@ -123,8 +123,7 @@ def record_consent(
     if status == ConsentStatus.NOT_SOUGHT:
         if not_sought_reason not in reasons:
             raise DomainError(
-                "Say why consent was not sought: one of the reasons the council's policy allows "
-                "(R14)."
+                "Say why consent was not sought: one of the reasons the council's policy allows."
             )
     elif not_sought_reason:
         raise DomainError("A reason for not seeking consent is only given when it was not sought.")
@@ -188,7 +187,7 @@ def authorise_sharing_without_consent(
     if child.contact_id != contact.pk:
         raise DomainError(f"{child} is not part of contact {contact.reference}.")
     if reason not in _reason_keys(policy):
-        raise DomainError("Choose which of the policy's reasons applies (R14).")
+        raise DomainError("Choose which of the policy's reasons applies.")
     if not explanation.strip():
         raise DomainError("Explain why sharing without consent is justified for this child.")
     now = now or timezone.now()
@@ -253,17 +252,17 @@ class ChildConsent:
         if level in policy.consent.may_be_dispensed_at_levels:
             return False, (
                 f"At level {level} consent may be set aside, but only with a manager's recorded "
-                f"authorisation for {self.child} (R14): record it on the consent section first."
+                f"authorisation for {self.child}: record it on the consent section first."
             )
         if self.refused_by:
             return False, (
                 f"Consent for {self.child} was refused by {', '.join(self.refused_by)}; at level "
-                f"{level} consent is required (R16)."
+                f"{level} consent is required."
             )
         whose = "their own" if self.own_consent else "their parents'"
         return False, (
             f"At level {level} consent is required before information is shared or the child "
-            f"is referred to another agency (R16): record {whose} consent for {self.child} first."
+            f"is referred to another agency: record {whose} consent for {self.child} first."
         )
 
 
@@ -423,13 +422,13 @@ def _child_consent(
                 earlier_episode = (
                     f"Consent recorded on contact {earlier_contact.reference} ({when}) carries "
                     "into this contact: it is the same episode, or the council's policy does not "
-                    "seek consent again for each episode (R12)."
+                    "seek consent again for each episode."
                 )
             elif position.consent_given or position.refused_by:
                 earlier_episode = (
                     f"Consent recorded on contact {earlier_contact.reference} ({when}) was for "
                     "an earlier episode: the council's policy seeks it again for each new "
-                    "episode (R12)."
+                    "episode."
                 )
     authorisation = None
     for each in authorisations:  # in time order: the latest stands

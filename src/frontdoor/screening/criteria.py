@@ -154,7 +154,7 @@ def _strategy_threshold(route: MashRoute, evidence: Evidence) -> list[str]:
         found.append("The indicators found are at level 4 (child protection)")
     if Concern.EXPECTANT_PARENT_UNDER_13 in evidence.concerns:
         # R5: a sexual offence against the young parent in law, and a risk to the baby.
-        found.append("An expectant parent under 13 always needs a referral (R5)")
+        found.append("An expectant parent under 13 always needs a referral")
     return found
 
 

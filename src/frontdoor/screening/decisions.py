@@ -150,7 +150,7 @@ def _problems(
     are not checked."""
     problems: list[tuple[str | None, str]] = []
     if rationale is not None and not rationale.strip():
-        problems.append(("rationale", "Give the rationale for the decision: it is required (R25)."))
+        problems.append(("rationale", "Give the rationale for the decision: it is required."))
     if level is not None and level not in (1, 2, 3, 4):
         problems.append(("level", "Choose the Level of Need, from 1 to 4."))
         level = None
@@ -202,7 +202,7 @@ def _problems(
             (
                 "departure_reason",
                 f"The confirmed final RAG is {final_rag.label}, which leads to: "
-                f"{meaning.progression} (R38). “{outcome.label}” departs from it: say why in "
+                f"{meaning.progression}. “{outcome.label}” departs from it: say why in "
                 "“Why the decision departs from the final RAG”, or choose an outcome that "
                 "follows it.",
             )
@@ -215,7 +215,7 @@ def _problems(
             (
                 "outcome",
                 f"{summary.child} has no open social care involvement on record, so there is "
-                "no allocated worker to pass the contact to (R19). Link the child to their "
+                "no allocated worker to pass the contact to. Link the child to their "
                 "record first.",
             )
         )
@@ -231,15 +231,15 @@ def _transfer_problems(
     problems: list[tuple[str | None, str]] = []
     transfer = transfer or TransferDetails(council_code="", sent_how="", what_was_sent="")
     if not transfer.council_code:
-        problems.append(("transfer_to", "Name the council the contact is transferred to (R17)."))
+        problems.append(("transfer_to", "Name the council the contact is transferred to."))
     elif (authority := authority_named(transfer.council_code)) is None:
         problems.append(("transfer_to", "Choose the receiving council from the list."))
     elif authority.code == policy.council.ons_code:
         problems.append(("transfer_to", "A contact cannot be transferred to this council itself."))
     if not transfer.sent_how.strip():
-        problems.append(("sent_how", "Say how the contact was sent (R17)."))
+        problems.append(("sent_how", "Say how the contact was sent."))
     if not transfer.what_was_sent.strip():
-        problems.append(("what_was_sent", "Say what was sent (R17)."))
+        problems.append(("what_was_sent", "Say what was sent."))
     return problems
 
 

@@ -78,7 +78,7 @@ class FindingsForm(GovukForm):
         # R5's concern is known from the contact, not ticked.
         choices=[(concern.value, concern.label) for concern in Concern if concern not in DERIVED],
         widget=forms.CheckboxSelectMultiple,
-        label="Child-protection concerns found (R28)",
+        label="Child-protection concerns found",
     )
     # Not required here: the worker saves as they go; asking for a decision needs it (R24).
     analysis = forms.CharField(
@@ -86,7 +86,7 @@ class FindingsForm(GovukForm):
         label="Screening analysis",
         help_text=(
             "The nature of the concern, how and why it arose, the child's needs, whether there "
-            "is a risk of significant harm, and safety planning (R24)."
+            "is a risk of significant harm, and safety planning."
         ),
         widget=forms.Textarea(attrs={"rows": 8}),
     )
@@ -99,10 +99,10 @@ class FindingsForm(GovukForm):
         },
     )
     more_information_needed = forms.BooleanField(
-        required=False, label="More information is needed to judge the risk (R33)"
+        required=False, label="More information is needed to judge the risk"
     )
     manager_discretion = forms.BooleanField(
-        required=False, label="Send to MASH at the manager's discretion (R33)"
+        required=False, label="Send to MASH at the manager's discretion"
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # The indicator search, sent with the form so nothing typed is lost by searching.
@@ -140,7 +140,7 @@ class DecisionForm(GovukForm):
         required=False,
         choices=[("", NOT_GOING_TO_MASH), *Rag.choices],
         widget=forms.RadioSelect,
-        label="RAG rating, when the child goes to MASH (R35)",
+        label="RAG rating, when the child goes to MASH",
     )
     outcome = forms.ChoiceField(
         widget=forms.RadioSelect, label="Outcome", error_messages={"required": "Choose an outcome"}
@@ -148,7 +148,7 @@ class DecisionForm(GovukForm):
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
         label="Rationale",
-        help_text="Why this level and outcome: it stays on the child's record (R25).",
+        help_text="Why this level and outcome: it stays on the child's record.",
         error_messages={"required": "Give the rationale for the decision"},
     )
     primary_need = forms.ChoiceField(
@@ -173,7 +173,7 @@ class DecisionForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Why the decision departs from the final RAG",
         help_text="Only when the outcome does not follow the RAG confirmed after the partners "
-        "answered (R38).",
+        "answered.",
     )
     based_on = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -237,7 +237,7 @@ class ConsentForm(GovukForm):
         error_messages={"required": "Say whether consent was given, refused or not sought"},
     )
     not_sought_reason = forms.ChoiceField(
-        required=False, widget=forms.RadioSelect, label="Why consent was not sought (R14)"
+        required=False, widget=forms.RadioSelect, label="Why consent was not sought"
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -261,12 +261,12 @@ class AuthorisationForm(GovukForm):
     child = forms.ChoiceField(
         widget=forms.RadioSelect,
         label="Which child",
-        help_text="Sharing without consent is authorised for one child at a time (R14).",
+        help_text="Sharing without consent is authorised for one child at a time.",
         error_messages={"required": "Select the child"},
     )
     reason = forms.ChoiceField(
         widget=forms.RadioSelect,
-        label="Why information is shared without consent (R14)",
+        label="Why information is shared without consent",
         error_messages={"required": "Choose the reason"},
     )
     explanation = forms.CharField(
@@ -367,7 +367,7 @@ class ReturnForm(GovukForm):
     message = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}),
         label="Message to the referrer",
-        help_text="Say what consent is needed before the referral can be acted on (R15).",
+        help_text="Say what consent is needed before the referral can be acted on.",
         error_messages={"required": "Enter the message to the referrer"},
     )
 

@@ -59,7 +59,7 @@ class PolicePosition:
             return None
         listed = ", ".join(in_sentence(crime.label) for crime in self.not_covered)
         return (
-            f"Screening records a suspected crime ({listed}): the police are told at once (R24). "
+            f"Screening records a suspected crime ({listed}): the police are told at once. "
             "Record when they were told, whom you told and their reference, or, as a manager, "
             "why they were not told, before the decision is recorded."
         )

@@ -72,12 +72,12 @@ def record_single_agency_enquiry(
     }
     missing = [PARTS[name] for name, text in given.items() if not text.strip()]
     if missing:
-        raise DomainError("Record " + ", ".join(missing) + " (R34).")
+        raise DomainError("Record " + ", ".join(missing) + ".")
     if meeting := children_meeting_a_criterion(contact):
         raise DomainError(
             f"{', '.join(meeting)} meet{'s' if len(meeting) == 1 else ''} a MASH criterion: "
             "the contact goes to MASH enquiries with the partner agencies, not single-agency "
-            "enquiries (R34)."
+            "enquiries."
         )
     enquiry = SingleAgencyEnquiry.objects.create(
         contact=contact,

@@ -124,7 +124,7 @@ def submit_for_decision(*, contact: Contact, by: User, now: dt.datetime | None =
     missing = [str(child) for child in children if child.pk not in screened]
     if missing:
         raise DomainError(
-            "Record the screening of every child before asking for a decision (R24); not yet "
+            "Record the screening of every child before asking for a decision; not yet "
             f"screened: {', '.join(missing)}."
         )
     _move(contact, to=State.AWAITING_DECISION, by=by, at=now)
@@ -218,7 +218,7 @@ def return_to_referrer(
     if not policy.consent.return_referrals_without_consent:
         raise DomainError(
             f"{policy.council.name}'s policy does not return referrals without consent to the "
-            "referrer: seek consent in screening (R12)."
+            "referrer: seek consent in screening."
         )
     contact = _locked(contact)
     _refuse_state(contact, "be returned to the referrer", RETURNABLE_STATES)
@@ -231,7 +231,7 @@ def return_to_referrer(
     if not sharing.return_to_referrer:
         raise DomainError(
             f"The referral of contact {contact.reference} says consent was given: it is "
-            "processed, not returned (R15)."
+            "processed, not returned."
         )
     if not message.strip():
         raise DomainError("Write the message to the referrer: say what consent is needed.")

@@ -591,7 +591,7 @@ def screening_queue(request: HttpRequest) -> HttpResponse:
         request,
         contacts,
         title="Screening queue",
-        description="Every contact the front door is working on, the soonest due first (R25).",
+        description="Every contact the front door is working on, the soonest due first.",
         filters=True,
     )
 

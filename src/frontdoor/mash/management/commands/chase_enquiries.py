@@ -5,7 +5,7 @@ from frontdoor.mash.enquiries import chase
 
 class Command(BaseCommand):
     help = (
-        "Chase partner agencies whose MASH enquiries are due soon or overdue (R36); each "
+        "Chase partner agencies whose MASH enquiries are due soon or overdue; each "
         "request is chased once per stage, so run it every few minutes from a scheduler."
     )
 

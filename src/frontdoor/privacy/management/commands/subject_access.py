@@ -13,7 +13,7 @@ from frontdoor.privacy.subject_access import subject_access_export
 class Command(BaseCommand):
     help = (
         "Write one person's subject access export as JSON, with referrers' and other people's "
-        "details redacted (R11). Recorded on the audit trail as a disclosure. Example: "
+        "details redacted. Recorded on the audit trail as a disclosure. Example: "
         "python -m frontdoor subject-access 42 --output person-42.json"
     )
 
