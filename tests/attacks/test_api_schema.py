@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import traceback
 from collections import Counter
 
 import pytest
@@ -157,7 +158,9 @@ def _fuzz(
         call()
     # Schemathesis raises its failures as an exception group; every operation runs, then all show.
     except (Exception, BaseExceptionGroup) as failure:
-        return answered, f"{type(failure).__name__}: {str(failure)[:2000]}"
+        # The whole traceback: a failure seen once must be diagnosable from the log alone.
+        trace = "".join(traceback.format_exception(failure))
+        return answered, f"{type(failure).__name__}: {str(failure)[:2000]}\n{trace[-4000:]}"
     return answered, ""
 
 
