@@ -207,10 +207,7 @@ LOG_COLUMNS = [
 def agency_name(policy: Policy, key: str) -> str:
     if not key:
         return "Children's services"
-    try:
-        return policy.agency(key).name
-    except KeyError:
-        return key
+    return policy.agency_name(key)
 
 
 def escalation_log(*, user, policy: Policy, now: dt.datetime) -> list[list]:

@@ -175,7 +175,7 @@ def schedule_meeting(
         raise DomainError(f"Contact {contact.reference} is closed: no meeting can be arranged.")
     if kind not in Meeting.Kind.values:
         raise DomainError("Choose the kind of meeting.")
-    known = {agency.key: agency.name for agency in policy.agencies}
+    known = {agency.key for agency in policy.agencies}
     for invitee in invitees:
         if invitee.agency_key and invitee.agency_key not in known:
             raise DomainError(f"{invitee.agency_key} is not a partner agency in the policy.")
@@ -188,9 +188,9 @@ def schedule_meeting(
         if missing and not override_reason.strip():
             raise DomainError(
                 "A strategy meeting needs at least "
-                + ", ".join(known[key] for key in policy.strategy_meeting_required_agencies)
+                + ", ".join(map(policy.agency_name, policy.strategy_meeting_required_agencies))
                 + ". Not invited: "
-                + ", ".join(known[key] for key in missing)
+                + ", ".join(map(policy.agency_name, missing))
                 + ". Invite them, or as chair give the reason the meeting goes ahead without.",
                 field=f"invite-{missing[0]}",
             )

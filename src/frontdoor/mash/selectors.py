@@ -328,7 +328,6 @@ CLOCK_WORDS = {
 
 def request_states(policy: Policy, enquiry: Enquiry, now: dt.datetime) -> list[RequestState]:
     """Each agency's place on its clock, for the manager (R36)."""
-    names = {agency.key: agency.name for agency in policy.agencies}
     states = []
     for request in enquiry.requests.all():
         clock = request.state(now)  # R36: the one definition
@@ -340,7 +339,7 @@ def request_states(policy: Policy, enquiry: Enquiry, now: dt.datetime) -> list[R
         states.append(
             RequestState(
                 request,
-                names.get(request.agency_key, request.agency_key),
+                policy.agency_name(request.agency_key),
                 state,
                 request.late_by(now),
             )

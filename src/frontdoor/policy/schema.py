@@ -778,6 +778,14 @@ class Policy(Strict):
                 return agency
         raise KeyError(key)
 
+    def agency_name(self, key: str) -> str:
+        """The agency's name as pages and exports show it; a key the policy no longer lists (an
+        old record's) is shown as it was stored, never dropped."""
+        for agency in self.agencies:
+            if agency.key == key:
+                return agency.name
+        return key
+
     def outcome(self, key: str) -> Outcome:
         for outcome in self.outcomes:
             if outcome.key == key:

@@ -195,7 +195,6 @@ def disclosures(
         .values_list("contact_id", "consent")
     ):
         reported_consent[contact_id] = consent  # the earliest report is written last
-    agency_names = {a.key: a.name for a in policy.agencies} if policy else {}
     # R14: the reason in the policy's words, not its key.
     reasons: dict[str, str] = policy.consent.reason_labels() if policy else {}
     log: list[Disclosure] = []
@@ -214,7 +213,7 @@ def disclosures(
             Disclosure(
                 at=request.alerted_at,
                 kind="MASH enquiry",
-                to=agency_names.get(request.agency_key, request.agency_key),
+                to=policy.agency_name(request.agency_key) if policy else request.agency_key,
                 what=(
                     f"MASH enquiry ({rag_label(enquiry.rag)}) about {enquiry.child}: "
                     f"{enquiry.reason}"

@@ -551,10 +551,10 @@ def _enquiries(period: Period, team: str, now: dt.datetime) -> tuple[AgencyTimel
         )
         .order_by("agency_key")
     )
-    names = {agency.key: agency.name for agency in current_policy().agencies}
+    policy = current_policy()
     return tuple(
         AgencyTimeliness(
-            agency=names.get(row["agency_key"], row["agency_key"]),
+            agency=policy.agency_name(row["agency_key"]),
             asked=row["asked"],
             on_time=row["on_time"],
             late=row["late"],
