@@ -213,3 +213,41 @@ def test_r45_a_delivered_hand_off_is_a_disclosure_with_its_lawful_basis(
     assert row.lawful_basis == STATUTORY_DUTY
     assert "section 17" in row.lawful_basis_detail
     assert AuditEvent.objects.filter(action="handoff.delivered").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r44_a_hand_offs_number_waits_for_the_one_before_it_to_commit():
+    """On PostgreSQL, where decisions commit side by side: a second number is given only once
+    the transaction holding the first has committed, so numbers are seen in order."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    taken, go = threading.Event(), threading.Event()
+    numbers: dict[str, int] = {}
+
+    def first() -> None:
+        with transaction.atomic():
+            numbers["first"] = services.next_sequence()
+            taken.set()
+            go.wait(10)
+        connections.close_all()
+
+    def second() -> None:
+        with transaction.atomic():
+            numbers["second"] = services.next_sequence()
+        connections.close_all()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert taken.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(0.5)
+    assert two.is_alive() and "second" not in numbers  # waiting for the first to commit
+    go.set()
+    one.join(10)
+    two.join(10)
+    assert numbers["second"] > numbers["first"]
