@@ -40,7 +40,10 @@ def test_r44_the_record_pulls_in_order_and_accepts_with_its_own_id(
     response = client.get(URL, {"after": page["next_after"]}, **headers)
     (second,) = response.json()["items"]
     assert second["id"] > first["id"]
-    assert client.get(URL, {"after": second["id"]}, **headers).json()["items"] == []
+    last = client.get(URL, {"after": page["next_after"]}, **headers).json()["next_after"]
+    assert client.get(URL, {"after": last}, **headers).json()["items"] == []
+    # Listed is not delivered: the record has not taken it yet.
+    assert HandOff.objects.get(pk=first["id"]).state == HandOff.State.WAITING
 
     response = client.post(
         f"{URL}/{first['id']}/accept",

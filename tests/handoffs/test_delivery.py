@@ -108,3 +108,15 @@ def test_r44_an_amendment_is_its_own_event(contact, manager, lcs_webhook):
     events = list(lcs_webhook.received.values())
     assert [e["type"] for e in events] == ["handoff.created", "handoff.amended"]
     assert events[1]["data"]["amends"] == events[0]["data"]["id"]
+
+
+def test_r44_once_the_record_takes_one_the_failing_ones_are_sent_at_once(
+    make_contact, manager, lcs_webhook
+):
+    first, second = make_contact(), make_contact()
+    decide(first, first.children.first(), manager)
+    assert delivery.deliver_due(DECIDED) == 0  # the record is down: retried in 30 seconds
+    decide(second, second.children.first(), manager)
+    # Five seconds later the record takes the second, so the first need not wait its turn.
+    assert delivery.deliver_due(DECIDED + dt.timedelta(seconds=5)) == 2
+    assert set(HandOff.objects.values_list("state", flat=True)) == {HandOff.State.DELIVERED}

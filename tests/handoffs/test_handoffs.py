@@ -76,10 +76,10 @@ def test_r44_a_revision_after_delivery_sends_an_amendment_naming_the_first(
 ):
     child = contact.children.first()
     decide(contact, child, manager)
-    services.pull(user=record_system)
+    services.accept(user=record_system, handoff=HandOff.objects.get(), external_id="123456")
     decide(contact, child, manager, rationale="Revised: the account changed.", based_on=1)
     first, amendment = HandOff.objects.order_by("id")
-    assert first.state == HandOff.State.DELIVERED
+    assert first.state == HandOff.State.ACCEPTED
     assert amendment.kind == HandOff.Kind.AMENDMENT
     assert amendment.amends == first
     assert amendment.payload["amends"] == first.pk
@@ -89,7 +89,7 @@ def test_r44_a_revision_after_delivery_sends_an_amendment_naming_the_first(
 def test_r44_at_most_one_hand_off_per_child_and_outcome(contact, manager, record_system):
     child = contact.children.first()
     decide(contact, child, manager)
-    services.pull(user=record_system)
+    services.accept(user=record_system, handoff=HandOff.objects.get(), external_id="123456")
     decide(contact, child, manager, based_on=1)
     decide(contact, child, manager, based_on=2)
     kinds = list(HandOff.objects.order_by("id").values_list("kind", flat=True))
@@ -137,9 +137,46 @@ def test_r44_pulling_is_in_order_after_the_cursor(make_contact, manager, record_
     for _ in range(3):
         contact = make_contact()
         decide(contact, contact.children.first(), manager)
-    ids = [h.pk for h in services.pull(user=record_system)]
+    pulled = services.pull(user=record_system)
+    ids = [h.pk for h in pulled]
     assert ids == sorted(ids) and len(ids) == 3
-    assert [h.pk for h in services.pull(user=record_system, after=ids[0])] == ids[1:]
+    after = pulled[0].sequence
+    assert [h.pk for h in services.pull(user=record_system, after=after)] == ids[1:]
+
+
+def test_r44_a_hand_off_committed_late_with_a_smaller_id_is_not_skipped(
+    make_contact, manager, record_system
+):
+    """Ids are given as rows are inserted, not as they commit: a decision whose transaction
+    took id 1 and committed after the one that took id 2 is seen by a poller that has already
+    read past 2. Made here by giving the later hand-off the smaller id."""
+    early = make_contact()
+    decide(early, early.children.first(), manager)
+    first = HandOff.objects.get()
+    HandOff.objects.filter(pk=first.pk).update(id=first.pk + 1000)
+    (seen,) = services.pull(user=record_system)
+    late = make_contact()
+    decide(late, late.children.first(), manager)
+    HandOff.objects.filter(contact=late).update(id=first.pk)  # committed late, smaller id
+    # By id, the poller's cursor has passed it for good.
+    assert not HandOff.objects.filter(pk__gt=seen.pk).exists()
+    # By the commit-ordered cursor it is the next one.
+    (after,) = services.pull(user=record_system, after=seen.sequence)
+    assert after.contact == late
+
+
+def test_r44_a_hand_off_listed_is_not_delivered_until_the_record_accepts_it(
+    contact, manager, record_system
+):
+    decide(contact, contact.children.first(), manager)
+    (listed,) = services.pull(user=record_system)
+    listed.refresh_from_db()
+    assert listed.state == HandOff.State.WAITING and listed.delivered_at is None
+    assert not AuditEvent.objects.filter(action="handoff.delivered").exists()
+    services.accept(user=record_system, handoff=listed, external_id="123456")
+    listed.refresh_from_db()
+    assert listed.state == HandOff.State.ACCEPTED and listed.delivered_how == "pull"
+    assert AuditEvent.objects.filter(action="handoff.delivered").count() == 1
 
 
 def test_the_policy_sends_each_effect_to_one_record():
@@ -169,8 +206,48 @@ def test_r45_a_delivered_hand_off_is_a_disclosure_with_its_lawful_basis(
     decide(contact, contact.children.first(), manager)
     assert not [d for d in disclosures(user=record_system) if d.kind.startswith("Hand-off")]
     services.pull(user=record_system)
+    assert not [d for d in disclosures(user=record_system) if d.kind.startswith("Hand-off")]
+    services.accept(user=record_system, handoff=HandOff.objects.get(), external_id="123456")
     (row,) = [d for d in disclosures(user=record_system) if d.kind.startswith("Hand-off")]
     assert row.to.startswith("LCS")
     assert row.lawful_basis == STATUTORY_DUTY
     assert "section 17" in row.lawful_basis_detail
     assert AuditEvent.objects.filter(action="handoff.delivered").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r44_a_hand_offs_number_waits_for_the_one_before_it_to_commit():
+    """On PostgreSQL, where decisions commit side by side: a second number is given only once
+    the transaction holding the first has committed, so numbers are seen in order."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    taken, go = threading.Event(), threading.Event()
+    numbers: dict[str, int] = {}
+
+    def first() -> None:
+        with transaction.atomic():
+            numbers["first"] = services.next_sequence()
+            taken.set()
+            go.wait(10)
+        connections.close_all()
+
+    def second() -> None:
+        with transaction.atomic():
+            numbers["second"] = services.next_sequence()
+        connections.close_all()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert taken.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(0.5)
+    assert two.is_alive() and "second" not in numbers  # waiting for the first to commit
+    go.set()
+    one.join(10)
+    two.join(10)
+    assert numbers["second"] > numbers["first"]

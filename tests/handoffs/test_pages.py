@@ -89,3 +89,41 @@ def test_r45_a_restricted_persons_stopped_hand_off_names_no_one(
 def test_only_administrators_open_the_page(client, manager):
     client.force_login(manager)
     assert client.get(reverse("handoffs:troubled")).status_code == 403
+
+
+def test_r44_the_contact_and_person_pages_show_the_case_records_id_and_the_hand_offs_state(
+    client, contact, manager, record_system, person_for
+):
+    child = contact.children.first()
+    person = person_for(child)
+    decide(contact, child, manager)
+    client.force_login(manager)
+    page = client.get(reverse("intake:contact", args=[contact.reference])).content.decode()
+    assert "Hand-off waiting to be delivered to LCS" in page
+    assert "Open in LCS" not in page
+    services.accept(user=record_system, handoff=HandOff.objects.get(), external_id="123456")
+    opens = "Open in LCS (Liquidlogic Children&#x27;s Social Care) as 123456"
+    page = client.get(reverse("intake:contact", args=[contact.reference])).content.decode()
+    assert opens in page
+    assert "Hand-off accepted by LCS" in page
+    page = client.get(reverse("people:person", args=[person.pk])).content.decode()
+    assert opens in page
+    assert f"Contact {contact.reference}: Hand-off accepted by LCS" in page
+
+
+def test_r45_a_restricted_childs_case_record_id_is_shown_to_no_one_else(
+    client, contact, manager, record_system, person_for, worker, admin, officer
+):
+    from frontdoor.privacy.restrictions import restrict
+
+    child = contact.children.first()
+    person = person_for(child)
+    decide(contact, child, manager)
+    services.accept(user=record_system, handoff=HandOff.objects.get(), external_id="123456")
+    restrict(person=person, allowed_users=[worker], ask="Ask the lead", reason="Kin", by=admin)
+    client.force_login(officer)
+    for url in (
+        reverse("intake:contact", args=[contact.reference]),
+        reverse("people:person", args=[person.pk]),
+    ):
+        assert "123456" not in client.get(url).content.decode()

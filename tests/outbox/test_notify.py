@@ -183,3 +183,48 @@ def test_text_messages_need_notify(settings):
     message.refresh_from_db()
     assert message.delivery == Delivery.REFUSED
     assert message.attempts == MAX_ATTEMPTS
+
+
+def test_a_technical_failure_at_notify_is_sent_again_once_and_looked_up_first(notify):
+    message = queue(about="C-1")
+    assert send_pending() == 1
+    [first] = notify.sent()
+    notify.set_status(first["id"], "technical-failure")
+    assert check_deliveries() == 0  # not a failure to show: it is sent again
+    message.refresh_from_db()
+    assert message.sent_at is None and "technical failure" in message.last_error
+    assert not list(undelivered(about="C-1", kind="referrer_feedback"))
+    assert send_pending() == 1
+    # Looked up by its reference before sending: only the failed copy was there.
+    assert ("GET", "/v2/notifications?reference=decision-1-feedback-1") in notify.requests
+    assert len(notify.sent()) == 2
+    message.refresh_from_db()
+    assert message.provider_id != first["id"] and message.delivery == Delivery.SENDING
+
+
+def test_a_resend_after_a_technical_failure_that_notify_took_is_not_sent_twice(notify):
+    message = queue()
+    send_pending()
+    [first] = notify.sent()
+    notify.set_status(first["id"], "technical-failure")
+    check_deliveries()
+    notify.drop_after_taking = True  # the re-send is taken, its answer lost
+    assert send_pending() == 0
+    due_again(message)
+    assert send_pending() == 1
+    assert len(notify.sent()) == 2  # the failed copy and one re-send, never a third
+
+
+def test_technical_failures_past_the_last_resend_are_shown(notify):
+    from frontdoor.outbox.services import MOST_RESENDS
+
+    message = queue(about="C-1")
+    for _ in range(MOST_RESENDS + 1):
+        assert send_pending() == 1
+        message.refresh_from_db()
+        notify.set_status(message.provider_id, "technical-failure")
+        check_deliveries()
+    message.refresh_from_db()
+    assert message.delivery == Delivery.TECHNICAL_FAILURE
+    assert list(undelivered(about="C-1", kind="referrer_feedback")) == [message]
+    assert len(notify.sent()) == MOST_RESENDS + 1

@@ -99,6 +99,9 @@ def test_an_administrator_sees_what_was_not_sent_and_sends_it_again(client, make
     client.force_login(make_user(Role.ADMINISTRATOR))
     page = client.get("/outbox/").content.decode()
     assert "lost@school.example" in page and "550 no user" in page
+    # It holds text messages too: it is not titled for e-mail alone.
+    assert "<title>Messages not sent" in page and ">Messages not sent</h1>" in page
+    assert "E-mail not sent" not in page
     answer = client.post(f"/outbox/{message.pk}/send-again/", follow=True).content.decode()
     assert "will be tried again now" in answer
     assert send_pending() == 1

@@ -1,7 +1,8 @@
 """The case record pulls its hand-offs through the API and accepts them (R44, docs/handoff.md).
 
 For a record system that polls rather than takes webhooks: `GET handoffs?after=<cursor>` gives
-the hand-offs after the cursor, in order, and `next_after` is the cursor for the next call;
+the hand-offs after the cursor in the order they were committed, and `next_after` is the cursor
+for the next call;
 `POST handoffs/{id}/accept` says the record took the child as its own identifier, which the
 front door keeps on the child's person record. Only the record system's account reads them: a
 restricted person's hand-off goes to the record and nowhere else (R45).
@@ -35,7 +36,9 @@ class PullQuery(Schema):
 
 class HandOffPage(Schema):
     items: list[HandOffPayload]
-    next_after: int = Field(description="The cursor for the next call: the last id given")
+    next_after: int = Field(
+        description="The cursor for the next call: the last hand-off's number in commit order"
+    )
 
 
 class PersonIdIn(Schema):
@@ -56,7 +59,8 @@ class AcceptedOut(Schema):
 
 @router.get("handoffs", response={200: HandOffPage, 403: Message}, summary="List after a cursor")
 def list_handoffs(request: TokenRequest, query: Query[PullQuery]):
-    """The hand-offs after `after`, oldest first; each counts as delivered once given."""
+    """The hand-offs after the cursor `after`, in the order they were committed. Listing one
+    does not deliver it: accepting it does."""
     handoffs = services.pull(
         user=request.auth,
         after=query.after,
@@ -65,7 +69,7 @@ def list_handoffs(request: TokenRequest, query: Query[PullQuery]):
     )
     return {
         "items": [handoff.payload for handoff in handoffs],
-        "next_after": handoffs[-1].pk if handoffs else query.after,
+        "next_after": handoffs[-1].sequence if handoffs else query.after,
     }
 
 

@@ -9,10 +9,12 @@ class HandoffsConfig(AppConfig):
     def ready(self) -> None:
         # In ready(), as Django asks: the models the services import are loaded only now.
         # Screening sits below this app, so it calls the hand-off through its listener.
-        from frontdoor.handoffs.selectors import queue_handoffs
+        from frontdoor.handoffs.selectors import child_handoffs, queue_handoffs
         from frontdoor.handoffs.services import hand_off_decision
+        from frontdoor.intake.selectors import add_handoff_source
         from frontdoor.screening.decisions import add_decision_listener
         from frontdoor.screening.selectors import add_queue_handoff_source
 
         add_decision_listener(hand_off_decision)
         add_queue_handoff_source(queue_handoffs)
+        add_handoff_source(child_handoffs)

@@ -2,8 +2,9 @@
 
 A hand-off waits until it is due, is sent with the `webhook-id`, `webhook-timestamp` and
 `webhook-signature` headers (the `standardwebhooks` package signs), and each try is logged. A
-2xx answer delivers it; any other answer, or none, is retried after a wait that doubles each time,
-and after `HANDOFF_MOST_ATTEMPTS` tries it stops (the dead letter) for an administrator to look at
+2xx answer delivers it; any other answer, or none, is retried after a wait that doubles each time
+(or at once, as soon as another hand-off to the same record is taken: the record is back), and
+after `HANDOFF_MOST_ATTEMPTS` tries it stops (the dead letter) for an administrator to look at
 and replay. The `webhook-id` is the same on every try, so a receiver that got a hand-off whose
 answer was lost can tell it has it already: nothing lost, nothing twice.
 
@@ -143,13 +144,29 @@ def deliver_due(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     delivered = 0
     tried: set[int] = set()
+    answering: set[str] = set()
     while True:
         with transaction.atomic():
             handoff = _claim_next(now, tried)
             if handoff is None:
                 return delivered
             tried.add(handoff.pk)
-            delivered += _attempt(handoff, now=now)
+            succeeded = _attempt(handoff, now=now)
+        delivered += succeeded
+        if succeeded and handoff.record_system not in answering:
+            answering.add(handoff.record_system)
+            _due_now(handoff.record_system, now)
+
+
+def _due_now(record_system: str, now: dt.datetime) -> None:
+    """The record answers again: its hand-offs waiting out a retry are tried now, in this run.
+
+    Without this, after an outage each failing hand-off waits out its doubled wait (minutes, up
+    to hours) although the record is back. A stopped hand-off still waits for an administrator.
+    """
+    HandOff.objects.filter(
+        state=HandOff.State.FAILING, record_system=record_system, next_attempt_at__gt=now
+    ).update(next_attempt_at=now)
 
 
 def wake_delivery() -> None:

@@ -58,6 +58,10 @@ class HandOff(models.Model):
     # screening's records by the disclosure log) when the basis is empty.
     lawful_basis = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(db_index=True)
+    # The pull API's cursor: numbered from `HandOffSequence` in the transaction that makes the
+    # hand-off, which holds the counter's row until it commits, so the numbers become visible
+    # in the order they were given and a poller's cursor never passes one still to come.
+    sequence = models.BigIntegerField(unique=True, null=True)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_error = models.TextField(blank=True)
@@ -82,6 +86,20 @@ class HandOff(models.Model):
     @property
     def delivered(self) -> bool:
         return self.delivered_at is not None
+
+
+class HandOffSequence(models.Model):
+    """The one row counting hand-offs for the pull API's cursor (docs/handoff.md).
+
+    Taking a number updates this row, so the transaction that took it holds the row's lock
+    until it commits or rolls back; the next number is given only after that. A number is
+    therefore never seen before every smaller one is committed (or given up).
+    """
+
+    last = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Hand-offs numbered to {self.last}"
 
 
 class DeliveryAttempt(AppendOnly):

@@ -43,6 +43,22 @@ def queue_handoffs(contact_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
     return found
 
 
+def child_handoffs(child_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """For the contact and person pages: each reported child's hand-offs in force, as (contact
+    reference, words), by the child's id."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    for handoff in (
+        HandOff.objects.filter(child_id__in=child_ids)
+        .exclude(state=HandOff.State.REPLACED)
+        .select_related("contact")
+        .order_by("id")
+    ):
+        found.setdefault(handoff.child_id, []).append(
+            (handoff.contact.reference, state_words(handoff))
+        )
+    return found
+
+
 def troubled() -> QuerySet[HandOff]:
     """Failing and stopped hand-offs, stopped first, then the oldest."""
     return (

@@ -13,13 +13,13 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
-from frontdoor.handoffs.models import HandOff
+from frontdoor.handoffs.models import HandOff, HandOffSequence
 from frontdoor.handoffs.payload import PAYLOAD_VERSION, build_payload
 from frontdoor.people.models import ExternalIdentifier, Person
 from frontdoor.policy.registry import current_loaded_policy
@@ -56,6 +56,19 @@ def _restricted(decision: Decision) -> bool:
     ).exists()
 
 
+def next_sequence() -> int:
+    """The next number of the pull API's cursor, taken in the caller's transaction.
+
+    The update locks the counter's one row until the transaction ends, so a second hand-off is
+    numbered only once the first is committed or rolled back: the numbers are committed in
+    order, and a poller that has seen number n will never later find a new one below it.
+    """
+    if not HandOffSequence.objects.filter(pk=1).update(last=F("last") + 1):
+        HandOffSequence.objects.get_or_create(pk=1)
+        HandOffSequence.objects.filter(pk=1).update(last=F("last") + 1)
+    return HandOffSequence.objects.values_list("last", flat=True).get(pk=1)
+
+
 def _create(
     *,
     decision: Decision,
@@ -83,6 +96,7 @@ def _create(
         lawful_basis=STATUTORY_BASIS.get(effect, ""),
         created_at=now,
         next_attempt_at=now,
+        sequence=next_sequence(),
     )
     handoff.payload = build_payload(
         handoff_id=handoff.pk,
@@ -213,29 +227,20 @@ def mark_delivered(handoff: HandOff, *, how: str, at: dt.datetime, by: User | No
 MOST_PULLED = 100
 
 
-@transaction.atomic
 def pull(
     *, user: User, after: int = 0, record_system: str = "", limit: int = MOST_PULLED
 ) -> list[HandOff]:
-    """The hand-offs after cursor `after`, in order, for a record system that polls (R44).
+    """The hand-offs numbered after cursor `after`, in order, for a record system that polls.
 
-    Replaced hand-offs are left out: they were never delivered. Those returned the first time
-    count as delivered from now, so a later revision of their decision sends an amendment.
+    The cursor is each hand-off's `sequence`, numbered in commit order (`next_sequence`), so a
+    hand-off committed late is never behind a cursor already given. Replaced hand-offs are left
+    out. Listing delivers nothing: a hand-off is delivered when the record accepts it (R44).
     """
     require(user, "handoffs.receive")
-    rows = (
-        HandOff.objects.select_for_update()
-        .filter(pk__gt=after)
-        .exclude(state=HandOff.State.REPLACED)
-    )
+    rows = HandOff.objects.filter(sequence__gt=after).exclude(state=HandOff.State.REPLACED)
     if record_system:
         rows = rows.filter(record_system=record_system)
-    handoffs = list(rows.order_by("id")[: max(1, min(limit, MOST_PULLED))])
-    now = timezone.now()
-    for handoff in handoffs:
-        if not handoff.delivered:
-            mark_delivered(handoff, how="pull", at=now, by=user)
-    return handoffs
+    return list(rows.order_by("sequence")[: max(1, min(limit, MOST_PULLED))])
 
 
 @transaction.atomic

@@ -50,6 +50,8 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "household": selectors.household_of(found),
             "involvements": list(selectors.involvements_of(found)),
             "contacts": contacts,
+            # R44: the person's case records, and where their hand-offs stand.
+            "case_record": intake_selectors.case_record_of_person(found, contacts),
             "missing": missing,
             "timeline": intake_selectors.timeline_of(found, contacts=contacts, missing=missing),
             "can_screen": can(request.user, "contact.screen"),

@@ -9,6 +9,7 @@ Each read loads what its page needs in a fixed number of queries, whatever the n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Exists, Prefetch, Q, QuerySet
@@ -30,7 +31,12 @@ from frontdoor.intake.models import (
 )
 from frontdoor.people.models import Involvement, Person, Restriction
 from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
-from frontdoor.people.selectors import TimelineEntry, entries_from_other_apps, involvement_entries
+from frontdoor.people.selectors import (
+    TimelineEntry,
+    case_record_ids,
+    entries_from_other_apps,
+    involvement_entries,
+)
 from frontdoor.policy.clocks import LONDON
 from frontdoor.wording import in_sentence
 
@@ -284,6 +290,66 @@ def recent_consultations(*, limit: int = 50) -> QuerySet[Consultation]:
     return Consultation.objects.select_related("became_contact", "recorded_by").order_by(
         "-at", "-id"
     )[:limit]
+
+
+# Apps above `intake` (handoffs) say where each reported child's hand-offs to the case record
+# stand, from their AppConfig.ready: each source takes reported children's ids and gives, by
+# child id, (contact reference, words) for each hand-off in force.
+_HANDOFF_SOURCES: list[Callable[[list[int]], dict[int, list[tuple[str, str]]]]] = []
+
+
+def add_handoff_source(source: Callable[[list[int]], dict[int, list[tuple[str, str]]]]) -> None:
+    if source not in _HANDOFF_SOURCES:
+        _HANDOFF_SOURCES.append(source)
+
+
+def _handoffs_of(child_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    found: dict[int, list[tuple[str, str]]] = {}
+    for source in _HANDOFF_SOURCES:
+        for child_id, lines in source(child_ids).items():
+            found.setdefault(child_id, []).extend(lines)
+    return found
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """Where a child stands in the council's case record (R44): "Open in LCS as 123456" for
+    each record that took them, and where each hand-off to it stands, in words."""
+
+    opens: tuple[str, ...] = ()
+    handoffs: tuple[str, ...] = ()
+
+
+def case_records_of_children(children: list[ReportedChild]) -> dict[int, CaseRecord]:
+    """For the contact page: each reported child's case record, by the child's id."""
+    opens = case_record_ids({child.person_id for child in children if child.person_id})
+    handoffs = _handoffs_of([child.pk for child in children])
+    return {
+        child.pk: CaseRecord(
+            opens=tuple(opens.get(child.person_id, [])) if child.person_id else (),
+            handoffs=tuple(words for _, words in handoffs.get(child.pk, [])),
+        )
+        for child in children
+    }
+
+
+def case_record_of_person(person: Person, contacts: list[Contact]) -> CaseRecord:
+    """For the person page: the person's case records, and the hand-offs of them as a child in
+    `contacts` (the contacts the page lists), each after its contact's reference."""
+    child_ids = list(
+        ReportedChild.objects.filter(person=person, contact__in=contacts).values_list(
+            "pk", flat=True
+        )
+    )
+    handoffs = _handoffs_of(child_ids)
+    return CaseRecord(
+        opens=tuple(case_record_ids([person.pk]).get(person.pk, [])),
+        handoffs=tuple(
+            f"Contact {reference}: {words}"
+            for child_id in child_ids
+            for reference, words in handoffs.get(child_id, [])
+        ),
+    )
 
 
 def previous_contacts(person: Person, *, exclude_contact=None) -> QuerySet[Contact]:

@@ -97,8 +97,14 @@ def contact(request: HttpRequest, reference: str) -> HttpResponse:
     record = selectors.contact_record(contact=found)
     # R17: where each child lives, by full postcode, against the council's area.
     council_code = current_policy().council.ons_code
+    # R44: each child's case record and where their hand-offs stand.
+    case_records = selectors.case_records_of_children(record.children)
     children = [
-        (child, check_postcode(postcode=child.postcode, council_code=council_code))
+        (
+            child,
+            check_postcode(postcode=child.postcode, council_code=council_code),
+            case_records[child.pk],
+        )
         for child in record.children
     ]
     return render(

@@ -66,6 +66,9 @@ class Message(models.Model):
     provider_id = models.CharField(max_length=64, blank=True)
     delivery = models.CharField(max_length=30, choices=Delivery.choices, blank=True)
     delivery_checked_at = models.DateTimeField(null=True, blank=True)
+    # How many times it was sent again after Notify's technical failure (the message never left
+    # Notify): each re-send is looked up by its reference first, so it is never sent twice.
+    resent_after_failure = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -7,7 +7,8 @@ any other exception for a failure worth trying again.
 GOV.UK Notify takes a `reference` with each message but does not refuse a second message with the
 same one, so a send that failed uncertainly (a timeout, a 500: Notify may have taken it) is never
 simply repeated: before sending a message again the Notify sender asks Notify for a message with
-that message's key as its reference, and if Notify has one, takes that as the send.
+that message's key as its reference, and if Notify has one, takes that as the send. One Notify
+marked `technical-failure` never left Notify and is not a send: it is sent again (`services`).
 """
 
 from __future__ import annotations
@@ -104,9 +105,14 @@ class NotifySender:
         )
 
     def _already_sent(self, message: Message) -> dict | None:
+        """The message Notify already has with this message's key as its reference, if any. One
+        that ended in a technical failure never left Notify, so it does not count: that is the
+        case where the message is sent again."""
         found = self.client.get_all_notifications(reference=message.key)
-        notifications = found.get("notifications") or []
-        return notifications[0] if notifications else None
+        for notification in found.get("notifications") or []:
+            if NOTIFY_STATUSES.get(notification.get("status", "")) != Delivery.TECHNICAL_FAILURE:
+                return notification
+        return None
 
     def send(self, message: Message) -> Sent:
         from notifications_python_client.errors import HTTPError

@@ -12,18 +12,22 @@ with its error until someone sends it again (`send_again`) or it is seen to be u
 The sender is Django's mail backend or GOV.UK Notify (`senders`, chosen by the settings). Notify
 says later whether a message arrived: `check_deliveries` asks it, and a message that failed for
 good (a wrong address or number, refused when sent or bounced after) is recorded as undelivered so
-whatever caused it can say so where people look: a referrer not told shows on the contact.
+whatever caused it can say so where people look: a referrer not told shows on the contact, and
+the failure listeners hear of it (screening reopens the follow-up to tell the referrer). A message
+Notify could not pass on (its `technical-failure`: it never left Notify) is sent again, looked up
+by its reference first so that it is never sent twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from frontdoor.accounts.permissions import require
@@ -42,6 +46,29 @@ CLAIM_EXPIRES = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_RETRY = dt.timedelta(hours=2)
+
+
+# How many times a message Notify could not pass on (a technical failure) is sent again.
+MOST_RESENDS = 2
+
+# Apps above the outbox hear of each message that will never reach its recipient, from their
+# AppConfig.ready (screening reopens a referrer's feedback, to be phoned instead): called in the
+# transaction that records the failure.
+_FAILURE_LISTENERS: list[Callable[[Message], object]] = []
+
+
+def add_failure_listener(listener: Callable[[Message], object]) -> None:
+    if listener not in _FAILURE_LISTENERS:
+        _FAILURE_LISTENERS.append(listener)
+
+
+def _record_failure(message: Message, **fields) -> None:
+    """Record that `message` will never be delivered, and tell the listeners."""
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(**fields)
+        message.refresh_from_db()
+        for listener in _FAILURE_LISTENERS:
+            listener(message)
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -175,7 +202,8 @@ def send_pending(*, limit: int = 100) -> int:
         except Refused as error:
             # Sending again would be refused again: given up at once, and shown as undelivered.
             log.warning("outbox message %s refused: %s", message.pk, error)
-            Message.objects.filter(pk=message.pk).update(
+            _record_failure(
+                message,
                 last_error=str(error),
                 claimed_at=None,
                 attempts=MAX_ATTEMPTS,
@@ -193,12 +221,16 @@ def send_pending(*, limit: int = 100) -> int:
                 retry_at=timezone.now() + retry_delay(message.attempts),
             )
             continue
-        Message.objects.filter(pk=message.pk).update(
-            sent_at=timezone.now(),
-            last_error="",
-            provider_id=taken.provider_id,
-            delivery=taken.delivery,
-        )
+        fields = {
+            "sent_at": timezone.now(),
+            "last_error": "",
+            "provider_id": taken.provider_id,
+            "delivery": taken.delivery,
+        }
+        if taken.delivery in FAILED:  # found by its reference, already failed for good
+            _record_failure(message, **fields)
+        else:
+            Message.objects.filter(pk=message.pk).update(**fields)
         sent += 1
     return sent
 
@@ -225,13 +257,41 @@ def check_deliveries(*, limit: int = 200) -> int:
         except Exception as error:  # asked again at the next run
             log.warning("delivery of outbox message %s not known: %s", message.pk, error)
             continue
-        Message.objects.filter(pk=message.pk).update(
-            delivery=delivery, delivery_checked_at=timezone.now()
-        )
+        if delivery == Delivery.TECHNICAL_FAILURE and message.resent_after_failure < MOST_RESENDS:
+            _send_again_after_technical_failure(message)
+            continue
         if delivery in FAILED:
             log.warning("outbox message %s not delivered: %s", message.pk, delivery)
+            _record_failure(message, delivery=delivery, delivery_checked_at=timezone.now())
             failed += 1
+        else:
+            Message.objects.filter(pk=message.pk).update(
+                delivery=delivery, delivery_checked_at=timezone.now()
+            )
     return failed
+
+
+def _send_again_after_technical_failure(message: Message) -> None:
+    """Notify could not pass the message on: it never left, so it is sent again, at once.
+
+    It goes back to the outbox with its error shown; the sender looks it up by its reference
+    first (`senders.NotifySender`), and takes any send Notify has that did not fail so, so a
+    message is never sent twice. After `MOST_RESENDS` it is shown as not delivered.
+    """
+    log.warning("outbox message %s: technical failure at Notify; sending it again", message.pk)
+    now = timezone.now()
+    Message.objects.filter(pk=message.pk).update(
+        sent_at=None,
+        claimed_at=None,
+        retry_at=None,
+        provider_id="",
+        delivery="",
+        delivery_checked_at=now,
+        attempts=0,
+        last_error="GOV.UK Notify could not pass it on (a technical failure): sending it again.",
+        resent_after_failure=F("resent_after_failure") + 1,
+    )
+    on_commit_once(_wake_sender)
 
 
 def undelivered(*, about: str, kind: str) -> QuerySet[Message]:

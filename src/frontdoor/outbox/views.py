@@ -1,4 +1,4 @@
-"""The administrators' outbox page: e-mail that could not be sent, and sending it again."""
+"""The administrators' outbox page: e-mail and text messages not sent, and sending them again."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -34,5 +34,5 @@ def send_again(request: SignedInRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"The e-mail to {message.to} will be tried again now.")
+        messages.success(request, f"The message to {message.to} will be tried again now.")
     return redirect("outbox:undelivered")

@@ -15,8 +15,16 @@ from typing import Any
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import dateformat, timezone
 
-from frontdoor.people.models import Correction, HouseholdMember, Involvement, Person, Relationship
+from frontdoor.people.models import (
+    Correction,
+    ExternalIdentifier,
+    HouseholdMember,
+    Involvement,
+    Person,
+    Relationship,
+)
 from frontdoor.people.restrictions import restrictions_hiding_from
+from frontdoor.policy.registry import current_policy
 
 
 def people_visible_to(user) -> QuerySet[Person]:
@@ -186,6 +194,20 @@ TIMELINE_SOURCES: list[Callable[[Person], Iterable[TimelineEntry]]] = []
 def add_timeline_source(source: Callable[[Person], Iterable[TimelineEntry]]) -> None:
     if source not in TIMELINE_SOURCES:
         TIMELINE_SOURCES.append(source)
+
+
+def case_record_ids(person_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Each person's identifiers in the council's case records (R44), as "Open in LCS as
+    123456", by person id: the records the policy's `handoffs.record_systems` names, by name."""
+    names = {system.key: system.name for system in current_policy().handoffs.record_systems}
+    found: dict[int, list[str]] = {}
+    for identifier in ExternalIdentifier.objects.filter(
+        person_id__in=list(person_ids), source_system__in=list(names)
+    ).order_by("source_system", "external_id"):
+        found.setdefault(identifier.person_id, []).append(
+            f"Open in {names[identifier.source_system]} as {identifier.external_id}"
+        )
+    return found
 
 
 def involvement_entries(person: Person) -> list[TimelineEntry]:

@@ -9,6 +9,7 @@ clocks for the referrer's feedback (R30) and the child being seen (R31), a trans
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
@@ -21,7 +22,7 @@ from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError, StalePageError
 from frontdoor.intake.models import Contact, FeedbackBy, ReferrerType, Report, ReportedChild
-from frontdoor.outbox.models import Channel
+from frontdoor.outbox.models import Channel, Message
 from frontdoor.outbox.services import queue_message
 from frontdoor.people.postcodes import authority_named
 from frontdoor.policy.clocks import LONDON, start_clock
@@ -765,7 +766,7 @@ def _queue_feedback(
     if channel is None:
         return
     changed = told is not None
-    key = f"decision-{decision.pk}-feedback-{report.pk}"
+    key = feedback_key(decision.pk, report.pk)
     outcome = (
         f"We told you the outcome was: {told.decision.outcome_label}. It has "  # type: ignore[union-attr]  # changed: told
         f"been reviewed, and the outcome now is: {decision.outcome_label}."
@@ -811,6 +812,63 @@ def _queue_feedback(
         )
         follow_up.note = f"E-mailed to {report.referrer_email} through the outbox."
     follow_up.done_at = now
+
+
+# The outbox key of a referrer's feedback: the decision's and the report's ids.
+_FEEDBACK_KEY = re.compile(r"decision-(?P<decision>\d+)-feedback-(?P<report>\d+)")
+
+
+def feedback_key(decision_id: int, report_id: int) -> str:
+    return f"decision-{decision_id}-feedback-{report_id}"
+
+
+def reopen_undelivered_feedback(message: Message) -> FollowUp | None:
+    """R30: a referrer's feedback the outbox could not deliver (the address or number does not
+    exist, or was refused) did not tell them: its follow-up is open again, saying to phone them.
+
+    Registered with the outbox as a failure listener; runs in the transaction recording the
+    failure. A follow-up a revised decision replaced stays as it is: the revision told them.
+    """
+    match = _FEEDBACK_KEY.fullmatch(message.key)
+    if message.kind != "referrer_feedback" or match is None:
+        return None
+    follow_up = (
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("decision__contact", "decision__child", "report")
+        .filter(
+            decision_id=int(match["decision"]),
+            report_id=int(match["report"]),
+            kind=FollowUp.Kind.REFERRER_FEEDBACK,
+            replaced_by__isnull=True,
+            done_at__isnull=False,
+        )
+        .first()
+    )
+    if follow_up is None:
+        return None
+    report = follow_up.report
+    how = "text message" if message.channel == Channel.SMS else "e-mail"
+    reach = (
+        f"Telephone {report.referrer_name or 'the referrer'} on {report.referrer_phone} to tell "
+        "them the outcome."
+        if report is not None and report.referrer_phone
+        else "Find how to reach the referrer through their agency, and tell them the outcome."
+    )
+    follow_up.note = (
+        f"The feedback {how} to {message.to} could not be delivered: "
+        f"{message.get_delivery_display()}. {reach}"
+    )
+    follow_up.done_at = None
+    follow_up.done_by = None
+    follow_up.save()
+    audit.record(
+        actor=None,
+        action="follow_up.reopened",
+        target=follow_up.decision.contact,
+        changes={"follow_up": follow_up.kind, "child": str(follow_up.decision.child)},
+        reason=follow_up.note,
+    )
+    return follow_up
 
 
 def _referrer_told(*, decision: Decision, report: Report) -> FollowUp | None:

@@ -1,0 +1,49 @@
+"""R30: a referrer's feedback that could not be delivered is to be done again, by phone."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from frontdoor.audit.models import AuditEvent
+from frontdoor.outbox.models import Message
+from frontdoor.outbox.services import check_deliveries, send_pending
+from frontdoor.screening.models import FollowUp
+from tests.screening.conftest import contact, make_contact, officer  # noqa: F401
+from tests.screening.test_decisions import decide
+
+from .test_notify import notify  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_r30_a_permanent_failure_of_the_feedback_reopens_its_follow_up(
+    notify,  # noqa: F811
+    client,
+    contact,  # noqa: F811
+    manager,
+):
+    decide(contact, contact.children.first(), manager)
+    feedback = FollowUp.objects.get(kind=FollowUp.Kind.REFERRER_FEEDBACK)
+    assert feedback.done_at is not None
+    assert send_pending() >= 1
+    message = Message.objects.get(kind="referrer_feedback")
+    notify.set_status(message.provider_id, "permanent-failure")
+    assert check_deliveries() >= 1
+    feedback.refresh_from_db()
+    assert feedback.done_at is None
+    assert "could not be delivered: the address or number does not exist" in feedback.note
+    assert AuditEvent.objects.filter(action="follow_up.reopened").exists()
+    # The staff see it open, to be done by phone.
+    client.force_login(manager)
+    page = client.get(reverse("screening:contact", args=[contact.reference])).content.decode()
+    assert "could not be delivered" in page and "Record as done" in page
+
+
+def test_r30_a_delivered_feedback_stays_done(notify, contact, manager):  # noqa: F811
+    decide(contact, contact.children.first(), manager)
+    send_pending()
+    message = Message.objects.get(kind="referrer_feedback")
+    notify.set_status(message.provider_id, "delivered")
+    check_deliveries()
+    assert FollowUp.objects.get(kind=FollowUp.Kind.REFERRER_FEEDBACK).done_at is not None
