@@ -364,3 +364,33 @@ def test_r45_an_escalation_about_a_restricted_record_says_whom_to_ask(
     assert rows[1][:3] == [raised.reference, "Restricted: ask The head of service", ""]
     client.force_login(manager)
     assert "Physical assault" in client.get(reverse("escalations:detail", args=[raised.pk])).text
+
+
+def test_r45_the_lists_show_a_restricted_escalation_as_whom_to_ask(
+    client, contact, make_contact, manager, police, service_manager, person_for, admin
+):
+    from frontdoor.privacy.restrictions import restrict
+
+    send(contact, manager, agencies=["police"])
+    child = contact.children.first()
+    hidden = open_escalation(
+        contact=contact, about=f"Physical assault on {child.first_name}.", by=police
+    )
+    other = make_contact()
+    send(other, manager, agencies=["police"])
+    shown = open_escalation(contact=other, about="The threshold was too high.", by=police)
+    restrict(
+        person=person_for(child),
+        allowed_users=[manager],
+        ask="The head of service",
+        reason="A family member works for the police.",
+        by=admin,
+    )
+    for user, name in ((service_manager, "escalations:list"), (police, "escalations:raised")):
+        client.force_login(user)
+        page = client.get(reverse(name)).content.decode()
+        # Counted, with its reference and whom to ask, and nothing of the record.
+        assert hidden.reference in page and "Restricted: ask The head of service" in page
+        assert contact.reference not in page and "Physical assault" not in page
+        assert shown.reference in page and other.reference in page
+        assert page.index(shown.reference) < page.index(hidden.reference)
