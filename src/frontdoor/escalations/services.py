@@ -22,7 +22,7 @@ from frontdoor.escalations.models import Discussion, Escalation, Method, Outcome
 from frontdoor.intake.models import Contact
 from frontdoor.mash.models import Meeting
 from frontdoor.outbox.services import queue_message
-from frontdoor.policy.clocks import LONDON, WorkingCalendar, start_clock
+from frontdoor.policy.clocks import LONDON, WorkingCalendar, start_clock, to_the_minute
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import Policy
 from frontdoor.policy.versions import current_policy_version
@@ -92,7 +92,9 @@ def _start_step(
     calendar: WorkingCalendar,
     start: dt.datetime,
 ) -> StepRecord:
-    """Enter step `number`; its own clock runs from `start` (R42: "within a further ...")."""
+    """Enter step `number`; its own clock runs from `start` (R42: "within a further ..."), to
+    the minute, as the discussions that end steps are given."""
+    start = to_the_minute(start)
     steps = steps_of(escalation, policy)
     step = steps[number - 1]
     deadline = start_clock(timescale=step.timescale, start=start, calendar=calendar)
@@ -247,7 +249,7 @@ def _check_discussion(
         raise DomainError(
             "The discussion cannot be in the future: record it once it is held.", field="held_on"
         )
-    if held_at < step.started_at:
+    if held_at < to_the_minute(step.started_at):
         raise DomainError(
             f"Step {step.number} began at "
             f"{step.started_at.astimezone(LONDON):%H:%M on %d %B %Y}: the discussion that "
@@ -303,6 +305,11 @@ def record_discussion(
             "raised it, the MASH and the service managers."
         )
     now = now or timezone.now()
+    # Times are to the minute, as the form gives them and as each step's clock starts: a
+    # discussion in the minute its step began is not before it, and the next step's clock
+    # runs from the same minute as this one stops.
+    if held_at.tzinfo is not None:
+        held_at = to_the_minute(held_at)
     expected = escalation.step if expected_step is None else expected_step
     escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
     # A resolved escalation was ended by the discussion at its step, so both cases are one:
