@@ -394,3 +394,28 @@ def test_r45_the_lists_show_a_restricted_escalation_as_whom_to_ask(
         assert contact.reference not in page and "Physical assault" not in page
         assert shown.reference in page and other.reference in page
         assert page.index(shown.reference) < page.index(hidden.reference)
+
+
+def test_r42_the_contacts_audit_trail_shows_the_meeting_and_the_escalation_about_it(
+    client, contact, manager, police
+):
+    from tests.mash.test_meetings import REQUIRED, schedule
+
+    send(contact, manager, agencies=["police"])
+    schedule(contact, manager, invitees=REQUIRED[:3], override_reason="Health on strike")
+    escalation = open_escalation(
+        contact=contact, about="The police think this meets s47.", by=police, now=days_ago(1)
+    )
+    client.force_login(manager)
+    page = client.get(reverse("intake:contact", args=[contact.reference])).content.decode()
+    trail = page[
+        page.index('id="audit-events"') : page.index("</table>", page.index("audit-events"))
+    ]
+    # What happened, then the reason as the reason: not the reason in place of what happened.
+    assert "Strategy meeting scheduled for " in trail
+    assert "without every agency that must attend" in trail
+    assert "Reason: Health on strike" in trail
+    assert "Meeting scheduled: Health on strike" not in trail
+    # The escalation about the contact is on the contact's trail, with what is disagreed with.
+    assert f"Escalation opened: {escalation.reference}" in trail
+    assert "What is disagreed with: The police think this meets s47." in trail

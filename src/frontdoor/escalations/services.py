@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from frontdoor.accounts.models import User
@@ -208,6 +210,7 @@ def open_escalation(
         action="escalation.opened",
         target=escalation,
         changes={
+            "escalation": escalation.reference,
             "contact": contact.reference,
             "decision": decision.pk if decision else None,
             **({"meeting": meeting.pk} if meeting else {}),
@@ -370,6 +373,7 @@ def record_discussion(
         action="escalation.escalated" if next_step else "escalation.resolved",
         target=escalation,
         changes={
+            "escalation": escalation.reference,
             "step": step.number,
             "method": method,
             "outcome": outcome,
@@ -385,3 +389,14 @@ def record_discussion(
     if next_step:
         _tell_service_managers(escalation=escalation, step=next_step, opened=False)
     return record
+
+
+def contact_trail_targets(contact_id: int) -> Q:
+    """The audit entries of the escalations about a contact, for the contact's trail (R42)."""
+    # A subquery, the ids as the trail keeps them (text): no query of its own.
+    ids = (
+        Escalation.objects.filter(contact_id=contact_id)
+        .annotate(key=Cast("pk", CharField()))
+        .values("key")
+    )
+    return Q(target_type=Escalation._meta.label_lower, target_id__in=ids)

@@ -249,7 +249,10 @@ def schedule_meeting(
         target=contact,
         changes={
             "kind": kind,
+            "kind_label": meeting.get_kind_display(),
             "scheduled_for": scheduled_for.isoformat(),
+            **({"without_required_agencies": True} if meeting.override_reason else {}),
+            **({"later_than_timescale": True} if meeting.late_reason else {}),
             "invited": [invitee.agency_key or invitee.name for invitee in invitees],
             **({"concerns_identified_at": clock_start.isoformat()} if clock_start else {}),
             **(
