@@ -175,6 +175,20 @@ def _advice() -> dict:
     return {**ADVICE, "outcome": outcome}
 
 
+def _early_help() -> dict:
+    """R20: the council's own early help outcome, each names it its own way."""
+    outcome = next(
+        outcome.key
+        for outcome in current_policy().outcomes
+        if outcome.effect == OutcomeEffect.EARLY_HELP
+    )
+    return {
+        "level": 2,
+        "outcome": outcome,
+        "rationale": "Needs help with routines: Team Around the Family.",
+    }
+
+
 def seed_council(now: dt.datetime | None = None) -> Council:
     """Every state a page or the API can show, made the way the front door makes it."""
     now = now or timezone.now()
@@ -335,6 +349,16 @@ def seed_council(now: dt.datetime | None = None) -> Council:
         **TRANSFER,
     )
 
+    # Routed to early help (R20), for the early help worker to take.
+    helped = recorded("early_help", at=days_ago)
+    council.decisions["early_help"] = record_decision(
+        contact=helped,
+        child=helped.children.first(),
+        by=manager,
+        now=days_ago + dt.timedelta(hours=1),
+        **_early_help(),
+    )
+
     # Escalations (R42): one open about a decision, one a partner raised and resolved.
     council.escalations["open"] = open_escalation(
         contact=decided,
@@ -426,6 +450,9 @@ def _seed_handoffs(council: Council, *, now: dt.datetime) -> None:
     council.handoffs["stopped"] = HandOff.objects.filter(
         contact=council.contacts["decided"], state=HandOff.State.DEAD
     ).first()  # type: ignore[assignment]  # the decided contact was handed off
+    # R20: the children routed to early help, one of them restricted (R45).
+    for key in ("early_help", "restricted_early_help"):
+        council.handoffs[key] = HandOff.objects.get(decision=council.decisions[key])
 
 
 def _seed_restricted(council: Council, *, now: dt.datetime, days_ago: dt.datetime) -> None:
@@ -487,6 +514,14 @@ def _seed_restricted(council: Council, *, now: dt.datetime, days_ago: dt.datetim
     )
     link_reported_person(reported=missing.children.get(), person=person, by=worker)
     council.contacts["restricted_missing"] = missing
+    # Routed to early help: the early help worker's list must say only whom to ask (R45).
+    council.decisions["restricted_early_help"] = record_decision(
+        contact=missing,
+        child=missing.children.get(),
+        by=manager,
+        now=now - dt.timedelta(hours=8),
+        **_early_help(),
+    )
     # Police, asked in MASH, escalate it before the restriction: its page and the escalation
     # lists must then hide it as the contact is hidden (R45).
     council.escalations["restricted"] = open_escalation(

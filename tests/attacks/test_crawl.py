@@ -8,11 +8,11 @@ Each page is asked for with real ids from a council seeded in every state (tests
 by someone of every role, partner users of two agencies, a manager named on a restriction and
 no one signed in; each API route with a token of each kind of every one of them. The answer must
 be the status the permission matrix gives (403 for an action the role may not do), then 404 for
-an object the page's own selector does not find for that user (the contact and person pages say
-whom to ask instead: a 403), and never a 5xx. No answer shows the restricted child's family to
-anyone the restriction does not name, nor a member of the public who referred to a partner
-agency (R11). POSTs are checked the same way, each in a transaction rolled back afterwards, so
-the council is the same for every request.
+an object the page's own selector does not find for that user (the contact, person, escalation
+and early help pages say whom to ask instead: a 403), and never a 5xx. No answer shows the
+restricted child's family to anyone the restriction does not name, nor a member of the public
+who referred to a partner agency (R11). POSTs are checked the same way, each in a transaction
+rolled back afterwards, so the council is the same for every request.
 """
 
 from __future__ import annotations
@@ -54,6 +54,10 @@ from frontdoor.escalations.selectors import (
     restriction_hiding_escalation,
 )
 from frontdoor.handoffs.models import HandOff
+from frontdoor.handoffs.selectors import (
+    early_help_handoffs,
+    restriction_hiding_early_help_handoff,
+)
 from frontdoor.intake.models import Consultation
 from frontdoor.intake.selectors import (
     contacts_open_to_reports,
@@ -328,6 +332,7 @@ def _targets_by_route(council: Council) -> dict[str, list[Target]]:
         "intake:consultation_contact": each(council.consultations),
         "screening:follow_up_done": each(council.follow_ups),
         "handoffs:replay": each(council.handoffs),
+        "handoffs:early_help_handoff": each(council.handoffs),
     }
 
 
@@ -358,6 +363,8 @@ FINDERS: dict[str, Callable[[User], QuerySet]] = {
     "outbox:send_again": lambda user: Message.objects.all(),
     # Administrators send again any hand-off that stopped.
     "handoffs:replay": lambda user: HandOff.objects.all(),
+    # R20: the early help worker opens the hand-offs to the early help record.
+    "handoffs:early_help_handoff": early_help_handoffs,
     "accounts:two_factor_enrol": lambda user: EnrolmentLink.objects.filter(user=user),
 }
 DEFAULT_FINDER = contacts_visible_to  # every other page finds a contact by its reference
@@ -371,6 +378,8 @@ def _restriction_hiding(route: Route, user: User, target: Target):
         return restriction_hiding_person(user=user, person_id=target.values["pk"])
     if route.name == "escalations:detail":
         return restriction_hiding_escalation(user=user, pk=target.values["pk"])
+    if route.name == "handoffs:early_help_handoff":
+        return restriction_hiding_early_help_handoff(user=user, pk=target.values["pk"])
     return None
 
 
@@ -569,11 +578,13 @@ def _names_shown(text: str, who: str, route_name: str = "") -> list[str]:
     shown = []
     lowered = text.lower()
     # R45: only those the restriction names, and the administrators who manage restrictions
-    # and subject access on their own pages, see the restricted family's name.
+    # and subject access on their own pages, see the restricted family's name; and the case
+    # record, which pulls a restricted child's hand-off marked restricted (R44).
     if (
         RESTRICTED_NAME.lower() in lowered
         and who != "named_manager"
-        and route_name not in {"privacy:restrictions", "privacy:subject_access"}
+        and route_name
+        not in {"privacy:restrictions", "privacy:subject_access", "get /api/v1/handoffs"}
     ):
         shown.append(f"{RESTRICTED_NAME} (restricted)")
     # R11: a member of the public's identity never reaches another agency.
@@ -857,7 +868,8 @@ def crawl_operation(crawl: Crawl, method: str, path: str) -> Findings:
                         f"{where}: {answer.status}{answer.error}, the rule says {sorted(expected)}"
                     )
                 findings.names += [
-                    f"{where}: shows {name}" for name in _names_shown(answer.text, who)
+                    f"{where}: shows {name}"
+                    for name in _names_shown(answer.text, who, f"{method} {path}")
                 ]
     crawl.found[key] = findings
     return findings

@@ -364,3 +364,58 @@ def test_r45_an_escalation_about_a_restricted_record_says_whom_to_ask(
     assert rows[1][:3] == [raised.reference, "Restricted: ask The head of service", ""]
     client.force_login(manager)
     assert "Physical assault" in client.get(reverse("escalations:detail", args=[raised.pk])).text
+
+
+def test_r45_the_lists_show_a_restricted_escalation_as_whom_to_ask(
+    client, contact, make_contact, manager, police, service_manager, person_for, admin
+):
+    from frontdoor.privacy.restrictions import restrict
+
+    send(contact, manager, agencies=["police"])
+    child = contact.children.first()
+    hidden = open_escalation(
+        contact=contact, about=f"Physical assault on {child.first_name}.", by=police
+    )
+    other = make_contact()
+    send(other, manager, agencies=["police"])
+    shown = open_escalation(contact=other, about="The threshold was too high.", by=police)
+    restrict(
+        person=person_for(child),
+        allowed_users=[manager],
+        ask="The head of service",
+        reason="A family member works for the police.",
+        by=admin,
+    )
+    for user, name in ((service_manager, "escalations:list"), (police, "escalations:raised")):
+        client.force_login(user)
+        page = client.get(reverse(name)).content.decode()
+        # Counted, with its reference and whom to ask, and nothing of the record.
+        assert hidden.reference in page and "Restricted: ask The head of service" in page
+        assert contact.reference not in page and "Physical assault" not in page
+        assert shown.reference in page and other.reference in page
+        assert page.index(shown.reference) < page.index(hidden.reference)
+
+
+def test_r42_the_contacts_audit_trail_shows_the_meeting_and_the_escalation_about_it(
+    client, contact, manager, police
+):
+    from tests.mash.test_meetings import REQUIRED, schedule
+
+    send(contact, manager, agencies=["police"])
+    schedule(contact, manager, invitees=REQUIRED[:3], override_reason="Health on strike")
+    escalation = open_escalation(
+        contact=contact, about="The police think this meets s47.", by=police, now=days_ago(1)
+    )
+    client.force_login(manager)
+    page = client.get(reverse("intake:contact", args=[contact.reference])).content.decode()
+    trail = page[
+        page.index('id="audit-events"') : page.index("</table>", page.index("audit-events"))
+    ]
+    # What happened, then the reason as the reason: not the reason in place of what happened.
+    assert "Strategy meeting scheduled for " in trail
+    assert "without every agency that must attend" in trail
+    assert "Reason: Health on strike" in trail
+    assert "Meeting scheduled: Health on strike" not in trail
+    # The escalation about the contact is on the contact's trail, with what is disagreed with.
+    assert f"Escalation opened: {escalation.reference}" in trail
+    assert "What is disagreed with: The police think this meets s47." in trail

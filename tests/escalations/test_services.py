@@ -357,3 +357,24 @@ def test_r39_r45_a_meeting_about_a_restricted_child_is_not_open_to_a_partner(
         by=admin,
     )
     assert not meetings_open_to_escalation(police).filter(pk=meeting.pk).exists()
+
+
+def test_r42_a_discussion_in_the_minute_its_step_began_is_not_before_it(contact, police, manager):
+    send(contact, manager)
+    opened = OPENED.replace(second=42, microsecond=123)
+    escalation = open_escalation(contact=contact, about="This meets s47.", by=police, now=opened)
+    step_one = escalation.steps.get()
+    # The step's clock starts to the minute, as the discussion's time is typed in.
+    assert step_one.started_at == OPENED
+    # Typed in as 10:00, the minute the step began: not before it.
+    discuss(escalation, police, OPENED)
+    step_one.refresh_from_db()
+    step_two = escalation.steps.get(number=2)
+    assert step_one.ended_at == step_two.started_at == OPENED
+    # A time given with seconds is kept to the minute too, on both sides of the comparison.
+    escalation.refresh_from_db()
+    discuss(escalation, police, OPENED + dt.timedelta(minutes=5, seconds=30))
+    step_two.refresh_from_db()
+    step_three = escalation.steps.get(number=3)
+    assert step_two.ended_at == step_three.started_at == OPENED + dt.timedelta(minutes=5)
+    assert escalation.discussions.get(step=2).held_at == OPENED + dt.timedelta(minutes=5)

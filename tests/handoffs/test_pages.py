@@ -3,10 +3,14 @@ that fail and send them again."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
-from frontdoor.audit.models import AuditEvent
+from frontdoor.accounts.roles import Role
+from frontdoor.audit.models import AuditEvent, RecordView
+from frontdoor.errors import DomainError
 from frontdoor.handoffs import services
 from frontdoor.handoffs.models import DeliveryAttempt, HandOff
 from tests.screening.test_decisions import DECIDED, decide
@@ -127,3 +131,103 @@ def test_r45_a_restricted_childs_case_record_id_is_shown_to_no_one_else(
         reverse("people:person", args=[person.pk]),
     ):
         assert "123456" not in client.get(url).content.decode()
+
+
+def _early_help(contact, manager) -> HandOff:
+    decide(
+        contact,
+        contact.children.first(),
+        manager,
+        level=2,
+        outcome="early_help",
+        rationale="Needs support with routines: Team Around the Family.",
+    )
+    return HandOff.objects.get(contact=contact)
+
+
+def test_r20_the_home_page_leads_the_early_help_worker_to_the_children_routed_to_them(
+    client, make_user
+):
+    client.force_login(make_user(Role.EARLY_HELP_WORKER))
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("handoffs:early_help")}"' in page
+
+
+def test_r20_the_early_help_worker_sees_the_children_routed_to_early_help_and_takes_one(
+    client, make_contact, manager, make_user
+):
+    older, newer, assessed = make_contact(), make_contact(), make_contact()
+    first = _early_help(older, manager)
+    second = _early_help(newer, manager)
+    HandOff.objects.filter(pk=first.pk).update(created_at=first.created_at - dt.timedelta(hours=1))
+    decide(assessed, assessed.children.first(), manager)  # to social care's record
+    worker = make_user(Role.EARLY_HELP_WORKER)
+    client.force_login(worker)
+    page = client.get(reverse("handoffs:early_help")).content.decode()
+    assert assessed.reference not in page
+    assert page.index(newer.reference) < page.index(older.reference)
+    url = reverse("handoffs:early_help_handoff", args=[first.pk])
+    assert url in page
+    detail = client.get(url)
+    assert detail.status_code == 200
+    assert "Needs support with routines" in detail.content.decode()
+    assert RecordView.objects.filter(viewer=worker, target_id=str(older.pk)).exists()
+    refused = client.post(url, {"external_id": ""})
+    assert refused.status_code == 400
+    assert "Enter the child&#x27;s identifier in the early help record" in refused.content.decode()
+    response = client.post(url, {"external_id": "EHM-4471"})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert (first.state, first.external_id, first.accepted_by) == (
+        HandOff.State.ACCEPTED,
+        "EHM-4471",
+        worker,
+    )
+    assert AuditEvent.objects.filter(action="handoff.accepted", actor=worker).exists()
+    page = client.get(reverse("handoffs:early_help")).content.decode()
+    taken = page[page.index('id="taken"') :]
+    assert older.reference in taken and "EHM-4471" in taken
+    assert newer.reference not in taken
+    assert second.state != HandOff.State.ACCEPTED
+
+
+def test_r20_an_early_help_worker_cannot_take_a_hand_off_to_social_care(
+    contact, manager, make_user
+):
+    decide(contact, contact.children.first(), manager)
+    with pytest.raises(DomainError):
+        services.accept(
+            user=make_user(Role.EARLY_HELP_WORKER),
+            handoff=HandOff.objects.get(),
+            external_id="EHM-1",
+        )
+
+
+def test_r45_a_restricted_childs_early_help_hand_off_shows_only_whom_to_ask(
+    client, contact, manager, make_user, person_for, admin
+):
+    from frontdoor.privacy.restrictions import restrict
+
+    handoff = _early_help(contact, manager)
+    child = contact.children.first()
+    restrict(
+        person=person_for(child),
+        allowed_users=[manager],
+        ask="The early help team manager",
+        reason="A family member works in early help.",
+        by=admin,
+    )
+    client.force_login(make_user(Role.EARLY_HELP_WORKER))
+    page = client.get(reverse("handoffs:early_help")).content.decode()
+    assert f"Hand-off {handoff.pk}" in page
+    assert "Restricted: ask The early help team manager" in page
+    assert child.last_name not in page and contact.reference not in page
+    response = client.get(reverse("handoffs:early_help_handoff", args=[handoff.pk]))
+    assert response.status_code == 403
+    assert child.last_name not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.MASH_MANAGER, Role.PARTNER_AGENCY])
+def test_only_early_help_workers_open_the_early_help_page(client, make_user, role):
+    client.force_login(make_user(role))
+    assert client.get(reverse("handoffs:early_help")).status_code == 403

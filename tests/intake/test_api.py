@@ -153,10 +153,45 @@ def test_r2_a_staff_system_may_record_a_police_notification_received_earlier(api
     assert response.json()["status_secret"] is None  # staff-recorded: nothing for a referrer
 
 
-def test_a_partner_system_cannot_record_on_a_staff_channel(api):
+def test_a_partner_system_is_told_to_report_on_the_api_channel(api):
     response = api("contacts", submission_data(channel="telephone"))
     assert response.status_code == 403
-    assert response.json()["message"].startswith("You cannot record contacts")
+    assert response.json()["message"] == (
+        'Send your agency\'s reports with the channel "api": "telephone" is for children\'s '
+        "services staff, recording what reached them another way."
+    )
+    assert nothing_saved()
+
+
+def test_r2_the_polices_system_sends_a_police_notification_as_one(api, bearer):
+    received = (timezone.now() - dt.timedelta(hours=2)).replace(microsecond=0)
+    data = submission_data(channel="police_notification", received_at=received.isoformat())
+    police = {**bearer(Role.PARTNER_AGENCY), "HTTP_IDEMPOTENCY_KEY": "ppn-2026-0001"}
+    response = api("contacts", data, headers=police)
+    assert response.status_code == 201
+    report = Report.objects.get()
+    assert report.channel == Channel.POLICE_NOTIFICATION
+    assert report.recorded_by.agency_key == "police"
+    assert report.received_at == received
+    # As for its other reports, the police's system may follow the contact's progress.
+    assert response.json()["status_secret"]
+    again = api("contacts", data, headers=police)
+    assert again.status_code == 200
+    assert again.json()["status_secret"] == response.json()["status_secret"]
+
+
+def test_r2_another_agencys_system_cannot_send_a_police_notification(api, bearer):
+    data = submission_data(channel="police_notification")
+    health = bearer(Role.PARTNER_AGENCY)
+    from frontdoor.accounts.models import User
+
+    User.objects.filter(role=Role.PARTNER_AGENCY).update(agency_key="health")
+    response = api("contacts", data, headers=health)
+    assert response.status_code == 403
+    assert response.json()["message"] == (
+        'Send your agency\'s reports with the channel "api": "police_notification" is for the '
+        "police's own system."
+    )
     assert nothing_saved()
 
 

@@ -90,11 +90,17 @@ def test_a_submission_key_sent_again_with_other_content_is_refused():
 
 
 def test_staff_channels_need_a_role_that_records_contacts(make_user):
-    with pytest.raises(DomainError, match="You cannot record contacts"):
+    with pytest.raises(DomainError, match=r'Send your agency.s reports with the channel "api"'):
         record_contact(
             submission=make_submission(),
             channel=Channel.TELEPHONE,
             by=make_user(Role.PARTNER_AGENCY),
+        )
+    with pytest.raises(DomainError, match="You cannot record contacts"):
+        record_contact(
+            submission=make_submission(),
+            channel=Channel.TELEPHONE,
+            by=make_user(Role.EARLY_HELP_WORKER),
         )
     with pytest.raises(DomainError):
         record_contact(submission=make_submission(), channel=Channel.LETTER, by=None)

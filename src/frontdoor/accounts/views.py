@@ -29,6 +29,7 @@ ACTION_PAGES = {
     "tokens.manage": "accounts:tokens",
     "outbox.manage": "outbox:undelivered",
     "handoffs.manage": "handoffs:troubled",
+    "early_help.receive": "handoffs:early_help",
     "two_factor.issue_link": "accounts:enrolment_links",
     "contact.record": "intake:new",
     "inbox.view": "intake:inbox",

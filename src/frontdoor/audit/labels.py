@@ -76,3 +76,17 @@ ACTION_LABELS: dict[str, str] = {
 def action_label(action: str) -> str:
     """The words for audit action `action`: its label, or the key itself if it has none."""
     return ACTION_LABELS.get(action, action)
+
+
+# What the words an entry gives with it are, where they are not the reason for the action.
+REASON_LABELS: dict[str, str] = {
+    "escalation.opened": "What is disagreed with",
+    "escalation.escalated": "Agreed plan",
+    "escalation.resolved": "Agreed plan",
+    "meeting.recorded": "Plan of action",
+}
+
+
+def reason_label(action: str) -> str:
+    """The heading for the words entry `action` gave with it: "Reason" unless named here."""
+    return REASON_LABELS.get(action, "Reason")

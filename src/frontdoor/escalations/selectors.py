@@ -134,20 +134,30 @@ class Row:
     step: StepRecord | None
     overdue: bool
     due_at: dt.datetime | None
+    # Whom to ask about an escalation a restriction hides from the user (R45): the row then
+    # shows its reference and nothing else.
+    restricted_ask: str | None = None
 
 
-def escalations_raised_by(user) -> QuerySet[Escalation]:
-    """The escalations `user` raised: for a partner agency user, those their agency raised."""
-    visible = escalations_visible_to(user)
+def escalations_raised_by(user, *, restricted_rows: bool = False) -> QuerySet[Escalation]:
+    """The escalations `user` raised: for a partner agency user, those their agency raised.
+    `restricted_rows` as for `escalations_visible_to`."""
+    visible = escalations_visible_to(user, restricted_rows=restricted_rows)
     if _is_partner(user):
         return visible
     return visible.filter(raised_by=user)
 
 
 def escalation_list(*, user, now: dt.datetime, raised_only: bool = False) -> list[Row]:
-    """Open escalations first, the soonest due first; then the resolved, the latest first.
-    `raised_only`: only those the user (or a partner's agency) raised."""
-    chosen = escalations_raised_by(user) if raised_only else escalations_visible_to(user)
+    """Open escalations first, the soonest due first; then the resolved, the latest first; then
+    those a restriction hides from `user`, each only with whom to ask (R45), so that the list
+    counts every escalation and none vanishes. `raised_only`: only those the user (or a
+    partner's agency) raised."""
+    chosen = (
+        escalations_raised_by(user, restricted_rows=True)
+        if raised_only
+        else escalations_visible_to(user, restricted_rows=True)
+    )
     escalations = with_steps(
         chosen.annotate(
             open_first=Case(
@@ -159,6 +169,11 @@ def escalation_list(*, user, now: dt.datetime, raised_only: bool = False) -> lis
     ).order_by("open_first", "-raised_at", "-id")
     rows = []
     for escalation in escalations:
+        ask = getattr(escalation, "restricted_ask", None)  # annotated by the query
+        if ask is not None:
+            # Nothing of the restricted record, not even where it stands: whom to ask (R45).
+            rows.append(Row(escalation, None, False, None, restricted_ask=ask))
+            continue
         step = current_step(escalation)
         is_open = escalation.state == Escalation.State.OPEN
         due = step.due_at if step and is_open else None
@@ -167,6 +182,7 @@ def escalation_list(*, user, now: dt.datetime, raised_only: bool = False) -> lis
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     rows.sort(
         key=lambda row: (
+            row.restricted_ask is not None,
             row.escalation.state != Escalation.State.OPEN,
             row.due_at or far if row.escalation.state == Escalation.State.OPEN else far,
         )

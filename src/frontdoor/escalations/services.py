@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from frontdoor.accounts.models import User
@@ -22,7 +24,7 @@ from frontdoor.escalations.models import Discussion, Escalation, Method, Outcome
 from frontdoor.intake.models import Contact
 from frontdoor.mash.models import Meeting
 from frontdoor.outbox.services import queue_message
-from frontdoor.policy.clocks import LONDON, WorkingCalendar, start_clock
+from frontdoor.policy.clocks import LONDON, WorkingCalendar, start_clock, to_the_minute
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import Policy
 from frontdoor.policy.versions import current_policy_version
@@ -92,7 +94,9 @@ def _start_step(
     calendar: WorkingCalendar,
     start: dt.datetime,
 ) -> StepRecord:
-    """Enter step `number`; its own clock runs from `start` (R42: "within a further ...")."""
+    """Enter step `number`; its own clock runs from `start` (R42: "within a further ..."), to
+    the minute, as the discussions that end steps are given."""
+    start = to_the_minute(start)
     steps = steps_of(escalation, policy)
     step = steps[number - 1]
     deadline = start_clock(timescale=step.timescale, start=start, calendar=calendar)
@@ -206,6 +210,7 @@ def open_escalation(
         action="escalation.opened",
         target=escalation,
         changes={
+            "escalation": escalation.reference,
             "contact": contact.reference,
             "decision": decision.pk if decision else None,
             **({"meeting": meeting.pk} if meeting else {}),
@@ -247,7 +252,7 @@ def _check_discussion(
         raise DomainError(
             "The discussion cannot be in the future: record it once it is held.", field="held_on"
         )
-    if held_at < step.started_at:
+    if held_at < to_the_minute(step.started_at):
         raise DomainError(
             f"Step {step.number} began at "
             f"{step.started_at.astimezone(LONDON):%H:%M on %d %B %Y}: the discussion that "
@@ -303,6 +308,11 @@ def record_discussion(
             "raised it, the MASH and the service managers."
         )
     now = now or timezone.now()
+    # Times are to the minute, as the form gives them and as each step's clock starts: a
+    # discussion in the minute its step began is not before it, and the next step's clock
+    # runs from the same minute as this one stops.
+    if held_at.tzinfo is not None:
+        held_at = to_the_minute(held_at)
     expected = escalation.step if expected_step is None else expected_step
     escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
     # A resolved escalation was ended by the discussion at its step, so both cases are one:
@@ -363,6 +373,7 @@ def record_discussion(
         action="escalation.escalated" if next_step else "escalation.resolved",
         target=escalation,
         changes={
+            "escalation": escalation.reference,
             "step": step.number,
             "method": method,
             "outcome": outcome,
@@ -378,3 +389,14 @@ def record_discussion(
     if next_step:
         _tell_service_managers(escalation=escalation, step=next_step, opened=False)
     return record
+
+
+def contact_trail_targets(contact_id: int) -> Q:
+    """The audit entries of the escalations about a contact, for the contact's trail (R42)."""
+    # A subquery, the ids as the trail keeps them (text): no query of its own.
+    ids = (
+        Escalation.objects.filter(contact_id=contact_id)
+        .annotate(key=Cast("pk", CharField()))
+        .values("key")
+    )
+    return Q(target_type=Escalation._meta.label_lower, target_id__in=ids)

@@ -68,6 +68,10 @@ class HandOff(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     delivered_how = models.CharField(max_length=20, blank=True)  # "webhook" or "pull"
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # Who took it: the record system's account, or the early help worker who took it (R20).
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     external_id = models.CharField(max_length=100, blank=True)
 
     class Meta:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 
+from frontdoor.accounts.permissions import can
 from frontdoor.handoffs.models import HandOff
+from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
+from frontdoor.policy.registry import current_policy
+from frontdoor.policy.schema import OutcomeEffect
 
 # The hand-offs an administrator must look at: still failing, or stopped.
 TROUBLED = (HandOff.State.FAILING, HandOff.State.DEAD)
@@ -67,3 +71,48 @@ def troubled() -> QuerySet[HandOff]:
         .prefetch_related("deliveries")
         .order_by("state", "created_at", "id")  # "dead" sorts before "failing"
     )
+
+
+def early_help_handoffs(user, *, restricted_rows: bool = False) -> QuerySet[HandOff]:
+    """The hand-offs to the council's early help record, for the early help worker who takes
+    them (R20, R44): the children routed to early help, and the amendments when a decision
+    about them was revised. Those not yet taken come first, then the newest first.
+
+    A hand-off about a restricted person is left out unless `user` is named on the
+    restriction (R45). With `restricted_rows` it stays in, annotated with whom to ask
+    (`restricted_ask`, None when the user may open it), so the list counts it without naming
+    anyone.
+    """
+    system = current_policy().handoffs.record_system_for(OutcomeEffect.EARLY_HELP)
+    if system is None or not can(user, "early_help.receive"):
+        return HandOff.objects.none()
+    handoffs = (
+        HandOff.objects.filter(record_system=system.key)
+        .exclude(state=HandOff.State.REPLACED)
+        .select_related("child", "contact", "accepted_by")
+        .annotate(
+            taken=Case(
+                When(state=HandOff.State.ACCEPTED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("taken", "-created_at", "-id")
+    )
+    if restricted_rows:
+        return handoffs.annotate(restricted_ask=whom_to_ask(user, contact=OuterRef("contact")))
+    return handoffs.exclude(Exists(restrictions_hiding_contact(user, contact=OuterRef("contact"))))
+
+
+def restriction_hiding_early_help_handoff(*, user, pk: int):
+    """The restriction that keeps `user` out of an early help hand-off they could otherwise
+    open: one on a person in its contact (R45)."""
+    found = (
+        early_help_handoffs(user, restricted_rows=True)
+        .filter(pk=pk)
+        .values_list("contact_id", flat=True)
+        .first()
+    )
+    if found is None:
+        return None
+    return restrictions_hiding_contact(user, contact=found).first()

@@ -16,11 +16,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from frontdoor.accounts.permissions import require
+from frontdoor.accounts.permissions import can, require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.handoffs.models import HandOff, HandOffSequence
 from frontdoor.handoffs.payload import PAYLOAD_VERSION, build_payload
+from frontdoor.handoffs.selectors import early_help_handoffs
 from frontdoor.people.models import ExternalIdentifier, Person
 from frontdoor.policy.registry import current_loaded_policy
 from frontdoor.policy.schema import OutcomeEffect
@@ -255,8 +256,14 @@ def accept(
     """The record system took `handoff` as its `external_id` (R44): the child's person keeps it
     as an identifier in that record, as do the adults `people` names (front door person id to
     the record's id). Returns False when it was accepted so already; the same again is safe.
+
+    `user` is the record system's account, or an early help worker taking a child routed to
+    early help, having made the child's early help record (R20).
     """
-    require(user, "handoffs.receive")
+    if not can(user, "handoffs.receive"):
+        require(user, "early_help.receive")
+        if not early_help_handoffs(user).filter(pk=handoff.pk).exists():
+            raise DomainError(f"Hand-off {handoff.pk} is not one for early help that you may take.")
     now = now or timezone.now()
     handoff = HandOff.objects.select_for_update().get(pk=handoff.pk)
     external_id = external_id.strip()
@@ -302,8 +309,9 @@ def accept(
         mark_delivered(handoff, how="pull", at=now, by=user)
     handoff.state = HandOff.State.ACCEPTED
     handoff.accepted_at = now
+    handoff.accepted_by = user
     handoff.external_id = external_id
-    handoff.save(update_fields=["state", "accepted_at", "external_id"])
+    handoff.save(update_fields=["state", "accepted_at", "accepted_by", "external_id"])
     audit.record(
         actor=user,
         action="handoff.accepted",

@@ -1,17 +1,22 @@
-"""The administrators' page of hand-offs that fail to reach the case record, and replay (R44)."""
+"""The administrators' page of hand-offs that fail to reach the case record, and replay (R44);
+the early help worker's pages of the children routed to early help, to take each (R20)."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from frontdoor.accounts.access import SignedInRequest, allowed
+from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
-from frontdoor.handoffs import delivery, selectors
+from frontdoor.handoffs import delivery, selectors, services
+from frontdoor.handoffs.forms import TakeForm
 from frontdoor.handoffs.models import HandOff
+from frontdoor.handoffs.payload import HandOffPayload
 from frontdoor.intake.models import Contact
 from frontdoor.people.restrictions import contacts_hidden_from
+from frontdoor.people.views import restricted_page
 
 # The most hand-offs the page lists in each table.
 SHOWN = 200
@@ -50,3 +55,57 @@ def replay(request: SignedInRequest, pk: int) -> HttpResponse:
             request, f"Hand-off {handoff.pk} to {handoff.record_system_name} will be sent now."
         )
     return redirect("handoffs:troubled")
+
+
+@require_http_methods(["GET"])
+@allowed("early_help.receive")
+def early_help(request: SignedInRequest) -> HttpResponse:
+    """The children routed to early help: those not yet taken first, then the newest (R20). A
+    restricted person's hand-off shows only whom to ask (R45)."""
+    rows = list(selectors.early_help_handoffs(request.user, restricted_rows=True)[:SHOWN])
+    return render(
+        request,
+        "handoffs/early_help.html",
+        {
+            "waiting": [row for row in rows if row.state != HandOff.State.ACCEPTED],
+            "taken": [row for row in rows if row.state == HandOff.State.ACCEPTED],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("early_help.receive")
+def early_help_handoff(request: SignedInRequest, pk: int) -> HttpResponse:
+    """What was handed off to early help about one child, and taking it: the child's early help
+    record is made, and its identifier given (R20, R44)."""
+    handoff = selectors.early_help_handoffs(request.user).filter(pk=pk).first()
+    if handoff is None:
+        restriction = selectors.restriction_hiding_early_help_handoff(user=request.user, pk=pk)
+        if restriction is None:
+            raise Http404("No hand-off to early help has that number.")
+        return restricted_page(request, restriction)
+    form = TakeForm(request.POST or None)
+    if handoff.state != HandOff.State.ACCEPTED and form.is_valid():
+        try:
+            services.accept(
+                user=request.user, handoff=handoff, external_id=form.cleaned_data["external_id"]
+            )
+        except DomainError as error:
+            form.add_error("external_id", error.message)
+        else:
+            messages.success(
+                request, f"You took {handoff.child} as {form.cleaned_data['external_id']}."
+            )
+            return redirect("handoffs:early_help")
+    # R45: every view of a child's record is logged.
+    audit.record_view(viewer=request.user, target=handoff.contact, through="early help page")
+    return render(
+        request,
+        "handoffs/early_help_handoff.html",
+        {
+            "handoff": handoff,
+            "payload": HandOffPayload.model_validate(handoff.payload),
+            "form": form if handoff.state != HandOff.State.ACCEPTED else None,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -33,9 +33,10 @@ from frontdoor.schema_rules import NO_NUL, Matches, Message
 
 router = Router(tags=["contacts"])
 
-# A partner system's own reports arrive on the `api` channel; a staff system (the council's
-# telephony or police notification gateway) may record on a staff channel when its token's user
-# may record contacts (`contact.record`, checked by the service). The online form is the form's.
+# A partner system's own reports arrive on the `api` channel, and the police's system may send
+# its police notifications as such (R2); a staff system (the council's telephony or police
+# notification gateway) may record on a staff channel when its token's user may record contacts
+# (`contact.record`). The service checks both. The online form is the form's.
 ApiChannel = Literal[
     "api", "telephone", "in_person", "letter", "email", "edt", "police_notification"
 ]

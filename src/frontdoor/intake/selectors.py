@@ -8,6 +8,7 @@ Each read loads what its page needs in a fixed number of queries, whatever the n
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from frontdoor.accounts.permissions import can
 from frontdoor.audit import selectors as audit_views
+from frontdoor.audit.labels import reason_label
 from frontdoor.audit.models import AuditEvent
 from frontdoor.intake.models import (
     Attachment,
@@ -189,12 +191,25 @@ def inbox_rows(contacts, now: dt.datetime) -> list[InboxRow]:
 
 @dataclass(frozen=True)
 class TrailEntry:
-    """One entry of a contact's audit trail as its page shows it: what was done, in words."""
+    """One entry of a contact's audit trail as its page shows it: what was done, in words, and
+    the words the entry gave with it (a reason, a plan), under their own heading."""
 
     at: dt.datetime
     actor_name: str
     what: str
     reason: str
+    reason_label: str = "Reason"
+
+
+# Apps above `intake` whose records are about a contact (an escalation of a disagreement about
+# it) add their entries to the contact's trail here, from their AppConfig.ready, so `intake`
+# imports none of them: each source gives, for a contact's id, a Q of the audit entries' targets.
+TRAIL_SOURCES: list[Callable[[int], Q]] = []
+
+
+def add_trail_source(source: Callable[[int], Q]) -> None:
+    if source not in TRAIL_SOURCES:
+        TRAIL_SOURCES.append(source)
 
 
 def _stage(key: object) -> str:
@@ -205,9 +220,33 @@ def _stage(key: object) -> str:
     )
 
 
+def _meeting_words(event: AuditEvent) -> str:
+    """A meeting arranged: which, for when, and whether without a required agency or later
+    than its timescale, as far as the entry recorded them (the reason is shown as the reason)."""
+    changes = event.changes or {}
+    words = f"{changes.get('kind_label') or 'Meeting'} scheduled"
+    when = changes.get("scheduled_for")
+    if isinstance(when, str):
+        with contextlib.suppress(ValueError):
+            moment = dt.datetime.fromisoformat(when).astimezone(LONDON)
+            words += f" for {moment:%H:%M on %d %B %Y}"
+    if changes.get("without_required_agencies"):
+        words += ", without every agency that must attend"
+    if changes.get("later_than_timescale"):
+        words += ", later than its timescale"
+    return words
+
+
 def trail_words(event: AuditEvent) -> str:
     """What an entry of a contact's trail did, in words: a change of stage says from which
-    stage to which, as far as the entry recorded them (`changes["state"]`: [before, after])."""
+    stage to which, as far as the entry recorded them (`changes["state"]`: [before, after]);
+    a meeting arranged says which and when; an entry about another record (an escalation)
+    names it."""
+    if event.action == "meeting.scheduled":
+        return _meeting_words(event)
+    if event.target_type != Contact._meta.label_lower:
+        named = (event.changes or {}).get("escalation") or event.target_repr
+        return f"{event.label}: {named}" if named else event.label
     if event.action != "contact.state_changed":
         return event.label
     state = (event.changes or {}).get("state")
@@ -244,13 +283,18 @@ def contact_record(*, contact: Contact, now: dt.datetime | None = None) -> Conta
     adults = list(ReportedAdult.objects.filter(contact=contact).order_by("id"))
     consultation = Consultation.objects.filter(became_contact=contact).first()
     contact_type = Contact._meta.label_lower
+    about = Q(target_type=contact_type, target_id=str(contact.pk))
+    for source in TRAIL_SOURCES:
+        about |= source(contact.pk)
     events = [
         TrailEntry(
-            at=event.at, actor_name=event.actor_name, what=trail_words(event), reason=event.reason
+            at=event.at,
+            actor_name=event.actor_name,
+            what=trail_words(event),
+            reason=event.reason,
+            reason_label=reason_label(event.action),
         )
-        for event in AuditEvent.objects.filter(
-            target_type=contact_type, target_id=str(contact.pk)
-        ).order_by("at", "id")
+        for event in AuditEvent.objects.filter(about).order_by("at", "id")
     ]
     attachment_ids = [a.pk for report in reports for a in report.attachments.all()]
     # Views of the contact and of its documents (each download is logged on the document).

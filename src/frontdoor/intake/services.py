@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from frontdoor.accounts.models import User
-from frontdoor.accounts.permissions import require
+from frontdoor.accounts.permissions import PermissionDeniedError, require
+from frontdoor.accounts.roles import Role
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import (
@@ -75,15 +76,18 @@ def _secret_digest(secret: str, key: str | None = None) -> str:
     ).hexdigest()
 
 
-def _status_secret(channel: Channel, submission_key: str | None, key: str | None = None) -> str:
-    """The secret with which the sender of a report on a public channel checks its progress.
+def _status_secret(
+    channel: Channel, submission_key: str | None, key: str | None = None, *, by: User | None
+) -> str:
+    """The secret with which the sender of a report on a public channel, or a partner agency's
+    system on any channel it may send (the police's notifications), checks its progress.
 
     Under a submission key it is derived from the key (and the server's secret key), so a
     retry, sent because the first answer was lost, gets the same secret back with the same
     contact: the sender cannot tell whether it was the first. Only the sender can send under
     its key (API keys are the token user's own), and only with the same content (`_existing`).
     """
-    if channel not in PUBLIC_CHANNELS:
+    if channel not in PUBLIC_CHANNELS and not _is_partner(by):
         return ""
     if not submission_key:
         return secrets.token_urlsafe(12)
@@ -97,7 +101,7 @@ def _recorded_before(report: Report, submission_key: str | None) -> Recorded:
     """The answer to a submission recorded before: its contact, and the same secret when it
     can be made again (not for a report whose secret was drawn at random: then none)."""
     for key in _signing_keys():
-        secret = _status_secret(Channel(report.channel), submission_key, key)
+        secret = _status_secret(Channel(report.channel), submission_key, key, by=report.recorded_by)
         if secret and constant_time_compare(_secret_digest(secret, key), report.status_secret_hash):
             return Recorded(
                 contact=report.contact, report=report, created=False, status_secret=secret
@@ -346,12 +350,42 @@ def _expectant_parents_added(submission: Submission, received_at: dt.datetime) -
     }
 
 
+def _is_partner(by: User | None) -> bool:
+    return getattr(by, "role", None) == Role.PARTNER_AGENCY
+
+
 def _check_channel(channel: Channel, by: User | None) -> None:
     # The online form is the public's, with no sign-in; a partner system's token acts with its
     # user's role, as the pages do (R45); every other channel is staff recording a contact.
     if channel == Channel.ONLINE_FORM:
         return
-    require(by, "contact.report" if channel == Channel.API else "contact.record")
+    if channel == Channel.API:
+        require(by, "contact.report")
+        return
+    if _is_partner(by):
+        # R2: a police notification is the police's own report, so the police's system may send
+        # one as it is; any other agency, and any other channel, is the partner's own report.
+        kind = _agency_kind(getattr(by, "agency_key", ""))
+        if channel == Channel.POLICE_NOTIFICATION and kind == "police":
+            require(by, "contact.report")
+            return
+        sender = (
+            "the police's own system"
+            if channel == Channel.POLICE_NOTIFICATION
+            else "children's services staff, recording what reached them another way"
+        )
+        raise PermissionDeniedError(
+            f'Send your agency\'s reports with the channel "api": "{channel.value}" is for '
+            f"{sender}."
+        )
+    require(by, "contact.record")
+
+
+def _agency_kind(agency_key: str) -> str:
+    try:
+        return current_loaded_policy().policy.agency(agency_key).kind
+    except KeyError:
+        return ""
 
 
 def _check_consent_reason(submission: Submission) -> None:
@@ -465,7 +499,7 @@ def _record_new_contact(
     # audit entry are written together (one statement on PostgreSQL): see `NewRows`.
     rows = NewRows(user=_acting_user(by), at=timezone.now())
     rows.add([contact])
-    status_secret = _status_secret(channel, submission_key)
+    status_secret = _status_secret(channel, submission_key, by=by)
     report, _ = _add_report(
         rows,
         contact=contact,
@@ -521,7 +555,7 @@ def attach_report(
             raise DomainError(
                 f"Contact {contact.reference} is closed: record a new contact instead."
             )
-        status_secret = _status_secret(channel, submission_key)
+        status_secret = _status_secret(channel, submission_key, by=by)
         rows = NewRows(user=_acting_user(by), at=timezone.now())
         report, accounts = _add_report(
             rows,

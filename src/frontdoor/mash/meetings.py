@@ -25,7 +25,7 @@ from frontdoor.mash.models import (
     RagReview,
 )
 from frontdoor.outbox.services import queue_message
-from frontdoor.policy.clocks import LONDON, start_clock
+from frontdoor.policy.clocks import LONDON, start_clock, to_the_minute
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy, Rag, TimescaleKey
 from frontdoor.policy.versions import current_policy_version
@@ -59,10 +59,6 @@ class Invitee:
     agency_key: str
     name: str
     role: str = ""
-
-
-def _to_the_minute(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(second=0, microsecond=0)
 
 
 def _when(moment: dt.datetime) -> str:
@@ -253,7 +249,10 @@ def schedule_meeting(
         target=contact,
         changes={
             "kind": kind,
+            "kind_label": meeting.get_kind_display(),
             "scheduled_for": scheduled_for.isoformat(),
+            **({"without_required_agencies": True} if meeting.override_reason else {}),
+            **({"later_than_timescale": True} if meeting.late_reason else {}),
             "invited": [invitee.agency_key or invitee.name for invitee in invitees],
             **({"concerns_identified_at": clock_start.isoformat()} if clock_start else {}),
             **(
@@ -316,7 +315,7 @@ def record_meeting(
     # A meeting set up by telephone and entered here afterwards was planned before it was
     # entered: it may have been held from the time it was planned for.
     # Forms give times to the minute: a time in the same minute is not before.
-    earliest = _to_the_minute(min(meeting.scheduled_at, meeting.scheduled_for))
+    earliest = to_the_minute(min(meeting.scheduled_at, meeting.scheduled_for))
     if held_at < earliest:
         raise DomainError(
             f"The meeting was arranged at {_when(meeting.scheduled_at)} for "
@@ -325,7 +324,7 @@ def record_meeting(
         )
     if meeting.kind == Meeting.Kind.STRATEGY_MEETING:
         concerns_at = concerns_identified_at(meeting.contact, meeting.scheduled_at)
-        if held_at < _to_the_minute(concerns_at):
+        if held_at < to_the_minute(concerns_at):
             raise DomainError(
                 f"Child-protection concerns were recorded at {_when(concerns_at)}: the strategy "
                 "meeting cannot have been held before that."

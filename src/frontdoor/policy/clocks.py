@@ -233,6 +233,12 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last_day))
 
 
+def to_the_minute(moment: dt.datetime) -> dt.datetime:
+    """`moment` without its seconds: how forms give times, so how a time typed in is compared
+    with one the front door noted itself."""
+    return moment.replace(second=0, microsecond=0)
+
+
 def london_datetime(day: dt.date, at: dt.time) -> dt.datetime:
     """A date and a wall-clock time typed in London, as an aware datetime."""
     return dt.datetime.combine(day, at, tzinfo=LONDON)

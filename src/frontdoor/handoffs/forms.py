@@ -1,0 +1,16 @@
+"""The early help worker's form: taking a child routed to early help (R20, R44)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from frontdoor.screening.forms import GovukForm
+
+
+class TakeForm(GovukForm):
+    external_id = forms.CharField(
+        label="The child's identifier in the early help record",
+        help_text="Make the child's early help record first, then give its identifier here.",
+        error_messages={"required": "Enter the child's identifier in the early help record"},
+        max_length=100,
+    )
