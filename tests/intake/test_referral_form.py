@@ -1006,3 +1006,40 @@ def test_r12_the_staff_form_asks_the_consent_question_in_the_same_words():
     assert "parents_agree" not in staff.fields
     consent = flatten(questions.consent_questions(current_policy()))[0]
     assert staff.fields["consent"].label == consent.label
+
+
+# Every page of the form, with and without errors, passes the crawl's HTML checks.
+
+_PAGES_WITH_ERRORS = {
+    "danger": {},
+    "who": {},
+    "referrer": {"name": ""},
+    "child_add": {"unborn": "no", "date_of_birth-day": "31", "date_of_birth-month": "2"},
+    "adult_add": {"date_of_birth-year": "3000"},
+    "worry": {},
+    "safety": {"immediate_protection_needed": "maybe"},
+    "household": {"domestic_abuse": "maybe"},
+    "consent": {"consent": "not_sought"},
+    "level": {},
+}
+
+
+def test_every_page_of_the_form_passes_the_html_checks_with_and_without_errors(client):
+    from tests.attacks.html_checks import page_problems, policy_keys
+
+    keys = policy_keys(current_policy())
+    journey = professional_with_siblings_and_unborn(client)
+    problems = {}
+    for name in (*_PAGES_WITH_ERRORS, "children", "adults", "documents", "check"):
+        problems[name] = page_problems(
+            client.get(url(name, journey)).content.decode(), policy_keys=keys
+        )
+    for name, data in _PAGES_WITH_ERRORS.items():
+        response = post(client, url(name, journey), data, expect=400)
+        problems[f"{name} with errors"] = page_problems(response.content.decode(), policy_keys=keys)
+    fresh = start(client)
+    post(client, url("danger", fresh), {"danger": "no"})
+    response = client.post(url("check", fresh))
+    assert response.status_code == 400
+    problems["check with errors"] = page_problems(response.content.decode(), policy_keys=keys)
+    assert {name: found for name, found in problems.items() if found} == {}

@@ -989,3 +989,24 @@ def test_r12_an_earlier_report_keeps_its_separate_answer_on_whether_the_parents_
     Report.objects.filter(pk=report.pk).update(parents_agree="yes")
     body = unescape(signed_in.get(_contact_url(contact)).content.decode())
     assert "Asked separately" not in body
+
+
+def test_the_staff_contact_form_passes_the_html_checks_with_and_without_errors(signed_in):
+    from frontdoor.policy.registry import current_policy
+    from tests.attacks.html_checks import page_problems, policy_keys
+
+    keys = policy_keys(current_policy())
+    page = signed_in.get(NEW).content.decode()
+    assert page_problems(page, policy_keys=keys) == []
+    assert not re.search(r">\s*R\d{1,2}\s*<", page)  # a hint that is only a rule's number
+    wrong = contact_form_data(
+        consent="not_sought",
+        worry="",
+        child_0_postcode="nowhere",
+        adult_0_date_of_birth_year="3000",
+    )
+    for data in (wrong, {"submission_key": secrets.token_urlsafe(24)}):
+        response = signed_in.post(NEW, data)
+        assert error_summary(response)
+        assert page_problems(response.content.decode(), policy_keys=keys) == []
+    assert not Contact.objects.exists()

@@ -693,3 +693,21 @@ def test_a_correction_on_a_closed_contact_is_made_to_the_person_record_too(
     person.refresh_from_db()
     assert (person.ethnicity, person.address) == ("White British", "2 Example Road")
     assert person.address_reported_at is not None  # an older report will not move him back
+
+
+def test_the_correction_page_offering_the_person_record_passes_the_html_checks(
+    client, officer, contact, linked
+):
+    from frontdoor.policy.registry import current_policy
+    from tests.attacks.html_checks import page_problems, policy_keys
+
+    child, _ = linked
+    keys = policy_keys(current_policy())
+    client.force_login(officer)
+    url = _reported_url(contact, "child", child)
+    assert page_problems(client.get(url).content.decode(), policy_keys=keys) == []
+    response = _post(client, url, **{**_current(child), "reason": ""}, also_person="on")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page_problems(page, policy_keys=keys) == []
+    assert _ticked(page)  # what was chosen stays chosen
