@@ -145,7 +145,6 @@ def professional_with_siblings_and_unborn(client: Client, *, worry: str = "Bruis
             "child_location": "At school",
             "immediate_protection_needed": "no",
             "parents_aware": "yes",
-            "parents_agree": "no",
         },
     )
     post(client, url("household", journey), {"domestic_abuse": "yes", "mental_illness": "unknown"})
@@ -960,3 +959,87 @@ def test_r30_a_professional_asks_to_be_told_by_text_and_agrees_to_it(client):
     )
     check = client.get(url("check", journey)).content.decode()
     assert "By text message" in check
+
+
+def test_r12_the_form_asks_once_whether_the_parents_agree_on_the_consent_page(client):
+    journey = start(client)
+    asked = [
+        question.name
+        for page_questions in (questions.WORRY, questions.SAFETY, questions.HOUSEHOLD)
+        for question in flatten(page_questions)
+    ]
+    assert "parents_agree" not in asked
+    safety = html.unescape(client.get(url("safety", journey)).content.decode())
+    assert "agree" not in safety
+    consent = html.unescape(client.get(url("consent", journey)).content.decode())
+    assert "Have the parents or carers agreed to this referral being made?" in consent
+
+
+def test_r12_the_consent_answer_is_the_one_stored_and_shown_to_check(client):
+    journey = professional_with_siblings_and_unborn(client)
+    post(client, url("consent", journey), {"consent": "refused"})
+    check = html.unescape(client.get(url("check", journey)).content.decode())
+    assert "No, they have refused" in check
+    assert "agree to this referral?" not in check
+
+    submit(client, journey)
+
+    report = Report.objects.get()
+    assert (report.consent, report.parents_agree) == ("refused", "no")
+
+
+def test_r12_a_referral_begun_when_safety_asked_it_too_sends_the_consent_answer(client):
+    journey = professional_with_siblings_and_unborn(client)
+    session = client.session
+    session[f"refer:{journey}"]["concern"]["parents_agree"] = "yes"
+    session.save()
+    post(client, url("consent", journey), {"consent": "refused"})
+
+    assert submit(client, journey)["Location"] == url("confirmation", journey)
+
+    report = Report.objects.get()
+    assert (report.consent, report.parents_agree) == ("refused", "no")
+
+
+def test_r12_the_staff_form_asks_the_consent_question_in_the_same_words():
+    staff = ReportForm()
+    assert "parents_agree" not in staff.fields
+    consent = flatten(questions.consent_questions(current_policy()))[0]
+    assert staff.fields["consent"].label == consent.label
+
+
+# Every page of the form, with and without errors, passes the crawl's HTML checks.
+
+_PAGES_WITH_ERRORS = {
+    "danger": {},
+    "who": {},
+    "referrer": {"name": ""},
+    "child_add": {"unborn": "no", "date_of_birth-day": "31", "date_of_birth-month": "2"},
+    "adult_add": {"date_of_birth-year": "3000"},
+    "worry": {},
+    "safety": {"immediate_protection_needed": "maybe"},
+    "household": {"domestic_abuse": "maybe"},
+    "consent": {"consent": "not_sought"},
+    "level": {},
+}
+
+
+def test_every_page_of_the_form_passes_the_html_checks_with_and_without_errors(client):
+    from tests.attacks.html_checks import page_problems, policy_keys
+
+    keys = policy_keys(current_policy())
+    journey = professional_with_siblings_and_unborn(client)
+    problems = {}
+    for name in (*_PAGES_WITH_ERRORS, "children", "adults", "documents", "check"):
+        problems[name] = page_problems(
+            client.get(url(name, journey)).content.decode(), policy_keys=keys
+        )
+    for name, data in _PAGES_WITH_ERRORS.items():
+        response = post(client, url(name, journey), data, expect=400)
+        problems[f"{name} with errors"] = page_problems(response.content.decode(), policy_keys=keys)
+    fresh = start(client)
+    post(client, url("danger", fresh), {"danger": "no"})
+    response = client.post(url("check", fresh))
+    assert response.status_code == 400
+    problems["check with errors"] = page_problems(response.content.decode(), policy_keys=keys)
+    assert {name: found for name, found in problems.items() if found} == {}

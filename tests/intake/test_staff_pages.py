@@ -964,3 +964,49 @@ def test_an_adults_date_of_birth_example_is_an_adults(signed_in):
     page = signed_in.post(NEW, contact_form_data(add_adult="1")).content.decode()
     adult = page.split('name="adult_0_first_name"', 1)[1].split("adult_0_gender", 1)[0]
     assert example in adult and "27 3 2026" not in adult
+
+
+def test_r12_the_staff_form_asks_whether_the_parents_agree_once_as_consent(signed_in):
+    page = unescape(signed_in.get(NEW).content.decode())
+    assert "Do the parents agree" not in page
+    assert page.count("Have the parents or carers agreed to this referral being made?") == 1
+
+    signed_in.post(NEW, contact_form_data(consent="refused", parents_agree="yes"))
+
+    report = Report.objects.get()
+    assert (report.consent, report.parents_agree) == ("refused", "no")
+
+
+def test_r12_an_earlier_report_keeps_its_separate_answer_on_whether_the_parents_agree(signed_in):
+    contact = _recorded()
+    report = contact.reports.get()
+    Report.objects.filter(pk=report.pk).update(parents_agree="no")  # asked on both pages then
+
+    body = unescape(signed_in.get(_contact_url(contact)).content.decode())
+
+    assert "Asked separately whether the parents agree, the referrer answered: No" in body
+    assert Report.objects.get(pk=report.pk).parents_agree == "no"
+    Report.objects.filter(pk=report.pk).update(parents_agree="yes")
+    body = unescape(signed_in.get(_contact_url(contact)).content.decode())
+    assert "Asked separately" not in body
+
+
+def test_the_staff_contact_form_passes_the_html_checks_with_and_without_errors(signed_in):
+    from frontdoor.policy.registry import current_policy
+    from tests.attacks.html_checks import page_problems, policy_keys
+
+    keys = policy_keys(current_policy())
+    page = signed_in.get(NEW).content.decode()
+    assert page_problems(page, policy_keys=keys) == []
+    assert not re.search(r">\s*R\d{1,2}\s*<", page)  # a hint that is only a rule's number
+    wrong = contact_form_data(
+        consent="not_sought",
+        worry="",
+        child_0_postcode="nowhere",
+        adult_0_date_of_birth_year="3000",
+    )
+    for data in (wrong, {"submission_key": secrets.token_urlsafe(24)}):
+        response = signed_in.post(NEW, data)
+        assert error_summary(response)
+        assert page_problems(response.content.decode(), policy_keys=keys) == []
+    assert not Contact.objects.exists()

@@ -180,3 +180,14 @@ def test_r30_an_email_needs_an_address():
 
 def test_r30_an_anonymous_referrer_cannot_ask_to_be_told():
     assert "referrer" in problems(referrer={"type": "anonymous", "feedback_by": "email"})
+
+
+def test_r12_whether_the_parents_agree_if_still_sent_must_say_what_consent_says():
+    concern = {**submission_data()["concern"], "parents_agree": "no"}
+    assert problems(concern=concern) == {
+        "concern.parents_agree": (
+            "Whether the parents agree must say what consent says: give it as consent"
+        )
+    }
+    agreeing = {**concern, "parents_agree": "yes"}
+    assert Submission.model_validate(submission_data(concern=agreeing)).consent.consent == "given"

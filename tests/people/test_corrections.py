@@ -481,3 +481,233 @@ def test_an_empty_detail_is_shown_in_words_in_old_and_new_corrections(
         ("Ethnicity", "Not recorded"),
         ("First language", "Not recorded"),
     ]
+
+
+# A correction on the contact, made to the linked person record too.
+
+ALSO = "Also correct Ellis Examplechild's person record"
+
+
+@pytest.fixture
+def linked(contact, worker):
+    """Ellis as the contact reported him, linked to a person record made from the report."""
+    from frontdoor.screening.linking import create_person_from
+
+    child = contact.children.get(first_name="Ellis")
+    person = create_person_from(reported=child, by=worker)
+    child.refresh_from_db()
+    return child, person
+
+
+def _ticked(page: str) -> bool:
+    box = page.split('name="also_person"')[1].split(">")[0]
+    return " checked" in box
+
+
+def test_a_correction_on_the_contact_is_made_to_the_linked_person_record_too(
+    client, officer, contact, linked
+):
+    child, person = linked
+    client.force_login(officer)
+    url = _reported_url(contact, "child", child)
+    page = html.unescape(client.get(url).content.decode())
+    assert ALSO in page and _ticked(page)  # the two said the same: ticked
+    assert RecordView.objects.filter(viewer=officer, target_id=str(person.pk)).exists()
+    born = dt.date(2015, 2, 3)
+
+    response = _post(
+        client,
+        url,
+        **{**_current(child), "date_of_birth": born, "nhs_number": NHS_NUMBER},
+        also_person="on",
+    )
+
+    assert response.status_code == 302, response.content.decode()
+    child.refresh_from_db()
+    person.refresh_from_db()
+    assert (child.date_of_birth, child.nhs_number) == (born, NHS_NUMBER)
+    assert (person.date_of_birth, person.nhs_number) == (born, NHS_NUMBER)
+    rows = corrections_of(person)
+    assert sorted((c.field, c.before, c.after, c.reason, c.corrected_by) for c in rows) == [
+        ("date_of_birth", "2 March 2015", "3 February 2015", REASON, officer),
+        ("nhs_number", "Not recorded", NHS_NUMBER, REASON, officer),
+    ]
+    assert {c.field for c in corrections_of(child)} == {"date_of_birth", "nhs_number"}
+    events = AuditEvent.objects.filter(action="details.corrected")
+    assert sorted((e.target_type, e.target_id, e.reason) for e in events) == [
+        ("intake.reportedchild", str(child.pk), REASON),
+        ("people.person", str(person.pk), REASON),
+    ]
+    assert events.get(target_type="people.person").changes["date_of_birth"] == {
+        "before": "2015-03-02",
+        "after": "2015-02-03",
+    }
+    latest = person.history.order_by("-history_date").first()
+    assert latest.history_user == officer and REASON in latest.history_change_reason
+    banner = html.unescape(client.get(response["Location"]).content.decode())
+    assert (
+        "Also corrected on Ellis Examplechild's person record: NHS number, date of birth" in banner
+    )
+
+
+def test_the_person_record_is_left_as_it_is_when_the_box_is_unticked(
+    client, officer, contact, linked
+):
+    child, person = linked
+    client.force_login(officer)
+    response = _post(
+        client, _reported_url(contact, "child", child), **{**_current(child), "first_name": "Elis"}
+    )
+    assert response.status_code == 302
+    child.refresh_from_db()
+    person.refresh_from_db()
+    assert (child.first_name, person.first_name) == ("Elis", "Ellis")
+    assert not corrections_of(person).exists()
+
+
+def test_the_box_is_unticked_and_names_what_differs_when_the_person_record_says_otherwise(
+    client, officer, contact, linked
+):
+    child, person = linked
+    correct_details(record=person, by=officer, details={"gender": "female"}, reason=REASON)
+    client.force_login(officer)
+    page = html.unescape(client.get(_reported_url(contact, "child", child)).content.decode())
+    assert ALSO in page and not _ticked(page)
+    assert "The person record gives a different gender from the contact" in page
+
+
+def test_a_child_not_linked_to_a_person_record_is_offered_no_box(client, officer, contact):
+    child = contact.children.get(first_name="Ellis")
+    sex = child.sex
+    client.force_login(officer)
+    page = client.get(_reported_url(contact, "child", child)).content.decode()
+    assert "also_person" not in page
+    with pytest.raises(DomainError, match="not linked to a person record"):
+        correct_details(
+            record=child, by=officer, details={"sex": "male"}, reason=REASON, also_person=True
+        )
+    child.refresh_from_db()
+    assert child.sex == sex and not Correction.objects.exists()
+
+
+def test_both_records_are_corrected_or_neither(officer, contact, linked):
+    child, _ = linked
+    PersonFactory(nhs_number=NHS_NUMBER)  # another child's record holds the number
+    with pytest.raises(DomainError, match="already on the record of person"):
+        correct_details(
+            record=child,
+            by=officer,
+            details={"nhs_number": NHS_NUMBER},
+            reason=REASON,
+            also_person=True,
+        )
+    child.refresh_from_db()
+    assert child.nhs_number == "" and not Correction.objects.exists()
+    assert not AuditEvent.objects.filter(action="details.corrected").exists()
+
+
+def test_a_person_record_changed_since_the_page_opened_is_not_corrected_over(
+    client, officer, worker, contact, linked
+):
+    child, person = linked
+    client.force_login(officer)
+    url = _reported_url(contact, "child", child)
+    page = client.get(url).content.decode()
+    seen = page.split('name="seen" value="')[1].split('"')[0]
+    person_seen = page.split('name="person_seen" value="')[1].split('"')[0]
+    correct_details(record=person, by=worker, details={"first_name": "Elliot"}, reason=REASON)
+
+    response = _post(
+        client,
+        url,
+        **{**_current(child), "first_name": "Elis"},
+        also_person="on",
+        seen=seen,
+        person_seen=person_seen,
+    )
+
+    assert response.status_code == 400
+    assert "Someone else corrected the details" in html.unescape(response.content.decode())
+    child.refresh_from_db()
+    person.refresh_from_db()
+    assert (child.first_name, person.first_name) == ("Ellis", "Elliot")
+
+
+def test_a_restricted_person_record_is_corrected_from_the_contact_only_by_those_named(
+    client, contact, officer, worker, admin, linked
+):
+    child, person = linked
+    restrict(person=person, allowed_users=[worker], ask="Head of Service", reason="Staff", by=admin)
+    with pytest.raises(PermissionDeniedError, match="restricted"):
+        correct_details(
+            record=child, by=officer, details={"sex": "male"}, reason=REASON, also_person=True
+        )
+    client.force_login(officer)
+    assert client.get(_reported_url(contact, "child", child)).status_code == 404
+    assert not Correction.objects.exists()
+
+    client.force_login(worker)
+    response = _post(
+        client,
+        _reported_url(contact, "child", child),
+        **{**_current(child), "sex": "male"},
+        also_person="on",
+    )
+
+    assert response.status_code == 302
+    child.refresh_from_db()
+    person.refresh_from_db()
+    assert (child.sex, person.sex) == ("male", "male")
+    assert corrections_of(person).get().corrected_by == worker
+
+
+def test_a_correction_on_a_closed_contact_is_made_to_the_person_record_too(
+    contact, officer, manager, linked
+):
+    from frontdoor.screening.decisions import complete_follow_up
+    from frontdoor.screening.models import Decision, FollowUp
+    from frontdoor.screening.transitions import close_contact
+    from tests.screening.test_decisions import decide
+
+    child, person = linked
+    for reported in contact.children.all():
+        decide(contact, reported, manager, level=1, outcome="information_and_advice")
+    for follow_up in FollowUp.objects.filter(done_at__isnull=True):
+        complete_follow_up(follow_up=follow_up, by=manager, note="Mum phoned")
+    close_contact(contact=contact, by=manager)
+    contact.refresh_from_db()
+    decisions_before = list(Decision.objects.order_by("id").values())
+    version = contact.version
+
+    correct_details(
+        record=child,
+        by=officer,
+        details={"ethnicity": "White British", "address": "2 Example Road"},
+        reason=REASON,
+        also_person=True,
+    )
+
+    contact.refresh_from_db()
+    assert contact.state == Contact.State.CLOSED and contact.version == version
+    assert list(Decision.objects.order_by("id").values()) == decisions_before
+    person.refresh_from_db()
+    assert (person.ethnicity, person.address) == ("White British", "2 Example Road")
+    assert person.address_reported_at is not None  # an older report will not move him back
+
+
+def test_the_correction_page_offering_the_person_record_passes_the_html_checks(
+    client, officer, contact, linked
+):
+    from frontdoor.policy.registry import current_policy
+    from tests.attacks.html_checks import page_problems, policy_keys
+
+    child, _ = linked
+    keys = policy_keys(current_policy())
+    client.force_login(officer)
+    url = _reported_url(contact, "child", child)
+    assert page_problems(client.get(url).content.decode(), policy_keys=keys) == []
+    response = _post(client, url, **{**_current(child), "reason": ""}, also_person="on")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page_problems(page, policy_keys=keys) == []
+    assert _ticked(page)  # what was chosen stays chosen

@@ -381,7 +381,6 @@ class _Generator:
             "child_location": "At school" if "school" in story.worry else "At home",
             "immediate_protection_needed": "yes" if story.immediate else "no",
             "parents_aware": rng.choice(("yes", "yes", "no", "unknown")),
-            "parents_agree": rng.choice(("yes", "no", "unknown")),
             "other_agencies": rng.choice(("", "School nurse", "Early Help worker", "CAMHS")),
         }
         if story.perpetrator and len(adults) > 1:

@@ -206,7 +206,6 @@ def _family(
                 "child_location": "At school",
                 "immediate_protection_needed": "yes" if immediate else "no",
                 "parents_aware": "yes",
-                "parents_agree": "yes",
                 **(concern_flags or {}),
             },
             "consent": {"consent": "given"},

@@ -229,7 +229,6 @@ def concern_fields(*, worry_label: str) -> dict[str, forms.Field]:
         "alleged_perpetrator": textarea("Alleged perpetrator"),
         "other_agencies": textarea("Other agencies involved"),
         "parents_aware": yes_no_unknown("Do the parents know about this contact?"),
-        "parents_agree": yes_no_unknown("Do the parents agree to it?"),
         "domestic_abuse": yes_no_unknown(asked.DOMESTIC_ABUSE),
         "mental_illness": yes_no_unknown(asked.MENTAL_ILLNESS),
         "substance_misuse": yes_no_unknown("Is the household affected by substance misuse?"),
@@ -241,12 +240,15 @@ def consent_fields() -> dict[str, forms.Field]:
     reasons = [(r.key, r.label) for r in current_policy().consent.not_sought_reasons]
     return {
         "consent": choice(
-            "Have those with parental responsibility consented?",
+            asked.CONSENT,
             Consent.choices,
             required_message="Select whether consent was given",
         ),
         "consent_not_sought_reason": choice(
-            "If consent was not sought, why not?", reasons, hint="R14"
+            "If consent was not sought, why not?",
+            reasons,
+            hint="Only when seeking consent would put someone at risk, harm an investigation "
+            "or delay enquiries",
         ),
         "consent_notes": textarea("Notes about consent"),
     }

@@ -58,6 +58,20 @@ class Consent(models.TextChoices):
     REFUSED = "refused", "Refused"
     NOT_SOUGHT = "not_sought", "Not sought"
 
+    @property
+    def parents_agree(self) -> YesNoUnknown:
+        """Whether the parents agree to the referral, as the consent answer says it: the one
+        question asked about it (R12). Reports made before it was asked once kept their own
+        answer (`Report.earlier_parents_agree`)."""
+        return _PARENTS_AGREE[self]
+
+
+_PARENTS_AGREE = {
+    Consent.GIVEN: YesNoUnknown.YES,
+    Consent.REFUSED: YesNoUnknown.NO,
+    Consent.NOT_SOUGHT: YesNoUnknown.UNKNOWN,
+}
+
 
 # R25, defined once: every page, figure and export asks these, never the fields themselves.
 #
@@ -253,6 +267,8 @@ class Report(models.Model):
     parents_aware = models.CharField(
         max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
     )
+    # Not asked any more: derived from `consent` (`Consent.parents_agree`), so the API's
+    # readers see one answer; a report made when the forms also asked it keeps that answer.
     parents_agree = models.CharField(
         max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
     )
@@ -291,6 +307,15 @@ class Report(models.Model):
     def __str__(self) -> str:
         when = f"{self.received_at:%Y-%m-%d %H:%M}"
         return f"{self.contact.reference}: {self.get_channel_display()} at {when}"
+
+    @property
+    def earlier_parents_agree(self) -> str:
+        """The answer to "Do the parents agree?" of a report made when the forms asked it
+        besides consent, shown when it says something other than the consent answer; blank
+        when it agrees (or the report was made after it was asked once)."""
+        if not self.consent or self.parents_agree == Consent(self.consent).parents_agree:
+            return ""
+        return self.get_parents_agree_display()
 
 
 class SearchKey(models.CharField):

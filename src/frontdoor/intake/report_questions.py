@@ -13,6 +13,7 @@ from frontdoor.people.forms import DISABILITIES, SEX
 
 __all__ = [
     "CHILD_LOCATION",
+    "CONSENT",
     "DISABILITIES",
     "DOMESTIC_ABUSE",
     "ETHNICITY",
@@ -52,3 +53,6 @@ MENTAL_ILLNESS = Asked("Is the household affected by mental illness?", choices=Y
 LEARNING_DIFFICULTIES = Asked(
     "Is the household affected by learning difficulties?", choices=YES_NO_UNKNOWN
 )
+
+# Consent (R12-R16): the one question about whether the parents agree to the referral.
+CONSENT = Asked("Have the parents or carers agreed to this referral being made?")

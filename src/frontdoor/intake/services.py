@@ -326,7 +326,8 @@ def _add_report(
         referrer_level_of_need=submission.referrer_level_of_need,
         summary=submission.summary,
         status_secret_hash=_secret_digest(status_secret) if status_secret else "",
-        **concern.model_dump(),
+        **concern.model_dump(exclude={"parents_agree"}),
+        parents_agree=consent.consent.parents_agree,
     )
     rows.add([report])
     children, adults = _people(contact=contact, report=report, submission=submission)

@@ -433,7 +433,15 @@ class Concern(Shape):
     alleged_perpetrator: LongText = ""
     other_agencies: LongText = ""
     parents_aware: YesNoUnknown = YesNoUnknown.UNKNOWN
-    parents_agree: YesNoUnknown = YesNoUnknown.UNKNOWN
+    # Whether the parents agree is asked once, as consent (R12): the forms do not ask it here.
+    # A partner system that still sends it is heard only when it says what consent says.
+    parents_agree: Annotated[
+        YesNoUnknown | None,
+        Field(
+            description="Give `consent.consent` instead; if sent, it must say the same.",
+            json_schema_extra={"deprecated": True},
+        ),
+    ] = None
     domestic_abuse: YesNoUnknown = YesNoUnknown.UNKNOWN
     mental_illness: YesNoUnknown = YesNoUnknown.UNKNOWN
     substance_misuse: YesNoUnknown = YesNoUnknown.UNKNOWN
@@ -492,6 +500,16 @@ class Submission(Shape):
     consent: ConsentGiven
     referrer_level_of_need: Annotated[int, Field(ge=1, le=4)] | None = None
     summary: LongText = ""
+
+    @model_validator(mode="after")
+    def _parents_agree_as_consent_says(self) -> Submission:
+        said = self.concern.parents_agree
+        if said is not None and said != self.consent.consent.parents_agree:
+            raise FieldError(
+                "concern.parents_agree",
+                "Whether the parents agree must say what consent says: give it as consent",
+            )
+        return self
 
 
 class FieldError(ValueError):

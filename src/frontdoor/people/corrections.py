@@ -14,6 +14,7 @@ with a person, and never imports them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -153,14 +154,95 @@ def correct_details(
     reason: str,
     seen: str = "",
     at: dt.datetime | None = None,
+    also_person: bool = False,
+    person_seen: str = "",
 ) -> list[Correction]:
     """Correct a person's or a reported child's or adult's details, keeping what they said (R45).
 
     Only the fields in `details` that differ from the record change; each keeps a `Correction`.
     No decision or state of any contact changes: a closed contact's data can be put right.
     `seen` is `details_digest` of the record as the page showed it, if it came from one.
+
+    With `also_person`, a reported child or adult's correction is made to the person record it
+    is linked to as well, with the same reason: each detail corrected on the contact that the
+    person record says otherwise, with its own `Correction` rows and audit entry (`person_seen`
+    is the person's `details_digest` as the page showed it). Both are made, or neither.
     """
     require(by, "records.correct")
+    at = at or timezone.now()
+    corrections, changed = _correct(
+        record=record, by=by, details=details, reason=reason, seen=seen, at=at
+    )
+    if also_person:
+        person = linked_person(record)
+        if person is None:
+            raise DomainError(
+                f"{record} is not linked to a person record: correct what the contact "
+                "recorded only."
+            )
+        person = _lock(person)
+        wanted = {
+            field: _for_person(field, after)
+            for field, (_, after) in changed.items()
+            if field in correctable_fields(person)
+        }
+        differing = {
+            field: value for field, value in wanted.items() if getattr(person, field) != value
+        }
+        if differing:
+            more, _ = _correct(
+                record=person, by=by, details=differing, reason=reason, seen=person_seen, at=at
+            )
+            corrections += more
+    return corrections
+
+
+def linked_person(record: Model) -> Person | None:
+    """The person record a reported child or adult is linked to; none for a person itself."""
+    return None if isinstance(record, Person) else _person_of(record)
+
+
+def differs_from_person(record: Model) -> list[str]:
+    """The details a reported child or adult gives otherwise than its person record, by their
+    labels: none when the two say the same (so a correction is, by default, made to both)."""
+    person = linked_person(record)
+    if person is None:
+        return []
+    return [
+        CORRECTABLE[field]
+        for field in correctable_fields(record)
+        if field in correctable_fields(person)
+        and _comparable(field, getattr(record, field)) != _comparable(field, getattr(person, field))
+    ]
+
+
+def _for_person(field: str, value: Any) -> Any:
+    # A reported child's sex or gender may be blank; a person's is then "not known", as when a
+    # person record is created from a report.
+    if field == "sex":
+        return value or Sex.NOT_KNOWN
+    if field == "gender":
+        return value or Gender.NOT_KNOWN
+    return value
+
+
+def _comparable(field: str, value: Any) -> Any:
+    # A postcode stored before postcodes were checked is compared as it is.
+    with contextlib.suppress(ValueError):
+        value = _for_person(field, _tidy(field, value))
+    return value.casefold() if isinstance(value, str) else value
+
+
+def _correct(
+    *,
+    record: Record,
+    by: User,
+    details: dict[str, Any],
+    reason: str,
+    seen: str,
+    at: dt.datetime,
+) -> tuple[list[Correction], dict[str, tuple[Any, Any]]]:
+    """One record's correction: its `Correction` rows and the fields changed (before, after)."""
     record = _lock(record)
     _check_may_see(record=record, by=by)
     if isinstance(record, Person) and record.merged_into_id:
@@ -176,7 +258,6 @@ def correct_details(
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Enter why you are correcting these details")
-    at = at or timezone.now()
 
     changed: dict[str, tuple[Any, Any]] = {}
     for field in correctable_fields(record):
@@ -243,7 +324,7 @@ def correct_details(
         reason=reason,
         at=at,
     )
-    return corrections
+    return corrections, changed
 
 
 def _expected(record: Model) -> dt.date | None:

@@ -7,8 +7,13 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from frontdoor.govuk_fields import Asked, checkboxes, choice, date, text, textarea
-from frontdoor.people.corrections import CORRECTABLE, correctable_fields, details_digest
+from frontdoor.govuk_fields import Asked, checkbox, checkboxes, choice, date, text, textarea
+from frontdoor.people.corrections import (
+    CORRECTABLE,
+    correctable_fields,
+    details_digest,
+    differs_from_person,
+)
 from frontdoor.people.models import (
     NHS_NUMBER_MESSAGE,
     DetailConflict,
@@ -65,8 +70,9 @@ class CorrectionForm(forms.Form):
     check digit. Only the details the record has are asked (an adult has no NHS number).
     """
 
-    def __init__(self, data=None, *, record, as_of: dt.date, **kwargs):
+    def __init__(self, data=None, *, record, as_of: dt.date, person=None, **kwargs):
         self.record = record
+        self.person = person  # the person record a reported child or adult is linked to
         self.as_of = as_of  # the day an expected date of birth is checked against
         fields = correctable_fields(record)
         initial = {name: getattr(record, name) for name in fields}
@@ -103,10 +109,30 @@ class CorrectionForm(forms.Form):
             hint="For example, the referrer mistyped the date of birth; the GP confirmed it.",
             required_message="Enter why you are correcting these details",
         )
+        if person is not None:
+            # Ticked when the person record says what the contact said: the mistake is likely
+            # on both. Otherwise the worker decides, told which details differ.
+            differing = differs_from_person(record)
+            self.fields["also_person"] = checkbox(
+                f"Also correct {person.name}'s person record",
+                hint=(
+                    "The person record gives a different "
+                    + ", ".join(label.lower() for label in differing)
+                    + " from the contact. Tick only if the person record is wrong too."
+                    if differing
+                    else "The person record says what the contact said. Untick to correct "
+                    "only what the contact recorded."
+                ),
+            )
+            self.initial["also_person"] = not differing
+            self.fields["person_seen"] = forms.CharField(required=False, widget=forms.HiddenInput)
+            self.initial["person_seen"] = details_digest(person)
 
     def detail_fields(self) -> list[forms.BoundField]:
         return [
-            self[name] for name in self.fields if name not in ("reason", "disabilities", "seen")
+            self[name]
+            for name in self.fields
+            if name not in ("reason", "disabilities", "seen", "also_person", "person_seen")
         ]
 
     def clean_date_of_birth(self):

@@ -54,7 +54,10 @@ def correction_page(
     """The correction page for one record, a person or a child or adult as a contact reported
     them: the details as they are, and why they change."""
     as_of = contact.received_at.astimezone(LONDON).date() if contact else timezone.localdate()
-    form = CorrectionForm(request.POST or None, record=record, as_of=as_of)
+    # A child or adult a contact reported, linked to a person record: the page offers to
+    # correct the person record too.
+    person = corrections.linked_person(record) if contact else None
+    form = CorrectionForm(request.POST or None, record=record, as_of=as_of, person=person)
     if request.method == "POST" and form.is_valid():
         try:
             done = corrections.correct_details(
@@ -63,16 +66,20 @@ def correction_page(
                 details=form.details(),
                 reason=form.cleaned_data["reason"],
                 seen=form.cleaned_data["seen"],
+                also_person=bool(form.cleaned_data.get("also_person")),
+                person_seen=form.cleaned_data.get("person_seen", ""),
             )
-            changed = ", ".join(in_sentence(correction.label) for correction in reversed(done))
-            messages.success(request, f"Corrected for {record}: {changed}.")
+            messages.success(request, _corrected_banner(record, person, done))
             return redirect(back)
         except corrections.ChangedSinceOpened as error:
             # What was typed stays; the details as they are now are shown beside it, and saving
             # again is a deliberate choice made having seen them.
             data = request.POST.copy()
             data["seen"] = corrections.details_digest(record)
-            form = CorrectionForm(data, record=record, as_of=as_of)
+            if person is not None:
+                person.refresh_from_db()
+                data["person_seen"] = corrections.details_digest(person)
+            form = CorrectionForm(data, record=record, as_of=as_of, person=person)
             form.is_valid()
             form.add_error(None, error.message)
         except DomainError as error:
@@ -80,11 +87,19 @@ def correction_page(
     elif request.method == "GET":
         # R45: the page shows the record's details: a view of it.
         audit.record_view(viewer=request.user, target=record, through="correction page")
+        if person is not None:
+            # It also says whether the person record says the same.
+            audit.record_view(
+                viewer=request.user,
+                target=person,
+                through=f"correction page of contact {contact.reference}",
+            )
     return render(
         request,
         "people/correct.html",
         {
             "record": record,
+            "person": person,
             "contact": contact,
             "kind": kind,
             "form": form,
@@ -101,6 +116,20 @@ def correction_page(
         },
         status=400 if form.errors else 200,
     )
+
+
+def _corrected_banner(record, person, done) -> str:
+    """What was corrected, on the record and, if it was, on the person record too."""
+    on_record = [c for c in done if c.record_type == corrections.record_label(record)]
+    on_person = [c for c in done if c not in on_record]
+    said = f"Corrected for {record}: {_labels(on_record)}."
+    if person is not None and on_person:
+        said += f" Also corrected on {person.name}'s person record: {_labels(on_person)}."
+    return said
+
+
+def _labels(done) -> str:
+    return ", ".join(in_sentence(correction.label) for correction in reversed(done))
 
 
 @require_http_methods(["GET", "POST"])

@@ -278,13 +278,6 @@ SAFETY = (
         choices=YES_NO_UNKNOWN,
         inline=True,
     ),
-    Question(
-        "parents_agree",
-        "Do the parents or carers agree to this referral?",
-        kind="radios",
-        choices=YES_NO_UNKNOWN,
-        inline=True,
-    ),
 )
 
 HOUSEHOLD = (
@@ -309,7 +302,7 @@ def consent_questions(policy: Policy) -> tuple[Question, ...]:
     return (
         Question(
             "consent",
-            "Have the parents or carers agreed to this referral being made?",
+            asked.CONSENT.label,
             kind="radios",
             hint="Ask the people with parental responsibility for the child.",
             choices=(

@@ -762,7 +762,13 @@ def _submission_data(state: dict[str, Any]) -> dict[str, Any]:
         "referrer": state.get("referrer", {}),
         "children": state.get("children", []),
         "adults": state.get("adults", []),
-        "concern": state.get("concern", {}),
+        # A referral begun when the safety page also asked whether the parents agree: that
+        # answer is not sent, the consent page's is the one answer (R12).
+        "concern": {
+            name: value
+            for name, value in state.get("concern", {}).items()
+            if name != "parents_agree"
+        },
         "consent": state.get("consent", {}),
         "referrer_level_of_need": (state.get("level") or {}).get("referrer_level_of_need"),
         "summary": _phone_note(state),
