@@ -164,9 +164,7 @@ class AnnexA:
             self.problems.add(
                 kinds.BORN_AFTER_EVENT,
                 child=child,
-                detail=(
-                    f"born {child.date_of_birth:%d/%m/%Y}, listed on {on:%d/%m/%Y}"
-                ),
+                detail=(f"born {child.date_of_birth:%d/%m/%Y}, listed on {on:%d/%m/%Y}"),
             )
             age = None
         return [

@@ -21,7 +21,6 @@ from frontdoor import exports
 from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.govuk_fields import DateField
 from frontdoor.returns.annex_a import LISTS, build_annex_a, find_problems, sheets
-from frontdoor.returns.data_to_fix import shows_names
 from frontdoor.returns.cin_census import (
     DATA_TO_FIX_HEADER,
     build_census,
@@ -29,6 +28,7 @@ from frontdoor.returns.cin_census import (
     draft,
     write_census,
 )
+from frontdoor.returns.data_to_fix import shows_names
 
 LONGEST_PERIOD_DAYS = 366 * 2
 FIRST_CENSUS_YEAR = 2013  # referral sources are required from 1 April 2013 (DfE rule 8866)
