@@ -264,7 +264,21 @@ def test_an_end_date_alone_is_checked_against_the_default_start(client, make_use
     client.force_login(make_user(Role.PERFORMANCE_ANALYST))
     response = client.get("/dashboards/", {"end-day": "28", "end-month": "2", "end-year": "2020"})
     assert "The end date must be the same as or after the start date" in response.content.decode()
-    assert response.context["figures"].period.days == 28  # the default period is shown
+    assert response.context["figures"] is None  # not the default period's, as if the answer
+
+
+def test_a_bad_date_shows_the_error_and_no_figures(client, make_user, known_set):
+    client.force_login(make_user(Role.PERFORMANCE_ANALYST))
+    query = {**WEEK_QUERY, "start-month": "13"}
+    response = client.get("/dashboards/", query)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#id_start-day">The start date must be a real date</a>' in page
+    assert response.context["figures"] is None
+    assert "At a glance" not in page and "Contacts received from" not in page
+    assert 'name="start-month" type="text" inputmode="numeric" value="13"' in page  # kept
+    download = client.get("/dashboards/", {**query, "download": "channels", "format": "csv"})
+    assert download.status_code == 400
 
 
 def test_csv_download_parses_back_to_the_same_numbers(client, make_user, known_set):
