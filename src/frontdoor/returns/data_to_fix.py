@@ -142,15 +142,15 @@ class DataToFix:
         says what is wrong without naming the child (the item carries the name)."""
         url = fix_url(kind.fixed_at, child) if child is not None else ""
         # A referrer's problem is the contact's, however many children it names.
-        about_child = child is not None and kind.fixed_at is not FixedAt.REFERRER
+        about_child = kind.fixed_at is not FixedAt.REFERRER
         self._add(
             kind,
             Item(
                 reference=child.reference if child else "",
                 about=detail,
                 url=url,
-                child=child.key if about_child else "",
-                name=child.name if about_child else "",
+                child=child.key if child and about_child else "",
+                name=child.name if child and about_child else "",
             ),
         )
 
