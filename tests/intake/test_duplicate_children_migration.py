@@ -20,8 +20,8 @@ from frontdoor.screening.transitions import start_screening
 from tests.intake.factories import make_submission, submission_data
 from tests.screening.factories import ADVICE
 
-BEFORE = [("intake", "0012_feedback_and_further_accounts")]
-AFTER = [("intake", "0013_further_accounts_of_duplicates")]
+BEFORE = [("intake", "0013_reported_adult_further_account")]
+AFTER = [("intake", "0014_further_accounts_of_duplicates")]
 
 
 def _twice(by, *, first_name="Ellis"):

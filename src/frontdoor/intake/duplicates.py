@@ -2,7 +2,7 @@
 
 A further report of the same incident now adds a further account of a child the contact already
 has (`services.same_child`). Contacts recorded before that may hold the same child twice, both
-rows children in their own right. The data migration `0013_further_accounts_of_duplicates` makes
+rows children in their own right. The data migration `0014_further_accounts_of_duplicates` makes
 each later row an account of the first where that is safe; the `duplicate-children` command
 lists those it left, for a worker to put right.
 

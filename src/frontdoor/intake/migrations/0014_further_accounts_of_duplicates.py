@@ -71,7 +71,7 @@ def undo(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0012_feedback_and_further_accounts"),
+        ("intake", "0013_reported_adult_further_account"),
         ("screening", "0008_rag_choices"),
         ("mash", "0005_meeting_late_reason"),
     ]
