@@ -6,12 +6,20 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.accounts.roles import Role
 from frontdoor.audit.models import AuditEvent
 from frontdoor.errors import DomainError
-from frontdoor.intake.models import Channel, Contact, Report, ReportedChild, YesNoUnknown
+from frontdoor.intake.models import (
+    Channel,
+    Contact,
+    Report,
+    ReportedAdult,
+    ReportedChild,
+    YesNoUnknown,
+)
 from frontdoor.intake.services import (
     attach_report,
     consultation_to_contact,
@@ -306,6 +314,34 @@ def test_r3_the_written_referral_names_the_called_about_children_as_the_same_chi
         "name": "Ellis Examplechild",
         "differences": {"postcode": {"on_contact": "L21 7PQ", "given": "L20 1AA"}},
     }
+
+
+def test_r7_an_adult_named_again_by_a_further_report_is_the_same_adult(make_user, client):
+    contact = record_contact(submission=make_submission(), channel=Channel.ONLINE_FORM).contact
+    jo = contact.adults.get()
+    adults = [
+        {**submission_data()["adults"][0], "phone": "07700 900123"},
+        {"first_name": "Alex", "last_name": "Partner", "relationship_to_child": "Mum's partner"},
+    ]
+    further = attach_report(
+        contact=contact,
+        submission=make_submission(adults=adults),
+        channel=Channel.POLICE_NOTIFICATION,
+        by=make_user(Role.CONTACT_OFFICER),
+    )
+    # Jo once, and Alex, whom only the police name; the police's words about Jo are kept.
+    assert [a.first_name for a in contact.adults.all()] == ["Jo", "Alex"]
+    (account,) = jo.further_accounts
+    assert (account.report, account.phone) == (further.report, "07700 900123")
+    assert ReportedAdult.accounts.filter(contact=contact).count() == 3
+    event = AuditEvent.objects.get(action="contact.report_attached")
+    assert {"adult": jo.pk, "name": "Jo Examplechild", "differences": {}} in (
+        event.changes["further_accounts"]
+    )
+    client.force_login(make_user(Role.MASH_SOCIAL_WORKER))
+    page = client.get(reverse("intake:contact", args=[contact.reference])).content.decode()
+    assert page.count('<th scope="row" class="govuk-table__header">Jo Examplechild') == 1
+    assert ", as Jo Examplechild (Mother), 07700 900123.</span>" in page
 
 
 def test_r7_a_child_with_the_same_name_and_another_date_of_birth_is_another_child(make_user):

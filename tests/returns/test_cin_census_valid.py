@@ -58,3 +58,37 @@ def test_r46_a_child_referred_again_after_the_case_record_closed_files_with_no_d
     assert result.written, result.census.problems.lines()
     checked = validate(output, year=YEAR)
     assert re.search(r"^errors: 0$", checked.stdout, re.MULTILINE), checked.stdout
+
+
+def test_r31_annex_a_says_a_child_was_seen_where_the_council_sets_no_timescale(
+    year_of_contacts, manager
+):
+    """Sefton sets no timescale for seeing the child, yet records when the child is seen."""
+    from django.utils import timezone
+
+    from frontdoor.policy.registry import current_policy
+    from frontdoor.policy.schema import TimescaleKey
+    from frontdoor.returns.annex_a import UNKNOWN, YES, build_annex_a
+    from frontdoor.returns.cin_census import collection_period
+    from frontdoor.returns.selectors import child_key
+    from frontdoor.screening.decisions import complete_follow_up
+    from frontdoor.screening.models import FollowUp
+
+    year, _ = year_of_contacts
+    assert current_policy().timescale(TimescaleKey.CHILD_SEEN) is None
+    to_see = FollowUp.objects.filter(kind=FollowUp.Kind.CHILD_SEEN).select_related("decision")
+    seen = to_see[0]
+    not_yet = to_see.exclude(decision__child=seen.decision.child).first()
+    complete_follow_up(
+        follow_up=seen, by=manager, note="Seen at home.", now=seen.decision.decided_at
+    )
+    start, _ = collection_period(year)
+    annex = build_annex_a(start=start, end=timezone.localdate())
+    said = {row[0]: row[-5] for row in annex.rows(4)}
+
+    def key(follow_up: FollowUp) -> str:
+        child = follow_up.decision.child
+        return child_key(person_id=child.person_id, reported_child_id=child.pk)
+
+    assert said[key(seen)] == YES
+    assert said[key(not_yet)] == UNKNOWN

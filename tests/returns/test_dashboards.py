@@ -264,7 +264,21 @@ def test_an_end_date_alone_is_checked_against_the_default_start(client, make_use
     client.force_login(make_user(Role.PERFORMANCE_ANALYST))
     response = client.get("/dashboards/", {"end-day": "28", "end-month": "2", "end-year": "2020"})
     assert "The end date must be the same as or after the start date" in response.content.decode()
-    assert response.context["figures"].period.days == 28  # the default period is shown
+    assert response.context["figures"] is None  # not the default period's, as if the answer
+
+
+def test_a_bad_date_shows_the_error_and_no_figures(client, make_user, known_set):
+    client.force_login(make_user(Role.PERFORMANCE_ANALYST))
+    query = {**WEEK_QUERY, "start-month": "13"}
+    response = client.get("/dashboards/", query)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#id_start-day">The start date must be a real date</a>' in page
+    assert response.context["figures"] is None
+    assert "At a glance" not in page and "Contacts received from" not in page
+    assert 'name="start-month" type="text" inputmode="numeric" value="13"' in page  # kept
+    download = client.get("/dashboards/", {**query, "download": "channels", "format": "csv"})
+    assert download.status_code == 400
 
 
 def test_csv_download_parses_back_to_the_same_numbers(client, make_user, known_set):
@@ -304,9 +318,26 @@ def test_every_table_downloads_in_both_formats_with_the_pages_rows(client, make_
         assert len(rows) == len(table.rows) + 1, key
         as_xlsx = client.get("/dashboards/", {**WEEK_QUERY, "download": key, "format": "xlsx"})
         sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
-        assert [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)] == [
-            list(row) for row in table.rows
-        ], key
+        assert [
+            [value.date() if isinstance(value, dt.datetime) else value for value in row]
+            for row in sheet.iter_rows(min_row=2, values_only=True)
+        ] == [list(row) for row in table.rows], key
+
+
+def test_contacts_over_time_download_with_real_dates(client, make_user, known_set):
+    client.force_login(make_user(Role.PERFORMANCE_ANALYST))
+    query = {**WEEK_QUERY, "download": "volume"}
+    as_csv = client.get("/dashboards/", {**query, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(as_csv.content.decode())))
+    assert rows[0] == ["Day", "Contacts"]
+    assert rows[1:3] == [["2026-11-16", "0"], ["2026-11-17", "2"]]  # ISO dates
+    as_xlsx = client.get("/dashboards/", {**query, "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
+    day = sheet["A3"]
+    assert day.is_date and day.value.date() == dt.date(2026, 11, 17)
+    assert sheet["B3"].value == 2
+    page = client.get("/dashboards/", WEEK_QUERY).content.decode()
+    assert '<th scope="row" class="govuk-table__header">Tue 17 Nov 2026</th>' in page
 
 
 def test_an_unknown_table_or_format_is_not_found(client, make_user):

@@ -300,3 +300,25 @@ def test_the_commands_list_and_csv_give_each_items_link(record, tmp_path):
     assert f"    {correct}  Ellis Example" in printed
     (row,) = list(csv.DictReader(fix.open(encoding="utf-8")))
     assert (row["Problem"], row["Link"]) == ("child has no ethnicity recorded", correct)
+
+
+def test_r45_an_analyst_is_given_each_childs_id_not_their_name(record, client, make_user):
+    contact = record(
+        at=days_ago(3),
+        referrer=SCHOOL,
+        children=[child("Ellis", ethnicity="Other")],
+        decisions=[[ASSESS]],
+    )
+    key = f"R{contact.children.get().pk}"
+    query = {"return": "cin-census", "year": YEAR}
+    client.force_login(make_user(Role.MASH_MANAGER))
+    page = client.get(reverse("returns:returns"), query).content.decode()
+    assert "Ellis Example: “Other”" in page
+    client.force_login(make_user(Role.PERFORMANCE_ANALYST))
+    page = client.get(reverse("returns:returns"), query).content.decode()
+    assert f"{contact.reference}: {key}: “Other”" in page
+    assert "Ellis" not in page
+    download = client.get(reverse("returns:returns"), {**query, "download": "data-to-fix"})
+    rows = list(csv.DictReader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert rows and all("Ellis" not in row["Detail"] for row in rows)
+    assert f"{key}: “Other”" in {row["Detail"] for row in rows}

@@ -322,9 +322,10 @@ def test_r30_r31_lewisham_clocks_for_feedback_and_the_child_being_seen(contact, 
     assert feedback.due_at.astimezone(LONDON).date() == dt.date(2026, 11, 20)
 
 
-def test_r31_sefton_sets_no_child_seen_clock(contact, manager):
+def test_r31_sefton_sets_no_child_seen_clock_but_the_child_being_seen_is_recorded(contact, manager):
     decision = decide(contact, contact.children.first(), manager)
-    assert not FollowUp.objects.filter(decision=decision, kind=FollowUp.Kind.CHILD_SEEN).exists()
+    seen = FollowUp.objects.get(decision=decision, kind=FollowUp.Kind.CHILD_SEEN)
+    assert seen.due_at is None  # no timescale, yet Annex A reads when the child was seen
 
 
 def test_r17_a_transfer_records_what_was_sent_when_and_by_whom(contact, manager):

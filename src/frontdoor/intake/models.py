@@ -489,8 +489,22 @@ class ReportedChild(ReportedPerson):
         return ReportedChild.accounts.filter(account_of=self).select_related("report")
 
 
+class AdultsOfContacts(models.Manager["ReportedAdult"]):
+    """The adults contacts name: a further report's account of an adult its contact already
+    names (R7) is the same adult, so it is left out here, as `ChildrenOfContacts` leaves out a
+    child's further accounts. `ReportedAdult.accounts` reads every row."""
+
+    def get_queryset(self) -> models.QuerySet[ReportedAdult]:
+        return super().get_queryset().filter(account_of__isnull=True)
+
+
 class ReportedAdult(ReportedPerson):
-    """A household member or significant adult (R4)."""
+    """A household member or significant adult (R4).
+
+    A further report of the same incident (R7), or the written referral after a call (R3), that
+    names an adult the contact already has adds a further account of that adult, as for a child
+    (`intake.services.same_child`).
+    """
 
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="adults")
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="adults")
@@ -514,8 +528,15 @@ class ReportedAdult(ReportedPerson):
         on_delete=models.PROTECT,
         related_name="reported_as_adult",
     )
+    # R3, R7: this row is a further report's account of that adult of the same contact.
+    account_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     history = HistoricalRecords()
+
+    accounts = models.Manager["ReportedAdult"]()
+    objects = AdultsOfContacts()
 
     # A report gives an adult neither an NHS number nor an expected date of birth: these let
     # matching's scorer read an adult as it reads a child.
@@ -524,6 +545,8 @@ class ReportedAdult(ReportedPerson):
 
     class Meta:
         ordering = ["id"]
+        base_manager_name = "accounts"
+        default_manager_name = "objects"
         # Search (`frontdoor.search`): each kind of query is one index look-up.
         indexes = [
             models.Index(fields=["surname_key", "first_name_key"], name="reported_adult_surname"),
@@ -540,6 +563,11 @@ class ReportedAdult(ReportedPerson):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def further_accounts(self) -> models.QuerySet[ReportedAdult]:
+        """The further reports' accounts of this adult (R3, R7), each in its report's words."""
+        return ReportedAdult.accounts.filter(account_of=self).select_related("report")
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

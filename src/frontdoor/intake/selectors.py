@@ -281,6 +281,14 @@ def contact_record(*, contact: Contact, now: dt.datetime | None = None) -> Conta
     reports = list(contact.reports.select_related("recorded_by").prefetch_related("attachments"))
     children = list(ReportedChild.objects.filter(contact=contact).order_by("id"))
     adults = list(ReportedAdult.objects.filter(contact=contact).order_by("id"))
+    # R3, R7: what further reports said of each adult, in their own words, read in one query.
+    accounts = ReportedAdult.accounts.filter(contact=contact, account_of__isnull=False)
+    for adult in adults:
+        adult.accounts_given = []  # type: ignore[attr-defined]  # read by the contact page
+    by_pk = {adult.pk: adult for adult in adults}
+    for account in accounts.select_related("report").order_by("id"):
+        if account.account_of_id in by_pk:
+            by_pk[account.account_of_id].accounts_given.append(account)  # type: ignore[attr-defined]  # set above
     consultation = Consultation.objects.filter(became_contact=contact).first()
     contact_type = Contact._meta.label_lower
     about = Q(target_type=contact_type, target_id=str(contact.pk))

@@ -226,8 +226,9 @@ ACCOUNT_DETAILS = (
 )
 
 
-def same_child(one: ReportedChild, other: ReportedChild) -> bool:
-    """R3, R7: whether two reports of one incident name the same child.
+def same_child(one: ReportedChild | ReportedAdult, other: ReportedChild | ReportedAdult) -> bool:
+    """R3, R7: whether two reports of one incident name the same child (or the same adult: the
+    rule is the same, and an adult is never unborn).
 
     The same child is the same person, once screening has matched both to one; before matching,
     the same first name (or a known short form of it, `people.names.is_nickname_of`) and surname
@@ -236,7 +237,7 @@ def same_child(one: ReportedChild, other: ReportedChild) -> bool:
     """
     if one.person_id is not None and one.person_id == other.person_id:
         return True
-    if one.unborn != other.unborn:
+    if getattr(one, "unborn", False) != getattr(other, "unborn", False):
         return False
     if (one.date_of_birth, one.expected_date_of_birth) != (
         other.date_of_birth,
@@ -249,7 +250,9 @@ def same_child(one: ReportedChild, other: ReportedChild) -> bool:
     )
 
 
-def account_differences(child: ReportedChild, account: ReportedChild) -> dict[str, dict]:
+def account_differences(
+    child: ReportedChild | ReportedAdult, account: ReportedChild | ReportedAdult
+) -> dict[str, dict]:
     """The details a further account of `child` gives differently from it (R3, R7, R22).
 
     A detail one of them leaves blank is not a difference. Screening lists these as conflicts on
@@ -257,7 +260,8 @@ def account_differences(child: ReportedChild, account: ReportedChild) -> dict[st
     """
     differences = {}
     for name in ACCOUNT_DETAILS:
-        on_contact, given = getattr(child, name), getattr(account, name)
+        # An adult has no school: a detail only a child has is none of an adult's.
+        on_contact, given = getattr(child, name, ""), getattr(account, name, "")
         if on_contact in ("", None, "not_known") or given in ("", None, "not_known"):
             continue
         if isinstance(given, str) and fold(given) == fold(on_contact):
@@ -267,23 +271,30 @@ def account_differences(child: ReportedChild, account: ReportedChild) -> dict[st
     return differences
 
 
-def _further_accounts(contact: Contact, children: list[ReportedChild]) -> list[dict]:
-    """Make each of a further report's `children` the contact already has a further account of
-    that child (R3, R7); return, for the audit entry, which and how their details differ."""
-    existing = list(ReportedChild.objects.filter(contact=contact))
+def _further_accounts(
+    contact: Contact, people: list[ReportedChild] | list[ReportedAdult]
+) -> list[dict]:
+    """Make each of a further report's children (or adults) the contact already has a further
+    account of that child or adult (R3, R7); return, for the audit entry, which and how their
+    details differ."""
+    if not people:
+        return []
+    kind = "child" if isinstance(people[0], ReportedChild) else "adult"
+    model = type(people[0])
+    existing: list = list(model.objects.filter(contact=contact))
     accounts = []
-    for new in children:
-        child = next((c for c in existing if same_child(c, new)), None)
-        if child is None:
+    for new in people:
+        first = next((c for c in existing if same_child(c, new)), None)
+        if first is None:
             continue
-        existing.remove(child)  # one account per child from each report
-        new.account_of = child
-        new.person_id = child.person_id
+        existing.remove(first)  # one account per person from each report
+        new.account_of = first
+        new.person_id = first.person_id
         accounts.append(
             {
-                "child": child.pk,
-                "name": child.name,
-                "differences": account_differences(child, new),
+                kind: first.pk,
+                "name": first.name,
+                "differences": account_differences(first, new),
             }
         )
     return accounts
@@ -331,7 +342,11 @@ def _add_report(
     )
     rows.add([report])
     children, adults = _people(contact=contact, report=report, submission=submission)
-    accounts = _further_accounts(contact, children) if further else []
+    accounts = (
+        [*_further_accounts(contact, children), *_further_accounts(contact, adults)]
+        if further
+        else []
+    )
     rows.add(children)
     rows.add(adults)
     return report, accounts

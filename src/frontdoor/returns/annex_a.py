@@ -155,18 +155,16 @@ class AnnexA:
 
     def _child(self, child: ChildFacts, *, on: dt.date) -> Row:
         if not child.unborn and not child.sex:
-            self.problems.add(kinds.NO_SEX, child=child, detail=child.name)
+            self.problems.add(kinds.NO_SEX, child=child)
         if not child.unborn and child.date_of_birth is None:
-            self.problems.add(kinds.NO_DATE_OF_BIRTH, child=child, detail=child.name)
+            self.problems.add(kinds.NO_DATE_OF_BIRTH, child=child)
         age = age_in_years(born=child.date_of_birth, on=on)
         if child.date_of_birth and child.date_of_birth > on:
             # A birth after the event counted: a fault in the record, never a negative age.
             self.problems.add(
                 kinds.BORN_AFTER_EVENT,
                 child=child,
-                detail=(
-                    f"{child.name}: born {child.date_of_birth:%d/%m/%Y}, listed on {on:%d/%m/%Y}"
-                ),
+                detail=(f"born {child.date_of_birth:%d/%m/%Y}, listed on {on:%d/%m/%Y}"),
             )
             age = None
         return [
@@ -180,14 +178,14 @@ class AnnexA:
     def _ethnicity(self, child: ChildFacts) -> str:
         if not child.ethnicity:
             if not child.unborn:
-                self.problems.add(kinds.NO_ETHNICITY, child=child, detail=child.name)
+                self.problems.add(kinds.NO_ETHNICITY, child=child)
             return ofsted_ethnicity(NOT_OBTAINED)
         code = self._ethnicities.code_for(child.ethnicity)
         if code is None:
             self.problems.add(
                 kinds.UNMAPPED_ETHNICITY_LIST,
                 child=child,
-                detail=f"{child.name}: “{child.ethnicity}”",
+                detail=f"“{child.ethnicity}”",
             )
             return ""
         return ofsted_ethnicity(code)

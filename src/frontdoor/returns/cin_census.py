@@ -116,14 +116,14 @@ class Census:
 def _ethnicity(child: ChildFacts, ethnicities: Ethnicities, problems: DataToFix) -> str | None:
     if not child.ethnicity:
         if not child.unborn:  # nothing can be obtained before birth: NOBT is simply true
-            problems.add(kinds.NO_ETHNICITY, child=child, detail=child.name)
+            problems.add(kinds.NO_ETHNICITY, child=child)
         return NOT_OBTAINED
     code = ethnicities.code_for(child.ethnicity)
     if code is None:
         problems.add(
             kinds.UNMAPPED_ETHNICITY,
             child=child,
-            detail=f"{child.name}: “{child.ethnicity}”",
+            detail=f"“{child.ethnicity}”",
         )
     return code
 
@@ -198,7 +198,7 @@ def _close_from_case_record(
         episode.conference_on = spell.initial_conference_on
         episode.conference_not_required = spell.conference_not_required
         where = episode.referral.child
-        detail = f"{child.facts.name}: ended {spell.ended_on:%d/%m/%Y}" + (
+        detail = f"ended {spell.ended_on:%d/%m/%Y}" + (
             f"; import {spell.source_system} involvement {spell.external_id} again"
             if spell.external_id
             else ""
@@ -231,14 +231,14 @@ def _check_child(child: CensusChild, problems: DataToFix, *, reference_date: dt.
         problems.add(
             kinds.BORN_AFTER_REFERENCE_DATE,
             child=facts,
-            detail=f"{facts.name}: born {facts.date_of_birth:%d/%m/%Y}",
+            detail=f"born {facts.date_of_birth:%d/%m/%Y}",
         )
     expected = None if facts.date_of_birth else facts.expected_date_of_birth
     if expected is not None and not expected_date_in_range(expected, reference_date):
         problems.add(
             kinds.EXPECTED_DATE_OUT_OF_RANGE,
             child=facts,
-            detail=f"{facts.name}: expected {expected:%d/%m/%Y}",
+            detail=f"expected {expected:%d/%m/%Y}",
         )
     for episode in child.episodes:
         referral = episode.referral
@@ -251,7 +251,7 @@ def _check_child(child: CensusChild, problems: DataToFix, *, reference_date: dt.
             problems.add(
                 kinds.NO_PRIMARY_NEED,
                 child=where,
-                detail=f"{facts.name}, referred {referral.referred_on:%d/%m/%Y}",
+                detail=f"referred {referral.referred_on:%d/%m/%Y}",
             )
         if (
             facts.unborn
@@ -269,18 +269,18 @@ def _check_child(child: CensusChild, problems: DataToFix, *, reference_date: dt.
                 kinds.OVERLAPPING_EPISODES,
                 child=later.referral.child,
                 detail=(
-                    f"{facts.name}: referred {later.referral.referred_on:%d/%m/%Y}, earlier "
+                    f"referred {later.referral.referred_on:%d/%m/%Y}, earlier "
                     f"referral {earlier.referral.referred_on:%d/%m/%Y} "
                     f"({earlier.referral.child.reference}); import the social_care involvement "
                     f"that started on or after {earlier.referral.referred_on:%d/%m/%Y}"
                 ),
             )
     if not facts.unborn and not facts.sex:
-        problems.add(kinds.NO_SEX, child=facts, detail=facts.name)
+        problems.add(kinds.NO_SEX, child=facts)
     if not facts.unborn and facts.date_of_birth is None:
-        problems.add(kinds.NO_DATE_OF_BIRTH, child=facts, detail=facts.name)
+        problems.add(kinds.NO_DATE_OF_BIRTH, child=facts)
         if _upn_unknown(child, reference_date) == "UN1":
-            problems.add(kinds.UN1_GUESSED, child=facts, detail=facts.name)
+            problems.add(kinds.UN1_GUESSED, child=facts)
 
 
 def build_census(*, year: int, loaded: LoadedPolicy | None = None) -> Census:

@@ -91,12 +91,22 @@ def dashboards(request: SignedInRequest) -> HttpResponse:
         team_names=team_names,
         default=Period.last_weeks(today=now.astimezone(LONDON).date()),
     )
+    wanted, file_format = request.GET.get("download"), request.GET.get("format", "csv")
+    if filtering and not form.is_valid():
+        # No figures for a period or team asked for wrongly: the default period's numbers under
+        # the error would read as the answer to the question asked.
+        if wanted is not None:
+            return HttpResponse(
+                "Correct the period or team on the dashboards page, then download the table.",
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        return render(request, "returns/dashboards.html", {"form": form, "figures": None})
     period = _period(form)
-    team = form.cleaned_data.get("team", "") if filtering and form.is_valid() else ""
+    team = form.cleaned_data.get("team", "") if filtering else ""
     figures = dashboard(period=period, team=team, now=now)
     tables = figures.tables()
 
-    wanted, file_format = request.GET.get("download"), request.GET.get("format", "csv")
     if wanted is not None:
         if wanted not in tables or file_format not in exports.DASHBOARD_TABLE.formats:
             return HttpResponse(

@@ -109,6 +109,15 @@ class Bar:
 
     label: str
     count: int
+    # The day (or the first day of the week) a bar of contacts over time counts: its table's
+    # row holds the date itself, so a download has a date a spreadsheet can sort and sum by.
+    day: dt.date | None = None
+
+
+def day_label(day: dt.date) -> str:
+    """A day as the dashboards show it: "Tue 17 Nov 2026"."""
+    # strftime's %-d (no leading zero) is not portable: the day is written out instead.
+    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 @dataclass(frozen=True)
@@ -196,7 +205,15 @@ class Table:
     key: str
     title: str
     columns: tuple[str, ...]
-    rows: tuple[tuple[str | int | float | None, ...], ...]
+    rows: tuple[tuple[str | int | float | dt.date | None, ...], ...]
+
+    @property
+    def shown(self) -> tuple[tuple[str | int | float | None, ...], ...]:
+        """The rows as the page shows them: a date written out (`day_label`)."""
+        return tuple(
+            tuple(day_label(value) if isinstance(value, dt.date) else value for value in row)
+            for row in self.rows
+        )
 
 
 @dataclass(frozen=True)
@@ -319,7 +336,7 @@ def _bars_table(key: str, title: str, heading: str, bars: Sequence[Bar]) -> Tabl
         key=key,
         title=title,
         columns=(heading, "Contacts" if key not in {"rag"} else "Children"),
-        rows=tuple((bar.label, bar.count) for bar in bars),
+        rows=tuple((bar.day or bar.label, bar.count) for bar in bars),
     )
 
 
@@ -396,8 +413,7 @@ def _volume(period: Period, team: str) -> tuple[tuple[Bar, ...], bool]:
         day, step = period.first_day, dt.timedelta(days=1)
     bars = []
     while day <= period.last_day:
-        # strftime's %-d (no leading zero) is not portable: the day is written out instead.
-        bars.append(Bar(label=f"{day:%a} {day.day} {day:%b %Y}", count=counts.get(day, 0)))
+        bars.append(Bar(label=day_label(day), count=counts.get(day, 0), day=day))
         day += step
     return tuple(bars), by_week
 

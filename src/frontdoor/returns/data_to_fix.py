@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from django.urls import reverse
 
+from frontdoor.accounts.permissions import can
 from frontdoor.returns.selectors import ChildFacts
 
 
@@ -57,16 +58,41 @@ def fix_url(fixed_at: FixedAt, child: ChildFacts) -> str:
     return reverse("intake:contact", args=[child.reference])
 
 
+# Who is shown the children's names in the data to fix: staff who may find a child's record
+# by name. Others allowed the returns (a performance analyst) are given the contact's
+# reference and the child's id in the returns instead (docs/returns.md, "Data to fix").
+NAMES_SHOWN_WITH = "records.search"
+
+
+def shows_names(user) -> bool:
+    """Whether `user` is shown children's names in the data to fix, or only their ids."""
+    return can(user, NAMES_SHOWN_WITH)
+
+
 @dataclass(frozen=True)
 class Item:
     """One record to fix: which contact (and child), what is wrong, and the page to fix it."""
 
     reference: str
-    detail: str
+    about: str  # what is wrong, without the child's name: "born 01/02/2027"
     url: str = ""
     # The child's id in the returns (`selectors.child_key`): two children of one contact with
     # the same name are two things to fix, one child named twice in a list is one.
     child: str = ""
+    name: str = ""  # the child's name, for staff who may see it (`shows_names`)
+
+    @property
+    def detail(self) -> str:
+        """What is wrong, naming the child: "Ellis Example: born 01/02/2027"."""
+        return ": ".join(part for part in (self.name, self.about) if part)
+
+    @property
+    def identified(self) -> str:
+        """What is wrong, giving the child's id instead of the name: "R12: born 01/02/2027"."""
+        return ": ".join(part for part in (self.child, self.about) if part)
+
+    def described(self, *, names: bool) -> str:
+        return self.detail if names else self.identified
 
 
 @dataclass(frozen=True)
@@ -111,22 +137,25 @@ class DataToFix:
         self._groups: dict[str, Group] = {}
         self._seen: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
 
-    def add(self, kind: Kind, *, child: ChildFacts | None, detail: str) -> None:
-        """List `child`'s problem of `kind`, linked to the page where it is fixed."""
+    def add(self, kind: Kind, *, child: ChildFacts | None, detail: str = "") -> None:
+        """List `child`'s problem of `kind`, linked to the page where it is fixed; `detail`
+        says what is wrong without naming the child (the item carries the name)."""
         url = fix_url(kind.fixed_at, child) if child is not None else ""
+        # A referrer's problem is the contact's, however many children it names.
+        about_child = kind.fixed_at is not FixedAt.REFERRER
         self._add(
             kind,
             Item(
                 reference=child.reference if child else "",
-                detail=detail,
+                about=detail,
                 url=url,
-                # A referrer's problem is the contact's, however many children it names.
-                child=child.key if child and kind.fixed_at is not FixedAt.REFERRER else "",
+                child=child.key if child and about_child else "",
+                name=child.name if child and about_child else "",
             ),
         )
 
     def _add(self, kind: Kind, item: Item) -> None:
-        seen = (item.reference, item.child, item.detail)
+        seen = (item.reference, item.child, item.about)
         if seen in self._seen[kind.key]:
             return  # one child named twice in a list is one thing to fix
         self._seen[kind.key].add(seen)
@@ -147,16 +176,16 @@ class DataToFix:
                     kept._add(group.kind, item)
         return kept
 
-    def rows(self) -> list[list[str]]:
+    def rows(self, *, names: bool = True) -> list[list[str]]:
         """Every item, for the CSV of data to fix: what, where, the link to the page where it is
-        fixed, and how to fix it."""
+        fixed, and how to fix it; the child named, or (not `names`) given by id."""
         return [
             [
                 "Stops the file" if group.blocking else "Listed",
                 group.kind.one,
                 item.reference,
                 item.url,
-                item.detail,
+                item.described(names=names),
                 group.kind.how_to_fix,
             ]
             for group in self.groups

@@ -28,6 +28,7 @@ from frontdoor.returns.cin_census import (
     draft,
     write_census,
 )
+from frontdoor.returns.data_to_fix import shows_names
 
 LONGEST_PERIOD_DAYS = 366 * 2
 FIRST_CENSUS_YEAR = 2013  # referral sources are required from 1 April 2013 (DfE rule 8866)
@@ -121,7 +122,11 @@ def _census_download(request: SignedInRequest, year: int, *, as_draft: bool) -> 
         return render(
             request,
             "returns/census_blocked.html",
-            {"census": census, "problems": census.problems},
+            {
+                "census": census,
+                "problems": census.problems,
+                "names": shows_names(request.user),
+            },
             status=409,
         )
     buffer = io.BytesIO()
@@ -142,7 +147,7 @@ def _census_data_to_fix(request: SignedInRequest, year: int) -> HttpResponse:
     problems = build_census(year=year).problems
     rows = [
         [*row[:3], request.build_absolute_uri(row[3]) if row[3] else "", *row[4:]]
-        for row in problems.rows()
+        for row in problems.rows(names=shows_names(request.user))
     ]
     return exports.download(
         export=exports.DATA_TO_FIX,
@@ -170,7 +175,12 @@ def returns(request: SignedInRequest) -> HttpResponse:
     census_form = CensusForm(
         request.GET if which == "cin-census" else None, latest=latest, initial={"year": latest}
     )
-    context = {"annex_form": annex_form, "census_form": census_form, "lists": LISTS}
+    context = {
+        "annex_form": annex_form,
+        "census_form": census_form,
+        "lists": LISTS,
+        "names": shows_names(request.user),
+    }
     if which == "annex-a" and annex_form.is_valid():
         if download:
             return _annex_a_download(request, annex_form)

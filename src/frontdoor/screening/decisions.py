@@ -612,13 +612,15 @@ def _take_effect(
             due_at=meeting.due if meeting else None,
         )
     if effect in REFERRAL_EFFECTS:
+        # R31: the child is seen once an assessment is decided, and the returns read when
+        # (Annex A's "child seen"): recorded at every council, due by the council's timescale
+        # where it sets one (Sefton's documents set none).
         seen = start_clock(
             timescale=policy.timescale(TimescaleKey.CHILD_SEEN), start=now, calendar=calendar
         )
-        if seen:  # R31, where the council sets it
-            FollowUp.objects.create(
-                decision=decision, kind=FollowUp.Kind.CHILD_SEEN, due_at=seen.due
-            )
+        FollowUp.objects.create(
+            decision=decision, kind=FollowUp.Kind.CHILD_SEEN, due_at=seen.due if seen else None
+        )
     if effect == OutcomeEffect.ALLOCATED_WORKER:
         _pass_to_allocated_worker(contact=contact, summary=summary, decision=decision, now=now)
     if effect == OutcomeEffect.TRANSFER_TO_COUNCIL and transfer is not None:

@@ -17,6 +17,7 @@ person's page as a conflict, for a worker to resolve (`people.services.resolve_c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -275,11 +276,14 @@ def link_reported_person(*, reported: Reported, person: Person, by: User) -> Lin
 
 
 def _link_further_accounts(reported: Reported, person: Person, *, by: User) -> None:
-    """R3, R7: further reports' accounts of a child are of the same person as the child, and
-    what they give differently from the record is listed as a conflict, as for any report."""
-    if not isinstance(reported, ReportedChild):
-        return
-    for account in ReportedChild.accounts.filter(account_of=reported, person__isnull=True):
+    """R3, R7: further reports' accounts of a child or adult are of the same person, and what
+    they give differently from the record is listed as a conflict, as for any report."""
+    accounts: Iterable[Reported] = (
+        ReportedChild.accounts.filter(account_of=reported, person__isnull=True)
+        if isinstance(reported, ReportedChild)
+        else ReportedAdult.accounts.filter(account_of=reported, person__isnull=True)
+    )
+    for account in accounts:
         _link(account, person, by=by, what=_describe(account))
 
 
@@ -325,7 +329,7 @@ def _link(
     reported.person = person
     fields = ["person"]
     if same_as is not None:
-        reported.account_of = same_as  # type: ignore[union-attr]  # only children have accounts
+        reported.account_of = same_as
         fields.append("account_of")
     reported.save(update_fields=fields)
     # R22: each conflict waits on the person's page for a worker to resolve.
