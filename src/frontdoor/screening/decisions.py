@@ -33,6 +33,7 @@ from frontdoor.screening.checks import previous_referral_within
 from frontdoor.screening.consent import ChildConsent
 from frontdoor.screening.models import Decision, FollowUp, PrimaryNeed, Referral, Transfer
 from frontdoor.screening.police import PolicePosition
+from frontdoor.screening.protection import strategy_meeting_due
 from frontdoor.screening.selectors import ChildSummary, child_decision_view, outcome_with_effect
 from frontdoor.screening.transitions import after_decision
 from frontdoor.wording import in_sentence
@@ -602,13 +603,11 @@ def _take_effect(
             ),
         )
     if effect in PROTECTION_EFFECTS:
-        meeting = start_clock(
-            timescale=policy.timescale(TimescaleKey.STRATEGY_MEETING), start=now, calendar=calendar
-        )
+        # R40: due when the strategy meeting is, from the concerns first being identified.
         FollowUp.objects.create(
             decision=decision,
             kind=FollowUp.Kind.STRATEGY_DISCUSSION,
-            due_at=meeting.due if meeting else None,
+            due_at=strategy_meeting_due(contact=contact, loaded=loaded, now=now),
         )
     if effect in REFERRAL_EFFECTS:
         seen = start_clock(
