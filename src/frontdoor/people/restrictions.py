@@ -17,6 +17,13 @@ def restrictions_hiding_from(user) -> QuerySet[Restriction]:
     return Restriction.objects.filter(lifted_at__isnull=True).exclude(allowed_users=user)
 
 
+def person_hidden_from(user, *, person=None) -> Exists:
+    """True for rows whose person (by default the column `person_id`, or an OuterRef or id given
+    as `person`) is restricted from `user`: what hides a reported child or adult (R45)."""
+    person = OuterRef("person_id") if person is None else person
+    return Exists(restrictions_hiding_from(user).filter(person=person))
+
+
 def restriction_hiding_person(*, user, person_id: int) -> Restriction | None:
     """The restriction that keeps `user` out of a person's record, if one does."""
     return restrictions_hiding_from(user).filter(person_id=person_id).first()
