@@ -18,6 +18,7 @@ from django.utils import timezone
 from frontdoor.accounts.permissions import can
 from frontdoor.audit import selectors as audit_views
 from frontdoor.audit.models import AuditEvent
+from frontdoor.errors import DomainError
 from frontdoor.intake.models import (
     Attachment,
     Consultation,
@@ -29,7 +30,12 @@ from frontdoor.intake.models import (
     ReportedChild,
 )
 from frontdoor.people.models import Involvement, Person, Restriction
-from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
+from frontdoor.people.restrictions import (
+    restriction_hiding_person,
+    restrictions_hiding_contact,
+    whom_to_ask,
+    whom_to_ask_about_person,
+)
 from frontdoor.people.selectors import TimelineEntry, entries_from_other_apps, involvement_entries
 from frontdoor.policy.clocks import LONDON
 from frontdoor.wording import in_sentence
@@ -51,6 +57,45 @@ def contacts_visible_to(user, *, restricted_rows: bool = False) -> ContactQueryS
     if restricted_rows:
         return Contact.objects.annotate(restricted_ask=whom_to_ask(user))
     return Contact.objects.exclude(Exists(restrictions_hiding_contact(user)))
+
+
+def children_listed_for(user) -> QuerySet[ReportedChild]:
+    """Contacts' children as a list shows them to `user`: each restricted from them annotated
+    with whom to ask (`restricted_ask`, None when they may see the child), shown in place of
+    the child's name (R45). One subquery, no query per row."""
+    return ReportedChild.objects.annotate(restricted_ask=whom_to_ask_about_person(user))
+
+
+def children_hidden_from(user, *, contact: Contact) -> dict[int, str]:
+    """Of the children `contact` is about, those restricted from `user` (R45), with whom to ask:
+    a page or the API shows each only as "Restricted: ask ...", and nothing may be done for
+    them. The contact itself stays open while it has a child `user` may see."""
+    return dict(
+        ReportedChild.objects.filter(contact=contact)
+        .annotate(ask=whom_to_ask_about_person(user))
+        .filter(ask__isnull=False)
+        .order_by("id")
+        .values_list("id", "ask")
+    )
+
+
+def restriction_hiding_child(user, *, child: ReportedChild) -> Restriction | None:
+    """The restriction that keeps `user` from a child of a contact they may open, if one does:
+    a page for that child alone (findings, a decision, an enquiry) says whom to ask (R45)."""
+    if child.person_id is None:
+        return None
+    return restriction_hiding_person(user=user, person_id=child.person_id)
+
+
+def require_child_seen(user, *, child: ReportedChild) -> None:
+    """Refuse to act for a child restricted from `user` (R45): a decision, findings or an enquiry
+    for a child are made only by someone who may see the child."""
+    restriction = restriction_hiding_child(user, child=child)
+    if restriction is not None:
+        raise DomainError(
+            f"This child's record is restricted: ask {restriction.ask}. Only the staff named "
+            "on the restriction can act for this child."
+        )
 
 
 def restriction_hiding_contact(*, user, reference: str) -> Restriction | None:
@@ -111,9 +156,9 @@ def inbox(
         ),
         Prefetch(
             "children",
-            queryset=ReportedChild.objects.only(
-                "id", "contact_id", "first_name", "last_name", "unborn", "expected_date_of_birth"
-            ).order_by("id"),
+            queryset=children_listed_for(user)
+            .only("id", "contact_id", "first_name", "last_name", "unborn", "expected_date_of_birth")
+            .order_by("id"),
         ),
     )
 
@@ -228,13 +273,22 @@ class ContactRecord:
     seen: audit_views.Seen
     clock: Clock
     follow_up: str
+    # R45: whom to ask about each child of the contact restricted from the reader, in place of
+    # the child (they are not among `children`).
+    restricted_children: list[str]
 
 
-def contact_record(*, contact: Contact, now: dt.datetime | None = None) -> ContactRecord:
-    """A contact with every report, child, adult, document and its audit trail (R7, R10, R45)."""
+def contact_record(*, contact: Contact, user, now: dt.datetime | None = None) -> ContactRecord:
+    """A contact with every report, child, adult, document and its audit trail (R7, R10, R45);
+    a child restricted from `user` only as whom to ask."""
     now = now or timezone.now()
     reports = list(contact.reports.select_related("recorded_by").prefetch_related("attachments"))
-    children = list(ReportedChild.objects.filter(contact=contact).order_by("id"))
+    hidden = children_hidden_from(user, contact=contact)
+    children = [
+        child
+        for child in ReportedChild.objects.filter(contact=contact).order_by("id")
+        if child.pk not in hidden
+    ]
     adults = list(ReportedAdult.objects.filter(contact=contact).order_by("id"))
     consultation = Consultation.objects.filter(became_contact=contact).first()
     contact_type = Contact._meta.label_lower
@@ -262,6 +316,7 @@ def contact_record(*, contact: Contact, now: dt.datetime | None = None) -> Conta
         seen=seen,
         clock=progress_clock(contact, now),
         follow_up=follow_up_status(contact, now),
+        restricted_children=list(hidden.values()),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from frontdoor.people.models import Restriction
+from frontdoor.people.models import Person, Restriction
 
 
 def restrictions_hiding_from(user) -> QuerySet[Restriction]:
@@ -29,16 +29,38 @@ def restriction_hiding_person(*, user, person_id: int) -> Restriction | None:
     return restrictions_hiding_from(user).filter(person_id=person_id).first()
 
 
+def _reported_children():
+    """The children reported in contacts (intake's model), reached through the person they are
+    linked to: people sits below intake, so it does not import it."""
+    return Person._meta.get_field("reported_as_child").related_model._default_manager
+
+
 def restrictions_hiding_contact(user, *, contact=None) -> QuerySet[Restriction]:
-    """Restrictions hiding a contact from `user`: on any child or adult reported in it.
+    """Restrictions hiding a whole contact from `user` (R45).
+
+    A restriction applies to the restricted person. A contact is hidden when a restricted adult
+    is reported in it, or when every child it is about is restricted from `user`: a contact
+    about siblings stays open on the children `user` may see, the restricted child shown only
+    as whom to ask (`children_hidden_from`).
 
     `contact` is a contact's id, or by default an OuterRef, for an EXISTS against contacts.
     """
     contact = OuterRef("pk") if contact is None else contact
+    # One level further in, an outer reference reaches one level further out.
+    inner = OuterRef(contact) if isinstance(contact, OuterRef) else contact
+    child_seen = _reported_children().filter(contact=inner).exclude(person_hidden_from(user))
     return restrictions_hiding_from(user).filter(
-        Q(person__reported_as_child__contact=contact)
-        | Q(person__reported_as_adult__contact=contact)
+        Q(person__reported_as_adult__contact=contact)
+        | Q(~Exists(child_seen), person__reported_as_child__contact=contact)
     )
+
+
+def whom_to_ask_about_person(user, *, person=None) -> Subquery:
+    """Whom to ask about a person restricted from `user`, or None: an annotation on reported
+    children (by default their `person_id`), for a page showing a restricted child of a contact
+    it otherwise shows."""
+    person = OuterRef("person_id") if person is None else person
+    return Subquery(restrictions_hiding_from(user).filter(person=person).values("ask")[:1])
 
 
 def contacts_hidden_from(user, contacts: QuerySet) -> QuerySet:

@@ -21,6 +21,7 @@ from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError, StalePageError
 from frontdoor.intake.models import Contact, FeedbackBy, ReferrerType, Report, ReportedChild
+from frontdoor.intake.selectors import require_child_seen
 from frontdoor.outbox.models import Channel
 from frontdoor.outbox.services import queue_message
 from frontdoor.people.postcodes import authority_named
@@ -397,6 +398,8 @@ def record_decision(
         )
     if child.contact_id != contact.pk:
         raise DomainError(f"{child} is not part of contact {contact.reference}.")
+    # R45: nothing is done for a child by someone the child's restriction does not name.
+    require_child_seen(by, child=child)
     latest = Decision.objects.filter(child=child).order_by("-sequence").first()
     if latest is None and based_on != 0:
         raise StalePageError

@@ -29,7 +29,7 @@ from django.db.models import F, Prefetch, Q
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
-from frontdoor.intake.selectors import contacts_visible_to
+from frontdoor.intake.selectors import children_listed_for, contacts_visible_to
 from frontdoor.people.matching import MIN_SCORE, describe, name_keys, score
 from frontdoor.people.models import Person, swapped_day_and_month
 from frontdoor.people.names import fold
@@ -246,9 +246,9 @@ def _contacts(user, terms: Terms) -> tuple[list[Found], bool]:
         .prefetch_related(
             Prefetch(
                 "children",
-                queryset=ReportedChild.objects.only(
-                    "id", "contact_id", "first_name", "last_name", "unborn"
-                ).order_by("id"),
+                queryset=children_listed_for(user)
+                .only("id", "contact_id", "first_name", "last_name", "unborn")
+                .order_by("id"),
             )
         )
     )
