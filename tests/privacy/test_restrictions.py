@@ -257,3 +257,35 @@ def test_r45_the_api_reads_a_sibling_contact_without_the_restricted_child(
     assert [child["first_name"] for child in read["children"]] == ["Ellis"]
     assert read["restricted_children"] == [ASK]
     assert "Robin" not in response.content.decode()
+
+
+def test_r45_a_partner_answers_for_a_sibling_without_the_restricted_child(
+    contact, person_for, admin, worker, manager, make_user, client
+):
+    from frontdoor.mash import enquiries
+    from frontdoor.mash.enquiries import PersonAnswer
+    from tests.mash.test_enquiries import SENT
+
+    police = make_user(Role.PARTNER_AGENCY, agency_key="police")
+    ellis, robin = contact.children.order_by("id")
+    about_robin = enquiries.send_enquiry(
+        contact=contact,
+        child=robin,
+        by=manager,
+        rag="amber",
+        agencies=["police"],
+        reason="Domestic abuse reported in the household.",
+        now=SENT,
+    ).requests.get()
+    restrict(person=person_for(ellis), allowed_users=[worker], ask=ASK, reason="x", by=admin)
+    client.force_login(police)
+    page = text_for(police, client.get(reverse("mash:answer", args=[about_robin.pk])))
+    assert f"Restricted: ask {ASK}" in page
+    assert "2 March 2015" not in page and f"child-{ellis.pk}" not in page
+    answers = [PersonAnswer(robin, None, True, "")] + [
+        PersonAnswer(None, adult, True, "") for adult in contact.adults.all()
+    ]
+    answered = enquiries.answer_request(
+        request=about_robin, by=police, answers=answers, opinion="Nothing held.", submission_key="k"
+    )
+    assert answered.answered_at is not None

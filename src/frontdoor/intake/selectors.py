@@ -32,8 +32,8 @@ from frontdoor.intake.models import (
 from frontdoor.people.models import Involvement, Person, Restriction
 from frontdoor.people.restrictions import (
     restriction_hiding_person,
-    restrictions_hiding_contact,
-    whom_to_ask,
+    restrictions_closing_contact,
+    whom_to_ask_about_contact,
     whom_to_ask_about_person,
 )
 from frontdoor.people.selectors import TimelineEntry, entries_from_other_apps, involvement_entries
@@ -55,8 +55,8 @@ def contacts_visible_to(user, *, restricted_rows: bool = False) -> ContactQueryS
     if not can(user, "inbox.view"):
         return Contact.objects.none()
     if restricted_rows:
-        return Contact.objects.annotate(restricted_ask=whom_to_ask(user))
-    return Contact.objects.exclude(Exists(restrictions_hiding_contact(user)))
+        return Contact.objects.annotate(restricted_ask=whom_to_ask_about_contact(user))
+    return Contact.objects.exclude(Exists(restrictions_closing_contact(user)))
 
 
 def children_listed_for(user) -> QuerySet[ReportedChild]:
@@ -103,7 +103,7 @@ def restriction_hiding_contact(*, user, reference: str) -> Restriction | None:
     contact = Contact.objects.filter(reference=reference).only("pk").first()
     if contact is None:
         return None
-    return restrictions_hiding_contact(user, contact=contact.pk).first()
+    return restrictions_closing_contact(user, contact=contact.pk).first()
 
 
 def contacts_open_to_reports(user) -> QuerySet[Contact]:
@@ -119,7 +119,7 @@ def contacts_open_to_reports(user) -> QuerySet[Contact]:
     own = Report.objects.filter(
         recorded_by__agency_key=user.agency_key, recorded_by__role=user.role
     ).values("contact_id")
-    return Contact.objects.filter(pk__in=own).exclude(Exists(restrictions_hiding_contact(user)))
+    return Contact.objects.filter(pk__in=own).exclude(Exists(restrictions_closing_contact(user)))
 
 
 def inbox(

@@ -108,13 +108,13 @@ def list_requests(request: TokenRequest):
             "id": item.pk,
             "rag": "",
             "reason": "",
-            "child": f"Restricted: ask {item.ask}",
+            "child": f"Restricted: ask {item.ask}",  # type: ignore[attr-defined]  # annotated by requests_restricted_from
             "alerted_at": item.alerted_at,
             "due_at": item.due_at,
             "answered_at": item.answered_at,
             "closed": False,
             "present_at_strategy_meeting": False,
-            "restricted_ask": item.ask,
+            "restricted_ask": item.ask,  # type: ignore[attr-defined]  # as above
         }
         for item in requests_restricted_from(request.auth)
     ]

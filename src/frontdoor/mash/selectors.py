@@ -32,8 +32,8 @@ from frontdoor.mash.models import (
 from frontdoor.people.ages import age_on
 from frontdoor.people.restrictions import (
     person_hidden_from,
-    restrictions_hiding_contact,
-    whom_to_ask,
+    restrictions_closing_contact,
+    whom_to_ask_about_contact,
     whom_to_ask_about_person,
 )
 from frontdoor.people.selectors import TimelineEntry
@@ -47,7 +47,7 @@ from frontdoor.wording import in_sentence
 
 def _hidden_from(user, contact: str) -> Exists:
     """True for rows whose contact (the path `contact`) a restriction hides from `user`."""
-    return Exists(restrictions_hiding_contact(user, contact=OuterRef(contact)))
+    return Exists(restrictions_closing_contact(user, contact=OuterRef(contact)))
 
 
 def _enquiry_hidden_from(user, prefix: str = "") -> Q:
@@ -61,7 +61,7 @@ def _enquiry_hidden_from(user, prefix: str = "") -> Q:
 def whom_to_ask_about_enquiry(user, prefix: str = "") -> Coalesce:
     """Whom to ask about an enquiry (through `prefix`) restricted from `user`, or None (R45)."""
     return Coalesce(
-        whom_to_ask(user, contact=OuterRef(f"{prefix}contact")),
+        whom_to_ask_about_contact(user, contact=OuterRef(f"{prefix}contact")),
         whom_to_ask_about_person(user, person=OuterRef(f"{prefix}child__person")),
     )
 
@@ -455,7 +455,8 @@ def briefing_children(user) -> QuerySet[ReportedChild]:
     return ReportedChild.objects.select_related("contact").annotate(
         # The child's own restriction, or one hiding the whole contact (a restricted adult).
         restricted_ask=Coalesce(
-            whom_to_ask_about_person(user), whom_to_ask(user, contact=OuterRef("contact"))
+            whom_to_ask_about_person(user),
+            whom_to_ask_about_contact(user, contact=OuterRef("contact")),
         )
     )
 

@@ -2,7 +2,11 @@
 
 `people.selectors.people_visible_to`, `intake.selectors.contacts_visible_to` and the selectors
 above them filter on this, so a page, the API and an export cannot differ about a restricted
-record. Setting and lifting a restriction are privacy's (`privacy.restrictions`).
+record. A restriction applies to the restricted person: a contact closes only when it has no
+child the user may see, or a restricted adult (`restrictions_closing_contact`); what is written
+about a contact as a whole (an escalation, a disclosure) is hidden when anyone in it is
+restricted (`restrictions_hiding_contact`). Setting and lifting a restriction are privacy's
+(`privacy.restrictions`).
 """
 
 from __future__ import annotations
@@ -35,13 +39,14 @@ def _reported_children():
     return Person._meta.get_field("reported_as_child").related_model._default_manager
 
 
-def restrictions_hiding_contact(user, *, contact=None) -> QuerySet[Restriction]:
-    """Restrictions hiding a whole contact from `user` (R45).
+def restrictions_closing_contact(user, *, contact=None) -> QuerySet[Restriction]:
+    """Restrictions closing a whole contact to `user` (R45): the rule for the contact itself,
+    its pages, lists, API and MASH enquiries.
 
-    A restriction applies to the restricted person. A contact is hidden when a restricted adult
+    A restriction applies to the restricted person. A contact is closed when a restricted adult
     is reported in it, or when every child it is about is restricted from `user`: a contact
     about siblings stays open on the children `user` may see, the restricted child shown only
-    as whom to ask (`children_hidden_from`).
+    as whom to ask (`intake.selectors.children_hidden_from`).
 
     `contact` is a contact's id, or by default an OuterRef, for an EXISTS against contacts.
     """
@@ -52,6 +57,28 @@ def restrictions_hiding_contact(user, *, contact=None) -> QuerySet[Restriction]:
     return restrictions_hiding_from(user).filter(
         Q(person__reported_as_adult__contact=contact)
         | Q(~Exists(child_seen), person__reported_as_child__contact=contact)
+    )
+
+
+def whom_to_ask_about_contact(user, *, contact=None) -> Subquery:
+    """Whom to ask about a contact closed to `user`, or None when it is open to them: the
+    annotation a list shows in place of the contact's names (`contact` as for
+    `restrictions_closing_contact`)."""
+    contact = OuterRef("pk") if contact is None else contact
+    return Subquery(restrictions_closing_contact(user, contact=contact).values("ask")[:1])
+
+
+def restrictions_hiding_contact(user, *, contact=None) -> QuerySet[Restriction]:
+    """Restrictions on anyone reported in a contact, not naming `user`: for what is written
+    about the contact as a whole in its own words (an escalation, a disclosure), which may name
+    any of its people, so is hidden when any of them is restricted (R45).
+
+    `contact` is a contact's id, or by default an OuterRef, for an EXISTS against contacts.
+    """
+    contact = OuterRef("pk") if contact is None else contact
+    return restrictions_hiding_from(user).filter(
+        Q(person__reported_as_child__contact=contact)
+        | Q(person__reported_as_adult__contact=contact)
     )
 
 

@@ -362,8 +362,8 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
                 children=[]
                 if restricted_ask
                 else [
-                    f"Restricted: ask {child.restricted_ask}"  # type: ignore[attr-defined]  # annotated by children_listed_for
-                    if getattr(child, "restricted_ask", None)
+                    f"Restricted: ask {getattr(child, 'restricted_ask', '')}"
+                    if getattr(child, "restricted_ask", None)  # from children_listed_for
                     else str(child)
                     for child in contact.children.all()
                 ],
