@@ -371,3 +371,14 @@ def test_the_title_says_what_the_heading_says_with_results_or_without(client, of
         html = client.get(SEARCH, {"q": typed} if typed else {}).content.decode()
         assert f"<title>{heading} \N{EN DASH} Front Door" in html
         assert f">{heading}</label></h1>" in html
+
+
+def test_r45_a_sibling_contact_found_by_name_lists_no_restricted_child(
+    client, officer, contact, restricted
+):
+    # Ellis is restricted; Robin, the sibling, is not: the contact is open on Robin.
+    html = search(client, officer, "Robin Examplechild")
+    found = contacts_found(html)
+    assert f'href="/contacts/{contact.reference}/"' in found
+    assert "Robin" in found
+    assert "Restricted" not in found and "Ellis" not in found
