@@ -282,6 +282,14 @@ def test_r45_a_partner_answers_for_a_sibling_without_the_restricted_child(
     page = text_for(police, client.get(reverse("mash:answer", args=[about_robin.pk])))
     assert f"Restricted: ask {ASK}" in page
     assert "2 March 2015" not in page and f"child-{ellis.pk}" not in page
+    from frontdoor.accounts.tokens import issue_token
+
+    _, token = issue_token(user=police, name="Partner system", by=None)
+    read = client.get(
+        f"/api/v1/mash/requests/{about_robin.pk}", HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).json()
+    assert read["restricted_people"] == [ASK]
+    assert f"child-{ellis.pk}" not in [person["id"] for person in read["people"]]
     answers = [PersonAnswer(robin, None, True, "")] + [
         PersonAnswer(None, adult, True, "") for adult in contact.adults.all()
     ]

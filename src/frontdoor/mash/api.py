@@ -61,6 +61,8 @@ class RequestDetailOut(RequestOut):
     referred_by: list[str]
     what_was_reported: list[str]
     people: list[PersonOut]
+    # R45: whom to ask about each child of the household restricted from you (not in `people`).
+    restricted_people: list[str] = []
 
 
 class PersonAnswerIn(Schema):
@@ -147,6 +149,7 @@ def read_request(request: TokenRequest, pk: int):
         "referred_by": [referrer.description for referrer in referrers_for_partner(reports)],
         "what_was_reported": [report.worry for report in reports],
         "people": people,
+        "restricted_people": view.restricted,
     }
 
 
