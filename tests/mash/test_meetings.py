@@ -490,3 +490,21 @@ def test_r40_a_strategy_meeting_without_a_required_agency_links_to_its_box(
     assert "needs at least" in page
     assert form_problems(page) == []
     assert 'href="#id_invite-early_help"' in page
+
+
+def test_r40_the_strategy_follow_up_is_due_when_the_meeting_is(client, contact, manager):
+    # Screening found the concerns 40 seconds before the decision, in the minute before it.
+    found = DECIDED - dt.timedelta(seconds=40)
+    _screen(contact, manager, found, concerns=("emotional_abuse",))
+    decide(contact, contact.children.first(), manager, level=4, outcome="strategy_discussion")
+    meeting = schedule(contact, manager)
+    follow_up = FollowUp.objects.get(kind=FollowUp.Kind.STRATEGY_DISCUSSION)
+    assert meeting.due_at == follow_up.due_at == found + dt.timedelta(hours=24)
+    client.force_login(manager)
+    shown = f"{follow_up.due_at.astimezone(LONDON):%H:%M}"
+    meeting_page = client.get(reverse("mash:meeting", args=[meeting.pk])).content.decode()
+    contact_page = client.get(
+        reverse("screening:contact", args=[contact.reference])
+    ).content.decode()
+    assert shown in meeting_page
+    assert shown in contact_page

@@ -29,8 +29,16 @@ ASK = "Head of Service, Children's Social Care"
 
 @pytest.fixture
 def restricted(contact, person_for, admin, worker):
-    """The contact's second child is a member of staff's family: only `worker` may see."""
-    person = person_for(contact.children.order_by("id")[1])
+    """The contact's two children are a member of staff's family: only `worker` may see them,
+    so the whole contact is hidden from everyone else (a restriction applies to the person:
+    a contact with a child one may see stays open on that child)."""
+    return restrict_both(contact, person_for, admin, worker)
+
+
+def restrict_both(contact, person_for, admin, worker):
+    first, second = contact.children.order_by("id")
+    restrict(person=person_for(first), allowed_users=[worker], ask=ASK, reason="Family", by=admin)
+    person = person_for(second)
     restrict(person=person, allowed_users=[worker], ask=ASK, reason="A colleague's child", by=admin)
     return person
 
@@ -141,9 +149,10 @@ def _send_to_police(contact, manager):
 
 
 def test_r45_mash_lists_leave_out_a_restricted_contact(
-    contact, restricted, manager, worker, make_user, admin
+    contact, person_for, manager, worker, make_user, admin
 ):
     _send_to_police(contact, manager)
+    restrict_both(contact, person_for, admin, worker)
     police = make_user(Role.PARTNER_AGENCY, agency_key="police")
     assert not enquiries_visible_to(manager).exists()
     assert not requests_visible_to(manager).exists()
@@ -153,9 +162,10 @@ def test_r45_mash_lists_leave_out_a_restricted_contact(
 
 
 def test_r45_the_mash_list_says_whom_to_ask_about_a_restricted_enquiry(
-    client, contact, restricted, manager
+    client, contact, person_for, manager, admin, worker
 ):
     _send_to_police(contact, manager)
+    restrict_both(contact, person_for, admin, worker)
     client.force_login(manager)
     page = client.get(reverse("mash:enquiries")).content.decode().replace("&#x27;", "'")
     page = page.replace(str(manager), "")
@@ -227,7 +237,8 @@ def test_r45_the_screening_queue_shows_whom_to_ask_instead_of_a_restricted_conta
     page = page.replace(str(manager), "")
     assert "Robin" not in page and "Ellis" not in page
     named = make_user(Role.MASH_MANAGER)
-    restrict(person=restricted, allowed_users=[named], ask=ASK, reason="Changed", by=admin)
+    for child in contact.children.all():
+        restrict(person=child.person, allowed_users=[named], ask=ASK, reason="Changed", by=admin)
     client.force_login(named)
     page = client.get(reverse("screening:queue")).content.decode()
     assert "Robin" in page and "Restricted record" not in page

@@ -216,3 +216,50 @@ def test_r24_a_time_in_the_future_is_linked_to_the_date_in_the_error_summary(
     ).content.decode()
     assert "must be in the past" in page
     assert form_problems(page) == []
+
+
+def test_r24_the_police_cannot_be_told_before_the_contact_arrived(contact, worker):
+    screen(contact, worker, ["physical_abuse"])
+    with pytest.raises(DomainError, match="after the contact arrived") as refused:
+        record_police_told(
+            contact=contact,
+            by=worker,
+            told_at=RECEIVED - dt.timedelta(minutes=1),
+            told_whom="PPU",
+            police_reference="R1",
+            now=SCREENED,
+        )
+    assert refused.value.field == "told_on"
+    assert not PoliceNotification.objects.exists()
+    record_police_told(
+        contact=contact,
+        by=worker,
+        told_at=RECEIVED,
+        told_whom="PPU",
+        police_reference="R1",
+        now=SCREENED,
+    )
+    assert PoliceNotification.objects.filter(contact=contact, told=True).exists()
+
+
+def test_r24_a_time_before_the_contact_arrived_is_linked_to_the_date_on_the_page(
+    client, contact, worker
+):
+    screen(contact, worker, ["physical_abuse"])
+    client.force_login(worker)
+    page = client.post(
+        page_url("police", contact),
+        {
+            "action": "told",
+            "told-told_on-day": "17",
+            "told-told_on-month": "11",
+            "told-told_on-year": "2026",
+            "told-told_time": "09:59",
+            "told-told_whom": "DC Jones",
+            "told-police_reference": "PPU-77",
+        },
+    ).content.decode()
+    assert "There is a problem" in page
+    assert "must be after the contact arrived, at 10:00 on 17 November 2026" in page
+    assert form_problems(page) == []
+    assert not PoliceNotification.objects.exists()

@@ -110,16 +110,6 @@ def test_a_first_name_with_a_date_of_birth_finds_the_child(client, officer, cont
     assert "No records found" in html
 
 
-def test_r45_a_restricted_record_found_by_first_name_shows_only_whom_to_ask(
-    client, officer, contact, restricted
-):
-    html = search(client, officer, "Ellis")
-    assert "Restricted record: ask Head of Service" in contacts_found(html)
-    assert "Restricted record: ask Head of Service" in people_found(html)
-    assert "Examplechild" not in contacts_found(html) + people_found(html)
-    assert f'href="/people/{restricted.pk}/"' not in html
-
-
 def test_a_date_in_american_order_says_to_give_the_day_first(client, officer, contact):
     html = search(client, officer, "Ellis 3/25/2015")
     assert '<a href="#id_q">3/25/2015 is not a real date: enter the date as day/month/year, ' in (
@@ -196,13 +186,56 @@ def restricted(contact, person_for, admin, worker):
     return person
 
 
-def test_r45_a_restricted_record_shows_only_whom_to_ask(client, officer, contact, restricted):
-    html = search(client, officer, "2/3/2015")
-    assert "Restricted record: ask Head of Service" in contacts_found(html)
-    assert "Restricted record: ask Head of Service" in people_found(html)
-    assert "Examplechild" not in contacts_found(html) + people_found(html)
-    assert f'href="/contacts/{contact.reference}/"' not in html
+@pytest.mark.parametrize(
+    "typed", ["Ellis", "Ellis Examplechild", "2/3/2015", "Ellis 2/3/2015", "Ellis L21 7PQ"]
+)
+def test_r45_a_search_by_details_does_not_reveal_a_restricted_person(
+    client, officer, contact, restricted, typed
+):
+    html = search(client, officer, typed)
+    assert "Restricted record" not in html
+    assert "Ellis" not in contacts_found(html) + people_found(html)
     assert f'href="/people/{restricted.pk}/"' not in html
+
+
+@pytest.fixture
+def only_child(make_contact, person_for, admin, worker):
+    """A contact about one child alone, restricted to `worker`: the whole contact is hidden."""
+    only = make_contact(
+        children=[
+            {
+                "first_name": "Sasha",
+                "last_name": "Quietname",
+                "date_of_birth": "2014-06-01",
+                "gender": "female",
+                "postcode": "L21 7PQ",
+            }
+        ],
+        adults=[
+            {"first_name": "Morgan", "last_name": "Quietname", "relationship_to_child": "Mother"}
+        ],
+    )
+    person = person_for(only.children.get())
+    restrict(person=person, allowed_users=[worker], ask=ASK, reason="A colleague's child", by=admin)
+    return only
+
+
+def test_r45_a_hidden_contact_is_not_found_by_anyone_named_in_it(client, officer, only_child):
+    for typed in ("Sasha Quietname", "Morgan Quietname", "Quietname", "1/6/2014"):
+        html = search(client, officer, typed)
+        assert "Restricted record" not in html
+        assert only_child.reference not in html
+        assert "Quietname" not in contacts_found(html) + people_found(html)
+
+
+def test_r45_only_a_hidden_contacts_exact_reference_says_whom_to_ask(client, officer, only_child):
+    html = search(client, officer, only_child.reference)
+    found = contacts_found(html)
+    assert f"Restricted record: ask {ASK}".replace("'", "&#x27;") in found
+    assert f'href="/contacts/{only_child.reference}/"' not in html
+    assert "Quietname" not in html
+    html = search(client, officer, f"{only_child.reference} Sasha")
+    assert "Restricted record" not in html
 
 
 def test_r45_someone_named_on_the_restriction_finds_the_record(client, worker, contact, restricted):
@@ -338,3 +371,14 @@ def test_the_title_says_what_the_heading_says_with_results_or_without(client, of
         html = client.get(SEARCH, {"q": typed} if typed else {}).content.decode()
         assert f"<title>{heading} \N{EN DASH} Front Door" in html
         assert f">{heading}</label></h1>" in html
+
+
+def test_r45_a_sibling_contact_found_by_name_lists_no_restricted_child(
+    client, officer, contact, restricted
+):
+    # Ellis is restricted; Robin, the sibling, is not: the contact is open on Robin.
+    html = search(client, officer, "Robin Examplechild")
+    found = contacts_found(html)
+    assert f'href="/contacts/{contact.reference}/"' in found
+    assert "Robin" in found
+    assert "Restricted" not in found and "Ellis" not in found

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Header, Router, Status
@@ -131,7 +131,9 @@ def read_contact(request: TokenRequest, reference: Reference):
     contact = _contact(
         reference,
         selectors.contacts_visible_to(request.auth).prefetch_related(
-            "reports", "children", "adults"
+            "reports",
+            Prefetch("children", queryset=selectors.children_listed_for(request.auth)),
+            "adults",
         ),
     )
     audit.record_view(viewer=request.auth, target=contact, through="api")

@@ -171,6 +171,8 @@ class ContactOut(Schema):
     written_follow_up_received_at: dt.datetime | None
     reports: list[ReportOut]
     children: list[ChildOut]
+    # Whom to ask about each child restricted from the reader: not among `children` (R45).
+    restricted_children: list[str]
     adults: list[AdultOut]
 
     @staticmethod
@@ -179,7 +181,15 @@ class ContactOut(Schema):
 
     @staticmethod
     def resolve_children(contact) -> list[ReportedChild]:
-        return list(contact.children.all())
+        # R45: children as `intake.selectors.children_listed_for` annotates them.
+        return [
+            child for child in contact.children.all() if not getattr(child, "restricted_ask", None)
+        ]
+
+    @staticmethod
+    def resolve_restricted_children(contact) -> list[str]:
+        asks = (getattr(child, "restricted_ask", None) for child in contact.children.all())
+        return [ask for ask in asks if ask]
 
     @staticmethod
     def resolve_adults(contact) -> list[ReportedAdult]:

@@ -94,7 +94,7 @@ def contact(request: HttpRequest, reference: str) -> HttpResponse:
         return restricted_page(request, restriction)
     # Every view of a contact is logged before it is shown, so it appears in its own trail (R45).
     audit.record_view(viewer=request.user, target=found, through="contact page")
-    record = selectors.contact_record(contact=found)
+    record = selectors.contact_record(contact=found, user=request.user)
     # R17: where each child lives, by full postcode, against the council's area.
     council_code = current_policy().council.ons_code
     # R44: each child's case record and where their hand-offs stand.

@@ -20,7 +20,12 @@ from frontdoor.audit import services as audit
 from frontdoor.intake.api import IdempotencyKey, submission_key
 from frontdoor.mash import enquiries
 from frontdoor.mash.models import AgencyRequest
-from frontdoor.mash.selectors import partner_view, referrers_for_partner, requests_visible_to
+from frontdoor.mash.selectors import (
+    partner_view,
+    referrers_for_partner,
+    requests_restricted_from,
+    requests_visible_to,
+)
 from frontdoor.policy.registry import current_policy
 from frontdoor.schema_rules import NO_NUL, Message
 
@@ -47,12 +52,17 @@ class RequestOut(Schema):
     answered_at: dt.datetime | None
     closed: bool
     present_at_strategy_meeting: bool
+    # R45: whom to ask about an enquiry sent to your agency whose record is now restricted;
+    # such an entry says nothing else about the enquiry (no child, no reason, no RAG).
+    restricted_ask: str | None = None
 
 
 class RequestDetailOut(RequestOut):
     referred_by: list[str]
     what_was_reported: list[str]
     people: list[PersonOut]
+    # R45: whom to ask about each child of the household restricted from you (not in `people`).
+    restricted_people: list[str] = []
 
 
 class PersonAnswerIn(Schema):
@@ -93,7 +103,24 @@ def _visible(request: TokenRequest, pk: int) -> AgencyRequest:
 def list_requests(request: TokenRequest):
     """The enquiries sent to your agency, waiting ones first."""
     require(request.auth, "enquiry.answer")
-    return [_summary(item) for item in requests_visible_to(request.auth)]
+    listed = [_summary(item) for item in requests_visible_to(request.auth)]
+    # R45: as on the page, a request whose record is now restricted is listed with whom to ask.
+    listed += [
+        {
+            "id": item.pk,
+            "rag": "",
+            "reason": "",
+            "child": f"Restricted: ask {item.ask}",  # type: ignore[attr-defined]  # annotated by requests_restricted_from
+            "alerted_at": item.alerted_at,
+            "due_at": item.due_at,
+            "answered_at": item.answered_at,
+            "closed": False,
+            "present_at_strategy_meeting": False,
+            "restricted_ask": item.ask,  # type: ignore[attr-defined]  # as above
+        }
+        for item in requests_restricted_from(request.auth)
+    ]
+    return listed
 
 
 @router.get(
@@ -107,7 +134,7 @@ def read_request(request: TokenRequest, pk: int):
     contact = found.enquiry.contact
     audit.record_view(viewer=request.auth, target=contact, through="API: MASH enquiry")
     reports = list(contact.reports.all())
-    view = partner_view(policy=current_policy(), enquiry=found.enquiry)  # R13
+    view = partner_view(policy=current_policy(), enquiry=found.enquiry, user=request.auth)  # R13
     people = [
         {
             "id": person.key,
@@ -122,6 +149,7 @@ def read_request(request: TokenRequest, pk: int):
         "referred_by": [referrer.description for referrer in referrers_for_partner(reports)],
         "what_was_reported": [report.worry for report in reports],
         "people": people,
+        "restricted_people": view.restricted,
     }
 
 

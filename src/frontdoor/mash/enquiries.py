@@ -18,6 +18,7 @@ from frontdoor.accounts.roles import Role
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError, StalePageError
 from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
+from frontdoor.intake.selectors import require_child_seen
 from frontdoor.mash.models import AgencyRequest, Answer, Enquiry, Opinion, RagReview
 from frontdoor.mash.selectors import asked_about, presents_at_strategy_meeting, sharing_allows
 from frontdoor.outbox.services import queue_message
@@ -60,6 +61,8 @@ def send_enquiry(
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if child.contact_id != contact.pk:
         raise DomainError(f"{child} is not part of contact {contact.reference}.")
+    # R45: nothing is done for a child by someone the child's restriction does not name.
+    require_child_seen(by, child=child)
     if rag not in Rag.values:
         raise DomainError("Choose the RAG rating the enquiry is sent under: Red, Amber or Green.")
     known = {agency.key for agency in policy.agencies}
@@ -204,7 +207,7 @@ def answer_request(
         )
     if not opinion.strip():
         raise DomainError("Give your agency's professional opinion.")
-    people = set(asked_about(policy=current_loaded_policy().policy, enquiry=enquiry))
+    people = set(asked_about(policy=current_loaded_policy().policy, enquiry=enquiry, user=by))
     answered = set()
     for answer in answers:
         key = (

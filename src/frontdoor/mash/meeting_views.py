@@ -17,6 +17,7 @@ from frontdoor.errors import DomainError
 from frontdoor.intake import selectors as intake_selectors
 from frontdoor.mash import meetings, selectors
 from frontdoor.mash.models import ExploitationScreening, Meeting
+from frontdoor.people.views import restricted_page
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import TimescaleKey
 from frontdoor.screening.forms import GovukForm
@@ -265,6 +266,10 @@ def exploitation(request: SignedInRequest, reference: str, child_id: int) -> Htt
         intake_selectors.contacts_visible_to(request.user), reference=reference
     )
     child = get_object_or_404(contact.children, pk=child_id)
+    # R45: a restricted child of a contact the user may open: whom to ask, nothing more.
+    restriction = intake_selectors.restriction_hiding_child(request.user, child=child)
+    if restriction is not None:
+        return restricted_page(request, restriction)
     form = ExploitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 
 from frontdoor.accounts.models import User
@@ -22,17 +21,17 @@ from frontdoor.mash.models import (
     Dissent,
     ExploitationScreening,
     Meeting,
-    RagReview,
 )
 from frontdoor.outbox.services import queue_message
-from frontdoor.policy.clocks import LONDON, start_clock, to_the_minute
-from frontdoor.policy.registry import calendar_for, current_loaded_policy
-from frontdoor.policy.schema import OutcomeEffect, Policy, Rag, TimescaleKey
+from frontdoor.policy.clocks import LONDON, to_the_minute
+from frontdoor.policy.registry import current_loaded_policy
+from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.policy.versions import current_policy_version
 from frontdoor.screening.concerns import child_protection_concerns
 from frontdoor.screening.criteria import missing_pattern
 from frontdoor.screening.facts import facts_for
-from frontdoor.screening.models import ChildScreening, Decision, FollowUp
+from frontdoor.screening.models import ChildScreening, FollowUp
+from frontdoor.screening.protection import concerns_identified_at, strategy_meeting_due
 from frontdoor.screening.threshold import catalogue_by_key
 from frontdoor.wording import in_sentence
 
@@ -63,24 +62,6 @@ class Invitee:
 
 def _when(moment: dt.datetime) -> str:
     return f"{moment.astimezone(LONDON):%H:%M on %d %B %Y}"
-
-
-def concerns_identified_at(contact: Contact, now: dt.datetime) -> dt.datetime:
-    """When child-protection concerns about the contact were first recorded (R40): the first of
-    a screening that found them, a final RAG of Red, or a decision for a strategy discussion.
-    With none of these yet, the concerns are identified as the meeting is arranged (`now`)."""
-    moments = [
-        ChildScreening.objects.filter(
-            contact=contact, protection_concerns_at__isnull=False
-        ).aggregate(first=Min("protection_concerns_at"))["first"],
-        RagReview.objects.filter(enquiry__contact=contact, rag=Rag.RED).aggregate(
-            first=Min("reviewed_at")
-        )["first"],
-        Decision.objects.filter(
-            contact=contact, outcome_effect=OutcomeEffect.STRATEGY_DISCUSSION
-        ).aggregate(first=Min("decided_at"))["first"],
-    ]
-    return min((moment for moment in moments if moment is not None), default=now)
 
 
 def coordinator_reasons(*, contact: Contact, policy: Policy, at: dt.datetime) -> list[str]:
@@ -191,12 +172,7 @@ def schedule_meeting(
                 field=f"invite-{missing[0]}",
             )
         clock_start = concerns_identified_at(contact, now)
-        clock = start_clock(
-            timescale=policy.timescale(TimescaleKey.STRATEGY_MEETING),
-            start=clock_start,
-            calendar=calendar_for(loaded),
-        )
-        due_at = clock.due if clock else None
+        due_at = strategy_meeting_due(contact=contact, loaded=loaded, now=now)
         if due_at is not None and scheduled_for > due_at and not late_reason.strip():
             raise DomainError(
                 f"A strategy meeting is due by {_when(due_at)}: this one is arranged for "

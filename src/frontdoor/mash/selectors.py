@@ -10,15 +10,17 @@ identity of a referrer who is not a professional (R11).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import dateformat
 
 from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import can
 from frontdoor.accounts.roles import Role
 from frontdoor.intake.models import MissingEpisode, ReferrerType, Report, ReportedChild
+from frontdoor.intake.selectors import children_hidden_from
 from frontdoor.mash.models import (
     AgencyRequest,
     Answer,
@@ -28,7 +30,12 @@ from frontdoor.mash.models import (
     RagReview,
 )
 from frontdoor.people.ages import age_on
-from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
+from frontdoor.people.restrictions import (
+    person_hidden_from,
+    restrictions_closing_contact,
+    whom_to_ask_about_contact,
+    whom_to_ask_about_person,
+)
 from frontdoor.people.selectors import TimelineEntry
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.rag import most_urgent
@@ -39,8 +46,24 @@ from frontdoor.wording import in_sentence
 
 
 def _hidden_from(user, contact: str) -> Exists:
-    """True for rows whose contact (the path `contact`) is about a person restricted from `user`."""
-    return Exists(restrictions_hiding_contact(user, contact=OuterRef(contact)))
+    """True for rows whose contact (the path `contact`) a restriction hides from `user`."""
+    return Exists(restrictions_closing_contact(user, contact=OuterRef(contact)))
+
+
+def _enquiry_hidden_from(user, prefix: str = "") -> Q:
+    """True for enquiries (or rows of one, through `prefix`, "enquiry__") `user` may not open: the
+    contact is hidden, or the child the enquiry is about is restricted from them (R45)."""
+    return Q(_hidden_from(user, f"{prefix}contact")) | Q(
+        person_hidden_from(user, person=OuterRef(f"{prefix}child__person"))
+    )
+
+
+def whom_to_ask_about_enquiry(user, prefix: str = "") -> Coalesce:
+    """Whom to ask about an enquiry (through `prefix`) restricted from `user`, or None (R45)."""
+    return Coalesce(
+        whom_to_ask_about_contact(user, contact=OuterRef(f"{prefix}contact")),
+        whom_to_ask_about_person(user, person=OuterRef(f"{prefix}child__person")),
+    )
 
 
 def requests_visible_to(user) -> QuerySet[AgencyRequest]:
@@ -51,14 +74,14 @@ def requests_visible_to(user) -> QuerySet[AgencyRequest]:
         requests = requests.filter(agency_key=user.agency_key)
     elif not (can(user, "enquiry.send") or can(user, "contact.screen")):
         return requests.none()
-    return requests.exclude(_hidden_from(user, "enquiry__contact"))
+    return requests.exclude(_enquiry_hidden_from(user, "enquiry__"))
 
 
 def enquiries_visible_to(user) -> QuerySet[Enquiry]:
     if not (can(user, "enquiry.send") or can(user, "contact.screen")):
         return Enquiry.objects.none()
     return (
-        Enquiry.objects.exclude(_hidden_from(user, "contact"))
+        Enquiry.objects.exclude(_enquiry_hidden_from(user))
         .select_related("contact", "child", "sent_by")
         .prefetch_related(
             Prefetch("requests", queryset=AgencyRequest.objects.select_related("opinion")),
@@ -227,19 +250,22 @@ class PartnerView:
     # Young people whose own information is withheld; the child's voice may be theirs, so the
     # page leaves it out too.
     withheld_names: list[str]
+    # R45: whom to ask about each child restricted from the reader: not among `people`, and
+    # not answered for.
+    restricted: list[str] = field(default_factory=list)
 
 
-def asked_about(*, policy: Policy, enquiry: Enquiry) -> list[str]:
+def asked_about(*, policy: Policy, enquiry: Enquiry, user=None) -> list[str]:
     """The people a partner answers for, by key ("child-12", "adult-7"): everyone on the
     contact but a young person whose own information is withheld from the partner (R13, R37)."""
     return [
         person.key
-        for person in partner_view(policy=policy, enquiry=enquiry).people
+        for person in partner_view(policy=policy, enquiry=enquiry, user=user).people
         if not person.withheld
     ]
 
 
-def partner_view(*, policy: Policy, enquiry: Enquiry) -> PartnerView:
+def partner_view(*, policy: Policy, enquiry: Enquiry, user=None) -> PartnerView:
     """The one place a partner's view of the household is built, for page and API (R13).
 
     A young person aged 16 or over gives their own consent about information on themselves:
@@ -249,7 +275,9 @@ def partner_view(*, policy: Policy, enquiry: Enquiry) -> PartnerView:
     from frontdoor.screening.consent import consent_day, sharing_position
 
     contact = enquiry.contact
-    children = list(contact.children.all())
+    # R45: with `user` (the reader), a child restricted from them is only whom to ask.
+    hidden = children_hidden_from(user, contact=contact) if user is not None else {}
+    children = [child for child in contact.children.all() if child.pk not in hidden]
     adults = list(contact.adults.all())
     sharing = sharing_position(contact=contact, adults=adults, children=children, policy=policy)
     on = consent_day(contact)
@@ -291,7 +319,22 @@ def partner_view(*, policy: Policy, enquiry: Enquiry) -> PartnerView:
         )
         for adult in adults
     ]
-    return PartnerView(people, withheld)
+    return PartnerView(people, withheld, list(hidden.values()))
+
+
+def requests_restricted_from(user) -> QuerySet[AgencyRequest]:
+    """The requests sent to a partner's agency that a restriction hides from `user`, each
+    annotated with whom to ask (`ask`): the partner's list says such an enquiry was sent and
+    is now restricted, never about whom, rather than dropping it without a word (R45)."""
+    if getattr(user, "role", None) != Role.PARTNER_AGENCY:
+        return AgencyRequest.objects.none()
+    return (
+        AgencyRequest.objects.filter(agency_key=user.agency_key)
+        .filter(_enquiry_hidden_from(user, "enquiry__"))
+        .annotate(ask=whom_to_ask_about_enquiry(user, "enquiry__"))
+        .only("id", "alerted_at", "due_at", "answered_at")
+        .order_by("alerted_at", "id")
+    )
 
 
 def open_enquiries_restricted_from(user) -> list[str]:
@@ -300,8 +343,8 @@ def open_enquiries_restricted_from(user) -> list[str]:
     if not (can(user, "enquiry.send") or can(user, "contact.screen")):
         return []
     return list(
-        Enquiry.objects.filter(_hidden_from(user, "contact"), closed_at__isnull=True)
-        .annotate(ask=whom_to_ask(user, contact=OuterRef("contact")))
+        Enquiry.objects.filter(_enquiry_hidden_from(user), closed_at__isnull=True)
+        .annotate(ask=whom_to_ask_about_enquiry(user))
         .order_by("sent_at", "pk")
         .values_list("ask", flat=True)
     )
@@ -409,7 +452,11 @@ def briefing_children(user) -> QuerySet[ReportedChild]:
     if not can(user, "exploitation.brief"):
         return ReportedChild.objects.none()
     return ReportedChild.objects.select_related("contact").annotate(
-        restricted_ask=whom_to_ask(user, contact=OuterRef("contact"))
+        # The child's own restriction, or one hiding the whole contact (a restricted adult).
+        restricted_ask=Coalesce(
+            whom_to_ask_about_person(user),
+            whom_to_ask_about_contact(user, contact=OuterRef("contact")),
+        )
     )
 
 

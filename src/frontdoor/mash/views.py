@@ -18,6 +18,7 @@ from frontdoor.intake import selectors as intake_selectors
 from frontdoor.mash import enquiries, selectors
 from frontdoor.mash.forms import AnswerForm, ReviewForm, SendForm, new_submission_key
 from frontdoor.mash.models import AgencyRequest, Enquiry
+from frontdoor.people.views import restricted_page
 from frontdoor.policy.rag import Rag, rag_label
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening import selectors as screening_selectors
@@ -34,8 +35,14 @@ def send(request: SignedInRequest, reference: str, child_id: int) -> HttpRespons
         intake_selectors.contacts_visible_to(request.user), reference=reference
     )
     child = get_object_or_404(contact.children, pk=child_id)
+    # R45: a restricted child of a contact the user may open: whom to ask, nothing more.
+    restriction = intake_selectors.restriction_hiding_child(request.user, child=child)
+    if restriction is not None:
+        return restricted_page(request, restriction)
     policy = current_policy()
-    screening = screening_selectors.contact_screening(policy=policy, contact=contact)
+    screening = screening_selectors.contact_screening(
+        policy=policy, contact=contact, user=request.user
+    )
     summary = next(item for item in screening.children if item.child.pk == child.pk)
     consent = screening.sharing.for_child(child)
     reach = selectors.agency_reach(policy)  # R37: who can answer each agency
@@ -153,7 +160,9 @@ def review(request: SignedInRequest, pk: int) -> HttpResponse:
             "contact": enquiry.contact,
             "states": [(state, answers.get(state.request.pk, [])) for state in states],
             "reports": list(enquiry.contact.reports.all()),
-            "partner_view": selectors.partner_view(policy=current_policy(), enquiry=enquiry),
+            "partner_view": selectors.partner_view(
+                policy=current_policy(), enquiry=enquiry, user=request.user
+            ),
             "form": form,
             "latest": latest,
             "conflict": conflict,
@@ -205,6 +214,8 @@ def request_list(request: SignedInRequest) -> HttpResponse:
                 if item.state(now) == AgencyRequest.State.OVERDUE
             },
             "agency": current_policy().agency(request.user.agency_key),
+            # R45: sent to this agency, now restricted: said, with whom to ask, not dropped.
+            "restricted": list(selectors.requests_restricted_from(request.user)),
             "query": "",
         },
     )
@@ -257,7 +268,9 @@ def answer(request: SignedInRequest, pk: int) -> HttpResponse:
         raise Http404("No such enquiry for your agency.") from None
     enquiry = found.enquiry
     audit.record_view(viewer=request.user, target=enquiry.contact, through="MASH enquiry")
-    asked = set(selectors.asked_about(policy=current_policy(), enquiry=enquiry))  # R13
+    asked = set(  # R13, R45
+        selectors.asked_about(policy=current_policy(), enquiry=enquiry, user=request.user)
+    )
     people = [person for person in _people(enquiry) if person[0] in asked]
     pairs = [(key, name) for key, name, _ in people]
     if request.method == "POST" and found.answered_at:
@@ -304,7 +317,9 @@ def answer(request: SignedInRequest, pk: int) -> HttpResponse:
             "contact": enquiry.contact,
             "referrers": selectors.referrers_for_partner(list(enquiry.contact.reports.all())),
             "reports": list(enquiry.contact.reports.all()),
-            "partner_view": selectors.partner_view(policy=current_policy(), enquiry=enquiry),
+            "partner_view": selectors.partner_view(
+                policy=current_policy(), enquiry=enquiry, user=request.user
+            ),
             "form": form,
             "now": timezone.now(),
             "answers": selectors.answers_by_agency(enquiry).get(found.pk, []),

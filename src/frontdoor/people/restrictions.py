@@ -2,14 +2,18 @@
 
 `people.selectors.people_visible_to`, `intake.selectors.contacts_visible_to` and the selectors
 above them filter on this, so a page, the API and an export cannot differ about a restricted
-record. Setting and lifting a restriction are privacy's (`privacy.restrictions`).
+record. A restriction applies to the restricted person: a contact closes only when it has no
+child the user may see, or a restricted adult (`restrictions_closing_contact`); what is written
+about a contact as a whole (an escalation, a disclosure) is hidden when anyone in it is
+restricted (`restrictions_hiding_contact`). Setting and lifting a restriction are privacy's
+(`privacy.restrictions`).
 """
 
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from frontdoor.people.models import Restriction
+from frontdoor.people.models import Person, Restriction
 
 
 def restrictions_hiding_from(user) -> QuerySet[Restriction]:
@@ -17,13 +21,57 @@ def restrictions_hiding_from(user) -> QuerySet[Restriction]:
     return Restriction.objects.filter(lifted_at__isnull=True).exclude(allowed_users=user)
 
 
+def person_hidden_from(user, *, person=None) -> Exists:
+    """True for rows whose person (by default the column `person_id`, or an OuterRef or id given
+    as `person`) is restricted from `user`: what hides a reported child or adult (R45)."""
+    person = OuterRef("person_id") if person is None else person
+    return Exists(restrictions_hiding_from(user).filter(person=person))
+
+
 def restriction_hiding_person(*, user, person_id: int) -> Restriction | None:
     """The restriction that keeps `user` out of a person's record, if one does."""
     return restrictions_hiding_from(user).filter(person_id=person_id).first()
 
 
+def _reported_children():
+    """The children reported in contacts (intake's model), reached through the person they are
+    linked to: people sits below intake, so it does not import it."""
+    return Person._meta.get_field("reported_as_child").related_model._default_manager
+
+
+def restrictions_closing_contact(user, *, contact=None) -> QuerySet[Restriction]:
+    """Restrictions closing a whole contact to `user` (R45): the rule for the contact itself,
+    its pages, lists, API and MASH enquiries.
+
+    A restriction applies to the restricted person. A contact is closed when a restricted adult
+    is reported in it, or when every child it is about is restricted from `user`: a contact
+    about siblings stays open on the children `user` may see, the restricted child shown only
+    as whom to ask (`intake.selectors.children_hidden_from`).
+
+    `contact` is a contact's id, or by default an OuterRef, for an EXISTS against contacts.
+    """
+    contact = OuterRef("pk") if contact is None else contact
+    # One level further in, an outer reference reaches one level further out.
+    inner = OuterRef(contact) if isinstance(contact, OuterRef) else contact
+    child_seen = _reported_children().filter(contact=inner).exclude(person_hidden_from(user))
+    return restrictions_hiding_from(user).filter(
+        Q(person__reported_as_adult__contact=contact)
+        | Q(~Exists(child_seen), person__reported_as_child__contact=contact)
+    )
+
+
+def whom_to_ask_about_contact(user, *, contact=None) -> Subquery:
+    """Whom to ask about a contact closed to `user`, or None when it is open to them: the
+    annotation a list shows in place of the contact's names (`contact` as for
+    `restrictions_closing_contact`)."""
+    contact = OuterRef("pk") if contact is None else contact
+    return Subquery(restrictions_closing_contact(user, contact=contact).values("ask")[:1])
+
+
 def restrictions_hiding_contact(user, *, contact=None) -> QuerySet[Restriction]:
-    """Restrictions hiding a contact from `user`: on any child or adult reported in it.
+    """Restrictions on anyone reported in a contact, not naming `user`: for what is written
+    about the contact as a whole in its own words (an escalation, a disclosure), which may name
+    any of its people, so is hidden when any of them is restricted (R45).
 
     `contact` is a contact's id, or by default an OuterRef, for an EXISTS against contacts.
     """
@@ -32,6 +80,14 @@ def restrictions_hiding_contact(user, *, contact=None) -> QuerySet[Restriction]:
         Q(person__reported_as_child__contact=contact)
         | Q(person__reported_as_adult__contact=contact)
     )
+
+
+def whom_to_ask_about_person(user, *, person=None) -> Subquery:
+    """Whom to ask about a person restricted from `user`, or None: an annotation on reported
+    children (by default their `person_id`), for a page showing a restricted child of a contact
+    it otherwise shows."""
+    person = OuterRef("person_id") if person is None else person
+    return Subquery(restrictions_hiding_from(user).filter(person=person).values("ask")[:1])
 
 
 def contacts_hidden_from(user, contacts: QuerySet) -> QuerySet:

@@ -22,6 +22,7 @@ from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError, StalePageError
 from frontdoor.intake.models import Contact, FeedbackBy, ReferrerType, Report, ReportedChild
+from frontdoor.intake.selectors import require_child_seen
 from frontdoor.outbox.models import Channel, Message
 from frontdoor.outbox.services import queue_message
 from frontdoor.people.postcodes import authority_named
@@ -34,6 +35,7 @@ from frontdoor.screening.checks import previous_referral_within
 from frontdoor.screening.consent import ChildConsent
 from frontdoor.screening.models import Decision, FollowUp, PrimaryNeed, Referral, Transfer
 from frontdoor.screening.police import PolicePosition
+from frontdoor.screening.protection import strategy_meeting_due
 from frontdoor.screening.selectors import ChildSummary, child_decision_view, outcome_with_effect
 from frontdoor.screening.transitions import after_decision
 from frontdoor.wording import in_sentence
@@ -397,6 +399,8 @@ def record_decision(
         )
     if child.contact_id != contact.pk:
         raise DomainError(f"{child} is not part of contact {contact.reference}.")
+    # R45: nothing is done for a child by someone the child's restriction does not name.
+    require_child_seen(by, child=child)
     latest = Decision.objects.filter(child=child).order_by("-sequence").first()
     if latest is None and based_on != 0:
         raise StalePageError
@@ -603,13 +607,11 @@ def _take_effect(
             ),
         )
     if effect in PROTECTION_EFFECTS:
-        meeting = start_clock(
-            timescale=policy.timescale(TimescaleKey.STRATEGY_MEETING), start=now, calendar=calendar
-        )
+        # R40: due when the strategy meeting is, from the concerns first being identified.
         FollowUp.objects.create(
             decision=decision,
             kind=FollowUp.Kind.STRATEGY_DISCUSSION,
-            due_at=meeting.due if meeting else None,
+            due_at=strategy_meeting_due(contact=contact, loaded=loaded, now=now),
         )
     if effect in REFERRAL_EFFECTS:
         # R31: the child is seen once an assessment is decided, and the returns read when

@@ -12,6 +12,7 @@ from frontdoor.accounts.permissions import can, require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact, ReportedChild, YesNoUnknown
+from frontdoor.intake.selectors import require_child_seen
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening.alerts import alert_managers
 from frontdoor.screening.concerns import Concern, child_protection_concerns, known_concerns
@@ -54,6 +55,8 @@ def save_findings(
         )
     if child.contact_id != contact.pk:
         raise DomainError(f"{child} is not part of contact {contact.reference}.")
+    # R45: nothing is done for a child by someone the child's restriction does not name.
+    require_child_seen(by, child=child)
     policy = current_policy()
     if manager_discretion is not None and not (
         can(by, "contact.decide") and policy.offers_mash_route("manager_discretion")

@@ -119,6 +119,14 @@ def record_police_told(
         raise DomainError("Enter the police's reference for the report.", field="police_reference")
     if told_at > now:
         raise DomainError("The time the police were told must be in the past.", field="told_on")
+    if told_at < contact.received_at:
+        # R24: the police are told of what the contact reports, so not before it arrived.
+        arrived = contact.received_at.astimezone(LONDON)
+        raise DomainError(
+            "The time the police were told must be after the contact arrived, "
+            f"at {arrived:%H:%M} on {arrived.day} {arrived:%B %Y}.",
+            field="told_on",
+        )
     policy = current_policy()
     position = police_position(policy=policy, contact=contact)
     record = PoliceNotification.objects.create(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
@@ -16,7 +16,11 @@ from frontdoor.intake.models import (
     ReportedChild,
     YesNoUnknown,
 )
-from frontdoor.intake.selectors import contacts_visible_to
+from frontdoor.intake.selectors import (
+    children_hidden_from,
+    children_listed_for,
+    contacts_visible_to,
+)
 from frontdoor.people.models import Involvement
 from frontdoor.people.postcodes import check_postcode
 from frontdoor.people.selectors import TimelineEntry
@@ -161,6 +165,8 @@ class ContactScreening:
     sharing: SharingPosition
     follow_ups: list[FollowUp]
     police: PolicePosition
+    # R45: whom to ask about each child restricted from the reader (not among `children`).
+    restricted_children: list[str] = field(default_factory=list)
 
     @property
     def meets_no_criterion(self) -> bool:
@@ -178,8 +184,12 @@ def next_child(contact: Contact, after: ReportedChild, *, without: str) -> Repor
     return waiting.filter(pk__gt=after.pk).first() or waiting.first()
 
 
-def contact_screening(*, policy: Policy, contact: Contact) -> ContactScreening:
-    children = list(contact.children.all())
+def contact_screening(*, policy: Policy, contact: Contact, user=None) -> ContactScreening:
+    """Every child's screening of the contact. With `user` (a page), a child restricted from
+    them is left out of the children, consent and follow-ups, and listed only by whom to ask
+    (R45): the contact stays workable on the children they may see."""
+    hidden = children_hidden_from(user, contact=contact) if user is not None else {}
+    children = [child for child in contact.children.all() if child.pk not in hidden]
     adults = list(contact.adults.all())
     return ContactScreening(
         contact=contact,
@@ -188,9 +198,11 @@ def contact_screening(*, policy: Policy, contact: Contact) -> ContactScreening:
         police=police_position(policy=policy, contact=contact),
         follow_ups=list(
             FollowUp.objects.filter(decision__contact=contact)
+            .exclude(decision__child_id__in=list(hidden))
             .select_related("decision__child", "done_by", "report", "replaced_by")
             .order_by("due_at", "id")
         ),
+        restricted_children=list(hidden.values()),
     )
 
 
@@ -229,7 +241,7 @@ def _queue_base(user) -> ContactQuerySet:
         .filter(state__in=OPEN_STATES)
         .select_related("assignment__worker")
         .prefetch_related(
-            Prefetch("children", queryset=ReportedChild.objects.order_by("id")),
+            Prefetch("children", queryset=children_listed_for(user).order_by("id")),
             Prefetch(
                 "decisions",
                 queryset=Decision.objects.order_by("sequence").only(
@@ -347,7 +359,14 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
         rows.append(
             QueueRow(
                 contact=contact,
-                children=[] if restricted_ask else [str(child) for child in contact.children.all()],
+                children=[]
+                if restricted_ask
+                else [
+                    f"Restricted: ask {getattr(child, 'restricted_ask', '')}"
+                    if getattr(child, "restricted_ask", None)  # from children_listed_for
+                    else str(child)
+                    for child in contact.children.all()
+                ],
                 rag=rag,
                 protection_concerns=any(
                     child_protection_concerns(screening.concerns, screening.indicators, catalogue)

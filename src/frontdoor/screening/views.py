@@ -22,6 +22,7 @@ from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake import selectors as intake_selectors
 from frontdoor.intake.models import Contact
+from frontdoor.people.views import restricted_page
 from frontdoor.policy.catalogue import search_indicators
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening import (
@@ -68,7 +69,7 @@ def contact_screening(request: HttpRequest, reference: str) -> HttpResponse:
     contact = _contact(request, reference)
     audit.record_view(viewer=request.user, target=contact, through="screening page")
     policy = current_policy()
-    view = selectors.contact_screening(policy=policy, contact=contact)
+    view = selectors.contact_screening(policy=policy, contact=contact, user=request.user)
     return render(
         request,
         "screening/contact.html",
@@ -146,6 +147,10 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
     """Pick Level of Need indicators beside the referral's words, and record concerns (R27, R28)."""
     contact = _contact(request, reference)
     child = get_object_or_404(contact.children, pk=child_id)
+    # R45: a restricted child of a contact the user may open: whom to ask, nothing more.
+    restriction = intake_selectors.restriction_hiding_child(request.user, child=child)
+    if restriction is not None:
+        return restricted_page(request, restriction)
     policy = current_policy()
     catalogue = catalogue_by_key(policy)
     summary = selectors.child_summary(policy=policy, contact=contact, child=child)
@@ -234,6 +239,10 @@ def decide(request: SignedInRequest, reference: str, child_id: int) -> HttpRespo
     """The manager's decision for one child, with the suggestion and its evidence (R25)."""
     contact = _contact(request, reference)
     child = get_object_or_404(contact.children, pk=child_id)
+    # R45: a restricted child of a contact the user may open: whom to ask, nothing more.
+    restriction = intake_selectors.restriction_hiding_child(request.user, child=child)
+    if restriction is not None:
+        return restricted_page(request, restriction)
     policy = current_policy()
     summary = selectors.child_summary(policy=policy, contact=contact, child=child)
     conflict = None

@@ -13,8 +13,10 @@ Every part of the search narrows it: "Smith 3/4/2015" finds the Smiths born on t
 asks for a date of birth or postcode to narrow it.
 
 Need-to-know is applied as everywhere else (R45): contacts through `contacts_visible_to`, people
-through `restricted_among`. A restricted record a search finds is listed with whom to ask and
-nothing else, so nobody records a second child by mistake and nothing about the child is shown.
+through `people_visible_to`. A search by a person's details (name, date of birth, postcode, NHS
+number) does not find a person restricted from the searcher, nor a contact hidden from them: a
+row saying "restricted" would confirm that such a person exists. Only a contact's exact
+reference lists a hidden contact, with whom to ask and nothing else.
 """
 
 from __future__ import annotations
@@ -27,11 +29,12 @@ from django.db.models import F, Prefetch, Q
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
-from frontdoor.intake.selectors import contacts_visible_to
+from frontdoor.intake.selectors import children_listed_for, contacts_visible_to
 from frontdoor.people.matching import MIN_SCORE, describe, name_keys, score
 from frontdoor.people.models import Person, swapped_day_and_month
 from frontdoor.people.names import fold
-from frontdoor.people.selectors import restricted_among
+from frontdoor.people.restrictions import person_hidden_from
+from frontdoor.people.selectors import people_visible_to
 from frontdoor.search.terms import Terms
 
 # Rows of each kind read and scored at most (the newest first): enough for a name with a date of
@@ -216,7 +219,9 @@ def _contacts(user, terms: Terms) -> tuple[list[Found], bool]:
             fields = [*_SCORED, "contact_id"]
             if model is ReportedChild:
                 fields += ["nhs_number", "expected_date_of_birth"]
-            queryset = model.objects.only(*fields)
+            # R45: a person restricted from the searcher is not found by their details: the
+            # result would say that such a person exists.
+            queryset = model.objects.only(*fields).exclude(person_hidden_from(user))
             if terms.reference:  # "FD-BCDF-GHJK Smith": the Smith in that contact
                 queryset = queryset.filter(contact__reference=terms.reference)
             rows, over = _read(queryset, _where(terms, children=model is ReportedChild))
@@ -241,9 +246,9 @@ def _contacts(user, terms: Terms) -> tuple[list[Found], bool]:
         .prefetch_related(
             Prefetch(
                 "children",
-                queryset=ReportedChild.objects.only(
-                    "id", "contact_id", "first_name", "last_name", "unborn"
-                ).order_by("id"),
+                queryset=children_listed_for(user)
+                .only("id", "contact_id", "first_name", "last_name", "unborn")
+                .order_by("id"),
             )
         )
     )
@@ -252,7 +257,11 @@ def _contacts(user, terms: Terms) -> tuple[list[Found], bool]:
         result = best[contact.pk]
         result.contact = contact
         if contact.restricted_ask:  # type: ignore[attr-defined]  # annotated by contacts_visible_to
-            # R45: whom to ask, and nothing about the child (not even what matched).
+            if terms.people_terms:
+                # R45: found by someone else's details in it (a parent's name): listing it would
+                # say a restricted child is in that person's contact.
+                continue
+            # R45: its exact reference was given: whom to ask, and nothing about the child.
             result.ask, result.reasons, result.matched = contact.restricted_ask, [], ""  # type: ignore[attr-defined]  # as above
         found.append(result)
     found.sort(key=lambda f: (-f.score, -f.contact.received_at.timestamp(), f.contact.pk))  # type: ignore[union-attr]  # each has its contact, above
@@ -261,7 +270,9 @@ def _contacts(user, terms: Terms) -> tuple[list[Found], bool]:
 
 def _people(user, terms: Terms) -> tuple[list[Found], bool]:
     fields = [*_SCORED, "nhs_number", "expected_date_of_birth"]
-    queryset = Person.objects.filter(merged_into__isnull=True).only(*fields)
+    # R45: a person restricted from the searcher is not found by their details (people are
+    # found only by details, never by a reference): the result would say they exist.
+    queryset = people_visible_to(user).filter(merged_into__isnull=True).only(*fields)
     rows, more = _read(queryset, _where(terms, children=True))
     found = [
         Found(score=points, reasons=reasons, person=person)
@@ -270,8 +281,4 @@ def _people(user, terms: Terms) -> tuple[list[Found], bool]:
     found.sort(key=lambda f: (-f.score, f.person.last_name, f.person.first_name, f.person.pk))  # type: ignore[union-attr]  # a person's result has its person
     more |= len(found) > SHOWN
     found = found[:SHOWN]
-    hidden = restricted_among(user, [f.person.pk for f in found])  # type: ignore[union-attr]  # as above
-    for result in found:
-        if result.person.pk in hidden:  # type: ignore[union-attr]  # as above
-            result.ask, result.reasons = hidden[result.person.pk], []  # type: ignore[union-attr]  # as above
     return found, more
