@@ -240,7 +240,7 @@ def test_the_step_report_counts_reached_resolved_and_late(client, service_manage
         "Late",
     ]
     # A MASH case discussion's disagreement goes to the service manager before step 1 (R39).
-    assert rows[1] == ["0", "Service manager", "0", "0", "0", "0", "0"]
+    assert rows[1] == ["Before step 1", "Service manager", "0", "0", "0", "0", "0"]
     assert rows[2] == ["1", "Practitioner to practitioner", "2", "0", "1", "1", "1"]
     assert rows[3] == ["2", "Manager to manager", "1", "1", "0", "0", "1"]
     assert rows[4][2:] == ["0", "0", "0", "0", "0"]

@@ -283,7 +283,8 @@ class StepFigures:
 
     def as_row(self) -> list:
         return [
-            self.number,
+            # A meeting's own step comes before the council's numbered steps (R39).
+            self.number or "Before step 1",
             self.name,
             self.reached,
             self.resolved,
