@@ -80,6 +80,16 @@ def test_history_has_a_mix_of_outcomes_and_referrals_with_their_primary_need(loa
         assert referral.decision.primary_need  # the CIN census needs it
 
 
+def test_r28_a_child_said_to_need_protecting_now_is_never_routed_to_early_help(loaded):
+    decided = Decision.objects.filter(
+        contact__reports__immediate_protection_needed="yes",
+        contact__reports__submission_key__startswith=KEY_PREFIX,
+    )
+    assert decided.exists()
+    routed = set(decided.values_list("outcome", flat=True))
+    assert not routed & {"early_help", "family_wellbeing_centre", "information_and_advice"}
+
+
 def test_the_last_two_days_stay_open_like_a_monday_morning(loaded):
     recent = Contact.objects.filter(received_at__gte=NOW - STILL_OPEN)
     assert recent.exists()

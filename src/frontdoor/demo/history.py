@@ -453,7 +453,9 @@ class _History:
         known = contact.pk in self.known_families
         roll = rng.uniform(0.6 if known else 0.0, 1.0)
         if immediate:
-            roll = max(roll, rng.uniform(0.5, 1.0))
+            # A referral saying the child needs protecting now is, in the demo, borne out by
+            # screening: an assessment or a strategy discussion, never early help (R28).
+            roll = max(roll, rng.uniform(0.8, 1.0))
         need = rng.choices(*zip(*PRIMARY_NEEDS, strict=True))[0]
         not_sought = any(report.consent == Consent.NOT_SOUGHT for report in reports)
 
