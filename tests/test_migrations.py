@@ -19,6 +19,7 @@ from io import StringIO
 
 import pytest
 from django.apps.registry import Apps
+from django.conf import settings
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -185,6 +186,9 @@ def _schema(connection: BaseDatabaseWrapper) -> dict[str, object]:
 
 def test_the_migrations_make_the_tables_the_models_describe(migrations):
     call_command("migrate", verbosity=0, interactive=False)
+    cache = settings.CACHES["default"]  # where the rate limits' buckets are kept
+    if cache["BACKEND"].endswith("DatabaseCache"):
+        assert cache["LOCATION"] in migrations.connection.introspection.table_names()
     # Each change to a model has its migration.
     call_command("makemigrations", "--check", "--dry-run", verbosity=0, stdout=StringIO())
     assert _schema(migrations.suite) == _schema(migrations.connection)
