@@ -212,6 +212,10 @@ def _databases() -> dict:
         # in the client and never prepared). Turn off behind a connection pooler in
         # transaction mode that does not support prepared statements.
         config.setdefault("OPTIONS", {})["prepare_threshold"] = 2
+    # The test database is made from the models, not by running every migration (which took
+    # minutes of each suite). tests/test_migrations.py runs them all on a database of its own
+    # and checks that they make the same tables and carry the data across.
+    config["TEST"] = {"MIGRATE": False}
     return {"default": config}
 
 

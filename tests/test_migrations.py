@@ -1,0 +1,199 @@
+"""Every migration, run in order on an empty database of its own, carries the rows already there
+across and ends with the tables the models describe.
+
+The suite's own database is made straight from the models (settings: TEST MIGRATE False), which
+takes seconds where running every migration took minutes; this module is where the migrations
+run, once, on the suite's kind of database. A test of a data migration goes here, not on the
+suite's database (which has no migration history): it migrates forwards to just before the
+migration, adds the rows the migration must carry, migrates past it and checks them, then
+removes what it added. The tests run in the module's order, each going forwards from where the
+last stopped; the last runs every migration left and compares the result with the models.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Iterator
+from io import StringIO
+
+import pytest
+from django.apps.registry import Apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+# The suite's database is made, for the comparison at the end, and left as it is: the tests
+# work on a database of their own, in the suite's place while they run.
+pytestmark = pytest.mark.django_db
+
+
+class Migrations:
+    """The module's database, migrated forwards on request, and the suite's own."""
+
+    def __init__(self, connection: BaseDatabaseWrapper, suite: BaseDatabaseWrapper):
+        self.connection = connection
+        self.suite = suite
+
+    def to(self, *targets: tuple[str, str]) -> Apps:
+        """Migrate to `targets`; the models as they stood there."""
+        executor = MigrationExecutor(self.connection)
+        executor.migrate(list(targets))
+        return executor.loader.project_state(list(targets)).apps
+
+
+@pytest.fixture(scope="module")
+def migration_database(django_db_setup, django_db_blocker, tmp_path_factory):
+    """An empty database beside the suite's, of the same kind, dropped at the module's end."""
+    suite = connections[DEFAULT_DB_ALIAS]
+    settings_dict = copy.deepcopy(suite.settings_dict)
+    if suite.vendor == "sqlite":
+        name = str(tmp_path_factory.mktemp("migrations") / "migrations.sqlite3")
+    else:
+        name = f"{suite.settings_dict['NAME']}_migrations"
+    settings_dict["TEST"] = {**settings_dict.get("TEST", {}), "NAME": name, "MIGRATE": True}
+    database = suite.__class__(settings_dict, alias=DEFAULT_DB_ALIAS)
+    with django_db_blocker.unblock():
+        settings_dict["NAME"] = database.creation._create_test_db(
+            verbosity=0, autoclobber=True, keepdb=False
+        )
+        yield database
+        database.close()
+        database.creation._destroy_test_db(settings_dict["NAME"], verbosity=0)
+
+
+@pytest.fixture
+def migrations(migration_database, django_db_blocker) -> Iterator[Migrations]:
+    """The module's database in the suite's place while a test runs: a data migration's own
+    queries go to the default database, as they do when `migrate` is run."""
+    suite = connections[DEFAULT_DB_ALIAS]
+    connections[DEFAULT_DB_ALIAS] = migration_database
+    try:
+        with django_db_blocker.unblock():
+            yield Migrations(migration_database, suite)
+    finally:
+        connections[DEFAULT_DB_ALIAS] = suite
+
+
+def _user(apps: Apps, username: str):
+    return apps.get_model("accounts", "User").objects.create(username=username, role="mash_manager")
+
+
+def test_tokens_issued_before_expiry_work_for_90_days_from_the_upgrade(migrations):
+    old_apps = migrations.to(("accounts", "0002_api_tokens"))
+    user = _user(old_apps, "old-system-owner")
+    old = old_apps.get_model("accounts", "ApiToken")
+    issued = timezone.now() - dt.timedelta(days=400)  # long enough ago to have expired
+    token = old.objects.create(user_id=user.pk, name="Old system", token_hash="a" * 64, prefix="x")
+    old.objects.filter(pk=token.pk).update(created_at=issued)
+
+    upgraded_at = timezone.now()
+    new_apps = migrations.to(("accounts", "0004_api_token_expiry_required"))
+    new = new_apps.get_model("accounts", "ApiToken")
+    expires_at = new.objects.get(pk=token.pk).expires_at
+    assert upgraded_at + dt.timedelta(days=90) <= expires_at
+    assert expires_at <= timezone.now() + dt.timedelta(days=90)
+
+    new.objects.all().delete()
+    new_apps.get_model("accounts", "User").objects.all().delete()
+
+
+def test_r45_a_restriction_keeps_its_names_and_history_across_the_move(migrations):
+    old_apps = migrations.to(
+        ("privacy", "0002_retention_review"), ("people", "0008_merge_20261206_1950")
+    )
+    named, other = _user(old_apps, "named"), _user(old_apps, "other")
+    person = old_apps.get_model("people", "Person").objects.create(first_name="Ellis")
+    old = old_apps.get_model("privacy", "Restriction").objects.create(
+        person_id=person.pk,
+        ask="Head of Service",
+        reason="Staff family",
+        set_by_id=named.pk,
+        set_at=timezone.now(),
+    )
+    old.allowed_users.add(named.pk)
+    old_apps.get_model("privacy", "HistoricalRestriction").objects.create(
+        id=old.pk,
+        person_id=person.pk,
+        ask=old.ask,
+        reason=old.reason,
+        set_by_id=named.pk,
+        set_at=old.set_at,
+        history_date=old.set_at,
+        history_type="+",
+    )
+
+    new_apps = migrations.to(("people", "0009_restriction_moved_from_privacy"))
+    moved = new_apps.get_model("people", "Restriction").objects.get(pk=old.pk)
+    assert (moved.person_id, moved.ask, moved.lifted_at) == (person.pk, "Head of Service", None)
+    assert list(moved.allowed_users.values_list("pk", flat=True)) == [named.pk]
+    assert other.pk not in moved.allowed_users.values_list("pk", flat=True)
+    history = new_apps.get_model("people", "HistoricalRestriction").objects.get(id=old.pk)
+    assert history.ask == "Head of Service"
+
+    for model in ("HistoricalRestriction", "Restriction", "Person"):
+        new_apps.get_model("people", model).objects.all().delete()
+    new_apps.get_model("accounts", "User").objects.all().delete()
+
+
+def _rows(connection: BaseDatabaseWrapper) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        tables = connection.introspection.django_table_names(only_existing=True)
+        counts = {}
+        for table in sorted(tables):
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+# Django's own difference: auth's migration made the id of the table of a group's permissions
+# a big integer (the project's default), where auth's model has an integer.
+DJANGOS_OWN = {("auth_group_permissions", "id")}
+
+
+def _schema(connection: BaseDatabaseWrapper) -> dict[str, object]:
+    """Each table's columns (name, type, nullable) and its keys, indexes and unique
+    constraints by the columns they cover (names differ with the way a table was made)."""
+    introspection = connection.introspection
+    schema: dict[str, object] = {}
+    with connection.cursor() as cursor:
+        for table in sorted(set(introspection.table_names(cursor)) - {"django_migrations"}):
+            columns = sorted(
+                (
+                    column.name,
+                    "" if (table, column.name) in DJANGOS_OWN else str(column.type_code),
+                    bool(column.null_ok),
+                )
+                for column in introspection.get_table_description(cursor, table)
+            )
+            constraints = sorted(
+                (
+                    tuple(info["columns"] or ()),
+                    bool(info["primary_key"]),
+                    bool(info["unique"]),
+                    bool(info["index"]),
+                    tuple(info["foreign_key"] or ()),
+                )
+                for info in introspection.get_constraints(cursor, table).values()
+                if not info["check"]
+            )
+            schema[table] = (columns, constraints)
+    return schema
+
+
+def test_the_migrations_make_the_tables_the_models_describe(migrations):
+    call_command("migrate", verbosity=0, interactive=False)
+    cache = settings.CACHES["default"]  # where the rate limits' buckets are kept
+    if cache["BACKEND"].endswith("DatabaseCache"):
+        assert cache["LOCATION"] in migrations.connection.introspection.table_names()
+    # Each change to a model has its migration.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0, stdout=StringIO())
+    assert _schema(migrations.suite) == _schema(migrations.connection)
+    # What the migrations put in the tables (a data migration's rows, and the content types
+    # and permissions `migrate` adds after) is in the suite's database too.
+    seeded = {table: count for table, count in _rows(migrations.connection).items() if count}
+    from_models = _rows(migrations.suite)
+    assert {table: from_models.get(table, 0) for table in seeded} == seeded
