@@ -7,11 +7,13 @@ lists for that operation, so a partner system can code against it; invalid data 
 data is accepted, and an operation that needs a token refuses a request without one.
 The schema is loaded through the WSGI application itself, so what is tested is what is served.
 
-Valid data is valid by the document alone, except for two rules of a report that JSON Schema cannot
-state, which `_within_unstated_rules` makes true of each generated report (and nothing else):
+Valid data is valid by the document alone, except for three rules of a report that JSON Schema
+cannot state, which `_within_unstated_rules` makes true of each generated report (and nothing
+else):
 - an NHS number's modulus 11 check digit (the document gives its shape: ten digits, separators);
 - dates judged against today: a date of birth from 1900 to today, an expected date of birth from a
-  month ago to ten months ahead (the document gives the format, and the window in words).
+  month ago to ten months ahead (the document gives the format, and the window in words);
+- the deprecated `concern.parents_agree`, if sent, says what `consent.consent` says (in words).
 `schemathesis_cli_hooks` applies the same to a run of the schemathesis CLI against a server.
 """
 
@@ -43,6 +45,7 @@ from schemathesis.generation import GenerationMode
 
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.tokens import issue_token
+from frontdoor.intake.models import Consent
 from frontdoor.intake.submissions import (
     OLDEST_BIRTH_DATE,
     UNBORN_EXPECTED_WITHIN,
@@ -107,6 +110,10 @@ def _within_unstated_rules(case: Case) -> Case | None:
     body = case.body
     if not isinstance(body, dict) or not isinstance(body.get("children"), list):
         return case
+    concern, consent = body.get("concern"), body.get("consent")
+    said = isinstance(concern, dict) and concern.get("parents_agree") is not None
+    if said and isinstance(consent, dict) and consent.get("consent") in Consent.values:
+        concern["parents_agree"] = Consent(consent["consent"]).parents_agree.value
     born = (OLDEST_BIRTH_DATE, today())
     expected = (today() - UNBORN_OVERDUE_BY, today() + UNBORN_EXPECTED_WITHIN)
     for person in [*body["children"], *body.get("adults", [])]:
