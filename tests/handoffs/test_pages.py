@@ -231,3 +231,22 @@ def test_r45_a_restricted_childs_early_help_hand_off_shows_only_whom_to_ask(
 def test_only_early_help_workers_open_the_early_help_page(client, make_user, role):
     client.force_login(make_user(role))
     assert client.get(reverse("handoffs:early_help")).status_code == 403
+
+
+def test_r20_a_taken_child_is_listed_as_taken_however_many_wait_to_be_taken(
+    client, make_contact, manager, make_user, monkeypatch
+):
+    from frontdoor.handoffs import views
+
+    monkeypatch.setattr(views, "SHOWN", 2)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2, raising=False)
+    handoffs = [_early_help(make_contact(), manager) for _ in range(4)]
+    worker = make_user(Role.EARLY_HELP_WORKER)
+    for number, handoff in enumerate(handoffs[:2]):
+        services.accept(user=worker, handoff=handoff, external_id=f"EHM-{number}")
+    client.force_login(worker)
+    page = client.get(reverse("handoffs:early_help")).content.decode()
+    taken = page[page.index('id="taken"') :]
+    assert "No child has been taken yet" not in taken
+    # The newest taken first.
+    assert taken.index("EHM-1") < taken.index("EHM-0")

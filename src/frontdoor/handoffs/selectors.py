@@ -104,6 +104,26 @@ def early_help_handoffs(user, *, restricted_rows: bool = False) -> QuerySet[Hand
     return handoffs.exclude(Exists(restrictions_hiding_contact(user, contact=OuterRef("contact"))))
 
 
+def early_help_to_take(user) -> QuerySet[HandOff]:
+    """The children routed to early help not yet taken, the newest first, with restricted rows
+    (R20, R45)."""
+    return (
+        early_help_handoffs(user, restricted_rows=True)
+        .exclude(state=HandOff.State.ACCEPTED)
+        .order_by("-created_at", "-id")
+    )
+
+
+def early_help_taken(user) -> QuerySet[HandOff]:
+    """The children routed to early help and taken, the most recently taken first, with
+    restricted rows (R20, R45)."""
+    return (
+        early_help_handoffs(user, restricted_rows=True)
+        .filter(state=HandOff.State.ACCEPTED)
+        .order_by("-accepted_at", "-id")
+    )
+
+
 def restriction_hiding_early_help_handoff(*, user, pk: int):
     """The restriction that keeps `user` out of an early help hand-off they could otherwise
     open: one on a person in its contact (R45)."""

@@ -60,15 +60,14 @@ def replay(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 @allowed("early_help.receive")
 def early_help(request: SignedInRequest) -> HttpResponse:
-    """The children routed to early help: those not yet taken first, then the newest (R20). A
+    """The children routed to early help: those to take and those taken, each newest first (R20). A
     restricted person's hand-off shows only whom to ask (R45)."""
-    rows = list(selectors.early_help_handoffs(request.user, restricted_rows=True)[:SHOWN])
     return render(
         request,
         "handoffs/early_help.html",
         {
-            "waiting": [row for row in rows if row.state != HandOff.State.ACCEPTED],
-            "taken": [row for row in rows if row.state == HandOff.State.ACCEPTED],
+            "waiting": list(selectors.early_help_to_take(request.user)[:SHOWN]),
+            "taken": list(selectors.early_help_taken(request.user)[:SHOWN]),
         },
     )
 
