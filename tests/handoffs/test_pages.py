@@ -238,8 +238,7 @@ def test_r20_a_taken_child_is_listed_as_taken_however_many_wait_to_be_taken(
 ):
     from frontdoor.handoffs import views
 
-    monkeypatch.setattr(views, "SHOWN", 2)
-    monkeypatch.setattr(views, "PAGE_SIZE", 2, raising=False)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
     handoffs = [_early_help(make_contact(), manager) for _ in range(4)]
     worker = make_user(Role.EARLY_HELP_WORKER)
     for number, handoff in enumerate(handoffs[:2]):
@@ -250,3 +249,29 @@ def test_r20_a_taken_child_is_listed_as_taken_however_many_wait_to_be_taken(
     assert "No child has been taken yet" not in taken
     # The newest taken first.
     assert taken.index("EHM-1") < taken.index("EHM-0")
+
+
+def test_r20_both_early_help_lists_are_paged(client, make_contact, manager, make_user, monkeypatch):
+    from frontdoor.handoffs import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    contacts = [make_contact() for _ in range(6)]
+    handoffs = [_early_help(contact, manager) for contact in contacts]
+    worker = make_user(Role.EARLY_HELP_WORKER)
+    for number, handoff in enumerate(handoffs[3:]):
+        services.accept(user=worker, handoff=handoff, external_id=f"EHM-{number}")
+    client.force_login(worker)
+    url = reverse("handoffs:early_help")
+    page = client.get(url).content.decode()
+    to_take, taken = page[: page.index('id="taken"')], page[page.index('id="taken"') :]
+    assert "Showing 1 to 2 of 3" in to_take and "govuk-pagination" in to_take
+    assert contacts[0].reference not in to_take  # the oldest, on the second page
+    assert 'href="?taken_page=1&amp;page=2"' in to_take
+    assert "Showing 1 to 2 of 3" in taken and 'href="?page=1&amp;taken_page=2"' in taken
+    assert "EHM-0" not in taken
+    second = client.get(url, {"page": 2, "taken_page": 2}).content.decode()
+    to_take, taken = second[: second.index('id="taken"')], second[second.index('id="taken"') :]
+    assert "Showing 3 to 3 of 3" in to_take and contacts[0].reference in to_take
+    assert "Showing 3 to 3 of 3" in taken and "EHM-0" in taken
+    # Each list's links keep the other's page.
+    assert 'href="?taken_page=2&amp;page=1"' in to_take

@@ -1,8 +1,11 @@
 """The administrators' page of hand-offs that fail to reach the case record, and replay (R44);
 the early help worker's pages of the children routed to early help, to take each (R20)."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -18,8 +21,10 @@ from frontdoor.intake.models import Contact
 from frontdoor.people.restrictions import contacts_hidden_from
 from frontdoor.people.views import restricted_page
 
-# The most hand-offs the page lists in each table.
+# The most hand-offs the administrators' page lists in each table.
 SHOWN = 200
+# The children routed to early help listed on each page of each list.
+PAGE_SIZE = 50
 
 
 @require_http_methods(["GET"])
@@ -62,12 +67,21 @@ def replay(request: SignedInRequest, pk: int) -> HttpResponse:
 def early_help(request: SignedInRequest) -> HttpResponse:
     """The children routed to early help: those to take and those taken, each newest first (R20). A
     restricted person's hand-off shows only whom to ask (R45)."""
+    waiting = Paginator(selectors.early_help_to_take(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    taken = Paginator(selectors.early_help_taken(request.user), PAGE_SIZE).get_page(
+        request.GET.get("taken_page")
+    )
     return render(
         request,
         "handoffs/early_help.html",
         {
-            "waiting": list(selectors.early_help_to_take(request.user)[:SHOWN]),
-            "taken": list(selectors.early_help_taken(request.user)[:SHOWN]),
+            "waiting": waiting,
+            "taken": taken,
+            # Each list's pages keep the other's page.
+            "waiting_query": urlencode({"page": waiting.number}),
+            "taken_query": urlencode({"taken_page": taken.number}),
         },
     )
 
