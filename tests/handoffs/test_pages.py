@@ -275,3 +275,46 @@ def test_r20_both_early_help_lists_are_paged(client, make_contact, manager, make
     assert "Showing 3 to 3 of 3" in taken and "EHM-0" in taken
     # Each list's links keep the other's page.
     assert 'href="?taken_page=2&amp;page=1"' in to_take
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "E" * 101,
+            "The child&#x27;s identifier in the early help record must be 100 characters or fewer",
+        ),
+        (
+            "<script>",
+            "The child&#x27;s identifier in the early help record must only include letters, "
+            "numbers, hyphens (-), underscores (_), slashes (/) and full stops (.)",
+        ),
+        (
+            "a b",
+            "The child&#x27;s identifier in the early help record must only include letters, "
+            "numbers, hyphens (-), underscores (_), slashes (/) and full stops (.)",
+        ),
+    ],
+)
+def test_r20_an_early_help_identifier_is_letters_digits_and_some_marks(
+    client, contact, manager, make_user, typed, message
+):
+    handoff = _early_help(contact, manager)
+    client.force_login(make_user(Role.EARLY_HELP_WORKER))
+    url = reverse("handoffs:early_help_handoff", args=[handoff.pk])
+    refused = client.post(url, {"external_id": typed})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "govuk-error-summary" in page and message in page
+    assert 'href="#id_external_id"' in page
+    handoff.refresh_from_db()
+    assert handoff.state != HandOff.State.ACCEPTED
+
+
+def test_r20_an_early_help_identifier_is_trimmed(client, contact, manager, make_user):
+    handoff = _early_help(contact, manager)
+    client.force_login(make_user(Role.EARLY_HELP_WORKER))
+    url = reverse("handoffs:early_help_handoff", args=[handoff.pk])
+    assert client.post(url, {"external_id": "  EHM/2026.4_1-a  "}).status_code == 302
+    handoff.refresh_from_db()
+    assert handoff.external_id == "EHM/2026.4_1-a"

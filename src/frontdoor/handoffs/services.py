@@ -19,6 +19,7 @@ from django.utils import timezone
 from frontdoor.accounts.permissions import can, require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
+from frontdoor.handoffs import identifiers
 from frontdoor.handoffs.models import HandOff, HandOffSequence
 from frontdoor.handoffs.payload import PAYLOAD_VERSION, build_payload
 from frontdoor.handoffs.selectors import early_help_handoffs
@@ -266,9 +267,7 @@ def accept(
             raise DomainError(f"Hand-off {handoff.pk} is not one for early help that you may take.")
     now = now or timezone.now()
     handoff = HandOff.objects.select_for_update().get(pk=handoff.pk)
-    external_id = external_id.strip()
-    if not external_id:
-        raise DomainError("Give the record's own identifier for the child.")
+    external_id = identifiers.checked(external_id, what="The record's identifier for the child")
     if handoff.state == HandOff.State.REPLACED:
         raise HandOffConflict(
             f"Hand-off {handoff.pk} was replaced by hand-off {handoff.replaced_by_id} before "
@@ -287,10 +286,10 @@ def accept(
     for person_id, their_id in (people or {}).items():
         if person_id not in named:
             raise DomainError(f"Person {person_id} is not an adult of this hand-off.")
-        wanted[person_id] = their_id.strip()
+        wanted[person_id] = identifiers.checked(
+            their_id, what=f"The record's identifier for person {person_id}"
+        )
     for person_id, their_id in wanted.items():
-        if not their_id:
-            continue
         taken = (
             ExternalIdentifier.objects.filter(
                 source_system=handoff.record_system, external_id=their_id
