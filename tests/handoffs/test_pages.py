@@ -318,3 +318,35 @@ def test_r20_an_early_help_identifier_is_trimmed(client, contact, manager, make_
     assert client.post(url, {"external_id": "  EHM/2026.4_1-a  "}).status_code == 302
     handoff.refresh_from_db()
     assert handoff.external_id == "EHM/2026.4_1-a"
+
+
+def test_r20_the_early_help_worker_corrects_a_mistyped_identifier_with_a_reason(
+    client, contact, manager, make_user, person_for
+):
+    from frontdoor.people.models import ExternalIdentifier
+
+    person = person_for(contact.children.first())
+    handoff = _early_help(contact, manager)
+    worker = make_user(Role.EARLY_HELP_WORKER)
+    client.force_login(worker)
+    url = reverse("handoffs:early_help_handoff", args=[handoff.pk])
+    assert client.post(url, {"external_id": "EHM-4417"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "Correct the identifier" in page
+    refused = client.post(url, {"external_id": "EHM-4471", "reason": ""})
+    assert refused.status_code == 400
+    assert "Enter why the identifier is corrected" in refused.content.decode()
+    handoff.refresh_from_db()
+    assert handoff.external_id == "EHM-4417"
+    response = client.post(
+        url, {"external_id": "EHM-4471", "reason": "Two digits swapped when typing it."}
+    )
+    assert response.status_code == 302
+    handoff.refresh_from_db()
+    assert handoff.external_id == "EHM-4471"
+    assert ExternalIdentifier.objects.get(person=person).external_id == "EHM-4471"
+    event = AuditEvent.objects.get(action="handoff.identifier_corrected")
+    assert event.actor == worker
+    assert event.changes["was"] == "EHM-4417" and event.changes["now"] == "EHM-4471"
+    page = client.get(url).content.decode()
+    assert "EHM-4417" in page and "Two digits swapped when typing it." in page

@@ -20,7 +20,7 @@ from frontdoor.accounts.permissions import can, require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.handoffs import identifiers
-from frontdoor.handoffs.models import HandOff, HandOffSequence
+from frontdoor.handoffs.models import HandOff, HandOffSequence, IdentifierCorrection
 from frontdoor.handoffs.payload import PAYLOAD_VERSION, build_payload
 from frontdoor.handoffs.selectors import early_help_handoffs
 from frontdoor.people.models import ExternalIdentifier, Person
@@ -276,7 +276,8 @@ def accept(
     if handoff.state == HandOff.State.ACCEPTED:
         if handoff.external_id != external_id:
             raise HandOffConflict(
-                f"Hand-off {handoff.pk} was accepted as {handoff.external_id}, not {external_id}."
+                f"Hand-off {handoff.pk} was accepted as {handoff.external_id}, not {external_id}: "
+                "an early help worker corrects a mistyped identifier with a reason."
             )
         return False
     wanted: dict[int, str] = {}
@@ -290,17 +291,7 @@ def accept(
             their_id, what=f"The record's identifier for person {person_id}"
         )
     for person_id, their_id in wanted.items():
-        taken = (
-            ExternalIdentifier.objects.filter(
-                source_system=handoff.record_system, external_id=their_id
-            )
-            .exclude(person_id=person_id)
-            .exists()
-        )
-        if taken:
-            raise HandOffConflict(
-                f"{handoff.record_system_name} {their_id} is another person's identifier here."
-            )
+        _refuse_if_anothers(handoff, person_id=person_id, external_id=their_id)
         ExternalIdentifier.objects.get_or_create(
             person_id=person_id, source_system=handoff.record_system, external_id=their_id
         )
@@ -323,3 +314,84 @@ def accept(
         at=now,
     )
     return True
+
+
+def _refuse_if_anothers(handoff: HandOff, *, person_id: int | None, external_id: str) -> None:
+    """R44: one record's identifier names one person here."""
+    holders = ExternalIdentifier.objects.filter(
+        source_system=handoff.record_system, external_id=external_id
+    )
+    if person_id is not None:
+        holders = holders.exclude(person_id=person_id)
+    taken = holders.exists()
+    if taken:
+        raise HandOffConflict(
+            f"{handoff.record_system_name} {external_id} is another person's identifier here.",
+            field="external_id",
+        )
+
+
+@transaction.atomic
+def correct_identifier(
+    *,
+    user: User,
+    handoff: HandOff,
+    external_id: str,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> IdentifierCorrection:
+    """The early help worker corrects the identifier a child routed to early help was taken as,
+    one they mistyped (R20, R44). The earlier value is kept with `reason`, the child's person
+    keeps the corrected one in its place, and the audit trail has both.
+
+    The record system's own answer cannot be corrected this way: through the API, another
+    identifier is refused (`accept`).
+    """
+    require(user, "early_help.receive")
+    if not early_help_handoffs(user).filter(pk=handoff.pk).exists():
+        raise DomainError(f"Hand-off {handoff.pk} is not one for early help that you may take.")
+    now = now or timezone.now()
+    handoff = HandOff.objects.select_for_update().select_related("child").get(pk=handoff.pk)
+    if handoff.state != HandOff.State.ACCEPTED:
+        raise DomainError("The child has not been taken yet: take the child first.")
+    external_id = identifiers.checked(
+        external_id, what="The child's correct identifier in the early help record"
+    )
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Enter why the identifier is corrected", field="reason")
+    was = handoff.external_id
+    if external_id == was:
+        raise DomainError(
+            f"The child was taken as {was} already: give the correct identifier",
+            field="external_id",
+        )
+    person_id = handoff.child.person_id
+    _refuse_if_anothers(handoff, person_id=person_id, external_id=external_id)
+    if person_id:
+        held = ExternalIdentifier.objects.filter(
+            person_id=person_id, source_system=handoff.record_system, external_id=was
+        )
+        if not held.update(external_id=external_id):
+            ExternalIdentifier.objects.get_or_create(
+                person_id=person_id, source_system=handoff.record_system, external_id=external_id
+            )
+    handoff.external_id = external_id
+    handoff.save(update_fields=["external_id"])
+    correction = IdentifierCorrection.objects.create(
+        handoff=handoff, was=was, now=external_id, reason=reason, by=user, at=now
+    )
+    audit.record(
+        actor=user,
+        action="handoff.identifier_corrected",
+        target=handoff.contact,
+        changes={
+            "handoff": handoff.pk,
+            "record_system": handoff.record_system,
+            "was": was,
+            "now": external_id,
+            "reason": reason,
+        },
+        at=now,
+    )
+    return correction

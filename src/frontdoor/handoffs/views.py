@@ -14,7 +14,7 @@ from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.handoffs import delivery, selectors, services
-from frontdoor.handoffs.forms import TakeForm
+from frontdoor.handoffs.forms import CorrectForm, TakeForm
 from frontdoor.handoffs.models import HandOff
 from frontdoor.handoffs.payload import HandOffPayload
 from frontdoor.intake.models import Contact
@@ -97,19 +97,29 @@ def early_help_handoff(request: SignedInRequest, pk: int) -> HttpResponse:
         if restriction is None:
             raise Http404("No hand-off to early help has that number.")
         return restricted_page(request, restriction)
-    form = TakeForm(request.POST or None)
-    if handoff.state != HandOff.State.ACCEPTED and form.is_valid():
+    taken = handoff.state == HandOff.State.ACCEPTED
+    form: TakeForm | CorrectForm = (CorrectForm if taken else TakeForm)(request.POST or None)
+    if form.is_valid():
+        external_id = form.cleaned_data["external_id"]
         try:
-            services.accept(
-                user=request.user, handoff=handoff, external_id=form.cleaned_data["external_id"]
-            )
+            if taken:
+                services.correct_identifier(
+                    user=request.user,
+                    handoff=handoff,
+                    external_id=external_id,
+                    reason=form.cleaned_data["reason"],
+                )
+            else:
+                services.accept(user=request.user, handoff=handoff, external_id=external_id)
         except DomainError as error:
-            form.add_error("external_id", error.message)
+            form.add_error(error.field or "external_id", error.message)
         else:
-            messages.success(
-                request, f"You took {handoff.child} as {form.cleaned_data['external_id']}."
+            done = "corrected the identifier of" if taken else "took"
+            messages.success(request, f"You {done} {handoff.child}: {external_id}.")
+            return redirect(
+                "handoffs:early_help_handoff" if taken else "handoffs:early_help",
+                *([handoff.pk] if taken else []),
             )
-            return redirect("handoffs:early_help")
     # R45: every view of a child's record is logged.
     audit.record_view(viewer=request.user, target=handoff.contact, through="early help page")
     return render(
@@ -118,7 +128,8 @@ def early_help_handoff(request: SignedInRequest, pk: int) -> HttpResponse:
         {
             "handoff": handoff,
             "payload": HandOffPayload.model_validate(handoff.payload),
-            "form": form if handoff.state != HandOff.State.ACCEPTED else None,
+            "form": form,
+            "corrections": handoff.corrections.select_related("by"),
         },
         status=400 if form.errors else 200,
     )
