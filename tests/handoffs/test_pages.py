@@ -350,3 +350,29 @@ def test_r20_the_early_help_worker_corrects_a_mistyped_identifier_with_a_reason(
     assert event.changes["was"] == "EHM-4417" and event.changes["now"] == "EHM-4471"
     page = client.get(url).content.decode()
     assert "EHM-4417" in page and "Two digits swapped when typing it." in page
+
+
+def test_r44_a_child_taken_before_being_linked_keeps_the_early_help_id_once_linked(
+    client, contact, manager, make_user, worker
+):
+    from frontdoor.people.models import ExternalIdentifier
+    from frontdoor.screening.linking import create_person_from
+
+    child = contact.children.first()
+    assert child.person_id is None
+    handoff = _early_help(contact, manager)
+    early_help_worker = make_user(Role.EARLY_HELP_WORKER)
+    client.force_login(early_help_worker)
+    url = reverse("handoffs:early_help_handoff", args=[handoff.pk])
+    page = client.get(url).content.decode()
+    assert "not yet linked to a person record" in page
+    assert client.post(url, {"external_id": "EHM-77"}).status_code == 302
+    person = create_person_from(reported=child, by=worker)
+    assert ExternalIdentifier.objects.get(person=person).external_id == "EHM-77"
+    client.force_login(manager)
+    page = client.get(reverse("people:person", args=[person.pk])).content.decode()
+    assert "Open in " in page and " as EHM-77" in page
+    page = client.get(reverse("intake:contact", args=[contact.reference])).content.decode()
+    assert " as EHM-77" in page and "Open in " in page
+    client.force_login(early_help_worker)
+    assert "not yet linked to a person record" not in client.get(url).content.decode()

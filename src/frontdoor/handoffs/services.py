@@ -31,6 +31,7 @@ from frontdoor.screening.selectors import ChildSummary
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
+    from frontdoor.intake.models import ReportedChild
 
 # How a hand-off to the council's own record is lawful (R45): the Children Act's duties. Early
 # help has none: it rests on consent (R12), which the disclosure log reads from screening.
@@ -395,3 +396,33 @@ def correct_identifier(
         at=now,
     )
     return correction
+
+
+def carry_identifiers_to_person(child: ReportedChild, person: Person, by: User) -> None:
+    """A reported child was linked to `person`: the identifiers the child's accepted hand-offs
+    were taken as go to the person, as when the child was linked before (R44). One home for a
+    person's identifier in a case record: the person's `ExternalIdentifier`, which the contact
+    and person pages read.
+
+    Registered with screening's linking as a listener; runs in the linking's transaction, so a
+    clash (the identifier is another person's) refuses the link.
+    """
+    for handoff in HandOff.objects.filter(child=child, state=HandOff.State.ACCEPTED).exclude(
+        external_id=""
+    ):
+        _refuse_if_anothers(handoff, person_id=person.pk, external_id=handoff.external_id)
+        _, made = ExternalIdentifier.objects.get_or_create(
+            person=person, source_system=handoff.record_system, external_id=handoff.external_id
+        )
+        if made:
+            audit.record(
+                actor=by,
+                action="handoff.identifier_linked",
+                target=handoff.contact,
+                changes={
+                    "handoff": handoff.pk,
+                    "record_system": handoff.record_system,
+                    "external_id": handoff.external_id,
+                    "person": person.pk,
+                },
+            )
