@@ -376,3 +376,15 @@ def test_r44_a_child_taken_before_being_linked_keeps_the_early_help_id_once_link
     assert " as EHM-77" in page and "Open in " in page
     client.force_login(early_help_worker)
     assert "not yet linked to a person record" not in client.get(url).content.decode()
+
+
+def test_r45_an_early_help_hand_off_is_disclosed_by_whoever_took_it(
+    contact, manager, make_user
+):
+    from frontdoor.privacy.selectors import disclosures
+
+    handoff = _early_help(contact, manager)
+    worker = make_user(Role.EARLY_HELP_WORKER, first_name="Erin", last_name="Took")
+    services.accept(user=worker, handoff=handoff, external_id="EHM-5")
+    (row,) = [d for d in disclosures(user=manager) if d.kind == "Hand-off to the case record"]
+    assert row.by == f"Decided by {manager}, taken by {worker}"
