@@ -378,9 +378,7 @@ def test_r44_a_child_taken_before_being_linked_keeps_the_early_help_id_once_link
     assert "not yet linked to a person record" not in client.get(url).content.decode()
 
 
-def test_r45_an_early_help_hand_off_is_disclosed_by_whoever_took_it(
-    contact, manager, make_user
-):
+def test_r45_an_early_help_hand_off_is_disclosed_by_whoever_took_it(contact, manager, make_user):
     from frontdoor.privacy.selectors import disclosures
 
     handoff = _early_help(contact, manager)
@@ -388,3 +386,22 @@ def test_r45_an_early_help_hand_off_is_disclosed_by_whoever_took_it(
     services.accept(user=worker, handoff=handoff, external_id="EHM-5")
     (row,) = [d for d in disclosures(user=manager) if d.kind == "Hand-off to the case record"]
     assert row.by == f"Decided by {manager}, taken by {worker}"
+
+
+def test_r12_the_early_help_page_shows_the_childs_consent_as_screening_words_it(
+    client, contact, manager, make_user
+):
+    from frontdoor.policy.registry import current_policy
+    from frontdoor.screening.consent import sharing_position
+
+    handoff = _early_help(contact, manager)
+    child = contact.children.first()
+    position = sharing_position(
+        contact=contact, adults=contact.adults.all(), children=[child], policy=current_policy()
+    ).for_child(child)
+    client.force_login(make_user(Role.EARLY_HELP_WORKER))
+    page = client.get(reverse("handoffs:early_help_handoff", args=[handoff.pk])).content.decode()
+    consent = page[page.index('id="consent"') :]
+    tag = "Refused" if position.refused_by else "Given" if position.consent_given else "Not given"
+    assert f"Consent for {child}: <strong" in consent and tag in consent
+    assert position.basis.replace("'", "&#x27;") in consent

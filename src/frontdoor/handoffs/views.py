@@ -20,6 +20,8 @@ from frontdoor.handoffs.payload import HandOffPayload
 from frontdoor.intake.models import Contact
 from frontdoor.people.restrictions import contacts_hidden_from
 from frontdoor.people.views import restricted_page
+from frontdoor.policy.registry import current_policy
+from frontdoor.screening.consent import sharing_position
 
 # The most hand-offs the administrators' page lists in each table.
 SHOWN = 200
@@ -130,6 +132,13 @@ def early_help_handoff(request: SignedInRequest, pk: int) -> HttpResponse:
             "payload": HandOffPayload.model_validate(handoff.payload),
             "form": form,
             "corrections": handoff.corrections.select_related("by"),
+            # Early help rests on consent (R12): the child's position, as screening words it.
+            "consent": sharing_position(
+                contact=handoff.contact,
+                adults=handoff.contact.adults.all(),
+                children=[handoff.child],
+                policy=current_policy(),
+            ).for_child(handoff.child),
         },
         status=400 if form.errors else 200,
     )
