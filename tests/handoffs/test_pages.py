@@ -405,3 +405,17 @@ def test_r12_the_early_help_page_shows_the_childs_consent_as_screening_words_it(
     tag = "Refused" if position.refused_by else "Given" if position.consent_given else "Not given"
     assert f"Consent for {child}: <strong" in consent and tag in consent
     assert position.basis.replace("'", "&#x27;") in consent
+
+
+def test_r44_the_administrators_page_says_how_many_wait_to_be_taken_by_hand(
+    client, make_contact, manager, admin, settings
+):
+    settings.HANDOFF_WEBHOOKS = {}
+    for _ in range(2):
+        _early_help(make_contact(), manager)
+    client.force_login(admin)
+    page = client.get(reverse("handoffs:troubled")).content.decode()
+    assert "was delivered or is still being tried" not in page
+    assert "through the record&#x27;s webhook" not in page
+    assert "2 children routed to early help wait to be taken by an early help worker" in page
+    assert "Front Door has not stopped trying to deliver any hand-off." in page

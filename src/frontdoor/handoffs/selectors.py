@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 
 from frontdoor.accounts.permissions import can
@@ -71,6 +74,38 @@ def troubled() -> QuerySet[HandOff]:
         .prefetch_related("deliveries")
         .order_by("state", "created_at", "id")  # "dead" sorts before "failing"
     )
+
+
+@dataclass(frozen=True)
+class Untaken:
+    """How many hand-offs to one record wait for it to take them: by hand on the early help
+    page, or fetched through the API by a record with no webhook."""
+
+    name: str
+    count: int
+    by_hand: bool
+
+
+def untaken(webhooks: Iterable[str]) -> list[Untaken]:
+    """For the administrators' page: each record's hand-offs still to be taken (R20, R44). Early
+    help's children are taken by an early help worker until accepted, whether or not a webhook
+    told the record of them; another record with no webhook (`webhooks`, the keys that have
+    one) fetches those still waiting."""
+    policy = current_policy().handoffs
+    early_help = policy.record_system_for(OutcomeEffect.EARLY_HELP)
+    found = []
+    for system in policy.record_systems:
+        rows = HandOff.objects.filter(record_system=system.key)
+        by_hand = early_help is not None and system.key == early_help.key
+        if by_hand:
+            rows = rows.exclude(state__in=(HandOff.State.ACCEPTED, HandOff.State.REPLACED))
+        elif system.key not in webhooks:
+            rows = rows.filter(state=HandOff.State.WAITING)
+        else:
+            continue
+        if count := rows.count():
+            found.append(Untaken(name=system.name, count=count, by_hand=by_hand))
+    return found
 
 
 def early_help_handoffs(user, *, restricted_rows: bool = False) -> QuerySet[HandOff]:

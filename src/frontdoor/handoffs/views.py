@@ -45,6 +45,12 @@ def troubled(request: SignedInRequest) -> HttpResponse:
             "failing": [r for r in rows if r.state == HandOff.State.FAILING],
             "hidden": hidden,
             "most_attempts": settings.HANDOFF_MOST_ATTEMPTS,
+            "webhooks": sorted(
+                system.name
+                for system in current_policy().handoffs.record_systems
+                if system.key in settings.HANDOFF_WEBHOOKS
+            ),
+            "untaken": selectors.untaken(settings.HANDOFF_WEBHOOKS),
         },
     )
 
