@@ -257,7 +257,10 @@ def accept(
 ) -> bool:
     """The record system took `handoff` as its `external_id` (R44): the child's person keeps it
     as an identifier in that record, as do the adults `people` names (front door person id to
-    the record's id). Returns False when it was accepted so already; the same again is safe.
+    the record's id). Returns False when it was accepted so already; the same again is safe,
+    another is refused (an early help worker corrects a mistyped one: `correct_identifier`). A
+    child not yet linked to a person keeps it on the hand-off until they are
+    (`carry_identifiers_to_person`).
 
     `user` is the record system's account, or an early help worker taking a child routed to
     early help, having made the child's early help record (R20).
@@ -277,8 +280,7 @@ def accept(
     if handoff.state == HandOff.State.ACCEPTED:
         if handoff.external_id != external_id:
             raise HandOffConflict(
-                f"Hand-off {handoff.pk} was accepted as {handoff.external_id}, not {external_id}: "
-                "an early help worker corrects a mistyped identifier with a reason."
+                f"Hand-off {handoff.pk} was accepted as {handoff.external_id}, not {external_id}."
             )
         return False
     wanted: dict[int, str] = {}
