@@ -419,3 +419,17 @@ def test_r44_the_administrators_page_says_how_many_wait_to_be_taken_by_hand(
     assert "through the record&#x27;s webhook" not in page
     assert "2 children routed to early help wait to be taken by an early help worker" in page
     assert "Front Door has not stopped trying to deliver any hand-off." in page
+
+
+def test_r44_a_merged_duplicates_case_record_id_goes_to_the_record_kept(
+    contact, manager, make_user, person_for, worker
+):
+    from frontdoor.people.models import ExternalIdentifier, Person
+    from frontdoor.screening.linking import merge_people
+
+    duplicate = person_for(contact.children.first())
+    handoff = _early_help(contact, manager)
+    services.accept(user=make_user(Role.EARLY_HELP_WORKER), handoff=handoff, external_id="EHM-8")
+    keep = Person.objects.create(first_name=duplicate.first_name, last_name=duplicate.last_name)
+    merge_people(keep=keep, duplicate=duplicate, by=worker, reason="The same child.")
+    assert ExternalIdentifier.objects.get(external_id="EHM-8").person == keep

@@ -31,6 +31,7 @@ from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
 from frontdoor.people.models import (
     DetailConflict,
+    ExternalIdentifier,
     Gender,
     Household,
     HouseholdMember,
@@ -465,6 +466,8 @@ def merge_people(*, keep: Person, duplicate: Person, by: User, reason: str) -> P
         "reported_children": ReportedChild.objects.filter(person=duplicate).update(person=keep),
         "reported_adults": ReportedAdult.objects.filter(person=duplicate).update(person=keep),
         "involvements": Involvement.objects.filter(person=duplicate).update(person=keep),
+        # R44: the case records' identifiers follow the person ("Open in LCS as ...").
+        "identifiers": ExternalIdentifier.objects.filter(person=duplicate).update(person=keep),
     }
     moved["relationships"] = _move_relationships(keep=keep, duplicate=duplicate)
     moved["households"] = _move_memberships(keep=keep, duplicate=duplicate)
