@@ -119,3 +119,20 @@ def test_the_payloads_parts_keep_their_own_names_in_the_document(client):
     # The reports' Child is intake's, not the hand-off's child.
     assert "front_door_person_id" not in schemas["Child"]["properties"]
     assert "front_door_person_id" in schemas["HandOffChild"]["properties"]
+
+
+@pytest.mark.parametrize("typed", ["a b", "<script>", "E" * 101, "  ", " 123"])
+def test_r44_the_api_refuses_an_identifier_the_page_refuses(
+    client, contact, manager, record_system, typed
+):
+    decide(contact, contact.children.first(), manager)
+    handoff = HandOff.objects.get()
+    response = client.post(
+        f"{URL}/{handoff.pk}/accept",
+        {"external_id": typed},
+        content_type="application/json",
+        **_headers(record_system, "handoffs:receive"),
+    )
+    assert response.status_code == 422, response.content
+    handoff.refresh_from_db()
+    assert handoff.state != HandOff.State.ACCEPTED

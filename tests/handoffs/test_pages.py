@@ -231,3 +231,205 @@ def test_r45_a_restricted_childs_early_help_hand_off_shows_only_whom_to_ask(
 def test_only_early_help_workers_open_the_early_help_page(client, make_user, role):
     client.force_login(make_user(role))
     assert client.get(reverse("handoffs:early_help")).status_code == 403
+
+
+def test_r20_a_taken_child_is_listed_as_taken_however_many_wait_to_be_taken(
+    client, make_contact, manager, make_user, monkeypatch
+):
+    from frontdoor.handoffs import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    handoffs = [_early_help(make_contact(), manager) for _ in range(4)]
+    worker = make_user(Role.EARLY_HELP_WORKER)
+    for number, handoff in enumerate(handoffs[:2]):
+        services.accept(user=worker, handoff=handoff, external_id=f"EHM-{number}")
+    client.force_login(worker)
+    page = client.get(reverse("handoffs:early_help")).content.decode()
+    taken = page[page.index('id="taken"') :]
+    assert "No child has been taken yet" not in taken
+    # The newest taken first.
+    assert taken.index("EHM-1") < taken.index("EHM-0")
+
+
+def test_r20_both_early_help_lists_are_paged(client, make_contact, manager, make_user, monkeypatch):
+    from frontdoor.handoffs import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    contacts = [make_contact() for _ in range(6)]
+    handoffs = [_early_help(contact, manager) for contact in contacts]
+    worker = make_user(Role.EARLY_HELP_WORKER)
+    for number, handoff in enumerate(handoffs[3:]):
+        services.accept(user=worker, handoff=handoff, external_id=f"EHM-{number}")
+    client.force_login(worker)
+    url = reverse("handoffs:early_help")
+    page = client.get(url).content.decode()
+    to_take, taken = page[: page.index('id="taken"')], page[page.index('id="taken"') :]
+    assert "Showing 1 to 2 of 3" in to_take and "govuk-pagination" in to_take
+    assert contacts[0].reference not in to_take  # the oldest, on the second page
+    assert 'href="?taken_page=1&amp;page=2"' in to_take
+    assert "Showing 1 to 2 of 3" in taken and 'href="?page=1&amp;taken_page=2"' in taken
+    assert "EHM-0" not in taken
+    second = client.get(url, {"page": 2, "taken_page": 2}).content.decode()
+    to_take, taken = second[: second.index('id="taken"')], second[second.index('id="taken"') :]
+    assert "Showing 3 to 3 of 3" in to_take and contacts[0].reference in to_take
+    assert "Showing 3 to 3 of 3" in taken and "EHM-0" in taken
+    # Each list's links keep the other's page.
+    assert 'href="?taken_page=2&amp;page=1"' in to_take
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "E" * 101,
+            "The child&#x27;s identifier in the early help record must be 100 characters or fewer",
+        ),
+        (
+            "<script>",
+            "The child&#x27;s identifier in the early help record must only include letters, "
+            "numbers, hyphens (-), underscores (_), slashes (/) and full stops (.)",
+        ),
+        (
+            "a b",
+            "The child&#x27;s identifier in the early help record must only include letters, "
+            "numbers, hyphens (-), underscores (_), slashes (/) and full stops (.)",
+        ),
+    ],
+)
+def test_r20_an_early_help_identifier_is_letters_digits_and_some_marks(
+    client, contact, manager, make_user, typed, message
+):
+    handoff = _early_help(contact, manager)
+    client.force_login(make_user(Role.EARLY_HELP_WORKER))
+    url = reverse("handoffs:early_help_handoff", args=[handoff.pk])
+    refused = client.post(url, {"external_id": typed})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "govuk-error-summary" in page and message in page
+    assert 'href="#id_external_id"' in page
+    handoff.refresh_from_db()
+    assert handoff.state != HandOff.State.ACCEPTED
+
+
+def test_r20_an_early_help_identifier_is_trimmed(client, contact, manager, make_user):
+    handoff = _early_help(contact, manager)
+    client.force_login(make_user(Role.EARLY_HELP_WORKER))
+    url = reverse("handoffs:early_help_handoff", args=[handoff.pk])
+    assert client.post(url, {"external_id": "  EHM/2026.4_1-a  "}).status_code == 302
+    handoff.refresh_from_db()
+    assert handoff.external_id == "EHM/2026.4_1-a"
+
+
+def test_r20_the_early_help_worker_corrects_a_mistyped_identifier_with_a_reason(
+    client, contact, manager, make_user, person_for
+):
+    from frontdoor.people.models import ExternalIdentifier
+
+    person = person_for(contact.children.first())
+    handoff = _early_help(contact, manager)
+    worker = make_user(Role.EARLY_HELP_WORKER)
+    client.force_login(worker)
+    url = reverse("handoffs:early_help_handoff", args=[handoff.pk])
+    assert client.post(url, {"external_id": "EHM-4417"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "Correct the identifier" in page
+    refused = client.post(url, {"external_id": "EHM-4471", "reason": ""})
+    assert refused.status_code == 400
+    assert "Enter why the identifier is corrected" in refused.content.decode()
+    handoff.refresh_from_db()
+    assert handoff.external_id == "EHM-4417"
+    response = client.post(
+        url, {"external_id": "EHM-4471", "reason": "Two digits swapped when typing it."}
+    )
+    assert response.status_code == 302
+    handoff.refresh_from_db()
+    assert handoff.external_id == "EHM-4471"
+    assert ExternalIdentifier.objects.get(person=person).external_id == "EHM-4471"
+    event = AuditEvent.objects.get(action="handoff.identifier_corrected")
+    assert event.actor == worker
+    assert event.changes["was"] == "EHM-4417" and event.changes["now"] == "EHM-4471"
+    page = client.get(url).content.decode()
+    assert "EHM-4417" in page and "Two digits swapped when typing it." in page
+
+
+def test_r44_a_child_taken_before_being_linked_keeps_the_early_help_id_once_linked(
+    client, contact, manager, make_user, worker
+):
+    from frontdoor.people.models import ExternalIdentifier
+    from frontdoor.screening.linking import create_person_from
+
+    child = contact.children.first()
+    assert child.person_id is None
+    handoff = _early_help(contact, manager)
+    early_help_worker = make_user(Role.EARLY_HELP_WORKER)
+    client.force_login(early_help_worker)
+    url = reverse("handoffs:early_help_handoff", args=[handoff.pk])
+    page = client.get(url).content.decode()
+    assert "not yet linked to a person record" in page
+    assert client.post(url, {"external_id": "EHM-77"}).status_code == 302
+    person = create_person_from(reported=child, by=worker)
+    assert ExternalIdentifier.objects.get(person=person).external_id == "EHM-77"
+    client.force_login(manager)
+    page = client.get(reverse("people:person", args=[person.pk])).content.decode()
+    assert "Open in " in page and " as EHM-77" in page
+    page = client.get(reverse("intake:contact", args=[contact.reference])).content.decode()
+    assert " as EHM-77" in page and "Open in " in page
+    client.force_login(early_help_worker)
+    assert "not yet linked to a person record" not in client.get(url).content.decode()
+
+
+def test_r45_an_early_help_hand_off_is_disclosed_by_whoever_took_it(contact, manager, make_user):
+    from frontdoor.privacy.selectors import disclosures
+
+    handoff = _early_help(contact, manager)
+    worker = make_user(Role.EARLY_HELP_WORKER, first_name="Erin", last_name="Took")
+    services.accept(user=worker, handoff=handoff, external_id="EHM-5")
+    (row,) = [d for d in disclosures(user=manager) if d.kind == "Hand-off to the case record"]
+    assert row.by == f"Decided by {manager}, taken by {worker}"
+
+
+def test_r12_the_early_help_page_shows_the_childs_consent_as_screening_words_it(
+    client, contact, manager, make_user
+):
+    from frontdoor.policy.registry import current_policy
+    from frontdoor.screening.consent import sharing_position
+
+    handoff = _early_help(contact, manager)
+    child = contact.children.first()
+    position = sharing_position(
+        contact=contact, adults=contact.adults.all(), children=[child], policy=current_policy()
+    ).for_child(child)
+    client.force_login(make_user(Role.EARLY_HELP_WORKER))
+    page = client.get(reverse("handoffs:early_help_handoff", args=[handoff.pk])).content.decode()
+    consent = page[page.index('id="consent"') :]
+    tag = "Refused" if position.refused_by else "Given" if position.consent_given else "Not given"
+    assert f"Consent for {child}: <strong" in consent and tag in consent
+    assert position.basis.replace("'", "&#x27;") in consent
+
+
+def test_r44_the_administrators_page_says_how_many_wait_to_be_taken_by_hand(
+    client, make_contact, manager, admin, settings
+):
+    settings.HANDOFF_WEBHOOKS = {}
+    for _ in range(2):
+        _early_help(make_contact(), manager)
+    client.force_login(admin)
+    page = client.get(reverse("handoffs:troubled")).content.decode()
+    assert "was delivered or is still being tried" not in page
+    assert "through the record&#x27;s webhook" not in page
+    assert "2 children routed to early help wait to be taken by an early help worker" in page
+    assert "Front Door has not stopped trying to deliver any hand-off." in page
+
+
+def test_r44_a_merged_duplicates_case_record_id_goes_to_the_record_kept(
+    contact, manager, make_user, person_for, worker
+):
+    from frontdoor.people.models import ExternalIdentifier, Person
+    from frontdoor.screening.linking import merge_people
+
+    duplicate = person_for(contact.children.first())
+    handoff = _early_help(contact, manager)
+    services.accept(user=make_user(Role.EARLY_HELP_WORKER), handoff=handoff, external_id="EHM-8")
+    keep = Person.objects.create(first_name=duplicate.first_name, last_name=duplicate.last_name)
+    merge_people(keep=keep, duplicate=duplicate, by=worker, reason="The same child.")
+    assert ExternalIdentifier.objects.get(external_id="EHM-8").person == keep

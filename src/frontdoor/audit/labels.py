@@ -47,6 +47,8 @@ ACTION_LABELS: dict[str, str] = {
     "follow_up.reopened": "Follow-up open again: the message did not reach them",
     "handoff.accepted": "Hand-off accepted by the case record",
     "handoff.delivered": "Hand-off delivered to the case record",
+    "handoff.identifier_corrected": "Case record's identifier corrected",
+    "handoff.identifier_linked": "Case record's identifier given to the person linked",
     "handoff.made": "Hand-off to the case record made",
     "handoff.replayed": "Hand-off sent again",
     "household.linked": "Household linked",

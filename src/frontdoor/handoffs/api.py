@@ -19,13 +19,13 @@ from pydantic import Field
 from frontdoor.accounts.permissions import require
 from frontdoor.accounts.tokens import ApiTokenAuth, TokenRequest
 from frontdoor.handoffs import services
+from frontdoor.handoffs.identifiers import ExternalId
 from frontdoor.handoffs.models import HandOff
 from frontdoor.handoffs.payload import HandOffPayload, payload_schema
-from frontdoor.schema_rules import NO_NUL, Message
+from frontdoor.schema_rules import Message
 
 router = Router(tags=["hand-offs"], auth=ApiTokenAuth(scope="handoffs:receive"))
 NOT_FOUND = "No hand-off has that id."
-ExternalId = Annotated[str, NO_NUL, Field(min_length=1, max_length=100, pattern=r"\S")]
 
 
 class PullQuery(Schema):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from frontdoor.errors import DomainError
+from frontdoor.handoffs import identifiers
 from frontdoor.screening.forms import GovukForm
 
 
@@ -12,5 +14,39 @@ class TakeForm(GovukForm):
         label="The child's identifier in the early help record",
         help_text="Make the child's early help record first, then give its identifier here.",
         error_messages={"required": "Enter the child's identifier in the early help record"},
-        max_length=100,
     )
+
+    def clean_external_id(self) -> str:
+        try:
+            return identifiers.checked(
+                self.cleaned_data["external_id"],
+                what="The child's identifier in the early help record",
+            )
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
+
+
+class CorrectForm(GovukForm):
+    """Correcting the identifier a child was taken as, mistyped (R20)."""
+
+    external_id = forms.CharField(
+        label="The child's correct identifier in the early help record",
+        error_messages={
+            "required": "Enter the child's correct identifier in the early help record"
+        },
+    )
+    reason = forms.CharField(
+        label="Why it is corrected",
+        help_text="For example, two digits were swapped when typing it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the identifier is corrected"},
+    )
+
+    def clean_external_id(self) -> str:
+        try:
+            return identifiers.checked(
+                self.cleaned_data["external_id"],
+                what="The child's correct identifier in the early help record",
+            )
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None

@@ -106,6 +106,24 @@ class HandOffSequence(models.Model):
         return f"Hand-offs numbered to {self.last}"
 
 
+class IdentifierCorrection(AppendOnly):
+    """An accepted hand-off's identifier corrected by whoever took it: the earlier value kept,
+    with why (R20, R44)."""
+
+    handoff = models.ForeignKey(HandOff, on_delete=models.PROTECT, related_name="corrections")
+    was = models.CharField(max_length=100)
+    now = models.CharField(max_length=100)
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["handoff", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"Hand-off {self.handoff_id}: {self.was} corrected to {self.now}"
+
+
 class DeliveryAttempt(AppendOnly):
     """One try at delivering a hand-off to its record's webhook: the delivery log."""
 

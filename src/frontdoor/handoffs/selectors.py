@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 
 from frontdoor.accounts.permissions import can
@@ -73,6 +76,38 @@ def troubled() -> QuerySet[HandOff]:
     )
 
 
+@dataclass(frozen=True)
+class Untaken:
+    """How many hand-offs to one record wait for it to take them: by hand on the early help
+    page, or fetched through the API by a record with no webhook."""
+
+    name: str
+    count: int
+    by_hand: bool
+
+
+def untaken(webhooks: Iterable[str]) -> list[Untaken]:
+    """For the administrators' page: each record's hand-offs still to be taken (R20, R44). Early
+    help's children are taken by an early help worker until accepted, whether or not a webhook
+    told the record of them; another record with no webhook (`webhooks`, the keys that have
+    one) fetches those still waiting."""
+    policy = current_policy().handoffs
+    early_help = policy.record_system_for(OutcomeEffect.EARLY_HELP)
+    found = []
+    for system in policy.record_systems:
+        rows = HandOff.objects.filter(record_system=system.key)
+        by_hand = early_help is not None and system.key == early_help.key
+        if by_hand:
+            rows = rows.exclude(state__in=(HandOff.State.ACCEPTED, HandOff.State.REPLACED))
+        elif system.key not in webhooks:
+            rows = rows.filter(state=HandOff.State.WAITING)
+        else:
+            continue
+        if count := rows.count():
+            found.append(Untaken(name=system.name, count=count, by_hand=by_hand))
+    return found
+
+
 def early_help_handoffs(user, *, restricted_rows: bool = False) -> QuerySet[HandOff]:
     """The hand-offs to the council's early help record, for the early help worker who takes
     them (R20, R44): the children routed to early help, and the amendments when a decision
@@ -102,6 +137,26 @@ def early_help_handoffs(user, *, restricted_rows: bool = False) -> QuerySet[Hand
     if restricted_rows:
         return handoffs.annotate(restricted_ask=whom_to_ask(user, contact=OuterRef("contact")))
     return handoffs.exclude(Exists(restrictions_hiding_contact(user, contact=OuterRef("contact"))))
+
+
+def early_help_to_take(user) -> QuerySet[HandOff]:
+    """The children routed to early help not yet taken, the newest first, with restricted rows
+    (R20, R45)."""
+    return (
+        early_help_handoffs(user, restricted_rows=True)
+        .exclude(state=HandOff.State.ACCEPTED)
+        .order_by("-created_at", "-id")
+    )
+
+
+def early_help_taken(user) -> QuerySet[HandOff]:
+    """The children routed to early help and taken, the most recently taken first, with
+    restricted rows (R20, R45)."""
+    return (
+        early_help_handoffs(user, restricted_rows=True)
+        .filter(state=HandOff.State.ACCEPTED)
+        .order_by("-accepted_at", "-id")
+    )
 
 
 def restriction_hiding_early_help_handoff(*, user, pk: int):

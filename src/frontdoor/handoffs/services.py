@@ -19,7 +19,8 @@ from django.utils import timezone
 from frontdoor.accounts.permissions import can, require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
-from frontdoor.handoffs.models import HandOff, HandOffSequence
+from frontdoor.handoffs import identifiers
+from frontdoor.handoffs.models import HandOff, HandOffSequence, IdentifierCorrection
 from frontdoor.handoffs.payload import PAYLOAD_VERSION, build_payload
 from frontdoor.handoffs.selectors import early_help_handoffs
 from frontdoor.people.models import ExternalIdentifier, Person
@@ -30,6 +31,7 @@ from frontdoor.screening.selectors import ChildSummary
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
+    from frontdoor.intake.models import ReportedChild
 
 # How a hand-off to the council's own record is lawful (R45): the Children Act's duties. Early
 # help has none: it rests on consent (R12), which the disclosure log reads from screening.
@@ -255,7 +257,10 @@ def accept(
 ) -> bool:
     """The record system took `handoff` as its `external_id` (R44): the child's person keeps it
     as an identifier in that record, as do the adults `people` names (front door person id to
-    the record's id). Returns False when it was accepted so already; the same again is safe.
+    the record's id). Returns False when it was accepted so already; the same again is safe,
+    another is refused (an early help worker corrects a mistyped one: `correct_identifier`). A
+    child not yet linked to a person keeps it on the hand-off until they are
+    (`carry_identifiers_to_person`).
 
     `user` is the record system's account, or an early help worker taking a child routed to
     early help, having made the child's early help record (R20).
@@ -266,9 +271,7 @@ def accept(
             raise DomainError(f"Hand-off {handoff.pk} is not one for early help that you may take.")
     now = now or timezone.now()
     handoff = HandOff.objects.select_for_update().get(pk=handoff.pk)
-    external_id = external_id.strip()
-    if not external_id:
-        raise DomainError("Give the record's own identifier for the child.")
+    external_id = identifiers.checked(external_id, what="The record's identifier for the child")
     if handoff.state == HandOff.State.REPLACED:
         raise HandOffConflict(
             f"Hand-off {handoff.pk} was replaced by hand-off {handoff.replaced_by_id} before "
@@ -287,21 +290,11 @@ def accept(
     for person_id, their_id in (people or {}).items():
         if person_id not in named:
             raise DomainError(f"Person {person_id} is not an adult of this hand-off.")
-        wanted[person_id] = their_id.strip()
-    for person_id, their_id in wanted.items():
-        if not their_id:
-            continue
-        taken = (
-            ExternalIdentifier.objects.filter(
-                source_system=handoff.record_system, external_id=their_id
-            )
-            .exclude(person_id=person_id)
-            .exists()
+        wanted[person_id] = identifiers.checked(
+            their_id, what=f"The record's identifier for person {person_id}"
         )
-        if taken:
-            raise HandOffConflict(
-                f"{handoff.record_system_name} {their_id} is another person's identifier here."
-            )
+    for person_id, their_id in wanted.items():
+        _refuse_if_anothers(handoff, person_id=person_id, external_id=their_id)
         ExternalIdentifier.objects.get_or_create(
             person_id=person_id, source_system=handoff.record_system, external_id=their_id
         )
@@ -324,3 +317,114 @@ def accept(
         at=now,
     )
     return True
+
+
+def _refuse_if_anothers(handoff: HandOff, *, person_id: int | None, external_id: str) -> None:
+    """R44: one record's identifier names one person here."""
+    holders = ExternalIdentifier.objects.filter(
+        source_system=handoff.record_system, external_id=external_id
+    )
+    if person_id is not None:
+        holders = holders.exclude(person_id=person_id)
+    taken = holders.exists()
+    if taken:
+        raise HandOffConflict(
+            f"{handoff.record_system_name} {external_id} is another person's identifier here.",
+            field="external_id",
+        )
+
+
+@transaction.atomic
+def correct_identifier(
+    *,
+    user: User,
+    handoff: HandOff,
+    external_id: str,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> IdentifierCorrection:
+    """The early help worker corrects the identifier a child routed to early help was taken as,
+    one they mistyped (R20, R44). The earlier value is kept with `reason`, the child's person
+    keeps the corrected one in its place, and the audit trail has both.
+
+    The record system's own answer cannot be corrected this way: through the API, another
+    identifier is refused (`accept`).
+    """
+    require(user, "early_help.receive")
+    if not early_help_handoffs(user).filter(pk=handoff.pk).exists():
+        raise DomainError(f"Hand-off {handoff.pk} is not one for early help that you may take.")
+    now = now or timezone.now()
+    handoff = HandOff.objects.select_for_update().select_related("child").get(pk=handoff.pk)
+    if handoff.state != HandOff.State.ACCEPTED:
+        raise DomainError("The child has not been taken yet: take the child first.")
+    external_id = identifiers.checked(
+        external_id, what="The child's correct identifier in the early help record"
+    )
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Enter why the identifier is corrected", field="reason")
+    was = handoff.external_id
+    if external_id == was:
+        raise DomainError(
+            f"The child was taken as {was} already: give the correct identifier",
+            field="external_id",
+        )
+    person_id = handoff.child.person_id
+    _refuse_if_anothers(handoff, person_id=person_id, external_id=external_id)
+    if person_id:
+        held = ExternalIdentifier.objects.filter(
+            person_id=person_id, source_system=handoff.record_system, external_id=was
+        )
+        if not held.update(external_id=external_id):
+            ExternalIdentifier.objects.get_or_create(
+                person_id=person_id, source_system=handoff.record_system, external_id=external_id
+            )
+    handoff.external_id = external_id
+    handoff.save(update_fields=["external_id"])
+    correction = IdentifierCorrection.objects.create(
+        handoff=handoff, was=was, now=external_id, reason=reason, by=user, at=now
+    )
+    audit.record(
+        actor=user,
+        action="handoff.identifier_corrected",
+        target=handoff.contact,
+        changes={
+            "handoff": handoff.pk,
+            "record_system": handoff.record_system,
+            "was": was,
+            "now": external_id,
+            "reason": reason,
+        },
+        at=now,
+    )
+    return correction
+
+
+def carry_identifiers_to_person(child: ReportedChild, person: Person, by: User) -> None:
+    """A reported child was linked to `person`: the identifiers the child's accepted hand-offs
+    were taken as go to the person, as when the child was linked before (R44). One home for a
+    person's identifier in a case record: the person's `ExternalIdentifier`, which the contact
+    and person pages read.
+
+    Registered with screening's linking as a listener; runs in the linking's transaction, so a
+    clash (the identifier is another person's) refuses the link.
+    """
+    for handoff in HandOff.objects.filter(child=child, state=HandOff.State.ACCEPTED).exclude(
+        external_id=""
+    ):
+        _refuse_if_anothers(handoff, person_id=person.pk, external_id=handoff.external_id)
+        _, made = ExternalIdentifier.objects.get_or_create(
+            person=person, source_system=handoff.record_system, external_id=handoff.external_id
+        )
+        if made:
+            audit.record(
+                actor=by,
+                action="handoff.identifier_linked",
+                target=handoff.contact,
+                changes={
+                    "handoff": handoff.pk,
+                    "record_system": handoff.record_system,
+                    "external_id": handoff.external_id,
+                    "person": person.pk,
+                },
+            )

@@ -1,8 +1,11 @@
 """The administrators' page of hand-offs that fail to reach the case record, and replay (R44);
 the early help worker's pages of the children routed to early help, to take each (R20)."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -11,15 +14,19 @@ from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.handoffs import delivery, selectors, services
-from frontdoor.handoffs.forms import TakeForm
+from frontdoor.handoffs.forms import CorrectForm, TakeForm
 from frontdoor.handoffs.models import HandOff
 from frontdoor.handoffs.payload import HandOffPayload
 from frontdoor.intake.models import Contact
 from frontdoor.people.restrictions import contacts_hidden_from
 from frontdoor.people.views import restricted_page
+from frontdoor.policy.registry import current_policy
+from frontdoor.screening.consent import sharing_position
 
-# The most hand-offs the page lists in each table.
+# The most hand-offs the administrators' page lists in each table.
 SHOWN = 200
+# The children routed to early help listed on each page of each list.
+PAGE_SIZE = 50
 
 
 @require_http_methods(["GET"])
@@ -38,6 +45,12 @@ def troubled(request: SignedInRequest) -> HttpResponse:
             "failing": [r for r in rows if r.state == HandOff.State.FAILING],
             "hidden": hidden,
             "most_attempts": settings.HANDOFF_MOST_ATTEMPTS,
+            "webhooks": sorted(
+                system.name
+                for system in current_policy().handoffs.record_systems
+                if system.key in settings.HANDOFF_WEBHOOKS
+            ),
+            "untaken": selectors.untaken(settings.HANDOFF_WEBHOOKS),
         },
     )
 
@@ -60,15 +73,23 @@ def replay(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 @allowed("early_help.receive")
 def early_help(request: SignedInRequest) -> HttpResponse:
-    """The children routed to early help: those not yet taken first, then the newest (R20). A
+    """The children routed to early help: those to take and those taken, each newest first (R20). A
     restricted person's hand-off shows only whom to ask (R45)."""
-    rows = list(selectors.early_help_handoffs(request.user, restricted_rows=True)[:SHOWN])
+    waiting = Paginator(selectors.early_help_to_take(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    taken = Paginator(selectors.early_help_taken(request.user), PAGE_SIZE).get_page(
+        request.GET.get("taken_page")
+    )
     return render(
         request,
         "handoffs/early_help.html",
         {
-            "waiting": [row for row in rows if row.state != HandOff.State.ACCEPTED],
-            "taken": [row for row in rows if row.state == HandOff.State.ACCEPTED],
+            "waiting": waiting,
+            "taken": taken,
+            # Each list's pages keep the other's page.
+            "waiting_query": urlencode({"page": waiting.number}),
+            "taken_query": urlencode({"taken_page": taken.number}),
         },
     )
 
@@ -84,19 +105,29 @@ def early_help_handoff(request: SignedInRequest, pk: int) -> HttpResponse:
         if restriction is None:
             raise Http404("No hand-off to early help has that number.")
         return restricted_page(request, restriction)
-    form = TakeForm(request.POST or None)
-    if handoff.state != HandOff.State.ACCEPTED and form.is_valid():
+    taken = handoff.state == HandOff.State.ACCEPTED
+    form: TakeForm | CorrectForm = (CorrectForm if taken else TakeForm)(request.POST or None)
+    if form.is_valid():
+        external_id = form.cleaned_data["external_id"]
         try:
-            services.accept(
-                user=request.user, handoff=handoff, external_id=form.cleaned_data["external_id"]
-            )
+            if taken:
+                services.correct_identifier(
+                    user=request.user,
+                    handoff=handoff,
+                    external_id=external_id,
+                    reason=form.cleaned_data["reason"],
+                )
+            else:
+                services.accept(user=request.user, handoff=handoff, external_id=external_id)
         except DomainError as error:
-            form.add_error("external_id", error.message)
+            form.add_error(error.field or "external_id", error.message)
         else:
-            messages.success(
-                request, f"You took {handoff.child} as {form.cleaned_data['external_id']}."
+            done = "corrected the identifier of" if taken else "took"
+            messages.success(request, f"You {done} {handoff.child}: {external_id}.")
+            return redirect(
+                "handoffs:early_help_handoff" if taken else "handoffs:early_help",
+                *([handoff.pk] if taken else []),
             )
-            return redirect("handoffs:early_help")
     # R45: every view of a child's record is logged.
     audit.record_view(viewer=request.user, target=handoff.contact, through="early help page")
     return render(
@@ -105,7 +136,15 @@ def early_help_handoff(request: SignedInRequest, pk: int) -> HttpResponse:
         {
             "handoff": handoff,
             "payload": HandOffPayload.model_validate(handoff.payload),
-            "form": form if handoff.state != HandOff.State.ACCEPTED else None,
+            "form": form,
+            "corrections": handoff.corrections.select_related("by"),
+            # Early help rests on consent (R12): the child's position, as screening words it.
+            "consent": sharing_position(
+                contact=handoff.contact,
+                adults=handoff.contact.adults.all(),
+                children=[handoff.child],
+                policy=current_policy(),
+            ).for_child(handoff.child),
         },
         status=400 if form.errors else 200,
     )

@@ -164,7 +164,9 @@ def disclosures(
         Transfer.objects.filter(transfer_q).select_related("contact", "decision__child", "sent_by")
     )
     handoffs = list(
-        HandOff.objects.filter(handoff_q).select_related("contact", "child", "decision__decided_by")
+        HandOff.objects.filter(handoff_q).select_related(
+            "contact", "child", "decision__decided_by", "accepted_by"
+        )
     )
     contact_ids = (
         {r.enquiry.contact_id for r in requests}
@@ -272,7 +274,7 @@ def disclosures(
                     f"{handoff.get_kind_display()} of {handoff.child}: "
                     f"{handoff.decision.outcome_label}"
                 ),
-                by=str(handoff.decision.decided_by),
+                by=_handed_off_by(handoff),
                 lawful_basis=basis,
                 lawful_basis_detail=detail,
                 contact_reference=handoff.contact.reference,
@@ -281,6 +283,15 @@ def disclosures(
         )
     log = [_restricted(row) if row.contact_reference in hidden else row for row in log]
     return sorted(log, key=lambda d: d.at, reverse=True)
+
+
+def _handed_off_by(handoff: HandOff) -> str:
+    """Who disclosed a hand-off: the manager who decided, and, when the record took it by pulling
+    (an early help worker taking the child, or the record's account), who took it then."""
+    decided_by = handoff.decision.decided_by
+    if handoff.delivered_how == "pull" and handoff.accepted_by is not None:
+        return f"Decided by {decided_by}, taken by {handoff.accepted_by}"
+    return str(decided_by)
 
 
 @dataclass

@@ -17,7 +17,7 @@ person's page as a conflict, for a worker to resolve (`people.services.resolve_c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,7 @@ from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
 from frontdoor.people.models import (
     DetailConflict,
+    ExternalIdentifier,
     Gender,
     Household,
     HouseholdMember,
@@ -52,6 +53,22 @@ if TYPE_CHECKING:
     from frontdoor.accounts.models import User
 
 Reported = ReportedChild | ReportedAdult
+
+# What else follows a reported child's being linked to a person, in the same transaction: apps
+# above screening register here in their AppConfig.ready (the case record's identifier a
+# hand-off was accepted as, frontdoor.handoffs).
+_child_linked_listeners: list[Callable[[ReportedChild, Person, User], object]] = []
+
+
+def add_child_linked_listener(listener: Callable[[ReportedChild, Person, User], object]) -> None:
+    _child_linked_listeners.append(listener)
+
+
+def _child_linked(reported: Reported, person: Person, by: User) -> None:
+    if isinstance(reported, ReportedChild):
+        for listener in _child_linked_listeners:
+            listener(reported, person, by)
+
 
 # Details copied from a report to a person: filled when blank, a conflict when different.
 _PLAIN_DETAILS = ("ethnicity", "first_language", "religion")
@@ -332,6 +349,7 @@ def _link(
         reported.account_of = same_as
         fields.append("account_of")
     reported.save(update_fields=fields)
+    _child_linked(reported, person, by)
     # R22: each conflict waits on the person's page for a worker to resolve.
     DetailConflict.objects.bulk_create(
         DetailConflict(
@@ -411,6 +429,7 @@ def create_person_from(*, reported: Reported, by: User) -> Person:
         PhoneNumber.objects.create(person=person, number=phone, source=reported.contact.reference)
     reported.person = person
     reported.save(update_fields=["person"])
+    _child_linked(reported, person, by)
     audit.record(
         actor=by,
         action="person.created",
@@ -447,6 +466,8 @@ def merge_people(*, keep: Person, duplicate: Person, by: User, reason: str) -> P
         "reported_children": ReportedChild.objects.filter(person=duplicate).update(person=keep),
         "reported_adults": ReportedAdult.objects.filter(person=duplicate).update(person=keep),
         "involvements": Involvement.objects.filter(person=duplicate).update(person=keep),
+        # R44: the case records' identifiers follow the person ("Open in LCS as ...").
+        "identifiers": ExternalIdentifier.objects.filter(person=duplicate).update(person=keep),
     }
     moved["relationships"] = _move_relationships(keep=keep, duplicate=duplicate)
     moved["households"] = _move_memberships(keep=keep, duplicate=duplicate)
