@@ -258,6 +258,23 @@ def test_the_banner_names_a_child_renamed_by_their_new_name(client, officer, con
     assert f"Corrected for {before}" not in page
 
 
+def test_the_contact_links_a_child_to_the_person_record_by_the_records_own_name(
+    client, officer, contact
+):
+    child = contact.children.order_by("id").first()
+    child.person = PersonFactory(first_name="Oscar", last_name="Testington")
+    child.save(update_fields=["person"])
+    client.force_login(officer)
+    page = html.unescape(
+        client.get(reverse("intake:contact", args=[contact.reference])).content.decode()
+    )
+    link = page.split(f'href="{reverse("people:person", args=[child.person_id])}">')[1].split(
+        "</a>"
+    )[0]
+    assert "Oscar Testington" in link
+    assert child.name not in link
+
+
 def test_a_reported_adult_is_corrected_and_has_no_nhs_number_to_correct(client, officer, contact):
     adult = contact.adults.get()
     client.force_login(officer)

@@ -279,8 +279,13 @@ def contact_record(*, contact: Contact, now: dt.datetime | None = None) -> Conta
     """A contact with every report, child, adult, document and its audit trail (R7, R10, R45)."""
     now = now or timezone.now()
     reports = list(contact.reports.select_related("recorded_by").prefetch_related("attachments"))
-    children = list(ReportedChild.objects.filter(contact=contact).order_by("id"))
-    adults = list(ReportedAdult.objects.filter(contact=contact).order_by("id"))
+    # With each one's person record, whose own name the contact page links by.
+    children = list(
+        ReportedChild.objects.filter(contact=contact).select_related("person").order_by("id")
+    )
+    adults = list(
+        ReportedAdult.objects.filter(contact=contact).select_related("person").order_by("id")
+    )
     # R3, R7: what further reports said of each adult, in their own words, read in one query.
     accounts = ReportedAdult.accounts.filter(contact=contact, account_of__isnull=False)
     for adult in adults:
