@@ -31,6 +31,11 @@ def in_sentence(label: object) -> str:
 register.filter("in_sentence", in_sentence, is_safe=True)
 
 
+def count_of(number: int, noun: str, plural: str = "") -> str:
+    """`number` of `noun`, the noun in the singular for one: "1 month", "3 months"."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 @register.filter
 def consent_reason(key: str) -> str:
     """R14: the council's words for why consent was not sought, from the reason's key."""
