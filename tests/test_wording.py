@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 
 from frontdoor.intake.models import Contact
-from frontdoor.wording import in_sentence
+from frontdoor.wording import count_of, in_sentence
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,17 @@ def test_r14_a_reason_consent_was_not_sought_reads_in_the_policys_words():
         "(Seeking consent would prejudice the prevention, detection or prosecution of a "
         "serious crime)"
     )
+
+
+@pytest.mark.parametrize(
+    ("number", "noun", "plural", "said"),
+    [
+        (1, "month", "", "1 month"),
+        (3, "month", "", "3 months"),
+        (0, "hour", "", "0 hours"),
+        (1, "agency", "agencies", "1 agency"),
+        (2, "agency", "agencies", "2 agencies"),
+    ],
+)
+def test_a_count_of_one_is_singular(number, noun, plural, said):
+    assert count_of(number, noun, plural) == said

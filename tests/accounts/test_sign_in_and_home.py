@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
+from html import escape, unescape
 
 import pytest
 from django.urls import reverse
@@ -103,6 +103,31 @@ def test_every_page_the_home_page_links_opens_for_the_role(client, make_user, ro
         for path in _pages_declaring(action.key):
             if client.get(path).status_code == 200:
                 assert path in links, f"the {role} home page does not link {path}"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_action_on_the_home_page_links_where_it_is_done_or_says_how(client, make_user, role):
+    import re
+
+    extra = {"agency_key": "police"} if role == Role.PARTNER_AGENCY else {}
+    client.force_login(make_user(role, **extra))
+    page = client.get(reverse("home")).content.decode()
+    main = page[page.index("<main") :]
+    items = re.findall(r"<li>(.*?)</li>", main.split("What you can do")[1].split("</ul>\n")[0])
+    assert items
+    for item in items:
+        assert 'class="govuk-link"' in item or 'class="govuk-body-s' in item, item
+
+
+def test_the_home_page_says_where_an_administrator_does_the_work_with_no_page(client, make_user):
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    page = unescape(client.get(reverse("home")).content.decode())
+    assert (
+        '<a class="govuk-link" href="/api/v1/docs">Through the API (see the API documentation)'
+        in page
+    )
+    assert "python -m frontdoor import-involvements" in page
+    assert "python -m frontdoor retention-erase" in page
 
 
 def _pages_declaring(action: str) -> list[str]:

@@ -25,6 +25,20 @@ def signed_in_admin(client, admin):
     return admin
 
 
+def test_the_account_picker_names_each_partners_agency(client, signed_in_admin, make_user):
+    from html import unescape
+
+    from frontdoor.policy.registry import current_policy
+
+    police = make_user(Role.PARTNER_AGENCY, agency_key="police")
+    officer = make_user(Role.CONTACT_OFFICER)
+    page = unescape(client.get(reverse("accounts:tokens")).content.decode())
+    agency = current_policy().agency_name("police")
+    assert agency != "police"
+    assert f"{police} ({police.username}): Partner agency user, {agency}</option>" in page
+    assert f"{officer} ({officer.username}): {officer.role_label}</option>" in page
+
+
 def test_an_administrator_issues_a_token_and_sees_it_once(client, signed_in_admin, make_user):
     police = make_user(Role.PARTNER_AGENCY)
     response = client.post(

@@ -15,7 +15,8 @@ each page it is given, and that `test_html_checks` shows fail on a bad page.
   the page's main content), and none of Django's own messages ("This field is required.") or
   lists (`errorlist`);
 - every label for a field: no `<label for="">` and no `id=""`, which leave a field unnamed;
-- no rule number ("(R25)", "R12, R13"): the domain's numbering is the developers', not the users'.
+- no rule number ("(R25)", "R12, R13"): the domain's numbering is the developers', not the users';
+- a count of one says its noun in the singular: "1 agency asked", never "1 agencies asked".
 """
 
 from __future__ import annotations
@@ -183,6 +184,20 @@ def no_rule_number(page: Page) -> list[str]:
     return [f"shows the rule number {number!r}: say what the rule asks instead" for number in shown]
 
 
+# "1 agencies", "1 hours": one of a thing said in the plural. Short words ending in s ("1 is",
+# "1 as", "1 has") and verbs are not nouns; a number's other digits ("21 days", "1.5 hours",
+# "SEF-1 items") are not a count of one.
+ONE_IN_PLURAL = re.compile(r"(?<![\w.,:/-])1 ([a-z]{3,}s)\b")
+NOT_PLURAL = frozenset(
+    {"has", "was", "its", "this", "does", "goes", "says", "plus", "less", "across"}
+)
+
+
+def counts_agree(page: Page) -> list[str]:
+    shown = sorted({noun for noun in ONE_IN_PLURAL.findall(_all(page)) if noun not in NOT_PLURAL})
+    return [f"says one in the plural: '1 {noun}'" for noun in shown]
+
+
 def _all(page: Page) -> str:
     return words(page) + " " + " ".join(page.title.split())
 
@@ -260,6 +275,7 @@ def page_problems(html: str, *, policy_keys: frozenset[str]) -> list[str]:
         *no_space_before_full_stop(page),
         *acronyms_in_capitals(page),
         *no_rule_number(page),
+        *counts_agree(page),
         *nothing_unrendered(html),
         *errors_in_govuk_form(page),
         *labels_name_fields(page),

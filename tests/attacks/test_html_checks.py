@@ -114,6 +114,8 @@ def test_a_good_page_with_an_error_passes():
         (page(body="<h1>Decide</h1><p>Give the rationale (R25).</p>"), "rule number 'R25'"),
         (page(body="<h1>Consent</h1><h2>Police (R24)</h2>"), "rule number 'R24'"),
         (page(body="<h1>Home</h1><dd>R26, R27</dd>"), "rule number 'R26'"),
+        (page(body="<h1>Person</h1><p>1 agencies asked.</p>"), "'1 agencies'"),
+        (page(body="<h1>Links</h1><p>It works for 1 hours.</p>"), "'1 hours'"),
     ],
 )
 def test_each_check_fails_a_bad_page(bad, problem):
@@ -136,6 +138,7 @@ def test_a_key_inside_code_or_a_word_is_not_raw():
         "<p>Restricted: No → Yes</p><p>Numbers such as 0.5 and the file notes.txt.</p>",
         "<p>The page at gov.uk, desk@police.example, and a manager's contact.</p>",
         "<p>Postcode PR1 4AB, contact SEF-R12, child R12 (born 2015) and road L-R9.</p>",
+        "<p>1 agency asked, 21 days, 1.5 hours, SEF-1 items, 1 of 3 decisions; 1 has.</p>",
     ],
 )
 def test_words_like_the_checked_ones_pass(good):

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from frontdoor.accounts.models import ApiToken, User
 from frontdoor.accounts.roles import Role
+from frontdoor.policy.registry import current_policy
 from tests.accounts.factories import PASSWORD
 from tests.accounts.test_two_factor import code_for
 from tests.browser.conftest import assert_no_axe_violations, sign_in
@@ -24,8 +25,9 @@ def test_an_administrator_issues_and_revokes_a_token_without_javascript(
     expect(page.get_by_role("heading", name="API tokens", level=1)).to_be_visible()
     assert_no_axe_violations(page)
 
+    agency = current_policy().agency_name("police")
     page.get_by_label("Account the token acts as").select_option(
-        label="Pat Police (police, Partner agency user)"
+        label=f"Pat Police (police): Partner agency user, {agency}"
     )
     page.get_by_label("The system it is for").fill("Police system")
     page.get_by_label("mash:answer", exact=False).check()

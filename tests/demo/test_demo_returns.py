@@ -17,7 +17,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from frontdoor.demo.contacts import census_year_end, expected_date_for
-from frontdoor.demo.history import CASE_RECORD
+from frontdoor.demo.history import case_record
 from frontdoor.demo.loader import demo_mash_staff, load_demo
 from frontdoor.demo.mash import ANSWERS, load_demo_mash
 from frontdoor.intake.models import ReportedChild
@@ -132,9 +132,9 @@ def test_most_ethnicities_are_recorded_with_the_dfes_codes_and_some_not_stated(d
 
 
 def test_r19_r29_children_who_come_back_are_referred_again_only_once_their_case_closed(demo):
-    case_record = Involvement.objects.filter(source_system=CASE_RECORD)
-    assert case_record.filter(ended_on__isnull=False).exclude(closure_reason="").exists()
-    assert case_record.filter(ended_on__isnull=True).exclude(allocated_worker="").exists()
+    cases = Involvement.objects.filter(source_system=case_record(), external_id__startswith="CASE-")
+    assert cases.filter(ended_on__isnull=False).exclude(closure_reason="").exists()
+    assert cases.filter(ended_on__isnull=True).exclude(allocated_worker="").exists()
     for referral in Referral.objects.filter(is_re_referral=True).select_related("child"):
         earlier = (
             Referral.objects.filter(
@@ -145,7 +145,7 @@ def test_r19_r29_children_who_come_back_are_referred_again_only_once_their_case_
         )
         if earlier is None:  # an earlier referral of a reported child not yet linked
             continue
-        case = case_record.get(external_id=f"CASE-{earlier.pk}")
+        case = cases.get(external_id=f"CASE-{earlier.pk}")
         assert case.ended_on is not None
         assert case.ended_on < referral.referred_at.astimezone(LONDON).date()
     # A child whose case is still open goes to the allocated worker instead (R19).

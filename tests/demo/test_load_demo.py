@@ -23,6 +23,12 @@ def test_load_demo_creates_a_user_for_every_role_and_prints_the_sign_ins():
     manager = User.objects.get(role=Role.MASH_MANAGER)
     assert manager.check_password(DEMO_PASSWORD)
     assert PolicyVersion.objects.filter(policy_id="sefton").count() == 1
+    # A partner's sign-in names the agency, not the policy's key for it.
+    for partner in User.objects.filter(role=Role.PARTNER_AGENCY):
+        line = f"{partner.username:<15} Partner agency user, {partner.agency_name}"
+        assert line in out.getvalue()
+        assert partner.agency_name != partner.agency_key
+        assert f", {partner.agency_key}\n" not in out.getvalue()
 
 
 def test_load_demo_twice_duplicates_nothing():

@@ -679,3 +679,18 @@ def test_r13_a_partner_sees_only_the_name_and_age_of_a_young_person_who_has_not_
     )
     page = client.get(url).content.decode()
     assert "1 May 2009" in page and "shouting" in page
+
+
+@pytest.mark.parametrize(
+    ("agencies", "said"),
+    [(("police",), "1 agency asked"), (("police", "health"), "2 agencies asked")],
+)
+def test_the_persons_timeline_counts_the_agencies_asked_in_words(
+    contact, manager, police, health, person_for, agencies, said
+):
+    from frontdoor.mash.selectors import enquiry_timeline
+
+    person = person_for(contact.children.first())
+    send(contact, manager, agencies=agencies)
+    (entry,) = enquiry_timeline(person)
+    assert entry.detail.startswith(f"{said}. Domestic abuse")

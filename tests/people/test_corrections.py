@@ -243,6 +243,38 @@ def test_a_reported_child_is_corrected_on_the_contact_and_shown_there(client, of
     assert "Diagnosed with autism" in page
 
 
+def test_the_banner_names_a_child_renamed_by_their_new_name(client, officer, contact):
+    child = contact.children.order_by("id").first()
+    before = str(child)
+    client.force_login(officer)
+    response = _post(
+        client, _reported_url(contact, "child", child), **{**_current(child), "first_name": "Leon"}
+    )
+    assert response.status_code == 302
+    page = html.unescape(client.get(response["Location"]).content.decode())
+    child.refresh_from_db()
+    assert str(child) != before
+    assert f"Corrected for {child}: first name." in page
+    assert f"Corrected for {before}" not in page
+
+
+def test_the_contact_links_a_child_to_the_person_record_by_the_records_own_name(
+    client, officer, contact
+):
+    child = contact.children.order_by("id").first()
+    child.person = PersonFactory(first_name="Oscar", last_name="Testington")
+    child.save(update_fields=["person"])
+    client.force_login(officer)
+    page = html.unescape(
+        client.get(reverse("intake:contact", args=[contact.reference])).content.decode()
+    )
+    link = page.split(f'href="{reverse("people:person", args=[child.person_id])}">')[1].split(
+        "</a>"
+    )[0]
+    assert "Oscar Testington" in link
+    assert child.name not in link
+
+
 def test_a_reported_adult_is_corrected_and_has_no_nhs_number_to_correct(client, officer, contact):
     adult = contact.adults.get()
     client.force_login(officer)

@@ -10,6 +10,7 @@ from frontdoor.demo.people import load_demo_people
 from frontdoor.intake.models import ReportedChild
 from frontdoor.people.matching import candidates
 from frontdoor.people.models import Involvement, Person
+from frontdoor.policy.registry import current_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,9 @@ def test_r18_demo_people_give_matches_open_cases_and_are_made_once(make_user):
     assert Person.objects.count() == made
     kinds = set(Involvement.objects.values_list("kind", flat=True))
     assert {"social_care", "early_help", "missing_episode"} <= kinds
+    # Each comes from one of the council's case records, which the person's page names.
+    records = {system.key for system in current_policy().handoffs.record_systems}
+    assert set(Involvement.objects.values_list("source_system", flat=True)) <= records
     assert (
         Involvement.objects.filter(kind="social_care", ended_on__isnull=True)
         .exclude(allocated_worker="")

@@ -152,6 +152,29 @@ def test_r18_the_person_page_shows_involvements_contacts_missing_episodes_and_hi
     assert RecordView.objects.filter(target_id=str(ellis.pk), through="person page").exists()
 
 
+def test_an_involvement_says_which_case_record_it_came_from_and_its_reference(client, worker):
+    from frontdoor.policy.registry import current_policy
+
+    record = current_policy().handoffs.record_systems[-1]
+    person = PersonFactory()
+    InvolvementFactory(person=person, source_system=record.key, external_id="EH-380-379")
+    InvolvementFactory(person=person, source_system="mosaic-export", external_id="M-1")
+    InvolvementFactory(
+        person=person,
+        kind=Involvement.Kind.MISSING_EPISODE,
+        source_system=record.key,
+        external_id="MISS-380-0",
+        started_on=dt.date(2025, 3, 1),
+        ended_on=dt.date(2025, 3, 2),
+    )
+    client.force_login(worker)
+    page = html.unescape(client.get(reverse("people:person", args=[person.pk])).content.decode())
+    assert f"{record.name}, reference EH-380-379" in page
+    assert f"{record.key} EH-380-379" not in page
+    assert "mosaic-export, reference M-1" in page  # a source the policy does not name
+    assert f"({record.name}, reference MISS-380-0)" in page  # a missing episode, likewise
+
+
 def test_r45_the_person_page_shows_who_has_seen_the_record_this_view_included(
     client, worker, make_user, contact
 ):

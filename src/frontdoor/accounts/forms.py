@@ -35,7 +35,8 @@ class CodeForm(forms.Form):
 
 
 class AccountChoiceField(forms.ModelChoiceField):
-    """An active account, chosen from a list showing each one's name, username and role."""
+    """An active account, chosen from a list showing each one's name, username and role, and a
+    partner's agency: "Alex Penhallow (police): Partner agency user, Merseyside Police"."""
 
     def __init__(self, *, label: str, help_text: str, empty_label: str, required_message: str):
         super().__init__(
@@ -51,7 +52,8 @@ class AccountChoiceField(forms.ModelChoiceField):
         self.govuk = "select"
 
     def label_from_instance(self, obj) -> str:
-        return f"{obj} ({obj.username}, {obj.role_label})"
+        agency = f", {obj.agency_name}" if obj.agency_key else ""
+        return f"{obj} ({obj.username}): {obj.role_label}{agency}"
 
 
 class IssueTokenForm(forms.Form):

@@ -40,6 +40,16 @@ class User(AbstractUser):
     def role_label(self) -> str:
         return Role(self.role).label if self.role else "No role"
 
+    @property
+    def agency_name(self) -> str:
+        """The name of the partner agency the user belongs to, as the council's policy gives
+        it ("Merseyside Police"); empty for the council's own staff."""
+        if not self.agency_key:
+            return ""
+        from frontdoor.policy.registry import current_policy
+
+        return current_policy().agency_name(self.agency_key)
+
 
 class ApiToken(models.Model):
     """A partner system's key to the API, acting as one user. Only a hash of the token is kept."""

@@ -64,6 +64,44 @@ MORE_PAGES = {
 }
 
 
+# How an action with no page of its own is done: words, and the page they link to, if any.
+API_DOCS = "api:openapi-view"
+HOW_DONE = {
+    "contact.report": ("Through the API: see the API documentation", API_DOCS),
+    "records.correct": (
+        "On the contact's page, by each child and adult, or on the person's record",
+        None,
+    ),
+    "consent.authorise_without": ("On the contact's page, where consent is recorded", None),
+    "referral.return": ("On the contact's page, while it is screened", None),
+    "meeting.chair": ("On the contact's page: schedule a meeting from it", None),
+    "escalation.receive": ("Front Door e-mails you as each is opened and at each new step", None),
+    "escalation.read_any": ("The escalation pages linked here list them all", None),
+    "involvements.import": (
+        "Through the API (see the API documentation), or from a file with a command an "
+        "operator runs: python -m frontdoor import-involvements",
+        API_DOCS,
+    ),
+    "handoffs.receive": (
+        "By the case record's system: Front Door sends each hand-off to its webhook, and the "
+        "record accepts it through the API (see the API documentation)",
+        API_DOCS,
+    ),
+    "privacy.erase": (
+        "With commands an operator runs: python -m frontdoor retention-report --keep, then "
+        "python -m frontdoor retention-erase",
+        None,
+    ),
+}
+
+
+def _how_done(action_key: str) -> dict[str, str] | None:
+    if action_key not in HOW_DONE:
+        return None
+    text, page = HOW_DONE[action_key]
+    return {"text": text, "url": reverse(page) if page else ""}
+
+
 def _more_pages(action_key: str) -> list[dict[str, str]]:
     return [{"url": reverse(name), "text": text} for name, text in MORE_PAGES.get(action_key, ())]
 
@@ -86,6 +124,7 @@ def home(request: SignedInRequest) -> HttpResponse:
             "description": a.description,
             "url": _page_for(a.key),
             "more": _more_pages(a.key),
+            "how": _how_done(a.key),
         }
         for a in actions_for(request.user)
     ]

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from frontdoor.accounts.models import User
 from frontdoor.demo.contacts import LONDON, Staff, _Generator
-from frontdoor.demo.people import WORKERS, match_or_create
+from frontdoor.demo.people import WORKERS, match_or_create, record_system_for
 from frontdoor.intake import services as intake
 from frontdoor.intake.models import Channel, Consent, Contact, Report, ReportedChild
 from frontdoor.intake.submissions import Child, Submission
@@ -561,7 +561,11 @@ CASE_CLOSED_SHARE = 0.6
 # Social care cases still open this long after the referral have mostly ended by now.
 CASES_END_AFTER = dt.timedelta(days=45)
 CASES_ENDED_SHARE = 0.75
-CASE_RECORD = "demo-case-record"
+
+
+def case_record() -> str:
+    """The key of the council's social care case record, as the policy names it."""
+    return record_system_for(Involvement.Kind.SOCIAL_CARE)
 
 
 @dataclass
@@ -584,7 +588,7 @@ class CaseRecord:
         self.open_cases: dict[int, _Case] = {}
 
     def _send(self, row: dict[str, str]) -> None:
-        result = import_involvements(rows=[(2, row)], source_system=CASE_RECORD)
+        result = import_involvements(rows=[(2, row)], source_system=case_record())
         if result.rejected:
             raise ValueError(f"The demo case record's row was refused: {result.rejected}")
 
@@ -593,7 +597,7 @@ class CaseRecord:
         if person is None or person.pk in self.open_cases:
             return
         identifier, _ = ExternalIdentifier.objects.get_or_create(
-            source_system=CASE_RECORD,
+            source_system=case_record(),
             external_id=f"CHILD-{person.pk}",
             defaults={"person": person},
         )

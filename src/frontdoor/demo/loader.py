@@ -53,6 +53,13 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 )
 
 
+def sign_in_line(demo: DemoUser, user: User) -> str:
+    """How the demo's start-up list shows one sign-in: the username, the role and, for a
+    partner, the agency's name ("police  Partner agency user, Merseyside Police")."""
+    agency = f", {user.agency_name}" if user.agency_key else ""
+    return f"{demo.username:<15} {demo.role.label}{agency}"
+
+
 @dataclass(frozen=True)
 class DemoLoaded:
     users: list[tuple[DemoUser, User, bool]]  # each demo user, its account, and if made now

@@ -25,14 +25,13 @@ from frontdoor.people.matching import candidates
 from frontdoor.people.models import Gender, Involvement, Person
 from frontdoor.people.names import nickname_forms
 from frontdoor.policy.registry import current_policy
+from frontdoor.policy.schema import OutcomeEffect
 from frontdoor.screening.linking import create_person_from, link_reported_person
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
 
 SEED = 2027
-SOURCE_SOCIAL_CARE = "demo-social-care"
-SOURCE_EARLY_HELP = "demo-early-help"
 OTHER_PEOPLE = 300
 WORKERS = (
     ("Dana Keeling", "Locality North"),
@@ -42,8 +41,18 @@ WORKERS = (
 )
 
 
+def record_system_for(kind: str) -> str:
+    """The key of the council's case record that holds involvements of `kind`: the early help
+    record for early help, the social care record for the rest, as the policy names them."""
+    early_help = kind == Involvement.Kind.EARLY_HELP
+    effect = OutcomeEffect.EARLY_HELP if early_help else OutcomeEffect.ASSESSMENT
+    system = current_policy().handoffs.record_system_for(effect)
+    assert system is not None  # every policy has a record for each routing effect
+    return system.key
+
+
 def demo_people_loaded() -> bool:
-    return Involvement.objects.filter(source_system=SOURCE_SOCIAL_CARE).exists()
+    return Involvement.objects.filter(external_id__regex=r"^(SC|EH|MISS)-[0-9]+-[0-9]+$").exists()
 
 
 def _email(name: str) -> str:
@@ -136,7 +145,7 @@ def _involvements_for(rng: random.Random, person: Person, n: int, today: dt.date
                 kind=Involvement.Kind.MISSING_EPISODE,
                 started_on=went,
                 ended_on=went + dt.timedelta(days=1),
-                source_system=SOURCE_SOCIAL_CARE,
+                source_system=record_system_for(Involvement.Kind.MISSING_EPISODE),
                 external_id=f"MISS-{person.pk}-{episode}",
                 notes="Home",
             )
@@ -148,7 +157,7 @@ def _involvements_for(rng: random.Random, person: Person, n: int, today: dt.date
 
 
 def _involvement(person, kind, started, ended, worker, team, n) -> None:
-    source = SOURCE_EARLY_HELP if kind == Involvement.Kind.EARLY_HELP else SOURCE_SOCIAL_CARE
+    prefix = "EH" if kind == Involvement.Kind.EARLY_HELP else "SC"
     Involvement.objects.create(
         person=person,
         kind=kind,
@@ -157,8 +166,8 @@ def _involvement(person, kind, started, ended, worker, team, n) -> None:
         allocated_worker=worker if ended is None else "",
         allocated_worker_email=_email(worker) if ended is None else "",
         team=team,
-        source_system=source,
-        external_id=f"{kind.upper()}-{person.pk}-{n}",
+        source_system=record_system_for(kind),
+        external_id=f"{prefix}-{person.pk}-{n}",
     )
 
 

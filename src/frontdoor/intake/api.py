@@ -107,7 +107,8 @@ def create_contact(
     report: ReportIn,
     idempotency_key: Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")] = None,
 ):
-    """Record a contact from its first report (R1, R2). 201 when created; a retry with the same
+    # R1, R2: the contact and its first report.
+    """Record a contact from its first report. 201 when created; a retry with the same
     `Idempotency-Key` returns 200 and the contact the first request made."""
     recorded = services.record_contact(
         submission=report,
@@ -152,7 +153,8 @@ def attach_report(
     report: ReportIn,
     idempotency_key: Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")] = None,
 ):
-    """Another report of the same incident (R7), or the written follow-up of a call (R3), to a
+    # R7: another report of the same incident; R3: the written follow-up of a call.
+    """Another report of the same incident, or the written follow-up of a call, to a
     contact your agency reported (staff systems: any contact they may open); 404 for any other.
     409 when the contact is closed."""
     recorded = services.attach_report(

@@ -45,14 +45,15 @@ class ReferrerType(models.TextChoices):
 
 
 class FeedbackBy(models.TextChoices):
-    """How a referrer asked to be told the outcome (R30)."""
+    """How a referrer asked to be told the outcome."""  # R30
 
     EMAIL = "email", "By e-mail"
     TEXT = "text", "By text message"
 
 
 class Consent(models.TextChoices):
-    """What the referrer says about the consent of those with parental responsibility (R12-R16)."""
+    # R12-R16: consent, as the referrer reports it.
+    """What the referrer says about the consent of those with parental responsibility."""
 
     GIVEN = "given", "Given"
     REFUSED = "refused", "Refused"

@@ -63,7 +63,7 @@ class ReferrerOut(Schema):
 
 
 class ConcernOut(Schema):
-    """What a referral should capture (R6)."""
+    """What a referral should capture."""  # R6
 
     worry: str
     working_well: str
@@ -160,7 +160,7 @@ class AdultOut(PersonOut):
 
 
 class ContactOut(Schema):
-    """A contact with every report of it (R7), and the children and adults each report named."""
+    """A contact with every report of it, and the children and adults each report named."""  # R7
 
     reference: str
     kind: str

@@ -329,12 +329,17 @@ def contact_record(*, contact: Contact, user, now: dt.datetime | None = None) ->
     now = now or timezone.now()
     reports = list(contact.reports.select_related("recorded_by").prefetch_related("attachments"))
     hidden = children_hidden_from(user, contact=contact)
+    # With each one's person record, whose own name the contact page links by.
     children = [
         child
-        for child in ReportedChild.objects.filter(contact=contact).order_by("id")
+        for child in ReportedChild.objects.filter(contact=contact)
+        .select_related("person")
+        .order_by("id")
         if child.pk not in hidden
     ]
-    adults = list(ReportedAdult.objects.filter(contact=contact).order_by("id"))
+    adults = list(
+        ReportedAdult.objects.filter(contact=contact).select_related("person").order_by("id")
+    )
     # R3, R7: what further reports said of each adult, in their own words, read in one query.
     accounts = ReportedAdult.accounts.filter(contact=contact, account_of__isnull=False)
     for adult in adults:

@@ -206,7 +206,7 @@ def is_uk_mobile(number: str) -> bool:
 
 
 class Referrer(Shape):
-    """Who is telling us (R11: a non-professional's identity is protected)."""
+    """Who is telling us; a non-professional's identity is protected."""  # R11
 
     model_config = ConfigDict(json_schema_extra=_referrer_schema)
 
@@ -313,7 +313,7 @@ def _child_schema(schema: dict) -> None:
 
 
 class Child(Person):
-    """A child the referral is about, or an unborn child (R4, R5)."""
+    """A child the referral is about, or an unborn child."""  # R4, R5
 
     model_config = ConfigDict(json_schema_extra=_child_schema)
 
@@ -400,7 +400,7 @@ ADULT_NAMED_BY = ("first_name", "last_name", "relationship_to_child")
 
 
 class Adult(Person):
-    """A household member or significant adult (R4)."""
+    """A household member or significant adult."""  # R4
 
     model_config = ConfigDict(
         json_schema_extra={"anyOf": [_given(field) for field in ADULT_NAMED_BY]}
@@ -423,7 +423,7 @@ class Adult(Person):
 
 
 class Concern(Shape):
-    """What a referral should capture (R6)."""
+    """What a referral should capture."""  # R6
 
     worry: Annotated[LongText, Matches(NOT_BLANK, "Enter what you are worried about")]
     working_well: LongText = ""
@@ -473,7 +473,7 @@ def _consent_schema(schema: dict) -> None:
 
 
 class ConsentGiven(Shape):
-    """Consent of those with parental responsibility (R12-R16)."""
+    """Consent of those with parental responsibility."""  # R12-R16
 
     model_config = ConfigDict(json_schema_extra=_consent_schema)
 

@@ -129,7 +129,8 @@ def list_requests(request: TokenRequest):
     summary="Read one",
 )
 def read_request(request: TokenRequest, pk: int):
-    """One enquiry sent to your agency, with the people to answer about (R37)."""
+    # R37: a partner answers about the people of the enquiry sent to it.
+    """One enquiry sent to your agency, with the people to answer about."""
     found = _visible(request, pk)
     contact = found.enquiry.contact
     audit.record_view(viewer=request.auth, target=contact, through="API: MASH enquiry")

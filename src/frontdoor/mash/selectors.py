@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import pluralize
 from django.utils import dateformat
 
 from frontdoor.accounts.models import User
@@ -432,10 +433,13 @@ def enquiry_timeline(person) -> list:
             on=enquiry.sent_at.astimezone(LONDON).date(),
             kind="mash_enquiry",
             title=f"{enquiry.get_rag_display()} MASH enquiry",
-            detail=f"{enquiry.requests.count()} agencies asked. {enquiry.reason[:200]}",
+            detail=f"{enquiry.asked} agenc{pluralize(enquiry.asked, 'y,ies')} asked. "
+            f"{enquiry.reason[:200]}",
             url=reverse("mash:review", args=[enquiry.pk]),
         )
-        for enquiry in Enquiry.objects.filter(child__person=person).select_related("contact")
+        for enquiry in Enquiry.objects.filter(child__person=person)
+        .select_related("contact")
+        .annotate(asked=Count("requests"))
     ]
 
 

@@ -69,6 +69,10 @@ def correction_page(
                 also_person=bool(form.cleaned_data.get("also_person")),
                 person_seen=form.cleaned_data.get("person_seen", ""),
             )
+            # The banner names the record as it now is: by its corrected name, if it was one.
+            record.refresh_from_db()
+            if person is not None:
+                person.refresh_from_db()
             messages.success(request, _corrected_banner(record, person, done))
             return redirect(back)
         except corrections.ChangedSinceOpened as error:

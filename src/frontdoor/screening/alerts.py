@@ -17,7 +17,7 @@ from frontdoor.policy.schema import Policy
 from frontdoor.screening.checks import social_care_closed_recently
 from frontdoor.screening.concerns import Concern
 from frontdoor.screening.facts import facts_for
-from frontdoor.wording import in_sentence
+from frontdoor.wording import count_of, in_sentence
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -66,6 +66,7 @@ def alert_managers(
         else None
     )
     if closed is not None:
+        within = policy.screening.social_care_closed_within_months
         queue_message(
             key=f"screening-child-{child.pk}-r21",
             kind="closed_recently_alert",
@@ -73,9 +74,8 @@ def alert_managers(
             subject=f"Social care closed recently: {contact.reference}",
             body=(
                 f"A child of contact {contact.reference} was open to children's social care "
-                f"until {closed.ended_on:%d %B %Y}, less than "
-                f"{policy.screening.social_care_closed_within_months} months before the "
-                "contact.\n\nOpen the contact in Front Door to see the screening."
+                f"until {closed.ended_on:%d %B %Y}, less than {count_of(within, 'month')} "
+                "before the contact.\n\nOpen the contact in Front Door to see the screening."
             ),
         )
         alerted.append("R21")

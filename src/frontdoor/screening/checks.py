@@ -14,6 +14,7 @@ from frontdoor.people.postcodes import AddressCheck, Where
 from frontdoor.policy.clocks import LONDON, months_before
 from frontdoor.policy.schema import Policy
 from frontdoor.screening.facts import ChildFacts, Episode
+from frontdoor.wording import count_of
 
 
 class Status(StrEnum):
@@ -140,8 +141,8 @@ def involvement_checks(policy: Policy, facts: ChildFacts, received_at: dt.dateti
                 "R21",
                 "Social care closed recently",
                 Status.FLAG,
-                f"Social care closed on {_date(closed.ended_on)}, less than {months} months "  # type: ignore[arg-type]  # as above
-                "ago: flagged to the MASH management team.",
+                f"Social care closed on {_date(closed.ended_on)}, "  # type: ignore[arg-type]  # as above
+                f"less than {count_of(months, 'month')} ago: flagged to the MASH management team.",
             )
         )
     previous = previous_referral_within(policy, facts, on)
@@ -153,7 +154,7 @@ def involvement_checks(policy: Policy, facts: ChildFacts, received_at: dt.dateti
                 "Re-referral",
                 Status.FLAG,
                 f"Referred on {_date(previous)}: a referral now would be a re-referral "
-                f"(within {months} months).",
+                f"(within {count_of(months, 'month')}).",
             )
         )
     return checks

@@ -18,7 +18,7 @@ from frontdoor.policy.clocks import LONDON, months_before
 from frontdoor.policy.schema import MashCriterion, MashRoute, Policy
 from frontdoor.screening.concerns import HARM_OR_NEGLECT, Concern
 from frontdoor.screening.facts import ChildFacts, MissingSpell
-from frontdoor.wording import in_sentence
+from frontdoor.wording import count_of, in_sentence
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def _domestic_abuse(criterion: MashCriterion, evidence: Evidence) -> list[str]:
 def _re_referral(criterion: MashCriterion, evidence: Evidence) -> list[str]:
     since = months_before(evidence.at.astimezone(LONDON).date(), criterion.within_months)  # type: ignore[arg-type]  # the schema requires it of this kind
     return [
-        f"Referred on {_date(day)}, within {criterion.within_months} months"
+        f"Referred on {_date(day)}, within {count_of(criterion.within_months, 'month')}"  # type: ignore[arg-type]  # as above
         for day in sorted(evidence.facts.referral_dates, reverse=True)
         if since <= day <= evidence.at.astimezone(LONDON).date()
     ]
@@ -124,14 +124,15 @@ def missing_pattern(
             state = "still missing" if spell.returned_at is None else "returned"
             found.append(
                 f"Missing from {_date(spell.went_missing_at.astimezone(LONDON).date())} for "
-                f"{hours} hours ({state}): longer than {longer_than_hours} hours"
+                f"{count_of(hours, 'hour')} ({state}): "
+                f"longer than {count_of(longer_than_hours, 'hour')}"
             )
     by_month = Counter(
         spell.went_missing_at.astimezone(LONDON).strftime("%B %Y") for spell in counted
     )
     for month, times in by_month.items():
         if times >= times_in_calendar_month:
-            found.append(f"Missing {times} times in {month}")
+            found.append(f"Missing {count_of(times, 'time')} in {month}")
     return found
 
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from frontdoor.demo.contacts import DEFAULT_WEEKS
 from frontdoor.demo.history import HISTORY_WEEKS
-from frontdoor.demo.loader import DEMO_PASSWORD, load_demo
+from frontdoor.demo.loader import DEMO_PASSWORD, load_demo, sign_in_line
 from frontdoor.errors import DomainError
 
 
@@ -52,5 +52,4 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for demo, user, _ in loaded.users:
-            agency = f", {user.agency_key}" if user.agency_key else ""
-            self.stdout.write(f"  {demo.username:<14} {demo.role.label}{agency}")
+            self.stdout.write(f"  {sign_in_line(demo, user)}")
