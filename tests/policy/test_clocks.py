@@ -656,3 +656,11 @@ def test_working_days_due_at_closing_of_the_nth_working_day_after_start_date(
 )
 def test_months_before_counts_calendar_months(day, months, expected):
     assert months_before(day, months) == expected
+
+
+def test_dates_in_messages_read_as_the_pages_say_them():
+    from frontdoor.policy.clocks import day_in_words, time_in_words
+
+    assert day_in_words(dt.date(2026, 12, 8)) == "8 December 2026"
+    # In London: 23:30 UTC on 30 June is 00:30 on 1 July.
+    assert time_in_words(dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)) == "00:30 on 1 July 2026"

@@ -24,7 +24,14 @@ from frontdoor.escalations.models import Discussion, Escalation, Method, Outcome
 from frontdoor.intake.models import Contact
 from frontdoor.mash.models import Meeting
 from frontdoor.outbox.services import queue_message
-from frontdoor.policy.clocks import LONDON, WorkingCalendar, start_clock, to_the_minute
+from frontdoor.policy.clocks import (
+    LONDON,
+    WorkingCalendar,
+    day_in_words,
+    start_clock,
+    time_in_words,
+    to_the_minute,
+)
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import Policy
 from frontdoor.policy.versions import current_policy_version
@@ -47,11 +54,7 @@ class StepConflict(DomainError):
     def __init__(self, escalation: Escalation, expected_step: int):
         self.escalation = escalation
         ended = escalation.discussions.filter(step=expected_step).first()
-        by = (
-            f" by {ended.recorded_by} at {ended.recorded_at.astimezone(LONDON):%H:%M on %d %B %Y}"
-            if ended
-            else ""
-        )
+        by = f" by {ended.recorded_by} at {time_in_words(ended.recorded_at)}" if ended else ""
         now_at = (
             f"it is now at step {escalation.step}"
             if escalation.state == Escalation.State.OPEN
@@ -116,7 +119,8 @@ def _start_step(
 def _tell_service_managers(*, escalation: Escalation, step: StepRecord, opened: bool) -> None:
     """R39: a disagreement goes to the Service Manager, at the start and at each new step."""
     due = (
-        f"It is due by {step.due_at.astimezone(LONDON):%H:%M on %A %d %B %Y}."
+        f"It is due by {step.due_at.astimezone(LONDON):%H:%M on %A} "
+        f"{day_in_words(step.due_at.astimezone(LONDON))}."
         if step.due_at
         else "The council's policy sets no timescale for this step."
     )
@@ -255,7 +259,7 @@ def _check_discussion(
     if held_at < to_the_minute(step.started_at):
         raise DomainError(
             f"Step {step.number} began at "
-            f"{step.started_at.astimezone(LONDON):%H:%M on %d %B %Y}: the discussion that "
+            f"{time_in_words(step.started_at)}: the discussion that "
             "ends it cannot be earlier.",
             field="held_on",
         )

@@ -45,7 +45,7 @@ from frontdoor.people.selectors import (
     entries_from_other_apps,
     involvement_entries,
 )
-from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.clocks import LONDON, time_in_words
 from frontdoor.wording import in_sentence
 
 # The inbox's age filters: how long ago a contact was received, or whether it is overdue (R25).
@@ -274,7 +274,7 @@ def _meeting_words(event: AuditEvent) -> str:
     if isinstance(when, str):
         with contextlib.suppress(ValueError):
             moment = dt.datetime.fromisoformat(when).astimezone(LONDON)
-            words += f" for {moment:%H:%M on %d %B %Y}"
+            words += f" for {time_in_words(moment)}"
     if changes.get("without_required_agencies"):
         words += ", without every agency that must attend"
     if changes.get("later_than_timescale"):

@@ -22,7 +22,7 @@ from frontdoor.intake.selectors import require_child_seen
 from frontdoor.mash.models import AgencyRequest, Answer, Enquiry, Opinion, RagReview
 from frontdoor.mash.selectors import asked_about, presents_at_strategy_meeting, sharing_allows
 from frontdoor.outbox.services import queue_message
-from frontdoor.policy.clocks import LONDON, start_clock
+from frontdoor.policy.clocks import start_clock, time_in_words
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import Rag
 from frontdoor.policy.versions import current_policy_version
@@ -31,7 +31,7 @@ from frontdoor.screening.transitions import into_mash, out_of_mash
 
 
 def _when(moment: dt.datetime) -> str:
-    return f"{moment.astimezone(LONDON):%H:%M on %d %B %Y}"
+    return time_in_words(moment)
 
 
 def _agency_addresses(agency_key: str) -> list[str]:

@@ -23,7 +23,7 @@ from frontdoor.mash.models import (
     Meeting,
 )
 from frontdoor.outbox.services import queue_message
-from frontdoor.policy.clocks import LONDON, to_the_minute
+from frontdoor.policy.clocks import LONDON, time_in_words, to_the_minute
 from frontdoor.policy.registry import current_loaded_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.policy.versions import current_policy_version
@@ -61,7 +61,7 @@ class Invitee:
 
 
 def _when(moment: dt.datetime) -> str:
-    return f"{moment.astimezone(LONDON):%H:%M on %d %B %Y}"
+    return f"{time_in_words(moment)}"
 
 
 def coordinator_reasons(*, contact: Contact, policy: Policy, at: dt.datetime) -> list[str]:

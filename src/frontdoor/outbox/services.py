@@ -36,6 +36,7 @@ from frontdoor.commit_hooks import on_commit_once
 from frontdoor.errors import DomainError
 from frontdoor.outbox.models import FAILED, FINAL, Channel, Delivery, Message
 from frontdoor.outbox.senders import Refused, sender
+from frontdoor.policy.clocks import time_in_words
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -98,7 +99,7 @@ def send_again(*, message: Message, by: User) -> Message:
     require(by, "outbox.manage")
     message = Message.objects.select_for_update().get(pk=message.pk)
     if message.sent_at is not None:
-        raise DomainError(f"This message was sent at {message.sent_at:%H:%M on %d %B %Y}.")
+        raise DomainError(f"This message was sent at {time_in_words(message.sent_at)}.")
     attempts = message.attempts
     message.attempts = 0
     message.retry_at = None

@@ -242,3 +242,14 @@ def to_the_minute(moment: dt.datetime) -> dt.datetime:
 def london_datetime(day: dt.date, at: dt.time) -> dt.datetime:
     """A date and a wall-clock time typed in London, as an aware datetime."""
     return dt.datetime.combine(day, at, tzinfo=LONDON)
+
+
+def day_in_words(day: dt.date) -> str:
+    """A date as messages say it: "8 December 2026", as the pages' `j F Y`."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def time_in_words(moment: dt.datetime) -> str:
+    """A moment as messages say it, in London: "06:12 on 8 December 2026"."""
+    local = moment.astimezone(LONDON)
+    return f"{local:%H:%M} on {day_in_words(local)}"

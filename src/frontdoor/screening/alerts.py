@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from frontdoor.intake.models import Contact, ReportedChild
 from frontdoor.outbox.services import queue_message
-from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.clocks import LONDON, day_in_words, time_in_words
 from frontdoor.policy.schema import Policy
 from frontdoor.screening.checks import social_care_closed_recently
 from frontdoor.screening.concerns import Concern
@@ -42,7 +42,7 @@ def alert_managers(
     to = policy.screening.managers_alert_email
     if not to:
         return []
-    when = f"{now.astimezone(LONDON):%H:%M on %d %B %Y}"
+    when = f"{time_in_words(now)}"
     alerted = []
     if concerns and not concerns_before:
         listed = ", ".join(in_sentence(concern.label) for concern in concerns)
@@ -74,7 +74,8 @@ def alert_managers(
             subject=f"Social care closed recently: {contact.reference}",
             body=(
                 f"A child of contact {contact.reference} was open to children's social care "
-                f"until {closed.ended_on:%d %B %Y}, less than {count_of(within, 'month')} "
+                f"until {day_in_words(closed.ended_on) if closed.ended_on else 'recently'}, "
+                f"less than {count_of(within, 'month')} "
                 "before the contact.\n\nOpen the contact in Front Door to see the screening."
             ),
         )

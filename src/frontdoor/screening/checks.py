@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from frontdoor.people.postcodes import AddressCheck, Where
-from frontdoor.policy.clocks import LONDON, months_before
+from frontdoor.policy.clocks import LONDON, day_in_words, months_before
 from frontdoor.policy.schema import Policy
 from frontdoor.screening.facts import ChildFacts, Episode
 from frontdoor.wording import count_of
@@ -32,7 +32,7 @@ class Check:
 
 
 def _date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return day_in_words(day)
 
 
 def address_check(address: AddressCheck) -> Check:

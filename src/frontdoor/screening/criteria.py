@@ -14,7 +14,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from frontdoor.policy.clocks import LONDON, months_before
+from frontdoor.policy.clocks import LONDON, day_in_words, months_before
 from frontdoor.policy.schema import MashCriterion, MashRoute, Policy
 from frontdoor.screening.concerns import HARM_OR_NEGLECT, Concern
 from frontdoor.screening.facts import ChildFacts, MissingSpell
@@ -63,7 +63,7 @@ class MashEntry:
 
 
 def _date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return day_in_words(day)
 
 
 def _harm_or_neglect(criterion: MashCriterion, evidence: Evidence) -> list[str]:

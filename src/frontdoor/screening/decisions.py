@@ -26,7 +26,7 @@ from frontdoor.intake.selectors import require_child_seen
 from frontdoor.outbox.models import Channel, Message
 from frontdoor.outbox.services import queue_message
 from frontdoor.people.postcodes import authority_named
-from frontdoor.policy.clocks import LONDON, start_clock
+from frontdoor.policy.clocks import LONDON, day_in_words, start_clock, time_in_words
 from frontdoor.policy.rag import rag_label
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy, Rag, TimescaleKey
@@ -110,7 +110,7 @@ class DecisionConflict(DomainError):
         self.decision = decision
         super().__init__(
             f"{decision.decided_by} recorded a decision for {decision.child} at "
-            f"{decision.decided_at.astimezone(LONDON):%H:%M on %d %B %Y}: "
+            f"{time_in_words(decision.decided_at)}: "
             f"{decision.outcome_label}. Yours was not saved. Read their decision; if you "
             "disagree, record a new decision that says why."
         )
@@ -599,7 +599,7 @@ def _take_effect(
             subject=f"{chosen.label}: {contact.reference}",
             body=(
                 f"{decision.decided_by} decided at "
-                f"{now.astimezone(LONDON):%H:%M on %d %B %Y} that {child} "
+                f"{time_in_words(now)} that {child} "
                 f"(contact {contact.reference}) needs: {chosen.label}.\n\n"
                 f"Level of Need {decision.level}"
                 + (f", RAG {decision.get_rag_display()}" if decision.rag else "")
@@ -652,7 +652,7 @@ def _pass_to_allocated_worker(
     # Only for a child open to social care: `_check_outcome` refuses this outcome otherwise.
     episode = cast("Episode", summary.open_social_care)
     follow_up = FollowUp(decision=decision, kind=FollowUp.Kind.PASS_TO_ALLOCATED_WORKER)
-    when = f"{now.astimezone(LONDON):%H:%M on %d %B %Y}"
+    when = f"{time_in_words(now)}"
     recipients = [
         (
             "allocated-worker",
@@ -714,7 +714,7 @@ def _tell_referrers(
             # A revision that keeps the outcome tells the referrer nothing new.
             follow_up.done_at = now
             follow_up.note = (
-                f"Told of this outcome on {told.done_at.astimezone(LONDON):%d %B %Y}: the "  # type: ignore[union-attr]  # told: done
+                f"Told of this outcome on {day_in_words(told.done_at.astimezone(LONDON))}: the "  # type: ignore[union-attr]  # told: done
                 "revised decision did not change it."
             )
         else:
@@ -807,7 +807,7 @@ def _queue_feedback(
             body=(
                 f"Dear {report.referrer_name or 'referrer'},\n\n"
                 f"Thank you for your referral of "
-                f"{report.received_at.astimezone(LONDON):%d %B %Y} (reference "
+                f"{day_in_words(report.received_at.astimezone(LONDON))} (reference "
                 f"{contact.reference}) about {decision.child.first_name or 'the child'}.\n\n"
                 f"{outcome}\n\n"
                 "If you have new concerns, contact the MASH on "
@@ -906,7 +906,7 @@ def complete_follow_up(*, follow_up: FollowUp, by: User, note: str, now: dt.date
     if follow_up.done_at is not None:
         raise DomainError(
             f"{follow_up.get_kind_display()} was recorded as done by {follow_up.done_by} at "
-            f"{follow_up.done_at.astimezone(LONDON):%H:%M on %d %B %Y}."
+            f"{time_in_words(follow_up.done_at)}."
         )
     if follow_up.replaced_by_id is not None:
         raise DomainError(

@@ -19,7 +19,7 @@ from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact
-from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.clocks import LONDON, time_in_words
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import Policy
 from frontdoor.policy.versions import current_policy_version
@@ -145,7 +145,7 @@ def record_police_told(
         action="police.told",
         target=contact,
         changes={
-            "told_at": f"{told_at.astimezone(LONDON):%H:%M on %d %B %Y}",
+            "told_at": f"{time_in_words(told_at)}",
             "told_whom": record.told_whom,
             "police_reference": record.police_reference,
             "suspected_crimes": record.concerns,

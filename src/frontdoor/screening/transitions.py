@@ -20,7 +20,7 @@ from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact
 from frontdoor.outbox.services import queue_message
-from frontdoor.policy.clocks import LONDON, start_clock
+from frontdoor.policy.clocks import LONDON, day_in_words, start_clock, time_in_words
 from frontdoor.policy.registry import calendar_for, current_loaded_policy, current_policy
 from frontdoor.policy.schema import TimescaleKey
 from frontdoor.policy.versions import current_policy_version
@@ -195,8 +195,8 @@ def return_message(contact: Contact) -> str:
     when = first.received_at.astimezone(LONDON) if first else contact.received_at
     return (
         f"Dear {first.referrer_name if first and first.referrer_name else 'referrer'},\n\n"
-        f"Thank you for your referral of {when:%d %B %Y} (reference {contact.reference}) about "
-        f"{children or 'the children'}. It does not say clearly that those with parental "
+        f"Thank you for your referral of {day_in_words(when)} (reference {contact.reference}) "
+        f"about {children or 'the children'}. It does not say clearly that those with parental "
         "responsibility consent to it, and to information about the family being shared with "
         "other agencies. We are returning it to you before acting on it.\n\n"
         "Please ask the family for their consent and tell us what they say. If you did not seek "
@@ -295,7 +295,7 @@ def resume_with_consent(
     if now < returned.returned_at:
         raise DomainError(
             "The referrer came back after the referral was returned at "
-            f"{returned.returned_at.astimezone(LONDON):%H:%M on %d %B %Y}: check the time."
+            f"{time_in_words(returned.returned_at)}: check the time."
         )
     returned.resumed_at = now
     returned.resumed_by = by
