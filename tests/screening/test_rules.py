@@ -149,7 +149,7 @@ def test_r33_sefton_routes_let_a_contact_in_beside_the_r34_criteria(policy_id):
 def test_r33_anonymous_alone_is_not_a_route_until_more_information_would_help():
     assert "anonymous_referral" not in met(SEFTON, anonymous=True)
     assert met(SEFTON, anonymous=True, more_information_needed=True)["anonymous_referral"] == [
-        "The referrer is anonymous and the worker needs more information"
+        "The referrer is anonymous, and the screening records that more is needed"
     ]
 
 

@@ -161,14 +161,15 @@ def _strategy_threshold(route: MashRoute, evidence: Evidence) -> list[str]:
 
 def _more_information_needed(route: MashRoute, evidence: Evidence) -> list[str]:
     if evidence.more_information_needed:
-        return ["The worker needs more information to judge the risk"]
+        # The evidence is where it was recorded: the route's own label says what it means.
+        return ["Recorded in the screening"]
     return []
 
 
 def _anonymous_referral(route: MashRoute, evidence: Evidence) -> list[str]:
     # R33: "it is anonymous and more information would help": anonymity alone is not enough.
     if evidence.anonymous and evidence.more_information_needed:
-        return ["The referrer is anonymous and the worker needs more information"]
+        return ["The referrer is anonymous, and the screening records that more is needed"]
     return []
 
 
