@@ -293,7 +293,7 @@ def _surname(query: _Query, person: Person, reasons: list[str], differences: lis
             reasons.append(f"surname matches a known other name '{alias.title()}'")
             return SURNAME * 0.8
     if known:
-        differences.append(f"surname differs ('{person.last_name}')")
+        differences.append(f"surname differs ({person.last_name})")
     return 0.0
 
 
@@ -335,7 +335,7 @@ def _first_name(query: _Query, person: Person, reasons: list[str], differences: 
                 f"first name is like '{form.title()}', a short form of '{person.first_name}'"
             )
             return FIRST_NAME * 0.7
-    differences.append(f"first name differs ('{person.first_name}')")
+    differences.append(f"first name differs ({person.first_name})")
     return 0.0
 
 
