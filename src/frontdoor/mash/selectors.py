@@ -299,7 +299,11 @@ def withheld_on_sending(
     """Whom an enquiry about `child` under `rag` would withhold from the agencies, each with
     why, for the manager's check before sending (`may_go_to_partner`)."""
     withheld = []
-    for person in [*(position.child for position in sharing.children), *adults]:
+    everyone: list[ReportedChild | ReportedAdult] = [
+        *(position.child for position in sharing.children),
+        *adults,
+    ]
+    for person in everyone:
         allowed, why = may_go_to_partner(
             policy=policy, sharing=sharing, child=child, rag=rag, person=person
         )
@@ -385,9 +389,9 @@ def partner_view(*, policy: Policy, enquiry: Enquiry, user=None) -> PartnerView:
     on = consent_day(contact)
     people: list[PartnerPerson] = []
     withheld: list[str] = []
-    for person in [*children, *adults]:
-        is_child = isinstance(person, ReportedChild)
-        key = f"{'child' if is_child else 'adult'}-{person.pk}"
+    everyone: list[ReportedChild | ReportedAdult] = [*children, *adults]
+    for person in everyone:
+        key = f"{'child' if isinstance(person, ReportedChild) else 'adult'}-{person.pk}"
         allowed, why = may_go_to_partner(
             policy=policy, sharing=sharing, child=enquiry.child, rag=enquiry.rag, person=person
         )
@@ -403,7 +407,7 @@ def partner_view(*, policy: Policy, enquiry: Enquiry, user=None) -> PartnerView:
                     withheld_why=why,
                 )
             )
-        elif is_child:
+        elif isinstance(person, ReportedChild):
             people.append(
                 PartnerPerson(
                     key,
