@@ -159,3 +159,17 @@ def test_r12_the_send_page_says_consent_in_a_sentence(client, contact, manager):
     client.force_login(manager)
     page = client.get(send_url(contact)).content.decode()
     assert "Consent: " in page and "Consent no one" not in page
+
+
+def test_r16_consent_refuses_the_rag_at_the_first_step_naming_the_field(
+    client, make_contact, manager
+):
+    contact = make_contact(consent={"consent": "refused"})
+    client.force_login(manager)
+    page = client.post(send_url(contact), form(rag="amber")).content.decode()
+    page = page.replace("&#x27;", "'")
+    assert "Check who receives the MASH enquiry" not in page
+    assert 'href="#id_rag"' in page or 'href="#rag' in page
+    summary = page[page.index("govuk-error-summary") :].split("</div>")[0]
+    assert "consent is required" in summary
+    assert not Enquiry.objects.exists()

@@ -493,3 +493,28 @@ def test_r13_consent_given_in_the_referral_is_not_a_young_persons_own(
     assert "not been asked" in own.basis and "consent was given" in own.basis
     allowed, why = own.may_share_at(current_policy(), 3)
     assert not allowed and "their own consent" in why
+
+
+def test_r12_r13_each_childs_consent_reads_as_a_sentence(client, make_contact, worker):
+    import re
+
+    from django.urls import reverse
+
+    contact = make_contact(children=[SAM, ALEX], consent=REFUSED)
+    record_consent(
+        contact=contact, by=worker, child=named(contact, "Sam"), status="given", now=ASKED
+    )
+    unasked = make_contact(children=[ALEX], consent=NOT_SOUGHT)
+    client.force_login(worker)
+
+    def text(contact):
+        page = client.get(reverse("screening:contact", args=[contact.reference])).content.decode()
+        return " ".join(re.sub(r"<[^>]+>", "", page).replace("&#x27;", "'").split())
+
+    page = text(contact)
+    assert "Consent for Sam Examplechild: Given: Sam Examplechild gave consent." in page
+    assert (
+        "Consent for Alex Examplechild: Refused by those with parental responsibility, as the "
+        "referral says." in page
+    )
+    assert "Consent for Alex Examplechild: Not given: no one has been asked yet." in text(unasked)

@@ -40,6 +40,8 @@ class PersonOut(Schema):
     name: str
     date_of_birth: dt.date | None
     relationship_to_child: str = ""
+    # Why nothing more about them is shared, as the page says it; empty when they are shared.
+    withheld: str = ""
 
 
 class RequestOut(Schema):
@@ -142,13 +144,17 @@ def read_request(request: TokenRequest, pk: int):
             "name": person.name,
             "date_of_birth": person.date_of_birth,
             "relationship_to_child": person.relationship_to_child,
+            "withheld": person.details if person.withheld else "",
         }
         for person in view.people
     ]
     return {
         **_summary(found),
         "referred_by": [referrer.description for referrer in referrers_for_partner(reports)],
-        "what_was_reported": [report.worry for report in reports],
+        # As on the page: the referral's words may be about someone withheld (R12, R13).
+        "what_was_reported": [report.worry for report in reports]
+        if view.referral_words_shared
+        else [],
         "people": people,
         "restricted_people": view.restricted,
     }

@@ -218,7 +218,7 @@ def answer_request(
         if key not in people:
             raise DomainError(
                 "An answer is about someone this enquiry does not ask about: someone not part "
-                "of it, or a young person whose own information is not shared."
+                "of it, or someone whose information is not shared, as consent does not allow it."
             )
         if not answer.nothing_known and not answer.information.strip():
             raise DomainError(

@@ -39,6 +39,7 @@ class SendForm(GovukForm):
         # (key, name, hint) for the page: the council's own additions say so (not in the list of
         # agencies its published MASH guidance gives).
         # Who can answer each agency's enquiries, or a warning that no one can (R37).
+        self.rag_options = list(rag_options)
         reach = reach or {}
         self.agency_options = [
             (
@@ -63,6 +64,15 @@ class SendForm(GovukForm):
             self.fields["rag"].choices = [  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
                 (option.rag.value, option.label) for option in rag_options
             ]
+
+    def clean_rag(self):
+        """Consent is checked when the RAG is chosen, not only once the enquiry is sent: the
+        same reason `mash.enquiries.send_enquiry` refuses it with (R16)."""
+        rag = self.cleaned_data["rag"]
+        for option in self.rag_options:
+            if option.rag == rag and not option.may_share:
+                raise forms.ValidationError(option.why_not)
+        return rag
 
 
 class ReviewForm(GovukForm):

@@ -20,7 +20,14 @@ from django.utils import dateformat
 from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import can
 from frontdoor.accounts.roles import Role
-from frontdoor.intake.models import MissingEpisode, ReferrerType, Report, ReportedChild
+from frontdoor.intake.models import Consent as ReferrerConsent
+from frontdoor.intake.models import (
+    MissingEpisode,
+    ReferrerType,
+    Report,
+    ReportedAdult,
+    ReportedChild,
+)
 from frontdoor.intake.selectors import children_hidden_from
 from frontdoor.mash.models import (
     AgencyRequest,
@@ -41,7 +48,7 @@ from frontdoor.people.selectors import TimelineEntry
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.rag import most_urgent
 from frontdoor.policy.schema import Policy, Rag
-from frontdoor.screening.consent import ChildConsent
+from frontdoor.screening.consent import ChildConsent, SharingPosition
 from frontdoor.screening.rag import RagSuggestion
 from frontdoor.wording import in_sentence
 
@@ -209,6 +216,102 @@ def referrers_for_partner(reports: list[Report]) -> list[Referrer]:
     return seen
 
 
+def may_go_to_partner(
+    *,
+    policy: Policy,
+    sharing: SharingPosition,
+    child: ReportedChild,
+    rag: str,
+    person: ReportedChild | ReportedAdult,
+) -> tuple[bool, str]:
+    """May `person`'s information go to a partner agency on an enquiry about `child` sent under
+    `rag`? With why not, in words (R12-R16). The one place this is decided: the partner's page
+    and API, who a partner answers about, and the manager's check before sending.
+
+    Consent is per person and per child, at the enquiry's level (Red is level 4, Amber and Green
+    level 3: R16):
+
+    - `child`, the child the enquiry is about: sending checked their consent already.
+    - Another child: their own position, exactly as for an enquiry about them. A young person
+      of the policy's age consents for themselves (R13); those with parental responsibility
+      consent for a younger child (R12); or a manager recorded an authorisation to share
+      about them without consent (R14): the enquiry itself went at a level its child's
+      position allows (R16), and the authorisation names this child. A brother's or sister's
+      consent is not theirs.
+    - An adult: anyone of the policy's age consents about their own information (R13). Their
+      information goes where they gave consent themselves (their latest word, about this
+      child where they gave one), or, where nothing they said is recorded, where the referrer's
+      account since any refusal is that consent was given. A refusal in the referral is the
+      refusal of those with parental responsibility (R12): it stands for each adult until they
+      are asked again and consent. Where a manager authorised sharing about `child` without
+      consent, the household's adults go with it (R14).
+    """
+    from frontdoor.screening.models import ConsentStatus
+
+    level = SHARING_LEVEL[Rag(rag)]
+    if isinstance(person, ReportedChild):
+        if person.pk == child.pk:
+            return True, ""
+        position = sharing.for_child(person)
+        allowed, _ = position.may_share_at(policy, level)
+        if allowed or position.authorisation is not None:
+            return True, ""
+        if position.own_consent:
+            return False, "their own consent has not been given"
+        return False, "consent for them has not been given by those with parental responsibility"
+    about = sharing.for_child(child)
+    if about.authorisation is not None:
+        return True, ""
+    refused_at = max(
+        (at for at, said in sharing.statements if said == ReferrerConsent.REFUSED), default=None
+    )
+    theirs = [
+        entry.record
+        for position in sharing.children
+        for entry in position.people
+        if entry.record is not None
+        and entry.record.adult_id == person.pk
+        and entry.record.status in (ConsentStatus.GIVEN, ConsentStatus.REFUSED)
+        and (refused_at is None or entry.record.recorded_at >= refused_at)
+    ]
+    if theirs:
+        here = [record for record in theirs if record.about_child_id == child.pk]
+        latest = max(here or theirs, key=lambda record: (record.recorded_at, record.pk))
+        if latest.status == ConsentStatus.GIVEN:
+            return True, ""
+        return False, "they refused consent to share their information"
+    since = {said for at, said in sharing.statements if refused_at is None or at > refused_at}
+    if since == {ReferrerConsent.GIVEN}:
+        return True, ""
+    if refused_at is not None:
+        return False, "the referral says the parents refused consent"
+    return False, "their own consent has not been given"
+
+
+def withheld_on_sending(
+    *,
+    policy: Policy,
+    sharing: SharingPosition,
+    child: ReportedChild,
+    rag: str,
+    adults: list[ReportedAdult],
+) -> list[tuple[str, str]]:
+    """Whom an enquiry about `child` under `rag` would withhold from the agencies, each with
+    why, for the manager's check before sending (`may_go_to_partner`)."""
+    withheld = []
+    everyone: list[ReportedChild | ReportedAdult] = [
+        *(position.child for position in sharing.children),
+        *adults,
+    ]
+    for person in everyone:
+        allowed, why = may_go_to_partner(
+            policy=policy, sharing=sharing, child=child, rag=rag, person=person
+        )
+        if not allowed:
+            withheld.append((str(person), why))
+    return withheld
+
+
 @dataclass(frozen=True)
 class PartnerPerson:
     """One person on the contact as a partner agency may see them (R11, R13)."""
@@ -219,19 +322,18 @@ class PartnerPerson:
     relationship_to_child: str = ""
     postcode: str = ""
     unborn_due: dt.date | None = None
-    # R13: a young person aged 16 or over whose own information is not shared: their age only.
+    # Consent does not allow sharing their information (`may_go_to_partner`): their name, their
+    # age where known, and why, nothing more.
+    withheld: bool = False
     withheld_age: int | None = None
-
-    @property
-    def withheld(self) -> bool:
-        return self.withheld_age is not None
+    withheld_why: str = ""
 
     @property
     def details(self) -> str:
         if self.withheld:
+            age = f"aged {self.withheld_age}, " if self.withheld_age is not None else ""
             return (
-                f"aged {self.withheld_age}, in the household; their own consent has not been "
-                "given, so nothing more about them is shared"
+                f"{age}in the household; {self.withheld_why}, so nothing more about them is shared"
             )
         words = [self.relationship_to_child] if self.relationship_to_child else []
         if self.date_of_birth:
@@ -245,20 +347,24 @@ class PartnerPerson:
 
 @dataclass(frozen=True)
 class PartnerView:
-    """What a partner agency sees of the people an enquiry's contact is about (R13)."""
+    """What a partner agency sees of the people an enquiry's contact is about (R12, R13)."""
 
     people: list[PartnerPerson]
-    # Young people whose own information is withheld; the child's voice may be theirs, so the
-    # page leaves it out too.
+    # People whose information is withheld: the referral's own words may be about them, so the
+    # page and the API leave those out too.
     withheld_names: list[str]
     # R45: whom to ask about each child restricted from the reader: not among `people`, and
     # not answered for.
     restricted: list[str] = field(default_factory=list)
 
+    @property
+    def referral_words_shared(self) -> bool:
+        return not self.withheld_names
+
 
 def asked_about(*, policy: Policy, enquiry: Enquiry, user=None) -> list[str]:
     """The people a partner answers for, by key ("child-12", "adult-7"): everyone on the
-    contact but a young person whose own information is withheld from the partner (R13, R37)."""
+    contact whose information may go to the partner (`may_go_to_partner`, R12, R13, R37)."""
     return [
         person.key
         for person in partner_view(policy=policy, enquiry=enquiry, user=user).people
@@ -267,11 +373,10 @@ def asked_about(*, policy: Policy, enquiry: Enquiry, user=None) -> list[str]:
 
 
 def partner_view(*, policy: Policy, enquiry: Enquiry, user=None) -> PartnerView:
-    """The one place a partner's view of the household is built, for page and API (R13).
+    """The one place a partner's view of the household is built, for page and API (R12, R13).
 
-    A young person aged 16 or over gives their own consent about information on themselves:
-    unless they consented, or sharing about them without consent was authorised, the partner
-    learns only that they are in the household, with their name and age.
+    Each person whose information may not go to the partner (`may_go_to_partner`) is named,
+    with their age, and nothing more.
     """
     from frontdoor.screening.consent import consent_day, sharing_position
 
@@ -284,42 +389,43 @@ def partner_view(*, policy: Policy, enquiry: Enquiry, user=None) -> PartnerView:
     on = consent_day(contact)
     people: list[PartnerPerson] = []
     withheld: list[str] = []
-    for child in children:
-        position = sharing.for_child(child)
-        if (
-            child.pk != enquiry.child_id
-            and position.own_consent
-            and not (position.consent_given and not position.refused_by)
-            and position.authorisation is None
-        ):
-            withheld.append(str(child))
+    everyone: list[ReportedChild | ReportedAdult] = [*children, *adults]
+    for person in everyone:
+        key = f"{'child' if isinstance(person, ReportedChild) else 'adult'}-{person.pk}"
+        allowed, why = may_go_to_partner(
+            policy=policy, sharing=sharing, child=enquiry.child, rag=enquiry.rag, person=person
+        )
+        if not allowed:
+            withheld.append(str(person))
             people.append(
                 PartnerPerson(
-                    f"child-{child.pk}",
-                    str(child),
+                    key,
+                    str(person),
                     None,
-                    withheld_age=age_on(child.date_of_birth, on),
+                    withheld=True,
+                    withheld_age=age_on(person.date_of_birth, on),
+                    withheld_why=why,
                 )
             )
-            continue
-        people.append(
-            PartnerPerson(
-                f"child-{child.pk}",
-                str(child),
-                child.date_of_birth,
-                postcode=child.postcode,
-                unborn_due=child.expected_date_of_birth if child.unborn else None,
+        elif isinstance(person, ReportedChild):
+            people.append(
+                PartnerPerson(
+                    key,
+                    str(person),
+                    person.date_of_birth,
+                    postcode=person.postcode,
+                    unborn_due=person.expected_date_of_birth if person.unborn else None,
+                )
             )
-        )
-    people += [
-        PartnerPerson(
-            f"adult-{adult.pk}",
-            str(adult),
-            adult.date_of_birth,
-            relationship_to_child=adult.relationship_to_child,
-        )
-        for adult in adults
-    ]
+        else:
+            people.append(
+                PartnerPerson(
+                    key,
+                    str(person),
+                    person.date_of_birth,
+                    relationship_to_child=person.relationship_to_child,
+                )
+            )
     return PartnerView(people, withheld, list(hidden.values()))
 
 

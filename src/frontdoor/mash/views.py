@@ -83,6 +83,13 @@ def send(request: SignedInRequest, reference: str, child_id: int) -> HttpRespons
                     "form": form,
                     "option": option,
                     "recipients": [a for a in policy.agencies if a.key in chosen],
+                    "withheld": selectors.withheld_on_sending(
+                        policy=policy,
+                        sharing=screening.sharing,
+                        child=child,
+                        rag=option.rag,
+                        adults=list(contact.adults.all()),
+                    ),
                 },
             )
     else:

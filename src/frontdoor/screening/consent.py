@@ -388,8 +388,9 @@ def _child_consent(
         person.status == ConsentStatus.GIVEN and person.consent_counts for person in asked
     )
     if asked:
+        words = {ConsentStatus.GIVEN: "gave consent", ConsentStatus.REFUSED: "refused consent"}
         basis = "; ".join(
-            f"{person.name} {in_sentence(ConsentStatus(person.status).label)}" for person in asked
+            f"{person.name} {words[ConsentStatus(person.status)]}" for person in asked
         )
     elif own and statements and statements[-1][1] != ReferrerConsent.NOT_SOUGHT:
         # R13: the referral speaks for those with parental responsibility; whether they gave
