@@ -34,6 +34,7 @@ from frontdoor.intake.models import (
 )
 from frontdoor.people.models import Involvement, Person, Restriction
 from frontdoor.people.restrictions import (
+    person_hidden_from,
     restriction_hiding_person,
     restrictions_closing_contact,
     whom_to_ask_about_contact,
@@ -85,6 +86,14 @@ def children_hidden_from(user, *, contact: Contact) -> dict[int, str]:
         .order_by("id")
         .values_list("id", "ask")
     )
+
+
+def children_seen_by(user, *, contact: Contact) -> QuerySet[ReportedChild]:
+    """The children of `contact` that `user` may see (R45): what any page offering a child of the
+    contact to pick, name or go on to (a sibling's form, a consent or authorisation list) lists,
+    so a restricted child is neither named nor linked there. `children_hidden_from` gives the
+    others, with whom to ask."""
+    return ReportedChild.objects.filter(contact=contact).exclude(person_hidden_from(user))
 
 
 def restriction_hiding_child(user, *, child: ReportedChild) -> Restriction | None:
