@@ -59,18 +59,36 @@ def match(request: SignedInRequest, reference: str, kind: str, reported_id: int)
     contact = _contact(request, reference)
     reported = _reported(contact, kind, reported_id)
     form = MatchForm(request.POST or None)
+    confirm = None
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["action"] == "link":
                 person = get_object_or_404(
                     selectors.people_visible_to(request.user), pk=form.cleaned_data["person"]
                 )
-                linking.link_reported_person(reported=reported, person=person, by=request.user)
+                linking.link_reported_person(
+                    reported=reported,
+                    person=person,
+                    by=request.user,
+                    same_child_confirmed=form.cleaned_data["same_child_confirmed"],
+                )
+                reported.refresh_from_db()
+                if getattr(reported, "account_of_id", None):
+                    # A further account of another child has no match page of its own.
+                    messages.success(
+                        request,
+                        f"{reported.name} is now a further account of {reported.account_of.name}.",
+                    )
+                    return redirect(reverse("screening:contact", args=[contact.reference]))
                 messages.success(request, f"{reported.name} is linked to {person.name}'s record.")
             else:
                 person = linking.create_person_from(reported=reported, by=request.user)
                 messages.success(request, f"A new person record was created for {person.name}.")
             return redirect(request.path)
+        except linking.SameChildUnconfirmed as question:
+            # Not an error: a question, answered on the page before anything changes.
+            confirm = {"message": question.message, "person": form.cleaned_data["person"]}
+            reported.refresh_from_db()
         except DomainError as error:
             form.add_error(None, error.message)
             reported.refresh_from_db()
@@ -110,6 +128,7 @@ def match(request: SignedInRequest, reference: str, kind: str, reported_id: int)
             ],
             "linked_open": open_by_person.get(reported.person_id, []),
             "form": form,
+            "confirm": confirm,
         },
         status=400 if form.errors else 200,
     )
