@@ -28,12 +28,19 @@ OTTOLINE = {
     "gender": "female",
     "postcode": "L21 7PQ",
 }
+CONCERN = {
+    "worry": "OTTOLINE disclosed that her stepfather hits her. Bruising seen on Ottoline's arm; "
+    "Caspian was there. Lina Quennevaux is scared. Linacre Road.",
+    "working_well": "Ottoline attends school.",
+    "immediate_protection_needed": "no",
+    "domestic_abuse": "yes",
+}
 
 
 @pytest.fixture
 def siblings(make_contact, person_for, admin, worker):
     """Caspian and his half-sister Ottoline, whose record only `worker` may see."""
-    contact = make_contact(children=[CASPIAN, OTTOLINE])
+    contact = make_contact(children=[CASPIAN, OTTOLINE], concern=CONCERN)
     caspian, ottoline = contact.children.order_by("id")
     person_for(caspian)
     restrict(
@@ -113,3 +120,51 @@ def test_the_named_user_is_offered_the_sibling(siblings, client, worker):
     client.force_login(worker)
     body = client.get(reverse("screening:findings", args=[contact.reference, caspian.pk]))
     assert "Save and screen Ottoline" in body.content.decode()
+
+
+def test_r45_redacting_withholds_whole_names_in_any_case(siblings, make_user):
+    from frontdoor.intake.selectors import reports_seen_by
+
+    contact, _, _ = siblings
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    (report,) = reports_seen_by(manager, contact=contact, reports=list(contact.reports.all()))
+    ask = f"[restricted: ask {ASK}]"
+    assert report.worry == (
+        f"{ask} disclosed that her stepfather hits her. Bruising seen on {ask}'s arm; "
+        f"Caspian was there. {ask} {ask} is scared. Linacre Road."
+    )
+    assert report.working_well == f"{ask} attends school."
+    assert report.parts_withheld
+    # The record keeps the referrer's words.
+    assert "Ottoline" in contact.reports.get().worry
+
+
+def test_a_named_user_reads_the_referrers_words(siblings, worker):
+    from frontdoor.intake.selectors import reports_seen_by
+
+    contact, _, _ = siblings
+    (report,) = reports_seen_by(worker, contact=contact, reports=list(contact.reports.all()))
+    assert "OTTOLINE disclosed" in report.worry
+
+
+@pytest.mark.parametrize("name", ["intake:contact", "screening:contact"])
+def test_r45_pages_say_parts_of_the_report_are_withheld(siblings, client, make_user, name):
+    contact, _, _ = siblings
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    client.force_login(manager)
+    body = client.get(reverse(name, args=[contact.reference])).content.decode()
+    assert "Parts of this report are withheld" in body
+    assert "Caspian was there" in body
+
+
+def test_r45_the_api_withholds_the_restricted_childs_names(siblings, client, make_user):
+    from frontdoor.accounts.tokens import issue_token
+
+    contact, _, _ = siblings
+    _, token = issue_token(user=make_user(Role.MASH_MANAGER), name="Staff system", by=None)
+    response = client.get(
+        f"/api/v1/contacts/{contact.reference}", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Ottoline" not in text and "OTTOLINE" not in text and "restricted: ask" in text

@@ -86,7 +86,9 @@ def contact_screening(request: HttpRequest, reference: str) -> HttpResponse:
             "referral_returns": list(
                 contact.referral_returns.select_related("returned_by", "resumed_by")
             ),
-            "reports": list(contact.reports.all()),
+            "reports": intake_selectors.reports_seen_by(
+                request.user, contact=contact, reports=list(contact.reports.all())
+            ),
             "single_agency": contact.single_agency_enquiries.select_related("recorded_by")
             .order_by("-recorded_at", "-id")
             .first(),
@@ -216,7 +218,9 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
             "result_count": len(results),
             "query": query,
             "level": level_filter,
-            "reports": list(contact.reports.all()),
+            "reports": intake_selectors.reports_seen_by(
+                request.user, contact=contact, reports=list(contact.reports.all())
+            ),
             "can_decide": can(request.user, "contact.decide"),
             "next_child": selectors.next_child(
                 contact, child, without="screening", user=request.user
