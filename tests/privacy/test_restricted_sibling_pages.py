@@ -168,3 +168,23 @@ def test_r45_the_api_withholds_the_restricted_childs_names(siblings, client, mak
     assert response.status_code == 200
     text = response.content.decode()
     assert "Ottoline" not in text and "OTTOLINE" not in text and "restricted: ask" in text
+
+
+def test_r45_mash_pages_withhold_the_restricted_childs_names(siblings, client, make_user):
+    from tests.mash.test_enquiries import send
+
+    contact, _, _ = siblings
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    enquiry = send(contact, manager, agencies=["police"])
+    police = make_user(Role.PARTNER_AGENCY, agency_key="police")
+    pages = [
+        (manager, reverse("mash:review", args=[enquiry.pk])),
+        (police, reverse("mash:answer", args=[enquiry.requests.get().pk])),
+    ]
+    for viewer, page in pages:
+        client.force_login(viewer)
+        response = client.get(page)
+        assert response.status_code == 200, page
+        body = response.content.decode()
+        assert not re.search(r"\bOttoline\b", body, re.IGNORECASE), page
+        assert "Parts of this report are withheld" in body, page
