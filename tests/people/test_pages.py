@@ -297,6 +297,8 @@ def test_r18_linking_a_sibling_to_the_other_childs_record_asks_first(client, wor
     ellis, robin = contact.children.order_by("id")
     known = create_person_from(reported=ellis, by=worker)
     client.force_login(worker)
+    offered = html.unescape(client.get(_match_url(contact, robin)).content.decode())
+    assert "Already linked to Ellis Examplechild, another child in this contact" in offered
     asked = client.post(_match_url(contact, robin), {"action": "link", "person": known.pk})
     page = html.unescape(asked.content.decode())
     assert asked.status_code == 200

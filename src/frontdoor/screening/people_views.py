@@ -19,7 +19,7 @@ from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import ReportedAdult, ReportedChild
-from frontdoor.intake.selectors import contacts_visible_to
+from frontdoor.intake.selectors import children_seen_by, contacts_visible_to
 from frontdoor.people import selectors
 from frontdoor.people.forms import MatchForm
 from frontdoor.people.matching import candidates
@@ -115,6 +115,17 @@ def match(request: SignedInRequest, reference: str, kind: str, reported_id: int)
             viewer=request.user, target=person, through=f"matching for contact {reference}"
         )
     open_by_person = selectors.open_involvements_by_person([p.pk for p in shown])
+    # R18: a candidate another child of this contact is already linked to, said before linking.
+    linked_siblings = (
+        {
+            other.person_id: other.name
+            for other in children_seen_by(request.user, contact=contact)
+            .exclude(pk=reported.pk)
+            .filter(person__isnull=False)
+        }
+        if kind == "child"
+        else {}
+    )
     return render(
         request,
         "people/match.html",
@@ -124,7 +135,13 @@ def match(request: SignedInRequest, reference: str, kind: str, reported_id: int)
             "next_to_match": _next_to_match(contact, reported),
             "kind": kind,
             "candidates": [
-                (c, open_by_person.get(c.person.pk, []), ask_about.get(c.person.pk)) for c in found
+                (
+                    c,
+                    open_by_person.get(c.person.pk, []),
+                    ask_about.get(c.person.pk),
+                    linked_siblings.get(c.person.pk),
+                )
+                for c in found
             ],
             "linked_open": open_by_person.get(reported.person_id, []),
             "form": form,
