@@ -288,3 +288,33 @@ def test_the_history_of_changes_shows_yes_and_no_and_choices_in_words(client, wo
     assert "Ethnicity: Not recorded → White British" in history
     assert "Date of birth: 3 February 2015 → 2 March 2015" in history
     assert "True" not in history and "(blank)" not in history
+
+
+def test_r18_linking_a_sibling_to_the_other_childs_record_asks_first(client, worker, contact):
+    from frontdoor.intake.models import ReportedChild
+    from frontdoor.screening.linking import create_person_from
+
+    ellis, robin = contact.children.order_by("id")
+    known = create_person_from(reported=ellis, by=worker)
+    client.force_login(worker)
+    offered = html.unescape(client.get(_match_url(contact, robin)).content.decode())
+    assert "Already linked to Ellis Examplechild, another child in this contact" in offered
+    asked = client.post(_match_url(contact, robin), {"action": "link", "person": known.pk})
+    page = html.unescape(asked.content.decode())
+    assert asked.status_code == 200
+    assert "Robin Examplechild will become a further account of Ellis Examplechild" in page
+    assert "no longer be listed as a separate child" in page
+    robin.refresh_from_db()
+    assert robin.person is None
+    # Confirmed: the user lands on the contact's screening page, never a missing page.
+    done = client.post(
+        _match_url(contact, robin),
+        {"action": "link", "person": known.pk, "same_child_confirmed": "on"},
+        follow=True,
+    )
+    assert done.status_code == 200
+    assert done.redirect_chain[-1][0] == reverse("screening:contact", args=[contact.reference])
+    assert "Robin Examplechild is now a further account of Ellis Examplechild" in html.unescape(
+        done.content.decode()
+    )
+    assert ReportedChild.accounts.get(pk=robin.pk).account_of == ellis

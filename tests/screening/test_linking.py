@@ -407,7 +407,8 @@ def test_r7_a_second_child_of_the_contact_linked_to_the_same_person_is_the_same_
     known = PersonFactory(first_name="Ellis", last_name="Examplechild", postcode="L21 7PQ")
     first, second = contact.children.all()
     link_reported_person(reported=first, person=known, by=worker)
-    link_reported_person(reported=second, person=known, by=worker)
+    # Ellis and Elis do not look like one child: the user confirms they are.
+    link_reported_person(reported=second, person=known, by=worker, same_child_confirmed=True)
     # One child of the contact, screened and decided once; the second account is kept.
     assert list(contact.children.all()) == [first]
     second = ReportedChild.accounts.get(pk=second.pk)
@@ -415,6 +416,32 @@ def test_r7_a_second_child_of_the_contact_linked_to_the_same_person_is_the_same_
     event = AuditEvent.objects.filter(action="person.linked").order_by("pk").last()
     assert event.changes["same_child_as"]["id"] == first.pk
     assert "first_name" in event.changes["conflicts"]
+
+
+def test_r18_a_sibling_is_not_made_an_account_of_another_child_unconfirmed(worker):
+    from frontdoor.screening.linking import SameChildUnconfirmed
+
+    contact = _contact()
+    ellis, robin = contact.children.order_by("id")
+    known = create_person_from(reported=ellis, by=worker)
+    with pytest.raises(SameChildUnconfirmed) as question:
+        link_reported_person(reported=robin, person=known, by=worker)
+    assert "Robin Examplechild will become a further account of Ellis Examplechild" in (
+        question.value.message
+    )
+    assert "no longer be listed as a separate child" in question.value.message
+    robin.refresh_from_db()
+    assert robin.person is None and robin.account_of is None
+    assert list(contact.children.order_by("id")) == [ellis, robin]
+
+
+def test_r7_the_same_child_named_twice_is_linked_without_asking(worker):
+    ellis = make_submission().children[0].model_dump(exclude={"disabilities"})
+    contact = _contact(children=[ellis, {**ellis, "postcode": "L20 1AA"}])
+    first, second = contact.children.all()
+    known = create_person_from(reported=first, by=worker)
+    link_reported_person(reported=second, person=known, by=worker)
+    assert ReportedChild.accounts.get(pk=second.pk).account_of == first
 
 
 def test_r7_a_second_child_already_decided_on_is_not_linked_to_the_same_person(worker, manager):

@@ -137,6 +137,10 @@ def read_contact(request: TokenRequest, reference: Reference):
             "adults",
         ),
     )
+    # R45: a restricted child's names withheld from the reports' words, as on the pages.
+    contact._prefetched_objects_cache["reports"] = selectors.reports_seen_by(  # type: ignore[attr-defined]  # Django's prefetch cache
+        request.auth, contact=contact, reports=list(contact.reports.all())
+    )
     audit.record_view(viewer=request.auth, target=contact, through="api")
     return Status(200, contact)
 

@@ -9,7 +9,9 @@ Each read loads what its page needs in a fixed number of queries, whatever the n
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -34,6 +36,7 @@ from frontdoor.intake.models import (
 )
 from frontdoor.people.models import Involvement, Person, Restriction
 from frontdoor.people.restrictions import (
+    person_hidden_from,
     restriction_hiding_person,
     restrictions_closing_contact,
     whom_to_ask_about_contact,
@@ -85,6 +88,88 @@ def children_hidden_from(user, *, contact: Contact) -> dict[int, str]:
         .order_by("id")
         .values_list("id", "ask")
     )
+
+
+def children_seen_by(user, *, contact: Contact) -> QuerySet[ReportedChild]:
+    """The children of `contact` that `user` may see (R45): what any page offering a child of the
+    contact to pick, name or go on to (a sibling's form, a consent or authorisation list) lists,
+    so a restricted child is neither named nor linked there. `children_hidden_from` gives the
+    others, with whom to ask."""
+    return ReportedChild.objects.filter(contact=contact).exclude(person_hidden_from(user))
+
+
+# A report's words, as the referrer wrote them: what may name anyone in the contact.
+REPORT_TEXT_FIELDS = (
+    "worry",
+    "working_well",
+    "child_voice",
+    "child_location",
+    "alleged_perpetrator",
+)
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A name pattern to withhold from free text, and whom to ask about the person."""
+
+    pattern: re.Pattern[str]
+    ask: str
+
+
+def names_withheld_from(user, *, contact: Contact) -> list[Withheld]:
+    """The names of each child of `contact` restricted from `user` (R45): first, last and other
+    names, as reported and on their person record, matched as whole words in any case."""
+    rows = (
+        ReportedChild.accounts.filter(contact=contact, person__isnull=False)
+        .annotate(ask=whom_to_ask_about_person(user))
+        .filter(ask__isnull=False)
+        .select_related("person")
+    )
+    withheld = []
+    for child in rows:
+        names: set[str] = set()
+        for who in (child, child.person):
+            if who is None:
+                continue
+            for value in (who.first_name, who.last_name, who.other_names):
+                names.update(part for part in re.split(r"[\s,;/]+", value or "") if len(part) > 1)
+        if names:
+            alternatives = "|".join(
+                re.escape(name) for name in sorted(names, key=len, reverse=True)
+            )
+            withheld.append(
+                Withheld(re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE), child.ask)
+            )
+    return withheld
+
+
+def redact(text: str, withheld: list[Withheld]) -> str:
+    """`text` with each withheld name replaced by whom to ask about the person."""
+    for each in withheld:
+        text = each.pattern.sub(f"[restricted: ask {each.ask}]", text)
+    return text
+
+
+def reports_seen_by(user, *, contact: Contact, reports: list[Report]) -> list[Report]:
+    """`reports` as `user` may read them (R45): a restricted child's names withheld from every
+    free-text field, each report marked `parts_withheld` when anything was. Copies, never
+    saved: the record keeps the referrer's words. Every page and the API showing a report's
+    words to staff or partners reads them through this."""
+    withheld = names_withheld_from(user, contact=contact)
+    if not withheld:
+        return reports
+    seen = []
+    for report in reports:
+        shown = copy.copy(report)
+        shown.parts_withheld = False  # type: ignore[attr-defined]  # read by the pages
+        for name in REPORT_TEXT_FIELDS:
+            before = getattr(report, name) or ""
+            after = redact(before, withheld)
+            if after != before:
+                setattr(shown, name, after)
+                shown.parts_withheld = True  # type: ignore[attr-defined]  # read by the pages
+        seen.append(shown)
+    return seen
 
 
 def restriction_hiding_child(user, *, child: ReportedChild) -> Restriction | None:
@@ -327,7 +412,11 @@ def contact_record(*, contact: Contact, user, now: dt.datetime | None = None) ->
     """A contact with every report, child, adult, document and its audit trail (R7, R10, R45);
     a child restricted from `user` only as whom to ask."""
     now = now or timezone.now()
-    reports = list(contact.reports.select_related("recorded_by").prefetch_related("attachments"))
+    reports = reports_seen_by(
+        user,
+        contact=contact,
+        reports=list(contact.reports.select_related("recorded_by").prefetch_related("attachments")),
+    )
     hidden = children_hidden_from(user, contact=contact)
     # With each one's person record, whose own name the contact page links by.
     children = [

@@ -18,6 +18,7 @@ from frontdoor.accounts.permissions import require
 from frontdoor.accounts.tokens import ApiTokenAuth, TokenRequest
 from frontdoor.audit import services as audit
 from frontdoor.intake.api import IdempotencyKey, submission_key
+from frontdoor.intake.selectors import reports_seen_by
 from frontdoor.mash import enquiries
 from frontdoor.mash.models import AgencyRequest
 from frontdoor.mash.selectors import (
@@ -136,7 +137,8 @@ def read_request(request: TokenRequest, pk: int):
     found = _visible(request, pk)
     contact = found.enquiry.contact
     audit.record_view(viewer=request.auth, target=contact, through="API: MASH enquiry")
-    reports = list(contact.reports.all())
+    # R45: a restricted child's names withheld from the referrer's words.
+    reports = reports_seen_by(request.auth, contact=contact, reports=list(contact.reports.all()))
     view = partner_view(policy=current_policy(), enquiry=found.enquiry, user=request.auth)  # R13
     people = [
         {

@@ -166,7 +166,12 @@ def review(request: SignedInRequest, pk: int) -> HttpResponse:
             "enquiry": enquiry,
             "contact": enquiry.contact,
             "states": [(state, answers.get(state.request.pk, [])) for state in states],
-            "reports": list(enquiry.contact.reports.all()),
+            # R45: a restricted child's names withheld from the referrer's words.
+            "reports": intake_selectors.reports_seen_by(
+                request.user,
+                contact=enquiry.contact,
+                reports=list(enquiry.contact.reports.all()),
+            ),
             "partner_view": selectors.partner_view(
                 policy=current_policy(), enquiry=enquiry, user=request.user
             ),
@@ -323,7 +328,12 @@ def answer(request: SignedInRequest, pk: int) -> HttpResponse:
             "enquiry": enquiry,
             "contact": enquiry.contact,
             "referrers": selectors.referrers_for_partner(list(enquiry.contact.reports.all())),
-            "reports": list(enquiry.contact.reports.all()),
+            # R45: a restricted child's names withheld from the referrer's words.
+            "reports": intake_selectors.reports_seen_by(
+                request.user,
+                contact=enquiry.contact,
+                reports=list(enquiry.contact.reports.all()),
+            ),
             "partner_view": selectors.partner_view(
                 policy=current_policy(), enquiry=enquiry, user=request.user
             ),

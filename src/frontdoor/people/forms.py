@@ -36,6 +36,8 @@ class MatchForm(forms.Form):
         error_messages={"required": "Choose to link this to a person record or create one"},
     )
     person = forms.IntegerField(required=False)
+    # Given on the confirmation that one child will become a further account of another.
+    same_child_confirmed = forms.BooleanField(required=False)
 
     def clean(self):
         cleaned = super().clean()

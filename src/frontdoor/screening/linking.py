@@ -29,6 +29,7 @@ from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
+from frontdoor.intake.services import same_child
 from frontdoor.people.models import (
     DetailConflict,
     ExternalIdentifier,
@@ -261,9 +262,29 @@ def _merge_address(
         }
 
 
+class SameChildUnconfirmed(DomainError):
+    """Linking a child to the record another child of the contact is linked to would make it a
+    further account of that child (R3, R7); the two do not look like one child (`same_child`),
+    so the user is asked to confirm first, told what will happen."""
+
+    def __init__(self, *, reported: Reported, same_as: ReportedChild):
+        self.same_as = same_as
+        super().__init__(
+            f"{same_as.name} in this contact is already linked to this record. If you go on, "
+            f"{reported.name} will become a further account of {same_as.name} and no longer be "
+            "listed as a separate child. Only do this if they are one child."
+        )
+
+
 @transaction.atomic
-def link_reported_person(*, reported: Reported, person: Person, by: User) -> Linked:
-    """Record that a reported child or adult is this known person; add what is new (R18, R22)."""
+def link_reported_person(
+    *, reported: Reported, person: Person, by: User, same_child_confirmed: bool = False
+) -> Linked:
+    """Record that a reported child or adult is this known person; add what is new (R18, R22).
+
+    A child linked to the record of another child of the same contact becomes a further account
+    of that child: done only when they look like one child (`intake.services.same_child`) or
+    the user confirmed it (`same_child_confirmed`), else `SameChildUnconfirmed` is raised."""
     require(by, "contact.screen")
     reported = _lock_reported(reported)
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -287,6 +308,8 @@ def link_reported_person(*, reported: Reported, person: Person, by: User) -> Lin
         what=what,
     )
     same_as = _same_child_of_contact(reported, person)
+    if same_as is not None and not same_child_confirmed and not same_child(reported, same_as):
+        raise SameChildUnconfirmed(reported=reported, same_as=same_as)
     linked = _link(reported, person, by=by, what=what, same_as=same_as)
     _link_further_accounts(reported, person, by=by)
     return linked

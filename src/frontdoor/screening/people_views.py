@@ -19,7 +19,7 @@ from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import ReportedAdult, ReportedChild
-from frontdoor.intake.selectors import contacts_visible_to
+from frontdoor.intake.selectors import children_seen_by, contacts_visible_to
 from frontdoor.people import selectors
 from frontdoor.people.forms import MatchForm
 from frontdoor.people.matching import candidates
@@ -59,18 +59,36 @@ def match(request: SignedInRequest, reference: str, kind: str, reported_id: int)
     contact = _contact(request, reference)
     reported = _reported(contact, kind, reported_id)
     form = MatchForm(request.POST or None)
+    confirm = None
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["action"] == "link":
                 person = get_object_or_404(
                     selectors.people_visible_to(request.user), pk=form.cleaned_data["person"]
                 )
-                linking.link_reported_person(reported=reported, person=person, by=request.user)
+                linking.link_reported_person(
+                    reported=reported,
+                    person=person,
+                    by=request.user,
+                    same_child_confirmed=form.cleaned_data["same_child_confirmed"],
+                )
+                reported.refresh_from_db()
+                if getattr(reported, "account_of_id", None):
+                    # A further account of another child has no match page of its own.
+                    messages.success(
+                        request,
+                        f"{reported.name} is now a further account of {reported.account_of.name}.",
+                    )
+                    return redirect(reverse("screening:contact", args=[contact.reference]))
                 messages.success(request, f"{reported.name} is linked to {person.name}'s record.")
             else:
                 person = linking.create_person_from(reported=reported, by=request.user)
                 messages.success(request, f"A new person record was created for {person.name}.")
             return redirect(request.path)
+        except linking.SameChildUnconfirmed as question:
+            # Not an error: a question, answered on the page before anything changes.
+            confirm = {"message": question.message, "person": form.cleaned_data["person"]}
+            reported.refresh_from_db()
         except DomainError as error:
             form.add_error(None, error.message)
             reported.refresh_from_db()
@@ -97,6 +115,17 @@ def match(request: SignedInRequest, reference: str, kind: str, reported_id: int)
             viewer=request.user, target=person, through=f"matching for contact {reference}"
         )
     open_by_person = selectors.open_involvements_by_person([p.pk for p in shown])
+    # R18: a candidate another child of this contact is already linked to, said before linking.
+    linked_siblings = (
+        {
+            other.person_id: other.name
+            for other in children_seen_by(request.user, contact=contact)
+            .exclude(pk=reported.pk)
+            .filter(person__isnull=False)
+        }
+        if kind == "child"
+        else {}
+    )
     return render(
         request,
         "people/match.html",
@@ -106,10 +135,17 @@ def match(request: SignedInRequest, reference: str, kind: str, reported_id: int)
             "next_to_match": _next_to_match(contact, reported),
             "kind": kind,
             "candidates": [
-                (c, open_by_person.get(c.person.pk, []), ask_about.get(c.person.pk)) for c in found
+                (
+                    c,
+                    open_by_person.get(c.person.pk, []),
+                    ask_about.get(c.person.pk),
+                    linked_siblings.get(c.person.pk),
+                )
+                for c in found
             ],
             "linked_open": open_by_person.get(reported.person_id, []),
             "form": form,
+            "confirm": confirm,
         },
         status=400 if form.errors else 200,
     )

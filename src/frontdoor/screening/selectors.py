@@ -19,6 +19,7 @@ from frontdoor.intake.models import (
 from frontdoor.intake.selectors import (
     children_hidden_from,
     children_listed_for,
+    children_seen_by,
     contacts_visible_to,
 )
 from frontdoor.people.models import Involvement
@@ -174,13 +175,20 @@ class ContactScreening:
         return not any(item.criteria_met for item in self.children)
 
 
-def next_child(contact: Contact, after: ReportedChild, *, without: str) -> ReportedChild | None:
+def next_child(
+    contact: Contact, after: ReportedChild, *, without: str, user
+) -> ReportedChild | None:
     """The contact's next child still without a screening or a decision (`without` is
     "screening" or "decision"), after `after` in the report's order and then from the start:
     where "save and go on to the next child" goes, so a sibling group is worked through in one
-    pass."""
+    pass. Only a child `user` may see: a restricted sibling is neither named nor linked (R45)."""
     lookup = {"screening": "screening__isnull", "decision": "decisions__isnull"}[without]
-    waiting = contact.children.filter(**{lookup: True}).exclude(pk=after.pk).order_by("id")
+    waiting = (
+        children_seen_by(user, contact=contact)
+        .filter(**{lookup: True})
+        .exclude(pk=after.pk)
+        .order_by("id")
+    )
     return waiting.filter(pk__gt=after.pk).first() or waiting.first()
 
 

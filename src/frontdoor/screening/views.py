@@ -86,7 +86,9 @@ def contact_screening(request: HttpRequest, reference: str) -> HttpResponse:
             "referral_returns": list(
                 contact.referral_returns.select_related("returned_by", "resumed_by")
             ),
-            "reports": list(contact.reports.all()),
+            "reports": intake_selectors.reports_seen_by(
+                request.user, contact=contact, reports=list(contact.reports.all())
+            ),
             "single_agency": contact.single_agency_enquiries.select_related("recorded_by")
             .order_by("-recorded_at", "-id")
             .first(),
@@ -134,7 +136,7 @@ def _go_on(request: HttpRequest, contact: Contact, child, *, without: str) -> Ht
     """After saving one child's screening or decision: the next child's form when the user chose
     "and go on" (and one is still waiting), else the contact's screening page."""
     if "next" in request.POST:
-        following = selectors.next_child(contact, child, without=without)
+        following = selectors.next_child(contact, child, without=without, user=request.user)
         if following is not None:
             name = "screening:findings" if without == "screening" else "screening:decide"
             return redirect(name, contact.reference, following.pk)
@@ -216,9 +218,13 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
             "result_count": len(results),
             "query": query,
             "level": level_filter,
-            "reports": list(contact.reports.all()),
+            "reports": intake_selectors.reports_seen_by(
+                request.user, contact=contact, reports=list(contact.reports.all())
+            ),
             "can_decide": can(request.user, "contact.decide"),
-            "next_child": selectors.next_child(contact, child, without="screening"),
+            "next_child": selectors.next_child(
+                contact, child, without="screening", user=request.user
+            ),
             # R33: the discretion box only where the council uses that route into MASH.
             "offers_discretion": policy.offers_mash_route("manager_discretion"),
         },
@@ -315,20 +321,22 @@ def decide(request: SignedInRequest, reference: str, child_id: int) -> HttpRespo
             "final_meaning": policy.rag[final_rag] if final_rag else None,  # type: ignore[index]  # a Rag is its text
             "police": police.police_position(policy=policy, contact=contact),
             "policy": policy,
-            "next_child": selectors.next_child(contact, child, without="decision"),
+            "next_child": selectors.next_child(
+                contact, child, without="decision", user=request.user
+            ),
         },
     )
 
 
 def _consent_people(
-    contact: Contact, policy
+    contact: Contact, policy, user
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Who may speak (adults, and young people for themselves), and the children parents
-    speak for (R12, R13)."""
+    speak for (R12, R13): only children `user` may see (R45)."""
     people = [(f"adult-{adult.pk}", str(adult)) for adult in contact.adults.all()]
     younger = []
     on = consent.consent_day(contact)
-    for child in contact.children.all():
+    for child in intake_selectors.children_seen_by(user, contact=contact):
         if consent.gives_own_consent(policy, child, on):
             people.append((f"child-{child.pk}", f"{child} (young person, for themselves)"))
         else:
@@ -342,13 +350,14 @@ def record_consent(request: SignedInRequest, reference: str) -> HttpResponse:
     """Record what a parent, carer or young person said about sharing (R12-R14)."""
     contact = _contact(request, reference)
     policy = current_policy()
-    people, younger = _consent_people(contact, policy)
+    people, younger = _consent_people(contact, policy, request.user)
     form = ConsentForm(request.POST or None, people=people, children=younger, policy=policy)
     if request.method == "POST" and form.is_valid():
         kind, _, pk = form.cleaned_data["person"].partition("-")
         adult = contact.adults.filter(pk=pk).first() if kind == "adult" else None
-        child = contact.children.filter(pk=pk).first() if kind == "child" else None
-        about = list(contact.children.filter(pk__in=form.cleaned_data["about"]))
+        seen = intake_selectors.children_seen_by(request.user, contact=contact)
+        child = seen.filter(pk=pk).first() if kind == "child" else None
+        about = list(seen.filter(pk__in=form.cleaned_data["about"]))
         try:
             consent.record_consent(
                 contact=contact,
@@ -387,7 +396,8 @@ def authorise_sharing(request: SignedInRequest, reference: str) -> HttpResponse:
     """A manager authorises sharing without consent, with reasons (R14)."""
     contact = _contact(request, reference)
     policy = current_policy()
-    children = [(str(child.pk), str(child)) for child in contact.children.all()]
+    seen = intake_selectors.children_seen_by(request.user, contact=contact)
+    children = [(str(child.pk), str(child)) for child in seen]
     form = AuthorisationForm(
         request.POST or None,
         policy=policy,
@@ -398,7 +408,7 @@ def authorise_sharing(request: SignedInRequest, reference: str) -> HttpResponse:
         try:
             consent.authorise_sharing_without_consent(
                 contact=contact,
-                child=contact.children.get(pk=form.cleaned_data["child"]),
+                child=seen.get(pk=form.cleaned_data["child"]),
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 explanation=form.cleaned_data["explanation"],

@@ -1,0 +1,190 @@
+"""A restricted child of a contact about siblings is named on none of its pages (R45)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from frontdoor.accounts.roles import Role
+from frontdoor.privacy.restrictions import restrict
+
+pytestmark = pytest.mark.django_db
+ASK = "Service Manager, Children's Social Care"
+
+CASPIAN = {
+    "first_name": "Caspian",
+    "last_name": "Brackenbury",
+    "date_of_birth": "2015-03-02",
+    "gender": "male",
+    "postcode": "L21 7PQ",
+}
+OTTOLINE = {
+    "first_name": "Ottoline",
+    "last_name": "Quennevaux",
+    "other_names": "Lina",
+    "date_of_birth": "2017-05-11",
+    "gender": "female",
+    "postcode": "L21 7PQ",
+}
+CONCERN = {
+    "worry": "OTTOLINE disclosed that her stepfather hits her. Bruising seen on Ottoline's arm; "
+    "Caspian was there. Lina Quennevaux is scared. Linacre Road.",
+    "working_well": "Ottoline attends school.",
+    "immediate_protection_needed": "no",
+    "domestic_abuse": "yes",
+}
+
+
+@pytest.fixture
+def siblings(make_contact, person_for, admin, worker):
+    """Caspian and his half-sister Ottoline, whose record only `worker` may see."""
+    contact = make_contact(children=[CASPIAN, OTTOLINE], concern=CONCERN)
+    caspian, ottoline = contact.children.order_by("id")
+    person_for(caspian)
+    restrict(
+        person=person_for(ottoline),
+        allowed_users=[worker],
+        ask=ASK,
+        reason="A colleague's child",
+        by=admin,
+    )
+    return contact, caspian, ottoline
+
+
+def _routes(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from _routes(pattern, route, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield route, ":".join(filter(None, [namespace, pattern.name]))
+
+
+def contact_pages(reference: str, child_id: int) -> list[str]:
+    """Every page named by a contact's reference (and, for a child's page, the sibling's id)."""
+    values = {
+        "reference": reference,
+        "child_id": child_id,
+        "reported_id": child_id,
+        "kind": "child",
+    }
+    pages = []
+    for route, name in _routes(get_resolver()):
+        params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        if "reference" not in params or not set(params) <= set(values):
+            continue
+        pages.append(reverse(name, kwargs={param: values[param] for param in params}))
+    return sorted(set(pages))
+
+
+@pytest.mark.parametrize("role", [Role.MASH_MANAGER, Role.MASH_SOCIAL_WORKER])
+def test_r45_no_page_of_a_sibling_contact_names_the_restricted_child(
+    siblings, client, make_user, role
+):
+    contact, caspian, _ = siblings
+    viewer = make_user(role, team="MASH")
+    client.force_login(viewer)
+    pages = contact_pages(contact.reference, caspian.pk)
+    assert len(pages) > 10
+    assert reverse("screening:decide", args=[contact.reference, caspian.pk]) in pages
+    shown = 0
+    for page in pages:
+        response = client.get(page)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        shown += 1
+        body = response.content.decode().replace(str(viewer), "")
+        for name in ("Ottoline", "Quennevaux", "Lina"):
+            assert not re.search(rf"\b{name}\b", body, re.IGNORECASE), (page, name)
+    assert shown > 5
+
+
+def test_r45_the_decision_page_offers_no_restricted_sibling_to_go_on_to(
+    siblings, client, make_user
+):
+    contact, caspian, ottoline = siblings
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    client.force_login(manager)
+    for name in ("decide", "findings"):
+        body = client.get(reverse(f"screening:{name}", args=[contact.reference, caspian.pk]))
+        text = body.content.decode()
+        assert "Ottoline" not in text
+        assert reverse(f"screening:{name}", args=[contact.reference, ottoline.pk]) not in text
+
+
+def test_the_named_user_is_offered_the_sibling(siblings, client, worker):
+    contact, caspian, _ = siblings
+    client.force_login(worker)
+    body = client.get(reverse("screening:findings", args=[contact.reference, caspian.pk]))
+    assert "Save and screen Ottoline" in body.content.decode()
+
+
+def test_r45_redacting_withholds_whole_names_in_any_case(siblings, make_user):
+    from frontdoor.intake.selectors import reports_seen_by
+
+    contact, _, _ = siblings
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    (report,) = reports_seen_by(manager, contact=contact, reports=list(contact.reports.all()))
+    ask = f"[restricted: ask {ASK}]"
+    assert report.worry == (
+        f"{ask} disclosed that her stepfather hits her. Bruising seen on {ask}'s arm; "
+        f"Caspian was there. {ask} {ask} is scared. Linacre Road."
+    )
+    assert report.working_well == f"{ask} attends school."
+    assert report.parts_withheld
+    # The record keeps the referrer's words.
+    assert "Ottoline" in contact.reports.get().worry
+
+
+def test_a_named_user_reads_the_referrers_words(siblings, worker):
+    from frontdoor.intake.selectors import reports_seen_by
+
+    contact, _, _ = siblings
+    (report,) = reports_seen_by(worker, contact=contact, reports=list(contact.reports.all()))
+    assert "OTTOLINE disclosed" in report.worry
+
+
+@pytest.mark.parametrize("name", ["intake:contact", "screening:contact"])
+def test_r45_pages_say_parts_of_the_report_are_withheld(siblings, client, make_user, name):
+    contact, _, _ = siblings
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    client.force_login(manager)
+    body = client.get(reverse(name, args=[contact.reference])).content.decode()
+    assert "Parts of this report are withheld" in body
+    assert "Caspian was there" in body
+
+
+def test_r45_the_api_withholds_the_restricted_childs_names(siblings, client, make_user):
+    from frontdoor.accounts.tokens import issue_token
+
+    contact, _, _ = siblings
+    _, token = issue_token(user=make_user(Role.MASH_MANAGER), name="Staff system", by=None)
+    response = client.get(
+        f"/api/v1/contacts/{contact.reference}", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Ottoline" not in text and "OTTOLINE" not in text and "restricted: ask" in text
+
+
+def test_r45_mash_pages_withhold_the_restricted_childs_names(siblings, client, make_user):
+    from tests.mash.test_enquiries import send
+
+    contact, _, _ = siblings
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    enquiry = send(contact, manager, agencies=["police"])
+    police = make_user(Role.PARTNER_AGENCY, agency_key="police")
+    pages = [
+        (manager, reverse("mash:review", args=[enquiry.pk])),
+        (police, reverse("mash:answer", args=[enquiry.requests.get().pk])),
+    ]
+    for viewer, page in pages:
+        client.force_login(viewer)
+        response = client.get(page)
+        assert response.status_code == 200, page
+        body = response.content.decode()
+        assert not re.search(r"\bOttoline\b", body, re.IGNORECASE), page
+        assert "Parts of this report are withheld" in body, page
