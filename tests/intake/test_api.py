@@ -205,6 +205,15 @@ def test_a_report_received_in_the_future_is_refused_and_nothing_is_saved(api):
     assert nothing_saved()
 
 
+@pytest.mark.parametrize("received_at", ["0001-01-01T00:00:00+05:00", "1899-12-31T23:59:00Z"])
+def test_a_report_received_before_1900_is_refused_and_nothing_is_saved(api, received_at):
+    # The year 1 in a time zone east of London once reached the working-day clock: a 500.
+    response = api("contacts", submission_data(received_at=received_at))
+    assert response.status_code == 409
+    assert response.json() == {"message": "The time the report was received cannot be before 1900."}
+    assert nothing_saved()
+
+
 def test_creating_a_contact_needs_a_token(client):
     response = client.post("/api/v1/contacts", submission_data(), content_type="application/json")
     assert response.status_code == 401

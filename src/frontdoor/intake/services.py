@@ -32,7 +32,7 @@ from frontdoor.intake.models import (
     ReportedAdult,
     ReportedChild,
 )
-from frontdoor.intake.submissions import Adult, Child, Submission
+from frontdoor.intake.submissions import OLDEST_BIRTH_DATE, Adult, Child, Submission
 from frontdoor.new_rows import NewRows
 from frontdoor.people.ages import is_child_on
 from frontdoor.people.names import fold, is_nickname_of
@@ -129,6 +129,12 @@ def _check_received_at(received_at: dt.datetime, now: dt.datetime) -> None:
         raise DomainError("Give the time the report was received with its time zone.")
     if received_at > now + FUTURE_TOLERANCE:
         raise DomainError("The time the report was received cannot be in the future.")
+    # No report reached the council before anyone it could be about was born; and a clock cannot
+    # start at a time the calendar cannot reach (the year 1, in another time zone).
+    if received_at.date() < OLDEST_BIRTH_DATE:
+        raise DomainError(
+            f"The time the report was received cannot be before {OLDEST_BIRTH_DATE.year}."
+        )
 
 
 def _digest(submission: Submission) -> str:
