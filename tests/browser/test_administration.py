@@ -64,7 +64,7 @@ def test_a_new_starter_sets_up_their_app_through_a_link_without_javascript(
         page.get_by_role("link", name="Give staff a one-time link").click()
     assert_no_axe_violations(page)
     page.get_by_label("Member of staff").select_option(
-        label="Nia New (newstarter, Contact officer)"
+        label="Nia New (newstarter): Contact officer"
     )
     with page.expect_navigation():
         page.get_by_role("button", name="Make a set-up link").click()

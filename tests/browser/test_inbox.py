@@ -27,7 +27,7 @@ def _record_a_telephone_contact(page: Page) -> None:
     page.locator("#id_child_0_last_name").fill("Browsertest")
     page.locator("#id_worry").fill("Ellis said <b>Mum's partner</b> hit him.")
     page.get_by_role(
-        "group", name="Have those with parental responsibility consented?"
+        "group", name="Have the parents or carers agreed to this referral being made?"
     ).get_by_label("Given").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Record contact").click()

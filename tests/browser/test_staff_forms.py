@@ -28,7 +28,7 @@ def _fill_a_telephone_contact(page) -> None:
     page.locator("#id_child_0_last_name").fill("Browsertest")
     page.locator("#id_worry").fill("Ellis arrived with a bruise.")
     page.get_by_role(
-        "group", name="Have those with parental responsibility consented?"
+        "group", name="Have the parents or carers agreed to this referral being made?"
     ).get_by_label("Given").check()
 
 
