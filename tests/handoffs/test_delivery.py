@@ -120,3 +120,33 @@ def test_r44_once_the_record_takes_one_the_failing_ones_are_sent_at_once(
     # Five seconds later the record takes the second, so the first need not wait its turn.
     assert delivery.deliver_due(DECIDED + dt.timedelta(seconds=5)) == 2
     assert set(HandOff.objects.values_list("state", flat=True)) == {HandOff.State.DELIVERED}
+
+
+def test_r44_after_an_outage_the_scheduled_run_drains_the_backlog_without_new_decisions(
+    make_contact, manager, settings, lcs_webhook
+):
+    settings.HANDOFF_MOST_ATTEMPTS = 4
+    lcs_webhook.refuse = 1000  # the record is down
+    contacts = [make_contact() for _ in range(3)]
+    for contact in contacts:
+        decide(contact, contact.children.first(), manager)
+    assert delivery.deliver_due(DECIDED) == 0  # each retried in 30 seconds
+    assert delivery.deliver_due(DECIDED + dt.timedelta(seconds=30)) == 0  # then in a minute
+    waits = dict(HandOff.objects.values_list("pk", "next_attempt_at"))
+    assert all(at == DECIDED + dt.timedelta(seconds=90) for at in waits.values())
+
+    # Ten seconds after the last tries, nothing is tried again.
+    assert delivery.deliver_due(DECIDED + dt.timedelta(seconds=40)) == 0
+    assert DeliveryAttempt.objects.count() == 6
+    # Still down: the run tries one of the record's hand-offs, which does not count as a try.
+    assert delivery.deliver_due(DECIDED + dt.timedelta(seconds=65)) == 0
+    assert DeliveryAttempt.objects.count() == 7
+    assert set(HandOff.objects.values_list("attempts", flat=True)) == {2}
+    assert dict(HandOff.objects.values_list("pk", "next_attempt_at")) == waits
+
+    # The record comes back; no decision is made. The next scheduled run sends the whole backlog.
+    lcs_webhook.refuse = 0
+    assert delivery.deliver_due(DECIDED + dt.timedelta(seconds=80)) == 3
+    assert set(HandOff.objects.values_list("state", flat=True)) == {HandOff.State.DELIVERED}
+    assert len(lcs_webhook.received) == 3
+    assert delivery.deliver_due(DECIDED + dt.timedelta(hours=1)) == 0  # nothing twice
