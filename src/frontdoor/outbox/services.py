@@ -6,8 +6,10 @@ does. Sending happens afterwards, one message at a time: a sender claims a messa
 that dies between sending and marking leaves a claim that expires, so at worst that one message is
 sent again after `CLAIM_EXPIRES` (the mail server may have taken it): at-least-once, never lost.
 A failed send is tried again after a wait that doubles with each failure (`retry_delay`), up to
-`MAX_ATTEMPTS` times; then the sender gives up on it, and the administrators' outbox page lists it
-with its error until someone sends it again (`send_again`) or it is seen to be undeliverable.
+`MAX_ATTEMPTS` times; then the sender gives up on it, which is recorded as a failure like any other
+(`_record_failure`: a referrer not told shows on the contact, and its follow-up is reopened), and
+the administrators' outbox page lists it with its error until someone sends it again
+(`send_again`).
 
 The sender is Django's mail backend or GOV.UK Notify (`senders`, chosen by the settings). Notify
 says later whether a message arrived: `check_deliveries` asks it, and a message that failed for
@@ -64,7 +66,9 @@ def add_failure_listener(listener: Callable[[Message], object]) -> None:
 
 
 def _record_failure(message: Message, **fields) -> None:
-    """Record that `message` will never be delivered, and tell the listeners."""
+    """Record that `message` will never be delivered, and tell the listeners: the one way every
+    final failure goes, whether Notify refused it (400), it failed after it was taken, or every
+    try to send it failed (`Delivery.GAVE_UP`)."""
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(**fields)
         message.refresh_from_db()
@@ -104,7 +108,9 @@ def send_again(*, message: Message, by: User) -> Message:
     message.attempts = 0
     message.retry_at = None
     message.claimed_at = None
-    message.save(update_fields=["attempts", "retry_at", "claimed_at"])
+    if message.delivery == Delivery.GAVE_UP:  # tried afresh: not given up any more
+        message.delivery = ""
+    message.save(update_fields=["attempts", "retry_at", "claimed_at", "delivery"])
     audit.record(
         actor=by,
         action="outbox.sent_again",
@@ -214,8 +220,18 @@ def send_pending(*, limit: int = 100) -> int:
             continue
         except Exception as error:
             # Kept with the reason; the next attempt waits longer each time rather than spending
-            # every attempt against a mail relay that is down now.
+            # every attempt against a mail relay that is down now. The last attempt gives up.
             log.warning("outbox message %s not sent: %s", message.pk, error)
+            if message.attempts >= MAX_ATTEMPTS:
+                _record_failure(
+                    message,
+                    last_error=str(error),
+                    claimed_at=None,
+                    retry_at=None,
+                    delivery=Delivery.GAVE_UP,
+                    delivery_checked_at=timezone.now(),
+                )
+                continue
             Message.objects.filter(pk=message.pk).update(
                 last_error=str(error),
                 claimed_at=None,
