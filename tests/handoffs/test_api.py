@@ -136,3 +136,50 @@ def test_r44_the_api_refuses_an_identifier_the_page_refuses(
     assert response.status_code == 422, response.content
     handoff.refresh_from_db()
     assert handoff.state != HandOff.State.ACCEPTED
+
+
+def _accept(client, headers, handoff_id, external_id="123456"):
+    return client.post(
+        f"{URL}/{handoff_id}/accept",
+        {"external_id": external_id},
+        content_type="application/json",
+        **headers,
+    )
+
+
+def test_r44_a_listed_hand_off_replaced_before_it_is_taken_is_named_by_its_replacement(
+    client, contact, manager, record_system
+):
+    child = contact.children.first()
+    decide(contact, child, manager)
+    headers = _headers(record_system, "handoffs:receive")
+    page = client.get(URL, **headers).json()
+    (listed,) = page["items"]
+    assert listed["replaces"] is None
+
+    decide(contact, child, manager, rationale="Revised: the school called back.", based_on=1)
+    (revised,) = client.get(URL, {"after": page["next_after"]}, **headers).json()["items"]
+    assert revised["replaces"] == listed["id"]
+    assert revised["decision"]["rationale"] == "Revised: the school called back."
+    assert [i["id"] for i in client.get(URL, **headers).json()["items"]] == [revised["id"]]
+
+    refused = _accept(client, headers, listed["id"])
+    assert refused.status_code == 409
+    assert f"replaced by hand-off {revised['id']}" in refused.json()["message"]
+    assert _accept(client, headers, revised["id"]).status_code == 200
+
+
+def test_r44_a_listed_hand_off_a_revision_sends_elsewhere_is_refused_as_withdrawn(
+    client, contact, manager, record_system
+):
+    child = contact.children.first()
+    decide(contact, child, manager)
+    headers = _headers(record_system, "handoffs:receive")
+    (listed,) = client.get(URL, {"record_system": "lcs"}, **headers).json()["items"]
+    decide(contact, child, manager, level=2, outcome="early_help", based_on=1)
+    (early_help,) = client.get(URL, {"record_system": "ehm"}, **headers).json()["items"]
+    assert early_help["replaces"] is None  # it replaces nothing the early help record had
+    refused = _accept(client, headers, listed["id"])
+    assert refused.status_code == 409
+    assert "withdrawn" in refused.json()["message"]
+    assert "no longer hands the child to LCS" in refused.json()["message"]

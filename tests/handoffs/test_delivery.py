@@ -150,3 +150,20 @@ def test_r44_after_an_outage_the_scheduled_run_drains_the_backlog_without_new_de
     assert set(HandOff.objects.values_list("state", flat=True)) == {HandOff.State.DELIVERED}
     assert len(lcs_webhook.received) == 3
     assert delivery.deliver_due(DECIDED + dt.timedelta(hours=1)) == 0  # nothing twice
+
+
+def test_r44_a_revision_before_delivery_reaches_the_receiver_naming_what_it_replaces(
+    contact, manager, lcs_webhook
+):
+    child = contact.children.first()
+    decide(contact, child, manager)
+    assert delivery.deliver_due(DECIDED) == 0  # refused once: waiting to be tried again
+    first = HandOff.objects.get()
+    decide(contact, child, manager, rationale="Revised after a call.", based_on=1)
+    assert delivery.deliver_due(DECIDED + dt.timedelta(hours=1)) == 1
+    (event,) = lcs_webhook.received.values()  # the replaced one is never sent again
+    assert event["type"] == "handoff.created"
+    assert event["data"]["replaces"] == first.pk
+    assert event["data"]["decision"]["rationale"] == "Revised after a call."
+    first.refresh_from_db()
+    assert first.state == HandOff.State.REPLACED and first.replaced_by_id == event["data"]["id"]
