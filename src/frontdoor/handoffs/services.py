@@ -51,6 +51,10 @@ class HandOffConflict(DomainError):
     """The record system's answer contradicts what it said before."""
 
 
+class CursorAhead(DomainError):
+    """A pull's cursor is past every number given: it is not one the API gave."""
+
+
 def _restricted(decision: Decision) -> bool:
     """R45: whether the child or an adult of the contact is a restricted person."""
     return Person.objects.filter(
@@ -244,10 +248,22 @@ def pull(
     """The hand-offs numbered after cursor `after`, in order, for a record system that polls.
 
     The cursor is each hand-off's `sequence`, numbered in commit order (`next_sequence`), so a
-    hand-off committed late is never behind a cursor already given. Replaced hand-offs are left
+    hand-off committed late is never behind a cursor already given; a cursor past the last
+    number given is refused (`CursorAhead`). Hand-offs made while the cursor was the id kept
+    their id as their number, so a cursor from then carries on. Replaced hand-offs are left
     out. Listing delivers nothing: a hand-off is delivered when the record accepts it (R44).
     """
     require(user, "handoffs.receive")
+    if after > 0:
+        last = HandOffSequence.objects.filter(pk=1).values_list("last", flat=True).first() or 0
+        if after > last:
+            # An empty page would read as "nothing new" while the poller skipped every number
+            # up to `after`: most likely it passed a hand-off's id, not `next_after`.
+            raise CursorAhead(
+                f"No hand-off is numbered {after}: the last is {last}. `after` is the "
+                "`next_after` the previous call gave (0 to start), not a hand-off's id.",
+                field="after",
+            )
     rows = HandOff.objects.filter(sequence__gt=after).exclude(state=HandOff.State.REPLACED)
     if record_system:
         rows = rows.filter(record_system=record_system)
