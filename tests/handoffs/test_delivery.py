@@ -125,31 +125,42 @@ def test_r44_once_the_record_takes_one_the_failing_ones_are_sent_at_once(
 def test_r44_after_an_outage_the_scheduled_run_drains_the_backlog_without_new_decisions(
     make_contact, manager, settings, lcs_webhook
 ):
-    settings.HANDOFF_MOST_ATTEMPTS = 4
+    settings.HANDOFF_MOST_ATTEMPTS = 5
+    settings.HANDOFF_FIRST_RETRY_SECONDS = 10
     lcs_webhook.refuse = 1000  # the record is down
+
+    def at(seconds: int) -> dt.datetime:
+        return DECIDED + dt.timedelta(seconds=seconds)
+
     contacts = [make_contact() for _ in range(3)]
     for contact in contacts:
         decide(contact, contact.children.first(), manager)
-    assert delivery.deliver_due(DECIDED) == 0  # each retried in 30 seconds
-    assert delivery.deliver_due(DECIDED + dt.timedelta(seconds=30)) == 0  # then in a minute
+    assert delivery.deliver_due(at(0)) == 0  # each tried again 10 seconds later,
+    assert delivery.deliver_due(at(10)) == 0  # then 20 seconds later,
+    assert delivery.deliver_due(at(30)) == 0  # then 40: at 70 seconds
     waits = dict(HandOff.objects.values_list("pk", "next_attempt_at"))
-    assert all(at == DECIDED + dt.timedelta(seconds=90) for at in waits.values())
+    assert set(waits.values()) == {at(70)}
+    assert DeliveryAttempt.objects.count() == 9
 
-    # Ten seconds after the last tries, nothing is tried again.
-    assert delivery.deliver_due(DECIDED + dt.timedelta(seconds=40)) == 0
-    assert DeliveryAttempt.objects.count() == 6
-    # Still down: the run tries one of the record's hand-offs, which does not count as a try.
-    assert delivery.deliver_due(DECIDED + dt.timedelta(seconds=65)) == 0
-    assert DeliveryAttempt.objects.count() == 7
-    assert set(HandOff.objects.values_list("attempts", flat=True)) == {2}
+    # Five seconds after the last tries, nothing is tried.
+    assert delivery.deliver_due(at(35)) == 0
+    assert DeliveryAttempt.objects.count() == 9
+    # Still down: the run probes the record with one hand-off, which does not count as a try.
+    assert delivery.deliver_due(at(45)) == 0
+    assert DeliveryAttempt.objects.count() == 10
+    assert set(HandOff.objects.values_list("attempts", flat=True)) == {3}
     assert dict(HandOff.objects.values_list("pk", "next_attempt_at")) == waits
+    # Nor is the record probed again within the first retry's wait, however often a run is woken.
+    assert delivery.deliver_due(at(50)) == 0
+    assert DeliveryAttempt.objects.count() == 10
 
-    # The record comes back; no decision is made. The next scheduled run sends the whole backlog.
+    # The record comes back; no decision is made. The next scheduled run sends the whole backlog,
+    # though no hand-off is due before 70 seconds.
     lcs_webhook.refuse = 0
-    assert delivery.deliver_due(DECIDED + dt.timedelta(seconds=80)) == 3
+    assert delivery.deliver_due(at(60)) == 3
     assert set(HandOff.objects.values_list("state", flat=True)) == {HandOff.State.DELIVERED}
     assert len(lcs_webhook.received) == 3
-    assert delivery.deliver_due(DECIDED + dt.timedelta(hours=1)) == 0  # nothing twice
+    assert delivery.deliver_due(at(3600)) == 0  # nothing twice
 
 
 def test_r44_a_revision_before_delivery_reaches_the_receiver_naming_what_it_replaces(

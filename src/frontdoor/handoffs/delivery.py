@@ -114,16 +114,17 @@ def _attempt(handoff: HandOff, *, now: dt.datetime, replayed_by=None, probe: boo
         duration_ms=int((time.monotonic() - started) * 1000),
         replayed_by=replayed_by,
     )
+    if succeeded or not probe:
+        handoff.attempts += 1  # tries since it was made or replayed; a failed probe is not one
     if succeeded:
-        handoff.attempts += 1
         handoff.save(update_fields=["attempts"])
         mark_delivered(handoff, how="webhook", at=sent_at)
         return True
     handoff.last_error = error
     if probe:
-        handoff.save(update_fields=["last_error"])
+        handoff.probed_at = now
+        handoff.save(update_fields=["last_error", "probed_at"])
         return False
-    handoff.attempts += 1  # tries since it was made or replayed
     if handoff.attempts >= settings.HANDOFF_MOST_ATTEMPTS:
         handoff.state = HandOff.State.DEAD
         handoff.next_attempt_at = None
@@ -151,9 +152,10 @@ def _claim_next(now: dt.datetime, exclude: set[int]) -> HandOff | None:
 
 def _claim_probe(now: dt.datetime, tried_systems: set[str]) -> HandOff | None:
     """A failing hand-off of a record not tried in this run, to see whether it answers again:
-    the one due soonest, once its last try is at least the first retry's wait ago. Without it,
-    after an outage with no new decisions, nothing would be tried until the first hand-off's own
-    doubled wait was over. Each record skipped is added to `tried_systems`."""
+    the one due soonest, once its last try or probe is at least the first retry's wait ago (so
+    a run woken by each new decision does not probe a record that is down each time). Without
+    it, after an outage with no new decisions, nothing would be tried until the first hand-off's
+    own doubled wait was over. Each record skipped is added to `tried_systems`."""
     first_wait = dt.timedelta(seconds=settings.HANDOFF_FIRST_RETRY_SECONDS)
     while True:
         handoff = (
@@ -169,6 +171,8 @@ def _claim_probe(now: dt.datetime, tried_systems: set[str]) -> HandOff | None:
         if handoff is None:
             return None
         last_tried = (handoff.next_attempt_at or now) - retry_wait(handoff.attempts)
+        if handoff.probed_at is not None:
+            last_tried = max(last_tried, handoff.probed_at)
         if now - last_tried >= first_wait:
             return handoff
         tried_systems.add(handoff.record_system)

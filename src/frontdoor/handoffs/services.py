@@ -345,8 +345,8 @@ def _replaced_words(handoff: HandOff) -> str:
     successor = handoff.replaced_by
     if successor is not None and successor.record_system == handoff.record_system:
         return (
-            f"Hand-off {handoff.pk} was replaced by hand-off {successor.pk} (whose `replaces` "
-            f"is {handoff.pk}) before it was taken: take that one instead."
+            f"Hand-off {handoff.pk} was replaced by hand-off {successor.pk} before it was "
+            "taken: take that one instead."
         )
     return (
         f"Hand-off {handoff.pk} was withdrawn before it was taken: the decision was revised "
