@@ -297,7 +297,7 @@ def accept(
     handoff = HandOff.objects.select_for_update().get(pk=handoff.pk)
     external_id = identifiers.checked(external_id, what="The record's identifier for the child")
     if handoff.state == HandOff.State.REPLACED:
-        raise HandOffConflict(_replaced_words(handoff))
+        raise HandOffConflict(replaced_words(handoff))
     if handoff.state == HandOff.State.ACCEPTED:
         if handoff.external_id != external_id:
             raise HandOffConflict(
@@ -340,7 +340,7 @@ def accept(
     return True
 
 
-def _replaced_words(handoff: HandOff) -> str:
+def replaced_words(handoff: HandOff) -> str:
     """Why a replaced hand-off is not to be taken, and what is to be taken instead."""
     successor = handoff.replaced_by
     if successor is not None and successor.record_system == handoff.record_system:
