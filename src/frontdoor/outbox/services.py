@@ -76,6 +76,19 @@ def _record_failure(message: Message, **fields) -> None:
             listener(message)
 
 
+def _give_up(message: Message, *, error: Exception, delivery: str) -> None:
+    """The sender stops trying `message`, refused for good or failed at its last attempt."""
+    _record_failure(
+        message,
+        last_error=str(error),
+        claimed_at=None,
+        retry_at=None,
+        attempts=MAX_ATTEMPTS,
+        delivery=delivery,
+        delivery_checked_at=timezone.now(),
+    )
+
+
 def retry_delay(attempts: int) -> dt.timedelta:
     """How long to wait after the `attempts`-th failed send: 1, 2, 4... minutes, at most 2 hours.
 
@@ -209,28 +222,14 @@ def send_pending(*, limit: int = 100) -> int:
         except Refused as error:
             # Sending again would be refused again: given up at once, and shown as undelivered.
             log.warning("outbox message %s refused: %s", message.pk, error)
-            _record_failure(
-                message,
-                last_error=str(error),
-                claimed_at=None,
-                attempts=MAX_ATTEMPTS,
-                delivery=Delivery.REFUSED,
-                delivery_checked_at=timezone.now(),
-            )
+            _give_up(message, error=error, delivery=Delivery.REFUSED)
             continue
         except Exception as error:
             # Kept with the reason; the next attempt waits longer each time rather than spending
             # every attempt against a mail relay that is down now. The last attempt gives up.
             log.warning("outbox message %s not sent: %s", message.pk, error)
             if message.attempts >= MAX_ATTEMPTS:
-                _record_failure(
-                    message,
-                    last_error=str(error),
-                    claimed_at=None,
-                    retry_at=None,
-                    delivery=Delivery.GAVE_UP,
-                    delivery_checked_at=timezone.now(),
-                )
+                _give_up(message, error=error, delivery=Delivery.GAVE_UP)
                 continue
             Message.objects.filter(pk=message.pk).update(
                 last_error=str(error),
