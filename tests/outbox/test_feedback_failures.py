@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from frontdoor.audit.models import AuditEvent
 from frontdoor.outbox.models import Delivery, Message
-from frontdoor.outbox.services import MAX_ATTEMPTS, check_deliveries, send_pending, undelivered
+from frontdoor.outbox.services import (
+    CLAIM_EXPIRES,
+    MAX_ATTEMPTS,
+    check_deliveries,
+    send_pending,
+    undelivered,
+)
 from frontdoor.screening.models import FollowUp
 from tests.screening.conftest import contact, make_contact, officer  # noqa: F401
 from tests.screening.test_decisions import decide
@@ -71,3 +80,22 @@ def test_r30_feedback_given_up_after_repeated_refusals_reopens_its_follow_up(
     assert AuditEvent.objects.filter(action="follow_up.reopened").count() == 1
     assert send_pending() == 0  # given up: not tried again until an administrator asks
     assert notify.sent() == []
+
+
+def test_r30_feedback_whose_sender_stopped_during_its_last_try_reopens_its_follow_up(
+    contact,  # noqa: F811
+    manager,
+):
+    """A sender that stopped (a restart) between claiming the last try and recording it leaves
+    a message no sender takes again: it is given up like any other once the claim expires."""
+    decide(contact, contact.children.first(), manager)
+    message = Message.objects.get(kind="referrer_feedback")
+    Message.objects.filter(pk=message.pk).update(
+        attempts=MAX_ATTEMPTS,
+        claimed_at=timezone.now() - CLAIM_EXPIRES - dt.timedelta(seconds=1),
+        last_error="connection reset",
+    )
+    send_pending()
+    message.refresh_from_db()
+    assert message.delivery == Delivery.GAVE_UP and message.sent_at is None
+    assert FollowUp.objects.get(kind=FollowUp.Kind.REFERRER_FEEDBACK).done_at is None

@@ -208,10 +208,30 @@ def _claim_next(now: dt.datetime) -> Message | None:
         return message
 
 
+def _give_up_abandoned(now: dt.datetime) -> None:
+    """Messages whose sender stopped (a restart) during their last try: no sender takes them
+    again, so once the claim expires they are given up like any other."""
+    abandoned = Message.objects.filter(
+        sent_at__isnull=True,
+        attempts__gte=MAX_ATTEMPTS,
+        delivery="",
+        claimed_at__lt=now - CLAIM_EXPIRES,
+    )
+    for message in abandoned[:100]:
+        _give_up(
+            message,
+            error=RuntimeError(
+                f"The sender stopped during the last try, after: {message.last_error or 'none'}"
+            ),
+            delivery=Delivery.GAVE_UP,
+        )
+
+
 def send_pending(*, limit: int = 100) -> int:
     """Send up to `limit` waiting messages; the number sent."""
     sent = 0
     through = sender()
+    _give_up_abandoned(timezone.now())
     for _ in range(limit):
         now = timezone.now()
         message = _claim_next(now)
