@@ -2,8 +2,8 @@
 
 For a record system that polls rather than takes webhooks: `GET handoffs?after=<cursor>` gives
 the hand-offs after the cursor in the order they were committed, and `next_after` is the cursor
-for the next call;
-`POST handoffs/{id}/accept` says the record took the child as its own identifier, which the
+for the next call (the cursor is each hand-off's `sequence`, not its id); `POST
+handoffs/{id}/accept` says the record took the child as its own identifier, which the
 front door keeps on the child's person record. Only the record system's account reads them: a
 restricted person's hand-off goes to the record and nowhere else (R45).
 """
@@ -131,7 +131,10 @@ def handoff_schema(request: TokenRequest):
     summary="Accept",
 )
 def accept_handoff(request: TokenRequest, pk: int, body: AcceptIn):
-    """The record took the child as `external_id`; the same again is safe, another is 409."""
+    """The record took the child as `external_id`; the same again is safe, another is 409. A
+    hand-off a revised decision replaced before it was taken is refused with 409 naming the
+    hand-off that replaced it (whose `replaces` is this id), or saying it was withdrawn when the
+    revision no longer hands the child to this record."""
     require(request.auth, "handoffs.receive")
     handoff = HandOff.objects.filter(pk=pk).first()
     if handoff is None:
