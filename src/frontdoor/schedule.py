@@ -64,7 +64,8 @@ JOBS: tuple[Job, ...] = (
     Job("check-deliveries", dt.timedelta(minutes=5), _check_deliveries),
     # R36: a Red enquiry is due in 2 hours, so agencies are chased within minutes of the mark.
     Job("chase-enquiries", dt.timedelta(minutes=1), _chase_enquiries),
-    # R44: hand-offs are also delivered straight after each commit; this retries failed ones.
+    # R44: hand-offs are also delivered straight after each commit; this retries failed ones,
+    # and probes a record that is down so that its backlog goes as soon as it is back.
     Job("deliver-handoffs", dt.timedelta(minutes=1), _deliver_handoffs),
     Job("remove-abandoned-uploads", dt.timedelta(hours=24), _remove_abandoned_uploads),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from frontdoor.accounts.roles import Role
@@ -136,3 +138,104 @@ def test_r44_the_api_refuses_an_identifier_the_page_refuses(
     assert response.status_code == 422, response.content
     handoff.refresh_from_db()
     assert handoff.state != HandOff.State.ACCEPTED
+
+
+def _accept(client, headers, handoff_id, external_id="123456"):
+    return client.post(
+        f"{URL}/{handoff_id}/accept",
+        {"external_id": external_id},
+        content_type="application/json",
+        **headers,
+    )
+
+
+def test_r44_a_listed_hand_off_replaced_before_it_is_taken_is_named_by_its_replacement(
+    client, contact, manager, record_system
+):
+    child = contact.children.first()
+    decide(contact, child, manager)
+    headers = _headers(record_system, "handoffs:receive")
+    page = client.get(URL, **headers).json()
+    (listed,) = page["items"]
+    assert listed["replaces"] is None
+
+    decide(contact, child, manager, rationale="Revised: the school called back.", based_on=1)
+    (revised,) = client.get(URL, {"after": page["next_after"]}, **headers).json()["items"]
+    assert revised["replaces"] == listed["id"]
+    assert revised["decision"]["rationale"] == "Revised: the school called back."
+    assert [i["id"] for i in client.get(URL, **headers).json()["items"]] == [revised["id"]]
+
+    refused = _accept(client, headers, listed["id"])
+    assert refused.status_code == 409
+    assert f"replaced by hand-off {revised['id']}" in refused.json()["message"]
+    assert _accept(client, headers, revised["id"]).status_code == 200
+
+
+def test_r44_a_listed_hand_off_a_revision_sends_elsewhere_is_refused_as_withdrawn(
+    client, contact, manager, record_system
+):
+    child = contact.children.first()
+    decide(contact, child, manager)
+    headers = _headers(record_system, "handoffs:receive")
+    (listed,) = client.get(URL, {"record_system": "lcs"}, **headers).json()["items"]
+    decide(contact, child, manager, level=2, outcome="early_help", based_on=1)
+    (early_help,) = client.get(URL, {"record_system": "ehm"}, **headers).json()["items"]
+    assert early_help["replaces"] is None  # it replaces nothing the early help record had
+    refused = _accept(client, headers, listed["id"])
+    assert refused.status_code == 409
+    assert "withdrawn" in refused.json()["message"]
+    assert "no longer hands the child to LCS" in refused.json()["message"]
+
+
+def test_r44_a_cursor_past_the_last_hand_off_is_refused_saying_what_the_cursor_is(
+    client, make_contact, manager, record_system
+):
+    for _ in range(2):
+        contact = make_contact()
+        decide(contact, contact.children.first(), manager)
+    headers = _headers(record_system, "handoffs:receive")
+    page = client.get(URL, **headers).json()
+    assert client.get(URL, {"after": page["next_after"]}, **headers).json()["items"] == []
+    # A hand-off's id is not the cursor: one past every number given is refused, not an empty
+    # page that a poller would take for "nothing new" while it skips whatever comes next.
+    response = client.get(URL, {"after": page["next_after"] + 1}, **headers)
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["field"] == "after"
+    assert "next_after" in error["message"] and "not a hand-off's id" in error["message"]
+    # The OpenAPI document says so to whoever writes a poller.
+    operation = client.get("/api/v1/openapi.json").json()["paths"][URL]["get"]
+    assert "not a hand-off's `id`" in operation["description"]
+    assert 'page["next_after"]' in operation["description"]
+    (after,) = [p for p in operation["parameters"] if p["name"] == "after"]
+    assert "not a hand-off's `id`" in after["description"]
+
+
+def test_a_cursor_from_before_commit_order_numbering_carries_on_where_it_was(
+    make_contact, manager, record_system
+):
+    """The cursor was the hand-off's id; the hand-offs made then kept it as their number and the
+    numbering went on from the last, so a poller's last cursor skips and repeats nothing."""
+    from django.apps import apps
+
+    from frontdoor.handoffs.models import HandOffSequence
+    from frontdoor.handoffs.services import pull
+
+    number_existing = importlib.import_module(
+        "frontdoor.handoffs.migrations.0002_number_handoffs_in_commit_order"
+    ).number_existing
+    for _ in range(3):
+        contact = make_contact()
+        decide(contact, contact.children.first(), manager)
+    HandOff.objects.update(sequence=None)
+    HandOffSequence.objects.all().delete()
+    number_existing(apps, None)
+    old = list(HandOff.objects.order_by("id"))
+    assert [h.sequence for h in old] == [h.pk for h in old]
+    cursor = old[1].pk  # the poller had read the second, by id
+    later = make_contact()
+    decide(later, later.children.first(), manager)
+    assert [h.pk for h in pull(user=record_system, after=cursor)] == [
+        old[2].pk,
+        HandOff.objects.get(contact=later).pk,
+    ]

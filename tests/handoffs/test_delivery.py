@@ -120,3 +120,61 @@ def test_r44_once_the_record_takes_one_the_failing_ones_are_sent_at_once(
     # Five seconds later the record takes the second, so the first need not wait its turn.
     assert delivery.deliver_due(DECIDED + dt.timedelta(seconds=5)) == 2
     assert set(HandOff.objects.values_list("state", flat=True)) == {HandOff.State.DELIVERED}
+
+
+def test_r44_after_an_outage_the_scheduled_run_drains_the_backlog_without_new_decisions(
+    make_contact, manager, settings, lcs_webhook
+):
+    settings.HANDOFF_MOST_ATTEMPTS = 5
+    settings.HANDOFF_FIRST_RETRY_SECONDS = 10
+    lcs_webhook.refuse = 1000  # the record is down
+
+    def at(seconds: int) -> dt.datetime:
+        return DECIDED + dt.timedelta(seconds=seconds)
+
+    contacts = [make_contact() for _ in range(3)]
+    for contact in contacts:
+        decide(contact, contact.children.first(), manager)
+    assert delivery.deliver_due(at(0)) == 0  # each tried again 10 seconds later,
+    assert delivery.deliver_due(at(10)) == 0  # then 20 seconds later,
+    assert delivery.deliver_due(at(30)) == 0  # then 40: at 70 seconds
+    waits = dict(HandOff.objects.values_list("pk", "next_attempt_at"))
+    assert set(waits.values()) == {at(70)}
+    assert DeliveryAttempt.objects.count() == 9
+
+    # Five seconds after the last tries, nothing is tried.
+    assert delivery.deliver_due(at(35)) == 0
+    assert DeliveryAttempt.objects.count() == 9
+    # Still down: the run probes the record with one hand-off, which does not count as a try.
+    assert delivery.deliver_due(at(45)) == 0
+    assert DeliveryAttempt.objects.count() == 10
+    assert set(HandOff.objects.values_list("attempts", flat=True)) == {3}
+    assert dict(HandOff.objects.values_list("pk", "next_attempt_at")) == waits
+    # Nor is the record probed again within the first retry's wait, however often a run is woken.
+    assert delivery.deliver_due(at(50)) == 0
+    assert DeliveryAttempt.objects.count() == 10
+
+    # The record comes back; no decision is made. The next scheduled run sends the whole backlog,
+    # though no hand-off is due before 70 seconds.
+    lcs_webhook.refuse = 0
+    assert delivery.deliver_due(at(60)) == 3
+    assert set(HandOff.objects.values_list("state", flat=True)) == {HandOff.State.DELIVERED}
+    assert len(lcs_webhook.received) == 3
+    assert delivery.deliver_due(at(3600)) == 0  # nothing twice
+
+
+def test_r44_a_revision_before_delivery_reaches_the_receiver_naming_what_it_replaces(
+    contact, manager, lcs_webhook
+):
+    child = contact.children.first()
+    decide(contact, child, manager)
+    assert delivery.deliver_due(DECIDED) == 0  # refused once: waiting to be tried again
+    first = HandOff.objects.get()
+    decide(contact, child, manager, rationale="Revised after a call.", based_on=1)
+    assert delivery.deliver_due(DECIDED + dt.timedelta(hours=1)) == 1
+    (event,) = lcs_webhook.received.values()  # the replaced one is never sent again
+    assert event["type"] == "handoff.created"
+    assert event["data"]["replaces"] == first.pk
+    assert event["data"]["decision"]["rationale"] == "Revised after a call."
+    first.refresh_from_db()
+    assert first.state == HandOff.State.REPLACED and first.replaced_by_id == event["data"]["id"]

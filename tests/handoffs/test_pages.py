@@ -133,16 +133,12 @@ def test_r45_a_restricted_childs_case_record_id_is_shown_to_no_one_else(
         assert "123456" not in client.get(url).content.decode()
 
 
-def _early_help(contact, manager) -> HandOff:
-    decide(
-        contact,
-        contact.children.first(),
-        manager,
-        level=2,
-        outcome="early_help",
-        rationale="Needs support with routines: Team Around the Family.",
+def _early_help(contact, manager, **overrides) -> HandOff:
+    values = {"rationale": "Needs support with routines: Team Around the Family.", **overrides}
+    decision = decide(
+        contact, contact.children.first(), manager, level=2, outcome="early_help", **values
     )
-    return HandOff.objects.get(contact=contact)
+    return HandOff.objects.get(decision=decision)
 
 
 def test_r20_the_home_page_leads_the_early_help_worker_to_the_children_routed_to_them(
@@ -433,3 +429,29 @@ def test_r44_a_merged_duplicates_case_record_id_goes_to_the_record_kept(
     keep = Person.objects.create(first_name=duplicate.first_name, last_name=duplicate.last_name)
     merge_people(keep=keep, duplicate=duplicate, by=worker, reason="The same child.")
     assert ExternalIdentifier.objects.get(external_id="EHM-8").person == keep
+
+
+def test_r44_an_early_help_hand_off_replaced_before_it_was_taken_leads_to_its_replacement(
+    client, contact, manager, make_user
+):
+    first = _early_help(contact, manager)
+    second = _early_help(
+        contact,
+        manager,
+        rationale="Revised: the family asked for the wellbeing centre's group too.",
+        based_on=1,
+    )
+    client.force_login(make_user(Role.EARLY_HELP_WORKER))
+    page = client.get(reverse("handoffs:early_help_handoff", args=[second.pk])).content.decode()
+    assert f"This replaces hand-off {first.pk}" in page
+    # A worker who opened the first before the revision cannot take it, and is told why.
+    response = client.post(
+        reverse("handoffs:early_help_handoff", args=[first.pk]), {"external_id": "EHM-77"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("handoffs:early_help_handoff", args=[second.pk])
+    page = client.get(response.url).content.decode()
+    assert f"Hand-off {first.pk} was replaced by hand-off {second.pk}" in page
+    assert "The identifier you gave, EHM-77, was not recorded" in page
+    first.refresh_from_db()
+    assert first.state == HandOff.State.REPLACED and first.external_id == ""

@@ -78,13 +78,16 @@ def test_each_failure_waits_twice_as_long_and_the_sender_gives_up_after_the_last
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
     waits = []
-    for _ in range(MAX_ATTEMPTS):
+    for _ in range(MAX_ATTEMPTS - 1):
         before = timezone.now()
         assert send_pending() == 0
         message.refresh_from_db()
         waits.append(round((message.retry_at - before).total_seconds() / 60))
         Message.objects.filter(pk=message.pk).update(retry_at=before)  # the wait has passed
-    assert waits == [1, 2, 4, 8, 16, 32, 64, 120]
+    assert waits == [1, 2, 4, 8, 16, 32, 64]
+    assert send_pending() == 0  # the last: given up, with no wait before another
+    message.refresh_from_db()
+    assert message.retry_at is None and message.delivery == "gave-up"
     assert list(gave_up()) == [message]
     monkeypatch.undo()
     assert send_pending() == 0  # given up: nothing tries it again by itself

@@ -2,8 +2,8 @@
 
 For a record system that polls rather than takes webhooks: `GET handoffs?after=<cursor>` gives
 the hand-offs after the cursor in the order they were committed, and `next_after` is the cursor
-for the next call;
-`POST handoffs/{id}/accept` says the record took the child as its own identifier, which the
+for the next call (the cursor is each hand-off's `sequence`, not its id); `POST
+handoffs/{id}/accept` says the record took the child as its own identifier, which the
 front door keeps on the child's person record. Only the record system's account reads them: a
 restricted person's hand-off goes to the record and nowhere else (R45).
 """
@@ -14,6 +14,7 @@ from typing import Annotated
 
 from django.http import Http404
 from ninja import Query, Router, Schema
+from ninja.errors import ValidationError
 from pydantic import Field
 
 from frontdoor.accounts.permissions import require
@@ -29,7 +30,18 @@ NOT_FOUND = "No hand-off has that id."
 
 
 class PullQuery(Schema):
-    after: Annotated[int, Field(ge=0, le=2**62)] = 0
+    after: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=2**62,
+            description=(
+                "The cursor: 0 to start, then the `next_after` of the previous call. It is the "
+                "hand-offs' number in commit order, not a hand-off's `id`; a number past the "
+                "last given is refused with 422"
+            ),
+        ),
+    ] = 0
     record_system: Annotated[str, Field(pattern="^[a-z0-9_]{0,40}$")] = ""
     limit: Annotated[int, Field(ge=1, le=services.MOST_PULLED)] = services.MOST_PULLED
 
@@ -37,7 +49,10 @@ class PullQuery(Schema):
 class HandOffPage(Schema):
     items: list[HandOffPayload]
     next_after: int = Field(
-        description="The cursor for the next call: the last hand-off's number in commit order"
+        description=(
+            "The cursor for the next call's `after`: the last listed hand-off's number in "
+            "commit order (not its `id`), or `after` again when nothing was listed"
+        )
     )
 
 
@@ -60,13 +75,39 @@ class AcceptedOut(Schema):
 @router.get("handoffs", response={200: HandOffPage, 403: Message}, summary="List after a cursor")
 def list_handoffs(request: TokenRequest, query: Query[PullQuery]):
     """The hand-offs after the cursor `after`, in the order they were committed. Listing one
-    does not deliver it: accepting it does."""
-    handoffs = services.pull(
-        user=request.auth,
-        after=query.after,
-        record_system=query.record_system,
-        limit=query.limit,
-    )
+    does not deliver it: accepting it does.
+
+    The cursor is not a hand-off's `id`: ids are given when a decision starts to hand a child
+    off, and a decision that takes longer to commit becomes visible after one with a larger id.
+    Each hand-off is also numbered as it commits, and `after` and `next_after` are that number.
+    Keep `next_after` once the page's hand-offs are taken; accepting one again with the same
+    identifier is safe, so a poller that stops half way through a page may read it again. A
+    hand-off whose `replaces` names one you listed supersedes it: take the new one only.
+
+    ```python
+    after = load_cursor()  # 0 the first time
+    while True:
+        page = get("/api/v1/handoffs", params={"after": after}).json()
+        for item in page["items"]:
+            if item["replaces"]:
+                drop(item["replaces"])
+            record_id = create_in_case_record(item)
+            post(f"/api/v1/handoffs/{item['id']}/accept", json={"external_id": record_id})
+        after = page["next_after"]
+        save_cursor(after)
+        if not page["items"]:
+            sleep(60)
+    ```
+    """
+    try:
+        handoffs = services.pull(
+            user=request.auth,
+            after=query.after,
+            record_system=query.record_system,
+            limit=query.limit,
+        )
+    except services.CursorAhead as error:
+        raise ValidationError([{"field": "after", "message": error.message}]) from error
     return {
         "items": [handoff.payload for handoff in handoffs],
         "next_after": handoffs[-1].sequence if handoffs else query.after,
@@ -90,7 +131,10 @@ def handoff_schema(request: TokenRequest):
     summary="Accept",
 )
 def accept_handoff(request: TokenRequest, pk: int, body: AcceptIn):
-    """The record took the child as `external_id`; the same again is safe, another is 409."""
+    """The record took the child as `external_id`; the same again is safe, another is 409. A
+    hand-off a revised decision replaced before it was taken is refused with 409 naming the
+    hand-off that replaced it (whose `replaces` is this id), or saying it was withdrawn when the
+    revision no longer hands the child to this record."""
     require(request.auth, "handoffs.receive")
     handoff = HandOff.objects.filter(pk=pk).first()
     if handoff is None:

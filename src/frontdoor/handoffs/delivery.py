@@ -3,9 +3,11 @@
 A hand-off waits until it is due, is sent with the `webhook-id`, `webhook-timestamp` and
 `webhook-signature` headers (the `standardwebhooks` package signs), and each try is logged. A
 2xx answer delivers it; any other answer, or none, is retried after a wait that doubles each time
-(or at once, as soon as another hand-off to the same record is taken: the record is back), and
-after `HANDOFF_MOST_ATTEMPTS` tries it stops (the dead letter) for an administrator to look at
-and replay. The `webhook-id` is the same on every try, so a receiver that got a hand-off whose
+(or at once, as soon as another hand-off to the same record is taken: the record is back). While
+a record's hand-offs wait out their retries, each run probes it with one of them, so that the
+backlog goes as soon as the record is back, with no new decision to carry it. After
+`HANDOFF_MOST_ATTEMPTS` tries it stops (the dead letter) for an administrator to look at and
+replay. The `webhook-id` is the same on every try, so a receiver that got a hand-off whose
 answer was lost can tell it has it already: nothing lost, nothing twice.
 
 The row is locked while it is sent, so a decision revised at that moment waits for the answer
@@ -79,8 +81,12 @@ def _post(url: str, headers: dict[str, str], body: bytes) -> tuple[int | None, s
         return None, f"no answer: {reason}"
 
 
-def _attempt(handoff: HandOff, *, now: dt.datetime, replayed_by=None) -> bool:
-    """Try `handoff` once, with the row locked; log the try. True when delivered."""
+def _attempt(handoff: HandOff, *, now: dt.datetime, replayed_by=None, probe: bool = False) -> bool:
+    """Try `handoff` once, with the row locked; log the try. True when delivered.
+
+    A `probe` (`_claim_probe`) that fails is logged with its answer but is not one of the
+    hand-off's tries: its wait and its count of tries stay as they were.
+    """
     endpoint = settings.HANDOFF_WEBHOOKS[handoff.record_system]
     sent_at = timezone.now()
     body = body_of(handoff, sent_at)
@@ -108,12 +114,17 @@ def _attempt(handoff: HandOff, *, now: dt.datetime, replayed_by=None) -> bool:
         duration_ms=int((time.monotonic() - started) * 1000),
         replayed_by=replayed_by,
     )
-    handoff.attempts += 1  # tries since it was made or replayed
+    if succeeded or not probe:
+        handoff.attempts += 1  # tries since it was made or replayed; a failed probe is not one
     if succeeded:
         handoff.save(update_fields=["attempts"])
         mark_delivered(handoff, how="webhook", at=sent_at)
         return True
     handoff.last_error = error
+    if probe:
+        handoff.probed_at = now
+        handoff.save(update_fields=["last_error", "probed_at"])
+        return False
     if handoff.attempts >= settings.HANDOFF_MOST_ATTEMPTS:
         handoff.state = HandOff.State.DEAD
         handoff.next_attempt_at = None
@@ -139,19 +150,57 @@ def _claim_next(now: dt.datetime, exclude: set[int]) -> HandOff | None:
     )
 
 
+def _claim_probe(now: dt.datetime, tried_systems: set[str]) -> HandOff | None:
+    """A failing hand-off of a record not tried in this run, to see whether it answers again:
+    the one due soonest, once its last try or probe is at least the first retry's wait ago (so
+    a run woken by each new decision does not probe a record that is down each time). Without
+    it, after an outage with no new decisions, nothing would be tried until the first hand-off's
+    own doubled wait was over. Each record skipped is added to `tried_systems`."""
+    first_wait = dt.timedelta(seconds=settings.HANDOFF_FIRST_RETRY_SECONDS)
+    while True:
+        handoff = (
+            HandOff.objects.select_for_update(skip_locked=True)
+            .filter(
+                state=HandOff.State.FAILING,
+                next_attempt_at__isnull=False,
+                record_system__in=sorted(set(settings.HANDOFF_WEBHOOKS) - tried_systems),
+            )
+            .order_by("next_attempt_at", "id")
+            .first()
+        )
+        if handoff is None:
+            return None
+        last_tried = (handoff.next_attempt_at or now) - retry_wait(handoff.attempts)
+        if handoff.probed_at is not None:
+            last_tried = max(last_tried, handoff.probed_at)
+        if now - last_tried >= first_wait:
+            return handoff
+        tried_systems.add(handoff.record_system)
+
+
 def deliver_due(now: dt.datetime | None = None) -> int:
-    """Try every hand-off due for its webhook once; the number delivered."""
+    """Try every hand-off due for its webhook once; the number delivered.
+
+    Then each record with failing hand-offs, none of them due, is probed with one of them: once
+    one is taken, the record's whole backlog is sent in this same run (`_due_now`).
+    """
     now = now or timezone.now()
     delivered = 0
     tried: set[int] = set()
+    tried_systems: set[str] = set()
     answering: set[str] = set()
     while True:
         with transaction.atomic():
+            probe = False
             handoff = _claim_next(now, tried)
+            if handoff is None:
+                handoff = _claim_probe(now, tried_systems)
+                probe = True
             if handoff is None:
                 return delivered
             tried.add(handoff.pk)
-            succeeded = _attempt(handoff, now=now)
+            tried_systems.add(handoff.record_system)
+            succeeded = _attempt(handoff, now=now, probe=probe)
         delivered += succeeded
         if succeeded and handoff.record_system not in answering:
             answering.add(handoff.record_system)

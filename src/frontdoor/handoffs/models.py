@@ -64,6 +64,9 @@ class HandOff(models.Model):
     sequence = models.BigIntegerField(unique=True, null=True)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When a run last probed the record with this failing hand-off (not counted as a try), so
+    # that probes are spaced as the first retry is.
+    probed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     delivered_how = models.CharField(max_length=20, blank=True)  # "webhook" or "pull"

@@ -148,6 +148,14 @@ class HandOffPayload(HandOffShape):
     id: int = Field(description="The hand-off's id: the webhook's and the pull API's")
     kind: Literal["handoff", "amendment"]
     amends: int | None = Field(description="For an amendment, the id of the hand-off it amends")
+    replaces: int | None = Field(
+        default=None,
+        description=(
+            "The id of the hand-off to this record that a revised decision replaced before the "
+            "record took it; null otherwise. Do not take the one it replaces: accepting it is "
+            "refused"
+        ),
+    )
     record_system: str = Field(description="The policy's key of the record this is for")
     created_at: dt.datetime
     restricted: bool = Field(
@@ -205,6 +213,7 @@ def build_payload(
     handoff_id: int,
     kind: str,
     amends: int | None,
+    replaces: int | None = None,
     record_system: str,
     created_at: dt.datetime,
     restricted: bool,
@@ -222,6 +231,7 @@ def build_payload(
         id=handoff_id,
         kind=kind,  # type: ignore[arg-type]  # one of the kinds
         amends=amends,
+        replaces=replaces,
         record_system=record_system,
         created_at=created_at,
         restricted=restricted,

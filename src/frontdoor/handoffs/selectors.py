@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from frontdoor.accounts.permissions import can
 from frontdoor.handoffs.models import HandOff
@@ -108,7 +108,9 @@ def untaken(webhooks: Iterable[str]) -> list[Untaken]:
     return found
 
 
-def early_help_handoffs(user, *, restricted_rows: bool = False) -> QuerySet[HandOff]:
+def early_help_handoffs(
+    user, *, restricted_rows: bool = False, replaced: bool = False
+) -> QuerySet[HandOff]:
     """The hand-offs to the council's early help record, for the early help worker who takes
     them (R20, R44): the children routed to early help, and the amendments when a decision
     about them was revised. Those not yet taken come first, then the newest first.
@@ -116,14 +118,16 @@ def early_help_handoffs(user, *, restricted_rows: bool = False) -> QuerySet[Hand
     A hand-off about a restricted person is left out unless `user` is named on the
     restriction (R45). With `restricted_rows` it stays in, annotated with whom to ask
     (`restricted_ask`, None when the user may open it), so the list counts it without naming
-    anyone.
+    anyone. With `replaced`, only the hand-offs a revised decision replaced before they were
+    taken, which are otherwise left out.
     """
     system = current_policy().handoffs.record_system_for(OutcomeEffect.EARLY_HELP)
     if system is None or not can(user, "early_help.receive"):
         return HandOff.objects.none()
+    state_is_replaced = Q(state=HandOff.State.REPLACED)
     handoffs = (
         HandOff.objects.filter(record_system=system.key)
-        .exclude(state=HandOff.State.REPLACED)
+        .filter(state_is_replaced if replaced else ~state_is_replaced)
         .select_related("child", "contact", "accepted_by")
         .annotate(
             taken=Case(

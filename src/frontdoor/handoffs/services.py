@@ -51,6 +51,10 @@ class HandOffConflict(DomainError):
     """The record system's answer contradicts what it said before."""
 
 
+class CursorAhead(DomainError):
+    """A pull's cursor is past every number given: it is not one the API gave."""
+
+
 def _restricted(decision: Decision) -> bool:
     """R45: whether the child or an adult of the contact is a restricted person."""
     return Person.objects.filter(
@@ -79,6 +83,7 @@ def _create(
     system_key: str,
     system_name: str,
     amends: HandOff | None,
+    replaces: HandOff | None,
     restricted: bool,
     now: dt.datetime,
 ) -> HandOff:
@@ -105,6 +110,7 @@ def _create(
         handoff_id=handoff.pk,
         kind=handoff.kind,
         amends=amends.pk if amends else None,
+        replaces=replaces.pk if replaces else None,
         record_system=system_key,
         created_at=now,
         restricted=restricted,
@@ -134,6 +140,8 @@ def hand_off_decision(decision: Decision, summary: ChildSummary) -> list[HandOff
         HandOff.objects.filter(pk__in=[h.pk for h in pending]).update(
             state=HandOff.State.REPLACED, next_attempt_at=None
         )
+    # What each record may have listed and not yet taken: its new hand-off names it (`replaces`).
+    pending_for = {h.record_system: h for h in pending}
     restricted = _restricted(decision)
     made: list[HandOff] = []
     # The first hand-off delivered to each record: amendments refer to it.
@@ -149,6 +157,7 @@ def hand_off_decision(decision: Decision, summary: ChildSummary) -> list[HandOff
                 system_key=first.record_system,
                 system_name=first.record_system_name,
                 amends=first,
+                replaces=pending_for.get(first.record_system),
                 restricted=restricted,
                 now=now,
             )
@@ -163,6 +172,7 @@ def hand_off_decision(decision: Decision, summary: ChildSummary) -> list[HandOff
                         system_key=system.key,
                         system_name=system.name,
                         amends=None,
+                        replaces=pending_for.get(system.key),
                         restricted=restricted,
                         now=now,
                     )
@@ -170,8 +180,10 @@ def hand_off_decision(decision: Decision, summary: ChildSummary) -> list[HandOff
         except IntegrityError:
             # At most once per child and outcome: this one is in force already.
             pass
-    if pending and made:
-        HandOff.objects.filter(pk__in=[h.pk for h in pending]).update(replaced_by=made[-1])
+    for old in pending if made else []:
+        # The revision's hand-off to the same record, or else the one it made elsewhere.
+        successor = next((h for h in made if h.record_system == old.record_system), made[-1])
+        HandOff.objects.filter(pk=old.pk).update(replaced_by=successor)
     for handoff in made:
         audit.record(
             actor=decision.decided_by,
@@ -236,10 +248,22 @@ def pull(
     """The hand-offs numbered after cursor `after`, in order, for a record system that polls.
 
     The cursor is each hand-off's `sequence`, numbered in commit order (`next_sequence`), so a
-    hand-off committed late is never behind a cursor already given. Replaced hand-offs are left
+    hand-off committed late is never behind a cursor already given; a cursor past the last
+    number given is refused (`CursorAhead`). Hand-offs made while the cursor was the id kept
+    their id as their number, so a cursor from then carries on. Replaced hand-offs are left
     out. Listing delivers nothing: a hand-off is delivered when the record accepts it (R44).
     """
     require(user, "handoffs.receive")
+    if after > 0:
+        last = HandOffSequence.objects.filter(pk=1).values_list("last", flat=True).first() or 0
+        if after > last:
+            # An empty page would read as "nothing new" while the poller skipped every number
+            # up to `after`: most likely it passed a hand-off's id, not `next_after`.
+            raise CursorAhead(
+                f"No hand-off is numbered {after}: the last is {last}. `after` is the "
+                "`next_after` the previous call gave (0 to start), not a hand-off's id.",
+                field="after",
+            )
     rows = HandOff.objects.filter(sequence__gt=after).exclude(state=HandOff.State.REPLACED)
     if record_system:
         rows = rows.filter(record_system=record_system)
@@ -273,10 +297,7 @@ def accept(
     handoff = HandOff.objects.select_for_update().get(pk=handoff.pk)
     external_id = identifiers.checked(external_id, what="The record's identifier for the child")
     if handoff.state == HandOff.State.REPLACED:
-        raise HandOffConflict(
-            f"Hand-off {handoff.pk} was replaced by hand-off {handoff.replaced_by_id} before "
-            "it was delivered: accept that one."
-        )
+        raise HandOffConflict(replaced_words(handoff))
     if handoff.state == HandOff.State.ACCEPTED:
         if handoff.external_id != external_id:
             raise HandOffConflict(
@@ -317,6 +338,20 @@ def accept(
         at=now,
     )
     return True
+
+
+def replaced_words(handoff: HandOff) -> str:
+    """Why a replaced hand-off is not to be taken, and what is to be taken instead."""
+    successor = handoff.replaced_by
+    if successor is not None and successor.record_system == handoff.record_system:
+        return (
+            f"Hand-off {handoff.pk} was replaced by hand-off {successor.pk} before it was "
+            "taken: take that one instead."
+        )
+    return (
+        f"Hand-off {handoff.pk} was withdrawn before it was taken: the decision was revised "
+        f"and no longer hands the child to {handoff.record_system_name}."
+    )
 
 
 def _refuse_if_anothers(handoff: HandOff, *, person_id: int | None, external_id: str) -> None:

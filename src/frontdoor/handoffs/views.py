@@ -101,6 +101,22 @@ def early_help_handoff(request: SignedInRequest, pk: int) -> HttpResponse:
     record is made, and its identifier given (R20, R44)."""
     handoff = selectors.early_help_handoffs(request.user).filter(pk=pk).first()
     if handoff is None:
+        replaced = (
+            selectors.early_help_handoffs(request.user, replaced=True)
+            .select_related("replaced_by")
+            .filter(pk=pk)
+            .first()
+        )
+        if replaced is not None:  # not to be taken: say so, and open what replaced it
+            words = services.replaced_words(replaced)
+            typed = request.POST.get("external_id", "").strip()[:100]
+            if typed:  # what they typed is not lost: it is given back to be used again
+                words += f" The identifier you gave, {typed}, was not recorded: give it there."
+            messages.warning(request, words)
+            successor = replaced.replaced_by
+            if successor is not None and successor.record_system == replaced.record_system:
+                return redirect("handoffs:early_help_handoff", successor.pk)
+            return redirect("handoffs:early_help")
         restriction = selectors.restriction_hiding_early_help_handoff(user=request.user, pk=pk)
         if restriction is None:
             raise Http404("No hand-off to early help has that number.")

@@ -25,6 +25,9 @@ class Delivery(models.TextChoices):
     TECHNICAL_FAILURE = "technical-failure", "GOV.UK Notify could not pass it on"
     # Refused before sending (a number that is not a mobile, an address Notify will not take).
     REFUSED = "refused", "the address or number was refused when it was sent"
+    # Front Door: every try to hand it to the sending service failed (Notify answered 403, 429
+    # or 5xx, or nothing; the mail relay was down); the sender stopped trying.
+    GAVE_UP = "gave-up", "it could not be sent after repeated tries"
 
 
 FAILED = (
@@ -32,6 +35,7 @@ FAILED = (
     Delivery.TEMPORARY_FAILURE,
     Delivery.TECHNICAL_FAILURE,
     Delivery.REFUSED,
+    Delivery.GAVE_UP,
 )
 FINAL = (Delivery.DELIVERED, *FAILED)
 

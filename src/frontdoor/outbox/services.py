@@ -6,8 +6,10 @@ does. Sending happens afterwards, one message at a time: a sender claims a messa
 that dies between sending and marking leaves a claim that expires, so at worst that one message is
 sent again after `CLAIM_EXPIRES` (the mail server may have taken it): at-least-once, never lost.
 A failed send is tried again after a wait that doubles with each failure (`retry_delay`), up to
-`MAX_ATTEMPTS` times; then the sender gives up on it, and the administrators' outbox page lists it
-with its error until someone sends it again (`send_again`) or it is seen to be undeliverable.
+`MAX_ATTEMPTS` times; then the sender gives up on it, which is recorded as a failure like any other
+(`_record_failure`: a referrer not told shows on the contact, and its follow-up is reopened), and
+the administrators' outbox page lists it with its error until someone sends it again
+(`send_again`).
 
 The sender is Django's mail backend or GOV.UK Notify (`senders`, chosen by the settings). Notify
 says later whether a message arrived: `check_deliveries` asks it, and a message that failed for
@@ -64,12 +66,27 @@ def add_failure_listener(listener: Callable[[Message], object]) -> None:
 
 
 def _record_failure(message: Message, **fields) -> None:
-    """Record that `message` will never be delivered, and tell the listeners."""
+    """Record that `message` will never be delivered, and tell the listeners: the one way every
+    final failure goes, whether Notify refused it (400), it failed after it was taken, or every
+    try to send it failed (`Delivery.GAVE_UP`)."""
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(**fields)
         message.refresh_from_db()
         for listener in _FAILURE_LISTENERS:
             listener(message)
+
+
+def _give_up(message: Message, *, error: Exception, delivery: str) -> None:
+    """The sender stops trying `message`, refused for good or failed at its last attempt."""
+    _record_failure(
+        message,
+        last_error=str(error),
+        claimed_at=None,
+        retry_at=None,
+        attempts=MAX_ATTEMPTS,
+        delivery=delivery,
+        delivery_checked_at=timezone.now(),
+    )
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -104,7 +121,9 @@ def send_again(*, message: Message, by: User) -> Message:
     message.attempts = 0
     message.retry_at = None
     message.claimed_at = None
-    message.save(update_fields=["attempts", "retry_at", "claimed_at"])
+    if message.delivery == Delivery.GAVE_UP:  # tried afresh: not given up any more
+        message.delivery = ""
+    message.save(update_fields=["attempts", "retry_at", "claimed_at", "delivery"])
     audit.record(
         actor=by,
         action="outbox.sent_again",
@@ -189,10 +208,30 @@ def _claim_next(now: dt.datetime) -> Message | None:
         return message
 
 
+def _give_up_abandoned(now: dt.datetime) -> None:
+    """Messages whose sender stopped (a restart) during their last try: no sender takes them
+    again, so once the claim expires they are given up like any other."""
+    abandoned = Message.objects.filter(
+        sent_at__isnull=True,
+        attempts__gte=MAX_ATTEMPTS,
+        delivery="",
+        claimed_at__lt=now - CLAIM_EXPIRES,
+    )
+    for message in abandoned[:100]:
+        _give_up(
+            message,
+            error=RuntimeError(
+                f"The sender stopped during the last try, after: {message.last_error or 'none'}"
+            ),
+            delivery=Delivery.GAVE_UP,
+        )
+
+
 def send_pending(*, limit: int = 100) -> int:
     """Send up to `limit` waiting messages; the number sent."""
     sent = 0
     through = sender()
+    _give_up_abandoned(timezone.now())
     for _ in range(limit):
         now = timezone.now()
         message = _claim_next(now)
@@ -203,19 +242,15 @@ def send_pending(*, limit: int = 100) -> int:
         except Refused as error:
             # Sending again would be refused again: given up at once, and shown as undelivered.
             log.warning("outbox message %s refused: %s", message.pk, error)
-            _record_failure(
-                message,
-                last_error=str(error),
-                claimed_at=None,
-                attempts=MAX_ATTEMPTS,
-                delivery=Delivery.REFUSED,
-                delivery_checked_at=timezone.now(),
-            )
+            _give_up(message, error=error, delivery=Delivery.REFUSED)
             continue
         except Exception as error:
             # Kept with the reason; the next attempt waits longer each time rather than spending
-            # every attempt against a mail relay that is down now.
+            # every attempt against a mail relay that is down now. The last attempt gives up.
             log.warning("outbox message %s not sent: %s", message.pk, error)
+            if message.attempts >= MAX_ATTEMPTS:
+                _give_up(message, error=error, delivery=Delivery.GAVE_UP)
+                continue
             Message.objects.filter(pk=message.pk).update(
                 last_error=str(error),
                 claimed_at=None,
