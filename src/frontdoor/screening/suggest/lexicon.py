@@ -1,0 +1,261 @@
+"""Safeguarding vocabulary: the everyday words of referrals grouped into concepts, so that "she
+slapped him" and an indicator's "physical abuse" meet, and "fourth call-out" and "persistent" do.
+
+Generic to children's social care in England, never to one council's catalogue: the same concepts
+are read from the referral and from each indicator line of whichever catalogue the policy holds.
+A concept is written `#name`; each entry lists words or phrases (matched as stems, in order).
+"""
+
+from __future__ import annotations
+
+import re
+
+from frontdoor.screening.suggest.text import STOPWORDS, Token, tokens
+
+CONCEPTS: dict[str, str] = {
+    # harm
+    "physical": "hit, hits, punch, punched, kick, kicked, slap, slapped, beat, beaten, beating, "
+    "struck, assault, assaulted, push, pushed, pushing, shove, shoved, strangle, strangled, choke, "
+    "choked, grabbed, throttled, violence, violent, physical abuse, physically abused, hurt him, "
+    "hurt her, physical harm",
+    "injury": "bruise, bruised, bruising, bruises, black eye, injury, injuries, injured, cut lip, "
+    "burn, burns, fracture, fractured, broken arm, broken leg, swelling, wound, bleeding, "
+    "marks on, fingertip, handprint, shape of a hand, stitches",
+    "unexplained": "non accidental, non-accidental, could not say how, cannot say how, "
+    "no explanation, not explain how, unexplained injury, could not explain how, "
+    "different explanations, inconsistent explanation",
+    "chastise": "smack, smacks, smacked, smacking, chastise, chastisement, punish, punishment, "
+    "belt, physical chastisement, behaviour management techniques",
+    "wetting": "wetting, wet herself, wet himself, wetting herself, wetting himself, wets the bed, "
+    "bedwetting, soiling, soiled himself, soiled herself, enuresis, encopresis",
+    "peers": "friends, friendships, friendship, peers, peer group, classmates",
+    "struggling": "exhausted, struggling, struggles, not coping, cannot cope, can't cope, "
+    "finds it hard, overwhelmed, worn out",
+    "infant": "baby, babies, infant, newborn, new-born, non-mobile, not yet rolling, not crawling, "
+    "not mobile, weeks old, months old",
+    "sexual": "sex, sexual, sexually, private parts, touches her, touched her, touches him, "
+    "touched him, rape, raped, sex act, pornography, porn, contraception, morning-after pill, "
+    "sexualised, nude images, indecent",
+    "abuse": "abuse, abused, abusing, abusive",
+    "critical": "screaming at, screams at, calling him stupid, "
+    "calling her stupid, stupid, useless, worthless, put down, puts him down, puts her down, "
+    "criticised, criticises, humiliates, humiliated, belittle",
+    "rejected": "never been born, rejected, rejects, does not want him, does not want her, "
+    "thrown out, kicked out, abandoned, persecuted",
+    "fear": "scared, frightened, afraid, fear, fearful, terrified",
+    # domestic abuse
+    "domestic": "domestic abuse, domestic violence, domestic incident, dash, marac, idva, "
+    "coercive control, coercive, controlling behaviour, controlling",
+    "partner": "partner, ex-partner, ex partner, husband, wife, mum and dad, his girlfriend, "
+    "her boyfriend, mother and father, between parents, former partner, dad pushed, hit mum",
+    "conflict": "argument, arguments, arguing, argue, row, rows, shout, shouts, shouting, "
+    "screaming, fight, fighting, fights, conflict, discord, dispute",
+    "witness": "in the room, in front of, saw, witnessed, witness, present, heard, was there, "
+    "watching, hides in",
+    "high_risk": "high risk, high-risk, high level risk, high-level risk, marac",
+    # substances, addiction, mental health
+    "substance": "alcohol, drink, drinking, drunk, intoxicated, cannabis, cocaine, heroin, crack, "
+    "drug, drugs, substance, substances, under the influence, spice, ketamine, smells of cannabis",
+    "addiction": "dependent, dependency, addiction, addicted, addictive, cannot stop, can't stop, "
+    "gambling, gamble, betting, gaming, every day, daily",
+    "mental": "depression, depressed, anxiety, anxious, bipolar, psychosis, psychotic, voices, "
+    "mental health, mental ill, low mood, felt low, feels low, feeling low, postnatal, ptsd, "
+    "schizophrenia, talking therapy, tearful, medication, withdrawn, panic attacks",
+    "self_harm": "self-harm, self harm, self harming, self-harming, cuts on, scratches on, "
+    "scratching her, scratching his, overdose, harm herself, harm himself, ligature, "
+    "cutting herself, cutting himself, cutting her arms, cutting his arms",
+    "suicidal": "suicide, suicidal, wanted to die, wants to die, ending her life, ending his life, "
+    "end her life, end his life, kill herself, kill himself",
+    "medical": "hospital, a&e, emergency department, admitted, on the ward, paramedics, ambulance, "
+    "intensive care, medical, stitches, resuscitated, treatment, aed",
+    "specialist": "camhs, psychiatrist, psychiatric, specialist, paediatric, paediatrician",
+    # neglect and basic care
+    "food": "hungry, hunger, no food, not eating, food, fed, scavenging, scavenge, taking food, "
+    "takes food, underweight, thin, eating only, lunch, packed lunch, meals",
+    "warmth": "cold, heating, electricity, gas, cut off, warmth, no heat",
+    "hygiene": "dirty, unwashed, smell, smelling, smells, head lice, lice, urine, soiled, "
+    "nappy rash, hygiene, clothes, clothing, unkempt",
+    "dental": "teeth, tooth, dentist, dental, decay, decayed",
+    "appointments": "appointment, appointments, not brought, was not brought, missed, "
+    "did not attend, health checks, two year check, audiology, clinic, immunisations",
+    "speech": "speech, language, few words, talk, talking, communication, speech and language, "
+    "salt, non-verbal, does not speak, respond to his name, respond to her name",
+    "development": "milestones, delayed, delay, development, developmental, regression",
+    "alone": "alone, on their own, on his own, on her own, home alone, unsupervised, left alone, "
+    "no adult, without an adult, left in the flat, left in the house",
+    "supervision": "supervision, supervised, unsupervised, watching them, no adult, left alone",
+    "safe_sleep": "sofa, co-sleeping, co sleeping, safe sleep, sleeping with, in bed with, "
+    "not breathing",
+    "home_conditions": "dog mess, faeces, squalid, filthy, rubbish, mould, damp, hazards, "
+    "unsafe home, smell",
+    # education
+    "attendance": "attendance, attended, absent, absence, absences, truant, truants, truanting, "
+    "refusing to go to school, refuses to go to school, missing school, misses days, sessions",
+    "exclusion": "excluded, exclusion, exclusions, suspended, suspension, fixed term",
+    "learning": "reading, writing, behind, progress, dyslexia, learning difficulty, "
+    "learning difficulties, sen, ehcp, special educational needs, struggling with reading",
+    "parent_school": "missed meetings, meetings at school, does not answer calls, "
+    "waste of time, attendance officer",
+    # missing and exploitation
+    "missing": "missing, ran away, run away, running away, absconded, stays out all night, "
+    "did not come home, went missing, missing episode, missing episodes",
+    "exploit": "exploit, exploited, exploitation, groom, grooming, groomed, county lines, "
+    "trafficked, trafficking, adult men, older men, work it off, owes money, owe money, "
+    "keep it secret, debt bondage",
+    "gifts": "new phone, new trainers, expensive trainers, cash, money, gifts, expensive, "
+    "would not explain, cannot explain, unexplained, £",
+    "dealing": "drug dealing, dealing drugs, selling drugs, wraps, crack cocaine, drug running, "
+    "county lines, hidden inside his body, hidden inside her body, plugging",
+    "gang": "gang, gangs, older youths, organised crime, ocg, criminal group, criminal gangs",
+    "weapon": "knife, knives, machete, blade, weapon, weapons, firearm, gun, knifepoint",
+    "offending": "offence, offences, offending, arrested, caution, referral order, court, "
+    "criminal damage, shoplifting, theft, robbery, burglary, crime, criminal, youth justice, "
+    "youth offending, convicted, conviction, sentence",
+    "behaviour": "disruptive, challenging, aggressive, aggression, tantrums, swearing, "
+    "punching holes, fighting, behaviour, kicking off",
+    "boundaries": "no control, beyond control, cannot manage, can't manage, cannot set rules, "
+    "rules, boundaries, curfew, stays out, out all night, until 3am, let him, let her",
+    "older_partner": "older boyfriend, older girlfriend, 18-year-old boyfriend, older man, "
+    "position of trust, older role models, adult men, older men, getting into his car",
+    "online": "online, internet, game, gaming, phone, social media, apps, snapchat, "
+    "sent him pictures, sent her pictures, forums, videos, 18-rated",
+    "extreme": "radicalisation, radicalised, extremist, extremism, extreme views, right-wing, "
+    "propaganda, terrorist, terrorism, prevent referral, wiped out",
+    "fgm": "fgm, female genital, cut as a child, cleansed, circumcision, cutting ceremony",
+    "marriage": "marry, marriage, married, wedding, husband chosen",
+    "forced": "forced, does not want to, against her will, against his will, taken her passport, "
+    "taken his passport, beaten if",
+    "honour": "honour, shame on the family, beaten if she refuses, beaten if he refuses",
+    # family and household
+    "asylum": "asylum, refugee, refugees, unaccompanied, arrived alone, arrived in the country",
+    "private_fostering": "family friend, not a relative, private fostering, privately fostered, "
+    "staying with a friend",
+    "homeless": "homeless, homelessness, evicted, eviction, sofa surfing, sofa-surfing, hostel, "
+    "bed and breakfast, no fixed abode, thrown out, temporary accommodation, bedsit",
+    "overcrowded": "overcrowded, overcrowding, one room, shared bathroom, cramped",
+    "money": "debt, debts, arrears, money is tight, poverty, low income, savings, food bank, "
+    "benefits, cannot afford, financial",
+    "unemployed": "lost his job, lost her job, unemployed, unemployment, off work, no job",
+    "pregnancy": "pregnant, pregnancy, antenatal, midwife, weeks pregnant, unborn, in labour, "
+    "booking appointment, expecting a baby",
+    "concealed": "concealed, hid the pregnancy, hidden pregnancy, no antenatal care, "
+    "denied pregnancy, concealment",
+    "in_care": "taken into care, looked after, in care, removed from, foster, foster carers, "
+    "cared for, care proceedings",
+    "risk_adult": "mappa, sex offender, sexual offences, convicted of, risk to children, "
+    "registered sex offender, offences against a child",
+    "new_partner": "boyfriend, new partner, moved in, stays over, begun a relationship, "
+    "started a relationship, relationship with",
+    "carer": "looks after his mum, looks after her mum, looks after his dad, looks after her dad, "
+    "cares for, young carer, helps her to wash, helps him to wash, cooks for",
+    "loss": "died, death, bereaved, bereavement, passed away, loss, separated, separation, "
+    "divorce, misses her dad, misses his dad, misses her mum, misses his mum",
+    "bullying": "bully, bullied, bullying, called names, name-calling, teased, pushed down",
+    "discrimination": "headscarf, racist, racism, racial, discrimination, harassment, "
+    "homophobic, transphobic, because of her religion, because of his religion",
+    "isolated": "isolated, no friends, few friends, lonely, no support, who to ask for help, "
+    "little english, does not join",
+    "support": "grandparents, grandmother, grandfather, support from, well supported, "
+    "help the family, good support, supportive",
+    "disability": "disability, disabled, cerebral palsy, epilepsy, autism, autistic, "
+    "non-verbal, does not speak, learning disability, wheelchair, hearing loss",
+    "adaptations": "adaptations, adapted, stairs, carries him, carries her, short breaks, respite",
+    "attachment": "bond, bonding, attachment, attached",
+    "cuckoo": "cuckooing, cuckooed, selling drugs from the flat, dealing from the flat, "
+    "took over the flat, staying in her flat",
+    "dog": "dog, dogs, xl bully, pit bull, pitbull, animal, animals, bit the, bite, bitten",
+    "prison": "prison, custody, custodial, jail, remand, sentenced",
+    # how much and how often
+    "persistent": "persistent, persistently, repeated, repeatedly, frequent, frequently, "
+    "regularly, regular, every day, daily, most days, ongoing, continual, chronic, many times, "
+    "constantly, often, again, third, fourth, fifth, sixth, three times, four times, weeks, "
+    "for months",
+    "severe": "significant, significantly, serious, seriously, severe, severely, extreme, "
+    "high risk, hospital, intensive care, arrested, knifepoint, not breathing, overdose",
+    "mild": "some, low level, low-level, minor, emerging, starting, beginning, verbal, standard, "
+    "occasionally, sometimes, advice, waiting list",
+    "positive": "up to date, doing well, working well, good friends, gets on well, happy, good, "
+    "positive, "
+    "meeting her milestones, meeting his milestones, well supported, help the family, "
+    "thriving, engaged, goes to nursery",
+}
+
+# Concepts made of two others in one clause: a partner and a fight are domestic abuse.
+COMBINED: tuple[tuple[str, str, str], ...] = (
+    ("domestic", "partner", "conflict"),
+    ("domestic", "partner", "physical"),
+    ("sexual_abuse", "sexual", "abuse"),
+    ("sexual_abuse", "sexual", "under13"),
+    ("nai", "injury", "unexplained"),
+    ("infant_injury", "infant", "injury"),
+    ("child_sex", "under13", "sexual"),
+    ("teen_pregnancy", "teen", "pregnancy"),
+    ("exploit", "older_partner", "under13"),
+    ("child_injury", "injury", "under13"),
+    ("child_injury", "injury", "infant"),
+    ("infant_danger", "infant", "safe_sleep"),
+)
+
+_AGE = re.compile(
+    r"\((\d{1,2})\)|\baged\s+(?:about\s+|around\s+)?(\d{1,2})\b(?!\s*(?:months?|weeks?))"
+    r"|\b(\d{1,2})[- ]year[- ]old\b|\bunder\s+(\d{1,2})\b",
+    re.IGNORECASE,
+)
+_INFANT_AGE = re.compile(r"\b\d{1,2}\s+(?:weeks?|months?)\b(?!\s+(?:ago|pregnant))", re.IGNORECASE)
+
+
+def _compile() -> dict[tuple[str, ...], str]:
+    phrases: dict[tuple[str, ...], str] = {}
+    for concept, members in CONCEPTS.items():
+        for member in members.split(","):
+            key = tuple(token.stem for token in tokens(member.strip()))
+            if key:
+                phrases.setdefault(key, f"#{concept}")
+    return phrases
+
+
+PHRASES = _compile()
+LONGEST = max(len(key) for key in PHRASES)
+
+
+def concepts(words: list[Token], text: str, offset: int = 0) -> list[Token]:
+    """The concepts `words` name, each at the words that name it; ages become #infant, #under13
+    and #teen."""
+    found: list[Token] = []
+    stems = [word.stem for word in words]
+    for i in range(len(stems)):
+        for length in range(min(LONGEST, len(stems) - i), 0, -1):
+            concept = PHRASES.get(tuple(stems[i : i + length]))
+            if concept:
+                found.append(Token(concept, words[i].start, words[i + length - 1].end))
+    for match in _AGE.finditer(text):
+        age = int(next(group for group in match.groups() if group))
+        start, end = offset + match.start(), offset + match.end()
+        if match.group(4):  # "under 13" in an indicator line; "under 18" is any child
+            if age <= 13:
+                found.append(Token("#under13", start, end))
+        elif age < 13:
+            found.append(Token("#under13", start, end))
+        elif age < 18:
+            found.append(Token("#teen", start, end))
+    for match in _INFANT_AGE.finditer(text):
+        found.append(Token("#infant", offset + match.start(), offset + match.end()))
+    names = {token.stem for token in found}
+    for combined, first, second in COMBINED:
+        if f"#{first}" in names and f"#{second}" in names:
+            anchor = next(token for token in found if token.stem == f"#{first}")
+            found.append(Token(f"#{combined}", anchor.start, anchor.end))
+    return found
+
+
+def features(text: str, offset: int = 0) -> list[Token]:
+    """The content stems of `text` (no stop-words) and the concepts it names."""
+    words = tokens(text, offset)
+    folded = text.casefold()
+    content = [
+        word
+        for word in words
+        if folded[word.start - offset : word.end - offset] not in STOPWORDS
+        and word.stem not in STOPWORDS
+    ]
+    return content + concepts(words, text, offset)
