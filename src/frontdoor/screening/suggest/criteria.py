@@ -59,7 +59,9 @@ _NUMBERS = {
 }
 _NUMBER = r"(\d+|" + "|".join(_NUMBERS) + r")"
 _MISSING_FOR = re.compile(
-    r"\bmissing\b[^.;]{0,30}?\b(?:for|over)\s+" + _NUMBER + r"\s+(hours?|days?|nights?|weeks?)",
+    r"\bmissing\b(?!\s+(?:from\s+)?(?:lessons|school|class|education|appointments))[^.;]{0,30}?\b(?:for|over)\s+"
+    + _NUMBER
+    + r"\s+(hours?|days?|nights?|weeks?)",
     re.IGNORECASE,
 )
 _MISSING_SINCE = re.compile(
@@ -116,13 +118,17 @@ _HARM_CONCEPTS = (
     "infant_injury",
     "child_injury",
     "infant_danger",
+    "child_alone",
+    "risk_adult",
     "sexual_abuse",
     "child_sex",
     "critical",
     "rejected",
     "fgm",
     "honour",
+    "neglect",
 )
+_BETWEEN_ADULTS = {"#domestic", "#partner"}
 _HARM_CONCERNS = {
     Concern.PHYSICAL_ABUSE,
     Concern.EMOTIONAL_ABUSE,
@@ -134,7 +140,8 @@ _HARM_CONCERNS = {
 def _harm_or_neglect(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
-    cued = _units_with(units, *_HARM_CONCEPTS)
+    # An injury in a fight between adults is the adult's: it is the domestic abuse criterion.
+    cued = [unit for unit in _units_with(units, *_HARM_CONCEPTS) if not unit.said & _BETWEEN_ADULTS]
     if cued:
         return CriterionHit(criterion.key, 1.0, _shortest(cued))
     hit = _from_indicators(supported, _HARM_CONCERNS)

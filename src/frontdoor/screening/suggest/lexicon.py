@@ -33,8 +33,9 @@ CONCEPTS: dict[str, str] = {
     "finds it hard, overwhelmed, worn out",
     "infant": "baby, babies, infant, newborn, new-born, non-mobile, not yet rolling, not crawling, "
     "not mobile, weeks old, months old",
-    "sexual": "sex, sexual, sexually, private parts, touches her, touched her, touches him, "
-    "touched him, rape, raped, sex act, pornography, porn, contraception, morning-after pill, "
+    "sexual": "sex, sexual, sexually, love bite, love bites, private parts, touches her, "
+    "touched her, touches him, touched him, rape, raped, sex act, pornography, porn, "
+    "contraception, morning-after pill, "
     "sexualised, nude images, indecent",
     "abuse": "abuse, abused, abusing, abusive",
     "critical": "screaming at, screams at, calling him stupid, "
@@ -55,7 +56,8 @@ CONCEPTS: dict[str, str] = {
     "high_risk": "high risk, high-risk, high level risk, high-level risk, marac",
     # substances, addiction, mental health
     "substance": "alcohol, drink, drinking, drunk, intoxicated, cannabis, cocaine, heroin, crack, "
-    "drug, drugs, substance, substances, under the influence, spice, ketamine, smells of cannabis",
+    "drug, drugs, substance, substances, under the influence, spice, ketamine, smells of cannabis, "
+    "vodka, cider, beer, wine, spirits, weed, mdma, ecstasy, nitrous oxide, smelt alcohol",
     "addiction": "dependent, dependency, addiction, addicted, addictive, cannot stop, can't stop, "
     "gambling, gamble, betting, gaming, every day, daily",
     "mental": "depression, depressed, anxiety, anxious, bipolar, psychosis, psychotic, voices, "
@@ -87,9 +89,11 @@ CONCEPTS: dict[str, str] = {
     "safe_sleep": "sofa, co-sleeping, co sleeping, safe sleep, sleeping with, in bed with, "
     "not breathing",
     "home_conditions": "dog mess, faeces, squalid, filthy, rubbish, mould, damp, hazards, "
-    "unsafe home, smell",
+    "unsafe home, smell, exposed wires, broken glass, broken windows, home environment, "
+    "home conditions, cluttered",
     # education
     "attendance": "attendance, attended, absent, absence, absences, truant, truants, truanting, "
+    "missing from lessons, missing lessons, missing from school, skipping lessons, "
     "refusing to go to school, refuses to go to school, missing school, misses days, sessions",
     "exclusion": "excluded, exclusion, exclusions, suspended, suspension, fixed term",
     "learning": "reading, writing, behind, progress, dyslexia, learning difficulty, "
@@ -102,7 +106,8 @@ CONCEPTS: dict[str, str] = {
     "exploit": "exploit, exploited, exploitation, groom, grooming, groomed, county lines, "
     "trafficked, trafficking, adult men, older men, work it off, owes money, owe money, "
     "keep it secret, debt bondage",
-    "gifts": "new phone, new trainers, expensive trainers, cash, money, gifts, expensive, "
+    "gifts": "new phone, new trainers, expensive trainers, cash, gifts, expensive, "
+    "expensive clothes, two phones, second phone, new clothes, money from unexplained, "
     "would not explain, cannot explain, unexplained, £",
     "dealing": "drug dealing, dealing drugs, selling drugs, wraps, crack cocaine, drug running, "
     "county lines, hidden inside his body, hidden inside her body, plugging",
@@ -113,9 +118,11 @@ CONCEPTS: dict[str, str] = {
     "youth offending, convicted, conviction, sentence",
     "behaviour": "disruptive, challenging, aggressive, aggression, tantrums, swearing, "
     "punching holes, fighting, behaviour, kicking off",
-    "boundaries": "no control, beyond control, cannot manage, can't manage, cannot set rules, "
+    "boundaries": "no control, beyond control, beyond parental control, out of control, "
+    "no control over, will not listen, cannot manage, can't manage, cannot set rules, "
     "rules, boundaries, curfew, stays out, out all night, until 3am, let him, let her",
     "older_partner": "older boyfriend, older girlfriend, 18-year-old boyfriend, older man, "
+    "men in their twenties, men in their thirties, older males, adult males, much older, "
     "position of trust, older role models, adult men, older men, getting into his car",
     "online": "online, internet, game, gaming, phone, social media, apps, snapchat, "
     "sent him pictures, sent her pictures, forums, videos, 18-rated",
@@ -134,6 +141,7 @@ CONCEPTS: dict[str, str] = {
     "bed and breakfast, no fixed abode, thrown out, temporary accommodation, bedsit",
     "overcrowded": "overcrowded, overcrowding, one room, shared bathroom, cramped",
     "money": "debt, debts, arrears, money is tight, poverty, low income, savings, food bank, "
+    "money is very tight, struggling financially, money worries, short of money, "
     "benefits, cannot afford, financial",
     "unemployed": "lost his job, lost her job, unemployed, unemployment, off work, no job",
     "pregnancy": "pregnant, pregnancy, antenatal, midwife, weeks pregnant, unborn, in labour, "
@@ -141,6 +149,7 @@ CONCEPTS: dict[str, str] = {
     "concealed": "concealed, hid the pregnancy, hidden pregnancy, no antenatal care, "
     "denied pregnancy, concealment",
     "in_care": "taken into care, looked after, in care, removed from, foster, foster carers, "
+    "looked after somewhere else, accommodated, special guardianship, care proceedings, "
     "cared for, care proceedings",
     "risk_adult": "mappa, sex offender, sexual offences, convicted of, risk to children, "
     "registered sex offender, offences against a child",
@@ -154,6 +163,8 @@ CONCEPTS: dict[str, str] = {
     "discrimination": "headscarf, racist, racism, racial, discrimination, harassment, "
     "homophobic, transphobic, because of her religion, because of his religion",
     "isolated": "isolated, no friends, few friends, lonely, no support, who to ask for help, "
+    "lack of support, lack of a support network, no support network, little support, "
+    "limited support, no family nearby, "
     "little english, does not join",
     "support": "grandparents, grandmother, grandfather, support from, well supported, "
     "help the family, good support, supportive",
@@ -165,12 +176,50 @@ CONCEPTS: dict[str, str] = {
     "took over the flat, staying in her flat",
     "dog": "dog, dogs, xl bully, pit bull, pitbull, animal, animals, bit the, bite, bitten",
     "prison": "prison, custody, custodial, jail, remand, sentenced",
+    "late": "late, lateness, punctuality, arrives late, late to school, late most days",
+    "weight": "overweight, obese, obesity, underweight, bmi, weight, lost weight, "
+    "failure to thrive, not gaining weight, faltering growth",
+    "eating": "eating disorder, eating disorders, anorexia, bulimia, makes herself sick, "
+    "makes himself sick, restricting food, not eating",
+    "asb": "anti-social, antisocial, asb, nuisance, vandalism, graffiti, throwing stones, "
+    "intimidating residents, criminal behaviour",
+    "self_esteem": "self esteem, self-esteem, low confidence, hates herself, hates himself, "
+    "self-image, body image",
+    "terminal": "palliative, terminal, terminally ill, end of life, cancer, dying",
+    "fabricated": "fabricated, induced illness, perplexing, exaggerating symptoms, "
+    "exaggerates symptoms, invents symptoms, many hospital visits",
+    "stimulation": "toys, books, no toys, in front of the tv, screens all day, stimulation, "
+    "new experiences, never goes out, stuck indoors",
+    "affection": "affection, affectionate, praise, cold towards, distant, no cuddles, "
+    "ignores him, ignores her, emotional warmth, warm and caring",
+    "inconsistent": "inconsistent, erratic, unpredictable, chaotic",
+    "many_carers": "different carers, moved between, multiple carers, passed between, "
+    "succession of carers, series of carers",
+    "new_area": "new to the area, just moved, recently moved, moved to the area, "
+    "moved here, arrived in the area",
+    "moves": "moved house, frequent moves, several addresses, many addresses, transient, "
+    "moving around, changes of address",
+    "slavery": "slavery, forced to work, made to work, unpaid work, debt bondage, servitude",
+    "disengaged": "does not engage, will not engage, not engaging, refused support, "
+    "declined support, cancelled visits, did not answer the door, difficult to engage, "
+    "engagement with services, won't engage, refuses help",
+    "neglect": "neglect, neglected, neglectful, neglecting",
+    "no_school": "not in education, not engaged in full time education, not engaged in education, "
+    "no school place, not got a school place, out of education, not on a school roll, "
+    "missing education",
+    "child_violence": "hitting his dad, hitting his mum, hitting her dad, hitting her mum, "
+    "hits his mum, hits his dad, hits her mum, hits her dad, lashes out, lash out, "
+    "violent towards his mum, violent towards her mum, perpetrator of violence",
+    # who: a parent or carer, as against the child
+    "parent": "parent, parents, parental, carer, carers, mum, mother, dad, father, stepfather, "
+    "stepmother, her children, his children, their children",
     # how much and how often
     "persistent": "persistent, persistently, repeated, repeatedly, frequent, frequently, "
     "regularly, regular, every day, daily, most days, ongoing, continual, chronic, many times, "
     "constantly, often, again, third, fourth, fifth, sixth, three times, four times, weeks, "
     "for months",
     "severe": "significant, significantly, serious, seriously, severe, severely, extreme, "
+    "crisis, sectioned, psychosis, psychotic, hearing voices, life-threatening, "
     "high risk, hospital, intensive care, arrested, knifepoint, not breathing, overdose",
     "mild": "some, low level, low-level, minor, emerging, starting, beginning, verbal, standard, "
     "occasionally, sometimes, advice, waiting list",
@@ -194,12 +243,18 @@ COMBINED: tuple[tuple[str, str, str], ...] = (
     ("child_injury", "injury", "under13"),
     ("child_injury", "injury", "infant"),
     ("infant_danger", "infant", "safe_sleep"),
+    ("child_alone", "alone", "under13"),
+    ("exploit", "older_partner", "teen"),
 )
 
 _AGE = re.compile(
     r"\((\d{1,2})\)|\baged\s+(?:about\s+|around\s+)?(\d{1,2})\b(?!\s*(?:months?|weeks?))"
     r"|\b(\d{1,2})[- ]year[- ]old\b|\bunder\s+(\d{1,2})\b",
     re.IGNORECASE,
+)
+# "her boyfriend is 23": an adult in a child's relationship.
+_OLDER = re.compile(
+    r"\b(?:boyfriend|girlfriend|partner)\b[^.;]{0,20}?\b(?:1[89]|[2-9]\d)\b(?!\s*%)", re.IGNORECASE
 )
 _INFANT_AGE = re.compile(r"\b\d{1,2}\s+(?:weeks?|months?)\b(?!\s+(?:ago|pregnant))", re.IGNORECASE)
 
@@ -228,6 +283,8 @@ def concepts(words: list[Token], text: str, offset: int = 0) -> list[Token]:
             concept = PHRASES.get(tuple(stems[i : i + length]))
             if concept:
                 found.append(Token(concept, words[i].start, words[i + length - 1].end))
+    for match in _OLDER.finditer(text):
+        found.append(Token("#older_partner", offset + match.start(), offset + match.end()))
     for match in _AGE.finditer(text):
         age = int(next(group for group in match.groups() if group))
         start, end = offset + match.start(), offset + match.end()

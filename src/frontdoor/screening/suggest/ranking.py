@@ -23,8 +23,9 @@ from frontdoor.screening.suggest.text import Span, clauses, negated_spans, sente
 # Concepts that say how serious or how settled things are: they move the level, and count as
 # shared words only at a fraction of their weight.
 _SEVERITY = {"#severe": 1.0, "#persistent": 0.6, "#mild": -1.0, "#positive": -2.0}
-# Ages count only a little on their own: they matter in concepts such as #infant_injury.
-_AGES = {"#infant", "#under13", "#teen"}
+# Ages and roles count only a little on their own: they matter in concepts such as
+# #infant_injury, and in telling a parent's difficulty from a child's.
+_AGES = {"#infant", "#under13", "#teen", "#parent"}
 _CONCEPT_BOOST = 2.2
 _LENGTH_POWER = 0.5
 # How strongly the referral's severity pulls towards a level, and where it centres.
@@ -32,6 +33,8 @@ _LEVEL_PULL = 0.25
 _LEVEL_CENTRE = 2.8
 _LEVEL_SLOPE = 1.0
 _DOCUMENT_SEVERITY = 3.0
+# Lines of the lowest level say a need is met: they need the referral to say something is well.
+_UNIVERSAL_WITHOUT_GOOD_NEWS = 0.5
 # Lines that say a need is met ("No mental health concerns") match negated words too.
 _NEGATIVE_LINE = re.compile(r"^\s*no\b", re.IGNORECASE)
 
@@ -181,6 +184,7 @@ def rank(index: Index, text: str) -> list[Match]:
     if not units:
         return []
     overall = sum(unit.severity for unit in units) / len(units) * _DOCUMENT_SEVERITY
+    lowest = min((line.indicator.level for line in index.lines), default=0)
     best: dict[int, list[tuple[float, Unit]]] = {}
     for unit in units:
         candidates: set[int] = set()
@@ -198,6 +202,8 @@ def rank(index: Index, text: str) -> list[Match]:
             # The referral's severity against the line's: towards the level it speaks of.
             level_gap = _expected_level(unit.severity + overall) - line.indicator.level
             score *= math.exp(-_LEVEL_PULL * abs(level_gap))
+            if line.indicator.level == lowest and "#positive" not in said:
+                score *= _UNIVERSAL_WITHOUT_GOOD_NEWS
             best.setdefault(position, []).append((score, unit))
     found = attendance_in(text)
     if found is not None:
