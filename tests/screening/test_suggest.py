@@ -204,3 +204,10 @@ def test_r26_recall_on_the_labelled_referrals_stays_above_the_target(sefton, cas
         wanted = {item["key"] for item in case["indicators"]}
         recall.append(len(wanted & set(keys(suggest(sefton, case["text"]))[:10])) / len(wanted))
     assert statistics.mean(recall) >= 0.6
+
+
+def test_r26_words_for_lines_name_lines_of_the_catalogue_they_sit_beside(sefton):
+    content = yaml.safe_load((POLICIES / "suggest" / "sefton.yaml").read_text())
+    texts = {indicator.text for indicator in indicators(sefton)}
+    assert content["lines"]
+    assert set(content["lines"]) <= texts

@@ -10,6 +10,11 @@ or rejects each suggestion; what was shown is kept with METHOD_VERSION and the p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from django.conf import settings
 
 from frontdoor.policy.schema import Policy
 from frontdoor.screening.suggest.criteria import Supported, criteria_met
@@ -107,12 +112,28 @@ _KEPT = 8
 def index_for(policy: Policy) -> Index:
     entry = _INDEXES.get(id(policy))
     if entry is None or entry[0] is not policy:
-        entry = (policy, build_index(policy))
+        entry = (policy, build_index(policy, words_for_lines()))
         _INDEXES.pop(id(policy), None)
         while len(_INDEXES) >= _KEPT:
             _INDEXES.pop(next(iter(_INDEXES)), None)
         _INDEXES[id(policy)] = entry
     return entry[1]
+
+
+@cache
+def _words_for_lines(directory: Path) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for line, words in (content.get("lines") or {}).items():
+            found[str(line)] = ", ".join(filter(None, [found.get(str(line)), str(words)]))
+    return found
+
+
+def words_for_lines() -> dict[str, str]:
+    """Words referrers use for catalogue lines, by the line's text: the files in the policy
+    folder's `suggest/` folder, kept beside the catalogues they speak of."""
+    return _words_for_lines(Path(settings.FRONTDOOR_POLICY_DIR) / "suggest")
 
 
 def _phrase(text: str, span: Span) -> Evidence:

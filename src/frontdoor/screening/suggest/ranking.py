@@ -76,11 +76,19 @@ def _attendance_limit(text: str) -> float | None:
     return None
 
 
-def build_index(policy: Policy) -> Index:
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(token.stem for token in features(text))
+
+
+def build_index(policy: Policy, words_for_lines: dict[str, str] | None = None) -> Index:
+    """The catalogue of `policy` ready to rank; `words_for_lines` gives, by a line's text, more
+    words referrers use for it (they find the line without making it longer)."""
     rows = indicators(policy)
+    words_for_lines = words_for_lines or {}
+    own = [_stems(_REFERENCE.sub("", indicator.text)) for indicator in rows]
     line_features = [
-        frozenset(token.stem for token in features(_REFERENCE.sub("", indicator.text)))
-        for indicator in rows
+        names | _stems(words_for_lines.get(indicator.text, ""))
+        for indicator, names in zip(rows, own, strict=True)
     ]
     df: Counter[str] = Counter()
     for names in line_features:
@@ -96,13 +104,15 @@ def build_index(policy: Policy) -> Index:
         idf[name] = weight
     lines = []
     postings: dict[str, list[int]] = {}
-    for position, (indicator, names) in enumerate(zip(rows, line_features, strict=True)):
-        severity = sum(_SEVERITY.get(name, 0.0) for name in names)
+    for position, (indicator, names, own_names) in enumerate(
+        zip(rows, line_features, own, strict=True)
+    ):
+        severity = sum(_SEVERITY.get(name, 0.0) for name in own_names)
         lines.append(
             _Line(
                 indicator=indicator,
                 features=names,
-                weight=sum(idf[name] for name in names) or 1.0,
+                weight=sum(idf[name] for name in own_names) or 1.0,
                 severity=severity,
                 reads_negation=bool(_NEGATIVE_LINE.search(indicator.text)),
                 attendance_limit=_attendance_limit(indicator.text),
@@ -241,7 +251,34 @@ def rank(index: Index, text: str) -> list[Match]:
         supporting = [first, *others[:1]]
         matches.append(Match(position, score, tuple(supporting)))
     matches.sort(key=lambda match: -match.score)
-    return matches
+    return _spread(index, matches)
+
+
+# Each further line from one (level, sub-domain) area counts for this much less, so that the first
+# suggestions cover the areas the referral touches rather than many lines of one.
+_SAME_AREA = 0.9
+
+
+def _spread(index: Index, matches: list[Match]) -> list[Match]:
+    if _SAME_AREA >= 1:
+        return matches
+    remaining = list(matches)
+    taken: Counter[tuple[int, str]] = Counter()
+    spread = []
+    while remaining:
+
+        def adjusted(match: Match) -> float:
+            indicator = index.lines[match.line_index].indicator
+            return match.score * _SAME_AREA ** taken[(indicator.level, indicator.subdomain)]
+
+        best = max(remaining[:40], key=adjusted)
+        remaining.remove(best)
+        spread.append(Match(best.line_index, adjusted(best), best.units))
+        indicator = index.lines[best.line_index].indicator
+        taken[(indicator.level, indicator.subdomain)] += 1
+        if len(spread) >= 40:
+            break
+    return spread
 
 
 def _overlaps(first: Span, second: Span) -> bool:
