@@ -151,11 +151,9 @@ def _harm_or_neglect(
 def _domestic_abuse(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
+    # Only the words: a line about a child witnessing abuse ranks high on "saw" or "heard" alone.
     cued = _units_with(units, "domestic", "high_risk")
-    if cued:
-        return CriterionHit(criterion.key, 1.0, _shortest(cued))
-    hit = _from_indicators(supported, {Concern.DOMESTIC_ABUSE})
-    return CriterionHit(criterion.key, 0.8, hit.evidence) if hit else None
+    return CriterionHit(criterion.key, 1.0, _shortest(cued)) if cued else None
 
 
 def _child_exploitation(
