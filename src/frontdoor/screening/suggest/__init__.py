@@ -37,7 +37,7 @@ METHOD_VERSION = "lexicon-clauses-1"
 MOST_INDICATORS = 10
 SHARE_OF_BEST = 0.2
 # Criteria read from the best suggestions' concerns look only this far down the list.
-CRITERIA_FROM_FIRST = 4
+CRITERIA_FROM_FIRST = 3
 
 
 @dataclass(frozen=True)

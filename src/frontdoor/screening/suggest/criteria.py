@@ -128,7 +128,8 @@ _HARM_CONCEPTS = (
     "honour",
     "neglect",
 )
-_BETWEEN_ADULTS = {"#domestic", "#partner"}
+# Violence between adults, or by the child: harm, but not the child's harm or neglect.
+_BETWEEN_ADULTS = {"#domestic", "#partner", "#child_violence", "#behaviour"}
 _HARM_CONCERNS = {
     Concern.PHYSICAL_ABUSE,
     Concern.EMOTIONAL_ABUSE,
@@ -141,10 +142,13 @@ def _harm_or_neglect(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
     # An injury in a fight between adults is the adult's: it is the domestic abuse criterion.
+    # A child who hits out is harming, not harmed.
     cued = [unit for unit in _units_with(units, *_HARM_CONCEPTS) if not unit.said & _BETWEEN_ADULTS]
     if cued:
         return CriterionHit(criterion.key, 1.0, _shortest(cued))
-    hit = _from_indicators(supported, _HARM_CONCERNS)
+    between_adults = {unit.span for unit in units if unit.said & _BETWEEN_ADULTS}
+    about_the_child = [item for item in supported if not set(item.evidence) & between_adults]
+    hit = _from_indicators(about_the_child, _HARM_CONCERNS)
     return CriterionHit(criterion.key, 0.8, hit.evidence) if hit else None
 
 

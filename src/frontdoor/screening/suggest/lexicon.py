@@ -78,8 +78,9 @@ CONCEPTS: dict[str, str] = {
     "hygiene": "dirty, unwashed, smell, smelling, smells, head lice, lice, urine, soiled, "
     "nappy rash, hygiene, clothes, clothing, unkempt",
     "dental": "teeth, tooth, dentist, dental, decay, decayed",
-    "appointments": "appointment, appointments, not brought, was not brought, missed, "
-    "did not attend, health checks, two year check, audiology, clinic, immunisations",
+    "appointments": "appointment, appointments, not brought, was not brought, missed appointments, "
+    "missed appointment, missed his appointment, missed her appointment, missed his check, "
+    "missed her check, did not attend, health checks, two year check, audiology, clinic",
     "speech": "speech, language, few words, talk, talking, communication, speech and language, "
     "salt, non-verbal, does not speak, respond to his name, respond to her name",
     "development": "milestones, delayed, delay, development, developmental, regression",
@@ -92,7 +93,8 @@ CONCEPTS: dict[str, str] = {
     "unsafe home, smell, exposed wires, broken glass, broken windows, home environment, "
     "home conditions, cluttered",
     # education
-    "attendance": "attendance, attended, absent, absence, absences, truant, truants, truanting, "
+    "attendance": "attendance, attended, absent from school, absence, absences, truant, truants, "
+    "truanting, "
     "missing from lessons, missing lessons, missing from school, skipping lessons, "
     "refusing to go to school, refuses to go to school, missing school, misses days, sessions",
     "exclusion": "excluded, exclusion, exclusions, suspended, suspension, fixed term",
@@ -150,7 +152,7 @@ CONCEPTS: dict[str, str] = {
     "denied pregnancy, concealment",
     "in_care": "taken into care, looked after, in care, removed from, foster, foster carers, "
     "looked after somewhere else, accommodated, special guardianship, care proceedings, "
-    "cared for, care proceedings",
+    "care proceedings",
     "risk_adult": "mappa, sex offender, sexual offences, convicted of, risk to children, "
     "registered sex offender, offences against a child",
     "new_partner": "boyfriend, new partner, moved in, stays over, begun a relationship, "
@@ -176,7 +178,8 @@ CONCEPTS: dict[str, str] = {
     "took over the flat, staying in her flat",
     "dog": "dog, dogs, xl bully, pit bull, pitbull, animal, animals, bit the, bite, bitten",
     "prison": "prison, custody, custodial, jail, remand, sentenced",
-    "late": "late, lateness, punctuality, arrives late, late to school, late most days",
+    "late": "lateness, punctuality, arrives late, late to school, late for school, late most days, "
+    "late every day",
     "weight": "overweight, obese, obesity, underweight, bmi, weight, lost weight, "
     "failure to thrive, not gaining weight, faltering growth",
     "eating": "eating disorder, eating disorders, anorexia, bulimia, makes herself sick, "
@@ -188,7 +191,7 @@ CONCEPTS: dict[str, str] = {
     "terminal": "palliative, terminal, terminally ill, end of life, cancer, dying",
     "fabricated": "fabricated, induced illness, perplexing, exaggerating symptoms, "
     "exaggerates symptoms, invents symptoms, many hospital visits",
-    "stimulation": "toys, books, no toys, in front of the tv, screens all day, stimulation, "
+    "stimulation": "toys, no books, no toys, in front of the tv, screens all day, stimulation, "
     "new experiences, never goes out, stuck indoors",
     "affection": "affection, affectionate, praise, cold towards, distant, no cuddles, "
     "ignores him, ignores her, emotional warmth, warm and caring",
@@ -226,7 +229,8 @@ CONCEPTS: dict[str, str] = {
     "positive": "up to date, doing well, working well, good friends, gets on well, happy, good, "
     "positive, "
     "meeting her milestones, meeting his milestones, well supported, help the family, "
-    "thriving, engaged, goes to nursery",
+    "thriving, engaged, goes to nursery, making expected progress, expected progress, on track, "
+    "enjoys",
 }
 
 # Concepts made of two others in one clause: a partner and a fight are domestic abuse.
@@ -241,9 +245,14 @@ COMBINED: tuple[tuple[str, str, str], ...] = (
     ("teen_pregnancy", "teen", "pregnancy"),
     ("exploit", "older_partner", "under13"),
     ("child_injury", "injury", "under13"),
+    ("nai", "injury", "under13"),
+    ("nai", "physical", "injury"),
     ("child_injury", "injury", "infant"),
     ("infant_danger", "infant", "safe_sleep"),
     ("child_alone", "alone", "under13"),
+    ("neglect", "food", "warmth"),
+    ("neglect", "hygiene", "persistent"),
+    ("neglect", "food", "persistent"),
     ("exploit", "older_partner", "teen"),
 )
 

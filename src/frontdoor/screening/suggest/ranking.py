@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from frontdoor.policy.catalogue import Indicator, indicators
 from frontdoor.policy.schema import Policy
 from frontdoor.screening.suggest.lexicon import features
-from frontdoor.screening.suggest.text import Span, clauses, negated_spans, sentences
+from frontdoor.screening.suggest.text import (
+    Span,
+    clauses,
+    negated_spans,
+    sentences,
+    strength_spans,
+)
 
 # Concepts that say how serious or how settled things are: they move the level, and count as
 # shared words only at a fraction of their weight.
@@ -27,6 +33,8 @@ _SEVERITY = {"#severe": 1.0, "#persistent": 0.6, "#mild": -1.0, "#positive": -2.
 # #infant_injury, and in telling a parent's difficulty from a child's.
 _AGES = {"#infant", "#under13", "#teen", "#parent"}
 _CONCEPT_BOOST = 2.2
+_PHRASE_BOOST = 2.0
+_NEGATION_WORD = re.compile(r"\b(?:no|not|never|without)\b", re.IGNORECASE)
 _LENGTH_POWER = 0.5
 # How strongly the referral's severity pulls towards a level, and where it centres.
 _LEVEL_PULL = 0.25
@@ -35,6 +43,9 @@ _LEVEL_SLOPE = 1.0
 _DOCUMENT_SEVERITY = 3.0
 # Lines of the lowest level say a need is met: they need the referral to say something is well.
 _UNIVERSAL_WITHOUT_GOOD_NEWS = 0.5
+_OTHER_AGE = 0.3
+_OLDER_CHILD = {"#under13", "#teen"}
+
 # Lines that say a need is met ("No mental health concerns") match negated words too.
 _NEGATIVE_LINE = re.compile(r"^\s*no\b", re.IGNORECASE)
 
@@ -54,6 +65,7 @@ class Index:
     lines: tuple[_Line, ...]
     idf: dict[str, float]
     postings: dict[str, tuple[int, ...]]
+    phrases: dict[str, frozenset[str]]  # a referrer's phrase for a line, by its content stems
 
 
 # "(Refer to Guidance ...)": where to read more, not what the line means.
@@ -86,10 +98,25 @@ def build_index(policy: Policy, words_for_lines: dict[str, str] | None = None) -
     rows = indicators(policy)
     words_for_lines = words_for_lines or {}
     own = [_stems(_REFERENCE.sub("", indicator.text)) for indicator in rows]
-    line_features = [
-        names | _stems(words_for_lines.get(indicator.text, ""))
-        for indicator, names in zip(rows, own, strict=True)
-    ]
+    phrases: dict[str, frozenset[str]] = {}
+    line_features = []
+    for indicator, names in zip(rows, own, strict=True):
+        extra: set[str] = set()
+        for words in words_for_lines.get(indicator.text, "").split(","):
+            found = _stems(words)
+            # A referrer's phrase counts whole ("calls him stupid"), never by one common word
+            # ("called"); the concepts it names count as the line's own words do.
+            extra.update(name for name in found if name.startswith("#"))
+            content = frozenset(name for name in found if not name.startswith("#"))
+            # "not talking" read as "talk" alone would say the opposite: such a phrase needs
+            # a second word to count.
+            if len(content) == 1 and _NEGATION_WORD.search(words):
+                continue
+            if content:
+                phrase = "@" + " ".join(sorted(content))
+                phrases[phrase] = content
+                extra.add(phrase)
+        line_features.append(names | extra)
     df: Counter[str] = Counter()
     for names in line_features:
         df.update(names)
@@ -97,6 +124,8 @@ def build_index(policy: Policy, words_for_lines: dict[str, str] | None = None) -
     idf = {}
     for name, count in df.items():
         weight = math.log(1 + total / count)
+        if name.startswith("@"):
+            weight *= _PHRASE_BOOST
         if name.startswith("#"):
             weight *= _CONCEPT_BOOST
         if name in _SEVERITY or name in _AGES:
@@ -124,6 +153,7 @@ def build_index(policy: Policy, words_for_lines: dict[str, str] | None = None) -
         lines=tuple(lines),
         idf=idf,
         postings={name: tuple(found) for name, found in postings.items()},
+        phrases=phrases,
     )
 
 
@@ -135,6 +165,7 @@ class Unit:
     said: frozenset[str]  # features outside negated words
     everything: frozenset[str]  # every feature, negated or not
     severity: float
+    strength: bool = False  # under a heading such as "What is working well"
 
 
 @dataclass(frozen=True)
@@ -159,6 +190,7 @@ _ABSENCE = re.compile(r"\b(?:absent|absence)\b[^.;%]{0,30}?(\d{1,3})\s*%", re.IG
 
 def read_units(text: str) -> list[Unit]:
     negated = negated_spans(text)
+    strengths = strength_spans(text)
 
     def inside(start: int, end: int) -> bool:
         return any(span.start <= start and end <= span.end + 1 for span in negated)
@@ -175,8 +207,20 @@ def read_units(text: str) -> list[Unit]:
             said = frozenset(t.stem for t in found if not inside(t.start, t.end))
             everything = frozenset(t.stem for t in found)
             severity = sum(_SEVERITY.get(name, 0.0) for name in said)
-            units.append(Unit(span, said, everything, severity))
+            strength = any(part.start <= span.start < part.end for part in strengths)
+            units.append(Unit(span, said, everything, severity, strength))
     return units
+
+
+def _with_phrases(index: Index, unit: Unit) -> Unit:
+    """The unit with the referrers' phrases it contains whole."""
+    said = {name for name, content in index.phrases.items() if content <= unit.said}
+    everything = {name for name, content in index.phrases.items() if content <= unit.everything}
+    if not everything:
+        return unit
+    return Unit(
+        unit.span, unit.said | said, unit.everything | everything, unit.severity, unit.strength
+    )
 
 
 def attendance_in(text: str) -> tuple[float, Span] | None:
@@ -197,11 +241,14 @@ def rank(index: Index, text: str) -> list[Match]:
     lowest = min((line.indicator.level for line in index.lines), default=0)
     best: dict[int, list[tuple[float, Unit]]] = {}
     for unit in units:
+        unit = _with_phrases(index, unit)
         candidates: set[int] = set()
         for name in unit.everything:
             candidates.update(index.postings.get(name, ()))
         for position in candidates:
             line = index.lines[position]
+            if unit.strength and line.indicator.level != lowest:
+                continue  # a strength meets only the lines that say a need is met
             said = unit.everything if line.reads_negation else unit.said
             shared = line.features & said
             content = [name for name in shared if name not in _SEVERITY and name not in _AGES]
@@ -214,6 +261,9 @@ def rank(index: Index, text: str) -> list[Match]:
             score *= math.exp(-_LEVEL_PULL * abs(level_gap))
             if line.indicator.level == lowest and "#positive" not in said:
                 score *= _UNIVERSAL_WITHOUT_GOOD_NEWS
+            # A line about infants is not met by an older child.
+            if "#infant" in line.features and "#infant" not in said and said & _OLDER_CHILD:
+                score *= _OTHER_AGE
             best.setdefault(position, []).append((score, unit))
     found = attendance_in(text)
     if found is not None:

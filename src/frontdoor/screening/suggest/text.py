@@ -47,6 +47,13 @@ _SUFFIXES = (
 # Words whose stem would meet another's: "missing" (gone) is not "missed" (an appointment).
 _KEPT_WHOLE = {
     "missing": "missing",
+    # caring, cared and carers are not a car
+    "care": "care",
+    "cares": "care",
+    "cared": "care",
+    "caring": "care",
+    "carer": "carer",
+    "carers": "carer",
     "presentation": "presentation",
     "presentations": "presentation",
 }
@@ -173,4 +180,28 @@ def negated_spans(text: str) -> list[Span]:
         for clause in clauses(text, sentence):
             for match in _NEGATED.finditer(text, clause.start, clause.end):
                 found.append(Span(match.start(), clause.end))
+    return found
+
+
+# A referral's own headings: what is working well is said as a strength, not a worry.
+_HEADING = re.compile(
+    r"^\s*(?P<name>what\s+is\s+working\s+well|what's\s+working\s+well|strengths|"
+    r"protective\s+factors|positives|the\s+worry|worries|what\s+are\s+we\s+worried\s+about|"
+    r"concerns|previous\s+involvement|history|what\s+needs\s+to\s+happen|"
+    r"reason\s+for\s+referral)\s*[:\-]",
+    re.IGNORECASE | re.MULTILINE,
+)
+_STRENGTH_HEADINGS = ("working well", "strengths", "protective", "positives")
+
+
+def strength_spans(text: str) -> list[Span]:
+    """The parts of a referral under a heading such as "What is working well:", up to the next
+    heading."""
+    headings = list(_HEADING.finditer(text))
+    found = []
+    for position, heading in enumerate(headings):
+        name = heading.group("name").casefold()
+        if any(words in name for words in _STRENGTH_HEADINGS):
+            end = headings[position + 1].start() if position + 1 < len(headings) else len(text)
+            found.append(Span(heading.start(), end))
     return found
