@@ -211,3 +211,28 @@ def test_r26_words_for_lines_name_lines_of_the_catalogue_they_sit_beside(sefton)
     texts = {indicator.text for indicator in indicators(sefton)}
     assert content["lines"]
     assert set(content["lines"]) <= texts
+
+
+def test_r26_what_is_working_well_meets_only_lines_of_needs_met(sefton):
+    found = suggest(
+        sefton,
+        "The worry: Reece (8) came to school with a bruise on his cheek and said dad grabbed "
+        "him.\n\nWhat is working well: Reece is making expected progress in reading and has a "
+        "good group of friends.\n",
+    )
+    assert "progress" not in texts(found)
+    assert any(item.level == 1 and "peer" in item.text.casefold() for item in found.indicators)
+    assert any("non-accidental" in item.text.casefold() for item in found.indicators[:5])
+
+
+def test_r26_a_line_about_infants_is_not_met_by_an_older_child(sefton):
+    found = suggest(sefton, "Mason (10) came to school with a bruise on his arm.")
+    assert "non-mobile infant" not in " | ".join(item.text for item in found.indicators[:3])
+    baby = suggest(sefton, "Ava, 4 months old and not yet rolling, has a bruise on her arm.")
+    assert "non-mobile infant" in baby.indicators[0].text
+
+
+def test_missed_appointments_are_not_a_missing_child(sefton):
+    found = suggest(sefton, "Harvey (4) missed three audiology appointments this year.")
+    assert "missing" not in [item.key for item in found.mash_criteria]
+    assert "appointments" in texts(found)

@@ -17,6 +17,7 @@ CONCEPTS: dict[str, str] = {
     "physical": "hit, hits, punch, punched, kick, kicked, slap, slapped, beat, beaten, beating, "
     "struck, assault, assaulted, push, pushed, pushing, shove, shoved, strangle, strangled, choke, "
     "choked, grabbed, throttled, violence, violent, physical abuse, physically abused, hurt him, "
+    "shook the baby, shaken, whipped, scalded, burned him, burned her, threw, strangulation, "
     "hurt her, physical harm",
     "injury": "bruise, bruised, bruising, bruises, black eye, injury, injuries, injured, cut lip, "
     "burn, burns, fracture, fractured, broken arm, broken leg, swelling, wound, bleeding, "
@@ -35,10 +36,12 @@ CONCEPTS: dict[str, str] = {
     "not mobile, weeks old, months old",
     "sexual": "sex, sexual, sexually, love bite, love bites, private parts, touches her, "
     "touched her, touches him, touched him, rape, raped, sex act, pornography, porn, "
-    "contraception, morning-after pill, "
+    "contraception, morning-after pill, groped, inappropriate touching, sexually assaulted, "
+    "indecent images, nudes, sexting, "
     "sexualised, nude images, indecent",
     "abuse": "abuse, abused, abusing, abusive",
-    "critical": "screaming at, screams at, calling him stupid, "
+    "critical": "screaming at, screams at, calling him stupid, locked in his room, "
+    "locked in her room, scapegoat, threatens to send him away, threatens to send her away, "
     "calling her stupid, stupid, useless, worthless, put down, puts him down, puts her down, "
     "criticised, criticises, humiliates, humiliated, belittle",
     "rejected": "never been born, rejected, rejects, does not want him, does not want her, "
@@ -53,11 +56,13 @@ CONCEPTS: dict[str, str] = {
     "screaming, fight, fighting, fights, conflict, discord, dispute",
     "witness": "in the room, in front of, saw, witnessed, witness, present, heard, was there, "
     "watching, hides in",
-    "high_risk": "high risk, high-risk, high level risk, high-level risk, marac",
+    "high_risk": "high risk, high-risk, high level risk, high-level risk, marac, threats to kill, "
+    "threatened to kill, strangled her, strangulation",
     # substances, addiction, mental health
     "substance": "alcohol, drink, drinking, drunk, intoxicated, cannabis, cocaine, heroin, crack, "
     "drug, drugs, substance, substances, under the influence, spice, ketamine, smells of cannabis, "
-    "vodka, cider, beer, wine, spirits, weed, mdma, ecstasy, nitrous oxide, smelt alcohol",
+    "vodka, cider, beer, wine, spirits, weed, mdma, ecstasy, nitrous oxide, smelt alcohol, "
+    "needles, paraphernalia, methadone, amphetamine, high on",
     "addiction": "dependent, dependency, addiction, addicted, addictive, cannot stop, can't stop, "
     "gambling, gamble, betting, gaming, every day, daily",
     "mental": "depression, depressed, anxiety, anxious, bipolar, psychosis, psychotic, voices, "
@@ -67,6 +72,7 @@ CONCEPTS: dict[str, str] = {
     "scratching her, scratching his, overdose, harm herself, harm himself, ligature, "
     "cutting herself, cutting himself, cutting her arms, cutting his arms",
     "suicidal": "suicide, suicidal, wanted to die, wants to die, ending her life, ending his life, "
+    "take her own life, take his own life, tried to end, "
     "end her life, end his life, kill herself, kill himself",
     "medical": "hospital, a&e, emergency department, admitted, on the ward, paramedics, ambulance, "
     "intensive care, medical, stitches, resuscitated, treatment, aed",
@@ -91,7 +97,7 @@ CONCEPTS: dict[str, str] = {
     "not breathing",
     "home_conditions": "dog mess, faeces, squalid, filthy, rubbish, mould, damp, hazards, "
     "unsafe home, smell, exposed wires, broken glass, broken windows, home environment, "
-    "home conditions, cluttered",
+    "home conditions, cluttered, no beds, mattress on the floor, no clean clothes",
     # education
     "attendance": "attendance, attended, absent from school, absence, absences, truant, truants, "
     "truanting, "
@@ -104,10 +110,12 @@ CONCEPTS: dict[str, str] = {
     "waste of time, attendance officer",
     # missing and exploitation
     "missing": "missing, ran away, run away, running away, absconded, stays out all night, "
+    "did not return home, not returned home, "
     "did not come home, went missing, missing episode, missing episodes",
     "exploit": "exploit, exploited, exploitation, groom, grooming, groomed, county lines, "
     "trafficked, trafficking, adult men, older men, work it off, owes money, owe money, "
-    "keep it secret, debt bondage",
+    "keep it secret, debt bondage, holding drugs, running drugs, drug debt, parties with older, "
+    "taxis paid for, hotel rooms, sugar daddy",
     "gifts": "new phone, new trainers, expensive trainers, cash, gifts, expensive, "
     "expensive clothes, two phones, second phone, new clothes, money from unexplained, "
     "would not explain, cannot explain, unexplained, £",
@@ -127,9 +135,11 @@ CONCEPTS: dict[str, str] = {
     "men in their twenties, men in their thirties, older males, adult males, much older, "
     "position of trust, older role models, adult men, older men, getting into his car",
     "online": "online, internet, game, gaming, phone, social media, apps, snapchat, "
-    "sent him pictures, sent her pictures, forums, videos, 18-rated",
+    "sent him pictures, sent her pictures, forums, videos, 18-rated, tiktok, instagram, "
+    "whatsapp, discord, roblox",
     "extreme": "radicalisation, radicalised, extremist, extremism, extreme views, right-wing, "
-    "propaganda, terrorist, terrorism, prevent referral, wiped out",
+    "propaganda, terrorist, terrorism, prevent referral, wiped out, far-right, far right, "
+    "islamist, isis, swastika",
     "fgm": "fgm, female genital, cut as a child, cleansed, circumcision, cutting ceremony",
     "marriage": "marry, marriage, married, wedding, husband chosen",
     "forced": "forced, does not want to, against her will, against his will, taken her passport, "
