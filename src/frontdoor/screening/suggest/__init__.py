@@ -5,6 +5,12 @@ and suggests, never decides: the indicators of the council's own catalogue that 
 best first, and the MASH enquiry criteria they speak of, each with the phrases that justify it
 (character offsets into `text`). Offline and deterministic: no model, no network. A worker accepts
 or rejects each suggestion; what was shown is kept with METHOD_VERSION and the policy's version.
+
+Chosen by measurement (bench/bench_suggest.py): clause-level matching of stems and safeguarding
+concepts, a pull towards the level the words' severity speaks of, and referrers' phrases for
+catalogue lines kept beside the policy (policies/suggest/). Blending in a static word-embedding
+model (wordllama 0.4, its weights in the wheel) was measured too and did no better on referrals
+kept out of tuning, so no model is used.
 """
 
 from __future__ import annotations
