@@ -1,0 +1,193 @@
+"""Suggested Level of Need indicators and MASH criteria from a referral's own words (R26, R34).
+
+`suggest(policy, text)` reads free text (the worry, what is working well, a police notification)
+and suggests, never decides: the indicators of the council's own catalogue that the words support,
+best first, and the MASH enquiry criteria they speak of, each with the phrases that justify it
+(character offsets into `text`). Offline and deterministic: no model, no network. A worker accepts
+or rejects each suggestion; what was shown is kept with METHOD_VERSION and the policy's version.
+
+Chosen by measurement (bench/bench_suggest.py): clause-level matching of stems and safeguarding
+concepts, a pull towards the level the words' severity speaks of, and referrers' phrases for
+catalogue lines kept beside the policy (policies/suggest/). Blending in a static word-embedding
+model (wordllama 0.4, its weights in the wheel) was measured too and did no better on referrals
+kept out of tuning, so no model is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+
+from frontdoor.policy.schema import Policy
+from frontdoor.screening.suggest.criteria import Supported, criteria_met
+from frontdoor.screening.suggest.ranking import Index, build_index, rank, read_units
+from frontdoor.screening.suggest.text import Span
+
+__all__ = [
+    "METHOD_VERSION",
+    "CriterionSuggestion",
+    "Evidence",
+    "IndicatorSuggestion",
+    "Suggestions",
+    "suggest",
+]
+
+# Change it whenever a change here could change what is suggested.
+METHOD_VERSION = "lexicon-clauses-1"
+
+# At most this many indicators, and only those scoring at least this share of the best.
+MOST_INDICATORS = 10
+SHARE_OF_BEST = 0.2
+# Criteria read from the best suggestions' concerns look only this far down the list.
+CRITERIA_FROM_FIRST = 3
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A phrase of the referral: `text[start:end]`."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class IndicatorSuggestion:
+    key: str
+    level: int
+    subdomain: str
+    text: str
+    score: float
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class CriterionSuggestion:
+    key: str
+    label: str
+    score: float
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    indicators: tuple[IndicatorSuggestion, ...]
+    mash_criteria: tuple[CriterionSuggestion, ...]
+    method_version: str
+    policy_version: str
+
+    def as_json(self) -> dict:
+        """What the command prints with --json."""
+        return {
+            "indicators": [
+                {
+                    "key": item.key,
+                    "level": item.level,
+                    "subdomain": item.subdomain,
+                    "text": item.text,
+                    "score": round(item.score, 4),
+                    "evidence": [_evidence_json(phrase) for phrase in item.evidence],
+                }
+                for item in self.indicators
+            ],
+            "mash_criteria": [
+                {
+                    "key": item.key,
+                    "score": round(item.score, 4),
+                    "evidence": [_evidence_json(phrase) for phrase in item.evidence],
+                }
+                for item in self.mash_criteria
+            ],
+        }
+
+
+def _evidence_json(phrase: Evidence) -> dict:
+    return {"start": phrase.start, "end": phrase.end, "text": phrase.text}
+
+
+# Each policy's index, built once (a policy is frozen); kept by identity, holding the policy so
+# that its id is not reused, like the catalogue itself.
+_INDEXES: dict[int, tuple[Policy, Index]] = {}
+_KEPT = 8
+
+
+def index_for(policy: Policy) -> Index:
+    entry = _INDEXES.get(id(policy))
+    if entry is None or entry[0] is not policy:
+        entry = (policy, build_index(policy, words_for_lines()))
+        _INDEXES.pop(id(policy), None)
+        while len(_INDEXES) >= _KEPT:
+            _INDEXES.pop(next(iter(_INDEXES)), None)
+        _INDEXES[id(policy)] = entry
+    return entry[1]
+
+
+@cache
+def _words_for_lines(directory: Path) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for line, words in (content.get("lines") or {}).items():
+            found[str(line)] = ", ".join(filter(None, [found.get(str(line)), str(words)]))
+    return found
+
+
+def words_for_lines() -> dict[str, str]:
+    """Words referrers use for catalogue lines, by the line's text: the files in the policy
+    folder's `suggest/` folder, kept beside the catalogues they speak of."""
+    return _words_for_lines(Path(settings.FRONTDOOR_POLICY_DIR) / "suggest")
+
+
+def _phrase(text: str, span: Span) -> Evidence:
+    return Evidence(span.start, span.end, text[span.start : span.end])
+
+
+def suggest(policy: Policy, text: str) -> Suggestions:
+    """The indicators of `policy`'s catalogue and its MASH criteria that `text` supports, best
+    first, each with the phrases of `text` that support it."""
+    index = index_for(policy)
+    matches = rank(index, text)
+    top = matches[0].score if matches else 0.0
+    chosen = [match for match in matches if match.score >= SHARE_OF_BEST * top]
+    chosen = chosen[:MOST_INDICATORS]
+    found = []
+    for match in chosen:
+        indicator = index.lines[match.line_index].indicator
+        found.append(
+            IndicatorSuggestion(
+                key=indicator.key,
+                level=indicator.level,
+                subdomain=indicator.subdomain,
+                text=indicator.text,
+                score=match.score,
+                evidence=tuple(_phrase(text, unit.span) for unit in match.units),
+            )
+        )
+    supported = [
+        Supported(
+            concerns=index.lines[match.line_index].indicator.concerns,
+            score=match.score / top if top else 0.0,
+            evidence=tuple(unit.span for unit in match.units),
+        )
+        for match in chosen[:CRITERIA_FROM_FIRST]
+    ]
+    labels: dict[str, str] = {criterion.key: criterion.label for criterion in policy.mash_criteria}
+    hits = criteria_met(policy.mash_criteria, text, read_units(text), supported)
+    return Suggestions(
+        indicators=tuple(found),
+        mash_criteria=tuple(
+            CriterionSuggestion(
+                key=hit.key,
+                label=labels[hit.key],
+                score=hit.score,
+                evidence=tuple(_phrase(text, span) for span in hit.evidence),
+            )
+            for hit in hits
+        ),
+        method_version=METHOD_VERSION,
+        policy_version=policy.version,
+    )

@@ -1,0 +1,229 @@
+"""Which of the council's MASH enquiry criteria (R34) a referral's words speak of, and where.
+
+Each criterion the policy lists is read by the function of its key (the keys are the schema's);
+its parameters (72 hours, 3 times a month, 12 months) come from the policy. Two sources count:
+the referral's own words (the safeguarding concepts of `lexicon`, outside negated words), and the
+indicators suggested with most confidence, through the concerns the council's catalogue gives them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from frontdoor.policy.concerns import Concern
+from frontdoor.policy.schema import MashCriterion
+from frontdoor.screening.suggest.ranking import Unit
+from frontdoor.screening.suggest.text import Span
+
+
+@dataclass(frozen=True)
+class Supported:
+    """A suggested indicator as the criteria read it: its concerns, score and evidence."""
+
+    concerns: tuple[Concern, ...]
+    score: float
+    evidence: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class CriterionHit:
+    key: str
+    score: float
+    evidence: tuple[Span, ...]
+
+
+_NUMBERS = {
+    "one": 1,
+    "a": 1,
+    "an": 1,
+    "two": 2,
+    "twice": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "several": 3,
+}
+_NUMBER = r"(\d+|" + "|".join(_NUMBERS) + r")"
+_MISSING_FOR = re.compile(
+    r"\bmissing\b(?!\s+(?:from\s+)?(?:lessons|school|class|education|appointments))[^.;]{0,30}?\b(?:for|over)\s+"
+    + _NUMBER
+    + r"\s+(hours?|days?|nights?|weeks?)",
+    re.IGNORECASE,
+)
+_MISSING_SINCE = re.compile(
+    r"\bmissing\s+" + _NUMBER + r"\s+(hours?|days?|nights?|weeks?)\s+(?:earlier|ago)",
+    re.IGNORECASE,
+)
+_MISSING_TIMES = re.compile(
+    r"\bmissing\b[^.;]{0,40}?\b" + _NUMBER + r"\s+times\s+(?:this|in\s+(?:a|one|the\s+last))\s+"
+    r"(month|week|fortnight)"
+    r"|\b"
+    + _NUMBER
+    + r"(?:th|st|nd|rd)?\s+missing\s+episodes?\s+in\s+(?:the\s+last\s+)?"
+    + _NUMBER
+    + r"\s+(months?|weeks?)",
+    re.IGNORECASE,
+)
+_REFERRAL_AGAIN = re.compile(
+    r"\b(?:second|third|fourth|another|previous|earlier|repeat)\s+referral\b|\bre-?referr\w*\b"
+    r"|\breferred\b[^.;]{0,60}?\b(?:before|previously|again|earlier\s+this\s+year|last\s+"
+    r"(?:month|spring|summer|autumn|winter)|in\s+(?:january|february|march|april|may|june|july|"
+    r"august|september|october|november|december))\b",
+    re.IGNORECASE,
+)
+# An indicator's concerns count towards a criterion when it scores at least this share of the best.
+INDICATOR_SHARE = 0.6
+_HOURS = {"hour": 1, "day": 24, "night": 24, "week": 168}
+
+
+def _number(word: str) -> int:
+    word = word.casefold()
+    return int(word) if word.isdigit() else _NUMBERS.get(word, 0)
+
+
+def _units_with(units: Sequence[Unit], *names: str) -> list[Unit]:
+    wanted = {f"#{name}" for name in names}
+    return [unit for unit in units if unit.said & wanted]
+
+
+def _shortest(units: list[Unit]) -> tuple[Span, ...]:
+    if not units:
+        return ()
+    return (min(units, key=lambda unit: unit.span.end - unit.span.start).span,)
+
+
+def _from_indicators(supported: Sequence[Supported], concerns: set[Concern]) -> CriterionHit | None:
+    for item in supported:
+        if item.score >= INDICATOR_SHARE and concerns & set(item.concerns):
+            return CriterionHit("", item.score, item.evidence[:1])
+    return None
+
+
+_HARM_CONCEPTS = (
+    "nai",
+    "infant_injury",
+    "child_injury",
+    "infant_danger",
+    "child_alone",
+    "risk_adult",
+    "sexual_abuse",
+    "child_sex",
+    "critical",
+    "rejected",
+    "fgm",
+    "honour",
+    "neglect",
+)
+# Violence between adults, or by the child: harm, but not the child's harm or neglect.
+_BETWEEN_ADULTS = {"#domestic", "#partner", "#child_violence", "#behaviour"}
+_HARM_CONCERNS = {
+    Concern.PHYSICAL_ABUSE,
+    Concern.EMOTIONAL_ABUSE,
+    Concern.SEXUAL_ABUSE,
+    Concern.NEGLECT,
+}
+
+
+def _harm_or_neglect(
+    criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
+) -> CriterionHit | None:
+    # An injury in a fight between adults is the adult's: it is the domestic abuse criterion.
+    # A child who hits out is harming, not harmed.
+    cued = [unit for unit in _units_with(units, *_HARM_CONCEPTS) if not unit.said & _BETWEEN_ADULTS]
+    if cued:
+        return CriterionHit(criterion.key, 1.0, _shortest(cued))
+    between_adults = {unit.span for unit in units if unit.said & _BETWEEN_ADULTS}
+    about_the_child = [item for item in supported if not set(item.evidence) & between_adults]
+    hit = _from_indicators(about_the_child, _HARM_CONCERNS)
+    return CriterionHit(criterion.key, 0.8, hit.evidence) if hit else None
+
+
+def _domestic_abuse(
+    criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
+) -> CriterionHit | None:
+    # Only the words: a line about a child witnessing abuse ranks high on "saw" or "heard" alone.
+    cued = _units_with(units, "domestic", "high_risk")
+    return CriterionHit(criterion.key, 1.0, _shortest(cued)) if cued else None
+
+
+def _child_exploitation(
+    criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
+) -> CriterionHit | None:
+    cued = _units_with(units, "exploit", "dealing", "gang", "cuckoo", "extreme")
+    if cued:
+        return CriterionHit(criterion.key, 1.0, _shortest(cued))
+    hit = _from_indicators(supported, {Concern.EXPLOITATION})
+    return CriterionHit(criterion.key, 0.8, hit.evidence) if hit else None
+
+
+def _missing(
+    criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
+) -> CriterionHit | None:
+    longer_than = criterion.longer_than_hours or 0
+    times = criterion.times_in_calendar_month or 0
+    for pattern in (_MISSING_FOR, _MISSING_SINCE):
+        for match in pattern.finditer(text):
+            hours = _number(match.group(1)) * _HOURS[match.group(2).casefold().rstrip("s")]
+            if longer_than and hours > longer_than:
+                return CriterionHit(criterion.key, 1.0, (Span(match.start(), match.end()),))
+    for match in _MISSING_TIMES.finditer(text):
+        if match.group(1):
+            count, months = _number(match.group(1)), 1.0
+            if match.group(2).casefold() in {"week", "fortnight"}:
+                months = 0.5
+        else:
+            count = _number(match.group(3))
+            period = _number(match.group(4)) or 1
+            months = period if match.group(5).casefold().startswith("month") else period / 4
+        if times and count and count / max(months, 1.0) >= times:
+            return CriterionHit(criterion.key, 1.0, (Span(match.start(), match.end()),))
+    return None
+
+
+def _re_referral(
+    criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
+) -> CriterionHit | None:
+    for match in _REFERRAL_AGAIN.finditer(text):
+        return CriterionHit(criterion.key, 1.0, (Span(match.start(), match.end()),))
+    return None
+
+
+Reader = Callable[[MashCriterion, str, Sequence[Unit], Sequence[Supported]], "CriterionHit | None"]
+READERS: dict[str, Reader] = {
+    "harm_or_neglect": _harm_or_neglect,
+    "domestic_abuse": _domestic_abuse,
+    "re_referral": _re_referral,
+    "child_exploitation": _child_exploitation,
+    "missing": _missing,
+}
+
+
+def criteria_met(
+    criteria: Sequence[MashCriterion],
+    text: str,
+    units: Sequence[Unit],
+    supported: Sequence[Supported],
+) -> list[CriterionHit]:
+    """The criteria the words speak of, surest first."""
+    hits = []
+    for criterion in criteria:
+        reader = READERS.get(criterion.key)
+        hit = reader(criterion, text, units, supported) if reader else None
+        if hit is not None:
+            hits.append(CriterionHit(criterion.key, hit.score, hit.evidence))
+    hits.sort(key=lambda hit: -hit.score)
+    return hits

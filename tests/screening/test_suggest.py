@@ -1,0 +1,238 @@
+"""Suggested indicators and MASH criteria from a referral's words (R26, R34): negation and
+history, the phrases that justify each suggestion, each council's own catalogue, the command."""
+
+from __future__ import annotations
+
+import io
+import json
+import statistics
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import call_command
+
+from frontdoor.policy.catalogue import indicators, indicators_by_key
+from frontdoor.policy.loader import load_policy_file
+from frontdoor.screening.suggest import METHOD_VERSION, suggest
+
+DEVSET = Path(__file__).parent / "suggest_devset" / "referrals.yaml"
+POLICIES = Path(settings.FRONTDOOR_POLICY_DIR)
+
+
+@pytest.fixture(scope="module")
+def sefton():
+    return load_policy_file(POLICIES / "sefton.yaml").policy
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return yaml.safe_load(DEVSET.read_text())["cases"]
+
+
+def keys(found) -> list[str]:
+    return [item.key for item in found.indicators]
+
+
+def texts(found) -> str:
+    return " | ".join(item.text.casefold() for item in found.indicators)
+
+
+def test_r26_suggests_the_concern_the_words_describe(sefton):
+    found = suggest(
+        sefton,
+        "Police attended after Dean punched his partner Kelly during an argument. Their son "
+        "Tyler (7) was in the room and was crying. The risk assessment was graded high risk.",
+    )
+    assert "domestic" in texts(found)
+    assert found.indicators[0].level >= 3
+    assert [item.key for item in found.mash_criteria] == ["domestic_abuse"]
+    assert found.method_version == METHOD_VERSION
+    assert found.policy_version == sefton.version
+
+
+def test_r26_a_worry_said_to_be_absent_is_not_suggested(sefton):
+    found = suggest(
+        sefton,
+        "Mum asks for help with Noah's sleep. There are no concerns about attendance. "
+        "He has not gone missing.",
+    )
+    assert "attendance" not in texts(found)
+    assert "missing" not in texts(found)
+
+
+def test_r26_a_past_worry_that_has_ended_is_not_suggested(sefton):
+    found = suggest(
+        sefton,
+        "In 2019 there was a domestic violence incident between mum and her former partner; "
+        "there have been none since. Mum now asks for help because Arjun is anxious about school.",
+    )
+    assert "domestic" not in texts(found)
+    assert "domestic_abuse" not in [item.key for item in found.mash_criteria]
+    assert "mental health" in texts(found)
+
+
+def test_r26_reported_speech_and_uncertainty_still_count(sefton):
+    found = suggest(
+        sefton,
+        "A neighbour thinks the children, aged about 3 and 5, are being left on their own in "
+        "the evenings. She is not sure whether any adult was there.",
+    )
+    assert any(
+        "alone" in item.text.casefold() or "on their own" in item.text.casefold()
+        for item in found.indicators[:5]
+    )
+    assert "harm_or_neglect" in [item.key for item in found.mash_criteria]
+
+
+def test_r26_evidence_is_the_referrals_own_words(sefton):
+    text = "Ava, aged 4 months, has a bruise on her cheek. Mum could not say how it happened."
+    found = suggest(sefton, text)
+    assert found.indicators
+    for item in found.indicators + found.mash_criteria:
+        assert item.evidence
+        for phrase in item.evidence:
+            assert text[phrase.start : phrase.end] == phrase.text
+            assert phrase.text.strip() == phrase.text
+    bruising = next(item for item in found.indicators if "bruising" in item.text.casefold())
+    assert "bruise" in bruising.evidence[0].text
+
+
+def test_r26_best_first_with_a_cut_off(sefton):
+    found = suggest(sefton, "Kayden (14) has been reported missing three times this month.")
+    scores = [item.score for item in found.indicators]
+    assert scores == sorted(scores, reverse=True)
+    assert 0 < len(scores) <= 10
+    assert suggest(sefton, "").indicators == ()
+
+
+def test_r34_missing_reads_the_councils_own_measure(sefton, tmp_path):
+    text = "Skye (15) was missing for four days and was found in another city."
+    assert "missing" in [item.key for item in suggest(sefton, text).mash_criteria]
+    content = yaml.safe_load((POLICIES / "sefton.yaml").read_text())
+    for criterion in content["mash_criteria"]:
+        if criterion["key"] == "missing":
+            criterion["longer_than_hours"] = 120
+    content["id"] = "patient"
+    path = tmp_path / "patient.yaml"
+    path.write_text(yaml.safe_dump(content, allow_unicode=True))
+    patient = load_policy_file(path).policy
+    assert "missing" not in [item.key for item in suggest(patient, text).mash_criteria]
+
+
+def test_r26_sefton_2022_reads_the_catalogue_it_inherits(sefton):
+    older = load_policy_file(POLICIES / "sefton-2022.yaml").policy
+    text = "Ellie (14) took an overdose and was admitted to hospital; she wants to die."
+    assert keys(suggest(older, text)) == keys(suggest(sefton, text))
+    assert [item.key for item in suggest(older, text).indicators] != []
+
+
+def test_r26_lewisham_has_no_catalogue_lines_to_suggest():
+    lewisham = load_policy_file(POLICIES / "lewisham.yaml").policy
+    assert indicators(lewisham) == []
+    found = suggest(lewisham, "Dean punched his partner in front of their son Tyler (7).")
+    assert found.indicators == ()
+    # Lewisham's policy lists no MASH enquiry criteria: none are suggested.
+    assert found.mash_criteria == ()
+
+
+def test_r26_a_council_with_its_own_catalogue_gets_its_own_lines(tmp_path):
+    content = yaml.safe_load((POLICIES / "sefton.yaml").read_text())
+    content["id"] = "elsewhere"
+    for level in content["level_of_need"]["levels"]:
+        level["indicators"] = {}
+    content["level_of_need"]["levels"][3]["indicators"] = {
+        "health": ["Bruising to a baby who cannot yet move about"],
+        "family_history_functioning": ["Violence between the adults at home"],
+    }
+    path = tmp_path / "elsewhere.yaml"
+    path.write_text(yaml.safe_dump(content, allow_unicode=True))
+    elsewhere = load_policy_file(path).policy
+    found = suggest(elsewhere, "Ava, 4 months old and not yet rolling, has bruising on her arm.")
+    assert keys(found)[0] == "L4.health.1"
+    assert found.indicators[0].text == "Bruising to a baby who cannot yet move about"
+    assert set(keys(found)) <= set(indicators_by_key(elsewhere))
+
+
+def test_r26_the_command_prints_what_the_page_shows(tmp_path):
+    path = tmp_path / "referral.txt"
+    path.write_text(
+        "Police: Callum (15) was found with wraps of crack cocaine and £400 in cash. He was "
+        "missing for five days and says he owes money to some lads.",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    call_command("suggest_indicators", policy="sefton", text_file=str(path), json=True, stdout=out)
+    printed = json.loads(out.getvalue())
+    assert set(printed) == {"indicators", "mash_criteria"}
+    assert printed["indicators"]
+    for item in printed["indicators"]:
+        assert set(item) == {"key", "level", "subdomain", "text", "score", "evidence"}
+        for phrase in item["evidence"]:
+            assert set(phrase) == {"start", "end", "text"}
+    assert {item["key"] for item in printed["mash_criteria"]} >= {"missing", "child_exploitation"}
+    for item in printed["mash_criteria"]:
+        assert set(item) == {"key", "score", "evidence"}
+
+    readable = io.StringIO()
+    call_command("suggest_indicators", policy="sefton", text_file=str(path), stdout=readable)
+    assert "Suggested indicators, best first:" in readable.getvalue()
+    assert "Level 4" in readable.getvalue()
+
+
+def test_the_labelled_referrals_name_real_lines_and_quote_their_text(sefton, cases):
+    by_key = indicators_by_key(sefton)
+    assert len(cases) >= 40
+    assert {by_key[item["key"]].level for case in cases for item in case["indicators"]} == {
+        1,
+        2,
+        3,
+        4,
+    }
+    assert {by_key[item["key"]].subdomain for case in cases for item in case["indicators"]} == {
+        indicator.subdomain for indicator in by_key.values()
+    }
+    for case in cases:
+        for item in case["indicators"] + case["mash_criteria"]:
+            assert item["evidence"] in case["text"], (case["id"], item["evidence"])
+
+
+def test_r26_recall_on_the_labelled_referrals_stays_above_the_target(sefton, cases):
+    recall = []
+    for case in cases:
+        wanted = {item["key"] for item in case["indicators"]}
+        recall.append(len(wanted & set(keys(suggest(sefton, case["text"]))[:10])) / len(wanted))
+    assert statistics.mean(recall) >= 0.6
+
+
+def test_r26_words_for_lines_name_lines_of_the_catalogue_they_sit_beside(sefton):
+    content = yaml.safe_load((POLICIES / "suggest" / "sefton.yaml").read_text())
+    texts = {indicator.text for indicator in indicators(sefton)}
+    assert content["lines"]
+    assert set(content["lines"]) <= texts
+
+
+def test_r26_what_is_working_well_meets_only_lines_of_needs_met(sefton):
+    found = suggest(
+        sefton,
+        "The worry: Reece (8) came to school with a bruise on his cheek and said dad grabbed "
+        "him.\n\nWhat is working well: Reece is making expected progress in reading and has a "
+        "good group of friends.\n",
+    )
+    assert "progress" not in texts(found)
+    assert any(item.level == 1 and "peer" in item.text.casefold() for item in found.indicators)
+    assert any("non-accidental" in item.text.casefold() for item in found.indicators[:5])
+
+
+def test_r26_a_line_about_infants_is_not_met_by_an_older_child(sefton):
+    found = suggest(sefton, "Mason (10) came to school with a bruise on his arm.")
+    assert "non-mobile infant" not in " | ".join(item.text for item in found.indicators[:3])
+    baby = suggest(sefton, "Ava, 4 months old and not yet rolling, has a bruise on her arm.")
+    assert "non-mobile infant" in baby.indicators[0].text
+
+
+def test_missed_appointments_are_not_a_missing_child(sefton):
+    found = suggest(sefton, "Harvey (4) missed three audiology appointments this year.")
+    assert "missing" not in [item.key for item in found.mash_criteria]
+    assert "appointments" in texts(found)
