@@ -22,11 +22,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import connections, transaction
+from django.db import connections, models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import get_script_prefix, set_script_prefix
 
@@ -41,6 +41,25 @@ _serving: ContextVar[str | None] = ContextVar("frontdoor_council", default=None)
 def serving_council() -> str:
     """The key of the council the current request or task serves."""
     return _serving.get() or settings.FRONTDOOR_COUNCIL
+
+
+def council_field(**options: Any) -> models.ForeignKey:
+    """The council a record belongs to: the one served when it was made (`serving_council`).
+
+    The column holds the council's key ("sefton"), so setting it costs no query, and a record's
+    council reads the same in the database as in a policy file. The database does not check the
+    key against `Council`: a process serves only a council whose policy it loaded at start-up
+    (FRONTDOOR_COUNCIL, or one `council_for` found), and councils are never removed.
+    """
+    return models.ForeignKey(
+        "policy.Council",
+        to_field="key",
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        default=serving_council,
+        related_name="+",
+        **options,
+    )
 
 
 @contextmanager
@@ -87,6 +106,21 @@ def forget_councils() -> None:
     """Read the councils afresh on next use (this process changed them)."""
     global _read
     _read = None
+
+
+def of_served_council(field: str = "council") -> models.Q:
+    """The records of the council served, where `field` names a record's council: what every
+    selector of personal data filters by. A service holding one council keeps no records apart,
+    so this is everything there (as it was before councils were data)."""
+    if not councils().several:
+        return models.Q()
+    return models.Q(**{f"{field}_id": serving_council()})
+
+
+def works_for_served_council(user: Any) -> bool:
+    """Whether `user` works for the council served: on a service of several councils, its
+    staff sign in to its own pages only (`accounts.permissions.can`)."""
+    return not councils().several or getattr(user, "council_id", None) == serving_council()
 
 
 def council_for(host: str, path: str) -> tuple[str, str]:
