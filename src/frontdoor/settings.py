@@ -130,6 +130,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before all else: which council the request serves, and its address without the council's
+    # part (frontdoor.policy.councils).
+    "frontdoor.policy.councils.CouncilMiddleware",
     # First, to see every answer: those under /api/ are JSON, whichever part refused.
     "frontdoor.error_pages.ApiRefusalsMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from frontdoor.accounts.roles import Role
+from frontdoor.policy.councils import council_field
 
 
 class User(AbstractUser):
@@ -14,6 +15,8 @@ class User(AbstractUser):
     # The partner agency a partner agency user belongs to: a key of the council policy's agencies.
     agency_key = models.CharField(max_length=60, blank=True)
     team = models.CharField(max_length=120, blank=True)
+    # The council a member of staff works for: they sign in to its pages only.
+    council = council_field()
     job_title = models.CharField(max_length=120, blank=True)
 
     # Who changed an account, when and what: every change kept (the password hash is not).

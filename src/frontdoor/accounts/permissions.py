@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from frontdoor.accounts.roles import Role
 from frontdoor.errors import DomainError
+from frontdoor.policy.councils import works_for_served_council
 
 R = Role
 STAFF = frozenset(set(Role) - {R.PARTNER_AGENCY})
@@ -233,6 +234,8 @@ _BY_KEY = {action.key: action for action in ACTIONS}
 def can(user, action: str) -> bool:
     """True when `user` (signed in and active) may do `action`."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if not works_for_served_council(user):
         return False
     return user.role in _BY_KEY[action].roles
 

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 # A report's answers use the person record's choices, so they copy across as they are.
 from frontdoor.people.models import Gender, Sex, YesNoUnknown, disabilities_display
 from frontdoor.people.names import SearchKeys, search_keys
+from frontdoor.policy.councils import council_field
 
 
 class Channel(models.TextChoices):
@@ -163,6 +164,8 @@ class Contact(models.Model):
         RETURNED = "returned", "Returned to the referrer"
 
     reference = models.CharField(max_length=20, unique=True)
+    # Whose contact this is: only that council's staff see it (`contacts_visible_to`).
+    council = council_field()
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CONCERN)
     state = models.CharField(
         max_length=20, choices=State.choices, default=State.RECEIVED, db_index=True

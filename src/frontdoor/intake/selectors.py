@@ -49,6 +49,7 @@ from frontdoor.people.selectors import (
     involvement_entries,
 )
 from frontdoor.policy.clocks import LONDON, time_in_words
+from frontdoor.policy.councils import of_served_council
 from frontdoor.wording import in_sentence
 
 # The inbox's age filters: how long ago a contact was received, or whether it is overdue (R25).
@@ -65,9 +66,10 @@ def contacts_visible_to(user, *, restricted_rows: bool = False) -> ContactQueryS
     """
     if not can(user, "inbox.view"):
         return Contact.objects.none()
+    contacts = Contact.objects.filter(of_served_council())
     if restricted_rows:
-        return Contact.objects.annotate(restricted_ask=whom_to_ask_about_contact(user))
-    return Contact.objects.exclude(Exists(restrictions_closing_contact(user)))
+        return contacts.annotate(restricted_ask=whom_to_ask_about_contact(user))
+    return contacts.exclude(Exists(restrictions_closing_contact(user)))
 
 
 def children_listed_for(user) -> QuerySet[ReportedChild]:

@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from frontdoor.people.names import search_keys
 from frontdoor.people.postcodes import normalise_postcode
+from frontdoor.policy.councils import council_field
 from frontdoor.wording import in_sentence
 
 
@@ -159,6 +160,8 @@ def swapped_day_and_month(value: dt.date | None) -> dt.date | None:
 class Person(models.Model):
     """A child (born or unborn) or an adult known to the council's children's services (R18)."""
 
+    # The council whose record this is: only its staff see it (`people_visible_to`).
+    council = council_field()
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     # Aliases, nicknames and previous names, separated by commas; matching searches them too.

@@ -24,6 +24,7 @@ from frontdoor.people.models import (
     Relationship,
 )
 from frontdoor.people.restrictions import restrictions_hiding_from
+from frontdoor.policy.councils import of_served_council, works_for_served_council
 from frontdoor.policy.registry import current_policy
 
 
@@ -33,9 +34,9 @@ def people_visible_to(user) -> QuerySet[Person]:
     A restricted person (people.Restriction) is left out unless `user` is named on it (R45):
     one EXISTS subquery.
     """
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not works_for_served_council(user):
         return Person.objects.none()
-    return Person.objects.exclude(
+    return Person.objects.filter(of_served_council()).exclude(
         Exists(restrictions_hiding_from(user).filter(person=OuterRef("pk")))
     )
 

@@ -9,6 +9,10 @@ class PolicyConfig(AppConfig):
     def ready(self) -> None:
         # An invalid policy file stops start-up here, naming the file, the field and the problem
         # (in ready(): the registry reads the settings, which apps.py must not at import).
+        from django.db.models.signals import post_migrate
+
+        from frontdoor.policy.councils import ensure_default_council
         from frontdoor.policy.registry import load_policies
 
         load_policies()
+        post_migrate.connect(ensure_default_council, sender=self)

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 
 from frontdoor.policy.clocks import WorkingCalendar
+from frontdoor.policy.councils import serving_council
 from frontdoor.policy.loader import LoadedPolicy, PolicyError, Problem, load_policy_dir
 from frontdoor.policy.schema import Policy
 
@@ -42,16 +43,17 @@ def loaded_policies() -> dict[str, LoadedPolicy]:
 
 
 def get_loaded_policy(policy_id: str) -> LoadedPolicy:
+    loaded = loaded_policies()
     try:
-        return loaded_policies()[policy_id]
+        return loaded[policy_id]
     except KeyError:
         known = ", ".join(sorted(loaded_policies()))
         raise LookupError(f"no policy {policy_id!r} is loaded (loaded: {known})") from None
 
 
 def current_loaded_policy() -> LoadedPolicy:
-    """The policy of the council this installation serves (FRONTDOOR_COUNCIL)."""
-    return get_loaded_policy(settings.FRONTDOOR_COUNCIL)
+    """The policy of the council the current request or task serves (`policy.councils`)."""
+    return get_loaded_policy(serving_council())
 
 
 def current_policy() -> Policy:
