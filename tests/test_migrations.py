@@ -54,6 +54,19 @@ class Migrations:
         executor.migrate(list(targets))
         return executor.loader.project_state(list(targets)).apps
 
+    def undo(self, target: tuple[str, str]) -> None:
+        """Reverse the data migration `target` alone (it changes no table), leaving the later
+        migrations' tables as they are, so today's models can record rows."""
+        executor = MigrationExecutor(self.connection)
+        before = executor.loader.project_state(target, at_end=False)
+        executor.unapply_migration(before, executor.loader.get_migration(*target))
+
+    def redo(self, target: tuple[str, str]) -> None:
+        """Run the data migration `target` again, after `undo`."""
+        executor = MigrationExecutor(self.connection)
+        before = executor.loader.project_state(target, at_end=False)
+        executor.apply_migration(before, executor.loader.get_migration(*target))
+
 
 @pytest.fixture(scope="module")
 def migration_database(django_db_setup, django_db_blocker, tmp_path_factory):
@@ -220,8 +233,7 @@ def test_the_migrations_make_the_tables_the_models_describe(migrations):
 
 # After the comparison: tests that record through today's models. -------------------------
 
-BEFORE = [("intake", "0013_reported_adult_further_account")]
-AFTER = [("intake", "0014_further_accounts_of_duplicates")]
+CHILDREN_REPAIR = ("intake", "0014_further_accounts_of_duplicates")
 
 
 def _recorded_twice(by, *, first_name="Ellis"):
@@ -241,11 +253,11 @@ def _advice(contact, child, by) -> None:
 def test_r7_a_child_recorded_twice_becomes_a_further_account_unless_both_are_decided(
     migrations, make_user
 ):
-    """After every migration has run: the data migration is undone to record children as
+    """After every migration has run: the data migration alone is undone to record children as
     before, with today's models (it changes no table), then run again."""
     officer, worker = make_user(Role.CONTACT_OFFICER), make_user(Role.MASH_SOCIAL_WORKER)
     manager = make_user(Role.MASH_MANAGER)
-    migrations.to(*BEFORE)
+    migrations.undo(CHILDREN_REPAIR)
     # Recorded as before further accounts: the same child twice, both children of the contact.
     undecided = _recorded_twice(officer, first_name="ELLIS")
     decided = _recorded_twice(officer)
@@ -256,7 +268,7 @@ def test_r7_a_child_recorded_twice_becomes_a_further_account_unless_both_are_dec
     first, later, robin = ReportedChild.objects.filter(contact=undecided)
     assert later.account_of_id is None and undecided.children.count() == 3
 
-    migrations.to(*AFTER)
+    migrations.redo(CHILDREN_REPAIR)
     later.refresh_from_db()
     assert later.account_of_id == first.pk
     assert list(undecided.children.all()) == [first, robin]  # ELLIS is Ellis's further account
@@ -271,7 +283,8 @@ def test_r7_a_child_recorded_twice_becomes_a_further_account_unless_both_are_dec
     )
     assert undecided.reference not in out.getvalue()
 
-    migrations.to(*BEFORE)  # reversible: the repair is undone
+    migrations.undo(CHILDREN_REPAIR)  # reversible: the repair is undone
     later.refresh_from_db()
     assert later.account_of_id is None
-    migrations.to(*AFTER)
+    migrations.redo(CHILDREN_REPAIR)
+

@@ -53,7 +53,7 @@ from frontdoor.returns.selectors import (
 SOFTWARE_CODE = "Front Door"
 RELEASE = "1"
 PROTECTION_EFFECTS = {"strategy_discussion", "emergency_legal_action"}
-# An unborn child may be referred at most 40 weeks before the expected date of birth (rule 8606).
+# A child may be referred at most 40 weeks before their (expected) date of birth (rule 8606).
 LONGEST_PREGNANCY = dt.timedelta(days=280)
 # Rule 8770Q: a child is of school age when born on or before 31 August, six years before the
 # September after the reference date.
@@ -253,15 +253,15 @@ def _check_child(child: CensusChild, problems: DataToFix, *, reference_date: dt.
                 child=where,
                 detail=f"referred {referral.referred_on:%d/%m/%Y}",
             )
-        if (
-            facts.unborn
-            and facts.expected_date_of_birth
-            and referral.referred_on < facts.expected_date_of_birth - LONGEST_PREGNANCY
-        ):
+        birth = facts.date_of_birth or facts.expected_date_of_birth
+        if birth and referral.referred_on < birth - LONGEST_PREGNANCY:
             problems.add(
                 kinds.REFERRED_TOO_EARLY,
                 child=where,
-                detail=f"expected {facts.expected_date_of_birth:%d/%m/%Y}",
+                detail=(
+                    f"referred {referral.referred_on:%d/%m/%Y}, "
+                    f"{'born' if facts.date_of_birth else 'expected'} {birth:%d/%m/%Y}"
+                ),
             )
     for earlier, later in zip(child.episodes, child.episodes[1:], strict=False):
         if earlier.closed_on is None or earlier.closed_on >= later.referral.referred_on:
@@ -302,6 +302,8 @@ def build_census(*, year: int, loaded: LoadedPolicy | None = None) -> Census:
         child.facts.person_id for child in children.values() if child.facts.person_id
     )
     for child in children.values():
+        # R5: a child unborn at the contact and born after the reference date was unborn then.
+        child.facts = child.facts.as_on(reference_date)
         found = DataToFix()
         if child.facts.person_id:
             _close_from_case_record(
