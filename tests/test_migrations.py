@@ -234,6 +234,7 @@ def test_the_migrations_make_the_tables_the_models_describe(migrations):
 # After the comparison: tests that record through today's models. -------------------------
 
 CHILDREN_REPAIR = ("intake", "0014_further_accounts_of_duplicates")
+ADULTS_REPAIR = ("intake", "0016_further_accounts_of_duplicate_adults")
 
 
 def _recorded_twice(by, *, first_name="Ellis"):
@@ -288,3 +289,58 @@ def test_r7_a_child_recorded_twice_becomes_a_further_account_unless_both_are_dec
     assert later.account_of_id is None
     migrations.redo(CHILDREN_REPAIR)
 
+
+def _adult_named_twice(by, *, first_name="Jo"):
+    """A contact naming one adult twice, as a written referral after a call once did."""
+    data = submission_data()
+    jo = data["adults"][0]
+    data["adults"] = [jo, {**jo, "first_name": first_name}]
+    return record_contact(
+        submission=make_submission(children=data["children"], adults=data["adults"]),
+        channel=Channel.TELEPHONE,
+        by=by,
+    ).contact
+
+
+def test_r7_an_adult_recorded_twice_becomes_a_further_account_unless_in_use(migrations, make_user):
+    """As for children: the adults' data migration alone is undone, adults are recorded as
+    before with today's models, and it is run again."""
+    from frontdoor.intake.models import ReportedAdult
+    from frontdoor.screening.consent import record_consent
+
+    officer, worker = make_user(Role.CONTACT_OFFICER), make_user(Role.MASH_SOCIAL_WORKER)
+    migrations.undo(ADULTS_REPAIR)
+    unused = _adult_named_twice(officer, first_name="JO")
+    consented = _adult_named_twice(officer)
+    start_screening(contact=consented, by=worker, now=timezone.now() - dt.timedelta(minutes=5))
+    mum, mum_again = ReportedAdult.objects.filter(contact=consented)
+    record_consent(
+        contact=consented,
+        by=worker,
+        status="given",
+        adult=mum_again,
+        about=list(consented.children.all()),
+    )
+    first, later = ReportedAdult.objects.filter(contact=unused)
+    assert later.account_of_id is None and unused.adults.count() == 2
+
+    migrations.redo(ADULTS_REPAIR)
+    later.refresh_from_db()
+    assert later.account_of_id == first.pk
+    assert list(unused.adults.all()) == [first]  # JO is Jo's further account
+    assert list(first.further_accounts) == [later]
+    assert later.history.first().history_change_reason.startswith("Made a further account")
+    # The consent record is about the later row: left, and listed.
+    assert consented.adults.count() == 2
+    out = StringIO()
+    call_command("duplicate_children", stdout=out)
+    assert (
+        f"{consented.reference}: adults {mum.pk} and {mum_again.pk} (a consent record or a "
+        "MASH agency's answer is about the later one)"
+    ) in out.getvalue()
+    assert unused.reference not in out.getvalue()
+
+    migrations.undo(ADULTS_REPAIR)  # reversible: the repair is undone
+    later.refresh_from_db()
+    assert later.account_of_id is None
+    migrations.redo(ADULTS_REPAIR)
