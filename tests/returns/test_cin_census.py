@@ -10,6 +10,7 @@ from lxml import etree
 
 from frontdoor.intake.models import ReportedChild
 from frontdoor.people.models import Involvement, Person
+from frontdoor.returns import data_to_fix as kinds
 from frontdoor.returns.cin_census import build_census, produce_census
 from frontdoor.returns.cin_census import collection_period as collection_period_of
 from tests.returns.conftest import (
@@ -488,3 +489,69 @@ def test_r5_a_correction_recording_the_birth_keeps_that_the_child_was_unborn_at_
     )
     reported.refresh_from_db()
     assert not reported.unborn_at_contact
+
+
+def _closed_episode(record, decision, **spell) -> tuple[dt.date, list[tuple[str, bool]]]:
+    """A child referred once, the case record's involvement closing the episode a week later
+    with the dates `spell` gives; the referral's day and the census's problems."""
+    at = days_ago(12)
+    day = at.date()
+    person = Person.objects.create(first_name="Ellis", last_name="Example")
+    record(at=at, referrer=SCHOOL, children=[child("Ellis")], decisions=[[decision]], person=person)
+    Involvement.objects.create(
+        person=person,
+        kind=Involvement.Kind.SOCIAL_CARE,
+        started_on=day,
+        ended_on=day + dt.timedelta(days=7),
+        source_system="mosaic",
+        external_id="EP-1",
+        **spell,
+    )
+    problems = build_census(year=current_collection_year(day)).problems
+    return day, [(group.summary, group.blocking) for group in problems.groups]
+
+
+OUT_OF_ORDER = [(f"1 {kinds.CASE_RECORD_DATES_OUT_OF_ORDER.one}", True)]
+
+
+def _weekday(day: dt.date, step: int) -> dt.date:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=step)
+    return day
+
+
+def test_r46_rule_8565_the_case_record_closes_an_episode_before_its_assessment_is_authorised(
+    record,
+):
+    day = days_ago(12).date()
+    authorised = day + dt.timedelta(days=8)
+    _, problems = _closed_episode(
+        record, ASSESS, closure_reason="RC8", assessment_authorised_on=authorised
+    )
+    assert problems == OUT_OF_ORDER
+
+
+def test_r46_rule_8608_an_assessment_authorised_before_it_started_blocks_the_file(record):
+    day = days_ago(12).date()
+    authorised = day - dt.timedelta(days=1)
+    _, problems = _closed_episode(
+        record, ASSESS, closure_reason="RC8", assessment_authorised_on=authorised
+    )
+    assert problems == OUT_OF_ORDER
+
+
+def test_r46_rule_8615_a_conference_before_the_strategy_discussion_blocks_the_file(record):
+    conference = _weekday(days_ago(13).date(), -1)
+    _, problems = _closed_episode(
+        record, STRATEGY, closure_reason="RC7", initial_conference_on=conference
+    )
+    assert problems == OUT_OF_ORDER
+
+
+def test_r46_rule_8875_a_conference_on_a_weekend_blocks_the_file(record):
+    day = days_ago(12).date()
+    saturday = day + dt.timedelta(days=(5 - day.weekday()) % 7 or 7)
+    _, problems = _closed_episode(
+        record, STRATEGY, closure_reason="RC7", initial_conference_on=saturday
+    )
+    assert problems == [("1 child's initial child protection conference is on a weekend", True)]

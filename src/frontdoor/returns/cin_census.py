@@ -211,6 +211,38 @@ def _close_from_case_record(
             episode.conference_on or episode.conference_not_required
         ):
             problems.add(kinds.CONFERENCE_NOT_KNOWN, child=where, detail=detail)
+        if wrong := _dates_out_of_order(episode):
+            problems.add(
+                kinds.CASE_RECORD_DATES_OUT_OF_ORDER, child=where, detail=f"{wrong}; {detail}"
+            )
+        if episode.conference_on and episode.conference_on.weekday() >= 5:
+            problems.add(
+                kinds.CONFERENCE_ON_WEEKEND,
+                child=where,
+                detail=f"conference {episode.conference_on:%A %d/%m/%Y}; {detail}",
+            )
+
+
+def _dates_out_of_order(episode: Episode) -> str:
+    """What the DfE would reject in a closed episode's dates (rules 8565, 8608, 8615), or ''."""
+    closed_on = episode.closed_on
+    assert closed_on is not None  # only a closed episode has the case record's dates
+    started = episode.assessment_started_on or episode.s47_started_on
+    if started and started > closed_on:
+        return f"started {started:%d/%m/%Y}, after the episode ended"
+    for when, what in (
+        (episode.assessment_authorised_on, "assessment authorised"),
+        (episode.conference_on, "conference"),
+    ):
+        if when and when > closed_on:
+            return f"{what} {when:%d/%m/%Y}, after the episode ended"
+    authorised, assessed = episode.assessment_authorised_on, episode.assessment_started_on
+    if authorised and assessed and authorised < assessed:
+        return f"assessment authorised {authorised:%d/%m/%Y}, before it started"
+    conference, section_47 = episode.conference_on, episode.s47_started_on
+    if conference and section_47 and conference < section_47:
+        return f"conference {conference:%d/%m/%Y}, before the strategy discussion"
+    return ""
 
 
 def expected_date_in_range(expected: dt.date, reference_date: dt.date) -> bool:

@@ -424,6 +424,34 @@ CONFERENCE_NOT_KNOWN = Kind(
     fixed_at=FixedAt.CASE_RECORD,
 )
 
+CASE_RECORD_DATES_OUT_OF_ORDER = Kind(
+    "case_record_dates_out_of_order",
+    "child's closed episode has dates from the case record in the wrong order",
+    "children's closed episodes have dates from the case record in the wrong order",
+    blocking=True,
+    how_to_fix=(
+        "The case record's dates for the episode cannot all be right: the episode ends before "
+        "its assessment or section 47 started or after its conference was held (DfE rule "
+        "8565), the assessment is authorised before it started (8608), or the conference is "
+        "before the strategy discussion (8615). Correct them in the case record and import "
+        "the involvement again (docs/importing-involvements.md)."
+    ),
+    fixed_at=FixedAt.CASE_RECORD,
+)
+
+CONFERENCE_ON_WEEKEND = Kind(
+    "conference_on_weekend",
+    "child's initial child protection conference is on a weekend",
+    "children's initial child protection conferences are on a weekend",
+    blocking=True,
+    how_to_fix=(
+        "The case record gives a Saturday or Sunday as the day of the initial child protection "
+        "conference, which the DfE rejects (rule 8875): correct it in the case record and import "
+        "the involvement again (docs/importing-involvements.md)."
+    ),
+    fixed_at=FixedAt.CASE_RECORD,
+)
+
 REFERRED_TOO_EARLY = Kind(
     "referred_too_early",
     "child was referred more than 40 weeks before their date of birth or expected date",
