@@ -56,16 +56,19 @@ class Migrations:
 
     def undo(self, target: tuple[str, str]) -> None:
         """Reverse the data migration `target` alone (it changes no table), leaving the later
-        migrations' tables as they are, so today's models can record rows."""
+        migrations' tables as they are, so today's models can record rows. It runs with the
+        models as they are now, every migration applied, as the tables are."""
         executor = MigrationExecutor(self.connection)
-        before = executor.loader.project_state(target, at_end=False)
-        executor.unapply_migration(before, executor.loader.get_migration(*target))
+        executor.unapply_migration(
+            executor.loader.project_state(), executor.loader.get_migration(*target)
+        )
 
     def redo(self, target: tuple[str, str]) -> None:
-        """Run the data migration `target` again, after `undo`."""
+        """Run the data migration `target` again, after `undo`, with the models as they are now."""
         executor = MigrationExecutor(self.connection)
-        before = executor.loader.project_state(target, at_end=False)
-        executor.apply_migration(before, executor.loader.get_migration(*target))
+        executor.apply_migration(
+            executor.loader.project_state(), executor.loader.get_migration(*target)
+        )
 
 
 @pytest.fixture(scope="module")

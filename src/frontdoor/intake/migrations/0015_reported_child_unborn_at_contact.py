@@ -35,12 +35,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalreportedchild",
             name="unborn_at_contact",
-            field=models.BooleanField(default=False, db_default=False),
+            field=models.BooleanField(default=False),
         ),
         migrations.AddField(
             model_name="reportedchild",
             name="unborn_at_contact",
-            field=models.BooleanField(default=False, db_default=False),
+            field=models.BooleanField(default=False),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
