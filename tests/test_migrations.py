@@ -8,21 +8,18 @@ suite's database (which has no migration history): it migrates forwards to just 
 migration, adds the rows the migration must carry, migrates past it and checks them, then
 removes what it added. The tests run in the module's order, each going forwards from where the
 last stopped; then one runs every migration left and compares the result with the models. A
-data migration's test that records its rows through today's domain functions runs the migration's
-own functions on the suite's database instead, since later migrations may have changed the tables.
+data migration's test that records its rows through today's domain functions comes after that
+one: it undoes the data migration (which changes no table), records, and migrates again.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable, Iterator
-from importlib import import_module
+from collections.abc import Iterator
 from io import StringIO
-from types import SimpleNamespace
 
 import pytest
-from django.apps import apps as django_apps
 from django.apps.registry import Apps
 from django.conf import settings
 from django.core.management import call_command
@@ -56,6 +53,22 @@ class Migrations:
         executor = MigrationExecutor(self.connection)
         executor.migrate(list(targets))
         return executor.loader.project_state(list(targets)).apps
+
+    def undo(self, target: tuple[str, str]) -> None:
+        """Reverse the data migration `target` alone (it changes no table), leaving the later
+        migrations' tables as they are, so today's models can record rows. It runs with the
+        models as they are now, every migration applied, as the tables are."""
+        executor = MigrationExecutor(self.connection)
+        executor.unapply_migration(
+            executor.loader.project_state(), executor.loader.get_migration(*target)
+        )
+
+    def redo(self, target: tuple[str, str]) -> None:
+        """Run the data migration `target` again, after `undo`, with the models as they are now."""
+        executor = MigrationExecutor(self.connection)
+        executor.apply_migration(
+            executor.loader.project_state(), executor.loader.get_migration(*target)
+        )
 
 
 @pytest.fixture(scope="module")
@@ -223,20 +236,8 @@ def test_the_migrations_make_the_tables_the_models_describe(migrations):
 
 # After the comparison: tests that record through today's models. -------------------------
 
-
-def _data_migration(name: str) -> Callable[[], None]:
-    """Run the data migration `name` of intake forwards, or with `backwards` back, on the suite's
-    database through today's models: later migrations may change the tables, so the data is
-    recorded as today's code records it, without migrating back past them."""
-    module = import_module(f"frontdoor.intake.migrations.{name}")
-    (operation,) = module.Migration.operations
-
-    def run(*, backwards: bool = False) -> None:
-        code = operation.reverse_code if backwards else operation.code
-        # What a data migration reads of its schema editor: the connection it runs on.
-        code(django_apps, SimpleNamespace(connection=connections[DEFAULT_DB_ALIAS]))
-
-    return run
+CHILDREN_REPAIR = ("intake", "0014_further_accounts_of_duplicates")
+ADULTS_REPAIR = ("intake", "0016_further_accounts_of_duplicate_adults")
 
 
 def _recorded_twice(by, *, first_name="Ellis"):
@@ -253,11 +254,14 @@ def _advice(contact, child, by) -> None:
     record_decision(contact=contact, child=child, by=by, now=timezone.now(), **ADVICE)
 
 
-def test_r7_a_child_recorded_twice_becomes_a_further_account_unless_both_are_decided(make_user):
-    """The data migration's repair, and its undoing, on children recorded as before it."""
-    repair = _data_migration("0014_further_accounts_of_duplicates")
+def test_r7_a_child_recorded_twice_becomes_a_further_account_unless_both_are_decided(
+    migrations, make_user
+):
+    """After every migration has run: the data migration alone is undone to record children as
+    before, with today's models (it changes no table), then run again."""
     officer, worker = make_user(Role.CONTACT_OFFICER), make_user(Role.MASH_SOCIAL_WORKER)
     manager = make_user(Role.MASH_MANAGER)
+    migrations.undo(CHILDREN_REPAIR)
     # Recorded as before further accounts: the same child twice, both children of the contact.
     undecided = _recorded_twice(officer, first_name="ELLIS")
     decided = _recorded_twice(officer)
@@ -268,7 +272,7 @@ def test_r7_a_child_recorded_twice_becomes_a_further_account_unless_both_are_dec
     first, later, robin = ReportedChild.objects.filter(contact=undecided)
     assert later.account_of_id is None and undecided.children.count() == 3
 
-    repair()
+    migrations.redo(CHILDREN_REPAIR)
     later.refresh_from_db()
     assert later.account_of_id == first.pk
     assert list(undecided.children.all()) == [first, robin]  # ELLIS is Ellis's further account
@@ -283,7 +287,63 @@ def test_r7_a_child_recorded_twice_becomes_a_further_account_unless_both_are_dec
     )
     assert undecided.reference not in out.getvalue()
 
-    repair(backwards=True)  # reversible: the repair is undone
+    migrations.undo(CHILDREN_REPAIR)  # reversible: the repair is undone
     later.refresh_from_db()
     assert later.account_of_id is None
-    repair()
+    migrations.redo(CHILDREN_REPAIR)
+
+
+def _adult_named_twice(by, *, first_name="Jo"):
+    """A contact naming one adult twice, as a written referral after a call once did."""
+    data = submission_data()
+    jo = data["adults"][0]
+    data["adults"] = [jo, {**jo, "first_name": first_name}]
+    return record_contact(
+        submission=make_submission(children=data["children"], adults=data["adults"]),
+        channel=Channel.TELEPHONE,
+        by=by,
+    ).contact
+
+
+def test_r7_an_adult_recorded_twice_becomes_a_further_account_unless_in_use(migrations, make_user):
+    """As for children: the adults' data migration alone is undone, adults are recorded as
+    before with today's models, and it is run again."""
+    from frontdoor.intake.models import ReportedAdult
+    from frontdoor.screening.consent import record_consent
+
+    officer, worker = make_user(Role.CONTACT_OFFICER), make_user(Role.MASH_SOCIAL_WORKER)
+    migrations.undo(ADULTS_REPAIR)
+    unused = _adult_named_twice(officer, first_name="JO")
+    consented = _adult_named_twice(officer)
+    start_screening(contact=consented, by=worker, now=timezone.now() - dt.timedelta(minutes=5))
+    mum, mum_again = ReportedAdult.objects.filter(contact=consented)
+    record_consent(
+        contact=consented,
+        by=worker,
+        status="given",
+        adult=mum_again,
+        about=list(consented.children.all()),
+    )
+    first, later = ReportedAdult.objects.filter(contact=unused)
+    assert later.account_of_id is None and unused.adults.count() == 2
+
+    migrations.redo(ADULTS_REPAIR)
+    later.refresh_from_db()
+    assert later.account_of_id == first.pk
+    assert list(unused.adults.all()) == [first]  # JO is Jo's further account
+    assert list(first.further_accounts) == [later]
+    assert later.history.first().history_change_reason.startswith("Made a further account")
+    # The consent record is about the later row: left, and listed.
+    assert consented.adults.count() == 2
+    out = StringIO()
+    call_command("duplicate_children", stdout=out)
+    assert (
+        f"{consented.reference}: adults {mum.pk} and {mum_again.pk} (a consent record or a "
+        "MASH agency's answer is about the later one)"
+    ) in out.getvalue()
+    assert unused.reference not in out.getvalue()
+
+    migrations.undo(ADULTS_REPAIR)  # reversible: the repair is undone
+    later.refresh_from_db()
+    assert later.account_of_id is None
+    migrations.redo(ADULTS_REPAIR)

@@ -102,26 +102,52 @@ def test_partner_agencies_answer_each_story_from_their_own_records(demo):
     assert set(texts) <= every_answer
 
 
-def test_no_child_is_born_after_their_contact_and_unborn_children_are_due_within_40_weeks(demo):
-    children = ReportedChild.objects.select_related("contact")
+def test_r5_no_child_is_born_after_their_contact_unless_reported_unborn_and_due_in_40_weeks(demo):
+    children = ReportedChild.objects.select_related("contact", "person")
     assert not children.filter(date_of_birth__gt=F("contact__received_at__date")).exists()
-    for child in (child for child in children if child.unborn):
+    born_later = children.filter(person__date_of_birth__gt=F("contact__received_at__date"))
+    assert born_later.exists()  # babies reported unborn and born since (R5)
+    assert not born_later.filter(unborn_at_contact=False).exists()
+    for child in (child for child in children if child.unborn_at_contact):
         referred_on = child.contact.received_at.astimezone(LONDON).date()
+        assert child.expected_date_of_birth is not None
         assert referred_on <= child.expected_date_of_birth <= referred_on + LONGEST_PREGNANCY
+        if child.person and child.person.date_of_birth:  # born: within 40 weeks too (rule 8606)
+            assert referred_on < child.person.date_of_birth <= referred_on + LONGEST_PREGNANCY
 
 
-def test_expected_dates_fit_the_census_of_the_contacts_year():
+def test_r5_unborn_children_are_expected_within_40_weeks_of_a_contact_on_any_day_of_the_year():
     import random
 
     rng = random.Random(1)
-    for day in (dt.date(2026, 6, 10), dt.date(2026, 11, 30), dt.date(2027, 3, 20)):
-        expected = expected_date_for(rng, referred_on=day)
-        year_end = census_year_end(day)
-        # DfE rule 8606 and query 8530Q's range.
-        assert expected - day <= LONGEST_PREGNANCY
-        assert year_end - dt.timedelta(days=30) < expected < year_end + dt.timedelta(days=270)
-    # In April and May no expected date fits both: the contact names born children only.
-    assert expected_date_for(rng, referred_on=dt.date(2026, 4, 20)) is None
+    today = dt.date(2027, 2, 10)
+    for day in (dt.date(2026, 4, 20), dt.date(2026, 6, 5), dt.date(2026, 11, 30)):
+        for _ in range(50):
+            expected = expected_date_for(rng, referred_on=day, today=today)
+            assert expected is not None
+            # DfE rule 8606, with room for a birth a week after the expected date.
+            assert dt.timedelta(days=20) <= expected - day <= LONGEST_PREGNANCY - dt.timedelta(7)
+            # Born by today, or due no earlier than the census can state (query 8530Q).
+            year_end = census_year_end(day)
+            assert expected < today or expected > year_end - dt.timedelta(days=30)
+    # A contact from April to early June names babies who are born before the census date.
+    spring = [
+        expected_date_for(rng, referred_on=day, today=today)
+        for day in (dt.date(2026, 4, 20), dt.date(2026, 6, 5))
+        for _ in range(25)
+    ]
+    assert all(day and day < census_year_end(dt.date(2026, 4, 20)) for day in spring)
+
+
+def test_r5_the_census_reports_babies_born_since_their_contact_with_their_date_of_birth(demo):
+    census = build_census(year=census_years()[-1])
+    born = [
+        child
+        for child in census.children
+        if child.facts.unborn_at_contact and child.facts.date_of_birth
+    ]
+    assert born
+    assert all(child.sex in ("M", "F") and child.ethnicity != "NOBT" for child in born)
 
 
 def test_most_ethnicities_are_recorded_with_the_dfes_codes_and_some_not_stated(demo):

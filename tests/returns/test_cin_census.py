@@ -10,7 +10,9 @@ from lxml import etree
 
 from frontdoor.intake.models import ReportedChild
 from frontdoor.people.models import Involvement, Person
+from frontdoor.returns import data_to_fix as kinds
 from frontdoor.returns.cin_census import build_census, produce_census
+from frontdoor.returns.cin_census import collection_period as collection_period_of
 from tests.returns.conftest import (
     ASSESS,
     BOXING_CLUB,
@@ -349,3 +351,207 @@ def test_r46_query_8530q_an_unborn_child_due_outside_the_window_is_listed_to_fix
         ("1 unborn child's expected date of birth is outside the census's range", False)
     ]
     assert listed[0].items[0].detail.endswith(f"expected {late:%d/%m/%Y}")
+
+
+# R5: children reported unborn at the contact, as the census of the year before this one sees
+# them (its reference date is past, so a birth after it can be on record).
+LAST_YEAR = YEAR - 1
+_, LAST_REFERENCE_DATE = collection_period_of(LAST_YEAR)
+
+
+def unborn_at_contact(
+    record, *, referred_on: dt.date, due: dt.date, born: dt.date | None = None
+) -> ReportedChild:
+    """A child reported unborn, expected on `due`, at a contact on `referred_on` and referred
+    for an assessment; when `born`, the worker has since linked them to a person record and
+    recorded the birth there (the expected date cleared, as a correction does)."""
+    from frontdoor.policy.clocks import LONDON
+
+    record(
+        at=dt.datetime.combine(referred_on, dt.time(10), LONDON),
+        referrer=SCHOOL,
+        children=[unborn(due=timezone.localdate() + dt.timedelta(days=100))],
+        decisions=[[ASSESS]],
+    )
+    # The expected date as given on the day of the contact (checked as on that day).
+    reported = ReportedChild.objects.get()
+    ReportedChild.objects.filter(pk=reported.pk).update(expected_date_of_birth=due)
+    if born is not None:
+        person = Person.objects.create(
+            first_name="Robin",
+            last_name="Example",
+            date_of_birth=born,
+            sex="female",
+            ethnicity="WBRI",
+        )
+        ReportedChild.objects.filter(pk=reported.pk).update(person=person)
+    return ReportedChild.objects.get()
+
+
+UNBORN_CASES = {
+    # Referred in May, born in August: on the census with the date of birth, referral valid.
+    "born before the census date": (dt.date(LAST_YEAR - 1, 5, 12), dt.date(LAST_YEAR - 1, 8, 30)),
+    # Referred in February, born in April after the reference date: unborn on 31 March.
+    "born after the census date": (
+        LAST_REFERENCE_DATE - dt.timedelta(days=50),
+        LAST_REFERENCE_DATE + dt.timedelta(days=10),
+    ),
+    # Referred in February, not born yet on record.
+    "still unborn at the census date": (LAST_REFERENCE_DATE - dt.timedelta(days=50), None),
+}
+
+
+def unborn_case(record, case: str) -> ReportedChild:
+    referred_on, born = UNBORN_CASES[case]
+    due = (born or LAST_REFERENCE_DATE + dt.timedelta(days=20)) - dt.timedelta(days=3)
+    return unborn_at_contact(record, referred_on=referred_on, due=due, born=born)
+
+
+@pytest.mark.parametrize("case", list(UNBORN_CASES))
+def test_r5_r46_a_child_unborn_at_the_contact_is_on_the_census_as_on_its_reference_date(
+    record, tmp_path, case
+):
+    reported = unborn_case(record, case)
+    output = tmp_path / "cin.xml"
+    result = produce_census(year=LAST_YEAR, output=output)
+    assert result.written, result.census.problems.lines()
+    assert not result.census.problems.groups, result.census.problems.lines()
+    identifiers = etree.parse(str(output)).getroot().find("Children/Child/ChildIdentifiers")
+    _, born = UNBORN_CASES[case]
+    if case == "born before the census date":
+        assert identifiers.findtext("PersonBirthDate") == born.isoformat()
+        assert identifiers.find("ExpectedPersonBirthDate") is None
+        assert identifiers.findtext("Sex") == "F"
+    else:
+        assert identifiers.find("PersonBirthDate") is None
+        expected = reported.expected_date_of_birth.isoformat()
+        assert identifiers.findtext("ExpectedPersonBirthDate") == expected
+        assert identifiers.findtext("Sex") == "U"
+
+
+def test_r5_annex_a_lists_no_fault_for_a_child_born_after_the_contact_that_reported_them_unborn(
+    record,
+):
+    from frontdoor.returns.annex_a import build_annex_a
+
+    unborn_case(record, "born before the census date")
+    start, end = collection_period_of(LAST_YEAR)
+    annex = build_annex_a(start=start, end=end)
+    (row,) = list(annex.rows(1))
+    assert row[3] == UNBORN_CASES["born before the census date"][1]
+    assert row[4] is None  # not yet born on the day of the contact: no age
+    (referral,) = list(annex.rows(3))
+    assert referral[4] is None
+    assert not annex.problems.groups, annex.problems.lines()
+
+
+def test_r46_rule_8606_a_born_child_referred_over_40_weeks_before_birth_blocks_the_file(
+    record, tmp_path
+):
+    referred_on = dt.date(LAST_YEAR - 1, 5, 12)
+    born = referred_on + dt.timedelta(days=285)
+    unborn_at_contact(record, referred_on=referred_on, due=born, born=born)
+    result = produce_census(year=LAST_YEAR, output=tmp_path / "cin.xml")
+    assert not result.written
+    assert [(group.summary, group.blocking) for group in result.census.problems.groups] == [
+        (
+            "1 child was referred more than 40 weeks before their date of birth or expected date",
+            True,
+        )
+    ]
+
+
+def test_r5_a_correction_recording_the_birth_keeps_that_the_child_was_unborn_at_the_contact(
+    record, officer
+):
+    from frontdoor.people.corrections import correct_details
+
+    reported = unborn_case(record, "still unborn at the census date")
+    born = LAST_REFERENCE_DATE - dt.timedelta(days=5)
+    correct_details(
+        record=reported,
+        by=officer,
+        details={"date_of_birth": born, "expected_date_of_birth": None},
+        reason="Born at Southport hospital, the midwife says.",
+    )
+    reported.refresh_from_db()
+    assert (reported.unborn, reported.unborn_at_contact, reported.date_of_birth) == (
+        False,
+        True,
+        born,
+    )
+    # A date of birth before the contact: the child was never unborn then.
+    correct_details(
+        record=reported,
+        by=officer,
+        details={"date_of_birth": dt.date(2020, 1, 2)},
+        reason="The contact named the wrong child: this is the older sister.",
+    )
+    reported.refresh_from_db()
+    assert not reported.unborn_at_contact
+
+
+def _closed_episode(record, decision, **spell) -> tuple[dt.date, list[tuple[str, bool]]]:
+    """A child referred once, the case record's involvement closing the episode a week later
+    with the dates `spell` gives; the referral's day and the census's problems."""
+    at = days_ago(12)
+    day = at.date()
+    person = Person.objects.create(first_name="Ellis", last_name="Example")
+    record(at=at, referrer=SCHOOL, children=[child("Ellis")], decisions=[[decision]], person=person)
+    Involvement.objects.create(
+        person=person,
+        kind=Involvement.Kind.SOCIAL_CARE,
+        started_on=day,
+        ended_on=day + dt.timedelta(days=7),
+        source_system="mosaic",
+        external_id="EP-1",
+        **spell,
+    )
+    problems = build_census(year=current_collection_year(day)).problems
+    return day, [(group.summary, group.blocking) for group in problems.groups]
+
+
+OUT_OF_ORDER = [(f"1 {kinds.CASE_RECORD_DATES_OUT_OF_ORDER.one}", True)]
+
+
+def _weekday(day: dt.date, step: int) -> dt.date:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=step)
+    return day
+
+
+def test_r46_rule_8565_the_case_record_closes_an_episode_before_its_assessment_is_authorised(
+    record,
+):
+    day = days_ago(12).date()
+    authorised = day + dt.timedelta(days=8)
+    _, problems = _closed_episode(
+        record, ASSESS, closure_reason="RC8", assessment_authorised_on=authorised
+    )
+    assert problems == OUT_OF_ORDER
+
+
+def test_r46_rule_8608_an_assessment_authorised_before_it_started_blocks_the_file(record):
+    day = days_ago(12).date()
+    authorised = day - dt.timedelta(days=1)
+    _, problems = _closed_episode(
+        record, ASSESS, closure_reason="RC8", assessment_authorised_on=authorised
+    )
+    assert problems == OUT_OF_ORDER
+
+
+def test_r46_rule_8615_a_conference_before_the_strategy_discussion_blocks_the_file(record):
+    conference = _weekday(days_ago(13).date(), -1)
+    _, problems = _closed_episode(
+        record, STRATEGY, closure_reason="RC7", initial_conference_on=conference
+    )
+    assert problems == OUT_OF_ORDER
+
+
+def test_r46_rule_8875_a_conference_on_a_weekend_blocks_the_file(record):
+    day = days_ago(12).date()
+    saturday = day + dt.timedelta(days=(5 - day.weekday()) % 7 or 7)
+    _, problems = _closed_episode(
+        record, STRATEGY, closure_reason="RC7", initial_conference_on=saturday
+    )
+    assert problems == [("1 child's initial child protection conference is on a weekend", True)]

@@ -92,3 +92,23 @@ def test_r31_annex_a_says_a_child_was_seen_where_the_council_sets_no_timescale(
 
     assert said[key(seen)] == YES
     assert said[key(not_yet)] == UNKNOWN
+
+
+@pytest.mark.skipif(not CIN_PYTHON.exists(), reason="python3 dev.py test installs .venv-cin")
+@pytest.mark.parametrize(
+    "case",
+    [
+        "born before the census date",
+        "born after the census date",
+        "still unborn at the census date",
+    ],
+)
+def test_r5_r46_a_child_unborn_at_the_contact_files_with_no_dfe_errors(record, tmp_path, case):
+    from tests.returns.test_cin_census import LAST_YEAR, unborn_case
+
+    unborn_case(record, case)
+    output = tmp_path / "cin.xml"
+    result = produce_census(year=LAST_YEAR, output=output)
+    assert result.written, result.census.problems.lines()
+    checked = validate(output, year=LAST_YEAR)
+    assert re.search(r"^errors: 0$", checked.stdout, re.MULTILINE), checked.stdout

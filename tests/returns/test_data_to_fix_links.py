@@ -151,6 +151,21 @@ def conference_not_known(record):
     return _census()
 
 
+def case_record_dates_out_of_order(record):
+    authorised = days_ago(5).date()  # before the assessment started
+    _returning(
+        record, decisions=[ASSESS], closure_reason="RC8", assessment_authorised_on=authorised
+    )
+    return _census()
+
+
+def conference_on_weekend(record):
+    day = days_ago(4).date()
+    saturday = day - dt.timedelta(days=(day.weekday() - 5) % 7)
+    _returning(record, decisions=[STRATEGY], closure_reason="RC7", initial_conference_on=saturday)
+    return _census()
+
+
 def referred_too_early(record):
     due = (days_ago(3) + dt.timedelta(weeks=30)).date()
     record(at=days_ago(3), referrer=SCHOOL, children=[unborn(due=due)], decisions=[[ASSESS]])
@@ -184,6 +199,8 @@ CASES = {
     kinds.NO_CLOSURE_REASON: no_closure_reason,
     kinds.ASSESSMENT_NOT_AUTHORISED: assessment_not_authorised,
     kinds.CONFERENCE_NOT_KNOWN: conference_not_known,
+    kinds.CASE_RECORD_DATES_OUT_OF_ORDER: case_record_dates_out_of_order,
+    kinds.CONFERENCE_ON_WEEKEND: conference_on_weekend,
     kinds.REFERRED_TOO_EARLY: referred_too_early,
     kinds.EXPECTED_DATE_OUT_OF_RANGE: expected_date_out_of_range,
 }

@@ -229,20 +229,37 @@ def census_year_end(day: dt.date) -> dt.date:
     return dt.date(day.year + (day.month > 3), 3, 31)
 
 
-def expected_date_for(rng: random.Random, *, referred_on: dt.date) -> dt.date | None:
-    """An unborn child's expected date of birth, for a contact on `referred_on`; None when no date
-    fits. The contact is at most 40 weeks before it (DfE rule 8606), and the census of the
-    contact's year can state it: from 30 days before that year's 31 March to 9 months after
-    (rule 8530Q; a baby born earlier would be on the census with its date of birth, which the
-    front door does not hold). A contact in April or May can meet both only for a child already
-    born, so it names no unborn child."""
-    year_end = census_year_end(referred_on)
-    earliest = max(referred_on + dt.timedelta(days=20), year_end - dt.timedelta(days=29))
-    latest = min(referred_on + dt.timedelta(days=270), year_end + dt.timedelta(days=240))
-    if earliest > latest:
+def expected_date_for(
+    rng: random.Random, *, referred_on: dt.date, today: dt.date
+) -> dt.date | None:
+    """An unborn child's expected date of birth, for a contact on `referred_on` and a demo loaded
+    on `today`; None when no date fits.
+
+    From 20 days to about 39 weeks after the contact, so it is at most 40 weeks before the birth
+    (DfE rule 8606), most often in the last months of the pregnancy, when most concerns about a
+    baby are raised. A baby due before today is born (`record_demo_births`): the census reports
+    them with their date of birth, or as unborn on 31 March when born after it. A baby not yet
+    due is not due before the 30 days leading to the census date either, as the DfE would query
+    a baby still unborn then (8530Q): the demo's census of the year in progress stays clean.
+    """
+    earliest = referred_on + dt.timedelta(days=20)
+    latest = referred_on + dt.timedelta(days=270)
+    expected = referred_on + dt.timedelta(days=round(rng.triangular(20, 270, 50)))
+    accepted_from = census_year_end(referred_on) - dt.timedelta(days=29)
+    if not today <= expected < accepted_from:
+        return expected
+    windows = [
+        (lo, hi)
+        for lo, hi in (
+            (earliest, min(latest, today - dt.timedelta(days=1))),
+            (max(earliest, accepted_from), latest),
+        )
+        if lo <= hi
+    ]
+    if not windows:
         return None
-    expected = earliest + dt.timedelta(days=rng.randint(0, (latest - earliest).days))
-    return expected
+    lo, hi = rng.choice(windows)
+    return lo + dt.timedelta(days=rng.randint(0, (hi - lo).days))
 
 
 class _Generator:
@@ -274,7 +291,7 @@ class _Generator:
         rng = self.rng
         children: list[dict] = []
         if "antenatal" in story.worry or (rng.random() < 0.04):
-            edd = expected_date_for(rng, referred_on=on)
+            edd = expected_date_for(rng, referred_on=on, today=self.today)
             if edd is not None:
                 # Validated as on the contact's day: the expected date may have passed since.
                 children = [{"unborn": True, "expected_date_of_birth": edd}]

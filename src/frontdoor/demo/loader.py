@@ -13,7 +13,7 @@ from frontdoor.accounts.services import create_user
 from frontdoor.demo.contacts import DEFAULT_WEEKS, DemoContacts, Staff, load_demo_contacts
 from frontdoor.demo.history import load_demo_history
 from frontdoor.demo.mash import DemoMash, MashStaff, agency_of_kind, load_demo_mash
-from frontdoor.demo.people import load_demo_people
+from frontdoor.demo.people import load_demo_people, record_demo_births
 from frontdoor.errors import DomainError
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.versions import current_policy_version
@@ -120,6 +120,7 @@ def load_demo(*, weeks: int = DEFAULT_WEEKS, history_weeks: int | None = None) -
     load_demo_people(by=staff.worker)  # known people, so screening shows matches (R18)
     manager = User.objects.get(username="manager")
     load_demo_history(staff=staff, manager=manager, weeks=history_weeks)  # decided and closed
+    record_demo_births(by=staff.worker)  # babies reported unborn and due by now (R5)
     mash = DemoMash(stories=0)
     if weeks > 0:  # the MASH at work today, with the recent weeks: no contacts with none
         mash = load_demo_mash(staff=demo_mash_staff())

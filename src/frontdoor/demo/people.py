@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from frontdoor.demo.areas import area_of
+from frontdoor.demo.areas import area_of, ethnicity_of
 from frontdoor.demo.contacts import FIRST_NAMES_ADULT, FIRST_NAMES_CHILD, STREETS, SURNAMES
 from frontdoor.intake.models import ReportedChild
+from frontdoor.people.corrections import correct_details
 from frontdoor.people.matching import candidates
-from frontdoor.people.models import Gender, Involvement, Person
+from frontdoor.people.models import Gender, Involvement, Person, Sex
 from frontdoor.people.names import nickname_forms
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect
@@ -192,3 +193,51 @@ def match_or_create(*, reported: ReportedChild, by: User) -> Person:
         link_reported_person(reported=reported, person=found[0].person, by=by)
         return found[0].person
     return create_person_from(reported=reported, by=by)
+
+
+@transaction.atomic
+def record_demo_births(*, by: User, today: dt.date | None = None) -> int:
+    """R5: the babies the demo's contacts reported unborn are born around their expected date,
+    if that is before today: the worker makes each a person record from the contact's child and
+    records the birth on it, as a midwife would tell them. The contact's child still says the
+    baby was unborn then, so the census reports them with their date of birth (or as unborn on
+    31 March when born after it). Return how many were born."""
+    rng = random.Random(SEED + 1)  # noqa: S311 - repeatable demo data, not a secret
+    today = today or timezone.localdate()
+    council = current_policy().council.ons_code
+    due = (
+        ReportedChild.objects.filter(
+            unborn=True, person__isnull=True, expected_date_of_birth__lt=today
+        )
+        .select_related("contact")
+        .order_by("id")
+    )
+    born = 0
+    for child in due:
+        assert child.expected_date_of_birth is not None  # an unborn child's, by the filter
+        # Around the expected date, and by yesterday: a baby due is not left overdue, which
+        # the census would query (8530Q).
+        birth = min(
+            child.expected_date_of_birth + dt.timedelta(days=rng.randint(-14, 7)),
+            today - dt.timedelta(days=1),
+        )
+        if birth <= timezone.localdate(child.contact.received_at):
+            continue  # due within days of the contact: not born yet
+        sex = rng.choice((Sex.MALE, Sex.FEMALE))
+        person = create_person_from(reported=child, by=by)
+        correct_details(
+            record=person,
+            by=by,
+            details={
+                "first_name": rng.choice(FIRST_NAMES_CHILD),
+                "date_of_birth": birth,
+                "expected_date_of_birth": None,
+                "sex": sex,
+                "gender": Gender.MALE if sex == Sex.MALE else Gender.FEMALE,
+                "ethnicity": ethnicity_of(rng, council),
+            },
+            reason="Born: the midwife told us the date of birth.",
+            at=dt.datetime.combine(birth + dt.timedelta(days=1), dt.time(10), tzinfo=dt.UTC),
+        )
+        born += 1
+    return born

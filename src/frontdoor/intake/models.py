@@ -423,6 +423,10 @@ class ReportedChild(ReportedPerson):
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="children")
     unborn = models.BooleanField(default=False)
     expected_date_of_birth = models.DateField(null=True, blank=True)
+    # R5: the child was unborn when the contact was made. Kept when the birth is recorded later
+    # (`unborn` and the expected date then give way to the date of birth): a birth after the
+    # contact is then a fact, not a fault, and the returns say so (docs/returns.md).
+    unborn_at_contact = models.BooleanField(default=False)
     # R5: an expectant parent who is a child, named among the adults, is a child in their own
     # right: intake adds them as a child of the contact too, screened and decided.
     expectant_parent = models.BooleanField(default=False)

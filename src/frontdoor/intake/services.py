@@ -199,6 +199,7 @@ def _people(*, contact: Contact, report: Report, submission: Submission) -> tupl
             contact=contact,
             report=report,
             **child.model_dump(exclude={"disabilities"}),
+            unborn_at_contact=child.unborn,
             # Stored as the person record stores them: the codes, separated by spaces.
             disabilities=" ".join(child.disabilities),
         )
@@ -245,9 +246,10 @@ def same_child(one: ReportedChild | ReportedAdult, other: ReportedChild | Report
         return True
     if getattr(one, "unborn", False) != getattr(other, "unborn", False):
         return False
-    if (one.date_of_birth, one.expected_date_of_birth) != (
+    # An adult has no expected date of birth (nor, as the migrations read it, the attribute).
+    if (one.date_of_birth, getattr(one, "expected_date_of_birth", None)) != (
         other.date_of_birth,
-        other.expected_date_of_birth,
+        getattr(other, "expected_date_of_birth", None),
     ):
         return False
     first, other_first = fold(one.first_name), fold(other.first_name)

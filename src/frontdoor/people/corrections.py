@@ -284,12 +284,20 @@ def _correct(
     for field, (_, after) in changed.items():
         setattr(record, field, after)
     update_fields = set(changed)
-    if hasattr(record, "unborn"):
+    if hasattr(record, "unborn") and hasattr(record, "unborn_at_contact"):
         # A reported child is unborn exactly when it has an expected date and no date of birth.
         unborn = born is None and expected is not None
+        # R5: a child the contact reported unborn and born after it was unborn at the contact;
+        # a date of birth before the contact says the child was never unborn then.
+        was_unborn = record.unborn or record.unborn_at_contact
+        contacted_on = timezone.localdate(record.contact.received_at)  # type: ignore[attr-defined]
+        at_contact = unborn or (was_unborn and born is not None and born > contacted_on)
         if record.unborn != unborn:
             record.unborn = unborn
             update_fields.add("unborn")
+        if record.unborn_at_contact != at_contact:
+            record.unborn_at_contact = at_contact
+            update_fields.add("unborn_at_contact")
     if isinstance(record, Person) and {"address", "postcode"} & set(changed):
         # R22: a report older than this correction must not move the family back.
         record.address_reported_at = at

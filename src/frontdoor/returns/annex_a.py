@@ -159,13 +159,15 @@ class AnnexA:
         if not child.unborn and child.date_of_birth is None:
             self.problems.add(kinds.NO_DATE_OF_BIRTH, child=child)
         age = age_in_years(born=child.date_of_birth, on=on)
-        if child.date_of_birth and child.date_of_birth > on:
-            # A birth after the event counted: a fault in the record, never a negative age.
-            self.problems.add(
-                kinds.BORN_AFTER_EVENT,
-                child=child,
-                detail=(f"born {child.date_of_birth:%d/%m/%Y}, listed on {on:%d/%m/%Y}"),
-            )
+        if child.born_after(on):
+            # Not yet born on the day listed: no age, never a negative one. A fault in the
+            # record unless the contact reported the child unborn (R5).
+            if not child.unborn_at_contact:
+                self.problems.add(
+                    kinds.BORN_AFTER_EVENT,
+                    child=child,
+                    detail=(f"born {child.date_of_birth:%d/%m/%Y}, listed on {on:%d/%m/%Y}"),
+                )
             age = None
         return [
             child.key,

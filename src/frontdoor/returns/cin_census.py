@@ -53,7 +53,7 @@ from frontdoor.returns.selectors import (
 SOFTWARE_CODE = "Front Door"
 RELEASE = "1"
 PROTECTION_EFFECTS = {"strategy_discussion", "emergency_legal_action"}
-# An unborn child may be referred at most 40 weeks before the expected date of birth (rule 8606).
+# A child may be referred at most 40 weeks before their (expected) date of birth (rule 8606).
 LONGEST_PREGNANCY = dt.timedelta(days=280)
 # Rule 8770Q: a child is of school age when born on or before 31 August, six years before the
 # September after the reference date.
@@ -211,6 +211,38 @@ def _close_from_case_record(
             episode.conference_on or episode.conference_not_required
         ):
             problems.add(kinds.CONFERENCE_NOT_KNOWN, child=where, detail=detail)
+        if wrong := _dates_out_of_order(episode):
+            problems.add(
+                kinds.CASE_RECORD_DATES_OUT_OF_ORDER, child=where, detail=f"{wrong}; {detail}"
+            )
+        if episode.conference_on and episode.conference_on.weekday() >= 5:
+            problems.add(
+                kinds.CONFERENCE_ON_WEEKEND,
+                child=where,
+                detail=f"conference {episode.conference_on:%A %d/%m/%Y}; {detail}",
+            )
+
+
+def _dates_out_of_order(episode: Episode) -> str:
+    """What the DfE would reject in a closed episode's dates (rules 8565, 8608, 8615), or ''."""
+    closed_on = episode.closed_on
+    assert closed_on is not None  # only a closed episode has the case record's dates
+    started = episode.assessment_started_on or episode.s47_started_on
+    if started and started > closed_on:
+        return f"started {started:%d/%m/%Y}, after the episode ended"
+    for when, what in (
+        (episode.assessment_authorised_on, "assessment authorised"),
+        (episode.conference_on, "conference"),
+    ):
+        if when and when > closed_on:
+            return f"{what} {when:%d/%m/%Y}, after the episode ended"
+    authorised, assessed = episode.assessment_authorised_on, episode.assessment_started_on
+    if authorised and assessed and authorised < assessed:
+        return f"assessment authorised {authorised:%d/%m/%Y}, before it started"
+    conference, section_47 = episode.conference_on, episode.s47_started_on
+    if conference and section_47 and conference < section_47:
+        return f"conference {conference:%d/%m/%Y}, before the strategy discussion"
+    return ""
 
 
 def expected_date_in_range(expected: dt.date, reference_date: dt.date) -> bool:
@@ -253,15 +285,15 @@ def _check_child(child: CensusChild, problems: DataToFix, *, reference_date: dt.
                 child=where,
                 detail=f"referred {referral.referred_on:%d/%m/%Y}",
             )
-        if (
-            facts.unborn
-            and facts.expected_date_of_birth
-            and referral.referred_on < facts.expected_date_of_birth - LONGEST_PREGNANCY
-        ):
+        birth = facts.date_of_birth or facts.expected_date_of_birth
+        if birth and referral.referred_on < birth - LONGEST_PREGNANCY:
             problems.add(
                 kinds.REFERRED_TOO_EARLY,
                 child=where,
-                detail=f"expected {facts.expected_date_of_birth:%d/%m/%Y}",
+                detail=(
+                    f"referred {referral.referred_on:%d/%m/%Y}, "
+                    f"{'born' if facts.date_of_birth else 'expected'} {birth:%d/%m/%Y}"
+                ),
             )
     for earlier, later in zip(child.episodes, child.episodes[1:], strict=False):
         if earlier.closed_on is None or earlier.closed_on >= later.referral.referred_on:
@@ -302,6 +334,8 @@ def build_census(*, year: int, loaded: LoadedPolicy | None = None) -> Census:
         child.facts.person_id for child in children.values() if child.facts.person_id
     )
     for child in children.values():
+        # R5: a child unborn at the contact and born after the reference date was unborn then.
+        child.facts = child.facts.as_on(reference_date)
         found = DataToFix()
         if child.facts.person_id:
             _close_from_case_record(

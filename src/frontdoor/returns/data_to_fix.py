@@ -299,8 +299,10 @@ BORN_AFTER_EVENT = Kind(
     "children's dates of birth are after the contact, referral or enquiry listed",
     blocking=False,
     how_to_fix=(
-        "Correct the date of birth on the child's record (or record the child as unborn with "
-        "an expected date); until then Ofsted's age column is blank."
+        "Correct the date of birth on the child's record (linked). If the child was unborn "
+        "when the contact was made, correct the child as the contact reported them instead: "
+        "unborn, with the expected date given. A child unborn at the contact may be born after "
+        "it; Ofsted's age column is blank for a day before the birth."
     ),
     fixed_at=FixedAt.DETAILS,
 )
@@ -312,8 +314,8 @@ BORN_AFTER_REFERENCE_DATE = Kind(
     blocking=True,
     how_to_fix=(
         "Correct the date of birth on the child's record, or link the report to the right "
-        "person: an unborn child linked to a person born later takes their date of birth "
-        "(DfE rule 8520)."
+        "person. A child the contact reported unborn and born after the reference date is "
+        "returned unborn, with the expected date of birth given (DfE rule 8520)."
     ),
     fixed_at=FixedAt.DETAILS,
 )
@@ -422,14 +424,42 @@ CONFERENCE_NOT_KNOWN = Kind(
     fixed_at=FixedAt.CASE_RECORD,
 )
 
-REFERRED_TOO_EARLY = Kind(
-    "referred_too_early",
-    "unborn child was referred more than 40 weeks before the expected date of birth",
-    "unborn children were referred more than 40 weeks before the expected date of birth",
+CASE_RECORD_DATES_OUT_OF_ORDER = Kind(
+    "case_record_dates_out_of_order",
+    "child's closed episode has dates from the case record in the wrong order",
+    "children's closed episodes have dates from the case record in the wrong order",
     blocking=True,
     how_to_fix=(
-        "Check the expected date of birth, and correct it with Correct details on the child's "
-        "record (linked) (DfE rule 8606)."
+        "The case record's dates for the episode cannot all be right: the episode ends before "
+        "its assessment or section 47 started or after its conference was held (DfE rule "
+        "8565), the assessment is authorised before it started (8608), or the conference is "
+        "before the strategy discussion (8615). Correct them in the case record and import "
+        "the involvement again (docs/importing-involvements.md)."
+    ),
+    fixed_at=FixedAt.CASE_RECORD,
+)
+
+CONFERENCE_ON_WEEKEND = Kind(
+    "conference_on_weekend",
+    "child's initial child protection conference is on a weekend",
+    "children's initial child protection conferences are on a weekend",
+    blocking=True,
+    how_to_fix=(
+        "The case record gives a Saturday or Sunday as the day of the initial child protection "
+        "conference, which the DfE rejects (rule 8875): correct it in the case record and import "
+        "the involvement again (docs/importing-involvements.md)."
+    ),
+    fixed_at=FixedAt.CASE_RECORD,
+)
+
+REFERRED_TOO_EARLY = Kind(
+    "referred_too_early",
+    "child was referred more than 40 weeks before their date of birth or expected date",
+    "children were referred more than 40 weeks before their dates of birth or expected dates",
+    blocking=True,
+    how_to_fix=(
+        "Check the date of birth or expected date of birth, and correct it with Correct details "
+        "on the child's record (linked) (DfE rule 8606)."
     ),
     fixed_at=FixedAt.DETAILS,
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
@@ -30,6 +30,7 @@ _CHILD_FIELDS = (
     "first_name",
     "last_name",
     "unborn",
+    "unborn_at_contact",
     "date_of_birth",
     "expected_date_of_birth",
     "gender",
@@ -73,6 +74,26 @@ class ChildFacts:
     referrer: Referrer
     person_id: int | None = None  # the person record screening linked the child to, if any
     reported_id: int = 0  # the child as the contact reported them (intake.ReportedChild)
+    # R5: the child was unborn when the contact was made, and the expected date given for them
+    # (kept once the birth is recorded): a birth after the contact is then no fault.
+    unborn_at_contact: bool = False
+    expected_date_given: dt.date | None = None
+
+    def born_after(self, day: dt.date) -> bool:
+        """Whether the date of birth on record is after `day`."""
+        return self.date_of_birth is not None and self.date_of_birth > day
+
+    def as_on(self, day: dt.date) -> ChildFacts:
+        """The child as they were on `day` (a census reference date): a child unborn at the
+        contact and born after `day` was still unborn then, with the expected date given.
+
+        A birth after `day` of a child not reported unborn, or with no expected date known, is
+        left as it is: a fault the returns list."""
+        if not (self.unborn_at_contact and self.born_after(day) and self.expected_date_given):
+            return self
+        return replace(
+            self, unborn=True, date_of_birth=None, expected_date_of_birth=self.expected_date_given
+        )
 
 
 def child_key(*, person_id: int | None, reported_child_id: int) -> str:
@@ -153,6 +174,8 @@ def child_facts(row: dict[str, Any], prefix: str = "") -> ChildFacts:
         ),
         person_id=get("person_id"),
         reported_id=get("id"),
+        unborn_at_contact=bool(get("unborn") or get("unborn_at_contact")),
+        expected_date_given=expected,
     )
 
 

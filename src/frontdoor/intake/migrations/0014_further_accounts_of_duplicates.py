@@ -8,14 +8,13 @@ listed by `python -m frontdoor duplicate-children`. Reversing it undoes only wha
 """
 
 from django.db import migrations
-from django.utils import timezone
 
 REPAIRED = "Made a further account of the same child on the contact"
 LINKED = "Made a further account of the same child, linked as it is"
 
 
 def repair(apps, schema_editor):
-    from frontdoor.intake.duplicates import duplicates
+    from frontdoor.intake.duplicates import duplicates, make_further_accounts
 
     ReportedChild = apps.get_model("intake", "ReportedChild")
     Decision = apps.get_model("screening", "Decision")
@@ -32,41 +31,15 @@ def repair(apps, schema_editor):
         in_use=set(Enquiry.objects.values_list("child_id", flat=True))
         | set(MissingEpisode.objects.values_list("child_id", flat=True)),
     )  # fmt: skip
-    now = timezone.now()
-    for duplicate in found:
-        if duplicate.left_because:
-            continue
-        later, first = duplicate.later, duplicate.first
-        changes = {"account_of_id": first.pk}
-        reason = REPAIRED
-        if later.person_id is None and first.person_id is not None:
-            changes["person_id"] = first.person_id  # as intake links a further account
-            reason = LINKED
-        ReportedChild._base_manager.filter(pk=later.pk).update(**changes)
-        # The change stays on the child's history, as every change to a record does.
-        row = ReportedChild._base_manager.get(pk=later.pk)
-        Historical.objects.create(
-            **{
-                field.attname: getattr(row, field.attname)
-                for field in ReportedChild._meta.concrete_fields
-            },
-            history_date=now,
-            history_type="~",
-            history_change_reason=reason,
-        )
+    make_further_accounts(ReportedChild, Historical, found, repaired=REPAIRED, linked=LINKED)
 
 
 def undo(apps, schema_editor):
+    from frontdoor.intake.duplicates import undo_further_accounts
+
     ReportedChild = apps.get_model("intake", "ReportedChild")
     Historical = apps.get_model("intake", "HistoricalReportedChild")
-    repaired = Historical.objects.filter(history_change_reason__in=(REPAIRED, LINKED))
-    ReportedChild._base_manager.filter(pk__in=repaired.values_list("id", flat=True)).update(
-        account_of=None
-    )
-    ReportedChild._base_manager.filter(
-        pk__in=repaired.filter(history_change_reason=LINKED).values_list("id", flat=True)
-    ).update(person=None)
-    repaired.delete()
+    undo_further_accounts(ReportedChild, Historical, repaired=REPAIRED, linked=LINKED)
 
 
 class Migration(migrations.Migration):
