@@ -433,3 +433,69 @@ def test_r44_a_merged_duplicates_case_record_id_goes_to_the_record_kept(
     keep = Person.objects.create(first_name=duplicate.first_name, last_name=duplicate.last_name)
     merge_people(keep=keep, duplicate=duplicate, by=worker, reason="The same child.")
     assert ExternalIdentifier.objects.get(external_id="EHM-8").person == keep
+
+
+def test_r20_r44_both_early_help_lists_say_a_child_is_not_yet_linked_to_a_person_record(
+    client, make_contact, manager, make_user, person_for
+):
+    unlinked, linked, taken = make_contact(), make_contact(), make_contact()
+    waiting = _early_help(unlinked, manager)
+    person_for(linked.children.first())
+    known = _early_help(linked, manager)
+    worker = make_user(Role.EARLY_HELP_WORKER)
+    services.accept(user=worker, handoff=_early_help(taken, manager), external_id="EHM-9")
+    client.force_login(worker)
+    page = client.get(reverse("handoffs:early_help")).content.decode()
+    tag = "Not linked to a person record"
+    to_take, taken_list = page[: page.index('id="taken"')], page[page.index('id="taken"') :]
+    assert tag in _row(to_take, f"Hand-off {waiting.pk}")
+    assert tag not in _row(to_take, f"Hand-off {known.pk}")
+    assert tag in taken_list and "EHM-9" in taken_list
+    # The child's own page says so from the same rule.
+    detail = client.get(reverse("handoffs:early_help_handoff", args=[known.pk]))
+    assert "not yet linked to a person record" not in detail.content.decode()
+
+
+def test_r45_a_restricted_childs_sibling_is_listed_and_opened_on_the_early_help_pages(
+    client, make_contact, manager, make_user, person_for, admin
+):
+    from frontdoor.privacy.restrictions import restrict
+
+    contact = make_contact()
+    restricted, sibling = contact.children.order_by("id")
+    for child in (restricted, sibling):
+        decide(
+            contact,
+            child,
+            manager,
+            level=2,
+            outcome="early_help",
+            rationale="Needs support with routines: Team Around the Family.",
+        )
+    restricted_handoff = HandOff.objects.get(child=restricted)
+    sibling_handoff = HandOff.objects.get(child=sibling)
+    restrict(
+        person=person_for(restricted),
+        allowed_users=[manager],
+        ask="The early help team manager",
+        reason="A family member works in early help.",
+        by=admin,
+    )
+    client.force_login(make_user(Role.EARLY_HELP_WORKER))
+    page = client.get(reverse("handoffs:early_help")).content.decode()
+    assert "Restricted: ask The early help team manager" in _row(
+        page, f"Hand-off {restricted_handoff.pk}"
+    )
+    sibling_row = _row(page, f"Hand-off {sibling_handoff.pk}")
+    assert sibling.first_name in sibling_row and contact.reference in sibling_row
+    assert restricted.first_name not in page
+    response = client.get(reverse("handoffs:early_help_handoff", args=[sibling_handoff.pk]))
+    assert response.status_code == 200
+    shown = response.content.decode()
+    # The report's words name the restricted child: withheld, with whom to ask.
+    assert restricted.first_name not in shown
+    assert "[restricted: ask The early help team manager]" in shown
+    assert "Parts of this report are withheld" in shown
+    refused = client.get(reverse("handoffs:early_help_handoff", args=[restricted_handoff.pk]))
+    assert refused.status_code == 403
+    assert restricted.first_name not in refused.content.decode()
