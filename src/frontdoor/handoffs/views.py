@@ -150,7 +150,6 @@ def early_help_handoff(request: SignedInRequest, pk: int) -> HttpResponse:
                 policy=current_policy(),
             ).for_child(handoff.child),
         },
-        status=400 if form.errors else 200,
     )
 
 

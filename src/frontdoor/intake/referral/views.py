@@ -174,7 +174,7 @@ def _question_page(
         "back": _url("check", journey) if _changing(request) else back,
         **(extra or {}),
     }
-    return _render(request, page.template, context, status=400 if form.errors else 200)
+    return _render(request, page.template, context)
 
 
 def _page_messages(messages: dict[str, str], names: set[str]) -> dict[str, str]:
@@ -442,7 +442,7 @@ def _people_list(request: HttpRequest, journey: str, state: dict[str, Any], peop
         "fields": form.bound(),
         "back": _url(people.back, journey),
     }
-    return _render(request, "people.html", context, status=400 if form.errors else 200)
+    return _render(request, "people.html", context)
 
 
 def _person(
@@ -738,7 +738,7 @@ def documents(request: HttpRequest, journey: str, state: dict[str, Any]) -> Http
         "max_bytes": _megabytes(),
         "back": _url("check", journey) if _changing(request) else _url("level", journey),
     }
-    return _render(request, "documents.html", context, status=400 if errors else 200)
+    return _render(request, "documents.html", context)
 
 
 def _megabytes() -> str:
@@ -925,9 +925,7 @@ def check(request: HttpRequest, journey: str, state: dict[str, Any]) -> HttpResp
     elif request.method == "POST":
         errors = errors or [(_url("who", journey), "Answer every question before you submit")]
     context = _check_context(journey, state, errors)
-    return _render(
-        request, "check.html", context, status=400 if errors and request.method == "POST" else 200
-    )
+    return _render(request, "check.html", context)
 
 
 NOT_SENT = (
@@ -1002,9 +1000,4 @@ def status(request: HttpRequest) -> HttpResponse:
         form = PageForm(STATUS_QUESTIONS)
     if stage is not None:
         return _render(request, "status_result.html", {"page": page, "stage": stage})
-    return _render(
-        request,
-        page.template,
-        {"page": page, "form": form, "fields": form.bound()},
-        status=400 if form.errors else 200,
-    )
+    return _render(request, page.template, {"page": page, "form": form, "fields": form.bound()})
