@@ -26,8 +26,8 @@ from frontdoor.audit.models import AuditEvent, RecordView
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Attachment, Channel, Consultation, Contact, Report
 from frontdoor.intake.services import attach_report, record_consultation, record_contact
-from frontdoor.intake.submissions import error_messages
-from tests.intake.factories import make_submission
+from frontdoor.intake.submissions import Submission, error_messages
+from tests.intake.factories import make_submission, submission_data
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -1011,3 +1011,23 @@ def test_the_staff_contact_form_passes_the_html_checks_with_and_without_errors(s
         assert error_summary(response)
         assert page_problems(response.content.decode(), policy_keys=keys) == []
     assert not Contact.objects.exists()
+
+
+def test_r4_a_report_keeps_showing_answers_the_public_form_no_longer_asks(signed_in):
+    """The online form asks neither a child's sex nor whether they need protecting now on its
+    own: a report made when it did still shows its answers."""
+    data = submission_data()
+    data["children"][0] |= {"sex": "female", "special_needs": "An EHC plan for dyslexia"}
+    data["concern"]["immediate_protection_needed"] = "unknown"
+    contact = record_contact(
+        submission=Submission.model_validate(data), channel=Channel.ONLINE_FORM
+    ).contact
+    page = signed_in.get(_contact_url(contact)).content.decode()
+    assert "Sex: Female" in page
+    assert "An EHC plan for dyslexia" in page
+    assert "Not known" in _summary_row(page, "Immediate protection needed")
+
+
+def _summary_row(page: str, key: str) -> str:
+    row = page[page.index(key) :]
+    return row[: row.index("</div>")]
