@@ -178,12 +178,12 @@ def restriction_hiding_early_help_handoff(*, user, pk: int) -> Restriction | Non
     open: the child's own, or one closing the whole contact (R45)."""
     found = (
         early_help_handoffs(user, restricted_rows=True)
-        .filter(pk=pk, restricted_ask__isnull=False)
-        .values("contact_id", "child__person_id")
+        .filter(pk=pk)
+        .values_list("contact_id", "child__person_id")
         .first()
     )
     if found is None:
         return None
-    person_id = found["child__person_id"]
+    contact_id, person_id = found
     own = restriction_hiding_person(user=user, person_id=person_id) if person_id else None
-    return own or restrictions_closing_contact(user, contact=found["contact_id"]).first()
+    return own or restrictions_closing_contact(user, contact=contact_id).first()
