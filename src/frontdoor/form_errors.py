@@ -3,9 +3,9 @@
 Every page showing a form's errors shows the GOV.UK error summary first; each error summary
 template marks the request with `{% errors_shown %}` (a built-in tag of every template), and
 `FormErrorsMiddleware` then answers 400 where the page would have answered 200, when a form was
-sent: by a POST, or by a GET with a query (a search, a filter). A page merely visited answers
-200 even when it lists what is still to answer ("Check your answers"). A view says nothing
-about it: no page can answer otherwise.
+posted. A GET only reads (a search, a filter, "Check your answers" listing what is still to
+answer): its page answers 200 whatever it shows. A view says nothing about it: no page can
+answer otherwise.
 """
 
 from __future__ import annotations
@@ -31,10 +31,8 @@ def errors_shown(context: template.Context) -> str:
 
 
 def form_was_sent(request: HttpRequest) -> bool:
-    """A POST (or another method that sends a body), or a GET form sent with its query."""
-    if request.method in ("GET", "HEAD"):
-        return bool(request.GET)
-    return True
+    """A form posted (or sent by another method that changes something), not a page read."""
+    return request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 class FormErrorsMiddleware:
