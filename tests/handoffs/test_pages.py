@@ -133,16 +133,31 @@ def test_r45_a_restricted_childs_case_record_id_is_shown_to_no_one_else(
         assert "123456" not in client.get(url).content.decode()
 
 
-def _early_help(contact, manager) -> HandOff:
+def _early_help(contact, manager, child=None) -> HandOff:
+    child = child or contact.children.first()
     decide(
         contact,
-        contact.children.first(),
+        child,
         manager,
         level=2,
         outcome="early_help",
         rationale="Needs support with routines: Team Around the Family.",
     )
-    return HandOff.objects.get(contact=contact)
+    return HandOff.objects.get(child=child)
+
+
+def _restrict_from_early_help(child, *, person_for, manager, admin) -> None:
+    """Restrict the child's record to the MASH manager: early help workers are told whom to
+    ask."""
+    from frontdoor.privacy.restrictions import restrict
+
+    restrict(
+        person=person_for(child),
+        allowed_users=[manager],
+        ask="The early help team manager",
+        reason="A family member works in early help.",
+        by=admin,
+    )
 
 
 def test_r20_the_home_page_leads_the_early_help_worker_to_the_children_routed_to_them(
@@ -206,17 +221,9 @@ def test_r20_an_early_help_worker_cannot_take_a_hand_off_to_social_care(
 def test_r45_a_restricted_childs_early_help_hand_off_shows_only_whom_to_ask(
     client, contact, manager, make_user, person_for, admin
 ):
-    from frontdoor.privacy.restrictions import restrict
-
     handoff = _early_help(contact, manager)
     child = contact.children.first()
-    restrict(
-        person=person_for(child),
-        allowed_users=[manager],
-        ask="The early help team manager",
-        reason="A family member works in early help.",
-        by=admin,
-    )
+    _restrict_from_early_help(child, person_for=person_for, manager=manager, admin=admin)
     client.force_login(make_user(Role.EARLY_HELP_WORKER))
     page = client.get(reverse("handoffs:early_help")).content.decode()
     assert f"Hand-off {handoff.pk}" in page
@@ -459,28 +466,11 @@ def test_r20_r44_both_early_help_lists_say_a_child_is_not_yet_linked_to_a_person
 def test_r45_a_restricted_childs_sibling_is_listed_and_opened_on_the_early_help_pages(
     client, make_contact, manager, make_user, person_for, admin
 ):
-    from frontdoor.privacy.restrictions import restrict
-
     contact = make_contact()
     restricted, sibling = contact.children.order_by("id")
-    for child in (restricted, sibling):
-        decide(
-            contact,
-            child,
-            manager,
-            level=2,
-            outcome="early_help",
-            rationale="Needs support with routines: Team Around the Family.",
-        )
-    restricted_handoff = HandOff.objects.get(child=restricted)
-    sibling_handoff = HandOff.objects.get(child=sibling)
-    restrict(
-        person=person_for(restricted),
-        allowed_users=[manager],
-        ask="The early help team manager",
-        reason="A family member works in early help.",
-        by=admin,
-    )
+    restricted_handoff = _early_help(contact, manager, restricted)
+    sibling_handoff = _early_help(contact, manager, sibling)
+    _restrict_from_early_help(restricted, person_for=person_for, manager=manager, admin=admin)
     client.force_login(make_user(Role.EARLY_HELP_WORKER))
     page = client.get(reverse("handoffs:early_help")).content.decode()
     assert "Restricted: ask The early help team manager" in _row(
