@@ -146,6 +146,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A page re-shown with its form's errors answers 400, whichever view drew it.
+    "frontdoor.form_errors.FormErrorsMiddleware",
     # After the messages (to say why) and before the view hooks (so sign-in follows).
     "frontdoor.accounts.idle.IdleTimeoutMiddleware",
     # View hooks, in this order: signed in (above), then the code given, then the rate limits.
@@ -172,8 +174,9 @@ TEMPLATES: list[dict[str, Any]] = [
                 "frontdoor.policy.context_processors.council",
                 "frontdoor.accounts.context_processors.permissions",
             ],
-            # `in_sentence`: a label mid-sentence keeps its acronyms ("in MASH").
-            "builtins": ["frontdoor.wording"],
+            # `in_sentence`: a label mid-sentence keeps its acronyms ("in MASH"); `errors_shown`:
+            # an error summary marks its page, which then answers 400 (frontdoor.form_errors).
+            "builtins": ["frontdoor.wording", "frontdoor.form_errors"],
         },
     }
 ]

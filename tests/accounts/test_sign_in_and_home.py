@@ -43,7 +43,7 @@ def test_a_wrong_password_is_refused_and_audited(client, make_user):
     response = client.post(
         reverse("accounts:login"), {"username": user.username, "password": "not-it"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "govuk-error-summary" in response.content.decode()
     event = AuditEvent.objects.get(action="account.sign_in_failed")
     assert event.changes == {"username": user.username}

@@ -14,6 +14,8 @@ each page it is given, and that `test_html_checks` shows fail on a bad page.
   the title starting "Error: " exactly then, each summary link to a field on the page (not to
   the page's main content), and none of Django's own messages ("This field is required.") or
   lists (`errorlist`);
+- a form sent and shown again with its errors answers 400 Bad Request, on every page
+  (`form_errors_answer_400`, given the status);
 - every label for a field: no `<label for="">` and no `id=""`, which leave a field unnamed;
 - no rule number ("(R25)", "R12, R13"): the domain's numbering is the developers', not the users';
 - a count of one says its noun in the singular: "1 agency asked", never "1 agencies asked".
@@ -235,6 +237,14 @@ def errors_in_govuk_form(page: Page) -> list[str]:
     if "main-content" in page.summary_links:
         problems.append("links an error in its summary to the page, not to the field it is about")
     return problems
+
+
+def form_errors_answer_400(html: str, *, status: int, sent: bool) -> list[str]:
+    """A form `sent` (a POST) and shown again with its errors answers 400, not 200: the same on
+    every page, as `frontdoor.form_errors` makes it."""
+    if sent and status == 200 and "govuk-error-summary" in read(html).classes:
+        return ["shows the errors of the form sent but answers 200, not 400"]
+    return []
 
 
 def labels_name_fields(page: Page) -> list[str]:

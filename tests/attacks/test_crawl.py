@@ -81,7 +81,7 @@ from tests.attacks.council import (
     Council,
     seed_council,
 )
-from tests.attacks.html_checks import page_problems, policy_keys
+from tests.attacks.html_checks import form_errors_answer_400, page_problems, policy_keys
 from tests.intake.factories import submission_data
 
 # Crawled elsewhere: the admin site is Django's own; the API's routes come from its document.
@@ -670,10 +670,13 @@ def _check(
         findings.statuses.append(f"{where}: {answer.status}, but the matrix allows it")
     elif answer.status == 302 and "/accounts/login/" in answer.location and 302 not in expected:
         findings.statuses.append(f"{where}: sent to sign in")
-    if answer.status == 200 and answer.html:
+    if answer.status in (200, 400) and answer.html:
         findings.pages += [
             f"{where}: {problem}"
-            for problem in page_problems(answer.text, policy_keys=crawl.policy_keys)
+            for problem in [
+                *page_problems(answer.text, policy_keys=crawl.policy_keys),
+                *form_errors_answer_400(answer.text, status=answer.status, sent=method == "post"),
+            ]
         ]
 
 

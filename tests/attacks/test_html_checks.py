@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from frontdoor.policy.registry import get_loaded_policy
-from tests.attacks.html_checks import django_messages, page_problems, policy_keys
+from tests.attacks.html_checks import (
+    django_messages,
+    form_errors_answer_400,
+    page_problems,
+    policy_keys,
+)
 
 DASH = "\N{EN DASH}"
 TAIL = f" {DASH} Front Door {DASH} Sefton Council"
@@ -158,3 +163,13 @@ def test_the_sefton_policy_keys_include_its_timescales_and_outcomes():
 
 def test_djangos_required_message_is_known():
     assert "This field is required." in django_messages()
+
+
+def test_a_form_sent_and_shown_with_its_errors_must_answer_400():
+    html = page(title=f"Error: Record a decision{TAIL}", body=FORM_WITH_ERROR)
+    assert form_errors_answer_400(html, status=400, sent=True) == []
+    assert form_errors_answer_400(html, status=200, sent=False) == []  # visited, not sent
+    assert form_errors_answer_400(page(), status=200, sent=True) == []
+    assert form_errors_answer_400(html, status=200, sent=True) == [
+        "shows the errors of the form sent but answers 200, not 400"
+    ]

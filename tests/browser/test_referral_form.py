@@ -96,7 +96,7 @@ def the_professional_journey(journey: Journey) -> None:
         journey.choose("unborn")  # "Yes", the child has been born
         journey.date("date_of_birth", born)
         if first_name == "Ellis":
-            journey.answer("Sex", "Male")
+            journey.answer("Gender", "Male")
             journey.answer("Disability", "Hearing")
         journey.press("Save and continue")
         journey.answer("Do you need to add another child?", "Yes")
@@ -211,7 +211,7 @@ def test_a_professional_refers_two_siblings_and_an_unborn_baby(page, live_server
         ("Robin", False),
         ("", True),
     ]
-    assert (children[0].sex, children[0].disabilities) == ("male", "HEAR")
+    assert (children[0].gender, children[0].disabilities) == ("male", "HEAR")
     report = contact.reports.get()
     assert report.referrer_agency == "Litherland High School"
     assert report.worry == "Ellis said <b>Mum's partner</b> hit him."

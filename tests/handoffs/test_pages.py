@@ -133,12 +133,26 @@ def test_r45_a_restricted_childs_case_record_id_is_shown_to_no_one_else(
         assert "123456" not in client.get(url).content.decode()
 
 
-def _early_help(contact, manager, **overrides) -> HandOff:
+def _early_help(contact, manager, child=None, **overrides) -> HandOff:
     values = {"rationale": "Needs support with routines: Team Around the Family.", **overrides}
     decision = decide(
-        contact, contact.children.first(), manager, level=2, outcome="early_help", **values
+        contact, child or contact.children.first(), manager, level=2, outcome="early_help", **values
     )
     return HandOff.objects.get(decision=decision)
+
+
+def _restrict_from_early_help(child, *, person_for, manager, admin) -> None:
+    """Restrict the child's record to the MASH manager: early help workers are told whom to
+    ask."""
+    from frontdoor.privacy.restrictions import restrict
+
+    restrict(
+        person=person_for(child),
+        allowed_users=[manager],
+        ask="The early help team manager",
+        reason="A family member works in early help.",
+        by=admin,
+    )
 
 
 def test_r20_the_home_page_leads_the_early_help_worker_to_the_children_routed_to_them(
@@ -202,17 +216,9 @@ def test_r20_an_early_help_worker_cannot_take_a_hand_off_to_social_care(
 def test_r45_a_restricted_childs_early_help_hand_off_shows_only_whom_to_ask(
     client, contact, manager, make_user, person_for, admin
 ):
-    from frontdoor.privacy.restrictions import restrict
-
     handoff = _early_help(contact, manager)
     child = contact.children.first()
-    restrict(
-        person=person_for(child),
-        allowed_users=[manager],
-        ask="The early help team manager",
-        reason="A family member works in early help.",
-        by=admin,
-    )
+    _restrict_from_early_help(child, person_for=person_for, manager=manager, admin=admin)
     client.force_login(make_user(Role.EARLY_HELP_WORKER))
     page = client.get(reverse("handoffs:early_help")).content.decode()
     assert f"Hand-off {handoff.pk}" in page
@@ -455,3 +461,52 @@ def test_r44_an_early_help_hand_off_replaced_before_it_was_taken_leads_to_its_re
     assert "The identifier you gave, EHM-77, was not recorded" in page
     first.refresh_from_db()
     assert first.state == HandOff.State.REPLACED and first.external_id == ""
+
+
+def test_r20_r44_both_early_help_lists_say_a_child_is_not_yet_linked_to_a_person_record(
+    client, make_contact, manager, make_user, person_for
+):
+    unlinked, linked, taken = make_contact(), make_contact(), make_contact()
+    waiting = _early_help(unlinked, manager)
+    person_for(linked.children.first())
+    known = _early_help(linked, manager)
+    worker = make_user(Role.EARLY_HELP_WORKER)
+    services.accept(user=worker, handoff=_early_help(taken, manager), external_id="EHM-9")
+    client.force_login(worker)
+    page = client.get(reverse("handoffs:early_help")).content.decode()
+    tag = "Not linked to a person record"
+    to_take, taken_list = page[: page.index('id="taken"')], page[page.index('id="taken"') :]
+    assert tag in _row(to_take, f"Hand-off {waiting.pk}")
+    assert tag not in _row(to_take, f"Hand-off {known.pk}")
+    assert tag in taken_list and "EHM-9" in taken_list
+    # The child's own page says so from the same rule.
+    detail = client.get(reverse("handoffs:early_help_handoff", args=[known.pk]))
+    assert "not yet linked to a person record" not in detail.content.decode()
+
+
+def test_r45_a_restricted_childs_sibling_is_listed_and_opened_on_the_early_help_pages(
+    client, make_contact, manager, make_user, person_for, admin
+):
+    contact = make_contact()
+    restricted, sibling = contact.children.order_by("id")
+    restricted_handoff = _early_help(contact, manager, restricted)
+    sibling_handoff = _early_help(contact, manager, sibling)
+    _restrict_from_early_help(restricted, person_for=person_for, manager=manager, admin=admin)
+    client.force_login(make_user(Role.EARLY_HELP_WORKER))
+    page = client.get(reverse("handoffs:early_help")).content.decode()
+    assert "Restricted: ask The early help team manager" in _row(
+        page, f"Hand-off {restricted_handoff.pk}"
+    )
+    sibling_row = _row(page, f"Hand-off {sibling_handoff.pk}")
+    assert sibling.first_name in sibling_row and contact.reference in sibling_row
+    assert restricted.first_name not in page
+    response = client.get(reverse("handoffs:early_help_handoff", args=[sibling_handoff.pk]))
+    assert response.status_code == 200
+    shown = response.content.decode()
+    # The report's words name the restricted child: withheld, with whom to ask.
+    assert restricted.first_name not in shown
+    assert "[restricted: ask The early help team manager]" in shown
+    assert "Parts of this report are withheld" in shown
+    refused = client.get(reverse("handoffs:early_help_handoff", args=[restricted_handoff.pk]))
+    assert refused.status_code == 403
+    assert restricted.first_name not in refused.content.decode()

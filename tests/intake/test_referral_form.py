@@ -141,11 +141,7 @@ def professional_with_siblings_and_unborn(client: Client, *, worry: str = "Bruis
     post(
         client,
         url("safety", journey),
-        {
-            "child_location": "At school",
-            "immediate_protection_needed": "no",
-            "parents_aware": "yes",
-        },
+        {"child_location": "At school", "parents_aware": "yes"},
     )
     post(client, url("household", journey), {"domestic_abuse": "yes", "mental_illness": "unknown"})
     post(client, url("consent", journey), {"consent": "given"})
@@ -366,7 +362,7 @@ def _follow_up(client: Client, reference: str) -> str:
     post(client, url("children", journey), {"add": "no"})
     post(client, url("adults", journey), {"add": "no"})
     post(client, url("worry", journey), {"worry": "As I said on the phone"})
-    post(client, url("safety", journey), {"immediate_protection_needed": "yes"})
+    post(client, url("safety", journey), {})
     post(client, url("household", journey), {})
     post(
         client,
@@ -411,6 +407,38 @@ def test_r3_a_contact_without_a_follow_up_due_is_not_linked_by_its_reference(cli
 
     assert other.reports.count() == 1
     assert Contact.objects.count() == 2
+
+
+@pytest.mark.parametrize("answer", ["yes", "no"])
+def test_r6_immediate_danger_is_asked_once_and_is_the_reports_immediate_protection(client, answer):
+    journey = anonymous_member_of_public(client)
+    # A journey begun when the safety page asked it too: that answer is not sent.
+    session = client.session
+    state = session[f"refer:{journey}"]
+    state["concern"]["immediate_protection_needed"] = "unknown"
+    session[f"refer:{journey}"] = state
+    session.save()
+    post(client, url("danger", journey) + "?change=1", {"danger": answer})
+    if answer == "yes":
+        post(client, url("call_now", journey), {})
+
+    check = client.get(url("check", journey)).content.decode()
+    assert check.count("immediate danger?") == 1
+    assert "protecting now" not in check and "protection now" not in check
+    assert submit(client, journey)["Location"] == url("confirmation", journey)
+    assert Report.objects.get().immediate_protection_needed == answer
+
+
+def test_r6_the_safety_page_does_not_ask_about_immediate_danger_again(client):
+    journey = start(client)
+    page = client.get(url("safety", journey)).content.decode()
+    assert 'name="immediate_protection_needed"' not in page
+    assert "protecting now" not in page
+
+
+def test_r6_the_staff_form_asks_about_immediate_danger_in_the_public_forms_words():
+    staff = ReportForm().fields["immediate_protection_needed"]
+    assert staff.label == questions.DANGER[0].label == "Is a child in immediate danger?"
 
 
 def test_r3_danger_needs_an_answer(client):
@@ -603,35 +631,42 @@ def test_the_public_and_staff_forms_ask_the_same_questions_in_the_same_words():
         assert list(question.choices) == [tuple(c) for c in getattr(field, "choices", ())]
 
 
-def test_a_childs_sex_and_disabilities_are_asked_as_the_staff_form_asks_them(client):
+def test_a_childs_disabilities_are_asked_as_the_staff_form_asks_them(client):
     journey = start(client)
     page = client.get(url("child_add", journey)).content.decode()
-    staff = ReportForm()
-    for name in ("sex", "disabilities"):
-        field = staff.child_forms[0].fields[name]
-        assert re.search(rf">\s*{re.escape(str(field.label))}\s*</legend>", page)
-        for value, label in field.choices:
-            assert f'value="{value}"' in page
-            assert html.escape(label) in page
+    field = ReportForm().child_forms[0].fields["disabilities"]
+    assert re.search(rf">\s*{re.escape(str(field.label))}\s*</legend>", page)
+    for value, label in field.choices:
+        assert f'value="{value}"' in page
+        assert html.escape(label) in page
     # "No disability" last, after "or", standing alone.
     assert re.search(r'divider">or</div>\s*<div[^>]*>\s*<input[^>]*value="NONE"', page)
     assert 'value="NONE" data-behaviour="exclusive"' in page
 
 
-def test_a_childs_sex_and_disabilities_are_recorded_and_shown_to_check(client):
+def test_r4_each_question_about_a_child_is_asked_once_on_the_public_form(client):
+    """Gender once (not sex as well), disabilities once (the DfE's list), special educational
+    needs apart from them."""
+    questions_asked = flatten(questions.CHILD)
+    names = [question.name for question in questions_asked]
+    assert len(names) == len(set(names))
+    assert "gender" in names and "sex" not in names
+    labels = [question.label.lower() for question in questions_asked]
+    assert len([label for label in labels if "disabilit" in label]) == 1
+    assert [label for label in labels if label in {"sex", "gender"}] == ["gender"]
+    page = client.get(url("child_add", start(client))).content.decode()
+    assert 'name="sex"' not in page
+    assert "Special educational needs" in page and "needs or disabilities" not in page
+
+
+def test_a_childs_disabilities_are_recorded_and_shown_to_check(client):
     journey = anonymous_member_of_public(client)
     post(
         client,
         url("child_edit", journey, 0),
-        {
-            "first_name": "Sam",
-            "unborn": "no",
-            "sex": "female",
-            "disabilities": ["VIS", "HEAR"],
-        },
+        {"first_name": "Sam", "unborn": "no", "disabilities": ["VIS", "HEAR"]},
     )
     page = client.get(url("child_edit", journey, 0)).content.decode()
-    assert re.search(r'value="female" checked', page)
     assert re.search(r'value="HEAR" checked', page) and re.search(r'value="VIS" checked', page)
     check = client.get(url("check", journey)).content.decode()
     assert "Hearing, Vision" in check
@@ -639,7 +674,6 @@ def test_a_childs_sex_and_disabilities_are_recorded_and_shown_to_check(client):
     submit(client, journey)
 
     child = Contact.objects.get().children.get()
-    assert child.sex == "female"
     assert sorted(child.disabilities.split()) == ["HEAR", "VIS"]
 
 
@@ -657,19 +691,34 @@ def test_no_disability_stands_alone_on_the_public_form(client):
     assert re.search(r'value="NONE" checked', page)
 
 
-def test_a_child_saved_before_sex_and_disabilities_were_asked_keeps_its_answers(client):
+def test_a_child_saved_before_disabilities_were_asked_keeps_its_answers(client):
     journey = anonymous_member_of_public(client)
     session = client.session
     state = session[f"refer:{journey}"]
     for child in state["children"]:
-        del child["sex"], child["disabilities"]
+        del child["disabilities"]
     session[f"refer:{journey}"] = state
     session.save()
 
     assert client.get(url("child_edit", journey, 0)).status_code == 200
     assert submit(client, journey)["Location"] == url("confirmation", journey)
     child = Contact.objects.get().children.get()
-    assert (child.first_name, child.sex, child.disabilities) == ("Sam", "not_known", "")
+    assert (child.first_name, child.disabilities) == ("Sam", "")
+
+
+def test_a_childs_sex_given_before_the_page_stopped_asking_it_is_kept(client):
+    journey = anonymous_member_of_public(client)
+    session = client.session
+    state = session[f"refer:{journey}"]
+    state["children"][0]["sex"] = "female"
+    session[f"refer:{journey}"] = state
+    session.save()
+    # Changing the child's other answers keeps it.
+    post(client, url("child_edit", journey, 0), {"first_name": "Samira", "unborn": "no"})
+
+    assert submit(client, journey)["Location"] == url("confirmation", journey)
+    child = Contact.objects.get().children.get()
+    assert (child.first_name, child.sex) == ("Samira", "female")
 
 
 def test_r4_an_adult_needs_a_name_or_relationship_and_a_past_date_of_birth(client):
@@ -1017,7 +1066,7 @@ _PAGES_WITH_ERRORS = {
     "child_add": {"unborn": "no", "date_of_birth-day": "31", "date_of_birth-month": "2"},
     "adult_add": {"date_of_birth-year": "3000"},
     "worry": {},
-    "safety": {"immediate_protection_needed": "maybe"},
+    "safety": {"parents_aware": "maybe"},
     "household": {"domestic_abuse": "maybe"},
     "consent": {"consent": "not_sought"},
     "level": {},

@@ -26,8 +26,8 @@ from frontdoor.audit.models import AuditEvent, RecordView
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Attachment, Channel, Consultation, Contact, Report
 from frontdoor.intake.services import attach_report, record_consultation, record_contact
-from frontdoor.intake.submissions import error_messages
-from tests.intake.factories import make_submission
+from frontdoor.intake.submissions import Submission, error_messages
+from tests.intake.factories import make_submission, submission_data
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -191,7 +191,7 @@ def test_a_received_time_in_the_future_is_refused_and_nothing_is_saved(signed_in
     tomorrow = timezone.now() + dt.timedelta(days=1)
     response = signed_in.post(NEW, contact_form_data(received=tomorrow))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert error_summary(response) == [
         ("#id_received_on-day", "The time received must be now or in the past")
     ]
@@ -202,7 +202,7 @@ def test_missing_required_answers_get_govuk_messages_and_nothing_is_saved(signed
     response = signed_in.post(NEW, {"submission_key": secrets.token_urlsafe(24)})
 
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "<title>Error: Record a contact" in body
     assert error_summary(response) == [
         ("#id_channel", "Select how the contact arrived"),
@@ -476,7 +476,7 @@ def test_a_report_cannot_be_attached_to_a_closed_contact(signed_in):
     data = contact_form_data(children_count="1", adults_count="0")
     response = signed_in.post(reverse("intake:attach", args=[contact.reference]), data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert error_summary(response) == [
         # About the whole form: linked to its first field.
         ("#id_channel", f"Contact {contact.reference} is closed: record a new contact instead.")
@@ -756,7 +756,7 @@ def test_r10_a_web_page_named_pdf_is_refused_and_nothing_is_recorded(signed_in, 
     page = pdf("report.pdf", b"<html><script>alert(1)</script></html>\x00")
     response = signed_in.post(NEW, {**contact_form_data(), "documents": page})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert error_summary(response) == [("#id_documents", NOT_ALLOWED)]
     assert 'class="govuk-file-upload govuk-file-upload--error"' in response.content.decode()
     assert Contact.objects.count() == 0
@@ -939,7 +939,7 @@ def test_r4_no_disability_with_a_disability_is_refused_on_the_field(signed_in):
     response = signed_in.post(
         NEW, {**contact_form_data(), "child_0_disabilities": ["NONE", "HEAR"]}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert (
         "#id_child_0_disabilities",
         "Select \u201cNo disability\u201d on its own, or only the disabilities that apply",
@@ -1011,3 +1011,23 @@ def test_the_staff_contact_form_passes_the_html_checks_with_and_without_errors(s
         assert error_summary(response)
         assert page_problems(response.content.decode(), policy_keys=keys) == []
     assert not Contact.objects.exists()
+
+
+def test_r4_a_report_keeps_showing_answers_the_public_form_no_longer_asks(signed_in):
+    """The online form asks neither a child's sex nor whether they need protecting now on its
+    own: a report made when it did still shows its answers."""
+    data = submission_data()
+    data["children"][0] |= {"sex": "female", "special_needs": "An EHC plan for dyslexia"}
+    data["concern"]["immediate_protection_needed"] = "unknown"
+    contact = record_contact(
+        submission=Submission.model_validate(data), channel=Channel.ONLINE_FORM
+    ).contact
+    page = signed_in.get(_contact_url(contact)).content.decode()
+    assert "Sex: Female" in page
+    assert "An EHC plan for dyslexia" in page
+    assert "Not known" in _summary_row(page, "Immediate protection needed")
+
+
+def _summary_row(page: str, key: str) -> str:
+    row = page[page.index(key) :]
+    return row[: row.index("</div>")]

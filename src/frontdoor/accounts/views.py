@@ -172,7 +172,6 @@ def _code_page(request: HttpRequest, template: str, form: CodeForm, **context) -
             "support_contact": settings.FRONTDOOR_SUPPORT_CONTACT,
             **context,
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -284,7 +283,6 @@ def tokens(request: SignedInRequest) -> HttpResponse:
         request,
         "accounts/tokens.html",
         {"form": form, "issued": issued, "tokens": listed, "include_ended": include_ended},
-        status=400 if form.errors else 200,
     )
 
 
@@ -334,5 +332,4 @@ def enrolment_links(request: SignedInRequest) -> HttpResponse:
             "two_factor_required": two_factor.link_needed(),
             "link_hours": two_factor.ENROLMENT_LINK_LIFETIME // dt.timedelta(hours=1),
         },
-        status=400 if form.errors else 200,
     )

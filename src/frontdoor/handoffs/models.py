@@ -94,6 +94,13 @@ class HandOff(models.Model):
     def delivered(self) -> bool:
         return self.delivered_at is not None
 
+    @property
+    def child_not_linked(self) -> bool:
+        """The child is not yet linked to a person record: the early help record's identifier
+        waits on the hand-off until a worker links them (R20, R44). The early help lists and
+        the child's own page both say so from this."""
+        return self.child.person_id is None
+
 
 class HandOffSequence(models.Model):
     """The one row counting hand-offs for the pull API's cursor (docs/handoff.md).

@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from frontdoor.accounts.permissions import can
 from frontdoor.handoffs.models import HandOff
-from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
+from frontdoor.people.models import Restriction
+from frontdoor.people.restrictions import (
+    restriction_hiding_person,
+    restrictions_closing_contact,
+    whom_to_ask_about_contact,
+    whom_to_ask_about_person,
+)
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect
 
@@ -115,11 +122,12 @@ def early_help_handoffs(
     them (R20, R44): the children routed to early help, and the amendments when a decision
     about them was revised. Those not yet taken come first, then the newest first.
 
-    A hand-off about a restricted person is left out unless `user` is named on the
-    restriction (R45). With `restricted_rows` it stays in, annotated with whom to ask
-    (`restricted_ask`, None when the user may open it), so the list counts it without naming
-    anyone. With `replaced`, only the hand-offs a revised decision replaced before they were
-    taken, which are otherwise left out.
+    A hand-off is about one child: it is left out when that child is restricted from `user`,
+    or its whole contact is closed to them (R45, `restrictions_closing_contact`), as every other
+    page does; a sibling's hand-off stays open. With `restricted_rows` it stays in, annotated
+    with whom to ask (`restricted_ask`, None when the user may open it), so the list counts it
+    without naming anyone. With `replaced`, only the hand-offs a revised decision replaced
+    before they were taken, which are otherwise left out.
     """
     system = current_policy().handoffs.record_system_for(OutcomeEffect.EARLY_HELP)
     if system is None or not can(user, "early_help.receive"):
@@ -137,10 +145,16 @@ def early_help_handoffs(
             )
         )
         .order_by("taken", "-created_at", "-id")
+        .annotate(
+            restricted_ask=Coalesce(
+                whom_to_ask_about_person(user, person=OuterRef("child__person_id")),
+                whom_to_ask_about_contact(user, contact=OuterRef("contact")),
+            )
+        )
     )
     if restricted_rows:
-        return handoffs.annotate(restricted_ask=whom_to_ask(user, contact=OuterRef("contact")))
-    return handoffs.exclude(Exists(restrictions_hiding_contact(user, contact=OuterRef("contact"))))
+        return handoffs
+    return handoffs.filter(restricted_ask__isnull=True)
 
 
 def early_help_to_take(user) -> QuerySet[HandOff]:
@@ -163,15 +177,17 @@ def early_help_taken(user) -> QuerySet[HandOff]:
     )
 
 
-def restriction_hiding_early_help_handoff(*, user, pk: int):
+def restriction_hiding_early_help_handoff(*, user, pk: int) -> Restriction | None:
     """The restriction that keeps `user` out of an early help hand-off they could otherwise
-    open: one on a person in its contact (R45)."""
+    open: the child's own, or one closing the whole contact (R45)."""
     found = (
         early_help_handoffs(user, restricted_rows=True)
         .filter(pk=pk)
-        .values_list("contact_id", flat=True)
+        .values_list("contact_id", "child__person_id")
         .first()
     )
     if found is None:
         return None
-    return restrictions_hiding_contact(user, contact=found).first()
+    contact_id, person_id = found
+    own = restriction_hiding_person(user=user, person_id=person_id) if person_id else None
+    return own or restrictions_closing_contact(user, contact=contact_id).first()

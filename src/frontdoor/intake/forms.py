@@ -220,7 +220,7 @@ def concern_fields(*, worry_label: str) -> dict[str, forms.Field]:
     return {
         "worry": textarea(worry_label),
         "immediate_protection_needed": yes_no_unknown(
-            "Does a child need protection now?",
+            asked.IMMEDIATE_DANGER,
             hint="If yes by telephone, the referrer must follow it with a written referral",
         ),
         "child_location": textarea(asked.CHILD_LOCATION),

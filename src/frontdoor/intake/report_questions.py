@@ -20,6 +20,7 @@ __all__ = [
     "FIRST_LANGUAGE",
     "FIRST_NAME",
     "GENDER",
+    "IMMEDIATE_DANGER",
     "LAST_NAME",
     "LEARNING_DIFFICULTIES",
     "MENTAL_ILLNESS",
@@ -42,11 +43,23 @@ FIRST_LANGUAGE = Asked("First language")
 RELIGION = Asked("Religion")
 POSTCODE = Asked("Postcode", width="govuk-input--width-10")
 
-# A child.
+# A child. Disabilities are asked once, as the DfE's list (`DISABILITIES`); special educational
+# needs are the school's support, asked apart.
 SCHOOL_OR_NURSERY = Asked("School or nursery")
-SPECIAL_NEEDS = Asked("Special educational needs or disabilities")
+SPECIAL_NEEDS = Asked(
+    "Special educational needs",
+    hint="For example, SEN support at school or an education, health and care (EHC) plan",
+)
 
-# The concern (R6).
+# The concern (R6). Whether a child needs protecting now is asked once, in these words: the
+# public form asks it first of all (R3), and its answer is the report's
+# `immediate_protection_needed`.
+IMMEDIATE_DANGER = Asked(
+    "Is a child in immediate danger?",
+    hint=(
+        "For example, a child has been hurt, is at risk of being hurt now, or has been left alone."
+    ),
+)
 CHILD_LOCATION = Asked("Where is the child now, and how are they?")
 DOMESTIC_ABUSE = Asked("Is the household affected by domestic abuse?", choices=YES_NO_UNKNOWN)
 MENTAL_ILLNESS = Asked("Is the household affected by mental illness?", choices=YES_NO_UNKNOWN)

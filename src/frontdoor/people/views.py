@@ -118,7 +118,6 @@ def correction_page(
                 for name in corrections.correctable_fields(record)
             ],
         },
-        status=400 if form.errors else 200,
     )
 
 

@@ -147,7 +147,6 @@ def match(request: SignedInRequest, reference: str, kind: str, reported_id: int)
             "form": form,
             "confirm": confirm,
         },
-        status=400 if form.errors else 200,
     )
 
 

@@ -42,16 +42,15 @@ class Question:
 
     @classmethod
     def asking(cls, name: str, asked: Asked, **kwargs: Any) -> Question:
-        """A question declared once for every form that asks it (`intake.report_questions`)."""
-        return cls(
-            name,
-            asked.label,
-            hint=asked.hint,
-            choices=asked.choices,
-            width=asked.width,
-            exclusive=asked.exclusive,
-            **kwargs,
-        )
+        """A question declared once for every form that asks it (`intake.report_questions`);
+        `kwargs` say how this form draws it (and its choices, where the declaration has none)."""
+        declared: dict[str, Any] = {
+            "hint": asked.hint,
+            "choices": asked.choices,
+            "width": asked.width,
+            "exclusive": asked.exclusive,
+        }
+        return cls(name, asked.label, **{**declared, **kwargs})
 
     @property
     def anchor(self) -> str:

@@ -13,16 +13,13 @@ from frontdoor.intake.referral.pages import Question
 from frontdoor.intake.report_questions import YES_NO_UNKNOWN
 from frontdoor.policy.schema import Policy
 
+# Asked first, and only here: its answer is also whether the child needs protecting now (R6).
 DANGER = (
-    Question(
+    Question.asking(
         "danger",
-        "Is a child in immediate danger?",
+        asked.IMMEDIATE_DANGER,
         kind="radios",
         heading=True,
-        hint=(
-            "For example, a child has been hurt, is at risk of being hurt now, "
-            "or has been left alone."
-        ),
         choices=(("yes", "Yes"), ("no", "No")),
         inline=True,
     ),
@@ -159,9 +156,9 @@ CHILD = (
             ),
         },
     ),
+    # Gender only: the statutory returns read a child's sex from it when it is male or female
+    # (`returns.selectors.recorded_sex`); the staff form records sex apart.
     _GENDER,
-    # What the statutory returns ask: as the staff form asks them, optional as there.
-    Question.asking("sex", asked.SEX, kind="radios", inline=True),
     _ETHNICITY,
     _FIRST_LANGUAGE,
     _RELIGION,
@@ -174,6 +171,7 @@ CHILD = (
         width="govuk-input--width-10",
     ),
     Question.asking("school_or_nursery", asked.SCHOOL_OR_NURSERY),
+    # What the statutory returns ask, as the staff form asks it, optional as there.
     Question.asking("disabilities", asked.DISABILITIES, kind="checkboxes"),
     Question.asking("special_needs", asked.SPECIAL_NEEDS, kind="textarea"),
     Question(
@@ -253,13 +251,6 @@ WORRY = (
 
 SAFETY = (
     Question.asking("child_location", asked.CHILD_LOCATION, kind="textarea"),
-    Question(
-        "immediate_protection_needed",
-        "Does the child need protecting now?",
-        kind="radios",
-        choices=YES_NO_UNKNOWN,
-        inline=True,
-    ),
     Question(
         "alleged_perpetrator",
         "Who is alleged to have harmed the child, if anyone?",

@@ -174,7 +174,7 @@ def _question_page(
         "back": _url("check", journey) if _changing(request) else back,
         **(extra or {}),
     }
-    return _render(request, page.template, context, status=400 if form.errors else 200)
+    return _render(request, page.template, context)
 
 
 def _page_messages(messages: dict[str, str], names: set[str]) -> dict[str, str]:
@@ -220,8 +220,6 @@ def danger(request: HttpRequest, journey: str, state: dict[str, Any]) -> HttpRes
         if answer not in {"yes", "no"}:
             return False, {"danger": "Select yes if a child is in immediate danger"}
         state["danger"] = answer
-        if answer == "yes":
-            state.setdefault("concern", {}).setdefault("immediate_protection_needed", "yes")
         _save(request, journey, state)
         return True, {}
 
@@ -442,7 +440,7 @@ def _people_list(request: HttpRequest, journey: str, state: dict[str, Any], peop
         "fields": form.bound(),
         "back": _url(people.back, journey),
     }
-    return _render(request, "people.html", context, status=400 if form.errors else 200)
+    return _render(request, "people.html", context)
 
 
 def _person(
@@ -457,6 +455,14 @@ def _person(
         return redirect(f"refer:{people.list_name}", journey)
 
     def check(values: dict[str, Any]) -> tuple[bool, dict[str, str]]:
+        if index is not None:
+            # An answer the page no longer asks (a child's sex, given in a journey begun before
+            # the page stopped asking it) is kept, not lost by changing the others.
+            asked = {question.name for question in flatten(people.page_questions)}
+            values = {
+                **{name: value for name, value in items[index].items() if name not in asked},
+                **values,
+            }
         valid, messages = _validate(people.model, values)
         if messages:
             return False, messages
@@ -738,7 +744,7 @@ def documents(request: HttpRequest, journey: str, state: dict[str, Any]) -> Http
         "max_bytes": _megabytes(),
         "back": _url("check", journey) if _changing(request) else _url("level", journey),
     }
-    return _render(request, "documents.html", context, status=400 if errors else 200)
+    return _render(request, "documents.html", context)
 
 
 def _megabytes() -> str:
@@ -762,17 +768,26 @@ def _submission_data(state: dict[str, Any]) -> dict[str, Any]:
         "referrer": state.get("referrer", {}),
         "children": state.get("children", []),
         "adults": state.get("adults", []),
-        # A referral begun when the safety page also asked whether the parents agree: that
-        # answer is not sent, the consent page's is the one answer (R12).
-        "concern": {
-            name: value
-            for name, value in state.get("concern", {}).items()
-            if name != "parents_agree"
-        },
+        "concern": _concern(state),
         "consent": state.get("consent", {}),
         "referrer_level_of_need": (state.get("level") or {}).get("referrer_level_of_need"),
         "summary": _phone_note(state),
     }
+
+
+def _concern(state: dict[str, Any]) -> dict[str, Any]:
+    """The concern as the pages asked it. Whether a child needs protecting now is the first
+    page's answer, asked once (R3, R6). A referral begun when the safety page also asked it, or
+    whether the parents agree, sends neither of those answers: the danger page's and the
+    consent page's are the one answers (R12)."""
+    concern = {
+        name: value
+        for name, value in state.get("concern", {}).items()
+        if name not in {"parents_agree", "immediate_protection_needed"}
+    }
+    if state.get("danger") in {"yes", "no"}:
+        concern["immediate_protection_needed"] = state["danger"]
+    return concern
 
 
 def _phone_note(state: dict[str, Any]) -> str:
@@ -807,6 +822,8 @@ def _where_to_fix(journey: str, path: str) -> str:
             return _url(f"{item}_edit", journey, int(parts[1])) + "?change=1"
         return _url(section, journey)
     if section == "concern":
+        if parts[-1] == "immediate_protection_needed":
+            return _url("danger", journey) + "?change=1"
         for name, page_questions in _CONCERN_PAGES:
             if parts[-1] in {q.name for q in page_questions}:
                 return _url(name, journey) + "?change=1"
@@ -827,6 +844,7 @@ def _check_context(journey: str, state: dict[str, Any], errors: list[tuple[str, 
         "page": Page(title="Check your answers before sending your referral"),
         "form": _PageErrors(dict(errors)),
         "errors": errors,
+        "danger_question": questions.DANGER[0].label,
         "danger": dict(questions.DANGER[0].choices).get(state.get("danger", ""), ""),
         "phone_reference": state.get("phone_reference", ""),
         "referrer_type": dict(questions.WHO[0].choices).get(referrer_type, ""),
@@ -925,9 +943,7 @@ def check(request: HttpRequest, journey: str, state: dict[str, Any]) -> HttpResp
     elif request.method == "POST":
         errors = errors or [(_url("who", journey), "Answer every question before you submit")]
     context = _check_context(journey, state, errors)
-    return _render(
-        request, "check.html", context, status=400 if errors and request.method == "POST" else 200
-    )
+    return _render(request, "check.html", context)
 
 
 NOT_SENT = (
@@ -1002,9 +1018,4 @@ def status(request: HttpRequest) -> HttpResponse:
         form = PageForm(STATUS_QUESTIONS)
     if stage is not None:
         return _render(request, "status_result.html", {"page": page, "stage": stage})
-    return _render(
-        request,
-        page.template,
-        {"page": page, "form": form, "fields": form.bound()},
-        status=400 if form.errors else 200,
-    )
+    return _render(request, page.template, {"page": page, "form": form, "fields": form.bound()})
