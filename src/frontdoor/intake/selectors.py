@@ -98,55 +98,127 @@ def children_seen_by(user, *, contact: Contact) -> QuerySet[ReportedChild]:
     return ReportedChild.objects.filter(contact=contact).exclude(person_hidden_from(user))
 
 
-# A report's words, as the referrer wrote them: what may name anyone in the contact.
+# Every free-text field of a report that staff, partners or an early help worker read: the
+# referrer's words about the family, which may name anyone in the contact (R45). The one list
+# the pages, the APIs and the early help hand-off page withhold a restricted child's names from.
+# The referrer's own name, agency, role, telephone, e-mail and postal address are not words about
+# the family: they say who reported and how to reach them (R11 governs who sees them).
 REPORT_TEXT_FIELDS = (
     "worry",
     "working_well",
     "child_voice",
     "child_location",
     "alleged_perpetrator",
+    "other_agencies",
+    "consent_notes",
+    "summary",
+    "referrer_relationship",
 )
 
 
 @dataclass(frozen=True)
 class Withheld:
-    """A name pattern to withhold from free text, and whom to ask about the person."""
+    """A restricted child's names to withhold from free text, and whom to ask about them.
+
+    `pattern` matches, as whole words in any case, either a visible person's full name (the
+    group `keep`, left as written) or one of the restricted child's names (the group `hide`).
+    """
 
     pattern: re.Pattern[str]
     ask: str
 
+    def sub(self, text: str) -> str:
+        """`text` with each of the child's names replaced by whom to ask about them."""
+        marker = f"[restricted: ask {self.ask}]"
+        return self.pattern.sub(lambda match: match.groupdict().get("keep") or marker, text)
+
+
+def _name_words(value: str | None) -> list[str]:
+    return [part for part in re.split(r"[\s,;/]+", value or "") if len(part) > 1]
+
+
+def _full_names(who) -> set[str]:
+    """A person's full names as free text may write them: each given name (first or other)
+    with the surname, and all the given names with it."""
+    given = _name_words(who.first_name) + _name_words(who.other_names)
+    surname = " ".join(_name_words(who.last_name))
+    if not surname or not given:
+        return set()
+    return {f"{name} {surname}" for name in given} | {" ".join([*given, surname])}
+
+
+def _as_words(names: set[str]) -> str:
+    """Names as regular-expression alternatives, the longest first, any spacing between words."""
+    return "|".join(
+        r"\s+".join(re.escape(word) for word in name.split())
+        for name in sorted(names, key=len, reverse=True)
+    )
+
 
 def names_withheld_from(user, *, contact: Contact) -> list[Withheld]:
-    """The names of each child of `contact` restricted from `user` (R45): first, last and other
-    names, as reported and on their person record, matched as whole words in any case."""
-    rows = (
+    """The names of each child of `contact` restricted from `user` (R45), as reported and on
+    their person record: their full names, their given names (first and other) and their
+    surname, matched as whole words in any case.
+
+    A brother or sister `user` may see often shares the surname. The surname is still withheld
+    wherever it stands alone ("the Ashcombe children", "Ms Ashcombe's daughter"): free text
+    cannot say which of the family it means, and it may be the restricted child, so withholding
+    it is the safe reading. It is left as written only inside the full name of someone visible
+    on the contact (a child `user` may see, or an adult of the contact): "Jack Ashcombe" reads
+    as Jack's name, never as "Jack [restricted: ask ...]", and it tells the reader nothing the
+    page does not already show. A visible person's full name that is also the restricted
+    child's is withheld.
+    """
+    rows = list(
         ReportedChild.accounts.filter(contact=contact, person__isnull=False)
         .annotate(ask=whom_to_ask_about_person(user))
         .filter(ask__isnull=False)
         .select_related("person")
     )
+    if not rows:
+        return []
+    hidden = {child.pk for child in rows}
+    visible: set[str] = set()
+    others: list[ReportedChild | ReportedAdult] = [
+        *ReportedChild.accounts.filter(contact=contact)
+        .exclude(pk__in=hidden)
+        .select_related("person"),
+        *ReportedAdult.accounts.filter(contact=contact).select_related("person"),
+    ]
+    for other in others:
+        for who in (other, other.person):
+            if who is not None:
+                visible |= _full_names(who)
     withheld = []
     for child in rows:
         names: set[str] = set()
+        full: set[str] = set()
         for who in (child, child.person):
             if who is None:
                 continue
+            full |= _full_names(who)
             for value in (who.first_name, who.last_name, who.other_names):
-                names.update(part for part in re.split(r"[\s,;/]+", value or "") if len(part) > 1)
-        if names:
-            alternatives = "|".join(
-                re.escape(name) for name in sorted(names, key=len, reverse=True)
-            )
-            withheld.append(
-                Withheld(re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE), child.ask)
-            )
+                names.update(_name_words(value))
+        if not names:
+            continue
+        restricted = {name.casefold() for name in full}
+        words = {word.casefold() for word in names}
+        keep = {
+            name
+            for name in visible
+            if name.casefold() not in restricted
+            and words & {word.casefold() for word in name.split()}
+        }
+        hide = _as_words(full | names)
+        either = rf"(?P<keep>{_as_words(keep)})|(?P<hide>{hide})" if keep else f"(?P<hide>{hide})"
+        withheld.append(Withheld(re.compile(rf"\b(?:{either})\b", re.IGNORECASE), child.ask))
     return withheld
 
 
 def redact(text: str, withheld: list[Withheld]) -> str:
     """`text` with each withheld name replaced by whom to ask about the person."""
     for each in withheld:
-        text = each.pattern.sub(f"[restricted: ask {each.ask}]", text)
+        text = each.sub(text)
     return text
 
 
