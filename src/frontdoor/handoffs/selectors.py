@@ -5,11 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from frontdoor.accounts.permissions import can
 from frontdoor.handoffs.models import HandOff
-from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
+from frontdoor.handoffs.payload import HandOffPayload, HandOffReport
+from frontdoor.intake.selectors import REPORT_TEXT_FIELDS, Withheld, names_withheld_from, redact
+from frontdoor.people.models import Restriction
+from frontdoor.people.restrictions import restrictions_hiding_from
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect
 
@@ -113,10 +126,9 @@ def early_help_handoffs(user, *, restricted_rows: bool = False) -> QuerySet[Hand
     them (R20, R44): the children routed to early help, and the amendments when a decision
     about them was revised. Those not yet taken come first, then the newest first.
 
-    A hand-off about a restricted person is left out unless `user` is named on the
-    restriction (R45). With `restricted_rows` it stays in, annotated with whom to ask
-    (`restricted_ask`, None when the user may open it), so the list counts it without naming
-    anyone.
+    A hand-off closed to `user` (`restrictions_closing_handoff`) is left out (R45). With
+    `restricted_rows` it stays in, annotated with whom to ask (`restricted_ask`, None when the
+    user may open it), so the list counts it without naming anyone.
     """
     system = current_policy().handoffs.record_system_for(OutcomeEffect.EARLY_HELP)
     if system is None or not can(user, "early_help.receive"):
@@ -134,9 +146,23 @@ def early_help_handoffs(user, *, restricted_rows: bool = False) -> QuerySet[Hand
         )
         .order_by("taken", "-created_at", "-id")
     )
+    closing = restrictions_closing_handoff(
+        user, child_person=OuterRef("child__person_id"), contact=OuterRef("contact_id")
+    )
     if restricted_rows:
-        return handoffs.annotate(restricted_ask=whom_to_ask(user, contact=OuterRef("contact")))
-    return handoffs.exclude(Exists(restrictions_hiding_contact(user, contact=OuterRef("contact"))))
+        return handoffs.annotate(restricted_ask=Subquery(closing.values("ask")[:1]))
+    return handoffs.exclude(Exists(closing))
+
+
+def restrictions_closing_handoff(user, *, child_person, contact) -> QuerySet[Restriction]:
+    """Restrictions keeping `user` out of a hand-off of a child (R45): one on the child
+    (`child_person`, their person's id), or one on an adult of the contact (`contact`, its id),
+    which closes the whole contact as on every page. A restricted brother or sister leaves it
+    open, as the contact's pages stay open: their names are withheld from its words
+    (`payload_seen_by`). Either argument may be an OuterRef."""
+    return restrictions_hiding_from(user).filter(
+        Q(person=child_person) | Q(person__reported_as_adult__contact=contact)
+    )
 
 
 def early_help_to_take(user) -> QuerySet[HandOff]:
@@ -161,13 +187,74 @@ def early_help_taken(user) -> QuerySet[HandOff]:
 
 def restriction_hiding_early_help_handoff(*, user, pk: int):
     """The restriction that keeps `user` out of an early help hand-off they could otherwise
-    open: one on a person in its contact (R45)."""
+    open (R45: `restrictions_closing_handoff`)."""
     found = (
         early_help_handoffs(user, restricted_rows=True)
         .filter(pk=pk)
-        .values_list("contact_id", flat=True)
+        .values_list("child__person_id", "contact_id")
         .first()
     )
     if found is None:
         return None
-    return restrictions_hiding_contact(user, contact=found).first()
+    child_person, contact = found
+    return restrictions_closing_handoff(user, child_person=child_person, contact=contact).first()
+
+
+@dataclass(frozen=True)
+class ReportSeen:
+    """One report of a hand-off's payload as its reader may read it (R45)."""
+
+    report: HandOffReport
+    parts_withheld: bool  # a restricted child's names were withheld from its words
+
+
+def _report_seen(report: HandOffReport, withheld: list[Withheld]) -> ReportSeen:
+    """The payload's copy of a report with the names withheld from each of its fields that is in
+    `REPORT_TEXT_FIELDS`: its own, and the referrer's (`referrer_relationship` is the payload's
+    `referrer.relationship`)."""
+    own: dict[str, str] = {}
+    referrer: dict[str, str] = {}
+    for name in REPORT_TEXT_FIELDS:
+        holder, field, changes = (
+            (report.referrer, name.removeprefix("referrer_"), referrer)
+            if name.startswith("referrer_")
+            else (report, name, own)
+        )
+        if field not in type(holder).model_fields:
+            continue  # the payload does not carry it
+        before = getattr(holder, field)
+        after = redact(before, withheld)
+        if after != before:
+            changes[field] = after
+    if referrer:
+        own_referrer = report.referrer.model_copy(update=referrer)
+        return ReportSeen(report.model_copy(update={**own, "referrer": own_referrer}), True)
+    return ReportSeen(report.model_copy(update=own), bool(own))
+
+
+def payload_seen_by(user, *, handoff: HandOff) -> tuple[HandOffPayload, list[ReportSeen]]:
+    """A hand-off's payload, and its reports as `user` may read them (R45): a restricted
+    child's names withheld from the referrer's words, as `intake.selectors.reports_seen_by`
+    withholds them on every other page, by the restrictions in force now; and from the
+    decision's rationale and the adults' relationships, which the page shows too. The payload kept
+    with the hand-off, and what the case record receives, keep the referrer's words: the
+    record keeps a restricted person restricted itself (the payload's `restricted`)."""
+    payload = HandOffPayload.model_validate(handoff.payload)
+    withheld = names_withheld_from(user, contact=handoff.contact)
+    if not withheld:
+        return payload, [ReportSeen(report, False) for report in payload.reports]
+    # The staff's own words the page shows may name the brother or sister as well.
+    payload = payload.model_copy(
+        update={
+            "decision": payload.decision.model_copy(
+                update={"rationale": redact(payload.decision.rationale, withheld)}
+            ),
+            "adults": [
+                adult.model_copy(
+                    update={"relationship_to_child": redact(adult.relationship_to_child, withheld)}
+                )
+                for adult in payload.adults
+            ],
+        }
+    )
+    return payload, [_report_seen(report, withheld) for report in payload.reports]

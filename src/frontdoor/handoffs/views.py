@@ -16,7 +16,6 @@ from frontdoor.errors import DomainError
 from frontdoor.handoffs import delivery, selectors, services
 from frontdoor.handoffs.forms import CorrectForm, TakeForm
 from frontdoor.handoffs.models import HandOff
-from frontdoor.handoffs.payload import HandOffPayload
 from frontdoor.intake.models import Contact
 from frontdoor.people.restrictions import contacts_hidden_from
 from frontdoor.people.views import restricted_page
@@ -130,12 +129,15 @@ def early_help_handoff(request: SignedInRequest, pk: int) -> HttpResponse:
             )
     # R45: every view of a child's record is logged.
     audit.record_view(viewer=request.user, target=handoff.contact, through="early help page")
+    # R45: a restricted brother's or sister's names withheld from the referrer's words.
+    payload, reports = selectors.payload_seen_by(request.user, handoff=handoff)
     return render(
         request,
         "handoffs/early_help_handoff.html",
         {
             "handoff": handoff,
-            "payload": HandOffPayload.model_validate(handoff.payload),
+            "payload": payload,
+            "reports": reports,
             "form": form,
             "corrections": handoff.corrections.select_related("by"),
             # Early help rests on consent (R12): the child's position, as screening words it.
