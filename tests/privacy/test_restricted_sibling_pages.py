@@ -174,6 +174,7 @@ def test_r45_mash_pages_withhold_the_restricted_childs_names(siblings, client, m
     from tests.mash.test_enquiries import send
 
     contact, _, _ = siblings
+    contact.adults.update(relationship_to_child="Stepfather of Ottoline and Caspian")
     manager = make_user(Role.MASH_MANAGER, team="MASH")
     enquiry = send(contact, manager, agencies=["police"])
     police = make_user(Role.PARTNER_AGENCY, agency_key="police")
@@ -198,17 +199,35 @@ def _manager_reads(contact, make_user):
     return report
 
 
-def test_r45_every_free_text_field_of_a_report_withholds_the_names(siblings, make_user):
-    from frontdoor.intake.selectors import REPORT_TEXT_FIELDS
+def test_r45_every_free_text_field_withholds_the_names(siblings, make_user):
+    from frontdoor.intake.models import Report, ReportedAdult, ReportedChild
+    from frontdoor.intake.selectors import FREE_TEXT_FIELDS, seen_by
 
+    contact, caspian, _ = siblings
+    assert "consent_notes" in FREE_TEXT_FIELDS[Report]
+    assert "relationship_to_child" in FREE_TEXT_FIELDS[ReportedAdult]
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    for model, fields in FREE_TEXT_FIELDS.items():
+        rows = model.objects.filter(contact=contact)
+        if model is ReportedChild:
+            rows = rows.filter(pk=caspian.pk)
+        rows.update(**{name: f"{name}: Ottoline Quennevaux was there." for name in fields})
+        seen = seen_by(manager, contact=contact, rows=list(rows))
+        assert seen, model
+        for row in seen:
+            for name in fields:
+                assert getattr(row, name) == f"{name}: [restricted: ask {ASK}] was there.", name
+
+
+def test_r45_the_contact_page_withholds_the_names_from_an_adults_relationship(
+    siblings, client, make_user
+):
     contact, _, _ = siblings
-    contact.reports.update(
-        **{name: f"{name}: Ottoline Quennevaux was there." for name in REPORT_TEXT_FIELDS}
-    )
-    report = _manager_reads(contact, make_user)
-    assert "consent_notes" in REPORT_TEXT_FIELDS and "other_agencies" in REPORT_TEXT_FIELDS
-    for name in REPORT_TEXT_FIELDS:
-        assert getattr(report, name) == f"{name}: [restricted: ask {ASK}] was there.", name
+    contact.adults.update(relationship_to_child="Stepfather of Ottoline and Caspian")
+    client.force_login(make_user(Role.MASH_MANAGER, team="MASH"))
+    page = client.get(reverse("intake:contact", args=[contact.reference])).content.decode()
+    assert f"Stepfather of [restricted: ask {ASK}] and Caspian" in page.replace("&#x27;", "'")
+    assert "Ottoline" not in page
 
 
 def test_r45_the_contacts_api_withholds_the_names_from_consent_notes(siblings, client, make_user):
@@ -216,12 +235,16 @@ def test_r45_the_contacts_api_withholds_the_names_from_consent_notes(siblings, c
 
     contact, _, _ = siblings
     contact.reports.update(consent_notes="Ottoline's mother agreed on the phone.")
+    contact.adults.update(relationship_to_child="Ottoline's stepfather")
     _, token = issue_token(user=make_user(Role.MASH_MANAGER), name="Staff system", by=None)
     detail = client.get(
         f"/api/v1/contacts/{contact.reference}", HTTP_AUTHORIZATION=f"Bearer {token}"
     ).json()
     (report,) = detail["reports"]
     assert report["consent"]["notes"] == f"[restricted: ask {ASK}]'s mother agreed on the phone."
+    assert [adult["relationship_to_child"] for adult in detail["adults"]] == [
+        f"[restricted: ask {ASK}]'s stepfather"
+    ]
 
 
 SHARED = {**OTTOLINE, "last_name": "Brackenbury", "other_names": ""}

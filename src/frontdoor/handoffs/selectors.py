@@ -20,7 +20,14 @@ from django.db.models import (
 from frontdoor.accounts.permissions import can
 from frontdoor.handoffs.models import HandOff
 from frontdoor.handoffs.payload import HandOffPayload, HandOffReport
-from frontdoor.intake.selectors import REPORT_TEXT_FIELDS, Withheld, names_withheld_from, redact
+from frontdoor.intake.models import ReportedAdult
+from frontdoor.intake.selectors import (
+    FREE_TEXT_FIELDS,
+    REPORT_TEXT_FIELDS,
+    Withheld,
+    names_withheld_from,
+    redact,
+)
 from frontdoor.people.models import Restriction
 from frontdoor.people.restrictions import restrictions_hiding_from
 from frontdoor.policy.registry import current_policy
@@ -243,7 +250,7 @@ def payload_seen_by(user, *, handoff: HandOff) -> tuple[HandOffPayload, list[Rep
     withheld = names_withheld_from(user, contact=handoff.contact)
     if not withheld:
         return payload, [ReportSeen(report, False) for report in payload.reports]
-    # The staff's own words the page shows may name the brother or sister as well.
+    # The decision's rationale and the adults' words may name the brother or sister as well.
     payload = payload.model_copy(
         update={
             "decision": payload.decision.model_copy(
@@ -251,7 +258,10 @@ def payload_seen_by(user, *, handoff: HandOff) -> tuple[HandOffPayload, list[Rep
             ),
             "adults": [
                 adult.model_copy(
-                    update={"relationship_to_child": redact(adult.relationship_to_child, withheld)}
+                    update={
+                        name: redact(getattr(adult, name), withheld)
+                        for name in FREE_TEXT_FIELDS[ReportedAdult]
+                    }
                 )
                 for adult in payload.adults
             ],

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import Exists, Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -98,22 +99,29 @@ def children_seen_by(user, *, contact: Contact) -> QuerySet[ReportedChild]:
     return ReportedChild.objects.filter(contact=contact).exclude(person_hidden_from(user))
 
 
-# Every free-text field of a report that staff, partners or an early help worker read: the
-# referrer's words about the family, which may name anyone in the contact (R45). The one list
-# the pages, the APIs and the early help hand-off page withhold a restricted child's names from.
-# The referrer's own name, agency, role, telephone, e-mail and postal address are not words about
-# the family: they say who reported and how to reach them (R11 governs who sees them).
-REPORT_TEXT_FIELDS = (
-    "worry",
-    "working_well",
-    "child_voice",
-    "child_location",
-    "alleged_perpetrator",
-    "other_agencies",
-    "consent_notes",
-    "summary",
-    "referrer_relationship",
-)
+# Every free-text field of a contact's records that staff, partners or an early help worker
+# read, by model: words about the family, which may name anyone in the contact (R45). The one
+# list the pages, the APIs and the early help hand-off page withhold a restricted child's names
+# from. A report's are the referrer's words; the referrer's own name, agency, role, telephone,
+# e-mail and postal address are not words about the family but who reported and how to reach
+# them (R11 governs who sees them). Names and dates are not free text: a restricted child's own
+# row is shown only as whom to ask.
+FREE_TEXT_FIELDS: dict[type[Report | ReportedChild | ReportedAdult], tuple[str, ...]] = {
+    Report: (
+        "worry",
+        "working_well",
+        "child_voice",
+        "child_location",
+        "alleged_perpetrator",
+        "other_agencies",
+        "consent_notes",
+        "summary",
+        "referrer_relationship",
+    ),
+    ReportedChild: ("special_needs", "communication"),
+    ReportedAdult: ("relationship_to_child",),
+}
+REPORT_TEXT_FIELDS = FREE_TEXT_FIELDS[Report]
 
 
 @dataclass(frozen=True)
@@ -222,26 +230,38 @@ def redact(text: str, withheld: list[Withheld]) -> str:
     return text
 
 
-def reports_seen_by(user, *, contact: Contact, reports: list[Report]) -> list[Report]:
-    """`reports` as `user` may read them (R45): a restricted child's names withheld from every
-    free-text field, each report marked `parts_withheld` when anything was. Copies, never
-    saved: the record keeps the referrer's words. Every page and the API showing a report's
-    words to staff or partners reads them through this."""
-    withheld = names_withheld_from(user, contact=contact)
+Row = TypeVar("Row", Report, ReportedChild, ReportedAdult)
+
+
+def seen_by(
+    user, *, contact: Contact, rows: list[Row], withheld: list[Withheld] | None = None
+) -> list[Row]:
+    """`rows` of `contact` (reports, children or adults) as `user` may read them (R45): a
+    restricted child's names withheld from each of their `FREE_TEXT_FIELDS`, each row marked
+    `parts_withheld` when anything was. Copies, never saved: the record keeps what was
+    written. `withheld` saves reading the names again for a second list of the same contact."""
+    if withheld is None:
+        withheld = names_withheld_from(user, contact=contact)
     if not withheld:
-        return reports
+        return rows
     seen = []
-    for report in reports:
-        shown = copy.copy(report)
+    for row in rows:
+        shown = copy.copy(row)
         shown.parts_withheld = False  # type: ignore[attr-defined]  # read by the pages
-        for name in REPORT_TEXT_FIELDS:
-            before = getattr(report, name) or ""
+        for name in FREE_TEXT_FIELDS[type(row)]:
+            before = getattr(row, name) or ""
             after = redact(before, withheld)
             if after != before:
                 setattr(shown, name, after)
                 shown.parts_withheld = True  # type: ignore[attr-defined]  # read by the pages
         seen.append(shown)
     return seen
+
+
+def reports_seen_by(user, *, contact: Contact, reports: list[Report]) -> list[Report]:
+    """`reports` as `user` may read them (R45), through `seen_by`. Every page and the API
+    showing a report's words to staff or partners reads them through this."""
+    return seen_by(user, contact=contact, rows=reports)
 
 
 def restriction_hiding_child(user, *, child: ReportedChild) -> Restriction | None:
@@ -484,29 +504,46 @@ def contact_record(*, contact: Contact, user, now: dt.datetime | None = None) ->
     """A contact with every report, child, adult, document and its audit trail (R7, R10, R45);
     a child restricted from `user` only as whom to ask."""
     now = now or timezone.now()
-    reports = reports_seen_by(
+    withheld = names_withheld_from(user, contact=contact)
+    reports = seen_by(
         user,
         contact=contact,
-        reports=list(contact.reports.select_related("recorded_by").prefetch_related("attachments")),
+        rows=list(contact.reports.select_related("recorded_by").prefetch_related("attachments")),
+        withheld=withheld,
     )
     hidden = children_hidden_from(user, contact=contact)
     # With each one's person record, whose own name the contact page links by.
-    children = [
-        child
-        for child in ReportedChild.objects.filter(contact=contact)
-        .select_related("person")
-        .order_by("id")
-        if child.pk not in hidden
-    ]
-    adults = list(
-        ReportedAdult.objects.filter(contact=contact).select_related("person").order_by("id")
+    children = seen_by(
+        user,
+        contact=contact,
+        rows=[
+            child
+            for child in ReportedChild.objects.filter(contact=contact)
+            .select_related("person")
+            .order_by("id")
+            if child.pk not in hidden
+        ],
+        withheld=withheld,
+    )
+    adults = seen_by(
+        user,
+        contact=contact,
+        rows=list(
+            ReportedAdult.objects.filter(contact=contact).select_related("person").order_by("id")
+        ),
+        withheld=withheld,
     )
     # R3, R7: what further reports said of each adult, in their own words, read in one query.
     accounts = ReportedAdult.accounts.filter(contact=contact, account_of__isnull=False)
     for adult in adults:
         adult.accounts_given = []  # type: ignore[attr-defined]  # read by the contact page
     by_pk = {adult.pk: adult for adult in adults}
-    for account in accounts.select_related("report").order_by("id"):
+    for account in seen_by(
+        user,
+        contact=contact,
+        rows=list(accounts.select_related("report").order_by("id")),
+        withheld=withheld,
+    ):
         if account.account_of_id in by_pk:
             by_pk[account.account_of_id].accounts_given.append(account)  # type: ignore[attr-defined]  # set above
     consultation = Consultation.objects.filter(became_contact=contact).first()

@@ -28,7 +28,7 @@ from frontdoor.intake.models import (
     ReportedAdult,
     ReportedChild,
 )
-from frontdoor.intake.selectors import children_hidden_from
+from frontdoor.intake.selectors import children_hidden_from, seen_by
 from frontdoor.mash.models import (
     AgencyRequest,
     Answer,
@@ -390,6 +390,8 @@ def partner_view(*, policy: Policy, enquiry: Enquiry, user=None) -> PartnerView:
     hidden = children_hidden_from(user, contact=contact) if user is not None else {}
     children = [child for child in contact.children.all() if child.pk not in hidden]
     adults = list(contact.adults.all())
+    if user is not None:  # R45: a restricted child's names withheld from their words too
+        adults = seen_by(user, contact=contact, rows=adults)
     sharing = sharing_position(contact=contact, adults=adults, children=children, policy=policy)
     on = consent_day(contact)
     people: list[PartnerPerson] = []
