@@ -16,6 +16,7 @@ from frontdoor.errors import DomainError
 from frontdoor.handoffs import delivery, selectors, services
 from frontdoor.handoffs.forms import CorrectForm, TakeForm
 from frontdoor.handoffs.models import HandOff
+from frontdoor.intake import selectors as intake_selectors
 from frontdoor.intake.models import Contact
 from frontdoor.people.restrictions import contacts_hidden_from
 from frontdoor.people.views import restricted_page
@@ -143,7 +144,9 @@ def early_help_handoff(request: SignedInRequest, pk: int) -> HttpResponse:
             # Early help rests on consent (R12): the child's position, as screening words it.
             "consent": sharing_position(
                 contact=handoff.contact,
-                adults=handoff.contact.adults.all(),
+                adults=intake_selectors.seen_by(
+                    request.user, contact=handoff.contact, rows=list(handoff.contact.adults.all())
+                ),
                 children=[handoff.child],
                 policy=current_policy(),
             ).for_child(handoff.child),
