@@ -510,3 +510,53 @@ def test_r45_a_restricted_childs_sibling_is_listed_and_opened_on_the_early_help_
     refused = client.get(reverse("handoffs:early_help_handoff", args=[restricted_handoff.pk]))
     assert refused.status_code == 403
     assert restricted.first_name not in refused.content.decode()
+
+
+def test_r45_the_early_help_page_withholds_a_restricted_siblings_names(
+    client, make_contact, manager, make_user, person_for, admin
+):
+    from frontdoor.privacy.restrictions import restrict
+
+    contact = make_contact(
+        children=[
+            {"first_name": "Caspian", "last_name": "Brackenbury", "date_of_birth": "2015-03-02"},
+            {"first_name": "Ottoline", "last_name": "Quennevaux", "date_of_birth": "2017-05-11"},
+        ],
+        concern={
+            "worry": "Ottoline Quennevaux disclosed that her stepfather hits her; Caspian saw it.",
+            "working_well": "Ottoline attends school.",
+            "child_voice": "Caspian said OTTOLINE cries at night.",
+            "immediate_protection_needed": "no",
+        },
+    )
+    caspian, ottoline = contact.children.order_by("id")
+    person_for(caspian)
+    decide(
+        contact,
+        caspian,
+        manager,
+        level=2,
+        outcome="early_help",
+        rationale="Caspian needs support after what Ottoline told us.",
+    )
+    handoff = HandOff.objects.get(contact=contact)
+    assert handoff.child == caspian
+    restrict(
+        person=person_for(ottoline),
+        allowed_users=[manager],
+        ask="The early help team manager",
+        reason="A family member works in early help.",
+        by=admin,
+    )
+    client.force_login(make_user(Role.EARLY_HELP_WORKER))
+    response = client.get(reverse("handoffs:early_help_handoff", args=[handoff.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ottoline" not in page and "OTTOLINE" not in page and "Quennevaux" not in page
+    assert "[restricted: ask The early help team manager] attends school." in page
+    assert "Parts of this report are withheld" in page
+    assert "Caspian saw it" in page
+    assert "after what [restricted: ask The early help team manager] told us" in page
+    # What the case record receives keeps the referrer's words.
+    handoff.refresh_from_db()
+    assert "Ottoline" in handoff.payload["reports"][0]["worry"]

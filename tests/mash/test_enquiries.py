@@ -647,7 +647,7 @@ def test_r13_a_partner_sees_only_the_name_and_age_of_a_young_person_who_has_not_
         contact=contact,
         child=alex,
         by=manager,
-        rag="amber",
+        rag="red",  # where an authorisation may set consent aside (R16)
         agencies=["police"],
         reason="Domestic abuse reported in the household.",
         now=SENT,

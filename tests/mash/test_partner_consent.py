@@ -9,9 +9,13 @@ from django.urls import reverse
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.tokens import issue_token
 from frontdoor.mash import enquiries
-from frontdoor.mash.selectors import asked_about
+from frontdoor.mash.selectors import asked_about, may_go_to_partner
 from frontdoor.policy.registry import current_policy
-from frontdoor.screening.consent import authorise_sharing_without_consent, record_consent
+from frontdoor.screening.consent import (
+    authorise_sharing_without_consent,
+    record_consent,
+    sharing_position,
+)
 from tests.mash.test_enquiries import SENT
 from tests.screening.test_consent import ASKED, more_information_needed
 
@@ -35,6 +39,10 @@ def police(make_user):
 
 @pytest.fixture
 def household(make_contact, worker, manager):
+    return _household(make_contact, worker, manager)
+
+
+def _household(make_contact, worker, manager):
     contact = make_contact(
         children=[PEREGRINE, WREN], consent={"consent": "refused"}, concern=CONCERN
     )
@@ -130,3 +138,60 @@ def test_r12_r13_the_check_before_sending_lists_who_is_withheld(client, househol
     assert "Withheld from the agencies" in page
     assert "Wren Ashcombe: consent for them has not been given" in page
     assert "Jo Examplechild: the referral says the parents refused consent" in page
+
+
+def _authorise(contact, child, manager):
+    authorise_sharing_without_consent(
+        contact=contact,
+        child=child,
+        by=manager,
+        reason="increased_risk",
+        explanation="Asking the mother would put the children at risk.",
+    )
+
+
+def _may_go(contact, child, person, rag) -> bool:
+    policy = current_policy()
+    sharing = sharing_position(
+        contact=contact,
+        adults=list(contact.adults.all()),
+        children=list(contact.children.all()),
+        policy=policy,
+    )
+    allowed, _ = may_go_to_partner(
+        policy=policy, sharing=sharing, child=child, rag=rag, person=person
+    )
+    return allowed
+
+
+@pytest.mark.parametrize("council", ["sefton", "sefton-2022", "lewisham"])
+def test_r14_r16_an_authorisation_for_a_sibling_counts_only_where_consent_may_be_set_aside(
+    client, make_contact, worker, manager, police, settings, council
+):
+    settings.FRONTDOOR_COUNCIL = council
+    contact = _household(make_contact, worker, manager)
+    peregrine = contact.children.get(first_name="Peregrine")
+    wren = contact.children.get(first_name="Wren")
+    _authorise(contact, wren, manager)
+    assert current_policy().consent.may_be_dispensed_at_levels == [4]
+    assert _may_go(contact, peregrine, wren, "red")
+    for rag in ("amber", "green"):
+        assert not _may_go(contact, peregrine, wren, rag), rag
+    page = _page(client, police, _enquiry(contact, manager, rag="green"))
+    assert "What you hold about Wren" not in page
+    assert "1 March 2019" not in page
+    assert "at this level of need consent is required" in page
+
+
+@pytest.mark.parametrize("council", ["sefton", "sefton-2022", "lewisham"])
+def test_r14_r16_the_household_adults_go_with_an_authorisation_only_at_level_4(
+    make_contact, worker, manager, settings, council
+):
+    settings.FRONTDOOR_COUNCIL = council
+    contact = _household(make_contact, worker, manager)
+    peregrine = contact.children.get(first_name="Peregrine")
+    mother = contact.adults.get()
+    _authorise(contact, peregrine, manager)
+    assert _may_go(contact, peregrine, mother, "red")
+    for rag in ("amber", "green"):
+        assert not _may_go(contact, peregrine, mother, rag), rag

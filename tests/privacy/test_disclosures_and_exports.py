@@ -20,6 +20,7 @@ from frontdoor.screening.consent import authorise_sharing_without_consent
 from frontdoor.screening.decisions import record_decision
 from tests.screening.conftest import RECEIVED
 from tests.screening.factories import TRANSFER, decide_every_child
+from tests.screening.test_consent import more_information_needed
 
 pytestmark = pytest.mark.django_db
 SENT = RECEIVED + dt.timedelta(hours=1)
@@ -46,13 +47,13 @@ def _enquiry(contact, manager):
     )
 
 
-def _transfer(contact, manager, child=None):
+def _transfer(contact, manager, child=None, **overrides):
     return record_decision(
         contact=contact,
         child=child or contact.children.first(),
         by=manager,
         now=DECIDED,
-        **TRANSFER,
+        **{**TRANSFER, **overrides},
     )
 
 
@@ -75,7 +76,7 @@ def test_a_transfer_authorised_without_consent_says_so(make_contact, manager):
         explanation="Asking the father would put the children at risk.",
         now=RECEIVED + dt.timedelta(hours=2),
     )
-    _transfer(contact, manager)
+    _transfer(contact, manager, level=4)  # where consent may be set aside (R16)
     [row] = disclosures(user=manager, policy=current_policy())
     assert row.kind == "Transfer" and row.to == "Liverpool"
     assert row.lawful_basis == WITHOUT_CONSENT
@@ -111,6 +112,38 @@ def test_r14_a_disclosure_about_a_child_rests_on_that_childs_authorisation(make_
     assert row.lawful_basis == WITHOUT_CONSENT
     assert "would prejudice the prevention, detection" in row.lawful_basis_detail
     assert "Robin" in row.lawful_basis_detail
+
+
+@pytest.mark.parametrize("council", ["sefton", "sefton-2022", "lewisham"])
+def test_r16_an_authorisation_is_no_lawful_basis_below_level_4(
+    make_contact, manager, settings, council
+):
+    settings.FRONTDOOR_COUNCIL = council
+    contact = make_contact(consent={"consent": "not_sought", "not_sought_reason": "increased_risk"})
+    child = contact.children.first()
+    authorise_sharing_without_consent(
+        contact=contact,
+        child=child,
+        by=manager,
+        reason="increased_risk",
+        explanation="Asking the father would put the children at risk.",
+        now=RECEIVED + dt.timedelta(minutes=10),
+    )
+    more_information_needed(contact, manager)
+    enquiries.send_enquiry(
+        contact=contact,
+        child=child,
+        by=manager,
+        rag="red",
+        agencies=["police"],
+        reason="Domestic abuse reported in the household.",
+        now=SENT,
+    )
+    _transfer(contact, manager, level=2)
+    rows = {row.kind: row for row in disclosures(user=manager, policy=current_policy())}
+    assert rows["MASH enquiry"].lawful_basis == WITHOUT_CONSENT
+    assert rows["Transfer"].lawful_basis != WITHOUT_CONSENT
+    assert "increased risk" not in rows["Transfer"].lawful_basis_detail
 
 
 def test_the_log_filters_by_person_and_dates(contact, make_contact, manager, person_for):

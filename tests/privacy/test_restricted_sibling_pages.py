@@ -131,7 +131,7 @@ def test_r45_redacting_withholds_whole_names_in_any_case(siblings, make_user):
     ask = f"[restricted: ask {ASK}]"
     assert report.worry == (
         f"{ask} disclosed that her stepfather hits her. Bruising seen on {ask}'s arm; "
-        f"Caspian was there. {ask} {ask} is scared. Linacre Road."
+        f"Caspian was there. {ask} is scared. Linacre Road."
     )
     assert report.working_well == f"{ask} attends school."
     assert report.parts_withheld
@@ -174,6 +174,7 @@ def test_r45_mash_pages_withhold_the_restricted_childs_names(siblings, client, m
     from tests.mash.test_enquiries import send
 
     contact, _, _ = siblings
+    contact.adults.update(relationship_to_child="Stepfather of Ottoline and Caspian")
     manager = make_user(Role.MASH_MANAGER, team="MASH")
     enquiry = send(contact, manager, agencies=["police"])
     police = make_user(Role.PARTNER_AGENCY, agency_key="police")
@@ -188,3 +189,104 @@ def test_r45_mash_pages_withhold_the_restricted_childs_names(siblings, client, m
         body = response.content.decode()
         assert not re.search(r"\bOttoline\b", body, re.IGNORECASE), page
         assert "Parts of this report are withheld" in body, page
+
+
+def _manager_reads(contact, make_user):
+    from frontdoor.intake.selectors import reports_seen_by
+
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    (report,) = reports_seen_by(manager, contact=contact, reports=list(contact.reports.all()))
+    return report
+
+
+def test_r45_every_free_text_field_withholds_the_names(siblings, make_user):
+    from frontdoor.intake.models import Report, ReportedAdult, ReportedChild
+    from frontdoor.intake.selectors import FREE_TEXT_FIELDS, seen_by
+
+    contact, caspian, _ = siblings
+    assert "consent_notes" in FREE_TEXT_FIELDS[Report]
+    assert "relationship_to_child" in FREE_TEXT_FIELDS[ReportedAdult]
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    for model, fields in FREE_TEXT_FIELDS.items():
+        rows = model.objects.filter(contact=contact)
+        if model is ReportedChild:
+            rows = rows.filter(pk=caspian.pk)
+        rows.update(**{name: f"{name}: Ottoline Quennevaux was there." for name in fields})
+        seen = seen_by(manager, contact=contact, rows=list(rows))
+        assert seen, model
+        for row in seen:
+            for name in fields:
+                assert getattr(row, name) == f"{name}: [restricted: ask {ASK}] was there.", name
+
+
+@pytest.mark.parametrize("name", ["intake:contact", "screening:contact"])
+def test_r45_the_contact_pages_withhold_the_names_from_an_adults_relationship(
+    siblings, client, make_user, name
+):
+    contact, _, _ = siblings
+    contact.adults.update(relationship_to_child="Stepfather of Ottoline and Caspian")
+    client.force_login(make_user(Role.MASH_MANAGER, team="MASH"))
+    page = client.get(reverse(name, args=[contact.reference])).content.decode()
+    assert f"tepfather of [restricted: ask {ASK}] and Caspian" in page.replace("&#x27;", "'")
+    assert "Ottoline" not in page
+
+
+def test_r45_the_contacts_api_withholds_the_names_from_consent_notes(siblings, client, make_user):
+    from frontdoor.accounts.tokens import issue_token
+
+    contact, _, _ = siblings
+    contact.reports.update(consent_notes="Ottoline's mother agreed on the phone.")
+    contact.adults.update(relationship_to_child="Ottoline's stepfather")
+    _, token = issue_token(user=make_user(Role.MASH_MANAGER), name="Staff system", by=None)
+    detail = client.get(
+        f"/api/v1/contacts/{contact.reference}", HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).json()
+    (report,) = detail["reports"]
+    assert report["consent"]["notes"] == f"[restricted: ask {ASK}]'s mother agreed on the phone."
+    assert [adult["relationship_to_child"] for adult in detail["adults"]] == [
+        f"[restricted: ask {ASK}]'s stepfather"
+    ]
+
+
+SHARED = {**OTTOLINE, "last_name": "Brackenbury", "other_names": ""}
+
+
+@pytest.fixture
+def sharing_a_surname(make_contact, person_for, admin, worker):
+    """Caspian and his sister Ottoline Brackenbury, whose record only `worker` may see."""
+    contact = make_contact(
+        children=[CASPIAN, SHARED],
+        concern={
+            **CONCERN,
+            "worry": "Ottoline Brackenbury said Caspian Brackenbury hit her. The Brackenbury "
+            "children are often alone; Caspian's mother works nights.",
+        },
+    )
+    caspian, ottoline = contact.children.order_by("id")
+    person_for(caspian)
+    restrict(person=person_for(ottoline), allowed_users=[worker], ask=ASK, reason="Kin", by=admin)
+    return contact
+
+
+def test_r45_a_surname_shared_with_a_visible_sibling_reads_as_the_siblings_name(
+    sharing_a_surname, make_user
+):
+    report = _manager_reads(sharing_a_surname, make_user)
+    ask = f"[restricted: ask {ASK}]"
+    assert report.worry == (
+        f"{ask} said Caspian Brackenbury hit her. The {ask} children are often alone; "
+        "Caspian's mother works nights."
+    )
+
+
+def test_r45_a_visible_adults_full_name_keeps_the_shared_surname(sharing_a_surname, make_user):
+    adult = sharing_a_surname.adults.get()
+    adult.last_name = "Brackenbury"
+    adult.save()
+    sharing_a_surname.reports.update(
+        worry=f"{adult.first_name} Brackenbury looks after Ottoline and Caspian."
+    )
+    report = _manager_reads(sharing_a_surname, make_user)
+    assert report.worry == (
+        f"{adult.first_name} Brackenbury looks after [restricted: ask {ASK}] and Caspian."
+    )

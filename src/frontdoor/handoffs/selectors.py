@@ -5,18 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from frontdoor.accounts.permissions import can
 from frontdoor.handoffs.models import HandOff
-from frontdoor.people.models import Restriction
-from frontdoor.people.restrictions import (
-    restriction_hiding_person,
-    restrictions_closing_contact,
-    whom_to_ask_about_contact,
-    whom_to_ask_about_person,
+from frontdoor.handoffs.payload import HandOffPayload, HandOffReport
+from frontdoor.intake.models import ReportedAdult
+from frontdoor.intake.selectors import (
+    FREE_TEXT_FIELDS,
+    REPORT_TEXT_FIELDS,
+    Withheld,
+    names_withheld_from,
+    redact,
 )
+from frontdoor.people.models import Restriction
+from frontdoor.people.restrictions import restrictions_hiding_from
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect
 
@@ -122,12 +135,10 @@ def early_help_handoffs(
     them (R20, R44): the children routed to early help, and the amendments when a decision
     about them was revised. Those not yet taken come first, then the newest first.
 
-    A hand-off is about one child: it is left out when that child is restricted from `user`,
-    or its whole contact is closed to them (R45, `restrictions_closing_contact`), as every other
-    page does; a sibling's hand-off stays open. With `restricted_rows` it stays in, annotated
-    with whom to ask (`restricted_ask`, None when the user may open it), so the list counts it
-    without naming anyone. With `replaced`, only the hand-offs a revised decision replaced
-    before they were taken, which are otherwise left out.
+    A hand-off closed to `user` (`restrictions_closing_handoff`) is left out (R45). With
+    `restricted_rows` it stays in, annotated with whom to ask (`restricted_ask`, None when the
+    user may open it), so the list counts it without naming anyone. With `replaced`, only the
+    hand-offs a revised decision replaced before they were taken, which are otherwise left out.
     """
     system = current_policy().handoffs.record_system_for(OutcomeEffect.EARLY_HELP)
     if system is None or not can(user, "early_help.receive"):
@@ -145,16 +156,24 @@ def early_help_handoffs(
             )
         )
         .order_by("taken", "-created_at", "-id")
-        .annotate(
-            restricted_ask=Coalesce(
-                whom_to_ask_about_person(user, person=OuterRef("child__person_id")),
-                whom_to_ask_about_contact(user, contact=OuterRef("contact")),
-            )
-        )
+    )
+    closing = restrictions_closing_handoff(
+        user, child_person=OuterRef("child__person_id"), contact=OuterRef("contact_id")
     )
     if restricted_rows:
-        return handoffs
-    return handoffs.filter(restricted_ask__isnull=True)
+        return handoffs.annotate(restricted_ask=Subquery(closing.values("ask")[:1]))
+    return handoffs.exclude(Exists(closing))
+
+
+def restrictions_closing_handoff(user, *, child_person, contact) -> QuerySet[Restriction]:
+    """Restrictions keeping `user` out of a hand-off of a child (R45): one on the child
+    (`child_person`, their person's id), or one on an adult of the contact (`contact`, its id),
+    which closes the whole contact as on every page. A restricted brother or sister leaves it
+    open, as the contact's pages stay open: their names are withheld from its words
+    (`payload_seen_by`). Either argument may be an OuterRef."""
+    return restrictions_hiding_from(user).filter(
+        Q(person=child_person) | Q(person__reported_as_adult__contact=contact)
+    )
 
 
 def early_help_to_take(user) -> QuerySet[HandOff]:
@@ -179,15 +198,77 @@ def early_help_taken(user) -> QuerySet[HandOff]:
 
 def restriction_hiding_early_help_handoff(*, user, pk: int) -> Restriction | None:
     """The restriction that keeps `user` out of an early help hand-off they could otherwise
-    open: the child's own, or one closing the whole contact (R45)."""
+    open (R45: `restrictions_closing_handoff`)."""
     found = (
         early_help_handoffs(user, restricted_rows=True)
         .filter(pk=pk)
-        .values_list("contact_id", "child__person_id")
+        .values_list("child__person_id", "contact_id")
         .first()
     )
     if found is None:
         return None
-    contact_id, person_id = found
-    own = restriction_hiding_person(user=user, person_id=person_id) if person_id else None
-    return own or restrictions_closing_contact(user, contact=contact_id).first()
+    child_person, contact = found
+    return restrictions_closing_handoff(user, child_person=child_person, contact=contact).first()
+
+
+@dataclass(frozen=True)
+class ReportSeen:
+    """One report of a hand-off's payload as its reader may read it (R45)."""
+
+    report: HandOffReport
+    parts_withheld: bool  # a restricted child's names were withheld from its words
+
+
+def _report_seen(report: HandOffReport, withheld: list[Withheld]) -> ReportSeen:
+    """The payload's copy of a report with the names withheld from each of its fields that is in
+    `REPORT_TEXT_FIELDS`: its own, and the referrer's (`referrer_relationship` is the payload's
+    `referrer.relationship`)."""
+    own: dict[str, str] = {}
+    referrer: dict[str, str] = {}
+    for name in REPORT_TEXT_FIELDS:
+        holder, field, changes = (
+            (report.referrer, name.removeprefix("referrer_"), referrer)
+            if name.startswith("referrer_")
+            else (report, name, own)
+        )
+        if field not in type(holder).model_fields:
+            continue  # the payload does not carry it
+        before = getattr(holder, field)
+        after = redact(before, withheld)
+        if after != before:
+            changes[field] = after
+    if referrer:
+        own_referrer = report.referrer.model_copy(update=referrer)
+        return ReportSeen(report.model_copy(update={**own, "referrer": own_referrer}), True)
+    return ReportSeen(report.model_copy(update=own), bool(own))
+
+
+def payload_seen_by(user, *, handoff: HandOff) -> tuple[HandOffPayload, list[ReportSeen]]:
+    """A hand-off's payload, and its reports as `user` may read them (R45): a restricted
+    child's names withheld from the referrer's words, as `intake.selectors.reports_seen_by`
+    withholds them on every other page, by the restrictions in force now; and from the
+    decision's rationale and the adults' relationships, which the page shows too. The payload kept
+    with the hand-off, and what the case record receives, keep the referrer's words: the
+    record keeps a restricted person restricted itself (the payload's `restricted`)."""
+    payload = HandOffPayload.model_validate(handoff.payload)
+    withheld = names_withheld_from(user, contact=handoff.contact)
+    if not withheld:
+        return payload, [ReportSeen(report, False) for report in payload.reports]
+    # The decision's rationale and the adults' words may name the brother or sister as well.
+    payload = payload.model_copy(
+        update={
+            "decision": payload.decision.model_copy(
+                update={"rationale": redact(payload.decision.rationale, withheld)}
+            ),
+            "adults": [
+                adult.model_copy(
+                    update={
+                        name: redact(getattr(adult, name), withheld)
+                        for name in FREE_TEXT_FIELDS[ReportedAdult]
+                    }
+                )
+                for adult in payload.adults
+            ],
+        }
+    )
+    return payload, [_report_seen(report, withheld) for report in payload.reports]

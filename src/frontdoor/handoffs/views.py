@@ -16,9 +16,8 @@ from frontdoor.errors import DomainError
 from frontdoor.handoffs import delivery, selectors, services
 from frontdoor.handoffs.forms import CorrectForm, TakeForm
 from frontdoor.handoffs.models import HandOff
-from frontdoor.handoffs.payload import HandOffPayload
+from frontdoor.intake import selectors as intake_selectors
 from frontdoor.intake.models import Contact
-from frontdoor.intake.selectors import names_withheld_from, redact
 from frontdoor.people.restrictions import contacts_hidden_from
 from frontdoor.people.views import restricted_page
 from frontdoor.policy.registry import current_policy
@@ -147,40 +146,25 @@ def early_help_handoff(request: SignedInRequest, pk: int) -> HttpResponse:
             )
     # R45: every view of a child's record is logged.
     audit.record_view(viewer=request.user, target=handoff.contact, through="early help page")
-    payload, parts_withheld = _payload_seen_by(request.user, handoff)
+    # R45: a restricted brother's or sister's names withheld from the referrer's words.
+    payload, reports = selectors.payload_seen_by(request.user, handoff=handoff)
     return render(
         request,
         "handoffs/early_help_handoff.html",
         {
             "handoff": handoff,
             "payload": payload,
-            # Read as a report's by includes/parts_withheld.html: said once, above the reports.
-            "withheld": {"parts_withheld": parts_withheld},
+            "reports": reports,
             "form": form,
             "corrections": handoff.corrections.select_related("by"),
             # Early help rests on consent (R12): the child's position, as screening words it.
             "consent": sharing_position(
                 contact=handoff.contact,
-                adults=handoff.contact.adults.all(),
+                adults=intake_selectors.seen_by(
+                    request.user, contact=handoff.contact, rows=list(handoff.contact.adults.all())
+                ),
                 children=[handoff.child],
                 policy=current_policy(),
             ).for_child(handoff.child),
         },
     )
-
-
-def _payload_seen_by(user, handoff: HandOff) -> tuple[HandOffPayload, bool]:
-    """The hand-off as `user` may read it, and whether parts were withheld: the reports' words
-    may name a sibling restricted from them, withheld as on every page showing them (R45). The
-    payload the case record receives is left as it is."""
-    payload = HandOffPayload.model_validate(handoff.payload)
-    withheld = names_withheld_from(user, contact=handoff.contact)
-    changed = False
-    for report in payload.reports if withheld else ():
-        for name in ("worry", "working_well", "child_voice"):
-            before = getattr(report, name)
-            after = redact(before, withheld)
-            if after != before:
-                setattr(report, name, after)
-                changed = True
-    return payload, changed

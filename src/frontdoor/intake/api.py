@@ -137,10 +137,15 @@ def read_contact(request: TokenRequest, reference: Reference):
             "adults",
         ),
     )
-    # R45: a restricted child's names withheld from the reports' words, as on the pages.
-    contact._prefetched_objects_cache["reports"] = selectors.reports_seen_by(  # type: ignore[attr-defined]  # Django's prefetch cache
-        request.auth, contact=contact, reports=list(contact.reports.all())
-    )
+    # R45: a restricted child's names withheld from the records' words, as on the pages.
+    withheld = selectors.names_withheld_from(request.auth, contact=contact)
+    for related in ("reports", "children", "adults"):
+        contact._prefetched_objects_cache[related] = selectors.seen_by(  # type: ignore[attr-defined]  # Django's prefetch cache
+            request.auth,
+            contact=contact,
+            rows=list(getattr(contact, related).all()),
+            withheld=withheld,
+        )
     audit.record_view(viewer=request.auth, target=contact, through="api")
     return Status(200, contact)
 

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import Exists, Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -100,78 +101,169 @@ def children_seen_by(user, *, contact: Contact) -> QuerySet[ReportedChild]:
     return ReportedChild.objects.filter(contact=contact).exclude(person_hidden_from(user))
 
 
-# A report's words, as the referrer wrote them: what may name anyone in the contact.
-REPORT_TEXT_FIELDS = (
-    "worry",
-    "working_well",
-    "child_voice",
-    "child_location",
-    "alleged_perpetrator",
-)
+# Every free-text field of a contact's records that staff, partners or an early help worker
+# read, by model: words about the family, which may name anyone in the contact (R45). The one
+# list the pages, the APIs and the early help hand-off page withhold a restricted child's names
+# from. A report's are the referrer's words; the referrer's own name, agency, role, telephone,
+# e-mail and postal address are not words about the family but who reported and how to reach
+# them (R11 governs who sees them). Names and dates are not free text: a restricted child's own
+# row is shown only as whom to ask.
+FREE_TEXT_FIELDS: dict[type[Report | ReportedChild | ReportedAdult], tuple[str, ...]] = {
+    Report: (
+        "worry",
+        "working_well",
+        "child_voice",
+        "child_location",
+        "alleged_perpetrator",
+        "other_agencies",
+        "consent_notes",
+        "summary",
+        "referrer_relationship",
+    ),
+    ReportedChild: ("special_needs", "communication"),
+    ReportedAdult: ("relationship_to_child",),
+}
+REPORT_TEXT_FIELDS = FREE_TEXT_FIELDS[Report]
 
 
 @dataclass(frozen=True)
 class Withheld:
-    """A name pattern to withhold from free text, and whom to ask about the person."""
+    """A restricted child's names to withhold from free text, and whom to ask about them.
+
+    `pattern` matches, as whole words in any case, either a visible person's full name (the
+    group `keep`, left as written) or one of the restricted child's names (the group `hide`).
+    """
 
     pattern: re.Pattern[str]
     ask: str
 
+    def sub(self, text: str) -> str:
+        """`text` with each of the child's names replaced by whom to ask about them."""
+        marker = f"[restricted: ask {self.ask}]"
+        return self.pattern.sub(lambda match: match.groupdict().get("keep") or marker, text)
+
+
+def _name_words(value: str | None) -> list[str]:
+    return [part for part in re.split(r"[\s,;/]+", value or "") if len(part) > 1]
+
+
+def _full_names(who) -> set[str]:
+    """A person's full names as free text may write them: each given name (first or other)
+    with the surname, and all the given names with it."""
+    given = _name_words(who.first_name) + _name_words(who.other_names)
+    surname = " ".join(_name_words(who.last_name))
+    if not surname or not given:
+        return set()
+    return {f"{name} {surname}" for name in given} | {" ".join([*given, surname])}
+
+
+def _as_words(names: set[str]) -> str:
+    """Names as regular-expression alternatives, the longest first, any spacing between words."""
+    return "|".join(
+        r"\s+".join(re.escape(word) for word in name.split())
+        for name in sorted(names, key=len, reverse=True)
+    )
+
 
 def names_withheld_from(user, *, contact: Contact) -> list[Withheld]:
-    """The names of each child of `contact` restricted from `user` (R45): first, last and other
-    names, as reported and on their person record, matched as whole words in any case."""
-    rows = (
+    """The names of each child of `contact` restricted from `user` (R45), as reported and on
+    their person record: their full names, their given names (first and other) and their
+    surname, matched as whole words in any case.
+
+    A brother or sister `user` may see often shares the surname. The surname is still withheld
+    wherever it stands alone ("the Ashcombe children", "Ms Ashcombe's daughter"): free text
+    cannot say which of the family it means, and it may be the restricted child, so withholding
+    it is the safe reading. It is left as written only inside the full name of someone visible
+    on the contact (a child `user` may see, or an adult of the contact): "Jack Ashcombe" reads
+    as Jack's name, never as "Jack [restricted: ask ...]", and it tells the reader nothing the
+    page does not already show. A visible person's full name that is also the restricted
+    child's is withheld.
+    """
+    rows = list(
         ReportedChild.accounts.filter(contact=contact, person__isnull=False)
         .annotate(ask=whom_to_ask_about_person(user))
         .filter(ask__isnull=False)
         .select_related("person")
     )
+    if not rows:
+        return []
+    hidden = {child.pk for child in rows}
+    visible: set[str] = set()
+    others: list[ReportedChild | ReportedAdult] = [
+        *ReportedChild.accounts.filter(contact=contact)
+        .exclude(pk__in=hidden)
+        .select_related("person"),
+        *ReportedAdult.accounts.filter(contact=contact).select_related("person"),
+    ]
+    for other in others:
+        for who in (other, other.person):
+            if who is not None:
+                visible |= _full_names(who)
     withheld = []
     for child in rows:
         names: set[str] = set()
+        full: set[str] = set()
         for who in (child, child.person):
             if who is None:
                 continue
+            full |= _full_names(who)
             for value in (who.first_name, who.last_name, who.other_names):
-                names.update(part for part in re.split(r"[\s,;/]+", value or "") if len(part) > 1)
-        if names:
-            alternatives = "|".join(
-                re.escape(name) for name in sorted(names, key=len, reverse=True)
-            )
-            withheld.append(
-                Withheld(re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE), child.ask)
-            )
+                names.update(_name_words(value))
+        if not names:
+            continue
+        restricted = {name.casefold() for name in full}
+        words = {word.casefold() for word in names}
+        keep = {
+            name
+            for name in visible
+            if name.casefold() not in restricted
+            and words & {word.casefold() for word in name.split()}
+        }
+        hide = _as_words(full | names)
+        either = rf"(?P<keep>{_as_words(keep)})|(?P<hide>{hide})" if keep else f"(?P<hide>{hide})"
+        withheld.append(Withheld(re.compile(rf"\b(?:{either})\b", re.IGNORECASE), child.ask))
     return withheld
 
 
 def redact(text: str, withheld: list[Withheld]) -> str:
     """`text` with each withheld name replaced by whom to ask about the person."""
     for each in withheld:
-        text = each.pattern.sub(f"[restricted: ask {each.ask}]", text)
+        text = each.sub(text)
     return text
 
 
-def reports_seen_by(user, *, contact: Contact, reports: list[Report]) -> list[Report]:
-    """`reports` as `user` may read them (R45): a restricted child's names withheld from every
-    free-text field, each report marked `parts_withheld` when anything was. Copies, never
-    saved: the record keeps the referrer's words. Every page and the API showing a report's
-    words to staff or partners reads them through this."""
-    withheld = names_withheld_from(user, contact=contact)
+Row = TypeVar("Row", Report, ReportedChild, ReportedAdult)
+
+
+def seen_by(
+    user, *, contact: Contact, rows: list[Row], withheld: list[Withheld] | None = None
+) -> list[Row]:
+    """`rows` of `contact` (reports, children or adults) as `user` may read them (R45): a
+    restricted child's names withheld from each of their `FREE_TEXT_FIELDS`, each row marked
+    `parts_withheld` when anything was. Copies, never saved: the record keeps what was
+    written. `withheld` saves reading the names again for a second list of the same contact."""
+    if withheld is None:
+        withheld = names_withheld_from(user, contact=contact)
     if not withheld:
-        return reports
+        return rows
     seen = []
-    for report in reports:
-        shown = copy.copy(report)
+    for row in rows:
+        shown = copy.copy(row)
         shown.parts_withheld = False  # type: ignore[attr-defined]  # read by the pages
-        for name in REPORT_TEXT_FIELDS:
-            before = getattr(report, name) or ""
+        for name in FREE_TEXT_FIELDS[type(row)]:
+            before = getattr(row, name) or ""
             after = redact(before, withheld)
             if after != before:
                 setattr(shown, name, after)
                 shown.parts_withheld = True  # type: ignore[attr-defined]  # read by the pages
         seen.append(shown)
     return seen
+
+
+def reports_seen_by(user, *, contact: Contact, reports: list[Report]) -> list[Report]:
+    """`reports` as `user` may read them (R45), through `seen_by`. Every page and the API
+    showing a report's words to staff or partners reads them through this."""
+    return seen_by(user, contact=contact, rows=reports)
 
 
 def restriction_hiding_child(user, *, child: ReportedChild) -> Restriction | None:
@@ -414,29 +506,46 @@ def contact_record(*, contact: Contact, user, now: dt.datetime | None = None) ->
     """A contact with every report, child, adult, document and its audit trail (R7, R10, R45);
     a child restricted from `user` only as whom to ask."""
     now = now or timezone.now()
-    reports = reports_seen_by(
+    withheld = names_withheld_from(user, contact=contact)
+    reports = seen_by(
         user,
         contact=contact,
-        reports=list(contact.reports.select_related("recorded_by").prefetch_related("attachments")),
+        rows=list(contact.reports.select_related("recorded_by").prefetch_related("attachments")),
+        withheld=withheld,
     )
     hidden = children_hidden_from(user, contact=contact)
     # With each one's person record, whose own name the contact page links by.
-    children = [
-        child
-        for child in ReportedChild.objects.filter(contact=contact)
-        .select_related("person")
-        .order_by("id")
-        if child.pk not in hidden
-    ]
-    adults = list(
-        ReportedAdult.objects.filter(contact=contact).select_related("person").order_by("id")
+    children = seen_by(
+        user,
+        contact=contact,
+        rows=[
+            child
+            for child in ReportedChild.objects.filter(contact=contact)
+            .select_related("person")
+            .order_by("id")
+            if child.pk not in hidden
+        ],
+        withheld=withheld,
+    )
+    adults = seen_by(
+        user,
+        contact=contact,
+        rows=list(
+            ReportedAdult.objects.filter(contact=contact).select_related("person").order_by("id")
+        ),
+        withheld=withheld,
     )
     # R3, R7: what further reports said of each adult, in their own words, read in one query.
     accounts = ReportedAdult.accounts.filter(contact=contact, account_of__isnull=False)
     for adult in adults:
         adult.accounts_given = []  # type: ignore[attr-defined]  # read by the contact page
     by_pk = {adult.pk: adult for adult in adults}
-    for account in accounts.select_related("report").order_by("id"):
+    for account in seen_by(
+        user,
+        contact=contact,
+        rows=list(accounts.select_related("report").order_by("id")),
+        withheld=withheld,
+    ):
         if account.account_of_id in by_pk:
             by_pk[account.account_of_id].accounts_given.append(account)  # type: ignore[attr-defined]  # set above
     consultation = Consultation.objects.filter(became_contact=contact).first()

@@ -28,7 +28,7 @@ from frontdoor.intake.models import (
     ReportedAdult,
     ReportedChild,
 )
-from frontdoor.intake.selectors import children_hidden_from
+from frontdoor.intake.selectors import children_hidden_from, seen_by
 from frontdoor.mash.models import (
     AgencyRequest,
     Answer,
@@ -235,16 +235,17 @@ def may_go_to_partner(
     - Another child: their own position, exactly as for an enquiry about them. A young person
       of the policy's age consents for themselves (R13); those with parental responsibility
       consent for a younger child (R12); or a manager recorded an authorisation to share
-      about them without consent (R14): the enquiry itself went at a level its child's
-      position allows (R16), and the authorisation names this child. A brother's or sister's
-      consent is not theirs.
+      about them without consent (R14), which counts only at a level where the policy lets
+      consent be set aside (R16: a Red enquiry, level 4). A brother's or sister's consent is
+      not theirs.
     - An adult: anyone of the policy's age consents about their own information (R13). Their
       information goes where they gave consent themselves (their latest word, about this
       child where they gave one), or, where nothing they said is recorded, where the referrer's
       account since any refusal is that consent was given. A refusal in the referral is the
       refusal of those with parental responsibility (R12): it stands for each adult until they
       are asked again and consent. Where a manager authorised sharing about `child` without
-      consent, the household's adults go with it (R14).
+      consent, the household's adults go with it (R14), at a level where the policy lets
+      consent be set aside (R16).
     """
     from frontdoor.screening.models import ConsentStatus
 
@@ -254,13 +255,17 @@ def may_go_to_partner(
             return True, ""
         position = sharing.for_child(person)
         allowed, _ = position.may_share_at(policy, level)
-        if allowed or position.authorisation is not None:
+        if allowed:
             return True, ""
+        if position.authorisation is not None:
+            return False, (
+                "sharing about them without consent was authorised, but at this level of need "
+                "consent is required"
+            )
         if position.own_consent:
             return False, "their own consent has not been given"
         return False, "consent for them has not been given by those with parental responsibility"
-    about = sharing.for_child(child)
-    if about.authorisation is not None:
+    if sharing.for_child(child).authorised_at(policy, level):
         return True, ""
     refused_at = max(
         (at for at, said in sharing.statements if said == ReferrerConsent.REFUSED), default=None
@@ -385,6 +390,8 @@ def partner_view(*, policy: Policy, enquiry: Enquiry, user=None) -> PartnerView:
     hidden = children_hidden_from(user, contact=contact) if user is not None else {}
     children = [child for child in contact.children.all() if child.pk not in hidden]
     adults = list(contact.adults.all())
+    if user is not None:  # R45: a restricted child's names withheld from their words too
+        adults = seen_by(user, contact=contact, rows=adults)
     sharing = sharing_position(contact=contact, adults=adults, children=children, policy=policy)
     on = consent_day(contact)
     people: list[PartnerPerson] = []

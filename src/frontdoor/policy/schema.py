@@ -378,6 +378,12 @@ class Consent(Strict):
     re_sought_each_episode: bool  # R12
     return_referrals_without_consent: bool  # R15
 
+    def may_be_set_aside_at(self, level: int | None) -> bool:
+        """R14, R16: may a manager's authorisation stand in for consent for work at `level`?
+        Only at the levels the council lets consent be dispensed with (level 4, child
+        protection); elsewhere consent is required whatever was authorised."""
+        return level in self.may_be_dispensed_at_levels
+
     def reason_labels(self) -> dict[str, str]:
         """R14: each reason for not seeking consent, by its key, in the council's words."""
         return {reason.key: reason.label for reason in self.not_sought_reasons}

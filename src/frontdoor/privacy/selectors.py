@@ -16,12 +16,14 @@ from frontdoor.audit.models import AuditEvent, RecordView
 from frontdoor.handoffs.models import HandOff
 from frontdoor.intake.models import Attachment, Consent, Contact, Report
 from frontdoor.mash.models import AgencyRequest
+from frontdoor.mash.selectors import SHARING_LEVEL
 from frontdoor.people.models import Person, Restriction
 from frontdoor.people.restrictions import (
     contacts_hidden_from,
 )
 from frontdoor.policy.clocks import LONDON
-from frontdoor.policy.rag import rag_label
+from frontdoor.policy.rag import Rag, rag_label
+from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.screening.models import (
     ConsentRecord,
@@ -73,18 +75,20 @@ def _lawful_basis(
     reported_consent,
     child_id: int | None = None,
     reasons: dict[str, str] | None = None,
+    set_aside: bool = True,
 ) -> tuple[str, str]:
     """R14/R16 first (a manager's authority to share without consent), then R12-R13 consent.
 
     Only what was recorded by the time of the disclosure counts: consent given afterwards did
     not make an earlier disclosure lawful. For a disclosure about one child, only what was
-    recorded for that child counts, not a sibling's (R12, R13).
+    recorded for that child counts, not a sibling's (R12, R13). An authorisation counts only
+    for work at a level where consent may be set aside (`set_aside`, R16).
     """
 
     def for_the_child(about: int | None) -> bool:
         return child_id is None or about is None or about == child_id
 
-    for authorisation in authorisations.get(contact_id, []):
+    for authorisation in authorisations.get(contact_id, []) if set_aside else []:
         if authorisation.authorised_at <= at and for_the_child(authorisation.child_id):
             reason = (reasons or {}).get(authorisation.reason, authorisation.reason)
             return WITHOUT_CONSENT, (
@@ -199,6 +203,8 @@ def disclosures(
         reported_consent[contact_id] = consent  # the earliest report is written last
     # R14: the reason in the policy's words, not its key.
     reasons: dict[str, str] = policy.consent.reason_labels() if policy else {}
+    # R16: the levels at which an authorisation stands in for consent.
+    consent_policy = (policy or current_policy()).consent
     log: list[Disclosure] = []
     for request in requests:
         enquiry = request.enquiry
@@ -210,6 +216,7 @@ def disclosures(
             reported_consent,
             child_id=enquiry.child_id,
             reasons=reasons,
+            set_aside=consent_policy.may_be_set_aside_at(SHARING_LEVEL[Rag(enquiry.rag)]),
         )
         log.append(
             Disclosure(
@@ -236,6 +243,8 @@ def disclosures(
             reported_consent,
             child_id=transfer.decision.child_id if transfer.decision is not None else None,
             reasons=reasons,
+            set_aside=transfer.decision is None
+            or consent_policy.may_be_set_aside_at(transfer.decision.level),
         )
         log.append(
             Disclosure(
@@ -264,6 +273,7 @@ def disclosures(
                 reported_consent,
                 child_id=handoff.child_id,
                 reasons=reasons,
+                set_aside=consent_policy.may_be_set_aside_at(handoff.decision.level),
             )
         log.append(
             Disclosure(

@@ -239,17 +239,23 @@ class ChildConsent:
     authorisation: SharingAuthorisation | None
     earlier_episode: str = ""  # R12: what an earlier contact recorded, and whether it carries
 
+    def authorised_at(self, policy: Policy, level: int) -> bool:
+        """Does a manager's authorisation to share without consent count at `level`? Only where
+        the policy lets consent be set aside (R14, R16: level 4, child protection): at other
+        levels consent is required whatever was authorised."""
+        return self.authorisation is not None and policy.consent.may_be_set_aside_at(level)
+
     def may_share_at(self, policy: Policy, level: int) -> tuple[bool, str]:
         """May the front door share this child's information at `level`? With the reason (R16)."""
         if self.consent_given and not self.refused_by:
             return True, f"Consent to share about {self.child} has been given: {self.basis}."
-        if level in policy.consent.may_be_dispensed_at_levels and self.authorisation:
+        if self.authorised_at(policy, level) and self.authorisation:
             return True, (
                 f"Sharing about {self.child} without consent authorised by "
                 f"{self.authorisation.authorised_by} on "
                 f"{self.authorisation.authorised_at.astimezone(LONDON):%d %B %Y}."
             )
-        if level in policy.consent.may_be_dispensed_at_levels:
+        if policy.consent.may_be_set_aside_at(level):
             return False, (
                 f"At level {level} consent may be set aside, but only with a manager's recorded "
                 f"authorisation for {self.child}: record it on the consent section first."

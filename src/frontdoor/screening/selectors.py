@@ -21,6 +21,7 @@ from frontdoor.intake.selectors import (
     children_listed_for,
     children_seen_by,
     contacts_visible_to,
+    seen_by,
 )
 from frontdoor.people.models import Involvement
 from frontdoor.people.postcodes import check_postcode
@@ -199,6 +200,8 @@ def contact_screening(*, policy: Policy, contact: Contact, user=None) -> Contact
     hidden = children_hidden_from(user, contact=contact) if user is not None else {}
     children = [child for child in contact.children.all() if child.pk not in hidden]
     adults = list(contact.adults.all())
+    if user is not None:  # R45: a restricted child's names withheld from their words too
+        adults = seen_by(user, contact=contact, rows=adults)
     return ContactScreening(
         contact=contact,
         children=[child_summary(policy=policy, contact=contact, child=child) for child in children],
