@@ -236,3 +236,38 @@ def test_missed_appointments_are_not_a_missing_child(sefton):
     found = suggest(sefton, "Harvey (4) missed three audiology appointments this year.")
     assert "missing" not in [item.key for item in found.mash_criteria]
     assert "appointments" in texts(found)
+
+
+def criteria(found) -> list[str]:
+    return [item.key for item in found.mash_criteria]
+
+
+def test_r34_harm_is_read_across_the_referral(sefton):
+    baby = (
+        "Theo is 7 weeks old. He was brought to the GP with a swollen wrist. "
+        "The explanation given does not fit the injury."
+    )
+    assert "harm_or_neglect" in criteria(suggest(sefton, baby))
+    unborn = (
+        "Kayla is 28 weeks pregnant. Her son was removed from her care two years ago "
+        "and she has told nobody about the baby's father."
+    )
+    assert "harm_or_neglect" in criteria(suggest(sefton, unborn))
+
+
+def test_r34_an_adults_injury_in_a_fight_between_partners_is_not_the_childs_harm(sefton):
+    text = (
+        "Police were called to a fight between Gemma and her partner. Gemma had a bruise on her "
+        "face. Their baby, 5 months old, was upstairs."
+    )
+    found = criteria(suggest(sefton, text))
+    assert "domestic_abuse" in found
+    assert "harm_or_neglect" not in found
+
+
+def test_r34_unexplained_money_with_missing_episodes_is_exploitation(sefton):
+    text = (
+        "Mason (13) has been reported missing four times since the summer. He came back last "
+        "night with new trainers and cash."
+    )
+    assert "child_exploitation" in criteria(suggest(sefton, text))

@@ -24,7 +24,8 @@ CONCEPTS: dict[str, str] = {
     "marks on, fingertip, handprint, shape of a hand, stitches",
     "unexplained": "non accidental, non-accidental, could not say how, cannot say how, "
     "no explanation, not explain how, unexplained injury, could not explain how, "
-    "different explanations, inconsistent explanation",
+    "different explanations, inconsistent explanation, does not fit, do not fit, doesn't fit, "
+    "not consistent with, not in keeping with",
     "chastise": "smack, smacks, smacked, smacking, chastise, chastisement, punish, punishment, "
     "belt, physical chastisement, behaviour management techniques",
     "wetting": "wetting, wet herself, wet himself, wetting herself, wetting himself, wets the bed, "
@@ -115,9 +116,12 @@ CONCEPTS: dict[str, str] = {
     "exploit": "exploit, exploited, exploitation, groom, grooming, groomed, county lines, "
     "trafficked, trafficking, adult men, older men, work it off, owes money, owe money, "
     "keep it secret, debt bondage, holding drugs, running drugs, drug debt, parties with older, "
-    "taxis paid for, hotel rooms, sugar daddy",
+    "taxis paid for, hotel rooms, sugar daddy, asked her for photos, asked him for photos, "
+    "asked for photos, asked for pictures, asked her to send, asked him to send, "
+    "wants to meet her, wants to meet him, paid for by someone",
     "gifts": "new phone, new trainers, expensive trainers, cash, gifts, expensive, "
-    "expensive clothes, two phones, second phone, new clothes, money from unexplained, "
+    "expensive clothes, two phones, two mobile phones, second phone, new clothes, "
+    "money from unexplained, "
     "would not explain, cannot explain, unexplained, £",
     "dealing": "drug dealing, dealing drugs, selling drugs, wraps, crack cocaine, drug running, "
     "county lines, hidden inside his body, hidden inside her body, plugging",
