@@ -271,3 +271,13 @@ def test_r34_unexplained_money_with_missing_episodes_is_exploitation(sefton):
         "night with new trainers and cash."
     )
     assert "child_exploitation" in criteria(suggest(sefton, text))
+
+
+def test_r26_a_boyfriend_given_by_age_is_an_older_partner(sefton):
+    text = "Amy (14) has a 19-year-old boyfriend and stays at his flat."
+    assert "relationships with older role models" in texts(suggest(sefton, text))
+
+
+def test_r26_a_young_person_who_stopped_going_to_college_is_not_in_education(sefton):
+    text = "Kyle (16) stopped going to college in October and spends his days in bed."
+    assert "not engaged in education or training (neet)" in texts(suggest(sefton, text))

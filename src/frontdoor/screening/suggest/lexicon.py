@@ -35,6 +35,8 @@ CONCEPTS: dict[str, str] = {
     "finds it hard, overwhelmed, worn out",
     "infant": "baby, babies, infant, newborn, new-born, non-mobile, not yet rolling, not crawling, "
     "not mobile, weeks old, months old",
+    "siblings": "brother, brothers, sister, sisters, sibling, siblings, half-brother, "
+    "half-sister, stepbrother, stepsister",
     "sexual": "sex, sexual, sexually, love bite, love bites, private parts, touches her, "
     "touched her, touches him, touched him, rape, raped, sex act, pornography, porn, "
     "contraception, morning-after pill, groped, inappropriate touching, sexually assaulted, "
@@ -44,7 +46,8 @@ CONCEPTS: dict[str, str] = {
     "critical": "screaming at, screams at, calling him stupid, locked in his room, "
     "locked in her room, scapegoat, threatens to send him away, threatens to send her away, "
     "calling her stupid, stupid, useless, worthless, put down, puts him down, puts her down, "
-    "criticised, criticises, humiliates, humiliated, belittle",
+    "criticised, criticises, humiliates, humiliated, belittle, highly critical, critical of, "
+    "shouts at him, shouts at her, swears at him, swears at her",
     "rejected": "never been born, rejected, rejects, does not want him, does not want her, "
     "thrown out, kicked out, abandoned, persecuted",
     "fear": "scared, frightened, afraid, fear, fearful, terrified",
@@ -87,7 +90,8 @@ CONCEPTS: dict[str, str] = {
     "dental": "teeth, tooth, dentist, dental, decay, decayed",
     "appointments": "appointment, appointments, not brought, was not brought, missed appointments, "
     "missed appointment, missed his appointment, missed her appointment, missed his check, "
-    "missed her check, did not attend, health checks, two year check, audiology, clinic",
+    "missed her check, did not attend, not been taken to, not taken to, health checks, "
+    "two year check, audiology, clinic",
     "speech": "speech, language, few words, talk, talking, communication, speech and language, "
     "salt, non-verbal, does not speak, respond to his name, respond to her name",
     "development": "milestones, delayed, delay, development, developmental, regression",
@@ -104,7 +108,8 @@ CONCEPTS: dict[str, str] = {
     "truanting, "
     "missing from lessons, missing lessons, missing from school, skipping lessons, "
     "refusing to go to school, refuses to go to school, missing school, misses days, sessions",
-    "exclusion": "excluded, exclusion, exclusions, suspended, suspension, fixed term",
+    "exclusion": "excluded, exclusion, exclusions, suspended, suspension, fixed term, sent home, "
+    "isolation room, internal exclusion",
     "learning": "reading, writing, behind, progress, dyslexia, learning difficulty, "
     "learning difficulties, sen, ehcp, special educational needs, struggling with reading",
     "parent_school": "missed meetings, meetings at school, does not answer calls, "
@@ -131,10 +136,12 @@ CONCEPTS: dict[str, str] = {
     "criminal damage, shoplifting, theft, robbery, burglary, crime, criminal, youth justice, "
     "youth offending, convicted, conviction, sentence",
     "behaviour": "disruptive, challenging, aggressive, aggression, tantrums, swearing, "
-    "punching holes, fighting, behaviour, kicking off",
+    "punching holes, fighting, behaviour, kicking off, hurting other children, "
+    "hitting other children, pushing other children, kicking other children, biting other children",
     "boundaries": "no control, beyond control, beyond parental control, out of control, "
     "no control over, will not listen, cannot manage, can't manage, cannot set rules, "
-    "rules, boundaries, curfew, stays out, out all night, until 3am, let him, let her",
+    "rules, boundaries, curfew, stays out, out all night, until 3am, let him, let her, "
+    "until 1am, until 2am, until 4am, until midnight, comes home late, out late",
     "older_partner": "older boyfriend, older girlfriend, 18-year-old boyfriend, older man, "
     "men in their twenties, men in their thirties, older males, adult males, much older, "
     "position of trust, older role models, adult men, older men, getting into his car",
@@ -181,7 +188,8 @@ CONCEPTS: dict[str, str] = {
     "isolated": "isolated, no friends, few friends, lonely, no support, who to ask for help, "
     "lack of support, lack of a support network, no support network, little support, "
     "limited support, no family nearby, "
-    "little english, does not join",
+    "little english, does not join, knows nobody, know nobody, does not know anyone, "
+    "doesn't know anyone, nobody to help, no one to help, no help",
     "support": "grandparents, grandmother, grandfather, support from, well supported, "
     "help the family, good support, supportive",
     "disability": "disability, disabled, cerebral palsy, epilepsy, autism, autistic, "
@@ -223,7 +231,8 @@ CONCEPTS: dict[str, str] = {
     "neglect": "neglect, neglected, neglectful, neglecting",
     "no_school": "not in education, not engaged in full time education, not engaged in education, "
     "no school place, not got a school place, out of education, not on a school roll, "
-    "missing education",
+    "missing education, stopped going to college, stopped going to school, dropped out, "
+    "left college, not going to college, not in college",
     "child_violence": "hitting his dad, hitting his mum, hitting her dad, hitting her mum, "
     "hits his mum, hits his dad, hits her mum, hits her dad, lashes out, lash out, "
     "violent towards his mum, violent towards her mum, perpetrator of violence",
@@ -277,7 +286,9 @@ _AGE = re.compile(
 )
 # "her boyfriend is 23": an adult in a child's relationship.
 _OLDER = re.compile(
-    r"\b(?:boyfriend|girlfriend|partner)\b[^.;]{0,20}?\b(?:1[89]|[2-9]\d)\b(?!\s*%)", re.IGNORECASE
+    r"\b(?:boyfriend|girlfriend|partner)\b[^.;]{0,20}?\b(?:1[89]|[2-9]\d)\b(?!\s*%)"
+    r"|\b(?:1[89]|[2-9]\d)[- ]year[- ]old\s+(?:boyfriend|girlfriend)\b",
+    re.IGNORECASE,
 )
 _INFANT_AGE = re.compile(r"\b\d{1,2}\s+(?:weeks?|months?)\b(?!\s+(?:ago|pregnant))", re.IGNORECASE)
 
