@@ -275,7 +275,7 @@ def test_r34_unexplained_money_with_missing_episodes_is_exploitation(sefton):
 
 def test_r26_a_boyfriend_given_by_age_is_an_older_partner(sefton):
     text = "Amy (14) has a 19-year-old boyfriend and stays at his flat."
-    assert "relationships with older role models" in texts(suggest(sefton, text))
+    assert "older role models" in suggest(sefton, text).indicators[0].text
 
 
 def test_r26_a_young_person_who_stopped_going_to_college_is_not_in_education(sefton):
