@@ -281,3 +281,9 @@ def test_r26_a_boyfriend_given_by_age_is_an_older_partner(sefton):
 def test_r26_a_young_person_who_stopped_going_to_college_is_not_in_education(sefton):
     text = "Kyle (16) stopped going to college in October and spends his days in bed."
     assert "not engaged in education or training (neet)" in texts(suggest(sefton, text))
+
+
+def test_r26_a_worry_about_a_single_argument_reads_as_a_lower_level(sefton):
+    text = "The school is worried because Ben's mum and dad argued once at the school gate."
+    first = suggest(sefton, text).indicators[:3]
+    assert any("some conflicts or difficulties" in item.text for item in first)

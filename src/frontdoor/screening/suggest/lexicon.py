@@ -248,7 +248,8 @@ CONCEPTS: dict[str, str] = {
     "crisis, sectioned, psychosis, psychotic, hearing voices, life-threatening, "
     "high risk, hospital, intensive care, arrested, knifepoint, not breathing, overdose",
     "mild": "some, low level, low-level, minor, emerging, starting, beginning, verbal, standard, "
-    "occasionally, sometimes, advice, waiting list",
+    "occasionally, sometimes, advice, waiting list, worried, worries, worry, a bit, slightly, "
+    "now and then, once",
     "positive": "up to date, doing well, working well, good friends, gets on well, happy, good, "
     "positive, "
     "meeting her milestones, meeting his milestones, well supported, help the family, "
