@@ -7,7 +7,8 @@ Run from the repository root:
 
 It reads the labelled referrals in tests/screening/suggest_devset/referrals.yaml (written for the
 purpose, fictional people), suggests for each against the Sefton policy, and prints for the `dev`
-split (used while tuning) and the `heldout` split (never tuned on) apart:
+split (used while tuning), the `heldout` split (never tuned on) and the `fresh` split (written
+later in one sitting, labelled before the method was tuned again, never tuned on) apart:
 
 - recall@10: of the indicators the screener ticked, the share among the first ten suggestions;
 - area recall@10: the same for their (level, sub-domain) areas;
@@ -113,7 +114,7 @@ def evaluate(cases, policy, suggest, show_misses: bool) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-misses", action="store_true")
-    parser.add_argument("--split", choices=["dev", "heldout"], help="only this split")
+    parser.add_argument("--split", choices=["dev", "heldout", "fresh"], help="only this split")
     parser.add_argument("--policy", default=str(ROOT / "policies" / "sefton.yaml"))
     args = parser.parse_args()
 
@@ -131,7 +132,7 @@ def main() -> None:
     loaded = rss_mb()
 
     cases = yaml.safe_load(DEVSET.read_text())["cases"]
-    for split in ("dev", "heldout"):
+    for split in ("dev", "heldout", "fresh"):
         if args.split and split != args.split:
             continue
         chosen = [case for case in cases if case["split"] == split]

@@ -236,3 +236,54 @@ def test_missed_appointments_are_not_a_missing_child(sefton):
     found = suggest(sefton, "Harvey (4) missed three audiology appointments this year.")
     assert "missing" not in [item.key for item in found.mash_criteria]
     assert "appointments" in texts(found)
+
+
+def criteria(found) -> list[str]:
+    return [item.key for item in found.mash_criteria]
+
+
+def test_r34_harm_is_read_across_the_referral(sefton):
+    baby = (
+        "Theo is 7 weeks old. He was brought to the GP with a swollen wrist. "
+        "The explanation given does not fit the injury."
+    )
+    assert "harm_or_neglect" in criteria(suggest(sefton, baby))
+    unborn = (
+        "Kayla is 28 weeks pregnant. Her son was removed from her care two years ago "
+        "and she has told nobody about the baby's father."
+    )
+    assert "harm_or_neglect" in criteria(suggest(sefton, unborn))
+
+
+def test_r34_an_adults_injury_in_a_fight_between_partners_is_not_the_childs_harm(sefton):
+    text = (
+        "Police were called to a fight between Gemma and her partner. Gemma had a bruise on her "
+        "face. Their baby, 5 months old, was upstairs."
+    )
+    found = criteria(suggest(sefton, text))
+    assert "domestic_abuse" in found
+    assert "harm_or_neglect" not in found
+
+
+def test_r34_unexplained_money_with_missing_episodes_is_exploitation(sefton):
+    text = (
+        "Mason (13) has been reported missing four times since the summer. He came back last "
+        "night with new trainers and cash."
+    )
+    assert "child_exploitation" in criteria(suggest(sefton, text))
+
+
+def test_r26_a_boyfriend_given_by_age_is_an_older_partner(sefton):
+    text = "Amy (14) has a 19-year-old boyfriend and stays at his flat."
+    assert "older role models" in suggest(sefton, text).indicators[0].text
+
+
+def test_r26_a_young_person_who_stopped_going_to_college_is_not_in_education(sefton):
+    text = "Kyle (16) stopped going to college in October and spends his days in bed."
+    assert "not engaged in education or training (neet)" in texts(suggest(sefton, text))
+
+
+def test_r26_a_worry_about_a_single_argument_reads_as_a_lower_level(sefton):
+    text = "The school is worried because Ben's mum and dad argued once at the school gate."
+    first = suggest(sefton, text).indicators[:3]
+    assert any("some conflicts or difficulties" in item.text for item in first)

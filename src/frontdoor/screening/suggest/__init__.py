@@ -10,7 +10,10 @@ Chosen by measurement (bench/bench_suggest.py): clause-level matching of stems a
 concepts, a pull towards the level the words' severity speaks of, and referrers' phrases for
 catalogue lines kept beside the policy (policies/suggest/). Blending in a static word-embedding
 model (wordllama 0.4, its weights in the wheel) was measured too and did no better on referrals
-kept out of tuning, so no model is used.
+kept out of tuning, so no model is used. The MASH criteria are read from the words across the
+whole referral as well as clause by clause (an injury in one sentence, a baby's age in the next).
+The labelled referrals have three splits: `dev` (tuned on), `heldout` and `fresh` (written later,
+labelled before the method was tuned again, and never tuned on).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ __all__ = [
 ]
 
 # Change it whenever a change here could change what is suggested.
-METHOD_VERSION = "lexicon-clauses-1"
+METHOD_VERSION = "lexicon-clauses-5"
 
 # At most this many indicators, and only those scoring at least this share of the best.
 MOST_INDICATORS = 10

@@ -138,6 +138,22 @@ _HARM_CONCERNS = {
 }
 
 
+# Harm read across the referral, not within one clause: what a clause says (first) together with
+# what the referral says elsewhere (second). An injury where a baby is spoken of (unless the
+# referral is of violence between adults: the injury is then the adult's); a young child on their
+# own; an unborn child whose parent concealed the pregnancy or has lost the care of children before.
+_HARM_ACROSS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("#injury", frozenset({"#infant"})),
+    ("#alone", frozenset({"#infant", "#under13"})),
+    ("#concealed", frozenset({"#pregnancy"})),
+    ("#in_care", frozenset({"#pregnancy"})),
+)
+
+
+def _said_anywhere(units: Sequence[Unit]) -> frozenset[str]:
+    return frozenset().union(*(unit.said for unit in units))
+
+
 def _harm_or_neglect(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
@@ -146,6 +162,16 @@ def _harm_or_neglect(
     cued = [unit for unit in _units_with(units, *_HARM_CONCEPTS) if not unit.said & _BETWEEN_ADULTS]
     if cued:
         return CriterionHit(criterion.key, 1.0, _shortest(cued))
+    anywhere = _said_anywhere(units)
+    across = [
+        unit
+        for first, second in _HARM_ACROSS
+        if anywhere & second and not (first == "#injury" and anywhere & _BETWEEN_ADULTS)
+        for unit in units
+        if first in unit.said and not unit.said & _BETWEEN_ADULTS
+    ]
+    if across:
+        return CriterionHit(criterion.key, 0.9, _shortest(across))
     between_adults = {unit.span for unit in units if unit.said & _BETWEEN_ADULTS}
     about_the_child = [item for item in supported if not set(item.evidence) & between_adults]
     hit = _from_indicators(about_the_child, _HARM_CONCERNS)
@@ -160,12 +186,21 @@ def _domestic_abuse(
     return CriterionHit(criterion.key, 1.0, _shortest(cued)) if cued else None
 
 
+_WITH_GIFTS = frozenset({"#missing", "#weapon", "#older_partner"})
+
+
 def _child_exploitation(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
     cued = _units_with(units, "exploit", "dealing", "gang", "cuckoo", "extreme")
     if cued:
         return CriterionHit(criterion.key, 1.0, _shortest(cued))
+    # Money or goods nobody explains, where the referral also speaks of going missing, a weapon or
+    # an older partner: the signs of exploitation together.
+    if _said_anywhere(units) & _WITH_GIFTS:
+        gifts = _units_with(units, "gifts")
+        if gifts:
+            return CriterionHit(criterion.key, 0.9, _shortest(gifts))
     hit = _from_indicators(supported, {Concern.EXPLOITATION})
     return CriterionHit(criterion.key, 0.8, hit.evidence) if hit else None
 

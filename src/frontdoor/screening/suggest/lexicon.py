@@ -24,7 +24,8 @@ CONCEPTS: dict[str, str] = {
     "marks on, fingertip, handprint, shape of a hand, stitches",
     "unexplained": "non accidental, non-accidental, could not say how, cannot say how, "
     "no explanation, not explain how, unexplained injury, could not explain how, "
-    "different explanations, inconsistent explanation",
+    "different explanations, inconsistent explanation, does not fit, do not fit, doesn't fit, "
+    "not consistent with, not in keeping with",
     "chastise": "smack, smacks, smacked, smacking, chastise, chastisement, punish, punishment, "
     "belt, physical chastisement, behaviour management techniques",
     "wetting": "wetting, wet herself, wet himself, wetting herself, wetting himself, wets the bed, "
@@ -34,6 +35,8 @@ CONCEPTS: dict[str, str] = {
     "finds it hard, overwhelmed, worn out",
     "infant": "baby, babies, infant, newborn, new-born, non-mobile, not yet rolling, not crawling, "
     "not mobile, weeks old, months old",
+    "siblings": "brother, brothers, sister, sisters, sibling, siblings, half-brother, "
+    "half-sister, stepbrother, stepsister",
     "sexual": "sex, sexual, sexually, love bite, love bites, private parts, touches her, "
     "touched her, touches him, touched him, rape, raped, sex act, pornography, porn, "
     "contraception, morning-after pill, groped, inappropriate touching, sexually assaulted, "
@@ -43,7 +46,8 @@ CONCEPTS: dict[str, str] = {
     "critical": "screaming at, screams at, calling him stupid, locked in his room, "
     "locked in her room, scapegoat, threatens to send him away, threatens to send her away, "
     "calling her stupid, stupid, useless, worthless, put down, puts him down, puts her down, "
-    "criticised, criticises, humiliates, humiliated, belittle",
+    "criticised, criticises, humiliates, humiliated, belittle, highly critical, critical of, "
+    "shouts at him, shouts at her, swears at him, swears at her",
     "rejected": "never been born, rejected, rejects, does not want him, does not want her, "
     "thrown out, kicked out, abandoned, persecuted",
     "fear": "scared, frightened, afraid, fear, fearful, terrified",
@@ -86,7 +90,8 @@ CONCEPTS: dict[str, str] = {
     "dental": "teeth, tooth, dentist, dental, decay, decayed",
     "appointments": "appointment, appointments, not brought, was not brought, missed appointments, "
     "missed appointment, missed his appointment, missed her appointment, missed his check, "
-    "missed her check, did not attend, health checks, two year check, audiology, clinic",
+    "missed her check, did not attend, not been taken to, not taken to, health checks, "
+    "two year check, audiology, clinic",
     "speech": "speech, language, few words, talk, talking, communication, speech and language, "
     "salt, non-verbal, does not speak, respond to his name, respond to her name",
     "development": "milestones, delayed, delay, development, developmental, regression",
@@ -103,7 +108,8 @@ CONCEPTS: dict[str, str] = {
     "truanting, "
     "missing from lessons, missing lessons, missing from school, skipping lessons, "
     "refusing to go to school, refuses to go to school, missing school, misses days, sessions",
-    "exclusion": "excluded, exclusion, exclusions, suspended, suspension, fixed term",
+    "exclusion": "excluded, exclusion, exclusions, suspended, suspension, fixed term, sent home, "
+    "isolation room, internal exclusion",
     "learning": "reading, writing, behind, progress, dyslexia, learning difficulty, "
     "learning difficulties, sen, ehcp, special educational needs, struggling with reading",
     "parent_school": "missed meetings, meetings at school, does not answer calls, "
@@ -115,9 +121,12 @@ CONCEPTS: dict[str, str] = {
     "exploit": "exploit, exploited, exploitation, groom, grooming, groomed, county lines, "
     "trafficked, trafficking, adult men, older men, work it off, owes money, owe money, "
     "keep it secret, debt bondage, holding drugs, running drugs, drug debt, parties with older, "
-    "taxis paid for, hotel rooms, sugar daddy",
+    "taxis paid for, hotel rooms, sugar daddy, asked her for photos, asked him for photos, "
+    "asked for photos, asked for pictures, asked her to send, asked him to send, "
+    "wants to meet her, wants to meet him, paid for by someone",
     "gifts": "new phone, new trainers, expensive trainers, cash, gifts, expensive, "
-    "expensive clothes, two phones, second phone, new clothes, money from unexplained, "
+    "expensive clothes, two phones, two mobile phones, second phone, new clothes, "
+    "money from unexplained, "
     "would not explain, cannot explain, unexplained, £",
     "dealing": "drug dealing, dealing drugs, selling drugs, wraps, crack cocaine, drug running, "
     "county lines, hidden inside his body, hidden inside her body, plugging",
@@ -127,10 +136,12 @@ CONCEPTS: dict[str, str] = {
     "criminal damage, shoplifting, theft, robbery, burglary, crime, criminal, youth justice, "
     "youth offending, convicted, conviction, sentence",
     "behaviour": "disruptive, challenging, aggressive, aggression, tantrums, swearing, "
-    "punching holes, fighting, behaviour, kicking off",
+    "punching holes, fighting, behaviour, kicking off, hurting other children, "
+    "hitting other children, pushing other children, kicking other children, biting other children",
     "boundaries": "no control, beyond control, beyond parental control, out of control, "
     "no control over, will not listen, cannot manage, can't manage, cannot set rules, "
-    "rules, boundaries, curfew, stays out, out all night, until 3am, let him, let her",
+    "rules, boundaries, curfew, stays out, out all night, until 3am, let him, let her, "
+    "until 1am, until 2am, until 4am, until midnight, comes home late, out late",
     "older_partner": "older boyfriend, older girlfriend, 18-year-old boyfriend, older man, "
     "men in their twenties, men in their thirties, older males, adult males, much older, "
     "position of trust, older role models, adult men, older men, getting into his car",
@@ -177,7 +188,8 @@ CONCEPTS: dict[str, str] = {
     "isolated": "isolated, no friends, few friends, lonely, no support, who to ask for help, "
     "lack of support, lack of a support network, no support network, little support, "
     "limited support, no family nearby, "
-    "little english, does not join",
+    "little english, does not join, knows nobody, know nobody, does not know anyone, "
+    "doesn't know anyone, nobody to help, no one to help, no help",
     "support": "grandparents, grandmother, grandfather, support from, well supported, "
     "help the family, good support, supportive",
     "disability": "disability, disabled, cerebral palsy, epilepsy, autism, autistic, "
@@ -219,7 +231,8 @@ CONCEPTS: dict[str, str] = {
     "neglect": "neglect, neglected, neglectful, neglecting",
     "no_school": "not in education, not engaged in full time education, not engaged in education, "
     "no school place, not got a school place, out of education, not on a school roll, "
-    "missing education",
+    "missing education, stopped going to college, stopped going to school, dropped out, "
+    "left college, not going to college, not in college",
     "child_violence": "hitting his dad, hitting his mum, hitting her dad, hitting her mum, "
     "hits his mum, hits his dad, hits her mum, hits her dad, lashes out, lash out, "
     "violent towards his mum, violent towards her mum, perpetrator of violence",
@@ -235,7 +248,8 @@ CONCEPTS: dict[str, str] = {
     "crisis, sectioned, psychosis, psychotic, hearing voices, life-threatening, "
     "high risk, hospital, intensive care, arrested, knifepoint, not breathing, overdose",
     "mild": "some, low level, low-level, minor, emerging, starting, beginning, verbal, standard, "
-    "occasionally, sometimes, advice, waiting list",
+    "occasionally, sometimes, advice, waiting list, worried, worries, worry, a bit, slightly, "
+    "now and then, once",
     "positive": "up to date, doing well, working well, good friends, gets on well, happy, good, "
     "positive, "
     "meeting her milestones, meeting his milestones, well supported, help the family, "
@@ -273,7 +287,9 @@ _AGE = re.compile(
 )
 # "her boyfriend is 23": an adult in a child's relationship.
 _OLDER = re.compile(
-    r"\b(?:boyfriend|girlfriend|partner)\b[^.;]{0,20}?\b(?:1[89]|[2-9]\d)\b(?!\s*%)", re.IGNORECASE
+    r"\b(?:boyfriend|girlfriend|partner)\b[^.;]{0,20}?\b(?:1[89]|[2-9]\d)\b(?!\s*%)"
+    r"|\b(?:1[89]|[2-9]\d)[- ]year[- ]old\s+(?:boyfriend|girlfriend)\b",
+    re.IGNORECASE,
 )
 _INFANT_AGE = re.compile(r"\b\d{1,2}\s+(?:weeks?|months?)\b(?!\s+(?:ago|pregnant))", re.IGNORECASE)
 

@@ -36,6 +36,9 @@ _CONCEPT_BOOST = 2.2
 _PHRASE_BOOST = 2.0
 _NEGATION_WORD = re.compile(r"\b(?:no|not|never|without)\b", re.IGNORECASE)
 _LENGTH_POWER = 0.5
+# Other clauses that support a line (the next two) add this share of their scores: a concern the
+# referral comes back to outranks one said once in passing.
+_MORE_PLACES = 0.3
 # How strongly the referral's severity pulls towards a level, and where it centres.
 _LEVEL_PULL = 0.25
 _LEVEL_CENTRE = 2.8
@@ -286,7 +289,7 @@ def rank(index: Index, text: str) -> list[Match]:
     for position, scored in best.items():
         scored.sort(key=lambda item: -item[0])
         top_score, top_unit = scored[0]
-        score = top_score + 0.15 * sum(s for s, _ in scored[1:3])
+        score = top_score + _MORE_PLACES * sum(s for s, _ in scored[1:3])
         # The evidence: the shortest clause nearly as good as the best, then another place that
         # says the same, if any.
         close = [unit for s, unit in scored if s >= 0.75 * top_score]
@@ -306,7 +309,7 @@ def rank(index: Index, text: str) -> list[Match]:
 
 # Each further line from one (level, sub-domain) area counts for this much less, so that the first
 # suggestions cover the areas the referral touches rather than many lines of one.
-_SAME_AREA = 0.9
+_SAME_AREA = 0.95
 
 
 def _spread(index: Index, matches: list[Match]) -> list[Match]:
