@@ -45,9 +45,8 @@ HISTORY_COLUMNS = {
 @cache
 def history_of(model: type[models.Model]) -> HistoryManager | None:
     """The model's change history, or None for a model that keeps none (the audit trail)."""
-    # Performance: each `Model.history` access makes simple_history build a new manager class
-    # (`from_queryset`, which walks the queryset with `inspect.getmembers`): about 0.5 ms. The
-    # class-level manager holds only the historical model, so one per model serves every request.
+    # The class-level manager holds only the historical model, so one per model serves every
+    # request (and `frontdoor.change_history` makes its class once).
     try:
         return get_history_manager_for_model(model)
     except NotHistoricalModelError:

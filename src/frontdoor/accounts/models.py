@@ -2,9 +2,9 @@ import datetime as dt
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from frontdoor.accounts.roles import Role
+from frontdoor.change_history import HistoricalRecords
 from frontdoor.policy.councils import council_field
 
 

@@ -8,9 +8,9 @@ append-only, that either resolves the disagreement or takes it to the next step.
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from frontdoor.audit.models import AppendOnly
+from frontdoor.change_history import HistoricalRecords
 from frontdoor.wording import in_sentence
 
 

@@ -17,7 +17,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
+
+from frontdoor.change_history import HistoricalRecords
 
 # A report's answers use the person record's choices, so they copy across as they are.
 from frontdoor.people.models import Gender, Sex, YesNoUnknown, disabilities_display

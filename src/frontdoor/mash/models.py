@@ -12,9 +12,9 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
 from frontdoor.audit.models import AppendOnly
+from frontdoor.change_history import HistoricalRecords
 from frontdoor.policy.rag import Rag
 
 

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from frontdoor.change_history import HistoricalRecords
 from frontdoor.people.names import search_keys
 from frontdoor.people.postcodes import normalise_postcode
 from frontdoor.policy.councils import council_field

@@ -401,13 +401,13 @@ def record_decision(
         raise DomainError(f"{child} is not part of contact {contact.reference}.")
     # R45: nothing is done for a child by someone the child's restriction does not name.
     require_child_seen(by, child=child)
-    latest = Decision.objects.filter(child=child).order_by("-sequence").first()
+    view = child_decision_view(policy=policy, contact=contact, child=child)
+    summary = view.summary
+    latest = summary.decisions[-1] if summary.decisions else None  # read in sequence order
     if latest is None and based_on != 0:
         raise StalePageError
     if latest is not None and latest.sequence != based_on:
         raise DecisionConflict(latest)
-    view = child_decision_view(policy=policy, contact=contact, child=child)
-    summary = view.summary
     final = final_rag(child)
     problems = _decision_problems(
         policy,
@@ -699,9 +699,11 @@ def _tell_referrers(
     due = start_clock(
         timescale=policy.timescale(TimescaleKey.REFERRER_FEEDBACK), start=now, calendar=calendar
     )
-    reports = Report.objects.filter(
-        contact=contact, referrer_type=ReferrerType.PROFESSIONAL
-    ).order_by("received_at", "id")
+    # The reports `record_decision` read with the contact locked, oldest first.
+    reports = sorted(
+        (each for each in contact.reports.all() if each.referrer_type == ReferrerType.PROFESSIONAL),
+        key=lambda each: (each.received_at, each.pk),
+    )
     for report in reports:
         follow_up = FollowUp(
             decision=decision,

@@ -6,9 +6,9 @@ supersedes an earlier one, and both stay on file with who, when, why and the pol
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from frontdoor.audit.models import AppendOnly
+from frontdoor.change_history import HistoricalRecords
 from frontdoor.intake.models import YesNoUnknown
 from frontdoor.policy.rag import Rag
 

@@ -148,7 +148,7 @@ def out_of_mash(*, contact: Contact, by: User, at: dt.datetime) -> None:
 
 def after_decision(*, contact: Contact, by: User, at: dt.datetime) -> None:
     """Called by `record_decision` with the contact locked: decided once every child is."""
-    children = set(contact.children.values_list("pk", flat=True))
+    children = {child.pk for child in contact.children.all()}  # as read with the contact locked
     decided = set(contact.decisions.values_list("child_id", flat=True))
     if children <= decided:
         if contact.state != State.DECIDED:
