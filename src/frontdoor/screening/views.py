@@ -32,6 +32,7 @@ from frontdoor.screening import (
     police,
     selectors,
     single_agency,
+    suggestions,
     transitions,
 )
 from frontdoor.screening.forms import (
@@ -45,6 +46,7 @@ from frontdoor.screening.forms import (
     ResumeForm,
     ReturnForm,
     SingleAgencyEnquiryForm,
+    SuggestionAnswerForm,
 )
 from frontdoor.screening.models import FollowUp, PoliceNotification
 from frontdoor.screening.threshold import catalogue_by_key
@@ -205,6 +207,9 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
             indicator_keys=list(catalogue),
         )
     picked_keys = screening.indicators if screening else []
+    reports = intake_selectors.reports_seen_by(
+        request.user, contact=contact, reports=list(contact.reports.all())
+    )
     return render(
         request,
         "screening/findings.html",
@@ -218,8 +223,14 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
             "result_count": len(results),
             "query": query,
             "level": level_filter,
-            "reports": intake_selectors.reports_seen_by(
-                request.user, contact=contact, reports=list(contact.reports.all())
+            "reports": reports,
+            "suggested": suggestions.referral_suggestions(
+                policy=policy,
+                contact=contact,
+                child=child,
+                user=request.user,
+                screening=screening,
+                reports=reports,
             ),
             "can_decide": can(request.user, "contact.decide"),
             "next_child": selectors.next_child(
@@ -229,6 +240,41 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
             "offers_discretion": policy.offers_mash_route("manager_discretion"),
         },
     )
+
+
+@require_http_methods(["POST"])
+@allowed("contact.screen")
+def answer_suggestion(request: SignedInRequest, reference: str, child_id: int) -> HttpResponse:
+    """Accept a suggestion read from the referral's words, or record it as not relevant."""
+    contact = _contact(request, reference)
+    child = get_object_or_404(contact.children, pk=child_id)
+    back = reverse("screening:findings", args=[contact.reference, child.pk]) + "#suggestions"
+    form = SuggestionAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a suggestion to accept or mark as not relevant.")
+        return redirect(back)
+    data = form.cleaned_data
+    accepted = data["answer"] == "accept"
+    try:
+        recorded = suggestions.answer(
+            contact=contact,
+            child=child,
+            by=request.user,
+            kind=data["kind"],
+            key=data["key"],
+            accepted=accepted,
+            expected_version=data["version"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if recorded is None:
+            messages.success(request, "That answer was already recorded")
+        elif accepted:
+            messages.success(request, "Suggestion accepted and added to the screening")
+        else:
+            messages.success(request, "Suggestion recorded as not relevant")
+    return redirect(back)
 
 
 def _add_problems(form, problems: list[tuple[str | None, str]]) -> None:
