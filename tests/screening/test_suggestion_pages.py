@@ -222,3 +222,20 @@ def test_a_council_without_indicator_lines_says_nothing_is_suggested(
     page = page_of(client, referral, referral.children.first())
     assert 'id="no-suggestions"' in page
     assert suggested_keys(page) == []
+
+
+def test_the_page_reads_answers_in_one_query_however_many_there_are(
+    client, referral, worker, django_assert_max_num_queries
+):
+    client.force_login(worker)
+    child = referral.children.first()
+    keys = suggested_keys(page_of(client, referral, child))
+    for key in keys[:3]:
+        answer(client, referral, child, key, "reject")
+    with django_assert_max_num_queries(15) as counted:
+        page_of(client, referral, child)
+    before = len(counted.captured_queries)
+    for key in keys[3:6]:
+        answer(client, referral, child, key, "reject")
+    with django_assert_max_num_queries(before) as counted:
+        page_of(client, referral, child)
