@@ -212,9 +212,12 @@ def referral_suggestions(
     user: User,
     screening: ChildScreening | None,
     reports: list[Report] | None = None,
+    criteria_met: set[str] | None = None,
 ) -> ReferralSuggestions:
     """What the referral's words suggest for `child`, read as `user` is shown them, best first,
-    each with its phrases marked and whether the worker has already picked or rejected it."""
+    each with its phrases marked and whether the worker has already picked or rejected it.
+    `criteria_met`, the MASH criteria the child's screening meets, marks those criteria as
+    picked whatever concern met them; without it a criterion is picked by its own concern."""
     if reports is None:
         reports = reports_seen_by(user, contact=contact, reports=list(contact.reports.all()))
     text, where = _read(reports)
@@ -254,7 +257,9 @@ def referral_suggestions(
     for item in indicators:
         item.picked = item.key in picked
     for item in criteria:
-        item.picked = item.key in RECORDED_AS and RECORDED_AS[item.key].value in concerns
+        item.picked = (item.key in RECORDED_AS and RECORDED_AS[item.key].value in concerns) or (
+            criteria_met is not None and item.key in criteria_met
+        )
     for item in indicators + criteria:
         item.rejected = latest.get((item.kind, item.key)) is False and not item.picked
     texts = [ReferralText(report) for report in reports]

@@ -231,6 +231,7 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
                 user=request.user,
                 screening=screening,
                 reports=reports,
+                criteria_met={item.key for item in summary.mash.criteria if item.met},
             ),
             "can_decide": can(request.user, "contact.decide"),
             "next_child": selectors.next_child(
