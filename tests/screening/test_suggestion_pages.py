@@ -254,3 +254,29 @@ def test_r34_a_suggested_criterion_the_referral_already_meets_shows_as_met(
     assert 'id="suggestion-criterion-domestic_abuse"' in page
     assert "domestic_abuse" not in suggested_keys(page, "criterion")
     assert "This child's screening meets it" in unescape(page)
+
+
+def test_r45_no_one_answers_a_suggestion_for_a_child_restricted_from_them(
+    client, referral, person_for, admin, worker, make_user
+):
+    from frontdoor.accounts.roles import Role
+
+    child = referral.children.first()
+    key = suggested_keys(page_of(client_for(client, worker), referral, child))[0]
+    restrict(
+        person=person_for(child),
+        allowed_users=[worker],
+        ask="Service Manager",
+        reason="A colleague's child",
+        by=admin,
+    )
+    client.force_login(make_user(Role.MASH_SOCIAL_WORKER))
+    response = answer(client, referral, child, key)
+    assert response.status_code == 403
+    assert not SuggestionResponse.objects.exists()
+    assert not ChildScreening.objects.filter(child=child).exists()
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client

@@ -249,6 +249,10 @@ def answer_suggestion(request: SignedInRequest, reference: str, child_id: int) -
     """Accept a suggestion read from the referral's words, or record it as not relevant."""
     contact = _contact(request, reference)
     child = get_object_or_404(contact.children, pk=child_id)
+    # R45: as on the child's screening page, a restricted child's page says whom to ask.
+    restriction = intake_selectors.restriction_hiding_child(request.user, child=child)
+    if restriction is not None:
+        return restricted_page(request, restriction)
     back = reverse("screening:findings", args=[contact.reference, child.pk]) + "#suggestions"
     form = SuggestionAnswerForm(request.POST)
     if not form.is_valid():
