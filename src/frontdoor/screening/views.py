@@ -21,7 +21,7 @@ from frontdoor.accounts.permissions import can
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake import selectors as intake_selectors
-from frontdoor.intake.models import Contact
+from frontdoor.intake.models import Contact, ReportedChild
 from frontdoor.people.views import restricted_page
 from frontdoor.policy.catalogue import search_indicators
 from frontdoor.policy.registry import current_policy
@@ -58,6 +58,19 @@ def _contact(request: HttpRequest, reference: str) -> Contact:
     return get_object_or_404(
         intake_selectors.contacts_visible_to(request.user), reference=reference
     )
+
+
+def _child(
+    request: HttpRequest, reference: str, child_id: int
+) -> tuple[Contact, ReportedChild] | HttpResponse:
+    """A child of a contact the user may open, or, for a child restricted from them, the page
+    saying whom to ask, nothing more (R45)."""
+    contact = _contact(request, reference)
+    child = get_object_or_404(contact.children, pk=child_id)
+    restriction = intake_selectors.restriction_hiding_child(request.user, child=child)
+    if restriction is not None:
+        return restricted_page(request, restriction)
+    return contact, child
 
 
 def _screening_url(contact: Contact) -> str:
@@ -149,12 +162,10 @@ def _go_on(request: HttpRequest, contact: Contact, child, *, without: str) -> Ht
 @allowed("contact.screen")
 def child_findings(request: SignedInRequest, reference: str, child_id: int) -> HttpResponse:
     """Pick Level of Need indicators beside the referral's words, and record concerns (R27, R28)."""
-    contact = _contact(request, reference)
-    child = get_object_or_404(contact.children, pk=child_id)
-    # R45: a restricted child of a contact the user may open: whom to ask, nothing more.
-    restriction = intake_selectors.restriction_hiding_child(request.user, child=child)
-    if restriction is not None:
-        return restricted_page(request, restriction)
+    found = _child(request, reference, child_id)
+    if isinstance(found, HttpResponse):
+        return found
+    contact, child = found
     policy = current_policy()
     catalogue = catalogue_by_key(policy)
     summary = selectors.child_summary(policy=policy, contact=contact, child=child)
@@ -247,12 +258,10 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
 @allowed("contact.screen")
 def answer_suggestion(request: SignedInRequest, reference: str, child_id: int) -> HttpResponse:
     """Accept a suggestion read from the referral's words, or record it as not relevant."""
-    contact = _contact(request, reference)
-    child = get_object_or_404(contact.children, pk=child_id)
-    # R45: as on the child's screening page, a restricted child's page says whom to ask.
-    restriction = intake_selectors.restriction_hiding_child(request.user, child=child)
-    if restriction is not None:
-        return restricted_page(request, restriction)
+    found = _child(request, reference, child_id)
+    if isinstance(found, HttpResponse):
+        return found
+    contact, child = found
     back = reverse("screening:findings", args=[contact.reference, child.pk]) + "#suggestions"
     form = SuggestionAnswerForm(request.POST)
     if not form.is_valid():
@@ -294,12 +303,10 @@ def _add_problems(form, problems: list[tuple[str | None, str]]) -> None:
 @allowed("contact.decide")
 def decide(request: SignedInRequest, reference: str, child_id: int) -> HttpResponse:
     """The manager's decision for one child, with the suggestion and its evidence (R25)."""
-    contact = _contact(request, reference)
-    child = get_object_or_404(contact.children, pk=child_id)
-    # R45: a restricted child of a contact the user may open: whom to ask, nothing more.
-    restriction = intake_selectors.restriction_hiding_child(request.user, child=child)
-    if restriction is not None:
-        return restricted_page(request, restriction)
+    found = _child(request, reference, child_id)
+    if isinstance(found, HttpResponse):
+        return found
+    contact, child = found
     policy = current_policy()
     summary = selectors.child_summary(policy=policy, contact=contact, child=child)
     conflict = None
