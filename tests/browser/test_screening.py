@@ -69,7 +69,9 @@ def test_a_contact_is_screened_matched_to_a_known_child_rated_and_decided(
 
     # R27, R28: indicators from the guidance beside the referral's words, and the concern.
     page.get_by_role("link", name=f"Record screening of {ellis}").click()
-    expect(page.get_by_text("Ellis arrived with a bruise")).to_be_visible()
+    expect(
+        page.locator(".app-referral-text").get_by_text("Ellis arrived with a bruise")
+    ).to_be_visible()
     page.get_by_label("Search the Level of Need guidance").fill("injuries")
     _submit(page, "Save and search")
     expect(page.locator("#result-count")).to_contain_text("found")

@@ -70,6 +70,8 @@ ACTION_LABELS: dict[str, str] = {
     "restriction.refused": "Restricted record refused",
     "restriction.set": "Record restricted",
     "screening.saved": "Screening saved",
+    "screening.suggestion_accepted": "Suggestion from the referral accepted",
+    "screening.suggestion_rejected": "Suggestion from the referral marked not relevant",
     "single_agency_enquiry.recorded": "Single-agency enquiry recorded",
     "subject_access.disclosed": "Subject access export produced",
 }

@@ -179,6 +179,15 @@ def _manager_discretion(route: MashRoute, evidence: Evidence) -> list[str]:
     return []
 
 
+# The enquiry criteria a worker meets by recording one concern, as the functions above read them:
+# accepting such a suggested criterion records that concern. The others rest on facts (a
+# re-referral) or on which harm it is, which the worker says by the concern they tick.
+RECORDED_AS: dict[str, Concern] = {
+    "domestic_abuse": Concern.DOMESTIC_ABUSE,
+    "child_exploitation": Concern.EXPLOITATION,
+    "missing": Concern.FREQUENT_MISSING,
+}
+
 _CRITERIA = {
     "harm_or_neglect": _harm_or_neglect,
     "domestic_abuse": _domestic_abuse,

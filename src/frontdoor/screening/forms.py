@@ -11,7 +11,7 @@ from frontdoor.policy.clocks import london_datetime
 from frontdoor.policy.rag import NOT_GOING_TO_MASH, Rag
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.screening.concerns import DERIVED, Concern
-from frontdoor.screening.models import ConsentStatus, PrimaryNeed
+from frontdoor.screening.models import ConsentStatus, PrimaryNeed, SuggestionKind
 
 
 def _govuk_kind(widget: forms.Widget) -> str:
@@ -379,3 +379,13 @@ class ResumeForm(GovukForm):
         help_text="Who gave consent, when, and how the referrer knows.",
         error_messages={"required": "Enter what the referrer told you about consent"},
     )
+
+
+class SuggestionAnswerForm(forms.Form):
+    """One button on a suggestion read from the referral's words: accept it, or not relevant."""
+
+    kind = forms.ChoiceField(choices=SuggestionKind.choices)
+    key = forms.CharField(max_length=120)
+    answer = forms.ChoiceField(choices=[("accept", "Accept"), ("reject", "Not relevant")])
+    # The screening's version the page showed: an accepted suggestion is refused on a stale page.
+    version = forms.IntegerField(required=False)

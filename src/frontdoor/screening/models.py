@@ -432,3 +432,39 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class SuggestionKind(models.TextChoices):
+    INDICATOR = "indicator", "Level of Need indicator"
+    CRITERION = "criterion", "MASH enquiry criterion"
+
+
+class SuggestionResponse(AppendOnly):
+    """A worker's answer to one suggestion read from the referral's words (R27, R34): accepted
+    into the child's screening, or rejected as not relevant. Kept with what the worker was shown
+    (every suggestion on the page, the method's and the policy's versions), so a decision can be
+    read later beside the suggestions before it."""
+
+    contact = models.ForeignKey(
+        "intake.Contact", on_delete=models.PROTECT, related_name="suggestion_responses"
+    )
+    child = models.ForeignKey("intake.ReportedChild", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=SuggestionKind.choices)
+    key = models.CharField(max_length=120)
+    accepted = models.BooleanField()
+    score = models.FloatField()
+    # The phrases of the referral, as the worker was shown them, that supported the suggestion.
+    evidence = models.JSONField(default=list, blank=True)
+    # Everything suggested on the page at the time: {"indicators": [...], "mash_criteria": [...]}.
+    shown = models.JSONField(default=dict, blank=True)
+    method_version = models.CharField(max_length=60)
+    policy_version = models.CharField(max_length=60)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["child", "kind", "key", "at"])]
+
+    def __str__(self) -> str:
+        answer = "accepted" if self.accepted else "rejected"
+        return f"{self.get_kind_display()} {self.key} {answer} for {self.child}"

@@ -21,7 +21,7 @@ from frontdoor.accounts.permissions import can
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake import selectors as intake_selectors
-from frontdoor.intake.models import Contact
+from frontdoor.intake.models import Contact, ReportedChild
 from frontdoor.people.views import restricted_page
 from frontdoor.policy.catalogue import search_indicators
 from frontdoor.policy.registry import current_policy
@@ -32,6 +32,7 @@ from frontdoor.screening import (
     police,
     selectors,
     single_agency,
+    suggestions,
     transitions,
 )
 from frontdoor.screening.forms import (
@@ -45,6 +46,7 @@ from frontdoor.screening.forms import (
     ResumeForm,
     ReturnForm,
     SingleAgencyEnquiryForm,
+    SuggestionAnswerForm,
 )
 from frontdoor.screening.models import FollowUp, PoliceNotification
 from frontdoor.screening.threshold import catalogue_by_key
@@ -56,6 +58,19 @@ def _contact(request: HttpRequest, reference: str) -> Contact:
     return get_object_or_404(
         intake_selectors.contacts_visible_to(request.user), reference=reference
     )
+
+
+def _child(
+    request: HttpRequest, reference: str, child_id: int
+) -> tuple[Contact, ReportedChild] | HttpResponse:
+    """A child of a contact the user may open, or, for a child restricted from them, the page
+    saying whom to ask, nothing more (R45)."""
+    contact = _contact(request, reference)
+    child = get_object_or_404(contact.children, pk=child_id)
+    restriction = intake_selectors.restriction_hiding_child(request.user, child=child)
+    if restriction is not None:
+        return restricted_page(request, restriction)
+    return contact, child
 
 
 def _screening_url(contact: Contact) -> str:
@@ -147,12 +162,10 @@ def _go_on(request: HttpRequest, contact: Contact, child, *, without: str) -> Ht
 @allowed("contact.screen")
 def child_findings(request: SignedInRequest, reference: str, child_id: int) -> HttpResponse:
     """Pick Level of Need indicators beside the referral's words, and record concerns (R27, R28)."""
-    contact = _contact(request, reference)
-    child = get_object_or_404(contact.children, pk=child_id)
-    # R45: a restricted child of a contact the user may open: whom to ask, nothing more.
-    restriction = intake_selectors.restriction_hiding_child(request.user, child=child)
-    if restriction is not None:
-        return restricted_page(request, restriction)
+    found = _child(request, reference, child_id)
+    if isinstance(found, HttpResponse):
+        return found
+    contact, child = found
     policy = current_policy()
     catalogue = catalogue_by_key(policy)
     summary = selectors.child_summary(policy=policy, contact=contact, child=child)
@@ -205,6 +218,9 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
             indicator_keys=list(catalogue),
         )
     picked_keys = screening.indicators if screening else []
+    reports = intake_selectors.reports_seen_by(
+        request.user, contact=contact, reports=list(contact.reports.all())
+    )
     return render(
         request,
         "screening/findings.html",
@@ -218,8 +234,15 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
             "result_count": len(results),
             "query": query,
             "level": level_filter,
-            "reports": intake_selectors.reports_seen_by(
-                request.user, contact=contact, reports=list(contact.reports.all())
+            "reports": reports,
+            "suggested": suggestions.referral_suggestions(
+                policy=policy,
+                contact=contact,
+                child=child,
+                user=request.user,
+                screening=screening,
+                reports=reports,
+                criteria_met={item.key for item in summary.mash.criteria if item.met},
             ),
             "can_decide": can(request.user, "contact.decide"),
             "next_child": selectors.next_child(
@@ -229,6 +252,43 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
             "offers_discretion": policy.offers_mash_route("manager_discretion"),
         },
     )
+
+
+@require_http_methods(["POST"])
+@allowed("contact.screen")
+def answer_suggestion(request: SignedInRequest, reference: str, child_id: int) -> HttpResponse:
+    """Accept a suggestion read from the referral's words, or record it as not relevant."""
+    found = _child(request, reference, child_id)
+    if isinstance(found, HttpResponse):
+        return found
+    contact, child = found
+    back = reverse("screening:findings", args=[contact.reference, child.pk]) + "#suggestions"
+    form = SuggestionAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a suggestion to accept or mark as not relevant.")
+        return redirect(back)
+    data = form.cleaned_data
+    accepted = data["answer"] == "accept"
+    try:
+        recorded = suggestions.answer(
+            contact=contact,
+            child=child,
+            by=request.user,
+            kind=data["kind"],
+            key=data["key"],
+            accepted=accepted,
+            expected_version=data["version"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if recorded is None:
+            messages.success(request, "That answer was already recorded")
+        elif accepted:
+            messages.success(request, "Suggestion accepted and added to the screening")
+        else:
+            messages.success(request, "Suggestion recorded as not relevant")
+    return redirect(back)
 
 
 def _add_problems(form, problems: list[tuple[str | None, str]]) -> None:
@@ -243,12 +303,10 @@ def _add_problems(form, problems: list[tuple[str | None, str]]) -> None:
 @allowed("contact.decide")
 def decide(request: SignedInRequest, reference: str, child_id: int) -> HttpResponse:
     """The manager's decision for one child, with the suggestion and its evidence (R25)."""
-    contact = _contact(request, reference)
-    child = get_object_or_404(contact.children, pk=child_id)
-    # R45: a restricted child of a contact the user may open: whom to ask, nothing more.
-    restriction = intake_selectors.restriction_hiding_child(request.user, child=child)
-    if restriction is not None:
-        return restricted_page(request, restriction)
+    found = _child(request, reference, child_id)
+    if isinstance(found, HttpResponse):
+        return found
+    contact, child = found
     policy = current_policy()
     summary = selectors.child_summary(policy=policy, contact=contact, child=child)
     conflict = None

@@ -1,0 +1,282 @@
+"""Suggestions from the referral's words on a child's screening page: shown with their phrases
+marked, accepted as a hand tick is, rejected on the record (R27, R28, R34, R45)."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from frontdoor.audit.models import AuditEvent
+from frontdoor.policy.registry import current_policy
+from frontdoor.privacy.restrictions import restrict
+from frontdoor.screening.concerns import Concern
+from frontdoor.screening.models import ChildScreening, SuggestionResponse
+from frontdoor.screening.selectors import child_summary
+from frontdoor.screening.suggest import METHOD_VERSION
+from frontdoor.screening.threshold import catalogue_by_key
+from tests.attacks.html_checks import form_problems
+
+pytestmark = pytest.mark.django_db
+
+WORRY = (
+    "Ellis came to school with a bruise on his cheek and said Mum's partner hit him with a belt "
+    "last night. He is scared to go home. Police were called to a domestic incident at the house "
+    "at the weekend, and Robin saw Mum being pushed."
+)
+CONCERN = {
+    "worry": WORRY,
+    "working_well": "Ellis attends school every day.",
+    "immediate_protection_needed": "no",
+    "domestic_abuse": "yes",
+}
+
+
+@pytest.fixture
+def referral(make_contact):
+    return make_contact(concern=CONCERN)
+
+
+def url(name, contact, *args):
+    return reverse(f"screening:{name}", args=[contact.reference, *args])
+
+
+def page_of(client, contact, child) -> str:
+    response = client.get(url("findings", contact, child.pk))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def suggested_keys(page: str, kind: str = "indicator") -> list[str]:
+    pattern = rf'name="kind" value="{kind}">\s*<input type="hidden" name="key" value="([^"]+)"'
+    return re.findall(pattern, page)
+
+
+def answer(client, contact, child, key, verdict="accept", kind="indicator", version=""):
+    return client.post(
+        url("answer_suggestion", contact, child.pk),
+        {"kind": kind, "key": key, "answer": verdict, "version": version},
+    )
+
+
+@pytest.mark.parametrize("council", ["sefton", "sefton-2022"])
+def test_r27_the_page_shows_suggestions_with_their_phrases_marked_and_linked(
+    client, referral, worker, settings, council
+):
+    settings.FRONTDOOR_COUNCIL = council
+    client.force_login(worker)
+    child = referral.children.first()
+    page = page_of(client, referral, child)
+    assert "Suggested from the referral's words" in unescape(page)
+    keys = suggested_keys(page)
+    assert keys, "a referral about a belt and a domestic incident suggests indicators"
+    catalogue = catalogue_by_key(current_policy())
+    first = catalogue[keys[0]]
+    assert first.text in unescape(page)
+    assert f"level {first.level}, {first.subdomain}" in unescape(page)
+    marks = re.findall(r'<mark id="([^"]+)" class="app-suggested-phrase">', page)
+    links = set(re.findall(r'<a class="govuk-link" href="#(phrase-[^"]+)">', page))
+    assert marks and links and links <= set(marks)
+    # The marks leave the referral's words as they were.
+    assert "Mum's partner hit him with a belt" in unescape(re.sub(r"<[^>]+>", "", page))
+    assert form_problems(page) == []
+
+
+def test_r27_r35_accepting_a_suggestion_ticks_it_as_a_hand_tick_does(client, referral, worker):
+    client.force_login(worker)
+    child = referral.children.first()
+    key = suggested_keys(page_of(client, referral, child))[0]
+    response = answer(client, referral, child, key)
+    assert response.status_code == 302
+    assert ChildScreening.objects.get(child=child).indicators == [key]
+    # The same level and RAG as ticking it by hand on a second child.
+    robin = referral.children.order_by("id").last()
+    client.post(
+        url("findings", referral, robin.pk),
+        {"add": [key], "analysis": "", "urgent_action_needed": "unknown"},
+    )
+    policy = current_policy()
+    by_suggestion = child_summary(policy=policy, contact=referral, child=child)
+    by_hand = child_summary(policy=policy, contact=referral, child=robin)
+    assert by_suggestion.level.level == by_hand.level.level == catalogue_by_key(policy)[key].level
+    assert by_suggestion.rag == by_hand.rag
+    row = SuggestionResponse.objects.get(child=child)
+    assert row.accepted and row.key == key and row.method_version == METHOD_VERSION
+    assert row.policy_version == policy.version
+    assert row.evidence and all(item["text"] in WORRY for item in row.evidence)
+    assert key in [item["key"] for item in row.shown["indicators"]]
+    assert AuditEvent.objects.filter(action="screening.suggestion_accepted").exists()
+    assert AuditEvent.objects.filter(action="screening.saved").exists()
+    page = page_of(client, referral, child)
+    assert "It is in this child's screening" in unescape(page)
+
+
+def test_r28_an_accepted_suggestion_naming_abuse_counts_as_that_concern(client, referral, worker):
+    client.force_login(worker)
+    child = referral.children.first()
+    catalogue = catalogue_by_key(current_policy())
+    keys = suggested_keys(page_of(client, referral, child))
+    naming = [key for key in keys if catalogue[key].concerns]
+    assert naming, "a belt and a domestic incident suggest an indicator naming abuse"
+    answer(client, referral, child, naming[0])
+    summary = child_summary(policy=current_policy(), contact=referral, child=child)
+    assert set(catalogue[naming[0]].concerns) <= set(summary.concerns)
+
+
+def test_r34_accepting_a_suggested_criterion_records_its_concern(client, make_contact, worker):
+    # The referrer did not say there is domestic abuse: only the words speak of it.
+    referral = make_contact(concern={**CONCERN, "domestic_abuse": "unknown"})
+    client.force_login(worker)
+    child = referral.children.first()
+    assert "domestic_abuse" in suggested_keys(page_of(client, referral, child), "criterion")
+    answer(client, referral, child, "domestic_abuse", kind="criterion")
+    assert Concern.DOMESTIC_ABUSE.value in ChildScreening.objects.get(child=child).concerns
+    row = SuggestionResponse.objects.get(child=child)
+    assert row.kind == "criterion" and row.accepted
+    page = page_of(client, referral, child)
+    assert "domestic_abuse" not in suggested_keys(page, "criterion")
+    assert "This child's screening meets it" in unescape(page)
+
+
+def test_rejecting_a_suggestion_is_recorded_and_audited_and_ticks_nothing(client, referral, worker):
+    client.force_login(worker)
+    child = referral.children.first()
+    key = suggested_keys(page_of(client, referral, child))[0]
+    answer(client, referral, child, key, "reject")
+    answer(client, referral, child, key, "reject")  # pressed twice: one answer
+    row = SuggestionResponse.objects.get(child=child)
+    assert not row.accepted and row.by == worker
+    assert not ChildScreening.objects.filter(child=child).exists()
+    assert AuditEvent.objects.filter(action="screening.suggestion_rejected").count() == 1
+    page = page_of(client, referral, child)
+    assert "You recorded it as not relevant" in unescape(page)
+    with pytest.raises(PermissionError):
+        row.delete()
+
+
+def test_a_double_click_or_stale_page_ticks_once_and_keeps_a_colleagues_work(
+    client, referral, worker
+):
+    client.force_login(worker)
+    child = referral.children.first()
+    keys = suggested_keys(page_of(client, referral, child))
+    answer(client, referral, child, keys[0])
+    answer(client, referral, child, keys[0])  # the same button again, from the same page
+    assert ChildScreening.objects.get(child=child).indicators == [keys[0]]
+    assert SuggestionResponse.objects.filter(child=child).count() == 1
+    # A colleague saves; a page showing the screening before that cannot accept over it.
+    client.post(
+        url("findings", referral, child.pk),
+        {"keep": [keys[0]], "analysis": "Theirs", "urgent_action_needed": "no", "version": 1},
+    )
+    response = answer(client, referral, child, keys[1], version=1)
+    assert response.status_code == 302
+    screening = ChildScreening.objects.get(child=child)
+    assert screening.indicators == [keys[0]] and screening.analysis == "Theirs"
+    assert SuggestionResponse.objects.filter(child=child).count() == 1
+    # A suggestion the page no longer makes is refused.
+    answer(client, referral, child, "L1.not.a.line")
+    assert SuggestionResponse.objects.filter(child=child).count() == 1
+
+
+def test_r45_a_restricted_childs_names_never_appear_in_suggestions(
+    client, make_contact, person_for, admin, worker, make_user
+):
+    from frontdoor.accounts.roles import Role
+
+    worry = (
+        "Ottoline Quennevaux came to school with a bruise on her cheek and said her stepfather "
+        "hit her with a belt. Police were called to a domestic incident at Ottoline's house."
+    )
+    contact = make_contact(
+        concern={**CONCERN, "worry": worry},
+        children=[
+            {"first_name": "Caspian", "last_name": "Brackenbury", "date_of_birth": "2015-03-02"},
+            {"first_name": "Ottoline", "last_name": "Quennevaux", "date_of_birth": "2017-05-11"},
+        ],
+    )
+    caspian, ottoline = contact.children.order_by("id")
+    person_for(caspian)
+    restrict(
+        person=person_for(ottoline),
+        allowed_users=[worker],
+        ask="Service Manager",
+        reason="A colleague's child",
+        by=admin,
+    )
+    other = make_user(Role.MASH_SOCIAL_WORKER)
+    client.force_login(other)
+    page = page_of(client, contact, caspian)
+    keys = suggested_keys(page)
+    assert keys
+    assert "Ottoline" not in page and "Quennevaux" not in page
+    answer(client, contact, caspian, keys[0], "reject")
+    row = SuggestionResponse.objects.get(child=caspian)
+    kept = str(row.evidence) + str(row.shown)
+    assert "Ottoline" not in kept and "Quennevaux" not in kept
+
+
+def test_a_council_without_indicator_lines_says_nothing_is_suggested(
+    client, referral, worker, settings
+):
+    settings.FRONTDOOR_COUNCIL = "lewisham"
+    client.force_login(worker)
+    page = page_of(client, referral, referral.children.first())
+    assert 'id="no-suggestions"' in page
+    assert suggested_keys(page) == []
+
+
+def test_the_page_reads_answers_in_one_query_however_many_there_are(
+    client, referral, worker, django_assert_max_num_queries
+):
+    client.force_login(worker)
+    child = referral.children.first()
+    keys = suggested_keys(page_of(client, referral, child))
+    for key in keys[:3]:
+        answer(client, referral, child, key, "reject")
+    with django_assert_max_num_queries(15) as counted:
+        page_of(client, referral, child)
+    before = len(counted.captured_queries)
+    for key in keys[3:6]:
+        answer(client, referral, child, key, "reject")
+    with django_assert_max_num_queries(before) as counted:
+        page_of(client, referral, child)
+
+
+def test_r34_a_suggested_criterion_the_referral_already_meets_shows_as_met(
+    client, referral, worker
+):
+    client.force_login(worker)
+    page = page_of(client, referral, referral.children.first())
+    # The referrer answered yes to domestic abuse: met without the worker, nothing to accept.
+    assert 'id="suggestion-criterion-domestic_abuse"' in page
+    assert "domestic_abuse" not in suggested_keys(page, "criterion")
+    assert "This child's screening meets it" in unescape(page)
+
+
+def test_r45_no_one_answers_a_suggestion_for_a_child_restricted_from_them(
+    client, referral, person_for, admin, worker, make_user
+):
+    from frontdoor.accounts.roles import Role
+
+    child = referral.children.first()
+    key = suggested_keys(page_of(client_for(client, worker), referral, child))[0]
+    restrict(
+        person=person_for(child),
+        allowed_users=[worker],
+        ask="Service Manager",
+        reason="A colleague's child",
+        by=admin,
+    )
+    client.force_login(make_user(Role.MASH_SOCIAL_WORKER))
+    response = answer(client, referral, child, key)
+    assert response.status_code == 403
+    assert not SuggestionResponse.objects.exists()
+    assert not ChildScreening.objects.filter(child=child).exists()
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client
