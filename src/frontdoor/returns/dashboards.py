@@ -47,6 +47,7 @@ from frontdoor.mash.models import (
     request_waiting_condition,
 )
 from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.councils import of_served_council
 from frontdoor.policy.rag import NOT_GOING_TO_MASH, Rag
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening.models import Assignment, Decision, Referral, SingleAgencyEnquiry
@@ -344,6 +345,9 @@ def _bars_table(key: str, title: str, heading: str, bars: Sequence[Bar]) -> Tabl
 
 
 def _for_team(queryset: QuerySet, team: str, *, through: str = "") -> QuerySet:
+    """The rows of the council served (`through` leads from a row to its contact), of `team`
+    ("" for all): every figure on the dashboards is counted through here."""
+    queryset = queryset.filter(of_served_council(f"{through}council"))
     return queryset.filter(**{f"{through}assignment__team": team}) if team else queryset
 
 
@@ -583,9 +587,11 @@ def _enquiries(period: Period, team: str, now: dt.datetime) -> tuple[AgencyTimel
 
 
 def teams() -> list[str]:
-    """The screening teams contacts have been assigned to, for the team filter."""
+    """The screening teams the council served's contacts have been assigned to, for the team
+    filter."""
     return list(
-        Assignment.objects.exclude(team="")
+        Assignment.objects.filter(of_served_council("contact__council"))
+        .exclude(team="")
         .order_by("team")
         .values_list("team", flat=True)
         .distinct()

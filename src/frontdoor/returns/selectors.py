@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from frontdoor.intake.models import ReportedChild
 from frontdoor.people.models import Involvement, disability_codes
 from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.councils import of_served_council
 from frontdoor.returns.codes import Referrer
 from frontdoor.screening.models import Decision, FollowUp, Referral
 
@@ -191,11 +192,14 @@ def on_date(moment: dt.datetime) -> dt.date:
 
 
 def children_contacted(*, start: dt.date, end: dt.date) -> Iterator[ChildFacts]:
-    """Every child of every contact received from `start` to `end` (London dates), oldest first."""
+    """Every child of every contact of the council served received from `start` to `end`
+    (London dates), oldest first."""
     first, after = bounds(start=start, end=end)
     rows = (
         ReportedChild.objects.filter(
-            contact__received_at__gte=first, contact__received_at__lt=after
+            of_served_council("contact__council"),
+            contact__received_at__gte=first,
+            contact__received_at__lt=after,
         )
         .order_by("contact__received_at", "id")
         .values(*child_values())
@@ -304,11 +308,14 @@ class ReferralFacts:
 
 
 def referrals(*, start: dt.date, end: dt.date) -> Iterator[ReferralFacts]:
-    """Referrals made from `start` to `end` (London dates), the oldest first."""
+    """The council served's referrals made from `start` to `end` (London dates), the oldest
+    first."""
     first, after = bounds(start=start, end=end)
     in_force = decisions_in_force(before=after).filter(child_id=OuterRef("child_id"))
     rows = (
-        Referral.objects.filter(referred_at__gte=first, referred_at__lt=after)
+        Referral.objects.filter(
+            of_served_council("contact__council"), referred_at__gte=first, referred_at__lt=after
+        )
         .annotate(
             latest_effect=Subquery(in_force.values("outcome_effect")[:1]),
             latest_becomes_referral=Subquery(in_force.values("becomes_referral")[:1]),
