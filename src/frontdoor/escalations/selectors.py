@@ -34,6 +34,7 @@ from frontdoor.mash.models import Attendee, Dissent, Meeting
 from frontdoor.mash.selectors import requests_visible_to
 from frontdoor.people.models import Restriction
 from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
+from frontdoor.policy.councils import of_served_council
 from frontdoor.policy.schema import Policy
 
 
@@ -74,8 +75,9 @@ def meetings_open_to_escalation(user) -> QuerySet[Meeting]:
 
 
 def _escalations_by_role(user) -> QuerySet[Escalation]:
-    """The escalations `user`'s role and agency reach, before any restriction (R45)."""
-    escalations = Escalation.objects.select_related(
+    """The escalations of the council served that `user`'s role and agency reach, before any
+    restriction (R45)."""
+    escalations = Escalation.objects.filter(of_served_council("contact__council")).select_related(
         "contact", "decision", "decision__child", "meeting", "raised_by", "policy_version"
     )
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -46,6 +46,7 @@ from frontdoor.people.restrictions import (
 )
 from frontdoor.people.selectors import TimelineEntry
 from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.councils import of_served_council, works_for_served_council
 from frontdoor.policy.rag import most_urgent
 from frontdoor.policy.schema import Policy, Rag
 from frontdoor.screening.consent import ChildConsent, SharingPosition
@@ -75,9 +76,15 @@ def whom_to_ask_about_enquiry(user, prefix: str = "") -> Coalesce:
 
 
 def requests_visible_to(user) -> QuerySet[AgencyRequest]:
-    requests = AgencyRequest.objects.select_related(
-        "enquiry__contact", "enquiry__child", "opinion"
-    ).order_by("answered_at", "due_at", "id")
+    """The MASH requests `user` may open: their agency's, for a partner agency's user; any, for
+    the MASH's staff; of the council served either way, and none hidden from them (R45)."""
+    requests = (
+        AgencyRequest.objects.filter(of_served_council("enquiry__contact__council"))
+        .select_related("enquiry__contact", "enquiry__child", "opinion")
+        .order_by("answered_at", "due_at", "id")
+    )
+    if not works_for_served_council(user):
+        return requests.none()
     if getattr(user, "role", None) == Role.PARTNER_AGENCY:
         requests = requests.filter(agency_key=user.agency_key)
     elif not (can(user, "enquiry.send") or can(user, "contact.screen")):
@@ -89,7 +96,8 @@ def enquiries_visible_to(user) -> QuerySet[Enquiry]:
     if not (can(user, "enquiry.send") or can(user, "contact.screen")):
         return Enquiry.objects.none()
     return (
-        Enquiry.objects.exclude(_enquiry_hidden_from(user))
+        Enquiry.objects.filter(of_served_council("contact__council"))
+        .exclude(_enquiry_hidden_from(user))
         .select_related("contact", "child", "sent_by")
         .prefetch_related(
             Prefetch("requests", queryset=AgencyRequest.objects.select_related("opinion")),

@@ -1,0 +1,61 @@
+"""On a service of several councils, MASH enquiries and escalations stay with their council."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdoor.accounts.roles import Role
+from frontdoor.escalations.selectors import escalations_visible_to
+from frontdoor.intake.models import Contact
+from frontdoor.mash.selectors import enquiries_visible_to, requests_visible_to
+from frontdoor.policy import councils as councils_module
+from frontdoor.policy.councils import forget_councils, serving
+from frontdoor.policy.models import Council
+from tests.mash.test_enquiries import send
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def two_councils(db):
+    before = councils_module._read
+    Council.objects.create(key="lewisham", name="Lewisham Council")
+    forget_councils()
+    yield
+    councils_module._read = before
+
+
+@pytest.fixture
+def police(make_user):
+    return make_user(Role.PARTNER_AGENCY, agency_key="police", email="desk@police.example")
+
+
+def test_another_councils_enquiries_are_seen_by_neither_its_partners_nor_its_staff(
+    contact, manager, police, make_user
+):
+    enquiry = send(contact, manager)
+    assert list(requests_visible_to(police)) != []
+    assert list(enquiries_visible_to(manager)) == [enquiry]
+    # The contact is Lewisham's: Sefton's MASH and Sefton's police users see none of it.
+    Contact.objects.filter(pk=contact.pk).update(council_id="lewisham")
+    assert not requests_visible_to(police).exists()
+    assert not enquiries_visible_to(manager).exists()
+    with serving("lewisham"):
+        # Nor on Lewisham's own addresses, where they do not work.
+        assert not requests_visible_to(police).exists()
+        assert not enquiries_visible_to(manager).exists()
+        lewisham_police = make_user(Role.PARTNER_AGENCY, agency_key="police", council_id="lewisham")
+        assert [r.enquiry_id for r in requests_visible_to(lewisham_police)] != []
+
+
+def test_another_councils_escalations_are_not_seen(contact, manager, make_user):
+    from django.utils import timezone
+
+    from frontdoor.escalations.services import open_escalation
+
+    reader = make_user(Role.SERVICE_MANAGER)
+    escalation = open_escalation(contact=contact, about="Disagree.", by=manager, now=timezone.now())
+    assert list(escalations_visible_to(reader)) == [escalation]
+    Contact.objects.filter(pk=contact.pk).update(council_id="lewisham")
+    assert not escalations_visible_to(reader).exists()
+    assert not escalations_visible_to(reader, restricted_rows=True).exists()
