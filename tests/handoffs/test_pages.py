@@ -42,6 +42,25 @@ def test_r44_the_managers_queue_shows_each_childs_hand_off_state(
     )
 
 
+def test_r44_the_managers_queue_shows_where_a_decided_contacts_hand_offs_stand(
+    client, make_contact, manager
+):
+    from django.utils import timezone
+
+    decided, long_ago = make_contact(), make_contact()
+    for child in decided.children.all():
+        decide(decided, child, manager, now=timezone.now())
+    for child in long_ago.children.all():
+        decide(long_ago, child, manager)  # weeks ago
+    client.force_login(manager)
+    page = client.get(reverse("screening:queue")).content.decode()
+    listed = page[page.index('id="decided"') :]
+    assert "Hand-off waiting to be delivered to LCS" in _row(listed, decided.reference)
+    assert long_ago.reference not in page
+    # A decided contact is no longer in the open work above.
+    assert decided.reference not in page[: page.index('id="decided"')]
+
+
 def _stopped(contact, manager) -> HandOff:
     decide(contact, contact.children.first(), manager)
     handoff = HandOff.objects.get()

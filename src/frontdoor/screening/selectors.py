@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch, QuerySet
@@ -245,11 +245,11 @@ def child_decision_view(
 # Queues (R25): contacts the front door is working on, soonest due first.
 
 
-def _queue_base(user) -> ContactQuerySet:
+def _queue_base(user, states: Iterable[str] = OPEN_STATES) -> ContactQuerySet:
     # A contact about a restricted person stays in the queue, showing only whom to ask (R45).
     return (
         contacts_visible_to(user, restricted_rows=True)
-        .filter(state__in=OPEN_STATES)
+        .filter(state__in=states)
         .select_related("assignment__worker")
         .prefetch_related(
             Prefetch("children", queryset=children_listed_for(user).order_by("id")),
@@ -280,6 +280,22 @@ def screening_queue(
     if overdue_only:
         contacts = contacts.overdue(now or timezone.now())
     return contacts
+
+
+# How far back the manager's queue lists decided contacts, with where each child's hand-off to
+# the case record stands (R44).
+RECENTLY_DECIDED = dt.timedelta(days=7)
+
+
+def recently_decided(*, user, now: dt.datetime) -> QuerySet[Contact]:
+    """Contacts whose children were all decided within RECENTLY_DECIDED, the latest first: the
+    queues leave a contact once it is decided, and these rows say whether each child reached
+    the case record (R44)."""
+    return (
+        _queue_base(user, states=(Contact.State.DECIDED, Contact.State.CLOSED))
+        .filter(progressed_at__gte=now - RECENTLY_DECIDED)
+        .order_by("-progressed_at", "-id")
+    )
 
 
 def my_work(*, user) -> QuerySet[Contact]:

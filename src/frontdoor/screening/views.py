@@ -627,9 +627,19 @@ def follow_up_done(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect(_screening_url(contact) + "#follow-ups")
 
 
+# The most decided contacts the manager's queue lists below the open ones.
+DECIDED_SHOWN = 50
+
+
 def _queue(request: HttpRequest, contacts, *, title: str, description: str, filters: bool):
     now = timezone.now()
     policy = current_policy()
+    # The manager's queue (with filters) goes on to the contacts decided lately.
+    decided = (
+        list(selectors.recently_decided(user=request.user, now=now)[: DECIDED_SHOWN + 1])
+        if filters
+        else []
+    )
     page = Paginator(contacts, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -648,6 +658,9 @@ def _queue(request: HttpRequest, contacts, *, title: str, description: str, filt
             "overdue": request.GET.get("overdue") == "1",
             "states": [(state.value, state.label) for state in transitions.OPEN_STATES],
             "query": query.urlencode(),
+            "decided_rows": selectors.queue_rows(decided[:DECIDED_SHOWN], now, policy),
+            "decided_more": len(decided) > DECIDED_SHOWN,
+            "decided_days": selectors.RECENTLY_DECIDED.days,
             "follow_ups": list(selectors.follow_ups_due(user=request.user)[:50])
             if not filters
             else [],
