@@ -211,6 +211,30 @@ def test_r44_a_cursor_past_the_last_hand_off_is_refused_saying_what_the_cursor_i
     assert "not a hand-off's `id`" in after["description"]
 
 
+def test_r44_a_pull_naming_no_record_system_of_the_council_is_refused(client, record_system):
+    headers = _headers(record_system, "handoffs:receive")
+    response = client.get(URL, {"record_system": "lcss"}, **headers)
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["field"] == "record_system"
+    assert "'lcss'" in error["message"] and "lcs" in error["message"]
+    assert client.get(URL, {"record_system": "lcs"}, **headers).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"after": -1}, "query.after", "Enter a number no lower than 0"),
+        ({"limit": 0}, "query.limit", "Enter a number no lower than 1"),
+        ({"limit": 101}, "query.limit", "Enter a number no higher than 100"),
+    ],
+)
+def test_a_pull_out_of_range_says_the_range(client, record_system, query, field, message):
+    response = client.get(URL, query, **_headers(record_system, "handoffs:receive"))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": field, "message": message}]
+
+
 def test_a_cursor_from_before_commit_order_numbering_carries_on_where_it_was(
     make_contact, manager, record_system
 ):

@@ -777,7 +777,7 @@ def test_the_level_of_need_page_shows_the_councils_levels_and_needs_an_answer(cl
     response = post(client, url("level", journey), {}, expect=400)
     assert errors(response) == ["Select the level of need, or that you do not know"]
     response = post(client, url("level", journey), {"referrer_level_of_need": "5"}, expect=400)
-    assert errors(response) == ["Enter a number from 1 to 4"]
+    assert errors(response) == ["Enter a number no higher than 4"]
 
 
 def test_check_your_answers_sends_back_to_unanswered_pages(client):

@@ -106,8 +106,9 @@ def list_handoffs(request: TokenRequest, query: Query[PullQuery]):
             record_system=query.record_system,
             limit=query.limit,
         )
-    except services.CursorAhead as error:
-        raise ValidationError([{"field": "after", "message": error.message}]) from error
+    except (services.CursorAhead, services.UnknownRecordSystem) as error:
+        field = error.field or "after"
+        raise ValidationError([{"field": field, "message": error.message}]) from error
     return {
         "items": [handoff.payload for handoff in handoffs],
         "next_after": handoffs[-1].sequence if handoffs else query.after,

@@ -55,6 +55,10 @@ class CursorAhead(DomainError):
     """A pull's cursor is past every number given: it is not one the API gave."""
 
 
+class UnknownRecordSystem(DomainError):
+    """A pull names a record system the council's policy does not."""
+
+
 def _restricted(decision: Decision) -> bool:
     """R45: whether the child or an adult of the contact is a restricted person."""
     return Person.objects.filter(
@@ -254,6 +258,14 @@ def pull(
     out. Listing delivers nothing: a hand-off is delivered when the record accepts it (R44).
     """
     require(user, "handoffs.receive")
+    systems = current_loaded_policy().policy.handoffs
+    if record_system and systems.record_system(record_system) is None:
+        # An empty page would read as "nothing new" for ever to a poller with a mistyped key.
+        known = ", ".join(system.key for system in systems.record_systems)
+        raise UnknownRecordSystem(
+            f"No record system is called {record_system!r}: this council's are {known}.",
+            field="record_system",
+        )
     if after > 0:
         last = HandOffSequence.objects.filter(pk=1).values_list("last", flat=True).first() or 0
         if after > last:

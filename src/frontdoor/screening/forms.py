@@ -384,8 +384,18 @@ class ResumeForm(GovukForm):
 class SuggestionAnswerForm(forms.Form):
     """One button on a suggestion read from the referral's words: accept it, or not relevant."""
 
-    kind = forms.ChoiceField(choices=SuggestionKind.choices)
-    key = forms.CharField(max_length=120)
-    answer = forms.ChoiceField(choices=[("accept", "Accept"), ("reject", "Not relevant")])
+    # Sent by the page's buttons, never typed: a missing one means the page is not the one
+    # that made the suggestion.
+    kind = forms.ChoiceField(
+        choices=SuggestionKind.choices,
+        error_messages={"required": "Choose a suggestion from the page to answer"},
+    )
+    key = forms.CharField(
+        max_length=120, error_messages={"required": "Choose a suggestion from the page to answer"}
+    )
+    answer = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("reject", "Not relevant")],
+        error_messages={"required": "Choose Accept or Not relevant"},
+    )
     # The screening's version the page showed: an accepted suggestion is refused on a stale page.
     version = forms.IntegerField(required=False)
