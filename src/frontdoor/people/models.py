@@ -24,6 +24,7 @@ from django.db import models
 from frontdoor.change_history import HistoricalRecords
 from frontdoor.people.names import search_keys
 from frontdoor.people.postcodes import normalise_postcode
+from frontdoor.policy.clocks import day_in_words
 from frontdoor.policy.councils import council_field
 from frontdoor.wording import in_sentence
 
@@ -111,8 +112,12 @@ def expected_date_problem(value: dt.date | None, *, today: dt.date) -> str:
     """What is wrong with an unborn child's expected date of birth as known on `today`, or ''."""
     if value is None:
         return ""
-    if not today - UNBORN_OVERDUE_BY <= value <= today + UNBORN_EXPECTED_WITHIN:
-        return "The expected date of birth must be within the next 10 months"
+    earliest, latest = today - UNBORN_OVERDUE_BY, today + UNBORN_EXPECTED_WITHIN
+    if not earliest <= value <= latest:
+        return (
+            "The expected date of birth must be between "
+            f"{day_in_words(earliest)} and {day_in_words(latest)}"
+        )
     return ""
 
 
