@@ -339,3 +339,18 @@ def test_r45_an_analyst_is_given_each_childs_id_not_their_name(record, client, m
     rows = list(csv.DictReader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows and all("Ellis" not in row["Detail"] for row in rows)
     assert f"{key}: “Other”" in {row["Detail"] for row in rows}
+
+
+def test_a_summary_of_children_counts_each_child_once_whatever_its_rows():
+    from frontdoor.returns.data_to_fix import Group, Item
+
+    group = Group(kind=kinds.BORN_AFTER_EVENT)
+    group.items = [
+        Item(reference=f"FD-{n}", about="born after the contact", child="P719") for n in range(5)
+    ]
+    assert group.summary.startswith("1 child's date of birth")
+    group.items.append(Item(reference="FD-9", about="born after the contact", child="P720"))
+    assert group.summary.startswith("2 children's dates of birth")
+    referrers = Group(kind=kinds.NO_SOURCE_CODE_CONTACT)
+    referrers.items = [Item(reference=f"FD-{n}", about="", child="P719") for n in range(3)]
+    assert referrers.summary.startswith("3 referrers")

@@ -121,6 +121,10 @@ class Group:
     @property
     def summary(self) -> str:
         count = len(self.items)
+        if self.kind.many.startswith("children"):
+            # The summary counts children: one child listed on several rows (a date of birth
+            # after each of their contacts) is one child to fix.
+            count = len({item.child or f"{item.reference} {item.about}" for item in self.items})
         if not self.kind.counted:
             return self.kind.one
         return f"{count} {self.kind.one if count == 1 else self.kind.many}"
