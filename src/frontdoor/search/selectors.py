@@ -134,31 +134,56 @@ def _where(terms: Terms, *, children: bool) -> Q | None:
             either |= Q(surname_key__in=surname_keys) | Q(surname_last_key__in=surname_keys)
         where &= either
     elif terms.names:
-        surname_keys, first_keys = name_keys(_named(terms)[0])
-        if terms.last_name:
-            if not surname_keys:
-                return None
-            where &= Q(surname_key__in=surname_keys) | Q(surname_last_key__in=surname_keys)
-        initial = fold(terms.first_name)
-        if len(initial) == 1:  # "J Smith"
-            where &= Q(search_first_name__startswith=initial)
-        elif terms.first_name or terms.other_names:
-            where &= Q(first_name_key__in=first_keys)
+        either = Q()
+        for names in _readings(terms):
+            name_where = _name_where(names)
+            if name_where is not None:
+                either |= name_where
+        if not either:
+            return None
+        where &= either
+    return where
+
+
+def _name_where(names: dict[str, str]) -> Q | None:
+    """The filter one reading of the names adds (None: no row can match it)."""
+    where = Q()
+    surname_keys, first_keys = name_keys(describe(**names))
+    if names["last_name"]:
+        if not surname_keys:
+            return None
+        where &= Q(surname_key__in=surname_keys) | Q(surname_last_key__in=surname_keys)
+    initial = fold(names["first_name"])
+    if len(initial) == 1:  # "J Smith"
+        where &= Q(search_first_name__startswith=initial)
+    elif names["first_name"] or names["other_names"]:
+        where &= Q(first_name_key__in=first_keys)
     return where
 
 
 def _readings(terms: Terms) -> list[dict[str, Any]]:
     """The ways the names given can be read: a name alone is read as a first name and as a
-    surname, and a row is scored by the better reading."""
+    surname; names typed with no comma as typed and the other way round ("Smith Jo" is Jo
+    Smith). A row is scored by the better reading, and looked up by either in one query."""
     if terms.name:
         return [{"first_name": terms.name}, {"last_name": terms.name}]
-    return [
+    others = terms.other_names.split()
+    readings = [
         {
             "first_name": terms.first_name,
             "last_name": terms.last_name,
-            "other_names": terms.other_names.replace(" ", ","),
+            "other_names": ",".join(others),
         }
     ]
+    if terms.either_order:
+        readings.append(
+            {
+                "first_name": terms.last_name,
+                "last_name": terms.first_name,
+                "other_names": ",".join(reversed(others)),
+            }
+        )
+    return readings
 
 
 def _described(terms: Terms):

@@ -89,6 +89,9 @@ class Terms:
     other_names: str = ""
     # One name given alone ("Kayden", "Smith"): a first name or a surname, searched as either.
     name: str = ""
+    # Names typed with no comma ("Jo Smith"): the surname may have been typed first
+    # ("Smith Jo"), so they are searched in either order. "Smith, Jo" says which is which.
+    either_order: bool = False
 
     @property
     def names(self) -> bool:
@@ -162,7 +165,7 @@ def parse(text: str, *, today: dt.date | None = None) -> Terms:
         raise TermsError(
             f"We could not read '{leftover[:40]}': enter {HELP}, for example Jo Smith 3/4/2015"
         )
-    return Terms(text=text, **found, **names)  # type: ignore[arg-type]  # names: the name fields, all text
+    return Terms(text=text, **found, **names)  # type: ignore[arg-type]  # names: the name fields
 
 
 def _cut(text: str, match: re.Match) -> str:
@@ -212,7 +215,8 @@ def _not_a_date(typed: str, parts: dict[str, str], year: int) -> str:
 
 def _names(text: str) -> tuple[dict[str, str], str]:
     """The name words in what is left: 'Kayden' or 'Smith' alone is either name; 'Jo Smith' and
-    'Smith, Jo' are a first name and a surname; words between them are other names."""
+    'Smith, Jo' are a first name and a surname; words between them are other names. Without a
+    comma, 'Jo Smith' may be 'Smith Jo' too (`Terms.either_order`)."""
     surname_first = "," in text
     words = [match[0] for match in _NAME_WORD.finditer(text)]
     rest = _NAME_WORD.sub(" ", text)
@@ -225,4 +229,5 @@ def _names(text: str) -> tuple[dict[str, str], str]:
         last, first, *others = words
     else:
         first, *others, last = words
-    return {"first_name": first, "last_name": last, "other_names": " ".join(others)}, rest
+    names = {"first_name": first, "last_name": last, "other_names": " ".join(others)}
+    return {**names, "either_order": not surname_first}, rest
