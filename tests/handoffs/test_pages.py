@@ -13,6 +13,8 @@ from frontdoor.audit.models import AuditEvent, RecordView
 from frontdoor.errors import DomainError
 from frontdoor.handoffs import services
 from frontdoor.handoffs.models import DeliveryAttempt, HandOff
+from frontdoor.policy.registry import current_policy
+from tests.attacks.html_checks import form_problems, page_problems, policy_keys
 from tests.screening.test_decisions import DECIDED, decide
 
 pytestmark = pytest.mark.django_db
@@ -661,3 +663,7 @@ def test_r20_an_over_long_search_of_the_early_help_list_says_so(client, make_use
     assert response.status_code == 200
     assert "<title>Error: Children routed to early help" in page
     assert "Search for 200 characters or fewer" in page
+    assert form_problems(page) == []
+    found = client.get(reverse("handoffs:early_help"), {"q": "Ellis"}).content.decode()
+    keys = policy_keys(current_policy())
+    assert page_problems(found, policy_keys=keys) == page_problems(page, policy_keys=keys) == []
