@@ -146,7 +146,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # A page re-shown with its form's errors answers 400, whichever view drew it.
+    # A page re-shown with its form's errors says so in its title and answers 400, whichever
+    # view drew it.
     "frontdoor.form_errors.FormErrorsMiddleware",
     # After the messages (to say why) and before the view hooks (so sign-in follows).
     "frontdoor.accounts.idle.IdleTimeoutMiddleware",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+import frontdoor
+from frontdoor.form_errors import title_says_error
 from frontdoor.policy.registry import get_loaded_policy
 from tests.attacks.html_checks import (
     django_messages,
@@ -173,3 +177,23 @@ def test_a_form_sent_and_shown_with_its_errors_must_answer_400():
     assert form_errors_answer_400(html, status=200, sent=True) == [
         "shows the errors of the form sent but answers 200, not 400"
     ]
+
+
+def test_no_template_writes_error_in_a_title():
+    """One place starts a title with "Error: ": the middleware that sees the error summary
+    shown (`frontdoor.form_errors`); a template writing it too would say it twice."""
+    templates = Path(frontdoor.__file__).parent / "templates"
+    writing = [
+        str(path.relative_to(templates))
+        for path in sorted(templates.rglob("*.html"))
+        if "Error: " in path.read_text()
+    ]
+    assert writing == []
+
+
+def test_a_page_with_its_error_summary_says_error_once_at_the_start_of_its_title():
+    html = page(title=f"Record a decision{TAIL}", body=FORM_WITH_ERROR).encode()
+    said = title_says_error(html).decode()
+    assert f"<title>Error: Record a decision{TAIL}</title>" in said
+    assert title_says_error(said.encode()).decode() == said
+    assert page_problems(said, policy_keys=KEYS) == []

@@ -13,6 +13,8 @@ from frontdoor.audit.models import AuditEvent, RecordView
 from frontdoor.errors import DomainError
 from frontdoor.handoffs import services
 from frontdoor.handoffs.models import DeliveryAttempt, HandOff
+from frontdoor.policy.registry import current_policy
+from tests.attacks.html_checks import form_problems, page_problems, policy_keys
 from tests.screening.test_decisions import DECIDED, decide
 
 pytestmark = pytest.mark.django_db
@@ -579,3 +581,89 @@ def test_r45_the_early_help_page_withholds_a_restricted_siblings_names(
     # What the case record receives keeps the referrer's words.
     handoff.refresh_from_db()
     assert "Ottoline" in handoff.payload["reports"][0]["worry"]
+
+
+def _named(handoff: HandOff, first_name: str, last_name: str) -> HandOff:
+    child = handoff.child
+    child.first_name, child.last_name = first_name, last_name
+    child.save()
+    return handoff
+
+
+def test_r20_the_early_help_worker_finds_a_child_by_name_reference_or_identifier(
+    client, make_contact, manager, make_user, monkeypatch
+):
+    from frontdoor.handoffs import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    worker = make_user(Role.EARLY_HELP_WORKER)
+    bea = _named(_early_help(make_contact(), manager), "Bea", "Consentcheckton")
+    others = [_early_help(make_contact(), manager) for _ in range(4)]
+    taken = _named(others[0], "Ellis", "Takenton")
+    services.accept(user=worker, handoff=taken, external_id="EHM-4471")
+    client.force_login(worker)
+    url = reverse("handoffs:early_help")
+
+    def found(q: str, **more) -> tuple[str, str]:
+        response = client.get(url, {"q": q, **more})
+        assert response.status_code == 200
+        page = response.content.decode()
+        return page[: page.index('id="taken"')], page[page.index('id="taken"') :]
+
+    for typed in ("Consentcheckton", "CONSENTCHECKTON bea", "Bea Konsentcheckton"):
+        to_take, _ = found(typed)
+        assert bea.contact.reference in to_take, typed
+        assert others[1].contact.reference not in to_take
+        assert "Showing 1 to 1 of 1" in to_take
+    to_take, _ = found(bea.contact.reference.lower().replace("-", " "))
+    assert bea.contact.reference in to_take and others[1].contact.reference not in to_take
+    to_take, in_taken = found("ehm-4471")
+    assert taken.contact.reference in in_taken and "No child to take matches" in to_take
+    # The other list's pages keep the search.
+    _, in_taken = found("Takenton")
+    assert taken.contact.reference in in_taken
+    # Without a search, every child, paged.
+    page = client.get(url).content.decode()
+    assert "Showing 1 to 2 of 4" in page
+    assert 'href="?q=Examplechild&amp;taken_page=1&amp;page=2"' in found("Examplechild")[0]
+
+
+def test_r45_a_search_of_the_early_help_list_never_finds_a_restricted_child(
+    client, make_contact, manager, make_user, person_for, admin
+):
+    contact = make_contact()
+    handoff = _named(_early_help(contact, manager), "Bea", "Consentcheckton")
+    _restrict_from_early_help(handoff.child, person_for=person_for, manager=manager, admin=admin)
+    client.force_login(make_user(Role.EARLY_HELP_WORKER))
+    url = reverse("handoffs:early_help")
+    assert "Restricted: ask" in client.get(url).content.decode()
+    for typed in ("Bea Consentcheckton", contact.reference, "Consentcheckton"):
+        page = client.get(url, {"q": typed}).content.decode()
+        assert "Restricted" not in page and f"Hand-off {handoff.pk}" not in page, typed
+        assert "No child to take matches the search" in page
+
+
+def test_r45_the_early_help_worker_is_led_to_their_list_search_not_the_records_search(
+    client, make_user, officer
+):
+    client.force_login(make_user(Role.EARLY_HELP_WORKER))
+    page = client.get(reverse("handoffs:early_help")).content.decode()
+    assert 'id="header-search"' not in page
+    assert f'href="{reverse("handoffs:early_help")}#find-a-child"' in page
+    assert client.get(reverse("search:search"), {"q": "Ellis"}).status_code == 403
+    client.force_login(officer)
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="header-search"' in page and "#find-a-child" not in page
+
+
+def test_r20_an_over_long_search_of_the_early_help_list_says_so(client, make_user):
+    client.force_login(make_user(Role.EARLY_HELP_WORKER))
+    response = client.get(reverse("handoffs:early_help"), {"q": "E" * 201})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Children routed to early help" in page
+    assert "Search for 200 characters or fewer" in page
+    assert form_problems(page) == []
+    found = client.get(reverse("handoffs:early_help"), {"q": "Ellis"}).content.decode()
+    keys = policy_keys(current_policy())
+    assert page_problems(found, policy_keys=keys) == page_problems(page, policy_keys=keys) == []

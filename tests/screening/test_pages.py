@@ -625,3 +625,21 @@ def test_r24_the_urgent_action_question_has_a_govuk_error_message(client, contac
     ).content.decode()
     assert "Select whether urgent action is needed for any child in the household" in page
     assert "Select is urgent" not in page
+
+
+def test_r34_the_single_agency_page_with_errors_says_error_once_in_its_title(
+    client, make_contact, worker
+):
+    contact = make_contact(concern={"worry": "Often late and tired.", "domestic_abuse": "no"})
+    client.force_login(worker)
+    page = client.post(url("single_agency", contact), {"risks": "Tiredness."})
+    assert page.status_code == 400
+    title = page.content.decode().split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("Error: Single-agency enquiries") and title.count("Error:") == 1
+
+
+def test_r24_the_police_page_with_errors_says_error_once_in_its_title(client, contact, worker):
+    client.force_login(worker)
+    page = client.post(url("police", contact), {"action": "told"})
+    title = page.content.decode().split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("Error: Telling the police") and title.count("Error:") == 1

@@ -71,6 +71,17 @@ def test_r18_a_name_is_found_with_the_tolerance_of_matching(client, officer, con
     assert "William Smith-Jones" in people_found(search(client, officer, "Smyth"))
 
 
+def test_r18_a_name_typed_surname_first_is_found(client, officer, contact):
+    PersonFactory(first_name="Bea", last_name="Consentcheckton", date_of_birth=None)
+    PersonFactory(first_name="Consentcheckton", last_name="Bea", date_of_birth=None)
+    people = people_found(search(client, officer, "Consentcheckton Bea"))
+    assert "Bea Consentcheckton" in people and "Consentcheckton Bea" in people
+    assert contact.reference in contacts_found(search(client, officer, "EXAMPLECHILD ellis"))
+    # A comma says which is the surname: only that order is searched.
+    people = people_found(search(client, officer, "Consentcheckton, Bea"))
+    assert "Bea Consentcheckton" in people and "Consentcheckton Bea" not in people
+
+
 def test_a_name_that_only_shares_a_sound_key_is_not_listed(client, officer):
     PersonFactory(first_name="Ellis", last_name="Snead")  # Snead and Smith share the key s53
     assert "Snead" not in search(client, officer, "Smith")

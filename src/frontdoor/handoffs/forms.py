@@ -50,3 +50,23 @@ class CorrectForm(GovukForm):
             )
         except DomainError as error:
             raise forms.ValidationError(error.message) from None
+
+
+class EarlyHelpSearchForm(forms.Form):
+    """Finding a child among those routed to early help (R20): not required, as the page lists
+    them all without it."""
+
+    # Longer is refused with a message, not cut short by the browser.
+    MAX_LENGTH = 200
+
+    q = forms.CharField(
+        label="Find a child",
+        help_text=(
+            "The child's name, the contact reference (for example FD-BCDF-2345) or the "
+            "child's identifier in the early help record"
+        ),
+        required=False,
+        strip=True,
+        max_length=MAX_LENGTH,
+        error_messages={"max_length": f"Search for {MAX_LENGTH} characters or fewer"},
+    )

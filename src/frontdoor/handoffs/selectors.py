@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -28,7 +29,9 @@ from frontdoor.intake.selectors import (
     names_withheld_from,
     redact,
 )
+from frontdoor.people.matching import MIN_SCORE, describe, name_readings, readings_filter, score
 from frontdoor.people.models import Restriction
+from frontdoor.people.names import NAME_WORD
 from frontdoor.people.restrictions import restrictions_hiding_from
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect
@@ -176,24 +179,57 @@ def restrictions_closing_handoff(user, *, child_person, contact) -> QuerySet[Res
     )
 
 
-def early_help_to_take(user) -> QuerySet[HandOff]:
-    """The children routed to early help not yet taken, the newest first, with restricted rows
-    (R20, R45)."""
+def early_help_to_take(user, *, search: str = "") -> QuerySet[HandOff]:
+    """The children routed to early help not yet taken, the newest first, with restricted rows;
+    those `search` finds (`early_help_found`) when given (R20, R45)."""
     return (
-        early_help_handoffs(user, restricted_rows=True)
+        early_help_found(early_help_handoffs(user, restricted_rows=True), search)
         .exclude(state=HandOff.State.ACCEPTED)
         .order_by("-created_at", "-id")
     )
 
 
-def early_help_taken(user) -> QuerySet[HandOff]:
+def early_help_taken(user, *, search: str = "") -> QuerySet[HandOff]:
     """The children routed to early help and taken, the most recently taken first, with
-    restricted rows (R20, R45)."""
+    restricted rows; those `search` finds (`early_help_found`) when given (R20, R45)."""
     return (
-        early_help_handoffs(user, restricted_rows=True)
+        early_help_found(early_help_handoffs(user, restricted_rows=True), search)
         .filter(state=HandOff.State.ACCEPTED)
         .order_by("-accepted_at", "-id")
     )
+
+
+def early_help_found(handoffs: QuerySet[HandOff], search: str) -> QuerySet[HandOff]:
+    """The early help hand-offs (`early_help_handoffs` with restricted rows) that what the early
+    help worker typed finds (R20): the contact's reference, the child's identifier in the early
+    help record, or the child's name, matched as the search of records matches it (R18: "Ellis",
+    "ELLIS" and "Elis" find Ellis; "Examplechild Ellis" too). No search: all of them.
+
+    A search never lists a restricted row (R45): found by the child's name, "Restricted: ask"
+    would confirm that the child named was routed to early help."""
+    text = " ".join(search.split())
+    if not text:
+        return handoffs
+    handoffs = handoffs.filter(Q(restricted_ask__isnull=True))  # annotated by early_help_handoffs
+    found = Q(external_id__iexact=text)
+    compact = re.sub(r"[\s-]", "", text).upper()
+    if len(compact) == 10 and compact.startswith("FD"):  # FD-BCDF-GHJK, fd bcdf ghjk
+        found |= Q(contact__reference=f"FD-{compact[2:6]}-{compact[6:]}")
+    words = [match[0] for match in NAME_WORD.finditer(text)]
+    surname_first = "," in text  # "Smith, Jo"
+    if surname_first:
+        words = [*words[1:], *words[:1]]
+    readings = name_readings(words, either_order=not surname_first)
+    keys = readings_filter(readings, prefix="child__")
+    if keys is not None:
+        queries = [describe(**names) for names in readings]
+        named = [
+            handoff.pk
+            for handoff in handoffs.filter(keys)
+            if max(score(query, handoff.child).score for query in queries) >= MIN_SCORE  # type: ignore[arg-type]  # a reported child has the names scored
+        ]
+        found |= Q(pk__in=named)
+    return handoffs.filter(found)
 
 
 def restriction_hiding_early_help_handoff(*, user, pk: int) -> Restriction | None:

@@ -14,7 +14,7 @@ from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.handoffs import delivery, selectors, services
-from frontdoor.handoffs.forms import CorrectForm, TakeForm
+from frontdoor.handoffs.forms import CorrectForm, EarlyHelpSearchForm, TakeForm
 from frontdoor.handoffs.models import HandOff
 from frontdoor.intake import selectors as intake_selectors
 from frontdoor.intake.models import Contact
@@ -73,23 +73,27 @@ def replay(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 @allowed("early_help.receive")
 def early_help(request: SignedInRequest) -> HttpResponse:
-    """The children routed to early help: those to take and those taken, each newest first (R20). A
-    restricted person's hand-off shows only whom to ask (R45)."""
-    waiting = Paginator(selectors.early_help_to_take(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    taken = Paginator(selectors.early_help_taken(request.user), PAGE_SIZE).get_page(
-        request.GET.get("taken_page")
-    )
+    """The children routed to early help: those to take and those taken, each newest first (R20),
+    or those a search by name, contact reference or early help identifier finds. A restricted
+    person's hand-off shows only whom to ask, and no search finds it (R45)."""
+    form = EarlyHelpSearchForm(request.GET)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    waiting = Paginator(selectors.early_help_to_take(request.user, search=search), PAGE_SIZE)
+    taken = Paginator(selectors.early_help_taken(request.user, search=search), PAGE_SIZE)
+    waiting_page = waiting.get_page(request.GET.get("page"))
+    taken_page = taken.get_page(request.GET.get("taken_page"))
+    searched = {"q": search} if search else {}
     return render(
         request,
         "handoffs/early_help.html",
         {
-            "waiting": waiting,
-            "taken": taken,
-            # Each list's pages keep the other's page.
-            "waiting_query": urlencode({"page": waiting.number}),
-            "taken_query": urlencode({"taken_page": taken.number}),
+            "form": form,
+            "search": search,
+            "waiting": waiting_page,
+            "taken": taken_page,
+            # Each list's pages keep the search and the other's page.
+            "waiting_query": urlencode({**searched, "page": waiting_page.number}),
+            "taken_query": urlencode({**searched, "taken_page": taken_page.number}),
         },
     )
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 from rapidfuzz.distance import JaroWinkler
@@ -131,6 +132,59 @@ def name_keys(query: _Query) -> tuple[list[str], list[str]]:
         {phonetic_key(form) for name in given for form in nickname_forms(name)} - {""}
     )
     return surname_keys, first_keys
+
+
+def names_filter(
+    *, first_name: str = "", last_name: str = "", other_names: str = "", prefix: str = ""
+) -> Q | None:
+    """Who may bear the names typed, by the indexed keys (`name_keys`) of rows with names, their
+    fields under `prefix` ("child__"): an initial alone ("J Smith") by the first name's first
+    letter. None: no row can (a surname with no key). Rows found are then scored (`score`), as
+    a key is shared by names spelled nothing alike."""
+    where = Q()
+    surname_keys, first_keys = name_keys(
+        describe(first_name=first_name, last_name=last_name, other_names=other_names)
+    )
+    if last_name:
+        if not surname_keys:
+            return None
+        where &= Q(**{f"{prefix}surname_key__in": surname_keys}) | Q(
+            **{f"{prefix}surname_last_key__in": surname_keys}
+        )
+    initial = fold(first_name)
+    if len(initial) == 1:
+        where &= Q(**{f"{prefix}search_first_name__startswith": initial})
+    elif first_name or other_names:
+        where &= Q(**{f"{prefix}first_name_key__in": first_keys})
+    return where
+
+
+def name_readings(words: list[str], *, either_order: bool) -> list[dict[str, Any]]:
+    """The ways names typed (`words`, first name first, other names between, surname last) can
+    be read: a name alone as a first name or a surname; with `either_order` (no comma said which
+    is the surname) also the other way round ("Smith Jo" is Jo Smith). A row is scored by the
+    better reading."""
+    if len(words) == 1:
+        return [{"first_name": words[0]}, {"last_name": words[0]}]
+    if not words:
+        return []
+    first, *others, last = words
+    readings = [{"first_name": first, "last_name": last, "other_names": ",".join(others)}]
+    if either_order:
+        readings.append(
+            {"first_name": last, "last_name": first, "other_names": ",".join(reversed(others))}
+        )
+    return readings
+
+
+def readings_filter(readings: list[dict[str, Any]], *, prefix: str = "") -> Q | None:
+    """Who may bear the names by any of their `readings` (`names_filter`); None: no one."""
+    either = Q()
+    for names in readings:
+        where = names_filter(**names, prefix=prefix)
+        if where is not None:
+            either |= where
+    return either or None
 
 
 def blocking_filter(query: _Query) -> Q | None:

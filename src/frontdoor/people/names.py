@@ -20,6 +20,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+# A name as staff type it: letters, with apostrophes and hyphens inside it (O'Brien-Smith).
+NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019-](?=[^\W\d_]))*")
 NICKNAMES_CSV = Path(__file__).resolve().parent / "data" / "nicknames.csv"
 
 _NOT_LETTER = re.compile(r"[^a-z ]+")

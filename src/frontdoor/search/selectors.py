@@ -30,9 +30,15 @@ from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
 from frontdoor.intake.selectors import children_listed_for, contacts_visible_to
-from frontdoor.people.matching import MIN_SCORE, describe, name_keys, score
+from frontdoor.people.matching import (
+    MIN_SCORE,
+    describe,
+    name_keys,
+    name_readings,
+    readings_filter,
+    score,
+)
 from frontdoor.people.models import Person, swapped_day_and_month
-from frontdoor.people.names import fold
 from frontdoor.people.restrictions import person_hidden_from
 from frontdoor.people.selectors import people_visible_to
 from frontdoor.search.terms import Terms
@@ -134,31 +140,20 @@ def _where(terms: Terms, *, children: bool) -> Q | None:
             either |= Q(surname_key__in=surname_keys) | Q(surname_last_key__in=surname_keys)
         where &= either
     elif terms.names:
-        surname_keys, first_keys = name_keys(_named(terms)[0])
-        if terms.last_name:
-            if not surname_keys:
-                return None
-            where &= Q(surname_key__in=surname_keys) | Q(surname_last_key__in=surname_keys)
-        initial = fold(terms.first_name)
-        if len(initial) == 1:  # "J Smith"
-            where &= Q(search_first_name__startswith=initial)
-        elif terms.first_name or terms.other_names:
-            where &= Q(first_name_key__in=first_keys)
+        named = readings_filter(_readings(terms))
+        if named is None:
+            return None
+        where &= named
     return where
 
 
 def _readings(terms: Terms) -> list[dict[str, Any]]:
-    """The ways the names given can be read: a name alone is read as a first name and as a
-    surname, and a row is scored by the better reading."""
+    """The ways the names given can be read (`name_readings`); a row is scored by the better
+    reading, and looked up by either in one query."""
     if terms.name:
-        return [{"first_name": terms.name}, {"last_name": terms.name}]
-    return [
-        {
-            "first_name": terms.first_name,
-            "last_name": terms.last_name,
-            "other_names": terms.other_names.replace(" ", ","),
-        }
-    ]
+        return name_readings([terms.name], either_order=False)
+    words = [terms.first_name, *terms.other_names.split(), terms.last_name]
+    return name_readings(words, either_order=terms.either_order)
 
 
 def _described(terms: Terms):

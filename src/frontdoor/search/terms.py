@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from frontdoor.people.models import nhs_number_is_valid
+from frontdoor.people.names import NAME_WORD as _NAME_WORD
 from frontdoor.people.names import fold
 from frontdoor.people.postcodes import POSTCODE, normalise_postcode
 
@@ -63,8 +64,6 @@ _MONTH_FIRST = re.compile(
     rf"\b({_MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I
 )
 _POSTCODE = re.compile(rf"(?<![A-Za-z0-9]){POSTCODE}(?![A-Za-z0-9])")
-# A name: letters, with apostrophes and hyphens inside it (O'Brien-Smith).
-_NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019-](?=[^\W\d_]))*")
 
 
 class TermsError(ValueError):
@@ -89,6 +88,9 @@ class Terms:
     other_names: str = ""
     # One name given alone ("Kayden", "Smith"): a first name or a surname, searched as either.
     name: str = ""
+    # Names typed with no comma ("Jo Smith"): the surname may have been typed first
+    # ("Smith Jo"), so they are searched in either order. "Smith, Jo" says which is which.
+    either_order: bool = False
 
     @property
     def names(self) -> bool:
@@ -162,7 +164,7 @@ def parse(text: str, *, today: dt.date | None = None) -> Terms:
         raise TermsError(
             f"We could not read '{leftover[:40]}': enter {HELP}, for example Jo Smith 3/4/2015"
         )
-    return Terms(text=text, **found, **names)  # type: ignore[arg-type]  # names: the name fields, all text
+    return Terms(text=text, **found, **names)
 
 
 def _cut(text: str, match: re.Match) -> str:
@@ -210,9 +212,10 @@ def _not_a_date(typed: str, parts: dict[str, str], year: int) -> str:
     return f"{typed} is not a real date: enter the date as day/month/year, for example {example}"
 
 
-def _names(text: str) -> tuple[dict[str, str], str]:
+def _names(text: str) -> tuple[dict[str, Any], str]:
     """The name words in what is left: 'Kayden' or 'Smith' alone is either name; 'Jo Smith' and
-    'Smith, Jo' are a first name and a surname; words between them are other names."""
+    'Smith, Jo' are a first name and a surname; words between them are other names. Without a
+    comma, 'Jo Smith' may be 'Smith Jo' too (`Terms.either_order`)."""
     surname_first = "," in text
     words = [match[0] for match in _NAME_WORD.finditer(text)]
     rest = _NAME_WORD.sub(" ", text)
@@ -225,4 +228,5 @@ def _names(text: str) -> tuple[dict[str, str], str]:
         last, first, *others = words
     else:
         first, *others, last = words
-    return {"first_name": first, "last_name": last, "other_names": " ".join(others)}, rest
+    names = {"first_name": first, "last_name": last, "other_names": " ".join(others)}
+    return {**names, "either_order": not surname_first}, rest
