@@ -80,11 +80,64 @@ def contact_pages(reference: str, child_id: int) -> list[str]:
     return sorted(set(pages))
 
 
+WRITTEN = "Ottoline Quennevaux was there; Lina is scared."
+
+
+@pytest.fixture
+def written_about(siblings, make_user, worker):
+    """The siblings' contact, with what staff and a partner wrote about Caspian naming Ottoline:
+    the worker's analysis, the manager's rationale, a partner's answer and a follow-up's note."""
+    from frontdoor.mash import enquiries
+    from frontdoor.screening.decisions import complete_follow_up, record_decision
+    from frontdoor.screening.findings import save_findings
+    from frontdoor.screening.models import FollowUp
+    from tests.mash.test_enquiries import SENT, everyone, send
+
+    contact, caspian, _ = siblings
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    save_findings(
+        contact=contact,
+        child=caspian,
+        by=worker,
+        indicators=[],
+        concerns=[],
+        analysis=f"Analysis: {WRITTEN}",
+        now=SENT,
+    )
+    enquiry = send(contact, manager, agencies=["police"])
+    police = make_user(Role.PARTNER_AGENCY, agency_key="police")
+    enquiries.answer_request(
+        request=enquiry.requests.get(),
+        by=police,
+        answers=[
+            answer
+            for answer in everyone(contact, f"Answer: {WRITTEN}")
+            if answer.about_child in (None, caspian)
+        ],
+        opinion=f"Opinion: {WRITTEN}",
+        submission_key="written-about",
+        now=SENT,
+    )
+    decision = record_decision(
+        contact=contact,
+        child=caspian,
+        by=manager,
+        level=1,
+        outcome="information_and_advice",
+        rationale=f"Rationale: {WRITTEN}",
+        now=SENT,
+    )
+    follow_up = FollowUp.objects.filter(decision=decision, done_at__isnull=True).first()
+    if follow_up is not None:
+        complete_follow_up(follow_up=follow_up, by=manager, note=f"Note: {WRITTEN}", now=SENT)
+    return siblings
+
+
 @pytest.mark.parametrize("role", [Role.MASH_MANAGER, Role.MASH_SOCIAL_WORKER])
 def test_r45_no_page_of_a_sibling_contact_names_the_restricted_child(
-    siblings, client, make_user, role
+    written_about, client, make_user, role
 ):
-    contact, caspian, _ = siblings
+    contact, caspian, _ = written_about
     viewer = make_user(role, team="MASH")
     client.force_login(viewer)
     pages = contact_pages(contact.reference, caspian.pk)
