@@ -343,3 +343,59 @@ def test_r45_a_visible_adults_full_name_keeps_the_shared_surname(sharing_a_surna
     assert report.worry == (
         f"{adult.first_name} Brackenbury looks after [restricted: ask {ASK}] and Caspian."
     )
+
+
+@pytest.fixture
+def decided_for_both(siblings, make_user):
+    """Both siblings decided by a manager the restriction names; the contact with a worker it
+    does not name, and what must follow each decision still open."""
+    from frontdoor.people.models import Restriction
+    from frontdoor.screening.decisions import record_decision
+    from frontdoor.screening.transitions import assign
+    from tests.mash.test_enquiries import SENT
+    from tests.screening.factories import ADVICE
+
+    contact, caspian, ottoline = siblings
+    named = make_user(Role.MASH_MANAGER, team="MASH")
+    Restriction.objects.get(person=ottoline.person).allowed_users.add(named)
+    unnamed = make_user(Role.MASH_SOCIAL_WORKER, team="MASH")
+    assign(contact=contact, worker=unnamed, by=named, now=SENT)
+    for child in (caspian, ottoline):
+        record_decision(contact=contact, child=child, by=named, now=SENT, **ADVICE)
+    return contact, unnamed
+
+
+@pytest.mark.parametrize("name", ["screening:mine", "screening:team"])
+def test_r45_the_queues_show_a_restricted_childs_follow_up_only_as_whom_to_ask(
+    decided_for_both, client, name
+):
+    from frontdoor.screening.models import FollowUp
+
+    _, unnamed = decided_for_both
+    client.force_login(unnamed)
+    body = client.get(reverse(name)).content.decode().replace("&#x27;", "'")
+    assert "Ottoline" not in body and "Quennevaux" not in body
+    assert f"Restricted: ask {ASK}" in body
+    open_for_caspian = FollowUp.objects.open().filter(decision__child__first_name="Caspian")
+    assert body.count("Record as done<") == open_for_caspian.count() > 0
+
+
+def test_r45_the_contact_page_shows_an_open_follow_up_of_a_restricted_child_and_whom_to_ask(
+    decided_for_both, client, make_user
+):
+    from frontdoor.errors import DomainError
+    from frontdoor.screening.decisions import complete_follow_up
+    from frontdoor.screening.models import FollowUp
+
+    contact, unnamed = decided_for_both
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    client.force_login(manager)
+    page = client.get(reverse("screening:contact", args=[contact.reference]))
+    body = page.content.decode().replace("&#x27;", "'")
+    table = body[body.index('id="follow-up-table"') :]
+    assert f"Restricted: ask {ASK}" in table
+    assert "only the staff named on the restriction can record it" in table
+    assert "Ottoline" not in body
+    hidden = FollowUp.objects.open().filter(decision__child__first_name="Ottoline").first()
+    with pytest.raises(DomainError, match="restricted"):
+        complete_follow_up(follow_up=hidden, by=unnamed, note="Done")
