@@ -399,3 +399,38 @@ def test_r45_the_contact_page_shows_an_open_follow_up_of_a_restricted_child_and_
     hidden = FollowUp.objects.open().filter(decision__child__first_name="Ottoline").first()
     with pytest.raises(DomainError, match="restricted"):
         complete_follow_up(follow_up=hidden, by=unnamed, note="Done")
+
+
+def test_r45_an_answer_about_a_child_restricted_since_shows_only_whom_to_ask(
+    make_contact, person_for, admin, worker, client, make_user
+):
+    from frontdoor.mash import enquiries
+    from tests.mash.test_enquiries import SENT, everyone, send
+
+    contact = make_contact(children=[CASPIAN, OTTOLINE], concern=CONCERN)
+    caspian, ottoline = contact.children.order_by("id")
+    person_for(caspian)
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    police = make_user(Role.PARTNER_AGENCY, agency_key="police")
+    enquiry = send(contact, manager, agencies=["police"])
+    request = enquiry.requests.get()
+    enquiries.answer_request(
+        request=request,
+        by=police,
+        answers=everyone(contact),
+        opinion="No concerns.",
+        submission_key="before-restricted",
+        now=SENT,
+    )
+    restrict(person=person_for(ottoline), allowed_users=[worker], ask=ASK, reason="Kin", by=admin)
+    for viewer, page in [
+        (police, reverse("mash:answer", args=[request.pk])),
+        (manager, reverse("mash:review", args=[enquiry.pk])),
+    ]:
+        client.force_login(viewer)
+        response = client.get(page)
+        assert response.status_code == 200, page
+        body = response.content.decode().replace("&#x27;", "'")
+        assert "Caspian" in body, page
+        assert not re.search(r"\b(Ottoline|Quennevaux|Lina)\b", body, re.IGNORECASE), page
+        assert f"Restricted: ask {ASK}" in body, page
