@@ -434,3 +434,14 @@ def test_r45_an_answer_about_a_child_restricted_since_shows_only_whom_to_ask(
         assert "Caspian" in body, page
         assert not re.search(r"\b(Ottoline|Quennevaux|Lina)\b", body, re.IGNORECASE), page
         assert f"Restricted: ask {ASK}" in body, page
+
+
+def test_r45_the_siblings_person_page_withholds_the_names_from_the_decisions_words(
+    written_about, client, make_user
+):
+    _, caspian, _ = written_about
+    client.force_login(make_user(Role.MASH_MANAGER, team="MASH"))
+    page = client.get(reverse("people:person", args=[caspian.person_id]))
+    body = page.content.decode().replace("&#x27;", "'")
+    assert f"Rationale: [restricted: ask {ASK}] was there" in body
+    assert not re.search(r"\b(Ottoline|Quennevaux|Lina)\b", body, re.IGNORECASE)

@@ -468,6 +468,7 @@ def decision_timeline(person) -> list:
                 + f". {decision.decided_by}: {decision.rationale[:200]}"
             ),
             url=reverse("screening:contact", args=[decision.contact.reference]),
+            contact_id=decision.contact_id,
         )
         for decision in Decision.objects.filter(child__person=person).select_related(
             "contact", "decided_by"
