@@ -445,3 +445,24 @@ def test_r45_the_siblings_person_page_withholds_the_names_from_the_decisions_wor
     body = page.content.decode().replace("&#x27;", "'")
     assert f"Rationale: [restricted: ask {ASK}] was there" in body
     assert not re.search(r"\b(Ottoline|Quennevaux|Lina)\b", body, re.IGNORECASE)
+
+
+def test_r45_the_meeting_page_withholds_the_names_from_what_was_said(siblings, client, make_user):
+    from frontdoor.mash.meetings import DissentIn
+    from tests.mash.test_meetings import record, schedule
+
+    contact, _, _ = siblings
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    meeting = record(
+        schedule(contact, manager),
+        manager,
+        analysis=f"Analysis: {WRITTEN}",
+        plan_of_action="Visit Ottoline today.",
+        consensus=False,
+        dissents=[DissentIn("police", "PC Lee", "Ottoline needs a medical.")],
+    )
+    client.force_login(make_user(Role.MASH_MANAGER, team="MASH"))
+    body = client.get(reverse("mash:meeting", args=[meeting.pk])).content.decode()
+    body = body.replace("&#x27;", "'")
+    assert f"Analysis: [restricted: ask {ASK}] was there" in body
+    assert not re.search(r"\b(Ottoline|Quennevaux|Lina)\b", body, re.IGNORECASE)
