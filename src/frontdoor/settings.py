@@ -174,10 +174,16 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.contrib.messages.context_processors.messages",
                 "frontdoor.policy.context_processors.council",
                 "frontdoor.accounts.context_processors.permissions",
+                "frontdoor.intake.context_processors.names_withheld",
             ],
+            # `unnamed`: staff-written words with a restricted child's names withheld (R45).
             # `in_sentence`: a label mid-sentence keeps its acronyms ("in MASH"); `errors_shown`:
             # an error summary marks its page, which then answers 400 (frontdoor.form_errors).
-            "builtins": ["frontdoor.wording", "frontdoor.form_errors"],
+            "builtins": [
+                "frontdoor.wording",
+                "frontdoor.form_errors",
+                "frontdoor.intake.templatetags.withheld_names",
+            ],
         },
     }
 ]

@@ -301,6 +301,31 @@ def test_r39_a_meeting_the_agency_did_not_attend_is_not_found(client, contact, m
     assert contact.reference not in client.get(reverse("escalations:meetings")).content.decode()
 
 
+def test_r39_a_meeting_stays_open_to_its_attendees_after_a_sibling_is_restricted(
+    client, make_contact, person_for, manager, police, admin, worker
+):
+    from frontdoor.privacy.restrictions import restrict
+    from tests.escalations.test_services import _meeting_with_police_dissenting
+    from tests.privacy.test_restricted_sibling_pages import CASPIAN, OTTOLINE
+
+    contact = make_contact(children=[CASPIAN, OTTOLINE])
+    caspian, ottoline = contact.children.order_by("id")
+    meeting = _meeting_with_police_dissenting(contact, manager)
+    restrict(person=person_for(ottoline), allowed_users=[worker], ask="Ask", reason="Kin", by=admin)
+    client.force_login(police)
+    url = reverse("escalations:open_meeting", args=[meeting.pk])
+    # The meeting is about Caspian too, whom the restriction does not hide (R45's per-person rule).
+    assert url in client.get(reverse("escalations:meetings")).content.decode()
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Ottoline" not in page.content.decode()
+    client.post(url, {"about": "Police see a crime.", "submission_key": "r" * 24})
+    assert Escalation.objects.get().meeting == meeting
+    # Once every child is restricted, the meeting is closed to the police as the contact is.
+    restrict(person=person_for(caspian), allowed_users=[worker], ask="Ask", reason="Kin", by=admin)
+    assert client.get(url).status_code == 404
+
+
 def test_r39_the_meeting_page_leads_to_escalating_its_outcome(client, contact, manager):
     from tests.escalations.test_services import _meeting_with_police_dissenting
 

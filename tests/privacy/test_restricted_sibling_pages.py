@@ -80,11 +80,64 @@ def contact_pages(reference: str, child_id: int) -> list[str]:
     return sorted(set(pages))
 
 
+WRITTEN = "Ottoline Quennevaux was there; Lina is scared."
+
+
+@pytest.fixture
+def written_about(siblings, make_user, worker):
+    """The siblings' contact, with what staff and a partner wrote about Caspian naming Ottoline:
+    the worker's analysis, the manager's rationale, a partner's answer and a follow-up's note."""
+    from frontdoor.mash import enquiries
+    from frontdoor.screening.decisions import complete_follow_up, record_decision
+    from frontdoor.screening.findings import save_findings
+    from frontdoor.screening.models import FollowUp
+    from tests.mash.test_enquiries import SENT, everyone, send
+
+    contact, caspian, _ = siblings
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    save_findings(
+        contact=contact,
+        child=caspian,
+        by=worker,
+        indicators=[],
+        concerns=[],
+        analysis=f"Analysis: {WRITTEN}",
+        now=SENT,
+    )
+    enquiry = send(contact, manager, agencies=["police"])
+    police = make_user(Role.PARTNER_AGENCY, agency_key="police")
+    enquiries.answer_request(
+        request=enquiry.requests.get(),
+        by=police,
+        answers=[
+            answer
+            for answer in everyone(contact, f"Answer: {WRITTEN}")
+            if answer.about_child in (None, caspian)
+        ],
+        opinion=f"Opinion: {WRITTEN}",
+        submission_key="written-about",
+        now=SENT,
+    )
+    decision = record_decision(
+        contact=contact,
+        child=caspian,
+        by=manager,
+        level=1,
+        outcome="information_and_advice",
+        rationale=f"Rationale: {WRITTEN}",
+        now=SENT,
+    )
+    follow_up = FollowUp.objects.filter(decision=decision, done_at__isnull=True).first()
+    if follow_up is not None:
+        complete_follow_up(follow_up=follow_up, by=manager, note=f"Note: {WRITTEN}", now=SENT)
+    return siblings
+
+
 @pytest.mark.parametrize("role", [Role.MASH_MANAGER, Role.MASH_SOCIAL_WORKER])
 def test_r45_no_page_of_a_sibling_contact_names_the_restricted_child(
-    siblings, client, make_user, role
+    written_about, client, make_user, role
 ):
-    contact, caspian, _ = siblings
+    contact, caspian, _ = written_about
     viewer = make_user(role, team="MASH")
     client.force_login(viewer)
     pages = contact_pages(contact.reference, caspian.pk)
@@ -290,3 +343,126 @@ def test_r45_a_visible_adults_full_name_keeps_the_shared_surname(sharing_a_surna
     assert report.worry == (
         f"{adult.first_name} Brackenbury looks after [restricted: ask {ASK}] and Caspian."
     )
+
+
+@pytest.fixture
+def decided_for_both(siblings, make_user):
+    """Both siblings decided by a manager the restriction names; the contact with a worker it
+    does not name, and what must follow each decision still open."""
+    from frontdoor.people.models import Restriction
+    from frontdoor.screening.decisions import record_decision
+    from frontdoor.screening.transitions import assign
+    from tests.mash.test_enquiries import SENT
+    from tests.screening.factories import ADVICE
+
+    contact, caspian, ottoline = siblings
+    named = make_user(Role.MASH_MANAGER, team="MASH")
+    Restriction.objects.get(person=ottoline.person).allowed_users.add(named)
+    unnamed = make_user(Role.MASH_SOCIAL_WORKER, team="MASH")
+    assign(contact=contact, worker=unnamed, by=named, now=SENT)
+    for child in (caspian, ottoline):
+        record_decision(contact=contact, child=child, by=named, now=SENT, **ADVICE)
+    return contact, unnamed
+
+
+@pytest.mark.parametrize("name", ["screening:mine", "screening:team"])
+def test_r45_the_queues_show_a_restricted_childs_follow_up_only_as_whom_to_ask(
+    decided_for_both, client, name
+):
+    from frontdoor.screening.models import FollowUp
+
+    _, unnamed = decided_for_both
+    client.force_login(unnamed)
+    body = client.get(reverse(name)).content.decode().replace("&#x27;", "'")
+    assert "Ottoline" not in body and "Quennevaux" not in body
+    assert f"Restricted: ask {ASK}" in body
+    open_for_caspian = FollowUp.objects.open().filter(decision__child__first_name="Caspian")
+    assert body.count("Record as done<") == open_for_caspian.count() > 0
+
+
+def test_r45_the_contact_page_shows_an_open_follow_up_of_a_restricted_child_and_whom_to_ask(
+    decided_for_both, client, make_user
+):
+    from frontdoor.errors import DomainError
+    from frontdoor.screening.decisions import complete_follow_up
+    from frontdoor.screening.models import FollowUp
+
+    contact, unnamed = decided_for_both
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    client.force_login(manager)
+    page = client.get(reverse("screening:contact", args=[contact.reference]))
+    body = page.content.decode().replace("&#x27;", "'")
+    table = body[body.index('id="follow-up-table"') :]
+    assert f"Restricted: ask {ASK}" in table
+    assert "only the staff named on the restriction can record it" in table
+    assert "Ottoline" not in body
+    hidden = FollowUp.objects.open().filter(decision__child__first_name="Ottoline").first()
+    with pytest.raises(DomainError, match="restricted"):
+        complete_follow_up(follow_up=hidden, by=unnamed, note="Done")
+
+
+def test_r45_an_answer_about_a_child_restricted_since_shows_only_whom_to_ask(
+    make_contact, person_for, admin, worker, client, make_user
+):
+    from frontdoor.mash import enquiries
+    from tests.mash.test_enquiries import SENT, everyone, send
+
+    contact = make_contact(children=[CASPIAN, OTTOLINE], concern=CONCERN)
+    caspian, ottoline = contact.children.order_by("id")
+    person_for(caspian)
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    police = make_user(Role.PARTNER_AGENCY, agency_key="police")
+    enquiry = send(contact, manager, agencies=["police"])
+    request = enquiry.requests.get()
+    enquiries.answer_request(
+        request=request,
+        by=police,
+        answers=everyone(contact),
+        opinion="No concerns.",
+        submission_key="before-restricted",
+        now=SENT,
+    )
+    restrict(person=person_for(ottoline), allowed_users=[worker], ask=ASK, reason="Kin", by=admin)
+    for viewer, page in [
+        (police, reverse("mash:answer", args=[request.pk])),
+        (manager, reverse("mash:review", args=[enquiry.pk])),
+    ]:
+        client.force_login(viewer)
+        response = client.get(page)
+        assert response.status_code == 200, page
+        body = response.content.decode().replace("&#x27;", "'")
+        assert "Caspian" in body, page
+        assert not re.search(r"\b(Ottoline|Quennevaux|Lina)\b", body, re.IGNORECASE), page
+        assert f"Restricted: ask {ASK}" in body, page
+
+
+def test_r45_the_siblings_person_page_withholds_the_names_from_the_decisions_words(
+    written_about, client, make_user
+):
+    _, caspian, _ = written_about
+    client.force_login(make_user(Role.MASH_MANAGER, team="MASH"))
+    page = client.get(reverse("people:person", args=[caspian.person_id]))
+    body = page.content.decode().replace("&#x27;", "'")
+    assert f"Rationale: [restricted: ask {ASK}] was there" in body
+    assert not re.search(r"\b(Ottoline|Quennevaux|Lina)\b", body, re.IGNORECASE)
+
+
+def test_r45_the_meeting_page_withholds_the_names_from_what_was_said(siblings, client, make_user):
+    from frontdoor.mash.meetings import DissentIn
+    from tests.mash.test_meetings import record, schedule
+
+    contact, _, _ = siblings
+    manager = make_user(Role.MASH_MANAGER, team="MASH")
+    meeting = record(
+        schedule(contact, manager),
+        manager,
+        analysis=f"Analysis: {WRITTEN}",
+        plan_of_action="Visit Ottoline today.",
+        consensus=False,
+        dissents=[DissentIn("police", "PC Lee", "Ottoline needs a medical.")],
+    )
+    client.force_login(make_user(Role.MASH_MANAGER, team="MASH"))
+    body = client.get(reverse("mash:meeting", args=[meeting.pk])).content.decode()
+    body = body.replace("&#x27;", "'")
+    assert f"Analysis: [restricted: ask {ASK}] was there" in body
+    assert not re.search(r"\b(Ottoline|Quennevaux|Lina)\b", body, re.IGNORECASE)

@@ -33,7 +33,11 @@ from frontdoor.intake.selectors import contacts_visible_to
 from frontdoor.mash.models import Attendee, Dissent, Meeting
 from frontdoor.mash.selectors import requests_visible_to
 from frontdoor.people.models import Restriction
-from frontdoor.people.restrictions import restrictions_hiding_contact, whom_to_ask
+from frontdoor.people.restrictions import (
+    restrictions_closing_contact,
+    restrictions_hiding_contact,
+    whom_to_ask,
+)
 from frontdoor.policy.councils import of_served_council
 from frontdoor.policy.schema import Policy
 
@@ -56,7 +60,9 @@ def contacts_open_to_escalation(user) -> QuerySet[Contact]:
 def meetings_open_to_escalation(user) -> QuerySet[Meeting]:
     """The recorded meetings whose outcome `user` may escalate (R39): for a partner agency's
     user, those their agency attended or dissented at, whether or not a MASH enquiry went to
-    it; for the council's staff, those of the contacts they can see."""
+    it; for the council's staff, those of the contacts they can see. A restriction closes a
+    meeting as it closes its contact (`restrictions_closing_contact`, R45): a meeting about a
+    child the user may see stays open when a sibling is restricted."""
     if not can(user, "escalation.open"):
         return Meeting.objects.none()
     recorded = (
@@ -70,7 +76,7 @@ def meetings_open_to_escalation(user) -> QuerySet[Meeting]:
         dissented = Dissent.objects.filter(agency_key=user.agency_key)
         return recorded.filter(
             Q(pk__in=attended.values("meeting_id")) | Q(pk__in=dissented.values("meeting_id"))
-        ).exclude(Exists(restrictions_hiding_contact(user, contact=OuterRef("contact"))))
+        ).exclude(Exists(restrictions_closing_contact(user, contact=OuterRef("contact"))))
     return recorded.filter(contact__in=contacts_visible_to(user))
 
 

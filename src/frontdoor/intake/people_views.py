@@ -53,7 +53,9 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             # R44: the person's case records, and where their hand-offs stand.
             "case_record": intake_selectors.case_record_of_person(found, contacts),
             "missing": missing,
-            "timeline": intake_selectors.timeline_of(found, contacts=contacts, missing=missing),
+            "timeline": intake_selectors.timeline_of(
+                found, contacts=contacts, missing=missing, user=request.user
+            ),
             "can_screen": can(request.user, "contact.screen"),
             "can_correct": can(request.user, "records.correct"),
             "corrections": list(selectors.corrections_of(found)),

@@ -13,7 +13,7 @@ import copy
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from django.db.models import Exists, Prefetch, Q, QuerySet
@@ -165,7 +165,7 @@ def _as_words(names: set[str]) -> str:
     )
 
 
-def names_withheld_from(user, *, contact: Contact) -> list[Withheld]:
+def names_withheld_from(user, *, contact: Contact | int) -> list[Withheld]:
     """The names of each child of `contact` restricted from `user` (R45), as reported and on
     their person record: their full names, their given names (first and other) and their
     surname, matched as whole words in any case.
@@ -717,11 +717,13 @@ def missing_episodes_of(person: Person) -> list[MissingEpisodeFact]:
 
 
 def timeline_of(
-    person: Person, *, contacts: list[Contact], missing: list[MissingEpisodeFact]
+    person: Person, *, contacts: list[Contact], missing: list[MissingEpisodeFact], user
 ) -> list[TimelineEntry]:
     """The person page's timeline, the most recent first: the person's contacts and missing
     episodes (as `previous_contacts` and `missing_episodes_of` read them), their involvements,
-    and what the apps above add (screening's decisions, MASH enquiries)."""
+    and what the apps above add (screening's decisions, MASH enquiries). Staff-written words
+    about a contact (an entry's `contact_id`) withhold its children restricted from `user` by
+    name (R45): a sibling's decision may name them."""
     entries: list[TimelineEntry] = [
         TimelineEntry(
             on=timezone.localtime(contact.received_at).date(),
@@ -746,6 +748,12 @@ def timeline_of(
         )
         for episode in missing
     )
-    entries.extend(entries_from_other_apps(person))
+    withheld: dict[int, list[Withheld]] = {}
+    for entry in entries_from_other_apps(person):
+        if entry.contact_id is not None:
+            if entry.contact_id not in withheld:
+                withheld[entry.contact_id] = names_withheld_from(user, contact=entry.contact_id)
+            entry = replace(entry, detail=redact(entry.detail, withheld[entry.contact_id]))
+        entries.append(entry)
     # A stable sort: entries of one day keep the order above.
     return sorted(entries, key=lambda entry: entry.on, reverse=True)

@@ -242,6 +242,10 @@ def meeting(request: SignedInRequest, pk: int) -> HttpResponse:
                 (form[f"dissent-{n}-name"], form[f"dissent-{n}-view"]) for n in range(3)
             ],
             "now": timezone.now(),
+            # R45: what was said and agreed withholds a restricted child's names.
+            "names_withheld": intake_selectors.names_withheld_from(
+                request.user, contact=found.contact
+            ),
         },
     )
 

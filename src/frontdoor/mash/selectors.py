@@ -512,11 +512,17 @@ def request_states(policy: Policy, enquiry: Enquiry, now: dt.datetime) -> list[R
     return states
 
 
-def answers_by_agency(enquiry: Enquiry) -> dict[int, list[Answer]]:
+def answers_by_agency(enquiry: Enquiry, *, user) -> dict[int, list[Answer]]:
+    """The agencies' answers about each person, by request, as `user` may read them (R45): an
+    answer about a child restricted from them (`children_hidden_from`, the rule the API's and
+    the page's people follow) carries whom to ask (`restricted_ask`, else None), and a page
+    shows it only as that, neither the child's name nor what was said."""
+    hidden = children_hidden_from(user, contact=enquiry.contact)
     answers: dict[int, list[Answer]] = {}
     for answer in Answer.objects.filter(request__enquiry=enquiry).select_related(
         "about_child", "about_adult", "answered_by"
     ):
+        answer.restricted_ask = hidden.get(answer.about_child_id)  # type: ignore[attr-defined,arg-type]  # read by the pages
         answers.setdefault(answer.request_id, []).append(answer)
     return answers
 
@@ -557,6 +563,7 @@ def enquiry_timeline(person) -> list:
             detail=f"{enquiry.asked} agenc{pluralize(enquiry.asked, 'y,ies')} asked. "
             f"{enquiry.reason[:200]}",
             url=reverse("mash:review", args=[enquiry.pk]),
+            contact_id=enquiry.contact_id,
         )
         for enquiry in Enquiry.objects.filter(child__person=person)
         .select_related("contact")

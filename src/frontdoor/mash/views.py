@@ -155,7 +155,7 @@ def review(request: SignedInRequest, pk: int) -> HttpResponse:
         form = ReviewForm(
             initial={"rag": enquiry.rag, "based_on": latest.sequence if latest else 0}
         )
-    answers = selectors.answers_by_agency(enquiry)
+    answers = selectors.answers_by_agency(enquiry, user=request.user)
     now = timezone.now()  # one instant for every agency's clock and the time each has left
     states = selectors.request_states(policy, enquiry, now)
     return render(
@@ -180,6 +180,9 @@ def review(request: SignedInRequest, pk: int) -> HttpResponse:
             "conflict": conflict,
             # R38: where each final RAG leads, in the council's own words, Red first.
             "progressions": [(rag, policy.rag[rag].progression) for rag in Rag],
+            "names_withheld": intake_selectors.names_withheld_from(
+                request.user, contact=enquiry.contact
+            ),
         },
     )
 
@@ -339,6 +342,9 @@ def answer(request: SignedInRequest, pk: int) -> HttpResponse:
             ),
             "form": form,
             "now": timezone.now(),
-            "answers": selectors.answers_by_agency(enquiry).get(found.pk, []),
+            "answers": selectors.answers_by_agency(enquiry, user=request.user).get(found.pk, []),
+            "names_withheld": intake_selectors.names_withheld_from(
+                request.user, contact=enquiry.contact
+            ),
         },
     )

@@ -184,6 +184,9 @@ class TimelineEntry:
     title: str
     detail: str = ""
     url: str = ""
+    # The contact whose staff-written words `detail` quotes (a rationale, a reason), if any: the
+    # timeline withholds that contact's restricted children's names from it (R45).
+    contact_id: int | None = None
 
 
 # Apps above `intake` (screening, mash) add their entries to a person's timeline here, from their

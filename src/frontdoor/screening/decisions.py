@@ -905,6 +905,7 @@ def complete_follow_up(*, follow_up: FollowUp, by: User, note: str, now: dt.date
         .select_related("decision__contact", "decision__child")
         .get(pk=follow_up.pk)
     )
+    require_child_seen(by, child=follow_up.decision.child)
     if follow_up.done_at is not None:
         raise DomainError(
             f"{follow_up.get_kind_display()} was recorded as done by {follow_up.done_by} at "

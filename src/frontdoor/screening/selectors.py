@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import CharField, F, OuterRef, Prefetch, QuerySet, Value
 from django.utils import timezone
 
 from frontdoor.intake.models import (
@@ -25,6 +25,7 @@ from frontdoor.intake.selectors import (
 )
 from frontdoor.people.models import Involvement
 from frontdoor.people.postcodes import check_postcode
+from frontdoor.people.restrictions import whom_to_ask_about_person
 from frontdoor.people.selectors import TimelineEntry
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.rag import most_urgent
@@ -208,8 +209,7 @@ def contact_screening(*, policy: Policy, contact: Contact, user=None) -> Contact
         sharing=sharing_position(contact=contact, adults=adults, children=children, policy=policy),
         police=police_position(policy=policy, contact=contact),
         follow_ups=list(
-            FollowUp.objects.filter(decision__contact=contact)
-            .exclude(decision__child_id__in=list(hidden))
+            follow_ups_asking(FollowUp.objects.filter(decision__contact=contact), user)
             .select_related("decision__child", "done_by", "report", "replaced_by")
             .order_by("due_at", "id")
         ),
@@ -306,6 +306,18 @@ def team_queue(*, user, team: str) -> QuerySet[Contact]:
     return _queue_base(user).filter(assignment__team=team) if team else Contact.objects.none()
 
 
+def follow_ups_asking(follow_ups: QuerySet[FollowUp], user) -> QuerySet[FollowUp]:
+    """`follow_ups`, each annotated with whom to ask (`restricted_ask`) when its child is
+    restricted from `user`, else None (R45): a list shows it only as "Restricted: ask ...",
+    neither naming the child nor offering to record it done, so whoever cannot close the
+    contact knows why and whom to ask. One subquery, no query per row."""
+    if user is None:
+        return follow_ups.annotate(restricted_ask=Value(None, output_field=CharField()))
+    return follow_ups.annotate(
+        restricted_ask=whom_to_ask_about_person(user, person=OuterRef("decision__child__person"))
+    )
+
+
 def follow_ups_due(*, user=None, kinds: list[str] | None = None) -> QuerySet[FollowUp]:
     """What must follow decisions and is not yet done, soonest due first (R23, R30, R31)."""
     follow_ups = (
@@ -320,7 +332,7 @@ def follow_ups_due(*, user=None, kinds: list[str] | None = None) -> QuerySet[Fol
             decision__contact__assignment__worker=user,
             decision__contact__in=contacts_visible_to(user),
         )
-    return follow_ups
+    return follow_ups_asking(follow_ups, user)
 
 
 @dataclass(frozen=True)
@@ -456,6 +468,7 @@ def decision_timeline(person) -> list:
                 + f". {decision.decided_by}: {decision.rationale[:200]}"
             ),
             url=reverse("screening:contact", args=[decision.contact.reference]),
+            contact_id=decision.contact_id,
         )
         for decision in Decision.objects.filter(child__person=person).select_related(
             "contact", "decided_by"

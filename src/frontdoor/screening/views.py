@@ -158,6 +158,18 @@ def _go_on(request: HttpRequest, contact: Contact, child, *, without: str) -> Ht
     return redirect(_screening_url(contact))
 
 
+def _lock_analysis(form: FindingsForm, *, shown: str, written: str) -> None:
+    """Make the analysis read-only when what the user is shown is not what was written (R45)."""
+    if shown != written:
+        field = form.fields["analysis"]
+        field.disabled = True
+        field.initial = shown
+        field.help_text = (
+            "Parts of this analysis are withheld, as it names a child whose record is "
+            "restricted: only the staff named on the restriction can change it."
+        )
+
+
 @require_http_methods(["GET", "POST"])
 @allowed("contact.screen")
 def child_findings(request: SignedInRequest, reference: str, child_id: int) -> HttpResponse:
@@ -174,8 +186,15 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
     level_filter = request.GET.get("level", "")
     level = int(level_filter) if level_filter in {"1", "2", "3", "4"} else None
     results = search_indicators(policy, query=query, level=level) if (query or level) else []
+    analysis = screening.analysis if screening else ""
+    # R45: an analysis naming a child restricted from the user is shown with the names withheld
+    # and cannot be changed by them, so saving never overwrites it with what they were shown.
+    shown_analysis = intake_selectors.redact(
+        analysis, intake_selectors.names_withheld_from(request.user, contact=contact)
+    )
     if request.method == "POST":
         form = FindingsForm(request.POST, indicator_keys=list(catalogue))
+        _lock_analysis(form, shown=shown_analysis, written=analysis)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -186,7 +205,7 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
                     indicators=data["keep"]
                     + [key for key in data["add"] if key not in data["keep"]],
                     concerns=data["concerns"],
-                    analysis=data["analysis"],
+                    analysis=analysis if form.fields["analysis"].disabled else data["analysis"],
                     urgent_action_needed=data["urgent_action_needed"],
                     more_information_needed=data["more_information_needed"],
                     manager_discretion=data["manager_discretion"]
@@ -209,7 +228,7 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
                 "level": level_filter,
                 "keep": screening.indicators if screening else [],
                 "concerns": screening.concerns if screening else [],
-                "analysis": screening.analysis if screening else "",
+                "analysis": shown_analysis,
                 "urgent_action_needed": screening.urgent_action_needed if screening else "unknown",
                 "more_information_needed": bool(screening and screening.more_information_needed),
                 "manager_discretion": bool(screening and screening.manager_discretion),
@@ -217,6 +236,7 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
             },
             indicator_keys=list(catalogue),
         )
+        _lock_analysis(form, shown=shown_analysis, written=analysis)
     picked_keys = screening.indicators if screening else []
     reports = intake_selectors.reports_seen_by(
         request.user, contact=contact, reports=list(contact.reports.all())
