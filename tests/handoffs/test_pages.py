@@ -44,6 +44,29 @@ def test_r44_the_managers_queue_shows_each_childs_hand_off_state(
     )
 
 
+def test_r45_the_managers_queue_names_a_restricted_childs_hand_off_only_as_whom_to_ask(
+    client, make_contact, manager, make_user, person_for, admin
+):
+    from frontdoor.privacy.restrictions import restrict
+
+    contact = make_contact()
+    restricted, sibling = contact.children.order_by("id")
+    decide(contact, restricted, manager)
+    restrict(
+        person=person_for(restricted),
+        allowed_users=[make_user(Role.SERVICE_MANAGER)],
+        ask="The service manager",
+        reason="A family member works in the MASH.",
+        by=admin,
+    )
+    client.force_login(manager)
+    page = client.get(reverse("screening:queue")).content.decode()
+    row = _row(page, contact.reference)
+    assert "Restricted: ask The service manager: Hand-off waiting to be delivered to LCS" in row
+    assert restricted.first_name not in page  # the sibling shares the surname
+    assert sibling.first_name in row
+
+
 def test_r44_the_managers_queue_shows_where_a_decided_contacts_hand_offs_stand(
     client, make_contact, manager
 ):

@@ -60,16 +60,16 @@ def state_words(handoff: HandOff) -> str:
             return f"{what} waiting to be delivered to {to}"
 
 
-def queue_handoffs(contact_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
-    """For the queues: each contact's hand-offs in force, as (child's name, words)."""
-    found: dict[int, list[tuple[str, str]]] = {}
+def queue_handoffs(contact_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """For the queues: each contact's hand-offs in force, as (the reported child's id, words).
+    The queue names the child as it names them in its own column (R45)."""
+    found: dict[int, list[tuple[int, str]]] = {}
     for handoff in (
         HandOff.objects.filter(contact_id__in=contact_ids)
         .exclude(state=HandOff.State.REPLACED)
-        .select_related("child")
         .order_by("id")
     ):
-        found.setdefault(handoff.contact_id, []).append((str(handoff.child), state_words(handoff)))
+        found.setdefault(handoff.contact_id, []).append((handoff.child_id, state_words(handoff)))
     return found
 
 

@@ -367,12 +367,12 @@ def add_queue_rag_source(source: Callable[[list[int]], dict[int, str]]) -> None:
 
 
 # Apps above `screening` (handoffs) say where each contact's hand-offs stand, for the queues:
-# each source takes contact ids and gives (child's name, words) pairs by id.
-_QUEUE_HANDOFF_SOURCES: list[Callable[[list[int]], dict[int, list[tuple[str, str]]]]] = []
+# each source takes contact ids and gives (reported child's id, words) pairs by contact id.
+_QUEUE_HANDOFF_SOURCES: list[Callable[[list[int]], dict[int, list[tuple[int, str]]]]] = []
 
 
 def add_queue_handoff_source(
-    source: Callable[[list[int]], dict[int, list[tuple[str, str]]]],
+    source: Callable[[list[int]], dict[int, list[tuple[int, str]]]],
 ) -> None:
     _QUEUE_HANDOFF_SOURCES.append(source)
 
@@ -385,12 +385,20 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
     enquiry_rags: dict[int, str] = {}
     for source in _QUEUE_RAG_SOURCES:
         enquiry_rags |= source([contact.pk for contact in contacts])
-    handoffs: dict[int, list[tuple[str, str]]] = {}
+    handoffs: dict[int, list[tuple[int, str]]] = {}
     for handoff_source in _QUEUE_HANDOFF_SOURCES:
         for contact_id, lines in handoff_source([contact.pk for contact in contacts]).items():
             handoffs.setdefault(contact_id, []).extend(lines)
     rows = []
     for contact in contacts:
+        # Each child as the queue names them: "Restricted: ask ..." for one restricted from the
+        # reader (R45; `restricted_ask` from children_listed_for), here and on their hand-offs.
+        listed = {
+            child.pk: f"Restricted: ask {child.restricted_ask}"
+            if getattr(child, "restricted_ask", None)
+            else str(child)
+            for child in contact.children.all()
+        }
         rag = most_urgent(decision.rag for decision in contact.decisions.all())
         assignment = getattr(contact, "assignment", None)
         due = contact.progress_due_at
@@ -398,14 +406,7 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
         rows.append(
             QueueRow(
                 contact=contact,
-                children=[]
-                if restricted_ask
-                else [
-                    f"Restricted: ask {getattr(child, 'restricted_ask', '')}"
-                    if getattr(child, "restricted_ask", None)  # from children_listed_for
-                    else str(child)
-                    for child in contact.children.all()
-                ],
+                children=[] if restricted_ask else list(listed.values()),
                 rag=rag,
                 protection_concerns=any(
                     child_protection_concerns(screening.concerns, screening.indicators, catalogue)
@@ -430,8 +431,8 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
                 decided=bool(contact.decisions.all()),
                 enquiry_rag=enquiry_rags.get(contact.pk, ""),
                 handoffs=tuple(
-                    ("" if restricted_ask else name, words)
-                    for name, words in handoffs.get(contact.pk, [])
+                    ("" if restricted_ask else listed.get(child_id, ""), words)
+                    for child_id, words in handoffs.get(contact.pk, [])
                 ),
             )
         )
