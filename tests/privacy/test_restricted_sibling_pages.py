@@ -399,6 +399,11 @@ def test_r45_the_contact_page_shows_an_open_follow_up_of_a_restricted_child_and_
     hidden = FollowUp.objects.open().filter(decision__child__first_name="Ottoline").first()
     with pytest.raises(DomainError, match="restricted"):
         complete_follow_up(follow_up=hidden, by=unnamed, note="Done")
+    # Closing the contact says which things to do are about a child restricted from them.
+    from frontdoor.screening.transitions import close_contact
+
+    with pytest.raises(DomainError, match=re.escape(f"restricted from you: ask {ASK}")):
+        close_contact(contact=contact, by=manager)
 
 
 def test_r45_an_answer_about_a_child_restricted_since_shows_only_whom_to_ask(

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from frontdoor.accounts.permissions import require
@@ -20,6 +21,7 @@ from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact
 from frontdoor.outbox.services import queue_message
+from frontdoor.people.restrictions import whom_to_ask_about_person
 from frontdoor.policy.clocks import LONDON, day_in_words, start_clock, time_in_words
 from frontdoor.policy.registry import calendar_for, current_loaded_policy, current_policy
 from frontdoor.policy.schema import TimescaleKey
@@ -164,14 +166,25 @@ def close_contact(*, contact: Contact, by: User, now: dt.datetime | None = None)
     now = now or timezone.now()
     contact = _locked(contact)
     _refuse_state(contact, "be closed", (State.DECIDED,))
-    waiting = FollowUp.objects.open().filter(decision__contact=contact)
-    if waiting.exists():
+    # R45: one about a child restricted from `by` is theirs to ask about, not to see.
+    waiting = list(
+        FollowUp.objects.open()
+        .filter(decision__contact=contact)
+        .annotate(ask=whom_to_ask_about_person(by, person=OuterRef("decision__child__person")))
+    )
+    if waiting:
         listed = ", ".join(
             sorted({in_sentence(follow_up.get_kind_display()) for follow_up in waiting})
         )
+        asks = sorted({follow_up.ask for follow_up in waiting if follow_up.ask})
+        restricted = (
+            f" Some are about a child restricted from you: ask {' or '.join(asks)}."
+            if asks
+            else ""
+        )
         raise DomainError(
             f"Contact {contact.reference} still has things to do: {listed}. Record them as done "
-            "first."
+            f"first.{restricted}"
         )
     _move(contact, to=State.CLOSED, by=by, at=now)
     return contact
