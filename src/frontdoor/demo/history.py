@@ -203,6 +203,8 @@ class _History:
         self.returning: list[Returning] = []
         self.known_families: set[int] = set()  # contacts about a child who comes back
         self.case_record = CaseRecord(rng=random.Random(SEED + 1))  # noqa: S311 - made-up data
+        # Whether a child has come back while their case was open (R19): the first to does.
+        self.allocated_shown = False
 
     # Recording the older contacts
 
@@ -293,8 +295,16 @@ class _History:
             # A child known to social care comes back: their case has closed since, or is still
             # open and the contact goes to their allocated worker (R19).
             for child in contact.children.all():
-                if child.person_id and self.rng.random() < CASE_CLOSED_SHARE:
+                open_case = child.person_id in self.case_record.open_cases
+                if (
+                    child.person_id
+                    and self.rng.random() < CASE_CLOSED_SHARE
+                    and (self.allocated_shown or not open_case)
+                ):
                     self.case_record.close(child.person_id, before=_on(contact.received_at))
+                elif open_case:
+                    # However short the demo, one child comes back to their allocated worker.
+                    self.allocated_shown = True
             done = self._decide(contact)
             decided += 1
             for referral in Referral.objects.filter(contact=contact).select_related(

@@ -178,9 +178,7 @@ def close_contact(*, contact: Contact, by: User, now: dt.datetime | None = None)
         )
         asks = sorted({follow_up.ask for follow_up in waiting if follow_up.ask})
         restricted = (
-            f" Some are about a child restricted from you: ask {' or '.join(asks)}."
-            if asks
-            else ""
+            f" Some are about a child restricted from you: ask {' or '.join(asks)}." if asks else ""
         )
         raise DomainError(
             f"Contact {contact.reference} still has things to do: {listed}. Record them as done "
