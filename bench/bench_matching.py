@@ -68,6 +68,7 @@ from django.db import connection  # noqa: E402
 from frontdoor.people.matching import candidates  # noqa: E402
 from frontdoor.people.models import Person  # noqa: E402
 from frontdoor.people.names import fold, nickname_forms, phonetic_key, surname_keys  # noqa: E402
+from frontdoor.policy.councils import serving_council  # noqa: E402
 
 TARGET_MS = 50
 BATCH = 10_000
@@ -642,18 +643,20 @@ def fill(count: int) -> float:
         # COPY: the fast bulk path, 1,000,000 rows in about a minute on two cores.
         defaults = (
             "other_names, gender, sex, ethnicity, first_language, religion, disabilities, "
-            "address, restricted"
+            "address, restricted, council_id"
         )
         columns = ", ".join(COLUMNS)
         with connection.cursor() as cursor:
             raw = cursor.cursor
             sql = f"COPY people_person ({columns}, {defaults}, created_at, updated_at) FROM STDIN"
             now = dt.datetime.now(dt.UTC).isoformat()
+            council = serving_council()  # the council whose records these are
             with raw.copy(sql) as copy:
                 buffer = io.StringIO()
                 for i, row in enumerate(rows, 1):
                     values = [str(v) for v in row]
-                    values += ["", "not_known", "not_known", "", "", "", "", "", "f", now, now]
+                    values += ["", "not_known", "not_known", "", "", "", "", "", "f", council]
+                    values += [now, now]
                     buffer.write("\t".join(values) + "\n")
                     if i % BATCH == 0:
                         copy.write(buffer.getvalue())
