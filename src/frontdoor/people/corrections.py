@@ -290,6 +290,7 @@ def _correct(
         # R5: a child the contact reported unborn and born after it was unborn at the contact;
         # a date of birth before the contact says the child was never unborn then.
         was_unborn = record.unborn or record.unborn_at_contact
+        # Only a reported child has a contact; a person record is never unborn at one.
         contacted_on = timezone.localdate(record.contact.received_at)  # type: ignore[attr-defined]
         at_contact = unborn or (was_unborn and born is not None and born > contacted_on)
         if record.unborn != unborn:

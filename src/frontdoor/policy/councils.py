@@ -150,6 +150,7 @@ class CouncilMiddleware:
         except DisallowedHost:
             host = ""  # refused with its own message further on (CommonMiddleware)
         key, prefix = council_for(host, request.path_info)
+        # HttpRequest declares no such attribute: the council is Front Door's own.
         request.council_key = key  # type: ignore[attr-defined]
         outer = get_script_prefix()
         if prefix:
