@@ -28,3 +28,19 @@ def manager(make_user):
 @pytest.fixture
 def admin(make_user):
     return make_user(Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def two_councils(db):
+    """The service holds Lewisham beside the default Sefton, so each council's records are kept
+    apart (`policy.councils`); the process's list of councils is put back afterwards, since the
+    rows are rolled back."""
+    from frontdoor.policy import councils
+    from frontdoor.policy.models import Council
+
+    before = councils._read
+    Council.objects.get_or_create(key="sefton", defaults={"name": "Sefton Council"})
+    Council.objects.create(key="lewisham", name="Lewisham Council")
+    councils.forget_councils()
+    yield
+    councils._read = before

@@ -8,21 +8,10 @@ from frontdoor.accounts.roles import Role
 from frontdoor.escalations.selectors import escalations_visible_to
 from frontdoor.intake.models import Contact
 from frontdoor.mash.selectors import enquiries_visible_to, requests_visible_to
-from frontdoor.policy import councils as councils_module
-from frontdoor.policy.councils import forget_councils, serving
-from frontdoor.policy.models import Council
+from frontdoor.policy.councils import serving
 from tests.mash.test_enquiries import send
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def two_councils(db):
-    before = councils_module._read
-    Council.objects.create(key="lewisham", name="Lewisham Council")
-    forget_councils()
-    yield
-    councils_module._read = before
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_councils")]
 
 
 @pytest.fixture

@@ -38,13 +38,6 @@ def restore_councils():
     councils_module._read = before
 
 
-@pytest.fixture
-def two_councils(db, restore_councils):
-    Council.objects.get_or_create(key="sefton", defaults={"name": "Sefton Council"})
-    Council.objects.create(key="lewisham", name="Lewisham Council")
-    forget_councils()
-
-
 def test_a_database_holds_its_default_council(db):
     assert Council.objects.filter(key="sefton").exists()
 

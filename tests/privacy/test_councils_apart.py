@@ -11,21 +11,10 @@ from frontdoor.intake.selectors import contacts_visible_to
 from frontdoor.intake.services import record_contact
 from frontdoor.people.models import Person
 from frontdoor.people.selectors import people_visible_to
-from frontdoor.policy import councils as councils_module
-from frontdoor.policy.councils import forget_councils, serving
-from frontdoor.policy.models import Council
+from frontdoor.policy.councils import serving
 from tests.intake.factories import make_submission
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def two_councils(db):
-    before = councils_module._read
-    Council.objects.create(key="lewisham", name="Lewisham Council")
-    forget_councils()
-    yield
-    councils_module._read = before
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_councils")]
 
 
 def contact_of(council: str):

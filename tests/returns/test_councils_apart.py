@@ -10,10 +10,8 @@ from django.utils import timezone
 
 from frontdoor.accounts.roles import Role
 from frontdoor.intake.services import record_contact
-from frontdoor.policy import councils as councils_module
 from frontdoor.policy.clocks import LONDON
-from frontdoor.policy.councils import forget_councils, serving
-from frontdoor.policy.models import Council
+from frontdoor.policy.councils import serving
 from frontdoor.returns import selectors
 from frontdoor.returns.dashboards import Period, dashboard
 from frontdoor.screening.decisions import record_decision
@@ -21,16 +19,7 @@ from frontdoor.screening.transitions import start_screening
 from tests.intake.factories import make_submission
 from tests.screening.factories import ASSESSMENT
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def two_councils(db):
-    before = councils_module._read
-    Council.objects.create(key="lewisham", name="Lewisham Council")
-    forget_councils()
-    yield
-    councils_module._read = before
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_councils")]
 
 
 def _contact_of(council: str, received: dt.datetime):
