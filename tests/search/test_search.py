@@ -393,3 +393,24 @@ def test_r45_a_sibling_contact_found_by_name_lists_no_restricted_child(
     assert f'href="/contacts/{contact.reference}/"' in found
     assert "Robin" in found
     assert "Restricted" not in found and "Ellis" not in found
+
+
+def test_a_name_alone_keeps_the_newest_records_each_once(officer, monkeypatch):
+    """A common name alone finds more rows than are read: the newest are kept, whichever way
+    each matched (first name, surname, the last half of a double surname), each once."""
+    from frontdoor.search import selectors
+    from frontdoor.search.terms import parse
+
+    monkeypatch.setattr(selectors, "ROWS", 3)
+    as_first = PersonFactory(first_name="Kayden", last_name="Smith")
+    as_both = PersonFactory(first_name="Kayden", last_name="Kayden")
+    as_surname = PersonFactory(first_name="Ann", last_name="Kayden")
+    as_last_half = PersonFactory(first_name="Bob", last_name="Jones-Kayden")
+    PersonFactory(first_name="Zed", last_name="Other")
+
+    results = selectors.search(user=officer, terms=parse("Kayden"))
+
+    assert {found.person for found in results.people} == {as_last_half, as_surname, as_both}
+    assert len(results.people) == 3
+    assert results.more
+    assert as_first.pk < as_both.pk  # the oldest match is the one left out

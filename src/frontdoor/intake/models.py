@@ -484,6 +484,10 @@ class ReportedChild(ReportedPerson):
                 name="reported_child_expected",
             ),
             models.Index(fields=["postcode"], name="reported_child_postcode"),
+            # A name searched alone ("Smith"), the newest first: one index per way it can match.
+            models.Index(fields=["first_name_key", "id"], name="reported_child_first_newest"),
+            models.Index(fields=["surname_key", "id"], name="reported_child_surname_newest"),
+            models.Index(fields=["surname_last_key", "id"], name="reported_child_last_newest"),
             models.Index(
                 fields=["nhs_number"], condition=~models.Q(nhs_number=""), name="reported_child_nhs"
             ),
@@ -568,6 +572,10 @@ class ReportedAdult(ReportedPerson):
                 fields=["first_name_key", "date_of_birth"], name="reported_adult_first_name"
             ),
             models.Index(fields=["postcode"], name="reported_adult_postcode"),
+            # A name searched alone ("Smith"), the newest first: one index per way it can match.
+            models.Index(fields=["first_name_key", "id"], name="reported_adult_first_newest"),
+            models.Index(fields=["surname_key", "id"], name="reported_adult_surname_newest"),
+            models.Index(fields=["surname_last_key", "id"], name="reported_adult_last_newest"),
         ]
 
     def __str__(self) -> str:

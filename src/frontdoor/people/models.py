@@ -234,6 +234,10 @@ class Person(models.Model):
             models.Index(fields=["search_last_name", "search_first_name"], name="person_name"),
             # A first name searched alone ("Kayden"), or with a date of birth (search app).
             models.Index(fields=["first_name_key", "date_of_birth"], name="person_first_name_dob"),
+            # A name searched alone ("Smith"), the newest first: one index per way it can match.
+            models.Index(fields=["first_name_key", "id"], name="person_first_newest"),
+            models.Index(fields=["surname_key", "id"], name="person_surname_newest"),
+            models.Index(fields=["surname_last_key", "id"], name="person_last_newest"),
         ]
 
     def __str__(self) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections
 from django.db.models import F, Prefetch, Q
 
 from frontdoor.accounts.permissions import require
@@ -134,10 +135,12 @@ def _where(terms: Terms, *, children: bool) -> Q | None:
     if terms.postcode:
         where &= Q(postcode=terms.postcode)
     if terms.name:  # one name alone: a first name or a surname
-        surname_keys, first_keys = name_keys(describe(first_name=terms.name, last_name=terms.name))
-        either = Q(first_name_key__in=first_keys)
-        if surname_keys:
-            either |= Q(surname_key__in=surname_keys) | Q(surname_last_key__in=surname_keys)
+        branches = _one_name(terms)
+        if not branches:
+            return None
+        either = Q()
+        for branch in branches:
+            either |= branch
         where &= either
     elif terms.names:
         named = readings_filter(_readings(terms))
@@ -145,6 +148,17 @@ def _where(terms: Terms, *, children: bool) -> Q | None:
             return None
         where &= named
     return where
+
+
+def _one_name(terms: Terms) -> list[Q]:
+    """A name given alone, as the ways it can match: each first-name key, and each surname key
+    as the surname or its last half. Each is looked up by an index of its own (`_read`)."""
+    surname_keys, first_keys = name_keys(describe(first_name=terms.name, last_name=terms.name))
+    return [
+        *(Q(first_name_key=key) for key in first_keys),
+        *(Q(surname_key=key) for key in surname_keys),
+        *(Q(surname_last_key=key) for key in surname_keys),
+    ]
 
 
 def _readings(terms: Terms) -> list[dict[str, Any]]:
@@ -191,9 +205,23 @@ def _scored(terms: Terms, rows) -> list[tuple[Any, int, list[str]]]:
     return kept
 
 
-def _read(queryset, where: Q | None) -> tuple[list, bool]:
+def _read(queryset, terms: Terms, *, children: bool) -> tuple[list, bool]:
+    """At most ROWS rows matching `terms`, the newest first, and whether there are more."""
+    where = _where(terms, children=children)
     if where is None:
         return [], False
+    alone = not (terms.date_of_birth or terms.postcode or terms.nhs_number or terms.reference)
+    compound = connections[queryset.db].features.supports_slicing_ordering_in_compound
+    if terms.name and alone and compound:
+        # A name alone ("Smith") is a first name or a surname: a common one matches thousands of
+        # rows, and reading them all to keep the newest took most of a search's time. Each way
+        # it can match is read newest first down an index of that key and the id (a few rows
+        # each), and the union of those keeps the newest. SQLite cannot order the parts of a
+        # union; a council's SQLite holds few enough rows to sort them all. With a date of
+        # birth, a postcode or a reference the rows are few, and the filter below finds them.
+        parts = [queryset.filter(branch).order_by("-id")[: ROWS + 1] for branch in _one_name(terms)]
+        rows = list(parts[0].union(*parts[1:]).order_by("-id")[: ROWS + 1])
+        return rows[:ROWS], len(rows) > ROWS
     # Newest first, by an expression of the id rather than the column: ordered by the column,
     # PostgreSQL may walk the primary key backwards, testing every row, in the hope of meeting
     # ROWS matches early, and for a rare name ("Kayden") it reads the whole table. By the
@@ -219,7 +247,7 @@ def _contacts(user, terms: Terms) -> tuple[list[Found], bool]:
             queryset = model.objects.only(*fields).exclude(person_hidden_from(user))
             if terms.reference:  # "FD-BCDF-GHJK Smith": the Smith in that contact
                 queryset = queryset.filter(contact__reference=terms.reference)
-            rows, over = _read(queryset, _where(terms, children=model is ReportedChild))
+            rows, over = _read(queryset, terms, children=model is ReportedChild)
             more |= over
             for row, points, reasons in _scored(terms, rows):
                 if terms.reference:
@@ -268,7 +296,7 @@ def _people(user, terms: Terms) -> tuple[list[Found], bool]:
     # R45: a person restricted from the searcher is not found by their details (people are
     # found only by details, never by a reference): the result would say they exist.
     queryset = people_visible_to(user).filter(merged_into__isnull=True).only(*fields)
-    rows, more = _read(queryset, _where(terms, children=True))
+    rows, more = _read(queryset, terms, children=True)
     found = [
         Found(score=points, reasons=reasons, person=person)
         for person, points, reasons in _scored(terms, rows)
