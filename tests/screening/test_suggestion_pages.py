@@ -50,14 +50,31 @@ def page_of(client, contact, child) -> str:
 
 
 def suggested_keys(page: str, kind: str = "indicator") -> list[str]:
-    pattern = rf'name="kind" value="{kind}">\s*<input type="hidden" name="key" value="([^"]+)"'
-    return re.findall(pattern, page)
+    """The suggestions the page offers to answer, best first."""
+    pattern = rf'name="suggestion" value="(?:accept|reject):{kind}:([^"]+)"'
+    return list(dict.fromkeys(unescape(key) for key in re.findall(pattern, page)))
 
 
-def answer(client, contact, child, key, verdict="accept", kind="indicator", version=""):
+def saved_form(child) -> dict:
+    """The screening form as the page first shows it: what is saved."""
+    screening = ChildScreening.objects.filter(child=child).first()
+    if screening is None:
+        return {"analysis": "", "urgent_action_needed": "unknown", "version": ""}
+    return {
+        "keep": screening.indicators,
+        "concerns": screening.concerns,
+        "analysis": screening.analysis,
+        "urgent_action_needed": screening.urgent_action_needed,
+        "version": screening.version,
+    }
+
+
+def answer(client, contact, child, key, verdict="accept", kind="indicator", form=None):
+    """Press a suggestion's button, sending the screening form with it (as saved, unless
+    `form` says how the worker left it)."""
     return client.post(
-        url("answer_suggestion", contact, child.pk),
-        {"kind": kind, "key": key, "answer": verdict, "version": version},
+        url("findings", contact, child.pk),
+        {**(saved_form(child) if form is None else form), "suggestion": f"{verdict}:{kind}:{key}"},
     )
 
 
@@ -162,8 +179,9 @@ def test_a_double_click_or_stale_page_ticks_once_and_keeps_a_colleagues_work(
     client.force_login(worker)
     child = referral.children.first()
     keys = suggested_keys(page_of(client, referral, child))
-    answer(client, referral, child, keys[0])
-    answer(client, referral, child, keys[0])  # the same button again, from the same page
+    page = saved_form(child)
+    answer(client, referral, child, keys[0], form=page)
+    answer(client, referral, child, keys[0], form=page)  # the same button again, same page
     assert ChildScreening.objects.get(child=child).indicators == [keys[0]]
     assert SuggestionResponse.objects.filter(child=child).count() == 1
     # A colleague saves; a page showing the screening before that cannot accept over it.
@@ -171,8 +189,13 @@ def test_a_double_click_or_stale_page_ticks_once_and_keeps_a_colleagues_work(
         url("findings", referral, child.pk),
         {"keep": [keys[0]], "analysis": "Theirs", "urgent_action_needed": "no", "version": 1},
     )
-    response = answer(client, referral, child, keys[1], version=1)
-    assert response.status_code == 302
+    stale = {"keep": [keys[0]], "analysis": "Mine", "urgent_action_needed": "no", "version": 1}
+    response = answer(client, referral, child, keys[1], form=stale)
+    # Refused, and the form is shown again as the worker left it.
+    assert response.status_code == 400
+    shown = unescape(response.content.decode())
+    assert "changed this screening while you were working on it" in shown
+    assert ">Mine</textarea>" in shown
     screening = ChildScreening.objects.get(child=child)
     assert screening.indicators == [keys[0]] and screening.analysis == "Theirs"
     assert SuggestionResponse.objects.filter(child=child).count() == 1
@@ -280,3 +303,66 @@ def test_r45_no_one_answers_a_suggestion_for_a_child_restricted_from_them(
 def client_for(client, user):
     client.force_login(user)
     return client
+
+
+def test_answering_a_suggestion_keeps_what_the_worker_changed_and_had_not_saved(
+    client, referral, worker
+):
+    client.force_login(worker)
+    child = referral.children.first()
+    keys = suggested_keys(page_of(client, referral, child))
+    client.post(
+        url("findings", referral, child.pk),
+        {"add": [keys[2]], "analysis": "First", "urgent_action_needed": "unknown"},
+    )
+    # The worker unticks an indicator, ticks a concern and types, then accepts a suggestion.
+    typed = {
+        "keep": [],
+        "concerns": [Concern.NEGLECT.value],
+        "analysis": "Typed and not saved",
+        "urgent_action_needed": "yes",
+        "more_information_needed": "on",
+        "version": 1,
+    }
+    response = answer(client, referral, child, keys[0], form=typed)
+    assert response.status_code == 302
+    screening = ChildScreening.objects.get(child=child)
+    assert screening.indicators == [keys[0]]
+    assert screening.concerns == [Concern.NEGLECT.value]
+    assert screening.analysis == "Typed and not saved"
+    assert screening.urgent_action_needed == "yes" and screening.more_information_needed
+    # Rejecting keeps the worker's changes too, in one save with the answer.
+    typed = {**saved_form(child), "analysis": "Typed again"}
+    response = answer(client, referral, child, keys[1], "reject", form=typed)
+    assert response.status_code == 302
+    screening.refresh_from_db()
+    assert screening.analysis == "Typed again" and screening.indicators == [keys[0]]
+    assert screening.version == 3
+    assert not SuggestionResponse.objects.get(child=child, key=keys[1]).accepted
+
+
+def test_a_search_left_open_stays_open_after_answering(client, referral, worker):
+    client.force_login(worker)
+    child = referral.children.first()
+    key = suggested_keys(page_of(client, referral, child))[0]
+    response = answer(
+        client, referral, child, key, "reject", form={**saved_form(child), "q": "belt"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("?q=belt&level=#suggestions")
+
+
+def test_a_button_the_page_did_not_make_records_nothing_and_keeps_the_form(
+    client, referral, worker
+):
+    client.force_login(worker)
+    child = referral.children.first()
+    form = {**saved_form(child), "analysis": "Kept"}
+    for sent in ["maybe:indicator:L1.x", "accept:opinion:L1.x", "accept:indicator:"]:
+        response = client.post(url("findings", referral, child.pk), {**form, "suggestion": sent})
+        assert response.status_code == 400
+        page = unescape(response.content.decode())
+        assert "Choose a suggestion from the page to accept or mark as not relevant" in page
+        assert ">Kept</textarea>" in page
+    assert not SuggestionResponse.objects.exists()
+    assert not ChildScreening.objects.filter(child=child).exists()

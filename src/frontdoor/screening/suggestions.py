@@ -12,7 +12,7 @@ Every answer is an append-only `SuggestionResponse`, kept with all that was sugg
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -274,6 +274,50 @@ def referral_suggestions(
     )
 
 
+@dataclass(frozen=True)
+class WorkerFindings:
+    """The screening form as the worker left it when they pressed a suggestion's button: kept,
+    so that answering a suggestion never loses what they had changed and not yet saved."""
+
+    indicators: list[str]
+    concerns: list[str]
+    analysis: str
+    urgent_action_needed: str = YesNoUnknown.UNKNOWN
+    more_information_needed: bool = False
+    manager_discretion: bool | None = None
+
+    @classmethod
+    def stored(cls, screening: ChildScreening | None) -> WorkerFindings:
+        """What is saved: the form as the page first shows it."""
+        if screening is None:
+            return cls(indicators=[], concerns=[], analysis="")
+        return cls(
+            indicators=list(screening.indicators),
+            concerns=list(screening.concerns),
+            analysis=screening.analysis,
+            urgent_action_needed=screening.urgent_action_needed,
+            more_information_needed=screening.more_information_needed,
+        )
+
+    def differs_from(self, screening: ChildScreening | None) -> bool:
+        saved = WorkerFindings.stored(screening)
+        discretion = bool(screening and screening.manager_discretion)
+        return (
+            list(dict.fromkeys(self.indicators)) != saved.indicators
+            or set(self.concerns) != set(saved.concerns)
+            or self.analysis.strip() != saved.analysis.strip()
+            or self.urgent_action_needed != saved.urgent_action_needed
+            or self.more_information_needed != saved.more_information_needed
+            or (self.manager_discretion is not None and self.manager_discretion != discretion)
+        )
+
+
+@dataclass(frozen=True)
+class Answered:
+    response: SuggestionResponse | None  # None when the answer was already recorded
+    saved: bool  # the screening was saved with it
+
+
 @transaction.atomic
 def answer(
     *,
@@ -283,12 +327,15 @@ def answer(
     kind: str,
     key: str,
     accepted: bool,
+    findings: WorkerFindings | None = None,
     expected_version: int | None = None,
     now: dt.datetime | None = None,
-) -> SuggestionResponse | None:
+) -> Answered:
     """Record the worker's answer to a suggestion shown on the page: accepted, it is ticked as a
-    hand-ticked one is; rejected, it is recorded as not relevant. None when the answer is
-    already recorded (the same button pressed twice)."""
+    hand-ticked one is; rejected, it is recorded as not relevant. `findings` is the screening
+    form as the worker left it (the saved screening when not given): it is saved with the answer
+    whenever it differs, so nothing they typed is lost. Nothing is recorded when the answer
+    already is (the same button pressed twice)."""
     require(by, "contact.screen")
     require_child_seen(by, child=child)
     now = now or timezone.now()
@@ -309,25 +356,19 @@ def answer(
     if accepted and not item.acceptable:
         raise DomainError("Record this by ticking the child-protection concern it rests on.")
     if (accepted and item.picked) or (not accepted and item.rejected):
-        return None
-    if accepted:
-        indicators = list(screening.indicators) if screening else []
-        concerns = list(screening.concerns) if screening else []
-        if kind == SuggestionKind.INDICATOR:
-            indicators.append(key)
-        else:
-            concerns.append(RECORDED_AS[key].value)
+        return Answered(None, saved=False)
+    findings = findings or WorkerFindings.stored(screening)
+    if accepted and kind == SuggestionKind.INDICATOR:
+        findings = replace(findings, indicators=[*findings.indicators, key])
+    elif accepted:
+        findings = replace(findings, concerns=[*findings.concerns, RECORDED_AS[key].value])
+    saved = accepted or findings.differs_from(screening)
+    if saved:
         save_findings(
             contact=contact,
             child=child,
             by=by,
-            indicators=indicators,
-            concerns=concerns,
-            analysis=screening.analysis if screening else "",
-            urgent_action_needed=screening.urgent_action_needed
-            if screening
-            else YesNoUnknown.UNKNOWN,
-            more_information_needed=bool(screening and screening.more_information_needed),
+            **asdict(findings),
             expected_version=expected_version if screening else None,
             now=now,
         )
@@ -358,4 +399,4 @@ def answer(
         },
         at=now,
     )
-    return response
+    return Answered(response, saved=saved)
