@@ -366,3 +366,77 @@ def test_a_button_the_page_did_not_make_records_nothing_and_keeps_the_form(
         assert ">Kept</textarea>" in page
     assert not SuggestionResponse.objects.exists()
     assert not ChildScreening.objects.filter(child=child).exists()
+
+
+def history_of(page: str) -> str:
+    """The decision page's section of suggestions and answers, as text."""
+    found = re.search(r'<section id="suggestion-history".*?</section>', page, re.DOTALL)
+    assert found, "the decision page shows the suggestions and their answers"
+    return found.group()
+
+
+def test_r25_the_manager_reads_the_suggestions_and_answers_on_the_decision_page(
+    client, referral, worker, manager
+):
+    client.force_login(worker)
+    child = referral.children.first()
+    keys = suggested_keys(page_of(client, referral, child))
+    client.force_login(manager)
+    page = client.get(url("decide", referral, child.pk)).content.decode()
+    assert 'id="no-suggestion-answers"' in history_of(page)
+    client.force_login(worker)
+    answer(client, referral, child, keys[0])
+    answer(client, referral, child, keys[1], "reject")
+    client.force_login(manager)
+    response = client.get(url("decide", referral, child.pk))
+    assert response.status_code == 200
+    section = history_of(response.content.decode())
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", section)).split())
+    catalogue = catalogue_by_key(current_policy())
+    first, second = catalogue[keys[0]], catalogue[keys[1]]
+    assert f"Accepted by {worker}" in text and f"Not relevant by {worker}" in text
+    assert f"{METHOD_VERSION}, guidance version {current_policy().version}" in text
+    assert first.text in text and second.text in text
+    shown = SuggestionResponse.objects.get(child=child, key=keys[1]).shown
+    # Every suggestion the worker was last shown, with its phrases, answered or not.
+    assert text.count("Not answered") == len(shown["indicators"]) + len(shown["mash_criteria"]) - 2
+    for item in shown["indicators"]:
+        for phrase in item["evidence"]:
+            assert f"“{' '.join(phrase['text'].split())}”" in text
+    # Read-only: nothing in the section can be sent.
+    assert "<form" not in section and "<button" not in section and "<input" not in section
+    assert form_problems(response.content.decode()) == []
+
+
+def test_r45_the_decision_page_withholds_names_the_worker_could_see(
+    client, make_contact, person_for, admin, worker, manager
+):
+    worry = (
+        "Ottoline Quennevaux came to school with a bruise on her cheek and said her stepfather "
+        "hit her with a belt. Police were called to a domestic incident at Ottoline's house."
+    )
+    contact = make_contact(
+        concern={**CONCERN, "worry": worry},
+        children=[
+            {"first_name": "Caspian", "last_name": "Brackenbury", "date_of_birth": "2015-03-02"},
+            {"first_name": "Ottoline", "last_name": "Quennevaux", "date_of_birth": "2017-05-11"},
+        ],
+    )
+    caspian, ottoline = contact.children.order_by("id")
+    person_for(caspian)
+    restrict(
+        person=person_for(ottoline),
+        allowed_users=[worker],
+        ask="Service Manager",
+        reason="A colleague's child",
+        by=admin,
+    )
+    client.force_login(worker)
+    for key in suggested_keys(page_of(client, contact, caspian))[:3]:
+        answer(client, contact, caspian, key, "reject")
+    assert "Ottoline" in str(SuggestionResponse.objects.filter(child=caspian).first().shown)
+    client.force_login(manager)
+    page = client.get(url("decide", contact, caspian.pk)).content.decode()
+    section = history_of(page)
+    assert f"Not relevant by {worker}" in " ".join(re.sub(r"<[^>]+>", " ", section).split())
+    assert "Ottoline" not in section and "Quennevaux" not in section

@@ -400,3 +400,69 @@ def answer(
         at=now,
     )
     return Answered(response, saved=saved)
+
+
+@dataclass(frozen=True)
+class AnsweredSuggestion:
+    """One answer as the manager reads it: what was suggested, how it was answered, by whom."""
+
+    kind: str
+    key: str
+    label: str
+    level: int | None
+    subdomain: str
+    phrases: list[str]
+    answer: SuggestionResponse | None  # the latest answer; None when it was not answered
+
+
+@dataclass(frozen=True)
+class SuggestionHistory:
+    """The suggestions the worker was last shown for a child, each with its latest answer, and
+    every answer in the order given (R25: a decision read with what the worker was shown)."""
+
+    last_shown: list[AnsweredSuggestion]
+    answers: list[AnsweredSuggestion]
+    method_version: str
+    policy_version: str
+
+
+def suggestion_history(*, policy: Policy, child: ReportedChild) -> SuggestionHistory | None:
+    """What was suggested from the referral's words for `child` and how the worker answered,
+    read-only; None when no suggestion was answered."""
+    rows = list(
+        SuggestionResponse.objects.filter(child=child).select_related("by").order_by("at", "id")
+    )
+    if not rows:
+        return None
+    catalogue = catalogue_by_key(policy)
+    criteria: dict[str, str] = {item.key: item.label for item in policy.mash_criteria}
+    latest = {(row.kind, row.key): row for row in rows}
+
+    def read(kind: str, key: str, evidence: list[dict], answer: SuggestionResponse | None):
+        indicator = catalogue.get(key) if kind == SuggestionKind.INDICATOR else None
+        label = indicator.text if indicator else criteria.get(key, key)
+        return AnsweredSuggestion(
+            kind=kind,
+            key=key,
+            label=label,
+            level=indicator.level if indicator else None,
+            subdomain=indicator.subdomain if indicator else "",
+            phrases=[str(phrase.get("text", "")) for phrase in evidence],
+            answer=answer,
+        )
+
+    last = rows[-1]  # its `shown` is what the page showed when the worker last answered
+    last_shown = []
+    for kind, name in (
+        (SuggestionKind.INDICATOR, "indicators"),
+        (SuggestionKind.CRITERION, "mash_criteria"),
+    ):
+        for item in last.shown.get(name) or []:
+            key = str(item.get("key", ""))
+            last_shown.append(read(kind, key, item.get("evidence") or [], latest.get((kind, key))))
+    return SuggestionHistory(
+        last_shown=last_shown,
+        answers=[read(row.kind, row.key, row.evidence, row) for row in rows],
+        method_version=last.method_version,
+        policy_version=last.policy_version,
+    )

@@ -402,6 +402,7 @@ def decide(request: SignedInRequest, reference: str, child_id: int) -> HttpRespo
             "final_meaning": policy.rag[final_rag] if final_rag else None,  # type: ignore[index]  # a Rag is its text
             "police": police.police_position(policy=policy, contact=contact),
             "policy": policy,
+            "suggestion_history": suggestions.suggestion_history(policy=policy, child=child),
             "next_child": selectors.next_child(
                 contact, child, without="decision", user=request.user
             ),
