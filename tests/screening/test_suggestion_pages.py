@@ -3,6 +3,7 @@ marked, accepted as a hand tick is, rejected on the record (R27, R28, R34, R45).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import unescape
 
@@ -440,3 +441,36 @@ def test_r45_the_decision_page_withholds_names_the_worker_could_see(
     section = history_of(page)
     assert f"Not relevant by {worker}" in " ".join(re.sub(r"<[^>]+>", " ", section).split())
     assert "Ottoline" not in section and "Quennevaux" not in section
+
+
+def test_r29_r34_a_re_referral_comes_from_the_childs_record_not_the_words(
+    client, make_contact, worker, person_for, involvement
+):
+    worry = f"This is the second referral this year. {WORRY}"
+    contact = make_contact(concern={**CONCERN, "worry": worry})
+    ellis, robin = contact.children.order_by("id")
+    client.force_login(worker)
+    # The words say "second referral"; the record knows of none: no re-referral is suggested.
+    page = page_of(client, contact, robin)
+    assert 'id="suggestion-criterion-re_referral"' not in page
+    # The record holds a referral within the council's months: shown met, with the checks' words.
+    referred = contact.received_at.date() - dt.timedelta(days=60)
+    involvement(person_for(ellis), "referral", referred)
+    page = unescape(page_of(client, contact, ellis))
+    found = re.search(
+        r'<li class="app-suggestion" id="suggestion-criterion-re_referral">.*?</li>',
+        page,
+        re.DOTALL,
+    )
+    assert found, "the record's re-referral is shown among the suggested criteria"
+    item = found.group()
+    assert "From the child's record, not the referral's words: Referred on" in item
+    assert "This child's screening meets it" in item and "<button" not in item
+    summary = child_summary(policy=current_policy(), contact=contact, child=ellis)
+    record = next(check for check in summary.mash.criteria if check.key == "re_referral")
+    assert record.met and record.evidence[0] in item
+    # Answering another suggestion keeps the record's re-referral in what was shown.
+    key = suggested_keys(page)[0]
+    answer(client, contact, ellis, key, "reject")
+    shown = SuggestionResponse.objects.get(child=ellis).shown["mash_criteria"]
+    assert [item["record"] for item in shown if item["key"] == "re_referral"] == [record.evidence]

@@ -28,7 +28,9 @@ from frontdoor.policy.schema import Policy
 from frontdoor.screening.criteria import RECORDED_AS
 from frontdoor.screening.findings import save_findings
 from frontdoor.screening.models import ChildScreening, SuggestionKind, SuggestionResponse
+from frontdoor.screening.selectors import ChildSummary, child_summary
 from frontdoor.screening.suggest import suggest
+from frontdoor.screening.suggest.criteria import FROM_THE_RECORD
 from frontdoor.screening.threshold import catalogue_by_key
 from frontdoor.screening.transitions import WORKING_STATES
 
@@ -84,6 +86,8 @@ class Suggested:
     rejected: bool = False  # the latest answer was "not relevant"
     # Whether one click can record it: every indicator; a criterion met by recording one concern.
     acceptable: bool = True
+    # A criterion resting on the child's record: what the screening checks found, not phrases.
+    record: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
@@ -91,6 +95,7 @@ class Suggested:
             "score": round(self.score, 4),
             **({"level": self.level, "subdomain": self.subdomain} if self.level else {}),
             "evidence": [phrase.as_json() for phrase in self.phrases],
+            **({"record": self.record} if self.record else {}),
         }
 
 
@@ -210,14 +215,14 @@ def referral_suggestions(
     contact: Contact,
     child: ReportedChild,
     user: User,
-    screening: ChildScreening | None,
+    summary: ChildSummary,
     reports: list[Report] | None = None,
-    criteria_met: set[str] | None = None,
 ) -> ReferralSuggestions:
     """What the referral's words suggest for `child`, read as `user` is shown them, best first,
     each with its phrases marked and whether the worker has already picked or rejected it.
-    `criteria_met`, the MASH criteria the child's screening meets, marks those criteria as
-    picked whatever concern met them; without it a criterion is picked by its own concern."""
+    `summary` is the child's screening as the checks read it: a criterion it meets is shown as
+    met whatever met it, and a criterion resting on the record (a re-referral) comes from it
+    alone, with the checks' own evidence, never from the words."""
     if reports is None:
         reports = reports_seen_by(user, contact=contact, reports=list(contact.reports.all()))
     text, where = _read(reports)
@@ -234,7 +239,20 @@ def referral_suggestions(
         )
         for item in found.indicators
     ]
+    met = {item.key: item for item in summary.mash.criteria if item.met}
     criteria = [
+        Suggested(
+            kind=SuggestionKind.CRITERION,
+            key=item.key,
+            label=item.label,
+            score=1.0,
+            phrases=[],
+            record=list(item.evidence),
+            acceptable=False,
+        )
+        for key, item in met.items()
+        if key in FROM_THE_RECORD
+    ] + [
         Suggested(
             kind=SuggestionKind.CRITERION,
             key=item.key,
@@ -244,9 +262,9 @@ def referral_suggestions(
             acceptable=item.key in RECORDED_AS,
         )
         for item in found.mash_criteria
+        if item.key not in FROM_THE_RECORD
     ]
-    picked = set(screening.indicators) if screening else set()
-    concerns = set(screening.concerns) if screening else set()
+    picked = set(summary.screening.indicators) if summary.screening else set()
     latest: dict[tuple[str, str], bool] = {}
     for kind, key, accepted in (
         SuggestionResponse.objects.filter(child=child)
@@ -257,9 +275,7 @@ def referral_suggestions(
     for item in indicators:
         item.picked = item.key in picked
     for item in criteria:
-        item.picked = (item.key in RECORDED_AS and RECORDED_AS[item.key].value in concerns) or (
-            criteria_met is not None and item.key in criteria_met
-        )
+        item.picked = item.key in met
     for item in indicators + criteria:
         item.rejected = latest.get((item.kind, item.key)) is False and not item.picked
     texts = [ReferralText(report) for report in reports]
@@ -343,9 +359,10 @@ def answer(
     if contact.state not in WORKING_STATES:
         raise DomainError(f"Contact {contact.reference} is no longer being screened.")
     policy = current_policy()
-    screening = ChildScreening.objects.filter(child=child).first()
+    summary = child_summary(policy=policy, contact=contact, child=child)
+    screening = summary.screening
     shown = referral_suggestions(
-        policy=policy, contact=contact, child=child, user=by, screening=screening
+        policy=policy, contact=contact, child=child, user=by, summary=summary
     )
     item = shown.find(kind, key)
     if item is None:

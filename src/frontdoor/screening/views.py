@@ -282,9 +282,8 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
                 contact=contact,
                 child=child,
                 user=request.user,
-                screening=screening,
+                summary=summary,
                 reports=reports,
-                criteria_met={item.key for item in summary.mash.criteria if item.met},
             ),
             "can_decide": can(request.user, "contact.decide"),
             "next_child": selectors.next_child(
