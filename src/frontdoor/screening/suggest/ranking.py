@@ -323,9 +323,10 @@ def rank(index: Index, text: str) -> list[Match]:
         scored.sort(key=lambda item: -item[0])
         top_score, top_unit = scored[0]
         score = top_score + _MORE_PLACES * sum(s for s, _ in scored[1:3])
-        # The evidence: the shortest clause nearly as good as the best, then another place that
-        # says the same, if any.
-        close = [unit for s, unit in scored if s >= 0.75 * top_score]
+        # The evidence: the shortest of the places that support the line best (a clause rather
+        # than its whole sentence; a shorter clause supporting it less is another line's words),
+        # then another place that says the same, if any.
+        close = [unit for s, unit in scored if s >= top_score]
         first = min(close, key=lambda unit: unit.span.end - unit.span.start)
         others = [
             unit
