@@ -205,11 +205,9 @@ def test_a_double_click_or_stale_page_ticks_once_and_keeps_a_colleagues_work(
     assert SuggestionResponse.objects.filter(child=child).count() == 1
 
 
-def test_r45_a_restricted_childs_names_never_appear_in_suggestions(
-    client, make_contact, person_for, admin, worker, make_user
-):
-    from frontdoor.accounts.roles import Role
-
+@pytest.fixture
+def restricted_sister(make_contact, person_for, admin, worker):
+    """A contact whose words name Ottoline, a child restricted to `worker`; and her brother."""
     worry = (
         "Ottoline Quennevaux came to school with a bruise on her cheek and said her stepfather "
         "hit her with a belt. Police were called to a domestic incident at Ottoline's house."
@@ -230,6 +228,15 @@ def test_r45_a_restricted_childs_names_never_appear_in_suggestions(
         reason="A colleague's child",
         by=admin,
     )
+    return contact, caspian
+
+
+def test_r45_a_restricted_childs_names_never_appear_in_suggestions(
+    client, restricted_sister, make_user
+):
+    from frontdoor.accounts.roles import Role
+
+    contact, caspian = restricted_sister
     other = make_user(Role.MASH_SOCIAL_WORKER)
     client.force_login(other)
     page = page_of(client, contact, caspian)
@@ -410,28 +417,9 @@ def test_r25_the_manager_reads_the_suggestions_and_answers_on_the_decision_page(
 
 
 def test_r45_the_decision_page_withholds_names_the_worker_could_see(
-    client, make_contact, person_for, admin, worker, manager
+    client, restricted_sister, worker, manager
 ):
-    worry = (
-        "Ottoline Quennevaux came to school with a bruise on her cheek and said her stepfather "
-        "hit her with a belt. Police were called to a domestic incident at Ottoline's house."
-    )
-    contact = make_contact(
-        concern={**CONCERN, "worry": worry},
-        children=[
-            {"first_name": "Caspian", "last_name": "Brackenbury", "date_of_birth": "2015-03-02"},
-            {"first_name": "Ottoline", "last_name": "Quennevaux", "date_of_birth": "2017-05-11"},
-        ],
-    )
-    caspian, ottoline = contact.children.order_by("id")
-    person_for(caspian)
-    restrict(
-        person=person_for(ottoline),
-        allowed_users=[worker],
-        ask="Service Manager",
-        reason="A colleague's child",
-        by=admin,
-    )
+    contact, caspian = restricted_sister
     client.force_login(worker)
     for key in suggested_keys(page_of(client, contact, caspian))[:3]:
         answer(client, contact, caspian, key, "reject")
