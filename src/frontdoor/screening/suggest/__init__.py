@@ -11,7 +11,9 @@ concepts, a pull towards the level the words' severity speaks of, and referrers'
 catalogue lines kept beside the policy (policies/suggest/). Blending in a static word-embedding
 model (wordllama 0.4, its weights in the wheel) was measured too and did no better on referrals
 kept out of tuning, so no model is used. The MASH criteria are read from the words across the
-whole referral as well as clause by clause (an injury in one sentence, a baby's age in the next).
+whole referral as well as clause by clause (an injury in one sentence, a baby's age in the next);
+a re-referral never is: the child's record says it, and the screening page takes it from the
+screening checks (`screening.suggestions`).
 The labelled referrals have three splits: `dev` (tuned on), `heldout` and `fresh` (written later,
 labelled before the method was tuned again, and never tuned on).
 """
