@@ -68,3 +68,40 @@ def test_a_worker_accepts_a_suggestion_without_javascript(page_without_js, live_
         suggestions.first.get_by_role("button", name="Accept").click()
     expect(page_without_js.get_by_text("Suggestion accepted")).to_be_visible()
     assert len(ChildScreening.objects.get(child=ellis).indicators) == 1
+
+
+def _answering_keeps_what_was_typed(page: Page, live_server, make_user) -> None:
+    ellis, suggestions = _screen_with_suggestions(page, live_server, make_user)
+    page.get_by_label("Screening analysis").fill("Typed before answering")
+    page.get_by_label("Neglect").check()
+    page.get_by_label("Yes", exact=True).check()
+    with page.expect_navigation():
+        suggestions.nth(1).get_by_role("button", name="Not relevant").click()
+    expect(
+        page.get_by_text("Suggestion recorded as not relevant, and your changes")
+    ).to_be_visible()
+    expect(page.get_by_label("Screening analysis")).to_have_value("Typed before answering")
+    page.get_by_label("Screening analysis").fill("Typed again")
+    with page.expect_navigation():
+        suggestions.first.get_by_role("button", name="Accept").click()
+    expect(page.get_by_text("Suggestion accepted and added to the screening")).to_be_visible()
+    screening = ChildScreening.objects.get(child=ellis)
+    assert screening.analysis == "Typed again"
+    assert screening.concerns == ["neglect"] and screening.urgent_action_needed == "yes"
+    assert len(screening.indicators) == 1
+    expect(page.get_by_label("Screening analysis")).to_have_value("Typed again")
+    # Enter in the search box searches, as it did before the suggestions' buttons joined the form.
+    page.get_by_label("Search the Level of Need guidance").fill("belt")
+    with page.expect_navigation():
+        page.get_by_label("Search the Level of Need guidance").press("Enter")
+    expect(page.locator("#result-count")).to_be_visible()
+    assert SuggestionResponse.objects.filter(child=ellis).count() == 2
+    assert_no_axe_violations(page)
+
+
+def test_answering_a_suggestion_keeps_what_the_worker_typed(page, live_server, make_user):
+    _answering_keeps_what_was_typed(page, live_server, make_user)
+
+
+def test_answering_keeps_what_was_typed_without_javascript(page_without_js, live_server, make_user):
+    _answering_keeps_what_was_typed(page_without_js, live_server, make_user)

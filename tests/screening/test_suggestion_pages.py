@@ -3,6 +3,7 @@ marked, accepted as a hand tick is, rejected on the record (R27, R28, R34, R45).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import unescape
 
@@ -50,14 +51,31 @@ def page_of(client, contact, child) -> str:
 
 
 def suggested_keys(page: str, kind: str = "indicator") -> list[str]:
-    pattern = rf'name="kind" value="{kind}">\s*<input type="hidden" name="key" value="([^"]+)"'
-    return re.findall(pattern, page)
+    """The suggestions the page offers to answer, best first."""
+    pattern = rf'name="suggestion" value="(?:accept|reject):{kind}:([^"]+)"'
+    return list(dict.fromkeys(unescape(key) for key in re.findall(pattern, page)))
 
 
-def answer(client, contact, child, key, verdict="accept", kind="indicator", version=""):
+def saved_form(child) -> dict:
+    """The screening form as the page first shows it: what is saved."""
+    screening = ChildScreening.objects.filter(child=child).first()
+    if screening is None:
+        return {"analysis": "", "urgent_action_needed": "unknown", "version": ""}
+    return {
+        "keep": screening.indicators,
+        "concerns": screening.concerns,
+        "analysis": screening.analysis,
+        "urgent_action_needed": screening.urgent_action_needed,
+        "version": screening.version,
+    }
+
+
+def answer(client, contact, child, key, verdict="accept", kind="indicator", form=None):
+    """Press a suggestion's button, sending the screening form with it (as saved, unless
+    `form` says how the worker left it)."""
     return client.post(
-        url("answer_suggestion", contact, child.pk),
-        {"kind": kind, "key": key, "answer": verdict, "version": version},
+        url("findings", contact, child.pk),
+        {**(saved_form(child) if form is None else form), "suggestion": f"{verdict}:{kind}:{key}"},
     )
 
 
@@ -162,8 +180,9 @@ def test_a_double_click_or_stale_page_ticks_once_and_keeps_a_colleagues_work(
     client.force_login(worker)
     child = referral.children.first()
     keys = suggested_keys(page_of(client, referral, child))
-    answer(client, referral, child, keys[0])
-    answer(client, referral, child, keys[0])  # the same button again, from the same page
+    page = saved_form(child)
+    answer(client, referral, child, keys[0], form=page)
+    answer(client, referral, child, keys[0], form=page)  # the same button again, same page
     assert ChildScreening.objects.get(child=child).indicators == [keys[0]]
     assert SuggestionResponse.objects.filter(child=child).count() == 1
     # A colleague saves; a page showing the screening before that cannot accept over it.
@@ -171,8 +190,13 @@ def test_a_double_click_or_stale_page_ticks_once_and_keeps_a_colleagues_work(
         url("findings", referral, child.pk),
         {"keep": [keys[0]], "analysis": "Theirs", "urgent_action_needed": "no", "version": 1},
     )
-    response = answer(client, referral, child, keys[1], version=1)
-    assert response.status_code == 302
+    stale = {"keep": [keys[0]], "analysis": "Mine", "urgent_action_needed": "no", "version": 1}
+    response = answer(client, referral, child, keys[1], form=stale)
+    # Refused, and the form is shown again as the worker left it.
+    assert response.status_code == 400
+    shown = unescape(response.content.decode())
+    assert "changed this screening while you were working on it" in shown
+    assert ">Mine</textarea>" in shown
     screening = ChildScreening.objects.get(child=child)
     assert screening.indicators == [keys[0]] and screening.analysis == "Theirs"
     assert SuggestionResponse.objects.filter(child=child).count() == 1
@@ -181,11 +205,9 @@ def test_a_double_click_or_stale_page_ticks_once_and_keeps_a_colleagues_work(
     assert SuggestionResponse.objects.filter(child=child).count() == 1
 
 
-def test_r45_a_restricted_childs_names_never_appear_in_suggestions(
-    client, make_contact, person_for, admin, worker, make_user
-):
-    from frontdoor.accounts.roles import Role
-
+@pytest.fixture
+def restricted_sister(make_contact, person_for, admin, worker):
+    """A contact whose words name Ottoline, a child restricted to `worker`; and her brother."""
     worry = (
         "Ottoline Quennevaux came to school with a bruise on her cheek and said her stepfather "
         "hit her with a belt. Police were called to a domestic incident at Ottoline's house."
@@ -206,6 +228,15 @@ def test_r45_a_restricted_childs_names_never_appear_in_suggestions(
         reason="A colleague's child",
         by=admin,
     )
+    return contact, caspian
+
+
+def test_r45_a_restricted_childs_names_never_appear_in_suggestions(
+    client, restricted_sister, make_user
+):
+    from frontdoor.accounts.roles import Role
+
+    contact, caspian = restricted_sister
     other = make_user(Role.MASH_SOCIAL_WORKER)
     client.force_login(other)
     page = page_of(client, contact, caspian)
@@ -280,3 +311,154 @@ def test_r45_no_one_answers_a_suggestion_for_a_child_restricted_from_them(
 def client_for(client, user):
     client.force_login(user)
     return client
+
+
+def test_answering_a_suggestion_keeps_what_the_worker_changed_and_had_not_saved(
+    client, referral, worker
+):
+    client.force_login(worker)
+    child = referral.children.first()
+    keys = suggested_keys(page_of(client, referral, child))
+    client.post(
+        url("findings", referral, child.pk),
+        {"add": [keys[2]], "analysis": "First", "urgent_action_needed": "unknown"},
+    )
+    # The worker unticks an indicator, ticks a concern and types, then accepts a suggestion.
+    typed = {
+        "keep": [],
+        "concerns": [Concern.NEGLECT.value],
+        "analysis": "Typed and not saved",
+        "urgent_action_needed": "yes",
+        "more_information_needed": "on",
+        "version": 1,
+    }
+    response = answer(client, referral, child, keys[0], form=typed)
+    assert response.status_code == 302
+    screening = ChildScreening.objects.get(child=child)
+    assert screening.indicators == [keys[0]]
+    assert screening.concerns == [Concern.NEGLECT.value]
+    assert screening.analysis == "Typed and not saved"
+    assert screening.urgent_action_needed == "yes" and screening.more_information_needed
+    # Rejecting keeps the worker's changes too, in one save with the answer.
+    typed = {**saved_form(child), "analysis": "Typed again"}
+    response = answer(client, referral, child, keys[1], "reject", form=typed)
+    assert response.status_code == 302
+    screening.refresh_from_db()
+    assert screening.analysis == "Typed again" and screening.indicators == [keys[0]]
+    assert screening.version == 3
+    assert not SuggestionResponse.objects.get(child=child, key=keys[1]).accepted
+
+
+def test_a_search_left_open_stays_open_after_answering(client, referral, worker):
+    client.force_login(worker)
+    child = referral.children.first()
+    key = suggested_keys(page_of(client, referral, child))[0]
+    response = answer(
+        client, referral, child, key, "reject", form={**saved_form(child), "q": "belt"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("?q=belt&level=#suggestions")
+
+
+def test_a_button_the_page_did_not_make_records_nothing_and_keeps_the_form(
+    client, referral, worker
+):
+    client.force_login(worker)
+    child = referral.children.first()
+    form = {**saved_form(child), "analysis": "Kept"}
+    for sent in ["maybe:indicator:L1.x", "accept:opinion:L1.x", "accept:indicator:"]:
+        response = client.post(url("findings", referral, child.pk), {**form, "suggestion": sent})
+        assert response.status_code == 400
+        page = unescape(response.content.decode())
+        assert "Choose a suggestion from the page to accept or mark as not relevant" in page
+        assert ">Kept</textarea>" in page
+    assert not SuggestionResponse.objects.exists()
+    assert not ChildScreening.objects.filter(child=child).exists()
+
+
+def history_of(page: str) -> str:
+    """The decision page's section of suggestions and answers, as text."""
+    found = re.search(r'<section id="suggestion-history".*?</section>', page, re.DOTALL)
+    assert found, "the decision page shows the suggestions and their answers"
+    return found.group()
+
+
+def test_r25_the_manager_reads_the_suggestions_and_answers_on_the_decision_page(
+    client, referral, worker, manager
+):
+    client.force_login(worker)
+    child = referral.children.first()
+    keys = suggested_keys(page_of(client, referral, child))
+    client.force_login(manager)
+    page = client.get(url("decide", referral, child.pk)).content.decode()
+    assert 'id="no-suggestion-answers"' in history_of(page)
+    client.force_login(worker)
+    answer(client, referral, child, keys[0])
+    answer(client, referral, child, keys[1], "reject")
+    client.force_login(manager)
+    response = client.get(url("decide", referral, child.pk))
+    assert response.status_code == 200
+    section = history_of(response.content.decode())
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", section)).split())
+    catalogue = catalogue_by_key(current_policy())
+    first, second = catalogue[keys[0]], catalogue[keys[1]]
+    assert f"Accepted by {worker}" in text and f"Not relevant by {worker}" in text
+    assert f"{METHOD_VERSION}, guidance version {current_policy().version}" in text
+    assert first.text in text and second.text in text
+    shown = SuggestionResponse.objects.get(child=child, key=keys[1]).shown
+    # Every suggestion the worker was last shown, with its phrases, answered or not.
+    assert text.count("Not answered") == len(shown["indicators"]) + len(shown["mash_criteria"]) - 2
+    for item in shown["indicators"]:
+        for phrase in item["evidence"]:
+            assert f"“{' '.join(phrase['text'].split())}”" in text
+    # Read-only: nothing in the section can be sent.
+    assert "<form" not in section and "<button" not in section and "<input" not in section
+    assert form_problems(response.content.decode()) == []
+
+
+def test_r45_the_decision_page_withholds_names_the_worker_could_see(
+    client, restricted_sister, worker, manager
+):
+    contact, caspian = restricted_sister
+    client.force_login(worker)
+    for key in suggested_keys(page_of(client, contact, caspian))[:3]:
+        answer(client, contact, caspian, key, "reject")
+    assert "Ottoline" in str(SuggestionResponse.objects.filter(child=caspian).first().shown)
+    client.force_login(manager)
+    page = client.get(url("decide", contact, caspian.pk)).content.decode()
+    section = history_of(page)
+    assert f"Not relevant by {worker}" in " ".join(re.sub(r"<[^>]+>", " ", section).split())
+    assert "Ottoline" not in section and "Quennevaux" not in section
+
+
+def test_r29_r34_a_re_referral_comes_from_the_childs_record_not_the_words(
+    client, make_contact, worker, person_for, involvement
+):
+    worry = f"This is the second referral this year. {WORRY}"
+    contact = make_contact(concern={**CONCERN, "worry": worry})
+    ellis, robin = contact.children.order_by("id")
+    client.force_login(worker)
+    # The words say "second referral"; the record knows of none: no re-referral is suggested.
+    page = page_of(client, contact, robin)
+    assert 'id="suggestion-criterion-re_referral"' not in page
+    # The record holds a referral within the council's months: shown met, with the checks' words.
+    referred = contact.received_at.date() - dt.timedelta(days=60)
+    involvement(person_for(ellis), "referral", referred)
+    page = unescape(page_of(client, contact, ellis))
+    found = re.search(
+        r'<li class="app-suggestion" id="suggestion-criterion-re_referral">.*?</li>',
+        page,
+        re.DOTALL,
+    )
+    assert found, "the record's re-referral is shown among the suggested criteria"
+    item = found.group()
+    assert "From the child's record, not the referral's words: Referred on" in item
+    assert "This child's screening meets it" in item and "<button" not in item
+    summary = child_summary(policy=current_policy(), contact=contact, child=ellis)
+    record = next(check for check in summary.mash.criteria if check.key == "re_referral")
+    assert record.met and record.evidence[0] in item
+    # Answering another suggestion keeps the record's re-referral in what was shown.
+    key = suggested_keys(page)[0]
+    answer(client, contact, ellis, key, "reject")
+    shown = SuggestionResponse.objects.get(child=ellis).shown["mash_criteria"]
+    assert [item["record"] for item in shown if item["key"] == "re_referral"] == [record.evidence]

@@ -382,20 +382,18 @@ class ResumeForm(GovukForm):
 
 
 class SuggestionAnswerForm(forms.Form):
-    """One button on a suggestion read from the referral's words: accept it, or not relevant."""
+    """The button pressed on a suggestion read from the referral's words, sent with the screening
+    form: "accept" or "reject", the suggestion's kind and its key, as `answer:kind:key`."""
 
-    # Sent by the page's buttons, never typed: a missing one means the page is not the one
-    # that made the suggestion.
-    kind = forms.ChoiceField(
-        choices=SuggestionKind.choices,
-        error_messages={"required": "Choose a suggestion from the page to answer"},
-    )
-    key = forms.CharField(
-        max_length=120, error_messages={"required": "Choose a suggestion from the page to answer"}
-    )
-    answer = forms.ChoiceField(
-        choices=[("accept", "Accept"), ("reject", "Not relevant")],
-        error_messages={"required": "Choose Accept or Not relevant"},
-    )
-    # The screening's version the page showed: an accepted suggestion is refused on a stale page.
-    version = forms.IntegerField(required=False)
+    _CHOOSE = "Choose a suggestion from the page to accept or mark as not relevant"
+    # Sent by the page's buttons, never typed: a bad one means the page is not the one that made
+    # the suggestion.
+    suggestion = forms.CharField(max_length=160, error_messages={"required": _CHOOSE})
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        verdict, _, rest = str(data.get("suggestion", "")).partition(":")
+        kind, _, key = rest.partition(":")
+        if verdict not in {"accept", "reject"} or kind not in SuggestionKind.values or not key:
+            raise forms.ValidationError(self._CHOOSE)
+        return {"accepted": verdict == "accept", "kind": kind, "key": key}

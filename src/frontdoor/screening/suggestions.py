@@ -12,7 +12,7 @@ Every answer is an append-only `SuggestionResponse`, kept with all that was sugg
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -28,7 +28,9 @@ from frontdoor.policy.schema import Policy
 from frontdoor.screening.criteria import RECORDED_AS
 from frontdoor.screening.findings import save_findings
 from frontdoor.screening.models import ChildScreening, SuggestionKind, SuggestionResponse
+from frontdoor.screening.selectors import ChildSummary, child_summary
 from frontdoor.screening.suggest import suggest
+from frontdoor.screening.suggest.criteria import FROM_THE_RECORD
 from frontdoor.screening.threshold import catalogue_by_key
 from frontdoor.screening.transitions import WORKING_STATES
 
@@ -84,6 +86,8 @@ class Suggested:
     rejected: bool = False  # the latest answer was "not relevant"
     # Whether one click can record it: every indicator; a criterion met by recording one concern.
     acceptable: bool = True
+    # A criterion resting on the child's record: what the screening checks found, not phrases.
+    record: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
@@ -91,6 +95,7 @@ class Suggested:
             "score": round(self.score, 4),
             **({"level": self.level, "subdomain": self.subdomain} if self.level else {}),
             "evidence": [phrase.as_json() for phrase in self.phrases],
+            **({"record": self.record} if self.record else {}),
         }
 
 
@@ -210,14 +215,14 @@ def referral_suggestions(
     contact: Contact,
     child: ReportedChild,
     user: User,
-    screening: ChildScreening | None,
+    summary: ChildSummary,
     reports: list[Report] | None = None,
-    criteria_met: set[str] | None = None,
 ) -> ReferralSuggestions:
     """What the referral's words suggest for `child`, read as `user` is shown them, best first,
     each with its phrases marked and whether the worker has already picked or rejected it.
-    `criteria_met`, the MASH criteria the child's screening meets, marks those criteria as
-    picked whatever concern met them; without it a criterion is picked by its own concern."""
+    `summary` is the child's screening as the checks read it: a criterion it meets is shown as
+    met whatever met it, and a criterion resting on the record (a re-referral) comes from it
+    alone, with the checks' own evidence, never from the words."""
     if reports is None:
         reports = reports_seen_by(user, contact=contact, reports=list(contact.reports.all()))
     text, where = _read(reports)
@@ -234,7 +239,20 @@ def referral_suggestions(
         )
         for item in found.indicators
     ]
+    met = {item.key: item for item in summary.mash.criteria if item.met}
     criteria = [
+        Suggested(
+            kind=SuggestionKind.CRITERION,
+            key=item.key,
+            label=item.label,
+            score=1.0,
+            phrases=[],
+            record=list(item.evidence),
+            acceptable=False,
+        )
+        for key, item in met.items()
+        if key in FROM_THE_RECORD
+    ] + [
         Suggested(
             kind=SuggestionKind.CRITERION,
             key=item.key,
@@ -244,9 +262,9 @@ def referral_suggestions(
             acceptable=item.key in RECORDED_AS,
         )
         for item in found.mash_criteria
+        if item.key not in FROM_THE_RECORD
     ]
-    picked = set(screening.indicators) if screening else set()
-    concerns = set(screening.concerns) if screening else set()
+    picked = set(summary.screening.indicators) if summary.screening else set()
     latest: dict[tuple[str, str], bool] = {}
     for kind, key, accepted in (
         SuggestionResponse.objects.filter(child=child)
@@ -257,9 +275,7 @@ def referral_suggestions(
     for item in indicators:
         item.picked = item.key in picked
     for item in criteria:
-        item.picked = (item.key in RECORDED_AS and RECORDED_AS[item.key].value in concerns) or (
-            criteria_met is not None and item.key in criteria_met
-        )
+        item.picked = item.key in met
     for item in indicators + criteria:
         item.rejected = latest.get((item.kind, item.key)) is False and not item.picked
     texts = [ReferralText(report) for report in reports]
@@ -274,6 +290,50 @@ def referral_suggestions(
     )
 
 
+@dataclass(frozen=True)
+class WorkerFindings:
+    """The screening form as the worker left it when they pressed a suggestion's button: kept,
+    so that answering a suggestion never loses what they had changed and not yet saved."""
+
+    indicators: list[str]
+    concerns: list[str]
+    analysis: str
+    urgent_action_needed: str = YesNoUnknown.UNKNOWN
+    more_information_needed: bool = False
+    manager_discretion: bool | None = None
+
+    @classmethod
+    def stored(cls, screening: ChildScreening | None) -> WorkerFindings:
+        """What is saved: the form as the page first shows it."""
+        if screening is None:
+            return cls(indicators=[], concerns=[], analysis="")
+        return cls(
+            indicators=list(screening.indicators),
+            concerns=list(screening.concerns),
+            analysis=screening.analysis,
+            urgent_action_needed=screening.urgent_action_needed,
+            more_information_needed=screening.more_information_needed,
+        )
+
+    def differs_from(self, screening: ChildScreening | None) -> bool:
+        saved = WorkerFindings.stored(screening)
+        discretion = bool(screening and screening.manager_discretion)
+        return (
+            list(dict.fromkeys(self.indicators)) != saved.indicators
+            or set(self.concerns) != set(saved.concerns)
+            or self.analysis.strip() != saved.analysis.strip()
+            or self.urgent_action_needed != saved.urgent_action_needed
+            or self.more_information_needed != saved.more_information_needed
+            or (self.manager_discretion is not None and self.manager_discretion != discretion)
+        )
+
+
+@dataclass(frozen=True)
+class Answered:
+    response: SuggestionResponse | None  # None when the answer was already recorded
+    saved: bool  # the screening was saved with it
+
+
 @transaction.atomic
 def answer(
     *,
@@ -283,12 +343,15 @@ def answer(
     kind: str,
     key: str,
     accepted: bool,
+    findings: WorkerFindings | None = None,
     expected_version: int | None = None,
     now: dt.datetime | None = None,
-) -> SuggestionResponse | None:
+) -> Answered:
     """Record the worker's answer to a suggestion shown on the page: accepted, it is ticked as a
-    hand-ticked one is; rejected, it is recorded as not relevant. None when the answer is
-    already recorded (the same button pressed twice)."""
+    hand-ticked one is; rejected, it is recorded as not relevant. `findings` is the screening
+    form as the worker left it (the saved screening when not given): it is saved with the answer
+    whenever it differs, so nothing they typed is lost. Nothing is recorded when the answer
+    already is (the same button pressed twice)."""
     require(by, "contact.screen")
     require_child_seen(by, child=child)
     now = now or timezone.now()
@@ -296,9 +359,10 @@ def answer(
     if contact.state not in WORKING_STATES:
         raise DomainError(f"Contact {contact.reference} is no longer being screened.")
     policy = current_policy()
-    screening = ChildScreening.objects.filter(child=child).first()
+    summary = child_summary(policy=policy, contact=contact, child=child)
+    screening = summary.screening
     shown = referral_suggestions(
-        policy=policy, contact=contact, child=child, user=by, screening=screening
+        policy=policy, contact=contact, child=child, user=by, summary=summary
     )
     item = shown.find(kind, key)
     if item is None:
@@ -309,25 +373,19 @@ def answer(
     if accepted and not item.acceptable:
         raise DomainError("Record this by ticking the child-protection concern it rests on.")
     if (accepted and item.picked) or (not accepted and item.rejected):
-        return None
-    if accepted:
-        indicators = list(screening.indicators) if screening else []
-        concerns = list(screening.concerns) if screening else []
-        if kind == SuggestionKind.INDICATOR:
-            indicators.append(key)
-        else:
-            concerns.append(RECORDED_AS[key].value)
+        return Answered(None, saved=False)
+    findings = findings or WorkerFindings.stored(screening)
+    if accepted and kind == SuggestionKind.INDICATOR:
+        findings = replace(findings, indicators=[*findings.indicators, key])
+    elif accepted:
+        findings = replace(findings, concerns=[*findings.concerns, RECORDED_AS[key].value])
+    saved = accepted or findings.differs_from(screening)
+    if saved:
         save_findings(
             contact=contact,
             child=child,
             by=by,
-            indicators=indicators,
-            concerns=concerns,
-            analysis=screening.analysis if screening else "",
-            urgent_action_needed=screening.urgent_action_needed
-            if screening
-            else YesNoUnknown.UNKNOWN,
-            more_information_needed=bool(screening and screening.more_information_needed),
+            **asdict(findings),
             expected_version=expected_version if screening else None,
             now=now,
         )
@@ -358,4 +416,70 @@ def answer(
         },
         at=now,
     )
-    return response
+    return Answered(response, saved=saved)
+
+
+@dataclass(frozen=True)
+class AnsweredSuggestion:
+    """One answer as the manager reads it: what was suggested, how it was answered, by whom."""
+
+    kind: str
+    key: str
+    label: str
+    level: int | None
+    subdomain: str
+    phrases: list[str]
+    answer: SuggestionResponse | None  # the latest answer; None when it was not answered
+
+
+@dataclass(frozen=True)
+class SuggestionHistory:
+    """The suggestions the worker was last shown for a child, each with its latest answer, and
+    every answer in the order given (R25: a decision read with what the worker was shown)."""
+
+    last_shown: list[AnsweredSuggestion]
+    answers: list[AnsweredSuggestion]
+    method_version: str
+    policy_version: str
+
+
+def suggestion_history(*, policy: Policy, child: ReportedChild) -> SuggestionHistory | None:
+    """What was suggested from the referral's words for `child` and how the worker answered,
+    read-only; None when no suggestion was answered."""
+    rows = list(
+        SuggestionResponse.objects.filter(child=child).select_related("by").order_by("at", "id")
+    )
+    if not rows:
+        return None
+    catalogue = catalogue_by_key(policy)
+    criteria: dict[str, str] = {item.key: item.label for item in policy.mash_criteria}
+    latest = {(row.kind, row.key): row for row in rows}
+
+    def read(kind: str, key: str, evidence: list[dict], answer: SuggestionResponse | None):
+        indicator = catalogue.get(key) if kind == SuggestionKind.INDICATOR else None
+        label = indicator.text if indicator else criteria.get(key, key)
+        return AnsweredSuggestion(
+            kind=kind,
+            key=key,
+            label=label,
+            level=indicator.level if indicator else None,
+            subdomain=indicator.subdomain if indicator else "",
+            phrases=[str(phrase.get("text", "")) for phrase in evidence],
+            answer=answer,
+        )
+
+    last = rows[-1]  # its `shown` is what the page showed when the worker last answered
+    last_shown = []
+    for kind, name in (
+        (SuggestionKind.INDICATOR, "indicators"),
+        (SuggestionKind.CRITERION, "mash_criteria"),
+    ):
+        for item in last.shown.get(name) or []:
+            key = str(item.get("key", ""))
+            last_shown.append(read(kind, key, item.get("evidence") or [], latest.get((kind, key))))
+    return SuggestionHistory(
+        last_shown=last_shown,
+        answers=[read(row.kind, row.key, row.evidence, row) for row in rows],
+        method_version=last.method_version,
+        policy_version=last.policy_version,
+    )

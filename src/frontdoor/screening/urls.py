@@ -44,11 +44,6 @@ urlpatterns = [
         name="findings",
     ),
     path(
-        "contacts/<str:reference>/screening/children/<int:child_id>/suggestions/",
-        views.answer_suggestion,
-        name="answer_suggestion",
-    ),
-    path(
         "contacts/<str:reference>/screening/children/<int:child_id>/decision/",
         views.decide,
         name="decide",

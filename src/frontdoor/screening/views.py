@@ -6,6 +6,7 @@ domain function, and turn a `DomainError` into a message on the page.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -195,31 +196,52 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
     if request.method == "POST":
         form = FindingsForm(request.POST, indicator_keys=list(catalogue))
         _lock_analysis(form, shown=shown_analysis, written=analysis)
-        if form.is_valid():
+        # A suggestion's Accept or Not relevant button sends the whole form, so what the worker
+        # changed and had not saved is kept with their answer.
+        pressed = SuggestionAnswerForm(request.POST) if "suggestion" in request.POST else None
+        if pressed is not None and not pressed.is_valid():
+            form.add_error(None, pressed.non_field_errors()[0])
+        elif form.is_valid():
             data = form.cleaned_data
+            worker_findings = suggestions.WorkerFindings(
+                indicators=data["keep"] + [key for key in data["add"] if key not in data["keep"]],
+                concerns=data["concerns"],
+                analysis=analysis if form.fields["analysis"].disabled else data["analysis"],
+                urgent_action_needed=data["urgent_action_needed"],
+                more_information_needed=data["more_information_needed"],
+                manager_discretion=data["manager_discretion"]
+                if can(request.user, "contact.decide")
+                else None,
+            )
             try:
-                findings.save_findings(
-                    contact=contact,
-                    child=child,
-                    by=request.user,
-                    indicators=data["keep"]
-                    + [key for key in data["add"] if key not in data["keep"]],
-                    concerns=data["concerns"],
-                    analysis=analysis if form.fields["analysis"].disabled else data["analysis"],
-                    urgent_action_needed=data["urgent_action_needed"],
-                    more_information_needed=data["more_information_needed"],
-                    manager_discretion=data["manager_discretion"]
-                    if can(request.user, "contact.decide")
-                    else None,
-                    expected_version=data["version"],
-                )
+                if pressed is not None:
+                    answered = suggestions.answer(
+                        contact=contact,
+                        child=child,
+                        by=request.user,
+                        **pressed.cleaned_data,
+                        findings=worker_findings,
+                        expected_version=data["version"],
+                    )
+                else:
+                    findings.save_findings(
+                        contact=contact,
+                        child=child,
+                        by=request.user,
+                        **asdict(worker_findings),
+                        expected_version=data["version"],
+                    )
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
+                if pressed is not None:
+                    messages.success(
+                        request, _answered_message(answered, pressed.cleaned_data["accepted"])
+                    )
+                    return _back_to_form(request, data, "#suggestions")
                 messages.success(request, f"Screening of {child} saved")
                 if "search" in request.POST:
-                    search = urlencode({"q": data["q"], "level": data["level"]})
-                    return redirect(f"{request.path}?{search}#indicator-search")
+                    return _back_to_form(request, data, "#indicator-search")
                 return _go_on(request, contact, child, without="screening")
     else:
         form = FindingsForm(
@@ -260,9 +282,8 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
                 contact=contact,
                 child=child,
                 user=request.user,
-                screening=screening,
+                summary=summary,
                 reports=reports,
-                criteria_met={item.key for item in summary.mash.criteria if item.met},
             ),
             "can_decide": can(request.user, "contact.decide"),
             "next_child": selectors.next_child(
@@ -274,41 +295,22 @@ def child_findings(request: SignedInRequest, reference: str, child_id: int) -> H
     )
 
 
-@require_http_methods(["POST"])
-@allowed("contact.screen")
-def answer_suggestion(request: SignedInRequest, reference: str, child_id: int) -> HttpResponse:
-    """Accept a suggestion read from the referral's words, or record it as not relevant."""
-    found = _child(request, reference, child_id)
-    if isinstance(found, HttpResponse):
-        return found
-    contact, child = found
-    back = reverse("screening:findings", args=[contact.reference, child.pk]) + "#suggestions"
-    form = SuggestionAnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose a suggestion to accept or mark as not relevant.")
-        return redirect(back)
-    data = form.cleaned_data
-    accepted = data["answer"] == "accept"
-    try:
-        recorded = suggestions.answer(
-            contact=contact,
-            child=child,
-            by=request.user,
-            kind=data["kind"],
-            key=data["key"],
-            accepted=accepted,
-            expected_version=data["version"],
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        if recorded is None:
-            messages.success(request, "That answer was already recorded")
-        elif accepted:
-            messages.success(request, "Suggestion accepted and added to the screening")
-        else:
-            messages.success(request, "Suggestion recorded as not relevant")
-    return redirect(back)
+def _answered_message(answered: suggestions.Answered, accepted: bool) -> str:
+    if answered.response is None:
+        return "That answer was already recorded"
+    if accepted:
+        return "Suggestion accepted and added to the screening"
+    if answered.saved:
+        return "Suggestion recorded as not relevant, and your changes to the screening saved"
+    return "Suggestion recorded as not relevant"
+
+
+def _back_to_form(request: HttpRequest, data: dict, anchor: str) -> HttpResponse:
+    """The screening form again, with the indicator search the worker had open."""
+    search = (
+        urlencode({"q": data["q"], "level": data["level"]}) if data["q"] or data["level"] else ""
+    )
+    return redirect(f"{request.path}{'?' + search if search else ''}{anchor}")
 
 
 def _add_problems(form, problems: list[tuple[str | None, str]]) -> None:
@@ -399,6 +401,7 @@ def decide(request: SignedInRequest, reference: str, child_id: int) -> HttpRespo
             "final_meaning": policy.rag[final_rag] if final_rag else None,  # type: ignore[index]  # a Rag is its text
             "police": police.police_position(policy=policy, contact=contact),
             "policy": policy,
+            "suggestion_history": suggestions.suggestion_history(policy=policy, child=child),
             "next_child": selectors.next_child(
                 contact, child, without="decision", user=request.user
             ),

@@ -11,7 +11,9 @@ concepts, a pull towards the level the words' severity speaks of, and referrers'
 catalogue lines kept beside the policy (policies/suggest/). Blending in a static word-embedding
 model (wordllama 0.4, its weights in the wheel) was measured too and did no better on referrals
 kept out of tuning, so no model is used. The MASH criteria are read from the words across the
-whole referral as well as clause by clause (an injury in one sentence, a baby's age in the next).
+whole referral as well as clause by clause (an injury in one sentence, a baby's age in the next);
+a re-referral never is: the child's record says it, and the screening page takes it from the
+screening checks (`screening.suggestions`).
 The labelled referrals have three splits: `dev` (tuned on), `heldout` and `fresh` (written later,
 labelled before the method was tuned again, and never tuned on).
 """
@@ -40,7 +42,7 @@ __all__ = [
 ]
 
 # Change it whenever a change here could change what is suggested.
-METHOD_VERSION = "lexicon-clauses-5"
+METHOD_VERSION = "lexicon-clauses-8"
 
 # At most this many indicators, and only those scoring at least this share of the best.
 MOST_INDICATORS = 10

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from frontdoor.policy.catalogue import Indicator, indicators
 from frontdoor.policy.schema import Policy
-from frontdoor.screening.suggest.lexicon import features
+from frontdoor.screening.suggest.lexicon import COMBINED, features
 from frontdoor.screening.suggest.text import (
     Span,
     clauses,
@@ -226,6 +226,38 @@ def _with_phrases(index: Index, unit: Unit) -> Unit:
     )
 
 
+# The child's age, said once ("Ava, 4 months"), holds for the clauses that do not repeat it: a
+# bruise two sentences on is a baby's bruise.
+_AGE_CONCEPTS = frozenset({"#infant", "#under13", "#teen"})
+_WITH_AGE = tuple(
+    (f"#{combined}", f"#{first}", f"#{second}")
+    for combined, first, second in COMBINED
+    if f"#{first}" in _AGE_CONCEPTS or f"#{second}" in _AGE_CONCEPTS
+)
+
+
+def _ages_said(units: list[Unit]) -> frozenset[str]:
+    """The age group the referral speaks of, when it speaks of one only."""
+    said = frozenset(name for unit in units for name in unit.said if name in _AGE_CONCEPTS)
+    return said if len(said) == 1 else frozenset()
+
+
+def _with_ages(unit: Unit, ages: frozenset[str]) -> Unit:
+    """The unit with the concepts its words make with the referral's one age group (an injury
+    and a baby), when it names no age itself; the age alone is not added."""
+    if not ages or unit.said & _AGE_CONCEPTS:
+        return unit
+    said = unit.said | ages
+    added = {
+        combined
+        for combined, first, second in _WITH_AGE
+        if first in said and second in said and combined not in unit.said
+    }
+    if not added:
+        return unit
+    return Unit(unit.span, unit.said | added, unit.everything | added, unit.severity, unit.strength)
+
+
 def attendance_in(text: str) -> tuple[float, Span] | None:
     """The school attendance a referral gives, in percent, and where."""
     for match in _ATTENDANCE.finditer(text):
@@ -243,8 +275,9 @@ def rank(index: Index, text: str) -> list[Match]:
     overall = sum(unit.severity for unit in units) / len(units) * _DOCUMENT_SEVERITY
     lowest = min((line.indicator.level for line in index.lines), default=0)
     best: dict[int, list[tuple[float, Unit]]] = {}
+    ages = _ages_said(units)
     for unit in units:
-        unit = _with_phrases(index, unit)
+        unit = _with_phrases(index, _with_ages(unit, ages))
         candidates: set[int] = set()
         for name in unit.everything:
             candidates.update(index.postings.get(name, ()))
@@ -290,9 +323,10 @@ def rank(index: Index, text: str) -> list[Match]:
         scored.sort(key=lambda item: -item[0])
         top_score, top_unit = scored[0]
         score = top_score + _MORE_PLACES * sum(s for s, _ in scored[1:3])
-        # The evidence: the shortest clause nearly as good as the best, then another place that
-        # says the same, if any.
-        close = [unit for s, unit in scored if s >= 0.75 * top_score]
+        # The evidence: the shortest of the places that support the line best (a clause rather
+        # than its whole sentence; a shorter clause supporting it less is another line's words),
+        # then another place that says the same, if any.
+        close = [unit for s, unit in scored if s >= top_score]
         first = min(close, key=lambda unit: unit.span.end - unit.span.start)
         others = [
             unit
