@@ -53,7 +53,6 @@ def _overlaps(start: int, end: int, other_start: int, other_end: int) -> bool:
 
 def evaluate(cases, policy, suggest, show_misses: bool) -> dict[str, float]:
     from frontdoor.policy.catalogue import indicators_by_key
-    from frontdoor.screening.suggest.criteria import FROM_THE_RECORD
 
     by_key = indicators_by_key(policy)
     recall = []
@@ -85,10 +84,7 @@ def evaluate(cases, policy, suggest, show_misses: bool) -> dict[str, float]:
                     for start, end in gold_evidence[item.key]
                 ):
                     overlap_hits += 1
-        # A re-referral rests on the child's record (the screening checks), not on the words.
-        gold_criteria = {
-            item["key"] for item in case["mash_criteria"] if item["key"] not in FROM_THE_RECORD
-        }
+        gold_criteria = {item["key"] for item in case["mash_criteria"]}
         found = {item.key for item in result.mash_criteria}
         crit_tp += len(gold_criteria & found)
         crit_fp += len(found - gold_criteria)

@@ -289,22 +289,10 @@ def test_r26_a_worry_about_a_single_argument_reads_as_a_lower_level(sefton):
     assert any("some conflicts or difficulties" in item.text for item in first)
 
 
-def test_r34_a_re_referral_is_never_read_from_the_words(sefton):
-    # Whether the child was referred before is the record's to say (the screening checks, R29):
-    # "second referral" may be another child's, another council's or mistaken.
+def test_r34_the_words_say_a_re_referral_for_the_command_to_report(sefton):
+    # The command has only the words; the screening page lets the record's answer stand.
     for text in [
         "This is the second referral this year about Mia's hygiene; she smells of urine.",
         "We referred Mia to you in March and she was re-referred by the GP in May.",
     ]:
-        assert "re_referral" not in {item.key for item in suggest(sefton, text).mash_criteria}
-
-
-def test_r26_a_childs_age_said_once_holds_for_the_later_sentences(sefton):
-    later = "At the clinic today the health visitor saw a bruise on his ear."
-    found = suggest(sefton, f"Noah is 3 months old and lives with mum. {later}")
-    first = found.indicators[0]
-    assert "non-mobile infant" in first.text
-    assert first.evidence[0].text in later
-    # An older child's bruise is not a baby's.
-    older = suggest(sefton, f"Noah is 9 and lives with mum. {later}")
-    assert "non-mobile infant" not in older.indicators[0].text
+        assert "re_referral" in {item.key for item in suggest(sefton, text).mash_criteria}

@@ -12,8 +12,8 @@ catalogue lines kept beside the policy (policies/suggest/). Blending in a static
 model (wordllama 0.4, its weights in the wheel) was measured too and did no better on referrals
 kept out of tuning, so no model is used. The MASH criteria are read from the words across the
 whole referral as well as clause by clause (an injury in one sentence, a baby's age in the next);
-a re-referral never is: the child's record says it, and the screening page takes it from the
-screening checks (`screening.suggestions`).
+a re-referral is read from the words for the command, and the screening page takes it from the
+screening checks instead, as the child's record knows better (`screening.suggestions`).
 The labelled referrals have three splits: `dev` (tuned on), `heldout` and `fresh` (written later,
 labelled before the method was tuned again, and never tuned on).
 """
@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 # Change it whenever a change here could change what is suggested.
-METHOD_VERSION = "lexicon-clauses-8"
+METHOD_VERSION = "lexicon-clauses-9"
 
 # At most this many indicators, and only those scoring at least this share of the best.
 MOST_INDICATORS = 10

@@ -4,8 +4,9 @@ Each criterion the policy lists is read by the function of its key (the keys are
 its parameters (72 hours, 3 times a month, 12 months) come from the policy. Two sources count:
 the referral's own words (the safeguarding concepts of `lexicon`, outside negated words), and the
 indicators suggested with most confidence, through the concerns the council's catalogue gives them.
-A re-referral is not read from the words at all: whether the child was referred before is in the
-child's record, which the screening checks read (`FROM_THE_RECORD`).
+A re-referral read from the words ("this is the second referral") is only what the referrer says:
+the command, which has only the words, reports it; the screening page, which has the child's
+record, shows the screening checks' answer instead (`FROM_THE_RECORD`).
 """
 
 from __future__ import annotations
@@ -80,9 +81,17 @@ _MISSING_TIMES = re.compile(
     + r"\s+(months?|weeks?)",
     re.IGNORECASE,
 )
-# Criteria that rest on the child's record, never on the referral's words: "referred before" in a
-# referral may be another child, another council or wrong, and the screening checks know (R29).
-# The screening page shows them as the checks found them (`screening.suggestions`).
+_REFERRAL_AGAIN = re.compile(
+    r"\b(?:second|third|fourth|another|previous|earlier|repeat)\s+referral\b|\bre-?referr\w*\b"
+    r"|\breferred\b[^.;]{0,60}?\b(?:before|previously|again|earlier\s+this\s+year|last\s+"
+    r"(?:month|spring|summer|autumn|winter)|in\s+(?:january|february|march|april|may|june|july|"
+    r"august|september|october|november|december))\b",
+    re.IGNORECASE,
+)
+# Criteria the child's record answers better than the referral's words: "referred before" may be
+# another child, another council or wrong, and the screening checks know (R29). The command,
+# which has only the words, reads them; the screening page shows the checks' answer instead
+# (`screening.suggestions`).
 FROM_THE_RECORD = frozenset({"re_referral"})
 # An indicator's concerns count towards a criterion when it scores at least this share of the best.
 INDICATOR_SHARE = 0.6
@@ -228,10 +237,19 @@ def _missing(
     return None
 
 
+def _re_referral(
+    criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
+) -> CriterionHit | None:
+    for match in _REFERRAL_AGAIN.finditer(text):
+        return CriterionHit(criterion.key, 1.0, (Span(match.start(), match.end()),))
+    return None
+
+
 Reader = Callable[[MashCriterion, str, Sequence[Unit], Sequence[Supported]], "CriterionHit | None"]
 READERS: dict[str, Reader] = {
     "harm_or_neglect": _harm_or_neglect,
     "domestic_abuse": _domestic_abuse,
+    "re_referral": _re_referral,
     "child_exploitation": _child_exploitation,
     "missing": _missing,
 }
