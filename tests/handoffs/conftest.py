@@ -3,6 +3,7 @@
 import pytest
 
 from frontdoor.accounts.roles import Role
+from frontdoor.accounts.tokens import issue_token, user_for_token
 from tests.screening.conftest import (  # noqa: F401
     contact,
     make_contact,
@@ -12,7 +13,16 @@ from tests.screening.conftest import (  # noqa: F401
 )
 
 
+def receiving(user, record_system: str = "lcs"):
+    """`user` acting through a token that receives `record_system`'s hand-offs, as the API
+    serves it."""
+    _, token = issue_token(
+        user=user, name=record_system.upper(), by=None, record_system=record_system
+    )
+    return user_for_token(token)
+
+
 @pytest.fixture
 def record_system(make_user):
-    """The case record's own account, as its API token acts."""
-    return make_user(Role.ADMINISTRATOR, username="lcs")
+    """The case record's own account (LCS), as its API token acts."""
+    return receiving(make_user(Role.ADMINISTRATOR, username="lcs"))

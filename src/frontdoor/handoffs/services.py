@@ -16,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from frontdoor.accounts.permissions import can, require
+from frontdoor.accounts.permissions import PermissionDeniedError, can, require
+from frontdoor.accounts.scopes import token_use_of
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.handoffs import identifiers
@@ -57,6 +58,25 @@ class CursorAhead(DomainError):
 
 class UnknownRecordSystem(DomainError):
     """A pull names a record system the council's policy does not."""
+
+
+class NotTheRecords(DomainError):
+    """The hand-off is another record system's: to this one it does not exist (404)."""
+
+
+def receiving_system(user: User) -> str:
+    """The record system whose hand-offs `user` receives: the one the API token they act
+    through names (`accounts.tokens.receiving_for`). A record's account lists and accepts its
+    own record's hand-offs and never another's, whatever its role allows (R44, R45)."""
+    require(user, "handoffs.receive")
+    use = token_use_of(user)
+    if use is None or not use.record_system:
+        raise PermissionDeniedError(
+            "This token receives hand-offs for no record system: a record system's own token, "
+            "issued naming it (issue-token --scope handoffs:receive --record-system lcs), "
+            "receives them."
+        )
+    return use.record_system
 
 
 def _restricted(decision: Decision) -> bool:
@@ -256,8 +276,12 @@ def pull(
     number given is refused (`CursorAhead`). Hand-offs made while the cursor was the id kept
     their id as their number, so a cursor from then carries on. Replaced hand-offs are left
     out. Listing delivers nothing: a hand-off is delivered when the record accepts it (R44).
+
+    Only the hand-offs of the record `user` receives for (`receiving_system`) are listed, and
+    the cursor is checked against that record's own numbers: another record's hand-offs are
+    not seen, nor how many there are.
     """
-    require(user, "handoffs.receive")
+    own = receiving_system(user)
     systems = current_loaded_policy().policy.handoffs
     if record_system and systems.record_system(record_system) is None:
         # An empty page would read as "nothing new" for ever to a poller with a mistyped key.
@@ -266,8 +290,16 @@ def pull(
             f"No record system is called {record_system!r}: this council's are {known}.",
             field="record_system",
         )
+    if record_system and record_system != own:
+        # An empty page would read as "nothing new" to a poller given another record's token.
+        raise UnknownRecordSystem(
+            f"This token receives the hand-offs of {own} only, not {record_system}: leave "
+            "record_system out, or use that record's own token.",
+            field="record_system",
+        )
+    rows = HandOff.objects.filter(record_system=own)
     if after > 0:
-        last = HandOffSequence.objects.filter(pk=1).values_list("last", flat=True).first() or 0
+        last = rows.order_by("-sequence").values_list("sequence", flat=True).first() or 0
         if after > last:
             # An empty page would read as "nothing new" while the poller skipped every number
             # up to `after`: most likely it passed a hand-off's id, not `next_after`.
@@ -276,9 +308,7 @@ def pull(
                 "`next_after` the previous call gave (0 to start), not a hand-off's id.",
                 field="after",
             )
-    rows = HandOff.objects.filter(sequence__gt=after).exclude(state=HandOff.State.REPLACED)
-    if record_system:
-        rows = rows.filter(record_system=record_system)
+    rows = rows.filter(sequence__gt=after).exclude(state=HandOff.State.REPLACED)
     return list(rows.order_by("sequence")[: max(1, min(limit, MOST_PULLED))])
 
 
@@ -298,13 +328,16 @@ def accept(
     child not yet linked to a person keeps it on the hand-off until they are
     (`carry_identifiers_to_person`).
 
-    `user` is the record system's account, or an early help worker taking a child routed to
-    early help, having made the child's early help record (R20).
+    `user` is the record system's account, through a token naming the hand-off's record
+    (`receiving_system`; another record's hand-off is `NotTheRecords`), or an early help worker
+    taking a child routed to early help, having made the child's early help record (R20).
     """
     if not can(user, "handoffs.receive"):
         require(user, "early_help.receive")
         if not early_help_handoffs(user).filter(pk=handoff.pk).exists():
             raise DomainError(f"Hand-off {handoff.pk} is not one for early help that you may take.")
+    elif handoff.record_system != receiving_system(user):
+        raise NotTheRecords(f"No hand-off to {receiving_system(user)} has the id {handoff.pk}.")
     now = now or timezone.now()
     handoff = HandOff.objects.select_for_update().get(pk=handoff.pk)
     external_id = identifiers.checked(external_id, what="The record's identifier for the child")
