@@ -16,29 +16,10 @@ from frontdoor.audit.models import AuditEvent
 from frontdoor.errors import DomainError
 from frontdoor.handoffs import delivery
 from frontdoor.handoffs.models import DeliveryAttempt, HandOff
-from frontdoor.handoffs.receiver import serving
 from frontdoor.handoffs.selectors import state_words
 from tests.screening.test_decisions import DECIDED, decide
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SECRET = "whsec_" + base64.b64encode(b"a secret the council keeps, 32 bytes").decode()
-
-
-@pytest.fixture
-def receiver():
-    server = serving(0, SECRET, refuse=1)
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def lcs_webhook(settings, receiver):
-    settings.HANDOFF_WEBHOOKS = {"lcs": {"url": receiver.url, "secret": SECRET}}
-    settings.HANDOFF_MOST_ATTEMPTS = 3
-    settings.HANDOFF_FIRST_RETRY_SECONDS = 30
-    return receiver
 
 
 def test_r44_a_signed_hand_off_refused_once_is_retried_later_and_delivered_once(

@@ -45,6 +45,8 @@ from frontdoor.errors import DomainError
 from frontdoor.handoffs.models import DeliveryAttempt, HandOff
 from frontdoor.handoffs.payload import EVENT_TYPES
 from frontdoor.handoffs.services import mark_delivered
+from frontdoor.outbox.models import Message
+from frontdoor.outbox.senders import Refused, Sent
 
 log = logging.getLogger(__name__)
 LONGEST_WAIT = dt.timedelta(hours=6)
@@ -303,6 +305,28 @@ def _due_now(record_system: str, now: dt.datetime) -> None:
             reason=f"{handoff.record_system_name} answers again after: {handoff.last_error}",
             at=now,
         )
+
+
+class WebhookSender:
+    """The outbox's sender of a message to a case record's webhook (`services.announce_withdrawal`):
+    signed as a hand-off is, its outbox key as the `webhook-id`, the same on every try, so the
+    record keeps it once. Any answer but a 2xx, or none, is a failure the outbox tries again."""
+
+    def send(self, message: Message) -> Sent:
+        endpoint = settings.HANDOFF_WEBHOOKS.get(message.to)
+        if endpoint is None:
+            raise Refused(f"{message.to} has no webhook set up now: it is told nothing this way.")
+        at = timezone.now()
+        body = envelope(message.kind, at, json.loads(message.body))
+        status, error = post(
+            endpoint["url"], signed_headers(endpoint["secret"], message.key, at, body), body
+        )
+        if status is None or not 200 <= status < 300:
+            raise RuntimeError(f"{endpoint['url']}: {error}")
+        return Sent()
+
+    def delivery(self, message: Message) -> str:
+        return message.delivery  # a 2xx was the record's word that it took the message
 
 
 def wake_delivery() -> None:

@@ -10,8 +10,10 @@ them gets a hand-off of its own.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -24,6 +26,8 @@ from frontdoor.handoffs import identifiers
 from frontdoor.handoffs.models import HandOff, HandOffSequence, IdentifierCorrection
 from frontdoor.handoffs.payload import PAYLOAD_VERSION, build_payload
 from frontdoor.handoffs.selectors import early_help_handoffs
+from frontdoor.outbox.models import Channel
+from frontdoor.outbox.services import queue_message
 from frontdoor.people.models import ExternalIdentifier, Person
 from frontdoor.policy.registry import current_loaded_policy
 from frontdoor.policy.schema import OutcomeEffect
@@ -204,10 +208,13 @@ def hand_off_decision(decision: Decision, summary: ChildSummary) -> list[HandOff
         except IntegrityError:
             # At most once per child and outcome: this one is in force already.
             pass
-    for old in pending if made else []:
+    for old in pending:
         # The revision's hand-off to the same record, or else the one it made elsewhere.
-        successor = next((h for h in made if h.record_system == old.record_system), made[-1])
-        HandOff.objects.filter(pk=old.pk).update(replaced_by=successor)
+        successor = next((h for h in made if h.record_system == old.record_system), None)
+        if made:
+            HandOff.objects.filter(pk=old.pk).update(replaced_by=successor or made[-1])
+        if successor is None:  # the record has no new hand-off saying it `replaces` this one
+            announce_withdrawal(old, by=decision.decided_by, at=now)
     for handoff in made:
         audit.record(
             actor=decision.decided_by,
@@ -226,6 +233,48 @@ def hand_off_decision(decision: Decision, summary: ChildSummary) -> list[HandOff
     if made:
         transaction.on_commit(_wake_delivery)
     return made
+
+
+# The webhook event of a withdrawal (docs/handoff.md).
+WITHDRAWN = "handoff.withdrawn"
+
+
+def announce_withdrawal(handoff: HandOff, *, by: User | None, at: dt.datetime) -> None:
+    """Tell a record with a webhook that `handoff`, replaced before it was delivered, is
+    withdrawn: the decision was revised and no longer hands the child to it (R44).
+
+    Only when a try was made: the record may have taken it although its answer was lost. Sent
+    through the outbox in the decision's transaction, keyed by the hand-off, so it is queued
+    once, tried again until the record takes it, and never sent twice (`delivery.WebhookSender`).
+    A record that pulls is told by the 409 of its accept (`replaced_words`).
+    """
+    if handoff.record_system not in settings.HANDOFF_WEBHOOKS or not handoff.deliveries.exists():
+        return
+    data = {
+        "version": PAYLOAD_VERSION,
+        "id": handoff.pk,
+        "record_system": handoff.record_system,
+        "contact": {"reference": handoff.contact.reference},
+        "restricted": handoff.restricted,
+        "withdrawn_at": at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        "reason": replaced_words(handoff),
+    }
+    queue_message(
+        key=f"msg_handoff_{handoff.pk}_withdrawn",
+        kind=WITHDRAWN,
+        to=handoff.record_system,
+        subject=f"Hand-off {handoff.pk} withdrawn",
+        body=json.dumps(data, separators=(",", ":")),
+        channel=Channel.WEBHOOK,
+        about=handoff.contact.reference,
+    )
+    audit.record(
+        actor=by,
+        action="handoff.withdrawn",
+        target=handoff.contact,
+        changes={"handoff": handoff.pk, "record_system": handoff.record_system},
+        at=at,
+    )
 
 
 def _wake_delivery() -> None:
