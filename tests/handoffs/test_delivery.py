@@ -217,16 +217,16 @@ def test_r44_a_slow_record_is_given_up_on_after_the_timeout(
 ):
     settings.HANDOFF_TIMEOUT_SECONDS = 0.05
     lcs_webhook.refuse = 0
-    lcs_webhook.delay = 0.3
+    lcs_webhook.delay = 0.5
     decide(contact, contact.children.first(), manager)
     started = time.monotonic()
     assert delivery.deliver_due(DECIDED) == 0
-    assert time.monotonic() - started < 0.25
+    assert time.monotonic() - started < 0.45  # not the receiver's half a second
     handoff = HandOff.objects.get()
     assert handoff.state == HandOff.State.FAILING
     assert "timed out" in handoff.last_error
     (attempt,) = handoff.deliveries.all()
-    assert attempt.status_code is None and attempt.duration_ms < 250
+    assert attempt.status_code is None and attempt.duration_ms < 450
 
 
 def test_r44_a_run_stops_within_its_time_and_leaves_the_rest_for_the_next(

@@ -76,7 +76,9 @@ class AcceptedOut(Schema):
 @router.get("handoffs", response={200: HandOffPage, 403: Message}, summary="List after a cursor")
 def list_handoffs(request: TokenRequest, query: Query[PullQuery]):
     """The hand-offs after the cursor `after`, in the order they were committed. Listing one
-    does not deliver it: accepting it does.
+    does not deliver it: accepting it does. Only the hand-offs of the record system the token
+    was issued for are listed, and the cursor counts only those; a token issued for no record
+    system is refused with 403.
 
     The cursor is not a hand-off's `id`: ids are given when a decision starts to hand a child
     off, and a decision that takes longer to commit becomes visible after one with a larger id.
@@ -136,7 +138,8 @@ def accept_handoff(request: TokenRequest, pk: int, body: AcceptIn):
     """The record took the child as `external_id`; the same again is safe, another is 409. A
     hand-off a revised decision replaced before it was taken is refused with 409 naming the
     hand-off that replaced it (whose `replaces` is this id), or saying it was withdrawn when the
-    revision no longer hands the child to this record."""
+    revision no longer hands the child to this record. Another record system's hand-off is not
+    found (404) with this record's token."""
     # Another record's hand-off is not found: its token never learns that it exists (R45).
     own = services.receiving_system(request.auth)
     handoff = HandOff.objects.filter(pk=pk, record_system=own).first()
