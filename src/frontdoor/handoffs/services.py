@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from frontdoor.accounts.permissions import PermissionDeniedError, can, require
@@ -348,7 +348,7 @@ def pull(
         )
     rows = HandOff.objects.filter(record_system=own)
     if after > 0:
-        last = rows.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+        last = rows.aggregate(last=Max("sequence"))["last"] or 0
         if after > last:
             # An empty page would read as "nothing new" while the poller skipped every number
             # up to `after`: most likely it passed a hand-off's id, not `next_after`.
