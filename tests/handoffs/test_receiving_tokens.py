@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from io import StringIO
 
 import pytest
@@ -93,5 +94,7 @@ def test_the_tokens_page_issues_one_naming_its_record_system(client, admin):
             "record_system": "ehm",
         },
     )
-    assert "receiving the hand-offs of ehm only" in response.content.decode()
+    page = unescape(response.content.decode())
+    assert "receiving the hand-offs of the EHM (Early Help Module) only" in page
+    assert '<td class="govuk-table__cell">EHM (Early Help Module)</td>' in page
     assert ApiToken.objects.get().record_system == "ehm"
