@@ -482,6 +482,10 @@ HANDOFF_WEBHOOKS = _handoff_webhooks()
 # wait before the second try, doubled each time after.
 HANDOFF_MOST_ATTEMPTS = env_int("FRONTDOOR_HANDOFF_MOST_ATTEMPTS", default=10)
 HANDOFF_FIRST_RETRY_SECONDS = env_int("FRONTDOOR_HANDOFF_FIRST_RETRY_SECONDS", default=30)
+# How long one request waits for a record's answer, and the most one delivery run spends: a run
+# starts no request that could end later, and leaves the rest for the next run (every minute).
+HANDOFF_TIMEOUT_SECONDS = env_int("FRONTDOOR_HANDOFF_TIMEOUT_SECONDS", default=10)
+HANDOFF_RUN_SECONDS = env_int("FRONTDOOR_HANDOFF_RUN_SECONDS", default=50)
 
 EMAIL_BACKEND = env_str(
     "FRONTDOOR_EMAIL_BACKEND",

@@ -175,7 +175,8 @@ def test_tokens_list_shows_working_tokens_and_all_with_all(make_user, admin):
     issue_token(user=officer, name="Telephony", by=None)
     lines = run("tokens", "list", "--user", "police").splitlines()
     assert lines[0].split() == [
-        "id", "name", "prefix", "user", "created", "expires", "last", "used", "scopes", "state"
+        "id", "name", "prefix", "user", "created", "expires", "last", "used", "scopes",
+        "receives", "for", "state"
     ]  # fmt: skip
     assert len(lines) == 2
     assert working.prefix in lines[1]

@@ -24,6 +24,7 @@ from django.utils import timezone
 from frontdoor.accounts.models import User
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.services import create_user
+from frontdoor.accounts.tokens import issue_token, user_for_token
 from frontdoor.escalations.models import Escalation
 from frontdoor.escalations.services import open_escalation, record_discussion
 from frontdoor.handoffs import delivery
@@ -439,7 +440,13 @@ def _seed_handoffs(council: Council, *, now: dt.datetime) -> None:
     """R44: the transferred child's hand-off accepted by the case record; the decided contact's
     stopped after its record's webhook did not answer, for an administrator to send again."""
     transferred = HandOff.objects.get(decision=council.decisions["transferred"])
-    handoffs.accept(user=council.users["administrator"], handoff=transferred, external_id="123456")
+    _, token = issue_token(
+        user=council.users["administrator"],
+        name="Case record",
+        by=None,
+        record_system=transferred.record_system,
+    )
+    handoffs.accept(user=user_for_token(token), handoff=transferred, external_id="123456")
     council.handoffs["accepted"] = transferred
     nowhere = {"url": "http://127.0.0.1:9/handoffs", "secret": "whsec_" + "QUJD" * 8}
     systems = current_policy().handoffs.record_systems  # each council names its own

@@ -44,7 +44,7 @@ from frontdoor.accounts.models import ApiToken, EnrolmentLink, User
 from frontdoor.accounts.permissions import ACTIONS, can
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.scopes import SCOPES
-from frontdoor.accounts.tokens import issue_token, revoke_token
+from frontdoor.accounts.tokens import RECEIVING_SCOPES, issue_token, revoke_token
 from frontdoor.accounts.two_factor import issue_enrolment_link
 from frontdoor.api import api
 from frontdoor.errors import DomainError
@@ -73,6 +73,7 @@ from frontdoor.people.models import Person
 from frontdoor.people.restrictions import restriction_hiding_person
 from frontdoor.people.selectors import people_visible_to
 from frontdoor.policy.registry import current_policy
+from frontdoor.policy.schema import OutcomeEffect
 from frontdoor.screening.models import FollowUp
 from tests.attacks.council import (
     PUBLIC_REFERRER_NAME,
@@ -168,8 +169,21 @@ ANONYMOUS = "anonymous"
 SIGN_INS = (ANONYMOUS, *STAFF)
 
 
+def _receives_for() -> str:
+    """The record system whose hand-offs a token of an account that receives them is issued
+    for (R44): social care's record. It lists and accepts that record's hand-offs only."""
+    system = current_policy().handoffs.record_system_for(OutcomeEffect.ASSESSMENT)
+    assert system is not None, "the crawl's councils hand social care's children off"
+    return system.key
+
+
+def _receiving(user: User, scopes: tuple[str, ...] = ()) -> str:
+    receives = not scopes or set(scopes) & RECEIVING_SCOPES
+    return _receives_for() if receives and can(user, "handoffs.receive") else ""
+
+
 def _full_token(user: User) -> str:
-    return issue_token(user=user, name="Crawl", by=None)[1]
+    return issue_token(user=user, name="Crawl", by=None, record_system=_receiving(user))[1]
 
 
 def _revoked_token(user: User) -> str:
@@ -185,7 +199,13 @@ def _scoped(scope: str) -> Callable[[User], str | None]:
 
     def issue(user: User) -> str | None:
         try:
-            return issue_token(user=user, name=f"Crawl, {scope}", by=None, scopes=[scope])[1]
+            return issue_token(
+                user=user,
+                name=f"Crawl, {scope}",
+                by=None,
+                scopes=[scope],
+                record_system=_receiving(user, (scope,)),
+            )[1]
         except DomainError:
             return None
 
@@ -795,13 +815,15 @@ API_RULES = {
         body=lambda target: {"answers": [], "opinion": "Nothing known."},
         headers={"HTTP_IDEMPOTENCY_KEY": "crawl-answer"},
     ),
-    # R44: the case record's account reads and accepts every hand-off.
+    # R44: the case record's account reads and accepts its own record's hand-offs.
     ("get", "/api/v1/handoffs"): ApiRule("handoffs.receive", frozenset({200})),
     ("get", "/api/v1/handoffs/schema"): ApiRule("handoffs.receive", frozenset({200})),
     ("post", "/api/v1/handoffs/{pk}/accept"): ApiRule(
         "handoffs.receive",
         frozenset({200, 409}),  # 409: accepted before as another identifier
         targets="handoffs",
+        # R45: another record's hand-off is not found by this record's token.
+        visible=lambda user, target: target.found.record_system == _receives_for(),
         body=lambda target: {"external_id": "CRAWL-1"},
     ),
     ("post", "/api/v1/involvements"): ApiRule(

@@ -6,6 +6,7 @@ import importlib
 
 import pytest
 
+from frontdoor.accounts.permissions import can
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.tokens import issue_token
 from frontdoor.handoffs.models import HandOff
@@ -18,8 +19,15 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/handoffs"
 
 
-def _headers(user, *scopes: str) -> dict[str, str]:
-    _, token = issue_token(user=user, name="LCS", by=None, scopes=scopes)
+def _headers(user, *scopes: str, record_system: str = "lcs") -> dict[str, str]:
+    receives = can(user, "handoffs.receive") and (not scopes or "handoffs:receive" in scopes)
+    _, token = issue_token(
+        user=user,
+        name="LCS",
+        by=None,
+        scopes=scopes,
+        record_system=record_system if receives else "",
+    )
     return bearer(token)
 
 
@@ -179,7 +187,8 @@ def test_r44_a_listed_hand_off_a_revision_sends_elsewhere_is_refused_as_withdraw
     headers = _headers(record_system, "handoffs:receive")
     (listed,) = client.get(URL, {"record_system": "lcs"}, **headers).json()["items"]
     decide(contact, child, manager, level=2, outcome="early_help", based_on=1)
-    (early_help,) = client.get(URL, {"record_system": "ehm"}, **headers).json()["items"]
+    ehm = _headers(record_system, "handoffs:receive", record_system="ehm")
+    (early_help,) = client.get(URL, {"record_system": "ehm"}, **ehm).json()["items"]
     assert early_help["replaces"] is None  # it replaces nothing the early help record had
     refused = _accept(client, headers, listed["id"])
     assert refused.status_code == 409
@@ -263,3 +272,63 @@ def test_a_cursor_from_before_commit_order_numbering_carries_on_where_it_was(
         old[2].pk,
         HandOff.objects.get(contact=later).pk,
     ]
+
+
+def test_r45_a_token_receives_its_own_records_hand_offs_and_no_others(
+    client, make_contact, manager, make_user, person_for
+):
+    """A token names the record it receives for: another record's hand-offs, a restricted
+    child's among them, are neither listed, nor counted by the cursor, nor found to accept."""
+    social_care = make_contact()
+    decide(social_care, social_care.children.first(), manager)
+    early_help = make_contact()
+    child = early_help.children.first()
+    person = person_for(child)
+    person.restricted = True
+    person.save(update_fields=["restricted"])
+    decide(early_help, child, manager, level=2, outcome="early_help")
+    to_lcs = HandOff.objects.get(record_system="lcs")
+    to_ehm = HandOff.objects.get(record_system="ehm")
+    assert to_ehm.restricted and to_ehm.sequence > to_lcs.sequence
+    account = make_user(Role.ADMINISTRATOR)
+    lcs = _headers(account, "handoffs:receive", record_system="lcs")
+    ehm = _headers(account, "handoffs:receive", record_system="ehm")
+
+    page = client.get(URL, **lcs).json()
+    assert [item["id"] for item in page["items"]] == [to_lcs.pk]
+    assert page["next_after"] == to_lcs.sequence
+    # EHM's later number is no cursor for LCS's token: it does not learn that one was given.
+    refused = client.get(URL, {"after": to_ehm.sequence}, **lcs)
+    assert refused.status_code == 422
+    assert f"the last is {to_lcs.sequence}" in refused.json()["errors"][0]["message"]
+    named = client.get(URL, {"record_system": "ehm"}, **lcs)
+    assert named.status_code == 422
+    assert "receives the hand-offs of lcs only" in named.json()["errors"][0]["message"]
+
+    response = _accept(client, lcs, to_ehm.pk)
+    assert response.status_code == 404
+    assert response.json() == {"message": "No hand-off has that id."}
+    to_ehm.refresh_from_db()
+    assert to_ehm.state == HandOff.State.WAITING and to_ehm.external_id == ""
+
+    # EHM's own token reads and takes it.
+    (item,) = client.get(URL, **ehm).json()["items"]
+    assert item["id"] == to_ehm.pk and item["restricted"] is True
+    assert _accept(client, ehm, to_ehm.pk, "EHM-1").status_code == 200
+    assert _accept(client, ehm, to_lcs.pk).status_code == 404
+
+
+def test_r45_a_token_naming_no_record_system_receives_nothing(client, contact, manager, make_user):
+    decide(contact, contact.children.first(), manager)
+    handoff = HandOff.objects.get()
+    account = make_user(Role.ADMINISTRATOR)
+    _, token = issue_token(user=account, name="Everything the role allows", by=None)
+    headers = bearer(token)
+    response = client.get(URL, **headers)
+    assert response.status_code == 403
+    assert "receives hand-offs for no record system" in response.json()["message"]
+    assert _accept(client, headers, handoff.pk).status_code == 403
+    handoff.refresh_from_db()
+    assert handoff.state == HandOff.State.WAITING
+    # The schema names no one: any token allowed to receive reads it.
+    assert client.get(f"{URL}/schema", **headers).status_code == 200

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import itertools
+import time
 
 import pytest
 
@@ -14,28 +16,10 @@ from frontdoor.audit.models import AuditEvent
 from frontdoor.errors import DomainError
 from frontdoor.handoffs import delivery
 from frontdoor.handoffs.models import DeliveryAttempt, HandOff
-from frontdoor.handoffs.receiver import serving
+from frontdoor.handoffs.selectors import state_words
 from tests.screening.test_decisions import DECIDED, decide
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SECRET = "whsec_" + base64.b64encode(b"a secret the council keeps, 32 bytes").decode()
-
-
-@pytest.fixture
-def receiver():
-    server = serving(0, SECRET, refuse=1)
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def lcs_webhook(settings, receiver):
-    settings.HANDOFF_WEBHOOKS = {"lcs": {"url": receiver.url, "secret": SECRET}}
-    settings.HANDOFF_MOST_ATTEMPTS = 3
-    settings.HANDOFF_FIRST_RETRY_SECONDS = 30
-    return receiver
 
 
 def test_r44_a_signed_hand_off_refused_once_is_retried_later_and_delivered_once(
@@ -79,15 +63,22 @@ def test_r44_a_wrong_secret_is_refused_by_the_receiver(contact, manager, setting
     assert DeliveryAttempt.objects.get().status_code == 401
 
 
-def test_r44_after_the_last_try_it_stops_until_an_administrator_replays_it(
-    contact, manager, admin, settings, lcs_webhook
+def test_r44_one_the_record_refused_stops_until_an_administrator_replays_it(
+    make_contact, contact, manager, admin, settings, lcs_webhook
 ):
     settings.HANDOFF_MOST_ATTEMPTS = 1
+    lcs_webhook.refuse_status = 400  # the record refuses it: not a record that is away
     decide(contact, contact.children.first(), manager)
     delivery.deliver_due(DECIDED)
     handoff = HandOff.objects.get()
     assert handoff.state == HandOff.State.DEAD
     assert delivery.deliver_due(DECIDED + dt.timedelta(days=1)) == 0
+    # Nor does the record taking another send it again: it would refuse it again.
+    other = make_contact()
+    decide(other, other.children.first(), manager)
+    assert delivery.deliver_due(DECIDED + dt.timedelta(days=1)) == 1
+    handoff.refresh_from_db()
+    assert handoff.state == HandOff.State.DEAD and handoff.deliveries.count() == 1
     with pytest.raises(DomainError):
         delivery.replay(handoff=handoff, by=manager)
     delivery.replay(handoff=handoff, by=admin, now=DECIDED + dt.timedelta(days=1))
@@ -96,6 +87,7 @@ def test_r44_after_the_last_try_it_stops_until_an_administrator_replays_it(
     handoff.refresh_from_db()
     assert handoff.state == HandOff.State.DELIVERED
     assert list(handoff.deliveries.values_list("number", flat=True)) == [1, 2]
+    assert not AuditEvent.objects.filter(action="handoff.resumed").exists()
 
 
 def test_r44_an_amendment_is_its_own_event(contact, manager, lcs_webhook):
@@ -178,3 +170,79 @@ def test_r44_a_revision_before_delivery_reaches_the_receiver_naming_what_it_repl
     assert event["data"]["decision"]["rationale"] == "Revised after a call."
     first.refresh_from_db()
     assert first.state == HandOff.State.REPLACED and first.replaced_by_id == event["data"]["id"]
+
+
+def test_r44_hand_offs_stopped_while_the_record_was_away_go_once_it_answers(
+    make_contact, manager, settings, lcs_webhook
+):
+    """A MASH manager expects a child handed off to reach the record once it is back, not to
+    wait for an administrator: the record is probed, and once it answers they go."""
+    settings.HANDOFF_MOST_ATTEMPTS = 2
+    settings.HANDOFF_FIRST_RETRY_SECONDS = 10
+    lcs_webhook.refuse = 1000  # the record is down
+
+    def at(seconds: float) -> dt.datetime:
+        return DECIDED + dt.timedelta(seconds=seconds)
+
+    contacts = [make_contact() for _ in range(2)]
+    for contact in contacts:
+        decide(contact, contact.children.first(), manager)
+    assert delivery.deliver_due(at(0)) == 0
+    assert delivery.deliver_due(at(10)) == 0
+    assert set(HandOff.objects.values_list("state", flat=True)) == {HandOff.State.DEAD}
+    # The manager's queue says so, and that it goes once the record answers.
+    words = state_words(HandOff.objects.first())
+    assert "stopped: answered 503" in words and "sent again once LCS" in words
+    assert DeliveryAttempt.objects.count() == 4
+
+    stopped = delivery.STOPPED_PROBE_WAIT.total_seconds()
+    assert delivery.deliver_due(at(60)) == 0  # not probed before its wait
+    assert DeliveryAttempt.objects.count() == 4
+    assert delivery.deliver_due(at(10 + stopped)) == 0  # probed: still down
+    assert DeliveryAttempt.objects.count() == 5
+    assert set(HandOff.objects.values_list("state", flat=True)) == {HandOff.State.DEAD}
+
+    lcs_webhook.refuse = 0  # back
+    assert delivery.deliver_due(at(20 + stopped)) == 0  # its probes stay spaced
+    assert delivery.deliver_due(at(10 + 2 * stopped)) == 2  # the probe goes, and the other
+    assert set(HandOff.objects.values_list("state", flat=True)) == {HandOff.State.DELIVERED}
+    (resumed,) = AuditEvent.objects.filter(action="handoff.resumed")
+    assert "answers again after: answered 503" in resumed.reason
+    assert len(lcs_webhook.received) == 2
+    assert delivery.deliver_due(at(3 * stopped)) == 0  # nothing twice
+
+
+def test_r44_a_slow_record_is_given_up_on_after_the_timeout(
+    contact, manager, settings, lcs_webhook
+):
+    settings.HANDOFF_TIMEOUT_SECONDS = 0.05
+    lcs_webhook.refuse = 0
+    lcs_webhook.delay = 0.5
+    decide(contact, contact.children.first(), manager)
+    started = time.monotonic()
+    assert delivery.deliver_due(DECIDED) == 0
+    assert time.monotonic() - started < 0.45  # not the receiver's half a second
+    handoff = HandOff.objects.get()
+    assert handoff.state == HandOff.State.FAILING
+    assert "timed out" in handoff.last_error
+    (attempt,) = handoff.deliveries.all()
+    assert attempt.status_code is None and attempt.duration_ms < 450
+
+
+def test_r44_a_run_stops_within_its_time_and_leaves_the_rest_for_the_next(
+    make_contact, manager, settings, lcs_webhook
+):
+    settings.HANDOFF_TIMEOUT_SECONDS = 2
+    settings.HANDOFF_RUN_SECONDS = 7
+    lcs_webhook.refuse = 0
+    for _ in range(4):
+        contact = make_contact()
+        decide(contact, contact.children.first(), manager)
+    ticks = itertools.count(0, 2)  # each look at the clock finds 2 seconds gone: a slow record
+    # At 2 and 4 seconds a request could still end by 7; at 6 it could not.
+    assert delivery.deliver_due(DECIDED, clock=lambda: next(ticks)) == 2
+    left = HandOff.objects.filter(state=HandOff.State.WAITING)
+    assert left.count() == 2
+    assert not DeliveryAttempt.objects.filter(handoff__in=left).exists()  # untouched
+    assert delivery.deliver_due(DECIDED) == 2  # the next run sends the rest
+    assert len(lcs_webhook.received) == 4

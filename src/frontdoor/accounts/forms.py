@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from frontdoor.accounts.models import User
 from frontdoor.accounts.scopes import SCOPES
 from frontdoor.accounts.tokens import DEFAULT_DAYS, MAX_DAYS
+from frontdoor.policy.registry import current_policy
 
 
 class SignInForm(AuthenticationForm):
@@ -90,11 +91,24 @@ class IssueTokenForm(forms.Form):
         choices=[(scope.key, f"{scope.key}: {scope.description}") for scope in SCOPES],
         required=False,
     )
+    record_system = forms.ChoiceField(
+        label="The record system whose hand-offs it receives",
+        help_text=(
+            "Only for a case record's own system, with the scope handoffs:receive: the token "
+            "lists and accepts that record's hand-offs and no other's"
+        ),
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["days"].govuk = "text"
         self.fields["days"].width = "govuk-input--width-4"
+        record_system = self.fields["record_system"]
+        record_system.choices = [("", "No record system")] + [
+            (system.key, system.name) for system in current_policy().handoffs.record_systems
+        ]
+        record_system.govuk = "radios"
 
 
 class EnrolmentLinkForm(forms.Form):

@@ -73,6 +73,10 @@ class ApiToken(models.Model):
     # Space-separated keys of `accounts.scopes.SCOPES`, narrowing what the user's role allows;
     # empty: everything the role allows.
     scopes = models.CharField(max_length=200, blank=True)
+    # The record system (a key of the policy's record systems) whose hand-offs the token
+    # receives (R44, R45): it lists and accepts that record's hand-offs and no other's. Empty:
+    # it receives none.
+    record_system = models.CharField(max_length=40, blank=True)
 
     class State(models.TextChoices):
         ACTIVE = "active", "Active"

@@ -104,6 +104,8 @@ class TokenUse:
     token_id: int
     prefix: str
     scopes: frozenset[str]
+    # The record system whose hand-offs the token receives (R44); empty: none.
+    record_system: str = ""
     # Whether an entry naming the token was written to the audit trail while serving the
     # request; if not, the request writes an entry of its own for the use (`tokens.record_use`).
     audited: bool = False

@@ -28,8 +28,9 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from frontdoor.accounts.models import ApiToken, User
-from frontdoor.accounts.permissions import require
+from frontdoor.accounts.permissions import can, require
 from frontdoor.accounts.scopes import (
+    READ,
     SCOPES,
     TokenUse,
     as_text,
@@ -41,6 +42,7 @@ from frontdoor.accounts.scopes import (
 )
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
+from frontdoor.policy.registry import current_policy
 from frontdoor.prepared import run_prepared
 
 # Every token starts with this, so a leaked one is easy to recognise (and to search for in code).
@@ -67,10 +69,11 @@ def issue_token(
     by: User | None,
     days: int = DEFAULT_DAYS,
     scopes: Iterable[str] = (),
+    record_system: str = "",
 ) -> tuple[ApiToken, str]:
     """Issue a new API token for `user`, working for `days`, narrowed to `scopes` (none: all
-    the role allows); return it with the token, which is never shown again. `by` None: the
-    operator, from the command line."""
+    the role allows), receiving the hand-offs of `record_system` (`receiving_for`); return it
+    with the token, which is never shown again. `by` None: the operator, from the command line."""
     if by is not None:
         require(by, "tokens.manage")
     name = name.strip()
@@ -81,6 +84,7 @@ def issue_token(
     if not 1 <= days <= MAX_DAYS:
         raise DomainError(f"A token works for 1 to {MAX_DAYS} days, not {days}.")
     scopes = scopes_for(user, scopes)
+    record_system = receiving_for(user, record_system, scopes)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
     api_token = ApiToken.objects.create(
@@ -90,6 +94,7 @@ def issue_token(
         prefix=token[:PREFIX_LENGTH],
         expires_at=now + dt.timedelta(days=days),
         scopes=as_text(scopes),
+        record_system=record_system,
     )
     audit.record(
         actor=by,
@@ -99,9 +104,48 @@ def issue_token(
             "user": user.pk,
             "expires_at": api_token.expires_at.isoformat(),
             "scopes": sorted(scopes),
+            **({"record_system": record_system} if record_system else {}),
         },
     )
     return api_token, token
+
+
+# The scope a token lists and accepts hand-offs with, and the one that lets it list them only.
+RECEIVING_SCOPES = frozenset({"handoffs:receive", READ})
+
+
+def receiving_for(user: User, record_system: str, scopes: frozenset[str]) -> str:
+    """The record system a token receives the hand-offs of, checked (R44, R45): a token reads
+    one record's hand-offs, so that the account of one record system never reads another's
+    (a restricted person's among them). Named for a token with the scope `handoffs:receive`;
+    a token named for none receives none."""
+    record_system = record_system.strip()
+    if not record_system:
+        if "handoffs:receive" in scopes:
+            raise DomainError(
+                f"Name the record system the token receives hand-offs for: {_record_system_keys()}."
+            )
+        return ""
+    if not can(user, "handoffs.receive"):
+        raise DomainError(
+            f"{user.username} cannot receive hand-offs ({user.role_label}): a token of theirs "
+            "receives for no record system."
+        )
+    if scopes and not scopes & RECEIVING_SCOPES:
+        raise DomainError(
+            f"A token with the scopes {as_text(scopes)} cannot read hand-offs: give it the scope "
+            "handoffs:receive to receive them for a record system."
+        )
+    if current_policy().handoffs.record_system(record_system) is None:
+        raise DomainError(
+            f"No record system is called {record_system!r}: this council's are "
+            f"{_record_system_keys()}."
+        )
+    return record_system
+
+
+def _record_system_keys() -> str:
+    return ", ".join(system.key for system in current_policy().handoffs.record_systems)
 
 
 @transaction.atomic
@@ -147,7 +191,7 @@ def _lookup(alias: str) -> tuple[str, list[str], list]:
     user_columns = ", ".join(f"u.{quote(f.column)}" for f in fields)
     sql = (
         f"SELECT t.{token['id']}, t.{token['last_used_at']}, t.{token['prefix']}, "  # noqa: S608
-        f"t.{token['scopes']}, {user_columns} "
+        f"t.{token['scopes']}, t.{token['record_system']}, {user_columns} "
         f"FROM {quote(ApiToken._meta.db_table)} t JOIN {quote(User._meta.db_table)} u "
         f"ON u.{quote(User._meta.pk.column)} = t.{token['user']} "
         f"WHERE t.{token['token_hash']} = %s AND t.{token['revoked_at']} IS NULL "
@@ -183,7 +227,7 @@ def user_for_token(token: str, *, now: dt.datetime | None = None) -> User | None
     )
     if not rows:
         return None
-    token_id, last_used_at, prefix, scopes, *values = rows[0]
+    token_id, last_used_at, prefix, scopes, record_system, *values = rows[0]
     values = [last_used_at, *values]
     for n, (value, (column, convert)) in enumerate(zip(values, converters, strict=True)):
         for converter in convert:
@@ -199,7 +243,7 @@ def user_for_token(token: str, *, now: dt.datetime | None = None) -> User | None
     user = User.from_db(connection.alias, names, user_values)
     # Read back with `scopes.token_use_of`; only a user acting through a token carries it.
     user.token_use = TokenUse(  # type: ignore[attr-defined]
-        token_id=token_id, prefix=prefix, scopes=from_text(scopes)
+        token_id=token_id, prefix=prefix, scopes=from_text(scopes), record_system=record_system
     )
     return user
 

@@ -270,20 +270,32 @@ def tokens(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             api_token, token = issue_token(by=request.user, **form.cleaned_data)
-            issued = {"api_token": api_token, "token": token}
+            issued = {
+                "api_token": api_token,
+                "token": token,
+                "record_system": _record_system_name(api_token.record_system),
+            }
             form = IssueTokenForm()
         except DomainError as error:
             form.add_error(None, error.message)
     include_ended = request.GET.get("all") == "1"
     now = timezone.now()
     listed = [
-        (token, token.state(now)) for token in api_tokens(include_ended=include_ended, at=now)
+        (token, token.state(now), _record_system_name(token.record_system))
+        for token in api_tokens(include_ended=include_ended, at=now)
     ]
     return render(
         request,
         "accounts/tokens.html",
         {"form": form, "issued": issued, "tokens": listed, "include_ended": include_ended},
     )
+
+
+def _record_system_name(key: str) -> str:
+    """The name the policy gives the record system a token receives for: its key if the policy
+    no longer has it, and empty for none."""
+    system = current_policy().handoffs.record_system(key) if key else None
+    return system.name if system else key
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,8 +4,9 @@ For a record system that polls rather than takes webhooks: `GET handoffs?after=<
 the hand-offs after the cursor in the order they were committed, and `next_after` is the cursor
 for the next call (the cursor is each hand-off's `sequence`, not its id); `POST
 handoffs/{id}/accept` says the record took the child as its own identifier, which the
-front door keeps on the child's person record. Only the record system's account reads them: a
-restricted person's hand-off goes to the record and nowhere else (R45).
+front door keeps on the child's person record. Only the record system's own token reads them,
+a token issued naming that record: a restricted person's hand-off goes to its record and
+nowhere else, not even to another record's token (R45).
 """
 
 from __future__ import annotations
@@ -75,7 +76,9 @@ class AcceptedOut(Schema):
 @router.get("handoffs", response={200: HandOffPage, 403: Message}, summary="List after a cursor")
 def list_handoffs(request: TokenRequest, query: Query[PullQuery]):
     """The hand-offs after the cursor `after`, in the order they were committed. Listing one
-    does not deliver it: accepting it does.
+    does not deliver it: accepting it does. Only the hand-offs of the record system the token
+    was issued for are listed, and the cursor counts only those; a token issued for no record
+    system is refused with 403.
 
     The cursor is not a hand-off's `id`: ids are given when a decision starts to hand a child
     off, and a decision that takes longer to commit becomes visible after one with a larger id.
@@ -135,9 +138,11 @@ def accept_handoff(request: TokenRequest, pk: int, body: AcceptIn):
     """The record took the child as `external_id`; the same again is safe, another is 409. A
     hand-off a revised decision replaced before it was taken is refused with 409 naming the
     hand-off that replaced it (whose `replaces` is this id), or saying it was withdrawn when the
-    revision no longer hands the child to this record."""
-    require(request.auth, "handoffs.receive")
-    handoff = HandOff.objects.filter(pk=pk).first()
+    revision no longer hands the child to this record. Another record system's hand-off is not
+    found (404) with this record's token."""
+    # Another record's hand-off is not found: its token never learns that it exists (R45).
+    own = services.receiving_system(request.auth)
+    handoff = HandOff.objects.filter(pk=pk, record_system=own).first()
     if handoff is None:
         raise Http404(NOT_FOUND)
     services.accept(

@@ -6,9 +6,17 @@ A hand-off waits until it is due, is sent with the `webhook-id`, `webhook-timest
 (or at once, as soon as another hand-off to the same record is taken: the record is back). While
 a record's hand-offs wait out their retries, each run probes it with one of them, so that the
 backlog goes as soon as the record is back, with no new decision to carry it. After
-`HANDOFF_MOST_ATTEMPTS` tries it stops (the dead letter) for an administrator to look at and
-replay. The `webhook-id` is the same on every try, so a receiver that got a hand-off whose
-answer was lost can tell it has it already: nothing lost, nothing twice.
+`HANDOFF_MOST_ATTEMPTS` tries it stops (the dead letter), listed for an administrator, who may
+replay it. A hand-off stopped because the record was away (no answer, 429 or 5xx) is sent again
+on its own once the record answers: runs probe such a record every `STOPPED_PROBE_WAIT`, and
+when the record takes anything the stopped hand-offs get one more try each. One the record
+refused (another 4xx) waits for an administrator. The `webhook-id` is the same on every try, so a
+receiver that got a hand-off whose answer was lost can tell it has it already: nothing lost,
+nothing twice.
+
+A run is bounded: each request waits at most `HANDOFF_TIMEOUT_SECONDS` for the record, and a
+run starts no request that could end after `HANDOFF_RUN_SECONDS`; what is left waits for the
+next run (every minute), so a slow record never holds the worker.
 
 The row is locked while it is sent, so a decision revised at that moment waits for the answer
 and then knows whether to replace the hand-off or amend it.
@@ -22,9 +30,11 @@ import logging
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from standardwebhooks import Webhook
 
@@ -35,11 +45,17 @@ from frontdoor.errors import DomainError
 from frontdoor.handoffs.models import DeliveryAttempt, HandOff
 from frontdoor.handoffs.payload import EVENT_TYPES
 from frontdoor.handoffs.services import mark_delivered
+from frontdoor.outbox.models import Message
+from frontdoor.outbox.senders import Refused, Sent
 
 log = logging.getLogger(__name__)
-TIMEOUT_SECONDS = 10
 LONGEST_WAIT = dt.timedelta(hours=6)
 DUE = (HandOff.State.WAITING, HandOff.State.FAILING)
+# How often a record whose only undelivered hand-offs are stopped is probed with one of them.
+STOPPED_PROBE_WAIT = dt.timedelta(minutes=15)
+# The record's answers that say it was away, not that it refused what it was sent: none, "too
+# many requests", or a server error.
+AWAY = Q(last_status__isnull=True) | Q(last_status=429) | Q(last_status__gte=500)
 
 
 def message_id(handoff: HandOff) -> str:
@@ -49,14 +65,7 @@ def message_id(handoff: HandOff) -> str:
 
 def body_of(handoff: HandOff, at: dt.datetime) -> bytes:
     """The webhook's body: the event type, when it was sent, and the payload as `data`."""
-    return json.dumps(
-        {
-            "type": EVENT_TYPES[handoff.kind],
-            "timestamp": at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
-            "data": handoff.payload,
-        },
-        separators=(",", ":"),
-    ).encode()
+    return envelope(EVENT_TYPES[handoff.kind], at, handoff.payload)
 
 
 def retry_wait(attempts: int) -> dt.timedelta:
@@ -65,14 +74,38 @@ def retry_wait(attempts: int) -> dt.timedelta:
     return min(first * 2 ** max(0, attempts - 1), LONGEST_WAIT)
 
 
-def _post(url: str, headers: dict[str, str], body: bytes) -> tuple[int | None, str]:
-    """POST `body`; (status, error): status None when nothing answered."""
+def signed_headers(secret: str, msg_id: str, at: dt.datetime, body: bytes) -> dict[str, str]:
+    """The Standard Webhooks headers of one request: the one home of the signing."""
+    return {
+        "content-type": "application/json",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": Webhook(secret).sign(msg_id, at, body.decode()),
+    }
+
+
+def envelope(event_type: str, at: dt.datetime, data: dict) -> bytes:
+    """A webhook's body: the event type, when it was sent, and its `data`."""
+    return json.dumps(
+        {
+            "type": event_type,
+            "timestamp": at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+            "data": data,
+        },
+        separators=(",", ":"),
+    ).encode()
+
+
+def post(url: str, headers: dict[str, str], body: bytes) -> tuple[int | None, str]:
+    """POST `body`, waiting at most `HANDOFF_TIMEOUT_SECONDS` for the record; (status, error):
+    status None when nothing answered in time."""
     if not url.startswith(("https://", "http://")):
         return None, "no answer: the webhook's address must start https:// or http://"
     # The scheme is checked above; the address is the council's own setting.
     request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310
+    timeout = settings.HANDOFF_TIMEOUT_SECONDS
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return response.status, ""
     except urllib.error.HTTPError as error:
         return error.code, f"answered {error.code} {error.reason}"
@@ -91,15 +124,9 @@ def _attempt(handoff: HandOff, *, now: dt.datetime, replayed_by=None, probe: boo
     sent_at = timezone.now()
     body = body_of(handoff, sent_at)
     msg_id = message_id(handoff)
-    signature = Webhook(endpoint["secret"]).sign(msg_id, sent_at, body.decode())
-    headers = {
-        "content-type": "application/json",
-        "webhook-id": msg_id,
-        "webhook-timestamp": str(int(sent_at.timestamp())),
-        "webhook-signature": signature,
-    }
+    headers = signed_headers(endpoint["secret"], msg_id, sent_at, body)
     started = time.monotonic()
-    status, error = _post(endpoint["url"], headers, body)
+    status, error = post(endpoint["url"], headers, body)
     succeeded = status is not None and 200 <= status < 300
     number = handoff.deliveries.count() + 1  # the log's numbering runs on through replays
     DeliveryAttempt.objects.create(
@@ -128,11 +155,12 @@ def _attempt(handoff: HandOff, *, now: dt.datetime, replayed_by=None, probe: boo
     if handoff.attempts >= settings.HANDOFF_MOST_ATTEMPTS:
         handoff.state = HandOff.State.DEAD
         handoff.next_attempt_at = None
+        handoff.probed_at = now  # its probes, if the record was away, are spaced from here
         log.warning("hand-off %s stopped after %s tries: %s", handoff.pk, handoff.attempts, error)
     else:
         handoff.state = HandOff.State.FAILING
         handoff.next_attempt_at = now + retry_wait(handoff.attempts)
-    handoff.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
+    handoff.save(update_fields=["attempts", "last_error", "state", "next_attempt_at", "probed_at"])
     return False
 
 
@@ -150,46 +178,90 @@ def _claim_next(now: dt.datetime, exclude: set[int]) -> HandOff | None:
     )
 
 
+def stopped_while_away(rows: QuerySet[HandOff]) -> QuerySet[HandOff]:
+    """The stopped hand-offs of `rows` whose last try found the record away (`AWAY`): they
+    are sent again once it answers. One the record refused waits for an administrator."""
+    last_status = (
+        DeliveryAttempt.objects.filter(handoff=OuterRef("pk"))
+        .order_by("-number", "-id")
+        .values("status_code")[:1]
+    )
+    return (
+        rows.filter(state=HandOff.State.DEAD)
+        .annotate(last_status=Subquery(last_status))
+        .filter(AWAY)
+    )
+
+
 def _claim_probe(now: dt.datetime, tried_systems: set[str]) -> HandOff | None:
     """A failing hand-off of a record not tried in this run, to see whether it answers again:
     the one due soonest, once its last try or probe is at least the first retry's wait ago (so
     a run woken by each new decision does not probe a record that is down each time). Without
     it, after an outage with no new decisions, nothing would be tried until the first hand-off's
-    own doubled wait was over. Each record skipped is added to `tried_systems`."""
+    own doubled wait was over. A record with none failing is probed with a hand-off stopped
+    while it was away (`stopped_while_away`), each in turn, every `STOPPED_PROBE_WAIT`. Each
+    record skipped is added to `tried_systems`."""
     first_wait = dt.timedelta(seconds=settings.HANDOFF_FIRST_RETRY_SECONDS)
     while True:
+        untried = sorted(set(settings.HANDOFF_WEBHOOKS) - tried_systems)
         handoff = (
             HandOff.objects.select_for_update(skip_locked=True)
             .filter(
                 state=HandOff.State.FAILING,
                 next_attempt_at__isnull=False,
-                record_system__in=sorted(set(settings.HANDOFF_WEBHOOKS) - tried_systems),
+                record_system__in=untried,
             )
             .order_by("next_attempt_at", "id")
             .first()
         )
-        if handoff is None:
-            return None
-        last_tried = (handoff.next_attempt_at or now) - retry_wait(handoff.attempts)
+        if handoff is not None:
+            last_tried = (handoff.next_attempt_at or now) - retry_wait(handoff.attempts)
+            wait = first_wait
+        else:
+            handoff = (
+                stopped_while_away(
+                    HandOff.objects.select_for_update(skip_locked=True).filter(
+                        record_system__in=untried
+                    )
+                )
+                .order_by("probed_at", "id")
+                .first()
+            )
+            if handoff is None:
+                return None
+            # Spaced by the record's last probe: its stopped hand-offs take turns.
+            last_tried = HandOff.objects.filter(
+                record_system=handoff.record_system, state=HandOff.State.DEAD
+            ).aggregate(last=Max("probed_at"))["last"] or (now - STOPPED_PROBE_WAIT)
+            wait = STOPPED_PROBE_WAIT
         if handoff.probed_at is not None:
             last_tried = max(last_tried, handoff.probed_at)
-        if now - last_tried >= first_wait:
+        if now - last_tried >= wait:
             return handoff
         tried_systems.add(handoff.record_system)
 
 
-def deliver_due(now: dt.datetime | None = None) -> int:
+def deliver_due(
+    now: dt.datetime | None = None, *, clock: Callable[[], float] = time.monotonic
+) -> int:
     """Try every hand-off due for its webhook once; the number delivered.
 
     Then each record with failing hand-offs, none of them due, is probed with one of them: once
     one is taken, the record's whole backlog is sent in this same run (`_due_now`).
+
+    No request is started that could end after `HANDOFF_RUN_SECONDS` (by `clock`): the rest
+    stay due, untouched, for the next run.
     """
     now = now or timezone.now()
     delivered = 0
     tried: set[int] = set()
     tried_systems: set[str] = set()
     answering: set[str] = set()
+    started = clock()
     while True:
+        if clock() - started + settings.HANDOFF_TIMEOUT_SECONDS > settings.HANDOFF_RUN_SECONDS:
+            log.info("hand-off delivery run out of time; the rest wait for the next run")
+            return delivered
         with transaction.atomic():
             probe = False
             handoff = _claim_next(now, tried)
@@ -211,11 +283,50 @@ def _due_now(record_system: str, now: dt.datetime) -> None:
     """The record answers again: its hand-offs waiting out a retry are tried now, in this run.
 
     Without this, after an outage each failing hand-off waits out its doubled wait (minutes, up
-    to hours) although the record is back. A stopped hand-off still waits for an administrator.
+    to hours) although the record is back. Those stopped while it was away get one more try
+    each, now (a failure stops them again); each is on the audit trail. One the record refused
+    still waits for an administrator.
     """
     HandOff.objects.filter(
         state=HandOff.State.FAILING, record_system=record_system, next_attempt_at__gt=now
     ).update(next_attempt_at=now)
+    stopped = stopped_while_away(HandOff.objects.filter(record_system=record_system))
+    for handoff in stopped.select_related("contact"):
+        HandOff.objects.filter(pk=handoff.pk, state=HandOff.State.DEAD).update(
+            state=HandOff.State.FAILING,
+            attempts=max(0, settings.HANDOFF_MOST_ATTEMPTS - 1),
+            next_attempt_at=now,
+        )
+        audit.record(
+            actor=None,
+            action="handoff.resumed",
+            target=handoff.contact,
+            changes={"handoff": handoff.pk, "record_system": record_system},
+            reason=f"{handoff.record_system_name} answers again after: {handoff.last_error}",
+            at=now,
+        )
+
+
+class WebhookSender:
+    """The outbox's sender of a message to a case record's webhook (`services.announce_withdrawal`):
+    signed as a hand-off is, its outbox key as the `webhook-id`, the same on every try, so the
+    record keeps it once. Any answer but a 2xx, or none, is a failure the outbox tries again."""
+
+    def send(self, message: Message) -> Sent:
+        endpoint = settings.HANDOFF_WEBHOOKS.get(message.to)
+        if endpoint is None:
+            raise Refused(f"{message.to} has no webhook set up now: it is told nothing this way.")
+        at = timezone.now()
+        body = envelope(message.kind, at, json.loads(message.body))
+        status, error = post(
+            endpoint["url"], signed_headers(endpoint["secret"], message.key, at, body), body
+        )
+        if status is None or not 200 <= status < 300:
+            raise RuntimeError(f"{endpoint['url']}: {error}")
+        return Sent()
+
+    def delivery(self, message: Message) -> str:
+        return message.delivery  # a 2xx was the record's word that it took the message
 
 
 def wake_delivery() -> None:

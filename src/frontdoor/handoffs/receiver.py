@@ -3,12 +3,14 @@
 `python -m frontdoor handoff-receiver --port 8025 --secret whsec_…` runs it; the tests start the
 same server. It answers 401 to a request whose signature does not verify, 204 to one that does,
 and keeps each hand-off once by its `webhook-id` (a retry of one it has is answered 204 again).
-`refuse` answers 503 to that many good requests first, as a record system that is down would.
+`refuse` answers `refuse_status` (503 unless told) to that many good requests first, as a record
+system that is down would; `delay` waits that many seconds before each answer, as a slow one does.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from standardwebhooks import Webhook
@@ -23,6 +25,8 @@ class Receiver(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", port), _Handler)
         self.webhook = Webhook(secret)
         self.refuse = refuse
+        self.refuse_status = 503
+        self.delay = 0.0
         self.quiet = quiet
         self.received: dict[str, dict] = {}  # by webhook-id, in the order first received
         self.requests = 0
@@ -38,6 +42,8 @@ class _Handler(BaseHTTPRequestHandler):
     server: Receiver
 
     def do_POST(self) -> None:
+        if self.server.delay:
+            time.sleep(self.server.delay)
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(min(length, MOST_BYTES))
         headers = {key.lower(): value for key, value in self.headers.items()}
@@ -58,7 +64,7 @@ class _Handler(BaseHTTPRequestHandler):
                 first = headers["webhook-id"] not in self.server.received
                 self.server.received.setdefault(headers["webhook-id"], event)
         if refused:
-            self._answer(503, "not now")
+            self._answer(self.server.refuse_status, "not now")
             return
         if not self.server.quiet:
             data = event.get("data", {})

@@ -54,7 +54,8 @@ def state_words(handoff: HandOff) -> str:
             return f"{what} to {to} failing: {handoff.last_error}; trying again"
         case HandOff.State.DEAD:
             return (
-                f"{what} to {to} stopped: {handoff.last_error}; an administrator must send it again"
+                f"{what} to {to} stopped: {handoff.last_error}; sent again once {to} answers "
+                "again, or by an administrator"
             )
         case _:
             return f"{what} waiting to be delivered to {to}"

@@ -10,19 +10,24 @@ them gets a hand-off of its own.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from frontdoor.accounts.permissions import can, require
+from frontdoor.accounts.permissions import PermissionDeniedError, can, require
+from frontdoor.accounts.scopes import token_use_of
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.handoffs import identifiers
 from frontdoor.handoffs.models import HandOff, HandOffSequence, IdentifierCorrection
 from frontdoor.handoffs.payload import PAYLOAD_VERSION, build_payload
 from frontdoor.handoffs.selectors import early_help_handoffs
+from frontdoor.outbox.models import Channel
+from frontdoor.outbox.services import queue_message
 from frontdoor.people.models import ExternalIdentifier, Person
 from frontdoor.policy.registry import current_loaded_policy
 from frontdoor.policy.schema import OutcomeEffect
@@ -57,6 +62,25 @@ class CursorAhead(DomainError):
 
 class UnknownRecordSystem(DomainError):
     """A pull names a record system the council's policy does not."""
+
+
+class NotTheRecords(DomainError):
+    """The hand-off is another record system's: to this one it does not exist (404)."""
+
+
+def receiving_system(user: User) -> str:
+    """The record system whose hand-offs `user` receives: the one the API token they act
+    through names (`accounts.tokens.receiving_for`). A record's account lists and accepts its
+    own record's hand-offs and never another's, whatever its role allows (R44, R45)."""
+    require(user, "handoffs.receive")
+    use = token_use_of(user)
+    if use is None or not use.record_system:
+        raise PermissionDeniedError(
+            "This token receives hand-offs for no record system: a record system's own token, "
+            "issued naming it (issue-token --scope handoffs:receive --record-system lcs), "
+            "receives them."
+        )
+    return use.record_system
 
 
 def _restricted(decision: Decision) -> bool:
@@ -184,10 +208,13 @@ def hand_off_decision(decision: Decision, summary: ChildSummary) -> list[HandOff
         except IntegrityError:
             # At most once per child and outcome: this one is in force already.
             pass
-    for old in pending if made else []:
+    for old in pending:
         # The revision's hand-off to the same record, or else the one it made elsewhere.
-        successor = next((h for h in made if h.record_system == old.record_system), made[-1])
-        HandOff.objects.filter(pk=old.pk).update(replaced_by=successor)
+        successor = next((h for h in made if h.record_system == old.record_system), None)
+        if made:
+            HandOff.objects.filter(pk=old.pk).update(replaced_by=successor or made[-1])
+        if successor is None:  # the record has no new hand-off saying it `replaces` this one
+            announce_withdrawal(old, by=decision.decided_by, at=now)
     for handoff in made:
         audit.record(
             actor=decision.decided_by,
@@ -206,6 +233,48 @@ def hand_off_decision(decision: Decision, summary: ChildSummary) -> list[HandOff
     if made:
         transaction.on_commit(_wake_delivery)
     return made
+
+
+# The webhook event of a withdrawal (docs/handoff.md).
+WITHDRAWN = "handoff.withdrawn"
+
+
+def announce_withdrawal(handoff: HandOff, *, by: User | None, at: dt.datetime) -> None:
+    """Tell a record with a webhook that `handoff`, replaced before it was delivered, is
+    withdrawn: the decision was revised and no longer hands the child to it (R44).
+
+    Only when a try was made: the record may have taken it although its answer was lost. Sent
+    through the outbox in the decision's transaction, keyed by the hand-off, so it is queued
+    once, tried again until the record takes it, and never sent twice (`delivery.WebhookSender`).
+    A record that pulls is told by the 409 of its accept (`replaced_words`).
+    """
+    if handoff.record_system not in settings.HANDOFF_WEBHOOKS or not handoff.deliveries.exists():
+        return
+    data = {
+        "version": PAYLOAD_VERSION,
+        "id": handoff.pk,
+        "record_system": handoff.record_system,
+        "contact": {"reference": handoff.contact.reference},
+        "restricted": handoff.restricted,
+        "withdrawn_at": at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        "reason": replaced_words(handoff),
+    }
+    queue_message(
+        key=f"msg_handoff_{handoff.pk}_withdrawn",
+        kind=WITHDRAWN,
+        to=handoff.record_system,
+        subject=f"Hand-off {handoff.pk} withdrawn",
+        body=json.dumps(data, separators=(",", ":")),
+        channel=Channel.WEBHOOK,
+        about=handoff.contact.reference,
+    )
+    audit.record(
+        actor=by,
+        action="handoff.withdrawn",
+        target=handoff.contact,
+        changes={"handoff": handoff.pk, "record_system": handoff.record_system},
+        at=at,
+    )
 
 
 def _wake_delivery() -> None:
@@ -256,8 +325,12 @@ def pull(
     number given is refused (`CursorAhead`). Hand-offs made while the cursor was the id kept
     their id as their number, so a cursor from then carries on. Replaced hand-offs are left
     out. Listing delivers nothing: a hand-off is delivered when the record accepts it (R44).
+
+    Only the hand-offs of the record `user` receives for (`receiving_system`) are listed, and
+    the cursor is checked against that record's own numbers: another record's hand-offs are
+    not seen, nor how many there are.
     """
-    require(user, "handoffs.receive")
+    own = receiving_system(user)
     systems = current_loaded_policy().policy.handoffs
     if record_system and systems.record_system(record_system) is None:
         # An empty page would read as "nothing new" for ever to a poller with a mistyped key.
@@ -266,8 +339,16 @@ def pull(
             f"No record system is called {record_system!r}: this council's are {known}.",
             field="record_system",
         )
+    if record_system and record_system != own:
+        # An empty page would read as "nothing new" to a poller given another record's token.
+        raise UnknownRecordSystem(
+            f"This token receives the hand-offs of {own} only, not {record_system}: leave "
+            "record_system out, or use that record's own token.",
+            field="record_system",
+        )
+    rows = HandOff.objects.filter(record_system=own)
     if after > 0:
-        last = HandOffSequence.objects.filter(pk=1).values_list("last", flat=True).first() or 0
+        last = rows.aggregate(last=Max("sequence"))["last"] or 0
         if after > last:
             # An empty page would read as "nothing new" while the poller skipped every number
             # up to `after`: most likely it passed a hand-off's id, not `next_after`.
@@ -276,9 +357,7 @@ def pull(
                 "`next_after` the previous call gave (0 to start), not a hand-off's id.",
                 field="after",
             )
-    rows = HandOff.objects.filter(sequence__gt=after).exclude(state=HandOff.State.REPLACED)
-    if record_system:
-        rows = rows.filter(record_system=record_system)
+    rows = rows.filter(sequence__gt=after).exclude(state=HandOff.State.REPLACED)
     return list(rows.order_by("sequence")[: max(1, min(limit, MOST_PULLED))])
 
 
@@ -298,13 +377,16 @@ def accept(
     child not yet linked to a person keeps it on the hand-off until they are
     (`carry_identifiers_to_person`).
 
-    `user` is the record system's account, or an early help worker taking a child routed to
-    early help, having made the child's early help record (R20).
+    `user` is the record system's account, through a token naming the hand-off's record
+    (`receiving_system`; another record's hand-off is `NotTheRecords`), or an early help worker
+    taking a child routed to early help, having made the child's early help record (R20).
     """
     if not can(user, "handoffs.receive"):
         require(user, "early_help.receive")
         if not early_help_handoffs(user).filter(pk=handoff.pk).exists():
             raise DomainError(f"Hand-off {handoff.pk} is not one for early help that you may take.")
+    elif handoff.record_system != receiving_system(user):
+        raise NotTheRecords(f"No hand-off to {receiving_system(user)} has the id {handoff.pk}.")
     now = now or timezone.now()
     handoff = HandOff.objects.select_for_update().get(pk=handoff.pk)
     external_id = identifiers.checked(external_id, what="The record's identifier for the child")

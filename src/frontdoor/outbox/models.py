@@ -6,6 +6,9 @@ from django.db import models
 class Channel(models.TextChoices):
     EMAIL = "email", "E-mail"
     SMS = "sms", "Text message"
+    # To a case record's webhook (`to` is the record system's key): sent by the sender the
+    # hand-offs register for it (`senders.add_channel_sender`).
+    WEBHOOK = "webhook", "Webhook to a case record"
 
 
 class Delivery(models.TextChoices):

@@ -1,8 +1,9 @@
-"""Who takes a message from the outbox: Django's mail backend, or GOV.UK Notify.
+"""Who takes a message from the outbox: Django's mail backend, or GOV.UK Notify; a message to a
+case record's webhook, the sender the hand-offs register for that channel.
 
-`FRONTDOOR_OUTBOX_SENDER` chooses. Each sender raises `Refused` for a message that can never be
-sent as it stands (Notify's 400: a number that is not a mobile, an address it will not take), and
-any other exception for a failure worth trying again.
+`FRONTDOOR_OUTBOX_SENDER` chooses between the first two. Each sender raises `Refused` for a
+message that can never be sent as it stands (Notify's 400: a number that is not a mobile, an
+address it will not take), and any other exception for a failure worth trying again.
 
 GOV.UK Notify takes a `reference` with each message but does not refuse a second message with the
 same one, so a send that failed uncertainly (a timeout, a 500: Notify may have taken it) is never
@@ -155,6 +156,20 @@ class NotifySender:
         except HTTPError as error:
             raise RuntimeError(_notify_error(error)) from error
         return NOTIFY_STATUSES.get(answer["status"], message.delivery)
+
+
+# The senders of the channels an app above the outbox sends itself, by channel: the hand-offs'
+# webhook to a case record, registered from their AppConfig.ready.
+_CHANNEL_SENDERS: dict[str, Sender] = {}
+
+
+def add_channel_sender(channel: str, channel_sender: Sender) -> None:
+    _CHANNEL_SENDERS[channel] = channel_sender
+
+
+def sender_for(message: Message, default: Sender) -> Sender:
+    """Who sends `message`: its channel's own sender, or `default` (`sender`)."""
+    return _CHANNEL_SENDERS.get(message.channel, default)
 
 
 def sender() -> Sender:

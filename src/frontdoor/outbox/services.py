@@ -37,7 +37,7 @@ from frontdoor.audit import services as audit
 from frontdoor.commit_hooks import on_commit_once
 from frontdoor.errors import DomainError
 from frontdoor.outbox.models import FAILED, FINAL, Channel, Delivery, Message
-from frontdoor.outbox.senders import Refused, sender
+from frontdoor.outbox.senders import Refused, sender, sender_for
 from frontdoor.policy.clocks import time_in_words
 
 if TYPE_CHECKING:
@@ -238,7 +238,7 @@ def send_pending(*, limit: int = 100) -> int:
         if message is None:
             break
         try:
-            taken = through.send(message)
+            taken = sender_for(message, through).send(message)
         except Refused as error:
             # Sending again would be refused again: given up at once, and shown as undelivered.
             log.warning("outbox message %s refused: %s", message.pk, error)

@@ -11,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Issue an API token acting as USERNAME; the token is printed once and only its hash kept. "
         'Example: python -m frontdoor issue-token police --name "Merseyside Police system" '
-        "--days 30 --scope mash:answer"
+        "--days 30 --scope mash:answer; for a case record's own system: --scope handoffs:receive "
+        "--record-system lcs"
     )
 
     def add_arguments(self, parser) -> None:
@@ -31,13 +32,33 @@ class Command(BaseCommand):
             help="narrow the token to this scope (repeat for several); "
             "none: all the user's role allows",
         )
+        parser.add_argument(
+            "--record-system",
+            default="",
+            help="the record system (a key of the policy's, like lcs) whose hand-offs the token "
+            "lists and accepts, and no other's; needed with --scope handoffs:receive",
+        )
 
     def handle(
-        self, *args, username: str, name: str, days: int, scope: list[str], **options
+        self,
+        *args,
+        username: str,
+        name: str,
+        days: int,
+        scope: list[str],
+        record_system: str,
+        **options,
     ) -> None:
         try:
             user = account_named(username)
-            api_token, token = issue_token(user=user, name=name, by=None, days=days, scopes=scope)
+            api_token, token = issue_token(
+                user=user,
+                name=name,
+                by=None,
+                days=days,
+                scopes=scope,
+                record_system=record_system,
+            )
         except DomainError as error:
             raise CommandError(error.message) from None
         self.stdout.write(
@@ -45,5 +66,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"It expires {timezone.localtime(api_token.expires_at):%Y-%m-%d %H:%M}; "
-            f"scopes: {' '.join(api_token.scope_list) or 'none (all the role allows)'}."
+            f"scopes: {' '.join(api_token.scope_list) or 'none (all the role allows)'}"
+            + (
+                f"; receives the hand-offs of {api_token.record_system} only."
+                if api_token.record_system
+                else "."
+            )
         )

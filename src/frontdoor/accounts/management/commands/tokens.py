@@ -6,7 +6,18 @@ from frontdoor.accounts.selectors import account_named, api_tokens
 from frontdoor.accounts.tokens import revoke_token, token_named
 from frontdoor.errors import DomainError
 
-COLUMNS = ("id", "name", "prefix", "user", "created", "expires", "last used", "scopes", "state")
+COLUMNS = (
+    "id",
+    "name",
+    "prefix",
+    "user",
+    "created",
+    "expires",
+    "last used",
+    "scopes",
+    "receives for",
+    "state",
+)
 
 
 def _when(moment) -> str:
@@ -52,6 +63,7 @@ class Command(BaseCommand):
                 _when(token.expires_at),
                 _when(token.last_used_at),
                 " ".join(token.scope_list) or "all the role allows",
+                token.record_system or "-",
                 token.state(now).value,
             )
             for token in api_tokens(user=user, include_ended=include_ended, at=now)
