@@ -13,13 +13,11 @@ import datetime as dt
 import pytest
 
 from frontdoor.errors import DomainError
-from frontdoor.intake.models import Channel, Contact
-from frontdoor.intake.services import record_contact
+from frontdoor.intake.models import Contact
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening.consent import record_consent
-from tests.intake.factories import make_submission, unborn_child
-from tests.screening.conftest import RECEIVED
 from tests.screening.test_consent import ASKED, COUNCILS, position
+from tests.screening.test_young_parents import young_parent_contact
 
 pytestmark = pytest.mark.django_db
 
@@ -30,41 +28,23 @@ def council(request, settings):
     return request.param
 
 
-def _born(age: int) -> str:
-    return (RECEIVED.date().replace(year=RECEIVED.year - age) - dt.timedelta(days=30)).isoformat()
+NOT_SOUGHT = {"consent": "not_sought", "not_sought_reason": "increased_risk"}
+# Kay is the unborn baby's mother, with parental responsibility for the baby.
+AS_MOTHER = {"relationship_to_child": "Mother of the unborn baby", "parental_responsibility": "yes"}
+LEE = {
+    "first_name": "Lee",
+    "last_name": "Example",
+    "relationship_to_child": "Kay's mother",
+    "date_of_birth": "1986-01-01",
+    "parental_responsibility": "yes",
+}
 
 
 @pytest.fixture
 def young_parent(council, officer) -> Contact:
     """Kay, 12 and expecting a baby, and her mother Lee, who holds parental responsibility for
     Kay; the referral did not seek consent."""
-    return record_contact(
-        submission=make_submission(
-            children=[unborn_child(120)],
-            adults=[
-                {
-                    "first_name": "Kay",
-                    "last_name": "Example",
-                    "relationship_to_child": "Mother of the unborn baby",
-                    "date_of_birth": _born(12),
-                    "parental_responsibility": "yes",
-                    "expectant_parent": True,
-                },
-                {
-                    "first_name": "Lee",
-                    "last_name": "Example",
-                    "relationship_to_child": "Kay's mother",
-                    "date_of_birth": _born(40),
-                    "parental_responsibility": "yes",
-                },
-            ],
-            consent={"consent": "not_sought", "not_sought_reason": "increased_risk"},
-            concern={"worry": "Kay is pregnant.", "domestic_abuse": "no"},
-        ),
-        channel=Channel.TELEPHONE,
-        received_at=RECEIVED,
-        by=officer,
-    ).contact
+    return young_parent_contact(officer, age=12, kay=AS_MOTHER, others=(LEE,), consent=NOT_SOUGHT)
 
 
 def _people(contact):
@@ -143,25 +123,7 @@ def test_r12_consent_for_the_young_parent_is_never_read_for_her_baby(young_paren
 
 
 def test_r5_an_expectant_parent_of_16_consents_for_herself_and_her_baby(council, officer, worker):
-    contact = record_contact(
-        submission=make_submission(
-            children=[unborn_child(120)],
-            adults=[
-                {
-                    "first_name": "Kay",
-                    "last_name": "Example",
-                    "relationship_to_child": "Mother of the unborn baby",
-                    "date_of_birth": _born(16),
-                    "parental_responsibility": "yes",
-                    "expectant_parent": True,
-                }
-            ],
-            consent={"consent": "not_sought", "not_sought_reason": "increased_risk"},
-        ),
-        channel=Channel.TELEPHONE,
-        received_at=RECEIVED,
-        by=officer,
-    ).contact
+    contact = young_parent_contact(officer, age=16, kay=AS_MOTHER, consent=NOT_SOUGHT)
     kay, baby = contact.children.get(expectant_parent=True), contact.children.get(unborn=True)
     kay_as_parent = contact.adults.get()
     record_consent(contact=contact, by=worker, child=kay, status="given", now=ASKED)
