@@ -352,23 +352,29 @@ def test_the_list_and_the_raised_page_show_escalations_in_one_table(client, cont
     assert listed == raised
 
 
+def restrict_every_child(contact, *, person_for, allowed, admin) -> None:
+    """Restrict each child of `contact` to `allowed`: the contact is then closed to others."""
+    from frontdoor.privacy.restrictions import restrict
+
+    for child in contact.children.all():
+        restrict(
+            person=person_for(child),
+            allowed_users=[allowed],
+            ask="The head of service",
+            reason="A family member works for the police.",
+            by=admin,
+        )
+
+
 def test_r45_an_escalation_about_a_restricted_record_says_whom_to_ask(
     client, contact, manager, worker, police, service_manager, person_for, admin
 ):
-    from frontdoor.privacy.restrictions import restrict
-
     send(contact, manager, agencies=["police"])
     child = contact.children.first()
     raised = open_escalation(
         contact=contact, about=f"Physical assault on {child.first_name}.", by=police
     )
-    restrict(
-        person=person_for(child),
-        allowed_users=[manager],
-        ask="The head of service",
-        reason="A family member works for the police.",
-        by=admin,
-    )
+    restrict_every_child(contact, person_for=person_for, allowed=manager, admin=admin)
     for user in (worker, police, service_manager):
         client.force_login(user)
         response = client.get(reverse("escalations:detail", args=[raised.pk]))
@@ -394,8 +400,6 @@ def test_r45_an_escalation_about_a_restricted_record_says_whom_to_ask(
 def test_r45_the_lists_show_a_restricted_escalation_as_whom_to_ask(
     client, contact, make_contact, manager, police, service_manager, person_for, admin
 ):
-    from frontdoor.privacy.restrictions import restrict
-
     send(contact, manager, agencies=["police"])
     child = contact.children.first()
     hidden = open_escalation(
@@ -404,13 +408,7 @@ def test_r45_the_lists_show_a_restricted_escalation_as_whom_to_ask(
     other = make_contact()
     send(other, manager, agencies=["police"])
     shown = open_escalation(contact=other, about="The threshold was too high.", by=police)
-    restrict(
-        person=person_for(child),
-        allowed_users=[manager],
-        ask="The head of service",
-        reason="A family member works for the police.",
-        by=admin,
-    )
+    restrict_every_child(contact, person_for=person_for, allowed=manager, admin=admin)
     for user, name in ((service_manager, "escalations:list"), (police, "escalations:raised")):
         client.force_login(user)
         page = client.get(reverse(name)).content.decode()

@@ -380,6 +380,30 @@ def test_r45_the_queues_show_a_restricted_childs_follow_up_only_as_whom_to_ask(
     assert body.count("Record as done<") == open_for_caspian.count() > 0
 
 
+@pytest.mark.parametrize("name", ["screening:mine", "screening:team"])
+def test_r45_the_queues_withhold_the_restricted_childs_names_from_a_follow_ups_note(
+    decided_for_both, client, name
+):
+    from frontdoor.people.models import Restriction
+    from frontdoor.screening.models import FollowUp
+    from frontdoor.screening.selectors import follow_ups_seen_by
+
+    _, unnamed = decided_for_both
+    # What a note on Caspian's follow-up says (the outbox's or a worker's words) may name her.
+    for_caspian = FollowUp.objects.open().filter(decision__child__first_name="Caspian")
+    for_caspian.update(note="Telephone Ottoline Quennevaux's father: Lina is with him.")
+    client.force_login(unnamed)
+    body = client.get(reverse(name)).content.decode().replace("&#x27;", "'")
+    withheld = f"[restricted: ask {ASK}]"
+    assert f"Telephone {withheld}'s father: {withheld} is with him." in body
+    assert not re.search(r"\b(Ottoline|Quennevaux|Lina)\b", body, re.IGNORECASE)
+    # The record keeps what was written, and whoever the restriction names reads it so.
+    assert for_caspian.filter(note__startswith="Telephone Ottoline").exists()
+    for allowed in Restriction.objects.get().allowed_users.all():
+        for seen in follow_ups_seen_by(allowed, for_caspian):
+            assert seen.note.startswith("Telephone Ottoline Quennevaux")
+
+
 def test_r45_the_contact_page_shows_an_open_follow_up_of_a_restricted_child_and_whom_to_ask(
     decided_for_both, client, make_user
 ):

@@ -28,7 +28,11 @@ def council(request, settings):
     return request.param
 
 
-def young_parent_contact(officer, *, age: int) -> Contact:
+def young_parent_contact(
+    officer, *, age: int, kay: dict | None = None, others: tuple[dict, ...] = (), **submission
+) -> Contact:
+    """A contact about Kay, `age` and expecting a baby (R5): `kay` adds to her details as one of
+    the adults, `others` are the contact's other adults, `submission` the referral's own."""
     born = RECEIVED.date().replace(year=RECEIVED.year - age) - dt.timedelta(days=30)
     return record_contact(
         submission=make_submission(
@@ -40,9 +44,12 @@ def young_parent_contact(officer, *, age: int) -> Contact:
                     "relationship_to_child": "Mother",
                     "date_of_birth": born.isoformat(),
                     "expectant_parent": True,
-                }
+                    **(kay or {}),
+                },
+                *others,
             ],
             concern={"worry": "Kay is pregnant.", "domestic_abuse": "no"},
+            **submission,
         ),
         channel=Channel.TELEPHONE,
         received_at=RECEIVED,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Case,
+    CharField,
     Exists,
     IntegerField,
     OuterRef,
@@ -23,20 +24,27 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from frontdoor import exports
 from frontdoor.accounts.permissions import can
 from frontdoor.accounts.roles import Role
 from frontdoor.escalations.models import Discussion, Escalation, StepRecord
 from frontdoor.intake.models import Contact
-from frontdoor.intake.selectors import contacts_visible_to
+from frontdoor.intake.selectors import (
+    contacts_visible_to,
+    names_withheld_by_contact,
+    redact,
+)
 from frontdoor.mash.models import Attendee, Dissent, Meeting
 from frontdoor.mash.selectors import requests_visible_to
 from frontdoor.people.models import Restriction
 from frontdoor.people.restrictions import (
+    person_hidden_from,
+    restriction_hiding_person,
     restrictions_closing_contact,
-    restrictions_hiding_contact,
-    whom_to_ask,
+    whom_to_ask_about_contact,
+    whom_to_ask_about_person,
 )
 from frontdoor.policy.councils import of_served_council
 from frontdoor.policy.schema import Policy
@@ -95,27 +103,50 @@ def _escalations_by_role(user) -> QuerySet[Escalation]:
     return escalations.filter(raised_by=user)
 
 
-def escalations_visible_to(user, *, restricted_rows: bool = False) -> QuerySet[Escalation]:
-    """The escalations `user` may open: one about a contact a restriction hides from them is
-    left out, as the contact is (R45). With `restricted_rows` it stays in, annotated with whom
-    to ask (`restricted_ask`, None when the user may open it), for a log that counts it
-    without naming anyone."""
-    escalations = _escalations_by_role(user)
-    if restricted_rows:
-        return escalations.annotate(restricted_ask=whom_to_ask(user, contact=OuterRef("contact")))
-    return escalations.exclude(
-        Exists(restrictions_hiding_contact(user, contact=OuterRef("contact")))
+def _closed_to(user) -> Q:
+    """Escalations a restriction closes to `user` (R45): one about a contact closed to them
+    (`restrictions_closing_contact`: a restricted adult, or every child restricted), or about a
+    decision for a child restricted from them. A restricted sibling alone closes neither: the
+    escalation stays readable, the sibling's names withheld from what was written about it (the
+    `unnamed` filter on its page, `names_withheld_by_contact` in the log)."""
+    return Q(Exists(restrictions_closing_contact(user, contact=OuterRef("contact")))) | Q(
+        person_hidden_from(user, person=OuterRef("decision__child__person"))
     )
 
 
+def escalations_visible_to(user, *, restricted_rows: bool = False) -> QuerySet[Escalation]:
+    """The escalations `user` may open: one a restriction closes to them is left out, as the
+    contact is (R45, `_closed_to`). With `restricted_rows` it stays in, annotated with whom to
+    ask (`restricted_ask`, None when the user may open it), for a log that counts it without
+    naming anyone."""
+    escalations = _escalations_by_role(user)
+    if restricted_rows:
+        return escalations.annotate(
+            restricted_ask=Coalesce(
+                whom_to_ask_about_contact(user, contact=OuterRef("contact")),
+                whom_to_ask_about_person(user, person=OuterRef("decision__child__person")),
+                output_field=CharField(),
+            )
+        )
+    return escalations.exclude(_closed_to(user))
+
+
 def restriction_hiding_escalation(*, user, pk: int) -> Restriction | None:
-    """The restriction that keeps `user` out of an escalation they could otherwise open: one
-    on a person in its contact (R45)."""
-    contact_id = _escalations_by_role(user).filter(pk=pk).values_list("contact_id", flat=True)
-    found = contact_id.first()
+    """The restriction that keeps `user` out of an escalation they could otherwise open
+    (R45, `_closed_to`)."""
+    found = (
+        _escalations_by_role(user)
+        .filter(pk=pk)
+        .values_list("contact_id", "decision__child__person_id")
+        .first()
+    )
     if found is None:
         return None
-    return restrictions_hiding_contact(user, contact=found).first()
+    contact_id, person_id = found
+    closing = restrictions_closing_contact(user, contact=contact_id).first()
+    if closing is None and person_id is not None:
+        return restriction_hiding_person(user=user, person_id=person_id)
+    return closing
 
 
 def with_steps(escalations: QuerySet[Escalation]) -> QuerySet[Escalation]:
@@ -237,9 +268,21 @@ def agency_name(policy: Policy, key: str) -> str:
 def escalation_log(*, user, policy: Policy, now: dt.datetime) -> list[list]:
     """The escalation summary log (R42 step 2): one row per escalation, oldest first."""
     rows: list[list] = []
-    escalations = escalations_visible_to(user, restricted_rows=True)
-    for escalation in with_steps(escalations).order_by("raised_at", "id"):
+    escalations = list(
+        with_steps(escalations_visible_to(user, restricted_rows=True)).order_by("raised_at", "id")
+    )
+    # R45: a restricted sibling's names are withheld from what was written about the contact.
+    withheld = names_withheld_by_contact(
+        user,
+        contact_ids=[
+            each.contact_id
+            for each in escalations
+            if getattr(each, "restricted_ask", None) is None  # annotated by the query
+        ],
+    )
+    for escalation in escalations:
         step = current_step(escalation)
+        unnamed = withheld.get(escalation.contact_id, [])
         ask = getattr(escalation, "restricted_ask", None)  # annotated by the query
         if ask is not None:
             # Counted, but nothing of the restricted record: whom to ask instead (R45).
@@ -260,7 +303,7 @@ def escalation_log(*, user, policy: Policy, now: dt.datetime) -> list[list]:
                 escalation.reference,
                 escalation.contact.reference,
                 f"{decision.outcome_label} for {decision.child}" if decision else "",
-                escalation.about,
+                redact(escalation.about, unnamed),
                 str(escalation.raised_by),
                 agency_name(policy, escalation.raised_by_agency),
                 exports.london_time(escalation.raised_at),
@@ -270,7 +313,7 @@ def escalation_log(*, user, policy: Policy, now: dt.datetime) -> list[list]:
                 exports.london_time(step.due_at) if step and is_open else "",
                 late,
                 exports.london_time(escalation.resolved_at),
-                escalation.outcome,
+                redact(escalation.outcome, unnamed),
             ]
         )
     return rows

@@ -22,6 +22,7 @@ from frontdoor.errors import DomainError
 from frontdoor.escalations import selectors
 from frontdoor.escalations.models import Discussion, Escalation, Method, Outcome, StepRecord
 from frontdoor.intake.models import Contact
+from frontdoor.intake.selectors import require_child_seen
 from frontdoor.mash.models import Meeting
 from frontdoor.outbox.services import queue_message
 from frontdoor.policy.clocks import (
@@ -187,6 +188,9 @@ def open_escalation(
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if decision is not None and decision.contact_id != contact.pk:
         raise DomainError(f"That decision is not one of contact {contact.reference}'s.")
+    if decision is not None:
+        # R45: only someone who may see the child escalates the decision made for them.
+        require_child_seen(by, child=decision.child)
     if not about.strip():
         raise DomainError("Say what you disagree with and why.")
     loaded = current_loaded_policy()

@@ -18,6 +18,7 @@ from frontdoor.accounts.access import refused as _refused
 from frontdoor.errors import DomainError
 from frontdoor.escalations import selectors, services
 from frontdoor.escalations.forms import DiscussionForm, OpenForm, new_submission_key
+from frontdoor.intake.selectors import names_withheld_from, restriction_hiding_child
 from frontdoor.people.views import restricted_page
 from frontdoor.policy.clocks import london_datetime
 from frontdoor.policy.registry import current_policy
@@ -71,6 +72,10 @@ def open_escalation(
         selectors.contacts_open_to_escalation(request.user), reference=reference
     )
     decision = get_object_or_404(contact.decisions, pk=decision_id) if decision_id else None
+    restriction = restriction_hiding_child(request.user, child=decision.child) if decision else None
+    if restriction is not None:
+        # R45: a decision for a restricted child is that child's alone: whom to ask.
+        return restricted_page(request, restriction)
     return _open(request, contact=contact, decision=decision)
 
 
@@ -165,6 +170,9 @@ def detail(request: SignedInRequest, pk: int) -> HttpResponse:
             "form": form,
             "now": now,
             "agency": selectors.agency_name(policy, escalation.raised_by_agency),
+            # R45: the page is named by the escalation, not the contact: the contact's children
+            # restricted from the user, for the `unnamed` filter on what was written.
+            "names_withheld": names_withheld_from(request.user, contact=escalation.contact_id),
         },
     )
 

@@ -12,7 +12,7 @@ import contextlib
 import copy
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -230,6 +230,23 @@ def redact(text: str, withheld: list[Withheld]) -> str:
     for each in withheld:
         text = each.sub(text)
     return text
+
+
+def names_withheld_by_contact(user, *, contact_ids: Iterable[int]) -> dict[int, list[Withheld]]:
+    """`names_withheld_from` for each of several contacts (R45), for a list of what was written
+    about many contacts (the escalation log, a queue's follow-ups): one query finds the contacts
+    with a child restricted from `user`, and only those have their names read. A contact not in
+    the result withholds nothing."""
+    with_hidden = (
+        ReportedChild.accounts.filter(contact_id__in=set(contact_ids), person__isnull=False)
+        .filter(person_hidden_from(user))
+        .values_list("contact_id", flat=True)
+        .distinct()
+    )
+    return {
+        contact_id: names_withheld_from(user, contact=contact_id)
+        for contact_id in sorted(set(with_hidden))
+    }
 
 
 Row = TypeVar("Row", Report, ReportedChild, ReportedAdult)

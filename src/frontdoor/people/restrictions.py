@@ -3,10 +3,11 @@
 `people.selectors.people_visible_to`, `intake.selectors.contacts_visible_to` and the selectors
 above them filter on this, so a page, the API and an export cannot differ about a restricted
 record. A restriction applies to the restricted person: a contact closes only when it has no
-child the user may see, or a restricted adult (`restrictions_closing_contact`); what is written
-about a contact as a whole (an escalation, a disclosure) is hidden when anyone in it is
-restricted (`restrictions_hiding_contact`). Setting and lifting a restriction are privacy's
-(`privacy.restrictions`).
+child the user may see, or a restricted adult (`restrictions_closing_contact`), and what is
+written about it (an escalation, a meeting's record) stays readable with a restricted child's
+names withheld (`intake.selectors.names_withheld_from`); a disclosure of a contact's records
+is hidden when anyone in it is restricted (`restrictions_hiding_contact`). Setting and
+lifting a restriction are privacy's (`privacy.restrictions`).
 """
 
 from __future__ import annotations
@@ -69,9 +70,9 @@ def whom_to_ask_about_contact(user, *, contact=None) -> Subquery:
 
 
 def restrictions_hiding_contact(user, *, contact=None) -> QuerySet[Restriction]:
-    """Restrictions on anyone reported in a contact, not naming `user`: for what is written
-    about the contact as a whole in its own words (an escalation, a disclosure), which may name
-    any of its people, so is hidden when any of them is restricted (R45).
+    """Restrictions on anyone reported in a contact, not naming `user`: for what is disclosed
+    of the contact as a whole (a disclosure, a hand-off's list, a log that must count it), so
+    hidden when any of its people is restricted (R45).
 
     `contact` is a contact's id, or by default an OuterRef, for an EXISTS against contacts.
     """
@@ -94,10 +95,3 @@ def contacts_hidden_from(user, contacts: QuerySet) -> QuerySet:
     """Of `contacts`, those a restriction hides from `user`: what a list that must still count
     them (a log, a return's data to fix) shows without naming anyone."""
     return contacts.filter(Exists(restrictions_hiding_contact(user)))
-
-
-def whom_to_ask(user, *, contact=None) -> Subquery:
-    """Whom to ask about a contact a restriction hides from `user`, or None when none does: the
-    annotation a list shows in place of the names (`contact` as for `restrictions_hiding_contact`).
-    """
-    return Subquery(restrictions_hiding_contact(user, contact=contact).values("ask")[:1])

@@ -56,6 +56,28 @@ def gives_own_consent(policy: Policy, child: ReportedChild, on: dt.date) -> bool
     return age is not None and age >= policy.consent.own_consent_from_age
 
 
+def under_own_consent_age(policy: Policy, adult: ReportedAdult, on: dt.date) -> bool:
+    """R5, R13: one of a contact's adults known to be younger than the policy's own-consent age
+    (a young expectant parent): their parents or carers consent for them, so their own consent
+    counts for no child, not even their unborn baby; a refusal they give is still heard."""
+    age = age_on(adult.date_of_birth, on)
+    return age is not None and age < policy.consent.own_consent_from_age
+
+
+def is_same_person(adult: ReportedAdult, child: ReportedChild) -> bool:
+    """R5: an expectant parent who is a child is among the adults, as the unborn baby's parent,
+    and among the children, in their own right (`intake.services`): the same person, who does
+    not speak for themselves as a parent would."""
+    if adult.person_id is not None and adult.person_id == child.person_id:
+        return True
+    return (
+        adult.expectant_parent
+        and child.expectant_parent
+        and (adult.first_name, adult.last_name, adult.date_of_birth)
+        == (child.first_name, child.last_name, child.date_of_birth)
+    )
+
+
 @transaction.atomic
 def record_consent(
     *,
@@ -111,6 +133,13 @@ def record_consent(
                 raise DomainError(
                     f"{each} is {policy.consent.own_consent_from_age} or over and gives their "
                     "own consent: record it as theirs."
+                )
+            if is_same_person(adult, each):  # type: ignore[arg-type]  # the adult's branch
+                raise DomainError(
+                    f"{each} cannot consent for themselves as a parent: under "
+                    f"{policy.consent.own_consent_from_age}, their parents or carers give "
+                    "consent for them.",
+                    field="about",
                 )
         if adult.parental_responsibility == YesNoUnknown.NO:  # type: ignore[union-attr]  # the child's is the other branch
             raise DomainError(
@@ -354,6 +383,8 @@ def _child_consent(
         )
     else:
         for adult in adults:
+            if is_same_person(adult, child):
+                continue  # R5: a young expectant parent does not speak for themselves
             record = _latest(
                 records,
                 lambda r, adult=adult: (
@@ -362,13 +393,17 @@ def _child_consent(
             )
             if record is None and adult.parental_responsibility == YesNoUnknown.NO:
                 continue  # they do not speak for the child
+            young = under_own_consent_age(policy, adult, on)
+            who = _who(adult)
+            if young:
+                who += f", aged {age_on(adult.date_of_birth, on)}: a refusal counts, not consent"
             people.append(
                 PersonConsent(
                     str(adult),
-                    _who(adult),
+                    who,
                     record.status if record else "",
                     record,
-                    consent_counts=adult.parental_responsibility == YesNoUnknown.YES,
+                    consent_counts=adult.parental_responsibility == YesNoUnknown.YES and not young,
                     refusal_counts=adult.parental_responsibility != YesNoUnknown.NO,
                 )
             )

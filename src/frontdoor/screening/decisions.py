@@ -704,6 +704,8 @@ def _tell_referrers(
         (each for each in contact.reports.all() if each.referrer_type == ReferrerType.PROFESSIONAL),
         key=lambda each: (each.received_at, each.pk),
     )
+    # The message each address was sent for this decision: one referrer is told once.
+    sent_to: dict[tuple[str, str], FollowUp] = {}
     for report in reports:
         follow_up = FollowUp(
             decision=decision,
@@ -712,12 +714,22 @@ def _tell_referrers(
             due_at=due.due if due else None,
         )
         told = _referrer_told(decision=decision, report=report)
+        address = feedback_address(report)
         if told is not None and told.decision.outcome_label == decision.outcome_label:
             # A revision that keeps the outcome tells the referrer nothing new.
             follow_up.done_at = now
             follow_up.note = (
                 f"Told of this outcome on {day_in_words(told.done_at.astimezone(LONDON))}: the "  # type: ignore[union-attr]  # told: done
                 "revised decision did not change it."
+            )
+        elif address in sent_to:
+            # R3, R7: the referrer who telephoned and then wrote, reporting twice, is told once.
+            first = sent_to[address]
+            follow_up.done_at = now
+            follow_up.note = (
+                "Told with the feedback on their report of "
+                f"{day_in_words(first.report.received_at.astimezone(LONDON))}: "  # type: ignore[union-attr]  # feedback has its report
+                f"{first.note}"
             )
         else:
             _queue_feedback(
@@ -729,6 +741,8 @@ def _tell_referrers(
                 follow_up=follow_up,
                 now=now,
             )
+            if address is not None:
+                sent_to[address] = follow_up
             if feedback_channel(report) is None:
                 # Neither e-mail nor text: a worker tells them, and records it done (R30). The
                 # number is for staff only (R11).
@@ -741,6 +755,16 @@ def _tell_referrers(
                     "the referrer through their agency."
                 )
         follow_up.save()
+
+
+def feedback_address(report: Report) -> tuple[str, str] | None:
+    """Where a referrer's feedback goes (R30): the channel and the address or number, as
+    `feedback_channel` chooses; None when a worker must tell them another way."""
+    channel = feedback_channel(report)
+    if channel is None:
+        return None
+    to = report.referrer_phone if channel == Channel.SMS else report.referrer_email
+    return channel, "".join(to.split()).casefold()
 
 
 def feedback_channel(report: Report) -> str | None:

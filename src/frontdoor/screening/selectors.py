@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from frontdoor.intake.selectors import (
     children_listed_for,
     children_seen_by,
     contacts_visible_to,
+    names_withheld_by_contact,
+    redact,
     seen_by,
 )
 from frontdoor.people.models import Involvement
@@ -333,6 +336,25 @@ def follow_ups_due(*, user=None, kinds: list[str] | None = None) -> QuerySet[Fol
             decision__contact__in=contacts_visible_to(user),
         )
     return follow_ups_asking(follow_ups, user)
+
+
+def follow_ups_seen_by(user, follow_ups: Iterable[FollowUp]) -> list[FollowUp]:
+    """`follow_ups` of any contacts as `user` may read them (R45): a list of several contacts'
+    follow-ups (a queue) has no one contact's `names_withheld` for the `unnamed` filter, so each
+    note comes with the names of its contact's children restricted from `user` withheld.
+    Copies, never saved: the record keeps what was written."""
+    follow_ups = list(follow_ups)
+    withheld = names_withheld_by_contact(
+        user, contact_ids=[follow_up.decision.contact_id for follow_up in follow_ups]
+    )
+    seen = []
+    for follow_up in follow_ups:
+        names = withheld.get(follow_up.decision.contact_id)
+        if names and follow_up.note:
+            follow_up = copy.copy(follow_up)
+            follow_up.note = redact(follow_up.note, names)
+        seen.append(follow_up)
+    return seen
 
 
 @dataclass(frozen=True)

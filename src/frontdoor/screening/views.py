@@ -684,7 +684,9 @@ def _queue(request: HttpRequest, contacts, *, title: str, description: str, filt
             "decided_rows": selectors.queue_rows(decided[:DECIDED_SHOWN], now, policy),
             "decided_more": len(decided) > DECIDED_SHOWN,
             "decided_days": selectors.RECENTLY_DECIDED.days,
-            "follow_ups": list(selectors.follow_ups_due(user=request.user)[:50])
+            "follow_ups": selectors.follow_ups_seen_by(
+                request.user, selectors.follow_ups_due(user=request.user)[:50]
+            )
             if not filters
             else [],
         },
