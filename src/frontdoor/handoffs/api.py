@@ -19,9 +19,8 @@ from pydantic import Field
 
 from frontdoor.accounts.permissions import require
 from frontdoor.accounts.tokens import ApiTokenAuth, TokenRequest
-from frontdoor.handoffs import services
+from frontdoor.handoffs import selectors, services
 from frontdoor.handoffs.identifiers import ExternalId
-from frontdoor.handoffs.models import HandOff
 from frontdoor.handoffs.payload import HandOffPayload, payload_schema
 from frontdoor.schema_rules import Message
 
@@ -137,7 +136,7 @@ def accept_handoff(request: TokenRequest, pk: int, body: AcceptIn):
     hand-off that replaced it (whose `replaces` is this id), or saying it was withdrawn when the
     revision no longer hands the child to this record."""
     require(request.auth, "handoffs.receive")
-    handoff = HandOff.objects.filter(pk=pk).first()
+    handoff = selectors.handoffs_of_served_council().filter(pk=pk).first()
     if handoff is None:
         raise Http404(NOT_FOUND)
     services.accept(

@@ -22,7 +22,7 @@ from frontdoor.errors import DomainError
 from frontdoor.handoffs import identifiers
 from frontdoor.handoffs.models import HandOff, HandOffSequence, IdentifierCorrection
 from frontdoor.handoffs.payload import PAYLOAD_VERSION, build_payload
-from frontdoor.handoffs.selectors import early_help_handoffs
+from frontdoor.handoffs.selectors import early_help_handoffs, handoffs_of_served_council
 from frontdoor.people.models import ExternalIdentifier, Person
 from frontdoor.policy.registry import current_loaded_policy
 from frontdoor.policy.schema import OutcomeEffect
@@ -276,7 +276,11 @@ def pull(
                 "`next_after` the previous call gave (0 to start), not a hand-off's id.",
                 field="after",
             )
-    rows = HandOff.objects.filter(sequence__gt=after).exclude(state=HandOff.State.REPLACED)
+    rows = (
+        handoffs_of_served_council()
+        .filter(sequence__gt=after)
+        .exclude(state=HandOff.State.REPLACED)
+    )
     if record_system:
         rows = rows.filter(record_system=record_system)
     return list(rows.order_by("sequence")[: max(1, min(limit, MOST_PULLED))])
