@@ -48,7 +48,7 @@ class StaffChoices:
         super().__init__(*args, queryset=User.objects.none(), **kwargs)  # type: ignore[call-arg]  # a mixin of Django's model choice fields
 
     def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)  # type: ignore[misc]  # a mixin of Django's fields
+        result = super().__deepcopy__(memo)
         result.queryset = self.narrow(staff_of_served_council())
         return result
 
