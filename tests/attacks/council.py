@@ -101,15 +101,15 @@ STAFF = {
 }
 
 
-def _users() -> dict[str, User]:
+def _users(staff: str) -> dict[str, User]:
     return {
         key: create_user(
-            username=f"crawl-{key}",
+            username=f"{staff.lower()}-{key}",
             password=None,
             role=role,
-            first_name="Crawl",
+            first_name=staff,
             last_name=key.replace("_", " ").title(),
-            email=f"{key}@crawl.example",
+            email=f"{key}@{staff.lower()}.example",
             agency_key=agency,
             team=team,
             by=None,
@@ -190,10 +190,11 @@ def _early_help() -> dict:
     }
 
 
-def seed_council(now: dt.datetime | None = None) -> Council:
-    """Every state a page or the API can show, made the way the front door makes it."""
+def seed_council(now: dt.datetime | None = None, *, staff: str = "Crawl") -> Council:
+    """Every state a page or the API can show, made the way the front door makes it, for the
+    council served; its staff are named `staff` (another council's apart)."""
     now = now or timezone.now()
-    council = Council(users=_users())
+    council = Council(users=_users(staff))
     users = council.users
     officer, worker, manager = (
         users["contact_officer"],

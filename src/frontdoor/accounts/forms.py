@@ -1,8 +1,12 @@
+from collections.abc import Callable
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
 
 from frontdoor.accounts.models import User
 from frontdoor.accounts.scopes import SCOPES
+from frontdoor.accounts.selectors import staff_of_served_council
 from frontdoor.accounts.tokens import DEFAULT_DAYS, MAX_DAYS
 from frontdoor.policy.registry import current_policy
 
@@ -35,7 +39,22 @@ class CodeForm(forms.Form):
     non_field_errors_anchor: str
 
 
-class AccountChoiceField(forms.ModelChoiceField):
+class StaffChoices:
+    """A choice of accounts among the staff of the council served (`staff_of_served_council`),
+    narrowed by `narrow`. The council is the request's, so the choices are read as each form is
+    made (Django copies a form's fields for each form), never when the form's class is."""
+
+    def __init__(self, *args, narrow: Callable[[QuerySet[User]], QuerySet[User]], **kwargs):
+        self.narrow = narrow
+        super().__init__(*args, queryset=User.objects.none(), **kwargs)  # type: ignore[call-arg]  # a mixin of Django's model choice fields
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.queryset = self.narrow(staff_of_served_council())
+        return result
+
+
+class AccountChoiceField(StaffChoices, forms.ModelChoiceField):
     """An active account, chosen from a list showing each one's name, username and role, and a
     partner's agency: "Alex Penhallow (police): Partner agency user, Merseyside Police"."""
 
@@ -43,7 +62,7 @@ class AccountChoiceField(forms.ModelChoiceField):
         super().__init__(
             label=label,
             help_text=help_text,
-            queryset=User.objects.filter(is_active=True).order_by("username"),
+            narrow=lambda staff: staff.filter(is_active=True).order_by("username"),
             empty_label=empty_label,
             error_messages={
                 "required": required_message,

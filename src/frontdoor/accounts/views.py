@@ -15,7 +15,7 @@ from django_otp import user_has_device
 from frontdoor.accounts import lockout, two_factor
 from frontdoor.accounts.access import SignedInRequest, allowed, for_anyone_signed_in
 from frontdoor.accounts.forms import CodeForm, EnrolmentLinkForm, IssueTokenForm, SignInForm
-from frontdoor.accounts.models import ApiToken, EnrolmentLink
+from frontdoor.accounts.models import EnrolmentLink
 from frontdoor.accounts.permissions import actions_for
 from frontdoor.accounts.selectors import api_tokens, enrolment_links_waiting
 from frontdoor.accounts.tokens import issue_token, revoke_token
@@ -302,7 +302,7 @@ def _record_system_name(key: str) -> str:
 @allowed("tokens.manage")
 def token_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
     """Revoke a token, after a page asking to confirm: it stops working from its next request."""
-    api_token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk)
+    api_token = get_object_or_404(api_tokens(include_ended=True, at=timezone.now()), pk=pk)
     if request.method == "POST":
         revoke_token(api_token=api_token, by=request.user)
         messages.success(request, f"{api_token} is revoked: its next request will be refused.")

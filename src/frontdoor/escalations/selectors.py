@@ -74,7 +74,7 @@ def meetings_open_to_escalation(user) -> QuerySet[Meeting]:
     if not can(user, "escalation.open"):
         return Meeting.objects.none()
     recorded = (
-        Meeting.objects.filter(held_at__isnull=False)
+        Meeting.objects.filter(of_served_council("contact__council"), held_at__isnull=False)
         .exclude(outcome="")
         .select_related("contact", "chair")
         .order_by("-held_at", "-id")

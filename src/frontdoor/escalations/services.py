@@ -17,6 +17,7 @@ from django.utils import timezone
 from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import PermissionDeniedError, can, require, roles_with
 from frontdoor.accounts.roles import Role
+from frontdoor.accounts.selectors import staff_of_served_council
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.escalations import selectors
@@ -126,9 +127,11 @@ def _tell_service_managers(*, escalation: Escalation, step: StepRecord, opened: 
         else "The council's policy sets no timescale for this step."
     )
     what = "was opened" if opened else f"moved to step {step.number}"
-    managers = User.objects.filter(
-        role__in=roles_with("escalation.receive"), is_active=True
-    ).exclude(email="")
+    managers = (
+        staff_of_served_council()
+        .filter(role__in=roles_with("escalation.receive"), is_active=True)
+        .exclude(email="")
+    )
     for manager in managers.order_by("pk"):
         queue_message(
             key=f"escalation-{escalation.pk}-step-{step.number}-to-{manager.pk}",

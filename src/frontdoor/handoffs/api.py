@@ -20,9 +20,8 @@ from pydantic import Field
 
 from frontdoor.accounts.permissions import require
 from frontdoor.accounts.tokens import ApiTokenAuth, TokenRequest
-from frontdoor.handoffs import services
+from frontdoor.handoffs import selectors, services
 from frontdoor.handoffs.identifiers import ExternalId
-from frontdoor.handoffs.models import HandOff
 from frontdoor.handoffs.payload import HandOffPayload, payload_schema
 from frontdoor.schema_rules import Message
 
@@ -142,7 +141,7 @@ def accept_handoff(request: TokenRequest, pk: int, body: AcceptIn):
     found (404) with this record's token."""
     # Another record's hand-off is not found: its token never learns that it exists (R45).
     own = services.receiving_system(request.auth)
-    handoff = HandOff.objects.filter(pk=pk, record_system=own).first()
+    handoff = selectors.handoffs_of_served_council().filter(pk=pk, record_system=own).first()
     if handoff is None:
         raise Http404(NOT_FOUND)
     services.accept(

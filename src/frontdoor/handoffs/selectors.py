@@ -33,6 +33,7 @@ from frontdoor.people.matching import MIN_SCORE, describe, name_readings, readin
 from frontdoor.people.models import Restriction
 from frontdoor.people.names import NAME_WORD
 from frontdoor.people.restrictions import restrictions_hiding_from
+from frontdoor.policy.councils import of_served_council
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect
 
@@ -90,10 +91,16 @@ def child_handoffs(child_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
     return found
 
 
+def handoffs_of_served_council() -> QuerySet[HandOff]:
+    """The hand-offs of the council served: its own children to its own records (R44)."""
+    return HandOff.objects.filter(of_served_council("contact__council"))
+
+
 def troubled() -> QuerySet[HandOff]:
     """Failing and stopped hand-offs, stopped first, then the oldest."""
     return (
-        HandOff.objects.filter(state__in=TROUBLED)
+        handoffs_of_served_council()
+        .filter(state__in=TROUBLED)
         .select_related("contact", "child")
         .prefetch_related("deliveries")
         .order_by("state", "created_at", "id")  # "dead" sorts before "failing"
@@ -119,7 +126,7 @@ def untaken(webhooks: Iterable[str]) -> list[Untaken]:
     early_help = policy.record_system_for(OutcomeEffect.EARLY_HELP)
     found = []
     for system in policy.record_systems:
-        rows = HandOff.objects.filter(record_system=system.key)
+        rows = handoffs_of_served_council().filter(record_system=system.key)
         by_hand = early_help is not None and system.key == early_help.key
         if by_hand:
             rows = rows.exclude(state__in=(HandOff.State.ACCEPTED, HandOff.State.REPLACED))
@@ -149,7 +156,8 @@ def early_help_handoffs(
         return HandOff.objects.none()
     state_is_replaced = Q(state=HandOff.State.REPLACED)
     handoffs = (
-        HandOff.objects.filter(record_system=system.key)
+        handoffs_of_served_council()
+        .filter(record_system=system.key)
         .filter(state_is_replaced if replaced else ~state_is_replaced)
         .select_related("child", "contact", "accepted_by")
         .annotate(

@@ -25,7 +25,7 @@ from frontdoor.errors import DomainError
 from frontdoor.handoffs import identifiers
 from frontdoor.handoffs.models import HandOff, HandOffSequence, IdentifierCorrection
 from frontdoor.handoffs.payload import PAYLOAD_VERSION, build_payload
-from frontdoor.handoffs.selectors import early_help_handoffs
+from frontdoor.handoffs.selectors import early_help_handoffs, handoffs_of_served_council
 from frontdoor.outbox.models import Channel
 from frontdoor.outbox.services import queue_message
 from frontdoor.people.models import ExternalIdentifier, Person
@@ -346,7 +346,7 @@ def pull(
             "record_system out, or use that record's own token.",
             field="record_system",
         )
-    rows = HandOff.objects.filter(record_system=own)
+    rows = handoffs_of_served_council().filter(record_system=own)
     if after > 0:
         last = rows.aggregate(last=Max("sequence"))["last"] or 0
         if after > last:

@@ -58,7 +58,7 @@ def troubled(request: SignedInRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 @allowed("handoffs.manage")
 def replay(request: SignedInRequest, pk: int) -> HttpResponse:
-    handoff = get_object_or_404(HandOff, pk=pk)
+    handoff = get_object_or_404(selectors.handoffs_of_served_council(), pk=pk)
     try:
         delivery.replay(handoff=handoff, by=request.user)
     except DomainError as error:

@@ -641,6 +641,8 @@ class Consultation(models.Model):
     became_contact = models.OneToOneField(
         Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="consultation"
     )
+    # The council whose front door took the call: its staff alone list and open it.
+    council = council_field()
 
     history = HistoricalRecords()
 

@@ -304,7 +304,7 @@ def require_child_seen(user, *, child: ReportedChild) -> None:
 
 def restriction_hiding_contact(*, user, reference: str) -> Restriction | None:
     """The restriction that keeps `user` out of a contact, if one does (R45)."""
-    contact = Contact.objects.filter(reference=reference).only("pk").first()
+    contact = Contact.objects.filter(of_served_council(), reference=reference).only("pk").first()
     if contact is None:
         return None
     return restrictions_closing_contact(user, contact=contact.pk).first()
@@ -614,11 +614,16 @@ def attachment_of(*, contact: Contact, attachment_id: int) -> Attachment | None:
     )
 
 
+def consultations_of_served_council() -> QuerySet[Consultation]:
+    """The consultations (R8) of the council served, with the contact each became, if any."""
+    return Consultation.objects.filter(of_served_council()).select_related(
+        "became_contact", "recorded_by"
+    )
+
+
 def recent_consultations(*, limit: int = 50) -> QuerySet[Consultation]:
     """The latest consultations (R8), with the contact each became, if any."""
-    return Consultation.objects.select_related("became_contact", "recorded_by").order_by(
-        "-at", "-id"
-    )[:limit]
+    return consultations_of_served_council().order_by("-at", "-id")[:limit]
 
 
 # Apps above `intake` (handoffs) say where each reported child's hand-offs to the case record

@@ -38,6 +38,7 @@ from frontdoor.people.ages import is_child_on
 from frontdoor.people.names import fold, is_nickname_of
 from frontdoor.people.services import as_text
 from frontdoor.policy.clocks import LONDON, start_clock
+from frontdoor.policy.councils import of_served_council
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import TimescaleKey
 from frontdoor.policy.versions import current_policy_version
@@ -754,7 +755,9 @@ def referrer_status(*, reference: str, secret: str) -> str | None:
     Nothing else is revealed: not the children, the outcome or other reports.
     """
     reports = Report.objects.filter(
-        contact__reference=reference.strip().upper(), status_secret_hash__gt=""
+        of_served_council("contact__council"),
+        contact__reference=reference.strip().upper(),
+        status_secret_hash__gt="",
     ).select_related("contact")
     digests = [_secret_digest(secret.strip(), key) for key in _signing_keys()]
     for report in reports:

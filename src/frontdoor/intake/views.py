@@ -31,7 +31,7 @@ from frontdoor.intake.forms import (
     MissingEpisodeForm,
     ReportForm,
 )
-from frontdoor.intake.models import Consultation, Contact
+from frontdoor.intake.models import Contact
 from frontdoor.outbox.services import undelivered
 from frontdoor.people.postcodes import check_postcode
 from frontdoor.people.selectors import corrections_on_contact
@@ -318,7 +318,7 @@ def consultations(request: SignedInRequest) -> HttpResponse:
 @allowed("contact.record")
 def consultation_contact(request: SignedInRequest, pk: int) -> HttpResponse:
     """Safeguarding concerns came out of a consultation: record it as a contact (R8)."""
-    consultation = get_object_or_404(Consultation.objects.select_related("became_contact"), pk=pk)
+    consultation = get_object_or_404(selectors.consultations_of_served_council(), pk=pk)
     if consultation.became_contact:
         messages.info(
             request,

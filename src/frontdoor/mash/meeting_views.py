@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.accounts.models import User
 from frontdoor.accounts.roles import Role
+from frontdoor.accounts.selectors import staff_of_served_council
 from frontdoor.errors import DomainError
 from frontdoor.intake import selectors as intake_selectors
 from frontdoor.mash import meetings, selectors
@@ -52,9 +53,11 @@ class ScheduleForm(GovukForm):
 
     def __init__(self, *args, policy, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chair"].queryset = User.objects.filter(
-            role=Role.MASH_MANAGER, is_active=True
-        ).order_by("first_name", "last_name")
+        self.fields["chair"].queryset = (
+            staff_of_served_council()
+            .filter(role=Role.MASH_MANAGER, is_active=True)
+            .order_by("first_name", "last_name")
+        )
         self.fields["chair"].govuk = "select"
         self.fields["chair"].choices = [("", "Choose the chair")] + [
             (user.pk, str(user)) for user in self.fields["chair"].queryset

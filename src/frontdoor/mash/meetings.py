@@ -11,6 +11,7 @@ from django.utils import timezone
 from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import require
 from frontdoor.accounts.roles import Role
+from frontdoor.accounts.selectors import staff_of_served_council
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Contact, ReportedChild
@@ -201,7 +202,9 @@ def schedule_meeting(
     coordinator_needed_because = coordinator_reasons(contact=contact, policy=policy, at=now)
     if coordinator_needed_because:
         # R41: the exploitation coordinator is informed and invited.
-        for coordinator in User.objects.filter(role=Role.EXPLOITATION_COORDINATOR, is_active=True):
+        for coordinator in staff_of_served_council().filter(
+            role=Role.EXPLOITATION_COORDINATOR, is_active=True
+        ):
             Attendee.objects.get_or_create(
                 meeting=meeting,
                 name=str(coordinator),
@@ -401,9 +404,11 @@ def record_exploitation_screening(
         assessed_by=by,
         assessed_at=now,
     )
-    for coordinator in User.objects.filter(
-        role=Role.EXPLOITATION_COORDINATOR, is_active=True
-    ).exclude(email=""):
+    for coordinator in (
+        staff_of_served_council()
+        .filter(role=Role.EXPLOITATION_COORDINATOR, is_active=True)
+        .exclude(email="")
+    ):
         queue_message(
             key=f"exploitation-{screening.pk}-{coordinator.pk}",
             kind="exploitation_screening",

@@ -465,7 +465,11 @@ def open_enquiries_restricted_from(user) -> list[str]:
     if not (can(user, "enquiry.send") or can(user, "contact.screen")):
         return []
     return list(
-        Enquiry.objects.filter(_enquiry_hidden_from(user), closed_at__isnull=True)
+        Enquiry.objects.filter(
+            of_served_council("contact__council"),
+            _enquiry_hidden_from(user),
+            closed_at__isnull=True,
+        )
         .annotate(ask=whom_to_ask_about_enquiry(user))
         .order_by("sent_at", "pk")
         .values_list("ask", flat=True)
@@ -583,7 +587,8 @@ def briefing_children(user) -> QuerySet[ReportedChild]:
     with whom to ask (`restricted_ask`) when a restriction hides them from `user` (R41, R45)."""
     if not can(user, "exploitation.brief"):
         return ReportedChild.objects.none()
-    return ReportedChild.objects.select_related("contact").annotate(
+    children = ReportedChild.objects.filter(of_served_council("contact__council"))
+    return children.select_related("contact").annotate(
         # The child's own restriction, or one hiding the whole contact (a restricted adult).
         restricted_ask=Coalesce(
             whom_to_ask_about_person(user),

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from frontdoor.policy.councils import council_field
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", "E-mail"
@@ -76,6 +78,8 @@ class Message(models.Model):
     # How many times it was sent again after Notify's technical failure (the message never left
     # Notify): each re-send is looked up by its reference first, so it is never sent twice.
     resent_after_failure = models.PositiveSmallIntegerField(default=0)
+    # The council whose work queued it: its administrators alone see it and send it again.
+    council = council_field()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -39,6 +39,7 @@ from frontdoor.errors import DomainError
 from frontdoor.outbox.models import FAILED, FINAL, Channel, Delivery, Message
 from frontdoor.outbox.senders import Refused, sender, sender_for
 from frontdoor.policy.clocks import time_in_words
+from frontdoor.policy.councils import of_served_council
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -98,15 +99,22 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
 
 
+def messages_of_served_council() -> QuerySet[Message]:
+    """The messages the council served queued: what its administrators see and send again."""
+    return Message.objects.filter(of_served_council())
+
+
 def gave_up() -> QuerySet[Message]:
-    """Messages the sender stopped trying: each failed `MAX_ATTEMPTS` times."""
-    return Message.objects.filter(sent_at__isnull=True, attempts__gte=MAX_ATTEMPTS)
+    """The council's messages the sender stopped trying: each failed `MAX_ATTEMPTS` times."""
+    return messages_of_served_council().filter(sent_at__isnull=True, attempts__gte=MAX_ATTEMPTS)
 
 
 def failing() -> QuerySet[Message]:
-    """Messages not yet sent whose last attempt failed, the sender still trying."""
-    return Message.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).exclude(
-        last_error=""
+    """The council's messages not yet sent whose last attempt failed, the sender still trying."""
+    return (
+        messages_of_served_council()
+        .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        .exclude(last_error="")
     )
 
 

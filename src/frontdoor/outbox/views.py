@@ -8,7 +8,6 @@ from django.views.decorators.http import require_http_methods
 from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.errors import DomainError
 from frontdoor.outbox import services
-from frontdoor.outbox.models import Message
 
 
 @require_http_methods(["GET"])
@@ -28,7 +27,7 @@ def undelivered(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 @allowed("outbox.manage")
 def send_again(request: SignedInRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(Message, pk=pk)
+    message = get_object_or_404(services.messages_of_served_council(), pk=pk)
     try:
         services.send_again(message=message, by=request.user)
     except DomainError as error:

@@ -30,6 +30,7 @@ from frontdoor.people.models import (
     nhs_number_is_valid,
 )
 from frontdoor.people.names import fold
+from frontdoor.people.selectors import people_of_served_council
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -137,16 +138,20 @@ def _find_or_create_person(row: dict[str, str], *, source: str, result: ImportRe
     person = None
     if person_id:
         identifier = (
-            ExternalIdentifier.objects.filter(source_system=source, external_id=person_id)
+            ExternalIdentifier.objects.filter(
+                source_system=source,
+                external_id=person_id,
+                person__in=people_of_served_council(),
+            )
             .select_related("person")
             .first()
         )
         person = identifier.person if identifier else None
     if person is None and nhs_number:
-        person = Person.objects.filter(nhs_number=nhs_number).first()
+        person = people_of_served_council().filter(nhs_number=nhs_number).first()
     if person is None and last and born:
         same = list(
-            Person.objects.filter(
+            people_of_served_council().filter(
                 search_first_name=fold(first),
                 search_last_name=fold(last),
                 date_of_birth=born,

@@ -27,6 +27,7 @@ from rapidfuzz.distance import JaroWinkler
 from frontdoor.people.models import Person, compact_nhs_number, swapped_day_and_month
 from frontdoor.people.names import fold, is_nickname_of, nickname_forms, parts, phonetic_key
 from frontdoor.people.postcodes import normalise_postcode
+from frontdoor.policy.councils import of_served_council
 
 # How much each field counts. The score is the share of what the query could have matched: a
 # query without a postcode is not marked down for it (a missing postcode is common, R17).
@@ -247,7 +248,8 @@ def candidates(
     other_names: str = "",
     limit: int = 10,
 ) -> list[Candidate]:
-    """The known people most like the one described, best first, each with its reasons (R18)."""
+    """The council served's known people most like the one described, best first, each with its
+    reasons (R18). Another council's are not its staff's to see."""
     query = _query(
         first_name=first_name,
         last_name=last_name,
@@ -260,7 +262,7 @@ def candidates(
     if where is None:
         return []
     block = (
-        Person.objects.filter(where, merged_into__isnull=True)
+        Person.objects.filter(of_served_council(), where, merged_into__isnull=True)
         .order_by()  # no sort: every row of the block is scored anyway
         .only(*_FIELDS)[:MAX_BLOCK]
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from frontdoor.people.models import Person, Restriction
+from frontdoor.policy.councils import of_served_council
 
 
 def restrictions_hiding_from(user) -> QuerySet[Restriction]:
@@ -31,7 +32,11 @@ def person_hidden_from(user, *, person=None) -> Exists:
 
 def restriction_hiding_person(*, user, person_id: int) -> Restriction | None:
     """The restriction that keeps `user` out of a person's record, if one does."""
-    return restrictions_hiding_from(user).filter(person_id=person_id).first()
+    return (
+        restrictions_hiding_from(user)
+        .filter(of_served_council("person__council"), person_id=person_id)
+        .first()
+    )
 
 
 def _reported_children():

@@ -28,6 +28,12 @@ from frontdoor.policy.councils import of_served_council, works_for_served_counci
 from frontdoor.policy.registry import current_policy
 
 
+def people_of_served_council() -> QuerySet[Person]:
+    """The person records of the council served, restricted or not: what an administrator's
+    privacy pages (restrictions, subject access) reach, and what `people_visible_to` narrows."""
+    return Person.objects.filter(of_served_council())
+
+
 def people_visible_to(user) -> QuerySet[Person]:
     """Person records a member of staff may open (merged duplicates lead to the record kept).
 
@@ -36,7 +42,7 @@ def people_visible_to(user) -> QuerySet[Person]:
     """
     if not getattr(user, "is_authenticated", False) or not works_for_served_council(user):
         return Person.objects.none()
-    return Person.objects.filter(of_served_council()).exclude(
+    return people_of_served_council().exclude(
         Exists(restrictions_hiding_from(user).filter(person=OuterRef("pk")))
     )
 

@@ -2,9 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
+from frontdoor.accounts.forms import StaffChoices
 from frontdoor.accounts.models import User
 from frontdoor.accounts.roles import Role
 from frontdoor.govuk_fields import DateField
+
+
+class StaffMultipleChoiceField(StaffChoices, forms.ModelMultipleChoiceField):
+    pass
 
 
 class RestrictForm(forms.Form):
@@ -21,12 +26,14 @@ class RestrictForm(forms.Form):
             "min_value": "Enter the record number in figures, like 123",
         },
     )
-    allowed_users = forms.ModelMultipleChoiceField(
+    allowed_users = StaffMultipleChoiceField(
         label="Staff who may open the record",
         help_text="Select all that apply. Nobody else can open it.",
-        queryset=User.objects.filter(is_active=True)
-        .exclude(role=Role.PARTNER_AGENCY)
-        .order_by("first_name", "last_name", "username"),
+        narrow=lambda staff: (
+            staff.filter(is_active=True)
+            .exclude(role=Role.PARTNER_AGENCY)
+            .order_by("first_name", "last_name", "username")
+        ),
         required=False,
         error_messages={
             "invalid_choice": "Choose the staff from the list",
@@ -79,7 +86,7 @@ class PersonNumberForm(forms.Form):
         self.fields["person"].width = "govuk-input--width-10"
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(StaffChoices, forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj} ({obj.username})"
 
@@ -87,7 +94,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 class AccessLogForm(forms.Form):
     viewer = StaffChoiceField(
         label="Member of staff",
-        queryset=User.objects.order_by("first_name", "last_name", "username"),
+        narrow=lambda staff: staff.order_by("first_name", "last_name", "username"),
         empty_label="Choose a member of staff",
         error_messages={
             "required": "Choose the member of staff whose views to list",

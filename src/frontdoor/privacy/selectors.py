@@ -22,6 +22,7 @@ from frontdoor.people.restrictions import (
     contacts_hidden_from,
 )
 from frontdoor.policy.clocks import LONDON
+from frontdoor.policy.councils import of_served_council
 from frontdoor.policy.rag import Rag, rag_label
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy
@@ -37,7 +38,7 @@ from frontdoor.screening.models import (
 def restrictions_in_force() -> list[Restriction]:
     """Every restriction in force, with its person and the staff named on it."""
     return list(
-        Restriction.objects.filter(lifted_at__isnull=True)
+        Restriction.objects.filter(of_served_council("person__council"), lifted_at__isnull=True)
         .select_related("person", "set_by")
         .prefetch_related("allowed_users")
         .order_by("person__last_name", "person__first_name", "id")
@@ -149,9 +150,15 @@ def disclosures(
     `start` and `end` are London dates, both included. A fixed number of queries. Those about
     a contact restricted from `user` keep only when, to whom, by whom and on what basis.
     """
-    request_q = _in_london_days("alerted_at", start, end)
-    transfer_q = _in_london_days("sent_at", start, end)
-    handoff_q = _in_london_days("delivered_at", start, end) & Q(delivered_at__isnull=False)
+    request_q = _in_london_days("alerted_at", start, end) & of_served_council(
+        "enquiry__contact__council"
+    )
+    transfer_q = _in_london_days("sent_at", start, end) & of_served_council("contact__council")
+    handoff_q = (
+        _in_london_days("delivered_at", start, end)
+        & Q(delivered_at__isnull=False)
+        & of_served_council("contact__council")
+    )
     if person is not None:
         contacts = Contact.objects.filter(
             Q(children__person=person) | Q(adults__person=person)
@@ -419,7 +426,8 @@ def retention_due(*, policy: Policy, as_of: dt.date | None = None) -> RetentionR
     latest_cutoff = max(nfa.decided_before, referrals.decided_before)
     cutoff = dt.datetime.combine(latest_cutoff, dt.time(), tzinfo=LONDON)
     contact_ids = (
-        Contact.objects.annotate(last_decided=Max("decisions__decided_at"))
+        Contact.objects.filter(of_served_council())
+        .annotate(last_decided=Max("decisions__decided_at"))
         .filter(last_decided__lt=cutoff)
         .values("pk")
     )

@@ -16,7 +16,7 @@ from frontdoor import exports
 from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
-from frontdoor.people.models import Person
+from frontdoor.people.selectors import people_of_served_council
 from frontdoor.policy.registry import current_policy
 from frontdoor.privacy import restrictions, selectors
 from frontdoor.privacy.forms import (
@@ -35,7 +35,7 @@ def restriction_list(request: SignedInRequest) -> HttpResponse:
     """Restrictions in force, and setting one (R45)."""
     form = RestrictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = Person.objects.filter(pk=form.cleaned_data["person"]).first()
+        person = people_of_served_council().filter(pk=form.cleaned_data["person"]).first()
         if person is None:
             form.add_error("person", "There is no person with that record number")
         else:
@@ -63,7 +63,7 @@ def restriction_list(request: SignedInRequest) -> HttpResponse:
 def lift(request: SignedInRequest) -> HttpResponse:
     form = LiftForm(request.POST)
     if form.is_valid():
-        person = get_object_or_404(Person, pk=form.cleaned_data["person"])
+        person = get_object_or_404(people_of_served_council(), pk=form.cleaned_data["person"])
         try:
             restrictions.lift_restriction(
                 person=person, by=request.user, reason=form.cleaned_data["reason"]
@@ -97,7 +97,7 @@ def disclosure_log(request: SignedInRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     person = None
     if filters.get("person"):
-        person = Person.objects.filter(pk=filters["person"]).first()
+        person = people_of_served_council().filter(pk=filters["person"]).first()
     rows = selectors.disclosures(
         user=request.user,
         person=person,
@@ -203,7 +203,7 @@ def subject_access_find(request: HttpRequest) -> HttpResponse:
     form = PersonNumberForm(request.GET or None)
     if form.is_bound and form.is_valid():
         number = form.cleaned_data["person"]
-        if Person.objects.filter(pk=number).exists():
+        if people_of_served_council().filter(pk=number).exists():
             return redirect("privacy:subject_access", pk=number)
         form.add_error("person", "There is no person with that record number")
     return render(request, "privacy/subject_access_find.html", {"form": form})
@@ -213,7 +213,7 @@ def subject_access_find(request: HttpRequest) -> HttpResponse:
 @allowed("privacy.subject_access")
 def subject_access(request: SignedInRequest, pk: int) -> HttpResponse:
     """Produce a person's subject access export: only on POST, as producing it is a disclosure."""
-    person = get_object_or_404(Person, pk=pk)
+    person = get_object_or_404(people_of_served_council(), pk=pk)
     if request.method == "GET":
         return render(request, "privacy/subject_access_start.html", {"person": person})
     export = subject_access_export(person=person, by=request.user, through="subject access page")

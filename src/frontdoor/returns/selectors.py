@@ -209,11 +209,13 @@ def children_contacted(*, start: dt.date, end: dt.date) -> Iterator[ChildFacts]:
 
 
 def decisions_in_force(*, before: dt.datetime) -> QuerySet[Decision]:
-    """Each child's latest decision recorded before `before`."""
+    """Each child of the council served, by their latest decision recorded before `before`."""
     later = Decision.objects.filter(
         child_id=OuterRef("child_id"), sequence__gt=OuterRef("sequence"), decided_at__lt=before
     )
-    return Decision.objects.filter(decided_at__lt=before).filter(~Exists(later))
+    return Decision.objects.filter(
+        of_served_council("contact__council"), decided_at__lt=before
+    ).filter(~Exists(later))
 
 
 def _follow_up_done(kind: str) -> Subquery:

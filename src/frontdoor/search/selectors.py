@@ -42,6 +42,7 @@ from frontdoor.people.matching import (
 from frontdoor.people.models import Person, swapped_day_and_month
 from frontdoor.people.restrictions import person_hidden_from
 from frontdoor.people.selectors import people_visible_to
+from frontdoor.policy.councils import of_served_council
 from frontdoor.search.terms import Terms
 
 # Rows of each kind read and scored at most (the newest first): enough for a name with a date of
@@ -235,7 +236,9 @@ def _contacts(user, terms: Terms) -> tuple[list[Found], bool]:
     best: dict[int, Found] = {}
     more = False
     if terms.reference and not terms.people_terms:
-        for pk in Contact.objects.filter(reference=terms.reference).values_list("pk", flat=True):
+        for pk in Contact.objects.filter(
+            of_served_council(), reference=terms.reference
+        ).values_list("pk", flat=True):
             best[pk] = Found(score=100, reasons=["reference matches"])
     elif terms.people_terms:
         for model, kind in ((ReportedChild, "child"), (ReportedAdult, "adult")):
@@ -243,8 +246,13 @@ def _contacts(user, terms: Terms) -> tuple[list[Found], bool]:
             if model is ReportedChild:
                 fields += ["nhs_number", "expected_date_of_birth"]
             # R45: a person restricted from the searcher is not found by their details: the
-            # result would say that such a person exists.
-            queryset = model.objects.only(*fields).exclude(person_hidden_from(user))
+            # result would say that such a person exists. Another council's are not read at
+            # all, so they neither show nor crowd out the council's own.
+            queryset = (
+                model.objects.filter(of_served_council("contact__council"))
+                .only(*fields)
+                .exclude(person_hidden_from(user))
+            )
             if terms.reference:  # "FD-BCDF-GHJK Smith": the Smith in that contact
                 queryset = queryset.filter(contact__reference=terms.reference)
             rows, over = _read(queryset, terms, children=model is ReportedChild)
