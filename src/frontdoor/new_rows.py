@@ -14,6 +14,16 @@ writes the same rows:
 Either way the rows are written in the order added, every field gets the value the ORM would
 give it (`pre_save`, `get_db_prep_save`), constraints are the database's (a unique clash raises
 `IntegrityError` and writes nothing), and each object has its primary key afterwards.
+
+What it saves (bench/bench_api.py --in-process 200, Django 5.2, psycopg 3.3, medians of five
+runs interleaved with the alternatives, December 2026): on PostgreSQL a contact cost the app
+4.2 ms of CPU in 2 statements; written model by model as on SQLite, 9.3 ms in 12; with the plain
+ORM (`save()` and simple_history's own history rows; the token found by the ORM too), 13.6 ms in
+12. Django's own options did not close the gap: `server_side_binding` 13.1 ms, with the
+connection pool as well 13.5 ms. On SQLite, the database copying the history (below) took
+6.8 ms against simple_history's 8.1 ms. It can go when the ORM's way comes within about 10% of
+it: run the benchmark with `_one_statement_can_write` answering False (tests/test_new_rows.py
+runs every test both ways on PostgreSQL, so the ORM's way stays tested there).
 """
 
 from __future__ import annotations

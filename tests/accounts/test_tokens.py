@@ -84,6 +84,22 @@ def test_a_revoked_token_or_a_deactivated_user_no_longer_authenticates(make_user
     assert AuditEvent.objects.filter(action="api_token.revoked").count() == 1
 
 
+def test_the_written_query_gives_the_user_the_orm_gives(make_user):
+    # `user_for_token` finds the user with a query written by hand (`tokens._lookup`) where the
+    # ORM's `select_related` would do: each field must come back as the ORM gives it.
+    user = make_user(Role.PARTNER_AGENCY, agency_key="police")
+    api_token, token = issue_token(user=user, name="System", by=None, scopes=["contacts:write"])
+    found = user_for_token(token)
+    by_orm = ApiToken.objects.select_related("user").get(pk=api_token.pk).user
+    for field in type(user)._meta.concrete_fields:
+        ours, theirs = getattr(found, field.attname), getattr(by_orm, field.attname)
+        assert (type(ours), ours) == (type(theirs), theirs), field.name
+    assert found._state.db == by_orm._state.db and not found._state.adding
+    assert found.token_use.token_id == api_token.pk
+    assert found.token_use.prefix == api_token.prefix
+    assert found.token_use.scopes == {"contacts:write"}
+
+
 def test_last_used_is_written_at_most_once_a_minute(make_user, django_assert_num_queries):
     api_token, token = issue_token(user=make_user(), name="System", by=None)
     now = timezone.now()
