@@ -33,6 +33,7 @@ ACTION_LABELS: dict[str, str] = {
     "contact.recorded": "Contact recorded",
     "contact.report_attached": "Further report added",
     "contact.state_changed": "Stage changed",
+    "contact.transferred_in": "Contact arrived by transfer from another council",
     "decision.recorded": "Decision recorded",
     "details.corrected": "Details corrected",
     "enquiry.answered": "MASH enquiry answered",
@@ -74,6 +75,10 @@ ACTION_LABELS: dict[str, str] = {
     "screening.suggestion_rejected": "Suggestion from the referral marked not relevant",
     "single_agency_enquiry.recorded": "Single-agency enquiry recorded",
     "subject_access.disclosed": "Subject access export produced",
+    "transfer.accepted": "Transfer accepted",
+    "transfer.accepted_by_receiver": "Transfer accepted by the receiving council",
+    "transfer.arrived": "Transfer arrived in the receiving council's inbox",
+    "transfer.received": "Transfer received from another council",
 }
 
 

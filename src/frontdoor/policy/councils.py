@@ -108,6 +108,19 @@ def forget_councils() -> None:
     _read = None
 
 
+def council_on_service(ons_code: str) -> str | None:
+    """The key of the council on this service whose policy has `ons_code`, other than the one
+    served: where a transfer to that council arrives as a contact (R17). None when the council
+    is not on the service (a transfer there is sent by hand, as before)."""
+    from frontdoor.policy.registry import loaded_policies
+
+    loaded = loaded_policies()
+    for key in sorted(councils().keys - {serving_council()}):
+        if key in loaded and loaded[key].policy.council.ons_code == ons_code:
+            return key
+    return None
+
+
 def of_served_council(field: str = "council") -> models.Q:
     """The records of the council served, where `field` names a record's council: what every
     selector of personal data filters by. A service holding one council keeps no records apart,
