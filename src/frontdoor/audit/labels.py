@@ -59,6 +59,8 @@ ACTION_LABELS: dict[str, str] = {
     "outbox.sent_again": "Message sent again",
     "person.conflict_resolved": "Conflicting details resolved",
     "person.created": "Person record created",
+    "person.known_elsewhere_shown": "Shown that the child is known to another council",
+    "person.known_elsewhere_told": "Another council told this person is known here",
     "person.linked": "Linked to a person record",
     "person.merged": "Person records merged",
     "police.not_told": "Police not told, with the reason",

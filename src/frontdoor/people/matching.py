@@ -18,6 +18,7 @@ The score is a suggestion: the worker decides who the child is (`screening.linki
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ from rapidfuzz.distance import JaroWinkler
 from frontdoor.people.models import Person, compact_nhs_number, swapped_day_and_month
 from frontdoor.people.names import fold, is_nickname_of, nickname_forms, parts, phonetic_key
 from frontdoor.people.postcodes import normalise_postcode
+from frontdoor.policy.councils import of_served_council
 
 # How much each field counts. The score is the share of what the query could have matched: a
 # query without a postcode is not marked down for it (a missing postcode is common, R17).
@@ -35,6 +37,9 @@ SURNAME, FIRST_NAME, BIRTH, POSTCODE = 30, 20, 35, 15
 MIN_SCORE = 25
 # A different NHS number means a different person unless one of the two was mistyped.
 NHS_DIFFERS_CAP = 40
+# From this score another council's person is "known elsewhere": a strong match, as the match
+# page marks it, since the worker cannot see the details to judge a weaker one.
+KNOWN_ELSEWHERE_SCORE = 80
 # The block is capped so a query of only a very common name cannot fetch half the table.
 MAX_BLOCK = 3000
 # How far either side of the date of birth given the name block reaches, in years.
@@ -56,6 +61,7 @@ _FIELDS = (
     "first_name_key",
     "surname_key",
     "surname_last_key",
+    "council",
 )
 
 
@@ -256,15 +262,7 @@ def candidates(
         nhs_number=nhs_number,
         other_names=other_names,
     )
-    where = blocking_filter(query)
-    if where is None:
-        return []
-    block = (
-        Person.objects.filter(where, merged_into__isnull=True)
-        .order_by()  # no sort: every row of the block is scored anyway
-        .only(*_FIELDS)[:MAX_BLOCK]
-    )
-    scored = [c for c in (score(query, person) for person in block) if c.score >= MIN_SCORE]
+    scored = _scored(query, of_served_council())
     scored.sort(key=lambda c: (-c.score, c.person.last_name, c.person.first_name, c.person.pk))
     best = scored[:limit]
     # The block was read with only the columns scoring needs; the few shown are read whole, in
@@ -273,6 +271,49 @@ def candidates(
     for candidate in best:
         candidate.person = whole[candidate.person.pk]
     return best
+
+
+def _scored(query: _Query, among: Q) -> list[Candidate]:
+    """The people of `among` in the query's block scoring at least MIN_SCORE: one indexed query."""
+    where = blocking_filter(query)
+    if where is None:
+        return []
+    block = (
+        Person.objects.filter(where, among, merged_into__isnull=True)
+        .order_by()  # no sort: every row of the block is scored anyway
+        .only(*_FIELDS)[:MAX_BLOCK]
+    )
+    return [c for c in (score(query, person) for person in block) if c.score >= MIN_SCORE]
+
+
+def known_to(
+    councils: Collection[str],
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: dt.date | None = None,
+    postcode: str = "",
+    nhs_number: str = "",
+    other_names: str = "",
+) -> dict[str, list[int]]:
+    """Which of `councils` know a person who is strongly the one described ("known elsewhere"),
+    with those people's ids: the rule `candidates` uses within a council, run against the
+    other councils' records in one indexed query. Strongly: a score of KNOWN_ELSEWHERE_SCORE."""
+    if not councils:
+        return {}
+    query = _query(
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        postcode=postcode,
+        nhs_number=nhs_number,
+        other_names=other_names,
+    )
+    known: dict[str, list[int]] = {}
+    for candidate in _scored(query, Q(council_id__in=list(councils))):
+        if candidate.score >= KNOWN_ELSEWHERE_SCORE:
+            known.setdefault(str(candidate.person.council_id), []).append(candidate.person.pk)
+    return known
 
 
 def score(query: _Query, person: Person) -> Candidate:

@@ -34,6 +34,7 @@ from frontdoor.policy.loader import LoadedPolicy, PolicyError, Problem, load_pol
 
 if TYPE_CHECKING:
     from frontdoor.policy.models import Council
+    from frontdoor.policy.schema import Policy
 
 _serving: ContextVar[str | None] = ContextVar("frontdoor_council", default=None)
 
@@ -108,17 +109,35 @@ def forget_councils() -> None:
     _read = None
 
 
+def _other_councils() -> list[tuple[str, Policy]]:
+    """The councils on the service other than the one served, with their policies, by key."""
+    from frontdoor.policy.registry import loaded_policies
+
+    loaded = loaded_policies()
+    return [
+        (key, loaded[key].policy)
+        for key in sorted(councils().keys - {serving_council()})
+        if key in loaded
+    ]
+
+
 def council_on_service(ons_code: str) -> str | None:
     """The key of the council on this service whose policy has `ons_code`, other than the one
     served: where a transfer to that council arrives as a contact (R17). None when the council
     is not on the service (a transfer there is sent by hand, as before)."""
-    from frontdoor.policy.registry import loaded_policies
+    return next(
+        (key for key, policy in _other_councils() if policy.council.ons_code == ons_code), None
+    )
 
-    loaded = loaded_policies()
-    for key in sorted(councils().keys - {serving_council()}):
-        if key in loaded and loaded[key].policy.council.ons_code == ons_code:
-            return key
-    return None
+
+def councils_knowing_elsewhere() -> list[str]:
+    """The other councils on the service that tell the council served a child is known to them,
+    and are told the same ("known elsewhere", R18): none unless both policies allow it."""
+    from frontdoor.policy.registry import current_policy
+
+    if not councils().several or not current_policy().screening.known_elsewhere:
+        return []
+    return [key for key, policy in _other_councils() if policy.screening.known_elsewhere]
 
 
 def of_served_council(field: str = "council") -> models.Q:
