@@ -97,7 +97,15 @@ def _normalised_postcode(value: str) -> str:
         return value.strip().upper()
 
 
-def _query(*, first_name, last_name, date_of_birth, postcode, nhs_number, other_names) -> _Query:
+def _query(
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    date_of_birth: dt.date | None = None,
+    postcode: str = "",
+    nhs_number: str = "",
+    other_names: str = "",
+) -> _Query:
     return _Query(
         first=fold(first_name).split(" ")[0] if fold(first_name) else "",
         last=fold(last_name),
@@ -286,29 +294,14 @@ def _scored(query: _Query, among: Q) -> list[Candidate]:
     return [c for c in (score(query, person) for person in block) if c.score >= MIN_SCORE]
 
 
-def known_to(
-    councils: Collection[str],
-    *,
-    first_name: str,
-    last_name: str,
-    date_of_birth: dt.date | None = None,
-    postcode: str = "",
-    nhs_number: str = "",
-    other_names: str = "",
-) -> dict[str, list[int]]:
-    """Which of `councils` know a person who is strongly the one described ("known elsewhere"),
-    with those people's ids: the rule `candidates` uses within a council, run against the
-    other councils' records in one indexed query. Strongly: a score of KNOWN_ELSEWHERE_SCORE."""
+def known_to(councils: Collection[str], **described: Any) -> dict[str, list[int]]:
+    """Which of `councils` know a person who is strongly the one `described` (the details
+    `candidates` takes), with those people's ids ("known elsewhere"): the rule `candidates` uses
+    within a council, run against the other councils' records in one indexed query. Strongly:
+    a score of KNOWN_ELSEWHERE_SCORE."""
     if not councils:
         return {}
-    query = _query(
-        first_name=first_name,
-        last_name=last_name,
-        date_of_birth=date_of_birth,
-        postcode=postcode,
-        nhs_number=nhs_number,
-        other_names=other_names,
-    )
+    query = _query(**described)
     known: dict[str, list[int]] = {}
     for candidate in _scored(query, Q(council_id__in=list(councils))):
         if candidate.score >= KNOWN_ELSEWHERE_SCORE:

@@ -10,7 +10,7 @@ details, as a restricted record is shown (R45). Each time, both councils' audit 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from frontdoor.audit import services as audit
 from frontdoor.people.matching import known_to
@@ -30,6 +30,19 @@ class KnownElsewhere:
     ask: str  # whom to ask, in words: "their MASH on 0151 934 3535 or mash@..."
 
 
+def described(reported: ReportedChild | ReportedAdult) -> dict[str, Any]:
+    """A reported child or adult as matching takes them (`people.matching.candidates`)."""
+    return {
+        "first_name": reported.first_name,
+        "last_name": reported.last_name,
+        "date_of_birth": reported.date_of_birth
+        or getattr(reported, "expected_date_of_birth", None),
+        "postcode": reported.postcode,
+        "nhs_number": getattr(reported, "nhs_number", ""),
+        "other_names": reported.other_names,
+    }
+
+
 def whom_to_ask(council: str) -> str:
     """The MASH of `council`, as its policy gives it."""
     numbers = get_loaded_policy(council).policy.contact_numbers
@@ -44,15 +57,7 @@ def known_elsewhere(
     others = councils_knowing_elsewhere()
     if not others:
         return []
-    known = known_to(
-        others,
-        first_name=reported.first_name,
-        last_name=reported.last_name,
-        date_of_birth=reported.date_of_birth or getattr(reported, "expected_date_of_birth", None),
-        postcode=reported.postcode,
-        nhs_number=getattr(reported, "nhs_number", ""),
-        other_names=reported.other_names,
-    )
+    known = known_to(others, **described(reported))
     found = []
     for council, person_ids in sorted(known.items()):
         name = get_loaded_policy(council).policy.council.name
