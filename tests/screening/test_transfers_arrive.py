@@ -161,3 +161,12 @@ def test_a_transfer_to_a_council_not_on_the_service_is_recorded_as_before(contac
     assert Transfer.objects.get().to_council_name == "Liverpool"
     assert not TransferArrival.objects.exists()
     assert not Contact.objects.filter(council="lewisham").exists()
+
+
+def test_the_decision_page_says_which_councils_a_transfer_arrives_at(client, contact, manager):
+    client.force_login(manager)
+    child = contact.children.first()
+    page = client.get(reverse("screening:decide", args=[contact.reference, child.pk]))
+    text = page.content.decode()
+    assert ">Lewisham (on this service: it arrives in their inbox)<" in text
+    assert "Liverpool (on this service" not in text

@@ -121,13 +121,15 @@ def _other_councils() -> list[tuple[str, Policy]]:
     ]
 
 
+def councils_on_service() -> dict[str, str]:
+    """The other councils on this service by their ONS codes (to their keys): where a transfer
+    arrives as a contact (R17). A transfer to any other council is sent by hand, as before."""
+    return {policy.council.ons_code: key for key, policy in _other_councils()}
+
+
 def council_on_service(ons_code: str) -> str | None:
-    """The key of the council on this service whose policy has `ons_code`, other than the one
-    served: where a transfer to that council arrives as a contact (R17). None when the council
-    is not on the service (a transfer there is sent by hand, as before)."""
-    return next(
-        (key for key, policy in _other_councils() if policy.council.ons_code == ons_code), None
-    )
+    """The key of the other council on this service with `ons_code`, or None."""
+    return councils_on_service().get(ons_code)
 
 
 def councils_knowing_elsewhere() -> list[str]:
