@@ -97,15 +97,7 @@ def _normalised_postcode(value: str) -> str:
         return value.strip().upper()
 
 
-def _query(
-    *,
-    first_name: str = "",
-    last_name: str = "",
-    date_of_birth: dt.date | None = None,
-    postcode: str = "",
-    nhs_number: str = "",
-    other_names: str = "",
-) -> _Query:
+def _query(*, first_name, last_name, date_of_birth, postcode, nhs_number, other_names) -> _Query:
     return _Query(
         first=fold(first_name).split(" ")[0] if fold(first_name) else "",
         last=fold(last_name),
@@ -301,7 +293,7 @@ def known_to(councils: Collection[str], **described: Any) -> dict[str, list[int]
     a score of KNOWN_ELSEWHERE_SCORE."""
     if not councils:
         return {}
-    query = _query(**described)
+    query = describe(**described)
     known: dict[str, list[int]] = {}
     for candidate in _scored(query, Q(council_id__in=list(councils))):
         if candidate.score >= KNOWN_ELSEWHERE_SCORE:
