@@ -3,6 +3,10 @@
 
     python3 dev.py run     set up, migrate, load the demo council, start the web server and the
                            background worker, and print the address and the demo sign-ins
+    python3 dev.py run --two-councils
+                           the same, with the demo as two councils on one service, Sefton and
+                           Lewisham (Lewisham's pages under /lewisham/), and a family moving
+                           between them
     python3 dev.py test    set up and run the whole test suite (arguments go to pytest)
     python3 dev.py setup   set up only: .venv with the pinned packages, the front-end assets
     python3 dev.py lock    re-pin requirements.txt from requirements.in
@@ -237,7 +241,14 @@ def port_free(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) != 0
 
 
-def serve() -> None:
+# The demo as two councils on one service: `python3 dev.py run --two-councils`.
+TWO_COUNCILS = "sefton,lewisham"
+
+
+def serve(args: list[str]) -> None:
+    unknown = [arg for arg in args if arg != "--two-councils"]
+    if unknown:
+        fail(f"dev.py run takes only --two-councils, not {' '.join(unknown)}")
     setup()
     host = os.environ.get("FRONTDOOR_HOST", "127.0.0.1")
     port = int(os.environ.get("FRONTDOOR_PORT", "8000"))
@@ -245,8 +256,12 @@ def serve() -> None:
         fail(f"port {port} is in use: stop what uses it, or set FRONTDOOR_PORT to another port.")
     say("migrating the database")
     frontdoor("migrate", "--no-input", "-v", "0")
-    say("loading the demo council")
-    frontdoor("load-demo")
+    if "--two-councils" in args:
+        say(f"loading the demo as two councils ({TWO_COUNCILS})")
+        frontdoor("load-demo", "--councils", TWO_COUNCILS)
+    else:
+        say("loading the demo council")
+        frontdoor("load-demo")
     say("starting the background worker and the web server")
     worker = start([PYTHON, "-m", "frontdoor", "db_worker"])
     # The regular jobs: chasing MASH enquiries, retrying e-mail, tidying uploads.
@@ -298,7 +313,12 @@ def lock() -> None:
 
 def main() -> None:
     command, *rest = sys.argv[1:] or ["help"]
-    commands = {"run": serve, "test": lambda: test(rest), "setup": setup, "lock": lock}
+    commands = {
+        "run": lambda: serve(rest),
+        "test": lambda: test(rest),
+        "setup": setup,
+        "lock": lock,
+    }
     if command not in commands:
         print(__doc__)
         sys.exit(0 if command in {"help", "-h", "--help"} else 2)

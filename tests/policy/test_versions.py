@@ -36,7 +36,7 @@ def test_the_first_use_stores_the_policy_and_later_uses_find_it(sefton_copy):
     first = record_policy_version(load_policy_file(sefton_copy))
     again = record_policy_version(load_policy_file(sefton_copy))
     assert first.pk == again.pk
-    assert (first.policy_id, first.version) == ("sefton", "2023.11")
+    assert (first.policy_id, first.version) == ("sefton", "2026.12")
     assert first.content["timescales"]["mash_enquiry_amber"]["length"] == 6
 
 
@@ -44,7 +44,7 @@ def test_the_first_use_stores_the_policy_and_later_uses_find_it(sefton_copy):
 def test_a_new_version_is_stored_beside_the_old_which_is_unchanged(sefton_copy):
     old = record_policy_version(load_policy_file(sefton_copy))
     rewrite(sefton_copy, "mash_enquiry_amber: {length: 6,", "mash_enquiry_amber: {length: 5,")
-    rewrite(sefton_copy, 'version: "2023.11"', 'version: "2023.12"')
+    rewrite(sefton_copy, 'version: "2026.12"', 'version: "2026.13"')
     new = record_policy_version(load_policy_file(sefton_copy))
     assert new.pk != old.pk
     old.refresh_from_db()

@@ -33,6 +33,7 @@ ACTION_LABELS: dict[str, str] = {
     "contact.recorded": "Contact recorded",
     "contact.report_attached": "Further report added",
     "contact.state_changed": "Stage changed",
+    "contact.transferred_in": "Contact arrived by transfer from another council",
     "decision.recorded": "Decision recorded",
     "details.corrected": "Details corrected",
     "enquiry.answered": "MASH enquiry answered",
@@ -58,6 +59,8 @@ ACTION_LABELS: dict[str, str] = {
     "outbox.sent_again": "Message sent again",
     "person.conflict_resolved": "Conflicting details resolved",
     "person.created": "Person record created",
+    "person.known_elsewhere_shown": "Shown that the child is known to another council",
+    "person.known_elsewhere_told": "Another council told this person is known here",
     "person.linked": "Linked to a person record",
     "person.merged": "Person records merged",
     "police.not_told": "Police not told, with the reason",
@@ -74,6 +77,10 @@ ACTION_LABELS: dict[str, str] = {
     "screening.suggestion_rejected": "Suggestion from the referral marked not relevant",
     "single_agency_enquiry.recorded": "Single-agency enquiry recorded",
     "subject_access.disclosed": "Subject access export produced",
+    "transfer.accepted": "Transfer accepted",
+    "transfer.accepted_by_receiver": "Transfer accepted by the receiving council",
+    "transfer.arrived": "Transfer arrived in the receiving council's inbox",
+    "transfer.received": "Transfer received from another council",
 }
 
 

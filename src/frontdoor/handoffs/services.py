@@ -33,6 +33,7 @@ from frontdoor.policy.registry import current_loaded_policy
 from frontdoor.policy.schema import OutcomeEffect
 from frontdoor.screening.models import Decision
 from frontdoor.screening.selectors import ChildSummary
+from frontdoor.screening.transfers import TRANSFER_BASIS
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -45,7 +46,7 @@ STATUTORY_BASIS = {
     OutcomeEffect.STRATEGY_DISCUSSION: "Children Act 1989, section 47: enquiries",
     OutcomeEffect.EMERGENCY_LEGAL_ACTION: "Children Act 1989, section 47: enquiries",
     OutcomeEffect.ALLOCATED_WORKER: "Children Act 1989, section 17: the child's open case",
-    OutcomeEffect.TRANSFER_TO_COUNCIL: "Children Act 1989, section 17: transfer of the case",
+    OutcomeEffect.TRANSFER_TO_COUNCIL: TRANSFER_BASIS,
     OutcomeEffect.NO_FURTHER_ACTION: "Children Act 1989, section 17: correcting the record",
 }
 # Hand-offs still to be delivered, by either way.

@@ -18,6 +18,7 @@ The score is a suggestion: the worker decides who the child is (`screening.linki
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,9 @@ SURNAME, FIRST_NAME, BIRTH, POSTCODE = 30, 20, 35, 15
 MIN_SCORE = 25
 # A different NHS number means a different person unless one of the two was mistyped.
 NHS_DIFFERS_CAP = 40
+# From this score another council's person is "known elsewhere": a strong match, as the match
+# page marks it, since the worker cannot see the details to judge a weaker one.
+KNOWN_ELSEWHERE_SCORE = 80
 # The block is capped so a query of only a very common name cannot fetch half the table.
 MAX_BLOCK = 3000
 # How far either side of the date of birth given the name block reaches, in years.
@@ -57,6 +61,7 @@ _FIELDS = (
     "first_name_key",
     "surname_key",
     "surname_last_key",
+    "council",
 )
 
 
@@ -258,15 +263,7 @@ def candidates(
         nhs_number=nhs_number,
         other_names=other_names,
     )
-    where = blocking_filter(query)
-    if where is None:
-        return []
-    block = (
-        Person.objects.filter(of_served_council(), where, merged_into__isnull=True)
-        .order_by()  # no sort: every row of the block is scored anyway
-        .only(*_FIELDS)[:MAX_BLOCK]
-    )
-    scored = [c for c in (score(query, person) for person in block) if c.score >= MIN_SCORE]
+    scored = _scored(query, of_served_council())
     scored.sort(key=lambda c: (-c.score, c.person.last_name, c.person.first_name, c.person.pk))
     best = scored[:limit]
     # The block was read with only the columns scoring needs; the few shown are read whole, in
@@ -275,6 +272,34 @@ def candidates(
     for candidate in best:
         candidate.person = whole[candidate.person.pk]
     return best
+
+
+def _scored(query: _Query, among: Q) -> list[Candidate]:
+    """The people of `among` in the query's block scoring at least MIN_SCORE: one indexed query."""
+    where = blocking_filter(query)
+    if where is None:
+        return []
+    block = (
+        Person.objects.filter(where, among, merged_into__isnull=True)
+        .order_by()  # no sort: every row of the block is scored anyway
+        .only(*_FIELDS)[:MAX_BLOCK]
+    )
+    return [c for c in (score(query, person) for person in block) if c.score >= MIN_SCORE]
+
+
+def known_to(councils: Collection[str], **described: Any) -> dict[str, list[int]]:
+    """Which of `councils` know a person who is strongly the one `described` (the details
+    `candidates` takes), with those people's ids ("known elsewhere"): the rule `candidates` uses
+    within a council, run against the other councils' records in one indexed query. Strongly:
+    a score of KNOWN_ELSEWHERE_SCORE."""
+    if not councils:
+        return {}
+    query = describe(**described)
+    known: dict[str, list[int]] = {}
+    for candidate in _scored(query, Q(council_id__in=list(councils))):
+        if candidate.score >= KNOWN_ELSEWHERE_SCORE:
+            known.setdefault(str(candidate.person.council_id), []).append(candidate.person.pk)
+    return known
 
 
 def score(query: _Query, person: Person) -> Candidate:

@@ -34,6 +34,7 @@ from frontdoor.policy.loader import LoadedPolicy, PolicyError, Problem, load_pol
 
 if TYPE_CHECKING:
     from frontdoor.policy.models import Council
+    from frontdoor.policy.schema import Policy
 
 _serving: ContextVar[str | None] = ContextVar("frontdoor_council", default=None)
 
@@ -106,6 +107,39 @@ def forget_councils() -> None:
     """Read the councils afresh on next use (this process changed them)."""
     global _read
     _read = None
+
+
+def _other_councils() -> list[tuple[str, Policy]]:
+    """The councils on the service other than the one served, with their policies, by key."""
+    from frontdoor.policy.registry import loaded_policies
+
+    loaded = loaded_policies()
+    return [
+        (key, loaded[key].policy)
+        for key in sorted(councils().keys - {serving_council()})
+        if key in loaded
+    ]
+
+
+def councils_on_service() -> dict[str, str]:
+    """The other councils on this service by their ONS codes (to their keys): where a transfer
+    arrives as a contact (R17). A transfer to any other council is sent by hand, as before."""
+    return {policy.council.ons_code: key for key, policy in _other_councils()}
+
+
+def council_on_service(ons_code: str) -> str | None:
+    """The key of the other council on this service with `ons_code`, or None."""
+    return councils_on_service().get(ons_code)
+
+
+def councils_knowing_elsewhere() -> list[str]:
+    """The other councils on the service that tell the council served a child is known to them,
+    and are told the same ("known elsewhere", R18): none unless both policies allow it."""
+    from frontdoor.policy.registry import current_policy
+
+    if not councils().several or not current_policy().screening.known_elsewhere:
+        return []
+    return [key for key, policy in _other_councils() if policy.screening.known_elsewhere]
 
 
 def of_served_council(field: str = "council") -> models.Q:

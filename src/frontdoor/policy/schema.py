@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from frontdoor.policy.concerns import Concern
 from frontdoor.policy.rag import Rag
@@ -506,6 +506,11 @@ class Screening(Strict):
     # R24: the concerns that are a suspected crime, of which the police are told at once. A
     # decision waits until the police are recorded as told, or a manager records why not.
     crime_concerns: list[Concern] = []
+    # R18 across councils on one service ("known elsewhere"): whether this council tells the
+    # other councils on the service that a child they screen is known here, with whom to ask
+    # (its MASH's number and address, never the details), and is told the same by them. Only
+    # between two councils whose policies both say true.
+    known_elsewhere: StrictBool = False
 
 
 class MissingPattern(Strict):

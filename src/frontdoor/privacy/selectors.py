@@ -172,7 +172,9 @@ def disclosures(
         )
     )
     transfers = list(
-        Transfer.objects.filter(transfer_q).select_related("contact", "decision__child", "sent_by")
+        Transfer.objects.filter(transfer_q).select_related(
+            "contact", "decision__child", "sent_by", "arrival"
+        )
     )
     handoffs = list(
         HandOff.objects.filter(handoff_q).select_related(
@@ -242,23 +244,28 @@ def disclosures(
             )
         )
     for transfer in transfers:
-        basis, detail = _lawful_basis(
-            transfer.contact_id,
-            transfer.sent_at,
-            authorisations,
-            consents,
-            reported_consent,
-            child_id=transfer.decision.child_id if transfer.decision is not None else None,
-            reasons=reasons,
-            set_aside=transfer.decision is None
-            or consent_policy.may_be_set_aside_at(transfer.decision.level),
-        )
+        arrival = getattr(transfer, "arrival", None)
+        if arrival is not None:  # to a council on the service (R17): the Children Act's duty
+            basis, detail = STATUTORY_DUTY, arrival.lawful_basis
+        else:
+            basis, detail = _lawful_basis(
+                transfer.contact_id,
+                transfer.sent_at,
+                authorisations,
+                consents,
+                reported_consent,
+                child_id=transfer.decision.child_id if transfer.decision is not None else None,
+                reasons=reasons,
+                set_aside=transfer.decision is None
+                or consent_policy.may_be_set_aside_at(transfer.decision.level),
+            )
         log.append(
             Disclosure(
                 at=transfer.sent_at,
                 kind="Transfer",
                 to=transfer.to_council_name,
-                what=f"{transfer.what_was_sent} ({transfer.sent_how})",
+                what=f"{transfer.what_was_sent} ({transfer.sent_how})"
+                + (f". {arrival.in_words}" if arrival is not None else ""),
                 by=str(transfer.sent_by),
                 lawful_basis=basis,
                 lawful_basis_detail=detail,

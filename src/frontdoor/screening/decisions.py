@@ -37,6 +37,7 @@ from frontdoor.screening.models import Decision, FollowUp, PrimaryNeed, Referral
 from frontdoor.screening.police import PolicePosition
 from frontdoor.screening.protection import strategy_meeting_due
 from frontdoor.screening.selectors import ChildSummary, child_decision_view, outcome_with_effect
+from frontdoor.screening.transfers import send_on_service
 from frontdoor.screening.transitions import after_decision
 from frontdoor.wording import in_sentence
 
@@ -627,7 +628,7 @@ def _take_effect(
         _pass_to_allocated_worker(contact=contact, summary=summary, decision=decision, now=now)
     if effect == OutcomeEffect.TRANSFER_TO_COUNCIL and transfer is not None:
         authority = authority_named(transfer.council_code)
-        Transfer.objects.create(
+        sent = Transfer.objects.create(
             contact=contact,
             decision=decision,
             to_council_code=authority.code,  # type: ignore[union-attr]  # known: checked before
@@ -637,6 +638,7 @@ def _take_effect(
             sent_at=now,
             sent_by=by,
         )
+        send_on_service(transfer=sent, summary=summary, by=by, now=now)  # R17: it arrives
     _tell_referrers(policy=policy, calendar=calendar, contact=contact, decision=decision, now=now)
     FollowUp.objects.create(decision=decision, kind=FollowUp.Kind.FAMILY_TOLD)
 

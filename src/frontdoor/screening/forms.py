@@ -8,6 +8,7 @@ from frontdoor.govuk_fields import date, time
 from frontdoor.intake.models import YesNoUnknown
 from frontdoor.people.postcodes import childrens_services_authorities
 from frontdoor.policy.clocks import london_datetime
+from frontdoor.policy.councils import councils_on_service
 from frontdoor.policy.rag import NOT_GOING_TO_MASH, Rag
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.screening.concerns import DERIVED, Concern
@@ -199,8 +200,14 @@ class DecisionForm(GovukForm):
             )
             for outcome in policy.outcomes
         ]
+        arriving = councils_on_service()  # R17: a transfer to one arrives in its inbox
         self.fields["transfer_to"].choices = [("", "Choose a council")] + [  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
-            (authority.code, authority.name)
+            (
+                authority.code,
+                f"{authority.name} (on this service: it arrives in their inbox)"
+                if authority.code in arriving
+                else authority.name,
+            )
             for authority in childrens_services_authorities()
             if authority.code != policy.council.ons_code
         ]

@@ -10,7 +10,9 @@ from django.db import models
 from frontdoor.audit.models import AppendOnly
 from frontdoor.change_history import HistoricalRecords
 from frontdoor.intake.models import YesNoUnknown
+from frontdoor.policy.clocks import time_in_words
 from frontdoor.policy.rag import Rag
+from frontdoor.policy.registry import get_loaded_policy
 
 
 class Assignment(models.Model):
@@ -340,6 +342,57 @@ class Transfer(AppendOnly):
 
     class Meta:
         ordering = ["sent_at", "id"]
+
+
+class TransferArrival(models.Model):
+    """A transfer to a council on the same service (R17): the contact it made in that council's
+    inbox, and when that council accepted it. The sending council reads this row to see the
+    transfer arrive; the receiving council's contact is opened only by its own staff."""
+
+    transfer = models.OneToOneField(Transfer, on_delete=models.PROTECT, related_name="arrival")
+    # The receiving council's contact. A second transfer of the same contact to the same council
+    # (a revised decision, a double submit) arrives in the same contact: one contact each.
+    contact = models.ForeignKey("intake.Contact", on_delete=models.PROTECT, related_name="arrivals")
+    from_council = models.CharField(max_length=50)  # a `policy.Council` key
+    to_council = models.CharField(max_length=50)
+    lawful_basis = models.CharField(max_length=200)
+    # What the sending council found and decided for the child, as the receiver reads it: the
+    # screening checks, the decision and what was sent (`screening.transfers.findings`).
+    findings = models.JSONField(default=dict)
+    arrived_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["arrived_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Transfer from {self.from_council_name} to {self.to_council_name}"
+
+    @property
+    def from_council_name(self) -> str:
+        return _council_name(self.from_council)
+
+    @property
+    def to_council_name(self) -> str:
+        return _council_name(self.to_council)
+
+    @property
+    def in_words(self) -> str:
+        """How the sender reads the transfer's arrival: where, and when it was accepted."""
+        arrived = f"Arrived in {self.to_council_name}'s inbox at {time_in_words(self.arrived_at)}"
+        if self.accepted_at is None:
+            return f"{arrived}; not yet accepted."
+        return f"{arrived}; accepted at {time_in_words(self.accepted_at)}."
+
+
+def _council_name(key: str) -> str:
+    try:
+        return get_loaded_policy(key).policy.council.name
+    except LookupError:  # a council whose policy this process has not loaded: its key
+        return key
 
 
 class ReferralReturn(models.Model):

@@ -25,6 +25,7 @@ from frontdoor.people.forms import MatchForm
 from frontdoor.people.matching import candidates
 from frontdoor.people.views import correction_page
 from frontdoor.screening import linking
+from frontdoor.screening.known_elsewhere import described, known_elsewhere
 
 KINDS = ("child", "adult")
 
@@ -95,15 +96,13 @@ def match(request: SignedInRequest, reference: str, kind: str, reported_id: int)
 
     found = []
     if reported.person_id is None:
-        found = candidates(
-            first_name=reported.first_name,
-            last_name=reported.last_name,
-            date_of_birth=reported.date_of_birth
-            or getattr(reported, "expected_date_of_birth", None),
-            postcode=reported.postcode,
-            nhs_number=getattr(reported, "nhs_number", ""),
-            other_names=reported.other_names,
-        )
+        found = candidates(**described(reported))
+    # R18: known to another council on the service: whom to ask there, never the details.
+    elsewhere = (
+        known_elsewhere(reported=reported, contact=contact, by=request.user)
+        if kind == "child"
+        else []
+    )
     # R45: a restricted candidate is shown as "ask whom", without its details.
     ask_about = selectors.restricted_among(request.user, [c.person.pk for c in found])
     shown = [c.person for c in found if c.person.pk not in ask_about]
@@ -144,6 +143,7 @@ def match(request: SignedInRequest, reference: str, kind: str, reported_id: int)
                 for c in found
             ],
             "linked_open": open_by_person.get(reported.person_id, []),
+            "known_elsewhere": elsewhere,
             "form": form,
             "confirm": confirm,
         },

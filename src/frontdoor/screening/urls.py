@@ -24,6 +24,11 @@ urlpatterns = [
     path("contacts/<str:reference>/screening/start/", views.start, name="start"),
     path("contacts/<str:reference>/screening/submit/", views.submit, name="submit"),
     path("contacts/<str:reference>/screening/close/", views.close, name="close"),
+    path(
+        "contacts/<str:reference>/screening/accept-transfer/",
+        views.accept_transfer,
+        name="accept_transfer",
+    ),
     path("contacts/<str:reference>/screening/consent/", views.record_consent, name="consent"),
     path("contacts/<str:reference>/screening/police/", views.police_told, name="police"),
     path(

@@ -34,6 +34,7 @@ from frontdoor.screening import (
     selectors,
     single_agency,
     suggestions,
+    transfers,
     transitions,
 )
 from frontdoor.screening.forms import (
@@ -86,6 +87,7 @@ def contact_screening(request: HttpRequest, reference: str) -> HttpResponse:
     audit.record_view(viewer=request.user, target=contact, through="screening page")
     policy = current_policy()
     view = selectors.contact_screening(policy=policy, contact=contact, user=request.user)
+    arrivals = list(contact.arrivals.select_related("transfer__sent_by", "accepted_by"))
     return render(
         request,
         "screening/contact.html",
@@ -99,6 +101,9 @@ def contact_screening(request: HttpRequest, reference: str) -> HttpResponse:
             "can_return": can(request.user, "referral.return")
             and contact.state in transitions.RETURNABLE_STATES,
             "can_resume": can(request.user, "referral.return"),
+            "arrivals": arrivals,
+            "can_accept_transfer": can(request.user, "contact.screen")
+            and any(arrival.accepted_at is None for arrival in arrivals),
             "referral_returns": list(
                 contact.referral_returns.select_related("returned_by", "resumed_by")
             ),
@@ -146,6 +151,18 @@ def submit(request: HttpRequest, reference: str) -> HttpResponse:
 @allowed("contact.decide")
 def close(request: HttpRequest, reference: str) -> HttpResponse:
     return _transition(request, reference, transitions.close_contact, "The contact is closed")
+
+
+@require_http_methods(["POST"])
+@allowed("contact.screen")
+def accept_transfer(request: HttpRequest, reference: str) -> HttpResponse:
+    """R17: the council takes a contact another council on the service transferred to it."""
+    return _transition(
+        request,
+        reference,
+        transfers.accept_transfer,
+        "The transfer is accepted: the sending council can see that it was",
+    )
 
 
 def _go_on(request: HttpRequest, contact: Contact, child, *, without: str) -> HttpResponse:

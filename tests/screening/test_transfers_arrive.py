@@ -1,0 +1,172 @@
+"""R17: a transfer to a council on the same service arrives in that council's inbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from frontdoor.accounts.roles import Role
+from frontdoor.audit.models import AuditEvent
+from frontdoor.intake.attachments import add_attachment
+from frontdoor.intake.models import Contact
+from frontdoor.intake.selectors import contacts_visible_to
+from frontdoor.policy.councils import serving
+from frontdoor.privacy.selectors import STATUTORY_DUTY, disclosures
+from frontdoor.screening.decisions import DecisionConflict, TransferDetails
+from frontdoor.screening.models import Transfer, TransferArrival
+from frontdoor.screening.transfers import TRANSFER_BASIS, accept_transfer
+from tests.screening.test_decisions import DECIDED, decide
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_councils")]
+
+LEWISHAM = "E09000023"
+LIVERPOOL = "E08000012"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def uploads(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def lewisham_worker(make_user):
+    return make_user(Role.MASH_SOCIAL_WORKER, council_id="lewisham")
+
+
+def transfer_to(contact, manager, code=LEWISHAM, **overrides):
+    return decide(
+        contact,
+        contact.children.first(),
+        manager,
+        level=2,
+        outcome="another_council",
+        transfer=TransferDetails(
+            council_code=code,
+            sent_how="Through Front Door",
+            what_was_sent="The contact, its documents and our checks",
+        ),
+        **overrides,
+    )
+
+
+def test_a_transfer_to_a_council_on_the_service_arrives_in_its_inbox(
+    contact, manager, lewisham_worker
+):
+    add_attachment(
+        report=contact.reports.get(),
+        uploaded_file=SimpleUploadedFile("plan.pdf", PDF, content_type="application/pdf"),
+    )
+    transfer_to(contact, manager)
+
+    arrival = TransferArrival.objects.get()
+    arrived = arrival.contact
+    assert (arrived.council_id, arrival.from_council, arrival.to_council) == (
+        "lewisham",
+        "sefton",
+        "lewisham",
+    )
+    assert arrived.reference != contact.reference
+    assert arrived.state == Contact.State.RECEIVED
+    assert arrived.policy_version.policy_id == "lewisham"
+    assert arrived.received_at == DECIDED  # its clocks run from when it arrived
+    # The reports, children, adults and documents arrive; the sender's person records do not.
+    report = arrived.reports.get()
+    assert report.worry == contact.reports.get().worry
+    assert [c.name for c in arrived.children.all()] == [c.name for c in contact.children.all()]
+    assert arrived.adults.count() == contact.adults.count()
+    assert all(child.person_id is None for child in arrived.children.all())
+    document = report.attachments.get()
+    assert (document.original_name, document.file.read()) == ("plan.pdf", PDF)
+    # The sending council's checks and decision go with it.
+    assert arrival.findings["outcome"] == arrival.transfer.decision.outcome_label
+    assert any(check["title"] for check in arrival.findings["checks"])
+    # In Lewisham's inbox, for Lewisham's staff only.
+    with serving("lewisham"):
+        assert list(contacts_visible_to(lewisham_worker)) == [arrived]
+    assert arrived not in contacts_visible_to(manager)
+
+
+def test_the_transfer_is_a_disclosure_with_its_lawful_basis_audited_on_both_sides(contact, manager):
+    transfer_to(contact, manager)
+    arrived = TransferArrival.objects.get().contact
+    [row] = [row for row in disclosures(user=manager) if row.kind == "Transfer"]
+    assert (row.lawful_basis, row.lawful_basis_detail) == (STATUTORY_DUTY, TRANSFER_BASIS)
+    assert "London Borough of Lewisham's inbox" in row.what
+    assert "not yet accepted" in row.what
+    sent = AuditEvent.objects.get(action="transfer.arrived")
+    received = AuditEvent.objects.get(action="transfer.received")
+    assert (sent.target_id, received.target_id) == (str(contact.pk), str(arrived.pk))
+    assert AuditEvent.objects.filter(
+        action="contact.transferred_in", target_id=str(arrived.pk)
+    ).exists()
+
+
+def test_the_sender_sees_when_the_receiving_council_accepted_it(
+    client, contact, manager, lewisham_worker
+):
+    decision = transfer_to(contact, manager)
+    arrived = TransferArrival.objects.get().contact
+    accepted_at = DECIDED + dt.timedelta(hours=1)
+    with serving("lewisham"):
+        accept_transfer(contact=arrived, by=lewisham_worker, now=accepted_at)
+    arrival = TransferArrival.objects.get()
+    assert (arrival.accepted_at, arrival.accepted_by) == (accepted_at, lewisham_worker)
+    assert AuditEvent.objects.filter(
+        action="transfer.accepted_by_receiver", target_id=str(contact.pk)
+    ).exists()
+    assert AuditEvent.objects.filter(action="transfer.accepted", target_id=str(arrived.pk)).exists()
+
+    client.force_login(manager)
+    page = client.get(reverse("screening:contact", args=[contact.reference]))
+    text = page.content.decode()
+    assert f'id="transfer-arrival-{decision.pk}"' in text
+    assert "accepted at 14:00 on" in text
+
+
+def test_the_receiving_council_accepts_it_on_its_screening_page(
+    client, contact, manager, lewisham_worker
+):
+    transfer_to(contact, manager)
+    arrived = TransferArrival.objects.get().contact
+    client.force_login(lewisham_worker)
+    page = client.get(f"/lewisham/contacts/{arrived.reference}/screening/")
+    text = page.content.decode()
+    assert "Transferred from another council" in text
+    assert "From Sefton Council" in text or "From Sefton" in text
+    assert "Accept the transfer" in text
+    client.post(f"/lewisham/contacts/{arrived.reference}/screening/accept-transfer/")
+    assert TransferArrival.objects.get().accepted_by == lewisham_worker
+    # The sending council's staff cannot open the contact that arrived.
+    client.force_login(manager)
+    assert client.get(f"/contacts/{arrived.reference}/screening/").status_code == 404
+
+
+def test_sending_twice_makes_one_contact(contact, manager):
+    decision = transfer_to(contact, manager)
+    with pytest.raises(DecisionConflict):  # the same form submitted again
+        transfer_to(contact, manager)
+    # A revised decision that transfers the child again arrives in the same contact.
+    transfer_to(contact, manager, based_on=decision.sequence)
+    assert Transfer.objects.count() == 2
+    assert TransferArrival.objects.values("contact").distinct().count() == 1
+    assert Contact.objects.filter(council="lewisham").count() == 1
+
+
+def test_a_transfer_to_a_council_not_on_the_service_is_recorded_as_before(contact, manager):
+    transfer_to(contact, manager, code=LIVERPOOL)
+    assert Transfer.objects.get().to_council_name == "Liverpool"
+    assert not TransferArrival.objects.exists()
+    assert not Contact.objects.filter(council="lewisham").exists()
+
+
+def test_the_decision_page_says_which_councils_a_transfer_arrives_at(client, contact, manager):
+    client.force_login(manager)
+    child = contact.children.first()
+    page = client.get(reverse("screening:decide", args=[contact.reference, child.pk]))
+    text = page.content.decode()
+    assert ">Lewisham (on this service: it arrives in their inbox)<" in text
+    assert "Liverpool (on this service" not in text
