@@ -12,7 +12,9 @@ class User(AbstractUser):
     """A member of staff or of a partner agency who signs in."""
 
     role = models.CharField(max_length=40, choices=Role.choices)
-    # The partner agency a partner agency user belongs to: a key of the council policy's agencies.
+    # The partner agency a partner agency user belongs to: a key of their council's policy's
+    # agencies. Where that policy names the agency a partner of the service, the user answers
+    # for every council that sends to it (`policy.partners`).
     agency_key = models.CharField(max_length=60, blank=True)
     team = models.CharField(max_length=120, blank=True)
     # The council a member of staff works for: they sign in to its pages only.
@@ -45,13 +47,16 @@ class User(AbstractUser):
 
     @property
     def agency_name(self) -> str:
-        """The name of the partner agency the user belongs to, as the council's policy gives
-        it ("Merseyside Police"); empty for the council's own staff."""
+        """The name of the partner agency the user belongs to, as their council's policy gives
+        it ("Merseyside Police"), wherever they sign in; empty for the council's own staff."""
         if not self.agency_key:
             return ""
-        from frontdoor.policy.registry import current_policy
+        from frontdoor.policy.councils import serving_council
+        from frontdoor.policy.registry import get_loaded_policy
 
-        return current_policy().agency_name(self.agency_key)
+        # The column is never empty (`council_field`); the typing knows only a key or nothing.
+        council = self.council_id or serving_council()
+        return get_loaded_policy(council).policy.agency_name(self.agency_key)
 
 
 class ApiToken(models.Model):
