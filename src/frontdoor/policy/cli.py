@@ -12,9 +12,9 @@ import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from frontdoor.policy.clocks import LONDON, WorkingCalendar, due_at
 from django.core.exceptions import ImproperlyConfigured
 
+from frontdoor.policy.clocks import LONDON, WorkingCalendar, due_at
 from frontdoor.policy.loader import LoadedPolicy, PolicyError, load_policy_dir, load_policy_file
 from frontdoor.policy.partners import partner_problems
 from frontdoor.policy.schema import TimescaleKey, Unit
