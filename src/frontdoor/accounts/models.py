@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -6,6 +7,9 @@ from django.db import models
 from frontdoor.accounts.roles import Role
 from frontdoor.change_history import HistoricalRecords
 from frontdoor.policy.councils import council_field
+
+if TYPE_CHECKING:
+    from frontdoor.policy.schema import Agency
 
 
 class User(AbstractUser):
@@ -46,17 +50,24 @@ class User(AbstractUser):
         return Role(self.role).label if self.role else "No role"
 
     @property
-    def agency_name(self) -> str:
-        """The name of the partner agency the user belongs to, as their council's policy gives
-        it ("Merseyside Police"), wherever they sign in; empty for the council's own staff."""
+    def agency(self) -> "Agency | None":
+        """The partner agency the user belongs to, as their council's policy gives it, wherever
+        they sign in; None for the council's own staff (or a key the policy no longer lists)."""
         if not self.agency_key:
-            return ""
+            return None
         from frontdoor.policy.councils import serving_council
         from frontdoor.policy.registry import get_loaded_policy
 
         # The column is never empty (`council_field`); the typing knows only a key or nothing.
-        council = self.council_id or serving_council()
-        return get_loaded_policy(council).policy.agency_name(self.agency_key)
+        policy = get_loaded_policy(self.council_id or serving_council()).policy
+        return next((a for a in policy.agencies if a.key == self.agency_key), None)
+
+    @property
+    def agency_name(self) -> str:
+        """The name of the user's partner agency ("Merseyside Police"), or its key when the
+        policy no longer lists it; empty for the council's own staff."""
+        agency = self.agency
+        return agency.name if agency else self.agency_key
 
 
 class ApiToken(models.Model):
