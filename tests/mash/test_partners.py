@@ -244,8 +244,20 @@ def test_the_agencys_answering_times_per_council_and_together(sent, police, clie
     client.force_login(police)
     page = client.get("/mash/requests/times/?days=365").content.decode()
     assert "All councils" in page and "London Borough of Lewisham" in page
-    # Their own agency's figures only: another agency's user sees none of these requests.
-    assert client.get("/mash/requests/times/?days=7").status_code == 200
+    page = client.get("/mash/requests/times/?days=7").content.decode()
+    assert "Choose one of the periods listed: the last 3 months are shown." in page
+
+
+def test_the_answering_times_are_the_agencys_own(sent, make_user):
+    met = make_user(Role.PARTNER_AGENCY, agency_key="police", council_id="lewisham")
+    since = THURSDAY_4PM - dt.timedelta(days=1)
+    rows = answering_times(met, since=since, now=THURSDAY_4PM)
+    assert [(row.council, row.asked) for row in rows] == [
+        ("London Borough of Lewisham", 1),
+        ("", 1),
+    ]
+    staff = make_user(Role.MASH_MANAGER)
+    assert answering_times(staff, since=since, now=THURSDAY_4PM) == []
 
 
 def test_the_send_page_counts_the_users_of_a_shared_agency_wherever_their_accounts_are(

@@ -212,25 +212,28 @@ def request_list(request: SignedInRequest) -> HttpResponse:
     page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     names = selectors.council_names() if councils().several else {}
+
+    def marked(items) -> list[tuple[AgencyRequest, str]]:
+        """On a service of several councils each row names the council that asked: its clock,
+        the due time, is that council's (its core hours and closure days)."""
+        return [(item, names.get(selectors.council_of(item.enquiry), "")) for item in items]
+
     return render(
         request,
         "mash/requests.html",
         {
-            # On a service of several councils each row names the council that asked: its
-            # clock, the due time, is that council's (its core hours and closure days).
             "councils": names,
             "page": page,
-            "waiting": [
-                (item, names.get(selectors.council_of(item.enquiry), ""))
-                for item in page.object_list
-            ],
-            "answered": visible.filter(answered_at__isnull=False).order_by("-answered_at")[
-                :PAGE_SIZE
-            ],
+            "waiting": marked(page.object_list),
+            "answered": marked(
+                visible.filter(answered_at__isnull=False).order_by("-answered_at")[:PAGE_SIZE]
+            ),
             # Closed by the MASH (the final RAG confirmed) before this agency answered.
-            "closed": visible.filter(answered_at__isnull=True, enquiry__closed_at__isnull=False)
-            .select_related("enquiry__child")
-            .order_by("-enquiry__closed_at")[:PAGE_SIZE],
+            "closed": marked(
+                visible.filter(answered_at__isnull=True, enquiry__closed_at__isnull=False)
+                .select_related("enquiry__child")
+                .order_by("-enquiry__closed_at")[:PAGE_SIZE]
+            ),
             "now": now,
             # R36: the one definition of overdue, for the rows to highlight.
             "overdue": {
@@ -303,7 +306,7 @@ def _answer(request: SignedInRequest, found: AgencyRequest) -> HttpResponse:
     enquiry = found.enquiry
     audit.record_view(viewer=request.user, target=enquiry.contact, through="MASH enquiry")
     policy = selectors.policy_of(enquiry)  # the asking council's
-    asked = set(selectors.asked_about(policy=policy, enquiry=enquiry, user=request.user))  # R45
+    asked = set(selectors.asked_about(policy=policy, enquiry=enquiry, user=request.user))  # R13
     people = [person for person in _people(enquiry) if person[0] in asked]
     pairs = [(key, name) for key, name, _ in people]
     if request.method == "POST" and found.answered_at:
