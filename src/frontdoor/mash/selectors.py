@@ -101,9 +101,14 @@ def _of_agency(keys: dict[str, frozenset[str]], council: str = "council") -> Q:
     before councils were data."""
     if not councils().several:
         return Q(agency_key__in=set().union(*keys.values()))
-    found = Q(pk__in=[])
+    # One condition per set of keys, not per council: a partner of many councils is mostly
+    # given the same key by each.
+    by_keys: dict[frozenset[str], list[str]] = {}
     for key, agency_keys in sorted(keys.items()):
-        found |= Q(**{f"{council}_id": key}, agency_key__in=agency_keys)
+        by_keys.setdefault(agency_keys, []).append(key)
+    found = Q(pk__in=[])
+    for agency_keys, council_keys in by_keys.items():
+        found |= Q(**{f"{council}_id__in": council_keys}, agency_key__in=sorted(agency_keys))
     return found
 
 
