@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -7,12 +8,17 @@ from frontdoor.accounts.roles import Role
 from frontdoor.change_history import HistoricalRecords
 from frontdoor.policy.councils import council_field
 
+if TYPE_CHECKING:
+    from frontdoor.policy.schema import Agency
+
 
 class User(AbstractUser):
     """A member of staff or of a partner agency who signs in."""
 
     role = models.CharField(max_length=40, choices=Role.choices)
-    # The partner agency a partner agency user belongs to: a key of the council policy's agencies.
+    # The partner agency a partner agency user belongs to: a key of their council's policy's
+    # agencies. Where that policy names the agency a partner of the service, the user answers
+    # for every council that sends to it (`policy.partners`).
     agency_key = models.CharField(max_length=60, blank=True)
     team = models.CharField(max_length=120, blank=True)
     # The council a member of staff works for: they sign in to its pages only.
@@ -44,14 +50,24 @@ class User(AbstractUser):
         return Role(self.role).label if self.role else "No role"
 
     @property
-    def agency_name(self) -> str:
-        """The name of the partner agency the user belongs to, as the council's policy gives
-        it ("Merseyside Police"); empty for the council's own staff."""
+    def agency(self) -> "Agency | None":
+        """The partner agency the user belongs to, as their council's policy gives it, wherever
+        they sign in; None for the council's own staff (or a key the policy no longer lists)."""
         if not self.agency_key:
-            return ""
-        from frontdoor.policy.registry import current_policy
+            return None
+        from frontdoor.policy.councils import serving_council
+        from frontdoor.policy.registry import get_loaded_policy
 
-        return current_policy().agency_name(self.agency_key)
+        # The column is never empty (`council_field`); the typing knows only a key or nothing.
+        policy = get_loaded_policy(self.council_id or serving_council()).policy
+        return next((a for a in policy.agencies if a.key == self.agency_key), None)
+
+    @property
+    def agency_name(self) -> str:
+        """The name of the user's partner agency ("Merseyside Police"), or its key when the
+        policy no longer lists it; empty for the council's own staff."""
+        agency = self.agency
+        return agency.name if agency else self.agency_key
 
 
 class ApiToken(models.Model):

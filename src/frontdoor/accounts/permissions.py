@@ -25,6 +25,10 @@ class Action:
     description: str
     roles: frozenset[Role]
     rule: str = ""
+    # Done for every council on the service, wherever the user signs in: a partner agency
+    # answers the enquiries any council sends it (`policy.partners`). Its selectors keep it to
+    # what was sent to the user's agency; every other action is for the user's own council.
+    service_wide: bool = False
 
 
 ACTIONS: tuple[Action, ...] = (
@@ -104,9 +108,10 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "enquiry.answer",
-        "Answer the MASH enquiries sent to your agency",
+        "Answer the MASH enquiries sent to your agency, and see its answering times",
         frozenset({R.PARTNER_AGENCY}),
-        "R37",
+        "R36, R37",
+        service_wide=True,
     ),
     Action(
         "rag.confirm",
@@ -235,7 +240,7 @@ def can(user, action: str) -> bool:
     """True when `user` (signed in and active) may do `action`."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if not works_for_served_council(user):
+    if not (works_for_served_council(user) or _BY_KEY[action].service_wide):
         return False
     return user.role in _BY_KEY[action].roles
 

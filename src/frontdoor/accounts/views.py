@@ -20,7 +20,6 @@ from frontdoor.accounts.permissions import actions_for
 from frontdoor.accounts.selectors import api_tokens, enrolment_links_waiting
 from frontdoor.accounts.tokens import issue_token, revoke_token
 from frontdoor.errors import DomainError
-from frontdoor.policy.registry import current_policy
 
 # The page where each action is done, once that page exists.
 ACTION_PAGES = {
@@ -54,6 +53,7 @@ ACTION_PAGES = {
 MORE_PAGES = {
     "contact.record": (("intake:consultations", "Consultations"),),
     "contact.screen": (("screening:team", "Your team's work"),),
+    "enquiry.answer": (("mash:request_times", "Your agency's answering times"),),
     "escalation.open": (("escalations:meetings", "Escalate a meeting's outcome"),),
     "escalation.oversee": (
         ("escalations:log", "Escalation log"),
@@ -128,11 +128,8 @@ def home(request: SignedInRequest) -> HttpResponse:
         }
         for a in actions_for(request.user)
     ]
-    agency = None
-    if request.user.agency_key:
-        agency = next(
-            (a for a in current_policy().agencies if a.key == request.user.agency_key), None
-        )
+    # Their own council's agency, wherever a partner agency's user signs in.
+    agency = request.user.agency
     return render(request, "accounts/home.html", {"actions": actions, "agency": agency})
 
 

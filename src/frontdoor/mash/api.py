@@ -22,12 +22,14 @@ from frontdoor.intake.selectors import reports_seen_by
 from frontdoor.mash import enquiries
 from frontdoor.mash.models import AgencyRequest
 from frontdoor.mash.selectors import (
+    council_of,
     partner_view,
+    policy_of,
     referrers_for_partner,
     requests_restricted_from,
     requests_visible_to,
 )
-from frontdoor.policy.registry import current_policy
+from frontdoor.policy.councils import serving
 from frontdoor.schema_rules import NO_NUL, Message
 
 # Every operation here is the agency's answering of its enquiries: a token with scopes needs
@@ -135,11 +137,19 @@ def read_request(request: TokenRequest, pk: int):
     # R37: a partner answers about the people of the enquiry sent to it.
     """One enquiry sent to your agency, with the people to answer about."""
     found = _visible(request, pk)
+    # Read as the council that asked, whichever council's address the API was called at.
+    with serving(council_of(found.enquiry)):
+        return _read(request, found)
+
+
+def _read(request: TokenRequest, found: AgencyRequest) -> dict:
     contact = found.enquiry.contact
     audit.record_view(viewer=request.auth, target=contact, through="API: MASH enquiry")
     # R45: a restricted child's names withheld from the referrer's words.
     reports = reports_seen_by(request.auth, contact=contact, reports=list(contact.reports.all()))
-    view = partner_view(policy=current_policy(), enquiry=found.enquiry, user=request.auth)  # R13
+    view = partner_view(
+        policy=policy_of(found.enquiry), enquiry=found.enquiry, user=request.auth
+    )  # R13
     people = [
         {
             "id": person.key,
@@ -176,6 +186,13 @@ def answer_request(
     """Answer for every child and adult, with your agency's opinion. A retry with the same
     `Idempotency-Key` stores nothing new."""
     found = _visible(request, pk)
+    with serving(council_of(found.enquiry)):  # answered as the council that asked
+        return _answer(request, found, body, idempotency_key)
+
+
+def _answer(
+    request: TokenRequest, found: AgencyRequest, body: AnswerIn, idempotency_key: str
+) -> dict:
     contact = found.enquiry.contact
     children = {f"child-{child.pk}": child for child in contact.children.all()}
     adults = {f"adult-{adult.pk}": adult for adult in contact.adults.all()}

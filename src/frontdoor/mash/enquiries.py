@@ -14,13 +14,19 @@ from django.utils import timezone
 
 from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import PermissionDeniedError, require
-from frontdoor.accounts.roles import Role
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError, StalePageError
 from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
 from frontdoor.intake.selectors import require_child_seen
 from frontdoor.mash.models import AgencyRequest, Answer, Enquiry, Opinion, RagReview
-from frontdoor.mash.selectors import asked_about, presents_at_strategy_meeting, sharing_allows
+from frontdoor.mash.selectors import (
+    asked_about,
+    policy_of,
+    presents_at_strategy_meeting,
+    sent_to_agency_of,
+    sharing_allows,
+    users_of_agency_asked,
+)
 from frontdoor.outbox.services import queue_message
 from frontdoor.policy.clocks import start_clock, time_in_words
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
@@ -34,12 +40,9 @@ def _when(moment: dt.datetime) -> str:
     return time_in_words(moment)
 
 
-def _agency_addresses(agency_key: str) -> list[str]:
-    return list(
-        User.objects.filter(role=Role.PARTNER_AGENCY, agency_key=agency_key, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+def _agency_addresses(request: AgencyRequest) -> list[str]:
+    """Where the agency asked is alerted: its users' addresses, wherever their accounts are."""
+    return list(users_of_agency_asked(request).exclude(email="").values_list("email", flat=True))
 
 
 @transaction.atomic
@@ -140,7 +143,7 @@ def _alert_agency(*, request: AgencyRequest, policy, enquiry: Enquiry) -> None:
         ask = f"Please answer by {_when(request.due_at)}."
     else:
         ask = "Please answer as soon as you can."
-    for address in _agency_addresses(request.agency_key):
+    for address in _agency_addresses(request):
         queue_message(
             key=f"request-{request.pk}-alert-{address}",
             kind="enquiry_alert",
@@ -166,7 +169,7 @@ class PersonAnswer:
 
 def _visible_request(request: AgencyRequest, by: User) -> AgencyRequest:
     require(by, "enquiry.answer")
-    if request.agency_key != by.agency_key:
+    if not AgencyRequest.objects.filter(sent_to_agency_of(by), pk=request.pk).exists():
         # Need-to-know: the same refusal as for a request that does not exist.
         raise PermissionDeniedError("This enquiry was not sent to your agency.")
     return request
@@ -207,7 +210,7 @@ def answer_request(
         )
     if not opinion.strip():
         raise DomainError("Give your agency's professional opinion.")
-    people = set(asked_about(policy=current_loaded_policy().policy, enquiry=enquiry, user=by))
+    people = set(asked_about(policy=policy_of(enquiry), enquiry=enquiry, user=by))
     answered = set()
     for answer in answers:
         key = (
@@ -340,7 +343,6 @@ DUE_SOON_SHARE = 0.25
 def chase(*, now: dt.datetime | None = None) -> int:
     """Chase unanswered requests due soon or overdue, once each; the number of chases queued."""
     now = now or timezone.now()
-    policy = current_loaded_policy().policy
     chased = 0
     waiting = AgencyRequest.objects.filter(
         answered_at__isnull=True, enquiry__closed_at__isnull=True, due_at__isnull=False
@@ -364,8 +366,9 @@ def chase(*, now: dt.datetime | None = None) -> int:
                 words = f"is due at {_when(request.due_at)}"
             else:
                 continue
-            agency = policy.agency(request.agency_key)
-            for address in _agency_addresses(request.agency_key):
+            # The name the council that asked gives the agency.
+            agency = policy_of(request.enquiry).agency(request.agency_key)
+            for address in _agency_addresses(request):
                 queue_message(
                     key=f"request-{request.pk}-{stage}-{address}",
                     kind=f"enquiry_{stage.replace('-', '_')}",

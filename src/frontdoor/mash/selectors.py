@@ -10,9 +10,21 @@ identity of a referrer who is not a professional (R11).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import pluralize
 from django.utils import dateformat
@@ -36,6 +48,11 @@ from frontdoor.mash.models import (
     Enquiry,
     ExploitationScreening,
     RagReview,
+    request_answered_condition,
+    request_closed_condition,
+    request_late_condition,
+    request_overdue_condition,
+    request_waiting_condition,
 )
 from frontdoor.people.ages import age_on
 from frontdoor.people.restrictions import (
@@ -46,8 +63,10 @@ from frontdoor.people.restrictions import (
 )
 from frontdoor.people.selectors import TimelineEntry
 from frontdoor.policy.clocks import LONDON
-from frontdoor.policy.councils import of_served_council, works_for_served_council
+from frontdoor.policy.councils import councils, of_served_council, serving_council
+from frontdoor.policy.partners import same_agency
 from frontdoor.policy.rag import most_urgent
+from frontdoor.policy.registry import current_policy, get_loaded_policy
 from frontdoor.policy.schema import Policy, Rag
 from frontdoor.screening.consent import ChildConsent, SharingPosition
 from frontdoor.screening.rag import RagSuggestion
@@ -75,20 +94,70 @@ def whom_to_ask_about_enquiry(user, prefix: str = "") -> Coalesce:
     )
 
 
-def requests_visible_to(user) -> QuerySet[AgencyRequest]:
-    """The MASH requests `user` may open: their agency's, for a partner agency's user; any, for
-    the MASH's staff; of the council served either way, and none hidden from them (R45)."""
-    requests = (
-        AgencyRequest.objects.filter(of_served_council("enquiry__contact__council"))
-        .select_related("enquiry__contact", "enquiry__child", "opinion")
-        .order_by("answered_at", "due_at", "id")
+def _of_agency(keys: dict[str, frozenset[str]], council: str = "council") -> Q:
+    """The rows (through `council`, the path of their council) of the agency that each council
+    calls by `keys` (`policy.partners.same_agency`), `agency_key` naming the agency. A service
+    holding one council keeps no councils apart, so there only the keys count, as they did
+    before councils were data."""
+    if not councils().several:
+        return Q(agency_key__in=set().union(*keys.values()))
+    # One condition per set of keys, not per council: a partner of many councils is mostly
+    # given the same key by each.
+    by_keys: dict[frozenset[str], list[str]] = {}
+    for key, agency_keys in sorted(keys.items()):
+        by_keys.setdefault(agency_keys, []).append(key)
+    found = Q(pk__in=[])
+    for agency_keys, council_keys in by_keys.items():
+        found |= Q(**{f"{council}_id__in": council_keys}, agency_key__in=sorted(agency_keys))
+    return found
+
+
+def council_of(enquiry: Enquiry) -> str:
+    """The council that sent `enquiry`: its contact's."""
+    # The column is never empty (`council_field`); the typing knows only a key or nothing.
+    return enquiry.contact.council_id or serving_council()
+
+
+def policy_of(enquiry: Enquiry) -> Policy:
+    """The policy of the council that sent `enquiry`, which a partner answering it from any
+    council's address reads it by: the agencies' names, who may be shared about (R12, R13). A
+    service of one council has the one policy."""
+    if not councils().several:
+        return current_policy()
+    return get_loaded_policy(council_of(enquiry)).policy
+
+
+def sent_to_agency_of(user) -> Q:
+    """The requests sent to the agency of `user`, a partner agency's user: by their council,
+    or by any council on the service naming their agency its partner (`policy.partners`)."""
+    return _of_agency(same_agency(user.council_id, user.agency_key), "enquiry__contact__council")
+
+
+def users_of_agency_asked(request: AgencyRequest) -> QuerySet[User]:
+    """The active users of the agency `request` was sent to, wherever their account is held:
+    those a request alerts and chases (`sent_to_agency_of`, the other way round)."""
+    return User.objects.filter(
+        _of_agency(same_agency(council_of(request.enquiry), request.agency_key)),
+        role=Role.PARTNER_AGENCY,
+        is_active=True,
     )
-    if not works_for_served_council(user):
-        return requests.none()
+
+
+def requests_visible_to(user) -> QuerySet[AgencyRequest]:
+    """The MASH requests `user` may open, none hidden from them (R45): for a partner agency's
+    user, those sent to their agency by any council on the service, wherever they sign in
+    (`sent_to_agency_of`); for the MASH's staff, any of the council served."""
+    requests = AgencyRequest.objects.select_related(
+        "enquiry__contact", "enquiry__child", "opinion"
+    ).order_by("answered_at", "due_at", "id")
     if getattr(user, "role", None) == Role.PARTNER_AGENCY:
-        requests = requests.filter(agency_key=user.agency_key)
+        if not can(user, "enquiry.answer"):
+            return requests.none()
+        requests = requests.filter(sent_to_agency_of(user))
     elif not (can(user, "enquiry.send") or can(user, "contact.screen")):
         return requests.none()
+    else:
+        requests = requests.filter(of_served_council("enquiry__contact__council"))
     return requests.exclude(_enquiry_hidden_from(user, "enquiry__"))
 
 
@@ -110,16 +179,24 @@ def agency_reach(policy: Policy) -> dict[str, str]:
     """For each of the policy's agencies, who can answer its MASH enquiries, in words (R37):
     its users in Front Door, and whether they are alerted by e-mail; or a warning that no one
     can. The agencies' alerts go to the same users (enquiries._agency_addresses)."""
-    counts = {
-        row["agency_key"]: row
-        for row in User.objects.filter(role=Role.PARTNER_AGENCY, is_active=True)
-        .values("agency_key")
+    # A partner of the service counts its users wherever their accounts are held; a service of
+    # one council keeps no councils apart (`_of_agency`).
+    several = councils().several
+    counts: dict[tuple[str, str], Counter[str]] = {}
+    for found in (
+        User.objects.filter(role=Role.PARTNER_AGENCY, is_active=True)
+        .values("council", "agency_key")
         .annotate(users=Count("id"), emailed=Count("id", filter=~Q(email="")))
-    }
+    ):
+        where = (found["council"] if several else "", found["agency_key"])
+        counts.setdefault(where, Counter()).update(users=found["users"], emailed=found["emailed"])
     reach = {}
     for agency in policy.agencies:
-        row = counts.get(agency.key)
-        if row is None:
+        row: Counter[str] = Counter()
+        for council, keys in same_agency(serving_council(), agency.key).items():
+            for key in keys:
+                row.update(counts.get((council if several else "", key), Counter()))
+        if not row["users"]:
             reach[agency.key] = (
                 "Warning: no one can answer. No one in Front Door belongs to this agency, so "
                 "no one is alerted or can answer; telephone the agency instead."
@@ -444,14 +521,71 @@ def partner_view(*, policy: Policy, enquiry: Enquiry, user=None) -> PartnerView:
     return PartnerView(people, withheld, list(hidden.values()))
 
 
+def council_names() -> dict[str, str]:
+    """Each council on the service by key, with its name as its policy gives it."""
+    return {key: get_loaded_policy(key).policy.council.name for key in sorted(councils().keys)}
+
+
+@dataclass(frozen=True)
+class AnsweringTimes:
+    """How an agency answered the requests it was alerted to in a period, for one council or
+    for every council together (R36): by the one definition of each state (`mash.models`)."""
+
+    council: str  # the council's name; "" for every council together
+    asked: int
+    on_time: int
+    late: int
+    overdue: int
+    waiting: int
+    closed: int
+    # The average time from the alert to the answer, of those answered; None when none were.
+    average: dt.timedelta | None
+
+    @property
+    def answered(self) -> int:
+        return self.on_time + self.late
+
+
+def answering_times(user, *, since: dt.datetime, now: dt.datetime) -> list[AnsweringTimes]:
+    """R36: how the agency of `user`, a partner agency's user, answered the requests alerted to
+    it since `since`: for each council that asked, then for every council together. Counts
+    only, so a request since restricted (R45) counts without saying about whom."""
+    if getattr(user, "role", None) != Role.PARTNER_AGENCY or not can(user, "enquiry.answer"):
+        return []
+    figures = {
+        "asked": Count("id"),
+        "on_time": Count("id", filter=request_answered_condition()),
+        "late": Count("id", filter=request_late_condition()),
+        "overdue": Count("id", filter=request_overdue_condition(now)),
+        "waiting": Count("id", filter=request_waiting_condition(now)),
+        "closed": Count("id", filter=request_closed_condition()),
+        "average": Avg(
+            ExpressionWrapper(F("answered_at") - F("alerted_at"), output_field=DurationField())
+        ),
+    }
+    requests = AgencyRequest.objects.filter(sent_to_agency_of(user), alerted_at__gte=since)
+    names = council_names()
+    rows = [
+        AnsweringTimes(
+            council=names.get(row.pop("enquiry__contact__council"), ""),
+            **row,
+        )
+        for row in requests.values("enquiry__contact__council")
+        .annotate(**figures)
+        .order_by("enquiry__contact__council")
+    ]
+    rows.sort(key=lambda row: row.council)
+    return [*rows, AnsweringTimes(council="", **requests.aggregate(**figures))]
+
+
 def requests_restricted_from(user) -> QuerySet[AgencyRequest]:
     """The requests sent to a partner's agency that a restriction hides from `user`, each
     annotated with whom to ask (`ask`): the partner's list says such an enquiry was sent and
     is now restricted, never about whom, rather than dropping it without a word (R45)."""
-    if getattr(user, "role", None) != Role.PARTNER_AGENCY:
+    if getattr(user, "role", None) != Role.PARTNER_AGENCY or not can(user, "enquiry.answer"):
         return AgencyRequest.objects.none()
     return (
-        AgencyRequest.objects.filter(agency_key=user.agency_key)
+        AgencyRequest.objects.filter(sent_to_agency_of(user))
         .filter(_enquiry_hidden_from(user, "enquiry__"))
         .annotate(ask=whom_to_ask_about_enquiry(user, "enquiry__"))
         .only("id", "alerted_at", "due_at", "answered_at")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("contacts/<str:reference>/children/<int:child_id>/send/", views.send, name="send"),
     path("requests/", views.request_list, name="requests"),
     path("requests/<int:pk>/", views.answer, name="answer"),
+    path("requests/times/", views.request_times, name="request_times"),
     path("contacts/<str:reference>/meetings/new/", meeting_views.schedule, name="schedule"),
     path("meetings/<int:pk>/", meeting_views.meeting, name="meeting"),
     path(

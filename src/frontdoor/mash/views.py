@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +21,7 @@ from frontdoor.mash import enquiries, selectors
 from frontdoor.mash.forms import AnswerForm, ReviewForm, SendForm, new_submission_key
 from frontdoor.mash.models import AgencyRequest, Enquiry
 from frontdoor.people.views import restricted_page
+from frontdoor.policy.councils import councils, serving
 from frontdoor.policy.rag import Rag, rag_label
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening import selectors as screening_selectors
@@ -208,19 +211,29 @@ def request_list(request: SignedInRequest) -> HttpResponse:
     )
     page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
+    names = selectors.council_names() if councils().several else {}
+
+    def marked(items) -> list[tuple[AgencyRequest, str]]:
+        """On a service of several councils each row names the council that asked: its clock,
+        the due time, is that council's (its core hours and closure days)."""
+        return [(item, names.get(selectors.council_of(item.enquiry), "")) for item in items]
+
     return render(
         request,
         "mash/requests.html",
         {
+            "councils": names,
             "page": page,
-            "waiting": page.object_list,
-            "answered": visible.filter(answered_at__isnull=False).order_by("-answered_at")[
-                :PAGE_SIZE
-            ],
+            "waiting": marked(page.object_list),
+            "answered": marked(
+                visible.filter(answered_at__isnull=False).order_by("-answered_at")[:PAGE_SIZE]
+            ),
             # Closed by the MASH (the final RAG confirmed) before this agency answered.
-            "closed": visible.filter(answered_at__isnull=True, enquiry__closed_at__isnull=False)
-            .select_related("enquiry__child")
-            .order_by("-enquiry__closed_at")[:PAGE_SIZE],
+            "closed": marked(
+                visible.filter(answered_at__isnull=True, enquiry__closed_at__isnull=False)
+                .select_related("enquiry__child")
+                .order_by("-enquiry__closed_at")[:PAGE_SIZE]
+            ),
             "now": now,
             # R36: the one definition of overdue, for the rows to highlight.
             "overdue": {
@@ -228,7 +241,7 @@ def request_list(request: SignedInRequest) -> HttpResponse:
                 for item in page.object_list
                 if item.state(now) == AgencyRequest.State.OVERDUE
             },
-            "agency": current_policy().agency(request.user.agency_key),
+            "agency_name": request.user.agency_name,
             # R45: sent to this agency, now restricted: said, with whom to ask, not dropped.
             "restricted": list(selectors.requests_restricted_from(request.user)),
             "query": "",
@@ -239,9 +252,11 @@ def request_list(request: SignedInRequest) -> HttpResponse:
 def _requests_csv(request: SignedInRequest, visible) -> HttpResponse:
     """The agency's own enquiries as CSV: the same rows the page shows, nothing more."""
     now = timezone.now()
+    names = selectors.council_names() if councils().several else {}
     rows = (
         [
             item.pk,
+            *([names.get(selectors.council_of(item.enquiry), "")] if names else []),
             str(item.enquiry.child),
             rag_label(item.enquiry.rag),
             exports.london_time(item.alerted_at),
@@ -252,7 +267,8 @@ def _requests_csv(request: SignedInRequest, visible) -> HttpResponse:
         for item in visible
     )
     # Words and London's times, as the page shows them, not stored values.
-    header = ["Request", "Child", "RAG", "Alerted", "Due", "Answered", "Late"]
+    header = ["Request", *(["Council"] if names else []), "Child", "RAG", "Alerted", "Due"]
+    header += ["Answered", "Late"]
     return exports.download(
         export=exports.PARTNER_ENQUIRIES,
         by=request.user,
@@ -281,11 +297,16 @@ def answer(request: SignedInRequest, pk: int) -> HttpResponse:
     except AgencyRequest.DoesNotExist:
         # Another agency's enquiry looks the same as one that does not exist.
         raise Http404("No such enquiry for your agency.") from None
+    # Read and answered as the council that asked, whichever council's address it is opened at.
+    with serving(selectors.council_of(found.enquiry)):
+        return _answer(request, found)
+
+
+def _answer(request: SignedInRequest, found: AgencyRequest) -> HttpResponse:
     enquiry = found.enquiry
     audit.record_view(viewer=request.user, target=enquiry.contact, through="MASH enquiry")
-    asked = set(  # R13, R45
-        selectors.asked_about(policy=current_policy(), enquiry=enquiry, user=request.user)
-    )
+    policy = selectors.policy_of(enquiry)  # the asking council's
+    asked = set(selectors.asked_about(policy=policy, enquiry=enquiry, user=request.user))  # R13
     people = [person for person in _people(enquiry) if person[0] in asked]
     pairs = [(key, name) for key, name, _ in people]
     if request.method == "POST" and found.answered_at:
@@ -328,6 +349,8 @@ def answer(request: SignedInRequest, pk: int) -> HttpResponse:
         "mash/answer.html",
         {
             "found": found,
+            # On a service of several councils, the council that asked, whose clock it is.
+            "council_name": policy.council.name if councils().several else "",
             "enquiry": enquiry,
             "contact": enquiry.contact,
             "referrers": selectors.referrers_for_partner(list(enquiry.contact.reports.all())),
@@ -338,7 +361,7 @@ def answer(request: SignedInRequest, pk: int) -> HttpResponse:
                 reports=list(enquiry.contact.reports.all()),
             ),
             "partner_view": selectors.partner_view(
-                policy=current_policy(), enquiry=enquiry, user=request.user
+                policy=policy, enquiry=enquiry, user=request.user
             ),
             "form": form,
             "now": timezone.now(),
@@ -346,5 +369,34 @@ def answer(request: SignedInRequest, pk: int) -> HttpResponse:
             "names_withheld": intake_selectors.names_withheld_from(
                 request.user, contact=enquiry.contact
             ),
+        },
+    )
+
+
+# The periods a partner agency's answering times are given for, by their days.
+TIMES_PERIODS = {28: "the last 4 weeks", 91: "the last 3 months", 365: "the last 12 months"}
+
+
+@require_http_methods(["GET"])
+@allowed("enquiry.answer")
+def request_times(request: SignedInRequest) -> HttpResponse:
+    """R36: the agency's answering times for each council that asks it, and all together."""
+    now = timezone.now()
+    days = request.GET.get("days", "91")
+    chosen = int(days) if days.isdigit() and int(days) in TIMES_PERIODS else None
+    if chosen is None:
+        messages.error(request, "Choose one of the periods listed: the last 3 months are shown.")
+        chosen = 91
+    rows = selectors.answering_times(request.user, since=now - dt.timedelta(days=chosen), now=now)
+    return render(
+        request,
+        "mash/request_times.html",
+        {
+            "agency_name": request.user.agency_name,
+            "periods": TIMES_PERIODS,
+            "days": chosen,
+            "period": TIMES_PERIODS[chosen],
+            # One council: its row is the whole; several: each council, then all together.
+            "rows": rows if councils().several else rows[-1:],
         },
     )

@@ -12,8 +12,11 @@ import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from frontdoor.policy.clocks import LONDON, WorkingCalendar, due_at
-from frontdoor.policy.loader import LoadedPolicy, PolicyError, load_policy_file
+from frontdoor.policy.loader import LoadedPolicy, PolicyError, load_policy_dir, load_policy_file
+from frontdoor.policy.partners import partner_problems
 from frontdoor.policy.schema import TimescaleKey, Unit
 
 
@@ -31,6 +34,7 @@ def check_policy(argv: list[str]) -> int:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     args = parser.parse_args(argv)
     status = 0
+    checked: list[LoadedPolicy] = []
     for path in args.files:
         try:
             loaded = load_policy_file(path)
@@ -38,6 +42,7 @@ def check_policy(argv: list[str]) -> int:
             sys.stderr.write(f"{error}\n")
             status = 1
             continue
+        checked.append(loaded)
         catalogue = loaded.policy.level_of_need
         indicators = sum(
             len(lines) for level in catalogue.levels for lines in level.indicators.values()
@@ -48,7 +53,21 @@ def check_policy(argv: list[str]) -> int:
             f"{loaded.policy.council.name}, {indicators} Level of Need indicators"
             + (f"; timescales left unset: {', '.join(unset)}" if unset else "")
         )
-    return status
+    problems = partner_problems([*checked, *_other_councils(checked)])
+    for problem in problems:
+        sys.stderr.write(f"{problem}\n")
+    return 1 if problems else status
+
+
+def _other_councils(checked: list[LoadedPolicy]) -> list[LoadedPolicy]:
+    """The policies in the policy folder of councils other than those `checked`, which share
+    partner agencies with them; none where the folder cannot be read here."""
+    try:
+        folder = load_policy_dir(_policy_dir())
+    except (PolicyError, ImproperlyConfigured):
+        return []
+    ids = {loaded.id for loaded in checked}
+    return [loaded for key, loaded in folder.items() if key not in ids]
 
 
 def _read_policy(value: str) -> LoadedPolicy:

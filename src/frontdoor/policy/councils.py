@@ -225,16 +225,22 @@ class Added:
 def add_council(path: Path, *, host: str = "") -> Added:
     """Add the council whose policy file is `path`, or record a new version of its policy.
 
-    The file is checked first and nothing changes if it is invalid. It is copied into
+    The file is checked first, with the partner agencies it shares with the other councils
+    (`policy.partners`), and nothing changes if it is invalid. It is copied into
     FRONTDOOR_POLICY_DIR unless already there; a different file of the same name there is refused,
     since the one in the folder is what every process serves. A version already on record with other
     content is refused too (`record_policy_version`).
     """
     from frontdoor.policy.models import Council
-    from frontdoor.policy.registry import load_policies
+    from frontdoor.policy.partners import partner_problems
+    from frontdoor.policy.registry import load_policies, loaded_policies
     from frontdoor.policy.versions import record_policy_version
 
     loaded = load_policy_file(path)
+    if problems := partner_problems(
+        [loaded, *(other for key, other in loaded_policies().items() if key != loaded.id)]
+    ):
+        raise PolicyError(path, problems)
     folder = Path(settings.FRONTDOOR_POLICY_DIR)
     target = folder / path.name
     if target.resolve() != path.resolve():

@@ -360,6 +360,12 @@ class Agency(Strict):
     # names those its MASH enquiries go to): the council's own addition, marked as such where
     # agencies are listed to staff.
     own_addition: bool = False
+    # The partner agency on the service this agency is, when it answers for several councils
+    # (Merseyside Police for five): every council whose policy names the same `partner` sends
+    # to the one agency, whose users see and answer all their enquiries in one list
+    # (`policy.partners`). Without it the agency is this council's alone, as on a service of
+    # one council.
+    partner: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")] | None = None
 
 
 class ConsentReason(Strict):
@@ -753,6 +759,12 @@ class Policy(Strict):
         agency_keys = {agency.key for agency in self.agencies}
         if len(agency_keys) != len(self.agencies):
             raise ValueError("agencies: each key must be used once")
+        partners = [agency.partner for agency in self.agencies if agency.partner]
+        if len(set(partners)) != len(partners):
+            raise ValueError(
+                "agencies: each partner must be named once: two of the council's agencies "
+                "cannot be the same partner agency"
+            )
         unknown = [key for key in self.strategy_meeting_required_agencies if key not in agency_keys]
         if unknown:
             raise ValueError(
