@@ -20,6 +20,7 @@ from frontdoor.accounts.permissions import actions_for
 from frontdoor.accounts.selectors import api_tokens, enrolment_links_waiting
 from frontdoor.accounts.tokens import issue_token, revoke_token
 from frontdoor.errors import DomainError
+from frontdoor.policy.registry import current_policy
 
 # The page where each action is done, once that page exists.
 ACTION_PAGES = {
