@@ -694,3 +694,19 @@ def test_the_persons_timeline_counts_the_agencies_asked_in_words(
     send(contact, manager, agencies=agencies)
     (entry,) = enquiry_timeline(person)
     assert entry.detail.startswith(f"{said}. Domestic abuse")
+
+
+def test_the_persons_timeline_links_an_enquiry_only_for_those_who_may_review_it(
+    client, contact, manager, worker, police, person_for
+):
+    """No dead end (R33): the MASH enquiry on a person's timeline links to its review page for
+    the manager who confirms the RAG, and is plain text for a social worker."""
+    person = person_for(contact.children.first())
+    enquiry = send(contact, manager)
+    link = f'href="{reverse("mash:review", args=[enquiry.pk])}"'
+    person_page = reverse("people:person", args=[person.pk])
+    client.force_login(worker)
+    page = client.get(person_page).content.decode()
+    assert "Amber MASH enquiry" in page and link not in page
+    client.force_login(manager)
+    assert link in client.get(person_page).content.decode()

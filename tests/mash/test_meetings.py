@@ -508,3 +508,19 @@ def test_r40_the_strategy_follow_up_is_due_when_the_meeting_is(client, contact, 
     ).content.decode()
     assert shown in meeting_page
     assert shown in contact_page
+
+
+def test_the_screening_page_links_a_meeting_only_for_those_who_may_open_it(
+    client, contact, manager, worker
+):
+    """No dead end (R39): the social worker sees when the meeting is, and no link to a page
+    that would refuse them; the manager, who chairs, follows the link."""
+    meeting = schedule(contact, manager)
+    link = f'href="{reverse("mash:meeting", args=[meeting.pk])}"'
+    screening = reverse("screening:contact", args=[contact.reference])
+    client.force_login(worker)
+    page = client.get(screening).content.decode()
+    assert "Strategy meeting" in page and link not in page
+    assert "Arrange a meeting" not in page
+    client.force_login(manager)
+    assert link in client.get(screening).content.decode()

@@ -772,6 +772,8 @@ def timeline_of(
     )
     withheld: dict[int, list[Withheld]] = {}
     for entry in entries_from_other_apps(person):
+        if entry.opens_with and not can(user, entry.opens_with):
+            entry = replace(entry, url="")
         if entry.contact_id is not None:
             if entry.contact_id not in withheld:
                 withheld[entry.contact_id] = names_withheld_from(user, contact=entry.contact_id)

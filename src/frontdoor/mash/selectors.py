@@ -701,6 +701,7 @@ def enquiry_timeline(person) -> list:
             detail=f"{enquiry.asked} agenc{pluralize(enquiry.asked, 'y,ies')} asked. "
             f"{enquiry.reason[:200]}",
             url=reverse("mash:review", args=[enquiry.pk]),
+            opens_with="rag.confirm",  # the review page's action (mash.views.review)
             contact_id=enquiry.contact_id,
         )
         for enquiry in Enquiry.objects.filter(child__person=person)

@@ -190,6 +190,9 @@ class TimelineEntry:
     title: str
     detail: str = ""
     url: str = ""
+    # The action (`accounts.permissions`) a user needs to open `url`: for anyone else the entry
+    # is shown without its link, never as a link to a refusal.
+    opens_with: str = ""
     # The contact whose staff-written words `detail` quotes (a rationale, a reason), if any: the
     # timeline withholds that contact's restricted children's names from it (R45).
     contact_id: int | None = None

@@ -97,6 +97,8 @@ def contact_screening(request: HttpRequest, reference: str) -> HttpResponse:
             "policy": policy,
             "now": timezone.now(),
             "can_decide": can(request.user, "contact.decide"),
+            # The meeting pages are the chair's: others see when meetings are, not a refusal.
+            "can_chair": can(request.user, "meeting.chair"),
             "can_authorise": can(request.user, "consent.authorise_without"),
             "can_return": can(request.user, "referral.return")
             and contact.state in transitions.RETURNABLE_STATES,
