@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -170,15 +171,26 @@ def default_weeks() -> int:
 
 
 def load_demo_history(
-    *, staff: Staff, manager: User, weeks: int | None = None, now: dt.datetime | None = None
+    *,
+    staff: Staff,
+    manager: User,
+    weeks: int | None = None,
+    now: dt.datetime | None = None,
+    then: Callable[[], object] | None = None,
 ) -> DemoHistory:
-    """Record `weeks` of older contacts and work through every contact but the last two days'."""
+    """Record `weeks` of older contacts, then do `then` (record the recent weeks' contacts), and
+    work through every contact but the last two days'. The older contacts are recorded first, as
+    they came, so records are numbered in the order they arrived, as a council's are."""
     weeks = default_weeks() if weeks is None else weeks
     if weeks <= 0 or demo_history_loaded():
+        if then is not None:
+            then()
         return DemoHistory(contacts=0, decided=0, closed=0, left_open=0)
     now = now or timezone.now()
     history = _History(staff=staff, manager=manager, now=now)
     recorded = history.record_older_contacts(weeks=weeks)
+    if then is not None:
+        then()
     before = Message.objects.aggregate(last=Max("id"))["last"] or 0
     result = history.work_through(recorded=recorded)
     # The history's e-mails (feedback to referrers, alerts) went at the time: the demo's worker

@@ -116,10 +116,17 @@ def load_demo(*, weeks: int = DEFAULT_WEEKS, history_weeks: int | None = None) -
         worker=User.objects.get(username="worker"),
         partner=User.objects.get(username="police"),
     )
-    contacts = load_demo_contacts(staff=staff, weeks=weeks)
-    load_demo_people(by=staff.worker)  # known people, so screening shows matches (R18)
     manager = User.objects.get(username="manager")
-    load_demo_history(staff=staff, manager=manager, weeks=history_weeks)  # decided and closed
+    recent: list[DemoContacts] = []
+
+    def record_recent_weeks() -> None:
+        recent.append(load_demo_contacts(staff=staff, weeks=weeks))
+        load_demo_people(by=staff.worker)  # known people, so screening shows matches (R18)
+
+    # The older contacts first, then the recent weeks', as they came; then every contact but
+    # the last two days' is worked through (decided and closed).
+    load_demo_history(staff=staff, manager=manager, weeks=history_weeks, then=record_recent_weeks)
+    contacts = recent[0]
     record_demo_births(by=staff.worker)  # babies reported unborn and due by now (R5)
     mash = DemoMash(stories=0)
     if weeks > 0:  # the MASH at work today, with the recent weeks: no contacts with none
