@@ -483,6 +483,8 @@ def test_r30_a_revision_keeping_the_outcome_does_not_tell_the_referrer_twice(con
 def test_r30_a_revision_changing_the_outcome_tells_the_referrer_what_changed(contact, manager):
     child = contact.children.first()
     first = decide(contact, child, manager)
+    # The first outcome has left (one not yet sent is taken back: test_referrer_feedback_once).
+    Message.objects.update(claimed_at=DECIDED, sent_at=DECIDED)
     second = decide(contact, child, manager, level=1, outcome="information_and_advice", based_on=1)
     latest = Message.objects.filter(kind="referrer_feedback").order_by("id").last()
     assert Message.objects.filter(kind="referrer_feedback").count() == 2

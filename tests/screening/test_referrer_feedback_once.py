@@ -57,11 +57,18 @@ def _feedback():
     return list(Message.objects.filter(kind="referrer_feedback").order_by("id"))
 
 
+def _sent():
+    """The outbox's sender has taken and sent what was queued."""
+    at = DECIDED + dt.timedelta(minutes=30)
+    Message.objects.filter(sent_at__isnull=True).update(claimed_at=at, sent_at=at)
+
+
 def test_r30_a_revision_tells_the_referrer_only_when_the_outcome_changes(council, contact, manager):
     assessment, advice = OUTCOMES[council]
     child = contact.children.first()
     _decide(contact, child, manager, outcome=assessment, based_on=0)
     assert len(_feedback()) == 1
+    _sent()
     # The same outcome, read again: nothing new to tell, and nothing left to do.
     _decide(contact, child, manager, outcome=assessment, based_on=1, hours=1)
     assert len(_feedback()) == 1
@@ -69,6 +76,7 @@ def test_r30_a_revision_tells_the_referrer_only_when_the_outcome_changes(council
     assert kept.done_at is not None and "did not change it" in kept.note
     # A changed outcome is told once, saying what changed.
     _decide(contact, child, manager, outcome=advice, based_on=2, hours=2)
+    _sent()
     *_, changed = _feedback()
     assert len(_feedback()) == 2
     assert "the outcome has changed" in changed.subject
@@ -117,3 +125,34 @@ def test_r30_two_referrers_are_each_told(council, contact, manager, officer):
     )
     _decide(contact, contact.children.first(), manager, outcome=assessment, based_on=0)
     assert sorted(message.to for message in _feedback()) == ["lee@gp.example", "pat@school.example"]
+
+
+def test_r30_a_revision_takes_back_an_outcome_not_yet_sent(council, contact, manager):
+    """A revision replaces what the revised decision set in motion: an outcome still waiting in
+    the outbox is taken back, and the referrer hears only the one that stands."""
+    assessment, advice = OUTCOMES[council]
+    child = contact.children.first()
+    _decide(contact, child, manager, outcome=assessment, based_on=0)
+    _decide(contact, child, manager, outcome=advice, based_on=1, hours=1)
+    first, second = _feedback()
+    assert first.withdrawn_at is not None and second.withdrawn_at is None
+    assert "changed" not in second.subject and "We told you" not in second.body
+    told = FollowUp.objects.get(decision__sequence=1, kind=FollowUp.Kind.REFERRER_FEEDBACK)
+    assert "Taken back before it was sent" in told.note
+    # The sender sends the one that stands, never the one taken back.
+    from frontdoor.outbox.services import send_pending
+
+    send_pending()
+    first.refresh_from_db()
+    assert first.sent_at is None
+
+
+def test_r30_an_outcome_a_sender_has_taken_is_not_taken_back(council, contact, manager):
+    assessment, advice = OUTCOMES[council]
+    child = contact.children.first()
+    _decide(contact, child, manager, outcome=assessment, based_on=0)
+    Message.objects.update(claimed_at=DECIDED)  # on its way
+    _decide(contact, child, manager, outcome=advice, based_on=1, hours=1)
+    first, second = _feedback()
+    assert first.withdrawn_at is None
+    assert "the outcome has changed" in second.subject

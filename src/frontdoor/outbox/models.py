@@ -78,6 +78,9 @@ class Message(models.Model):
     # How many times it was sent again after Notify's technical failure (the message never left
     # Notify): each re-send is looked up by its reference first, so it is never sent twice.
     resent_after_failure = models.PositiveSmallIntegerField(default=0)
+    # Taken back before any sender took it (`withdraw_unsent`): what it said no longer stands, and
+    # it is never sent.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     # The council whose work queued it: its administrators alone see it and send it again.
     council = council_field()
 

@@ -106,14 +106,16 @@ def messages_of_served_council() -> QuerySet[Message]:
 
 def gave_up() -> QuerySet[Message]:
     """The council's messages the sender stopped trying: each failed `MAX_ATTEMPTS` times."""
-    return messages_of_served_council().filter(sent_at__isnull=True, attempts__gte=MAX_ATTEMPTS)
+    return messages_of_served_council().filter(
+        sent_at__isnull=True, withdrawn_at__isnull=True, attempts__gte=MAX_ATTEMPTS
+    )
 
 
 def failing() -> QuerySet[Message]:
     """The council's messages not yet sent whose last attempt failed, the sender still trying."""
     return (
         messages_of_served_council()
-        .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        .filter(sent_at__isnull=True, withdrawn_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
         .exclude(last_error="")
     )
 
@@ -170,6 +172,20 @@ def queue_message(
     return message
 
 
+def withdraw_unsent(key: str) -> bool:
+    """Take back the message queued under `key` if no sender has taken it yet (a revised
+    decision's outcome replaces the one not yet sent); whether it was taken back. One a sender
+    has taken may be on its way, and stands."""
+    with transaction.atomic():
+        withdrawn = Message.objects.filter(
+            key=key,
+            sent_at__isnull=True,
+            claimed_at__isnull=True,
+            withdrawn_at__isnull=True,
+        ).update(withdrawn_at=timezone.now())
+    return withdrawn > 0
+
+
 def _sender_already_waiting() -> bool:
     """A send task queued and not yet started will send this message too: queue no other.
 
@@ -202,7 +218,7 @@ def _claim_next(now: dt.datetime) -> Message | None:
     with transaction.atomic():
         message = (
             Message.objects.select_for_update(skip_locked=True)
-            .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+            .filter(sent_at__isnull=True, withdrawn_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
             .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_EXPIRES))
             .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
             .order_by("created_at", "id")
@@ -221,6 +237,7 @@ def _give_up_abandoned(now: dt.datetime) -> None:
     again, so once the claim expires they are given up like any other."""
     abandoned = Message.objects.filter(
         sent_at__isnull=True,
+        withdrawn_at__isnull=True,
         attempts__gte=MAX_ATTEMPTS,
         delivery="",
         claimed_at__lt=now - CLAIM_EXPIRES,

@@ -24,7 +24,7 @@ from frontdoor.errors import DomainError, StalePageError
 from frontdoor.intake.models import Contact, FeedbackBy, ReferrerType, Report, ReportedChild
 from frontdoor.intake.selectors import require_child_seen
 from frontdoor.outbox.models import Channel, Message
-from frontdoor.outbox.services import queue_message
+from frontdoor.outbox.services import queue_message, withdraw_unsent
 from frontdoor.people.postcodes import authority_named
 from frontdoor.policy.clocks import LONDON, day_in_words, start_clock, time_in_words
 from frontdoor.policy.rag import rag_label
@@ -797,6 +797,15 @@ def _queue_feedback(
     channel = feedback_channel(report)
     if channel is None:
         return
+    if told is not None and withdraw_unsent(feedback_key(told.decision_id, report.pk)):
+        # A revision replaces what the revised decision set in motion: the earlier outcome had
+        # not left, so the referrer hears only the one that stands.
+        told.note = (
+            f"{told.note} Taken back before it was sent: the revised decision's outcome was "
+            "sent instead."
+        ).strip()
+        told.save(update_fields=["note"])
+        told = None
     changed = told is not None
     key = feedback_key(decision.pk, report.pk)
     outcome = (
