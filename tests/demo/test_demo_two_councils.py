@@ -9,7 +9,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from frontdoor.accounts.models import User
+from frontdoor.demo.mash import PROBATION_STORIES
 from frontdoor.intake.models import Contact
+from frontdoor.mash.models import AgencyRequest
 from frontdoor.people.models import Person
 from frontdoor.screening.models import TransferArrival
 
@@ -64,6 +66,50 @@ def test_the_demo_loads_as_two_councils_and_a_transfer_waits_to_arrive_once():
     counts = (Contact.objects.count(), Person.objects.count(), User.objects.count())
     load("sefton", "lewisham")
     assert (Contact.objects.count(), Person.objects.count(), User.objects.count()) == counts
+
+
+def _children(*stories) -> list[str]:
+    return [f"{story.child} {story.surname}" for story in stories]
+
+
+def test_issue_23_the_probation_service_sees_both_councils_enquiries_in_one_list():
+    printed = load("sefton", "lewisham")
+    assert "probation" in printed
+    assert "Partner agency user, Probation Service" in printed
+    probation = User.objects.get(username="probation")
+    assert (probation.council_id, probation.agency_key) == ("sefton", "probation")
+    requests = AgencyRequest.objects.filter(agency_key="probation")
+    assert set(requests.values_list("enquiry__contact__council", flat=True)) == {
+        "sefton",
+        "lewisham",
+    }
+    assert requests.filter(answered_at__isnull=False).count() == 2
+
+    client = Client()
+    client.force_login(probation)
+    page = client.get("/mash/requests/").content.decode()
+    sefton, lewisham = PROBATION_STORIES[0], PROBATION_STORIES[1]
+    for child in _children(*sefton, *lewisham):
+        assert child in page
+    # Each row names its council; Sefton's red enquiry is overdue, Lewisham's have no clock.
+    for council in ("Sefton Council", "London Borough of Lewisham"):
+        assert f'<td class="govuk-table__cell">{council}</td>' in page  # waiting
+        assert f"({council}), answered" in page
+    assert "Overdue" in page
+    assert "No timescale set" in page
+    times = client.get("/mash/requests/times/").content.decode()
+    for council in ("Sefton Council", "London Borough of Lewisham", "All councils"):
+        assert f'<th scope="row" class="govuk-table__header">{council}</th>' in times
+
+    # Sefton's police, a partner of Sefton's alone, sees none of Lewisham's enquiries.
+    client.force_login(User.objects.get(username="police"))
+    page = client.get("/mash/requests/").content.decode()
+    assert "London Borough of Lewisham" not in page
+    assert AgencyRequest.objects.filter(agency_key="police", enquiry__contact__council="lewisham")
+    for child in _children(*sefton):
+        assert child in page
+    for child in _children(*lewisham):
+        assert child not in page
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,10 @@
 The first council is the default one (FRONTDOOR_COUNCIL) and gets the whole demo, as
 `load-demo` alone gives it. Each other council is added to the service from its policy file
 (`policy.councils.add_council`), with MASH staff of its own, whose pages are under its path
-prefix (`/lewisham/`). The partner agencies' accounts are the default council's demo's.
+prefix (`/lewisham/`). The partner agencies' accounts are the default council's demo's, with
+one more: `probation`, of the Probation Service, which both councils' policies mark as one partner
+of the service. Each of the first two councils has asked it about families (answered, waiting,
+one overdue), so its user sees both councils' enquiries in one list.
 
 A family moves between the first two councils, so a user sees a transfer arrive (R17) and a
 child known elsewhere (R18): the Marchbanks lived in the first council, which knows both
@@ -15,7 +18,7 @@ the younger waits in the first council's, for a user to screen and transfer.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -27,7 +30,15 @@ from frontdoor.accounts.roles import Role
 from frontdoor.accounts.services import create_user
 from frontdoor.demo.areas import area_of
 from frontdoor.demo.contacts import DEFAULT_WEEKS
-from frontdoor.demo.loader import DEMO_PASSWORD, DemoLoaded, DemoUser, load_demo
+from frontdoor.demo.loader import (
+    DEMO_PASSWORD,
+    DemoLoaded,
+    DemoUser,
+    demo_mash_staff,
+    demo_user,
+    load_demo,
+)
+from frontdoor.demo.mash import MashStaff, load_probation_enquiries
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Channel, Report
 from frontdoor.intake.services import record_contact
@@ -46,6 +57,8 @@ COUNCIL_STAFF: tuple[DemoUser, ...] = (
     DemoUser("manager", "Dana", "Wexcombe", Role.MASH_MANAGER, team="MASH"),
     DemoUser("admin", "Ari", "Cloudsley", Role.ADMINISTRATOR, team="Systems"),
 )
+# The Probation Service's user, held by the default council: its policy marks the agency shared.
+PROBATION = DemoUser("probation", "Quinn", "Ashbury", Role.PARTNER_AGENCY, agency_kind="probation")
 # The first report of each of the moving family's contacts: loading twice adds nothing twice.
 KEY_PREFIX = "demo-moving-family-"
 
@@ -87,9 +100,34 @@ def load_demo_councils(
         for key in councils[1:]:
             add_council(folder / f"{key}.yaml")
         default = load_demo(weeks=weeks, history_weeks=history_weeks)
+        probation = demo_user(PROBATION)
+        default = replace(default, users=[*default.users, probation])
         others = [_council_staff(key) for key in councils[1:]]
         _moving_family(councils[0], councils[1])
+        _probation_enquiries(probation[1], others[0])
     return DemoCouncils(default=default, others=others)
+
+
+def _probation_enquiries(probation: User, second: DemoCouncil) -> None:
+    """The first two councils' enquiries to the Probation Service, answered by `probation`."""
+    default = demo_mash_staff()
+    load_probation_enquiries(staff=replace(default, partners={"probation": probation}), council=0)
+    staff = {demo.username: user for demo, user, _ in second.users}
+    with serving(second.key):
+        load_probation_enquiries(
+            staff=MashStaff(
+                officer=staff["officer"],
+                worker=staff["worker"],
+                manager=staff["manager"],
+                # The council's demo staff have no service manager or coordinator: the
+                # probation stories need neither.
+                service_manager=staff["manager"],
+                coordinator=staff["manager"],
+                administrator=staff["admin"],
+                partners={"probation": probation},
+            ),
+            council=1,
+        )
 
 
 def _council_staff(key: str) -> DemoCouncil:

@@ -85,6 +85,26 @@ def demo_mash_staff() -> MashStaff:
     )
 
 
+def demo_user(demo: DemoUser) -> tuple[DemoUser, User, bool]:
+    """The demo user's account at the council served, made now (True) unless already there; a
+    partner's agency is the council's agency of its kind."""
+    existing = User.objects.filter(username=demo.username).first()
+    if existing is not None:
+        return demo, existing, False
+    user = create_user(
+        username=demo.username,
+        password=DEMO_PASSWORD,
+        role=demo.role,
+        first_name=demo.first_name,
+        last_name=demo.last_name,
+        email=f"{demo.username}@demo.invalid",
+        agency_key=(agency_of_kind(current_policy(), demo.agency_kind) if demo.agency_kind else ""),
+        team=demo.team,
+        by=None,
+    )
+    return demo, user, True
+
+
 @transaction.atomic
 def load_demo(*, weeks: int = DEFAULT_WEEKS, history_weeks: int | None = None) -> DemoLoaded:
     """Create the demo accounts, `weeks` of demo contacts and `history_weeks` of older history
@@ -92,25 +112,7 @@ def load_demo(*, weeks: int = DEFAULT_WEEKS, history_weeks: int | None = None) -
     if settings.PRODUCTION:
         raise DomainError("The demo data is never loaded into a production system.")
     current_policy_version()  # the council's policy is on record before anything uses it
-    policy = current_policy()
-    results = []
-    for demo in DEMO_USERS:
-        existing = User.objects.filter(username=demo.username).first()
-        if existing is not None:
-            results.append((demo, existing, False))
-            continue
-        user = create_user(
-            username=demo.username,
-            password=DEMO_PASSWORD,
-            role=demo.role,
-            first_name=demo.first_name,
-            last_name=demo.last_name,
-            email=f"{demo.username}@demo.invalid",
-            agency_key=agency_of_kind(policy, demo.agency_kind) if demo.agency_kind else "",
-            team=demo.team,
-            by=None,
-        )
-        results.append((demo, user, True))
+    results = [demo_user(demo) for demo in DEMO_USERS]
     staff = Staff(
         officer=User.objects.get(username="officer"),
         worker=User.objects.get(username="worker"),

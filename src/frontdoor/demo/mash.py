@@ -117,6 +117,24 @@ ANSWERS: dict[str, dict[str, Answer]] = {
             "Maja has told her teacher before that she is scared of getting things wrong at home.",
         ),
     },
+    # The Probation Service's answers, in the two-council demo (PROBATION_STORIES).
+    "probation-answered": {
+        "probation": Answer(
+            "",
+            "Her partner is on licence for assault on a former partner; he must tell us of "
+            "any new relationship, and had not told us of this one.",
+            "He poses a high risk of harm to a partner: we are recalling him to prison and "
+            "support a joint visit.",
+        )
+    },
+    "probation-answered-2": {
+        "probation": Answer(
+            "",
+            "",
+            "The father is on licence for burglary; no violence is recorded and his "
+            "licence allows him to live at the address. We hold nothing on the mother.",
+        )
+    },
 }
 
 # The demo's partner agencies by kind: each has a demo user (`demo.loader`).
@@ -294,7 +312,7 @@ class _Mash:
             child=contact.children.get(),
             by=self.staff.manager,
             rag=rag,
-            agencies=[self.agencies[kind] for kind in kinds],
+            agencies=[agency_of_kind(self.policy, kind) for kind in kinds],
             reason="Concerns of harm in the household: what do partners know of the family?",
             now=at,
         )
@@ -302,7 +320,7 @@ class _Mash:
     def answer(self, enquiry: Enquiry, kind: str, *, story: str, at: dt.datetime) -> None:
         """The agency's answer for this story: what it holds on the child and the mother (blank:
         nothing known) and its professional opinion."""
-        request = enquiry.requests.get(agency_key=self.agencies[kind])
+        request = enquiry.requests.get(agency_key=agency_of_kind(self.policy, kind))
         contact = enquiry.contact
         answer = ANSWERS[story][kind]
         people = [
@@ -689,6 +707,122 @@ class _Mash:
             ),
             now=self.ago(days=2, hours=3),
         )
+
+    def probation(self, story: ProbationStory) -> None:
+        """An enquiry to the Probation Service about a mother it supervises, sent `story.sent`
+        ago and answered after `story.answered_after`, or waiting still."""
+        contact = self.contact(
+            story.key,
+            _family(
+                **self.home(story.key),
+                surname=story.surname,
+                child=story.child,
+                born=self.years_ago(story.age),
+                worry=story.worry,
+                concern_flags={"domestic_abuse": "yes"},
+            ),
+            at=self.now - story.sent - dt.timedelta(hours=2),
+        )
+        self.screen(contact, concerns=["domestic_abuse"], at=self.now - story.sent - HOUR)
+        # The police too, who are the council's partner alone: they see no other council's.
+        enquiry = self.send(
+            contact, rag=story.rag, kinds=("police", "probation"), at=self.now - story.sent
+        )
+        if story.answered_after is not None:
+            self.answer(
+                enquiry,
+                "probation",
+                story=story.key,
+                at=self.now - story.sent + story.answered_after,
+            )
+
+
+HOUR = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class ProbationStory:
+    """An enquiry to the Probation Service (`_Mash.probation`); its answer is in ANSWERS."""
+
+    key: str
+    surname: str
+    child: str
+    age: int
+    worry: str
+    rag: str
+    sent: dt.timedelta  # how long ago
+    answered_after: dt.timedelta | None  # None: not answered yet
+
+
+# The Probation Service serves both councils of the two-council demo (`demo.councils`): each
+# council asks it about families it supervises. Sefton's clock runs (answered in time, waiting,
+# overdue); Lewisham sets no MASH timescales, so its requests wait with no clock.
+PROBATION_STORIES: dict[int, tuple[ProbationStory, ...]] = {
+    0: (  # the default council
+        ProbationStory(
+            "probation-answered",
+            "Examplewood",
+            "Ellis",
+            8,
+            "Ellis said his mum's boyfriend, just out of prison, shouted at her all night.",
+            "amber",
+            dt.timedelta(days=3),
+            2 * HOUR,
+        ),
+        ProbationStory(
+            "probation-waiting",
+            "Mockridge",
+            "Amira",
+            6,
+            "Amira's mother told the school her ex-partner, on licence, has been at the house.",
+            "green",
+            dt.timedelta(minutes=50),
+            None,
+        ),
+        ProbationStory(
+            "probation-overdue",
+            "Sketchley",
+            "Harvey",
+            11,
+            "Harvey arrived with a cut lip and said his stepdad, on probation, lost his temper.",
+            "red",
+            dt.timedelta(days=1, hours=4),
+            None,
+        ),
+    ),
+    1: (  # the second council
+        ProbationStory(
+            "probation-answered-2",
+            "Draftington",
+            "Olu",
+            9,
+            "Olu's father, released last month, has moved back in; Olu is frightened of him.",
+            "amber",
+            dt.timedelta(days=2, hours=6),
+            5 * HOUR,
+        ),
+        ProbationStory(
+            "probation-waiting-2",
+            "Proofield",
+            "Maisie",
+            4,
+            "Maisie's nursery saw her mother's partner, under probation supervision, push her.",
+            "green",
+            dt.timedelta(hours=3),
+            None,
+        ),
+    ),
+}
+
+
+def load_probation_enquiries(*, staff: MashStaff, council: int) -> int:
+    """The `council`th council's enquiries to the Probation Service (the first council: 0), not
+    already there; `staff.partners["probation"]` answers. Returns how many were made."""
+    mash = _Mash(staff=staff, now=timezone.now())
+    stories = [story for story in PROBATION_STORIES[council] if not _made(story.key)]
+    for story in stories:
+        mash.probation(story)
+    return len(stories)
 
 
 def _made(key: str) -> bool:
