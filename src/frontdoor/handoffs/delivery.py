@@ -35,6 +35,7 @@ from frontdoor.errors import DomainError
 from frontdoor.handoffs.models import DeliveryAttempt, HandOff
 from frontdoor.handoffs.payload import EVENT_TYPES
 from frontdoor.handoffs.services import mark_delivered
+from frontdoor.policy.councils import serving_council
 
 log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10
@@ -225,7 +226,7 @@ def wake_delivery() -> None:
     from frontdoor.handoffs.tasks import deliver_handoffs
 
     try:
-        deliver_handoffs.enqueue()
+        deliver_handoffs.enqueue(council=serving_council())
     except Exception:  # the scheduled run of deliver-handoffs will pick it up
         log.exception("could not queue hand-off delivery; it waits for the next run")
 
