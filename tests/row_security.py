@@ -17,6 +17,8 @@ from frontdoor.policy.row_security import raise_walls
 OWNER = "frontdoor_owner"
 
 _suite_database: str | None = None
+# Whether the suite's connections take the role (other processes of a test do the same).
+OWNER_TAKEN = False
 
 
 def _take_role(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
@@ -26,7 +28,7 @@ def _take_role(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> N
 
 
 def run_as_table_owner(connection: BaseDatabaseWrapper) -> None:
-    global _suite_database
+    global _suite_database, OWNER_TAKEN
     raise_walls(connection)
     with connection.cursor() as cursor:
         # Roles belong to the whole server: another suite may be making it at the same time.
@@ -50,4 +52,5 @@ def run_as_table_owner(connection: BaseDatabaseWrapper) -> None:
             cursor.execute(f'ALTER SEQUENCE "{sequence}" OWNER TO {OWNER}')
         cursor.execute(f"SET ROLE {OWNER}")
     _suite_database = connection.settings_dict["NAME"]
+    OWNER_TAKEN = True
     connection_created.connect(_take_role)
