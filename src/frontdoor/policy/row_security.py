@@ -254,7 +254,7 @@ def lower_walls(connection: BaseDatabaseWrapper, walls: tuple[Wall, ...] = WALLS
 @checks.register(checks.Tags.database, deploy=True)
 def check_database_role(**kwargs: Any) -> list[checks.CheckMessage]:
     """A superuser, or a role with BYPASSRLS, passes every row-level policy."""
-    found = []
+    found: list[checks.CheckMessage] = []
     for alias in kwargs.get("databases") or []:
         connection = connections[alias]
         if connection.vendor != "postgresql":
