@@ -16,9 +16,10 @@ connection so that it costs a round trip only when the council changes; inside a
 is set local to that transaction before each statement until the transaction ends, so a rollback
 that undoes it can never leave the wrong council in place.
 
-A connection on which nothing set it (psql, a report tool) sees no row at all. The one exception
-is `every_council()`, which sets it to "*": the maintenance paths that serve every council and
-no request (`migrate`, the regular jobs of `run-schedule`, the outbox's sender). Only those use it.
+A connection on which nothing set it (psql, a report tool) sees no row at all. The exceptions
+set it to "*": `every_council()`, for the maintenance paths that serve every council and no
+request (`migrate`, the regular jobs of `run-schedule`, the outbox's failure listener; only those
+use it), and a service of one council, which keeps nothing apart.
 
 The policies bind the tables' owner too (FORCE ROW LEVEL SECURITY), since the app usually
 connects as the role that owns its tables. A superuser, or a role with BYPASSRLS, passes every
@@ -35,10 +36,10 @@ from typing import Any
 
 from django.core import checks
 from django.db import connections
-from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.base import NO_DB_ALIAS, BaseDatabaseWrapper
 from psycopg.pq import TransactionStatus
 
-from frontdoor.policy.councils import serving_council
+from frontdoor.policy.councils import councils, serving_council
 
 SETTING = "frontdoor.council"
 EVERY_COUNCIL = "*"
@@ -58,9 +59,24 @@ def every_council() -> Iterator[None]:
         _every.reset(token)
 
 
-def database_council() -> str:
-    """The value of `frontdoor.council` for a statement run now."""
-    return EVERY_COUNCIL if _every.get() else serving_council()
+_reading_councils: ContextVar[bool] = ContextVar("frontdoor_reading_councils", default=False)
+
+
+def database_council() -> str | None:
+    """The value of `frontdoor.council` for a statement run now: None while this process reads
+    the list of councils (which no wall holds), to set nothing then."""
+    if _every.get():
+        return EVERY_COUNCIL
+    if _reading_councils.get():
+        return None
+    token = _reading_councils.set(True)
+    try:
+        several = councils().several
+    finally:
+        _reading_councils.reset(token)
+    # A service of one council keeps no records apart, as its selectors do not
+    # (`of_served_council`): a deployment that renames its council still sees its records.
+    return serving_council() if several else EVERY_COUNCIL
 
 
 def keep_council(
@@ -71,7 +87,7 @@ def keep_council(
     want = database_council()
     # In a failed transaction only a rollback runs (Django's, of a savepoint): it reads no row.
     failed = connection.connection.info.transaction_status == TransactionStatus.INERROR
-    if connection.frontdoor_council != want and not failed:
+    if want is not None and connection.frontdoor_council != want and not failed:
         local = connection.in_atomic_block or not connection.get_autocommit()
         # The driver's own cursor: this statement is not the app's, and is neither logged
         # nor counted among a page's queries.
@@ -86,8 +102,8 @@ def keep_council(
 def watch_connection(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     """On each new PostgreSQL connection: nothing set on it yet, and every statement kept to
     its council (`keep_council`). Connected to `connection_created`."""
-    if connection.vendor != "postgresql":
-        return
+    if connection.vendor != "postgresql" or connection.alias == NO_DB_ALIAS:
+        return  # the server's own database, to make or drop one: no app statement runs there
     # DatabaseWrapper declares no such attribute: the council known set on its connection.
     connection.frontdoor_council = None  # type: ignore[attr-defined]
     if keep_council not in connection.execute_wrappers:
