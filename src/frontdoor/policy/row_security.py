@@ -247,24 +247,22 @@ NOT_WALLED: dict[str, str] = {
 }
 
 
+def _run(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
+    if connection.vendor != "postgresql":
+        return  # SQLite has no row-level security
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
 def raise_walls(connection: BaseDatabaseWrapper, walls: tuple[Wall, ...] = WALLS) -> None:
     """Put the policies of `walls` on their tables (on PostgreSQL; nothing elsewhere)."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for wall in walls:
-            for statement in wall.raise_sql():
-                cursor.execute(statement)
+    _run(connection, [statement for wall in walls for statement in wall.raise_sql()])
 
 
 def lower_walls(connection: BaseDatabaseWrapper, walls: tuple[Wall, ...] = WALLS) -> None:
     """Take the policies of `walls` off their tables (on PostgreSQL; nothing elsewhere)."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for wall in walls:
-            for statement in wall.lower_sql():
-                cursor.execute(statement)
+    _run(connection, [statement for wall in walls for statement in wall.lower_sql()])
 
 
 @checks.register(checks.Tags.database, deploy=True)
