@@ -36,6 +36,8 @@ def run_as_table_owner(connection: BaseDatabaseWrapper) -> None:
             f"DO $$ BEGIN CREATE ROLE {OWNER} NOLOGIN NOSUPERUSER NOBYPASSRLS; "
             "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
         )
+        # Some tests make a database of their own (a restored backup), as an app owner may.
+        cursor.execute(f"ALTER ROLE {OWNER} CREATEDB")
         cursor.execute(f"GRANT ALL ON SCHEMA public TO {OWNER}")
         cursor.execute(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
