@@ -89,6 +89,19 @@ def test_the_contact_page_is_a_403_naming_whom_to_ask(only_child, client, office
     assert AuditEvent.objects.filter(action="restriction.refused", actor=officer).exists()
 
 
+def test_r45_the_screening_page_of_a_restricted_contact_names_whom_to_ask(
+    only_child, client, make_user
+):
+    # The queues link a restricted contact to its screening page: not a dead "not found".
+    colleague = make_user(Role.MASH_SOCIAL_WORKER)  # not named on the restriction
+    client.force_login(colleague)
+    response = client.get(reverse("screening:contact", args=[only_child.reference]))
+    body = text_for(colleague, response)
+    assert response.status_code == 403
+    assert f"Restricted record: ask {ASK}" in body
+    assert "Sasha" not in body and "bruise" not in body
+
+
 def test_r45_the_contact_page_shows_a_restricted_sibling_only_as_whom_to_ask(
     restricted, contact, client, officer
 ):

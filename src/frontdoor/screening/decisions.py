@@ -801,8 +801,8 @@ def _queue_feedback(
         # A revision replaces what the revised decision set in motion: the earlier outcome had
         # not left, so the referrer hears only the one that stands.
         told.note = (
-            f"{told.note} Taken back before it was sent: the revised decision's outcome was "
-            "sent instead."
+            f"{told.note} Taken back before it was sent: the referrer is told the revised "
+            "decision's outcome instead."
         ).strip()
         told.save(update_fields=["note"])
         told = None
