@@ -407,7 +407,7 @@ DEFAULT_FINDER = contacts_visible_to  # every other page finds a contact by its 
 
 def _restriction_hiding(route: Route, user: User, target: Target):
     """R45: the contact and person pages say whom to ask about a restricted record (a 403)."""
-    if route.name == "intake:contact":
+    if route.name in ("intake:contact", "screening:contact"):
         return restriction_hiding_contact(user=user, reference=target.values["reference"])
     if route.name in ("people:person", "people:correct"):
         return restriction_hiding_person(user=user, person_id=target.values["pk"])
