@@ -88,7 +88,7 @@ def test_r44_the_managers_queue_shows_where_a_decided_contacts_hand_offs_stand(
 
 def _stopped(contact, manager) -> HandOff:
     decide(contact, contact.children.first(), manager)
-    handoff = HandOff.objects.get()
+    handoff = HandOff.objects.get(contact=contact)
     DeliveryAttempt.objects.create(
         handoff=handoff,
         number=1,
@@ -119,6 +119,21 @@ def test_r44_an_administrator_sees_a_stopped_hand_off_with_its_log_and_sends_it_
     handoff.refresh_from_db()
     assert handoff.state == HandOff.State.WAITING
     assert AuditEvent.objects.filter(action="handoff.replayed").exists()
+
+
+def test_the_administrators_page_says_how_many_stopped_when_it_lists_fewer(
+    client, make_contact, manager, admin, monkeypatch
+):
+    from frontdoor.handoffs import views
+
+    for _ in range(2):
+        _stopped(make_contact(), manager)
+    monkeypatch.setattr(views, "SHOWN", 1)
+    client.force_login(admin)
+    page = client.get(reverse("handoffs:troubled")).content.decode()
+    assert "These are the oldest 1 of the 2 hand-offs stopped." in page
+    monkeypatch.setattr(views, "SHOWN", 200)
+    assert 'id="stopped-more"' not in client.get(reverse("handoffs:troubled")).content.decode()
 
 
 def test_r45_a_restricted_persons_stopped_hand_off_names_no_one(

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -35,6 +36,11 @@ def troubled(request: SignedInRequest) -> HttpResponse:
     """Failing and stopped hand-offs, each with its delivery log; a restricted person's shows
     no name (R45)."""
     rows = list(selectors.troubled()[:SHOWN])
+    # How many there are in all: the tables list the oldest SHOWN, and say so when there are more.
+    totals = selectors.troubled().aggregate(
+        dead=Count("id", filter=Q(state=HandOff.State.DEAD)),
+        failing=Count("id", filter=Q(state=HandOff.State.FAILING)),
+    )
     contacts = Contact.objects.filter(pk__in={row.contact_id for row in rows})
     hidden = set(contacts_hidden_from(request.user, contacts).values_list("pk", flat=True))
     return render(
@@ -43,6 +49,8 @@ def troubled(request: SignedInRequest) -> HttpResponse:
         {
             "dead": [r for r in rows if r.state == HandOff.State.DEAD],
             "failing": [r for r in rows if r.state == HandOff.State.FAILING],
+            "dead_total": totals["dead"],
+            "failing_total": totals["failing"],
             "hidden": hidden,
             "most_attempts": settings.HANDOFF_MOST_ATTEMPTS,
             "webhooks": sorted(
