@@ -52,6 +52,8 @@ ACTION_LABELS: dict[str, str] = {
     "handoff.identifier_linked": "Case record's identifier given to the person linked",
     "handoff.made": "Hand-off to the case record made",
     "handoff.replayed": "Hand-off sent again",
+    "handoff.resumed": "Hand-off sent again once its record answered",
+    "handoff.withdrawn": "Hand-off withdrawn: the revised decision no longer hands the child over",
     "household.linked": "Household linked",
     "involvements.imported": "Involvements imported",
     "meeting.recorded": "Meeting recorded",
