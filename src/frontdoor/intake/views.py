@@ -49,6 +49,18 @@ def _visible_contact(request: HttpRequest, reference: str) -> Contact:
     return get_object_or_404(selectors.contacts_visible_to(request.user), reference=reference)
 
 
+def contact_or_whom_to_ask(request: HttpRequest, reference: str) -> Contact | HttpResponse:
+    """The contact the user may open, or, for one a restriction hides from them, the page saying
+    whom to ask instead of "not found" (R45); 404 for any other."""
+    try:
+        return _visible_contact(request, reference)
+    except Http404:
+        restriction = selectors.restriction_hiding_contact(user=request.user, reference=reference)
+        if restriction is None:
+            raise
+        return restricted_page(request, restriction)
+
+
 @require_http_methods(["GET"])
 @allowed("inbox.view")
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -84,14 +96,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @allowed("inbox.view")
 def contact(request: HttpRequest, reference: str) -> HttpResponse:
     """One contact: every report, child, adult and document, its clocks and its audit trail."""
-    try:
-        found = _visible_contact(request, reference)
-    except Http404:
-        # R45: a restricted contact says whom to ask instead of being missing.
-        restriction = selectors.restriction_hiding_contact(user=request.user, reference=reference)
-        if restriction is None:
-            raise
-        return restricted_page(request, restriction)
+    found = contact_or_whom_to_ask(request, reference)
+    if isinstance(found, HttpResponse):
+        return found
     # Every view of a contact is logged before it is shown, so it appears in its own trail (R45).
     audit.record_view(viewer=request.user, target=found, through="contact page")
     record = selectors.contact_record(contact=found, user=request.user)

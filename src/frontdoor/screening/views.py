@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake import selectors as intake_selectors
 from frontdoor.intake.models import Contact, ReportedChild
+from frontdoor.intake.views import contact_or_whom_to_ask
 from frontdoor.people.views import restricted_page
 from frontdoor.policy.catalogue import search_indicators
 from frontdoor.policy.registry import current_policy
@@ -83,16 +84,10 @@ def _screening_url(contact: Contact) -> str:
 @allowed("contact.screen")
 def contact_screening(request: HttpRequest, reference: str) -> HttpResponse:
     """Every child's checks, suggestions and decisions, and the contact's consent (R17-R35)."""
-    try:
-        contact = _contact(request, reference)
-    except Http404:
-        # R45: a restricted contact says whom to ask at this address too (the queues link here).
-        restriction = intake_selectors.restriction_hiding_contact(
-            user=request.user, reference=reference
-        )
-        if restriction is None:
-            raise
-        return restricted_page(request, restriction)
+    # R45: a restricted contact says whom to ask at this address too (the queues link here).
+    contact = contact_or_whom_to_ask(request, reference)
+    if isinstance(contact, HttpResponse):
+        return contact
     audit.record_view(viewer=request.user, target=contact, through="screening page")
     policy = current_policy()
     view = selectors.contact_screening(policy=policy, contact=contact, user=request.user)
