@@ -501,14 +501,14 @@ class _Mash:
         meeting = meetings.schedule_meeting(
             contact=contact,
             kind=Meeting.Kind.STRATEGY_MEETING,
-            scheduled_for=decided_at + dt.timedelta(hours=5),
+            scheduled_for=decided_at + dt.timedelta(hours=1),
             chair=self.staff.manager,
             invitees=self.invitees(),
             by=self.staff.manager,
             now=decided_at + dt.timedelta(minutes=30),
         )
         education = self.agencies["education"]
-        held = decided_at + dt.timedelta(hours=5)
+        held = decided_at + dt.timedelta(hours=1)
         meetings.record_meeting(
             meeting=meeting,
             by=self.staff.manager,
