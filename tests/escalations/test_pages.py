@@ -110,21 +110,35 @@ def test_sefton_offers_no_email_method_and_refuses_it(client, contact, manager):
     assert "Select one of the ways listed" in page
 
 
-def test_the_list_is_for_service_and_mash_managers_only(
+def test_the_list_is_read_by_mash_staff_the_log_and_report_by_managers_only(
     client, contact, manager, make_user, service_manager
 ):
     escalation = open_escalation(contact=contact, about="Disagree.", by=manager, now=days_ago(30))
-    for user in (service_manager, manager):
+    worker = make_user(Role.MASH_SOCIAL_WORKER)
+    for user in (service_manager, manager, worker):
         client.force_login(user)
         page = client.get(reverse("escalations:list")).content.decode()
         assert escalation.reference in page
+        assert reverse("escalations:detail", args=[escalation.pk]) in page
         assert "Overdue" in page  # step 1 was due within 2 working days
-    for role in (Role.MASH_SOCIAL_WORKER, Role.PERFORMANCE_ANALYST):
-        client.force_login(make_user(role))
-        for name in ("escalations:list", "escalations:log", "escalations:report"):
-            response = client.get(reverse(name))
-            assert response.status_code == 403
-            assert "You cannot see every escalation" in response.content.decode()
+        # The log and the report are linked for those who may open them, and only them.
+        overseer = user is not worker
+        assert (reverse("escalations:log") in page) is overseer
+        assert (reverse("escalations:report") in page) is overseer
+    # The worker reaches the list from their home page, and back to it from an escalation.
+    client.force_login(worker)
+    assert reverse("escalations:list") in client.get(reverse("home")).content.decode()
+    detail = client.get(reverse("escalations:detail", args=[escalation.pk])).content.decode()
+    assert reverse("escalations:list") in detail
+    for name in ("escalations:log", "escalations:report"):
+        response = client.get(reverse(name))
+        assert response.status_code == 403
+        assert "You cannot see the escalation summary log" in response.content.decode()
+    client.force_login(make_user(Role.PERFORMANCE_ANALYST))
+    for name in ("escalations:list", "escalations:log", "escalations:report"):
+        response = client.get(reverse(name))
+        assert response.status_code == 403
+        assert "You cannot" in response.content.decode()
 
 
 def test_a_partner_cannot_see_another_agencys_escalation(client, contact, manager, police, health):
@@ -160,15 +174,20 @@ def test_r39_a_partner_finds_the_escalations_its_agency_raised(
 def test_r39_r45_each_escalation_page_answers_every_role_as_the_matrix_says(
     client, contact, manager, make_user
 ):
-    """The matrix is the one answer: the list, log and report are `escalation.oversee`, and an
-    escalation is read by anyone who may open one, every one by those with `read_any`."""
+    """The matrix is the one answer: the list is `escalation.read_any`, the log and report
+    `escalation.oversee`, and an escalation is read by anyone who may open one, every one by
+    those with `read_any`."""
     escalation = open_escalation(contact=contact, about="Disagree.", by=manager, now=days_ago(1))
     detail = reverse("escalations:detail", args=[escalation.pk])
     for role in Role:
         user = make_user(role)
         client.force_login(user)
-        for name in ("escalations:list", "escalations:log", "escalations:report"):
-            expected = 200 if can(user, "escalation.oversee") else 403
+        for name, action in (
+            ("escalations:list", "escalation.read_any"),
+            ("escalations:log", "escalation.oversee"),
+            ("escalations:report", "escalation.oversee"),
+        ):
+            expected = 200 if can(user, action) else 403
             assert client.get(reverse(name)).status_code == expected, (role, name)
         if not can(user, "escalation.open"):
             expected = 403

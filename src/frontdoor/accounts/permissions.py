@@ -139,13 +139,13 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "escalation.read_any",
-        "Read every escalation, not only those you or your agency raised",
+        "Read every escalation on one list, not only those you or your agency raised",
         frozenset({R.MASH_SOCIAL_WORKER, R.MASH_MANAGER, R.SERVICE_MANAGER}),
         "R39, R45",
     ),
     Action(
         "escalation.oversee",
-        "See every escalation on one list, with the summary log and the report per step",
+        "See the escalation summary log and the report per step",
         frozenset({R.MASH_MANAGER, R.SERVICE_MANAGER}),
         "R39, R42",
     ),

@@ -41,7 +41,8 @@ ACTION_PAGES = {
     "rag.confirm": "mash:enquiries",
     "exploitation.brief": "mash:briefing",
     "returns.view": "dashboards",
-    "escalation.oversee": "escalations:list",
+    "escalation.read_any": "escalations:list",
+    "escalation.oversee": "escalations:log",
     "escalation.open": "escalations:raised",
     "records.search": "search:search",
     "audit.view": "privacy:disclosures",
@@ -56,10 +57,7 @@ MORE_PAGES = {
     "contact.screen": (("screening:team", "Your team's work"),),
     "enquiry.answer": (("mash:request_times", "Your agency's answering times"),),
     "escalation.open": (("escalations:meetings", "Escalate a meeting's outcome"),),
-    "escalation.oversee": (
-        ("escalations:log", "Escalation log"),
-        ("escalations:report", "Escalations by step"),
-    ),
+    "escalation.oversee": (("escalations:report", "Escalations by step"),),
     "returns.view": (("returns:returns", "Statutory returns"),),
     "audit.view": (("privacy:access", "Access log"),),
 }
@@ -77,7 +75,6 @@ HOW_DONE = {
     "referral.return": ("On the contact's page, while it is screened", None),
     "meeting.chair": ("On the contact's page: schedule a meeting from it", None),
     "escalation.receive": ("Front Door e-mails you as each is opened and at each new step", None),
-    "escalation.read_any": ("The escalation pages linked here list them all", None),
     "involvements.import": (
         "Through the API (see the API documentation), or from a file with a command an "
         "operator runs: python -m frontdoor import-involvements",
