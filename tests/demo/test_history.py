@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from frontdoor.accounts.roles import Role
 from frontdoor.audit.models import AuditEvent
-from frontdoor.demo.contacts import Staff
+from frontdoor.demo.contacts import KEY_PREFIX as CONTACTS_KEY_PREFIX
+from frontdoor.demo.contacts import Staff, load_demo_contacts
 from frontdoor.demo.history import KEY_PREFIX, STILL_OPEN, STILL_WAITING, load_demo_history
 from frontdoor.intake.models import Contact, Report
 from frontdoor.outbox.models import Message
@@ -116,3 +117,23 @@ def test_the_suite_does_not_load_the_history_unless_asked(staff, make_user):
     result = load_demo_history(staff=staff, manager=make_user(Role.MASH_MANAGER))
     assert result.contacts == 0
     assert not Contact.objects.exists()
+
+
+def test_the_recent_weeks_are_recorded_after_the_history(staff, make_user):
+    """The history is recorded first, then the recent weeks': the history's contacts must not
+    read as the recent weeks' already loaded."""
+    recent = []
+
+    def record_recent_weeks() -> None:
+        recent.append(load_demo_contacts(staff=staff, weeks=1))
+
+    load_demo_history(
+        staff=staff,
+        manager=make_user(Role.MASH_MANAGER, team="MASH"),
+        weeks=2,
+        now=NOW,
+        then=record_recent_weeks,
+    )
+    assert recent[0].contacts > 0
+    assert Report.objects.filter(submission_key__startswith=CONTACTS_KEY_PREFIX).count() > 0
+    assert Report.objects.filter(submission_key__startswith=KEY_PREFIX).count() > 0

@@ -32,7 +32,7 @@ from frontdoor.policy.registry import current_policy
 
 LONDON = ZoneInfo("Europe/London")
 SEED = 2026
-KEY_PREFIX = "demo-"
+KEY_PREFIX = "demo-week-"  # not a prefix of the history's keys (demo-history-)
 DEFAULT_WEEKS = 6
 # A child reported missing this recently may not be home yet; every earlier one has come back.
 STILL_MISSING_WITHIN = dt.timedelta(hours=24)
