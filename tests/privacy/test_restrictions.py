@@ -92,7 +92,7 @@ def test_the_contact_page_is_a_403_naming_whom_to_ask(only_child, client, office
 def test_r45_the_screening_page_of_a_restricted_contact_names_whom_to_ask(
     only_child, client, make_user
 ):
-    # The queues link a restricted contact to its screening page: not a dead "not found".
+    # Reached by its address (the lists name whom to ask and do not link it): not a bare 404.
     colleague = make_user(Role.MASH_SOCIAL_WORKER)  # not named on the restriction
     client.force_login(colleague)
     response = client.get(reverse("screening:contact", args=[only_child.reference]))
@@ -100,6 +100,24 @@ def test_r45_the_screening_page_of_a_restricted_contact_names_whom_to_ask(
     assert response.status_code == 403
     assert f"Restricted record: ask {ASK}" in body
     assert "Sasha" not in body and "bruise" not in body
+
+
+def test_r45_lists_name_whom_to_ask_for_a_restricted_contact_and_do_not_link_it(
+    only_child, client, officer, make_user
+):
+    """The row says whom to ask; a link would only open a refusal (a dead end)."""
+    manager = make_user(Role.MASH_MANAGER)  # not named on the restriction
+    for user, listing, page in (
+        (officer, "intake:inbox", "intake:contact"),
+        (manager, "screening:queue", "screening:contact"),
+    ):
+        client.force_login(user)
+        response = client.get(reverse(listing))
+        body = text_for(user, response)
+        assert only_child.reference in body, listing
+        assert f"Restricted record: ask {ASK}" in body, listing
+        assert reverse(page, args=[only_child.reference]) not in response.content.decode()
+        assert "Sasha" not in body
 
 
 def test_r45_the_contact_page_shows_a_restricted_sibling_only_as_whom_to_ask(
