@@ -100,6 +100,17 @@ def test_recording_a_discussion_from_the_page(client, contact, manager):
     assert Discussion.objects.count() == 1
 
 
+def test_a_discussion_posted_without_its_step_says_what_to_do_not_a_field_name(
+    client, contact, manager
+):
+    escalation = open_escalation(contact=contact, about="Disagree.", by=manager)
+    client.force_login(manager)
+    url = reverse("escalations:detail", args=[escalation.pk])
+    page = client.post(url, {"method": "telephone"}).content.decode()
+    assert "Open the escalation again and record the discussion from its page" in page
+    assert "expected step" not in page.lower()
+
+
 def test_sefton_offers_no_email_method_and_refuses_it(client, contact, manager):
     escalation = open_escalation(contact=contact, about="Disagree.", by=manager)
     client.force_login(manager)

@@ -12,6 +12,9 @@ from frontdoor.govuk_fields import DateField, TimeField
 from frontdoor.policy.schema import Policy
 from frontdoor.screening.forms import GovukForm
 
+# The hidden step is missing only from a page that was not Front Door's own, or one cut short.
+STEP_NOT_SHOWN = "Open the escalation again and record the discussion from its page"
+
 
 def new_submission_key() -> str:
     return secrets.token_urlsafe(24)
@@ -72,7 +75,14 @@ class DiscussionForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether it was resolved or goes to the next step"},
     )
-    expected_step = forms.IntegerField(widget=forms.HiddenInput)
+    # The step the page showed, so a discussion is recorded against the step it was about.
+    expected_step = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": STEP_NOT_SHOWN,
+            "invalid": STEP_NOT_SHOWN,
+        },
+    )
 
     def __init__(self, *args, policy: Policy, last_step: bool, **kwargs):
         super().__init__(*args, **kwargs)
