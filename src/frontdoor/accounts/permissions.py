@@ -46,8 +46,8 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "contact.report",
-        "Report concerns from your organisation's system through the API, and add further "
-        "reports to the contacts your agency made",
+        "Report concerns through the API from your organisation's own system, and add further "
+        "reports to the contacts your organisation made",
         frozenset({R.PARTNER_AGENCY, R.CONTACT_OFFICER, R.MASH_SOCIAL_WORKER, R.MASH_MANAGER}),
         "R1, R7",
     ),
