@@ -148,6 +148,7 @@ def test_r18_the_person_page_shows_involvements_contacts_missing_episodes_and_hi
     assert page.index("Open Worker") < page.index("Closed Worker")  # open ones first
     assert contact.reference in page
     assert "Went missing 1 March 2025" in page
+    assert "started, ended 1 June 2025" in page  # as the timeline writes its own dates
     assert "Postcode" in page or "Record created" in page
     assert RecordView.objects.filter(target_id=str(ellis.pk), through="person page").exists()
 
@@ -318,3 +319,19 @@ def test_r18_linking_a_sibling_to_the_other_childs_record_asks_first(client, wor
         done.content.decode()
     )
     assert ReportedChild.accounts.get(pk=robin.pk).account_of == ellis
+
+
+def test_the_history_says_a_link_that_changed_nothing_shown_as_the_link(client, worker, contact):
+    ellis = contact.children.order_by("id").first()
+    known = PersonFactory(
+        first_name=ellis.first_name,
+        last_name=ellis.last_name,
+        date_of_birth=ellis.date_of_birth,
+        sex=ellis.sex or "not_known",
+    )
+    link_reported_person(reported=ellis, person=known, by=worker)
+    client.force_login(worker)
+    page = client.get(reverse("people:person", args=[known.pk])).content.decode()
+    history = page[page.index('id="history-table"') :]
+    assert f"Linked to contact {contact.reference}" in history
+    assert "No visible change" not in history

@@ -105,7 +105,7 @@ def test_r22_a_newer_report_moves_the_address_and_the_old_stays_in_history(worke
     assert (known.address, known.postcode) == ("2 New Street", "L21 7PQ")
     assert linked.updated["address"]["was"] == {"address": "1 Old Road", "postcode": "L20 3NJ"}
     assert "1 Old Road" in [h.address for h in known.history.all()]
-    assert known.history.first().history_change_reason == f"Contact {contact.reference}"
+    assert known.history.first().history_change_reason == f"Linked to contact {contact.reference}"
 
 
 def test_r22_an_older_report_does_not_move_the_address_back(worker):

@@ -229,7 +229,12 @@ def involvement_entries(person: Person) -> list[TimelineEntry]:
     for involvement in Involvement.objects.filter(person=person).exclude(
         kind=Involvement.Kind.MISSING_EPISODE
     ):
-        ended = f", ended {involvement.ended_on:%d/%m/%Y}" if involvement.ended_on else ", open"
+        # Written as the timeline writes its own dates ("j F Y").
+        ended = (
+            f", ended {dateformat.format(involvement.ended_on, 'j F Y')}"
+            if involvement.ended_on
+            else ", open"
+        )
         entries.append(
             TimelineEntry(
                 on=involvement.started_on,

@@ -364,7 +364,7 @@ def _link(
     linked = Linked(person=person)
     _merge_report_into(person, reported, linked)
     # Kept with the history row: simple_history reads it as it saves.
-    person._change_reason = f"Contact {reported.contact.reference}"  # type: ignore[attr-defined]
+    person._change_reason = f"Linked to contact {reported.contact.reference}"  # type: ignore[attr-defined]  # read by simple_history as it saves
     person.save()
     reported.person = person
     fields = ["person"]
@@ -677,7 +677,7 @@ def link_household(*, contact: Contact, by: User) -> HouseholdLinked:
             ):
                 # Filling a "not known" is new information, not an overwrite (R22).
                 relationship.parental_responsibility = adult.parental_responsibility
-                relationship._change_reason = f"Contact {contact.reference}"  # type: ignore[attr-defined]  # read by simple_history as it saves
+                relationship._change_reason = f"From contact {contact.reference}"  # type: ignore[attr-defined]  # read by simple_history as it saves
                 relationship.save()
 
     # The household: the children and the adults said to live with them.
