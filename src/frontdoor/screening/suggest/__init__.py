@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 # Change it whenever a change here could change what is suggested.
-METHOD_VERSION = "lexicon-clauses-9"
+METHOD_VERSION = "lexicon-clauses-10"
 
 # At most this many indicators, and only those scoring at least this share of the best.
 MOST_INDICATORS = 10

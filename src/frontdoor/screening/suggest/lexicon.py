@@ -288,7 +288,7 @@ _AGE = re.compile(
 # "her boyfriend is 23": an adult in a child's relationship.
 _OLDER = re.compile(
     r"\b(?:boyfriend|girlfriend|partner)\b[^.;]{0,20}?\b(?:1[89]|[2-9]\d)\b(?!\s*%)"
-    r"|\b(?:1[89]|[2-9]\d)[- ]year[- ]old\s+(?:boyfriend|girlfriend)\b",
+    r"|\b(?:1[89]|[2-9]\d)[- ]year[- ]old\s+(?:boyfriend|girlfriend|man|men|male|males)\b",
     re.IGNORECASE,
 )
 _INFANT_AGE = re.compile(r"\b\d{1,2}\s+(?:weeks?|months?)\b(?!\s+(?:ago|pregnant))", re.IGNORECASE)
@@ -308,9 +308,9 @@ PHRASES = _compile()
 LONGEST = max(len(key) for key in PHRASES)
 
 
-def concepts(words: list[Token], text: str, offset: int = 0) -> list[Token]:
+def concepts(words: list[Token], text: str, offset: int = 0, combined: bool = True) -> list[Token]:
     """The concepts `words` name, each at the words that name it; ages become #infant, #under13
-    and #teen."""
+    and #teen; with `combined`, the concepts two of them make together (`COMBINED`)."""
     found: list[Token] = []
     stems = [word.stem for word in words]
     for i in range(len(stems)):
@@ -332,16 +332,29 @@ def concepts(words: list[Token], text: str, offset: int = 0) -> list[Token]:
             found.append(Token("#teen", start, end))
     for match in _INFANT_AGE.finditer(text):
         found.append(Token("#infant", offset + match.start(), offset + match.end()))
+    if not combined:
+        return found
     names = {token.stem for token in found}
-    for combined, first, second in COMBINED:
+    for made, first, second in COMBINED:
         if f"#{first}" in names and f"#{second}" in names:
             anchor = next(token for token in found if token.stem == f"#{first}")
-            found.append(Token(f"#{combined}", anchor.start, anchor.end))
+            found.append(Token(f"#{made}", anchor.start, anchor.end))
     return found
 
 
-def features(text: str, offset: int = 0) -> list[Token]:
-    """The content stems of `text` (no stop-words) and the concepts it names."""
+def combine(names: frozenset[str]) -> frozenset[str]:
+    """`names` with the concepts two of them make together."""
+    made = {
+        f"#{made}"
+        for made, first, second in COMBINED
+        if f"#{first}" in names and f"#{second}" in names
+    }
+    return names | made
+
+
+def features(text: str, offset: int = 0, combined: bool = True) -> list[Token]:
+    """The content stems of `text` (no stop-words) and the concepts it names; without `combined`,
+    not those two concepts make together (`combine` adds them)."""
     words = tokens(text, offset)
     folded = text.casefold()
     content = [
@@ -350,4 +363,4 @@ def features(text: str, offset: int = 0) -> list[Token]:
         if folded[word.start - offset : word.end - offset] not in STOPWORDS
         and word.stem not in STOPWORDS
     ]
-    return content + concepts(words, text, offset)
+    return content + concepts(words, text, offset, combined)

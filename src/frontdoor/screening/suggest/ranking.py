@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from frontdoor.policy.catalogue import Indicator, indicators
 from frontdoor.policy.schema import Policy
-from frontdoor.screening.suggest.lexicon import COMBINED, features
+from frontdoor.screening.suggest.lexicon import COMBINED, combine, features
 from frontdoor.screening.suggest.text import (
     Span,
     clauses,
@@ -139,12 +139,12 @@ def build_index(policy: Policy, words_for_lines: dict[str, str] | None = None) -
     for position, (indicator, names, own_names) in enumerate(
         zip(rows, line_features, own, strict=True)
     ):
-        severity = sum(_SEVERITY.get(name, 0.0) for name in own_names)
+        severity = math.fsum(_SEVERITY.get(name, 0.0) for name in own_names)
         lines.append(
             _Line(
                 indicator=indicator,
                 features=names,
-                weight=sum(idf[name] for name in own_names) or 1.0,
+                weight=math.fsum(idf[name] for name in own_names) or 1.0,
                 severity=severity,
                 reads_negation=bool(_NEGATIVE_LINE.search(indicator.text)),
                 attendance_limit=_attendance_limit(indicator.text),
@@ -206,10 +206,12 @@ def read_units(text: str) -> list[Unit]:
         parts = clauses(text, sentence)
         spans = [sentence] + (parts if len(parts) > 1 else [])
         for span in spans:
-            found = features(text[span.start : span.end], span.start)
-            said = frozenset(t.stem for t in found if not inside(t.start, t.end))
-            everything = frozenset(t.stem for t in found)
-            severity = sum(_SEVERITY.get(name, 0.0) for name in said)
+            # Concepts two others make count only where neither is negated: "not violent, and
+            # no new partner" is no domestic abuse.
+            found = features(text[span.start : span.end], span.start, combined=False)
+            said = combine(frozenset(t.stem for t in found if not inside(t.start, t.end)))
+            everything = combine(frozenset(t.stem for t in found))
+            severity = math.fsum(_SEVERITY.get(name, 0.0) for name in said)
             strength = any(part.start <= span.start < part.end for part in strengths)
             units.append(Unit(span, said, everything, severity, strength))
     return units
@@ -290,7 +292,7 @@ def rank(index: Index, text: str) -> list[Match]:
             content = [name for name in shared if name not in _SEVERITY and name not in _AGES]
             if not content:
                 continue
-            weight = sum(index.idf[name] for name in shared)
+            weight = math.fsum(index.idf[name] for name in shared)
             score = weight / line.weight**_LENGTH_POWER
             # The referral's severity against the line's: towards the level it speaks of.
             level_gap = _expected_level(unit.severity + overall) - line.indicator.level

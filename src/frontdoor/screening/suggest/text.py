@@ -142,6 +142,14 @@ _NEGATED = re.compile(
     r"(?:concerns?|worr(?:y|ies)|evidence|signs?|indications?|suggestion|history|reports?|"
     r"marks?|injur(?:y|ies)|bruis\w*|violence|assaults?|offences?|incidents?|issues?|problems?|"
     r"disclosures?|allegations?|safeguarding)\b"
+    # "no known domestic abuse", "no drug or alcohol use": only close after the cue, as "no food
+    # and drugs on the table" is a worry.
+    r"|\b(?:no|not\s+any|without)\s+(?:known\s+|current\s+|other\s+|evidence\s+of\s+)?"
+    r"(?:domestic\s+abuse|abuse|drugs?|alcohol|substances?|substance\s+misuse)\b"
+    # "is not violent", "has never hit the children": harm said not to happen.
+    r"|(?:\bnot|\bnever|n't)\s+(?:(?:been|seen|found|noticed|said|disclosed|alleged|that|any|"
+    r"anyone|anybody|has|have|had|he|she|they)\s+){0,4}(?:violent|aggressive|abusive|hit|hurt|"
+    r"harmed|smacked|assaulted|threatened|injur(?:y|ies|ed)|marks?|bruis\w*)\b"
     r"|\b(?:not|never)\s+(?:been\s+|gone\s+|reported\s+)*missing\b"
     r"|\bnone\s+since\b|\bnothing\s+to\s+suggest\b|\bruled\s+out\b|\bdenies\s+any\b"
     r"|\bnot\s+(?:a\s+)?(?:concern|worry|worried)\b",
@@ -151,7 +159,8 @@ _NEGATED = re.compile(
 # A past worry said to have ended: the whole sentence speaks of history, not of now.
 _RESOLVED = re.compile(
     r"\b(?:none|no(?:\s+\w+){0,3}?)\s+since\b|\bnot\s+since\b|\bno\s+longer\b|\bhas\s+ended\b"
-    r"|\bhave\s+ended\b|\bwas\s+resolved\b|\bhas\s+(?:been\s+)?resolved\b|\bno\s+further\s+"
+    r"|\bhave\s+ended\b|\b(?:has|have)\s+had\s+no\s+contact\b|\bwas\s+resolved\b"
+    r"|\bhas\s+(?:been\s+)?resolved\b|\bno\s+further\s+"
     r"(?:incidents?|concerns?|reports?|offences?)\b",
     re.IGNORECASE,
 )
@@ -168,7 +177,17 @@ def negated_spans(text: str) -> list[Span]:
     parts = sentences(text)
     for position, sentence in enumerate(parts):
         words = text[sentence.start : sentence.end]
-        if _RESOLVED.search(words) and (_PAST.search(words) or "since" in words.casefold()):
+        # "In 2021 there was a MARAC; he has had no contact since": the past may be said in the
+        # part before the semicolon.
+        joined = position > 0 and text[parts[position - 1].end : sentence.start].strip().startswith(
+            ";"
+        )
+        past_before = joined and _PAST.search(
+            text[parts[position - 1].start : parts[position - 1].end]
+        )
+        if _RESOLVED.search(words) and (
+            _PAST.search(words) or "since" in words.casefold() or past_before
+        ):
             found.append(sentence)
             # "In 2019 there was an incident; none since": the history is the part before.
             if position:
