@@ -159,6 +159,7 @@ _HARM_CONCERNS = {
 # own; an unborn child whose parent concealed the pregnancy or has lost the care of children before.
 _HARM_ACROSS: tuple[tuple[str, frozenset[str]], ...] = (
     ("#injury", frozenset({"#infant"})),
+    ("#injury", frozenset({"#physical"})),
     ("#alone", frozenset({"#infant", "#under13"})),
     ("#concealed", frozenset({"#pregnancy"})),
     ("#in_care", frozenset({"#pregnancy"})),

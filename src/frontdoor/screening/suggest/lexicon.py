@@ -107,7 +107,8 @@ CONCEPTS: dict[str, str] = {
     "attendance": "attendance, attended, absent from school, absence, absences, truant, truants, "
     "truanting, "
     "missing from lessons, missing lessons, missing from school, skipping lessons, "
-    "refusing to go to school, refuses to go to school, missing school, misses days, sessions",
+    "refusing to go to school, refuses to go to school, missing school, misses days, sessions, "
+    "days of school, days off school, missed school",
     "exclusion": "excluded, exclusion, exclusions, suspended, suspension, fixed term, sent home, "
     "isolation room, internal exclusion",
     "learning": "reading, writing, behind, progress, dyslexia, learning difficulty, "
@@ -227,7 +228,8 @@ CONCEPTS: dict[str, str] = {
     "slavery": "slavery, forced to work, made to work, unpaid work, debt bondage, servitude",
     "disengaged": "does not engage, will not engage, not engaging, refused support, "
     "declined support, cancelled visits, did not answer the door, difficult to engage, "
-    "engagement with services, won't engage, refuses help",
+    "engagement with services, won't engage, refuses help, refused to see, refuses to see, "
+    "refused a referral, refused help, refused to engage, refuses to engage",
     "neglect": "neglect, neglected, neglectful, neglecting",
     "no_school": "not in education, not engaged in full time education, not engaged in education, "
     "no school place, not got a school place, out of education, not on a school roll, "
@@ -238,7 +240,7 @@ CONCEPTS: dict[str, str] = {
     "violent towards his mum, violent towards her mum, perpetrator of violence",
     # who: a parent or carer, as against the child
     "parent": "parent, parents, parental, carer, carers, mum, mother, dad, father, stepfather, "
-    "stepmother, her children, his children, their children",
+    "stepmother, her children, his children, their children, mummy, daddy, mam, stepdad, stepmum",
     # how much and how often
     "persistent": "persistent, persistently, repeated, repeatedly, frequent, frequently, "
     "regularly, regular, every day, daily, most days, ongoing, continual, chronic, many times, "
@@ -246,7 +248,8 @@ CONCEPTS: dict[str, str] = {
     "for months",
     "severe": "significant, significantly, serious, seriously, severe, severely, extreme, "
     "crisis, sectioned, psychosis, psychotic, hearing voices, life-threatening, "
-    "high risk, hospital, intensive care, arrested, knifepoint, not breathing, overdose",
+    "high risk, hospital, intensive care, arrested, knifepoint, not breathing, overdose, "
+    "could not be woken, could not wake, unresponsive, unconscious",
     "mild": "some, low level, low-level, minor, emerging, starting, beginning, verbal, standard, "
     "occasionally, sometimes, advice, waiting list, worried, worries, worry, a bit, slightly, "
     "now and then, once",
@@ -292,6 +295,29 @@ _OLDER = re.compile(
     re.IGNORECASE,
 )
 _INFANT_AGE = re.compile(r"\b\d{1,2}\s+(?:weeks?|months?)\b(?!\s+(?:ago|pregnant))", re.IGNORECASE)
+
+
+# A parent named once ("Mum, Jade, says", "their mother, Danielle", "Jade Kerr (mum)") is the
+# parent wherever the referral names her again: "Danielle drinks from the morning".
+_PARENT_WORD = r"(?:[Mm]um|[Mm]other|[Dd]ad|[Ff]ather|[Ss]tep(?:father|mother|dad|mum))"
+_NAME = r"([A-Z][a-z]{2,})"
+_PARENT_NAMED = (
+    re.compile(r"\b" + _PARENT_WORD + r",?\s+(?:(?:Mrs|Mr|Ms|Miss)\.?\s+)?" + _NAME),
+    re.compile(_NAME + r"(?:\s+[A-Z][a-z]+)?\s*\((?:mum|mother|dad|father)\)"),
+    re.compile(
+        r"\b"
+        + _NAME
+        + r"(?:\s+[A-Z][a-z]+)?,\s+(?:the\s+)?(?:[A-Z][a-z]+'s\s+|their\s+|his\s+|her\s+|the\s+"
+        r"child's\s+|the\s+children's\s+)(?:mum|mother|dad|father)\b"
+    ),
+)
+
+
+def parent_names(text: str) -> frozenset[str]:
+    """The names the referral gives a parent."""
+    return frozenset(
+        match.group(1) for pattern in _PARENT_NAMED for match in pattern.finditer(text)
+    )
 
 
 def _compile() -> dict[tuple[str, ...], str]:

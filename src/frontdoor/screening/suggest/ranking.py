@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from frontdoor.policy.catalogue import Indicator, indicators
 from frontdoor.policy.schema import Policy
-from frontdoor.screening.suggest.lexicon import COMBINED, combine, features
+from frontdoor.screening.suggest.lexicon import COMBINED, combine, features, parent_names
 from frontdoor.screening.suggest.text import (
     Span,
     clauses,
@@ -198,6 +198,10 @@ def read_units(text: str) -> list[Unit]:
     def inside(start: int, end: int) -> bool:
         return any(span.start <= start and end <= span.end + 1 for span in negated)
 
+    names = parent_names(text)
+    named = None
+    if names:
+        named = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
     units = []
     for sentence in sentences(text):
         source = _SOURCE.match(text, sentence.start, sentence.end)
@@ -209,8 +213,15 @@ def read_units(text: str) -> list[Unit]:
             # Concepts two others make count only where neither is negated: "not violent, and
             # no new partner" is no domestic abuse.
             found = features(text[span.start : span.end], span.start, combined=False)
-            said = combine(frozenset(t.stem for t in found if not inside(t.start, t.end)))
-            everything = combine(frozenset(t.stem for t in found))
+            stems = frozenset(t.stem for t in found if not inside(t.start, t.end))
+            every = frozenset(t.stem for t in found)
+            if named is not None:
+                for match in named.finditer(text, span.start, span.end):
+                    every |= {"#parent"}
+                    if not inside(match.start(), match.end()):
+                        stems |= {"#parent"}
+            said = combine(stems)
+            everything = combine(every)
             severity = math.fsum(_SEVERITY.get(name, 0.0) for name in said)
             strength = any(part.start <= span.start < part.end for part in strengths)
             units.append(Unit(span, said, everything, severity, strength))

@@ -138,7 +138,7 @@ def _trim(text: str, span: Span) -> Span:
 # A worry said to be absent: "no concerns about", "no marks were seen", "has not gone missing",
 # "none since". The negation runs from the cue to the end of its clause.
 _NEGATED = re.compile(
-    r"\b(?:no|not\s+any|nor|without|never)\s+(?:\w+\s+){0,3}?"
+    r"\b(?:no|not\s+(?:\w+\s+){0,4}?any|nor|without|never)\s+(?:\w+\s+){0,3}?"
     r"(?:concerns?|worr(?:y|ies)|evidence|signs?|indications?|suggestion|history|reports?|"
     r"marks?|injur(?:y|ies)|bruis\w*|violence|assaults?|offences?|incidents?|issues?|problems?|"
     r"disclosures?|allegations?|safeguarding)\b"
@@ -151,6 +151,10 @@ _NEGATED = re.compile(
     r"anyone|anybody|has|have|had|he|she|they)\s+){0,4}(?:violent|aggressive|abusive|hit|hurt|"
     r"harmed|smacked|assaulted|threatened|injur(?:y|ies|ed)|marks?|bruis\w*)\b"
     r"|\b(?:not|never)\s+(?:been\s+|gone\s+|reported\s+)*missing\b"
+    # "it is not dirty", "he does not seem hungry": a state said not to hold.
+    r"|\b(?:is|are|was|were|looks?|looked|seems?|seemed|appears?|appeared|does|did)\s+not\s+"
+    r"(?:(?:seem|look|appear|at\s+all|very)\s+)?(?:dirty|hungry|unkempt|smelly|thin|underweight|"
+    r"drunk|intoxicated|frightened|scared|afraid|unsafe|neglected)\b"
     r"|\bnone\s+since\b|\bnothing\s+to\s+suggest\b|\bruled\s+out\b|\bdenies\s+any\b"
     r"|\bnot\s+(?:a\s+)?(?:concern|worry|worried)\b",
     re.IGNORECASE,
