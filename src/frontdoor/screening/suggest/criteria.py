@@ -259,6 +259,16 @@ def _re_referral(
     return None
 
 
+# The catalogue's concerns (R28) each criterion speaks of: the lines naming them are the ones a
+# criterion read from the words bears out.
+CONCERNS_OF: dict[str, frozenset[Concern]] = {
+    "harm_or_neglect": frozenset(_HARM_CONCERNS),
+    "domestic_abuse": frozenset({Concern.DOMESTIC_ABUSE}),
+    "child_exploitation": frozenset({Concern.EXPLOITATION}),
+    "missing": frozenset({Concern.FREQUENT_MISSING}),
+}
+
+
 Reader = Callable[[MashCriterion, str, Sequence[Unit], Sequence[Supported]], "CriterionHit | None"]
 READERS: dict[str, Reader] = {
     "harm_or_neglect": _harm_or_neglect,

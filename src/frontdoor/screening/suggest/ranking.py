@@ -281,8 +281,10 @@ def attendance_in(text: str) -> tuple[float, Span] | None:
     return None
 
 
-def rank(index: Index, text: str) -> list[Match]:
-    units = read_units(text)
+def rank(index: Index, text: str, units: list[Unit] | None = None) -> list[Match]:
+    """The lines `text` supports, best first; `units` is `read_units(text)` if read already."""
+    if units is None:
+        units = read_units(text)
     if not units:
         return []
     overall = sum(unit.severity for unit in units) / len(units) * _DOCUMENT_SEVERITY
