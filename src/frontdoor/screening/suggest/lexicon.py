@@ -238,6 +238,9 @@ CONCEPTS: dict[str, str] = {
     "child_violence": "hitting his dad, hitting his mum, hitting her dad, hitting her mum, "
     "hits his mum, hits his dad, hits her mum, hits her dad, lashes out, lash out, "
     "violent towards his mum, violent towards her mum, perpetrator of violence",
+    # a young child named without an age
+    "under13": "toddler, toddlers, little one, little ones, little boy, little girl, "
+    "young children, small children, pre-school, preschool",
     # who: a parent or carer, as against the child
     "parent": "parent, parents, parental, carer, carers, mum, mother, dad, father, stepfather, "
     "stepmother, her children, his children, their children, mummy, daddy, mam, stepdad, stepmum",
