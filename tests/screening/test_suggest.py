@@ -365,3 +365,17 @@ def test_r26_suggestions_do_not_change_with_the_hash_seed(sefton):
         for seed in ("1", "2", "3")
     }
     assert len(seen) == 1
+
+
+def test_r26_a_negated_list_runs_through_its_short_items(sefton):
+    text = (
+        "Theo (8 months) is meeting his milestones. There are no current concerns about domestic "
+        "abuse, drugs or alcohol."
+    )
+    assert "alcohol" not in texts(suggest(sefton, text))
+
+
+def test_r26_the_writers_role_is_not_what_the_referral_says(sefton):
+    text = "Attendance officer, Litherland High. Ethan (12) arrives late most days."
+    found = suggest(sefton, text)
+    assert all("attendance" not in item.text.casefold() for item in found.indicators[:3])

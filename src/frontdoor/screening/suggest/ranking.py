@@ -183,6 +183,13 @@ _SOURCE = re.compile(
     r"(?:[A-Za-z&'\u2019 ]{1,40}:\s+)?"
     r"(?:[A-Z][\w&'\u2019 ]{0,40}?\s+(?:reports?|says?|said|told\s+\w+)\s+that\s+)?"
 )
+# A referral that opens with its writer's role, "Attendance officer, Litherland High.": who is
+# writing, not what is said.
+_ROLE_HEADING = re.compile(
+    r"^(?:[\w'\u2019&-]+\s+){0,3}?(?:officer|manager|lead|visitor|nurse|worker|dsl|gp|midwife|"
+    r"teacher|practitioner|advis[eo]r|co-?ordinator)(?:,[^.!?:]{0,60})?$",
+    re.IGNORECASE,
+)
 _ATTENDANCE = re.compile(
     r"\b(?:attendance|attended|attending)\b[^.;%]{0,40}?(\d{1,3})\s*%"
     r"|(\d{1,3})\s*%\s+(?:attendance|of\s+sessions)",
@@ -203,7 +210,9 @@ def read_units(text: str) -> list[Unit]:
     if names:
         named = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
     units = []
-    for sentence in sentences(text):
+    for position, sentence in enumerate(sentences(text)):
+        if position == 0 and _ROLE_HEADING.match(text[sentence.start : sentence.end]):
+            continue
         source = _SOURCE.match(text, sentence.start, sentence.end)
         if source:
             sentence = Span(source.end(), sentence.end)

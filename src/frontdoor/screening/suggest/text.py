@@ -56,6 +56,8 @@ _KEPT_WHOLE = {
     "carers": "carer",
     "presentation": "presentation",
     "presentations": "presentation",
+    # "well presented" is how a child looks, not a child present at an incident
+    "presented": "presented",
 }
 
 
@@ -175,6 +177,10 @@ _PAST = re.compile(
 )
 
 
+# A clause this short after a negated one is an item of its list.
+_LIST_ITEM_WORDS = 3
+
+
 def negated_spans(text: str) -> list[Span]:
     """Where the referral says a worry is absent, or was there once and has ended."""
     found = []
@@ -200,9 +206,17 @@ def negated_spans(text: str) -> list[Span]:
                 if joined or _PAST.search(text[before.start : before.end]):
                     found.append(before)
             continue
-        for clause in clauses(text, sentence):
+        parts_of = clauses(text, sentence)
+        for position_in, clause in enumerate(parts_of):
             for match in _NEGATED.finditer(text, clause.start, clause.end):
-                found.append(Span(match.start(), clause.end))
+                # "No concerns about domestic abuse, drugs or alcohol": the list goes on
+                # through the short clauses after it.
+                end = clause.end
+                for following in parts_of[position_in + 1 :]:
+                    if len(text[following.start : following.end].split()) > _LIST_ITEM_WORDS:
+                        break
+                    end = following.end
+                found.append(Span(match.start(), end))
     return found
 
 
