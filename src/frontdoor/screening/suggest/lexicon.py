@@ -243,7 +243,8 @@ CONCEPTS: dict[str, str] = {
     "young children, small children, pre-school, preschool",
     # who: a parent or carer, as against the child
     "parent": "parent, parents, parental, carer, carers, mum, mother, dad, father, stepfather, "
-    "stepmother, her children, his children, their children, mummy, daddy, mam, stepdad, stepmum",
+    "stepmother, her children, his children, their children, mummy, daddy, mam, stepdad, stepmum, "
+    "postnatal depression, postnatal anxiety",
     # how much and how often
     "persistent": "persistent, persistently, repeated, repeatedly, frequent, frequently, "
     "regularly, regular, every day, daily, most days, ongoing, continual, chronic, many times, "
@@ -260,7 +261,7 @@ CONCEPTS: dict[str, str] = {
     "positive, "
     "meeting her milestones, meeting his milestones, well supported, help the family, "
     "thriving, engaged, goes to nursery, making expected progress, expected progress, on track, "
-    "enjoys",
+    "enjoys, well cared for, well looked after, well presented, well fed",
 }
 
 # Concepts made of two others in one clause: a partner and a fight are domestic abuse.
