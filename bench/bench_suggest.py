@@ -2,13 +2,14 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/bench_suggest.py                 # both splits of the labelled set
+    .venv/bin/python bench/bench_suggest.py                 # every split of the labelled set
     .venv/bin/python bench/bench_suggest.py --show-misses   # and what each case missed
 
 It reads the labelled referrals in tests/screening/suggest_devset/referrals.yaml (written for the
 purpose, fictional people), suggests for each against the Sefton policy, and prints for the `dev`
 split (used while tuning), the `heldout` split (never tuned on) and the `fresh` split (written
-later in one sitting, labelled before the method was tuned again, never tuned on) apart:
+later in one sitting, labelled before the method was tuned again, never tuned on) and the `fresh2`
+split (a second such sitting, with more varied writers, negation and history) apart:
 
 - recall@10: of the indicators the screener ticked, the share among the first ten suggestions;
 - area recall@10: the same for their (level, sub-domain) areas;
@@ -37,6 +38,7 @@ sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdoor.settings")
 
 DEVSET = ROOT / "tests" / "screening" / "suggest_devset" / "referrals.yaml"
+SPLITS = ["dev", "heldout", "fresh", "fresh2"]
 
 
 def rss_mb() -> float:
@@ -115,7 +117,7 @@ def evaluate(cases, policy, suggest, show_misses: bool) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-misses", action="store_true")
-    parser.add_argument("--split", choices=["dev", "heldout", "fresh"], help="only this split")
+    parser.add_argument("--split", choices=SPLITS, help="only this split")
     parser.add_argument("--policy", default=str(ROOT / "policies" / "sefton.yaml"))
     args = parser.parse_args()
 
@@ -133,7 +135,7 @@ def main() -> None:
     loaded = rss_mb()
 
     cases = yaml.safe_load(DEVSET.read_text())["cases"]
-    for split in ("dev", "heldout", "fresh"):
+    for split in SPLITS:
         if args.split and split != args.split:
             continue
         chosen = [case for case in cases if case["split"] == split]

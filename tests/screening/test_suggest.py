@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import statistics
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -296,3 +299,83 @@ def test_r34_the_words_say_a_re_referral_for_the_command_to_report(sefton):
         "We referred Mia to you in March and she was re-referred by the GP in May.",
     ]:
         assert "re_referral" in {item.key for item in suggest(sefton, text).mash_criteria}
+
+
+def test_r34_abuse_and_violence_said_to_be_absent_are_no_criterion(sefton):
+    for text in [
+        "Baby Noah (10 weeks) has missed two weighing clinics. There is no known domestic abuse "
+        "and no drug or alcohol use.",
+        "Nana says mum is not violent and has never hit the children, and there is no new partner.",
+    ]:
+        assert "domestic_abuse" not in criteria(suggest(sefton, text))
+
+
+def test_r34_a_history_before_a_semicolon_has_ended(sefton):
+    text = (
+        "In 2021 mum's partner was violent to her and there was a MARAC; he is now in prison and "
+        "has had no contact for over two years. Mum feels lonely and knows nobody in the area."
+    )
+    assert "domestic_abuse" not in criteria(suggest(sefton, text))
+
+
+def test_r34_found_days_later_is_missing_longer_than_the_policy_allows(sefton):
+    text = (
+        "Kayla (15) was reported missing on Friday evening and was found by officers on Tuesday "
+        "morning, four days later."
+    )
+    assert "missing" in criteria(suggest(sefton, text))
+
+
+def test_r34_a_referral_wished_for_elsewhere_is_no_re_referral(sefton):
+    text = (
+        "Oscar missed his speech therapy and was discharged. We would like help to get Oscar "
+        "re-referred."
+    )
+    assert "re_referral" not in criteria(suggest(sefton, text))
+
+
+def test_r26_a_parent_named_once_is_the_parent_where_named_again(sefton):
+    text = (
+        "Lacey (6) lives with her mother, Danielle. Danielle is dependent on alcohol and drinks "
+        "from the morning."
+    )
+    found = suggest(sefton, text)
+    assert any("parent" in item.text.casefold() for item in found.indicators[:3])
+
+
+def test_r26_suggestions_do_not_change_with_the_hash_seed(sefton):
+    # Scores are summed in a fixed order: the same words always give the same list.
+    script = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'frontdoor.settings');"
+        "django.setup();"
+        "from frontdoor.policy.loader import load_policy_file;"
+        "from frontdoor.screening.suggest import suggest;"
+        f"p = load_policy_file({str(POLICIES / 'sefton.yaml')!r}).policy;"
+        "t = 'Police attended after mum was punched by her partner; Tyler (7) was in the room.';"
+        "print([(i.key, round(i.score, 9)) for i in suggest(p, t).indicators])"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(seen) == 1
+
+
+def test_r26_a_negated_list_runs_through_its_short_items(sefton):
+    text = (
+        "Theo (8 months) is meeting his milestones. There are no current concerns about domestic "
+        "abuse, drugs or alcohol."
+    )
+    assert "alcohol" not in texts(suggest(sefton, text))
+
+
+def test_r26_the_writers_role_is_not_what_the_referral_says(sefton):
+    text = "Attendance officer, Litherland High. Ethan (12) arrives late most days."
+    found = suggest(sefton, text)
+    assert all("attendance" not in item.text.casefold() for item in found.indicators[:3])

@@ -13,9 +13,11 @@ model (wordllama 0.4, its weights in the wheel) was measured too and did no bett
 kept out of tuning, so no model is used. The MASH criteria are read from the words across the
 whole referral as well as clause by clause (an injury in one sentence, a baby's age in the next);
 a re-referral is read from the words for the command, and the screening page takes it from the
-screening checks instead, as the child's record knows better (`screening.suggestions`).
-The labelled referrals have three splits: `dev` (tuned on), `heldout` and `fresh` (written later,
-labelled before the method was tuned again, and never tuned on).
+screening checks instead, as the child's record knows better (`screening.suggestions`). A
+criterion the words themselves speak of raises the lines whose concerns (R28) it names: the
+catalogue's own link between its lines and the child-protection concerns.
+The labelled referrals have four splits: `dev` (tuned on), `heldout`, `fresh` and `fresh2`
+(written later, labelled before the method was changed again, never tuned on).
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ import yaml
 from django.conf import settings
 
 from frontdoor.policy.schema import Policy
-from frontdoor.screening.suggest.criteria import Supported, criteria_met
-from frontdoor.screening.suggest.ranking import Index, build_index, rank, read_units
+from frontdoor.screening.suggest.criteria import CONCERNS_OF, Supported, criteria_met
+from frontdoor.screening.suggest.ranking import Index, Match, build_index, rank, read_units
 from frontdoor.screening.suggest.text import Span
 
 __all__ = [
@@ -42,13 +44,17 @@ __all__ = [
 ]
 
 # Change it whenever a change here could change what is suggested.
-METHOD_VERSION = "lexicon-clauses-9"
+METHOD_VERSION = "lexicon-clauses-10"
 
 # At most this many indicators, and only those scoring at least this share of the best.
 MOST_INDICATORS = 10
 SHARE_OF_BEST = 0.2
 # Criteria read from the best suggestions' concerns look only this far down the list.
 CRITERIA_FROM_FIRST = 3
+# A criterion the words themselves speak of (scoring at least this) bears out the lines whose
+# concerns it names: their scores are multiplied by this.
+CRITERION_FROM_WORDS = 0.9
+CRITERION_BOOST = 1.6
 
 
 @dataclass(frozen=True)
@@ -151,11 +157,50 @@ def _phrase(text: str, span: Span) -> Evidence:
     return Evidence(span.start, span.end, text[span.start : span.end])
 
 
+def _supported(index: Index, matches: list[Match]) -> list[Supported]:
+    """The best suggestions as the criteria read them."""
+    top = matches[0].score if matches else 0.0
+    chosen = [match for match in matches if match.score >= SHARE_OF_BEST * top]
+    return [
+        Supported(
+            concerns=index.lines[match.line_index].indicator.concerns,
+            score=match.score / top if top else 0.0,
+            evidence=tuple(unit.span for unit in match.units),
+        )
+        for match in chosen[:CRITERIA_FROM_FIRST]
+    ]
+
+
 def suggest(policy: Policy, text: str) -> Suggestions:
     """The indicators of `policy`'s catalogue and its MASH criteria that `text` supports, best
     first, each with the phrases of `text` that support it."""
     index = index_for(policy)
-    matches = rank(index, text)
+    units = read_units(text)
+    matches = rank(index, text, units)
+    labels: dict[str, str] = {criterion.key: criterion.label for criterion in policy.mash_criteria}
+    hits = criteria_met(policy.mash_criteria, text, units, _supported(index, matches))
+    # A criterion said mildly ("argued once") bears out nothing: the level its words speak of
+    # holds.
+    mild = {unit.span for unit in units if unit.severity < 0}
+    borne_out = frozenset().union(
+        *(
+            CONCERNS_OF.get(hit.key, frozenset())
+            for hit in hits
+            if hit.score >= CRITERION_FROM_WORDS and not set(hit.evidence) & mild
+        )
+    )
+    if borne_out and matches:
+        # Never above the line the words support best: it stays first.
+        ceiling = matches[0].score
+        matches = sorted(
+            (
+                Match(match.line_index, min(match.score * CRITERION_BOOST, ceiling), match.units)
+                if borne_out & set(index.lines[match.line_index].indicator.concerns)
+                else match
+                for match in matches
+            ),
+            key=lambda match: -match.score,
+        )
     top = matches[0].score if matches else 0.0
     chosen = [match for match in matches if match.score >= SHARE_OF_BEST * top]
     chosen = chosen[:MOST_INDICATORS]
@@ -172,16 +217,6 @@ def suggest(policy: Policy, text: str) -> Suggestions:
                 evidence=tuple(_phrase(text, unit.span) for unit in match.units),
             )
         )
-    supported = [
-        Supported(
-            concerns=index.lines[match.line_index].indicator.concerns,
-            score=match.score / top if top else 0.0,
-            evidence=tuple(unit.span for unit in match.units),
-        )
-        for match in chosen[:CRITERIA_FROM_FIRST]
-    ]
-    labels: dict[str, str] = {criterion.key: criterion.label for criterion in policy.mash_criteria}
-    hits = criteria_met(policy.mash_criteria, text, read_units(text), supported)
     return Suggestions(
         indicators=tuple(found),
         mash_criteria=tuple(

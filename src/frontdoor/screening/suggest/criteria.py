@@ -63,12 +63,19 @@ _NUMBERS = {
 _NUMBER = r"(\d+|" + "|".join(_NUMBERS) + r")"
 _MISSING_FOR = re.compile(
     r"\bmissing\b(?!\s+(?:from\s+)?(?:lessons|school|class|education|appointments))[^.;]{0,30}?\b(?:for|over)\s+"
+    r"(?:over\s+|more\s+than\s+|nearly\s+|almost\s+|about\s+)?"
     + _NUMBER
     + r"\s+(hours?|days?|nights?|weeks?)",
     re.IGNORECASE,
 )
 _MISSING_SINCE = re.compile(
     r"\bmissing\s+" + _NUMBER + r"\s+(hours?|days?|nights?|weeks?)\s+(?:earlier|ago)",
+    re.IGNORECASE,
+)
+# "reported missing on Friday and found on Tuesday, four days later".
+_MISSING_UNTIL = re.compile(
+    r"\bmissing\b[^.;]{0,120}?\b(?:found|located|returned|came\s+home|came\s+back)\b[^.;]{0,60}?"
+    r"\b" + _NUMBER + r"\s+(hours?|days?|nights?|weeks?)\s+later\b",
     re.IGNORECASE,
 )
 _MISSING_TIMES = re.compile(
@@ -152,6 +159,7 @@ _HARM_CONCERNS = {
 # own; an unborn child whose parent concealed the pregnancy or has lost the care of children before.
 _HARM_ACROSS: tuple[tuple[str, frozenset[str]], ...] = (
     ("#injury", frozenset({"#infant"})),
+    ("#injury", frozenset({"#physical"})),
     ("#alone", frozenset({"#infant", "#under13"})),
     ("#concealed", frozenset({"#pregnancy"})),
     ("#in_care", frozenset({"#pregnancy"})),
@@ -218,7 +226,7 @@ def _missing(
 ) -> CriterionHit | None:
     longer_than = criterion.longer_than_hours or 0
     times = criterion.times_in_calendar_month or 0
-    for pattern in (_MISSING_FOR, _MISSING_SINCE):
+    for pattern in (_MISSING_FOR, _MISSING_SINCE, _MISSING_UNTIL):
         for match in pattern.finditer(text):
             hours = _number(match.group(1)) * _HOURS[match.group(2).casefold().rstrip("s")]
             if longer_than and hours > longer_than:
@@ -237,12 +245,28 @@ def _missing(
     return None
 
 
+# A referral to come, or to another service: "to get him re-referred to speech therapy".
+_REFERRAL_WANTED = re.compile(r"\b(?:to\s+(?:get|be)|will|would)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
 def _re_referral(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
     for match in _REFERRAL_AGAIN.finditer(text):
+        if _REFERRAL_WANTED.search(text, max(0, match.start() - 30), match.start()):
+            continue
         return CriterionHit(criterion.key, 1.0, (Span(match.start(), match.end()),))
     return None
+
+
+# The catalogue's concerns (R28) each criterion speaks of: the lines naming them are the ones a
+# criterion read from the words bears out.
+CONCERNS_OF: dict[str, frozenset[Concern]] = {
+    "harm_or_neglect": frozenset(_HARM_CONCERNS),
+    "domestic_abuse": frozenset({Concern.DOMESTIC_ABUSE}),
+    "child_exploitation": frozenset({Concern.EXPLOITATION}),
+    "missing": frozenset({Concern.FREQUENT_MISSING}),
+}
 
 
 Reader = Callable[[MashCriterion, str, Sequence[Unit], Sequence[Supported]], "CriterionHit | None"]

@@ -107,7 +107,8 @@ CONCEPTS: dict[str, str] = {
     "attendance": "attendance, attended, absent from school, absence, absences, truant, truants, "
     "truanting, "
     "missing from lessons, missing lessons, missing from school, skipping lessons, "
-    "refusing to go to school, refuses to go to school, missing school, misses days, sessions",
+    "refusing to go to school, refuses to go to school, missing school, misses days, sessions, "
+    "days of school, days off school, missed school",
     "exclusion": "excluded, exclusion, exclusions, suspended, suspension, fixed term, sent home, "
     "isolation room, internal exclusion",
     "learning": "reading, writing, behind, progress, dyslexia, learning difficulty, "
@@ -227,7 +228,8 @@ CONCEPTS: dict[str, str] = {
     "slavery": "slavery, forced to work, made to work, unpaid work, debt bondage, servitude",
     "disengaged": "does not engage, will not engage, not engaging, refused support, "
     "declined support, cancelled visits, did not answer the door, difficult to engage, "
-    "engagement with services, won't engage, refuses help",
+    "engagement with services, won't engage, refuses help, refused to see, refuses to see, "
+    "refused a referral, refused help, refused to engage, refuses to engage",
     "neglect": "neglect, neglected, neglectful, neglecting",
     "no_school": "not in education, not engaged in full time education, not engaged in education, "
     "no school place, not got a school place, out of education, not on a school roll, "
@@ -236,9 +238,13 @@ CONCEPTS: dict[str, str] = {
     "child_violence": "hitting his dad, hitting his mum, hitting her dad, hitting her mum, "
     "hits his mum, hits his dad, hits her mum, hits her dad, lashes out, lash out, "
     "violent towards his mum, violent towards her mum, perpetrator of violence",
+    # a young child named without an age
+    "under13": "toddler, toddlers, little one, little ones, little boy, little girl, "
+    "young children, small children, pre-school, preschool",
     # who: a parent or carer, as against the child
     "parent": "parent, parents, parental, carer, carers, mum, mother, dad, father, stepfather, "
-    "stepmother, her children, his children, their children",
+    "stepmother, her children, his children, their children, mummy, daddy, mam, stepdad, stepmum, "
+    "postnatal depression, postnatal anxiety",
     # how much and how often
     "persistent": "persistent, persistently, repeated, repeatedly, frequent, frequently, "
     "regularly, regular, every day, daily, most days, ongoing, continual, chronic, many times, "
@@ -246,7 +252,8 @@ CONCEPTS: dict[str, str] = {
     "for months",
     "severe": "significant, significantly, serious, seriously, severe, severely, extreme, "
     "crisis, sectioned, psychosis, psychotic, hearing voices, life-threatening, "
-    "high risk, hospital, intensive care, arrested, knifepoint, not breathing, overdose",
+    "high risk, hospital, intensive care, arrested, knifepoint, not breathing, overdose, "
+    "could not be woken, could not wake, unresponsive, unconscious",
     "mild": "some, low level, low-level, minor, emerging, starting, beginning, verbal, standard, "
     "occasionally, sometimes, advice, waiting list, worried, worries, worry, a bit, slightly, "
     "now and then, once",
@@ -254,7 +261,7 @@ CONCEPTS: dict[str, str] = {
     "positive, "
     "meeting her milestones, meeting his milestones, well supported, help the family, "
     "thriving, engaged, goes to nursery, making expected progress, expected progress, on track, "
-    "enjoys",
+    "enjoys, well cared for, well looked after, well presented, well fed",
 }
 
 # Concepts made of two others in one clause: a partner and a fight are domestic abuse.
@@ -288,10 +295,33 @@ _AGE = re.compile(
 # "her boyfriend is 23": an adult in a child's relationship.
 _OLDER = re.compile(
     r"\b(?:boyfriend|girlfriend|partner)\b[^.;]{0,20}?\b(?:1[89]|[2-9]\d)\b(?!\s*%)"
-    r"|\b(?:1[89]|[2-9]\d)[- ]year[- ]old\s+(?:boyfriend|girlfriend)\b",
+    r"|\b(?:1[89]|[2-9]\d)[- ]year[- ]old\s+(?:boyfriend|girlfriend|man|men|male|males)\b",
     re.IGNORECASE,
 )
 _INFANT_AGE = re.compile(r"\b\d{1,2}\s+(?:weeks?|months?)\b(?!\s+(?:ago|pregnant))", re.IGNORECASE)
+
+
+# A parent named once ("Mum, Jade, says", "their mother, Danielle", "Jade Kerr (mum)") is the
+# parent wherever the referral names her again: "Danielle drinks from the morning".
+_PARENT_WORD = r"(?:[Mm]um|[Mm]other|[Dd]ad|[Ff]ather|[Ss]tep(?:father|mother|dad|mum))"
+_NAME = r"([A-Z][a-z]{2,})"
+_PARENT_NAMED = (
+    re.compile(r"\b" + _PARENT_WORD + r",?\s+(?:(?:Mrs|Mr|Ms|Miss)\.?\s+)?" + _NAME),
+    re.compile(_NAME + r"(?:\s+[A-Z][a-z]+)?\s*\((?:mum|mother|dad|father)\)"),
+    re.compile(
+        r"\b"
+        + _NAME
+        + r"(?:\s+[A-Z][a-z]+)?,\s+(?:the\s+)?(?:[A-Z][a-z]+'s\s+|their\s+|his\s+|her\s+|the\s+"
+        r"child's\s+|the\s+children's\s+)(?:mum|mother|dad|father)\b"
+    ),
+)
+
+
+def parent_names(text: str) -> frozenset[str]:
+    """The names the referral gives a parent."""
+    return frozenset(
+        match.group(1) for pattern in _PARENT_NAMED for match in pattern.finditer(text)
+    )
 
 
 def _compile() -> dict[tuple[str, ...], str]:
@@ -308,9 +338,9 @@ PHRASES = _compile()
 LONGEST = max(len(key) for key in PHRASES)
 
 
-def concepts(words: list[Token], text: str, offset: int = 0) -> list[Token]:
+def concepts(words: list[Token], text: str, offset: int = 0, combined: bool = True) -> list[Token]:
     """The concepts `words` name, each at the words that name it; ages become #infant, #under13
-    and #teen."""
+    and #teen; with `combined`, the concepts two of them make together (`COMBINED`)."""
     found: list[Token] = []
     stems = [word.stem for word in words]
     for i in range(len(stems)):
@@ -332,16 +362,29 @@ def concepts(words: list[Token], text: str, offset: int = 0) -> list[Token]:
             found.append(Token("#teen", start, end))
     for match in _INFANT_AGE.finditer(text):
         found.append(Token("#infant", offset + match.start(), offset + match.end()))
+    if not combined:
+        return found
     names = {token.stem for token in found}
-    for combined, first, second in COMBINED:
+    for made, first, second in COMBINED:
         if f"#{first}" in names and f"#{second}" in names:
             anchor = next(token for token in found if token.stem == f"#{first}")
-            found.append(Token(f"#{combined}", anchor.start, anchor.end))
+            found.append(Token(f"#{made}", anchor.start, anchor.end))
     return found
 
 
-def features(text: str, offset: int = 0) -> list[Token]:
-    """The content stems of `text` (no stop-words) and the concepts it names."""
+def combine(names: frozenset[str]) -> frozenset[str]:
+    """`names` with the concepts two of them make together."""
+    made = {
+        f"#{made}"
+        for made, first, second in COMBINED
+        if f"#{first}" in names and f"#{second}" in names
+    }
+    return names | made
+
+
+def features(text: str, offset: int = 0, combined: bool = True) -> list[Token]:
+    """The content stems of `text` (no stop-words) and the concepts it names; without `combined`,
+    not those two concepts make together (`combine` adds them)."""
     words = tokens(text, offset)
     folded = text.casefold()
     content = [
@@ -350,4 +393,4 @@ def features(text: str, offset: int = 0) -> list[Token]:
         if folded[word.start - offset : word.end - offset] not in STOPWORDS
         and word.stem not in STOPWORDS
     ]
-    return content + concepts(words, text, offset)
+    return content + concepts(words, text, offset, combined)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from frontdoor.policy.catalogue import Indicator, indicators
 from frontdoor.policy.schema import Policy
-from frontdoor.screening.suggest.lexicon import COMBINED, features
+from frontdoor.screening.suggest.lexicon import COMBINED, combine, features, parent_names
 from frontdoor.screening.suggest.text import (
     Span,
     clauses,
@@ -139,12 +139,12 @@ def build_index(policy: Policy, words_for_lines: dict[str, str] | None = None) -
     for position, (indicator, names, own_names) in enumerate(
         zip(rows, line_features, own, strict=True)
     ):
-        severity = sum(_SEVERITY.get(name, 0.0) for name in own_names)
+        severity = math.fsum(_SEVERITY.get(name, 0.0) for name in own_names)
         lines.append(
             _Line(
                 indicator=indicator,
                 features=names,
-                weight=sum(idf[name] for name in own_names) or 1.0,
+                weight=math.fsum(idf[name] for name in own_names) or 1.0,
                 severity=severity,
                 reads_negation=bool(_NEGATIVE_LINE.search(indicator.text)),
                 attendance_limit=_attendance_limit(indicator.text),
@@ -183,6 +183,13 @@ _SOURCE = re.compile(
     r"(?:[A-Za-z&'\u2019 ]{1,40}:\s+)?"
     r"(?:[A-Z][\w&'\u2019 ]{0,40}?\s+(?:reports?|says?|said|told\s+\w+)\s+that\s+)?"
 )
+# A referral that opens with its writer's role, "Attendance officer, Litherland High.": who is
+# writing, not what is said.
+_ROLE_HEADING = re.compile(
+    r"^(?:[\w'\u2019&-]+\s+){0,3}?(?:officer|manager|lead|visitor|nurse|worker|dsl|gp|midwife|"
+    r"teacher|practitioner|advis[eo]r|co-?ordinator)(?:,[^.!?:]{0,60})?$",
+    re.IGNORECASE,
+)
 _ATTENDANCE = re.compile(
     r"\b(?:attendance|attended|attending)\b[^.;%]{0,40}?(\d{1,3})\s*%"
     r"|(\d{1,3})\s*%\s+(?:attendance|of\s+sessions)",
@@ -198,18 +205,33 @@ def read_units(text: str) -> list[Unit]:
     def inside(start: int, end: int) -> bool:
         return any(span.start <= start and end <= span.end + 1 for span in negated)
 
+    names = parent_names(text)
+    named = None
+    if names:
+        named = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
     units = []
-    for sentence in sentences(text):
+    for position, sentence in enumerate(sentences(text)):
+        if position == 0 and _ROLE_HEADING.match(text[sentence.start : sentence.end]):
+            continue
         source = _SOURCE.match(text, sentence.start, sentence.end)
         if source:
             sentence = Span(source.end(), sentence.end)
         parts = clauses(text, sentence)
         spans = [sentence] + (parts if len(parts) > 1 else [])
         for span in spans:
-            found = features(text[span.start : span.end], span.start)
-            said = frozenset(t.stem for t in found if not inside(t.start, t.end))
-            everything = frozenset(t.stem for t in found)
-            severity = sum(_SEVERITY.get(name, 0.0) for name in said)
+            # Concepts two others make count only where neither is negated: "not violent, and
+            # no new partner" is no domestic abuse.
+            found = features(text[span.start : span.end], span.start, combined=False)
+            stems = frozenset(t.stem for t in found if not inside(t.start, t.end))
+            every = frozenset(t.stem for t in found)
+            if named is not None:
+                for match in named.finditer(text, span.start, span.end):
+                    every |= {"#parent"}
+                    if not inside(match.start(), match.end()):
+                        stems |= {"#parent"}
+            said = combine(stems)
+            everything = combine(every)
+            severity = math.fsum(_SEVERITY.get(name, 0.0) for name in said)
             strength = any(part.start <= span.start < part.end for part in strengths)
             units.append(Unit(span, said, everything, severity, strength))
     return units
@@ -268,8 +290,10 @@ def attendance_in(text: str) -> tuple[float, Span] | None:
     return None
 
 
-def rank(index: Index, text: str) -> list[Match]:
-    units = read_units(text)
+def rank(index: Index, text: str, units: list[Unit] | None = None) -> list[Match]:
+    """The lines `text` supports, best first; `units` is `read_units(text)` if read already."""
+    if units is None:
+        units = read_units(text)
     if not units:
         return []
     overall = sum(unit.severity for unit in units) / len(units) * _DOCUMENT_SEVERITY
@@ -290,7 +314,7 @@ def rank(index: Index, text: str) -> list[Match]:
             content = [name for name in shared if name not in _SEVERITY and name not in _AGES]
             if not content:
                 continue
-            weight = sum(index.idf[name] for name in shared)
+            weight = math.fsum(index.idf[name] for name in shared)
             score = weight / line.weight**_LENGTH_POWER
             # The referral's severity against the line's: towards the level it speaks of.
             level_gap = _expected_level(unit.severity + overall) - line.indicator.level

@@ -56,6 +56,8 @@ _KEPT_WHOLE = {
     "carers": "carer",
     "presentation": "presentation",
     "presentations": "presentation",
+    # "well presented" is how a child looks, not a child present at an incident
+    "presented": "presented",
 }
 
 
@@ -138,11 +140,23 @@ def _trim(text: str, span: Span) -> Span:
 # A worry said to be absent: "no concerns about", "no marks were seen", "has not gone missing",
 # "none since". The negation runs from the cue to the end of its clause.
 _NEGATED = re.compile(
-    r"\b(?:no|not\s+any|nor|without|never)\s+(?:\w+\s+){0,3}?"
+    r"\b(?:no|not\s+(?:\w+\s+){0,4}?any|nor|without|never)\s+(?:\w+\s+){0,3}?"
     r"(?:concerns?|worr(?:y|ies)|evidence|signs?|indications?|suggestion|history|reports?|"
     r"marks?|injur(?:y|ies)|bruis\w*|violence|assaults?|offences?|incidents?|issues?|problems?|"
     r"disclosures?|allegations?|safeguarding)\b"
+    # "no known domestic abuse", "no drug or alcohol use": only close after the cue, as "no food
+    # and drugs on the table" is a worry.
+    r"|\b(?:no|not\s+any|without)\s+(?:known\s+|current\s+|other\s+|evidence\s+of\s+)?"
+    r"(?:domestic\s+abuse|abuse|drugs?|alcohol|substances?|substance\s+misuse)\b"
+    # "is not violent", "has never hit the children": harm said not to happen.
+    r"|(?:\bnot|\bnever|n't)\s+(?:(?:been|seen|found|noticed|said|disclosed|alleged|that|any|"
+    r"anyone|anybody|has|have|had|he|she|they)\s+){0,4}(?:violent|aggressive|abusive|hit|hurt|"
+    r"harmed|smacked|assaulted|threatened|injur(?:y|ies|ed)|marks?|bruis\w*)\b"
     r"|\b(?:not|never)\s+(?:been\s+|gone\s+|reported\s+)*missing\b"
+    # "it is not dirty", "he does not seem hungry": a state said not to hold.
+    r"|\b(?:is|are|was|were|looks?|looked|seems?|seemed|appears?|appeared|does|did)\s+not\s+"
+    r"(?:(?:seem|look|appear|at\s+all|very)\s+)?(?:dirty|hungry|unkempt|smelly|thin|underweight|"
+    r"drunk|intoxicated|frightened|scared|afraid|unsafe|neglected)\b"
     r"|\bnone\s+since\b|\bnothing\s+to\s+suggest\b|\bruled\s+out\b|\bdenies\s+any\b"
     r"|\bnot\s+(?:a\s+)?(?:concern|worry|worried)\b",
     re.IGNORECASE,
@@ -151,7 +165,8 @@ _NEGATED = re.compile(
 # A past worry said to have ended: the whole sentence speaks of history, not of now.
 _RESOLVED = re.compile(
     r"\b(?:none|no(?:\s+\w+){0,3}?)\s+since\b|\bnot\s+since\b|\bno\s+longer\b|\bhas\s+ended\b"
-    r"|\bhave\s+ended\b|\bwas\s+resolved\b|\bhas\s+(?:been\s+)?resolved\b|\bno\s+further\s+"
+    r"|\bhave\s+ended\b|\b(?:has|have)\s+had\s+no\s+contact\b|\bwas\s+resolved\b"
+    r"|\bhas\s+(?:been\s+)?resolved\b|\bno\s+further\s+"
     r"(?:incidents?|concerns?|reports?|offences?)\b",
     re.IGNORECASE,
 )
@@ -162,13 +177,27 @@ _PAST = re.compile(
 )
 
 
+# A clause this short after a negated one is an item of its list.
+_LIST_ITEM_WORDS = 3
+
+
 def negated_spans(text: str) -> list[Span]:
     """Where the referral says a worry is absent, or was there once and has ended."""
     found = []
     parts = sentences(text)
     for position, sentence in enumerate(parts):
         words = text[sentence.start : sentence.end]
-        if _RESOLVED.search(words) and (_PAST.search(words) or "since" in words.casefold()):
+        # "In 2021 there was a MARAC; he has had no contact since": the past may be said in the
+        # part before the semicolon.
+        joined = position > 0 and text[parts[position - 1].end : sentence.start].strip().startswith(
+            ";"
+        )
+        past_before = joined and _PAST.search(
+            text[parts[position - 1].start : parts[position - 1].end]
+        )
+        if _RESOLVED.search(words) and (
+            _PAST.search(words) or "since" in words.casefold() or past_before
+        ):
             found.append(sentence)
             # "In 2019 there was an incident; none since": the history is the part before.
             if position:
@@ -177,9 +206,17 @@ def negated_spans(text: str) -> list[Span]:
                 if joined or _PAST.search(text[before.start : before.end]):
                     found.append(before)
             continue
-        for clause in clauses(text, sentence):
+        parts_of = clauses(text, sentence)
+        for position_in, clause in enumerate(parts_of):
             for match in _NEGATED.finditer(text, clause.start, clause.end):
-                found.append(Span(match.start(), clause.end))
+                # "No concerns about domestic abuse, drugs or alcohol": the list goes on
+                # through the short clauses after it.
+                end = clause.end
+                for following in parts_of[position_in + 1 :]:
+                    if len(text[following.start : following.end].split()) > _LIST_ITEM_WORDS:
+                        break
+                    end = following.end
+                found.append(Span(match.start(), end))
     return found
 
 
