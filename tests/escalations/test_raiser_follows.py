@@ -213,3 +213,22 @@ def test_r39_r45_a_manager_who_raised_it_follows_it_in_the_log_and_its_download(
         )
     )[1:]
     assert row[1] == f"Restricted: ask {ASK}" and not any(row[2:])
+
+
+def test_r39_r45_a_restricted_adult_closing_the_contact_is_withheld_from_the_raiser(
+    client, contact, manager, police, admin
+):
+    from frontdoor.people.models import Person
+
+    send(contact, manager, agencies=["police"])
+    escalation = open_escalation(
+        contact=contact, about="Jo Examplechild hit Ellis Examplechild: s47.", by=police
+    )
+    adult = contact.adults.get()
+    adult.person = Person.objects.create(first_name="Jo", last_name="Examplechild")
+    adult.save(update_fields=["person"])
+    restrict(person=adult.person, allowed_users=[manager], ask=ASK, reason="Staff", by=admin)
+    client.force_login(police)
+    page = _text(client.get(reverse("escalations:detail", args=[escalation.pk])))
+    assert f"{WITHHELD} hit Ellis Examplechild: s47." in page
+    assert "Jo Examplechild" not in page and f"For more, ask {ASK}." in page
