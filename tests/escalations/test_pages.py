@@ -405,7 +405,12 @@ def test_r45_an_escalation_about_a_restricted_record_says_whom_to_ask(
         contact=contact, about=f"Physical assault on {child.first_name}.", by=police
     )
     restrict_every_child(contact, person_for=person_for, allowed=manager, admin=admin)
-    for user in (worker, police, service_manager):
+    # The police raised it: they follow it, without the child (test_raiser_follows).
+    client.force_login(police)
+    page = client.get(reverse("escalations:detail", args=[raised.pk])).content.decode()
+    assert "Physical assault on [restricted: ask The head of service]." in page
+    assert child.first_name not in page
+    for user in (worker, service_manager):
         client.force_login(user)
         response = client.get(reverse("escalations:detail", args=[raised.pk]))
         assert response.status_code == 403
@@ -439,14 +444,19 @@ def test_r45_the_lists_show_a_restricted_escalation_as_whom_to_ask(
     send(other, manager, agencies=["police"])
     shown = open_escalation(contact=other, about="The threshold was too high.", by=police)
     restrict_every_child(contact, person_for=person_for, allowed=manager, admin=admin)
-    for user, name in ((service_manager, "escalations:list"), (police, "escalations:raised")):
-        client.force_login(user)
-        page = client.get(reverse(name)).content.decode()
-        # Counted, with its reference and whom to ask, and nothing of the record.
-        assert hidden.reference in page and "Restricted: ask The head of service" in page
-        assert contact.reference not in page and "Physical assault" not in page
-        assert shown.reference in page and other.reference in page
-        assert page.index(shown.reference) < page.index(hidden.reference)
+    client.force_login(service_manager)
+    page = client.get(reverse("escalations:list")).content.decode()
+    # Counted, with its reference and whom to ask, and nothing of the record.
+    assert hidden.reference in page and "Restricted: ask The head of service" in page
+    assert contact.reference not in page and "Physical assault" not in page
+    assert shown.reference in page and other.reference in page
+    assert page.index(shown.reference) < page.index(hidden.reference)
+    # The police raised it, and follow it: where it stands, and whom to ask about the rest.
+    client.force_login(police)
+    page = client.get(reverse("escalations:raised")).content.decode()
+    assert hidden.reference in page and "Details withheld: ask The head of service" in page
+    assert "Restricted: ask" not in page and child.first_name not in page
+    assert shown.reference in page and other.reference in page
 
 
 def test_r42_the_contacts_audit_trail_shows_the_meeting_and_the_escalation_about_it(

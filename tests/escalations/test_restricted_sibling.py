@@ -122,10 +122,11 @@ def test_r45_an_escalation_page_stays_open_and_withholds_the_restricted_siblings
 
 
 def test_r45_an_escalation_of_the_restricted_childs_decision_says_only_whom_to_ask(
-    client, sibling_escalations, unnamed
+    client, sibling_escalations, manager
 ):
     _, _, _, about_ottoline = sibling_escalations
-    client.force_login(unnamed)
+    # The police raised it and follow it, without her details (test_raiser_follows).
+    client.force_login(manager)
     response = client.get(reverse("escalations:detail", args=[about_ottoline.pk]))
     assert response.status_code == 403
     page = _text(response)
@@ -137,15 +138,33 @@ def test_r45_the_lists_show_the_sibling_escalations_and_the_restricted_decisions
     client, sibling_escalations, police, manager
 ):
     contact, about_contact, about_caspian, about_ottoline = sibling_escalations
-    for user, name in ((manager, "escalations:list"), (police, "escalations:raised")):
-        client.force_login(user)
-        page = _text(client.get(reverse(name)))
-        assert not _names_in(page), name
-        assert page.count(f">{contact.reference}<") == 2, name
-        assert page.count(f"Restricted: ask {ASK}") == 1, name
-        # The restricted child's escalation comes last, with only its reference.
-        assert page.index(about_caspian.reference) < page.index(about_ottoline.reference)
-        assert page.index(about_contact.reference) < page.index(about_ottoline.reference)
+    client.force_login(manager)
+    page = _text(client.get(reverse("escalations:list")))
+    assert not _names_in(page)
+    assert page.count(f">{contact.reference}<") == 2
+    assert page.count(f"Restricted: ask {ASK}") == 1
+    # The restricted child's escalation comes last, with only its reference.
+    assert page.index(about_caspian.reference) < page.index(about_ottoline.reference)
+    assert page.index(about_contact.reference) < page.index(about_ottoline.reference)
+    # The police raised all three, and follow the third without her (test_raiser_follows).
+    client.force_login(police)
+    page = _text(client.get(reverse("escalations:raised")))
+    assert not _names_in(page)
+    assert page.count(f">{contact.reference}<") == 3
+    assert "Restricted: ask" not in page and page.count(f"Details withheld: ask {ASK}") == 1
+
+
+def test_r39_r45_the_police_follow_their_escalation_of_the_restricted_childs_decision(
+    client, sibling_escalations, police
+):
+    _, _, _, about_ottoline = sibling_escalations
+    client.force_login(police)
+    response = client.get(reverse("escalations:detail", args=[about_ottoline.pk]))
+    assert response.status_code == 200
+    page = _text(response)
+    assert not _names_in(page)
+    assert f"{WITHHELD} needs a section 47 enquiry." in page
+    assert f"For more, ask {ASK}." in page
 
 
 def _log(client, file_format: str | None = None) -> list[list[str]]:

@@ -34,6 +34,7 @@ from frontdoor.intake.models import Contact
 from frontdoor.intake.selectors import (
     contacts_visible_to,
     names_withheld_by_contact,
+    names_withheld_from,
     redact,
 )
 from frontdoor.mash.models import Attendee, Dissent, Meeting
@@ -48,6 +49,7 @@ from frontdoor.people.restrictions import (
 )
 from frontdoor.policy.councils import of_served_council
 from frontdoor.policy.schema import Policy
+from frontdoor.screening.models import Decision
 
 
 def _is_partner(user) -> bool:
@@ -131,6 +133,24 @@ def escalations_visible_to(user, *, restricted_rows: bool = False) -> QuerySet[E
     return escalations.exclude(_closed_to(user))
 
 
+def _raised_by(user) -> Q:
+    """The escalations `user` raised, or a partner agency's user's agency raised (R39)."""
+    if _is_partner(user):
+        return Q(raised_by_agency=user.agency_key)
+    return Q(raised_by=user)
+
+
+def escalations_followed_by_raiser(user) -> QuerySet[Escalation]:
+    """The escalations `user` (or their agency) raised that a restriction closes to them, which
+    they may still follow to their resolution (R39, R45): they know the disagreement they
+    raised. Each is annotated with whom to ask (`restricted_ask`); what is shown of it withholds
+    the restricted people (`names_withheld_from(..., whole_contact=True)`) and the contact's and
+    decision's details. Anyone else the restriction does not name is refused, as before."""
+    return escalations_visible_to(user, restricted_rows=True).filter(
+        _raised_by(user), _closed_to(user)
+    )
+
+
 def restriction_hiding_escalation(*, user, pk: int) -> Restriction | None:
     """The restriction that keeps `user` out of an escalation they could otherwise open
     (R45, `_closed_to`)."""
@@ -174,17 +194,17 @@ class Row:
     overdue: bool
     due_at: dt.datetime | None
     # Whom to ask about an escalation a restriction hides from the user (R45): the row then
-    # shows its reference and nothing else.
+    # shows its reference and nothing else, unless the user raised it (`followed`).
     restricted_ask: str | None = None
+    # Raised by the user (or their agency) and closed to them: where it stands is shown, with
+    # whom to ask about the rest (R39, `escalations_followed_by_raiser`).
+    followed: bool = False
 
 
 def escalations_raised_by(user, *, restricted_rows: bool = False) -> QuerySet[Escalation]:
     """The escalations `user` raised: for a partner agency user, those their agency raised.
     `restricted_rows` as for `escalations_visible_to`."""
-    visible = escalations_visible_to(user, restricted_rows=restricted_rows)
-    if _is_partner(user):
-        return visible
-    return visible.filter(raised_by=user)
+    return escalations_visible_to(user, restricted_rows=restricted_rows).filter(_raised_by(user))
 
 
 def escalation_list(*, user, now: dt.datetime, raised_only: bool = False) -> list[Row]:
@@ -203,25 +223,40 @@ def escalation_list(*, user, now: dt.datetime, raised_only: bool = False) -> lis
                 When(state=Escalation.State.OPEN, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
-            )
+            ),
+            raised_by_user=Case(
+                When(_raised_by(user), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
         )
     ).order_by("open_first", "-raised_at", "-id")
     rows = []
     for escalation in escalations:
         ask = getattr(escalation, "restricted_ask", None)  # annotated by the query
-        if ask is not None:
+        followed = ask is not None and bool(escalation.raised_by_user)  # type: ignore[attr-defined]  # annotated by the query
+        if ask is not None and not followed:
             # Nothing of the restricted record, not even where it stands: whom to ask (R45).
             rows.append(Row(escalation, None, False, None, restricted_ask=ask))
             continue
         step = current_step(escalation)
         is_open = escalation.state == Escalation.State.OPEN
         due = step.due_at if step and is_open else None
-        rows.append(Row(escalation, step, bool(due and now > due), due))
+        rows.append(
+            Row(
+                escalation,
+                step,
+                bool(due and now > due),
+                due,
+                restricted_ask=ask,
+                followed=followed,
+            )
+        )
     # Open ones by due time (no timescale last); the database cannot sort by a prefetched step.
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     rows.sort(
         key=lambda row: (
-            row.restricted_ask is not None,
+            row.restricted_ask is not None and not row.followed,
             row.escalation.state != Escalation.State.OPEN,
             row.due_at or far if row.escalation.state == Escalation.State.OPEN else far,
         )
@@ -269,7 +304,15 @@ def escalation_log(*, user, policy: Policy, now: dt.datetime) -> list[list]:
     """The escalation summary log (R42 step 2): one row per escalation, oldest first."""
     rows: list[list] = []
     escalations = list(
-        with_steps(escalations_visible_to(user, restricted_rows=True)).order_by("raised_at", "id")
+        with_steps(
+            escalations_visible_to(user, restricted_rows=True).annotate(
+                raised_by_user=Case(
+                    When(_raised_by(user), then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+        ).order_by("raised_at", "id")
     )
     # R45: a restricted sibling's names are withheld from what was written about the contact.
     withheld = names_withheld_by_contact(
@@ -284,7 +327,11 @@ def escalation_log(*, user, policy: Policy, now: dt.datetime) -> list[list]:
         step = current_step(escalation)
         unnamed = withheld.get(escalation.contact_id, [])
         ask = getattr(escalation, "restricted_ask", None)  # annotated by the query
-        if ask is not None:
+        followed = ask is not None and bool(escalation.raised_by_user)  # type: ignore[attr-defined]  # annotated by the query
+        if followed:
+            # R39: the raiser follows it; the restricted people's details are withheld (R45).
+            unnamed = names_withheld_from(user, contact=escalation.contact_id, whole_contact=True)
+        elif ask is not None:
             # Counted, but nothing of the restricted record: whom to ask instead (R45).
             rows.append(
                 [escalation.reference, f"Restricted: ask {ask}"] + [""] * (len(LOG_COLUMNS) - 2)
@@ -302,7 +349,7 @@ def escalation_log(*, user, policy: Policy, now: dt.datetime) -> list[list]:
             [
                 escalation.reference,
                 escalation.contact.reference,
-                f"{decision.outcome_label} for {decision.child}" if decision else "",
+                decision_words(decision, ask=ask if followed else None),
                 redact(escalation.about, unnamed),
                 str(escalation.raised_by),
                 agency_name(policy, escalation.raised_by_agency),
@@ -317,6 +364,16 @@ def escalation_log(*, user, policy: Policy, now: dt.datetime) -> list[list]:
             ]
         )
     return rows
+
+
+def decision_words(decision: Decision | None, *, ask: str | None = None) -> str:
+    """The escalated decision in a few words: its outcome and the child, or, for a raiser
+    following a decision about a child closed to them (R39, R45), the outcome they disagreed
+    with and whom to ask in place of the child."""
+    if decision is None:
+        return ""
+    child = f"[restricted: ask {ask}]" if ask is not None else str(decision.child)
+    return f"{decision.outcome_label} for {child}"
 
 
 REPORT_COLUMNS = ["Step", "Name", "Reached", "Resolved at this step", "Escalated", "Open", "Late"]

@@ -107,6 +107,16 @@ def detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """One escalation: each step with its clock, each discussion and plan; record the next."""
     found = selectors.with_steps(selectors.escalations_visible_to(request.user)).filter(pk=pk)
     escalation = found.first()
+    # R39: whoever raised it follows it, even once a restriction closes it to them (R45): where
+    # it stands, with the restricted people's details withheld and whom to ask for more.
+    followed_ask: str | None = None
+    if escalation is None:
+        escalation = (
+            selectors.with_steps(selectors.escalations_followed_by_raiser(request.user))
+            .filter(pk=pk)
+            .first()
+        )
+        followed_ask = getattr(escalation, "restricted_ask", None)  # annotated by the query
     if escalation is None:
         # R45: an escalation about a restricted record says whom to ask, as the contact does.
         restriction = selectors.restriction_hiding_escalation(user=request.user, pk=pk)
@@ -116,7 +126,7 @@ def detail(request: SignedInRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     step = selectors.current_step(escalation)
     is_open = escalation.state == escalation.State.OPEN
-    may_record = is_open and services.may_record(request.user, escalation)
+    may_record = is_open and followed_ask is None and services.may_record(request.user, escalation)
     policy, _ = services.policy_of(escalation)
     form = None
     if may_record:
@@ -171,8 +181,15 @@ def detail(request: SignedInRequest, pk: int) -> HttpResponse:
             "now": now,
             "agency": selectors.agency_name(policy, escalation.raised_by_agency),
             # R45: the page is named by the escalation, not the contact: the contact's children
-            # restricted from the user, for the `unnamed` filter on what was written.
-            "names_withheld": names_withheld_from(request.user, contact=escalation.contact_id),
+            # restricted from the user, for the `unnamed` filter on what was written; for a
+            # raiser following one closed to them, everyone restricted and their details.
+            "names_withheld": names_withheld_from(
+                request.user,
+                contact=escalation.contact_id,
+                whole_contact=followed_ask is not None,
+            ),
+            "followed_ask": followed_ask,
+            "decision_words": selectors.decision_words(escalation.decision, ask=followed_ask),
         },
     )
 

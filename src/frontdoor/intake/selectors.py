@@ -165,7 +165,9 @@ def _as_words(names: set[str]) -> str:
     )
 
 
-def names_withheld_from(user, *, contact: Contact | int) -> list[Withheld]:
+def names_withheld_from(
+    user, *, contact: Contact | int, whole_contact: bool = False
+) -> list[Withheld]:
     """The names of each child of `contact` restricted from `user` (R45), as reported and on
     their person record: their full names, their given names (first and other) and their
     surname, matched as whole words in any case.
@@ -178,23 +180,34 @@ def names_withheld_from(user, *, contact: Contact | int) -> list[Withheld]:
     as Jack's name, never as "Jack [restricted: ask ...]", and it tells the reader nothing the
     page does not already show. A visible person's full name that is also the restricted
     child's is withheld.
+
+    `whole_contact`: for someone who may follow what they raised about a contact closed to them
+    (an escalation's raiser, R39), who sees none of it: the restricted adults' names are withheld
+    too, and each restricted person's date of birth, address and postcode wherever free text
+    writes them (`_details_as_words`).
     """
-    rows = list(
+    rows: list[ReportedChild | ReportedAdult] = list(
         ReportedChild.accounts.filter(contact=contact, person__isnull=False)
         .annotate(ask=whom_to_ask_about_person(user))
         .filter(ask__isnull=False)
         .select_related("person")
     )
+    if whole_contact:
+        rows += list(
+            ReportedAdult.accounts.filter(contact=contact, person__isnull=False)
+            .annotate(ask=whom_to_ask_about_person(user))
+            .filter(ask__isnull=False)
+            .select_related("person")
+        )
     if not rows:
         return []
-    hidden = {child.pk for child in rows}
+    hidden = {(type(row), row.pk) for row in rows}
     visible: set[str] = set()
-    others: list[ReportedChild | ReportedAdult] = [
-        *ReportedChild.accounts.filter(contact=contact)
-        .exclude(pk__in=hidden)
-        .select_related("person"),
+    everyone: list[ReportedChild | ReportedAdult] = [
+        *ReportedChild.accounts.filter(contact=contact).select_related("person"),
         *ReportedAdult.accounts.filter(contact=contact).select_related("person"),
     ]
+    others = [other for other in everyone if (type(other), other.pk) not in hidden]
     for other in others:
         for who in (other, other.person):
             if who is not None:
@@ -220,9 +233,50 @@ def names_withheld_from(user, *, contact: Contact | int) -> list[Withheld]:
             and words & {word.casefold() for word in name.split()}
         }
         hide = _as_words(full | names)
+        if whole_contact:
+            hide = "|".join(filter(None, [hide, _details_as_words(child)]))
         either = rf"(?P<keep>{_as_words(keep)})|(?P<hide>{hide})" if keep else f"(?P<hide>{hide})"
-        withheld.append(Withheld(re.compile(rf"\b(?:{either})\b", re.IGNORECASE), child.ask))
+        ask = child.ask  # type: ignore[union-attr]  # annotated by the queries above
+        withheld.append(Withheld(re.compile(rf"\b(?:{either})\b", re.IGNORECASE), ask))
     return withheld
+
+
+# How free text may write a date of birth: 3/4/2015, 03/04/2015, 3.4.2015, 2015-04-03,
+# 3 April 2015, 3 Apr 2015.
+_DATE_FORMATS = ("{d}/{m}/{y}", "{dd}/{mm}/{y}", "{d}.{m}.{y}", "{dd}.{mm}.{y}", "{iso}")
+
+
+def _details_as_words(who: ReportedChild | ReportedAdult) -> str:
+    """A restricted person's date of birth, address and postcode, as reported and on their
+    person record, as regular-expression alternatives (for `names_withheld_from`)."""
+    dates: set[str] = set()
+    places: set[str] = set()
+    for each in (who, who.person):
+        if each is None:
+            continue
+        born = each.date_of_birth
+        if born is not None:
+            values = {
+                "d": str(born.day),
+                "m": str(born.month),
+                "dd": f"{born.day:02}",
+                "mm": f"{born.month:02}",
+                "y": str(born.year),
+                "iso": born.isoformat(),
+            }
+            dates |= {form.format(**values) for form in _DATE_FORMATS}
+            for month in (born.strftime("%B"), born.strftime("%b")):
+                dates.add(f"{born.day} {month} {born.year}")
+        places |= {
+            line.strip()
+            for line in re.split(r"[\n,]+", getattr(each, "address", "") or "")
+            if len(line.strip()) > 3
+        }
+        postcode = "".join((each.postcode or "").split())
+        if len(postcode) > 4:
+            places.add(f"{postcode[:-3]} {postcode[-3:]}")
+    words = [re.escape(date) for date in sorted(dates, key=len, reverse=True)]
+    return "|".join(filter(None, [*words, _as_words(places)]))
 
 
 def redact(text: str, withheld: list[Withheld]) -> str:

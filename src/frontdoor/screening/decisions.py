@@ -4,6 +4,8 @@
 council's policy, records it append-only with what decision support suggested, and sets its
 effects going in the same transaction: a referral (R29), alerts through the outbox (R23), the
 clocks for the referrer's feedback (R30) and the child being seen (R31), a transfer record (R17).
+A revision replaces what the decision it revises set in motion
+(`revisions.replace_what_was_set_in_motion`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from frontdoor.screening.consent import ChildConsent
 from frontdoor.screening.models import Decision, FollowUp, PrimaryNeed, Referral, Transfer
 from frontdoor.screening.police import PolicePosition
 from frontdoor.screening.protection import strategy_meeting_due
+from frontdoor.screening.revisions import decision_message_key, replace_what_was_set_in_motion
 from frontdoor.screening.selectors import ChildSummary, child_decision_view, outcome_with_effect
 from frontdoor.screening.transfers import send_on_service
 from frontdoor.screening.transitions import after_decision
@@ -472,7 +475,6 @@ def record_decision(
         raise DecisionConflict(
             Decision.objects.filter(child=child).order_by("-sequence").first()  # type: ignore[arg-type]  # the decision that won
         ) from None
-    replaced = _replace_follow_ups(revised=latest, decision=decision)
     _take_effect(
         policy=policy,
         loaded=loaded,
@@ -483,6 +485,8 @@ def record_decision(
         by=by,
         now=now,
     )
+    # After the revision's own messages are queued: a team it writes to again is told there.
+    replaced = replace_what_was_set_in_motion(revised=latest, decision=decision, now=now)
     progressed_at = _mark_progressed(contact)
     audit.record(
         actor=by,
@@ -495,7 +499,7 @@ def record_decision(
             "rag": rag,
             "outcome": chosen.key,
             "departures": departures,
-            **({"follow_ups_replaced": replaced} if replaced else {}),
+            **replaced.as_changes(),
             **({"contact_progressed_at": progressed_at.isoformat()} if progressed_at else {}),
         },
         reason=decision.rationale,
@@ -542,20 +546,6 @@ def _mark_progressed(contact: Contact) -> dt.datetime | None:
     return progressed_at
 
 
-def _replace_follow_ups(*, revised: Decision | None, decision: Decision) -> list[str]:
-    """A revision replaces what the decision it revises set in motion and had not yet done.
-
-    The earlier follow-ups stay on file, marked replaced; the revision sets its own. Returns the
-    replaced follow-ups' names, for the audit entry.
-    """
-    if revised is None:
-        return []
-    still_open = FollowUp.objects.open().filter(decision=revised)
-    replaced = [follow_up.get_kind_display() for follow_up in still_open]
-    still_open.update(replaced_by=decision)
-    return replaced
-
-
 def _referred_on(contact: Contact, child) -> bool:
     """Whether the contact already made this child a referral: one person decided on one
     contact is one referral (R29), even when two of its reported children are that person."""
@@ -594,7 +584,7 @@ def _take_effect(
         # R23: the duty and assessment team manager hears of a strategy discussion at once;
         # the early help hub hears of each child sent to it.
         queue_message(
-            key=f"decision-{decision.pk}-{effect.value}-alert",
+            key=decision_message_key(decision.pk, f"{effect.value}-alert"),
             kind=f"{effect.value}_alert",
             to=chosen.notify,
             subject=f"{chosen.label}: {contact.reference}",
@@ -675,7 +665,7 @@ def _pass_to_allocated_worker(
         if not address:
             continue
         queue_message(
-            key=f"decision-{decision.pk}-{role}",
+            key=decision_message_key(decision.pk, role),
             kind="allocated_worker",
             to=address,
             subject=f"New contact about {summary.child}: {contact.reference}",
@@ -860,7 +850,7 @@ _FEEDBACK_KEY = re.compile(r"decision-(?P<decision>\d+)-feedback-(?P<report>\d+)
 
 
 def feedback_key(decision_id: int, report_id: int) -> str:
-    return f"decision-{decision_id}-feedback-{report_id}"
+    return decision_message_key(decision_id, f"feedback-{report_id}")
 
 
 def reopen_undelivered_feedback(message: Message) -> FollowUp | None:
