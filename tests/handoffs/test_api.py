@@ -228,6 +228,17 @@ def test_r44_a_pull_naming_no_record_system_of_the_council_is_refused(client, re
     assert error["field"] == "record_system"
     assert "'lcss'" in error["message"] and "lcs" in error["message"]
     assert client.get(URL, {"record_system": "lcs"}, **headers).status_code == 200
+    # The policy's keys are lower case: LCS names the same record.
+    assert client.get(URL, {"record_system": "LCS"}, **headers).status_code == 200
+    # Not a key at all: said plainly, not as a regular expression.
+    response = client.get(URL, {"record_system": "lcs!"}, **headers)
+    assert response.json()["errors"] == [
+        {
+            "field": "record_system",
+            "message": "Give record_system as a record system's key, like lcs: at most 40 "
+            "letters, digits and underscores",
+        }
+    ]
 
 
 @pytest.mark.parametrize(

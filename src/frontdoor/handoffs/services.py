@@ -333,14 +333,15 @@ def pull(
     """
     own = receiving_system(user)
     systems = current_loaded_policy().policy.handoffs
-    if record_system and systems.record_system(record_system) is None:
+    named = systems.record_system(record_system) if record_system else None
+    if record_system and named is None:
         # An empty page would read as "nothing new" for ever to a poller with a mistyped key.
         known = ", ".join(system.key for system in systems.record_systems)
         raise UnknownRecordSystem(
             f"No record system is called {record_system!r}: this council's are {known}.",
             field="record_system",
         )
-    if record_system and record_system != own:
+    if named is not None and named.key != own:
         # An empty page would read as "nothing new" to a poller given another record's token.
         raise UnknownRecordSystem(
             f"This token receives the hand-offs of {own} only, not {record_system}: leave "
