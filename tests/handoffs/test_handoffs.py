@@ -251,3 +251,32 @@ def test_r44_a_hand_offs_number_waits_for_the_one_before_it_to_commit():
     one.join(10)
     two.join(10)
     assert numbers["second"] > numbers["first"]
+
+
+def test_r44_hand_offs_replaced_before_it_was_noted_get_when_they_were_replaced(
+    contact, make_contact, manager
+):
+    """The migration that notes when: the revision's hand-off's time, or for a revision that
+    made none, the child's next decision's."""
+    import importlib
+
+    from django.apps import apps
+
+    note_when_replaced = importlib.import_module(
+        "frontdoor.handoffs.migrations.0006_note_when_a_handoff_was_replaced"
+    ).note_when_replaced
+    child = contact.children.first()
+    decide(contact, child, manager)
+    decide(contact, child, manager, level=2, outcome="early_help", based_on=1)
+    other = make_contact()
+    other_child = other.children.first()
+    decide(other, other_child, manager)
+    revision = decide(
+        other, other_child, manager, level=1, outcome="information_and_advice", based_on=1
+    )
+    HandOff.objects.update(replaced_at=None)
+    note_when_replaced(apps, None)
+    to_lcs, to_ehm, to_nothing = HandOff.objects.order_by("id")
+    assert to_lcs.replaced_at == to_ehm.created_at
+    assert to_ehm.replaced_at is None  # in force
+    assert to_nothing.replaced_at == revision.decided_at

@@ -167,7 +167,7 @@ def hand_off_decision(decision: Decision, summary: ChildSummary) -> list[HandOff
     pending = [h for h in in_force if not h.delivered]
     if pending:  # replaced first, so that the new hand-off may take the child and outcome
         HandOff.objects.filter(pk__in=[h.pk for h in pending]).update(
-            state=HandOff.State.REPLACED, next_attempt_at=None
+            state=HandOff.State.REPLACED, replaced_at=now, next_attempt_at=None
         )
     # What each record may have listed and not yet taken: its new hand-off names it (`replaces`).
     pending_for = {h.record_system: h for h in pending}
@@ -438,11 +438,10 @@ def accept(
 
 def replaced_words(handoff: HandOff) -> str:
     """Why a replaced hand-off is not to be taken, and what is to be taken instead."""
-    successor = handoff.replaced_by
-    if successor is not None and successor.record_system == handoff.record_system:
+    if not handoff.withdrawn and handoff.replaced_by is not None:
         return (
-            f"Hand-off {handoff.pk} was replaced by hand-off {successor.pk} before it was "
-            "taken: take that one instead."
+            f"Hand-off {handoff.pk} was replaced by hand-off {handoff.replaced_by.pk} before it "
+            "was taken: take that one instead."
         )
     return (
         f"Hand-off {handoff.pk} was withdrawn before it was taken: the decision was revised "
