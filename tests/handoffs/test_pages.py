@@ -521,7 +521,10 @@ def test_r44_the_administrators_page_says_how_many_wait_to_be_taken_by_hand(
     page = client.get(reverse("handoffs:troubled")).content.decode()
     assert "was delivered or is still being tried" not in page
     assert "through the record&#x27;s webhook" not in page
-    assert "2 children routed to early help wait to be taken by an early help worker" in page
+    assert (
+        "2 children routed to early help wait to be taken by an early help worker into "
+        "EHM (Early Help Module)"
+    ) in page
     assert "Front Door has not stopped trying to deliver any hand-off." in page
 
 
