@@ -7,7 +7,9 @@ declares the token scope it needs (`auth=ApiTokenAuth(scope=...)`, `accounts.sco
 request made with a token is on the audit trail (`accounts.tokens.record_use`).
 
 Errors have one shape: 422 `{"errors": [{"field": ..., "message": ...}]}` for a body that does not
-validate (the same messages as the forms), and `{"message": ...}` for everything else (400, 401,
+validate (the same messages as the forms; `field` is the body's path to the field,
+`children.0.date_of_birth`, or the parameter's or header's own name, `after`, as `error_field`
+names it), and `{"message": ...}` for everything else (400, 401,
 403, 404, 405, 409, 413, 429, 500, 503): refusals made before or around the handlers here are put
 in that shape by `frontdoor.error_pages.ApiRefusalsMiddleware`.
 The OpenAPI document lists, for each operation, every status it can answer with: the ones only
@@ -27,6 +29,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.operation import Operation
+from ninja.params.models import ParamModel
 
 from frontdoor.accounts.permissions import PermissionDeniedError
 from frontdoor.accounts.scopes import allowing
@@ -140,17 +143,30 @@ class FrontDoorAPI(NinjaAPI):
         self, error_contexts: list[ValidationErrorContext]
     ) -> ValidationError:
         # The messages of `intake.submissions.error_messages`, as the forms show them, with each
-        # field named by its path in the JSON body (`children.0.date_of_birth`).
+        # field named as the request names it (`error_field`).
         errors = []
         for context in error_contexts:
-            wrapper = context.model.__ninja_param_source__
-            body_params = set(context.model.model_fields) if wrapper == "body" else set()
             for path, message in error_messages(context.pydantic_validation_error).items():
-                first, _, rest = path.partition(".")
-                if first in body_params:  # ninja wraps the body in a model named for the argument
-                    path = rest or "body"
-                errors.append({"field": path, "message": message})
+                errors.append({"field": error_field(context.model, path), "message": message})
         return ValidationError(errors)
+
+
+def error_field(model: type[ParamModel], path: str) -> str:
+    """The name an error gives its field, one convention throughout the API: a body's field by
+    its path in the JSON body (`children.0.date_of_birth`, `rows.2.kind`), a query parameter,
+    path parameter or header by its own name (`after`, `Idempotency-Key`), never by the name
+    of the handler's argument that ninja wraps it in (`body.`, `query.`). A refusal raised by a
+    handler names its field the same way."""
+    first, _, rest = path.partition(".")
+    if model.__ninja_param_source__ == "body":
+        return (rest or "body") if first in model.model_fields else path
+    # A parameter schema (`Query[PullQuery]`) is flattened: each of its fields is a parameter.
+    flattened: dict[tuple, tuple] = getattr(model, "__ninja_flatten_map_reverse__", {})
+    for wrapped, flat in flattened.items():
+        dotted = ".".join(str(part) for part in wrapped)
+        if path == dotted or path.startswith(dotted + "."):
+            return ".".join(str(part) for part in flat) + path[len(dotted) :]
+    return path
 
 
 def _with_token_use_recorded(view: Callable) -> Callable:

@@ -228,20 +228,47 @@ def test_r44_a_pull_naming_no_record_system_of_the_council_is_refused(client, re
     assert error["field"] == "record_system"
     assert "'lcss'" in error["message"] and "lcs" in error["message"]
     assert client.get(URL, {"record_system": "lcs"}, **headers).status_code == 200
+    # The policy's keys are lower case: LCS names the same record.
+    assert client.get(URL, {"record_system": "LCS"}, **headers).status_code == 200
+    # Not a key at all: said plainly, not as a regular expression.
+    response = client.get(URL, {"record_system": "lcs!"}, **headers)
+    assert response.json()["errors"] == [
+        {
+            "field": "record_system",
+            "message": "Give record_system as a record system's key, like lcs: at most 40 "
+            "letters, digits and underscores",
+        }
+    ]
 
 
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ({"after": -1}, "query.after", "Enter a number no lower than 0"),
-        ({"limit": 0}, "query.limit", "Enter a number no lower than 1"),
-        ({"limit": 101}, "query.limit", "Enter a number no higher than 100"),
+        ({"after": -1}, "after", "Enter a number no lower than 0"),
+        ({"limit": 0}, "limit", "Enter a number no lower than 1"),
+        ({"limit": 101}, "limit", "Enter a number no higher than 100"),
     ],
 )
 def test_a_pull_out_of_range_says_the_range(client, record_system, query, field, message):
     response = client.get(URL, query, **_headers(record_system, "handoffs:receive"))
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": field, "message": message}]
+
+
+def test_an_accept_that_does_not_validate_names_each_field_by_its_path_in_the_body(
+    client, contact, manager, record_system
+):
+    decide(contact, contact.children.first(), manager)
+    handoff = HandOff.objects.get()
+    response = client.post(
+        f"/api/v1/handoffs/{handoff.pk}/accept",
+        {"external_id": "12 34", "people": [{"front_door_person_id": 1, "external_id": "<b>"}]},
+        content_type="application/json",
+        **_headers(record_system, "handoffs:receive"),
+    )
+    assert response.status_code == 422
+    fields = [error["field"] for error in response.json()["errors"]]
+    assert fields == ["external_id", "people.0.external_id"]
 
 
 def test_a_cursor_from_before_commit_order_numbering_carries_on_where_it_was(

@@ -8,6 +8,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import itertools
+import socketserver
+import threading
 import time
 
 import pytest
@@ -17,6 +19,7 @@ from frontdoor.errors import DomainError
 from frontdoor.handoffs import delivery
 from frontdoor.handoffs.models import DeliveryAttempt, HandOff
 from frontdoor.handoffs.selectors import state_words
+from tests.handoffs.conftest import SECRET
 from tests.screening.test_decisions import DECIDED, decide
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -246,3 +249,58 @@ def test_r44_a_run_stops_within_its_time_and_leaves_the_rest_for_the_next(
     assert not DeliveryAttempt.objects.filter(handoff__in=left).exists()  # untouched
     assert delivery.deliver_due(DECIDED) == 2  # the next run sends the rest
     assert len(lcs_webhook.received) == 4
+
+
+class _Trickler(socketserver.ThreadingTCPServer):
+    """A record that answers a byte at a time, each byte well within a read's timeout."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, pause: float):
+        self.pause = pause
+        self.done = threading.Event()
+        super().__init__(("127.0.0.1", 0), _Trickle)
+
+
+class _Trickle(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        self.request.recv(65536)  # the request; what it says does not matter here
+        answer = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Slow: " + b"x" * 200 + b"\r\n\r\n"
+        for byte in answer:
+            if self.server.done.is_set():
+                return
+            try:
+                self.request.sendall(bytes([byte]))
+            except OSError:
+                return
+            time.sleep(self.server.pause)
+
+
+@pytest.fixture
+def trickler():
+    server = _Trickler(pause=0.05)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.done.set()
+    server.shutdown()
+    server.server_close()
+
+
+def test_r44_a_record_answering_a_byte_at_a_time_is_given_up_on_at_the_timeout(
+    contact, manager, settings, trickler
+):
+    # Each byte comes within a read's timeout; the whole answer would take ten seconds.
+    settings.HANDOFF_TIMEOUT_SECONDS = 0.5
+    port = trickler.server_address[1]
+    settings.HANDOFF_WEBHOOKS = {"lcs": {"url": f"http://127.0.0.1:{port}/", "secret": SECRET}}
+    decide(contact, contact.children.first(), manager)
+    started = time.monotonic()
+    assert delivery.deliver_due(DECIDED) == 0
+    assert time.monotonic() - started < 2
+    handoff = HandOff.objects.get()
+    assert handoff.state == HandOff.State.FAILING
+    assert handoff.last_error == ("no answer: timed out, the answer took over 0.5 seconds in all")
+    (attempt,) = handoff.deliveries.all()
+    assert attempt.status_code is None and attempt.duration_ms < 2000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from frontdoor.accounts.roles import Role
 from frontdoor.audit.models import AuditEvent
 from frontdoor.errors import DomainError
 from frontdoor.handoffs import services
@@ -251,3 +252,81 @@ def test_r44_a_hand_offs_number_waits_for_the_one_before_it_to_commit():
     one.join(10)
     two.join(10)
     assert numbers["second"] > numbers["first"]
+
+
+def test_r44_hand_offs_replaced_before_it_was_noted_get_when_they_were_replaced(
+    contact, make_contact, manager
+):
+    """The migration that notes when: the revision's hand-off's time, or for a revision that
+    made none, the child's next decision's."""
+    import importlib
+
+    from django.apps import apps
+
+    note_when_replaced = importlib.import_module(
+        "frontdoor.handoffs.migrations.0006_note_when_a_handoff_was_replaced"
+    ).note_when_replaced
+    child = contact.children.first()
+    decide(contact, child, manager)
+    decide(contact, child, manager, level=2, outcome="early_help", based_on=1)
+    other = make_contact()
+    other_child = other.children.first()
+    decide(other, other_child, manager)
+    revision = decide(
+        other, other_child, manager, level=1, outcome="information_and_advice", based_on=1
+    )
+    HandOff.objects.update(replaced_at=None)
+    note_when_replaced(apps, None)
+    to_lcs, to_ehm, to_nothing = HandOff.objects.order_by("id")
+    assert to_lcs.replaced_at == to_ehm.created_at
+    assert to_ehm.replaced_at is None  # in force
+    assert to_nothing.replaced_at == revision.decided_at
+
+
+def test_r44_the_payload_carries_the_identifiers_the_records_gave_the_people_before(
+    contact, make_contact, manager, person_for, record_system
+):
+    """ "Open in LCS as 123456": a child the record has already, from an earlier hand-off it
+    accepted or from the involvements import, is handed off with its identifier, and so is an
+    adult with one, so the record finds them instead of making them again."""
+    from frontdoor.people.models import Person
+
+    child = contact.children.first()
+    person = person_for(child)
+    decide(contact, child, manager)
+    services.accept(user=record_system, handoff=HandOff.objects.get(), external_id="123456")
+    ExternalIdentifier.objects.create(person=person, source_system="mosaic", external_id="M1")
+    later = make_contact()
+    again = later.children.first()
+    again.person = person
+    again.save(update_fields=["person"])
+    adult = later.adults.first()
+    adult.person = Person.objects.create(first_name=adult.first_name, last_name=adult.last_name)
+    adult.save(update_fields=["person"])
+    ExternalIdentifier.objects.create(person=adult.person, source_system="lcs", external_id="A-9")
+    decide(later, again, manager)
+    payload = HandOffPayload.model_validate(HandOff.objects.get(contact=later).payload)
+    assert [(i.source_system, i.external_id) for i in payload.child.identifiers] == [
+        ("lcs", "123456"),
+        ("mosaic", "M1"),
+    ]
+    (with_one,) = [a for a in payload.adults if a.front_door_person_id == adult.person_id]
+    assert [(i.source_system, i.external_id) for i in with_one.identifiers] == [("lcs", "A-9")]
+    schema = payload_schema()
+    assert "identifiers" in schema["$defs"]["HandOffChild"]["required"]
+
+
+def test_r44_a_child_not_yet_linked_keeps_the_identifier_it_was_taken_as_in_the_payload(
+    contact, manager, make_user
+):
+    from tests.handoffs.conftest import receiving
+
+    child = contact.children.first()
+    assert child.person_id is None
+    decide(contact, child, manager, level=2, outcome="early_help")
+    ehm = receiving(make_user(Role.ADMINISTRATOR, username="ehm"), "ehm")
+    services.accept(user=ehm, handoff=HandOff.objects.get(), external_id="EH-1")
+    decide(contact, child, manager, level=2, outcome="early_help", based_on=1)
+    amendment = HandOff.objects.get(kind=HandOff.Kind.AMENDMENT)
+    identifiers = amendment.payload["child"]["identifiers"]
+    assert identifiers == [{"source_system": "ehm", "external_id": "EH-1"}]

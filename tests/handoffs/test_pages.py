@@ -4,9 +4,11 @@ that fail and send them again."""
 from __future__ import annotations
 
 import datetime as dt
+from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from frontdoor.accounts.roles import Role
 from frontdoor.audit.models import AuditEvent, RecordView
@@ -172,6 +174,47 @@ def test_r44_the_contact_and_person_pages_show_the_case_records_id_and_the_hand_
     page = client.get(reverse("people:person", args=[person.pk])).content.decode()
     assert opens in page
     assert f"Contact {contact.reference}: Hand-off accepted by LCS" in page
+
+
+def test_r44_the_contact_page_says_when_and_why_a_hand_off_was_withdrawn(
+    client, contact, manager, person_for
+):
+    child = contact.children.first()
+    person = person_for(child)
+    decide(contact, child, manager)
+    # Revised before delivery to early help: the hand-off to LCS is withdrawn, not replaced by
+    # another to LCS, so its line stays, saying when and why.
+    decide(contact, child, manager, level=2, outcome="early_help", based_on=1)
+    withdrawn, to_ehm = HandOff.objects.order_by("id")
+    assert withdrawn.withdrawn and withdrawn.replaced_at == to_ehm.created_at
+    client.force_login(manager)
+    page = unescape(
+        client.get(reverse("intake:contact", args=[contact.reference])).content.decode()
+    )
+    when = f"{timezone.localtime(withdrawn.replaced_at):%-d %b %Y at %H:%M}"
+    lcs = "LCS (Liquidlogic Children's Social Care)"
+    assert (
+        f"Hand-off to {lcs} withdrawn on {when} before {lcs} took it: the decision was revised "
+        f"and no longer hands the child to {lcs}"
+    ) in page
+    assert "Hand-off waiting to be delivered to EHM" in page
+    page = unescape(client.get(reverse("people:person", args=[person.pk])).content.decode())
+    assert f"Hand-off to {lcs} withdrawn on {when}" in page
+
+
+def test_r44_a_hand_off_replaced_by_one_to_the_same_record_is_not_called_withdrawn(
+    client, contact, manager
+):
+    child = contact.children.first()
+    decide(contact, child, manager)
+    decide(contact, child, manager, rationale="Revised: the account changed.", based_on=1)
+    replaced, successor = HandOff.objects.order_by("id")
+    assert replaced.replaced_by == successor
+    assert replaced.state == HandOff.State.REPLACED and not replaced.withdrawn
+    client.force_login(manager)
+    page = client.get(reverse("intake:contact", args=[contact.reference])).content.decode()
+    assert "withdrawn" not in page
+    assert page.count("Hand-off waiting to be delivered to LCS") == 1
 
 
 def test_r45_a_restricted_childs_case_record_id_is_shown_to_no_one_else(
@@ -478,7 +521,10 @@ def test_r44_the_administrators_page_says_how_many_wait_to_be_taken_by_hand(
     page = client.get(reverse("handoffs:troubled")).content.decode()
     assert "was delivered or is still being tried" not in page
     assert "through the record&#x27;s webhook" not in page
-    assert "2 children routed to early help wait to be taken by an early help worker" in page
+    assert (
+        "2 children routed to early help wait to be taken by an early help worker into "
+        "EHM (Early Help Module)"
+    ) in page
     assert "Front Door has not stopped trying to deliver any hand-off." in page
 
 

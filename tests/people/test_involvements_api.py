@@ -49,7 +49,7 @@ def test_r46_the_case_record_sends_involvements_and_refused_rows_say_why(client,
     body = response.json()
     assert (body["rows"], body["created"], body["people_created"]) == (2, 1, 1)
     assert body["refused"] == [
-        {"row": 2, "message": body["refused"][0]["message"]},
+        {"row": 2, "field": "rows.1", "message": body["refused"][0]["message"]},
     ]
     assert "kind 'x' is not known" in body["refused"][0]["message"]
     closed = Involvement.objects.get(external_id="EP-1")
@@ -85,3 +85,7 @@ def test_a_body_that_does_not_validate_names_the_field(client, make_user):
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "source_system"
     assert _send(client, headers, []).status_code == 422
+    # A row's field by its path in the body, as a refused row's `field` names the row.
+    response = _send(client, headers, [CLOSED, {**CLOSED, "kind": None}])
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["rows.1.kind"]

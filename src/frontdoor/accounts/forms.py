@@ -117,6 +117,7 @@ class IssueTokenForm(forms.Form):
             "lists and accepts that record's hand-offs and no other's"
         ),
         required=False,
+        error_messages={"invalid_choice": "Choose one of the record systems listed"},
     )
 
     def __init__(self, *args, **kwargs):

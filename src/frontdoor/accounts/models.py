@@ -116,6 +116,13 @@ class ApiToken(models.Model):
     def scope_list(self) -> list[str]:
         return sorted(self.scopes.split())
 
+    @property
+    def receives_nothing(self) -> bool:
+        """Issued to receive hand-offs before a token named its record system (R44): it has the
+        scope `handoffs:receive` and no record system, so it receives nothing until a token is
+        issued again naming one. Issuing such a token now is refused (`tokens.receiving_for`)."""
+        return "handoffs:receive" in self.scopes.split() and not self.record_system
+
 
 class EnrolmentLink(models.Model):
     """A one-time link with which a member of staff sets up their authenticator app, given to

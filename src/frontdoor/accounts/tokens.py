@@ -115,37 +115,49 @@ RECEIVING_SCOPES = frozenset({"handoffs:receive", READ})
 
 
 def receiving_for(user: User, record_system: str, scopes: frozenset[str]) -> str:
-    """The record system a token receives the hand-offs of, checked (R44, R45): a token reads
-    one record's hand-offs, so that the account of one record system never reads another's
-    (a restricted person's among them). Named for a token with the scope `handoffs:receive`;
-    a token named for none receives none."""
+    """The key of the record system a token receives the hand-offs of, checked (R44, R45): a
+    token reads one record's hand-offs, so that the account of one record system never reads
+    another's (a restricted person's among them). Named for a token with the scope
+    `handoffs:receive`; a token named for none receives none. A key typed in capitals (LCS)
+    names the same record (`HandOffs.record_system`). Each refusal is about the field
+    `record_system`, where the tokens page shows it."""
     record_system = record_system.strip()
     if not record_system:
         if "handoffs:receive" in scopes:
             raise DomainError(
-                f"Name the record system the token receives hand-offs for: {_record_system_keys()}."
+                "Choose the record system whose hand-offs the token receives: "
+                f"{record_systems_in_words()}.",
+                field="record_system",
             )
         return ""
     if not can(user, "handoffs.receive"):
         raise DomainError(
             f"{user.username} cannot receive hand-offs ({user.role_label}): a token of theirs "
-            "receives for no record system."
+            "receives for no record system.",
+            field="record_system",
         )
     if scopes and not scopes & RECEIVING_SCOPES:
         raise DomainError(
             f"A token with the scopes {as_text(scopes)} cannot read hand-offs: give it the scope "
-            "handoffs:receive to receive them for a record system."
+            "handoffs:receive to receive them for a record system.",
+            field="record_system",
         )
-    if current_policy().handoffs.record_system(record_system) is None:
+    system = current_policy().handoffs.record_system(record_system)
+    if system is None:
         raise DomainError(
             f"No record system is called {record_system!r}: this council's are "
-            f"{_record_system_keys()}."
+            f"{record_systems_in_words()}.",
+            field="record_system",
         )
-    return record_system
+    return system.key
 
 
-def _record_system_keys() -> str:
-    return ", ".join(system.key for system in current_policy().handoffs.record_systems)
+def record_systems_in_words() -> str:
+    """The council's record systems by the names its policy gives them, each with the key the
+    command line and the API take: "LCS (Liquidlogic Children's Social Care), key lcs; EHM
+    (Early Help Module), key ehm"."""
+    named = [f"{s.name}, key {s.key}" for s in current_policy().handoffs.record_systems]
+    return "; ".join(named)
 
 
 @transaction.atomic

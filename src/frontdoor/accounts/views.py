@@ -272,7 +272,7 @@ def tokens(request: SignedInRequest) -> HttpResponse:
             }
             form = IssueTokenForm()
         except DomainError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
     include_ended = request.GET.get("all") == "1"
     now = timezone.now()
     listed = [

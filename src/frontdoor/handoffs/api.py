@@ -23,7 +23,7 @@ from frontdoor.accounts.tokens import ApiTokenAuth, TokenRequest
 from frontdoor.handoffs import selectors, services
 from frontdoor.handoffs.identifiers import ExternalId
 from frontdoor.handoffs.payload import HandOffPayload, payload_schema
-from frontdoor.schema_rules import Message
+from frontdoor.schema_rules import Matches, Message
 
 router = Router(tags=["hand-offs"], auth=ApiTokenAuth(scope="handoffs:receive"))
 NOT_FOUND = "No hand-off has that id."
@@ -42,7 +42,15 @@ class PullQuery(Schema):
             ),
         ),
     ] = 0
-    record_system: Annotated[str, Field(pattern="^[a-z0-9_]{0,40}$")] = ""
+    record_system: Annotated[
+        str,
+        Matches(
+            "^[A-Za-z0-9_]{0,40}$",
+            "Give record_system as a record system's key, like lcs: at most 40 letters, digits "
+            "and underscores",
+        ),
+        Field(description="The token's own record system's key (any case), or nothing"),
+    ] = ""
     limit: Annotated[int, Field(ge=1, le=services.MOST_PULLED)] = services.MOST_PULLED
 
 

@@ -14,7 +14,8 @@ refused (another 4xx) waits for an administrator. The `webhook-id` is the same o
 receiver that got a hand-off whose answer was lost can tell it has it already: nothing lost,
 nothing twice.
 
-A run is bounded: each request waits at most `HANDOFF_TIMEOUT_SECONDS` for the record, and a
+A run is bounded: each request waits at most `HANDOFF_TIMEOUT_SECONDS` in all for the record
+(`post`: however slowly it answers), and a
 run starts no request that could end after `HANDOFF_RUN_SECONDS`; what is left waits for the
 next run (every minute), so a slow record never holds the worker.
 
@@ -24,9 +25,13 @@ and then knows whether to replace the hand-off or amend it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import http.client
 import json
 import logging
+import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -97,21 +102,100 @@ def envelope(event_type: str, at: dt.datetime, data: dict) -> bytes:
 
 
 def post(url: str, headers: dict[str, str], body: bytes) -> tuple[int | None, str]:
-    """POST `body`, waiting at most `HANDOFF_TIMEOUT_SECONDS` for the record; (status, error):
-    status None when nothing answered in time."""
+    """POST `body`, waiting at most `HANDOFF_TIMEOUT_SECONDS` for the record's answer in all;
+    (status, error): status None when nothing answered in time.
+
+    A socket's timeout bounds each read, not the request: a record that answered a byte at a
+    time, each within the timeout, would hold the run for as long as it liked. So the request
+    has a deadline too (`_Deadline`), which shuts its connection when it passes."""
     if not url.startswith(("https://", "http://")):
         return None, "no answer: the webhook's address must start https:// or http://"
     # The scheme is checked above; the address is the council's own setting.
     request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310
     timeout = settings.HANDOFF_TIMEOUT_SECONDS
+    deadline = _Deadline(timeout)
+    opener = urllib.request.build_opener(_HTTPWithDeadline(deadline), _HTTPSWithDeadline(deadline))
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with deadline, opener.open(request, timeout=timeout) as response:
             return response.status, ""
     except urllib.error.HTTPError as error:
+        if deadline.passed:
+            return None, deadline.words()
         return error.code, f"answered {error.code} {error.reason}"
-    except (urllib.error.URLError, OSError, ValueError) as error:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
+        if deadline.passed:
+            return None, deadline.words()
         reason = getattr(error, "reason", error)
         return None, f"no answer: {reason}"
+
+
+class _Deadline:
+    """The whole of one request's time, on the monotonic clock: when it passes, the request's
+    connections are shut, which ends a read however slowly the record is answering."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.passed = False
+        self._connections: list[http.client.HTTPConnection] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._pass)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+
+    def words(self) -> str:
+        unit = "second" if self.seconds == 1 else "seconds"
+        return f"no answer: timed out, the answer took over {self.seconds:g} {unit} in all"
+
+    def watch(self, connection: http.client.HTTPConnection) -> None:
+        with self._lock:
+            self._connections.append(connection)
+            if self.passed:  # a connection made after the deadline (a redirect) is not kept
+                raise TimeoutError("timed out")
+
+    def _pass(self) -> None:
+        with self._lock:
+            self.passed = True
+            for connection in self._connections:
+                sock = connection.sock
+                if sock is not None:
+                    # The plain socket's shutdown, not TLS's: it wakes a read blocked in another
+                    # thread without changing the TLS object that read is using.
+                    with contextlib.suppress(OSError):
+                        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _HTTPWithDeadline(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req):
+        return self.do_open(self._connection, req)
+
+    def _connection(self, host, **kwargs) -> http.client.HTTPConnection:
+        connection = http.client.HTTPConnection(host, **kwargs)
+        self.deadline.watch(connection)
+        return connection
+
+
+class _HTTPSWithDeadline(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, req):
+        return self.do_open(self._connection, req, context=self._context)
+
+    def _connection(self, host, **kwargs) -> http.client.HTTPConnection:
+        connection = http.client.HTTPSConnection(host, **kwargs)
+        self.deadline.watch(connection)
+        return connection
 
 
 def _attempt(handoff: HandOff, *, now: dt.datetime, replayed_by=None, probe: bool = False) -> bool:

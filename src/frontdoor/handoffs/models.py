@@ -50,6 +50,8 @@ class HandOff(models.Model):
     replaced_by = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # When a revised decision replaced it before it was delivered (state `replaced`).
+    replaced_at = models.DateTimeField(null=True, blank=True)
     # Whether a person named is restricted (R45): the hand-off then goes to the record only.
     restricted = models.BooleanField(default=False)
     payload_version = models.CharField(max_length=10)
@@ -93,6 +95,17 @@ class HandOff(models.Model):
     @property
     def delivered(self) -> bool:
         return self.delivered_at is not None
+
+    @property
+    def withdrawn(self) -> bool:
+        """Replaced before it was delivered by a revision that no longer hands the child to this
+        record (R44): no hand-off to the same record took its place, so the record is told it
+        is withdrawn, and the contact page says so. One replaced by a hand-off to the same
+        record is not withdrawn: that one says it `replaces` it."""
+        if self.state != self.State.REPLACED:
+            return False
+        successor = self.replaced_by
+        return successor is None or successor.record_system != self.record_system
 
     @property
     def child_not_linked(self) -> bool:

@@ -8,10 +8,12 @@ docs/handoff.md describes each field; `payload_schema()` is the JSON Schema the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from frontdoor.handoffs.models import HandOff
 from frontdoor.intake.models import Contact, ReportedAdult, ReportedChild
 from frontdoor.screening.models import Decision
 from frontdoor.screening.selectors import ChildSummary
@@ -26,8 +28,15 @@ class HandOffShape(BaseModel):
 
 
 class HandOffIdentifier(HandOffShape):
-    source_system: str
-    external_id: str
+    """A case record's own identifier for the person ("open in LCS as 123456")."""
+
+    source_system: str = Field(
+        description=(
+            "The record's key (`lcs`, `ehm`) for one a record gave when it accepted a hand-off, "
+            "or the system an involvements import came from"
+        )
+    )
+    external_id: str = Field(description="The person's identifier in that record")
 
 
 class HandOffPerson(HandOffShape):
@@ -37,7 +46,11 @@ class HandOffPerson(HandOffShape):
         description="The front door's id of the known person; null until screening matched them"
     )
     identifiers: list[HandOffIdentifier] = Field(
-        description="Each case record's own identifier for the person, where known"
+        description=(
+            "Each case record's own identifier for the person that the front door holds when "
+            "the hand-off is made: from a hand-off a record accepted before, or from the "
+            "involvements import. Look the person up by it before making a new record"
+        )
     )
     first_name: str
     last_name: str
@@ -175,12 +188,13 @@ def payload_schema() -> dict:
     return HandOffPayload.model_json_schema()
 
 
-def _person(reported, person) -> dict:
+def _person(reported, person, *, taken_as: Iterable[tuple[str, str]] = ()) -> dict:
+    held = {(i.source_system, i.external_id) for i in (person.identifiers.all() if person else [])}
     return {
         "front_door_person_id": person.pk if person else None,
         "identifiers": [
-            {"source_system": i.source_system, "external_id": i.external_id}
-            for i in (person.identifiers.all() if person else [])
+            {"source_system": source, "external_id": external_id}
+            for source, external_id in sorted(held | set(taken_as))
         ],
         "first_name": reported.first_name,
         "last_name": reported.last_name,
@@ -195,6 +209,17 @@ def _person(reported, person) -> dict:
         "address": reported.address,
         "postcode": reported.postcode,
     }
+
+
+def _taken_as(child: ReportedChild) -> list[tuple[str, str]]:
+    """The identifiers the child's accepted hand-offs were taken as. A child linked to a person
+    has them among the person's identifiers; one not yet linked keeps them on the hand-offs
+    (`services.carry_identifiers_to_person`), and the record still needs them (R44)."""
+    return list(
+        HandOff.objects.filter(child=child, state=HandOff.State.ACCEPTED)
+        .exclude(external_id="")
+        .values_list("record_system", "external_id")
+    )
 
 
 def _adult(adult: ReportedAdult) -> HandOffAdult:
@@ -237,7 +262,7 @@ def build_payload(
         restricted=restricted,
         contact=HandOffContact(reference=contact.reference, received_at=contact.received_at),
         child=HandOffChild(
-            **_person(child, child.person),
+            **_person(child, child.person, taken_as=_taken_as(child)),
             unborn=child.unborn,
             expected_date_of_birth=child.expected_date_of_birth,
             nhs_number=child.nhs_number,

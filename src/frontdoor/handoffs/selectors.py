@@ -17,6 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from frontdoor.accounts.permissions import can
 from frontdoor.handoffs.models import HandOff
@@ -58,6 +59,16 @@ def state_words(handoff: HandOff) -> str:
                 f"{what} to {to} stopped: {handoff.last_error}; sent again once {to} answers "
                 "again, or by an administrator"
             )
+        case HandOff.State.REPLACED if handoff.withdrawn:
+            when = handoff.replaced_at
+            on = f" on {timezone.localtime(when):%-d %b %Y at %H:%M}" if when else ""
+            return (
+                f"{what} to {to} withdrawn{on} before {to} took it: the decision was revised "
+                f"and no longer hands the child to {to}"
+            )
+        case HandOff.State.REPLACED:
+            successor = handoff.replaced_by_id
+            return f"{what} to {to} replaced by hand-off {successor} before it was taken"
         case _:
             return f"{what} waiting to be delivered to {to}"
 
@@ -76,15 +87,17 @@ def queue_handoffs(contact_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
 
 
 def child_handoffs(child_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
-    """For the contact and person pages: each reported child's hand-offs in force, as (contact
-    reference, words), by the child's id."""
+    """For the contact and person pages: each reported child's hand-offs in force, and those
+    withdrawn (`HandOff.withdrawn`), as (contact reference, words), by the child's id. One
+    replaced by a hand-off to the same record is left out: its successor's line stands for it."""
     found: dict[int, list[tuple[str, str]]] = {}
     for handoff in (
         HandOff.objects.filter(child_id__in=child_ids)
-        .exclude(state=HandOff.State.REPLACED)
-        .select_related("contact")
+        .select_related("contact", "replaced_by")
         .order_by("id")
     ):
+        if handoff.state == HandOff.State.REPLACED and not handoff.withdrawn:
+            continue
         found.setdefault(handoff.child_id, []).append(
             (handoff.contact.reference, state_words(handoff))
         )

@@ -167,7 +167,7 @@ def hand_off_decision(decision: Decision, summary: ChildSummary) -> list[HandOff
     pending = [h for h in in_force if not h.delivered]
     if pending:  # replaced first, so that the new hand-off may take the child and outcome
         HandOff.objects.filter(pk__in=[h.pk for h in pending]).update(
-            state=HandOff.State.REPLACED, next_attempt_at=None
+            state=HandOff.State.REPLACED, replaced_at=now, next_attempt_at=None
         )
     # What each record may have listed and not yet taken: its new hand-off names it (`replaces`).
     pending_for = {h.record_system: h for h in pending}
@@ -333,14 +333,15 @@ def pull(
     """
     own = receiving_system(user)
     systems = current_loaded_policy().policy.handoffs
-    if record_system and systems.record_system(record_system) is None:
+    named = systems.record_system(record_system) if record_system else None
+    if record_system and named is None:
         # An empty page would read as "nothing new" for ever to a poller with a mistyped key.
         known = ", ".join(system.key for system in systems.record_systems)
         raise UnknownRecordSystem(
             f"No record system is called {record_system!r}: this council's are {known}.",
             field="record_system",
         )
-    if record_system and record_system != own:
+    if named is not None and named.key != own:
         # An empty page would read as "nothing new" to a poller given another record's token.
         raise UnknownRecordSystem(
             f"This token receives the hand-offs of {own} only, not {record_system}: leave "
@@ -437,11 +438,10 @@ def accept(
 
 def replaced_words(handoff: HandOff) -> str:
     """Why a replaced hand-off is not to be taken, and what is to be taken instead."""
-    successor = handoff.replaced_by
-    if successor is not None and successor.record_system == handoff.record_system:
+    if not handoff.withdrawn and handoff.replaced_by is not None:
         return (
-            f"Hand-off {handoff.pk} was replaced by hand-off {successor.pk} before it was "
-            "taken: take that one instead."
+            f"Hand-off {handoff.pk} was replaced by hand-off {handoff.replaced_by.pk} before it "
+            "was taken: take that one instead."
         )
     return (
         f"Hand-off {handoff.pk} was withdrawn before it was taken: the decision was revised "

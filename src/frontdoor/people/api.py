@@ -68,7 +68,11 @@ class InvolvementsIn(Schema):
 
 
 class RowRefused(Schema):
-    row: int  # 1 for the first row sent
+    row: int = Field(description="The row's number in `rows`, 1 for the first")
+    field: str = Field(
+        description="The row as the API's errors name a field: its path in the body, `rows.0` "
+        "for the first"
+    )
     message: str
 
 
@@ -103,5 +107,8 @@ def send_involvements(request: TokenRequest, body: InvolvementsIn):
         "updated": result.updated,
         "unchanged": result.unchanged,
         "people_created": result.people_created,
-        "refused": [{"row": row, "message": message} for row, message in result.rejected],
+        "refused": [
+            {"row": row, "field": f"rows.{row - 1}", "message": message}
+            for row, message in result.rejected
+        ],
     }

@@ -690,6 +690,9 @@ class HandOffs(Strict):
         return None
 
     def record_system(self, key: str) -> RecordSystem | None:
+        """The record system `key` names, or None. Keys are lower case (`RecordSystem.key`), so
+        one typed in capitals (LCS) names the same record, as whoever types it expects."""
+        key = key.strip().lower()
         return next((system for system in self.record_systems if system.key == key), None)
 
 

@@ -68,7 +68,7 @@ class Command(BaseCommand):
             f"It expires {timezone.localtime(api_token.expires_at):%Y-%m-%d %H:%M}; "
             f"scopes: {' '.join(api_token.scope_list) or 'none (all the role allows)'}"
             + (
-                f"; receives the hand-offs of {api_token.record_system} only."
+                f"; receives only the hand-offs to {api_token.record_system}."
                 if api_token.record_system
                 else "."
             )

@@ -63,7 +63,11 @@ class Command(BaseCommand):
                 _when(token.expires_at),
                 _when(token.last_used_at),
                 " ".join(token.scope_list) or "all the role allows",
-                token.record_system or "-",
+                (
+                    "nothing: issue again with a record system"
+                    if token.receives_nothing
+                    else token.record_system or "-"
+                ),
                 token.state(now).value,
             )
             for token in api_tokens(user=user, include_ended=include_ended, at=now)
