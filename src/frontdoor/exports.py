@@ -121,9 +121,20 @@ class Sheet:
     date_format: str = "%Y-%m-%d"
 
 
-def london_time(moment: dt.datetime | None) -> str:
+class LondonMinute(dt.datetime):
+    """A moment in London's local time to the minute: a date-and-time cell in XLSX, and
+    "2026-12-07 10:05" as text (in CSV, and on a page through `stringformat:"s"`)."""
+
+    def __str__(self) -> str:
+        return self.strftime("%Y-%m-%d %H:%M")
+
+
+def london_time(moment: dt.datetime | None) -> LondonMinute | str:
     """A moment as a download shows it: London's local time to the minute, or blank."""
-    return moment.astimezone(LONDON).strftime("%Y-%m-%d %H:%M") if moment else ""
+    if not moment:
+        return ""
+    local = moment.astimezone(LONDON)
+    return LondonMinute(local.year, local.month, local.day, local.hour, local.minute)
 
 
 def yes_no(value: bool) -> str:
@@ -133,6 +144,8 @@ def yes_no(value: bool) -> str:
 def _csv_value(value: Any, date_format: str) -> Any:
     if value is None:
         return ""
+    if isinstance(value, LondonMinute):
+        return str(value)
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, dt.date):

@@ -182,6 +182,28 @@ def test_r39_a_partner_finds_the_escalations_its_agency_raised(
     assert reverse("escalations:detail", args=[mine.pk]) in listed and detail not in listed
 
 
+def test_each_escalation_leads_back_to_its_list_and_on_to_its_contact(
+    client, contact, manager, police
+):
+    send(contact, manager)
+    escalation = open_escalation(contact=contact, about="Disagree.", by=police)
+    detail = reverse("escalations:detail", args=[escalation.pk])
+    contact_page = reverse("intake:contact", args=[contact.reference])
+    # The police follow it from the list of those they raised, and back; the contact is
+    # children's services' record, not linked for them.
+    client.force_login(police)
+    page = client.get(detail).content.decode()
+    assert f'href="{reverse("escalations:raised")}"' in page
+    assert f'href="{reverse("escalations:list")}"' not in page
+    assert contact_page not in page
+    assert contact_page not in client.get(reverse("escalations:raised")).content.decode()
+    # The manager goes back to every escalation, and on to the contact from the page and list.
+    client.force_login(manager)
+    page = client.get(detail).content.decode()
+    assert f'href="{reverse("escalations:list")}"' in page and contact_page in page
+    assert contact_page in client.get(reverse("escalations:list")).content.decode()
+
+
 def test_r39_r45_each_escalation_page_answers_every_role_as_the_matrix_says(
     client, contact, manager, make_user
 ):
@@ -254,6 +276,20 @@ def test_the_escalation_log_as_csv_and_xlsx(client, manager, two_escalations):
     values = list(sheet.iter_rows(values_only=True))
     assert values[1][0] == first.reference
     assert values[1][7] == 2
+    # Times are date-and-time cells a spreadsheet sorts and filters, in London's time.
+    raised_at = values[0].index("Raised at")
+    local = first.raised_at.astimezone(LONDON).replace(tzinfo=None, second=0, microsecond=0)
+    assert values[1][raised_at] == local
+    assert values[2][values[0].index("Current step due")] == due_local(second)
+
+    # The page writes them as the CSV does.
+    page = client.get(reverse("escalations:log")).content.decode()
+    assert local.strftime("%Y-%m-%d %H:%M") in page
+
+
+def due_local(escalation) -> dt.datetime:
+    due = escalation.steps.get().due_at.astimezone(LONDON)
+    return due.replace(tzinfo=None, second=0, microsecond=0)
 
 
 def test_the_step_report_counts_reached_resolved_and_late(client, service_manager, two_escalations):
