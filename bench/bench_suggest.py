@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdoor.settings")
 
 DEVSET = ROOT / "tests" / "screening" / "suggest_devset" / "referrals.yaml"
-SPLITS = ["dev", "heldout", "fresh", "fresh2"]
+SPLITS = ["dev", "heldout", "fresh", "fresh2", "fresh3"]
 
 
 def rss_mb() -> float:
