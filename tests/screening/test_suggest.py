@@ -379,3 +379,35 @@ def test_r26_the_writers_role_is_not_what_the_referral_says(sefton):
     text = "Attendance officer, Litherland High. Ethan (12) arrives late most days."
     found = suggest(sefton, text)
     assert all("attendance" not in item.text.casefold() for item in found.indicators[:3])
+
+
+TRAINED_ON = {"dev", "heldout", "fresh", "fresh2"}
+
+
+def test_r26_the_stored_reranking_model_is_what_training_rebuilds(sefton, cases):
+    from frontdoor.screening.suggest.training import train
+
+    stored = json.loads((POLICIES / "suggest" / "trained-sefton.json").read_text())
+    rebuilt = train(sefton, [case for case in cases if case["split"] in TRAINED_ON])
+    assert json.loads(json.dumps(rebuilt.as_json())) == stored
+    # The fresh3 split is an honest check: never trained on.
+    assert len(stored["examples"]) == sum(case["split"] in TRAINED_ON for case in cases)
+
+
+def test_r26_the_reranking_model_applies_only_to_the_catalogue_it_was_trained_on(sefton):
+    from frontdoor.screening.suggest import trained_model
+
+    older = load_policy_file(POLICIES / "sefton-2022.yaml").policy
+    lewisham = load_policy_file(POLICIES / "lewisham.yaml").policy
+    assert trained_model(sefton) is not None
+    assert trained_model(older) is not None  # the same catalogue, inherited
+    assert trained_model(lewisham) is None  # its own catalogue: the lexical order stands
+
+
+def test_r26_a_reranking_model_for_lines_worded_otherwise_does_not_apply(sefton):
+    from frontdoor.screening.suggest.rerank import Learned, Model
+
+    line = indicators_by_key(sefton)["L4.health.7"]
+    learned = Learned(idf={}, examples=(), phrases=())
+    assert Model({line.key: line.text}, learned, (0.0,) * 9).applies_to(sefton)
+    assert not Model({line.key: "Bruising"}, learned, (0.0,) * 9).applies_to(sefton)

@@ -8,16 +8,22 @@ or rejects each suggestion; what was shown is kept with METHOD_VERSION and the p
 
 Chosen by measurement (bench/bench_suggest.py): clause-level matching of stems and safeguarding
 concepts, a pull towards the level the words' severity speaks of, and referrers' phrases for
-catalogue lines kept beside the policy (policies/suggest/). Blending in a static word-embedding
-model (wordllama 0.4, its weights in the wheel) was measured too and did no better on referrals
-kept out of tuning, so no model is used. The MASH criteria are read from the words across the
+catalogue lines kept beside the policy (policies/suggest/). The lines so found are then re-ordered
+by a small logistic model trained on the labelled referrals (`rerank`, `training`; stored as
+policies/suggest/trained-*.json, rebuilt by bench/train_suggest.py), which also offers, beside the
+lexical phrase, the clause most like the evidence screeners gave for a line. It applies only to a
+catalogue with the lines it was trained on; elsewhere the lexical order stands. Blending in a
+static word-embedding model (wordllama 0.4) was measured too and did no better on referrals kept
+out of tuning, so no embedding model is used. The MASH criteria are read from the words across the
 whole referral as well as clause by clause (an injury in one sentence, a baby's age in the next);
 a re-referral is read from the words for the command, and the screening page takes it from the
 screening checks instead, as the child's record knows better (`screening.suggestions`). A
 criterion the words themselves speak of raises the lines whose concerns (R28) it names: the
 catalogue's own link between its lines and the child-protection concerns.
-The labelled referrals have four splits: `dev` (tuned on), `heldout`, `fresh` and `fresh2`
-(written later, labelled before the method was changed again, never tuned on).
+The labelled referrals have five splits: `dev` (tuned on), `heldout`, `fresh` and `fresh2`
+(written later, labelled before the method was changed again, never tuned on by hand; the
+re-ranking model is trained on all four, and measured on each with it left out), and `fresh3`
+(written before the re-ranking model, never trained or tuned on).
 """
 
 from __future__ import annotations
@@ -30,8 +36,9 @@ import yaml
 from django.conf import settings
 
 from frontdoor.policy.schema import Policy
-from frontdoor.screening.suggest.criteria import CONCERNS_OF, Supported, criteria_met
-from frontdoor.screening.suggest.ranking import Index, Match, build_index, rank, read_units
+from frontdoor.screening.suggest.criteria import CONCERNS_OF, CriterionHit, Supported, criteria_met
+from frontdoor.screening.suggest.ranking import Index, Match, Unit, build_index, rank, read_units
+from frontdoor.screening.suggest.rerank import Candidate, Model, Reading, model_for
 from frontdoor.screening.suggest.text import Span
 
 __all__ = [
@@ -44,7 +51,7 @@ __all__ = [
 ]
 
 # Change it whenever a change here could change what is suggested.
-METHOD_VERSION = "lexicon-clauses-10"
+METHOD_VERSION = "lexicon-clauses-rerank-11"
 
 # At most this many indicators, and only those scoring at least this share of the best.
 MOST_INDICATORS = 10
@@ -171,39 +178,67 @@ def _supported(index: Index, matches: list[Match]) -> list[Supported]:
     ]
 
 
+def trained_model(policy: Policy) -> Model | None:
+    """The re-ranking model trained for `policy`'s catalogue (policies/suggest/trained-*.json),
+    if any applies to it."""
+    return model_for(policy, Path(settings.FRONTDOOR_POLICY_DIR) / "suggest")
+
+
+def lexical_candidates(policy: Policy, text: str) -> tuple[list[str], list[Candidate]]:
+    """The referral's clauses, and the lines the lexical method finds, best first: what the
+    re-ranking model reads (and is trained on)."""
+    index = index_for(policy)
+    units = read_units(text)
+    matches, _ = _lexical(policy, index, text, units)
+    clauses = [text[unit.span.start : unit.span.end] for unit in units]
+    return clauses, _candidates(index, _eligible(matches))
+
+
+def _eligible(matches: list[Match]) -> list[Match]:
+    """The lines the words support well enough to be suggested: at least a share of the best."""
+    top = matches[0].score if matches else 0.0
+    return [match for match in matches if match.score >= SHARE_OF_BEST * top]
+
+
+def _candidates(index: Index, matches: list[Match]) -> list[Candidate]:
+    return [
+        Candidate(
+            key=index.lines[match.line_index].indicator.key,
+            level=index.lines[match.line_index].indicator.level,
+            subdomain=index.lines[match.line_index].indicator.subdomain,
+            score=match.score,
+        )
+        for match in matches
+    ]
+
+
 def suggest(policy: Policy, text: str) -> Suggestions:
     """The indicators of `policy`'s catalogue and its MASH criteria that `text` supports, best
     first, each with the phrases of `text` that support it."""
     index = index_for(policy)
     units = read_units(text)
-    matches = rank(index, text, units)
-    labels: dict[str, str] = {criterion.key: criterion.label for criterion in policy.mash_criteria}
-    hits = criteria_met(policy.mash_criteria, text, units, _supported(index, matches))
-    # A criterion said mildly ("argued once") bears out nothing: the level its words speak of
-    # holds.
-    mild = {unit.span for unit in units if unit.severity < 0}
-    borne_out = frozenset().union(
-        *(
-            CONCERNS_OF.get(hit.key, frozenset())
-            for hit in hits
-            if hit.score >= CRITERION_FROM_WORDS and not set(hit.evidence) & mild
+    matches, hits = _lexical(policy, index, text, units)
+    model = trained_model(policy)
+    # The lines the words support well enough, as the lexical method finds them...
+    matches = _eligible(matches)
+    if model is not None and matches:
+        # ...in the order the trained model gives them, where one applies, with the clause most
+        # like the evidence screeners gave for a line beside the lexical method's best phrase.
+        reading = model.read(
+            policy,
+            text,
+            [text[unit.span.start : unit.span.end] for unit in units],
+            _candidates(index, matches),
         )
-    )
-    if borne_out and matches:
-        # Never above the line the words support best: it stays first.
-        ceiling = matches[0].score
         matches = sorted(
             (
-                Match(match.line_index, min(match.score * CRITERION_BOOST, ceiling), match.units)
-                if borne_out & set(index.lines[match.line_index].indicator.concerns)
-                else match
-                for match in matches
+                Match(match.line_index, chance, _with_evidence(index, match, units, reading))
+                for match, chance in zip(matches, reading.chances, strict=True)
             ),
             key=lambda match: -match.score,
         )
-    top = matches[0].score if matches else 0.0
-    chosen = [match for match in matches if match.score >= SHARE_OF_BEST * top]
-    chosen = chosen[:MOST_INDICATORS]
+    labels: dict[str, str] = {criterion.key: criterion.label for criterion in policy.mash_criteria}
+    chosen = matches[:MOST_INDICATORS]
     found = []
     for match in chosen:
         indicator = index.lines[match.line_index].indicator
@@ -231,3 +266,43 @@ def suggest(policy: Policy, text: str) -> Suggestions:
         method_version=METHOD_VERSION,
         policy_version=policy.version,
     )
+
+
+def _with_evidence(
+    index: Index, match: Match, units: list[Unit], reading: Reading
+) -> tuple[Unit, ...]:
+    position = reading.evidence.get(index.lines[match.line_index].indicator.key)
+    if position is None or any(unit.span == units[position].span for unit in match.units):
+        return match.units
+    return (*match.units[:1], units[position])
+
+
+def _lexical(
+    policy: Policy, index: Index, text: str, units: list[Unit]
+) -> tuple[list[Match], list[CriterionHit]]:
+    """The lines the words support, best first, and the MASH criteria met."""
+    matches = rank(index, text, units)
+    hits = criteria_met(policy.mash_criteria, text, units, _supported(index, matches))
+    # A criterion said mildly ("argued once") bears out nothing: the level its words speak of
+    # holds.
+    mild = {unit.span for unit in units if unit.severity < 0}
+    borne_out = frozenset().union(
+        *(
+            CONCERNS_OF.get(hit.key, frozenset())
+            for hit in hits
+            if hit.score >= CRITERION_FROM_WORDS and not set(hit.evidence) & mild
+        )
+    )
+    if borne_out and matches:
+        # Never above the line the words support best: it stays first.
+        ceiling = matches[0].score
+        matches = sorted(
+            (
+                Match(match.line_index, min(match.score * CRITERION_BOOST, ceiling), match.units)
+                if borne_out & set(index.lines[match.line_index].indicator.concerns)
+                else match
+                for match in matches
+            ),
+            key=lambda match: -match.score,
+        )
+    return matches, hits
