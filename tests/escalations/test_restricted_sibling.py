@@ -143,7 +143,11 @@ def test_r45_the_lists_show_the_sibling_escalations_and_the_restricted_decisions
     assert not _names_in(page)
     assert page.count(f">{contact.reference}<") == 2
     assert page.count(f"Restricted: ask {ASK}") == 1
-    # The restricted child's escalation comes last, with only its reference.
+    # The restricted child's escalation comes last, with only its reference: not a link to
+    # a page that would refuse.
+    html_page = client.get(reverse("escalations:list")).content.decode()
+    assert reverse("escalations:detail", args=[about_ottoline.pk]) not in html_page
+    assert reverse("escalations:detail", args=[about_caspian.pk]) in html_page
     assert page.index(about_caspian.reference) < page.index(about_ottoline.reference)
     assert page.index(about_contact.reference) < page.index(about_ottoline.reference)
     # The police raised all three, and follow the third without her (test_raiser_follows).
