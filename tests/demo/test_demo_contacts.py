@@ -102,6 +102,18 @@ def test_demo_families_have_obviously_invented_surnames():
     assert set(named) <= set(SURNAMES)
 
 
+def test_demo_brothers_and_sisters_each_have_their_own_name():
+    load_demo(weeks=2)
+    assert ReportedChild.objects.values("contact").annotate(n=Count("id")).filter(n__gt=1)
+    shared = (
+        ReportedChild.objects.exclude(first_name="")
+        .values("contact", "first_name", "last_name")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    assert not shared.exists()
+
+
 def test_no_demo_contacts_with_weeks_zero():
     load_demo(weeks=0)
     assert not Contact.objects.exists()

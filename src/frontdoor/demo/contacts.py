@@ -299,11 +299,16 @@ class _Generator:
                     return children
         siblings = 1 if rng.random() < 0.65 else rng.choice((2, 2, 3, 4))
         ethnicity = ethnicity_of(rng, self.council_code)  # the family's, as recorded
+        named: set[str] = set()
         for _ in range(siblings):
             age_days = rng.randint(30, 17 * 365)
+            first_name = rng.choice(FIRST_NAMES_CHILD)
+            while first_name in named:  # brothers and sisters are not given one name
+                first_name = rng.choice(FIRST_NAMES_CHILD)
+            named.add(first_name)
             children.append(
                 {
-                    "first_name": rng.choice(FIRST_NAMES_CHILD),
+                    "first_name": first_name,
                     "last_name": surname,
                     "date_of_birth": on - dt.timedelta(days=age_days),
                     "ethnicity": ethnicity,
