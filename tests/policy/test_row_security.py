@@ -16,6 +16,7 @@ from frontdoor.handoffs.delivery import wake_delivery
 from frontdoor.intake.models import Contact, Report, ReportedChild
 from frontdoor.intake.services import record_contact
 from frontdoor.policy.councils import CouncilMiddleware, serving
+from frontdoor.policy.models import Council
 from frontdoor.policy.row_security import NOT_WALLED, SETTING, WALLS, every_council
 from tests.intake.factories import make_submission
 
@@ -49,6 +50,32 @@ def test_every_table_reachable_from_a_contact_or_a_person_has_a_wall_or_a_reason
     assert not missing, f"tables of personal data with no wall: {sorted(missing)}"
 
 
+def _names_a_council(field) -> bool:
+    """A column holding a council's key: a relation to `Council`, or a key kept as text
+    (`TransferArrival.from_council`)."""
+    if field.is_relation:
+        return field.related_model is Council
+    return field.name.endswith("council") and field.get_internal_type() == "CharField"
+
+
+def test_every_table_with_a_council_column_has_a_wall_or_a_reason():
+    naming = {
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if any(_names_a_council(field) for field in model._meta.concrete_fields)
+    }
+    assert {"intake_contact", "screening_transferarrival", "outbox_message"} <= naming
+    walled = {wall.table for wall in WALLS}
+    missing = naming - walled - set(NOT_WALLED)
+    assert not missing, f"tables naming a council with no wall and no reason: {sorted(missing)}"
+
+
+def test_the_reasons_are_for_tables_with_no_wall():
+    tables = {model._meta.db_table for model in apps.get_models(include_auto_created=True)}
+    assert set(NOT_WALLED) <= tables
+    assert not set(NOT_WALLED) & {wall.table for wall in WALLS}
+
+
 def test_each_wall_names_columns_its_table_has():
     columns = {
         model._meta.db_table: {field.column for field in model._meta.concrete_fields}
@@ -56,6 +83,7 @@ def test_each_wall_names_columns_its_table_has():
     }
     for wall in WALLS:
         assert wall.column in columns[wall.table], wall
+        assert not wall.also or wall.also in columns[wall.table], wall
         assert not wall.parent or wall.parent in columns, wall
 
 

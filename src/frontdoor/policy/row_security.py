@@ -21,6 +21,19 @@ set it to "*": `every_council()`, for the maintenance paths that serve every cou
 request (`migrate`, the regular jobs of `run-schedule`, the outbox's failure listener; only those
 use it), and a service of one council, which keeps nothing apart.
 
+A few doors cross councils on purpose, and open the wall to the councils they cross, and no
+further, with `open_to(keys)`: the setting then names the council served and those, separated by
+commas ("sefton,lewisham"). They are:
+
+- a partner agency's enquiries, answers and answering times, to the councils that share the
+  agency (`mash.selectors.agency_councils_open`, from `policy.partners.same_agency`);
+- a transfer that arrives (R17), to the sending and the receiving council while the contact is
+  copied (`intake.arrivals.arrive`), and to the senders while the receiver reads and accepts
+  it (`screening.transfers`);
+- known elsewhere (R18), to the councils asked (`people.matching.known_to`,
+  `screening.known_elsewhere`);
+- the demo loaded as several councils (`demo.councils.load_demo_councils`).
+
 The policies bind the tables' owner too (FORCE ROW LEVEL SECURITY), since the app usually
 connects as the role that owns its tables. A superuser, or a role with BYPASSRLS, passes every
 policy: the app must not connect as one (`check_database_role` warns at deployment).
@@ -28,7 +41,7 @@ policy: the app must not connect as one (`check_database_role` warns at deployme
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -59,6 +72,25 @@ def every_council() -> Iterator[None]:
         _every.reset(token)
 
 
+_open: ContextVar[frozenset[str]] = ContextVar("frontdoor_open_to", default=frozenset())
+
+
+@contextmanager
+def open_to(keys: Iterable[str]) -> Iterator[None]:
+    """Within the block, statements also see and write the rows of the councils `keys`, beside
+    the council served: for the few doors that cross councils on purpose (see the module's
+    docstring), each opening it to the councils it crosses and no others."""
+    keys = frozenset(keys)
+    for key in keys:
+        if not key or "," in key or key == EVERY_COUNCIL:
+            raise ValueError(f"not a council's key: {key!r}")
+    token = _open.set(_open.get() | keys)
+    try:
+        yield
+    finally:
+        _open.reset(token)
+
+
 _reading_councils: ContextVar[bool] = ContextVar("frontdoor_reading_councils", default=False)
 
 
@@ -76,7 +108,9 @@ def database_council() -> str | None:
         _reading_councils.reset(token)
     # A service of one council keeps no records apart, as its selectors do not
     # (`of_served_council`): a deployment that renames its council still sees its records.
-    return serving_council() if several else EVERY_COUNCIL
+    if not several:
+        return EVERY_COUNCIL
+    return ",".join(sorted({serving_council(), *_open.get()}))
 
 
 def keep_council(
@@ -114,21 +148,27 @@ def watch_connection(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any
 class Wall:
     """A table whose rows belong to a council: by its own column `column` when `parent` is
     empty, else through the row of `parent` its column `column` names (a report through its
-    contact)."""
+    contact). A row that belongs to two councils (a transfer's arrival, the sender's and the
+    receiver's) names the second in its column `also`."""
 
     table: str
     column: str
     parent: str = ""
+    also: str = ""
 
     def condition(self) -> str:
         setting = f"current_setting('{SETTING}', true)"
+        # The council served, and those a door that crosses councils opened it to (`open_to`).
+        named = f"ANY (string_to_array({setting}, ','))"
         if self.parent:
             # The parent's own policy applies inside: its row is found only if it is the
             # council's.
             # Names from WALLS, never from input.
             mine = f"EXISTS (SELECT 1 FROM {self.parent} p WHERE p.id = {self.table}.{self.column})"  # noqa: S608
         else:
-            mine = f"{self.column} = {setting}"
+            mine = f"{self.column} = {named}"
+            if self.also:
+                mine = f"{mine} OR {self.also} = {named}"
         return f"({mine} OR {setting} = '{EVERY_COUNCIL}')"
 
     def raise_sql(self) -> list[str]:
@@ -170,6 +210,13 @@ WALLS: tuple[Wall, ...] = (
     Wall("intake_historicalreportedchild", "council_id"),
     Wall("intake_reportedadult", "council_id"),
     Wall("intake_historicalreportedadult", "council_id"),
+    # A consultation names no child, but what a professional asked and was told is its
+    # council's alone.
+    Wall("intake_consultation", "council_id"),
+    Wall("intake_historicalconsultation", "council_id"),
+    # A transfer's arrival is the sender's and the receiver's: the sender reads whether it was
+    # accepted, the receiver accepts it (R17). Its contact is the receiver's.
+    Wall("screening_transferarrival", "from_council", also="to_council"),
     *_through(
         "intake_contact",
         "contact_id",
@@ -239,11 +286,18 @@ WALLS: tuple[Wall, ...] = (
     ),
 )
 
-# Tables reachable from a contact or a person that need no wall of their own, and why.
+# Tables reachable from a contact or a person, or naming a council, that need no wall of their
+# own, and why. tests/policy/test_row_security.py checks that every such table is in WALLS or
+# here.
 NOT_WALLED: dict[str, str] = {
-    "intake_consultation": "a consultation may never become a contact; it names no child",
-    "intake_historicalconsultation": "as intake_consultation",
     "people_historicalrestriction_allowed_users": "names only members of staff",
+    "accounts_user": "staff accounts, read across councils by sign-in before any council is "
+    "known and by a shared partner agency's alerts (`mash.selectors.users_of_agency_asked`); "
+    "the selectors list a council's own staff (`accounts.selectors.staff_of_served_council`)",
+    "accounts_historicaluser": "as accounts_user",
+    "outbox_message": "one queue sends every council's messages, with no request to name a "
+    "council; the outbox's pages list the council's own (`outbox.services."
+    "messages_of_served_council`)",
 }
 
 
