@@ -31,8 +31,10 @@ commas ("sefton,lewisham"). They are:
   copied (`intake.arrivals.arrive`), and to the senders while the receiver reads and accepts
   it (`screening.transfers`);
 - known elsewhere (R18), to the councils asked (`people.matching.known_to`,
-  `screening.known_elsewhere`);
-- the demo loaded as several councils (`demo.councils.load_demo_councils`).
+  `screening.known_elsewhere`).
+
+The demo loaded as several councils (`demo.councils.load_demo_councils`) crosses them only
+through those doors, each council's records made while it is served.
 
 The policies bind the tables' owner too (FORCE ROW LEVEL SECURITY), since the app usually
 connects as the role that owns its tables. A superuser, or a role with BYPASSRLS, passes every
