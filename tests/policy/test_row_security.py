@@ -17,7 +17,7 @@ from frontdoor.intake.models import Contact, Report, ReportedChild
 from frontdoor.intake.services import record_contact
 from frontdoor.policy.councils import CouncilMiddleware, serving
 from frontdoor.policy.models import Council
-from frontdoor.policy.row_security import NOT_WALLED, SETTING, WALLS, every_council
+from frontdoor.policy.row_security import NOT_WALLED, SETTING, WALLS, every_council, open_to
 from tests.intake.factories import make_submission
 
 on_postgresql = pytest.mark.skipif(
@@ -212,3 +212,23 @@ def test_a_task_runs_as_the_council_that_queued_it(both, settings, monkeypatch):
     )
     assert handoff_tasks.deliver_handoffs.call(**queued.args_kwargs["kwargs"]) == theirs.pk
     assert handoff_tasks.deliver_handoffs.call(council="sefton") == ours.pk
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_a_door_opens_the_wall_to_the_councils_it_names_and_no_further(both):
+    ours, theirs = both
+    with serving("sefton"):
+        with open_to({"lewisham"}):
+            assert _ids("SELECT id FROM intake_contact") == {ours.pk, theirs.pk}
+            assert _ids("SELECT contact_id FROM intake_report") == {ours.pk, theirs.pk}
+        # Closed again once the door's block ends.
+        assert _ids("SELECT id FROM intake_contact") == {ours.pk}
+    with serving("lewisham"), open_to({"lewisham"}):
+        assert _ids("SELECT id FROM intake_contact") == {theirs.pk}
+
+
+@pytest.mark.parametrize("key", ["*", "sefton,lewisham", ""])
+def test_a_door_names_councils_not_every_council(key):
+    with pytest.raises(ValueError, match="not a council's key"), open_to({key}):
+        pass
