@@ -106,14 +106,21 @@ def senders_open(contact: Contact) -> Iterator[None]:
     whose transfers made or reached `contact`, so that the receiving council reads each
     transfer as it was sent (by whom, how) and its acceptance is recorded on the sender's
     contact. The arrivals themselves are the receiver's to read: nothing else is opened."""
-    senders = set(contact.arrivals.values_list("from_council", flat=True))
-    with open_to(senders):
+    with open_to(_senders(contact)):
         yield
 
 
+def _senders(contact: Contact) -> set[str]:
+    return set(contact.arrivals.values_list("from_council", flat=True))
+
+
 def arrivals_at(contact: Contact) -> list[TransferArrival]:
-    """The transfers that made or reached `contact`, each with the transfer sent."""
-    with senders_open(contact):
+    """The transfers that made or reached `contact`, each with the transfer sent: one query
+    for a contact no transfer reached, as most are."""
+    senders = _senders(contact)
+    if not senders:
+        return []
+    with open_to(senders):
         return list(contact.arrivals.select_related("transfer__sent_by", "accepted_by"))
 
 

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0018_reports_and_people_name_their_council'),
-        ('intake', '0019_consultations_and_search'),
+        ("intake", "0018_reports_and_people_name_their_council"),
+        ("intake", "0019_consultations_and_search"),
     ]
 
-    operations = [
-    ]
+    operations = []
