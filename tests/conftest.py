@@ -44,3 +44,18 @@ def two_councils(db):
     councils.forget_councils()
     yield
     councils._read = before
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL the suite runs as the app does in production: as the role that owns the
+    tables, neither superuser nor BYPASSRLS, behind row-level security (the test database is
+    made from the models, so its policies are raised here, as the migration raises them)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        from tests.row_security import run_as_table_owner
+
+        with django_db_blocker.unblock():
+            run_as_table_owner(connection)
+    yield

@@ -43,6 +43,12 @@ class FakeNotify:
         self.refuse_next: list[int] = []
         # Take the next send, then close the connection without answering.
         self.drop_after_taking = False
+        # Take the next send, then answer nothing until `release` is set (its sender is killed
+        # meanwhile); `held` is set once it is taken.
+        self.hold_after_taking = False
+        self.held = threading.Event()
+        self.held_port = 0  # the port the held send came from
+        self.release = threading.Event()
         self.lock = threading.Lock()
 
     def set_status(self, notification_id: str, status: str) -> None:
@@ -167,7 +173,15 @@ def _handler(state: FakeNotify) -> type[BaseHTTPRequestHandler]:
                     body = json.loads(raw)
                 except ValueError:
                     return self._answer(_error(400, "BadRequestError", "Invalid JSON supplied"))
-                self._answer(state.post(urlparse(self.path).path, body))
+                answer = state.post(urlparse(self.path).path, body)
+                hold = state.hold_after_taking and answer is not None and answer[0] == 201
+                state.hold_after_taking = state.hold_after_taking and not hold
+            if hold:  # outside the lock: other senders are answered meanwhile
+                state.held_port = self.client_address[1]
+                state.held.set()
+                state.release.wait(timeout=120)
+                answer = None
+            self._answer(answer)
 
         def do_GET(self):
             with state.lock:

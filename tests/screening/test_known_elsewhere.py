@@ -81,7 +81,8 @@ def test_the_worker_sees_whom_to_ask_never_the_details_logged_on_both_sides(
 ):
     child = contact.children.first()
     known_in_lewisham.address = "1 Secret Street"
-    known_in_lewisham.save()
+    with serving("lewisham"):
+        known_in_lewisham.save()
     client.force_login(manager)
     page = client.get(
         reverse("screening:match_person", args=[contact.reference, "child", child.pk])

@@ -52,6 +52,7 @@ from frontdoor.handoffs.payload import EVENT_TYPES
 from frontdoor.handoffs.services import mark_delivered
 from frontdoor.outbox.models import Message
 from frontdoor.outbox.senders import Refused, Sent
+from frontdoor.policy.councils import serving_council
 
 log = logging.getLogger(__name__)
 LONGEST_WAIT = dt.timedelta(hours=6)
@@ -420,7 +421,7 @@ def wake_delivery() -> None:
     from frontdoor.handoffs.tasks import deliver_handoffs
 
     try:
-        deliver_handoffs.enqueue()
+        deliver_handoffs.enqueue(council=serving_council())
     except Exception:  # the scheduled run of deliver-handoffs will pick it up
         log.exception("could not queue hand-off delivery; it waits for the next run")
 

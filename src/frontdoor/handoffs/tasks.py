@@ -1,9 +1,15 @@
 from django_tasks import task
 
 from frontdoor.handoffs.delivery import deliver_due
+from frontdoor.policy.councils import serving
 
 
 @task()
-def deliver_handoffs() -> int:
-    """Deliver the hand-offs due to their webhooks (queued after a commit that makes one)."""
-    return deliver_due()
+def deliver_handoffs(council: str = "") -> int:
+    """Deliver the hand-offs due to their webhooks (queued after a commit that makes one), as
+    `council`, the council served when it was queued: the task sees that council's hand-offs
+    alone (row-level security), and the regular job delivers every council's."""
+    if not council:  # queued before tasks named their council
+        return deliver_due()
+    with serving(council):
+        return deliver_due()

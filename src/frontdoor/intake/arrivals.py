@@ -21,6 +21,7 @@ from frontdoor.intake.services import new_reference
 from frontdoor.policy.clocks import start_clock
 from frontdoor.policy.councils import serving
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
+from frontdoor.policy.row_security import open_to
 from frontdoor.policy.schema import TimescaleKey
 from frontdoor.policy.versions import current_policy_version
 
@@ -32,6 +33,8 @@ _NOT_COPIED = {
     "id",
     "contact",
     "report",
+    # The receiver's council, as every record made while it is served.
+    "council",
     "person",
     "account_of",
     "recorded_by",
@@ -70,7 +73,10 @@ def _copy(obj: M, **values: object) -> M:
 def arrive(*, contact: Contact, council: str, by: User, now: dt.datetime) -> Arrived:
     """The contact `contact` makes in `council`'s inbox: made now, or the one made before."""
     key = arrival_key(contact, council)
-    with serving(council):
+    # The one door of a transfer between two councils (R17): made as the receiving council,
+    # reading the sending council's records, with the database's wall (`policy.row_security`)
+    # open to those two alone.
+    with serving(council), open_to({council, str(contact.council_id)}):
         earlier = Report.objects.filter(submission_key=key).select_related("contact").first()
         if earlier is not None:
             return Arrived(contact=earlier.contact, created=False)

@@ -231,6 +231,9 @@ class Report(models.Model):
     """One message about the incident, as it arrived: its referrer, channel, time and answers."""
 
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="reports")
+    # The contact's council, kept on the report itself so that PostgreSQL's row-level security
+    # can check a report written in the same statement as its contact (`new_rows`).
+    council = council_field()
     channel = models.CharField(max_length=30, choices=Channel.choices)
     received_at = models.DateTimeField()
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -358,6 +361,8 @@ class ReportedPerson(models.Model):
 
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="+")
+    # The contact's council, as on `Report`.
+    council = council_field()
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     other_names = models.CharField(max_length=200, blank=True)

@@ -22,6 +22,7 @@ from frontdoor.intake.selectors import reports_seen_by
 from frontdoor.mash import enquiries
 from frontdoor.mash.models import AgencyRequest
 from frontdoor.mash.selectors import (
+    agency_councils_open,
     council_of,
     partner_view,
     policy_of,
@@ -108,6 +109,11 @@ def _visible(request: TokenRequest, pk: int) -> AgencyRequest:
 def list_requests(request: TokenRequest):
     """The enquiries sent to your agency, waiting ones first."""
     require(request.auth, "enquiry.answer")
+    with agency_councils_open(request.auth):
+        return _list(request)
+
+
+def _list(request: TokenRequest) -> list[dict]:
     listed = [_summary(item) for item in requests_visible_to(request.auth)]
     # R45: as on the page, a request whose record is now restricted is listed with whom to ask.
     listed += [
@@ -136,10 +142,11 @@ def list_requests(request: TokenRequest):
 def read_request(request: TokenRequest, pk: int):
     # R37: a partner answers about the people of the enquiry sent to it.
     """One enquiry sent to your agency, with the people to answer about."""
-    found = _visible(request, pk)
-    # Read as the council that asked, whichever council's address the API was called at.
-    with serving(council_of(found.enquiry)):
-        return _read(request, found)
+    with agency_councils_open(request.auth):
+        found = _visible(request, pk)
+        # Read as the council that asked, whichever council's address the API was called at.
+        with serving(council_of(found.enquiry)):
+            return _read(request, found)
 
 
 def _read(request: TokenRequest, found: AgencyRequest) -> dict:
@@ -185,9 +192,10 @@ def answer_request(
 ):
     """Answer for every child and adult, with your agency's opinion. A retry with the same
     `Idempotency-Key` stores nothing new."""
-    found = _visible(request, pk)
-    with serving(council_of(found.enquiry)):  # answered as the council that asked
-        return _answer(request, found, body, idempotency_key)
+    with agency_councils_open(request.auth):
+        found = _visible(request, pk)
+        with serving(council_of(found.enquiry)):  # answered as the council that asked
+            return _answer(request, found, body, idempotency_key)
 
 
 def _answer(

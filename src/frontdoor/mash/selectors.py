@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -67,6 +69,7 @@ from frontdoor.policy.councils import councils, of_served_council, serving_counc
 from frontdoor.policy.partners import same_agency
 from frontdoor.policy.rag import most_urgent
 from frontdoor.policy.registry import current_policy, get_loaded_policy
+from frontdoor.policy.row_security import open_to
 from frontdoor.policy.schema import Policy, Rag
 from frontdoor.screening.consent import ChildConsent, SharingPosition
 from frontdoor.screening.rag import RagSuggestion
@@ -141,6 +144,18 @@ def users_of_agency_asked(request: AgencyRequest) -> QuerySet[User]:
         role=Role.PARTNER_AGENCY,
         is_active=True,
     )
+
+
+@contextmanager
+def agency_councils_open(user) -> Iterator[None]:
+    """Within the block, the database's wall (`policy.row_security`) is open to every council
+    that shares the agency of `user`, a partner agency's user (`policy.partners.same_agency`):
+    its list, answers and answering times cross councils on purpose, wherever the user signs
+    in. The selectors still keep them to the requests sent to the agency
+    (`sent_to_agency_of`). For anyone else nothing is opened."""
+    partner = getattr(user, "role", None) == Role.PARTNER_AGENCY and can(user, "enquiry.answer")
+    with open_to(same_agency(user.council_id, user.agency_key) if partner else ()):
+        yield
 
 
 def requests_visible_to(user) -> QuerySet[AgencyRequest]:

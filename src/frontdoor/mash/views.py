@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -195,8 +197,21 @@ PAGE_SIZE = 50
 LATE_STATES = (AgencyRequest.State.LATE, AgencyRequest.State.OVERDUE)
 
 
+def across_the_agencys_councils(view: Callable) -> Callable:
+    """Run a partner agency's page with the database's wall open to the councils that share
+    its agency (`selectors.agency_councils_open`)."""
+
+    @wraps(view)
+    def opened(request: SignedInRequest, *args, **kwargs) -> HttpResponse:
+        with selectors.agency_councils_open(request.user):
+            return view(request, *args, **kwargs)
+
+    return opened
+
+
 @require_http_methods(["GET"])
 @allowed("enquiry.answer")
+@across_the_agencys_councils
 def request_list(request: SignedInRequest) -> HttpResponse:
     """The partner agency's enquiries: only those sent to their agency (need-to-know).
 
@@ -290,6 +305,7 @@ def _people(enquiry: Enquiry) -> list[tuple[str, str, object]]:
 
 @require_http_methods(["GET", "POST"])
 @allowed("enquiry.answer")
+@across_the_agencys_councils
 def answer(request: SignedInRequest, pk: int) -> HttpResponse:
     """A partner agency answers for every child and adult, with its opinion (R37)."""
     try:
@@ -379,6 +395,7 @@ TIMES_PERIODS = {28: "the last 4 weeks", 91: "the last 3 months", 365: "the last
 
 @require_http_methods(["GET"])
 @allowed("enquiry.answer")
+@across_the_agencys_councils
 def request_times(request: SignedInRequest) -> HttpResponse:
     """R36: the agency's answering times for each council that asks it, and all together."""
     now = timezone.now()

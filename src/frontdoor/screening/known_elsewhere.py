@@ -5,6 +5,10 @@ same rule (`people.matching.known_to`) also looks among the records of each othe
 policy, like this council's, allows it (`screening.known_elsewhere`). The worker is told only
 that the child is known there and whom to ask: that council's MASH, from its policy. Never the
 details, as a restricted record is shown (R45). Each time, both councils' audit trails say so.
+
+On PostgreSQL the other councils' records are behind the database's wall
+(`policy.row_security`): the query and the audit trail's reading open it to the councils asked,
+and no further.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from frontdoor.people.matching import known_to
 from frontdoor.people.models import Person
 from frontdoor.policy.councils import councils_knowing_elsewhere, serving_council
 from frontdoor.policy.registry import get_loaded_policy
+from frontdoor.policy.row_security import open_to
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -67,7 +72,11 @@ def known_elsewhere(
             target=contact,
             changes={"reported": reported.name, "known_to": council},
         )
-        for person in Person.objects.filter(pk__in=person_ids):
+        # The other council's records it was found in, for its audit trail: read with the
+        # database's wall (`policy.row_security`) open to that council alone.
+        with open_to({council}):
+            told = list(Person.objects.filter(pk__in=person_ids))
+        for person in told:
             audit.record(
                 actor=by,
                 action="person.known_elsewhere_told",

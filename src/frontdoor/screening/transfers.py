@@ -11,6 +11,8 @@ councils' audit trails record it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -22,6 +24,7 @@ from frontdoor.errors import DomainError
 from frontdoor.intake.arrivals import arrive
 from frontdoor.intake.models import Contact
 from frontdoor.policy.councils import council_on_service
+from frontdoor.policy.row_security import open_to
 from frontdoor.screening.models import Decision, Transfer, TransferArrival
 
 if TYPE_CHECKING:
@@ -97,13 +100,28 @@ def send_on_service(
     return arrival
 
 
-def waiting_arrivals(contact: Contact) -> list[TransferArrival]:
-    """The transfers that made or reached `contact` and wait to be accepted."""
-    return list(
-        contact.arrivals.filter(accepted_at__isnull=True).select_related(
-            "transfer__sent_by", "transfer__contact"
-        )
-    )
+@contextmanager
+def senders_open(contact: Contact) -> Iterator[None]:
+    """Within the block, the database's wall (`policy.row_security`) is open to the councils
+    whose transfers made or reached `contact`, so that the receiving council reads each
+    transfer as it was sent (by whom, how) and its acceptance is recorded on the sender's
+    contact. The arrivals themselves are the receiver's to read: nothing else is opened."""
+    with open_to(_senders(contact)):
+        yield
+
+
+def _senders(contact: Contact) -> set[str]:
+    return set(contact.arrivals.values_list("from_council", flat=True))
+
+
+def arrivals_at(contact: Contact) -> list[TransferArrival]:
+    """The transfers that made or reached `contact`, each with the transfer sent: one query
+    for a contact no transfer reached, as most are."""
+    senders = _senders(contact)
+    if not senders:
+        return []
+    with open_to(senders):
+        return list(contact.arrivals.select_related("transfer__sent_by", "accepted_by"))
 
 
 @transaction.atomic
@@ -113,6 +131,11 @@ def accept_transfer(
     """The receiving council takes the transfers into `contact`: the sender sees when."""
     require(by, "contact.screen")
     now = now or timezone.now()
+    with senders_open(contact):
+        return _accept(contact=contact, by=by, now=now)
+
+
+def _accept(*, contact: Contact, by: User, now: dt.datetime) -> list[TransferArrival]:
     arrivals = list(
         TransferArrival.objects.select_for_update()
         .filter(contact=contact, accepted_at__isnull=True)

@@ -91,7 +91,7 @@ def contact_screening(request: HttpRequest, reference: str) -> HttpResponse:
     audit.record_view(viewer=request.user, target=contact, through="screening page")
     policy = current_policy()
     view = selectors.contact_screening(policy=policy, contact=contact, user=request.user)
-    arrivals = list(contact.arrivals.select_related("transfer__sent_by", "accepted_by"))
+    arrivals = transfers.arrivals_at(contact)
     return render(
         request,
         "screening/contact.html",
