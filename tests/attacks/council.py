@@ -43,7 +43,7 @@ from frontdoor.mash import enquiries, meetings
 from frontdoor.mash.models import AgencyRequest, Enquiry, Meeting
 from frontdoor.people.corrections import correct_details
 from frontdoor.people.models import Person
-from frontdoor.policy.registry import current_policy
+from frontdoor.policy.registry import current_loaded_policy, current_policy
 from frontdoor.policy.schema import OutcomeEffect
 from frontdoor.privacy.restrictions import restrict
 from frontdoor.screening.consent import authorise_sharing_without_consent
@@ -51,6 +51,7 @@ from frontdoor.screening.decisions import complete_follow_up, record_decision
 from frontdoor.screening.findings import save_findings
 from frontdoor.screening.linking import create_person_from, link_reported_person
 from frontdoor.screening.models import Decision, FollowUp
+from frontdoor.screening.protection import strategy_meeting_due
 from frontdoor.screening.transitions import close_contact, start_screening, submit_for_decision
 from tests.intake.factories import make_submission
 from tests.mash.test_enquiries import everyone, send
@@ -313,20 +314,28 @@ def seed_council(now: dt.datetime | None = None, *, staff: str = "Crawl") -> Cou
     )
     council.decisions["decided"] = decided.decisions.order_by("pk").first()
     council.follow_ups["decided"] = FollowUp.objects.filter(decision__contact=decided).first()
+    # Held within the council's R40 timescale, whatever the time of day the suite runs: each
+    # policy counts it its own way (clock hours, or to the end of a working day).
+    decided_at = days_ago + dt.timedelta(hours=2)
+    due = strategy_meeting_due(contact=decided, loaded=current_loaded_policy(), now=decided_at)
+    held_at = days_ago + dt.timedelta(hours=4)
+    if due is not None:
+        held_at = max(min(held_at, due - dt.timedelta(minutes=10)), decided_at)
     meeting = schedule(
         decided,
         manager,
-        scheduled_for=days_ago + dt.timedelta(hours=4),
-        now=days_ago + dt.timedelta(hours=3),
+        scheduled_for=held_at,
+        now=decided_at,
+        late_reason="" if due is None or held_at <= due else "The police could attend no sooner.",
     )
     # R39: police did not agree, and the chair decided; their view is on record.
     council.meetings["strategy_meeting"] = record(
         meeting,
         manager,
-        held_at=days_ago + dt.timedelta(hours=4),
+        held_at=held_at,
         consensus=False,
         dissents=[meetings.DissentIn("police", "PC Lee", "The partner should be arrested today.")],
-        now=days_ago + dt.timedelta(hours=5),
+        now=held_at + dt.timedelta(hours=1),
     )
 
     # Closed after advice.
