@@ -50,7 +50,8 @@ from frontdoor.api import api
 from frontdoor.errors import DomainError
 from frontdoor.escalations.selectors import (
     contacts_open_to_escalation,
-    escalations_visible_to,
+    escalations_followed_by_raiser,
+    escalations_whose_page_opens_to,
     meetings_open_to_escalation,
     restriction_hiding_escalation,
 )
@@ -382,7 +383,7 @@ FINDERS: dict[str, Callable[[User], QuerySet]] = {
     "mash:review": enquiries_visible_to,
     "mash:answer": requests_visible_to,
     "mash:meeting": _in_visible_contacts(Meeting),
-    "escalations:detail": escalations_visible_to,
+    "escalations:detail": escalations_whose_page_opens_to,
     # R39: a meeting's outcome is escalated by an agency that attended it.
     "escalations:open_meeting": meetings_open_to_escalation,
     "people:person": people_visible_to,
@@ -653,6 +654,24 @@ def expected_page_status(crawl: Crawl, route: Route, who: str, target: Target | 
     return {302} if (route.name, label) in REDIRECTS else {200}
 
 
+# Pages some read but may not write to: whoever raised an escalation that a restriction has since
+# closed to them follows it, and records no step on it (R39, R45).
+READ_ONLY_FINDERS = {"escalations:detail": escalations_followed_by_raiser}
+
+
+def expected_post_status(
+    crawl: Crawl, route: Route, who: str, target: Target | None, expected: set[int]
+) -> set[int]:
+    """What a POST is answered: as the GET is, but refused where `who` only reads."""
+    user = crawl.user(who)
+    finder = READ_ONLY_FINDERS.get(route.name)
+    if finder is None or user is None or target is None or target.found is None:
+        return expected
+    if 200 in expected and finder(user).filter(pk=target.found.pk).exists():
+        return {403}
+    return expected
+
+
 def _targets(crawl: Crawl, route: Route) -> list[Target | None]:
     if not route.parameters:
         return [None]
@@ -732,6 +751,8 @@ def crawl_page(crawl: Crawl, route: Route) -> Findings:
                         continue  # another council's pass: one POST, by the first allowed
                     answer = ask(crawl, crawl.clients[who], method, full)
                     where = f"{method.upper()} {full} as {who}"
+                    if method == "post":
+                        expected = expected_post_status(crawl, route, who, target, expected)
                     _check(crawl, findings, answer, expected, where, method, who)
                     findings.names += [
                         f"{where}: shows {name}"

@@ -151,6 +151,15 @@ def escalations_followed_by_raiser(user) -> QuerySet[Escalation]:
     )
 
 
+def escalations_whose_page_opens_to(user) -> QuerySet[Escalation]:
+    """Every escalation whose page opens for `user`: those visible to them, and those they
+    raised that a restriction has since closed to them (`escalations_followed_by_raiser`)."""
+    return Escalation.objects.filter(
+        Q(pk__in=escalations_visible_to(user).values("pk"))
+        | Q(pk__in=escalations_followed_by_raiser(user).values("pk"))
+    )
+
+
 def restriction_hiding_escalation(*, user, pk: int) -> Restriction | None:
     """The restriction that keeps `user` out of an escalation they could otherwise open
     (R45, `_closed_to`)."""
