@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from frontdoor.accounts.models import User
 from frontdoor.demo.areas import area_of
+from frontdoor.demo.contacts import LONDON
 from frontdoor.demo.loader import demo_mash_staff, load_demo
 from frontdoor.demo.mash import demo_mash_loaded, demo_requests_for, load_demo_mash
 from frontdoor.intake.models import Contact, Report, ReportedAdult, ReportedChild
@@ -82,6 +85,19 @@ def test_the_mash_stories_load_for_each_council(council):
         for request in requests:
             if request.enquiry.contact.reference != restricted:
                 assert client.get(reverse("mash:answer", args=[request.pk])).status_code == 200
+
+
+def test_r40_the_mash_stories_load_late_in_the_evening_for_each_council(council):
+    """Lewisham's strategy meeting is due the same day: a demo loaded just before midnight still
+    holds it within the day, not after midnight."""
+    load_demo(weeks=0)
+    evening = dt.datetime.combine(
+        timezone.localdate() - dt.timedelta(days=1), dt.time(23, 50), tzinfo=LONDON
+    )
+    load_demo_mash(staff=demo_mash_staff(), now=evening)
+    meeting = Meeting.objects.get(kind=Meeting.Kind.STRATEGY_MEETING)
+    assert meeting.held_at is not None
+    assert meeting.due_at is None or meeting.held_at <= meeting.due_at
 
 
 def test_r17_each_councils_demo_families_live_at_its_own_postcodes(council):

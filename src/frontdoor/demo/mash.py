@@ -259,6 +259,12 @@ class _Mash:
     def ago(self, **delta) -> dt.datetime:
         return self.now - dt.timedelta(**delta)
 
+    def morning(self, *, days: int) -> dt.datetime:
+        """Nine o'clock (London) `days` ago: a story whose clocks end with the day (a same-day
+        strategy meeting, R40) starts there, whatever the hour the demo is loaded."""
+        day = self.today - dt.timedelta(days=days)
+        return dt.datetime.combine(day, dt.time(9), tzinfo=LONDON).astimezone(dt.UTC)
+
     def years_ago(self, years: int, days: int = 0) -> dt.date:
         return self.today - dt.timedelta(days=years * 365 + days)
 
@@ -476,10 +482,10 @@ class _Mash:
                 worry="Maja disclosed that her stepfather hits her with a belt when she is late.",
                 concern_flags={"domestic_abuse": "yes"},
             ),
-            at=self.ago(days=4, hours=3),
+            at=self.morning(days=4),
         )
-        self.screen(contact, concerns=["physical_abuse"], at=self.ago(days=4, hours=2))
-        sent = self.ago(days=4, hours=1)
+        self.screen(contact, concerns=["physical_abuse"], at=self.morning(days=4) + HOUR)
+        sent = self.morning(days=4) + 2 * HOUR
         enquiry = self.send(contact, rag="red", at=sent)
         for hours, kind in ((1, "police"), (1, "health"), (1, "education")):
             self.answer(
