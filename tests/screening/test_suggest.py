@@ -411,3 +411,36 @@ def test_r26_a_reranking_model_for_lines_worded_otherwise_does_not_apply(sefton)
     learned = Learned(idf={}, examples=(), phrases=())
     assert Model({line.key: line.text}, learned, (0.0,) * 9).applies_to(sefton)
     assert not Model({line.key: "Bruising"}, learned, (0.0,) * 9).applies_to(sefton)
+
+
+def test_r34_a_referral_said_not_made_or_made_elsewhere_is_no_re_referral(sefton):
+    for text in [
+        "Dad is asking for parenting support. There have been no previous referrals.",
+        "Jo (9) has never been referred before.",
+        "He was referred to speech and language therapy in March but was not brought.",
+    ]:
+        assert "re_referral" not in criteria(suggest(sefton, text)), text
+    text = "We referred Mia (13) to the front door in March for the same reason."
+    assert "re_referral" in criteria(suggest(sefton, text))
+
+
+def test_r34_neglect_said_in_so_many_words_is_harm_or_neglect(sefton):
+    for text in [
+        "Staff have noticed that Kacey's (8) hair is matted and her clothes smell of urine.",
+        "Baby Noah, 10 weeks old, has dropped from the 50th to the 9th centile since birth.",
+    ]:
+        assert "harm_or_neglect" in criteria(suggest(sefton, text)), text
+    for text in [
+        "Kai (6) has head lice.",
+        "Baby Ava (8 weeks) is gaining weight well and has not lost weight.",
+        "Her clothes are not dirty and she is well presented.",
+    ]:
+        assert "harm_or_neglect" not in criteria(suggest(sefton, text)), text
+
+
+def test_r34_a_childs_own_behaviour_is_not_harm_done_to_them(sefton):
+    text = (
+        "Dad is asking for some parenting support. His son Kai (8) has tantrums at home, kicks "
+        "doors and has been sent out of class a few times for being disruptive."
+    )
+    assert "harm_or_neglect" not in criteria(suggest(sefton, text))

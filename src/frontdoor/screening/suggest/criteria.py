@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from frontdoor.policy.concerns import Concern
 from frontdoor.policy.schema import MashCriterion
+from frontdoor.screening.suggest.lexicon import concepts
 from frontdoor.screening.suggest.ranking import Unit
-from frontdoor.screening.suggest.text import Span
+from frontdoor.screening.suggest.text import Span, negated_spans, tokens
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ _MISSING_TIMES = re.compile(
     re.IGNORECASE,
 )
 _REFERRAL_AGAIN = re.compile(
-    r"\b(?:second|third|fourth|another|previous|earlier|repeat)\s+referral\b|\bre-?referr\w*\b"
+    r"\b(?:second|third|fourth|another|previous|earlier|repeat)\s+referrals?\b|\bre-?referr\w*\b"
     r"|\breferred\b[^.;]{0,60}?\b(?:before|previously|again|earlier\s+this\s+year|last\s+"
     r"(?:month|spring|summer|autumn|winter)|in\s+(?:january|february|march|april|may|june|july|"
     r"august|september|october|november|december))\b",
@@ -145,6 +146,7 @@ _HARM_CONCEPTS = (
 )
 # Violence between adults, or by the child: harm, but not the child's harm or neglect.
 _BETWEEN_ADULTS = {"#domestic", "#partner", "#child_violence", "#behaviour"}
+_CHILDS_CONDUCT = {"#child_violence", "#behaviour"}
 _HARM_CONCERNS = {
     Concern.PHYSICAL_ABUSE,
     Concern.EMOTIONAL_ABUSE,
@@ -170,6 +172,62 @@ def _said_anywhere(units: Sequence[Unit]) -> frozenset[str]:
     return frozenset().union(*(unit.said for unit in units))
 
 
+# The criterion's own words: neglect is a child's basic care not met. A clause that names the
+# child's poor hygiene twice over ("her clothes smell of urine", "dirty, unwashed clothes") says
+# more than a word in passing ("clean clothes").
+_HYGIENE_TWICE = 2
+# A baby's growth falling away: "dropped from the 50th to the 9th centile", "faltering growth".
+_FALTERING = re.compile(
+    r"\b(?:dropped|fallen|fell|falling|dropping)\b[^.;]{0,40}?\bcentiles?\b"
+    r"|\bcentiles?\b[^.;]{0,30}?\b(?:dropped|fallen|fell|falling|dropping)\b"
+    r"|\bfailure\s+to\s+thrive\b|\bfaltering\s+growth\b|\bnot\s+gaining\s+weight\b"
+    r"|\b(?:losing|lost)\s+weight\b|\bweight\s+loss\b",
+    re.IGNORECASE,
+)
+
+
+# "has not lost weight", "no weight loss".
+_NOT_BEFORE = re.compile(r"(?:\b(?:not|no|never)|n't)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def _inside(span: Span, spans: Sequence[Span]) -> bool:
+    return any(other.start <= span.start and span.end <= other.end + 1 for other in spans)
+
+
+def _neglect_said(text: str, units: Sequence[Unit]) -> list[Unit]:
+    """Clauses that say a child's basic care is not met in so many words: hygiene named twice
+    over, or an infant's growth falling away."""
+    negated = negated_spans(text)
+    found = []
+    for unit in units:
+        if "#hygiene" not in unit.said or unit.said & _BETWEEN_ADULTS:
+            continue
+        words = tokens(text[unit.span.start : unit.span.end], unit.span.start)
+        said = text[unit.span.start : unit.span.end]
+        named = sorted(
+            (token.start, -token.end)
+            for token in concepts(words, said, unit.span.start, combined=False)
+            if token.stem == "#hygiene" and not _inside(Span(token.start, token.end), negated)
+        )
+        # "head lice" is one naming, not "head lice" and "lice".
+        apart, reached = 0, -1
+        for start, end in named:
+            if start >= reached:
+                apart, reached = apart + 1, -end
+        if apart >= _HYGIENE_TWICE:
+            found.append(unit)
+    if "#infant" in _said_anywhere(units):
+        for unit in units:
+            falling = _FALTERING.search(text, unit.span.start, unit.span.end)
+            if (
+                falling
+                and not _inside(Span(falling.start(), falling.end()), negated)
+                and not _NOT_BEFORE.search(text[max(0, falling.start() - 20) : falling.start()])
+            ):
+                found.append(unit)
+    return found
+
+
 def _harm_or_neglect(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
@@ -188,8 +246,21 @@ def _harm_or_neglect(
     ]
     if across:
         return CriterionHit(criterion.key, 0.9, _shortest(across))
+    neglect = _neglect_said(text, units)
+    if neglect:
+        return CriterionHit(criterion.key, 0.9, _shortest(neglect))
     between_adults = {unit.span for unit in units if unit.said & _BETWEEN_ADULTS}
-    about_the_child = [item for item in supported if not set(item.evidence) & between_adults]
+    # A sentence about the child's own conduct ("has tantrums, kicks doors") and no parent: the
+    # child's behaviour, not harm done to them.
+    own_conduct = [
+        unit.span for unit in units if unit.said & _CHILDS_CONDUCT and "#parent" not in unit.said
+    ]
+    about_the_child = [
+        item
+        for item in supported
+        if not set(item.evidence) & between_adults
+        and not any(_inside(span, own_conduct) for span in item.evidence)
+    ]
     hit = _from_indicators(about_the_child, _HARM_CONCERNS)
     return CriterionHit(criterion.key, 0.8, hit.evidence) if hit else None
 
@@ -247,13 +318,36 @@ def _missing(
 
 # A referral to come, or to another service: "to get him re-referred to speech therapy".
 _REFERRAL_WANTED = re.compile(r"\b(?:to\s+(?:get|be)|will|would)\s+(?:\w+\s+)?$", re.IGNORECASE)
+# A referral said not to have been made: "there have been no previous referrals", "has never been
+# referred before".
+_REFERRAL_DENIED = re.compile(
+    r"\b(?:no|not|never|nor|without)\s+(?:\w+\s+){0,3}$|\bno$", re.IGNORECASE
+)
+# A referral to another service is not a referral to children's social care: "he was referred to
+# speech and language therapy in March". To us, the front door, the MASH or social care is.
+_REFERRED_TO = re.compile(r"\bto\s+(?P<to>[^.;,]+)", re.IGNORECASE)
+_TO_US = re.compile(
+    r"(?:you|us|the\s+(?:integrated\s+)?front\s+door|(?:the\s+)?mash|(?:the\s+)?ifd|"
+    r"(?:children's\s+)?social\s+(?:care|services|work)|children's\s+services)\b",
+    re.IGNORECASE,
+)
+
+
+def _to_another_service(said: str) -> bool:
+    """`said` ("referred to speech and language therapy in March") names a service other than
+    children's social care."""
+    to = _REFERRED_TO.search(said)
+    return to is not None and not _TO_US.match(to.group("to"))
 
 
 def _re_referral(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
     for match in _REFERRAL_AGAIN.finditer(text):
-        if _REFERRAL_WANTED.search(text, max(0, match.start() - 30), match.start()):
+        before = text[max(0, match.start() - 30) : match.start()]
+        if _REFERRAL_WANTED.search(before) or _REFERRAL_DENIED.search(before):
+            continue
+        if _to_another_service(match.group()):
             continue
         return CriterionHit(criterion.key, 1.0, (Span(match.start(), match.end()),))
     return None

@@ -86,7 +86,8 @@ CONCEPTS: dict[str, str] = {
     "takes food, underweight, thin, eating only, lunch, packed lunch, meals",
     "warmth": "cold, heating, electricity, gas, cut off, warmth, no heat",
     "hygiene": "dirty, unwashed, smell, smelling, smells, head lice, lice, urine, soiled, "
-    "nappy rash, hygiene, clothes, clothing, unkempt",
+    "nappy rash, hygiene, clothes, clothing, unkempt, matted, stained, same clothes, "
+    "same uniform",
     "dental": "teeth, tooth, dentist, dental, decay, decayed",
     "appointments": "appointment, appointments, not brought, was not brought, missed appointments, "
     "missed appointment, missed his appointment, missed her appointment, missed his check, "
@@ -130,6 +131,7 @@ CONCEPTS: dict[str, str] = {
     "money from unexplained, "
     "would not explain, cannot explain, unexplained, £",
     "dealing": "drug dealing, dealing drugs, selling drugs, wraps, crack cocaine, drug running, "
+    "selling from, intent to supply, supplying drugs, "
     "county lines, hidden inside his body, hidden inside her body, plugging",
     "gang": "gang, gangs, older youths, organised crime, ocg, criminal group, criminal gangs",
     "weapon": "knife, knives, machete, blade, weapon, weapons, firearm, gun, knifepoint",
@@ -249,7 +251,7 @@ CONCEPTS: dict[str, str] = {
     "persistent": "persistent, persistently, repeated, repeatedly, frequent, frequently, "
     "regularly, regular, every day, daily, most days, ongoing, continual, chronic, many times, "
     "constantly, often, again, third, fourth, fifth, sixth, three times, four times, weeks, "
-    "for months",
+    "for months, all week",
     "severe": "significant, significantly, serious, seriously, severe, severely, extreme, "
     "crisis, sectioned, psychosis, psychotic, hearing voices, life-threatening, "
     "high risk, hospital, intensive care, arrested, knifepoint, not breathing, overdose, "
