@@ -444,3 +444,36 @@ def test_r34_a_childs_own_behaviour_is_not_harm_done_to_them(sefton):
         "doors and has been sent out of class a few times for being disruptive."
     )
     assert "harm_or_neglect" not in criteria(suggest(sefton, text))
+
+
+def test_r34_harm_in_the_words_of_the_criterion_is_read_of_a_child_only(sefton):
+    for text in [
+        "Ellie (14) disclosed physical abuse by her stepfather.",
+        "Sam (9) said his mum slapped him across the face.",
+    ]:
+        assert "harm_or_neglect" in criteria(suggest(sefton, text)), text
+    for text in [
+        "Mum says she was emotionally abused as a child.",
+        "There is no suggestion of physical or emotional harm.",
+        "Leila (12) was pushed down the stairs by older pupils.",
+    ]:
+        assert "harm_or_neglect" not in criteria(suggest(sefton, text)), text
+
+
+def test_r34_one_parent_violent_to_the_other_is_domestic_abuse_not_the_childs_harm(sefton):
+    found = criteria(suggest(sefton, "Dad punched mum in front of Tyler (7)."))
+    assert "domestic_abuse" in found
+    assert "harm_or_neglect" not in found
+
+
+def test_r34_missing_episodes_counted_in_a_month_and_not_when_denied_or_past(sefton):
+    for text in [
+        "Kayla (15) was missing overnight on three occasions in March.",
+        "This is Kayla's fourth missing episode this month.",
+    ]:
+        assert "missing" in criteria(suggest(sefton, text)), text
+    for text in [
+        "In 2022 Kayla (15) was missing for four days; there have been no missing episodes since.",
+        "Kayla (15) has never been missing for more than a few hours.",
+    ]:
+        assert "missing" not in criteria(suggest(sefton, text)), text

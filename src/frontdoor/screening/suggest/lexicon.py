@@ -125,14 +125,15 @@ CONCEPTS: dict[str, str] = {
     "keep it secret, debt bondage, holding drugs, running drugs, drug debt, parties with older, "
     "taxis paid for, hotel rooms, sugar daddy, asked her for photos, asked him for photos, "
     "asked for photos, asked for pictures, asked her to send, asked him to send, "
-    "wants to meet her, wants to meet him, paid for by someone",
+    "wants to meet her, wants to meet him, paid for by someone, cse, cce, "
+    "child sexual exploitation, child criminal exploitation",
     "gifts": "new phone, new trainers, expensive trainers, cash, gifts, expensive, "
     "expensive clothes, two phones, two mobile phones, second phone, new clothes, "
     "money from unexplained, "
     "would not explain, cannot explain, unexplained, £",
     "dealing": "drug dealing, dealing drugs, selling drugs, wraps, crack cocaine, drug running, "
     "selling from, intent to supply, supplying drugs, "
-    "county lines, hidden inside his body, hidden inside her body, plugging",
+    "county lines, hidden inside his body, hidden inside her body, plugging, trap house",
     "gang": "gang, gangs, older youths, organised crime, ocg, criminal group, criminal gangs",
     "weapon": "knife, knives, machete, blade, weapon, weapons, firearm, gun, knifepoint",
     "offending": "offence, offences, offending, arrested, caution, referral order, court, "
