@@ -6,10 +6,10 @@ Run from the repository root:
     .venv/bin/python bench/train_suggest.py --cross-validate   # figures with each split left out
 
 It trains on the `dev`, `heldout`, `fresh` and `fresh2` splits of
-tests/screening/suggest_devset/referrals.yaml against the Sefton catalogue; the `fresh3` split is
-never trained on (an honest check). With --cross-validate it trains once per training split
-without it and prints that split's figures (as bench/bench_suggest.py measures them), lexical order
-against re-ranked order. Deterministic: rebuilding gives the same file.
+tests/screening/suggest_devset/referrals.yaml against the Sefton catalogue; the `fresh3` and
+`fresh4` splits are never trained on (honest checks). With --cross-validate it trains once per
+training split without it and prints that split's figures (as bench/bench_suggest.py measures
+them), lexical order against re-ranked order. Deterministic: rebuilding gives the same file.
 """
 
 from __future__ import annotations

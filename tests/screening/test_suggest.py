@@ -390,7 +390,7 @@ def test_r26_the_stored_reranking_model_is_what_training_rebuilds(sefton, cases)
     stored = json.loads((POLICIES / "suggest" / "trained-sefton.json").read_text())
     rebuilt = train(sefton, [case for case in cases if case["split"] in TRAINED_ON])
     assert json.loads(json.dumps(rebuilt.as_json())) == stored
-    # The fresh3 split is an honest check: never trained on.
+    # The fresh3 and fresh4 splits are honest checks: never trained on.
     assert len(stored["examples"]) == sum(case["split"] in TRAINED_ON for case in cases)
 
 
@@ -411,3 +411,69 @@ def test_r26_a_reranking_model_for_lines_worded_otherwise_does_not_apply(sefton)
     learned = Learned(idf={}, examples=(), phrases=())
     assert Model({line.key: line.text}, learned, (0.0,) * 9).applies_to(sefton)
     assert not Model({line.key: "Bruising"}, learned, (0.0,) * 9).applies_to(sefton)
+
+
+def test_r34_a_referral_said_not_made_or_made_elsewhere_is_no_re_referral(sefton):
+    for text in [
+        "Dad is asking for parenting support. There have been no previous referrals.",
+        "Jo (9) has never been referred before.",
+        "He was referred to speech and language therapy in March but was not brought.",
+    ]:
+        assert "re_referral" not in criteria(suggest(sefton, text)), text
+    text = "We referred Mia (13) to the front door in March for the same reason."
+    assert "re_referral" in criteria(suggest(sefton, text))
+
+
+def test_r34_neglect_said_in_so_many_words_is_harm_or_neglect(sefton):
+    for text in [
+        "Staff have noticed that Kacey's (8) hair is matted and her clothes smell of urine.",
+        "Baby Noah, 10 weeks old, has dropped from the 50th to the 9th centile since birth.",
+    ]:
+        assert "harm_or_neglect" in criteria(suggest(sefton, text)), text
+    for text in [
+        "Kai (6) has head lice.",
+        "Baby Ava (8 weeks) is gaining weight well and has not lost weight.",
+        "Her clothes are not dirty and she is well presented.",
+    ]:
+        assert "harm_or_neglect" not in criteria(suggest(sefton, text)), text
+
+
+def test_r34_a_childs_own_behaviour_is_not_harm_done_to_them(sefton):
+    text = (
+        "Dad is asking for some parenting support. His son Kai (8) has tantrums at home, kicks "
+        "doors and has been sent out of class a few times for being disruptive."
+    )
+    assert "harm_or_neglect" not in criteria(suggest(sefton, text))
+
+
+def test_r34_harm_in_the_words_of_the_criterion_is_read_of_a_child_only(sefton):
+    for text in [
+        "Ellie (14) disclosed physical abuse by her stepfather.",
+        "Sam (9) said his mum slapped him across the face.",
+    ]:
+        assert "harm_or_neglect" in criteria(suggest(sefton, text)), text
+    for text in [
+        "Mum says she was emotionally abused as a child.",
+        "There is no suggestion of physical or emotional harm.",
+        "Leila (12) was pushed down the stairs by older pupils.",
+    ]:
+        assert "harm_or_neglect" not in criteria(suggest(sefton, text)), text
+
+
+def test_r34_one_parent_violent_to_the_other_is_domestic_abuse_not_the_childs_harm(sefton):
+    found = criteria(suggest(sefton, "Dad punched mum in front of Tyler (7)."))
+    assert "domestic_abuse" in found
+    assert "harm_or_neglect" not in found
+
+
+def test_r34_missing_episodes_counted_in_a_month_and_not_when_denied_or_past(sefton):
+    for text in [
+        "Kayla (15) was missing overnight on three occasions in March.",
+        "This is Kayla's fourth missing episode this month.",
+    ]:
+        assert "missing" in criteria(suggest(sefton, text)), text
+    for text in [
+        "In 2022 Kayla (15) was missing for four days; there have been no missing episodes since.",
+        "Kayla (15) has never been missing for more than a few hours.",
+    ]:
+        assert "missing" not in criteria(suggest(sefton, text)), text

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from frontdoor.policy.concerns import Concern
 from frontdoor.policy.schema import MashCriterion
+from frontdoor.screening.suggest.lexicon import concepts
 from frontdoor.screening.suggest.ranking import Unit
-from frontdoor.screening.suggest.text import Span
+from frontdoor.screening.suggest.text import Span, negated_spans, tokens
 
 
 @dataclass(frozen=True)
@@ -78,18 +79,30 @@ _MISSING_UNTIL = re.compile(
     r"\b" + _NUMBER + r"\s+(hours?|days?|nights?|weeks?)\s+later\b",
     re.IGNORECASE,
 )
+_MONTH_NAMES = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+)
+# "missing three times this month", "missing overnight on four occasions in March", "her third
+# missing episode this month", "five missing episodes in the last two months".
+_COUNT = _NUMBER[1:-1]
+_A_MONTH = (
+    r"(?:this\s+(?P<unit>month|week|fortnight)"
+    r"|in\s+(?:a|one|the\s+last)\s+(?P<unit2>month|week|fortnight)"
+    r"|in\s+(?P<named>" + _MONTH_NAMES + r"))"
+)
 _MISSING_TIMES = re.compile(
-    r"\bmissing\b[^.;]{0,40}?\b" + _NUMBER + r"\s+times\s+(?:this|in\s+(?:a|one|the\s+last))\s+"
-    r"(month|week|fortnight)"
-    r"|\b"
-    + _NUMBER
-    + r"(?:th|st|nd|rd)?\s+missing\s+episodes?\s+in\s+(?:the\s+last\s+)?"
-    + _NUMBER
-    + r"\s+(months?|weeks?)",
+    r"\bmissing\b[^.;]{0,40}?\b(?:on\s+)?(?P<count>"
+    + _COUNT
+    + r")\s+(?:times|occasions)\s+"
+    + _A_MONTH
+    + r"\b|\b(?P<episodes>"
+    + _COUNT
+    + r")(?:th|st|nd|rd)?\s+missing\s+episodes?\s+(?:this\s+(?P<this>month)"
+    r"|in\s+(?:the\s+last\s+)?(?P<period>" + _COUNT + r")\s+(?P<periods>months?|weeks?))",
     re.IGNORECASE,
 )
 _REFERRAL_AGAIN = re.compile(
-    r"\b(?:second|third|fourth|another|previous|earlier|repeat)\s+referral\b|\bre-?referr\w*\b"
+    r"\b(?:second|third|fourth|another|previous|earlier|repeat)\s+referrals?\b|\bre-?referr\w*\b"
     r"|\breferred\b[^.;]{0,60}?\b(?:before|previously|again|earlier\s+this\s+year|last\s+"
     r"(?:month|spring|summer|autumn|winter)|in\s+(?:january|february|march|april|may|june|july|"
     r"august|september|october|november|december))\b",
@@ -145,6 +158,7 @@ _HARM_CONCEPTS = (
 )
 # Violence between adults, or by the child: harm, but not the child's harm or neglect.
 _BETWEEN_ADULTS = {"#domestic", "#partner", "#child_violence", "#behaviour"}
+_CHILDS_CONDUCT = {"#child_violence", "#behaviour"}
 _HARM_CONCERNS = {
     Concern.PHYSICAL_ABUSE,
     Concern.EMOTIONAL_ABUSE,
@@ -170,6 +184,140 @@ def _said_anywhere(units: Sequence[Unit]) -> frozenset[str]:
     return frozenset().union(*(unit.said for unit in units))
 
 
+# The criterion's own words: neglect is a child's basic care not met. A clause that names the
+# child's poor hygiene twice over ("her clothes smell of urine", "dirty, unwashed clothes") says
+# more than a word in passing ("clean clothes").
+_HYGIENE_TWICE = 2
+# A baby's growth falling away: "dropped from the 50th to the 9th centile", "faltering growth".
+_FALTERING = re.compile(
+    r"\b(?:dropped|fallen|fell|falling|dropping)\b[^.;]{0,40}?\bcentiles?\b"
+    r"|\bcentiles?\b[^.;]{0,30}?\b(?:dropped|fallen|fell|falling|dropping)\b"
+    r"|\bfailure\s+to\s+thrive\b|\bfaltering\s+growth\b|\bnot\s+gaining\s+weight\b"
+    r"|\b(?:losing|lost)\s+weight\b|\bweight\s+loss\b",
+    re.IGNORECASE,
+)
+
+
+# The criterion's own words: "physical, emotional or sexual harm": the kinds of harm its label
+# names, said of harm or abuse ("disclosed physical abuse", "emotional harm").
+_KINDS_OF_HARM = ("physical", "emotional", "sexual")
+_HARM_WORDS = r"(?:harm|harmed|abuse|abused|abusing|assault|assaulted)"
+# A child named by their age ("Jayden (12)", "Ellie, 14,", "aged 9"), or as a son, daughter or
+# the child.
+_CHILD_NAMED = re.compile(
+    r"\b([A-Z][a-z]+)(?:\s+[A-Z][a-z'-]+)?\s*(?:\((?:1[0-7]|[1-9])\)|,\s+(?:aged\s+)?(?:1[0-7]|[1-9]),"
+    r"|,?\s+aged\s+(?:1[0-7]|[1-9])\b)"
+)
+_CHILD_WORDS = re.compile(
+    r"\b(?:son|daughter|stepson|stepdaughter|the\s+child|the\s+children|the\s+baby|"
+    r"the\s+boy|the\s+girl|the\s+kids|him|her)\b",
+    re.IGNORECASE,
+)
+_AGES = frozenset({"#under13", "#teen", "#infant"})
+# An adult who may harm a child: a parent or carer, or a parent's partner.
+_ADULTS = frozenset({"#parent", "#new_partner", "#older_partner"})
+# Violence between adults, by the child, between children, or by other children.
+_NOT_TO_A_CHILD = _BETWEEN_ADULTS | {"#siblings", "#bullying"}
+
+
+# A parent's own past: "she was emotionally abused as a child".
+_OWN_CHILDHOOD = re.compile(
+    r"[^.;]{0,25}?\b(?:as\s+a\s+(?:child|teenager|girl|boy)|when\s+(?:she|he)\s+was\s+"
+    r"(?:young|little|a\s+child)|in\s+(?:her|his|their)\s+(?:own\s+)?childhood)\b",
+    re.IGNORECASE,
+)
+
+
+def _kinds_pattern(label: str) -> re.Pattern[str] | None:
+    kinds = [kind for kind in _KINDS_OF_HARM if re.search(rf"\b{kind}\b", label, re.IGNORECASE)]
+    if not kinds:
+        return None
+    return re.compile(
+        r"\b(?:" + "|".join(kinds) + r")(?:ly)?\s+(?:\w+\s+)?" + _HARM_WORDS + r"\b",
+        re.IGNORECASE,
+    )
+
+
+def _harm_to_a_child(label: str, text: str, units: Sequence[Unit]) -> list[Unit]:
+    """Clauses that say a child is harmed: in the words of the criterion's label, or violence or
+    sexual contact by an adult towards a child the referral names."""
+    negated = negated_spans(text)
+    kinds = _kinds_pattern(label)
+    names = {match.group(1) for match in _CHILD_NAMED.finditer(text)}
+    named = (
+        re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b") if names else None
+    )
+    # A clause of a sentence about a fight between adults is about that fight.
+    elsewhere = [unit.span for unit in units if unit.said & _NOT_TO_A_CHILD] + [
+        unit.span for unit in _adult_on_adult(text, units)
+    ]
+    found = []
+    for unit in units:
+        if _inside(unit.span, elsewhere):
+            continue
+        words = text[unit.span.start : unit.span.end]
+        if kinds is not None:
+            said = kinds.search(text, unit.span.start, unit.span.end)
+            if (
+                said
+                and not _inside(Span(said.start(), said.end()), negated)
+                and not _OWN_CHILDHOOD.match(text, said.end())
+            ):
+                found.append(unit)
+                continue
+        if not unit.said & {"#physical", "#sexual"} or not unit.said & _ADULTS:
+            continue
+        if (
+            unit.said & _AGES
+            or _CHILD_WORDS.search(words)
+            or (named is not None and named.search(words))
+        ):
+            found.append(unit)
+    return found
+
+
+# "has not lost weight", "no weight loss".
+_NOT_BEFORE = re.compile(r"(?:\b(?:not|no|never)|n't)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def _inside(span: Span, spans: Sequence[Span]) -> bool:
+    return any(other.start <= span.start and span.end <= other.end + 1 for other in spans)
+
+
+def _neglect_said(text: str, units: Sequence[Unit]) -> list[Unit]:
+    """Clauses that say a child's basic care is not met in so many words: hygiene named twice
+    over, or an infant's growth falling away."""
+    negated = negated_spans(text)
+    found = []
+    for unit in units:
+        if "#hygiene" not in unit.said or unit.said & _BETWEEN_ADULTS:
+            continue
+        words = tokens(text[unit.span.start : unit.span.end], unit.span.start)
+        said = text[unit.span.start : unit.span.end]
+        named = sorted(
+            (token.start, -token.end)
+            for token in concepts(words, said, unit.span.start, combined=False)
+            if token.stem == "#hygiene" and not _inside(Span(token.start, token.end), negated)
+        )
+        # "head lice" is one naming, not "head lice" and "lice".
+        apart, reached = 0, -1
+        for start, end in named:
+            if start >= reached:
+                apart, reached = apart + 1, -end
+        if apart >= _HYGIENE_TWICE:
+            found.append(unit)
+    if "#infant" in _said_anywhere(units):
+        for unit in units:
+            falling = _FALTERING.search(text, unit.span.start, unit.span.end)
+            if (
+                falling
+                and not _inside(Span(falling.start(), falling.end()), negated)
+                and not _NOT_BEFORE.search(text[max(0, falling.start() - 20) : falling.start()])
+            ):
+                found.append(unit)
+    return found
+
+
 def _harm_or_neglect(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
@@ -188,17 +336,61 @@ def _harm_or_neglect(
     ]
     if across:
         return CriterionHit(criterion.key, 0.9, _shortest(across))
+    neglect = _neglect_said(text, units) + _harm_to_a_child(criterion.label, text, units)
+    if neglect:
+        return CriterionHit(criterion.key, 0.9, _shortest(neglect))
+    # Phrases of a sentence about a fight between adults; of one about the child's own conduct
+    # ("has tantrums, kicks doors") that names no parent; or of a parent's own childhood: not harm
+    # done to the child.
+    not_the_childs = (
+        [unit.span for unit in units if unit.said & {"#domestic", "#partner"}]
+        + [unit.span for unit in _adult_on_adult(text, units)]
+        + [
+            unit.span
+            for unit in units
+            if unit.said & _CHILDS_CONDUCT and "#parent" not in unit.said
+        ]
+    )
     between_adults = {unit.span for unit in units if unit.said & _BETWEEN_ADULTS}
-    about_the_child = [item for item in supported if not set(item.evidence) & between_adults]
+    about_the_child = [
+        item
+        for item in supported
+        if not set(item.evidence) & between_adults
+        and not any(_inside(span, not_the_childs) for span in item.evidence)
+        and not any(_OWN_CHILDHOOD.search(text, span.start, span.end) for span in item.evidence)
+    ]
     hit = _from_indicators(about_the_child, _HARM_CONCERNS)
     return CriterionHit(criterion.key, 0.8, hit.evidence) if hit else None
+
+
+# The criterion's own words, "domestic violence": one adult of the household violent to another
+# ("dad punched mum", "her stepfather kicked her mother").
+_ADULT = (
+    r"(?:mum|mother|stepmum|stepmother|wife|girlfriend|dad|father|stepdad|stepfather|husband|"
+    r"boyfriend|partner|ex-partner)"
+)
+_ADULT_ON_ADULT = re.compile(
+    r"\b" + _ADULT + r"\b(?:'s\s+\w+)?\s+(?:has\s+|had\s+|then\s+)?(?:hit|hits|punched|punches|"
+    r"kicked|kicks|slapped|slaps|pushed|pushes|shoved|strangled|strangles|choked|chokes|"
+    r"assaulted|attacked|beat|beats|headbutted|bit|threatened)\s+(?:\w+\s+){0,1}?" + _ADULT + r"\b",
+    re.IGNORECASE,
+)
+
+
+def _adult_on_adult(text: str, units: Sequence[Unit]) -> list[Unit]:
+    found = []
+    for unit in units:
+        said = _ADULT_ON_ADULT.search(text, unit.span.start, unit.span.end)
+        if said and unit.said & {"#physical", "#parent", "#partner"}:
+            found.append(unit)
+    return found
 
 
 def _domestic_abuse(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
     # Only the words: a line about a child witnessing abuse ranks high on "saw" or "heard" alone.
-    cued = _units_with(units, "domestic", "high_risk")
+    cued = _units_with(units, "domestic", "high_risk") + _adult_on_adult(text, units)
     return CriterionHit(criterion.key, 1.0, _shortest(cued)) if cued else None
 
 
@@ -226,20 +418,38 @@ def _missing(
 ) -> CriterionHit | None:
     longer_than = criterion.longer_than_hours or 0
     times = criterion.times_in_calendar_month or 0
+    # Said not to have happened, or a past that has ended: "has never been missing for more than a
+    # few hours", "in 2022 she was missing for four days; none since".
+    negated = negated_spans(text)
+
+    def denied(match: re.Match[str]) -> bool:
+        return _inside(Span(match.start(), match.start() + 1), negated) or bool(
+            _NOT_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
+        )
+
     for pattern in (_MISSING_FOR, _MISSING_SINCE, _MISSING_UNTIL):
         for match in pattern.finditer(text):
+            if denied(match):
+                continue
             hours = _number(match.group(1)) * _HOURS[match.group(2).casefold().rstrip("s")]
             if longer_than and hours > longer_than:
                 return CriterionHit(criterion.key, 1.0, (Span(match.start(), match.end()),))
     for match in _MISSING_TIMES.finditer(text):
-        if match.group(1):
-            count, months = _number(match.group(1)), 1.0
-            if match.group(2).casefold() in {"week", "fortnight"}:
+        if denied(match):
+            continue
+        if match.group("count"):
+            count, months = _number(match.group("count")), 1.0
+            if (match.group("unit") or match.group("unit2") or "").casefold() in {
+                "week",
+                "fortnight",
+            }:
                 months = 0.5
+        elif match.group("this"):
+            count, months = _number(match.group("episodes")), 1.0
         else:
-            count = _number(match.group(3))
-            period = _number(match.group(4)) or 1
-            months = period if match.group(5).casefold().startswith("month") else period / 4
+            count = _number(match.group("episodes"))
+            period = _number(match.group("period")) or 1
+            months = period if match.group("periods").casefold().startswith("month") else period / 4
         if times and count and count / max(months, 1.0) >= times:
             return CriterionHit(criterion.key, 1.0, (Span(match.start(), match.end()),))
     return None
@@ -247,13 +457,36 @@ def _missing(
 
 # A referral to come, or to another service: "to get him re-referred to speech therapy".
 _REFERRAL_WANTED = re.compile(r"\b(?:to\s+(?:get|be)|will|would)\s+(?:\w+\s+)?$", re.IGNORECASE)
+# A referral said not to have been made: "there have been no previous referrals", "has never been
+# referred before".
+_REFERRAL_DENIED = re.compile(
+    r"\b(?:no|not|never|nor|without)\s+(?:\w+\s+){0,3}$|\bno$", re.IGNORECASE
+)
+# A referral to another service is not a referral to children's social care: "he was referred to
+# speech and language therapy in March". To us, the front door, the MASH or social care is.
+_REFERRED_TO = re.compile(r"\bto\s+(?P<to>[^.;,]+)", re.IGNORECASE)
+_TO_US = re.compile(
+    r"(?:you|us|the\s+(?:integrated\s+)?front\s+door|(?:the\s+)?mash|(?:the\s+)?ifd|"
+    r"(?:children's\s+)?social\s+(?:care|services|work)|children's\s+services)\b",
+    re.IGNORECASE,
+)
+
+
+def _to_another_service(said: str) -> bool:
+    """`said` ("referred to speech and language therapy in March") names a service other than
+    children's social care."""
+    to = _REFERRED_TO.search(said)
+    return to is not None and not _TO_US.match(to.group("to"))
 
 
 def _re_referral(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
     for match in _REFERRAL_AGAIN.finditer(text):
-        if _REFERRAL_WANTED.search(text, max(0, match.start() - 30), match.start()):
+        before = text[max(0, match.start() - 30) : match.start()]
+        if _REFERRAL_WANTED.search(before) or _REFERRAL_DENIED.search(before):
+            continue
+        if _to_another_service(match.group()):
             continue
         return CriterionHit(criterion.key, 1.0, (Span(match.start(), match.end()),))
     return None

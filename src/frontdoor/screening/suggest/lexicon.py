@@ -86,7 +86,8 @@ CONCEPTS: dict[str, str] = {
     "takes food, underweight, thin, eating only, lunch, packed lunch, meals",
     "warmth": "cold, heating, electricity, gas, cut off, warmth, no heat",
     "hygiene": "dirty, unwashed, smell, smelling, smells, head lice, lice, urine, soiled, "
-    "nappy rash, hygiene, clothes, clothing, unkempt",
+    "nappy rash, hygiene, clothes, clothing, unkempt, matted, stained, same clothes, "
+    "same uniform",
     "dental": "teeth, tooth, dentist, dental, decay, decayed",
     "appointments": "appointment, appointments, not brought, was not brought, missed appointments, "
     "missed appointment, missed his appointment, missed her appointment, missed his check, "
@@ -124,13 +125,15 @@ CONCEPTS: dict[str, str] = {
     "keep it secret, debt bondage, holding drugs, running drugs, drug debt, parties with older, "
     "taxis paid for, hotel rooms, sugar daddy, asked her for photos, asked him for photos, "
     "asked for photos, asked for pictures, asked her to send, asked him to send, "
-    "wants to meet her, wants to meet him, paid for by someone",
+    "wants to meet her, wants to meet him, paid for by someone, cse, cce, "
+    "child sexual exploitation, child criminal exploitation",
     "gifts": "new phone, new trainers, expensive trainers, cash, gifts, expensive, "
     "expensive clothes, two phones, two mobile phones, second phone, new clothes, "
     "money from unexplained, "
     "would not explain, cannot explain, unexplained, £",
     "dealing": "drug dealing, dealing drugs, selling drugs, wraps, crack cocaine, drug running, "
-    "county lines, hidden inside his body, hidden inside her body, plugging",
+    "selling from, intent to supply, supplying drugs, "
+    "county lines, hidden inside his body, hidden inside her body, plugging, trap house",
     "gang": "gang, gangs, older youths, organised crime, ocg, criminal group, criminal gangs",
     "weapon": "knife, knives, machete, blade, weapon, weapons, firearm, gun, knifepoint",
     "offending": "offence, offences, offending, arrested, caution, referral order, court, "
@@ -249,7 +252,7 @@ CONCEPTS: dict[str, str] = {
     "persistent": "persistent, persistently, repeated, repeatedly, frequent, frequently, "
     "regularly, regular, every day, daily, most days, ongoing, continual, chronic, many times, "
     "constantly, often, again, third, fourth, fifth, sixth, three times, four times, weeks, "
-    "for months",
+    "for months, all week",
     "severe": "significant, significantly, serious, seriously, severe, severely, extreme, "
     "crisis, sectioned, psychosis, psychotic, hearing voices, life-threatening, "
     "high risk, hospital, intensive care, arrested, knifepoint, not breathing, overdose, "
