@@ -39,8 +39,9 @@ def _figures(council: str, today: dt.date) -> tuple[int, set[str], set[str]]:
 
 
 def test_each_councils_dashboards_and_returns_count_only_its_records(make_user):
-    now = timezone.now()
-    today = now.astimezone(LONDON).date()
+    # Midday yesterday: the contact and its decision fall on one day whatever the hour of the run.
+    today = timezone.localdate() - dt.timedelta(days=1)
+    now = dt.datetime.combine(today, dt.time(12), tzinfo=LONDON)
     ours = _contact_of("sefton", now - dt.timedelta(minutes=30))
     theirs = _contact_of("lewisham", now - dt.timedelta(minutes=30))
     worker, manager = make_user(Role.MASH_SOCIAL_WORKER), make_user(Role.MASH_MANAGER)
