@@ -5,6 +5,8 @@ to the councils sharing the agency, and no further (`policy.row_security`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -19,13 +21,6 @@ from frontdoor.outbox.models import Message
 from frontdoor.policy.councils import serving
 from frontdoor.policy.row_security import database_council
 from tests.mash.test_meetings import REQUIRED, record, schedule
-from tests.mash.test_partners import (  # noqa: F401
-    lewisham_contact,
-    police,
-    send,
-    sent,
-    shared_police,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -110,9 +105,7 @@ def test_an_agency_not_shared_cannot_escalate_another_councils_contact(
         assert not Escalation.objects.exists()
 
 
-def test_the_door_opens_to_the_councils_sharing_the_agency_and_no_further(
-    sent, police, make_user
-):
+def test_the_door_opens_to_the_councils_sharing_the_agency_and_no_further(sent, police, make_user):
     with agency_councils_open(police):
         assert database_council() == "lewisham,sefton"
     health = make_user(Role.PARTNER_AGENCY, agency_key="health")
@@ -171,3 +164,20 @@ def test_another_councils_meeting_the_shared_agency_missed_stays_closed(
     url = reverse("escalations:open_meeting", args=[meeting.pk])
     assert url not in client.get(reverse("escalations:meetings")).content.decode()
     assert client.get(url).status_code == 404
+
+
+def test_the_next_step_goes_to_the_service_managers_of_the_escalations_council(
+    sent, police, lewisham_contact, managers, client
+):
+    from tests.escalations.test_services import discuss
+
+    _raise(client, police, lewisham_contact)
+    with serving("lewisham"):
+        escalation = Escalation.objects.select_related("contact").get()
+    Message.objects.all().delete()
+    with agency_councils_open(police):
+        discuss(escalation, police, escalation.raised_at + dt.timedelta(minutes=5))
+    with serving("lewisham"):
+        assert escalation.steps.count() == 2
+    told = set(Message.objects.filter(kind="escalation_step").values_list("to", flat=True))
+    assert told == {"head@lewisham.example"}
