@@ -97,7 +97,7 @@ def _agency_key(by: User, contact: Contact) -> str:
     for the council's own staff."""
     if by.role != Role.PARTNER_AGENCY:
         return ""
-    if not councils().several or contact.council_id is None:
+    if not councils().several or contact.council_id is None or by.council_id is None:
         return by.agency_key
     return key_in(by.council_id, by.agency_key, contact.council_id) or by.agency_key
 
