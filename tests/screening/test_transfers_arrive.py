@@ -14,6 +14,7 @@ from frontdoor.audit.models import AuditEvent
 from frontdoor.intake.attachments import add_attachment
 from frontdoor.intake.models import Attachment, Contact
 from frontdoor.intake.selectors import contacts_visible_to
+from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.councils import serving
 from frontdoor.policy.row_security import database_council, every_council
 from frontdoor.privacy.selectors import STATUTORY_DUTY, disclosures
@@ -265,3 +266,38 @@ def test_the_sender_reads_the_arrival_and_nothing_of_the_receivers_copy(
     assert TransferArrival.objects.get().accepted_by == lewisham_worker
     assert arrived.pk not in _ids("SELECT id FROM intake_contact")
     assert not _ids("SELECT contact_id FROM intake_report WHERE contact_id = %s", arrived.pk)
+
+
+def test_the_receivers_disclosure_log_says_what_arrived_from_which_council_and_when(
+    client, contact, manager, lewisham_worker, make_user
+):
+    transfer_to(contact, manager)
+    arrived = arrived_contact()
+    child = contact.children.first()
+    # The sender's log has its transfer only; the receiver's, what arrived.
+    assert [row.kind for row in disclosures(user=manager)] == ["Transfer"]
+    with serving("lewisham"):
+        [row] = disclosures(user=lewisham_worker)
+    assert (row.kind, row.to) == (
+        "Transfer received from Sefton Council",
+        "London Borough of Lewisham",
+    )
+    assert (row.at, row.contact_reference, row.child) == (DECIDED, arrived.reference, str(child))
+    assert (row.lawful_basis, row.lawful_basis_detail) == (STATUTORY_DUTY, TRANSFER_BASIS)
+    assert "The contact, its documents and our checks (Through Front Door)" in row.what
+    assert "Arrived from Sefton Council at" in row.what and "not yet accepted" in row.what
+    assert row.by == f"{manager} (Sefton Council)"
+
+    with serving("lewisham"):
+        accept_transfer(contact=arrived, by=lewisham_worker, now=DECIDED + dt.timedelta(hours=1))
+    head = make_user(Role.SERVICE_MANAGER, council_id="lewisham")
+    client.force_login(head)
+    page = client.get("/lewisham/privacy/disclosures/").content.decode()
+    assert "Transfer received from Sefton Council" in page
+    assert "accepted at 14:00 on" in page
+    assert arrived.reference in page
+    # Filtered by the day it arrived, as every disclosure is by its own day.
+    day = DECIDED.astimezone(LONDON).date()
+    with serving("lewisham"):
+        assert disclosures(user=head, start=day, end=day)
+        assert not disclosures(user=head, start=day + dt.timedelta(days=1))
