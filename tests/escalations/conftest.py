@@ -5,6 +5,10 @@ from __future__ import annotations
 import pytest
 
 from frontdoor.accounts.roles import Role
+
+# A partner agency Sefton and Lewisham share, each council's enquiries sent to it
+# (test_shared_agency.py); `police` below is the same Sefton-held user of it.
+from tests.mash.test_partners import lewisham_contact, sent, shared_police  # noqa: F401
 from tests.screening.conftest import (  # noqa: F401
     contact,
     make_contact,

@@ -6,19 +6,21 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from frontdoor.accounts.roles import Role
 from frontdoor.audit.models import AuditEvent
 from frontdoor.intake.attachments import add_attachment
-from frontdoor.intake.models import Contact
+from frontdoor.intake.models import Attachment, Contact
 from frontdoor.intake.selectors import contacts_visible_to
+from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.councils import serving
-from frontdoor.policy.row_security import every_council
+from frontdoor.policy.row_security import database_council, every_council
 from frontdoor.privacy.selectors import STATUTORY_DUTY, disclosures
 from frontdoor.screening.decisions import DecisionConflict, TransferDetails
 from frontdoor.screening.models import Transfer, TransferArrival
-from frontdoor.screening.transfers import TRANSFER_BASIS, accept_transfer
+from frontdoor.screening.transfers import TRANSFER_BASIS, accept_transfer, arrivals_at
 from tests.screening.test_decisions import DECIDED, decide
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_councils")]
@@ -182,3 +184,120 @@ def test_the_decision_page_says_which_councils_a_transfer_arrives_at(client, con
     text = page.content.decode()
     assert ">Lewisham (on this service: it arrives in their inbox)<" in text
     assert "Liverpool (on this service" not in text
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row-level security exists only on PostgreSQL; on SQLite the selectors' filter "
+    "alone keeps the councils apart (test_the_receiving_council_accepts_it_on_its_screening_page)",
+)
+
+
+def _ids(sql: str, *params) -> set[int]:
+    """A raw query with no council filter of its own, through the app's connection."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+@on_postgresql
+def test_the_sender_reads_the_arrival_and_nothing_of_the_receivers_copy(
+    client, contact, manager, lewisham_worker, person_for
+):
+    add_attachment(
+        report=contact.reports.get(),
+        uploaded_file=SimpleUploadedFile("plan.pdf", PDF, content_type="application/pdf"),
+    )
+    transfer_to(contact, manager)
+    # Once the copy is made, the door that made it is shut: the sender is served alone.
+    assert database_council() == "sefton"
+    arrived = arrived_contact()
+    with serving("lewisham"):
+        # The receiver links the child to a person record of its own, as matching would.
+        person = person_for(arrived.children.first())
+        copied = {
+            "intake_report": set(arrived.reports.values_list("pk", flat=True)),
+            "intake_reportedchild": set(arrived.children.values_list("pk", flat=True)),
+            "intake_reportedadult": set(arrived.adults.values_list("pk", flat=True)),
+            "intake_attachment": set(
+                Attachment.objects.filter(report__contact=arrived).values_list("pk", flat=True)
+            ),
+        }
+    assert all(copied.values())
+
+    # Serving the sender: the arrival row is its own to read (arrived, accepted or not)...
+    arrival = TransferArrival.objects.get()
+    assert arrival.contact_id == arrived.pk
+    # ...and nothing of the receiver's contact, its reports, people or history through it.
+    with pytest.raises(Contact.DoesNotExist):
+        arrival.contact  # noqa: B018
+    assert not TransferArrival.objects.values_list("contact__reference", flat=True)
+    assert not TransferArrival.objects.filter(contact__children__person=person).exists()
+    assert not Contact.objects.filter(arrivals__isnull=False).exists()
+    assert arrived.pk not in _ids("SELECT id FROM intake_contact")
+    assert not _ids("SELECT id FROM intake_historicalcontact WHERE id = %s", arrived.pk)
+    for table, pks in copied.items():
+        assert not _ids(f"SELECT id FROM {table}") & pks, table  # noqa: S608
+    assert not _ids("SELECT id FROM people_person WHERE id = %s", person.pk)
+    assert not _ids("SELECT id FROM people_historicalperson WHERE id = %s", person.pk)
+    assert arrivals_at(contact) == []  # the sender's own contact: nothing arrived at it
+
+    # The sender's pages and lists do not find it.
+    assert arrived not in contacts_visible_to(manager)
+    client.force_login(manager)
+    for path in (reverse("intake:inbox"), reverse("screening:contact", args=[contact.reference])):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert arrived.reference not in response.content.decode(), path
+    found = client.get(reverse("search:search", query={"q": arrived.reference})).content.decode()
+    assert "No contact or person record matches" in found
+    assert f"/contacts/{arrived.reference}/" not in found
+    for path in (
+        f"/contacts/{arrived.reference}/",
+        f"/contacts/{arrived.reference}/screening/",
+    ):
+        assert client.get(path).status_code == 404, path
+
+    # The receiver reads and accepts it, the door open to the sender: the sender still reads
+    # only its arrival row, now accepted.
+    with serving("lewisham"):
+        accept_transfer(contact=arrived, by=lewisham_worker)
+    assert database_council() == "sefton"
+    assert TransferArrival.objects.get().accepted_by == lewisham_worker
+    assert arrived.pk not in _ids("SELECT id FROM intake_contact")
+    assert not _ids("SELECT contact_id FROM intake_report WHERE contact_id = %s", arrived.pk)
+
+
+def test_the_receivers_disclosure_log_says_what_arrived_from_which_council_and_when(
+    client, contact, manager, lewisham_worker, make_user
+):
+    transfer_to(contact, manager)
+    arrived = arrived_contact()
+    child = contact.children.first()
+    # The sender's log has its transfer only; the receiver's, what arrived.
+    assert [row.kind for row in disclosures(user=manager)] == ["Transfer"]
+    with serving("lewisham"):
+        [row] = disclosures(user=lewisham_worker)
+    assert (row.kind, row.to) == (
+        "Transfer received from Sefton Council",
+        "London Borough of Lewisham",
+    )
+    assert (row.at, row.contact_reference, row.child) == (DECIDED, arrived.reference, str(child))
+    assert (row.lawful_basis, row.lawful_basis_detail) == (STATUTORY_DUTY, TRANSFER_BASIS)
+    assert "The contact, its documents and our checks (Through Front Door)" in row.what
+    assert "Arrived from Sefton Council at" in row.what and "not yet accepted" in row.what
+    assert row.by == f"{manager} (Sefton Council)"
+
+    with serving("lewisham"):
+        accept_transfer(contact=arrived, by=lewisham_worker, now=DECIDED + dt.timedelta(hours=1))
+    head = make_user(Role.SERVICE_MANAGER, council_id="lewisham")
+    client.force_login(head)
+    page = client.get("/lewisham/privacy/disclosures/").content.decode()
+    assert "Transfer received from Sefton Council" in page
+    assert "accepted at 14:00 on" in page
+    assert arrived.reference in page
+    # Filtered by the day it arrived, as every disclosure is by its own day.
+    day = DECIDED.astimezone(LONDON).date()
+    with serving("lewisham"):
+        assert disclosures(user=head, start=day, end=day)
+        assert not disclosures(user=head, start=day + dt.timedelta(days=1))

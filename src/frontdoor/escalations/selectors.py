@@ -2,7 +2,9 @@
 
 A partner agency's user sees only the escalations their agency raised, and may escalate only a
 contact whose MASH enquiry was sent to their agency, or the outcome of a meeting their agency
-attended (R39). Those the matrix allows
+attended (R39). For a partner agency that several councils share, that is any of those
+councils' (`mash.selectors.of_agency_of`), as its MASH enquiries are; its pages open the
+database's wall to those councils (`mash.selectors.agency_councils_open`). Those the matrix allows
 `escalation.read_any` (the council's MASH staff and service managers) see every escalation;
 anyone else sees the ones they raised.
 """
@@ -38,7 +40,7 @@ from frontdoor.intake.selectors import (
     redact,
 )
 from frontdoor.mash.models import Attendee, Dissent, Meeting
-from frontdoor.mash.selectors import requests_visible_to
+from frontdoor.mash.selectors import of_agency_of, requests_visible_to
 from frontdoor.people.models import Restriction
 from frontdoor.people.restrictions import (
     person_hidden_from,
@@ -76,30 +78,36 @@ def meetings_open_to_escalation(user) -> QuerySet[Meeting]:
     if not can(user, "escalation.open"):
         return Meeting.objects.none()
     recorded = (
-        Meeting.objects.filter(of_served_council("contact__council"), held_at__isnull=False)
+        Meeting.objects.filter(held_at__isnull=False)
         .exclude(outcome="")
         .select_related("contact", "chair")
         .order_by("-held_at", "-id")
     )
     if _is_partner(user):
-        attended = Attendee.objects.filter(agency_key=user.agency_key, attended=True)
-        dissented = Dissent.objects.filter(agency_key=user.agency_key)
+        # Any council's meeting the agency attended, by that council's key for it.
+        agency = of_agency_of(user, "meeting__contact__council")
+        attended = Attendee.objects.filter(agency, attended=True)
+        dissented = Dissent.objects.filter(agency)
         return recorded.filter(
             Q(pk__in=attended.values("meeting_id")) | Q(pk__in=dissented.values("meeting_id"))
         ).exclude(Exists(restrictions_closing_contact(user, contact=OuterRef("contact"))))
-    return recorded.filter(contact__in=contacts_visible_to(user))
+    return recorded.filter(
+        of_served_council("contact__council"), contact__in=contacts_visible_to(user)
+    )
 
 
 def _escalations_by_role(user) -> QuerySet[Escalation]:
-    """The escalations of the council served that `user`'s role and agency reach, before any
-    restriction (R45)."""
-    escalations = Escalation.objects.filter(of_served_council("contact__council")).select_related(
+    """The escalations that `user`'s role and agency reach, before any restriction (R45): the
+    council served's, or for a partner agency's user those their agency raised about any
+    council's contact it was asked about (`_raised_by`)."""
+    escalations = Escalation.objects.select_related(
         "contact", "decision", "decision__child", "meeting", "raised_by", "policy_version"
     )
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return escalations.none()
     if _is_partner(user):
-        return escalations.filter(raised_by_agency=user.agency_key)
+        return escalations.filter(_raised_by(user))
+    escalations = escalations.filter(of_served_council("contact__council"))
     if can(user, "escalation.read_any"):
         return escalations
     return escalations.filter(raised_by=user)
@@ -134,9 +142,10 @@ def escalations_visible_to(user, *, restricted_rows: bool = False) -> QuerySet[E
 
 
 def _raised_by(user) -> Q:
-    """The escalations `user` raised, or a partner agency's user's agency raised (R39)."""
+    """The escalations `user` raised, or a partner agency's user's agency raised (R39): by each
+    council's key for the agency, so a shared partner's reach every council sharing it."""
     if _is_partner(user):
-        return Q(raised_by_agency=user.agency_key)
+        return of_agency_of(user, "contact__council", "raised_by_agency")
     return Q(raised_by=user)
 
 

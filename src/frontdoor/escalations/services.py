@@ -3,11 +3,19 @@
 `open_escalation` and `record_discussion` are the only ways an escalation changes. Each checks
 who may act and the escalation's state, writes the change, its clock, the audit entry and the
 service managers' e-mail in one transaction, and refuses anything else with a DomainError.
+
+An escalation is the council's whose contact it is about. A partner agency that several
+councils share escalates another council's contact its agency was asked about (R39), signed in
+at its own council: who may act is checked for the user's own council, and the escalation is
+then written as the contact's council's (`_as_council_of`): under its policy and steps, with the
+agency named by that council's key for it, its service managers told.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Q
@@ -34,6 +42,8 @@ from frontdoor.policy.clocks import (
     time_in_words,
     to_the_minute,
 )
+from frontdoor.policy.councils import councils, serving, serving_council
+from frontdoor.policy.partners import key_in
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import Policy
 from frontdoor.policy.versions import current_policy_version
@@ -67,6 +77,29 @@ class StepConflict(DomainError):
             "Your discussion was not saved. Read what was recorded, then record yours against "
             "the step the escalation is at if it still applies."
         )
+
+
+@contextmanager
+def _as_council_of(contact: Contact) -> Iterator[None]:
+    """Within the block, serve the council whose contact it is: a shared partner agency's user
+    escalates, and records the steps of, another council's contact from their own council's
+    address. A service of one council keeps nothing apart, and serves as it is."""
+    council = contact.council_id
+    if not councils().several or council is None or council == serving_council():
+        yield
+        return
+    with serving(council):
+        yield
+
+
+def _agency_key(by: User, contact: Contact) -> str:
+    """The agency that raises an escalation about `contact`, by its council's key for it: blank
+    for the council's own staff."""
+    if by.role != Role.PARTNER_AGENCY:
+        return ""
+    if not councils().several or contact.council_id is None or by.council_id is None:
+        return by.agency_key
+    return key_in(by.council_id, by.agency_key, contact.council_id) or by.agency_key
 
 
 def policy_of(escalation: Escalation) -> tuple[Policy, WorkingCalendar]:
@@ -196,6 +229,29 @@ def open_escalation(
         require_child_seen(by, child=decision.child)
     if not about.strip():
         raise DomainError("Say what you disagree with and why.")
+    with _as_council_of(contact):
+        return _open(
+            contact=contact,
+            decision=decision,
+            meeting=meeting,
+            about=about,
+            by=by,
+            now=now,
+            submission_key=submission_key,
+        )
+
+
+def _open(
+    *,
+    contact: Contact,
+    decision: Decision | None,
+    meeting: Meeting | None,
+    about: str,
+    by: User,
+    now: dt.datetime,
+    submission_key: str | None,
+) -> Escalation:
+    """Write the escalation, as its contact's council (`_as_council_of`)."""
     loaded = current_loaded_policy()
     escalation = Escalation.objects.create(
         contact=contact,
@@ -203,7 +259,7 @@ def open_escalation(
         meeting=meeting,
         about=about.strip(),
         raised_by=by,
-        raised_by_agency=by.agency_key if by.role == Role.PARTNER_AGENCY else "",
+        raised_by_agency=_agency_key(by, contact),
         raised_at=now,
         policy_version=current_policy_version(),
         step=1,
@@ -398,7 +454,8 @@ def record_discussion(
         at=now,
     )
     if next_step:
-        _tell_service_managers(escalation=escalation, step=next_step, opened=False)
+        with _as_council_of(escalation.contact):
+            _tell_service_managers(escalation=escalation, step=next_step, opened=False)
     return record
 
 

@@ -1,5 +1,10 @@
 """Escalation pages: open one from a contact, follow its steps, and the managers' list, log and
-per-step report, printable and downloadable (R39, R42, R43)."""
+per-step report, printable and downloadable (R39, R42, R43).
+
+A partner agency's pages (opening one, the meetings to escalate, the escalations raised and each
+one's page) open the database's wall to the councils that share its agency
+(`mash.views.across_the_agencys_councils`): a shared agency escalates and follows any of their
+contacts it was asked about; for anyone else nothing is opened."""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from frontdoor.errors import DomainError
 from frontdoor.escalations import selectors, services
 from frontdoor.escalations.forms import DiscussionForm, OpenForm, new_submission_key
 from frontdoor.intake.selectors import names_withheld_from, restriction_hiding_child
+from frontdoor.mash.views import across_the_agencys_councils
 from frontdoor.people.views import restricted_page
 from frontdoor.policy.clocks import london_datetime
 from frontdoor.policy.registry import current_policy
@@ -63,6 +69,7 @@ def _open(request: SignedInRequest, *, contact, decision=None, meeting=None) -> 
 
 @require_http_methods(["GET", "POST"])
 @allowed("escalation.open")
+@across_the_agencys_councils
 def open_escalation(
     request: SignedInRequest, reference: str, decision_id: int | None = None
 ) -> HttpResponse:
@@ -81,6 +88,7 @@ def open_escalation(
 
 @require_http_methods(["GET", "POST"])
 @allowed("escalation.open")
+@across_the_agencys_councils
 def open_meeting_escalation(request: SignedInRequest, pk: int) -> HttpResponse:
     """Escalate the outcome of a meeting your agency attended (R39, R42)."""
     # Need-to-know: a meeting the agency did not attend looks the same as one that does not
@@ -91,6 +99,7 @@ def open_meeting_escalation(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @allowed("escalation.open")
+@across_the_agencys_councils
 def meetings_to_escalate(request: HttpRequest) -> HttpResponse:
     """The recorded meetings whose outcome you may escalate, the latest first (R39)."""
     meetings = list(selectors.meetings_open_to_escalation(request.user)[:MEETINGS_LISTED])
@@ -103,6 +112,7 @@ def meetings_to_escalate(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @allowed("escalation.open")
+@across_the_agencys_councils
 def detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """One escalation: each step with its clock, each discussion and plan; record the next."""
     found = selectors.with_steps(selectors.escalations_visible_to(request.user)).filter(pk=pk)
@@ -206,6 +216,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @allowed("escalation.open")
+@across_the_agencys_councils
 def raised(request: HttpRequest) -> HttpResponse:
     """The escalations you (or your agency) raised, to follow each to its resolution (R39)."""
     now = timezone.now()

@@ -97,13 +97,15 @@ def whom_to_ask_about_enquiry(user, prefix: str = "") -> Coalesce:
     )
 
 
-def _of_agency(keys: dict[str, frozenset[str]], council: str = "council") -> Q:
+def _of_agency(
+    keys: dict[str, frozenset[str]], council: str = "council", agency: str = "agency_key"
+) -> Q:
     """The rows (through `council`, the path of their council) of the agency that each council
-    calls by `keys` (`policy.partners.same_agency`), `agency_key` naming the agency. A service
+    calls by `keys` (`policy.partners.same_agency`), `agency` naming the agency. A service
     holding one council keeps no councils apart, so there only the keys count, as they did
     before councils were data."""
     if not councils().several:
-        return Q(agency_key__in=set().union(*keys.values()))
+        return Q(**{f"{agency}__in": set().union(*keys.values())})
     # One condition per set of keys, not per council: a partner of many councils is mostly
     # given the same key by each.
     by_keys: dict[frozenset[str], list[str]] = {}
@@ -111,7 +113,7 @@ def _of_agency(keys: dict[str, frozenset[str]], council: str = "council") -> Q:
         by_keys.setdefault(agency_keys, []).append(key)
     found = Q(pk__in=[])
     for agency_keys, council_keys in by_keys.items():
-        found |= Q(**{f"{council}_id__in": council_keys}, agency_key__in=sorted(agency_keys))
+        found |= Q(**{f"{council}_id__in": council_keys, f"{agency}__in": sorted(agency_keys)})
     return found
 
 
@@ -130,10 +132,18 @@ def policy_of(enquiry: Enquiry) -> Policy:
     return get_loaded_policy(council_of(enquiry)).policy
 
 
+def of_agency_of(user, council: str, agency: str = "agency_key") -> Q:
+    """The rows of the agency of `user`, a partner agency's user, where `council` is the path of
+    a row's council and `agency` the column naming the agency by that council's key: their own
+    council's, or any council's on the service naming their agency its partner
+    (`policy.partners.same_agency`)."""
+    return _of_agency(same_agency(user.council_id, user.agency_key), council, agency)
+
+
 def sent_to_agency_of(user) -> Q:
     """The requests sent to the agency of `user`, a partner agency's user: by their council,
     or by any council on the service naming their agency its partner (`policy.partners`)."""
-    return _of_agency(same_agency(user.council_id, user.agency_key), "enquiry__contact__council")
+    return of_agency_of(user, "enquiry__contact__council")
 
 
 def users_of_agency_asked(request: AgencyRequest) -> QuerySet[User]:

@@ -52,6 +52,16 @@ def same_agency(council: str, agency_key: str) -> dict[str, frozenset[str]]:
     return keys
 
 
+def key_in(council: str, agency_key: str, other: str) -> str | None:
+    """The key council `other` gives the agency `council` calls `agency_key` (`same_agency`):
+    `agency_key` in `council` itself, or None when `other` does not name the agency. A council
+    that names one partner under two keys is given the first of them."""
+    if other == council:
+        return agency_key
+    keys = same_agency(council, agency_key).get(other)
+    return min(keys) if keys else None
+
+
 def partner_problems(policies: Iterable[LoadedPolicy]) -> list[Problem]:
     """What keeps these councils' policies from naming their shared partner agencies alike: a
     partner is one agency, so each council that names it must give it the same kind."""

@@ -27,6 +27,8 @@ commas ("sefton,lewisham"). They are:
 
 - a partner agency's enquiries, answers and answering times, to the councils that share the
   agency (`mash.selectors.agency_councils_open`, from `policy.partners.same_agency`);
+- a partner agency's escalations (R39, R42) about those councils' contacts and meetings, to
+  the same councils (`mash.views.across_the_agencys_councils`, around `escalations.views`);
 - a transfer that arrives (R17), to the sending and the receiving council while the contact is
   copied (`intake.arrivals.arrive`), and to the senders while the receiver reads and accepts
   it (`screening.transfers`);

@@ -32,6 +32,7 @@ from frontdoor.screening.models import (
     Decision,
     SharingAuthorisation,
     Transfer,
+    TransferArrival,
 )
 
 
@@ -58,7 +59,9 @@ class Disclosure:
     """One time information about a child left the council's front door for another body."""
 
     at: dt.datetime
-    kind: str  # "MASH enquiry", "Transfer" or "Hand-off to the case record"
+    # "MASH enquiry", "Transfer", "Transfer received from <council>" or "Hand-off to the case
+    # record"
+    kind: str
     to: str
     what: str
     by: str
@@ -143,8 +146,9 @@ def disclosures(
     policy: Policy | None = None,
 ) -> list[Disclosure]:
     """Every disclosure to another agency, newest first: MASH requests to partner agencies (R33)
-    and transfers to another council (R17), with how each was lawful (R12-R16); and, within
-    the council, each child handed off to its case record (R44).
+    and transfers to another council (R17), with how each was lawful (R12-R16); each transfer
+    another council on the service made to this one, from which council and when it arrived
+    (R17); and, within the council, each child handed off to its case record (R44).
 
     `person` keeps disclosures from contacts in which that person was reported (child or adult);
     `start` and `end` are London dates, both included. A fixed number of queries. Those about
@@ -154,6 +158,9 @@ def disclosures(
         "enquiry__contact__council"
     )
     transfer_q = _in_london_days("sent_at", start, end) & of_served_council("contact__council")
+    # A transfer's arrival is the sender's row too (`policy.row_security`): the receiver's are
+    # those whose contact, the copy made in its inbox, is the council's.
+    received_q = _in_london_days("arrived_at", start, end) & of_served_council("contact__council")
     handoff_q = (
         _in_london_days("delivered_at", start, end)
         & Q(delivered_at__isnull=False)
@@ -165,6 +172,7 @@ def disclosures(
         ).values("pk")
         request_q &= Q(enquiry__contact__in=contacts)
         transfer_q &= Q(contact__in=contacts)
+        received_q &= Q(contact__in=contacts)
         handoff_q &= Q(contact__in=contacts)
     requests = list(
         AgencyRequest.objects.filter(request_q).select_related(
@@ -176,6 +184,9 @@ def disclosures(
             "contact", "decision__child", "sent_by", "arrival"
         )
     )
+    # What the sender found and sent is in the arrival's findings: nothing of the sender's own
+    # records is read, so the wall stays shut.
+    received = list(TransferArrival.objects.filter(received_q).select_related("contact"))
     handoffs = list(
         HandOff.objects.filter(handoff_q).select_related(
             "contact", "child", "decision__decided_by", "accepted_by"
@@ -184,6 +195,7 @@ def disclosures(
     contact_ids = (
         {r.enquiry.contact_id for r in requests}
         | {t.contact_id for t in transfers}
+        | {a.contact_id for a in received}
         | {h.contact_id for h in handoffs}
     )
     hidden = set(
@@ -271,6 +283,25 @@ def disclosures(
                 lawful_basis_detail=detail,
                 contact_reference=transfer.contact.reference,
                 child=str(transfer.decision.child) if transfer.decision is not None else "",
+            )
+        )
+    for arrival in received:
+        sent = arrival.findings
+        what = arrival.received_in_words
+        if sent.get("what_was_sent"):
+            what = f"{sent['what_was_sent']} ({sent.get('sent_how', '')}). {what}"
+        by = sent.get("decided_by", "")
+        log.append(
+            Disclosure(
+                at=arrival.arrived_at,
+                kind=f"Transfer received from {arrival.from_council_name}",
+                to=arrival.to_council_name,
+                what=what,
+                by=f"{by} ({arrival.from_council_name})" if by else arrival.from_council_name,
+                lawful_basis=STATUTORY_DUTY,
+                lawful_basis_detail=arrival.lawful_basis,
+                contact_reference=arrival.contact.reference,
+                child=sent.get("child", ""),
             )
         )
     for handoff in handoffs:

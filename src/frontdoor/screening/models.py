@@ -387,6 +387,14 @@ class TransferArrival(models.Model):
             return f"{arrived}; not yet accepted."
         return f"{arrived}; accepted at {time_in_words(self.accepted_at)}."
 
+    @property
+    def received_in_words(self) -> str:
+        """How the receiver reads the transfer's arrival: from where, and when it was accepted."""
+        arrived = f"Arrived from {self.from_council_name} at {time_in_words(self.arrived_at)}"
+        if self.accepted_at is None:
+            return f"{arrived}; not yet accepted."
+        return f"{arrived}; accepted at {time_in_words(self.accepted_at)}."
+
 
 def _council_name(key: str) -> str:
     try:
