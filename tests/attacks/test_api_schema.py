@@ -179,9 +179,11 @@ def test_no_operation_answers_with_a_server_error(make_user, role: Role) -> None
     assert operations, "the OpenAPI document lists no operations"
     runs: dict[str, Counter[int]] = {}
     failures: dict[str, str] = {}
+    # Requests without a token do not depend on whose token the others carry: fuzzed once.
+    ways = (True, False) if role == Role.CONTACT_OFFICER else (True,)
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            for authorised in (True, False):
+            for authorised in ways:
                 headers = {"Authorization": f"Bearer {token}"} if authorised else {}
                 label = f"{operation.label} {mode.value} {'token' if authorised else 'anonymous'}"
                 runs[label], failures[label] = _fuzz(operation, mode, headers)
