@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -55,8 +56,22 @@ def test_load_demo_twice_makes_weeks_of_contacts_on_every_channel_once():
     assert not Contact.objects.filter(progress_due_at__isnull=True).exists()
 
 
-def test_r4_r9_demo_contacts_include_every_kind_of_arrival():
-    load_demo(weeks=2)
+def test_no_demo_contacts_with_weeks_zero():
+    load_demo(weeks=0)
+    assert not Contact.objects.exists()
+
+
+@pytest.fixture(scope="module")
+def two_weeks(django_db_setup, django_db_blocker):
+    """Two weeks of the demo's contacts, loaded once for the tests that only read them, and
+    rolled back after them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo(weeks=2)
+        yield
+        transaction.set_rollback(True)
+
+
+def test_r4_r9_demo_contacts_include_every_kind_of_arrival(two_weeks):
     assert MissingEpisode.objects.exists()  # R9
     today = timezone.localdate()
     if expected_date_for(random.Random(0), referred_on=today, today=today) is not None:
@@ -82,8 +97,7 @@ def test_r4_r9_demo_contacts_include_every_kind_of_arrival():
     assert Report.objects.filter(referrer_type="anonymous").exists()
 
 
-def test_demo_edt_records_arrive_out_of_core_hours():
-    load_demo(weeks=2)
+def test_demo_edt_records_arrive_out_of_core_hours(two_weeks):
     edt = Report.objects.filter(channel=Channel.EDT)
     assert edt.exists()
     for received in edt.values_list("received_at", flat=True):
@@ -92,8 +106,7 @@ def test_demo_edt_records_arrive_out_of_core_hours():
         assert weekend or local.time() >= dt.time(17, 30) or local.time() < dt.time(9)
 
 
-def test_demo_families_have_obviously_invented_surnames():
-    load_demo(weeks=1)
+def test_demo_families_have_obviously_invented_surnames(two_weeks):
     named = [
         *ReportedChild.objects.exclude(last_name="").values_list("last_name", flat=True),
         *ReportedAdult.objects.exclude(last_name="").values_list("last_name", flat=True),
@@ -102,8 +115,7 @@ def test_demo_families_have_obviously_invented_surnames():
     assert set(named) <= set(SURNAMES)
 
 
-def test_demo_brothers_and_sisters_each_have_their_own_name():
-    load_demo(weeks=2)
+def test_demo_brothers_and_sisters_each_have_their_own_name(two_weeks):
     assert ReportedChild.objects.values("contact").annotate(n=Count("id")).filter(n__gt=1)
     shared = (
         ReportedChild.objects.exclude(first_name="")
@@ -114,13 +126,7 @@ def test_demo_brothers_and_sisters_each_have_their_own_name():
     assert not shared.exists()
 
 
-def test_no_demo_contacts_with_weeks_zero():
-    load_demo(weeks=0)
-    assert not Contact.objects.exists()
-
-
-def test_r9_most_children_reported_missing_are_home_again():
-    load_demo(weeks=2)
+def test_r9_most_children_reported_missing_are_home_again(two_weeks):
     episodes = MissingEpisode.objects.select_related("contact")
     assert episodes.count() >= 5
     still_missing = [episode for episode in episodes if episode.returned_at is None]
@@ -133,8 +139,7 @@ def test_r9_most_children_reported_missing_are_home_again():
             assert episode.went_missing_at < episode.returned_at
 
 
-def test_no_demo_child_is_born_after_their_contact():
-    load_demo(weeks=2)
+def test_no_demo_child_is_born_after_their_contact(two_weeks):
     children = ReportedChild.objects.select_related("contact")
     for child in children:
         received_on = child.contact.received_at.astimezone(LONDON).date()

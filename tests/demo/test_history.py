@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.accounts.roles import Role
@@ -21,6 +22,7 @@ from frontdoor.outbox.models import Message
 from frontdoor.policy.clocks import LONDON
 from frontdoor.screening.models import Assignment, Decision, FollowUp, Referral
 from frontdoor.screening.transitions import OPEN_STATES
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,15 +46,50 @@ def staff(make_user):
     )
 
 
-@pytest.fixture
-def loaded(staff, make_user):
-    manager = make_user(Role.MASH_MANAGER, team="MASH")
-    result = load_demo_history(staff=staff, manager=manager, weeks=3, now=NOW)
-    return result, manager
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """Three weeks of history, loaded once for the tests that only read it, and rolled back
+    after them; with the staff who recorded it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        staff = Staff(
+            officer=UserFactory(role=Role.CONTACT_OFFICER),
+            worker=UserFactory(role=Role.MASH_SOCIAL_WORKER, team="MASH"),
+            partner=UserFactory(role=Role.PARTNER_AGENCY, agency_key="police"),
+        )
+        manager = UserFactory(role=Role.MASH_MANAGER, team="MASH")
+        result = load_demo_history(staff=staff, manager=manager, weeks=3, now=NOW)
+        yield result, manager, staff
+        transaction.set_rollback(True)
+
+
+def test_the_suite_does_not_load_the_history_unless_asked(staff, make_user):
+    result = load_demo_history(staff=staff, manager=make_user(Role.MASH_MANAGER))
+    assert result.contacts == 0
+    assert not Contact.objects.exists()
+
+
+def test_the_recent_weeks_are_recorded_after_the_history(staff, make_user):
+    """The history is recorded first, then the recent weeks': the history's contacts must not
+    read as the recent weeks' already loaded."""
+    recent = []
+
+    def record_recent_weeks() -> None:
+        recent.append(load_demo_contacts(staff=staff, weeks=1))
+
+    load_demo_history(
+        staff=staff,
+        manager=make_user(Role.MASH_MANAGER, team="MASH"),
+        weeks=2,
+        now=NOW,
+        then=record_recent_weeks,
+    )
+    assert recent[0].contacts > 0
+    assert Report.objects.filter(submission_key__startswith=CONTACTS_KEY_PREFIX).count() > 0
+    assert Report.objects.filter(submission_key__startswith=KEY_PREFIX).count() > 0
 
 
 def test_history_records_older_contacts_and_decides_them_through_the_domain(loaded):
-    result, manager = loaded
+    result, manager, _ = loaded
     assert result.contacts == Report.objects.filter(submission_key__startswith=KEY_PREFIX).count()
     assert result.contacts >= 20
     assert result.decided > 0 and result.closed > 0
@@ -105,35 +142,9 @@ def test_history_e_mails_are_not_sent_again_by_the_demo_worker(loaded):
     assert not Message.objects.filter(sent_at__isnull=True).exists()
 
 
-def test_history_is_loaded_once(loaded, staff):
-    _, manager = loaded
+def test_history_is_loaded_once(loaded):
+    _, manager, staff = loaded
     contacts, decisions = Contact.objects.count(), Decision.objects.count()
     again = load_demo_history(staff=staff, manager=manager, weeks=3, now=NOW)
     assert (again.contacts, again.decided) == (0, 0)
     assert (Contact.objects.count(), Decision.objects.count()) == (contacts, decisions)
-
-
-def test_the_suite_does_not_load_the_history_unless_asked(staff, make_user):
-    result = load_demo_history(staff=staff, manager=make_user(Role.MASH_MANAGER))
-    assert result.contacts == 0
-    assert not Contact.objects.exists()
-
-
-def test_the_recent_weeks_are_recorded_after_the_history(staff, make_user):
-    """The history is recorded first, then the recent weeks': the history's contacts must not
-    read as the recent weeks' already loaded."""
-    recent = []
-
-    def record_recent_weeks() -> None:
-        recent.append(load_demo_contacts(staff=staff, weeks=1))
-
-    load_demo_history(
-        staff=staff,
-        manager=make_user(Role.MASH_MANAGER, team="MASH"),
-        weeks=2,
-        now=NOW,
-        then=record_recent_weeks,
-    )
-    assert recent[0].contacts > 0
-    assert Report.objects.filter(submission_key__startswith=CONTACTS_KEY_PREFIX).count() > 0
-    assert Report.objects.filter(submission_key__startswith=KEY_PREFIX).count() > 0
