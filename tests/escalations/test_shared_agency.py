@@ -63,6 +63,10 @@ def test_a_shared_partner_escalates_another_councils_contact_asked_about_and_fol
     # The partner follows it: in the list of those raised, and on its page.
     raised = client.get(reverse("escalations:raised")).content.decode()
     assert escalation.reference in raised
+    # Named with the council whose contact it is, as the agency's MASH list names it.
+    body = raised[raised.index("<tbody") :]
+    row = body[body.index(escalation.reference) :].split("</tr>")[0]
+    assert "London Borough of Lewisham" in row
     page = client.get(reverse("escalations:detail", args=[escalation.pk]))
     assert page.status_code == 200
     assert escalation.reference in page.content.decode()

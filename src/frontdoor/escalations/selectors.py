@@ -217,6 +217,8 @@ class Row:
     # Raised by the user (or their agency) and closed to them: where it stands is shown, with
     # whom to ask about the rest (R39, `escalations_followed_by_raiser`).
     followed: bool = False
+    # The council whose contact it is, on a partner's list of a service of several councils.
+    council_name: str = ""
 
 
 def escalations_raised_by(user, *, restricted_rows: bool = False) -> QuerySet[Escalation]:

@@ -8,6 +8,7 @@ contacts it was asked about; for anyone else nothing is opened."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from django.contrib import messages
@@ -24,9 +25,11 @@ from frontdoor.errors import DomainError
 from frontdoor.escalations import selectors, services
 from frontdoor.escalations.forms import DiscussionForm, OpenForm, new_submission_key
 from frontdoor.intake.selectors import names_withheld_from, restriction_hiding_child
+from frontdoor.mash.selectors import council_names
 from frontdoor.mash.views import across_the_agencys_councils
 from frontdoor.people.views import restricted_page
 from frontdoor.policy.clocks import london_datetime
+from frontdoor.policy.councils import councils
 from frontdoor.policy.registry import current_policy
 
 MEETINGS_LISTED = 100  # the latest meetings; older ones are escalated from the meeting's page
@@ -218,9 +221,19 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
 @allowed("escalation.open")
 @across_the_agencys_councils
 def raised(request: HttpRequest) -> HttpResponse:
-    """The escalations you (or your agency) raised, to follow each to its resolution (R39)."""
+    """The escalations you (or your agency) raised, to follow each to its resolution (R39). On a
+    service of several councils, each names the council whose contact it is: a partner agency
+    the councils share raises them about any of theirs."""
     now = timezone.now()
     rows = selectors.escalation_list(user=request.user, now=now, raised_only=True)
+    if councils().several:
+        names = council_names()
+        rows = [
+            dataclasses.replace(
+                row, council_name=names.get(row.escalation.contact.council_id or "", "")
+            )
+            for row in rows
+        ]
     return render(request, "escalations/raised.html", {"rows": rows, "now": now})
 
 
