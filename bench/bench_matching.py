@@ -584,8 +584,10 @@ _surname_keys = functools.cache(surname_keys)
 _fold = functools.cache(fold)
 
 
-def make_people(count: int, *, seed: int = 2026):
-    """`count` deterministic fictional people: (fields) tuples, each with its search keys."""
+def make_people(count: int, *, seed: int = 2026, start: int = 0):
+    """`count` deterministic fictional people: (fields) tuples, each with its search keys. Their
+    NHS numbers are the `start`-th of the fictional range onwards, so calls with ranges that do
+    not overlap make people with different numbers (councils of their own)."""
     rng = random.Random(seed)
     # Surnames as in England: Smith about 1.2% of people, the 400 commonest about half, and a
     # long tail of rarer names (made here from syllables) for the rest.
@@ -613,7 +615,7 @@ def make_people(count: int, *, seed: int = 2026):
             last,
             born,
             rng.choice(postcodes) if rng.random() < 0.9 else "",
-            nhs_number(n) if rng.random() < 0.6 else "",
+            nhs_number(start + n) if rng.random() < 0.6 else "",
             _fold(first),
             _fold(last),
             first_key,
@@ -636,9 +638,10 @@ COLUMNS = (
 )
 
 
-def fill(count: int) -> float:
+def fill(count: int, *, seed: int = 2026, start: int = 0, analyze: bool = True) -> float:
+    """Write `make_people(count, seed=seed, start=start)` as the council served's people."""
     started = time.perf_counter()
-    rows = make_people(count)
+    rows = make_people(count, seed=seed, start=start)
     if connection.vendor == "postgresql":
         # COPY: the fast bulk path, 1,000,000 rows in about a minute on two cores.
         defaults = (
@@ -663,7 +666,8 @@ def fill(count: int) -> float:
                         buffer = io.StringIO()
                         print(f"\r  written {i:,} of {count:,}", end="", file=sys.stderr)
                 copy.write(buffer.getvalue())
-            cursor.execute("ANALYZE people_person")
+            if analyze:
+                cursor.execute("ANALYZE people_person")
     else:
         batch = []
         for i, row in enumerate(rows, 1):

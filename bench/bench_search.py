@@ -84,9 +84,23 @@ def _write(model, objs: list) -> None:
             copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
 
 
-def fill(contacts: int, *, seed: int = 2026) -> float:
+def fill(
+    contacts: int,
+    *,
+    seed: int = 2026,
+    first_id: int = 0,
+    people: int | None = None,
+    references: set[str] | None = None,
+    analyze: bool = True,
+) -> float:
     """`contacts` contacts over the last five years, each with a report, children and a parent,
-    and the person records of 60% of the children (`bench_matching.fill`)."""
+    and the person records of 60% of the children (`bench_matching.fill`), or of the first
+    `people` of them, all the council served's.
+
+    To write several councils into one database, give each call its own `seed` and a `first_id`
+    past the ids already written (contacts and adults then take ids from `first_id + 1`,
+    children and the NHS numbers of people from `2 * first_id + 1`), and the same `references`
+    set, since a reference is unique across councils."""
     started = time.perf_counter()
     rng = random.Random(seed)
     version = current_policy_version()
@@ -94,14 +108,15 @@ def fill(contacts: int, *, seed: int = 2026) -> float:
     span = int(dt.timedelta(days=5 * 365).total_seconds())
     # The children: the people bench_matching makes, in its order, so the first 60% of them are
     # also the person records it writes.
-    people = bench_matching.make_people(contacts * 2, seed=2026)
-    child_id = adult_id = 0
-    references = set()
+    made = bench_matching.make_people(contacts * 2, seed=seed, start=2 * first_id)
+    child_id = 2 * first_id
+    adult_id = first_id
+    references = set() if references is None else references
     written = 0
     while written < contacts:
         size = min(BATCH, contacts - written)
         batch_contacts, reports, children, adults = [], [], [], []
-        for n in range(written + 1, written + size + 1):
+        for n in range(first_id + written + 1, first_id + written + size + 1):
             while True:
                 body = "".join(rng.choice(ALPHABET) for _ in range(8))
                 if body not in references:
@@ -131,7 +146,7 @@ def fill(contacts: int, *, seed: int = 2026) -> float:
             )
             surname = postcode = ""
             for _ in range(rng.choice((1, 1, 2))):
-                first, last, born, postcode_given, nhs, *_keys = next(people)
+                first, last, born, postcode_given, nhs, *_keys = next(made)
                 surname = surname or last
                 postcode = postcode or postcode_given
                 child_id += 1
@@ -174,9 +189,12 @@ def fill(contacts: int, *, seed: int = 2026) -> float:
             no_style(), [Contact, Report, ReportedChild, ReportedAdult]
         ):
             cursor.execute(sql)
-    bench_matching.fill(int(child_id * 0.6))
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    if people is None:
+        people = int((child_id - 2 * first_id) * 0.6)
+    bench_matching.fill(people, seed=seed, start=2 * first_id, analyze=analyze)
+    if analyze:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return time.perf_counter() - started
 
 
