@@ -97,3 +97,4 @@ def test_r25_the_queue_and_the_dashboard_agree_on_every_demo_contact(demo):
             pk__in=contacts, progress_due_at__isnull=False
         )
         assert timeliness.on_time + timeliness.late_progressed == progressed.count(), day
+        assert timeliness.counted == len(contacts), day

@@ -445,6 +445,12 @@ def test_r15_r25_a_returned_referral_is_not_overdue_and_its_clock_restarts_on_re
     figures = dashboard(period=Period.last_weeks(today=long_after.date()), now=long_after)
     stages = {bar.label: bar.count for bar in figures.open_by_stage}
     assert stages["Returned to the referrer"] == 1 and figures.due.overdue == 0
+    # Counted once in each table, as back with the referrer: in no due time, not within time.
+    due, timeliness = figures.due, figures.timeliness
+    assert (due.due_soon, due.later, due.no_timescale, due.with_the_referrer) == (0, 0, 0, 1)
+    assert (timeliness.late_open, timeliness.within_time, timeliness.with_the_referrer) == (0, 0, 1)
+    assert timeliness.share.whole == 0
+    assert timeliness.counted == figures.contacts
 
     resume_with_consent(
         contact=contact, by=worker, consent_note="Dad agreed by e-mail.", now=long_after

@@ -138,12 +138,14 @@ class Share:
 
 @dataclass(frozen=True)
 class DueNow:
-    """Open contacts not yet progressed, by their R25 due time as it stands now."""
+    """Open contacts not yet progressed, by their R25 due time as it stands now; one back with its
+    referrer for consent is in none of the due times, its clock stopped (R15), but counted."""
 
     overdue: int
     due_soon: int
     later: int
     no_timescale: int
+    with_the_referrer: int
 
 
 @dataclass(frozen=True)
@@ -151,19 +153,28 @@ class Timeliness:
     """R25 for the period's contacts: progressed by the due time (`intake.models.ContactQuerySet`:
     every child's first decision or transfer, so a sibling group at its last child's)?
 
-    A contact still open past its due time is late already; one still within its time is
-    neither, and is left out of the share.
+    A contact still open past its due time is late already; one still within its time, or back
+    with its referrer for consent (R15: its clock stopped, restarted when they come back), is
+    neither, and is left out of the share. Each contact is in one of the counts.
     """
 
     on_time: int
     late_progressed: int
     late_open: int
     within_time: int
+    with_the_referrer: int
     no_timescale: int
 
     @property
     def late(self) -> int:
         return self.late_progressed + self.late_open
+
+    @property
+    def counted(self) -> int:
+        """Every contact of the period, each in one of the counts."""
+        return (
+            self.on_time + self.late + self.within_time + self.with_the_referrer + self.no_timescale
+        )
 
     @property
     def share(self) -> Share:
@@ -257,6 +268,7 @@ class Dashboard:
                     (f"Due in the next {_hours(DUE_SOON)}", self.due.due_soon),
                     ("Due later", self.due.later),
                     ("No timescale", self.due.no_timescale),
+                    ("Back with the referrer for consent", self.due.with_the_referrer),
                 ),
             ),
             Table(
@@ -268,6 +280,10 @@ class Dashboard:
                     ("Progressed late", self.timeliness.late_progressed),
                     ("Still open past the due time", self.timeliness.late_open),
                     ("Still open, within time", self.timeliness.within_time),
+                    (
+                        "Still open, back with the referrer for consent",
+                        self.timeliness.with_the_referrer,
+                    ),
                     ("No timescale", self.timeliness.no_timescale),
                     ("Share progressed on time (%)", self.timeliness.share.percent),
                 ),
@@ -423,7 +439,9 @@ def _volume(period: Period, team: str) -> tuple[tuple[Bar, ...], bool]:
 
 
 def _open_work(team: str, now: dt.datetime) -> tuple[tuple[Bar, ...], DueNow]:
-    waiting = not_progressed_condition()
+    # R15: a contact back with its referrer has no running clock; it is counted on its own.
+    returned = not_progressed_condition() & Q(state=State.RETURNED)
+    waiting = not_progressed_condition() & ~Q(state=State.RETURNED)
     rows = (
         _for_team(Contact.objects.filter(state__in=OPEN_WORK_STATES), team)
         .values("state")
@@ -436,6 +454,7 @@ def _open_work(team: str, now: dt.datetime) -> tuple[tuple[Bar, ...], DueNow]:
             ),
             later=Count("id", filter=waiting & Q(progress_due_at__gte=now + DUE_SOON)),
             untimed=Count("id", filter=waiting & Q(progress_due_at__isnull=True)),
+            returned=Count("id", filter=returned),
         )
         .order_by()
     )
@@ -453,6 +472,7 @@ def _open_work(team: str, now: dt.datetime) -> tuple[tuple[Bar, ...], DueNow]:
         due_soon=total("soon"),
         later=total("later"),
         no_timescale=total("untimed"),
+        with_the_referrer=total("returned"),
     )
     return stages, due
 
@@ -479,13 +499,25 @@ def _timeliness(period: Period, team: str, now: dt.datetime) -> Timeliness:
         on_time=Count("id", filter=progressed_on_time_condition()),
         progressed=Count("id", filter=Q(progress_due_at__isnull=False) & progressed_condition()),
         late_open=Count("id", filter=overdue_condition(now)),
-        within=Count("id", filter=not_progressed_condition() & Q(progress_due_at__gte=now)),
+        within=Count(
+            "id",
+            filter=not_progressed_condition()
+            & Q(progress_due_at__gte=now)
+            & ~Q(state=State.RETURNED),
+        ),
+        # R15: back with the referrer, its clock stopped whether or not its due time has passed.
+        returned=Count(
+            "id",
+            filter=not_progressed_condition()
+            & Q(progress_due_at__isnull=False, state=State.RETURNED),
+        ),
     )
     return Timeliness(
         on_time=figures["on_time"],
         late_progressed=figures["progressed"] - figures["on_time"],
         late_open=figures["late_open"],
         within_time=figures["within"],
+        with_the_referrer=figures["returned"],
         no_timescale=figures["untimed"],
     )
 
