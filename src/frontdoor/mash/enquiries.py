@@ -261,7 +261,7 @@ def answer_request(
         target=enquiry.contact,
         changes={
             "agency": request.agency_key,
-            "late": bool(request.due_at and now > request.due_at),
+            "late": request.state(now) == AgencyRequest.State.LATE,
         },
         at=now,
     )
@@ -344,9 +344,11 @@ def chase(*, now: dt.datetime | None = None) -> int:
     """Chase unanswered requests due soon or overdue, once each; the number of chases queued."""
     now = now or timezone.now()
     chased = 0
-    waiting = AgencyRequest.objects.filter(
-        answered_at__isnull=True, enquiry__closed_at__isnull=True, due_at__isnull=False
-    ).select_related("enquiry__contact")
+    waiting = (
+        AgencyRequest.objects.still_asked()
+        .filter(due_at__isnull=False)
+        .select_related("enquiry__contact")
+    )
     for request in waiting:
         with transaction.atomic():
             request = AgencyRequest.objects.select_for_update().get(pk=request.pk)

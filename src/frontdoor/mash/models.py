@@ -81,14 +81,17 @@ def request_closed_condition() -> Q:
 
 def request_overdue_condition(now: dt.datetime) -> Q:
     """Not answered, the enquiry open, and past the due time at `now`."""
-    return Q(answered_at__isnull=True, enquiry__closed_at__isnull=True, due_at__lt=now)
+    return request_asked_condition() & Q(due_at__lt=now)
+
+
+def request_asked_condition() -> Q:
+    """Not answered, the enquiry open: still asked of the agency, waiting or overdue."""
+    return Q(answered_at__isnull=True, enquiry__closed_at__isnull=True)
 
 
 def request_waiting_condition(now: dt.datetime) -> Q:
     """Not answered, the enquiry open, and still in time at `now` (or with no timescale)."""
-    return Q(answered_at__isnull=True, enquiry__closed_at__isnull=True) & (
-        Q(due_at__isnull=True) | Q(due_at__gte=now)
-    )
+    return request_asked_condition() & (Q(due_at__isnull=True) | Q(due_at__gte=now))
 
 
 class AgencyRequestQuerySet(models.QuerySet):
@@ -100,6 +103,9 @@ class AgencyRequestQuerySet(models.QuerySet):
 
     def overdue(self, now: dt.datetime) -> AgencyRequestQuerySet:
         return self.filter(request_overdue_condition(now))
+
+    def still_asked(self) -> AgencyRequestQuerySet:
+        return self.filter(request_asked_condition())
 
     def waiting(self, now: dt.datetime) -> AgencyRequestQuerySet:
         return self.filter(request_waiting_condition(now))

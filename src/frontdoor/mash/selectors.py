@@ -45,6 +45,7 @@ from frontdoor.intake.models import (
 from frontdoor.intake.selectors import children_hidden_from, seen_by
 from frontdoor.mash.models import (
     AgencyRequest,
+    AgencyRequestQuerySet,
     Answer,
     BriefingAction,
     Enquiry,
@@ -168,7 +169,7 @@ def agency_councils_open(user) -> Iterator[None]:
         yield
 
 
-def requests_visible_to(user) -> QuerySet[AgencyRequest]:
+def requests_visible_to(user) -> AgencyRequestQuerySet:
     """The MASH requests `user` may open, none hidden from them (R45): for a partner agency's
     user, those sent to their agency by any council on the service, wherever they sign in
     (`sent_to_agency_of`); for the MASH's staff, any of the council served."""

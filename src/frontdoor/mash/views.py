@@ -221,9 +221,7 @@ def request_list(request: SignedInRequest) -> HttpResponse:
     visible = selectors.requests_visible_to(request.user)
     if request.GET.get("format") == "csv":
         return _requests_csv(request, visible)
-    waiting = visible.filter(answered_at__isnull=True, enquiry__closed_at__isnull=True).order_by(
-        "due_at", "id"
-    )
+    waiting = visible.still_asked().order_by("due_at", "id")
     page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     names = selectors.council_names() if councils().several else {}
@@ -245,7 +243,7 @@ def request_list(request: SignedInRequest) -> HttpResponse:
             ),
             # Closed by the MASH (the final RAG confirmed) before this agency answered.
             "closed": marked(
-                visible.filter(answered_at__isnull=True, enquiry__closed_at__isnull=False)
+                visible.closed_before_an_answer()
                 .select_related("enquiry__child")
                 .order_by("-enquiry__closed_at")[:PAGE_SIZE]
             ),
