@@ -266,7 +266,7 @@ def escalation_list(*, user, now: dt.datetime, raised_only: bool = False) -> lis
             Row(
                 escalation,
                 step,
-                bool(due and now > due),
+                bool(step and is_open and step_state(step, now) == "overdue"),
                 due,
                 restricted_ask=ask,
                 followed=followed,
@@ -285,7 +285,8 @@ def escalation_list(*, user, now: dt.datetime, raised_only: bool = False) -> lis
 
 
 def step_state(step: StepRecord, now: dt.datetime) -> str:
-    """'in time', 'late', 'overdue', 'waiting' or 'no timescale'."""
+    """'in time', 'late', 'overdue', 'waiting' or 'no timescale' (R43): the one definition, for
+    the list's overdue rows, the log and the report per step."""
     if step.ended_at:
         return "late" if step.was_late else "in time"
     if step.due_at is None:
@@ -450,6 +451,6 @@ def step_report(*, user, policy: Policy, now: dt.datetime) -> list[StepFigures]:
             row.escalated += 1
         else:
             row.resolved += 1
-        if record.was_late or (record.ended_at is None and record.due_at and now > record.due_at):
+        if step_state(record, now) in ("late", "overdue"):
             row.late += 1
     return sorted(figures.values(), key=lambda row: row.number)
