@@ -84,6 +84,15 @@ def test_r25_every_rule_a_decision_breaks_is_given_at_once_with_its_field(contac
     assert not Decision.objects.exists()
 
 
+def test_r35_a_rag_rating_not_red_amber_or_green_is_refused_once(contact, manager):
+    with pytest.raises(decisions.DecisionProblems) as refused:
+        decide(contact, contact.children.first(), manager, rag="purple")
+    assert refused.value.problems == [
+        ("rag", "Choose Red, Amber or Green, or say the child is not going to MASH.")
+    ]
+    assert not Decision.objects.exists()
+
+
 def test_r25_only_a_mash_manager_decides(contact, worker):
     with pytest.raises(DomainError, match="MASH manager"):
         decide(contact, contact.children.first(), worker)

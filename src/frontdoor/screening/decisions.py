@@ -161,7 +161,7 @@ def _problems(
     if level is not None and level not in (1, 2, 3, 4):
         problems.append(("level", "Choose the Level of Need, from 1 to 4."))
         level = None
-    if rag and rag not in Rag._value2member_map_:
+    if rag and rag not in Rag.values:
         problems.append(
             ("rag", "Choose Red, Amber or Green, or say the child is not going to MASH.")
         )
@@ -195,10 +195,6 @@ def _problems(
                 "primary_need",
                 "A primary need is recorded only when the contact becomes a referral.",
             )
-        )
-    if rag and rag not in Rag.values:
-        problems.append(
-            ("rag", "Choose Red, Amber or Green, or say the child is not going to MASH.")
         )
     if outcome.effect == OutcomeEffect.EARLY_HELP and summary.early_help_refusal:
         problems.append(("outcome", summary.early_help_refusal))
