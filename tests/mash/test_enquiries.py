@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.urls import reverse
@@ -405,6 +406,15 @@ def test_the_schedule_runs_every_job_once_for_cron(contact, manager, police, cap
     assert "chase-enquiries: chased 2 MASH requests" in out
     assert "send-outbox: sent" in out
     assert "remove-abandoned-uploads: removed 0" in out
+
+
+def test_cron_cannot_run_the_schedule_once_a_minute_on_a_cache_of_its_own(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with pytest.raises(CommandError, match="every job, the daily clean-up too, would run"):
+        call_command("run_schedule", "--once", stdout=StringIO())
+    assert not Message.objects.exists()
 
 
 def test_cron_every_minute_runs_each_job_at_its_own_interval():

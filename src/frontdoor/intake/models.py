@@ -88,7 +88,9 @@ _PARENTS_AGREE = {
 
 
 def progressed_condition() -> Q:
-    """R25: the contact has been progressed, for conditional counts (`Count(filter=...)`)."""
+    """R25: the contact has been progressed, for conditional counts (`Count(filter=...)`): every
+    child of it has a first decision or a transfer, so a sibling group once its last child has
+    (`progressed_at`, as the comment above says)."""
     return Q(progressed_at__isnull=False)
 
 
@@ -131,6 +133,8 @@ class ContactQuerySet(models.QuerySet["Contact"]):
     awaiting the written follow-up and its being overdue (R3)."""
 
     def progressed(self) -> ContactQuerySet:
+        """Every child has a first decision or a transfer: a sibling group is progressed when
+        its last child is, and waits (and is overdue past its due time) until then."""
         return self.filter(progressed_condition())
 
     def not_progressed(self) -> ContactQuerySet:

@@ -1,6 +1,9 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.utils import timezone
 
@@ -18,6 +21,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once: bool, **options):
+        if once and isinstance(caches["default"], LocMemCache | DummyCache):
+            # Each run from cron is a new process: a cache of its own remembers no last run.
+            raise CommandError(
+                "run-schedule --once keeps when each job last ran in the cache the processes "
+                "share, and FRONTDOOR_CACHE_URL=locmem:// keeps none between runs: every job, "
+                "the daily clean-up too, would run every minute. Leave FRONTDOOR_CACHE_URL empty "
+                "(the database's cache) or give a redis:// address, or run run-schedule without "
+                "--once as a process that keeps running."
+            )
         while True:
             if not once:
                 # A long-running loop drops connections the database has closed or that
