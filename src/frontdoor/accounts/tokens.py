@@ -10,6 +10,9 @@ revoke it; either way the next request it makes is refused like an unknown token
 (`accounts.scopes`) narrow what its user's role allows. Every request it makes is on the audit
 trail: each entry written while serving it names the token, and a request that writes none
 writes a use of the token (`record_use`).
+
+Each request finds its token with a query written by hand (`_lookup`), not the ORM's: its
+docstring says what that saves and when it can go.
 """
 
 from __future__ import annotations
