@@ -45,6 +45,7 @@ from frontdoor.people.involvement_import import NOT_REQUIRED, import_involvement
 from frontdoor.people.models import ExternalIdentifier, Involvement, Person
 from frontdoor.people.postcodes import Where, check_postcode
 from frontdoor.policy.catalogue import Indicator, indicators
+from frontdoor.policy.rag import Rag
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.screening.checks import open_social_care
@@ -488,18 +489,18 @@ class _History:
         if roll > 0.95 and (consent or not_sought):
             abuse = ("physical_abuse",)
             if roll > 0.997:
-                return plan(OutcomeEffect.EMERGENCY_LEGAL_ACTION, 4, "red", abuse, need="N1")
+                return plan(OutcomeEffect.EMERGENCY_LEGAL_ACTION, 4, Rag.RED, abuse, need="N1")
             concern = (rng.choice(CONCERNS),)
-            return plan(OutcomeEffect.STRATEGY_DISCUSSION, 4, "red", concern, need="N1")
+            return plan(OutcomeEffect.STRATEGY_DISCUSSION, 4, Rag.RED, concern, need="N1")
         if roll > 0.90:
             return plan(OutcomeEffect.ASSESSMENT, 4 if immediate else 3)
         if roll > 0.80:
-            rag = "amber" if consent and rng.random() < 0.5 else ""
+            rag = Rag.AMBER if consent and rng.random() < 0.5 else ""
             return plan(OutcomeEffect.ASSESSMENT, 3, rag)
         if not consent:  # R16: early help and MASH need consent below level 4
             return plan(OutcomeEffect.NO_FURTHER_ACTION, 1)
         if roll > 0.68:
-            return plan(OutcomeEffect.EARLY_HELP, 3, "green" if rng.random() < 0.2 else "")
+            return plan(OutcomeEffect.EARLY_HELP, 3, Rag.GREEN if rng.random() < 0.2 else "")
         if roll > 0.40:
             return plan(OutcomeEffect.EARLY_HELP, 2)
         return plan(OutcomeEffect.NO_FURTHER_ACTION, 1)

@@ -37,6 +37,7 @@ from frontdoor.mash import enquiries, meetings
 from frontdoor.mash.enquiries import PersonAnswer
 from frontdoor.mash.models import AgencyRequest, Enquiry, Meeting
 from frontdoor.people.postcodes import check_postcode
+from frontdoor.policy.rag import Rag
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.privacy.restrictions import restrict
@@ -393,7 +394,7 @@ class _Mash:
             at=self.ago(hours=2),
         )
         self.screen(contact, concerns=["domestic_abuse"], at=self.ago(hours=1, minutes=40))
-        self.send(contact, rag="green", at=self.ago(minutes=40))
+        self.send(contact, rag=Rag.GREEN, at=self.ago(minutes=40))
 
     def partial(self) -> None:
         """Amber, sent 2 hours ago: the police have answered, health and the school not yet."""
@@ -410,7 +411,7 @@ class _Mash:
             at=self.ago(hours=4),
         )
         self.screen(contact, concerns=["neglect"], at=self.ago(hours=3))
-        enquiry = self.send(contact, rag="amber", at=self.ago(hours=2))
+        enquiry = self.send(contact, rag=Rag.AMBER, at=self.ago(hours=2))
         self.answer(enquiry, "police", story="partial", at=self.ago(hours=1))
 
     def late_and_overdue(self) -> Enquiry:
@@ -427,7 +428,7 @@ class _Mash:
             at=self.ago(days=2, hours=2),
         )
         self.screen(contact, concerns=["physical_abuse"], at=self.ago(days=2, hours=1))
-        enquiry = self.send(contact, rag="red", at=self.ago(days=2))
+        enquiry = self.send(contact, rag=Rag.RED, at=self.ago(days=2))
         self.answer(enquiry, "police", story="late", at=self.ago(days=2) + dt.timedelta(hours=1))
         self.answer(enquiry, "health", story="late", at=self.ago(days=2) + dt.timedelta(hours=7))
         return enquiry
@@ -449,12 +450,12 @@ class _Mash:
             at=self.ago(days=3, hours=2),
         )
         self.screen(contact, concerns=["neglect"], at=self.ago(days=3, hours=1))
-        enquiry = self.send(contact, rag="amber", at=self.ago(days=3))
+        enquiry = self.send(contact, rag=Rag.AMBER, at=self.ago(days=3))
         for hours, kind in ((1, "police"), (2, "health"), (3, "education")):
             self.answer(
                 enquiry, kind, story="final-rag", at=self.ago(days=3) + dt.timedelta(hours=hours)
             )
-        self.review(enquiry, rag="amber", at=self.ago(days=2, hours=20))
+        self.review(enquiry, rag=Rag.AMBER, at=self.ago(days=2, hours=20))
         tomorrow = dt.datetime.combine(
             self.today + dt.timedelta(days=1), dt.time(10), tzinfo=LONDON
         )
@@ -486,12 +487,12 @@ class _Mash:
         )
         self.screen(contact, concerns=["physical_abuse"], at=self.morning(days=4) + HOUR)
         sent = self.morning(days=4) + 2 * HOUR
-        enquiry = self.send(contact, rag="red", at=sent)
+        enquiry = self.send(contact, rag=Rag.RED, at=sent)
         for hours, kind in ((1, "police"), (1, "health"), (1, "education")):
             self.answer(
                 enquiry, kind, story="strategy", at=sent + dt.timedelta(hours=hours, minutes=30)
             )
-        self.review(enquiry, rag="red", at=sent + dt.timedelta(hours=2))
+        self.review(enquiry, rag=Rag.RED, at=sent + dt.timedelta(hours=2))
         decided_at = sent + dt.timedelta(hours=3)
         decision = record_decision(
             contact=contact,
@@ -500,7 +501,7 @@ class _Mash:
             level=4,
             outcome=self.outcome(OutcomeEffect.STRATEGY_DISCUSSION, 4),
             rationale="Partners confirm a pattern of physical harm: a strategy discussion today.",
-            rag="red",
+            rag=Rag.RED,
             primary_need="N1",
             now=decided_at,
         )
@@ -667,7 +668,7 @@ class _Mash:
             at=self.ago(days=1, hours=3),
         )
         self.screen(contact, concerns=["domestic_abuse"], at=self.ago(days=1, hours=2))
-        self.send(contact, rag="green", kinds=("police",), at=self.ago(days=1, hours=1))
+        self.send(contact, rag=Rag.GREEN, kinds=("police",), at=self.ago(days=1, hours=1))
         person = contact.children.get().person  # found on the records at screening
         assert person is not None, "screening links the child to a person record"
         service = self.staff.service_manager
@@ -771,7 +772,7 @@ PROBATION_STORIES: dict[int, tuple[ProbationStory, ...]] = {
             "Ellis",
             8,
             "Ellis said his mum's boyfriend, just out of prison, shouted at her all night.",
-            "amber",
+            Rag.AMBER,
             dt.timedelta(days=3),
             2 * HOUR,
         ),
@@ -781,7 +782,7 @@ PROBATION_STORIES: dict[int, tuple[ProbationStory, ...]] = {
             "Amira",
             6,
             "Amira's mother told the school her ex-partner, on licence, has been at the house.",
-            "green",
+            Rag.GREEN,
             dt.timedelta(minutes=50),
             None,
         ),
@@ -791,7 +792,7 @@ PROBATION_STORIES: dict[int, tuple[ProbationStory, ...]] = {
             "Harvey",
             11,
             "Harvey arrived with a cut lip and said his stepdad, on probation, lost his temper.",
-            "red",
+            Rag.RED,
             dt.timedelta(days=1, hours=4),
             None,
         ),
@@ -803,7 +804,7 @@ PROBATION_STORIES: dict[int, tuple[ProbationStory, ...]] = {
             "Olu",
             9,
             "Olu's father, released last month, has moved back in; Olu is frightened of him.",
-            "amber",
+            Rag.AMBER,
             dt.timedelta(days=2, hours=6),
             5 * HOUR,
         ),
@@ -813,7 +814,7 @@ PROBATION_STORIES: dict[int, tuple[ProbationStory, ...]] = {
             "Maisie",
             4,
             "Maisie's nursery saw her mother's partner, under probation supervision, push her.",
-            "green",
+            Rag.GREEN,
             dt.timedelta(hours=3),
             None,
         ),
