@@ -382,15 +382,18 @@ class TransferArrival(models.Model):
     @property
     def in_words(self) -> str:
         """How the sender reads the transfer's arrival: where, and when it was accepted."""
-        arrived = f"Arrived in {self.to_council_name}'s inbox at {time_in_words(self.arrived_at)}"
-        if self.accepted_at is None:
-            return f"{arrived}; not yet accepted."
-        return f"{arrived}; accepted at {time_in_words(self.accepted_at)}."
+        return self._and_accepted(
+            f"Arrived in {self.to_council_name}'s inbox at {time_in_words(self.arrived_at)}"
+        )
 
     @property
     def received_in_words(self) -> str:
         """How the receiver reads the transfer's arrival: from where, and when it was accepted."""
-        arrived = f"Arrived from {self.from_council_name} at {time_in_words(self.arrived_at)}"
+        return self._and_accepted(
+            f"Arrived from {self.from_council_name} at {time_in_words(self.arrived_at)}"
+        )
+
+    def _and_accepted(self, arrived: str) -> str:
         if self.accepted_at is None:
             return f"{arrived}; not yet accepted."
         return f"{arrived}; accepted at {time_in_words(self.accepted_at)}."
