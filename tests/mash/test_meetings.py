@@ -230,7 +230,7 @@ def _screen(contact, by, at, concerns=("physical_abuse",), indicators=()):
 
 @pytest.mark.parametrize("council", ["sefton", "sefton-2022", "lewisham"])
 def test_r40_the_clock_starts_when_screening_first_recorded_the_concerns(
-    contact, manager, settings, council
+    client, contact, manager, settings, council
 ):
     settings.FRONTDOOR_COUNCIL = council
     found = RECEIVED + dt.timedelta(hours=1)
@@ -248,9 +248,16 @@ def test_r40_the_clock_starts_when_screening_first_recorded_the_concerns(
     if council == "lewisham":  # "on the same day": the midnight that ends the day found
         day = found.astimezone(LONDON).date() + dt.timedelta(days=1)
         assert meeting.due_at == dt.datetime.combine(day, dt.time(), tzinfo=LONDON)
+        found_day = found.astimezone(LONDON)
+        due_words = f"the end of {found_day:%A} {found_day.day} {found_day:%B %Y}"
     else:
         assert meeting.due_at == found + dt.timedelta(hours=24)
+        due_words = f"{meeting.due_at.astimezone(LONDON):%A} "
     assert meeting.scheduled_for > meeting.due_at  # late, and the page says so
+    client.force_login(manager)
+    page = client.get(reverse("mash:meeting", args=[meeting.pk])).content.decode()
+    assert due_words in page
+    assert "00:00" not in page  # a same-day clock ends with its day, never "Saturday 00:00"
 
 
 def test_r40_an_indicator_naming_a_concern_counts_as_recording_it(contact, manager):

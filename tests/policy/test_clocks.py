@@ -22,6 +22,7 @@ from frontdoor.policy.clocks import (
     Deadline,
     WorkingCalendar,
     core_time_between,
+    deadline_in_words,
     due_at,
     months_before,
     start_clock,
@@ -310,6 +311,32 @@ def test_a_same_day_clock_is_due_at_the_end_of_the_london_day(
     assert due_at(
         start=start, length=None, unit=Unit.SAME_DAY, calendar=sefton_calendar
     ) == instant(due)
+
+
+def test_r40_a_same_day_deadline_reads_as_the_end_of_its_own_day(
+    lewisham: Policy, lewisham_calendar: WorkingCalendar
+) -> None:
+    # Due at Saturday's midnight is due by the end of Friday: no page says "Saturday 00:00".
+    timescale = lewisham.timescale(TimescaleKey.STRATEGY_MEETING)
+    deadline = start_clock(
+        timescale=timescale, start=at("2026-12-04 15:00"), calendar=lewisham_calendar
+    )
+    assert deadline_in_words(deadline.due) == "the end of Friday 4 December 2026"
+    assert deadline_in_words(deadline.due, short=True) == "End of 4 Dec 2026"
+
+
+@pytest.mark.parametrize(
+    ("due", "long", "short"),
+    [
+        (at("2026-12-04 17:00"), "Friday 4 December 2026 17:00", "4 Dec 2026 17:00"),
+        (at("2026-07-01 00:01"), "Wednesday 1 July 2026 00:01", "1 Jul 2026 00:01"),
+        # London midnight in summer is 23:00 UTC the day before: still the end of 30 June.
+        (at("2026-07-01 00:00"), "the end of Tuesday 30 June 2026", "End of 30 Jun 2026"),
+    ],
+)
+def test_a_deadline_is_written_in_london_time(due: dt.datetime, long: str, short: str) -> None:
+    assert deadline_in_words(instant(due)) == long
+    assert deadline_in_words(instant(due), short=True) == short
 
 
 def test_a_same_day_clock_has_no_length(sefton_calendar: WorkingCalendar) -> None:

@@ -35,9 +35,8 @@ from frontdoor.intake.selectors import require_child_seen
 from frontdoor.mash.models import Meeting
 from frontdoor.outbox.services import queue_message
 from frontdoor.policy.clocks import (
-    LONDON,
     WorkingCalendar,
-    day_in_words,
+    deadline_in_words,
     start_clock,
     time_in_words,
     to_the_minute,
@@ -154,8 +153,7 @@ def _start_step(
 def _tell_service_managers(*, escalation: Escalation, step: StepRecord, opened: bool) -> None:
     """R39: a disagreement goes to the Service Manager, at the start and at each new step."""
     due = (
-        f"It is due by {step.due_at.astimezone(LONDON):%H:%M on %A} "
-        f"{day_in_words(step.due_at.astimezone(LONDON))}."
+        f"It is due by {deadline_in_words(step.due_at)}."
         if step.due_at
         else "The council's policy sets no timescale for this step."
     )

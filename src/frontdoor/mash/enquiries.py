@@ -28,7 +28,7 @@ from frontdoor.mash.selectors import (
     users_of_agency_asked,
 )
 from frontdoor.outbox.services import queue_message
-from frontdoor.policy.clocks import start_clock, time_in_words
+from frontdoor.policy.clocks import deadline_in_words, start_clock, time_in_words
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import Rag
 from frontdoor.policy.versions import current_policy_version
@@ -140,7 +140,7 @@ def _alert_agency(*, request: AgencyRequest, policy, enquiry: Enquiry) -> None:
     if enquiry.present_at_strategy_meeting:
         ask = "The need is immediate: present what your agency holds at the strategy meeting."
     elif request.due_at:
-        ask = f"Please answer by {_when(request.due_at)}."
+        ask = f"Please answer by {deadline_in_words(request.due_at)}."
     else:
         ask = "Please answer as soon as you can."
     for address in _agency_addresses(request):
@@ -357,7 +357,7 @@ def chase(*, now: dt.datetime | None = None) -> int:
                 continue
             if state == AgencyRequest.State.OVERDUE and request.reminded_overdue_at is None:
                 stage, field = "overdue", "reminded_overdue_at"
-                words = f"was due at {_when(request.due_at)} and is overdue"
+                words = f"was due by {deadline_in_words(request.due_at)} and is overdue"
             elif (
                 request.reminded_due_soon_at is None
                 and request.reminded_overdue_at is None
@@ -365,7 +365,7 @@ def chase(*, now: dt.datetime | None = None) -> int:
                 and request.due_at - now <= (request.due_at - request.alerted_at) * DUE_SOON_SHARE
             ):
                 stage, field = "due-soon", "reminded_due_soon_at"
-                words = f"is due at {_when(request.due_at)}"
+                words = f"is due by {deadline_in_words(request.due_at)}"
             else:
                 continue
             # The name the council that asked gives the agency.

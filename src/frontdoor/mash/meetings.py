@@ -24,7 +24,7 @@ from frontdoor.mash.models import (
     Meeting,
 )
 from frontdoor.outbox.services import queue_message
-from frontdoor.policy.clocks import LONDON, time_in_words, to_the_minute
+from frontdoor.policy.clocks import LONDON, deadline_in_words, time_in_words, to_the_minute
 from frontdoor.policy.registry import current_loaded_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.policy.versions import current_policy_version
@@ -176,9 +176,9 @@ def schedule_meeting(
         due_at = strategy_meeting_due(contact=contact, loaded=loaded, now=now)
         if due_at is not None and scheduled_for > due_at and not late_reason.strip():
             raise DomainError(
-                f"A strategy meeting is due by {_when(due_at)}: this one is arranged for "
-                f"later, {_when(scheduled_for)}. Arrange it sooner, or as chair give the reason "
-                "it is held later than the timescale."
+                f"A strategy meeting is due by {deadline_in_words(due_at)}: this one is arranged "
+                f"for later, {_when(scheduled_for)}. Arrange it sooner, or as chair give the "
+                "reason it is held later than the timescale."
             )
     meeting = Meeting.objects.create(
         contact=contact,

@@ -249,6 +249,24 @@ def day_in_words(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def deadline_in_words(moment: dt.datetime, *, short: bool = False) -> str:
+    """A deadline as the pages write it, in London: "Friday 4 December 2026 17:00", or "4 Dec
+    2026 17:00" `short` (in a table). A deadline at midnight is the end of the day before (a
+    same-day clock ends there, R40): "the end of Friday 4 December 2026" ("End of 4 Dec 2026"),
+    not "Saturday 5 December 2026 00:00"."""
+    local = moment.astimezone(LONDON)
+    if local.time() == dt.time():
+        day = local.date() - dt.timedelta(days=1)
+        return (
+            f"End of {day.day} {day:%b %Y}" if short else f"the end of {day:%A} {day_in_words(day)}"
+        )
+    return (
+        f"{local.day} {local:%b %Y %H:%M}"
+        if short
+        else f"{local:%A} {day_in_words(local)} {local:%H:%M}"
+    )
+
+
 def time_in_words(moment: dt.datetime) -> str:
     """A moment as messages say it, in London: "06:12 on 8 December 2026"."""
     local = moment.astimezone(LONDON)

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django import template
 
+from frontdoor.policy.clocks import deadline_in_words
+
 register = template.Library()
 
 
@@ -40,3 +42,9 @@ def time_left(due: dt.datetime | None, now: dt.datetime) -> str:
 @register.filter
 def duration(length: dt.timedelta | None) -> str:
     return "" if length is None else duration_in_words(length)
+
+
+@register.filter
+def deadline(due: dt.datetime, form: str = "long") -> str:
+    """A deadline in words (`policy.clocks.deadline_in_words`); `form` "short" for tables."""
+    return deadline_in_words(due, short=form == "short")
