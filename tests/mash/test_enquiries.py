@@ -720,3 +720,20 @@ def test_the_persons_timeline_links_an_enquiry_only_for_those_who_may_review_it(
     assert "Amber MASH enquiry" in page and link not in page
     client.force_login(manager)
     assert link in client.get(person_page).content.decode()
+
+
+def test_r38_an_enquiry_reviewed_and_waiting_for_its_decision_stays_on_the_list(
+    client, contact, manager
+):
+    child = _reviewed(contact, manager, "amber")
+    decide_at = reverse("screening:decide", args=[contact.reference, child.pk])
+    client.force_login(manager)
+    page = client.get(reverse("mash:enquiries")).content.decode()
+    waiting = page[page.index("Final RAG confirmed: decision to record") :]
+    assert contact.reference in waiting
+    assert decide_at in waiting
+    # Decided: the enquiry's work is over, and it leaves the list.
+    _decide(contact, child, manager, "child_and_family_assessment", level=3, rag="amber")
+    page = client.get(reverse("mash:enquiries")).content.decode()
+    assert "decision to record" not in page
+    assert contact.reference not in page

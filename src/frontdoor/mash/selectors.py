@@ -36,6 +36,7 @@ from frontdoor.accounts.permissions import can
 from frontdoor.accounts.roles import Role
 from frontdoor.intake.models import Consent as ReferrerConsent
 from frontdoor.intake.models import (
+    Contact,
     MissingEpisode,
     ReferrerType,
     Report,
@@ -73,6 +74,7 @@ from frontdoor.policy.registry import current_policy, get_loaded_policy
 from frontdoor.policy.row_security import open_to
 from frontdoor.policy.schema import Policy, Rag
 from frontdoor.screening.consent import ChildConsent, SharingPosition
+from frontdoor.screening.models import Decision
 from frontdoor.screening.rag import RagSuggestion
 from frontdoor.wording import in_sentence
 
@@ -198,6 +200,22 @@ def enquiries_visible_to(user) -> QuerySet[Enquiry]:
             Prefetch("requests", queryset=AgencyRequest.objects.select_related("opinion")),
             "reviews",
         )
+    )
+
+
+def enquiries_awaiting_a_decision(user) -> QuerySet[Enquiry]:
+    """Enquiries whose final RAG the manager confirmed (R38), closing them, with no decision
+    recorded for the child since (R25): the MASH's work on them waits for that decision."""
+    decided_since = Decision.objects.filter(
+        child=OuterRef("child"), decided_at__gte=OuterRef("closed_at")
+    )
+    return (
+        enquiries_visible_to(user)
+        .filter(closed_at__isnull=False, reviews__isnull=False)
+        .exclude(contact__state=Contact.State.CLOSED)
+        .exclude(Exists(decided_since))
+        .distinct()
+        .order_by("closed_at", "pk")
     )
 
 

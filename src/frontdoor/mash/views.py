@@ -115,14 +115,23 @@ def send(request: SignedInRequest, reference: str, child_id: int) -> HttpRespons
 @require_http_methods(["GET"])
 @allowed("enquiry.send")
 def enquiry_list(request: HttpRequest) -> HttpResponse:
-    """Open MASH enquiries, with each agency's place on its clock (R36)."""
+    """Open MASH enquiries, with each agency's place on its clock (R36); then those whose final
+    RAG is confirmed (R38) and whose decision is still to record (R25)."""
     policy = current_policy()
     now = timezone.now()
     open_enquiries = selectors.enquiries_visible_to(request.user).filter(closed_at__isnull=True)
     rows = [(enquiry, selectors.request_states(policy, enquiry, now)) for enquiry in open_enquiries]
     restricted = selectors.open_enquiries_restricted_from(request.user)
+    awaiting = selectors.enquiries_awaiting_a_decision(request.user)
     return render(
-        request, "mash/enquiries.html", {"rows": rows, "restricted": restricted, "now": now}
+        request,
+        "mash/enquiries.html",
+        {
+            "rows": rows,
+            "restricted": restricted,
+            "awaiting": awaiting,
+            "now": now,
+        },
     )
 
 
