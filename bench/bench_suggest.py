@@ -10,11 +10,12 @@ purpose, fictional people), suggests for each against the Sefton policy, and pri
 split (used while tuning), the `heldout` split (never tuned on) and the `fresh` split (written
 later in one sitting, labelled before the method was tuned again, never tuned on), the `fresh2`
 split (a second such sitting, with more varied writers, negation and history), the `fresh3`
-split (a third, written before the re-ranking model; never trained on) and the `fresh4` split (a
+split (a third, written before the re-ranking model; never trained on), the `fresh4` split (a
 fourth, written from the policy's wording before criteria reading was changed; never tuned or
-trained on) apart. The re-ranking model
-is trained on the first four, so their figures here flatter it: `bench/train_suggest.py
---cross-validate` gives each with it left out of training.
+trained on) and the `fresh5` split (a fifth, labelled from the policy's wording alone by a writer
+who had not read the method; never tuned or trained on) apart. The re-ranking model is trained on
+the first four, so their figures here flatter it: `bench/train_suggest.py --cross-validate` gives
+each with it left out of training.
 
 - recall@10: of the indicators the screener ticked, the share among the first ten suggestions;
 - area recall@10: the same for their (level, sub-domain) areas;
@@ -43,7 +44,7 @@ sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdoor.settings")
 
 DEVSET = ROOT / "tests" / "screening" / "suggest_devset" / "referrals.yaml"
-SPLITS = ["dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4"]
+SPLITS = ["dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"]
 
 
 def rss_mb() -> float:
