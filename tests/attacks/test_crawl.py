@@ -359,6 +359,7 @@ def _targets_by_route(council: Council) -> dict[str, list[Target]]:
         "mash:review": each(council.enquiries),
         "mash:answer": each(council.requests),
         "mash:meeting": each(council.meetings),
+        "mash:cancel_meeting": each(council.meetings),
         "escalations:detail": each(council.escalations),
         "escalations:open_meeting": each(council.meetings),
         "people:person": each(council.people),
@@ -383,6 +384,7 @@ FINDERS: dict[str, Callable[[User], QuerySet]] = {
     "mash:review": enquiries_visible_to,
     "mash:answer": requests_visible_to,
     "mash:meeting": _in_visible_contacts(Meeting),
+    "mash:cancel_meeting": _in_visible_contacts(Meeting),
     "escalations:detail": escalations_whose_page_opens_to,
     # R39: a meeting's outcome is escalated by an agency that attended it.
     "escalations:open_meeting": meetings_open_to_escalation,

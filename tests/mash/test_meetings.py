@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.accounts.roles import Role
+from frontdoor.audit.models import AuditEvent
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import Channel, MissingEpisode
 from frontdoor.mash import meetings
@@ -531,3 +532,146 @@ def test_the_screening_page_links_a_meeting_only_for_those_who_may_open_it(
     assert "Arrange a meeting" not in page
     client.force_login(manager)
     assert link in client.get(screening).content.decode()
+
+
+def _coordinator_invited(contact, worker, make_user):
+    coordinator = make_user(Role.EXPLOITATION_COORDINATOR, email="cse@sefton.example")
+    meetings.record_exploitation_screening(
+        contact=contact,
+        child=contact.children.first(),
+        by=worker,
+        referrer_screening="Older boyfriend, new phone, missing overnight.",
+        risk_assessment="Indicators of sexual exploitation.",
+        risk="high",
+    )
+    return coordinator
+
+
+def test_r40_a_cancelled_strategy_meeting_stays_on_record_and_the_discussion_is_still_owed(
+    client, contact, manager, worker, make_user
+):
+    coordinator = _coordinator_invited(contact, worker, make_user)
+    decide(contact, contact.children.first(), manager, level=4, outcome="strategy_discussion")
+    meeting = schedule(contact, manager)
+    with pytest.raises(DomainError, match="Give the reason"):
+        meetings.cancel_meeting(
+            meeting=meeting, by=manager, reason="  ", expected_version=meeting.version
+        )
+    cancelled = meetings.cancel_meeting(
+        meeting=meeting,
+        by=manager,
+        reason="Police cannot attend; rearranging for the morning.",
+        expected_version=meeting.version,
+        now=DECIDED + dt.timedelta(hours=1),
+    )
+    assert cancelled.cancelled_at == DECIDED + dt.timedelta(hours=1)
+    assert cancelled.cancelled_by == manager
+    # The invitation had not left: it is taken back, not followed by a cancellation.
+    invitation = Message.objects.get(kind="meeting_invitation", to=coordinator.email)
+    assert invitation.withdrawn_at is not None
+    assert not Message.objects.filter(kind="meeting_cancelled").exists()
+    # The strategy discussion is still owed (R40), and the meeting cannot now be recorded.
+    assert FollowUp.objects.get(kind=FollowUp.Kind.STRATEGY_DISCUSSION).done_at is None
+    with pytest.raises(DomainError, match="cancelled this meeting"):
+        record(cancelled, manager)
+    with pytest.raises(DomainError, match="cancelled this meeting"):
+        meetings.cancel_meeting(
+            meeting=cancelled, by=manager, reason="Again", expected_version=cancelled.version
+        )
+    entry = AuditEvent.objects.get(action="meeting.cancelled")
+    assert entry.reason == "Police cannot attend; rearranging for the morning."
+    client.force_login(manager)
+    page = client.get(reverse("mash:meeting", args=[meeting.pk])).content.decode()
+    assert "Cancelled" in page and "Police cannot attend" in page
+    assert "Record the meeting" not in page
+    assert "Arranged within the timescale" not in page
+    assert reverse("mash:schedule", args=[contact.reference]) in page
+    screening = client.get(reverse("screening:contact", args=[contact.reference])).content
+    assert "cancelled" in screening.decode()
+
+
+def test_r39_cancelling_a_meeting_whose_invitation_went_tells_the_invited(
+    contact, manager, worker, make_user
+):
+    coordinator = _coordinator_invited(contact, worker, make_user)
+    meeting = schedule(contact, manager)
+    Message.objects.filter(kind="meeting_invitation").update(sent_at=timezone.now())
+    meetings.cancel_meeting(
+        meeting=meeting, by=manager, reason="Family moved away.", expected_version=meeting.version
+    )
+    told = Message.objects.get(kind="meeting_cancelled")
+    assert told.to == coordinator.email
+    assert told.subject.startswith("Cancelled: Strategy meeting at")
+    assert contact.reference in told.body
+    assert "moved away" not in told.body  # the reason stays on the record
+
+
+def test_a_held_meeting_cannot_be_cancelled_and_the_page_offers_no_cancel(client, contact, manager):
+    meeting = record(schedule(contact, manager), manager)
+    with pytest.raises(DomainError, match="cannot be cancelled"):
+        meetings.cancel_meeting(
+            meeting=meeting, by=manager, reason="Too late", expected_version=meeting.version
+        )
+    client.force_login(manager)
+    cancel_at = reverse("mash:cancel_meeting", args=[meeting.pk])
+    assert cancel_at not in client.get(reverse("mash:meeting", args=[meeting.pk])).content.decode()
+    response = client.post(cancel_at, {"reason": "Too late", "version": meeting.version})
+    assert "a meeting held cannot be cancelled" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.cancelled_at is None
+
+
+def test_the_cancel_page_asks_for_the_reason_and_cancels(client, contact, manager, worker):
+    meeting = schedule(contact, manager)
+    cancel_at = reverse("mash:cancel_meeting", args=[meeting.pk])
+    client.force_login(worker)
+    assert client.get(cancel_at).status_code == 403
+    client.force_login(manager)
+    page = client.get(reverse("mash:meeting", args=[meeting.pk])).content.decode()
+    assert cancel_at in page
+    form = client.get(cancel_at)
+    assert form.status_code == 200
+    assert not form_problems(form.content.decode())
+    refused = client.post(cancel_at, {"reason": "", "version": meeting.version})
+    assert refused.status_code == 400
+    assert "Give the reason the meeting is cancelled" in refused.content.decode()
+    assert not form_problems(refused.content.decode())
+    stale = client.post(cancel_at, {"reason": "Off", "version": meeting.version + 1})
+    assert "Nothing was cancelled" in stale.content.decode()
+    sent = {"reason": "The family withdrew.", "version": meeting.version}
+    response = client.post(cancel_at, sent)
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.cancelled_reason == "The family withdrew."
+
+
+def test_r40_a_strategy_meeting_whose_decision_was_revised_away_says_so(client, contact, manager):
+    child = contact.children.first()
+    decide(contact, child, manager, level=4, outcome="strategy_discussion")
+    meeting = schedule(contact, manager)
+    client.force_login(manager)
+    warning = "no decision on this contact now calls for one"
+    assert warning not in client.get(reverse("mash:meeting", args=[meeting.pk])).content.decode()
+    decide(
+        contact,
+        child,
+        manager,
+        level=3,
+        outcome="child_and_family_assessment",
+        based_on=1,
+        now=DECIDED + dt.timedelta(minutes=30),
+    )
+    page = client.get(reverse("mash:meeting", args=[meeting.pk])).content.decode()
+    assert warning in page
+    assert reverse("mash:cancel_meeting", args=[meeting.pk]) in page
+    # Revised back to a strategy discussion: the meeting is called for again.
+    decide(
+        contact,
+        child,
+        manager,
+        level=4,
+        outcome="strategy_discussion",
+        based_on=2,
+        now=DECIDED + dt.timedelta(minutes=40),
+    )
+    assert warning not in client.get(reverse("mash:meeting", args=[meeting.pk])).content.decode()

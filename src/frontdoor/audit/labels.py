@@ -56,6 +56,7 @@ ACTION_LABELS: dict[str, str] = {
     "handoff.withdrawn": "Hand-off withdrawn: the revised decision no longer hands the child over",
     "household.linked": "Household linked",
     "involvements.imported": "Involvements imported",
+    "meeting.cancelled": "Meeting cancelled",
     "meeting.recorded": "Meeting recorded",
     "meeting.scheduled": "Meeting scheduled",
     "outbox.sent_again": "Message sent again",

@@ -235,6 +235,7 @@ def meeting(request: SignedInRequest, pk: int) -> HttpResponse:
         {
             "meeting": found,
             "clock": meetings.meeting_clock(found),  # R40: the one reading
+            "no_longer_called_for": meetings.no_longer_called_for(found),
             "contact": found.contact,
             "form": form,
             "attendee_fields": [
@@ -250,6 +251,47 @@ def meeting(request: SignedInRequest, pk: int) -> HttpResponse:
                 request.user, contact=found.contact
             ),
         },
+    )
+
+
+class CancelForm(GovukForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Why is the meeting cancelled?",
+        help_text="The invited agencies are told it is off. The reason stays on the record.",
+        error_messages={"required": "Give the reason the meeting is cancelled"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("meeting.chair")
+def cancel(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Call off a meeting not yet held, with the reason (R39, R40)."""
+    found = get_object_or_404(
+        Meeting.objects.filter(contact__in=intake_selectors.contacts_visible_to(request.user)),
+        pk=pk,
+    )
+    # A meeting held or already cancelled: the page says so, and a POST changes nothing.
+    done = found.held_at is not None or found.cancelled_at is not None
+    form = CancelForm(request.POST or None, initial={"version": found.version})
+    if request.method == "POST" and not done and form.is_valid():
+        try:
+            meetings.cancel_meeting(
+                meeting=found,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"The {found.get_kind_display().lower()} is cancelled")
+            return redirect(reverse("mash:meeting", args=[found.pk]))
+    return render(
+        request,
+        "mash/cancel_meeting.html",
+        {"meeting": found, "contact": found.contact, "form": form},
     )
 
 

@@ -23,7 +23,8 @@ from frontdoor.mash.models import (
     ExploitationScreening,
     Meeting,
 )
-from frontdoor.outbox.services import queue_message
+from frontdoor.outbox.models import Message
+from frontdoor.outbox.services import queue_message, withdraw_unsent
 from frontdoor.policy.clocks import LONDON, deadline_in_words, time_in_words, to_the_minute
 from frontdoor.policy.registry import current_loaded_policy
 from frontdoor.policy.schema import OutcomeEffect, Policy
@@ -117,14 +118,33 @@ class MeetingClock:
 
 def meeting_clock(meeting: Meeting) -> MeetingClock | None:
     """The one reading of a meeting's clock (R40): the time it was held once recorded, until then
-    the time it is arranged for, against the time it is due by. None: no timescale applies."""
-    if meeting.due_at is None:
+    the time it is arranged for, against the time it is due by. None: no timescale applies, or
+    the meeting was cancelled (the strategy discussion it was for is still owed, R40)."""
+    if meeting.due_at is None or meeting.cancelled_at is not None:
         return None
     held = meeting.held_at is not None
     moment = meeting.held_at if held else meeting.scheduled_for
     assert moment is not None  # the planned time is always set
     late = moment > meeting.due_at
     return MeetingClock(held, late, abs(moment - meeting.due_at))
+
+
+def no_longer_called_for(meeting: Meeting) -> bool:
+    """A strategy meeting still to be held whose strategy discussion a revised decision took
+    away (R40, R25): a decision called for it, was revised, and no decision on the contact
+    still does. The chair decides whether it goes ahead; the pages say so."""
+    if (
+        meeting.kind != Meeting.Kind.STRATEGY_MEETING
+        or meeting.held_at is not None
+        or meeting.cancelled_at is not None
+    ):
+        return False
+    discussions = FollowUp.objects.filter(
+        decision__contact_id=meeting.contact_id, kind=FollowUp.Kind.STRATEGY_DISCUSSION
+    )
+    return (
+        discussions.filter(replaced_by__isnull=False).exists() and not discussions.open().exists()
+    )
 
 
 @transaction.atomic
@@ -289,6 +309,7 @@ def record_meeting(
         )
     if meeting.held_at is not None:
         raise DomainError(f"This meeting was recorded as held at {_when(meeting.held_at)}.")
+    _refuse_cancelled(meeting)
     if held_at > now:
         raise DomainError("A meeting is recorded once it has been held: its time is in the future.")
     # A meeting set up by telephone and entered here afterwards was planned before it was
@@ -367,6 +388,87 @@ def record_meeting(
             "late": bool((clock := meeting_clock(meeting)) and clock.late),
         },
         reason=meeting.plan_of_action,
+        policy_version=meeting.policy_version,
+        at=now,
+    )
+    return meeting
+
+
+def _refuse_cancelled(meeting: Meeting) -> None:
+    if meeting.cancelled_at is not None:
+        raise DomainError(
+            f"{meeting.cancelled_by} cancelled this meeting at {_when(meeting.cancelled_at)}: "
+            "arrange another if it is needed."
+        )
+
+
+@transaction.atomic
+def cancel_meeting(
+    *,
+    meeting: Meeting,
+    by: User,
+    reason: str,
+    expected_version: int,
+    now: dt.datetime | None = None,
+) -> Meeting:
+    """Call off a meeting not yet held, with the reason (R39, R40). It stays on the contact's
+    record, marked cancelled. An invitation not yet sent is taken back; one that may have left
+    is followed by word that the meeting is off. A strategy meeting's follow-up stays open:
+    the strategy discussion is still owed until another meeting is held or the decision is
+    revised."""
+    require(by, "meeting.chair")
+    now = now or timezone.now()
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.version != expected_version:
+        raise DomainError(
+            "Someone changed this meeting while you were writing. Nothing was cancelled: "
+            "reload the page to read it."
+        )
+    if meeting.held_at is not None:
+        raise DomainError(
+            f"This meeting was recorded as held at {_when(meeting.held_at)}: a meeting held "
+            "cannot be cancelled."
+        )
+    _refuse_cancelled(meeting)
+    if not reason.strip():
+        raise DomainError("Give the reason the meeting is cancelled.", field="reason")
+    meeting.cancelled_at = now
+    meeting.cancelled_by = by
+    meeting.cancelled_reason = reason.strip()
+    meeting.version += 1
+    meeting.save(update_fields=["cancelled_at", "cancelled_by", "cancelled_reason", "version"])
+    withdrawn, told = [], []
+    invitations = Message.objects.filter(
+        key__startswith=f"meeting-{meeting.pk}-", kind="meeting_invitation"
+    ).filter(withdrawn_at__isnull=True)
+    for invitation in list(invitations):
+        if withdraw_unsent(invitation.key):
+            withdrawn.append(invitation.to)
+            continue
+        queue_message(
+            key=f"{invitation.key}-cancelled",
+            kind="meeting_cancelled",
+            to=invitation.to,
+            subject=f"Cancelled: {invitation.subject}",
+            body=(
+                f"The {in_sentence(meeting.get_kind_display())} about contact "
+                f"{meeting.contact.reference} at {_when(meeting.scheduled_for)}, to which you "
+                "were invited, is cancelled. You will be invited again if another is arranged."
+            ),
+        )
+        told.append(invitation.to)
+    audit.record(
+        actor=by,
+        action="meeting.cancelled",
+        target=meeting.contact,
+        changes={
+            "kind": meeting.kind,
+            "kind_label": meeting.get_kind_display(),
+            "scheduled_for": meeting.scheduled_for.isoformat(),
+            **({"invitations_taken_back": withdrawn} if withdrawn else {}),
+            **({"told_it_is_cancelled": told} if told else {}),
+        },
+        reason=meeting.cancelled_reason,
         policy_version=meeting.policy_version,
         at=now,
     )

@@ -265,6 +265,12 @@ class Meeting(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Called off before it was held, with the chair's reason: it stays on the record.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_reason = models.TextField(blank=True)
     policy_version = models.ForeignKey(
         "policy.PolicyVersion", on_delete=models.PROTECT, related_name="+"
     )

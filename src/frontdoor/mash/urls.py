@@ -13,6 +13,7 @@ urlpatterns = [
     path("requests/times/", views.request_times, name="request_times"),
     path("contacts/<str:reference>/meetings/new/", meeting_views.schedule, name="schedule"),
     path("meetings/<int:pk>/", meeting_views.meeting, name="meeting"),
+    path("meetings/<int:pk>/cancel/", meeting_views.cancel, name="cancel_meeting"),
     path(
         "contacts/<str:reference>/children/<int:child_id>/exploitation/",
         meeting_views.exploitation,

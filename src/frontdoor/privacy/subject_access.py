@@ -250,6 +250,8 @@ def subject_access_export(
                         "kind": m.get_kind_display(),
                         "scheduled_for": _when(m.scheduled_for),
                         "held_at": _when(m.held_at),
+                        "cancelled_at": _when(m.cancelled_at),
+                        "cancelled_reason": scrub(m.cancelled_reason),
                         "analysis": scrub(m.analysis),
                         "plan_of_action": scrub(m.plan_of_action),
                         "outcome": m.outcome_label,
