@@ -274,6 +274,8 @@ def new_missing_episode(request: SignedInRequest) -> HttpResponse:
     else:
         form = MissingEpisodeForm()
     if form.is_bound and form.is_valid():
+        # A valid form's date and time the child went missing are required, and not to come.
+        assert form.went_missing_at is not None
         try:
             with transaction.atomic():  # R10: the episode and its documents, or nothing
                 found = services.record_missing_episode(

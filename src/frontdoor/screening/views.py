@@ -551,6 +551,7 @@ def police_told(request: SignedInRequest, reference: str) -> HttpResponse:
                 messages.success(request, "The reason the police were not told is recorded")
                 return redirect(_screening_url(contact) + "#police")
             if action == "told" and told_form.is_valid():
+                assert told_form.told_at is not None  # a valid form's date and time are required
                 police.record_police_told(
                     contact=contact,
                     by=request.user,
