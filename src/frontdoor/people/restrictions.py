@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.apps import apps
+from django.db.models import Exists, Manager, Model, OuterRef, Q, QuerySet, Subquery
 
-from frontdoor.people.models import Person, Restriction
+from frontdoor.people.models import Restriction
 from frontdoor.policy.councils import of_served_council
 
 if TYPE_CHECKING:
@@ -44,10 +45,10 @@ def restriction_hiding_person(*, user: User, person_id: int) -> Restriction | No
     )
 
 
-def _reported_children():
-    """The children reported in contacts (intake's model), reached through the person they are
-    linked to: people sits below intake, so it does not import it."""
-    return Person._meta.get_field("reported_as_child").related_model._default_manager
+def _reported_children() -> Manager[Model]:
+    """The children reported in contacts (intake's model), reached by name from the registry of
+    models: people sits below intake, so it does not import it."""
+    return apps.get_model("intake", "ReportedChild")._default_manager
 
 
 def restrictions_closing_contact(user: User, *, contact=None) -> QuerySet[Restriction]:
