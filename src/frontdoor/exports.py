@@ -405,7 +405,7 @@ def _record(
         **({"through": through} if through else {}),
     }
     event = audit.record(actor=by, action=DOWNLOADED, changes=changes)
-    if getattr(by, "is_authenticated", False):
+    if by is not None and by.is_authenticated:
         audit.record_view(viewer=by, target=event, through=summary(changes), at=event.at)
     return event
 

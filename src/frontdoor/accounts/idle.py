@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,13 +20,18 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
+
 LAST_SEEN_KEY = "last_seen"
 # How stale the last-seen time may be: the price of not writing the session on every request.
 PRECISION_SECONDS = 60
 
 
 @receiver(user_logged_in)
-def _stamp_sign_in(sender, request, user, **kwargs) -> None:
+def _stamp_sign_in(
+    sender: type[User], request: HttpRequest | None, user: User, **kwargs: object
+) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[LAST_SEEN_KEY] = time.time()
 

@@ -46,6 +46,15 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
+    def council_key(self) -> str:
+        """The key of the council the user works for. The column is never empty
+        (`council_field` fills it in as the user is made); the typing knows only a key or
+        nothing, so a user without one is refused here rather than taken for another council's."""
+        if not self.council_id:
+            raise ValueError(f"The user {self.username} has no council.")
+        return self.council_id
+
+    @property
     def role_label(self) -> str:
         return Role(self.role).label if self.role else "No role"
 

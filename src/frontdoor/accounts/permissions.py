@@ -7,10 +7,16 @@ matrix here is the one answer to "may this user do this?". The home page lists a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from frontdoor.accounts.roles import Role
 from frontdoor.errors import DomainError
 from frontdoor.policy.councils import works_for_served_council
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from frontdoor.accounts.models import User
 
 R = Role
 STAFF = frozenset(set(Role) - {R.PARTNER_AGENCY})
@@ -236,16 +242,16 @@ ACTIONS: tuple[Action, ...] = (
 _BY_KEY = {action.key: action for action in ACTIONS}
 
 
-def can(user, action: str) -> bool:
+def can(user: User | AnonymousUser | None, action: str) -> bool:
     """True when `user` (signed in and active) may do `action`."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return False
     if not (works_for_served_council(user) or _BY_KEY[action].service_wide):
         return False
     return user.role in _BY_KEY[action].roles
 
 
-def require(user, action: str) -> None:
+def require(user: User | AnonymousUser | None, action: str) -> None:
     """Refuse with a DomainError a worker can act on unless `user` may do `action`."""
     if not can(user, action):
         allowed = ", ".join(sorted(Role(r).label for r in _BY_KEY[action].roles))
@@ -260,7 +266,7 @@ def roles_with(action: str) -> frozenset[Role]:
     return _BY_KEY[action].roles
 
 
-def actions_for(user) -> list[Action]:
+def actions_for(user: User | AnonymousUser) -> list[Action]:
     return [action for action in ACTIONS if can(user, action.key)]
 
 

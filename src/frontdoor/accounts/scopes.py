@@ -15,9 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from frontdoor.accounts.permissions import PermissionDeniedError, can
 from frontdoor.errors import DomainError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from frontdoor.accounts.models import User
 
 READ = "read"
 # The methods the `read` scope allows: they change nothing.
@@ -66,7 +72,7 @@ def scope_named(key: str) -> Scope:
     return _BY_KEY[key]
 
 
-def scopes_for(user, keys: Iterable[str]) -> frozenset[str]:
+def scopes_for(user: User, keys: Iterable[str]) -> frozenset[str]:
     """The scopes named, checked: each one known, and of use to `user`'s role."""
     scopes = frozenset(key.strip() for key in keys if key.strip())
     for key in sorted(scopes):
@@ -111,12 +117,12 @@ class TokenUse:
     audited: bool = False
 
 
-def token_use_of(user) -> TokenUse | None:
+def token_use_of(user: User | AnonymousUser | None) -> TokenUse | None:
     """The token `user` acts through in this request, or None when signed in another way."""
     return getattr(user, "token_use", None)
 
 
-def require_scope(user, *, method: str, scope: str | None, what: str) -> None:
+def require_scope(user: User | AnonymousUser, *, method: str, scope: str | None, what: str) -> None:
     """Refuse (403) unless the token `user` acts through may use an operation declaring `scope`;
     `what` names the operation in the refusal. Without a token, or without scopes: allowed."""
     use = token_use_of(user)

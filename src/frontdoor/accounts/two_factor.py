@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 import segno
@@ -42,6 +43,9 @@ from frontdoor.accounts.models import EnrolmentLink, User
 from frontdoor.accounts.permissions import require
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 REQUIRED = "required"
 OPTIONAL = "optional"
@@ -69,7 +73,7 @@ DEVICE_NAME = "Authenticator app"
 ENROLMENT_LINK_LIFETIME = dt.timedelta(hours=72)
 
 
-def is_verified(user) -> bool:
+def is_verified(user: User | AnonymousUser) -> bool:
     # OTPMiddleware adds is_verified(); a user just signed in by login() is a bare User.
     check = getattr(user, "is_verified", None)
     return bool(check and check())
@@ -116,7 +120,9 @@ def link_needed() -> bool:
 
 
 @receiver(user_logged_in)
-def _note_whether_user_has_device(sender, request, user, **kwargs) -> None:
+def _note_whether_user_has_device(
+    sender: type[User], request: HttpRequest | None, user: User, **kwargs: object
+) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[HAS_DEVICE_KEY] = user_has_device(user, confirmed=True)
 

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -136,10 +137,10 @@ class LoginView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
-    def get_form(self, form_class=None):
+    def get_form(self, form_class: type[AuthenticationForm] | None = None) -> AuthenticationForm:
         form = super().get_form(form_class)
         # A wrong username or password concerns the whole form: link the summary to its first field.
-        form.non_field_errors_anchor = "id_username"
+        form.non_field_errors_anchor = "id_username"  # type: ignore[attr-defined]  # a mark the error summary reads
         return form
 
     def form_valid(self, form):

@@ -29,7 +29,7 @@ def _describe_target(target: models.Model | None) -> tuple[str, str, str]:
 
 def entry(
     *,
-    actor,
+    actor: User | AnonymousUser | None,
     action: str,
     target: models.Model | None = None,
     changes: dict[str, Any] | None = None,
@@ -43,12 +43,12 @@ def entry(
     the new rows it tells of: add it with `target_id=` the new target, whose key is drawn then.
     """
     target_type, target_id, target_repr = _describe_target(target)
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    user = actor if actor is not None and actor.is_authenticated else None
     use = token_use_of(actor)
     return AuditEvent(
         at=at or timezone.now(),
-        actor=actor if is_user else None,
-        actor_name=(str(actor) if is_user else "")[:200],
+        actor=user,
+        actor_name=(str(user) if user is not None else "")[:200],
         action=action,
         target_type=target_type,
         target_id=target_id,
@@ -78,7 +78,7 @@ def record(**what: Any) -> AuditEvent:
 
 
 def record_view(
-    *, viewer, target: models.Model, through: str = "", at: dt.datetime | None = None
+    *, viewer: User, target: models.Model, through: str = "", at: dt.datetime | None = None
 ) -> RecordView:
     """Log that `viewer` saw `target` (a child's, a family's or a contact's record)."""
     target_type, target_id, _ = _describe_target(target)

@@ -157,7 +157,15 @@ def _involvements_for(rng: random.Random, person: Person, n: int, today: dt.date
         _involvement(person, kind, started, ended, worker, team, n)
 
 
-def _involvement(person, kind, started, ended, worker, team, n) -> None:
+def _involvement(
+    person: Person,
+    kind: str,
+    started: dt.date,
+    ended: dt.date | None,
+    worker: str,
+    team: str,
+    n: int,
+) -> None:
     prefix = "EH" if kind == Involvement.Kind.EARLY_HELP else "SC"
     Involvement.objects.create(
         person=person,

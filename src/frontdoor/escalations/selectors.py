@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
@@ -53,12 +54,15 @@ from frontdoor.policy.councils import of_served_council
 from frontdoor.policy.schema import Policy
 from frontdoor.screening.models import Decision
 
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
-def _is_partner(user) -> bool:
+
+def _is_partner(user: User) -> bool:
     return getattr(user, "role", None) == Role.PARTNER_AGENCY
 
 
-def contacts_open_to_escalation(user) -> QuerySet[Contact]:
+def contacts_open_to_escalation(user: User) -> QuerySet[Contact]:
     """The contacts `user` may escalate a disagreement about."""
     if not can(user, "escalation.open"):
         return Contact.objects.none()
@@ -69,7 +73,7 @@ def contacts_open_to_escalation(user) -> QuerySet[Contact]:
     return contacts_visible_to(user)
 
 
-def meetings_open_to_escalation(user) -> QuerySet[Meeting]:
+def meetings_open_to_escalation(user: User) -> QuerySet[Meeting]:
     """The recorded meetings whose outcome `user` may escalate (R39): for a partner agency's
     user, those their agency attended or dissented at, whether or not a MASH enquiry went to
     it; for the council's staff, those of the contacts they can see. A restriction closes a
@@ -96,7 +100,7 @@ def meetings_open_to_escalation(user) -> QuerySet[Meeting]:
     )
 
 
-def _escalations_by_role(user) -> QuerySet[Escalation]:
+def _escalations_by_role(user: User) -> QuerySet[Escalation]:
     """The escalations that `user`'s role and agency reach, before any restriction (R45): the
     council served's, or for a partner agency's user those their agency raised about any
     council's contact it was asked about (`_raised_by`)."""
@@ -113,7 +117,7 @@ def _escalations_by_role(user) -> QuerySet[Escalation]:
     return escalations.filter(raised_by=user)
 
 
-def _closed_to(user) -> Q:
+def _closed_to(user: User) -> Q:
     """Escalations a restriction closes to `user` (R45): one about a contact closed to them
     (`restrictions_closing_contact`: a restricted adult, or every child restricted), or about a
     decision for a child restricted from them. A restricted sibling alone closes neither: the
@@ -124,7 +128,7 @@ def _closed_to(user) -> Q:
     )
 
 
-def escalations_visible_to(user, *, restricted_rows: bool = False) -> QuerySet[Escalation]:
+def escalations_visible_to(user: User, *, restricted_rows: bool = False) -> QuerySet[Escalation]:
     """The escalations `user` may open: one a restriction closes to them is left out, as the
     contact is (R45, `_closed_to`). With `restricted_rows` it stays in, annotated with whom to
     ask (`restricted_ask`, None when the user may open it), for a log that counts it without
@@ -141,7 +145,7 @@ def escalations_visible_to(user, *, restricted_rows: bool = False) -> QuerySet[E
     return escalations.exclude(_closed_to(user))
 
 
-def _raised_by(user) -> Q:
+def _raised_by(user: User) -> Q:
     """The escalations `user` raised, or a partner agency's user's agency raised (R39): by each
     council's key for the agency, so a shared partner's reach every council sharing it."""
     if _is_partner(user):
@@ -149,7 +153,7 @@ def _raised_by(user) -> Q:
     return Q(raised_by=user)
 
 
-def escalations_followed_by_raiser(user) -> QuerySet[Escalation]:
+def escalations_followed_by_raiser(user: User) -> QuerySet[Escalation]:
     """The escalations `user` (or their agency) raised that a restriction closes to them, which
     they may still follow to their resolution (R39, R45): they know the disagreement they
     raised. Each is annotated with whom to ask (`restricted_ask`); what is shown of it withholds
@@ -160,7 +164,7 @@ def escalations_followed_by_raiser(user) -> QuerySet[Escalation]:
     )
 
 
-def escalations_whose_page_opens_to(user) -> QuerySet[Escalation]:
+def escalations_whose_page_opens_to(user: User) -> QuerySet[Escalation]:
     """Every escalation whose page opens for `user`: those visible to them, and those they
     raised that a restriction has since closed to them (`escalations_followed_by_raiser`)."""
     return Escalation.objects.filter(
@@ -169,7 +173,7 @@ def escalations_whose_page_opens_to(user) -> QuerySet[Escalation]:
     )
 
 
-def restriction_hiding_escalation(*, user, pk: int) -> Restriction | None:
+def restriction_hiding_escalation(*, user: User, pk: int) -> Restriction | None:
     """The restriction that keeps `user` out of an escalation they could otherwise open
     (R45, `_closed_to`)."""
     found = (
@@ -221,13 +225,13 @@ class Row:
     council_name: str = ""
 
 
-def escalations_raised_by(user, *, restricted_rows: bool = False) -> QuerySet[Escalation]:
+def escalations_raised_by(user: User, *, restricted_rows: bool = False) -> QuerySet[Escalation]:
     """The escalations `user` raised: for a partner agency user, those their agency raised.
     `restricted_rows` as for `escalations_visible_to`."""
     return escalations_visible_to(user, restricted_rows=restricted_rows).filter(_raised_by(user))
 
 
-def escalation_list(*, user, now: dt.datetime, raised_only: bool = False) -> list[Row]:
+def escalation_list(*, user: User, now: dt.datetime, raised_only: bool = False) -> list[Row]:
     """Open escalations first, the soonest due first; then the resolved, the latest first; then
     those a restriction hides from `user`, each only with whom to ask (R45), so that the list
     counts every escalation and none vanishes. `raised_only`: only those the user (or a
@@ -321,7 +325,7 @@ def agency_name(policy: Policy, key: str) -> str:
     return policy.agency_name(key)
 
 
-def escalation_log(*, user, policy: Policy, now: dt.datetime) -> list[list]:
+def escalation_log(*, user: User, policy: Policy, now: dt.datetime) -> list[list]:
     """The escalation summary log (R42 step 2): one row per escalation, oldest first."""
     rows: list[list] = []
     escalations = list(
@@ -423,7 +427,7 @@ class StepFigures:
         ]
 
 
-def step_report(*, user, policy: Policy, now: dt.datetime) -> list[StepFigures]:
+def step_report(*, user: User, policy: Policy, now: dt.datetime) -> list[StepFigures]:
     """How many escalations reached each step, were resolved or escalated there, and how many
     were late: ended after the step's due time, or still open past it (R42).
 

@@ -340,7 +340,7 @@ def _check_discussion(
         )
 
 
-def may_record(user, escalation: Escalation) -> bool:
+def may_record(user: User, escalation: Escalation) -> bool:
     """Those who may open or receive escalations, and can see this one, record its steps."""
     if not (can(user, "escalation.open") or can(user, "escalation.receive")):
         return False

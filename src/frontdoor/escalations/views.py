@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -103,7 +103,7 @@ def open_meeting_escalation(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 @allowed("escalation.open")
 @across_the_agencys_councils
-def meetings_to_escalate(request: HttpRequest) -> HttpResponse:
+def meetings_to_escalate(request: SignedInRequest) -> HttpResponse:
     """The recorded meetings whose outcome you may escalate, the latest first (R39)."""
     meetings = list(selectors.meetings_open_to_escalation(request.user)[:MEETINGS_LISTED])
     return render(
@@ -209,7 +209,7 @@ def detail(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @allowed("escalation.read_any")
-def escalation_list(request: HttpRequest) -> HttpResponse:
+def escalation_list(request: SignedInRequest) -> HttpResponse:
     """Every escalation, the open ones first by due time, the overdue highlighted (R39): read by
     all who may read any; the log and the report per step are the overseers'."""
     now = timezone.now()
@@ -220,7 +220,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 @allowed("escalation.open")
 @across_the_agencys_councils
-def raised(request: HttpRequest) -> HttpResponse:
+def raised(request: SignedInRequest) -> HttpResponse:
     """The escalations you (or your agency) raised, to follow each to its resolution (R39). On a
     service of several councils, each names the council whose contact it is: a partner agency
     the councils share raises them about any of theirs."""

@@ -176,7 +176,7 @@ class _HTTPWithDeadline(urllib.request.HTTPHandler):
         super().__init__()
         self.deadline = deadline
 
-    def http_open(self, req):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         return self.do_open(self._connection, req)
 
     def _connection(self, host, **kwargs) -> http.client.HTTPConnection:
@@ -190,8 +190,10 @@ class _HTTPSWithDeadline(urllib.request.HTTPSHandler):
         super().__init__()
         self.deadline = deadline
 
-    def https_open(self, req):
-        return self.do_open(self._connection, req, context=self._context)
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        # HTTPSHandler keeps the TLS context it was given (or made) as `_context`: typeshed
+        # leaves the attribute out.
+        return self.do_open(self._connection, req, context=self._context)  # type: ignore[attr-defined]  # as above
 
     def _connection(self, host, **kwargs) -> http.client.HTTPConnection:
         connection = http.client.HTTPSConnection(host, **kwargs)

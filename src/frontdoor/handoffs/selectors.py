@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
@@ -37,6 +38,9 @@ from frontdoor.people.restrictions import restrictions_hiding_from
 from frontdoor.policy.councils import of_served_council
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import OutcomeEffect
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
 # The hand-offs an administrator must look at: still failing, or stopped.
 TROUBLED = (HandOff.State.FAILING, HandOff.State.DEAD)
@@ -153,7 +157,7 @@ def untaken(webhooks: Iterable[str]) -> list[Untaken]:
 
 
 def early_help_handoffs(
-    user, *, restricted_rows: bool = False, replaced: bool = False
+    user: User, *, restricted_rows: bool = False, replaced: bool = False
 ) -> QuerySet[HandOff]:
     """The hand-offs to the council's early help record, for the early help worker who takes
     them (R20, R44): the children routed to early help, and the amendments when a decision
@@ -190,7 +194,7 @@ def early_help_handoffs(
     return handoffs.exclude(Exists(closing))
 
 
-def restrictions_closing_handoff(user, *, child_person, contact) -> QuerySet[Restriction]:
+def restrictions_closing_handoff(user: User, *, child_person, contact) -> QuerySet[Restriction]:
     """Restrictions keeping `user` out of a hand-off of a child (R45): one on the child
     (`child_person`, their person's id), or one on an adult of the contact (`contact`, its id),
     which closes the whole contact as on every page. A restricted brother or sister leaves it
@@ -201,7 +205,7 @@ def restrictions_closing_handoff(user, *, child_person, contact) -> QuerySet[Res
     )
 
 
-def early_help_to_take(user, *, search: str = "") -> QuerySet[HandOff]:
+def early_help_to_take(user: User, *, search: str = "") -> QuerySet[HandOff]:
     """The children routed to early help not yet taken, the newest first, with restricted rows;
     those `search` finds (`early_help_found`) when given (R20, R45)."""
     return (
@@ -211,7 +215,7 @@ def early_help_to_take(user, *, search: str = "") -> QuerySet[HandOff]:
     )
 
 
-def early_help_taken(user, *, search: str = "") -> QuerySet[HandOff]:
+def early_help_taken(user: User, *, search: str = "") -> QuerySet[HandOff]:
     """The children routed to early help and taken, the most recently taken first, with
     restricted rows; those `search` finds (`early_help_found`) when given (R20, R45)."""
     return (
@@ -254,7 +258,7 @@ def early_help_found(handoffs: QuerySet[HandOff], search: str) -> QuerySet[HandO
     return handoffs.filter(found)
 
 
-def restriction_hiding_early_help_handoff(*, user, pk: int) -> Restriction | None:
+def restriction_hiding_early_help_handoff(*, user: User, pk: int) -> Restriction | None:
     """The restriction that keeps `user` out of an early help hand-off they could otherwise
     open (R45: `restrictions_closing_handoff`)."""
     found = (
@@ -301,7 +305,7 @@ def _report_seen(report: HandOffReport, withheld: list[Withheld]) -> ReportSeen:
     return ReportSeen(report.model_copy(update=own), bool(own))
 
 
-def payload_seen_by(user, *, handoff: HandOff) -> tuple[HandOffPayload, list[ReportSeen]]:
+def payload_seen_by(user: User, *, handoff: HandOff) -> tuple[HandOffPayload, list[ReportSeen]]:
     """A hand-off's payload, and its reports as `user` may read them (R45): a restricted
     child's names withheld from the referrer's words, as `intake.selectors.reports_seen_by`
     withholds them on every other page, by the restrictions in force now; and from the

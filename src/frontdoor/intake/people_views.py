@@ -8,11 +8,11 @@ Every person shown is logged as seen (R45).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from frontdoor.accounts.access import allowed
+from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.accounts.permissions import can
 from frontdoor.audit import selectors as audit_views
 from frontdoor.audit import services as audit
@@ -24,7 +24,7 @@ from frontdoor.people.views import person_restricted_or_404
 
 @require_http_methods(["GET"])
 @allowed("inbox.view")
-def person(request: HttpRequest, pk: int) -> HttpResponse:
+def person(request: SignedInRequest, pk: int) -> HttpResponse:
     """A person's record: details, history, family, involvements, contacts, missing episodes."""
     try:
         found = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)

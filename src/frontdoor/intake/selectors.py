@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Exists, Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -53,11 +53,14 @@ from frontdoor.policy.clocks import LONDON, time_in_words
 from frontdoor.policy.councils import of_served_council
 from frontdoor.wording import in_sentence
 
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
+
 # The inbox's age filters: how long ago a contact was received, or whether it is overdue (R25).
 AGE_FILTERS = ("today", "over_1_day", "over_3_days", "overdue")
 
 
-def contacts_visible_to(user, *, restricted_rows: bool = False) -> ContactQuerySet:
+def contacts_visible_to(user: User, *, restricted_rows: bool = False) -> ContactQuerySet:
     """The contacts `user` may open: children's services staff see the front door's contacts.
 
     A contact about a restricted person (people.Restriction) is left out unless `user` is named
@@ -73,14 +76,14 @@ def contacts_visible_to(user, *, restricted_rows: bool = False) -> ContactQueryS
     return contacts.exclude(Exists(restrictions_closing_contact(user)))
 
 
-def children_listed_for(user) -> QuerySet[ReportedChild]:
+def children_listed_for(user: User) -> QuerySet[ReportedChild]:
     """Contacts' children as a list shows them to `user`: each restricted from them annotated
     with whom to ask (`restricted_ask`, None when they may see the child), shown in place of
     the child's name (R45). One subquery, no query per row."""
     return ReportedChild.objects.annotate(restricted_ask=whom_to_ask_about_person(user))
 
 
-def children_hidden_from(user, *, contact: Contact) -> dict[int, str]:
+def children_hidden_from(user: User, *, contact: Contact) -> dict[int, str]:
     """Of the children `contact` is about, those restricted from `user` (R45), with whom to ask:
     a page or the API shows each only as "Restricted: ask ...", and nothing may be done for
     them. The contact itself stays open while it has a child `user` may see."""
@@ -93,7 +96,7 @@ def children_hidden_from(user, *, contact: Contact) -> dict[int, str]:
     )
 
 
-def children_seen_by(user, *, contact: Contact) -> QuerySet[ReportedChild]:
+def children_seen_by(user: User, *, contact: Contact) -> QuerySet[ReportedChild]:
     """The children of `contact` that `user` may see (R45): what any page offering a child of the
     contact to pick, name or go on to (a sibling's form, a consent or authorisation list) lists,
     so a restricted child is neither named nor linked there. `children_hidden_from` gives the
@@ -166,7 +169,7 @@ def _as_words(names: set[str]) -> str:
 
 
 def names_withheld_from(
-    user, *, contact: Contact | int, whole_contact: bool = False
+    user: User, *, contact: Contact | int, whole_contact: bool = False
 ) -> list[Withheld]:
     """The names of each child of `contact` restricted from `user` (R45), as reported and on
     their person record: their full names, their given names (first and other) and their
@@ -286,7 +289,9 @@ def redact(text: str, withheld: list[Withheld]) -> str:
     return text
 
 
-def names_withheld_by_contact(user, *, contact_ids: Iterable[int]) -> dict[int, list[Withheld]]:
+def names_withheld_by_contact(
+    user: User, *, contact_ids: Iterable[int]
+) -> dict[int, list[Withheld]]:
     """`names_withheld_from` for each of several contacts (R45), for a list of what was written
     about many contacts (the escalation log, a queue's follow-ups): one query finds the contacts
     with a child restricted from `user`, and only those have their names read. A contact not in
@@ -307,7 +312,7 @@ Row = TypeVar("Row", Report, ReportedChild, ReportedAdult)
 
 
 def seen_by(
-    user, *, contact: Contact, rows: list[Row], withheld: list[Withheld] | None = None
+    user: User, *, contact: Contact, rows: list[Row], withheld: list[Withheld] | None = None
 ) -> list[Row]:
     """`rows` of `contact` (reports, children or adults) as `user` may read them (R45): a
     restricted child's names withheld from each of their `FREE_TEXT_FIELDS`, each row marked
@@ -331,13 +336,13 @@ def seen_by(
     return seen
 
 
-def reports_seen_by(user, *, contact: Contact, reports: list[Report]) -> list[Report]:
+def reports_seen_by(user: User, *, contact: Contact, reports: list[Report]) -> list[Report]:
     """`reports` as `user` may read them (R45), through `seen_by`. Every page and the API
     showing a report's words to staff or partners reads them through this."""
     return seen_by(user, contact=contact, rows=reports)
 
 
-def restriction_hiding_child(user, *, child: ReportedChild) -> Restriction | None:
+def restriction_hiding_child(user: User, *, child: ReportedChild) -> Restriction | None:
     """The restriction that keeps `user` from a child of a contact they may open, if one does:
     a page for that child alone (findings, a decision, an enquiry) says whom to ask (R45)."""
     if child.person_id is None:
@@ -345,7 +350,7 @@ def restriction_hiding_child(user, *, child: ReportedChild) -> Restriction | Non
     return restriction_hiding_person(user=user, person_id=child.person_id)
 
 
-def require_child_seen(user, *, child: ReportedChild) -> None:
+def require_child_seen(user: User, *, child: ReportedChild) -> None:
     """Refuse to act for a child restricted from `user` (R45): a decision, findings or an enquiry
     for a child are made only by someone who may see the child."""
     restriction = restriction_hiding_child(user, child=child)
@@ -356,7 +361,7 @@ def require_child_seen(user, *, child: ReportedChild) -> None:
         )
 
 
-def restriction_hiding_contact(*, user, reference: str) -> Restriction | None:
+def restriction_hiding_contact(*, user: User, reference: str) -> Restriction | None:
     """The restriction that keeps `user` out of a contact, if one does (R45)."""
     contact = Contact.objects.filter(of_served_council(), reference=reference).only("pk").first()
     if contact is None:
@@ -364,7 +369,7 @@ def restriction_hiding_contact(*, user, reference: str) -> Restriction | None:
     return restrictions_closing_contact(user, contact=contact.pk).first()
 
 
-def contacts_open_to_reports(user) -> QuerySet[Contact]:
+def contacts_open_to_reports(user: User) -> QuerySet[Contact]:
     """The contacts `user` may add a further report to (R7), as the pages allow (R45).
 
     Staff who record contacts add to any contact they may open. A partner system adds only to
@@ -381,7 +386,7 @@ def contacts_open_to_reports(user) -> QuerySet[Contact]:
 
 
 def inbox(
-    *, user, channel: str = "", age: str = "", now: dt.datetime | None = None
+    *, user: User, channel: str = "", age: str = "", now: dt.datetime | None = None
 ) -> QuerySet[Contact]:
     """New contacts, the oldest first, with their reports' channels and children (R25).
 
@@ -573,7 +578,9 @@ class ContactRecord:
     restricted_children: list[str]
 
 
-def contact_record(*, contact: Contact, user, now: dt.datetime | None = None) -> ContactRecord:
+def contact_record(
+    *, contact: Contact, user: User, now: dt.datetime | None = None
+) -> ContactRecord:
     """A contact with every report, child, adult, document and its audit trail (R7, R10, R45);
     a child restricted from `user` only as whom to ask."""
     now = now or timezone.now()
@@ -793,7 +800,7 @@ def missing_episodes_of(person: Person) -> list[MissingEpisodeFact]:
 
 
 def timeline_of(
-    person: Person, *, contacts: list[Contact], missing: list[MissingEpisodeFact], user
+    person: Person, *, contacts: list[Contact], missing: list[MissingEpisodeFact], user: User
 ) -> list[TimelineEntry]:
     """The person page's timeline, the most recent first: the person's contacts and missing
     episodes (as `previous_contacts` and `missing_episodes_of` read them), their involvements,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,11 +45,11 @@ def _contact_url(contact: Contact) -> str:
     return reverse("intake:contact", args=[contact.reference])
 
 
-def _visible_contact(request: HttpRequest, reference: str) -> Contact:
+def _visible_contact(request: SignedInRequest, reference: str) -> Contact:
     return get_object_or_404(selectors.contacts_visible_to(request.user), reference=reference)
 
 
-def contact_or_whom_to_ask(request: HttpRequest, reference: str) -> Contact | HttpResponse:
+def contact_or_whom_to_ask(request: SignedInRequest, reference: str) -> Contact | HttpResponse:
     """The contact the user may open, or, for one a restriction hides from them, the page saying
     whom to ask instead of "not found" (R45); 404 for any other."""
     try:
@@ -63,7 +63,7 @@ def contact_or_whom_to_ask(request: HttpRequest, reference: str) -> Contact | Ht
 
 @require_http_methods(["GET"])
 @allowed("inbox.view")
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: SignedInRequest) -> HttpResponse:
     """New contacts, the oldest first, each with its R25 due time and time left."""
     now = timezone.now()
     form = InboxFilterForm(request.GET if set(request.GET) & {"channel", "age"} else None)
@@ -94,7 +94,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @allowed("inbox.view")
-def contact(request: HttpRequest, reference: str) -> HttpResponse:
+def contact(request: SignedInRequest, reference: str) -> HttpResponse:
     """One contact: every report, child, adult and document, its clocks and its audit trail."""
     found = contact_or_whom_to_ask(request, reference)
     if isinstance(found, HttpResponse):
@@ -135,7 +135,7 @@ def contact(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @allowed("inbox.view")
-def document(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
+def document(request: SignedInRequest, reference: str, attachment_id: int) -> FileResponse:
     """Stream a document that came with the contact, always as a download, never inline (R10)."""
     found = _visible_contact(request, reference)
     attachment = selectors.attachment_of(contact=found, attachment_id=attachment_id)
@@ -160,7 +160,7 @@ def document(request: HttpRequest, reference: str, attachment_id: int) -> FileRe
     return response
 
 
-def _report_form(request: HttpRequest, form_class: type[ReportForm], **kwargs):
+def _report_form(request: SignedInRequest, form_class: type[ReportForm], **kwargs):
     """The form for this request, and whether it was sent to be recorded.
 
     "Add another child" and "Add another adult" re-draw the form with one more fieldset and
@@ -183,7 +183,7 @@ def _add_documents(request: SignedInRequest, form: ReportForm, *, report) -> Non
         )
 
 
-def _recorded(request: HttpRequest, recorded: services.Recorded, what: str) -> HttpResponse:
+def _recorded(request: SignedInRequest, recorded: services.Recorded, what: str) -> HttpResponse:
     if recorded.created:
         messages.success(request, f"{what} {recorded.contact.reference}")
     else:
@@ -274,6 +274,8 @@ def new_missing_episode(request: SignedInRequest) -> HttpResponse:
     else:
         form = MissingEpisodeForm()
     if form.is_bound and form.is_valid():
+        # A valid form's date and time the child went missing are required, and not to come.
+        assert form.went_missing_at is not None
         try:
             with transaction.atomic():  # R10: the episode and its documents, or nothing
                 found = services.record_missing_episode(

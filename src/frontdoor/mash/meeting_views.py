@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
@@ -20,7 +22,7 @@ from frontdoor.mash import meetings, selectors
 from frontdoor.mash.models import ExploitationScreening, Meeting
 from frontdoor.people.views import restricted_page
 from frontdoor.policy.registry import current_policy
-from frontdoor.policy.schema import TimescaleKey
+from frontdoor.policy.schema import Policy, TimescaleKey
 from frontdoor.screening.forms import GovukForm
 from frontdoor.wording import in_sentence
 
@@ -51,17 +53,17 @@ class ScheduleForm(GovukForm):
         label="If it is held later than the timescale, why",
     )
 
-    def __init__(self, *args, policy, **kwargs):
+    def __init__(self, *args: Any, policy: Policy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["chair"].queryset = (
+        managers = (
             staff_of_served_council()
             .filter(role=Role.MASH_MANAGER, is_active=True)
             .order_by("first_name", "last_name")
         )
-        self.fields["chair"].govuk = "select"
-        self.fields["chair"].choices = [("", "Choose the chair")] + [
-            (user.pk, str(user)) for user in self.fields["chair"].queryset
-        ]
+        chair = self.fields["chair"]
+        chair.queryset = managers  # type: ignore[attr-defined]  # a ModelChoiceField; the stubs type fields as Field
+        chair.govuk = "select"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
+        chair.choices = [("", "Choose the chair")] + [(user.pk, str(user)) for user in managers]  # type: ignore[attr-defined]  # a ModelChoiceField; the stubs type fields as Field
         self.agencies = policy.agencies
         for agency in policy.agencies:
             self.fields[f"invite-{agency.key}"] = forms.CharField(

@@ -79,12 +79,12 @@ from frontdoor.screening.rag import RagSuggestion
 from frontdoor.wording import in_sentence
 
 
-def _hidden_from(user, contact: str) -> Exists:
+def _hidden_from(user: User, contact: str) -> Exists:
     """True for rows whose contact (the path `contact`) a restriction hides from `user`."""
     return Exists(restrictions_closing_contact(user, contact=OuterRef(contact)))
 
 
-def _enquiry_hidden_from(user, prefix: str = "") -> Q:
+def _enquiry_hidden_from(user: User, prefix: str = "") -> Q:
     """True for enquiries (or rows of one, through `prefix`, "enquiry__") `user` may not open: the
     contact is hidden, or the child the enquiry is about is restricted from them (R45)."""
     return Q(_hidden_from(user, f"{prefix}contact")) | Q(
@@ -92,7 +92,7 @@ def _enquiry_hidden_from(user, prefix: str = "") -> Q:
     )
 
 
-def whom_to_ask_about_enquiry(user, prefix: str = "") -> Coalesce:
+def whom_to_ask_about_enquiry(user: User, prefix: str = "") -> Coalesce:
     """Whom to ask about an enquiry (through `prefix`) restricted from `user`, or None (R45)."""
     return Coalesce(
         whom_to_ask_about_contact(user, contact=OuterRef(f"{prefix}contact")),
@@ -135,15 +135,15 @@ def policy_of(enquiry: Enquiry) -> Policy:
     return get_loaded_policy(council_of(enquiry)).policy
 
 
-def of_agency_of(user, council: str, agency: str = "agency_key") -> Q:
+def of_agency_of(user: User, council: str, agency: str = "agency_key") -> Q:
     """The rows of the agency of `user`, a partner agency's user, where `council` is the path of
     a row's council and `agency` the column naming the agency by that council's key: their own
     council's, or any council's on the service naming their agency its partner
     (`policy.partners.same_agency`)."""
-    return _of_agency(same_agency(user.council_id, user.agency_key), council, agency)
+    return _of_agency(same_agency(user.council_key, user.agency_key), council, agency)
 
 
-def sent_to_agency_of(user) -> Q:
+def sent_to_agency_of(user: User) -> Q:
     """The requests sent to the agency of `user`, a partner agency's user: by their council,
     or by any council on the service naming their agency its partner (`policy.partners`)."""
     return of_agency_of(user, "enquiry__contact__council")
@@ -160,18 +160,18 @@ def users_of_agency_asked(request: AgencyRequest) -> QuerySet[User]:
 
 
 @contextmanager
-def agency_councils_open(user) -> Iterator[None]:
+def agency_councils_open(user: User) -> Iterator[None]:
     """Within the block, the database's wall (`policy.row_security`) is open to every council
     that shares the agency of `user`, a partner agency's user (`policy.partners.same_agency`):
     its list, answers and answering times cross councils on purpose, wherever the user signs
     in. The selectors still keep them to the requests sent to the agency
     (`sent_to_agency_of`). For anyone else nothing is opened."""
     partner = getattr(user, "role", None) == Role.PARTNER_AGENCY and can(user, "enquiry.answer")
-    with open_to(same_agency(user.council_id, user.agency_key) if partner else ()):
+    with open_to(same_agency(user.council_key, user.agency_key) if partner else ()):
         yield
 
 
-def requests_visible_to(user) -> AgencyRequestQuerySet:
+def requests_visible_to(user: User) -> AgencyRequestQuerySet:
     """The MASH requests `user` may open, none hidden from them (R45): for a partner agency's
     user, those sent to their agency by any council on the service, wherever they sign in
     (`sent_to_agency_of`); for the MASH's staff, any of the council served."""
@@ -189,7 +189,7 @@ def requests_visible_to(user) -> AgencyRequestQuerySet:
     return requests.exclude(_enquiry_hidden_from(user, "enquiry__"))
 
 
-def enquiries_visible_to(user) -> QuerySet[Enquiry]:
+def enquiries_visible_to(user: User) -> QuerySet[Enquiry]:
     if not (can(user, "enquiry.send") or can(user, "contact.screen")):
         return Enquiry.objects.none()
     return (
@@ -203,7 +203,7 @@ def enquiries_visible_to(user) -> QuerySet[Enquiry]:
     )
 
 
-def enquiries_awaiting_a_decision(user) -> QuerySet[Enquiry]:
+def enquiries_awaiting_a_decision(user: User) -> QuerySet[Enquiry]:
     """Enquiries whose final RAG the manager confirmed (R38), closing them, with no decision
     recorded for the child since (R25): the MASH's work on them waits for that decision."""
     decided_since = Decision.objects.filter(
@@ -496,7 +496,7 @@ class PartnerView:
         return not self.withheld_names
 
 
-def asked_about(*, policy: Policy, enquiry: Enquiry, user=None) -> list[str]:
+def asked_about(*, policy: Policy, enquiry: Enquiry, user: User | None = None) -> list[str]:
     """The people a partner answers for, by key ("child-12", "adult-7"): everyone on the
     contact whose information may go to the partner (`may_go_to_partner`, R12, R13, R37)."""
     return [
@@ -506,7 +506,7 @@ def asked_about(*, policy: Policy, enquiry: Enquiry, user=None) -> list[str]:
     ]
 
 
-def partner_view(*, policy: Policy, enquiry: Enquiry, user=None) -> PartnerView:
+def partner_view(*, policy: Policy, enquiry: Enquiry, user: User | None = None) -> PartnerView:
     """The one place a partner's view of the household is built, for page and API (R12, R13).
 
     Each person whose information may not go to the partner (`may_go_to_partner`) is named,
@@ -590,7 +590,7 @@ class AnsweringTimes:
         return self.on_time + self.late
 
 
-def answering_times(user, *, since: dt.datetime, now: dt.datetime) -> list[AnsweringTimes]:
+def answering_times(user: User, *, since: dt.datetime, now: dt.datetime) -> list[AnsweringTimes]:
     """R36: how the agency of `user`, a partner agency's user, answered the requests alerted to
     it since `since`: for each council that asked, then for every council together. Counts
     only, so a request since restricted (R45) counts without saying about whom."""
@@ -622,7 +622,7 @@ def answering_times(user, *, since: dt.datetime, now: dt.datetime) -> list[Answe
     return [*rows, AnsweringTimes(council="", **requests.aggregate(**figures))]
 
 
-def requests_restricted_from(user) -> QuerySet[AgencyRequest]:
+def requests_restricted_from(user: User) -> QuerySet[AgencyRequest]:
     """The requests sent to a partner's agency that a restriction hides from `user`, each
     annotated with whom to ask (`ask`): the partner's list says such an enquiry was sent and
     is now restricted, never about whom, rather than dropping it without a word (R45)."""
@@ -637,7 +637,7 @@ def requests_restricted_from(user) -> QuerySet[AgencyRequest]:
     )
 
 
-def open_enquiries_restricted_from(user) -> list[str]:
+def open_enquiries_restricted_from(user: User) -> list[str]:
     """Whom to ask about each open enquiry a restriction hides from `user`: the list says such
     an enquiry exists, never about whom (R45)."""
     if not (can(user, "enquiry.send") or can(user, "contact.screen")):
@@ -694,7 +694,7 @@ def request_states(policy: Policy, enquiry: Enquiry, now: dt.datetime) -> list[R
     return states
 
 
-def answers_by_agency(enquiry: Enquiry, *, user) -> dict[int, list[Answer]]:
+def answers_by_agency(enquiry: Enquiry, *, user: User) -> dict[int, list[Answer]]:
     """The agencies' answers about each person, by request, as `user` may read them (R45): an
     answer about a child restricted from them (`children_hidden_from`, the rule the API's and
     the page's people follow) carries whom to ask (`restricted_ask`, else None), and a page
@@ -761,7 +761,7 @@ MISSING_NOW_SCORE = 50
 MISSING_RETURNED_SCORE = 10
 
 
-def briefing_children(user) -> QuerySet[ReportedChild]:
+def briefing_children(user: User) -> QuerySet[ReportedChild]:
     """The children `user` may see on the briefing: those `user` runs it for, each annotated
     with whom to ask (`restricted_ask`) when a restriction hides them from `user` (R41, R45)."""
     if not can(user, "exploitation.brief"):
@@ -799,7 +799,7 @@ def _time(at: dt.datetime) -> str:
     return dateformat.format(at.astimezone(LONDON), "H:i")
 
 
-def children_of_concern(*, user, today: dt.date) -> list[ConcernRow]:
+def children_of_concern(*, user: User, today: dt.date) -> list[ConcernRow]:
     """R41: exploitation concerns and current or repeated missing episodes, most concern first.
 
     Read through `briefing_children`, so a restricted child is listed by whom to ask, never by

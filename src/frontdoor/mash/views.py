@@ -8,7 +8,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -114,7 +114,7 @@ def send(request: SignedInRequest, reference: str, child_id: int) -> HttpRespons
 
 @require_http_methods(["GET"])
 @allowed("enquiry.send")
-def enquiry_list(request: HttpRequest) -> HttpResponse:
+def enquiry_list(request: SignedInRequest) -> HttpResponse:
     """Open MASH enquiries, with each agency's place on its clock (R36); then those whose final
     RAG is confirmed (R38) and whose decision is still to record (R25)."""
     policy = current_policy()

@@ -12,25 +12,31 @@ lifting a restriction are privacy's (`privacy.restrictions`).
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from typing import TYPE_CHECKING
 
-from frontdoor.people.models import Person, Restriction
+from django.apps import apps
+from django.db.models import Exists, Manager, Model, OuterRef, Q, QuerySet, Subquery
+
+from frontdoor.people.models import Restriction
 from frontdoor.policy.councils import of_served_council
 
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
-def restrictions_hiding_from(user) -> QuerySet[Restriction]:
+
+def restrictions_hiding_from(user: User) -> QuerySet[Restriction]:
     """Restrictions in force that do not name `user`."""
     return Restriction.objects.filter(lifted_at__isnull=True).exclude(allowed_users=user)
 
 
-def person_hidden_from(user, *, person=None) -> Exists:
+def person_hidden_from(user: User, *, person=None) -> Exists:
     """True for rows whose person (by default the column `person_id`, or an OuterRef or id given
     as `person`) is restricted from `user`: what hides a reported child or adult (R45)."""
     person = OuterRef("person_id") if person is None else person
     return Exists(restrictions_hiding_from(user).filter(person=person))
 
 
-def restriction_hiding_person(*, user, person_id: int) -> Restriction | None:
+def restriction_hiding_person(*, user: User, person_id: int) -> Restriction | None:
     """The restriction that keeps `user` out of a person's record, if one does."""
     return (
         restrictions_hiding_from(user)
@@ -39,13 +45,13 @@ def restriction_hiding_person(*, user, person_id: int) -> Restriction | None:
     )
 
 
-def _reported_children():
-    """The children reported in contacts (intake's model), reached through the person they are
-    linked to: people sits below intake, so it does not import it."""
-    return Person._meta.get_field("reported_as_child").related_model._default_manager
+def _reported_children() -> Manager[Model]:
+    """The children reported in contacts (intake's model), reached by name from the registry of
+    models: people sits below intake, so it does not import it."""
+    return apps.get_model("intake", "ReportedChild")._default_manager
 
 
-def restrictions_closing_contact(user, *, contact=None) -> QuerySet[Restriction]:
+def restrictions_closing_contact(user: User, *, contact=None) -> QuerySet[Restriction]:
     """Restrictions closing a whole contact to `user` (R45): the rule for the contact itself,
     its pages, lists, API and MASH enquiries.
 
@@ -66,7 +72,7 @@ def restrictions_closing_contact(user, *, contact=None) -> QuerySet[Restriction]
     )
 
 
-def whom_to_ask_about_contact(user, *, contact=None) -> Subquery:
+def whom_to_ask_about_contact(user: User, *, contact=None) -> Subquery:
     """Whom to ask about a contact closed to `user`, or None when it is open to them: the
     annotation a list shows in place of the contact's names (`contact` as for
     `restrictions_closing_contact`)."""
@@ -74,7 +80,7 @@ def whom_to_ask_about_contact(user, *, contact=None) -> Subquery:
     return Subquery(restrictions_closing_contact(user, contact=contact).values("ask")[:1])
 
 
-def restrictions_hiding_contact(user, *, contact=None) -> QuerySet[Restriction]:
+def restrictions_hiding_contact(user: User, *, contact=None) -> QuerySet[Restriction]:
     """Restrictions on anyone reported in a contact, not naming `user`: for what is disclosed
     of the contact as a whole (a disclosure, a hand-off's list, a log that must count it), so
     hidden when any of its people is restricted (R45).
@@ -88,7 +94,7 @@ def restrictions_hiding_contact(user, *, contact=None) -> QuerySet[Restriction]:
     )
 
 
-def whom_to_ask_about_person(user, *, person=None) -> Subquery:
+def whom_to_ask_about_person(user: User, *, person=None) -> Subquery:
     """Whom to ask about a person restricted from `user`, or None: an annotation on reported
     children (by default their `person_id`), for a page showing a restricted child of a contact
     it otherwise shows."""
@@ -96,7 +102,7 @@ def whom_to_ask_about_person(user, *, person=None) -> Subquery:
     return Subquery(restrictions_hiding_from(user).filter(person=person).values("ask")[:1])
 
 
-def contacts_hidden_from(user, contacts: QuerySet) -> QuerySet:
+def contacts_hidden_from(user: User, contacts: QuerySet) -> QuerySet:
     """Of `contacts`, those a restriction hides from `user`: what a list that must still count
     them (a log, a return's data to fix) shows without naming anyone."""
     return contacts.filter(Exists(restrictions_hiding_contact(user)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import dateformat, timezone
@@ -27,6 +27,9 @@ from frontdoor.people.restrictions import restrictions_hiding_from
 from frontdoor.policy.councils import of_served_council, works_for_served_council
 from frontdoor.policy.registry import current_policy
 
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
+
 
 def people_of_served_council() -> QuerySet[Person]:
     """The person records of the council served, restricted or not: what an administrator's
@@ -34,7 +37,7 @@ def people_of_served_council() -> QuerySet[Person]:
     return Person.objects.filter(of_served_council())
 
 
-def people_visible_to(user) -> QuerySet[Person]:
+def people_visible_to(user: User) -> QuerySet[Person]:
     """Person records a member of staff may open (merged duplicates lead to the record kept).
 
     A restricted person (people.Restriction) is left out unless `user` is named on it (R45):
@@ -47,7 +50,7 @@ def people_visible_to(user) -> QuerySet[Person]:
     )
 
 
-def restricted_among(user, person_ids: Iterable[int]) -> dict[int, str]:
+def restricted_among(user: User, person_ids: Iterable[int]) -> dict[int, str]:
     """Of these people, those whose record is restricted from `user`, with whom to ask (R45).
 
     A page listing people (matching candidates) shows these as "a restricted record: ask ..."

@@ -11,7 +11,7 @@ person shown is logged as seen (R45).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,7 @@ from frontdoor.policy.clocks import LONDON
 from frontdoor.wording import in_sentence
 
 
-def restricted_page(request: HttpRequest, restriction: Restriction) -> HttpResponse:
+def restricted_page(request: SignedInRequest, restriction: Restriction) -> HttpResponse:
     """A 403 that says the record exists and whom to ask, and nothing of what it holds (R45)."""
     # A refused look at a restricted record is worth knowing about (R45).
     audit.record(
@@ -40,7 +40,7 @@ def restricted_page(request: HttpRequest, restriction: Restriction) -> HttpRespo
     return render(request, "people/restricted.html", {"ask": restriction.ask}, status=403)
 
 
-def person_restricted_or_404(request: HttpRequest, pk: int) -> HttpResponse:
+def person_restricted_or_404(request: SignedInRequest, pk: int) -> HttpResponse:
     """For a person the user cannot load: the "ask whom" page if a restriction hides them."""
     restriction = restriction_hiding_person(user=request.user, person_id=pk)
     if restriction is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -34,6 +35,9 @@ from frontdoor.screening.models import (
     Transfer,
     TransferArrival,
 )
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
 
 def restrictions_in_force() -> list[Restriction]:
@@ -139,7 +143,7 @@ def _restricted(row: Disclosure) -> Disclosure:
 
 def disclosures(
     *,
-    user,
+    user: User,
     person: Person | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
@@ -381,7 +385,11 @@ class Access:
 
 
 def access_log(
-    *, viewer, start: dt.date | None = None, end: dt.date | None = None, limit: int | None = None
+    *,
+    viewer: User,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    limit: int | None = None,
 ) -> tuple[list[Access], int]:
     """What `viewer` has seen, newest first, and how many views in all (R45).
 

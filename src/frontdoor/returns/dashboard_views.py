@@ -6,6 +6,8 @@ The view is thin: check the permission, read the period and team from the query 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -39,8 +41,9 @@ class DashboardFilterForm(forms.Form):
         team.choices = [("", "All teams"), *((name, name) for name in team_names)]  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
         team.error_messages["invalid_choice"] = "Select a team from the list"
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.has_error("start") or self.has_error("end"):
             return data
         # A date left empty is the default period's: the other is checked against it.

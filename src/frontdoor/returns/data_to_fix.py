@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
 from frontdoor.accounts.permissions import can
 from frontdoor.returns.selectors import ChildFacts
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
 
 class FixedAt(StrEnum):
@@ -64,7 +68,7 @@ def fix_url(fixed_at: FixedAt, child: ChildFacts) -> str:
 NAMES_SHOWN_WITH = "records.search"
 
 
-def shows_names(user) -> bool:
+def shows_names(user: User) -> bool:
     """Whether `user` is shown children's names in the data to fix, or only their ids."""
     return can(user, NAMES_SHOWN_WITH)
 

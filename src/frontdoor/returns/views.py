@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 from django import forms
 from django.http import HttpResponse
@@ -59,14 +60,15 @@ class AnnexAForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["start"].govuk = "date"
-        self.fields["end"].govuk = "date"
-        self.fields["format"].govuk = "radios"
+        self.fields["start"].govuk = "date"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
+        self.fields["end"].govuk = "date"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
+        self.fields["format"].govuk = "radios"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end:
             if start > end:

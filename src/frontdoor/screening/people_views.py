@@ -10,7 +10,7 @@ as seen (R45).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -30,7 +30,7 @@ from frontdoor.screening.known_elsewhere import described, known_elsewhere
 KINDS = ("child", "adult")
 
 
-def _contact(request: HttpRequest, reference: str):
+def _contact(request: SignedInRequest, reference: str):
     return get_object_or_404(contacts_visible_to(request.user), reference=reference)
 
 

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import CharField, F, OuterRef, Prefetch, QuerySet, Value
 from django.utils import timezone
@@ -55,6 +56,9 @@ from frontdoor.screening.police import PolicePosition, police_position
 from frontdoor.screening.rag import RagSuggestion, suggest_rag
 from frontdoor.screening.threshold import LevelSuggestion, catalogue_by_key, suggest_level
 from frontdoor.screening.transitions import OPEN_STATES
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -181,7 +185,7 @@ class ContactScreening:
 
 
 def next_child(
-    contact: Contact, after: ReportedChild, *, without: str, user
+    contact: Contact, after: ReportedChild, *, without: str, user: User
 ) -> ReportedChild | None:
     """The contact's next child still without a screening or a decision (`without` is
     "screening" or "decision"), after `after` in the report's order and then from the start:
@@ -197,7 +201,9 @@ def next_child(
     return waiting.filter(pk__gt=after.pk).first() or waiting.first()
 
 
-def contact_screening(*, policy: Policy, contact: Contact, user=None) -> ContactScreening:
+def contact_screening(
+    *, policy: Policy, contact: Contact, user: User | None = None
+) -> ContactScreening:
     """Every child's screening of the contact. With `user` (a page), a child restricted from
     them is left out of the children, consent and follow-ups, and listed only by whom to ask
     (R45): the contact stays workable on the children they may see."""
@@ -248,7 +254,7 @@ def child_decision_view(
 # Queues (R25): contacts the front door is working on, soonest due first.
 
 
-def _queue_base(user, states: Iterable[str] = OPEN_STATES) -> ContactQuerySet:
+def _queue_base(user: User, states: Iterable[str] = OPEN_STATES) -> ContactQuerySet:
     # A contact about a restricted person stays in the queue, showing only whom to ask (R45).
     return (
         contacts_visible_to(user, restricted_rows=True)
@@ -274,7 +280,7 @@ def _queue_base(user, states: Iterable[str] = OPEN_STATES) -> ContactQuerySet:
 
 
 def screening_queue(
-    *, user, state: str = "", overdue_only: bool = False, now=None
+    *, user: User, state: str = "", overdue_only: bool = False, now=None
 ) -> QuerySet[Contact]:
     """The MASH manager's queue: every open contact, soonest due first (R25)."""
     contacts = _queue_base(user)
@@ -290,7 +296,7 @@ def screening_queue(
 RECENTLY_DECIDED = dt.timedelta(days=7)
 
 
-def recently_decided(*, user, now: dt.datetime) -> QuerySet[Contact]:
+def recently_decided(*, user: User, now: dt.datetime) -> QuerySet[Contact]:
     """Contacts whose children were all decided within RECENTLY_DECIDED, the latest first: the
     queues leave a contact once it is decided, and these rows say whether each child reached
     the case record (R44)."""
@@ -301,15 +307,15 @@ def recently_decided(*, user, now: dt.datetime) -> QuerySet[Contact]:
     )
 
 
-def my_work(*, user) -> QuerySet[Contact]:
+def my_work(*, user: User) -> QuerySet[Contact]:
     return _queue_base(user).filter(assignment__worker=user)
 
 
-def team_queue(*, user, team: str) -> QuerySet[Contact]:
+def team_queue(*, user: User, team: str) -> QuerySet[Contact]:
     return _queue_base(user).filter(assignment__team=team) if team else Contact.objects.none()
 
 
-def follow_ups_asking(follow_ups: QuerySet[FollowUp], user) -> QuerySet[FollowUp]:
+def follow_ups_asking(follow_ups: QuerySet[FollowUp], user: User | None) -> QuerySet[FollowUp]:
     """`follow_ups`, each annotated with whom to ask (`restricted_ask`) when its child is
     restricted from `user`, else None (R45): a list shows it only as "Restricted: ask ...",
     neither naming the child nor offering to record it done, so whoever cannot close the
@@ -321,7 +327,9 @@ def follow_ups_asking(follow_ups: QuerySet[FollowUp], user) -> QuerySet[FollowUp
     )
 
 
-def follow_ups_due(*, user=None, kinds: list[str] | None = None) -> QuerySet[FollowUp]:
+def follow_ups_due(
+    *, user: User | None = None, kinds: list[str] | None = None
+) -> QuerySet[FollowUp]:
     """What must follow decisions and is not yet done, soonest due first (R23, R30, R31)."""
     follow_ups = (
         FollowUp.objects.open()
@@ -338,7 +346,7 @@ def follow_ups_due(*, user=None, kinds: list[str] | None = None) -> QuerySet[Fol
     return follow_ups_asking(follow_ups, user)
 
 
-def follow_ups_seen_by(user, follow_ups: Iterable[FollowUp]) -> list[FollowUp]:
+def follow_ups_seen_by(user: User, follow_ups: Iterable[FollowUp]) -> list[FollowUp]:
     """`follow_ups` of any contacts as `user` may read them (R45): a list of several contacts'
     follow-ups (a queue) has no one contact's `names_withheld` for the `unnamed` filter, so each
     note comes with the names of its contact's children restricted from `user` withheld.

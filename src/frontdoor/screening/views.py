@@ -7,11 +7,12 @@ domain function, and turn a `DomainError` into a message on the page.
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -54,17 +55,20 @@ from frontdoor.screening.forms import (
 from frontdoor.screening.models import FollowUp, PoliceNotification
 from frontdoor.screening.threshold import catalogue_by_key
 
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
+
 QUEUE_PAGE_SIZE = 50
 
 
-def _contact(request: HttpRequest, reference: str) -> Contact:
+def _contact(request: SignedInRequest, reference: str) -> Contact:
     return get_object_or_404(
         intake_selectors.contacts_visible_to(request.user), reference=reference
     )
 
 
 def _child(
-    request: HttpRequest, reference: str, child_id: int
+    request: SignedInRequest, reference: str, child_id: int
 ) -> tuple[Contact, ReportedChild] | HttpResponse:
     """A child of a contact the user may open, or, for a child restricted from them, the page
     saying whom to ask, nothing more (R45)."""
@@ -82,7 +86,7 @@ def _screening_url(contact: Contact) -> str:
 
 @require_http_methods(["GET"])
 @allowed("contact.screen")
-def contact_screening(request: HttpRequest, reference: str) -> HttpResponse:
+def contact_screening(request: SignedInRequest, reference: str) -> HttpResponse:
     """Every child's checks, suggestions and decisions, and the contact's consent (R17-R35)."""
     # R45: a restricted contact says whom to ask at this address too (the queues link here).
     contact = contact_or_whom_to_ask(request, reference)
@@ -123,7 +127,7 @@ def contact_screening(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _transition(request: HttpRequest, reference: str, move, done: str) -> HttpResponse:
+def _transition(request: SignedInRequest, reference: str, move, done: str) -> HttpResponse:
     contact = _contact(request, reference)
     try:
         move(contact=contact, by=request.user)
@@ -136,7 +140,7 @@ def _transition(request: HttpRequest, reference: str, move, done: str) -> HttpRe
 
 @require_http_methods(["POST"])
 @allowed("contact.screen")
-def start(request: HttpRequest, reference: str) -> HttpResponse:
+def start(request: SignedInRequest, reference: str) -> HttpResponse:
     return _transition(
         request, reference, transitions.start_screening, "You are screening this contact"
     )
@@ -144,7 +148,7 @@ def start(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["POST"])
 @allowed("contact.screen")
-def submit(request: HttpRequest, reference: str) -> HttpResponse:
+def submit(request: SignedInRequest, reference: str) -> HttpResponse:
     return _transition(
         request,
         reference,
@@ -155,13 +159,13 @@ def submit(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["POST"])
 @allowed("contact.decide")
-def close(request: HttpRequest, reference: str) -> HttpResponse:
+def close(request: SignedInRequest, reference: str) -> HttpResponse:
     return _transition(request, reference, transitions.close_contact, "The contact is closed")
 
 
 @require_http_methods(["POST"])
 @allowed("contact.screen")
-def accept_transfer(request: HttpRequest, reference: str) -> HttpResponse:
+def accept_transfer(request: SignedInRequest, reference: str) -> HttpResponse:
     """R17: the council takes a contact another council on the service transferred to it."""
     return _transition(
         request,
@@ -171,7 +175,7 @@ def accept_transfer(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _go_on(request: HttpRequest, contact: Contact, child, *, without: str) -> HttpResponse:
+def _go_on(request: SignedInRequest, contact: Contact, child, *, without: str) -> HttpResponse:
     """After saving one child's screening or decision: the next child's form when the user chose
     "and go on" (and one is still waiting), else the contact's screening page."""
     if "next" in request.POST:
@@ -328,7 +332,7 @@ def _answered_message(answered: suggestions.Answered, accepted: bool) -> str:
     return "Suggestion recorded as not relevant"
 
 
-def _back_to_form(request: HttpRequest, data: dict, anchor: str) -> HttpResponse:
+def _back_to_form(request: SignedInRequest, data: dict, anchor: str) -> HttpResponse:
     """The screening form again, with the indicator search the worker had open."""
     search = (
         urlencode({"q": data["q"], "level": data["level"]}) if data["q"] or data["level"] else ""
@@ -433,7 +437,7 @@ def decide(request: SignedInRequest, reference: str, child_id: int) -> HttpRespo
 
 
 def _consent_people(
-    contact: Contact, policy, user
+    contact: Contact, policy, user: User
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Who may speak (adults, and young people for themselves), and the children parents
     speak for (R12, R13): only children `user` may see (R45)."""
@@ -547,6 +551,7 @@ def police_told(request: SignedInRequest, reference: str) -> HttpResponse:
                 messages.success(request, "The reason the police were not told is recorded")
                 return redirect(_screening_url(contact) + "#police")
             if action == "told" and told_form.is_valid():
+                assert told_form.told_at is not None  # a valid form's date and time are required
                 police.record_police_told(
                     contact=contact,
                     by=request.user,
@@ -677,7 +682,7 @@ def follow_up_done(request: SignedInRequest, pk: int) -> HttpResponse:
 DECIDED_SHOWN = 50
 
 
-def _queue(request: HttpRequest, contacts, *, title: str, description: str, filters: bool):
+def _queue(request: SignedInRequest, contacts, *, title: str, description: str, filters: bool):
     now = timezone.now()
     policy = current_policy()
     # The manager's queue (with filters) goes on to the contacts decided lately.
@@ -718,7 +723,7 @@ def _queue(request: HttpRequest, contacts, *, title: str, description: str, filt
 
 @require_http_methods(["GET"])
 @allowed("contact.decide")
-def screening_queue(request: HttpRequest) -> HttpResponse:
+def screening_queue(request: SignedInRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state not in set(transitions.OPEN_STATES):
         state = ""
@@ -736,7 +741,7 @@ def screening_queue(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @allowed("contact.screen")
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: SignedInRequest) -> HttpResponse:
     return _queue(
         request,
         selectors.my_work(user=request.user),

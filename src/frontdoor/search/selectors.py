@@ -22,7 +22,7 @@ reference lists a hidden contact, with whom to ask and nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections
 from django.db.models import F, Prefetch, Q
@@ -44,6 +44,9 @@ from frontdoor.people.restrictions import person_hidden_from
 from frontdoor.people.selectors import people_visible_to
 from frontdoor.policy.councils import of_served_council
 from frontdoor.search.terms import Terms
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
 # Rows of each kind read and scored at most (the newest first): enough for a name with a date of
 # birth, a postcode or an NHS number; a common surname or a date of birth alone finds more, and
@@ -95,7 +98,7 @@ class Results:
         return len(self.contacts) + len(self.people)
 
 
-def search(*, user, terms: Terms) -> Results:
+def search(*, user: User, terms: Terms) -> Results:
     """Contacts and people matching `terms` that `user` may know of, best first; the search
     and what it listed are written to the audit trail (R45)."""
     require(user, "records.search")
@@ -232,7 +235,7 @@ def _read(queryset, terms: Terms, *, children: bool) -> tuple[list, bool]:
     return rows[:ROWS], len(rows) > ROWS
 
 
-def _contacts(user, terms: Terms) -> tuple[list[Found], bool]:
+def _contacts(user: User, terms: Terms) -> tuple[list[Found], bool]:
     best: dict[int, Found] = {}
     more = False
     if terms.reference and not terms.people_terms:
@@ -299,7 +302,7 @@ def _contacts(user, terms: Terms) -> tuple[list[Found], bool]:
     return found, more
 
 
-def _people(user, terms: Terms) -> tuple[list[Found], bool]:
+def _people(user: User, terms: Terms) -> tuple[list[Found], bool]:
     fields = [*_SCORED, "nhs_number", "expected_date_of_birth"]
     # R45: a person restricted from the searcher is not found by their details (people are
     # found only by details, never by a reference): the result would say they exist.

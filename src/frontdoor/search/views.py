@@ -6,18 +6,18 @@ Sent by GET, so a search has an address (`/search/?q=...`) and works without Jav
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from frontdoor.accounts.access import allowed
+from frontdoor.accounts.access import SignedInRequest, allowed
 from frontdoor.search.forms import SearchForm
 from frontdoor.search.selectors import SHOWN, search
 
 
 @require_http_methods(["GET"])
 @allowed("records.search")
-def search_page(request: HttpRequest) -> HttpResponse:
+def search_page(request: SignedInRequest) -> HttpResponse:
     """Search contacts and people by reference, name, date of birth, postcode or NHS number."""
     form = SearchForm(request.GET if "q" in request.GET else None)
     results = None
