@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from frontdoor.accounts.roles import Role
@@ -180,3 +182,19 @@ def test_r36_the_managers_are_chased_for_what_is_overdue_not_alerted_to_each_enq
         assert sorted(message.kind for message in chased) == ["enquiry_overdue"] * 2
         overdue = Message.objects.filter(to="desk@police.example", kind="enquiry_overdue")
         assert overdue.count() == 2
+
+
+def test_the_managers_times_page_reads_in_the_same_queries_however_many_are_owed(
+    sent, answered_late, sergeant, manager, make_contact, client
+):
+    client.force_login(sergeant)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/mash/requests/times/?days=365").status_code == 200
+        return len(captured)
+
+    before = queries()
+    for _ in range(3):
+        partners.send(make_contact(), manager, ["police"])
+    assert queries() == before
