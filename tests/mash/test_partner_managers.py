@@ -19,6 +19,7 @@ from frontdoor.mash.selectors import agency_councils_open, agency_oversight
 from frontdoor.outbox.models import Message
 from frontdoor.policy.councils import serving
 from frontdoor.policy.row_security import every_council
+from frontdoor.privacy.restrictions import restrict
 from tests.mash import test_partners as partners
 from tests.mash.test_partners import THURSDAY_4PM, lewishams, visible
 
@@ -198,3 +199,25 @@ def test_the_managers_times_page_reads_in_the_same_queries_however_many_are_owed
     for _ in range(3):
         partners.send(make_contact(), manager, ["police"])
     assert queries() == before
+
+
+def test_r45_a_restricted_record_the_agency_owes_is_counted_never_named(
+    sent, sergeant, person_for, admin, client
+):
+    child = sent["sefton"].enquiry.child
+    restrict(
+        person=person_for(child),
+        allowed_users=[],
+        ask="the MASH team manager",
+        reason="A colleague's child",
+        by=admin,
+    )
+    with agency_councils_open(sergeant):
+        oversight = agency_oversight(sergeant, since=SINCE, now=NOW)
+    assert oversight is not None
+    assert [line.request.pk for line in oversight.owed] == [lewishams(sent, "force").pk]
+    assert (oversight.owed_total, oversight.owed_restricted) == (2, 1)
+    client.force_login(sergeant)
+    page = client.get("/mash/requests/times/?days=365").content.decode()
+    assert "1 more is about a record now restricted" in page
+    assert f'href="/mash/requests/{sent["sefton"].pk}/"' not in page
