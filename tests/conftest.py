@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from frontdoor.accounts.roles import Role
+from frontdoor.accounts.roles import PARTNER_ROLES, Role
 from tests.accounts.factories import UserFactory
 
 
 @pytest.fixture
 def make_user(db):
-    """A signed-in-able user with a role (and an agency, for partner agency users)."""
+    """A signed-in-able user with a role (and an agency, for partner agency users and managers)."""
 
     def make(role: Role = Role.MASH_MANAGER, **kwargs):
-        if role == Role.PARTNER_AGENCY:
+        if role in PARTNER_ROLES:
             kwargs.setdefault("agency_key", "police")
         return UserFactory(role=role, **kwargs)
 

@@ -70,3 +70,43 @@ def test_permissions_refuse_with_a_message_naming_who_may(make_user):
 def test_an_inactive_user_can_do_nothing(make_user):
     user = make_user(Role.MASH_MANAGER, is_active=False)
     assert not can(user, "guidance.view")
+
+
+def test_a_partner_agency_manager_belongs_to_a_known_agency():
+    with pytest.raises(DomainError, match="Choose the partner agency"):
+        create_user(username="m", password=None, role=Role.PARTNER_AGENCY_MANAGER, by=None)
+    manager = create_user(
+        username="m",
+        password=None,
+        role=Role.PARTNER_AGENCY_MANAGER,
+        agency_key="police",
+        by=None,
+    )
+    assert (manager.role_label, manager.agency_name) == (
+        "Partner agency manager",
+        "Merseyside Police",
+    )
+    manager.agency_key = ""
+    with pytest.raises(IntegrityError):
+        manager.save()
+
+
+def test_an_administrator_creates_a_partner_agency_manager_in_the_admin(make_user, client):
+    client.force_login(make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
+    form = {
+        "username": "sergeant",
+        "password1": "a-long-password-1",
+        "password2": "a-long-password-1",
+        "usable_password": "true",
+        "role": Role.PARTNER_AGENCY_MANAGER,
+        "agency_key": "",
+        "team": "",
+        "job_title": "MASH sergeant",
+    }
+    page = client.post("/admin/accounts/user/add/", form).content.decode()
+    assert "belongs to one agency" in page
+    assert not User.objects.filter(username="sergeant").exists()
+    response = client.post("/admin/accounts/user/add/", {**form, "agency_key": "police"})
+    assert response.status_code == 302
+    created = User.objects.get(username="sergeant")
+    assert (created.role, created.agency_key) == (Role.PARTNER_AGENCY_MANAGER, "police")

@@ -18,8 +18,9 @@ from frontdoor.accounts.permissions import ACTIONS, can
 from frontdoor.accounts.roles import Role
 
 # Columns, in order: contact officer, MASH social worker, MASH manager, service manager, partner
-# agency user, early help worker, exploitation coordinator, performance analyst, administrator.
-COLUMNS = ("CO", "SW", "MM", "SM", "PA", "EH", "EC", "PF", "AD")
+# agency user, partner agency manager, early help worker, exploitation coordinator, performance
+# analyst, administrator.
+COLUMNS = ("CO", "SW", "MM", "SM", "PA", "PM", "EH", "EC", "PF", "AD")
 ROLE_OF_COLUMN = dict(
     zip(
         COLUMNS,
@@ -29,6 +30,7 @@ ROLE_OF_COLUMN = dict(
             Role.MASH_MANAGER,
             Role.SERVICE_MANAGER,
             Role.PARTNER_AGENCY,
+            Role.PARTNER_AGENCY_MANAGER,
             Role.EARLY_HELP_WORKER,
             Role.EXPLOITATION_COORDINATOR,
             Role.PERFORMANCE_ANALYST,
@@ -38,40 +40,41 @@ ROLE_OF_COLUMN = dict(
     )
 )
 EXPECTED = """
-                            CO SW MM SM PA EH EC PF AD
-guidance.view                Y  Y  Y  Y  Y  Y  Y  Y  Y
-contact.record               Y  Y  Y  .  .  .  .  .  .
-contact.report               Y  Y  Y  .  Y  .  .  .  .
-missing_episode.record       Y  Y  Y  .  .  .  .  .  .
-inbox.view                   Y  Y  Y  Y  .  .  .  .  .
-records.search               Y  Y  Y  Y  .  .  .  .  .
-contact.screen               .  Y  Y  .  .  .  .  .  .
-records.correct              Y  Y  Y  .  .  .  .  .  .
-contact.decide               .  .  Y  .  .  .  .  .  .
-consent.authorise_without    .  .  Y  .  .  .  .  .  .
-referral.return              .  Y  Y  .  .  .  .  .  .
-enquiry.send                 .  .  Y  .  .  .  .  .  .
-enquiry.answer               .  .  .  .  Y  .  .  .  .
-rag.confirm                  .  .  Y  .  .  .  .  .  .
-meeting.chair                .  .  Y  .  .  .  .  .  .
-escalation.receive           .  .  .  Y  .  .  .  .  .
-escalation.open              Y  Y  Y  Y  Y  Y  Y  .  .
-escalation.read_any          .  Y  Y  Y  .  .  .  .  .
-escalation.oversee           .  .  Y  Y  .  .  .  .  .
-early_help.receive           .  .  .  .  .  Y  .  .  .
-exploitation.brief           .  .  Y  .  .  .  Y  .  .
-returns.view                 .  .  Y  Y  .  .  .  Y  .
-users.manage                 .  .  .  .  .  .  .  .  Y
-tokens.manage                .  .  .  .  .  .  .  .  Y
-outbox.manage                .  .  .  .  .  .  .  .  Y
-two_factor.issue_link        .  .  .  .  .  .  .  .  Y
-audit.view                   .  .  .  Y  .  .  .  .  Y
-privacy.restrict             .  .  .  .  .  .  .  .  Y
-privacy.subject_access       .  .  .  .  .  .  .  .  Y
-involvements.import          .  .  .  .  .  .  .  .  Y
-handoffs.receive             .  .  .  .  .  .  .  .  Y
-handoffs.manage              .  .  .  .  .  .  .  .  Y
-privacy.erase                .  .  .  .  .  .  .  .  Y
+                            CO SW MM SM PA PM EH EC PF AD
+guidance.view                Y  Y  Y  Y  Y  Y  Y  Y  Y  Y
+contact.record               Y  Y  Y  .  .  .  .  .  .  .
+contact.report               Y  Y  Y  .  Y  Y  .  .  .  .
+missing_episode.record       Y  Y  Y  .  .  .  .  .  .  .
+inbox.view                   Y  Y  Y  Y  .  .  .  .  .  .
+records.search               Y  Y  Y  Y  .  .  .  .  .  .
+contact.screen               .  Y  Y  .  .  .  .  .  .  .
+records.correct              Y  Y  Y  .  .  .  .  .  .  .
+contact.decide               .  .  Y  .  .  .  .  .  .  .
+consent.authorise_without    .  .  Y  .  .  .  .  .  .  .
+referral.return              .  Y  Y  .  .  .  .  .  .  .
+enquiry.send                 .  .  Y  .  .  .  .  .  .  .
+enquiry.answer               .  .  .  .  Y  Y  .  .  .  .
+enquiry.oversee              .  .  .  .  .  Y  .  .  .  .
+rag.confirm                  .  .  Y  .  .  .  .  .  .  .
+meeting.chair                .  .  Y  .  .  .  .  .  .  .
+escalation.receive           .  .  .  Y  .  .  .  .  .  .
+escalation.open              Y  Y  Y  Y  Y  Y  Y  Y  .  .
+escalation.read_any          .  Y  Y  Y  .  .  .  .  .  .
+escalation.oversee           .  .  Y  Y  .  .  .  .  .  .
+early_help.receive           .  .  .  .  .  .  Y  .  .  .
+exploitation.brief           .  .  Y  .  .  .  .  Y  .  .
+returns.view                 .  .  Y  Y  .  .  .  .  Y  .
+users.manage                 .  .  .  .  .  .  .  .  .  Y
+tokens.manage                .  .  .  .  .  .  .  .  .  Y
+outbox.manage                .  .  .  .  .  .  .  .  .  Y
+two_factor.issue_link        .  .  .  .  .  .  .  .  .  Y
+audit.view                   .  .  .  Y  .  .  .  .  .  Y
+privacy.restrict             .  .  .  .  .  .  .  .  .  Y
+privacy.subject_access       .  .  .  .  .  .  .  .  .  Y
+involvements.import          .  .  .  .  .  .  .  .  .  Y
+handoffs.receive             .  .  .  .  .  .  .  .  .  Y
+handoffs.manage              .  .  .  .  .  .  .  .  .  Y
+privacy.erase                .  .  .  .  .  .  .  .  .  Y
 """
 
 
@@ -94,7 +97,7 @@ def test_the_expected_table_covers_every_role_and_action_exactly():
     actions = {action.key for action in ACTIONS}
     assert {key for _, key in EXPECTED_CELLS} == actions
     assert {role for role, _ in EXPECTED_CELLS} == set(Role)
-    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 297
+    assert len(EXPECTED_CELLS) == len(Role) * len(ACTIONS) == 340
 
 
 @pytest.mark.parametrize(

@@ -86,7 +86,8 @@ class Council:
 
 
 # Who signs in to the crawl: a member of staff of every role (a police user for the partner
-# agency role), a second agency, and a MASH manager the restriction names, in no team.
+# agency role, the police's manager for the partner agency manager's), a second agency, and a
+# MASH manager the restriction names, in no team.
 STAFF = {
     "contact_officer": (Role.CONTACT_OFFICER, "", "MASH"),
     "mash_social_worker": (Role.MASH_SOCIAL_WORKER, "", "MASH"),
@@ -98,6 +99,8 @@ STAFF = {
     "performance_analyst": (Role.PERFORMANCE_ANALYST, "", "Performance"),
     "administrator": (Role.ADMINISTRATOR, "", "Systems"),
     "partner_health": (Role.PARTNER_AGENCY, "health", ""),
+    # The police's own manager: the police's pages, its oversight, and nothing of the council's.
+    "partner_manager": (Role.PARTNER_AGENCY_MANAGER, "police", ""),
     "named_manager": (Role.MASH_MANAGER, "", ""),
 }
 

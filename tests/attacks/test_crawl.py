@@ -1029,6 +1029,34 @@ def test_r36_a_council_without_enquiry_timescales_says_so_on_its_mash_pages(craw
         assert "no timescale" in answer.text.lower(), url
 
 
+def test_r45_a_partner_agency_manager_opens_what_its_agencys_users_open_and_no_more(crawl):
+    """Crawled above as everyone is; here, the manager's rule in one place: the council's own
+    pages are refused them as they are the agency's users, and they load the same requests."""
+    manager = crawl.council.users["partner_manager"]
+    police = crawl.council.users["partner_agency"]
+    assert manager.role == Role.PARTNER_AGENCY_MANAGER
+    for route in PAGES:
+        if route.public or route.action == ANY_SIGNED_IN:
+            continue
+        assert can(manager, route.action) is can(police, route.action), route.path
+    refused = {
+        route.name
+        for route in PAGES
+        if not route.public and route.action != ANY_SIGNED_IN and not can(manager, route.action)
+    }
+    assert refused >= {
+        "intake:inbox",
+        "people:person",
+        "mash:enquiries",
+        "mash:briefing",
+        "search:search",
+        "dashboards",
+        "returns:returns",
+    }
+    assert set(requests_visible_to(manager)) == set(requests_visible_to(police))
+    assert requests_visible_to(manager).exists()
+
+
 def test_the_size_of_the_crawl(crawl):
     """Last in the module: how many routes, sign-ins and requests the tests above made."""
     seconds = time.perf_counter() - crawl.started

@@ -101,6 +101,20 @@ def test_r37_each_demo_partner_has_requests_to_read_and_answer(demo, username):
         page(username, reverse("mash:answer", args=[request.pk]))
 
 
+def test_r36_the_police_manager_sees_who_answered_and_what_the_police_still_owe(demo):
+    text = page("policemanager", reverse("mash:request_times") + "?days=365")
+    owed = text[text.index("What your agency still owes") : text.index("Who answered")]
+    answerers = text[text.index("Who answered") : text.index("Answered late, in")]
+    assert "Alex Penhallow" in answerers  # the police's user answered the demo's enquiries
+    police = User.objects.get(username="police")
+    waiting = [r for r in demo_requests_for(police) if r.answered_at is None]
+    assert waiting
+    for request in waiting:
+        if request.enquiry.contact != story("restricted") and request.enquiry.closed_at is None:
+            assert reverse("mash:answer", args=[request.pk]) in owed
+    page("policemanager", reverse("intake:inbox"), status=403)
+
+
 def test_r39_r40_the_strategy_meeting_records_a_dissent_and_the_case_discussions(demo):
     strategy = Meeting.objects.get(kind=Meeting.Kind.STRATEGY_MEETING)
     dissent = Dissent.objects.get(meeting=strategy)

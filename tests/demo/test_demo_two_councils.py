@@ -128,3 +128,23 @@ def test_the_councils_are_named_default_first(councils, message):
     with pytest.raises(CommandError, match=message):
         load(*councils)
     assert not Contact.objects.exists()
+
+
+def test_issue_23_the_probation_manager_oversees_both_councils_answering():
+    printed = load("sefton", "lewisham")
+    assert "Partner agency manager, Probation Service" in printed
+    manager = User.objects.get(username="probationmanager")
+    assert (manager.council_id, manager.agency_key) == ("sefton", "probation")
+    client = Client()
+    client.force_login(manager)
+    times = client.get("/mash/requests/times/").content.decode()
+    owed = times[times.index("What your agency still owes") : times.index("Who answered")]
+    answerers = times[times.index("Who answered") : times.index("Answered late, in")]
+    for council in ("Sefton Council", "London Borough of Lewisham"):
+        assert f'<td class="govuk-table__cell">{council}</td>' in owed
+        assert f'<td class="govuk-table__cell">{council}</td>' in answerers
+    assert "Quinn Ashbury" in answerers  # the Probation Service's user answered both
+    assert "Overdue" in owed  # Sefton's red enquiry, by Sefton's clock
+    # Nothing of either council's own records.
+    for path in ("/contacts/", "/lewisham/contacts/", "/dashboards/", "/mash/"):
+        assert client.get(path).status_code == 403, path

@@ -518,3 +518,25 @@ def test_r42_the_contacts_audit_trail_shows_the_meeting_and_the_escalation_about
     # The escalation about the contact is on the contact's trail, with what is disagreed with.
     assert f"Escalation opened: {escalation.reference}" in trail
     assert "What is disagreed with: The police think this meets s47." in trail
+
+
+def test_r39_r45_a_partner_agency_manager_sees_its_agencys_escalations_only(
+    client, contact, make_contact, manager, police, make_user
+):
+    """The manager follows what their agency raised, as its users do, and raises one as the
+    agency; no other escalation, nor any contact their agency was not asked about."""
+    sergeant = make_user(Role.PARTNER_AGENCY_MANAGER, agency_key="police")
+    other = make_contact()
+    send(contact, manager, agencies=["police"])
+    theirs = open_escalation(contact=contact, about="Disagree.", by=police)
+    councils = open_escalation(contact=contact, about="Disagree too.", by=manager)
+    client.force_login(sergeant)
+    listed = client.get(reverse("escalations:raised")).content.decode()
+    assert reverse("escalations:detail", args=[theirs.pk]) in listed
+    assert reverse("escalations:detail", args=[councils.pk]) not in listed
+    assert client.get(reverse("escalations:detail", args=[theirs.pk])).status_code == 200
+    assert client.get(reverse("escalations:detail", args=[councils.pk])).status_code == 404
+    assert client.get(reverse("escalations:list")).status_code == 403
+    assert client.get(reverse("escalations:open", args=[other.reference])).status_code == 404
+    own = open_escalation(contact=contact, about="The police disagree.", by=sergeant)
+    assert own.raised_by_agency == "police"

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from frontdoor.accounts.roles import Role
+from frontdoor.accounts.roles import PARTNER_ROLES, Role
 from frontdoor.change_history import HistoricalRecords
 from frontdoor.policy.councils import council_field
 
@@ -16,9 +16,9 @@ class User(AbstractUser):
     """A member of staff or of a partner agency who signs in."""
 
     role = models.CharField(max_length=40, choices=Role.choices)
-    # The partner agency a partner agency user belongs to: a key of their council's policy's
-    # agencies. Where that policy names the agency a partner of the service, the user answers
-    # for every council that sends to it (`policy.partners`).
+    # The partner agency a partner agency user or manager belongs to: a key of their council's
+    # policy's agencies. Where that policy names the agency a partner of the service, the user
+    # answers for every council that sends to it (`policy.partners`).
     agency_key = models.CharField(max_length=60, blank=True)
     team = models.CharField(max_length=120, blank=True)
     # The council a member of staff works for: they sign in to its pages only.
@@ -32,12 +32,13 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(role=Role.PARTNER_AGENCY, agency_key__gt="")
-                    | (~models.Q(role=Role.PARTNER_AGENCY) & models.Q(agency_key=""))
+                    models.Q(role__in=sorted(PARTNER_ROLES), agency_key__gt="")
+                    | (~models.Q(role__in=sorted(PARTNER_ROLES)) & models.Q(agency_key=""))
                 ),
                 name="partner_users_belong_to_one_agency",
                 violation_error_message=(
-                    "A partner agency user belongs to one agency; other staff belong to none."
+                    "A partner agency user or manager belongs to one agency; other staff "
+                    "belong to none."
                 ),
             )
         ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from frontdoor.accounts.roles import Role
+from frontdoor.accounts.roles import PARTNER_ROLES, Role
 from frontdoor.errors import DomainError
 from frontdoor.policy.councils import works_for_served_council
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from frontdoor.accounts.models import User
 
 R = Role
-STAFF = frozenset(set(Role) - {R.PARTNER_AGENCY})
+STAFF = frozenset(set(Role) - PARTNER_ROLES)
 CHILDRENS_SERVICES = frozenset(
     {R.CONTACT_OFFICER, R.MASH_SOCIAL_WORKER, R.MASH_MANAGER, R.SERVICE_MANAGER}
 )
@@ -54,7 +54,7 @@ ACTIONS: tuple[Action, ...] = (
         "contact.report",
         "Report concerns through the API from your organisation's own system, and add further "
         "reports to the contacts your organisation made",
-        frozenset({R.PARTNER_AGENCY, R.CONTACT_OFFICER, R.MASH_SOCIAL_WORKER, R.MASH_MANAGER}),
+        frozenset(PARTNER_ROLES | {R.CONTACT_OFFICER, R.MASH_SOCIAL_WORKER, R.MASH_MANAGER}),
         "R1, R7",
     ),
     Action(
@@ -115,8 +115,16 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "enquiry.answer",
         "Answer the MASH enquiries sent to your agency, and see its answering times",
-        frozenset({R.PARTNER_AGENCY}),
+        PARTNER_ROLES,
         "R36, R37",
+        service_wide=True,
+    ),
+    Action(
+        "enquiry.oversee",
+        "Oversee your agency's answering for every council that asks it: who answered, which "
+        "answers were late, and what your agency still owes, by each council's clock",
+        frozenset({R.PARTNER_AGENCY_MANAGER}),
+        "R36",
         service_wide=True,
     ),
     Action(

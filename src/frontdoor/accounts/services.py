@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from frontdoor.accounts.models import User
-from frontdoor.accounts.roles import Role
+from frontdoor.accounts.roles import PARTNER_ROLES, Role
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.policy.registry import current_policy
@@ -25,14 +25,15 @@ def create_user(
     job_title: str = "",
     by: User | None,
 ) -> User:
-    """Create a staff or partner account with its role (and agency, for partners)."""
+    """Create a staff or partner account with its role (and agency, for a partner agency's user
+    or manager)."""
     role = Role(role)
     agency_keys = {agency.key for agency in current_policy().agencies}
-    if role == Role.PARTNER_AGENCY and agency_key not in agency_keys:
+    if role in PARTNER_ROLES and agency_key not in agency_keys:
         known = ", ".join(sorted(agency_keys))
         raise DomainError(f"Choose the partner agency this user belongs to (one of: {known}).")
-    if role != Role.PARTNER_AGENCY and agency_key:
-        raise DomainError("Only partner agency users belong to an agency.")
+    if role not in PARTNER_ROLES and agency_key:
+        raise DomainError("Only partner agency users and managers belong to an agency.")
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(f"The username {username} is taken.")
     user = User(

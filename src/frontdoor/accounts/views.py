@@ -39,6 +39,7 @@ ACTION_PAGES = {
     "contact.decide": "screening:queue",
     "enquiry.send": "mash:enquiries",
     "enquiry.answer": "mash:requests",
+    "enquiry.oversee": "mash:request_times",
     "rag.confirm": "mash:enquiries",
     "exploitation.brief": "mash:briefing",
     "returns.view": "dashboards",

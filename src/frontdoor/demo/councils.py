@@ -5,8 +5,9 @@ The first council is the default one (FRONTDOOR_COUNCIL) and gets the whole demo
 (`policy.councils.add_council`), with MASH staff of its own, whose pages are under its path
 prefix (`/lewisham/`). The partner agencies' accounts are the default council's demo's, with
 one more: `probation`, of the Probation Service, which both councils' policies mark as one partner
-of the service. Each of the first two councils has asked it about families (answered, waiting,
-one overdue), so its user sees both councils' enquiries in one list.
+of the service, and `probationmanager`, its manager. Each of the first two councils has asked it
+about families (answered, waiting, one overdue), so its user sees both councils' enquiries in one
+list, and its manager who answered each council, and what it still owes.
 
 A family moves between the first two councils, so a user sees a transfer arrive (R17) and a
 child known elsewhere (R18): the Marchbanks lived in the first council, which knows both
@@ -59,6 +60,10 @@ COUNCIL_STAFF: tuple[DemoUser, ...] = (
 )
 # The Probation Service's user, held by the default council: its policy marks the agency shared.
 PROBATION = DemoUser("probation", "Quinn", "Ashbury", Role.PARTNER_AGENCY, agency_kind="probation")
+# Its manager, who oversees its answering for both councils (R36).
+PROBATION_MANAGER = DemoUser(
+    "probationmanager", "Tamsin", "Carrow", Role.PARTNER_AGENCY_MANAGER, agency_kind="probation"
+)
 # The first report of each of the moving family's contacts: loading twice adds nothing twice.
 KEY_PREFIX = "demo-moving-family-"
 
@@ -101,7 +106,7 @@ def load_demo_councils(
             add_council(folder / f"{key}.yaml")
         default = load_demo(weeks=weeks, history_weeks=history_weeks)
         probation = demo_user(PROBATION)
-        default = replace(default, users=[*default.users, probation])
+        default = replace(default, users=[*default.users, probation, demo_user(PROBATION_MANAGER)])
         others = [_council_staff(key) for key in councils[1:]]
         _moving_family(councils[0], councils[1])
         _probation_enquiries(probation[1], others[0])

@@ -39,6 +39,10 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("manager", "Morgan", "Lyle", Role.MASH_MANAGER, team="MASH"),
     DemoUser("service", "Sam", "Okafor-Reed", Role.SERVICE_MANAGER, team="Children's Services"),
     DemoUser("police", "Alex", "Penhallow", Role.PARTNER_AGENCY, agency_kind="police"),
+    # The police's MASH sergeant: oversees the police's answering (R36).
+    DemoUser(
+        "policemanager", "Morwenna", "Trevithick", Role.PARTNER_AGENCY_MANAGER, agency_kind="police"
+    ),
     DemoUser("health", "Jordan", "Fairweather", Role.PARTNER_AGENCY, agency_kind="health"),
     DemoUser("school", "Poppy", "Fablethorpe", Role.PARTNER_AGENCY, agency_kind="education"),
     # The council's Early Help as a partner agency: required at strategy meetings (R40), and

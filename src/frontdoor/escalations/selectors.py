@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce
 
 from frontdoor import exports
 from frontdoor.accounts.permissions import can
-from frontdoor.accounts.roles import Role
+from frontdoor.accounts.roles import is_partner
 from frontdoor.escalations.models import Discussion, Escalation, StepRecord
 from frontdoor.intake.models import Contact
 from frontdoor.intake.selectors import (
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
 
 def _is_partner(user: User) -> bool:
-    return getattr(user, "role", None) == Role.PARTNER_AGENCY
+    return is_partner(user)
 
 
 def contacts_open_to_escalation(user: User) -> QuerySet[Contact]:

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import PermissionDeniedError, can, require, roles_with
-from frontdoor.accounts.roles import Role
+from frontdoor.accounts.roles import is_partner
 from frontdoor.accounts.selectors import staff_of_served_council
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
@@ -94,7 +94,7 @@ def _as_council_of(contact: Contact) -> Iterator[None]:
 def _agency_key(by: User, contact: Contact) -> str:
     """The agency that raises an escalation about `contact`, by its council's key for it: blank
     for the council's own staff."""
-    if by.role != Role.PARTNER_AGENCY:
+    if not is_partner(by):
         return ""
     if not councils().several or contact.council_id is None or by.council_id is None:
         return by.agency_key

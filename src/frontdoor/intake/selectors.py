@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.accounts.permissions import can
+from frontdoor.accounts.roles import PARTNER_ROLES
 from frontdoor.audit import selectors as audit_views
 from frontdoor.audit.labels import reason_label
 from frontdoor.audit.models import AuditEvent
@@ -380,7 +381,7 @@ def contacts_open_to_reports(user: User) -> QuerySet[Contact]:
     if not can(user, "contact.report"):
         return Contact.objects.none()
     own = Report.objects.filter(
-        recorded_by__agency_key=user.agency_key, recorded_by__role=user.role
+        recorded_by__agency_key=user.agency_key, recorded_by__role__in=PARTNER_ROLES
     ).values("contact_id")
     return Contact.objects.filter(pk__in=own).exclude(Exists(restrictions_closing_contact(user)))
 

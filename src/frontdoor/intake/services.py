@@ -20,7 +20,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import PermissionDeniedError, require
-from frontdoor.accounts.roles import Role
+from frontdoor.accounts.roles import is_partner
 from frontdoor.audit import services as audit
 from frontdoor.errors import DomainError
 from frontdoor.intake.models import (
@@ -376,7 +376,7 @@ def _expectant_parents_added(submission: Submission, received_at: dt.datetime) -
 
 
 def _is_partner(by: User | None) -> bool:
-    return getattr(by, "role", None) == Role.PARTNER_AGENCY
+    return is_partner(by)
 
 
 def _check_channel(channel: Channel, by: User | None) -> None:

@@ -40,9 +40,14 @@ def _when(moment: dt.datetime) -> str:
     return time_in_words(moment)
 
 
-def _agency_addresses(request: AgencyRequest) -> list[str]:
-    """Where the agency asked is alerted: its users' addresses, wherever their accounts are."""
-    return list(users_of_agency_asked(request).exclude(email="").values_list("email", flat=True))
+def _agency_addresses(request: AgencyRequest, *, managers: bool = False) -> list[str]:
+    """Where the agency asked is alerted: its users' addresses, wherever their accounts are;
+    with `managers`, its managers' too (an overdue chase, R36)."""
+    return list(
+        users_of_agency_asked(request, managers=managers)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
 
 
 @transaction.atomic
@@ -370,7 +375,8 @@ def chase(*, now: dt.datetime | None = None) -> int:
                 continue
             # The name the council that asked gives the agency.
             agency = policy_of(request.enquiry).agency(request.agency_key)
-            for address in _agency_addresses(request):
+            # R36: an overdue request is what the agency owes: its managers are told too.
+            for address in _agency_addresses(request, managers=stage == "overdue"):
                 queue_message(
                     key=f"request-{request.pk}-{stage}-{address}",
                     kind=f"enquiry_{stage.replace('-', '_')}",

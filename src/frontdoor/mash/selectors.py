@@ -33,7 +33,7 @@ from django.utils import dateformat
 
 from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import can
-from frontdoor.accounts.roles import Role
+from frontdoor.accounts.roles import PARTNER_ROLES, Role, is_partner
 from frontdoor.intake.models import Consent as ReferrerConsent
 from frontdoor.intake.models import (
     Contact,
@@ -149,12 +149,15 @@ def sent_to_agency_of(user: User) -> Q:
     return of_agency_of(user, "enquiry__contact__council")
 
 
-def users_of_agency_asked(request: AgencyRequest) -> QuerySet[User]:
+def users_of_agency_asked(request: AgencyRequest, *, managers: bool = False) -> QuerySet[User]:
     """The active users of the agency `request` was sent to, wherever their account is held:
-    those a request alerts and chases (`sent_to_agency_of`, the other way round)."""
+    those a request alerts and chases (`sent_to_agency_of`, the other way round). With
+    `managers`, its managers too: an overdue request is what the agency owes, theirs to chase
+    (R36)."""
+    roles = PARTNER_ROLES if managers else {Role.PARTNER_AGENCY}
     return User.objects.filter(
         _of_agency(same_agency(council_of(request.enquiry), request.agency_key)),
-        role=Role.PARTNER_AGENCY,
+        role__in=sorted(roles),
         is_active=True,
     )
 
@@ -166,7 +169,7 @@ def agency_councils_open(user: User) -> Iterator[None]:
     its list, answers and answering times cross councils on purpose, wherever the user signs
     in. The selectors still keep them to the requests sent to the agency
     (`sent_to_agency_of`). For anyone else nothing is opened."""
-    partner = getattr(user, "role", None) == Role.PARTNER_AGENCY and can(user, "enquiry.answer")
+    partner = is_partner(user) and can(user, "enquiry.answer")
     with open_to(same_agency(user.council_key, user.agency_key) if partner else ()):
         yield
 
@@ -178,7 +181,7 @@ def requests_visible_to(user: User) -> AgencyRequestQuerySet:
     requests = AgencyRequest.objects.select_related(
         "enquiry__contact", "enquiry__child", "opinion"
     ).order_by("answered_at", "due_at", "id")
-    if getattr(user, "role", None) == Role.PARTNER_AGENCY:
+    if is_partner(user):
         if not can(user, "enquiry.answer"):
             return requests.none()
         requests = requests.filter(sent_to_agency_of(user))
@@ -594,7 +597,7 @@ def answering_times(user: User, *, since: dt.datetime, now: dt.datetime) -> list
     """R36: how the agency of `user`, a partner agency's user, answered the requests alerted to
     it since `since`: for each council that asked, then for every council together. Counts
     only, so a request since restricted (R45) counts without saying about whom."""
-    if getattr(user, "role", None) != Role.PARTNER_AGENCY or not can(user, "enquiry.answer"):
+    if not is_partner(user) or not can(user, "enquiry.answer"):
         return []
     figures = {
         "asked": Count("id"),
@@ -622,11 +625,115 @@ def answering_times(user: User, *, since: dt.datetime, now: dt.datetime) -> list
     return [*rows, AnsweringTimes(council="", **requests.aggregate(**figures))]
 
 
+@dataclass(frozen=True)
+class AnswererTimes:
+    """How one person of an agency answered one council's requests in a period (R36)."""
+
+    council: str  # the council's name; "" on a service of one council
+    name: str
+    answered: int
+    late: int
+    average: dt.timedelta | None
+
+
+@dataclass(frozen=True)
+class OwedRequest:
+    """A request of the agency's on its asking council's clock, for its manager (R36)."""
+
+    request: AgencyRequest
+    council: str  # the council that asked; "" on a service of one council
+    state: str  # as `CLOCK_WORDS`, or "no timescale", "present at the strategy meeting"
+    late_by: dt.timedelta | None
+
+
+@dataclass(frozen=True)
+class AgencyOversight:
+    """What a partner agency's manager sees of its answering across councils (R36)."""
+
+    answerers: list[AnswererTimes]
+    late: list[OwedRequest]  # answered late in the period, the latest first
+    owed: list[OwedRequest]  # still asked, whenever alerted, the soonest due first
+    owed_total: int  # every request still owed, those not listed included
+    owed_restricted: int  # still owed, about a record now restricted from the manager (R45)
+
+
+# The most rows of each of the manager's lists: the counts above them are for every request.
+OVERSIGHT_ROWS = 100
+
+
+def _clock_words(request: AgencyRequest, now: dt.datetime) -> str:
+    """Where `request` stands on its council's clock, in the manager's words (R35, R36)."""
+    clock = request.state(now)  # R36: the one definition
+    if clock == AgencyRequest.State.WAITING and request.enquiry.present_at_strategy_meeting:
+        return "present at the strategy meeting"  # R35: no written answer is due
+    if clock == AgencyRequest.State.WAITING and request.due_at is None:
+        return "no timescale"
+    return CLOCK_WORDS[clock]
+
+
+def agency_oversight(user: User, *, since: dt.datetime, now: dt.datetime) -> AgencyOversight | None:
+    """R36: for `user`, a partner agency's manager, their agency's answering across the
+    councils that ask it: each of its people's answers to each council since `since`, the late
+    ones, and what it still owes, each by the clock of the council that asked. None for anyone
+    else. The lists leave out a record restricted from the manager (R45): the figures count it,
+    the lists say only how many."""
+    if not is_partner(user) or not can(user, "enquiry.oversee"):
+        return None
+    several = councils().several
+    names = council_names() if several else {}
+    sent = AgencyRequest.objects.filter(sent_to_agency_of(user))
+    answered = (
+        sent.filter(alerted_at__gte=since, opinion__isnull=False)
+        .values("enquiry__contact__council", "opinion__answered_by")
+        .annotate(
+            answered=Count("id"),
+            late=Count("id", filter=request_late_condition()),
+            average=Avg(
+                ExpressionWrapper(F("answered_at") - F("alerted_at"), output_field=DurationField())
+            ),
+        )
+    )
+    rows = list(answered)
+    people = User.objects.in_bulk({row["opinion__answered_by"] for row in rows})
+    answerers = sorted(
+        (
+            AnswererTimes(
+                council=names.get(row["enquiry__contact__council"], ""),
+                name=str(people[row["opinion__answered_by"]]),
+                answered=row["answered"],
+                late=row["late"],
+                average=row["average"],
+            )
+            for row in rows
+        ),
+        key=lambda row: (row.council, row.name),
+    )
+    visible = requests_visible_to(user).select_related("enquiry__child", "opinion__answered_by")
+
+    def owed(request: AgencyRequest) -> OwedRequest:
+        return OwedRequest(
+            request,
+            names.get(council_of(request.enquiry), ""),
+            _clock_words(request, now),
+            request.late_by(now),
+        )
+
+    late = visible.late().filter(alerted_at__gte=since).order_by("-answered_at", "-id")
+    still = visible.still_asked().order_by(F("due_at").asc(nulls_last=True), "alerted_at", "id")
+    return AgencyOversight(
+        answerers=answerers,
+        late=[owed(request) for request in late[:OVERSIGHT_ROWS]],
+        owed=[owed(request) for request in still[:OVERSIGHT_ROWS]],
+        owed_total=sent.still_asked().count(),
+        owed_restricted=sent.still_asked().filter(_enquiry_hidden_from(user, "enquiry__")).count(),
+    )
+
+
 def requests_restricted_from(user: User) -> QuerySet[AgencyRequest]:
     """The requests sent to a partner's agency that a restriction hides from `user`, each
     annotated with whom to ask (`ask`): the partner's list says such an enquiry was sent and
     is now restricted, never about whom, rather than dropping it without a word (R45)."""
-    if getattr(user, "role", None) != Role.PARTNER_AGENCY or not can(user, "enquiry.answer"):
+    if not is_partner(user) or not can(user, "enquiry.answer"):
         return AgencyRequest.objects.none()
     return (
         AgencyRequest.objects.filter(sent_to_agency_of(user))
@@ -677,17 +784,11 @@ def request_states(policy: Policy, enquiry: Enquiry, now: dt.datetime) -> list[R
     """Each agency's place on its clock, for the manager (R36)."""
     states = []
     for request in enquiry.requests.all():
-        clock = request.state(now)  # R36: the one definition
-        state = CLOCK_WORDS[clock]
-        if clock == AgencyRequest.State.WAITING and enquiry.present_at_strategy_meeting:
-            state = "present at the strategy meeting"  # R35: no written answer is due
-        elif clock == AgencyRequest.State.WAITING and request.due_at is None:
-            state = "no timescale"
         states.append(
             RequestState(
                 request,
                 policy.agency_name(request.agency_key),
-                state,
+                _clock_words(request, now),
                 request.late_by(now),
             )
         )

@@ -404,19 +404,25 @@ TIMES_PERIODS = {28: "the last 4 weeks", 91: "the last 3 months", 365: "the last
 @allowed("enquiry.answer")
 @across_the_agencys_councils
 def request_times(request: SignedInRequest) -> HttpResponse:
-    """R36: the agency's answering times for each council that asks it, and all together."""
+    """R36: the agency's answering times for each council that asks it, and all together; for
+    the agency's manager, also who answered, which answers were late and what is still owed."""
     now = timezone.now()
     days = request.GET.get("days", "91")
     chosen = int(days) if days.isdigit() and int(days) in TIMES_PERIODS else None
     if chosen is None:
         messages.error(request, "Choose one of the periods listed: the last 3 months are shown.")
         chosen = 91
-    rows = selectors.answering_times(request.user, since=now - dt.timedelta(days=chosen), now=now)
+    since = now - dt.timedelta(days=chosen)
+    rows = selectors.answering_times(request.user, since=since, now=now)
     return render(
         request,
         "mash/request_times.html",
         {
             "agency_name": request.user.agency_name,
+            # R36: the agency's manager sees who answered, the late answers and what is owed.
+            "oversight": selectors.agency_oversight(request.user, since=since, now=now),
+            "several": councils().several,
+            "now": now,
             "periods": TIMES_PERIODS,
             "days": chosen,
             "period": TIMES_PERIODS[chosen],

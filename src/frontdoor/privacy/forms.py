@@ -4,7 +4,7 @@ from django import forms
 
 from frontdoor.accounts.forms import StaffChoices
 from frontdoor.accounts.models import User
-from frontdoor.accounts.roles import Role
+from frontdoor.accounts.roles import PARTNER_ROLES
 from frontdoor.govuk_fields import DateField
 
 
@@ -31,7 +31,7 @@ class RestrictForm(forms.Form):
         help_text="Select all that apply. Nobody else can open it.",
         narrow=lambda staff: (
             staff.filter(is_active=True)
-            .exclude(role=Role.PARTNER_AGENCY)
+            .exclude(role__in=PARTNER_ROLES)
             .order_by("first_name", "last_name", "username")
         ),
         required=False,
