@@ -20,7 +20,7 @@ from frontdoor.mash import enquiries
 from frontdoor.mash.models import AgencyRequest
 from frontdoor.policy.clocks import LONDON
 from frontdoor.returns.dashboards import Period, dashboard
-from tests.mash.test_enquiries import SENT, everyone, send
+from tests.mash.test_enquiries import SENT, _quiet_contact, everyone, send
 
 pytestmark = pytest.mark.django_db
 State = AgencyRequest.State
@@ -58,14 +58,15 @@ def red_enquiry(contact, manager, partners, *, sent):
     return enquiry
 
 
-def counted(now) -> dict[str, set[State]]:
+def counted(now) -> dict[str, set[State | str]]:
     """Each request's state as the querysets count it."""
-    found: dict[str, set[State]] = {}
+    found: dict[str, set[State | str]] = {}
     for state, requests in (
         (State.ANSWERED, AgencyRequest.objects.answered_in_time()),
         (State.LATE, AgencyRequest.objects.late()),
         (State.OVERDUE, AgencyRequest.objects.overdue(now)),
         (State.WAITING, AgencyRequest.objects.waiting(now)),
+        ("untimed", AgencyRequest.objects.untimed()),
     ):
         for key in requests.values_list("agency_key", flat=True):
             found.setdefault(key, set()).add(state)
@@ -162,3 +163,35 @@ def test_r36_the_partners_list_and_csv_mark_late_by_the_same_definition(
         # London's time to the minute, as the page shows it, not UTC's ISO format.
         alerted = dt.datetime.strptime(rows[0]["Alerted"], "%Y-%m-%d %H:%M")
         assert abs(alerted - sent.astimezone(LONDON).replace(tzinfo=None)) < dt.timedelta(minutes=2)
+
+
+def test_r36_with_no_timescale_nothing_is_counted_on_time_or_in_time(
+    client, make_contact, make_user, settings
+):
+    # Lewisham's policy sets no MASH enquiry clock: an answer is neither on time nor late.
+    settings.FRONTDOOR_COUNCIL = "lewisham"
+    manager = make_user(Role.MASH_MANAGER)
+    police = make_user(Role.PARTNER_AGENCY, agency_key="police")
+    health = make_user(Role.PARTNER_AGENCY, agency_key="health")
+    sent = timezone.now() - dt.timedelta(hours=3)
+    contact = _quiet_contact(make_contact, manager, manager_discretion=True)
+    enquiry = send(contact, manager, rag="red", agencies=["police", "health"], now=sent)
+    requests = {request.agency_key: request for request in enquiry.requests.all()}
+    assert {request.due_at for request in requests.values()} == {None}
+    answer(requests["police"], police, sent + dt.timedelta(hours=1))
+    now = timezone.now()
+    assert counted(now) == {"police": {"untimed"}, "health": {"untimed"}}
+    today = sent.astimezone(LONDON).date()
+    rows = {
+        row.agency: row
+        for row in dashboard(period=Period(first_day=today, last_day=today), now=now).enquiries
+    }
+    police_row, health_row = rows["Metropolitan Police"], rows["Health"]
+    assert (police_row.on_time, police_row.waiting, police_row.untimed) == (0, 0, 1)
+    assert (health_row.on_time, health_row.waiting, health_row.untimed) == (0, 0, 1)
+    assert police_row.share.whole == 0  # no share of answers on time to give
+    client.force_login(health)
+    page = client.get(reverse("mash:request_times")).content.decode()
+    cells = re.findall(r'numeric">(\d+)</td>', page[page.index("Every enquiry") :])
+    # Asked, on time, late, overdue, waiting in time, closed, no timescale.
+    assert cells[:7] == ["1", "0", "0", "0", "0", "0", "1"]

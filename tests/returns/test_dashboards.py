@@ -413,8 +413,8 @@ def test_r36_mash_enquiries_answered_on_time_by_agency(make_user, manager):
         now=SENT + dt.timedelta(hours=3),
     )
     rows = {row[0]: row[1:] for row in figures.tables()["enquiries"].rows}
-    assert rows["Merseyside Police"] == (1, 1, 0, 0, 0, 0, 100.0)
-    assert rows["Health"] == (1, 0, 0, 1, 0, 0, 0.0)
+    assert rows["Merseyside Police"] == (1, 1, 0, 0, 0, 0, 0, 100.0)
+    assert rows["Health"] == (1, 0, 0, 1, 0, 0, 0, 0.0)
 
 
 def test_r36_a_request_closed_before_an_answer_is_its_own_state(make_user, manager):
@@ -445,4 +445,4 @@ def test_r36_a_request_closed_before_an_answer_is_its_own_state(make_user, manag
     assert not AgencyRequest.objects.waiting(later).exists()
     figures = dashboard(period=Period(first_day=SENT.date(), last_day=SENT.date()), now=later)
     rows = {row[0]: row[1:] for row in figures.tables()["enquiries"].rows}
-    assert rows["Merseyside Police"] == (1, 0, 0, 0, 0, 1, None)
+    assert rows["Merseyside Police"] == (1, 0, 0, 0, 0, 1, 0, None)

@@ -60,13 +60,21 @@ class Enquiry(models.Model):
 # was alerted to the due time the policy's timescale gave it (`due_at`; none when the policy
 # sets no timescale, or the agency presents at the strategy meeting instead, R35). The due
 # time itself is still in time. A request whose enquiry the MASH closed before the agency
-# answered is neither late nor waiting: it is closed before an answer. Every page, figure,
-# export and chase asks these.
+# answered is neither late nor waiting: it is closed before an answer. A request with no
+# timescale is neither on time nor late, in time nor overdue: the figures count it apart, as
+# untimed, so a council whose policy sets no MASH clock (Lewisham) never reads "answered on
+# time". Every page, figure, export and chase asks these.
 
 
 def request_answered_condition() -> Q:
-    """Answered in time, or with no timescale to be late against."""
-    return Q(answered_at__isnull=False) & (Q(due_at__isnull=True) | Q(answered_at__lte=F("due_at")))
+    """Answered by its due time."""
+    return Q(answered_at__isnull=False, answered_at__lte=F("due_at"))
+
+
+def request_untimed_condition() -> Q:
+    """Answered, or still asked, with no timescale to be in time or late against (the policy
+    sets none, or the agency presents at the strategy meeting instead, R35)."""
+    return Q(due_at__isnull=True) & (Q(answered_at__isnull=False) | request_asked_condition())
 
 
 def request_late_condition() -> Q:
@@ -90,8 +98,8 @@ def request_asked_condition() -> Q:
 
 
 def request_waiting_condition(now: dt.datetime) -> Q:
-    """Not answered, the enquiry open, and still in time at `now` (or with no timescale)."""
-    return request_asked_condition() & (Q(due_at__isnull=True) | Q(due_at__gte=now))
+    """Not answered, the enquiry open, and still in time at `now`."""
+    return request_asked_condition() & Q(due_at__gte=now)
 
 
 class AgencyRequestQuerySet(models.QuerySet):
@@ -109,6 +117,9 @@ class AgencyRequestQuerySet(models.QuerySet):
 
     def waiting(self, now: dt.datetime) -> AgencyRequestQuerySet:
         return self.filter(request_waiting_condition(now))
+
+    def untimed(self) -> AgencyRequestQuerySet:
+        return self.filter(request_untimed_condition())
 
     def closed_before_an_answer(self) -> AgencyRequestQuerySet:
         return self.filter(request_closed_condition())
@@ -154,7 +165,9 @@ class AgencyRequest(models.Model):
         return f"{self.agency_key}: {self.enquiry}"
 
     def state(self, now: dt.datetime) -> AgencyRequest.State:
-        """R36, for one loaded request: as `AgencyRequestQuerySet` counts it at `now`."""
+        """R36, for one loaded request: as `AgencyRequestQuerySet` counts it at `now`. A request
+        with no timescale reads "Answered" once answered and "Waiting" until then, and is counted
+        by `untimed()`, not as answered in time or waiting in time."""
         if self.answered_at is not None:
             late = self.due_at is not None and self.answered_at > self.due_at
             return self.State.LATE if late else self.State.ANSWERED

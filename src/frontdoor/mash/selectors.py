@@ -56,6 +56,7 @@ from frontdoor.mash.models import (
     request_closed_condition,
     request_late_condition,
     request_overdue_condition,
+    request_untimed_condition,
     request_waiting_condition,
 )
 from frontdoor.people.ages import age_on
@@ -585,12 +586,9 @@ class AnsweringTimes:
     overdue: int
     waiting: int
     closed: int
+    untimed: int  # answered or waiting with no timescale: neither on time nor late
     # The average time from the alert to the answer, of those answered; None when none were.
     average: dt.timedelta | None
-
-    @property
-    def answered(self) -> int:
-        return self.on_time + self.late
 
 
 def answering_times(user: User, *, since: dt.datetime, now: dt.datetime) -> list[AnsweringTimes]:
@@ -606,6 +604,7 @@ def answering_times(user: User, *, since: dt.datetime, now: dt.datetime) -> list
         "overdue": Count("id", filter=request_overdue_condition(now)),
         "waiting": Count("id", filter=request_waiting_condition(now)),
         "closed": Count("id", filter=request_closed_condition()),
+        "untimed": Count("id", filter=request_untimed_condition()),
         "average": Avg(
             ExpressionWrapper(F("answered_at") - F("alerted_at"), output_field=DurationField())
         ),

@@ -44,6 +44,7 @@ from frontdoor.mash.models import (
     request_closed_condition,
     request_late_condition,
     request_overdue_condition,
+    request_untimed_condition,
     request_waiting_condition,
 )
 from frontdoor.policy.clocks import LONDON
@@ -202,6 +203,7 @@ class AgencyTimeliness:
     overdue: int
     waiting: int
     closed: int = 0  # the enquiry closed before the agency answered
+    untimed: int = 0  # no timescale to be on time or late against
 
     @property
     def share(self) -> Share:
@@ -319,6 +321,7 @@ class Dashboard:
                     "Not answered, overdue",
                     "Not answered, within time",
                     "Closed before an answer",
+                    "No timescale set",
                     "Answered on time (%)",
                 ),
                 rows=tuple(
@@ -330,6 +333,7 @@ class Dashboard:
                         row.overdue,
                         row.waiting,
                         row.closed,
+                        row.untimed,
                         row.share.percent,
                     )
                     for row in self.enquiries
@@ -600,6 +604,7 @@ def _enquiries(period: Period, team: str, now: dt.datetime) -> tuple[AgencyTimel
             overdue=Count("id", filter=request_overdue_condition(now)),
             waiting=Count("id", filter=request_waiting_condition(now)),
             closed=Count("id", filter=request_closed_condition()),
+            untimed=Count("id", filter=request_untimed_condition()),
         )
         .order_by("agency_key")
     )
@@ -613,6 +618,7 @@ def _enquiries(period: Period, team: str, now: dt.datetime) -> tuple[AgencyTimel
             overdue=row["overdue"],
             waiting=row["waiting"],
             closed=row["closed"],
+            untimed=row["untimed"],
         )
         for row in rows
     )
