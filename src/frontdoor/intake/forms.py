@@ -25,10 +25,10 @@ from pydantic import ValidationError
 from frontdoor.errors import DomainError
 from frontdoor.govuk_fields import (
     Asked,
-    _field,
     checkbox,
     choice,
     date,
+    mark,
     text,
     textarea,
     time,
@@ -116,7 +116,7 @@ def documents_field() -> forms.Field:
             "error, select the files again: browsers do not keep them."
         ),
     )
-    return _field(field, "file")
+    return mark(field, "file")
 
 
 def yes_no_unknown(label: str | Asked, *, hint: str = "") -> forms.Field:
@@ -138,7 +138,7 @@ def referrer_fields() -> dict[str, forms.Field]:
         "referrer_role": text("Job title", hint="For a professional"),
         "referrer_phone": text("Telephone number", width="govuk-input--width-20"),
         "referrer_email": text("E-mail address"),
-        "referrer_address": _field(forms.CharField(label="Address", required=False), "textarea"),
+        "referrer_address": mark(forms.CharField(label="Address", required=False), "textarea"),
         "referrer_relationship_to_child": text("Relationship to the child or children"),
         # R30: the outcome goes to a professional referrer as they ask.
         "referrer_feedback_by": choice(
@@ -174,7 +174,7 @@ def child_fields() -> dict[str, forms.Field]:
         "ethnicity": text(asked.ETHNICITY),
         "first_language": text(asked.FIRST_LANGUAGE),
         "religion": text(asked.RELIGION),
-        "address": _field(forms.CharField(label="Address", required=False), "textarea"),
+        "address": mark(forms.CharField(label="Address", required=False), "textarea"),
         "postcode": text(asked.POSTCODE),
         "school_or_nursery": text(asked.SCHOOL_OR_NURSERY),
         "disabilities": disabilities_field(),
@@ -202,7 +202,7 @@ def adult_fields() -> dict[str, forms.Field]:
         "parental_responsibility": yes_no_unknown("Parental responsibility?"),
         "lives_with_child": yes_no_unknown("Lives with the child?"),
         "phone": text("Telephone number", width="govuk-input--width-20"),
-        "address": _field(forms.CharField(label="Address", required=False), "textarea"),
+        "address": mark(forms.CharField(label="Address", required=False), "textarea"),
         "postcode": text(asked.POSTCODE),
         "ethnicity": text(asked.ETHNICITY),
         "first_language": text(asked.FIRST_LANGUAGE),
@@ -693,7 +693,7 @@ class ConsultationForm(forms.Form):
     No child's details are taken here.
     """
 
-    caller_agency = _field(
+    caller_agency = mark(
         forms.CharField(
             label="Caller's organisation",
             max_length=200,
@@ -704,7 +704,7 @@ class ConsultationForm(forms.Form):
         ),
         "text",
     )
-    caller_role = _field(
+    caller_role = mark(
         forms.CharField(
             label="Caller's role",
             max_length=200,

@@ -6,9 +6,9 @@ import secrets
 
 from django import forms
 
+from frontdoor.govuk_fields import GovukForm
 from frontdoor.policy.rag import Rag
 from frontdoor.policy.schema import Policy
-from frontdoor.screening.forms import GovukForm
 
 
 class SendForm(GovukForm):

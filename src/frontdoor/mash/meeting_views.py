@@ -15,13 +15,13 @@ from frontdoor.accounts.models import User
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.selectors import staff_of_served_council
 from frontdoor.errors import DomainError
+from frontdoor.govuk_fields import GovukForm
 from frontdoor.intake import selectors as intake_selectors
 from frontdoor.mash import meetings, selectors
 from frontdoor.mash.models import ExploitationScreening, Meeting
 from frontdoor.people.views import restricted_page
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import TimescaleKey
-from frontdoor.screening.forms import GovukForm
 from frontdoor.wording import in_sentence
 
 WHEN_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
@@ -58,7 +58,6 @@ class ScheduleForm(GovukForm):
             .filter(role=Role.MASH_MANAGER, is_active=True)
             .order_by("first_name", "last_name")
         )
-        self.fields["chair"].govuk = "select"
         self.fields["chair"].choices = [("", "Choose the chair")] + [
             (user.pk, str(user)) for user in self.fields["chair"].queryset
         ]
