@@ -28,6 +28,7 @@ from frontdoor.govuk_fields import (
     checkbox,
     choice,
     date,
+    field_for,
     mark,
     text,
     textarea,
@@ -136,10 +137,10 @@ def referrer_fields() -> dict[str, forms.Field]:
         "referrer_name": text("Full name", autocomplete="off"),
         "referrer_agency": text("Organisation", hint="For a professional"),
         "referrer_role": text("Job title", hint="For a professional"),
-        "referrer_phone": text("Telephone number", width="govuk-input--width-20"),
+        "referrer_phone": field_for(asked.TELEPHONE),
         "referrer_email": text("E-mail address"),
         "referrer_address": mark(forms.CharField(label="Address", required=False), "textarea"),
-        "referrer_relationship_to_child": text("Relationship to the child or children"),
+        "referrer_relationship_to_child": field_for(asked.REFERRER_RELATIONSHIP),
         # R30: the outcome goes to a professional referrer as they ask.
         "referrer_feedback_by": choice(
             "How should the front door tell you the outcome?",
@@ -162,12 +163,8 @@ def child_fields() -> dict[str, forms.Field]:
         "last_name": text(asked.LAST_NAME),
         "other_names": text("Other names or spellings"),
         "unborn": checkbox("This is an unborn child", hint="Give the expected date of birth"),
-        "date_of_birth": date(
-            "Date of birth", described_as="Date of birth", hint="For example, 27 3 2016"
-        ),
-        "expected_date_of_birth": date(
-            "Expected date of birth", described_as="Expected date of birth", hint="Unborn only"
-        ),
+        "date_of_birth": field_for(asked.CHILD_DATE_OF_BIRTH),
+        "expected_date_of_birth": field_for(asked.EXPECTED_DATE_OF_BIRTH),
         "gender": choice(asked.GENDER, govuk="select", initial=Gender.NOT_KNOWN),
         "sex": choice(asked.SEX, govuk="select", initial=Sex.NOT_KNOWN),
         "nhs_number": text("NHS number", width="govuk-input--width-10"),
@@ -179,29 +176,20 @@ def child_fields() -> dict[str, forms.Field]:
         "school_or_nursery": text(asked.SCHOOL_OR_NURSERY),
         "disabilities": disabilities_field(),
         "special_needs": textarea(asked.SPECIAL_NEEDS),
-        "communication": textarea("How the child communicates"),
+        "communication": field_for(asked.COMMUNICATION),
     }
-
-
-def adult_birth_date_example() -> str:
-    """An adult's date of birth as an example: 30 years before today, as day month year."""
-    today = timezone.localdate()
-    example = today.replace(year=today.year - 30, day=min(today.day, 28))
-    return f"For example, {example.day} {example.month} {example.year}"
 
 
 def adult_fields() -> dict[str, forms.Field]:
     return {
         "first_name": text(asked.FIRST_NAME),
         "last_name": text(asked.LAST_NAME),
-        "relationship_to_child": text("Relationship to the child", hint="For example, mother"),
-        "date_of_birth": date(
-            "Date of birth", described_as="Date of birth", hint=adult_birth_date_example()
-        ),
+        "relationship_to_child": field_for(asked.ADULT_RELATIONSHIP),
+        "date_of_birth": field_for(asked.ADULT_DATE_OF_BIRTH),
         "gender": choice(asked.GENDER, govuk="select", initial=Gender.NOT_KNOWN),
         "parental_responsibility": yes_no_unknown("Parental responsibility?"),
         "lives_with_child": yes_no_unknown("Lives with the child?"),
-        "phone": text("Telephone number", width="govuk-input--width-20"),
+        "phone": field_for(asked.TELEPHONE),
         "address": mark(forms.CharField(label="Address", required=False), "textarea"),
         "postcode": text(asked.POSTCODE),
         "ethnicity": text(asked.ETHNICITY),
