@@ -1,5 +1,5 @@
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -41,22 +41,28 @@ class CodeForm(forms.Form):
     non_field_errors_anchor: str
 
 
-class StaffChoices:
+class StaffChoices(forms.ModelChoiceField):
     """A choice of accounts among the staff of the council served (`staff_of_served_council`),
     narrowed by `narrow`. The council is the request's, so the choices are read as each form is
-    made (Django copies a form's fields for each form), never when the form's class is."""
+    made (Django copies a form's fields for each form), never when the form's class is.
 
-    def __init__(self, *args, narrow: Callable[[QuerySet[User]], QuerySet[User]], **kwargs):
+    Put before Django's model choice field it narrows: `StaffChoices, ModelMultipleChoiceField`.
+    """
+
+    def __init__(
+        self, *, narrow: Callable[[QuerySet[User]], QuerySet[User]], **kwargs: Any
+    ) -> None:
         self.narrow = narrow
-        super().__init__(*args, queryset=User.objects.none(), **kwargs)  # type: ignore[call-arg]  # a mixin of Django's model choice fields
+        super().__init__(queryset=User.objects.none(), **kwargs)
 
-    def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        # django-stubs leave out Field.__deepcopy__, which Django defines for every field.
+        result = super().__deepcopy__(memo)  # type: ignore[misc]  # defined by Django, not in the stubs
         result.queryset = self.narrow(staff_of_served_council())
         return result
 
 
-class AccountChoiceField(StaffChoices, forms.ModelChoiceField):
+class AccountChoiceField(StaffChoices):
     """An active account, chosen from a list showing each one's name, username and role, and a
     partner's agency: "Alex Penhallow (police): Partner agency user, Merseyside Police"."""
 

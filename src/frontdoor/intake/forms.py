@@ -492,8 +492,9 @@ class ReportForm(forms.Form):
         # A missing or odd key still records once; it only loses the double-submit guard.
         return key if _KEY.match(key) else secrets.token_urlsafe(24)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         for form in self._people_forms():
             form.full_clean()
         if self.with_received:
@@ -654,11 +655,18 @@ class MissingEpisodeForm(ReportForm):
     def returned_fields(self):
         return [self["returned_on"], self["returned_time"]]
 
-    def clean(self):
+    # When the child went missing, set by clean() once it is a real time in the past: a valid
+    # form has it. When they returned, if they have.
+    went_missing_at: dt.datetime
+    returned_at: dt.datetime | None = None
+
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        self.went_missing_at = self._when(
+        went_missing_at = self._when(
             "went_missing_on", "went_missing_time", "The time the child went missing"
         )
+        if went_missing_at is not None:
+            self.went_missing_at = went_missing_at
         self.returned_at = None
         if cleaned.get("returned") == "yes":
             if cleaned.get("returned_on") is None and not self.has_error("returned_on"):
@@ -666,11 +674,7 @@ class MissingEpisodeForm(ReportForm):
             if cleaned.get("returned_time") is None and not self.has_error("returned_time"):
                 self.add_error("returned_time", "Enter the time the child returned")
             self.returned_at = self._when("returned_on", "returned_time", "The time returned")
-            if (
-                self.returned_at
-                and self.went_missing_at
-                and self.returned_at < self.went_missing_at
-            ):
+            if self.returned_at and went_missing_at and self.returned_at < went_missing_at:
                 self.add_error("returned_on", "The child cannot have returned before going missing")
         return cleaned
 

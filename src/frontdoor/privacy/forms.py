@@ -119,7 +119,8 @@ class AccessLogForm(forms.Form):
     end = mark(DateField(described_as="The end date", label="To"), "date")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             self.add_error("end", "The end date must be the same as or after the start date")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import forms
 
 from frontdoor.govuk_fields import GovukForm, date, time
@@ -268,10 +271,16 @@ class PoliceToldForm(GovukForm):
         error_messages={"required": "Enter the police's reference"},
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    # When the police were told, set by clean() once both the date and the time are given:
+    # a valid form has it.
+    told_at: dt.datetime
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         day, at = cleaned.get("told_on"), cleaned.get("told_time")
-        self.told_at = london_datetime(day, at) if day and at else None
+        if day and at:
+            self.told_at = london_datetime(day, at)
         return cleaned
 
 
