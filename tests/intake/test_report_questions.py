@@ -13,6 +13,8 @@ from frontdoor.intake.forms import ReportForm
 from frontdoor.intake.models import ReferrerType
 from frontdoor.intake.referral import questions
 from frontdoor.intake.referral.pages import Question, flatten
+from tests.intake.test_referral_form import errors, post, start, url
+from tests.intake.test_staff_pages import contact_form_data
 
 # (declaration, the staff form's fieldset and field, the public form's page and question)
 SHARED = [
@@ -107,3 +109,24 @@ def test_an_adults_example_date_of_birth_is_an_adults_on_both_forms(db):
     example = asked.adult_birth_date_example()
     assert asked.ADULT_DATE_OF_BIRTH.hint == example
     assert _public_question(questions.ADULT, "date_of_birth").hint == example
+
+
+# A telephone number is checked as one, whoever's it is and whichever form it is typed in.
+NOT_A_NUMBER = "ask her mum"
+PHONE_MESSAGE = "Enter a telephone number, like 0151 934 4013"
+
+
+def test_the_staff_form_refuses_an_adults_telephone_number_that_is_not_one(db):
+    form = ReportForm(contact_form_data(adult_0_phone=NOT_A_NUMBER))
+    assert not form.is_valid()
+    assert form.errors["adult_0_phone"] == [PHONE_MESSAGE]
+    assert ReportForm(contact_form_data(adult_0_phone="0151 934 4013")).is_valid()
+
+
+def test_the_public_form_refuses_an_adults_telephone_number_that_is_not_one(db, client):
+    journey = start(client)
+    response = post(
+        client, url("adult_add", journey), {"first_name": "Jo", "phone": NOT_A_NUMBER}, expect=400
+    )
+    assert errors(response) == [PHONE_MESSAGE]
+    post(client, url("adult_add", journey), {"first_name": "Jo", "phone": "0151 934 4013"})
