@@ -11,7 +11,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 import frontdoor
-from frontdoor.screening.forms import GovukForm, _govuk_messages
+from frontdoor.govuk_fields import GovukForm, govuk_messages
 
 DJANGO_REQUIRED = str(forms.Field.default_error_messages["required"])
 NOT_IMPORTED = {"frontdoor.__main__", "frontdoor.wsgi"}
@@ -36,7 +36,7 @@ def _bare(form_class: type[forms.BaseForm]) -> list[str]:
         fields = form_class().fields  # named in __init__, as Django's own form makes them there
     if issubclass(form_class, GovukForm):
         for name, field in fields.items():  # as GovukForm.__init__ names them
-            _govuk_messages(field, name)
+            govuk_messages(field, name)
     return [
         f"{form_class.__module__}.{form_class.__name__}.{name}"
         for name, field in fields.items()

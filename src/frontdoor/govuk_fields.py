@@ -1,12 +1,21 @@
 """Form fields drawn in the GOV.UK Design System's markup, shared by every app's staff forms.
 
-Each field says how it is drawn (`govuk`: text, textarea, radios, select, checkbox, date) so one
-template (`intake/staff/_field.html`) draws every field. The date field gives the design system's
-messages ("Date of birth must include a month"), the same at intake and wherever else a date is
-typed (corrections of a person's details too).
+Each field is marked with how it is drawn (`govuk`: text, textarea, radios, checkboxes, select,
+checkbox, date, file) so one template (`intake/staff/_field.html`) draws every field. This module
+is the one place that marks a field, by `mark`, and a staff form gets its fields marked one of
+three ways:
+
+- the factories here (`text`, `choice`, `date`...), which also give GOV.UK messages;
+- `mark` around a Django field declared by hand (an `IntegerField`, a staff choice);
+- `GovukForm`, which marks each field not yet marked from its widget (a `Textarea` is drawn as a
+  textarea, a `RadioSelect` as radios) and gives it GOV.UK messages where it has Django's own.
+
+The date field gives the design system's messages ("Date of birth must include a month"), the
+same at intake and wherever else a date is typed (corrections of a person's details too).
 
 A question asked by more than one form (a staff form and the public referral form) is declared
-once as an `Asked`: its label, hint and choices. The factories here take one in place of a label.
+once as an `Asked`: its label, hint, choices and the kind of answer. The factories here take one
+in place of a label; `field_for` makes the staff field of the kind it declares.
 """
 
 from __future__ import annotations
@@ -14,8 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
 from django import forms
+
+# How a field is drawn: the component of the GOV.UK Design System the staff template draws.
+Kind = Literal["text", "textarea", "radios", "checkboxes", "select", "checkbox", "date", "file"]
+F = TypeVar("F", bound=forms.Field)
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,12 @@ class Asked:
     width: str = ""
     # For checkboxes: the choice that stands alone ("No disability"), drawn last, after "or".
     exclusive: str = ""
+    # The kind of answer, where every form draws it alike: a date, a text or a textarea.
+    # Left empty where each form chooses (radios on the public form, a select on the staff one).
+    kind: Literal["", "text", "textarea", "date"] = ""
+    # For a text box: what the browser's keyboard and autofill expect ("tel" for a telephone
+    # number), as the public form draws it.
+    input_type: str = "text"
 
 
 def _asked(label: str | Asked, hint: str, width: str = "") -> tuple[str, str, str]:
@@ -121,9 +141,13 @@ class TimeField(forms.CharField):
         return dt.time(hour, minute)
 
 
-def _field(field: forms.Field, govuk: str, *, width: str = "") -> forms.Field:
+def mark(field: F, govuk: Kind, *, width: str = "", autocomplete: str = "") -> F:
+    """Mark a field with how the staff template draws it, and (for a text box) its width, a
+    `govuk-input--width-N` class fitted to the answer, and what the browser may fill it with."""
+    # Django's fields have no place for these: they are attributes the template reads.
     field.govuk = govuk  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
     field.width = width  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
+    field.autocomplete = autocomplete  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
     return field
 
 
@@ -131,11 +155,8 @@ def text(
     label: str | Asked, *, hint: str = "", width: str = "", autocomplete: str = ""
 ) -> forms.Field:
     label, hint, width = _asked(label, hint, width)
-    field = _field(
-        forms.CharField(label=label, help_text=hint, required=False), "text", width=width
-    )
-    field.autocomplete = autocomplete  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
-    return field
+    field = forms.CharField(label=label, help_text=hint, required=False)
+    return mark(field, "text", width=width, autocomplete=autocomplete)
 
 
 def textarea(label: str | Asked, *, hint: str = "", required_message: str = "") -> forms.Field:
@@ -146,7 +167,7 @@ def textarea(label: str | Asked, *, hint: str = "", required_message: str = "") 
         required=bool(required_message),
         error_messages={"required": required_message},
     )
-    return _field(field, "textarea")
+    return mark(field, "textarea")
 
 
 def choice(
@@ -155,7 +176,7 @@ def choice(
     *,
     hint: str = "",
     required_message: str = "",
-    govuk: str = "radios",
+    govuk: Kind = "radios",
     initial: str = "",
 ) -> forms.Field:
     if isinstance(label, Asked):
@@ -172,7 +193,7 @@ def choice(
             "invalid_choice": "Select one of the options",
         },
     )
-    return _field(field, govuk)
+    return mark(field, govuk)
 
 
 def checkboxes(asked: Asked, *, invalid_message: str) -> forms.Field:
@@ -188,22 +209,27 @@ def checkboxes(asked: Asked, *, invalid_message: str) -> forms.Field:
         error_messages={"invalid_choice": invalid_message},
     )
     field.exclusive = asked.exclusive  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
-    return _field(field, "checkboxes")
+    return mark(field, "checkboxes")
 
 
 def checkbox(label: str, *, hint: str = "") -> forms.Field:
-    return _field(forms.BooleanField(label=label, help_text=hint, required=False), "checkbox")
+    return mark(forms.BooleanField(label=label, help_text=hint, required=False), "checkbox")
 
 
-def date(label: str, *, described_as: str, hint: str = "", required_message: str = ""):
+def date(
+    label: str | Asked, *, described_as: str = "", hint: str = "", required_message: str = ""
+) -> DateField:
+    """A date as three boxes; its messages name it as `described_as` ("The date received"),
+    or by its label."""
+    label, hint, _ = _asked(label, hint)
     field = DateField(
         label=label,
         help_text=hint,
-        described_as=described_as,
+        described_as=described_as or label,
         required=bool(required_message),
         error_messages={"required": required_message},
     )
-    return _field(field, "date")
+    return mark(field, "date")
 
 
 def time(label: str, *, required_message: str = "") -> forms.Field:
@@ -213,4 +239,79 @@ def time(label: str, *, required_message: str = "") -> forms.Field:
         required=bool(required_message),
         error_messages={"required": required_message},
     )
-    return _field(field, "text", width="govuk-input--width-5")
+    return mark(field, "text", width="govuk-input--width-5")
+
+
+def field_for(asked: Asked, *, hint: str = "", autocomplete: str = "") -> forms.Field:
+    """The staff form's field for a question declared with its kind of answer (`Asked.kind`):
+    the same label, hint and kind as the public form's question (`Question.asking`)."""
+    if asked.kind == "date":
+        return date(asked, hint=hint)
+    if asked.kind == "textarea":
+        return textarea(asked, hint=hint)
+    if asked.kind == "text":
+        return text(asked, hint=hint, autocomplete=autocomplete)
+    raise ValueError(f"{asked.label!r} declares no kind: each form draws it its own way")
+
+
+# Forms declared the Django way -------------------------------------------------------------------
+
+
+def kind_of(widget: forms.Widget) -> Kind:
+    """How a field with this Django widget is drawn, where no one marked it."""
+    if isinstance(widget, DateWidget):
+        return "date"
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # a RadioSelect subclass: ask first
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    return "text"
+
+
+_DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
+_DJANGO_INVALID_CHOICE = forms.ChoiceField.default_error_messages["invalid_choice"]
+
+
+def govuk_messages(field: forms.Field, name: str) -> None:
+    """Give a field the GOV.UK Design System's kind of message where it has Django's own.
+
+    "This field is required." names no field; the GOV.UK pattern says what to do about which
+    one: "Enter your reasons", "Select whose consent".
+    """
+    label = str(field.label or name.replace("_", " ")).rstrip("?:. ")
+    label = label[0].lower() + label[1:] if label else label
+    choosing = isinstance(field, forms.ChoiceField | forms.BooleanField)
+    if field.error_messages.get("required") == _DJANGO_REQUIRED:
+        field.error_messages["required"] = f"{'Select' if choosing else 'Enter'} {label}"
+    if field.error_messages.get("invalid_choice") == _DJANGO_INVALID_CHOICE:
+        field.error_messages["invalid_choice"] = f"Select {label} from the list"  # noqa: S608
+
+
+class GovukForm(forms.Form):
+    """Marks each field not yet marked with the GOV.UK component `intake/staff/_field.html`
+    draws it as, from its widget, and gives it GOV.UK error messages where it has Django's own."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mark_fields()
+
+    def mark_fields(self) -> None:
+        """Mark every field; a form that adds fields in its __init__ calls this again after."""
+        for name, field in self.fields.items():
+            if getattr(field, "govuk", None):
+                continue
+            govuk_messages(field, name)
+            radios = field.widget
+            mark(field, kind_of(radios))
+            if isinstance(radios, forms.RadioSelect) and not isinstance(
+                radios, forms.CheckboxSelectMultiple
+            ):
+                # Django's RadioSelect gives no id for the group's label; the template draws
+                # each radio itself, so a plain Select keeps the bound id and value.
+                field.widget = forms.Select(choices=radios.choices)

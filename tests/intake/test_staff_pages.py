@@ -957,7 +957,7 @@ def test_a_blank_second_child_with_sex_and_disabilities_not_known_is_left_out(si
 
 
 def test_an_adults_date_of_birth_example_is_an_adults(signed_in):
-    from frontdoor.intake.forms import adult_birth_date_example
+    from frontdoor.intake.report_questions import adult_birth_date_example
 
     example = adult_birth_date_example()
     year = int(example.rsplit(" ", 1)[1])

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import Any, Self
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -8,6 +9,7 @@ from frontdoor.accounts.models import User
 from frontdoor.accounts.scopes import SCOPES
 from frontdoor.accounts.selectors import staff_of_served_council
 from frontdoor.accounts.tokens import DEFAULT_DAYS, MAX_DAYS
+from frontdoor.govuk_fields import mark
 from frontdoor.policy.registry import current_policy
 
 
@@ -39,22 +41,28 @@ class CodeForm(forms.Form):
     non_field_errors_anchor: str
 
 
-class StaffChoices:
+class StaffChoices(forms.ModelChoiceField):
     """A choice of accounts among the staff of the council served (`staff_of_served_council`),
     narrowed by `narrow`. The council is the request's, so the choices are read as each form is
-    made (Django copies a form's fields for each form), never when the form's class is."""
+    made (Django copies a form's fields for each form), never when the form's class is.
 
-    def __init__(self, *args, narrow: Callable[[QuerySet[User]], QuerySet[User]], **kwargs):
+    Put before Django's model choice field it narrows: `StaffChoices, ModelMultipleChoiceField`.
+    """
+
+    def __init__(
+        self, *, narrow: Callable[[QuerySet[User]], QuerySet[User]], **kwargs: Any
+    ) -> None:
         self.narrow = narrow
-        super().__init__(*args, queryset=User.objects.none(), **kwargs)  # type: ignore[call-arg]  # a mixin of Django's model choice fields
+        super().__init__(queryset=User.objects.none(), **kwargs)
 
-    def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        # django-stubs leave out Field.__deepcopy__, which Django defines for every field.
+        result = super().__deepcopy__(memo)  # type: ignore[misc]  # defined by Django, not in the stubs
         result.queryset = self.narrow(staff_of_served_council())
         return result
 
 
-class AccountChoiceField(StaffChoices, forms.ModelChoiceField):
+class AccountChoiceField(StaffChoices):
     """An active account, chosen from a list showing each one's name, username and role, and a
     partner's agency: "Alex Penhallow (police): Partner agency user, Merseyside Police"."""
 
@@ -69,7 +77,7 @@ class AccountChoiceField(StaffChoices, forms.ModelChoiceField):
                 "invalid_choice": f"{empty_label} from the list",
             },
         )
-        self.govuk = "select"
+        mark(self, "select")
 
     def label_from_instance(self, obj) -> str:
         agency = f", {obj.agency_name}" if obj.agency_key else ""
@@ -91,18 +99,22 @@ class IssueTokenForm(forms.Form):
         max_length=120,
         error_messages={"required": "Enter the name of the system the token is for"},
     )
-    days = forms.IntegerField(
-        label="Days it works for",
-        help_text=f"From 1 to {MAX_DAYS}; after that it stops working",
-        initial=DEFAULT_DAYS,
-        min_value=1,
-        max_value=MAX_DAYS,
-        error_messages={
-            "required": "Enter how many days the token works for",
-            "invalid": f"Enter the number of days in figures, from 1 to {MAX_DAYS}",
-            "min_value": f"Enter a number of days from 1 to {MAX_DAYS}",
-            "max_value": f"Enter a number of days from 1 to {MAX_DAYS}",
-        },
+    days = mark(
+        forms.IntegerField(
+            label="Days it works for",
+            help_text=f"From 1 to {MAX_DAYS}; after that it stops working",
+            initial=DEFAULT_DAYS,
+            min_value=1,
+            max_value=MAX_DAYS,
+            error_messages={
+                "required": "Enter how many days the token works for",
+                "invalid": f"Enter the number of days in figures, from 1 to {MAX_DAYS}",
+                "min_value": f"Enter a number of days from 1 to {MAX_DAYS}",
+                "max_value": f"Enter a number of days from 1 to {MAX_DAYS}",
+            },
+        ),
+        "text",
+        width="govuk-input--width-4",
     )
     scopes = forms.MultipleChoiceField(
         label="Scopes",
@@ -110,25 +122,26 @@ class IssueTokenForm(forms.Form):
         choices=[(scope.key, f"{scope.key}: {scope.description}") for scope in SCOPES],
         required=False,
     )
-    record_system = forms.ChoiceField(
-        label="The record system whose hand-offs it receives",
-        help_text=(
-            "Only for a case record's own system, with the scope handoffs:receive: the token "
-            "lists and accepts that record's hand-offs and no other's"
+    record_system = mark(
+        forms.ChoiceField(
+            label="The record system whose hand-offs it receives",
+            help_text=(
+                "Only for a case record's own system, with the scope handoffs:receive: the token "
+                "lists and accepts that record's hand-offs and no other's"
+            ),
+            required=False,
+            error_messages={"invalid_choice": "Choose one of the record systems listed"},
         ),
-        required=False,
-        error_messages={"invalid_choice": "Choose one of the record systems listed"},
+        "radios",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["days"].govuk = "text"
-        self.fields["days"].width = "govuk-input--width-4"
         record_system = self.fields["record_system"]
+        assert isinstance(record_system, forms.ChoiceField)
         record_system.choices = [("", "No record system")] + [
             (system.key, system.name) for system in current_policy().handoffs.record_systems
         ]
-        record_system.govuk = "radios"
 
 
 class EnrolmentLinkForm(forms.Form):

@@ -8,9 +8,8 @@ from django import forms
 
 from frontdoor.escalations.models import Method, Outcome
 from frontdoor.escalations.services import METHOD_WORDS
-from frontdoor.govuk_fields import DateField, TimeField
+from frontdoor.govuk_fields import GovukForm, date, time
 from frontdoor.policy.schema import Policy
-from frontdoor.screening.forms import GovukForm
 
 # The hidden step is missing only from a page that was not Front Door's own, or one cut short.
 STEP_NOT_SHOWN = "Open the escalation again and record the discussion from its page"
@@ -37,17 +36,12 @@ class OpenForm(GovukForm):
 class DiscussionForm(GovukForm):
     """The discussion that ends the current step (R42)."""
 
-    held_on = DateField(
-        label="Date the discussion was held",
+    held_on = date(
+        "Date the discussion was held",
         described_as="The date of the discussion",
-        required=True,
-        error_messages={"required": "Enter the date the discussion was held"},
+        required_message="Enter the date the discussion was held",
     )
-    held_time = TimeField(
-        label="Time it was held",
-        help_text="Use the 24-hour clock, for example 14:30",
-        error_messages={"required": "Enter the time the discussion was held"},
-    )
+    held_time = time("Time it was held", required_message="Enter the time the discussion was held")
     method = forms.ChoiceField(
         label="How was it held?",
         widget=forms.RadioSelect,
@@ -86,8 +80,6 @@ class DiscussionForm(GovukForm):
 
     def __init__(self, *args, policy: Policy, last_step: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["held_on"].govuk = "date"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
-        self.fields["held_time"].width = "govuk-input--width-5"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
         method = self.fields["method"]
         # Only the ways the council's policy accepts are offered (R42: Sefton, not e-mail).
         method.choices = [  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field

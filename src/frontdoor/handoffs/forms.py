@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from frontdoor.errors import DomainError
+from frontdoor.govuk_fields import GovukForm
 from frontdoor.handoffs import identifiers
-from frontdoor.screening.forms import GovukForm
 
 
 class TakeForm(GovukForm):

@@ -25,10 +25,11 @@ from pydantic import ValidationError
 from frontdoor.errors import DomainError
 from frontdoor.govuk_fields import (
     Asked,
-    _field,
     checkbox,
     choice,
     date,
+    field_for,
+    mark,
     text,
     textarea,
     time,
@@ -116,7 +117,7 @@ def documents_field() -> forms.Field:
             "error, select the files again: browsers do not keep them."
         ),
     )
-    return _field(field, "file")
+    return mark(field, "file")
 
 
 def yes_no_unknown(label: str | Asked, *, hint: str = "") -> forms.Field:
@@ -136,10 +137,10 @@ def referrer_fields() -> dict[str, forms.Field]:
         "referrer_name": text("Full name", autocomplete="off"),
         "referrer_agency": text("Organisation", hint="For a professional"),
         "referrer_role": text("Job title", hint="For a professional"),
-        "referrer_phone": text("Telephone number", width="govuk-input--width-20"),
+        "referrer_phone": field_for(asked.TELEPHONE),
         "referrer_email": text("E-mail address"),
-        "referrer_address": _field(forms.CharField(label="Address", required=False), "textarea"),
-        "referrer_relationship_to_child": text("Relationship to the child or children"),
+        "referrer_address": mark(forms.CharField(label="Address", required=False), "textarea"),
+        "referrer_relationship_to_child": field_for(asked.REFERRER_RELATIONSHIP),
         # R30: the outcome goes to a professional referrer as they ask.
         "referrer_feedback_by": choice(
             "How should the front door tell you the outcome?",
@@ -162,47 +163,34 @@ def child_fields() -> dict[str, forms.Field]:
         "last_name": text(asked.LAST_NAME),
         "other_names": text("Other names or spellings"),
         "unborn": checkbox("This is an unborn child", hint="Give the expected date of birth"),
-        "date_of_birth": date(
-            "Date of birth", described_as="Date of birth", hint="For example, 27 3 2016"
-        ),
-        "expected_date_of_birth": date(
-            "Expected date of birth", described_as="Expected date of birth", hint="Unborn only"
-        ),
+        "date_of_birth": field_for(asked.CHILD_DATE_OF_BIRTH),
+        "expected_date_of_birth": field_for(asked.EXPECTED_DATE_OF_BIRTH),
         "gender": choice(asked.GENDER, govuk="select", initial=Gender.NOT_KNOWN),
         "sex": choice(asked.SEX, govuk="select", initial=Sex.NOT_KNOWN),
         "nhs_number": text("NHS number", width="govuk-input--width-10"),
         "ethnicity": text(asked.ETHNICITY),
         "first_language": text(asked.FIRST_LANGUAGE),
         "religion": text(asked.RELIGION),
-        "address": _field(forms.CharField(label="Address", required=False), "textarea"),
+        "address": mark(forms.CharField(label="Address", required=False), "textarea"),
         "postcode": text(asked.POSTCODE),
         "school_or_nursery": text(asked.SCHOOL_OR_NURSERY),
         "disabilities": disabilities_field(),
         "special_needs": textarea(asked.SPECIAL_NEEDS),
-        "communication": textarea("How the child communicates"),
+        "communication": field_for(asked.COMMUNICATION),
     }
-
-
-def adult_birth_date_example() -> str:
-    """An adult's date of birth as an example: 30 years before today, as day month year."""
-    today = timezone.localdate()
-    example = today.replace(year=today.year - 30, day=min(today.day, 28))
-    return f"For example, {example.day} {example.month} {example.year}"
 
 
 def adult_fields() -> dict[str, forms.Field]:
     return {
         "first_name": text(asked.FIRST_NAME),
         "last_name": text(asked.LAST_NAME),
-        "relationship_to_child": text("Relationship to the child", hint="For example, mother"),
-        "date_of_birth": date(
-            "Date of birth", described_as="Date of birth", hint=adult_birth_date_example()
-        ),
+        "relationship_to_child": field_for(asked.ADULT_RELATIONSHIP),
+        "date_of_birth": field_for(asked.ADULT_DATE_OF_BIRTH),
         "gender": choice(asked.GENDER, govuk="select", initial=Gender.NOT_KNOWN),
         "parental_responsibility": yes_no_unknown("Parental responsibility?"),
         "lives_with_child": yes_no_unknown("Lives with the child?"),
-        "phone": text("Telephone number", width="govuk-input--width-20"),
-        "address": _field(forms.CharField(label="Address", required=False), "textarea"),
+        "phone": field_for(asked.TELEPHONE),
+        "address": mark(forms.CharField(label="Address", required=False), "textarea"),
         "postcode": text(asked.POSTCODE),
         "ethnicity": text(asked.ETHNICITY),
         "first_language": text(asked.FIRST_LANGUAGE),
@@ -504,8 +492,9 @@ class ReportForm(forms.Form):
         # A missing or odd key still records once; it only loses the double-submit guard.
         return key if _KEY.match(key) else secrets.token_urlsafe(24)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         for form in self._people_forms():
             form.full_clean()
         if self.with_received:
@@ -666,11 +655,18 @@ class MissingEpisodeForm(ReportForm):
     def returned_fields(self):
         return [self["returned_on"], self["returned_time"]]
 
-    def clean(self):
+    # When the child went missing, set by clean() once it is a real time in the past: a valid
+    # form has it. When they returned, if they have.
+    went_missing_at: dt.datetime
+    returned_at: dt.datetime | None = None
+
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        self.went_missing_at = self._when(
+        went_missing_at = self._when(
             "went_missing_on", "went_missing_time", "The time the child went missing"
         )
+        if went_missing_at is not None:
+            self.went_missing_at = went_missing_at
         self.returned_at = None
         if cleaned.get("returned") == "yes":
             if cleaned.get("returned_on") is None and not self.has_error("returned_on"):
@@ -678,11 +674,7 @@ class MissingEpisodeForm(ReportForm):
             if cleaned.get("returned_time") is None and not self.has_error("returned_time"):
                 self.add_error("returned_time", "Enter the time the child returned")
             self.returned_at = self._when("returned_on", "returned_time", "The time returned")
-            if (
-                self.returned_at
-                and self.went_missing_at
-                and self.returned_at < self.went_missing_at
-            ):
+            if self.returned_at and went_missing_at and self.returned_at < went_missing_at:
                 self.add_error("returned_on", "The child cannot have returned before going missing")
         return cleaned
 
@@ -693,7 +685,7 @@ class ConsultationForm(forms.Form):
     No child's details are taken here.
     """
 
-    caller_agency = _field(
+    caller_agency = mark(
         forms.CharField(
             label="Caller's organisation",
             max_length=200,
@@ -704,7 +696,7 @@ class ConsultationForm(forms.Form):
         ),
         "text",
     )
-    caller_role = _field(
+    caller_role = mark(
         forms.CharField(
             label="Caller's role",
             max_length=200,

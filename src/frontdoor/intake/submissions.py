@@ -406,7 +406,8 @@ class Adult(Person):
         json_schema_extra={"anyOf": [_given(field) for field in ADULT_NAMED_BY]}
     )
 
-    phone: ShortText = ""
+    # A telephone number, checked as the referrer's is: both forms ask it as one question.
+    phone: Phone = ""
     relationship_to_child: ShortText = ""
     parental_responsibility: YesNoUnknown = YesNoUnknown.UNKNOWN
     lives_with_child: YesNoUnknown = YesNoUnknown.UNKNOWN

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django import forms
 
+from frontdoor.govuk_fields import GovukForm
 from frontdoor.policy.rag import Rag
 from frontdoor.policy.schema import Policy
-from frontdoor.screening.forms import GovukForm
 
 
 class SendForm(GovukForm):
@@ -120,8 +121,9 @@ class AnswerForm(forms.Form):
                 label=f"What you hold about {name}",
             )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for key, name in self.people:
             if data.get(f"{key}-held") == "held" and not data.get(f"{key}-information", "").strip():
                 self.add_error(f"{key}-information", f"Say what your agency holds about {name}")

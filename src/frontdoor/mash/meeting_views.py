@@ -17,13 +17,13 @@ from frontdoor.accounts.models import User
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.selectors import staff_of_served_council
 from frontdoor.errors import DomainError
+from frontdoor.govuk_fields import GovukForm
 from frontdoor.intake import selectors as intake_selectors
 from frontdoor.mash import meetings, selectors
 from frontdoor.mash.models import ExploitationScreening, Meeting
 from frontdoor.people.views import restricted_page
 from frontdoor.policy.registry import current_policy
 from frontdoor.policy.schema import Policy, TimescaleKey
-from frontdoor.screening.forms import GovukForm
 from frontdoor.wording import in_sentence
 
 WHEN_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
@@ -61,9 +61,9 @@ class ScheduleForm(GovukForm):
             .order_by("first_name", "last_name")
         )
         chair = self.fields["chair"]
-        chair.queryset = managers  # type: ignore[attr-defined]  # a ModelChoiceField; the stubs type fields as Field
-        chair.govuk = "select"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
-        chair.choices = [("", "Choose the chair")] + [(user.pk, str(user)) for user in managers]  # type: ignore[attr-defined]  # a ModelChoiceField; the stubs type fields as Field
+        assert isinstance(chair, forms.ModelChoiceField)  # declared so above
+        chair.queryset = managers
+        chair.choices = [("", "Choose the chair")] + [(user.pk, str(user)) for user in managers]
         self.agencies = policy.agencies
         for agency in policy.agencies:
             self.fields[f"invite-{agency.key}"] = forms.CharField(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -39,8 +40,9 @@ class MatchForm(forms.Form):
     # Given on the confirmation that one child will become a further account of another.
     same_child_confirmed = forms.BooleanField(required=False)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("action") == "link" and not cleaned.get("person"):
             raise forms.ValidationError("Choose the person record this is")
         return cleaned
@@ -174,8 +176,9 @@ class CorrectionForm(forms.Form):
             raise forms.ValidationError(problem)
         return " ".join(codes)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("date_of_birth") and cleaned.get("expected_date_of_birth"):
             self.add_error(
                 "expected_date_of_birth",

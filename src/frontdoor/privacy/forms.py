@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from frontdoor.accounts.forms import StaffChoices
 from frontdoor.accounts.models import User
 from frontdoor.accounts.roles import PARTNER_ROLES
-from frontdoor.govuk_fields import DateField
+from frontdoor.govuk_fields import DateField, mark
 
 
 class StaffMultipleChoiceField(StaffChoices, forms.ModelMultipleChoiceField):
@@ -13,54 +15,64 @@ class StaffMultipleChoiceField(StaffChoices, forms.ModelMultipleChoiceField):
 
 
 class RestrictForm(forms.Form):
-    person = forms.IntegerField(
-        label="Person record number",
-        help_text=(
-            "It is at the top of the person's record, as in “Person 123”: find the person "
-            "with Search"
+    person = mark(
+        forms.IntegerField(
+            label="Person record number",
+            help_text=(
+                "It is at the top of the person's record, as in “Person 123”: find the person "
+                "with Search"
+            ),
+            min_value=1,
+            error_messages={
+                "required": "Enter the number of the person's record",
+                "invalid": "Enter the record number in figures, like 123",
+                "min_value": "Enter the record number in figures, like 123",
+            },
         ),
-        min_value=1,
-        error_messages={
-            "required": "Enter the number of the person's record",
-            "invalid": "Enter the record number in figures, like 123",
-            "min_value": "Enter the record number in figures, like 123",
-        },
+        "text",
+        width="govuk-input--width-10",
     )
-    allowed_users = StaffMultipleChoiceField(
-        label="Staff who may open the record",
-        help_text="Select all that apply. Nobody else can open it.",
-        narrow=lambda staff: (
-            staff.filter(is_active=True)
-            .exclude(role__in=PARTNER_ROLES)
-            .order_by("first_name", "last_name", "username")
+    allowed_users = mark(
+        StaffMultipleChoiceField(
+            label="Staff who may open the record",
+            help_text="Select all that apply. Nobody else can open it.",
+            narrow=lambda staff: (
+                staff.filter(is_active=True)
+                .exclude(role__in=PARTNER_ROLES)
+                .order_by("first_name", "last_name", "username")
+            ),
+            required=False,
+            error_messages={
+                "invalid_choice": "Choose the staff from the list",
+                "invalid_pk_value": "Choose the staff from the list",
+            },
         ),
-        required=False,
-        error_messages={
-            "invalid_choice": "Choose the staff from the list",
-            "invalid_pk_value": "Choose the staff from the list",
-        },
+        "checkboxes",
     )
-    ask = forms.CharField(
-        label="Whom others should ask",
-        max_length=200,
-        error_messages={"required": "Enter whom others should ask: a name or a team"},
+    ask = mark(
+        forms.CharField(
+            label="Whom others should ask",
+            max_length=200,
+            error_messages={"required": "Enter whom others should ask: a name or a team"},
+        ),
+        "text",
     )
-    reason = forms.CharField(
-        label="Why the record is restricted",
-        widget=forms.Textarea,
-        error_messages={"required": "Enter why the record is restricted"},
+    reason = mark(
+        forms.CharField(
+            label="Why the record is restricted",
+            widget=forms.Textarea,
+            error_messages={"required": "Enter why the record is restricted"},
+        ),
+        "textarea",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].govuk = "text"
-        self.fields["person"].width = "govuk-input--width-10"
         staff = self.fields["allowed_users"]
-        staff.govuk = "checkboxes"
+        assert isinstance(staff, StaffMultipleChoiceField)
         # Names with role and team, so an administrator chooses people, not user numbers.
-        staff.choices = [(str(user.pk), _staff_label(user)) for user in staff.queryset]
-        self.fields["ask"].govuk = "text"
-        self.fields["reason"].govuk = "textarea"
+        accounts = User.objects.none() if staff.queryset is None else staff.queryset
+        staff.choices = [(str(user.pk), _staff_label(user)) for user in accounts]
 
 
 def _staff_label(user: User) -> str:
@@ -69,21 +81,20 @@ def _staff_label(user: User) -> str:
 
 
 class PersonNumberForm(forms.Form):
-    person = forms.IntegerField(
-        label="Person record number",
-        help_text="It is at the top of the person's record, as in “Person 123”",
-        min_value=1,
-        error_messages={
-            "required": "Enter the number of the person's record",
-            "invalid": "Enter the record number in figures, like 123",
-            "min_value": "Enter the record number in figures, like 123",
-        },
+    person = mark(
+        forms.IntegerField(
+            label="Person record number",
+            help_text="It is at the top of the person's record, as in “Person 123”",
+            min_value=1,
+            error_messages={
+                "required": "Enter the number of the person's record",
+                "invalid": "Enter the record number in figures, like 123",
+                "min_value": "Enter the record number in figures, like 123",
+            },
+        ),
+        "text",
+        width="govuk-input--width-10",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].govuk = "text"
-        self.fields["person"].width = "govuk-input--width-10"
 
 
 class StaffChoiceField(StaffChoices, forms.ModelChoiceField):
@@ -92,26 +103,24 @@ class StaffChoiceField(StaffChoices, forms.ModelChoiceField):
 
 
 class AccessLogForm(forms.Form):
-    viewer = StaffChoiceField(
-        label="Member of staff",
-        narrow=lambda staff: staff.order_by("first_name", "last_name", "username"),
-        empty_label="Choose a member of staff",
-        error_messages={
-            "required": "Choose the member of staff whose views to list",
-            "invalid_choice": "Choose a member of staff from the list",
-        },
+    viewer = mark(
+        StaffChoiceField(
+            label="Member of staff",
+            narrow=lambda staff: staff.order_by("first_name", "last_name", "username"),
+            empty_label="Choose a member of staff",
+            error_messages={
+                "required": "Choose the member of staff whose views to list",
+                "invalid_choice": "Choose a member of staff from the list",
+            },
+        ),
+        "select",
     )
-    start = DateField(described_as="The start date", label="From")
-    end = DateField(described_as="The end date", label="To")
+    start = mark(DateField(described_as="The start date", label="From"), "date")
+    end = mark(DateField(described_as="The end date", label="To"), "date")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["viewer"].govuk = "select"
-        self.fields["start"].govuk = "date"
-        self.fields["end"].govuk = "date"
-
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             self.add_error("end", "The end date must be the same as or after the start date")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from frontdoor import exports
 from frontdoor.accounts.access import SignedInRequest, allowed
-from frontdoor.govuk_fields import DateField
+from frontdoor.govuk_fields import date, mark
 from frontdoor.policy.clocks import LONDON
 from frontdoor.returns import charts
 from frontdoor.returns.dashboards import Dashboard, Period, Table, dashboard, teams
@@ -27,17 +27,14 @@ LONGEST_PERIOD_DAYS = 366 * 2  # a two-year comparison is the longest a leader a
 class DashboardFilterForm(forms.Form):
     """The period and team, sent by GET so a filtered dashboard has an address to share."""
 
-    start = DateField(described_as="The start date", label="From")
-    end = DateField(described_as="The end date", label="To")
-    team = forms.ChoiceField(label="Team", required=False)
+    start = date("From", described_as="The start date")
+    end = date("To", described_as="The end date")
+    team = mark(forms.ChoiceField(label="Team", required=False), "select")
 
     def __init__(self, *args, team_names: list[str], default: Period, **kwargs):
         super().__init__(*args, **kwargs)
         self.default = default
-        self.fields["start"].govuk = "date"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
-        self.fields["end"].govuk = "date"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
         team = self.fields["team"]
-        team.govuk = "select"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
         team.choices = [("", "All teams"), *((name, name) for name in team_names)]  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
         team.error_messages["invalid_choice"] = "Select a team from the list"
 

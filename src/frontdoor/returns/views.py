@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from frontdoor import exports
 from frontdoor.accounts.access import SignedInRequest, allowed
-from frontdoor.govuk_fields import DateField
+from frontdoor.govuk_fields import date, mark
 from frontdoor.returns.annex_a import LISTS, build_annex_a, find_problems, sheets
 from frontdoor.returns.cin_census import (
     DATA_TO_FIX_HEADER,
@@ -41,30 +41,20 @@ def current_collection_year(today: dt.date) -> int:
 
 
 class AnnexAForm(forms.Form):
-    start = DateField(
-        described_as="The start date",
-        label="From",
-        required=True,
-        error_messages={"required": "Enter the start date"},
+    start = date("From", described_as="The start date", required_message="Enter the start date")
+    end = date("To", described_as="The end date", required_message="Enter the end date")
+    format = mark(
+        forms.ChoiceField(
+            label="Format",
+            choices=[
+                ("xlsx", "Excel (XLSX), a sheet per list"),
+                ("zip", "CSV, a file per list (zip)"),
+            ],
+            initial="xlsx",
+            required=False,
+        ),
+        "radios",
     )
-    end = DateField(
-        described_as="The end date",
-        label="To",
-        required=True,
-        error_messages={"required": "Enter the end date"},
-    )
-    format = forms.ChoiceField(
-        label="Format",
-        choices=[("xlsx", "Excel (XLSX), a sheet per list"), ("zip", "CSV, a file per list (zip)")],
-        initial="xlsx",
-        required=False,
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["start"].govuk = "date"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
-        self.fields["end"].govuk = "date"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
-        self.fields["format"].govuk = "radios"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -80,20 +70,22 @@ class AnnexAForm(forms.Form):
 
 
 class CensusForm(forms.Form):
-    year = forms.IntegerField(
-        label="Collection year ending 31 March",
-        help_text="For example, 2027 for 1 April 2026 to 31 March 2027",
-        error_messages={
-            "required": "Enter the year the collection ends",
-            "invalid": "Enter the year as a number, like 2027",
-        },
+    year = mark(
+        forms.IntegerField(
+            label="Collection year ending 31 March",
+            help_text="For example, 2027 for 1 April 2026 to 31 March 2027",
+            error_messages={
+                "required": "Enter the year the collection ends",
+                "invalid": "Enter the year as a number, like 2027",
+            },
+        ),
+        "text",
+        width="govuk-input--width-4",
     )
 
     def __init__(self, *args, latest: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.latest = latest
-        self.fields["year"].govuk = "text"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
-        self.fields["year"].width = "govuk-input--width-4"  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import forms
 
-from frontdoor.govuk_fields import date, time
+from frontdoor.govuk_fields import GovukForm, date, time
 from frontdoor.intake.models import YesNoUnknown
 from frontdoor.people.postcodes import childrens_services_authorities
 from frontdoor.policy.clocks import london_datetime
@@ -13,60 +16,6 @@ from frontdoor.policy.rag import NOT_GOING_TO_MASH, Rag
 from frontdoor.policy.schema import OutcomeEffect, Policy
 from frontdoor.screening.concerns import DERIVED, Concern
 from frontdoor.screening.models import ConsentStatus, PrimaryNeed, SuggestionKind
-
-
-def _govuk_kind(widget: forms.Widget) -> str:
-    if isinstance(widget, forms.CheckboxSelectMultiple):  # a RadioSelect subclass: ask first
-        return "checkboxes"
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
-    if isinstance(widget, forms.Textarea):
-        return "textarea"
-    if isinstance(widget, forms.Select):
-        return "select"
-    if isinstance(widget, forms.CheckboxInput):
-        return "checkbox"
-    return "text"
-
-
-_DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
-_DJANGO_INVALID_CHOICE = forms.ChoiceField.default_error_messages["invalid_choice"]
-
-
-def _govuk_messages(field: forms.Field, name: str) -> None:
-    """Give a field the GOV.UK Design System's kind of message where it has Django's own.
-
-    "This field is required." names no field; the GOV.UK pattern says what to do about which
-    one: "Enter your reasons", "Select whose consent".
-    """
-    label = str(field.label or name.replace("_", " ")).rstrip("?:. ")
-    label = label[0].lower() + label[1:] if label else label
-    choosing = isinstance(field, forms.ChoiceField | forms.BooleanField)
-    if field.error_messages.get("required") == _DJANGO_REQUIRED:
-        field.error_messages["required"] = f"{'Select' if choosing else 'Enter'} {label}"
-    if field.error_messages.get("invalid_choice") == _DJANGO_INVALID_CHOICE:
-        field.error_messages["invalid_choice"] = f"Select {label} from the list"  # noqa: S608
-
-
-class GovukForm(forms.Form):
-    """Marks each field with the GOV.UK component `intake/staff/_field.html` draws it as, and
-    gives it GOV.UK error messages where it has Django's own."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.mark_fields()
-
-    def mark_fields(self) -> None:
-        """Mark every field; a form that adds fields in its __init__ calls this again after."""
-        for name, field in self.fields.items():
-            if getattr(field, "govuk", None):
-                continue
-            _govuk_messages(field, name)
-            field.govuk = _govuk_kind(field.widget)  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
-            if field.govuk == "radios":  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
-                # Django's RadioSelect gives no id for the group's label; the template draws
-                # each radio itself, so a plain Select keeps the bound id and value.
-                field.widget = forms.Select(choices=field.choices)  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
 
 
 class FindingsForm(GovukForm):
@@ -322,10 +271,16 @@ class PoliceToldForm(GovukForm):
         error_messages={"required": "Enter the police's reference"},
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    # When the police were told, set by clean() once both the date and the time are given:
+    # a valid form has it.
+    told_at: dt.datetime
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         day, at = cleaned.get("told_on"), cleaned.get("told_time")
-        self.told_at = london_datetime(day, at) if day and at else None
+        if day and at:
+            self.told_at = london_datetime(day, at)
         return cleaned
 
 

@@ -49,7 +49,10 @@ class Question:
             "choices": asked.choices,
             "width": asked.width,
             "exclusive": asked.exclusive,
+            "input_type": asked.input_type,
         }
+        if asked.kind:
+            declared["kind"] = asked.kind
         return cls(name, asked.label, **{**declared, **kwargs})
 
     @property

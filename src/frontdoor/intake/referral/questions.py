@@ -57,19 +57,10 @@ WHO = (
     ),
 )
 
-_RELATIONSHIP = Question(
-    "relationship_to_child",
-    "Your relationship to the child",
-    hint="For example, class teacher, neighbour or aunt",
-)
+_RELATIONSHIP = Question.asking("relationship_to_child", asked.REFERRER_RELATIONSHIP)
 _NAME = Question("name", "Full name", autocomplete="name")
-_PHONE = Question(
-    "phone",
-    "Telephone number",
-    autocomplete="tel",
-    input_type="tel",
-    width="govuk-input--width-20",
-)
+# The referrer's own number: the browser may fill it in.
+_PHONE = Question.asking("phone", asked.TELEPHONE, autocomplete="tel")
 _EMAIL = Question("email", "Email address", autocomplete="email", input_type="email")
 
 
@@ -100,14 +91,7 @@ def referrer_questions(referrer_type: str) -> tuple[Question, ...]:
             _NAME,
             Question("agency", "Organisation you work for", autocomplete="organization"),
             Question("role", "Job title", autocomplete="organization-title"),
-            Question(
-                "phone",
-                "Work telephone number",
-                hint="Give a work telephone number, a work email address, or both",
-                autocomplete="tel",
-                input_type="tel",
-                width="govuk-input--width-20",
-            ),
+            Question.asking("phone", asked.WORK_TELEPHONE, autocomplete="tel"),
             Question("email", "Work email address", autocomplete="email", input_type="email"),
             _RELATIONSHIP,
             _FEEDBACK_BY,
@@ -132,10 +116,6 @@ _RELIGION = Question.asking("religion", asked.RELIGION)
 _POSTCODE = Question.asking("postcode", asked.POSTCODE)
 
 
-def _date(name: str, label: str, hint: str) -> Question:
-    return Question(name, label, kind="date", hint=hint)
-
-
 CHILD = (
     _FIRST_NAME,
     _LAST_NAME,
@@ -146,14 +126,8 @@ CHILD = (
         kind="radios",
         choices=(("no", "Yes"), ("yes", "No, the baby is not born yet")),
         reveals={
-            "no": (_date("date_of_birth", "Date of birth", "For example, 27 3 2015"),),
-            "yes": (
-                _date(
-                    "expected_date_of_birth",
-                    "Expected date of birth",
-                    "For example, 14 9 2026",
-                ),
-            ),
+            "no": (Question.asking("date_of_birth", asked.CHILD_DATE_OF_BIRTH),),
+            "yes": (Question.asking("expected_date_of_birth", asked.EXPECTED_DATE_OF_BIRTH),),
         },
     ),
     # Gender only: the statutory returns read a child's sex from it when it is male or female
@@ -174,24 +148,15 @@ CHILD = (
     # What the statutory returns ask, as the staff form asks it, optional as there.
     Question.asking("disabilities", asked.DISABILITIES, kind="checkboxes"),
     Question.asking("special_needs", asked.SPECIAL_NEEDS, kind="textarea"),
-    Question(
-        "communication",
-        "How the child communicates",
-        hint="For example, British Sign Language, or needs an interpreter",
-        kind="textarea",
-    ),
+    Question.asking("communication", asked.COMMUNICATION),
 )
 
 ADULT = (
     _FIRST_NAME,
     _LAST_NAME,
     Question("other_names", "Other names they are known by"),
-    Question(
-        "relationship_to_child",
-        "Relationship to the child",
-        hint="For example, mother, stepfather or grandparent",
-    ),
-    _date("date_of_birth", "Date of birth", "For example, 27 3 1985"),
+    Question.asking("relationship_to_child", asked.ADULT_RELATIONSHIP),
+    Question.asking("date_of_birth", asked.ADULT_DATE_OF_BIRTH),
     _GENDER,
     Question(
         "parental_responsibility",
@@ -212,7 +177,8 @@ ADULT = (
     _RELIGION,
     Question("address", "Address", kind="textarea"),
     _POSTCODE,
-    Question("phone", "Telephone number", input_type="tel", width="govuk-input--width-20"),
+    # Someone else's number: not filled in by the browser.
+    Question.asking("phone", asked.TELEPHONE),
     Question(
         "alleged_perpetrator",
         "This adult is the person alleged to have harmed the child",
