@@ -159,6 +159,7 @@ _HARM_CONCEPTS = (
 # Violence between adults, or by the child: harm, but not the child's harm or neglect.
 _BETWEEN_ADULTS = {"#domestic", "#partner", "#child_violence", "#behaviour"}
 _CHILDS_CONDUCT = {"#child_violence", "#behaviour"}
+_SAID_MILDLY = {"#mild", "#positive"}
 _HARM_CONCERNS = {
     Concern.PHYSICAL_ABUSE,
     Concern.EMOTIONAL_ABUSE,
@@ -170,11 +171,14 @@ _HARM_CONCERNS = {
 # Harm read across the referral, not within one clause: what a clause says (first) together with
 # what the referral says elsewhere (second). An injury where a baby is spoken of (unless the
 # referral is of violence between adults: the injury is then the adult's); a young child on their
-# own; an unborn child whose parent concealed the pregnancy or has lost the care of children before.
+# own; a baby asleep on a sofa or in an adult's bed (not advice about it: a clause said mildly or
+# well does not count); an unborn child whose parent concealed the pregnancy or has lost the care
+# of children before.
 _HARM_ACROSS: tuple[tuple[str, frozenset[str]], ...] = (
     ("#injury", frozenset({"#infant"})),
     ("#injury", frozenset({"#physical"})),
     ("#alone", frozenset({"#infant", "#under13"})),
+    ("#safe_sleep", frozenset({"#infant"})),
     ("#concealed", frozenset({"#pregnancy"})),
     ("#in_care", frozenset({"#pregnancy"})),
 )
@@ -332,7 +336,9 @@ def _harm_or_neglect(
         for first, second in _HARM_ACROSS
         if anywhere & second and not (first == "#injury" and anywhere & _BETWEEN_ADULTS)
         for unit in units
-        if first in unit.said and not unit.said & _BETWEEN_ADULTS
+        if first in unit.said
+        and not unit.said & _BETWEEN_ADULTS
+        and not (first == "#safe_sleep" and unit.said & _SAID_MILDLY)
     ]
     if across:
         return CriterionHit(criterion.key, 0.9, _shortest(across))

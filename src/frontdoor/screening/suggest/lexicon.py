@@ -291,7 +291,7 @@ COMBINED: tuple[tuple[str, str, str], ...] = (
 )
 
 _AGE = re.compile(
-    r"\((\d{1,2})\)|\baged\s+(?:about\s+|around\s+)?(\d{1,2})\b(?!\s*(?:months?|weeks?))"
+    r"\((\d{1,2})\)|\baged\s+(?:about\s+|around\s+)?(\d{1,2})\b(?!\s*(?:months?|weeks?|days?))"
     r"|\b(\d{1,2})[- ]year[- ]old\b|\bunder\s+(\d{1,2})\b",
     re.IGNORECASE,
 )
@@ -301,7 +301,11 @@ _OLDER = re.compile(
     r"|\b(?:1[89]|[2-9]\d)[- ]year[- ]old\s+(?:boyfriend|girlfriend|man|men|male|males)\b",
     re.IGNORECASE,
 )
-_INFANT_AGE = re.compile(r"\b\d{1,2}\s+(?:weeks?|months?)\b(?!\s+(?:ago|pregnant))", re.IGNORECASE)
+_INFANT_AGE = re.compile(
+    r"\b\d{1,2}\s+(?:days?|weeks?|months?)\s+old\b|\baged\s+\d{1,2}\s+days?\b"
+    r"|\b\d{1,2}\s+(?:weeks?|months?)\b(?!\s+(?:ago|pregnant))",
+    re.IGNORECASE,
+)
 
 
 # A parent named once ("Mum, Jade, says", "their mother, Danielle", "Jade Kerr (mum)") is the
