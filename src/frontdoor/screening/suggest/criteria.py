@@ -123,6 +123,10 @@ def _number(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBERS.get(word, 0)
 
 
+def _without(unit: Unit, names: frozenset[str]) -> Unit:
+    return Unit(unit.span, unit.said - names, unit.everything - names, unit.severity, unit.strength)
+
+
 def _units_with(units: Sequence[Unit], *names: str) -> list[Unit]:
     wanted = {f"#{name}" for name in names}
     return [unit for unit in units if unit.said & wanted]
@@ -322,9 +326,35 @@ def _neglect_said(text: str, units: Sequence[Unit]) -> list[Unit]:
     return found
 
 
+# An injury the referrer finds consistent with the account given ("the injury is consistent with
+# the account"): an accident, not harm, unless the referral also calls an injury unexplained.
+_ACCOUNTED = re.compile(
+    r"\b(?:consistent|in\s+keeping|fits)\s+with\s+(?:the|his|her|their|an?|that)\s+"
+    r"(?:\w+\s+)?(?:account|explanation|history|mechanism|story)",
+    re.IGNORECASE,
+)
+_INJURY_CONCEPTS = frozenset({"#injury", "#nai", "#child_injury", "#infant_injury"})
+
+
+def _accounted_for(text: str, units: Sequence[Unit]) -> bool:
+    """The referral says its injury is consistent with the account given, and calls none
+    unexplained."""
+    negated = negated_spans(text)
+    return "#unexplained" not in _said_anywhere(units) and any(
+        not _inside(Span(match.start(), match.end()), negated)
+        and not _NOT_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
+        for match in _ACCOUNTED.finditer(text)
+    )
+
+
 def _harm_or_neglect(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
+    # An accident's injury is no harm, read from the words or from the lines it supports.
+    accident = []
+    if _accounted_for(text, units):
+        accident = [unit.span for unit in units if unit.said & _INJURY_CONCEPTS]
+        units = [_without(unit, _INJURY_CONCEPTS) for unit in units]
     # An injury in a fight between adults is the adult's: it is the domestic abuse criterion.
     # A child who hits out is harming, not harmed.
     cued = [unit for unit in _units_with(units, *_HARM_CONCEPTS) if not unit.said & _BETWEEN_ADULTS]
@@ -349,7 +379,8 @@ def _harm_or_neglect(
     # ("has tantrums, kicks doors") that names no parent; or of a parent's own childhood: not harm
     # done to the child.
     not_the_childs = (
-        [unit.span for unit in units if unit.said & {"#domestic", "#partner"}]
+        accident
+        + [unit.span for unit in units if unit.said & {"#domestic", "#partner"}]
         + [unit.span for unit in _adult_on_adult(text, units)]
         + [
             unit.span
