@@ -477,3 +477,30 @@ def test_r34_missing_episodes_counted_in_a_month_and_not_when_denied_or_past(sef
         "Kayla (15) has never been missing for more than a few hours.",
     ]:
         assert "missing" not in criteria(suggest(sefton, text)), text
+
+
+def test_r34_missing_counts_the_days_named(sefton):
+    longer = "Jade (14) went missing at 6pm on Monday and was found by police at 8pm on Thursday."
+    assert "missing" in criteria(suggest(sefton, longer))
+    shorter = "Jade (14) went missing at 8pm on Monday and was found by police at 6pm on Thursday."
+    assert "missing" not in criteria(suggest(sefton, shorter))
+
+
+def test_r34_an_injury_consistent_with_the_account_is_no_harm(sefton):
+    text = (
+        "Ward nurse: Mason Reilly (6) broke his arm falling off the climbing frame in the park; "
+        "the injury is consistent with the history his mum and the park warden gave."
+    )
+    assert "harm_or_neglect" not in criteria(suggest(sefton, text))
+    unexplained = text + " A second bruise on his back could not be explained."
+    assert "harm_or_neglect" in criteria(suggest(sefton, unexplained))
+
+
+def test_r34_a_baby_asleep_on_a_sofa_is_a_danger(sefton):
+    text = (
+        "Health visitor: Noah Platt is aged 9 days. Dad had taken cocaine and fell asleep on the "
+        "sofa with Noah lying on him."
+    )
+    assert "harm_or_neglect" in criteria(suggest(sefton, text))
+    advice = "Health visitor: Noah Platt is aged 9 days. Mum was given safe sleep advice."
+    assert "harm_or_neglect" not in criteria(suggest(sefton, advice))

@@ -79,6 +79,56 @@ _MISSING_UNTIL = re.compile(
     r"\b" + _NUMBER + r"\s+(hours?|days?|nights?|weeks?)\s+later\b",
     re.IGNORECASE,
 )
+# "went missing at 7pm on Thursday and was brought back by police at 9pm on Sunday": the period
+# from the day (and time) gone to the day (and time) back.
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY = r"(?:" + "|".join(_DAYS) + r")"
+_BACK = (
+    r"(?:found|located|returned|came\s+(?:home|back)|come\s+(?:home|back)|"
+    r"brought\s+(?:back|home)|picked\s+up|traced|until|till)"
+)
+_MISSING_DAYS = re.compile(
+    r"\bmissing\b[^.;]{0,50}?\b(?P<gone>" + _DAY + r")\b(?P<gone_after>[^.;]{0,15})"
+    r"[^.;]{0,80}?\b" + _BACK + r"\b(?P<back_before>[^.;]{0,50}?)\b(?P<back>" + _DAY + r")\b"
+    r"(?P<back_after>[^.;]{0,15})",
+    re.IGNORECASE,
+)
+_CLOCK = re.compile(
+    r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)\b|\b(morning|afternoon|evening|night)\b", re.IGNORECASE
+)
+_PART_OF_DAY = {"morning": 9, "afternoon": 15, "evening": 19, "night": 22}
+
+
+def _clock(before: str, after: str) -> float | None:
+    """The hour of the day said just before a day's name ("at 7pm on Thursday") or just after it
+    ("Friday evening"), if any."""
+    near = [*_CLOCK.finditer(before[-15:]), *_CLOCK.finditer(after)]
+    if not near:
+        return None
+    said = near[-1] if _CLOCK.search(before[-15:]) else near[0]
+    if said.group(4):
+        return _PART_OF_DAY[said.group(4).casefold()]
+    hour = int(said.group(1)) % 12 + (12 if said.group(3).casefold() == "pm" else 0)
+    return hour + int(said.group(2) or 0) / 60
+
+
+def _missing_days(text: str) -> list[tuple[float, re.Match[str]]]:
+    """The periods missing that the days named give, in hours."""
+    found = []
+    for match in _MISSING_DAYS.finditer(text):
+        gone = _DAYS.index(match.group("gone").casefold())
+        back = _DAYS.index(match.group("back").casefold())
+        days = (back - gone) % 7
+        if not days:
+            continue
+        start = text[match.start() : match.start("gone")]
+        left = _clock(start, match.group("gone_after"))
+        came = _clock(match.group("back_before"), match.group("back_after"))
+        hours = days * 24 + (came - left if left is not None and came is not None else 0)
+        found.append((hours, match))
+    return found
+
+
 _MONTH_NAMES = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 )
@@ -471,6 +521,9 @@ def _missing(
             hours = _number(match.group(1)) * _HOURS[match.group(2).casefold().rstrip("s")]
             if longer_than and hours > longer_than:
                 return CriterionHit(criterion.key, 1.0, (Span(match.start(), match.end()),))
+    for hours, match in _missing_days(text):
+        if not denied(match) and longer_than and hours > longer_than:
+            return CriterionHit(criterion.key, 1.0, (Span(match.start(), match.end()),))
     for match in _MISSING_TIMES.finditer(text):
         if denied(match):
             continue

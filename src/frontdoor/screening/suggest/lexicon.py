@@ -25,7 +25,8 @@ CONCEPTS: dict[str, str] = {
     "unexplained": "non accidental, non-accidental, could not say how, cannot say how, "
     "no explanation, not explain how, unexplained injury, could not explain how, "
     "different explanations, inconsistent explanation, does not fit, do not fit, doesn't fit, "
-    "not consistent with, not in keeping with",
+    "not consistent with, not in keeping with, could not be explained, cannot be explained, "
+    "no one could explain",
     "chastise": "smack, smacks, smacked, smacking, chastise, chastisement, punish, punishment, "
     "belt, physical chastisement, behaviour management techniques",
     "wetting": "wetting, wet herself, wet himself, wetting herself, wetting himself, wets the bed, "
