@@ -504,3 +504,13 @@ def test_r34_a_baby_asleep_on_a_sofa_is_a_danger(sefton):
     assert "harm_or_neglect" in criteria(suggest(sefton, text))
     advice = "Health visitor: Noah Platt is aged 9 days. Mum was given safe sleep advice."
     assert "harm_or_neglect" not in criteria(suggest(sefton, advice))
+
+
+def test_r34_a_parent_left_alone_is_not_a_child_left_alone(sefton):
+    carer = (
+        "Aisha Khan (11) cooks and shops for her dad since his stroke. She is late for school "
+        "and is frightened about leaving him on his own."
+    )
+    assert "harm_or_neglect" not in criteria(suggest(sefton, carer))
+    left = "Aisha Khan (6) was left on her own overnight while her dad went out."
+    assert "harm_or_neglect" in criteria(suggest(sefton, left))

@@ -397,9 +397,26 @@ def _accounted_for(text: str, units: Sequence[Unit]) -> bool:
     )
 
 
+# An adult on their own, not a child: "he is worried about leaving mum on her own" (a young carer's
+# worry), "dad is alone all day".
+_ADULT_ALONE = re.compile(
+    r"\b(?:mum|mother|dad|father|nan|nana|gran|grandma|grandmother|grandad|grandfather|parent)"
+    r"\s+(?:is\s+|was\s+|being\s+)?(?:on\s+(?:her|his|their)\s+own|alone)\b"
+    r"|\b(?:worr\w*|anxious|scared|afraid|frightened)\s+(?:about|of)\s+leaving\s+(?:her|him|them)\s+"
+    r"(?:on\s+(?:her|his|their)\s+own|alone)\b",
+    re.IGNORECASE,
+)
+
+
 def _harm_or_neglect(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
+    units = [
+        _without(unit, frozenset({"#alone"}))
+        if _ADULT_ALONE.search(text, unit.span.start, unit.span.end)
+        else unit
+        for unit in units
+    ]
     # An accident's injury is no harm, read from the words or from the lines it supports.
     accident = []
     if _accounted_for(text, units):
