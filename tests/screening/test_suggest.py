@@ -514,3 +514,10 @@ def test_r34_a_parent_left_alone_is_not_a_child_left_alone(sefton):
     assert "harm_or_neglect" not in criteria(suggest(sefton, carer))
     left = "Aisha Khan (6) was left on her own overnight while her dad went out."
     assert "harm_or_neglect" in criteria(suggest(sefton, left))
+
+
+def test_r34_clothes_named_in_passing_are_no_neglect(sefton):
+    text = "Jayden Moss (13) has gone out every night this week and came back in new clothes."
+    assert "harm_or_neglect" not in criteria(suggest(sefton, text))
+    dirty = "Jayden Moss (5) comes to school every day in dirty clothes that smell of urine."
+    assert "harm_or_neglect" in criteria(suggest(sefton, dirty))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from frontdoor.policy.concerns import Concern
 from frontdoor.policy.schema import MashCriterion
-from frontdoor.screening.suggest.lexicon import concepts
+from frontdoor.screening.suggest.lexicon import combine, concepts
 from frontdoor.screening.suggest.ranking import Unit
 from frontdoor.screening.suggest.text import Span, negated_spans, tokens
 
@@ -408,15 +408,41 @@ _ADULT_ALONE = re.compile(
 )
 
 
+# Clothes named alone ("new clothes she has not bought") say nothing of a child's hygiene.
+_CLOTHES = frozenset({"clothes", "clothing"})
+
+
+def _hygiene_said(text: str, unit: Unit) -> bool:
+    """The clause names poor hygiene in more than the word "clothes"."""
+    said = text[unit.span.start : unit.span.end]
+    words = tokens(said, unit.span.start)
+    return any(
+        token.stem == "#hygiene" and text[token.start : token.end].casefold() not in _CLOTHES
+        for token in concepts(words, said, unit.span.start, combined=False)
+    )
+
+
+def _read_for_harm(text: str, unit: Unit) -> Unit:
+    """The clause as harm or neglect reads it: without a parent on their own, or clothes named
+    in passing."""
+    if _ADULT_ALONE.search(text, unit.span.start, unit.span.end):
+        unit = _without(unit, frozenset({"#alone"}))
+    if "#hygiene" in unit.said and not _hygiene_said(text, unit):
+        unit = _without(unit, frozenset({"#hygiene"}))
+        if "#neglect" not in combine(unit.said - {"#neglect"}) and not _NEGLECT_WORD.search(
+            text, unit.span.start, unit.span.end
+        ):
+            unit = _without(unit, frozenset({"#neglect"}))
+    return unit
+
+
+_NEGLECT_WORD = re.compile(r"\bneglect", re.IGNORECASE)
+
+
 def _harm_or_neglect(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
-    units = [
-        _without(unit, frozenset({"#alone"}))
-        if _ADULT_ALONE.search(text, unit.span.start, unit.span.end)
-        else unit
-        for unit in units
-    ]
+    units = [_read_for_harm(text, unit) for unit in units]
     # An accident's injury is no harm, read from the words or from the lines it supports.
     accident = []
     if _accounted_for(text, units):
