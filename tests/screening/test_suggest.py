@@ -521,3 +521,11 @@ def test_r34_clothes_named_in_passing_are_no_neglect(sefton):
     assert "harm_or_neglect" not in criteria(suggest(sefton, text))
     dirty = "Jayden Moss (5) comes to school every day in dirty clothes that smell of urine."
     assert "harm_or_neglect" in criteria(suggest(sefton, dirty))
+
+
+def test_r34_a_child_damaging_the_home_is_harming_not_harmed(sefton):
+    text = (
+        "Mrs Lowe says her son Kyle (15) is out of control. Last night he punched a hole in the "
+        "bedroom door and hit her when she took his phone."
+    )
+    assert "harm_or_neglect" not in criteria(suggest(sefton, text))

@@ -141,7 +141,8 @@ CONCEPTS: dict[str, str] = {
     "criminal damage, shoplifting, theft, robbery, burglary, crime, criminal, youth justice, "
     "youth offending, convicted, conviction, sentence",
     "behaviour": "disruptive, challenging, aggressive, aggression, tantrums, swearing, "
-    "punching holes, fighting, behaviour, kicking off, hurting other children, "
+    "punching holes, punched a hole, punched holes, punches holes, kicked a hole, kicks holes, "
+    "fighting, behaviour, kicking off, hurting other children, "
     "hitting other children, pushing other children, kicking other children, biting other children",
     "boundaries": "no control, beyond control, beyond parental control, out of control, "
     "no control over, will not listen, cannot manage, can't manage, cannot set rules, "
