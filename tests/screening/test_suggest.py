@@ -529,3 +529,11 @@ def test_r34_a_child_damaging_the_home_is_harming_not_harmed(sefton):
         "bedroom door and hit her when she took his phone."
     )
     assert "harm_or_neglect" not in criteria(suggest(sefton, text))
+
+
+def test_r34_a_child_blackmailed_with_intimate_images_is_exploited(sefton):
+    text = (
+        "Dad rang: Ethan (14) was pressured into sending intimate images to someone on Instagram, "
+        "who now says they will post them online unless he pays."
+    )
+    assert "child_exploitation" in criteria(suggest(sefton, text))

@@ -127,6 +127,8 @@ CONCEPTS: dict[str, str] = {
     "taxis paid for, hotel rooms, sugar daddy, asked her for photos, asked him for photos, "
     "asked for photos, asked for pictures, asked her to send, asked him to send, "
     "wants to meet her, wants to meet him, paid for by someone, cse, cce, "
+    "intimate pictures, intimate images, intimate photos, persuaded to send, pressured to send, "
+    "pressured into sending, sextortion, unless he pays, unless she pays, threatening to share, "
     "child sexual exploitation, child criminal exploitation",
     "gifts": "new phone, new trainers, expensive trainers, cash, gifts, expensive, "
     "expensive clothes, two phones, two mobile phones, second phone, new clothes, "
