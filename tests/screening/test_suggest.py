@@ -18,7 +18,7 @@ from django.core.management import call_command
 
 from frontdoor.policy.catalogue import indicators, indicators_by_key
 from frontdoor.policy.loader import load_policy_file
-from frontdoor.screening.suggest import METHOD_VERSION, suggest
+from frontdoor.screening.suggest import CRITERION_FROM_WORDS, METHOD_VERSION, suggest
 
 DEVSET = Path(__file__).parent / "suggest_devset" / "referrals.yaml"
 POLICIES = Path(settings.FRONTDOOR_POLICY_DIR)
@@ -537,3 +537,16 @@ def test_r34_a_child_blackmailed_with_intimate_images_is_exploited(sefton):
         "who now says they will post them online unless he pays."
     )
     assert "child_exploitation" in criteria(suggest(sefton, text))
+
+
+def test_r34_sexual_contact_by_the_adult_named_before_is_harm(sefton):
+    text = (
+        "Class teacher: Maisie Holt (10) said her stepdad sometimes sleeps in her room. "
+        "She said he touched her under her pyjamas."
+    )
+    # Read from the words themselves, not only from the lines suggested.
+    harm = next(
+        item for item in suggest(sefton, text).mash_criteria if item.key == "harm_or_neglect"
+    )
+    assert harm.score >= CRITERION_FROM_WORDS
+    assert harm.evidence[0].text == "She said he touched her under her pyjamas"

@@ -286,6 +286,23 @@ _OWN_CHILDHOOD = re.compile(
 )
 
 
+# "He" or "she" in a clause speaks of the one the sentence before named: "her mum's boyfriend
+# comes into her bedroom at night. She said he has touched her". Read so for sexual contact only:
+# "he shouts and threw a plate at her" after "since his dad moved out" is the child's own anger.
+_PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+
+
+def _before(unit: Unit, units: Sequence[Unit]) -> Unit:
+    """The sentence before the one `unit` is in (or `unit`, if it is the first)."""
+    earlier = [other for other in units if other.span.end <= unit.span.start]
+    if not earlier:
+        return unit
+    last = max(other.span.end for other in earlier)
+    return min(
+        (other for other in earlier if other.span.end == last), key=lambda other: other.span.start
+    )
+
+
 def _kinds_pattern(label: str) -> re.Pattern[str] | None:
     kinds = [kind for kind in _KINDS_OF_HARM if re.search(rf"\b{kind}\b", label, re.IGNORECASE)]
     if not kinds:
@@ -323,7 +340,13 @@ def _harm_to_a_child(label: str, text: str, units: Sequence[Unit]) -> list[Unit]
             ):
                 found.append(unit)
                 continue
-        if not unit.said & {"#physical", "#sexual"} or not unit.said & _ADULTS:
+        if not unit.said & {"#physical", "#sexual"}:
+            continue
+        if not unit.said & _ADULTS and not (
+            "#sexual" in unit.said
+            and _PRONOUN.search(words)
+            and _before(unit, units).said & _ADULTS
+        ):
             continue
         if (
             unit.said & _AGES
