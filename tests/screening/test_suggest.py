@@ -550,3 +550,16 @@ def test_r34_sexual_contact_by_the_adult_named_before_is_harm(sefton):
     )
     assert harm.score >= CRITERION_FROM_WORDS
     assert harm.evidence[0].text == "She said he touched her under her pyjamas"
+
+
+def test_r34_two_kinds_of_basic_care_unmet_are_neglect(sefton):
+    text = (
+        "Neighbour: Leo (4) and Amy (2) live in a flat with dog mess on the floors. "
+        "The heating has been cut off since November."
+    )
+    assert "harm_or_neglect" in criteria(suggest(sefton, text))
+    poverty = (
+        "Family hub: Leo (4) and Amy (2). The family have used the food bank since November. "
+        "The flat has mould in the bathroom."
+    )
+    assert "harm_or_neglect" not in criteria(suggest(sefton, poverty))

@@ -246,6 +246,8 @@ def _said_anywhere(units: Sequence[Unit]) -> frozenset[str]:
 # child's poor hygiene twice over ("her clothes smell of urine", "dirty, unwashed clothes") says
 # more than a word in passing ("clean clothes").
 _HYGIENE_TWICE = 2
+_BASIC_CARE = frozenset({"#food", "#warmth", "#hygiene", "#home_conditions"})
+_KINDS_OF_CARE = 2
 # A baby's growth falling away: "dropped from the 50th to the 9th centile", "faltering growth".
 _FALTERING = re.compile(
     r"\b(?:dropped|fallen|fell|falling|dropping)\b[^.;]{0,40}?\bcentiles?\b"
@@ -387,6 +389,20 @@ def _neglect_said(text: str, units: Sequence[Unit]) -> list[Unit]:
                 apart, reached = apart + 1, -end
         if apart >= _HYGIENE_TWICE:
             found.append(unit)
+    # Two kinds of basic care unmet, in clauses of their own, where a young child is spoken of:
+    # "dog mess on the carpet ... the flat was cold", "a soiled nappy ... throwing food away".
+    # Not what poverty explains ("using the food bank"), nor what is said mildly or well.
+    if _said_anywhere(units) & {"#infant", "#under13"}:
+        unmet = [
+            unit
+            for unit in units
+            if unit.said & _BASIC_CARE
+            and not unit.said & (_SAID_MILDLY | {"#money"})
+            and not unit.strength
+        ]
+        kinds = {name for unit in unmet for name in unit.said & _BASIC_CARE}
+        if len(kinds) >= _KINDS_OF_CARE:
+            found.extend(unmet)
     if "#infant" in _said_anywhere(units):
         for unit in units:
             falling = _FALTERING.search(text, unit.span.start, unit.span.end)
