@@ -87,7 +87,8 @@ CONCEPTS: dict[str, str] = {
     "takes food, underweight, thin, eating only, lunch, packed lunch, meals",
     "warmth": "cold, heating, electricity, gas, cut off, warmth, no heat",
     "hygiene": "dirty, unwashed, smell, smelling, smells, head lice, lice, urine, soiled, "
-    "nappy rash, soiled nappy, dirty nappy, hygiene, clothes, clothing, unkempt, matted, stained, same clothes, "
+    "nappy rash, soiled nappy, dirty nappy, hygiene, clothes, clothing, unkempt, matted, stained, "
+    "same clothes, "
     "same uniform",
     "dental": "teeth, tooth, dentist, dental, decay, decayed",
     "appointments": "appointment, appointments, not brought, was not brought, missed appointments, "
