@@ -563,3 +563,17 @@ def test_r34_two_kinds_of_basic_care_unmet_are_neglect(sefton):
         "The flat has mould in the bathroom."
     )
     assert "harm_or_neglect" not in criteria(suggest(sefton, poverty))
+
+
+def test_r34_words_for_a_month_a_parent_and_an_accident(sefton):
+    month = "Mia Rowe (14) has been reported missing three times in the past month."
+    assert "missing" in criteria(suggest(sefton, month))
+    child_saw = "Kai Lowe (4) told nursery that daddy hit mummy and mummy cried."
+    assert "domestic_abuse" in criteria(suggest(sefton, child_saw))
+    accident = (
+        "Kai Lowe (4) has a broken leg from falling down the stairs; the doctors are satisfied "
+        "it was an accident."
+    )
+    assert "harm_or_neglect" not in criteria(suggest(sefton, accident))
+    said_by_mum = "Kai Lowe (4) has a broken leg; mum said it was an accident."
+    assert "harm_or_neglect" in criteria(suggest(sefton, said_by_mum))

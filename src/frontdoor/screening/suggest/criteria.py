@@ -137,7 +137,8 @@ _MONTH_NAMES = (
 _COUNT = _NUMBER[1:-1]
 _A_MONTH = (
     r"(?:this\s+(?P<unit>month|week|fortnight)"
-    r"|in\s+(?:a|one|the\s+last)\s+(?P<unit2>month|week|fortnight)"
+    r"|(?:in|within)\s+(?:a|one|the\s+(?:last|past))\s+(?:calendar\s+)?(?P<unit2>month|week|fortnight)"
+    r"|(?:in|within)\s+the\s+(?:last|past)\s+(?:four|4)\s+weeks"
     r"|in\s+(?P<named>" + _MONTH_NAMES + r"))"
 )
 _MISSING_TIMES = re.compile(
@@ -416,10 +417,14 @@ def _neglect_said(text: str, units: Sequence[Unit]) -> list[Unit]:
 
 
 # An injury the referrer finds consistent with the account given ("the injury is consistent with
-# the account"): an accident, not harm, unless the referral also calls an injury unexplained.
+# the account", "the doctors are satisfied it was an accident"): an accident, not harm, unless the
+# referral also calls an injury unexplained. A parent's word alone ("mum said it was an accident")
+# is not enough.
 _ACCOUNTED = re.compile(
     r"\b(?:consistent|in\s+keeping|fits)\s+with\s+(?:the|his|her|their|an?|that)\s+"
-    r"(?:\w+\s+)?(?:account|explanation|history|mechanism|story)",
+    r"(?:\w+\s+)?(?:account|explanation|history|mechanism|story)"
+    r"|\b(?:satisfied|content|confident|agreed?|agrees)\s+(?:that\s+)?(?:it|the\s+injury)\s+was\s+"
+    r"(?:an\s+)?accident",
     re.IGNORECASE,
 )
 _INJURY_CONCEPTS = frozenset({"#injury", "#nai", "#child_injury", "#infant_injury"})
@@ -535,7 +540,8 @@ def _harm_or_neglect(
 # The criterion's own words, "domestic violence": one adult of the household violent to another
 # ("dad punched mum", "her stepfather kicked her mother").
 _ADULT = (
-    r"(?:mum|mother|stepmum|stepmother|wife|girlfriend|dad|father|stepdad|stepfather|husband|"
+    r"(?:mum|mummy|mam|mother|stepmum|stepmother|wife|girlfriend|dad|daddy|father|stepdad|"
+    r"stepfather|husband|"
     r"boyfriend|partner|ex-partner)"
 )
 _ADULT_ON_ADULT = re.compile(
