@@ -577,3 +577,13 @@ def test_r34_words_for_a_month_a_parent_and_an_accident(sefton):
     assert "harm_or_neglect" not in criteria(suggest(sefton, accident))
     said_by_mum = "Kai Lowe (4) has a broken leg; mum said it was an accident."
     assert "harm_or_neglect" in criteria(suggest(sefton, said_by_mum))
+
+
+def test_r34_an_older_man_and_coercive_control_read_across_clauses(sefton):
+    older = "Amy Hart (14) has been missing for two days; police think she is with an older man."
+    assert "child_exploitation" in criteria(suggest(sefton, older))
+    control = (
+        "Mum told the health visitor that her partner controls the money and will not let her see "
+        "her family. Their son Leo is 2."
+    )
+    assert "domestic_abuse" in criteria(suggest(sefton, control))

@@ -578,6 +578,17 @@ def _child_exploitation(
     cued = _units_with(units, "exploit", "dealing", "gang", "cuckoo", "extreme")
     if cued:
         return CriterionHit(criterion.key, 1.0, _shortest(cued))
+    # An older partner in one clause, the child's age in another: "Amy (14) has been missing;
+    # police believe she is with an older man". Not where the clause is about adults' own
+    # relationship ("her partner, Craig (33), hit her").
+    if _said_anywhere(units) & {"#teen", "#under13"}:
+        older = [
+            unit
+            for unit in units
+            if "#older_partner" in unit.said and not unit.said & (_BETWEEN_ADULTS | {"#parent"})
+        ]
+        if older:
+            return CriterionHit(criterion.key, 0.9, _shortest(older))
     # Money or goods nobody explains, where the referral also speaks of going missing, a weapon or
     # an older partner: the signs of exploitation together.
     if _said_anywhere(units) & _WITH_GIFTS:

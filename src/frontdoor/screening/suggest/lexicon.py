@@ -54,7 +54,9 @@ CONCEPTS: dict[str, str] = {
     "fear": "scared, frightened, afraid, fear, fearful, terrified",
     # domestic abuse
     "domestic": "domestic abuse, domestic violence, domestic incident, dash, marac, idva, "
-    "coercive control, coercive, controlling behaviour, controlling",
+    "coercive control, coercive, controlling behaviour, controlling, controls the money, "
+    "controls her money, controls his money, checks her phone, checks his phone, "
+    "tracks her phone, will not let her see, won't let her see, isolates her, isolated her",
     "partner": "partner, ex-partner, ex partner, husband, wife, mum and dad, his girlfriend, "
     "her boyfriend, mother and father, between parents, former partner, dad pushed, hit mum",
     "conflict": "argument, arguments, arguing, argue, row, rows, shout, shouts, shouting, "
