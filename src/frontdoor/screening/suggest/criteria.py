@@ -620,8 +620,8 @@ def _missing(
             hours = _number(match.group(1)) * _HOURS[match.group(2).casefold().rstrip("s")]
             if longer_than and hours > longer_than:
                 return CriterionHit(criterion.key, 1.0, (Span(match.start(), match.end()),))
-    for hours, match in _missing_days(text):
-        if not denied(match) and longer_than and hours > longer_than:
+    for period, match in _missing_days(text):
+        if not denied(match) and longer_than and period > longer_than:
             return CriterionHit(criterion.key, 1.0, (Span(match.start(), match.end()),))
     for match in _MISSING_TIMES.finditer(text):
         if denied(match):
