@@ -587,3 +587,12 @@ def test_r34_an_older_man_and_coercive_control_read_across_clauses(sefton):
         "her family. Their son Leo is 2."
     )
     assert "domestic_abuse" in criteria(suggest(sefton, control))
+
+
+def test_r34_police_called_to_an_argument_is_a_domestic_incident(sefton):
+    text = "Police were called to the house on Sunday; it was a row about money. Zac (6) slept."
+    assert "domestic_abuse" in criteria(suggest(sefton, text))
+    saw = "Zac Ward (6) saw his dad strangle his mum on Saturday; police arrested dad."
+    assert criteria(suggest(sefton, saw)) == ["domestic_abuse"]
+    baby = "Health visitor: baby Ava, 5 weeks, has a torn frenulum; mum could not explain it."
+    assert "harm_or_neglect" in criteria(suggest(sefton, baby))

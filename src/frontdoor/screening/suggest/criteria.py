@@ -545,9 +545,10 @@ _ADULT = (
     r"boyfriend|partner|ex-partner)"
 )
 _ADULT_ON_ADULT = re.compile(
-    r"\b" + _ADULT + r"\b(?:'s\s+\w+)?\s+(?:has\s+|had\s+|then\s+)?(?:hit|hits|punched|punches|"
-    r"kicked|kicks|slapped|slaps|pushed|pushes|shoved|strangled|strangles|choked|chokes|"
-    r"assaulted|attacked|beat|beats|headbutted|bit|threatened)\s+(?:\w+\s+){0,1}?" + _ADULT + r"\b",
+    r"\b" + _ADULT + r"\b(?:'s\s+\w+)?\s+(?:has\s+|had\s+|then\s+)?(?:hit|hits|punch|punched|"
+    r"punches|kick|kicked|kicks|slap|slapped|slaps|push|pushed|pushes|shove|shoved|strangle|"
+    r"strangled|strangles|choke|choked|chokes|assault|assaulted|attack|attacked|beat|beats|"
+    r"headbutt|headbutted|bit|threaten|threatened)\s+(?:\w+\s+){0,1}?" + _ADULT + r"\b",
     re.IGNORECASE,
 )
 
@@ -561,11 +562,46 @@ def _adult_on_adult(text: str, units: Sequence[Unit]) -> list[Unit]:
     return found
 
 
+# Police called to an argument: a domestic incident, whoever it was between ("Police attended
+# once; it was a loud argument about money"), unless the child's own conduct is the matter.
+_POLICE_CALLED = re.compile(
+    r"\bpolice\s+(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+)?(?:called|attended|came)\b"
+    r"|\b(?:officers|police)\s+(?:were\s+)?called\s+to\b|\bpolice\s+notification\b",
+    re.IGNORECASE,
+)
+
+
+def _police_at_an_argument(text: str, units: Sequence[Unit]) -> list[Unit]:
+    negated = negated_spans(text)
+    found = []
+    for unit in units:
+        # In the clause, or the sentence just before: "Police attended once; it was a loud
+        # argument".
+        before = _before(unit, units)
+        called = _POLICE_CALLED.search(text, unit.span.start, unit.span.end) or (
+            _POLICE_CALLED.search(text, before.span.start, before.span.end)
+            if before is not unit
+            else None
+        )
+        if (
+            called
+            and "#conflict" in unit.said
+            and not unit.said & _CHILDS_CONDUCT
+            and not _inside(Span(called.start(), called.end()), negated)
+        ):
+            found.append(unit)
+    return found
+
+
 def _domestic_abuse(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
     # Only the words: a line about a child witnessing abuse ranks high on "saw" or "heard" alone.
-    cued = _units_with(units, "domestic", "high_risk") + _adult_on_adult(text, units)
+    cued = (
+        _units_with(units, "domestic", "high_risk")
+        + _adult_on_adult(text, units)
+        + _police_at_an_argument(text, units)
+    )
     return CriterionHit(criterion.key, 1.0, _shortest(cued)) if cued else None
 
 

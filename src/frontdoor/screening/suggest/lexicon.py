@@ -21,7 +21,7 @@ CONCEPTS: dict[str, str] = {
     "hurt her, physical harm",
     "injury": "bruise, bruised, bruising, bruises, black eye, injury, injuries, injured, cut lip, "
     "burn, burns, fracture, fractured, broken arm, broken leg, swelling, wound, bleeding, "
-    "marks on, fingertip, handprint, shape of a hand, stitches",
+    "marks on, fingertip, handprint, shape of a hand, stitches, torn frenulum",
     "unexplained": "non accidental, non-accidental, could not say how, cannot say how, "
     "no explanation, not explain how, unexplained injury, could not explain how, "
     "different explanations, inconsistent explanation, does not fit, do not fit, doesn't fit, "
