@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from frontdoor.policy.concerns import Concern
 from frontdoor.policy.schema import MashCriterion
-from frontdoor.screening.suggest.lexicon import concepts
+from frontdoor.screening.suggest.lexicon import combine, concepts
 from frontdoor.screening.suggest.ranking import Unit
 from frontdoor.screening.suggest.text import Span, negated_spans, tokens
 
@@ -79,6 +79,56 @@ _MISSING_UNTIL = re.compile(
     r"\b" + _NUMBER + r"\s+(hours?|days?|nights?|weeks?)\s+later\b",
     re.IGNORECASE,
 )
+# "went missing at 7pm on Thursday and was brought back by police at 9pm on Sunday": the period
+# from the day (and time) gone to the day (and time) back.
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY = r"(?:" + "|".join(_DAYS) + r")"
+_BACK = (
+    r"(?:found|located|returned|came\s+(?:home|back)|come\s+(?:home|back)|"
+    r"brought\s+(?:back|home)|picked\s+up|traced|until|till)"
+)
+_MISSING_DAYS = re.compile(
+    r"\bmissing\b[^.;]{0,50}?\b(?P<gone>" + _DAY + r")\b(?P<gone_after>[^.;]{0,15})"
+    r"[^.;]{0,80}?\b" + _BACK + r"\b(?P<back_before>[^.;]{0,50}?)\b(?P<back>" + _DAY + r")\b"
+    r"(?P<back_after>[^.;]{0,15})",
+    re.IGNORECASE,
+)
+_CLOCK = re.compile(
+    r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)\b|\b(morning|afternoon|evening|night)\b", re.IGNORECASE
+)
+_PART_OF_DAY = {"morning": 9, "afternoon": 15, "evening": 19, "night": 22}
+
+
+def _clock(before: str, after: str) -> float | None:
+    """The hour of the day said just before a day's name ("at 7pm on Thursday") or just after it
+    ("Friday evening"), if any."""
+    near = [*_CLOCK.finditer(before[-15:]), *_CLOCK.finditer(after)]
+    if not near:
+        return None
+    said = near[-1] if _CLOCK.search(before[-15:]) else near[0]
+    if said.group(4):
+        return _PART_OF_DAY[said.group(4).casefold()]
+    hour = int(said.group(1)) % 12 + (12 if said.group(3).casefold() == "pm" else 0)
+    return hour + int(said.group(2) or 0) / 60
+
+
+def _missing_days(text: str) -> list[tuple[float, re.Match[str]]]:
+    """The periods missing that the days named give, in hours."""
+    found = []
+    for match in _MISSING_DAYS.finditer(text):
+        gone = _DAYS.index(match.group("gone").casefold())
+        back = _DAYS.index(match.group("back").casefold())
+        days = (back - gone) % 7
+        if not days:
+            continue
+        start = text[match.start() : match.start("gone")]
+        left = _clock(start, match.group("gone_after"))
+        came = _clock(match.group("back_before"), match.group("back_after"))
+        hours = days * 24 + (came - left if left is not None and came is not None else 0)
+        found.append((hours, match))
+    return found
+
+
 _MONTH_NAMES = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 )
@@ -87,7 +137,8 @@ _MONTH_NAMES = (
 _COUNT = _NUMBER[1:-1]
 _A_MONTH = (
     r"(?:this\s+(?P<unit>month|week|fortnight)"
-    r"|in\s+(?:a|one|the\s+last)\s+(?P<unit2>month|week|fortnight)"
+    r"|(?:in|within)\s+(?:a|one|the\s+(?:last|past))\s+(?:calendar\s+)?(?P<unit2>month|week|fortnight)"
+    r"|(?:in|within)\s+the\s+(?:last|past)\s+(?:four|4)\s+weeks"
     r"|in\s+(?P<named>" + _MONTH_NAMES + r"))"
 )
 _MISSING_TIMES = re.compile(
@@ -121,6 +172,10 @@ _HOURS = {"hour": 1, "day": 24, "night": 24, "week": 168}
 def _number(word: str) -> int:
     word = word.casefold()
     return int(word) if word.isdigit() else _NUMBERS.get(word, 0)
+
+
+def _without(unit: Unit, names: frozenset[str]) -> Unit:
+    return Unit(unit.span, unit.said - names, unit.everything - names, unit.severity, unit.strength)
 
 
 def _units_with(units: Sequence[Unit], *names: str) -> list[Unit]:
@@ -159,6 +214,7 @@ _HARM_CONCEPTS = (
 # Violence between adults, or by the child: harm, but not the child's harm or neglect.
 _BETWEEN_ADULTS = {"#domestic", "#partner", "#child_violence", "#behaviour"}
 _CHILDS_CONDUCT = {"#child_violence", "#behaviour"}
+_SAID_MILDLY = {"#mild", "#positive"}
 _HARM_CONCERNS = {
     Concern.PHYSICAL_ABUSE,
     Concern.EMOTIONAL_ABUSE,
@@ -170,11 +226,14 @@ _HARM_CONCERNS = {
 # Harm read across the referral, not within one clause: what a clause says (first) together with
 # what the referral says elsewhere (second). An injury where a baby is spoken of (unless the
 # referral is of violence between adults: the injury is then the adult's); a young child on their
-# own; an unborn child whose parent concealed the pregnancy or has lost the care of children before.
+# own; a baby asleep on a sofa or in an adult's bed (not advice about it: a clause said mildly or
+# well does not count); an unborn child whose parent concealed the pregnancy or has lost the care
+# of children before.
 _HARM_ACROSS: tuple[tuple[str, frozenset[str]], ...] = (
     ("#injury", frozenset({"#infant"})),
     ("#injury", frozenset({"#physical"})),
     ("#alone", frozenset({"#infant", "#under13"})),
+    ("#safe_sleep", frozenset({"#infant"})),
     ("#concealed", frozenset({"#pregnancy"})),
     ("#in_care", frozenset({"#pregnancy"})),
 )
@@ -188,6 +247,8 @@ def _said_anywhere(units: Sequence[Unit]) -> frozenset[str]:
 # child's poor hygiene twice over ("her clothes smell of urine", "dirty, unwashed clothes") says
 # more than a word in passing ("clean clothes").
 _HYGIENE_TWICE = 2
+_BASIC_CARE = frozenset({"#food", "#warmth", "#hygiene", "#home_conditions"})
+_KINDS_OF_CARE = 2
 # A baby's growth falling away: "dropped from the 50th to the 9th centile", "faltering growth".
 _FALTERING = re.compile(
     r"\b(?:dropped|fallen|fell|falling|dropping)\b[^.;]{0,40}?\bcentiles?\b"
@@ -228,6 +289,23 @@ _OWN_CHILDHOOD = re.compile(
 )
 
 
+# "He" or "she" in a clause speaks of the one the sentence before named: "her mum's boyfriend
+# comes into her bedroom at night. She said he has touched her". Read so for sexual contact only:
+# "he shouts and threw a plate at her" after "since his dad moved out" is the child's own anger.
+_PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+
+
+def _before(unit: Unit, units: Sequence[Unit]) -> Unit:
+    """The sentence before the one `unit` is in (or `unit`, if it is the first)."""
+    earlier = [other for other in units if other.span.end <= unit.span.start]
+    if not earlier:
+        return unit
+    last = max(other.span.end for other in earlier)
+    return min(
+        (other for other in earlier if other.span.end == last), key=lambda other: other.span.start
+    )
+
+
 def _kinds_pattern(label: str) -> re.Pattern[str] | None:
     kinds = [kind for kind in _KINDS_OF_HARM if re.search(rf"\b{kind}\b", label, re.IGNORECASE)]
     if not kinds:
@@ -265,7 +343,13 @@ def _harm_to_a_child(label: str, text: str, units: Sequence[Unit]) -> list[Unit]
             ):
                 found.append(unit)
                 continue
-        if not unit.said & {"#physical", "#sexual"} or not unit.said & _ADULTS:
+        if not unit.said & {"#physical", "#sexual"}:
+            continue
+        if not unit.said & _ADULTS and not (
+            "#sexual" in unit.said
+            and _PRONOUN.search(words)
+            and _before(unit, units).said & _ADULTS
+        ):
             continue
         if (
             unit.said & _AGES
@@ -306,6 +390,20 @@ def _neglect_said(text: str, units: Sequence[Unit]) -> list[Unit]:
                 apart, reached = apart + 1, -end
         if apart >= _HYGIENE_TWICE:
             found.append(unit)
+    # Two kinds of basic care unmet, in clauses of their own, where a young child is spoken of:
+    # "dog mess on the carpet ... the flat was cold", "a soiled nappy ... throwing food away".
+    # Not what poverty explains ("using the food bank"), nor what is said mildly or well.
+    if _said_anywhere(units) & {"#infant", "#under13"}:
+        unmet = [
+            unit
+            for unit in units
+            if unit.said & _BASIC_CARE
+            and not unit.said & (_SAID_MILDLY | {"#money"})
+            and not unit.strength
+        ]
+        kinds = {name for unit in unmet for name in unit.said & _BASIC_CARE}
+        if len(kinds) >= _KINDS_OF_CARE:
+            found.extend(unmet)
     if "#infant" in _said_anywhere(units):
         for unit in units:
             falling = _FALTERING.search(text, unit.span.start, unit.span.end)
@@ -318,9 +416,82 @@ def _neglect_said(text: str, units: Sequence[Unit]) -> list[Unit]:
     return found
 
 
+# An injury the referrer finds consistent with the account given ("the injury is consistent with
+# the account", "the doctors are satisfied it was an accident"): an accident, not harm, unless the
+# referral also calls an injury unexplained. A parent's word alone ("mum said it was an accident")
+# is not enough.
+_ACCOUNTED = re.compile(
+    r"\b(?:consistent|in\s+keeping|fits)\s+with\s+(?:the|his|her|their|an?|that)\s+"
+    r"(?:\w+\s+)?(?:account|explanation|history|mechanism|story)"
+    r"|\b(?:satisfied|content|confident|agreed?|agrees)\s+(?:that\s+)?(?:it|the\s+injury)\s+was\s+"
+    r"(?:an\s+)?accident",
+    re.IGNORECASE,
+)
+_INJURY_CONCEPTS = frozenset({"#injury", "#nai", "#child_injury", "#infant_injury"})
+
+
+def _accounted_for(text: str, units: Sequence[Unit]) -> bool:
+    """The referral says its injury is consistent with the account given, and calls none
+    unexplained."""
+    negated = negated_spans(text)
+    return "#unexplained" not in _said_anywhere(units) and any(
+        not _inside(Span(match.start(), match.end()), negated)
+        and not _NOT_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
+        for match in _ACCOUNTED.finditer(text)
+    )
+
+
+# An adult on their own, not a child: "he is worried about leaving mum on her own" (a young carer's
+# worry), "dad is alone all day".
+_ADULT_ALONE = re.compile(
+    r"\b(?:mum|mother|dad|father|nan|nana|gran|grandma|grandmother|grandad|grandfather|parent)"
+    r"\s+(?:is\s+|was\s+|being\s+)?(?:on\s+(?:her|his|their)\s+own|alone)\b"
+    r"|\b(?:worr\w*|anxious|scared|afraid|frightened)\s+(?:about|of)\s+leaving\s+(?:her|him|them)\s+"
+    r"(?:on\s+(?:her|his|their)\s+own|alone)\b",
+    re.IGNORECASE,
+)
+
+
+# Clothes named alone ("new clothes she has not bought") say nothing of a child's hygiene.
+_CLOTHES = frozenset({"clothes", "clothing"})
+
+
+def _hygiene_said(text: str, unit: Unit) -> bool:
+    """The clause names poor hygiene in more than the word "clothes"."""
+    said = text[unit.span.start : unit.span.end]
+    words = tokens(said, unit.span.start)
+    return any(
+        token.stem == "#hygiene" and text[token.start : token.end].casefold() not in _CLOTHES
+        for token in concepts(words, said, unit.span.start, combined=False)
+    )
+
+
+def _read_for_harm(text: str, unit: Unit) -> Unit:
+    """The clause as harm or neglect reads it: without a parent on their own, or clothes named
+    in passing."""
+    if _ADULT_ALONE.search(text, unit.span.start, unit.span.end):
+        unit = _without(unit, frozenset({"#alone"}))
+    if "#hygiene" in unit.said and not _hygiene_said(text, unit):
+        unit = _without(unit, frozenset({"#hygiene"}))
+        if "#neglect" not in combine(unit.said - {"#neglect"}) and not _NEGLECT_WORD.search(
+            text, unit.span.start, unit.span.end
+        ):
+            unit = _without(unit, frozenset({"#neglect"}))
+    return unit
+
+
+_NEGLECT_WORD = re.compile(r"\bneglect", re.IGNORECASE)
+
+
 def _harm_or_neglect(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
+    units = [_read_for_harm(text, unit) for unit in units]
+    # An accident's injury is no harm, read from the words or from the lines it supports.
+    accident = []
+    if _accounted_for(text, units):
+        accident = [unit.span for unit in units if unit.said & _INJURY_CONCEPTS]
+        units = [_without(unit, _INJURY_CONCEPTS) for unit in units]
     # An injury in a fight between adults is the adult's: it is the domestic abuse criterion.
     # A child who hits out is harming, not harmed.
     cued = [unit for unit in _units_with(units, *_HARM_CONCEPTS) if not unit.said & _BETWEEN_ADULTS]
@@ -332,7 +503,9 @@ def _harm_or_neglect(
         for first, second in _HARM_ACROSS
         if anywhere & second and not (first == "#injury" and anywhere & _BETWEEN_ADULTS)
         for unit in units
-        if first in unit.said and not unit.said & _BETWEEN_ADULTS
+        if first in unit.said
+        and not unit.said & _BETWEEN_ADULTS
+        and not (first == "#safe_sleep" and unit.said & _SAID_MILDLY)
     ]
     if across:
         return CriterionHit(criterion.key, 0.9, _shortest(across))
@@ -343,7 +516,8 @@ def _harm_or_neglect(
     # ("has tantrums, kicks doors") that names no parent; or of a parent's own childhood: not harm
     # done to the child.
     not_the_childs = (
-        [unit.span for unit in units if unit.said & {"#domestic", "#partner"}]
+        accident
+        + [unit.span for unit in units if unit.said & {"#domestic", "#partner"}]
         + [unit.span for unit in _adult_on_adult(text, units)]
         + [
             unit.span
@@ -366,13 +540,15 @@ def _harm_or_neglect(
 # The criterion's own words, "domestic violence": one adult of the household violent to another
 # ("dad punched mum", "her stepfather kicked her mother").
 _ADULT = (
-    r"(?:mum|mother|stepmum|stepmother|wife|girlfriend|dad|father|stepdad|stepfather|husband|"
+    r"(?:mum|mummy|mam|mother|stepmum|stepmother|wife|girlfriend|dad|daddy|father|stepdad|"
+    r"stepfather|husband|"
     r"boyfriend|partner|ex-partner)"
 )
 _ADULT_ON_ADULT = re.compile(
-    r"\b" + _ADULT + r"\b(?:'s\s+\w+)?\s+(?:has\s+|had\s+|then\s+)?(?:hit|hits|punched|punches|"
-    r"kicked|kicks|slapped|slaps|pushed|pushes|shoved|strangled|strangles|choked|chokes|"
-    r"assaulted|attacked|beat|beats|headbutted|bit|threatened)\s+(?:\w+\s+){0,1}?" + _ADULT + r"\b",
+    r"\b" + _ADULT + r"\b(?:'s\s+\w+)?\s+(?:has\s+|had\s+|then\s+)?(?:hit|hits|punch|punched|"
+    r"punches|kick|kicked|kicks|slap|slapped|slaps|push|pushed|pushes|shove|shoved|strangle|"
+    r"strangled|strangles|choke|choked|chokes|assault|assaulted|attack|attacked|beat|beats|"
+    r"headbutt|headbutted|bit|threaten|threatened)\s+(?:\w+\s+){0,1}?" + _ADULT + r"\b",
     re.IGNORECASE,
 )
 
@@ -386,11 +562,46 @@ def _adult_on_adult(text: str, units: Sequence[Unit]) -> list[Unit]:
     return found
 
 
+# Police called to an argument: a domestic incident, whoever it was between ("Police attended
+# once; it was a loud argument about money"), unless the child's own conduct is the matter.
+_POLICE_CALLED = re.compile(
+    r"\bpolice\s+(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+)?(?:called|attended|came)\b"
+    r"|\b(?:officers|police)\s+(?:were\s+)?called\s+to\b|\bpolice\s+notification\b",
+    re.IGNORECASE,
+)
+
+
+def _police_at_an_argument(text: str, units: Sequence[Unit]) -> list[Unit]:
+    negated = negated_spans(text)
+    found = []
+    for unit in units:
+        # In the clause, or the sentence just before: "Police attended once; it was a loud
+        # argument".
+        before = _before(unit, units)
+        called = _POLICE_CALLED.search(text, unit.span.start, unit.span.end) or (
+            _POLICE_CALLED.search(text, before.span.start, before.span.end)
+            if before is not unit
+            else None
+        )
+        if (
+            called
+            and "#conflict" in unit.said
+            and not unit.said & _CHILDS_CONDUCT
+            and not _inside(Span(called.start(), called.end()), negated)
+        ):
+            found.append(unit)
+    return found
+
+
 def _domestic_abuse(
     criterion: MashCriterion, text: str, units: Sequence[Unit], supported: Sequence[Supported]
 ) -> CriterionHit | None:
     # Only the words: a line about a child witnessing abuse ranks high on "saw" or "heard" alone.
-    cued = _units_with(units, "domestic", "high_risk") + _adult_on_adult(text, units)
+    cued = (
+        _units_with(units, "domestic", "high_risk")
+        + _adult_on_adult(text, units)
+        + _police_at_an_argument(text, units)
+    )
     return CriterionHit(criterion.key, 1.0, _shortest(cued)) if cued else None
 
 
@@ -403,6 +614,17 @@ def _child_exploitation(
     cued = _units_with(units, "exploit", "dealing", "gang", "cuckoo", "extreme")
     if cued:
         return CriterionHit(criterion.key, 1.0, _shortest(cued))
+    # An older partner in one clause, the child's age in another: "Amy (14) has been missing;
+    # police believe she is with an older man". Not where the clause is about adults' own
+    # relationship ("her partner, Craig (33), hit her").
+    if _said_anywhere(units) & {"#teen", "#under13"}:
+        older = [
+            unit
+            for unit in units
+            if "#older_partner" in unit.said and not unit.said & (_BETWEEN_ADULTS | {"#parent"})
+        ]
+        if older:
+            return CriterionHit(criterion.key, 0.9, _shortest(older))
     # Money or goods nobody explains, where the referral also speaks of going missing, a weapon or
     # an older partner: the signs of exploitation together.
     if _said_anywhere(units) & _WITH_GIFTS:
@@ -434,6 +656,9 @@ def _missing(
             hours = _number(match.group(1)) * _HOURS[match.group(2).casefold().rstrip("s")]
             if longer_than and hours > longer_than:
                 return CriterionHit(criterion.key, 1.0, (Span(match.start(), match.end()),))
+    for period, match in _missing_days(text):
+        if not denied(match) and longer_than and period > longer_than:
+            return CriterionHit(criterion.key, 1.0, (Span(match.start(), match.end()),))
     for match in _MISSING_TIMES.finditer(text):
         if denied(match):
             continue

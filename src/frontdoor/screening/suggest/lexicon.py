@@ -21,11 +21,12 @@ CONCEPTS: dict[str, str] = {
     "hurt her, physical harm",
     "injury": "bruise, bruised, bruising, bruises, black eye, injury, injuries, injured, cut lip, "
     "burn, burns, fracture, fractured, broken arm, broken leg, swelling, wound, bleeding, "
-    "marks on, fingertip, handprint, shape of a hand, stitches",
+    "marks on, fingertip, handprint, shape of a hand, stitches, torn frenulum",
     "unexplained": "non accidental, non-accidental, could not say how, cannot say how, "
     "no explanation, not explain how, unexplained injury, could not explain how, "
     "different explanations, inconsistent explanation, does not fit, do not fit, doesn't fit, "
-    "not consistent with, not in keeping with",
+    "not consistent with, not in keeping with, could not be explained, cannot be explained, "
+    "no one could explain",
     "chastise": "smack, smacks, smacked, smacking, chastise, chastisement, punish, punishment, "
     "belt, physical chastisement, behaviour management techniques",
     "wetting": "wetting, wet herself, wet himself, wetting herself, wetting himself, wets the bed, "
@@ -53,7 +54,9 @@ CONCEPTS: dict[str, str] = {
     "fear": "scared, frightened, afraid, fear, fearful, terrified",
     # domestic abuse
     "domestic": "domestic abuse, domestic violence, domestic incident, dash, marac, idva, "
-    "coercive control, coercive, controlling behaviour, controlling",
+    "coercive control, coercive, controlling behaviour, controlling, controls the money, "
+    "controls her money, controls his money, checks her phone, checks his phone, "
+    "tracks her phone, will not let her see, won't let her see, isolates her, isolated her",
     "partner": "partner, ex-partner, ex partner, husband, wife, mum and dad, his girlfriend, "
     "her boyfriend, mother and father, between parents, former partner, dad pushed, hit mum",
     "conflict": "argument, arguments, arguing, argue, row, rows, shout, shouts, shouting, "
@@ -86,7 +89,8 @@ CONCEPTS: dict[str, str] = {
     "takes food, underweight, thin, eating only, lunch, packed lunch, meals",
     "warmth": "cold, heating, electricity, gas, cut off, warmth, no heat",
     "hygiene": "dirty, unwashed, smell, smelling, smells, head lice, lice, urine, soiled, "
-    "nappy rash, hygiene, clothes, clothing, unkempt, matted, stained, same clothes, "
+    "nappy rash, soiled nappy, dirty nappy, hygiene, clothes, clothing, unkempt, matted, stained, "
+    "same clothes, "
     "same uniform",
     "dental": "teeth, tooth, dentist, dental, decay, decayed",
     "appointments": "appointment, appointments, not brought, was not brought, missed appointments, "
@@ -126,6 +130,8 @@ CONCEPTS: dict[str, str] = {
     "taxis paid for, hotel rooms, sugar daddy, asked her for photos, asked him for photos, "
     "asked for photos, asked for pictures, asked her to send, asked him to send, "
     "wants to meet her, wants to meet him, paid for by someone, cse, cce, "
+    "intimate pictures, intimate images, intimate photos, persuaded to send, pressured to send, "
+    "pressured into sending, sextortion, unless he pays, unless she pays, threatening to share, "
     "child sexual exploitation, child criminal exploitation",
     "gifts": "new phone, new trainers, expensive trainers, cash, gifts, expensive, "
     "expensive clothes, two phones, two mobile phones, second phone, new clothes, "
@@ -140,7 +146,8 @@ CONCEPTS: dict[str, str] = {
     "criminal damage, shoplifting, theft, robbery, burglary, crime, criminal, youth justice, "
     "youth offending, convicted, conviction, sentence",
     "behaviour": "disruptive, challenging, aggressive, aggression, tantrums, swearing, "
-    "punching holes, fighting, behaviour, kicking off, hurting other children, "
+    "punching holes, punched a hole, punched holes, punches holes, kicked a hole, kicks holes, "
+    "fighting, behaviour, kicking off, hurting other children, "
     "hitting other children, pushing other children, kicking other children, biting other children",
     "boundaries": "no control, beyond control, beyond parental control, out of control, "
     "no control over, will not listen, cannot manage, can't manage, cannot set rules, "
@@ -291,7 +298,7 @@ COMBINED: tuple[tuple[str, str, str], ...] = (
 )
 
 _AGE = re.compile(
-    r"\((\d{1,2})\)|\baged\s+(?:about\s+|around\s+)?(\d{1,2})\b(?!\s*(?:months?|weeks?))"
+    r"\((\d{1,2})\)|\baged\s+(?:about\s+|around\s+)?(\d{1,2})\b(?!\s*(?:months?|weeks?|days?))"
     r"|\b(\d{1,2})[- ]year[- ]old\b|\bunder\s+(\d{1,2})\b",
     re.IGNORECASE,
 )
@@ -301,7 +308,11 @@ _OLDER = re.compile(
     r"|\b(?:1[89]|[2-9]\d)[- ]year[- ]old\s+(?:boyfriend|girlfriend|man|men|male|males)\b",
     re.IGNORECASE,
 )
-_INFANT_AGE = re.compile(r"\b\d{1,2}\s+(?:weeks?|months?)\b(?!\s+(?:ago|pregnant))", re.IGNORECASE)
+_INFANT_AGE = re.compile(
+    r"\b\d{1,2}\s+(?:days?|weeks?|months?)\s+old\b|\baged\s+\d{1,2}\s+days?\b"
+    r"|\b\d{1,2}\s+(?:weeks?|months?)\b(?!\s+(?:ago|pregnant))",
+    re.IGNORECASE,
+)
 
 
 # A parent named once ("Mum, Jade, says", "their mother, Danielle", "Jade Kerr (mum)") is the
