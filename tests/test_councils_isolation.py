@@ -103,8 +103,8 @@ def _their_submission(**overrides: Any) -> Submission:
 
 
 def _their_correction(**arguments: Any):
-    """A correction as the seed makes one, giving Lewisham's child an NHS number of its own (one
-    child's number is on one record of the service)."""
+    """A correction as the seed makes one, giving Lewisham's child an NHS number of its own (the
+    seed's children are other families than Sefton's)."""
     details = dict(arguments.pop("details"))
     if "nhs_number" in details:
         details["nhs_number"] = THEIR_NHS_NUMBER

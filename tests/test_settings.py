@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tempfile
@@ -72,3 +73,14 @@ def test_sending_through_notify_needs_a_whole_key_and_an_email_template():
 def test_an_unknown_sender_is_refused():
     refused = _console("ERROR", FRONTDOOR_OUTBOX_SENDER="pigeon")
     assert "FRONTDOOR_OUTBOX_SENDER must be django or notify" in refused.stderr
+
+
+def test_hand_off_webhooks_are_named_per_council_and_checked_whole():
+    webhook = {"url": "https://lcs.example/handoffs", "secret": "whsec_x"}
+    both = json.dumps({"lcs": webhook, "lewisham": {"lcs": webhook}})
+    started = _console("ERROR", FRONTDOOR_HANDOFF_WEBHOOKS=both)
+    assert started.returncode == 0, started.stderr
+    for wrong in ({"lewisham": {"lcs": {"url": "https://lcs.example"}}}, {"lcs": "https://x"}):
+        refused = _console("ERROR", FRONTDOOR_HANDOFF_WEBHOOKS=json.dumps(wrong))
+        assert refused.returncode != 0
+        assert "each council named to its own record systems' url and secret" in refused.stderr

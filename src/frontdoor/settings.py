@@ -460,10 +460,12 @@ TASKS = {
 # file under var/sent-mail so nothing goes out from a demo; production names an SMTP relay.
 
 
-def _handoff_webhooks() -> dict[str, dict[str, str]]:
-    """R44: where each record system of the policy takes its hand-offs, from
-    FRONTDOOR_HANDOFF_WEBHOOKS: JSON such as {"lcs": {"url": "https://…", "secret": "whsec_…"}}.
-    A record system not named here pulls its hand-offs through the API (docs/handoff.md)."""
+def _handoff_webhooks() -> dict[str, Any]:
+    """R44: where each record system of each council takes its hand-offs, from
+    FRONTDOOR_HANDOFF_WEBHOOKS: JSON such as {"lcs": {"url": "https://…", "secret": "whsec_…"}}
+    for the default council's record systems, and {"lewisham": {"lcs": {…}}} for another
+    council's (frontdoor.handoffs.webhooks). A record system not named here pulls its hand-offs
+    through the API (docs/handoff.md)."""
     text = env_str("FRONTDOOR_HANDOFF_WEBHOOKS", "")
     if not text.strip():
         return {}
@@ -471,12 +473,21 @@ def _handoff_webhooks() -> dict[str, dict[str, str]]:
         value = json.loads(text)
     except ValueError:
         raise ImproperlyConfigured("FRONTDOOR_HANDOFF_WEBHOOKS must be JSON.") from None
-    if not isinstance(value, dict) or not all(
-        isinstance(v, dict) and isinstance(v.get("url"), str) and isinstance(v.get("secret"), str)
-        for v in value.values()
-    ):
+
+    def webhook(v: Any) -> bool:
+        return (
+            isinstance(v, dict)
+            and isinstance(v.get("url"), str)
+            and isinstance(v.get("secret"), str)
+        )
+
+    def council(v: Any) -> bool:
+        return isinstance(v, dict) and "url" not in v and all(webhook(w) for w in v.values())
+
+    if not isinstance(value, dict) or not all(webhook(v) or council(v) for v in value.values()):
         raise ImproperlyConfigured(
-            "FRONTDOOR_HANDOFF_WEBHOOKS must map each record system to its url and secret."
+            "FRONTDOOR_HANDOFF_WEBHOOKS must map each record system to its url and secret, "
+            "and each council named to its own record systems' url and secret."
         )
     return value
 

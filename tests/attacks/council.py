@@ -43,6 +43,7 @@ from frontdoor.mash import enquiries, meetings
 from frontdoor.mash.models import AgencyRequest, Enquiry, Meeting
 from frontdoor.people.corrections import correct_details
 from frontdoor.people.models import Person
+from frontdoor.policy.councils import serving_council
 from frontdoor.policy.registry import current_loaded_policy, current_policy
 from frontdoor.policy.schema import OutcomeEffect
 from frontdoor.privacy.restrictions import restrict
@@ -463,9 +464,8 @@ def _seed_handoffs(council: Council, *, now: dt.datetime) -> None:
     council.handoffs["accepted"] = transferred
     nowhere = {"url": "http://127.0.0.1:9/handoffs", "secret": "whsec_" + "QUJD" * 8}
     systems = current_policy().handoffs.record_systems  # each council names its own
-    with override_settings(
-        HANDOFF_WEBHOOKS={system.key: nowhere for system in systems}, HANDOFF_MOST_ATTEMPTS=1
-    ):
+    webhooks = {serving_council(): {system.key: nowhere for system in systems}}
+    with override_settings(HANDOFF_WEBHOOKS=webhooks, HANDOFF_MOST_ATTEMPTS=1):
         delivery.deliver_due(now)
     council.handoffs["stopped"] = HandOff.objects.filter(
         contact=council.contacts["decided"], state=HandOff.State.DEAD

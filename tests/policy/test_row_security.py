@@ -201,14 +201,17 @@ def test_a_change_of_council_in_a_transaction_and_its_rollback_leave_no_wrong_co
 @pytest.mark.django_db
 def test_a_task_runs_as_the_council_that_queued_it(both, settings, monkeypatch):
     ours, theirs = both
-    settings.HANDOFF_WEBHOOKS = {"case-record": {"url": "https://example.invalid", "secret": ""}}
+    webhook = {"case-record": {"url": "https://example.invalid", "secret": ""}}
+    settings.HANDOFF_WEBHOOKS = {"lewisham": webhook}
     with serving("lewisham"):
         wake_delivery()
     queued = DBTaskResult.objects.get(task_path="frontdoor.handoffs.tasks.deliver_handoffs")
     assert queued.args_kwargs["kwargs"] == {"council": "lewisham"}
     # What the task's work sees, in a worker that otherwise serves the default council.
     monkeypatch.setattr(
-        handoff_tasks, "deliver_due", lambda: _ids("SELECT id FROM intake_contact").pop()
+        handoff_tasks,
+        "deliver_due",
+        lambda councils: _ids("SELECT id FROM intake_contact").pop(),
     )
     assert handoff_tasks.deliver_handoffs.call(**queued.args_kwargs["kwargs"]) == theirs.pk
     assert handoff_tasks.deliver_handoffs.call(council="sefton") == ours.pk

@@ -35,7 +35,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from django.conf import settings
 from django.db import transaction
@@ -50,9 +50,10 @@ from frontdoor.errors import DomainError
 from frontdoor.handoffs.models import DeliveryAttempt, HandOff
 from frontdoor.handoffs.payload import EVENT_TYPES
 from frontdoor.handoffs.services import mark_delivered
+from frontdoor.handoffs.webhooks import to_webhooks, webhook_for, webhooks_of, with_webhooks
 from frontdoor.outbox.models import Message
 from frontdoor.outbox.senders import Refused, Sent
-from frontdoor.policy.councils import serving_council
+from frontdoor.policy.councils import serving, serving_council
 
 log = logging.getLogger(__name__)
 LONGEST_WAIT = dt.timedelta(hours=6)
@@ -62,6 +63,14 @@ STOPPED_PROBE_WAIT = dt.timedelta(minutes=15)
 # The record's answers that say it was away, not that it refused what it was sent: none, "too
 # many requests", or a server error.
 AWAY = Q(last_status__isnull=True) | Q(last_status=429) | Q(last_status__gte=500)
+# A record system of one council: two councils' records of the same key are two records, each
+# with its own webhook, waits and probes (`handoffs.webhooks`).
+Record = tuple[str, str]
+
+
+def record_of(handoff: HandOff) -> Record:
+    """The council and the record system `handoff` is for."""
+    return (handoff.contact.council_id or "", handoff.record_system)
 
 
 def message_id(handoff: HandOff) -> str:
@@ -207,7 +216,9 @@ def _attempt(handoff: HandOff, *, now: dt.datetime, replayed_by=None, probe: boo
     A `probe` (`_claim_probe`) that fails is logged with its answer but is not one of the
     hand-off's tries: its wait and its count of tries stay as they were.
     """
-    endpoint = settings.HANDOFF_WEBHOOKS[handoff.record_system]
+    endpoint = webhook_for(*record_of(handoff))
+    if endpoint is None:  # the setting changed since it was claimed: the record pulls it now
+        return False
     sent_at = timezone.now()
     body = body_of(handoff, sent_at)
     msg_id = message_id(handoff)
@@ -251,14 +262,13 @@ def _attempt(handoff: HandOff, *, now: dt.datetime, replayed_by=None, probe: boo
     return False
 
 
-def _claim_next(now: dt.datetime, exclude: set[int]) -> HandOff | None:
+def _claim_next(
+    now: dt.datetime, systems: dict[str, set[str]], exclude: set[int]
+) -> HandOff | None:
+    # Locks the hand-off alone, not the contact its council is read from.
     return (
-        HandOff.objects.select_for_update(skip_locked=True)
-        .filter(
-            state__in=DUE,
-            next_attempt_at__lte=now,
-            record_system__in=list(settings.HANDOFF_WEBHOOKS),
-        )
+        HandOff.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(to_webhooks(systems), state__in=DUE, next_attempt_at__lte=now)
         .exclude(pk__in=exclude)
         .order_by("next_attempt_at", "id")
         .first()
@@ -280,7 +290,9 @@ def stopped_while_away(rows: QuerySet[HandOff]) -> QuerySet[HandOff]:
     )
 
 
-def _claim_probe(now: dt.datetime, tried_systems: set[str]) -> HandOff | None:
+def _claim_probe(
+    now: dt.datetime, systems: dict[str, set[str]], tried_systems: set[Record]
+) -> HandOff | None:
     """A failing hand-off of a record not tried in this run, to see whether it answers again:
     the one due soonest, once its last try or probe is at least the first retry's wait ago (so
     a run woken by each new decision does not probe a record that is down each time). Without
@@ -290,14 +302,15 @@ def _claim_probe(now: dt.datetime, tried_systems: set[str]) -> HandOff | None:
     record skipped is added to `tried_systems`."""
     first_wait = dt.timedelta(seconds=settings.HANDOFF_FIRST_RETRY_SECONDS)
     while True:
-        untried = sorted(set(settings.HANDOFF_WEBHOOKS) - tried_systems)
+        untried = to_webhooks(
+            {
+                council: {key for key in keys if (council, key) not in tried_systems}
+                for council, keys in systems.items()
+            }
+        )
         handoff = (
-            HandOff.objects.select_for_update(skip_locked=True)
-            .filter(
-                state=HandOff.State.FAILING,
-                next_attempt_at__isnull=False,
-                record_system__in=untried,
-            )
+            HandOff.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(untried, state=HandOff.State.FAILING, next_attempt_at__isnull=False)
             .order_by("next_attempt_at", "id")
             .first()
         )
@@ -307,8 +320,8 @@ def _claim_probe(now: dt.datetime, tried_systems: set[str]) -> HandOff | None:
         else:
             handoff = (
                 stopped_while_away(
-                    HandOff.objects.select_for_update(skip_locked=True).filter(
-                        record_system__in=untried
+                    HandOff.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+                        untried
                     )
                 )
                 .order_by("probed_at", "id")
@@ -317,21 +330,28 @@ def _claim_probe(now: dt.datetime, tried_systems: set[str]) -> HandOff | None:
             if handoff is None:
                 return None
             # Spaced by the record's last probe: its stopped hand-offs take turns.
+            council, record_system = record_of(handoff)
             last_tried = HandOff.objects.filter(
-                record_system=handoff.record_system, state=HandOff.State.DEAD
+                contact__council_id=council,
+                record_system=record_system,
+                state=HandOff.State.DEAD,
             ).aggregate(last=Max("probed_at"))["last"] or (now - STOPPED_PROBE_WAIT)
             wait = STOPPED_PROBE_WAIT
         if handoff.probed_at is not None:
             last_tried = max(last_tried, handoff.probed_at)
         if now - last_tried >= wait:
             return handoff
-        tried_systems.add(handoff.record_system)
+        tried_systems.add(record_of(handoff))
 
 
 def deliver_due(
-    now: dt.datetime | None = None, *, clock: Callable[[], float] = time.monotonic
+    now: dt.datetime | None = None,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    councils: Collection[str] | None = None,
 ) -> int:
-    """Try every hand-off due for its webhook once; the number delivered.
+    """Try every hand-off due for its webhook once, of `councils` (None: every council); the
+    number delivered. Each goes to its own council's record (`handoffs.webhooks`).
 
     Then each record with failing hand-offs, none of them due, is probed with one of them: once
     one is taken, the record's whole backlog is sent in this same run (`_due_now`).
@@ -340,10 +360,13 @@ def deliver_due(
     stay due, untouched, for the next run.
     """
     now = now or timezone.now()
+    systems = with_webhooks()
+    if councils is not None:
+        systems = {council: keys for council, keys in systems.items() if council in councils}
     delivered = 0
     tried: set[int] = set()
-    tried_systems: set[str] = set()
-    answering: set[str] = set()
+    tried_systems: set[Record] = set()
+    answering: set[Record] = set()
     started = clock()
     while True:
         if clock() - started + settings.HANDOFF_TIMEOUT_SECONDS > settings.HANDOFF_RUN_SECONDS:
@@ -351,22 +374,25 @@ def deliver_due(
             return delivered
         with transaction.atomic():
             probe = False
-            handoff = _claim_next(now, tried)
+            handoff = _claim_next(now, systems, tried)
             if handoff is None:
-                handoff = _claim_probe(now, tried_systems)
+                handoff = _claim_probe(now, systems, tried_systems)
                 probe = True
             if handoff is None:
                 return delivered
+            record = record_of(handoff)
             tried.add(handoff.pk)
-            tried_systems.add(handoff.record_system)
-            succeeded = _attempt(handoff, now=now, probe=probe)
+            tried_systems.add(record)
+            with serving(record[0]):  # what the try writes is its council's
+                succeeded = _attempt(handoff, now=now, probe=probe)
         delivered += succeeded
-        if succeeded and handoff.record_system not in answering:
-            answering.add(handoff.record_system)
-            _due_now(handoff.record_system, now)
+        if succeeded and record not in answering:
+            answering.add(record)
+            with serving(record[0]):
+                _due_now(*record, now)
 
 
-def _due_now(record_system: str, now: dt.datetime) -> None:
+def _due_now(council: str, record_system: str, now: dt.datetime) -> None:
     """The record answers again: its hand-offs waiting out a retry are tried now, in this run.
 
     Without this, after an outage each failing hand-off waits out its doubled wait (minutes, up
@@ -374,10 +400,11 @@ def _due_now(record_system: str, now: dt.datetime) -> None:
     each, now (a failure stops them again); each is on the audit trail. One the record refused
     still waits for an administrator.
     """
-    HandOff.objects.filter(
-        state=HandOff.State.FAILING, record_system=record_system, next_attempt_at__gt=now
-    ).update(next_attempt_at=now)
-    stopped = stopped_while_away(HandOff.objects.filter(record_system=record_system))
+    of_record = HandOff.objects.filter(contact__council_id=council, record_system=record_system)
+    of_record.filter(state=HandOff.State.FAILING, next_attempt_at__gt=now).update(
+        next_attempt_at=now
+    )
+    stopped = stopped_while_away(of_record)
     for handoff in stopped.select_related("contact"):
         HandOff.objects.filter(pk=handoff.pk, state=HandOff.State.DEAD).update(
             state=HandOff.State.FAILING,
@@ -400,7 +427,8 @@ class WebhookSender:
     record keeps it once. Any answer but a 2xx, or none, is a failure the outbox tries again."""
 
     def send(self, message: Message) -> Sent:
-        endpoint = settings.HANDOFF_WEBHOOKS.get(message.to)
+        # The record system of the council whose work queued it, never another's of that key.
+        endpoint = webhook_for(message.council_id or "", message.to)
         if endpoint is None:
             raise Refused(f"{message.to} has no webhook set up now: it is told nothing this way.")
         at = timezone.now()
@@ -418,7 +446,7 @@ class WebhookSender:
 
 def wake_delivery() -> None:
     """After the commit that made or replayed a hand-off: deliver it now, not at the next run."""
-    if not settings.HANDOFF_WEBHOOKS:
+    if not webhooks_of(serving_council()):
         return
     from frontdoor.handoffs.tasks import deliver_handoffs
 

@@ -13,7 +13,6 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
@@ -26,6 +25,7 @@ from frontdoor.handoffs import identifiers
 from frontdoor.handoffs.models import HandOff, HandOffSequence, IdentifierCorrection
 from frontdoor.handoffs.payload import PAYLOAD_VERSION, build_payload
 from frontdoor.handoffs.selectors import early_help_handoffs, handoffs_of_served_council
+from frontdoor.handoffs.webhooks import webhook_for
 from frontdoor.outbox.models import Channel
 from frontdoor.outbox.services import queue_message
 from frontdoor.people.models import ExternalIdentifier, Person
@@ -249,7 +249,8 @@ def announce_withdrawal(handoff: HandOff, *, by: User | None, at: dt.datetime) -
     once, tried again until the record takes it, and never sent twice (`delivery.WebhookSender`).
     A record that pulls is told by the 409 of its accept (`replaced_words`).
     """
-    if handoff.record_system not in settings.HANDOFF_WEBHOOKS or not handoff.deliveries.exists():
+    webhook = webhook_for(handoff.contact.council_id or "", handoff.record_system)
+    if webhook is None or not handoff.deliveries.exists():
         return
     data = {
         "version": PAYLOAD_VERSION,

@@ -17,10 +17,12 @@ from frontdoor.errors import DomainError
 from frontdoor.handoffs import delivery, selectors, services
 from frontdoor.handoffs.forms import CorrectForm, EarlyHelpSearchForm, TakeForm
 from frontdoor.handoffs.models import HandOff
+from frontdoor.handoffs.webhooks import webhooks_of
 from frontdoor.intake import selectors as intake_selectors
 from frontdoor.intake.models import Contact
 from frontdoor.people.restrictions import contacts_hidden_from
 from frontdoor.people.views import restricted_page
+from frontdoor.policy.councils import serving_council
 from frontdoor.policy.registry import current_policy
 from frontdoor.screening.consent import sharing_position
 
@@ -43,6 +45,7 @@ def troubled(request: SignedInRequest) -> HttpResponse:
     )
     contacts = Contact.objects.filter(pk__in={row.contact_id for row in rows})
     hidden = set(contacts_hidden_from(request.user, contacts).values_list("pk", flat=True))
+    webhooks = webhooks_of(serving_council())  # the council's own records' webhooks
     return render(
         request,
         "handoffs/troubled.html",
@@ -56,9 +59,9 @@ def troubled(request: SignedInRequest) -> HttpResponse:
             "webhooks": sorted(
                 system.name
                 for system in current_policy().handoffs.record_systems
-                if system.key in settings.HANDOFF_WEBHOOKS
+                if system.key in webhooks
             ),
-            "untaken": selectors.untaken(settings.HANDOFF_WEBHOOKS),
+            "untaken": selectors.untaken(webhooks),
         },
     )
 

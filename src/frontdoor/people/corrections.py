@@ -38,7 +38,8 @@ from frontdoor.people.models import (
     disability_codes,
 )
 from frontdoor.people.postcodes import normalise_postcode
-from frontdoor.people.selectors import people_visible_to
+from frontdoor.people.selectors import holder_of_nhs_number, people_visible_to
+from frontdoor.policy.councils import serving_council
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -347,7 +348,9 @@ def _as_text(value: Any) -> Any:
 def _check_nhs_number_free(*, person: Person, nhs_number: str) -> None:
     if not nhs_number:
         return
-    holder = Person.objects.filter(nhs_number=nhs_number).exclude(pk=person.pk).first()
+    holder = holder_of_nhs_number(
+        nhs_number, council=person.council_id or serving_council(), besides=person
+    )
     if holder is not None:
         raise DomainError(
             f"The NHS number {nhs_number} is already on the record of person {holder.pk}: "

@@ -181,7 +181,8 @@ class Person(models.Model):
     # The DfE disability codes that apply, separated by spaces ("NONE": no disability; blank:
     # not known), read by the returns as recorded.
     disabilities = models.CharField(max_length=100, blank=True)
-    # Unique when given (the partial unique index below also serves look-ups by NHS number).
+    # Unique in the council when given (the partial unique index below also serves look-ups by
+    # NHS number).
     nhs_number = models.CharField(max_length=10, blank=True, validators=[validate_nhs_number])
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True, db_index=True)
@@ -212,11 +213,15 @@ class Person(models.Model):
         ordering = ["last_name", "first_name", "id"]
         verbose_name_plural = "people"
         constraints = [
-            # Two records with one NHS number would be one child twice: merge them instead.
+            # Two records of one council with one NHS number would be one child twice: merge
+            # them instead. Each council keeps its own records, so a child who moved has one in
+            # each council that knows them; across councils the NHS number is what "known
+            # elsewhere" finds them by (people.matching.known_to, docs/councils.md). The NHS
+            # number first, so that the index also serves look-ups by NHS number alone.
             models.UniqueConstraint(
-                fields=["nhs_number"],
+                fields=["nhs_number", "council"],
                 condition=~models.Q(nhs_number=""),
-                name="person_nhs_number_unique_when_given",
+                name="person_nhs_number_unique_in_council",
             ),
         ]
         indexes = [

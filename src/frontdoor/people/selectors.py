@@ -37,6 +37,24 @@ def people_of_served_council() -> QuerySet[Person]:
     return Person.objects.filter(of_served_council())
 
 
+def holder_of_nhs_number(
+    nhs_number: str, *, council: str, besides: Person | None = None
+) -> Person | None:
+    """The record of `council` other than `besides` that holds `nhs_number`, if any.
+
+    An NHS number is unique among one council's records (Person's constraint): a second record
+    of it there is the same child twice, to link or merge. Another council's record of the child
+    is that council's own, behind its wall, and never found here: "known elsewhere" tells of it
+    (people.matching.known_to, docs/councils.md).
+    """
+    if not nhs_number:
+        return None
+    holders = Person.objects.filter(nhs_number=nhs_number, council_id=council)
+    if besides is not None:
+        holders = holders.exclude(pk=besides.pk)
+    return holders.first()
+
+
 def people_visible_to(user: User) -> QuerySet[Person]:
     """Person records a member of staff may open (merged duplicates lead to the record kept).
 

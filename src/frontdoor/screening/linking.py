@@ -48,7 +48,9 @@ from frontdoor.people.models import (
 )
 from frontdoor.people.names import fold
 from frontdoor.people.postcodes import normalise_postcode
+from frontdoor.people.selectors import holder_of_nhs_number
 from frontdoor.people.services import add_other_name, as_text
+from frontdoor.policy.councils import serving_council
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -131,7 +133,9 @@ def _check_nhs_number(*, person: Person, nhs_number: str, what: str) -> None:
             "Check the number with the referrer, or create a new person record."
         )
     if nhs_number and not person.nhs_number:
-        holder = Person.objects.filter(nhs_number=nhs_number).exclude(pk=person.pk).first()
+        holder = holder_of_nhs_number(
+            nhs_number, council=person.council_id or serving_council(), besides=person
+        )
         if holder is not None:
             raise DomainError(
                 f"The NHS number {nhs_number} is already on the record of {holder.name} "
@@ -420,7 +424,7 @@ def create_person_from(*, reported: Reported, by: User) -> Person:
         )
     nhs_number = compact_nhs_number(getattr(reported, "nhs_number", ""))
     if nhs_number:
-        holder = Person.objects.filter(nhs_number=nhs_number).first()
+        holder = holder_of_nhs_number(nhs_number, council=serving_council())
         if holder is not None:
             raise DomainError(
                 f"The NHS number {nhs_number} is already on the record of {holder.name} "
