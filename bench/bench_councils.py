@@ -310,8 +310,8 @@ REFERENCE_SPACE = len(bench_search.ALPHABET) ** 8
 # About 0.618 of the space (so that numbers in a row land far apart), odd and not a multiple of
 # 7, so coprime with 28 ** 8: each number its own reference.
 REFERENCE_STEP = 233_840_669_653
-DROPPED = "bench_councils_dropped_index"
-WORKERS = 2  # index definitions to make again, in case of a crash
+DROPPED = "bench_councils_dropped_index"  # index definitions to make again, in case of a crash
+WORKERS = 2  # councils cloned at once, each on a connection (a core) of its own
 
 
 def reference_sql(number: str) -> str:
@@ -482,7 +482,6 @@ def clone(keys: list[str], per_council: int) -> None:
 
     numbered = list(enumerate(keys, 0))[1:]
     try:
-        # Two at once: each INSERT ... SELECT keeps one core busy.
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             for result in [pool.submit(work, numbered[i::WORKERS]) for i in range(WORKERS)]:
                 result.result()
