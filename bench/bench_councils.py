@@ -9,14 +9,23 @@ It writes a policy file for each council into a folder of its own (FRONTDOOR_POL
 own, and for each other council a file that `extends: sefton` under the council's own key
 (`council-002` ...), name and ONS code. It registers each council as `add-council` does (its
 policy version recorded, its `Council` row), without reloading every policy file per council.
-Then, each council served in turn (`policy.councils.serving`), it writes the council's rows with
-`bench_search.fill` (COPY): `--contacts-per-council` contacts over the last five years, each with
-a report, one or two children and a parent, and people for two thirds as many (the first
-children's details, with `bench_matching`'s names; NHS numbers differ between councils). All but
-`--open` contacts per council are closed; the open ones are spread over received, screening and
-awaiting a decision. Every child of a closed contact received since 1 April 2025 has a decision,
-and about one in five of those is a referral, for the returns. These are benchmark shortcuts,
-never how the system records a contact.
+Then, Sefton served (`policy.councils.serving`), it writes Sefton's rows with `bench_search.fill`
+(COPY): `--contacts-per-council` contacts over the last five years, each with a report, one or
+two children and a parent, and people for two thirds as many (`bench_matching`'s names). All but
+`--open` contacts are closed; the open ones are spread over received, screening and awaiting a
+decision. Every child of a closed contact received since 1 April 2025 has a decision, and about
+one in five of those is a referral, for the returns.
+
+Every other council is a clone of Sefton's rows made on the server (`clone`: INSERT ... SELECT, the
+indexes dropped first and made again after, no foreign key checked row by row), so Python writes one
+council, not 150: the same contacts, dates, states, decisions and referrals, under ids, references
+and NHS numbers of the council's own (no NHS number or reference is in two councils); each child and
+person with a first name, a surname and a date of birth (moved by up to a month) each taken from a
+different one of Sefton's, shuffled afresh for each council, and a postcode moved into the council's
+own streets, so that a child of one council is rarely known to another, as when each council's
+people are drawn afresh. `--each` instead writes every council's rows from Python as Sefton's are
+(each council its own seed), about 17 s per council of 20,000 contacts on two cores. These are
+benchmark shortcuts, never how the system records a contact.
 
 It keeps the database, and the next run reuses it when it holds the same councils and contacts
 (`--fresh` writes everything again).
@@ -41,13 +50,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -102,6 +114,11 @@ parser.add_argument("--sample", type=int, default=5, help="councils measured")
 parser.add_argument("--requests", type=int, default=100, help="requests per page")
 parser.add_argument("--matches", type=int, default=200, help="people matched per council")
 parser.add_argument("--fresh", action="store_true", help="write everything again")
+parser.add_argument(
+    "--each",
+    action="store_true",
+    help="write every council's rows from Python, not the first's only (slow)",
+)
 parser.add_argument("--census", metavar="KEY", help=argparse.SUPPRESS)  # the census process
 ARGS = parser.parse_args()
 
@@ -124,12 +141,12 @@ import bench_search  # noqa: E402
 from bench_inbox import time_page  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.core.management.color import no_style  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from frontdoor.accounts.models import User  # noqa: E402
 from frontdoor.accounts.roles import Role  # noqa: E402
-from frontdoor.intake.models import Contact, ReportedChild  # noqa: E402
+from frontdoor.intake.models import Contact, Report, ReportedAdult, ReportedChild  # noqa: E402
 from frontdoor.people.matching import candidates  # noqa: E402
 from frontdoor.people.models import Person  # noqa: E402
 from frontdoor.policy.clocks import LONDON  # noqa: E402
@@ -241,12 +258,15 @@ def decide(key: str, decider: User, rng: random.Random, next_ids: list[int]) -> 
     return len(decisions)
 
 
-def build(keys: list[str], per_council: int, open_count: int) -> None:
+def build(keys: list[str], per_council: int, open_count: int, *, each: bool) -> None:
+    """The councils' rows: each council's written from Python (`each`), or the first council's
+    only, the template, and the others cloned from it on the server (`clone`)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE intake_contact, people_person, screening_decision, screening_referral, "
-            "screening_assignment CASCADE"
+            "screening_assignment RESTART IDENTITY CASCADE"
         )
+        make_indexes(cursor)  # those an interrupted clone left dropped
     register(keys)
     decider, _ = User.objects.get_or_create(
         username="bench-decider", defaults={"role": Role.MASH_MANAGER}
@@ -254,7 +274,7 @@ def build(keys: list[str], per_council: int, open_count: int) -> None:
     references: set[str] = set()
     next_ids = [0, 0]
     began = time.perf_counter()
-    for n, key in enumerate(keys):
+    for n, key in enumerate(keys if each else keys[:1]):
         with serving(key):
             bench_search.fill(
                 per_council,
@@ -272,10 +292,356 @@ def build(keys: list[str], per_council: int, open_count: int) -> None:
             f"{elapsed:.0f} s so far",
             flush=True,
         )
+    if not each:
+        clone(keys, per_council)
     with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Decision, Referral, Person]):
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(CLONED)):
             cursor.execute(sql)
-        cursor.execute("ANALYZE")
+        began = time.perf_counter()
+        cursor.execute("VACUUM ANALYZE")
+        print(f"vacuumed and analysed in {time.perf_counter() - began:.0f} s", flush=True)
+
+
+# What the clone writes (`clone`), and the ids each council takes past the template's: contacts,
+# reports and adults `per_council`, children twice that, people `per_council` (two thirds are
+# used), decisions and referrals as many as the template has.
+CLONED = (Contact, Report, ReportedChild, ReportedAdult, Person, Decision, Referral)
+REFERENCE_SPACE = len(bench_search.ALPHABET) ** 8
+# About 0.618 of the space (so that numbers in a row land far apart), odd and not a multiple of
+# 7, so coprime with 28 ** 8: each number its own reference.
+REFERENCE_STEP = 233_840_669_653
+DROPPED = "bench_councils_dropped_index"  # index definitions to make again, in case of a crash
+WORKERS = 2  # councils cloned at once, each on a connection (a core) of its own
+
+
+def reference_sql(number: str) -> str:
+    """SQL for the reference of contact `number` (an SQL expression, 0 up): "FD-XXXX-XXXX", the
+    number spread over the references' space by a fixed step, so no two numbers share one."""
+    value = f"(({REFERENCE_STEP}::numeric * ({number}) + 7919) % {REFERENCE_SPACE})::bigint"
+    letters = [
+        f"substr('{bench_search.ALPHABET}', ((v / {28**i}) % 28)::int + 1, 1)"
+        for i in range(7, -1, -1)
+    ]
+    spelt = f"'FD-' || {' || '.join(letters[:4])} || '-' || {' || '.join(letters[4:])}"
+    return f"(SELECT {spelt} FROM (SELECT {value} AS v) r)"  # noqa: S608
+
+
+def nhs_sql(number: str) -> str:
+    """SQL for `bench_matching.nhs_number` of `number` (an SQL expression)."""
+    stem = f"(400000000 + ({number}))"
+    total = " + ".join(f"(({stem} / {10 ** (8 - i)}) % 10) * {10 - i}" for i in range(9))
+    check = f"((11 - ({total}) % 11) % 11)"
+    return (
+        f"CASE WHEN {check} = 10 THEN ({stem} + {bench_matching.NHS_STEP})::text || '0' "
+        f"ELSE {stem}::text || {check}::text END"
+    )
+
+
+def postcode_sql(column: str, council: int) -> str:
+    """SQL moving a postcode into council `council`'s own streets: the same area, its district
+    and inward code drawn afresh from the postcode and the council (the same for the same
+    postcode, so households stay together)."""
+    drawn = f"((hashtextextended({column}, {council}) % 160000 + 160000) % 160000)"
+    letters = bench_matching.INWARD_LETTERS
+    return (
+        f"CASE WHEN {column} = '' THEN '' ELSE "
+        f"regexp_replace(split_part({column}, ' ', 1), '[0-9]+$', '') "
+        f"|| (1 + {drawn} % 40)::text || ' ' || (({drawn} / 40) % 10)::text "
+        f"|| substr('{letters}', (({drawn} / 400) % 20)::int + 1, 1) "
+        f"|| substr('{letters}', (({drawn} / 8000) % 20)::int + 1, 1) END"
+    )
+
+
+def shuffle(size: int, rng: random.Random) -> tuple[int, int]:
+    """(a, b) of a shuffle of 1..size: k goes to (a * (k - 1) + b) % size + 1."""
+    while True:
+        a = rng.randrange(1, size)
+        if math.gcd(a, size) == 1:
+            return a, rng.randrange(size)
+
+
+def drop_indexes(cursor, tables: list[str]) -> None:
+    """Drop the indexes of `tables` but their primary keys, recording each one's definition in
+    DROPPED first: writing millions of rows and then indexing them is many times faster than
+    keeping every index up to date row by row."""
+    cursor.execute(f"CREATE TABLE IF NOT EXISTS {DROPPED} (name text, drop_sql text, make text)")
+    cursor.execute(
+        f"INSERT INTO {DROPPED} SELECT i.indexrelid::regclass::text, "  # noqa: S608
+        "coalesce('ALTER TABLE ' || i.indrelid::regclass::text || ' DROP CONSTRAINT ' "
+        "|| quote_ident(c.conname), 'DROP INDEX ' || i.indexrelid::regclass::text), "
+        "coalesce('ALTER TABLE ' || i.indrelid::regclass::text || ' ADD CONSTRAINT ' "
+        "|| quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid), "
+        "pg_get_indexdef(i.indexrelid)) "
+        "FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid "
+        "AND c.conrelid = i.indrelid AND c.contype IN ('u', 'x') "
+        "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary",
+        [tables],
+    )
+    cursor.execute(f"SELECT drop_sql FROM {DROPPED}")  # noqa: S608
+    for (sql,) in cursor.fetchall():
+        cursor.execute(sql)
+
+
+def make_indexes(cursor) -> None:
+    """Make again the indexes `drop_indexes` dropped (those of an interrupted run too)."""
+    cursor.execute("SELECT to_regclass(%s)", [DROPPED])
+    if cursor.fetchone()[0] is None:
+        return
+    cursor.execute(f"SELECT name, make FROM {DROPPED}")  # noqa: S608
+    for name, sql in cursor.fetchall():
+        cursor.execute("SELECT to_regclass(%s)", [name])
+        if cursor.fetchone()[0] is None:
+            cursor.execute(sql)
+    cursor.execute(f"DROP TABLE {DROPPED}")
+
+
+def insert_select(cursor, model, source: str, made: dict[str, str], last: int) -> int:
+    """INSERT INTO the model's table SELECT each column from `source` (aliased t, the
+    template's rows: ids up to `last`) as it is or as `made` makes it (SQL with no parameters:
+    `%` is modulo). Returns the rows written."""
+    quote = connection.ops.quote_name
+    columns = [f.column for f in model._meta.concrete_fields]
+    values = ", ".join(made.get(c, f"t.{quote(c)}") for c in columns)
+    cursor.execute(
+        f"INSERT INTO {model._meta.db_table} ({', '.join(map(quote, columns))}) "  # noqa: S608
+        f"SELECT {values} FROM {source} WHERE t.id <= {last}"
+    )
+    return cursor.rowcount
+
+
+def clone(keys: list[str], per_council: int) -> None:
+    """Write every council after the first (the template) from the template's rows, on the server
+    (INSERT ... SELECT): ids past the template's, the council's own policy version, references and
+    NHS numbers of its own; each child with the first name of another of the template's children,
+    the surname of a third and the date of birth of a fourth (moved by up to a month), shuffled
+    afresh for each council, and its postcode moved into the council's own streets (`postcode_sql`);
+    each person likewise from the template's people; each parent with the surname and postcode of
+    the contact's first child. The template's people are drawn field by field independently
+    (`bench_matching.make_people`), so each council's look drawn afresh, and a child of one council
+    is rarely known to another. Contacts keep the template's dates and states, so each council has
+    the same open contacts, decisions and referrals in the census year."""
+    counts = {}
+    with connection.cursor() as cursor:
+        for model in CLONED:
+            cursor.execute(f"SELECT count(*), min(id), max(id) FROM {model._meta.db_table}")  # noqa: S608
+            count, low, high = cursor.fetchone()
+            if (low, high) != (1, count) and count:
+                sys.exit(f"{model._meta.db_table}: the template's ids are not 1 to {count}")
+            counts[model] = count
+        if (
+            counts[Contact] != per_council
+            or counts[ReportedChild] > 2 * per_council
+            or counts[Person] > per_council
+        ):
+            sys.exit("the template council is not as clone expects")
+        for table, source in (("child", "intake_reportedchild"), ("person", "people_person")):
+            cursor.execute(f"DROP TABLE IF EXISTS bench_template_{table}")
+            cursor.execute(
+                f"CREATE UNLOGGED TABLE bench_template_{table} AS SELECT id AS k, first_name, "  # noqa: S608
+                "search_first_name, first_name_key, last_name, search_last_name, surname_key, "
+                f"surname_last_key, date_of_birth FROM {source}"
+            )
+            cursor.execute(f"ALTER TABLE bench_template_{table} ADD PRIMARY KEY (k)")
+        cursor.execute("DROP TABLE IF EXISTS bench_template_first")
+        cursor.execute(
+            "CREATE UNLOGGED TABLE bench_template_first AS SELECT contact_id, min(id) AS k "
+            "FROM intake_reportedchild GROUP BY contact_id"
+        )
+        cursor.execute("ALTER TABLE bench_template_first ADD PRIMARY KEY (contact_id)")
+        for table in ("child", "person", "first"):
+            cursor.execute(f"ANALYZE bench_template_{table}")
+        cursor.execute(
+            f"UPDATE intake_contact SET reference = {reference_sql('id - 1')}"  # noqa: S608
+        )
+        drop_indexes(cursor, [model._meta.db_table for model in CLONED])
+    versions = {}
+    for key in keys[1:]:
+        with serving(key):
+            versions[key] = current_policy_version().pk
+    began = time.perf_counter()
+    done = []
+
+    def work(share: list[tuple[int, str]]) -> None:
+        """Clone `share` of the councils, on this thread's own connection."""
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit = off")
+                # The rows are whole by construction: no foreign key checked row by row.
+                cursor.execute("SET session_replication_role = replica")
+            for n, key in share:
+                clone_council(n, key, versions[key], keys[0], per_council, counts)
+                done.append(key)
+                if len(done) % 10 == 0 or len(done) == len(keys) - 1:
+                    print(
+                        f"{len(done) + 1}/{len(keys)} councils written; "
+                        f"{time.perf_counter() - began:.0f} s cloning so far",
+                        flush=True,
+                    )
+        finally:
+            connection.close()
+
+    numbered = list(enumerate(keys, 0))[1:]
+    try:
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            for result in [pool.submit(work, numbered[i::WORKERS]) for i in range(WORKERS)]:
+                result.result()
+    finally:
+        with connection.cursor() as cursor:
+            began = time.perf_counter()
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            make_indexes(cursor)
+            cursor.execute("RESET maintenance_work_mem")
+            for table in ("child", "person", "first"):
+                cursor.execute(f"DROP TABLE IF EXISTS bench_template_{table}")
+            print(f"indexes made in {time.perf_counter() - began:.0f} s", flush=True)
+
+
+def clone_council(
+    n: int, key: str, version: int, template: str, per_council: int, counts: dict
+) -> None:
+    """Write council `key`, the `n`th (0 the template), from the template's rows (`clone`)."""
+    if not re.fullmatch(r"[a-z0-9-]+", key):
+        sys.exit(f"a council's key of letters, digits and hyphens: not {key!r}")
+    children, people = counts[ReportedChild], counts[Person]
+    rng = random.Random(f"{template}-{key}")
+    shuffles = {
+        (field, size): shuffle(size, rng)
+        for field in ("first", "last", "born")
+        for size in (children, people)
+    }
+
+    moved = rng.randrange(1, 61), rng.randrange(61)  # gcd(a, 61) = 1: every move as often
+
+    def drawn(field: str, k: str, size: int = children, shuffles=shuffles) -> str:
+        a, b = shuffles[field, size]
+        return f"({a}::bigint * ({k} - 1) + {b}) % {size} + 1"
+
+    names = (
+        "JOIN bench_template_{table} f ON f.k = {first} "
+        "JOIN bench_template_{table} s ON s.k = {last} "
+        "JOIN bench_template_{table} d ON d.k = {born}"
+    )
+    person = {
+        "first_name": "f.first_name",
+        "search_first_name": "f.search_first_name",
+        "first_name_key": "f.first_name_key",
+        "last_name": "s.last_name",
+        "search_last_name": "s.search_last_name",
+        "surname_key": "s.surname_key",
+        "surname_last_key": "s.surname_last_key",
+        # Moved by up to a month either way, so that councils' dates are not all Sefton's.
+        "date_of_birth": f"d.date_of_birth + (({moved[0]} * t.id + {moved[1]}) % 61 - 30)::int",
+        "postcode": postcode_sql("t.postcode", n),
+        "nhs_number": (
+            f"CASE WHEN t.nhs_number = '' THEN '' "
+            f"ELSE {nhs_sql(f'{2 * n * per_council} + t.id - 1')} END"
+        ),
+        "council_id": f"'{key}'",
+    }
+    at = {
+        "contact": n * per_council,
+        "child": 2 * n * per_council,
+        "decision": n * counts[Decision],
+        "referral": n * counts[Referral],
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        insert_select(
+            cursor,
+            Contact,
+            "intake_contact t",
+            {
+                "id": f"t.id + {at['contact']}",
+                "reference": reference_sql(f"t.id - 1 + {at['contact']}"),
+                "policy_version_id": str(version),
+                "council_id": f"'{key}'",
+            },
+            counts[Contact],
+        )
+        insert_select(
+            cursor,
+            Report,
+            "intake_report t",
+            {
+                "id": f"t.id + {at['contact']}",
+                "contact_id": f"t.contact_id + {at['contact']}",
+                "council_id": f"'{key}'",
+            },
+            counts[Report],
+        )
+        insert_select(
+            cursor,
+            ReportedChild,
+            "intake_reportedchild t "
+            + names.format(
+                table="child",
+                first=drawn("first", "t.id"),
+                last=drawn("last", "t.id"),
+                born=drawn("born", "t.id"),
+            ),
+            {
+                **person,
+                "id": f"t.id + {at['child']}",
+                "contact_id": f"t.contact_id + {at['contact']}",
+                "report_id": f"t.report_id + {at['contact']}",
+            },
+            counts[ReportedChild],
+        )
+        # A parent: the surname and postcode of the contact's first child, as written.
+        insert_select(
+            cursor,
+            ReportedAdult,
+            "intake_reportedadult t JOIN bench_template_first c ON c.contact_id = t.contact_id "
+            f"JOIN bench_template_child s ON s.k = {drawn('last', 'c.k')}",
+            {
+                "id": f"t.id + {at['contact']}",
+                "contact_id": f"t.contact_id + {at['contact']}",
+                "report_id": f"t.report_id + {at['contact']}",
+                "last_name": "s.last_name",
+                "search_last_name": "s.search_last_name",
+                "surname_key": "s.surname_key",
+                "surname_last_key": "s.surname_last_key",
+                "postcode": postcode_sql("t.postcode", n),
+                "council_id": f"'{key}'",
+            },
+            counts[ReportedAdult],
+        )
+        insert_select(
+            cursor,
+            Person,
+            "people_person t "
+            + names.format(
+                table="person",
+                first=drawn("first", "t.id", people),
+                last=drawn("last", "t.id", people),
+                born=drawn("born", "t.id", people),
+            ),
+            {**person, "id": f"t.id + {n * per_council}"},
+            counts[Person],
+        )
+        insert_select(
+            cursor,
+            Decision,
+            "screening_decision t",
+            {
+                "id": f"t.id + {at['decision']}",
+                "contact_id": f"t.contact_id + {at['contact']}",
+                "child_id": f"t.child_id + {at['child']}",
+                "policy_version_id": str(version),
+            },
+            counts[Decision],
+        )
+        insert_select(
+            cursor,
+            Referral,
+            "screening_referral t",
+            {
+                "id": f"t.id + {at['referral']}",
+                "contact_id": f"t.contact_id + {at['contact']}",
+                "child_id": f"t.child_id + {at['child']}",
+                "decision_id": f"t.decision_id + {at['decision']}",
+            },
+            counts[Referral],
+        )
 
 
 def staff(key: str) -> tuple[User, User, User]:
@@ -389,6 +755,8 @@ def main() -> None:
         return
     keys = council_keys(ARGS.councils)
     per_council = ARGS.contacts_per_council
+    if 2 * len(keys) * per_council > bench_matching.NHS_STEP:
+        sys.exit("too many contacts for the fictional NHS numbers (bench_matching.nhs_number)")
     print(f"database: {connection.settings_dict['NAME']}; {len(keys)} councils")
     print(f"load average {os.getloadavg()[0]:.1f}; {os.cpu_count()} cores")
     call_command("migrate", verbosity=0)
@@ -405,7 +773,7 @@ def main() -> None:
             sys.exit("the database holds other councils: run with --fresh on a new database")
         print(f"writing {len(keys)} councils of {per_council:,} contacts ...")
         began = time.perf_counter()
-        build(keys, per_council, ARGS.open)
+        build(keys, per_council, ARGS.open, each=ARGS.each)
         print(f"written in {time.perf_counter() - began:.0f} s")
     else:
         print(f"reusing the {have:,} contacts already in the database")
