@@ -99,13 +99,28 @@ def not_progressed_condition() -> Q:
     return Q(progressed_at__isnull=True)
 
 
+def with_the_referrer_condition() -> Q:
+    """R15: not progressed and back with its referrer for consent: its clock is stopped, whether
+    or not its due time has passed, and restarts when they come back
+    (`screening.transitions.resume_with_consent`)."""
+    return not_progressed_condition() & Q(state=Contact.State.RETURNED)
+
+
+def running_condition() -> Q:
+    """R25: not progressed and not back with its referrer: its clock runs, if it has one."""
+    return not_progressed_condition() & ~Q(state=Contact.State.RETURNED)
+
+
 def overdue_condition(now: dt.datetime) -> Q:
-    """R25: not progressed and past its due time at `now`; never without a timescale, and never
-    while the referral is back with its referrer for consent (R15: its clock restarts when they
-    come back, `screening.transitions.resume_with_consent`)."""
-    return (
-        not_progressed_condition() & Q(progress_due_at__lt=now) & ~Q(state=Contact.State.RETURNED)
-    )
+    """R25: its clock running and past its due time at `now`; never without a timescale, and
+    never while the referral is back with its referrer for consent (R15)."""
+    return running_condition() & Q(progress_due_at__lt=now)
+
+
+def in_time_condition(now: dt.datetime) -> Q:
+    """R25: its clock running and not past its due time at `now` (the due time itself is in
+    time)."""
+    return running_condition() & Q(progress_due_at__gte=now)
 
 
 def progressed_on_time_condition() -> Q:

@@ -29,6 +29,7 @@ from frontdoor.mash.selectors import (
 )
 from frontdoor.outbox.services import queue_message
 from frontdoor.policy.clocks import deadline_in_words, start_clock, time_in_words
+from frontdoor.policy.rag import rag_label
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import Rag
 from frontdoor.policy.versions import current_policy_version
@@ -383,7 +384,7 @@ def chase(*, now: dt.datetime | None = None) -> int:
                     to=address,
                     subject=f"MASH enquiry for {agency.name} {stage.replace('-', ' ')}",
                     body=(
-                        f"A {request.enquiry.rag.title()} MASH enquiry sent to {agency.name} "
+                        f"A {rag_label(request.enquiry.rag)} MASH enquiry sent to {agency.name} "
                         f"{words}. Sign in to Front Door to answer it."
                     ),
                 )

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 
 from frontdoor.audit.models import AppendOnly
 from frontdoor.change_history import HistoricalRecords
@@ -100,6 +100,20 @@ def request_asked_condition() -> Q:
 def request_waiting_condition(now: dt.datetime) -> Q:
     """Not answered, the enquiry open, and still in time at `now`."""
     return request_asked_condition() & Q(due_at__gte=now)
+
+
+def request_figures(now: dt.datetime) -> dict[str, Count]:
+    """R36's counts of a set of requests at `now`, for `aggregate` or `annotate`: how many were
+    asked, and how many stand in each state by the conditions above. They add up to `asked`."""
+    return {
+        "asked": Count("id"),
+        "on_time": Count("id", filter=request_answered_condition()),
+        "late": Count("id", filter=request_late_condition()),
+        "overdue": Count("id", filter=request_overdue_condition(now)),
+        "waiting": Count("id", filter=request_waiting_condition(now)),
+        "closed": Count("id", filter=request_closed_condition()),
+        "untimed": Count("id", filter=request_untimed_condition()),
+    }
 
 
 class AgencyRequestQuerySet(models.QuerySet):

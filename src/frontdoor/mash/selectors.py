@@ -52,12 +52,8 @@ from frontdoor.mash.models import (
     Enquiry,
     ExploitationScreening,
     RagReview,
-    request_answered_condition,
-    request_closed_condition,
+    request_figures,
     request_late_condition,
-    request_overdue_condition,
-    request_untimed_condition,
-    request_waiting_condition,
 )
 from frontdoor.people.ages import age_on
 from frontdoor.people.restrictions import (
@@ -74,8 +70,13 @@ from frontdoor.policy.rag import most_urgent
 from frontdoor.policy.registry import current_policy, get_loaded_policy
 from frontdoor.policy.row_security import open_to
 from frontdoor.policy.schema import Policy, Rag
-from frontdoor.screening.consent import ChildConsent, SharingPosition
-from frontdoor.screening.models import Decision
+from frontdoor.screening.consent import (
+    ChildConsent,
+    SharingPosition,
+    consent_day,
+    sharing_position,
+)
+from frontdoor.screening.models import ConsentStatus, Decision
 from frontdoor.screening.rag import RagSuggestion
 from frontdoor.wording import in_sentence
 
@@ -380,7 +381,6 @@ def may_go_to_partner(
       consent, the household's adults go with it (R14), at a level where the policy lets
       consent be set aside (R16).
     """
-    from frontdoor.screening.models import ConsentStatus
 
     level = SHARING_LEVEL[Rag(rag)]
     if isinstance(person, ReportedChild):
@@ -516,7 +516,6 @@ def partner_view(*, policy: Policy, enquiry: Enquiry, user: User | None = None) 
     Each person whose information may not go to the partner (`may_go_to_partner`) is named,
     with their age, and nothing more.
     """
-    from frontdoor.screening.consent import consent_day, sharing_position
 
     contact = enquiry.contact
     # R45: with `user` (the reader), a child restricted from them is only whom to ask.
@@ -598,13 +597,7 @@ def answering_times(user: User, *, since: dt.datetime, now: dt.datetime) -> list
     if not is_partner(user) or not can(user, "enquiry.answer"):
         return []
     figures = {
-        "asked": Count("id"),
-        "on_time": Count("id", filter=request_answered_condition()),
-        "late": Count("id", filter=request_late_condition()),
-        "overdue": Count("id", filter=request_overdue_condition(now)),
-        "waiting": Count("id", filter=request_waiting_condition(now)),
-        "closed": Count("id", filter=request_closed_condition()),
-        "untimed": Count("id", filter=request_untimed_condition()),
+        **request_figures(now),
         "average": Avg(
             ExpressionWrapper(F("answered_at") - F("alerted_at"), output_field=DurationField())
         ),

@@ -33,19 +33,16 @@ from frontdoor.intake.models import (
     ReferrerType,
     Report,
     ReportedChild,
-    not_progressed_condition,
+    in_time_condition,
     overdue_condition,
     progressed_condition,
     progressed_on_time_condition,
+    running_condition,
+    with_the_referrer_condition,
 )
 from frontdoor.mash.models import (
     AgencyRequest,
-    request_answered_condition,
-    request_closed_condition,
-    request_late_condition,
-    request_overdue_condition,
-    request_untimed_condition,
-    request_waiting_condition,
+    request_figures,
 )
 from frontdoor.policy.clocks import LONDON
 from frontdoor.policy.councils import of_served_council
@@ -444,21 +441,17 @@ def _volume(period: Period, team: str) -> tuple[tuple[Bar, ...], bool]:
 
 def _open_work(team: str, now: dt.datetime) -> tuple[tuple[Bar, ...], DueNow]:
     # R15: a contact back with its referrer has no running clock; it is counted on its own.
-    returned = not_progressed_condition() & Q(state=State.RETURNED)
-    waiting = not_progressed_condition() & ~Q(state=State.RETURNED)
+    waiting = running_condition()
     rows = (
         _for_team(Contact.objects.filter(state__in=OPEN_WORK_STATES), team)
         .values("state")
         .annotate(
             n=Count("id"),
             overdue=Count("id", filter=overdue_condition(now)),
-            soon=Count(
-                "id",
-                filter=waiting & Q(progress_due_at__gte=now, progress_due_at__lt=now + DUE_SOON),
-            ),
-            later=Count("id", filter=waiting & Q(progress_due_at__gte=now + DUE_SOON)),
+            soon=Count("id", filter=in_time_condition(now) & Q(progress_due_at__lt=now + DUE_SOON)),
+            later=Count("id", filter=in_time_condition(now + DUE_SOON)),
             untimed=Count("id", filter=waiting & Q(progress_due_at__isnull=True)),
-            returned=Count("id", filter=returned),
+            returned=Count("id", filter=with_the_referrer_condition()),
         )
         .order_by()
     )
@@ -503,17 +496,10 @@ def _timeliness(period: Period, team: str, now: dt.datetime) -> Timeliness:
         on_time=Count("id", filter=progressed_on_time_condition()),
         progressed=Count("id", filter=Q(progress_due_at__isnull=False) & progressed_condition()),
         late_open=Count("id", filter=overdue_condition(now)),
-        within=Count(
-            "id",
-            filter=not_progressed_condition()
-            & Q(progress_due_at__gte=now)
-            & ~Q(state=State.RETURNED),
-        ),
+        within=Count("id", filter=in_time_condition(now)),
         # R15: back with the referrer, its clock stopped whether or not its due time has passed.
         returned=Count(
-            "id",
-            filter=not_progressed_condition()
-            & Q(progress_due_at__isnull=False, state=State.RETURNED),
+            "id", filter=with_the_referrer_condition() & Q(progress_due_at__isnull=False)
         ),
     )
     return Timeliness(
@@ -597,15 +583,7 @@ def _enquiries(period: Period, team: str, now: dt.datetime) -> tuple[AgencyTimel
     rows = (
         _for_team(requests, team, through="enquiry__contact__")
         .values("agency_key")
-        .annotate(
-            asked=Count("id"),
-            on_time=Count("id", filter=request_answered_condition()),
-            late=Count("id", filter=request_late_condition()),
-            overdue=Count("id", filter=request_overdue_condition(now)),
-            waiting=Count("id", filter=request_waiting_condition(now)),
-            closed=Count("id", filter=request_closed_condition()),
-            untimed=Count("id", filter=request_untimed_condition()),
-        )
+        .annotate(**request_figures(now))
         .order_by("agency_key")
     )
     policy = current_policy()
