@@ -439,6 +439,9 @@ class Household(models.Model):
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The council whose records link its members (`screening.linking`): an address is personal
+    # data, kept apart as the members' records are (`policy.row_security`).
+    council = council_field()
 
     history = HistoricalRecords()
 
