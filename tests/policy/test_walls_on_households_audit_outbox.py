@@ -18,7 +18,8 @@ from frontdoor.intake.services import record_contact
 from frontdoor.outbox.models import Message
 from frontdoor.outbox.services import queue_message
 from frontdoor.outbox.tasks import send_outbox
-from frontdoor.people.models import Household, Person
+from frontdoor.people.corrections import correct_details
+from frontdoor.people.models import Correction, Household, Person
 from frontdoor.policy.councils import serving
 from frontdoor.policy.row_security import every_council, open_to
 from frontdoor.screening.models import Decision
@@ -63,6 +64,23 @@ def test_a_query_without_the_filter_finds_no_household_of_another_council(two_co
         assert _ids("SELECT id FROM people_historicalhousehold") == {theirs.pk}
     with every_council():
         assert _ids("SELECT id FROM people_household") == {ours.pk, theirs.pk}
+
+
+@on_postgresql
+def test_a_query_without_the_filter_finds_no_correction_of_another_council(two_councils, make_user):
+    made = {}
+    for council in ("sefton", "lewisham"):
+        with serving(council):
+            worker = make_user(council_id=council)
+            person = Person.objects.create(first_name="Ellis", last_name="Example")
+            correct_details(
+                record=person, by=worker, details={"last_name": "Sample"}, reason="Misspelt"
+            )
+            made[council] = Correction.objects.get(record_id=person.pk)
+    assert {c.council_id for c in made.values()} == {"sefton", "lewisham"}
+    for council, correction in made.items():
+        with serving(council):
+            assert _ids("SELECT id FROM people_correction") == {correction.pk}
 
 
 @on_postgresql

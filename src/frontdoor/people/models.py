@@ -642,6 +642,9 @@ class Correction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     corrected_at = models.DateTimeField()
+    # The council of the record corrected: what it said before and after is that council's
+    # alone (`policy.row_security`).
+    council = council_field()
 
     class Meta:
         ordering = ["-corrected_at", "-id"]

@@ -221,6 +221,8 @@ WALLS: tuple[Wall, ...] = (
     # A household's address, as its members' records.
     Wall("people_household", "council_id"),
     Wall("people_historicalhousehold", "council_id"),
+    # What a corrected detail said before and after: its record's council's.
+    Wall("people_correction", "council_id"),
     # The audit trail names the records acted on and seen, and what changed in them: each
     # entry is the trail of its target's council (`audit.services.council_of`).
     Wall("audit_auditevent", "council_id"),

@@ -21,6 +21,7 @@ WALLED_LATER = (
     "audit_auditevent",
     "audit_recordview",
     "outbox_message",
+    "people_correction",
 )
 
 

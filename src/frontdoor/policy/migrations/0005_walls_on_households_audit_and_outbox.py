@@ -1,7 +1,8 @@
-"""Row-level security on households, the audit trail, the access log and the outbox (PostgreSQL;
-nothing on SQLite), now that each names its council: a household's address, the records an
-entry names and what changed in them, and a message's address and what it says of a child are
-each their council's alone. The outbox's sender reads every council's (`outbox.services`)."""
+"""Row-level security on households, corrections, the audit trail, the access log and the outbox
+(PostgreSQL; nothing on SQLite), now that each names its council: a household's address, what a
+corrected detail said, the records an entry names and what changed in them, and a message's
+address and what it says of a child are each their council's alone. The outbox's sender reads
+every council's (`outbox.services`)."""
 
 from django.db import migrations
 
@@ -13,6 +14,7 @@ LATER = (
     "audit_auditevent",
     "audit_recordview",
     "outbox_message",
+    "people_correction",
 )
 
 
@@ -32,7 +34,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("policy", "0004_walls_on_later_tables"),
-        ("people", "0013_households_belong_to_a_council"),
+        ("people", "0014_corrections_belong_to_a_council"),
         ("audit", "0003_entries_belong_to_a_council"),
         ("outbox", "0008_messages_can_be_taken_back"),
     ]
