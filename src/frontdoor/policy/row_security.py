@@ -228,7 +228,7 @@ WALLS: tuple[Wall, ...] = (
     Wall("audit_auditevent", "council_id"),
     Wall("audit_recordview", "council_id"),
     # A message holds a referrer's address and what became of a child. One queue sends every
-    # council's: its sender runs for every council (`outbox.tasks.send_outbox`).
+    # council's: its sender runs for every council (`outbox.services.send_pending`).
     Wall("outbox_message", "council_id"),
     # A transfer's arrival is the sender's and the receiver's: the sender reads whether it was
     # accepted, the receiver accepts it (R17). Its contact is the receiver's.
