@@ -93,9 +93,12 @@ def test_the_worker_sees_whom_to_ask_never_the_details_logged_on_both_sides(
     assert "020 8314 6660" in text  # Lewisham's MASH, from its policy
     assert "Secret Street" not in text
     assert f"/people/{known_in_lewisham.pk}/" not in text
+    # On both sides: each council's entry on its own trail (row_security on PostgreSQL).
     shown = AuditEvent.objects.get(action="person.known_elsewhere_shown")
-    told = AuditEvent.objects.get(action="person.known_elsewhere_told")
+    with serving("lewisham"):
+        told = AuditEvent.objects.get(action="person.known_elsewhere_told")
     assert (shown.target_id, told.target_id) == (str(contact.pk), str(known_in_lewisham.pk))
+    assert (shown.council_id, told.council_id) == ("sefton", "lewisham")
     assert told.changes["told_to"] == "sefton"
 
 

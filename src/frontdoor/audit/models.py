@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from frontdoor.audit.labels import action_label
+from frontdoor.policy.councils import council_field
 
 
 class AppendOnly(models.Model):
@@ -42,6 +43,9 @@ class AuditEvent(AppendOnly):
     api_token = models.ForeignKey(
         "accounts.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The council whose trail it is: the target's when the target names one (a contact, a
+    # person), else the council served when it was written (`audit.services.council_of`).
+    council = council_field()
 
     class Meta(AppendOnly.Meta):
         ordering = ["-at", "-id"]
@@ -69,6 +73,8 @@ class RecordView(AppendOnly):
     api_token = models.ForeignKey(
         "accounts.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The council whose record was seen (as for `AuditEvent.council`).
+    council = council_field()
 
     class Meta:
         ordering = ["-at", "-id"]

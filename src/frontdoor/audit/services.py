@@ -14,11 +14,30 @@ from django.utils import timezone
 
 from frontdoor.accounts.scopes import token_use_of
 from frontdoor.audit.models import AuditEvent, RecordView
+from frontdoor.policy.councils import serving_council
+from frontdoor.policy.row_security import council_of_row, crossing
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from frontdoor.accounts.models import User
+
+
+def council_of(target: models.Model | None) -> str:
+    """The council whose trail an entry about `target` belongs to: the target's own when it
+    names one in the column its wall reads (a contact, a person, a household, a message: not
+    a member of staff, whose council is their employer), or, where statements reach other
+    councils (a regular job for every council, a door), the council of the record it belongs
+    to (a decision's contact's); else the council served.
+
+    A door that crosses councils on purpose (`policy.row_security.open_to`) writes an entry on
+    the other council's record (a transfer accepted, a child known elsewhere): it goes to that
+    council's trail, which the door has opened; no other can be written."""
+    if target is None:
+        return serving_council()
+    # Where no other council's record can be reached, the target is the council served's.
+    council = council_of_row(target, through_parents=crossing())
+    return council or serving_council()
 
 
 def _describe_target(target: models.Model | None) -> tuple[str, str, str]:
@@ -57,6 +76,7 @@ def entry(
         reason=reason,
         policy_version=policy_version,
         api_token_id=use.token_id if use else None,
+        council_id=council_of(target),
     )
 
 
@@ -90,6 +110,7 @@ def record_view(
         target_id=target_id,
         through=through[:200],
         api_token_id=use.token_id if use else None,
+        council_id=council_of(target),
     )
     written(by=viewer)
     return view

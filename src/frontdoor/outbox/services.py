@@ -40,6 +40,7 @@ from frontdoor.outbox.models import FAILED, FINAL, Channel, Delivery, Message
 from frontdoor.outbox.senders import Refused, sender, sender_for
 from frontdoor.policy.clocks import time_in_words
 from frontdoor.policy.councils import of_served_council
+from frontdoor.policy.row_security import every_council
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -253,7 +254,16 @@ def _give_up_abandoned(now: dt.datetime) -> None:
 
 
 def send_pending(*, limit: int = 100) -> int:
-    """Send up to `limit` waiting messages; the number sent."""
+    """Send up to `limit` waiting messages, every council's; the number sent.
+
+    One queue sends for every council, in a task, a command or a regular job that serves no
+    request: it reads and marks every council's messages (`policy.row_security.every_council`).
+    """
+    with every_council():
+        return _send_pending(limit=limit)
+
+
+def _send_pending(*, limit: int) -> int:
     sent = 0
     through = sender()
     _give_up_abandoned(timezone.now())
@@ -301,8 +311,14 @@ DELIVERY_KNOWN_FOR = dt.timedelta(days=7)
 
 
 def check_deliveries(*, limit: int = 200) -> int:
-    """Ask the sending service what became of messages sent lately; the number now known to have
-    failed. A message is asked about until its delivery is final or Notify has forgotten it."""
+    """Ask the sending service what became of messages sent lately, every council's (as
+    `send_pending`); the number now known to have failed. A message is asked about until its
+    delivery is final or Notify has forgotten it."""
+    with every_council():
+        return _check_deliveries(limit=limit)
+
+
+def _check_deliveries(*, limit: int) -> int:
     now = timezone.now()
     waiting = (
         Message.objects.filter(sent_at__gte=now - DELIVERY_KNOWN_FOR)

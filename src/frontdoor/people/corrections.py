@@ -320,6 +320,7 @@ def _correct(
             reason=reason,
             corrected_by=by,
             corrected_at=at,
+            council_id=record.council_id,  # type: ignore[attr-defined]  # a person, a reported child or adult
         )
         for field, (before, after) in changed.items()
     )

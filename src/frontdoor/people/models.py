@@ -444,6 +444,9 @@ class Household(models.Model):
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The council whose records link its members (`screening.linking`): an address is personal
+    # data, kept apart as the members' records are (`policy.row_security`).
+    council = council_field()
 
     history = HistoricalRecords()
 
@@ -644,6 +647,9 @@ class Correction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     corrected_at = models.DateTimeField()
+    # The council of the record corrected: what it said before and after is that council's
+    # alone (`policy.row_security`).
+    council = council_field()
 
     class Meta:
         ordering = ["-corrected_at", "-id"]

@@ -18,8 +18,8 @@ that undoes it can never leave the wrong council in place.
 
 A connection on which nothing set it (psql, a report tool) sees no row at all. The exceptions
 set it to "*": `every_council()`, for the maintenance paths that serve every council and no
-request (`migrate`, the regular jobs of `run-schedule`, the outbox's failure listener; only those
-use it), and a service of one council, which keeps nothing apart.
+request (`migrate`, the regular jobs of `run-schedule`, the outbox's sender and its failure
+listener; only those use it), and a service of one council, which keeps nothing apart.
 
 A few doors cross councils on purpose, and open the wall to the councils they cross, and no
 further, with `open_to(keys)`: the setting then names the council served and those, separated by
@@ -218,6 +218,18 @@ WALLS: tuple[Wall, ...] = (
     # council's alone.
     Wall("intake_consultation", "council_id"),
     Wall("intake_historicalconsultation", "council_id"),
+    # A household's address, as its members' records.
+    Wall("people_household", "council_id"),
+    Wall("people_historicalhousehold", "council_id"),
+    # What a corrected detail said before and after: its record's council's.
+    Wall("people_correction", "council_id"),
+    # The audit trail names the records acted on and seen, and what changed in them: each
+    # entry is the trail of its target's council (`audit.services.council_of`).
+    Wall("audit_auditevent", "council_id"),
+    Wall("audit_recordview", "council_id"),
+    # A message holds a referrer's address and what became of a child. One queue sends every
+    # council's: its sender runs for every council (`outbox.services.send_pending`).
+    Wall("outbox_message", "council_id"),
     # A transfer's arrival is the sender's and the receiver's: the sender reads whether it was
     # accepted, the receiver accepts it (R17). Its contact is the receiver's.
     Wall("screening_transferarrival", "from_council", also="to_council"),
@@ -299,10 +311,34 @@ NOT_WALLED: dict[str, str] = {
     "known and by a shared partner agency's alerts (`mash.selectors.users_of_agency_asked`); "
     "the selectors list a council's own staff (`accounts.selectors.staff_of_served_council`)",
     "accounts_historicaluser": "as accounts_user",
-    "outbox_message": "one queue sends every council's messages, with no request to name a "
-    "council; the outbox's pages list the council's own (`outbox.services."
-    "messages_of_served_council`)",
 }
+
+
+def council_of_row(row: Any, *, through_parents: bool = False) -> str | None:
+    """The council `row` belongs to when its table's wall reads a council column of its own
+    (a contact, a person, a household); with `through_parents`, also a row whose wall goes
+    through the record it belongs to (a decision, through its contact: a query per record not
+    yet loaded). None for any other row (a member of staff, whose council is their employer)."""
+    for wall in WALLS:
+        if wall.table != row._meta.db_table:
+            continue
+        if not wall.parent:
+            council = getattr(row, "council_id", None) if wall.column == "council_id" else None
+            return str(council) if council else None
+        if not through_parents:
+            return None
+        field = next(f for f in row._meta.concrete_fields if f.column == wall.column)
+        if getattr(row, field.attname) is None and not field.is_cached(row):
+            return None
+        parent = getattr(row, field.name)
+        return council_of_row(parent, through_parents=True) if parent is not None else None
+    return None
+
+
+def crossing() -> bool:
+    """Whether statements now may reach more than the council served (`every_council`, or a
+    door `open_to` other councils): what is written then names its council from its record."""
+    return _every.get() or bool(_open.get() - {serving_council()})
 
 
 def _run(connection: BaseDatabaseWrapper, statements: list[str]) -> None:

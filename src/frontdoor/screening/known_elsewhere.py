@@ -72,16 +72,16 @@ def known_elsewhere(
             target=contact,
             changes={"reported": reported.name, "known_to": council},
         )
-        # The other council's records it was found in, for its audit trail: read with the
-        # database's wall (`policy.row_security`) open to that council alone.
+        # The other council's records it was found in, and its audit trail (each entry is its
+        # person's council's): read and written with the database's wall
+        # (`policy.row_security`) open to that council alone.
         with open_to({council}):
-            told = list(Person.objects.filter(pk__in=person_ids))
-        for person in told:
-            audit.record(
-                actor=by,
-                action="person.known_elsewhere_told",
-                target=person,
-                changes={"told_to": serving_council(), "contact": contact.reference},
-            )
+            for person in Person.objects.filter(pk__in=person_ids):
+                audit.record(
+                    actor=by,
+                    action="person.known_elsewhere_told",
+                    target=person,
+                    changes={"told_to": serving_council(), "contact": contact.reference},
+                )
         found.append(KnownElsewhere(council=council, name=name, ask=whom_to_ask(council)))
     return found

@@ -90,13 +90,15 @@ def send_on_service(
         },
         at=now,
     )
-    audit.record(
-        actor=by,
-        action="transfer.received",
-        target=arrived.contact,
-        changes={"from_council": contact.council_id, "child": str(summary.child)},
-        at=now,
-    )
+    # On the receiver's trail, which the door opens for this entry alone (`policy.row_security`).
+    with open_to({to}):
+        audit.record(
+            actor=by,
+            action="transfer.received",
+            target=arrived.contact,
+            changes={"from_council": contact.council_id, "child": str(summary.child)},
+            at=now,
+        )
     return arrival
 
 
