@@ -61,6 +61,17 @@ SHARED = [
         "alleged_perpetrator",
     ),
     (asked.EXPECTANT_PARENT, "adult", "expectant_parent", questions.ADULT, "expectant_parent"),
+    (asked.WORKING_WELL, "concern", "working_well", questions.WORRY, "working_well"),
+    (asked.CHILD_VOICE, "concern", "child_voice", questions.WORRY, "child_voice"),
+    (asked.ALLEGED_HARM, "concern", "alleged_perpetrator", questions.SAFETY, "alleged_perpetrator"),
+    (asked.OTHER_AGENCIES, "concern", "other_agencies", questions.SAFETY, "other_agencies"),
+    (
+        asked.SUBSTANCE_MISUSE,
+        "concern",
+        "substance_misuse",
+        questions.HOUSEHOLD,
+        "substance_misuse",
+    ),
     (asked.FULL_NAME, "referrer", "referrer_name", _PUBLIC, "name"),
     (asked.EMAIL, "referrer", "referrer_email", _PUBLIC, "email"),
     (asked.FEEDBACK_BY, "referrer", "referrer_feedback_by", _PROFESSIONAL, "feedback_by"),
@@ -94,6 +105,7 @@ def _staff_field(part: str, name: str) -> forms.Field:
         "child": form.child_forms[0].fields,
         "adult": form.adult_forms[0].fields,
         "referrer": form.fields,
+        "concern": form.fields,
     }[part]
     return fields[name]
 
@@ -131,7 +143,7 @@ def _asks_as_declared(staff: forms.Field, public: Question, declared: Asked) -> 
         assert getattr(staff, "described_as", None) == declared.label
 
 
-# The public form's words for a question the staff form asks of a referrer ("Your address"),
+# The public form's words for a question the staff form asks otherwise ("Your address"),
 # declared beside it: (staff declaration, public variant, staff field, public page and question)
 VARIANTS = [
     (asked.REFERRER_TYPE, asked.REFERRER_TYPE_ASKED_OF_YOU, "referrer_type", questions.WHO, "type"),
@@ -146,6 +158,13 @@ VARIANTS = [
         _PUBLIC,
         "address",
     ),
+    (
+        asked.PARENTS_AWARE,
+        asked.PARENTS_AWARE_OF_REFERRAL,
+        "parents_aware",
+        questions.SAFETY,
+        "parents_aware",
+    ),
 ]
 
 
@@ -157,7 +176,7 @@ VARIANTS = [
 def test_a_public_variant_asks_the_staff_forms_question_in_other_words(
     db, declared: Asked, variant: Asked, staff_name, page, public_name
 ):
-    staff = _staff_field("referrer", staff_name)
+    staff = ReportForm().fields[staff_name]  # a referrer's or the concern's
     public = _public_question(page, public_name)
     assert (staff.label, staff.help_text) == (declared.label, declared.hint)
     assert (public.label, public.hint) == (variant.label, variant.hint)

@@ -29,10 +29,12 @@ __all__ = [
     "ADULT_DATE_OF_BIRTH",
     "ADULT_RELATIONSHIP",
     "AGREES_TO_TEXT",
+    "ALLEGED_HARM",
     "ALLEGED_PERPETRATOR",
     "CHILD_ADDRESS",
     "CHILD_DATE_OF_BIRTH",
     "CHILD_LOCATION",
+    "CHILD_VOICE",
     "COMMUNICATION",
     "CONSENT",
     "DISABILITIES",
@@ -53,8 +55,11 @@ __all__ = [
     "MENTAL_ILLNESS",
     "NHS_NUMBER",
     "ORGANISATION",
+    "OTHER_AGENCIES",
     "OTHER_NAMES",
     "PARENTAL_RESPONSIBILITY",
+    "PARENTS_AWARE",
+    "PARENTS_AWARE_OF_REFERRAL",
     "POSTCODE",
     "REFERRER_ADDRESS",
     "REFERRER_ADDRESS_ASKED_OF_YOU",
@@ -66,7 +71,9 @@ __all__ = [
     "SCHOOL_OR_NURSERY",
     "SEX",
     "SPECIAL_NEEDS",
+    "SUBSTANCE_MISUSE",
     "TELEPHONE",
+    "WORKING_WELL",
     "WORK_EMAIL",
     "WORK_ORGANISATION",
     "WORK_ROLE",
@@ -210,6 +217,29 @@ IMMEDIATE_DANGER = Asked(
     ),
 )
 CHILD_LOCATION = Asked("Where is the child now, and how are they?")
+WORKING_WELL = Asked(
+    "What is working well for the child?",
+    hint="For example, people who keep the child safe, or things the family does well",
+    kind="textarea",
+)
+# The child's voice and lived experience, asked in words a member of the public uses too.
+CHILD_VOICE = Asked(
+    "What is the child's day-to-day life like, and what do they say about it?", kind="textarea"
+)
+ALLEGED_HARM = Asked("Who is alleged to have harmed the child, if anyone?", kind="textarea")
+OTHER_AGENCIES = Asked(
+    "Which other services or agencies are involved with the family?",
+    hint="For example, the school, a health visitor or the police",
+    kind="textarea",
+)
+# Staff record a contact; the public form's referrer is making a referral.
+PARENTS_AWARE = Asked("Do the parents or carers know about this contact?", choices=YES_NO_UNKNOWN)
+PARENTS_AWARE_OF_REFERRAL = dataclasses.replace(
+    PARENTS_AWARE, label="Do the parents or carers know about this referral?"
+)
+SUBSTANCE_MISUSE = Asked(
+    "Is the household affected by drug or alcohol misuse?", choices=YES_NO_UNKNOWN
+)
 DOMESTIC_ABUSE = Asked("Is the household affected by domestic abuse?", choices=YES_NO_UNKNOWN)
 MENTAL_ILLNESS = Asked("Is the household affected by mental illness?", choices=YES_NO_UNKNOWN)
 LEARNING_DIFFICULTIES = Asked(

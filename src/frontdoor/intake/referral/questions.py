@@ -10,7 +10,6 @@ from __future__ import annotations
 from frontdoor.intake import report_questions as asked
 from frontdoor.intake.models import Consent, FeedbackBy, ReferrerType
 from frontdoor.intake.referral.pages import Question
-from frontdoor.intake.report_questions import YES_NO_UNKNOWN
 from frontdoor.policy.schema import Policy
 
 # Asked first, and only here: its answer is also whether the child needs protecting now (R6).
@@ -154,51 +153,21 @@ WORRY = (
             "Include anything the child said, in their words."
         ),
     ),
-    Question(
-        "working_well",
-        "What is working well for the child?",
-        kind="textarea",
-        hint="For example, people who keep the child safe, or things the family does well",
-    ),
-    Question(
-        "child_voice",
-        "What is the child's day-to-day life like, and what do they say about it?",
-        kind="textarea",
-    ),
+    Question.asking("working_well", asked.WORKING_WELL),
+    Question.asking("child_voice", asked.CHILD_VOICE),
 )
 
 SAFETY = (
     Question.asking("child_location", asked.CHILD_LOCATION, kind="textarea"),
-    Question(
-        "alleged_perpetrator",
-        "Who is alleged to have harmed the child, if anyone?",
-        kind="textarea",
-    ),
-    Question(
-        "other_agencies",
-        "Which other services or agencies are involved with the family?",
-        kind="textarea",
-        hint="For example, the school, a health visitor or the police",
-    ),
-    Question(
-        "parents_aware",
-        "Do the parents or carers know about this referral?",
-        kind="radios",
-        choices=YES_NO_UNKNOWN,
-        inline=True,
-    ),
+    Question.asking("alleged_perpetrator", asked.ALLEGED_HARM),
+    Question.asking("other_agencies", asked.OTHER_AGENCIES),
+    Question.asking("parents_aware", asked.PARENTS_AWARE_OF_REFERRAL, kind="radios", inline=True),
 )
 
 HOUSEHOLD = (
     Question.asking("domestic_abuse", asked.DOMESTIC_ABUSE, kind="radios", inline=True),
     Question.asking("mental_illness", asked.MENTAL_ILLNESS, kind="radios", inline=True),
-    Question(
-        "substance_misuse",
-        "Is the household affected by drug or alcohol misuse?",
-        kind="radios",
-        choices=YES_NO_UNKNOWN,
-        inline=True,
-    ),
+    Question.asking("substance_misuse", asked.SUBSTANCE_MISUSE, kind="radios", inline=True),
     Question.asking(
         "learning_difficulties", asked.LEARNING_DIFFICULTIES, kind="radios", inline=True
     ),
