@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django import forms
+from django.utils import timezone
 
 from frontdoor.govuk_fields import Asked
 from frontdoor.intake import report_questions as asked
@@ -13,9 +14,11 @@ from frontdoor.intake.forms import ReportForm
 from frontdoor.intake.models import ReferrerType
 from frontdoor.intake.referral import questions
 from frontdoor.intake.referral.pages import Question, flatten
+from frontdoor.people.forms import CorrectionForm
 from frontdoor.people.models import NHS_NUMBER_MESSAGE
 from tests.intake.test_referral_form import errors, post, start, url
 from tests.intake.test_staff_pages import contact_form_data
+from tests.people.factories import PersonFactory
 
 _PUBLIC = questions.referrer_questions(ReferrerType.PUBLIC)
 _PROFESSIONAL = questions.referrer_questions(ReferrerType.PROFESSIONAL)
@@ -255,3 +258,16 @@ def test_both_forms_refuse_an_nhs_number_that_is_not_one_in_the_same_words(db, c
         expect=400,
     )
     assert errors(response) == [NHS_NUMBER_MESSAGE]
+
+
+def test_a_correction_asks_and_checks_an_nhs_number_as_a_report_does(db):
+    person = PersonFactory(nhs_number="")
+    today = timezone.localdate()
+    field = CorrectionForm(record=person, as_of=today).fields["nhs_number"]
+    assert (field.label, field.help_text) == (asked.NHS_NUMBER.label, asked.NHS_NUMBER.hint)
+    assert field.width == asked.NHS_NUMBER.width  # type: ignore[attr-defined]  # a mark the GOV.UK templates read
+    form = CorrectionForm(
+        {"nhs_number": NOT_AN_NHS_NUMBER, "reason": "Typed by the GP"}, record=person, as_of=today
+    )
+    assert not form.is_valid()
+    assert form.errors["nhs_number"] == [NHS_NUMBER_MESSAGE]
