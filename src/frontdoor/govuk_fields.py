@@ -46,9 +46,10 @@ class Asked:
     width: str = ""
     # For checkboxes: the choice that stands alone ("No disability"), drawn last, after "or".
     exclusive: str = ""
-    # The kind of answer, where every form draws it alike: a date, a text or a textarea.
-    # Left empty where each form chooses (radios on the public form, a select on the staff one).
-    kind: Literal["", "text", "textarea", "date"] = ""
+    # The kind of answer, where every form draws it alike: a date, a text, a textarea or a
+    # single checkbox. Left empty where each form chooses (radios on the public form, a select
+    # on the staff one).
+    kind: Literal["", "text", "textarea", "date", "checkbox"] = ""
     # For a text box: what the browser's keyboard and autofill expect ("tel" for a telephone
     # number), as the public form draws it.
     input_type: str = "text"
@@ -212,7 +213,8 @@ def checkboxes(asked: Asked, *, invalid_message: str) -> forms.Field:
     return mark(field, "checkboxes")
 
 
-def checkbox(label: str, *, hint: str = "") -> forms.Field:
+def checkbox(label: str | Asked, *, hint: str = "") -> forms.Field:
+    label, hint, _ = _asked(label, hint)
     return mark(forms.BooleanField(label=label, help_text=hint, required=False), "checkbox")
 
 
@@ -251,6 +253,8 @@ def field_for(asked: Asked, *, hint: str = "", autocomplete: str = "") -> forms.
         return textarea(asked, hint=hint)
     if asked.kind == "text":
         return text(asked, hint=hint, autocomplete=autocomplete)
+    if asked.kind == "checkbox":
+        return checkbox(asked, hint=hint)
     raise ValueError(f"{asked.label!r} declares no kind: each form draws it its own way")
 
 

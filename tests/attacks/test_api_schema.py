@@ -50,9 +50,9 @@ from frontdoor.intake.submissions import (
     OLDEST_BIRTH_DATE,
     UNBORN_EXPECTED_WITHIN,
     UNBORN_OVERDUE_BY,
-    nhs_number_is_valid,
     today,
 )
+from frontdoor.people.models import nhs_number_is_valid
 from frontdoor.wsgi import application
 from tests.intake.factories import submission_data, unborn_child
 

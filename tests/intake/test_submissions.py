@@ -21,8 +21,8 @@ from frontdoor.intake.submissions import (
     POSTCODE_AS_TYPED,
     Submission,
     error_messages,
-    nhs_number_is_valid,
 )
+from frontdoor.people.models import nhs_number_is_valid
 from frontdoor.people.postcodes import normalise_postcode
 from tests.intake.factories import submission_data, unborn_child
 

@@ -39,9 +39,7 @@ from frontdoor.intake.attachments import MAX_DOCUMENTS, check_file, clean_name, 
 from frontdoor.intake.models import (
     Channel,
     Consent,
-    FeedbackBy,
     Gender,
-    ReferrerType,
     YesNoUnknown,
 )
 from frontdoor.intake.services import FUTURE_TOLERANCE
@@ -130,30 +128,18 @@ def yes_no_unknown(label: str | Asked, *, hint: str = "") -> forms.Field:
 def referrer_fields() -> dict[str, forms.Field]:
     return {
         "referrer_type": choice(
-            "Who made the contact?",
-            ReferrerType.choices,
-            required_message="Select who made the contact",
+            asked.REFERRER_TYPE, required_message="Select who made the contact"
         ),
-        "referrer_name": text("Full name", autocomplete="off"),
-        "referrer_agency": text("Organisation", hint="For a professional"),
-        "referrer_role": text("Job title", hint="For a professional"),
+        "referrer_name": field_for(asked.FULL_NAME, autocomplete="off"),
+        "referrer_agency": field_for(asked.ORGANISATION),
+        "referrer_role": field_for(asked.ROLE),
         "referrer_phone": field_for(asked.TELEPHONE),
-        "referrer_email": text("E-mail address"),
-        "referrer_address": mark(forms.CharField(label="Address", required=False), "textarea"),
+        "referrer_email": field_for(asked.EMAIL),
+        "referrer_address": field_for(asked.REFERRER_ADDRESS),
         "referrer_relationship_to_child": field_for(asked.REFERRER_RELATIONSHIP),
         # R30: the outcome goes to a professional referrer as they ask.
-        "referrer_feedback_by": choice(
-            "How should the front door tell you the outcome?",
-            FeedbackBy.choices,
-            hint=(
-                "For a professional. By e-mail to the address above, or by text message to the "
-                "telephone number above if it is a mobile"
-            ),
-        ),
-        "referrer_agrees_to_contact": checkbox(
-            "I agree to be contacted about this referral at the address or number I gave",
-            hint="Needed for a text message",
-        ),
+        "referrer_feedback_by": choice(asked.FEEDBACK_BY),
+        "referrer_agrees_to_contact": field_for(asked.AGREES_TO_TEXT),
     }
 
 
@@ -161,17 +147,17 @@ def child_fields() -> dict[str, forms.Field]:
     return {
         "first_name": text(asked.FIRST_NAME),
         "last_name": text(asked.LAST_NAME),
-        "other_names": text("Other names or spellings"),
+        "other_names": field_for(asked.OTHER_NAMES),
         "unborn": checkbox("This is an unborn child", hint="Give the expected date of birth"),
         "date_of_birth": field_for(asked.CHILD_DATE_OF_BIRTH),
         "expected_date_of_birth": field_for(asked.EXPECTED_DATE_OF_BIRTH),
         "gender": choice(asked.GENDER, govuk="select", initial=Gender.NOT_KNOWN),
         "sex": choice(asked.SEX, govuk="select", initial=Sex.NOT_KNOWN),
-        "nhs_number": text("NHS number", width="govuk-input--width-10"),
+        "nhs_number": field_for(asked.NHS_NUMBER),
         "ethnicity": text(asked.ETHNICITY),
         "first_language": text(asked.FIRST_LANGUAGE),
         "religion": text(asked.RELIGION),
-        "address": mark(forms.CharField(label="Address", required=False), "textarea"),
+        "address": field_for(asked.CHILD_ADDRESS),
         "postcode": text(asked.POSTCODE),
         "school_or_nursery": text(asked.SCHOOL_OR_NURSERY),
         "disabilities": disabilities_field(),
@@ -184,22 +170,20 @@ def adult_fields() -> dict[str, forms.Field]:
     return {
         "first_name": text(asked.FIRST_NAME),
         "last_name": text(asked.LAST_NAME),
+        "other_names": field_for(asked.OTHER_NAMES),
         "relationship_to_child": field_for(asked.ADULT_RELATIONSHIP),
         "date_of_birth": field_for(asked.ADULT_DATE_OF_BIRTH),
         "gender": choice(asked.GENDER, govuk="select", initial=Gender.NOT_KNOWN),
-        "parental_responsibility": yes_no_unknown("Parental responsibility?"),
-        "lives_with_child": yes_no_unknown("Lives with the child?"),
+        "parental_responsibility": yes_no_unknown(asked.PARENTAL_RESPONSIBILITY),
+        "lives_with_child": yes_no_unknown(asked.LIVES_WITH_CHILD),
         "phone": field_for(asked.TELEPHONE),
-        "address": mark(forms.CharField(label="Address", required=False), "textarea"),
+        "address": field_for(asked.ADDRESS),
         "postcode": text(asked.POSTCODE),
         "ethnicity": text(asked.ETHNICITY),
         "first_language": text(asked.FIRST_LANGUAGE),
         "religion": text(asked.RELIGION),
-        "alleged_perpetrator": checkbox("This adult is the alleged perpetrator"),
-        "expectant_parent": checkbox(
-            "This adult is the unborn child's expectant parent",
-            hint="An expectant parent under 18 is a child too, and is added as one",
-        ),
+        "alleged_perpetrator": field_for(asked.ALLEGED_PERPETRATOR),
+        "expectant_parent": field_for(asked.EXPECTANT_PARENT),
     }
 
 
@@ -212,14 +196,14 @@ def concern_fields(*, worry_label: str) -> dict[str, forms.Field]:
             hint="If yes by telephone, the referrer must follow it with a written referral",
         ),
         "child_location": textarea(asked.CHILD_LOCATION),
-        "working_well": textarea("What is working well?"),
-        "child_voice": textarea("The child's voice and lived experience"),
-        "alleged_perpetrator": textarea("Alleged perpetrator"),
-        "other_agencies": textarea("Other agencies involved"),
-        "parents_aware": yes_no_unknown("Do the parents know about this contact?"),
+        "working_well": field_for(asked.WORKING_WELL),
+        "child_voice": field_for(asked.CHILD_VOICE),
+        "alleged_perpetrator": field_for(asked.ALLEGED_HARM),
+        "other_agencies": field_for(asked.OTHER_AGENCIES),
+        "parents_aware": yes_no_unknown(asked.PARENTS_AWARE),
         "domestic_abuse": yes_no_unknown(asked.DOMESTIC_ABUSE),
         "mental_illness": yes_no_unknown(asked.MENTAL_ILLNESS),
-        "substance_misuse": yes_no_unknown("Is the household affected by substance misuse?"),
+        "substance_misuse": yes_no_unknown(asked.SUBSTANCE_MISUSE),
         "learning_difficulties": yes_no_unknown(asked.LEARNING_DIFFICULTIES),
     }
 

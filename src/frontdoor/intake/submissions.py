@@ -45,9 +45,9 @@ from frontdoor.people.models import (
     Disability,
     Sex,
     birth_date_problem,
+    checked_nhs_number,
     disabilities_problem,
     expected_date_problem,
-    nhs_number_is_valid,
 )
 from frontdoor.people.postcodes import POSTCODE, POSTCODE_MESSAGE, normalise_postcode
 from frontdoor.schema_rules import NO_NUL, Matches
@@ -80,7 +80,7 @@ PHONE = Matches(
     "Enter a telephone number, like 0151 934 4013",
 )
 # An NHS number: ten digits, often written in groups with spaces or hyphens, or nothing. Its
-# modulus 11 check digit is checked by `nhs_number_is_valid`: no pattern can say it.
+# modulus 11 check digit is checked by `checked_nhs_number`: no pattern can say it.
 NHS_NUMBER_SEPARATORS = f"[{SPACE}-]"
 NHS_NUMBER = Matches(
     f"^{NHS_NUMBER_SEPARATORS}*(?:(?:[0-9]{NHS_NUMBER_SEPARATORS}*){{10}})?$",
@@ -366,10 +366,7 @@ class Child(Person):
     @field_validator("nhs_number")
     @classmethod
     def _nhs_number(cls, value: str) -> str:
-        compact = re.sub(NHS_NUMBER_SEPARATORS, "", value)
-        if compact and not nhs_number_is_valid(compact):
-            raise ValueError(NHS_NUMBER.message)
-        return compact
+        return checked_nhs_number(value)
 
     @model_validator(mode="after")
     def _born_or_unborn(self) -> Child:

@@ -8,7 +8,16 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from frontdoor.govuk_fields import Asked, checkbox, checkboxes, choice, date, text, textarea
+from frontdoor.govuk_fields import (
+    Asked,
+    checkbox,
+    checkboxes,
+    choice,
+    date,
+    field_for,
+    text,
+    textarea,
+)
 from frontdoor.people.corrections import (
     CORRECTABLE,
     correctable_fields,
@@ -16,17 +25,15 @@ from frontdoor.people.corrections import (
     differs_from_person,
 )
 from frontdoor.people.models import (
-    NHS_NUMBER_MESSAGE,
     DetailConflict,
     Disability,
     Gender,
     Sex,
     birth_date_problem,
-    compact_nhs_number,
+    checked_nhs_number,
     disabilities_problem,
     disability_codes,
     expected_date_problem,
-    nhs_number_is_valid,
 )
 from frontdoor.people.postcodes import POSTCODE_MESSAGE, normalise_postcode
 
@@ -58,6 +65,10 @@ DISABILITIES = Asked(
     ),
     choices=tuple(Disability.choices),
     exclusive=Disability.NONE.value,
+)
+# Checked by `models.checked_nhs_number`, wherever it is typed.
+NHS_NUMBER = Asked(
+    "NHS number", hint="10 digits, like 943 476 5919", width="govuk-input--width-10", kind="text"
 )
 
 
@@ -98,9 +109,7 @@ class CorrectionForm(forms.Form):
             "first_language": text("First language"),
             "address": textarea("Address"),
             "postcode": text("Postcode", width="govuk-input--width-10"),
-            "nhs_number": text(
-                "NHS number", hint="10 digits, like 943 476 5919", width="govuk-input--width-10"
-            ),
+            "nhs_number": field_for(NHS_NUMBER),
             "disabilities": disabilities_field(),
         }
         for name in fields:
@@ -165,10 +174,10 @@ class CorrectionForm(forms.Form):
             raise forms.ValidationError(POSTCODE_MESSAGE) from None
 
     def clean_nhs_number(self):
-        value = compact_nhs_number(self.cleaned_data.get("nhs_number", ""))
-        if value and not nhs_number_is_valid(value):
-            raise forms.ValidationError(NHS_NUMBER_MESSAGE)
-        return value
+        try:
+            return checked_nhs_number(self.cleaned_data.get("nhs_number", ""))
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
 
     def clean_disabilities(self):
         codes = self.cleaned_data.get("disabilities") or []

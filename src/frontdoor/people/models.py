@@ -144,6 +144,19 @@ def compact_nhs_number(value: str) -> str:
 NHS_NUMBER_MESSAGE = "Enter a real NHS number: 10 digits, like 943 476 5919"
 
 
+def checked_nhs_number(value: str) -> str:
+    """An NHS number as typed, compacted ('943 476 5919' -> '9434765919'), or blank.
+
+    The one check of an NHS number someone types: the staff report form, the online referral
+    form, the API (all by `intake.submissions`) and the correction of a person's details.
+    Raises ValueError with the one message when it is not a real NHS number.
+    """
+    compact = compact_nhs_number(value)
+    if compact and not nhs_number_is_valid(compact):
+        raise ValueError(NHS_NUMBER_MESSAGE)
+    return compact
+
+
 def validate_nhs_number(value: str) -> None:
     if value and not nhs_number_is_valid(value):
         raise ValidationError(

@@ -14,24 +14,31 @@ class StaffMultipleChoiceField(StaffChoices, forms.ModelMultipleChoiceField):
     pass
 
 
-class RestrictForm(forms.Form):
-    person = mark(
+PERSON_NUMBER_MESSAGE = "Enter the record number in figures, like 123"
+
+
+def person_number_field(*, find: bool = False) -> forms.IntegerField:
+    """A person's record number, as every privacy page asks it; `find` says where to look it
+    up, for a page an administrator may come to without it."""
+    hint = "It is at the top of the person's record, as in “Person 123”"
+    return mark(
         forms.IntegerField(
             label="Person record number",
-            help_text=(
-                "It is at the top of the person's record, as in “Person 123”: find the person "
-                "with Search"
-            ),
+            help_text=f"{hint}: find the person with Search" if find else hint,
             min_value=1,
             error_messages={
                 "required": "Enter the number of the person's record",
-                "invalid": "Enter the record number in figures, like 123",
-                "min_value": "Enter the record number in figures, like 123",
+                "invalid": PERSON_NUMBER_MESSAGE,
+                "min_value": PERSON_NUMBER_MESSAGE,
             },
         ),
         "text",
         width="govuk-input--width-10",
     )
+
+
+class RestrictForm(forms.Form):
+    person = person_number_field(find=True)
     allowed_users = mark(
         StaffMultipleChoiceField(
             label="Staff who may open the record",
@@ -81,20 +88,7 @@ def _staff_label(user: User) -> str:
 
 
 class PersonNumberForm(forms.Form):
-    person = mark(
-        forms.IntegerField(
-            label="Person record number",
-            help_text="It is at the top of the person's record, as in “Person 123”",
-            min_value=1,
-            error_messages={
-                "required": "Enter the number of the person's record",
-                "invalid": "Enter the record number in figures, like 123",
-                "min_value": "Enter the record number in figures, like 123",
-            },
-        ),
-        "text",
-        width="govuk-input--width-10",
-    )
+    person = person_number_field()
 
 
 class StaffChoiceField(StaffChoices, forms.ModelChoiceField):

@@ -10,7 +10,6 @@ from __future__ import annotations
 from frontdoor.intake import report_questions as asked
 from frontdoor.intake.models import Consent, FeedbackBy, ReferrerType
 from frontdoor.intake.referral.pages import Question
-from frontdoor.intake.report_questions import YES_NO_UNKNOWN
 from frontdoor.policy.schema import Policy
 
 # Asked first, and only here: its answer is also whether the child needs protecting now (R6).
@@ -35,51 +34,24 @@ PHONE_REFERENCE = (
 )
 
 WHO = (
-    Question(
-        "type",
-        "Who is making the referral?",
-        kind="radios",
-        heading=True,
-        # R11: said before the choice, so a member of the public knows it before choosing to
-        # stay anonymous, not only on the page after choosing to give their name.
-        hint="If you are a member of the public or of the child's family, your identity is "
-        "protected: we will not tell the child's family or other agencies who you are without "
-        "your consent.",
-        choices=(
-            (
-                ReferrerType.PROFESSIONAL.value,
-                "A professional, for example a teacher, GP or police officer",
-            ),
-            (ReferrerType.PUBLIC.value, "A member of the public"),
-            (ReferrerType.FAMILY.value, "A member of the child's family"),
-            (ReferrerType.ANONYMOUS.value, "I want to stay anonymous"),
-        ),
-    ),
+    # R11: the hint is said before the choice, so a member of the public knows it before
+    # choosing to stay anonymous, not only on the page after choosing to give their name.
+    Question.asking("type", asked.REFERRER_TYPE_ASKED_OF_YOU, kind="radios", heading=True),
 )
 
 _RELATIONSHIP = Question.asking("relationship_to_child", asked.REFERRER_RELATIONSHIP)
-_NAME = Question("name", "Full name", autocomplete="name")
+_NAME = Question.asking("name", asked.FULL_NAME, autocomplete="name")
 # The referrer's own number: the browser may fill it in.
 _PHONE = Question.asking("phone", asked.TELEPHONE, autocomplete="tel")
-_EMAIL = Question("email", "Email address", autocomplete="email", input_type="email")
+_EMAIL = Question.asking("email", asked.EMAIL, autocomplete="email")
 
 
 # R30: a professional is told the outcome, by e-mail or, with their agreement, by text message.
-_FEEDBACK_BY = Question(
+_FEEDBACK_BY = Question.asking(
     "feedback_by",
-    "How should we tell you the outcome of this referral?",
+    asked.FEEDBACK_BY,
     kind="radios",
-    choices=tuple((choice.value, choice.label) for choice in FeedbackBy),
-    reveals={
-        FeedbackBy.TEXT.value: (
-            Question(
-                "agrees_to_contact",
-                "I agree to be sent a text message about this referral at the number I gave",
-                kind="checkbox",
-                hint="The number must be a UK mobile number",
-            ),
-        )
-    },
+    reveals={FeedbackBy.TEXT.value: (Question.asking("agrees_to_contact", asked.AGREES_TO_TEXT),)},
 )
 
 
@@ -89,10 +61,10 @@ def referrer_questions(referrer_type: str) -> tuple[Question, ...]:
     if referrer_type == ReferrerType.PROFESSIONAL:
         return (
             _NAME,
-            Question("agency", "Organisation you work for", autocomplete="organization"),
-            Question("role", "Job title", autocomplete="organization-title"),
+            Question.asking("agency", asked.WORK_ORGANISATION, autocomplete="organization"),
+            Question.asking("role", asked.WORK_ROLE, autocomplete="organization-title"),
             Question.asking("phone", asked.WORK_TELEPHONE, autocomplete="tel"),
-            Question("email", "Work email address", autocomplete="email", input_type="email"),
+            Question.asking("email", asked.WORK_EMAIL, autocomplete="email"),
             _RELATIONSHIP,
             _FEEDBACK_BY,
         )
@@ -102,7 +74,9 @@ def referrer_questions(referrer_type: str) -> tuple[Question, ...]:
         _NAME,
         _PHONE,
         _EMAIL,
-        Question("address", "Your address", kind="textarea", autocomplete="street-address"),
+        Question.asking(
+            "address", asked.REFERRER_ADDRESS_ASKED_OF_YOU, autocomplete="street-address"
+        ),
         _RELATIONSHIP,
     )
 
@@ -114,12 +88,13 @@ _ETHNICITY = Question.asking("ethnicity", asked.ETHNICITY)
 _FIRST_LANGUAGE = Question.asking("first_language", asked.FIRST_LANGUAGE)
 _RELIGION = Question.asking("religion", asked.RELIGION)
 _POSTCODE = Question.asking("postcode", asked.POSTCODE)
+_OTHER_NAMES = Question.asking("other_names", asked.OTHER_NAMES)
 
 
 CHILD = (
     _FIRST_NAME,
     _LAST_NAME,
-    Question("other_names", "Other names they are known by"),
+    _OTHER_NAMES,
     Question(
         "unborn",
         "Has the child been born?",
@@ -136,14 +111,9 @@ CHILD = (
     _ETHNICITY,
     _FIRST_LANGUAGE,
     _RELIGION,
-    Question("address", "Address where the child lives", kind="textarea"),
+    Question.asking("address", asked.CHILD_ADDRESS),
     _POSTCODE,
-    Question(
-        "nhs_number",
-        "NHS number",
-        hint="A 10 digit number, like 943 476 5919",
-        width="govuk-input--width-10",
-    ),
+    Question.asking("nhs_number", asked.NHS_NUMBER),
     Question.asking("school_or_nursery", asked.SCHOOL_OR_NURSERY),
     # What the statutory returns ask, as the staff form asks it, optional as there.
     Question.asking("disabilities", asked.DISABILITIES, kind="checkboxes"),
@@ -154,42 +124,23 @@ CHILD = (
 ADULT = (
     _FIRST_NAME,
     _LAST_NAME,
-    Question("other_names", "Other names they are known by"),
+    _OTHER_NAMES,
     Question.asking("relationship_to_child", asked.ADULT_RELATIONSHIP),
     Question.asking("date_of_birth", asked.ADULT_DATE_OF_BIRTH),
     _GENDER,
-    Question(
-        "parental_responsibility",
-        "Do they have parental responsibility for the child?",
-        kind="radios",
-        choices=YES_NO_UNKNOWN,
-        inline=True,
+    Question.asking(
+        "parental_responsibility", asked.PARENTAL_RESPONSIBILITY, kind="radios", inline=True
     ),
-    Question(
-        "lives_with_child",
-        "Do they live with the child?",
-        kind="radios",
-        choices=YES_NO_UNKNOWN,
-        inline=True,
-    ),
+    Question.asking("lives_with_child", asked.LIVES_WITH_CHILD, kind="radios", inline=True),
     _ETHNICITY,
     _FIRST_LANGUAGE,
     _RELIGION,
-    Question("address", "Address", kind="textarea"),
+    Question.asking("address", asked.ADDRESS),
     _POSTCODE,
     # Someone else's number: not filled in by the browser.
     Question.asking("phone", asked.TELEPHONE),
-    Question(
-        "alleged_perpetrator",
-        "This adult is the person alleged to have harmed the child",
-        kind="checkbox",
-    ),
-    Question(
-        "expectant_parent",
-        "This adult is the unborn baby's mother or father-to-be",
-        kind="checkbox",
-        hint="If they are under 18, we treat them as a child too",
-    ),
+    Question.asking("alleged_perpetrator", asked.ALLEGED_PERPETRATOR),
+    Question.asking("expectant_parent", asked.EXPECTANT_PARENT),
 )
 
 WORRY = (
@@ -202,51 +153,21 @@ WORRY = (
             "Include anything the child said, in their words."
         ),
     ),
-    Question(
-        "working_well",
-        "What is working well for the child?",
-        kind="textarea",
-        hint="For example, people who keep the child safe, or things the family does well",
-    ),
-    Question(
-        "child_voice",
-        "What is the child's day-to-day life like, and what do they say about it?",
-        kind="textarea",
-    ),
+    Question.asking("working_well", asked.WORKING_WELL),
+    Question.asking("child_voice", asked.CHILD_VOICE),
 )
 
 SAFETY = (
     Question.asking("child_location", asked.CHILD_LOCATION, kind="textarea"),
-    Question(
-        "alleged_perpetrator",
-        "Who is alleged to have harmed the child, if anyone?",
-        kind="textarea",
-    ),
-    Question(
-        "other_agencies",
-        "Which other services or agencies are involved with the family?",
-        kind="textarea",
-        hint="For example, the school, a health visitor or the police",
-    ),
-    Question(
-        "parents_aware",
-        "Do the parents or carers know about this referral?",
-        kind="radios",
-        choices=YES_NO_UNKNOWN,
-        inline=True,
-    ),
+    Question.asking("alleged_perpetrator", asked.ALLEGED_HARM),
+    Question.asking("other_agencies", asked.OTHER_AGENCIES),
+    Question.asking("parents_aware", asked.PARENTS_AWARE_OF_REFERRAL, kind="radios", inline=True),
 )
 
 HOUSEHOLD = (
     Question.asking("domestic_abuse", asked.DOMESTIC_ABUSE, kind="radios", inline=True),
     Question.asking("mental_illness", asked.MENTAL_ILLNESS, kind="radios", inline=True),
-    Question(
-        "substance_misuse",
-        "Is the household affected by drug or alcohol misuse?",
-        kind="radios",
-        choices=YES_NO_UNKNOWN,
-        inline=True,
-    ),
+    Question.asking("substance_misuse", asked.SUBSTANCE_MISUSE, kind="radios", inline=True),
     Question.asking(
         "learning_difficulties", asked.LEARNING_DIFFICULTIES, kind="radios", inline=True
     ),
