@@ -12,7 +12,7 @@ PASSWORD = "correct-horse-battery"
 # `tests/accounts/test_factories.py` keeps the list whole.
 REPORTED_NAMES = (
     "Ada", "Alex", "Ann", "Ava", "Bill", "Brown", "Doyle", "Elis", "Elliot", "Ellis", "Erin",
-    "Jo", "Jones", "Kay", "Kieran", "Lee", "Leon", "Max", "Morgan", "New", "Oliver", "Pat",
+    "Jay", "Jo", "Jones", "Kay", "Kieran", "Lee", "Leon", "Max", "Morgan", "New", "Oliver", "Pat",
     "Robin", "Sam", "Smith", "Wendy", "William", "Wren", "Zo",
 )  # fmt: skip
 

@@ -195,3 +195,23 @@ def test_r36_with_no_timescale_nothing_is_counted_on_time_or_in_time(
     cells = re.findall(r'numeric">(\d+)</td>', page[page.index("Every enquiry") :])
     # Asked, on time, late, overdue, waiting in time, closed, no timescale.
     assert cells[:7] == ["1", "0", "0", "0", "0", "0", "1"]
+    response = client.get(reverse("mash:requests") + "?format=csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row["Late"] for row in rows] == ["No timescale"]
+
+
+def test_r36_an_answered_enquirys_page_says_when_it_was_answered_not_overdue(
+    client, contact, manager, partners
+):
+    sent = timezone.now() - dt.timedelta(hours=3)
+    enquiry = red_enquiry(contact, manager, partners, sent=sent)
+    requests = {request.agency_key: request for request in enquiry.requests.all()}
+    for key, words in (("police", ", on time: it was due by"), ("education", ", late: it was")):
+        client.force_login(partners[key])
+        page = client.get(reverse("mash:answer", args=[requests[key].pk])).content.decode()
+        assert "Your agency answered on" in page
+        assert words in page, key
+        assert "Overdue by" not in page and "Answer by" not in page
+    client.force_login(partners["housing"])
+    page = client.get(reverse("mash:answer", args=[requests["housing"].pk])).content.decode()
+    assert "Answer by" in page and "Overdue by" in page

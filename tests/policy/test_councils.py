@@ -138,3 +138,24 @@ def test_add_council_refuses_a_host_another_council_has(db, policy_dir, restore_
     with pytest.raises(CommandError, match="already serves"):
         call_command("add_council", str(POLICIES / "lewisham.yaml"), host="mash.example.test")
     assert not Council.objects.filter(key="lewisham").exists()
+
+
+def test_staff_signed_in_at_another_councils_address_are_sent_to_their_own(
+    two_councils, client, make_user
+):
+    from frontdoor.accounts.roles import Role
+
+    lewisham_manager = make_user(Role.MASH_MANAGER, council_id="lewisham")
+    client.force_login(lewisham_manager)
+    # At the service's root, which serves Sefton, their home page would offer them nothing.
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/lewisham/"
+    assert client.get("/lewisham/").status_code == 200
+    sefton_manager = make_user(Role.MASH_MANAGER)
+    client.force_login(sefton_manager)
+    response = client.get("/lewisham/")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200
+    # A partner agency's people work at whichever council's address asks them.
+    client.force_login(make_user(Role.PARTNER_AGENCY, agency_key="probation"))
+    assert client.get("/lewisham/").status_code == 200

@@ -18,9 +18,11 @@ from frontdoor.accounts.access import SignedInRequest, allowed, for_anyone_signe
 from frontdoor.accounts.forms import CodeForm, EnrolmentLinkForm, IssueTokenForm, SignInForm
 from frontdoor.accounts.models import EnrolmentLink
 from frontdoor.accounts.permissions import actions_for
+from frontdoor.accounts.roles import is_partner
 from frontdoor.accounts.selectors import api_tokens, enrolment_links_waiting
 from frontdoor.accounts.tokens import issue_token, revoke_token
 from frontdoor.errors import DomainError
+from frontdoor.policy.councils import home_of
 from frontdoor.policy.registry import current_policy
 
 # The page where each action is done, once that page exists.
@@ -118,7 +120,13 @@ def _page_for(action_key: str) -> str | None:
 
 @for_anyone_signed_in
 def home(request: SignedInRequest) -> HttpResponse:
-    """What the signed-in user's role can do."""
+    """What the signed-in user's role can do. A council's staff signed in at another council's
+    address are sent to their own council's pages, where their work is; a partner agency's
+    people work at any council's address that asks them (`mash.views`)."""
+    if not is_partner(request.user) and (
+        elsewhere := home_of(request, request.user.council_id or "")
+    ):
+        return redirect(elsewhere)
     actions = [
         {
             "description": a.description,

@@ -260,7 +260,10 @@ class CancelForm(GovukForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Why is the meeting cancelled?",
-        help_text="The invited agencies are told it is off. The reason stays on the record.",
+        help_text=(
+            "Anyone invited by e-mail is told it is off; tell the others you invited. The reason "
+            "stays on the record."
+        ),
         error_messages={"required": "Give the reason the meeting is cancelled"},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -288,7 +291,7 @@ def cancel(request: SignedInRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, f"The {found.get_kind_display().lower()} is cancelled")
+            messages.success(request, f"The {in_sentence(found.get_kind_display())} is cancelled")
             return redirect(reverse("mash:meeting", args=[found.pk]))
     return render(
         request,

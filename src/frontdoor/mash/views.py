@@ -284,7 +284,8 @@ def _requests_csv(request: SignedInRequest, visible) -> HttpResponse:
             exports.london_time(item.alerted_at),
             exports.london_time(item.due_at),
             exports.london_time(item.answered_at),
-            exports.yes_no(item.state(now) in LATE_STATES),
+            # With no timescale an answer is neither late nor on time (R36).
+            exports.yes_no(item.state(now) in LATE_STATES) if item.due_at else "No timescale",
         ]
         for item in visible
     )
@@ -387,7 +388,8 @@ def _answer(request: SignedInRequest, found: AgencyRequest) -> HttpResponse:
                 policy=policy, enquiry=enquiry, user=request.user
             ),
             "form": form,
-            "now": timezone.now(),
+            "now": (now := timezone.now()),
+            "state": found.state(now),  # R36: answered, late, overdue...
             "answers": selectors.answers_by_agency(enquiry, user=request.user).get(found.pk, []),
             "names_withheld": intake_selectors.names_withheld_from(
                 request.user, contact=enquiry.contact

@@ -157,6 +157,21 @@ def works_for_served_council(user: Any) -> bool:
     return not councils().several or getattr(user, "council_id", None) == serving_council()
 
 
+def home_of(request: HttpRequest, key: str) -> str | None:
+    """The address of council `key`'s own pages, for a request served as another council on a
+    service of several: the service's root with the council's path (`/lewisham/`), or the root
+    for the default council. None when `request` serves `key` already, or when `key` is served
+    on a host of its own, whose address this request cannot know."""
+    served = getattr(request, "council_key", settings.FRONTDOOR_COUNCIL)
+    known = councils()
+    if key == served or not known.several or key not in known.keys:
+        return None
+    if key in known.by_host.values():
+        return None
+    root = getattr(request, "service_root", "/")
+    return root if key == settings.FRONTDOOR_COUNCIL else f"{root}{key}/"
+
+
 def council_for(host: str, path: str) -> tuple[str, str]:
     """The council a request to `host` and `path` serves, and the path prefix that names it
     ("" when none does)."""
@@ -187,6 +202,8 @@ class CouncilMiddleware:
         # HttpRequest declares no such attribute: the council is Front Door's own.
         request.council_key = key  # type: ignore[attr-defined]
         outer = get_script_prefix()
+        # Where the service itself is, whichever council's part of it the request is for.
+        request.service_root = request.META.get("SCRIPT_NAME", "").rstrip("/") + "/"  # type: ignore[attr-defined]
         if prefix:
             script_name = request.META.get("SCRIPT_NAME", "").rstrip("/") + prefix
             request.META["SCRIPT_NAME"] = script_name
