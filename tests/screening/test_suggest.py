@@ -626,3 +626,13 @@ def test_r34_an_injury_a_doctor_calls_typical_of_the_fall_described_is_an_accide
     assert "harm_or_neglect" not in criteria(suggest(sefton, text))
     unexplained = "Ruby Platt (2) has a fractured collarbone that nobody can explain."
     assert "harm_or_neglect" in criteria(suggest(sefton, unexplained))
+
+
+def test_r27_strengths_in_everyday_words_find_the_level_1_lines(sefton):
+    text = (
+        "Nursery: Isla Grant (3) has had a cough for a month. Her dad is loving and attentive at "
+        "pick-up, and she is always clean and well dressed."
+    )
+    first_ten = keys(suggest(sefton, text))[:10]
+    assert "L1.emotional_warmth_stability.1" in first_ten
+    assert "L1.health.4" in first_ten
