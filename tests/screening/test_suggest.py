@@ -381,7 +381,7 @@ def test_r26_the_writers_role_is_not_what_the_referral_says(sefton):
     assert all("attendance" not in item.text.casefold() for item in found.indicators[:3])
 
 
-TRAINED_ON = {"dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4"}
+TRAINED_ON = {"dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"}
 
 
 def test_r26_the_stored_reranking_model_is_what_training_rebuilds(sefton, cases):
@@ -390,9 +390,9 @@ def test_r26_the_stored_reranking_model_is_what_training_rebuilds(sefton, cases)
     stored = json.loads((POLICIES / "suggest" / "trained-sefton.json").read_text())
     rebuilt = train(sefton, [case for case in cases if case["split"] in TRAINED_ON])
     assert json.loads(json.dumps(rebuilt.as_json())) == stored
-    # Every labelled split but fresh5 and fresh6 is trained on (fresh3 and fresh4 since the
-    # criteria were tuned on them); fresh5 and fresh6, labelled by writers who had not read the
-    # method, are the honest checks.
+    # Every labelled split but fresh6 is trained on (fresh3 and fresh4 since the criteria were
+    # tuned on them in version 13, fresh5 since version 14); fresh6, labelled by a writer who had
+    # not read the method, is the honest check.
     assert len(stored["examples"]) == sum(case["split"] in TRAINED_ON for case in cases)
 
 
@@ -598,3 +598,41 @@ def test_r34_police_called_to_an_argument_is_a_domestic_incident(sefton):
     assert criteria(suggest(sefton, saw)) == ["domestic_abuse"]
     baby = "Health visitor: baby Ava, 5 weeks, has a torn frenulum; mum could not explain it."
     assert "harm_or_neglect" in criteria(suggest(sefton, baby))
+
+
+def test_r34_a_child_whose_boyfriend_is_an_adult_is_an_exploitation_concern(sefton):
+    text = (
+        "Maisie Cole (14) goes to meet her boyfriend after school and her sister says he is 26 and "
+        "drives a van."
+    )
+    assert "child_exploitation" in criteria(suggest(sefton, text))
+    same_age = "Maisie Cole (14) has a boyfriend in her class and her sister says he is 14."
+    assert "child_exploitation" not in criteria(suggest(sefton, same_age))
+
+
+def test_r34_goods_a_missing_child_will_not_account_for_are_an_exploitation_concern(sefton):
+    text = (
+        "Reece Dunn (13) came home after two nights missing wearing a jacket with the tags still "
+        "on; he will not say who gave it to him."
+    )
+    assert "child_exploitation" in criteria(suggest(sefton, text))
+
+
+def test_r34_an_injury_a_doctor_calls_typical_of_the_fall_described_is_an_accident(sefton):
+    text = (
+        "Ruby Platt (2) has a fractured collarbone after tumbling off the sofa at home; the "
+        "consultant said the fracture was typical of the fall her father described."
+    )
+    assert "harm_or_neglect" not in criteria(suggest(sefton, text))
+    unexplained = "Ruby Platt (2) has a fractured collarbone that nobody can explain."
+    assert "harm_or_neglect" in criteria(suggest(sefton, unexplained))
+
+
+def test_r27_strengths_in_everyday_words_find_the_level_1_lines(sefton):
+    text = (
+        "Nursery: Isla Grant (3) has had a cough for a month. Her dad is loving and attentive at "
+        "pick-up, and she is always clean and well dressed."
+    )
+    first_ten = keys(suggest(sefton, text))[:10]
+    assert "L1.emotional_warmth_stability.1" in first_ten
+    assert "L1.health.4" in first_ten

@@ -417,14 +417,16 @@ def _neglect_said(text: str, units: Sequence[Unit]) -> list[Unit]:
 
 
 # An injury the referrer finds consistent with the account given ("the injury is consistent with
-# the account", "the doctors are satisfied it was an accident"): an accident, not harm, unless the
-# referral also calls an injury unexplained. A parent's word alone ("mum said it was an accident")
-# is not enough.
+# the account", "the doctors are satisfied it was an accident", "typical of that kind of fall"): an
+# accident, not harm, unless the referral also calls an injury unexplained. A parent's word alone
+# ("mum said it was an accident") is not enough.
 _ACCOUNTED = re.compile(
     r"\b(?:consistent|in\s+keeping|fits)\s+with\s+(?:the|his|her|their|an?|that)\s+"
     r"(?:\w+\s+)?(?:account|explanation|history|mechanism|story)"
     r"|\b(?:satisfied|content|confident|agreed?|agrees)\s+(?:that\s+)?(?:it|the\s+injury)\s+was\s+"
-    r"(?:an\s+)?accident",
+    r"(?:an\s+)?accident"
+    r"|\b(?:typical|characteristic)\s+(?:of|for)\s+(?:the|that|this|such\s+an?|an?)\s+"
+    r"(?:\w+\s+)?(?:kind\s+of\s+|type\s+of\s+|sort\s+of\s+)?(?:fall|accident|mechanism|account)",
     re.IGNORECASE,
 )
 _INJURY_CONCEPTS = frozenset({"#injury", "#nai", "#child_injury", "#infant_injury"})

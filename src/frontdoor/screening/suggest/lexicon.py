@@ -135,7 +135,8 @@ CONCEPTS: dict[str, str] = {
     "child sexual exploitation, child criminal exploitation",
     "gifts": "new phone, new trainers, expensive trainers, cash, gifts, expensive, "
     "expensive clothes, two phones, two mobile phones, second phone, new clothes, "
-    "money from unexplained, "
+    "money from unexplained, new iphone, tags on, tags still on, "
+    "would not say who, will not say who, won't say who, would not say where, "
     "would not explain, cannot explain, unexplained, £",
     "dealing": "drug dealing, dealing drugs, selling drugs, wraps, crack cocaine, drug running, "
     "selling from, intent to supply, supplying drugs, "
@@ -305,6 +306,9 @@ _AGE = re.compile(
 # "her boyfriend is 23": an adult in a child's relationship.
 _OLDER = re.compile(
     r"\b(?:boyfriend|girlfriend|partner)\b[^.;]{0,20}?\b(?:1[89]|[2-9]\d)\b(?!\s*%)"
+    # "calls him her boyfriend and says he is 23": the age given further on, as his or hers.
+    r"|\b(?:boyfriend|girlfriend)\b[^.;]{0,40}?\b(?:he|she)\s+(?:is|was|'s)\s+(?:1[89]|[2-9]\d)\b"
+    r"(?!\s*%)"
     r"|\b(?:1[89]|[2-9]\d)[- ]year[- ]old\s+(?:boyfriend|girlfriend|man|men|male|males)\b",
     re.IGNORECASE,
 )
