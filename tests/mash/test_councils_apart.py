@@ -59,3 +59,28 @@ def test_another_councils_escalations_are_not_seen(contact, manager, make_user):
     _give_to_lewisham(contact)
     assert not escalations_visible_to(reader).exists()
     assert not escalations_visible_to(reader, restricted_rows=True).exists()
+
+
+def test_r36_a_chase_is_queued_as_the_council_that_asked(contact, manager, make_user):
+    import datetime as dt
+
+    from frontdoor.mash import enquiries
+    from frontdoor.outbox.models import Message
+
+    enquiry = send(contact, manager, agencies=["police"])
+    _give_to_lewisham(contact)
+    with serving("lewisham"):
+        make_user(
+            Role.PARTNER_AGENCY,
+            agency_key="police",
+            council_id="lewisham",
+            email="desk@met.example",
+        )
+    overdue = enquiry.requests.get().due_at + dt.timedelta(hours=1)
+    # The regular job chases for every council at once (`schedule.run_due`).
+    with every_council():
+        assert enquiries.chase(now=overdue) == 1
+        chased = Message.objects.get(kind="enquiry_overdue")
+    # Lewisham's message: its administrators, not Sefton's, see it and send it again.
+    assert chased.council_id == "lewisham"
+    assert chased.to == "desk@met.example"

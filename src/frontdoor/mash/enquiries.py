@@ -21,6 +21,7 @@ from frontdoor.intake.selectors import require_child_seen
 from frontdoor.mash.models import AgencyRequest, Answer, Enquiry, Opinion, RagReview
 from frontdoor.mash.selectors import (
     asked_about,
+    council_of,
     policy_of,
     presents_at_strategy_meeting,
     sent_to_agency_of,
@@ -29,6 +30,7 @@ from frontdoor.mash.selectors import (
 )
 from frontdoor.outbox.services import queue_message
 from frontdoor.policy.clocks import deadline_in_words, start_clock, time_in_words
+from frontdoor.policy.councils import serving
 from frontdoor.policy.rag import rag_label
 from frontdoor.policy.registry import calendar_for, current_loaded_policy
 from frontdoor.policy.schema import Rag
@@ -356,7 +358,8 @@ def chase(*, now: dt.datetime | None = None) -> int:
         .select_related("enquiry__contact")
     )
     for request in waiting:
-        with transaction.atomic():
+        # Chased as the council that asked, whose message it is (its administrators see it).
+        with serving(council_of(request.enquiry)), transaction.atomic():
             request = AgencyRequest.objects.select_for_update().get(pk=request.pk)
             state = request.state(now)  # R36: the one definition
             if state in (AgencyRequest.State.ANSWERED, AgencyRequest.State.LATE):
