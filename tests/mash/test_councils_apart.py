@@ -68,6 +68,7 @@ def test_r36_a_chase_is_queued_as_the_council_that_asked(contact, manager, make_
     from frontdoor.outbox.models import Message
 
     enquiry = send(contact, manager, agencies=["police"])
+    overdue = enquiry.requests.get().due_at + dt.timedelta(hours=1)
     _give_to_lewisham(contact)
     with serving("lewisham"):
         make_user(
@@ -76,7 +77,6 @@ def test_r36_a_chase_is_queued_as_the_council_that_asked(contact, manager, make_
             council_id="lewisham",
             email="desk@met.example",
         )
-    overdue = enquiry.requests.get().due_at + dt.timedelta(hours=1)
     # The regular job chases for every council at once (`schedule.run_due`).
     with every_council():
         assert enquiries.chase(now=overdue) == 1
