@@ -470,6 +470,32 @@ def test_r15_r25_a_returned_referral_is_not_overdue_and_its_clock_restarts_on_re
     )
 
 
+def test_r15_a_returned_referral_past_its_due_time_reads_paused_not_overdue_on_every_page(
+    make_contact, worker, manager, settings, client
+):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from frontdoor.screening.transitions import return_to_referrer
+
+    settings.FRONTDOOR_COUNCIL = "lewisham"
+    contact = make_contact(consent=NOT_SOUGHT)
+    return_to_referrer(contact=contact, by=worker, message="Consent, please.", now=ASKED)
+    contact.refresh_from_db()
+    assert contact.progress_due_at < timezone.now()  # its due time has passed while away
+    paused = "aused while the referral is back with the referrer"
+    client.force_login(manager)
+    pages = {
+        "queue": reverse("screening:queue"),
+        "contact": reverse("intake:contact", args=[contact.reference]),
+        "screening": reverse("screening:contact", args=[contact.reference]),
+    }
+    for name, url in pages.items():
+        page = client.get(url).content.decode()
+        assert paused in page, name
+        assert "Overdue by" not in page and 'tag--red">Overdue<' not in page, name
+
+
 def test_r13_a_refusal_in_the_referral_does_not_stand_for_a_young_persons_own_consent(
     council, make_contact, worker, client
 ):

@@ -238,6 +238,26 @@ def test_a_follow_up_is_recorded_as_done(client, contact, manager):
     assert follow_up.note == "Phoned Mum"
 
 
+def test_r23_a_follow_up_past_its_due_time_is_overdue_until_done(client, contact, manager):
+    from tests.screening.test_decisions import decide
+
+    decide(contact, contact.children.first(), manager, level=4, outcome="strategy_discussion")
+    follow_up = FollowUp.objects.get(kind=FollowUp.Kind.STRATEGY_DISCUSSION)
+    assert follow_up.due_at is not None  # decided in the past: long due
+    page = reverse("screening:contact", args=[contact.reference])
+    client.force_login(manager)
+
+    def row() -> str:
+        text = client.get(page).content.decode()
+        table = text[text.index('id="follow-up-table"') :]
+        return table[table.index(follow_up.get_kind_display()) :].split("</tr>", 1)[0]
+
+    assert "Overdue" in row()
+    client.post(reverse("screening:follow_up_done", args=[follow_up.pk]), {"note": "Phoned Mum"})
+    assert "Overdue" not in row()
+    assert follow_up.is_overdue(follow_up.due_at) is False  # the due time itself is in time
+
+
 def test_r25_the_screening_queue_lists_open_contacts_soonest_due_first_in_few_queries(
     client, make_contact, manager, django_assert_max_num_queries
 ):

@@ -224,13 +224,18 @@ class Contact(models.Model):
         """R25, for one loaded contact: as `ContactQuerySet.progressed`."""
         return self.progressed_at is not None
 
+    @property
+    def is_with_the_referrer(self) -> bool:
+        """R15, for one loaded contact: as `with_the_referrer_condition`, its clock paused."""
+        return self.progressed_at is None and self.state == Contact.State.RETURNED
+
     def is_overdue(self, now: dt.datetime) -> bool:
         """R25, for one loaded contact: as `ContactQuerySet.overdue`."""
         return (
             self.progressed_at is None
+            and not self.is_with_the_referrer
             and self.progress_due_at is not None
             and self.progress_due_at < now
-            and self.state != Contact.State.RETURNED
         )
 
     @property

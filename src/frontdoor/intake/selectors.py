@@ -435,6 +435,7 @@ class Clock:
     now: dt.datetime
     met_at: dt.datetime | None
     overdue: bool
+    paused: bool = False  # R15: back with the referrer for consent, its clock stopped
 
     @property
     def left(self) -> dt.timedelta | None:
@@ -448,6 +449,7 @@ def progress_clock(contact: Contact, now: dt.datetime) -> Clock:
         now=now,
         met_at=contact.progressed_at,
         overdue=contact.is_overdue(now),
+        paused=contact.is_with_the_referrer,
     )
 
 

@@ -4,6 +4,8 @@ Decisions, consent records, authorisations and transfers are append-only: a late
 supersedes an earlier one, and both stay on file with who, when, why and the policy version.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -496,6 +498,15 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    @property
+    def is_open(self) -> bool:
+        """Still to do, for one loaded follow-up: as `FollowUpQuerySet.open`."""
+        return self.done_at is None and self.replaced_by_id is None
+
+    def is_overdue(self, now: dt.datetime) -> bool:
+        """Still to do and past its due time at `now` (the due time itself is in time)."""
+        return self.is_open and self.due_at is not None and self.due_at < now
 
 
 class SuggestionKind(models.TextChoices):

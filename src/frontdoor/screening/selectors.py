@@ -378,6 +378,7 @@ class QueueRow:
     due_at: dt.datetime | None
     overdue: bool
     left: dt.timedelta | None
+    paused: bool  # R15: back with the referrer for consent, its clock stopped
     restricted_ask: str | None = None  # whom to ask, in place of the children's names (R45)
     decided: bool = False  # a child is decided: a blank `rag` then means not for MASH
     # Before a decision, the RAG the contact's MASH enquiry stands at (R35, R38), or "".
@@ -457,6 +458,7 @@ def queue_rows(contacts, now: dt.datetime, policy: Policy) -> list[QueueRow]:
                 due_at=due,
                 overdue=contact.is_overdue(now),
                 left=(due - now) if due else None,
+                paused=contact.is_with_the_referrer,
                 restricted_ask=restricted_ask,
                 decided=bool(contact.decisions.all()),
                 enquiry_rag=enquiry_rags.get(contact.pk, ""),

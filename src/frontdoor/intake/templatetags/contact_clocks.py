@@ -48,3 +48,10 @@ def duration(length: dt.timedelta | None) -> str:
 def deadline(due: dt.datetime, form: str = "long") -> str:
     """A deadline in words (`policy.clocks.deadline_in_words`); `form` "short" for tables."""
     return deadline_in_words(due, short=form == "short")
+
+
+@register.filter
+def overdue_at(thing: object, now: dt.datetime) -> bool:
+    """Whether `thing` (a follow-up, a contact...) is overdue at `now`, by its own
+    `is_overdue`: for a template, which cannot pass `now` to a method."""
+    return bool(thing.is_overdue(now))  # type: ignore[attr-defined]  # each caller's has one
